@@ -1,0 +1,24 @@
+// Flat ESLint config: recommended JS + type-aware TypeScript rules, plus the ring rule
+// that keeps the pure core free of I/O.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const ioModules = ["@actions/*", "@azure/*", "node:child_process", "child_process", "node:http", "node:https", "node:net", "node:fs", "node:fs/promises", "fs", "@octokit/*"];
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".bicep/**", "out/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["src/config/**", "src/model/**", "src/render/**", "src/capacity/**", "src/catalogue/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ioModules, message: "The core is pure: no I/O, network or process imports. Move this to src/adapters." }] }],
+    },
+  },
+);

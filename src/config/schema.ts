@@ -1,0 +1,240 @@
+// The JSON Schema (draft 2020-12) of environment files, built from the component catalogue
+// and the profiles so that it can never disagree with them. `npm run build` writes it to
+// schema/environment.schema.json for editors (yaml-language-server); a test keeps it fresh.
+import { COMPONENTS } from "../catalogue/components.js";
+import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
+import { CIDR_PATTERN } from "./cidr.js";
+import { CPU_PATTERN, MEMORY_PATTERN } from "./quantity.js";
+
+type Schema = Record<string, unknown>;
+
+export const SCHEMA_ID = "https://codemie-gitops.dev/schema/environment.schema.json";
+
+const UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const HOSTNAME = "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$";
+const SEMVER = "^[0-9]+\\.[0-9]+\\.[0-9]+$";
+const GIT_REF = "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$";
+const REPO_PATH = "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$";
+
+const REGION = "^[a-z][a-z0-9]{2,30}$";
+const PREFIX = "^[a-z][a-z0-9]{1,9}$";
+const RESOURCE_GROUP = "^[-\\w._()]{1,89}[-\\w_()]$";
+const VM_SIZE = "^(auto|Standard_[A-Za-z0-9_]{2,40})$";
+const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
+const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
+const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
+const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
+const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
+
+/** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
+export const PATTERN_TEXT: Record<string, string> = {
+  [UUID]: "a GUID such as 00000000-0000-0000-0000-000000000000",
+  [HOSTNAME]: "a lowercase DNS name such as codemie.example.com",
+  [SEMVER]: "a release number such as 2.57.2",
+  [GIT_REF]: "a branch name of letters, digits, . _ / - (no .., no leading or trailing /)",
+  [REPO_PATH]: "a relative path of letters, digits, . _ / - (no .., no leading /)",
+  [REGION]: "an Azure region name in lowercase letters and digits, such as westeurope",
+  [PREFIX]: "2-10 lowercase letters and digits, starting with a letter",
+  [RESOURCE_GROUP]: "1-90 letters, digits, - _ . ( ), not ending in a period",
+  [VM_SIZE]: "an Azure VM size such as Standard_E8ds_v5, or auto",
+  [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
+  [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
+  [IPV4]: "an IPv4 address such as 172.16.0.10",
+  [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
+  [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
+  [MODEL_NAME]: "a model name of letters, digits, . and -",
+  [MODEL_VERSION]: "a model version of letters, digits, . and -",
+  [MEMORY_PATTERN]: "a Kubernetes quantity such as 512Mi or 16Gi",
+  [CPU_PATTERN]: "a Kubernetes CPU quantity such as 2, 0.5 or 500m",
+  [CIDR_PATTERN]: "an IPv4 CIDR such as 10.40.0.0/16",
+};
+/** Azure tag names may not contain < > % & \ ? / ; values are any printable text up to 256. */
+const TAG_NAME = "^[^<>%&\\\\?/]{1,512}$";
+
+const obj = (description: string, properties: Record<string, Schema>, extra: Schema = {}): Schema => ({
+  type: "object",
+  description,
+  additionalProperties: false,
+  properties,
+  ...extra,
+});
+const str = (description: string, extra: Schema = {}): Schema => ({ type: "string", description, ...extra });
+const int = (description: string, minimum: number, maximum: number, extra: Schema = {}): Schema => ({
+  type: "integer", description, minimum, maximum, ...extra,
+});
+const bool = (description: string, def: boolean): Schema => ({ type: "boolean", description, default: def });
+
+const memory = (description: string, def?: string): Schema =>
+  str(`${description} Kubernetes quantity, e.g. "512Mi" or "16Gi".`, { pattern: MEMORY_PATTERN, ...(def ? { default: def, examples: [def] } : {}) });
+const cpu = (description: string, def?: string): Schema =>
+  str(`${description} Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").`, {
+    pattern: CPU_PATTERN, ...(def ? { default: def, examples: [def] } : {}),
+  });
+
+function componentSchema(): Schema {
+  const properties: Record<string, Schema> = {};
+  const prod = PROFILES.production.components;
+  for (const c of COMPONENTS) {
+    const table = prod[c.key];
+    const props: Record<string, Schema> = {};
+    if (c.optional) props.enabled = bool(`Deploy ${c.displayName}. Optional component.`, true);
+    if (c.kind === "Deployment" || c.kind === "StatefulSet") {
+      props.replicas = int(`Pods of ${c.displayName}. Table: ${table.replicas}.`, 1, 50, { default: table.replicas });
+    }
+    if (c.kind !== "managed") {
+      props.memory = memory(`Memory request (and limit) per ${c.displayName} pod. Table: ${table.memory}.`, table.memory);
+      props.cpu = cpu(`CPU request per ${c.displayName} pod. Table: ${table.cpu}.`, table.cpu);
+    }
+    if (c.kind === "StatefulSet" && table.storage) {
+      props.storage = memory(`Persistent volume per ${c.displayName} pod. Table: ${table.storage}.`, table.storage);
+    }
+    if (table.companion && "companion" in c) {
+      const comp = table.companion;
+      props.companion = obj(`${c.companion.displayName}: the "+" workload of the table row "${c.displayName}".`, {
+        memory: memory(`Memory request per ${c.companion.displayName} pod.`, comp.memory),
+        cpu: cpu(`CPU request per ${c.companion.displayName} pod.`, comp.cpu),
+        ...(comp.storage ? { storage: memory(`Persistent volume of ${c.companion.displayName}.`, comp.storage) } : {}),
+      });
+    }
+    if (c.key === "keycloak") {
+      props.database = str("Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", {
+        enum: ["inCluster", "managed"], default: "inCluster",
+      });
+    }
+    if (c.kind === "managed") continue; // PostgreSQL is sized under `postgres`.
+    properties[c.key] = obj(`${c.displayName}: ${c.summary} Overrides the profile's sizing.`, props);
+  }
+  return obj("Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", properties);
+}
+
+function nodePoolSchema(name: string, def: { vmSize: string; minCount: number; maxCount: number }): Schema {
+  return obj(`The ${name} node pool. Fixed size with \`count\`, autoscaled with \`minCount\`/\`maxCount\`, or \`auto\` to let the capacity planner decide.`, {
+    vmSize: str("Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", {
+      pattern: VM_SIZE, default: def.vmSize, examples: [def.vmSize],
+    }),
+    count: { description: "Fixed node count (no autoscaler), or `auto`.", oneOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { const: "auto" }] },
+    minCount: int("Autoscaler minimum.", 1, 1000, { default: def.minCount }),
+    maxCount: int("Autoscaler maximum.", 1, 1000, { default: def.maxCount }),
+  });
+}
+
+export function buildEnvironmentSchema(): Schema {
+  const pools = PROFILES.production.infra.nodePools;
+  const pg = PROFILES.production.infra.postgres;
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: SCHEMA_ID,
+    title: "codemie-gitops environment",
+    description: "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.",
+    type: "object",
+    additionalProperties: false,
+    required: ["azure", "network", "gitops"],
+    properties: {
+      profile: str("Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", {
+        enum: [...PROFILE_KEYS], default: "production",
+      }),
+      codemie: obj("The CodeMie release to deploy.", {
+        version: str("CodeMie release (x.y.z); CodeMie's own charts and images use this version.", { pattern: SEMVER, default: "2.57.2", examples: ["2.57.2"] }),
+      }),
+      azure: obj("Azure placement.", {
+        tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
+        subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
+        location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
+        namePrefix: str("Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", {
+          pattern: PREFIX, default: "codemie",
+        }),
+        resourceGroup: str("Resource group to create; default rg-<prefix>-<env>.", { pattern: RESOURCE_GROUP }),
+        production: bool("Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", false),
+        tags: {
+          type: "object",
+          description: "Tags on every resource (environment and managed-by tags are added).",
+          maxProperties: 40,
+          propertyNames: { pattern: TAG_NAME },
+          additionalProperties: { type: "string", maxLength: 256 },
+        },
+      }, { required: ["tenantId", "subscriptionId", "location"] }),
+      network: obj("Virtual network and ingress.", {
+        vnetCidr: str("Address space of the spoke VNet.", { pattern: CIDR_PATTERN, examples: ["10.40.0.0/16"] }),
+        subnets: obj("Subnets inside `vnetCidr`.", {
+          system: str("AKS system node pool subnet.", { pattern: CIDR_PATTERN }),
+          workloads: str("AKS workload node pool subnet.", { pattern: CIDR_PATTERN }),
+          postgres: str("Subnet delegated to PostgreSQL Flexible Server (at least /28).", { pattern: CIDR_PATTERN }),
+          privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", { pattern: CIDR_PATTERN }),
+        }, { required: ["system", "workloads", "postgres", "privateEndpoints"] }),
+        podCidr: str("Pod address space of Azure CNI overlay; must not overlap the VNet.", { pattern: CIDR_PATTERN, default: "192.168.0.0/16" }),
+        serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: "172.16.0.0/16" }),
+        dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: "172.16.0.10" }),
+        privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", true),
+        ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
+          host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
+          tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", true),
+          tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: "codemie-tls" }),
+          internal: bool("Put ingress-nginx behind an internal load balancer.", true),
+        }, { required: ["host"] }),
+      }, { required: ["vnetCidr", "subnets", "ingress"] }),
+      aks: obj("Azure Kubernetes Service.", {
+        kubernetesVersion: str("Kubernetes minor version (1.31-1.34).", { enum: ["1.31", "1.32", "1.33", "1.34"], default: "1.34" }),
+        upgradeChannel: str("Automatic upgrade channel.", { enum: ["none", "patch", "stable", "rapid", "node-image"], default: "patch" }),
+        maintenanceWindow: obj("Weekly window for automatic upgrades.", {
+          day: str("Day of the week.", { enum: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], default: "Sunday" }),
+          startHour: int("Start hour, UTC.", 0, 23, { default: 1 }),
+          durationHours: int("Length in hours.", 4, 24, { default: 4 }),
+        }),
+        zones: { type: "array", description: "Availability zones for node pools and zone-redundant services.", items: { enum: ["1", "2", "3"] }, uniqueItems: true, maxItems: 3, default: ["1", "2", "3"] },
+        nodePools: obj("Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", {
+          system: nodePoolSchema("system", pools.system),
+          workloads: nodePoolSchema("workloads", pools.workloads),
+        }),
+        autoSizing: obj("Choices for pools whose vmSize or count is `auto`.", {
+          families: { type: "array", description: "VM families the planner may pick from, cheapest fitting first.", items: { enum: ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, minItems: 1, uniqueItems: true, default: ["Ddsv5", "Edsv5"] },
+        }),
+      }),
+      postgres: obj("Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", {
+        version: str("PostgreSQL major version.", { enum: ["14", "15", "16", "17"], default: "16" }),
+        tier: str("Compute tier.", { enum: ["Burstable", "GeneralPurpose", "MemoryOptimized"], default: pg.tier }),
+        sku: str("Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", { pattern: PG_SKU, default: pg.sku }),
+        storageGb: { type: "integer", description: "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", enum: [32, 64, 128, 256, 512, 1024, 2048, 4096], default: pg.storageGb },
+        highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", { enum: ["Disabled", "SameZone", "ZoneRedundant"], default: pg.highAvailability }),
+        backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: 14 }),
+        geoRedundantBackup: bool("Copy backups to the paired region.", false),
+      }),
+      keyVault: obj("Key Vault holding CodeMie's encryption key and every generated secret.", {
+        softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: 90 }),
+        purgeProtection: bool("Forbid purging deleted secrets and keys before retention ends.", true),
+      }),
+      identity: obj("Entra ID principals.", {
+        aksAdminGroupObjectIds: { type: "array", description: "Entra ID groups with cluster-admin through Azure RBAC.", items: { type: "string", pattern: UUID }, uniqueItems: true, maxItems: 10, default: [] },
+      }),
+      openai: obj("Optional Azure OpenAI account and model deployments, reached through a private endpoint.", {
+        enabled: bool("Create the Azure OpenAI account.", false),
+        location: str("Region of the account (model availability differs by region).", { pattern: REGION }),
+        deployments: {
+          type: "array",
+          description: "Model deployments.",
+          maxItems: 20,
+          items: obj("One model deployment.", {
+            name: str("Deployment name.", { pattern: DEPLOYMENT_NAME }),
+            model: str("Model name, e.g. gpt-4.1.", { pattern: MODEL_NAME }),
+            version: str("Model version, e.g. 2025-04-14.", { pattern: MODEL_VERSION }),
+            capacity: int("Capacity in thousands of tokens per minute.", 1, 10000),
+            sku: str("Deployment type.", { enum: ["Standard", "GlobalStandard", "DataZoneStandard"], default: "GlobalStandard" }),
+          }, { required: ["name", "model", "version", "capacity"] }),
+        },
+      }),
+      gitops: obj("Where Flux reads this environment's rendered manifests.", {
+        repository: str("HTTPS URL of the Git repository Flux pulls.", { pattern: HTTPS_REPO, examples: ["https://github.com/acme/codemie-platform"] }),
+        branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
+        path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
+      }, { required: ["repository"] }),
+      components: componentSchema(),
+      usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
+        users: int("Concurrent users expected.", 1, 100000),
+        datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),
+        logGbPerDay: int("Container log volume per day, GB.", 0, 10000),
+        logRetentionDays: int("Days logs stay in Elasticsearch.", 1, 3650),
+      }),
+    },
+  };
+}

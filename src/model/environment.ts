@@ -1,0 +1,90 @@
+// The resolved model: an environment file after profile defaults and overrides are applied.
+// Every later stage (capacity planner, Bicep and GitOps renderers, deploy engine) reads
+// only this, never the raw YAML.
+import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
+import type { ProfileKey } from "../catalogue/profiles.js";
+import type { ResourceNames } from "./names.js";
+
+export type PoolName = "system" | "workloads";
+
+export interface NodePoolSpec {
+  name: PoolName;
+  /** A VM size, or "auto" for the capacity planner to choose. */
+  vmSize: string;
+  /** Fixed count (no autoscaler); undefined means autoscaled between min and max. */
+  count?: number | "auto";
+  minCount: number;
+  maxCount: number;
+}
+
+export interface WorkloadSize {
+  key: string;
+  displayName: string;
+  kind: Exclude<WorkloadKind, "managed">;
+  /** Pods; 0 for a DaemonSet (one per node). */
+  replicas: number;
+  memory: string;
+  cpu: string;
+  storage?: string;
+}
+
+export interface ResolvedComponent extends WorkloadSize {
+  key: ComponentKey;
+  enabled: boolean;
+  companion?: WorkloadSize;
+}
+
+export interface OpenAiDeployment {
+  name: string;
+  model: string;
+  version: string;
+  capacity: number;
+  sku: string;
+}
+
+export interface Environment {
+  name: string;
+  /** Path of the environment file, as given to the loader (used in diagnostics and headers). */
+  file: string;
+  profile: ProfileKey;
+  codemieVersion: string;
+  production: boolean;
+  azure: { tenantId: string; subscriptionId: string; location: string; namePrefix: string; tags: Record<string, string> };
+  names: ResourceNames;
+  network: {
+    vnetCidr: string;
+    subnets: { system: string; workloads: string; postgres: string; privateEndpoints: string };
+    podCidr: string;
+    serviceCidr: string;
+    dnsServiceIp: string;
+    privateCluster: boolean;
+    ingress: { host: string; tls: boolean; tlsSecretName: string; internal: boolean };
+  };
+  aks: {
+    kubernetesVersion: string;
+    upgradeChannel: string;
+    maintenanceWindow: { day: string; startHour: number; durationHours: number };
+    zones: string[];
+    nodePools: Record<PoolName, NodePoolSpec>;
+    autoSizing: { families: string[] };
+  };
+  postgres: {
+    version: string;
+    tier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+    sku: string;
+    storageGb: number;
+    highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
+    backupRetentionDays: number;
+    geoRedundantBackup: boolean;
+  };
+  keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
+  identity: { aksAdminGroupObjectIds: string[] };
+  openai: { enabled: boolean; location: string; deployments: OpenAiDeployment[] };
+  gitops: { repository: string; branch: string; path: string };
+  /** Where Keycloak keeps its data: the table's in-cluster "+ DB" or the managed server. */
+  keycloakDatabase: "inCluster" | "managed";
+  /** Every in-cluster row of the resource table, in catalogue order, disabled ones included.
+   *  The managed PostgreSQL row is `postgres`. */
+  components: ResolvedComponent[];
+  usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
+}
