@@ -1,0 +1,50 @@
+// Which Azure cloud a run talks to: the ARM endpoint, the Entra authority, the token scope for ARM
+// and the audience GitHub ID tokens must carry for that cloud's federated credentials.
+import { AzureAuthorityHosts } from "@azure/identity";
+
+export type CloudName = "public" | "usgov" | "china";
+
+export interface AzureCloud {
+  armEndpoint: string;
+  authorityHost: string;
+  /** `${audience}/.default`: arm-resources 6.1.0 would otherwise ask for `${endpoint}/.default`. */
+  armScope: string;
+  federatedAudience: string;
+  /** MSAL's instance discovery only knows Microsoft's hosts, and would call out to the internet for others. */
+  disableInstanceDiscovery: boolean;
+}
+
+export interface CloudSelection {
+  cloud?: CloudName;
+  armEndpoint?: string;
+  authorityHost?: string;
+  /** For ARM deployments whose token audience differs from their endpoint (Azure Stack Hub). */
+  armAudience?: string;
+}
+
+const knownClouds: Record<CloudName, { armEndpoint: string; authorityHost: string; federatedAudience: string }> = {
+  public: { armEndpoint: "https://management.azure.com", authorityHost: AzureAuthorityHosts.AzurePublicCloud, federatedAudience: "api://AzureADTokenExchange" },
+  usgov: { armEndpoint: "https://management.usgovcloudapi.net", authorityHost: AzureAuthorityHosts.AzureGovernment, federatedAudience: "api://AzureADTokenExchangeUSGov" },
+  china: { armEndpoint: "https://management.chinacloudapi.cn", authorityHost: AzureAuthorityHosts.AzureChina, federatedAudience: "api://AzureADTokenExchangeChina" },
+};
+
+function httpsUrl(value: string, what: string): string {
+  const url = new URL(value);
+  if (url.protocol !== "https:") throw new Error(`${what} must be an https URL, got ${value}`);
+  return url.href.replace(/\/+$/, "");
+}
+
+/** Explicit endpoints win over AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_AUTHORITY_HOST, which win over the named cloud. */
+export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.ProcessEnv = process.env): AzureCloud {
+  const base = knownClouds[selection.cloud ?? "public"];
+  const armEndpoint = httpsUrl(selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint, "The ARM endpoint");
+  const authorityHost = httpsUrl(selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost, "The authority host");
+  const armAudience = selection.armAudience === undefined ? armEndpoint : selection.armAudience.replace(/\/+$/, "");
+  return {
+    armEndpoint,
+    authorityHost,
+    armScope: `${armAudience}/.default`,
+    federatedAudience: base.federatedAudience,
+    disableInstanceDiscovery: !Object.values(knownClouds).some((cloud) => cloud.authorityHost === authorityHost),
+  };
+}

@@ -1,0 +1,102 @@
+// What a test can script: how simulated operations unfold and which faults to inject.
+
+export interface ArmErrorBody {
+  code: string;
+  message: string;
+  target?: string;
+  details?: ArmErrorBody[];
+}
+
+export interface FailedOperationScript {
+  resourceType: string;
+  resourceName: string;
+  /** HTTP status name ARM reports for the resource operation, e.g. "BadRequest". */
+  statusCode: string;
+  error: ArmErrorBody;
+}
+
+export interface DeploymentScript {
+  /** Operation-status reads answered with Running before the terminal answer. */
+  runningPolls: number;
+  /** Retry-After (seconds) sent with every Running answer. */
+  retryAfterSeconds?: number;
+  /** Makes the deployment end Failed with this error and these failed resource operations. */
+  failure?: { error: ArmErrorBody; failedOperations: FailedOperationScript[] };
+  /** Outputs to report instead of the ones derived from the template. */
+  outputs?: Record<string, unknown>;
+}
+
+export interface WhatIfScript {
+  /** Polls answered 202 before the result. */
+  pendingPolls: number;
+  retryAfterSeconds?: number;
+  /** Makes ARM answer HTTP 200 with status Failed, as it does for what-if errors. */
+  failure?: ArmErrorBody;
+  /** Changes to report instead of one Create per template resource. */
+  changes?: unknown[];
+}
+
+export interface FluxScript {
+  /** GETs that report Non-Compliant before the configuration turns Compliant. */
+  nonCompliantReads: number;
+  /** sourceSyncedCommitId, "branch/sha". */
+  commit: string;
+  kustomizations: string[];
+}
+
+export type FaultResponse = { status: number; retryAfter?: number | string } | "drop";
+
+export interface Fault {
+  method?: string;
+  /** Case-insensitive substring of the path, or a pattern tested on path + query. */
+  path?: string | RegExp;
+  /** Matching requests to let through before the fault fires. */
+  skip?: number;
+  /** How many matching requests the fault answers (default 1). */
+  times?: number;
+  respond: FaultResponse;
+}
+
+export interface Scenario {
+  /** expires_in of access tokens. MSAL treats anything under 300 s as due for renewal. */
+  accessTokenLifetimeSeconds: number;
+  idTokenLifetimeSeconds: number;
+  /** Fails PUT, validate and what-if with HTTP 400, as ARM's preflight does. */
+  preflightError?: ArmErrorBody;
+  deployment: DeploymentScript;
+  whatIf: WhatIfScript;
+  /** By configuration name; "*" answers for any name. */
+  flux: Record<string, FluxScript>;
+  /** Page size of the subscription deployment list. */
+  listPageSize: number;
+  faults: Fault[];
+}
+
+export type ScenarioPatch = Partial<Omit<Scenario, "deployment" | "whatIf">> & {
+  deployment?: Partial<DeploymentScript>;
+  whatIf?: Partial<WhatIfScript>;
+};
+
+export function defaultScenario(): Scenario {
+  return {
+    accessTokenLifetimeSeconds: 3599,
+    idTokenLifetimeSeconds: 300,
+    deployment: { runningPolls: 1 },
+    whatIf: { pendingPolls: 1 },
+    flux: {},
+    listPageSize: 100,
+    faults: [],
+  };
+}
+
+/** Applies a patch; faults and flux scripts accumulate, everything else replaces. */
+export function applyPatch(scenario: Scenario, patch: ScenarioPatch): Scenario {
+  return {
+    ...scenario,
+    ...patch,
+    deployment: { ...scenario.deployment, ...patch.deployment },
+    whatIf: { ...scenario.whatIf, ...patch.whatIf },
+    flux: { ...scenario.flux, ...patch.flux },
+    faults: [...scenario.faults, ...(patch.faults ?? [])],
+  };
+}
