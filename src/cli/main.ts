@@ -2,6 +2,7 @@
 // or the run failed, 2 usage error. No stack trace ever reaches the user.
 import { parseArgs } from "node:util";
 import { UsageError } from "../adapters/environment-files.js";
+import { capacityCommand } from "./capacity.js";
 import { processIo, type Io } from "./io.js";
 import { validateCommand } from "./validate.js";
 
@@ -9,10 +10,12 @@ const USAGE = `Usage: codemie-gitops <command> [options]
 
 Commands:
   validate [--env NAME] [FILE...]   check environment files (all of environments/ by default)
+  capacity --env NAME | FILE        plan node pools, storage and database for one environment
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
   --format text|json  output format (default text)
+  --json              same as --format json
   -h, --help          show this help`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -25,18 +28,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { env: { type: "string" }, format: { type: "string", default: "text" }, help: { type: "boolean", short: "h" } },
+      options: { env: { type: "string" }, format: { type: "string", default: "text" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
     if (values.help) {
       io.out(USAGE);
       return 0;
     }
-    const format = values.format;
+    const format = values.json ? "json" : values.format;
     if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not "${format}"`);
     if (values.env !== undefined && positionals.length > 0) throw new UsageError("give either --env NAME or files, not both");
     switch (command) {
       case "validate":
         return await validateCommand({ env: values.env, files: positionals, format }, io);
+      case "capacity":
+        return await capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,5 +1,6 @@
-// Loads one environment: parse with positions → schema → resolve → semantic checks.
-// Pure: the caller reads the file; this returns the model and every diagnostic.
+// Loads one environment: parse with positions → schema → resolve → semantic checks →
+// capacity plan. Pure: the caller reads the file; this returns the model and every diagnostic.
+import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
 import type { Environment } from "../model/environment.js";
 import { resolveEnvironment } from "../model/resolve.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
@@ -13,6 +14,8 @@ export interface LoadResult {
   /** Present when the file has no errors (warnings allowed). */
   env?: Environment;
   source?: YamlSource;
+  /** Present once the semantic checks pass, even when the plan does not fit. */
+  capacity?: CapacityPlan;
   diagnostics: Diagnostic[];
 }
 
@@ -29,8 +32,22 @@ export function loadEnvironment(file: string, text: string, name = environmentNa
   const schemaErrors = checkSchema(source);
   if (schemaErrors.length > 0) return { source, diagnostics: sortDiagnostics(schemaErrors) };
   const env = resolveEnvironment(name, file, source.data);
-  const diagnostics = sortDiagnostics(checkSemantics(env, source));
-  return hasErrors(diagnostics) ? { source, diagnostics } : { env, source, diagnostics };
+  const semantic = checkSemantics(env, source);
+  // Capacity is planned only for a consistent environment; otherwise it would echo the error.
+  if (hasErrors(semantic)) return { source, diagnostics: sortDiagnostics(semantic) };
+  const capacity = planCapacity(env, (path) => locateWritten(source, path));
+  const diagnostics = sortDiagnostics([...semantic, ...capacity.diagnostics]);
+  return hasErrors(diagnostics) ? { source, capacity, diagnostics } : { env, source, capacity, diagnostics };
+}
+
+/** Position of a field the file writes (its value, or the key of a mapping); undefined otherwise. */
+function locateWritten(source: YamlSource, path: readonly (string | number)[]) {
+  let node: unknown = source.data;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, seg)) return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return source.locate(path, node !== null && typeof node === "object" ? "key" : "value");
 }
 
 export function environmentName(file: string): string {

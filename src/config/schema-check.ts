@@ -1,23 +1,22 @@
 // Validates parsed YAML against the environment schema and turns ajv's errors into one
 // friendly, positioned diagnostic per offending field: what was found, what is allowed,
 // and a "did you mean" where a near miss is likely.
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { dotted, type Diagnostic } from "./diagnostics.js";
 import { CPU_PATTERN, MEMORY_PATTERN, suggestCpu, suggestMemory } from "./quantity.js";
 import { COMPONENTS } from "../catalogue/components.js";
-import { buildEnvironmentSchema, PATTERN_TEXT } from "./schema.js";
+import { PATTERN_TEXT } from "./schema.js";
 import { closest } from "./spelling.js";
+import { environmentValidator } from "./validator.js";
 import type { YamlSource } from "./yaml-source.js";
 
 type Schema = { description?: string; enum?: unknown[]; properties?: Record<string, unknown>; pattern?: string };
 
-let compiled: ReturnType<Ajv2020["compile"]> | undefined;
 
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
-    compiled = ajv.compile(buildEnvironmentSchema());
-  }
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  compiled ??= environmentValidator();
   return compiled;
 }
 

@@ -3,7 +3,7 @@
 import type { Environment } from "../model/environment.js";
 import { checkNames } from "../model/names.js";
 import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresses, type Cidr } from "./cidr.js";
-import type { Diagnostic, Severity } from "./diagnostics.js";
+import { dotted, type Diagnostic, type Severity } from "./diagnostics.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
 import type { YamlSource } from "./yaml-source.js";
 
@@ -15,7 +15,7 @@ const UPGRADE_SURGE_NODES = 1;
 export function checkSemantics(env: Environment, source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (severity, path, message, prefer = "value") =>
-    out.push({ file: source.file, ...source.locate(path, prefer), severity, path: path.join("."), message });
+    out.push({ file: source.file, ...source.locate(path, prefer), severity, path: dotted(path), message });
   checkNetwork(env, report);
   checkNamesOf(env, source, report);
   checkPools(env, source, report);

@@ -2,7 +2,7 @@
 // the exact key or value. Hostile input is bounded: file size, nesting depth and alias
 // expansion all have limits, and duplicate keys, tags and multiple documents are rejected.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import type { Diagnostic } from "./diagnostics.js";
+import { dotted, type Diagnostic } from "./diagnostics.js";
 
 export const LIMITS = { maxBytes: 256 * 1024, maxDepth: 24, maxAliases: 64 } as const;
 
@@ -71,7 +71,7 @@ function checkNodes(
   path: PathSegment[],
   report: (node: Node, message: string, path: string) => Diagnostic,
 ): Diagnostic[] {
-  const where = path.join(".");
+  const where = dotted(path);
   if (isAlias(node)) return [];
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return [];
   if (depth > LIMITS.maxDepth) return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];

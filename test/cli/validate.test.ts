@@ -1,6 +1,6 @@
 // `codemie-gitops validate` as a user meets it: a real process, exit codes, one line per
 // diagnostic on stderr, JSON on request, and never a stack trace.
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -84,5 +84,21 @@ describe("codemie-gitops validate", () => {
     const r = runCli(["validate"], dir);
     expect(r.stderr.trim()).toBe("environments/big.yaml:1:1: error: file is larger than 256 KiB; an environment file is a few kilobytes");
     expect(r.status).toBe(1);
+  });
+});
+
+describe("the bundled CLI (ajv standalone validator) agrees with the core", () => {
+  it("reports every corpus case exactly as expected", () => {
+    const dir = join(ROOT, "test/fixtures/broken");
+    const cases = readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => readFileSync(join(dir, f), "utf8")).filter((t) => !/^# env: /m.test(t));
+    const ws = workspace(Object.fromEntries(cases.map((text, i) => [`c${i}.yaml`, text])));
+    const r = runCli(["validate", "--format", "json"], ws);
+    const files = JSON.parse(r.stdout).files as { file: string; diagnostics: { line: number; column: number; severity: string; message: string }[] }[];
+    for (const f of files) {
+      const text = cases[Number(/c(\d+)\.yaml/.exec(f.file)![1])]!;
+      const expected = [...text.matchAll(/^# expect: (.*)$/gm)].map((m) => m[1]);
+      expect(f.diagnostics.map((d) => `${d.line}:${d.column}: ${d.severity}: ${d.message}`), f.file).toEqual(expected);
+    }
+    expect(files.length).toBe(cases.length);
   });
 });
