@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../adapters/environment-files.js";
 import { capacityCommand } from "./capacity.js";
 import { processIo, type Io } from "./io.js";
+import { renderCommand } from "./render.js";
 import { validateCommand } from "./validate.js";
 
 const USAGE = `Usage: codemie-gitops <command> [options]
@@ -11,6 +12,8 @@ const USAGE = `Usage: codemie-gitops <command> [options]
 Commands:
   validate [--env NAME] [FILE...]   check environment files (all of environments/ by default)
   capacity --env NAME | FILE        plan node pools, storage and database for one environment
+  render (--env NAME | --all)       write Bicep, compiled ARM templates and the GitOps tree
+         [--out DIR] [--check]      to DIR (default out/NAME); --check lists stale files instead
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
@@ -28,7 +31,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { env: { type: "string" }, format: { type: "string", default: "text" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { env: { type: "string" }, format: { type: "string", default: "text" }, json: { type: "boolean" }, all: { type: "boolean" }, out: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     });
     if (values.help) {
       io.out(USAGE);
@@ -40,6 +43,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case "validate":
         return await validateCommand({ env: values.env, files: positionals, format }, io);
+      case "render":
+        if ((values.env === undefined) === (values.all !== true) || positionals.length > 0) throw new UsageError("render takes --env NAME or --all");
+        return await renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true }, io);
       case "capacity":
         return await capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
       default:

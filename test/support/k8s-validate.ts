@@ -20,7 +20,9 @@
 import yaml from "js-yaml";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { HelmRelease } from "@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2/HelmRelease";
 import { Kustomization as FluxKustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization";
@@ -74,6 +76,8 @@ const TABLE: ReadonlyArray<SupportedKind & { check: SchemaCheck }> = [
   { apiVersion: "v1", kind: "Namespace", schema: CORE, nameRule: "label", check: checkWith(Namespace) },
   { apiVersion: "v1", kind: "ConfigMap", schema: CORE, nameRule: "subdomain", check: checkWith(ConfigMap) },
   { apiVersion: "v1", kind: "ServiceAccount", schema: CORE, nameRule: "subdomain", check: checkWith(ServiceAccount) },
+  { apiVersion: "v1", kind: "Service", schema: CORE, nameRule: "label", check: checkWith(Service) },
+  { apiVersion: "apps/v1", kind: "StatefulSet", schema: CORE, nameRule: "subdomain", check: checkWith(StatefulSet) },
   { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", schema: CORE, nameRule: "subdomain", check: checkWith(StorageClass) },
   { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", schema: FLUX, nameRule: "subdomain", check: checkWith(GitRepository) },
   { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", schema: FLUX, nameRule: "subdomain", check: checkWith(HelmRepository) },

@@ -1,0 +1,126 @@
+// Spoke network: one subnet per role, an NSG on every subnet, and NAT gateway egress with a
+// static public IP (external systems allow-list that one address).
+import { Tags } from 'types.bicep'
+
+param location string
+param tags Tags
+param vnetName string
+param natGatewayName string
+param natPublicIpName string
+param addressSpace string
+param subnets {
+  system: string
+  workloads: string
+  postgres: string
+  privateEndpoints: string
+}
+param zones string[]
+
+resource natIp 'Microsoft.Network/publicIPAddresses@2024-07-01' = {
+  name: natPublicIpName
+  location: location
+  tags: tags
+  sku: { name: 'Standard' }
+  zones: zones
+  properties: {
+    publicIPAllocationMethod: 'Static'
+    publicIPAddressVersion: 'IPv4'
+  }
+}
+
+resource nat 'Microsoft.Network/natGateways@2024-07-01' = {
+  name: natGatewayName
+  location: location
+  tags: tags
+  sku: { name: 'Standard' }
+  properties: {
+    idleTimeoutInMinutes: 10
+    publicIpAddresses: [{ id: natIp.id }]
+  }
+}
+
+// One NSG per subnet, written out: a resource loop makes the compiled dependsOn order vary
+// between Bicep compilations, and the compiled template must be byte-stable for review.
+resource systemNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+  name: 'nsg-${vnetName}-system'
+  location: location
+  tags: tags
+  properties: { securityRules: [] }
+}
+
+resource workloadsNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+  name: 'nsg-${vnetName}-workloads'
+  location: location
+  tags: tags
+  properties: { securityRules: [] }
+}
+
+resource postgresNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+  name: 'nsg-${vnetName}-postgres'
+  location: location
+  tags: tags
+  properties: { securityRules: [] }
+}
+
+resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+  name: 'nsg-${vnetName}-private-endpoints'
+  location: location
+  tags: tags
+  properties: { securityRules: [] }
+}
+
+resource vnet 'Microsoft.Network/virtualNetworks@2024-07-01' = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: { addressPrefixes: [addressSpace] }
+    subnets: [
+      {
+        name: 'snet-system'
+        properties: {
+          addressPrefix: subnets.system
+          networkSecurityGroup: { id: systemNsg.id }
+          natGateway: { id: nat.id }
+        }
+      }
+      {
+        name: 'snet-workloads'
+        properties: {
+          addressPrefix: subnets.workloads
+          networkSecurityGroup: { id: workloadsNsg.id }
+          natGateway: { id: nat.id }
+        }
+      }
+      {
+        name: 'snet-postgres'
+        properties: {
+          addressPrefix: subnets.postgres
+          networkSecurityGroup: { id: postgresNsg.id }
+          delegations: [
+            {
+              name: 'postgres'
+              properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' }
+            }
+          ]
+        }
+      }
+      {
+        name: 'snet-private-endpoints'
+        properties: {
+          addressPrefix: subnets.privateEndpoints
+          networkSecurityGroup: { id: privateEndpointsNsg.id }
+          privateEndpointNetworkPolicies: 'Enabled'
+        }
+      }
+    ]
+  }
+}
+
+output vnetId string = vnet.id
+output systemSubnetId string = vnet.properties.subnets[0].id
+output workloadsSubnetId string = vnet.properties.subnets[1].id
+output postgresSubnetId string = vnet.properties.subnets[2].id
+output privateEndpointSubnetId string = vnet.properties.subnets[3].id
+output egressIp string = natIp.properties.ipAddress
+output vnetName string = vnet.name

@@ -1,0 +1,80 @@
+// Azure Database for PostgreSQL Flexible Server on a delegated subnet with private DNS,
+// the extension allow-list CodeMie's migrations need, and its databases.
+import { Tags } from 'types.bicep'
+
+param name string
+param location string
+param tags Tags
+param version '14' | '15' | '16' | '17'
+param tier 'Burstable' | 'GeneralPurpose' | 'MemoryOptimized'
+param sku string
+param storageGb int
+param highAvailability 'Disabled' | 'SameZone' | 'ZoneRedundant'
+param backupRetentionDays int
+param geoRedundantBackup bool
+param delegatedSubnetId string
+param privateDnsZoneId string
+param databases string[]
+param extensions string[]
+param administratorLogin string
+param lock bool
+param workspaceId string
+@secure()
+param administratorPassword string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: { name: sku, tier: tier }
+  properties: {
+    version: version
+    administratorLogin: administratorLogin
+    administratorLoginPassword: administratorPassword
+    authConfig: { passwordAuth: 'Enabled', activeDirectoryAuth: 'Enabled' }
+    storage: { storageSizeGB: storageGb, autoGrow: 'Enabled' }
+    backup: {
+      backupRetentionDays: backupRetentionDays
+      geoRedundantBackup: geoRedundantBackup ? 'Enabled' : 'Disabled'
+    }
+    highAvailability: { mode: highAvailability }
+    network: {
+      delegatedSubnetResourceId: delegatedSubnetId
+      privateDnsZoneArmResourceId: privateDnsZoneId
+      publicNetworkAccess: 'Disabled'
+    }
+  }
+}
+
+// CodeMie's migrations run `create extension pg_trgm`; Azure only allows listed extensions.
+resource allowList 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'azure.extensions'
+  properties: { value: join(extensions, ','), source: 'user-override' }
+}
+
+@batchSize(1)
+resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = [for db in databases: {
+  parent: server
+  name: db
+  properties: { charset: 'UTF8', collation: 'en_US.utf8' }
+  dependsOn: [allowList]
+}]
+
+resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
+  name: 'codemie-do-not-delete'
+  scope: server
+  properties: { level: 'CanNotDelete', notes: 'Holds CodeMie data; remove the lock deliberately before deleting.' }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: server
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
+output host string = server.properties.fullyQualifiedDomainName
+output administratorLogin string = server.properties.administratorLogin

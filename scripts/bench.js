@@ -1,0 +1,132 @@
+// `npm run bench`: the figures that matter, as medians and spreads of repeated runs, printed
+// as a table and written to .bench/results.json for comparison between commits. A benchmark,
+// not a test: it never fails on a timing, only when a measured step itself fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const OUT = join(ROOT, ".bench");
+mkdirSync(OUT, { recursive: true });
+
+const rows = [];
+const results = {
+  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  takenAt: new Date().toISOString(),
+  figures: {},
+};
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))];
+  return { runs: s.length, median: at(0.5), p10: at(0.1), p90: at(0.9), min: s[0], max: s[s.length - 1] };
+}
+
+function record(key, label, samples, unit = "ms", target) {
+  const st = stats(samples);
+  results.figures[key] = { ...st, unit, target };
+  rows.push([label, `${fmt(st.median)} ${unit}`, `${fmt(st.p10)}–${fmt(st.p90)}`, String(st.runs), target ?? ""]);
+}
+
+function note(key, label, value, target) {
+  results.figures[key] = { value, target };
+  rows.push([label, String(value), "", "", target ?? ""]);
+}
+
+const fmt = (n) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+async function time(fn) {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+function runProcess(args, opts = {}) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", ...opts });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+// 1. CLI cold start, as a whole process.
+{
+  const samples = [];
+  for (let i = 0; i < 15; i++) samples.push(runProcess(["bin/codemie-gitops.js", "validate", "--env", "prod"]));
+  record("coldStartValidateProd", "cold start: validate --env prod", samples, "ms", "< 300 ms");
+}
+for (const action of existsSync(join(ROOT, "actions")) ? readdirSync(join(ROOT, "actions")) : []) {
+  const entry = join(ROOT, "actions", action, "dist", "index.js");
+  if (!existsSync(entry)) continue;
+  results.figures[`bundle:${action}`] = { bytes: statSync(entry).size };
+}
+
+// 2–4. In-process validate + plan + render (no Bicep compiler).
+await build({ entryPoints: [join(ROOT, "scripts/bench/core.ts")], bundle: true, platform: "node", format: "esm", outfile: join(OUT, "core.js"), logLevel: "warning", external: ["handlebars", "ajv", "yaml", "js-yaml"] });
+const core = await import(join(OUT, "core.js"));
+const kit = await core.toolkit(ROOT);
+const shipped = core.shippedEnvironments(ROOT);
+for (const e of shipped) core.renderOne(e.file, e.text, kit); // warm-up: JIT and template compilation
+{
+  const samples = [];
+  for (let i = 0; i < 30; i++) samples.push(await time(() => shipped.forEach((e) => core.renderOne(e.file, e.text, kit))));
+  record("renderShipped", `validate+plan+render of ${shipped.length} shipped environments`, samples, "ms", "< 100 ms");
+}
+{
+  const prod = shipped.find((e) => e.file.endsWith("prod.yaml"));
+  const samples = [];
+  for (let i = 0; i < 200; i++) samples.push(await time(() => core.planOnly(prod.file, prod.text)));
+  record("planProd", "validate + capacity plan of prod", samples, "ms", "< 50 ms");
+}
+for (const n of [10, 100, 1000]) {
+  const envs = core.generatedEnvironments(ROOT, n);
+  const samples = [];
+  for (let i = 0; i < (n === 1000 ? 3 : 5); i++) samples.push(await time(() => envs.forEach((e) => core.renderOne(e.file, e.text, kit))));
+  record(`render${n}`, `render ${n} generated environments`, samples, "ms", n === 1000 ? "< 5000 ms" : undefined);
+  results.figures[`render${n}`].perEnvironment = results.figures[`render${n}`].median / n;
+  rows.push([`  per environment (${n})`, `${fmt(results.figures[`render${n}`].perEnvironment)} ms`, "", "", "flat"]);
+}
+
+// 5. Compile: every shipped environment through one Bicep session, beside one bare `bicep build`.
+{
+  const bicep = join(ROOT, ".bicep/bin/bicep");
+  const exe = existsSync(bicep) ? bicep : "bicep";
+  const dir = mkdtempSync(join(tmpdir(), "bench-render-"));
+  try {
+    runProcess(["bin/codemie-gitops.js", "render", "--env", "prod", "--out", join(dir, "prod")]);
+    const bare = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const r = spawnSync(exe, ["build", join(dir, "prod/bicep/main.bicep"), "--stdout"], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`bicep build failed: ${r.stderr}`);
+      bare.push(performance.now() - t);
+    }
+    record("bareBicepBuildProd", "bare `bicep build` of prod main.bicep", bare);
+    const all = [];
+    for (let i = 0; i < 3; i++) all.push(runProcess(["bin/codemie-gitops.js", "render", "--all", "--out", join(dir, "all")]));
+    record("renderAllCompiled", `render + compile all ${shipped.length} environments (one process)`, all, "ms");
+    const ratio = results.figures.renderAllCompiled.median / results.figures.bareBicepBuildProd.median;
+    note("compileRatio", "  ratio to one bare bicep build", ratio.toFixed(2), "≤ 1.3");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// 6. Bundles.
+{
+  const cli = join(ROOT, "dist/cli.js");
+  note("bundleCli", "bundle size: dist/cli.js", `${(statSync(cli).size / 1024).toFixed(0)} KiB`, "< 5 MB");
+  const samples = [];
+  for (let i = 0; i < 10; i++) samples.push(runProcess(["bin/codemie-gitops.js", "--help"]));
+  record("coldStartHelp", "cold start: --help", samples);
+}
+
+const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...[["figure", "median", "p10–p90", "runs", "target"], ...rows].map((r) => r[c].length)));
+const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
+console.log(`Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`);
+console.log(line(["figure", "median", "p10–p90", "runs", "target"]));
+for (const r of rows) console.log(line(r));
+writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nJSON: ${join(".bench", "results.json")}`);

@@ -1,0 +1,44 @@
+// The render pipeline shared by the CLI and the actions: load → plan → render (then
+// compile-tree.ts compiles). Nothing is written where the user looks until the caller decides.
+import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
+import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
+import type { Diagnostic } from "../config/diagnostics.js";
+import { hasErrors } from "../config/diagnostics.js";
+import { loadEnvironment } from "../config/load.js";
+import type { Environment } from "../model/environment.js";
+import { renderBicep } from "../render/bicep/render.js";
+import { createEngine, type TemplateSources } from "../render/engine.js";
+import { fluxKustomizations } from "../render/bicep/flux-entry.js";
+import { renderGitops } from "../render/gitops/render.js";
+import type { RenderedTree } from "../render/tree.js";
+
+export interface Toolkit {
+  /** Handlebars templates (bicep/templates, helm-values) keyed by path from the package root. */
+  templates: TemplateSources;
+  /** Static Bicep modules and bicepconfig.json, keyed by path from the package root. */
+  bicepFiles: TemplateSources;
+}
+
+export interface RenderOutcome {
+  env?: Environment;
+  plan?: CapacityPlan;
+  tree?: RenderedTree;
+  /** Environment diagnostics (validation and capacity). */
+  diagnostics: Diagnostic[];
+  /** Compiler and linter findings on the rendered Bicep; any entry fails the render. */
+  bicepDiagnostics: BicepDiagnostic[];
+}
+
+export function renderSources(file: string, text: string, toolkit: Toolkit): RenderOutcome {
+  const { env, source, diagnostics } = loadEnvironment(file, text);
+  if (!env || !source) return { diagnostics, bicepDiagnostics: [] };
+  const plan = planCapacity(env, (path) => source.locate(path));
+  const all = [...diagnostics, ...plan.diagnostics];
+  if (hasErrors(all)) return { env, plan, diagnostics: all, bicepDiagnostics: [] };
+  const render = createEngine(toolkit.templates);
+  const tree: RenderedTree = new Map([
+    ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
+    ...renderGitops(env, render),
+  ]);
+  return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
+}

@@ -1,0 +1,44 @@
+// Escaping for the languages we render. Every user value reaches a template through one of
+// these, so no value can change the structure of the output (see engine.ts).
+
+/** A Bicep single-quoted string literal: backslash, quote, interpolation and control characters escaped. */
+export function bicepString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .replace(/'/g, "\\'")
+    .replace(/\$\{/g, "\\${")
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`); // eslint-disable-line no-control-regex
+  return `'${escaped}'`;
+}
+
+/**
+ * A YAML scalar. Strings become JSON strings, which YAML reads as double-quoted scalars, so
+ * quotes, colons, "#", newlines and YAML 1.1 words like `yes` or `on` stay plain text.
+ */
+export function yamlScalar(value: unknown): string {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  throw new TypeError(`cannot render ${value === null ? "null" : typeof value} as a YAML scalar`);
+}
+
+/** A Bicep literal of a number, boolean or string. */
+export function bicepLiteral(value: unknown): string {
+  if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "string") return bicepString(value);
+  throw new TypeError(`cannot render ${value === null ? "null" : typeof value} as a Bicep literal`);
+}
+
+/** Text inside a line comment: control characters (a newline would end the comment) become spaces. */
+export function commentText(value: unknown): string {
+  return String(value).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " "); // eslint-disable-line no-control-regex
+}
+
+/** An object key in Bicep: bare when it is an identifier (the linter prefers that), quoted otherwise. */
+export function bicepKey(value: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? value : bicepString(value);
+}

@@ -1,0 +1,96 @@
+// What the GitOps tree expects from the rest of the deployment: the Flux source it is pulled
+// through, the deploy outputs Flux substitutes into it (and which Bicep output each one is),
+// and the Key Vault secrets it reads. The deploy step and the README read these instead of
+// repeating the names (README "The GitOps tree").
+import { component, type ComponentKey } from "../../catalogue/components.js";
+import { WORKLOAD_IDENTITIES, type WorkloadIdentity } from "../../catalogue/identities.js";
+import { VAULT_SECRETS, type VaultSecret } from "../../catalogue/secrets.js";
+import type { Environment } from "../../model/environment.js";
+
+/** Where Flux runs and what it pulls the tree through. */
+export const FLUX = {
+  /** Namespace of the microsoft.flux extension, the layer Kustomizations and the outputs ConfigMap. */
+  namespace: "flux-system",
+  /**
+   * Name of the `fluxConfigurations` resource (bicep/modules/flux.bicep); the extension creates
+   * the GitRepository of the environment's GitOps branch under this name, and the layer
+   * Kustomizations use it as their source.
+   */
+  sourceName: "codemie",
+  /** ConfigMap in `namespace` holding the deploy outputs (see `substitutionVariables`). */
+  outputsConfigMap: "codemie-infra-outputs",
+  /**
+   * File of the tree's root directory the deploy step writes that ConfigMap to; the root
+   * kustomization.yaml lists it, so the tree builds only once the outputs are there.
+   */
+  outputsFile: "infra-outputs.yaml",
+  /** Prefix of the layer Kustomizations' names (`codemie-infrastructure`, ...). */
+  layerPrefix: "codemie-",
+} as const;
+
+export interface SubstitutionVariable {
+  /** Key in ConfigMap codemie-infra-outputs, referenced as `${NAME}` in the tree. */
+  name: string;
+  /** Which deployment output it carries. */
+  description: string;
+}
+
+const VARIABLES = {
+  KEY_VAULT_URI: "Key Vault URI (main.bicep output keyVaultUri)",
+  POSTGRES_HOST: "FQDN of the PostgreSQL Flexible Server (postgresHost)",
+  POSTGRES_ADMIN_LOGIN: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)",
+  STORAGE_ACCOUNT_NAME: "storage account for CodeMie's files (storageAccountName)",
+  ESO_CLIENT_ID: "client ID of the External Secrets Operator's identity (identityClientIds.externalSecrets)",
+  API_CLIENT_ID: "client ID of the CodeMie API's identity (identityClientIds.api)",
+  LLM_PROXY_CLIENT_ID: "client ID of the LLM proxy's identity (identityClientIds.llmProxy)",
+  OPENAI_ENDPOINT: "endpoint of the Azure OpenAI account (openaiEndpoint)",
+} as const;
+
+export type SubstitutionVariableName = keyof typeof VARIABLES;
+
+/** Client-ID variable of each workload identity of the catalogue. */
+export const CLIENT_ID_VARIABLES: Readonly<Record<WorkloadIdentity["key"], SubstitutionVariableName>> = {
+  externalSecrets: "ESO_CLIENT_ID",
+  api: "API_CLIENT_ID",
+  llmProxy: "LLM_PROXY_CLIENT_ID",
+};
+
+export function isEnabled(env: Environment, key: ComponentKey): boolean {
+  if (component(key).kind === "managed") return true;
+  return env.components.some((c) => c.key === key && c.enabled);
+}
+
+/** The workload identity of the catalogue (src/catalogue/identities.ts) with this key. */
+export function workloadIdentity(key: WorkloadIdentity["key"]): WorkloadIdentity {
+  const id = WORKLOAD_IDENTITIES.find((w) => w.key === key);
+  if (!id) throw new Error(`no workload identity ${key} in the catalogue`);
+  return id;
+}
+
+/**
+ * The keys the deploy step must write into ConfigMap `codemie-infra-outputs` in `flux-system`
+ * before Flux applies the tree (Flux fails a layer whose ConfigMap is missing), sorted by name.
+ */
+export function substitutionVariables(env: Environment): SubstitutionVariable[] {
+  const names: SubstitutionVariableName[] = ["KEY_VAULT_URI", "POSTGRES_ADMIN_LOGIN", "POSTGRES_HOST", "STORAGE_ACCOUNT_NAME"];
+  for (const id of WORKLOAD_IDENTITIES) {
+    if (!id.component || isEnabled(env, id.component)) names.push(CLIENT_ID_VARIABLES[id.key]);
+  }
+  if (isEnabled(env, "llmProxy") && env.openai.enabled) names.push("OPENAI_ENDPOINT");
+  return names.sort().map((name) => ({ name, description: VARIABLES[name] }));
+}
+
+/** Key Vault secrets this environment's tree reads (names only), with the TLS certificate's real name. */
+export function vaultSecrets(env: Environment): VaultSecret[] {
+  const out: VaultSecret[] = [];
+  for (const s of VAULT_SECRETS as readonly VaultSecret[]) {
+    if (s.component && !isEnabled(env, s.component)) continue;
+    if (s.keycloakDatabase && env.keycloakDatabase !== s.keycloakDatabase) continue;
+    if (s.tls) {
+      if (env.network.ingress.tls) out.push({ ...s, name: env.network.ingress.tlsSecretName });
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+// Flux post-build substitution, made safe. Every file of the tree is applied by a Flux
+// Kustomization with `postBuild.substituteFrom`, so its text goes through Flux's envsubst
+// (github.com/fluxcd/pkg/envsubst): `${NAME}` is replaced and `$$` becomes `$`; a lone `$`
+// followed by anything else is left alone. We therefore write every literal `$` as `$$`, so no
+// value (user input or chart syntax such as nginx's `$host`) can ever start a substitution,
+// and the only `${...}` in the output are the deploy outputs this module names on purpose.
+
+/** Text that is already in Flux's substitution syntax (literal parts escaped). */
+export class FluxText {
+  constructor(readonly encoded: string) {}
+  toString(): string {
+    return this.encoded;
+  }
+}
+
+/** Escapes a literal for Flux substitution: every `$` becomes `$$`. */
+export function fluxLiteral(value: string): string {
+  return value.replace(/\$/g, "$$$$");
+}
+
+const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** A reference to a substitution variable: renders as `${NAME}`. */
+export function fluxVar(name: string): FluxText {
+  if (!VARIABLE_NAME.test(name)) throw new Error(`invalid substitution variable name "${name}"`);
+  return new FluxText(`\${${name}}`);
+}
+
+/** Tagged template: literal parts and string arguments are escaped, FluxText arguments kept. */
+export function flux(strings: TemplateStringsArray, ...parts: Array<string | number | FluxText>): FluxText {
+  let out = fluxLiteral(strings[0] ?? "");
+  parts.forEach((part, i) => {
+    out += part instanceof FluxText ? part.encoded : fluxLiteral(String(part));
+    out += fluxLiteral(strings[i + 1] ?? "");
+  });
+  return new FluxText(out);
+}
+
+/** What `encode` turns a value into: strings and FluxText become (escaped) strings. */
+export type Encoded<T> = T extends FluxText
+  ? string
+  : T extends string
+    ? string
+    : T extends ReadonlyArray<infer U>
+      ? Encoded<U>[]
+      : T extends object
+        ? { [K in keyof T]: Encoded<T[K]> }
+        : T;
+
+/** Deep copy of a template context with every string escaped and every FluxText expanded. */
+export function encode<T>(value: T): Encoded<T> {
+  return encodeAny(value) as Encoded<T>;
+}
+
+function encodeAny(value: unknown): unknown {
+  if (value instanceof FluxText) return value.encoded;
+  if (typeof value === "string") return fluxLiteral(value);
+  if (Array.isArray(value)) return value.map(encodeAny);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encodeAny(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * What Flux's envsubst does to a text, given the variables: `$$` becomes `$`, `${NAME}` the
+ * variable's value. Throws on a `${` it cannot parse or a variable that is not given (the
+ * behaviour of the StrictPostBuildSubstitutions feature gate). Used by tests and by
+ * `substitutionVariablesIn` to check rendered files.
+ */
+export function fluxSubstitute(text: string, variables: Readonly<Record<string, string>>): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== "$") {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === "$") {
+      out += "$";
+      i++;
+    } else if (next === "{") {
+      const end = text.indexOf("}", i + 2);
+      const name = end < 0 ? "" : text.slice(i + 2, end);
+      if (!VARIABLE_NAME.test(name)) throw new Error(`unparseable substitution at offset ${i}: ${text.slice(i, i + 40)}`);
+      const value = variables[name];
+      if (value === undefined) throw new Error(`substitution variable ${name} is not defined`);
+      out += value;
+      i = end;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Names of the substitution variables a text references (sorted, unique). */
+export function substitutionVariablesIn(text: string): string[] {
+  const names = new Set<string>();
+  const recorder = new Proxy({} as Record<string, string>, {
+    get: (_t, key) => {
+      if (typeof key === "string") names.add(key);
+      return "";
+    },
+  });
+  fluxSubstitute(text, recorder);
+  return [...names].sort();
+}
