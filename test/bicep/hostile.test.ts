@@ -4,29 +4,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCompiler, type BicepCompiler } from "../../src/adapters/bicep/session.js";
-import { readToolkit } from "../../src/adapters/templates.js";
-import { compileTree } from "../../src/app/compile-tree.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { planCapacity } from "../../src/capacity/plan.js";
 import { dotted } from "../../src/config/diagnostics.js";
 import { loadEnvironment } from "../../src/config/load.js";
 import { buildEnvironmentSchema } from "../../src/config/schema.js";
-import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
-import { renderBicep } from "../../src/render/bicep/render.js";
-import { createEngine } from "../../src/render/engine.js";
 import { allResources } from "../support/arm.js";
+import { bicepSession, ROOT as root } from "../support/bicep.js";
 
-const root = join(import.meta.dirname, "../..");
-const toolkit = await readToolkit(root);
-const engine = createEngine(toolkit.templates);
-let compiler: BicepCompiler;
-beforeAll(async () => {
-  compiler = await openCompiler();
-});
-afterAll(async () => {
-  await compiler?.close();
-});
+const session = await bicepSession();
 
 const HOSTILE = ["it's", "'${x}'", "}\nresource evil 'x' = {", "ünïcödé ✓ 名前", "x".repeat(300), "{{x}} \\' $$"];
 
@@ -62,24 +48,17 @@ function withValue(path: Segment[], value: string): Record<string, unknown> {
 async function compileText(text: string) {
   const { env, diagnostics } = loadEnvironment("environments/hostile.yaml", text, "hostile");
   if (!env) return { diagnostics };
-  const plan = planCapacity(env);
-  const compiled = await compileTree(renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles), compiler);
-  return { diagnostics, compiled };
+  return { diagnostics, compiled: await session.compile(env, planCapacity(env)) };
 }
 
 const shape = (main: string) => allResources(JSON.parse(main)).map((r) => `${r.module}/${r.symbol}:${r.type}`).sort();
 
-describe("hostile strings in every string field", async () => {
-  const baseline = await (async () => {
-    const c = await openCompiler();
-    try {
-      const { env } = loadEnvironment("environments/hostile.yaml", stringify(base), "hostile");
-      const tree = renderBicep(env!, planCapacity(env!), fluxKustomizations(env!), engine, toolkit.bicepFiles);
-      return shape((await compileTree(tree, c)).tree.get("bicep/main.json")!);
-    } finally {
-      await c.close();
-    }
-  })();
+describe("hostile strings in every string field", () => {
+  let baseline: string[];
+  beforeAll(async () => {
+    const { compiled } = await compileText(stringify(base));
+    baseline = shape(compiled!.tree.get("bicep/main.json")!);
+  });
   const paths = stringPaths(buildEnvironmentSchema() as SchemaNode).filter((p) => p.length > 0);
 
   it("covers the schema's string fields", () => {

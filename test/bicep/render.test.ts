@@ -3,30 +3,15 @@
 // assertions read the compiled ARM JSON, not the template text.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openCompiler, type BicepCompiler } from "../../src/adapters/bicep/session.js";
-import { readToolkit } from "../../src/adapters/templates.js";
-import { compileTree } from "../../src/app/compile-tree.js";
+import { describe, expect, it } from "vitest";
 import { planCapacity, type CapacityPlan } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/config/load.js";
 import type { Environment } from "../../src/model/environment.js";
-import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
-import { renderBicep } from "../../src/render/bicep/render.js";
-import { createEngine } from "../../src/render/engine.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { bicepSession, ROOT as root } from "../support/bicep.js";
 
-const root = join(import.meta.dirname, "../..");
-const toolkit = await readToolkit(root);
-const engine = createEngine(toolkit.templates);
-let compiler: BicepCompiler;
-
-beforeAll(async () => {
-  compiler = await openCompiler();
-});
-afterAll(async () => {
-  await compiler?.close();
-});
+const session = await bicepSession();
 
 interface Rendered {
   env: Environment;
@@ -36,7 +21,7 @@ interface Rendered {
   bootstrap: Record<string, unknown>;
 }
 
-export function load(file: string, text: string, name?: string): { env: Environment; plan: CapacityPlan } {
+function load(file: string, text: string, name?: string): { env: Environment; plan: CapacityPlan } {
   const { env, diagnostics } = loadEnvironment(file, text, name);
   if (!env) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("\n"));
   const plan = planCapacity(env);
@@ -45,8 +30,7 @@ export function load(file: string, text: string, name?: string): { env: Environm
 }
 
 async function renderAndCompile(env: Environment, plan: CapacityPlan): Promise<Rendered> {
-  const tree = renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles);
-  const compiled = await compileTree(tree, compiler);
+  const compiled = await session.compile(env, plan);
   expect(compiled.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.level} ${d.code} ${d.message}`)).toEqual([]);
   const json = (p: string) => JSON.parse(compiled.tree.get(p)!) as Record<string, unknown>;
   return { env, plan, tree: compiled.tree, main: json("bicep/main.json"), bootstrap: json("bicep/bootstrap.json") };

@@ -1,0 +1,34 @@
+// One Bicep compiler session per test file, plus the toolkit's templates, for tests that
+// render and compile environments.
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { openCompiler, type BicepCompiler } from "../../src/adapters/bicep/session.js";
+import { readToolkit } from "../../src/adapters/templates.js";
+import { compileTree } from "../../src/app/compile-tree.js";
+import type { CapacityPlan } from "../../src/capacity/plan.js";
+import type { Environment } from "../../src/model/environment.js";
+import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
+import { renderBicep } from "../../src/render/bicep/render.js";
+import { createEngine } from "../../src/render/engine.js";
+
+export const ROOT = join(import.meta.dirname, "../..");
+
+/** Registers the session's hooks; call at the top of a test file. */
+export async function bicepSession() {
+  const toolkit = await readToolkit(ROOT);
+  const engine = createEngine(toolkit.templates);
+  let compiler: BicepCompiler | undefined;
+  beforeAll(async () => {
+    compiler = await openCompiler();
+  });
+  afterAll(async () => {
+    await compiler?.close();
+  });
+  return {
+    /** Renders the environment's Bicep and compiles it with the session's compiler. */
+    compile(env: Environment, plan: CapacityPlan) {
+      if (!compiler) throw new Error("the Bicep session starts in beforeAll");
+      return compileTree(renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles), compiler);
+    },
+  };
+}
