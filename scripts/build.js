@@ -1,7 +1,7 @@
 // Builds the CLI bundle, the environment JSON Schema for editors and the README's component
 // table. One script for every build output, so CI can rebuild and compare.
 import { build } from "esbuild";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 
 // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
@@ -34,7 +34,9 @@ const standaloneValidator = {
   },
 };
 
-await build({ ...common, banner, plugins: [standaloneValidator], entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js" });
+// Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
+await rm("dist/chunks", { recursive: true, force: true });
+await build({ ...common, banner, plugins: [standaloneValidator], entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", splitting: true, chunkNames: "chunks/[name]-[hash]" });
 
 const readme = await readFile("README.md", "utf8");
 const start = readme.indexOf(TABLE_START);

@@ -7,7 +7,7 @@ import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
 import type { Environment } from "../model/environment.js";
 import { renderBicep } from "../render/bicep/render.js";
-import { createEngine, type TemplateSources } from "../render/engine.js";
+import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
 import { fluxKustomizations } from "../render/bicep/flux-entry.js";
 import { renderGitops } from "../render/gitops/render.js";
 import type { RenderedTree } from "../render/tree.js";
@@ -35,10 +35,20 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
   const plan = planCapacity(env, (path) => source.locate(path));
   const all = [...diagnostics, ...plan.diagnostics];
   if (hasErrors(all)) return { env, plan, diagnostics: all, bicepDiagnostics: [] };
-  const render = createEngine(toolkit.templates);
+  const render = engineFor(toolkit.templates);
   const tree: RenderedTree = new Map([
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
   return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
+}
+
+// Handlebars compiles a template on its first use; one engine per template set keeps that cost
+// to the first environment of a run instead of every environment.
+const engines = new WeakMap<TemplateSources, RenderTemplate>();
+
+function engineFor(templates: TemplateSources): RenderTemplate {
+  let engine = engines.get(templates);
+  if (!engine) engines.set(templates, (engine = createEngine(templates)));
+  return engine;
 }

@@ -1,11 +1,10 @@
 // The `codemie-gitops` command line. Exit codes: 0 success (warnings allowed), 1 the input
 // or the run failed, 2 usage error. No stack trace ever reaches the user.
+// Commands are imported when run, so `validate` does not load the Azure SDK or the Bicep
+// adapter (the bundle splits them into chunks; see scripts/build.js).
 import { parseArgs } from "node:util";
 import { UsageError } from "../adapters/environment-files.js";
-import { capacityCommand } from "./capacity.js";
 import { processIo, type Io } from "./io.js";
-import { renderCommand } from "./render.js";
-import { validateCommand } from "./validate.js";
 
 const USAGE = `Usage: codemie-gitops <command> [options]
 
@@ -14,12 +13,30 @@ Commands:
   capacity --env NAME | FILE        plan node pools, storage and database for one environment
   render (--env NAME | --all)       write Bicep, compiled ARM templates and the GitOps tree
          [--out DIR] [--check]      to DIR (default out/NAME); --check lists stale files instead
+  plan --env NAME [--azure]         what a deploy would change: capacity, GitOps tree diff, and
+                                    with --azure the ARM what-if (--json, --markdown for a PR)
+  deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
+  status --env NAME                 running deployment, GitOps branch and Flux state of an environment
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
   --format text|json  output format (default text)
   --json              same as --format json
-  -h, --help          show this help`;
+  -h, --help          show this help
+
+Azure options (plan --azure, deploy, status):
+  --cloud public|usgov|china  Azure cloud (default public)
+  --arm-endpoint URL          ARM endpoint (or AZURE_RESOURCE_MANAGER_ENDPOINT)
+  --authority-host URL        Entra ID authority (or AZURE_AUTHORITY_HOST)
+  --subscription ID           use this subscription instead of the environment file's
+  --gitops-remote URL|PATH    read and publish the GitOps branch here (or CODEMIE_GITOPS_REMOTE)
+  --timeout DURATION          limit for Azure and Flux, e.g. 45m (default 60m, plan 15m)`;
+
+/** plan, deploy and status act on one environment, named with --env. */
+function environmentOf(env: string | undefined, positionals: string[], command: string): string {
+  if (env === undefined || positionals.length > 0) throw new UsageError(`${command} takes --env NAME and no files`);
+  return env;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,7 +48,23 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { env: { type: "string" }, format: { type: "string", default: "text" }, json: { type: "boolean" }, all: { type: "boolean" }, out: { type: "string" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        env: { type: "string" },
+        format: { type: "string", default: "text" },
+        json: { type: "boolean" },
+        all: { type: "boolean" },
+        out: { type: "string" },
+        check: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        azure: { type: "boolean" },
+        markdown: { type: "boolean" },
+        cloud: { type: "string" },
+        "arm-endpoint": { type: "string" },
+        "authority-host": { type: "string" },
+        subscription: { type: "string" },
+        "gitops-remote": { type: "string" },
+        timeout: { type: "string" },
+      },
     });
     if (values.help) {
       io.out(USAGE);
@@ -42,12 +75,30 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (values.env !== undefined && positionals.length > 0) throw new UsageError("give either --env NAME or files, not both");
     switch (command) {
       case "validate":
-        return await validateCommand({ env: values.env, files: positionals, format }, io);
+        return await (await import("./validate.js")).validateCommand({ env: values.env, files: positionals, format }, io);
       case "render":
         if ((values.env === undefined) === (values.all !== true) || positionals.length > 0) throw new UsageError("render takes --env NAME or --all");
-        return await renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true }, io);
+        return await (await import("./render.js")).renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true }, io);
       case "capacity":
-        return await capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
+        return await (await import("./capacity.js")).capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
+      case "plan":
+      case "deploy":
+      case "status": {
+        const { checkSubscription, parseDuration } = await import("./azure-options.js");
+        const azure = {
+          env: environmentOf(values.env, positionals, command),
+          cloud: values.cloud,
+          armEndpoint: values["arm-endpoint"],
+          authorityHost: values["authority-host"],
+          subscription: checkSubscription(values.subscription),
+          gitopsRemote: values["gitops-remote"],
+        };
+        if (command === "status") return await (await import("./status.js")).statusCommand(azure, io);
+        const timeoutMs = parseDuration(values.timeout ?? (command === "plan" ? "15m" : "60m"), "--timeout");
+        if (command === "deploy") return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs }, io);
+        if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
+        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

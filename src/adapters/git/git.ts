@@ -1,0 +1,37 @@
+// Runs the git CLI without a shell. Prompts are off (a deploy must fail, not hang, when a remote
+// wants credentials) and messages are in English so refusals can be recognised.
+import { execFile } from "node:child_process";
+
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+  ) {
+    super(`git ${args[0] ?? ""} failed: ${firstLine(stderr) || "no message"}`);
+    this.name = "GitError";
+  }
+}
+
+export interface GitOptions {
+  cwd: string;
+  /** Kills git after this long; network operations get one in case a remote never answers. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const firstLine = (text: string): string =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("hint:")) ?? "";
+
+export function git(args: readonly string[], options: GitOptions): Promise<string> {
+  const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+  return new Promise((resolve, reject) => {
+    execFile("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
+      reject(new GitError(args, reason));
+    });
+  });
+}

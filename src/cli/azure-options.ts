@@ -1,0 +1,112 @@
+// What plan --azure, deploy and status share: the cloud flags, the Azure connection, the GitOps
+// branch, durations, and the signal that stops a run on --timeout or Ctrl-C.
+import { ArmClient } from "../adapters/azure/arm.js";
+import { resolveCloud, type CloudName } from "../adapters/azure/cloud.js";
+import { createRunCredential } from "../adapters/azure/credentials.js";
+import { UsageError } from "../adapters/environment-files.js";
+import { GitopsBranch } from "../adapters/git/gitops-branch.js";
+import { RunStopped } from "../engine/ports.js";
+import type { Environment } from "../model/environment.js";
+import { gitopsRoot } from "../render/gitops/render.js";
+import type { Io } from "./io.js";
+
+export interface AzureFlags {
+  cloud?: string;
+  armEndpoint?: string;
+  authorityHost?: string;
+}
+
+const CLOUDS: readonly CloudName[] = ["public", "usgov", "china"];
+
+/** Tuning for tests and impatient people: CODEMIE_POLL_INTERVAL_MS, CODEMIE_RETRY_DELAY_MS. */
+function envMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`${name} must be a whole number of milliseconds, not "${raw}"`);
+  return ms;
+}
+
+export function pollIntervalMs(env: NodeJS.ProcessEnv, fallback: number): number {
+  return envMs(env, "CODEMIE_POLL_INTERVAL_MS") ?? fallback;
+}
+
+export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.ProcessEnv = process.env): ArmClient {
+  if (flags.cloud !== undefined && !CLOUDS.includes(flags.cloud as CloudName)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
+  let cloud;
+  try {
+    cloud = resolveCloud({ cloud: flags.cloud as CloudName | undefined, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost }, env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  // AZURE_TENANT_ID names the app registration's tenant when set; the environment's tenant otherwise.
+  const { credential } = createRunCredential({ cloud, env, tenantId: env.AZURE_TENANT_ID ?? target.azure.tenantId });
+  const retryDelayInMs = envMs(env, "CODEMIE_RETRY_DELAY_MS");
+  return new ArmClient({
+    credential,
+    subscriptionId: target.azure.subscriptionId,
+    cloud,
+    pollIntervalMs: pollIntervalMs(env, 5000),
+    ...(retryDelayInMs === undefined ? {} : { retry: { retryDelayInMs } }),
+  });
+}
+
+/** The environment's GitOps branch; --gitops-remote / CODEMIE_GITOPS_REMOTE point it at another clone (a mirror, a local path). */
+export function gitopsBranch(target: Environment, remote: string | undefined, env: NodeJS.ProcessEnv = process.env, networkTimeoutMs?: number): GitopsBranch {
+  return new GitopsBranch({
+    remote: remote ?? env.CODEMIE_GITOPS_REMOTE ?? target.gitops.repository,
+    branch: target.gitops.branch,
+    root: gitopsRoot(target),
+    ...(env.CODEMIE_GITOPS_TOKEN ? { token: env.CODEMIE_GITOPS_TOKEN } : {}),
+    ...(networkTimeoutMs ? { networkTimeoutMs } : {}),
+  });
+}
+
+/** A run's failures are errors of the run (exit 1, one line, no stack); usage mistakes still reach main (exit 2). */
+export async function reportFailures(io: Io, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90s", "45m", "1h", "500ms"; a bare number is seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} takes a duration such as 90s, 45m or 1h, not "${text}"`);
+  const ms = Math.round(Number(match[1]) * (UNITS[match[2] ?? "s"] ?? 1000));
+  if (ms <= 0) throw new UsageError(`${flag} must be longer than zero`);
+  return ms;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function checkSubscription(id: string | undefined): string | undefined {
+  if (id !== undefined && !GUID.test(id)) throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
+  return id;
+}
+
+/** Aborts with RunStopped on the deadline or on the first Ctrl-C / SIGTERM; a second Ctrl-C ends the process as usual. */
+export function runSignal(timeoutMs: number, io: Io): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RunStopped("timeout")), timeoutMs);
+  const onSignal = (): void => {
+    io.err("codemie-gitops: interrupted; stopping cleanly (Ctrl-C again quits at once)");
+    controller.abort(new RunStopped("interrupt"));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Polls the environment's fluxConfiguration until Flux has synced the expected commit and
+// reports everything Compliant, printing each object's state when it changes.
+import type { Environment } from "../model/environment.js";
+import { isReconciled, objectKey, objectLine, readFluxView, summaryLine, type FluxView } from "./flux.js";
+import { FLUX_API_VERSION, fluxConfigurationPath } from "./names.js";
+import type { Clock, FluxArm, Log } from "./ports.js";
+
+export interface FluxWait {
+  arm: FluxArm;
+  clock: Clock;
+  log: Log;
+  signal: AbortSignal;
+  intervalMs: number;
+}
+
+/** `view` is the last state read (undefined if the configuration never appeared). */
+export interface FluxWaitResult {
+  reconciled: boolean;
+  view?: FluxView;
+}
+
+export async function readFlux(arm: FluxArm, env: Environment): Promise<FluxView | undefined> {
+  const raw = await arm.getJson(fluxConfigurationPath(env), FLUX_API_VERSION);
+  return raw === undefined ? undefined : readFluxView(raw);
+}
+
+/** Resolves when reconciled, or with the last view once the signal aborts. */
+export async function waitForFlux(env: Environment, commit: string, wait: FluxWait): Promise<FluxWaitResult> {
+  const shown = new Map<string, string>();
+  let lastSummary: string | undefined;
+  let view: FluxView | undefined;
+  for (;;) {
+    view = await readFlux(wait.arm, env);
+    const summary = view ? summaryLine(view) : "Flux: the fluxConfiguration does not exist yet";
+    if (summary !== lastSummary) wait.log.info(summary);
+    lastSummary = summary;
+    for (const o of view?.objects ?? []) {
+      const line = objectLine(o);
+      if (shown.get(objectKey(o)) !== line) wait.log.info(`  ${line}`);
+      shown.set(objectKey(o), line);
+    }
+    if (view && isReconciled(view, commit)) return { reconciled: true, view };
+    try {
+      await wait.clock.sleep(wait.intervalMs, wait.signal);
+    } catch {
+      return { reconciled: false, ...(view ? { view } : {}) };
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// The bridge from the ARM deployment to the cluster: ConfigMap `codemie-infra-outputs` in
+// flux-system, published with the GitOps tree, whose keys Flux substitutes into the manifests
+// (postBuild.substituteFrom). Keys come from the GitOps contract; each maps to one output of
+// main.bicep. Only plain identifiers and endpoints go in: never a secret.
+import type { Environment } from "../model/environment.js";
+import { FLUX, substitutionVariables, type SubstitutionVariableName } from "../render/gitops/contract.js";
+import { gitopsRoot } from "../render/gitops/render.js";
+import { generatedHeader } from "../render/tree.js";
+
+export type DeployOutputs = Record<string, unknown>;
+
+/** Where each substitution variable comes from: an output of main.bicep, or a key of an object output. */
+const FROM_OUTPUTS: Record<SubstitutionVariableName, { output: string; key?: string }> = {
+  KEY_VAULT_URI: { output: "keyVaultUri" },
+  ESO_CLIENT_ID: { output: "identityClientIds", key: "externalSecrets" },
+  API_CLIENT_ID: { output: "identityClientIds", key: "api" },
+  LLM_PROXY_CLIENT_ID: { output: "identityClientIds", key: "llmProxy" },
+  POSTGRES_HOST: { output: "postgresHost" },
+  POSTGRES_ADMIN_LOGIN: { output: "postgresAdminLogin" },
+  STORAGE_ACCOUNT_NAME: { output: "storageAccountName" },
+  OPENAI_ENDPOINT: { output: "openaiEndpoint" },
+};
+
+const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, ...FROM_OUTPUTS[name as SubstitutionVariableName] }));
+
+/** Outputs the ConfigMap needs that the compiled template does not declare: checked before deploying anything. */
+export function missingOutputs(env: Environment, template: Record<string, unknown>): string[] {
+  const declared = new Set(Object.keys((template.outputs ?? {}) as Record<string, unknown>));
+  return [...new Set(sources(env).map((s) => s.output))].filter((o) => !declared.has(o)).sort();
+}
+
+/** GUIDs, host names and URLs only: nothing Flux's envsubst or YAML could misread. */
+const PLAIN_VALUE = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
+
+/** The root kustomization.yaml of the tree lists this file, so Flux builds nothing before a deploy wrote it. */
+export function infraOutputsPath(env: Environment): string {
+  const root = gitopsRoot(env);
+  return root ? `${root}/${FLUX.outputsFile}` : FLUX.outputsFile;
+}
+
+/** The ConfigMap's data; throws naming every variable the outputs cannot fill. */
+export function infraOutputValues(env: Environment, outputs: DeployOutputs): Record<string, string> {
+  const data: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const { name, output, key } of sources(env)) {
+    const value = key === undefined ? outputs[output] : (outputs[output] as Record<string, unknown> | undefined)?.[key];
+    if (typeof value !== "string" || value === "") problems.push(`${name} (no value in the deployment outputs)`);
+    else if (!PLAIN_VALUE.test(value)) problems.push(`${name} (unexpected characters in ${JSON.stringify(value.slice(0, 80))})`);
+    else data[name] = value;
+  }
+  if (problems.length > 0) throw new Error(`the deployment outputs do not fill ConfigMap ${FLUX.outputsConfigMap}: ${problems.join(", ")}`);
+  return data;
+}
+
+export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): string {
+  const data = infraOutputValues(env, outputs);
+  return [
+    generatedHeader(env.file, "#"),
+    "# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom).",
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    `  name: ${FLUX.outputsConfigMap}`,
+    `  namespace: ${FLUX.namespace}`,
+    "data:",
+    ...Object.keys(data)
+      .sort()
+      .map((key) => `  ${key}: ${JSON.stringify(data[key])}`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,37 @@
+// Names and ARM paths a run derives from the environment and the source commit. Deployment names
+// are deterministic, so a re-run of the same commit targets the same ARM deployments, and end in
+// a part an environment name cannot contain ("."), so `codemie-dev.` never matches `dev-eu`'s runs.
+import type { SourceCommit } from "../adapters/git/source-commit.js";
+import type { Environment } from "../model/environment.js";
+import { FLUX } from "../render/gitops/contract.js";
+
+/** api-version of the fluxConfigurations the Bicep creates (bicep/modules/flux.bicep). */
+export const FLUX_API_VERSION = "2024-11-01";
+
+export function deploymentPrefix(env: Environment): string {
+  return `codemie-${env.name}.`;
+}
+
+export function deploymentNames(env: Environment, source: SourceCommit): { bootstrap: string; main: string } {
+  const main = `${deploymentPrefix(env)}${source.sha.slice(0, 7)}${source.dirty ? "-dirty" : ""}`;
+  return { bootstrap: `${main}.bootstrap`, main };
+}
+
+export function resourceGroupId(env: Environment): string {
+  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;
+}
+
+/** The vault main.parameters.json references; secrets are seeded into it. */
+export function keyVaultId(env: Environment): string {
+  return `${resourceGroupId(env)}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`;
+}
+
+export function fluxConfigurationPath(env: Environment): string {
+  const cluster = `${resourceGroupId(env)}/providers/Microsoft.ContainerService/managedClusters/${env.names.aks}`;
+  return `${cluster}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX.sourceName}`;
+}
+
+/** "a1b2c3d" or "a1b2c3d (with uncommitted changes)", for messages. */
+export function describeSource(source: SourceCommit): string {
+  return `${source.sha.slice(0, 7)}${source.dirty ? " (with uncommitted changes)" : ""}`;
+}

@@ -1,0 +1,131 @@
+// The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
+// prints the PlanReport itself.
+import { formatArmError } from "../adapters/azure/arm-errors.js";
+import type { CapacitySummary, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
+import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
+
+const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
+const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
+const CHANGE_SYMBOL: Record<string, string> = { added: "A", modified: "M", deleted: "D" };
+/** Text output shows this much of the patch; --json carries all of it. */
+const TEXT_PATCH_LINES = 400;
+/** GitHub comments hold 65,536 characters. */
+const MARKDOWN_PATCH_CHARS = 50_000;
+
+function propertyLine(p: PropertyChange): string {
+  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}`;
+}
+
+function whatIfCounts(summary: WhatIfSummary): string {
+  return (["create", "modify", "delete", "unknown", "noChange"] as const).map((k) => `${summary.counts[k]} ${LABEL[k]}`).join(", ");
+}
+
+function capacityText(c: CapacitySummary): string[] {
+  const lines = [`Capacity (${c.profile} profile)${c.fits ? "" : ": DOES NOT FIT"}`];
+  for (const p of c.pools) {
+    const nodes = p.autoscaled ? `${p.nodesNeeded} needed, autoscaling ${p.minCount}-${p.maxCount}` : `${p.nodesNeeded} needed, fixed ${p.minCount}`;
+    lines.push(
+      `  ${p.name.padEnd(10)} ${p.vmSize} (${p.vcpu} vCPU, ${p.memoryGiB} GiB) × ${nodes}; requests ${p.requested.vcpu}/${p.allocatable.vcpu} vCPU, ${p.requested.memoryGiB}/${p.allocatable.memoryGiB} GiB allocatable; ~$${p.hourlyUsdPerNode.toFixed(2)}/h per node`,
+    );
+  }
+  return lines;
+}
+
+function gitopsText(g: GitopsComparison): string[] {
+  if (g.status === "unavailable") return [`GitOps branch ${g.branch}: not reachable, not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
+  const head = `GitOps branch ${g.branch}${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
+  const lines = [head, ...g.files.map((f) => `  ${CHANGE_SYMBOL[f.change] ?? "?"} ${f.path}`)];
+  // A new branch's patch is every file in full: the list says it all.
+  if (g.base && g.patch) {
+    const patch = g.patch.trimEnd().split("\n");
+    lines.push("", ...patch.slice(0, TEXT_PATCH_LINES));
+    if (patch.length > TEXT_PATCH_LINES) lines.push(`… ${patch.length - TEXT_PATCH_LINES} more line(s); --json has the whole patch`);
+  }
+  return lines;
+}
+
+function resourceText(c: ResourceChange): string[] {
+  const why = c.kind === "unknown" && c.reason ? ` (${c.reason})` : "";
+  const lines = [`  ${SYMBOL[c.kind]} ${c.resourceType} ${c.name}${why}`];
+  for (const p of c.properties) lines.push(`      ${propertyLine(p)}`);
+  for (const i of c.ignored) lines.push(`      · ${i.path} (noise: ${i.rule})`);
+  return lines;
+}
+
+function whatIfText(w: WhatIfReport): string[] {
+  if (w.status === "error") return [`What-if: could not run: ${w.message}`];
+  if (w.status === "failed") return ["What-if: ARM reported an error", ...formatArmError(w.error, 1)];
+  const s = w.summary;
+  const listed = s.changes.filter((c) => c.kind !== "noChange" || c.ignored.length > 0);
+  const lines = [`What-if (ARM, subscription scope): ${whatIfCounts(s)}`, ...listed.flatMap(resourceText)];
+  if (s.noiseRules.length > 0) lines.push("  Noise rules applied:", ...s.noiseRules.map((r) => `    ${r.id}: ${r.reason}`));
+  return lines;
+}
+
+export function planText(report: PlanReport): string {
+  const lines = [
+    `Plan for ${report.environment} (${report.file}): subscription ${report.subscriptionId}, ${report.location}`,
+    "",
+    ...capacityText(report.capacity),
+    "",
+    ...gitopsText(report.gitops),
+  ];
+  lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
+  return lines.join("\n");
+}
+
+const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function fence(text: string, lang: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+function whatIfMarkdown(w: WhatIfReport): string[] {
+  if (w.status === "error") return ["### What-if", "", `Could not run: ${cell(w.message)}`];
+  if (w.status === "failed") return ["### What-if", "", "ARM reported an error:", "", fence(formatArmError(w.error).join("\n"), "text")];
+  const s = w.summary;
+  const lines = ["### What-if", "", "| create | modify | delete | unknown | unchanged |", "|---:|---:|---:|---:|---:|"];
+  lines.push(`| ${s.counts.create} | ${s.counts.modify} | ${s.counts.delete} | ${s.counts.unknown} | ${s.counts.noChange} |`, "");
+  const listed = s.changes.filter((c) => c.kind !== "noChange" || c.ignored.length > 0);
+  if (listed.length > 0) {
+    lines.push("| | resource | type | details |", "|---|---|---|---|");
+    for (const c of listed) {
+      const details = [
+        ...(c.kind === "unknown" && c.reason ? [c.reason] : []),
+        ...c.properties.map((p) => `\`${propertyLine(p)}\``),
+        ...c.ignored.map((i) => `noise (${i.rule}): \`${i.path}\``),
+      ];
+      lines.push(`| ${SYMBOL[c.kind]} | \`${c.name}\` | ${c.resourceType} | ${cell(details.join("<br>"))} |`);
+    }
+    lines.push("");
+  }
+  if (s.noiseRules.length > 0) lines.push("<details><summary>Noise rules applied</summary>", "", ...s.noiseRules.map((r) => `- \`${r.id}\`: ${r.reason}`), "", "</details>");
+  return lines;
+}
+
+export function planMarkdown(report: PlanReport): string {
+  const lines = [`## Plan: \`${report.environment}\``, "", `\`${report.file}\` → subscription \`${report.subscriptionId}\`, ${report.location}`, ""];
+  lines.push(`### Capacity (${report.capacity.profile})${report.capacity.fits ? "" : " — does not fit"}`, "", "| pool | VM size | nodes | requests / allocatable | $/h per node |", "|---|---|---|---|---:|");
+  for (const p of report.capacity.pools) {
+    const nodes = p.autoscaled ? `${p.nodesNeeded} (autoscale ${p.minCount}–${p.maxCount})` : `${p.nodesNeeded} (fixed)`;
+    lines.push(`| ${p.name} | ${p.vmSize} | ${nodes} | ${p.requested.vcpu}/${p.allocatable.vcpu} vCPU, ${p.requested.memoryGiB}/${p.allocatable.memoryGiB} GiB | ${p.hourlyUsdPerNode.toFixed(2)} |`);
+  }
+  lines.push("", "### GitOps tree", "");
+  const g = report.gitops;
+  if (g.status === "unavailable") {
+    lines.push(`Branch \`${g.branch}\` not reachable, not compared: ${cell(g.reason)}`);
+  } else if (g.files.length === 0) {
+    lines.push(`Branch \`${g.branch}\` already holds the rendered tree.`);
+  } else {
+    lines.push(`Branch \`${g.branch}\`${g.base ? ` at \`${g.base.slice(0, 7)}\`` : " (new)"}: ${g.files.length} file(s) would change.`, "");
+    lines.push(...g.files.map((f) => `- ${CHANGE_SYMBOL[f.change] ?? "?"} \`${f.path}\``));
+    if (g.base && g.patch) {
+      const patch = g.patch.length > MARKDOWN_PATCH_CHARS ? `${g.patch.slice(0, MARKDOWN_PATCH_CHARS)}\n… (truncated)` : g.patch.trimEnd();
+      lines.push("", "<details><summary>Diff</summary>", "", fence(patch, "diff"), "", "</details>");
+    }
+  }
+  lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
+  return `${lines.join("\n")}\n`;
+}

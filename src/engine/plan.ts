@@ -1,0 +1,140 @@
+// `plan`: what a deploy would change, without changing anything. Always: the capacity summary
+// and the rendered GitOps tree compared with what the environment's branch holds (when it can
+// be reached). With Azure access: ARM what-if of the main template at subscription scope.
+import type { ArmErrorDetail } from "../adapters/azure/arm-errors.js";
+import type { FileChange } from "../adapters/git/gitops-branch.js";
+import type { CapacityPlan } from "../capacity/plan.js";
+import type { Environment } from "../model/environment.js";
+import type { RenderedTree } from "../render/tree.js";
+import { infraOutputsPath } from "./infra-outputs.js";
+import { deploymentPrefix } from "./names.js";
+import type { Previewer, WhatIfArm } from "./ports.js";
+import { deploymentRequests, gitopsFiles } from "./rendered.js";
+import { password } from "./secret-values.js";
+import { summarizeWhatIf, type WhatIfSummary } from "./what-if.js";
+
+export interface CapacityPool {
+  name: string;
+  vmSize: string;
+  vcpu: number;
+  memoryGiB: number;
+  nodesNeeded: number;
+  minCount: number;
+  maxCount: number;
+  autoscaled: boolean;
+  /** Pods placed on the pool plus its DaemonSets on every needed node. */
+  requested: { vcpu: number; memoryGiB: number };
+  /** Allocatable on the needed nodes, after AKS's reservations. */
+  allocatable: { vcpu: number; memoryGiB: number };
+  hourlyUsdPerNode: number;
+}
+
+export interface CapacitySummary {
+  profile: string;
+  fits: boolean;
+  pools: CapacityPool[];
+}
+
+export type GitopsComparison =
+  | { status: "compared"; branch: string; base?: string; files: FileChange[]; patch: string }
+  | { status: "unavailable"; branch: string; reason: string; renderedFiles: number };
+
+export type WhatIfReport =
+  | { status: "succeeded"; summary: WhatIfSummary }
+  /** ARM ran the what-if and reported an error (HTTP 200 with status Failed, or a preflight 400). */
+  | { status: "failed"; error: ArmErrorDetail }
+  /** ARM could not be asked (sign-in, network, permissions). */
+  | { status: "error"; message: string };
+
+export interface PlanReport {
+  environment: string;
+  file: string;
+  subscriptionId: string;
+  location: string;
+  capacity: CapacitySummary;
+  gitops: GitopsComparison;
+  whatIf?: WhatIfReport;
+}
+
+export interface PlanInput {
+  env: Environment;
+  tree: RenderedTree;
+  capacity: CapacityPlan;
+}
+
+export interface PlanPorts {
+  gitops: Previewer & { branch: string };
+  /** Absent: offline plan, no what-if. */
+  arm?: WhatIfArm;
+}
+
+const GiB = 2 ** 30;
+const round = (n: number): number => Math.round(n * 10) / 10;
+
+export function summarizeCapacity(env: Environment, capacity: CapacityPlan): CapacitySummary {
+  return {
+    profile: env.profile,
+    fits: capacity.fits,
+    pools: capacity.nodePools.map((p) => ({
+      name: p.name,
+      vmSize: p.vmSize,
+      vcpu: p.vcpu,
+      memoryGiB: p.memoryGiB,
+      nodesNeeded: p.nodesNeeded,
+      minCount: p.minCount,
+      maxCount: p.maxCount,
+      autoscaled: p.fixedCount === undefined,
+      requested: {
+        vcpu: round((p.requested.millicores + p.daemonSets.millicores * p.nodesNeeded) / 1000),
+        memoryGiB: round((p.requested.bytes + p.daemonSets.bytes * p.nodesNeeded) / GiB),
+      },
+      allocatable: { vcpu: round((p.allocatable.millicores * p.nodesNeeded) / 1000), memoryGiB: round((p.allocatable.bytes * p.nodesNeeded) / GiB) },
+      hourlyUsdPerNode: p.hourlyUsd,
+    })),
+  };
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function compareGitops(env: Environment, tree: RenderedTree, gitops: PlanPorts["gitops"]): Promise<GitopsComparison> {
+  const files = gitopsFiles(tree);
+  try {
+    // The outputs ConfigMap is written at deploy time from ARM's outputs: keep the published one.
+    const changes = await gitops.preview(files, [infraOutputsPath(env)]);
+    return { status: "compared", branch: gitops.branch, ...(changes.base ? { base: changes.base } : {}), files: changes.files, patch: changes.patch };
+  } catch (error) {
+    return { status: "unavailable", branch: gitops.branch, reason: messageOf(error), renderedFiles: files.size };
+  }
+}
+
+async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, signal: AbortSignal | undefined): Promise<WhatIfReport> {
+  const { main } = deploymentRequests(env, tree);
+  // A plan must not need the right to read secrets, and the vault may not exist yet: Key Vault
+  // references are replaced by throwaway values, which the summary never shows (it reports
+  // property paths, not values).
+  const parameters = Object.fromEntries(Object.entries(main.parameters).map(([name, p]) => [name, p.reference ? { value: password() } : p]));
+  try {
+    const outcome = await arm.whatIfAtSubscription(`${deploymentPrefix(env)}plan`, { ...main, parameters }, signal ? { signal } : {});
+    if (outcome.status === "Failed") return { status: "failed", error: outcome.error };
+    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges) };
+  } catch (error) {
+    return { status: "error", message: messageOf(error) };
+  }
+}
+
+export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal?: AbortSignal): Promise<PlanReport> {
+  const { env, tree } = input;
+  const [gitops, whatIfReport] = await Promise.all([
+    compareGitops(env, tree, ports.gitops),
+    ports.arm ? whatIf(env, tree, ports.arm, signal) : Promise.resolve(undefined),
+  ]);
+  return {
+    environment: env.name,
+    file: env.file,
+    subscriptionId: env.azure.subscriptionId,
+    location: env.azure.location,
+    capacity: summarizeCapacity(env, input.capacity),
+    gitops,
+    ...(whatIfReport ? { whatIf: whatIfReport } : {}),
+  };
+}

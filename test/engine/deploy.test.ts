@@ -1,0 +1,242 @@
+// `codemie-gitops deploy` as a separate process against the Azure emulator and a scratch GitOps
+// repository: the outcome, the exit code, what the user sees, and what reached Azure and git.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { keyVaultId } from "../../src/engine/names.js";
+import { secretsToSeed } from "../../src/engine/secret-values.js";
+import { armClient } from "../emulator/clients.js";
+import type { AzureEmulator, RecordedRequest } from "../emulator/emulator.js";
+import { branchHistoryText, branchTip, commitCount, fileAt, git } from "./support/git-repos.js";
+import { BRANCH, createWorkspace, deploy, dev, DEV_OUTPUTS, epochOf, startEmulator, type Workspace } from "./support/harness.js";
+
+let emulator: AzureEmulator;
+let ws: Workspace;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+beforeEach(() => {
+  emulator.reset();
+  ws = createWorkspace();
+});
+afterEach(() => ws.dispose());
+
+const short = (): string => ws.sourceCommit.slice(0, 7);
+const names = () => ({ main: `codemie-dev.${short()}`, bootstrap: `codemie-dev.${short()}.bootstrap` });
+const isDeployment = (r: RecordedRequest, name: string, suffix = ""): boolean => r.path.toLowerCase().endsWith(`/deployments/${name}${suffix}`.toLowerCase());
+const fluxReads = (): RecordedRequest[] => emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
+
+describe("deploy", () => {
+  test("deploys bootstrap, seeds secrets, deploys main, then publishes, then waits for Flux", async () => {
+    emulator.script({ deployment: { runningPolls: 2, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    expect(run.stdout).toContain(`Deploying dev from ${short()} to subscription ${dev.azure.subscriptionId} (westeurope)`);
+    expect(run.stdout).toContain(`Published ${tip.slice(0, 7)} to ${BRANCH}`);
+    expect(run.stdout).toMatch(new RegExp(`Deployed dev: ARM deployment ${names().main} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
+
+    // The order on the wire: bootstrap, secrets, main to its end, the push, then Flux.
+    const arm = emulator.armRequests();
+    const first = (match: (r: RecordedRequest) => boolean): number => arm.findIndex(match);
+    const last = (match: (r: RecordedRequest) => boolean): number => arm.map(match).lastIndexOf(true);
+    const bootstrapPut = first((r) => r.method === "PUT" && isDeployment(r, names().bootstrap));
+    const secretPut = first((r) => r.method === "PUT" && r.path.includes("/secrets/"));
+    const mainPut = first((r) => r.method === "PUT" && isDeployment(r, names().main));
+    const mainDone = last((r) => r.method === "GET" && isDeployment(r, names().main));
+    expect(bootstrapPut).toBeGreaterThanOrEqual(0);
+    expect(bootstrapPut).toBeLessThan(secretPut);
+    expect(secretPut).toBeLessThan(mainPut);
+    expect(mainPut).toBeLessThan(mainDone);
+    const pushes = ws.pushes();
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toBeGreaterThan(epochOf(arm[mainDone]?.at ?? Infinity));
+    expect(epochOf(fluxReads()[0]?.at ?? 0)).toBeGreaterThan(pushes[0] ?? Infinity);
+
+    // What Flux gets: the tree, the outputs ConfigMap and a message naming the source commit.
+    const configMap = fileAt(ws.remote, BRANCH, "clusters/dev/infra-outputs.yaml") ?? "";
+    expect(configMap).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
+    expect(configMap).toContain(`ESO_CLIENT_ID: "${DEV_OUTPUTS.identityClientIds.externalSecrets}"`);
+    expect(fileAt(ws.remote, BRANCH, "clusters/dev/kustomization.yaml")).toContain("infra-outputs.yaml");
+    expect(git(ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`source commit ${ws.sourceCommit}`);
+
+    // Every random secret was seeded, and no value appears anywhere the user or Flux can see.
+    const seeded = secretsToSeed(dev).map((name) => emulator.secretValue(keyVaultId(dev), name));
+    expect(seeded.every((v) => typeof v === "string" && v.length >= 32)).toBe(true);
+    const visible = [run.stdout, run.stderr, branchHistoryText(ws.remote, BRANCH), JSON.stringify(emulator.requests)].join("\n");
+    for (const value of seeded) expect(visible).not.toContain(value);
+
+    // Running it again changes nothing: same deployments, no new commit, secrets kept.
+    const again = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(`GitOps branch ${BRANCH} already holds this tree at ${tip.slice(0, 7)}; nothing to commit`);
+    expect(again.stdout).toContain("  postgres-admin-password: exists, kept");
+    expect(commitCount(ws.remote, BRANCH)).toBe(1);
+    expect(secretsToSeed(dev).map((name) => emulator.secretValue(keyVaultId(dev), name))).toEqual(seeded);
+  });
+
+  test("a failed infrastructure deployment publishes nothing and shows Azure's nested errors", async () => {
+    const conflict = { code: "VaultAlreadyExists", message: `The vault name '${dev.names.keyVault}' is already in use.` };
+    emulator.script({
+      deployment: {
+        runningPolls: 1,
+        failure: {
+          error: {
+            code: "DeploymentFailed",
+            message: "At least one resource deployment operation failed.",
+            details: [{ code: "ResourceDeploymentFailure", message: "The resource write operation failed to complete successfully.", target: "keyVault", details: [conflict] }],
+          },
+          failedOperations: [{ resourceType: "Microsoft.KeyVault/vaults", resourceName: dev.names.keyVault, statusCode: "Conflict", error: conflict }],
+        },
+      },
+    });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} failed \\(correlation id [0-9a-f-]{36}\\)$`, "m"));
+    expect(run.stderr).toContain(
+      [
+        "  DeploymentFailed: At least one resource deployment operation failed.",
+        "    ResourceDeploymentFailure: The resource write operation failed to complete successfully. (keyVault)",
+        `      VaultAlreadyExists: The vault name '${dev.names.keyVault}' is already in use.`,
+        "  failed resources:",
+        `    Microsoft.KeyVault/vaults ${dev.names.keyVault} (Conflict)`,
+        `      VaultAlreadyExists: The vault name '${dev.names.keyVault}' is already in use.`,
+      ].join("\n"),
+    );
+    expect(run.stdout).not.toContain("Deployed dev");
+    expect(ws.pushes()).toEqual([]);
+    expect(branchTip(ws.remote, BRANCH)).toBeUndefined();
+    const arm = emulator.armRequests();
+    expect(arm.some((r) => r.method === "PUT" && (r.path.includes("/secrets/") || isDeployment(r, names().main)))).toBe(false);
+    expect(fluxReads()).toEqual([]);
+  });
+
+  test("recovers from 429s with and without Retry-After, 5xx and a dropped connection", async () => {
+    emulator.script({
+      deployment: { runningPolls: 1, outputs: DEV_OUTPUTS },
+      faults: [
+        { method: "PUT", path: "/deployments/", respond: { status: 429 } },
+        { method: "GET", path: "/operationStatuses/", respond: { status: 503 } },
+        { method: "GET", path: /\/operations\?/, respond: { status: 429, retryAfter: 1 } },
+        { method: "GET", path: "/secrets/", respond: "drop" },
+        { method: "PUT", path: "/secrets/", respond: { status: 500 } },
+        { method: "GET", path: "/fluxConfigurations/", skip: 1, respond: "drop" },
+      ],
+    });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 1 });
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const faults = emulator.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.status}`);
+    expect(faults.sort()).toEqual(["GET 0", "GET 0", "GET 429", "GET 503", "PUT 429", "PUT 500"]);
+    // The Retry-After of the throttled request was waited out in full before the retry.
+    const operations = emulator.armRequests().filter((r) => r.method === "GET" && r.path.endsWith("/operations"));
+    const throttled = operations.findIndex((r) => r.fault);
+    expect((operations[throttled + 1]?.at ?? 0) - (operations[throttled]?.at ?? 0)).toBeGreaterThanOrEqual(1000 - 2);
+    expect(ws.pushes()).toHaveLength(1);
+  });
+
+  test("waits while Flux reports Non-Compliant, printing each object's state, until Compliant", async () => {
+    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 2 });
+
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split("\n");
+    const failing = lines.indexOf("  Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)");
+    const healed = lines.indexOf("  Kustomization flux-system/codemie-apps: Compliant");
+    expect(failing).toBeGreaterThan(0);
+    expect(healed).toBeGreaterThan(failing);
+    expect(lines.filter((l) => l.includes("codemie-apps: Non-Compliant"))).toHaveLength(1);
+    expect(fluxReads().filter((r) => r.status === 200)).toHaveLength(3);
+  });
+
+  test("fails when Flux is not Compliant in time, listing every non-compliant object", async () => {
+    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 1_000_000 }, ["--timeout", "4s"]);
+
+    expect(run.status).toBe(1);
+    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    expect(run.stderr).toContain(
+      [
+        `error: Flux did not report ${tip.slice(0, 7)} Compliant: the time limit (--timeout) was reached`,
+        "  non-compliant objects:",
+        "    Kustomization flux-system/codemie-infrastructure: Non-Compliant (ReconciliationFailed: kustomization path not found)",
+        "    Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)",
+      ].join("\n"),
+    );
+    expect(run.stdout).not.toContain("Deployed dev");
+  });
+
+  test("refuses to start while a deployment of the environment is running", async () => {
+    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    const stop = new AbortController();
+    const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
+    await armClient(emulator)
+      .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
+      .catch(() => undefined);
+    const before = emulator.armRequests().length;
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
+    expect(emulator.armRequests().slice(before).map((r) => r.method)).toEqual(["GET"]);
+    expect(ws.pushes()).toEqual([]);
+  });
+
+  test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
+    emulator.script({ accessTokenLifetimeSeconds: 2, idTokenLifetimeSeconds: 2, deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const arm = emulator.armRequests();
+    expect(arm.every((r) => r.status !== 401)).toBe(true);
+    expect(new Set(arm.map((r) => r.token)).size).toBeGreaterThanOrEqual(2);
+    expect(emulator.idTokensIssued).toBeGreaterThanOrEqual(2);
+    expect(emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(true);
+  });
+
+  test("Ctrl-C cancels the running ARM deployment and publishes nothing", async () => {
+    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    let interrupted = false;
+
+    const run = await deploy(emulator, ws, undefined, [], {
+      onLine: async (line, child) => {
+        if (interrupted || !line.startsWith("bootstrap: ARM deployment")) return;
+        interrupted = true;
+        await expect.poll(() => emulator.armRequests().filter((r) => r.path.includes("/operationStatuses/")).length).toBeGreaterThan(1);
+        child.kill("SIGINT");
+      },
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("codemie-gitops: interrupted; stopping cleanly");
+    expect(run.stderr).toContain(`error: interrupted during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
+    expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
+    expect(emulator.armRequests().filter((r) => r.method === "POST" && r.path.endsWith("/cancel"))).toHaveLength(1);
+    await expect(armClient(emulator).findRunningDeployment("codemie-dev.")).resolves.toBeUndefined();
+    expect(ws.pushes()).toEqual([]);
+  });
+
+  test("cancels the ARM deployment when the time limit is reached", async () => {
+    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+
+    const run = await deploy(emulator, ws, undefined, ["--timeout", "1500ms"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
+    expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
+    expect(ws.pushes()).toEqual([]);
+  });
+});

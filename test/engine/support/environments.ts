@@ -1,0 +1,16 @@
+// Shipped environment files, loaded the way the CLI loads them.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadEnvironment } from "../../../src/config/load.js";
+import type { Environment } from "../../../src/model/environment.js";
+import { ROOT } from "../../support/cli.js";
+
+export function environmentText(name: string): string {
+  return readFileSync(join(ROOT, "environments", `${name}.yaml`), "utf8");
+}
+
+export function shippedEnvironment(name: string): Environment {
+  const { env, diagnostics } = loadEnvironment(`environments/${name}.yaml`, environmentText(name));
+  if (!env) throw new Error(`environments/${name}.yaml does not load: ${JSON.stringify(diagnostics)}`);
+  return env;
+}

@@ -1,0 +1,141 @@
+// Runs the built CLI as a separate process against the Azure emulator, from a scratch git
+// checkout holding environments/dev.yaml, publishing to a scratch bare GitOps repository. The
+// test can react to what the CLI prints while it runs (e.g. make Flux report the published
+// commit), and a pre-receive hook on the GitOps repository records when anything was pushed.
+import { spawn } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { AzureEmulator } from "../../emulator/emulator.js";
+import type { ScenarioPatch } from "../../emulator/scenario.js";
+import { ROOT } from "../../support/cli.js";
+import { bareRemote, branchTip, git, GIT_IDENTITY, tempDir, type TempDir } from "./git-repos.js";
+import { shippedEnvironment } from "./environments.js";
+
+const BIN = join(ROOT, "bin/codemie-gitops.js");
+export const ENV_NAME = "dev";
+export const dev = shippedEnvironment(ENV_NAME);
+export const BRANCH = dev.gitops.branch;
+
+export function startEmulator(): Promise<AzureEmulator> {
+  // The emulator plays the tenant and subscription the environment file names.
+  return AzureEmulator.start({ tenantId: dev.azure.tenantId, subscriptionId: dev.azure.subscriptionId });
+}
+
+/** What main.bicep's outputs look like after a real deployment of dev. */
+export const DEV_OUTPUTS = {
+  resourceGroup: dev.names.resourceGroup,
+  clusterName: dev.names.aks,
+  oidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/7f2c1a9e/0b1c2d3e/",
+  keyVaultUri: `https://${dev.names.keyVault}.vault.azure.net/`,
+  keyVaultKeyName: "codemie-key",
+  postgresHost: `${dev.names.postgres}.postgres.database.azure.com`,
+  postgresAdminLogin: "pgadmin",
+  storageAccountName: dev.names.storageAccount,
+  egressIp: "20.31.42.53",
+  identityClientIds: { api: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e01", externalSecrets: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e02" },
+};
+
+export interface Workspace {
+  /** The source checkout the CLI runs in. */
+  cwd: string;
+  sourceCommit: string;
+  /** Bare GitOps repository (--gitops-remote). */
+  remote: string;
+  /** Epoch ms of every push the GitOps repository received. */
+  pushes(): number[];
+  dispose(): void;
+}
+
+export function createWorkspace(): Workspace {
+  const source: TempDir = tempDir("codemie-source-");
+  const remote = bareRemote();
+  mkdirSync(join(source.path, "environments"));
+  copyFileSync(join(ROOT, "environments", `${ENV_NAME}.yaml`), join(source.path, "environments", `${ENV_NAME}.yaml`));
+  git(source.path, "init", "-q");
+  git(source.path, "add", "-A");
+  git(source.path, "commit", "-q", "-m", "environments");
+  const log = join(remote.path, "pushes.log");
+  const hook = join(remote.path, "hooks", "pre-receive");
+  writeFileSync(hook, `#!${process.execPath}\nrequire("node:fs").appendFileSync(${JSON.stringify(log)}, Date.now() + "\\n");\n`);
+  chmodSync(hook, 0o755);
+  return {
+    cwd: source.path,
+    sourceCommit: git(source.path, "rev-parse", "HEAD"),
+    remote: remote.path,
+    pushes: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l !== "").map(Number) : []),
+    dispose: () => {
+      source.dispose();
+      remote.dispose();
+    },
+  };
+}
+
+export interface CliRun {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock time of the process. */
+  ms: number;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Called with each complete stdout line while the process runs; may return a promise. */
+  onLine?: (line: string, child: { kill(signal: NodeJS.Signals): void }) => unknown;
+}
+
+export function runCliAsync(args: string[], cwd: string, options: RunOptions = {}): Promise<CliRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let pending = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) void options.onLine?.(line, child);
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr, ms: performance.now() - started }));
+  });
+}
+
+/** The environment a CI job would give the CLI, pointed at the emulator, with test-sized intervals. */
+export function cliEnv(emulator: AzureEmulator, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...emulator.env(), ...GIT_IDENTITY, CODEMIE_POLL_INTERVAL_MS: "20", CODEMIE_RETRY_DELAY_MS: "20", ...extra };
+}
+
+export interface FluxBehaviour {
+  nonCompliantReads: number;
+  kustomizations?: string[];
+}
+
+/**
+ * Runs `deploy --env dev` and, once the CLI says it published, makes the emulator's Flux report
+ * that commit (in Azure's `branch@sha1:` format) with the given behaviour.
+ */
+export function deploy(emulator: AzureEmulator, ws: Workspace, flux: FluxBehaviour | undefined, extraArgs: string[] = [], options: RunOptions = {}): Promise<CliRun> {
+  return runCliAsync(["deploy", "--env", ENV_NAME, "--gitops-remote", ws.remote, ...extraArgs], ws.cwd, {
+    env: cliEnv(emulator, options.env),
+    onLine: (line, child) => {
+      if (flux && /^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
+        const tip = branchTip(ws.remote, BRANCH);
+        const patch: ScenarioPatch = {
+          flux: { codemie: { nonCompliantReads: flux.nonCompliantReads, commit: `${BRANCH}@sha1:${tip ?? ""}`, kustomizations: flux.kustomizations ?? ["infrastructure", "apps"] } },
+        };
+        emulator.script(patch);
+      }
+      return options.onLine?.(line, child);
+    },
+  });
+}
+
+export const epochOf = (at: number): number => performance.timeOrigin + at;
