@@ -134,3 +134,9 @@ export const KEYCLOAK_REALM = "codemie-prod";
 
 /** Image of the in-cluster Keycloak database (the table's "+ DB"). */
 export const KEYCLOAK_DB_IMAGE = "docker.io/library/postgres:16.6";
+
+/** RSA key in the environment's Key Vault for CodeMie's envelope encryption (ENCRYPTION_TYPE=azure). */
+export const ENCRYPTION_KEY_NAME = "codemie-key";
+
+/** The PostgreSQL server's password-auth administrator; CodeMie, LiteLLM and a managed Keycloak DB log in as it. */
+export const POSTGRES_ADMIN_LOGIN = "pgadmin";

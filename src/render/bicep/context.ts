@@ -1,5 +1,7 @@
 // Everything main.bicep.hbs prints, computed here so the template only lays it out.
 import { ROLE_IDS, WORKLOAD_IDENTITIES } from "../../catalogue/identities.js";
+import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platform.js";
+import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
@@ -28,10 +30,8 @@ export interface FluxKustomization {
 /** Extensions CodeMie's database migrations create (they must be allow-listed on Azure). */
 export const POSTGRES_EXTENSIONS = ["PG_TRGM"];
 
-export const ENCRYPTION_KEY_NAME = "codemie-key";
-export const POSTGRES_PASSWORD_SECRET = "postgres-admin-password";
-/** The server's password-auth administrator; CodeMie, LiteLLM and a managed Keycloak DB log in as it. */
-export const POSTGRES_ADMIN_LOGIN = "pgadmin";
+/** The Key Vault secret main.parameters.json passes to the server as its administrator password. */
+export const POSTGRES_PASSWORD_SECRET: VaultSecretName = "postgres-admin-password";
 
 export function bicepContext(env: Environment, nodePools: BicepNodePool[], kustomizations: FluxKustomization[], header: string) {
   const enabled = new Set(env.components.filter((c) => c.enabled).map((c) => c.key));

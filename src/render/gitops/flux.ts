@@ -15,7 +15,7 @@ export class FluxText {
 
 /** Escapes a literal for Flux substitution: every `$` becomes `$$`. */
 export function fluxLiteral(value: string): string {
-  return value.replace(/\$/g, "$$$$");
+  return value.includes("$") ? value.replace(/\$/g, "$$$$") : value;
 }
 
 const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -53,15 +53,13 @@ export function encode<T>(value: T): Encoded<T> {
 }
 
 function encodeAny(value: unknown): unknown {
-  if (value instanceof FluxText) return value.encoded;
   if (typeof value === "string") return fluxLiteral(value);
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof FluxText) return value.encoded;
   if (Array.isArray(value)) return value.map(encodeAny);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = encodeAny(v);
-    return out;
-  }
-  return value;
+  const out: Record<string, unknown> = {};
+  for (const k in value) out[k] = encodeAny((value as Record<string, unknown>)[k]);
+  return out;
 }
 
 /**
@@ -72,40 +70,42 @@ function encodeAny(value: unknown): unknown {
  */
 export function fluxSubstitute(text: string, variables: Readonly<Record<string, string>>): string {
   let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c !== "$") {
-      out += c;
-      continue;
+  let from = 0;
+  scanSubstitutions(text, (at, length, name) => {
+    out += text.slice(from, at);
+    if (name === undefined) out += "$";
+    else {
+      const value = variables[name];
+      if (value === undefined) throw new Error(`substitution variable ${name} is not defined`);
+      out += value;
     }
+    from = at + length;
+  });
+  return out + text.slice(from);
+}
+
+/** Calls `found` for every `$$` (name undefined) and `${NAME}` in the text, jumping between `$` signs. */
+function scanSubstitutions(text: string, found: (at: number, length: number, name?: string) => void): void {
+  for (let i = text.indexOf("$"); i >= 0; i = text.indexOf("$", i + 1)) {
     const next = text[i + 1];
     if (next === "$") {
-      out += "$";
+      found(i, 2);
       i++;
     } else if (next === "{") {
       const end = text.indexOf("}", i + 2);
       const name = end < 0 ? "" : text.slice(i + 2, end);
       if (!VARIABLE_NAME.test(name)) throw new Error(`unparseable substitution at offset ${i}: ${text.slice(i, i + 40)}`);
-      const value = variables[name];
-      if (value === undefined) throw new Error(`substitution variable ${name} is not defined`);
-      out += value;
+      found(i, end - i + 1, name);
       i = end;
-    } else {
-      out += c;
     }
   }
-  return out;
 }
 
 /** Names of the substitution variables a text references (sorted, unique). */
 export function substitutionVariablesIn(text: string): string[] {
   const names = new Set<string>();
-  const recorder = new Proxy({} as Record<string, string>, {
-    get: (_t, key) => {
-      if (typeof key === "string") names.add(key);
-      return "";
-    },
+  scanSubstitutions(text, (_at, _length, name) => {
+    if (name !== undefined) names.add(name);
   });
-  fluxSubstitute(text, recorder);
   return [...names].sort();
 }

@@ -29,7 +29,8 @@ function ns(key: ComponentKey): string {
 }
 
 const ref = (name: string): string => `{{ .${name} }}`;
-const remote = (secretKey: string, remoteKey: VaultSecretName | string) => ({ secretKey, remoteKey });
+/** A Kubernetes secret key read from a Key Vault secret of the catalogue (or the TLS certificate, named by the environment). */
+const remote = (secretKey: string, remoteKey: VaultSecretName | { tlsCertificate: string }) => ({ secretKey, remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate });
 
 /** The ExternalSecrets of an environment, sorted by namespace then name. */
 export function externalSecrets(env: Environment): ExternalSecretSpec[] {
@@ -186,7 +187,7 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
         name: env.network.ingress.tlsSecretName,
         namespace,
         type: "kubernetes.io/tls",
-        data: [remote("certificate", env.network.ingress.tlsSecretName)],
+        data: [remote("certificate", { tlsCertificate: env.network.ingress.tlsSecretName })],
         template: [
           { key: "tls.crt", value: `{{ .certificate | filterPEM "CERTIFICATE" }}` },
           { key: "tls.key", value: `{{ .certificate | filterPEM "PRIVATE KEY" }}` },

@@ -12,10 +12,10 @@ import {
   KEYCLOAK_REALM,
   STORAGE_CLASS,
   UPSTREAM_IMAGE_TAGS,
+  ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
-import { ENCRYPTION_KEY_NAME } from "../bicep/context.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
 import { fluxVar, type FluxText } from "./flux.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
