@@ -49,7 +49,8 @@ export class EmulatorState {
   readonly whatIfs = new Map<string, SimulatedWhatIf>();
   readonly resourceGroups = new Map<string, { name: string; location: string }>();
   readonly secrets = new Map<string, { value: string; contentType?: string; updated: Date }>();
-  readonly fluxReads = new Map<string, number>();
+  /** By configuration path: the commit last reported and the GETs since it changed. */
+  readonly fluxSyncs = new Map<string, { commit: string | undefined; reads: number }>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   idTokensIssued = 0;
 }

@@ -3,7 +3,8 @@
 import type { Reply, RequestContext, Route, SimulatedDeployment } from "./context.js";
 import { apiVersionOf, armError, jsonBody, newId } from "./context.js";
 import type { ArmErrorBody } from "./scenario.js";
-import { simulatedOutputs, templateResources } from "./templates.js";
+import { simulatedOutputs } from "./outputs.js";
+import { templateResources } from "./templates.js";
 
 const DEPLOYMENTS = String.raw`^/subscriptions/(?<sub>[^/]+)/providers/Microsoft\.Resources/deployments`;
 const route = (methods: string[], suffix: string, handle: (ctx: RequestContext) => Reply): Route => ({

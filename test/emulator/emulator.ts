@@ -11,6 +11,7 @@ import { createSelfSignedCertificate } from "./certificate.js";
 import type { Identity, Reply, RequestContext, Route } from "./context.js";
 import { EmulatorState, armError, newId } from "./context.js";
 import { deploymentRoutes } from "./deployments.js";
+import { fluxRoutes } from "./flux.js";
 import { identityRoutes, mintIdToken } from "./identity.js";
 import { resourceRoutes, secretKey } from "./resources.js";
 import type { Fault, FaultResponse, ScenarioPatch } from "./scenario.js";
@@ -25,6 +26,8 @@ export interface RecordedRequest {
   at: number;
   /** 0 when the emulator dropped the connection. */
   status: number;
+  /** Retry-After (seconds) the answer asked for, if any: what the client's next poll must wait. */
+  retryAfter?: number;
   /** Sequence number of the access token presented; the token itself is never recorded. */
   token?: number;
   fault?: boolean;
@@ -40,7 +43,7 @@ export interface EmulatorOptions {
   federatedSubject?: string;
 }
 
-const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...resourceRoutes];
+const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...resourceRoutes, ...fluxRoutes];
 const faultCodes: Record<number, string> = { 429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable" };
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -261,6 +264,8 @@ export class AzureEmulator {
   private send(res: ServerResponse, record: RecordedRequest, reply: Reply, arm: boolean): void {
     record.status = reply.status;
     const headers: Record<string, string> = { ...reply.headers };
+    const retryAfter = Number(headers["Retry-After"]);
+    if (Number.isFinite(retryAfter)) record.retryAfter = retryAfter;
     if (arm) {
       headers["x-ms-request-id"] = newId();
       headers["x-ms-correlation-request-id"] = newId();

@@ -1,5 +1,5 @@
-// Resource groups, Key Vault secrets on the management plane (values go in, never come back out,
-// as with real ARM) and AKS fluxConfigurations whose compliance is scripted per test.
+// Resource groups and Key Vault secrets on the management plane (values go in, never come back
+// out, as with real ARM).
 import type { Reply, RequestContext, Route } from "./context.js";
 import { armError, jsonBody } from "./context.js";
 
@@ -68,54 +68,6 @@ function getSecret(ctx: RequestContext): Reply {
   return { status: 200, body: secretBody(ctx, secret) };
 }
 
-function getFluxConfiguration(ctx: RequestContext): Reply {
-  const name = ctx.params.name ?? "";
-  const script = ctx.state.scenario.flux[name] ?? ctx.state.scenario.flux["*"];
-  if (!script) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.KubernetesConfiguration/fluxConfigurations/${name}' was not found.`);
-  const key = ctx.url.pathname.toLowerCase();
-  const reads = (ctx.state.fluxReads.get(key) ?? 0) + 1;
-  ctx.state.fluxReads.set(key, reads);
-  const compliance = reads <= script.nonCompliantReads ? "Non-Compliant" : "Compliant";
-  const ready = compliance === "Compliant" ? "True" : "False";
-  const condition = {
-    lastTransitionTime: new Date().toISOString(),
-    message: ready === "True" ? `Applied revision: ${script.commit}` : "kustomization path not found",
-    reason: ready === "True" ? "ReconciliationSucceeded" : "ReconciliationFailed",
-    status: ready,
-    type: "Ready",
-  };
-  const kustomizations = script.kustomizations.map((k) => ({
-    name: `${name}-${k}`,
-    namespace: "flux-system",
-    kind: "Kustomization",
-    complianceState: compliance,
-    appliedBy: null,
-    statusConditions: [condition],
-  }));
-  return {
-    status: 200,
-    body: {
-      id: ctx.url.pathname,
-      name,
-      type: "Microsoft.KubernetesConfiguration/fluxConfigurations",
-      properties: {
-        scope: "cluster",
-        namespace: "flux-system",
-        sourceKind: "GitRepository",
-        provisioningState: "Succeeded",
-        complianceState: compliance,
-        sourceSyncedCommitId: script.commit,
-        sourceUpdatedAt: new Date().toISOString(),
-        statusUpdatedAt: new Date().toISOString(),
-        statuses: [
-          { name, namespace: "flux-system", kind: "GitRepository", complianceState: "Compliant", appliedBy: null, statusConditions: [{ ...condition, status: "True", reason: "Succeeded" }] },
-          ...kustomizations,
-        ],
-      },
-    },
-  };
-}
-
 export const resourceRoutes: Route[] = [
   { methods: ["PUT"], pattern: new RegExp(`${RESOURCE_GROUP}$`, "i"), arm: true, handle: putResourceGroup },
   { methods: ["GET", "HEAD"], pattern: new RegExp(`${RESOURCE_GROUP}$`, "i"), arm: true, handle: getResourceGroup },
@@ -130,14 +82,5 @@ export const resourceRoutes: Route[] = [
     pattern: new RegExp(String.raw`${RESOURCE_GROUP}/providers/Microsoft\.KeyVault/vaults/(?<vault>[^/]+)/secrets/(?<name>[^/]+)$`, "i"),
     arm: true,
     handle: getSecret,
-  },
-  {
-    methods: ["GET"],
-    pattern: new RegExp(
-      String.raw`${RESOURCE_GROUP}/providers/Microsoft\.ContainerService/managedClusters/(?<cluster>[^/]+)/providers/Microsoft\.KubernetesConfiguration/fluxConfigurations/(?<name>[^/]+)$`,
-      "i",
-    ),
-    arm: true,
-    handle: getFluxConfiguration,
   },
 ];

@@ -36,13 +36,24 @@ export interface WhatIfScript {
   changes?: unknown[];
 }
 
-export interface FluxScript {
-  /** GETs that report Non-Compliant before the configuration turns Compliant. */
+export type FluxScript = {
+  /** GETs that report Non-Compliant once Flux has a new commit, before it turns Compliant. */
   nonCompliantReads: number;
-  /** sourceSyncedCommitId, "branch/sha". */
-  commit: string;
   kustomizations: string[];
-}
+} & (
+  | {
+      /** sourceSyncedCommitId, "branch/sha". */
+      commit: string;
+    }
+  | {
+      /**
+       * A git repository (path or URL) to follow as Flux does: each GET reports the tip of the
+       * branch the deployed fluxConfiguration names, and the configuration exists only once a
+       * deployment created it.
+       */
+      repository: string;
+    }
+);
 
 export type FaultResponse = { status: number; retryAfter?: number | string } | "drop";
 

@@ -1,4 +1,7 @@
-// Just enough template reading to make simulated deployments and what-ifs echo something useful.
+// Just enough template reading to make simulated deployments, what-ifs and Flux echo something
+// useful: literals, plain `[parameters('x')]` references, and inline nested deployments. Any other
+// expression stays unevaluated; callers substitute something of the right shape.
+import { createHash } from "node:crypto";
 
 export interface TemplateResource {
   type: string;
@@ -6,58 +9,79 @@ export interface TemplateResource {
   location?: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-const isExpression = (value: unknown): value is string =>
-  typeof value === "string" && value.startsWith("[") && !value.startsWith("[[");
-
-/** A literal, or a plain `[parameters('x')]` resolved; other expressions stay unresolved. */
-function resolve(value: unknown, parameters: Record<string, unknown>): unknown {
-  if (!isExpression(value)) return value;
-  const parameter = /^\[parameters\('([^']+)'\)\]$/.exec(value)?.[1];
-  const supplied = parameter === undefined ? undefined : parameters[parameter];
-  return isRecord(supplied) && "value" in supplied ? supplied.value : undefined;
+/** A template and the parameter values one deployment gave it (`{ name: { value } }`, as sent). */
+export interface TemplateScope {
+  template: Record<string, unknown>;
+  parameters: Record<string, unknown>;
 }
 
-/** Resources of both template dialects: an array, or (languageVersion 2.0) an object by symbolic name. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export const isExpression = (value: unknown): value is string =>
+  typeof value === "string" && value.startsWith("[") && !value.startsWith("[[");
+
+/**
+ * A literal (ARM's "[[" escape undone), or `[parameters('x')]` resolved from the value supplied, else
+ * from a literal default; undefined for anything else.
+ */
+export function resolve(value: unknown, scope: TemplateScope): unknown {
+  if (typeof value === "string" && value.startsWith("[[")) return value.slice(1);
+  if (!isExpression(value)) return value;
+  const name = /^\[parameters\('([^']+)'\)\]$/.exec(value)?.[1];
+  if (name === undefined) return undefined;
+  const supplied = scope.parameters[name];
+  if (isRecord(supplied) && "value" in supplied) return supplied.value;
+  const declared = isRecord(scope.template.parameters) ? scope.template.parameters[name] : undefined;
+  const fallback = isRecord(declared) ? declared.defaultValue : undefined;
+  return isExpression(fallback) ? undefined : fallback;
+}
+
+/** Resources of both template dialects (an array, or by symbolic name in languageVersion 2.0), `existing` ones left out as ARM does. */
+export function declaredResources(template: Record<string, unknown>): { symbol?: string; resource: Record<string, unknown> }[] {
+  const entries: [string | undefined, unknown][] = Array.isArray(template.resources)
+    ? template.resources.map((r: unknown) => [undefined, r])
+    : isRecord(template.resources)
+      ? Object.entries(template.resources)
+      : [];
+  return entries.flatMap(([symbol, resource]) =>
+    isRecord(resource) && resource.existing !== true ? [{ ...(symbol === undefined ? {} : { symbol }), resource }] : [],
+  );
+}
+
+/** 13 lowercase characters, the shape of ARM's uniqueString(). */
+function uniqueString(seed: string): string {
+  return BigInt(`0x${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`).toString(32).padStart(13, "a").slice(0, 13);
+}
+
 export function templateResources(template: Record<string, unknown>, parameters: Record<string, unknown>): TemplateResource[] {
-  const declared = Array.isArray(template.resources) ? template.resources : isRecord(template.resources) ? Object.values(template.resources) : [];
-  return declared.filter(isRecord).map((resource) => {
-    const location = resolve(resource.location, parameters);
-    return {
-      type: String(resource.type),
-      name: String(resolve(resource.name, parameters) ?? resource.name),
-      ...(typeof location === "string" ? { location } : {}),
-    };
+  const scope: TemplateScope = { template, parameters };
+  return declaredResources(template).map(({ symbol, resource }) => {
+    const type = String(resource.type);
+    const name = resolve(resource.name, scope);
+    const location = resolve(resource.location, scope);
+    // A computed name (Bicep's module names are `format('x-{0}', uniqueString(...))`) gets a stable
+    // stand-in of the same shape, so progress lines read like Azure's.
+    const fallback = `${symbol ?? type.split("/").pop() ?? "resource"}-${uniqueString(String(resource.name))}`;
+    return { type, name: typeof name === "string" ? name : fallback, ...(typeof location === "string" ? { location } : {}) };
   });
 }
 
-const placeholders: Record<string, (name: string) => unknown> = {
-  string: (name) => `emulated-${name}`,
-  securestring: () => "",
-  int: () => 0,
-  bool: () => false,
-  array: () => [],
-  object: () => ({}),
-  secureobject: () => ({}),
-};
-
-/** ARM-shaped outputs: scripted values, else the template's literal values, else typed placeholders. */
-export function simulatedOutputs(
-  template: Record<string, unknown>,
-  parameters: Record<string, unknown>,
-  scripted: Record<string, unknown> | undefined,
-): Record<string, { type: string; value: unknown }> {
-  if (scripted) {
-    return Object.fromEntries(Object.entries(scripted).map(([name, value]) => [name, { type: Array.isArray(value) ? "Array" : typeof value, value }]));
-  }
-  const declared = isRecord(template.outputs) ? template.outputs : {};
-  return Object.fromEntries(
-    Object.entries(declared).filter(([, output]) => isRecord(output)).map(([name, output]) => {
-      const type = String((output as Record<string, unknown>).type ?? "string");
-      const value = resolve((output as Record<string, unknown>).value, parameters);
-      return [name, { type, value: value ?? placeholders[type.toLowerCase()]?.(name) ?? null }];
-    }),
-  );
+/** The scope and every inline nested deployment's, depth first, parameters resolved as ARM would pass them. */
+export function nestedScopes(scope: TemplateScope): TemplateScope[] {
+  const nested = declaredResources(scope.template).flatMap(({ resource }) => {
+    const properties = resource.properties;
+    if (String(resource.type).toLowerCase() !== "microsoft.resources/deployments" || !isRecord(properties) || !isRecord(properties.template)) return [];
+    const evaluation = properties.expressionEvaluationOptions;
+    // Bicep modules evaluate inside; a classic nested template sees its parent's parameters.
+    if (!isRecord(evaluation) || String(evaluation.scope).toLowerCase() !== "inner") {
+      return nestedScopes({ template: { ...properties.template, parameters: scope.template.parameters }, parameters: scope.parameters });
+    }
+    const supplied = isRecord(properties.parameters) ? properties.parameters : {};
+    const parameters = Object.fromEntries(
+      Object.entries(supplied).map(([name, p]) => [name, isRecord(p) && "value" in p ? { value: resolve(p.value, scope) } : p]),
+    );
+    return nestedScopes({ template: properties.template, parameters });
+  });
+  return [scope, ...nested];
 }

@@ -1,0 +1,126 @@
+// AKS fluxConfigurations. Tests script the commit and how long it stays Non-Compliant; the
+// standalone emulator instead follows a real git repository the way Flux's source-controller does,
+// so a person can watch a deploy through to Compliant.
+import { execFileSync } from "node:child_process";
+import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
+import { armError } from "./context.js";
+import type { FluxScript } from "./scenario.js";
+import { declaredResources, isRecord, nestedScopes, resolve } from "./templates.js";
+
+const FLUX_TYPE = "microsoft.kubernetesconfiguration/fluxconfigurations";
+
+/** What Flux fetched: a commit as Azure reports it ("branch@sha1:sha"), or why it could not. */
+type Source = { commit: string } | { error: string };
+
+/** The branch that the latest succeeded deployment gave this fluxConfiguration, nested templates included. */
+function configuredBranch(state: EmulatorState, name: string): string | undefined {
+  const succeeded = [...state.deployments.values()].filter((d) => d.state === "Succeeded").sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  for (const d of succeeded) {
+    for (const scope of nestedScopes({ template: d.template, parameters: d.parameters })) {
+      for (const { resource } of declaredResources(scope.template)) {
+        if (String(resource.type).toLowerCase() !== FLUX_TYPE || String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()) continue;
+        const git = isRecord(resource.properties) ? resource.properties.gitRepository : undefined;
+        const ref = isRecord(git) ? git.repositoryRef : undefined;
+        const branch = isRecord(ref) ? resolve(ref.branch, scope) : undefined;
+        if (typeof branch === "string") return branch;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The branch tip as Flux would fetch it, read afresh on every GET. */
+function fetchTip(repository: string, branch: string): Source {
+  try {
+    // Synchronous: one local git read per GET, and route handlers are synchronous.
+    const listed = execFileSync("git", ["ls-remote", repository, `refs/heads/${branch}`], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 10_000,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    });
+    const sha = /^([0-9a-f]{40,64})\t/m.exec(listed)?.[1];
+    return sha ? { commit: `${branch}@sha1:${sha}` } : { error: `couldn't find remote ref "refs/heads/${branch}"` };
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+    return { error: `unable to clone '${repository}'${stderr ? `: ${stderr}` : ""}` };
+  }
+}
+
+/** Undefined while the configuration does not exist: a followed one exists once a deployment created it. */
+function sourceOf(state: EmulatorState, name: string, script: FluxScript): Source | undefined {
+  if ("commit" in script) return { commit: script.commit };
+  const branch = configuredBranch(state, name);
+  return branch === undefined ? undefined : fetchTip(script.repository, branch);
+}
+
+function getFluxConfiguration(ctx: RequestContext): Reply {
+  const name = ctx.params.name ?? "";
+  const script = ctx.state.scenario.flux[name] ?? ctx.state.scenario.flux["*"];
+  const source = script && sourceOf(ctx.state, name, script);
+  if (!script || !source) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.KubernetesConfiguration/fluxConfigurations/${name}' was not found.`);
+
+  // Compliance is counted from the moment Flux has a new commit, as a real reconciliation starts then.
+  const key = ctx.url.pathname.toLowerCase();
+  const commit = "commit" in source ? source.commit : undefined;
+  const previous = ctx.state.fluxSyncs.get(key);
+  const reads = previous && previous.commit === commit ? previous.reads + 1 : 1;
+  ctx.state.fluxSyncs.set(key, { commit, reads });
+
+  const now = new Date().toISOString();
+  const ready = (ok: boolean, reason: string, message: string): unknown => ({ lastTransitionTime: now, message, reason, status: ok ? "True" : "False", type: "Ready" });
+  const object = (objectName: string, kind: string, compliance: string, condition: unknown): unknown => ({
+    name: objectName,
+    namespace: "flux-system",
+    kind,
+    complianceState: compliance,
+    appliedBy: null,
+    statusConditions: [condition],
+  });
+  let compliance: string;
+  let statuses: unknown[];
+  if (commit === undefined) {
+    compliance = "Non-Compliant";
+    statuses = [object(name, "GitRepository", compliance, ready(false, "GitOperationFailed", `failed to checkout and determine revision: ${"error" in source ? source.error : ""}`))];
+  } else {
+    compliance = reads <= script.nonCompliantReads ? "Non-Compliant" : "Compliant";
+    // A followed repository is being applied; a scripted Non-Compliant is a failure that heals.
+    const [reason, message] = "repository" in script ? ["Progressing", `Reconciliation in progress for revision ${commit}`] : ["ReconciliationFailed", "kustomization path not found"];
+    const applied = compliance === "Compliant" ? ready(true, "ReconciliationSucceeded", `Applied revision: ${commit}`) : ready(false, reason, message);
+    statuses = [
+      object(name, "GitRepository", "Compliant", ready(true, "Succeeded", `stored artifact for revision '${commit}'`)),
+      ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, applied)),
+    ];
+  }
+  return {
+    status: 200,
+    body: {
+      id: ctx.url.pathname,
+      name,
+      type: "Microsoft.KubernetesConfiguration/fluxConfigurations",
+      properties: {
+        scope: "cluster",
+        namespace: "flux-system",
+        sourceKind: "GitRepository",
+        provisioningState: "Succeeded",
+        complianceState: compliance,
+        ...(commit === undefined ? {} : { sourceSyncedCommitId: commit }),
+        sourceUpdatedAt: now,
+        statusUpdatedAt: now,
+        statuses,
+      },
+    },
+  };
+}
+
+export const fluxRoutes: Route[] = [
+  {
+    methods: ["GET"],
+    pattern: new RegExp(
+      String.raw`^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.ContainerService/managedClusters/(?<cluster>[^/]+)/providers/Microsoft\.KubernetesConfiguration/fluxConfigurations/(?<name>[^/]+)$`,
+      "i",
+    ),
+    arm: true,
+    handle: getFluxConfiguration,
+  },
+];
