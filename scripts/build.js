@@ -1,22 +1,37 @@
-// Builds the CLI bundle, the environment JSON Schema for editors and the README's component
-// table. One script for every build output, so CI can rebuild and compare.
+// Builds the CLI bundle, the GitHub Action bundles, the environment JSON Schema for editors and the
+// README's generated tables. One script for every build output, so CI can rebuild and compare.
+// `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
+// committed ones).
 import { build } from "esbuild";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+
+const { values: args } = parseArgs({ options: { "actions-out": { type: "string" } } });
+const actionsOnly = args["actions-out"] !== undefined;
 
 // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
 const banner = { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' };
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", legalComments: "none", logLevel: "warning" };
 
-// Pure helpers the build itself runs: the schema, ajv's standalone validator, the docs table.
-await build({ ...common, entryPoints: { "build/schema": "src/config/schema.ts", "build/validator": "src/config/validator.ts", "build/component-table": "src/docs/component-table.ts" }, outdir: "dist", banner });
+// Pure helpers the build itself runs: the schema, ajv's standalone validator, the docs tables.
+await build({
+  ...common,
+  entryPoints: { "build/schema": "src/config/schema.ts", "build/validator": "src/config/validator.ts", "build/component-table": "src/docs/component-table.ts", "build/action-tables": "src/docs/action-tables.ts" },
+  outdir: "dist",
+  banner,
+});
 const { buildEnvironmentSchema } = await import("../dist/build/schema.js");
 const { AJV_OPTIONS } = await import("../dist/build/validator.js");
 const { componentTableMarkdown, TABLE_START, TABLE_END } = await import("../dist/build/component-table.js");
+const { actionTablesMarkdown, ACTIONS_START, ACTIONS_END } = await import("../dist/build/action-tables.js");
 
 const schema = buildEnvironmentSchema();
-await mkdir("schema", { recursive: true });
-await writeFile("schema/environment.schema.json", `${JSON.stringify(schema, null, 2)}\n`);
+if (!actionsOnly) {
+  await mkdir("schema", { recursive: true });
+  await writeFile("schema/environment.schema.json", `${JSON.stringify(schema, null, 2)}\n`);
+}
 
 // The bundles validate with code generated now instead of compiling the schema at start-up.
 const { Ajv2020 } = await import("ajv/dist/2020.js");
@@ -34,13 +49,35 @@ const standaloneValidator = {
   },
 };
 
-// Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
-await rm("dist/chunks", { recursive: true, force: true });
-await build({ ...common, banner, plugins: [standaloneValidator], entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", splitting: true, chunkNames: "chunks/[name]-[hash]" });
+if (!actionsOnly) {
+  // Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
+  await rm("dist/chunks", { recursive: true, force: true });
+  await build({ ...common, banner, plugins: [standaloneValidator], entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", splitting: true, chunkNames: "chunks/[name]-[hash]" });
+}
+
+// The actions: GitHub runs them from the repository without installing anything, so each is one
+// self-contained file, committed. The root action's bundle only picks one of the others.
+const ACTIONS = ["validate", "plan", "deploy", "status"];
+const actionsRoot = args["actions-out"] ?? "actions";
+await Promise.all([
+  ...ACTIONS.map((name) =>
+    build({ ...common, banner, plugins: [standaloneValidator], entryPoints: [`src/action/entry/${name}.ts`], outfile: `${actionsRoot}/${name}/dist/index.js` }),
+  ),
+  build({ ...common, banner, entryPoints: ["src/action/entry/root.ts"], outfile: `${actionsRoot}/dist/index.js` }),
+]);
+if (actionsOnly) process.exit(0);
+
+function replaceBetween(text, start, end, content, what) {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`README.md lacks the ${what} markers`);
+  return text.slice(0, from) + content + text.slice(to + end.length);
+}
+
+const metadata = async (path) => [path === "action.yml" ? "`action.yml` (root)" : `\`${path.replace(/\/action\.yml$/, "")}\``, parseYaml(await readFile(path, "utf8"))];
+const actions = await Promise.all(["action.yml", ...ACTIONS.map((name) => `actions/${name}/action.yml`)].map(metadata));
 
 const readme = await readFile("README.md", "utf8");
-const start = readme.indexOf(TABLE_START);
-const end = readme.indexOf(TABLE_END);
-if (start < 0 || end < 0) throw new Error("README.md lacks the component table markers");
-const updated = readme.slice(0, start) + componentTableMarkdown() + readme.slice(end + TABLE_END.length);
+let updated = replaceBetween(readme, TABLE_START, TABLE_END, componentTableMarkdown(), "component table");
+updated = replaceBetween(updated, ACTIONS_START, ACTIONS_END, actionTablesMarkdown(actions), "action tables");
 if (updated !== readme) await writeFile("README.md", updated);

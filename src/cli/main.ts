@@ -17,6 +17,8 @@ Commands:
                                     with --azure the ARM what-if (--json, --markdown for a PR)
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
   status --env NAME                 running deployment, GitOps branch and Flux state of an environment
+  doctor --repo OWNER/NAME          the Entra ID federated-credential subjects the GitHub workflows
+         [--branch main]            of that repository need (pull requests, drift, each environment)
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
@@ -64,6 +66,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         subscription: { type: "string" },
         "gitops-remote": { type: "string" },
         timeout: { type: "string" },
+        repo: { type: "string" },
+        branch: { type: "string" },
       },
     });
     if (values.help) {
@@ -99,6 +103,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
         return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
       }
+      case "doctor":
+        return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, format }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,0 +1,30 @@
+// The Azure and GitOps inputs plan, deploy and status share. They reach the CLI's code the way
+// a shell would pass them: AZURE_CLIENT_ID / AZURE_TENANT_ID name the federated app (the tenant
+// defaults to the environment file's), CODEMIE_GITOPS_TOKEN reads and pushes the GitOps branch.
+import { setSecret } from "@actions/core";
+import { checkSubscription, type AzureFlags } from "../cli/azure-options.js";
+import type { Inputs } from "./inputs.js";
+
+export const AZURE_INPUTS = ["azure-client-id", "azure-tenant-id", "azure-subscription-id", "azure-cloud", "gitops-token"] as const;
+
+export interface AzureSetup {
+  flags: AzureFlags;
+  subscription?: string;
+  /** An app to sign in as was named. */
+  clientId: string;
+}
+
+export function azureSetup(inputs: Inputs<(typeof AZURE_INPUTS)[number]>, env: NodeJS.ProcessEnv = process.env): AzureSetup {
+  const clientId = inputs.text("azure-client-id");
+  const tenantId = inputs.text("azure-tenant-id");
+  const token = inputs.text("gitops-token");
+  if (clientId) env.AZURE_CLIENT_ID = clientId;
+  if (tenantId) env.AZURE_TENANT_ID = tenantId;
+  if (token) {
+    setSecret(token);
+    env.CODEMIE_GITOPS_TOKEN = token;
+  }
+  const cloud = inputs.text("azure-cloud");
+  const subscription = checkSubscription(inputs.text("azure-subscription-id") || undefined);
+  return { flags: cloud ? { cloud } : {}, ...(subscription ? { subscription } : {}), clientId };
+}

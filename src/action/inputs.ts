@@ -1,0 +1,40 @@
+// Typed access to an action's inputs and outputs. Each action lists the names it reads and writes;
+// a test compares those lists with its action.yml, and the runner fills in action.yml's
+// defaults, so defaults live in one place: the action.yml.
+import { getInput, setOutput } from "@actions/core";
+import { UsageError } from "../adapters/environment-files.js";
+
+export interface Inputs<Name extends string> {
+  /** The input's value, "" when not given and without a default. */
+  text(name: Name): string;
+  /** As `text`, but an empty value is a usage error. */
+  required(name: Name): string;
+  /** true / false (YAML 1.2 core schema spellings, as @actions/core accepts). */
+  flag(name: Name): boolean;
+}
+
+const TRUE = ["true", "True", "TRUE"];
+const FALSE = ["false", "False", "FALSE"];
+
+export function readInputs<Name extends string>(): Inputs<Name> {
+  const text = (name: Name): string => getInput(name);
+  return {
+    text,
+    required: (name) => {
+      const value = text(name);
+      if (value === "") throw new UsageError(`input "${name}" is required`);
+      return value;
+    },
+    flag: (name) => {
+      const value = text(name);
+      if (TRUE.includes(value)) return true;
+      if (FALSE.includes(value)) return false;
+      throw new UsageError(`input "${name}" must be true or false, not "${value}"`);
+    },
+  };
+}
+
+/** Sets every output an action declares, at once: the type lists exactly the action.yml's outputs. */
+export function writeOutputs<Name extends string>(values: Record<Name, string>): void {
+  for (const [name, value] of Object.entries<string>(values)) setOutput(name, value);
+}

@@ -1,0 +1,20 @@
+// The GitHub REST client. `@actions/github` reads GITHUB_API_URL when it is first imported, so a
+// GitHub Enterprise Server runner (or a test's fake) is honoured without configuration here.
+import { getOctokit } from "@actions/github";
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export function githubClient(token: string): GitHubClient {
+  return getOctokit(token);
+}
+
+/** The HTTP status of an Octokit RequestError, if it is one. */
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" ? status : undefined;
+}

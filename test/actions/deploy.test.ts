@@ -1,0 +1,120 @@
+// The bundled deploy action as a process against the Azure emulator, a scratch GitOps repository
+// and the GitHub fake: on a push, and as a workflow_dispatch redeploy. The GitHub deployment and
+// its statuses, the outputs, the job summary and the exit code follow the outcome.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { AzureEmulator } from "../emulator/emulator.js";
+import { branchTip } from "../engine/support/git-repos.js";
+import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import { GitHubFake } from "../github-fake/server.js";
+import { pushEvent, workflowDispatchEvent } from "./support/events.js";
+import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
+
+let github: GitHubFake;
+let emulator: AzureEmulator;
+let ws: Workspace;
+beforeAll(async () => {
+  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
+});
+afterAll(async () => {
+  await Promise.all([github.stop(), emulator.stop()]);
+});
+beforeEach(() => {
+  emulator.reset();
+  github.deployments.length = 0;
+  ws = createWorkspace();
+});
+afterEach(() => ws.dispose());
+
+/** Runs the deploy action; once it has published, the emulator's Flux reports that commit Compliant. */
+function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction("deploy", {
+    cwd: ws.cwd,
+    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...inputs },
+    event,
+    github,
+    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
+    onLine: (line) => {
+      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
+        emulator.script({ flux: { codemie: { nonCompliantReads: 1, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+      }
+    },
+  });
+}
+
+const short = (): string => ws.sourceCommit.slice(0, 7);
+
+describe("deploy action", () => {
+  test("push: deploys, records a GitHub deployment in_progress then success, and reports the published commit", async () => {
+    emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    expect(run.outputs).toEqual({ "deployment-name": `codemie-dev.${short()}`, "source-commit": ws.sourceCommit, "published-commit": tip, "compliance-state": "Compliant" });
+    expect(run.stdout).toContain(`Deployed dev: ARM deployment codemie-dev.${short()} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`);
+
+    expect(github.deployments).toHaveLength(1);
+    const [deployment] = github.deployments;
+    expect(deployment).toMatchObject({ ref: ws.sourceCommit, environment: "dev", productionEnvironment: false, payload: { armDeployment: `codemie-dev.${short()}`, file: "environments/dev.yaml" } });
+    expect(deployment!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
+    expect(deployment!.statuses[1]).toMatchObject({ logUrl: "https://github.com/acme/codemie-platform/actions/runs/4242", environmentUrl: `https://${dev.network.ingress.host}` });
+
+    expect(run.summary).toContain("## Deploy: `dev` ✅ deployed");
+    expect(run.summary).toContain(`| published commit | \`${tip}\` |`);
+    expect(run.summary).toContain(`| ARM deployment | \`codemie-dev.${short()}\` |`);
+    expect(run.summary).toMatch(/\| `Kustomization flux-system\/codemie-infrastructure` \| ✅ Compliant \|/);
+    expect(run.summary).toContain("<details><summary>Deploy log</summary>");
+  });
+
+  test("workflow_dispatch redeploy that fails: exit 1, the failure annotated, the GitHub deployment marked failure", async () => {
+    const conflict = { code: "VaultAlreadyExists", message: `The vault name '${dev.names.keyVault}' is already in use.` };
+    emulator.script({
+      deployment: {
+        runningPolls: 1,
+        failure: {
+          error: { code: "DeploymentFailed", message: "At least one resource deployment operation failed.", details: [conflict] },
+          failedOperations: [{ resourceType: "Microsoft.KeyVault/vaults", resourceName: dev.names.keyVault, statusCode: "Conflict", error: conflict }],
+        },
+      },
+    });
+
+    const run = await deploy(workflowDispatchEvent(ws.sourceCommit, { environment: "dev", ref: "main", "skip-infrastructure": "false", "wait-timeout": "2m" }));
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^::error::bootstrap deployment codemie-dev\\.${short()}\\.bootstrap failed \\(correlation id [0-9a-f-]{36}\\)$`, "m"));
+    expect(run.stdout).toContain(`      VaultAlreadyExists: The vault name '${dev.names.keyVault}' is already in use.`);
+    expect(run.outputs).toMatchObject({ "deployment-name": `codemie-dev.${short()}`, "published-commit": "" });
+    expect(branchTip(ws.remote, BRANCH)).toBeUndefined();
+    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "failure"]);
+    expect(run.summary).toContain("## Deploy: `dev` ❌ failed");
+  });
+
+  test("no right to record deployments: a warning, and the deploy goes on", async () => {
+    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    github.faults.push({ method: "POST", path: /\/deployments$/, status: 403, times: 1 });
+
+    const run = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("::warning::cannot record a GitHub deployment (Resource not accessible by integration");
+    expect(run.outputs["compliance-state"]).toBe("Compliant");
+  });
+
+  test("usage errors exit 2 before anything is touched", async () => {
+    const badTimeout = await deploy(pushEvent("a".repeat(40), ws.sourceCommit), { "wait-timeout": "soon" });
+    const badName = await deploy(pushEvent("a".repeat(40), ws.sourceCommit), { environment: "../prod" });
+    // The engine cannot publish without the deployment's outputs yet: refused rather than half done.
+    const skip = await deploy(workflowDispatchEvent(ws.sourceCommit, { environment: "dev", "skip-infrastructure": "true" }), { "skip-infrastructure": "true" });
+
+    expect(badTimeout.status).toBe(2);
+    expect(badTimeout.stdout).toContain('::error::codemie-gitops: wait-timeout takes a duration such as 90s, 45m or 1h, not "soon"');
+    expect(badName.status).toBe(2);
+    expect(badName.stdout).toContain('::error::codemie-gitops: "../prod" is not an environment name');
+    expect(skip.status).toBe(2);
+    expect(skip.stdout).toContain("::error::codemie-gitops: skip-infrastructure is not supported by this version of the deploy engine");
+    expect(emulator.armRequests()).toHaveLength(0);
+    expect(github.deployments).toHaveLength(0);
+  });
+});

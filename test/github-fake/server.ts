@@ -1,0 +1,309 @@
+// A loopback stand-in for the slice of the GitHub REST API the actions use: issue comments
+// (list, create, update), issues (list by label, create, update), deployments and deployment
+// statuses, a pull request's files and a comparison of two commits. It checks the token, enforces
+// GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
+// records every request (never the token). Tests seed pull requests and inject faults.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
+const MAX_BODY = 65_536;
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: Record<string, unknown>;
+  /** Whether the right token came with it. */
+  authorized: boolean;
+}
+
+export interface Comment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: typeof BOT | { login: string; id: number; type: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  stateReason?: string;
+  labels: string[];
+  pullRequest: boolean;
+}
+
+export interface Deployment {
+  id: number;
+  ref: string;
+  environment: string;
+  description?: string;
+  payload?: unknown;
+  productionEnvironment?: boolean;
+  statuses: { state: string; description?: string; logUrl?: string; environmentUrl?: string }[];
+}
+
+export interface FakeFault {
+  method: string;
+  /** Tested against the path. */
+  path: RegExp;
+  status: number;
+  /** How many matching requests fail (default: all). */
+  times?: number;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface HandlerRequest {
+  path: string;
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+type Handler = (match: Record<string, string>, request: HandlerRequest) => Reply;
+
+const notFound: Reply = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+
+function tooLong(resource: string): Reply {
+  return { status: 422, body: { message: "Validation Failed", errors: [{ resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }] } };
+}
+
+export class GitHubFake {
+  readonly requests: RecordedRequest[] = [];
+  readonly comments: Comment[] = [];
+  readonly issues: Issue[] = [];
+  readonly deployments: Deployment[] = [];
+  readonly faults: FakeFault[] = [];
+  private readonly pullFiles = new Map<number, string[]>();
+  private readonly comparisons = new Map<string, string[]>();
+  private nextId = 1000;
+  private readonly routes: [string, RegExp, Handler][];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly token: string,
+    readonly owner: string,
+    readonly repo: string,
+  ) {
+    const repoPath = `/repos/${owner}/${repo}`;
+    const route = (method: string, pattern: string, handler: Handler): [string, RegExp, Handler] => [method, new RegExp(`^${repoPath}${pattern}$`), handler];
+    this.routes = [
+      route("GET", "/issues/(?<n>\\d+)/comments", (m, r) => this.page(r, this.comments.filter((c) => c.issueNumber === Number(m.n)).map((c) => this.commentJson(c)))),
+      route("POST", "/issues/(?<n>\\d+)/comments", (m, r) => this.createComment(Number(m.n), String(r.body.body ?? ""))),
+      route("PATCH", "/issues/comments/(?<id>\\d+)", (m, r) => this.updateComment(Number(m.id), String(r.body.body ?? ""))),
+      route("GET", "/issues", (_, r) => this.listIssues(r)),
+      route("POST", "/issues", (_, r) => this.createIssue(r.body)),
+      route("PATCH", "/issues/(?<n>\\d+)", (m, r) => this.updateIssue(Number(m.n), r.body)),
+      route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
+      route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
+      route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
+        const files = this.comparisons.get(decodeURIComponent(m.basehead!));
+        return files ? { status: 200, body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] } } : notFound;
+      }),
+    ];
+  }
+
+  static async start(options: { token?: string; owner?: string; repo?: string } = {}): Promise<GitHubFake> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform");
+    server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
+    return fake;
+  }
+
+  /** A pull request the API knows, with the files it changes. */
+  addPullRequest(number: number, files: string[]): void {
+    this.pullFiles.set(number, files);
+  }
+
+  addComparison(base: string, head: string, files: string[]): void {
+    this.comparisons.set(`${base}...${head}`, files);
+  }
+
+  /** A comment someone else wrote. */
+  addComment(issueNumber: number, body: string, login = "octocat"): Comment {
+    const now = new Date().toISOString();
+    const comment: Comment = { id: this.nextId++, issueNumber, body, user: { login, id: 1, type: "User" }, createdAt: now, updatedAt: now };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  addIssue(issue: Omit<Issue, "number">): Issue {
+    const created = { ...issue, number: this.nextId++ };
+    this.issues.push(created);
+    return created;
+  }
+
+  commentsOn(issueNumber: number): Comment[] {
+    return this.comments.filter((c) => c.issueNumber === issueNumber);
+  }
+
+  requestsTo(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.url);
+    const method = (req.method ?? "GET").toUpperCase();
+    // Octokit sends "token <value>"; GitHub also accepts "Bearer <value>".
+    const authorized = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2] === this.token;
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized });
+    const reply = this.reply(method, url, body, authorized);
+    const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
+    res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  private reply(method: string, url: URL, body: Record<string, unknown>, authorized: boolean): Reply {
+    if (!authorized) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
+    const fault = this.faults.find((f) => f.method === method && f.path.test(url.pathname) && (f.times === undefined || f.times > 0));
+    if (fault) {
+      if (fault.times !== undefined) fault.times -= 1;
+      return { status: fault.status, body: { message: fault.status === 403 ? "Resource not accessible by integration" : "Emulated fault" } };
+    }
+    for (const [routeMethod, pattern, handler] of this.routes) {
+      const match = pattern.exec(url.pathname);
+      if (match && routeMethod === method) return handler({ ...match.groups }, { path: url.pathname, query: url.searchParams, body });
+    }
+    return notFound;
+  }
+
+  /** GitHub's pagination: per_page (default 30, at most 100), page, and a Link header with absolute URLs. */
+  private page({ path, query }: HandlerRequest, items: unknown[]): Reply {
+    const perPage = Math.min(Number(query.get("per_page") ?? 30), 100);
+    const page = Number(query.get("page") ?? 1);
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string): string => {
+      const next = new URLSearchParams(query);
+      next.set("page", String(n));
+      return `<${this.url}${path}?${next.toString()}>; rel="${rel}"`;
+    };
+    const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), ...(links.length ? { headers: { link: links.join(", ") } } : {}) };
+  }
+
+  private commentJson(c: Comment): Record<string, unknown> {
+    const base = `${this.url}/repos/${this.owner}/${this.repo}`;
+    return {
+      id: c.id,
+      node_id: `IC_${c.id}`,
+      url: `${base}/issues/comments/${c.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      issue_url: `${base}/issues/${c.issueNumber}`,
+      body: c.body,
+      user: c.user,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+      author_association: "NONE",
+    };
+  }
+
+  private createComment(issueNumber: number, body: string): Reply {
+    if ([...body].length > MAX_BODY) return tooLong("IssueComment");
+    const now = new Date().toISOString();
+    const comment: Comment = { id: this.nextId++, issueNumber, body, user: BOT, createdAt: now, updatedAt: now };
+    this.comments.push(comment);
+    return { status: 201, body: this.commentJson(comment), headers: { location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}` } };
+  }
+
+  private updateComment(id: number, body: string): Reply {
+    const comment = this.comments.find((c) => c.id === id);
+    if (!comment) return notFound;
+    if ([...body].length > MAX_BODY) return tooLong("IssueComment");
+    comment.body = body;
+    comment.updatedAt = new Date().toISOString();
+    return { status: 200, body: this.commentJson(comment) };
+  }
+
+  private issueJson(i: Issue): Record<string, unknown> {
+    return {
+      number: i.number,
+      title: i.title,
+      body: i.body,
+      state: i.state,
+      state_reason: i.stateReason ?? null,
+      labels: i.labels.map((name) => ({ name })),
+      html_url: `https://github.com/${this.owner}/${this.repo}/${i.pullRequest ? "pull" : "issues"}/${i.number}`,
+      user: BOT,
+      ...(i.pullRequest ? { pull_request: { url: `${this.url}/repos/${this.owner}/${this.repo}/pulls/${i.number}` } } : {}),
+    };
+  }
+
+  private listIssues(request: HandlerRequest): Reply {
+    const { query } = request;
+    const state = query.get("state") ?? "open";
+    const labels = (query.get("labels") ?? "").split(",").filter((l) => l !== "");
+    const matching = this.issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
+    return this.page(request, matching.map((i) => this.issueJson(i)));
+  }
+
+  private createIssue(body: Record<string, unknown>): Reply {
+    const text = String(body.body ?? "");
+    if ([...text].length > MAX_BODY) return tooLong("Issue");
+    const issue = this.addIssue({ title: String(body.title ?? ""), body: text, state: "open", labels: (body.labels as string[] | undefined) ?? [], pullRequest: false });
+    return { status: 201, body: this.issueJson(issue) };
+  }
+
+  private updateIssue(number: number, body: Record<string, unknown>): Reply {
+    const issue = this.issues.find((i) => i.number === number);
+    if (!issue) return notFound;
+    if (typeof body.body === "string") {
+      if ([...body.body].length > MAX_BODY) return tooLong("Issue");
+      issue.body = body.body;
+    }
+    if (typeof body.title === "string") issue.title = body.title;
+    if (body.state === "open" || body.state === "closed") issue.state = body.state;
+    if (typeof body.state_reason === "string") issue.stateReason = body.state_reason;
+    return { status: 200, body: this.issueJson(issue) };
+  }
+
+  private createDeployment(body: Record<string, unknown>): Reply {
+    if (typeof body.ref !== "string") return { status: 422, body: { message: "Validation Failed" } };
+    const deployment: Deployment = {
+      id: this.nextId++,
+      ref: body.ref,
+      environment: String(body.environment ?? "production"),
+      ...(typeof body.description === "string" ? { description: body.description } : {}),
+      payload: body.payload,
+      ...(typeof body.production_environment === "boolean" ? { productionEnvironment: body.production_environment } : {}),
+      statuses: [],
+    };
+    this.deployments.push(deployment);
+    return { status: 201, body: { id: deployment.id, ref: deployment.ref, environment: deployment.environment, task: body.task ?? "deploy", payload: deployment.payload } };
+  }
+
+  private createDeploymentStatus(id: number, body: Record<string, unknown>): Reply {
+    const deployment = this.deployments.find((d) => d.id === id);
+    if (!deployment) return notFound;
+    const description = typeof body.description === "string" ? body.description : undefined;
+    if (description && description.length > 140) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "description", code: "custom" }] } };
+    const status = {
+      state: String(body.state),
+      ...(description ? { description } : {}),
+      ...(typeof body.log_url === "string" ? { logUrl: body.log_url } : {}),
+      ...(typeof body.environment_url === "string" ? { environmentUrl: body.environment_url } : {}),
+    };
+    deployment.statuses.push(status);
+    return { status: 201, body: { id: this.nextId++, state: status.state, description: description ?? "" } };
+  }
+}
