@@ -1,5 +1,7 @@
 // The AKS cluster: Entra ID with Azure RBAC, OIDC issuer and workload identity, Azure CNI
-// overlay behind the NAT gateway, node pools as sized by the capacity planner.
+// overlay behind the NAT gateway, node pools as sized by the capacity planner. Container logs go
+// to Elasticsearch through Fluent Bit, so no Container Insights agent runs (the planner counts
+// none); control-plane logs go to Log Analytics through the diagnostic setting below.
 import { Tags } from 'types.bicep'
 
 type NodePool = {
@@ -98,15 +100,6 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
       vnetSubnetID: resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-${pool.subnet}')
       upgradeSettings: { maxSurge: '1' }
     }]
-    addonProfiles: {
-      omsagent: {
-        enabled: true
-        config: {
-          logAnalyticsWorkspaceResourceID: workspaceId
-          useAADAuth: 'true'
-        }
-      }
-    }
   }
 }
 

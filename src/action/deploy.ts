@@ -1,8 +1,8 @@
 // The deploy action: `codemie-gitops deploy` itself, recorded as a GitHub deployment (in_progress,
 // then success or failure, linking this run), with the outputs and a job summary of what was
-// deployed, the published commit and Flux's per-object result.
+// deployed, the published commit and Flux's per-object result. skip-infrastructure is the CLI's
+// --skip-infrastructure: no ARM deployment, so none is named in the outputs, record or summary.
 import { info, warning } from "@actions/core";
-import { UsageError } from "../adapters/environment-files.js";
 import type { SourceCommit } from "../adapters/git/source-commit.js";
 import { readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
@@ -39,7 +39,7 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
     const id = await createDeployment(client, repo, {
       ref: source.sha,
       environment: env.name,
-      description: `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux`,
+      description: deployment ? `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux` : "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
       production: env.production,
       payload: { armDeployment: deployment, file: env.file },
     });
@@ -75,18 +75,18 @@ export async function deployAction(): Promise<number> {
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
   const timeoutMs = parseDuration(inputs.required("wait-timeout"), "wait-timeout");
-  if (inputs.flag("skip-infrastructure")) throw new UsageError("skip-infrastructure is not supported by this version of the deploy engine");
+  const skipInfrastructure = inputs.flag("skip-infrastructure");
   const recordDeployment = inputs.flag("record-deployment");
 
   // Read quietly for the record and the outputs; the deploy itself reports any problem.
   const env = await loadForRun(name, quietIo(ws.cwd), azure.subscription).catch(() => undefined);
   const source = await readSourceCommit(ws.cwd);
-  const deployment = env && source ? deploymentNames(env, source).main : "";
+  const deployment = env && source && !skipInfrastructure ? deploymentNames(env, source).main : "";
   const run = gitHubRun(inputs.text("github-token"));
   const record = env && source && recordDeployment ? await startRecord(run, env, source, deployment) : undefined;
 
   const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await deployCommand({ env: name, ...azure.flags, subscription: azure.subscription, timeoutMs }, io);
+  const code = await deployCommand({ env: name, ...azure.flags, subscription: azure.subscription, timeoutMs, skipInfrastructure }, io);
 
   const view = env ? await fluxAfterRun(azure.flags, env) : undefined;
   // Success means Flux reports the published commit Compliant, so the synced commit is it.
@@ -99,7 +99,7 @@ export async function deployAction(): Promise<number> {
   });
   const rows: [string, string][] = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", deployment],
+    ["ARM deployment", skipInfrastructure ? "skipped" : deployment],
     ["GitOps branch", env?.gitops.branch ?? ""],
     ["published commit", published],
     ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""],

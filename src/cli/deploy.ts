@@ -1,5 +1,6 @@
 // `codemie-gitops deploy --env NAME`: infrastructure, then the GitOps tree, then Flux. Exit 0
 // only when the ARM deployments succeeded and Flux reports the published commit Compliant.
+// `--skip-infrastructure` publishes the tree with the branch's current deploy outputs instead.
 import { readSourceCommit } from "../adapters/git/source-commit.js";
 import { deployEnvironment } from "../engine/deploy.js";
 import { systemClock } from "../engine/ports.js";
@@ -12,6 +13,7 @@ export interface DeployOptions extends AzureFlags {
   subscription?: string;
   gitopsRemote?: string;
   timeoutMs: number;
+  skipInfrastructure?: boolean;
 }
 
 export async function deployCommand(opts: DeployOptions, io: Io): Promise<number> {
@@ -29,7 +31,7 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
     const run = runSignal(opts.timeoutMs, io);
     try {
       const result = await deployEnvironment(
-        { env: input.env, tree: input.tree, source },
+        { env: input.env, tree: input.tree, source, skipInfrastructure: opts.skipInfrastructure },
         { arm, gitops, clock: systemClock, log: { info: io.out, error: io.err } },
         { signal: run.signal, fluxIntervalMs: pollIntervalMs(process.env, 15_000) },
       );

@@ -16,6 +16,8 @@ Commands:
   plan --env NAME [--azure]         what a deploy would change: capacity, GitOps tree diff, and
                                     with --azure the ARM what-if (--json, --markdown for a PR)
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
+         [--skip-infrastructure]    no ARM deployment: publish the tree with the deploy outputs
+                                    already on the GitOps branch (a redeploy), wait for Flux
   status --env NAME                 running deployment, GitOps branch and Flux state of an environment
   doctor --repo OWNER/NAME          the Entra ID federated-credential subjects the GitHub workflows
          [--branch main]            of that repository need (pull requests, drift, each environment)
@@ -66,6 +68,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         subscription: { type: "string" },
         "gitops-remote": { type: "string" },
         timeout: { type: "string" },
+        "skip-infrastructure": { type: "boolean" },
         repo: { type: "string" },
         branch: { type: "string" },
       },
@@ -99,7 +102,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         };
         if (command === "status") return await (await import("./status.js")).statusCommand(azure, io);
         const timeoutMs = parseDuration(values.timeout ?? (command === "plan" ? "15m" : "60m"), "--timeout");
-        if (command === "deploy") return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs }, io);
+        if (command === "deploy") return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs, skipInfrastructure: values["skip-infrastructure"] === true }, io);
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
         return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
       }

@@ -2,7 +2,8 @@
 // going; bootstrap the resource group and Key Vault; seed missing secrets; deploy the
 // infrastructure; only then publish the GitOps tree with the deploy outputs; and finish only
 // when Flux reports that commit Compliant. Every step reports what it did; nothing is called
-// done that was not.
+// done that was not. A redeploy may skip the infrastructure: no ARM deployment at all, and the
+// tree is published with the infra-outputs.yaml the last full deploy left on the branch.
 import type { DeploymentErrorReport, DeploymentRequest, OperationProgress } from "../adapters/azure/arm.js";
 import { ArmRequestError, formatArmError } from "../adapters/azure/arm-errors.js";
 import { BranchMovedError } from "../adapters/git/gitops-branch.js";
@@ -11,7 +12,7 @@ import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
-import { infraOutputsManifest, infraOutputsPath, missingOutputs, type DeployOutputs } from "./infra-outputs.js";
+import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
 import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
 import { stopReason, type Clock, type DeployArm, type Log, type Publisher } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
@@ -22,6 +23,8 @@ export interface DeployInput {
   /** The compiled tree: bicep/*.json plus the GitOps files. */
   tree: RenderedTree;
   source: SourceCommit;
+  /** Deploy nothing to Azure; republish the branch's current infra-outputs.yaml with the tree. */
+  skipInfrastructure?: boolean;
 }
 
 export interface DeployPorts {
@@ -39,7 +42,8 @@ export interface DeployControl {
 
 export type DeployStage = "contract" | "refused" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
 
-export type DeployResult = { ok: true; deployment: string; commit: string } | { ok: false; stage: DeployStage };
+/** `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped. */
+export type DeployResult = { ok: true; deployment: string | undefined; commit: string } | { ok: false; stage: DeployStage };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -52,10 +56,15 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     if (line) log.error(`error: ${line}`);
     return { ok: false, stage };
   };
-  log.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
-  const missing = missingOutputs(env, requests.main.template);
-  if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+  const skip = input.skipInfrastructure === true;
+  if (skip) log.info(`Deploying ${env.name} from ${describeSource(source)} without the infrastructure (skipped): no ARM deployment, the GitOps tree only`);
+  else {
+    log.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
+    const missing = missingOutputs(env, requests.main.template);
+    if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+  }
 
+  // Checked even when skipping: a running deployment could change the outputs being republished.
   try {
     const running = await arm.findRunningDeployment(deploymentPrefix(env));
     if (running) {
@@ -66,35 +75,47 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     return fail("refused", `cannot list the subscription's deployments: ${messageOf(error)}`);
   }
 
-  // Read before touching Azure: an unreachable GitOps repository should stop the run early, and
-  // this tip is the parent the publish step insists on.
   let base: string | undefined;
-  try {
-    base = await gitops.head();
-    log.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
-  } catch (error) {
-    return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
+  // The ConfigMap to publish: rendered from the new outputs, or the branch's as it is.
+  let infraOutputs: () => string;
+  if (skip) {
+    const published = await publishedOutputs(env, gitops, log);
+    if (!published.ok) return fail("gitops", published.line);
+    base = published.tip;
+    infraOutputs = () => published.text;
+  } else {
+    // Read before touching Azure: an unreachable GitOps repository should stop the run early, and
+    // this tip is the parent the publish step insists on.
+    try {
+      base = await gitops.head();
+      log.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
+    } catch (error) {
+      return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
+    }
+
+    if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");
+    if (!(await seedSecrets(env, ports, control))) return fail("secrets");
+    const outputs = await runDeployment("main", names.main, requests.main, ports, control);
+    if (!outputs) return fail("main");
+    infraOutputs = () => infraOutputsManifest(env, outputs);
   }
 
-  if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");
-  if (!(await seedSecrets(env, ports, control))) return fail("secrets");
-  const outputs = await runDeployment("main", names.main, requests.main, ports, control);
-  if (!outputs) return fail("main");
-
+  const done = skip ? "with the infrastructure skipped" : "after the infrastructure deployment";
   const stopped = stopReason(control.signal);
-  if (stopped) return fail("publish", `${stopped.message} after the infrastructure deployment; nothing was published to ${gitops.branch}`);
+  if (stopped) return fail("publish", `${stopped.message} ${done}; nothing was published to ${gitops.branch}`);
   let commit: string;
   try {
     const files = gitopsFiles(tree);
-    files.set(infraOutputsPath(env), infraOutputsManifest(env, outputs));
-    const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${names.main}\n`;
+    files.set(infraOutputsPath(env), infraOutputs());
+    const deployed = skip ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})` : names.main;
+    const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n`;
     const published = await gitops.publish(files, { message, expectedParent: base });
     commit = published.commit;
     if (published.status === "published") log.info(`Published ${commit.slice(0, 7)} to ${gitops.branch} (${published.files.length} file(s) changed)`);
     else log.info(`GitOps branch ${gitops.branch} already holds this tree at ${commit.slice(0, 7)}; nothing to commit`);
   } catch (error) {
     const hint = error instanceof BranchMovedError ? "; another run published meanwhile: run deploy again to publish on top of it" : "";
-    return fail("publish", `the infrastructure is deployed but publishing to ${gitops.branch} failed: ${messageOf(error)}${hint}`);
+    return fail("publish", `${skip ? "" : "the infrastructure is deployed but "}publishing to ${gitops.branch} failed: ${messageOf(error)}${hint}`);
   }
 
   log.info(`Waiting for Flux to apply ${commit.slice(0, 7)}`);
@@ -108,8 +129,28 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     reportFluxFailure(log, commit, waited.view, stopReason(control.signal)?.message ?? "stopped");
     return fail("flux");
   }
-  log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
-  return { ok: true, deployment: names.main, commit };
+  if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
+  else log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
+  return { ok: true, deployment: skip ? undefined : names.main, commit };
+}
+
+type PublishedOutputs = { ok: true; tip: string; text: string } | { ok: false; line: string };
+
+/** The branch tip and the infra-outputs.yaml it holds, for a deploy that skips the infrastructure. */
+async function publishedOutputs(env: Environment, gitops: Publisher, log: Log): Promise<PublishedOutputs> {
+  const path = infraOutputsPath(env);
+  let read;
+  try {
+    read = await gitops.readAtTip(path);
+  } catch (error) {
+    return { ok: false, line: `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}` };
+  }
+  if (!read) return { ok: false, line: `GitOps branch ${gitops.branch} does not exist: nothing published yet; run a full deploy first` };
+  if (read.text === undefined) return { ok: false, line: `GitOps branch ${gitops.branch} has no ${path}: nothing published yet; run a full deploy first` };
+  const unfilled = unfilledVariables(env, read.text);
+  if (unfilled.length > 0) return { ok: false, line: `${path} on ${gitops.branch} lacks ${unfilled.join(", ")}, which the tree now needs; run a full deploy` };
+  log.info(`GitOps branch ${gitops.branch}: at ${read.tip.slice(0, 7)}; infrastructure skipped, keeping its ${path}`);
+  return { ok: true, tip: read.tip, text: read.text };
 }
 
 async function seedSecrets(env: Environment, ports: DeployPorts, control: DeployControl): Promise<boolean> {

@@ -2,6 +2,7 @@
 // flux-system, published with the GitOps tree, whose keys Flux substitutes into the manifests
 // (postBuild.substituteFrom). Keys come from the GitOps contract; each maps to one output of
 // main.bicep. Only plain identifiers and endpoints go in: never a secret.
+import { parse } from "yaml";
 import type { Environment } from "../model/environment.js";
 import { FLUX, substitutionVariables, type SubstitutionVariableName } from "../render/gitops/contract.js";
 import { gitopsRoot } from "../render/gitops/render.js";
@@ -68,4 +69,22 @@ export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): 
       .map((key) => `  ${key}: ${JSON.stringify(data[key])}`),
     "",
   ].join("\n");
+}
+
+/**
+ * Variables the environment's tree needs that a published ConfigMap (infra-outputs.yaml as an
+ * earlier deploy wrote it) does not fill, e.g. after enabling the LLM proxy: publishing it again
+ * without deploying would leave Flux unable to substitute them.
+ */
+export function unfilledVariables(env: Environment, published: string): string[] {
+  let data: unknown;
+  try {
+    data = (parse(published) as { data?: unknown } | null)?.data;
+  } catch {
+    data = undefined;
+  }
+  const values = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
+  return sources(env)
+    .map((s) => s.name)
+    .filter((name) => typeof values[name] !== "string" || values[name] === "");
 }

@@ -7,7 +7,7 @@ import type { GitopsBranch } from "../adapters/git/gitops-branch.js";
 export type DeployArm = Pick<ArmClient, "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson">;
 export type WhatIfArm = Pick<ArmClient, "whatIfAtSubscription">;
 export type FluxArm = Pick<ArmClient, "getJson">;
-export type Publisher = Pick<GitopsBranch, "branch" | "head" | "publish">;
+export type Publisher = Pick<GitopsBranch, "branch" | "head" | "readAtTip" | "publish">;
 export type Previewer = Pick<GitopsBranch, "preview">;
 
 export interface Clock {

@@ -3,7 +3,7 @@
 // its statuses, the outputs, the job summary and the exit code follow the outcome.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
-import { branchTip } from "../engine/support/git-repos.js";
+import { branchTip, fileAt, git, pushFiles } from "../engine/support/git-repos.js";
 import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
@@ -102,18 +102,44 @@ describe("deploy action", () => {
     expect(run.outputs["compliance-state"]).toBe("Compliant");
   });
 
+  test("workflow_dispatch with skip-infrastructure: no ARM deployment, the published outputs kept, Flux awaited", async () => {
+    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    const full = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
+    expect(full.status).toBe(0);
+    const outputsFile = "clusters/dev/infra-outputs.yaml";
+    const outputs = fileAt(ws.remote, BRANCH, outputsFile);
+    // Something else on the branch, so the redeploy has a tree to publish again.
+    const outside = pushFiles(ws.remote, BRANCH, { "clusters/dev/stale.yaml": "stale: true\n" });
+    const before = emulator.armRequests().length;
+    github.deployments.length = 0;
+
+    const run = await deploy(workflowDispatchEvent(ws.sourceCommit, { environment: "dev", ref: "main", "skip-infrastructure": "true" }), { "skip-infrastructure": "true" });
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(emulator.armRequests().slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    expect(git(ws.remote, "rev-parse", `${tip}^`)).toBe(outside);
+    expect(fileAt(ws.remote, BRANCH, outputsFile)).toBe(outputs);
+    expect(fileAt(ws.remote, BRANCH, "clusters/dev/stale.yaml")).toBeUndefined();
+    expect(run.outputs).toEqual({ "deployment-name": "", "source-commit": ws.sourceCommit, "published-commit": tip, "compliance-state": "Compliant" });
+    expect(run.stdout).toContain(`Deployed dev: infrastructure skipped (no ARM deployment) and Flux reports ${tip.slice(0, 7)} Compliant`);
+    expect(run.summary).toContain("| ARM deployment | `skipped` |");
+    expect(github.deployments[0]).toMatchObject({ description: "codemie-gitops: the GitOps tree and Flux, infrastructure skipped", payload: { armDeployment: "" } });
+    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
+  });
+
   test("usage errors exit 2 before anything is touched", async () => {
     const badTimeout = await deploy(pushEvent("a".repeat(40), ws.sourceCommit), { "wait-timeout": "soon" });
     const badName = await deploy(pushEvent("a".repeat(40), ws.sourceCommit), { environment: "../prod" });
-    // The engine cannot publish without the deployment's outputs yet: refused rather than half done.
-    const skip = await deploy(workflowDispatchEvent(ws.sourceCommit, { environment: "dev", "skip-infrastructure": "true" }), { "skip-infrastructure": "true" });
+    const badFlag = await deploy(workflowDispatchEvent(ws.sourceCommit, { environment: "dev", "skip-infrastructure": "yes" }), { "skip-infrastructure": "yes" });
 
     expect(badTimeout.status).toBe(2);
     expect(badTimeout.stdout).toContain('::error::codemie-gitops: wait-timeout takes a duration such as 90s, 45m or 1h, not "soon"');
     expect(badName.status).toBe(2);
     expect(badName.stdout).toContain('::error::codemie-gitops: "../prod" is not an environment name');
-    expect(skip.status).toBe(2);
-    expect(skip.stdout).toContain("::error::codemie-gitops: skip-infrastructure is not supported by this version of the deploy engine");
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.stdout).toContain('::error::codemie-gitops: input "skip-infrastructure" must be true or false, not "yes"');
     expect(emulator.armRequests()).toHaveLength(0);
     expect(github.deployments).toHaveLength(0);
   });

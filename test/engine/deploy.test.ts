@@ -5,7 +5,9 @@ import { keyVaultId } from "../../src/engine/names.js";
 import { secretsToSeed } from "../../src/engine/secret-values.js";
 import { armClient } from "../emulator/clients.js";
 import type { AzureEmulator, RecordedRequest } from "../emulator/emulator.js";
-import { branchHistoryText, branchTip, commitCount, fileAt, git } from "./support/git-repos.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
 import { BRANCH, createWorkspace, deploy, dev, DEV_OUTPUTS, epochOf, startEmulator, type Workspace } from "./support/harness.js";
 
 let emulator: AzureEmulator;
@@ -237,6 +239,99 @@ describe("deploy", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
+    expect(ws.pushes()).toEqual([]);
+  });
+});
+
+describe("deploy --skip-infrastructure", () => {
+  const OUTPUTS_FILE = "clusters/dev/infra-outputs.yaml";
+  const deploymentPuts = (): RecordedRequest[] => emulator.armRequests().filter((r) => r.method === "PUT" && r.path.toLowerCase().includes("/deployments/"));
+
+  /** Commits a change to environments/dev.yaml that changes the rendered GitOps tree (not the outputs it needs). */
+  function changeIngressHost(): void {
+    const file = join(ws.cwd, "environments", "dev.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace(`host: ${dev.network.ingress.host}`, "host: redeployed.dev.ai.example.com"));
+    git(ws.cwd, "commit", "-q", "-am", "new ingress host");
+  }
+
+  test("after a full deploy, publishes a changed tree with the same infra-outputs.yaml, no ARM deployment, and waits for Flux", async () => {
+    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    const full = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    expect(full.status).toBe(0);
+    const first = branchTip(ws.remote, BRANCH) ?? "";
+    const outputs = fileAt(ws.remote, BRANCH, OUTPUTS_FILE);
+    expect(outputs).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
+    changeIngressHost();
+    const before = emulator.armRequests().length;
+    const putsBefore = deploymentPuts().length;
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, ["--skip-infrastructure"]);
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(deploymentPuts()).toHaveLength(putsBefore);
+    const arm = emulator.armRequests().slice(before);
+    expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(arm.some((r) => r.path.includes("/secrets/"))).toBe(false);
+    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    expect(tip).not.toBe(first);
+    expect(git(ws.remote, "rev-parse", `${tip}^`)).toBe(first);
+    expect(fileAt(ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
+    expect(git(ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
+    expect(branchHistoryText(ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
+    expect(git(ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`);
+    expect(run.stdout).toContain("without the infrastructure (skipped): no ARM deployment");
+    expect(run.stdout).toContain(`keeping its ${OUTPUTS_FILE}`);
+    expect(run.stdout).toMatch(new RegExp(`Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
+    // Flux was read after the push, through a Non-Compliant read, until Compliant.
+    expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Compliant");
+    expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(ws.pushes().at(-1) ?? Infinity);
+  });
+
+  test("with nothing published: exit 1 and why, before publishing anything", async () => {
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} does not exist: nothing published yet; run a full deploy first\n`);
+    expect(deploymentPuts()).toEqual([]);
+    expect(ws.pushes()).toEqual([]);
+    expect(fluxReads()).toEqual([]);
+  });
+
+  test("with a branch that lacks infra-outputs.yaml: exit 1 and why, the branch left as it was", async () => {
+    const tip = pushFiles(ws.remote, BRANCH, { "README.md": "someone else's branch\n" });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} has no ${OUTPUTS_FILE}: nothing published yet; run a full deploy first\n`);
+    expect(branchTip(ws.remote, BRANCH)).toBe(tip);
+    expect(deploymentPuts()).toEqual([]);
+  });
+
+  test("refuses published outputs that lack a variable the tree now needs", async () => {
+    const stale = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: codemie-infra-outputs", "  namespace: flux-system", "data:", `  KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`, ""].join("\n");
+    const tip = pushFiles(ws.remote, BRANCH, { [OUTPUTS_FILE]: stale });
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which the tree now needs; run a full deploy\\n$`));
+    expect(branchTip(ws.remote, BRANCH)).toBe(tip);
+  });
+
+  test("still refuses while a deployment of the environment is running", async () => {
+    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    const stop = new AbortController();
+    const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
+    await armClient(emulator)
+      .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
+      .catch(() => undefined);
+
+    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
     expect(ws.pushes()).toEqual([]);
   });
 });

@@ -35,6 +35,16 @@ describe("GitopsBranch", () => {
     await expect(gitops.head()).resolves.toBe(result.commit);
   });
 
+  test("reads one file at the tip together with the tip; nothing for a missing branch or file", async () => {
+    const gitops = branch();
+    await expect(gitops.readAtTip("clusters/dev/layers.yaml")).resolves.toBeUndefined();
+    const published = await gitops.publish(first, { message: "one", expectedParent: undefined });
+
+    await expect(gitops.readAtTip("clusters/dev/layers.yaml")).resolves.toEqual({ tip: published.commit, text: "kind: Kustomization\n" });
+    await expect(gitops.readAtTip("clusters/dev/infra-outputs.yaml")).resolves.toEqual({ tip: published.commit, text: undefined });
+    await expect(gitops.readAtTip("../etc/passwd")).rejects.toThrow("refusing to read ../etc/passwd");
+  });
+
   test("makes no empty commit when the tree is unchanged", async () => {
     const gitops = branch(pathToFileURL(remote.path).href);
     const published = await gitops.publish(first, { message: "one", expectedParent: undefined });

@@ -19165,7 +19165,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -19173,7 +19173,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -21906,7 +21906,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version3, options, throwErrors = false) => {
+    var parse5 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -21919,7 +21919,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -21927,9 +21927,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid = (version3, options) => {
-      const v = parse4(version3, options);
+      const v = parse5(version3, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -21940,9 +21940,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var clean = (version3, options) => {
-      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -21977,10 +21977,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var diff = (version1, version22) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version22, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -22051,9 +22051,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var prerelease = (version3, options) => {
-      const parsed = parse4(version3, options);
+      const parsed = parse5(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -22239,7 +22239,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -22274,7 +22274,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -22284,7 +22284,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
@@ -22296,7 +22296,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -23531,7 +23531,7 @@ var require_semver2 = __commonJS({
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -23570,7 +23570,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
       clean,
       inc,
@@ -32402,7 +32402,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -32443,7 +32443,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -34036,7 +34036,7 @@ var require_parser2 = __commonJS({
         parseError: function parseError(str, hash) {
           throw new Error(str);
         },
-        parse: function parse4(input) {
+        parse: function parse5(input) {
           var self = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input);
           this.lexer.yy = this.yy;
@@ -34964,7 +34964,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse4;
+    exports.parse = parse5;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -35003,7 +35003,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input);
       return ast;
     }
-    function parse4(input, options) {
+    function parse5(input, options) {
       var ast = parseWithoutProcessing(input, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -68091,6 +68091,19 @@ var GitopsBranch = class {
   async head() {
     return this.inClone((dir) => this.remoteHead(dir));
   }
+  /**
+   * The branch tip and one file of it (undefined when the tip lacks it), read from the same
+   * fetch so a publish can name exactly that tip as its parent; undefined when the branch does
+   * not exist.
+   */
+  async readAtTip(path3) {
+    if (!isSafeRelativePath(path3)) throw new Error(`refusing to read ${path3}: not a path inside the branch`);
+    return this.inClone(async (dir) => {
+      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      if (tip === void 0) return void 0;
+      return { tip, text: await readFile3(join2(dir, path3), "utf8").catch(() => void 0) };
+    });
+  }
   /** What publishing these files would change, without committing anything. */
   async preview(files, preserve = []) {
     return this.inClone(async (dir) => {
@@ -69801,6 +69814,7 @@ async function waitForFlux(env, commit, wait) {
 }
 
 // src/engine/infra-outputs.ts
+var import_yaml = __toESM(require_dist4(), 1);
 var FROM_OUTPUTS = {
   KEY_VAULT_URI: { output: "keyVaultUri" },
   ESO_CLIENT_ID: { output: "identityClientIds", key: "externalSecrets" },
@@ -69847,6 +69861,16 @@ function infraOutputsManifest(env, outputs) {
     ...Object.keys(data).sort().map((key) => `  ${key}: ${JSON.stringify(data[key])}`),
     ""
   ].join("\n");
+}
+function unfilledVariables(env, published) {
+  let data;
+  try {
+    data = (0, import_yaml.parse)(published)?.data;
+  } catch {
+    data = void 0;
+  }
+  const values = typeof data === "object" && data !== null ? data : {};
+  return sources(env).map((s) => s.name).filter((name3) => typeof values[name3] !== "string" || values[name3] === "");
 }
 
 // src/render/bicep/context.ts
@@ -70023,9 +70047,13 @@ async function deployEnvironment(input, ports, control) {
     if (line) log2.error(`error: ${line}`);
     return { ok: false, stage };
   };
-  log2.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
-  const missing = missingOutputs(env, requests.main.template);
-  if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+  const skip = input.skipInfrastructure === true;
+  if (skip) log2.info(`Deploying ${env.name} from ${describeSource(source)} without the infrastructure (skipped): no ARM deployment, the GitOps tree only`);
+  else {
+    log2.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
+    const missing = missingOutputs(env, requests.main.template);
+    if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+  }
   try {
     const running2 = await arm.findRunningDeployment(deploymentPrefix(env));
     if (running2) {
@@ -70036,26 +70064,37 @@ async function deployEnvironment(input, ports, control) {
     return fail("refused", `cannot list the subscription's deployments: ${messageOf(error2)}`);
   }
   let base;
-  try {
-    base = await gitops.head();
-    log2.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
-  } catch (error2) {
-    return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error2)}`);
+  let infraOutputs;
+  if (skip) {
+    const published = await publishedOutputs(env, gitops, log2);
+    if (!published.ok) return fail("gitops", published.line);
+    base = published.tip;
+    infraOutputs = () => published.text;
+  } else {
+    try {
+      base = await gitops.head();
+      log2.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
+    } catch (error2) {
+      return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error2)}`);
+    }
+    if (!await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control)) return fail("bootstrap");
+    if (!await seedSecrets(env, ports, control)) return fail("secrets");
+    const outputs = await runDeployment("main", names.main, requests.main, ports, control);
+    if (!outputs) return fail("main");
+    infraOutputs = () => infraOutputsManifest(env, outputs);
   }
-  if (!await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control)) return fail("bootstrap");
-  if (!await seedSecrets(env, ports, control)) return fail("secrets");
-  const outputs = await runDeployment("main", names.main, requests.main, ports, control);
-  if (!outputs) return fail("main");
+  const done = skip ? "with the infrastructure skipped" : "after the infrastructure deployment";
   const stopped = stopReason(control.signal);
-  if (stopped) return fail("publish", `${stopped.message} after the infrastructure deployment; nothing was published to ${gitops.branch}`);
+  if (stopped) return fail("publish", `${stopped.message} ${done}; nothing was published to ${gitops.branch}`);
   let commit;
   try {
     const files = gitopsFiles(tree);
-    files.set(infraOutputsPath(env), infraOutputsManifest(env, outputs));
+    files.set(infraOutputsPath(env), infraOutputs());
+    const deployed = skip ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})` : names.main;
     const message = `Deploy ${env.name} from ${describeSource(source)}
 
 Rendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.
-ARM deployment: ${names.main}
+ARM deployment: ${deployed}
 `;
     const published = await gitops.publish(files, { message, expectedParent: base });
     commit = published.commit;
@@ -70063,7 +70102,7 @@ ARM deployment: ${names.main}
     else log2.info(`GitOps branch ${gitops.branch} already holds this tree at ${commit.slice(0, 7)}; nothing to commit`);
   } catch (error2) {
     const hint = error2 instanceof BranchMovedError ? "; another run published meanwhile: run deploy again to publish on top of it" : "";
-    return fail("publish", `the infrastructure is deployed but publishing to ${gitops.branch} failed: ${messageOf(error2)}${hint}`);
+    return fail("publish", `${skip ? "" : "the infrastructure is deployed but "}publishing to ${gitops.branch} failed: ${messageOf(error2)}${hint}`);
   }
   log2.info(`Waiting for Flux to apply ${commit.slice(0, 7)}`);
   let waited;
@@ -70076,8 +70115,24 @@ ARM deployment: ${names.main}
     reportFluxFailure(log2, commit, waited.view, stopReason(control.signal)?.message ?? "stopped");
     return fail("flux");
   }
-  log2.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
-  return { ok: true, deployment: names.main, commit };
+  if (skip) log2.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
+  else log2.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
+  return { ok: true, deployment: skip ? void 0 : names.main, commit };
+}
+async function publishedOutputs(env, gitops, log2) {
+  const path3 = infraOutputsPath(env);
+  let read;
+  try {
+    read = await gitops.readAtTip(path3);
+  } catch (error2) {
+    return { ok: false, line: `cannot read GitOps branch ${gitops.branch}: ${messageOf(error2)}` };
+  }
+  if (!read) return { ok: false, line: `GitOps branch ${gitops.branch} does not exist: nothing published yet; run a full deploy first` };
+  if (read.text === void 0) return { ok: false, line: `GitOps branch ${gitops.branch} has no ${path3}: nothing published yet; run a full deploy first` };
+  const unfilled = unfilledVariables(env, read.text);
+  if (unfilled.length > 0) return { ok: false, line: `${path3} on ${gitops.branch} lacks ${unfilled.join(", ")}, which the tree now needs; run a full deploy` };
+  log2.info(`GitOps branch ${gitops.branch}: at ${read.tip.slice(0, 7)}; infrastructure skipped, keeping its ${path3}`);
+  return { ok: true, tip: read.tip, text: read.text };
 }
 async function seedSecrets(env, ports, control) {
   const vault = keyVaultId(env);
@@ -70175,7 +70230,7 @@ function reportFluxFailure(log2, commit, view, why) {
 }
 
 // src/cli/run-input.ts
-var import_yaml2 = __toESM(require_dist4(), 1);
+var import_yaml3 = __toESM(require_dist4(), 1);
 
 // src/adapters/bicep/session.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -75412,7 +75467,7 @@ function checkPosture(env, report) {
 }
 
 // src/config/yaml-source.ts
-var import_yaml = __toESM(require_dist4(), 1);
+var import_yaml2 = __toESM(require_dist4(), 1);
 var LIMITS = { maxBytes: 256 * 1024, maxDepth: 24, maxAliases: 64 };
 var CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]|[\n\t]/;
 function parseYamlSource(file, text) {
@@ -75426,8 +75481,8 @@ function parseYamlSource(file, text) {
   if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes) {
     return { diagnostics: [at({ line: 1, column: 1 }, `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`)] };
   }
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
   const pos = (offset) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -75438,10 +75493,10 @@ function parseYamlSource(file, text) {
     return { diagnostics: [at(pos(first.pos[0]), yamlMessage(first.code, first.message))] };
   }
   const root = doc.contents;
-  if (!root || (0, import_yaml.isScalar)(root) && root.value === null) {
+  if (!root || (0, import_yaml2.isScalar)(root) && root.value === null) {
     return { diagnostics: [at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`")] };
   }
-  if (!(0, import_yaml.isMap)(root)) {
+  if (!(0, import_yaml2.isMap)(root)) {
     return { diagnostics: [at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar")] };
   }
   const diagnostics = checkNodes(root, 0, [], (node, message, path3) => at(pos(node.range?.[0] ?? 0), message, path3));
@@ -75456,25 +75511,25 @@ function parseYamlSource(file, text) {
 }
 function checkNodes(node, depth, path3, report) {
   const where = dotted(path3);
-  if ((0, import_yaml.isAlias)(node)) return [];
-  if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node) && !(0, import_yaml.isScalar)(node)) return [];
+  if ((0, import_yaml2.isAlias)(node)) return [];
+  if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node) && !(0, import_yaml2.isScalar)(node)) return [];
   if (depth > LIMITS.maxDepth) return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
   if (node.tag && !node.tag.startsWith("tag:yaml.org,2002:")) {
     return [report(node, `YAML tag "${node.tag}" is not allowed; environment files hold plain values`, where)];
   }
-  if ((0, import_yaml.isScalar)(node)) {
+  if ((0, import_yaml2.isScalar)(node)) {
     if (typeof node.value === "string" && CONTROL_CHARS.test(node.value)) {
       const ch = CONTROL_CHARS.exec(node.value)[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
       return [report(node, `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`, where)];
     }
     return [];
   }
-  if ((0, import_yaml.isSeq)(node)) return node.items.flatMap((item, i) => checkNodes(item, depth + 1, [...path3, i], report));
+  if ((0, import_yaml2.isSeq)(node)) return node.items.flatMap((item, i) => checkNodes(item, depth + 1, [...path3, i], report));
   const out = [];
   for (const pair of node.items) {
-    if (!(0, import_yaml.isPair)(pair)) continue;
+    if (!(0, import_yaml2.isPair)(pair)) continue;
     const key = pair.key;
-    if (!(0, import_yaml.isScalar)(key) || typeof key.value !== "string") {
+    if (!(0, import_yaml2.isScalar)(key) || typeof key.value !== "string") {
       out.push(report(key, "keys must be plain strings", where));
       continue;
     }
@@ -75488,12 +75543,12 @@ function locator(doc, pos) {
     let node = doc.contents;
     let best = { line: 1, column: 1 };
     for (const seg of path3) {
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === seg);
+      if ((0, import_yaml2.isMap)(node)) {
+        const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === seg);
         if (!pair) return best;
         best = pos(pair.key.range?.[0] ?? 0);
         node = pair.value;
-      } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
+      } else if ((0, import_yaml2.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
         node = node.items[seg];
         best = pos(node.range?.[0] ?? 0);
       } else {
@@ -75654,8 +75709,8 @@ function engineFor(templates) {
 
 // src/cli/run-input.ts
 function withSubscription(text, subscriptionId2) {
-  const node = (0, import_yaml2.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
-  if (!(0, import_yaml2.isScalar)(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
+  const node = (0, import_yaml3.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
+  if (!(0, import_yaml3.isScalar)(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
   return `${text.slice(0, node.range[0])}${subscriptionId2}${text.slice(node.range[1])}`;
 }
 async function readSource(name3, io, subscription) {
@@ -75702,7 +75757,7 @@ async function deployCommand(opts, io) {
     const run = runSignal(opts.timeoutMs, io);
     try {
       const result = await deployEnvironment(
-        { env: input.env, tree: input.tree, source },
+        { env: input.env, tree: input.tree, source, skipInfrastructure: opts.skipInfrastructure },
         { arm, gitops, clock: systemClock, log: { info: io.out, error: io.err } },
         { signal: run.signal, fluxIntervalMs: pollIntervalMs(process.env, 15e3) }
       );
@@ -76271,7 +76326,7 @@ function expand2(template2, context5) {
     return template2.replace(/\/$/, "");
   }
 }
-function parse2(options) {
+function parse3(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -76335,7 +76390,7 @@ function parse2(options) {
   );
 }
 function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge(defaults2, route, options));
+  return parse3(merge(defaults2, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -76344,7 +76399,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse: parse2
+    parse: parse3
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -76390,7 +76445,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse3(header, options) {
+function parse4(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -77026,7 +77081,7 @@ async function getResponseData(response) {
   if (!contentType2) {
     return response.text().catch(noop);
   }
-  const mimetype = parse3(contentType2);
+  const mimetype = parse4(contentType2);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -80089,7 +80144,7 @@ async function startRecord(run, env, source, deployment) {
     const id = await createDeployment(client, repo, {
       ref: source.sha,
       environment: env.name,
-      description: `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux`,
+      description: deployment ? `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux` : "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
       production: env.production,
       payload: { armDeployment: deployment, file: env.file }
     });
@@ -80124,15 +80179,15 @@ async function deployAction() {
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
   const timeoutMs = parseDuration(inputs.required("wait-timeout"), "wait-timeout");
-  if (inputs.flag("skip-infrastructure")) throw new UsageError("skip-infrastructure is not supported by this version of the deploy engine");
+  const skipInfrastructure = inputs.flag("skip-infrastructure");
   const recordDeployment = inputs.flag("record-deployment");
   const env = await loadForRun(name3, quietIo(ws.cwd), azure.subscription).catch(() => void 0);
   const source = await readSourceCommit(ws.cwd);
-  const deployment = env && source ? deploymentNames(env, source).main : "";
+  const deployment = env && source && !skipInfrastructure ? deploymentNames(env, source).main : "";
   const run = gitHubRun(inputs.text("github-token"));
   const record = env && source && recordDeployment ? await startRecord(run, env, source, deployment) : void 0;
   const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await deployCommand({ env: name3, ...azure.flags, subscription: azure.subscription, timeoutMs }, io);
+  const code = await deployCommand({ env: name3, ...azure.flags, subscription: azure.subscription, timeoutMs, skipInfrastructure }, io);
   const view = env ? await fluxAfterRun(azure.flags, env) : void 0;
   const published = code === 0 && view ? syncedCommit(view) ?? "" : "";
   writeOutputs({
@@ -80143,7 +80198,7 @@ async function deployAction() {
   });
   const rows = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", deployment],
+    ["ARM deployment", skipInfrastructure ? "skipped" : deployment],
     ["GitOps branch", env?.gitops.branch ?? ""],
     ["published commit", published],
     ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""]

@@ -19937,7 +19937,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -19945,7 +19945,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -22678,7 +22678,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version3, options, throwErrors = false) => {
+    var parse5 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -22691,7 +22691,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -22699,9 +22699,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid = (version3, options) => {
-      const v = parse4(version3, options);
+      const v = parse5(version3, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -22712,9 +22712,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var clean = (version3, options) => {
-      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -22749,10 +22749,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var diff = (version1, version22) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version22, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -22823,9 +22823,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var prerelease = (version3, options) => {
-      const parsed = parse4(version3, options);
+      const parsed = parse5(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -23011,7 +23011,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -23046,7 +23046,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -23056,7 +23056,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
@@ -23068,7 +23068,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -24303,7 +24303,7 @@ var require_semver2 = __commonJS({
     var constants5 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse2();
+    var parse5 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -24342,7 +24342,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
       clean,
       inc,
@@ -33174,7 +33174,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -33215,7 +33215,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse5;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -34808,7 +34808,7 @@ var require_parser2 = __commonJS({
         parseError: function parseError(str, hash) {
           throw new Error(str);
         },
-        parse: function parse4(input) {
+        parse: function parse5(input) {
           var self = this, stack = [0], vstack = [null], lstack = [], table = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
           this.lexer.setInput(input);
           this.lexer.yy = this.yy;
@@ -35736,7 +35736,7 @@ var require_base2 = __commonJS({
     "use strict";
     exports.__esModule = true;
     exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse4;
+    exports.parse = parse5;
     function _interopRequireWildcard(obj) {
       if (obj && obj.__esModule) {
         return obj;
@@ -35775,7 +35775,7 @@ var require_base2 = __commonJS({
       var ast = _parser2["default"].parse(input);
       return ast;
     }
-    function parse4(input, options) {
+    function parse5(input, options) {
       var ast = parseWithoutProcessing(input, options);
       var strip = new _whitespaceControl2["default"](options);
       return strip.accept(ast);
@@ -72270,6 +72270,19 @@ var GitopsBranch = class {
   async head() {
     return this.inClone((dir) => this.remoteHead(dir));
   }
+  /**
+   * The branch tip and one file of it (undefined when the tip lacks it), read from the same
+   * fetch so a publish can name exactly that tip as its parent; undefined when the branch does
+   * not exist.
+   */
+  async readAtTip(path3) {
+    if (!isSafeRelativePath(path3)) throw new Error(`refusing to read ${path3}: not a path inside the branch`);
+    return this.inClone(async (dir) => {
+      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      if (tip === void 0) return void 0;
+      return { tip, text: await readFile3(join2(dir, path3), "utf8").catch(() => void 0) };
+    });
+  }
   /** What publishing these files would change, without committing anything. */
   async preview(files, preserve = []) {
     return this.inClone(async (dir) => {
@@ -73955,6 +73968,7 @@ function planMarkdown(report) {
 }
 
 // src/engine/infra-outputs.ts
+var import_yaml = __toESM(require_dist4(), 1);
 function infraOutputsPath(env) {
   const root = gitopsRoot(env);
   return root ? `${root}/${FLUX.outputsFile}` : FLUX.outputsFile;
@@ -74291,7 +74305,7 @@ async function planEnvironment(input, ports, signal) {
 }
 
 // src/cli/run-input.ts
-var import_yaml2 = __toESM(require_dist4(), 1);
+var import_yaml3 = __toESM(require_dist4(), 1);
 
 // src/adapters/bicep/session.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -79528,7 +79542,7 @@ function checkPosture(env, report) {
 }
 
 // src/config/yaml-source.ts
-var import_yaml = __toESM(require_dist4(), 1);
+var import_yaml2 = __toESM(require_dist4(), 1);
 var LIMITS = { maxBytes: 256 * 1024, maxDepth: 24, maxAliases: 64 };
 var CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]|[\n\t]/;
 function parseYamlSource(file, text) {
@@ -79542,8 +79556,8 @@ function parseYamlSource(file, text) {
   if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes) {
     return { diagnostics: [at({ line: 1, column: 1 }, `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`)] };
   }
-  const lineCounter = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
   const pos = (offset) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
@@ -79554,10 +79568,10 @@ function parseYamlSource(file, text) {
     return { diagnostics: [at(pos(first.pos[0]), yamlMessage(first.code, first.message))] };
   }
   const root = doc.contents;
-  if (!root || (0, import_yaml.isScalar)(root) && root.value === null) {
+  if (!root || (0, import_yaml2.isScalar)(root) && root.value === null) {
     return { diagnostics: [at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`")] };
   }
-  if (!(0, import_yaml.isMap)(root)) {
+  if (!(0, import_yaml2.isMap)(root)) {
     return { diagnostics: [at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar")] };
   }
   const diagnostics = checkNodes(root, 0, [], (node, message, path3) => at(pos(node.range?.[0] ?? 0), message, path3));
@@ -79572,25 +79586,25 @@ function parseYamlSource(file, text) {
 }
 function checkNodes(node, depth, path3, report) {
   const where = dotted(path3);
-  if ((0, import_yaml.isAlias)(node)) return [];
-  if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node) && !(0, import_yaml.isScalar)(node)) return [];
+  if ((0, import_yaml2.isAlias)(node)) return [];
+  if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node) && !(0, import_yaml2.isScalar)(node)) return [];
   if (depth > LIMITS.maxDepth) return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
   if (node.tag && !node.tag.startsWith("tag:yaml.org,2002:")) {
     return [report(node, `YAML tag "${node.tag}" is not allowed; environment files hold plain values`, where)];
   }
-  if ((0, import_yaml.isScalar)(node)) {
+  if ((0, import_yaml2.isScalar)(node)) {
     if (typeof node.value === "string" && CONTROL_CHARS.test(node.value)) {
       const ch = CONTROL_CHARS.exec(node.value)[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
       return [report(node, `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`, where)];
     }
     return [];
   }
-  if ((0, import_yaml.isSeq)(node)) return node.items.flatMap((item, i) => checkNodes(item, depth + 1, [...path3, i], report));
+  if ((0, import_yaml2.isSeq)(node)) return node.items.flatMap((item, i) => checkNodes(item, depth + 1, [...path3, i], report));
   const out = [];
   for (const pair of node.items) {
-    if (!(0, import_yaml.isPair)(pair)) continue;
+    if (!(0, import_yaml2.isPair)(pair)) continue;
     const key = pair.key;
-    if (!(0, import_yaml.isScalar)(key) || typeof key.value !== "string") {
+    if (!(0, import_yaml2.isScalar)(key) || typeof key.value !== "string") {
       out.push(report(key, "keys must be plain strings", where));
       continue;
     }
@@ -79604,12 +79618,12 @@ function locator(doc, pos) {
     let node = doc.contents;
     let best = { line: 1, column: 1 };
     for (const seg of path3) {
-      if ((0, import_yaml.isMap)(node)) {
-        const pair = node.items.find((p) => (0, import_yaml.isScalar)(p.key) && p.key.value === seg);
+      if ((0, import_yaml2.isMap)(node)) {
+        const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === seg);
         if (!pair) return best;
         best = pos(pair.key.range?.[0] ?? 0);
         node = pair.value;
-      } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
+      } else if ((0, import_yaml2.isSeq)(node) && typeof seg === "number" && node.items[seg]) {
         node = node.items[seg];
         best = pos(node.range?.[0] ?? 0);
       } else {
@@ -79770,8 +79784,8 @@ function engineFor(templates) {
 
 // src/cli/run-input.ts
 function withSubscription(text, subscriptionId2) {
-  const node = (0, import_yaml2.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
-  if (!(0, import_yaml2.isScalar)(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
+  const node = (0, import_yaml3.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
+  if (!(0, import_yaml3.isScalar)(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
   return `${text.slice(0, node.range[0])}${subscriptionId2}${text.slice(node.range[1])}`;
 }
 async function readSource(name3, io, subscription) {

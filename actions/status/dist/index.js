@@ -67562,6 +67562,19 @@ var GitopsBranch = class {
   async head() {
     return this.inClone((dir) => this.remoteHead(dir));
   }
+  /**
+   * The branch tip and one file of it (undefined when the tip lacks it), read from the same
+   * fetch so a publish can name exactly that tip as its parent; undefined when the branch does
+   * not exist.
+   */
+  async readAtTip(path3) {
+    if (!isSafeRelativePath(path3)) throw new Error(`refusing to read ${path3}: not a path inside the branch`);
+    return this.inClone(async (dir) => {
+      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      if (tip === void 0) return void 0;
+      return { tip, text: await readFile3(join2(dir, path3), "utf8").catch(() => void 0) };
+    });
+  }
   /** What publishing these files would change, without committing anything. */
   async preview(files, preserve = []) {
     return this.inClone(async (dir) => {

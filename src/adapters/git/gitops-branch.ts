@@ -73,6 +73,20 @@ export class GitopsBranch {
     return this.inClone((dir) => this.remoteHead(dir));
   }
 
+  /**
+   * The branch tip and one file of it (undefined when the tip lacks it), read from the same
+   * fetch so a publish can name exactly that tip as its parent; undefined when the branch does
+   * not exist.
+   */
+  async readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined> {
+    if (!isSafeRelativePath(path)) throw new Error(`refusing to read ${path}: not a path inside the branch`);
+    return this.inClone(async (dir) => {
+      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      if (tip === undefined) return undefined;
+      return { tip, text: await readFile(join(dir, path), "utf8").catch(() => undefined) };
+    });
+  }
+
   /** What publishing these files would change, without committing anything. */
   async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = []): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
