@@ -70382,7 +70382,7 @@ function runBicep(executable, args) {
 }
 function spawnBicep(executable, args) {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(executable, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(executable, args, { stdio: ["ignore", "pipe", "pipe"], env: bicepEnvironment() });
     const stdout = [];
     const stderr = [];
     child.stdout.on("data", (chunk) => stdout.push(chunk));
@@ -70415,6 +70415,9 @@ async function withProcessSlot(task) {
     if (next === void 0) running--;
     else next();
   }
+}
+function bicepEnvironment() {
+  return { DOTNET_TieredPGO: "0", ...process.env };
 }
 
 // src/adapters/bicep/jsonrpc.ts
@@ -70623,7 +70626,7 @@ var RpcServer = class _RpcServer {
   stderrTail = "";
   /** Starts the server and waits for its answer to bicep/version, proving the protocol works. */
   static async start(executable, timeoutMs) {
-    const server = new _RpcServer(spawn2(executable, ["jsonrpc", "--stdio"], { stdio: "pipe" }));
+    const server = new _RpcServer(spawn2(executable, ["jsonrpc", "--stdio"], { stdio: "pipe", env: bicepEnvironment() }));
     const timer = setTimeout(
       () => server.connection.fail(new Error(`no answer to bicep/version within ${timeoutMs} ms`)),
       timeoutMs

@@ -12,6 +12,7 @@ import {
   BicepCliError,
   type BicepRunOptions,
   type CompileResult,
+  bicepEnvironment,
   bicepExecutable,
   bicepVersion,
   compileFiles,
@@ -195,7 +196,7 @@ class RpcServer {
 
   /** Starts the server and waits for its answer to bicep/version, proving the protocol works. */
   static async start(executable: string, timeoutMs: number): Promise<RpcServer> {
-    const server = new RpcServer(spawn(executable, ["jsonrpc", "--stdio"], { stdio: "pipe" }));
+    const server = new RpcServer(spawn(executable, ["jsonrpc", "--stdio"], { stdio: "pipe", env: bicepEnvironment() }));
     const timer = setTimeout(
       () => server.connection.fail(new Error(`no answer to bicep/version within ${timeoutMs} ms`)),
       timeoutMs,
