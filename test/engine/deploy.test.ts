@@ -1,49 +1,37 @@
 // `codemie-gitops deploy` as a separate process against the Azure emulator and a scratch GitOps
 // repository: the outcome, the exit code, what the user sees, and what reached Azure and git.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { keyVaultId } from "../../src/engine/names.js";
 import { secretsToSeed } from "../../src/engine/secret-values.js";
 import { armClient } from "../emulator/clients.js";
-import type { AzureEmulator, RecordedRequest } from "../emulator/emulator.js";
+import type { RecordedRequest } from "../emulator/emulator.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
-import { BRANCH, createWorkspace, deploy, dev, DEV_OUTPUTS, epochOf, startEmulator, type Workspace } from "./support/harness.js";
+import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, epochOf } from "./support/harness.js";
 
-let emulator: AzureEmulator;
-let ws: Workspace;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(() => {
-  emulator.reset();
-  ws = createWorkspace();
-});
-afterEach(() => ws.dispose());
+const t = emulatorAndWorkspace();
 
-const short = (): string => ws.sourceCommit.slice(0, 7);
+const short = (): string => t.ws.sourceCommit.slice(0, 7);
 const names = () => ({ main: `codemie-dev.${short()}`, bootstrap: `codemie-dev.${short()}.bootstrap` });
 const isDeployment = (r: RecordedRequest, name: string, suffix = ""): boolean => r.path.toLowerCase().endsWith(`/deployments/${name}${suffix}`.toLowerCase());
-const fluxReads = (): RecordedRequest[] => emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
+const fluxReads = (): RecordedRequest[] => t.emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
 
 describe("deploy", () => {
   test("deploys bootstrap, seeds secrets, deploys main, then publishes, then waits for Flux", async () => {
-    emulator.script({ deployment: { runningPolls: 2, outputs: DEV_OUTPUTS } });
+    t.emulator.script({ deployment: { runningPolls: 2, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    const tip = branchTip(t.ws.remote, BRANCH) ?? "";
     expect(run.stdout).toContain(`Deploying dev from ${short()} to subscription ${dev.azure.subscriptionId} (westeurope)`);
     expect(run.stdout).toContain(`Published ${tip.slice(0, 7)} to ${BRANCH}`);
     expect(run.stdout).toMatch(new RegExp(`Deployed dev: ARM deployment ${names().main} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
 
     // The order on the wire: bootstrap, secrets, main to its end, the push, then Flux.
-    const arm = emulator.armRequests();
+    const arm = t.emulator.armRequests();
     const first = (match: (r: RecordedRequest) => boolean): number => arm.findIndex(match);
     const last = (match: (r: RecordedRequest) => boolean): number => arm.map(match).lastIndexOf(true);
     const bootstrapPut = first((r) => r.method === "PUT" && isDeployment(r, names().bootstrap));
@@ -54,36 +42,36 @@ describe("deploy", () => {
     expect(bootstrapPut).toBeLessThan(secretPut);
     expect(secretPut).toBeLessThan(mainPut);
     expect(mainPut).toBeLessThan(mainDone);
-    const pushes = ws.pushes();
+    const pushes = t.ws.pushes();
     expect(pushes).toHaveLength(1);
     expect(pushes[0]).toBeGreaterThan(epochOf(arm[mainDone]?.at ?? Infinity));
     expect(epochOf(fluxReads()[0]?.at ?? 0)).toBeGreaterThan(pushes[0] ?? Infinity);
 
     // What Flux gets: the tree, the outputs ConfigMap and a message naming the source commit.
-    const configMap = fileAt(ws.remote, BRANCH, "clusters/dev/infra-outputs.yaml") ?? "";
+    const configMap = fileAt(t.ws.remote, BRANCH, "clusters/dev/infra-outputs.yaml") ?? "";
     expect(configMap).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
     expect(configMap).toContain(`ESO_CLIENT_ID: "${DEV_OUTPUTS.identityClientIds.externalSecrets}"`);
-    expect(fileAt(ws.remote, BRANCH, "clusters/dev/kustomization.yaml")).toContain("infra-outputs.yaml");
-    expect(git(ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`source commit ${ws.sourceCommit}`);
+    expect(fileAt(t.ws.remote, BRANCH, "clusters/dev/kustomization.yaml")).toContain("infra-outputs.yaml");
+    expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`source commit ${t.ws.sourceCommit}`);
 
     // Every random secret was seeded, and no value appears anywhere the user or Flux can see.
-    const seeded = secretsToSeed(dev).map((name) => emulator.secretValue(keyVaultId(dev), name));
+    const seeded = secretsToSeed(dev).map((name) => t.emulator.secretValue(keyVaultId(dev), name));
     expect(seeded.every((v) => typeof v === "string" && v.length >= 32)).toBe(true);
-    const visible = [run.stdout, run.stderr, branchHistoryText(ws.remote, BRANCH), JSON.stringify(emulator.requests)].join("\n");
+    const visible = [run.stdout, run.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests)].join("\n");
     for (const value of seeded) expect(visible).not.toContain(value);
 
     // Running it again changes nothing: same deployments, no new commit, secrets kept.
-    const again = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    const again = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`GitOps branch ${BRANCH} already holds this tree at ${tip.slice(0, 7)}; nothing to commit`);
     expect(again.stdout).toContain("  postgres-admin-password: exists, kept");
-    expect(commitCount(ws.remote, BRANCH)).toBe(1);
-    expect(secretsToSeed(dev).map((name) => emulator.secretValue(keyVaultId(dev), name))).toEqual(seeded);
+    expect(commitCount(t.ws.remote, BRANCH)).toBe(1);
+    expect(secretsToSeed(dev).map((name) => t.emulator.secretValue(keyVaultId(dev), name))).toEqual(seeded);
   });
 
   test("a failed infrastructure deployment publishes nothing and shows Azure's nested errors", async () => {
     const conflict = { code: "VaultAlreadyExists", message: `The vault name '${dev.names.keyVault}' is already in use.` };
-    emulator.script({
+    t.emulator.script({
       deployment: {
         runningPolls: 1,
         failure: {
@@ -97,7 +85,7 @@ describe("deploy", () => {
       },
     });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} failed \\(correlation id [0-9a-f-]{36}\\)$`, "m"));
@@ -112,15 +100,15 @@ describe("deploy", () => {
       ].join("\n"),
     );
     expect(run.stdout).not.toContain("Deployed dev");
-    expect(ws.pushes()).toEqual([]);
-    expect(branchTip(ws.remote, BRANCH)).toBeUndefined();
-    const arm = emulator.armRequests();
+    expect(t.ws.pushes()).toEqual([]);
+    expect(branchTip(t.ws.remote, BRANCH)).toBeUndefined();
+    const arm = t.emulator.armRequests();
     expect(arm.some((r) => r.method === "PUT" && (r.path.includes("/secrets/") || isDeployment(r, names().main)))).toBe(false);
     expect(fluxReads()).toEqual([]);
   });
 
   test("recovers from 429s with and without Retry-After, 5xx and a dropped connection", async () => {
-    emulator.script({
+    t.emulator.script({
       deployment: { runningPolls: 1, outputs: DEV_OUTPUTS },
       faults: [
         { method: "PUT", path: "/deployments/", respond: { status: 429 } },
@@ -132,23 +120,23 @@ describe("deploy", () => {
       ],
     });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 1 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1 });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    const faults = emulator.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.status}`);
+    const faults = t.emulator.requests.filter((r) => r.fault).map((r) => `${r.method} ${r.status}`);
     expect(faults.sort()).toEqual(["GET 0", "GET 0", "GET 429", "GET 503", "PUT 429", "PUT 500"]);
     // The Retry-After of the throttled request was waited out in full before the retry.
-    const operations = emulator.armRequests().filter((r) => r.method === "GET" && r.path.endsWith("/operations"));
+    const operations = t.emulator.armRequests().filter((r) => r.method === "GET" && r.path.endsWith("/operations"));
     const throttled = operations.findIndex((r) => r.fault);
     expect((operations[throttled + 1]?.at ?? 0) - (operations[throttled]?.at ?? 0)).toBeGreaterThanOrEqual(1000 - 2);
-    expect(ws.pushes()).toHaveLength(1);
+    expect(t.ws.pushes()).toHaveLength(1);
   });
 
   test("waits while Flux reports Non-Compliant, printing each object's state, until Compliant", async () => {
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 2 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 2 });
 
     expect(run.status).toBe(0);
     const lines = run.stdout.split("\n");
@@ -161,12 +149,12 @@ describe("deploy", () => {
   });
 
   test("fails when Flux is not Compliant in time, listing every non-compliant object", async () => {
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 1_000_000 }, ["--timeout", "4s"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1_000_000 }, ["--timeout", "4s"]);
 
     expect(run.status).toBe(1);
-    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    const tip = branchTip(t.ws.remote, BRANCH) ?? "";
     expect(run.stderr).toContain(
       [
         `error: Flux did not report ${tip.slice(0, 7)} Compliant: the time limit (--timeout) was reached`,
@@ -179,45 +167,45 @@ describe("deploy", () => {
   });
 
   test("refuses to start while a deployment of the environment is running", async () => {
-    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
     const stop = new AbortController();
     const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
-    await armClient(emulator)
+    await armClient(t.emulator)
       .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
       .catch(() => undefined);
-    const before = emulator.armRequests().length;
+    const before = t.emulator.armRequests().length;
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
-    expect(emulator.armRequests().slice(before).map((r) => r.method)).toEqual(["GET"]);
-    expect(ws.pushes()).toEqual([]);
+    expect(t.emulator.armRequests().slice(before).map((r) => r.method)).toEqual(["GET"]);
+    expect(t.ws.pushes()).toEqual([]);
   });
 
   test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
-    emulator.script({ accessTokenLifetimeSeconds: 2, idTokenLifetimeSeconds: 2, deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS } });
+    t.emulator.script({ accessTokenLifetimeSeconds: 2, idTokenLifetimeSeconds: 2, deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    const arm = emulator.armRequests();
+    const arm = t.emulator.armRequests();
     expect(arm.every((r) => r.status !== 401)).toBe(true);
     expect(new Set(arm.map((r) => r.token)).size).toBeGreaterThanOrEqual(2);
-    expect(emulator.idTokensIssued).toBeGreaterThanOrEqual(2);
-    expect(emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(true);
+    expect(t.emulator.idTokensIssued).toBeGreaterThanOrEqual(2);
+    expect(t.emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(true);
   });
 
   test("Ctrl-C cancels the running ARM deployment and publishes nothing", async () => {
-    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
     let interrupted = false;
 
-    const run = await deploy(emulator, ws, undefined, [], {
+    const run = await deploy(t.emulator, t.ws, undefined, [], {
       onLine: async (line, child) => {
         if (interrupted || !line.startsWith("bootstrap: ARM deployment")) return;
         interrupted = true;
-        await expect.poll(() => emulator.armRequests().filter((r) => r.path.includes("/operationStatuses/")).length).toBeGreaterThan(1);
+        await expect.poll(() => t.emulator.armRequests().filter((r) => r.path.includes("/operationStatuses/")).length).toBeGreaterThan(1);
         child.kill("SIGINT");
       },
     });
@@ -226,112 +214,112 @@ describe("deploy", () => {
     expect(run.stderr).toContain("codemie-gitops: interrupted; stopping cleanly");
     expect(run.stderr).toContain(`error: interrupted during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
-    expect(emulator.armRequests().filter((r) => r.method === "POST" && r.path.endsWith("/cancel"))).toHaveLength(1);
-    await expect(armClient(emulator).findRunningDeployment("codemie-dev.")).resolves.toBeUndefined();
-    expect(ws.pushes()).toEqual([]);
+    expect(t.emulator.armRequests().filter((r) => r.method === "POST" && r.path.endsWith("/cancel"))).toHaveLength(1);
+    await expect(armClient(t.emulator).findRunningDeployment("codemie-dev.")).resolves.toBeUndefined();
+    expect(t.ws.pushes()).toEqual([]);
   });
 
   test("cancels the ARM deployment when the time limit is reached", async () => {
-    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
 
-    const run = await deploy(emulator, ws, undefined, ["--timeout", "1500ms"]);
+    const run = await deploy(t.emulator, t.ws, undefined, ["--timeout", "1500ms"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
-    expect(ws.pushes()).toEqual([]);
+    expect(t.ws.pushes()).toEqual([]);
   });
 });
 
 describe("deploy --skip-infrastructure", () => {
   const OUTPUTS_FILE = "clusters/dev/infra-outputs.yaml";
-  const deploymentPuts = (): RecordedRequest[] => emulator.armRequests().filter((r) => r.method === "PUT" && r.path.toLowerCase().includes("/deployments/"));
+  const deploymentPuts = (): RecordedRequest[] => t.emulator.armRequests().filter((r) => r.method === "PUT" && r.path.toLowerCase().includes("/deployments/"));
 
   /** Commits a change to environments/dev.yaml that changes the rendered GitOps tree (not the outputs it needs). */
   function changeIngressHost(): void {
-    const file = join(ws.cwd, "environments", "dev.yaml");
+    const file = join(t.ws.cwd, "environments", "dev.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace(`host: ${dev.network.ingress.host}`, "host: redeployed.dev.ai.example.com"));
-    git(ws.cwd, "commit", "-q", "-am", "new ingress host");
+    git(t.ws.cwd, "commit", "-q", "-am", "new ingress host");
   }
 
   test("after a full deploy, publishes a changed tree with the same infra-outputs.yaml, no ARM deployment, and waits for Flux", async () => {
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    const full = await deploy(emulator, ws, { nonCompliantReads: 0 });
+    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    const full = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
     expect(full.status).toBe(0);
-    const first = branchTip(ws.remote, BRANCH) ?? "";
-    const outputs = fileAt(ws.remote, BRANCH, OUTPUTS_FILE);
+    const first = branchTip(t.ws.remote, BRANCH) ?? "";
+    const outputs = fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE);
     expect(outputs).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
     changeIngressHost();
-    const before = emulator.armRequests().length;
+    const before = t.emulator.armRequests().length;
     const putsBefore = deploymentPuts().length;
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, ["--skip-infrastructure"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1 }, ["--skip-infrastructure"]);
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(deploymentPuts()).toHaveLength(putsBefore);
-    const arm = emulator.armRequests().slice(before);
+    const arm = t.emulator.armRequests().slice(before);
     expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
     expect(arm.some((r) => r.path.includes("/secrets/"))).toBe(false);
-    const tip = branchTip(ws.remote, BRANCH) ?? "";
+    const tip = branchTip(t.ws.remote, BRANCH) ?? "";
     expect(tip).not.toBe(first);
-    expect(git(ws.remote, "rev-parse", `${tip}^`)).toBe(first);
-    expect(fileAt(ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
-    expect(git(ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
-    expect(branchHistoryText(ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
-    expect(git(ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`);
+    expect(git(t.ws.remote, "rev-parse", `${tip}^`)).toBe(first);
+    expect(fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
+    expect(git(t.ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
+    expect(branchHistoryText(t.ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
+    expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`);
     expect(run.stdout).toContain("without the infrastructure (skipped): no ARM deployment");
     expect(run.stdout).toContain(`keeping its ${OUTPUTS_FILE}`);
     expect(run.stdout).toMatch(new RegExp(`Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
     // Flux was read after the push, through a Non-Compliant read, until Compliant.
     expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Compliant");
-    expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(ws.pushes().at(-1) ?? Infinity);
+    expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(t.ws.pushes().at(-1) ?? Infinity);
   });
 
   test("with nothing published: exit 1 and why, before publishing anything", async () => {
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} does not exist: nothing published yet; run a full deploy first\n`);
     expect(deploymentPuts()).toEqual([]);
-    expect(ws.pushes()).toEqual([]);
+    expect(t.ws.pushes()).toEqual([]);
     expect(fluxReads()).toEqual([]);
   });
 
   test("with a branch that lacks infra-outputs.yaml: exit 1 and why, the branch left as it was", async () => {
-    const tip = pushFiles(ws.remote, BRANCH, { "README.md": "someone else's branch\n" });
+    const tip = pushFiles(t.ws.remote, BRANCH, { "README.md": "someone else's branch\n" });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} has no ${OUTPUTS_FILE}: nothing published yet; run a full deploy first\n`);
-    expect(branchTip(ws.remote, BRANCH)).toBe(tip);
+    expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
     expect(deploymentPuts()).toEqual([]);
   });
 
   test("refuses published outputs that lack a variable the tree now needs", async () => {
     const stale = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: codemie-infra-outputs", "  namespace: flux-system", "data:", `  KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`, ""].join("\n");
-    const tip = pushFiles(ws.remote, BRANCH, { [OUTPUTS_FILE]: stale });
+    const tip = pushFiles(t.ws.remote, BRANCH, { [OUTPUTS_FILE]: stale });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which the tree now needs; run a full deploy\\n$`));
-    expect(branchTip(ws.remote, BRANCH)).toBe(tip);
+    expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
   });
 
   test("still refuses while a deployment of the environment is running", async () => {
-    emulator.script({ deployment: { runningPolls: 1_000_000 } });
+    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
     const stop = new AbortController();
     const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
-    await armClient(emulator)
+    await armClient(t.emulator)
       .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
       .catch(() => undefined);
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
-    expect(ws.pushes()).toEqual([]);
+    expect(t.ws.pushes()).toEqual([]);
   });
 });

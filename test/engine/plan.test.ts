@@ -1,28 +1,15 @@
 // `codemie-gitops plan` as a separate process: offline against a scratch GitOps repository, and
 // with --azure against the emulator's what-if.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { GitopsBranch } from "../../src/adapters/git/gitops-branch.js";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources } from "../../src/app/render-environment.js";
 import { gitopsFiles } from "../../src/engine/rendered.js";
-import type { AzureEmulator } from "../emulator/emulator.js";
 import { environmentText } from "./support/environments.js";
 import { GIT_IDENTITY } from "./support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, dev, runCliAsync, startEmulator, type Workspace } from "./support/harness.js";
+import { BRANCH, cliEnv, dev, emulatorAndWorkspace, runCliAsync } from "./support/harness.js";
 
-let emulator: AzureEmulator;
-let ws: Workspace;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(() => {
-  emulator.reset();
-  ws = createWorkspace();
-});
-afterEach(() => ws.dispose());
+const t = emulatorAndWorkspace();
 
 /** The GitOps files of dev as the renderer makes them (no Bicep compile needed for these). */
 async function renderedGitops(): Promise<Map<string, string>> {
@@ -44,12 +31,12 @@ describe("plan", () => {
     published.set("clusters/dev/stale.yaml", "kind: ConfigMap\n");
     published.set("clusters/dev/infra-outputs.yaml", "kind: ConfigMap\n");
     Object.assign(process.env, GIT_IDENTITY);
-    const gitops = new GitopsBranch({ remote: ws.remote, branch: BRANCH, root: "clusters/dev" });
+    const gitops = new GitopsBranch({ remote: t.ws.remote, branch: BRANCH, root: "clusters/dev" });
     const { commit } = await gitops.publish(published, { message: "earlier deploy", expectedParent: undefined });
     // No Azure variables at all: the offline plan needs none.
     const offline = GIT_IDENTITY;
 
-    const text = await runCliAsync(["plan", "--env", "dev", "--gitops-remote", ws.remote], ws.cwd, { env: offline });
+    const text = await runCliAsync(["plan", "--env", "dev", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: offline });
 
     expect(text.stderr).toBe("");
     expect(text.status).toBe(0);
@@ -59,7 +46,7 @@ describe("plan", () => {
     expect(text.stdout).toContain("-# an edit someone made by hand");
     expect(text.stdout).toContain("What-if: not run (offline plan; add --azure to ask ARM)");
 
-    const json = await runCliAsync(["plan", "--env", "dev", "--json", "--gitops-remote", ws.remote], ws.cwd, { env: offline });
+    const json = await runCliAsync(["plan", "--env", "dev", "--json", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: offline });
 
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout) as { gitops: { status: string; base: string; files: unknown[] }; capacity: { fits: boolean; pools: unknown[] }; whatIf?: unknown };
@@ -69,7 +56,7 @@ describe("plan", () => {
   });
 
   test("--azure adds ARM what-if, typed, with noise set apart; --markdown shapes it for a pull request", async () => {
-    emulator.script({
+    t.emulator.script({
       whatIf: {
         pendingPolls: 1,
         changes: [
@@ -96,7 +83,7 @@ describe("plan", () => {
       },
     });
 
-    const run = await runCliAsync(["plan", "--env", "dev", "--azure", "--markdown", "--gitops-remote", ws.remote], ws.cwd, { env: cliEnv(emulator) });
+    const run = await runCliAsync(["plan", "--env", "dev", "--azure", "--markdown", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -106,15 +93,15 @@ describe("plan", () => {
     expect(run.stdout).toContain("- `aks-autoscaled-count`: The cluster autoscaler owns");
     expect(run.stdout).toContain(`Branch \`${BRANCH}\` (new)`);
     // A plan deploys nothing: one what-if and its polls, no PUT.
-    expect(emulator.armRequests().map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
+    expect(t.emulator.armRequests().map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
   });
 
   test("a what-if that ARM answers with status Failed fails the plan with Azure's error", async () => {
-    emulator.script({
+    t.emulator.script({
       whatIf: { pendingPolls: 0, failure: { code: "InvalidTemplate", message: "Deployment template validation failed.", details: [{ code: "InvalidResourceName", message: "The name is invalid." }] } },
     });
 
-    const run = await runCliAsync(["plan", "--env", "dev", "--azure", "--gitops-remote", ws.remote], ws.cwd, { env: cliEnv(emulator) });
+    const run = await runCliAsync(["plan", "--env", "dev", "--azure", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("What-if: ARM reported an error\n  InvalidTemplate: Deployment template validation failed.\n    InvalidResourceName: The name is invalid.");

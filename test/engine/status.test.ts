@@ -1,29 +1,16 @@
 // `codemie-gitops status` as a separate process: the GitOps branch and Flux as Azure reports them.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { AzureEmulator } from "../emulator/emulator.js";
+import { describe, expect, test } from "vitest";
 import { pushFiles } from "./support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, runCliAsync, startEmulator, type Workspace } from "./support/harness.js";
+import { BRANCH, cliEnv, emulatorAndWorkspace, runCliAsync } from "./support/harness.js";
 
-let emulator: AzureEmulator;
-let ws: Workspace;
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
-beforeEach(() => {
-  emulator.reset();
-  ws = createWorkspace();
-});
-afterEach(() => ws.dispose());
+const t = emulatorAndWorkspace();
 
-const status = () => runCliAsync(["status", "--env", "dev", "--gitops-remote", ws.remote], ws.cwd, { env: cliEnv(emulator) });
+const status = () => runCliAsync(["status", "--env", "dev", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
 
 describe("status", () => {
   test("reports reconciled when Flux has the branch tip Compliant", async () => {
-    const tip = pushFiles(ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
-    emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] } } });
+    const tip = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
+    t.emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] } } });
 
     const run = await status();
 
@@ -36,9 +23,9 @@ describe("status", () => {
   });
 
   test("fails while Flux has not applied the branch tip, showing what it reports", async () => {
-    const older = pushFiles(ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
-    const tip = pushFiles(ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: [layers.yaml]\n" });
-    emulator.script({ flux: { codemie: { nonCompliantReads: 5, commit: `${BRANCH}@sha1:${older}`, kustomizations: ["apps"] } } });
+    const older = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
+    const tip = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: [layers.yaml]\n" });
+    t.emulator.script({ flux: { codemie: { nonCompliantReads: 5, commit: `${BRANCH}@sha1:${older}`, kustomizations: ["apps"] } } });
 
     const run = await status();
 

@@ -2,6 +2,7 @@
 // checkout holding environments/dev.yaml, publishing to a scratch bare GitOps repository. The
 // test can react to what the CLI prints while it runs (e.g. make Flux report the published
 // commit), and a pre-receive hook on the GitOps repository records when anything was pushed.
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -45,6 +46,33 @@ export interface Workspace {
   /** Epoch ms of every push the GitOps repository received. */
   pushes(): number[];
   dispose(): void;
+}
+
+/**
+ * One emulator per test file, reset before each test, and a fresh workspace per test: the
+ * set-up every CLI-against-emulator test needs. Read `emulator` and `ws` inside tests and hooks.
+ */
+export function emulatorAndWorkspace(): { readonly emulator: AzureEmulator; readonly ws: Workspace } {
+  const state: { emulator?: AzureEmulator; ws?: Workspace } = {};
+  beforeAll(async () => {
+    state.emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await state.emulator?.stop();
+  });
+  beforeEach(() => {
+    state.emulator!.reset();
+    state.ws = createWorkspace();
+  });
+  afterEach(() => state.ws?.dispose());
+  return {
+    get emulator() {
+      return state.emulator!;
+    },
+    get ws() {
+      return state.ws!;
+    },
+  };
 }
 
 export function createWorkspace(): Workspace {
