@@ -17,6 +17,16 @@ const names = () => ({ main: `codemie-dev.${short()}`, bootstrap: `codemie-dev.$
 const isDeployment = (r: RecordedRequest, name: string, suffix = ""): boolean => r.path.toLowerCase().endsWith(`/deployments/${name}${suffix}`.toLowerCase());
 const fluxReads = (): RecordedRequest[] => t.emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
 
+/** Another deployment of dev that stays Running, as a concurrent run would leave it. */
+async function startNeverEndingDeployment(): Promise<void> {
+  t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
+  const stop = new AbortController();
+  const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
+  await armClient(t.emulator)
+    .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
+    .catch(() => undefined);
+}
+
 describe("deploy", () => {
   test("deploys bootstrap, seeds secrets, deploys main, then publishes, then waits for Flux", async () => {
     t.emulator.script({ deployment: { runningPolls: 2, outputs: DEV_OUTPUTS } });
@@ -167,12 +177,7 @@ describe("deploy", () => {
   });
 
   test("refuses to start while a deployment of the environment is running", async () => {
-    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
-    const stop = new AbortController();
-    const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
-    await armClient(t.emulator)
-      .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
-      .catch(() => undefined);
+    await startNeverEndingDeployment();
     const before = t.emulator.armRequests().length;
 
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
@@ -309,12 +314,7 @@ describe("deploy --skip-infrastructure", () => {
   });
 
   test("still refuses while a deployment of the environment is running", async () => {
-    t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
-    const stop = new AbortController();
-    const request = { location: "westeurope", template: { resources: [] }, parameters: {} };
-    await armClient(t.emulator)
-      .deployAtSubscription("codemie-dev.0000000", request, { signal: stop.signal, onProgress: () => stop.abort() })
-      .catch(() => undefined);
+    await startNeverEndingDeployment();
 
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 

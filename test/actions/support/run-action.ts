@@ -2,13 +2,11 @@
 // Node process, the way the runner does: INPUT_* variables for the action.yml's defaults and the
 // given inputs (upper case, hyphens kept), the GITHUB_* variables, an event payload file, and the
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, which are read back after the run.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { parse } from "yaml";
-import { ROOT } from "../../support/cli.js";
+import { ROOT, runNodeAsync } from "../../support/cli.js";
 import type { GitHubFake } from "../../github-fake/server.js";
 
 export type ActionName = "validate" | "plan" | "deploy" | "status" | "root";
@@ -112,27 +110,10 @@ export function runAction(name: ActionName, options: ActionRunOptions): Promise<
     ...options.env,
     ...Object.fromEntries(Object.entries(inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, "_").toUpperCase()}`, value])),
   };
-  const started = performance.now();
-  const child = spawn(process.execPath, [actionBundle(name)], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let pending = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) void options.onLine?.(line);
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status) => {
-      const run = { status, stdout, stderr, outputs: parseOutputs(readFileSync(files.output, "utf8")), summary: readFileSync(files.summary, "utf8"), ms: performance.now() - started };
-      rmSync(temp, { recursive: true, force: true });
-      resolve(run);
-    });
+  return runNodeAsync([actionBundle(name)], { cwd: options.cwd, env, onLine: options.onLine }).then((run) => {
+    const outputs = parseOutputs(readFileSync(files.output, "utf8"));
+    const summary = readFileSync(files.summary, "utf8");
+    rmSync(temp, { recursive: true, force: true });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr, outputs, summary, ms: run.ms };
   });
 }

@@ -3,17 +3,15 @@
 // test can react to what the CLI prints while it runs (e.g. make Flux report the published
 // commit), and a pre-receive hook on the GitOps repository records when anything was pushed.
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { AzureEmulator } from "../../emulator/emulator.js";
 import type { ScenarioPatch } from "../../emulator/scenario.js";
-import { ROOT } from "../../support/cli.js";
+import { BIN, ROOT, runNodeAsync, type NodeRun, type StreamOptions } from "../../support/cli.js";
 import { bareRemote, branchTip, git, GIT_IDENTITY, tempDir, type TempDir } from "./git-repos.js";
 import { shippedEnvironment } from "./environments.js";
 
-const BIN = join(ROOT, "bin/codemie-gitops.js");
 export const ENV_NAME = "dev";
 export const dev = shippedEnvironment(ENV_NAME);
 export const BRANCH = dev.gitops.branch;
@@ -99,41 +97,15 @@ export function createWorkspace(): Workspace {
   };
 }
 
-export interface CliRun {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** Wall-clock time of the process. */
-  ms: number;
-}
+export type CliRun = NodeRun;
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
-  /** Called with each complete stdout line while the process runs; may return a promise. */
-  onLine?: (line: string, child: { kill(signal: NodeJS.Signals): void }) => unknown;
+  onLine?: StreamOptions["onLine"];
 }
 
 export function runCliAsync(args: string[], cwd: string, options: RunOptions = {}): Promise<CliRun> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  let pending = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) void options.onLine?.(line, child);
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr, ms: performance.now() - started }));
-  });
+  return runNodeAsync([BIN, ...args], { cwd, env: { ...process.env, ...options.env }, onLine: options.onLine });
 }
 
 /** The environment a CI job would give the CLI, pointed at the emulator, with test-sized intervals. */
