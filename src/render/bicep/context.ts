@@ -3,6 +3,7 @@ import { ROLE_IDS, WORKLOAD_IDENTITIES } from "../../catalogue/identities.js";
 import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platform.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
+import { isEnabled } from "../gitops/contract.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -34,8 +35,7 @@ export const POSTGRES_EXTENSIONS = ["PG_TRGM"];
 export const POSTGRES_PASSWORD_SECRET: VaultSecretName = "postgres-admin-password";
 
 export function bicepContext(env: Environment, nodePools: BicepNodePool[], kustomizations: FluxKustomization[], header: string) {
-  const enabled = new Set(env.components.filter((c) => c.enabled).map((c) => c.key));
-  const identities = WORKLOAD_IDENTITIES.filter((w) => !w.component || enabled.has(w.component)).map((w) => ({
+  const identities = WORKLOAD_IDENTITIES.filter((w) => !w.component || isEnabled(env, w.component)).map((w) => ({
     key: w.key,
     name: env.names.identities[w.key],
     namespace: w.namespace,
@@ -73,7 +73,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,
       privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
-      databases: postgresDatabases(env, enabled),
+      databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
     },
     openai,
@@ -81,9 +81,9 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
 }
 
 /** CodeMie's own database, plus Keycloak's and LiteLLM's when they live on the managed server. */
-function postgresDatabases(env: Environment, enabled: Set<string>): string[] {
+function postgresDatabases(env: Environment): string[] {
   const dbs = ["codemie"];
   if (env.keycloakDatabase === "managed") dbs.push("keycloak");
-  if (enabled.has("llmProxy")) dbs.push("litellm");
+  if (isEnabled(env, "llmProxy")) dbs.push("litellm");
   return dbs;
 }
