@@ -69877,8 +69877,7 @@ function unfilledVariables(env, published) {
 var POSTGRES_EXTENSIONS = ["PG_TRGM"];
 var POSTGRES_PASSWORD_SECRET = "postgres-admin-password";
 function bicepContext(env, nodePools, kustomizations, header) {
-  const enabled2 = new Set(env.components.filter((c) => c.enabled).map((c) => c.key));
-  const identities = WORKLOAD_IDENTITIES.filter((w) => !w.component || enabled2.has(w.component)).map((w) => ({
+  const identities = WORKLOAD_IDENTITIES.filter((w) => !w.component || isEnabled(env, w.component)).map((w) => ({
     key: w.key,
     name: env.names.identities[w.key],
     namespace: w.namespace,
@@ -69915,16 +69914,16 @@ function bicepContext(env, nodePools, kustomizations, header) {
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,
       privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
-      databases: postgresDatabases(env, enabled2),
+      databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS
     },
     openai
   };
 }
-function postgresDatabases(env, enabled2) {
+function postgresDatabases(env) {
   const dbs = ["codemie"];
   if (env.keycloakDatabase === "managed") dbs.push("keycloak");
-  if (enabled2.has("llmProxy")) dbs.push("litellm");
+  if (isEnabled(env, "llmProxy")) dbs.push("litellm");
   return dbs;
 }
 
