@@ -1,14 +1,14 @@
-// The validate action: `codemie-gitops validate` over the environments, each problem annotated on
-// its line, plus the list of environments the triggering event affects, for a job matrix.
+// The validate action: the validate use case over the environments, each problem annotated on its
+// line, plus the list of environments the triggering event affects, for a job matrix.
 import { info, warning } from "@actions/core";
 import { basename, extname } from "node:path";
-import { environmentPath, listEnvironmentFiles } from "../adapters/environment-files.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
-import { validateCommand } from "../cli/validate.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
-import { actionIo, type AnnotatedDiagnostic } from "./io.js";
+import { actionLog, type AnnotatedDiagnostic } from "./io.js";
 import { cell, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
@@ -48,18 +48,22 @@ export async function validateAction(): Promise<number> {
   const ws = await openWorkspace(inputs.text("working-directory"));
   const listed = inputs.text("environments").split(/[\s,]+/).filter((n) => n !== "").map(environmentName);
   const run = gitHubRun(inputs.text("github-token"));
-  const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await validateCommand({ files: listed.map((n) => environmentPath(ws.cwd, n)), format: "text" }, io);
-  const names = listed.length > 0 ? listed : (await listEnvironmentFiles(ws.cwd)).map((p) => basename(p, extname(p)));
+  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
+  const files = workspaceFiles(ws.cwd);
+  const report = await validateEnvironments(listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all", files);
+  for (const d of report.files.flatMap((r) => r.diagnostics)) log.diagnostic(d);
+  for (const r of report.files) log.info(validationLine(r));
+  const code = report.valid ? 0 : 1;
+  const names = listed.length > 0 ? listed : report.files.map((r) => basename(r.file, extname(r.file)));
   const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(run), names, ws.prefix);
   info(`Environments affected: ${affected.join(", ") || "none"}`);
-  const errors = io.diagnostics.filter((d) => d.severity === "error").length;
+  const errors = log.diagnostics.filter((d) => d.severity === "error").length;
   writeOutputs<(typeof VALIDATE_OUTPUTS)[number]>({
     valid: code === 0 ? "true" : "false",
     errors: String(errors),
-    warnings: String(io.diagnostics.length - errors),
+    warnings: String(log.diagnostics.length - errors),
     environments: JSON.stringify(affected),
   });
-  await writeSummary(summaryOf(code, names, io.diagnostics, affected));
+  await writeSummary(summaryOf(code, names, log.diagnostics, affected));
   return code;
 }

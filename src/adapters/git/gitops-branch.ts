@@ -5,6 +5,7 @@
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
+import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
 import { git } from "./git.js";
 
 export interface GitopsBranchOptions {
@@ -19,44 +20,11 @@ export interface GitopsBranchOptions {
   networkTimeoutMs?: number;
 }
 
-export interface FileChange {
-  path: string;
-  change: "added" | "modified" | "deleted";
-}
-
-export interface TreeChanges {
-  /** The branch tip compared against; undefined when the branch does not exist yet. */
-  base: string | undefined;
-  files: FileChange[];
-  /** Unified diff of the changes. */
-  patch: string;
-}
-
-export type PublishResult =
-  | { status: "published"; commit: string; parent: string | undefined; files: FileChange[] }
-  /** Nothing to commit: the tip already holds these files. */
-  | { status: "unchanged"; commit: string };
-
-export interface PublishRequest {
-  message: string;
-  /** The tip the caller planned against (undefined: the branch must not exist yet). */
-  expectedParent: string | undefined;
-  /** Files under the root kept as they are on the branch. */
-  preserve?: readonly string[];
-}
-
-/** The branch is not where the caller expected: someone else published in between. */
-export class BranchMovedError extends Error {
-  constructor(branch: string, expected: string | undefined, actual: string | undefined) {
-    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
-    this.name = "BranchMovedError";
-  }
-}
-
 const FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
 const CHANGE: Record<string, FileChange["change"]> = { A: "added", M: "modified", D: "deleted", T: "modified" };
 
-export class GitopsBranch {
+/** The engine's GitOps branch port over git. */
+export class GitopsBranch implements GitopsBranchPort {
   private readonly timeoutMs: number;
 
   constructor(private readonly options: GitopsBranchOptions) {
