@@ -1,6 +1,7 @@
 // `codemie-gitops plan --env NAME [--azure] [--json | --markdown]`: what a deploy would change.
 // Offline by default (capacity and the GitOps tree against the published branch); --azure adds
-// ARM what-if. Exit 1 when the environment does not render or the what-if could not be had.
+// ARM what-if. Exit 1 when the environment does not render, the branch could not be compared or
+// the what-if could not be had.
 import { planMarkdown, planText } from "../engine/plan-format.js";
 import { planEnvironment } from "../engine/plan.js";
 import { connectArm, gitopsBranch, runSignal, reportFailures, type AzureFlags } from "./azure-options.js";
@@ -29,7 +30,8 @@ export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
     try {
       const report = await planEnvironment({ env: input.env, tree: input.tree, capacity: input.capacity }, { gitops, ...(arm ? { arm } : {}) }, run.signal);
       io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
-      return report.whatIf && report.whatIf.status !== "succeeded" ? 1 : 0;
+      // A plan that could not compare the GitOps branch or run what-if is no proof of anything.
+      return report.gitops.status !== "compared" || (report.whatIf && report.whatIf.status !== "succeeded") ? 1 : 0;
     } finally {
       run.dispose();
     }
