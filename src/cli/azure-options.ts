@@ -3,7 +3,7 @@
 import { ArmClient } from "../adapters/azure/arm.js";
 import { resolveCloud, type CloudName } from "../adapters/azure/cloud.js";
 import { createRunCredential } from "../adapters/azure/credentials.js";
-import { UsageError } from "../adapters/environment-files.js";
+import { EnvironmentFileError, UsageError } from "../adapters/environment-files.js";
 import { trustedGitopsHosts } from "../adapters/git/credentials.js";
 import { GitopsBranch } from "../adapters/git/gitops-branch.js";
 import { RunStopped } from "../engine/ports.js";
@@ -68,7 +68,7 @@ export async function reportFailures(io: Io, work: () => Promise<number>): Promi
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || error instanceof EnvironmentFileError) throw error;
     io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }

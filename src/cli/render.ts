@@ -4,7 +4,7 @@
 // files. One Bicep compiler process serves every environment of the run.
 import { openCompiler, type BicepCompiler } from "../adapters/bicep/session.js";
 import { environmentPath, listEnvironmentFiles, readEnvironmentFile } from "../adapters/environment-files.js";
-import { compareTree, writeTreeAtomically } from "../adapters/output-tree.js";
+import { assertOwnedOutput, compareTree, writeTreeAtomically } from "../adapters/output-tree.js";
 import { readToolkit } from "../adapters/templates.js";
 import { compileTree } from "../app/compile-tree.js";
 import { renderSources, type Toolkit } from "../app/render-environment.js";
@@ -43,6 +43,8 @@ async function renderOne(path: string, out: string, check: boolean, toolkit: Too
   const outcome = renderSources(file, text, toolkit);
   for (const d of outcome.diagnostics) io.err(formatDiagnostic(d));
   if (!outcome.tree || hasErrors(outcome.diagnostics)) return true;
+  // Refused before compiling: DIR must be the tool's own to replace.
+  if (!check) await assertOwnedOutput(io.resolve(out), out, environmentName(file));
   const compiled = await compileTree(outcome.tree, await compiler());
   for (const d of compiled.diagnostics) io.err(`${out}/${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code} ${d.message}`);
   if (compiled.diagnostics.some((d) => d.level !== "info")) {
@@ -51,7 +53,7 @@ async function renderOne(path: string, out: string, check: boolean, toolkit: Too
   }
   const outDir = io.resolve(out);
   if (!check) {
-    await writeTreeAtomically(outDir, compiled.tree);
+    await writeTreeAtomically(outDir, compiled.tree, environmentName(file), out);
     io.out(`${file}: rendered ${compiled.tree.size} files to ${out}`);
     return false;
   }
