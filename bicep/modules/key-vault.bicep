@@ -14,7 +14,7 @@ param lock bool
 param workspaceId string
 param roleAssignments Grant[]
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -35,7 +35,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   }
 }
 
-resource encryptionKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {
+resource encryptionKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   parent: vault
   name: keyName
   properties: {

@@ -29,7 +29,8 @@ export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
     try {
       const report = await planEnvironment({ env: input.env, tree: input.tree, capacity: input.capacity }, { gitops, ...(arm ? { arm } : {}) }, run.signal);
       io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
-      return report.whatIf && report.whatIf.status !== "succeeded" ? 1 : 0;
+      const refused = report.day2?.status === "checked" && report.day2.refusals.length > 0;
+      return refused || (report.whatIf && report.whatIf.status !== "succeeded") ? 1 : 0;
     } finally {
       run.dispose();
     }

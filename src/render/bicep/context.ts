@@ -4,6 +4,7 @@ import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platf
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { isEnabled } from "../gitops/contract.js";
+import { nsgRules } from "./network-rules.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -54,9 +55,11 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
     network: env.network,
+    securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: env.production ? 90 : 30,
     publicNetworkAccess: !env.network.privateCluster,
     lockStatefulResources: env.production,
+    storage: { infrastructureEncryption: false },
     aks: {
       kubernetesVersion: env.aks.kubernetesVersion,
       tier: env.production ? "Standard" : "Free",
