@@ -14,6 +14,7 @@ export const DAY2_API_VERSIONS = {
   cluster: "2025-07-01",
   storageAccount: "2025-01-01",
   network: "2025-05-01",
+  keyVault: "2025-05-01",
 } as const;
 
 export function day2Expectations(tree: RenderedTree): Day2Expectations {
@@ -24,14 +25,15 @@ export function day2Expectations(tree: RenderedTree): Day2Expectations {
 
 export async function readDeployed(expect: Day2Expectations, arm: FluxArm): Promise<DeployedState> {
   const get = (id: string, version: string) => arm.getJson<Record<string, unknown>>(id, version);
-  const [postgres, cluster, storageAccount, natGateway, natPublicIp] = await Promise.all([
+  const [postgres, cluster, storageAccount, natGateway, natPublicIp, encryptionKey] = await Promise.all([
     get(expect.postgres.id, DAY2_API_VERSIONS.postgres),
     get(expect.cluster.id, DAY2_API_VERSIONS.cluster),
     get(expect.storageAccount.id, DAY2_API_VERSIONS.storageAccount),
     get(expect.natGateway.id, DAY2_API_VERSIONS.network),
     get(expect.natPublicIp.id, DAY2_API_VERSIONS.network),
+    get(expect.encryptionKey.id, DAY2_API_VERSIONS.keyVault),
   ]);
-  return { postgres, cluster, storageAccount, natGateway, natPublicIp };
+  return { postgres, cluster, storageAccount, natGateway, natPublicIp, encryptionKey };
 }
 
 /** Expectations from the tree, compared with what ARM reports now. */

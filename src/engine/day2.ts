@@ -15,6 +15,7 @@ export interface DeployedState {
   storageAccount: ArmResource;
   natGateway: ArmResource;
   natPublicIp: ArmResource;
+  encryptionKey: ArmResource;
 }
 
 export interface Day2Refusal {
@@ -107,6 +108,7 @@ export function day2Report(expect: Day2Expectations, deployed: DeployedState): D
       ...fixedRefusals("storage account", deployed.storageAccount, expect.storageAccount.fixed),
       ...fixedRefusals("NAT gateway", deployed.natGateway, expect.natGateway.fixed),
       ...fixedRefusals("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
+      ...fixedRefusals("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
     ],
   };
 }

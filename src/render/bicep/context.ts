@@ -32,6 +32,14 @@ export interface FluxKustomization {
 /** Extensions CodeMie's database migrations create (they must be allow-listed on Azure). */
 export const POSTGRES_EXTENSIONS = ["PG_TRGM"];
 
+/**
+ * CodeMie's envelope-encryption key. Key Vault keys are create-if-not-exists in ARM: an existing
+ * key keeps its type and size whatever the template says, so this spec is fixed for the key's
+ * name; a new spec belongs to a new key name (a deliberate rotation), and the deploy refuses a
+ * changed spec for an existing key.
+ */
+export const ENCRYPTION_KEY_SPEC = { kty: "RSA", keySize: 2048 } as const;
+
 /** The Key Vault secret main.parameters.json passes to the server as its administrator password. */
 export const POSTGRES_PASSWORD_SECRET: VaultSecretName = "postgres-admin-password";
 
@@ -71,7 +79,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations },
-    keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME },
+    keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME, keySpec: ENCRYPTION_KEY_SPEC },
     postgres: {
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,

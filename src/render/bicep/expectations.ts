@@ -23,6 +23,7 @@ export interface Day2Expectations {
   storageAccount: { id: string; fixed: Record<string, FixedSetting> };
   natGateway: { id: string; fixed: Record<string, FixedSetting> };
   natPublicIp: { id: string; fixed: Record<string, FixedSetting> };
+  encryptionKey: { id: string; fixed: Record<string, FixedSetting> };
 }
 
 export const DAY2_FILE = "day2.json";
@@ -65,5 +66,13 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     // The NAT gateway is regional (no zone) and its public IP zone-redundant across aks.zones.
     natGateway: { id: `${rg}/Microsoft.Network/natGateways/${ctx.names.natGateway}`, fixed: { zones: { field: "NAT gateway zones (the template sets none)", value: "" } } },
     natPublicIp: { id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`, fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } } },
+    // ARM never updates an existing key: a changed spec would silently not apply.
+    encryptionKey: {
+      id: `${rg}/Microsoft.KeyVault/vaults/${ctx.names.keyVault}/keys/${ctx.keyVault.keyName}`,
+      fixed: {
+        "properties.kty": { field: `Key Vault key ${ctx.keyVault.keyName} type (a new spec needs a new key name)`, value: ctx.keyVault.keySpec.kty },
+        "properties.keySize": { field: `Key Vault key ${ctx.keyVault.keyName} size (a new spec needs a new key name)`, value: String(ctx.keyVault.keySpec.keySize) },
+      },
+    },
   };
 }
