@@ -20,7 +20,7 @@ resource workloads 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30'
   tags: tags
 }]
 
-resource vnet 'Microsoft.Network/virtualNetworks@2024-07-01' existing = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' existing = {
   name: vnetName
 }
 

@@ -10,11 +10,16 @@ param softDeleteRetentionDays int
 param purgeProtection bool
 param publicNetworkAccess bool
 param keyName string
+@description('Type and size of the encryption key. ARM creates a key only if none of that name exists and never changes an existing one: a new spec needs a new key name.')
+param keySpec {
+  kty: 'RSA' | 'RSA-HSM'
+  keySize: 2048 | 3072 | 4096
+}
 param lock bool
 param workspaceId string
 param roleAssignments Grant[]
 
-resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -35,12 +40,14 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   }
 }
 
-resource encryptionKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {
+// Create-if-not-exists: ARM leaves an existing key as it is, so keySpec is immutable per key name
+// (the deploy refuses a changed spec, see src/engine/day2.ts).
+resource encryptionKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
   parent: vault
   name: keyName
   properties: {
-    kty: 'RSA'
-    keySize: 2048
+    kty: keySpec.kty
+    keySize: keySpec.keySize
     keyOps: ['wrapKey', 'unwrapKey']
   }
 }

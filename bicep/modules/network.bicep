@@ -1,5 +1,6 @@
-// Spoke network: one subnet per role, an NSG on every subnet, and NAT gateway egress with a
-// static public IP (external systems allow-list that one address).
+// Spoke network: one subnet per role, an NSG on every subnet with the inbound rules the toolkit
+// computes (src/render/bicep/network-rules.ts), and NAT gateway egress with a static public IP
+// (external systems allow-list that one address).
 import { Tags } from 'types.bicep'
 
 param location string
@@ -16,7 +17,17 @@ param subnets {
 }
 param zones string[]
 
-resource natIp 'Microsoft.Network/publicIPAddresses@2024-07-01' = {
+type SecurityRule = resourceInput<'Microsoft.Network/networkSecurityGroups@2025-05-01'>.properties.securityRules[*]
+
+@description('Inbound rules of each subnet\'s NSG.')
+param securityRules {
+  system: SecurityRule[]
+  workloads: SecurityRule[]
+  postgres: SecurityRule[]
+  privateEndpoints: SecurityRule[]
+}
+
+resource natIp 'Microsoft.Network/publicIPAddresses@2025-05-01' = {
   name: natPublicIpName
   location: location
   tags: tags
@@ -28,7 +39,7 @@ resource natIp 'Microsoft.Network/publicIPAddresses@2024-07-01' = {
   }
 }
 
-resource nat 'Microsoft.Network/natGateways@2024-07-01' = {
+resource nat 'Microsoft.Network/natGateways@2025-05-01' = {
   name: natGatewayName
   location: location
   tags: tags
@@ -41,35 +52,35 @@ resource nat 'Microsoft.Network/natGateways@2024-07-01' = {
 
 // One NSG per subnet, written out: a resource loop makes the compiled dependsOn order vary
 // between Bicep compilations, and the compiled template must be byte-stable for review.
-resource systemNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+resource systemNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
   name: 'nsg-${vnetName}-system'
   location: location
   tags: tags
-  properties: { securityRules: [] }
+  properties: { securityRules: securityRules.system }
 }
 
-resource workloadsNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+resource workloadsNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
   name: 'nsg-${vnetName}-workloads'
   location: location
   tags: tags
-  properties: { securityRules: [] }
+  properties: { securityRules: securityRules.workloads }
 }
 
-resource postgresNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+resource postgresNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
   name: 'nsg-${vnetName}-postgres'
   location: location
   tags: tags
-  properties: { securityRules: [] }
+  properties: { securityRules: securityRules.postgres }
 }
 
-resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2024-07-01' = {
+resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = {
   name: 'nsg-${vnetName}-private-endpoints'
   location: location
   tags: tags
-  properties: { securityRules: [] }
+  properties: { securityRules: securityRules.privateEndpoints }
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2024-07-01' = {
+resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
   name: vnetName
   location: location
   tags: tags
@@ -97,6 +108,8 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-07-01' = {
         properties: {
           addressPrefix: subnets.postgres
           networkSecurityGroup: { id: postgresNsg.id }
+          // No NAT gateway here: no implicit internet egress either.
+          defaultOutboundAccess: false
           delegations: [
             {
               name: 'postgres'
@@ -110,7 +123,9 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-07-01' = {
         properties: {
           addressPrefix: subnets.privateEndpoints
           networkSecurityGroup: { id: privateEndpointsNsg.id }
+          // Makes the subnet's NSG apply to the private endpoints.
           privateEndpointNetworkPolicies: 'Enabled'
+          defaultOutboundAccess: false
         }
       }
     ]

@@ -22,7 +22,7 @@ param workspaceId string
 @secure()
 param administratorPassword string
 
-resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   name: name
   location: location
   tags: tags
@@ -47,14 +47,14 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
 }
 
 // CodeMie's migrations run `create extension pg_trgm`; Azure only allows listed extensions.
-resource allowList 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+resource allowList 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = {
   parent: server
   name: 'azure.extensions'
   properties: { value: join(extensions, ','), source: 'user-override' }
 }
 
 @batchSize(1)
-resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = [for db in databases: {
+resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = [for db in databases: {
   parent: server
   name: db
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }

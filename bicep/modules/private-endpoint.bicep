@@ -9,7 +9,7 @@ param targetId string
 param groupId string
 param zoneId string
 
-resource endpoint 'Microsoft.Network/privateEndpoints@2024-07-01' = {
+resource endpoint 'Microsoft.Network/privateEndpoints@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -27,7 +27,7 @@ resource endpoint 'Microsoft.Network/privateEndpoints@2024-07-01' = {
   }
 }
 
-resource dns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-07-01' = {
+resource dns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-05-01' = {
   parent: endpoint
   name: 'default'
   properties: {

@@ -20,7 +20,7 @@ export interface PlanPorts {
 
 export interface PlanRun {
   report: PlanReport;
-  /** The what-if, if asked for, was answered. */
+  /** The branch was compared, the what-if (if asked for) answered, and no day-2 change refused. */
   ok: boolean;
 }
 
@@ -32,6 +32,8 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
   const gitops = ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) => planEnvironment({ env, tree, capacity }, { gitops, ...(arm ? { arm } : {}) }, signal));
-  // A plan that could not compare the GitOps branch or run what-if is no proof of anything.
-  return { report, ok: report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") };
+  // A plan that could not compare the GitOps branch or run what-if is no proof of anything, and a
+  // day-2 refusal (a change Azure would reject on the existing resources) fails it.
+  const refused = report.day2?.status === "checked" && report.day2.refusals.length > 0;
+  return { report, ok: !refused && report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") };
 }

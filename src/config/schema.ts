@@ -176,6 +176,14 @@ export function buildEnvironmentSchema(): Schema {
           tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", true),
           tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: "codemie-tls" }),
           internal: bool("Put ingress-nginx behind an internal load balancer.", true),
+          sourceRanges: {
+            type: "array",
+            description: "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
+            items: { type: "string", pattern: CIDR_PATTERN },
+            minItems: 1,
+            maxItems: 50,
+            uniqueItems: true,
+          },
         }, { required: ["host"] }),
       }, { required: ["vnetCidr", "subnets", "ingress"] }),
       aks: obj("Azure Kubernetes Service.", {

@@ -7,6 +7,8 @@
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { formatArmError } from "./arm-error-text.js";
+import { POSTGRES_STORAGE_PARAMETER } from "./day2.js";
+import { assessDay2, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
@@ -103,6 +105,22 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
       log.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
     } catch (error) {
       return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
+    }
+
+    // Day 2, before the first write: what exists may forbid or adjust what this deploy asks.
+    try {
+      const day2 = await assessDay2(tree, arm);
+      if (day2.refusals.length > 0) {
+        for (const line of refusalLines(env.file, day2)) log.error(line);
+        return fail("refused", `${day2.refusals.length} change(s) cannot be made to the deployed resources; nothing was deployed`);
+      }
+      const storage = day2.postgresStorage;
+      if (storage.deployGb > storage.configuredGb) {
+        log.info(`PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`);
+        requests.main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: storage.deployGb };
+      }
+    } catch (error) {
+      return fail("refused", `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`);
     }
 
     if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");

@@ -1,7 +1,7 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
 import { formatArmError } from "./arm-error-text.js";
-import type { CapacitySummary, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
+import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
@@ -62,6 +62,21 @@ function whatIfText(w: WhatIfReport): string[] {
   return lines;
 }
 
+/** Day 2 in plain lines, shared by text and Markdown: the real storage size and every refusal. */
+function day2Lines(d: Day2PlanReport | undefined): string[] {
+  if (!d) return ["Day 2: not checked (offline plan; add --azure to compare with the deployed resources)"];
+  if (d.status === "error") return [`Day 2: could not read the deployed resources: ${d.message}`];
+  const s = d.postgresStorage;
+  const storage =
+    s.deployedGb === undefined
+      ? `PostgreSQL storage: ${s.deployGb} GiB (server not created yet)`
+      : s.deployedGb > s.configuredGb
+        ? `PostgreSQL storage: ${s.deployedGb} GiB deployed (auto-grown; the file asks ${s.configuredGb}): the deploy keeps ${s.deployGb} GiB`
+        : `PostgreSQL storage: ${s.deployedGb} GiB deployed, ${s.deployGb} GiB asked`;
+  const verdict = d.refusals.length === 0 ? "Day 2: the deployed resources allow this deploy" : `Day 2: REFUSED, ${d.refusals.length} change(s) the deployed resources cannot take`;
+  return [verdict, `  ${storage}`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`)];
+}
+
 export function planText(report: PlanReport): string {
   const lines = [
     `Plan for ${report.environment} (${report.file}): subscription ${report.subscriptionId}, ${report.location}`,
@@ -70,6 +85,7 @@ export function planText(report: PlanReport): string {
     "",
     ...gitopsText(report.gitops),
   ];
+  lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   return lines.join("\n");
 }
@@ -127,6 +143,8 @@ export function planMarkdown(report: PlanReport): string {
       lines.push("", "<details><summary>Diff</summary>", "", fence(patch, "diff"), "", "</details>");
     }
   }
+  const [verdict, ...details] = day2Lines(report.day2);
+  lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
   return `${lines.join("\n")}\n`;
 }

@@ -4,9 +4,11 @@
 import type { CapacityPlan } from "../capacity/plan.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
+import { POSTGRES_STORAGE_PARAMETER, type Day2Refusal, type PostgresStorage } from "./day2.js";
+import { assessDay2 } from "./day2-read.js";
 import { infraOutputsPath } from "./infra-outputs.js";
 import { deploymentPrefix } from "./names.js";
-import type { ArmErrorDetail, FileChange, Previewer, WhatIfArm } from "./ports.js";
+import type { ArmErrorDetail, FileChange, FluxArm, Previewer, WhatIfArm } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { password } from "./secret-values.js";
 import { summarizeWhatIf, type WhatIfSummary } from "./what-if.js";
@@ -44,6 +46,11 @@ export type WhatIfReport =
   /** ARM could not be asked (sign-in, network, permissions). */
   | { status: "error"; message: string };
 
+/** What the deployed resources allow a redeploy to change (read with --azure only). */
+export type Day2PlanReport =
+  | { status: "checked"; postgresStorage: PostgresStorage; refusals: Day2Refusal[] }
+  | { status: "error"; message: string };
+
 export interface PlanReport {
   environment: string;
   file: string;
@@ -52,6 +59,7 @@ export interface PlanReport {
   capacity: CapacitySummary;
   gitops: GitopsComparison;
   whatIf?: WhatIfReport;
+  day2?: Day2PlanReport;
 }
 
 export interface PlanInput {
@@ -62,8 +70,8 @@ export interface PlanInput {
 
 export interface PlanPorts {
   gitops: Previewer;
-  /** Absent: offline plan, no what-if. */
-  arm?: WhatIfArm;
+  /** Absent: offline plan, no what-if and no day-2 check. */
+  arm?: WhatIfArm & FluxArm;
 }
 
 const GiB = 2 ** 30;
@@ -105,8 +113,19 @@ async function compareGitops(env: Environment, tree: RenderedTree, gitops: PlanP
   }
 }
 
-async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, signal: AbortSignal | undefined): Promise<WhatIfReport> {
+async function day2(tree: RenderedTree, arm: FluxArm): Promise<Day2PlanReport> {
+  try {
+    const report = await assessDay2(tree, arm);
+    return { status: "checked", ...report };
+  } catch (error) {
+    return { status: "error", message: messageOf(error) };
+  }
+}
+
+async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2Report: Day2PlanReport, signal: AbortSignal | undefined): Promise<WhatIfReport> {
   const { main } = deploymentRequests(env, tree);
+  // Asked with the storage the deploy would ask for (never less than the server's).
+  if (day2Report.status === "checked") main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: day2Report.postgresStorage.deployGb };
   // A plan must not need the right to read secrets, and the vault may not exist yet: Key Vault
   // references are replaced by throwaway values, which the summary never shows (it reports
   // property paths, not values).
@@ -122,10 +141,13 @@ async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, sign
 
 export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal?: AbortSignal): Promise<PlanReport> {
   const { env, tree } = input;
-  const [gitops, whatIfReport] = await Promise.all([
-    compareGitops(env, tree, ports.gitops),
-    ports.arm ? whatIf(env, tree, ports.arm, signal) : Promise.resolve(undefined),
-  ]);
+  const arm = ports.arm;
+  const azure = async (): Promise<{ day2: Day2PlanReport; whatIf: WhatIfReport } | undefined> => {
+    if (!arm) return undefined;
+    const day2Report = await day2(tree, arm);
+    return { day2: day2Report, whatIf: await whatIf(env, tree, arm, day2Report, signal) };
+  };
+  const [gitops, azureReport] = await Promise.all([compareGitops(env, tree, ports.gitops), azure()]);
   return {
     environment: env.name,
     file: env.file,
@@ -133,6 +155,6 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
     location: env.azure.location,
     capacity: summarizeCapacity(env, input.capacity),
     gitops,
-    ...(whatIfReport ? { whatIf: whatIfReport } : {}),
+    ...(azureReport ? { whatIf: azureReport.whatIf, day2: azureReport.day2 } : {}),
   };
 }

@@ -59,7 +59,14 @@ export interface Environment {
     serviceCidr: string;
     dnsServiceIp: string;
     privateCluster: boolean;
-    ingress: { host: string; tls: boolean; tlsSecretName: string; internal: boolean };
+    ingress: {
+      host: string;
+      tls: boolean;
+      tlsSecretName: string;
+      internal: boolean;
+      /** CIDRs allowed to reach a public ingress on 80/443; absent: the whole internet. */
+      sourceRanges?: string[];
+    };
   };
   aks: {
     kubernetesVersion: string;

@@ -18,7 +18,7 @@ interface Doc {
     serviceCidr?: string;
     dnsServiceIp?: string;
     privateCluster?: boolean;
-    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean };
+    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[] };
   };
   aks?: {
     kubernetesVersion?: string;
@@ -80,6 +80,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
         tls: doc.network.ingress.tls ?? true,
         tlsSecretName: doc.network.ingress.tlsSecretName ?? "codemie-tls",
         internal: doc.network.ingress.internal ?? true,
+        ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
       },
     },
     aks: {

@@ -181,3 +181,67 @@ describe("prod infrastructure", () => {
     expect(allResources(bootstrap).filter((r) => r.module === "").map((r) => r.symbol)).toEqual(["rg", "monitoring", "keyVault"]);
   });
 });
+
+type Rule = { name: string; properties: Record<string, unknown> };
+const nsgRulesOf = (main: Record<string, unknown>) => moduleParams(main, "network").securityRules as Record<string, Rule[]>;
+
+describe("network security groups", () => {
+  it("open exactly TCP 80/443 from the internet to both node subnets when the ingress is public", async () => {
+    const { main, env } = await get("dev");
+    expect(env.network.ingress.internal).toBe(false);
+    const rules = nsgRulesOf(main);
+    for (const subnet of ["system", "workloads"] as const) {
+      expect(rules[subnet]).toEqual([
+        {
+          name: "allow-ingress-web",
+          properties: {
+            priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*",
+            sourceAddressPrefix: "Internet", destinationAddressPrefix: env.network.subnets[subnet], destinationPortRanges: ["80", "443"],
+          },
+        },
+      ]);
+    }
+    // The NSGs take the rules as given.
+    const nsgs = ofType(main, "Microsoft.Network/networkSecurityGroups");
+    expect(nsgs.map((n) => (n.body.properties as { securityRules: string }).securityRules).sort()).toEqual(
+      ["privateEndpoints", "postgres", "system", "workloads"].map((r) => `[parameters('securityRules').${r}]`).sort(),
+    );
+  });
+
+  it("open nothing to the node subnets when the ingress is internal; configured source ranges replace the internet", async () => {
+    const prod = await get("prod");
+    expect(prod.env.network.ingress.internal).toBe(true);
+    expect(nsgRulesOf(prod.main).system).toEqual([]);
+    expect(nsgRulesOf(prod.main).workloads).toEqual([]);
+    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace("internal: false", "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]");
+    const { env, plan } = load("environments/dev.yaml", text);
+    const limited = await renderAndCompile(env, plan);
+    expect(nsgRulesOf(limited.main).workloads![0]!.properties).toMatchObject({ sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7/32"], destinationPortRanges: ["80", "443"] });
+    expect(nsgRulesOf(limited.main).workloads![0]!.properties.sourceAddressPrefix).toBeUndefined();
+  });
+
+  it("let only the node subnets reach PostgreSQL (5432) and the private endpoints (443), and deny the rest of the VNet", async () => {
+    const { main, env } = await get("prod");
+    const { subnets } = env.network;
+    const rules = nsgRulesOf(main);
+    const summary = (r: Rule) => [r.name, r.properties.priority, r.properties.access, r.properties.sourceAddressPrefixes ?? r.properties.sourceAddressPrefix, r.properties.destinationPortRanges ?? r.properties.destinationPortRange];
+    expect(rules.postgres!.map(summary)).toEqual([
+      ["allow-nodes-5432", 200, "Allow", [subnets.system, subnets.workloads], ["5432"]],
+      ["allow-within-subnet", 300, "Allow", [subnets.postgres], "*"],
+      ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
+    ]);
+    expect(rules.privateEndpoints!.map(summary)).toEqual([
+      ["allow-nodes-443", 200, "Allow", [subnets.system, subnets.workloads], ["443"]],
+      ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
+    ]);
+  });
+
+  it("turn default outbound access off on the subnets without a NAT gateway", async () => {
+    const { main } = await get("prod");
+    const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
+    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] }).subnets;
+    for (const s of subnets) expect([s.name, s.properties.defaultOutboundAccess ?? "unset", s.properties.natGateway ? "nat" : "no nat"]).toEqual(
+      s.properties.natGateway ? [s.name, "unset", "nat"] : [s.name, false, "no nat"],
+    );
+  });
+});

@@ -4,6 +4,7 @@ import type { Reply, RequestContext, Route, SimulatedDeployment } from "./contex
 import { apiVersionOf, armError, jsonBody, newId } from "./context.js";
 import type { ArmErrorBody } from "./scenario.js";
 import { simulatedOutputs } from "./outputs.js";
+import { azureRefusal } from "./resources.js";
 import { templateResources } from "./templates.js";
 
 const DEPLOYMENTS = String.raw`^/subscriptions/(?<sub>[^/]+)/providers/Microsoft\.Resources/deployments`;
@@ -87,6 +88,9 @@ function put(ctx: RequestContext): Reply {
   if (existing && isActive(existing)) {
     return armError(409, "DeploymentActive", `Unable to edit or replace deployment '${name}': previous deployment is still active.`);
   }
+  // What Azure itself refuses of the scripted resources: AKS in preflight, PostgreSQL while deploying.
+  const refusal = azureRefusal(ctx.state, request.properties.template, request.properties.parameters ?? {});
+  if (refusal?.preflight) return { status: 400, body: { error: refusal.preflight } };
   const d: SimulatedDeployment = {
     name,
     location: request.location,
@@ -97,7 +101,21 @@ function put(ctx: RequestContext): Reply {
     startedAt: new Date(),
     state: "Accepted",
     statusReads: 0,
-    script: { ...ctx.state.scenario.deployment },
+    script: {
+      ...ctx.state.scenario.deployment,
+      ...(refusal
+        ? {
+            failure: {
+              error: {
+                code: "DeploymentFailed",
+                message: "At least one resource deployment operation failed. Please list deployment operations for details.",
+                details: refusal.failedOperations.map((f) => f.error),
+              },
+              failedOperations: refusal.failedOperations,
+            },
+          }
+        : {}),
+    },
   };
   ctx.state.deployments.set(name.toLowerCase(), d);
   const statusUrl = `${ctx.baseUrl}${deploymentId(ctx, name)}/operationStatuses/${d.operationId}?api-version=${apiVersionOf(ctx)}`;

@@ -1,7 +1,9 @@
 // Resource groups and Key Vault secrets on the management plane (values go in, never come back
 // out, as with real ARM).
-import type { Reply, RequestContext, Route } from "./context.js";
+import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError, jsonBody } from "./context.js";
+import type { ArmErrorBody, FailedOperationScript } from "./scenario.js";
+import { declaredResources, isRecord, nestedScopes, propertyCopy, resolve, type TemplateScope } from "./templates.js";
 
 const RESOURCE_GROUP = String.raw`^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)`;
 
@@ -68,7 +70,93 @@ function getSecret(ctx: RequestContext): Reply {
   return { status: 200, body: secretBody(ctx, secret) };
 }
 
+/** Types whose existing state a test can script (scenario.resources) and the engine reads back. */
+const SCRIPTED_TYPES = String.raw`Microsoft\.DBforPostgreSQL/flexibleServers|Microsoft\.ContainerService/managedClusters|Microsoft\.Storage/storageAccounts|Microsoft\.Network/natGateways|Microsoft\.Network/publicIPAddresses|Microsoft\.KeyVault/vaults/[^/]+/keys`;
+
+function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {
+  const suffix = `/providers/${type}/${name}`.toLowerCase();
+  return Object.entries(state.scenario.resources).find(([id]) => id.toLowerCase().endsWith(suffix))?.[1];
+}
+
+function getScripted(ctx: RequestContext): Reply {
+  const id = `/subscriptions/${ctx.params.sub ?? ""}/resourceGroups/${ctx.params.rg ?? ""}/providers/${ctx.params.type ?? ""}/${ctx.params.name ?? ""}`;
+  const found = Object.entries(ctx.state.scenario.resources).find(([key]) => key.toLowerCase() === id.toLowerCase());
+  if (!found) return armError(404, "ResourceNotFound", `The Resource '${ctx.params.type ?? ""}/${ctx.params.name ?? ""}' under resource group '${ctx.params.rg ?? ""}' was not found.`);
+  return { status: 200, body: { id: found[0], name: ctx.params.name, type: ctx.params.type, ...found[1] } };
+}
+
+/** What Azure refuses of a deployment over the scripted resources: a preflight rejection, or resource operations that fail. */
+export interface AzureRefusal {
+  preflight?: ArmErrorBody;
+  failedOperations: FailedOperationScript[];
+}
+
+const get = (value: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), value);
+const zones = (value: unknown): string => (Array.isArray(value) ? value.map(String).sort().join(",") : "");
+
+/** AKS preflight: an existing agent pool's VM size, max pods and zones cannot change. */
+function agentPoolChange(scope: TemplateScope, resource: Record<string, unknown>, existing: Record<string, unknown>): ArmErrorBody | undefined {
+  const pools = (get(existing, "properties.agentPoolProfiles") ?? []) as Record<string, unknown>[];
+  for (const wanted of propertyCopy(resource, "agentPoolProfiles", scope) ?? []) {
+    const pool = pools.find((p) => String(p.name).toLowerCase() === String(wanted.name).toLowerCase());
+    if (!pool) continue;
+    for (const property of ["vmSize", "maxPods", "availabilityZones"]) {
+      const [had, asked] = property === "availabilityZones" ? [zones(pool[property]), zones(wanted[property])] : [pool[property], wanted[property]];
+      if (asked === undefined || had === undefined || had === asked) continue;
+      const target = `agentPoolProfile.${property}`;
+      return { code: "PropertyChangeNotAllowed", target, message: `Changing property "${target}" is not allowed.` };
+    }
+  }
+  return undefined;
+}
+
+/** PostgreSQL Flexible Server: a data disk never shrinks. Sizes in the message are MiB, as Azure writes them. */
+function diskDowngrade(scope: TemplateScope, resource: Record<string, unknown>, existing: Record<string, unknown>): ArmErrorBody | undefined {
+  const asked = resolve(get(resource, "properties.storage.storageSizeGB"), scope);
+  const had = get(existing, "properties.storage.storageSizeGB");
+  if (typeof asked !== "number" || typeof had !== "number" || asked >= had) return undefined;
+  return {
+    code: "UpsertServerManagementOperationDowngradeDiskSizeUnsupported",
+    message: `Requested data Disk size '${asked * 1024}' cannot be less than current size '${had * 1024}'. Please make sure to request correct disk size.`,
+  };
+}
+
+export function azureRefusal(state: EmulatorState, template: Record<string, unknown>, parameters: Record<string, unknown>): AzureRefusal | undefined {
+  const refusal: AzureRefusal = { failedOperations: [] };
+  for (const scope of nestedScopes({ template, parameters })) {
+    for (const { resource } of declaredResources(scope.template)) {
+      const type = String(resource.type);
+      const name = resolve(resource.name, scope);
+      if (typeof name !== "string") continue;
+      const existing = scripted(state, type, name);
+      if (!existing) continue;
+      if (type.toLowerCase() === "microsoft.containerservice/managedclusters") {
+        const change = agentPoolChange(scope, resource, existing);
+        if (change) {
+          refusal.preflight = {
+            code: "InvalidTemplateDeployment",
+            message: `The template deployment failed with error: 'Preflight validation check for resource(s) for container service ${name} failed. Message: ${change.message}'.`,
+            details: [change],
+          };
+        }
+      }
+      if (type.toLowerCase() === "microsoft.dbforpostgresql/flexibleservers") {
+        const downgrade = diskDowngrade(scope, resource, existing);
+        if (downgrade) refusal.failedOperations.push({ resourceType: type, resourceName: name, statusCode: "BadRequest", error: downgrade });
+      }
+    }
+  }
+  return refusal.preflight || refusal.failedOperations.length > 0 ? refusal : undefined;
+}
+
 export const resourceRoutes: Route[] = [
+  {
+    methods: ["GET"],
+    pattern: new RegExp(String.raw`${RESOURCE_GROUP}/providers/(?<type>${SCRIPTED_TYPES})/(?<name>[^/]+)$`, "i"),
+    arm: true,
+    handle: getScripted,
+  },
   { methods: ["PUT"], pattern: new RegExp(`${RESOURCE_GROUP}$`, "i"), arm: true, handle: putResourceGroup },
   { methods: ["GET", "HEAD"], pattern: new RegExp(`${RESOURCE_GROUP}$`, "i"), arm: true, handle: getResourceGroup },
   {

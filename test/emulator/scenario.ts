@@ -81,6 +81,12 @@ export interface Scenario {
   /** Page size of the subscription deployment list. */
   listPageSize: number;
   faults: Fault[];
+  /**
+   * Resources that exist in Azure, by resource ID, as their GET returns them (e.g. a PostgreSQL
+   * server auto-grown to 64 GiB, a cluster whose pool runs another VM size). Deployments that would
+   * change them in ways Azure refuses fail as Azure fails them.
+   */
+  resources: Record<string, Record<string, unknown>>;
 }
 
 export type ScenarioPatch = Partial<Omit<Scenario, "deployment" | "whatIf">> & {
@@ -97,10 +103,11 @@ export function defaultScenario(): Scenario {
     flux: {},
     listPageSize: 100,
     faults: [],
+    resources: {},
   };
 }
 
-/** Applies a patch; faults and flux scripts accumulate, everything else replaces. */
+/** Applies a patch; faults, flux scripts and resources accumulate, everything else replaces. */
 export function applyPatch(scenario: Scenario, patch: ScenarioPatch): Scenario {
   return {
     ...scenario,
@@ -109,5 +116,6 @@ export function applyPatch(scenario: Scenario, patch: ScenarioPatch): Scenario {
     whatIf: { ...scenario.whatIf, ...patch.whatIf },
     flux: { ...scenario.flux, ...patch.flux },
     faults: [...scenario.faults, ...(patch.faults ?? [])],
+    resources: { ...scenario.resources, ...patch.resources },
   };
 }

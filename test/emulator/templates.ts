@@ -85,3 +85,30 @@ export function nestedScopes(scope: TemplateScope): TemplateScope[] {
   });
   return [scope, ...nested];
 }
+
+/** `[parameters('p')[copyIndex('c')].field]`, the element form Bicep compiles a `for` in a property to. */
+const COPY_ELEMENT = /^\[parameters\('([^']+)'\)\[copyIndex\('([^']+)'\)\]\.([A-Za-z0-9_]+)\]$/;
+
+/**
+ * A property loop (`properties.copy`) evaluated where each input field is a literal or a plain
+ * element field; other fields stay undefined. E.g. a managed cluster's agentPoolProfiles.
+ */
+export function propertyCopy(resource: Record<string, unknown>, name: string, scope: TemplateScope): Record<string, unknown>[] | undefined {
+  const properties = resource.properties;
+  const copies = isRecord(properties) && Array.isArray(properties.copy) ? (properties.copy as unknown[]) : [];
+  const copy = copies.find((c) => isRecord(c) && c.name === name);
+  if (!isRecord(copy) || !isRecord(copy.input)) return undefined;
+  const source = /^\[length\(parameters\('([^']+)'\)\)\]$/.exec(String(copy.count))?.[1];
+  const items = source === undefined ? undefined : resolve(`[parameters('${source}')]`, scope);
+  if (!Array.isArray(items)) return undefined;
+  const input = copy.input;
+  return items.map((item: unknown) =>
+    Object.fromEntries(
+      Object.entries(input).map(([key, value]) => {
+        const element = typeof value === "string" ? COPY_ELEMENT.exec(value) : null;
+        if (element && element[1] === source && element[2] === name) return [key, isRecord(item) ? item[element[3] ?? ""] : undefined];
+        return [key, isExpression(value) ? undefined : resolve(value, scope)];
+      }),
+    ),
+  );
+}

@@ -4,6 +4,7 @@ import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platf
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { isEnabled } from "../gitops/contract.js";
+import { nsgRules } from "./network-rules.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -33,6 +34,14 @@ export interface FluxKustomization {
 /** Extensions CodeMie's database migrations create (they must be allow-listed on Azure). */
 export const POSTGRES_EXTENSIONS = ["PG_TRGM"];
 
+/**
+ * CodeMie's envelope-encryption key. Key Vault keys are create-if-not-exists in ARM: an existing
+ * key keeps its type and size whatever the template says, so this spec is fixed for the key's
+ * name; a new spec belongs to a new key name (a deliberate rotation), and the deploy refuses a
+ * changed spec for an existing key.
+ */
+export const ENCRYPTION_KEY_SPEC = { kty: "RSA", keySize: 2048 } as const;
+
 /** The Key Vault secret main.parameters.json passes to the server as its administrator password. */
 export const POSTGRES_PASSWORD_SECRET: VaultSecretName = "postgres-admin-password";
 
@@ -56,9 +65,11 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
     network: env.network,
+    securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: env.production ? 90 : 30,
     publicNetworkAccess: !env.network.privateCluster,
     lockStatefulResources: env.production,
+    storage: { infrastructureEncryption: false },
     aks: {
       kubernetesVersion: env.aks.kubernetesVersion,
       tier: env.production ? "Standard" : "Free",
@@ -70,7 +81,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations, enforceMultiTenancy: env.gitops.multiTenancy.enforce, multiTenancyOptOutReason: env.gitops.multiTenancy.enforce ? "" : env.gitops.multiTenancy.reason },
-    keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME },
+    keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME, keySpec: ENCRYPTION_KEY_SPEC },
     postgres: {
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,

@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import type { RenderTemplate, TemplateSources } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
+import { DAY2_FILE, day2Expectations } from "./expectations.js";
 
 export const BICEP_DIR = "bicep";
 /** Deployed in this order: bootstrap (resource group + Key Vault), then main. */
@@ -26,6 +27,7 @@ export function renderBicep(
     tree.set(`${BICEP_DIR}/${path.replace(/^bicep\//, "")}`, `${header}\n${source}`);
   }
   tree.set(`${BICEP_DIR}/main.parameters.json`, `${JSON.stringify(parametersFile(env), null, 2)}\n`);
+  tree.set(`${BICEP_DIR}/${DAY2_FILE}`, `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`);
   return tree;
 }
 
@@ -57,6 +59,8 @@ function parametersFile(env: Environment) {
     contentVersion: "1.0.0.0",
     parameters: {
       postgresAdminPassword: { reference: { keyVault: { id: vaultId }, secretName: POSTGRES_PASSWORD_SECRET } },
+      // The deploy raises it to the server's current size when auto-grow went past it.
+      postgresStorageGb: { value: env.postgres.storageGb },
     },
   };
 }
