@@ -1,7 +1,8 @@
 // The validate action: the validate use case over the environments, each problem annotated on its
 // line, plus the list of environments the triggering event affects, for a job matrix.
 import { info, warning } from "@actions/core";
-import { basename, extname } from "node:path";
+import { access } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
@@ -22,13 +23,16 @@ async function changedFiles(run: GitHubRun): Promise<string[] | undefined> {
   try {
     const pr = pullRequestOf(run);
     if (pr) return await pullRequestFiles(client, repo, pr.number);
-    const { before, after } = run.payload as { before?: string; after?: string };
-    if (run.eventName === "push" && before && after) return await pushFiles(client, repo, before, after);
+    const { before, after, forced } = run.payload as { before?: string; after?: string; forced?: boolean };
+    if (run.eventName === "push" && before && after) return await pushFiles(client, repo, { before, after, forced: forced === true });
   } catch (error) {
     warning(`cannot list the changed files (${error instanceof Error ? error.message : String(error)}); every environment counts as affected`);
   }
   return undefined;
 }
+
+/** codemie-gitops itself holds its actions at the repository root; an adopting repository does not. */
+const isToolkitRepository = (root: string): Promise<boolean> => access(join(root, "actions/validate/action.yml")).then(() => true, () => false);
 
 function summaryOf(code: number, names: readonly string[], diagnostics: readonly AnnotatedDiagnostic[], affected: readonly string[]): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -55,7 +59,7 @@ export async function validateAction(): Promise<number> {
   for (const r of report.files) log.info(validationLine(r));
   const code = report.valid ? 0 : 1;
   const names = listed.length > 0 ? listed : report.files.map((r) => basename(r.file, extname(r.file)));
-  const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(run), names, ws.prefix);
+  const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(run), names, { prefix: ws.prefix, toolkitRepository: await isToolkitRepository(ws.repoRoot) });
   info(`Environments affected: ${affected.join(", ") || "none"}`);
   const errors = log.diagnostics.filter((d) => d.severity === "error").length;
   writeOutputs<(typeof VALIDATE_OUTPUTS)[number]>({

@@ -6,6 +6,7 @@ import { ArmClient } from "../adapters/azure/arm.js";
 import { resolveCloud, type CloudName } from "../adapters/azure/cloud.js";
 import { createRunCredential } from "../adapters/azure/credentials.js";
 import { UsageError } from "../adapters/environment-files.js";
+import { trustedGitopsHosts } from "../adapters/git/credentials.js";
 import { GitopsBranch } from "../adapters/git/gitops-branch.js";
 import type { Arm, GitopsBranchPort } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
@@ -65,7 +66,7 @@ export function gitopsBranch(target: Environment, remote: string | undefined, en
     remote: remote ?? env.CODEMIE_GITOPS_REMOTE ?? target.gitops.repository,
     branch: target.gitops.branch,
     root: gitopsRoot(target),
-    ...(env.CODEMIE_GITOPS_TOKEN ? { token: env.CODEMIE_GITOPS_TOKEN } : {}),
+    ...(env.CODEMIE_GITOPS_TOKEN ? { token: env.CODEMIE_GITOPS_TOKEN, trustedHosts: trustedGitopsHosts(env) } : {}),
     ...(networkTimeoutMs ? { networkTimeoutMs } : {}),
   });
 }

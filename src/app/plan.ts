@@ -32,5 +32,6 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
   const gitops = ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) => planEnvironment({ env, tree, capacity }, { gitops, ...(arm ? { arm } : {}) }, signal));
-  return { report, ok: !report.whatIf || report.whatIf.status === "succeeded" };
+  // A plan that could not compare the GitOps branch or run what-if is no proof of anything.
+  return { report, ok: report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") };
 }

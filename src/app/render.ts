@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
 import type { BicepCompiler } from "../adapters/bicep/session.js";
-import { compareTree, writeTreeAtomically, type TreeDifference } from "../adapters/output-tree.js";
+import { assertOwnedOutput, compareTree, writeTreeAtomically, type TreeDifference } from "../adapters/output-tree.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
 import { environmentName } from "../config/load.js";
 import type { RenderedTree } from "../render/tree.js";
@@ -25,13 +25,16 @@ export interface RenderRequest {
 
 /** Where rendered trees go: the directory is relative to the working directory. */
 export interface OutputTrees {
-  write(dir: string, tree: RenderedTree): Promise<void>;
+  /** Refuses (throws) unless `dir` is absent, empty or an earlier output of this environment. */
+  assertOwned(dir: string, environment: string): Promise<void>;
+  write(dir: string, tree: RenderedTree, environment: string): Promise<void>;
   compare(dir: string, tree: RenderedTree): Promise<TreeDifference>;
 }
 
 export function outputTreesIn(root: string): OutputTrees {
   return {
-    write: (dir, tree) => writeTreeAtomically(resolve(root, dir), tree),
+    assertOwned: (dir, environment) => assertOwnedOutput(resolve(root, dir), dir, environment),
+    write: (dir, tree, environment) => writeTreeAtomically(resolve(root, dir), tree, environment, dir),
     compare: (dir, tree) => compareTree(resolve(root, dir), tree),
   };
 }
@@ -77,12 +80,14 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
         yield { ...base, status: "invalid" };
         continue;
       }
+      // Refused before compiling: the output directory must be the tool's own to replace.
+      if (!request.check) await ports.output.assertOwned(out, name);
       const compiled = await compileTree(outcome.tree, await (compiler ??= ports.toolchain.openCompiler()));
       const rendered = { ...base, bicepDiagnostics: compiled.diagnostics };
       if (compiled.diagnostics.some((d) => d.level !== "info")) yield { ...rendered, status: "not-compiling" };
       else if (request.check) yield { ...rendered, status: "checked", difference: await ports.output.compare(out, compiled.tree) };
       else {
-        await ports.output.write(out, compiled.tree);
+        await ports.output.write(out, compiled.tree, name);
         yield { ...rendered, status: "written", files: compiled.tree.size };
       }
     }

@@ -1,6 +1,7 @@
 // `codemie-gitops plan --env NAME [--azure] [--json | --markdown]`: what a deploy would change.
 // Offline by default (capacity and the GitOps tree against the published branch); --azure adds
-// ARM what-if. Exit 1 when the environment does not render or the what-if could not be had.
+// ARM what-if. Exit 1 when the environment does not render, the branch could not be compared or
+// the what-if could not be had.
 import { azureConnections, type AzureFlags } from "../app/connections.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { planPrepared } from "../app/plan.js";

@@ -1,7 +1,7 @@
 // `codemie-gitops render (--env NAME | --all) [--out DIR] [--check]`: writes each
 // environment's Bicep (with compiled ARM templates and a parameters file) and GitOps tree to
 // DIR (default out/<env>), all or nothing; with --check, compares instead and lists stale
-// files.
+// files. One Bicep compiler process serves every environment of the run.
 import { workspaceFiles } from "../app/environment-files.js";
 import { outputTreesIn, renderEnvironments, renderSucceeded, type EnvironmentRender, type RenderRequest } from "../app/render.js";
 import { packageToolchain } from "../app/toolchain.js";

@@ -6,7 +6,7 @@ import { FLUX } from "../render/gitops/contract.js";
 import type { SourceCommit } from "./ports.js";
 
 /** api-version of the fluxConfigurations the Bicep creates (bicep/modules/flux.bicep). */
-export const FLUX_API_VERSION = "2024-11-01";
+export const FLUX_API_VERSION = "2025-04-01";
 
 export function deploymentPrefix(env: Environment): string {
   return `codemie-${env.name}.`;
