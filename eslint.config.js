@@ -1,7 +1,9 @@
-// Flat ESLint config: recommended JS + type-aware TypeScript rules, plus the ring rule
-// that keeps the pure core free of I/O.
+// Flat ESLint config: recommended JS + type-aware TypeScript rules, the ring rule that keeps the
+// pure core free of I/O, and the layer rule (eslint/layers.js) that keeps src/'s dependencies
+// pointing one way, relative imports included.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import layers from "./eslint/layers.js";
 
 const ioModules = ["@actions/*", "@azure/*", "node:child_process", "child_process", "node:http", "node:https", "node:net", "node:fs", "node:fs/promises", "fs", "@octokit/*"];
 
@@ -16,7 +18,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/config/**", "src/model/**", "src/render/**", "src/capacity/**", "src/catalogue/**"],
+    files: ["src/**/*.ts"],
+    plugins: { codemie: layers },
+    rules: { "codemie/layers": "error" },
+  },
+  {
+    files: ["src/config/**", "src/model/**", "src/render/**", "src/capacity/**", "src/catalogue/**", "src/app/load.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ioModules, message: "The core is pure: no I/O, network or process imports. Move this to src/adapters." }] }],
     },

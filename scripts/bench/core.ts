@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources, type Toolkit } from "../../src/app/render-environment.js";
 import { planCapacity } from "../../src/capacity/plan.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 export async function toolkit(root: string): Promise<Toolkit> {
   return readToolkit(root);

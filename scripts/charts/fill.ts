@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { cacheOptions, ensureChart } from "../../src/adapters/helm/chart-cache.js";
 import { locateHelm } from "../../src/adapters/helm/locate.js";
 import { chartPins } from "../../src/catalogue/charts.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const root = process.argv[2] ?? process.cwd();
 const versions = new Set<string>();

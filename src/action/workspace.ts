@@ -3,7 +3,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { git } from "../adapters/git/git.js";
 import { UsageError } from "../adapters/environment-files.js";
-import { ENV_NAME_PATTERN } from "../config/load.js";
+import { ENV_NAME_PATTERN } from "../config/environment-name.js";
 
 export interface Workspace {
   cwd: string;

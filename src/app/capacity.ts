@@ -1,7 +1,7 @@
 // Use case `capacity`: one environment's capacity plan and its diagnostics, as data.
 import type { CapacityPlan } from "../capacity/plan.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { loadEnvironment } from "./load.js";
 import type { EnvironmentFiles } from "./environment-files.js";
 
 export interface CapacityReport {

@@ -6,7 +6,7 @@ import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
 import { UsageError } from "../adapters/environment-files.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { loadEnvironment } from "./load.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { compileTree } from "./compile-tree.js";

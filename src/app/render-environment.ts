@@ -4,7 +4,7 @@ import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { loadEnvironment } from "./load.js";
 import type { Environment } from "../model/environment.js";
 import { renderBicep } from "../render/bicep/render.js";
 import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";

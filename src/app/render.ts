@@ -7,7 +7,7 @@ import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
 import type { BicepCompiler } from "../adapters/bicep/session.js";
 import { assertOwnedOutput, compareTree, writeTreeAtomically, type TreeDifference } from "../adapters/output-tree.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
-import { environmentName } from "../config/load.js";
+import { environmentName } from "../config/environment-name.js";
 import type { RenderedTree } from "../render/tree.js";
 import { compileTree } from "./compile-tree.js";
 import type { EnvironmentFiles } from "./environment-files.js";

@@ -1,7 +1,7 @@
 // Use case `validate`: each environment file through schema, resolution, semantic and capacity
 // checks; the diagnostics as data.
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { loadEnvironment } from "./load.js";
 import type { EnvironmentFiles } from "./environment-files.js";
 
 export interface FileValidation {

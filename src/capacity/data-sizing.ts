@@ -3,6 +3,7 @@
 import { PROFILES } from "../catalogue/profiles.js";
 import { parseBytes } from "../config/quantity.js";
 import type { Environment } from "../model/environment.js";
+import { postgresDatabases } from "../model/postgres-databases.js";
 import { GiB } from "./resources.js";
 
 export interface ElasticsearchSizing {
@@ -89,9 +90,7 @@ const PG_VCORES = [2, 4, 8, 16, 32, 48, 64];
  */
 export function sizePostgres(env: Environment): PostgresSizing {
   const users = env.usage.users ?? PROFILES[env.profile].users;
-  const databases = ["codemie"];
-  if (env.keycloakDatabase === "managed") databases.push("keycloak");
-  if (env.components.some((c) => c.key === "llmProxy" && c.enabled)) databases.push("postgres_litellm");
+  const databases = postgresDatabases(env);
   const burstable = users <= 100 && databases.length <= 2;
   const perUsers = 2 * Math.ceil(users / 250);
   const vCores = burstable ? 2 : (PG_VCORES.find((v) => v >= perUsers) ?? PG_VCORES.at(-1)!);

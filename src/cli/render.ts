@@ -6,7 +6,7 @@ import { workspaceFiles } from "../app/environment-files.js";
 import { outputTreesIn, renderEnvironments, renderSucceeded, type EnvironmentRender, type RenderRequest } from "../app/render.js";
 import { packageToolchain } from "../app/toolchain.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
-import { environmentName } from "../config/load.js";
+import { environmentName } from "../config/environment-name.js";
 import type { Io } from "./io.js";
 
 export type RenderOptions = RenderRequest;

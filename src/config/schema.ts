@@ -4,6 +4,7 @@
 import { CLOUD_NAMES } from "../catalogue/azure-regions.js";
 import { COMPONENTS } from "../catalogue/components.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
+import { DEFAULTS } from "../model/defaults.js";
 import { CIDR_PATTERN } from "./cidr.js";
 import { CPU_PATTERN, MEMORY_PATTERN } from "./quantity.js";
 
@@ -101,7 +102,7 @@ function componentSchema(): Schema {
     }
     if (c.key === "keycloak") {
       props.database = str("Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", {
-        enum: ["inCluster", "managed"], default: "inCluster",
+        enum: ["inCluster", "managed"], default: DEFAULTS.keycloakDatabase,
       });
     }
     if (c.kind === "managed") continue; // PostgreSQL is sized under `postgres`.
@@ -134,23 +135,23 @@ export function buildEnvironmentSchema(): Schema {
     required: ["azure", "network", "gitops"],
     properties: {
       profile: str("Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", {
-        enum: [...PROFILE_KEYS], default: "production",
+        enum: [...PROFILE_KEYS], default: DEFAULTS.profile,
       }),
       codemie: obj("The CodeMie release to deploy.", {
-        version: str("CodeMie release (x.y.z); CodeMie's own charts and images use this version.", { pattern: SEMVER, default: "2.57.2", examples: ["2.57.2"] }),
+        version: str("CodeMie release (x.y.z); CodeMie's own charts and images use this version.", { pattern: SEMVER, default: DEFAULTS.codemieVersion, examples: [DEFAULTS.codemieVersion] }),
       }),
       azure: obj("Azure placement.", {
         tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
         subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
         location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
         cloud: str("Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", {
-          enum: [...CLOUD_NAMES], default: "public",
+          enum: [...CLOUD_NAMES], default: DEFAULTS.azure.cloud,
         }),
         namePrefix: str("Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", {
-          pattern: PREFIX, default: "codemie",
+          pattern: PREFIX, default: DEFAULTS.azure.namePrefix,
         }),
         resourceGroup: str("Resource group to create; default rg-<prefix>-<env>.", { pattern: RESOURCE_GROUP }),
-        production: bool("Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", false),
+        production: bool("Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", DEFAULTS.azure.production),
         tags: {
           type: "object",
           description: "Tags on every resource (environment and managed-by tags are added).",
@@ -167,15 +168,15 @@ export function buildEnvironmentSchema(): Schema {
           postgres: str("Subnet delegated to PostgreSQL Flexible Server (at least /28).", { pattern: CIDR_PATTERN }),
           privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", { pattern: CIDR_PATTERN }),
         }, { required: ["system", "workloads", "postgres", "privateEndpoints"] }),
-        podCidr: str("Pod address space of Azure CNI overlay; must not overlap the VNet.", { pattern: CIDR_PATTERN, default: "192.168.0.0/16" }),
-        serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: "172.16.0.0/16" }),
-        dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: "172.16.0.10" }),
-        privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", true),
+        podCidr: str("Pod address space of Azure CNI overlay; must not overlap the VNet.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.podCidr }),
+        serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.serviceCidr }),
+        dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: DEFAULTS.network.dnsServiceIp }),
+        privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", DEFAULTS.network.privateCluster),
         ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
           host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
-          tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", true),
-          tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: "codemie-tls" }),
-          internal: bool("Put ingress-nginx behind an internal load balancer.", true),
+          tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
+          tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: DEFAULTS.network.ingress.tlsSecretName }),
+          internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
           sourceRanges: {
             type: "array",
             description: "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
@@ -187,40 +188,40 @@ export function buildEnvironmentSchema(): Schema {
         }, { required: ["host"] }),
       }, { required: ["vnetCidr", "subnets", "ingress"] }),
       aks: obj("Azure Kubernetes Service.", {
-        kubernetesVersion: str("Kubernetes minor version (1.31-1.34).", { enum: ["1.31", "1.32", "1.33", "1.34"], default: "1.34" }),
-        upgradeChannel: str("Automatic upgrade channel.", { enum: ["none", "patch", "stable", "rapid", "node-image"], default: "patch" }),
+        kubernetesVersion: str("Kubernetes minor version (1.31-1.34).", { enum: ["1.31", "1.32", "1.33", "1.34"], default: DEFAULTS.aks.kubernetesVersion }),
+        upgradeChannel: str("Automatic upgrade channel.", { enum: ["none", "patch", "stable", "rapid", "node-image"], default: DEFAULTS.aks.upgradeChannel }),
         maintenanceWindow: obj("Weekly window for automatic upgrades.", {
-          day: str("Day of the week.", { enum: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], default: "Sunday" }),
-          startHour: int("Start hour, UTC.", 0, 23, { default: 1 }),
-          durationHours: int("Length in hours.", 4, 24, { default: 4 }),
+          day: str("Day of the week.", { enum: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], default: DEFAULTS.aks.maintenanceWindow.day }),
+          startHour: int("Start hour, UTC.", 0, 23, { default: DEFAULTS.aks.maintenanceWindow.startHour }),
+          durationHours: int("Length in hours.", 4, 24, { default: DEFAULTS.aks.maintenanceWindow.durationHours }),
         }),
-        zones: { type: "array", description: "Availability zones for node pools and zone-redundant services.", items: { enum: ["1", "2", "3"] }, uniqueItems: true, maxItems: 3, default: ["1", "2", "3"] },
+        zones: { type: "array", description: "Availability zones for node pools and zone-redundant services.", items: { enum: ["1", "2", "3"] }, uniqueItems: true, maxItems: 3, default: [...DEFAULTS.aks.zones] },
         nodePools: obj("Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", {
           system: nodePoolSchema("system", pools.system),
           workloads: nodePoolSchema("workloads", pools.workloads),
         }),
         autoSizing: obj("Choices for pools whose vmSize or count is `auto`.", {
-          families: { type: "array", description: "VM families the planner may pick from, cheapest fitting first.", items: { enum: ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, minItems: 1, uniqueItems: true, default: ["Ddsv5", "Edsv5"] },
+          families: { type: "array", description: "VM families the planner may pick from, cheapest fitting first.", items: { enum: ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, minItems: 1, uniqueItems: true, default: [...DEFAULTS.aks.autoSizingFamilies] },
         }),
       }),
       postgres: obj("Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", {
-        version: str("PostgreSQL major version.", { enum: ["14", "15", "16", "17"], default: "16" }),
+        version: str("PostgreSQL major version.", { enum: ["14", "15", "16", "17"], default: DEFAULTS.postgres.version }),
         tier: str("Compute tier.", { enum: ["Burstable", "GeneralPurpose", "MemoryOptimized"], default: pg.tier }),
         sku: str("Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", { pattern: PG_SKU, default: pg.sku }),
         storageGb: { type: "integer", description: "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", enum: [32, 64, 128, 256, 512, 1024, 2048, 4096], default: pg.storageGb },
         highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", { enum: ["Disabled", "SameZone", "ZoneRedundant"], default: pg.highAvailability }),
-        backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: 14 }),
-        geoRedundantBackup: bool("Copy backups to the paired region.", false),
+        backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: DEFAULTS.postgres.backupRetentionDays }),
+        geoRedundantBackup: bool("Copy backups to the paired region.", DEFAULTS.postgres.geoRedundantBackup),
       }),
       keyVault: obj("Key Vault holding CodeMie's encryption key and every generated secret.", {
-        softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: 90 }),
-        purgeProtection: bool("Forbid purging deleted secrets and keys before retention ends.", true),
+        softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: DEFAULTS.keyVault.softDeleteRetentionDays }),
+        purgeProtection: bool("Forbid purging deleted secrets and keys before retention ends.", DEFAULTS.keyVault.purgeProtection),
       }),
       identity: obj("Entra ID principals.", {
         aksAdminGroupObjectIds: { type: "array", description: "Entra ID groups with cluster-admin through Azure RBAC.", items: { type: "string", pattern: UUID }, uniqueItems: true, maxItems: 10, default: [] },
       }),
       openai: obj("Optional Azure OpenAI account and model deployments, reached through a private endpoint.", {
-        enabled: bool("Create the Azure OpenAI account.", false),
+        enabled: bool("Create the Azure OpenAI account.", DEFAULTS.openai.enabled),
         location: str("Region of the account (model availability differs by region).", { pattern: REGION }),
         deployments: {
           type: "array",

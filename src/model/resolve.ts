@@ -3,6 +3,7 @@
 import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
+import { DEFAULTS } from "./defaults.js";
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent } from "./environment.js";
 import { deriveNames } from "./names.js";
 
@@ -37,15 +38,13 @@ interface Doc {
   usage?: Environment["usage"];
 }
 
-export const DEFAULT_CODEMIE_VERSION = "2.57.2";
-
 export function resolveEnvironment(name: string, file: string, data: unknown): Environment {
   const doc = data as Doc;
-  const profile = PROFILES[doc.profile ?? "production"];
+  const profile = PROFILES[doc.profile ?? DEFAULTS.profile];
   const azure = doc.azure;
-  const prefix = azure.namePrefix ?? "codemie";
-  const production = azure.production ?? false;
-  const keycloakDatabase = doc.components?.keycloak?.database ?? "inCluster";
+  const prefix = azure.namePrefix ?? DEFAULTS.azure.namePrefix;
+  const production = azure.production ?? DEFAULTS.azure.production;
+  const keycloakDatabase = doc.components?.keycloak?.database ?? DEFAULTS.keycloakDatabase;
   const pools = profile.infra.nodePools;
   const pool = (p: PoolName): NodePoolSpec => {
     const o = doc.aks?.nodePools?.[p] ?? {};
@@ -57,13 +56,13 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     name,
     file,
     profile: profile.key,
-    codemieVersion: doc.codemie?.version ?? DEFAULT_CODEMIE_VERSION,
+    codemieVersion: doc.codemie?.version ?? DEFAULTS.codemieVersion,
     production,
     azure: {
       tenantId: azure.tenantId,
       subscriptionId: azure.subscriptionId,
       location: azure.location,
-      cloud: azure.cloud ?? "public",
+      cloud: azure.cloud ?? DEFAULTS.azure.cloud,
       namePrefix: prefix,
       tags: { ...(azure.tags ?? {}), environment: name, "managed-by": "codemie-gitops" },
     },
@@ -71,37 +70,35 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     network: {
       vnetCidr: doc.network.vnetCidr,
       subnets: doc.network.subnets,
-      podCidr: doc.network.podCidr ?? "192.168.0.0/16",
-      serviceCidr: doc.network.serviceCidr ?? "172.16.0.0/16",
-      dnsServiceIp: doc.network.dnsServiceIp ?? "172.16.0.10",
-      privateCluster: doc.network.privateCluster ?? true,
+      podCidr: doc.network.podCidr ?? DEFAULTS.network.podCidr,
+      serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
+      dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
+      privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
       ingress: {
         host: doc.network.ingress.host,
-        tls: doc.network.ingress.tls ?? true,
-        tlsSecretName: doc.network.ingress.tlsSecretName ?? "codemie-tls",
-        internal: doc.network.ingress.internal ?? true,
+        tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+        tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
+        internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
       },
     },
     aks: {
-      kubernetesVersion: doc.aks?.kubernetesVersion ?? "1.34",
-      upgradeChannel: doc.aks?.upgradeChannel ?? "patch",
-      maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 4, ...doc.aks?.maintenanceWindow },
-      zones: doc.aks?.zones ?? ["1", "2", "3"],
+      kubernetesVersion: doc.aks?.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
+      upgradeChannel: doc.aks?.upgradeChannel ?? DEFAULTS.aks.upgradeChannel,
+      maintenanceWindow: { ...DEFAULTS.aks.maintenanceWindow, ...doc.aks?.maintenanceWindow },
+      zones: doc.aks?.zones ?? [...DEFAULTS.aks.zones],
       nodePools: { system: pool("system"), workloads: pool("workloads") },
-      autoSizing: { families: doc.aks?.autoSizing?.families ?? ["Ddsv5", "Edsv5"] },
+      autoSizing: { families: doc.aks?.autoSizing?.families ?? [...DEFAULTS.aks.autoSizingFamilies] },
     },
     postgres: {
-      version: "16",
-      backupRetentionDays: 14,
-      geoRedundantBackup: false,
+      ...DEFAULTS.postgres,
       ...profile.infra.postgres,
       ...doc.postgres,
     },
-    keyVault: { softDeleteRetentionDays: 90, purgeProtection: true, ...doc.keyVault },
+    keyVault: { ...DEFAULTS.keyVault, ...doc.keyVault },
     identity: { aksAdminGroupObjectIds: doc.identity?.aksAdminGroupObjectIds ?? [] },
     openai: {
-      enabled: doc.openai?.enabled ?? false,
+      enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
       location: doc.openai?.location ?? azure.location,
       deployments: (doc.openai?.deployments ?? []).map((d) => ({ ...d, sku: d.sku ?? "GlobalStandard" })),
     },

@@ -4,7 +4,7 @@
 // time cannot see: cycles.
 import { describe, expect, test } from "vitest";
 import { ROOT } from "../support/cli.js";
-import { cycles, importGraph } from "./import-graph.js";
+import { cycles, directoryGraph, importGraph } from "./import-graph.js";
 
 const graph = importGraph(ROOT);
 
@@ -27,6 +27,12 @@ describe("import graph of src/", () => {
 
   test("has no cycle between files", () => {
     expect(cycles(graph).map((c) => c.join(" → "))).toEqual([]);
+  });
+
+  test("has no cycle between the directories of src/", () => {
+    const dirs = directoryGraph(graph);
+    expect(dirs.get("src/capacity")).toContain("src/config");
+    expect(cycles(dirs).map((c) => c.join(" → "))).toEqual([]);
   });
 
   test("no face imports another face", () => {

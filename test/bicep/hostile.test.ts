@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planCapacity } from "../../src/capacity/plan.js";
 import { dotted } from "../../src/config/diagnostics.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 import { buildEnvironmentSchema } from "../../src/config/schema.js";
 import { allResources } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCapacity, type CapacityPlan } from "../../src/capacity/plan.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";

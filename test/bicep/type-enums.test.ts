@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { planCapacity } from "../../src/capacity/plan.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 import { buildEnvironmentSchema } from "../../src/config/schema.js";
 import { ENCRYPTION_KEY_SPEC } from "../../src/render/bicep/context.js";
 import { ofType } from "../support/arm.js";

@@ -1,5 +1,8 @@
 // Elasticsearch storage and the PostgreSQL recommendation from the `usage` figures.
 import { describe, expect, it } from "vitest";
+import { readToolkit } from "../../src/adapters/templates.js";
+import { renderSources } from "../../src/app/render-environment.js";
+import { LITELLM_DATABASE } from "../../src/model/postgres-databases.js";
 import { edited, load, shipped } from "./environments.js";
 
 describe("Elasticsearch storage per pod", () => {
@@ -39,11 +42,20 @@ describe("Elasticsearch storage per pod", () => {
 });
 
 describe("PostgreSQL recommendation", () => {
+  it.each(["dev", "staging", "prod"])("%s: the plan sizes the server for the databases the Bicep creates and LiteLLM connects to", async (name) => {
+    const { plan, tree } = renderSources(`environments/${name}.yaml`, shipped(name), await readToolkit());
+    const databases = plan!.data.postgres.databases;
+    const bicep = tree!.get("bicep/main.bicep") ?? "";
+    expect(bicep).toContain(`databases: [${databases.map((d) => `'${d}'`).join(", ")}]`);
+    const litellm = [...tree!].find(([path]) => path.endsWith("/litellm/values.yaml"))?.[1];
+    expect(litellm === undefined ? undefined : /database: "([^"]+)"/.exec(litellm)?.[1]).toBe(databases.includes(LITELLM_DATABASE) ? LITELLM_DATABASE : undefined);
+  });
+
   it("prod: 500 users, LiteLLM sharing the server → GeneralPurpose Standard_D4ds_v5, 32 GiB (the production profile)", () => {
     expect(load("prod").capacity!.data.postgres).toEqual({
       users: 500,
       usersFrom: "usage.users",
-      databases: ["codemie", "postgres_litellm"],
+      databases: ["codemie", "litellm"],
       tier: "GeneralPurpose",
       sku: "Standard_D4ds_v5",
       vCores: 4,
@@ -57,7 +69,7 @@ describe("PostgreSQL recommendation", () => {
   });
 
   it("staging: Keycloak and LiteLLM share the server → General Purpose even for 50 users", () => {
-    expect(load("staging").capacity!.data.postgres).toMatchObject({ databases: ["codemie", "keycloak", "postgres_litellm"], tier: "GeneralPurpose", sku: "Standard_D2ds_v5", storageGb: 32 });
+    expect(load("staging").capacity!.data.postgres).toMatchObject({ databases: ["codemie", "keycloak", "litellm"], tier: "GeneralPurpose", sku: "Standard_D2ds_v5", storageGb: 32 });
   });
 
   it("warns when users outgrow the configured server: 1,200 users need 10 → 16 vCores and 72 → 128 GiB", () => {
@@ -75,7 +87,7 @@ describe("PostgreSQL recommendation", () => {
     const text = edited(shipped("dev"), [[["components", "keycloak"], { database: "managed" }], [["components", "llmProxy"], { enabled: true }]]);
     const { diagnostics } = load("dev", text);
     expect(diagnostics.map((d) => d.message)).toEqual([
-      "postgres.tier Burstable is below the GeneralPurpose tier recommended for 50 concurrent users (the small profile's figure; set usage.users) with 3 databases on the server (codemie, keycloak, postgres_litellm); Burstable suits up to 100 users and one other database, e.g. use Standard_D2ds_v5",
+      "postgres.tier Burstable is below the GeneralPurpose tier recommended for 50 concurrent users (the small profile's figure; set usage.users) with 3 databases on the server (codemie, keycloak, litellm); Burstable suits up to 100 users and one other database, e.g. use Standard_D2ds_v5",
     ]);
   });
 });

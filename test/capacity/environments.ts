@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { loadEnvironment, type LoadResult } from "../../src/config/load.js";
+import { loadEnvironment, type LoadResult } from "../../src/app/load.js";
 
 const root = join(import.meta.dirname, "../..");
 

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const dir = join(import.meta.dirname, "../fixtures/broken");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources } from "../../src/app/render-environment.js";
 import { formatDiagnostic } from "../../src/config/diagnostics.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const base = readFileSync(join(import.meta.dirname, "../fixtures/base.yaml"), "utf8");
 const burstable = base.replace("postgres:\n  highAvailability: ZoneRedundant\n", "postgres:\n  tier: Burstable\n  sku: Standard_B2ms\n  highAvailability: Disabled\n");

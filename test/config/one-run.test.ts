@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../../src/config/diagnostics.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const base = readFileSync(join(import.meta.dirname, "../fixtures/base.yaml"), "utf8");
 

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const root = join(import.meta.dirname, "../..");
 const seeds = ["dev", "staging", "prod"].map((n) => readFileSync(join(root, "environments", `${n}.yaml`), "utf8"));

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { AZURE_REGIONS, azureRegion } from "../../src/catalogue/azure-regions.js";
 import { OPENAI_AVAILABILITY, modelAvailability } from "../../src/catalogue/openai-models.js";
 import { formatDiagnostic } from "../../src/config/diagnostics.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 
 const root = join(import.meta.dirname, "../..");
 const base = readFileSync(join(root, "test/fixtures/base.yaml"), "utf8");

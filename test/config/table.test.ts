@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 import { parseBytes, parseMillicores } from "../../src/config/quantity.js";
 
 const root = join(import.meta.dirname, "../..");

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import yaml from "js-yaml";
 import { readTemplates } from "../../src/adapters/templates.js";
-import { loadEnvironment } from "../../src/config/load.js";
+import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import { createEngine, type TemplateSources } from "../../src/render/engine.js";
 import { FLUX, substitutionVariables } from "../../src/render/gitops/contract.js";

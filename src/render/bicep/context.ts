@@ -3,6 +3,7 @@ import { ROLE_IDS, WORKLOAD_IDENTITIES } from "../../catalogue/identities.js";
 import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platform.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
+import { postgresDatabases } from "../../model/postgres-databases.js";
 import { isEnabled } from "../gitops/contract.js";
 import { nsgRules } from "./network-rules.js";
 
@@ -91,12 +92,4 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     },
     openai,
   };
-}
-
-/** CodeMie's own database, plus Keycloak's and LiteLLM's when they live on the managed server. */
-function postgresDatabases(env: Environment): string[] {
-  const dbs = ["codemie"];
-  if (env.keycloakDatabase === "managed") dbs.push("keycloak");
-  if (isEnabled(env, "llmProxy")) dbs.push("litellm");
-  return dbs;
 }

@@ -1,7 +1,7 @@
 // Shipped environment files, loaded the way the CLI loads them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadEnvironment } from "../../../src/config/load.js";
+import { loadEnvironment } from "../../../src/app/load.js";
 import type { Environment } from "../../../src/model/environment.js";
 import { ROOT } from "../../support/cli.js";
 

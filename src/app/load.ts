@@ -1,15 +1,16 @@
-// Loads one environment: parse with positions → schema → resolve → semantic checks →
-// capacity plan. Pure: the caller reads the file; this returns the model and every diagnostic.
+// Loads one environment, the first step of every use case: parse with positions → schema →
+// resolve → semantic checks → capacity plan, once. Pure: the caller reads the file; this returns
+// the model, the plan and every diagnostic. It lives above config/ and capacity/ because it joins
+// them (config/ must not import capacity/, which imports config/).
 import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../config/diagnostics.js";
+import { ENV_NAME_PATTERN, environmentName } from "../config/environment-name.js";
+import { validityOf, type Path } from "../config/repair.js";
+import { checkSchema, repairForChecks } from "../config/schema-check.js";
+import { checkSemantics } from "../config/semantic.js";
+import { parseYamlSource, type YamlSource } from "../config/yaml-source.js";
 import type { Environment } from "../model/environment.js";
 import { resolveEnvironment } from "../model/resolve.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { validityOf, type Path } from "./repair.js";
-import { checkSchema, repairForChecks } from "./schema-check.js";
-import { checkSemantics } from "./semantic.js";
-import { parseYamlSource, type YamlSource } from "./yaml-source.js";
-
-export const ENV_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/;
 
 export interface LoadResult {
   /** Present when the file has no errors (warnings allowed). */
@@ -80,9 +81,4 @@ function locateWritten(source: YamlSource, path: readonly (string | number)[]) {
     node = (node as Record<string | number, unknown>)[seg];
   }
   return source.locate(path, node !== null && typeof node === "object" ? "key" : "value");
-}
-
-export function environmentName(file: string): string {
-  const base = file.split(/[\\/]/).pop() ?? file;
-  return base.replace(/\.ya?ml$/, "");
 }

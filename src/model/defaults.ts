@@ -1,0 +1,27 @@
+// What an environment file may leave out, written once: the schema shows these as its defaults
+// (so editors offer them) and the resolver fills them in. Defaults that depend on the profile
+// (node pools, the PostgreSQL size, component sizing) live in catalogue/profiles.ts; those derived
+// from other fields (resource names, the GitOps branch and path) in the resolver.
+export const DEFAULTS = {
+  profile: "production",
+  codemieVersion: "2.57.2",
+  azure: { cloud: "public", namePrefix: "codemie", production: false },
+  network: {
+    podCidr: "192.168.0.0/16",
+    serviceCidr: "172.16.0.0/16",
+    dnsServiceIp: "172.16.0.10",
+    privateCluster: true,
+    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true },
+  },
+  aks: {
+    kubernetesVersion: "1.34",
+    upgradeChannel: "patch",
+    maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 4 },
+    zones: ["1", "2", "3"],
+    autoSizingFamilies: ["Ddsv5", "Edsv5"],
+  },
+  postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
+  keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
+  openai: { enabled: false },
+  keycloakDatabase: "inCluster",
+} as const;
