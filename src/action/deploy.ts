@@ -2,12 +2,13 @@
 // then success or failure, linking this run), with the outputs and a job summary of what was
 // deployed, the published commit and Flux's per-object result. skip-infrastructure is the CLI's
 // --skip-infrastructure: no ARM deployment, so none is named in the outputs, record or summary.
-import { info, warning } from "@actions/core";
+import { info, notice, warning } from "@actions/core";
 import type { SourceCommit } from "../adapters/git/source-commit.js";
 import { readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
 import { parseDuration } from "../cli/azure-options.js";
 import { deployCommand } from "../cli/deploy.js";
+import type { DeployResult } from "../engine/deploy.js";
 import { loadForRun } from "../cli/run-input.js";
 import { isReconciled, syncedCommit, type FluxView } from "../engine/flux.js";
 import { deploymentNames } from "../engine/names.js";
@@ -24,7 +25,7 @@ export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "w
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
 
 interface DeploymentRecord {
-  finish(ok: boolean, detail: string): Promise<void>;
+  finish(state: "success" | "failure" | "inactive", detail: string): Promise<void>;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -46,9 +47,9 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
     await setDeploymentStatus(client, repo, id, { state: "in_progress", description: `Deploying ${env.name} from ${source.sha.slice(0, 7)}`, logUrl });
     info(`GitHub deployment ${id} of ${env.name}: in progress`);
     return {
-      finish: async (ok, detail) => {
+      finish: async (state, detail) => {
         try {
-          await setDeploymentStatus(client, repo, id, { state: ok ? "success" : "failure", description: detail, logUrl, ...(ok ? { environmentUrl } : {}) });
+          await setDeploymentStatus(client, repo, id, { state, description: detail, logUrl, ...(state === "success" ? { environmentUrl } : {}) });
         } catch (error) {
           warning(`cannot update GitHub deployment ${id}: ${messageOf(error)}`);
         }
@@ -60,8 +61,9 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
   }
 }
 
-function summaryOf(name: string, code: number, env: Environment | undefined, rows: [string, string][], view: FluxView | undefined, log: readonly string[]): string {
-  const lines = [`## Deploy: \`${name}\` ${code === 0 ? "✅ deployed" : "❌ failed"}`, "", "| | |", "|---|---|"];
+function summaryOf(name: string, code: number, superseded: string | undefined, env: Environment | undefined, rows: [string, string][], view: FluxView | undefined, log: readonly string[]): string {
+  const outcome = code !== 0 ? "❌ failed" : superseded ? `⏭️ not deployed: it already runs the newer \`${superseded.slice(0, 7)}\`` : "✅ deployed";
+  const lines = [`## Deploy: \`${name}\` ${outcome}`, "", "| | |", "|---|---|"];
   for (const [key, value] of rows) lines.push(`| ${key} | ${value ? `\`${value}\`` : "–"} |`);
   lines.push("");
   if (env) lines.push(`### Flux (${env.names.aks})`, "", ...fluxMarkdown(view), "");
@@ -86,25 +88,32 @@ export async function deployAction(): Promise<number> {
   const record = env && source && recordDeployment ? await startRecord(run, env, source, deployment) : undefined;
 
   const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await deployCommand({ env: name, ...azure.flags, subscription: azure.subscription, timeoutMs, skipInfrastructure }, io);
+  // A push deploys forward only: runs finishing out of order, or a re-run of an old one, must not
+  // take a newer commit back. A dispatched redeploy may roll back.
+  const order = run.eventName === "push" ? "newer-only" : "any";
+  let result: DeployResult | undefined;
+  const code = await deployCommand({ env: name, ...azure.flags, subscription: azure.subscription, timeoutMs, skipInfrastructure, order, onResult: (r) => (result = r) }, io);
+  const superseded = result?.ok ? result.superseded : undefined;
+  if (superseded && source) notice(`${name}: nothing deployed; ${source.sha.slice(0, 7)} is older than ${superseded.slice(0, 7)}, which ${name} already runs`);
 
   const view = env ? await fluxAfterRun(azure.flags, env) : undefined;
   // Success means Flux reports the published commit Compliant, so the synced commit is it.
-  const published = code === 0 && view ? (syncedCommit(view) ?? "") : "";
+  const published = code === 0 && !superseded && view ? (syncedCommit(view) ?? "") : "";
   writeOutputs<(typeof DEPLOY_OUTPUTS)[number]>({
-    "deployment-name": deployment,
+    "deployment-name": superseded ? "" : deployment,
     "source-commit": source?.sha ?? "",
     "published-commit": published,
     "compliance-state": view?.complianceState ?? "",
   });
   const rows: [string, string][] = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", skipInfrastructure ? "skipped" : deployment],
+    ["ARM deployment", superseded ? "none (not deployed)" : skipInfrastructure ? "skipped" : deployment],
     ["GitOps branch", env?.gitops.branch ?? ""],
     ["published commit", published],
     ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""],
   ];
-  await writeSummary(summaryOf(name, code, env, rows, view, io.lines));
-  await record?.finish(code === 0, code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
+  await writeSummary(summaryOf(name, code, superseded, env, rows, view, io.lines));
+  if (superseded) await record?.finish("inactive", `Not deployed: ${name} already runs the newer ${superseded.slice(0, 7)}`);
+  else await record?.finish(code === 0 ? "success" : "failure", code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
   return code;
 }

@@ -7,8 +7,13 @@ import type { GitopsBranch } from "../adapters/git/gitops-branch.js";
 export type DeployArm = Pick<ArmClient, "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson">;
 export type WhatIfArm = Pick<ArmClient, "whatIfAtSubscription">;
 export type FluxArm = Pick<ArmClient, "getJson">;
-export type Publisher = Pick<GitopsBranch, "branch" | "head" | "readAtTip" | "publish">;
+export type Publisher = Pick<GitopsBranch, "branch" | "head" | "readAtTip" | "publish" | "tipCommit">;
 export type Previewer = Pick<GitopsBranch, "preview">;
+
+/** The source repository's history: whether one commit is an ancestor of another (undefined: cannot tell). */
+export interface SourceHistory {
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | undefined>;
+}
 
 export interface Clock {
   /** Rejects when the signal aborts. */

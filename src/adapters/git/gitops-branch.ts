@@ -43,6 +43,8 @@ export interface PublishRequest {
   expectedParent: string | undefined;
   /** Files under the root kept as they are on the branch. */
   preserve?: readonly string[];
+  /** Commit even when the tree is unchanged, so the message records a new source commit. */
+  allowEmpty?: boolean;
 }
 
 /** The branch is not where the caller expected: someone else published in between. */
@@ -87,6 +89,14 @@ export class GitopsBranch {
     });
   }
 
+  /** The branch tip and its commit message; undefined when the branch does not exist. */
+  async tipCommit(): Promise<{ sha: string; message: string } | undefined> {
+    return this.inClone(async (dir) => {
+      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      return tip === undefined ? undefined : { sha: tip, message: await git(["log", "-1", "--format=%B", tip], { cwd: dir }) };
+    });
+  }
+
   /** What publishing these files would change, without committing anything. */
   async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = []): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
@@ -104,13 +114,13 @@ export class GitopsBranch {
       await this.checkoutTip(dir, tip);
       await this.stage(dir, files, request.preserve ?? []);
       const changed = await changes(dir);
-      if (changed.length === 0) {
+      if (changed.length === 0 && !request.allowEmpty) {
         if (tip === undefined) throw new Error(`nothing to publish under ${this.options.root}/`);
         return { status: "unchanged", commit: tip };
       }
       // The user's own identity when git has one; CI runners usually have none.
       const identity = await git(["var", "GIT_COMMITTER_IDENT"], { cwd: dir }).then(() => [], () => FALLBACK_IDENTITY);
-      await git([...identity, "commit", "-q", "--no-verify", "-m", request.message], { cwd: dir });
+      await git([...identity, "commit", "-q", "--no-verify", ...(changed.length === 0 ? ["--allow-empty"] : []), "-m", request.message], { cwd: dir });
       const commit = (await git(["rev-parse", "HEAD"], { cwd: dir })).trim();
       try {
         await git(["push", "-q", "--no-verify", this.options.remote, `HEAD:refs/heads/${this.branch}`], { cwd: dir, timeoutMs: this.timeoutMs });
