@@ -1,7 +1,8 @@
 // A loopback stand-in for the slice of the GitHub REST API the actions use: issue comments
 // (list, create, update), issues (list by label, create, update), deployments and deployment
-// statuses, a pull request's files, a comparison of two commits and GitHub Environments (as
-// GitHub answers "Get an environment": 404 for one never created, its protection rules otherwise). It checks the token, enforces
+// statuses, a pull request's files, a comparison of two commits, the repository itself (its
+// immutable ids) and GitHub Environments (as GitHub answers "Get an environment": 404 for one
+// never created, its protection rules otherwise). It checks the token, enforces
 // GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
 // records every request (never the token). Tests seed pull requests and inject faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -94,6 +95,8 @@ export class GitHubFake {
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
   readonly environments = new Map<string, FakeEnvironment>();
+  /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
+  readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
   private nextId = 1000;
   private readonly routes: [string, RegExp, Handler][];
 
@@ -116,6 +119,7 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
@@ -211,6 +215,26 @@ export class GitHubFake {
     };
     const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), ...(links.length ? { headers: { link: links.join(", ") } } : {}) };
+  }
+
+  private repositoryJson(): Reply {
+    const { id, ownerId, createdAt } = this.repository;
+    return {
+      status: 200,
+      body: {
+        id,
+        node_id: `R_${id}`,
+        name: this.repo,
+        full_name: `${this.owner}/${this.repo}`,
+        private: true,
+        owner: { login: this.owner, id: ownerId, type: "Organization" },
+        html_url: `https://github.com/${this.owner}/${this.repo}`,
+        default_branch: "main",
+        created_at: createdAt,
+        updated_at: createdAt,
+        pushed_at: createdAt,
+      },
+    };
   }
 
   /** GitHub's shape: protection_rules lists wait_timer, required_reviewers and branch_policy entries. */
