@@ -2,8 +2,8 @@
 // success or failure, linking this run), with the outputs and a job summary of what was deployed,
 // the published commit and Flux's per-object result. skip-infrastructure is the CLI's
 // --skip-infrastructure: no ARM deployment, so none is named in the outputs, record or summary.
-import { info, warning } from "@actions/core";
-import { readSourceCommit } from "../adapters/git/source-commit.js";
+import { info, notice, warning } from "@actions/core";
+import { isAncestor, readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
 import { parseDuration, pollIntervalMs } from "../app/connections.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
@@ -27,7 +27,7 @@ export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "w
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
 
 interface DeploymentRecord {
-  finish(ok: boolean, detail: string): Promise<void>;
+  finish(state: "success" | "failure" | "inactive", detail: string): Promise<void>;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -49,9 +49,9 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
     await setDeploymentStatus(client, repo, id, { state: "in_progress", description: `Deploying ${env.name} from ${source.sha.slice(0, 7)}`, logUrl });
     info(`GitHub deployment ${id} of ${env.name}: in progress`);
     return {
-      finish: async (ok, detail) => {
+      finish: async (state, detail) => {
         try {
-          await setDeploymentStatus(client, repo, id, { state: ok ? "success" : "failure", description: detail, logUrl, ...(ok ? { environmentUrl } : {}) });
+          await setDeploymentStatus(client, repo, id, { state, description: detail, logUrl, ...(state === "success" ? { environmentUrl } : {}) });
         } catch (error) {
           warning(`cannot update GitHub deployment ${id}: ${messageOf(error)}`);
         }
@@ -63,8 +63,9 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
   }
 }
 
-function summaryOf(name: string, code: number, env: Environment | undefined, rows: [string, string][], view: FluxView | undefined, log: readonly string[]): string {
-  const lines = [`## Deploy: \`${name}\` ${code === 0 ? "✅ deployed" : "❌ failed"}`, "", "| | |", "|---|---|"];
+function summaryOf(name: string, code: number, superseded: string | undefined, env: Environment | undefined, rows: [string, string][], view: FluxView | undefined, log: readonly string[]): string {
+  const outcome = code !== 0 ? "❌ failed" : superseded ? `⏭️ not deployed: it already runs the newer \`${superseded.slice(0, 7)}\`` : "✅ deployed";
+  const lines = [`## Deploy: \`${name}\` ${outcome}`, "", "| | |", "|---|---|"];
   for (const [key, value] of rows) lines.push(`| ${key} | ${value ? `\`${value}\`` : "–"} |`);
   lines.push("");
   if (env) lines.push(`### Flux (${env.names.aks})`, "", ...fluxMarkdown(view), "");
@@ -77,6 +78,7 @@ export async function deployAction(): Promise<number> {
   const name = environmentName(inputs.required("environment"));
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
+  const run = gitHubRun(inputs.text("github-token"));
   const request: DeployRequest = {
     name,
     ...(azure.subscription ? { subscription: azure.subscription } : {}),
@@ -85,6 +87,9 @@ export async function deployAction(): Promise<number> {
     fluxIntervalMs: pollIntervalMs(process.env, 15_000),
     // The outputs and the summary report Flux's state after the run, however far it got.
     fluxAfterFailure: true,
+    // A push deploys forward only: runs finishing out of order, or a re-run of an old one, must not
+    // take a newer commit back. A dispatched redeploy may roll back.
+    order: run.eventName === "push" ? "newer-only" : "any",
   };
   const recordDeployment = inputs.flag("record-deployment");
 
@@ -93,6 +98,7 @@ export async function deployAction(): Promise<number> {
     files: workspaceFiles(ws.cwd),
     toolchain: packageToolchain,
     readSource: () => readSourceCommit(ws.cwd),
+    history: { isAncestor: (a, b) => isAncestor(ws.cwd, a, b) },
     connections: azure.connections,
     clock: systemClock,
     log,
@@ -102,29 +108,31 @@ export async function deployAction(): Promise<number> {
   if (start && !start.source) log.error(`error: ${NO_SOURCE}`);
   if (start?.source) logPrepared(start.prepared, log);
   const ready = start?.ok ? start : undefined;
-  const run = gitHubRun(inputs.text("github-token"));
   const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment) : undefined;
   const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;
   if (ready && outcome?.fluxError) warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);
   const code = outcome?.result.ok ? 0 : 1;
+  const superseded = outcome?.result.ok ? outcome.result.superseded : undefined;
+  if (superseded && start?.source) notice(`${name}: nothing deployed; ${start.source.sha.slice(0, 7)} is older than ${superseded.slice(0, 7)}, which ${name} already runs`);
 
   const view = outcome?.flux;
   const published = outcome?.published ?? "";
   const source = start?.source;
   writeOutputs<(typeof DEPLOY_OUTPUTS)[number]>({
-    "deployment-name": ready?.deployment ?? "",
+    "deployment-name": superseded ? "" : (ready?.deployment ?? ""),
     "source-commit": source?.sha ?? "",
     "published-commit": published,
     "compliance-state": view?.complianceState ?? "",
   });
   const rows: [string, string][] = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", request.skipInfrastructure ? "skipped" : (ready?.deployment ?? "")],
+    ["ARM deployment", superseded ? "none (not deployed)" : request.skipInfrastructure ? "skipped" : (ready?.deployment ?? "")],
     ["GitOps branch", ready?.env.gitops.branch ?? ""],
     ["published commit", published],
     ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""],
   ];
-  await writeSummary(summaryOf(name, code, ready?.env, rows, view, log.lines));
-  await record?.finish(code === 0, code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
+  await writeSummary(summaryOf(name, code, superseded, ready?.env, rows, view, log.lines));
+  if (superseded) await record?.finish("inactive", `Not deployed: ${name} already runs the newer ${superseded.slice(0, 7)}`);
+  else await record?.finish(code === 0 ? "success" : "failure", code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
   return code;
 }

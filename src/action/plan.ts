@@ -123,7 +123,11 @@ export async function planAction(): Promise<number> {
   let failed = false;
   try {
     if (postComment) commentUrl = await comment(run, outcome, document);
-    if (reportDrift) issueUrl = await syncDriftIssue(run, outcome, document);
+    if (reportDrift) {
+      issueUrl = await syncDriftIssue(run, outcome, document);
+      // A drift check that could not look (what-if failed, GitOps branch unreadable) is not green.
+      if (driftOf(report) === "unknown") failed = true;
+    }
   } catch (error) {
     annotateError(messageOf(error));
     failed = true;

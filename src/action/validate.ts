@@ -1,9 +1,10 @@
 // The validate action: the validate use case over the environments, each problem annotated on its
 // line, plus the list of environments the triggering event affects, for a job matrix.
-import { info, warning } from "@actions/core";
-import { access } from "node:fs/promises";
+import { error as annotate, info, warning } from "@actions/core";
+import { access, readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
+import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
@@ -13,8 +14,8 @@ import { actionLog, type AnnotatedDiagnostic } from "./io.js";
 import { cell, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
-export const VALIDATE_INPUTS = ["environments", "working-directory", "github-token"] as const;
-export const VALIDATE_OUTPUTS = ["valid", "errors", "warnings", "environments"] as const;
+export const VALIDATE_INPUTS = ["environments", "working-directory", "github-token", "protected-production"] as const;
+export const VALIDATE_OUTPUTS = ["valid", "errors", "warnings", "environments", "production"] as const;
 
 /** The event's changed files; undefined when they cannot be listed (then every environment counts). */
 async function changedFiles(run: GitHubRun): Promise<string[] | undefined> {
@@ -33,6 +34,35 @@ async function changedFiles(run: GitHubRun): Promise<string[] | undefined> {
 
 /** codemie-gitops itself holds its actions at the repository root; an adopting repository does not. */
 const isToolkitRepository = (root: string): Promise<boolean> => access(join(root, "actions/validate/action.yml")).then(() => true, () => false);
+
+/**
+ * A production environment must have a GitHub Environment with protection rules before it is
+ * deployed: a deploy job naming a missing one makes GitHub create it, unprotected. One line per
+ * problem, annotated on the environment file's `production` line.
+ */
+async function unprotectedProduction(run: GitHubRun, ws: { cwd: string; prefix: string }, production: readonly { name: string; path: string }[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const { name, path } of production) {
+    const file = `${ws.prefix ? `${ws.prefix}/` : ""}environments/${name}.yaml`;
+    let problem: string | undefined;
+    if (!run.client || !run.repo) problem = `cannot check GitHub Environment "${name}" without a github-token`;
+    else {
+      try {
+        const protection = await environmentProtection(run.client, run.repo, name);
+        if (!protection.exists) problem = `GitHub Environment "${name}" does not exist: a deploy would create it without protection; create it with required reviewers first (Settings → Environments)`;
+        else if (protection.rules.length === 0) problem = `GitHub Environment "${name}" has no protection rules: add required reviewers (and limit its deployment branches to the default branch) before deploying a production environment`;
+      } catch (error) {
+        problem = `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`;
+      }
+    }
+    if (problem === undefined) continue;
+    const text = await readFile(path, "utf8").catch(() => "");
+    const line = text.split("\n").findIndex((l) => /^\s*production:\s*true\b/.test(l)) + 1;
+    annotate(problem, { file, ...(line > 0 ? { startLine: line, startColumn: 1 } : {}) });
+    problems.push(`${file}:${Math.max(line, 1)}:1: error: ${problem}`);
+  }
+  return problems;
+}
 
 function summaryOf(code: number, names: readonly string[], diagnostics: readonly AnnotatedDiagnostic[], affected: readonly string[]): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -61,13 +91,18 @@ export async function validateAction(): Promise<number> {
   const names = listed.length > 0 ? listed : report.files.map((r) => basename(r.file, extname(r.file)));
   const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(run), names, { prefix: ws.prefix, toolkitRepository: await isToolkitRepository(ws.repoRoot) });
   info(`Environments affected: ${affected.join(", ") || "none"}`);
-  const errors = log.diagnostics.filter((d) => d.severity === "error").length;
+  // The affected environments that load and say production: true (a file that does not load is reported above).
+  const production = report.files.filter((r) => r.production).map((r) => ({ name: basename(r.file, extname(r.file)), path: files.pathOf(basename(r.file, extname(r.file))) })).filter((p) => affected.includes(p.name));
+  const unprotected = inputs.flag("protected-production") ? await unprotectedProduction(run, ws, production) : [];
+  const diagnosticErrors = log.diagnostics.filter((d) => d.severity === "error").length;
+  const failed = code !== 0 || unprotected.length > 0;
   writeOutputs<(typeof VALIDATE_OUTPUTS)[number]>({
-    valid: code === 0 ? "true" : "false",
-    errors: String(errors),
-    warnings: String(log.diagnostics.length - errors),
+    valid: failed ? "false" : "true",
+    errors: String(diagnosticErrors + unprotected.length),
+    warnings: String(log.diagnostics.length - diagnosticErrors),
     environments: JSON.stringify(affected),
+    production: JSON.stringify(production.map((p) => p.name)),
   });
-  await writeSummary(summaryOf(code, names, log.diagnostics, affected));
-  return code;
+  await writeSummary(summaryOf(failed ? 1 : 0, names, log.diagnostics, affected) + unprotected.map((p) => `\n❌ ${p}\n`).join(""));
+  return failed ? 1 : 0;
 }

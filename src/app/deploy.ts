@@ -2,11 +2,12 @@
 // GitHub deployment): `prepareDeploy` finds the source commit and renders and compiles the
 // environment; `runDeploy` deploys it and returns everything a face reports: the engine's result,
 // the deployment's name, and Flux's state as the run last read it.
+import type { OrderMode } from "../engine/commit-order.js";
 import { deployEnvironment, type DeployResult } from "../engine/deploy.js";
 import { syncedCommit, type FluxView } from "../engine/flux.js";
 import { readFlux } from "../engine/flux-wait.js";
 import { deploymentNames } from "../engine/names.js";
-import type { Clock, Log, SourceCommit } from "../engine/ports.js";
+import type { Clock, Log, SourceCommit, SourceHistory } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import type { Connections } from "./connections.js";
@@ -21,6 +22,8 @@ export interface DeployRequest extends EnvironmentRef {
   fluxIntervalMs: number;
   /** Read Flux once after a run that stopped before waiting for it (for a report of the state it left). */
   fluxAfterFailure?: boolean;
+  /** "newer-only" (a push) deploys nothing, successfully, when the commit is older than the deployed one. */
+  order?: OrderMode;
 }
 
 export interface DeployPorts extends PreparePorts {
@@ -28,6 +31,8 @@ export interface DeployPorts extends PreparePorts {
   readSource(): Promise<SourceCommit | undefined>;
   connections: Connections;
   clock: Clock;
+  /** The source repository's history, for the commit-order check. */
+  history?: SourceHistory;
   /** Progress and failures as the engine reports them. */
   log: Log;
   onInterrupt(): void;
@@ -66,12 +71,12 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
   const gitops = ports.connections.gitops(env);
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
     deployEnvironment(
-      { env, tree, source, skipInfrastructure: request.skipInfrastructure },
-      { arm, gitops, clock: ports.clock, log: ports.log },
+      { env, tree, source, skipInfrastructure: request.skipInfrastructure, ...(request.order ? { order: request.order } : {}) },
+      { arm, gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}) },
       { signal, fluxIntervalMs: request.fluxIntervalMs },
     ),
   );
-  if (result.ok) return { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" };
+  if (result.ok) return result.flux ? { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" } : { result, published: "" };
   if (result.flux || !request.fluxAfterFailure) return { result, ...(result.flux ? { flux: result.flux } : {}), published: "" };
   try {
     const flux = await readFlux(arm, env);

@@ -7,6 +7,8 @@ import type { EnvironmentFiles } from "./environment-files.js";
 export interface FileValidation {
   file: string;
   valid: boolean;
+  /** The environment loaded and says `azure.production: true`. */
+  production: boolean;
   diagnostics: Diagnostic[];
 }
 
@@ -21,7 +23,7 @@ export async function validateEnvironments(paths: readonly string[] | "all", fil
   for (const path of paths === "all" ? await files.list() : paths) {
     const { file, text } = await files.read(path);
     const { env, diagnostics } = loadEnvironment(file, text);
-    results.push({ file, valid: env !== undefined, diagnostics });
+    results.push({ file, valid: env !== undefined, production: env?.production === true, diagnostics });
   }
   return { valid: !hasErrors(results.flatMap((r) => r.diagnostics)), files: results };
 }

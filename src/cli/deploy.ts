@@ -1,7 +1,7 @@
 // `codemie-gitops deploy --env NAME`: infrastructure, then the GitOps tree, then Flux. Exit 0
 // only when the ARM deployments succeeded and Flux reports the published commit Compliant.
 // `--skip-infrastructure` publishes the tree with the branch's current deploy outputs instead.
-import { readSourceCommit } from "../adapters/git/source-commit.js";
+import { isAncestor, readSourceCommit } from "../adapters/git/source-commit.js";
 import { azureConnections, pollIntervalMs, type AzureFlags } from "../app/connections.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
 import { workspaceFiles } from "../app/environment-files.js";
@@ -33,6 +33,7 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
       files: workspaceFiles(io.cwd),
       toolchain: packageToolchain,
       readSource: () => readSourceCommit(io.cwd),
+      history: { isAncestor: (a, b) => isAncestor(io.cwd, a, b) },
       connections: azureConnections(opts, opts.gitopsRemote),
       clock: systemClock,
       log: { info: io.out, error: io.err },

@@ -20,7 +20,9 @@ Commands:
                                     already on the GitOps branch (a redeploy), wait for Flux
   status --env NAME                 running deployment, GitOps branch and Flux state of an environment
   doctor --repo OWNER/NAME          the Entra ID federated-credential subjects the GitHub workflows
-         [--branch main]            of that repository need (pull requests, drift, each environment)
+         [--branch main]            of that repository need (pull requests, drift, each environment),
+         [--owner-id N --repo-id N] name-based and immutable (ids from the flags or, with
+                                    GITHUB_TOKEN, the GitHub API), and which one applies
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
@@ -71,6 +73,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         "skip-infrastructure": { type: "boolean" },
         repo: { type: "string" },
         branch: { type: "string" },
+        "owner-id": { type: "string" },
+        "repo-id": { type: "string" },
       },
     });
     if (values.help) {
@@ -107,7 +111,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
       }
       case "doctor":
-        return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, format }, io);
+        return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, ownerId: values["owner-id"], repoId: values["repo-id"], format }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -12,6 +12,7 @@ import { assessDay2, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
+import { checkCommitOrder, type OrderMode } from "./commit-order.js";
 import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
 import {
   BranchMovedError,
@@ -25,6 +26,7 @@ import {
   type OperationProgress,
   type Publisher,
   type SourceCommit,
+  type SourceHistory,
 } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
@@ -36,6 +38,8 @@ export interface DeployInput {
   source: SourceCommit;
   /** Deploy nothing to Azure; republish the branch's current infra-outputs.yaml with the tree. */
   skipInfrastructure?: boolean;
+  /** "newer-only" (a push) deploys nothing when the source is older than the deployed commit; default "any". */
+  order?: OrderMode;
 }
 
 export interface DeployPorts {
@@ -43,6 +47,8 @@ export interface DeployPorts {
   gitops: Publisher;
   clock: Clock;
   log: Log;
+  /** The source repository's history, to deploy in commit order; without it, no order is checked. */
+  history?: SourceHistory;
 }
 
 export interface DeployControl {
@@ -55,9 +61,13 @@ export type DeployStage = "contract" | "refused" | "gitops" | "bootstrap" | "sec
 
 /**
  * `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped;
- * `flux` is Flux's last state the run read (absent when it never got to wait for Flux).
+ * `flux` is Flux's last state the run read (absent when it never got to wait for Flux);
+ * `superseded`: nothing was deployed because the environment already runs this newer source commit.
  */
-export type DeployResult = { ok: true; deployment: string | undefined; commit: string; flux: FluxView } | { ok: false; stage: DeployStage; flux?: FluxView };
+export type DeployResult =
+  | { ok: true; deployment: string | undefined; commit: string; flux: FluxView; superseded?: undefined }
+  | { ok: true; deployment: undefined; commit: string; flux?: undefined; superseded: string }
+  | { ok: false; stage: DeployStage; flux?: FluxView };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -76,6 +86,22 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     log.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
     const missing = missingOutputs(env, requests.main.template);
     if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+  }
+
+  // The branch records each deploy's source commit: a new one is recorded even when the tree is unchanged.
+  let recordAnew = false;
+  if (ports.history) {
+    let verdict;
+    try {
+      verdict = await checkCommitOrder(env.name, source, input.order ?? "any", { gitops, history: ports.history, log });
+    } catch (error) {
+      return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
+    }
+    if (!verdict.proceed) {
+      log.info(`Nothing deployed: ${source.sha.slice(0, 7)} is older than ${verdict.deployed.slice(0, 7)}, which ${env.name} already runs (GitOps ${verdict.tip.slice(0, 7)}); a newer commit is not taken back. To roll back, redeploy it by hand`);
+      return { ok: true, deployment: undefined, commit: verdict.tip, superseded: verdict.deployed };
+    }
+    recordAnew = verdict.recorded !== undefined && verdict.recorded !== source.sha;
   }
 
   // Checked even when skipping: a running deployment could change the outputs being republished.
@@ -139,7 +165,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     files.set(infraOutputsPath(env), infraOutputs());
     const deployed = skip ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})` : names.main;
     const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n`;
-    const published = await gitops.publish(files, { message, expectedParent: base });
+    const published = await gitops.publish(files, { message, expectedParent: base, ...(recordAnew ? { allowEmpty: true } : {}) });
     commit = published.commit;
     if (published.status === "published") log.info(`Published ${commit.slice(0, 7)} to ${gitops.branch} (${published.files.length} file(s) changed)`);
     else log.info(`GitOps branch ${gitops.branch} already holds this tree at ${commit.slice(0, 7)}; nothing to commit`);

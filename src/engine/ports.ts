@@ -127,6 +127,8 @@ export interface PublishRequest {
   expectedParent: string | undefined;
   /** Files under the root kept as they are on the branch. */
   preserve?: readonly string[];
+  /** Commit even when the tree is unchanged, so the message records a new source commit. */
+  allowEmpty?: boolean;
 }
 
 /** The branch is not where the caller expected: someone else published in between. */
@@ -148,9 +150,16 @@ export interface GitopsBranchPort {
   preview(files: ReadonlyMap<string, string>, preserve?: readonly string[]): Promise<TreeChanges>;
   /** Commits the files on top of `expectedParent` and pushes; rejects with BranchMovedError when the tip moved. */
   publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
+  /** The tip and its commit message; undefined when the branch does not exist. */
+  tipCommit(): Promise<{ sha: string; message: string } | undefined>;
 }
 
-export type Publisher = Pick<GitopsBranchPort, "branch" | "head" | "readAtTip" | "publish">;
+export type Publisher = Pick<GitopsBranchPort, "branch" | "head" | "readAtTip" | "publish" | "tipCommit">;
+
+/** The source repository's history: whether one commit is an ancestor of another (undefined: cannot tell). */
+export interface SourceHistory {
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | undefined>;
+}
 export type Previewer = Pick<GitopsBranchPort, "branch" | "preview">;
 
 // ---- Time and output ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 // `codemie-gitops doctor`: the federated-credential subjects the workflows sign in with.
-import { expect, test } from "vitest";
-import { runCli } from "../support/cli.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { GitHubFake } from "../github-fake/server.js";
+import { BIN, ROOT, runCli, runNodeAsync, type NodeRun } from "../support/cli.js";
 
 test("prints one subject for pull requests, one for the drift schedule and one per environment", () => {
-  const run = runCli(["doctor", "--repo", "acme/codemie-platform", "--json"]);
+  const run = runCli(["doctor", "--repo", "acme/codemie-platform", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
 
   expect(run.status).toBe(0);
   const report = JSON.parse(run.stdout) as { issuer: string; audience: string; subjects: { subject: string }[] };
@@ -22,4 +23,65 @@ test("a sovereign cloud's audience; a missing or malformed --repo is a usage err
   expect(runCli(["doctor", "--repo", "acme/x", "--cloud", "usgov"]).stdout).toContain("audience api://AzureADTokenExchangeUSGov");
   expect(runCli(["doctor"]).status).toBe(2);
   expect(runCli(["doctor", "--repo", "acme"]).status).toBe(2);
+});
+
+describe("the immutable subject form GitHub issues since its 2026 change", () => {
+  let github: GitHubFake;
+  beforeAll(async () => {
+    github = await GitHubFake.start();
+  });
+  afterAll(async () => {
+    await github.stop();
+  });
+  // Asynchronously: the fake answers from this process.
+  const doctor = (...args: string[]): Promise<NodeRun> => runNodeAsync([BIN, "doctor", "--repo", "acme/codemie-platform", ...args], { cwd: ROOT, env: { ...process.env, GH_TOKEN: "", GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url } });
+  const viaApi = (): Promise<NodeRun> => doctor("--json");
+  type Report = { applies: string; why: string; ownerId?: number; repoId?: number; subjects: { subject: string; immutableSubject?: string }[] };
+
+  test("ids from the REST API: both forms, and a repository created after the change gets the immutable one", async () => {
+    github.repository.createdAt = "2026-08-01T12:00:00Z";
+    const run = await viaApi();
+
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report).toMatchObject({ applies: "immutable", ownerId: 5544123, repoId: 821093847 });
+    expect(report.subjects.map((s) => s.immutableSubject)).toEqual([
+      "repo:acme@5544123/codemie-platform@821093847:pull_request",
+      "repo:acme@5544123/codemie-platform@821093847:ref:refs/heads/main",
+      "repo:acme@5544123/codemie-platform@821093847:environment:dev",
+      "repo:acme@5544123/codemie-platform@821093847:environment:prod",
+      "repo:acme@5544123/codemie-platform@821093847:environment:staging",
+    ]);
+    expect(report.subjects[3]!.subject).toBe("repo:acme/codemie-platform:environment:prod");
+    expect(github.requestsTo("GET", /^\/repos\/acme\/codemie-platform$/).every((r) => r.authorized)).toBe(true);
+  });
+
+  test("an older repository keeps the name-based form unless renamed, transferred or opted in; the text says which", async () => {
+    github.repository.createdAt = "2024-03-11T09:30:00Z";
+    const report = JSON.parse((await viaApi()).stdout) as Report;
+    expect(report.applies).toBe("name");
+    expect(report.why).toContain("unless it was renamed or transferred since or an admin opted it in");
+
+    const text = (await doctor()).stdout;
+    expect(text).toContain("  repo:acme/codemie-platform:environment:prod");
+    expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");
+    expect(text).toContain("  repo:acme@5544123/codemie-platform@821093847:environment:prod");
+    expect(text).toContain("Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change");
+  });
+
+  test("ids from flags, without the API: both forms, which one applies cannot be told", () => {
+    const run = runCli(["doctor", "--repo", "acme/x", "--owner-id", "42", "--repo-id", "4242", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.applies).toBe("unknown");
+    expect(report.subjects[0]!.immutableSubject).toBe("repo:acme@42/x@4242:pull_request");
+    expect(runCli(["doctor", "--repo", "acme/x", "--owner-id", "42"]).status).toBe(2);
+    expect(runCli(["doctor", "--repo", "acme/x", "--owner-id", "42", "--repo-id", "x1"]).status).toBe(2);
+  });
+
+  test("without ids or a token: the name-based form only, and how to get the other", () => {
+    const report = JSON.parse(runCli(["doctor", "--repo", "acme/x", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" }).stdout) as Report;
+    expect(report.applies).toBe("name");
+    expect(report.why).toContain("pass --owner-id and --repo-id, or set GITHUB_TOKEN");
+    expect(report.subjects.every((s) => s.immutableSubject === undefined)).toBe(true);
+  });
 });

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
 
-function scheduledPlan(whatIf: Parameters<AzureEmulator["script"]>[0]["whatIf"]): Promise<ActionRun> {
+function scheduledPlan(whatIf: Parameters<AzureEmulator["script"]>[0]["whatIf"], remote = ws.remote): Promise<ActionRun> {
   emulator.reset();
   emulator.script({ whatIf });
   return runAction("plan", {
@@ -42,7 +42,7 @@ function scheduledPlan(whatIf: Parameters<AzureEmulator["script"]>[0]["whatIf"])
     inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "drift-issue": "true" },
     event: scheduleEvent(ws.sourceCommit),
     github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
+    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: remote }),
   });
 }
 
@@ -76,10 +76,17 @@ test("opens one issue on drift, updates it while drift lasts, leaves it when the
   expect(unknown.stdout).toContain("::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is");
   expect(driftIssues()[0]!.state).toBe("open");
 
+  // What-if is clean but the GitOps branch cannot be read: the drift check could not look, so it fails.
+  const unreadable = await scheduledPlan({ pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] }, `${ws.remote}-gone`);
+
+  expect(unreadable.status).toBe(1);
+  expect(unreadable.stdout).toContain("::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is");
+  expect(driftIssues()[0]!.state).toBe("open");
+
   const clean = await scheduledPlan({ pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] });
 
   expect(clean.status).toBe(0);
   expect(driftIssues()[0]).toMatchObject({ state: "closed", stateReason: "completed" });
   expect(github.commentsOn(issue!.number).map((c) => c.body)).toEqual([expect.stringMatching(/^No drift any more: the plan of `[0-9a-f]{7}` \(\[run\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\) finds Azure and the GitOps branch matching `environments\/dev\.yaml`\.$/)]);
   expect(github.issues.find((i) => i.pullRequest)!.state).toBe("open");
-}, 180_000);
+}, 420_000);

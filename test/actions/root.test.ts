@@ -23,7 +23,7 @@ test("command: validate runs the validate action with its defaults", async () =>
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("environments/staging.yaml: valid");
-    expect(run.outputs).toEqual({ valid: "true", errors: "0", warnings: "0", environments: '["staging"]' });
+    expect(run.outputs).toEqual({ valid: "true", errors: "0", warnings: "0", environments: '["staging"]', production: "[]" });
     expect(run.summary).toContain("## Validate: ✅ valid");
   } finally {
     ws.dispose();

@@ -37,7 +37,7 @@ test("pull request: an error is annotated on its line, the outputs say invalid a
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`::error file=environments/prod.yaml,line=${at.line},col=${at.column}::network.vnetCidr "10.40.0.0/33" is not an IPv4 CIDR`);
     expect(run.stdout).toContain("environments/dev.yaml: valid");
-    expect(run.outputs).toEqual({ valid: "false", errors: "1", warnings: "0", environments: '["prod"]' });
+    expect(run.outputs).toEqual({ valid: "false", errors: "1", warnings: "0", environments: '["prod"]', production: "[]" }); // a file that does not load is not known to be production
     expect(run.summary).toContain("## Validate: ❌ invalid");
     expect(run.summary).toContain(`| ❌ | \`environments/prod.yaml:${at.line}:${at.column}\` |`);
     expect(github.requestsTo("GET", /\/pulls\/7\/files$/)).toHaveLength(1);

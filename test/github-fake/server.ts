@@ -1,6 +1,8 @@
 // A loopback stand-in for the slice of the GitHub REST API the actions use: issue comments
 // (list, create, update), issues (list by label, create, update), deployments and deployment
-// statuses, a pull request's files and a comparison of two commits. It checks the token, enforces
+// statuses, a pull request's files, a comparison of two commits, the repository itself (its
+// immutable ids) and GitHub Environments (as GitHub answers "Get an environment": 404 for one
+// never created, its protection rules otherwise). It checks the token, enforces
 // GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
 // records every request (never the token). Tests seed pull requests and inject faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -47,6 +49,14 @@ export interface Deployment {
   statuses: { state: string; description?: string; logUrl?: string; environmentUrl?: string }[];
 }
 
+/** A GitHub Environment as its settings page defines it. */
+export interface FakeEnvironment {
+  reviewers?: string[];
+  waitTimer?: number;
+  /** Deployment branches limited to protected or named branches. */
+  branchPolicy?: boolean;
+}
+
 export interface FakeFault {
   method: string;
   /** Tested against the path. */
@@ -84,6 +94,9 @@ export class GitHubFake {
   readonly faults: FakeFault[] = [];
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
+  readonly environments = new Map<string, FakeEnvironment>();
+  /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
+  readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
   private nextId = 1000;
   private readonly routes: [string, RegExp, Handler][];
 
@@ -106,6 +119,8 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "", () => this.repositoryJson()),
+      route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
         return files ? { status: 200, body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] } } : notFound;
@@ -200,6 +215,60 @@ export class GitHubFake {
     };
     const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), ...(links.length ? { headers: { link: links.join(", ") } } : {}) };
+  }
+
+  private repositoryJson(): Reply {
+    const { id, ownerId, createdAt } = this.repository;
+    return {
+      status: 200,
+      body: {
+        id,
+        node_id: `R_${id}`,
+        name: this.repo,
+        full_name: `${this.owner}/${this.repo}`,
+        private: true,
+        owner: { login: this.owner, id: ownerId, type: "Organization" },
+        html_url: `https://github.com/${this.owner}/${this.repo}`,
+        default_branch: "main",
+        created_at: createdAt,
+        updated_at: createdAt,
+        pushed_at: createdAt,
+      },
+    };
+  }
+
+  /** GitHub's shape: protection_rules lists wait_timer, required_reviewers and branch_policy entries. */
+  private environmentJson(name: string): Reply {
+    const env = [...this.environments].find(([key]) => key.toLowerCase() === name.toLowerCase());
+    if (!env) return notFound;
+    const [key, settings] = env;
+    const id = 161_088_000 + [...this.environments.keys()].indexOf(key);
+    const rules: Record<string, unknown>[] = [];
+    if (settings.waitTimer) rules.push({ id: id * 10 + 1, node_id: `GA_wait_${id}`, type: "wait_timer", wait_timer: settings.waitTimer });
+    if (settings.reviewers?.length) {
+      rules.push({
+        id: id * 10 + 2,
+        node_id: `GA_reviewers_${id}`,
+        prevent_self_review: false,
+        type: "required_reviewers",
+        reviewers: settings.reviewers.map((login, i) => ({ type: "User", reviewer: { login, id: 1000 + i, type: "User" } })),
+      });
+    }
+    if (settings.branchPolicy) rules.push({ id: id * 10 + 3, node_id: `GA_branch_${id}`, type: "branch_policy" });
+    return {
+      status: 200,
+      body: {
+        id,
+        node_id: `EN_${id}`,
+        name: key,
+        url: `${this.url}/repos/${this.owner}/${this.repo}/environments/${encodeURIComponent(key)}`,
+        html_url: `https://github.com/${this.owner}/${this.repo}/deployments/activity_log?environments_filter=${encodeURIComponent(key)}`,
+        created_at: "2026-01-05T10:00:00Z",
+        updated_at: "2026-01-05T10:00:00Z",
+        protection_rules: rules,
+        deployment_branch_policy: settings.branchPolicy ? { protected_branches: false, custom_branch_policies: true } : null,
+      },
+    };
   }
 
   private commentJson(c: Comment): Record<string, unknown> {

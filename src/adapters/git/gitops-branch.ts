@@ -83,6 +83,13 @@ export class GitopsBranch implements GitopsBranchPort {
   }
 
   /** What publishing these files would change, without committing anything. */
+  async tipCommit(): Promise<{ sha: string; message: string } | undefined> {
+    return this.inClone(async (dir) => {
+      const tip = await this.fetchTip(dir, await this.remoteHead(dir));
+      return tip === undefined ? undefined : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], dir) };
+    });
+  }
+
   async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = []): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
       const base = await this.fetchTip(dir, await this.remoteHead(dir));
@@ -100,7 +107,7 @@ export class GitopsBranch implements GitopsBranchPort {
       await this.fetchTip(dir, tip);
       await this.stage(dir, tip, files, request.preserve ?? []);
       const changed = await this.changes(dir, tip);
-      if (changed.length === 0) {
+      if (changed.length === 0 && !request.allowEmpty) {
         if (tip === undefined) throw new Error(`nothing to publish under ${this.options.root}/`);
         return { status: "unchanged", commit: tip };
       }

@@ -14,3 +14,17 @@ export async function readSourceCommit(cwd: string, env: NodeJS.ProcessEnv = pro
   const fromActions = env.GITHUB_SHA;
   return fromActions && /^[0-9a-f]{40}$/.test(fromActions) ? { sha: fromActions, dirty: false } : undefined;
 }
+
+/**
+ * Whether `ancestor` is an ancestor of `descendant` (or the same commit) in the repository around
+ * `cwd`; undefined when git cannot tell (a commit it does not have, as in a shallow checkout).
+ */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+  const options = { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } };
+  const known = (sha: string): Promise<boolean> => git(["cat-file", "-e", `${sha}^{commit}`], options).then(() => true, () => false);
+  if (!(await known(ancestor)) || !(await known(descendant))) return undefined;
+  // A shallow history may lack the path between the two: unknown rather than a wrong "no".
+  const shallow = (await git(["rev-parse", "--is-shallow-repository"], options)).trim() === "true";
+  const yes = await git(["merge-base", "--is-ancestor", ancestor, descendant], options).then(() => true, () => false);
+  return yes ? true : shallow ? undefined : false;
+}

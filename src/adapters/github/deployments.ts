@@ -12,7 +12,8 @@ export interface DeploymentRequest {
   payload: Record<string, string>;
 }
 
-export type DeploymentState = "in_progress" | "success" | "failure" | "error";
+/** "inactive": a deploy that deployed nothing (its commit was older than the one running). */
+export type DeploymentState = "in_progress" | "success" | "failure" | "error" | "inactive";
 
 export interface DeploymentStatus {
   state: DeploymentState;
