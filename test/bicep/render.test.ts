@@ -280,3 +280,20 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(account.body.properties).toMatchObject({ restrictOutboundNetworkAccess: true, allowedFqdnList: [], disableLocalAuth: true });
   });
 });
+
+describe("PostgreSQL hardening", () => {
+  it("requires TLS 1.2+ and logs DDL, one parameter change at a time, before the databases", async () => {
+    const { main } = await get("prod");
+    const module = allResources(main).find((d) => d.module === "" && d.symbol === "postgres")!;
+    const inner = (module.body.properties as { template: { variables: { serverParameters: unknown } } }).template;
+    expect(inner.variables.serverParameters).toEqual([
+      { name: "require_secure_transport", value: "on" },
+      { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+      { name: "log_statement", value: "ddl" },
+    ]);
+    const configs = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
+    const hardening = configs.find((c) => c.symbol === "hardening")!;
+    expect(hardening.body.copy).toMatchObject({ mode: "serial", batchSize: 1 });
+    expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain("hardening");
+  });
+});
