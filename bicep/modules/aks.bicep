@@ -41,6 +41,16 @@ param maintenanceWindow {
 param nodePools NodePool[]
 param vnetName string
 param workspaceId string
+@description('NetworkPolicy enforcement: cilium (Azure CNI powered by Cilium), azure (Network Policy Manager) or none.')
+param networkPolicy 'cilium' | 'azure' | 'none'
+@description('Azure Policy add-on, so policy assignments audit and deny workloads.')
+param azurePolicy bool
+@description('Defender for Containers sensor, reporting to the workspace.')
+param defender bool
+@description('Forbid Run Command (kubectl through ARM with the caller\'s Azure rights).')
+param disableRunCommand bool
+@description('CIDRs allowed to reach a public API server; empty: any address (Entra ID still required).')
+param authorizedIpRanges string[]
 
 resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
   name: name
@@ -66,9 +76,22 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
     apiServerAccessProfile: {
       enablePrivateCluster: privateCluster
       privateDNSZone: privateCluster ? 'system' : null
+      disableRunCommand: disableRunCommand
+      authorizedIPRanges: authorizedIpRanges
+    }
+    addonProfiles: {
+      azurepolicy: { enabled: azurePolicy }
     }
     oidcIssuerProfile: { enabled: true }
-    securityProfile: { workloadIdentity: { enabled: true } }
+    securityProfile: {
+      workloadIdentity: { enabled: true }
+      // Removes unused images from the nodes weekly (stale images carry stale CVEs).
+      imageCleaner: { enabled: true, intervalHours: 168 }
+      defender: {
+        logAnalyticsWorkspaceResourceId: defender ? workspaceId : null
+        securityMonitoring: { enabled: defender }
+      }
+    }
     networkProfile: {
       networkPlugin: 'azure'
       networkPluginMode: 'overlay'
@@ -77,6 +100,9 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
       dnsServiceIP: dnsServiceIp
       outboundType: 'userAssignedNATGateway'
       loadBalancerSku: 'standard'
+      // Cilium is one-way: AKS upgrades an Azure dataplane to Cilium in place, never back.
+      networkDataplane: networkPolicy == 'cilium' ? 'cilium' : 'azure'
+      networkPolicy: networkPolicy
     }
     autoUpgradeProfile: {
       upgradeChannel: upgradeChannel
@@ -114,6 +140,22 @@ resource upgradeWindow 'Microsoft.ContainerService/managedClusters/maintenanceCo
       utcOffset: '+00:00'
     }
   }
+}
+
+// Node images (security patches of the node OS) roll out in the same weekly window.
+resource nodeOsWindow 'Microsoft.ContainerService/managedClusters/maintenanceConfigurations@2025-07-01' = {
+  parent: cluster
+  name: 'aksManagedNodeOSUpgradeSchedule'
+  properties: {
+    maintenanceWindow: {
+      schedule: { weekly: { intervalWeeks: 1, dayOfWeek: maintenanceWindow.day } }
+      durationHours: maintenanceWindow.durationHours
+      startTime: '${padLeft(string(maintenanceWindow.startHour), 2, '0')}:00'
+      utcOffset: '+00:00'
+    }
+  }
+  // One configuration change of the cluster at a time.
+  dependsOn: [upgradeWindow]
 }
 
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {

@@ -5,6 +5,8 @@ param name string
 param location string
 param tags Tags
 param retentionDays int
+@description('CanNotDelete lock (production): the audit trail outlives mistakes.')
+param lock bool
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: name
@@ -14,6 +16,12 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
     sku: { name: 'PerGB2018' }
     retentionInDays: retentionDays
   }
+}
+
+resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
+  name: 'codemie-do-not-delete'
+  scope: workspace
+  properties: { level: 'CanNotDelete', notes: 'Holds the audit logs; remove the lock deliberately before deleting.' }
 }
 
 output workspaceId string = workspace.id

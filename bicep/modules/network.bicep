@@ -19,6 +19,8 @@ param zones string[]
 
 type SecurityRule = resourceInput<'Microsoft.Network/networkSecurityGroups@2025-05-01'>.properties.securityRules[*]
 
+param workspaceId string
+
 @description('Inbound rules of each subnet\'s NSG.')
 param securityRules {
   system: SecurityRule[]
@@ -129,6 +131,43 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
         }
       }
     ]
+  }
+}
+
+// Rule hits and events of every NSG, for the audit trail (written out, as the NSGs are).
+resource systemNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: systemNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
+resource workloadsNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: workloadsNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
+resource postgresNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: postgresNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
+resource privateEndpointsNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: privateEndpointsNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
   }
 }
 

@@ -15,6 +15,9 @@ param tags Tags
 param publicNetworkAccess bool
 param deployments ModelDeployment[]
 param roleAssignments Grant[]
+param workspaceId string
+@description('CanNotDelete lock (production).')
+param lock bool
 
 resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: name
@@ -27,7 +30,25 @@ resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
     disableLocalAuth: true
     publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
     networkAcls: { defaultAction: publicNetworkAccess ? 'Allow' : 'Deny' }
+    // The account calls nothing outside Azure OpenAI itself.
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: []
   }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'audit', enabled: true }]
+  }
+}
+
+resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
+  name: 'codemie-do-not-delete'
+  scope: account
+  properties: { level: 'CanNotDelete', notes: 'Holds the model deployments; remove the lock deliberately before deleting.' }
 }
 
 // Deployments of one account must be created one at a time.

@@ -53,12 +53,28 @@ resource allowList 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@202
   properties: { value: join(extensions, ','), source: 'user-override' }
 }
 
+// TLS 1.2 or later on every connection, and every DDL statement in the audit log (the server
+// sends its logs to Log Analytics below). A server accepts one parameter change at a time.
+var serverParameters = [
+  { name: 'require_secure_transport', value: 'on' }
+  { name: 'ssl_min_protocol_version', value: 'TLSv1.2' }
+  { name: 'log_statement', value: 'ddl' }
+]
+
+@batchSize(1)
+resource hardening 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2025-08-01' = [for p in serverParameters: {
+  parent: server
+  name: p.name
+  properties: { value: p.value, source: 'user-override' }
+  dependsOn: [allowList]
+}]
+
 @batchSize(1)
 resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = [for db in databases: {
   parent: server
   name: db
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
-  dependsOn: [allowList]
+  dependsOn: [hardening]
 }]
 
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {

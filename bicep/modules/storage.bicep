@@ -8,6 +8,9 @@ param tags Tags
 param publicNetworkAccess bool
 param lock bool
 param roleAssignments Grant[]
+@description('Double encryption at the infrastructure layer; fixed when the account is created.')
+param infrastructureEncryption bool
+param workspaceId string
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
@@ -26,6 +29,11 @@ resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
       bypass: 'AzureServices'
       defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
     }
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      requireInfrastructureEncryption: infrastructureEncryption
+      services: { blob: { enabled: true, keyType: 'Account' } }
+    }
   }
 }
 
@@ -35,6 +43,15 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
   properties: {
     deleteRetentionPolicy: { enabled: true, days: 14 }
     containerDeleteRetentionPolicy: { enabled: true, days: 14 }
+  }
+}
+
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: blobs
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'audit', enabled: true }]
   }
 }
 

@@ -232,7 +232,7 @@ export function buildEnvironmentSchema(): Schema {
             model: str("Model name, e.g. gpt-4.1.", { pattern: MODEL_NAME }),
             version: str("Model version, e.g. 2025-04-14.", { pattern: MODEL_VERSION }),
             capacity: int("Capacity in thousands of tokens per minute.", 1, 10000),
-            sku: str("Deployment type.", { enum: ["Standard", "GlobalStandard", "DataZoneStandard"], default: "GlobalStandard" }),
+            sku: str("Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", { enum: ["Standard", "GlobalStandard", "DataZoneStandard"] }),
           }, { required: ["name", "model", "version", "capacity"] }),
         },
       }),
@@ -247,6 +247,23 @@ export function buildEnvironmentSchema(): Schema {
         ),
       }, { required: ["repository"] }),
       components: componentSchema(),
+      security: obj("Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", {
+        networkPolicy: str("Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", {
+          enum: ["cilium", "azure", "none"],
+        }),
+        azurePolicy: { type: "boolean", description: "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." },
+        defender: { type: "boolean", description: "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." },
+        runCommand: { type: "boolean", description: "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." },
+        apiServerAuthorizedIpRanges: {
+          type: "array",
+          description: "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).",
+          items: { type: "string", pattern: CIDR_PATTERN },
+          maxItems: 200,
+          uniqueItems: true,
+        },
+        logRetentionDays: int("Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", 30, 730),
+        storageInfrastructureEncryption: { type: "boolean", description: "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." },
+      }),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

@@ -43,6 +43,16 @@ export interface OpenAiDeployment {
   sku: string;
 }
 
+export interface SecuritySettings {
+  networkPolicy: "cilium" | "azure" | "none";
+  azurePolicy: boolean;
+  defender: boolean;
+  runCommand: boolean;
+  apiServerAuthorizedIpRanges: string[];
+  logRetentionDays: number;
+  storageInfrastructureEncryption: boolean;
+}
+
 export interface Environment {
   name: string;
   /** Path of the environment file, as given to the loader (used in diagnostics and headers). */
@@ -101,4 +111,6 @@ export interface Environment {
    *  The managed PostgreSQL row is `postgres`. */
   components: ResolvedComponent[];
   usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
+  /** Protections; absent in models built before they existed (read through securitySettings). */
+  security?: SecuritySettings;
 }

@@ -4,7 +4,7 @@ import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
-import type { Environment, NodePoolSpec, PoolName, ResolvedComponent } from "./environment.js";
+import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
 import { deriveNames } from "./names.js";
 
 /** The document shape the schema guarantees (all optional parts may be absent). */
@@ -36,6 +36,7 @@ interface Doc {
   gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string } };
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>>; database?: "inCluster" | "managed" }>>;
   usage?: Environment["usage"];
+  security?: Partial<SecuritySettings>;
 }
 
 export function resolveEnvironment(name: string, file: string, data: unknown): Environment {
@@ -100,7 +101,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     openai: {
       enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
       location: doc.openai?.location ?? azure.location,
-      deployments: (doc.openai?.deployments ?? []).map((d) => ({ ...d, sku: d.sku ?? "GlobalStandard" })),
+      deployments: (doc.openai?.deployments ?? []).map((d) => ({ ...d, sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location) })),
     },
     gitops: {
       repository: doc.gitops.repository,
@@ -111,6 +112,31 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
     usage: doc.usage ?? {},
+    security: securitySettings(production, doc.security ?? {}),
+  };
+}
+
+/** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */
+const DATA_ZONE_REGIONS = new Set([
+  "westeurope", "northeurope", "swedencentral", "francecentral", "germanywestcentral", "italynorth", "polandcentral", "spaincentral",
+  "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus",
+]);
+
+function defaultOpenAiSku(location: string): string {
+  return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
+}
+
+/** Production turns every protection on; each stays a setting (docs/infrastructure.md says when to turn one off). */
+export function securitySettings(production: boolean, doc: Partial<SecuritySettings>): SecuritySettings {
+  return {
+    networkPolicy: production ? "cilium" : "none",
+    azurePolicy: production,
+    defender: production,
+    runCommand: !production,
+    apiServerAuthorizedIpRanges: [],
+    logRetentionDays: production ? 365 : 30,
+    storageInfrastructureEncryption: production,
+    ...doc,
   };
 }
 

@@ -90,15 +90,16 @@ describe("prod infrastructure", () => {
     expect(pools.find((p) => p.name === "system")!.taints).toEqual(["CriticalAddonsOnly=true:NoSchedule"]);
   });
 
-  it("locks the stateful resources of a production environment, and only those", async () => {
+  it("locks the stateful resources, the audit workspace and OpenAI of a production environment, and only those", async () => {
     const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
-    expect(prodLocks.map((l) => l.module).sort()).toEqual(["/flux", "/keyVault", "/postgres", "/storage"]);
+    expect(prodLocks.map((l) => l.module).sort()).toEqual(["/flux", "/keyVault", "/monitoring", "/openai", "/postgres", "/storage"]);
     for (const lock of prodLocks) expect(lock.body.condition).toBe("[parameters('lock')]");
     for (const name of ["prod", "dev"]) {
       const { main } = await get(name);
-      const locks = ["flux", "keyVault", "postgres", "storage"].map((m) => moduleParams(main, m).lock);
-      expect(locks).toEqual(name === "prod" ? [true, true, true, true] : [false, false, false, false]);
+      const locks = ["flux", "keyVault", "postgres", "storage", "monitoring"].map((m) => moduleParams(main, m).lock);
+      expect(locks).toEqual(name === "prod" ? [true, true, true, true, true] : [false, false, false, false, false]);
     }
+    expect(moduleParams((await get("prod")).main, "openai").lock).toBe(true);
   });
 
   it("keeps Key Vault and Storage private when the cluster is private", async () => {
@@ -243,5 +244,78 @@ describe("network security groups", () => {
     for (const s of subnets) expect([s.name, s.properties.defaultOutboundAccess ?? "unset", s.properties.natGateway ? "nat" : "no nat"]).toEqual(
       s.properties.natGateway ? [s.name, "unset", "nat"] : [s.name, false, "no nat"],
     );
+  });
+});
+
+describe("protections: on by default in production, settings elsewhere", () => {
+  const cluster = (main: Record<string, unknown>) => ofType(main, "Microsoft.ContainerService/managedClusters").find((r) => r.body.existing !== true)!.body.properties as Record<string, Record<string, unknown>>;
+
+  it("AKS: network policy, Azure Policy, Defender, Run Command, image cleaner, node OS window", async () => {
+    const prod = moduleParams((await get("prod")).main, "aks");
+    const dev = moduleParams((await get("dev")).main, "aks");
+    expect([prod.networkPolicy, prod.azurePolicy, prod.defender, prod.disableRunCommand]).toEqual(["cilium", true, true, true]);
+    expect([dev.networkPolicy, dev.azurePolicy, dev.defender, dev.disableRunCommand]).toEqual(["none", false, false, false]);
+    const props = cluster((await get("prod")).main);
+    expect(props.networkProfile).toMatchObject({ networkPolicy: "[parameters('networkPolicy')]", networkDataplane: "[if(equals(parameters('networkPolicy'), 'cilium'), 'cilium', 'azure')]" });
+    expect(props.addonProfiles).toEqual({ azurepolicy: { enabled: "[parameters('azurePolicy')]" } });
+    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 168 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
+    expect(props.apiServerAccessProfile).toMatchObject({ disableRunCommand: "[parameters('disableRunCommand')]", authorizedIPRanges: "[parameters('authorizedIpRanges')]" });
+    const windows = ofType((await get("prod")).main, "Microsoft.ContainerService/managedClusters/maintenanceConfigurations").map((w) => String(w.name));
+    expect(windows.some((n) => n.includes("aksManagedNodeOSUpgradeSchedule"))).toBe(true);
+    expect(windows.some((n) => n.includes("aksManagedAutoUpgradeSchedule"))).toBe(true);
+  });
+
+  it("API server authorized ranges only for a public API server", async () => {
+    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8") + "security:\n  apiServerAuthorizedIpRanges: [203.0.113.0/24]\n";
+    const { env, plan } = load("environments/dev.yaml", text);
+    expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").authorizedIpRanges).toEqual(["203.0.113.0/24"]);
+    expect(moduleParams((await get("prod")).main, "aks").authorizedIpRanges).toEqual([]);
+  });
+
+  it("the cluster identity holds Network Contributor on the two node subnets, not the VNet", async () => {
+    const grants = ofType((await get("prod")).main, "Microsoft.Authorization/roleAssignments").filter((r) => r.module === "/identities");
+    expect(grants.map((g) => g.body.scope).sort()).toEqual([
+      "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'snet-system')]",
+      "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'snet-workloads')]",
+    ]);
+  });
+
+  it("audit: 365-day retention in production, diagnostics on storage, OpenAI and every NSG", async () => {
+    expect(moduleParams((await get("prod")).main, "monitoring").retentionDays).toBe(365);
+    expect(moduleParams((await get("dev")).main, "monitoring").retentionDays).toBe(30);
+    const diagnostics = ofType((await get("prod")).main, "Microsoft.Insights/diagnosticSettings").map((d) => d.module);
+    expect(diagnostics.sort()).toEqual(["/aks", "/keyVault", "/network", "/network", "/network", "/network", "/openai", "/postgres", "/storage"]);
+  });
+
+  it("storage: infrastructure encryption in production", async () => {
+    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe(true);
+    expect(moduleParams((await get("dev")).main, "storage").infrastructureEncryption).toBe(false);
+    const account = ofType((await get("prod")).main, "Microsoft.Storage/storageAccounts")[0]!;
+    expect((account.body.properties as { encryption: unknown }).encryption).toMatchObject({ requireInfrastructureEncryption: "[parameters('infrastructureEncryption')]" });
+  });
+
+  it("OpenAI: DataZone deployments by default in an EU region, no outbound calls", async () => {
+    const { main } = await get("prod");
+    const deployments = moduleParams(main, "openai").deployments as { name: string; sku: string }[];
+    expect(deployments.map((d) => [d.name, d.sku])).toEqual([["gpt-4.1", "DataZoneStandard"], ["text-embedding-3-large", "Standard"]]);
+    const account = ofType(main, "Microsoft.CognitiveServices/accounts")[0]!;
+    expect(account.body.properties).toMatchObject({ restrictOutboundNetworkAccess: true, allowedFqdnList: [], disableLocalAuth: true });
+  });
+});
+
+describe("PostgreSQL hardening", () => {
+  it("requires TLS 1.2+ and logs DDL, one parameter change at a time, before the databases", async () => {
+    const { main } = await get("prod");
+    const module = allResources(main).find((d) => d.module === "" && d.symbol === "postgres")!;
+    const inner = (module.body.properties as { template: { variables: { serverParameters: unknown } } }).template;
+    expect(inner.variables.serverParameters).toEqual([
+      { name: "require_secure_transport", value: "on" },
+      { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+      { name: "log_statement", value: "ddl" },
+    ]);
+    const configs = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
+    const hardening = configs.find((c) => c.symbol === "hardening")!;
+    expect(hardening.body.copy).toMatchObject({ mode: "serial", batchSize: 1 });
+    expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain("hardening");
   });
 });

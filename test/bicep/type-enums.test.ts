@@ -53,6 +53,7 @@ describe("schema enums are values the resource types define", () => {
       type: "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
       property: "properties.maintenanceWindow.schedule.weekly.dayOfWeek",
     },
+    { field: "security.networkPolicy", values: () => schemaEnum("security", "networkPolicy"), type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPolicy" },
   ];
 
   it.each(cases)("$field ⊆ $type $property", async ({ values, type, property }) => {

@@ -33,7 +33,7 @@ function deployedProd(): DeployedState {
         })),
       },
     },
-    storageAccount: { properties: { encryption: { requireInfrastructureEncryption: false } } },
+    storageAccount: { properties: { encryption: { requireInfrastructureEncryption: prod.security!.storageInfrastructureEncryption } } },
     natGateway: { properties: {} },
     natPublicIp: { zones: ["2", "3", "1"], properties: {} },
     encryptionKey: { properties: { kty: "RSA", keySize: 2048 } },
@@ -60,7 +60,7 @@ describe("day 2 rules", () => {
     const pools = (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles;
     pools[0]!.maxPods = 30;
     pools[1]!.availabilityZones = ["1"];
-    (state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }).encryption.requireInfrastructureEncryption = true;
+    (state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }).encryption.requireInfrastructureEncryption = false;
     state.natGateway = { zones: ["1"], properties: {} };
     state.encryptionKey = { properties: { kty: "RSA-HSM", keySize: 3072 } };
 
@@ -69,7 +69,7 @@ describe("day 2 rules", () => {
     expect(fields).toEqual([
       "node pool system maxPods",
       "node pool workloads availabilityZones",
-      "storage infrastructure encryption",
+      "security.storageInfrastructureEncryption",
       "NAT gateway zones (the template sets none)",
       "Key Vault key codemie-key type (a new spec needs a new key name)",
       "Key Vault key codemie-key size (a new spec needs a new key name)",

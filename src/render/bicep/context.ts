@@ -4,6 +4,7 @@ import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platf
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
+import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "../gitops/contract.js";
 import { nsgRules } from "./network-rules.js";
 
@@ -57,6 +58,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
   const grants = (target: "keyVault" | "storage" | "openai") =>
     identities.flatMap((id, index) => id.roles.filter((r) => r.target === target).map((r) => ({ index, role: ROLE_IDS[r.role] })));
   const openai = env.openai.enabled ? env.openai : undefined;
+  const security = env.security ?? securitySettings(env.production, {});
   return {
     header,
     location: env.azure.location,
@@ -67,10 +69,10 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     zones: env.aks.zones,
     network: env.network,
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
-    logRetentionDays: env.production ? 90 : 30,
+    logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
     lockStatefulResources: env.production,
-    storage: { infrastructureEncryption: false },
+    storage: { infrastructureEncryption: security.storageInfrastructureEncryption },
     aks: {
       kubernetesVersion: env.aks.kubernetesVersion,
       tier: env.production ? "Standard" : "Free",
@@ -78,6 +80,12 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       upgradeChannel: env.aks.upgradeChannel,
       maintenanceWindow: env.aks.maintenanceWindow,
       nodePools,
+      networkPolicy: security.networkPolicy,
+      azurePolicy: security.azurePolicy,
+      defender: security.defender,
+      disableRunCommand: !security.runCommand,
+      // A private API server has no public address to restrict.
+      authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
     },
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },

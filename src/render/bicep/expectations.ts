@@ -60,7 +60,7 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     storageAccount: {
       id: `${rg}/Microsoft.Storage/storageAccounts/${ctx.names.storageAccount}`,
       fixed: {
-        "properties.encryption.requireInfrastructureEncryption": { field: "storage infrastructure encryption", value: String(ctx.storage.infrastructureEncryption) },
+        "properties.encryption.requireInfrastructureEncryption": { field: "security.storageInfrastructureEncryption", value: String(ctx.storage.infrastructureEncryption) },
       },
     },
     // The NAT gateway is regional (no zone) and its public IP zone-redundant across aks.zones.
