@@ -1,7 +1,7 @@
 // The render pipeline shared by the CLI and the actions: load → plan → render (then
 // compile-tree.ts compiles). Nothing is written where the user looks until the caller decides.
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
-import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
+import { planCapacity, type CapacityPlan, type Locate } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
@@ -27,6 +27,8 @@ export interface RenderOutcome {
   diagnostics: Diagnostic[];
   /** Compiler and linter findings on the rendered Bicep; any entry fails the render. */
   bicepDiagnostics: BicepDiagnostic[];
+  /** Position of a field in the environment file (for checks made after rendering). */
+  locate?: Locate;
 }
 
 export function renderSources(file: string, text: string, toolkit: Toolkit): RenderOutcome {
@@ -40,7 +42,7 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
-  return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
+  return { env, plan, tree, diagnostics: all, bicepDiagnostics: [], locate: (path) => source.locate(path) };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

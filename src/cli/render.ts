@@ -5,7 +5,9 @@
 import { openCompiler, type BicepCompiler } from "../adapters/bicep/session.js";
 import { environmentPath, listEnvironmentFiles, readEnvironmentFile } from "../adapters/environment-files.js";
 import { compareTree, writeTreeAtomically } from "../adapters/output-tree.js";
-import { readToolkit } from "../adapters/templates.js";
+import { packageRoot, readToolkit } from "../adapters/templates.js";
+import { kubernetesTree } from "../app/render-kubernetes.js";
+import { verifyKubernetes } from "../app/verify-kubernetes.js";
 import { compileTree } from "../app/compile-tree.js";
 import { renderSources, type Toolkit } from "../app/render-environment.js";
 import { environmentName } from "../config/load.js";
@@ -16,6 +18,8 @@ export interface RenderOptions {
   envs: string[] | "all";
   out?: string;
   check: boolean;
+  /** Also render every HelmRelease through Helm, check it, and write the objects here. */
+  kubernetes?: string;
 }
 
 export async function renderCommand(opts: RenderOptions, io: Io): Promise<number> {
@@ -29,7 +33,8 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
     for (const path of paths) {
       const name = environmentName(path);
       const out = opts.out === undefined ? `out/${name}` : opts.envs === "all" ? `${opts.out}/${name}` : opts.out;
-      failed = (await renderOne(path, out, opts.check, toolkit, session, io)) || failed;
+      const kubernetes = opts.kubernetes === undefined ? undefined : opts.envs === "all" ? `${opts.kubernetes}/${name}` : opts.kubernetes;
+      failed = (await renderOne(path, out, opts.check, toolkit, session, io, kubernetes)) || failed;
     }
     return failed ? 1 : 0;
   } finally {
@@ -38,7 +43,7 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
 }
 
 /** Returns true when the environment failed (invalid, not compiling, or stale under --check). */
-async function renderOne(path: string, out: string, check: boolean, toolkit: Toolkit, compiler: () => Promise<BicepCompiler>, io: Io): Promise<boolean> {
+async function renderOne(path: string, out: string, check: boolean, toolkit: Toolkit, compiler: () => Promise<BicepCompiler>, io: Io, kubernetes?: string): Promise<boolean> {
   const { file, text } = await readEnvironmentFile(path, io.cwd);
   const outcome = renderSources(file, text, toolkit);
   for (const d of outcome.diagnostics) io.err(formatDiagnostic(d));
@@ -48,6 +53,16 @@ async function renderOne(path: string, out: string, check: boolean, toolkit: Too
   if (compiled.diagnostics.some((d) => d.level !== "info")) {
     io.err(`codemie-gitops: the Bicep rendered from ${file} does not compile cleanly; nothing was written to ${out}`);
     return true;
+  }
+  if (kubernetes !== undefined && outcome.env && outcome.plan) {
+    const verified = await verifyKubernetes(outcome.env, outcome.plan, outcome.tree, outcome.locate ?? (() => undefined), { repoRoot: packageRoot() });
+    for (const d of verified.diagnostics) io.err(formatDiagnostic(d));
+    if (hasErrors(verified.diagnostics)) {
+      io.err(`codemie-gitops: the charts render objects from ${file} that fail the checks above; nothing was written`);
+      return true;
+    }
+    await writeTreeAtomically(io.resolve(kubernetes), kubernetesTree(verified.render));
+    io.out(`${file}: rendered ${verified.render.releases.length} Helm releases to ${kubernetes} (for inspection, never published)`);
   }
   const outDir = io.resolve(out);
   if (!check) {
