@@ -2,16 +2,17 @@
 // kustomize-controller builds it), post-build substitution with the deploy outputs (stand-in
 // values offline), then every HelmRelease templated with the real Helm from the chart cache
 // (as helm-controller installs it). The result is for checks and inspection, never published.
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseAllDocuments, stringify } from "yaml";
+import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
 import { cacheOptions, ensureChart, type CachedChart, type CacheOptions } from "../adapters/helm/chart-cache.js";
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { locateHelm } from "../adapters/helm/locate.js";
-import { helmTemplate } from "../adapters/helm/template.js";
+import { helmTemplate, HelmTemplateError } from "../adapters/helm/template.js";
 import { kustomizeBuild } from "../adapters/kustomize.js";
 import { releasesOf, type Manifest, type ReleaseInput } from "../kubernetes/helm-release.js";
+import type { ChartFacts } from "../kubernetes/values-keys.js";
 import type { Environment } from "../model/environment.js";
 import { FLUX, substitutionVariables } from "../render/gitops/contract.js";
 import { fluxSubstitute } from "../render/gitops/flux.js";
@@ -22,7 +23,11 @@ export interface KubernetesRelease {
   release: ReleaseInput;
   /** Undefined when no chart is available for the pin (neither cached, mirrored nor pullable). */
   chart?: CachedChart;
+  /** The chart's defaults and templates (what reads the values). */
+  facts?: ChartFacts;
   objects: Manifest[];
+  /** Helm refused to template the release (its message: a values.schema.json failure, a template error). */
+  error?: string;
 }
 
 export interface KubernetesRender {
@@ -56,8 +61,14 @@ export async function renderKubernetes(env: Environment, tree: RenderedTree, opt
   const rendered = await mapBounded(releases, async (release): Promise<KubernetesRelease> => {
     const chart = await ensureChart(release.chart, cache);
     if (!chart) return { release, objects: [] };
-    const objects = await helmTemplate(release, { helm: helm.path, chartDir: chart.dir, kubeVersion: env.aks.kubernetesVersion, apiVersions: [] });
-    return { release, chart, objects };
+    const facts = await chartFacts(chart.dir);
+    try {
+      const objects = await helmTemplate(release, { helm: helm.path, chartDir: chart.dir, kubeVersion: env.aks.kubernetesVersion, apiVersions: [] });
+      return { release, chart, facts, objects };
+    } catch (e) {
+      if (!(e instanceof HelmTemplateError)) throw e;
+      return { release, chart, facts, objects: [], error: e.message };
+    }
   });
   return { releases: rendered, gitops, helmVersion: helm.version };
 }
@@ -79,6 +90,16 @@ export function kubernetesTree(render: KubernetesRender): RenderedTree {
     files.set(`${release.targetNamespace}/${release.releaseName}.yaml`, header + r.objects.map((o) => `---\n${stringify(o)}`).join(""));
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The chart's defaults and the text of its templates and helpers, vendored subcharts included. */
+async function chartFacts(dir: string): Promise<ChartFacts> {
+  const defaults = (parseYaml(await readFile(join(dir, "values.yaml"), "utf8").catch(() => "")) ?? {}) as Record<string, unknown>;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile() && /(^|\/)templates(\/|$)/.test(join(e.parentPath, e.name).slice(dir.length))).map((e) => readFile(join(e.parentPath, e.name), "utf8")),
+  );
+  return { defaults, templates: texts.join("\n") };
 }
 
 /** Builds every layer Kustomization of the tree with kustomize and substitutes as Flux would. */

@@ -2,6 +2,7 @@
 // and the profiles so that it can never disagree with them. `npm run build` writes it to
 // schema/environment.schema.json for editors (yaml-language-server); a test keeps it fresh.
 import { COMPONENTS } from "../catalogue/components.js";
+import { ADDONS, COMPANION_RELEASES } from "../catalogue/platform.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { CIDR_PATTERN } from "./cidr.js";
 import { CPU_PATTERN, MEMORY_PATTERN } from "./quantity.js";
@@ -73,6 +74,12 @@ const cpu = (description: string, def?: string): Schema =>
     pattern: CPU_PATTERN, ...(def ? { default: def, examples: [def] } : {}),
   });
 
+/** Per-environment Helm values of one release: merged last, checked against what the chart reads. */
+const helmValues = (release: string): Schema => ({
+  type: "object",
+  description: `Helm values merged last into release ${release}'s values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates).`,
+});
+
 function componentSchema(): Schema {
   const properties: Record<string, Schema> = {};
   const prod = PROFILES.production.components;
@@ -96,6 +103,7 @@ function componentSchema(): Schema {
         memory: memory(`Memory request per ${c.companion.displayName} pod.`, comp.memory),
         cpu: cpu(`CPU request per ${c.companion.displayName} pod.`, comp.cpu),
         ...(comp.storage ? { storage: memory(`Persistent volume of ${c.companion.displayName}.`, comp.storage) } : {}),
+        ...Object.fromEntries(Object.values(COMPANION_RELEASES).filter((r) => r.parent === c.key).map((r) => ["values", helmValues(r.release)])),
       });
     }
     if (c.key === "keycloak") {
@@ -104,6 +112,7 @@ function componentSchema(): Schema {
       });
     }
     if (c.kind === "managed") continue; // PostgreSQL is sized under `postgres`.
+    if (c.release) props.values = helmValues(c.release);
     properties[c.key] = obj(`${c.displayName}: ${c.summary} Overrides the profile's sizing.`, props);
   }
   return obj("Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", properties);
@@ -229,6 +238,7 @@ export function buildEnvironmentSchema(): Schema {
         path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
       }, { required: ["repository"] }),
       components: componentSchema(),
+      platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),
