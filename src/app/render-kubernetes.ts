@@ -2,17 +2,18 @@
 // kustomize-controller builds it), post-build substitution with the deploy outputs (stand-in
 // values offline), then every HelmRelease templated with the real Helm from the chart cache
 // (as helm-controller installs it). The result is for checks and inspection, never published.
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { cacheOptions, ensureChart, type CachedChart, type CacheOptions } from "../adapters/helm/chart-cache.js";
+import { chartFacts } from "../adapters/helm/chart-facts.js";
+import type { ChartFacts } from "../kubernetes/values-keys.js";
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { locateHelm } from "../adapters/helm/locate.js";
 import { helmTemplate, HelmTemplateError } from "../adapters/helm/template.js";
 import { kustomizeBuild } from "../adapters/kustomize.js";
 import { releasesOf, type Manifest, type ReleaseInput } from "../kubernetes/helm-release.js";
-import type { ChartFacts } from "../kubernetes/values-keys.js";
 import type { Environment } from "../model/environment.js";
 import { FLUX, substitutionVariables } from "../render/gitops/contract.js";
 import { fluxSubstitute } from "../render/gitops/flux.js";
@@ -90,16 +91,6 @@ export function kubernetesTree(render: KubernetesRender): RenderedTree {
     files.set(`${release.targetNamespace}/${release.releaseName}.yaml`, header + r.objects.map((o) => `---\n${stringify(o)}`).join(""));
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** The chart's defaults and the text of its templates and helpers, vendored subcharts included. */
-async function chartFacts(dir: string): Promise<ChartFacts> {
-  const defaults = (parseYaml(await readFile(join(dir, "values.yaml"), "utf8").catch(() => "")) ?? {}) as Record<string, unknown>;
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const texts = await Promise.all(
-    entries.filter((e) => e.isFile() && /(^|\/)templates(\/|$)/.test(join(e.parentPath, e.name).slice(dir.length))).map((e) => readFile(join(e.parentPath, e.name), "utf8")),
-  );
-  return { defaults, templates: texts.join("\n") };
 }
 
 /** Builds every layer Kustomization of the tree with kustomize and substitutes as Flux would. */

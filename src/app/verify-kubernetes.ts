@@ -24,7 +24,8 @@ export async function verifyKubernetes(env: Environment, capacity: CapacityPlan,
       diagnostics.push({ file: env.file, line: 1, column: 1, severity: "error", path: "", message: `HelmRelease ${r.release.namespace}/${r.release.name} is not a release of the GitOps plan` });
       continue;
     }
-    checked.push({ plan, objects: r.objects, values: r.release.values, ...(r.chart ? { chart: r.chart } : {}) });
+    const overrides = env.helmValues?.[plan.id];
+    checked.push({ plan, objects: r.objects, values: r.release.values, ...(r.chart ? { chart: r.chart } : {}), ...(r.facts ? { facts: r.facts } : {}), ...(r.error ? { error: r.error } : {}), ...(overrides ? { overrides } : {}) });
   }
   for (const f of checkReleases(env, capacity, checked)) {
     const at = ancestors(f.path).map(locate).find((p) => p !== undefined) ?? { line: 1, column: 1 };

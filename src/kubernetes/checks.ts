@@ -15,6 +15,7 @@ import type { ReleasePlan } from "../render/gitops/plan.js";
 import type { Manifest } from "./helm-release.js";
 import { allContainers, containerLimit, containerRequest, isSidecar, longRunning, podRequest, podTemplates, type Amount, type PodTemplate } from "./pods.js";
 import { CustomResourceSchemas, validateManifest } from "./schema.js";
+import { checkValueKeys, type ChartFacts } from "./values-keys.js";
 
 export interface Finding {
   severity: "error" | "warning";
@@ -29,6 +30,12 @@ export interface CheckedRelease {
   /** Undefined when the chart was not available. */
   chart?: { origin: string; from: string; version: string; actualVersion?: string; removedDependencies?: Array<{ name: string; condition?: string }> };
   values: Record<string, unknown>;
+  /** The chart's defaults and templates, when it was available. */
+  facts?: ChartFacts;
+  /** Helm refused to template the release. */
+  error?: string;
+  /** The environment file's own values for this release and where the file writes them. */
+  overrides?: { path: readonly string[]; values: Readonly<Record<string, unknown>> };
 }
 
 /** What the planner counted for one pod-running workload of a release. */
@@ -53,6 +60,14 @@ export function checkReleases(env: Environment, capacity: CapacityPlan, releases
       continue;
     }
     if (r.chart.origin === "stand-in") report("warning", `verified against ${r.chart.from} (chart version ${r.chart.actualVersion}), the nearest public source of pinned version ${r.chart.version}`);
+    if (r.error) report("error", r.error);
+    if (r.facts) {
+      for (const k of checkValueKeys(r.values, r.facts)) {
+        const own = r.overrides && has(r.overrides.values, k.path);
+        const where = own ? [...r.overrides!.path, ...k.path] : at;
+        findings.push({ severity: r.chart.origin === "stand-in" && !own ? "warning" : "error", path: where, message: `${r.plan.release}: values: ${k.message}` });
+      }
+    }
     for (const dep of r.chart.removedDependencies ?? []) {
       if (dep.condition && valueAt(r.values, dep.condition) === true) report("error", `values enable ${dep.condition}, but the chart's dependency ${dep.name} is not available`);
     }
@@ -63,6 +78,16 @@ export function checkReleases(env: Environment, capacity: CapacityPlan, releases
     checkIngresses(r, report);
   }
   return findings;
+}
+
+/** True when the environment file's own values write this key path. */
+function has(values: unknown, path: readonly string[]): boolean {
+  let cur = values;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, k)) return false;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return true;
 }
 
 function releasePath(plan: ReleasePlan): (string | number)[] {

@@ -31,6 +31,9 @@ export function templateReads(templates: string): { reads: Set<string>; whole: S
   return { reads, whole };
 }
 
+const nullMessage = (dotted: string): string =>
+  `${dotted} is null, but the chart's defaults define no ${dotted}: Helm drops a null only over a default, so it renders a literal null; leave the key out`;
+
 export function checkValueKeys(values: Record<string, unknown>, facts: ChartFacts): KeyFinding[] {
   const { reads, whole } = templateReads(facts.templates);
   const findings: KeyFinding[] = [];
@@ -41,16 +44,21 @@ export function checkValueKeys(values: Record<string, unknown>, facts: ChartFact
       if (path.length === 0 && k === "global") continue;
       const inDefaults = defaults !== undefined && Object.hasOwn(defaults, k);
       const d = inDefaults ? defaults[k] : undefined;
+      if (whole.has(dotted) && v !== null) {
+        nulls(v, d, p); // the template takes the whole value (toYaml, with, range)
+        continue;
+      }
       if (v === null) {
-        if (!inDefaults) findings.push({ path: p, kind: "null", message: `${dotted} is null, but the chart's defaults define no ${dotted}: Helm drops a null only over a default, so it renders a literal null; leave the key out` });
+        if (!inDefaults) findings.push({ path: p, kind: "null", message: nullMessage(dotted) });
         continue;
       }
       if (inDefaults) {
         // An empty or non-map default is free-form (the chart passes it through toYaml).
         if (isObject(v) && isObject(d) && Object.keys(d).length > 0) walk(v, d, p);
+        else if (isObject(v)) nulls(v, d, p);
+        else if (!reads.has(dotted) && !isObject(v)) findings.push({ path: p, kind: "unread", message: `${dotted} is in the chart's defaults, but no template reads it` });
         continue;
       }
-      if (whole.has(dotted)) continue; // the template takes the whole value (toYaml, with, range)
       if (reads.has(dotted)) {
         if (isObject(v)) walk(v, undefined, p);
         continue;
@@ -58,6 +66,16 @@ export function checkValueKeys(values: Record<string, unknown>, facts: ChartFact
       const candidates = [...Object.keys(defaults ?? {}), ...[...reads].filter((r) => r.startsWith(path.length ? `${path.join(".")}.` : "") && r.split(".").length === p.length).map((r) => r.split(".").pop()!)];
       const guess = closest(k, [...new Set(candidates)]);
       findings.push({ path: p, kind: "unread", message: `${dotted} is read by no template of the chart and is not in its defaults${guess ? `; did you mean "${[...path, guess].join(".")}"?` : ""}` });
+    }
+  };
+  /** In a subtree the chart takes whole, a null still renders literally unless the defaults define that key. */
+  const nulls = (ours: unknown, defaults: unknown, path: string[]) => {
+    if (!isObject(ours)) return;
+    for (const [k, v] of Object.entries(ours)) {
+      const d = isObject(defaults) && Object.hasOwn(defaults, k) ? defaults[k] : undefined;
+      const p = [...path, k];
+      if (v === null && !(isObject(defaults) && Object.hasOwn(defaults, k))) findings.push({ path: p, kind: "null", message: nullMessage(p.join(".")) });
+      else nulls(v, d, p);
     }
   };
   walk(values, facts.defaults, []);

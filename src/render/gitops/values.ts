@@ -17,7 +17,7 @@ import {
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
-import { fluxVar, type FluxText } from "./flux.js";
+import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
 
 type Str = string | FluxText;
@@ -527,4 +527,19 @@ export function llmProxyValues(env: Environment): ValuesPlan {
     },
     sizing: { replicas: "replicaCount", resources: "resources" },
   };
+}
+
+/**
+ * The environment file's own Helm values for a release (components.<key>.values and the like),
+ * merged last by Flux (spec.values). Keys are escaped for Flux here; `encode` escapes the values.
+ */
+export function environmentValues(env: Environment, id: string): Record<string, unknown> | undefined {
+  const own = env.helmValues?.[id]?.values;
+  return own === undefined ? undefined : (escapeKeys(own) as Record<string, unknown>);
+}
+
+function escapeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(escapeKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [fluxLiteral(k), escapeKeys(v)]));
 }
