@@ -2,7 +2,7 @@
 // check it (src/kubernetes/checks.ts) and report each finding at the environment file's line.
 import type { CapacityPlan, Locate } from "../capacity/plan.js";
 import { dotted, sortDiagnostics, type Diagnostic } from "../config/diagnostics.js";
-import { checkReleases, type CheckedRelease } from "../kubernetes/checks.js";
+import { checkReleases, restrictedNamespaces, type CheckedRelease } from "../kubernetes/checks.js";
 import type { Environment } from "../model/environment.js";
 import { planGitops } from "../render/gitops/plan.js";
 import type { RenderedTree } from "../render/tree.js";
@@ -27,7 +27,7 @@ export async function verifyKubernetes(env: Environment, capacity: CapacityPlan,
     const overrides = env.helmValues?.[plan.id];
     checked.push({ plan, objects: r.objects, values: r.release.values, ...(r.chart ? { chart: r.chart } : {}), ...(r.facts ? { facts: r.facts } : {}), ...(r.error ? { error: r.error } : {}), ...(overrides ? { overrides } : {}) });
   }
-  for (const f of checkReleases(env, capacity, checked)) {
+  for (const f of checkReleases(env, capacity, checked, restrictedNamespaces(render.gitops))) {
     const at = ancestors(f.path).map(locate).find((p) => p !== undefined) ?? { line: 1, column: 1 };
     diagnostics.push({ file: env.file, line: at.line, column: at.column, severity: f.severity, path: dotted(f.path), message: f.message });
   }

@@ -49,7 +49,13 @@ interface Expected {
 
 const AUTH_URL = authAnnotations().find((a) => a.key.endsWith("/auth-url"))!;
 
-export function checkReleases(env: Environment, capacity: CapacityPlan, releases: readonly CheckedRelease[]): Finding[] {
+/** Namespaces whose Pod Security admission enforces "restricted", from the objects the tree applies. */
+export function restrictedNamespaces(objects: readonly Manifest[]): Set<string> {
+  const labels = (o: Manifest) => (o.metadata?.labels ?? {}) as Record<string, string>;
+  return new Set(objects.filter((o) => o.kind === "Namespace" && labels(o)["pod-security.kubernetes.io/enforce"] === "restricted").map((o) => String(o.metadata?.name)));
+}
+
+export function checkReleases(env: Environment, capacity: CapacityPlan, releases: readonly CheckedRelease[], restricted: ReadonlySet<string> = new Set()): Finding[] {
   const crds = new CustomResourceSchemas(releases.flatMap((r) => r.objects.filter((o) => o.kind === "CustomResourceDefinition")));
   const findings: Finding[] = [];
   for (const r of releases) {
@@ -75,6 +81,7 @@ export function checkReleases(env: Environment, capacity: CapacityPlan, releases
       for (const e of validateManifest(o, crds)) report("error", `${String(o.kind)} ${String(o.metadata?.name)}: ${e}`);
     }
     checkPods(env, capacity, r, report);
+    if (restricted.has(r.plan.namespace)) for (const t of podTemplates(r.objects)) checkRestricted(t, report);
     checkIngresses(r, report);
   }
   return findings;
@@ -202,5 +209,22 @@ function checkIngresses(r: CheckedRelease, report: (s: Finding["severity"], m: s
     if (annotations[AUTH_URL.key] === AUTH_URL.value) continue;
     if (PUBLIC_INGRESSES.some((p) => p.release === r.plan.release && p.ingress === name)) continue;
     report("error", `Ingress ${name} is not behind oauth2-proxy (no ${AUTH_URL.key}) and not on the catalogue's list of public ingresses (src/catalogue/ingresses.ts)`);
+  }
+}
+
+/** The Pod Security "restricted" profile's container rules that a chart's values decide. */
+function checkRestricted(t: PodTemplate, report: (s: Finding["severity"], m: string) => void): void {
+  const pod = t.spec.securityContext ?? {};
+  const what = `${t.kind} ${t.name}`;
+  for (const { container } of allContainers(t.spec)) {
+    const sc = container.securityContext ?? {};
+    const problems: string[] = [];
+    if (sc.allowPrivilegeEscalation !== false) problems.push("allowPrivilegeEscalation is not false");
+    if (!((sc.capabilities as { drop?: string[] } | undefined)?.drop ?? []).includes("ALL")) problems.push("capabilities do not drop ALL");
+    if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) problems.push("runAsNonRoot is not true");
+    const seccomp = ((sc.seccompProfile ?? pod.seccompProfile) as { type?: string } | undefined)?.type;
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") problems.push("seccompProfile is not RuntimeDefault");
+    if (sc.privileged === true) problems.push("it is privileged");
+    if (problems.length > 0) report("error", `${what} container ${container.name} runs in a namespace enforcing Pod Security "restricted", which refuses it: ${problems.join(", ")}`);
   }
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyKubernetes } from "../../src/app/verify-kubernetes.js";
 import { planCapacity } from "../../src/capacity/plan.js";
-import { checkReleases, type CheckedRelease } from "../../src/kubernetes/checks.js";
+import { checkReleases, restrictedNamespaces, type CheckedRelease } from "../../src/kubernetes/checks.js";
 import type { Manifest } from "../../src/kubernetes/helm-release.js";
 import { validateManifest } from "../../src/kubernetes/schema.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
@@ -125,5 +125,18 @@ describe("findings of issue 13, fixed and still caught", () => {
     const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
     expect(messages).toContain("oauth2-proxy: Deployment oauth2-proxy container oauth2-proxy has no probe at all: Kubernetes cannot tell when it serves or hangs (keep the chart's health endpoints on)");
     expect(messages).toContain("oauth2-proxy: Deployment oauth2-proxy container oauth2-proxy limits memory to 64Mi, below its request 128Mi");
+  });
+
+  it("refuses a pod that Pod Security restricted would reject in MCP Connect's namespace", { timeout: SLOW }, async () => {
+    const { env, releases } = await prodReleases();
+    const { k8s } = await rendered("prod");
+    const restricted = restrictedNamespaces(k8s.gitops);
+    expect([...restricted]).toEqual(["codemie-mcp-connect-service"]);
+    expect(checkReleases(env, planCapacity(env), releases, restricted).filter((f) => f.message.includes("restricted"))).toEqual([]);
+    const mcp = podSpec(object(releases, "codemie-mcp-connect-service", "StatefulSet", "codemie-mcp-connect-service")).containers[0]!;
+    (mcp.securityContext as Record<string, unknown>).allowPrivilegeEscalation = true;
+    expect(checkReleases(env, planCapacity(env), releases, restricted).map((f) => f.message)).toContain(
+      'codemie-mcp-connect-service: StatefulSet codemie-mcp-connect-service container codemie-mcp-connect-service runs in a namespace enforcing Pod Security "restricted", which refuses it: allowPrivilegeEscalation is not false',
+    );
   });
 });
