@@ -8,7 +8,7 @@ import layers from "./eslint/layers.js";
 const ioModules = ["@actions/*", "@azure/*", "node:child_process", "child_process", "node:http", "node:https", "node:net", "node:fs", "node:fs/promises", "fs", "@octokit/*"];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "actions/**/dist/**", "node_modules/**", "coverage/**", ".bicep/**", "out/**", ".bench/**", ".vitest/**"] },
+  { ignores: ["dist/**", "actions/**/dist/**", "node_modules/**", "coverage/**", ".bicep/**", ".helm/**", "out/**", ".bench/**", ".vitest/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -111,6 +111,15 @@ for (const n of [10, 100, 1000]) {
   rows.push([`  per environment (${n})`, `${fmt(results.figures[`render${n}`].perEnvironment)} ms`, "", "", "flat"]);
 }
 
+// Helm: every HelmRelease of prod templated as helm-controller would (kustomize build, helm template per release).
+{
+  const prod = shipped.find((e) => e.file.endsWith("prod.yaml"));
+  await core.templateReleases(ROOT, prod.file, prod.text, kit); // warm-up: chart cache, page cache
+  const samples = [];
+  for (let i = 0; i < 5; i++) samples.push(await time(() => core.templateReleases(ROOT, prod.file, prod.text, kit)));
+  record("helmTemplateProd", "helm template of every prod release", samples, "ms", "< 3000 ms");
+}
+
 // 5. Compile: every shipped environment through one Bicep session, beside one bare `bicep build`.
 {
   const bicep = join(ROOT, ".bicep/bin/bicep");

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources, type Toolkit } from "../../src/app/render-environment.js";
+import { renderKubernetes } from "../../src/app/render-kubernetes.js";
 import { planCapacity } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/app/load.js";
 
@@ -39,4 +40,12 @@ export function generatedEnvironments(root: string, n: number): { file: string; 
       .replace("codemie.ai.example.com", `codemie-${i}.ai.example.com`);
     return { file: `environments/e${i}.yaml`, text };
   });
+}
+
+/** Templates every HelmRelease of one environment with the real Helm (the chart cache must be filled: npm run setup). */
+export async function templateReleases(root: string, file: string, text: string, kit: Toolkit): Promise<number> {
+  const outcome = renderSources(file, text, kit);
+  if (!outcome.env || !outcome.tree) throw new Error(`${file} did not render`);
+  const k8s = await renderKubernetes(outcome.env, outcome.tree, { repoRoot: root });
+  return k8s.releases.filter((r) => r.chart).length;
 }

@@ -1,7 +1,7 @@
 // The render pipeline shared by the CLI and the actions: load and plan → render (then
 // compile-tree.ts compiles). Nothing is written where the user looks until the caller decides.
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
-import type { CapacityPlan } from "../capacity/plan.js";
+import type { CapacityPlan, Locate } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "./load.js";
@@ -27,18 +27,20 @@ export interface RenderOutcome {
   diagnostics: Diagnostic[];
   /** Compiler and linter findings on the rendered Bicep; any entry fails the render. */
   bicepDiagnostics: BicepDiagnostic[];
+  /** Position of a field in the environment file (for checks made after rendering). */
+  locate?: Locate;
 }
 
 export function renderSources(file: string, text: string, toolkit: Toolkit): RenderOutcome {
   // The loader plans capacity once; planning again here printed every capacity warning twice.
-  const { env, capacity: plan, diagnostics } = loadEnvironment(file, text);
+  const { env, capacity: plan, diagnostics, source } = loadEnvironment(file, text);
   if (!env || !plan || hasErrors(diagnostics)) return { diagnostics, bicepDiagnostics: [] };
   const render = engineFor(toolkit.templates);
   const tree: RenderedTree = new Map([
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
-  return { env, plan, tree, diagnostics, bicepDiagnostics: [] };
+  return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...(source ? { locate: (path) => source.locate(path) } : {}) };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

@@ -5,11 +5,13 @@
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import { cacheOptions, ensureChart, type CachedChart, type CacheOptions } from "../adapters/helm/chart-cache.js";
+import { chartFacts } from "../adapters/helm/chart-facts.js";
+import type { ChartFacts } from "../kubernetes/values-keys.js";
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { locateHelm } from "../adapters/helm/locate.js";
-import { helmTemplate } from "../adapters/helm/template.js";
+import { helmTemplate, HelmTemplateError } from "../adapters/helm/template.js";
 import { kustomizeBuild } from "../adapters/kustomize.js";
 import { releasesOf, type Manifest, type ReleaseInput } from "../kubernetes/helm-release.js";
 import type { Environment } from "../model/environment.js";
@@ -22,7 +24,11 @@ export interface KubernetesRelease {
   release: ReleaseInput;
   /** Undefined when no chart is available for the pin (neither cached, mirrored nor pullable). */
   chart?: CachedChart;
+  /** The chart's defaults and templates (what reads the values). */
+  facts?: ChartFacts;
   objects: Manifest[];
+  /** Helm refused to template the release (its message: a values.schema.json failure, a template error). */
+  error?: string;
 }
 
 export interface KubernetesRender {
@@ -56,10 +62,35 @@ export async function renderKubernetes(env: Environment, tree: RenderedTree, opt
   const rendered = await mapBounded(releases, async (release): Promise<KubernetesRelease> => {
     const chart = await ensureChart(release.chart, cache);
     if (!chart) return { release, objects: [] };
-    const objects = await helmTemplate(release, { helm: helm.path, chartDir: chart.dir, kubeVersion: env.aks.kubernetesVersion, apiVersions: [] });
-    return { release, chart, objects };
+    const facts = await chartFacts(chart.dir);
+    try {
+      const objects = await helmTemplate(release, { helm: helm.path, chartDir: chart.dir, kubeVersion: env.aks.kubernetesVersion, apiVersions: [] });
+      return { release, chart, facts, objects };
+    } catch (e) {
+      if (!(e instanceof HelmTemplateError)) throw e;
+      return { release, chart, facts, objects: [], error: e.message };
+    }
   });
   return { releases: rendered, gitops, helmVersion: helm.version };
+}
+
+/**
+ * The rendered objects as files for inspection, `<namespace>/<release>.yaml`, each headed with
+ * the chart it came from; a release whose chart is not available gets a file saying so.
+ */
+export function kubernetesTree(render: KubernetesRender): RenderedTree {
+  const files = new Map<string, string>();
+  for (const r of render.releases) {
+    const { release, chart } = r;
+    const origin = !chart
+      ? `not verified: chart ${release.chart.name} ${release.chart.version} not available`
+      : chart.origin === "stand-in"
+        ? `chart ${chart.name} ${chart.version} stood in for by ${chart.from} (version ${chart.actualVersion})`
+        : `chart ${chart.name} ${chart.version} (${chart.origin}: ${chart.from})`;
+    const header = `# HelmRelease ${release.namespace}/${release.name}: ${origin}; helm template ${render.helmVersion}. For inspection only, never applied.\n`;
+    files.set(`${release.targetNamespace}/${release.releaseName}.yaml`, header + r.objects.map((o) => `---\n${stringify(o)}`).join(""));
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Builds every layer Kustomization of the tree with kustomize and substitutes as Flux would. */
@@ -73,10 +104,17 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
     const variables = Object.fromEntries(substitutionVariables(env).map((v) => [v.name, outputs[v.name] ?? placeholderOutput(v.name)]));
     const root = gitopsRoot(env);
     const layers = [...tree].filter(([path]) => path.startsWith(root ? `${root}/` : "")).flatMap(([, text]) => parse(text)).filter(isLayer);
-    const built = await mapBounded(layers, async (layer) => {
-      const spec = layer.spec as { path: string; postBuild?: { substitute?: Record<string, string> } };
-      const text = await kustomizeBuild(join(dir, spec.path));
-      return parse(fluxSubstitute(text, { ...variables, ...(spec.postBuild?.substitute ?? {}) }));
+    // One kustomize process for every layer (each a base of a synthetic kustomization), as the
+    // layers only share the deploy outputs; a layer with inline variables is built on its own.
+    const inline = (l: Manifest) => (l.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute;
+    const shared = layers.filter((l) => !inline(l));
+    const own = layers.filter((l) => inline(l));
+    const all = join(dir, ".codemie-layers");
+    await mkdir(all);
+    await writeFile(join(all, "kustomization.yaml"), stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: shared.map((l) => `../${pathOf(l)}`) }));
+    const built = await mapBounded([undefined, ...own], async (layer) => {
+      const text = await kustomizeBuild(layer ? join(dir, pathOf(layer)) : all);
+      return parse(fluxSubstitute(text, { ...variables, ...(layer ? inline(layer) : {}) }));
     });
     return built.flat();
   } finally {
@@ -88,6 +126,10 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
 function isLayer(o: Manifest): boolean {
   const spec = o.spec as { sourceRef?: { kind?: string; name?: string }; path?: unknown } | undefined;
   return o.kind === "Kustomization" && String(o.apiVersion).startsWith("kustomize.toolkit.fluxcd.io/") && spec?.sourceRef?.kind === "GitRepository" && spec.sourceRef.name === FLUX.sourceName && typeof spec.path === "string";
+}
+
+function pathOf(layer: Manifest): string {
+  return (layer.spec as { path: string }).path.replace(/^\.\//, "");
 }
 
 function parse(text: string): Manifest[] {

@@ -9,7 +9,10 @@ import { assertOwnedOutput, compareTree, writeTreeAtomically, type TreeDifferenc
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
 import { environmentName } from "../config/environment-name.js";
 import type { RenderedTree } from "../render/tree.js";
+import { packageRoot } from "../adapters/templates.js";
 import { compileTree } from "./compile-tree.js";
+import { kubernetesTree } from "./render-kubernetes.js";
+import { verifyKubernetes } from "./verify-kubernetes.js";
 import type { EnvironmentFiles } from "./environment-files.js";
 import { renderSources } from "./render-environment.js";
 import type { Toolchain } from "./toolchain.js";
@@ -21,6 +24,8 @@ export interface RenderRequest {
   out?: string;
   /** Compare instead of writing. */
   check: boolean;
+  /** Also template every HelmRelease with the real Helm, check the objects, and write them here (DIR/NAME with "all"). */
+  kubernetes?: string;
 }
 
 /** Where rendered trees go: the directory is relative to the working directory. */
@@ -50,6 +55,8 @@ interface RenderedBase {
   out: string;
   diagnostics: Diagnostic[];
   bicepDiagnostics: BicepDiagnostic[];
+  /** With `kubernetes`: where the objects went and how many releases were rendered. */
+  kubernetes?: { dir: string; releases: number };
 }
 
 export type EnvironmentRender =
@@ -83,7 +90,21 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
       // Refused before compiling: the output directory must be the tool's own to replace.
       if (!request.check) await ports.output.assertOwned(out, name);
       const compiled = await compileTree(outcome.tree, await (compiler ??= ports.toolchain.openCompiler()));
-      const rendered = { ...base, bicepDiagnostics: compiled.diagnostics };
+      let rendered: RenderedBase = { ...base, bicepDiagnostics: compiled.diagnostics };
+      if (request.kubernetes !== undefined && outcome.env && outcome.plan && !compiled.diagnostics.some((d) => d.level !== "info")) {
+        const dir = request.envs === "all" ? `${request.kubernetes}/${name}` : request.kubernetes;
+        const verified = await verifyKubernetes(outcome.env, outcome.plan, outcome.tree, outcome.locate ?? (() => undefined), { repoRoot: packageRoot() });
+        rendered = { ...rendered, diagnostics: [...rendered.diagnostics, ...verified.diagnostics] };
+        if (hasErrors(verified.diagnostics)) {
+          yield { ...rendered, status: "invalid" };
+          continue;
+        }
+        if (!request.check) {
+          await ports.output.assertOwned(dir, name);
+          await ports.output.write(dir, kubernetesTree(verified.render), name);
+          rendered.kubernetes = { dir, releases: verified.render.releases.length };
+        }
+      }
       if (compiled.diagnostics.some((d) => d.level !== "info")) yield { ...rendered, status: "not-compiling" };
       else if (request.check) yield { ...rendered, status: "checked", difference: await ports.output.compare(out, compiled.tree) };
       else {

@@ -56,5 +56,5 @@ export const PLATFORM_DEPLOYMENTS: readonly AddOn[] = [
   { name: "external-secrets", replicas: 1, request: request(50, 64), source: "set by the GitOps renderer (the chart sets none)" },
   { name: "external-secrets-webhook", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
   { name: "external-secrets-cert-controller", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "keycloak-operator", replicas: 1, request: request(50, 64), source: "EPAM EDP keycloak-operator chart default requests" },
+  { name: "keycloak-operator", replicas: 1, request: request(50, 192), source: "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)" },
 ];

@@ -13,6 +13,9 @@ Commands:
   capacity --env NAME | FILE        plan node pools, storage and database for one environment
   render (--env NAME | --all)       write Bicep, compiled ARM templates and the GitOps tree
          [--out DIR] [--check]      to DIR (default out/NAME); --check lists stale files instead
+         [--kubernetes DIR]         also template every HelmRelease with the real Helm, check the
+                                    objects (schemas, capacity plan, placement, probes, ingresses)
+                                    and write them to DIR for inspection (never published)
   plan --env NAME [--azure]         what a deploy would change: capacity, GitOps tree diff, and
                                     with --azure the ARM what-if (--json, --markdown for a PR)
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
@@ -61,6 +64,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         all: { type: "boolean" },
         out: { type: "string" },
         check: { type: "boolean" },
+        kubernetes: { type: "string" },
         help: { type: "boolean", short: "h" },
         azure: { type: "boolean" },
         markdown: { type: "boolean" },
@@ -89,7 +93,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (await import("./validate.js")).validateCommand({ env: values.env, files: positionals, format }, io);
       case "render":
         if ((values.env === undefined) === (values.all !== true) || positionals.length > 0) throw new UsageError("render takes --env NAME or --all");
-        return await (await import("./render.js")).renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true }, io);
+        return await (await import("./render.js")).renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true, ...(values.kubernetes === undefined ? {} : { kubernetes: values.kubernetes }) }, io);
       case "capacity":
         return await (await import("./capacity.js")).capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
       case "plan":

@@ -32,6 +32,7 @@ function print(r: EnvironmentRender, io: Io): void {
       return;
     case "written":
       io.out(`${file}: rendered ${r.files} files to ${out}`);
+      if (r.kubernetes) io.out(`${file}: rendered ${r.kubernetes.releases} Helm releases to ${r.kubernetes.dir} (for inspection, never published)`);
       return;
     case "checked": {
       const { missing, changed, extra } = r.difference;

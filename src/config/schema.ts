@@ -3,6 +3,7 @@
 // schema/environment.schema.json for editors (yaml-language-server); a test keeps it fresh.
 import { CLOUD_NAMES } from "../catalogue/azure-regions.js";
 import { COMPONENTS } from "../catalogue/components.js";
+import { ADDONS, COMPANION_RELEASES } from "../catalogue/platform.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { DEFAULTS } from "../model/defaults.js";
 import { CIDR_PATTERN } from "./cidr.js";
@@ -75,6 +76,12 @@ const cpu = (description: string, def?: string): Schema =>
     pattern: CPU_PATTERN, ...(def ? { default: def, examples: [def] } : {}),
   });
 
+/** Per-environment Helm values of one release: merged last, checked against what the chart reads. */
+const helmValues = (release: string): Schema => ({
+  type: "object",
+  description: `Helm values merged last into release ${release}'s values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates).`,
+});
+
 function componentSchema(): Schema {
   const properties: Record<string, Schema> = {};
   const prod = PROFILES.production.components;
@@ -98,6 +105,7 @@ function componentSchema(): Schema {
         memory: memory(`Memory request per ${c.companion.displayName} pod.`, comp.memory),
         cpu: cpu(`CPU request per ${c.companion.displayName} pod.`, comp.cpu),
         ...(comp.storage ? { storage: memory(`Persistent volume of ${c.companion.displayName}.`, comp.storage) } : {}),
+        ...Object.fromEntries(Object.values(COMPANION_RELEASES).filter((r) => r.parent === c.key).map((r) => ["values", helmValues(r.release)])),
       });
     }
     if (c.key === "keycloak") {
@@ -106,6 +114,7 @@ function componentSchema(): Schema {
       });
     }
     if (c.kind === "managed") continue; // PostgreSQL is sized under `postgres`.
+    if (c.release) props.values = helmValues(c.release);
     properties[c.key] = obj(`${c.displayName}: ${c.summary} Overrides the profile's sizing.`, props);
   }
   return obj("Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", properties);
@@ -264,6 +273,7 @@ export function buildEnvironmentSchema(): Schema {
         logRetentionDays: int("Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", 30, 730),
         storageInfrastructureEncryption: { type: "boolean", description: "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." },
       }),
+      platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

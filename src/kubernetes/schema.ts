@@ -172,9 +172,11 @@ export function validateManifest(obj: unknown, crds?: CustomResourceSchemas): st
   // Validate a JSON copy: that is what reaches the API server, and js-yaml may hand us Dates.
   const data = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
   const { proxy, nodes } = track(data);
-  const errors = entry.check(proxy).map(formatSchemaError);
+  const errors = nullAware(entry.check(proxy), data).map(formatSchemaError);
   for (const node of nodes) {
-    if (node.enumerated || node.read.size === 0) continue;
+    // The CRD validator does not read the keys of nested JSONSchemaProps it accepts (description,
+    // x-kubernetes-*), so read tracking says nothing there; the apiextensions schema still applies.
+    if (node.enumerated || node.read.size === 0 || (kind === "CustomResourceDefinition" && node.path.startsWith("/spec/versions/"))) continue;
     for (const key of Object.keys(node.value)) {
       if (!node.read.has(key)) errors.push(`${node.path}/${escapePointer(key)}: unknown field "${key}"${suggest(key, node.read, node.value)}`);
     }
@@ -211,6 +213,30 @@ function unsupportedMessage(apiVersion: string, kind: string): string {
   if (retired) message = `apiVersion "${apiVersion}" for ${kind} is ${retired}`;
   if (others.length > 0) message += `; use ${others.map((v) => `"${v}"`).join(" or ")}`;
   return message;
+}
+
+/**
+ * A null where the schema wants a value fails every branch of a oneOf (quantities are
+ * string-or-number); report it once, saying what the API server makes of it.
+ */
+function nullAware(errors: SchemaError[], data: unknown): SchemaError[] {
+  const nulls = new Set(errors.filter((e) => pointerValue(data, e.instancePath) === null).map((e) => e.instancePath));
+  const out = errors.filter((e) => !nulls.has(e.instancePath));
+  for (const path of nulls) {
+    const quantity = /\/resources\/(limits|requests)\//.test(path);
+    out.push({ instancePath: path, keyword: "type", params: {}, message: quantity ? "is null; the API server decodes a null quantity as 0 (a 0 limit is below any request), so write the quantity or leave the key out" : "is null; write a value or leave the key out" });
+  }
+  return out;
+}
+
+function pointerValue(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
 }
 
 function formatSchemaError(err: SchemaError): string {

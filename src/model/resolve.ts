@@ -2,6 +2,7 @@
 // then the file's overrides, then derived names. Pure: data in, data out.
 import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
+import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
@@ -34,7 +35,8 @@ interface Doc {
   identity?: { aksAdminGroupObjectIds?: string[] };
   openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
   gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string } };
-  components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>>; database?: "inCluster" | "managed" }>>;
+  components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> & { values?: HelmValues }; database?: "inCluster" | "managed"; values?: HelmValues }>>;
+  platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
   security?: Partial<SecuritySettings>;
 }
@@ -111,6 +113,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     },
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
+    helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     security: securitySettings(production, doc.security ?? {}),
   };
@@ -138,6 +141,21 @@ export function securitySettings(production: boolean, doc: Partial<SecuritySetti
     storageInfrastructureEncryption: production,
     ...doc,
   };
+}
+
+type HelmValues = Record<string, unknown>;
+
+/** Per-environment Helm values by release id (component, companion or add-on key), with where the file writes them. */
+function resolveHelmValues(doc: Doc): NonNullable<Environment["helmValues"]> {
+  const out: Record<string, { path: string[]; values: HelmValues }> = {};
+  for (const [key, c] of Object.entries(doc.components ?? {})) {
+    if (c?.values) out[key] = { path: ["components", key, "values"], values: c.values };
+    for (const [id, companion] of Object.entries(COMPANION_RELEASES)) {
+      if (companion.parent === key && c?.companion?.values) out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
+    }
+  }
+  for (const [key, a] of Object.entries(doc.platform ?? {})) if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
+  return out;
 }
 
 function resolveComponents(base: Record<ComponentKey, ComponentSizing>, overrides: NonNullable<Doc["components"]>, keycloakDatabase: string): ResolvedComponent[] {

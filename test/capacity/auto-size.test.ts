@@ -4,7 +4,7 @@ import { edited, load, shipped } from "./environments.js";
 
 // dev.yaml: small profile without NATS and the LLM proxy, workloads pool `vmSize: auto`,
 // `count: auto`, families Ddsv5 and Edsv5. Its pods ask 6635m and 16590 MiB (5950m/15872Mi of
-// CodeMie, 685m/718Mi of platform pods), the largest being the API's 2000m.
+// CodeMie, 685m/846Mi of platform pods), the largest being the API's 2000m.
 describe("automatic sizing", () => {
   const dev = shipped("dev");
   const workloadsOf = (text: string) => load("dev", text).capacity!.nodePools.find((p) => p.name === "workloads")!;

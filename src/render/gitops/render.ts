@@ -19,6 +19,7 @@ import { FLUX, substitutionVariables } from "./contract.js";
 import { encode, fluxLiteral, substitutionVariablesIn } from "./flux.js";
 import { planGitops, type GitopsPlan, type LayerPlan, type ReleasePlan } from "./plan.js";
 import { SECRET_STORE, secretStore } from "./secrets.js";
+import { environmentValues } from "./values.js";
 
 export { FLUX, substitutionVariables, vaultSecrets } from "./contract.js";
 export { planGitops } from "./plan.js";
@@ -93,7 +94,7 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
     }
     for (const r of layer.releases) {
       const dir = `${layer.layer}/${r.release}`;
-      emit(`${dir}/helmrelease.yaml`, "helm-values/flux/helmrelease.yaml.hbs", releaseContext(r));
+      emit(`${dir}/helmrelease.yaml`, "helm-values/flux/helmrelease.yaml.hbs", { ...releaseContext(r), values: environmentValues(env, r.id) ?? null });
       emit(`${dir}/values.yaml`, r.values.template, r.values.context);
       resources.push(`${r.release}/helmrelease.yaml`);
       generators.push({ name: valuesConfigMap(r), namespace: FLUX.namespace, file: `values.yaml=${r.release}/values.yaml` });

@@ -17,7 +17,7 @@ import {
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
-import { fluxVar, type FluxText } from "./flux.js";
+import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
 
 type Str = string | FluxText;
@@ -85,6 +85,18 @@ export function tplLiteral(value: string): string {
   return value.replace(/\{\{/g, "{{`{{`}}");
 }
 
+/**
+ * Short-lived pods the charts run beside the long-running ones (hook and migration Jobs, init
+ * containers). The capacity planner counts long-running pods; these run during an install or
+ * upgrade, inside the surge room it keeps, and carry explicit requests so they are never
+ * best-effort.
+ */
+export const HOOK_JOB_RESOURCES: Resources = { cpu: "10m", memory: "32Mi" };
+/** LiteLLM's Prisma migrations (node): a migration run, not the proxy. */
+export const LLM_MIGRATION_RESOURCES: Resources = { cpu: "250m", memory: "512Mi" };
+/** Elasticsearch's configure-sysctl init container (the chart's suggested figures). */
+export const ELASTICSEARCH_INIT_RESOURCES: Resources = { cpu: "25m", memory: "128Mi" };
+
 const OAUTH2_PROXY_URL = `http://oauth2-proxy.${namespaceOf("oauth2Proxy")}.svc.cluster.local:80/oauth2/auth`;
 
 /** nginx annotations that send a request through oauth2-proxy first (no longer chart defaults since CodeMie 2.29). */
@@ -133,7 +145,7 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
   if (env.network.ingress.internal) annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
   return {
     template: "helm-values/ingress-nginx.yaml.hbs",
-    context: { replicas: size.replicas, resources: size, serviceAnnotations: sorted(annotations), nodeSelector: workloadsNodeSelector() },
+    context: { replicas: size.replicas, resources: size, hookResources: HOOK_JOB_RESOURCES, serviceAnnotations: sorted(annotations), nodeSelector: workloadsNodeSelector() },
     sizing: { replicas: "controller.replicaCount", resources: "controller.resources" },
   };
 }
@@ -157,10 +169,10 @@ export function elasticsearchValues(env: Environment): ValuesPlan {
     template: "helm-values/elasticsearch.yaml.hbs",
     context: {
       replicas: es.replicas,
-      minimumMasterNodes: Math.floor(es.replicas / 2) + 1,
       imageTag: UPSTREAM_IMAGE_TAGS.elasticsearch,
       esJavaOpts: `-Xms${heapMi}m -Xmx${heapMi}m`,
       resources: resourcesOf(es),
+      initResources: ELASTICSEARCH_INIT_RESOURCES,
       storage: es.storage ?? "30Gi",
       storageClass: STORAGE_CLASS,
       antiAffinity: hardAntiAffinity("elasticsearch") ? "hard" : "soft",
@@ -387,6 +399,7 @@ export function apiValues(env: Environment): ValuesPlan {
       host: s.host,
       tls: s.tls,
       annotations,
+      swaggerAnnotations: sorted(authAnnotations()),
       extraEnv: apiEnv(env),
       nodeSelector: workloadsNodeSelector(),
     },
@@ -509,8 +522,24 @@ export function llmProxyValues(env: Environment): ValuesPlan {
       serviceAccount: { name: workloadIdentity("llmProxy").serviceAccount, clientId: fluxVar(CLIENT_ID_VARIABLES.llmProxy) },
       database: { endpoint: fluxVar("POSTGRES_HOST"), name: "litellm" },
       models,
+      migrationResources: LLM_MIGRATION_RESOURCES,
       nodeSelector: workloadsNodeSelector(),
     },
     sizing: { replicas: "replicaCount", resources: "resources" },
   };
+}
+
+/**
+ * The environment file's own Helm values for a release (components.<key>.values and the like),
+ * merged last by Flux (spec.values). Keys are escaped for Flux here; `encode` escapes the values.
+ */
+export function environmentValues(env: Environment, id: string): Record<string, unknown> | undefined {
+  const own = env.helmValues?.[id]?.values;
+  return own === undefined ? undefined : (escapeKeys(own) as Record<string, unknown>);
+}
+
+function escapeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(escapeKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [fluxLiteral(k), escapeKeys(v)]));
 }
