@@ -5,6 +5,7 @@ import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
+import type { YamlSource } from "../config/yaml-source.js";
 import type { Environment } from "../model/environment.js";
 import { renderBicep } from "../render/bicep/render.js";
 import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
@@ -23,6 +24,8 @@ export interface RenderOutcome {
   env?: Environment;
   plan?: CapacityPlan;
   tree?: RenderedTree;
+  /** The parsed file with its source map (positions of fields). */
+  source?: YamlSource;
   /** Environment diagnostics (validation and capacity). */
   diagnostics: Diagnostic[];
   /** Compiler and linter findings on the rendered Bicep; any entry fails the render. */
@@ -34,13 +37,13 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
   if (!env || !source) return { diagnostics, bicepDiagnostics: [] };
   const plan = planCapacity(env, (path) => source.locate(path));
   const all = [...diagnostics, ...plan.diagnostics];
-  if (hasErrors(all)) return { env, plan, diagnostics: all, bicepDiagnostics: [] };
+  if (hasErrors(all)) return { env, plan, source, diagnostics: all, bicepDiagnostics: [] };
   const render = engineFor(toolkit.templates);
   const tree: RenderedTree = new Map([
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
-  return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
+  return { env, plan, tree, source, diagnostics: all, bicepDiagnostics: [] };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

@@ -2,6 +2,7 @@
 // only when the ARM deployments succeeded and Flux reports the published commit Compliant.
 // `--skip-infrastructure` publishes the tree with the branch's current deploy outputs instead.
 import { readSourceCommit } from "../adapters/git/source-commit.js";
+import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import { deployEnvironment } from "../engine/deploy.js";
 import { systemClock } from "../engine/ports.js";
 import { connectArm, gitopsBranch, pollIntervalMs, runSignal, reportFailures, type AzureFlags } from "./azure-options.js";
@@ -31,8 +32,8 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
     const run = runSignal(opts.timeoutMs, io);
     try {
       const result = await deployEnvironment(
-        { env: input.env, tree: input.tree, source, skipInfrastructure: opts.skipInfrastructure },
-        { arm, gitops, clock: systemClock, log: { info: io.out, error: io.err } },
+        { env: input.env, tree: input.tree, source, skipInfrastructure: opts.skipInfrastructure, locate: input.locate },
+        { arm, preflight: azurePreflightReads(arm), gitops, clock: systemClock, log: { info: io.out, error: io.err } },
         { signal: run.signal, fluxIntervalMs: pollIntervalMs(process.env, 15_000) },
       );
       return result.ok ? 0 : 1;

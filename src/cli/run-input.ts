@@ -9,6 +9,7 @@ import { renderSources } from "../app/render-environment.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
+import type { Locate } from "../engine/preflight/run.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import type { Io } from "./io.js";
@@ -41,6 +42,8 @@ export interface RunInput {
   capacity: CapacityPlan;
   /** Compiled: bicep/*.json included. */
   tree: RenderedTree;
+  /** Where a field is written in the environment file, for findings made after loading (preflight). */
+  locate: Locate;
 }
 
 /** Undefined after printing why the environment cannot be rendered or compiled. */
@@ -57,7 +60,8 @@ export async function renderForRun(name: string, io: Io, subscription: string | 
       io.err(`codemie-gitops: the rendered Bicep of ${file} does not compile cleanly`);
       return undefined;
     }
-    return { env: outcome.env, capacity: outcome.plan, tree: compiled.tree };
+    const source = outcome.source;
+    return { env: outcome.env, capacity: outcome.plan, tree: compiled.tree, locate: (path) => (source ? source.locate(path) : { line: 1, column: 1 }) };
   } finally {
     await compiler.close();
   }

@@ -6,6 +6,8 @@
 // tree is published with the infra-outputs.yaml the last full deploy left on the branch.
 import type { DeploymentErrorReport, DeploymentRequest, OperationProgress } from "../adapters/azure/arm.js";
 import { ArmRequestError, formatArmError } from "../adapters/azure/arm-errors.js";
+import { planCapacity } from "../capacity/plan.js";
+import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import { BranchMovedError } from "../adapters/git/gitops-branch.js";
 import type { SourceCommit } from "../adapters/git/source-commit.js";
 import type { Environment } from "../model/environment.js";
@@ -16,6 +18,8 @@ import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariabl
 import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
 import { stopReason, type Clock, type DeployArm, type Log, type Publisher } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
+import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
+import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
 
 export interface DeployInput {
@@ -25,10 +29,14 @@ export interface DeployInput {
   source: SourceCommit;
   /** Deploy nothing to Azure; republish the branch's current infra-outputs.yaml with the tree. */
   skipInfrastructure?: boolean;
+  /** Positions preflight findings in the environment file; line 1 when absent. */
+  locate?: Locate;
 }
 
 export interface DeployPorts {
   arm: DeployArm;
+  /** What Azure offers, read before the first write (quota, SKUs, versions, providers, operator secrets). */
+  preflight: PreflightReads;
   gitops: Publisher;
   clock: Clock;
   log: Log;
@@ -40,7 +48,7 @@ export interface DeployControl {
   fluxIntervalMs: number;
 }
 
-export type DeployStage = "contract" | "refused" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
+export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
 
 /** `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped. */
 export type DeployResult = { ok: true; deployment: string | undefined; commit: string } | { ok: false; stage: DeployStage };
@@ -75,6 +83,13 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     return fail("refused", `cannot list the subscription's deployments: ${messageOf(error)}`);
   }
 
+  // Refuse before the first write what Azure would refuse later; a redeploy without the
+  // infrastructure still needs the operator's secrets before Flux reads them.
+  const needs = preflightNeeds(env, planCapacity(env), [requests.bootstrap.template, requests.main.template]);
+  const checked = skip ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate) : await preflight(env, needs, ports, input.locate);
+  if (!reportPreflight(checked, log, skip ? "nothing was published" : "nothing was changed in Azure")) return fail("preflight");
+  const secretsChecked = checked.status === "checked" && checked.secretsChecked;
+
   let base: string | undefined;
   // The ConfigMap to publish: rendered from the new outputs, or the branch's as it is.
   let infraOutputs: () => string;
@@ -95,6 +110,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
 
     if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");
     if (!(await seedSecrets(env, ports, control))) return fail("secrets");
+    if (!secretsChecked) {
+      // First deploy: the vault exists only now, so the operator's secrets are checked here.
+      const recheck = await recheckOperatorSecrets(env, needs, ports.preflight, input.locate);
+      if (!reportPreflight(recheck, log, `the bootstrap deployment created Key Vault ${env.names.keyVault}; upload the secret(s) above and run deploy again`)) return fail("secrets");
+    }
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
     infraOutputs = () => infraOutputsManifest(env, outputs);
@@ -132,6 +152,28 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
   else log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
   return { ok: true, deployment: skip ? undefined : names.main, commit };
+}
+
+async function preflight(env: Environment, needs: PreflightNeeds, ports: DeployPorts, locate: Locate | undefined): Promise<PreflightReport> {
+  ports.log.info(`preflight: quota, VM sizes, Kubernetes, PostgreSQL${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and operator secrets in ${env.azure.location}`);
+  const report = await runPreflight(env, needs, ports.preflight, locate);
+  if (report.status === "checked" && !report.secretsChecked) {
+    ports.log.info(`preflight: Key Vault ${env.names.keyVault} does not exist yet; the operator's secrets are checked once the bootstrap deployment created it`);
+  }
+  return report;
+}
+
+/** Prints the findings; false when the run must stop. */
+function reportPreflight(report: PreflightReport, log: Log, consequence: string): boolean {
+  if (report.status === "error") {
+    log.error(`error: ${report.message}; ${consequence}`);
+    return false;
+  }
+  for (const d of report.diagnostics) log.error(formatDiagnostic(d));
+  if (!hasErrors(report.diagnostics)) return true;
+  const count = report.diagnostics.filter((d) => d.severity === "error").length;
+  log.error(`error: preflight found ${count} problem(s) Azure would refuse; ${consequence}`);
+  return false;
 }
 
 type PublishedOutputs = { ok: true; tip: string; text: string } | { ok: false; line: string };

@@ -9,6 +9,8 @@ import type { RenderedTree } from "../render/tree.js";
 import { infraOutputsPath } from "./infra-outputs.js";
 import { deploymentPrefix } from "./names.js";
 import type { Previewer, WhatIfArm } from "./ports.js";
+import { preflightNeeds } from "./preflight/needs.js";
+import { runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { password } from "./secret-values.js";
 import { summarizeWhatIf, type WhatIfSummary } from "./what-if.js";
@@ -54,18 +56,23 @@ export interface PlanReport {
   capacity: CapacitySummary;
   gitops: GitopsComparison;
   whatIf?: WhatIfReport;
+  /** What deploy's preflight would refuse or warn about (with Azure access). */
+  preflight?: PreflightReport;
 }
 
 export interface PlanInput {
   env: Environment;
   tree: RenderedTree;
   capacity: CapacityPlan;
+  locate?: Locate;
 }
 
 export interface PlanPorts {
   gitops: Previewer & { branch: string };
   /** Absent: offline plan, no what-if. */
   arm?: WhatIfArm;
+  /** Absent: offline plan, no preflight. */
+  preflight?: PreflightReads;
 }
 
 const GiB = 2 ** 30;
@@ -124,9 +131,12 @@ async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, sign
 
 export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal?: AbortSignal): Promise<PlanReport> {
   const { env, tree } = input;
-  const [gitops, whatIfReport] = await Promise.all([
+  const requests = deploymentRequests(env, tree);
+  const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
+  const [gitops, whatIfReport, preflight] = await Promise.all([
     compareGitops(env, tree, ports.gitops),
     ports.arm ? whatIf(env, tree, ports.arm, signal) : Promise.resolve(undefined),
+    ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(undefined),
   ]);
   return {
     environment: env.name,
@@ -136,5 +146,6 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
     capacity: summarizeCapacity(env, input.capacity),
     gitops,
     ...(whatIfReport ? { whatIf: whatIfReport } : {}),
+    ...(preflight ? { preflight } : {}),
   };
 }
