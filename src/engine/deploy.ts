@@ -15,12 +15,14 @@ import type { RenderedTree } from "../render/tree.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
-import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
+import { deploymentNames, deploymentPrefix, describeSource, KEY_VAULT_API_VERSION, keyVaultId } from "./names.js";
 import { stopReason, type Clock, type DeployArm, type Log, type Publisher } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
 import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
+import { generateDeployKey } from "./deploy-key.js";
+import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
   env: Environment;
@@ -212,7 +214,26 @@ async function seedSecrets(env: Environment, ports: DeployPorts, control: Deploy
       return false;
     }
   }
-  return true;
+  return env.gitops.auth === "ssh" ? seedDeployKey(env, ports) : true;
+}
+
+/** Flux's SSH deploy key: generated once into Key Vault, never replaced; only its public half is ever shown. */
+async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<boolean> {
+  const vault = keyVaultId(env);
+  const name = GITOPS_CREDENTIALS.ssh.secret;
+  const key = generateDeployKey(`flux-${env.name}@codemie-gitops`);
+  try {
+    const result = await ports.arm.putKeyVaultSecretIfMissing(vault, name, key.privateKey, key.publicKey);
+    // The secret's content type carries the public key, readable without the right to read secrets.
+    const secret = await ports.arm.getJson<{ properties?: { contentType?: string } }>(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION);
+    const publicKey = secret?.properties?.contentType ?? "(unknown: the secret has no content type)";
+    ports.log.info(`  ${name}: ${result === "created" ? "created" : "exists, kept"}; public key: ${publicKey}`);
+    ports.log.info(`  register it as a read-only deploy key of ${env.gitops.repository} (Settings → Deploy keys → Add deploy key, "Allow write access" unchecked) before Flux reads the branch`);
+    return true;
+  } catch (error) {
+    ports.log.error(`error: cannot seed Key Vault secret ${name}: ${messageOf(error)}`);
+    return false;
+  }
 }
 
 /** Runs one ARM deployment to its end; the outputs on success, undefined after reporting why not. */

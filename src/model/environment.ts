@@ -80,7 +80,15 @@ export interface Environment {
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };
   openai: { enabled: boolean; location: string; deployments: OpenAiDeployment[] };
-  gitops: { repository: string; branch: string; path: string };
+  gitops: {
+    repository: string;
+    branch: string;
+    path: string;
+    /** How Flux reads the repository: public, a deploy key, or a token (docs/enterprise.md). */
+    auth: "none" | "ssh" | "https";
+    /** known_hosts lines for auth ssh on a host other than github.com. */
+    sshKnownHosts: string[];
+  };
   /** Where Keycloak keeps its data: the table's in-cluster "+ DB" or the managed server. */
   keycloakDatabase: "inCluster" | "managed";
   /** Every in-cluster row of the resource table, in catalogue order, disabled ones included.

@@ -31,7 +31,7 @@ interface Doc {
   keyVault?: Partial<Environment["keyVault"]>;
   identity?: { aksAdminGroupObjectIds?: string[] };
   openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
-  gitops: { repository: string; branch?: string; path?: string };
+  gitops: { repository: string; branch?: string; path?: string; auth?: "none" | "ssh" | "https"; sshKnownHosts?: string[] };
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>>; database?: "inCluster" | "managed" }>>;
   usage?: Environment["usage"];
 }
@@ -106,6 +106,8 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       repository: doc.gitops.repository,
       branch: doc.gitops.branch ?? `gitops/${name}`,
       path: doc.gitops.path ?? `clusters/${name}`,
+      auth: doc.gitops.auth ?? "none",
+      sshKnownHosts: doc.gitops.sshKnownHosts ?? [],
     },
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),

@@ -27,7 +27,8 @@ async function refused(): Promise<string> {
   return run.stderr;
 }
 
-describe("deploy preflight", () => {
+// Each test runs the CLI as a process (a full render and Bicep compile): slow on a busy machine.
+describe("deploy preflight", { timeout: 180_000 }, () => {
   test("refuses a node pool whose vCPUs at maximum plus surge exceed the family quota, after waiting out a 429", async () => {
     const quota = t.emulator.preflight.computeUsages.find((u) => u.name === family.name)!;
     quota.limit = 24;

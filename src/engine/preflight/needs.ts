@@ -1,6 +1,7 @@
 // What an environment asks of Azure, derived from the model, the capacity plan and the compiled
 // templates: node pools at their largest, the resource providers, the operator's secrets.
 import type { CapacityPlan } from "../../capacity/plan.js";
+import { GITOPS_CREDENTIALS } from "../../catalogue/gitops-credentials.js";
 import type { VaultSecret } from "../../catalogue/secrets.js";
 import type { Environment, PoolName } from "../../model/environment.js";
 import { vaultSecrets } from "../../render/gitops/contract.js";
@@ -35,9 +36,12 @@ export function preflightNeeds(env: Environment, capacity: CapacityPlan, templat
   return {
     pools: capacity.nodePools.map((p) => ({ name: p.name, vmSize: p.vmSize, vcpu: p.vcpu, maxCount: p.maxCount, surge: p.surge })),
     providers: templateProviders(templates),
-    operatorSecrets: vaultSecrets(env)
-      .filter((s) => s.seed === "operator")
-      .map((s) => ({ name: s.name, purpose: s.purpose, path: secretField(s) })),
+    operatorSecrets: [
+      ...vaultSecrets(env)
+        .filter((s) => s.seed === "operator")
+        .map((s) => ({ name: s.name, purpose: s.purpose, path: secretField(s) })),
+      ...(env.gitops.auth === "https" ? [{ name: GITOPS_CREDENTIALS.https.secret, purpose: GITOPS_CREDENTIALS.https.purpose, path: ["gitops", "auth"] }] : []),
+    ],
   };
 }
 

@@ -4,6 +4,7 @@ import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platf
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { isEnabled } from "../gitops/contract.js";
+import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -67,7 +68,15 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     },
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
-    gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations },
+    gitops: {
+      repository: fluxRepositoryUrl(env.gitops.repository, env.gitops.auth),
+      branch: env.gitops.branch,
+      kustomizations,
+      ssh: env.gitops.auth === "ssh",
+      https: env.gitops.auth === "https",
+      httpsUser: HTTPS_USER,
+      knownHosts: `${knownHostsFor(env.gitops.repository, env.gitops.sshKnownHosts).join("\n")}\n`,
+    },
     keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME },
     postgres: {
       ...env.postgres,

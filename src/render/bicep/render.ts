@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import type { RenderTemplate, TemplateSources } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
+import { GITOPS_CREDENTIALS } from "../../catalogue/gitops-credentials.js";
 
 export const BICEP_DIR = "bicep";
 /** Deployed in this order: bootstrap (resource group + Key Vault), then main. */
@@ -57,6 +58,8 @@ function parametersFile(env: Environment) {
     contentVersion: "1.0.0.0",
     parameters: {
       postgresAdminPassword: { reference: { keyVault: { id: vaultId }, secretName: POSTGRES_PASSWORD_SECRET } },
+      // Flux's read-only credential goes from Key Vault to ARM without passing through this tool.
+      ...(env.gitops.auth === "none" ? {} : { gitopsCredential: { reference: { keyVault: { id: vaultId }, secretName: GITOPS_CREDENTIALS[env.gitops.auth].secret } } }),
     },
   };
 }
