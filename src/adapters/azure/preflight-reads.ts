@@ -6,7 +6,7 @@ import type { PreflightFacts, PostgresFacts, Usage, VmSkuFacts, KubernetesVersio
 import type { PreflightNeeds } from "../../engine/preflight/needs.js";
 import type { PreflightReads } from "../../engine/preflight/run.js";
 import type { Environment } from "../../model/environment.js";
-import type { ArmClient } from "./arm.js";
+import type { Arm } from "../../engine/ports.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
 export const PREFLIGHT_API = {
@@ -20,7 +20,10 @@ export const PREFLIGHT_API = {
   keyVault: "2023-07-01",
 } as const;
 
-type JsonReader = Pick<ArmClient, "getJson">;
+type JsonReader = Pick<Arm, "getJson">;
+
+/** getJson, typed: ARM's answer is trusted for shape only as far as each reader checks it. */
+const getAs = async <T>(arm: JsonReader, path: string, apiVersion: string): Promise<T | undefined> => (await arm.getJson(path, apiVersion)) as T | undefined;
 
 interface Page<T> {
   value?: T[];
@@ -72,7 +75,7 @@ async function listAll<T>(arm: JsonReader, path: string, apiVersion: string): Pr
   const out: T[] = [];
   let next: string | undefined = path;
   for (let page = 0; next !== undefined && page < 100; page += 1) {
-    const body: Page<T> | undefined = await arm.getJson<Page<T>>(next, apiVersion);
+    const body: Page<T> | undefined = await getAs<Page<T>>(arm, next, apiVersion);
     out.push(...(body?.value ?? []));
     next = body?.nextLink ? relative(body.nextLink) : undefined;
   }
@@ -145,18 +148,20 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
       const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai] = await Promise.all([
         listAll<WireUsage>(arm, `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`, PREFLIGHT_API.computeUsages),
         listAll<WireSku>(arm, `${sub}/providers/Microsoft.Compute/skus?${filter}`, PREFLIGHT_API.resourceSkus),
-        arm.getJson<{ values?: { version?: string; isPreview?: boolean; capabilities?: { supportPlan?: string[] }; patchVersions?: Record<string, unknown> }[] }>(
+        getAs<{ values?: { version?: string; isPreview?: boolean; capabilities?: { supportPlan?: string[] }; patchVersions?: Record<string, unknown> }[] }>(
+          arm,
           `${sub}/providers/Microsoft.ContainerService/locations/${enc(location)}/kubernetesVersions`,
           PREFLIGHT_API.kubernetesVersions,
         ),
-        arm.getJson<{ properties?: { agentPoolProfiles?: { vmSize?: string; count?: number }[] } }>(
+        getAs<{ properties?: { agentPoolProfiles?: { vmSize?: string; count?: number }[] } }>(
+          arm,
           `${group}/providers/Microsoft.ContainerService/managedClusters/${enc(env.names.aks)}`,
           PREFLIGHT_API.managedClusters,
         ),
         listAll<WirePostgres>(arm, `${sub}/providers/Microsoft.DBforPostgreSQL/locations/${enc(location)}/capabilities`, PREFLIGHT_API.postgresCapabilities),
         Promise.all(
           needs.providers.map(async (ns) => {
-            const provider = await arm.getJson<{ registrationState?: string }>(`${sub}/providers/${enc(ns)}`, PREFLIGHT_API.providers);
+            const provider = await getAs<{ registrationState?: string }>(arm, `${sub}/providers/${enc(ns)}`, PREFLIGHT_API.providers);
             return [ns, provider?.registrationState ?? "NotFound"] as const;
           }),
         ),

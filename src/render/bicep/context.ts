@@ -27,6 +27,8 @@ export interface FluxKustomization {
   name: string;
   path: string;
   dependsOn: string[];
+  /** How long it waits for what it applied to be Ready. */
+  timeoutSeconds: number;
 }
 
 /** Extensions CodeMie's database migrations create (they must be allow-listed on Azure). */
@@ -72,6 +74,8 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       repository: fluxRepositoryUrl(env.gitops.repository, env.gitops.auth),
       branch: env.gitops.branch,
       kustomizations,
+      enforceMultiTenancy: env.gitops.multiTenancy.enforce,
+      multiTenancyOptOutReason: env.gitops.multiTenancy.enforce ? "" : env.gitops.multiTenancy.reason,
       ssh: env.gitops.auth === "ssh",
       https: env.gitops.auth === "https",
       httpsUser: HTTPS_USER,
