@@ -21,6 +21,26 @@ param multiTenancyOptOutReason string = ''
 @description('Production: deleting or renaming the configuration would uninstall the platform, so it is locked.')
 param lock bool = false
 
+// Flux's read-only credential for a private repository (docs/enterprise.md); ARM keeps
+// configurationProtectedSettings write-only, base64 values as it expects.
+@secure()
+@description('OpenSSH private key of the read-only deploy key; empty unless gitops.auth is ssh.')
+param sshPrivateKey string = ''
+
+@description('User name sent with httpsKey.')
+param httpsUser string = ''
+
+@secure()
+@description('Read-only token; empty unless gitops.auth is https.')
+param httpsKey string = ''
+
+var protectedSettings = !empty(sshPrivateKey)
+  ? { sshPrivateKey: base64(sshPrivateKey) }
+  : !empty(httpsKey) ? { httpsUser: base64(httpsUser), httpsKey: base64(httpsKey) } : {}
+
+@description('known_hosts for an SSH repository; empty for HTTPS.')
+param sshKnownHosts string = ''
+
 resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' existing = {
   name: clusterName
 }
@@ -53,8 +73,10 @@ resource configuration 'Microsoft.KubernetesConfiguration/fluxConfigurations@202
     namespace: 'flux-system'
     sourceKind: 'GitRepository'
     suspend: false
+    configurationProtectedSettings: protectedSettings
     gitRepository: {
       url: repositoryUrl
+      sshKnownHosts: empty(sshKnownHosts) ? any(null) : base64(sshKnownHosts)
       repositoryRef: { branch: branch }
       syncIntervalInSeconds: 120
       timeoutInSeconds: 600

@@ -2,6 +2,7 @@
 // GitHub deployment): `prepareDeploy` finds the source commit and renders and compiles the
 // environment; `runDeploy` deploys it and returns everything a face reports: the engine's result,
 // the deployment's name, and Flux's state as the run last read it.
+import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import type { OrderMode } from "../engine/commit-order.js";
 import { deployEnvironment, type DeployResult } from "../engine/deploy.js";
 import { syncedCommit, type FluxView } from "../engine/flux.js";
@@ -71,8 +72,8 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
   const gitops = ports.connections.gitops(env);
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
     deployEnvironment(
-      { env, tree, source, skipInfrastructure: request.skipInfrastructure, ...(request.order ? { order: request.order } : {}) },
-      { arm, gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}) },
+      { env, tree, source, skipInfrastructure: request.skipInfrastructure, locate: start.prepared.locate, ...(request.order ? { order: request.order } : {}) },
+      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}) },
       { signal, fluxIntervalMs: request.fluxIntervalMs },
     ),
   );

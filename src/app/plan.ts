@@ -1,6 +1,8 @@
 // Use case `plan`: what a deploy would change. Offline: capacity and the GitOps tree against the
 // published branch; with `whatIf`, ARM what-if too. The face prepares the environment first
 // (prepareNamed: load, render, compile) and reports its diagnostics; the plan is data it formats.
+import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
+import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
 import type { Connections } from "./connections.js";
 import type { Prepared } from "./prepare.js";
@@ -31,9 +33,13 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
   const gitops = ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
-  const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) => planEnvironment({ env, tree, capacity }, { gitops, ...(arm ? { arm } : {}) }, signal));
-  // A plan that could not compare the GitOps branch or run what-if is no proof of anything, and a
+  const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+    planEnvironment({ env, tree, capacity, locate: prepared.locate }, { gitops, ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
+  );
+  // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
+  // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
-  const refused = report.day2?.status === "checked" && report.day2.refusals.length > 0;
-  return { report, ok: !refused && report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") };
+  const preflight = report.preflight;
+  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || (report.day2?.status === "checked" && report.day2.refusals.length > 0);
+  return { report, ok: report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
 }

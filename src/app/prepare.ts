@@ -13,6 +13,7 @@ import { compileTree } from "./compile-tree.js";
 import type { EnvironmentFile, EnvironmentFiles } from "./environment-files.js";
 import { renderSources } from "./render-environment.js";
 import type { Toolchain } from "./toolchain.js";
+import type { Locate } from "../engine/preflight/run.js";
 
 /** One environment, named as `--env NAME` names it, optionally in another subscription. */
 export interface EnvironmentRef {
@@ -59,7 +60,15 @@ interface PreparedBase {
 }
 
 export type Prepared =
-  | (PreparedBase & { ok: true; env: Environment; capacity: CapacityPlan; /** Compiled: bicep/*.json included. */ tree: RenderedTree })
+  | (PreparedBase & {
+      ok: true;
+      env: Environment;
+      capacity: CapacityPlan;
+      /** Compiled: bicep/*.json included. */
+      tree: RenderedTree;
+      /** Where a field is written in the file, for findings made after loading (the preflight). */
+      locate: Locate;
+    })
   /** "invalid": the file has errors; "bicep": the rendered Bicep does not compile cleanly (warnings count). */
   | (PreparedBase & { ok: false; failure: "invalid" | "bicep" });
 
@@ -78,7 +87,9 @@ export async function prepareNamed(ref: EnvironmentRef, ports: PreparePorts): Pr
     const compiled = await compileTree(outcome.tree, compiler);
     const result = { ...base, bicepDiagnostics: compiled.diagnostics };
     if (compiled.diagnostics.some((d) => d.level !== "info")) return { ...result, ok: false, failure: "bicep" };
-    return { ...result, ok: true, env: outcome.env, capacity: outcome.plan, tree: compiled.tree };
+    const source = outcome.source;
+    const locate: Locate = (path) => (source ? source.locate(path) : { line: 1, column: 1 });
+    return { ...result, ok: true, env: outcome.env, capacity: outcome.plan, tree: compiled.tree, locate };
   } finally {
     await compiler.close();
   }

@@ -5,6 +5,7 @@ import type { CapacityPlan, Locate } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "./load.js";
+import type { YamlSource } from "../config/yaml-source.js";
 import type { Environment } from "../model/environment.js";
 import { renderBicep } from "../render/bicep/render.js";
 import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
@@ -23,6 +24,8 @@ export interface RenderOutcome {
   env?: Environment;
   plan?: CapacityPlan;
   tree?: RenderedTree;
+  /** The parsed file with its source map (positions of fields, for the preflight). */
+  source?: YamlSource;
   /** Environment diagnostics (validation and capacity). */
   diagnostics: Diagnostic[];
   /** Compiler and linter findings on the rendered Bicep; any entry fails the render. */
@@ -40,7 +43,7 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
-  return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...(source ? { locate: (path) => source.locate(path) } : {}) };
+  return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...(source ? { source, locate: (path) => source.locate(path) } : {}) };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

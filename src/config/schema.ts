@@ -26,6 +26,8 @@ const VM_SIZE = "^(auto|Standard_[A-Za-z0-9_]{2,40})$";
 const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+/** One known_hosts line: host(s), key type, base64 key. */
+const KNOWN_HOST = "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
 const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
@@ -34,6 +36,7 @@ const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
 export const PATTERN_TEXT: Record<string, string> = {
   [UUID]: "a GUID such as 00000000-0000-0000-0000-000000000000",
+  [KNOWN_HOST]: "a known_hosts line such as `ghes.example.com ssh-ed25519 AAAAC3Nza…` (ssh-keyscan HOST)",
   [HOSTNAME]: "a lowercase DNS name such as codemie.example.com",
   [SEMVER]: "a release number such as 2.57.2",
   [GIT_REF]: "a branch name of letters, digits, . _ / - (no .., no leading or trailing /)",
@@ -254,6 +257,13 @@ export function buildEnvironmentSchema(): Schema {
           { reason: str("Why this environment cannot run with multi-tenancy enforced.", { minLength: 10, maxLength: 500 }) },
           { required: ["reason"] },
         ),
+        auth: str("How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", { enum: ["none", "ssh", "https"], default: "none" }),
+        sshKnownHosts: {
+          type: "array",
+          description: "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.",
+          items: { type: "string", pattern: KNOWN_HOST, maxLength: 1000 },
+          maxItems: 20,
+        },
       }, { required: ["repository"] }),
       components: componentSchema(),
       security: obj("Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", {

@@ -4,6 +4,8 @@
 // when Flux reports that commit Compliant. Every step reports what it did; nothing is called
 // done that was not. A redeploy may skip the infrastructure: no ARM deployment at all, and the
 // tree is published with the infra-outputs.yaml the last full deploy left on the branch.
+import { planCapacity } from "../capacity/plan.js";
+import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { formatArmError } from "./arm-error-text.js";
@@ -13,7 +15,7 @@ import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./
 import { waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
 import { checkCommitOrder, type OrderMode } from "./commit-order.js";
-import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
+import { deploymentNames, deploymentPrefix, describeSource, KEY_VAULT_API_VERSION, keyVaultId } from "./names.js";
 import {
   BranchMovedError,
   httpStatusOf,
@@ -29,7 +31,11 @@ import {
   type SourceHistory,
 } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
+import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
+import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
+import { generateDeployKey } from "./deploy-key.js";
+import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
   env: Environment;
@@ -40,10 +46,14 @@ export interface DeployInput {
   skipInfrastructure?: boolean;
   /** "newer-only" (a push) deploys nothing when the source is older than the deployed commit; default "any". */
   order?: OrderMode;
+  /** Positions preflight findings in the environment file; line 1 when absent. */
+  locate?: Locate;
 }
 
 export interface DeployPorts {
   arm: DeployArm;
+  /** What Azure offers, read before the first write (quota, SKUs, versions, providers, operator secrets). */
+  preflight: PreflightReads;
   gitops: Publisher;
   clock: Clock;
   log: Log;
@@ -57,7 +67,7 @@ export interface DeployControl {
   fluxIntervalMs: number;
 }
 
-export type DeployStage = "contract" | "refused" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
+export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
 
 /**
  * `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped;
@@ -115,6 +125,13 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     return fail("refused", `cannot list the subscription's deployments: ${messageOf(error)}`);
   }
 
+  // Refuse before the first write what Azure would refuse later; a redeploy without the
+  // infrastructure still needs the operator's secrets before Flux reads them.
+  const needs = preflightNeeds(env, planCapacity(env), [requests.bootstrap.template, requests.main.template]);
+  const checked = skip ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate) : await preflight(env, needs, ports, input.locate);
+  if (!reportPreflight(checked, log, skip ? "nothing was published" : "nothing was changed in Azure")) return fail("preflight");
+  const secretsChecked = checked.status === "checked" && checked.secretsChecked;
+
   let base: string | undefined;
   // The ConfigMap to publish: rendered from the new outputs, or the branch's as it is.
   let infraOutputs: () => string;
@@ -151,6 +168,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
 
     if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");
     if (!(await seedSecrets(env, ports, control))) return fail("secrets");
+    if (!secretsChecked) {
+      // First deploy: the vault exists only now, so the operator's secrets are checked here.
+      const recheck = await recheckOperatorSecrets(env, needs, ports.preflight, input.locate);
+      if (!reportPreflight(recheck, log, `the bootstrap deployment created Key Vault ${env.names.keyVault}; upload the secret(s) above and run deploy again`)) return fail("secrets");
+    }
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
     infraOutputs = () => infraOutputsManifest(env, outputs);
@@ -190,6 +212,28 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   return { ok: true, deployment: skip ? undefined : names.main, commit, flux: waited.view };
 }
 
+async function preflight(env: Environment, needs: PreflightNeeds, ports: DeployPorts, locate: Locate | undefined): Promise<PreflightReport> {
+  ports.log.info(`preflight: quota, VM sizes, Kubernetes, PostgreSQL${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and operator secrets in ${env.azure.location}`);
+  const report = await runPreflight(env, needs, ports.preflight, locate);
+  if (report.status === "checked" && !report.secretsChecked) {
+    ports.log.info(`preflight: Key Vault ${env.names.keyVault} does not exist yet; the operator's secrets are checked once the bootstrap deployment created it`);
+  }
+  return report;
+}
+
+/** Prints the findings; false when the run must stop. */
+function reportPreflight(report: PreflightReport, log: Log, consequence: string): boolean {
+  if (report.status === "error") {
+    log.error(`error: ${report.message}; ${consequence}`);
+    return false;
+  }
+  for (const d of report.diagnostics) log.error(formatDiagnostic(d));
+  if (!hasErrors(report.diagnostics)) return true;
+  const count = report.diagnostics.filter((d) => d.severity === "error").length;
+  log.error(`error: preflight found ${count} problem(s) Azure would refuse; ${consequence}`);
+  return false;
+}
+
 type PublishedOutputs = { ok: true; tip: string; text: string } | { ok: false; line: string };
 
 /** The branch tip and the infra-outputs.yaml it holds, for a deploy that skips the infrastructure. */
@@ -226,7 +270,26 @@ async function seedSecrets(env: Environment, ports: DeployPorts, control: Deploy
       return false;
     }
   }
-  return true;
+  return env.gitops.auth === "ssh" ? seedDeployKey(env, ports) : true;
+}
+
+/** Flux's SSH deploy key: generated once into Key Vault, never replaced; only its public half is ever shown. */
+async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<boolean> {
+  const vault = keyVaultId(env);
+  const name = GITOPS_CREDENTIALS.ssh.secret;
+  const key = generateDeployKey(`flux-${env.name}@codemie-gitops`);
+  try {
+    const result = await ports.arm.putKeyVaultSecretIfMissing(vault, name, key.privateKey, key.publicKey);
+    // The secret's content type carries the public key, readable without the right to read secrets.
+    const secret = (await ports.arm.getJson(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION)) as { properties?: { contentType?: string } } | undefined;
+    const publicKey = secret?.properties?.contentType ?? "(unknown: the secret has no content type)";
+    ports.log.info(`  ${name}: ${result === "created" ? "created" : "exists, kept"}; public key: ${publicKey}`);
+    ports.log.info(`  register it as a read-only deploy key of ${env.gitops.repository} (Settings → Deploy keys → Add deploy key, "Allow write access" unchecked) before Flux reads the branch`);
+    return true;
+  } catch (error) {
+    ports.log.error(`error: cannot seed Key Vault secret ${name}: ${messageOf(error)}`);
+    return false;
+  }
 }
 
 /** Runs one ARM deployment to its end; the outputs on success, undefined after reporting why not. */

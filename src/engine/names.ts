@@ -8,6 +8,9 @@ import type { SourceCommit } from "./ports.js";
 /** api-version of the fluxConfigurations the Bicep creates (bicep/modules/flux.bicep). */
 export const FLUX_API_VERSION = "2025-04-01";
 
+/** api-version of the Key Vault secrets read and written on the management plane. */
+export const KEY_VAULT_API_VERSION = "2023-07-01";
+
 export function deploymentPrefix(env: Environment): string {
   return `codemie-${env.name}.`;
 }

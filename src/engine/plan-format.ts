@@ -1,7 +1,9 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
 import { formatArmError } from "./arm-error-text.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
+import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
@@ -87,7 +89,15 @@ export function planText(report: PlanReport): string {
   ];
   lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
+  if (report.preflight) lines.push("", ...preflightLines(report.preflight));
   return lines.join("\n");
+}
+
+function preflightLines(p: PreflightReport): string[] {
+  if (p.status === "error") return [`Preflight: could not run: ${p.message}`];
+  const errors = p.diagnostics.filter((d) => d.severity === "error").length;
+  const head = p.diagnostics.length === 0 ? "Preflight: quota, VM sizes, versions, providers and operator secrets: nothing Azure would refuse" : `Preflight: ${errors} error(s), ${p.diagnostics.length - errors} warning(s); deploy refuses to start while any error stands`;
+  return [head, ...p.diagnostics.map(formatDiagnostic), ...(p.secretsChecked ? [] : ["  (the Key Vault does not exist yet: operator secrets are checked after the bootstrap deployment)"])];
 }
 
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -146,5 +156,6 @@ export function planMarkdown(report: PlanReport): string {
   const [verdict, ...details] = day2Lines(report.day2);
   lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
+  if (report.preflight) lines.push("", "### Preflight", "", fence(preflightLines(report.preflight).join("\n"), "text"));
   return `${lines.join("\n")}\n`;
 }

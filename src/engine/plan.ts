@@ -9,6 +9,8 @@ import { assessDay2 } from "./day2-read.js";
 import { infraOutputsPath } from "./infra-outputs.js";
 import { deploymentPrefix } from "./names.js";
 import type { ArmErrorDetail, FileChange, FluxArm, Previewer, WhatIfArm } from "./ports.js";
+import { preflightNeeds } from "./preflight/needs.js";
+import { runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { password } from "./secret-values.js";
 import { summarizeWhatIf, type WhatIfSummary } from "./what-if.js";
@@ -60,18 +62,23 @@ export interface PlanReport {
   gitops: GitopsComparison;
   whatIf?: WhatIfReport;
   day2?: Day2PlanReport;
+  /** What deploy's preflight would refuse or warn about (with Azure access). */
+  preflight?: PreflightReport;
 }
 
 export interface PlanInput {
   env: Environment;
   tree: RenderedTree;
   capacity: CapacityPlan;
+  locate?: Locate;
 }
 
 export interface PlanPorts {
   gitops: Previewer;
   /** Absent: offline plan, no what-if and no day-2 check. */
   arm?: WhatIfArm & FluxArm;
+  /** Absent: offline plan, no preflight. */
+  preflight?: PreflightReads;
 }
 
 const GiB = 2 ** 30;
@@ -147,7 +154,13 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
     const day2Report = await day2(tree, arm);
     return { day2: day2Report, whatIf: await whatIf(env, tree, arm, day2Report, signal) };
   };
-  const [gitops, azureReport] = await Promise.all([compareGitops(env, tree, ports.gitops), azure()]);
+  const requests = deploymentRequests(env, tree);
+  const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
+  const [gitops, azureReport, preflight] = await Promise.all([
+    compareGitops(env, tree, ports.gitops),
+    azure(),
+    ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(undefined),
+  ]);
   return {
     environment: env.name,
     file: env.file,
@@ -156,5 +169,6 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
     capacity: summarizeCapacity(env, input.capacity),
     gitops,
     ...(azureReport ? { whatIf: azureReport.whatIf, day2: azureReport.day2 } : {}),
+    ...(preflight ? { preflight } : {}),
   };
 }

@@ -86,7 +86,8 @@ export interface Arm {
   /** False when the deployment had already ended. */
   cancelDeployment(name: string): Promise<boolean>;
   findRunningDeployment(prefix: string): Promise<RunningDeployment | undefined>;
-  putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string): Promise<"created" | "exists">;
+  /** `contentType` is readable without the right to read values (the deploy key's public half). */
+  putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string, contentType?: string): Promise<"created" | "exists">;
   /** The resource's JSON, undefined when it does not exist. */
   getJson(path: string, apiVersion: string): Promise<unknown>;
 }

@@ -102,6 +102,10 @@ export interface Environment {
     repository: string;
     branch: string;
     path: string;
+    /** How Flux reads the repository: public, a deploy key, or a token (docs/enterprise.md). */
+    auth: "none" | "ssh" | "https";
+    /** known_hosts lines for auth ssh on a host other than github.com. */
+    sshKnownHosts: string[];
     /** The Flux extension's multi-tenancy enforcement: on unless the file opts out with a reason. */
     multiTenancy: { enforce: true } | { enforce: false; reason: string };
   };

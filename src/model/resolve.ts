@@ -34,7 +34,7 @@ interface Doc {
   keyVault?: Partial<Environment["keyVault"]>;
   identity?: { aksAdminGroupObjectIds?: string[] };
   openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
-  gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string } };
+  gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string }; auth?: "none" | "ssh" | "https"; sshKnownHosts?: string[] };
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> & { values?: HelmValues }; database?: "inCluster" | "managed"; values?: HelmValues }>>;
   platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
@@ -110,6 +110,8 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       branch: doc.gitops.branch ?? `gitops/${name}`,
       path: doc.gitops.path ?? `clusters/${name}`,
       multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
+      auth: doc.gitops.auth ?? "none",
+      sshKnownHosts: doc.gitops.sshKnownHosts ?? [],
     },
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),

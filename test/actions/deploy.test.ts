@@ -6,6 +6,7 @@ import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, fileAt, git, pushFiles } from "../engine/support/git-repos.js";
 import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
+import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
 import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
 
@@ -20,6 +21,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   emulator.reset();
+  uploadOperatorSecrets(emulator, dev);
   github.deployments.length = 0;
   ws = createWorkspace();
 });

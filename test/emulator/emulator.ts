@@ -13,6 +13,8 @@ import { EmulatorState, armError, newId } from "./context.js";
 import { deploymentRoutes } from "./deployments.js";
 import { fluxRoutes } from "./flux.js";
 import { identityRoutes, mintIdToken } from "./identity.js";
+import { preflightData, preflightRoutes } from "./preflight.js";
+import type { PreflightData } from "./preflight-data.js";
 import { resourceRoutes, secretKey } from "./resources.js";
 import type { Fault, FaultResponse, ScenarioPatch } from "./scenario.js";
 import { applyPatch } from "./scenario.js";
@@ -43,7 +45,7 @@ export interface EmulatorOptions {
   federatedSubject?: string;
 }
 
-const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...resourceRoutes, ...fluxRoutes];
+const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...resourceRoutes, ...fluxRoutes, ...preflightRoutes];
 const faultCodes: Record<number, string> = { 429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable" };
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -137,6 +139,16 @@ export class AzureEmulator {
   /** An ID token as the GitHub OIDC endpoint would issue, e.g. for a federated token file. */
   issueIdToken(audience = this.identity.federatedAudience): string {
     return mintIdToken(this.identity, this.state, audience);
+  }
+
+  /** What the subscription offers (quota, SKUs, versions, providers), for tests to edit; reset() restores the defaults. */
+  get preflight(): PreflightData {
+    return preflightData(this.state);
+  }
+
+  /** A secret an operator uploaded out of band (no request recorded). */
+  putSecret(vaultId: string, name: string, value: string): void {
+    this.state.secrets.set(secretKey(vaultId, name), { value, updated: new Date() });
   }
 
   secretValue(vaultId: string, name: string): string | undefined {

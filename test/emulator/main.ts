@@ -1,10 +1,11 @@
 // Runs the emulator on its own so a person can point the CLI at it and watch a whole deploy:
 //   npm run emulator -- --gitops-remote /tmp/gitops.git [--port 8443] [--flux-reads 2]
-//                       [--running-polls 3] [--retry-after 2]
+//                       [--running-polls 3] [--retry-after 2] [--operator-secrets codemie-registry-key,codemie-tls]
 // then paste the printed exports into another shell. Stops on Ctrl+C. Deployments report outputs
 // synthesized from the template; Flux follows the GitOps repository (--gitops-remote, else
 // CODEMIE_GITOPS_REMOTE), reporting its branch tip Non-Compliant for --flux-reads reads, then
-// Compliant.
+// Compliant. The operator's secrets (--operator-secrets, comma-separated) appear in a Key Vault as
+// soon as it exists, as if someone uploaded them.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { AzureEmulator } from "./emulator.js";
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     "flux-reads": { type: "string", default: "2" },
     "running-polls": { type: "string", default: "3" },
     "retry-after": { type: "string", default: "2" },
+    "operator-secrets": { type: "string", default: "codemie-registry-key,codemie-tls" },
   },
 });
 
@@ -36,6 +38,8 @@ emulator.script({
   // The kustomization the rendered fluxConfiguration declares ("root"), as Flux names it.
   ...(remote ? { flux: { "*": { nonCompliantReads: count("flux-reads", values["flux-reads"]), repository: resolve(remote), kustomizations: ["root"] } } } : {}),
 });
+
+emulator.preflight.operatorUploads = values["operator-secrets"].split(",").filter((name) => name !== "");
 
 console.log(`Azure emulator listening on ${emulator.url}\n`);
 for (const [name, value] of Object.entries(emulator.env())) console.log(`export ${name}='${value}'`);

@@ -92,7 +92,7 @@ describe("plan", () => {
     expect(run.stdout).toContain("| ? | `kv` | Microsoft.Insights/diagnosticSettings | Diagnostic settings are not supported by what-if. |");
     expect(run.stdout).toContain("- `aks-autoscaled-count`: The cluster autoscaler owns");
     expect(run.stdout).toContain(`Branch \`${BRANCH}\` (new)`);
-    // A plan deploys nothing: reads of the deployed resources, one what-if and its polls, no PUT.
+    // A plan deploys nothing: reads of the deployed resources and the preflight's, one what-if and its polls, no PUT.
     expect(t.emulator.armRequests().filter((r) => r.method !== "GET").map((r) => r.method)).toEqual(["POST"]);
   });
 

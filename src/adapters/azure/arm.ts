@@ -170,10 +170,10 @@ export class ArmClient implements Arm {
   }
 
   /** Creates the secret through ARM unless it exists; an existing value is never read nor replaced. */
-  async putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string): Promise<"created" | "exists"> {
+  async putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string, contentType?: string): Promise<"created" | "exists"> {
     const path = `${vaultId}/secrets/${encodeURIComponent(secretName)}`;
     if ((await this.getJson(path, KEY_VAULT_API_VERSION)) !== undefined) return "exists";
-    const response = await this.send("PUT", path, KEY_VAULT_API_VERSION, JSON.stringify({ properties: { value } }));
+    const response = await this.send("PUT", path, KEY_VAULT_API_VERSION, JSON.stringify({ properties: { value, ...(contentType ? { contentType } : {}) } }));
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
   }

@@ -7,6 +7,7 @@ import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "../gitops/contract.js";
 import { nsgRules } from "./network-rules.js";
+import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -89,7 +90,17 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     },
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
-    gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations, enforceMultiTenancy: env.gitops.multiTenancy.enforce, multiTenancyOptOutReason: env.gitops.multiTenancy.enforce ? "" : env.gitops.multiTenancy.reason },
+    gitops: {
+      repository: fluxRepositoryUrl(env.gitops.repository, env.gitops.auth),
+      branch: env.gitops.branch,
+      kustomizations,
+      enforceMultiTenancy: env.gitops.multiTenancy.enforce,
+      multiTenancyOptOutReason: env.gitops.multiTenancy.enforce ? "" : env.gitops.multiTenancy.reason,
+      ssh: env.gitops.auth === "ssh",
+      https: env.gitops.auth === "https",
+      httpsUser: HTTPS_USER,
+      knownHosts: `${knownHostsFor(env.gitops.repository, env.gitops.sshKnownHosts).join("\n")}\n`,
+    },
     keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME, keySpec: ENCRYPTION_KEY_SPEC },
     postgres: {
       ...env.postgres,

@@ -1,0 +1,87 @@
+// What Azure says about a subscription and region, as plain data: the preflight reads it (the
+// adapter in src/adapters/azure/preflight-reads.ts) and judges it (evaluate.ts) separately, so
+// the judgement is testable from data alone.
+
+/** One quota counter (Compute vCPUs or an Azure OpenAI model's tokens-per-minute units). */
+export interface Usage {
+  /** Machine name, e.g. "standardEDSv5Family", "cores", "OpenAI.GlobalStandard.gpt-4o". */
+  name: string;
+  /** Azure's wording, e.g. "Standard EDSv5 Family vCPUs". */
+  label: string;
+  current: number;
+  limit: number;
+}
+
+export interface SkuRestriction {
+  type: "Location" | "Zone";
+  /** e.g. "NotAvailableForSubscription", "QuotaId". */
+  reasonCode?: string;
+  /** Zones a Zone restriction applies to. */
+  zones: string[];
+}
+
+export interface VmSkuFacts {
+  name: string;
+  /** Quota family, e.g. "standardEDSv5Family". */
+  family?: string;
+  vcpus?: number;
+  /** Zones the size is offered in, in this region. */
+  zones: string[];
+  restrictions: SkuRestriction[];
+}
+
+export interface KubernetesVersionFacts {
+  /** Minor version, e.g. "1.33". */
+  version: string;
+  /** "KubernetesOfficial", "AKSLongTermSupport". */
+  supportPlans: string[];
+  patches: string[];
+  preview: boolean;
+}
+
+export interface PostgresEditionFacts {
+  /** Burstable, GeneralPurpose, MemoryOptimized. */
+  name: string;
+  skus: { name: string; haModes: string[] }[];
+  storageMb: number[];
+}
+
+export interface PostgresFacts {
+  /** The subscription may not create servers in this region. */
+  restricted: boolean;
+  reason?: string;
+  zoneRedundantHa: boolean;
+  versions: string[];
+  editions: PostgresEditionFacts[];
+}
+
+export interface OpenAiModelFacts {
+  name: string;
+  version: string;
+  skus: { name: string; usageName?: string }[];
+}
+
+export interface OpenAiFacts {
+  location: string;
+  models: OpenAiModelFacts[];
+  usages: Usage[];
+  /** This environment's existing deployments: their capacity is already counted in `usages`. */
+  deployed: { name: string; sku: string; model: string; capacity: number }[];
+}
+
+export interface PreflightFacts {
+  location: string;
+  subscriptionId: string;
+  compute: { usages: Usage[]; skus: VmSkuFacts[] };
+  /** Nodes the environment's cluster runs today (already counted in the usages); empty before the first deploy. */
+  runningNodes: { vmSize: string; count: number }[];
+  kubernetesVersions: KubernetesVersionFacts[];
+  /** Undefined when Azure reports no capability for the region. */
+  postgres?: PostgresFacts;
+  /** Present when the environment deploys Azure OpenAI. */
+  openai?: OpenAiFacts;
+  /** Registration state by provider namespace, for the namespaces the templates use. */
+  providers: Record<string, string>;
+  /** The Key Vault and which of the operator secrets it holds; exists false before the first deploy. */
+  vault: { exists: boolean; present: string[] };
+}
