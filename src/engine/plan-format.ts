@@ -1,6 +1,7 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
 import { formatArmError } from "../adapters/azure/arm-errors.js";
+import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
 import type { CapacitySummary, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 
@@ -74,13 +75,10 @@ export function planText(report: PlanReport): string {
   return lines.join("\n");
 }
 
-const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// Table cells hold ARM's words and values that came from the environment file: escaped to stay text.
+const cell = markdownText;
 
-function fence(text: string, lang: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  return `${ticks}${lang}\n${text}\n${ticks}`;
-}
+const fence = markdownCodeBlock;
 
 function whatIfMarkdown(w: WhatIfReport): string[] {
   if (w.status === "error") return ["### What-if", "", "Could not run:", "", fence(w.message, "text")];
@@ -93,11 +91,11 @@ function whatIfMarkdown(w: WhatIfReport): string[] {
     lines.push("| | resource | type | details |", "|---|---|---|---|");
     for (const c of listed) {
       const details = [
-        ...(c.kind === "unknown" && c.reason ? [c.reason] : []),
-        ...c.properties.map((p) => `\`${propertyLine(p)}\``),
-        ...c.ignored.map((i) => `noise (${i.rule}): \`${i.path}\``),
+        ...(c.kind === "unknown" && c.reason ? [cell(c.reason)] : []),
+        ...c.properties.map((p) => markdownCode(propertyLine(p))),
+        ...c.ignored.map((i) => `noise (${i.rule}): ${markdownCode(i.path)}`),
       ];
-      lines.push(`| ${SYMBOL[c.kind]} | \`${c.name}\` | ${c.resourceType} | ${cell(details.join("<br>"))} |`);
+      lines.push(`| ${SYMBOL[c.kind]} | ${markdownCode(c.name)} | ${cell(c.resourceType)} | ${details.join("<br>")} |`);
     }
     lines.push("");
   }
