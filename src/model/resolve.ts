@@ -5,6 +5,11 @@ import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/pr
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent } from "./environment.js";
 import { deriveNames } from "./names.js";
 
+/** The tags the toolkit puts on every resource; a file's own tag may not take these names (in any case). */
+export function builtInTags(name: string): Record<string, string> {
+  return { environment: name, "managed-by": "codemie-gitops" };
+}
+
 /** The document shape the schema guarantees (all optional parts may be absent). */
 interface Doc {
   profile?: ProfileKey;
@@ -63,7 +68,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       subscriptionId: azure.subscriptionId,
       location: azure.location,
       namePrefix: prefix,
-      tags: { ...(azure.tags ?? {}), environment: name, "managed-by": "codemie-gitops" },
+      tags: { ...(azure.tags ?? {}), ...builtInTags(name) },
     },
     names: deriveNames(name, prefix, azure.subscriptionId, azure.resourceGroup),
     network: {
