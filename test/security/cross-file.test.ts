@@ -22,7 +22,7 @@ afterEach(() => ws.dispose());
 
 /** The shipped file with its gitops: block replaced. */
 function write(name: string, gitops: string, base = shipped(name)): void {
-  writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${base.replace(/\ngitops:\n(  .*\n?)*/, "\n")}gitops:\n${gitops}`);
+  writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${base.replace(/\ngitops:\n( {2}.*\n?)*/, "\n")}gitops:\n${gitops}`);
 }
 
 const lineOf = (name: string, text: string): number => readFileSync(join(ws.path, "environments", `${name}.yaml`), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
