@@ -1,17 +1,16 @@
 // validate's cross-file rules over the files it checked, with the other environments of the
 // repository as peers (a pull request touching staging must still not take prod's directory).
 // Diagnostics are returned for the checked files only; a peer is named in the message.
-import { listEnvironmentFiles, readEnvironmentFile } from "../adapters/environment-files.js";
-import { sourceRepository } from "../adapters/git/source-repository.js";
-import { checkAcrossFiles, type CheckedFile } from "../config/cross-file.js";
+import { checkAcrossFiles, type CheckedFile, type SourceRepository } from "../config/cross-file.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
+import type { EnvironmentFiles } from "./environment-files.js";
 
-async function peers(root: string, checked: readonly string[]): Promise<CheckedFile[]> {
-  const paths = await listEnvironmentFiles(root).catch(() => []);
+async function peers(files: EnvironmentFiles, checked: readonly string[]): Promise<CheckedFile[]> {
+  const paths = await files.list().catch(() => []);
   const found: CheckedFile[] = [];
   for (const path of paths) {
-    const read = await readEnvironmentFile(path, root).catch(() => undefined);
+    const read = await files.read(path).catch(() => undefined);
     if (!read || checked.includes(read.file)) continue;
     const { env, source } = loadEnvironment(read.file, read.text);
     if (env && source) found.push({ file: read.file, env, source });
@@ -19,8 +18,7 @@ async function peers(root: string, checked: readonly string[]): Promise<CheckedF
   return found;
 }
 
-export async function crossFileDiagnostics(checked: readonly CheckedFile[], root: string, env: NodeJS.ProcessEnv = process.env): Promise<Diagnostic[]> {
-  const files = checked.map((c) => c.file);
-  const all = [...checked, ...(await peers(root, files))];
-  return checkAcrossFiles(all, await sourceRepository(root, env)).filter((d) => files.includes(d.file));
+export async function crossFileDiagnostics(checked: readonly CheckedFile[], files: EnvironmentFiles, repo: SourceRepository): Promise<Diagnostic[]> {
+  const names = checked.map((c) => c.file);
+  return checkAcrossFiles([...checked, ...(await peers(files, names))], repo).filter((d) => names.includes(d.file));
 }

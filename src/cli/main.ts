@@ -91,7 +91,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case "plan":
       case "deploy":
       case "status": {
-        const { checkSubscription, parseDuration } = await import("./azure-options.js");
+        const { checkSubscription, parseDuration } = await import("../app/connections.js");
         const azure = {
           env: environmentOf(values.env, positionals, command),
           cloud: values.cloud,

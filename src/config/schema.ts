@@ -1,6 +1,7 @@
 // The JSON Schema (draft 2020-12) of environment files, built from the component catalogue
 // and the profiles so that it can never disagree with them. `npm run build` writes it to
 // schema/environment.schema.json for editors (yaml-language-server); a test keeps it fresh.
+import { CLOUD_NAMES } from "../catalogue/azure-regions.js";
 import { COMPONENTS } from "../catalogue/components.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { CIDR_PATTERN } from "./cidr.js";
@@ -142,6 +143,9 @@ export function buildEnvironmentSchema(): Schema {
         tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
         subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
         location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
+        cloud: str("Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", {
+          enum: [...CLOUD_NAMES], default: "public",
+        }),
         namePrefix: str("Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", {
           pattern: PREFIX, default: "codemie",
         }),
@@ -227,6 +231,11 @@ export function buildEnvironmentSchema(): Schema {
         repository: str("HTTPS URL of the Git repository Flux pulls.", { pattern: HTTPS_REPO, examples: ["https://github.com/acme/codemie-platform"] }),
         branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
         path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
+        multiTenancyOptOut: obj(
+          "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.",
+          { reason: str("Why this environment cannot run with multi-tenancy enforced.", { minLength: 10, maxLength: 500 }) },
+          { required: ["reason"] },
+        ),
       }, { required: ["repository"] }),
       components: componentSchema(),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {

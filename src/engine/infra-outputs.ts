@@ -63,6 +63,9 @@ export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): 
     "metadata:",
     `  name: ${FLUX.outputsConfigMap}`,
     `  namespace: ${FLUX.namespace}`,
+    "  labels:",
+    "    # kustomize-controller reconciles the layers that substitute from it as soon as it changes.",
+    `    ${FLUX.watchLabel.key}: ${FLUX.watchLabel.value}`,
     "data:",
     ...Object.keys(data)
       .sort()

@@ -1,7 +1,7 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
-import { formatArmError } from "../adapters/azure/arm-errors.js";
 import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
+import { formatArmError } from "./arm-error-text.js";
 import type { CapacitySummary, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 

@@ -1,6 +1,7 @@
 // The resolved model: an environment file after profile defaults and overrides are applied.
 // Every later stage (capacity planner, Bicep and GitOps renderers, deploy engine) reads
 // only this, never the raw YAML.
+import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
 import type { ResourceNames } from "./names.js";
@@ -49,7 +50,7 @@ export interface Environment {
   profile: ProfileKey;
   codemieVersion: string;
   production: boolean;
-  azure: { tenantId: string; subscriptionId: string; location: string; namePrefix: string; tags: Record<string, string> };
+  azure: { tenantId: string; subscriptionId: string; location: string; cloud: CloudName; namePrefix: string; tags: Record<string, string> };
   names: ResourceNames;
   network: {
     vnetCidr: string;
@@ -80,7 +81,13 @@ export interface Environment {
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };
   openai: { enabled: boolean; location: string; deployments: OpenAiDeployment[] };
-  gitops: { repository: string; branch: string; path: string };
+  gitops: {
+    repository: string;
+    branch: string;
+    path: string;
+    /** The Flux extension's multi-tenancy enforcement: on unless the file opts out with a reason. */
+    multiTenancy: { enforce: true } | { enforce: false; reason: string };
+  };
   /** Where Keycloak keeps its data: the table's in-cluster "+ DB" or the managed server. */
   keycloakDatabase: "inCluster" | "managed";
   /** Every in-cluster row of the resource table, in catalogue order, disabled ones included.

@@ -1,5 +1,6 @@
 // Resolves a schema-valid environment document into the model: profile defaults first,
 // then the file's overrides, then derived names. Pure: data in, data out.
+import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent } from "./environment.js";
@@ -14,7 +15,7 @@ export function builtInTags(name: string): Record<string, string> {
 interface Doc {
   profile?: ProfileKey;
   codemie?: { version?: string };
-  azure: { tenantId: string; subscriptionId: string; location: string; namePrefix?: string; resourceGroup?: string; production?: boolean; tags?: Record<string, string> };
+  azure: { tenantId: string; subscriptionId: string; location: string; cloud?: CloudName; namePrefix?: string; resourceGroup?: string; production?: boolean; tags?: Record<string, string> };
   network: {
     vnetCidr: string;
     subnets: Environment["network"]["subnets"];
@@ -36,7 +37,7 @@ interface Doc {
   keyVault?: Partial<Environment["keyVault"]>;
   identity?: { aksAdminGroupObjectIds?: string[] };
   openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
-  gitops: { repository: string; branch?: string; path?: string };
+  gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string } };
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>>; database?: "inCluster" | "managed" }>>;
   usage?: Environment["usage"];
 }
@@ -67,6 +68,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       tenantId: azure.tenantId,
       subscriptionId: azure.subscriptionId,
       location: azure.location,
+      cloud: azure.cloud ?? "public",
       namePrefix: prefix,
       tags: { ...(azure.tags ?? {}), ...builtInTags(name) },
     },
@@ -111,6 +113,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       repository: doc.gitops.repository,
       branch: doc.gitops.branch ?? `gitops/${name}`,
       path: doc.gitops.path ?? `clusters/${name}`,
+      multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
     },
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),

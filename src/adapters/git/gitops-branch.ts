@@ -9,6 +9,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
+import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
 import { configEnvironment, tokenConfig } from "./credentials.js";
 import { git } from "./git.js";
 
@@ -24,40 +25,6 @@ export interface GitopsBranchOptions {
   trustedHosts?: readonly string[];
   /** Limit for each network operation (ls-remote, fetch, push). Default 120 s. */
   networkTimeoutMs?: number;
-}
-
-export interface FileChange {
-  path: string;
-  change: "added" | "modified" | "deleted";
-}
-
-export interface TreeChanges {
-  /** The branch tip compared against; undefined when the branch does not exist yet. */
-  base: string | undefined;
-  files: FileChange[];
-  /** Unified diff of the changes. */
-  patch: string;
-}
-
-export type PublishResult =
-  | { status: "published"; commit: string; parent: string | undefined; files: FileChange[] }
-  /** Nothing to commit: the tip already holds these files. */
-  | { status: "unchanged"; commit: string };
-
-export interface PublishRequest {
-  message: string;
-  /** The tip the caller planned against (undefined: the branch must not exist yet). */
-  expectedParent: string | undefined;
-  /** Files under the root kept as they are on the branch. */
-  preserve?: readonly string[];
-}
-
-/** The branch is not where the caller expected: someone else published in between. */
-export class BranchMovedError extends Error {
-  constructor(branch: string, expected: string | undefined, actual: string | undefined) {
-    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
-    this.name = "BranchMovedError";
-  }
 }
 
 const FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
@@ -78,7 +45,8 @@ interface TreeEntry {
   object: string;
 }
 
-export class GitopsBranch {
+/** The engine's GitOps branch port over git. */
+export class GitopsBranch implements GitopsBranchPort {
   private readonly timeoutMs: number;
   /** Carries the scoped token header; empty without a token or for a non-https remote. */
   private readonly gitEnv: NodeJS.ProcessEnv;
