@@ -6,7 +6,7 @@ import type { PlanReport } from "../engine/plan.js";
 import type { ResourceChange } from "../engine/what-if.js";
 import type { AnnotatedDiagnostic } from "./io.js";
 import { truncateMarkdown } from "./markdown.js";
-import { cell } from "./summary.js";
+import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
 
 export interface PlanOutcome {
   environment: string;
@@ -45,13 +45,13 @@ export function driftOf(report: PlanReport | undefined): "drift" | "clean" | "un
 
 function validationMarkdown(outcome: PlanOutcome): string[] {
   const errors = outcome.diagnostics.filter((d) => d.severity === "error");
-  const file = outcome.report?.file ?? outcome.diagnostics[0]?.file ?? `environments/${outcome.environment}.yaml`;
-  const head = errors.length > 0 ? `❌ \`${file}\`: ${errors.length} error(s)` : outcome.report ? `✅ \`${file}\` is valid` : `❌ \`${file}\` does not render`;
+  // File names and messages quote what a pull request wrote: code, never Markdown.
+  const file = markdownCode(outcome.report?.file ?? outcome.diagnostics[0]?.file ?? `environments/${outcome.environment}.yaml`);
+  const head = errors.length > 0 ? `❌ ${file}: ${errors.length} error(s)` : outcome.report ? `✅ ${file} is valid` : `❌ ${file} does not render`;
   const warnings = outcome.diagnostics.length - errors.length;
   const lines = ["### Validation", "", `${head}${warnings > 0 ? `, ${warnings} warning(s)` : ""}.`];
   if (outcome.diagnostics.length > 0) {
-    lines.push("", "| | where | problem |", "|---|---|---|");
-    for (const d of outcome.diagnostics) lines.push(`| ${d.severity === "error" ? "❌" : "⚠️"} | \`${d.file}:${d.line}:${d.column}\` | ${cell(d.message)} |`);
+    lines.push("", markdownCodeBlock(outcome.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`).join("\n")));
   }
   return lines;
 }
@@ -61,7 +61,7 @@ export function planDocument(outcome: PlanOutcome): string {
   const doomed = deletions(outcome.report);
   const parts: string[] = [];
   if (doomed.length > 0) {
-    const list = doomed.map((c) => `\`${c.name}\` (${c.resourceType})`).join(", ");
+    const list = doomed.map((c) => `${markdownCode(c.name)} (${markdownText(c.resourceType)})`).join(", ");
     parts.push(`> [!CAUTION]\n> **This plan deletes ${doomed.length} Azure resource(s)**: ${list}.`, "");
   }
   parts.push(outcome.report ? planMarkdown(outcome.report).trimEnd() : `## Plan: \`${outcome.environment}\`\n\nNo plan: the environment does not render (see Validation).`);

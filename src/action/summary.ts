@@ -1,6 +1,7 @@
 // The job summary: the full report of a step, shown on the run's page. GitHub refuses a step
 // summary over 1 MiB, so a longer one is cut with a note.
 import { summary } from "@actions/core";
+import { markdownText } from "../render/escape.js";
 import { truncateMarkdown } from "./markdown.js";
 
 const SUMMARY_LIMIT = 1_000_000;
@@ -13,7 +14,8 @@ export async function writeSummary(markdown: string): Promise<void> {
 }
 
 /** A table cell: pipes escaped, one line. */
-export const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/** A table cell of text from outside (Flux, ARM, a file): escaped so it stays text. */
+export const cell = markdownText;
 
 /** The command's output, collapsed, for the summary. */
 export function logMarkdown(title: string, lines: readonly string[]): string[] {

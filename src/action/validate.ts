@@ -3,6 +3,7 @@
 import { error as annotate, info, warning } from "@actions/core";
 import { access, readFile } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
+import { sourceRepository } from "../adapters/git/source-repository.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
@@ -84,7 +85,7 @@ export async function validateAction(): Promise<number> {
   const run = gitHubRun(inputs.text("github-token"));
   const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
   const files = workspaceFiles(ws.cwd);
-  const report = await validateEnvironments(listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all", files);
+  const report = await validateEnvironments(listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all", files, await sourceRepository(ws.cwd));
   for (const d of report.files.flatMap((r) => r.diagnostics)) log.diagnostic(d);
   for (const r of report.files) log.info(validationLine(r));
   const code = report.valid ? 0 : 1;

@@ -1,6 +1,8 @@
 // Use case `validate`: each environment file through schema, resolution, semantic and capacity
 // checks; the diagnostics as data.
-import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
+import type { CheckedFile, SourceRepository } from "../config/cross-file.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../config/diagnostics.js";
+import { crossFileDiagnostics } from "./cross-file-check.js";
 import { loadEnvironment } from "./load.js";
 import type { EnvironmentFiles } from "./environment-files.js";
 
@@ -17,13 +19,21 @@ export interface ValidationReport {
   files: FileValidation[];
 }
 
-/** `paths`: the files to check; "all" for every environment file. */
-export async function validateEnvironments(paths: readonly string[] | "all", files: EnvironmentFiles): Promise<ValidationReport> {
+/** `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them. */
+export async function validateEnvironments(paths: readonly string[] | "all", files: EnvironmentFiles, repo: SourceRepository = {}): Promise<ValidationReport> {
   const results: FileValidation[] = [];
+  const checked: CheckedFile[] = [];
   for (const path of paths === "all" ? await files.list() : paths) {
     const { file, text } = await files.read(path);
-    const { env, diagnostics } = loadEnvironment(file, text);
+    const { env, source, diagnostics } = loadEnvironment(file, text);
     results.push({ file, valid: env !== undefined, production: env?.production === true, diagnostics });
+    if (env && source) checked.push({ file, env, source });
+  }
+  // What each environment would own on its GitOps branch, checked across all of them.
+  for (const d of await crossFileDiagnostics(checked, files, repo)) {
+    const result = results.find((r) => r.file === d.file)!;
+    result.diagnostics = sortDiagnostics([...result.diagnostics, d]);
+    result.valid = false;
   }
   return { valid: !hasErrors(results.flatMap((r) => r.diagnostics)), files: results };
 }

@@ -1,4 +1,5 @@
 // `codemie-gitops validate [--env NAME] [FILE...] [--format text|json]`
+import { sourceRepository } from "../adapters/git/source-repository.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
@@ -13,7 +14,7 @@ export interface ValidateOptions {
 export async function validateCommand(opts: ValidateOptions, io: Io): Promise<number> {
   const files = workspaceFiles(io.cwd);
   const paths = opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [files.pathOf(opts.env)] : "all";
-  const report = await validateEnvironments(paths, files);
+  const report = await validateEnvironments(paths, files, await sourceRepository(io.cwd));
   if (opts.format === "json") {
     io.out(JSON.stringify(report, null, 2));
   } else {

@@ -1,5 +1,6 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
+import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
 import { formatArmError } from "./arm-error-text.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
@@ -100,13 +101,10 @@ function preflightLines(p: PreflightReport): string[] {
   return [head, ...p.diagnostics.map(formatDiagnostic), ...(p.secretsChecked ? [] : ["  (the Key Vault does not exist yet: operator secrets are checked after the bootstrap deployment)"])];
 }
 
-const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// Table cells hold ARM's words and values that came from the environment file: escaped to stay text.
+const cell = markdownText;
 
-function fence(text: string, lang: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  return `${ticks}${lang}\n${text}\n${ticks}`;
-}
+const fence = markdownCodeBlock;
 
 function whatIfMarkdown(w: WhatIfReport): string[] {
   if (w.status === "error") return ["### What-if", "", "Could not run:", "", fence(w.message, "text")];
@@ -119,11 +117,11 @@ function whatIfMarkdown(w: WhatIfReport): string[] {
     lines.push("| | resource | type | details |", "|---|---|---|---|");
     for (const c of listed) {
       const details = [
-        ...(c.kind === "unknown" && c.reason ? [c.reason] : []),
-        ...c.properties.map((p) => `\`${propertyLine(p)}\``),
-        ...c.ignored.map((i) => `noise (${i.rule}): \`${i.path}\``),
+        ...(c.kind === "unknown" && c.reason ? [cell(c.reason)] : []),
+        ...c.properties.map((p) => markdownCode(propertyLine(p))),
+        ...c.ignored.map((i) => `noise (${i.rule}): ${markdownCode(i.path)}`),
       ];
-      lines.push(`| ${SYMBOL[c.kind]} | \`${c.name}\` | ${c.resourceType} | ${cell(details.join("<br>"))} |`);
+      lines.push(`| ${SYMBOL[c.kind]} | ${markdownCode(c.name)} | ${cell(c.resourceType)} | ${details.join("<br>")} |`);
     }
     lines.push("");
   }

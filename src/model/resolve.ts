@@ -8,6 +8,11 @@ import { DEFAULTS } from "./defaults.js";
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
 import { deriveNames } from "./names.js";
 
+/** The tags the toolkit puts on every resource; a file's own tag may not take these names (in any case). */
+export function builtInTags(name: string): Record<string, string> {
+  return { environment: name, "managed-by": "codemie-gitops" };
+}
+
 /** The document shape the schema guarantees (all optional parts may be absent). */
 interface Doc {
   profile?: ProfileKey;
@@ -67,7 +72,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       location: azure.location,
       cloud: azure.cloud ?? DEFAULTS.azure.cloud,
       namePrefix: prefix,
-      tags: { ...(azure.tags ?? {}), environment: name, "managed-by": "codemie-gitops" },
+      tags: { ...(azure.tags ?? {}), ...builtInTags(name) },
     },
     names: deriveNames(name, prefix, azure.subscriptionId, azure.resourceGroup),
     network: {

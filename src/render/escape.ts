@@ -42,3 +42,29 @@ export function commentText(value: unknown): string {
 export function bicepKey(value: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? value : bicepString(value);
 }
+
+/**
+ * Text from outside (a file, git, ARM) as inline Markdown that stays text: HTML characters become
+ * entities and every Markdown punctuation (links, images, emphasis, code spans, table pipes,
+ * @mentions, #references, autolinks' colons) is backslash-escaped; line breaks become spaces.
+ */
+export function markdownText(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\\`*_{}[\]()#+!|~:@]/g, (c) => `\\${c}`)
+    .replace(/\r?\n|\r/g, " ");
+}
+
+/** Text from outside as a fenced code block: the fence is longer than any backtick run inside, so the text cannot close it. */
+export function markdownCodeBlock(value: string, lang = "text"): string {
+  const longest = Math.max(2, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  return `${ticks}${lang}\n${value.replace(/\r\n?/g, "\n")}\n${ticks}`;
+}
+
+/** Text from outside as an inline code span (HTML is literal there): backticks and table pipes cannot end it early. */
+export function markdownCode(value: string): string {
+  return `\`${value.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ")}\``;
+}

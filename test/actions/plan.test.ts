@@ -114,7 +114,7 @@ describe("plan action on a pull request", () => {
     expect(run.stdout).toMatch(new RegExp(`::error file=environments/dev.yaml,line=${index + 1},col=10::.*profile`));
     expect(run.outputs).toMatchObject({ "has-changes": "true", deletions: "0" });
     expect(ours()[0]!.body).toContain("❌ `environments/dev.yaml`: 1 error(s)");
-    expect(ours()[0]!.body).toContain(`| ❌ | \`environments/dev.yaml:${index + 1}:10\` |`);
+    expect(ours()[0]!.body).toMatch(new RegExp(`\n\`\`\`text\nenvironments/dev\\.yaml:${index + 1}:10: error: .*profile`));
   });
 
   test("with Azure: what-if deletions are called out, and a comment over GitHub's limit is cut with a pointer to the job summary", async () => {

@@ -4,7 +4,10 @@
 // immutable ids) and GitHub Environments (as GitHub answers "Get an environment": 404 for one
 // never created, its protection rules otherwise). It checks the token, enforces
 // GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
-// records every request (never the token). Tests seed pull requests and inject faults.
+// records every request (never the token). Tests seed pull requests and inject faults. Comments
+// have owners as on GitHub: the token authenticates as one user (github-actions[bot] for a
+// workflow token, which GET /user refuses with 403; a named user for a personal token, which
+// GET /user returns), and only a comment's author may edit it: anyone else gets 403.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -98,6 +101,9 @@ export class GitHubFake {
   /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
   readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
   private nextId = 1000;
+  /** Who the token authenticates as; a workflow (installation) token is the bot and cannot read /user. */
+  readonly viewer: Comment["user"];
+  private readonly installationToken: boolean;
   private readonly routes: [string, RegExp, Handler][];
 
   private constructor(
@@ -106,7 +112,10 @@ export class GitHubFake {
     readonly token: string,
     readonly owner: string,
     readonly repo: string,
+    user?: Comment["user"],
   ) {
+    this.viewer = user ?? BOT;
+    this.installationToken = user === undefined;
     const repoPath = `/repos/${owner}/${repo}`;
     const route = (method: string, pattern: string, handler: Handler): [string, RegExp, Handler] => [method, new RegExp(`^${repoPath}${pattern}$`), handler];
     this.routes = [
@@ -128,11 +137,12 @@ export class GitHubFake {
     ];
   }
 
-  static async start(options: { token?: string; owner?: string; repo?: string } = {}): Promise<GitHubFake> {
+  /** `user`: the token is that user's personal token (default: a workflow token, authenticating as the bot). */
+  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"] } = {}): Promise<GitHubFake> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform");
+    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
     return fake;
   }
@@ -195,6 +205,9 @@ export class GitHubFake {
     if (fault) {
       if (fault.times !== undefined) fault.times -= 1;
       return { status: fault.status, body: { message: fault.status === 403 ? "Resource not accessible by integration" : "Emulated fault" } };
+    }
+    if (method === "GET" && url.pathname === "/user") {
+      return this.installationToken ? { status: 403, body: { message: "Resource not accessible by integration" } } : { status: 200, body: this.viewer };
     }
     for (const [routeMethod, pattern, handler] of this.routes) {
       const match = pattern.exec(url.pathname);
@@ -290,7 +303,7 @@ export class GitHubFake {
   private createComment(issueNumber: number, body: string): Reply {
     if ([...body].length > MAX_BODY) return tooLong("IssueComment");
     const now = new Date().toISOString();
-    const comment: Comment = { id: this.nextId++, issueNumber, body, user: BOT, createdAt: now, updatedAt: now };
+    const comment: Comment = { id: this.nextId++, issueNumber, body, user: this.viewer, createdAt: now, updatedAt: now };
     this.comments.push(comment);
     return { status: 201, body: this.commentJson(comment), headers: { location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}` } };
   }
@@ -298,6 +311,7 @@ export class GitHubFake {
   private updateComment(id: number, body: string): Reply {
     const comment = this.comments.find((c) => c.id === id);
     if (!comment) return notFound;
+    if (comment.user.login !== this.viewer.login) return { status: 403, body: { message: "Resource not accessible by integration" } };
     if ([...body].length > MAX_BODY) return tooLong("IssueComment");
     comment.body = body;
     comment.updatedAt = new Date().toISOString();

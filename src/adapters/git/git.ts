@@ -35,6 +35,8 @@ export function git(args: readonly string[], options: GitOptions): Promise<strin
       const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
       reject(new GitError(args, reason));
     });
+    // git may exit before reading its input (a failure it reports itself): a broken pipe is not an error here.
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(options.input ?? "");
   });
 }
