@@ -10,6 +10,7 @@ import { compileTree } from "../app/compile-tree.js";
 import { renderSources, type Toolkit } from "../app/render-environment.js";
 import { environmentName } from "../config/load.js";
 import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
+import { withPlaceholderOutputs } from "../engine/infra-outputs.js";
 import type { Io } from "./io.js";
 
 export interface RenderOptions {
@@ -50,12 +51,14 @@ async function renderOne(path: string, out: string, check: boolean, toolkit: Too
     return true;
   }
   const outDir = io.resolve(out);
+  // Placeholder deploy outputs, so that every kustomization of the written tree builds as it is.
+  const tree = withPlaceholderOutputs(outcome.env!, compiled.tree);
   if (!check) {
-    await writeTreeAtomically(outDir, compiled.tree);
-    io.out(`${file}: rendered ${compiled.tree.size} files to ${out}`);
+    await writeTreeAtomically(outDir, tree);
+    io.out(`${file}: rendered ${tree.size} files to ${out}`);
     return false;
   }
-  const diff = await compareTree(outDir, compiled.tree);
+  const diff = await compareTree(outDir, tree);
   const stale = [...diff.missing.map((p) => `missing ${p}`), ...diff.changed.map((p) => `changed ${p}`), ...diff.extra.map((p) => `extra ${p}`)];
   for (const line of stale) io.err(`${out}: ${line}`);
   io.out(stale.length === 0 ? `${out}: up to date with ${file}` : `${out}: ${stale.length} file(s) differ from ${file}; run codemie-gitops render --env ${environmentName(file)}`);
