@@ -44,7 +44,7 @@ async function renderOne(path: string, out: string, check: boolean, toolkit: Too
   const outcome = renderSources(file, text, toolkit);
   for (const d of outcome.diagnostics) io.err(formatDiagnostic(d));
   if (!outcome.tree || hasErrors(outcome.diagnostics)) return true;
-  const compiled = await compileTree(outcome.tree, await compiler());
+  const compiled = await compileTree(outcome.tree, compiler);
   for (const d of compiled.diagnostics) io.err(`${out}/${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code} ${d.message}`);
   if (compiled.diagnostics.some((d) => d.level !== "info")) {
     io.err(`codemie-gitops: the Bicep rendered from ${file} does not compile cleanly; nothing was written to ${out}`);

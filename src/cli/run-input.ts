@@ -49,9 +49,10 @@ export async function renderForRun(name: string, io: Io, subscription: string | 
   const outcome = renderSources(file, text, await readToolkit());
   for (const d of outcome.diagnostics) io.err(formatDiagnostic(d));
   if (!outcome.env || !outcome.plan || !outcome.tree || hasErrors(outcome.diagnostics)) return undefined;
-  const compiler = await openCompiler();
+  // Opened only when the compile cache cannot answer.
+  let compiler: ReturnType<typeof openCompiler> | undefined;
   try {
-    const compiled = await compileTree(outcome.tree, compiler);
+    const compiled = await compileTree(outcome.tree, () => (compiler ??= openCompiler()));
     for (const d of compiled.diagnostics) io.err(`${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code}: ${d.message}`);
     if (compiled.diagnostics.some((d) => d.level !== "info")) {
       io.err(`codemie-gitops: the rendered Bicep of ${file} does not compile cleanly`);
@@ -59,6 +60,6 @@ export async function renderForRun(name: string, io: Io, subscription: string | 
     }
     return { env: outcome.env, capacity: outcome.plan, tree: compiled.tree };
   } finally {
-    await compiler.close();
+    if (compiler) await (await compiler).close();
   }
 }
