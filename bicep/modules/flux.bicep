@@ -1,21 +1,31 @@
 // The AKS-managed Flux extension and the configuration that points it at this environment's
-// rendered manifests: infrastructure is reconciled before applications.
+// rendered manifests. Multi-tenancy stays enforced (the extension's secure default): the
+// controllers refuse cross-namespace references and act as the flux-applier account of the
+// configuration's namespace, and the rendered tree keeps every Flux object there.
 type Kustomization = {
   name: string
   path: string
   dependsOn: string[]
+  @description('How long the kustomization waits for what it applied to be Ready (the layers it applies, one after another).')
+  timeoutSeconds: int
 }
 
 param clusterName string
 param repositoryUrl string
 param branch string
 param kustomizations Kustomization[]
+@description('False only when the environment file opts out with a reason (gitops.multiTenancyOptOut).')
+param enforceMultiTenancy bool = true
+@description('The environment file\'s reason for opting out, kept in the deployment history beside the setting.')
+param multiTenancyOptOutReason string = ''
+@description('Production: deleting or renaming the configuration would uninstall the platform, so it is locked.')
+param lock bool = false
 
 resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' existing = {
   name: clusterName
 }
 
-resource extension 'Microsoft.KubernetesConfiguration/extensions@2024-11-01' = {
+resource extension 'Microsoft.KubernetesConfiguration/extensions@2025-03-01' = {
   name: 'flux'
   scope: cluster
   properties: {
@@ -23,6 +33,7 @@ resource extension 'Microsoft.KubernetesConfiguration/extensions@2024-11-01' = {
     autoUpgradeMinorVersion: true
     releaseTrain: 'Stable'
     configurationSettings: {
+      'multiTenancy.enforce': string(enforceMultiTenancy)
       'source-controller.enabled': 'true'
       'kustomize-controller.enabled': 'true'
       'helm-controller.enabled': 'true'
@@ -33,7 +44,7 @@ resource extension 'Microsoft.KubernetesConfiguration/extensions@2024-11-01' = {
   }
 }
 
-resource configuration 'Microsoft.KubernetesConfiguration/fluxConfigurations@2024-11-01' = {
+resource configuration 'Microsoft.KubernetesConfiguration/fluxConfigurations@2025-04-01' = {
   name: 'codemie'
   scope: cluster
   dependsOn: [extension]
@@ -52,13 +63,20 @@ resource configuration 'Microsoft.KubernetesConfiguration/fluxConfigurations@202
       path: k.path
       dependsOn: k.dependsOn
       prune: true
+      // Waits for every layer Kustomization to be Ready, so Compliant means installed.
       wait: true
       syncIntervalInSeconds: 300
       retryIntervalInSeconds: 120
-      // The root waits for every layer Kustomization to be Ready, so Compliant means installed.
-      timeoutInSeconds: 3600
+      timeoutInSeconds: k.timeoutSeconds
     })
   }
 }
 
+resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
+  name: 'codemie-do-not-delete'
+  scope: configuration
+  properties: { level: 'CanNotDelete', notes: 'Deleting or renaming this Flux configuration uninstalls CodeMie; remove the lock deliberately first.' }
+}
+
 output name string = configuration.name
+output multiTenancy string = enforceMultiTenancy ? 'enforced' : 'not enforced: ${multiTenancyOptOutReason}'

@@ -231,6 +231,11 @@ export function buildEnvironmentSchema(): Schema {
         repository: str("HTTPS URL of the Git repository Flux pulls.", { pattern: HTTPS_REPO, examples: ["https://github.com/acme/codemie-platform"] }),
         branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
         path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
+        multiTenancyOptOut: obj(
+          "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.",
+          { reason: str("Why this environment cannot run with multi-tenancy enforced.", { minLength: 10, maxLength: 500 }) },
+          { required: ["reason"] },
+        ),
       }, { required: ["repository"] }),
       components: componentSchema(),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {

@@ -94,6 +94,9 @@ function configMap(env: Environment, comments: string[], metadata: string[], dat
     "metadata:",
     `  name: ${FLUX.outputsConfigMap}`,
     `  namespace: ${FLUX.namespace}`,
+    "  labels:",
+    "    # kustomize-controller reconciles the layers that substitute from it as soon as it changes.",
+    `    ${FLUX.watchLabel.key}: ${FLUX.watchLabel.value}`,
     ...metadata,
     "data:",
     ...Object.keys(data)

@@ -81,7 +81,13 @@ export interface Environment {
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };
   openai: { enabled: boolean; location: string; deployments: OpenAiDeployment[] };
-  gitops: { repository: string; branch: string; path: string };
+  gitops: {
+    repository: string;
+    branch: string;
+    path: string;
+    /** The Flux extension's multi-tenancy enforcement: on unless the file opts out with a reason. */
+    multiTenancy: { enforce: true } | { enforce: false; reason: string };
+  };
   /** Where Keycloak keeps its data: the table's in-cluster "+ DB" or the managed server. */
   keycloakDatabase: "inCluster" | "managed";
   /** Every in-cluster row of the resource table, in catalogue order, disabled ones included.

@@ -32,7 +32,7 @@ interface Doc {
   keyVault?: Partial<Environment["keyVault"]>;
   identity?: { aksAdminGroupObjectIds?: string[] };
   openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
-  gitops: { repository: string; branch?: string; path?: string };
+  gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string } };
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>>; database?: "inCluster" | "managed" }>>;
   usage?: Environment["usage"];
 }
@@ -108,6 +108,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       repository: doc.gitops.repository,
       branch: doc.gitops.branch ?? `gitops/${name}`,
       path: doc.gitops.path ?? `clusters/${name}`,
+      multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
     },
     keycloakDatabase,
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),

@@ -8,6 +8,7 @@ import { planCapacity, type CapacityPlan } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/config/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
+import { planGitops } from "../../src/render/gitops/plan.js";
 import { allResources, moduleParams, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
 
@@ -91,12 +92,12 @@ describe("prod infrastructure", () => {
 
   it("locks the stateful resources of a production environment, and only those", async () => {
     const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
-    expect(prodLocks.map((l) => l.module).sort()).toEqual(["/keyVault", "/postgres", "/storage"]);
+    expect(prodLocks.map((l) => l.module).sort()).toEqual(["/flux", "/keyVault", "/postgres", "/storage"]);
     for (const lock of prodLocks) expect(lock.body.condition).toBe("[parameters('lock')]");
     for (const name of ["prod", "dev"]) {
       const { main } = await get(name);
-      const locks = ["keyVault", "postgres", "storage"].map((m) => moduleParams(main, m).lock);
-      expect(locks).toEqual(name === "prod" ? [true, true, true] : [false, false, false]);
+      const locks = ["flux", "keyVault", "postgres", "storage"].map((m) => moduleParams(main, m).lock);
+      expect(locks).toEqual(name === "prod" ? [true, true, true, true] : [false, false, false, false]);
     }
   });
 
@@ -129,8 +130,29 @@ describe("prod infrastructure", () => {
     const flux = moduleParams(main, "flux");
     expect(flux.repositoryUrl).toBe(env.gitops.repository);
     expect(flux.branch).toBe("gitops/prod");
-    expect(flux.kustomizations).toEqual([{ name: "root", path: "./clusters/prod", dependsOn: [] }]);
-    expect(ofType(main, "Microsoft.KubernetesConfiguration/extensions")[0]!.body.properties).toMatchObject({ extensionType: "microsoft.flux" });
+    // The root waits for the layers, which apply one after another: its timeout covers them all.
+    const layerMinutes = planGitops(env).layers.reduce((sum, l) => sum + parseInt(l.timeout, 10), 0);
+    expect(flux.kustomizations).toEqual([{ name: "root", path: "./clusters/prod", dependsOn: [], timeoutSeconds: expect.any(Number) as number }]);
+    expect((flux.kustomizations as Array<{ timeoutSeconds: number }>)[0]!.timeoutSeconds).toBeGreaterThan(layerMinutes * 60);
+    // Multi-tenancy stays enforced (the extension's secure default) unless the file opts out.
+    expect(flux.enforceMultiTenancy).toBe(true);
+    expect(ofType(main, "Microsoft.KubernetesConfiguration/extensions")[0]!.body.properties).toMatchObject({
+      extensionType: "microsoft.flux",
+      configurationSettings: { "multiTenancy.enforce": "[string(parameters('enforceMultiTenancy'))]" },
+    });
+  });
+
+  it("turns multi-tenancy enforcement off only with the environment file's reason", async () => {
+    const file = "environments/prod.yaml";
+    const text = readFileSync(join(root, file), "utf8");
+    const reason = "a shared cluster whose other tenants reference flux-system sources";
+    const optedOut = text.replace(/^gitops:\n/m, `gitops:\n  multiTenancyOptOut:\n    reason: "${reason}"\n`);
+    const { env, plan } = load(file, optedOut);
+    expect(env.gitops.multiTenancy).toEqual({ enforce: false, reason });
+    const flux = moduleParams((await renderAndCompile(env, plan)).main, "flux");
+    expect([flux.enforceMultiTenancy, flux.multiTenancyOptOutReason]).toEqual([false, reason]);
+    const { diagnostics } = loadEnvironment(file, text.replace(/^gitops:\n/m, "gitops:\n  multiTenancyOptOut: {}\n"));
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.path)).toContain("gitops.multiTenancyOptOut");
   });
 
   it("creates OpenAI only where enabled", async () => {

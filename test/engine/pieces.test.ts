@@ -7,7 +7,7 @@ import { deploymentNames, deploymentPrefix, fluxConfigurationPath, keyVaultId } 
 import { newSecretValue, password, secretsToSeed } from "../../src/engine/secret-values.js";
 import { VAULT_SECRETS } from "../../src/catalogue/secrets.js";
 import { substitutionVariables } from "../../src/render/gitops/contract.js";
-import { withSubscription } from "../../src/cli/run-input.js";
+import { withSubscription } from "../../src/app/prepare.js";
 import { environmentText, shippedEnvironment } from "./support/environments.js";
 
 const dev = shippedEnvironment("dev");
@@ -71,7 +71,7 @@ describe("infra outputs ConfigMap", () => {
 
   test("holds exactly the contract's variables, as plain values in flux-system", () => {
     const manifest = yaml.load(infraOutputsManifest(dev, outputs)) as { kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
-    expect(manifest).toMatchObject({ kind: "ConfigMap", metadata: { name: "codemie-infra-outputs", namespace: "flux-system" } });
+    expect(manifest).toMatchObject({ kind: "ConfigMap", metadata: { name: "codemie-infra-outputs", namespace: "flux-system", labels: { "reconcile.fluxcd.io/watch": "Enabled" } } });
     expect(Object.keys(manifest.data)).toEqual(substitutionVariables(dev).map((v) => v.name));
     expect(manifest.data.ESO_CLIENT_ID).toBe(outputs.identityClientIds.externalSecrets);
     expect(infraOutputsPath(dev)).toBe("clusters/dev/infra-outputs.yaml");

@@ -201,7 +201,8 @@ describe("versions and placement", () => {
     const env = structuredClone(loadEnv("prod"));
     env.codemieVersion = "2.99.1";
     const tree = await render(env);
-    const sources = docs(file(tree, env, "infrastructure/sources.yaml"));
+    // Authenticated sources are applied in the layer after the one that waits for their pull secret.
+    const sources = docs(file(tree, env, "data/sources.yaml"));
     const codemie = sources.filter((d) => d.kind === "OCIRepository" && String(at(d, "spec.url")).startsWith(CODEMIE_REGISTRY.charts));
     expect(codemie.length).toBe(5);
     for (const s of codemie) {

@@ -44,7 +44,7 @@ export function dummyOutputs(env: Environment): Record<string, string> {
 
 /** The ConfigMap the deploy step writes beside the tree (FLUX.outputsFile). */
 export function outputsManifest(env: Environment): string {
-  return yaml.dump({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: FLUX.outputsConfigMap, namespace: FLUX.namespace }, data: dummyOutputs(env) });
+  return yaml.dump({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: FLUX.outputsConfigMap, namespace: FLUX.namespace, labels: { [FLUX.watchLabel.key]: FLUX.watchLabel.value } }, data: dummyOutputs(env) });
 }
 
 /** Writes the tree (plus the deploy step's outputs file) under dir. */

@@ -65,7 +65,7 @@ describe("hostile values", () => {
     const api = yaml.load(substituted(hostile, evil.get(`${root}/applications/codemie-api/values.yaml`) as string)) as Record<string, Record<string, unknown>>;
     expect(api.ingress?.host).toBe(HOSTILE);
     expect(api.image?.tag).toBe(HOSTILE);
-    const sources = yaml.loadAll(substituted(hostile, evil.get(`${root}/infrastructure/sources.yaml`) as string)) as Array<{ kind: string; spec: { ref?: { tag: string } } }>;
+    const sources = yaml.loadAll(substituted(hostile, evil.get(`${root}/data/sources.yaml`) as string)) as Array<{ kind: string; spec: { ref?: { tag: string } } }>;
     expect(sources.filter((s) => s.kind === "OCIRepository" && s.spec.ref?.tag === HOSTILE).length).toBe(5);
     // Strings Helm passes through `tpl` (keycloakx extraEnv) keep their inner structure too.
     const kc = yaml.load(substituted(hostile, evil.get(`${root}/security/keycloak/values.yaml`) as string)) as { extraEnv: string };

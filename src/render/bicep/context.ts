@@ -26,6 +26,8 @@ export interface FluxKustomization {
   name: string;
   path: string;
   dependsOn: string[];
+  /** How long it waits for what it applied to be Ready. */
+  timeoutSeconds: number;
 }
 
 /** Extensions CodeMie's database migrations create (they must be allow-listed on Azure). */
@@ -67,7 +69,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     },
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
-    gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations },
+    gitops: { repository: env.gitops.repository, branch: env.gitops.branch, kustomizations, enforceMultiTenancy: env.gitops.multiTenancy.enforce, multiTenancyOptOutReason: env.gitops.multiTenancy.enforce ? "" : env.gitops.multiTenancy.reason },
     keyVault: { ...env.keyVault, keyName: ENCRYPTION_KEY_NAME },
     postgres: {
       ...env.postgres,

@@ -24,6 +24,13 @@ export const FLUX = {
    * kustomization.yaml lists it, so the tree builds only once the outputs are there.
    */
   outputsFile: "infra-outputs.yaml",
+  /**
+   * Label on the outputs ConfigMap that makes kustomize-controller reconcile the Kustomizations
+   * substituting from it when it changes, instead of at their next interval.
+   */
+  watchLabel: { key: "reconcile.fluxcd.io/watch", value: "Enabled" },
+  /** The account the extension's controllers impersonate by default, created in `namespace` only. */
+  applierServiceAccount: "flux-applier",
   /** Prefix of the layer Kustomizations' names (`codemie-infrastructure`, ...). */
   layerPrefix: "codemie-",
 } as const;

@@ -38,17 +38,26 @@ export interface ReleasePlan {
   /** Skip chart hooks on upgrade (Kibana's token job fails when re-run). */
   disableUpgradeHooks: boolean;
   values: values.ValuesPlan;
-  /** The release installed just before this one, which must be Ready first. */
-  dependsOn?: { name: string; namespace: string };
+  /** Releases (by release name) that must be Ready first, each with the reason it is needed. */
+  dependsOn: Array<{ name: string; why: string }>;
+  /** What a failed install does: retry as an upgrade, or uninstall and install again. */
+  install: FailurePolicy;
+  /** What a failed upgrade does: roll back and try again, or retry forward. */
+  upgrade: FailurePolicy;
   /** A topology spread the chart cannot express, added by a Flux post-renderer. */
   spread?: { kind: string; name: string; topologyKey: string; labels: KeyValue[] };
 }
+
+/** How helm-controller reacts to a failed install or upgrade; never a retry limit, so no release stalls for good. */
+export type FailurePolicy = { strategy: "RetryOnFailure"; why?: string } | { strategy: "RemediateOnFailure"; why: string };
 
 export interface OciSource {
   name: string;
   url: string;
   tag: string;
   secretRef?: string;
+  /** Layer that applies it: public sources with the infrastructure, authenticated ones after their secret. */
+  layer: Layer;
 }
 
 export interface HelmSource {
@@ -63,11 +72,20 @@ export interface HealthCheck {
   namespace?: string;
 }
 
+/** A CEL health check of kustomize-controller (spec.healthCheckExprs) for a kind kstatus cannot judge. */
+export interface HealthCheckExpr {
+  apiVersion: string;
+  kind: string;
+  current: string;
+  failed: string;
+}
+
 export interface LayerPlan {
   layer: Layer;
   name: string;
   releases: ReleasePlan[];
   healthChecks: HealthCheck[];
+  healthCheckExprs: HealthCheckExpr[];
   timeout: string;
   dependsOn?: string;
 }
@@ -77,6 +95,7 @@ export interface GitopsPlan {
   releases: ReleasePlan[];
   /** Layers that have something to apply, in apply order. */
   layers: LayerPlan[];
+  /** Workload namespaces the tree creates (the HelmReleases themselves live in FLUX.namespace). */
   namespaces: string[];
   helmRepositories: HelmSource[];
   ociRepositories: OciSource[];
@@ -93,6 +112,48 @@ const TIMEOUT_MINUTES: Readonly<Record<string, number>> = {
   api: Math.ceil(values.API_MIGRATION_SECONDS / 60) + 5,
 };
 const DEFAULT_TIMEOUT_MINUTES = 10;
+
+/**
+ * The only install-order edges between releases: the ones a release cannot install without.
+ * Everything else installs in parallel within its layer (layers still apply in order), so one
+ * slow release never holds back unrelated ones.
+ */
+const NEEDS: Readonly<Record<string, ReadonlyArray<{ on: string; why: string }>>> = {
+  oauth2Proxy: [
+    { on: "keycloakOperator", why: "its realm, client and roles are objects of the Keycloak operator's CRDs" },
+    { on: "keycloak", why: "the operator creates the realm in a running Keycloak" },
+  ],
+  api: [{ on: "oauth2Proxy", why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers" }],
+  natsAuthCallout: [{ on: "nats", why: "the auth callout service connects to NATS" }],
+  kibana: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
+};
+
+/**
+ * Releases whose previous version cannot run on what the new one leaves behind, so a failed
+ * upgrade is retried forward instead of rolled back (every other release rolls back, then retries).
+ */
+const ROLLBACK_UNSOUND: Readonly<Record<string, string>> = {
+  elasticsearch: "an older Elasticsearch cannot open data a newer one has written",
+  keycloak: "Keycloak migrates its database on start; the previous version cannot run on it",
+  api: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
+  kibana: "Kibana migrates its saved objects on start",
+  llmProxy: "LiteLLM migrates its database on start",
+};
+
+/** Releases whose install-only hooks a retry-as-upgrade would skip: a failed install is uninstalled and installed again. */
+const INSTALL_BY_REINSTALL: Readonly<Record<string, string>> = {
+  kibana: "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
+};
+
+function installPolicy(id: string): FailurePolicy {
+  const why = INSTALL_BY_REINSTALL[id];
+  return why ? { strategy: "RemediateOnFailure", why } : { strategy: "RetryOnFailure" };
+}
+
+function upgradePolicy(id: string): FailurePolicy {
+  const why = ROLLBACK_UNSOUND[id];
+  return why ? { strategy: "RetryOnFailure", why } : { strategy: "RemediateOnFailure", why: "a rollback restores the last release that worked" };
+}
 
 function valuesOf(env: Environment, id: string): values.ValuesPlan {
   switch (id) {
@@ -130,8 +191,16 @@ function minutes(id: string): number {
 
 export function planGitops(env: Environment): GitopsPlan {
   const releases: ReleasePlan[] = [];
-  const add = (r: Omit<ReleasePlan, "timeout" | "disableUpgradeHooks" | "values" | "dependsOn">) => {
-    releases.push({ ...r, timeout: `${minutes(r.id)}m`, disableUpgradeHooks: r.id === "kibana", values: valuesOf(env, r.id) });
+  const add = (r: Omit<ReleasePlan, "timeout" | "disableUpgradeHooks" | "values" | "dependsOn" | "install" | "upgrade">) => {
+    releases.push({
+      ...r,
+      timeout: `${minutes(r.id)}m`,
+      disableUpgradeHooks: r.id === "kibana",
+      values: valuesOf(env, r.id),
+      dependsOn: [],
+      install: installPolicy(r.id),
+      upgrade: upgradePolicy(r.id),
+    });
   };
 
   for (const a of ADDONS) {
@@ -147,10 +216,12 @@ export function planGitops(env: Environment): GitopsPlan {
     }
   }
   releases.sort((a, b) => a.order - b.order);
-  releases.forEach((r, i) => {
-    const previous = releases[i - 1];
-    if (previous) r.dependsOn = { name: previous.release, namespace: previous.namespace };
-  });
+  for (const r of releases) {
+    for (const need of NEEDS[r.id] ?? []) {
+      const on = releases.find((x) => x.id === need.on);
+      if (on) r.dependsOn.push({ name: on.release, why: need.why });
+    }
+  }
   const es = releases.find((r) => r.id === "elasticsearch");
   if (es && hardAntiAffinity("elasticsearch") && zoneSpread(env)) {
     // Elastic's chart has anti-affinity by host but no topology spread: add the zone spread the planner assumed.
@@ -162,9 +233,11 @@ export function planGitops(env: Environment): GitopsPlan {
   const layers: LayerPlan[] = [];
   for (const layer of LAYERS) {
     const own = releases.filter((r) => r.layer === layer);
-    const checks: HealthCheck[] = own.map((r) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: r.release, namespace: r.namespace }));
+    const checks: HealthCheck[] = own.map((r) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: r.release, namespace: FLUX.namespace }));
     let timeout = own.reduce((sum, r) => sum + minutes(r.id), 0);
+    const exprs: HealthCheckExpr[] = [];
     if (layer === "secrets") {
+      exprs.push(readyExpr("ClusterSecretStore"), readyExpr("ExternalSecret"));
       checks.push({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", name: SECRET_STORE });
       for (const s of secrets) checks.push({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: s.name, namespace: s.namespace });
       timeout = 5;
@@ -175,9 +248,13 @@ export function planGitops(env: Environment): GitopsPlan {
     }
     if (checks.length === 0) continue;
     const previous = layers[layers.length - 1];
-    layers.push({ layer, name: `${FLUX.layerPrefix}${layer}`, releases: own, healthChecks: checks, timeout: `${timeout}m`, ...(previous ? { dependsOn: previous.name } : {}) });
+    layers.push({ layer, name: `${FLUX.layerPrefix}${layer}`, releases: own, healthChecks: checks, healthCheckExprs: exprs, timeout: `${timeout}m`, ...(previous ? { dependsOn: previous.name } : {}) });
   }
 
+  // Sources that pull with a secret ESO writes are applied one layer after the secrets layer
+  // health-checked that secret, so source-controller never backs off on a missing secret.
+  const secretsAt = layers.findIndex((l) => l.layer === "secrets");
+  const afterSecrets = layers[secretsAt + 1]?.layer ?? "infrastructure";
   const helmRepositories = new Map<string, HelmSource>();
   const ociRepositories = new Map<string, OciSource>();
   for (const r of releases) {
@@ -185,9 +262,9 @@ export function planGitops(env: Environment): GitopsPlan {
     if (r.chart.kind === "HelmRepository") {
       helmRepositories.set(r.chart.source, { name: r.chart.source, url: chart.repository as string });
     } else if (chart.source === "codemie") {
-      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${CODEMIE_REGISTRY.charts}/${chart.name}`, tag: env.codemieVersion, secretRef: CODEMIE_REGISTRY.pullSecret });
+      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${CODEMIE_REGISTRY.charts}/${chart.name}`, tag: env.codemieVersion, secretRef: CODEMIE_REGISTRY.pullSecret, layer: afterSecrets });
     } else {
-      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${chart.repository as string}/${chart.name}`, tag: chart.version as string });
+      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${chart.repository as string}/${chart.name}`, tag: chart.version as string, layer: "infrastructure" });
     }
   }
 
@@ -203,6 +280,29 @@ export function planGitops(env: Environment): GitopsPlan {
   if (keycloakDb) plan.keycloakDb = keycloakDb;
   return plan;
 }
+
+/**
+ * ESO objects are healthy once ESO reports them Ready. kstatus alone calls an object without
+ * status Current, so an ExternalSecret would pass before ESO ever looked at it; with these
+ * expressions an object without status fails to evaluate and counts as not ready yet.
+ */
+function readyExpr(kind: "ClusterSecretStore" | "ExternalSecret"): HealthCheckExpr {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind,
+    current: "status.conditions.exists(e, e.type == 'Ready' && e.status == 'True')",
+    failed: "status.conditions.exists(e, e.type == 'Ready' && e.status == 'False')",
+  };
+}
+
+/**
+ * How long the root Kustomization (the fluxConfiguration's, with wait on) may wait: the layers
+ * apply one after another, so it is their timeouts added up, plus the root's own apply.
+ */
+export function rootTimeoutMinutes(plan: GitopsPlan): number {
+  return plan.layers.reduce((sum, l) => sum + parseInt(l.timeout, 10), 0) + ROOT_APPLY_MINUTES;
+}
+const ROOT_APPLY_MINUTES = 5;
 
 /** The catalogue chart of a planned release. */
 export function chartOf(r: ReleasePlan): ChartRef {

@@ -67,12 +67,17 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
         name: STORAGE_CLASS,
         reclaimPolicy: env.production ? "Retain" : "Delete",
       });
+      resources.push("namespaces.yaml", "storage-class.yaml");
+    }
+    const oci = plan.ociRepositories.filter((o) => o.layer === layer.layer);
+    const helm = layer.layer === "infrastructure" ? plan.helmRepositories : [];
+    if (oci.length + helm.length > 0) {
       emit(`${layer.layer}/sources.yaml`, "helm-values/flux/sources.yaml.hbs", {
         namespace: FLUX.namespace,
-        helmRepositories: plan.helmRepositories,
-        ociRepositories: plan.ociRepositories.map((o) => ({ ...o, secretRef: o.secretRef ?? "" })),
+        helmRepositories: helm,
+        ociRepositories: oci.map((o) => ({ ...o, secretRef: o.secretRef ?? "" })),
       });
-      resources.push("namespaces.yaml", "storage-class.yaml", "sources.yaml");
+      resources.push("sources.yaml");
     }
     if (layer.layer === "secrets") {
       emit(`${layer.layer}/cluster-secret-store.yaml`, "helm-values/flux/cluster-secret-store.yaml.hbs", secretStore(env));
@@ -91,7 +96,7 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
       emit(`${dir}/helmrelease.yaml`, "helm-values/flux/helmrelease.yaml.hbs", releaseContext(r));
       emit(`${dir}/values.yaml`, r.values.template, r.values.context);
       resources.push(`${r.release}/helmrelease.yaml`);
-      generators.push({ name: valuesConfigMap(r), namespace: r.namespace, file: `values.yaml=${r.release}/values.yaml` });
+      generators.push({ name: valuesConfigMap(r), namespace: FLUX.namespace, file: `values.yaml=${r.release}/values.yaml` });
     }
     emit(`${layer.layer}/kustomization.yaml`, "helm-values/flux/kustomization.yaml.hbs", { resources, generators });
     if (generators.length > 0) emit(`${layer.layer}/kustomizeconfig.yaml`, "helm-values/flux/kustomizeconfig.yaml.hbs", {});
@@ -110,20 +115,41 @@ export function valuesConfigMap(r: ReleasePlan): string {
   return `${r.release}-values`;
 }
 
+// The HelmRelease, its values and its chart source all live in FLUX.namespace, the only
+// namespace whose objects helm-controller may reference under --no-cross-namespace-refs and the
+// one where the extension's flux-applier account (impersonated by default) exists; the release
+// itself is installed into, and its Helm storage kept in, the workload namespace.
 function releaseContext(r: ReleasePlan): object {
   return {
     name: r.release,
-    namespace: r.namespace,
-    sourceNamespace: FLUX.namespace,
+    namespace: FLUX.namespace,
+    targetNamespace: r.namespace,
     chart: r.chart.kind === "HelmRepository" ? { name: r.chart.chart, version: r.chart.version, source: r.chart.source } : null,
     chartRef: r.chart.kind === "OCIRepository" ? { name: r.chart.source } : null,
-    dependsOn: r.dependsOn ? [r.dependsOn] : [],
+    dependsOn: r.dependsOn.map((d) => ({ name: d.name })),
     timeout: r.timeout,
+    retryInterval: RETRY_INTERVAL,
+    installRetry: r.install.strategy === "RetryOnFailure",
+    upgradeRetry: r.upgrade.strategy === "RetryOnFailure",
     disableUpgradeHooks: r.disableUpgradeHooks,
     valuesConfigMap: valuesConfigMap(r),
     spread: r.spread ?? null,
+    driftIgnore: DRIFT_IGNORE,
   };
 }
+
+/** Pause between retries of a failed install or upgrade (helm-controller's default is 5m). */
+const RETRY_INTERVAL = "3m";
+
+/**
+ * Fields that controllers write into released objects after Helm applied them (webhook CA
+ * bundles injected by cert controllers and admission patch jobs), which drift detection ignores.
+ */
+const DRIFT_IGNORE = [
+  { kind: "ValidatingWebhookConfiguration", paths: [0, 1, 2].map((i) => `/webhooks/${i}/clientConfig/caBundle`) },
+  { kind: "MutatingWebhookConfiguration", paths: [0, 1, 2].map((i) => `/webhooks/${i}/clientConfig/caBundle`) },
+  { kind: "CustomResourceDefinition", paths: ["/spec/conversion/webhook/clientConfig/caBundle"] },
+];
 
 function layerContext(l: LayerPlan, root: string): object {
   return {
@@ -135,6 +161,7 @@ function layerContext(l: LayerPlan, root: string): object {
     dependsOn: l.dependsOn ? [l.dependsOn] : [],
     outputs: FLUX.outputsConfigMap,
     healthChecks: l.healthChecks.map((h) => ({ ...h, namespace: h.namespace ?? "" })),
+    healthCheckExprs: l.healthCheckExprs,
   };
 }
 
