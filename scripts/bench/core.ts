@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources, type Toolkit } from "../../src/app/render-environment.js";
-import { planCapacity } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/config/load.js";
 
 export async function toolkit(root: string): Promise<Toolkit> {
@@ -21,10 +20,10 @@ export function renderOne(file: string, text: string, kit: Toolkit): number {
   return outcome.tree.size;
 }
 
+/** Validate and size one environment: the loader plans capacity (once). */
 export function planOnly(file: string, text: string): void {
-  const { env } = loadEnvironment(file, text);
-  if (!env) throw new Error(`${file} is invalid`);
-  planCapacity(env);
+  const { env, capacity } = loadEnvironment(file, text);
+  if (!env || !capacity) throw new Error(`${file} is invalid`);
 }
 
 /** N distinct valid environments derived from prod.yaml: own name, subscription and address plan. */
