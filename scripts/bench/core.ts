@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources, type Toolkit } from "../../src/app/render-environment.js";
 import { renderKubernetes } from "../../src/app/render-kubernetes.js";
-import { planCapacity } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/app/load.js";
 
 export async function toolkit(root: string): Promise<Toolkit> {
@@ -22,10 +21,10 @@ export function renderOne(file: string, text: string, kit: Toolkit): number {
   return outcome.tree.size;
 }
 
+/** Validate and size one environment: the loader plans capacity (once). */
 export function planOnly(file: string, text: string): void {
-  const { env } = loadEnvironment(file, text);
-  if (!env) throw new Error(`${file} is invalid`);
-  planCapacity(env);
+  const { env, capacity } = loadEnvironment(file, text);
+  if (!env || !capacity) throw new Error(`${file} is invalid`);
 }
 
 /** N distinct valid environments derived from prod.yaml: own name, subscription and address plan. */

@@ -34,7 +34,8 @@ export function loadEnvironment(file: string, text: string, name = environmentNa
   // Every check whose inputs are valid runs, so one run reports every independent error: the
   // schema's findings are taken out of the document and the checks that read them are skipped.
   const schemaErrors = checkSchema(source);
-  const repaired = repairForChecks(source);
+  // A valid file needs no repair: skip the second validation and the copy.
+  const repaired = schemaErrors.length > 0 ? repairForChecks(source) : { document: source.data, invalid: [] };
   const valid = validityOf(repaired.invalid);
   let env: Environment;
   try {

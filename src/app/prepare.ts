@@ -3,6 +3,7 @@
 // rendered and compiled with one Bicep session (plan, deploy). Diagnostics come back as data.
 import { isScalar, parseDocument } from "yaml";
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
+import type { BicepCompiler } from "../adapters/bicep/session.js";
 import { UsageError } from "../adapters/environment-files.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
@@ -82,16 +83,17 @@ export async function prepareNamed(ref: EnvironmentRef, ports: PreparePorts): Pr
   const outcome = renderSources(file, text, await ports.toolchain.toolkit());
   const base = { file, diagnostics: outcome.diagnostics, bicepDiagnostics: [] };
   if (!outcome.env || !outcome.plan || !outcome.tree || hasErrors(outcome.diagnostics)) return { ...base, ok: false, failure: "invalid" };
-  const compiler = await ports.toolchain.openCompiler();
+  // Opened only when the compile cache cannot answer.
+  let compiler: Promise<BicepCompiler> | undefined;
   try {
-    const compiled = await compileTree(outcome.tree, compiler);
+    const compiled = await compileTree(outcome.tree, () => (compiler ??= ports.toolchain.openCompiler()));
     const result = { ...base, bicepDiagnostics: compiled.diagnostics };
     if (compiled.diagnostics.some((d) => d.level !== "info")) return { ...result, ok: false, failure: "bicep" };
     const source = outcome.source;
     const locate: Locate = (path) => (source ? source.locate(path) : { line: 1, column: 1 });
     return { ...result, ok: true, env: outcome.env, capacity: outcome.plan, tree: compiled.tree, locate };
   } finally {
-    await compiler.close();
+    if (compiler) await (await compiler).close();
   }
 }
 

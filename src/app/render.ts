@@ -8,6 +8,7 @@ import type { BicepCompiler } from "../adapters/bicep/session.js";
 import { assertOwnedOutput, compareTree, writeTreeAtomically, type TreeDifference } from "../adapters/output-tree.js";
 import { hasErrors, type Diagnostic } from "../config/diagnostics.js";
 import { environmentName } from "../config/environment-name.js";
+import { withPlaceholderOutputs } from "../engine/infra-outputs.js";
 import type { RenderedTree } from "../render/tree.js";
 import { packageRoot } from "../adapters/templates.js";
 import { compileTree } from "./compile-tree.js";
@@ -89,7 +90,8 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
       }
       // Refused before compiling: the output directory must be the tool's own to replace.
       if (!request.check) await ports.output.assertOwned(out, name);
-      const compiled = await compileTree(outcome.tree, await (compiler ??= ports.toolchain.openCompiler()));
+      // The compiler is started only when the compile cache cannot answer.
+      const compiled = await compileTree(outcome.tree, () => (compiler ??= ports.toolchain.openCompiler()));
       let rendered: RenderedBase = { ...base, bicepDiagnostics: compiled.diagnostics };
       if (request.kubernetes !== undefined && outcome.env && outcome.plan && !compiled.diagnostics.some((d) => d.level !== "info")) {
         const dir = request.envs === "all" ? `${request.kubernetes}/${name}` : request.kubernetes;
@@ -105,11 +107,13 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
           rendered.kubernetes = { dir, releases: verified.render.releases.length };
         }
       }
+      // Placeholder deploy outputs, so that every kustomization of the written tree builds as it is.
+      const tree = outcome.env ? withPlaceholderOutputs(outcome.env, compiled.tree) : compiled.tree;
       if (compiled.diagnostics.some((d) => d.level !== "info")) yield { ...rendered, status: "not-compiling" };
-      else if (request.check) yield { ...rendered, status: "checked", difference: await ports.output.compare(out, compiled.tree) };
+      else if (request.check) yield { ...rendered, status: "checked", difference: await ports.output.compare(out, tree) };
       else {
-        await ports.output.write(out, compiled.tree, name);
-        yield { ...rendered, status: "written", files: compiled.tree.size };
+        await ports.output.write(out, tree, name);
+        yield { ...rendered, status: "written", files: tree.size };
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { POSTGRES_STORAGE_PARAMETER } from "./day2.js";
 import { assessDay2, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
-import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
+import { infraOutputsManifest, infraOutputsPath, isPlaceholderOutputs, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
 import { checkCommitOrder, type OrderMode } from "./commit-order.js";
 import { deploymentNames, deploymentPrefix, describeSource, KEY_VAULT_API_VERSION, keyVaultId } from "./names.js";
 import {
@@ -247,6 +247,7 @@ async function publishedOutputs(env: Environment, gitops: Publisher, log: Log): 
   }
   if (!read) return { ok: false, line: `GitOps branch ${gitops.branch} does not exist: nothing published yet; run a full deploy first` };
   if (read.text === undefined) return { ok: false, line: `GitOps branch ${gitops.branch} has no ${path}: nothing published yet; run a full deploy first` };
+  if (isPlaceholderOutputs(read.text)) return { ok: false, line: `${path} on ${gitops.branch} is a placeholder written by render, not a deployment's outputs; run a full deploy` };
   const unfilled = unfilledVariables(env, read.text);
   if (unfilled.length > 0) return { ok: false, line: `${path} on ${gitops.branch} lacks ${unfilled.join(", ")}, which the tree now needs; run a full deploy` };
   log.info(`GitOps branch ${gitops.branch}: at ${read.tip.slice(0, 7)}; infrastructure skipped, keeping its ${path}`);

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import type { Environment } from "../model/environment.js";
 import { FLUX, substitutionVariables, type SubstitutionVariableName } from "../render/gitops/contract.js";
 import { gitopsRoot } from "../render/gitops/render.js";
-import { generatedHeader } from "../render/tree.js";
+import { generatedHeader, type RenderedTree } from "../render/tree.js";
 
 export type DeployOutputs = Record<string, unknown>;
 
@@ -55,9 +55,40 @@ export function infraOutputValues(env: Environment, outputs: DeployOutputs): Rec
 
 export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): string {
   const data = infraOutputValues(env, outputs);
+  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], [], data);
+}
+
+/** Marks a ConfigMap `render` wrote without a deployment's outputs; the deploy engine refuses to publish one. */
+export const PLACEHOLDER_ANNOTATION = "codemie-gitops.dev/placeholder";
+
+/**
+ * What `render` writes when no deployment produced outputs, so that every kustomization of the
+ * rendered tree builds as it is: the same keys, with values that say what they are.
+ */
+export function placeholderOutputsManifest(env: Environment): string {
+  const data = Object.fromEntries(sources(env).map(({ name }) => [name, `PLACEHOLDER-${name}`]));
+  const header = [
+    "# PLACEHOLDER written by `codemie-gitops render`: no deployment has produced these values.",
+    "# A deploy writes the real ConfigMap from the ARM deployment's outputs; this file is never published.",
+  ];
+  return configMap(env, header, [`  annotations:`, `    ${PLACEHOLDER_ANNOTATION}: "true"`], data);
+}
+
+/** Whether a ConfigMap text is (or may be) a placeholder: its marker anywhere is enough to refuse it. */
+export function isPlaceholderOutputs(text: string): boolean {
+  return text.includes(PLACEHOLDER_ANNOTATION);
+}
+
+/** The rendered tree as `render` writes it: with placeholder outputs where a deploy would write real ones. */
+export function withPlaceholderOutputs(env: Environment, tree: RenderedTree): RenderedTree {
+  const path = infraOutputsPath(env);
+  return tree.has(path) ? tree : new Map([...tree, [path, placeholderOutputsManifest(env)]]);
+}
+
+function configMap(env: Environment, comments: string[], metadata: string[], data: Record<string, string>): string {
   return [
     generatedHeader(env.file, "#"),
-    "# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom).",
+    ...comments,
     "apiVersion: v1",
     "kind: ConfigMap",
     "metadata:",
@@ -66,6 +97,7 @@ export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): 
     "  labels:",
     "    # kustomize-controller reconciles the layers that substitute from it as soon as it changes.",
     `    ${FLUX.watchLabel.key}: ${FLUX.watchLabel.value}`,
+    ...metadata,
     "data:",
     ...Object.keys(data)
       .sort()

@@ -1,6 +1,7 @@
 // `codemie-gitops deploy` as a separate process against the Azure emulator and a scratch GitOps
 // repository: the outcome, the exit code, what the user sees, and what reached Azure and git.
 import { describe, expect, test } from "vitest";
+import { placeholderOutputsManifest } from "../../src/engine/infra-outputs.js";
 import { keyVaultId } from "../../src/engine/names.js";
 import { secretsToSeed } from "../../src/engine/secret-values.js";
 import { armClient } from "../emulator/clients.js";
@@ -298,6 +299,17 @@ describe("deploy --skip-infrastructure", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} has no ${OUTPUTS_FILE}: nothing published yet; run a full deploy first\n`);
+    expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
+    expect(deploymentPuts()).toEqual([]);
+  });
+
+  test("never publishes the placeholder outputs render writes: refused, the branch left as it was", async () => {
+    const tip = pushFiles(t.ws.remote, BRANCH, { [OUTPUTS_FILE]: placeholderOutputsManifest(dev) });
+
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: ${OUTPUTS_FILE} on ${BRANCH} is a placeholder written by render, not a deployment's outputs; run a full deploy\n`);
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
     expect(deploymentPuts()).toEqual([]);
   });

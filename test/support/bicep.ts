@@ -1,7 +1,7 @@
-// One Bicep compiler session per test file, plus the toolkit's templates, for tests that
+// One Bicep compiler session per test file (started only on a compile-cache miss), plus the toolkit's templates, for tests that
 // render and compile environments.
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll } from "vitest";
 import { openCompiler, type BicepCompiler } from "../../src/adapters/bicep/session.js";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { compileTree } from "../../src/app/compile-tree.js";
@@ -17,18 +17,15 @@ export const ROOT = join(import.meta.dirname, "../..");
 export async function bicepSession() {
   const toolkit = await readToolkit(ROOT);
   const engine = createEngine(toolkit.templates);
-  let compiler: BicepCompiler | undefined;
-  beforeAll(async () => {
-    compiler = await openCompiler();
-  });
+  // Started on the first compilation the compile cache cannot answer.
+  let compiler: Promise<BicepCompiler> | undefined;
   afterAll(async () => {
-    await compiler?.close();
+    if (compiler) await (await compiler).close();
   });
   return {
-    /** Renders the environment's Bicep and compiles it with the session's compiler. */
+    /** Renders the environment's Bicep and compiles it with the session's compiler (or the compile cache). */
     compile(env: Environment, plan: CapacityPlan) {
-      if (!compiler) throw new Error("the Bicep session starts in beforeAll");
-      return compileTree(renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles), compiler);
+      return compileTree(renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles), () => (compiler ??= openCompiler()));
     },
   };
 }
