@@ -5,6 +5,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { WhatIfChangeInput } from "./what-if.js";
 
+// The preflight's port: what it reads from Azure, as data (src/adapters/azure/preflight-reads.ts implements it).
+export type { KubernetesVersionFacts, OpenAiFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./preflight/facts.js";
+export type { PreflightNeeds } from "./preflight/needs.js";
+export type { PreflightReads } from "./preflight/run.js";
+
 /** The commit a run deploys from: it names the ARM deployments and the GitOps commit. */
 export interface SourceCommit {
   sha: string;

@@ -2,11 +2,8 @@
 // behave as for every other ARM call): quotas, VM SKUs and their restrictions, AKS versions,
 // PostgreSQL capabilities, Azure OpenAI models and quota, provider registrations, and which
 // operator secrets the Key Vault holds (by name on the management plane, never values).
-import type { PreflightFacts, PostgresFacts, Usage, VmSkuFacts, KubernetesVersionFacts, OpenAiFacts } from "../../engine/preflight/facts.js";
-import type { PreflightNeeds } from "../../engine/preflight/needs.js";
-import type { PreflightReads } from "../../engine/preflight/run.js";
+import type { Arm, KubernetesVersionFacts, OpenAiFacts, PostgresFacts, PreflightFacts, PreflightNeeds, PreflightReads, Usage, VmSkuFacts } from "../../engine/ports.js";
 import type { Environment } from "../../model/environment.js";
-import type { Arm } from "../../engine/ports.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
 export const PREFLIGHT_API = {
