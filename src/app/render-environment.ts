@@ -10,6 +10,7 @@ import { renderBicep } from "../render/bicep/render.js";
 import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
 import { fluxKustomizations } from "../render/bicep/flux-entry.js";
 import { renderGitops } from "../render/gitops/render.js";
+import { checkEnvironmentFlux } from "../render/gitops/flux-model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 
 export interface Toolkit {
@@ -40,6 +41,15 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
+  // A tree the AKS Flux extension would refuse is a failed render, not a deploy that times out.
+  const flux = checkEnvironmentFlux(env, tree).map((v): Diagnostic => ({
+    file: env.file,
+    ...source.locate(["gitops"], "key"),
+    severity: "error",
+    path: "gitops",
+    message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,
+  }));
+  if (flux.length > 0) return { env, plan, diagnostics: [...all, ...flux], bicepDiagnostics: [] };
   return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
 }
 
