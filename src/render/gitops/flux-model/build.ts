@@ -2,7 +2,8 @@
 // for the subset of kustomization.yaml the renderer writes (resources, configMapGenerator,
 // configurations). Anything else is reported, not guessed at: the model must never call a
 // tree fine that it did not understand.
-import { parseAllDocuments } from "yaml";
+// js-yaml: several times faster than `yaml` on these files, and positions are not needed here.
+import yaml from "js-yaml";
 
 export interface K8sObject {
   apiVersion: string;
@@ -35,13 +36,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function parseObjects(text: string, path: string, problems: string[]): K8sObject[] {
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(text);
+  } catch (error) {
+    problems.push(`${path}: ${(error as Error).message.split("\n")[0] ?? "invalid YAML"}`);
+    return [];
+  }
   const out: K8sObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      problems.push(`${path}: ${doc.errors[0]?.message ?? "invalid YAML"}`);
-      continue;
-    }
-    const value: unknown = doc.toJS();
+  for (const value of docs) {
     if (value === null || value === undefined) continue;
     const meta = isRecord(value) ? value.metadata : undefined;
     if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !isRecord(meta) || typeof meta.name !== "string") {
@@ -61,7 +64,12 @@ export function buildDirectory(files: ReadonlyMap<string, string>, dir: string, 
   const text = files.get(kustomizationPath);
   if (text === undefined) return { objects, problems: [`kustomization path not found: ${dir || "."} has no kustomization.yaml`] };
   if (seen.has(dir)) return { objects, problems: [`${kustomizationPath}: cycle in resources`] };
-  const k: unknown = parseAllDocuments(text)[0]?.toJS();
+  let k: unknown;
+  try {
+    k = yaml.load(text);
+  } catch (error) {
+    return { objects, problems: [`${kustomizationPath}: ${(error as Error).message.split("\n")[0] ?? "invalid YAML"}`] };
+  }
   if (!isRecord(k)) return { objects, problems: [`${kustomizationPath}: not a mapping`] };
   for (const key of Object.keys(k)) if (!KNOWN_FIELDS.has(key)) problems.push(`${kustomizationPath}: field ${key} is outside what the model understands`);
 

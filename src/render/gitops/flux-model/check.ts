@@ -123,18 +123,32 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
   put({ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", metadata: { name: config.name, namespace: config.namespace } });
   if (flags.defaultServiceAccount) put({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: flags.defaultServiceAccount, namespace: config.namespace } });
 
+  // A Kustomization's dependsOn and applier are fixed when it is first seen, so both closures are
+  // computed once each (asked only for Kustomizations the walk has reached).
+  const readyMemo = new Map<string, Set<string>>();
+  const appliedMemo = new Map<string, Set<string>>();
   /** Kustomizations Ready before `k` starts (its dependsOn, transitively). */
-  const readyBefore = (k: string, acc = new Set<string>()): Set<string> => {
-    for (const d of kustomizations.get(k)?.dependsOn ?? []) if (!acc.has(d)) readyBefore(d, acc.add(d));
+  const readyBefore = (k: string): Set<string> => {
+    let acc = readyMemo.get(k);
+    if (acc) return acc;
+    acc = new Set<string>();
+    const visit = (x: string) => {
+      for (const d of kustomizations.get(x)?.dependsOn ?? []) if (!acc!.has(d)) visit((acc!.add(d), d));
+    };
+    visit(k);
+    readyMemo.set(k, acc);
     return acc;
   };
   /** Kustomizations whose objects exist when `k` applies: what is Ready before it, and whatever applied it (or them). */
   const appliedBefore = (k: string): Set<string> => {
-    const acc = new Set<string>();
+    let acc = appliedMemo.get(k);
+    if (acc) return acc;
+    acc = new Set<string>();
     const visit = (x: string) => {
-      for (const y of [...readyBefore(x), kustomizations.get(x)?.appliedBy].filter((v): v is string => v !== undefined)) if (!acc.has(y)) visit((acc.add(y), y));
+      for (const y of [...readyBefore(x), kustomizations.get(x)?.appliedBy].filter((v): v is string => v !== undefined)) if (!acc!.has(y)) visit((acc!.add(y), y));
     };
     visit(k);
+    appliedMemo.set(k, acc);
     return acc;
   };
   const exists = (key: string, k: string): boolean => {
