@@ -1,5 +1,5 @@
 // Builds the CLI bundle, the GitHub Action bundles, the environment JSON Schema for editors and the
-// README's generated tables. One script for every build output, so CI can rebuild and compare.
+// generated parts of docs/. One script for every build output, so CI can rebuild and compare.
 // `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
 // committed ones).
 import { build } from "esbuild";
@@ -18,7 +18,7 @@ const common = { bundle: true, platform: "node", format: "esm", target: "node20"
 // Pure helpers the build itself runs: the schema, ajv's standalone validator, the docs tables.
 await build({
   ...common,
-  entryPoints: { "build/schema": "src/config/schema.ts", "build/validator": "src/config/validator.ts", "build/component-table": "src/docs/component-table.ts", "build/action-tables": "src/docs/action-tables.ts" },
+  entryPoints: { "build/schema": "src/config/schema.ts", "build/validator": "src/config/validator.ts", "build/component-table": "src/docs/component-table.ts", "build/action-tables": "src/docs/action-tables.ts", "build/environment-reference": "src/docs/environment-reference.ts" },
   outdir: "dist",
   banner,
 });
@@ -26,6 +26,7 @@ const { buildEnvironmentSchema } = await import("../dist/build/schema.js");
 const { AJV_OPTIONS } = await import("../dist/build/validator.js");
 const { componentTableMarkdown, TABLE_START, TABLE_END } = await import("../dist/build/component-table.js");
 const { actionTablesMarkdown, ACTIONS_START, ACTIONS_END } = await import("../dist/build/action-tables.js");
+const { environmentReferenceMarkdown } = await import("../dist/build/environment-reference.js");
 
 const schema = buildEnvironmentSchema();
 if (!actionsOnly) {
@@ -67,17 +68,23 @@ await Promise.all([
 ]);
 if (actionsOnly) process.exit(0);
 
-function replaceBetween(text, start, end, content, what) {
+function replaceBetween(text, start, end, content, file) {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error(`README.md lacks the ${what} markers`);
+  if (from < 0 || to < 0) throw new Error(`${file} lacks the markers ${start} … ${end}`);
   return text.slice(0, from) + content + text.slice(to + end.length);
 }
 
 const metadata = async (path) => [path === "action.yml" ? "`action.yml` (root)" : `\`${path.replace(/\/action\.yml$/, "")}\``, parseYaml(await readFile(path, "utf8"))];
 const actions = await Promise.all(["action.yml", ...ACTIONS.map((name) => `actions/${name}/action.yml`)].map(metadata));
 
-const readme = await readFile("README.md", "utf8");
-let updated = replaceBetween(readme, TABLE_START, TABLE_END, componentTableMarkdown(), "component table");
-updated = replaceBetween(updated, ACTIONS_START, ACTIONS_END, actionTablesMarkdown(actions), "action tables");
-if (updated !== readme) await writeFile("README.md", updated);
+/** Rewrites a file only when its content changes, so a build leaves unchanged files untouched. */
+async function writeIfChanged(file, update) {
+  const before = await readFile(file, "utf8").catch(() => "");
+  const after = update(before);
+  if (after !== before) await writeFile(file, after);
+}
+
+await writeIfChanged("docs/environments.md", (text) => replaceBetween(text, TABLE_START, TABLE_END, componentTableMarkdown(), "docs/environments.md"));
+await writeIfChanged("docs/actions.md", (text) => replaceBetween(text, ACTIONS_START, ACTIONS_END, actionTablesMarkdown(actions), "docs/actions.md"));
+await writeIfChanged("docs/environment-file.md", () => environmentReferenceMarkdown(schema));

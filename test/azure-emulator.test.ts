@@ -1,8 +1,9 @@
 // The ARM adapter over the real SDK and real HTTPS against the emulator: deployments, what-if,
 // throttling and faults, failures, cancel, Flux status and Key Vault seeding.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import type { DeploymentRequest, OperationProgress } from "../src/adapters/azure/arm.js";
-import { ArmRequestError, formatArmError } from "../src/adapters/azure/arm-errors.js";
+import { ArmRequestError } from "../src/adapters/azure/arm-errors.js";
+import { formatArmError } from "../src/engine/arm-error-text.js";
+import type { DeploymentRequest, OperationProgress } from "../src/engine/ports.js";
 import { armClient, emulatorCloud } from "./emulator/clients.js";
 import { AzureEmulator, type RecordedRequest } from "./emulator/emulator.js";
 

@@ -1,7 +1,7 @@
-// The README's "watch a deploy by hand" recipe, run as written: the standalone emulator bundled the
+// docs/emulator.md's "watch a deploy by hand" recipe, run as written: the standalone emulator bundled the
 // way `npm run emulator` bundles it and started as its own process, its printed exports handed to
 // `codemie-gitops deploy` and then `status`, each a separate process. Passes only if a person
-// following the README gets a whole deploy: synthesized outputs accepted, Flux following the
+// following docs/emulator.md gets a whole deploy: synthesized outputs accepted, Flux following the
 // GitOps repository to Compliant.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";

@@ -67,7 +67,7 @@ describe("validateManifest", () => {
 
   it("rejects kinds and API versions it has no schema for, pointing at the served version", () => {
     expect(validateManifest({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([
-      'unsupported apiVersion/kind "example.com/v1" Widget: no offline schema is registered for it in test/support/k8s-validate.ts',
+      'unsupported apiVersion/kind "example.com/v1" Widget: no offline schema is registered for it in src/kubernetes/schema.ts',
     ]);
     const [retired] = validateManifest({ apiVersion: "source.toolkit.fluxcd.io/v1beta2", kind: "OCIRepository", metadata: { name: "c" }, spec: {} });
     expect(retired).toMatch(/removed from AKS microsoft\.flux 1\.23\.0.*use "source\.toolkit\.fluxcd\.io\/v1"/);

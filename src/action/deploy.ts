@@ -1,22 +1,25 @@
-// The deploy action: `codemie-gitops deploy` itself, recorded as a GitHub deployment (in_progress,
-// then success or failure, linking this run), with the outputs and a job summary of what was
-// deployed, the published commit and Flux's per-object result. skip-infrastructure is the CLI's
+// The deploy action: the deploy use case, recorded as a GitHub deployment (in_progress, then
+// success or failure, linking this run), with the outputs and a job summary of what was deployed,
+// the published commit and Flux's per-object result. skip-infrastructure is the CLI's
 // --skip-infrastructure: no ARM deployment, so none is named in the outputs, record or summary.
 import { info, warning } from "@actions/core";
-import type { SourceCommit } from "../adapters/git/source-commit.js";
 import { readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
-import { parseDuration } from "../cli/azure-options.js";
-import { deployCommand } from "../cli/deploy.js";
-import { loadForRun } from "../cli/run-input.js";
-import { isReconciled, syncedCommit, type FluxView } from "../engine/flux.js";
-import { deploymentNames } from "../engine/names.js";
+import { parseDuration, pollIntervalMs } from "../app/connections.js";
+import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { INTERRUPTED } from "../app/run-signal.js";
+import { packageToolchain } from "../app/toolchain.js";
+import { isReconciled, type FluxView } from "../engine/flux.js";
+import { systemClock, type SourceCommit } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
-import { fluxAfterRun, fluxMarkdown } from "./flux-summary.js";
+import { reportFailures } from "./failures.js";
+import { fluxMarkdown } from "./flux-summary.js";
 import { gitHubRun, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
-import { actionIo, quietIo } from "./io.js";
+import { actionLog } from "./io.js";
+import { logPrepared } from "./prepared.js";
 import { logMarkdown, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
@@ -74,37 +77,54 @@ export async function deployAction(): Promise<number> {
   const name = environmentName(inputs.required("environment"));
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
-  const timeoutMs = parseDuration(inputs.required("wait-timeout"), "wait-timeout");
-  const skipInfrastructure = inputs.flag("skip-infrastructure");
+  const request: DeployRequest = {
+    name,
+    ...(azure.subscription ? { subscription: azure.subscription } : {}),
+    skipInfrastructure: inputs.flag("skip-infrastructure"),
+    timeoutMs: parseDuration(inputs.required("wait-timeout"), "wait-timeout"),
+    fluxIntervalMs: pollIntervalMs(process.env, 15_000),
+    // The outputs and the summary report Flux's state after the run, however far it got.
+    fluxAfterFailure: true,
+  };
   const recordDeployment = inputs.flag("record-deployment");
 
-  // Read quietly for the record and the outputs; the deploy itself reports any problem.
-  const env = await loadForRun(name, quietIo(ws.cwd), azure.subscription).catch(() => undefined);
-  const source = await readSourceCommit(ws.cwd);
-  const deployment = env && source && !skipInfrastructure ? deploymentNames(env, source).main : "";
+  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
+  const ports: DeployPorts = {
+    files: workspaceFiles(ws.cwd),
+    toolchain: packageToolchain,
+    readSource: () => readSourceCommit(ws.cwd),
+    connections: azure.connections,
+    clock: systemClock,
+    log,
+    onInterrupt: () => log.error(INTERRUPTED),
+  };
+  const start = await reportFailures(log, () => prepareDeploy(request, ports), undefined);
+  if (start && !start.source) log.error(`error: ${NO_SOURCE}`);
+  if (start?.source) logPrepared(start.prepared, log);
+  const ready = start?.ok ? start : undefined;
   const run = gitHubRun(inputs.text("github-token"));
-  const record = env && source && recordDeployment ? await startRecord(run, env, source, deployment) : undefined;
+  const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment) : undefined;
+  const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;
+  if (ready && outcome?.fluxError) warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);
+  const code = outcome?.result.ok ? 0 : 1;
 
-  const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await deployCommand({ env: name, ...azure.flags, subscription: azure.subscription, timeoutMs, skipInfrastructure }, io);
-
-  const view = env ? await fluxAfterRun(azure.flags, env) : undefined;
-  // Success means Flux reports the published commit Compliant, so the synced commit is it.
-  const published = code === 0 && view ? (syncedCommit(view) ?? "") : "";
+  const view = outcome?.flux;
+  const published = outcome?.published ?? "";
+  const source = start?.source;
   writeOutputs<(typeof DEPLOY_OUTPUTS)[number]>({
-    "deployment-name": deployment,
+    "deployment-name": ready?.deployment ?? "",
     "source-commit": source?.sha ?? "",
     "published-commit": published,
     "compliance-state": view?.complianceState ?? "",
   });
   const rows: [string, string][] = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", skipInfrastructure ? "skipped" : deployment],
-    ["GitOps branch", env?.gitops.branch ?? ""],
+    ["ARM deployment", request.skipInfrastructure ? "skipped" : (ready?.deployment ?? "")],
+    ["GitOps branch", ready?.env.gitops.branch ?? ""],
     ["published commit", published],
     ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""],
   ];
-  await writeSummary(summaryOf(name, code, env, rows, view, io.lines));
+  await writeSummary(summaryOf(name, code, ready?.env, rows, view, log.lines));
   await record?.finish(code === 0, code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
   return code;
 }

@@ -1,5 +1,4 @@
-// The plan action: `codemie-gitops plan --json` (with what-if when an Azure app is named), the
-// plan written as Markdown and JSON files, the job summary, one sticky comment per environment
+// The plan action: the plan use case (with what-if when an Azure app is named), the plan written as Markdown and JSON files, the job summary, one sticky comment per environment
 // on a pull request, and, for scheduled runs, one drift issue per environment.
 import { error as annotateError, info, warning } from "@actions/core";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -8,14 +7,20 @@ import { join } from "node:path";
 import { httpStatus } from "../adapters/github/client.js";
 import { hiddenMarker, MAX_COMMENT_CHARS, upsertComment } from "../adapters/github/comments.js";
 import { reportIssue, resolveIssue } from "../adapters/github/issues.js";
-import { parseDuration } from "../cli/azure-options.js";
-import { planCommand } from "../cli/plan.js";
+import { parseDuration } from "../app/connections.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { planPrepared, type PlanRun } from "../app/plan.js";
+import { prepareNamed } from "../app/prepare.js";
+import { INTERRUPTED } from "../app/run-signal.js";
+import { packageToolchain } from "../app/toolchain.js";
 import { planText } from "../engine/plan-format.js";
 import type { PlanReport } from "../engine/plan.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
+import { reportFailures } from "./failures.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
-import { actionIo } from "./io.js";
+import { actionLog } from "./io.js";
+import { logPrepared } from "./prepared.js";
 import { deletions, driftOf, hasChanges, markedBody, planDocument, type PlanOutcome } from "./plan-document.js";
 import { writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
@@ -94,13 +99,22 @@ export async function planAction(): Promise<number> {
   const run = gitHubRun(inputs.text("github-token"));
   if (!azure.clientId) info("No azure-client-id: offline plan (capacity and the GitOps tree; no what-if).");
 
-  const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot, captureOut: true });
-  const code = await planCommand({ env: environment, ...azure.flags, subscription: azure.subscription, azure: azure.clientId !== "", output: "json", timeoutMs }, io);
-  const printed = io.captured().trim();
-  const report = printed === "" ? undefined : (JSON.parse(printed) as PlanReport);
+  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
+  const planned = await reportFailures<PlanRun | undefined>(
+    log,
+    async () => {
+      const prepared = await prepareNamed({ name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, { files: workspaceFiles(ws.cwd), toolchain: packageToolchain });
+      logPrepared(prepared, log);
+      if (!prepared.ok) return undefined;
+      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+    },
+    undefined,
+  );
+  const report = planned?.report;
+  const code = planned?.ok ? 0 : 1;
   if (report) info(planText(report));
 
-  const outcome: PlanOutcome = { environment, code, ...(report ? { report } : {}), diagnostics: io.diagnostics, sha: pullRequestOf(run)?.headSha ?? run.sha, ...(run.runUrl ? { runUrl: run.runUrl } : {}) };
+  const outcome: PlanOutcome = { environment, code, ...(report ? { report } : {}), diagnostics: log.diagnostics, sha: pullRequestOf(run)?.headSha ?? run.sha, ...(run.runUrl ? { runUrl: run.runUrl } : {}) };
   const document = planDocument(outcome);
   const files = await writePlanFiles(environment, document, report);
   await writeSummary(document);

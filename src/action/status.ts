@@ -1,12 +1,15 @@
-// The status action: `codemie-gitops status`, with Flux's compliance and synced commit as
-// outputs and the per-object table in the job summary.
-import { statusCommand } from "../cli/status.js";
-import { loadForRun } from "../cli/run-input.js";
+// The status action: the status use case, with Flux's compliance and synced commit as outputs and
+// the per-object table in the job summary.
+import { workspaceFiles } from "../app/environment-files.js";
+import { loadNamed } from "../app/prepare.js";
+import { statusOf } from "../app/status.js";
 import { syncedCommit } from "../engine/flux.js";
+import type { EnvironmentStatus } from "../engine/status.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
-import { fluxAfterRun, fluxMarkdown } from "./flux-summary.js";
+import { reportFailures } from "./failures.js";
+import { fluxMarkdown } from "./flux-summary.js";
 import { readInputs, writeOutputs } from "./inputs.js";
-import { actionIo, quietIo } from "./io.js";
+import { actionLog } from "./io.js";
 import { logMarkdown, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
@@ -19,19 +22,20 @@ export async function statusAction(): Promise<number> {
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
 
-  const io = actionIo({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const code = await statusCommand({ env: name, ...azure.flags, subscription: azure.subscription }, io);
-  const env = await loadForRun(name, quietIo(ws.cwd), azure.subscription).catch(() => undefined);
-  const view = env ? await fluxAfterRun(azure.flags, env) : undefined;
+  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
+  const { env, diagnostics } = await loadNamed({ name, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, workspaceFiles(ws.cwd));
+  for (const d of diagnostics) log.diagnostic(d);
+  const status: EnvironmentStatus | undefined = env ? await reportFailures(log, () => statusOf(env, { connections: azure.connections, log }), undefined) : undefined;
+  const view = status?.flux;
 
   writeOutputs<(typeof STATUS_OUTPUTS)[number]>({
-    reconciled: code === 0 ? "true" : "false",
+    reconciled: status?.reconciled ? "true" : "false",
     "compliance-state": view?.complianceState ?? "",
     "synced-commit": view ? (syncedCommit(view) ?? "") : "",
   });
-  const summary = [`## Status: \`${name}\` ${code === 0 ? "✅ reconciled" : "❌ not reconciled"}`, ""];
+  const summary = [`## Status: \`${name}\` ${status?.reconciled ? "✅ reconciled" : "❌ not reconciled"}`, ""];
   if (env) summary.push(`### Flux (${env.names.aks})`, "", ...fluxMarkdown(view), "");
-  summary.push(...logMarkdown("Status log", io.lines));
+  summary.push(...logMarkdown("Status log", log.lines));
   await writeSummary(`${summary.join("\n")}\n`);
-  return code;
+  return status?.reconciled ? 0 : 1;
 }

@@ -1,7 +1,7 @@
-// The render pipeline shared by the CLI and the actions: load → plan → render (then
+// The render pipeline shared by the CLI and the actions: load and plan → render (then
 // compile-tree.ts compiles). Nothing is written where the user looks until the caller decides.
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
-import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
+import type { CapacityPlan } from "../capacity/plan.js";
 import type { Diagnostic } from "../config/diagnostics.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { loadEnvironment } from "../config/load.js";
@@ -31,26 +31,25 @@ export interface RenderOutcome {
 }
 
 export function renderSources(file: string, text: string, toolkit: Toolkit): RenderOutcome {
-  const { env, source, diagnostics } = loadEnvironment(file, text);
-  if (!env || !source) return { diagnostics, bicepDiagnostics: [] };
-  const plan = planCapacity(env, (path) => source.locate(path));
-  const all = [...diagnostics, ...plan.diagnostics];
-  if (hasErrors(all)) return { env, plan, diagnostics: all, bicepDiagnostics: [] };
+  // The loader plans capacity once; planning again here printed every capacity warning twice.
+  const { env, capacity: plan, diagnostics, source } = loadEnvironment(file, text);
+  if (!env || !plan || hasErrors(diagnostics)) return { diagnostics, bicepDiagnostics: [] };
   const render = engineFor(toolkit.templates);
   const tree: RenderedTree = new Map([
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
   // A tree the AKS Flux extension would refuse is a failed render, not a deploy that times out.
+  const at = source?.locate(["gitops"], "key") ?? { line: 1, column: 1 };
   const flux = checkEnvironmentFlux(env, tree).map((v): Diagnostic => ({
     file: env.file,
-    ...source.locate(["gitops"], "key"),
+    ...at,
     severity: "error",
     path: "gitops",
     message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,
   }));
-  if (flux.length > 0) return { env, plan, diagnostics: [...all, ...flux], bicepDiagnostics: [] };
-  return { env, plan, tree, diagnostics: all, bicepDiagnostics: [] };
+  if (flux.length > 0) return { env, plan, diagnostics: [...diagnostics, ...flux], bicepDiagnostics: [] };
+  return { env, plan, tree, diagnostics, bicepDiagnostics: [] };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

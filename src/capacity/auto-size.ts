@@ -1,7 +1,7 @@
 // `vmSize: auto`: the cheapest size from `aks.autoSizing.families` on which every pod fits and
 // the node count stays within the pool's configured bounds.
 import { VM_SIZES } from "../catalogue/vm-sizes.js";
-import type { PoolPlan } from "./plan.js";
+import type { PoolPlan } from "./types.js";
 import { alwaysOnNodes, planPool, type PoolInput } from "./pool.js";
 
 export interface AutoSizeResult {

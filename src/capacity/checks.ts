@@ -6,7 +6,7 @@ import type { Severity } from "../config/diagnostics.js";
 import type { Environment, NodePoolSpec } from "../model/environment.js";
 import { skuVCores, type DataSizing } from "./data-sizing.js";
 import { podName, workloadsOf } from "./demands.js";
-import type { PodDemand, PoolPlan } from "./plan.js";
+import type { PodDemand, PoolPlan } from "./types.js";
 import { alwaysOnNodes } from "./pool.js";
 
 export type Path = (string | number)[];

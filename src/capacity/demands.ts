@@ -5,7 +5,7 @@ import type { Environment, ResolvedComponent, WorkloadSize } from "../model/envi
 import { parseBytes, parseMillicores } from "../config/quantity.js";
 import { AKS_DAEMONSETS, type AddOn } from "./cluster-addons.js";
 import type { Item } from "./bin-packing.js";
-import type { PodDemand } from "./plan.js";
+import type { PodDemand } from "./types.js";
 import type { Resources } from "./resources.js";
 import { HARD_ANTI_AFFINITY } from "./scheduling.js";
 

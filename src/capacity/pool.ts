@@ -4,7 +4,7 @@ import type { VmSize } from "../catalogue/vm-sizes.js";
 import type { NodePoolSpec, PoolName } from "../model/environment.js";
 import { pack, type Item } from "./bin-packing.js";
 import type { AddOn } from "./cluster-addons.js";
-import type { PoolPlan } from "./plan.js";
+import type { PoolPlan } from "./types.js";
 import { nodeReservation } from "./reservations.js";
 import { fits, scale, sum, type Resources } from "./resources.js";
 import { MAX_PODS_PER_NODE, poolLabels, poolTaints, taintString } from "./scheduling.js";

@@ -1,10 +1,11 @@
 // `codemie-gitops capacity --env NAME [--json]`: the capacity plan as terminal tables, or as
 // JSON for tools. Exit 1 when the environment does not fit (or does not load).
-import { environmentPath, readEnvironmentFile, UsageError } from "../adapters/environment-files.js";
+import { UsageError } from "../adapters/environment-files.js";
+import { environmentCapacity } from "../app/capacity.js";
+import { workspaceFiles } from "../app/environment-files.js";
 import type { CapacityPlan, PoolPlan } from "../capacity/plan.js";
 import { utilisation } from "../capacity/pool.js";
-import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
 import { formatBytes } from "../config/quantity.js";
 import type { Io } from "./io.js";
 
@@ -16,17 +17,15 @@ export interface CapacityOptions {
 
 export async function capacityCommand(opts: CapacityOptions, io: Io): Promise<number> {
   if (opts.env === undefined && opts.files.length !== 1) throw new UsageError("capacity plans one environment: give --env NAME or one FILE");
-  const path = opts.env !== undefined ? environmentPath(io.cwd, opts.env) : io.resolve(opts.files[0]!);
-  const { file, text } = await readEnvironmentFile(path, io.cwd);
-  const { capacity, diagnostics } = loadEnvironment(file, text);
-  const ok = capacity !== undefined && capacity.fits && !hasErrors(diagnostics);
+  const files = workspaceFiles(io.cwd);
+  const { file, capacity, diagnostics, fits } = await environmentCapacity(opts.env !== undefined ? files.pathOf(opts.env) : io.resolve(opts.files[0]!), files);
   if (opts.json) {
-    io.out(JSON.stringify({ components: capacity?.components ?? [], nodePools: capacity?.nodePools ?? [], fits: ok, diagnostics, ...(capacity ? { data: capacity.data } : {}) }, null, 2));
+    io.out(JSON.stringify({ components: capacity?.components ?? [], nodePools: capacity?.nodePools ?? [], fits, diagnostics, ...(capacity ? { data: capacity.data } : {}) }, null, 2));
   } else {
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (capacity) io.out(report(file, capacity));
   }
-  return ok ? 0 : 1;
+  return fits ? 0 : 1;
 }
 
 function report(file: string, plan: CapacityPlan): string {

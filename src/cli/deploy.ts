@@ -2,11 +2,15 @@
 // only when the ARM deployments succeeded and Flux reports the published commit Compliant.
 // `--skip-infrastructure` publishes the tree with the branch's current deploy outputs instead.
 import { readSourceCommit } from "../adapters/git/source-commit.js";
-import { deployEnvironment } from "../engine/deploy.js";
+import { azureConnections, pollIntervalMs, type AzureFlags } from "../app/connections.js";
+import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { INTERRUPTED } from "../app/run-signal.js";
+import { packageToolchain } from "../app/toolchain.js";
 import { systemClock } from "../engine/ports.js";
-import { connectArm, gitopsBranch, pollIntervalMs, runSignal, reportFailures, type AzureFlags } from "./azure-options.js";
+import { reportFailures } from "./failures.js";
 import type { Io } from "./io.js";
-import { renderForRun } from "./run-input.js";
+import { printPrepared } from "./prepared.js";
 
 export interface DeployOptions extends AzureFlags {
   env: string;
@@ -18,26 +22,30 @@ export interface DeployOptions extends AzureFlags {
 
 export async function deployCommand(opts: DeployOptions, io: Io): Promise<number> {
   return reportFailures(io, async () => {
-    const source = await readSourceCommit(io.cwd);
-    if (!source) {
-      io.err("error: cannot tell which commit is being deployed: run inside a git checkout (or set GITHUB_SHA)");
+    const request: DeployRequest = {
+      name: opts.env,
+      ...(opts.subscription ? { subscription: opts.subscription } : {}),
+      skipInfrastructure: opts.skipInfrastructure === true,
+      timeoutMs: opts.timeoutMs,
+      fluxIntervalMs: pollIntervalMs(process.env, 15_000),
+    };
+    const ports: DeployPorts = {
+      files: workspaceFiles(io.cwd),
+      toolchain: packageToolchain,
+      readSource: () => readSourceCommit(io.cwd),
+      connections: azureConnections(opts, opts.gitopsRemote),
+      clock: systemClock,
+      log: { info: io.out, error: io.err },
+      onInterrupt: () => io.err(INTERRUPTED),
+    };
+    const start = await prepareDeploy(request, ports);
+    if (!start.source) {
+      io.err(`error: ${NO_SOURCE}`);
       return 1;
     }
-    const input = await renderForRun(opts.env, io, opts.subscription);
-    if (!input) return 1;
-    const arm = connectArm(opts, input.env);
-    const gitops = gitopsBranch(input.env, opts.gitopsRemote);
-    // The limit covers Azure and Flux; rendering is local and already done.
-    const run = runSignal(opts.timeoutMs, io);
-    try {
-      const result = await deployEnvironment(
-        { env: input.env, tree: input.tree, source, skipInfrastructure: opts.skipInfrastructure },
-        { arm, gitops, clock: systemClock, log: { info: io.out, error: io.err } },
-        { signal: run.signal, fluxIntervalMs: pollIntervalMs(process.env, 15_000) },
-      );
-      return result.ok ? 0 : 1;
-    } finally {
-      run.dispose();
-    }
+    printPrepared(start.prepared, io);
+    if (!start.ok) return 1;
+    const { result } = await runDeploy(start, request, ports);
+    return result.ok ? 0 : 1;
   });
 }

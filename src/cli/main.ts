@@ -3,7 +3,7 @@
 // Commands are imported when run, so `validate` does not load the Azure SDK or the Bicep
 // adapter (the bundle splits them into chunks; see scripts/build.js).
 import { parseArgs } from "node:util";
-import { UsageError } from "../adapters/environment-files.js";
+import { EnvironmentFileError, UsageError } from "../adapters/environment-files.js";
 import { processIo, type Io } from "./io.js";
 
 const USAGE = `Usage: codemie-gitops <command> [options]
@@ -91,7 +91,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case "plan":
       case "deploy":
       case "status": {
-        const { checkSubscription, parseDuration } = await import("./azure-options.js");
+        const { checkSubscription, parseDuration } = await import("../app/connections.js");
         const azure = {
           env: environmentOf(values.env, positionals, command),
           cloud: values.cloud,
@@ -112,6 +112,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
+    if (e instanceof EnvironmentFileError) {
+      io.err(e.message);
+      return 1;
+    }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.err(`codemie-gitops: ${(e as Error).message}`);
       io.err("Run codemie-gitops --help for usage.");

@@ -1,11 +1,17 @@
 // `codemie-gitops plan --env NAME [--azure] [--json | --markdown]`: what a deploy would change.
 // Offline by default (capacity and the GitOps tree against the published branch); --azure adds
-// ARM what-if. Exit 1 when the environment does not render or the what-if could not be had.
+// ARM what-if. Exit 1 when the environment does not render, the branch could not be compared or
+// the what-if could not be had.
+import { azureConnections, type AzureFlags } from "../app/connections.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { planPrepared } from "../app/plan.js";
+import { prepareNamed } from "../app/prepare.js";
+import { INTERRUPTED } from "../app/run-signal.js";
+import { packageToolchain } from "../app/toolchain.js";
 import { planMarkdown, planText } from "../engine/plan-format.js";
-import { planEnvironment } from "../engine/plan.js";
-import { connectArm, gitopsBranch, runSignal, reportFailures, type AzureFlags } from "./azure-options.js";
+import { reportFailures } from "./failures.js";
 import type { Io } from "./io.js";
-import { renderForRun } from "./run-input.js";
+import { printPrepared } from "./prepared.js";
 
 export interface PlanOptions extends AzureFlags {
   env: string;
@@ -16,22 +22,13 @@ export interface PlanOptions extends AzureFlags {
   timeoutMs: number;
 }
 
-/** A newcomer's offline plan should not hang on a repository it cannot reach. */
-const PLAN_GIT_TIMEOUT_MS = 30_000;
-
 export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
   return reportFailures(io, async () => {
-    const input = await renderForRun(opts.env, io, opts.subscription);
-    if (!input) return 1;
-    const arm = opts.azure ? connectArm(opts, input.env) : undefined;
-    const gitops = gitopsBranch(input.env, opts.gitopsRemote, process.env, PLAN_GIT_TIMEOUT_MS);
-    const run = runSignal(opts.timeoutMs, io);
-    try {
-      const report = await planEnvironment({ env: input.env, tree: input.tree, capacity: input.capacity }, { gitops, ...(arm ? { arm } : {}) }, run.signal);
-      io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
-      return report.whatIf && report.whatIf.status !== "succeeded" ? 1 : 0;
-    } finally {
-      run.dispose();
-    }
+    const prepared = await prepareNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, { files: workspaceFiles(io.cwd), toolchain: packageToolchain });
+    printPrepared(prepared, io);
+    if (!prepared.ok) return 1;
+    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, timeoutMs: opts.timeoutMs }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
+    io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
+    return ok ? 0 : 1;
   });
 }

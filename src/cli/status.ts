@@ -1,9 +1,12 @@
 // `codemie-gitops status --env NAME`: the environment's deployment, GitOps branch and Flux state
 // now. Exit 0 when Flux reports the branch tip Compliant.
-import { environmentStatus } from "../engine/status.js";
-import { connectArm, gitopsBranch, reportFailures, type AzureFlags } from "./azure-options.js";
+import { azureConnections, type AzureFlags } from "../app/connections.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { loadNamed } from "../app/prepare.js";
+import { statusOf } from "../app/status.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
+import { reportFailures } from "./failures.js";
 import type { Io } from "./io.js";
-import { loadForRun } from "./run-input.js";
 
 export interface StatusOptions extends AzureFlags {
   env: string;
@@ -13,9 +16,10 @@ export interface StatusOptions extends AzureFlags {
 
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
   return reportFailures(io, async () => {
-    const env = await loadForRun(opts.env, io, opts.subscription);
+    const { env, diagnostics } = await loadNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, workspaceFiles(io.cwd));
+    for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (!env) return 1;
-    const reconciled = await environmentStatus(env, { arm: connectArm(opts, env), gitops: gitopsBranch(env, opts.gitopsRemote), log: { info: io.out, error: io.err } });
-    return reconciled ? 0 : 1;
+    const status = await statusOf(env, { connections: azureConnections(opts, opts.gitopsRemote), log: { info: io.out, error: io.err } });
+    return status.reconciled ? 0 : 1;
   });
 }

@@ -1,7 +1,7 @@
 // `codemie-gitops validate [--env NAME] [FILE...] [--format text|json]`
-import { environmentPath, listEnvironmentFiles, readEnvironmentFile } from "../adapters/environment-files.js";
-import { formatDiagnostic, hasErrors, type Diagnostic } from "../config/diagnostics.js";
-import { loadEnvironment } from "../config/load.js";
+import { workspaceFiles } from "../app/environment-files.js";
+import { validateEnvironments, validationLine } from "../app/validate.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
 import type { Io } from "./io.js";
 
 export interface ValidateOptions {
@@ -11,23 +11,14 @@ export interface ValidateOptions {
 }
 
 export async function validateCommand(opts: ValidateOptions, io: Io): Promise<number> {
-  const paths = opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [environmentPath(io.cwd, opts.env)] : await listEnvironmentFiles(io.cwd);
-  const results: { file: string; valid: boolean; diagnostics: Diagnostic[] }[] = [];
-  for (const path of paths) {
-    const { file, text } = await readEnvironmentFile(path, io.cwd);
-    const { env, diagnostics } = loadEnvironment(file, text);
-    results.push({ file, valid: env !== undefined, diagnostics });
-  }
-  const all = results.flatMap((r) => r.diagnostics);
+  const files = workspaceFiles(io.cwd);
+  const paths = opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [files.pathOf(opts.env)] : "all";
+  const report = await validateEnvironments(paths, files);
   if (opts.format === "json") {
-    io.out(JSON.stringify({ valid: !hasErrors(all), files: results }, null, 2));
+    io.out(JSON.stringify(report, null, 2));
   } else {
-    for (const d of all) io.err(formatDiagnostic(d));
-    for (const r of results) {
-      const warnings = r.diagnostics.filter((d) => d.severity === "warning").length;
-      const errors = r.diagnostics.length - warnings;
-      io.out(`${r.file}: ${r.valid ? "valid" : `${errors} error${errors === 1 ? "" : "s"}`}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`);
-    }
+    for (const d of report.files.flatMap((r) => r.diagnostics)) io.err(formatDiagnostic(d));
+    for (const r of report.files) io.out(validationLine(r));
   }
-  return hasErrors(all) ? 1 : 0;
+  return report.valid ? 0 : 1;
 }

@@ -4,7 +4,8 @@ import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
 import type { Environment } from "../model/environment.js";
 import { resolveEnvironment } from "../model/resolve.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
-import { checkSchema } from "./schema-check.js";
+import { validityOf, type Path } from "./repair.js";
+import { checkSchema, repairForChecks } from "./schema-check.js";
 import { checkSemantics } from "./semantic.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
@@ -14,7 +15,7 @@ export interface LoadResult {
   /** Present when the file has no errors (warnings allowed). */
   env?: Environment;
   source?: YamlSource;
-  /** Present once the semantic checks pass, even when the plan does not fit. */
+  /** Present when every field the planner reads is valid, even when the plan does not fit. */
   capacity?: CapacityPlan;
   diagnostics: Diagnostic[];
 }
@@ -29,15 +30,46 @@ export function loadEnvironment(file: string, text: string, name = environmentNa
   const parsed = parseYamlSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
+  // Every check whose inputs are valid runs, so one run reports every independent error: the
+  // schema's findings are taken out of the document and the checks that read them are skipped.
   const schemaErrors = checkSchema(source);
-  if (schemaErrors.length > 0) return { source, diagnostics: sortDiagnostics(schemaErrors) };
-  const env = resolveEnvironment(name, file, source.data);
-  const semantic = checkSemantics(env, source);
-  // Capacity is planned only for a consistent environment; otherwise it would echo the error.
-  if (hasErrors(semantic)) return { source, diagnostics: sortDiagnostics(semantic) };
-  const capacity = planCapacity(env, (path) => locateWritten(source, path));
-  const diagnostics = sortDiagnostics([...semantic, ...capacity.diagnostics]);
-  return hasErrors(diagnostics) ? { source, capacity, diagnostics } : { env, source, capacity, diagnostics };
+  const repaired = repairForChecks(source);
+  const valid = validityOf(repaired.invalid);
+  let env: Environment;
+  try {
+    env = resolveEnvironment(name, file, repaired.document);
+  } catch {
+    return { source, diagnostics: sortDiagnostics(schemaErrors) }; // a shape the repair could not mend
+  }
+  const semantic = checkSemantics(env, source, valid);
+  const found = [...schemaErrors, ...semantic];
+  // Capacity is planned when what it reads is consistent; otherwise it would echo those errors.
+  const inputsClean = CAPACITY_INPUTS.every((p) => valid(p)) && !semantic.some((d) => d.severity === "error" && SIZES.some((p) => isUnder(d.path, p)));
+  const capacity = inputsClean ? planCapacity(env, (path) => locateWritten(source, path)) : undefined;
+  const errorAt = new Set(found.filter((d) => d.severity === "error").map((d) => d.path));
+  const planned = (capacity?.diagnostics ?? []).filter((d) => !errorAt.has(d.path));
+  const diagnostics = unique(sortDiagnostics([...found, ...planned]));
+  if (hasErrors(diagnostics)) return capacity ? { source, capacity, diagnostics } : { source, diagnostics };
+  return { env, source, ...(capacity ? { capacity } : {}), diagnostics };
+}
+
+/** What the capacity planner reads (the subnet check it makes guards itself). */
+const CAPACITY_INPUTS: Path[] = [["profile"], ["aks", "nodePools"], ["aks", "zones"], ["aks", "autoSizing"], ["components"], ["azure", "production"], ["usage"], ["postgres", "tier"], ["postgres", "sku"], ["postgres", "storageGb"]];
+
+/** Sizes the semantic checks refuse (a 16-byte pod, minCount above maxCount) that the planner would refuse again. */
+const SIZES: Path[] = [["aks", "nodePools"], ["components"]];
+
+function isUnder(dottedPath: string, prefix: Path): boolean {
+  const p = prefix.join(".");
+  return dottedPath === p || dottedPath.startsWith(`${p}.`) || dottedPath.startsWith(`${p}[`);
+}
+
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.severity}:${d.message}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 /** Position of a field the file writes (its value, or the key of a mapping); undefined otherwise. */

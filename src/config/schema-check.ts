@@ -6,6 +6,7 @@ import { dotted, type Diagnostic } from "./diagnostics.js";
 import { CPU_PATTERN, MEMORY_PATTERN, suggestCpu, suggestMemory } from "./quantity.js";
 import { COMPONENTS } from "../catalogue/components.js";
 import { PATTERN_TEXT } from "./schema.js";
+import { pathOf as errorPath, repairDocument, type Repaired } from "./repair.js";
 import { closest } from "./spelling.js";
 import { environmentValidator } from "./validator.js";
 import type { YamlSource } from "./yaml-source.js";
@@ -42,16 +43,15 @@ export function checkSchema(source: YamlSource): Diagnostic[] {
   return out;
 }
 
+/** The field a diagnostic points at: for a missing key, the mapping that lacks it. */
 function pathOf(e: ErrorObject): (string | number)[] {
-  const parts = e.instancePath === "" ? [] : e.instancePath.slice(1).split("/").map(unescape);
-  if (e.keyword === "additionalProperties") parts.push((e.params as { additionalProperty: string }).additionalProperty);
-  if (e.keyword === "propertyNames") parts.push((e.params as { propertyName: string }).propertyName);
-  return parts;
+  const path = errorPath(e);
+  return e.keyword === "required" ? path.slice(0, -1) : path;
 }
 
-function unescape(segment: string): string | number {
-  const s = segment.replace(/~1/g, "/").replace(/~0/g, "~");
-  return /^[0-9]+$/.test(s) ? Number(s) : s;
+/** The document with what the schema rejects taken out, and the paths a later check must not read. */
+export function repairForChecks(source: YamlSource): Repaired {
+  return repairDocument(source.data, validator());
 }
 
 const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : String(v));

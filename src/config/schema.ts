@@ -1,6 +1,7 @@
 // The JSON Schema (draft 2020-12) of environment files, built from the component catalogue
 // and the profiles so that it can never disagree with them. `npm run build` writes it to
 // schema/environment.schema.json for editors (yaml-language-server); a test keeps it fresh.
+import { CLOUD_NAMES } from "../catalogue/azure-regions.js";
 import { COMPONENTS } from "../catalogue/components.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { CIDR_PATTERN } from "./cidr.js";
@@ -142,6 +143,9 @@ export function buildEnvironmentSchema(): Schema {
         tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
         subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
         location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
+        cloud: str("Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", {
+          enum: [...CLOUD_NAMES], default: "public",
+        }),
         namePrefix: str("Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", {
           pattern: PREFIX, default: "codemie",
         }),

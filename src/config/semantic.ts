@@ -3,29 +3,33 @@
 import type { Environment } from "../model/environment.js";
 import { checkNames } from "../model/names.js";
 import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresses, type Cidr } from "./cidr.js";
-import { dotted, type Diagnostic, type Severity } from "./diagnostics.js";
+import { dotted, type Diagnostic } from "./diagnostics.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
+import { checkRegions } from "./region-checks.js";
+import type { Path } from "./repair.js";
+import type { Report, Valid } from "./report.js";
 import type { YamlSource } from "./yaml-source.js";
-
-type Report = (severity: Severity, path: (string | number)[], message: string, prefer?: "key" | "value") => void;
 
 /** Nodes added during a rolling node-image upgrade (AKS default max surge is one node). */
 const UPGRADE_SURGE_NODES = 1;
 
-export function checkSemantics(env: Environment, source: YamlSource): Diagnostic[] {
+/** `valid` skips the checks that read a field the schema rejected: they would only echo its error. */
+export function checkSemantics(env: Environment, source: YamlSource, valid: (path: Path) => boolean = () => true): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (severity, path, message, prefer = "value") =>
     out.push({ file: source.file, ...source.locate(path, prefer), severity, path: dotted(path), message });
-  checkNetwork(env, report);
-  checkNamesOf(env, source, report);
-  checkPools(env, source, report);
-  checkPostgres(env, report);
-  checkComponents(env, report);
-  checkPosture(env, report);
+  const ok: Valid = (...paths) => paths.every(valid);
+  checkNetwork(env, report, ok);
+  if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"])) checkNamesOf(env, source, report);
+  checkPools(env, source, report, ok);
+  checkPostgres(env, report, ok);
+  checkComponents(env, report, ok);
+  checkPosture(env, report, ok);
+  checkRegions(env, source, report, ok);
   return out;
 }
 
-function checkNetwork(env: Environment, report: Report): void {
+function checkNetwork(env: Environment, report: Report, ok: Valid): void {
   const n = env.network;
   const parsed = new Map<string, Cidr>();
   const fields: [string, (string | number)[]][] = [
@@ -35,6 +39,7 @@ function checkNetwork(env: Environment, report: Report): void {
     [n.serviceCidr, ["network", "serviceCidr"]],
   ];
   for (const [text, path] of fields) {
+    if (!ok(path)) continue;
     const c = parseCidr(text);
     if (typeof c === "string") report("error", path, `${path.join(".")} ${c}`);
     else parsed.set(path.join("."), c);
@@ -53,18 +58,19 @@ function checkNetwork(env: Environment, report: Report): void {
   if (vnet && pod && overlaps(vnet, pod)) report("error", ["network", "podCidr"], `network.podCidr ${pod.text} overlaps network.vnetCidr ${vnet.text}; CNI overlay pods need their own range`);
   if (vnet && svc && overlaps(vnet, svc)) report("error", ["network", "serviceCidr"], `network.serviceCidr ${svc.text} overlaps network.vnetCidr ${vnet.text}`);
   if (pod && svc && overlaps(pod, svc)) report("error", ["network", "serviceCidr"], `network.serviceCidr ${svc.text} overlaps network.podCidr ${pod.text}`);
-  const dns = parseIp(n.dnsServiceIp);
+  const dns = ok(["network", "dnsServiceIp"]) ? parseIp(n.dnsServiceIp) : -1;
   if (dns === undefined) report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp "${n.dnsServiceIp}" is not an IPv4 address`);
-  else if (svc && (!containsIp(svc, dns) || dns === svc.start)) report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp ${n.dnsServiceIp} must be inside network.serviceCidr ${svc.text} and not its first address`);
+  else if (dns >= 0 && svc && (!containsIp(svc, dns) || dns === svc.start)) report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp ${n.dnsServiceIp} must be inside network.serviceCidr ${svc.text} and not its first address`);
 
-  const needs: [string, number, string][] = [
-    ["system", maxNodes(env, "system") + UPGRADE_SURGE_NODES, "system pool nodes at maximum plus one upgrade surge node"],
-    ["workloads", maxNodes(env, "workloads") + UPGRADE_SURGE_NODES + 1, "workload pool nodes at maximum, one upgrade surge node and the internal load balancer"],
-    ["postgres", 11, "PostgreSQL Flexible Server (Azure asks for at least a /28)"],
-    ["privateEndpoints", 2 + (env.openai.enabled ? 1 : 0), "private endpoints for Key Vault, Storage" + (env.openai.enabled ? " and OpenAI" : "")],
+  const needs: [string, number, string, boolean][] = [
+    ["system", maxNodes(env, "system") + UPGRADE_SURGE_NODES, "system pool nodes at maximum plus one upgrade surge node", ok(["aks", "nodePools", "system"])],
+    ["workloads", maxNodes(env, "workloads") + UPGRADE_SURGE_NODES + 1, "workload pool nodes at maximum, one upgrade surge node and the internal load balancer", ok(["aks", "nodePools", "workloads"])],
+    ["postgres", 11, "PostgreSQL Flexible Server (Azure asks for at least a /28)", true],
+    ["privateEndpoints", 2 + (env.openai.enabled ? 1 : 0), "private endpoints for Key Vault, Storage" + (env.openai.enabled ? " and OpenAI" : ""), ok(["openai", "enabled"])],
   ];
-  for (const [name, need, what] of needs) {
+  for (const [name, need, what, inputsValid] of needs) {
     const c = parsed.get(`network.subnets.${name}`);
+    if (!inputsValid) continue;
     if (c && usableAzureAddresses(c) < need) {
       report("error", ["network", "subnets", name], `network.subnets.${name} ${c.text} has ${usableAzureAddresses(c)} usable addresses (Azure reserves 5); it needs ${need} for ${what}`);
     }
@@ -88,8 +94,9 @@ function checkNamesOf(env: Environment, source: YamlSource, report: Report): voi
   }
 }
 
-function checkPools(env: Environment, source: YamlSource, report: Report): void {
+function checkPools(env: Environment, source: YamlSource, report: Report, ok: Valid): void {
   for (const [name, pool] of Object.entries(env.aks.nodePools)) {
+    if (!ok(["aks", "nodePools", name])) continue;
     const raw = ((source.data.aks as Record<string, unknown> | undefined)?.nodePools as Record<string, Record<string, unknown>> | undefined)?.[name] ?? {};
     const path = ["aks", "nodePools", name];
     if (raw.count !== undefined && (raw.minCount !== undefined || raw.maxCount !== undefined)) {
@@ -101,25 +108,28 @@ function checkPools(env: Environment, source: YamlSource, report: Report): void 
   }
 }
 
-function checkPostgres(env: Environment, report: Report): void {
+function checkPostgres(env: Environment, report: Report, ok: Valid): void {
   const pg = env.postgres;
   const family: Record<typeof pg.tier, RegExp> = { Burstable: /^Standard_B/, GeneralPurpose: /^Standard_D/, MemoryOptimized: /^Standard_E/ };
-  if (!family[pg.tier].test(pg.sku)) {
+  const tier = ["postgres", "tier"];
+  const ha = ["postgres", "highAvailability"];
+  if (ok(tier, ["postgres", "sku"]) && !family[pg.tier].test(pg.sku)) {
     const expected = { Burstable: "Standard_B*", GeneralPurpose: "Standard_D*", MemoryOptimized: "Standard_E*" }[pg.tier];
     report("error", ["postgres", "sku"], `postgres.sku "${pg.sku}" does not belong to tier ${pg.tier}; that tier takes ${expected} SKUs`);
   }
-  if (pg.highAvailability !== "Disabled" && pg.tier === "Burstable") {
+  if (ok(ha, tier) && pg.highAvailability !== "Disabled" && pg.tier === "Burstable") {
     report("error", ["postgres", "highAvailability"], `postgres.highAvailability ${pg.highAvailability} is not available on the Burstable tier; use GeneralPurpose or MemoryOptimized, or Disabled`);
   }
-  if (pg.highAvailability === "ZoneRedundant" && env.aks.zones.length < 2) {
+  if (ok(ha, ["aks", "zones"]) && pg.highAvailability === "ZoneRedundant" && env.aks.zones.length < 2) {
     report("error", ["postgres", "highAvailability"], `postgres.highAvailability ZoneRedundant needs a region with availability zones, but aks.zones lists ${env.aks.zones.length}; use SameZone or list the zones`);
   }
 }
 
-function checkComponents(env: Environment, report: Report): void {
+function checkComponents(env: Environment, report: Report, ok: Valid): void {
   for (const c of env.components) {
     for (const w of [c, ...(c.companion ? [c.companion] : [])]) {
       const path = w === c ? ["components", c.key] : ["components", c.key, "companion"];
+      if (!ok([...path, "memory"], [...path, "cpu"], ["profile"])) continue;
       const bytes = parseBytes(w.memory) ?? 0;
       if (bytes < 32 * 2 ** 20) {
         report("error", [...path, "memory"], `${path.join(".")}.memory "${w.memory}" is ${bytes} bytes, too small for any pod; did you mean "${w.memory}Gi" or "${w.memory}Mi"?`);
@@ -130,22 +140,23 @@ function checkComponents(env: Environment, report: Report): void {
     }
   }
   const es = env.components.find((c) => c.key === "elasticsearch");
-  if (env.production && es && es.replicas < 2) {
+  if (ok(["azure", "production"], ["components", "elasticsearch", "replicas"], ["profile"]) && env.production && es && es.replicas < 2) {
     report("warning", ["components", "elasticsearch", "replicas"], `components.elasticsearch.replicas is ${es.replicas}; a production search cluster needs 2 or more so shard replicas survive a node loss`);
   }
 }
 
-function checkPosture(env: Environment, report: Report): void {
-  if (env.openai.enabled && env.openai.deployments.length === 0) {
+function checkPosture(env: Environment, report: Report, ok: Valid): void {
+  const openai = ok(["openai", "enabled"], ["openai", "deployments"]);
+  if (openai && env.openai.enabled && env.openai.deployments.length === 0) {
     report("warning", ["openai", "deployments"], "openai.enabled is true but openai.deployments is empty; the account would serve no model", "key");
   }
-  if (!env.openai.enabled && env.openai.deployments.length > 0) {
+  if (openai && !env.openai.enabled && env.openai.deployments.length > 0) {
     report("warning", ["openai", "enabled"], "openai.deployments are listed but openai.enabled is false; nothing will be created");
   }
-  if (!env.production) return;
-  if (env.postgres.highAvailability === "Disabled") {
+  if (!ok(["azure", "production"]) || !env.production) return;
+  if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "Disabled") {
     report("warning", ["postgres", "highAvailability"], "azure.production is true but postgres.highAvailability is Disabled; a zone outage would stop CodeMie");
   }
-  if (!env.network.privateCluster) report("warning", ["network", "privateCluster"], "azure.production is true but the cluster API server is public");
-  if (!env.network.ingress.tls) report("warning", ["network", "ingress", "tls"], "azure.production is true but ingress serves plain HTTP");
+  if (ok(["network", "privateCluster"]) && !env.network.privateCluster) report("warning", ["network", "privateCluster"], "azure.production is true but the cluster API server is public");
+  if (ok(["network", "ingress", "tls"]) && !env.network.ingress.tls) report("warning", ["network", "ingress", "tls"], "azure.production is true but ingress serves plain HTTP");
 }

@@ -4,17 +4,26 @@
 // when Flux reports that commit Compliant. Every step reports what it did; nothing is called
 // done that was not. A redeploy may skip the infrastructure: no ARM deployment at all, and the
 // tree is published with the infra-outputs.yaml the last full deploy left on the branch.
-import type { DeploymentErrorReport, DeploymentRequest, OperationProgress } from "../adapters/azure/arm.js";
-import { ArmRequestError, formatArmError } from "../adapters/azure/arm-errors.js";
-import { BranchMovedError } from "../adapters/git/gitops-branch.js";
-import type { SourceCommit } from "../adapters/git/source-commit.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
+import { formatArmError } from "./arm-error-text.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
 import { deploymentNames, deploymentPrefix, describeSource, keyVaultId } from "./names.js";
-import { stopReason, type Clock, type DeployArm, type Log, type Publisher } from "./ports.js";
+import {
+  BranchMovedError,
+  httpStatusOf,
+  stopReason,
+  type Clock,
+  type DeployArm,
+  type DeploymentErrorReport,
+  type DeploymentRequest,
+  type Log,
+  type OperationProgress,
+  type Publisher,
+  type SourceCommit,
+} from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
 
@@ -42,8 +51,11 @@ export interface DeployControl {
 
 export type DeployStage = "contract" | "refused" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
 
-/** `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped. */
-export type DeployResult = { ok: true; deployment: string | undefined; commit: string } | { ok: false; stage: DeployStage };
+/**
+ * `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped;
+ * `flux` is Flux's last state the run read (absent when it never got to wait for Flux).
+ */
+export type DeployResult = { ok: true; deployment: string | undefined; commit: string; flux: FluxView } | { ok: false; stage: DeployStage; flux?: FluxView };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -127,11 +139,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   }
   if (!waited.reconciled) {
     reportFluxFailure(log, commit, waited.view, stopReason(control.signal)?.message ?? "stopped");
-    return fail("flux");
+    return { ok: false, stage: "flux", ...(waited.view ? { flux: waited.view } : {}) };
   }
   if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
   else log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
-  return { ok: true, deployment: skip ? undefined : names.main, commit };
+  return { ok: true, deployment: skip ? undefined : names.main, commit, flux: waited.view };
 }
 
 type PublishedOutputs = { ok: true; tip: string; text: string } | { ok: false; line: string };
@@ -222,7 +234,7 @@ async function cancel(arm: DeployArm, name: string, log: Log): Promise<void> {
     const accepted = await arm.cancelDeployment(name);
     log.error(accepted ? `  ARM accepted the cancellation of ${name}` : `  ${name} had already ended; nothing to cancel`);
   } catch (error) {
-    if (error instanceof ArmRequestError && error.statusCode === 404) log.error(`  ${name} was never created; nothing to cancel`);
+    if (httpStatusOf(error) === 404) log.error(`  ${name} was never created; nothing to cancel`);
     else log.error(`  could not cancel ${name}: ${messageOf(error)}; cancel it in the portal or with az deployment sub cancel`);
   }
 }

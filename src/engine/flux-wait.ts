@@ -14,10 +14,7 @@ export interface FluxWait {
 }
 
 /** `view` is the last state read (undefined if the configuration never appeared). */
-export interface FluxWaitResult {
-  reconciled: boolean;
-  view?: FluxView;
-}
+export type FluxWaitResult = { reconciled: true; view: FluxView } | { reconciled: false; view?: FluxView };
 
 export async function readFlux(arm: FluxArm, env: Environment): Promise<FluxView | undefined> {
   const raw = await arm.getJson(fluxConfigurationPath(env), FLUX_API_VERSION);

@@ -1,9 +1,9 @@
 // Names and ARM paths a run derives from the environment and the source commit. Deployment names
 // are deterministic, so a re-run of the same commit targets the same ARM deployments, and end in
 // a part an environment name cannot contain ("."), so `codemie-dev.` never matches `dev-eu`'s runs.
-import type { SourceCommit } from "../adapters/git/source-commit.js";
 import type { Environment } from "../model/environment.js";
 import { FLUX } from "../render/gitops/contract.js";
+import type { SourceCommit } from "./ports.js";
 
 /** api-version of the fluxConfigurations the Bicep creates (bicep/modules/flux.bicep). */
 export const FLUX_API_VERSION = "2025-04-01";

@@ -1,6 +1,6 @@
 // The plan for people: plain text for a terminal, Markdown for a pull-request comment. `--json`
 // prints the PlanReport itself.
-import { formatArmError } from "../adapters/azure/arm-errors.js";
+import { formatArmError } from "./arm-error-text.js";
 import type { CapacitySummary, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 
@@ -32,7 +32,7 @@ function capacityText(c: CapacitySummary): string[] {
 }
 
 function gitopsText(g: GitopsComparison): string[] {
-  if (g.status === "unavailable") return [`GitOps branch ${g.branch}: not reachable, not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
+  if (g.status === "unavailable") return [`GitOps branch ${g.branch}: not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
   const head = `GitOps branch ${g.branch}${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
   const lines = [head, ...g.files.map((f) => `  ${CHANGE_SYMBOL[f.change] ?? "?"} ${f.path}`)];
   // A new branch's patch is every file in full: the list says it all.
@@ -83,7 +83,7 @@ function fence(text: string, lang: string): string {
 }
 
 function whatIfMarkdown(w: WhatIfReport): string[] {
-  if (w.status === "error") return ["### What-if", "", `Could not run: ${cell(w.message)}`];
+  if (w.status === "error") return ["### What-if", "", "Could not run:", "", fence(w.message, "text")];
   if (w.status === "failed") return ["### What-if", "", "ARM reported an error:", "", fence(formatArmError(w.error).join("\n"), "text")];
   const s = w.summary;
   const lines = ["### What-if", "", "| create | modify | delete | unknown | unchanged |", "|---:|---:|---:|---:|---:|"];
@@ -115,7 +115,8 @@ export function planMarkdown(report: PlanReport): string {
   lines.push("", "### GitOps tree", "");
   const g = report.gitops;
   if (g.status === "unavailable") {
-    lines.push(`Branch \`${g.branch}\` not reachable, not compared: ${cell(g.reason)}`);
+    // git's and the remote's words: in a code block, where they cannot become Markdown.
+    lines.push(`Branch \`${g.branch}\` not compared:`, "", fence(g.reason, "text"));
   } else if (g.files.length === 0) {
     lines.push(`Branch \`${g.branch}\` already holds the rendered tree.`);
   } else {

@@ -1,14 +1,12 @@
 // `plan`: what a deploy would change, without changing anything. Always: the capacity summary
 // and the rendered GitOps tree compared with what the environment's branch holds (when it can
 // be reached). With Azure access: ARM what-if of the main template at subscription scope.
-import type { ArmErrorDetail } from "../adapters/azure/arm-errors.js";
-import type { FileChange } from "../adapters/git/gitops-branch.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { infraOutputsPath } from "./infra-outputs.js";
 import { deploymentPrefix } from "./names.js";
-import type { Previewer, WhatIfArm } from "./ports.js";
+import type { ArmErrorDetail, FileChange, Previewer, WhatIfArm } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { password } from "./secret-values.js";
 import { summarizeWhatIf, type WhatIfSummary } from "./what-if.js";
@@ -63,7 +61,7 @@ export interface PlanInput {
 }
 
 export interface PlanPorts {
-  gitops: Previewer & { branch: string };
+  gitops: Previewer;
   /** Absent: offline plan, no what-if. */
   arm?: WhatIfArm;
 }

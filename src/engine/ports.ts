@@ -1,14 +1,159 @@
-// What the engine needs from the outside world, as narrow interfaces: the CLI passes the real
-// adapters, tests may pass fakes. The engine itself never reads files, spawns or opens sockets.
+// What the engine needs from the outside world, as narrow interfaces the engine owns: the ARM
+// adapter (src/adapters/azure) and the GitOps branch adapter (src/adapters/git) implement them,
+// the faces pass those in, tests may pass their own. The engine never reads files, spawns or
+// opens sockets, and imports no adapter.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ArmClient } from "../adapters/azure/arm.js";
-import type { GitopsBranch } from "../adapters/git/gitops-branch.js";
+import type { WhatIfChangeInput } from "./what-if.js";
 
-export type DeployArm = Pick<ArmClient, "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson">;
-export type WhatIfArm = Pick<ArmClient, "whatIfAtSubscription">;
-export type FluxArm = Pick<ArmClient, "getJson">;
-export type Publisher = Pick<GitopsBranch, "branch" | "head" | "readAtTip" | "publish">;
-export type Previewer = Pick<GitopsBranch, "preview">;
+/** The commit a run deploys from: it names the ARM deployments and the GitOps commit. */
+export interface SourceCommit {
+  sha: string;
+  /** The working tree has changes the commit does not hold. */
+  dirty: boolean;
+}
+
+// ---- ARM -------------------------------------------------------------------------------------
+
+/** An ARM error body, normalised: code, message and the nested details. */
+export interface ArmErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+  details: ArmErrorDetail[];
+}
+
+/** A template parameter as in an ARM parameters file: a value, or a Key Vault reference. */
+export interface DeploymentParameter {
+  value?: unknown;
+  reference?: { keyVault: { id: string }; secretName: string; secretVersion?: string };
+}
+
+export interface DeploymentRequest {
+  location: string;
+  template: Record<string, unknown>;
+  parameters: Record<string, DeploymentParameter>;
+  tags?: Record<string, string>;
+}
+
+export type WhatIfOutcome =
+  | { status: "Succeeded"; changes: WhatIfChangeInput[]; potentialChanges: WhatIfChangeInput[] }
+  | { status: "Failed"; error: ArmErrorDetail };
+
+export interface FailedOperation {
+  resourceType?: string;
+  resourceName?: string;
+  resourceId?: string;
+  statusCode?: string;
+  error?: ArmErrorDetail;
+}
+
+export interface DeploymentErrorReport {
+  error?: ArmErrorDetail;
+  failedOperations: FailedOperation[];
+}
+
+export type DeploymentOutcome =
+  | { provisioningState: "Succeeded"; outputs: Record<string, unknown>; correlationId?: string; duration?: string }
+  | { provisioningState: "Failed"; report: DeploymentErrorReport; correlationId?: string }
+  | { provisioningState: "Canceled" };
+
+export interface OperationProgress {
+  resourceType?: string;
+  resourceName?: string;
+  provisioningState?: string;
+  statusCode?: string;
+}
+
+export interface DeployOptions {
+  /** Called after each poll while the deployment runs, with its resource operations so far. */
+  onProgress?: (operations: OperationProgress[]) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunningDeployment {
+  name: string;
+  provisioningState: string;
+  timestamp?: Date;
+}
+
+/**
+ * Azure Resource Manager at subscription scope. A request that failed for good rejects with an
+ * error carrying the HTTP `statusCode` (see httpStatusOf).
+ */
+export interface Arm {
+  whatIfAtSubscription(name: string, request: DeploymentRequest, options?: { signal?: AbortSignal }): Promise<WhatIfOutcome>;
+  deployAtSubscription(name: string, request: DeploymentRequest, options?: DeployOptions): Promise<DeploymentOutcome>;
+  /** False when the deployment had already ended. */
+  cancelDeployment(name: string): Promise<boolean>;
+  findRunningDeployment(prefix: string): Promise<RunningDeployment | undefined>;
+  putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string): Promise<"created" | "exists">;
+  /** The resource's JSON, undefined when it does not exist. */
+  getJson(path: string, apiVersion: string): Promise<unknown>;
+}
+
+export type DeployArm = Pick<Arm, "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson">;
+export type WhatIfArm = Pick<Arm, "whatIfAtSubscription">;
+export type FluxArm = Pick<Arm, "getJson">;
+
+/** The HTTP status a port's error carries, if any (ARM answers 404 for what was never created). */
+export function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+// ---- The GitOps branch -------------------------------------------------------------------------
+
+export interface FileChange {
+  path: string;
+  change: "added" | "modified" | "deleted";
+}
+
+export interface TreeChanges {
+  /** The branch tip compared against; undefined when the branch does not exist yet. */
+  base: string | undefined;
+  files: FileChange[];
+  /** Unified diff of the changes. */
+  patch: string;
+}
+
+export type PublishResult =
+  | { status: "published"; commit: string; parent: string | undefined; files: FileChange[] }
+  /** Nothing to commit: the tip already holds these files. */
+  | { status: "unchanged"; commit: string };
+
+export interface PublishRequest {
+  message: string;
+  /** The tip the caller planned against (undefined: the branch must not exist yet). */
+  expectedParent: string | undefined;
+  /** Files under the root kept as they are on the branch. */
+  preserve?: readonly string[];
+}
+
+/** The branch is not where the caller expected: someone else published in between. */
+export class BranchMovedError extends Error {
+  constructor(branch: string, expected: string | undefined, actual: string | undefined) {
+    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
+    this.name = "BranchMovedError";
+  }
+}
+
+/** The environment's GitOps branch, which Flux pulls. */
+export interface GitopsBranchPort {
+  readonly branch: string;
+  /** The tip, undefined when the branch does not exist. */
+  head(): Promise<string | undefined>;
+  /** The tip and one file at it (text undefined when absent); undefined when the branch does not exist. */
+  readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined>;
+  /** What publishing these files would change, without pushing. */
+  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[]): Promise<TreeChanges>;
+  /** Commits the files on top of `expectedParent` and pushes; rejects with BranchMovedError when the tip moved. */
+  publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
+}
+
+export type Publisher = Pick<GitopsBranchPort, "branch" | "head" | "readAtTip" | "publish">;
+export type Previewer = Pick<GitopsBranchPort, "branch" | "preview">;
+
+// ---- Time and output ---------------------------------------------------------------------------
 
 export interface Clock {
   /** Rejects when the signal aborts. */
@@ -18,7 +163,7 @@ export interface Clock {
 export interface Log {
   /** Progress and results (stdout). */
   info(line: string): void;
-  /** Failures and their details (stderr). */
+  /** Failures and their details (stderr); a failure's headline starts with "error: ". */
   error(line: string): void;
 }
 

@@ -1,9 +1,9 @@
 // Reads what a run needs out of the compiled tree: the two ARM deployment requests and the files
 // that go to the GitOps branch (everything except the Bicep).
-import type { DeploymentRequest } from "../adapters/azure/arm.js";
 import type { Environment } from "../model/environment.js";
 import { BICEP_DIR } from "../render/bicep/render.js";
 import type { RenderedTree } from "../render/tree.js";
+import type { DeploymentRequest } from "./ports.js";
 
 function json(tree: RenderedTree, path: string): Record<string, unknown> {
   const text = tree.get(path);

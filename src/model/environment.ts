@@ -1,6 +1,7 @@
 // The resolved model: an environment file after profile defaults and overrides are applied.
 // Every later stage (capacity planner, Bicep and GitOps renderers, deploy engine) reads
 // only this, never the raw YAML.
+import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
 import type { ResourceNames } from "./names.js";
@@ -49,7 +50,7 @@ export interface Environment {
   profile: ProfileKey;
   codemieVersion: string;
   production: boolean;
-  azure: { tenantId: string; subscriptionId: string; location: string; namePrefix: string; tags: Record<string, string> };
+  azure: { tenantId: string; subscriptionId: string; location: string; cloud: CloudName; namePrefix: string; tags: Record<string, string> };
   names: ResourceNames;
   network: {
     vnetCidr: string;

@@ -1,5 +1,6 @@
 // Resolves a schema-valid environment document into the model: profile defaults first,
 // then the file's overrides, then derived names. Pure: data in, data out.
+import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import type { Environment, NodePoolSpec, PoolName, ResolvedComponent } from "./environment.js";
@@ -9,7 +10,7 @@ import { deriveNames } from "./names.js";
 interface Doc {
   profile?: ProfileKey;
   codemie?: { version?: string };
-  azure: { tenantId: string; subscriptionId: string; location: string; namePrefix?: string; resourceGroup?: string; production?: boolean; tags?: Record<string, string> };
+  azure: { tenantId: string; subscriptionId: string; location: string; cloud?: CloudName; namePrefix?: string; resourceGroup?: string; production?: boolean; tags?: Record<string, string> };
   network: {
     vnetCidr: string;
     subnets: Environment["network"]["subnets"];
@@ -62,6 +63,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       tenantId: azure.tenantId,
       subscriptionId: azure.subscriptionId,
       location: azure.location,
+      cloud: azure.cloud ?? "public",
       namePrefix: prefix,
       tags: { ...(azure.tags ?? {}), environment: name, "managed-by": "codemie-gitops" },
     },

@@ -96,8 +96,8 @@ describe("the root action", () => {
   });
 });
 
-test("the README's tables of inputs and outputs are generated from the action.yml files", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+test("docs/actions.md's tables of inputs and outputs are generated from the action.yml files", () => {
+  const readme = readFileSync(join(ROOT, "docs/actions.md"), "utf8");
   const documented = (["root", "validate", "plan", "deploy", "status"] as ActionName[]).map((n): [string, ActionMetadata] => [n === "root" ? "`action.yml` (root)" : `\`actions/${n}\``, metadataOf(n) as ActionMetadata]);
   const tables = actionTablesMarkdown(documented);
   expect(tables.startsWith(ACTIONS_START) && tables.endsWith(ACTIONS_END)).toBe(true);

@@ -1,11 +1,15 @@
 // The pure pieces of the actions: cutting Markdown to GitHub's limits without breaking it, the
 // environments a change affects, and what a plan means for has-changes and drift.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { affectedEnvironments } from "../../src/action/affected.js";
+import { parse } from "yaml";
+import { affectedEnvironments, TOOLKIT_PATHS, WORKFLOW_PATHS } from "../../src/action/affected.js";
 import { truncateMarkdown } from "../../src/action/markdown.js";
 import { driftOf, hasChanges, markedBody } from "../../src/action/plan-document.js";
 import type { PlanReport } from "../../src/engine/plan.js";
 import type { WhatIfSummary } from "../../src/engine/what-if.js";
+import { ROOT } from "../support/cli.js";
 
 describe("truncateMarkdown", () => {
   const note = "> [!NOTE]\n> cut";
@@ -51,17 +55,30 @@ describe("affectedEnvironments", () => {
     expect(affectedEnvironments(["environments/prod.yaml", "README.md", "docs/x.md"], all)).toEqual(["prod"]);
   });
 
-  test("the toolkit and the workflows affect every environment, as does an unknown change", () => {
-    for (const path of ["bicep/modules/aks.bicep", "helm-values/api.yaml.hbs", "src/cli/main.ts", "actions/plan/dist/index.js", "action.yml", "package-lock.json", ".github/workflows/plan.yml"]) {
-      expect(affectedEnvironments([path], all), path).toEqual(all);
-    }
+  const toolkit = { toolkitRepository: true };
+  const toolkitFiles = ["bicep/modules/aks.bicep", "helm-values/api.yaml.hbs", "src/cli/main.ts", "schema/environment.schema.json", "actions/plan/dist/index.js", "action.yml", "package.json", "package-lock.json", ".github/workflows/plan.yml"];
+
+  test("in the toolkit's own repository the toolkit and the workflows affect every environment, as does an unknown change", () => {
+    for (const path of toolkitFiles) expect(affectedEnvironments([path], all, toolkit), path).toEqual(all);
     expect(affectedEnvironments(undefined, all)).toEqual(all);
+  });
+
+  test("in an adopting repository its own code, package.json and workflows affect no environment", () => {
+    for (const path of toolkitFiles) expect(affectedEnvironments([path], all), path).toEqual([]);
+    expect(affectedEnvironments(["src/app.ts", "package.json", ".github/workflows/codemie-plan.yml", "environments/dev.yaml"], all)).toEqual(["dev"]);
   });
 
   test("a deleted or renamed-away environment is not acted on; a working directory is honoured", () => {
     expect(affectedEnvironments(["environments/old.yaml", "environments/dev.yaml"], all)).toEqual(["dev"]);
-    expect(affectedEnvironments(["infra/environments/staging.yaml", "environments/prod.yaml"], all, "infra")).toEqual(["staging"]);
-    expect(affectedEnvironments(["src/app.ts"], all, "infra")).toEqual([]);
+    expect(affectedEnvironments(["infra/environments/staging.yaml", "environments/prod.yaml"], all, { prefix: "infra" })).toEqual(["staging"]);
+    expect(affectedEnvironments(["src/app.ts"], all, { prefix: "infra", toolkitRepository: true })).toEqual([]);
+  });
+
+  test("the plan and deploy workflows start on exactly the paths that can affect an environment here", () => {
+    const filters = (file: string, on: "pull_request" | "push"): string[] => (parse(readFileSync(join(ROOT, ".github/workflows", file), "utf8")) as { on: Record<string, { paths: string[] }> }).on[on]!.paths;
+    const expected = ["environments/**", ...TOOLKIT_PATHS, WORKFLOW_PATHS].sort();
+    expect(filters("plan.yml", "pull_request").sort()).toEqual(expected);
+    expect(filters("deploy.yml", "push").sort()).toEqual(expected);
   });
 });
 

@@ -47,8 +47,40 @@ test("pull request: an error is annotated on its line, the outputs say invalid a
   }
 });
 
-test("push: a toolkit change affects every environment; valid files exit 0", async () => {
+test("push in an adopting repository: its own code and workflows affect no environment", async () => {
   const ws = checkout(["dev", "prod"]);
+  try {
+    const before = "c".repeat(40);
+    github.addComparison(before, ws.sha, ["src/index.ts", "package.json", ".github/workflows/codemie-deploy.yml"]);
+
+    const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha), github });
+
+    expect(run.status).toBe(0);
+    expect(run.outputs).toMatchObject({ valid: "true", environments: "[]" });
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("a force push affects every environment: what the old tip had and the new one lacks cannot be listed", async () => {
+  const ws = checkout(["dev", "prod"]);
+  try {
+    const before = "d".repeat(40);
+    // The three-dot comparison would name only dev: a force push must not trust it.
+    github.addComparison(before, ws.sha, ["environments/dev.yaml"]);
+
+    const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha, true), github });
+
+    expect(run.status).toBe(0);
+    expect(run.outputs).toMatchObject({ environments: '["dev","prod"]' });
+    expect(github.requestsTo("GET", new RegExp(`/compare/${before}`))).toHaveLength(0);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("push in the toolkit's own repository: a toolkit change affects every environment; valid files exit 0", async () => {
+  const ws = checkout(["dev", "prod"], { toolkit: true });
   try {
     const before = "a".repeat(40);
     github.addComparison(before, ws.sha, ["bicep/modules/aks.bicep"]);

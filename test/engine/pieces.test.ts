@@ -7,7 +7,7 @@ import { deploymentNames, deploymentPrefix, fluxConfigurationPath, keyVaultId } 
 import { newSecretValue, password, secretsToSeed } from "../../src/engine/secret-values.js";
 import { VAULT_SECRETS } from "../../src/catalogue/secrets.js";
 import { substitutionVariables } from "../../src/render/gitops/contract.js";
-import { withSubscription } from "../../src/cli/run-input.js";
+import { withSubscription } from "../../src/app/prepare.js";
 import { environmentText, shippedEnvironment } from "./support/environments.js";
 
 const dev = shippedEnvironment("dev");

@@ -1,5 +1,5 @@
 // The GitOps tree's contract with the rest of the toolkit: the names the Bicep, the capacity
-// planner and the deploy step use are the ones the tree uses, and the README documents them.
+// planner and the deploy step use are the ones the tree uses, and docs/gitops-tree.md documents them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -38,8 +38,8 @@ it("sizes the add-ons as the capacity planner counts them, and spreads what it s
   expect([...HARD_ANTI_AFFINITY]).toEqual(["elasticsearch"]);
 });
 
-it("documents every deploy output and Key Vault secret in the README", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+it("documents every deploy output and Key Vault secret in docs/gitops-tree.md", () => {
+  const readme = readFileSync(join(ROOT, "docs/gitops-tree.md"), "utf8");
   const variables = new Set(ENV_NAMES.flatMap((n) => substitutionVariables(loadEnv(n)).map((v) => v.name)));
   variables.add("LLM_PROXY_CLIENT_ID").add("OPENAI_ENDPOINT");
   for (const v of variables) expect(readme, v).toContain(`\`${v}\``);

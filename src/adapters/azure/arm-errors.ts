@@ -1,13 +1,7 @@
 // ARM error bodies, normalised: the SDK's LRO errors keep only the top code and message, so the
 // adapter rebuilds the full tree from the deployment resource and its operations.
 import { isRestError } from "@azure/core-rest-pipeline";
-
-export interface ArmErrorDetail {
-  code: string;
-  message: string;
-  target?: string;
-  details: ArmErrorDetail[];
-}
+import type { ArmErrorDetail } from "../../engine/ports.js";
 
 interface ErrorLike {
   code?: string;
@@ -23,12 +17,6 @@ export function toArmErrorDetail(error: ErrorLike): ArmErrorDetail {
     ...(error.target ? { target: error.target } : {}),
     details: (error.details ?? []).map(toArmErrorDetail),
   };
-}
-
-/** One line per error, nested details indented, e.g. for a log or a PR comment. */
-export function formatArmError(error: ArmErrorDetail, depth = 0): string[] {
-  const target = error.target ? ` (${error.target})` : "";
-  return [`${"  ".repeat(depth)}${error.code}: ${error.message}${target}`, ...error.details.flatMap((d) => formatArmError(d, depth + 1))];
 }
 
 /** An ARM request that failed for good; carries no request, so never a request body. */

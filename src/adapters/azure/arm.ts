@@ -4,14 +4,23 @@
 import {
   ResourceManagementClient,
   type DeploymentExtended,
-  type DeploymentParameter,
-  type WhatIfChange,
   type WhatIfOperationResult,
 } from "@azure/arm-resources";
 import { createPipelineRequest, isRestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { rootCertificates } from "node:tls";
-import type { ArmErrorDetail } from "./arm-errors.js";
+import type {
+  Arm,
+  ArmErrorDetail,
+  DeploymentErrorReport,
+  DeploymentOutcome,
+  DeploymentRequest,
+  DeployOptions,
+  FailedOperation,
+  OperationProgress,
+  RunningDeployment,
+  WhatIfOutcome,
+} from "../../engine/ports.js";
 import { armErrorFromBody, toArmErrorDetail, toArmRequestError } from "./arm-errors.js";
 import type { AzureCloud } from "./cloud.js";
 import { pollToEnd, type PollOptions, type StartPoller } from "./lro.js";
@@ -33,55 +42,6 @@ export interface ArmClientOptions {
   maxPollFailures?: number;
 }
 
-export interface DeploymentRequest {
-  location: string;
-  template: Record<string, unknown>;
-  /** As in an ARM parameters file: `{ name: { value } }` or Key Vault references. */
-  parameters: Record<string, DeploymentParameter>;
-  tags?: Record<string, string>;
-}
-
-export type WhatIfOutcome =
-  | { status: "Succeeded"; changes: WhatIfChange[]; potentialChanges: WhatIfChange[] }
-  | { status: "Failed"; error: ArmErrorDetail };
-
-export interface FailedOperation {
-  resourceType?: string;
-  resourceName?: string;
-  resourceId?: string;
-  statusCode?: string;
-  error?: ArmErrorDetail;
-}
-
-export interface DeploymentErrorReport {
-  error?: ArmErrorDetail;
-  failedOperations: FailedOperation[];
-}
-
-export type DeploymentOutcome =
-  | { provisioningState: "Succeeded"; outputs: Record<string, unknown>; correlationId?: string; duration?: string }
-  | { provisioningState: "Failed"; report: DeploymentErrorReport; correlationId?: string }
-  | { provisioningState: "Canceled" };
-
-export interface OperationProgress {
-  resourceType?: string;
-  resourceName?: string;
-  provisioningState?: string;
-  statusCode?: string;
-}
-
-export interface DeployOptions {
-  /** Called after each poll while the deployment runs, with its resource operations so far. */
-  onProgress?: (operations: OperationProgress[]) => void;
-  signal?: AbortSignal;
-}
-
-export interface RunningDeployment {
-  name: string;
-  provisioningState: string;
-  timestamp?: Date;
-}
-
 /** ARM answers a template rejected by preflight with HTTP 400 and the reasons in the body. */
 function preflightError(error: unknown): ArmErrorDetail | undefined {
   if (!isRestError(error) || error.statusCode !== 400) return undefined;
@@ -94,7 +54,8 @@ function outputValues(outputs: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(declared).map(([name, output]) => [name, output.value]));
 }
 
-export class ArmClient {
+/** The engine's ARM port over the SDK and ARM's REST API. */
+export class ArmClient implements Arm {
   private readonly client: ResourceManagementClient;
   private readonly armEndpoint: string;
   private readonly pollOptions: Pick<PollOptions, "intervalMs" | "maxPollFailures">;

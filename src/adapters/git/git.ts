@@ -17,6 +17,8 @@ export interface GitOptions {
   /** Kills git after this long; network operations get one in case a remote never answers. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Written to git's standard input. */
+  input?: string;
 }
 
 const firstLine = (text: string): string =>
@@ -28,10 +30,11 @@ const firstLine = (text: string): string =>
 export function git(args: readonly string[], options: GitOptions): Promise<string> {
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+    const child = execFile("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
       reject(new GitError(args, reason));
     });
+    child.stdin?.end(options.input ?? "");
   });
 }

@@ -1,10 +1,16 @@
 // The environment's GitOps branch, which Flux pulls. Every operation works in a private temporary
-// clone (never in the user's checkout): the branch tip is fetched, the directory the toolkit owns
-// is replaced by the rendered files, and the result is diffed (plan) or committed and pushed
-// (deploy). Pushes are never forced: a branch that moved since the caller looked is refused.
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+// repository (never in the user's checkout) and only through git plumbing: the branch tip is
+// fetched into the object store and read into the index, the directory the toolkit owns is
+// replaced there by the rendered files, and the result is diffed (plan) or committed and pushed
+// (deploy). Nothing is ever checked out, so no path of the fetched tree is followed on disk: the
+// branch is remote content, and a symbolic link or submodule at or above the owned directory, or
+// at a preserved file, is refused before anything is staged. Pushes are never forced: a branch
+// that moved since the caller looked is refused.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, posix } from "node:path";
+import { join, posix } from "node:path";
+import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
+import { configEnvironment, tokenConfig } from "./credentials.js";
 import { git } from "./git.js";
 
 export interface GitopsBranchOptions {
@@ -13,55 +19,43 @@ export interface GitopsBranchOptions {
   branch: string;
   /** Directory of the branch the toolkit owns, replaced as a whole on every publish; "" owns the whole branch. */
   root: string;
-  /** Token for an https remote; written to the temporary clone's config, never put on a command line. */
+  /** Token for an https remote; handed to git in its environment, never on a command line or in a file. */
   token?: string;
+  /** Hosts (host[:port]) the token may be sent to; see trustedGitopsHosts. Default: github.com. */
+  trustedHosts?: readonly string[];
   /** Limit for each network operation (ls-remote, fetch, push). Default 120 s. */
   networkTimeoutMs?: number;
 }
 
-export interface FileChange {
-  path: string;
-  change: "added" | "modified" | "deleted";
-}
+const FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
+const CHANGE: Record<string, FileChange["change"]> = { A: "added", M: "modified", D: "deleted", T: "modified" };
+const REGULAR = new Set(["100644", "100755"]);
+const DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
 
-export interface TreeChanges {
-  /** The branch tip compared against; undefined when the branch does not exist yet. */
-  base: string | undefined;
-  files: FileChange[];
-  /** Unified diff of the changes. */
-  patch: string;
-}
-
-export type PublishResult =
-  | { status: "published"; commit: string; parent: string | undefined; files: FileChange[] }
-  /** Nothing to commit: the tip already holds these files. */
-  | { status: "unchanged"; commit: string };
-
-export interface PublishRequest {
-  message: string;
-  /** The tip the caller planned against (undefined: the branch must not exist yet). */
-  expectedParent: string | undefined;
-  /** Files under the root kept as they are on the branch. */
-  preserve?: readonly string[];
-}
-
-/** The branch is not where the caller expected: someone else published in between. */
-export class BranchMovedError extends Error {
-  constructor(branch: string, expected: string | undefined, actual: string | undefined) {
-    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
-    this.name = "BranchMovedError";
+/** The fetched branch holds something the toolkit will not follow or overwrite. */
+export class UnsafeBranchError extends Error {
+  constructor(branch: string, path: string, what: string) {
+    super(`refusing to use ${branch}: ${path} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`);
+    this.name = "UnsafeBranchError";
   }
 }
 
-const FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
-const CHANGE: Record<string, FileChange["change"]> = { A: "added", M: "modified", D: "deleted", T: "modified" };
+interface TreeEntry {
+  mode: string;
+  object: string;
+}
 
-export class GitopsBranch {
+/** The engine's GitOps branch port over git. */
+export class GitopsBranch implements GitopsBranchPort {
   private readonly timeoutMs: number;
+  /** Carries the scoped token header; empty without a token or for a non-https remote. */
+  private readonly gitEnv: NodeJS.ProcessEnv;
 
   constructor(private readonly options: GitopsBranchOptions) {
     if (options.remote.startsWith("-")) throw new Error(`invalid GitOps remote "${options.remote}"`);
     this.timeoutMs = options.networkTimeoutMs ?? 120_000;
+    // Throws for an untrusted host here, before any git command could send the token anywhere.
+    this.gitEnv = { GIT_LITERAL_PATHSPECS: "1", ...configEnvironment(tokenConfig(options.remote, options.token, options.trustedHosts ?? ["github.com"])) };
   }
 
   get branch(): string {
@@ -76,23 +70,25 @@ export class GitopsBranch {
   /**
    * The branch tip and one file of it (undefined when the tip lacks it), read from the same
    * fetch so a publish can name exactly that tip as its parent; undefined when the branch does
-   * not exist.
+   * not exist. A link or submodule in the file's place is refused, never read through.
    */
   async readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined> {
     if (!isSafeRelativePath(path)) throw new Error(`refusing to read ${path}: not a path inside the branch`);
     return this.inClone(async (dir) => {
-      const tip = await this.checkoutTip(dir, await this.remoteHead(dir));
+      const tip = await this.fetchTip(dir, await this.remoteHead(dir));
       if (tip === undefined) return undefined;
-      return { tip, text: await readFile(join(dir, path), "utf8").catch(() => undefined) };
+      const entry = await this.plainFile(dir, tip, path);
+      return { tip, text: entry ? await this.run(["cat-file", "blob", entry.object], dir) : undefined };
     });
   }
 
   /** What publishing these files would change, without committing anything. */
   async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = []): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
-      const base = await this.checkoutTip(dir, await this.remoteHead(dir));
-      await this.stage(dir, files, preserve);
-      const [changed, patch] = await Promise.all([changes(dir), git(["diff", "--cached", "--no-renames", "--no-color"], { cwd: dir })]);
+      const base = await this.fetchTip(dir, await this.remoteHead(dir));
+      await this.stage(dir, base, files, preserve);
+      const against = base === undefined ? [] : [base];
+      const [changed, patch] = await Promise.all([this.changes(dir, base), this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir)]);
       return { base, files: changed, patch };
     });
   }
@@ -101,19 +97,20 @@ export class GitopsBranch {
     return this.inClone(async (dir) => {
       const tip = await this.remoteHead(dir);
       if (tip !== request.expectedParent) throw new BranchMovedError(this.branch, request.expectedParent, tip);
-      await this.checkoutTip(dir, tip);
-      await this.stage(dir, files, request.preserve ?? []);
-      const changed = await changes(dir);
+      await this.fetchTip(dir, tip);
+      await this.stage(dir, tip, files, request.preserve ?? []);
+      const changed = await this.changes(dir, tip);
       if (changed.length === 0) {
         if (tip === undefined) throw new Error(`nothing to publish under ${this.options.root}/`);
         return { status: "unchanged", commit: tip };
       }
       // The user's own identity when git has one; CI runners usually have none.
-      const identity = await git(["var", "GIT_COMMITTER_IDENT"], { cwd: dir }).then(() => [], () => FALLBACK_IDENTITY);
-      await git([...identity, "commit", "-q", "--no-verify", "-m", request.message], { cwd: dir });
-      const commit = (await git(["rev-parse", "HEAD"], { cwd: dir })).trim();
+      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(() => [], () => FALLBACK_IDENTITY);
+      const tree = (await this.run(["write-tree"], dir)).trim();
+      const parent = tip === undefined ? [] : ["-p", tip];
+      const commit = (await this.run([...identity, "commit-tree", tree, ...parent, "-m", request.message], dir)).trim();
       try {
-        await git(["push", "-q", "--no-verify", this.options.remote, `HEAD:refs/heads/${this.branch}`], { cwd: dir, timeoutMs: this.timeoutMs });
+        await this.run(["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`], dir, this.timeoutMs);
       } catch (error) {
         // A non-fast-forward refusal means someone pushed since the check above.
         const now = await this.remoteHead(dir).catch(() => tip);
@@ -124,70 +121,125 @@ export class GitopsBranch {
     });
   }
 
+  private run(args: readonly string[], cwd: string, timeoutMs?: number): Promise<string> {
+    return git(args, { cwd, env: this.gitEnv, ...(timeoutMs ? { timeoutMs } : {}) });
+  }
+
+  /** A fresh repository in a private (0700) temporary directory, removed afterwards. */
   private async inClone<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(tmpdir(), "codemie-gitops-branch-"));
+    const home = await mkdtemp(join(tmpdir(), "codemie-gitops-branch-"));
+    const dir = join(home, "repo");
     try {
-      await git(["init", "-q", dir], { cwd: dir });
-      if (this.options.token) await this.configureToken(dir, this.options.token);
+      await mkdir(dir, { mode: 0o700 });
+      await this.run(["init", "-q", dir], home);
       return await work(dir);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true });
     }
   }
 
-  /** GitHub-style basic auth as an extra header, as actions/checkout configures it. */
-  private async configureToken(dir: string, token: string): Promise<void> {
-    const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-    await appendFile(join(dir, ".git", "config"), `[http]\n\textraheader = AUTHORIZATION: basic ${basic}\n`, { mode: 0o600 });
-  }
-
   private async remoteHead(dir: string): Promise<string | undefined> {
-    const out = await git(["ls-remote", this.options.remote, `refs/heads/${this.branch}`], { cwd: dir, timeoutMs: this.timeoutMs });
+    const out = await this.run(["ls-remote", this.options.remote, `refs/heads/${this.branch}`], dir, this.timeoutMs);
     return /^([0-9a-f]{40,64})\t/m.exec(out)?.[1];
   }
 
-  private async checkoutTip(dir: string, tip: string | undefined): Promise<string | undefined> {
+  /** Fetches the tip into the object store only: nothing of it reaches the file system as files. */
+  private async fetchTip(dir: string, tip: string | undefined): Promise<string | undefined> {
     if (tip === undefined) return undefined;
-    await git(["fetch", "-q", "--depth=1", "--no-tags", this.options.remote, `refs/heads/${this.branch}`], { cwd: dir, timeoutMs: this.timeoutMs });
-    const fetched = (await git(["rev-parse", "FETCH_HEAD"], { cwd: dir })).trim();
+    await this.run(["fetch", "-q", "--depth=1", "--no-tags", "--no-recurse-submodules", this.options.remote, `refs/heads/${this.branch}`], dir, this.timeoutMs);
+    const fetched = (await this.run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], dir)).trim();
     if (fetched !== tip) throw new BranchMovedError(this.branch, tip, fetched);
-    await git(["checkout", "-q", "--detach", fetched], { cwd: dir });
     return tip;
   }
 
-  /** Replaces the owned root with the files (keeping the preserved ones) and stages everything. */
-  private async stage(dir: string, files: ReadonlyMap<string, string>, preserve: readonly string[]): Promise<void> {
+  /** The tip's entry at a path, without following anything; undefined when absent. */
+  private async entry(dir: string, tip: string, path: string): Promise<TreeEntry | undefined> {
+    const out = await this.run(["ls-tree", "-z", tip, "--", path], dir);
+    const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(out.split("\0")[0] ?? "");
+    return match && match[3] === path ? { mode: match[1]!, object: match[2]! } : undefined;
+  }
+
+  /** Every directory above `path` is a plain directory, or absent (then so is everything below). */
+  private async plainParents(dir: string, tip: string, path: string): Promise<boolean> {
+    const parts = path.split("/");
+    for (let i = 1; i < parts.length; i += 1) {
+      const prefix = parts.slice(0, i).join("/");
+      const found = await this.entry(dir, tip, prefix);
+      if (found === undefined) return false;
+      if (found.mode !== "40000" && found.mode !== "040000") throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
+    }
+    return true;
+  }
+
+  /** The regular file at `path`, undefined when absent; a link or submodule there or above is refused. */
+  private async plainFile(dir: string, tip: string, path: string): Promise<TreeEntry | undefined> {
+    if (!(await this.plainParents(dir, tip, path))) return undefined;
+    const found = await this.entry(dir, tip, path);
+    if (found !== undefined && !REGULAR.has(found.mode)) throw new UnsafeBranchError(this.branch, path, describe(found.mode));
+    return found;
+  }
+
+  /** Replaces the owned root with the files (keeping the preserved ones) in the index. */
+  private async stage(dir: string, tip: string | undefined, files: ReadonlyMap<string, string>, preserve: readonly string[]): Promise<void> {
     const root = this.options.root.replace(/\/+$/, "");
     const prefix = root ? `${root}/` : "";
     const owned = (path: string): string => {
       if (!isSafeRelativePath(path) || !path.startsWith(prefix)) throw new Error(`refusing to publish ${path}: outside ${root}/`);
-      return join(dir, path);
+      return path;
     };
-    const kept = new Map<string, string>();
-    for (const path of preserve) {
-      if (files.has(path)) continue;
-      const text = await readFile(owned(path), "utf8").catch(() => undefined);
-      if (text !== undefined) kept.set(path, text);
+    for (const path of files.keys()) owned(path);
+    const kept: string[] = [];
+    if (tip !== undefined) {
+      if (root && (await this.plainParents(dir, tip, root))) {
+        const at = await this.entry(dir, tip, root);
+        if (at !== undefined && at.mode !== "40000" && at.mode !== "040000") throw new UnsafeBranchError(this.branch, root, describe(at.mode));
+      }
+      for (const path of preserve) {
+        if (files.has(path)) continue;
+        const entry = await this.plainFile(dir, tip, owned(path));
+        if (entry) kept.push(`${entry.mode} ${entry.object}\t${path}`);
+      }
+      await this.run(["read-tree", tip], dir);
+      if (root) await this.run(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", root], dir);
+      else await this.run(["read-tree", "--empty"], dir);
     }
-    if (root) await rm(join(dir, root), { recursive: true, force: true });
-    else for (const entry of await readdir(dir)) if (entry !== ".git") await rm(join(dir, entry), { recursive: true, force: true });
-    for (const [path, content] of [...files, ...kept]) {
-      const target = owned(path);
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, content);
-    }
-    await git(["add", "-A", "--", root || "."], { cwd: dir });
+    const blobs = await this.writeBlobs(dir, [...files.values()]);
+    const lines = [...files.keys()].map((path, i) => `100644 ${blobs[i]}\t${path}`);
+    await this.runWithInput(["update-index", "--add", "-z", "--index-info"], dir, [...lines, ...kept].map((l) => `${l}\0`).join(""));
   }
+
+  /** Stores contents as blobs; they pass through a scratch directory this run created, beside the repository. */
+  private async writeBlobs(dir: string, contents: readonly string[]): Promise<string[]> {
+    if (contents.length === 0) return [];
+    const scratch = join(dir, "..", "blobs");
+    await mkdir(scratch, { mode: 0o700 });
+    const paths = contents.map((_, i) => join(scratch, String(i)));
+    await Promise.all(contents.map((content, i) => writeFile(paths[i]!, content, { flag: "wx" })));
+    const out = await this.runWithInput(["hash-object", "-w", "--no-filters", "--stdin-paths"], dir, `${paths.join("\n")}\n`);
+    await rm(scratch, { recursive: true, force: true });
+    return out.trim().split("\n");
+  }
+
+  private runWithInput(args: readonly string[], cwd: string, input: string): Promise<string> {
+    return git(args, { cwd, env: this.gitEnv, input });
+  }
+
+  private async changes(dir: string, base: string | undefined): Promise<FileChange[]> {
+    const against = base === undefined ? [] : [base];
+    const out = await this.run(["diff", "--cached", "--name-status", ...DIFF, "-z", ...against, "--"], dir);
+    const fields = out.split("\0").filter((f) => f !== "");
+    const files: FileChange[] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
+    return files.sort((a, b) => a.path.localeCompare(b.path));
+  }
+}
+
+function describe(mode: string): string {
+  if (mode === "120000") return "a symbolic link";
+  if (mode === "160000") return "a submodule";
+  return mode.startsWith("10") ? "a file, not a directory" : `an entry of mode ${mode}`;
 }
 
 function isSafeRelativePath(path: string): boolean {
   return path !== "" && !path.startsWith("/") && posix.normalize(path) === path && !path.split("/").some((s) => s === ".." || s === "." || s === ".git");
-}
-
-async function changes(dir: string): Promise<FileChange[]> {
-  const out = await git(["diff", "--cached", "--name-status", "--no-renames", "-z"], { cwd: dir });
-  const fields = out.split("\0").filter((f) => f !== "");
-  const files: FileChange[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -1,12 +1,7 @@
 // The commit a run deploys from: it names the ARM deployments and the GitOps commit. Read-only:
 // optional locks are off so not even git's index refresh writes to the user's repository.
+import type { SourceCommit } from "../../engine/ports.js";
 import { git } from "./git.js";
-
-export interface SourceCommit {
-  sha: string;
-  /** The working tree has changes the commit does not hold. */
-  dirty: boolean;
-}
 
 /** HEAD of the repository around `cwd`; outside a repository, GITHUB_SHA; otherwise undefined. */
 export async function readSourceCommit(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<SourceCommit | undefined> {

@@ -20,10 +20,21 @@ export async function pullRequestFiles(client: GitHubClient, repo: RepoRef, pull
   return files.length >= PULL_FILES_LIMIT ? undefined : names(files);
 }
 
-/** A push's `before` is all zeros for a new branch: there is nothing to compare with. */
-export async function pushFiles(client: GitHubClient, repo: RepoRef, before: string, after: string): Promise<string[] | undefined> {
-  if (NO_COMMIT.test(before)) return undefined;
-  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 1 });
+export interface Push {
+  before: string;
+  after: string;
+  /** A force push: `before` may not be an ancestor of `after`. */
+  forced: boolean;
+}
+
+/**
+ * A push's `before` is all zeros for a new branch: there is nothing to compare with. A force push
+ * replaced history: the three-dot comparison (from the merge base) would miss what the old tip
+ * had and the new one lacks, so it is unknown too.
+ */
+export async function pushFiles(client: GitHubClient, repo: RepoRef, push: Push): Promise<string[] | undefined> {
+  if (NO_COMMIT.test(push.before) || push.forced) return undefined;
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${push.before}...${push.after}`, per_page: 1 });
   const files = data.files ?? [];
   return files.length >= COMPARE_FILES_LIMIT ? undefined : names(files);
 }

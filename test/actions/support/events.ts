@@ -27,8 +27,8 @@ export function pullRequestEvent(number: number, headSha: string, mergeSha = "f"
   };
 }
 
-export function pushEvent(before: string, after: string): ActionEvent {
-  return { name: "push", sha: after, ref: "refs/heads/main", payload: { ref: "refs/heads/main", before, after, commits: [], repository, sender } };
+export function pushEvent(before: string, after: string, forced = false): ActionEvent {
+  return { name: "push", sha: after, ref: "refs/heads/main", payload: { ref: "refs/heads/main", before, after, forced, commits: [], repository, sender } };
 }
 
 export function workflowDispatchEvent(sha: string, inputs: Record<string, string>): ActionEvent {

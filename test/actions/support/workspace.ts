@@ -9,12 +9,19 @@ export interface Checkout extends TempDir {
   sha: string;
 }
 
-/** `environments`: shipped names to copy; `under`: a subdirectory holding environments/ (a monorepo). */
-export function checkout(environments: string[], options: { under?: string } = {}): Checkout {
+/**
+ * `environments`: shipped names to copy; `under`: a subdirectory holding environments/ (a monorepo);
+ * `toolkit`: the checkout is codemie-gitops itself (it holds the actions at its root).
+ */
+export function checkout(environments: string[], options: { under?: string; toolkit?: boolean } = {}): Checkout {
   const dir = tempDir("action-workspace-");
   const base = join(dir.path, options.under ?? "");
   mkdirSync(join(base, "environments"), { recursive: true });
   for (const name of environments) copyFileSync(join(ROOT, "environments", `${name}.yaml`), join(base, "environments", `${name}.yaml`));
+  if (options.toolkit) {
+    mkdirSync(join(dir.path, "actions/validate"), { recursive: true });
+    copyFileSync(join(ROOT, "actions/validate/action.yml"), join(dir.path, "actions/validate/action.yml"));
+  }
   git(dir.path, "init", "-q");
   git(dir.path, "add", "-A");
   git(dir.path, "commit", "-q", "-m", "environments");

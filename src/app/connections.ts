@@ -1,19 +1,28 @@
-// What plan --azure, deploy and status share: the cloud flags, the Azure connection, the GitOps
-// branch, durations, and the signal that stops a run on --timeout or Ctrl-C.
+// How a run reaches Azure and the GitOps branch: the cloud flags, the ARM connection signed in
+// with the run's credential, the environment's GitOps branch, and the tuning knobs tests use.
+// The faces map their inputs (CLI flags, action inputs) onto these; the use cases take the
+// resulting Connections, so a test can hand in its own.
 import { ArmClient } from "../adapters/azure/arm.js";
 import { resolveCloud, type CloudName } from "../adapters/azure/cloud.js";
 import { createRunCredential } from "../adapters/azure/credentials.js";
 import { UsageError } from "../adapters/environment-files.js";
+import { trustedGitopsHosts } from "../adapters/git/credentials.js";
 import { GitopsBranch } from "../adapters/git/gitops-branch.js";
-import { RunStopped } from "../engine/ports.js";
+import type { Arm, GitopsBranchPort } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import { gitopsRoot } from "../render/gitops/render.js";
-import type { Io } from "./io.js";
 
 export interface AzureFlags {
   cloud?: string;
   armEndpoint?: string;
   authorityHost?: string;
+}
+
+/** What a run talks to, per environment. */
+export interface Connections {
+  arm(target: Environment): Arm;
+  /** The environment's GitOps branch; `networkTimeoutMs` bounds each fetch and push. */
+  gitops(target: Environment, networkTimeoutMs?: number): GitopsBranchPort;
 }
 
 const CLOUDS: readonly CloudName[] = ["public", "usgov", "china"];
@@ -57,20 +66,17 @@ export function gitopsBranch(target: Environment, remote: string | undefined, en
     remote: remote ?? env.CODEMIE_GITOPS_REMOTE ?? target.gitops.repository,
     branch: target.gitops.branch,
     root: gitopsRoot(target),
-    ...(env.CODEMIE_GITOPS_TOKEN ? { token: env.CODEMIE_GITOPS_TOKEN } : {}),
+    ...(env.CODEMIE_GITOPS_TOKEN ? { token: env.CODEMIE_GITOPS_TOKEN, trustedHosts: trustedGitopsHosts(env) } : {}),
     ...(networkTimeoutMs ? { networkTimeoutMs } : {}),
   });
 }
 
-/** A run's failures are errors of the run (exit 1, one line, no stack); usage mistakes still reach main (exit 2). */
-export async function reportFailures(io: Io, work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+/** The real connections: Azure per the flags and the process environment, the GitOps branch at `gitopsRemote` if given. */
+export function azureConnections(flags: AzureFlags, gitopsRemote: string | undefined, env: NodeJS.ProcessEnv = process.env): Connections {
+  return {
+    arm: (target) => connectArm(flags, target, env),
+    gitops: (target, networkTimeoutMs) => gitopsBranch(target, gitopsRemote, env, networkTimeoutMs),
+  };
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -89,24 +95,4 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function checkSubscription(id: string | undefined): string | undefined {
   if (id !== undefined && !GUID.test(id)) throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
   return id;
-}
-
-/** Aborts with RunStopped on the deadline or on the first Ctrl-C / SIGTERM; a second Ctrl-C ends the process as usual. */
-export function runSignal(timeoutMs: number, io: Io): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new RunStopped("timeout")), timeoutMs);
-  const onSignal = (): void => {
-    io.err("codemie-gitops: interrupted; stopping cleanly (Ctrl-C again quits at once)");
-    controller.abort(new RunStopped("interrupt"));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    },
-  };
 }

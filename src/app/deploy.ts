@@ -1,0 +1,82 @@
+// Use case `deploy`, in two steps so a face can act in between (the deploy action records a
+// GitHub deployment): `prepareDeploy` finds the source commit and renders and compiles the
+// environment; `runDeploy` deploys it and returns everything a face reports: the engine's result,
+// the deployment's name, and Flux's state as the run last read it.
+import { deployEnvironment, type DeployResult } from "../engine/deploy.js";
+import { syncedCommit, type FluxView } from "../engine/flux.js";
+import { readFlux } from "../engine/flux-wait.js";
+import { deploymentNames } from "../engine/names.js";
+import type { Clock, Log, SourceCommit } from "../engine/ports.js";
+import type { Environment } from "../model/environment.js";
+import type { RenderedTree } from "../render/tree.js";
+import type { Connections } from "./connections.js";
+import { prepareNamed, type EnvironmentRef, type Prepared, type PreparePorts } from "./prepare.js";
+import { withRunSignal } from "./run-signal.js";
+
+export interface DeployRequest extends EnvironmentRef {
+  /** No ARM deployment: publish the tree with the deploy outputs already on the GitOps branch. */
+  skipInfrastructure: boolean;
+  /** Limit for Azure and Flux; rendering is local and done before it starts. */
+  timeoutMs: number;
+  fluxIntervalMs: number;
+  /** Read Flux once after a run that stopped before waiting for it (for a report of the state it left). */
+  fluxAfterFailure?: boolean;
+}
+
+export interface DeployPorts extends PreparePorts {
+  /** The commit being deployed; undefined outside a checkout without GITHUB_SHA. */
+  readSource(): Promise<SourceCommit | undefined>;
+  connections: Connections;
+  clock: Clock;
+  /** Progress and failures as the engine reports them. */
+  log: Log;
+  onInterrupt(): void;
+}
+
+export type DeployStart =
+  /** Not even a commit to deploy from. */
+  | { ok: false; source?: undefined }
+  | { ok: false; source: SourceCommit; prepared: Prepared & { ok: false } }
+  | { ok: true; source: SourceCommit; env: Environment; tree: RenderedTree; prepared: Prepared & { ok: true }; /** The main ARM deployment's name; "" when the infrastructure is skipped. */ deployment: string };
+
+export const NO_SOURCE = "cannot tell which commit is being deployed: run inside a git checkout (or set GITHUB_SHA)";
+
+export async function prepareDeploy(request: DeployRequest, ports: DeployPorts): Promise<DeployStart> {
+  const source = await ports.readSource();
+  if (!source) return { ok: false };
+  const prepared = await prepareNamed(request, ports);
+  if (!prepared.ok) return { ok: false, source, prepared };
+  const deployment = request.skipInfrastructure ? "" : deploymentNames(prepared.env, source).main;
+  return { ok: true, source, env: prepared.env, tree: prepared.tree, prepared, deployment };
+}
+
+export interface DeployOutcome {
+  result: DeployResult;
+  /** Flux after the run: as the wait last read it, or (fluxAfterFailure) read once when the run stopped before waiting. */
+  flux?: FluxView;
+  /** Why Flux could not be read after a run that stopped before waiting. */
+  fluxError?: string;
+  /** The GitOps commit Flux reports Compliant; "" unless the deploy succeeded. */
+  published: string;
+}
+
+export async function runDeploy(start: DeployStart & { ok: true }, request: DeployRequest, ports: DeployPorts): Promise<DeployOutcome> {
+  const { env, tree, source } = start;
+  const arm = ports.connections.arm(env);
+  const gitops = ports.connections.gitops(env);
+  const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+    deployEnvironment(
+      { env, tree, source, skipInfrastructure: request.skipInfrastructure },
+      { arm, gitops, clock: ports.clock, log: ports.log },
+      { signal, fluxIntervalMs: request.fluxIntervalMs },
+    ),
+  );
+  if (result.ok) return { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" };
+  if (result.flux || !request.fluxAfterFailure) return { result, ...(result.flux ? { flux: result.flux } : {}), published: "" };
+  try {
+    const flux = await readFlux(arm, env);
+    return { result, ...(flux ? { flux } : {}), published: "" };
+  } catch (error) {
+    return { result, fluxError: error instanceof Error ? error.message : String(error), published: "" };
+  }
+}

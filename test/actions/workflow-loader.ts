@@ -1,0 +1,221 @@
+// A model of what GitHub checks when it loads a workflow that calls reusable workflows, before any
+// job runs (actions/runner, src/Sdk/WorkflowParser: ReusableWorkflowsLoader, PermissionsHelper,
+// WorkflowTemplateConverter). A violation fails the whole run with "Invalid workflow file", so the
+// messages are GitHub's own, word for word:
+//
+// - every permission a called workflow (its root `permissions`, then each job's) requests must fit
+//   in what the calling job grants, whatever the job's `if:` says. The calling job grants its own
+//   `permissions`, else its workflow's, else the repository's default policy; a scope left out of
+//   an explicit grant is `none`;
+// - every required input and secret of `on.workflow_call` is passed, and nothing undeclared is
+//   (secrets: inherit passes everything and is not checked), names compared ignoring case;
+// - and one rule of this toolkit's own: each checkout of the toolkit (path `toolkit`) fetches the
+//   repository and commit the reusable workflow was called at, so its actions and templates are
+//   the ones that belong to that workflow.
+import { LineCounter, parseDocument, type Node } from "yaml";
+
+export type Level = "none" | "read" | "write";
+export type Grant = Record<string, Level>;
+
+/** GitHub's scopes in the order it reports violations (Permissions.ComparisonKeyMapping). */
+export const SCOPES = [
+  "actions",
+  "artifact-metadata",
+  "attestations",
+  "checks",
+  "contents",
+  "deployments",
+  "discussions",
+  "issues",
+  "packages",
+  "pages",
+  "pull-requests",
+  "repository-projects",
+  "statuses",
+  "security-events",
+  "id-token",
+  "models",
+  "workflows",
+] as const;
+
+const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
+
+/** A workflow file as GitHub fetches it: its text, the repository it lives in and the commit. */
+export interface WorkflowSource {
+  path: string;
+  text: string;
+  repository: string;
+  ref: string;
+}
+
+export interface LoadContext {
+  /** The caller's `github` context: the repository and commit the run is for. */
+  github: { repository: string; sha: string };
+  /** Finds a called workflow: `./.github/workflows/x.yml` or `owner/name/.github/workflows/x.yml@ref`. */
+  resolve: (uses: string, caller: WorkflowSource) => WorkflowSource | undefined;
+  /**
+   * The repository's default GITHUB_TOKEN policy when a caller states no permissions: "restricted"
+   * (contents and packages read; GitHub's default for new repositories) or "permissive" (write).
+   */
+  defaultPolicy?: "restricted" | "permissive";
+}
+
+interface Parsed {
+  source: WorkflowSource;
+  data: Record<string, unknown>;
+  /** "(Line: L, Col: C)" of the node at a path. */
+  at: (path: (string | number)[], key?: boolean) => string;
+}
+
+function parse(source: WorkflowSource): Parsed {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter });
+  const at = (path: (string | number)[], key = false): string => {
+    let node: Node | null | undefined;
+    if (key) {
+      const parent = doc.getIn(path.slice(0, -1), true) as { items?: { key: Node; value: Node }[] } | undefined;
+      node = parent?.items?.find((p) => (p.key as { value?: unknown }).value === path.at(-1))?.key;
+    } else node = doc.getIn(path, true) as Node | undefined;
+    const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
+    return `(Line: ${line}, Col: ${col})`;
+  };
+  return { source, data: (doc.toJS() ?? {}) as Record<string, unknown>, at };
+}
+
+/** A `permissions` value as GitHub reads it; undefined when none is stated. */
+export function grantOf(value: unknown): Grant | undefined {
+  if (value === undefined || value === null) return undefined;
+  const all = (level: Level): Grant => Object.fromEntries(SCOPES.map((s) => [s, level]));
+  if (value === "read-all") return all("read");
+  if (value === "write-all") return all("write");
+  const stated = value as Record<string, Level>;
+  return Object.fromEntries(SCOPES.map((s) => [s, stated[s] ?? "none"]));
+}
+
+function policyGrant(policy: "restricted" | "permissive"): Grant {
+  return Object.fromEntries(SCOPES.map((s) => [s, policy === "permissive" ? "write" : s === "contents" || s === "packages" ? "read" : "none"]));
+}
+
+function violations(requested: Grant, allowed: Grant): { requested: string; allowed: string } | undefined {
+  const over = SCOPES.filter((s) => RANK[requested[s] ?? "none"] > RANK[allowed[s] ?? "none"]);
+  if (over.length === 0) return undefined;
+  return { requested: over.map((s) => `${s}: ${requested[s]}`).join(", "), allowed: over.map((s) => `${s}: ${allowed[s] ?? "none"}`).join(", ") };
+}
+
+const lower = (record: Record<string, unknown> | undefined): Map<string, string> => new Map(Object.keys(record ?? {}).map((k) => [k.toLowerCase(), k]));
+
+/**
+ * Evaluates the few expressions a toolkit checkout uses: a literal, `${{ inputs.x }}`,
+ * `${{ github.repository }}`, `${{ github.sha }}`, and `a || b`. Undefined when it cannot tell.
+ */
+function evaluate(value: unknown, inputs: Record<string, unknown>, github: LoadContext["github"]): string | undefined {
+  if (typeof value !== "string") return value === undefined ? undefined : String(value);
+  const whole = /^\$\{\{\s*(.+?)\s*\}\}$/.exec(value);
+  if (!whole) return value.includes("${{") ? undefined : value;
+  for (const operand of whole[1]!.split(/\s*\|\|\s*/)) {
+    const name = /^(inputs|github)\.([\w-]+)$/.exec(operand);
+    if (!name) return undefined;
+    const got = name[1] === "inputs" ? evaluate(inputs[name[2]!], {}, github) : (github as Record<string, string>)[name[2]!];
+    if (got === undefined) return undefined;
+    if (got !== "") return got;
+  }
+  return "";
+}
+
+interface CallerJob {
+  id: string;
+  uses: string;
+  with?: Record<string, unknown>;
+  secrets?: Record<string, unknown> | "inherit";
+  permissions?: unknown;
+}
+
+/** The errors GitHub reports loading `source`, each prefixed with the file and position it names. */
+export function loadWorkflow(source: WorkflowSource, context: LoadContext): string[] {
+  return loadCaller(parse(source), context, undefined);
+}
+
+function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | undefined): string[] {
+  const errors: string[] = [];
+  const jobs = (caller.data.jobs ?? {}) as Record<string, CallerJob>;
+  const workflowGrant = grantOf(caller.data.permissions);
+  for (const [id, job] of Object.entries(jobs)) {
+    if (typeof job.uses !== "string" || !job.uses.includes(".github/workflows/")) continue;
+    const file = caller.source.path;
+    const where = (path: (string | number)[], key = false): string => `${file} ${caller.at(path, key)}`;
+    const called = context.resolve(job.uses, caller.source);
+    if (!called) {
+      errors.push(`${where(["jobs", id, "uses"])}: Unable to find reusable workflow`);
+      continue;
+    }
+    const ref = `${called.repository}/${called.path}@${called.ref}`;
+    const callee = parse(called);
+    const trigger = (callee.data.on ?? {}) as Record<string, unknown>;
+    const callable = typeof trigger === "string" ? trigger === "workflow_call" : Array.isArray(trigger) ? trigger.includes("workflow_call") : "workflow_call" in trigger;
+    if (!callable) {
+      errors.push(`${where(["jobs", id, "uses"])}: workflow_call key is not defined in the referenced workflow.`);
+      continue;
+    }
+    const declared = (typeof trigger === "object" && !Array.isArray(trigger) ? (trigger.workflow_call ?? {}) : {}) as {
+      inputs?: Record<string, { required?: boolean; default?: unknown }>;
+      secrets?: Record<string, { required?: boolean } | null>;
+    };
+
+    // Inputs and secrets (WorkflowTemplateConverter.ConvertToWorkflowJobInputs, ValidateWorkflowJobSecrets).
+    const given = lower(job.with);
+    for (const [name, spec] of Object.entries(declared.inputs ?? {})) {
+      if (spec?.required && !given.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "uses"])}: Input ${name} is required, but not provided while calling.`);
+    }
+    const declaredInputs = lower(declared.inputs);
+    for (const name of Object.keys(job.with ?? {})) {
+      if (!declaredInputs.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "with", name])}: Invalid input, ${name} is not defined in the referenced workflow.`);
+    }
+    if (job.secrets !== "inherit") {
+      const passed = lower(job.secrets);
+      for (const [name, spec] of Object.entries(declared.secrets ?? {})) {
+        if (spec?.required && !passed.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "uses"])}: Secret ${name} is required, but not provided while calling.`);
+      }
+      const declaredSecrets = lower(declared.secrets ?? undefined);
+      for (const name of Object.keys(job.secrets ?? {})) {
+        if (!declaredSecrets.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "secrets", name])}: Invalid secret, ${name} is not defined in the referenced workflow.`);
+      }
+    }
+
+    // Permissions (ReusableWorkflowsLoader → ConvertToReferencedWorkflow → PermissionsHelper).
+    const explicit = grantOf(job.permissions) ?? workflowGrant ?? inheritedMax;
+    const max = explicit ?? policyGrant(context.defaultPolicy ?? "restricted");
+    const prefix = `${where(["jobs", id], true)}: Error calling workflow '${ref}'.`;
+    const root = grantOf(callee.data.permissions);
+    if (root) {
+      const over = violations(root, max);
+      if (over) errors.push(`${prefix} The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
+    }
+    const calleeJobs = (callee.data.jobs ?? {}) as Record<string, { permissions?: unknown; steps?: { uses?: string; with?: Record<string, unknown> }[] }>;
+    for (const [nestedId, nested] of Object.entries(calleeJobs)) {
+      const requested = grantOf(nested.permissions);
+      if (!requested) continue;
+      const over = violations(requested, max);
+      if (over) errors.push(`${prefix} The nested job '${nestedId}' is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
+    }
+
+    // The toolkit checkout: this repository's rule, not GitHub's.
+    const inputs = Object.fromEntries(Object.entries(declared.inputs ?? {}).map(([name, spec]) => [name, job.with?.[name] ?? spec?.default ?? ""]));
+    const calledAt = { repository: called.repository, sha: called.ref };
+    for (const [nestedId, nested] of Object.entries(calleeJobs)) {
+      for (const step of nested.steps ?? []) {
+        if (!step.uses?.startsWith("actions/checkout@") || step.with?.path !== "toolkit") continue;
+        const repository = evaluate(step.with.repository ?? "${{ github.repository }}", inputs, context.github);
+        const toolkitRef = evaluate(step.with.ref ?? "${{ github.sha }}", inputs, context.github);
+        if (repository !== calledAt.repository || toolkitRef !== calledAt.sha) {
+          errors.push(
+            `${prefix} The nested job '${nestedId}' checks out the toolkit at '${repository ?? "?"}@${toolkitRef ?? "?"}', but the workflow was called at '${calledAt.repository}@${calledAt.sha}'.`,
+          );
+        }
+      }
+    }
+
+    // Nested calls: the called workflow's jobs may call further, within what they were given.
+    errors.push(...loadCaller(callee, context, root ?? max));
+  }
+  return errors;
+}
