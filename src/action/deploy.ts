@@ -23,7 +23,7 @@ import { logPrepared } from "./prepared.js";
 import { logMarkdown, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
-export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "wait-timeout", "skip-infrastructure", "record-deployment", "working-directory"] as const;
+export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "wait-timeout", "flux-timeout", "skip-infrastructure", "record-deployment", "working-directory"] as const;
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
 
 interface DeploymentRecord {
@@ -84,6 +84,7 @@ export async function deployAction(): Promise<number> {
     ...(azure.subscription ? { subscription: azure.subscription } : {}),
     skipInfrastructure: inputs.flag("skip-infrastructure"),
     timeoutMs: parseDuration(inputs.required("wait-timeout"), "wait-timeout"),
+    ...(inputs.text("flux-timeout") ? { fluxTimeoutMs: parseDuration(inputs.text("flux-timeout"), "flux-timeout") } : {}),
     fluxIntervalMs: pollIntervalMs(process.env, 15_000),
     // The outputs and the summary report Flux's state after the run, however far it got.
     fluxAfterFailure: true,

@@ -13,13 +13,18 @@ import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import type { Connections } from "./connections.js";
 import { prepareNamed, type EnvironmentRef, type Prepared, type PreparePorts } from "./prepare.js";
-import { withRunSignal } from "./run-signal.js";
+import { deadline, withRunSignal } from "./run-signal.js";
 
 export interface DeployRequest extends EnvironmentRef {
   /** No ARM deployment: publish the tree with the deploy outputs already on the GitOps branch. */
   skipInfrastructure: boolean;
   /** Limit for Azure and Flux; rendering is local and done before it starts. */
   timeoutMs: number;
+  /**
+   * Limit for the wait for Flux alone, counted from the publish (then `timeoutMs` bounds the rest).
+   * Unset: a first deploy waits as long as the tree's root Kustomization may take, others `timeoutMs`.
+   */
+  fluxTimeoutMs?: number;
   fluxIntervalMs: number;
   /** Read Flux once after a run that stopped before waiting for it (for a report of the state it left). */
   fluxAfterFailure?: boolean;
@@ -70,11 +75,16 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
   const { env, tree, source } = start;
   const arm = ports.connections.arm(env);
   const gitops = ports.connections.gitops(env);
-  const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+  const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal, run) =>
     deployEnvironment(
       { env, tree, source, skipInfrastructure: request.skipInfrastructure, locate: start.prepared.locate, ...(request.order ? { order: request.order } : {}) },
       { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}) },
-      { signal, fluxIntervalMs: request.fluxIntervalMs },
+      {
+        signal,
+        fluxIntervalMs: request.fluxIntervalMs,
+        ...(request.fluxTimeoutMs ? { fluxTimeoutMs: request.fluxTimeoutMs } : {}),
+        fluxSignal: (ms) => deadline(ms, run.interrupted, "flux-timeout"),
+      },
     ),
   );
   if (result.ok) return result.flux ? { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" } : { result, published: "" };

@@ -11,6 +11,7 @@ import { renderBicep } from "../render/bicep/render.js";
 import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
 import { fluxKustomizations } from "../render/bicep/flux-entry.js";
 import { renderGitops } from "../render/gitops/render.js";
+import { checkEnvironmentFlux } from "../render/gitops/flux-model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 
 export interface Toolkit {
@@ -43,7 +44,18 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
     ...renderBicep(env, plan, fluxKustomizations(env), render, toolkit.bicepFiles),
     ...renderGitops(env, render),
   ]);
-  return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...(source ? { source, locate: (path) => source.locate(path) } : {}) };
+  // A tree the AKS Flux extension would refuse is a failed render, not a deploy that times out.
+  const at = source?.locate(["gitops"], "key") ?? { line: 1, column: 1 };
+  const flux = checkEnvironmentFlux(env, tree).map((v): Diagnostic => ({
+    file: env.file,
+    ...at,
+    severity: "error",
+    path: "gitops",
+    message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,
+  }));
+  const located = source ? { source, locate: (path: readonly (string | number)[]) => source.locate(path) } : {};
+  if (flux.length > 0) return { env, plan, diagnostics: [...diagnostics, ...flux], bicepDiagnostics: [], ...located };
+  return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...located };
 }
 
 // Handlebars compiles a template on its first use; one engine per template set keeps that cost

@@ -17,6 +17,8 @@ export interface DeployOptions extends AzureFlags {
   subscription?: string;
   gitopsRemote?: string;
   timeoutMs: number;
+  /** Limit for the Flux wait alone (--flux-timeout). */
+  fluxTimeoutMs?: number;
   skipInfrastructure?: boolean;
 }
 
@@ -27,6 +29,7 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
       ...(opts.subscription ? { subscription: opts.subscription } : {}),
       skipInfrastructure: opts.skipInfrastructure === true,
       timeoutMs: opts.timeoutMs,
+      ...(opts.fluxTimeoutMs ? { fluxTimeoutMs: opts.fluxTimeoutMs } : {}),
       fluxIntervalMs: pollIntervalMs(process.env, 15_000),
     };
     const ports: DeployPorts = {

@@ -39,7 +39,9 @@ Azure options (plan --azure, deploy, status):
   --authority-host URL        Entra ID authority (or AZURE_AUTHORITY_HOST)
   --subscription ID           use this subscription instead of the environment file's
   --gitops-remote URL|PATH    read and publish the GitOps branch here (or CODEMIE_GITOPS_REMOTE)
-  --timeout DURATION          limit for Azure and Flux, e.g. 45m (default 60m, plan 15m)`;
+  --timeout DURATION          limit for Azure and Flux, e.g. 45m (default 60m, plan 15m)
+  --flux-timeout DURATION     (deploy) limit for the wait for Flux alone, from the publish; default:
+                              on a first deploy the layers' own timeouts, otherwise --timeout`;
 
 /** plan, deploy and status act on one environment, named with --env. */
 function environmentOf(env: string | undefined, positionals: string[], command: string): string {
@@ -74,6 +76,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         subscription: { type: "string" },
         "gitops-remote": { type: "string" },
         timeout: { type: "string" },
+        "flux-timeout": { type: "string" },
         "skip-infrastructure": { type: "boolean" },
         repo: { type: "string" },
         branch: { type: "string" },
@@ -110,7 +113,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         };
         if (command === "status") return await (await import("./status.js")).statusCommand(azure, io);
         const timeoutMs = parseDuration(values.timeout ?? (command === "plan" ? "15m" : "60m"), "--timeout");
-        if (command === "deploy") return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs, skipInfrastructure: values["skip-infrastructure"] === true }, io);
+        const fluxTimeout = values["flux-timeout"];
+        if (fluxTimeout !== undefined && command !== "deploy") throw new UsageError("--flux-timeout applies to deploy only");
+        if (command === "deploy") {
+          const fluxTimeoutMs = fluxTimeout === undefined ? undefined : parseDuration(fluxTimeout, "--flux-timeout");
+          return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs, ...(fluxTimeoutMs ? { fluxTimeoutMs } : {}), skipInfrastructure: values["skip-infrastructure"] === true }, io);
+        }
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
         return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
       }

@@ -12,7 +12,7 @@ import { formatArmError } from "./arm-error-text.js";
 import { POSTGRES_STORAGE_PARAMETER } from "./day2.js";
 import { assessDay2, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
-import { waitForFlux } from "./flux-wait.js";
+import { fluxWaitLimitMs, waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, isPlaceholderOutputs, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
 import { checkCommitOrder, type OrderMode } from "./commit-order.js";
 import { deploymentNames, deploymentPrefix, describeSource, KEY_VAULT_API_VERSION, keyVaultId } from "./names.js";
@@ -65,6 +65,10 @@ export interface DeployControl {
   /** Aborts with a RunStopped reason on timeout or Ctrl-C. */
   signal: AbortSignal;
   fluxIntervalMs: number;
+  /** A limit of its own for the Flux wait (see fluxWaitLimitMs); without it `signal` bounds the wait. */
+  fluxTimeoutMs?: number;
+  /** A signal that aborts after `ms` or on Ctrl-C, but not on `signal`'s deadline. */
+  fluxSignal?: (ms: number) => AbortSignal;
 }
 
 export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
@@ -198,13 +202,16 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
 
   log.info(`Waiting for Flux to apply ${commit.slice(0, 7)}`);
   let waited;
+  const limitMs = fluxWaitLimitMs(env, { explicitMs: control.fluxTimeoutMs, firstDeploy: base === undefined });
+  const waitSignal = limitMs !== undefined && control.fluxSignal ? control.fluxSignal(limitMs) : control.signal;
+  if (limitMs !== undefined) log.info(`Flux may take up to ${Math.round(limitMs / 60_000)}m${control.fluxTimeoutMs ? " (--flux-timeout)" : " (a first deploy: the layers' own timeouts, one after another)"}`);
   try {
-    waited = await waitForFlux(env, commit, { arm, clock: ports.clock, log, signal: control.signal, intervalMs: control.fluxIntervalMs });
+    waited = await waitForFlux(env, commit, { arm, clock: ports.clock, log, signal: waitSignal, intervalMs: control.fluxIntervalMs });
   } catch (error) {
     return fail("flux", `cannot read the Flux configuration: ${messageOf(error)}`);
   }
   if (!waited.reconciled) {
-    reportFluxFailure(log, commit, waited.view, stopReason(control.signal)?.message ?? "stopped");
+    reportFluxFailure(log, commit, waited.view, stopReason(waitSignal)?.message ?? "stopped");
     return { ok: false, stage: "flux", ...(waited.view ? { flux: waited.view } : {}) };
   }
   if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);

@@ -1,7 +1,9 @@
 // Polls the environment's fluxConfiguration until Flux has synced the expected commit and
-// reports everything Compliant, printing each object's state when it changes.
+// reports everything Compliant, printing each object's state when it changes and, in one line,
+// how far the layers have got.
 import type { Environment } from "../model/environment.js";
-import { isReconciled, objectKey, objectLine, readFluxView, summaryLine, type FluxView } from "./flux.js";
+import { planGitops, rootTimeoutMinutes } from "../render/gitops/plan.js";
+import { isReconciled, layerProgress, objectKey, objectLine, readFluxView, summaryLine, type FluxView } from "./flux.js";
 import { FLUX_API_VERSION, fluxConfigurationPath } from "./names.js";
 import type { Clock, FluxArm, Log } from "./ports.js";
 
@@ -11,6 +13,19 @@ export interface FluxWait {
   log: Log;
   signal: AbortSignal;
   intervalMs: number;
+}
+
+/** Time for Flux to fetch the published commit before the root Kustomization starts (sync interval 2m, then its own). */
+const FIRST_SYNC_MS = 5 * 60_000;
+
+/**
+ * The Flux wait's own limit: the one asked for, or on a first deploy the root Kustomization's
+ * timeout (its layers' timeouts one after another), so a first install that succeeds is not
+ * reported as failed; undefined leaves the wait to the run's limit.
+ */
+export function fluxWaitLimitMs(env: Environment, opts: { explicitMs?: number | undefined; firstDeploy: boolean }): number | undefined {
+  if (opts.explicitMs) return opts.explicitMs;
+  return opts.firstDeploy ? rootTimeoutMinutes(planGitops(env)) * 60_000 + FIRST_SYNC_MS : undefined;
 }
 
 /** `view` is the last state read (undefined if the configuration never appeared). */
@@ -24,7 +39,9 @@ export async function readFlux(arm: FluxArm, env: Environment): Promise<FluxView
 /** Resolves when reconciled, or with the last view once the signal aborts. */
 export async function waitForFlux(env: Environment, commit: string, wait: FluxWait): Promise<FluxWaitResult> {
   const shown = new Map<string, string>();
+  const layers = planGitops(env).layers.map((l) => l.name);
   let lastSummary: string | undefined;
+  let lastProgress: string | undefined;
   let view: FluxView | undefined;
   for (;;) {
     view = await readFlux(wait.arm, env);
@@ -36,6 +53,9 @@ export async function waitForFlux(env: Environment, commit: string, wait: FluxWa
       if (shown.get(objectKey(o)) !== line) wait.log.info(`  ${line}`);
       shown.set(objectKey(o), line);
     }
+    const progress = view && layerProgress(view, layers);
+    if (progress && progress !== lastProgress) wait.log.info(progress);
+    lastProgress = progress;
     if (view && isReconciled(view, commit)) return { reconciled: true, view };
     try {
       await wait.clock.sleep(wait.intervalMs, wait.signal);

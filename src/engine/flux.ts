@@ -86,3 +86,20 @@ export function summaryLine(view: FluxView): string {
   const error = view.errorMessage ? `; ${view.errorMessage}` : "";
   return `Flux: ${view.complianceState}, synced ${synced}${view.provisioningState ? `, provisioning ${view.provisioningState}` : ""}${error}`;
 }
+
+/**
+ * One line on how far the layers have got, in apply order: how many are Compliant and which one
+ * is being waited for (with Flux's reason), e.g. "Flux layers: 2 of 7 Compliant; waiting for
+ * codemie-data (Progressing: ...)". Undefined until Flux reports any layer.
+ */
+export function layerProgress(view: FluxView, layers: readonly string[]): string | undefined {
+  const byName = new Map(view.objects.filter((o) => o.kind === "Kustomization").map((o) => [o.name, o]));
+  const seen = layers.filter((l) => byName.has(l));
+  if (seen.length === 0) return undefined;
+  const compliant = layers.filter((l) => byName.get(l)?.complianceState === "Compliant").length;
+  const pending = layers.find((l) => byName.get(l)?.complianceState !== "Compliant");
+  const current = pending === undefined ? undefined : byName.get(pending);
+  const why = current ? [current.reason, current.message].filter((x) => x !== undefined && x !== "").join(": ") : "";
+  const waiting = pending === undefined ? "" : current ? `; waiting for ${pending}${why ? ` (${why})` : ""}` : `; waiting for ${pending} to be applied`;
+  return `Flux layers: ${compliant} of ${layers.length} Compliant${waiting}`;
+}

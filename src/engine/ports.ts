@@ -190,8 +190,8 @@ export const systemClock: Clock = {
 
 /** The reason a run's AbortSignal carries: the deadline passed, or the user pressed Ctrl-C. */
 export class RunStopped extends Error {
-  constructor(readonly why: "timeout" | "interrupt") {
-    super(why === "timeout" ? "the time limit (--timeout) was reached" : "interrupted");
+  constructor(readonly why: "timeout" | "flux-timeout" | "interrupt") {
+    super(why === "timeout" ? "the time limit (--timeout) was reached" : why === "flux-timeout" ? "the Flux wait limit (--flux-timeout) was reached" : "interrupted");
     this.name = "RunStopped";
   }
 }

@@ -1,9 +1,12 @@
 // AKS fluxConfigurations. Tests script the commit and how long it stays Non-Compliant; the
 // standalone emulator instead follows a real git repository the way Flux's source-controller does,
-// so a person can watch a deploy through to Compliant.
+// so a person can watch a deploy through to Compliant. Whenever the repository is known, the tree
+// at the commit is judged as the extension's controllers would (flux-tree.ts): a tree they refuse
+// stays Non-Compliant, with each refused object and the controller's message in the statuses.
 import { execFileSync } from "node:child_process";
 import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError } from "./context.js";
+import { refusals } from "./flux-tree.js";
 import type { FluxScript } from "./scenario.js";
 import { declaredResources, isRecord, nestedScopes, resolve } from "./templates.js";
 
@@ -83,14 +86,40 @@ function getFluxConfiguration(ctx: RequestContext): Reply {
     compliance = "Non-Compliant";
     statuses = [object(name, "GitRepository", compliance, ready(false, "GitOperationFailed", `failed to checkout and determine revision: ${"error" in source ? source.error : ""}`))];
   } else {
-    compliance = reads <= script.nonCompliantReads ? "Non-Compliant" : "Compliant";
-    // A followed repository is being applied; a scripted Non-Compliant is a failure that heals.
-    const [reason, message] = "repository" in script ? ["Progressing", `Reconciliation in progress for revision ${commit}`] : ["ReconciliationFailed", "kustomization path not found"];
-    const applied = compliance === "Compliant" ? ready(true, "ReconciliationSucceeded", `Applied revision: ${commit}`) : ready(false, reason, message);
-    statuses = [
-      object(name, "GitRepository", "Compliant", ready(true, "Succeeded", `stored artifact for revision '${commit}'`)),
-      ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, applied)),
-    ];
+    const fetched = object(name, "GitRepository", "Compliant", ready(true, "Succeeded", `stored artifact for revision '${commit}'`));
+    let refused: ReturnType<typeof refusals>;
+    let unreadable: string | undefined;
+    const sha = /([0-9a-f]{40}|[0-9a-f]{64})$/i.exec(commit)?.[1];
+    try {
+      refused = script.repository !== undefined && sha ? refusals(ctx.state, name, script.repository, sha) : undefined;
+    } catch (error) {
+      unreadable = String((error as { stderr?: unknown }).stderr ?? error).trim().split("\n")[0];
+    }
+    if (unreadable !== undefined) {
+      compliance = "Non-Compliant";
+      statuses = [object(name, "GitRepository", compliance, ready(false, "GitOperationFailed", `failed to checkout revision ${commit}: ${unreadable}`))];
+    } else if (refused && refused.length > 0) {
+      // What the controllers refuse never heals by waiting: every kustomization stays not Ready.
+      compliance = "Non-Compliant";
+      const first = refused[0]!;
+      const blocked = ready(false, "ReconciliationFailed", `${refused.length} object(s) refused, first ${first.object}: ${first.message}`);
+      statuses = [
+        fetched,
+        ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, blocked)),
+        ...refused.map((v) => {
+          const [kind = "Object", id = ""] = v.object.split(" ");
+          const [namespace, objectName] = id.includes("/") ? id.split("/") : ["", id];
+          return { ...(object(objectName ?? id, kind, compliance, ready(false, v.reason ?? "ReconciliationFailed", v.message)) as object), namespace };
+        }),
+      ];
+    } else {
+      compliance = reads <= script.nonCompliantReads ? "Non-Compliant" : "Compliant";
+      // A followed repository is being applied; a scripted Non-Compliant is a failure that heals.
+      const followed = !("commit" in script);
+      const [reason, message] = followed ? ["Progressing", `Reconciliation in progress for revision ${commit}`] : ["ReconciliationFailed", "kustomization path not found"];
+      const applied = compliance === "Compliant" ? ready(true, "ReconciliationSucceeded", `Applied revision: ${commit}`) : ready(false, reason, message);
+      statuses = [fetched, ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, applied))];
+    }
   }
   return {
     status: 200,

@@ -44,6 +44,11 @@ export type FluxScript = {
   | {
       /** sourceSyncedCommitId, "branch/sha". */
       commit: string;
+      /**
+       * The GitOps repository (path or URL) holding that commit: when given, Flux reads the tree
+       * at the commit and refuses what the extension's controllers would (see flux-tree.ts).
+       */
+      repository?: string;
     }
   | {
       /**

@@ -132,7 +132,8 @@ export function deploy(emulator: AzureEmulator, ws: Workspace, flux: FluxBehavio
       if (flux && /^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
         const tip = branchTip(ws.remote, BRANCH);
         const patch: ScenarioPatch = {
-          flux: { codemie: { nonCompliantReads: flux.nonCompliantReads, commit: `${BRANCH}@sha1:${tip ?? ""}`, kustomizations: flux.kustomizations ?? ["infrastructure", "apps"] } },
+          // With the repository, the emulator's Flux judges the published tree as AKS would.
+          flux: { codemie: { nonCompliantReads: flux.nonCompliantReads, commit: `${BRANCH}@sha1:${tip ?? ""}`, repository: ws.remote, kustomizations: flux.kustomizations ?? ["infrastructure", "apps"] } },
         };
         emulator.script(patch);
       }
