@@ -138,7 +138,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   let waited;
   const limitMs = fluxWaitLimitMs(env, { explicitMs: control.fluxTimeoutMs, firstDeploy: base === undefined });
   const waitSignal = limitMs !== undefined && control.fluxSignal ? control.fluxSignal(limitMs) : control.signal;
-  if (limitMs !== undefined) log.info(`Flux may take up to ${Math.round(limitMs / 60_000)}m${control.fluxTimeoutMs ? " (--flux-timeout)" : " (a first deploy: the layers' own timeouts, one after another)"}`);
+  if (limitMs !== undefined) log.info(`Flux may take up to ${limitMs < 60_000 ? `${Math.round(limitMs / 1000)}s` : `${Math.round(limitMs / 60_000)}m`}${control.fluxTimeoutMs ? " (--flux-timeout)" : " (a first deploy: the layers' own timeouts, one after another)"}`);
   try {
     waited = await waitForFlux(env, commit, { arm, clock: ports.clock, log, signal: waitSignal, intervalMs: control.fluxIntervalMs });
   } catch (error) {
