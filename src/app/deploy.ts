@@ -22,7 +22,7 @@ export interface DeployRequest extends EnvironmentRef {
   timeoutMs: number;
   /**
    * Limit for the wait for Flux alone, counted from the publish (then `timeoutMs` bounds the rest).
-   * Unset: a first deploy waits as long as the tree's root Kustomization may take, others `timeoutMs`.
+   * Unset: `timeoutMs` bounds the wait too (a first deploy prints what its layers may take).
    */
   fluxTimeoutMs?: number;
   fluxIntervalMs: number;

@@ -40,8 +40,8 @@ Azure options (plan --azure, deploy, status):
   --subscription ID           use this subscription instead of the environment file's
   --gitops-remote URL|PATH    read and publish the GitOps branch here (or CODEMIE_GITOPS_REMOTE)
   --timeout DURATION          limit for Azure and Flux, e.g. 45m (default 60m, plan 15m)
-  --flux-timeout DURATION     (deploy) limit for the wait for Flux alone, from the publish; default:
-                              on a first deploy the layers' own timeouts, otherwise --timeout`;
+  --flux-timeout DURATION     (deploy) limit for the wait for Flux alone, from the publish (a first
+                              deploy prints what its layers may take); default: within --timeout`;
 
 /** plan, deploy and status act on one environment, named with --env. */
 function environmentOf(env: string | undefined, positionals: string[], command: string): string {

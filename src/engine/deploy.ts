@@ -202,9 +202,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
 
   log.info(`Waiting for Flux to apply ${commit.slice(0, 7)}`);
   let waited;
-  const limitMs = fluxWaitLimitMs(env, { explicitMs: control.fluxTimeoutMs, firstDeploy: base === undefined });
+  const { limitMs, firstDeployHint } = fluxWaitLimitMs(env, { explicitMs: control.fluxTimeoutMs, firstDeploy: base === undefined });
   const waitSignal = limitMs !== undefined && control.fluxSignal ? control.fluxSignal(limitMs) : control.signal;
-  if (limitMs !== undefined) log.info(`Flux may take up to ${Math.round(limitMs / 60_000)}m${control.fluxTimeoutMs ? " (--flux-timeout)" : " (a first deploy: the layers' own timeouts, one after another)"}`);
+  const minutes = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`);
+  if (limitMs !== undefined) log.info(`Flux may take up to ${minutes(limitMs)} (--flux-timeout)`);
+  if (firstDeployHint !== undefined) log.info(`A first install may take up to ${minutes(firstDeployHint)} (the layers' timeouts one after another); give --flux-timeout ${minutes(firstDeployHint)} to wait for all of it`);
   try {
     waited = await waitForFlux(env, commit, { arm, clock: ports.clock, log, signal: waitSignal, intervalMs: control.fluxIntervalMs });
   } catch (error) {

@@ -19,13 +19,13 @@ export interface FluxWait {
 const FIRST_SYNC_MS = 5 * 60_000;
 
 /**
- * The Flux wait's own limit: the one asked for, or on a first deploy the root Kustomization's
- * timeout (its layers' timeouts one after another), so a first install that succeeds is not
- * reported as failed; undefined leaves the wait to the run's limit.
+ * The Flux wait's own limit: the one asked for (--flux-timeout); undefined leaves the wait to the
+ * run's limit. `firstDeployHint` is what a first deploy may need, the root Kustomization's timeout
+ * (its layers' timeouts one after another), for the deploy to suggest.
  */
-export function fluxWaitLimitMs(env: Environment, opts: { explicitMs?: number | undefined; firstDeploy: boolean }): number | undefined {
-  if (opts.explicitMs) return opts.explicitMs;
-  return opts.firstDeploy ? rootTimeoutMinutes(planGitops(env)) * 60_000 + FIRST_SYNC_MS : undefined;
+export function fluxWaitLimitMs(env: Environment, opts: { explicitMs?: number | undefined; firstDeploy: boolean }): { limitMs?: number; firstDeployHint?: number } {
+  if (opts.explicitMs) return { limitMs: opts.explicitMs };
+  return opts.firstDeploy ? { firstDeployHint: rootTimeoutMinutes(planGitops(env)) * 60_000 + FIRST_SYNC_MS } : {};
 }
 
 /** `view` is the last state read (undefined if the configuration never appeared). */
