@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
+import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
 import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
 
@@ -17,6 +18,8 @@ let emulator: AzureEmulator;
 let ws: Workspace;
 beforeAll(async () => {
   [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
+  // The operator's secrets are in the vault, as the preflight requires before a deploy.
+  uploadOperatorSecrets(emulator, dev);
   ws = createWorkspace();
 });
 afterAll(async () => {

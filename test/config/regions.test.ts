@@ -93,7 +93,7 @@ describe("Azure OpenAI models", () => {
 
   it("warns about a version or a near-miss model the catalogue does not know, and stays silent about other models", () => {
     expect(lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }"))).toEqual([
-      "environments/test.yaml:41:46: warning: openai.deployments[0].version 2099-01-01 of gpt-4.1 is not in the offline catalogue (known for GlobalStandard: 2025-04-14); the deployment will tell whether Azure offers it",
+      "environments/test.yaml:41:46: warning: openai.deployments[0].version 2099-01-01 of gpt-4.1 is not in the offline catalogue (known for DataZoneStandard: 2025-04-14); the deployment will tell whether Azure offers it",
     ]);
     expect(lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }"))).toEqual([
       'environments/test.yaml:41:28: warning: openai.deployments[0].model "gpt-4.l" is not in the offline catalogue; did you mean "gpt-4.1"?',

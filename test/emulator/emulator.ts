@@ -45,7 +45,8 @@ export interface EmulatorOptions {
   federatedSubject?: string;
 }
 
-const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...resourceRoutes, ...fluxRoutes, ...preflightRoutes];
+// The preflight's cluster route comes before the scripted resources': it serves both (see preflight.ts).
+const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...preflightRoutes, ...resourceRoutes, ...fluxRoutes];
 const faultCodes: Record<number, string> = { 429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable" };
 
 function readBody(req: IncomingMessage): Promise<string> {

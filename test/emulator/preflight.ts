@@ -4,6 +4,7 @@
 import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError, newId } from "./context.js";
 import { defaultPreflightData, type PreflightData, type UsageData } from "./preflight-data.js";
+import { scripted } from "./resources.js";
 import { declaredResources, nestedScopes, resolve } from "./templates.js";
 
 const SUB = String.raw`^/subscriptions/(?<sub>[^/]+)`;
@@ -156,8 +157,12 @@ function provider(ctx: RequestContext, d: PreflightData): Reply {
   return { status: 200, body: { id: `/subscriptions/${ctx.identity.subscriptionId}/providers/${ns}`, namespace: ns, registrationState: d.providers[ns], resourceTypes: [] } };
 }
 
+/** A cluster the preflight data runs, else one a day-2 scenario scripted (scenario.resources), else none. */
 function managedCluster(ctx: RequestContext, d: PreflightData): Reply {
-  const pools = Object.entries(d.clusters).find(([name]) => name.toLowerCase() === (ctx.params.cluster ?? "").toLowerCase())?.[1];
+  const name = ctx.params.cluster ?? "";
+  const pools = Object.entries(d.clusters).find(([cluster]) => cluster.toLowerCase() === name.toLowerCase())?.[1];
+  const existing = pools ? undefined : scripted(ctx.state, "Microsoft.ContainerService/managedClusters", name);
+  if (existing) return { status: 200, body: { name, type: "Microsoft.ContainerService/managedClusters", ...existing } };
   if (!pools) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.ContainerService/managedClusters/${ctx.params.cluster ?? ""}' was not found.`);
   return { status: 200, body: { name: ctx.params.cluster, properties: { provisioningState: "Succeeded", agentPoolProfiles: pools.map((p) => ({ ...p, mode: p.name === "system" ? "System" : "User" })) } } };
 }

@@ -73,7 +73,7 @@ function getSecret(ctx: RequestContext): Reply {
 /** Types whose existing state a test can script (scenario.resources) and the engine reads back. */
 const SCRIPTED_TYPES = String.raw`Microsoft\.DBforPostgreSQL/flexibleServers|Microsoft\.ContainerService/managedClusters|Microsoft\.Storage/storageAccounts|Microsoft\.Network/natGateways|Microsoft\.Network/publicIPAddresses|Microsoft\.KeyVault/vaults/[^/]+/keys`;
 
-function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {
+export function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {
   const suffix = `/providers/${type}/${name}`.toLowerCase();
   return Object.entries(state.scenario.resources).find(([id]) => id.toLowerCase().endsWith(suffix))?.[1];
 }

@@ -8,6 +8,7 @@ import { armClient } from "../emulator/clients.js";
 import type { RecordedRequest } from "../emulator/emulator.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { operatorSecretNames } from "../preflight/support/operator-secrets.js";
 import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
 import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, epochOf } from "./support/harness.js";
 
@@ -266,7 +267,9 @@ describe("deploy --skip-infrastructure", () => {
     expect(deploymentPuts()).toHaveLength(putsBefore);
     const arm = t.emulator.armRequests().slice(before);
     expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
-    expect(arm.some((r) => r.path.includes("/secrets/"))).toBe(false);
+    // No secret is seeded: only the operator's secrets are looked up, by name, for the preflight.
+    const secretPaths = new Set(arm.filter((r) => r.path.includes("/secrets/")).map((r) => r.path.split("/secrets/")[1]!.split("?")[0]));
+    expect([...secretPaths].sort()).toEqual(operatorSecretNames(dev).sort());
     const tip = branchTip(t.ws.remote, BRANCH) ?? "";
     expect(tip).not.toBe(first);
     expect(git(t.ws.remote, "rev-parse", `${tip}^`)).toBe(first);
