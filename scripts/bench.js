@@ -69,6 +69,8 @@ function runProcess(args, opts = {}) {
     INPUT_ENVIRONMENTS: "prod",
     "INPUT_WORKING-DIRECTORY": ".",
     "INPUT_GITHUB-TOKEN": "",
+    // The runner passes every input's action.yml default; this one is "false" there.
+    "INPUT_PROTECTED-PRODUCTION": "false",
     GITHUB_ACTIONS: "true",
     GITHUB_WORKSPACE: ROOT,
     GITHUB_EVENT_NAME: "workflow_dispatch",

@@ -11,6 +11,8 @@ import { withRunSignal } from "./run-signal.js";
 export interface PlanRequest {
   /** Ask ARM what the main template would change (needs Azure access). */
   whatIf: boolean;
+  /** Read no GitOps branch (a newcomer's first plan, or a machine without access): the comparison is skipped, not failed. */
+  offline?: boolean;
   /** Limit for the GitOps comparison and the what-if. */
   timeoutMs: number;
 }
@@ -32,14 +34,14 @@ const PLAN_GIT_TIMEOUT_MS = 30_000;
 export async function planPrepared(prepared: Prepared & { ok: true }, request: PlanRequest, ports: PlanPorts): Promise<PlanRun> {
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
-  const gitops = ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
+  const gitops = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
-    planEnvironment({ env, tree, capacity, locate: prepared.locate }, { gitops, ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
+    planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
   );
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
   const preflight = report.preflight;
   const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || (report.day2?.status === "checked" && report.day2.refusals.length > 0);
-  return { report, ok: report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
+  return { report, ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
 }

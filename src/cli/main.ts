@@ -17,7 +17,8 @@ Commands:
                                     objects (schemas, capacity plan, placement, probes, ingresses)
                                     and write them to DIR for inspection (never published)
   plan --env NAME [--azure]         what a deploy would change: capacity, GitOps tree diff, and
-                                    with --azure the ARM what-if (--json, --markdown for a PR)
+                                    with --azure the ARM what-if (--json, --markdown for a PR);
+       [--offline]                  --offline reads no GitOps branch (exit 0 without comparing)
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
          [--skip-infrastructure]    no ARM deployment: publish the tree with the deploy outputs
                                     already on the GitOps branch (a redeploy), wait for Flux
@@ -67,6 +68,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         out: { type: "string" },
         check: { type: "boolean" },
         kubernetes: { type: "string" },
+        offline: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         azure: { type: "boolean" },
         markdown: { type: "boolean" },
@@ -120,7 +122,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
           return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs, ...(fluxTimeoutMs ? { fluxTimeoutMs } : {}), skipInfrastructure: values["skip-infrastructure"] === true }, io);
         }
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
-        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, output: values.markdown ? "markdown" : format }, io);
+        if (values.offline && (values.azure || values["gitops-remote"] !== undefined)) throw new UsageError("--offline reads nothing remote: it goes with neither --azure nor --gitops-remote");
+        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, offline: values.offline ?? false, output: values.markdown ? "markdown" : format }, io);
       }
       case "doctor":
         return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, ownerId: values["owner-id"], repoId: values["repo-id"], format }, io);

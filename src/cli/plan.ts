@@ -16,6 +16,8 @@ import { printPrepared } from "./prepared.js";
 export interface PlanOptions extends AzureFlags {
   env: string;
   azure: boolean;
+  /** Read no GitOps branch: nothing to compare, so nothing fails for it. */
+  offline: boolean;
   output: "text" | "json" | "markdown";
   subscription?: string;
   gitopsRemote?: string;
@@ -27,7 +29,7 @@ export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
     const prepared = await prepareNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, { files: workspaceFiles(io.cwd), toolchain: packageToolchain });
     printPrepared(prepared, io);
     if (!prepared.ok) return 1;
-    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, timeoutMs: opts.timeoutMs }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
+    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, offline: opts.offline, timeoutMs: opts.timeoutMs }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
     io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
     return ok ? 0 : 1;
   });

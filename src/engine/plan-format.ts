@@ -36,6 +36,7 @@ function capacityText(c: CapacitySummary): string[] {
 
 function gitopsText(g: GitopsComparison): string[] {
   if (g.status === "unavailable") return [`GitOps branch ${g.branch}: not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
+  if (g.status === "skipped") return [`GitOps branch ${g.branch}: not read (--offline); ${g.renderedFiles} file(s) rendered`];
   const head = `GitOps branch ${g.branch}${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
   const lines = [head, ...g.files.map((f) => `  ${CHANGE_SYMBOL[f.change] ?? "?"} ${f.path}`)];
   // A new branch's patch is every file in full: the list says it all.
@@ -141,6 +142,8 @@ export function planMarkdown(report: PlanReport): string {
   if (g.status === "unavailable") {
     // git's and the remote's words: in a code block, where they cannot become Markdown.
     lines.push(`Branch \`${g.branch}\` not compared:`, "", fence(g.reason, "text"));
+  } else if (g.status === "skipped") {
+    lines.push(`Branch \`${g.branch}\` not read (offline plan); ${g.renderedFiles} file(s) rendered.`);
   } else if (g.files.length === 0) {
     lines.push(`Branch \`${g.branch}\` already holds the rendered tree.`);
   } else {

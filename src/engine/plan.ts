@@ -39,7 +39,9 @@ export interface CapacitySummary {
 
 export type GitopsComparison =
   | { status: "compared"; branch: string; base?: string; files: FileChange[]; patch: string }
-  | { status: "unavailable"; branch: string; reason: string; renderedFiles: number };
+  | { status: "unavailable"; branch: string; reason: string; renderedFiles: number }
+  /** The caller asked for no comparison (plan --offline). */
+  | { status: "skipped"; branch: string; renderedFiles: number };
 
 export type WhatIfReport =
   | { status: "succeeded"; summary: WhatIfSummary }
@@ -74,7 +76,8 @@ export interface PlanInput {
 }
 
 export interface PlanPorts {
-  gitops: Previewer;
+  /** Absent: the GitOps branch is not read (plan --offline). */
+  gitops?: Previewer;
   /** Absent: offline plan, no what-if and no day-2 check. */
   arm?: WhatIfArm & FluxArm;
   /** Absent: offline plan, no preflight. */
@@ -109,7 +112,7 @@ export function summarizeCapacity(env: Environment, capacity: CapacityPlan): Cap
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-async function compareGitops(env: Environment, tree: RenderedTree, gitops: PlanPorts["gitops"]): Promise<GitopsComparison> {
+async function compareGitops(env: Environment, tree: RenderedTree, gitops: Previewer): Promise<GitopsComparison> {
   const files = gitopsFiles(tree);
   try {
     // The outputs ConfigMap is written at deploy time from ARM's outputs: keep the published one.
@@ -157,7 +160,7 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
   const requests = deploymentRequests(env, tree);
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const [gitops, azureReport, preflight] = await Promise.all([
-    compareGitops(env, tree, ports.gitops),
+    ports.gitops ? compareGitops(env, tree, ports.gitops) : Promise.resolve<GitopsComparison>({ status: "skipped", branch: env.gitops.branch, renderedFiles: gitopsFiles(tree).size }),
     azure(),
     ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(undefined),
   ]);

@@ -75645,7 +75645,7 @@ async function planEnvironment(input, ports, signal) {
   const requests = deploymentRequests(env, tree);
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const [gitops, azureReport, preflight] = await Promise.all([
-    compareGitops(env, tree, ports.gitops),
+    ports.gitops ? compareGitops(env, tree, ports.gitops) : Promise.resolve({ status: "skipped", branch: env.gitops.branch, renderedFiles: gitopsFiles(tree).size }),
     azure(),
     ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(void 0)
   ]);
@@ -75698,15 +75698,15 @@ var PLAN_GIT_TIMEOUT_MS = 3e4;
 async function planPrepared(prepared, request4, ports) {
   const { env, tree, capacity } = prepared;
   const arm = request4.whatIf ? ports.connections.arm(env) : void 0;
-  const gitops = ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
+  const gitops = request4.offline ? void 0 : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const report = await withRunSignal(
     request4.timeoutMs,
     ports.onInterrupt,
-    (signal) => planEnvironment({ env, tree, capacity, locate: prepared.locate }, { gitops, ...arm ? { arm, preflight: azurePreflightReads(arm) } : {} }, signal)
+    (signal) => planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...gitops ? { gitops } : {}, ...arm ? { arm, preflight: azurePreflightReads(arm) } : {} }, signal)
   );
   const preflight = report.preflight;
   const refused = preflight !== void 0 && (preflight.status === "error" || hasErrors(preflight.diagnostics)) || report.day2?.status === "checked" && report.day2.refusals.length > 0;
-  return { report, ok: report.gitops.status === "compared" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
+  return { report, ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
 }
 
 // src/app/prepare.ts
@@ -85616,6 +85616,7 @@ function capacityText(c) {
 }
 function gitopsText(g) {
   if (g.status === "unavailable") return [`GitOps branch ${g.branch}: not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
+  if (g.status === "skipped") return [`GitOps branch ${g.branch}: not read (--offline); ${g.renderedFiles} file(s) rendered`];
   const head = `GitOps branch ${g.branch}${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
   const lines = [head, ...g.files.map((f) => `  ${CHANGE_SYMBOL[f.change] ?? "?"} ${f.path}`)];
   if (g.base && g.patch) {
@@ -85703,6 +85704,8 @@ function planMarkdown(report) {
   const g = report.gitops;
   if (g.status === "unavailable") {
     lines.push(`Branch \`${g.branch}\` not compared:`, "", fence(g.reason, "text"));
+  } else if (g.status === "skipped") {
+    lines.push(`Branch \`${g.branch}\` not read (offline plan); ${g.renderedFiles} file(s) rendered.`);
   } else if (g.files.length === 0) {
     lines.push(`Branch \`${g.branch}\` already holds the rendered tree.`);
   } else {
