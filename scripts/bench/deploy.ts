@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { AzureEmulator, type RecordedRequest } from "../../test/emulator/emulator.js";
 import { bareRemote, git, GIT_IDENTITY, tempDir } from "../../test/engine/support/git-repos.js";
+import { VAULT_SECRETS } from "../../src/catalogue/secrets.js";
 
 export interface DeployBenchOptions {
   root: string;
@@ -103,6 +104,9 @@ export async function benchDeploy(emulator: AzureEmulator, options: DeployBenchO
   const remote = bareRemote();
   try {
     emulator.reset();
+    // The operator's secrets (every one the catalogue names; dev needs a subset) appear in the vault
+    // as soon as it exists, as the preflight requires.
+    emulator.preflight.operatorUploads = VAULT_SECRETS.filter((s) => s.seed === "operator").map((s) => s.name);
     emulator.script({
       deployment: { runningPolls: options.runningPolls, retryAfterSeconds: options.retryAfterSeconds },
       flux: { "*": { nonCompliantReads: options.fluxReads, repository: remote.path, kustomizations: ["root"] } },
