@@ -81482,10 +81482,23 @@ function sortDiagnostics2(diagnostics) {
 }
 
 // src/adapters/bicep/locate.ts
-import { accessSync as accessSync2, constants as constants5, statSync as statSync2 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
 import { delimiter, dirname, join as join4, resolve } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/adapters/executable.ts
+import { accessSync as accessSync2, constants as constants5, statSync as statSync2 } from "node:fs";
+function isExecutableFile(path3) {
+  try {
+    if (!statSync2(path3).isFile()) return false;
+    accessSync2(path3, constants5.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/adapters/bicep/locate.ts
 var BICEP_PATH_ENV = "CODEMIE_BICEP_PATH";
 var RESTORED = join4(".bicep", "bin", "bicep");
 var INSTALL_HINT = `Install it with \`npm run setup\` (or \`bash scripts/install-bicep.sh\`, which needs the dotnet SDK), or install the Bicep CLI (https://aka.ms/bicep-install) and put it on PATH or set ${BICEP_PATH_ENV}.`;
@@ -81524,15 +81537,6 @@ function locateBicep(options = {}) {
   if (isExecutableFile(azureCli)) return { path: azureCli, source: "azure-cli" };
   searched.push(`${azureCli} (az bicep install)`);
   throw new BicepNotFoundError(searched);
-}
-function isExecutableFile(path3) {
-  try {
-    if (!statSync2(path3).isFile()) return false;
-    accessSync2(path3, constants5.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 function restoredCandidates(repoRoot) {
   if (repoRoot !== void 0) {

@@ -1,10 +1,10 @@
 // Finds the Bicep CLI without running it (a .NET start-up costs a second), in a fixed order:
 // PATH, the configured path, the package restored by scripts/install-bicep.sh, then the copy
 // `az bicep install` keeps under ~/.azure/bin (present on GitHub-hosted runners).
-import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isExecutableFile } from "../executable.js";
 
 export const BICEP_PATH_ENV = "CODEMIE_BICEP_PATH";
 const RESTORED = join(".bicep", "bin", "bicep");
@@ -72,16 +72,6 @@ export function locateBicep(options: LocateOptions = {}): BicepLocation {
   searched.push(`${azureCli} (az bicep install)`);
 
   throw new BicepNotFoundError(searched);
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

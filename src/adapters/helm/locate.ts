@@ -2,9 +2,9 @@
 // then the copy scripts/install-helm.sh keeps in <repo>/.helm/bin/helm. Asking for the version
 // costs one short process, paid once per run.
 import { execFile } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { isExecutableFile } from "../executable.js";
 
 const run = promisify(execFile);
 
@@ -47,15 +47,5 @@ async function versionOf(path: string): Promise<string | undefined> {
     return stdout.trim();
   } catch {
     return undefined;
-  }
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
