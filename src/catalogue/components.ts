@@ -6,6 +6,7 @@
 // install order and repair policy); its values builder is in src/render/gitops/values.ts,
 // whose VALUES_BUILDERS map refuses to compile without one for every release.
 import type { ChartRef, ReleaseTraits } from "./release.js";
+import type { SecretSpec } from "./vault-secret.js";
 
 /** How a component runs. `managed` means an Azure service, not a pod. */
 export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet" | "managed";
@@ -50,6 +51,8 @@ interface ComponentBase {
   order: number;
   /** One line for schema descriptions and docs. */
   summary: string;
+  /** Key Vault secrets only this row's workloads read (needed while it is enabled). */
+  secrets?: readonly SecretSpec[];
 }
 
 /** An Azure service, not a pod: no release, no chart, no layer. */
@@ -100,6 +103,14 @@ export const COMPONENTS = [
     chart: { source: "codemie", name: "codemie" },
     layer: "applications",
     image: { codemie: "codemie" },
+    identity: {
+      serviceAccount: "codemie-api",
+      clientIdVariable: "API_CLIENT_ID",
+      roles: [
+        { target: "keyVault", role: "Key Vault Crypto User" },
+        { target: "storage", role: "Storage Blob Data Contributor" },
+      ],
+    },
     // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
     timeoutMinutes: Math.ceil(API_MIGRATION_SECONDS / 60) + 5,
     needs: [{ on: "oauth2Proxy", why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers" }],
@@ -139,6 +150,9 @@ export const COMPONENTS = [
     rollbackUnsound: "an older Elasticsearch cannot open data a newer one has written",
     order: 20,
     summary: "Vector datasources, user metrics and container logs; storage grows with datasources and log retention.",
+    secrets: [
+      { name: "elasticsearch-password", purpose: "password of the Elasticsearch `elastic` user", seed: "random", format: "32 characters, letters and digits" },
+    ],
   },
   {
     key: "kibana",
@@ -159,6 +173,11 @@ export const COMPONENTS = [
     skipUpgradeHooks: "Kibana's token job fails when re-run",
     order: 100,
     summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows).",
+    secrets: [
+      { name: "kibana-saved-objects-key", purpose: "Kibana xpack.encryptedSavedObjects.encryptionKey", seed: "random", format: "32 hex characters" },
+      { name: "kibana-reporting-key", purpose: "Kibana xpack.reporting.encryptionKey", seed: "random", format: "32 hex characters" },
+      { name: "kibana-security-key", purpose: "Kibana xpack.security.encryptionKey", seed: "random", format: "32 hex characters" },
+    ],
   },
   {
     key: "mermaid",
@@ -208,6 +227,10 @@ export const COMPONENTS = [
     rollbackUnsound: "Keycloak migrates its database on start; the previous version cannot run on it",
     order: 40,
     summary: "Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server.",
+    secrets: [
+      { name: "keycloak-admin-password", purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator", seed: "random", format: "32 characters, letters and digits" },
+      { name: "keycloak-db-password", purpose: "password of the in-cluster Keycloak database", seed: "random", format: "32 characters, letters and digits", keycloakDatabase: "inCluster" },
+    ],
   },
   {
     key: "oauth2Proxy",
@@ -226,6 +249,10 @@ export const COMPONENTS = [
     ],
     order: 50,
     summary: "Authenticates every request to the UI and API against Keycloak.",
+    secrets: [
+      { name: "oauth2-proxy-client-secret", purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses", seed: "random", format: "32 characters, letters and digits" },
+      { name: "oauth2-proxy-cookie-secret", purpose: "oauth2-proxy cookie encryption secret", seed: "random", format: "exactly 32 characters, letters and digits" },
+    ],
   },
   {
     key: "nats",
@@ -254,6 +281,16 @@ export const COMPONENTS = [
     layer: "applications",
     order: 55,
     summary: "Plugin Engine messaging; retired in newer CodeMie releases, disable it there.",
+    secrets: [
+      { name: "nats-callout-password", purpose: "NATS auth-callout user password", seed: "operator" },
+      { name: "nats-callout-bcrypted-password", purpose: "bcrypt hash of nats-callout-password (`nats server passwd`)", seed: "operator" },
+      { name: "nats-codemie-password", purpose: "NATS user `codemie` password", seed: "operator" },
+      { name: "nats-codemie-bcrypted-password", purpose: "bcrypt hash of nats-codemie-password", seed: "operator" },
+      { name: "nats-issuer-nkey", purpose: "account public nkey of the auth-callout issuer (`nsc generate nkey --account`)", seed: "operator" },
+      { name: "nats-issuer-nseed", purpose: "seed of nats-issuer-nkey", seed: "operator" },
+      { name: "nats-issuer-xkey", purpose: "curve public xkey of the auth callout (`nsc generate nkey --curve`)", seed: "operator" },
+      { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" },
+    ],
   },
   {
     key: "mcpConnect",
@@ -295,9 +332,14 @@ export const COMPONENTS = [
     release: "litellm",
     chart: { source: "upstream", name: "litellm-helm", repository: "oci://ghcr.io/berriai", version: "1.99.0" },
     layer: "llm-proxy",
+    identity: { serviceAccount: "litellm", clientIdVariable: "LLM_PROXY_CLIENT_ID", roles: [{ target: "openai", role: "Cognitive Services OpenAI User" }] },
     rollbackUnsound: "LiteLLM migrates its database on start",
     order: 120,
     summary: "LiteLLM proxy in front of the LLM providers; its size depends on the proxy used.",
+    secrets: [
+      { name: "litellm-master-key", purpose: "LiteLLM master key", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
+      { name: "litellm-app-key", purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
+    ],
   },
 ] as const satisfies readonly Component[];
 

@@ -32,8 +32,30 @@ export interface Need {
   why: string;
 }
 
+/** Built-in role definition IDs (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
+export const ROLE_IDS = {
+  "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
+  "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  "Cognitive Services OpenAI User": "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+} as const;
+
+/**
+ * The managed identity a release's service account reaches Azure with (AKS workload identity):
+ * the Bicep federates it with the service account, the tree annotates the account with its
+ * client ID through the substitution variable named here.
+ */
+export interface ReleaseIdentity {
+  serviceAccount: string;
+  /** Key of ConfigMap codemie-infra-outputs carrying the identity's client ID. */
+  clientIdVariable: string;
+  /** Azure built-in roles granted, by target resource. */
+  roles: readonly { target: "keyVault" | "storage" | "openai"; role: keyof typeof ROLE_IDS }[];
+}
+
 export interface ReleaseTraits {
   layer: Layer;
+  identity?: ReleaseIdentity;
   image?: ImageRef;
   /** Helm timeout (install, upgrade and the readiness wait); DEFAULT_TIMEOUT_MINUTES when absent. */
   timeoutMinutes?: number;

@@ -29,8 +29,8 @@ export interface ReleaseDescriptor extends ReleaseTraits {
 
 /** The release traits of a descriptor, without the keys it leaves out. */
 function traits(t: ReleaseTraits): ReleaseTraits {
-  const { layer, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks } = t;
-  const all: ReleaseTraits = { layer, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks };
+  const { layer, identity, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks } = t;
+  const all: ReleaseTraits = { layer, identity, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as ReleaseTraits;
 }
 

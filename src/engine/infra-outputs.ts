@@ -4,25 +4,13 @@
 // main.bicep. Only plain identifiers and endpoints go in: never a secret.
 import { parse } from "yaml";
 import type { Environment } from "../model/environment.js";
-import { FLUX, substitutionVariables, type SubstitutionVariableName } from "../render/gitops/contract.js";
+import { FLUX, substitutionVariables, VARIABLE_OUTPUTS } from "../render/gitops/contract.js";
 import { gitopsRoot } from "../render/gitops/render.js";
 import { generatedHeader, type RenderedTree } from "../render/tree.js";
 
 export type DeployOutputs = Record<string, unknown>;
 
-/** Where each substitution variable comes from: an output of main.bicep, or a key of an object output. */
-const FROM_OUTPUTS: Record<SubstitutionVariableName, { output: string; key?: string }> = {
-  KEY_VAULT_URI: { output: "keyVaultUri" },
-  ESO_CLIENT_ID: { output: "identityClientIds", key: "externalSecrets" },
-  API_CLIENT_ID: { output: "identityClientIds", key: "api" },
-  LLM_PROXY_CLIENT_ID: { output: "identityClientIds", key: "llmProxy" },
-  POSTGRES_HOST: { output: "postgresHost" },
-  POSTGRES_ADMIN_LOGIN: { output: "postgresAdminLogin" },
-  STORAGE_ACCOUNT_NAME: { output: "storageAccountName" },
-  OPENAI_ENDPOINT: { output: "openaiEndpoint" },
-};
-
-const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, ...FROM_OUTPUTS[name as SubstitutionVariableName] }));
+const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, output: VARIABLE_OUTPUTS[name].output, key: VARIABLE_OUTPUTS[name].key }));
 
 /** Outputs the ConfigMap needs that the compiled template does not declare: checked before deploying anything. */
 export function missingOutputs(env: Environment, template: Record<string, unknown>): string[] {

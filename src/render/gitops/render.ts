@@ -103,7 +103,7 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
     if (generators.length > 0) emit(`${layer.layer}/kustomizeconfig.yaml`, "helm-values/flux/kustomizeconfig.yaml.hbs", {});
   }
 
-  const allowed = new Set(substitutionVariables(env).map((v) => v.name));
+  const allowed = new Set<string>(substitutionVariables(env).map((v) => v.name));
   for (const [path, content] of files) {
     for (const name of substitutionVariablesIn(content)) {
       if (!allowed.has(name)) throw new Error(`${path}: references substitution variable \${${name}} that ${env.file} does not provide`);
