@@ -189,7 +189,18 @@ function minutes(id: string): number {
   return TIMEOUT_MINUTES[id] ?? DEFAULT_TIMEOUT_MINUTES;
 }
 
+// The render, the Flux entry of the Bicep and the Flux check each ask for the plan of the same
+// environment; it depends on the environment alone (and nobody mutates either), so it is made
+// once per environment object.
+const plans = new WeakMap<Environment, GitopsPlan>();
+
 export function planGitops(env: Environment): GitopsPlan {
+  let plan = plans.get(env);
+  if (!plan) plans.set(env, (plan = makeGitopsPlan(env)));
+  return plan;
+}
+
+function makeGitopsPlan(env: Environment): GitopsPlan {
   const releases: ReleasePlan[] = [];
   const add = (r: Omit<ReleasePlan, "timeout" | "disableUpgradeHooks" | "values" | "dependsOn" | "install" | "upgrade">) => {
     releases.push({
