@@ -117,7 +117,18 @@ function chartSource(chart: ChartRef, env: Environment): ChartSource {
   return { kind: "HelmRepository", source: name, chart: chart.name, version: chart.version };
 }
 
+// The render, the Flux entry of the Bicep and the Flux check each ask for the plan of the same
+// environment; it depends on the environment alone (and nobody mutates either), so it is made
+// once per environment object.
+const plans = new WeakMap<Environment, GitopsPlan>();
+
 export function planGitops(env: Environment): GitopsPlan {
+  let plan = plans.get(env);
+  if (!plan) plans.set(env, (plan = makeGitopsPlan(env)));
+  return plan;
+}
+
+function makeGitopsPlan(env: Environment): GitopsPlan {
   const releases: ReleasePlan[] = [];
   for (const r of RELEASES) {
     if (r.component && !isEnabled(env, r.component)) continue;
