@@ -47,7 +47,7 @@ describe("in an adopting repository", () => {
     const first = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# first push\n` });
     github.addPullRequest(7, ["environments/dev.yaml"]);
 
-    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 7, first), journey());
+    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 7, first), { ...journey(), changed: ["environments/dev.yaml"] });
 
     expect(run.conclusion).toBe("success");
     expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev"]);
@@ -93,11 +93,17 @@ describe("in an adopting repository", () => {
     expect(github.commentsOn(8)).toEqual([]);
   }, 240_000);
 
-  test("adoption: the repository's own code, package.json and workflows change no environment, and nothing is planned", async () => {
+  test("adoption: the repository's own code, package.json and workflows start no plan, and would plan nothing if started", async () => {
     git(origin.path, "checkout", "-q", "-b", "own-code");
     const head = origin.commit({ "src/index.ts": "export {};\n", "package.json": "{}\n" });
-    github.addPullRequest(9, ["src/index.ts", "package.json", PLAN]);
+    const changed = ["src/index.ts", "package.json", PLAN];
+    github.addPullRequest(9, changed);
 
+    // The example's path filter: GitHub does not start the workflow at all.
+    const filtered = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), { ...journey(), changed });
+    expect(filtered).toMatchObject({ started: false, jobs: [] });
+
+    // Started anyway (a filter widened by the adopter): the validate job finds no environment affected.
     const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), journey());
 
     expect(run.conclusion).toBe("success");
@@ -129,7 +135,7 @@ describe("in codemie-gitops itself", () => {
     const head = origin.commit({ "bicep/modules/aks.bicep": "// changed\n" });
     github.addPullRequest(3, ["bicep/modules/aks.bicep"]);
 
-    const run = await runWorkflow(PLAN_YML, pullRequest(TOOLKIT, 3, head), { github, repository: TOOLKIT, origin: origin.path, env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path } });
+    const run = await runWorkflow(PLAN_YML, pullRequest(TOOLKIT, 3, head), { github, repository: TOOLKIT, origin: origin.path, changed: ["bicep/modules/aks.bicep"], env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path } });
 
     expect(run.conclusion).toBe("success");
     expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev", "Plan staging"]);

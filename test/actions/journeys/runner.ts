@@ -48,7 +48,7 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
-  on?: Record<string, { inputs?: Record<string, { type?: string; default?: unknown; required?: boolean }>; secrets?: Record<string, unknown> } | null>;
+  on?: Record<string, { paths?: string[]; inputs?: Record<string, { type?: string; default?: unknown; required?: boolean }>; secrets?: Record<string, unknown> } | null>;
   jobs: Record<string, Job>;
 }
 
@@ -83,6 +83,8 @@ export interface JobRun {
 }
 
 export interface WorkflowRun {
+  /** False when the event's path filter left the workflow unstarted. */
+  started: boolean;
   jobs: JobRun[];
   approvals: { environment: string; job: string; approved: boolean }[];
   conclusion: Result;
@@ -111,6 +113,8 @@ export interface Journey {
   /** GitHub cancels this job while it waits for its concurrency group (a newer one replaced it). */
   replaced?: (job: string, group: string) => boolean;
   onLine?: (line: string) => unknown;
+  /** The files the event changed, for the trigger's `paths` filter (unset: the filter is not applied). */
+  changed?: string[];
   /** Called before a toolkit action runs, with the job's GitHub Environment (to script the emulator). */
   beforeAction?: (action: ActionName, environment: string | undefined, inputs: Record<string, string>) => void;
 }
@@ -162,6 +166,7 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
   const callerInputs = Object.fromEntries(Object.entries(dispatch).map(([k, spec]) => [k, typed((given[k] ?? spec.default ?? "") as Value, spec.type)]));
 
   const run: WorkflowRun = {
+    started: true,
     jobs: [],
     approvals: [],
     conclusion: "success",
@@ -173,6 +178,13 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
     },
     legs: (id) => run.jobs.filter((j) => j.id.endsWith(`/${id}`)),
   };
+
+  const paths = caller.on?.[event.name]?.paths;
+  if (paths && journey.changed && !journey.changed.some((file) => paths.some((glob) => globPattern(glob).test(file)))) {
+    run.started = false;
+    run.conclusion = "skipped";
+    return run;
+  }
 
   for (const [callerId, callerJob] of Object.entries(caller.jobs)) {
     if (!callerJob.uses) throw new Error(`caller job ${callerId} runs steps; only calls of reusable workflows are modelled here`);
@@ -187,6 +199,10 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
   run.conclusion = aggregate(run.jobs.map((j) => j.result).filter((r) => r !== "skipped"));
   return run;
 }
+
+/** A path filter's glob: `**` any path, `*` any name within a directory. */
+const globPattern = (glob: string): RegExp =>
+  new RegExp(`^${glob.split("**").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")).join(".*")}$`);
 
 const OK: Status = { success: true, failure: false, cancelled: false };
 
