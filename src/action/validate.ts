@@ -7,6 +7,7 @@ import { sourceRepository } from "../adapters/git/source-repository.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
+import { productionEnvironmentProblems } from "../app/github-environments.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
 import type { GitHubRun } from "./github.js";
@@ -47,31 +48,32 @@ async function changedFiles(github: () => Promise<GitHubRun>): Promise<string[] 
 const isToolkitRepository = (root: string): Promise<boolean> => access(join(root, "actions/validate/action.yml")).then(() => true, () => false);
 
 /**
- * A production environment must have a GitHub Environment with protection rules before it is
- * deployed: a deploy job naming a missing one makes GitHub create it, unprotected. One line per
- * problem, annotated on the environment file's `production` line.
+ * A production environment deploys through two GitHub Environments (src/app/github-environments.ts):
+ * one problem per line, annotated on the environment file's `production` line.
  */
 async function unprotectedProduction(github: () => Promise<GitHubRun>, ws: { cwd: string; prefix: string }, production: readonly { name: string; path: string }[]): Promise<string[]> {
   const problems: string[] = [];
   const run = production.length > 0 ? await github() : undefined;
   for (const { name, path } of production) {
     const file = `${ws.prefix ? `${ws.prefix}/` : ""}environments/${name}.yaml`;
-    let problem: string | undefined;
-    if (!run?.client || !run.repo) problem = `cannot check GitHub Environment "${name}" without a github-token`;
+    const client = run?.client;
+    const repo = run?.repo;
+    let found: string[];
+    if (!client || !repo) found = [`cannot check GitHub Environment "${name}" without a github-token`];
     else {
       try {
-        const protection = await environmentProtection(run.client, run.repo, name);
-        if (!protection.exists) problem = `GitHub Environment "${name}" does not exist: a deploy would create it without protection; create it with required reviewers first (Settings → Environments)`;
-        else if (protection.rules.length === 0) problem = `GitHub Environment "${name}" has no protection rules: add required reviewers (and limit its deployment branches to the default branch) before deploying a production environment`;
+        found = await productionEnvironmentProblems(name, { protection: (environment) => environmentProtection(client, repo, environment) });
       } catch (error) {
-        problem = `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`;
+        found = [`cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`];
       }
     }
-    if (problem === undefined) continue;
+    if (found.length === 0) continue;
     const text = await readFile(path, "utf8").catch(() => "");
     const line = text.split("\n").findIndex((l) => /^\s*production:\s*true\b/.test(l)) + 1;
-    annotate(problem, { file, ...(line > 0 ? { startLine: line, startColumn: 1 } : {}) });
-    problems.push(`${file}:${Math.max(line, 1)}:1: error: ${problem}`);
+    for (const problem of found) {
+      annotate(problem, { file, ...(line > 0 ? { startLine: line, startColumn: 1 } : {}) });
+      problems.push(`${file}:${Math.max(line, 1)}:1: error: ${problem}`);
+    }
   }
   return problems;
 }

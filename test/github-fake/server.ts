@@ -7,7 +7,9 @@
 // records every request (never the token). Tests seed pull requests and inject faults. Comments
 // have owners as on GitHub: the token authenticates as one user (github-actions[bot] for a
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
-// GET /user returns), and only a comment's author may edit it: anyone else gets 403.
+// GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
+// read-only token models what a fork's pull request gets: it reads, and every write is refused
+// with 403 as GitHub refuses it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -21,6 +23,8 @@ export interface RecordedRequest {
   body?: Record<string, unknown>;
   /** Whether the right token came with it. */
   authorized: boolean;
+  /** It came with the read-only token. */
+  readOnly?: boolean;
 }
 
 export interface Comment {
@@ -95,6 +99,8 @@ export class GitHubFake {
   readonly issues: Issue[] = [];
   readonly deployments: Deployment[] = [];
   readonly faults: FakeFault[] = [];
+  /** The token a fork's pull request gets: GET only. */
+  readonly readOnlyToken = "ghs_read_only_token_for_a_fork";
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
   readonly environments = new Map<string, FakeEnvironment>();
@@ -191,10 +197,13 @@ export class GitHubFake {
     const url = new URL(req.url ?? "/", this.url);
     const method = (req.method ?? "GET").toUpperCase();
     // Octokit sends "token <value>"; GitHub also accepts "Bearer <value>".
-    const authorized = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2] === this.token;
+    const presented = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2];
+    const readOnly = presented === this.readOnlyToken;
+    const authorized = presented === this.token || readOnly;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized });
-    const reply = this.reply(method, url, body, authorized);
+    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized, ...(readOnly ? { readOnly } : {}) });
+    const reply =
+      readOnly && method !== "GET" && method !== "HEAD" ? { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } } : this.reply(method, url, body, authorized);
     const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
     res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
