@@ -66,9 +66,13 @@ export async function renderKubernetes(env: Environment, tree: RenderedTree, opt
   return { releases, gitops: resolved.gitops, helmVersion: helm.version, apiVersions };
 }
 
-/** The tree built and substituted as Flux applies it, and the HelmReleases resolved from it. */
-export async function resolveReleases(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>): Promise<{ gitops: Manifest[]; releases: ReleaseInput[] }> {
-  const gitops = await buildTree(env, tree, outputs);
+/**
+ * The tree built and substituted as Flux applies it, and the HelmReleases resolved from it.
+ * `anyVariable`: a stand-in for every variable the tree names (a published tree may name
+ * variables an older environment had), not only the environment's own.
+ */
+export async function resolveReleases(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>, anyVariable = false): Promise<{ gitops: Manifest[]; releases: ReleaseInput[] }> {
+  const gitops = await buildTree(env, tree, outputs, anyVariable);
   return { gitops, releases: releasesOf(gitops) };
 }
 
@@ -159,7 +163,7 @@ export class UnsafeTreeError extends Error {}
  * The tree may be a published branch: it is refused unless each path stays inside it and each
  * kustomization uses only what the toolkit writes (src/kubernetes/tree-safety.ts).
  */
-async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>): Promise<Manifest[]> {
+async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>, anyVariable: boolean): Promise<Manifest[]> {
   for (const path of tree.keys()) if (insideTree(".", path) !== path) throw new UnsafeTreeError(`refusing to build the tree: ${JSON.stringify(path)} is not a plain path inside it`);
   const root = gitopsRoot(env);
   const layers = [...tree].filter(([path]) => path.startsWith(root ? `${root}/` : "")).flatMap(([, text]) => parse(text)).filter(isLayer);
@@ -174,7 +178,11 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), content, { flag: "wx" });
     }
-    const variables = Object.fromEntries(substitutionVariables(env).map((v) => [v.name, outputs[v.name] ?? placeholderOutput(v.name)]));
+    const known: Record<string, string> = Object.fromEntries(substitutionVariables(env).map((v) => [v.name, outputs[v.name] ?? placeholderOutput(v.name)]));
+    const variables = (extra: Record<string, string> = {}): Record<string, string> => {
+      const all = { ...known, ...extra };
+      return anyVariable ? new Proxy(all, { get: (t, name) => (typeof name === "string" ? (t[name] ?? placeholderOutput(name)) : undefined) }) : all;
+    };
     // One kustomize process for every layer (each a base of a synthetic kustomization), as the
     // layers only share the deploy outputs; a layer with inline variables is built on its own.
     const inline = (l: Manifest) => (l.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute;
@@ -185,7 +193,7 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
     await writeFile(join(all, "kustomization.yaml"), stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: shared.map((l) => `../${pathOf(l)}`) }));
     const built = await mapBounded([undefined, ...own], async (layer) => {
       const text = await kustomizeBuild(layer ? join(dir, pathOf(layer)) : all);
-      return parse(fluxSubstitute(text, { ...variables, ...(layer ? inline(layer) : {}) }));
+      return parse(fluxSubstitute(text, variables(layer ? inline(layer) : {})));
     });
     return built.flat();
   } finally {
