@@ -45,12 +45,11 @@ const chartLabel = (before: ReleaseInput | undefined, after: ReleaseInput | unde
 };
 
 /**
- * The object diff of the change against the published tree (`published` undefined: the branch
- * does not exist yet, so every object is added). Never throws: what stops the comparison is
- * the reason of an "unavailable" result.
+ * The object diff of the change against the published tree. Never throws: what stops the
+ * comparison is the reason of an "unavailable" result.
  */
-export async function diffKubernetes(env: Environment, tree: RenderedTree, published: PublishedTree | undefined, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
-  if (published && published.refused.length > 0) {
+export async function diffKubernetes(env: Environment, tree: RenderedTree, published: PublishedTree, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
+  if (published.refused.length > 0) {
     return { status: "unavailable", reason: `the published branch holds ${published.refused.slice(0, 3).map((p) => JSON.stringify(p)).join(", ")}, which is not a regular file; the toolkit reads nothing else from a branch` };
   }
   try {
@@ -60,12 +59,12 @@ export async function diffKubernetes(env: Environment, tree: RenderedTree, publi
   }
 }
 
-async function compare(env: Environment, tree: RenderedTree, published: PublishedTree | undefined, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
+async function compare(env: Environment, tree: RenderedTree, published: PublishedTree, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
   const cache = opts.cache ?? cacheOptions(opts.repoRoot);
   const [helm, after, before] = await Promise.all([
     locateHelm(opts.repoRoot),
     resolveReleases(env, tree, {}),
-    published && published.files.size > 0
+    published.files.size > 0
       ? resolveReleases(env, published.files, {}, true).catch((e: unknown) => {
           throw new Error(`the published branch does not build: ${messageOf(e)}`);
         })

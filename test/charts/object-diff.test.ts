@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitopsBranch } from "../../src/adapters/git/gitops-branch.js";
 import { diffKubernetes } from "../../src/app/kubernetes-diff.js";
+import { objectDiff } from "../../src/app/plan-objects.js";
 import { loadEnvironment } from "../../src/app/load.js";
 import { gitopsFiles } from "../../src/engine/rendered.js";
 import { objectDiffMarkdown, objectDiffText } from "../../src/kubernetes/object-diff-format.js";
@@ -50,6 +51,7 @@ const branchOf = (env: Environment) => new GitopsBranch({ remote: remote.path, b
 async function planned(env: Environment): Promise<KubernetesDiff> {
   const tree = await render(env);
   const changes = await branchOf(env).preview(gitopsFiles(tree), [], { published: true });
+  if (!changes.published) throw new Error("the preview read no published files");
   return diffKubernetes(env, tree, changes.published, { repoRoot: ROOT, cache: testCache() });
 }
 
@@ -100,6 +102,18 @@ describe("the plan's Kubernetes objects", () => {
     const plugin = new Map(files);
     plugin.set(`${root}/data/kustomization.yaml`, "resources: []\nhelmCharts:\n  - name: evil\n");
     expect(await diffKubernetes(env, tree, { files: plugin, refused: [] }, { repoRoot: ROOT, cache: testCache() })).toMatchObject({ status: "unavailable", reason: expect.stringContaining("uses helmCharts, which the toolkit never writes") });
+  });
+});
+
+describe("when the plan templates nothing", () => {
+  it("says why: offline, branch unreadable, nothing changed, or a first deploy", async () => {
+    const env = prod();
+    const tree = await render(env);
+    const files = [{ path: "clusters/prod/layers.yaml", change: "added" as const }];
+    expect(await objectDiff(env, tree, { status: "skipped", branch: BRANCH, renderedFiles: 1 }, undefined)).toEqual({ status: "skipped", reason: "offline plan: the published branch is not read, so there is nothing to render against" });
+    expect(await objectDiff(env, tree, { status: "unavailable", branch: BRANCH, reason: "x", renderedFiles: 1 }, undefined)).toEqual({ status: "skipped", reason: "the GitOps branch could not be read" });
+    expect(await objectDiff(env, tree, { status: "compared", branch: BRANCH, base: "a".repeat(40), files: [], patch: "" }, undefined)).toMatchObject({ status: "skipped", reason: expect.stringContaining("already holds the rendered tree") });
+    expect(await objectDiff(env, tree, { status: "compared", branch: BRANCH, files, patch: "" }, undefined)).toMatchObject({ status: "skipped", reason: expect.stringContaining("does not exist yet") });
   });
 });
 
