@@ -5,6 +5,7 @@ import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
 import type { Connections } from "./connections.js";
+import { objectDiff, publishedReader } from "./plan-objects.js";
 import type { Prepared } from "./prepare.js";
 import { withRunSignal } from "./run-signal.js";
 
@@ -34,10 +35,13 @@ const PLAN_GIT_TIMEOUT_MS = 30_000;
 export async function planPrepared(prepared: Prepared & { ok: true }, request: PlanRequest, ports: PlanPorts): Promise<PlanRun> {
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
-  const gitops = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
+  const branch = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
+  const published = branch && publishedReader(branch);
+  const gitops = published?.previewer;
   const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
     planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
   );
+  report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.

@@ -3,6 +3,7 @@
 import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
 import { formatArmError } from "./arm-error-text.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
+import { objectDiffMarkdown, objectDiffText } from "../kubernetes/object-diff-format.js";
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
@@ -89,6 +90,7 @@ export function planText(report: PlanReport): string {
     "",
     ...gitopsText(report.gitops),
   ];
+  if (report.kubernetes) lines.push("", ...objectDiffText(report.kubernetes));
   lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
@@ -154,6 +156,7 @@ export function planMarkdown(report: PlanReport): string {
       lines.push("", "<details><summary>Diff</summary>", "", fence(patch, "diff"), "", "</details>");
     }
   }
+  if (report.kubernetes) lines.push("", ...objectDiffMarkdown(report.kubernetes));
   const [verdict, ...details] = day2Lines(report.day2);
   lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));

@@ -44,6 +44,8 @@ describe("plan", () => {
     expect(text.stdout).toMatch(/^ {2}workloads {2}Standard_\w+ \(\d+ vCPU, \d+ GiB\) × \d+ needed/m);
     expect(text.stdout).toContain(`GitOps branch ${BRANCH} at ${commit.slice(0, 7)}: 2 file(s) would change\n  M ${layers}\n  D clusters/dev/stale.yaml\n`);
     expect(text.stdout).toContain("-# an edit someone made by hand");
+    // A comment in layers.yaml changes no chart's input: no release is templated, none differs.
+    expect(text.stdout).toMatch(/^Kubernetes objects: 0 release\(s\) render differently, \d+ unchanged \(helm template v4\./m);
     expect(text.stdout).toContain("What-if: not run (offline plan; add --azure to ask ARM)");
 
     const json = await runCliAsync(["plan", "--env", "dev", "--json", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: offline });
