@@ -288,8 +288,11 @@ describe("protections: on by default in production, settings elsewhere", () => {
   });
 
   it("storage: infrastructure encryption in production", async () => {
-    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe(true);
-    expect(moduleParams((await get("dev")).main, "storage").infrastructureEncryption).toBe(false);
+    // A main-template parameter, so a redeploy can keep an existing account's value (day 2).
+    const parameter = async (name: string) => (JSON.parse((await get(name)).tree.get("bicep/main.parameters.json")!) as { parameters: Record<string, { value?: unknown }> }).parameters.storageInfrastructureEncryption;
+    expect(await parameter("prod")).toEqual({ value: true });
+    expect(await parameter("dev")).toEqual({ value: false });
+    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe("[parameters('storageInfrastructureEncryption')]");
     const account = ofType((await get("prod")).main, "Microsoft.Storage/storageAccounts")[0]!;
     expect((account.body.properties as { encryption: unknown }).encryption).toMatchObject({ requireInfrastructureEncryption: "[parameters('infrastructureEncryption')]" });
   });

@@ -8,6 +8,7 @@ import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
 import { DAY2_FILE, day2Expectations } from "./expectations.js";
 import { GITOPS_CREDENTIALS } from "../../catalogue/gitops-credentials.js";
+import { securitySettings } from "../../model/resolve.js";
 
 export const BICEP_DIR = "bicep";
 /** Deployed in this order: bootstrap (resource group + Key Vault), then main. */
@@ -62,6 +63,8 @@ function parametersFile(env: Environment) {
       postgresAdminPassword: { reference: { keyVault: { id: vaultId }, secretName: POSTGRES_PASSWORD_SECRET } },
       // The deploy raises it to the server's current size when auto-grow went past it.
       postgresStorageGb: { value: env.postgres.storageGb },
+      // The deploy keeps an existing account's value: Azure fixes it when the account is created.
+      storageInfrastructureEncryption: { value: (env.security ?? securitySettings(env.production, {})).storageInfrastructureEncryption },
       // Flux's read-only credential goes from Key Vault to ARM without passing through this tool.
       ...(env.gitops.auth === "none" ? {} : { gitopsCredential: { reference: { keyVault: { id: vaultId }, secretName: GITOPS_CREDENTIALS[env.gitops.auth].secret } } }),
     },
