@@ -94,6 +94,8 @@ export interface Environment {
     highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
     backupRetentionDays: number;
     geoRedundantBackup: boolean;
+    /** Entra ID group set as the server's Entra administrator. */
+    entraAdminGroup?: { objectId: string; name: string };
   };
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };

@@ -315,10 +315,24 @@ describe("PostgreSQL hardening", () => {
       { name: "require_secure_transport", value: "on" },
       { name: "ssl_min_protocol_version", value: "TLSv1.2" },
       { name: "log_statement", value: "ddl" },
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
     ]);
     const configs = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
     const hardening = configs.find((c) => c.symbol === "hardening")!;
     expect(hardening.body.copy).toMatchObject({ mode: "serial", batchSize: 1 });
     expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain("hardening");
+  });
+
+  it("makes the file's Entra group the server's Entra administrator, and none when the file names none", async () => {
+    const { main, env } = await get("prod");
+    expect(env.postgres.entraAdminGroup).toEqual({ objectId: "5a1e9c3d-2f7b-4d86-8e0a-c4b9d2f61e57", name: "codemie-prod-admins" });
+    expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
+    const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.properties).toEqual({ principalType: "Group", principalName: "[parameters('entraAdminGroup').name]", tenantId: "[tenant().tenantId]" });
+    const server = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers")[0]!;
+    expect((server.body.properties as { authConfig: unknown }).authConfig).toEqual({ passwordAuth: "Enabled", activeDirectoryAuth: "Enabled" });
+    expect(moduleParams((await get("dev")).main, "postgres").entraAdminGroup).toEqual({ objectId: "", name: "" });
   });
 });

@@ -108,6 +108,8 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
       databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
+      // Empty: no Entra administrator (the module skips the resource).
+      entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
   };
