@@ -86,7 +86,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
     securityProfile: {
       workloadIdentity: { enabled: true }
       // Removes unused images from the nodes weekly (stale images carry stale CVEs).
-      imageCleaner: { enabled: true, intervalHours: 168 }
+      imageCleaner: { enabled: true, intervalHours: 120 }
       defender: {
         logAnalyticsWorkspaceResourceId: defender ? workspaceId : null
         securityMonitoring: { enabled: defender }

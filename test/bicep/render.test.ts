@@ -258,7 +258,7 @@ describe("protections: on by default in production, settings elsewhere", () => {
     const props = cluster((await get("prod")).main);
     expect(props.networkProfile).toMatchObject({ networkPolicy: "[parameters('networkPolicy')]", networkDataplane: "[if(equals(parameters('networkPolicy'), 'cilium'), 'cilium', 'azure')]" });
     expect(props.addonProfiles).toEqual({ azurepolicy: { enabled: "[parameters('azurePolicy')]" } });
-    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 168 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
+    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 120 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
     expect(props.apiServerAccessProfile).toMatchObject({ disableRunCommand: "[parameters('disableRunCommand')]", authorizedIPRanges: "[parameters('authorizedIpRanges')]" });
     const windows = ofType((await get("prod")).main, "Microsoft.ContainerService/managedClusters/maintenanceConfigurations").map((w) => String(w.name));
     expect(windows.some((n) => n.includes("aksManagedNodeOSUpgradeSchedule"))).toBe(true);
