@@ -186,6 +186,7 @@ export function buildEnvironmentSchema(): Schema {
         serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.serviceCidr }),
         dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: DEFAULTS.network.dnsServiceIp }),
         privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", DEFAULTS.network.privateCluster),
+        egressFirewallIp: str("Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", { pattern: IPV4 }),
         ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
           host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
           tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),

@@ -69,6 +69,8 @@ export interface Environment {
     serviceCidr: string;
     dnsServiceIp: string;
     privateCluster: boolean;
+    /** Hub firewall address all node egress is routed to; absent: egress through the NAT gateway. */
+    egressFirewallIp?: string;
     ingress: {
       host: string;
       tls: boolean;

@@ -336,3 +336,50 @@ describe("PostgreSQL hardening", () => {
     expect(moduleParams((await get("dev")).main, "postgres").entraAdminGroup).toEqual({ objectId: "", name: "" });
   });
 });
+
+describe("egress through a hub firewall (network.egressFirewallIp)", () => {
+  const viaFirewall = async () => {
+    const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace("network:\n  vnetCidr: 10.40.0.0/16\n", "network:\n  vnetCidr: 10.40.0.0/16\n  egressFirewallIp: 10.0.1.4\n");
+    const { env, plan } = load("environments/prod.yaml", text);
+    return renderAndCompile(env, plan);
+  };
+
+  it("routes the node subnets' default route to the firewall, detaches the NAT gateway and sets AKS to userDefinedRouting", async () => {
+    const { main, env } = await viaFirewall();
+    expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+    expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
+    expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
+    const [routes] = ofType(main, "Microsoft.Network/routeTables");
+    expect(routes!.body.condition).toBe("[variables('viaFirewall')]");
+    expect((routes!.body.properties as { routes: unknown[] }).routes).toEqual([
+      { name: "default-via-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "[parameters('egressFirewallIp')]" } },
+    ]);
+    const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
+    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] }).subnets;
+    for (const name of ["snet-system", "snet-workloads"]) {
+      const subnet = subnets.find((s) => s.name === name)!;
+      expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
+      expect(String(subnet.properties.routeTable)).toMatch(/^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/);
+    }
+    const aks = ofType(main, "Microsoft.ContainerService/managedClusters")[0]!;
+    expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe("[parameters('outboundType')]");
+  });
+
+  it("writes the firewall's allow-list: AKS's hosts for the region, the chart and image registries, CodeMie's registry, the GitOps host", async () => {
+    const { tree, env } = await viaFirewall();
+    const text = tree.get("bicep/egress-fqdns.txt")!;
+    const hosts = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
+    expect(hosts).toEqual(expect.arrayContaining([`*.hcp.${env.azure.location}.azmk8s.io`, "mcr.microsoft.com", "login.microsoftonline.com", "helm.elastic.co", "kubernetes.github.io", "ghcr.io", "europe-west3-docker.pkg.dev", "github.com"]));
+    expect(new Set(hosts).size).toBe(hosts.length);
+    expect(text).not.toContain("{location}");
+  });
+
+  it("the default (NAT gateway) keeps userAssignedNATGateway, no route table and no allow-list file; the outbound type is fixed at creation for day 2", async () => {
+    const { main, tree } = await get("prod");
+    expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
+    expect(moduleParams(main, "network").egressFirewallIp).toBe("");
+    expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
+    const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { cluster: { fixed: Record<string, { field: string; value: string }> } };
+    expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({ field: "network.egressFirewallIp", value: "userAssignedNATGateway" });
+  });
+});

@@ -102,6 +102,14 @@ describe("day 2 rules", () => {
     expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb } });
   });
 
+  it("refuses a change of egress (NAT gateway to hub firewall) on an existing cluster, naming the setting", () => {
+    const state = deployedProd();
+    (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType: "userDefinedRouting" };
+    const refusals = day2Report(expect2, state).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewallIp"]);
+    expect(refusals[0]?.message).toContain("properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway");
+  });
+
   it("a pool refusal names the manual replacement path, since the toolkit does not migrate pools", () => {
     const state = deployedProd();
     (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[1]!.vmSize = "Standard_E4ds_v5";

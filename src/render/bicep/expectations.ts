@@ -57,6 +57,8 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
       id: `${rg}/Microsoft.ContainerService/managedClusters/${ctx.names.aks}`,
       fixed: {
         "properties.apiServerAccessProfile.enablePrivateCluster": { field: "network.privateCluster", value: String(ctx.network.privateCluster) },
+        // AKS changes the outbound type only through its own migration, never from a template.
+        "properties.networkProfile.outboundType": { field: "network.egressFirewallIp", value: ctx.network.outboundType },
       },
       pools: ctx.aks.nodePools.map((pool) => ({
         name: pool.name,

@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import type { RenderTemplate, TemplateSources } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
+import { EGRESS_FQDNS_FILE, egressFqdnsText } from "./egress-fqdns.js";
 import { DAY2_FILE, day2Expectations } from "./expectations.js";
 import { GITOPS_CREDENTIALS } from "../../catalogue/gitops-credentials.js";
 import { securitySettings } from "../../model/resolve.js";
@@ -30,6 +31,7 @@ export function renderBicep(
   }
   tree.set(`${BICEP_DIR}/main.parameters.json`, `${JSON.stringify(parametersFile(env), null, 2)}\n`);
   tree.set(`${BICEP_DIR}/${DAY2_FILE}`, `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`);
+  if (env.network.egressFirewallIp) tree.set(`${BICEP_DIR}/${EGRESS_FQDNS_FILE}`, egressFqdnsText(env, generatedHeader(env.file, "#")));
   return tree;
 }
 
