@@ -46,6 +46,6 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
   const preflight = report.preflight;
-  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || (report.day2?.status === "checked" && report.day2.refusals.length > 0);
+  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || ((report.day2?.status === "checked" || report.day2?.status === "published") && report.day2.refusals.length > 0);
   return { report, ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
 }

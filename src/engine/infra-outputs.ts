@@ -4,6 +4,8 @@
 // main.bicep. Only plain identifiers and endpoints go in: never a secret.
 import { parse } from "yaml";
 import type { Environment } from "../model/environment.js";
+import type { PoolExpectation } from "../render/bicep/expectations.js";
+import { deployedPoolsAnnotation } from "./day2-published.js";
 import { FLUX, substitutionVariables, VARIABLE_OUTPUTS } from "../render/gitops/contract.js";
 import { gitopsRoot } from "../render/gitops/render.js";
 import { generatedHeader, type RenderedTree } from "../render/tree.js";
@@ -41,9 +43,11 @@ export function infraOutputValues(env: Environment, outputs: DeployOutputs): Rec
   return data;
 }
 
-export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): string {
+/** `pools`: the node pools this deployment created, recorded for an offline plan's day-2 check. */
+export function infraOutputsManifest(env: Environment, outputs: DeployOutputs, pools: readonly PoolExpectation[] = []): string {
   const data = infraOutputValues(env, outputs);
-  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], [], data);
+  const annotations = pools.length > 0 ? ["  annotations:", deployedPoolsAnnotation(pools)] : [];
+  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], annotations, data);
 }
 
 /** Marks a ConfigMap `render` wrote without a deployment's outputs; the deploy engine refuses to publish one. */

@@ -71,6 +71,11 @@ function whatIfText(w: WhatIfReport): string[] {
 function day2Lines(d: Day2PlanReport | undefined): string[] {
   if (!d) return ["Day 2: not checked (offline plan; add --azure to compare with the deployed resources)"];
   if (d.status === "error") return [`Day 2: could not read the deployed resources: ${d.message}`];
+  if (d.status === "published") {
+    const against = `the node pools the last deploy recorded on the GitOps branch at ${d.commit.slice(0, 7)}`;
+    if (d.refusals.length === 0) return [`Day 2 (offline): no node-pool change AKS would refuse, against ${against}; add --azure for the full check`];
+    return [`Day 2: REFUSED (offline, against ${against}), ${d.refusals.length} change(s) the deployed node pools cannot take`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`)];
+  }
   const s = d.postgresStorage;
   const storage =
     s.deployedGb === undefined
@@ -79,7 +84,7 @@ function day2Lines(d: Day2PlanReport | undefined): string[] {
         ? `PostgreSQL storage: ${s.deployedGb} GiB deployed (auto-grown; the file asks ${s.configuredGb}): the deploy keeps ${s.deployGb} GiB`
         : `PostgreSQL storage: ${s.deployedGb} GiB deployed, ${s.deployGb} GiB asked`;
   const verdict = d.refusals.length === 0 ? "Day 2: the deployed resources allow this deploy" : `Day 2: REFUSED, ${d.refusals.length} change(s) the deployed resources cannot take`;
-  return [verdict, `  ${storage}`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`)];
+  return [verdict, `  ${storage}`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`), ...(d.kept ?? []).map((k) => `  kept: ${k.field}: ${k.message}`)];
 }
 
 export function planText(report: PlanReport): string {

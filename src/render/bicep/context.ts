@@ -68,7 +68,11 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
-    network: env.network,
+    network: {
+      ...env.network,
+      egressFirewallIp: env.network.egressFirewallIp ?? "",
+      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+    },
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
@@ -108,6 +112,8 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
       databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
+      // Empty: no Entra administrator (the module skips the resource).
+      entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
   };
