@@ -250,6 +250,9 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
     { key: "code_challenge_method", value: "S256" },
     { key: "allowed_roles", value: ["developer", "admin"] },
     { key: "email_domains", value: ["*"] },
+    // CodeMie's reference values: users whose email Keycloak has not verified (created in the
+    // admin console, imported from an IdP without the claim) can still sign in; 7.15 refuses them otherwise.
+    { key: "insecure_oidc_allow_unverified_email", value: true },
     { key: "whitelist_domains", value: [s.host] },
     { key: "cookie_domains", value: [s.host] },
     { key: "cookie_secure", value: s.scheme === "https" },
@@ -277,6 +280,7 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
         redirectUris: [`${s.baseUrl}/oauth2/callback`],
         // The operator's reference to key client-secret of secret oauth2-proxy (synced by ESO).
         clientSecretRef: "$oauth2-proxy:client-secret",
+        unmanagedAttributePolicy: "ENABLED",
       },
       nodeSelector: workloadsNodeSelector(),
     },
