@@ -18,6 +18,7 @@ import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
 import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
+import { ingressAddressAnnotations } from "./ingress-address.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
 
 type Str = string | FluxText;
@@ -143,6 +144,7 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
   const size = addonSize("ingress-nginx-controller");
   const annotations: KeyValue[] = [{ key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" }];
   if (env.network.ingress.internal) annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
+  annotations.push(...ingressAddressAnnotations(env));
   return {
     template: "helm-values/ingress-nginx.yaml.hbs",
     context: { replicas: size.replicas, resources: size, hookResources: HOOK_JOB_RESOURCES, serviceAnnotations: sorted(annotations), nodeSelector: workloadsNodeSelector() },
