@@ -192,6 +192,12 @@ export function buildEnvironmentSchema(): Schema {
           tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
           tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: DEFAULTS.network.ingress.tlsSecretName }),
           internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
+          privateIp: str("Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", { pattern: IPV4 }),
+          dns: obj("The A record of `host`, pointing at the ingress load balancer's fixed address.", {
+            mode: str("`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", { enum: ["azure", "external"], default: DEFAULTS.network.ingress.dns.mode }),
+            zone: str("DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", { pattern: HOSTNAME }),
+            zoneResourceGroup: str("Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", { pattern: RESOURCE_GROUP }),
+          }),
           sourceRanges: {
             type: "array",
             description: "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",

@@ -207,3 +207,27 @@ export class RunStopped extends Error {
 export function stopReason(signal: AbortSignal): RunStopped | undefined {
   return signal.aborted ? (signal.reason instanceof RunStopped ? signal.reason : new RunStopped("interrupt")) : undefined;
 }
+
+// ---- The public site (engine/site.ts; src/adapters/site.ts implements it) ----------------------
+
+/** The host's IPv4 addresses as this machine resolves them; rejects (or returns none) when it cannot. */
+export interface Resolver {
+  lookup(host: string): Promise<string[]>;
+}
+
+export interface ProbeAnswer {
+  status: number;
+  location?: string;
+  /** The start of the body (the probe bounds it). */
+  body: string;
+}
+
+/** One GET of `url`, connected to `address`, verifying TLS for the URL's host; redirects are not followed. */
+export interface SiteProbe {
+  get(url: string, address: string): Promise<ProbeAnswer>;
+}
+
+export interface SitePorts {
+  resolver: Resolver;
+  probe: SiteProbe;
+}

@@ -78,6 +78,10 @@ export interface Environment {
       internal: boolean;
       /** CIDRs allowed to reach a public ingress on 80/443; absent: the whole internet. */
       sourceRanges?: string[];
+      /** Fixed address of an internal load balancer as the file gives it; model/ingress.ts defaults it. */
+      privateIp?: string;
+      /** The host's DNS record as the file gives it; model/ingress.ts fills in the rest. */
+      dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
     };
   };
   aks: {

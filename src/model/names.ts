@@ -13,6 +13,8 @@ export interface ResourceNames {
   vnet: string;
   natGateway: string;
   natPublicIp: string;
+  /** Static public address of a public ingress load balancer. */
+  ingressPublicIp: string;
   aks: string;
   logAnalytics: string;
   keyVault: string;
@@ -40,6 +42,7 @@ const RULES: Record<NameKey, NameRule> = {
   vnet: { resource: "virtual network", min: 2, max: 64, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   natGateway: { resource: "NAT gateway", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   natPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
+  ingressPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   aks: { resource: "AKS cluster", min: 1, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/, allowed: "letters, digits, - _", globallyUnique: false },
   logAnalytics: { resource: "Log Analytics workspace", min: 4, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/, allowed: "letters, digits and hyphens", globallyUnique: false },
   keyVault: { resource: "Key Vault", min: 3, max: 24, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, allowed: "lowercase letters, digits and single hyphens, starting with a letter", globallyUnique: true },
@@ -68,6 +71,7 @@ export function deriveNames(env: string, prefix: string, subscriptionId: string,
     vnet: `vnet-${base}`,
     natGateway: `ng-${base}`,
     natPublicIp: `pip-${base}-egress`,
+    ingressPublicIp: `pip-${base}-ingress`,
     aks: `aks-${base}`,
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,

@@ -26,7 +26,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
-    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[] };
+    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[]; privateIp?: string; dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string } };
   };
   aks?: {
     kubernetesVersion?: string;
@@ -90,6 +90,8 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
         tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
         internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
+        ...(doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {}),
+        ...(doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}),
       },
     },
     aks: {

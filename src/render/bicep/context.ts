@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "../gitops/contract.js";
+import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 
@@ -116,5 +117,6 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
+    ingress: bicepIngress(env),
   };
 }

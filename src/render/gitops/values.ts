@@ -17,6 +17,7 @@ import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
 import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
+import { ingressAddressAnnotations } from "./ingress-address.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
 
 type Str = string | FluxText;
@@ -152,6 +153,7 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
   const size = addonSize("ingress-nginx-controller");
   const annotations: KeyValue[] = [{ key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" }];
   if (env.network.ingress.internal) annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
+  annotations.push(...ingressAddressAnnotations(env));
   return {
     template: "helm-values/ingress-nginx.yaml.hbs",
     context: { replicas: size.replicas, resources: size, hookResources: HOOK_JOB_RESOURCES, serviceAnnotations: sorted(annotations), nodeSelector: workloadsNodeSelector() },
@@ -259,6 +261,9 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
     { key: "code_challenge_method", value: "S256" },
     { key: "allowed_roles", value: ["developer", "admin"] },
     { key: "email_domains", value: ["*"] },
+    // CodeMie's reference values: users whose email Keycloak has not verified (created in the
+    // admin console, imported from an IdP without the claim) can still sign in; 7.15 refuses them otherwise.
+    { key: "insecure_oidc_allow_unverified_email", value: true },
     { key: "whitelist_domains", value: [s.host] },
     { key: "cookie_domains", value: [s.host] },
     { key: "cookie_secure", value: s.scheme === "https" },
@@ -286,6 +291,7 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
         redirectUris: [`${s.baseUrl}/oauth2/callback`],
         // The operator's reference to key client-secret of secret oauth2-proxy (synced by ESO).
         clientSecretRef: "$oauth2-proxy:client-secret",
+        unmanagedAttributePolicy: "ENABLED",
       },
       nodeSelector: workloadsNodeSelector(),
     },
