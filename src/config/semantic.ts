@@ -5,6 +5,7 @@ import { checkNames } from "../model/names.js";
 import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresses, type Cidr } from "./cidr.js";
 import { dotted, type Diagnostic } from "./diagnostics.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
+import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
 import type { Path } from "./repair.js";
 import type { Report, Valid } from "./report.js";
@@ -26,6 +27,7 @@ export function checkSemantics(env: Environment, source: YamlSource, valid: (pat
   checkComponents(env, report, ok);
   checkPosture(env, report, ok);
   checkRegions(env, source, report, ok);
+  checkGitopsAuth(env, report, ok);
   return out;
 }
 
