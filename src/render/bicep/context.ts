@@ -8,6 +8,7 @@ import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "../gitops/contract.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
+import { cloudMetadata } from "../../catalogue/azure-clouds.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -60,6 +61,8 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     identities.flatMap((id, index) => id.roles.filter((r) => r.target === target).map((r) => ({ index, role: ROLE_IDS[r.role] })));
   const openai = env.openai.enabled ? env.openai : undefined;
   const security = env.security ?? securitySettings(env.production, {});
+  // Each cloud names its private DNS zones differently (usgov, china): never the public cloud's by default.
+  const privateDnsZones = cloudMetadata(env.azure.cloud).privateDnsZones;
   return {
     header,
     location: env.azure.location,
@@ -68,6 +71,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
+    privateDnsZones,
     network: env.network,
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
@@ -105,7 +109,7 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     postgres: {
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,
-      privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
+      privateDnsZone: `${env.names.postgres}.${privateDnsZones.postgresServer}`,
       databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
     },
