@@ -7,6 +7,7 @@ import { isAncestor, readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
 import { parseDuration, pollIntervalMs } from "../app/connections.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
+import { gitHubDeployKeys } from "../app/deploy-key-registry.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { INTERRUPTED } from "../app/run-signal.js";
 import { packageToolchain } from "../app/toolchain.js";
@@ -104,6 +105,8 @@ export async function deployAction(): Promise<number> {
     clock: systemClock,
     log,
     onInterrupt: () => log.error(INTERRUPTED),
+    // With a token that may (Administration permission), the deploy registers Flux's SSH deploy key itself.
+    ...(run.client ? { deployKeys: gitHubDeployKeys(run.client, run.serverUrl) } : {}),
   };
   const start = await reportFailures(log, () => prepareDeploy(request, ports), undefined);
   if (start && !start.source) log.error(`error: ${NO_SOURCE}`);

@@ -13,6 +13,8 @@ export interface GitHubRun {
   repo?: RepoRef;
   /** The run's page, where the job summary is shown. */
   runUrl?: string;
+  /** The GitHub the run (and its token) belongs to: https://github.com or a GitHub Enterprise Server. */
+  serverUrl: string;
   /** Absent without a token: the action then skips what needs the API. */
   client?: GitHubClient;
 }
@@ -27,6 +29,7 @@ export function gitHubRun(token: string): GitHubRun {
     eventName: context.eventName,
     payload: context.payload,
     sha: context.sha,
+    serverUrl: context.serverUrl,
     ...(repo ? { repo } : {}),
     ...(runUrl ? { runUrl } : {}),
     ...(token && repo ? { client: githubClient(token) } : {}),

@@ -34,7 +34,7 @@ import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
 import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
-import { generateDeployKey } from "./deploy-key.js";
+import { deployKeyTitle, generateDeployKey, registrationSteps, type DeployKeyRegistry } from "./deploy-key.js";
 import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
@@ -59,6 +59,8 @@ export interface DeployPorts {
   log: Log;
   /** The source repository's history, to deploy in commit order; without it, no order is checked. */
   history?: SourceHistory;
+  /** Registers Flux's SSH deploy key on the GitOps repository; without it, the deploy prints the manual step. */
+  deployKeys?: DeployKeyRegistry;
 }
 
 export interface DeployControl {
@@ -295,11 +297,36 @@ async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<bool
     const secret = (await ports.arm.getJson(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION)) as { properties?: { contentType?: string } } | undefined;
     const publicKey = secret?.properties?.contentType ?? "(unknown: the secret has no content type)";
     ports.log.info(`  ${name}: ${result === "created" ? "created" : "exists, kept"}; public key: ${publicKey}`);
-    ports.log.info(`  register it as a read-only deploy key of ${env.gitops.repository} (Settings → Deploy keys → Add deploy key, "Allow write access" unchecked) before Flux reads the branch`);
+    if (secret?.properties?.contentType) await registerDeployKey(env, publicKey, ports);
     return true;
   } catch (error) {
     ports.log.error(`error: cannot seed Key Vault secret ${name}: ${messageOf(error)}`);
     return false;
+  }
+}
+
+/** Through the GitHub API when the token may; otherwise the manual step. Never fails the deploy: Flux's wait says whether the key works. */
+async function registerDeployKey(env: Environment, publicKey: string, ports: DeployPorts): Promise<void> {
+  const title = deployKeyTitle(env.name);
+  const manual = (headline: string): void => {
+    ports.log.info(headline);
+    for (const step of registrationSteps(env.gitops.repository, publicKey, title)) ports.log.info(`    ${step}`);
+  };
+  if (!ports.deployKeys) return manual(`  register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
+  let registration;
+  try {
+    registration = await ports.deployKeys.register(env.gitops.repository, publicKey, title);
+  } catch (error) {
+    registration = { state: "manual" as const, reason: messageOf(error) };
+  }
+  switch (registration.state) {
+    case "registered":
+      return ports.log.info(`  registered it as the read-only deploy key "${title}" of ${registration.slug} through the GitHub API`);
+    case "present":
+      if (registration.readOnly) return ports.log.info(`  it is a read-only deploy key of ${registration.slug} already`);
+      return manual(`  warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only:`);
+    case "manual":
+      return manual(`  notice: the deploy key was not registered through the GitHub API (${registration.reason}); register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
   }
 }
 

@@ -1,8 +1,10 @@
 // A loopback stand-in for the slice of the GitHub REST API the actions use: issue comments
 // (list, create, update), issues (list by label, create, update), deployments and deployment
 // statuses, a pull request's files, a comparison of two commits, the repository itself (its
-// immutable ids) and GitHub Environments (as GitHub answers "Get an environment": 404 for one
-// never created, its protection rules otherwise). It checks the token, enforces
+// immutable ids), GitHub Environments (as GitHub answers "Get an environment": 404 for one
+// never created, its protection rules otherwise) and deploy keys (list and add, which need the
+// Administration permission: 403 without it, as for every workflow token; 422 for a key already
+// in use on this or any other repository, or not an OpenSSH public key). It checks the token, enforces
 // GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
 // records every request (never the token). Tests seed pull requests and inject faults. Comments
 // have owners as on GitHub: the token authenticates as one user (github-actions[bot] for a
@@ -64,6 +66,14 @@ export interface FakeEnvironment {
   branchPolicy?: boolean;
 }
 
+export interface FakeDeployKey {
+  id: number;
+  /** Stored as GitHub does: type and base64, the comment dropped. */
+  key: string;
+  title: string;
+  readOnly: boolean;
+}
+
 export interface FakeFault {
   method: string;
   /** Tested against the path. */
@@ -104,6 +114,11 @@ export class GitHubFake {
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
   readonly environments = new Map<string, FakeEnvironment>();
+  readonly deployKeys: FakeDeployKey[] = [];
+  /** Key material registered on other repositories: GitHub refuses it here too. */
+  readonly keysElsewhere = new Set<string>();
+  /** Whether the token has the repository's Administration permission (deploy keys); a workflow token never does. */
+  administration: boolean;
   /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
   readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
   private nextId = 1000;
@@ -119,7 +134,9 @@ export class GitHubFake {
     readonly owner: string,
     readonly repo: string,
     user?: Comment["user"],
+    administration = false,
   ) {
+    this.administration = administration;
     this.viewer = user ?? BOT;
     this.installationToken = user === undefined;
     const repoPath = `/repos/${owner}/${repo}`;
@@ -136,6 +153,8 @@ export class GitHubFake {
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
+      route("GET", "/keys", (_, r) => this.denied() ?? this.page(r, this.deployKeys.map((k) => this.deployKeyJson(k)))),
+      route("POST", "/keys", (_, r) => this.denied() ?? this.addDeployKey(r.body)),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
         return files ? { status: 200, body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] } } : notFound;
@@ -144,11 +163,12 @@ export class GitHubFake {
   }
 
   /** `user`: the token is that user's personal token (default: a workflow token, authenticating as the bot). */
-  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"] } = {}): Promise<GitHubFake> {
+  /** `administration`: the token may manage the repository's deploy keys (a personal or app token granted it). */
+  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"]; administration?: boolean } = {}): Promise<GitHubFake> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user);
+    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user, options.administration);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
     return fake;
   }
@@ -291,6 +311,27 @@ export class GitHubFake {
         deployment_branch_policy: settings.branchPolicy ? { protected_branches: false, custom_branch_policies: true } : null,
       },
     };
+  }
+
+  /** GitHub's answer to a token without the Administration permission. */
+  private denied(): Reply | undefined {
+    if (this.administration) return undefined;
+    return { status: 403, body: { message: this.installationToken ? "Resource not accessible by integration" : "Resource not accessible by personal access token", documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys" } };
+  }
+
+  private deployKeyJson(k: FakeDeployKey): Record<string, unknown> {
+    return { id: k.id, key: k.key, url: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}`, title: k.title, verified: true, created_at: "2026-11-29T12:00:00Z", read_only: k.readOnly, added_by: this.viewer.login, last_used: null, enabled: true };
+  }
+
+  private addDeployKey(body: Record<string, unknown>): Reply {
+    const invalid = (message: string): Reply => ({ status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message }], documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key" } });
+    const match = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(String(body.key ?? "").trim());
+    if (!match) return invalid("key is invalid. You must supply a key in OpenSSH public key format");
+    const key = `${match[1]} ${match[2]}`;
+    if (this.keysElsewhere.has(key) || this.deployKeys.some((k) => k.key === key)) return invalid("key is already in use");
+    const created: FakeDeployKey = { id: this.nextId++, key, title: String(body.title ?? ""), readOnly: body.read_only === true };
+    this.deployKeys.push(created);
+    return { status: 201, body: this.deployKeyJson(created) };
   }
 
   private commentJson(c: Comment): Record<string, unknown> {
