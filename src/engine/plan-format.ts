@@ -6,6 +6,7 @@ import { formatDiagnostic } from "../config/diagnostics.js";
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
+import { propertyValues } from "./what-if-format.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
@@ -16,7 +17,7 @@ const TEXT_PATCH_LINES = 400;
 const MARKDOWN_PATCH_CHARS = 50_000;
 
 function propertyLine(p: PropertyChange): string {
-  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}`;
+  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}${propertyValues(p)}`;
 }
 
 function whatIfCounts(summary: WhatIfSummary): string {

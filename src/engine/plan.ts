@@ -137,13 +137,20 @@ async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2
   // Asked with the storage the deploy would ask for (never less than the server's).
   if (day2Report.status === "checked") main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: day2Report.postgresStorage.deployGb };
   // A plan must not need the right to read secrets, and the vault may not exist yet: Key Vault
-  // references are replaced by throwaway values, which the summary never shows (it reports
-  // property paths, not values).
-  const parameters = Object.fromEntries(Object.entries(main.parameters).map(([name, p]) => [name, p.reference ? { value: password() } : p]));
+  // references are replaced by throwaway values, which the summary hides wherever they appear.
+  const throwaway: string[] = [];
+  const parameters = Object.fromEntries(
+    Object.entries(main.parameters).map(([name, p]) => {
+      if (!p.reference) return [name, p];
+      const value = password();
+      throwaway.push(value);
+      return [name, { value }];
+    }),
+  );
   try {
     const outcome = await arm.whatIfAtSubscription(`${deploymentPrefix(env)}plan`, { ...main, parameters }, signal ? { signal } : {});
     if (outcome.status === "Failed") return { status: "failed", error: outcome.error };
-    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges) };
+    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, throwaway) };
   } catch (error) {
     return { status: "error", message: messageOf(error) };
   }
