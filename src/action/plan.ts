@@ -21,6 +21,7 @@ import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
 import { actionLog } from "./io.js";
 import { logPrepared } from "./prepared.js";
+import { pullRequestCostBase } from "./cost-base.js";
 import { deletions, driftOf, hasChanges, markedBody, planDocument, type PlanOutcome } from "./plan-document.js";
 import { writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
@@ -106,7 +107,8 @@ export async function planAction(): Promise<number> {
       const prepared = await prepareNamed({ name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, { files: workspaceFiles(ws.cwd), toolchain: packageToolchain });
       logPrepared(prepared, log);
       if (!prepared.ok) return undefined;
-      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+      const costBase = await pullRequestCostBase(run, ws.cwd, prepared.file);
+      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
     },
     undefined,
   );

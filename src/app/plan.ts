@@ -5,6 +5,7 @@ import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
 import type { Connections } from "./connections.js";
+import { costOf, type CostBase } from "./cost.js";
 import type { Prepared } from "./prepare.js";
 import { withRunSignal } from "./run-signal.js";
 
@@ -15,6 +16,8 @@ export interface PlanRequest {
   offline?: boolean;
   /** Limit for the GitOps comparison and the what-if. */
   timeoutMs: number;
+  /** The environment file on the base branch, to price the change against. */
+  costBase?: CostBase;
 }
 
 export interface PlanPorts {
@@ -35,9 +38,10 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
   const gitops = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
-  const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+  const planned = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
     planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
   );
+  const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.

@@ -7,6 +7,7 @@ import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, Wha
 import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 import { propertyValues } from "./what-if-format.js";
+import { costMarkdown, costText } from "../cost/cost-format.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
@@ -93,6 +94,7 @@ export function planText(report: PlanReport): string {
   lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
+  if (report.cost) lines.push("", ...costText(report.cost));
   return lines.join("\n");
 }
 
@@ -159,5 +161,6 @@ export function planMarkdown(report: PlanReport): string {
   lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
   if (report.preflight) lines.push("", "### Preflight", "", fence(preflightLines(report.preflight).join("\n"), "text"));
+  if (report.cost) lines.push("", ...costMarkdown(report.cost));
   return `${lines.join("\n")}\n`;
 }

@@ -2,6 +2,7 @@
 // and the rendered GitOps tree compared with what the environment's branch holds (when it can
 // be reached). With Azure access: ARM what-if of the main template at subscription scope.
 import type { CapacityPlan } from "../capacity/plan.js";
+import type { CostReport } from "../cost/cost-format.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { POSTGRES_STORAGE_PARAMETER, type Day2Refusal, type PostgresStorage } from "./day2.js";
@@ -66,6 +67,8 @@ export interface PlanReport {
   day2?: Day2PlanReport;
   /** What deploy's preflight would refuse or warn about (with Azure access). */
   preflight?: PreflightReport;
+  /** The monthly cost and its change from the base branch (added by the plan use case). */
+  cost?: CostReport;
 }
 
 export interface PlanInput {
