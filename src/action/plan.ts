@@ -15,6 +15,7 @@ import { INTERRUPTED } from "../app/run-signal.js";
 import { packageToolchain } from "../app/toolchain.js";
 import { planText } from "../engine/plan-format.js";
 import type { PlanReport } from "../engine/plan.js";
+import { digestMarker } from "../engine/review-digest.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
@@ -54,7 +55,9 @@ async function comment(run: GitHubRun, outcome: PlanOutcome, document: string): 
   }
   const marker = hiddenMarker(`plan:${outcome.environment}`);
   try {
-    const result = await upsertComment(run.client, run.repo, pr.number, marker, markedBody(marker, document, MAX_COMMENT_CHARS, run.runUrl));
+    // What the reviewer sees, for the deploy on merge to hold itself to (hidden; see review-digest.ts).
+    const reviewed = outcome.report?.review ? `${digestMarker(outcome.report.review)}\n${document}` : document;
+    const result = await upsertComment(run.client, run.repo, pr.number, marker, markedBody(marker, reviewed, MAX_COMMENT_CHARS, run.runUrl));
     info(`Plan comment ${result.action}: ${result.url}`);
     return result.url;
   } catch (error) {

@@ -4,6 +4,8 @@
 import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
+import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
+import { reviewDigest } from "../engine/review-digest.js";
 import type { Connections } from "./connections.js";
 import { costOf, type CostBase } from "./cost.js";
 import type { Prepared } from "./prepare.js";
@@ -42,6 +44,7 @@ export async function planPrepared(prepared: Prepared & { ok: true }, request: P
     planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
   );
   const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
+  report.review = reviewDigest(env, prepared.tree, await toolkitCommit(), report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined);
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.

@@ -3,6 +3,7 @@
 // be reached). With Azure access: ARM what-if of the main template at subscription scope.
 import type { CapacityPlan } from "../capacity/plan.js";
 import type { CostReport } from "../cost/cost-format.js";
+import type { ReviewDigest } from "./review-digest.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { POSTGRES_STORAGE_PARAMETER, type Day2Refusal, type PostgresStorage } from "./day2.js";
@@ -69,6 +70,8 @@ export interface PlanReport {
   preflight?: PreflightReport;
   /** The monthly cost and its change from the base branch (added by the plan use case). */
   cost?: CostReport;
+  /** What the reviewer sees, as the deploy on merge checks it (added by the plan use case). */
+  review?: ReviewDigest;
 }
 
 export interface PlanInput {

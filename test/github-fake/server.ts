@@ -97,6 +97,8 @@ export class GitHubFake {
   readonly faults: FakeFault[] = [];
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
+  /** Merge commit → the pull request it merged (GET /commits/{sha}/pulls). */
+  private readonly mergedPulls = new Map<string, number>();
   readonly environments = new Map<string, FakeEnvironment>();
   /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
   readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
@@ -128,6 +130,10 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
+        const number = this.mergedPulls.get(m.sha!);
+        return this.page(r, number === undefined ? [] : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }]);
+      }),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
@@ -150,6 +156,11 @@ export class GitHubFake {
   /** A pull request the API knows, with the files it changes. */
   addPullRequest(number: number, files: string[]): void {
     this.pullFiles.set(number, files);
+  }
+
+  /** The pull request `number` merged as commit `sha`. */
+  mergePullRequest(number: number, sha: string): void {
+    this.mergedPulls.set(sha, number);
   }
 
   addComparison(base: string, head: string, files: string[]): void {
