@@ -7,6 +7,8 @@ import { objectDiffMarkdown, objectDiffText } from "../kubernetes/object-diff-fo
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
+import { propertyValues } from "./what-if-format.js";
+import { costMarkdown, costText } from "../cost/cost-format.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
@@ -17,7 +19,7 @@ const TEXT_PATCH_LINES = 400;
 const MARKDOWN_PATCH_CHARS = 50_000;
 
 function propertyLine(p: PropertyChange): string {
-  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}`;
+  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}${propertyValues(p)}`;
 }
 
 function whatIfCounts(summary: WhatIfSummary): string {
@@ -99,6 +101,7 @@ export function planText(report: PlanReport): string {
   lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
+  if (report.cost) lines.push("", ...costText(report.cost));
   return lines.join("\n");
 }
 
@@ -166,5 +169,6 @@ export function planMarkdown(report: PlanReport): string {
   lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
   if (report.preflight) lines.push("", "### Preflight", "", fence(preflightLines(report.preflight).join("\n"), "text"));
+  if (report.cost) lines.push("", ...costMarkdown(report.cost));
   return `${lines.join("\n")}\n`;
 }

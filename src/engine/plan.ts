@@ -3,6 +3,8 @@
 // be reached). With Azure access: ARM what-if of the main template at subscription scope.
 import type { CapacityPlan } from "../capacity/plan.js";
 import type { KubernetesDiff } from "../kubernetes/object-diff.js";
+import type { CostReport } from "../cost/cost-format.js";
+import type { ReviewDigest } from "./review-digest.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { day2Parameters, type Day2Kept, type Day2Refusal, type PostgresStorage } from "./day2.js";
@@ -72,6 +74,10 @@ export interface PlanReport {
   preflight?: PreflightReport;
   /** The Kubernetes objects the change adds, changes and removes (src/app/kubernetes-diff.ts). */
   kubernetes?: KubernetesDiff;
+  /** The monthly cost and its change from the base branch (added by the plan use case). */
+  cost?: CostReport;
+  /** What the reviewer sees, as the deploy on merge checks it (added by the plan use case). */
+  review?: ReviewDigest;
 }
 
 export interface PlanInput {
@@ -156,13 +162,20 @@ async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2
   // Asked with the storage the deploy would ask for (never less than the server's).
   if (day2Report.status === "checked") Object.assign(main.parameters, day2Parameters(day2Report));
   // A plan must not need the right to read secrets, and the vault may not exist yet: Key Vault
-  // references are replaced by throwaway values, which the summary never shows (it reports
-  // property paths, not values).
-  const parameters = Object.fromEntries(Object.entries(main.parameters).map(([name, p]) => [name, p.reference ? { value: password() } : p]));
+  // references are replaced by throwaway values, which the summary hides wherever they appear.
+  const throwaway: string[] = [];
+  const parameters = Object.fromEntries(
+    Object.entries(main.parameters).map(([name, p]) => {
+      if (!p.reference) return [name, p];
+      const value = password();
+      throwaway.push(value);
+      return [name, { value }];
+    }),
+  );
   try {
     const outcome = await arm.whatIfAtSubscription(`${deploymentPrefix(env)}plan`, { ...main, parameters }, signal ? { signal } : {});
     if (outcome.status === "Failed") return { status: "failed", error: outcome.error };
-    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges) };
+    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, throwaway) };
   } catch (error) {
     return { status: "error", message: messageOf(error) };
   }

@@ -90,7 +90,7 @@ describe("plan", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("| create | modify | delete | unknown | unchanged |\n|---:|---:|---:|---:|---:|\n| 1 | 1 | 0 | 2 | 1 |");
-    expect(run.stdout).toContain(`| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters | \`~ properties.agentPoolProfiles[1].count\`<br>noise (aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`);
+    expect(run.stdout).toContain(`| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters | \`~ properties.agentPoolProfiles[1].count: 3 → 4\`<br>noise (aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`);
     expect(run.stdout).toContain("| ? | `kv` | Microsoft.Insights/diagnosticSettings | Diagnostic settings are not supported by what-if. |");
     expect(run.stdout).toContain("- `aks-autoscaled-count`: The cluster autoscaler owns");
     expect(run.stdout).toContain(`Branch \`${BRANCH}\` (new)`);

@@ -113,6 +113,8 @@ export class GitHubFake {
   readonly readOnlyToken = "ghs_read_only_token_for_a_fork";
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
+  /** Merge commit → the pull request it merged (GET /commits/{sha}/pulls). */
+  private readonly mergedPulls = new Map<string, number>();
   readonly environments = new Map<string, FakeEnvironment>();
   readonly deployKeys: FakeDeployKey[] = [];
   /** Key material registered on other repositories: GitHub refuses it here too. */
@@ -151,6 +153,10 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
+        const number = this.mergedPulls.get(m.sha!);
+        return this.page(r, number === undefined ? [] : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }]);
+      }),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
       route("GET", "/keys", (_, r) => this.denied() ?? this.page(r, this.deployKeys.map((k) => this.deployKeyJson(k)))),
@@ -176,6 +182,11 @@ export class GitHubFake {
   /** A pull request the API knows, with the files it changes. */
   addPullRequest(number: number, files: string[]): void {
     this.pullFiles.set(number, files);
+  }
+
+  /** The pull request `number` merged as commit `sha`. */
+  mergePullRequest(number: number, sha: string): void {
+    this.mergedPulls.set(sha, number);
   }
 
   addComparison(base: string, head: string, files: string[]): void {
