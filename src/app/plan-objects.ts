@@ -5,17 +5,18 @@
 // a branch that does not exist yet would list every object as new, so that is skipped too.
 import { packageRoot } from "../adapters/templates.js";
 import type { GitopsComparison } from "../engine/plan.js";
-import type { Previewer, PublishedTree } from "../engine/ports.js";
+import type { GitopsBranchPort, Previewer, PublishedTree } from "../engine/ports.js";
 import type { KubernetesDiff } from "../kubernetes/object-diff.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { diffKubernetes } from "./kubernetes-diff.js";
 
 /** The branch's previewer, asking for the published files in the same fetch, and what it read. */
-export function publishedReader(branch: Previewer): { previewer: Previewer; tree(): PublishedTree | undefined } {
+export function publishedReader(branch: Previewer & Pick<GitopsBranchPort, "readAtTip">): { previewer: Previewer & Pick<GitopsBranchPort, "readAtTip">; tree(): PublishedTree | undefined } {
   let published: PublishedTree | undefined;
-  const previewer: Previewer = {
+  const previewer: Previewer & Pick<GitopsBranchPort, "readAtTip"> = {
     branch: branch.branch,
+    readAtTip: (path) => branch.readAtTip(path),
     preview: async (files, preserve) => {
       const changes = await branch.preview(files, preserve, { published: true });
       published = changes.published;
