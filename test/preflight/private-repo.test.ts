@@ -59,7 +59,8 @@ describe("deploy with gitops.auth ssh", () => {
     expect(again.stdout).toContain(`gitops-ssh-private-key: exists, kept; public key: ${shown ?? "?"}`);
     expect(t.emulator.secretValue(keyVaultId(dev), "gitops-ssh-private-key")).toBe(privateKey);
 
-    // Any 16-character run of the key's base64 body would betray it (runs that are the public key, shown on purpose, aside).
+    // Any 16-character run of the key's base64 body would betray it (runs that are the public key, shown on purpose,
+    // aside).
     const body = privateKey.split("\n").slice(1, -2).join("");
     const visible = [run.stdout, run.stderr, again.stdout, again.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests)].join("\n");
     const runs = Array.from({ length: Math.floor(body.length / 16) }, (_, i) => body.slice(i * 16, i * 16 + 16)).filter((r) => !(shown ?? "").includes(r));
