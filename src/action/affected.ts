@@ -5,7 +5,9 @@
 // files change no environment.
 import { posix } from "node:path";
 
-/** The toolkit's paths, relative to the working directory; the plan and deploy workflows' path filters list the same. */
+/**
+ * The toolkit's paths, relative to the working directory; the plan and deploy workflows' path filters list the same.
+ */
 export const TOOLKIT_PATHS = ["bicep/**", "helm-values/**", "src/**", "schema/**", "actions/**", "action.yml", "package.json", "package-lock.json"] as const;
 /** The workflows live at the repository root, whatever the working directory. */
 export const WORKFLOW_PATHS = ".github/workflows/**";

@@ -1,4 +1,5 @@
-// The plan action: the plan use case (with what-if when an Azure app is named), the plan written as Markdown and JSON files, the job summary, one sticky comment per environment
+// The plan action: the plan use case (with what-if when an Azure app is named), the plan written as Markdown and JSON
+// files, the job summary, one sticky comment per environment
 // on a pull request, and, for scheduled runs, one drift issue per environment.
 import { error as annotateError, info, warning } from "@actions/core";
 import { mkdir, writeFile } from "node:fs/promises";

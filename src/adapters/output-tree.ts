@@ -23,7 +23,10 @@ function parseMarker(text: string): { environment: string; files: Set<string> } 
   return { environment, files: new Set(lines.slice(3).filter((l) => l.startsWith("  ")).map((l) => l.slice(2))) };
 }
 
-/** Throws unless DIR may be replaced: absent, an empty directory, or this environment's previous output and nothing else. */
+/**
+ * Throws unless DIR may be replaced: absent, an empty directory, or this environment's previous output and nothing
+ * else.
+ */
 export async function assertOwnedOutput(outDir: string, shown: string, environment: string): Promise<void> {
   const stats = await lstat(outDir).catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return undefined;

@@ -62,7 +62,10 @@ export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.P
   });
 }
 
-/** The environment's GitOps branch; --gitops-remote / CODEMIE_GITOPS_REMOTE point it at another clone (a mirror, a local path). */
+/**
+ * The environment's GitOps branch; --gitops-remote / CODEMIE_GITOPS_REMOTE point it at another clone (a mirror, a local
+ * path).
+ */
 export function gitopsBranch(target: Environment, remote: string | undefined, env: NodeJS.ProcessEnv = process.env, networkTimeoutMs?: number): GitopsBranch {
   return new GitopsBranch({
     remote: remote ?? env.CODEMIE_GITOPS_REMOTE ?? target.gitops.repository,
@@ -73,7 +76,9 @@ export function gitopsBranch(target: Environment, remote: string | undefined, en
   });
 }
 
-/** The real connections: Azure per the flags and the process environment, the GitOps branch at `gitopsRemote` if given. */
+/**
+ * The real connections: Azure per the flags and the process environment, the GitOps branch at `gitopsRemote` if given.
+ */
 export function azureConnections(flags: AzureFlags, gitopsRemote: string | undefined, env: NodeJS.ProcessEnv = process.env): Connections {
   return {
     arm: (target) => connectArm(flags, target, env),

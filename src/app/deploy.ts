@@ -66,7 +66,9 @@ export async function prepareDeploy(request: DeployRequest, ports: DeployPorts):
 
 export interface DeployOutcome {
   result: DeployResult;
-  /** Flux after the run: as the wait last read it, or (fluxAfterFailure) read once when the run stopped before waiting. */
+  /**
+   * Flux after the run: as the wait last read it, or (fluxAfterFailure) read once when the run stopped before waiting.
+   */
   flux?: FluxView;
   /** Why Flux could not be read after a run that stopped before waiting. */
   fluxError?: string;

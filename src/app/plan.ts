@@ -15,7 +15,10 @@ import { withRunSignal } from "./run-signal.js";
 export interface PlanRequest {
   /** Ask ARM what the main template would change (needs Azure access). */
   whatIf: boolean;
-  /** Read no GitOps branch (a newcomer's first plan, or a machine without access): the comparison is skipped, not failed. */
+  /**
+   * Read no GitOps branch (a newcomer's first plan, or a machine without access): the comparison is skipped, not
+   * failed.
+   */
   offline?: boolean;
   /** Limit for the GitOps comparison and the what-if. */
   timeoutMs: number;

@@ -25,7 +25,9 @@ export interface RenderRequest {
   out?: string;
   /** Compare instead of writing. */
   check: boolean;
-  /** Also template every HelmRelease with the real Helm, check the objects, and write them here (DIR/NAME with "all"). */
+  /**
+   * Also template every HelmRelease with the real Helm, check the objects, and write them here (DIR/NAME with "all").
+   */
   kubernetes?: string;
 }
 

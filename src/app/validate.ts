@@ -19,7 +19,9 @@ export interface ValidationReport {
   files: FileValidation[];
 }
 
-/** `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them. */
+/**
+ * `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them.
+ */
 export async function validateEnvironments(paths: readonly string[] | "all", files: EnvironmentFiles, repo: SourceRepository = {}): Promise<ValidationReport> {
   const results: FileValidation[] = [];
   const checked: CheckedFile[] = [];

@@ -8,7 +8,8 @@
 //   programmatic name, display name, availability zones, paired region. West US's zones follow
 //   ARM's `GET /subscriptions/{id}/locations` (availabilityZoneMappings 1-3).
 // - Azure Government: Learn, "Availability zone service and regional support" (US Gov Virginia is the
-//   Government region with zones) and the region pairs table (learn.microsoft.com/azure/reliability/cross-region-replication-azure).
+// Government region with zones) and the region pairs table
+// (learn.microsoft.com/azure/reliability/cross-region-replication-azure).
 // - Azure operated by 21Vianet: docs.azure.cn/reliability/regions-list (China North 3 has zones).
 // Regions that are access-restricted (Australia Central 2, Brazil Southeast, ...) are listed:
 // a subscription may be granted them. Canary regions (EUAP) and retired ones are not.

@@ -61,7 +61,10 @@ export interface ReleaseTraits {
   timeoutMinutes?: number;
   /** The only install-order edges; everything else installs in parallel within its layer. */
   needs?: readonly Need[];
-  /** Why the previous version cannot run on what this one leaves behind: a failed upgrade retries forward instead of rolling back. */
+  /**
+   * Why the previous version cannot run on what this one leaves behind: a failed upgrade retries forward instead of
+   * rolling back.
+   */
   rollbackUnsound?: string;
   /** Why a failed install must be uninstalled and installed again instead of retried as an upgrade. */
   reinstallOnFailedInstall?: string;

@@ -13,9 +13,8 @@ export const DEPLOYED_POOLS_ANNOTATION = "codemie-gitops.dev/deployed-node-pools
 const PLAIN = /^[A-Za-z0-9/][A-Za-z0-9._,/-]{0,300}$|^$/;
 
 /** The annotation's metadata lines for the ConfigMap (JSON inside a YAML double-quoted scalar). */
-export function deployedPoolsAnnotation(pools: readonly PoolExpectation[]): string {
-  const value = JSON.stringify(pools.map((p) => ({ name: p.name, ...p.immutable })));
-  return `    ${DEPLOYED_POOLS_ANNOTATION}: ${JSON.stringify(value)}`;
+export function deployedPoolsAnnotation(pools: readonly PoolExpectation[]): Record<string, string> {
+  return { [DEPLOYED_POOLS_ANNOTATION]: JSON.stringify(pools.map((p) => ({ name: p.name, ...p.immutable }))) };
 }
 
 /** The pools a published ConfigMap records; undefined when it records none (an older deploy) or is unreadable. */

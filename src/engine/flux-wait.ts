@@ -15,7 +15,9 @@ export interface FluxWait {
   intervalMs: number;
 }
 
-/** Time for Flux to fetch the published commit before the root Kustomization starts (sync interval 2m, then its own). */
+/**
+ * Time for Flux to fetch the published commit before the root Kustomization starts (sync interval 2m, then its own).
+ */
 const FIRST_SYNC_MS = 5 * 60_000;
 
 /**

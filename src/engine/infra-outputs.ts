@@ -7,8 +7,9 @@ import type { Environment } from "../model/environment.js";
 import type { PoolExpectation } from "../render/bicep/expectations.js";
 import { deployedPoolsAnnotation } from "./day2-published.js";
 import { FLUX, substitutionVariables, VARIABLE_OUTPUTS } from "../render/gitops/contract.js";
+import { outputsConfigMap } from "../render/gitops/outputs-configmap.js";
 import { gitopsRoot } from "../render/gitops/render.js";
-import { generatedHeader, type RenderedTree } from "../render/tree.js";
+import type { RenderedTree } from "../render/tree.js";
 
 export type DeployOutputs = Record<string, unknown>;
 
@@ -46,8 +47,9 @@ export function infraOutputValues(env: Environment, outputs: DeployOutputs): Rec
 /** `pools`: the node pools this deployment created, recorded for an offline plan's day-2 check. */
 export function infraOutputsManifest(env: Environment, outputs: DeployOutputs, pools: readonly PoolExpectation[] = []): string {
   const data = infraOutputValues(env, outputs);
-  const annotations = pools.length > 0 ? ["  annotations:", deployedPoolsAnnotation(pools)] : [];
-  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], annotations, data);
+  const annotations = pools.length > 0 ? deployedPoolsAnnotation(pools) : {};
+  const comments = ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."];
+  return outputsConfigMap(env, { comments, annotations, data });
 }
 
 /** Marks a ConfigMap `render` wrote without a deployment's outputs; the deploy engine refuses to publish one. */
@@ -63,7 +65,7 @@ export function placeholderOutputsManifest(env: Environment): string {
     "# PLACEHOLDER written by `codemie-gitops render`: no deployment has produced these values.",
     "# A deploy writes the real ConfigMap from the ARM deployment's outputs; this file is never published.",
   ];
-  return configMap(env, header, [`  annotations:`, `    ${PLACEHOLDER_ANNOTATION}: "true"`], data);
+  return outputsConfigMap(env, { comments: header, annotations: { [PLACEHOLDER_ANNOTATION]: "true" }, data });
 }
 
 /** Whether a ConfigMap text is (or may be) a placeholder: its marker anywhere is enough to refuse it. */
@@ -75,27 +77,6 @@ export function isPlaceholderOutputs(text: string): boolean {
 export function withPlaceholderOutputs(env: Environment, tree: RenderedTree): RenderedTree {
   const path = infraOutputsPath(env);
   return tree.has(path) ? tree : new Map([...tree, [path, placeholderOutputsManifest(env)]]);
-}
-
-function configMap(env: Environment, comments: string[], metadata: string[], data: Record<string, string>): string {
-  return [
-    generatedHeader(env.file, "#"),
-    ...comments,
-    "apiVersion: v1",
-    "kind: ConfigMap",
-    "metadata:",
-    `  name: ${FLUX.outputsConfigMap}`,
-    `  namespace: ${FLUX.namespace}`,
-    "  labels:",
-    "    # kustomize-controller reconciles the layers that substitute from it as soon as it changes.",
-    `    ${FLUX.watchLabel.key}: ${FLUX.watchLabel.value}`,
-    ...metadata,
-    "data:",
-    ...Object.keys(data)
-      .sort()
-      .map((key) => `  ${key}: ${JSON.stringify(data[key])}`),
-    "",
-  ].join("\n");
 }
 
 /**

@@ -2,6 +2,7 @@
 // are deterministic, so a re-run of the same commit targets the same ARM deployments, and end in
 // a part an environment name cannot contain ("."), so `codemie-dev.` never matches `dev-eu`'s runs.
 import type { Environment } from "../model/environment.js";
+import { resourceGroupId } from "../model/resource-ids.js";
 import { FLUX } from "../render/gitops/contract.js";
 import type { SourceCommit } from "./ports.js";
 
@@ -20,14 +21,7 @@ export function deploymentNames(env: Environment, source: SourceCommit): { boots
   return { bootstrap: `${main}.bootstrap`, main };
 }
 
-export function resourceGroupId(env: Environment): string {
-  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;
-}
-
-/** The vault main.parameters.json references; secrets are seeded into it. */
-export function keyVaultId(env: Environment): string {
-  return `${resourceGroupId(env)}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`;
-}
+export { keyVaultId, resourceGroupId } from "../model/resource-ids.js";
 
 export function fluxConfigurationPath(env: Environment): string {
   const cluster = `${resourceGroupId(env)}/providers/Microsoft.ContainerService/managedClusters/${env.names.aks}`;

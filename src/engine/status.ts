@@ -20,7 +20,9 @@ export interface EnvironmentStatus {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** Reconciled when Flux reports Compliant at the branch tip (or at whatever it synced, if the branch cannot be read). */
+/**
+ * Reconciled when Flux reports Compliant at the branch tip (or at whatever it synced, if the branch cannot be read).
+ */
 export async function environmentStatus(env: Environment, ports: StatusPorts): Promise<EnvironmentStatus> {
   const { arm, gitops, log } = ports;
   log.info(`Status of ${env.name}: subscription ${env.azure.subscriptionId}, cluster ${env.names.aks}`);

@@ -96,7 +96,10 @@ export function containerLimit(c: Container): Amount {
   return amount(c.resources?.limits);
 }
 
-/** The pod's effective request: max(sum of containers and sidecars, each init container with the sidecars started before it). */
+/**
+ * The pod's effective request: max(sum of containers and sidecars, each init container with the sidecars started before
+ * it).
+ */
 export function podRequest(spec: PodSpec, of: (c: Container) => Amount = containerRequest): Amount {
   const add = (a: Amount, b: Amount): Amount => ({ millicores: a.millicores + b.millicores, bytes: a.bytes + b.bytes });
   let sidecars: Amount = { millicores: 0, bytes: 0 };

@@ -145,7 +145,10 @@ const RETIRED: Readonly<Record<string, string>> = {
 
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
 
-/** True for a kustomize `kustomization.yaml` (Kustomization/Component of kustomize.config.k8s.io): not a cluster object; `kubectl kustomize` checks it. */
+/**
+ * True for a kustomize `kustomization.yaml` (Kustomization/Component of kustomize.config.k8s.io): not a cluster object;
+ * `kubectl kustomize` checks it.
+ */
 export function isKustomizeConfig(obj: unknown): boolean {
   if (!isPlainObject(obj)) return false;
   const { apiVersion, kind } = obj;

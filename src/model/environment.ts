@@ -122,7 +122,10 @@ export interface Environment {
   /** Every in-cluster row of the resource table, in catalogue order, disabled ones included.
    *  The managed PostgreSQL row is `postgres`. */
   components: ResolvedComponent[];
-  /** Per-environment Helm values by release id (component, companion or add-on key), merged last into that release's values. */
+  /**
+   * Per-environment Helm values by release id (component, companion or add-on key), merged last into that release's
+   * values.
+   */
   helmValues?: Readonly<Record<string, { path: string[]; values: Readonly<Record<string, unknown>> }>>;
   usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
   /** Protections; absent in models built before they existed (read through securitySettings). */

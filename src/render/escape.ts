@@ -57,7 +57,10 @@ export function markdownText(value: string): string {
     .replace(/\r?\n|\r/g, " ");
 }
 
-/** Text from outside as a fenced code block: the fence is longer than any backtick run inside, so the text cannot close it. */
+/**
+ * Text from outside as a fenced code block: the fence is longer than any backtick run inside, so the text cannot close
+ * it.
+ */
 export function markdownCodeBlock(value: string, lang = "text"): string {
   const longest = Math.max(2, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);

@@ -40,7 +40,9 @@ const workflows = Object.fromEntries(FILES.map((f) => [f, parse(readFileSync(joi
 const allJobs = Object.entries(workflows).flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })));
 const stepJobs = allJobs.filter(({ job }) => job.steps !== undefined);
 
-/** The toolkit action a step runs: "plan" for ./toolkit/actions/plan or ./actions/plan, the command for the root action. */
+/**
+ * The toolkit action a step runs: "plan" for ./toolkit/actions/plan or ./actions/plan, the command for the root action.
+ */
 function toolkitAction(step: Step): string | undefined {
   if (step.uses === "./") return String(step.with?.command ?? "");
   return /^\.\/(?:toolkit\/)?actions\/(validate|plan|deploy|status)$/.exec(step.uses ?? "")?.[1];

@@ -20,7 +20,9 @@ const t = emulatorAndWorkspace();
 
 const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({ name: "dev", skipInfrastructure: false, timeoutMs: 60_000, fluxIntervalMs: 20, ...overrides });
 
-/** The real ports, pointed at the emulator and the scratch GitOps repository; once published, Flux reports that commit. */
+/**
+ * The real ports, pointed at the emulator and the scratch GitOps repository; once published, Flux reports that commit.
+ */
 function ports(nonCompliantReads: number): DeployPorts & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];

@@ -143,7 +143,9 @@ export class AzureEmulator {
     return mintIdToken(this.identity, this.state, audience);
   }
 
-  /** What the subscription offers (quota, SKUs, versions, providers), for tests to edit; reset() restores the defaults. */
+  /**
+   * What the subscription offers (quota, SKUs, versions, providers), for tests to edit; reset() restores the defaults.
+   */
   get preflight(): PreflightData {
     return preflightData(this.state);
   }

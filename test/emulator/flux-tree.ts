@@ -109,7 +109,10 @@ function treeAt(repository: string, sha: string): Map<string, string> {
   return files;
 }
 
-/** The controllers' refusals of the tree at `sha`, or undefined when the configuration was never deployed with kustomizations. */
+/**
+ * The controllers' refusals of the tree at `sha`, or undefined when the configuration was never deployed with
+ * kustomizations.
+ */
 export function refusals(state: EmulatorState, name: string, repository: string, sha: string): FluxViolation[] | undefined {
   const deployed = deployedConfiguration(state, name);
   if (!deployed) return undefined;

@@ -76,7 +76,9 @@ function placeholder(type: string, path: string, leaf: string, shape: Shape | un
   }
 }
 
-/** Literals are kept, `[parameters('x')]` echoes its value, object and array literals are filled in member by member. */
+/**
+ * Literals are kept, `[parameters('x')]` echoes its value, object and array literals are filled in member by member.
+ */
 function outputValue(compiled: unknown, type: string, path: string, leaf: string, shape: Shape | undefined, scope: TemplateScope): unknown {
   if (isExpression(compiled)) return resolve(compiled, scope) ?? placeholder(type, path, leaf, shape);
   // Members of a literal are mostly expressions of unknown type; in practice they are strings.

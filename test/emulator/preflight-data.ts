@@ -37,7 +37,9 @@ export interface PreflightData {
   providers: Record<string, string>;
   /** Agent pools of existing managed clusters, by cluster name. */
   clusters: Record<string, { name: string; vmSize: string; count: number }[]>;
-  /** Secrets an attentive operator uploads into a vault as soon as it exists (the standalone emulator's registry key). */
+  /**
+   * Secrets an attentive operator uploads into a vault as soon as it exists (the standalone emulator's registry key).
+   */
   operatorUploads: string[];
 }
 

@@ -85,7 +85,10 @@ function getScripted(ctx: RequestContext): Reply {
   return { status: 200, body: { id: found[0], name: ctx.params.name, type: ctx.params.type, ...found[1] } };
 }
 
-/** What Azure refuses of a deployment over the scripted resources: a preflight rejection, or resource operations that fail. */
+/**
+ * What Azure refuses of a deployment over the scripted resources: a preflight rejection, or resource operations that
+ * fail.
+ */
 export interface AzureRefusal {
   preflight?: ArmErrorBody;
   failedOperations: FailedOperationScript[];

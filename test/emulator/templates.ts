@@ -37,7 +37,10 @@ export function resolve(value: unknown, scope: TemplateScope): unknown {
   return isExpression(fallback) ? undefined : fallback;
 }
 
-/** Resources of both template dialects (an array, or by symbolic name in languageVersion 2.0), `existing` ones left out as ARM does. */
+/**
+ * Resources of both template dialects (an array, or by symbolic name in languageVersion 2.0), `existing` ones left out
+ * as ARM does.
+ */
 export function declaredResources(template: Record<string, unknown>): { symbol?: string; resource: Record<string, unknown> }[] {
   const entries: [string | undefined, unknown][] = Array.isArray(template.resources)
     ? template.resources.map((r: unknown) => [undefined, r])

@@ -1,4 +1,5 @@
-// One Bicep compiler session per test file (started only on a compile-cache miss), plus the toolkit's templates, for tests that
+// One Bicep compiler session per test file (started only on a compile-cache miss), plus the toolkit's templates, for
+// tests that
 // render and compile environments.
 import { join } from "node:path";
 import { afterAll } from "vitest";

@@ -115,7 +115,10 @@ export class ArmClient implements Arm {
     }
   }
 
-  /** Runs a deployment to its end. Resolves for Succeeded, Failed and Canceled; throws when ARM cannot be reached or refuses. */
+  /**
+   * Runs a deployment to its end. Resolves for Succeeded, Failed and Canceled; throws when ARM cannot be reached or
+   * refuses.
+   */
   async deployAtSubscription(name: string, request: DeploymentRequest, options: DeployOptions = {}): Promise<DeploymentOutcome> {
     const body = {
       location: request.location,
@@ -147,7 +150,10 @@ export class ArmClient implements Arm {
     }
   }
 
-  /** The full error of a failed deployment: `properties.error` with its details, and each failed operation's status message. */
+  /**
+   * The full error of a failed deployment: `properties.error` with its details, and each failed operation's status
+   * message.
+   */
   async getDeploymentError(name: string): Promise<DeploymentErrorReport> {
     try {
       return await this.errorReport(name, await this.client.deployments.getAtSubscriptionScope(name));

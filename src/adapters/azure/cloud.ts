@@ -30,7 +30,9 @@ function httpsUrl(value: string, what: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-/** Explicit endpoints win over AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_AUTHORITY_HOST, which win over the named cloud. */
+/**
+ * Explicit endpoints win over AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_AUTHORITY_HOST, which win over the named cloud.
+ */
 export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.ProcessEnv = process.env): AzureCloud {
   const base = AZURE_CLOUDS[selection.cloud ?? "public"];
   const armEndpoint = httpsUrl(selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint, "The ARM endpoint");

@@ -30,7 +30,10 @@ export interface PollOptions {
   afterPoll?: () => Promise<void>;
 }
 
-/** "ended" covers Failed and Canceled operations: core-lro reports both as plain Errors; the caller reads the resource to tell. */
+/**
+ * "ended" covers Failed and Canceled operations: core-lro reports both as plain Errors; the caller reads the resource
+ * to tell.
+ */
 export type LroEnd<T> = { done: "succeeded"; result: T } | { done: "ended"; error: Error };
 
 export async function pollToEnd<T>(start: StartPoller<T>, options: PollOptions): Promise<LroEnd<T>> {

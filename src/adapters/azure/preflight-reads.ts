@@ -4,6 +4,7 @@
 // operator secrets the Key Vault holds (by name on the management plane, never values).
 import type { Arm, KubernetesVersionFacts, OpenAiFacts, PostgresFacts, PreflightFacts, PreflightNeeds, PreflightReads, Usage, VmSkuFacts } from "../../engine/ports.js";
 import type { Environment } from "../../model/environment.js";
+import { keyVaultId } from "../../model/resource-ids.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
 export const PREFLIGHT_API = {
@@ -125,7 +126,7 @@ function toPostgres(capabilities: WirePostgres[]): PostgresFacts | undefined {
 
 export function azurePreflightReads(arm: JsonReader): PreflightReads {
   const vault = async (env: Environment, needs: PreflightNeeds): Promise<PreflightFacts["vault"]> => {
-    const id = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`;
+    const id = keyVaultId(env);
     if ((await arm.getJson(id, PREFLIGHT_API.keyVault)) === undefined) return { exists: false, present: [] };
     const present: string[] = [];
     for (const secret of needs.operatorSecrets) {

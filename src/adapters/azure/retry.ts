@@ -15,7 +15,9 @@ export interface HeaderReader {
   get(name: string): string | undefined;
 }
 
-/** The delay a response asks for: retry-after-ms / x-ms-retry-after-ms, else Retry-After in seconds or as an HTTP date. */
+/**
+ * The delay a response asks for: retry-after-ms / x-ms-retry-after-ms, else Retry-After in seconds or as an HTTP date.
+ */
 export function retryAfterMs(headers: HeaderReader): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const ms = Number(headers.get(name) ?? Number.NaN);

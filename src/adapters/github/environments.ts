@@ -2,7 +2,10 @@
 // a missing one on the fly, unprotected. Production environments are checked before any deploy.
 import type { GitHubClient, RepoRef } from "./client.js";
 
-/** The rules GitHub applies before a job in the environment runs: required_reviewers, wait_timer, branch_policy, or an app's. */
+/**
+ * The rules GitHub applies before a job in the environment runs: required_reviewers, wait_timer, branch_policy, or an
+ * app's.
+ */
 export type EnvironmentProtection = { exists: false } | { exists: true; rules: string[] };
 
 /** Needs actions: read. */

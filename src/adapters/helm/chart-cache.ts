@@ -35,7 +35,10 @@ export interface ChartRecord {
   from: string;
   /** For a stand-in: the version of the chart actually cached. */
   actualVersion?: string;
-  /** Dependencies declared by the chart but not vendored, removed so Helm can template it (each disabled by its condition). */
+  /**
+   * Dependencies declared by the chart but not vendored, removed so Helm can template it (each disabled by its
+   * condition).
+   */
   removedDependencies?: Array<{ name: string; condition?: string }>;
 }
 

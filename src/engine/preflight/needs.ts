@@ -51,7 +51,10 @@ function secretField(s: VaultSecret): FieldPath {
   return ["codemie", "version"];
 }
 
-/** Every resource type's namespace in the templates and their nested deployments, Microsoft.Resources aside (always registered). */
+/**
+ * Every resource type's namespace in the templates and their nested deployments, Microsoft.Resources aside (always
+ * registered).
+ */
 export function templateProviders(templates: readonly unknown[]): string[] {
   const found = new Set<string>();
   const visit = (node: unknown): void => {

@@ -36,7 +36,10 @@ export async function runPreflight(env: Environment, needs: PreflightNeeds, read
   return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
 }
 
-/** Before the first deploy the vault does not exist: once bootstrap created it, the operator's secrets are checked again. */
+/**
+ * Before the first deploy the vault does not exist: once bootstrap created it, the operator's secrets are checked
+ * again.
+ */
 export async function recheckOperatorSecrets(env: Environment, needs: PreflightNeeds, reads: PreflightReads, locate: Locate = () => ({ line: 1, column: 1 })): Promise<PreflightReport> {
   let vault: PreflightFacts["vault"];
   try {

@@ -3,6 +3,7 @@
 // node-pool properties AKS cannot change in place, and the PostgreSQL storage that auto-grow may
 // have raised. The engine compares it with ARM's view before the first write (src/engine/day2*.ts).
 import type { BicepNodePool, bicepContext } from "./context.js";
+import { keyVaultId } from "../../model/resource-ids.js";
 
 /** A setting that cannot change once its resource exists; `field` is the environment-file path to name in errors. */
 export interface FixedSetting {
@@ -80,7 +81,7 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     natPublicIp: { id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`, fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } } },
     // ARM never updates an existing key: a changed spec would silently not apply.
     encryptionKey: {
-      id: `${rg}/Microsoft.KeyVault/vaults/${ctx.names.keyVault}/keys/${ctx.keyVault.keyName}`,
+      id: `${keyVaultId({ azure: { subscriptionId }, names: ctx.names })}/keys/${ctx.keyVault.keyName}`,
       fixed: {
         "properties.kty": { field: `Key Vault key ${ctx.keyVault.keyName} type (a new spec needs a new key name)`, value: ctx.keyVault.keySpec.kty },
         "properties.keySize": { field: `Key Vault key ${ctx.keyVault.keyName} size (a new spec needs a new key name)`, value: String(ctx.keyVault.keySpec.keySize) },

@@ -3,6 +3,7 @@
 // accepts as is (it reads the PostgreSQL password from the environment's Key Vault).
 import type { CapacityPlan, PoolPlan } from "../../capacity/plan.js";
 import type { Environment } from "../../model/environment.js";
+import { keyVaultId } from "../../model/resource-ids.js";
 import type { RenderTemplate, TemplateSources } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
@@ -57,7 +58,7 @@ function toBicepNodePool(pool: PoolPlan): BicepNodePool {
 }
 
 function parametersFile(env: Environment) {
-  const vaultId = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`;
+  const vaultId = keyVaultId(env);
   return {
     $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
     contentVersion: "1.0.0.0",

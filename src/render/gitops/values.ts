@@ -334,14 +334,15 @@ export function natsAuthCalloutValues(env: Environment): ValuesPlan {
   };
 }
 
-export function mcpConnectValues(env: Environment): ValuesPlan {
-  const m = resolved(env, "mcpConnect");
+/** Values of a CodeMie chart that needs only its size, image and pull secret. */
+function plainCodemieValues(env: Environment, key: "mcpConnect" | "mermaid", template: string): ValuesPlan {
+  const c = resolved(env, key);
   return {
-    template: "helm-values/mcp-connect.yaml.hbs",
+    template,
     context: {
-      replicas: m.replicas,
-      resources: resourcesOf(m),
-      image: codemieImage(env, "mcpConnect"),
+      replicas: c.replicas,
+      resources: resourcesOf(c),
+      image: codemieImage(env, key),
       pullSecret: CODEMIE_REGISTRY.pullSecret,
       nodeSelector: workloadsNodeSelector(),
     },
@@ -349,19 +350,12 @@ export function mcpConnectValues(env: Environment): ValuesPlan {
   };
 }
 
+export function mcpConnectValues(env: Environment): ValuesPlan {
+  return plainCodemieValues(env, "mcpConnect", "helm-values/mcp-connect.yaml.hbs");
+}
+
 export function mermaidValues(env: Environment): ValuesPlan {
-  const m = resolved(env, "mermaid");
-  return {
-    template: "helm-values/mermaid.yaml.hbs",
-    context: {
-      replicas: m.replicas,
-      resources: resourcesOf(m),
-      image: codemieImage(env, "mermaid"),
-      pullSecret: CODEMIE_REGISTRY.pullSecret,
-      nodeSelector: workloadsNodeSelector(),
-    },
-    sizing: { replicas: "replicaCount", resources: "resources" },
-  };
+  return plainCodemieValues(env, "mermaid", "helm-values/mermaid.yaml.hbs");
 }
 
 export function uiValues(env: Environment): ValuesPlan {

@@ -49,7 +49,10 @@ export function metadataOf(name: ActionName): Metadata {
   return parse(readFileSync(join(actionDir(name), "action.yml"), "utf8")) as Metadata;
 }
 
-/** What the runner does with action.yml's defaults: it evaluates expressions (only github.token is used) and exports the rest as is. */
+/**
+ * What the runner does with action.yml's defaults: it evaluates expressions (only github.token is used) and exports the
+ * rest as is.
+ */
 function defaultInputs(name: ActionName, token: string): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const [input, spec] of Object.entries(metadataOf(name).inputs ?? {})) {

@@ -139,7 +139,9 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     readyMemo.set(k, acc);
     return acc;
   };
-  /** Kustomizations whose objects exist when `k` applies: what is Ready before it, and whatever applied it (or them). */
+  /**
+   * Kustomizations whose objects exist when `k` applies: what is Ready before it, and whatever applied it (or them).
+   */
   const appliedBefore = (k: string): Set<string> => {
     let acc = appliedMemo.get(k);
     if (acc) return acc;

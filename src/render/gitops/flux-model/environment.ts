@@ -6,6 +6,7 @@ import type { Environment } from "../../../model/environment.js";
 import { fluxKustomizations } from "../../bicep/flux-entry.js";
 import type { RenderedTree } from "../../tree.js";
 import { FLUX, substitutionVariables } from "../contract.js";
+import { outputsConfigMap } from "../outputs-configmap.js";
 import { gitopsRoot } from "../render.js";
 import { checkFluxTree, extensionFlags, type FluxViolation } from "./check.js";
 
@@ -23,16 +24,5 @@ export function checkEnvironmentFlux(env: Environment, tree: RenderedTree): Flux
 }
 
 function standInOutputs(env: Environment): string {
-  return [
-    "apiVersion: v1",
-    "kind: ConfigMap",
-    "metadata:",
-    `  name: ${FLUX.outputsConfigMap}`,
-    `  namespace: ${FLUX.namespace}`,
-    "  labels:",
-    `    ${FLUX.watchLabel.key}: ${FLUX.watchLabel.value}`,
-    "data:",
-    ...substitutionVariables(env).map((v) => `  ${v.name}: "stand-in"`),
-    "",
-  ].join("\n");
+  return outputsConfigMap(env, { data: Object.fromEntries(substitutionVariables(env).map((v) => [v.name, "stand-in"])) });
 }
