@@ -12,7 +12,7 @@ import { cacheOptions, exactChart, type CacheOptions } from "../adapters/helm/ch
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { locateHelm } from "../adapters/helm/locate.js";
 import type { PublishedTree } from "../engine/ports.js";
-import { apiVersionsServed, apiVersionsUsed } from "../kubernetes/api-versions.js";
+import { apiVersionsUsed } from "../kubernetes/api-versions.js";
 import type { Manifest, ReleaseInput } from "../kubernetes/helm-release.js";
 import { diffObjects, varyingFields, type KubernetesDiff, type ReleaseDiff } from "../kubernetes/object-diff.js";
 import type { Environment } from "../model/environment.js";
@@ -76,10 +76,10 @@ async function compare(env: Environment, tree: RenderedTree, published: Publishe
   const differing = ids.filter((id) => !old.has(id) || !now.has(id) || inputOf(old.get(id)!) !== inputOf(now.get(id)!));
   if (differing.length === 0) return { status: "compared", helmVersion: helm.version, releases: [], unchangedReleases: ids.length };
 
-  // Every release of the change is charted: their CRDs are part of what the cluster serves.
-  const charted = await chartReleases(after.releases, cache);
+  const charted = await chartReleases(differing.flatMap((id) => now.get(id) ?? []), cache);
   const chartOf = new Map(charted.map((c) => [idOf(c.release), c]));
-  const apiVersions = [...new Set([...apiVersionsUsed(after.gitops), ...apiVersionsServed(charted.flatMap((c) => c.crds))])].sort();
+  // Both sides see the same cluster: the API versions the change's tree applies.
+  const apiVersions = apiVersionsUsed(after.gitops);
   const ctx = { helm: helm.path, kubeVersion: env.aks.kubernetesVersion };
 
   const releases = await mapBounded(differing, async (id): Promise<ReleaseDiff> => {
@@ -106,5 +106,5 @@ async function compare(env: Environment, tree: RenderedTree, published: Publishe
 async function baseChart(b: ReleaseInput, a: ReleaseInput | undefined, changeSide: ChartedRelease | undefined, cache: CacheOptions): Promise<ChartedRelease> {
   if (a && changeSide && a.chart.name === b.chart.name && a.chart.version === b.chart.version) return { ...changeSide, release: b };
   const chart = await exactChart(b.chart, cache);
-  return chart ? { release: b, chart, crds: [] } : { release: b, crds: [] };
+  return chart ? { release: b, chart } : { release: b };
 }

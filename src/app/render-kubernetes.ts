@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import { cacheOptions, ensureChart, type CachedChart, type CacheOptions } from "../adapters/helm/chart-cache.js";
-import { chartCrds, chartFacts } from "../adapters/helm/chart-facts.js";
+import { chartFacts } from "../adapters/helm/chart-facts.js";
 import type { ChartFacts } from "../kubernetes/values-keys.js";
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { locateHelm } from "../adapters/helm/locate.js";
@@ -81,17 +81,14 @@ export interface ChartedRelease {
   release: ReleaseInput;
   chart?: CachedChart;
   facts?: ChartFacts;
-  /** The CRDs of the chart's crds/ directory, when the release installs them. */
-  crds: Manifest[];
 }
 
 /** Each release's chart from the cache (filled from the mirror; never pulled here). */
 export async function chartReleases(releases: readonly ReleaseInput[], cache: CacheOptions): Promise<ChartedRelease[]> {
   return mapBounded(releases, async (release): Promise<ChartedRelease> => {
     const chart = await ensureChart(release.chart, cache);
-    if (!chart) return { release, crds: [] };
-    const [facts, crds] = await Promise.all([chartFacts(chart.dir), release.includeCrds ? chartCrds(chart.dir) : Promise.resolve([])]);
-    return { release, chart, facts, crds };
+    if (!chart) return { release };
+    return { release, chart, facts: await chartFacts(chart.dir) };
   });
 }
 
@@ -104,13 +101,13 @@ export interface TemplateContext {
 
 /**
  * `helm template` of every release as helm-controller would, with `--api-versions` for what the
- * cluster serves once the tree is applied: the API versions the tree's objects use and those of
- * every CRD the releases install (their crds/ directories, then their templates). A chart that
- * asks `.Capabilities.APIVersions` about a version only a template-rendered CRD serves is
+ * cluster serves once the tree is applied: the API versions the tree's objects use, then those of
+ * every CRD the releases install (their crds/, which `--include-crds` renders, and their
+ * templates). A chart that asks `.Capabilities.APIVersions` about a version only a CRD serves is
  * templated again with it, so no chart sees less than the cluster will serve.
  */
 export async function templateReleases(charted: readonly ChartedRelease[], ctx: TemplateContext): Promise<{ releases: KubernetesRelease[]; apiVersions: string[] }> {
-  const first = union(apiVersionsUsed(ctx.gitops), apiVersionsServed(charted.flatMap((c) => c.crds)));
+  const first = apiVersionsUsed(ctx.gitops);
   const releases = await mapBounded(charted, (c) => templateOne(c, ctx, first));
   const apiVersions = union(first, apiVersionsServed(releases.flatMap((r) => r.objects)));
   const added = apiVersions.filter((v) => !first.includes(v));

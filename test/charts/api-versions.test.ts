@@ -39,7 +39,7 @@ describe("capabilities", () => {
     const crd = probeChart(
       "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: { kind: Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n",
     );
-    const charted = (name: string, dir: string): ChartedRelease => ({ release: release(name), chart: { name: "probe", version: "0.1.0", origin: "mirror", from: "test", dir }, facts: { defaults: {}, templates: "" }, crds: [] });
+    const charted = (name: string, dir: string): ChartedRelease => ({ release: release(name), chart: { name: "probe", version: "0.1.0", origin: "mirror", from: "test", dir }, facts: { defaults: {}, templates: "" } });
     const facts = { defaults: {}, templates: 'APIVersions.Has "example.com/v1alpha1/Widget"' };
     const hr = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "x" } };
     const out = await templateReleases([{ ...charted("asking", asking), facts }, charted("crd", crd)], { helm: helm.path, kubeVersion: "1.33", gitops: [hr] });
