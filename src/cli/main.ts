@@ -38,7 +38,7 @@ Options:
   -h, --help          show this help
 
 Azure options (plan --azure, deploy, status, doctor --env):
-  --cloud public|usgov|china  Azure cloud (default public)
+  --cloud public|usgov|china  Azure cloud; must match the file's azure.cloud (the default)
   --arm-endpoint URL          ARM endpoint (or AZURE_RESOURCE_MANAGER_ENDPOINT)
   --authority-host URL        Entra ID authority (or AZURE_AUTHORITY_HOST)
   --subscription ID           use this subscription instead of the environment file's
