@@ -37,7 +37,7 @@ export function gitHubRun(token: string): GitHubRun {
 }
 
 /** The pull request a pull_request (or pull_request_target) event is about. */
-export function pullRequestOf(run: GitHubRun): { number: number; headSha: string } | undefined {
-  const pr = run.payload.pull_request as { number?: number; head?: { sha?: string } } | undefined;
-  return pr?.number ? { number: pr.number, headSha: pr.head?.sha ?? run.sha } : undefined;
+export function pullRequestOf(run: GitHubRun): { number: number; headSha: string; baseSha?: string } | undefined {
+  const pr = run.payload.pull_request as { number?: number; head?: { sha?: string }; base?: { sha?: string } } | undefined;
+  return pr?.number ? { number: pr.number, headSha: pr.head?.sha ?? run.sha, ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}) } : undefined;
 }

@@ -32,6 +32,7 @@ const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
 const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
+const ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
 
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
 export const PATTERN_TEXT: Record<string, string> = {
@@ -52,6 +53,7 @@ export const PATTERN_TEXT: Record<string, string> = {
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
   [MODEL_VERSION]: "a model version of letters, digits, . and -",
+  [ENTRA_GROUP_NAME]: "an Entra group display name of letters, digits, spaces, . _ @ -",
   [MEMORY_PATTERN]: "a Kubernetes quantity such as 512Mi or 16Gi",
   [CPU_PATTERN]: "a Kubernetes CPU quantity such as 2, 0.5 or 500m",
   [CIDR_PATTERN]: "an IPv4 CIDR such as 10.40.0.0/16",
@@ -184,11 +186,18 @@ export function buildEnvironmentSchema(): Schema {
         serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.serviceCidr }),
         dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: DEFAULTS.network.dnsServiceIp }),
         privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", DEFAULTS.network.privateCluster),
+        egressFirewallIp: str("Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", { pattern: IPV4 }),
         ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
           host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
           tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
           tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: DEFAULTS.network.ingress.tlsSecretName }),
           internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
+          privateIp: str("Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", { pattern: IPV4 }),
+          dns: obj("The A record of `host`, pointing at the ingress load balancer's fixed address.", {
+            mode: str("`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", { enum: ["azure", "external"], default: DEFAULTS.network.ingress.dns.mode }),
+            zone: str("DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", { pattern: HOSTNAME }),
+            zoneResourceGroup: str("Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", { pattern: RESOURCE_GROUP }),
+          }),
           sourceRanges: {
             type: "array",
             description: "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
@@ -224,6 +233,10 @@ export function buildEnvironmentSchema(): Schema {
         highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", { enum: ["Disabled", "SameZone", "ZoneRedundant"], default: pg.highAvailability }),
         backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: DEFAULTS.postgres.backupRetentionDays }),
         geoRedundantBackup: bool("Copy backups to the paired region.", DEFAULTS.postgres.geoRedundantBackup),
+        entraAdminGroup: obj("Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", {
+          objectId: str("Object ID of the group.", { pattern: UUID }),
+          name: str("Display name of the group, as PostgreSQL names the role.", { pattern: ENTRA_GROUP_NAME }),
+        }, { required: ["objectId", "name"] }),
       }),
       keyVault: obj("Key Vault holding CodeMie's encryption key and every generated secret.", {
         softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: DEFAULTS.keyVault.softDeleteRetentionDays }),

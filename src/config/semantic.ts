@@ -4,6 +4,7 @@ import type { Environment } from "../model/environment.js";
 import { checkNames } from "../model/names.js";
 import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresses, type Cidr } from "./cidr.js";
 import { dotted, type Diagnostic } from "./diagnostics.js";
+import { checkIngress } from "./ingress-checks.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
 import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
@@ -21,6 +22,7 @@ export function checkSemantics(env: Environment, source: YamlSource, valid: (pat
     out.push({ file: source.file, ...source.locate(path, prefer), severity, path: dotted(path), message });
   const ok: Valid = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
+  checkIngress(env, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"])) checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);
   checkPostgres(env, report, ok);

@@ -9,8 +9,8 @@ import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { formatArmError } from "./arm-error-text.js";
-import { POSTGRES_STORAGE_PARAMETER } from "./day2.js";
-import { assessDay2, refusalLines } from "./day2-read.js";
+import { day2Parameters } from "./day2.js";
+import { assessDay2, day2Expectations, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { fluxWaitLimitMs, waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, isPlaceholderOutputs, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
@@ -166,8 +166,9 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
       const storage = day2.postgresStorage;
       if (storage.deployGb > storage.configuredGb) {
         log.info(`PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`);
-        requests.main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: storage.deployGb };
       }
+      for (const kept of day2.kept ?? []) log.error(`${env.file}: warning: ${kept.field}: ${kept.message}`);
+      Object.assign(requests.main.parameters, day2Parameters(day2));
     } catch (error) {
       return fail("refused", `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`);
     }
@@ -181,7 +182,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     }
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
-    infraOutputs = () => infraOutputsManifest(env, outputs);
+    infraOutputs = () => infraOutputsManifest(env, outputs, day2Expectations(tree).cluster.pools);
   }
 
   const done = skip ? "with the infrastructure skipped" : "after the infrastructure deployment";

@@ -120,6 +120,14 @@ export interface TreeChanges {
   files: FileChange[];
   /** Unified diff of the changes. */
   patch: string;
+  /** The branch's files under the owned root at `base`, when asked for (regular files only). */
+  published?: PublishedTree;
+}
+
+/** What the branch holds under the owned root: its regular files, and the paths of anything else (links, submodules), never read. */
+export interface PublishedTree {
+  files: Map<string, string>;
+  refused: string[];
 }
 
 export type PublishResult =
@@ -153,7 +161,7 @@ export interface GitopsBranchPort {
   /** The tip and one file at it (text undefined when absent); undefined when the branch does not exist. */
   readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined>;
   /** What publishing these files would change, without pushing. */
-  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[]): Promise<TreeChanges>;
+  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[], options?: { published?: boolean }): Promise<TreeChanges>;
   /** Commits the files on top of `expectedParent` and pushes; rejects with BranchMovedError when the tip moved. */
   publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
   /** The tip and its commit message; undefined when the branch does not exist. */
@@ -198,4 +206,28 @@ export class RunStopped extends Error {
 
 export function stopReason(signal: AbortSignal): RunStopped | undefined {
   return signal.aborted ? (signal.reason instanceof RunStopped ? signal.reason : new RunStopped("interrupt")) : undefined;
+}
+
+// ---- The public site (engine/site.ts; src/adapters/site.ts implements it) ----------------------
+
+/** The host's IPv4 addresses as this machine resolves them; rejects (or returns none) when it cannot. */
+export interface Resolver {
+  lookup(host: string): Promise<string[]>;
+}
+
+export interface ProbeAnswer {
+  status: number;
+  location?: string;
+  /** The start of the body (the probe bounds it). */
+  body: string;
+}
+
+/** One GET of `url`, connected to `address`, verifying TLS for the URL's host; redirects are not followed. */
+export interface SiteProbe {
+  get(url: string, address: string): Promise<ProbeAnswer>;
+}
+
+export interface SitePorts {
+  resolver: Resolver;
+  probe: SiteProbe;
 }

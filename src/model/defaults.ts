@@ -11,7 +11,7 @@ export const DEFAULTS = {
     serviceCidr: "172.16.0.0/16",
     dnsServiceIp: "172.16.0.10",
     privateCluster: true,
-    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true },
+    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } },
   },
   aks: {
     kubernetesVersion: "1.34",

@@ -69,6 +69,8 @@ export interface Environment {
     serviceCidr: string;
     dnsServiceIp: string;
     privateCluster: boolean;
+    /** Hub firewall address all node egress is routed to; absent: egress through the NAT gateway. */
+    egressFirewallIp?: string;
     ingress: {
       host: string;
       tls: boolean;
@@ -76,6 +78,10 @@ export interface Environment {
       internal: boolean;
       /** CIDRs allowed to reach a public ingress on 80/443; absent: the whole internet. */
       sourceRanges?: string[];
+      /** Fixed address of an internal load balancer as the file gives it; model/ingress.ts defaults it. */
+      privateIp?: string;
+      /** The host's DNS record as the file gives it; model/ingress.ts fills in the rest. */
+      dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
     };
   };
   aks: {
@@ -94,6 +100,8 @@ export interface Environment {
     highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
     backupRetentionDays: number;
     geoRedundantBackup: boolean;
+    /** Entra ID group set as the server's Entra administrator. */
+    entraAdminGroup?: { objectId: string; name: string };
   };
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };

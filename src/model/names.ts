@@ -2,6 +2,10 @@
 // Globally unique names (Key Vault, Storage, PostgreSQL, OpenAI) carry a short suffix that
 // is a deterministic hash of subscription and environment, so two teams using the same
 // prefix do not collide while re-runs always produce the same name.
+import { WORKLOAD_IDENTITIES, type WorkloadIdentityKey } from "../catalogue/identities.js";
+
+/** `llmProxy` → `llm-proxy`. */
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export interface ResourceNames {
   resourceGroup: string;
@@ -9,13 +13,16 @@ export interface ResourceNames {
   vnet: string;
   natGateway: string;
   natPublicIp: string;
+  /** Static public address of a public ingress load balancer. */
+  ingressPublicIp: string;
   aks: string;
   logAnalytics: string;
   keyVault: string;
   storageAccount: string;
   postgres: string;
   openai: string;
-  identities: { api: string; llmProxy: string; externalSecrets: string };
+  /** One managed identity per workload identity of the catalogue. */
+  identities: Record<WorkloadIdentityKey, string>;
 }
 
 export interface NameRule {
@@ -35,6 +42,7 @@ const RULES: Record<NameKey, NameRule> = {
   vnet: { resource: "virtual network", min: 2, max: 64, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   natGateway: { resource: "NAT gateway", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   natPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
+  ingressPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
   aks: { resource: "AKS cluster", min: 1, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/, allowed: "letters, digits, - _", globallyUnique: false },
   logAnalytics: { resource: "Log Analytics workspace", min: 4, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/, allowed: "letters, digits and hyphens", globallyUnique: false },
   keyVault: { resource: "Key Vault", min: 3, max: 24, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, allowed: "lowercase letters, digits and single hyphens, starting with a letter", globallyUnique: true },
@@ -63,13 +71,14 @@ export function deriveNames(env: string, prefix: string, subscriptionId: string,
     vnet: `vnet-${base}`,
     natGateway: `ng-${base}`,
     natPublicIp: `pip-${base}-egress`,
+    ingressPublicIp: `pip-${base}-ingress`,
     aks: `aks-${base}`,
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
-    identities: { api: `id-${base}-api`, llmProxy: `id-${base}-llm-proxy`, externalSecrets: `id-${base}-external-secrets` },
+    identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`])) as Record<WorkloadIdentityKey, string>,
   };
 }
 

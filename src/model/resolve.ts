@@ -25,7 +25,8 @@ interface Doc {
     serviceCidr?: string;
     dnsServiceIp?: string;
     privateCluster?: boolean;
-    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[] };
+    egressFirewallIp?: string;
+    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[]; privateIp?: string; dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string } };
   };
   aks?: {
     kubernetesVersion?: string;
@@ -82,12 +83,15 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
+      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
         tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
         internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
+        ...(doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {}),
+        ...(doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}),
       },
     },
     aks: {

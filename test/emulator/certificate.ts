@@ -14,14 +14,15 @@ export interface Certificate {
   dispose(): Promise<void>;
 }
 
-export async function createSelfSignedCertificate(): Promise<Certificate> {
+/** `names`: more DNS names the certificate is valid for (a site's host, beside localhost). */
+export async function createSelfSignedCertificate(names: readonly string[] = []): Promise<Certificate> {
   const dir = await mkdtemp(join(tmpdir(), "azure-emulator-"));
   const keyPath = join(dir, "key.pem");
   const certPath = join(dir, "cert.pem");
   await promisify(execFile)("openssl", [
     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
     "-subj", "/CN=localhost",
-    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    "-addext", `subjectAltName=IP:127.0.0.1,DNS:localhost${names.map((n) => `,DNS:${n}`).join("")}`,
     "-keyout", keyPath, "-out", certPath,
   ]);
   return {

@@ -9,7 +9,9 @@
 // records every request (never the token). Tests seed pull requests and inject faults. Comments
 // have owners as on GitHub: the token authenticates as one user (github-actions[bot] for a
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
-// GET /user returns), and only a comment's author may edit it: anyone else gets 403.
+// GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
+// read-only token models what a fork's pull request gets: it reads, and every write is refused
+// with 403 as GitHub refuses it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -23,6 +25,8 @@ export interface RecordedRequest {
   body?: Record<string, unknown>;
   /** Whether the right token came with it. */
   authorized: boolean;
+  /** It came with the read-only token. */
+  readOnly?: boolean;
 }
 
 export interface Comment {
@@ -105,8 +109,12 @@ export class GitHubFake {
   readonly issues: Issue[] = [];
   readonly deployments: Deployment[] = [];
   readonly faults: FakeFault[] = [];
+  /** The token a fork's pull request gets: GET only. */
+  readonly readOnlyToken = "ghs_read_only_token_for_a_fork";
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
+  /** Merge commit → the pull request it merged (GET /commits/{sha}/pulls). */
+  private readonly mergedPulls = new Map<string, number>();
   readonly environments = new Map<string, FakeEnvironment>();
   readonly deployKeys: FakeDeployKey[] = [];
   /** Key material registered on other repositories: GitHub refuses it here too. */
@@ -145,6 +153,10 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
+        const number = this.mergedPulls.get(m.sha!);
+        return this.page(r, number === undefined ? [] : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }]);
+      }),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
       route("GET", "/keys", (_, r) => this.denied() ?? this.page(r, this.deployKeys.map((k) => this.deployKeyJson(k)))),
@@ -170,6 +182,11 @@ export class GitHubFake {
   /** A pull request the API knows, with the files it changes. */
   addPullRequest(number: number, files: string[]): void {
     this.pullFiles.set(number, files);
+  }
+
+  /** The pull request `number` merged as commit `sha`. */
+  mergePullRequest(number: number, sha: string): void {
+    this.mergedPulls.set(sha, number);
   }
 
   addComparison(base: string, head: string, files: string[]): void {
@@ -211,10 +228,13 @@ export class GitHubFake {
     const url = new URL(req.url ?? "/", this.url);
     const method = (req.method ?? "GET").toUpperCase();
     // Octokit sends "token <value>"; GitHub also accepts "Bearer <value>".
-    const authorized = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2] === this.token;
+    const presented = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2];
+    const readOnly = presented === this.readOnlyToken;
+    const authorized = presented === this.token || readOnly;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized });
-    const reply = this.reply(method, url, body, authorized);
+    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized, ...(readOnly ? { readOnly } : {}) });
+    const reply =
+      readOnly && method !== "GET" && method !== "HEAD" ? { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } } : this.reply(method, url, body, authorized);
     const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
     res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }

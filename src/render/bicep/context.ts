@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "../gitops/contract.js";
+import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 import { cloudMetadata } from "../../catalogue/azure-clouds.js";
@@ -72,7 +73,11 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
     privateDnsZones,
-    network: env.network,
+    network: {
+      ...env.network,
+      egressFirewallIp: env.network.egressFirewallIp ?? "",
+      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+    },
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
@@ -112,7 +117,10 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
       privateDnsZone: `${env.names.postgres}.${privateDnsZones.postgresServer}`,
       databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
+      // Empty: no Entra administrator (the module skips the resource).
+      entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
+    ingress: bicepIngress(env),
   };
 }
