@@ -1,8 +1,14 @@
+// `codemie-gitops doctor --env NAME`: the environment's Flux deploy key and how to register it.
 // `codemie-gitops doctor --repo OWNER/NAME [--branch main] [--owner-id N --repo-id N]`: the Entra ID
 // federated credentials the workflows need (the doctor use case, src/app/doctor.ts), in both subject
 // forms, as text or JSON. The numeric ids come from the flags or the REST API (GITHUB_TOKEN,
 // GITHUB_API_URL).
 import { githubClient } from "../adapters/github/client.js";
+import { azureConnections, type AzureFlags } from "../app/connections.js";
+import { gitHubDeployKeys } from "../app/deploy-key-registry.js";
+import { deployKeyDoctor } from "../app/deploy-key-doctor.js";
+import { formatDiagnostic } from "../config/diagnostics.js";
+import { reportFailures } from "./failures.js";
 import { repositoryIds } from "../adapters/github/repository.js";
 import { federatedCredentials } from "../app/doctor.js";
 import { APPROVAL_SUFFIX } from "../app/github-environments.js";
@@ -50,4 +56,39 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   io.out(`  az ad app federated-credential create --id APP_ID --parameters '${JSON.stringify({ name, issuer, subject, audiences: [audience] })}'`);
   io.out(`These are GitHub's default subjects; an organization that customised its OIDC subject template needs that template's form.`);
   return 0;
+}
+
+export interface DeployKeyOptions extends AzureFlags {
+  env: string;
+  subscription?: string;
+  format: "text" | "json";
+}
+
+/** `codemie-gitops doctor --env NAME`: Flux's deploy key of the environment and how to register it (src/app/deploy-key-doctor.ts). */
+export async function deployKeyCommand(opts: DeployKeyOptions, io: Io): Promise<number> {
+  return reportFailures(io, async () => {
+    const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
+    const serverUrl = process.env.GITHUB_SERVER_URL || "https://github.com";
+    const { report, diagnostics } = await deployKeyDoctor(
+      { name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) },
+      { files: workspaceFiles(io.cwd), connections: azureConnections(opts, undefined), ...(token ? { lookup: gitHubDeployKeys(githubClient(token), serverUrl).lookup } : {}) },
+    );
+    for (const d of diagnostics) io.err(formatDiagnostic(d));
+    if (!report) return 1;
+    if (opts.format === "json") {
+      io.out(JSON.stringify(report, null, 2));
+      return 0;
+    }
+    if (report.publicKey) {
+      io.out(`Flux reads ${report.repository} with the deploy key in Key Vault ${report.vault} (secret ${report.secret}); its public key:`);
+      io.out(`  ${report.publicKey}`);
+    }
+    const registration = report.registration;
+    if (registration?.state === "present") io.out(registration.readOnly ? `It is a read-only deploy key of ${registration.slug}: nothing to do.` : `warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only.`);
+    if (registration?.state === "absent") io.out(`It is not a deploy key of ${registration.slug} yet.`);
+    if (registration?.state === "manual") io.out(`Cannot tell whether GitHub has it: ${registration.reason}.`);
+    if (report.publicKey && report.steps.length > 0) io.out(`Register it as a read-only deploy key of ${report.repository}:`);
+    for (const step of report.steps) io.out(report.publicKey ? `  ${step}` : step);
+    return 0;
+  });
 }

@@ -29,6 +29,9 @@ Commands:
          [--branch main]            of that repository need (pull requests, drift, each environment),
          [--owner-id N --repo-id N] name-based and immutable (ids from the flags or, with
                                     GITHUB_TOKEN, the GitHub API), and which one applies
+  doctor --env NAME                 Flux's SSH deploy key (gitops.auth ssh): its public key from Key
+                                    Vault, whether GitHub has it (with GITHUB_TOKEN) and the step
+                                    that registers it read-only
 
 Options:
   --env NAME          environment name (environments/NAME.yaml)
@@ -36,8 +39,8 @@ Options:
   --json              same as --format json
   -h, --help          show this help
 
-Azure options (plan --azure, deploy, status):
-  --cloud public|usgov|china  Azure cloud (default public)
+Azure options (plan --azure, deploy, status, doctor --env):
+  --cloud public|usgov|china  Azure cloud; must match the file's azure.cloud (the default)
   --arm-endpoint URL          ARM endpoint (or AZURE_RESOURCE_MANAGER_ENDPOINT)
   --authority-host URL        Entra ID authority (or AZURE_AUTHORITY_HOST)
   --subscription ID           use this subscription instead of the environment file's
@@ -132,6 +135,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, offline: values.offline ?? false, output: values.markdown ? "markdown" : format, ...(values.base === undefined ? {} : { base: values.base }) }, io);
       }
       case "doctor":
+        if (values.env !== undefined) {
+          if (values.repo !== undefined) throw new UsageError("doctor takes --env NAME (the deploy key) or --repo OWNER/NAME (federated credentials), not both");
+          const { checkSubscription } = await import("../app/connections.js");
+          const azure = { env: values.env, cloud: values.cloud, armEndpoint: values["arm-endpoint"], authorityHost: values["authority-host"], subscription: checkSubscription(values.subscription), format: format === "json" ? ("json" as const) : ("text" as const) };
+          return await (await import("./doctor.js")).deployKeyCommand(azure, io);
+        }
         return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, ownerId: values["owner-id"], repoId: values["repo-id"], format }, io);
       default:
         throw new UsageError(`unknown command "${command}"`);

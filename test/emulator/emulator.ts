@@ -151,8 +151,8 @@ export class AzureEmulator {
   }
 
   /** A secret an operator uploaded out of band (no request recorded). */
-  putSecret(vaultId: string, name: string, value: string): void {
-    this.state.secrets.set(secretKey(vaultId, name), { value, updated: new Date() });
+  putSecret(vaultId: string, name: string, value: string, contentType?: string): void {
+    this.state.secrets.set(secretKey(vaultId, name), { value, updated: new Date(), ...(contentType ? { contentType } : {}) });
   }
 
   secretValue(vaultId: string, name: string): string | undefined {
