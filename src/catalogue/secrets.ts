@@ -29,6 +29,7 @@ export const VAULT_SECRETS = [
   { name: "kibana-reporting-key", purpose: "Kibana xpack.reporting.encryptionKey", seed: "random", format: "32 hex characters", component: "kibana" },
   { name: "kibana-security-key", purpose: "Kibana xpack.security.encryptionKey", seed: "random", format: "32 hex characters", component: "kibana" },
   { name: "keycloak-admin-password", purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator", seed: "random", format: "32 characters, letters and digits" },
+  { name: "codemie-admin-password", purpose: "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in", seed: "random", format: "32 characters, letters and digits" },
   { name: "keycloak-db-password", purpose: "password of the in-cluster Keycloak database", seed: "random", format: "32 characters, letters and digits", keycloakDatabase: "inCluster" },
   { name: "oauth2-proxy-client-secret", purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses", seed: "random", format: "32 characters, letters and digits" },
   { name: "oauth2-proxy-cookie-secret", purpose: "oauth2-proxy cookie encryption secret", seed: "random", format: "exactly 32 characters, letters and digits" },

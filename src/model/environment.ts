@@ -121,6 +121,8 @@ export interface Environment {
   /** Per-environment Helm values by release id (component, companion or add-on key), merged last into that release's values. */
   helmValues?: Readonly<Record<string, { path: string[]; values: Readonly<Record<string, unknown>> }>>;
   usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
+  /** The first administrator as the file gives it; render/gitops/first-admin.ts fills in the defaults. */
+  login?: { firstAdmin?: { username?: string; email?: string; projects?: string[] } };
   /** Protections; absent in models built before they existed (read through securitySettings). */
   security?: SecuritySettings;
 }
