@@ -10,15 +10,17 @@ export const LAYERS = {
   config: ["catalogue", "model"],
   capacity: ["catalogue", "model", "config"],
   render: ["catalogue", "model", "config", "capacity"],
+  // The monthly cost of an environment (pure): prices × the resolved model and capacity plan.
+  cost: ["catalogue", "model", "config", "capacity", "render"],
   // Kubernetes objects as the charts render them (HelmReleases, schemas).
   kubernetes: ["catalogue", "model", "config", "capacity", "render"],
-  engine: ["catalogue", "model", "config", "capacity", "render", "kubernetes"],
+  engine: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "cost"],
   // Adapters talk to the world and implement the engine's ports.
   adapters: ["catalogue", "model", "config", "render", "kubernetes", "engine/ports.ts"],
-  app: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "engine", "adapters"],
+  app: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "cost", "engine", "adapters"],
   // The faces map inputs onto use cases and format results; neither imports the other.
-  cli: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "engine", "adapters", "app"],
-  action: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "engine", "adapters", "app"],
+  cli: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "cost", "engine", "adapters", "app"],
+  action: ["catalogue", "model", "config", "capacity", "render", "kubernetes", "cost", "engine", "adapters", "app"],
   // Build-time generators of the docs' tables.
   docs: ["catalogue", "model", "config"],
 };

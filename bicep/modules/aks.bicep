@@ -29,6 +29,8 @@ param controlPlaneIdentityId string
 param tenantId string
 param adminGroupObjectIds string[]
 param privateCluster bool
+@description('userDefinedRouting when egress goes through a hub firewall (the node subnets\' route table), else the NAT gateway.')
+param outboundType 'userAssignedNATGateway' | 'userDefinedRouting'
 param podCidr string
 param serviceCidr string
 param dnsServiceIp string
@@ -86,7 +88,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
     securityProfile: {
       workloadIdentity: { enabled: true }
       // Removes unused images from the nodes weekly (stale images carry stale CVEs).
-      imageCleaner: { enabled: true, intervalHours: 168 }
+      imageCleaner: { enabled: true, intervalHours: 120 }
       defender: {
         logAnalyticsWorkspaceResourceId: defender ? workspaceId : null
         securityMonitoring: { enabled: defender }
@@ -98,7 +100,7 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2025-07-01' = {
       podCidr: podCidr
       serviceCidr: serviceCidr
       dnsServiceIP: dnsServiceIp
-      outboundType: 'userAssignedNATGateway'
+      outboundType: outboundType
       loadBalancerSku: 'standard'
       // Cilium is one-way: AKS upgrades an Azure dataplane to Cilium in place, never back.
       networkDataplane: networkPolicy == 'cilium' ? 'cilium' : 'azure'

@@ -17,6 +17,11 @@ param subnets {
 }
 param zones string[]
 
+@description('Hub firewall address all node egress is routed to; empty: egress through the NAT gateway.')
+param egressFirewallIp string
+
+var viaFirewall = !empty(egressFirewallIp)
+
 type SecurityRule = resourceInput<'Microsoft.Network/networkSecurityGroups@2025-05-01'>.properties.securityRules[*]
 
 param workspaceId string
@@ -49,6 +54,22 @@ resource nat 'Microsoft.Network/natGateways@2025-05-01' = {
   properties: {
     idleTimeoutInMinutes: 10
     publicIpAddresses: [{ id: natIp.id }]
+  }
+}
+
+// Egress through a hub firewall: the default route of the node subnets points at it, and the NAT
+// gateway (kept, so its address stays the environment's) is not attached.
+resource egressRoutes 'Microsoft.Network/routeTables@2025-05-01' = if (viaFirewall) {
+  name: 'rt-${vnetName}-egress'
+  location: location
+  tags: tags
+  properties: {
+    routes: [
+      {
+        name: 'default-via-firewall'
+        properties: { addressPrefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIpAddress: egressFirewallIp }
+      }
+    ]
   }
 }
 
@@ -94,7 +115,8 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
         properties: {
           addressPrefix: subnets.system
           networkSecurityGroup: { id: systemNsg.id }
-          natGateway: { id: nat.id }
+          natGateway: viaFirewall ? null : { id: nat.id }
+          routeTable: viaFirewall ? { id: egressRoutes.id } : null
         }
       }
       {
@@ -102,7 +124,8 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
         properties: {
           addressPrefix: subnets.workloads
           networkSecurityGroup: { id: workloadsNsg.id }
-          natGateway: { id: nat.id }
+          natGateway: viaFirewall ? null : { id: nat.id }
+          routeTable: viaFirewall ? { id: egressRoutes.id } : null
         }
       }
       {

@@ -21,6 +21,8 @@ param lock bool
 param workspaceId string
 @secure()
 param administratorPassword string
+@description('Entra ID group administering the server with Entra sign-in; empty objectId for none.')
+param entraAdminGroup { objectId: string, name: string }
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' = {
   name: name
@@ -53,12 +55,15 @@ resource allowList 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@202
   properties: { value: join(extensions, ','), source: 'user-override' }
 }
 
-// TLS 1.2 or later on every connection, and every DDL statement in the audit log (the server
-// sends its logs to Log Analytics below). A server accepts one parameter change at a time.
+// TLS 1.2 or later on every connection, and every connection, disconnection and DDL statement
+// in the audit log (the server sends its logs to Log Analytics below). A server accepts one
+// parameter change at a time.
 var serverParameters = [
   { name: 'require_secure_transport', value: 'on' }
   { name: 'ssl_min_protocol_version', value: 'TLSv1.2' }
   { name: 'log_statement', value: 'ddl' }
+  { name: 'log_connections', value: 'on' }
+  { name: 'log_disconnections', value: 'on' }
 ]
 
 @batchSize(1)
@@ -76,6 +81,14 @@ resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = 
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
   dependsOn: [hardening]
 }]
+
+// People administer the server as themselves through an Entra group, not with the password.
+resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = if (!empty(entraAdminGroup.objectId)) {
+  parent: server
+  name: empty(entraAdminGroup.objectId) ? 'none' : entraAdminGroup.objectId
+  properties: { principalType: 'Group', principalName: entraAdminGroup.name, tenantId: tenant().tenantId }
+  dependsOn: [dbs]
+}
 
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'

@@ -7,6 +7,7 @@ import { isAncestor, readSourceCommit } from "../adapters/git/source-commit.js";
 import { createDeployment, setDeploymentStatus } from "../adapters/github/deployments.js";
 import { parseDuration, pollIntervalMs } from "../app/connections.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
+import { gitHubDeployKeys } from "../app/deploy-key-registry.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { INTERRUPTED } from "../app/run-signal.js";
 import { packageToolchain } from "../app/toolchain.js";
@@ -15,6 +16,7 @@ import { systemClock, type SourceCommit } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
+import { enforceReviewedPlan } from "./review-gate.js";
 import { fluxMarkdown } from "./flux-summary.js";
 import { gitHubRun, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
@@ -23,7 +25,7 @@ import { logPrepared } from "./prepared.js";
 import { logMarkdown, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
-export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "wait-timeout", "flux-timeout", "skip-infrastructure", "record-deployment", "working-directory"] as const;
+export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "wait-timeout", "flux-timeout", "skip-infrastructure", "record-deployment", "accept-unreviewed-changes", "working-directory"] as const;
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
 
 interface DeploymentRecord {
@@ -104,11 +106,18 @@ export async function deployAction(): Promise<number> {
     clock: systemClock,
     log,
     onInterrupt: () => log.error(INTERRUPTED),
+    // With a token that may (Administration permission), the deploy registers Flux's SSH deploy key itself.
+    ...(run.client ? { deployKeys: gitHubDeployKeys(run.client, run.serverUrl) } : {}),
   };
   const start = await reportFailures(log, () => prepareDeploy(request, ports), undefined);
   if (start && !start.source) log.error(`error: ${NO_SOURCE}`);
   if (start?.source) logPrepared(start.prepared, log);
-  const ready = start?.ok ? start : undefined;
+  const prepared = start?.ok ? start : undefined;
+  // Before the first write: the deploy of a merged pull request must match what was reviewed.
+  const gate = prepared && !request.skipInfrastructure
+    ? await reportFailures(log, () => enforceReviewedPlan(run, { prepared: prepared.prepared, sha: prepared.source.sha, accept: inputs.flag("accept-unreviewed-changes"), timeoutMs: request.timeoutMs, connections: azure.connections, log }), false)
+    : true;
+  const ready = gate ? prepared : undefined;
   const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment) : undefined;
   const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;
   if (ready && outcome?.fluxError) warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);

@@ -13,6 +13,8 @@ export interface GitHubRun {
   repo?: RepoRef;
   /** The run's page, where the job summary is shown. */
   runUrl?: string;
+  /** The GitHub the run (and its token) belongs to: https://github.com or a GitHub Enterprise Server. */
+  serverUrl: string;
   /** Absent without a token: the action then skips what needs the API. */
   client?: GitHubClient;
 }
@@ -27,6 +29,7 @@ export function gitHubRun(token: string): GitHubRun {
     eventName: context.eventName,
     payload: context.payload,
     sha: context.sha,
+    serverUrl: context.serverUrl,
     ...(repo ? { repo } : {}),
     ...(runUrl ? { runUrl } : {}),
     ...(token && repo ? { client: githubClient(token) } : {}),
@@ -34,7 +37,7 @@ export function gitHubRun(token: string): GitHubRun {
 }
 
 /** The pull request a pull_request (or pull_request_target) event is about. */
-export function pullRequestOf(run: GitHubRun): { number: number; headSha: string } | undefined {
-  const pr = run.payload.pull_request as { number?: number; head?: { sha?: string } } | undefined;
-  return pr?.number ? { number: pr.number, headSha: pr.head?.sha ?? run.sha } : undefined;
+export function pullRequestOf(run: GitHubRun): { number: number; headSha: string; baseSha?: string } | undefined {
+  const pr = run.payload.pull_request as { number?: number; head?: { sha?: string }; base?: { sha?: string } } | undefined;
+  return pr?.number ? { number: pr.number, headSha: pr.head?.sha ?? run.sha, ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}) } : undefined;
 }

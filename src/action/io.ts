@@ -5,7 +5,7 @@
 import { error as annotateError, warning as annotateWarning } from "@actions/core";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { BicepDiagnostic } from "../adapters/bicep/diagnostics.js";
-import { bicepLine } from "../app/prepare.js";
+import { bicepLine } from "../app/bicep-line.js";
 import { formatDiagnostic, type Diagnostic } from "../config/diagnostics.js";
 import type { Log } from "../engine/ports.js";
 

@@ -15,12 +15,14 @@ import { INTERRUPTED } from "../app/run-signal.js";
 import { packageToolchain } from "../app/toolchain.js";
 import { planText } from "../engine/plan-format.js";
 import type { PlanReport } from "../engine/plan.js";
+import { digestMarker } from "../engine/review-digest.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
 import { actionLog } from "./io.js";
 import { logPrepared } from "./prepared.js";
+import { pullRequestCostBase } from "./cost-base.js";
 import { deletions, driftOf, hasChanges, markedBody, planDocument, type PlanOutcome } from "./plan-document.js";
 import { writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
@@ -53,7 +55,9 @@ async function comment(run: GitHubRun, outcome: PlanOutcome, document: string): 
   }
   const marker = hiddenMarker(`plan:${outcome.environment}`);
   try {
-    const result = await upsertComment(run.client, run.repo, pr.number, marker, markedBody(marker, document, MAX_COMMENT_CHARS, run.runUrl));
+    // What the reviewer sees, for the deploy on merge to hold itself to (hidden; see review-digest.ts).
+    const reviewed = outcome.report?.review ? `${digestMarker(outcome.report.review)}\n${document}` : document;
+    const result = await upsertComment(run.client, run.repo, pr.number, marker, markedBody(marker, reviewed, MAX_COMMENT_CHARS, run.runUrl));
     info(`Plan comment ${result.action}: ${result.url}`);
     return result.url;
   } catch (error) {
@@ -106,7 +110,8 @@ export async function planAction(): Promise<number> {
       const prepared = await prepareNamed({ name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, { files: workspaceFiles(ws.cwd), toolchain: packageToolchain });
       logPrepared(prepared, log);
       if (!prepared.ok) return undefined;
-      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+      const costBase = await pullRequestCostBase(run, ws.cwd, prepared.file);
+      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
     },
     undefined,
   );

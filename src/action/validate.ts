@@ -7,9 +7,10 @@ import { sourceRepository } from "../adapters/git/source-repository.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
+import { productionEnvironmentProblems } from "../app/github-environments.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
-import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
+import type { GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
 import { actionLog, type AnnotatedDiagnostic } from "./io.js";
 import { cell, writeSummary } from "./summary.js";
@@ -18,12 +19,22 @@ import { environmentName, openWorkspace } from "./workspace.js";
 export const VALIDATE_INPUTS = ["environments", "working-directory", "github-token", "protected-production"] as const;
 export const VALIDATE_OUTPUTS = ["valid", "errors", "warnings", "environments", "production"] as const;
 
+/**
+ * The run and its REST client, made on first use: most validate runs (environments listed, no
+ * production check) never call the API, and loading Octokit is most of the action's start-up.
+ */
+function lazyGitHubRun(token: string): () => Promise<GitHubRun> {
+  let run: Promise<GitHubRun> | undefined;
+  return () => (run ??= import("./github.js").then((m) => m.gitHubRun(token)));
+}
+
 /** The event's changed files; undefined when they cannot be listed (then every environment counts). */
-async function changedFiles(run: GitHubRun): Promise<string[] | undefined> {
+async function changedFiles(github: () => Promise<GitHubRun>): Promise<string[] | undefined> {
+  const run = await github();
   const { client, repo } = run;
   if (!client || !repo) return undefined;
   try {
-    const pr = pullRequestOf(run);
+    const pr = (await import("./github.js")).pullRequestOf(run);
     if (pr) return await pullRequestFiles(client, repo, pr.number);
     const { before, after, forced } = run.payload as { before?: string; after?: string; forced?: boolean };
     if (run.eventName === "push" && before && after) return await pushFiles(client, repo, { before, after, forced: forced === true });
@@ -37,30 +48,32 @@ async function changedFiles(run: GitHubRun): Promise<string[] | undefined> {
 const isToolkitRepository = (root: string): Promise<boolean> => access(join(root, "actions/validate/action.yml")).then(() => true, () => false);
 
 /**
- * A production environment must have a GitHub Environment with protection rules before it is
- * deployed: a deploy job naming a missing one makes GitHub create it, unprotected. One line per
- * problem, annotated on the environment file's `production` line.
+ * A production environment deploys through two GitHub Environments (src/app/github-environments.ts):
+ * one problem per line, annotated on the environment file's `production` line.
  */
-async function unprotectedProduction(run: GitHubRun, ws: { cwd: string; prefix: string }, production: readonly { name: string; path: string }[]): Promise<string[]> {
+async function unprotectedProduction(github: () => Promise<GitHubRun>, ws: { cwd: string; prefix: string }, production: readonly { name: string; path: string }[]): Promise<string[]> {
   const problems: string[] = [];
+  const run = production.length > 0 ? await github() : undefined;
   for (const { name, path } of production) {
     const file = `${ws.prefix ? `${ws.prefix}/` : ""}environments/${name}.yaml`;
-    let problem: string | undefined;
-    if (!run.client || !run.repo) problem = `cannot check GitHub Environment "${name}" without a github-token`;
+    const client = run?.client;
+    const repo = run?.repo;
+    let found: string[];
+    if (!client || !repo) found = [`cannot check GitHub Environment "${name}" without a github-token`];
     else {
       try {
-        const protection = await environmentProtection(run.client, run.repo, name);
-        if (!protection.exists) problem = `GitHub Environment "${name}" does not exist: a deploy would create it without protection; create it with required reviewers first (Settings → Environments)`;
-        else if (protection.rules.length === 0) problem = `GitHub Environment "${name}" has no protection rules: add required reviewers (and limit its deployment branches to the default branch) before deploying a production environment`;
+        found = await productionEnvironmentProblems(name, { protection: (environment) => environmentProtection(client, repo, environment) });
       } catch (error) {
-        problem = `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`;
+        found = [`cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`];
       }
     }
-    if (problem === undefined) continue;
+    if (found.length === 0) continue;
     const text = await readFile(path, "utf8").catch(() => "");
     const line = text.split("\n").findIndex((l) => /^\s*production:\s*true\b/.test(l)) + 1;
-    annotate(problem, { file, ...(line > 0 ? { startLine: line, startColumn: 1 } : {}) });
-    problems.push(`${file}:${Math.max(line, 1)}:1: error: ${problem}`);
+    for (const problem of found) {
+      annotate(problem, { file, ...(line > 0 ? { startLine: line, startColumn: 1 } : {}) });
+      problems.push(`${file}:${Math.max(line, 1)}:1: error: ${problem}`);
+    }
   }
   return problems;
 }
@@ -82,7 +95,7 @@ export async function validateAction(): Promise<number> {
   const inputs = readInputs<(typeof VALIDATE_INPUTS)[number]>();
   const ws = await openWorkspace(inputs.text("working-directory"));
   const listed = inputs.text("environments").split(/[\s,]+/).filter((n) => n !== "").map(environmentName);
-  const run = gitHubRun(inputs.text("github-token"));
+  const github = lazyGitHubRun(inputs.text("github-token"));
   const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
   const files = workspaceFiles(ws.cwd);
   const report = await validateEnvironments(listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all", files, await sourceRepository(ws.cwd));
@@ -90,11 +103,11 @@ export async function validateAction(): Promise<number> {
   for (const r of report.files) log.info(validationLine(r));
   const code = report.valid ? 0 : 1;
   const names = listed.length > 0 ? listed : report.files.map((r) => basename(r.file, extname(r.file)));
-  const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(run), names, { prefix: ws.prefix, toolkitRepository: await isToolkitRepository(ws.repoRoot) });
+  const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(github), names, { prefix: ws.prefix, toolkitRepository: await isToolkitRepository(ws.repoRoot) });
   info(`Environments affected: ${affected.join(", ") || "none"}`);
   // The affected environments that load and say production: true (a file that does not load is reported above).
   const production = report.files.filter((r) => r.production).map((r) => ({ name: basename(r.file, extname(r.file)), path: files.pathOf(basename(r.file, extname(r.file))) })).filter((p) => affected.includes(p.name));
-  const unprotected = inputs.flag("protected-production") ? await unprotectedProduction(run, ws, production) : [];
+  const unprotected = inputs.flag("protected-production") ? await unprotectedProduction(github, ws, production) : [];
   const diagnosticErrors = log.diagnostics.filter((d) => d.severity === "error").length;
   const failed = code !== 0 || unprotected.length > 0;
   writeOutputs<(typeof VALIDATE_OUTPUTS)[number]>({

@@ -45,9 +45,11 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv, fallback: number): number
 
 export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.ProcessEnv = process.env): ArmClient {
   if (flags.cloud !== undefined && !CLOUDS.includes(flags.cloud as CloudName)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
+  // The environment file's azure.cloud names the cloud; a flag may only repeat it.
+  if (flags.cloud !== undefined && flags.cloud !== target.azure.cloud) throw new UsageError(`--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} in ${target.file}; drop the flag or correct the file`);
   let cloud;
   try {
-    cloud = resolveCloud({ cloud: flags.cloud as CloudName | undefined, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost }, env);
+    cloud = resolveCloud({ cloud: target.azure.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost }, env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

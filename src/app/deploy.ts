@@ -5,6 +5,7 @@
 import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import type { OrderMode } from "../engine/commit-order.js";
 import { deployEnvironment, type DeployResult } from "../engine/deploy.js";
+import type { DeployKeyRegistry } from "../engine/deploy-key.js";
 import { syncedCommit, type FluxView } from "../engine/flux.js";
 import { readFlux } from "../engine/flux-wait.js";
 import { deploymentNames } from "../engine/names.js";
@@ -42,6 +43,8 @@ export interface DeployPorts extends PreparePorts {
   /** Progress and failures as the engine reports them. */
   log: Log;
   onInterrupt(): void;
+  /** Registers Flux's SSH deploy key on the GitOps repository (the deploy action's GitHub token). */
+  deployKeys?: DeployKeyRegistry;
 }
 
 export type DeployStart =
@@ -78,7 +81,7 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal, run) =>
     deployEnvironment(
       { env, tree, source, skipInfrastructure: request.skipInfrastructure, locate: start.prepared.locate, ...(request.order ? { order: request.order } : {}) },
-      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}), ...(ports.connections.site ? { site: ports.connections.site(env) } : {}) },
+      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}), ...(ports.deployKeys ? { deployKeys: ports.deployKeys } : {}), ...(ports.connections.site ? { site: ports.connections.site(env) } : {}) },
       {
         signal,
         fluxIntervalMs: request.fluxIntervalMs,

@@ -4,7 +4,11 @@
 import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
 import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
+import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
+import { reviewDigest } from "../engine/review-digest.js";
 import type { Connections } from "./connections.js";
+import { objectDiff, publishedReader } from "./plan-objects.js";
+import { costOf, type CostBase } from "./cost.js";
 import type { Prepared } from "./prepare.js";
 import { withRunSignal } from "./run-signal.js";
 
@@ -15,6 +19,8 @@ export interface PlanRequest {
   offline?: boolean;
   /** Limit for the GitOps comparison and the what-if. */
   timeoutMs: number;
+  /** The environment file on the base branch, to price the change against. */
+  costBase?: CostBase;
 }
 
 export interface PlanPorts {
@@ -34,14 +40,19 @@ const PLAN_GIT_TIMEOUT_MS = 30_000;
 export async function planPrepared(prepared: Prepared & { ok: true }, request: PlanRequest, ports: PlanPorts): Promise<PlanRun> {
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
-  const gitops = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
-  const report = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+  const branch = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
+  const published = branch && publishedReader(branch);
+  const gitops = published?.previewer;
+  const planned = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
     planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
   );
+  const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
+  report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
+  report.review = reviewDigest(env, prepared.tree, await toolkitCommit(), report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined);
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
   const preflight = report.preflight;
-  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || (report.day2?.status === "checked" && report.day2.refusals.length > 0);
+  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || ((report.day2?.status === "checked" || report.day2?.status === "published") && report.day2.refusals.length > 0);
   return { report, ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
 }

@@ -97,11 +97,6 @@ export async function prepareNamed(ref: EnvironmentRef, ports: PreparePorts): Pr
   }
 }
 
-/** A Bicep diagnostic as one compiler-style line, `bicep/main.bicep:3:5: warning: CODE: message`. */
-export function bicepLine(d: BicepDiagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code}: ${d.message}`;
-}
-
 /** The line that closes a run whose rendered Bicep does not compile. */
 export function notCompilingLine(file: string): string {
   return `codemie-gitops: the rendered Bicep of ${file} does not compile cleanly`;

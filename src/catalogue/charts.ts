@@ -1,8 +1,9 @@
 // The chart every release installs, pinned: repository, chart name and version. Upstream charts
 // carry their version in the catalogue; CodeMie's own charts follow the CodeMie release of the
 // environment. The chart cache (npm run setup) and the chart checks read this list.
-import { COMPONENTS, type ChartRef } from "./components.js";
-import { ADDONS, CODEMIE_REGISTRY, COMPANION_RELEASES } from "./platform.js";
+import { CODEMIE_REGISTRY } from "./platform.js";
+import type { ChartRef } from "./release.js";
+import { RELEASES } from "./releases.js";
 
 export interface ChartPin {
   release: string;
@@ -20,8 +21,5 @@ function pin(release: string, chart: ChartRef, codemieVersion: string): ChartPin
 
 /** Every release's chart for a CodeMie release, optional components included. */
 export function chartPins(codemieVersion: string): ChartPin[] {
-  const out: ChartPin[] = ADDONS.map((a) => pin(a.release, a.chart, codemieVersion));
-  for (const c of COMPONENTS) if ("chart" in c) out.push(pin(c.release, c.chart, codemieVersion));
-  for (const c of Object.values(COMPANION_RELEASES)) out.push(pin(c.release, c.chart, codemieVersion));
-  return out;
+  return RELEASES.map((r) => pin(r.release, r.chart, codemieVersion));
 }

@@ -1,7 +1,12 @@
 // The component catalogue: the single source of truth for the twelve rows of the CodeMie
 // resource table ("production sizing for 500+ concurrent users", see README "Reading the
 // resource table"). The JSON Schema, the sizing profiles, the capacity planner, the
-// renderers and the generated docs all read this list; nothing else restates it.
+// renderers and the generated docs all read this list; nothing else restates it. Each
+// in-cluster row is also the descriptor of its Helm release (chart, layer, image, timeout,
+// install order and repair policy); its values builder is in src/render/gitops/values.ts,
+// whose VALUES_BUILDERS map refuses to compile without one for every release.
+import type { ChartRef, ReleaseTraits } from "./release.js";
+import type { SecretSpec } from "./vault-secret.js";
 
 /** How a component runs. `managed` means an Azure service, not a pod. */
 export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet" | "managed";
@@ -23,41 +28,67 @@ export interface Companion {
   storage?: string;
 }
 
-/** Where a component's chart comes from. `codemie` charts live in CodeMie's OCI registry. */
-export interface ChartRef {
-  source: "codemie" | "upstream";
-  /** Chart name inside its repository. */
-  name: string;
-  /** Repository URL for upstream charts; CodeMie charts use the release's OCI registry. */
-  repository?: string;
-  /** Pinned chart version; CodeMie charts follow the CodeMie release instead. */
-  version?: string;
+export type { ChartRef } from "./release.js";
+
+/** A companion that installs as a Helm release of its own (the Keycloak DB is plain manifests instead). */
+export interface CompanionRelease extends Omit<ReleaseTraits, "layer"> {
+  release: string;
+  chart: ChartRef;
+  /** Installs this much after its parent, in the parent's layer and namespace. */
+  orderOffset: number;
 }
 
-export interface Component {
+interface ComponentBase {
   /** Stable key used in environment files, the model and rendered names. */
   key: string;
   /** The row's name as printed in the resource table. */
   displayName: string;
-  kind: WorkloadKind;
-  /** Pods per the table; DaemonSets run one pod per node and managed services none. */
-  replicas: number | "perNode" | "none";
-  /** Requests of one pod, from the table. Absent for managed services. */
-  size?: PodSize;
-  /** Persistent storage per pod (or per server for managed services), from the table. */
+  /** Storage per pod (or per server for managed services), from the table. */
   storage?: string;
-  companion?: Companion;
   /** Optional components may be disabled per environment; the rest are the platform's core. */
   optional: boolean;
-  /** Kubernetes namespace and Helm release; absent for managed services. */
-  namespace?: string;
-  release?: string;
-  chart?: ChartRef;
-  /** Position in the install order (lower installs first); see README "Install order". */
+  /** Position in the install order (lower installs first); see docs "Install order". */
   order: number;
   /** One line for schema descriptions and docs. */
   summary: string;
+  /** Key Vault secrets only this row's workloads read (needed while it is enabled). */
+  secrets?: readonly SecretSpec[];
 }
+
+/** An Azure service, not a pod: no release, no chart, no layer. */
+export interface ManagedComponent extends ComponentBase {
+  kind: "managed";
+  replicas: "none";
+  size?: undefined;
+  companion?: undefined;
+  namespace?: undefined;
+  release?: undefined;
+  chart?: undefined;
+  layer?: undefined;
+}
+
+/** A row with pods in the cluster: one Helm release with everything the GitOps tree needs to install it. */
+export interface ClusterComponent extends ComponentBase, ReleaseTraits {
+  kind: Exclude<WorkloadKind, "managed">;
+  /** Pods per the table; DaemonSets run one pod per node. */
+  replicas: number | "perNode";
+  /** Requests of one pod, from the table. */
+  size: PodSize;
+  companion?: Companion & { helm?: CompanionRelease };
+  /** Kubernetes namespace and Helm release. */
+  namespace: string;
+  release: string;
+  chart: ChartRef;
+}
+
+export type Component = ManagedComponent | ClusterComponent;
+
+/** Seconds the API's startup probe allows for Alembic migrations (CodeMie docs: up to 2400 s). */
+export const API_MIGRATION_SECONDS = 2400;
+
+const ELASTIC_CHARTS = { source: "upstream", repository: "https://helm.elastic.co", repositoryName: "elastic", version: "8.5.1" } as const;
+/** Elastic's 8.5.1 charts ship 8.5.1 images; both run this release. */
+const ELASTIC_IMAGE = { upstreamTag: "8.19.12" } as const;
 
 export const COMPONENTS = [
   {
@@ -70,6 +101,20 @@ export const COMPONENTS = [
     namespace: "codemie",
     release: "codemie-api",
     chart: { source: "codemie", name: "codemie" },
+    layer: "applications",
+    image: { codemie: "codemie" },
+    identity: {
+      serviceAccount: "codemie-api",
+      clientIdVariable: "API_CLIENT_ID",
+      roles: [
+        { target: "keyVault", role: "Key Vault Crypto User" },
+        { target: "storage", role: "Storage Blob Data Contributor" },
+      ],
+    },
+    // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
+    timeoutMinutes: Math.ceil(API_MIGRATION_SECONDS / 60) + 5,
+    needs: [{ on: "oauth2Proxy", why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers" }],
+    rollbackUnsound: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
     order: 90,
     summary: "CodeMie backend; replicas scale with concurrent users.",
   },
@@ -83,6 +128,8 @@ export const COMPONENTS = [
     namespace: "codemie",
     release: "codemie-ui",
     chart: { source: "codemie", name: "codemie-ui" },
+    layer: "applications",
+    image: { codemie: "codemie-ui" },
     order: 80,
     summary: "CodeMie web front end.",
   },
@@ -96,9 +143,16 @@ export const COMPONENTS = [
     optional: false,
     namespace: "elastic",
     release: "elasticsearch",
-    chart: { source: "upstream", name: "elasticsearch", repository: "https://helm.elastic.co", version: "8.5.1" },
+    chart: { ...ELASTIC_CHARTS, name: "elasticsearch" },
+    layer: "data",
+    image: ELASTIC_IMAGE,
+    timeoutMinutes: 20,
+    rollbackUnsound: "an older Elasticsearch cannot open data a newer one has written",
     order: 20,
     summary: "Vector datasources, user metrics and container logs; storage grows with datasources and log retention.",
+    secrets: [
+      { name: "elasticsearch-password", purpose: "password of the Elasticsearch `elastic` user", seed: "random", format: "32 characters, letters and digits" },
+    ],
   },
   {
     key: "kibana",
@@ -109,9 +163,21 @@ export const COMPONENTS = [
     optional: true,
     namespace: "elastic",
     release: "kibana",
-    chart: { source: "upstream", name: "kibana", repository: "https://helm.elastic.co", version: "8.5.1" },
+    chart: { ...ELASTIC_CHARTS, name: "kibana" },
+    layer: "observability",
+    image: ELASTIC_IMAGE,
+    timeoutMinutes: 15,
+    needs: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
+    rollbackUnsound: "Kibana migrates its saved objects on start",
+    reinstallOnFailedInstall: "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
+    skipUpgradeHooks: "Kibana's token job fails when re-run",
     order: 100,
     summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows).",
+    secrets: [
+      { name: "kibana-saved-objects-key", purpose: "Kibana xpack.encryptedSavedObjects.encryptionKey", seed: "random", format: "32 hex characters" },
+      { name: "kibana-reporting-key", purpose: "Kibana xpack.reporting.encryptionKey", seed: "random", format: "32 hex characters" },
+      { name: "kibana-security-key", purpose: "Kibana xpack.security.encryptionKey", seed: "random", format: "32 hex characters" },
+    ],
   },
   {
     key: "mermaid",
@@ -123,6 +189,8 @@ export const COMPONENTS = [
     namespace: "codemie",
     release: "mermaid-server",
     chart: { source: "codemie", name: "mermaid-server" },
+    layer: "applications",
+    image: { codemie: "mermaid-server" },
     order: 70,
     summary: "Renders Mermaid diagrams for the API.",
   },
@@ -153,9 +221,16 @@ export const COMPONENTS = [
     optional: false,
     namespace: "security",
     release: "keycloak",
-    chart: { source: "upstream", name: "keycloakx", repository: "https://codecentric.github.io/helm-charts", version: "7.1.9" },
+    chart: { source: "upstream", name: "keycloakx", repository: "https://codecentric.github.io/helm-charts", repositoryName: "codecentric", version: "7.1.9" },
+    layer: "security",
+    timeoutMinutes: 15,
+    rollbackUnsound: "Keycloak migrates its database on start; the previous version cannot run on it",
     order: 40,
     summary: "Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server.",
+    secrets: [
+      { name: "keycloak-admin-password", purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator", seed: "random", format: "32 characters, letters and digits" },
+      { name: "keycloak-db-password", purpose: "password of the in-cluster Keycloak database", seed: "random", format: "32 characters, letters and digits", keycloakDatabase: "inCluster" },
+    ],
   },
   {
     key: "oauth2Proxy",
@@ -166,9 +241,18 @@ export const COMPONENTS = [
     optional: false,
     namespace: "oauth2-proxy",
     release: "oauth2-proxy",
-    chart: { source: "upstream", name: "oauth2-proxy", repository: "https://oauth2-proxy.github.io/manifests", version: "10.4.2" },
+    chart: { source: "upstream", name: "oauth2-proxy", repository: "https://oauth2-proxy.github.io/manifests", repositoryName: "oauth2-proxy", version: "10.4.2" },
+    layer: "security",
+    needs: [
+      { on: "keycloakOperator", why: "its realm, client and roles are objects of the Keycloak operator's CRDs" },
+      { on: "keycloak", why: "the operator creates the realm in a running Keycloak" },
+    ],
     order: 50,
     summary: "Authenticates every request to the UI and API against Keycloak.",
+    secrets: [
+      { name: "oauth2-proxy-client-secret", purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses", seed: "random", format: "32 characters, letters and digits" },
+      { name: "oauth2-proxy-cookie-secret", purpose: "oauth2-proxy cookie encryption secret", seed: "random", format: "exactly 32 characters, letters and digits" },
+    ],
   },
   {
     key: "nats",
@@ -182,13 +266,31 @@ export const COMPONENTS = [
       kind: "Deployment",
       replicas: 1,
       size: { memory: "128Mi", cpu: "100m" },
+      helm: {
+        release: "codemie-nats-auth-callout",
+        chart: { source: "codemie", name: "codemie-nats-auth-callout" },
+        image: { codemie: "codemie-nats-auth-callout" },
+        needs: [{ on: "nats", why: "the auth callout service connects to NATS" }],
+        orderOffset: 1,
+      },
     },
     optional: true,
     namespace: "codemie",
     release: "codemie-nats",
-    chart: { source: "upstream", name: "nats", repository: "https://nats-io.github.io/k8s/helm/charts/", version: "1.3.0" },
+    chart: { source: "upstream", name: "nats", repository: "https://nats-io.github.io/k8s/helm/charts/", repositoryName: "nats", version: "1.3.0" },
+    layer: "applications",
     order: 55,
     summary: "Plugin Engine messaging; retired in newer CodeMie releases, disable it there.",
+    secrets: [
+      { name: "nats-callout-password", purpose: "NATS auth-callout user password", seed: "operator" },
+      { name: "nats-callout-bcrypted-password", purpose: "bcrypt hash of nats-callout-password (`nats server passwd`)", seed: "operator" },
+      { name: "nats-codemie-password", purpose: "NATS user `codemie` password", seed: "operator" },
+      { name: "nats-codemie-bcrypted-password", purpose: "bcrypt hash of nats-codemie-password", seed: "operator" },
+      { name: "nats-issuer-nkey", purpose: "account public nkey of the auth-callout issuer (`nsc generate nkey --account`)", seed: "operator" },
+      { name: "nats-issuer-nseed", purpose: "seed of nats-issuer-nkey", seed: "operator" },
+      { name: "nats-issuer-xkey", purpose: "curve public xkey of the auth callout (`nsc generate nkey --curve`)", seed: "operator" },
+      { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" },
+    ],
   },
   {
     key: "mcpConnect",
@@ -200,6 +302,8 @@ export const COMPONENTS = [
     namespace: "codemie-mcp-connect-service",
     release: "codemie-mcp-connect-service",
     chart: { source: "codemie", name: "codemie-mcp-connect-service" },
+    layer: "applications",
+    image: { codemie: "codemie-mcp-connect-service" },
     order: 60,
     summary: "Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted.",
   },
@@ -212,7 +316,8 @@ export const COMPONENTS = [
     optional: true,
     namespace: "fluentbit",
     release: "fluent-bit",
-    chart: { source: "upstream", name: "fluent-bit", repository: "https://fluent.github.io/helm-charts", version: "0.48.3" },
+    chart: { source: "upstream", name: "fluent-bit", repository: "https://fluent.github.io/helm-charts", repositoryName: "fluent", version: "0.48.3" },
+    layer: "observability",
     order: 110,
     summary: "Ships container logs and user metrics to Elasticsearch; runs on every node.",
   },
@@ -226,14 +331,26 @@ export const COMPONENTS = [
     namespace: "litellm",
     release: "litellm",
     chart: { source: "upstream", name: "litellm-helm", repository: "oci://ghcr.io/berriai", version: "1.99.0" },
+    layer: "llm-proxy",
+    identity: { serviceAccount: "litellm", clientIdVariable: "LLM_PROXY_CLIENT_ID", roles: [{ target: "openai", role: "Cognitive Services OpenAI User" }] },
+    rollbackUnsound: "LiteLLM migrates its database on start",
     order: 120,
     summary: "LiteLLM proxy in front of the LLM providers; its size depends on the proxy used.",
+    secrets: [
+      { name: "litellm-master-key", purpose: "LiteLLM master key", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
+      { name: "litellm-app-key", purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
+    ],
   },
 ] as const satisfies readonly Component[];
 
 export type ComponentKey = (typeof COMPONENTS)[number]["key"];
 
 export const COMPONENT_KEYS: readonly ComponentKey[] = COMPONENTS.map((c) => c.key);
+
+export type ClusterComponentKey = Extract<(typeof COMPONENTS)[number], { kind: ClusterComponent["kind"] }>["key"];
+
+/** Companions with a Helm release of their own, keyed by the companion's key. */
+export type CompanionReleaseKey = Extract<NonNullable<Extract<(typeof COMPONENTS)[number], { companion: unknown }>["companion"]>, { helm: unknown }>["key"];
 
 const byKey = new Map<string, Component>(COMPONENTS.map((c) => [c.key, c]));
 
@@ -242,6 +359,6 @@ export function component(key: ComponentKey): Component {
 }
 
 /** Components with pods in the cluster, in install order. */
-export function clusterComponents(): Component[] {
-  return [...COMPONENTS].filter((c) => c.kind !== "managed").sort((a, b) => a.order - b.order);
+export function clusterComponents(): ClusterComponent[] {
+  return (COMPONENTS as readonly Component[]).filter((c): c is ClusterComponent => c.kind !== "managed").sort((a, b) => a.order - b.order);
 }

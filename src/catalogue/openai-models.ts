@@ -141,11 +141,14 @@ export const OPENAI_AVAILABILITY: Partial<Record<CloudName, Partial<Record<OpenA
 };
 
 /** Regions of the cloud where an Azure OpenAI account can be created; undefined where the catalogue has no data. */
-export function openAiRegions(cloud: CloudName): Set<string> | undefined {
-  const tables = OPENAI_AVAILABILITY[cloud];
-  if (!tables) return undefined;
-  return new Set(Object.values(tables).flatMap((t) => Object.values(t!).flat()));
+export function openAiRegions(cloud: CloudName): ReadonlySet<string> | undefined {
+  return OPENAI_REGIONS.get(cloud);
 }
+
+// Made once: every environment's region check asks.
+const OPENAI_REGIONS = new Map(
+  Object.entries(OPENAI_AVAILABILITY).map(([cloud, tables]) => [cloud as CloudName, new Set(Object.values(tables).flatMap((t) => Object.values(t).flat()))]),
+);
 
 export type ModelAnswer =
   | { kind: "offered" }

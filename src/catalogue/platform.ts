@@ -1,92 +1,10 @@
-// The platform around the resource table: the add-ons the GitOps tree installs that are not
-// rows of the table (ingress, the secrets operator, the Keycloak operator), where CodeMie's
-// own charts and images live, and how releases group into Flux layers. The table rows
-// themselves (keys, charts, namespaces, releases, order) stay in components.ts; this file
-// only adds what the GitOps renderer needs on top and never restates a row.
-import type { ChartRef, ComponentKey } from "./components.js";
+// The platform around the resource table: where CodeMie's own charts and images live and the
+// fixed names the tree shares. The releases themselves are described once each: table rows in
+// components.ts, add-ons in addons.ts, both listed by releases.ts.
 
-/** Flux Kustomization layers, applied in this order (each depends on the one before). */
-export const LAYERS = ["infrastructure", "secrets", "data", "security", "applications", "observability", "llm-proxy"] as const;
-export type Layer = (typeof LAYERS)[number];
-
-/** A release the platform needs that is not a row of the resource table. */
-export interface Addon {
-  key: string;
-  displayName: string;
-  namespace: string;
-  release: string;
-  chart: ChartRef & { source: "upstream"; repository: string; version: string };
-  /** Position in the install order, on the same scale as the catalogue's `order`. */
-  order: number;
-  layer: Layer;
-  /** Names of its pods in the capacity planner's add-on list (src/capacity/cluster-addons.ts), which sizes them. */
-  capacityNames: readonly string[];
-  summary: string;
-}
-
-export const ADDONS = [
-  {
-    key: "externalSecrets",
-    displayName: "External Secrets Operator",
-    namespace: "external-secrets",
-    release: "external-secrets",
-    chart: { source: "upstream", name: "external-secrets", repository: "https://charts.external-secrets.io", version: "0.19.2" },
-    order: 5,
-    layer: "infrastructure",
-    capacityNames: ["external-secrets", "external-secrets-webhook", "external-secrets-cert-controller"],
-    summary: "Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).",
-  },
-  {
-    key: "ingressNginx",
-    displayName: "ingress-nginx",
-    namespace: "ingress-nginx",
-    release: "ingress-nginx",
-    chart: { source: "upstream", name: "ingress-nginx", repository: "https://kubernetes.github.io/ingress-nginx", version: "4.12.1" },
-    order: 10,
-    layer: "infrastructure",
-    capacityNames: ["ingress-nginx-controller"],
-    summary: "The one ingress controller; every path of the CodeMie host goes through it.",
-  },
-  {
-    key: "keycloakOperator",
-    displayName: "Keycloak operator (EPAM EDP)",
-    namespace: "security",
-    release: "keycloak-operator",
-    chart: { source: "upstream", name: "keycloak-operator", repository: "https://epam.github.io/edp-helm-charts/stable", version: "1.34.0" },
-    order: 30,
-    layer: "security",
-    capacityNames: ["keycloak-operator"],
-    summary: "Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.",
-  },
-] as const satisfies readonly Addon[];
-
-export type AddonKey = (typeof ADDONS)[number]["key"];
-
-/** Layer of every in-cluster row of the table. */
-export const COMPONENT_LAYERS: Readonly<Record<Exclude<ComponentKey, "postgresql">, Layer>> = {
-  elasticsearch: "data",
-  keycloak: "security",
-  oauth2Proxy: "security",
-  nats: "applications",
-  mcpConnect: "applications",
-  mermaid: "applications",
-  ui: "applications",
-  api: "applications",
-  kibana: "observability",
-  fluentBit: "observability",
-  llmProxy: "llm-proxy",
-};
-
-/** Companions that install as a release of their own (the Keycloak DB is plain manifests). */
-export const COMPANION_RELEASES = {
-  natsAuthCallout: {
-    parent: "nats",
-    release: "codemie-nats-auth-callout",
-    chart: { source: "codemie", name: "codemie-nats-auth-callout" },
-    /** Installs right after its parent. */
-    orderOffset: 1,
-  },
-} as const satisfies Record<string, { parent: ComponentKey; release: string; chart: ChartRef; orderOffset: number }>;
+export { LAYERS, type Layer } from "./release.js";
+export { ADDONS, type Addon, type AddonKey } from "./addons.js";
+export { COMPANION_RELEASES } from "./releases.js";
 
 /** CodeMie's registry: charts (OCI) and images, both versioned with the CodeMie release. */
 export const CODEMIE_REGISTRY = {
@@ -98,33 +16,6 @@ export const CODEMIE_REGISTRY = {
   /** docker-registry secret (user `_json_key`, password = the key.json the CodeMie team issues). */
   pullSecret: "gcp-artifact-registry",
 } as const;
-
-/** Image names of CodeMie's own workloads inside CODEMIE_REGISTRY.images. */
-export const CODEMIE_IMAGES = {
-  api: "codemie",
-  ui: "codemie-ui",
-  mcpConnect: "codemie-mcp-connect-service",
-  mermaid: "mermaid-server",
-  natsAuthCallout: "codemie-nats-auth-callout",
-} as const;
-
-/** Image tags pinned over an upstream chart's default (Elastic's 8.5.1 charts ship 8.5.1 images). */
-export const UPSTREAM_IMAGE_TAGS = {
-  elasticsearch: "8.19.12",
-  kibana: "8.19.12",
-} as const;
-
-/** Flux HelmRepository name for each upstream https chart repository. */
-export const HELM_REPOSITORY_NAMES: Readonly<Record<string, string>> = {
-  "https://charts.external-secrets.io": "external-secrets",
-  "https://kubernetes.github.io/ingress-nginx": "ingress-nginx",
-  "https://epam.github.io/edp-helm-charts/stable": "epam-edp",
-  "https://helm.elastic.co": "elastic",
-  "https://codecentric.github.io/helm-charts": "codecentric",
-  "https://oauth2-proxy.github.io/manifests": "oauth2-proxy",
-  "https://nats-io.github.io/k8s/helm/charts/": "nats",
-  "https://fluent.github.io/helm-charts": "fluent",
-};
 
 /** The StorageClass the tree creates for every persistent volume (Azure Disk CSI, Premium SSD). */
 export const STORAGE_CLASS = "codemie-premium";

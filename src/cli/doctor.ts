@@ -5,6 +5,7 @@
 import { githubClient } from "../adapters/github/client.js";
 import { repositoryIds } from "../adapters/github/repository.js";
 import { federatedCredentials } from "../app/doctor.js";
+import { APPROVAL_SUFFIX } from "../app/github-environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import type { Io } from "./io.js";
 
@@ -32,6 +33,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   io.out(`Entra ID federated credentials for ${repo} (issuer ${issuer}, audience ${audience}):`);
   const width = Math.max(...subjects.map((x) => x.subject.length));
   for (const s of subjects) io.out(`  ${s.subject.padEnd(width)}  ${s.purpose}`);
+  io.out(`  (a production environment's approval job runs in GitHub Environment NAME${APPROVAL_SUFFIX}, which signs in nowhere: no credential)`);
   if (ids) {
     io.out("");
     io.out(`Immutable form (owner id ${ids.ownerId}, repository id ${ids.repoId}):`);

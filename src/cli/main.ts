@@ -11,6 +11,7 @@ const USAGE = `Usage: codemie-gitops <command> [options]
 Commands:
   validate [--env NAME] [FILE...]   check environment files (all of environments/ by default)
   capacity --env NAME | FILE        plan node pools, storage and database for one environment
+  cost --env NAME [--base REF]      monthly cost with unit prices; --base: the change from REF's file
   render (--env NAME | --all)       write Bicep, compiled ARM templates and the GitOps tree
          [--out DIR] [--check]      to DIR (default out/NAME); --check lists stale files instead
          [--kubernetes DIR]         also template every HelmRelease with the real Helm, check the
@@ -19,6 +20,7 @@ Commands:
   plan --env NAME [--azure]         what a deploy would change: capacity, GitOps tree diff, and
                                     with --azure the ARM what-if (--json, --markdown for a PR);
        [--offline]                  --offline reads no GitOps branch (exit 0 without comparing)
+       [--base REF]                 price the change against the file on REF (cost delta)
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
          [--skip-infrastructure]    no ARM deployment: publish the tree with the deploy outputs
                                     already on the GitOps branch (a redeploy), wait for Flux
@@ -84,6 +86,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         branch: { type: "string" },
         "owner-id": { type: "string" },
         "repo-id": { type: "string" },
+        base: { type: "string" },
       },
     });
     if (values.help) {
@@ -101,6 +104,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (await import("./render.js")).renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true, ...(values.kubernetes === undefined ? {} : { kubernetes: values.kubernetes }) }, io);
       case "capacity":
         return await (await import("./capacity.js")).capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
+      case "cost":
+        if (positionals.length > 0) throw new UsageError("cost takes --env NAME and no files");
+        return await (await import("./cost.js")).costCommand({ env: values.env, ...(values.base === undefined ? {} : { base: values.base }), json: format === "json" }, io);
       case "plan":
       case "deploy":
       case "status": {
@@ -123,7 +129,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         }
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
         if (values.offline && (values.azure || values["gitops-remote"] !== undefined)) throw new UsageError("--offline reads nothing remote: it goes with neither --azure nor --gitops-remote");
-        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, offline: values.offline ?? false, output: values.markdown ? "markdown" : format }, io);
+        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, offline: values.offline ?? false, output: values.markdown ? "markdown" : format, ...(values.base === undefined ? {} : { base: values.base }) }, io);
       }
       case "doctor":
         return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, ownerId: values["owner-id"], repoId: values["repo-id"], format }, io);

@@ -3,6 +3,7 @@
 // ARM what-if. Exit 1 when the environment does not render, the branch could not be compared or
 // the what-if could not be had.
 import { azureConnections, type AzureFlags } from "../app/connections.js";
+import { baseFromGit } from "../app/cost.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import { planPrepared } from "../app/plan.js";
 import { prepareNamed } from "../app/prepare.js";
@@ -22,6 +23,8 @@ export interface PlanOptions extends AzureFlags {
   subscription?: string;
   gitopsRemote?: string;
   timeoutMs: number;
+  /** Price the change against the file on this branch, tag or commit. */
+  base?: string;
 }
 
 export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
@@ -29,7 +32,8 @@ export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
     const prepared = await prepareNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, { files: workspaceFiles(io.cwd), toolchain: packageToolchain });
     printPrepared(prepared, io);
     if (!prepared.ok) return 1;
-    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, offline: opts.offline, timeoutMs: opts.timeoutMs }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
+    const costBase = opts.base === undefined ? undefined : await baseFromGit(io.cwd, opts.base, prepared.file);
+    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, offline: opts.offline, timeoutMs: opts.timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
     io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
     return ok ? 0 : 1;
   });

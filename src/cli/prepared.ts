@@ -1,7 +1,8 @@
 // Prints why an environment could not be prepared for plan or deploy: its diagnostics, the Bicep
 // compiler's, and the closing line when the Bicep does not compile.
 import { formatDiagnostic } from "../config/diagnostics.js";
-import { bicepLine, notCompilingLine, type Prepared } from "../app/prepare.js";
+import { bicepLine } from "../app/bicep-line.js";
+import { notCompilingLine, type Prepared } from "../app/prepare.js";
 import type { Io } from "./io.js";
 
 export function printPrepared(prepared: Prepared, io: Io): void {

@@ -35,6 +35,7 @@ const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
 const KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
 const EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 const PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+const ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
 
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
 export const PATTERN_TEXT: Record<string, string> = {
@@ -58,6 +59,7 @@ export const PATTERN_TEXT: Record<string, string> = {
   [KEYCLOAK_USER]: "a Keycloak user name of lowercase letters, digits, . _ @ -",
   [EMAIL]: "an email address such as admin@example.com",
   [PROJECT]: "a CodeMie project name of letters, digits, . _ -",
+  [ENTRA_GROUP_NAME]: "an Entra group display name of letters, digits, spaces, . _ @ -",
   [MEMORY_PATTERN]: "a Kubernetes quantity such as 512Mi or 16Gi",
   [CPU_PATTERN]: "a Kubernetes CPU quantity such as 2, 0.5 or 500m",
   [CIDR_PATTERN]: "an IPv4 CIDR such as 10.40.0.0/16",
@@ -190,6 +192,7 @@ export function buildEnvironmentSchema(): Schema {
         serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.serviceCidr }),
         dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: DEFAULTS.network.dnsServiceIp }),
         privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", DEFAULTS.network.privateCluster),
+        egressFirewallIp: str("Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", { pattern: IPV4 }),
         ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
           host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
           tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
@@ -236,6 +239,10 @@ export function buildEnvironmentSchema(): Schema {
         highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", { enum: ["Disabled", "SameZone", "ZoneRedundant"], default: pg.highAvailability }),
         backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: DEFAULTS.postgres.backupRetentionDays }),
         geoRedundantBackup: bool("Copy backups to the paired region.", DEFAULTS.postgres.geoRedundantBackup),
+        entraAdminGroup: obj("Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", {
+          objectId: str("Object ID of the group.", { pattern: UUID }),
+          name: str("Display name of the group, as PostgreSQL names the role.", { pattern: ENTRA_GROUP_NAME }),
+        }, { required: ["objectId", "name"] }),
       }),
       keyVault: obj("Key Vault holding CodeMie's encryption key and every generated secret.", {
         softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: DEFAULTS.keyVault.softDeleteRetentionDays }),

@@ -6,6 +6,7 @@ import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresse
 import { dotted, type Diagnostic } from "./diagnostics.js";
 import { checkIngress } from "./ingress-checks.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
+import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
 import type { Path } from "./repair.js";
 import type { Report, Valid } from "./report.js";
@@ -28,6 +29,7 @@ export function checkSemantics(env: Environment, source: YamlSource, valid: (pat
   checkComponents(env, report, ok);
   checkPosture(env, report, ok);
   checkRegions(env, source, report, ok);
+  checkGitopsAuth(env, report, ok);
   return out;
 }
 

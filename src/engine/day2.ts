@@ -3,7 +3,7 @@
 // rejects a change to an agent pool's VM size, max pods, zones or subnet, and some settings are
 // fixed when a resource is created. The first is adjusted (the deploy asks for the larger size);
 // the others are refused here with the field to change back, instead of failing inside Azure.
-import type { Day2Expectations, FixedSetting } from "../render/bicep/expectations.js";
+import type { Day2Expectations, FixedSetting, PoolExpectation } from "../render/bicep/expectations.js";
 import { zoneList } from "../render/bicep/expectations.js";
 
 /** A resource as ARM's GET returns it; undefined when it does not exist yet. */
@@ -32,9 +32,19 @@ export interface PostgresStorage {
   deployGb: number;
 }
 
+/** A setting the deploy keeps as Azure has it, instead of the file's value: passed as a main-template parameter. */
+export interface Day2Kept {
+  field: string;
+  parameter: string;
+  value: unknown;
+  message: string;
+}
+
 export interface Day2Report {
   postgresStorage: PostgresStorage;
   refusals: Day2Refusal[];
+  /** Absent when nothing is kept (the file's values all agree with Azure's). */
+  kept?: Day2Kept[];
 }
 
 /** Reads a dotted path ("properties.backup.geoRedundantBackup") out of a GET body. */
@@ -51,31 +61,49 @@ function normalise(path: string, value: unknown): string | undefined {
 
 const shown = (value: string): string => (value === "" ? "none" : value);
 
-function fixedRefusals(what: string, resource: ArmResource, fixed: Record<string, FixedSetting>): Day2Refusal[] {
-  if (!resource) return [];
-  return Object.entries(fixed).flatMap(([path, want]) => {
-    const have = normalise(path, at(resource, path));
-    // A property ARM does not report (an older API version, a default) is no evidence of a change.
-    if (have === undefined || have.toLowerCase() === want.value.toLowerCase()) return [];
-    return [{
-      field: want.field,
-      message: `${what} was created with ${path} = ${shown(have)}, and this file asks for ${shown(want.value)}: Azure fixes this setting when the resource is created, so the resource would have to be rebuilt; change ${want.field} back, or recreate the resource deliberately`,
-    }];
-  });
+interface FixedOutcome {
+  refusals: Day2Refusal[];
+  kept: Day2Kept[];
 }
 
-interface AgentPoolView {
+function fixedOutcome(what: string, resource: ArmResource, fixed: Record<string, FixedSetting>): FixedOutcome {
+  const out: FixedOutcome = { refusals: [], kept: [] };
+  if (!resource) return out;
+  for (const [path, want] of Object.entries(fixed)) {
+    const raw = at(resource, path);
+    const have = normalise(path, raw);
+    // A property ARM does not report (an older API version, a default) is no evidence of a change.
+    if (have === undefined || have.toLowerCase() === want.value.toLowerCase()) continue;
+    if (want.parameter !== undefined) {
+      out.kept.push({
+        field: want.field,
+        parameter: want.parameter,
+        value: raw,
+        message: `${what} was created with ${path} = ${shown(have)}, and this file asks for ${shown(want.value)}: Azure fixes this setting when the resource is created, so the deploy keeps ${shown(have)}; set ${want.field}: ${have} to say so, or move the data to a new resource to change it`,
+      });
+      continue;
+    }
+    out.refusals.push({
+      field: want.field,
+      message: `${what} was created with ${path} = ${shown(have)}, and this file asks for ${shown(want.value)}: Azure fixes this setting when the resource is created, so the resource would have to be rebuilt; change ${want.field} back, or recreate the resource deliberately`,
+    });
+  }
+  return out;
+}
+
+export interface AgentPoolView {
   name?: string;
   vmSize?: string;
-  maxPods?: number;
+  maxPods?: number | string;
   availabilityZones?: string[] | null;
   vnetSubnetID?: string;
 }
 
-function poolRefusals(expect: Day2Expectations["cluster"], cluster: ArmResource): Day2Refusal[] {
-  if (!cluster) return [];
-  const deployed = (at(cluster, "properties.agentPoolProfiles") ?? []) as AgentPoolView[];
-  return expect.pools.flatMap((pool) => {
+const deployedPools = (cluster: ArmResource): AgentPoolView[] => (cluster ? ((at(cluster, "properties.agentPoolProfiles") ?? []) as AgentPoolView[]) : []);
+
+/** Each immutable property of an existing pool that the expected pools would change. */
+export function poolRefusals(expected: readonly PoolExpectation[], deployed: readonly AgentPoolView[], source = "runs"): Day2Refusal[] {
+  return expected.flatMap((pool) => {
     const existing = deployed.find((p) => p.name?.toLowerCase() === pool.name.toLowerCase());
     if (!existing) return [];
     return Object.entries(pool.immutable).flatMap(([property, want]) => {
@@ -85,7 +113,7 @@ function poolRefusals(expect: Day2Expectations["cluster"], cluster: ArmResource)
       const field = property === "vmSize" ? `aks.nodePools.${pool.name}.vmSize` : `node pool ${pool.name} ${property}`;
       return [{
         field,
-        message: `node pool ${pool.name} runs with ${property} = ${shown(have)}, and this deploy would ask for ${shown(want)}: AKS cannot change ${property} on an existing agent pool (PropertyChangeNotAllowed); ${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}, or move the workloads to a new pool deliberately`,
+        message: `node pool ${pool.name} ${source} with ${property} = ${shown(have)}, and this deploy would ask for ${shown(want)}: AKS cannot change ${property} on an existing agent pool (PropertyChangeNotAllowed); ${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}; to change it, replace the pool by hand as docs/infrastructure.md ("Replacing a node pool") describes, since AKS cannot and the toolkit does not migrate a pool in place`,
       }];
     });
   });
@@ -99,17 +127,24 @@ export function day2Report(expect: Day2Expectations, deployed: DeployedState): D
     ...(deployedGb === undefined ? {} : { deployedGb }),
     deployGb: Math.max(expect.postgres.storageGb, deployedGb ?? 0),
   };
+  const outcomes = [
+    fixedOutcome("PostgreSQL server", deployed.postgres, expect.postgres.fixed),
+    fixedOutcome("AKS cluster", deployed.cluster, expect.cluster.fixed),
+    { refusals: poolRefusals(expect.cluster.pools, deployedPools(deployed.cluster)), kept: [] },
+    fixedOutcome("storage account", deployed.storageAccount, expect.storageAccount.fixed),
+    fixedOutcome("NAT gateway", deployed.natGateway, expect.natGateway.fixed),
+    fixedOutcome("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
+    fixedOutcome("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
+  ];
+  const kept = outcomes.flatMap((o) => o.kept);
+  return { postgresStorage, refusals: outcomes.flatMap((o) => o.refusals), ...(kept.length > 0 ? { kept } : {}) };
+}
+
+/** The main deployment's parameters a report adjusts: the storage size, and every kept setting. */
+export function day2Parameters(report: Day2Report): Record<string, { value: unknown }> {
   return {
-    postgresStorage,
-    refusals: [
-      ...fixedRefusals("PostgreSQL server", deployed.postgres, expect.postgres.fixed),
-      ...fixedRefusals("AKS cluster", deployed.cluster, expect.cluster.fixed),
-      ...poolRefusals(expect.cluster, deployed.cluster),
-      ...fixedRefusals("storage account", deployed.storageAccount, expect.storageAccount.fixed),
-      ...fixedRefusals("NAT gateway", deployed.natGateway, expect.natGateway.fixed),
-      ...fixedRefusals("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
-      ...fixedRefusals("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
-    ],
+    [POSTGRES_STORAGE_PARAMETER]: { value: report.postgresStorage.deployGb },
+    ...Object.fromEntries((report.kept ?? []).map((k) => [k.parameter, { value: k.value }])),
   };
 }
 

@@ -43,3 +43,37 @@ export function generateDeployKey(comment: string): DeployKey {
     publicKey: `${KEY_TYPE} ${publicBlob.toString("base64")} ${comment}`,
   };
 }
+
+/** The title of an environment's deploy key on GitHub. */
+export const deployKeyTitle = (envName: string): string => `flux-${envName} (codemie-gitops)`;
+
+/** "ssh-ed25519 AAAA…" without the comment: how GitHub stores and returns a key. */
+export const keyMaterial = (publicKey: string): string => publicKey.trim().split(/\s+/).slice(0, 2).join(" ");
+
+/** "acme/codemie-platform" and the host of an HTTPS repository URL. */
+export function repositorySlug(repository: string): { host: string; slug: string } {
+  const url = new URL(repository);
+  return { host: url.host, slug: url.pathname.replace(/^\/+|\/+$/g, "").replace(/\.git$/, "") };
+}
+
+/** The exact ways a person registers the key as a read-only deploy key: the gh CLI, or the repository's settings page. */
+export function registrationSteps(repository: string, publicKey: string, title: string): string[] {
+  const { host, slug } = repositorySlug(repository);
+  const file = `${title.split(" ")[0]}.pub`;
+  return [
+    `echo '${publicKey}' > ${file}`,
+    `gh repo deploy-key add ${file} --repo ${host}/${slug} --title '${title}'   (read-only: leave out --allow-write)`,
+    `or on GitHub: https://${host}/${slug}/settings/keys/new, title "${title}", paste the key, leave "Allow write access" unchecked`,
+  ];
+}
+
+/** What registering the key through the GitHub API came to. */
+export type DeployKeyRegistration =
+  | { state: "registered"; slug: string }
+  | { state: "present"; slug: string; readOnly: boolean }
+  | { state: "manual"; reason: string };
+
+/** Registers a public key as a read-only deploy key of the GitOps repository (the deploy action's GitHub token, when it may). */
+export interface DeployKeyRegistry {
+  register(repository: string, publicKey: string, title: string): Promise<DeployKeyRegistration>;
+}

@@ -9,8 +9,8 @@ import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { formatArmError } from "./arm-error-text.js";
-import { POSTGRES_STORAGE_PARAMETER } from "./day2.js";
-import { assessDay2, refusalLines } from "./day2-read.js";
+import { day2Parameters } from "./day2.js";
+import { assessDay2, day2Expectations, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { fluxWaitLimitMs, waitForFlux } from "./flux-wait.js";
 import { infraOutputsManifest, infraOutputsPath, isPlaceholderOutputs, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
@@ -35,7 +35,7 @@ import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
 import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
-import { generateDeployKey } from "./deploy-key.js";
+import { deployKeyTitle, generateDeployKey, registrationSteps, type DeployKeyRegistry } from "./deploy-key.js";
 import { checkSite, delegationLines, fixedAddress, outputAddress } from "./site.js";
 import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
@@ -63,6 +63,8 @@ export interface DeployPorts {
   history?: SourceHistory;
   /** The public site, for the smoke check after Flux reports Compliant; without it, no smoke check. */
   site?: SitePorts;
+  /** Registers Flux's SSH deploy key on the GitOps repository; without it, the deploy prints the manual step. */
+  deployKeys?: DeployKeyRegistry;
 }
 
 export interface DeployControl {
@@ -169,8 +171,9 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
       const storage = day2.postgresStorage;
       if (storage.deployGb > storage.configuredGb) {
         log.info(`PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`);
-        requests.main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: storage.deployGb };
       }
+      for (const kept of day2.kept ?? []) log.error(`${env.file}: warning: ${kept.field}: ${kept.message}`);
+      Object.assign(requests.main.parameters, day2Parameters(day2));
     } catch (error) {
       return fail("refused", `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`);
     }
@@ -185,7 +188,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
     mainOutputs = outputs;
-    infraOutputs = () => infraOutputsManifest(env, outputs);
+    infraOutputs = () => infraOutputsManifest(env, outputs, day2Expectations(tree).cluster.pools);
   }
 
   const done = skip ? "with the infrastructure skipped" : "after the infrastructure deployment";
@@ -305,11 +308,36 @@ async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<bool
     const secret = (await ports.arm.getJson(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION)) as { properties?: { contentType?: string } } | undefined;
     const publicKey = secret?.properties?.contentType ?? "(unknown: the secret has no content type)";
     ports.log.info(`  ${name}: ${result === "created" ? "created" : "exists, kept"}; public key: ${publicKey}`);
-    ports.log.info(`  register it as a read-only deploy key of ${env.gitops.repository} (Settings → Deploy keys → Add deploy key, "Allow write access" unchecked) before Flux reads the branch`);
+    if (secret?.properties?.contentType) await registerDeployKey(env, publicKey, ports);
     return true;
   } catch (error) {
     ports.log.error(`error: cannot seed Key Vault secret ${name}: ${messageOf(error)}`);
     return false;
+  }
+}
+
+/** Through the GitHub API when the token may; otherwise the manual step. Never fails the deploy: Flux's wait says whether the key works. */
+async function registerDeployKey(env: Environment, publicKey: string, ports: DeployPorts): Promise<void> {
+  const title = deployKeyTitle(env.name);
+  const manual = (headline: string): void => {
+    ports.log.info(headline);
+    for (const step of registrationSteps(env.gitops.repository, publicKey, title)) ports.log.info(`    ${step}`);
+  };
+  if (!ports.deployKeys) return manual(`  register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
+  let registration;
+  try {
+    registration = await ports.deployKeys.register(env.gitops.repository, publicKey, title);
+  } catch (error) {
+    registration = { state: "manual" as const, reason: messageOf(error) };
+  }
+  switch (registration.state) {
+    case "registered":
+      return ports.log.info(`  registered it as the read-only deploy key "${title}" of ${registration.slug} through the GitHub API`);
+    case "present":
+      if (registration.readOnly) return ports.log.info(`  it is a read-only deploy key of ${registration.slug} already`);
+      return manual(`  warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only:`);
+    case "manual":
+      return manual(`  notice: the deploy key was not registered through the GitHub API (${registration.reason}); register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
   }
 }
 

@@ -4,25 +4,15 @@
 // main.bicep. Only plain identifiers and endpoints go in: never a secret.
 import { parse } from "yaml";
 import type { Environment } from "../model/environment.js";
-import { FLUX, substitutionVariables, type SubstitutionVariableName } from "../render/gitops/contract.js";
+import type { PoolExpectation } from "../render/bicep/expectations.js";
+import { deployedPoolsAnnotation } from "./day2-published.js";
+import { FLUX, substitutionVariables, VARIABLE_OUTPUTS } from "../render/gitops/contract.js";
 import { gitopsRoot } from "../render/gitops/render.js";
 import { generatedHeader, type RenderedTree } from "../render/tree.js";
 
 export type DeployOutputs = Record<string, unknown>;
 
-/** Where each substitution variable comes from: an output of main.bicep, or a key of an object output. */
-const FROM_OUTPUTS: Record<SubstitutionVariableName, { output: string; key?: string }> = {
-  KEY_VAULT_URI: { output: "keyVaultUri" },
-  ESO_CLIENT_ID: { output: "identityClientIds", key: "externalSecrets" },
-  API_CLIENT_ID: { output: "identityClientIds", key: "api" },
-  LLM_PROXY_CLIENT_ID: { output: "identityClientIds", key: "llmProxy" },
-  POSTGRES_HOST: { output: "postgresHost" },
-  POSTGRES_ADMIN_LOGIN: { output: "postgresAdminLogin" },
-  STORAGE_ACCOUNT_NAME: { output: "storageAccountName" },
-  OPENAI_ENDPOINT: { output: "openaiEndpoint" },
-};
-
-const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, ...FROM_OUTPUTS[name as SubstitutionVariableName] }));
+const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, output: VARIABLE_OUTPUTS[name].output, key: VARIABLE_OUTPUTS[name].key }));
 
 /** Outputs the ConfigMap needs that the compiled template does not declare: checked before deploying anything. */
 export function missingOutputs(env: Environment, template: Record<string, unknown>): string[] {
@@ -53,9 +43,11 @@ export function infraOutputValues(env: Environment, outputs: DeployOutputs): Rec
   return data;
 }
 
-export function infraOutputsManifest(env: Environment, outputs: DeployOutputs): string {
+/** `pools`: the node pools this deployment created, recorded for an offline plan's day-2 check. */
+export function infraOutputsManifest(env: Environment, outputs: DeployOutputs, pools: readonly PoolExpectation[] = []): string {
   const data = infraOutputValues(env, outputs);
-  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], [], data);
+  const annotations = pools.length > 0 ? ["  annotations:", deployedPoolsAnnotation(pools)] : [];
+  return configMap(env, ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."], annotations, data);
 }
 
 /** Marks a ConfigMap `render` wrote without a deployment's outputs; the deploy engine refuses to publish one. */

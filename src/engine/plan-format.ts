@@ -3,9 +3,12 @@
 import { markdownCode, markdownCodeBlock, markdownText } from "../render/escape.js";
 import { formatArmError } from "./arm-error-text.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
+import { objectDiffMarkdown, objectDiffText } from "../kubernetes/object-diff-format.js";
 import type { CapacitySummary, Day2PlanReport, GitopsComparison, PlanReport, WhatIfReport } from "./plan.js";
 import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
+import { propertyValues } from "./what-if-format.js";
+import { costMarkdown, costText } from "../cost/cost-format.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
@@ -16,7 +19,7 @@ const TEXT_PATCH_LINES = 400;
 const MARKDOWN_PATCH_CHARS = 50_000;
 
 function propertyLine(p: PropertyChange): string {
-  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}`;
+  return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}${propertyValues(p)}`;
 }
 
 function whatIfCounts(summary: WhatIfSummary): string {
@@ -70,6 +73,11 @@ function whatIfText(w: WhatIfReport): string[] {
 function day2Lines(d: Day2PlanReport | undefined): string[] {
   if (!d) return ["Day 2: not checked (offline plan; add --azure to compare with the deployed resources)"];
   if (d.status === "error") return [`Day 2: could not read the deployed resources: ${d.message}`];
+  if (d.status === "published") {
+    const against = `the node pools the last deploy recorded on the GitOps branch at ${d.commit.slice(0, 7)}`;
+    if (d.refusals.length === 0) return [`Day 2 (offline): no node-pool change AKS would refuse, against ${against}; add --azure for the full check`];
+    return [`Day 2: REFUSED (offline, against ${against}), ${d.refusals.length} change(s) the deployed node pools cannot take`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`)];
+  }
   const s = d.postgresStorage;
   const storage =
     s.deployedGb === undefined
@@ -78,7 +86,7 @@ function day2Lines(d: Day2PlanReport | undefined): string[] {
         ? `PostgreSQL storage: ${s.deployedGb} GiB deployed (auto-grown; the file asks ${s.configuredGb}): the deploy keeps ${s.deployGb} GiB`
         : `PostgreSQL storage: ${s.deployedGb} GiB deployed, ${s.deployGb} GiB asked`;
   const verdict = d.refusals.length === 0 ? "Day 2: the deployed resources allow this deploy" : `Day 2: REFUSED, ${d.refusals.length} change(s) the deployed resources cannot take`;
-  return [verdict, `  ${storage}`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`)];
+  return [verdict, `  ${storage}`, ...d.refusals.map((r) => `  ${r.field}: ${r.message}`), ...(d.kept ?? []).map((k) => `  kept: ${k.field}: ${k.message}`)];
 }
 
 export function planText(report: PlanReport): string {
@@ -89,9 +97,11 @@ export function planText(report: PlanReport): string {
     "",
     ...gitopsText(report.gitops),
   ];
+  if (report.kubernetes) lines.push("", ...objectDiffText(report.kubernetes));
   lines.push("", ...day2Lines(report.day2));
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
+  if (report.cost) lines.push("", ...costText(report.cost));
   return lines.join("\n");
 }
 
@@ -154,9 +164,11 @@ export function planMarkdown(report: PlanReport): string {
       lines.push("", "<details><summary>Diff</summary>", "", fence(patch, "diff"), "", "</details>");
     }
   }
+  if (report.kubernetes) lines.push("", ...objectDiffMarkdown(report.kubernetes));
   const [verdict, ...details] = day2Lines(report.day2);
   lines.push("", "### Day 2", "", cell(verdict ?? ""), ...(details.length > 0 ? ["", ...details.map((l) => `- ${cell(l.trim())}`)] : []));
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
   if (report.preflight) lines.push("", "### Preflight", "", fence(preflightLines(report.preflight).join("\n"), "text"));
+  if (report.cost) lines.push("", ...costMarkdown(report.cost));
   return `${lines.join("\n")}\n`;
 }

@@ -2,13 +2,17 @@
 // and the rendered GitOps tree compared with what the environment's branch holds (when it can
 // be reached). With Azure access: ARM what-if of the main template at subscription scope.
 import type { CapacityPlan } from "../capacity/plan.js";
+import type { KubernetesDiff } from "../kubernetes/object-diff.js";
+import type { CostReport } from "../cost/cost-format.js";
+import type { ReviewDigest } from "./review-digest.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
-import { POSTGRES_STORAGE_PARAMETER, type Day2Refusal, type PostgresStorage } from "./day2.js";
-import { assessDay2 } from "./day2-read.js";
+import { day2Parameters, type Day2Kept, type Day2Refusal, type PostgresStorage } from "./day2.js";
+import { publishedPoolRefusals, publishedPools } from "./day2-published.js";
+import { assessDay2, day2Expectations } from "./day2-read.js";
 import { infraOutputsPath } from "./infra-outputs.js";
 import { deploymentPrefix } from "./names.js";
-import type { ArmErrorDetail, FileChange, FluxArm, Previewer, WhatIfArm } from "./ports.js";
+import type { ArmErrorDetail, FileChange, FluxArm, GitopsBranchPort, Previewer, WhatIfArm } from "./ports.js";
 import { preflightNeeds } from "./preflight/needs.js";
 import { runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
@@ -52,7 +56,9 @@ export type WhatIfReport =
 
 /** What the deployed resources allow a redeploy to change (read with --azure only). */
 export type Day2PlanReport =
-  | { status: "checked"; postgresStorage: PostgresStorage; refusals: Day2Refusal[] }
+  | { status: "checked"; postgresStorage: PostgresStorage; refusals: Day2Refusal[]; kept?: Day2Kept[] }
+  /** Without Azure: the node pools compared with those the last deploy published on the GitOps branch. */
+  | { status: "published"; commit: string; refusals: Day2Refusal[] }
   | { status: "error"; message: string };
 
 export interface PlanReport {
@@ -66,6 +72,12 @@ export interface PlanReport {
   day2?: Day2PlanReport;
   /** What deploy's preflight would refuse or warn about (with Azure access). */
   preflight?: PreflightReport;
+  /** The Kubernetes objects the change adds, changes and removes (src/app/kubernetes-diff.ts). */
+  kubernetes?: KubernetesDiff;
+  /** The monthly cost and its change from the base branch (added by the plan use case). */
+  cost?: CostReport;
+  /** What the reviewer sees, as the deploy on merge checks it (added by the plan use case). */
+  review?: ReviewDigest;
 }
 
 export interface PlanInput {
@@ -77,7 +89,7 @@ export interface PlanInput {
 
 export interface PlanPorts {
   /** Absent: the GitOps branch is not read (plan --offline). */
-  gitops?: Previewer;
+  gitops?: Previewer & Pick<GitopsBranchPort, "readAtTip">;
   /** Absent: offline plan, no what-if and no day-2 check. */
   arm?: WhatIfArm & FluxArm;
   /** Absent: offline plan, no preflight. */
@@ -132,18 +144,38 @@ async function day2(tree: RenderedTree, arm: FluxArm): Promise<Day2PlanReport> {
   }
 }
 
+/** Offline day 2: the pool changes AKS would refuse, against the pools the last deploy recorded on the branch. */
+async function publishedDay2(env: Environment, tree: RenderedTree, gitops: Pick<GitopsBranchPort, "readAtTip">): Promise<Day2PlanReport | undefined> {
+  try {
+    const read = await gitops.readAtTip(infraOutputsPath(env));
+    const pools = read?.text === undefined ? undefined : publishedPools(read.text);
+    if (!read || !pools) return undefined;
+    return { status: "published", commit: read.tip, refusals: publishedPoolRefusals(day2Expectations(tree).cluster.pools, pools) };
+  } catch {
+    // The comparison of the tree reports an unreachable branch; day 2 then stays "not checked".
+    return undefined;
+  }
+}
+
 async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2Report: Day2PlanReport, signal: AbortSignal | undefined): Promise<WhatIfReport> {
   const { main } = deploymentRequests(env, tree);
   // Asked with the storage the deploy would ask for (never less than the server's).
-  if (day2Report.status === "checked") main.parameters[POSTGRES_STORAGE_PARAMETER] = { value: day2Report.postgresStorage.deployGb };
+  if (day2Report.status === "checked") Object.assign(main.parameters, day2Parameters(day2Report));
   // A plan must not need the right to read secrets, and the vault may not exist yet: Key Vault
-  // references are replaced by throwaway values, which the summary never shows (it reports
-  // property paths, not values).
-  const parameters = Object.fromEntries(Object.entries(main.parameters).map(([name, p]) => [name, p.reference ? { value: password() } : p]));
+  // references are replaced by throwaway values, which the summary hides wherever they appear.
+  const throwaway: string[] = [];
+  const parameters = Object.fromEntries(
+    Object.entries(main.parameters).map(([name, p]) => {
+      if (!p.reference) return [name, p];
+      const value = password();
+      throwaway.push(value);
+      return [name, { value }];
+    }),
+  );
   try {
     const outcome = await arm.whatIfAtSubscription(`${deploymentPrefix(env)}plan`, { ...main, parameters }, signal ? { signal } : {});
     if (outcome.status === "Failed") return { status: "failed", error: outcome.error };
-    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges) };
+    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, throwaway) };
   } catch (error) {
     return { status: "error", message: messageOf(error) };
   }
@@ -159,10 +191,12 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
   };
   const requests = deploymentRequests(env, tree);
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
-  const [gitops, azureReport, preflight] = await Promise.all([
+  const offlineDay2 = !arm && ports.gitops ? publishedDay2(env, tree, ports.gitops) : Promise.resolve(undefined);
+  const [gitops, azureReport, preflight, published] = await Promise.all([
     ports.gitops ? compareGitops(env, tree, ports.gitops) : Promise.resolve<GitopsComparison>({ status: "skipped", branch: env.gitops.branch, renderedFiles: gitopsFiles(tree).size }),
     azure(),
     ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(undefined),
+    offlineDay2,
   ]);
   return {
     environment: env.name,
@@ -171,7 +205,7 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
     location: env.azure.location,
     capacity: summarizeCapacity(env, input.capacity),
     gitops,
-    ...(azureReport ? { whatIf: azureReport.whatIf, day2: azureReport.day2 } : {}),
+    ...(azureReport ? { whatIf: azureReport.whatIf, day2: azureReport.day2 } : published ? { day2: published } : {}),
     ...(preflight ? { preflight } : {}),
   };
 }

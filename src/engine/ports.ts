@@ -120,6 +120,14 @@ export interface TreeChanges {
   files: FileChange[];
   /** Unified diff of the changes. */
   patch: string;
+  /** The branch's files under the owned root at `base`, when asked for (regular files only). */
+  published?: PublishedTree;
+}
+
+/** What the branch holds under the owned root: its regular files, and the paths of anything else (links, submodules), never read. */
+export interface PublishedTree {
+  files: Map<string, string>;
+  refused: string[];
 }
 
 export type PublishResult =
@@ -153,7 +161,7 @@ export interface GitopsBranchPort {
   /** The tip and one file at it (text undefined when absent); undefined when the branch does not exist. */
   readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined>;
   /** What publishing these files would change, without pushing. */
-  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[]): Promise<TreeChanges>;
+  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[], options?: { published?: boolean }): Promise<TreeChanges>;
   /** Commits the files on top of `expectedParent` and pushes; rejects with BranchMovedError when the tip moved. */
   publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
   /** The tip and its commit message; undefined when the branch does not exist. */

@@ -1,10 +1,12 @@
 // Turns ARM what-if results into a typed summary: create, modify (with property paths), delete,
 // no change and unknown. What ARM could not evaluate (Ignore, Deploy, Unsupported, potential
 // changes) is unknown, never "no change"; property changes matched by a noise rule are listed
-// apart with the rule, and a modification made only of noise counts as no change. Property
-// values are not reported: @azure/arm-resources 6.1.0 deserializes a delta's before/after as
-// dictionaries, which turns numbers into {} and strings into {"0": "a", ...}.
+// apart with the rule, and a modification made only of noise counts as no change. Values come
+// from ARM's raw response (the SDK mangles them, see adapters/azure/arm.ts) and are shown
+// summarised (see what-if-values.ts); secret-looking properties and the caller's throwaway values
+// are hidden.
 import { NOISE_RULES, type NoiseRule } from "./noise-rules.js";
+import { displayValue, type ValueSecrecy } from "./what-if-values.js";
 
 /** The part of the SDK's WhatIfChange this reads (same field names as the wire format). */
 export interface WhatIfChangeInput {
@@ -19,6 +21,8 @@ export interface WhatIfChangeInput {
 export interface WhatIfPropertyInput {
   path?: string;
   propertyChangeType?: string;
+  before?: unknown;
+  after?: unknown;
   children?: WhatIfPropertyInput[];
 }
 
@@ -29,6 +33,9 @@ export interface PropertyChange {
   path: string;
   /** What-if's propertyChangeType: Create, Delete, Modify, Array or NoEffect. */
   change: string;
+  /** The value before and after, summarised for display; absent when ARM gave none (or no side has one). */
+  before?: string;
+  after?: string;
 }
 
 export interface IgnoredProperty {
@@ -81,6 +88,8 @@ interface FlatProperty {
   /** Path segments, array indexes as numbers, to look values up. */
   segments: (string | number)[];
   change: string;
+  before: unknown;
+  after: unknown;
 }
 
 function flatten(deltas: readonly WhatIfPropertyInput[], parent: (string | number)[] = []): FlatProperty[] {
@@ -89,7 +98,7 @@ function flatten(deltas: readonly WhatIfPropertyInput[], parent: (string | numbe
     const segments = [...parent, ...own];
     if (delta.children && delta.children.length > 0) return flatten(delta.children, segments);
     const path = segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-    return [{ path, segments, change: delta.propertyChangeType ?? "Modify" }];
+    return [{ path, segments, change: delta.propertyChangeType ?? "Modify", before: delta.before, after: delta.after }];
   });
 }
 
@@ -135,7 +144,22 @@ function kindOf(changeType: string): ChangeKind {
   }
 }
 
-export function summarizeWhatIf(changes: readonly WhatIfChangeInput[], potentialChanges: readonly WhatIfChangeInput[], rules: readonly NoiseRule[] = NOISE_RULES): WhatIfSummary {
+function shown(property: FlatProperty, secrecy: ValueSecrecy): PropertyChange {
+  const values = {
+    ...(property.before !== undefined ? { before: displayValue(property.before, property.path, secrecy) } : {}),
+    ...(property.after !== undefined ? { after: displayValue(property.after, property.path, secrecy) } : {}),
+  };
+  return { path: property.path, change: property.change, ...values };
+}
+
+/** `hidden`: values that must never be shown (the throwaway secrets a plan's what-if is asked with). */
+export function summarizeWhatIf(
+  changes: readonly WhatIfChangeInput[],
+  potentialChanges: readonly WhatIfChangeInput[],
+  rules: readonly NoiseRule[] = NOISE_RULES,
+  hidden: readonly string[] = [],
+): WhatIfSummary {
+  const secrecy: ValueSecrecy = { hidden: new Set(hidden) };
   const used = new Map<string, NoiseRule>();
 
   const classify = (input: WhatIfChangeInput, potential: boolean): ResourceChange => {
@@ -153,7 +177,7 @@ export function summarizeWhatIf(changes: readonly WhatIfChangeInput[], potential
         used.set(rule.id, rule);
         base.ignored.push({ path: property.path, rule: rule.id });
       } else {
-        base.properties.push({ path: property.path, change: property.change });
+        base.properties.push(shown(property, secrecy));
       }
     }
     return { ...base, kind: base.properties.length === 0 ? "noChange" : "modify" };

@@ -84,7 +84,32 @@ export function checkReleases(env: Environment, capacity: CapacityPlan, releases
     if (restricted.has(r.plan.namespace)) for (const t of podTemplates(r.objects)) checkRestricted(t, report);
     checkIngresses(r, report);
   }
+  const surge = checkSurgeRoom(capacity, releases);
+  if (surge) findings.push({ severity: "error", path: [], message: surge });
   return findings;
+}
+
+/**
+ * Jobs, CronJobs and hooks run during an install or upgrade, beside the long-running pods the
+ * planner packs. The planner keeps one surge node per pool for exactly that moment; this proves
+ * they fit there all at once, even while the pool's largest pod surges onto the same node. When
+ * they do not, the finding says by how much: a chart upgrade that adds a Job changes the plan.
+ */
+function checkSurgeRoom(capacity: CapacityPlan, releases: readonly CheckedRelease[]): string | undefined {
+  const pool = capacity.nodePools.find((p) => p.name === "workloads");
+  if (!pool || pool.surge < 1) return undefined;
+  const short = releases.flatMap((r) => podTemplates(r.objects).filter((t) => !longRunning(t) && t.kind !== "DaemonSet").map((t) => ({ r, t })));
+  const need = short.reduce<Amount>((sum, { t }) => {
+    const pod = podRequest(t.spec);
+    const n = t.parallelism ?? 1;
+    return { millicores: sum.millicores + pod.millicores * n, bytes: sum.bytes + pod.bytes * n };
+  }, { millicores: 0, bytes: 0 });
+  const pods = [...capacity.components.flatMap((c) => c.workloads.filter((w) => w.pool === "workloads").map((w) => w.request)), ...pool.addOns];
+  const largest = { millicores: Math.max(0, ...pods.map((p) => p.millicores)), bytes: Math.max(0, ...pods.map((p) => p.bytes)) };
+  const room = { millicores: pool.allocatable.millicores - pool.daemonSets.millicores - largest.millicores, bytes: pool.allocatable.bytes - pool.daemonSets.bytes - largest.bytes };
+  if (need.millicores <= room.millicores && need.bytes <= room.bytes) return undefined;
+  const names = short.map(({ r, t }) => `${r.plan.release}/${t.name}`).join(", ");
+  return `the Jobs and hooks the charts run (${names}) request ${fmt(need)} together; the surge node the capacity planner keeps on the workloads pool (${pool.vmSize}) leaves ${fmt(room)} beside its largest pod, so an install or upgrade could leave them pending: size them down or choose a larger VM size`;
 }
 
 /** True when the environment file's own values write this key path. */

@@ -34,6 +34,8 @@ export interface PodTemplate {
   name: string;
   namespace?: string;
   replicas?: number;
+  /** A Job's pods running at once (spec.parallelism, default 1). */
+  parallelism?: number;
   /** The helm.sh/hook annotation, when the object is a hook. */
   hook?: string;
   spec: PodSpec;
@@ -60,6 +62,7 @@ export function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
     const t: PodTemplate = { kind, name: String(o.metadata?.name ?? ""), spec: pod as PodSpec };
     if (typeof o.metadata?.namespace === "string") t.namespace = o.metadata.namespace;
     if (typeof spec.replicas === "number") t.replicas = spec.replicas;
+    if (kind === "Job" && typeof spec.parallelism === "number") t.parallelism = spec.parallelism;
     if (typeof annotations["helm.sh/hook"] === "string") t.hook = annotations["helm.sh/hook"];
     out.push(t);
   }

@@ -69,6 +69,8 @@ export interface Environment {
     serviceCidr: string;
     dnsServiceIp: string;
     privateCluster: boolean;
+    /** Hub firewall address all node egress is routed to; absent: egress through the NAT gateway. */
+    egressFirewallIp?: string;
     ingress: {
       host: string;
       tls: boolean;
@@ -98,6 +100,8 @@ export interface Environment {
     highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
     backupRetentionDays: number;
     geoRedundantBackup: boolean;
+    /** Entra ID group set as the server's Entra administrator. */
+    entraAdminGroup?: { objectId: string; name: string };
   };
   keyVault: { softDeleteRetentionDays: number; purgeProtection: boolean };
   identity: { aksAdminGroupObjectIds: string[] };

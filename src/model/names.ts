@@ -2,6 +2,10 @@
 // Globally unique names (Key Vault, Storage, PostgreSQL, OpenAI) carry a short suffix that
 // is a deterministic hash of subscription and environment, so two teams using the same
 // prefix do not collide while re-runs always produce the same name.
+import { WORKLOAD_IDENTITIES, type WorkloadIdentityKey } from "../catalogue/identities.js";
+
+/** `llmProxy` → `llm-proxy`. */
+const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export interface ResourceNames {
   resourceGroup: string;
@@ -17,7 +21,8 @@ export interface ResourceNames {
   storageAccount: string;
   postgres: string;
   openai: string;
-  identities: { api: string; llmProxy: string; externalSecrets: string };
+  /** One managed identity per workload identity of the catalogue. */
+  identities: Record<WorkloadIdentityKey, string>;
 }
 
 export interface NameRule {
@@ -73,7 +78,7 @@ export function deriveNames(env: string, prefix: string, subscriptionId: string,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
-    identities: { api: `id-${base}-api`, llmProxy: `id-${base}-llm-proxy`, externalSecrets: `id-${base}-external-secrets` },
+    identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`])) as Record<WorkloadIdentityKey, string>,
   };
 }
 

@@ -25,6 +25,7 @@ interface Doc {
     serviceCidr?: string;
     dnsServiceIp?: string;
     privateCluster?: boolean;
+    egressFirewallIp?: string;
     ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[]; privateIp?: string; dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string } };
   };
   aks?: {
@@ -83,6 +84,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
+      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,

@@ -1,7 +1,7 @@
 // The committed bundles are exactly what the sources build to (GitHub runs them as committed),
 // each small enough to load fast. CI's check-dist workflow makes the same comparison with git.
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { tempDir, type TempDir } from "../engine/support/git-repos.js";
@@ -22,6 +22,31 @@ test.each(BUNDLES)("actions/%s matches a fresh build (run npm run build and comm
   expect(committed === built).toBe(true);
 });
 
+/** The chunks a split bundle loads on demand, beside its entry (none for a single-file bundle). */
+function chunksOf(actionsRoot: string, bundle: string): string[] {
+  const dir = join(actionsRoot, bundle, "..", "chunks");
+  return existsSync(dir) ? readdirSync(dir).sort() : [];
+}
+
+test.each(BUNDLES)("actions/%s: its chunks match a fresh build, none missing and none stale", (bundle) => {
+  const built = chunksOf(fresh.path, bundle);
+  expect(chunksOf(join(ROOT, "actions"), bundle)).toEqual(built);
+  for (const chunk of built) {
+    const path = join(bundle, "..", "chunks", chunk);
+    expect(readFileSync(join(ROOT, "actions", path), "utf8") === readFileSync(join(fresh.path, path), "utf8"), path).toBe(true);
+  }
+});
+
 test.each(BUNDLES)("actions/%s stays under 5 MB", (bundle) => {
   expect(statSync(join(ROOT, "actions", bundle)).size).toBeLessThan(5 * 1024 * 1024);
+});
+
+test("the validate action's entry loads neither Octokit nor undici: the GitHub client is a chunk imported when a run calls the API", () => {
+  const dist = join(ROOT, "actions/validate/dist");
+  const entry = readFileSync(join(dist, "index.js"), "utf8");
+  const staticChunks = [...entry.matchAll(/from\s*"\.\/(chunks\/[^"]+)"/g)].map((m) => m[1]!);
+  const loadedAtStart = [entry, ...staticChunks.map((c) => readFileSync(join(dist, c), "utf8"))].join("\n");
+  expect(loadedAtStart).not.toMatch(/octokit|undici/i);
+  const lazy = [...entry.matchAll(/import\(\s*"\.\/(chunks\/[^"]+)"\s*\)/g)].map((m) => readFileSync(join(dist, m[1]!), "utf8"));
+  expect(lazy.some((text) => /octokit/i.test(text) && /undici/i.test(text))).toBe(true);
 });

@@ -64,6 +64,9 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
 
     const text = (await doctor()).stdout;
     expect(text).toContain("  repo:acme/codemie-platform:environment:prod");
+    // The deploy job signs in from GitHub Environment prod; its approval job (prod-approval) signs in nowhere.
+    expect(text).toContain("(a production environment's approval job runs in GitHub Environment NAME-approval, which signs in nowhere: no credential)");
+    expect(text).not.toContain("environment:prod-approval");
     expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");
     expect(text).toContain("  repo:acme@5544123/codemie-platform@821093847:environment:prod");
     expect(text).toContain("Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change");

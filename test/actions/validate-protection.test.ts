@@ -1,6 +1,7 @@
-// Before a deploy, the validate action checks that every production environment to act on has a
-// GitHub Environment with protection rules (read from the GitHub fake, in GitHub's response shape):
-// a deploy job naming a missing one would have GitHub create it unprotected.
+// Before a deploy, the validate action checks the two GitHub Environments of every production
+// environment to act on (read from the GitHub fake, in GitHub's response shape): NAME, which its
+// Azure credential trusts, limited to the default branch and never waiting; NAME-approval, with
+// required reviewers. A job naming a missing one would have GitHub create it unprotected.
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { GitHubFake } from "../github-fake/server.js";
 import { workflowDispatchEvent } from "./support/events.js";
@@ -27,28 +28,55 @@ const validate = (inputs: Record<string, string> = { "protected-production": "tr
 
 const PRODUCTION_LINE = 11;
 
-test("a production environment without a GitHub Environment fails validation, on its production line", async () => {
+// What a production environment's two GitHub Environments look like when set up as
+// docs/github-actions.md says: prod limited to the default branch, prod-approval with reviewers.
+const SET_UP = (): void => {
+  github.environments.set("prod", { branchPolicy: true });
+  github.environments.set("prod-approval", { reviewers: ["release-manager"], branchPolicy: true });
+};
+
+test("a production environment without its GitHub Environments fails validation, on its production line", async () => {
   const run = await validate();
 
   expect(run.status).toBe(1);
   expect(run.stdout).toContain(
-    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod" does not exist: a deploy would create it without protection; create it with required reviewers first (Settings → Environments)`,
+    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod" does not exist: a deploy would create it without protection; create it and limit its deployment branches to the default branch (Settings → Environments)`,
   );
-  expect(run.outputs).toMatchObject({ valid: "false", errors: "1", environments: '["dev","prod"]', production: '["prod"]' });
+  expect(run.stdout).toContain(
+    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod-approval" does not exist: the approval job would create it without reviewers and prod would deploy unreviewed; create it with required reviewers (Settings → Environments)`,
+  );
+  expect(run.outputs).toMatchObject({ valid: "false", errors: "2", environments: '["dev","prod"]', production: '["prod"]' });
   // Only production environments are looked up.
-  expect(github.requestsTo("GET", /\/environments\//).map((r) => r.path)).toEqual(["/repos/acme/codemie-platform/environments/prod"]);
+  expect(github.requestsTo("GET", /\/environments\//).map((r) => r.path)).toEqual(["/repos/acme/codemie-platform/environments/prod", "/repos/acme/codemie-platform/environments/prod-approval"]);
 });
 
-test("one without protection rules fails too; one with required reviewers passes", async () => {
-  github.environments.set("prod", {});
-  const bare = await validate();
-  expect(bare.status).toBe(1);
-  expect(bare.stdout).toContain('::error file=environments/prod.yaml,line=11,col=1::GitHub Environment "prod" has no protection rules');
+test("set up as documented it passes; each way of getting it wrong fails, saying what to change", async () => {
+  SET_UP();
+  const good = await validate();
+  expect(good.status).toBe(0);
+  expect(good.outputs).toMatchObject({ valid: "true", errors: "0", production: '["prod"]' });
 
-  github.environments.set("prod", { reviewers: ["release-manager"], branchPolicy: true });
-  const protectedRun = await validate();
-  expect(protectedRun.status).toBe(0);
-  expect(protectedRun.outputs).toMatchObject({ valid: "true", errors: "0", production: '["prod"]' });
+  // Any branch could claim prod's federated credential.
+  github.environments.set("prod", {});
+  const open = await validate();
+  expect(open.status).toBe(1);
+  expect(open.stdout).toContain('GitHub Environment "prod" does not limit its deployment branches: a workflow on any branch could sign in to Azure as prod\'s deploy identity');
+
+  // Reviewers on prod itself: the deploy job would wait holding the concurrency group.
+  github.environments.set("prod", { branchPolicy: true, reviewers: ["release-manager"], waitTimer: 5 });
+  const waiting = await validate();
+  expect(waiting.status).toBe(1);
+  expect(waiting.stdout).toContain(
+    'GitHub Environment "prod" has wait_timer, required_reviewers: the deploy job would wait inside prod\'s concurrency group, holding back every later deploy and rollback of prod; move them to GitHub Environment "prod-approval"',
+  );
+
+  // An approval environment that approves nothing (a wait timer is no reviewer).
+  SET_UP();
+  github.environments.set("prod-approval", { waitTimer: 10 });
+  const unreviewed = await validate();
+  expect(unreviewed.status).toBe(1);
+  expect(unreviewed.stdout).toContain('GitHub Environment "prod-approval" has no required reviewers: prod would deploy unreviewed; add required reviewers');
+  expect(unreviewed.outputs).toMatchObject({ valid: "false", errors: "1" });
 });
 
 test("a token that may not read environments fails, saying which permission is missing", async () => {

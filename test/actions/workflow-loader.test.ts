@@ -6,6 +6,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { APPROVAL_SUFFIX } from "../../src/app/github-environments.js";
 import { ROOT } from "../support/cli.js";
 import { loadWorkflow, type LoadContext, type WorkflowSource } from "./workflow-loader.js";
 
@@ -152,5 +154,45 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
   test("a caller pinning the workflow at one commit and the toolkit at another: refused", () => {
     const example = readFileSync(join(EXAMPLES, "codemie-deploy.yml"), "utf8").replace("toolkit-ref: TOOLKIT_SHA", "toolkit-ref: main");
     expect(load(".github/workflows/codemie-deploy.yml", example, ADOPTER)).toContainEqual(expect.stringContaining("checks out the toolkit at 'codemie/codemie-gitops@main', but the workflow was called at 'codemie/codemie-gitops@TOOLKIT_SHA'."));
+  });
+});
+
+describe("approvals that do not block the queue", () => {
+  const DEPLOY = ".github/workflows/deploy.yml";
+  const REUSABLE = ".github/workflows/reusable-deploy.yml";
+  const reusable = toolkitFiles[REUSABLE]!;
+  const REF = `${TOOLKIT}/${REUSABLE}@${SHA}`;
+  /** The push caller of a changed reusable deploy workflow. */
+  const withReusable = (text: string): string[] => load(DEPLOY, toolkitFiles[DEPLOY]!, TOOLKIT, { [REUSABLE]: text });
+  const prefix = `${DEPLOY} (Line: 23, Col: 3): Error calling workflow '${REF}'.`;
+
+  test("the approval job names the approval GitHub Environment the validate step checks, holds no group, and the production deploy needs it", () => {
+    const jobs = (parse(reusable) as { jobs: Record<string, { environment?: { name: string }; concurrency?: unknown; needs?: string[] }> }).jobs;
+    expect(jobs.approve!.environment!.name).toBe(`\${{ matrix.environment }}${APPROVAL_SUFFIX}`);
+    expect(jobs.approve!.concurrency).toBeUndefined();
+    expect(jobs["deploy-production"]!.needs).toContain("approve");
+    expect(withReusable(reusable)).toEqual([]);
+  });
+
+  test("an approval inside the concurrency group is refused", () => {
+    const inside = reusable.replace("      name: ${{ matrix.environment }}-approval\n", "      name: ${{ matrix.environment }}-approval\n    concurrency: codemie-deploy-${{ matrix.environment }}\n");
+    expect(withReusable(inside)).toEqual([
+      `${prefix} The nested job 'approve' waits for approval in environment '\${{ matrix.environment }}-approval' inside concurrency group 'codemie-deploy-\${{ matrix.environment }}': every later job of the group queues behind the approval.`,
+    ]);
+  });
+
+  test("a production deploy without the approval job before it is refused", () => {
+    const unapproved = reusable.replace("    needs: [environments, approve]\n", "    needs: [environments, deploy]\n");
+    expect(withReusable(unapproved)).toEqual([
+      `${prefix} The nested job 'deploy-production' deploys production environments in concurrency group 'codemie-deploy-\${{ matrix.environment }}' without an approval job before it: it would wait for reviewers inside the group.`,
+    ]);
+  });
+
+  test("a deploy that GitHub may cancel while it waits for its group, with nothing to report it, is refused", () => {
+    const silent = reusable.slice(0, reusable.indexOf("  # GitHub keeps one pending job per concurrency group"));
+    expect(withReusable(silent)).toEqual([
+      `${prefix} The nested job 'deploy' is in concurrency group 'codemie-deploy-\${{ matrix.environment }}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
+      `${prefix} The nested job 'deploy-production' is in concurrency group 'codemie-deploy-\${{ matrix.environment }}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
+    ]);
   });
 });

@@ -9,9 +9,9 @@
 //   an explicit grant is `none`;
 // - every required input and secret of `on.workflow_call` is passed, and nothing undeclared is
 //   (secrets: inherit passes everything and is not checked), names compared ignoring case;
-// - and one rule of this toolkit's own: each checkout of the toolkit (path `toolkit`) fetches the
+// - and rules of this toolkit's own: each checkout of the toolkit (path `toolkit`) fetches the
 //   repository and commit the reusable workflow was called at, so its actions and templates are
-//   the ones that belong to that workflow.
+//   the ones that belong to that workflow; and approvals do not block the queue (queueErrors).
 import { LineCounter, parseDocument, type Node } from "yaml";
 
 export type Level = "none" | "read" | "write";
@@ -122,6 +122,51 @@ function evaluate(value: unknown, inputs: Record<string, unknown>, github: LoadC
   return "";
 }
 
+interface NestedJob {
+  permissions?: unknown;
+  needs?: string | string[];
+  if?: string;
+  environment?: string | { name?: string };
+  concurrency?: string | { group?: string };
+  strategy?: unknown;
+  steps?: { uses?: string; with?: Record<string, unknown> }[];
+}
+
+/** The GitHub Environment whose reviewers approve a deploy (src/app/github-environments.ts). */
+const APPROVAL = /-approval$/;
+
+/**
+ * Approvals that do not block the queue. GitHub keeps at most one running and one waiting job per
+ * concurrency group, and a job waiting for its environment's reviewers already holds its group:
+ * - a job waiting for approval (environment `*-approval`) holds no concurrency group;
+ * - a job that holds a group and deploys production environments (its matrix is drawn from an
+ *   output named `production`) needs an approval job, so it enters the group only once approved;
+ * - a job in a concurrency group is followed by a job that runs `always()` and reports it when
+ *   GitHub cancelled it (a newer job replaced it while it waited), so no deploy is dropped silently.
+ */
+function queueErrors(jobs: Record<string, NestedJob>): string[] {
+  const errors: string[] = [];
+  const environmentOf = (job: NestedJob): string | undefined => (typeof job.environment === "string" ? job.environment : job.environment?.name);
+  const groupOf = (job: NestedJob): string | undefined => (typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group);
+  const needsOf = (job: NestedJob): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+  for (const [id, job] of Object.entries(jobs)) {
+    const environment = environmentOf(job);
+    const group = groupOf(job);
+    if (group === undefined) continue;
+    if (environment && APPROVAL.test(environment)) {
+      errors.push(`The nested job '${id}' waits for approval in environment '${environment}' inside concurrency group '${group}': every later job of the group queues behind the approval.`);
+      continue;
+    }
+    const production = /\.outputs\.production\b/.test(JSON.stringify(job.strategy ?? {}));
+    if (environment && production && !needsOf(job).some((need) => APPROVAL.test(environmentOf(jobs[need] ?? {}) ?? ""))) {
+      errors.push(`The nested job '${id}' deploys production environments in concurrency group '${group}' without an approval job before it: it would wait for reviewers inside the group.`);
+    }
+    const reported = Object.values(jobs).some((other) => needsOf(other).includes(id) && /\balways\(\)/.test(other.if ?? "") && (other.if ?? "").includes(`needs.${id}.result == 'cancelled'`));
+    if (!reported) errors.push(`The nested job '${id}' is in concurrency group '${group}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`);
+  }
+  return errors;
+}
+
 interface CallerJob {
   id: string;
   uses: string;
@@ -190,7 +235,7 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
       const over = violations(root, max);
       if (over) errors.push(`${prefix} The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
     }
-    const calleeJobs = (callee.data.jobs ?? {}) as Record<string, { permissions?: unknown; steps?: { uses?: string; with?: Record<string, unknown> }[] }>;
+    const calleeJobs = (callee.data.jobs ?? {}) as Record<string, NestedJob>;
     for (const [nestedId, nested] of Object.entries(calleeJobs)) {
       const requested = grantOf(nested.permissions);
       if (!requested) continue;
@@ -213,6 +258,8 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
         }
       }
     }
+
+    errors.push(...queueErrors(calleeJobs).map((error) => `${prefix} ${error}`));
 
     // Nested calls: the called workflow's jobs may call further, within what they were given.
     errors.push(...loadCaller(callee, context, root ?? max));

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
+import { compileCacheFromEnv } from "../../src/adapters/bicep/cache.js";
 import { ROOT } from "../support/cli.js";
 
 const DIR = join(ROOT, ".github/workflows");
@@ -153,6 +154,28 @@ describe("hygiene", () => {
       expect(typeof job.environment === "object" ? job.environment.name : job.environment, `${file} ${id}`).toBe(env);
       expect(job.concurrency?.group, `${file} ${id}`).toContain(env);
       expect(job.concurrency?.["cancel-in-progress"], `${file} ${id}`).toBe(false);
+    }
+  });
+});
+
+describe("the Bicep compile cache", () => {
+  test("every job that compiles Bicep restores and saves it with actions/cache pinned by commit, where the toolkit looks for it", () => {
+    // Where a runner's action finds it: CODEMIE_BICEP_CACHE unset, HOME /home/runner, no XDG_CACHE_HOME.
+    const dir = compileCacheFromEnv({ HOME: "/home/runner" })!.dir;
+    const compiling = stepJobs.filter(({ job }) => runs(job, "plan") || runs(job, "deploy"));
+    expect(compiling.length).toBeGreaterThanOrEqual(6);
+    for (const { file, id, job } of compiling) {
+      const steps = job.steps!;
+      const cache = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
+      expect(cache, `${file} ${id}`).toBeGreaterThanOrEqual(0);
+      const step = steps[cache]!;
+      expect(step.uses, `${file} ${id}`).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+      expect(String(step.with?.path).replace(/^~/, "/home/runner"), `${file} ${id}`).toBe(dir);
+      // A new key per run attempt, so each run saves what it compiled; the newest earlier entry is restored.
+      expect(String(step.with?.key), `${file} ${id}`).toMatch(/\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/);
+      expect(String(step.with?.["restore-keys"]), `${file} ${id}`).toMatch(/^codemie-bicep-/);
+      // Restored before the toolkit action compiles anything.
+      expect(cache, `${file} ${id}`).toBeLessThan(steps.findIndex((s) => toolkitAction(s) === "plan" || toolkitAction(s) === "deploy"));
     }
   });
 });

@@ -258,7 +258,7 @@ describe("protections: on by default in production, settings elsewhere", () => {
     const props = cluster((await get("prod")).main);
     expect(props.networkProfile).toMatchObject({ networkPolicy: "[parameters('networkPolicy')]", networkDataplane: "[if(equals(parameters('networkPolicy'), 'cilium'), 'cilium', 'azure')]" });
     expect(props.addonProfiles).toEqual({ azurepolicy: { enabled: "[parameters('azurePolicy')]" } });
-    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 168 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
+    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 120 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
     expect(props.apiServerAccessProfile).toMatchObject({ disableRunCommand: "[parameters('disableRunCommand')]", authorizedIPRanges: "[parameters('authorizedIpRanges')]" });
     const windows = ofType((await get("prod")).main, "Microsoft.ContainerService/managedClusters/maintenanceConfigurations").map((w) => String(w.name));
     expect(windows.some((n) => n.includes("aksManagedNodeOSUpgradeSchedule"))).toBe(true);
@@ -288,8 +288,11 @@ describe("protections: on by default in production, settings elsewhere", () => {
   });
 
   it("storage: infrastructure encryption in production", async () => {
-    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe(true);
-    expect(moduleParams((await get("dev")).main, "storage").infrastructureEncryption).toBe(false);
+    // A main-template parameter, so a redeploy can keep an existing account's value (day 2).
+    const parameter = async (name: string) => (JSON.parse((await get(name)).tree.get("bicep/main.parameters.json")!) as { parameters: Record<string, { value?: unknown }> }).parameters.storageInfrastructureEncryption;
+    expect(await parameter("prod")).toEqual({ value: true });
+    expect(await parameter("dev")).toEqual({ value: false });
+    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe("[parameters('storageInfrastructureEncryption')]");
     const account = ofType((await get("prod")).main, "Microsoft.Storage/storageAccounts")[0]!;
     expect((account.body.properties as { encryption: unknown }).encryption).toMatchObject({ requireInfrastructureEncryption: "[parameters('infrastructureEncryption')]" });
   });
@@ -312,10 +315,71 @@ describe("PostgreSQL hardening", () => {
       { name: "require_secure_transport", value: "on" },
       { name: "ssl_min_protocol_version", value: "TLSv1.2" },
       { name: "log_statement", value: "ddl" },
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
     ]);
     const configs = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
     const hardening = configs.find((c) => c.symbol === "hardening")!;
     expect(hardening.body.copy).toMatchObject({ mode: "serial", batchSize: 1 });
     expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain("hardening");
+  });
+
+  it("makes the file's Entra group the server's Entra administrator, and none when the file names none", async () => {
+    const { main, env } = await get("prod");
+    expect(env.postgres.entraAdminGroup).toEqual({ objectId: "5a1e9c3d-2f7b-4d86-8e0a-c4b9d2f61e57", name: "codemie-prod-admins" });
+    expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
+    const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
+    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.properties).toEqual({ principalType: "Group", principalName: "[parameters('entraAdminGroup').name]", tenantId: "[tenant().tenantId]" });
+    const server = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers")[0]!;
+    expect((server.body.properties as { authConfig: unknown }).authConfig).toEqual({ passwordAuth: "Enabled", activeDirectoryAuth: "Enabled" });
+    expect(moduleParams((await get("dev")).main, "postgres").entraAdminGroup).toEqual({ objectId: "", name: "" });
+  });
+});
+
+describe("egress through a hub firewall (network.egressFirewallIp)", () => {
+  const viaFirewall = async () => {
+    const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace("network:\n  vnetCidr: 10.40.0.0/16\n", "network:\n  vnetCidr: 10.40.0.0/16\n  egressFirewallIp: 10.0.1.4\n");
+    const { env, plan } = load("environments/prod.yaml", text);
+    return renderAndCompile(env, plan);
+  };
+
+  it("routes the node subnets' default route to the firewall, detaches the NAT gateway and sets AKS to userDefinedRouting", async () => {
+    const { main, env } = await viaFirewall();
+    expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+    expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
+    expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
+    const [routes] = ofType(main, "Microsoft.Network/routeTables");
+    expect(routes!.body.condition).toBe("[variables('viaFirewall')]");
+    expect((routes!.body.properties as { routes: unknown[] }).routes).toEqual([
+      { name: "default-via-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "[parameters('egressFirewallIp')]" } },
+    ]);
+    const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
+    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] }).subnets;
+    for (const name of ["snet-system", "snet-workloads"]) {
+      const subnet = subnets.find((s) => s.name === name)!;
+      expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
+      expect(String(subnet.properties.routeTable)).toMatch(/^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/);
+    }
+    const aks = ofType(main, "Microsoft.ContainerService/managedClusters")[0]!;
+    expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe("[parameters('outboundType')]");
+  });
+
+  it("writes the firewall's allow-list: AKS's hosts for the region, the chart and image registries, CodeMie's registry, the GitOps host", async () => {
+    const { tree, env } = await viaFirewall();
+    const text = tree.get("bicep/egress-fqdns.txt")!;
+    const hosts = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
+    expect(hosts).toEqual(expect.arrayContaining([`*.hcp.${env.azure.location}.azmk8s.io`, "mcr.microsoft.com", "login.microsoftonline.com", "helm.elastic.co", "kubernetes.github.io", "ghcr.io", "europe-west3-docker.pkg.dev", "github.com"]));
+    expect(new Set(hosts).size).toBe(hosts.length);
+    expect(text).not.toContain("{location}");
+  });
+
+  it("the default (NAT gateway) keeps userAssignedNATGateway, no route table and no allow-list file; the outbound type is fixed at creation for day 2", async () => {
+    const { main, tree } = await get("prod");
+    expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
+    expect(moduleParams(main, "network").egressFirewallIp).toBe("");
+    expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
+    const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { cluster: { fixed: Record<string, { field: string; value: string }> } };
+    expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({ field: "network.egressFirewallIp", value: "userAssignedNATGateway" });
   });
 });

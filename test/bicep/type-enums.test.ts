@@ -10,7 +10,7 @@ import { planCapacity } from "../../src/capacity/plan.js";
 import { loadEnvironment } from "../../src/app/load.js";
 import { buildEnvironmentSchema } from "../../src/config/schema.js";
 import { ENCRYPTION_KEY_SPEC } from "../../src/render/bicep/context.js";
-import { ofType } from "../support/arm.js";
+import { allResources, ofType } from "../support/arm.js";
 import { bicepSession, ROOT } from "../support/bicep.js";
 import { BicepTypes } from "../support/bicep-types.js";
 
@@ -80,7 +80,6 @@ describe("the templates' literal values are values the resource types define", (
     { type: "Microsoft.KeyVault/vaults", property: "properties.sku.name" },
     { type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPlugin" },
     { type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPluginMode" },
-    { type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.outboundType" },
     { type: "Microsoft.ContainerService/managedClusters", property: "properties.autoUpgradeProfile.nodeOSUpgradeChannel" },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.network.publicNetworkAccess" },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.storage.autoGrow" },
@@ -96,6 +95,14 @@ describe("the templates' literal values are values the resource types define", (
       expect(typeof value === "string" && !value.startsWith("[")).toBe(true);
       expect(allowed.literals).toContain(value);
     }
+  });
+
+  it("the AKS outbound types the aks module accepts (NAT gateway, or a hub firewall's route)", async () => {
+    const module = allResources(await prodMain()).find((d) => d.module === "" && d.symbol === "aks")!;
+    const accepted = (module.body.properties as { template: { parameters: { outboundType: { allowedValues: string[] } } } }).template.parameters.outboundType.allowedValues;
+    expect([...accepted].sort()).toEqual(["userAssignedNATGateway", "userDefinedRouting"]);
+    const allowed = types.allowed(await versioned("Microsoft.ContainerService/managedClusters"), "properties.networkProfile.outboundType");
+    expect(accepted.filter((v) => !allowed.literals.includes(v))).toEqual([]);
   });
 
   it("the agent pools' OS SKU and the encryption key's type", async () => {

@@ -81,6 +81,16 @@ describe("findings of issue 13, fixed and still caught", () => {
     expect(messages).toContain("litellm: Job litellm-migrations does not select the workloads pool (nodeSelector codemie-gitops.dev/pool: workloads), where the capacity planner placed it");
   });
 
+  it("proves the Jobs and hooks fit the surge node the planner keeps, and catches a Job that does not", { timeout: SLOW }, async () => {
+    const { env, releases } = await prodReleases();
+    const capacity = planCapacity(env);
+    expect(checkReleases(env, capacity, releases).filter((f) => f.message.includes("Jobs and hooks"))).toEqual([]);
+    const job = podSpec(object(releases, "litellm", "Job", "litellm-migrations"));
+    job.containers[0]!.resources = { requests: { cpu: "64", memory: "512Mi" }, limits: { memory: "512Mi" } };
+    const surge = checkReleases(env, capacity, releases).filter((f) => f.message.includes("Jobs and hooks"));
+    expect(surge).toEqual([{ severity: "error", path: [], message: expect.stringMatching(/^the Jobs and hooks the charts run \(.*litellm\/litellm-migrations.*\) request cpu 64020m, memory 576Mi together; the surge node the capacity planner keeps on the workloads pool \(Standard_\w+\) leaves cpu .* beside its largest pod/) }]);
+  });
+
   it("sizes keycloak-operator at its chart's 192Mi memory", { timeout: SLOW }, async () => {
     const { releases } = await prodReleases();
     expect(podSpec(object(releases, "keycloak-operator", "Deployment", "keycloak-operator")).containers[0]!.resources).toEqual({ requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "192Mi" } });

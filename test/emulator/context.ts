@@ -1,6 +1,7 @@
 // Shared vocabulary of the emulator's route handlers: the identity it plays, its mutable state and
 // the shape of a reply.
 import { randomUUID } from "node:crypto";
+import type { FluxConfigurationPut } from "./flux-settings.js";
 import type { ArmErrorBody, Scenario } from "./scenario.js";
 import { defaultScenario } from "./scenario.js";
 
@@ -34,6 +35,8 @@ export interface SimulatedDeployment {
   state: "Accepted" | "Running" | "Succeeded" | "Failed" | "Canceled";
   statusReads: number;
   script: Scenario["deployment"];
+  /** The fluxConfigurations it PUTs, protected settings as ARM resolved them (never echoed). */
+  flux: FluxConfigurationPut[];
 }
 
 export interface SimulatedWhatIf {
@@ -51,6 +54,8 @@ export class EmulatorState {
   readonly secrets = new Map<string, { value: string; contentType?: string; updated: Date }>();
   /** By configuration path: the commit last reported and the GETs since it changed. */
   readonly fluxSyncs = new Map<string, { commit: string | undefined; reads: number }>();
+  /** By configuration name: what its last successful PUT carried. */
+  readonly fluxConfigurations = new Map<string, FluxConfigurationPut>();
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   idTokensIssued = 0;
 }

@@ -2,6 +2,7 @@
 // Location, then 200 with status Succeeded or Failed), operations, cancel and the list.
 import type { Reply, RequestContext, Route, SimulatedDeployment } from "./context.js";
 import { apiVersionOf, armError, jsonBody, newId } from "./context.js";
+import { fluxConfigurationPuts, fluxFailures, resolveKeyVaultReferences } from "./flux-settings.js";
 import type { ArmErrorBody } from "./scenario.js";
 import { simulatedOutputs } from "./outputs.js";
 import { azureRefusal } from "./resources.js";
@@ -70,6 +71,7 @@ function deploymentBody(ctx: RequestContext, d: SimulatedDeployment): unknown {
 function finish(ctx: RequestContext, d: SimulatedDeployment): void {
   d.state = d.script.failure ? "Failed" : "Succeeded";
   if (d.state !== "Succeeded") return;
+  for (const put of d.flux) ctx.state.fluxConfigurations.set(put.name.toLowerCase(), put);
   for (const r of templateResources(d.template, d.parameters)) {
     if (r.type.toLowerCase() === "microsoft.resources/resourcegroups") {
       ctx.state.resourceGroups.set(r.name.toLowerCase(), { name: r.name, location: r.location ?? d.location });
@@ -91,6 +93,11 @@ function put(ctx: RequestContext): Reply {
   // What Azure itself refuses of the scripted resources: AKS in preflight, PostgreSQL while deploying.
   const refusal = azureRefusal(ctx.state, request.properties.template, request.properties.parameters ?? {});
   if (refusal?.preflight) return { status: 400, body: { error: refusal.preflight } };
+  // Key Vault references are resolved before anything deploys; the values reach the resources only.
+  const resolved = resolveKeyVaultReferences(ctx.state, request.properties.parameters ?? {});
+  if ("error" in resolved) return { status: 400, body: { error: resolved.error } };
+  const flux = fluxConfigurationPuts(request.properties.template, resolved.parameters);
+  const failedOperations = [...(refusal?.failedOperations ?? []), ...fluxFailures(flux)];
   const d: SimulatedDeployment = {
     name,
     location: request.location,
@@ -101,17 +108,18 @@ function put(ctx: RequestContext): Reply {
     startedAt: new Date(),
     state: "Accepted",
     statusReads: 0,
+    flux,
     script: {
       ...ctx.state.scenario.deployment,
-      ...(refusal
+      ...(failedOperations.length > 0
         ? {
             failure: {
               error: {
                 code: "DeploymentFailed",
                 message: "At least one resource deployment operation failed. Please list deployment operations for details.",
-                details: refusal.failedOperations.map((f) => f.error),
+                details: failedOperations.map((f) => f.error),
               },
-              failedOperations: refusal.failedOperations,
+              failedOperations,
             },
           }
         : {}),

@@ -12,6 +12,7 @@ import type { Identity, Reply, RequestContext, Route } from "./context.js";
 import { EmulatorState, armError, newId } from "./context.js";
 import { deploymentRoutes } from "./deployments.js";
 import { fluxRoutes } from "./flux.js";
+import type { FluxConfigurationPut } from "./flux-settings.js";
 import { identityRoutes, mintIdToken } from "./identity.js";
 import { preflightData, preflightRoutes } from "./preflight.js";
 import type { PreflightData } from "./preflight-data.js";
@@ -165,6 +166,11 @@ export class AzureEmulator {
 
   secretValue(vaultId: string, name: string): string | undefined {
     return this.state.secrets.get(secretKey(vaultId, name))?.value;
+  }
+
+  /** What the last successful PUT of a fluxConfiguration carried, protected settings included (which no GET returns). */
+  fluxConfigurationPut(name: string): FluxConfigurationPut | undefined {
+    return this.state.fluxConfigurations.get(name.toLowerCase());
   }
 
   armRequests(): RecordedRequest[] {

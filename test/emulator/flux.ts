@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError } from "./context.js";
+import { publicKeyOf, type FluxConfigurationPut } from "./flux-settings.js";
 import { refusals } from "./flux-tree.js";
 import type { FluxScript } from "./scenario.js";
 import { declaredResources, isRecord, nestedScopes, resolve } from "./templates.js";
@@ -55,6 +56,21 @@ function sourceOf(state: EmulatorState, name: string, script: FluxScript): Sourc
   if ("commit" in script) return { commit: script.commit };
   const branch = configuredBranch(state, name);
   return branch === undefined ? undefined : fetchTip(script.repository, branch);
+}
+
+/**
+ * The source as the last PUT set it. As ARM does, protected settings never come back: an empty
+ * object in their place, and an SSH key's public half (base64) as repositoryPublicKey.
+ */
+function sourceProperties(put: FluxConfigurationPut | undefined): Record<string, unknown> {
+  if (!put) return {};
+  const key = put.protectedSettings.sshPrivateKey;
+  const publicKey = key === undefined ? undefined : publicKeyOf(Buffer.from(key, "base64").toString("utf8"));
+  return {
+    gitRepository: { url: put.url ?? null, ...(put.sshKnownHosts ? { sshKnownHosts: put.sshKnownHosts } : {}) },
+    configurationProtectedSettings: {},
+    ...(publicKey ? { repositoryPublicKey: Buffer.from(publicKey).toString("base64") } : {}),
+  };
 }
 
 function getFluxConfiguration(ctx: RequestContext): Reply {
@@ -131,6 +147,7 @@ function getFluxConfiguration(ctx: RequestContext): Reply {
         scope: "cluster",
         namespace: "flux-system",
         sourceKind: "GitRepository",
+        ...sourceProperties(ctx.state.fluxConfigurations.get(name.toLowerCase())),
         provisioningState: "Succeeded",
         complianceState: compliance,
         ...(commit === undefined ? {} : { sourceSyncedCommitId: commit }),

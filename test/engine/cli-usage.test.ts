@@ -24,6 +24,7 @@ describe("usage", () => {
     [["deploy", "--env", "dev", "--timeout", "soon"], "--timeout takes a duration such as 90s, 45m or 1h, not \"soon\""],
     [["status", "--env", "dev", "--subscription", "prod-sub"], "--subscription takes a subscription id (a GUID), not \"prod-sub\""],
     [["status", "--env", "dev", "--cloud", "mars"], "--cloud must be one of public, usgov, china, not \"mars\""],
+    [["status", "--env", "dev", "--cloud", "usgov"], "--cloud usgov contradicts azure.cloud: public in environments/dev.yaml; drop the flag or correct the file"],
     [["status", "--env", "dev", "--arm-endpoint", "http://127.0.0.1:1"], "The ARM endpoint must be an https URL, got http://127.0.0.1:1"],
     [["status", "--env", "nope"], "environments/nope.yaml: no such file"],
   ])("%j is a usage error", (args, message) => {

@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { planCapacity } from "../../src/capacity/plan.js";
 import { readToolkit } from "../../src/adapters/templates.js";
-import { day2Report, type DeployedState } from "../../src/engine/day2.js";
+import { day2Parameters, day2Report, type DeployedState } from "../../src/engine/day2.js";
+import { DEPLOYED_POOLS_ANNOTATION, publishedPoolRefusals, publishedPools } from "../../src/engine/day2-published.js";
+import { infraOutputsManifest } from "../../src/engine/infra-outputs.js";
 import { day2Expectations } from "../../src/engine/day2-read.js";
 import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
 import { renderBicep } from "../../src/render/bicep/render.js";
@@ -69,10 +71,87 @@ describe("day 2 rules", () => {
     expect(fields).toEqual([
       "node pool system maxPods",
       "node pool workloads availabilityZones",
-      "security.storageInfrastructureEncryption",
       "NAT gateway zones (the template sets none)",
       "Key Vault key codemie-key type (a new spec needs a new key name)",
       "Key Vault key codemie-key size (a new spec needs a new key name)",
     ]);
+  });
+
+  it("keeps an existing storage account's infrastructure encryption (created before the production default) instead of refusing", () => {
+    const state = deployedProd();
+    expect(prod.security!.storageInfrastructureEncryption).toBe(true);
+    (state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }).encryption.requireInfrastructureEncryption = false;
+
+    const report = day2Report(expect2, state);
+
+    expect(report.refusals).toEqual([]);
+    expect(report.kept).toEqual([
+      {
+        field: "security.storageInfrastructureEncryption",
+        parameter: "storageInfrastructureEncryption",
+        value: false,
+        message: expect.stringContaining("so the deploy keeps false; set security.storageInfrastructureEncryption: false to say so") as unknown,
+      },
+    ]);
+    expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb }, storageInfrastructureEncryption: { value: false } });
+  });
+
+  it("an unchanged account keeps the file's value: nothing kept, the parameter not overridden", () => {
+    const report = day2Report(expect2, deployedProd());
+    expect(report.kept).toBeUndefined();
+    expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb } });
+  });
+
+  it("refuses a change of egress (NAT gateway to hub firewall) on an existing cluster, naming the setting", () => {
+    const state = deployedProd();
+    (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType: "userDefinedRouting" };
+    const refusals = day2Report(expect2, state).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewallIp"]);
+    expect(refusals[0]?.message).toContain("properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway");
+  });
+
+  it("a pool refusal names the manual replacement path, since the toolkit does not migrate pools", () => {
+    const state = deployedProd();
+    (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[1]!.vmSize = "Standard_E4ds_v5";
+    const [refusal] = day2Report(expect2, state).refusals;
+    expect(refusal?.field).toBe("aks.nodePools.workloads.vmSize");
+    expect(refusal?.message).toContain("set aks.nodePools.workloads.vmSize to Standard_E4ds_v5");
+    expect(refusal?.message).toContain('docs/infrastructure.md ("Replacing a node pool")');
+  });
+});
+
+describe("day 2 offline: the node pools the last deploy published", () => {
+  const outputs = {
+    keyVaultUri: "https://kv.vault.azure.net/",
+    identityClientIds: { externalSecrets: "00000000-0000-0000-0000-000000000001", api: "00000000-0000-0000-0000-000000000002", llmProxy: "00000000-0000-0000-0000-000000000003" },
+    postgresHost: "pg.postgres.database.azure.com",
+    postgresAdminLogin: "codemieadmin",
+    storageAccountName: "stcodemie",
+    openaiEndpoint: "https://oai.openai.azure.com/",
+  };
+  const published = infraOutputsManifest(prod, outputs, expect2.cluster.pools);
+
+  it("the outputs ConfigMap records every pool's immutable properties, read back exactly", () => {
+    expect(published).toContain(DEPLOYED_POOLS_ANNOTATION);
+    const pools = publishedPools(published);
+    expect(pools?.map((p) => p.name)).toEqual(expect2.cluster.pools.map((p) => p.name));
+    expect(publishedPoolRefusals(expect2.cluster.pools, pools!)).toEqual([]);
+  });
+
+  it("a VM size other than the published one is refused, naming the field", () => {
+    const workloads = expect2.cluster.pools.find((p) => p.name === "workloads")!;
+    const other = infraOutputsManifest(prod, outputs, expect2.cluster.pools.map((p) => (p.name === "workloads" ? { ...p, immutable: { ...p.immutable, vmSize: "Standard_E4ds_v5" } } : p)));
+    const refusals = publishedPoolRefusals(expect2.cluster.pools, publishedPools(other)!);
+    expect(refusals.map((r) => r.field)).toEqual(["aks.nodePools.workloads.vmSize"]);
+    expect(refusals[0]?.message).toContain(`node pool workloads was last deployed with vmSize = Standard_E4ds_v5, and this deploy would ask for ${workloads.immutable.vmSize}`);
+  });
+
+  it("an older ConfigMap without the record, or a hostile one, gives no verdict instead of a false one", () => {
+    expect(publishedPools(infraOutputsManifest(prod, outputs))).toBeUndefined();
+    const hostile = (value: string) => published.replace(/(deployed-node-pools: ).*$/m, `$1${JSON.stringify(value)}`);
+    expect(publishedPools(hostile("not json"))).toBeUndefined();
+    expect(publishedPools(hostile(JSON.stringify([{ name: "workloads", vmSize: "$(rm -rf /)", maxPods: "30", availabilityZones: "", vnetSubnetID: "" }])))).toBeUndefined();
+    expect(publishedPools(hostile(JSON.stringify({ name: "workloads" })))).toBeUndefined();
+    expect(publishedPools("::: not yaml")).toBeUndefined();
   });
 });

@@ -10,7 +10,10 @@ import type { RenderedTree } from "../../src/render/tree.js";
 import { armClient } from "../emulator/clients.js";
 import { bicepSession } from "../support/bicep.js";
 import { BRANCH, cliEnv, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, runCliAsync } from "./support/harness.js";
-import { branchTip } from "./support/git-repos.js";
+import { branchTip, fileAt, pushFiles } from "./support/git-repos.js";
+import { parse } from "yaml";
+import { DEPLOYED_POOLS_ANNOTATION, publishedPools } from "../../src/engine/day2-published.js";
+import { infraOutputsPath } from "../../src/engine/infra-outputs.js";
 
 const t = emulatorAndWorkspace();
 /** Each CLI run renders and compiles dev with the real Bicep CLI: minutes on a loaded machine. */
@@ -136,5 +139,50 @@ describe("settings fixed at creation", () => {
     const report = JSON.parse(plan.stdout) as { day2: { status: string; refusals: { field: string; message: string }[] } };
     expect(report.day2.refusals.map((r) => r.field)).toEqual(["postgres.geoRedundantBackup", "network.privateCluster"]);
     expect(report.day2.refusals[0]?.message).toContain("the resource would have to be rebuilt");
+  }, CLI_TEST_MS);
+});
+
+describe("storage account created before the production default of infrastructure encryption", () => {
+  test("the deploy keeps the account's value, warns naming the setting, and succeeds", async () => {
+    const resources = await deployedDev();
+    const expect2 = day2Expectations(await devTree());
+    // dev asks for no infrastructure encryption; this account was created with it.
+    expect(dev.security?.storageInfrastructureEncryption).toBe(false);
+    t.emulator.script({ resources: { ...resources, [expect2.storageAccount.id]: { properties: { encryption: { requireInfrastructureEncryption: true } } } }, deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("environments/dev.yaml: warning: security.storageInfrastructureEncryption: storage account was created with properties.encryption.requireInfrastructureEncryption = true");
+    expect(run.stderr).toContain("so the deploy keeps true");
+    const name = /ARM deployment (\S+) succeeded/.exec(run.stdout)?.[1];
+    expect(name).toBeDefined();
+    const deployment = (await armClient(t.emulator).getJson(`/subscriptions/${dev.azure.subscriptionId}/providers/Microsoft.Resources/deployments/${name!}`, "2024-03-01")) as { properties: { parameters: Record<string, { value: unknown }> } };
+    expect(deployment.properties.parameters.storageInfrastructureEncryption).toEqual({ value: true });
+  }, CLI_TEST_MS);
+});
+
+describe("offline plan: node pools against the last published deploy", () => {
+  test("a deploy records its pools on the branch; a plan without Azure refuses a VM size other than the recorded one", async () => {
+    t.emulator.script({ resources: await deployedDev(), deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+    const deployed = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+    expect(deployed.status).toBe(0);
+    const path = infraOutputsPath(dev);
+    const configMap = fileAt(t.ws.remote, BRANCH, path)!;
+    const recorded = publishedPools(configMap);
+    expect(recorded?.find((p) => p.name === "workloads")?.vmSize).toBe(workloads.vmSize);
+
+    // As if the last deploy had chosen another size for the workloads pool.
+    const pools = JSON.parse((parse(configMap) as { metadata: { annotations: Record<string, string> } }).metadata.annotations[DEPLOYED_POOLS_ANNOTATION]!) as { name: string; vmSize: string }[];
+    const changed = pools.map((p) => (p.name === "workloads" ? { ...p, vmSize: otherSize } : p));
+    pushFiles(t.ws.remote, BRANCH, { [path]: configMap.replace(/^( {4}codemie-gitops\.dev\/deployed-node-pools: ).*$/m, `$1${JSON.stringify(JSON.stringify(changed))}`) }, "an earlier deploy");
+    const before = t.emulator.armRequests().length;
+
+    const plan = await runCliAsync(["plan", "--env", "dev", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
+
+    expect(plan.status).toBe(1);
+    expect(plan.stdout).toContain("Day 2: REFUSED (offline, against the node pools the last deploy recorded on the GitOps branch at");
+    expect(plan.stdout).toContain(`aks.nodePools.workloads.vmSize: node pool workloads was last deployed with vmSize = ${otherSize}, and this deploy would ask for ${workloads.vmSize}`);
+    expect(t.emulator.armRequests().length).toBe(before);
   }, CLI_TEST_MS);
 });

@@ -44,6 +44,8 @@ describe("plan", () => {
     expect(text.stdout).toMatch(/^ {2}workloads {2}Standard_\w+ \(\d+ vCPU, \d+ GiB\) × \d+ needed/m);
     expect(text.stdout).toContain(`GitOps branch ${BRANCH} at ${commit.slice(0, 7)}: 2 file(s) would change\n  M ${layers}\n  D clusters/dev/stale.yaml\n`);
     expect(text.stdout).toContain("-# an edit someone made by hand");
+    // A comment in layers.yaml changes no chart's input: no release is templated, none differs.
+    expect(text.stdout).toMatch(/^Kubernetes objects: 0 release\(s\) render differently, \d+ unchanged \(helm template v4\./m);
     expect(text.stdout).toContain("What-if: not run (offline plan; add --azure to ask ARM)");
 
     const json = await runCliAsync(["plan", "--env", "dev", "--json", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: offline });
@@ -88,7 +90,7 @@ describe("plan", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("| create | modify | delete | unknown | unchanged |\n|---:|---:|---:|---:|---:|\n| 1 | 1 | 0 | 2 | 1 |");
-    expect(run.stdout).toContain(`| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters | \`~ properties.agentPoolProfiles[1].count\`<br>noise (aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`);
+    expect(run.stdout).toContain(`| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters | \`~ properties.agentPoolProfiles[1].count: 3 → 4\`<br>noise (aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`);
     expect(run.stdout).toContain("| ? | `kv` | Microsoft.Insights/diagnosticSettings | Diagnostic settings are not supported by what-if. |");
     expect(run.stdout).toContain("- `aks-autoscaled-count`: The cluster autoscaler owns");
     expect(run.stdout).toContain(`Branch \`${BRANCH}\` (new)`);

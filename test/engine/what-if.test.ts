@@ -77,18 +77,22 @@ describe("summarizeWhatIf", () => {
     expect(summary.noiseRules.map((r) => r.id).sort()).toEqual(["aks-autoscaled-count", "read-only"]);
   });
 
-  test("a modification made only of noise counts as unchanged; values never reach the summary", () => {
+  test("a modification made only of noise counts as unchanged; secret values never reach the summary", () => {
     const server = `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql`;
     const summary = summarizeWhatIf(
       [
         { resourceId: server, changeType: "Modify", delta: [{ path: "properties.administratorLoginPassword", propertyChangeType: "Create" }] },
-        { resourceId: `${rg}/providers/Microsoft.Foo/bars/x`, changeType: "Modify", after: { secret: "throwaway-1" }, delta: [{ path: "properties.secret", propertyChangeType: "Modify" }] },
+        { resourceId: `${rg}/providers/Microsoft.Foo/bars/x`, changeType: "Modify", after: { secret: "throwaway-1" }, delta: [{ path: "properties.secret", propertyChangeType: "Modify", before: "x", after: "throwaway-1" }] },
+        { resourceId: `${rg}/providers/Microsoft.Foo/bars/y`, changeType: "Modify", delta: [{ path: "properties.uri", propertyChangeType: "Modify", before: "a", after: "https://h/?sig=throwaway-1" }] },
       ],
       [],
+      undefined,
+      ["throwaway-1"],
     );
 
     expect(summary.changes.find((c) => c.name === "psql")).toMatchObject({ kind: "noChange", ignored: [{ rule: "postgres-admin-password" }] });
-    expect(summary.changes.find((c) => c.name === "x")?.properties).toEqual([{ path: "properties.secret", change: "Modify" }]);
+    expect(summary.changes.find((c) => c.name === "x")?.properties).toEqual([{ path: "properties.secret", change: "Modify", before: "(hidden)", after: "(hidden)" }]);
+    expect(summary.changes.find((c) => c.name === "y")?.properties).toEqual([{ path: "properties.uri", change: "Modify", before: "a", after: "(hidden)" }]);
     expect(JSON.stringify(summary)).not.toContain("throwaway-1");
   });
 

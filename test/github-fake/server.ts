@@ -1,13 +1,17 @@
 // A loopback stand-in for the slice of the GitHub REST API the actions use: issue comments
 // (list, create, update), issues (list by label, create, update), deployments and deployment
 // statuses, a pull request's files, a comparison of two commits, the repository itself (its
-// immutable ids) and GitHub Environments (as GitHub answers "Get an environment": 404 for one
-// never created, its protection rules otherwise). It checks the token, enforces
+// immutable ids), GitHub Environments (as GitHub answers "Get an environment": 404 for one
+// never created, its protection rules otherwise) and deploy keys (list and add, which need the
+// Administration permission: 403 without it, as for every workflow token; 422 for a key already
+// in use on this or any other repository, or not an OpenSSH public key). It checks the token, enforces
 // GitHub's 65,536-character body limit, paginates with absolute Link URLs as GitHub does, and
 // records every request (never the token). Tests seed pull requests and inject faults. Comments
 // have owners as on GitHub: the token authenticates as one user (github-actions[bot] for a
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
-// GET /user returns), and only a comment's author may edit it: anyone else gets 403.
+// GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
+// read-only token models what a fork's pull request gets: it reads, and every write is refused
+// with 403 as GitHub refuses it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -21,6 +25,8 @@ export interface RecordedRequest {
   body?: Record<string, unknown>;
   /** Whether the right token came with it. */
   authorized: boolean;
+  /** It came with the read-only token. */
+  readOnly?: boolean;
 }
 
 export interface Comment {
@@ -60,6 +66,14 @@ export interface FakeEnvironment {
   branchPolicy?: boolean;
 }
 
+export interface FakeDeployKey {
+  id: number;
+  /** Stored as GitHub does: type and base64, the comment dropped. */
+  key: string;
+  title: string;
+  readOnly: boolean;
+}
+
 export interface FakeFault {
   method: string;
   /** Tested against the path. */
@@ -95,9 +109,18 @@ export class GitHubFake {
   readonly issues: Issue[] = [];
   readonly deployments: Deployment[] = [];
   readonly faults: FakeFault[] = [];
+  /** The token a fork's pull request gets: GET only. */
+  readonly readOnlyToken = "ghs_read_only_token_for_a_fork";
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
+  /** Merge commit → the pull request it merged (GET /commits/{sha}/pulls). */
+  private readonly mergedPulls = new Map<string, number>();
   readonly environments = new Map<string, FakeEnvironment>();
+  readonly deployKeys: FakeDeployKey[] = [];
+  /** Key material registered on other repositories: GitHub refuses it here too. */
+  readonly keysElsewhere = new Set<string>();
+  /** Whether the token has the repository's Administration permission (deploy keys); a workflow token never does. */
+  administration: boolean;
   /** The repository's immutable ids and creation date (GET /repos/OWNER/NAME). */
   readonly repository = { id: 821_093_847, ownerId: 5_544_123, createdAt: "2024-03-11T09:30:00Z" };
   private nextId = 1000;
@@ -113,7 +136,9 @@ export class GitHubFake {
     readonly owner: string,
     readonly repo: string,
     user?: Comment["user"],
+    administration = false,
   ) {
+    this.administration = administration;
     this.viewer = user ?? BOT;
     this.installationToken = user === undefined;
     const repoPath = `/repos/${owner}/${repo}`;
@@ -128,8 +153,14 @@ export class GitHubFake {
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
+        const number = this.mergedPulls.get(m.sha!);
+        return this.page(r, number === undefined ? [] : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }]);
+      }),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
+      route("GET", "/keys", (_, r) => this.denied() ?? this.page(r, this.deployKeys.map((k) => this.deployKeyJson(k)))),
+      route("POST", "/keys", (_, r) => this.denied() ?? this.addDeployKey(r.body)),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
         return files ? { status: 200, body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] } } : notFound;
@@ -138,11 +169,12 @@ export class GitHubFake {
   }
 
   /** `user`: the token is that user's personal token (default: a workflow token, authenticating as the bot). */
-  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"] } = {}): Promise<GitHubFake> {
+  /** `administration`: the token may manage the repository's deploy keys (a personal or app token granted it). */
+  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"]; administration?: boolean } = {}): Promise<GitHubFake> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user);
+    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user, options.administration);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
     return fake;
   }
@@ -150,6 +182,11 @@ export class GitHubFake {
   /** A pull request the API knows, with the files it changes. */
   addPullRequest(number: number, files: string[]): void {
     this.pullFiles.set(number, files);
+  }
+
+  /** The pull request `number` merged as commit `sha`. */
+  mergePullRequest(number: number, sha: string): void {
+    this.mergedPulls.set(sha, number);
   }
 
   addComparison(base: string, head: string, files: string[]): void {
@@ -191,10 +228,13 @@ export class GitHubFake {
     const url = new URL(req.url ?? "/", this.url);
     const method = (req.method ?? "GET").toUpperCase();
     // Octokit sends "token <value>"; GitHub also accepts "Bearer <value>".
-    const authorized = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2] === this.token;
+    const presented = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2];
+    const readOnly = presented === this.readOnlyToken;
+    const authorized = presented === this.token || readOnly;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized });
-    const reply = this.reply(method, url, body, authorized);
+    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized, ...(readOnly ? { readOnly } : {}) });
+    const reply =
+      readOnly && method !== "GET" && method !== "HEAD" ? { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } } : this.reply(method, url, body, authorized);
     const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
     res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
@@ -282,6 +322,27 @@ export class GitHubFake {
         deployment_branch_policy: settings.branchPolicy ? { protected_branches: false, custom_branch_policies: true } : null,
       },
     };
+  }
+
+  /** GitHub's answer to a token without the Administration permission. */
+  private denied(): Reply | undefined {
+    if (this.administration) return undefined;
+    return { status: 403, body: { message: this.installationToken ? "Resource not accessible by integration" : "Resource not accessible by personal access token", documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys" } };
+  }
+
+  private deployKeyJson(k: FakeDeployKey): Record<string, unknown> {
+    return { id: k.id, key: k.key, url: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}`, title: k.title, verified: true, created_at: "2026-11-29T12:00:00Z", read_only: k.readOnly, added_by: this.viewer.login, last_used: null, enabled: true };
+  }
+
+  private addDeployKey(body: Record<string, unknown>): Reply {
+    const invalid = (message: string): Reply => ({ status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message }], documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key" } });
+    const match = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(String(body.key ?? "").trim());
+    if (!match) return invalid("key is invalid. You must supply a key in OpenSSH public key format");
+    const key = `${match[1]} ${match[2]}`;
+    if (this.keysElsewhere.has(key) || this.deployKeys.some((k) => k.key === key)) return invalid("key is already in use");
+    const created: FakeDeployKey = { id: this.nextId++, key, title: String(body.title ?? ""), readOnly: body.read_only === true };
+    this.deployKeys.push(created);
+    return { status: 201, body: this.deployKeyJson(created) };
   }
 
   private commentJson(c: Comment): Record<string, unknown> {

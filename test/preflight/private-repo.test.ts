@@ -7,7 +7,8 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { GITHUB_KNOWN_HOSTS, fluxRepositoryUrl } from "../../src/catalogue/gitops-credentials.js";
 import { generateDeployKey } from "../../src/engine/deploy-key.js";
-import { keyVaultId } from "../../src/engine/names.js";
+import { FLUX_API_VERSION, fluxConfigurationPath, keyVaultId } from "../../src/engine/names.js";
+import { armClient } from "../emulator/clients.js";
 import { branchHistoryText, git, tempDir } from "../engine/support/git-repos.js";
 import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace } from "../engine/support/harness.js";
 
@@ -59,11 +60,27 @@ describe("deploy with gitops.auth ssh", () => {
     expect(again.stdout).toContain(`gitops-ssh-private-key: exists, kept; public key: ${shown ?? "?"}`);
     expect(t.emulator.secretValue(keyVaultId(dev), "gitops-ssh-private-key")).toBe(privateKey);
 
-    // Any 16-character run of the key's base64 body would betray it (runs that are the public key, shown on purpose, aside).
+    // The key reached the fluxConfiguration's PUT only as ARM resolved the Key Vault reference: base64, as the extension wants it.
+    const put = t.emulator.fluxConfigurationPut("codemie");
+    expect(put?.url).toBe("ssh://git@github.com/acme/codemie-platform.git");
+    expect(put?.protectedSettings).toEqual({ sshPrivateKey: Buffer.from(privateKey).toString("base64") });
+    expect(Buffer.from(put?.sshKnownHosts ?? "", "base64").toString()).toMatch(/^github\.com ssh-ed25519 /);
+    // ...and never comes back: a GET has the public half only.
+    const arm = armClient(t.emulator);
+    const got = await arm.getJson<{ properties: Record<string, unknown> }>(fluxConfigurationPath(dev), FLUX_API_VERSION);
+    expect(got?.properties.configurationProtectedSettings).toEqual({});
+    expect(Buffer.from(String(got?.properties.repositoryPublicKey), "base64").toString()).toBe((shown ?? "").split(" ").slice(0, 2).join(" "));
+    const deployments = await arm.getJson<unknown>(`/subscriptions/${t.emulator.identity.subscriptionId}/providers/Microsoft.Resources/deployments`, "2025-04-01");
+
+    // Any 16-character run of the key's base64 body, or of the PEM's base64 that ARM carries, would
+    // betray it (runs that are the public key, shown on purpose, aside).
     const body = privateKey.split("\n").slice(1, -2).join("");
-    const visible = [run.stdout, run.stderr, again.stdout, again.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests)].join("\n");
-    const runs = Array.from({ length: Math.floor(body.length / 16) }, (_, i) => body.slice(i * 16, i * 16 + 16)).filter((r) => !(shown ?? "").includes(r));
-    expect(runs.length).toBeGreaterThan(5);
+    const pemBase64 = Buffer.from(privateKey).toString("base64");
+    const visible = [run.stdout, run.stderr, again.stdout, again.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests), JSON.stringify(got), JSON.stringify(deployments)].join("\n");
+    const runsOf = (text: string) => Array.from({ length: Math.floor(text.length / 16) }, (_, i) => text.slice(i * 16, i * 16 + 16)).filter((r) => !(shown ?? "").includes(r));
+    const runs = [...runsOf(body), ...runsOf(pemBase64)];
+    expect(runs.length).toBeGreaterThan(20);
+    expect(JSON.stringify(deployments)).toContain('"secretName":"gitops-ssh-private-key"');
     for (const r of runs) expect(visible).not.toContain(r);
   }, 240_000);
 });

@@ -49,6 +49,18 @@ function preflightError(error: unknown): ArmErrorDetail | undefined {
   return cloudError ? toArmErrorDetail(cloudError) : undefined;
 }
 
+/** ARM's what-if result as sent (`properties` not yet flattened by the SDK); undefined when unreadable. */
+function rawWhatIfResult(text: string | undefined): WhatIfOperationResult | undefined {
+  if (!text) return undefined;
+  try {
+    const body = JSON.parse(text) as { status?: string; error?: WhatIfOperationResult["error"]; properties?: Pick<WhatIfOperationResult, "changes" | "potentialChanges"> };
+    if (body === null || typeof body !== "object" || typeof body.status !== "string") return undefined;
+    return { status: body.status, error: body.error, changes: body.properties?.changes, potentialChanges: body.properties?.potentialChanges };
+  } catch {
+    return undefined;
+  }
+}
+
 function outputValues(outputs: unknown): Record<string, unknown> {
   const declared = (outputs ?? {}) as Record<string, { value?: unknown }>;
   return Object.fromEntries(Object.entries(declared).map(([name, output]) => [name, output.value]));
@@ -78,12 +90,21 @@ export class ArmClient implements Arm {
       location: request.location,
       properties: { mode: "Incremental" as const, template: request.template, parameters: request.parameters, whatIfSettings: { resultFormat: "FullResourcePayloads" as const } },
     };
+    // The SDK deserializes a change's before/after/delta values as dictionaries (numbers become
+    // {}, strings {"0": "a", ...}): the result is read from the last raw answer instead.
+    let rawResult: string | undefined;
     const start: StartPoller<WhatIfOperationResult> = (resumeFrom, onResponse) =>
-      this.client.deployments.beginWhatIfAtSubscriptionScope(name, body, { resumeFrom, onResponse });
+      this.client.deployments.beginWhatIfAtSubscriptionScope(name, body, {
+        resumeFrom,
+        onResponse: (raw) => {
+          onResponse(raw);
+          if (raw.status === 200) rawResult = raw.bodyAsText ?? undefined;
+        },
+      });
     try {
       const end = await pollToEnd(start, { ...this.pollOptions, signal: options.signal });
       if (end.done === "ended") throw end.error;
-      const result = end.result;
+      const result = rawWhatIfResult(rawResult) ?? end.result;
       // A failed what-if is HTTP 200 with status Failed, which the SDK returns as a success.
       if (result.status === "Failed" || result.error) return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
       return { status: "Succeeded", changes: result.changes ?? [], potentialChanges: result.potentialChanges ?? [] };

@@ -1,8 +1,10 @@
 // Which Azure cloud a run talks to: the ARM endpoint, the Entra authority, the token scope for ARM
-// and the audience GitHub ID tokens must carry for that cloud's federated credentials.
-import { AzureAuthorityHosts } from "@azure/identity";
+// and the audience GitHub ID tokens must carry for that cloud's federated credentials, from the
+// catalogue's table of clouds (src/catalogue/azure-clouds.ts) unless the run names its own endpoints.
+import { AZURE_CLOUDS } from "../../catalogue/azure-clouds.js";
+import type { CloudName } from "../../catalogue/azure-regions.js";
 
-export type CloudName = "public" | "usgov" | "china";
+export type { CloudName };
 
 export interface AzureCloud {
   armEndpoint: string;
@@ -22,12 +24,6 @@ export interface CloudSelection {
   armAudience?: string;
 }
 
-const knownClouds: Record<CloudName, { armEndpoint: string; authorityHost: string; federatedAudience: string }> = {
-  public: { armEndpoint: "https://management.azure.com", authorityHost: AzureAuthorityHosts.AzurePublicCloud, federatedAudience: "api://AzureADTokenExchange" },
-  usgov: { armEndpoint: "https://management.usgovcloudapi.net", authorityHost: AzureAuthorityHosts.AzureGovernment, federatedAudience: "api://AzureADTokenExchangeUSGov" },
-  china: { armEndpoint: "https://management.chinacloudapi.cn", authorityHost: AzureAuthorityHosts.AzureChina, federatedAudience: "api://AzureADTokenExchangeChina" },
-};
-
 function httpsUrl(value: string, what: string): string {
   const url = new URL(value);
   if (url.protocol !== "https:") throw new Error(`${what} must be an https URL, got ${value}`);
@@ -36,7 +32,7 @@ function httpsUrl(value: string, what: string): string {
 
 /** Explicit endpoints win over AZURE_RESOURCE_MANAGER_ENDPOINT / AZURE_AUTHORITY_HOST, which win over the named cloud. */
 export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.ProcessEnv = process.env): AzureCloud {
-  const base = knownClouds[selection.cloud ?? "public"];
+  const base = AZURE_CLOUDS[selection.cloud ?? "public"];
   const armEndpoint = httpsUrl(selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint, "The ARM endpoint");
   const authorityHost = httpsUrl(selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost, "The authority host");
   const armAudience = selection.armAudience === undefined ? armEndpoint : selection.armAudience.replace(/\/+$/, "");
@@ -45,6 +41,6 @@ export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.Process
     authorityHost,
     armScope: `${armAudience}/.default`,
     federatedAudience: base.federatedAudience,
-    disableInstanceDiscovery: !Object.values(knownClouds).some((cloud) => cloud.authorityHost === authorityHost),
+    disableInstanceDiscovery: !Object.values(AZURE_CLOUDS).some((cloud) => cloud.authorityHost === authorityHost),
   };
 }

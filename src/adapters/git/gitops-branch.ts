@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
-import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
+import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishedTree, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
 import { configEnvironment, tokenConfig } from "./credentials.js";
 import { git } from "./git.js";
 
@@ -90,14 +90,43 @@ export class GitopsBranch implements GitopsBranchPort {
     });
   }
 
-  async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = []): Promise<TreeChanges> {
+  /** With `published`, also the branch's files under the owned root, read from the objects (never checked out). */
+  async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = [], options: { published?: boolean } = {}): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
       const base = await this.fetchTip(dir, await this.remoteHead(dir));
       await this.stage(dir, base, files, preserve);
       const against = base === undefined ? [] : [base];
-      const [changed, patch] = await Promise.all([this.changes(dir, base), this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir)]);
-      return { base, files: changed, patch };
+      const [changed, patch, published] = await Promise.all([
+        this.changes(dir, base),
+        this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir),
+        options.published ? this.publishedTree(dir, base) : Promise.resolve(undefined),
+      ]);
+      return { base, files: changed, patch, ...(published ? { published } : {}) };
     });
+  }
+
+  /** The regular files under the owned root at the tip; a link, submodule or odd path there is listed, never read. */
+  private async publishedTree(dir: string, tip: string | undefined): Promise<PublishedTree> {
+    const files = new Map<string, string>();
+    const refused: string[] = [];
+    if (tip === undefined) return { files, refused };
+    const root = this.options.root.replace(/\/+$/, "");
+    if (root && !(await this.plainParents(dir, tip, root))) return { files, refused };
+    const out = await this.run(["ls-tree", "-r", "-z", "--full-tree", tip, "--", ...(root ? [root] : [])], dir);
+    const blobs: Array<{ path: string; object: string }> = [];
+    for (const record of out.split("\0")) {
+      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
+      if (!match) continue;
+      const [, mode, object, path] = match;
+      if (REGULAR.has(mode!) && isSafeRelativePath(path!)) blobs.push({ path: path!, object: object! });
+      else refused.push(path!);
+    }
+    for (let i = 0; i < blobs.length; i += 16) {
+      const batch = blobs.slice(i, i + 16);
+      const texts = await Promise.all(batch.map((b) => this.run(["cat-file", "blob", b.object], dir)));
+      batch.forEach((b, j) => files.set(b.path, texts[j]!));
+    }
+    return { files, refused };
   }
 
   async publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult> {

@@ -88,6 +88,22 @@ export async function ensureChart(pin: ChartPin, opts: CacheOptions & { helm?: s
   return undefined;
 }
 
+/** A chart name or version as a file name may hold it (a published branch may name anything). */
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+/**
+ * The chart at exactly the pinned version, cached or copied from the mirror: never a stand-in,
+ * never pulled. For pins read from a published branch (attacker-controlled), whose charts are
+ * only ever templated when they are the charts we pin ourselves.
+ */
+export async function exactChart(pin: ChartPin, opts: CacheOptions): Promise<CachedChart | undefined> {
+  if (!PLAIN_NAME.test(pin.name) || !PLAIN_NAME.test(pin.version)) return undefined;
+  const cached = await cachedChart(pin, opts);
+  if (cached) return cached.origin === "stand-in" ? undefined : cached;
+  const exact = (opts.mirror ? await mirrorFolders(opts.mirror) : []).find((m) => m.name === pin.name && m.version === pin.version);
+  return exact ? store(pin, exact.dir, { name: pin.name, version: pin.version, origin: "mirror", from: exact.folder }, opts) : undefined;
+}
+
 interface MirrorFolder {
   folder: string;
   dir: string;

@@ -2,7 +2,8 @@
 // helper and tpl-rendered file, vendored subcharts included (src/kubernetes/values-keys.ts).
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
+import type { Manifest } from "../../kubernetes/helm-release.js";
 import type { ChartFacts } from "../../kubernetes/values-keys.js";
 
 /** Chart files that can read values: templates and helpers, and files/ that charts such as NATS pass through `tpl`. */
@@ -18,3 +19,11 @@ export async function chartFacts(dir: string): Promise<ChartFacts> {
   return { defaults, templates: texts.join("\n") };
 }
 
+
+/** The CRDs of the chart's crds/ directory (Helm applies them as they are, never templated). */
+export async function chartCrds(dir: string): Promise<Manifest[]> {
+  const entries = await readdir(join(dir, "crds"), { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name)).map((e) => join(e.parentPath, e.name));
+  const texts = await Promise.all(files.map((f) => readFile(f, "utf8")));
+  return texts.flatMap((t) => parseAllDocuments(t).map((d) => d.toJS() as unknown)).filter((v): v is Manifest => v !== null && typeof v === "object" && !Array.isArray(v));
+}

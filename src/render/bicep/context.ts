@@ -9,6 +9,7 @@ import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
+import { cloudMetadata } from "../../catalogue/azure-clouds.js";
 
 /** A node pool as AKS receives it; built from the capacity planner's pool plan. */
 export interface BicepNodePool {
@@ -61,6 +62,8 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     identities.flatMap((id, index) => id.roles.filter((r) => r.target === target).map((r) => ({ index, role: ROLE_IDS[r.role] })));
   const openai = env.openai.enabled ? env.openai : undefined;
   const security = env.security ?? securitySettings(env.production, {});
+  // Each cloud names its private DNS zones differently (usgov, china): never the public cloud's by default.
+  const privateDnsZones = cloudMetadata(env.azure.cloud).privateDnsZones;
   return {
     header,
     location: env.azure.location,
@@ -69,7 +72,12 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
     privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
     zones: env.aks.zones,
-    network: env.network,
+    privateDnsZones,
+    network: {
+      ...env.network,
+      egressFirewallIp: env.network.egressFirewallIp ?? "",
+      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+    },
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
@@ -106,9 +114,11 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     postgres: {
       ...env.postgres,
       administratorLogin: POSTGRES_ADMIN_LOGIN,
-      privateDnsZone: `${env.names.postgres}.private.postgres.database.azure.com`,
+      privateDnsZone: `${env.names.postgres}.${privateDnsZones.postgresServer}`,
       databases: postgresDatabases(env),
       extensions: POSTGRES_EXTENSIONS,
+      // Empty: no Entra administrator (the module skips the resource).
+      entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
     ingress: bicepIngress(env),

@@ -9,6 +9,12 @@ export interface FixedSetting {
   field: string;
   /** The value as ARM reports it (after normalising), so both sides compare directly. */
   value: string;
+  /**
+   * The main template's parameter that carries it, when the deploy can keep the existing
+   * resource's value instead of refusing (a setting the toolkit's defaults changed after
+   * resources were created with the old one): the deployed value wins, with a warning.
+   */
+  parameter?: string;
 }
 
 export interface PoolExpectation {
@@ -51,6 +57,8 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
       id: `${rg}/Microsoft.ContainerService/managedClusters/${ctx.names.aks}`,
       fixed: {
         "properties.apiServerAccessProfile.enablePrivateCluster": { field: "network.privateCluster", value: String(ctx.network.privateCluster) },
+        // AKS changes the outbound type only through its own migration, never from a template.
+        "properties.networkProfile.outboundType": { field: "network.egressFirewallIp", value: ctx.network.outboundType },
       },
       pools: ctx.aks.nodePools.map((pool) => ({
         name: pool.name,
@@ -60,7 +68,11 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     storageAccount: {
       id: `${rg}/Microsoft.Storage/storageAccounts/${ctx.names.storageAccount}`,
       fixed: {
-        "properties.encryption.requireInfrastructureEncryption": { field: "security.storageInfrastructureEncryption", value: String(ctx.storage.infrastructureEncryption) },
+        "properties.encryption.requireInfrastructureEncryption": {
+          field: "security.storageInfrastructureEncryption",
+          value: String(ctx.storage.infrastructureEncryption),
+          parameter: "storageInfrastructureEncryption",
+        },
       },
     },
     // The NAT gateway is regional (no zone) and its public IP zone-redundant across aks.zones.

@@ -6,8 +6,10 @@ import type { Environment } from "../../model/environment.js";
 import type { RenderTemplate, TemplateSources } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { bicepContext, POSTGRES_PASSWORD_SECRET, type BicepNodePool, type FluxKustomization } from "./context.js";
+import { EGRESS_FQDNS_FILE, egressFqdnsText } from "./egress-fqdns.js";
 import { DAY2_FILE, day2Expectations } from "./expectations.js";
 import { GITOPS_CREDENTIALS } from "../../catalogue/gitops-credentials.js";
+import { securitySettings } from "../../model/resolve.js";
 
 export const BICEP_DIR = "bicep";
 /** Deployed in this order: bootstrap (resource group + Key Vault), then main. */
@@ -29,6 +31,7 @@ export function renderBicep(
   }
   tree.set(`${BICEP_DIR}/main.parameters.json`, `${JSON.stringify(parametersFile(env), null, 2)}\n`);
   tree.set(`${BICEP_DIR}/${DAY2_FILE}`, `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`);
+  if (env.network.egressFirewallIp) tree.set(`${BICEP_DIR}/${EGRESS_FQDNS_FILE}`, egressFqdnsText(env, generatedHeader(env.file, "#")));
   return tree;
 }
 
@@ -62,6 +65,8 @@ function parametersFile(env: Environment) {
       postgresAdminPassword: { reference: { keyVault: { id: vaultId }, secretName: POSTGRES_PASSWORD_SECRET } },
       // The deploy raises it to the server's current size when auto-grow went past it.
       postgresStorageGb: { value: env.postgres.storageGb },
+      // The deploy keeps an existing account's value: Azure fixes it when the account is created.
+      storageInfrastructureEncryption: { value: (env.security ?? securitySettings(env.production, {})).storageInfrastructureEncryption },
       // Flux's read-only credential goes from Key Vault to ARM without passing through this tool.
       ...(env.gitops.auth === "none" ? {} : { gitopsCredential: { reference: { keyVault: { id: vaultId }, secretName: GITOPS_CREDENTIALS[env.gitops.auth].secret } } }),
     },

@@ -3,7 +3,7 @@
 // and the Key Vault secrets it reads. The deploy step and the README read these instead of
 // repeating the names (README "The GitOps tree").
 import { component, type ComponentKey } from "../../catalogue/components.js";
-import { WORKLOAD_IDENTITIES, type WorkloadIdentity } from "../../catalogue/identities.js";
+import { WORKLOAD_IDENTITIES, type ClientIdVariable, type WorkloadIdentity, type WorkloadIdentityKey } from "../../catalogue/identities.js";
 import { VAULT_SECRETS, type VaultSecret } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 
@@ -37,30 +37,40 @@ export const FLUX = {
 
 export interface SubstitutionVariable {
   /** Key in ConfigMap codemie-infra-outputs, referenced as `${NAME}` in the tree. */
-  name: string;
+  name: SubstitutionVariableName;
   /** Which deployment output it carries. */
   description: string;
 }
 
+/** Where a variable's value comes from: an output of main.bicep, or a key of an object output. */
+export interface VariableOutput {
+  output: string;
+  key?: string;
+  description: string;
+}
+
 const VARIABLES = {
-  KEY_VAULT_URI: "Key Vault URI (main.bicep output keyVaultUri)",
-  POSTGRES_HOST: "FQDN of the PostgreSQL Flexible Server (postgresHost)",
-  POSTGRES_ADMIN_LOGIN: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)",
-  STORAGE_ACCOUNT_NAME: "storage account for CodeMie's files (storageAccountName)",
-  ESO_CLIENT_ID: "client ID of the External Secrets Operator's identity (identityClientIds.externalSecrets)",
-  API_CLIENT_ID: "client ID of the CodeMie API's identity (identityClientIds.api)",
-  LLM_PROXY_CLIENT_ID: "client ID of the LLM proxy's identity (identityClientIds.llmProxy)",
-  OPENAI_ENDPOINT: "endpoint of the Azure OpenAI account (openaiEndpoint)",
-} as const;
+  KEY_VAULT_URI: { output: "keyVaultUri", description: "Key Vault URI (main.bicep output keyVaultUri)" },
+  POSTGRES_HOST: { output: "postgresHost", description: "FQDN of the PostgreSQL Flexible Server (postgresHost)" },
+  POSTGRES_ADMIN_LOGIN: { output: "postgresAdminLogin", description: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)" },
+  STORAGE_ACCOUNT_NAME: { output: "storageAccountName", description: "storage account for CodeMie's files (storageAccountName)" },
+  OPENAI_ENDPOINT: { output: "openaiEndpoint", description: "endpoint of the Azure OpenAI account (openaiEndpoint)" },
+} as const satisfies Record<string, VariableOutput>;
 
-export type SubstitutionVariableName = keyof typeof VARIABLES;
+export type SubstitutionVariableName = keyof typeof VARIABLES | ClientIdVariable;
 
-/** Client-ID variable of each workload identity of the catalogue. */
-export const CLIENT_ID_VARIABLES: Readonly<Record<WorkloadIdentity["key"], SubstitutionVariableName>> = {
-  externalSecrets: "ESO_CLIENT_ID",
-  api: "API_CLIENT_ID",
-  llmProxy: "LLM_PROXY_CLIENT_ID",
-};
+/** Client-ID variable of each workload identity of the catalogue (named in its release descriptor). */
+export const CLIENT_ID_VARIABLES = Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, w.clientIdVariable])) as Readonly<Record<WorkloadIdentityKey, ClientIdVariable>>;
+
+const CLIENT_ID_OUTPUTS = Object.fromEntries(
+  WORKLOAD_IDENTITIES.map((w) => [
+    w.clientIdVariable,
+    { output: "identityClientIds", key: w.key, description: `client ID of the identity of ${w.namespace}/${w.serviceAccount} (identityClientIds.${w.key})` },
+  ]),
+) as Record<ClientIdVariable, VariableOutput>;
+
+/** Each substitution variable with the deployment output it carries. */
+export const VARIABLE_OUTPUTS: Readonly<Record<SubstitutionVariableName, VariableOutput>> = { ...VARIABLES, ...CLIENT_ID_OUTPUTS };
 
 export function isEnabled(env: Environment, key: ComponentKey): boolean {
   if (component(key).kind === "managed") return true;
@@ -68,7 +78,7 @@ export function isEnabled(env: Environment, key: ComponentKey): boolean {
 }
 
 /** The workload identity of the catalogue (src/catalogue/identities.ts) with this key. */
-export function workloadIdentity(key: WorkloadIdentity["key"]): WorkloadIdentity {
+export function workloadIdentity(key: WorkloadIdentityKey): WorkloadIdentity {
   const id = WORKLOAD_IDENTITIES.find((w) => w.key === key);
   if (!id) throw new Error(`no workload identity ${key} in the catalogue`);
   return id;
@@ -84,7 +94,7 @@ export function substitutionVariables(env: Environment): SubstitutionVariable[] 
     if (!id.component || isEnabled(env, id.component)) names.push(CLIENT_ID_VARIABLES[id.key]);
   }
   if (isEnabled(env, "llmProxy") && env.openai.enabled) names.push("OPENAI_ENDPOINT");
-  return names.sort().map((name) => ({ name, description: VARIABLES[name] }));
+  return names.sort().map((name) => ({ name, description: VARIABLE_OUTPUTS[name].description }));
 }
 
 /** Key Vault secrets this environment's tree reads (names only), with the TLS certificate's real name. */

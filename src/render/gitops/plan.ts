@@ -1,16 +1,10 @@
 // The GitOps plan of an environment: which releases exist (enabled table rows, their
 // companions and the platform add-ons), in which Flux layer, in which install order, from
 // which chart source, and what each layer health-checks. Pure data; render.ts lays it out.
-import { COMPONENTS, type ChartRef, type ComponentKey } from "../../catalogue/components.js";
-import {
-  ADDONS,
-  CODEMIE_REGISTRY,
-  COMPANION_RELEASES,
-  COMPONENT_LAYERS,
-  HELM_REPOSITORY_NAMES,
-  LAYERS,
-  type Layer,
-} from "../../catalogue/platform.js";
+import type { ComponentKey } from "../../catalogue/components.js";
+import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
+import { LAYERS, type ChartRef, type Layer } from "../../catalogue/release.js";
+import { RELEASES, releaseDescriptor, timeoutMinutes, type ReleaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled } from "./contract.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
@@ -23,7 +17,7 @@ export type ChartSource =
 
 export interface ReleasePlan {
   /** Component key, companion key or add-on key. */
-  id: string;
+  id: ReleaseId;
   /** The table row whose sizes the release carries (a companion's parent row included). */
   component?: ComponentKey;
   /** For a companion: its key within the row. */
@@ -104,120 +98,60 @@ export interface GitopsPlan {
   keycloakDb?: object;
 }
 
-const TIMEOUT_MINUTES: Readonly<Record<string, number>> = {
-  elasticsearch: 20,
-  keycloak: 15,
-  kibana: 15,
-  // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
-  api: Math.ceil(values.API_MIGRATION_SECONDS / 60) + 5,
-};
-const DEFAULT_TIMEOUT_MINUTES = 10;
-
-/**
- * The only install-order edges between releases: the ones a release cannot install without.
- * Everything else installs in parallel within its layer (layers still apply in order), so one
- * slow release never holds back unrelated ones.
- */
-const NEEDS: Readonly<Record<string, ReadonlyArray<{ on: string; why: string }>>> = {
-  oauth2Proxy: [
-    { on: "keycloakOperator", why: "its realm, client and roles are objects of the Keycloak operator's CRDs" },
-    { on: "keycloak", why: "the operator creates the realm in a running Keycloak" },
-  ],
-  api: [{ on: "oauth2Proxy", why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers" }],
-  natsAuthCallout: [{ on: "nats", why: "the auth callout service connects to NATS" }],
-  kibana: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
-};
-
-/**
- * Releases whose previous version cannot run on what the new one leaves behind, so a failed
- * upgrade is retried forward instead of rolled back (every other release rolls back, then retries).
- */
-const ROLLBACK_UNSOUND: Readonly<Record<string, string>> = {
-  elasticsearch: "an older Elasticsearch cannot open data a newer one has written",
-  keycloak: "Keycloak migrates its database on start; the previous version cannot run on it",
-  api: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
-  kibana: "Kibana migrates its saved objects on start",
-  llmProxy: "LiteLLM migrates its database on start",
-};
-
-/** Releases whose install-only hooks a retry-as-upgrade would skip: a failed install is uninstalled and installed again. */
-const INSTALL_BY_REINSTALL: Readonly<Record<string, string>> = {
-  kibana: "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
-};
-
-function installPolicy(id: string): FailurePolicy {
-  const why = INSTALL_BY_REINSTALL[id];
+function installPolicy(r: ReleaseDescriptor): FailurePolicy {
+  const why = r.reinstallOnFailedInstall;
   return why ? { strategy: "RemediateOnFailure", why } : { strategy: "RetryOnFailure" };
 }
 
-function upgradePolicy(id: string): FailurePolicy {
-  const why = ROLLBACK_UNSOUND[id];
+function upgradePolicy(r: ReleaseDescriptor): FailurePolicy {
+  const why = r.rollbackUnsound;
   return why ? { strategy: "RetryOnFailure", why } : { strategy: "RemediateOnFailure", why: "a rollback restores the last release that worked" };
-}
-
-function valuesOf(env: Environment, id: string): values.ValuesPlan {
-  switch (id) {
-    case "externalSecrets": return values.externalSecretsValues(env);
-    case "ingressNginx": return values.ingressNginxValues(env);
-    case "keycloakOperator": return values.keycloakOperatorValues();
-    case "elasticsearch": return values.elasticsearchValues(env);
-    case "keycloak": return values.keycloakValues(env);
-    case "oauth2Proxy": return values.oauth2ProxyValues(env);
-    case "nats": return values.natsValues(env);
-    case "natsAuthCallout": return values.natsAuthCalloutValues(env);
-    case "mcpConnect": return values.mcpConnectValues(env);
-    case "mermaid": return values.mermaidValues(env);
-    case "ui": return values.uiValues(env);
-    case "api": return values.apiValues(env);
-    case "kibana": return values.kibanaValues(env);
-    case "fluentBit": return values.fluentBitValues(env);
-    case "llmProxy": return values.llmProxyValues(env);
-    default: throw new Error(`no Helm values for release ${id}`);
-  }
 }
 
 function chartSource(chart: ChartRef, env: Environment): ChartSource {
   if (chart.source === "codemie") return { kind: "OCIRepository", source: chart.name };
   const repository = chart.repository ?? "";
   if (repository.startsWith("oci://")) return { kind: "OCIRepository", source: chart.name };
-  const name = HELM_REPOSITORY_NAMES[repository];
+  const name = chart.repositoryName;
   if (!name || !chart.version) throw new Error(`${env.file}: no Flux HelmRepository name or version for chart ${chart.name} (${repository})`);
   return { kind: "HelmRepository", source: name, chart: chart.name, version: chart.version };
 }
 
-function minutes(id: string): number {
-  return TIMEOUT_MINUTES[id] ?? DEFAULT_TIMEOUT_MINUTES;
-}
+// The render, the Flux entry of the Bicep and the Flux check each ask for the plan of the same
+// environment; it depends on the environment alone (and nobody mutates either), so it is made
+// once per environment object.
+const plans = new WeakMap<Environment, GitopsPlan>();
 
 export function planGitops(env: Environment): GitopsPlan {
-  const releases: ReleasePlan[] = [];
-  const add = (r: Omit<ReleasePlan, "timeout" | "disableUpgradeHooks" | "values" | "dependsOn" | "install" | "upgrade">) => {
-    releases.push({
-      ...r,
-      timeout: `${minutes(r.id)}m`,
-      disableUpgradeHooks: r.id === "kibana",
-      values: valuesOf(env, r.id),
-      dependsOn: [],
-      install: installPolicy(r.id),
-      upgrade: upgradePolicy(r.id),
-    });
-  };
+  let plan = plans.get(env);
+  if (!plan) plans.set(env, (plan = makeGitopsPlan(env)));
+  return plan;
+}
 
-  for (const a of ADDONS) {
-    add({ id: a.key, release: a.release, namespace: a.namespace, layer: a.layer, order: a.order, chart: chartSource(a.chart, env) });
-  }
-  for (const c of COMPONENTS) {
-    if (c.kind === "managed" || !isEnabled(env, c.key)) continue;
-    const namespace = c.namespace as string;
-    add({ id: c.key, component: c.key, release: c.release as string, namespace, layer: COMPONENT_LAYERS[c.key], order: c.order, chart: chartSource(c.chart as ChartRef, env) });
-    for (const [key, companion] of Object.entries(COMPANION_RELEASES)) {
-      if (companion.parent !== c.key) continue;
-      add({ id: key, component: c.key, companion: key, release: companion.release, namespace, layer: COMPONENT_LAYERS[c.key], order: c.order + companion.orderOffset, chart: chartSource(companion.chart, env) });
-    }
+function makeGitopsPlan(env: Environment): GitopsPlan {
+  const releases: ReleasePlan[] = [];
+  for (const r of RELEASES) {
+    if (r.component && !isEnabled(env, r.component)) continue;
+    releases.push({
+      id: r.id,
+      ...(r.component ? { component: r.component } : {}),
+      ...(r.companion ? { companion: r.companion } : {}),
+      release: r.release,
+      namespace: r.namespace,
+      layer: r.layer,
+      order: r.order,
+      chart: chartSource(r.chart, env),
+      timeout: `${timeoutMinutes(r.id)}m`,
+      disableUpgradeHooks: r.skipUpgradeHooks !== undefined,
+      values: values.VALUES_BUILDERS[r.id](env),
+      dependsOn: [],
+      install: installPolicy(r),
+      upgrade: upgradePolicy(r),
+    });
   }
   releases.sort((a, b) => a.order - b.order);
   for (const r of releases) {
-    for (const need of NEEDS[r.id] ?? []) {
+    for (const need of releaseDescriptor(r.id).needs ?? []) {
       const on = releases.find((x) => x.id === need.on);
       if (on) r.dependsOn.push({ name: on.release, why: need.why });
     }
@@ -234,7 +168,7 @@ export function planGitops(env: Environment): GitopsPlan {
   for (const layer of LAYERS) {
     const own = releases.filter((r) => r.layer === layer);
     const checks: HealthCheck[] = own.map((r) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: r.release, namespace: FLUX.namespace }));
-    let timeout = own.reduce((sum, r) => sum + minutes(r.id), 0);
+    let timeout = own.reduce((sum, r) => sum + timeoutMinutes(r.id), 0);
     const exprs: HealthCheckExpr[] = [];
     if (layer === "secrets") {
       exprs.push(readyExpr("ClusterSecretStore"), readyExpr("ExternalSecret"));
@@ -306,12 +240,7 @@ const ROOT_APPLY_MINUTES = 5;
 
 /** The catalogue chart of a planned release. */
 export function chartOf(r: ReleasePlan): ChartRef {
-  const addon = ADDONS.find((a) => a.key === r.id);
-  if (addon) return addon.chart;
-  if (r.companion) return COMPANION_RELEASES[r.companion as keyof typeof COMPANION_RELEASES].chart;
-  const c = COMPONENTS.find((x) => x.key === r.id);
-  if (!c || !("chart" in c)) throw new Error(`no chart for release ${r.id}`);
-  return c.chart;
+  return releaseDescriptor(r.id).chart;
 }
 
 function cmp(a: string, b: string): number {

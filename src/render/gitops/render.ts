@@ -18,6 +18,7 @@ import { generatedHeader, type RenderedTree } from "../tree.js";
 import { FLUX, substitutionVariables } from "./contract.js";
 import { encode, fluxLiteral, substitutionVariablesIn } from "./flux.js";
 import { planGitops, type GitopsPlan, type LayerPlan, type ReleasePlan } from "./plan.js";
+import { NETWORK_POLICIES_FILE, networkPolicies, networkPoliciesContext } from "./network-policies.js";
 import { SECRET_STORE, secretStore } from "./secrets.js";
 import { environmentValues } from "./values.js";
 
@@ -69,6 +70,11 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
         reclaimPolicy: env.production ? "Retain" : "Delete",
       });
       resources.push("namespaces.yaml", "storage-class.yaml");
+      const policies = networkPolicies(env, plan.namespaces);
+      if (policies.length > 0) {
+        emit(`${layer.layer}/${NETWORK_POLICIES_FILE}`, "helm-values/flux/network-policies.yaml.hbs", networkPoliciesContext(policies));
+        resources.push(NETWORK_POLICIES_FILE);
+      }
     }
     const oci = plan.ociRepositories.filter((o) => o.layer === layer.layer);
     const helm = layer.layer === "infrastructure" ? plan.helmRepositories : [];
@@ -103,7 +109,7 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
     if (generators.length > 0) emit(`${layer.layer}/kustomizeconfig.yaml`, "helm-values/flux/kustomizeconfig.yaml.hbs", {});
   }
 
-  const allowed = new Set(substitutionVariables(env).map((v) => v.name));
+  const allowed = new Set<string>(substitutionVariables(env).map((v) => v.name));
   for (const [path, content] of files) {
     for (const name of substitutionVariablesIn(content)) {
       if (!allowed.has(name)) throw new Error(`${path}: references substitution variable \${${name}} that ${env.file} does not provide`);

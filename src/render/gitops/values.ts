@@ -3,17 +3,16 @@
 // given, memory limit equal to the request, no CPU limit (README "Reading the resource
 // table"). Strings are plain here; `encode` escapes them for Flux before they reach a
 // template, and `fluxVar` marks the deploy outputs Flux substitutes.
-import { component, type ComponentKey } from "../../catalogue/components.js";
+import { API_MIGRATION_SECONDS, component, type ComponentKey } from "../../catalogue/components.js";
 import {
   ADDONS,
-  CODEMIE_IMAGES,
   CODEMIE_REGISTRY,
   KEYCLOAK_DB_IMAGE,
   KEYCLOAK_REALM,
   STORAGE_CLASS,
-  UPSTREAM_IMAGE_TAGS,
   ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
+import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
@@ -78,8 +77,18 @@ function namespaceOf(key: ComponentKey): string {
   return ns;
 }
 
-function codemieImage(env: Environment, image: keyof typeof CODEMIE_IMAGES): { repository: string; tag: string } {
-  return { repository: `${CODEMIE_REGISTRY.images}/${CODEMIE_IMAGES[image]}`, tag: env.codemieVersion };
+/** The CodeMie image of a release's descriptor, tagged with the environment's CodeMie release. */
+function codemieImage(env: Environment, id: ReleaseId): { repository: string; tag: string } {
+  const image = releaseDescriptor(id).image;
+  if (!image || !("codemie" in image)) throw new Error(`release ${id} has no CodeMie image in the catalogue`);
+  return { repository: `${CODEMIE_REGISTRY.images}/${image.codemie}`, tag: env.codemieVersion };
+}
+
+/** The image tag a release's descriptor pins over its upstream chart's default. */
+function upstreamImageTag(id: ReleaseId): string {
+  const image = releaseDescriptor(id).image;
+  if (!image || !("upstreamTag" in image)) throw new Error(`release ${id} pins no upstream image tag in the catalogue`);
+  return image.upstreamTag;
 }
 
 /** Neutralises `{{` in strings a chart passes through Helm's `tpl`. */
@@ -172,7 +181,7 @@ export function elasticsearchValues(env: Environment): ValuesPlan {
     template: "helm-values/elasticsearch.yaml.hbs",
     context: {
       replicas: es.replicas,
-      imageTag: UPSTREAM_IMAGE_TAGS.elasticsearch,
+      imageTag: upstreamImageTag("elasticsearch"),
       esJavaOpts: `-Xms${heapMi}m -Xmx${heapMi}m`,
       resources: resourcesOf(es),
       initResources: ELASTICSEARCH_INIT_RESOURCES,
@@ -382,8 +391,7 @@ export function uiValues(env: Environment): ValuesPlan {
   };
 }
 
-/** Seconds the API's startup probe allows for Alembic migrations (CodeMie docs: up to 2400 s). */
-export const API_MIGRATION_SECONDS = 2400;
+export { API_MIGRATION_SECONDS };
 
 export function apiValues(env: Environment): ValuesPlan {
   const a = resolved(env, "api");
@@ -480,7 +488,7 @@ export function kibanaValues(env: Environment): ValuesPlan {
     context: {
       replicas: k.replicas,
       resources: resourcesOf(k),
-      imageTag: UPSTREAM_IMAGE_TAGS.kibana,
+      imageTag: upstreamImageTag("kibana"),
       publicBaseUrl: `${s.baseUrl}/kibana`,
       host: s.host,
       tls: s.tls,
@@ -536,6 +544,30 @@ export function llmProxyValues(env: Environment): ValuesPlan {
     sizing: { replicas: "replicaCount", resources: "resources" },
   };
 }
+
+export type ValuesBuilder = (env: Environment) => ValuesPlan;
+
+/**
+ * The values builder of every release of the catalogue. A release added to the catalogue
+ * without one here does not compile (test/render/values-builders.test.ts shows it).
+ */
+export const VALUES_BUILDERS = {
+  externalSecrets: externalSecretsValues,
+  ingressNginx: ingressNginxValues,
+  keycloakOperator: keycloakOperatorValues,
+  elasticsearch: elasticsearchValues,
+  keycloak: keycloakValues,
+  oauth2Proxy: oauth2ProxyValues,
+  nats: natsValues,
+  natsAuthCallout: natsAuthCalloutValues,
+  mcpConnect: mcpConnectValues,
+  mermaid: mermaidValues,
+  ui: uiValues,
+  api: apiValues,
+  kibana: kibanaValues,
+  fluentBit: fluentBitValues,
+  llmProxy: llmProxyValues,
+} as const satisfies Record<ReleaseId, ValuesBuilder>;
 
 /**
  * The environment file's own Helm values for a release (components.<key>.values and the like),
