@@ -3,10 +3,11 @@
 // host against the system's CAs plus, when given, one more CA (a private CA's certificate, for
 // an ingress certificate it signed). Verification is never turned off.
 import { lookup } from "node:dns/promises";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { rootCertificates } from "node:tls";
-import type { ProbeAnswer, Resolver, SiteProbe } from "../engine/ports.js";
+import type { ProbeAnswer, Resolver, SitePorts, SiteProbe } from "../engine/ports.js";
 
 export const systemResolver: Resolver = {
   async lookup(host) {
@@ -63,4 +64,18 @@ export function siteProbe(options: ProbeOptions = {}): SiteProbe {
       });
     },
   };
+}
+
+/**
+ * The site ports of a run: the system resolver and the standard ports, unless
+ * CODEMIE_SITE_ADDRESS ("IP:PORT", like curl --resolve) sends every check to one address (a
+ * tunnel to an internal ingress, the test emulator). CODEMIE_SITE_CA_FILE adds a CA to trust.
+ */
+export function siteFromEnvironment(env: NodeJS.ProcessEnv): SitePorts {
+  const extraCa = env.CODEMIE_SITE_CA_FILE ? readFileSync(env.CODEMIE_SITE_CA_FILE, "utf8") : undefined;
+  const pinned = env.CODEMIE_SITE_ADDRESS ? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(env.CODEMIE_SITE_ADDRESS) : undefined;
+  if (env.CODEMIE_SITE_ADDRESS && !pinned) throw new Error(`CODEMIE_SITE_ADDRESS must be IPv4:PORT such as 10.40.7.254:443, not "${env.CODEMIE_SITE_ADDRESS}"`);
+  if (!pinned) return { resolver: systemResolver, probe: siteProbe(extraCa ? { extraCa } : {}) };
+  const [, ip, port] = pinned as unknown as [string, string, string];
+  return { resolver: { lookup: () => Promise.resolve([ip]) }, probe: siteProbe({ port: Number(port), ...(extraCa ? { extraCa } : {}) }) };
 }

@@ -8,7 +8,8 @@ import { createRunCredential } from "../adapters/azure/credentials.js";
 import { UsageError } from "../adapters/environment-files.js";
 import { trustedGitopsHosts } from "../adapters/git/credentials.js";
 import { GitopsBranch } from "../adapters/git/gitops-branch.js";
-import type { Arm, GitopsBranchPort } from "../engine/ports.js";
+import { siteFromEnvironment } from "../adapters/site.js";
+import type { Arm, GitopsBranchPort, SitePorts } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import { gitopsRoot } from "../render/gitops/render.js";
 
@@ -23,6 +24,8 @@ export interface Connections {
   arm(target: Environment): Arm;
   /** The environment's GitOps branch; `networkTimeoutMs` bounds each fetch and push. */
   gitops(target: Environment, networkTimeoutMs?: number): GitopsBranchPort;
+  /** The environment's public site, for the smoke check; absent: no smoke check. */
+  site?(target: Environment): SitePorts;
 }
 
 const CLOUDS: readonly CloudName[] = ["public", "usgov", "china"];
@@ -83,6 +86,7 @@ export function azureConnections(flags: AzureFlags, gitopsRemote: string | undef
   return {
     arm: (target) => connectArm(flags, target, env),
     gitops: (target, networkTimeoutMs) => gitopsBranch(target, gitopsRemote, env, networkTimeoutMs),
+    site: () => siteFromEnvironment(env),
   };
 }
 

@@ -83,7 +83,7 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal, run) =>
     deployEnvironment(
       { env, tree, source, skipInfrastructure: request.skipInfrastructure, locate: start.prepared.locate, ...(request.order ? { order: request.order } : {}) },
-      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}), ...(ports.deployKeys ? { deployKeys: ports.deployKeys } : {}) },
+      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}), ...(ports.deployKeys ? { deployKeys: ports.deployKeys } : {}), ...(ports.connections.site ? { site: ports.connections.site(env) } : {}) },
       {
         signal,
         fluxIntervalMs: request.fluxIntervalMs,

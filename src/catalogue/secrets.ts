@@ -15,6 +15,7 @@ export interface VaultSecret extends SecretSpec {
 const PLATFORM_SECRETS = [
   { name: "codemie-registry-key", purpose: "key.json of the Google service account the CodeMie team issues for its registry (expires every 90 days: upload a new version)", seed: "operator", format: "the key.json file content" },
   { name: "postgres-admin-password", purpose: "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)", seed: "random", format: "32 characters, letters and digits" },
+  { name: "codemie-admin-password", purpose: "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in", seed: "random", format: "32 characters, letters and digits" },
 ] as const satisfies readonly VaultSecret[];
 
 /** The ingress certificate: its Key Vault name is the environment's network.ingress.tlsSecretName. */

@@ -20,6 +20,6 @@ export async function statusCommand(opts: StatusOptions, io: Io): Promise<number
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (!env) return 1;
     const status = await statusOf(env, { connections: azureConnections(opts, opts.gitopsRemote), log: { info: io.out, error: io.err } });
-    return status.reconciled ? 0 : 1;
+    return status.reconciled && status.site?.smoke !== "failed" ? 0 : 1;
   });
 }

@@ -32,6 +32,9 @@ const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
 const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
+const KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
+const EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
+const PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 const ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
 
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
@@ -53,6 +56,9 @@ export const PATTERN_TEXT: Record<string, string> = {
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
   [MODEL_VERSION]: "a model version of letters, digits, . and -",
+  [KEYCLOAK_USER]: "a Keycloak user name of lowercase letters, digits, . _ @ -",
+  [EMAIL]: "an email address such as admin@example.com",
+  [PROJECT]: "a CodeMie project name of letters, digits, . _ -",
   [ENTRA_GROUP_NAME]: "an Entra group display name of letters, digits, spaces, . _ @ -",
   [MEMORY_PATTERN]: "a Kubernetes quantity such as 512Mi or 16Gi",
   [CPU_PATTERN]: "a Kubernetes CPU quantity such as 2, 0.5 or 500m",
@@ -297,6 +303,13 @@ export function buildEnvironmentSchema(): Schema {
         storageInfrastructureEncryption: { type: "boolean", description: "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." },
       }),
       platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
+      login: obj("Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", {
+        firstAdmin: obj("CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", {
+          username: str("Keycloak user name.", { pattern: KEYCLOAK_USER, default: DEFAULTS.firstAdmin.username }),
+          email: str("The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", { pattern: EMAIL }),
+          projects: { type: "array", description: "CodeMie projects the administrator belongs to (Keycloak attribute applications).", items: { type: "string", pattern: PROJECT }, maxItems: 50, uniqueItems: true, default: [] },
+        }),
+      }),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

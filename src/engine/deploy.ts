@@ -28,6 +28,7 @@ import {
   type OperationProgress,
   type Publisher,
   type SourceCommit,
+  type SitePorts,
   type SourceHistory,
 } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
@@ -35,6 +36,7 @@ import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
 import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
 import { deployKeyTitle, generateDeployKey, registrationSteps, type DeployKeyRegistry } from "./deploy-key.js";
+import { checkSite, delegationLines, fixedAddress, outputAddress } from "./site.js";
 import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
@@ -59,6 +61,8 @@ export interface DeployPorts {
   log: Log;
   /** The source repository's history, to deploy in commit order; without it, no order is checked. */
   history?: SourceHistory;
+  /** The public site, for the smoke check after Flux reports Compliant; without it, no smoke check. */
+  site?: SitePorts;
   /** Registers Flux's SSH deploy key on the GitOps repository; without it, the deploy prints the manual step. */
   deployKeys?: DeployKeyRegistry;
 }
@@ -73,7 +77,7 @@ export interface DeployControl {
   fluxSignal?: (ms: number) => AbortSignal;
 }
 
-export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux";
+export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux" | "smoke";
 
 /**
  * `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped;
@@ -141,6 +145,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   let base: string | undefined;
   // The ConfigMap to publish: rendered from the new outputs, or the branch's as it is.
   let infraOutputs: () => string;
+  let mainOutputs: DeployOutputs | undefined;
   if (skip) {
     const published = await publishedOutputs(env, gitops, log);
     if (!published.ok) return fail("gitops", published.line);
@@ -182,6 +187,7 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     }
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
+    mainOutputs = outputs;
     infraOutputs = () => infraOutputsManifest(env, outputs, day2Expectations(tree).cluster.pools);
   }
 
@@ -218,6 +224,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   if (!waited.reconciled) {
     reportFluxFailure(log, commit, waited.view, stopReason(waitSignal)?.message ?? "stopped");
     return { ok: false, stage: "flux", ...(waited.view ? { flux: waited.view } : {}) };
+  }
+  if (ports.site) {
+    const site = await checkSite(env, outputAddress(mainOutputs) ?? fixedAddress(env), ports.site, log);
+    for (const line of delegationLines(env, mainOutputs)) log.info(line);
+    if (site.smoke === "failed") return { ok: false, stage: "smoke", flux: waited.view };
   }
   if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
   else log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);

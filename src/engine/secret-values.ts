@@ -41,6 +41,7 @@ const RECIPES: Record<SeededSecretName, () => string> = {
   "kibana-reporting-key": hexKey,
   "kibana-security-key": hexKey,
   "keycloak-admin-password": password,
+  "codemie-admin-password": password,
   "keycloak-db-password": password,
   "oauth2-proxy-client-secret": password,
   "oauth2-proxy-cookie-secret": cookieSecret,

@@ -130,3 +130,17 @@ export async function checkSite(env: Environment, address: string | undefined, p
   else log.error(`error: smoke check failed: ${failed} of ${links.length} link(s) of ${url} do not answer as they should`);
   return { url, resolved, smoke: failed === 0 ? "passed" : "failed", links };
 }
+
+/** The load balancer's address as the main deployment reports it (output ingressAddress). */
+export function outputAddress(outputs: Record<string, unknown> | undefined): string | undefined {
+  const value = outputs?.["ingressAddress"];
+  return typeof value === "string" && /^\d{1,3}(\.\d{1,3}){3}$/.test(value) ? value : undefined;
+}
+
+/** A public zone the deploy created answers only once its parent delegates to these servers. */
+export function delegationLines(env: Environment, outputs: Record<string, unknown> | undefined): string[] {
+  const servers = outputs?.["ingressNameServers"];
+  if (!Array.isArray(servers) || servers.length === 0) return [];
+  const names = servers.filter((s): s is string => typeof s === "string" && /^[A-Za-z0-9.-]+$/.test(s));
+  return [`  DNS: zone ${ingressDns(env).zone} answers once its parent zone delegates it (NS records) to ${names.join(", ")}`];
+}

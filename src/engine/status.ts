@@ -4,18 +4,24 @@ import type { Environment } from "../model/environment.js";
 import { isReconciled, objectLine, summaryLine, syncedCommit, type FluxView } from "./flux.js";
 import { readFlux } from "./flux-wait.js";
 import { deploymentPrefix } from "./names.js";
-import type { DeployArm, Log, Publisher } from "./ports.js";
+import type { DeployArm, Log, Publisher, SitePorts } from "./ports.js";
+import { checkSite, type SiteReport } from "./site.js";
+import { publishedAddress } from "./site-address.js";
 
 export interface StatusPorts {
   arm: Pick<DeployArm, "findRunningDeployment" | "getJson">;
   gitops: Pick<Publisher, "branch" | "head">;
   log: Log;
+  /** The public site, for the smoke check once Flux reports Compliant. */
+  site?: SitePorts;
 }
 
 /** `flux` is absent when the fluxConfiguration does not exist. */
 export interface EnvironmentStatus {
   reconciled: boolean;
   flux?: FluxView;
+  /** The smoke check, run when Flux reports Compliant and a site port is given. */
+  site?: SiteReport;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -46,7 +52,9 @@ export async function environmentStatus(env: Environment, ports: StatusPorts): P
   const target = head ?? syncedCommit(view);
   if (target && isReconciled(view, target)) {
     log.info(`${env.name} is reconciled: Flux reports ${target.slice(0, 7)} Compliant`);
-    return { reconciled: true, flux: view };
+    if (!ports.site) return { reconciled: true, flux: view };
+    const site = await checkSite(env, await publishedAddress(env, arm), ports.site, log);
+    return { reconciled: true, flux: view, site };
   }
   log.error(`error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`);
   return { reconciled: false, flux: view };

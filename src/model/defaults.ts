@@ -24,4 +24,5 @@ export const DEFAULTS = {
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
   keycloakDatabase: "inCluster",
+  firstAdmin: { username: "codemie-admin" },
 } as const;

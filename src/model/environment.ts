@@ -128,6 +128,8 @@ export interface Environment {
    */
   helmValues?: Readonly<Record<string, { path: string[]; values: Readonly<Record<string, unknown>> }>>;
   usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
+  /** The first administrator as the file gives it; render/gitops/first-admin.ts fills in the defaults. */
+  login?: { firstAdmin?: { username?: string; email?: string; projects?: string[] } };
   /** Protections; absent in models built before they existed (read through securitySettings). */
   security?: SecuritySettings;
 }

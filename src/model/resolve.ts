@@ -44,6 +44,7 @@ interface Doc {
   components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> & { values?: HelmValues }; database?: "inCluster" | "managed"; values?: HelmValues }>>;
   platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
+  login?: Environment["login"];
   security?: Partial<SecuritySettings>;
 }
 
@@ -126,6 +127,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
+    ...(doc.login ? { login: doc.login } : {}),
     security: securitySettings(production, doc.security ?? {}),
   };
 }

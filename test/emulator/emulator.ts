@@ -19,6 +19,11 @@ import type { PreflightData } from "./preflight-data.js";
 import { resourceRoutes, secretKey } from "./resources.js";
 import type { Fault, FaultResponse, ScenarioPatch } from "./scenario.js";
 import { applyPatch } from "./scenario.js";
+import { handleSite, type SiteBreak } from "./site.js";
+
+/** The shipped environments' and fixtures' hosts (and tests' variants): the emulator also plays their public edge. */
+const SITE_DOMAIN = ".example.com";
+const SITE_CERT_NAMES = ["*.example.com", "*.ai.example.com", "*.dev.ai.example.com", "*.staging.ai.example.com"];
 
 export interface RecordedRequest {
   method: string;
@@ -71,6 +76,10 @@ function faultReply(respond: Exclude<FaultResponse, "drop">): Reply {
 
 export class AzureEmulator {
   readonly requests: RecordedRequest[] = [];
+  /** Paths the smoke check asked of the public edge (any Host but the emulator's own). */
+  readonly siteRequests: string[] = [];
+  /** Links of the public edge that answer as a broken deployment would. */
+  siteBreaks: SiteBreak[] = [];
   private state = new EmulatorState();
   private readonly faultUse = new WeakMap<Fault, { matched: number; fired: number }>();
 
@@ -82,7 +91,7 @@ export class AzureEmulator {
   ) {}
 
   static async start(options: EmulatorOptions = {}): Promise<AzureEmulator> {
-    const certificate = await createSelfSignedCertificate();
+    const certificate = await createSelfSignedCertificate(SITE_CERT_NAMES);
     const server = createServer({ key: certificate.keyPem, cert: certificate.certPem });
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
@@ -136,6 +145,8 @@ export class AzureEmulator {
   reset(): void {
     this.state = new EmulatorState();
     this.requests.length = 0;
+    this.siteRequests.length = 0;
+    this.siteBreaks = [];
   }
 
   /** An ID token as the GitHub OIDC endpoint would issue, e.g. for a federated token file. */
@@ -179,6 +190,8 @@ export class AzureEmulator {
       ACTIONS_ID_TOKEN_REQUEST_URL: this.oidcRequestUrl,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: this.identity.oidcRequestToken,
       NODE_EXTRA_CA_CERTS: this.caPath,
+      // The smoke check reaches the environment's host here, never through real DNS.
+      CODEMIE_SITE_ADDRESS: new URL(this.url).host,
     };
   }
 
@@ -190,6 +203,11 @@ export class AzureEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (String(req.headers.host ?? "").endsWith(SITE_DOMAIN)) {
+      this.siteRequests.push(req.url ?? "/");
+      handleSite(req, res, { realm: "codemie-prod", breaks: this.siteBreaks });
+      return;
+    }
     const at = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? "/", this.url);

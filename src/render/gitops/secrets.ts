@@ -7,6 +7,7 @@ import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled, workloadIdentity } from "./contract.js";
+import { FIRST_ADMIN_SECRET, firstAdminNamespace } from "./first-admin.js";
 import { fluxVar, type FluxText } from "./flux.js";
 
 export const SECRET_STORE = "azure-key-vault";
@@ -126,6 +127,12 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
       { key: "client-secret", value: ref("clientSecret") },
       { key: "cookie-secret", value: ref("cookieSecret") },
     ],
+  });
+
+  out.push({
+    name: FIRST_ADMIN_SECRET.name,
+    namespace: firstAdminNamespace(),
+    data: [remote(FIRST_ADMIN_SECRET.key, "codemie-admin-password")],
   });
 
   if (enabled("nats")) {

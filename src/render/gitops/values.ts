@@ -17,6 +17,7 @@ import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
 import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
+import { firstAdmin } from "./first-admin.js";
 import { ingressAddressAnnotations } from "./ingress-address.js";
 import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
 
@@ -292,6 +293,7 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
         // The operator's reference to key client-secret of secret oauth2-proxy (synced by ESO).
         clientSecretRef: "$oauth2-proxy:client-secret",
         unmanagedAttributePolicy: "ENABLED",
+        firstAdmin: firstAdmin(env),
       },
       nodeSelector: workloadsNodeSelector(),
     },
