@@ -68,7 +68,10 @@ function runProcess(args, opts = {}) {
     ...process.env,
     INPUT_ENVIRONMENTS: "prod",
     "INPUT_WORKING-DIRECTORY": ".",
-    "INPUT_GITHUB-TOKEN": "",
+    // The runner passes github.token (the input's default): a token is there, but with the
+    // environments listed and no production check this run needs no API call (none is reachable).
+    "INPUT_GITHUB-TOKEN": "bench-token-not-used",
+    GITHUB_API_URL: "http://127.0.0.1:9",
     // The runner passes every input's action.yml default; this one is "false" there.
     "INPUT_PROTECTED-PRODUCTION": "false",
     GITHUB_ACTIONS: "true",

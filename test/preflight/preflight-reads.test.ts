@@ -60,8 +60,8 @@ describe("preflight reads and findings", () => {
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:45:7: error: Azure OpenAI model gpt-4.1 2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; choose one of Standard",
-      "environments/prod.yaml:52:7: error: quota 1000 of Tokens Per Minute (thousands) - text-embedding-3-large - Standard in swedencentral, 950 in use, this environment's deployments need 100; lower openai.deployments[].capacity to fit 50 or ask for a quota increase to at least 1050",
+      "environments/prod.yaml:48:7: error: Azure OpenAI model gpt-4.1 2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; choose one of Standard",
+      "environments/prod.yaml:55:7: error: quota 1000 of Tokens Per Minute (thousands) - text-embedding-3-large - Standard in swedencentral, 950 in use, this environment's deployments need 100; lower openai.deployments[].capacity to fit 50 or ask for a quota increase to at least 1050",
     ]);
   });
 
