@@ -284,6 +284,9 @@ export function buildEnvironmentSchema(): Schema {
         storageInfrastructureEncryption: { type: "boolean", description: "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." },
       }),
       platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
+      promotion: obj("Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", {
+        after: str("The environment that must run this release first, e.g. staging.", { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }),
+      }, { required: ["after"] }),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

@@ -119,4 +119,6 @@ export interface Environment {
   usage: { users?: number; datasourceGb?: number; logGbPerDay?: number; logRetentionDays?: number };
   /** Protections; absent in models built before they existed (read through securitySettings). */
   security?: SecuritySettings;
+  /** The environment a release must run in (Compliant) before this one deploys it. */
+  promotion?: { after: string };
 }

@@ -44,6 +44,7 @@ interface Doc {
   platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
   security?: Partial<SecuritySettings>;
+  promotion?: { after: string };
 }
 
 export function resolveEnvironment(name: string, file: string, data: unknown): Environment {
@@ -123,6 +124,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     security: securitySettings(production, doc.security ?? {}),
+    ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
 }
 
