@@ -34,7 +34,10 @@ const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
 const MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
 
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
+/** An environment's name (its file's base name); config/environment-name.ts checks the same. */
+const ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
 export const PATTERN_TEXT: Record<string, string> = {
+  [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
   [UUID]: "a GUID such as 00000000-0000-0000-0000-000000000000",
   [KNOWN_HOST]: "a known_hosts line such as `ghes.example.com ssh-ed25519 AAAAC3Nza…` (ssh-keyscan HOST)",
   [HOSTNAME]: "a lowercase DNS name such as codemie.example.com",
@@ -285,7 +288,7 @@ export function buildEnvironmentSchema(): Schema {
       }),
       platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
       promotion: obj("Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", {
-        after: str("The environment that must run this release first, e.g. staging.", { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }),
+        after: str("The environment that must run this release first, e.g. staging.", { pattern: ENV_NAME }),
       }, { required: ["after"] }),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
