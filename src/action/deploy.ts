@@ -17,6 +17,9 @@ import type { Environment } from "../model/environment.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
 import { enforceReviewedPlan } from "./review-gate.js";
+import { readPromotionGate } from "./promotion-gate.js";
+import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
+import { gateLine } from "../engine/promotion.js";
 import { fluxMarkdown } from "./flux-summary.js";
 import { gitHubRun, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
@@ -35,7 +38,7 @@ interface DeploymentRecord {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A GitHub deployment of this run; a failure to record it never stops the deploy. */
-async function startRecord(run: GitHubRun, env: Environment, source: SourceCommit, deployment: string): Promise<DeploymentRecord | undefined> {
+async function startRecord(run: GitHubRun, env: Environment, source: SourceCommit, deployment: string, toolkit: string): Promise<DeploymentRecord | undefined> {
   const { client, repo } = run;
   if (!client || !repo) return undefined;
   const logUrl = run.runUrl ?? "";
@@ -46,7 +49,8 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
       environment: env.name,
       description: deployment ? `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux` : "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
       production: env.production,
-      payload: { armDeployment: deployment, file: env.file },
+      // The release, for the promotion gate of the environments that follow this one.
+      payload: { armDeployment: deployment, file: env.file, codemieVersion: env.codemieVersion, toolkit },
     });
     await setDeploymentStatus(client, repo, id, { state: "in_progress", description: `Deploying ${env.name} from ${source.sha.slice(0, 7)}`, logUrl });
     info(`GitHub deployment ${id} of ${env.name}: in progress`);
@@ -117,8 +121,13 @@ export async function deployAction(): Promise<number> {
   const gate = prepared && !request.skipInfrastructure
     ? await reportFailures(log, () => enforceReviewedPlan(run, { prepared: prepared.prepared, sha: prepared.source.sha, accept: inputs.flag("accept-unreviewed-changes"), timeoutMs: request.timeoutMs, connections: azure.connections, log }), false)
     : true;
-  const ready = gate ? prepared : undefined;
-  const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment) : undefined;
+  const toolkit = await toolkitCommit();
+  const promotion = gate && prepared ? await reportFailures(log, () => readPromotionGate(run, prepared.env, toolkit), undefined) : undefined;
+  if (promotion) log.info(gateLine(promotion, name));
+  const promoted = promotion !== undefined && promotion.status !== "closed";
+  if (promotion?.status === "closed") log.error(`error: ${name} follows ${promotion.after}: ${promotion.reason}. Deploy the release to ${promotion.after} first (codemie-gitops promote --from ${promotion.after} --to ${name} prepares the change).`);
+  const ready = gate && promoted ? prepared : undefined;
+  const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment, toolkit) : undefined;
   const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;
   if (ready && outcome?.fluxError) warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);
   const code = outcome?.result.ok ? 0 : 1;

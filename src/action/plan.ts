@@ -17,6 +17,9 @@ import { packageToolchain } from "../app/toolchain.js";
 import { planText } from "../engine/plan-format.js";
 import type { PlanReport } from "../engine/plan.js";
 import { digestMarker } from "../engine/review-digest.js";
+import type { Environment } from "../model/environment.js";
+import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
+import { readPromotionGate } from "./promotion-gate.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
@@ -105,18 +108,25 @@ export async function planAction(): Promise<number> {
   if (!azure.clientId) info("No azure-client-id: offline plan (capacity and the GitOps tree; no what-if).");
 
   const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const planned = await reportFailures<PlanRun | undefined>(
+  const planned = await reportFailures<(PlanRun & { env: Environment }) | undefined>(
     log,
     async () => {
       const prepared = await prepareNamed({ name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, { files: workspaceFiles(ws.cwd), toolchain: packageToolchain });
       logPrepared(prepared, log);
       if (!prepared.ok) return undefined;
       const costBase = await pullRequestCostBase(run, ws.cwd, prepared.file);
-      return planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+      const result = await planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+      return { ...result, env: prepared.env };
     },
     undefined,
   );
   const report = planned?.report;
+  // The gate's state for the reviewer; a plan never fails for it (the deploy enforces it).
+  const env = planned?.env;
+  if (report && env?.promotion) {
+    const gate = await reportFailures(log, async () => readPromotionGate(run, env, await toolkitCommit()), undefined);
+    if (gate) report.promotion = gate;
+  }
   const code = planned?.ok ? 0 : 1;
   if (report) info(planText(report));
 

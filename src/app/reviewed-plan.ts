@@ -15,7 +15,7 @@ export type ReviewCheck =
 export async function checkReviewed(prepared: Prepared & { ok: true }, reviewed: ReviewDigest | undefined, where: string, timeoutMs: number, ports: PlanPorts): Promise<ReviewCheck> {
   if (!reviewed) return { status: "differs", differences: [`${where} carries no plan of ${prepared.env.name} written by this workflow's token: nothing was reviewed`] };
   // The what-if is asked only when the review had one: a plan without Azure access reviewed no Azure changes.
-  const { report } = await planPrepared(prepared, { whatIf: reviewed.whatIf !== undefined, offline: true, timeoutMs }, ports);
+  const { report } = await planPrepared(prepared, { whatIf: reviewed.whatIfHash !== undefined, offline: true, timeoutMs }, ports);
   if (report.whatIf && report.whatIf.status !== "succeeded") {
     return { status: "differs", differences: [`what-if: could not be recomputed (${report.whatIf.status === "error" ? report.whatIf.message : report.whatIf.error.message}), so the reviewed changes cannot be confirmed`] };
   }

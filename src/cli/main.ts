@@ -12,6 +12,7 @@ Commands:
   validate [--env NAME] [FILE...]   check environment files (all of environments/ by default)
   capacity --env NAME | FILE        plan node pools, storage and database for one environment
   cost --env NAME [--base REF]      monthly cost with unit prices; --base: the change from REF's file
+  promote --from NAME --to NAME     set NAME's CodeMie version to what --from runs (file edited in place)
   render (--env NAME | --all)       write Bicep, compiled ARM templates and the GitOps tree
          [--out DIR] [--check]      to DIR (default out/NAME); --check lists stale files instead
          [--kubernetes DIR]         also template every HelmRelease with the real Helm, check the
@@ -90,6 +91,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         "owner-id": { type: "string" },
         "repo-id": { type: "string" },
         base: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
       },
     });
     if (values.help) {
@@ -110,6 +113,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case "cost":
         if (positionals.length > 0) throw new UsageError("cost takes --env NAME and no files");
         return await (await import("./cost.js")).costCommand({ env: values.env, ...(values.base === undefined ? {} : { base: values.base }), json: format === "json" }, io);
+      case "promote":
+        if (positionals.length > 0 || values.env !== undefined) throw new UsageError("promote takes --from NAME --to NAME");
+        return await (await import("./promote.js")).promoteCommand({ from: values.from, to: values.to }, io);
       case "plan":
       case "deploy":
       case "status": {

@@ -37,8 +37,12 @@ const EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 const PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 const ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
 
+/** An environment's name (its file's base name); config/environment-name.ts checks the same. */
+const ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
+
 /** What every pattern of the schema accepts, in words, for error messages (a test checks coverage). */
 export const PATTERN_TEXT: Record<string, string> = {
+  [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
   [UUID]: "a GUID such as 00000000-0000-0000-0000-000000000000",
   [KNOWN_HOST]: "a known_hosts line such as `ghes.example.com ssh-ed25519 AAAAC3Nza…` (ssh-keyscan HOST)",
   [HOSTNAME]: "a lowercase DNS name such as codemie.example.com",
@@ -310,6 +314,9 @@ export function buildEnvironmentSchema(): Schema {
           projects: { type: "array", description: "CodeMie projects the administrator belongs to (Keycloak attribute applications).", items: { type: "string", pattern: PROJECT }, maxItems: 50, uniqueItems: true, default: [] },
         }),
       }),
+      promotion: obj("Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", {
+        after: str("The environment that must run this release first, e.g. staging.", { pattern: ENV_NAME }),
+      }, { required: ["after"] }),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

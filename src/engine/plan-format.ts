@@ -9,6 +9,7 @@ import type { PreflightReport } from "./preflight/run.js";
 import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "./what-if.js";
 import { propertyValues } from "./what-if-format.js";
 import { costMarkdown, costText } from "../cost/cost-format.js";
+import { gateLine } from "./promotion.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = { create: "to create", modify: "to modify", delete: "to delete", unknown: "unknown", noChange: "unchanged" };
@@ -102,6 +103,7 @@ export function planText(report: PlanReport): string {
   lines.push("", ...(report.whatIf ? whatIfText(report.whatIf) : ["What-if: not run (offline plan; add --azure to ask ARM)"]));
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
   if (report.cost) lines.push("", ...costText(report.cost));
+  if (report.promotion) lines.push("", gateLine(report.promotion, report.environment));
   return lines.join("\n");
 }
 
@@ -170,5 +172,6 @@ export function planMarkdown(report: PlanReport): string {
   lines.push("", ...(report.whatIf ? whatIfMarkdown(report.whatIf) : ["### What-if", "", "Not run (offline plan)."]));
   if (report.preflight) lines.push("", "### Preflight", "", fence(preflightLines(report.preflight).join("\n"), "text"));
   if (report.cost) lines.push("", ...costMarkdown(report.cost));
+  if (report.promotion) lines.push("", "### Promotion gate", "", markdownText(gateLine(report.promotion, report.environment)));
   return `${lines.join("\n")}\n`;
 }

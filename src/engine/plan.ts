@@ -5,6 +5,7 @@ import type { CapacityPlan } from "../capacity/plan.js";
 import type { KubernetesDiff } from "../kubernetes/object-diff.js";
 import type { CostReport } from "../cost/cost-format.js";
 import type { ReviewDigest } from "./review-digest.js";
+import type { PromotionGate } from "./promotion.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { day2Parameters, type Day2Kept, type Day2Refusal, type PostgresStorage } from "./day2.js";
@@ -78,6 +79,8 @@ export interface PlanReport {
   cost?: CostReport;
   /** What the reviewer sees, as the deploy on merge checks it (added by the plan use case). */
   review?: ReviewDigest;
+  /** The promotion gate's state (read by the plan action from GitHub deployments). */
+  promotion?: PromotionGate;
 }
 
 export interface PlanInput {

@@ -17,8 +17,24 @@ export interface ReviewDigest {
   toolkit: string;
   /** sha256 of the rendered GitOps tree (path and content of every file, sorted). */
   tree: string;
-  /** The what-if's changes after noise rules, one line each; absent when the plan ran no what-if. */
+  /** sha256 of the what-if's changes after noise rules; absent when the plan ran no what-if. */
+  whatIfHash?: string;
+  /** Those changes, one line each, as many as fit the comment's budget: to show a difference. */
   whatIf?: string[];
+}
+
+/** The digest rides in the plan comment (65,536 characters in all): its lines get this much. */
+const LINES_BUDGET = 12_000;
+
+function capped(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    size += line.length + 1;
+    if (size > LINES_BUDGET) break;
+    out.push(line);
+  }
+  return out;
 }
 
 const SYMBOL: Record<string, string> = { create: "+", modify: "~", delete: "-", unknown: "?" };
@@ -38,7 +54,9 @@ export function whatIfLines(summary: WhatIfSummary): string[] {
 }
 
 export function reviewDigest(env: Environment, tree: RenderedTree, toolkit: string, whatIf: WhatIfSummary | undefined): ReviewDigest {
-  return { v: 1, environment: env.name, toolkit, tree: treeHash(env, tree), ...(whatIf ? { whatIf: whatIfLines(whatIf) } : {}) };
+  const lines = whatIf ? whatIfLines(whatIf) : undefined;
+  const whatIfPart = lines ? { whatIfHash: createHash("sha256").update(lines.join("\n")).digest("hex"), whatIf: capped(lines) } : {};
+  return { v: 1, environment: env.name, toolkit, tree: treeHash(env, tree), ...whatIfPart };
 }
 
 /** What differs between the reviewed digest and the one computed now, as lines for people; empty when nothing does. */
@@ -48,12 +66,13 @@ export function digestDifferences(reviewed: ReviewDigest, now: ReviewDigest): st
   if (reviewed.toolkit !== now.toolkit) out.push(`toolkit: reviewed at ${reviewed.toolkit.slice(0, 12)}, deploying with ${now.toolkit.slice(0, 12)}`);
   if (reviewed.tree !== now.tree) out.push("GitOps tree: the rendered files differ from the reviewed ones (another merge, or a change of the toolkit or charts)");
   // A plan without Azure access reviewed no what-if: nothing of Azure to compare with.
-  if (reviewed.whatIf && now.whatIf) {
+  if (reviewed.whatIfHash && now.whatIfHash && reviewed.whatIfHash !== now.whatIfHash) {
     const before = new Set(reviewed.whatIf);
     const after = new Set(now.whatIf);
-    const gone = reviewed.whatIf.filter((l) => !after.has(l));
-    const added = now.whatIf.filter((l) => !before.has(l));
-    if (gone.length + added.length > 0) out.push("what-if: Azure's changes differ from the reviewed ones", ...gone.map((l) => `  reviewed, not any more: ${l.trim()}`), ...added.map((l) => `  new since the review:   ${l.trim()}`));
+    const gone = (reviewed.whatIf ?? []).filter((l) => !after.has(l));
+    const added = (now.whatIf ?? []).filter((l) => !before.has(l));
+    out.push("what-if: Azure's changes differ from the reviewed ones", ...gone.map((l) => `  reviewed, not any more: ${l.trim()}`), ...added.map((l) => `  new since the review:   ${l.trim()}`));
+    if (gone.length + added.length === 0) out.push("  (beyond the lines the comment could record: compare the plans in full)");
   }
   return out;
 }
@@ -72,8 +91,9 @@ export function parseDigestMarker(body: string, environment: string): ReviewDige
   if (!m || m[1] !== environment) return undefined;
   try {
     const d = JSON.parse(Buffer.from(m[2]!, "base64").toString("utf8")) as Partial<ReviewDigest>;
-    if (d.v !== 1 || d.environment !== environment || typeof d.toolkit !== "string" || typeof d.tree !== "string" || (d.whatIf !== undefined && !isStrings(d.whatIf))) return undefined;
-    return { v: 1, environment, toolkit: d.toolkit, tree: d.tree, ...(d.whatIf ? { whatIf: d.whatIf } : {}) };
+    if (d.v !== 1 || d.environment !== environment || typeof d.toolkit !== "string" || typeof d.tree !== "string") return undefined;
+    if ((d.whatIfHash === undefined) !== (d.whatIf === undefined) || (d.whatIfHash !== undefined && typeof d.whatIfHash !== "string") || (d.whatIf !== undefined && !isStrings(d.whatIf))) return undefined;
+    return { v: 1, environment, toolkit: d.toolkit, tree: d.tree, ...(d.whatIfHash && d.whatIf ? { whatIfHash: d.whatIfHash, whatIf: d.whatIf } : {}) };
   } catch {
     return undefined;
   }

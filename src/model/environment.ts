@@ -132,4 +132,6 @@ export interface Environment {
   login?: { firstAdmin?: { username?: string; email?: string; projects?: string[] } };
   /** Protections; absent in models built before they existed (read through securitySettings). */
   security?: SecuritySettings;
+  /** The environment a release must run in (Compliant) before this one deploys it. */
+  promotion?: { after: string };
 }

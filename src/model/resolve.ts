@@ -46,6 +46,7 @@ interface Doc {
   usage?: Environment["usage"];
   login?: Environment["login"];
   security?: Partial<SecuritySettings>;
+  promotion?: { after: string };
 }
 
 export function resolveEnvironment(name: string, file: string, data: unknown): Environment {
@@ -129,6 +130,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     usage: doc.usage ?? {},
     ...(doc.login ? { login: doc.login } : {}),
     security: securitySettings(production, doc.security ?? {}),
+    ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
 }
 

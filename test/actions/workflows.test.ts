@@ -189,9 +189,9 @@ describe("triggers", () => {
     expect(workflows["deploy.yml"]!.on.push).toMatchObject({ branches: ["main"], paths: expect.arrayContaining(["environments/**"]) });
   });
 
-  test("redeploy by hand: environment, ref, skip-infrastructure, wait-timeout", () => {
+  test("redeploy by hand: environment, ref, skip-infrastructure, accept-unreviewed-changes, wait-timeout", () => {
     const inputs = (workflows["redeploy.yml"]!.on.workflow_dispatch as { inputs: Record<string, { type: string }> }).inputs;
-    expect(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.type]))).toEqual({ environment: "string", ref: "string", "skip-infrastructure": "boolean", "wait-timeout": "string" });
+    expect(Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.type]))).toEqual({ environment: "string", ref: "string", "skip-infrastructure": "boolean", "accept-unreviewed-changes": "boolean", "wait-timeout": "string" });
   });
 
   test("the reusable workflows are callable, and drift runs on a schedule through its own", () => {

@@ -152,6 +152,16 @@ export class GitHubFake {
       route("PATCH", "/issues/(?<n>\\d+)", (m, r) => this.updateIssue(Number(m.n), r.body)),
       route("POST", "/deployments", (_, r) => this.createDeployment(r.body)),
       route("POST", "/deployments/(?<id>\\d+)/statuses", (m, r) => this.createDeploymentStatus(Number(m.id), r.body)),
+      // Newest first, as GitHub lists them; filtered by environment when asked.
+      route("GET", "/deployments", (_, r) => {
+        const environment = r.query.get("environment");
+        const listed = this.deployments.filter((d) => environment === null || d.environment === environment).reverse();
+        return this.page(r, listed.map((d) => ({ id: d.id, ref: d.ref, sha: d.ref, environment: d.environment, task: "deploy", payload: d.payload ?? {}, created_at: "2026-01-05T10:00:00Z" })));
+      }),
+      route("GET", "/deployments/(?<id>\\d+)/statuses", (m, r) => {
+        const deployment = this.deployments.find((d) => d.id === Number(m.id));
+        return deployment ? this.page(r, [...deployment.statuses].reverse().map((st, i) => ({ id: i + 1, state: st.state, description: st.description ?? "" }))) : notFound;
+      }),
       route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
       route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
         const number = this.mergedPulls.get(m.sha!);

@@ -55,3 +55,21 @@ export async function setDeploymentStatus(client: GitHubClient, repo: RepoRef, d
     ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
   });
 }
+
+/** States a deploy run ends in; in_progress and queued ones are still running. */
+const FINISHED = new Set(["success", "failure", "error", "inactive"]);
+
+/** The latest finished deployment of an environment, with the release its payload names. */
+export async function latestFinishedDeployment(client: GitHubClient, repo: RepoRef, environment: string): Promise<{ sha: string; state: string; payload: Record<string, unknown> } | undefined> {
+  const { data: deployments } = await client.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
+  for (const d of deployments) {
+    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 1 });
+    const state = statuses[0]?.state;
+    // "inactive" is a deploy that deployed nothing: what runs is an older record's.
+    if (state && FINISHED.has(state) && state !== "inactive") {
+      const payload = typeof d.payload === "object" && d.payload !== null ? (d.payload as Record<string, unknown>) : {};
+      return { sha: d.sha, state, payload };
+    }
+  }
+  return undefined;
+}

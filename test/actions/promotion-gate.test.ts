@@ -1,0 +1,77 @@
+// The promotion gate in the bundled deploy action: an environment that follows another deploys
+// nothing until that one's latest GitHub deployment succeeded with the same CodeMie version and
+// toolkit commit; then it deploys and records its own release for those that follow it.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { AzureEmulator } from "../emulator/emulator.js";
+import { branchTip, git } from "../engine/support/git-repos.js";
+import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import { GitHubFake } from "../github-fake/server.js";
+import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { ROOT } from "../support/cli.js";
+import { pushEvent } from "./support/events.js";
+import { runAction, type ActionRun } from "./support/run-action.js";
+
+let github: GitHubFake;
+let emulator: AzureEmulator;
+let ws: Workspace;
+let sha: string;
+beforeAll(async () => {
+  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
+});
+afterAll(async () => {
+  await Promise.all([github.stop(), emulator.stop()]);
+});
+beforeEach(() => {
+  emulator.reset();
+  uploadOperatorSecrets(emulator, dev);
+  github.deployments.length = 0;
+  ws = createWorkspace();
+  const file = join(ws.cwd, "environments", "dev.yaml");
+  writeFileSync(file, `${readFileSync(file, "utf8")}promotion:\n  after: staging\n`);
+  git(ws.cwd, "commit", "-qam", "dev follows staging");
+  sha = git(ws.cwd, "rev-parse", "HEAD");
+});
+afterEach(() => ws.dispose());
+
+function deploy(): Promise<ActionRun> {
+  return runAction("deploy", {
+    cwd: ws.cwd,
+    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m" },
+    event: pushEvent("a".repeat(40), sha),
+    github,
+    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
+    onLine: (line) => {
+      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
+        emulator.script({ flux: { codemie: { nonCompliantReads: 1, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+      }
+    },
+  });
+}
+
+const puts = (): number => emulator.armRequests().filter((r) => r.method === "PUT").length;
+
+describe("promotion gate in the deploy action", () => {
+  test("refuses before any write while staging does not run the release; deploys once it does, recording its own release", async () => {
+    const toolkit = git(ROOT, "rev-parse", "HEAD");
+    github.deployments.push({ id: 1, ref: "1".repeat(40), environment: "staging", payload: { codemieVersion: "2.0.0", toolkit }, statuses: [{ state: "success" }] });
+
+    const refused = await deploy();
+
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain(`dev follows staging: staging runs CodeMie 2.0.0, not ${dev.codemieVersion}`);
+    expect(puts()).toBe(0);
+    expect(github.deployments.filter((d) => d.environment === "dev")).toHaveLength(0);
+
+    github.deployments.push({ id: 2, ref: "2".repeat(40), environment: "staging", payload: { codemieVersion: dev.codemieVersion, toolkit }, statuses: [{ state: "in_progress" }, { state: "success" }] });
+    emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+
+    const run = await deploy();
+
+    expect(run.stdout).toContain("Promotion: open, staging runs this release Compliant (2222222)");
+    expect(run.status).toBe(0);
+    const record = github.deployments.find((d) => d.environment === "dev");
+    expect(record?.payload).toMatchObject({ codemieVersion: dev.codemieVersion, toolkit });
+  });
+});

@@ -1,0 +1,33 @@
+// The promotion gate: open only when `after`'s latest finished deployment succeeded (Compliant)
+// with the same CodeMie version and toolkit commit.
+import { describe, expect, test } from "vitest";
+import { gateLine, promotionGate, type DeploymentRecord } from "../../src/engine/promotion.js";
+import { edited, load, shipped } from "../capacity/environments.js";
+
+const prod = load("prod", edited(shipped("prod"), [[["promotion"], { after: "staging" }]])).env!;
+const toolkit = "c".repeat(40);
+const record = (patch: Partial<DeploymentRecord> = {}): DeploymentRecord => ({ environment: "staging", sha: "d".repeat(40), codemieVersion: prod.codemieVersion, toolkit, state: "success", ...patch });
+
+describe("promotion gate", () => {
+  test("the schema takes promotion.after and the model carries it", () => {
+    expect(prod.promotion).toEqual({ after: "staging" });
+    expect(load("prod", edited(shipped("prod"), [[["promotion"], { after: "Staging!" }]])).diagnostics.some((d) => d.severity === "error" && d.path.startsWith("promotion"))).toBe(true);
+  });
+
+  test.each([
+    ["open", record(), "Promotion: open, staging runs this release Compliant (ddddddd)"],
+    ["no record", undefined, "staging has no finished deployment recorded"],
+    ["failed", record({ state: "failure" }), "the latest deployment of staging (ddddddd) ended failure, not Compliant"],
+    ["older version", record({ codemieVersion: "2.0.0" }), `staging runs CodeMie 2.0.0, not ${prod.codemieVersion}`],
+    ["other toolkit", record({ toolkit: "e".repeat(40) }), "staging was deployed with toolkit eeeeeeeeeeee, not cccccccccccc"],
+    ["record without release", record({ codemieVersion: undefined }), "staging runs CodeMie (unrecorded)"],
+  ])("%s", (_, latest, expected) => {
+    const gate = promotionGate(prod, toolkit, latest);
+    expect(gate.status).toBe(expected.startsWith("Promotion: open") ? "open" : "closed");
+    expect(gateLine(gate, "prod")).toContain(expected);
+  });
+
+  test("an environment without promotion has no gate", () => {
+    expect(promotionGate(load("dev").env!, toolkit, undefined)).toEqual({ status: "none" });
+  });
+});
