@@ -4,7 +4,7 @@
 // them (config/ must not import capacity/, which imports config/).
 import { planCapacity, type CapacityPlan } from "../capacity/plan.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../config/diagnostics.js";
-import { ENV_NAME_PATTERN, environmentName } from "../config/environment-name.js";
+import { environmentName, environmentNameProblem } from "../config/environment-name.js";
 import { validityOf, type Path } from "../config/repair.js";
 import { checkSchema, repairForChecks } from "../config/schema-check.js";
 import { checkSemantics } from "../config/semantic.js";
@@ -23,11 +23,8 @@ export interface LoadResult {
 
 /** `file` is the path shown in diagnostics; the environment name defaults to its base name. */
 export function loadEnvironment(file: string, text: string, name = environmentName(file)): LoadResult {
-  if (!ENV_NAME_PATTERN.test(name)) {
-    return {
-      diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: `environment name "${name}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter` }],
-    };
-  }
+  const nameProblem = environmentNameProblem(name);
+  if (nameProblem) return { diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: nameProblem }] };
   const parsed = parseYamlSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;

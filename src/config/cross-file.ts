@@ -99,7 +99,34 @@ function sharedDirectories(files: readonly CheckedFile[]): Diagnostic[] {
   return out;
 }
 
+/** promotion.after names another environment of the repository, and the gates form no cycle. */
+function promotionGates(files: readonly CheckedFile[]): Diagnostic[] {
+  const byName = new Map(files.map((f) => [f.env.name, f]));
+  const out: Diagnostic[] = [];
+  for (const f of files) {
+    const after = f.env.promotion?.after;
+    if (after === undefined) continue;
+    const here = ["promotion", "after"];
+    if (after === f.env.name) {
+      out.push(at(f, here, `promotion.after "${after}" is this environment itself; name the environment that must run the release first, such as staging`));
+      continue;
+    }
+    if (!byName.has(after)) {
+      const known = [...byName.keys()].filter((n) => n !== f.env.name).sort();
+      out.push(at(f, here, `promotion.after "${after}" is not an environment of this repository (no valid environments/${after}.yaml); use one of: ${known.join(", ") || "(none)"}`));
+      continue;
+    }
+    // Following the gates from f must not come back to f: no deploy of a cycle could ever start.
+    const chain = [f.env.name];
+    for (let next: string | undefined = after; next !== undefined && !chain.includes(next); next = byName.get(next)?.env.promotion?.after) chain.push(next);
+    const last = chain.at(-1) ?? f.env.name;
+    const closes = byName.get(last)?.env.promotion?.after === f.env.name;
+    if (closes) out.push(at(f, here, `promotion gates form a cycle (${[...chain, f.env.name].join(" → ")}); no environment of it could deploy first, so remove one promotion.after`));
+  }
+  return out;
+}
+
 /** Every cross-file diagnostic, each at the line of the file it concerns. */
 export function checkAcrossFiles(files: readonly CheckedFile[], repo: SourceRepository = {}): Diagnostic[] {
-  return [...files.flatMap((f) => [...ownedDirectory(f, repo), ...tagKeys(f)]), ...sharedDirectories(files)];
+  return [...files.flatMap((f) => [...ownedDirectory(f, repo), ...tagKeys(f)]), ...sharedDirectories(files), ...promotionGates(files)];
 }

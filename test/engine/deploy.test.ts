@@ -229,7 +229,7 @@ describe("deploy", () => {
   test("cancels the ARM deployment when the time limit is reached", async () => {
     t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
 
-    const run = await deploy(t.emulator, t.ws, undefined, ["--timeout", "1500ms"]);
+    const run = await deploy(t.emulator, t.ws, undefined, ["--timeout", "5s"]);
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);

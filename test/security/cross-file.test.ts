@@ -98,3 +98,33 @@ describe("validate across environment files", () => {
     expect(run.status).toBe(0);
   });
 });
+
+describe("promotion gates across environment files", () => {
+  const gate = (name: string, after: string): void => writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${shipped(name)}promotion:\n  after: ${after}\n`);
+  const at = (name: string): string => `environments/${name}.yaml:${lineOf(name, "after:")}:10`;
+
+  test("promotion.after naming the environment itself, or no environment of the repository, is refused at its line", () => {
+    gate("prod", "prod");
+    gate("staging", "qa");
+    write("dev", `  repository: ${REPO}\n  branch: gitops/dev\n`);
+
+    const run = runCli(["validate"], ws.path);
+
+    expect(run.stderr).toContain(`${at("prod")}: error: promotion.after "prod" is this environment itself`);
+    expect(run.stderr).toContain(`${at("staging")}: error: promotion.after "qa" is not an environment of this repository (no valid environments/qa.yaml); use one of: dev, prod`);
+    expect(run.status).toBe(1);
+  });
+
+  test("gates that form a cycle are refused; a chain is not", () => {
+    gate("staging", "dev");
+    gate("prod", "staging");
+    write("dev", `  repository: ${REPO}\n  branch: gitops/dev\n`);
+    expect(runCli(["validate"], ws.path)).toMatchObject({ status: 0, stderr: "" });
+
+    gate("dev", "prod");
+    const run = runCli(["validate"], ws.path);
+
+    expect(run.stderr).toContain(`${at("dev")}: error: promotion gates form a cycle (dev → prod → staging → dev)`);
+    expect(run.status).toBe(1);
+  });
+});
