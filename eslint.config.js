@@ -5,19 +5,57 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import layers from "./eslint/layers.js";
 
-const ioModules = ["@actions/*", "@azure/*", "node:child_process", "child_process", "node:http", "node:https", "node:net", "node:fs", "node:fs/promises", "fs", "@octokit/*"];
+const ioModules = [
+  "@actions/*",
+  "@azure/*",
+  "node:child_process",
+  "child_process",
+  "node:http",
+  "node:https",
+  "node:net",
+  "node:fs",
+  "node:fs/promises",
+  "fs",
+  "@octokit/*",
+];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "actions/**/dist/**", "node_modules/**", "coverage/**", ".bicep/**", ".helm/**", "out/**", ".bench/**", ".vitest/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "actions/**/dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".bicep/**",
+      ".helm/**",
+      "out/**",
+      ".bench/**",
+      ".vitest/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly", performance: "readonly", structuredClone: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        Buffer: "readonly",
+        performance: "readonly",
+        structuredClone: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       // Prettier (npm run format) wraps code at 120; this holds comments to the same width. Lines with a
       // URL, and string, template and regular-expression literals, are left whole so messages stay greppable.
-      "max-len": ["error", { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      "max-len": [
+        "error",
+        { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+      ],
     },
   },
   {
@@ -28,7 +66,17 @@ export default tseslint.config(
   {
     files: ["src/config/**", "src/model/**", "src/render/**", "src/capacity/**", "src/catalogue/**", "src/app/load.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ioModules, message: "The core is pure: no I/O, network or process imports. Move this to src/adapters." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ioModules,
+              message: "The core is pure: no I/O, network or process imports. Move this to src/adapters.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

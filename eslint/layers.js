@@ -35,10 +35,14 @@ function placeOf(root, file) {
 export const layersRule = {
   meta: {
     type: "problem",
-    docs: { description: "src/ directories import each other in one direction (catalogue → model → config → capacity → render → kubernetes → engine → app → faces)" },
+    docs: {
+      description:
+        "src/ directories import each other in one direction (catalogue → model → config → capacity → render → kubernetes → engine → app → faces)",
+    },
     schema: [],
     messages: {
-      upward: "{{from}} may not import {{to}} ({{target}}): dependencies point catalogue → model → config → capacity → render → kubernetes → engine → app → faces, adapters implement engine/ports.ts. See docs/architecture.md.",
+      upward:
+        "{{from}} may not import {{to}} ({{target}}): dependencies point catalogue → model → config → capacity → render → kubernetes → engine → app → faces, adapters implement engine/ports.ts. See docs/architecture.md.",
       unknown: "src/{{from}} is not a known layer: add it to LAYERS in eslint/layers.js",
     },
   },
@@ -56,7 +60,11 @@ export const layersRule = {
       const target = placeOf(root, resolve(dirname(context.filename), specifier.replace(/\.js$/, ".ts")));
       if (!target || target.layer === here.layer) return;
       if (allowed.includes(target.layer) || allowed.includes(target.path)) return;
-      context.report({ node, messageId: "upward", data: { from: `src/${here.layer}`, to: `src/${target.layer}`, target: specifier } });
+      context.report({
+        node,
+        messageId: "upward",
+        data: { from: `src/${here.layer}`, to: `src/${target.layer}`, target: specifier },
+      });
     };
     return {
       ImportDeclaration: (node) => check(node.source, node.source.value),

@@ -13,7 +13,13 @@ mkdirSync(OUT, { recursive: true });
 
 const rows = [];
 const results = {
-  machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+  machine: {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: process.platform,
+  },
   takenAt: new Date().toISOString(),
   figures: {},
 };
@@ -91,14 +97,23 @@ function runProcess(args, opts = {}) {
 }
 
 // 2–4. In-process validate + plan + render (no Bicep compiler).
-await build({ entryPoints: [join(ROOT, "scripts/bench/core.ts")], bundle: true, platform: "node", format: "esm", outfile: join(OUT, "core.js"), logLevel: "warning", external: ["handlebars", "ajv", "yaml", "js-yaml"] });
+await build({
+  entryPoints: [join(ROOT, "scripts/bench/core.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  outfile: join(OUT, "core.js"),
+  logLevel: "warning",
+  external: ["handlebars", "ajv", "yaml", "js-yaml"],
+});
 const core = await import(join(OUT, "core.js"));
 const kit = await core.toolkit(ROOT);
 const shipped = core.shippedEnvironments(ROOT);
 for (const e of shipped) core.renderOne(e.file, e.text, kit); // warm-up: JIT and template compilation
 {
   const samples = [];
-  for (let i = 0; i < 30; i++) samples.push(await time(() => shipped.forEach((e) => core.renderOne(e.file, e.text, kit))));
+  for (let i = 0; i < 30; i++)
+    samples.push(await time(() => shipped.forEach((e) => core.renderOne(e.file, e.text, kit))));
   record("renderShipped", `validate+plan+render of ${shipped.length} shipped environments`, samples, "ms", "< 100 ms");
 }
 {
@@ -110,7 +125,8 @@ for (const e of shipped) core.renderOne(e.file, e.text, kit); // warm-up: JIT an
 for (const n of [10, 100, 1000]) {
   const envs = core.generatedEnvironments(ROOT, n);
   const samples = [];
-  for (let i = 0; i < (n === 1000 ? 3 : 5); i++) samples.push(await time(() => envs.forEach((e) => core.renderOne(e.file, e.text, kit))));
+  for (let i = 0; i < (n === 1000 ? 3 : 5); i++)
+    samples.push(await time(() => envs.forEach((e) => core.renderOne(e.file, e.text, kit))));
   record(`render${n}`, `render ${n} generated environments`, samples, "ms", n === 1000 ? "< 4000 ms" : undefined);
   results.figures[`render${n}`].perEnvironment = results.figures[`render${n}`].median / n;
   rows.push([`  per environment (${n})`, `${fmt(results.figures[`render${n}`].perEnvironment)} ms`, "", "", "flat"]);
@@ -146,8 +162,14 @@ for (const n of [10, 100, 1000]) {
     }
     record("bareBicepBuildProd", "bare `bicep build` of prod main.bicep", bare);
     const all = [];
-    for (let i = 0; i < 3; i++) all.push(runProcess(["bin/codemie-gitops.js", "render", "--all", "--out", join(dir, "all")], cold));
-    record("renderAllCompiled", `cold: render + compile all ${shipped.length} environments (one process, cache off)`, all, "ms");
+    for (let i = 0; i < 3; i++)
+      all.push(runProcess(["bin/codemie-gitops.js", "render", "--all", "--out", join(dir, "all")], cold));
+    record(
+      "renderAllCompiled",
+      `cold: render + compile all ${shipped.length} environments (one process, cache off)`,
+      all,
+      "ms",
+    );
     const ratio = results.figures.renderAllCompiled.median / results.figures.bareBicepBuildProd.median;
     note("compileRatio", "  ratio to one bare bicep build", ratio.toFixed(2), "≤ 1.3");
 
@@ -169,11 +191,26 @@ for (const n of [10, 100, 1000]) {
 // 6. Bundles: the CLI's entry (its commands load as chunks) and each action's single file.
 {
   const cli = join(ROOT, "dist/cli.js");
-  note("bundleCli", "bundle size: dist/cli.js (+ chunks loaded per command)", `${(statSync(cli).size / 1024).toFixed(0)} KiB`, "< 5 MB");
-  for (const entry of ["actions/dist", ...readdirSync(join(ROOT, "actions")).filter((a) => a !== "dist").map((a) => `actions/${a}/dist`)]) {
+  note(
+    "bundleCli",
+    "bundle size: dist/cli.js (+ chunks loaded per command)",
+    `${(statSync(cli).size / 1024).toFixed(0)} KiB`,
+    "< 5 MB",
+  );
+  for (const entry of [
+    "actions/dist",
+    ...readdirSync(join(ROOT, "actions"))
+      .filter((a) => a !== "dist")
+      .map((a) => `actions/${a}/dist`),
+  ]) {
     const file = join(ROOT, entry, "index.js");
     if (!existsSync(file)) continue;
-    note(`bundle:${entry}`, `bundle size: ${entry}/index.js`, `${(statSync(file).size / 2 ** 20).toFixed(2)} MiB`, "< 5 MB");
+    note(
+      `bundle:${entry}`,
+      `bundle size: ${entry}/index.js`,
+      `${(statSync(file).size / 2 ** 20).toFixed(2)} MiB`,
+      "< 5 MB",
+    );
   }
   const samples = [];
   for (let i = 0; i < 10; i++) samples.push(runProcess(["bin/codemie-gitops.js", "--help"]));
@@ -186,36 +223,103 @@ for (const n of [10, 100, 1000]) {
 // the scratch GitOps repository (2 Non-Compliant reads). The poll floor is lowered to 50 ms so
 // only Retry-After paces the polls. Medians of 3 runs; poll timings pooled over all runs.
 {
-  await build({ entryPoints: [join(ROOT, "scripts/bench/deploy.ts")], bundle: true, platform: "node", format: "esm", outfile: join(OUT, "deploy.js"), logLevel: "warning" });
+  await build({
+    entryPoints: [join(ROOT, "scripts/bench/deploy.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: join(OUT, "deploy.js"),
+    logLevel: "warning",
+  });
   const { AzureEmulator, benchDeploy } = await import(join(OUT, "deploy.js"));
   const emulator = await AzureEmulator.start();
   const runs = [];
   try {
-    for (let i = 0; i < 3; i++) runs.push(await benchDeploy(emulator, { root: ROOT, runningPolls: 3, retryAfterSeconds: 1, fluxReads: 2, pollFloorMs: 50 }));
+    for (let i = 0; i < 3; i++)
+      runs.push(
+        await benchDeploy(emulator, {
+          root: ROOT,
+          runningPolls: 3,
+          retryAfterSeconds: 1,
+          fluxReads: 2,
+          pollFloorMs: 50,
+        }),
+      );
   } finally {
     await emulator.stop();
   }
   const median = (pick) => stats(runs.map(pick)).median;
   const requests = Object.fromEntries(Object.keys(runs[0].requests).map((k) => [k, median((r) => r.requests[k])]));
   const shown = ["put", "poll", "get", "operations", "keyVault", "flux", "identity"];
-  note("deployRequests", "deploy: requests PUT/polls/GETs/op lists/Key Vault/Flux/identity", shown.map((k) => requests[k]).join("/"));
+  note(
+    "deployRequests",
+    "deploy: requests PUT/polls/GETs/op lists/Key Vault/Flux/identity",
+    shown.map((k) => requests[k]).join("/"),
+  );
   results.figures.deployRequests.byKind = requests;
   const gaps = stats(runs.flatMap((r) => r.pollGapsMs));
-  note("deployPollGaps", "  poll gap after Retry-After 1000 ms, min/median/max", `${fmt(gaps.min)}/${fmt(gaps.median)}/${fmt(gaps.max)} ms`, "min ≥ 1000 ms");
-  note("deployEarlyPolls", "  polls sooner than Retry-After (all runs)", runs.reduce((n, r) => n + r.earlyPolls, 0), "0");
-  note("deployCrowdedIntervals", "  Retry-After intervals with > 1 poll (all runs)", runs.reduce((n, r) => n + r.crowdedIntervals, 0), "0");
-  record("deployTotal", "deploy --env dev against the emulator", runs.map((r) => r.totalMs));
-  record("deployStartup", "  start-up, render, compile", runs.map((r) => r.startupMs));
-  record("deployArm", "  ARM: refusal check, bootstrap, secrets, main", runs.map((r) => r.armMs));
-  record("deployRetryAfter", "    of which Retry-After waits (simulated)", runs.map((r) => r.retryAfterWaitMs));
-  record("deployArmOverhead", "    engine overhead beyond them", runs.map((r) => r.armMs - r.retryAfterWaitMs));
-  record("deployPublish", "  publish to the GitOps branch", runs.map((r) => r.publishMs));
-  record("deployFlux", "  Flux wait (3 reads, 50 ms apart)", runs.map((r) => r.fluxMs));
+  note(
+    "deployPollGaps",
+    "  poll gap after Retry-After 1000 ms, min/median/max",
+    `${fmt(gaps.min)}/${fmt(gaps.median)}/${fmt(gaps.max)} ms`,
+    "min ≥ 1000 ms",
+  );
+  note(
+    "deployEarlyPolls",
+    "  polls sooner than Retry-After (all runs)",
+    runs.reduce((n, r) => n + r.earlyPolls, 0),
+    "0",
+  );
+  note(
+    "deployCrowdedIntervals",
+    "  Retry-After intervals with > 1 poll (all runs)",
+    runs.reduce((n, r) => n + r.crowdedIntervals, 0),
+    "0",
+  );
+  record(
+    "deployTotal",
+    "deploy --env dev against the emulator",
+    runs.map((r) => r.totalMs),
+  );
+  record(
+    "deployStartup",
+    "  start-up, render, compile",
+    runs.map((r) => r.startupMs),
+  );
+  record(
+    "deployArm",
+    "  ARM: refusal check, bootstrap, secrets, main",
+    runs.map((r) => r.armMs),
+  );
+  record(
+    "deployRetryAfter",
+    "    of which Retry-After waits (simulated)",
+    runs.map((r) => r.retryAfterWaitMs),
+  );
+  record(
+    "deployArmOverhead",
+    "    engine overhead beyond them",
+    runs.map((r) => r.armMs - r.retryAfterWaitMs),
+  );
+  record(
+    "deployPublish",
+    "  publish to the GitOps branch",
+    runs.map((r) => r.publishMs),
+  );
+  record(
+    "deployFlux",
+    "  Flux wait (3 reads, 50 ms apart)",
+    runs.map((r) => r.fluxMs),
+  );
 }
 
-const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...[["figure", "median", "p10–p90", "runs", "target"], ...rows].map((r) => r[c].length)));
+const widths = [0, 1, 2, 3, 4].map((c) =>
+  Math.max(...[["figure", "median", "p10–p90", "runs", "target"], ...rows].map((r) => r[c].length)),
+);
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
-console.log(`Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`);
+console.log(
+  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`,
+);
 console.log(line(["figure", "median", "p10–p90", "runs", "target"]));
 for (const r of rows) console.log(line(r));
 writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);

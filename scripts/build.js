@@ -12,13 +12,28 @@ const { values: args } = parseArgs({ options: { "actions-out": { type: "string" 
 const actionsOnly = args["actions-out"] !== undefined;
 
 // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-const banner = { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' };
-const common = { bundle: true, platform: "node", format: "esm", target: "node20", legalComments: "none", logLevel: "warning" };
+const banner = {
+  js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+};
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  legalComments: "none",
+  logLevel: "warning",
+};
 
 // Pure helpers the build itself runs: the schema, ajv's standalone validator, the docs tables.
 await build({
   ...common,
-  entryPoints: { "build/schema": "src/config/schema.ts", "build/validator": "src/config/validator.ts", "build/component-table": "src/docs/component-table.ts", "build/action-tables": "src/docs/action-tables.ts", "build/environment-reference": "src/docs/environment-reference.ts" },
+  entryPoints: {
+    "build/schema": "src/config/schema.ts",
+    "build/validator": "src/config/validator.ts",
+    "build/component-table": "src/docs/component-table.ts",
+    "build/action-tables": "src/docs/action-tables.ts",
+    "build/environment-reference": "src/docs/environment-reference.ts",
+  },
   outdir: "dist",
   banner,
 });
@@ -40,7 +55,10 @@ const { default: standaloneCode } = await import("ajv/dist/standalone/index.js")
 const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
 await mkdir("dist/build", { recursive: true });
 await writeFile("dist/build/environment-validator.js", standaloneCode(ajv, ajv.compile(schema)));
-await writeFile("dist/build/validator-standalone.js", 'import validate from "./environment-validator.js";\nexport const AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return validate;\n}\n');
+await writeFile(
+  "dist/build/validator-standalone.js",
+  'import validate from "./environment-validator.js";\nexport const AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return validate;\n}\n',
+);
 const standaloneValidator = {
   name: "standalone-validator",
   setup(b) {
@@ -53,7 +71,15 @@ const standaloneValidator = {
 if (!actionsOnly) {
   // Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
   await rm("dist/chunks", { recursive: true, force: true });
-  await build({ ...common, banner, plugins: [standaloneValidator], entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", splitting: true, chunkNames: "chunks/[name]-[hash]" });
+  await build({
+    ...common,
+    banner,
+    plugins: [standaloneValidator],
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: "dist",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  });
 }
 
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
@@ -64,7 +90,12 @@ const coreWithoutUnusedOidc = {
   setup(b) {
     b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, async (args) => {
       if (!args.importer.includes("@actions/core") || args.pluginData === "inner") return undefined;
-      const found = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "inner" });
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "inner",
+      });
       return { ...found, sideEffects: false };
     });
   },
@@ -103,7 +134,10 @@ function replaceBetween(text, start, end, content, file) {
   return text.slice(0, from) + content + text.slice(to + end.length);
 }
 
-const metadata = async (path) => [path === "action.yml" ? "`action.yml` (root)" : `\`${path.replace(/\/action\.yml$/, "")}\``, parseYaml(await readFile(path, "utf8"))];
+const metadata = async (path) => [
+  path === "action.yml" ? "`action.yml` (root)" : `\`${path.replace(/\/action\.yml$/, "")}\``,
+  parseYaml(await readFile(path, "utf8")),
+];
 const actions = await Promise.all(["action.yml", ...ACTIONS.map((name) => `actions/${name}/action.yml`)].map(metadata));
 
 /** Rewrites a file only when its content changes, so a build leaves unchanged files untouched. */
@@ -113,6 +147,10 @@ async function writeIfChanged(file, update) {
   if (after !== before) await writeFile(file, after);
 }
 
-await writeIfChanged("docs/environments.md", (text) => replaceBetween(text, TABLE_START, TABLE_END, componentTableMarkdown(), "docs/environments.md"));
-await writeIfChanged("docs/actions.md", (text) => replaceBetween(text, ACTIONS_START, ACTIONS_END, actionTablesMarkdown(actions), "docs/actions.md"));
+await writeIfChanged("docs/environments.md", (text) =>
+  replaceBetween(text, TABLE_START, TABLE_END, componentTableMarkdown(), "docs/environments.md"),
+);
+await writeIfChanged("docs/actions.md", (text) =>
+  replaceBetween(text, ACTIONS_START, ACTIONS_END, actionTablesMarkdown(actions), "docs/actions.md"),
+);
 await writeIfChanged("docs/environment-file.md", () => environmentReferenceMarkdown(schema));

@@ -9,7 +9,15 @@ const root = new URL("..", import.meta.url).pathname;
 const outfile = join(root, ".helm", `fill-chart-cache-${process.pid}.mjs`);
 mkdirSync(join(root, ".helm"), { recursive: true });
 try {
-  await build({ entryPoints: [join(root, "scripts/charts/fill.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "warning" });
+  await build({
+    entryPoints: [join(root, "scripts/charts/fill.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile,
+    logLevel: "warning",
+  });
   process.argv[2] = root;
   await import(pathToFileURL(outfile).href);
 } finally {

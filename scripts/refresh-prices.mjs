@@ -32,12 +32,14 @@ async function items(filter) {
 async function price(filter, pick = () => true) {
   const found = (await items(filter)).filter(pick);
   const prices = [...new Set(found.map((i) => i.retailPrice))];
-  if (prices.length !== 1) throw new Error(`expected one price for ${filter}, found ${prices.length}: ${prices.join(", ")}`);
+  if (prices.length !== 1)
+    throw new Error(`expected one price for ${filter}, found ${prices.length}: ${prices.join(", ")}`);
   return prices[0];
 }
 
 const inRegion = (region, rest) => `armRegionName eq '${region}' and ${rest}`;
-const vmLinux = (i) => !i.productName.includes("Windows") && !i.skuName.includes("Spot") && !i.skuName.includes("Low Priority");
+const vmLinux = (i) =>
+  !i.productName.includes("Windows") && !i.skuName.includes("Spot") && !i.skuName.includes("Low Priority");
 const D4DS = "armSkuName eq 'Standard_D4ds_v5' and serviceName eq 'Virtual Machines'";
 
 const reference = await price(inRegion(base, D4DS), vmLinux);
@@ -50,17 +52,34 @@ for (const region of regions) {
   }
 }
 
-const tiers = [["P4", 32], ["P6", 64], ["P10", 128], ["P15", 256], ["P20", 512], ["P30", 1024], ["P40", 2048], ["P50", 4096], ["P60", 8192]];
+const tiers = [
+  ["P4", 32],
+  ["P6", 64],
+  ["P10", 128],
+  ["P15", 256],
+  ["P20", 512],
+  ["P30", 1024],
+  ["P40", 2048],
+  ["P50", 4096],
+  ["P60", 8192],
+];
 const premiumSsdMonthly = [];
 for (const [tier, gib] of tiers) {
-  const usd = await price(inRegion(base, `serviceName eq 'Storage' and productName eq 'Premium SSD Managed Disks' and skuName eq '${tier} LRS' and meterName eq '${tier} LRS Disk'`));
+  const usd = await price(
+    inRegion(
+      base,
+      `serviceName eq 'Storage' and productName eq 'Premium SSD Managed Disks' and skuName eq '${tier} LRS' and meterName eq '${tier} LRS Disk'`,
+    ),
+  );
   premiumSsdMonthly.push({ tier, gib, usd });
 }
 
 const pg = (rest) => price(inRegion(base, `serviceName eq 'Azure Database for PostgreSQL' and ${rest}`));
 const burstable = {};
 for (const sku of ["B1ms", "B2s", "B2ms", "B4ms", "B8ms", "B12ms", "B16ms", "B20ms"]) {
-  burstable[`Standard_${sku}`] = await pg(`productName eq 'Azure Database for PostgreSQL Flexible Server Burstable BS Series Compute' and skuName eq '${sku}'`);
+  burstable[`Standard_${sku}`] = await pg(
+    `productName eq 'Azure Database for PostgreSQL Flexible Server Burstable BS Series Compute' and skuName eq '${sku}'`,
+  );
 }
 const list = {
   source: "Azure Retail Prices API (prices.azure.com/api/retail/prices), pay-as-you-go list prices, USD",
@@ -71,18 +90,33 @@ const list = {
   premiumSsdMonthly,
   postgres: {
     vCoreHourly: {
-      GeneralPurpose: await pg("productName eq 'Azure Database for PostgreSQL Flexible Server General Purpose Ddsv5 Series Compute' and meterName eq 'vCore'"),
-      MemoryOptimized: await pg("productName eq 'Azure Database for PostgreSQL Flexible Server Memory Optimized Edsv5 Series Compute' and meterName eq 'vCore'"),
+      GeneralPurpose: await pg(
+        "productName eq 'Azure Database for PostgreSQL Flexible Server General Purpose Ddsv5 Series Compute' and meterName eq 'vCore'",
+      ),
+      MemoryOptimized: await pg(
+        "productName eq 'Azure Database for PostgreSQL Flexible Server Memory Optimized Edsv5 Series Compute' and meterName eq 'vCore'",
+      ),
     },
     burstableHourly: burstable,
-    storageGibMonthly: await pg("productName eq 'Az DB for PostgreSQL Flexible Server Storage' and meterName eq 'Storage Data Stored'"),
-    geoBackupGibMonthly: await pg("productName eq 'Az DB for PostgreSQL Flexible Server Backup Storage' and meterName eq 'Backup Storage GRS Data Stored'"),
+    storageGibMonthly: await pg(
+      "productName eq 'Az DB for PostgreSQL Flexible Server Storage' and meterName eq 'Storage Data Stored'",
+    ),
+    geoBackupGibMonthly: await pg(
+      "productName eq 'Az DB for PostgreSQL Flexible Server Backup Storage' and meterName eq 'Backup Storage GRS Data Stored'",
+    ),
   },
   network: {
     natGatewayHourly: await price(inRegion(base, "serviceName eq 'NAT Gateway' and meterName eq 'Standard Gateway'")),
-    publicIpStaticHourly: await price(inRegion(base, "serviceName eq 'Virtual Network' and productName eq 'IP Addresses' and meterName eq 'Standard IPv4 Static Public IP'")),
+    publicIpStaticHourly: await price(
+      inRegion(
+        base,
+        "serviceName eq 'Virtual Network' and productName eq 'IP Addresses' and meterName eq 'Standard IPv4 Static Public IP'",
+      ),
+    ),
   },
-  aksStandardTierHourly: await price(inRegion(base, "serviceName eq 'Azure Kubernetes Service' and meterName eq 'Standard Uptime SLA'")),
+  aksStandardTierHourly: await price(
+    inRegion(base, "serviceName eq 'Azure Kubernetes Service' and meterName eq 'Standard Uptime SLA'"),
+  ),
 };
 
 const header = current.slice(0, current.indexOf("export const PRICE_LIST"));
@@ -97,5 +131,6 @@ else writeFileSync(join(ROOT, "src/cost/price-list.ts"), text);
 const catalogue = readFileSync(join(ROOT, "src/catalogue/vm-sizes.ts"), "utf8");
 for (const [, name, recorded] of catalogue.matchAll(/row\("(Standard_[\w]+)", "[\w]+", \d+, \d+, ([\d.]+)\)/g)) {
   const now = await price(inRegion(base, `armSkuName eq '${name}' and serviceName eq 'Virtual Machines'`), vmLinux);
-  if (Math.abs(now - Number(recorded)) > 0.0005) console.log(`src/catalogue/vm-sizes.ts: ${name} ${recorded} → ${now} USD/h (${Math.round(now * HOURS)} USD/month)`);
+  if (Math.abs(now - Number(recorded)) > 0.0005)
+    console.log(`src/catalogue/vm-sizes.ts: ${name} ${recorded} → ${now} USD/h (${Math.round(now * HOURS)} USD/month)`);
 }

@@ -34,7 +34,10 @@ describe("resolveCloud", () => {
   });
 
   test("takes custom endpoints from the environment and disables instance discovery for them", () => {
-    const env = { AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:8443/", AZURE_AUTHORITY_HOST: "https://127.0.0.1:8443" };
+    const env = {
+      AZURE_RESOURCE_MANAGER_ENDPOINT: "https://127.0.0.1:8443/",
+      AZURE_AUTHORITY_HOST: "https://127.0.0.1:8443",
+    };
     expect(resolveCloud({}, env)).toMatchObject({
       armEndpoint: "https://127.0.0.1:8443",
       authorityHost: "https://127.0.0.1:8443",
@@ -45,7 +48,10 @@ describe("resolveCloud", () => {
 
   test("explicit endpoints win over the environment; a separate ARM audience sets the scope", () => {
     const cloud = resolveCloud(
-      { armEndpoint: "https://management.local.azurestack.external", armAudience: "https://management.contoso.onmicrosoft.com/abc/" },
+      {
+        armEndpoint: "https://management.local.azurestack.external",
+        armAudience: "https://management.contoso.onmicrosoft.com/abc/",
+      },
       { AZURE_RESOURCE_MANAGER_ENDPOINT: "https://ignored.example" },
     );
     expect(cloud.armEndpoint).toBe("https://management.local.azurestack.external");
@@ -69,8 +75,12 @@ describe("createRunCredential", () => {
   test("prefers the GitHub OIDC token, then a federated token file", () => {
     const app = { AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c" };
     const oidc = { ACTIONS_ID_TOKEN_REQUEST_URL: "https://example.invalid/x?a=1", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "r" };
-    expect(createRunCredential({ cloud, env: { ...app, ...oidc, AZURE_FEDERATED_TOKEN_FILE: "/f" } }).kind).toBe("github-oidc");
-    expect(createRunCredential({ cloud, env: { ...app, AZURE_FEDERATED_TOKEN_FILE: "/f" } }).kind).toBe("workload-identity");
+    expect(createRunCredential({ cloud, env: { ...app, ...oidc, AZURE_FEDERATED_TOKEN_FILE: "/f" } }).kind).toBe(
+      "github-oidc",
+    );
+    expect(createRunCredential({ cloud, env: { ...app, AZURE_FEDERATED_TOKEN_FILE: "/f" } }).kind).toBe(
+      "workload-identity",
+    );
   });
 
   test("federated sign-in needs a tenant and a client id", () => {
@@ -117,7 +127,12 @@ describe("against the emulator", () => {
   });
 
   test("a wrong request token is reported without echoing it", async () => {
-    const source = { requestUrl: emulator.oidcRequestUrl, requestToken: "not-the-token", audience: "api://AzureADTokenExchange", ca: emulator.caPem };
+    const source = {
+      requestUrl: emulator.oidcRequestUrl,
+      requestToken: "not-the-token",
+      audience: "api://AzureADTokenExchange",
+      ca: emulator.caPem,
+    };
     const failure = fetchGitHubIdToken(source);
     await expect(failure).rejects.toThrow(/HTTP 401/);
     await expect(failure).rejects.not.toThrow(/not-the-token/);
@@ -125,7 +140,13 @@ describe("against the emulator", () => {
 
   test("retries the OIDC endpoint after a server error", async () => {
     emulator.script({ faults: [{ path: "/_apis/idtoken", respond: { status: 500 } }] });
-    const source = { requestUrl: emulator.oidcRequestUrl, requestToken: emulator.identity.oidcRequestToken, audience: "aud", ca: emulator.caPem, retryDelayMs: 10 };
+    const source = {
+      requestUrl: emulator.oidcRequestUrl,
+      requestToken: emulator.identity.oidcRequestToken,
+      audience: "aud",
+      ca: emulator.caPem,
+      retryDelayMs: 10,
+    };
     await expect(fetchGitHubIdToken(source)).resolves.toMatch(/^ey/);
     expect(emulator.requests.map((r) => r.status)).toEqual([500, 200]);
   });
@@ -135,10 +156,16 @@ describe("against the emulator", () => {
     try {
       const tokenFile = join(dir, "token");
       await writeFile(tokenFile, emulator.issueIdToken());
-      const env = { ...gitHubJobEnv(emulator), ACTIONS_ID_TOKEN_REQUEST_URL: undefined, AZURE_FEDERATED_TOKEN_FILE: tokenFile };
+      const env = {
+        ...gitHubJobEnv(emulator),
+        ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+        AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+      };
       const { credential, kind } = createRunCredential({ cloud: emulatorCloud(emulator), env, ca: emulator.caPem });
       expect(kind).toBe("workload-identity");
-      await expect(credential.getToken(emulatorCloud(emulator).armScope)).resolves.toMatchObject({ token: expect.stringMatching(/^emu\./) });
+      await expect(credential.getToken(emulatorCloud(emulator).armScope)).resolves.toMatchObject({
+        token: expect.stringMatching(/^emu\./),
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

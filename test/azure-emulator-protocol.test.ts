@@ -34,9 +34,16 @@ function rawGet(path: string, headers: Record<string, string> = {}): Promise<{ s
 }
 
 test("validates a subscription deployment", async () => {
-  const template = { resources: [{ type: "Microsoft.Resources/resourceGroups", name: "rg-a", location: "westeurope" }] };
-  const result = await sdk.deployments.beginValidateAtSubscriptionScopeAndWait("v1", { location: "westeurope", properties: { mode: "Incremental", template } });
-  expect(result.properties?.validatedResources).toEqual([{ id: `/subscriptions/${emulator.identity.subscriptionId}/resourceGroups/rg-a` }]);
+  const template = {
+    resources: [{ type: "Microsoft.Resources/resourceGroups", name: "rg-a", location: "westeurope" }],
+  };
+  const result = await sdk.deployments.beginValidateAtSubscriptionScopeAndWait("v1", {
+    location: "westeurope",
+    properties: { mode: "Incremental", template },
+  });
+  expect(result.properties?.validatedResources).toEqual([
+    { id: `/subscriptions/${emulator.identity.subscriptionId}/resourceGroups/rg-a` },
+  ]);
 });
 
 test("creates, reads and probes resource groups, matching paths case-insensitively", async () => {
@@ -52,7 +59,9 @@ test("ARM wants a bearer token it issued, then an api-version", async () => {
   expect(anonymous.status).toBe(401);
   expect(JSON.parse(anonymous.body)).toMatchObject({ error: { code: "AuthenticationFailed" } });
 
-  const { token } = (await gitHubCredential(emulator).credential.getToken(emulatorCloud(emulator).armScope)) ?? { token: "" };
+  const { token } = (await gitHubCredential(emulator).credential.getToken(emulatorCloud(emulator).armScope)) ?? {
+    token: "",
+  };
   const withoutVersion = await rawGet(path, { Authorization: `Bearer ${token}` });
   expect(withoutVersion.status).toBe(400);
   expect(JSON.parse(withoutVersion.body)).toMatchObject({ error: { code: "MissingApiVersionParameter" } });

@@ -11,13 +11,24 @@ const template = {
   $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
   contentVersion: "1.0.0.0",
   parameters: { env: { type: "string" } },
-  resources: [{ type: "Microsoft.Resources/resourceGroups", apiVersion: "2024-03-01", name: "[parameters('env')]", location: "westeurope" }],
+  resources: [
+    {
+      type: "Microsoft.Resources/resourceGroups",
+      apiVersion: "2024-03-01",
+      name: "[parameters('env')]",
+      location: "westeurope",
+    },
+  ],
   outputs: {
     resourceGroup: { type: "string", value: "[parameters('env')]" },
     clusterName: { type: "string", value: "[reference('aks').outputs.name.value]" },
   },
 };
-const request: DeploymentRequest = { location: "westeurope", template, parameters: { env: { value: "rg-codemie-dev" } } };
+const request: DeploymentRequest = {
+  location: "westeurope",
+  template,
+  parameters: { env: { value: "rg-codemie-dev" } },
+};
 
 let emulator: AzureEmulator;
 beforeAll(async () => {
@@ -45,9 +56,14 @@ describe("deployments", () => {
     emulator.script({ deployment: { runningPolls: 2, retryAfterSeconds: 1 } });
     const progress: OperationProgress[][] = [];
 
-    const outcome = await armClient(emulator).deployAtSubscription("codemie-dev-1", request, { onProgress: (ops) => progress.push(ops) });
+    const outcome = await armClient(emulator).deployAtSubscription("codemie-dev-1", request, {
+      onProgress: (ops) => progress.push(ops),
+    });
 
-    expect(outcome).toMatchObject({ provisioningState: "Succeeded", outputs: { resourceGroup: "rg-codemie-dev", clusterName: "emulated-clusterName" } });
+    expect(outcome).toMatchObject({
+      provisioningState: "Succeeded",
+      outputs: { resourceGroup: "rg-codemie-dev", clusterName: "emulated-clusterName" },
+    });
     expect(armSequence()).toEqual([
       "PUT codemie-dev-1 201",
       "status 200", // core-lro polls right after the PUT
@@ -63,21 +79,44 @@ describe("deployments", () => {
       expect(gap).toBeLessThan(1400);
     }
     expect(progress).toEqual([
-      [{ resourceType: "Microsoft.Resources/resourceGroups", resourceName: "rg-codemie-dev", provisioningState: "Running", statusCode: undefined }],
-      [{ resourceType: "Microsoft.Resources/resourceGroups", resourceName: "rg-codemie-dev", provisioningState: "Running", statusCode: undefined }],
+      [
+        {
+          resourceType: "Microsoft.Resources/resourceGroups",
+          resourceName: "rg-codemie-dev",
+          provisioningState: "Running",
+          statusCode: undefined,
+        },
+      ],
+      [
+        {
+          resourceType: "Microsoft.Resources/resourceGroups",
+          resourceName: "rg-codemie-dev",
+          provisioningState: "Running",
+          statusCode: undefined,
+        },
+      ],
     ]);
     // One token for the whole run, on every ARM request.
     expect(new Set(emulator.armRequests().map((r) => r.token))).toEqual(new Set([1]));
     expect(emulator.accessTokensIssued).toBe(1);
     // The deployment created its resource group.
-    await expect(armClient(emulator).getJson(`/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/rg-codemie-dev`, "2024-03-01")).resolves.toMatchObject({
+    await expect(
+      armClient(emulator).getJson(
+        `/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/rg-codemie-dev`,
+        "2024-03-01",
+      ),
+    ).resolves.toMatchObject({
       properties: { provisioningState: "Succeeded" },
     });
   });
 
   test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
     // ID tokens live 1 s, so a reused assertion would be refused on renewal.
-    emulator.script({ accessTokenLifetimeSeconds: 2, idTokenLifetimeSeconds: 1, deployment: { runningPolls: 2, retryAfterSeconds: 1 } });
+    emulator.script({
+      accessTokenLifetimeSeconds: 2,
+      idTokenLifetimeSeconds: 1,
+      deployment: { runningPolls: 2, retryAfterSeconds: 1 },
+    });
 
     const outcome = await armClient(emulator).deployAtSubscription("codemie-dev-2", request);
 
@@ -88,7 +127,9 @@ describe("deployments", () => {
     expect(emulator.accessTokensIssued).toBeGreaterThanOrEqual(2);
     // Two ID tokens per exchange (msal-node asks twice); a background refresh may still be in flight.
     expect(emulator.idTokensIssued).toBeGreaterThanOrEqual(2 * emulator.accessTokensIssued);
-    expect(emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(true);
+    expect(emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(
+      true,
+    );
   });
 
   test("surfaces the nested error codes and the failed operations of a failed deployment", async () => {
@@ -100,9 +141,23 @@ describe("deployments", () => {
           error: {
             code: "DeploymentFailed",
             message: "At least one resource deployment operation failed.",
-            details: [{ code: "ResourceDeploymentFailure", message: "The resource operation completed with terminal provisioning state 'Failed'.", target: "aks", details: [skuError] }],
+            details: [
+              {
+                code: "ResourceDeploymentFailure",
+                message: "The resource operation completed with terminal provisioning state 'Failed'.",
+                target: "aks",
+                details: [skuError],
+              },
+            ],
           },
-          failedOperations: [{ resourceType: "Microsoft.ContainerService/managedClusters", resourceName: "aks-codemie-dev", statusCode: "BadRequest", error: skuError }],
+          failedOperations: [
+            {
+              resourceType: "Microsoft.ContainerService/managedClusters",
+              resourceName: "aks-codemie-dev",
+              statusCode: "BadRequest",
+              error: skuError,
+            },
+          ],
         },
       },
     });
@@ -132,15 +187,25 @@ describe("deployments", () => {
 
   test("reports a template rejected by preflight (HTTP 400) as a failed outcome", async () => {
     emulator.script({
-      preflightError: { code: "InvalidTemplateDeployment", message: "The template deployment failed validation.", details: [{ code: "InvalidParameter", message: "env is too long." }] },
+      preflightError: {
+        code: "InvalidTemplateDeployment",
+        message: "The template deployment failed validation.",
+        details: [{ code: "InvalidParameter", message: "env is too long." }],
+      },
     });
     const arm = armClient(emulator);
 
     await expect(arm.deployAtSubscription("codemie-dev-4", request)).resolves.toMatchObject({
       provisioningState: "Failed",
-      report: { error: { code: "InvalidTemplateDeployment", details: [{ code: "InvalidParameter" }] }, failedOperations: [] },
+      report: {
+        error: { code: "InvalidTemplateDeployment", details: [{ code: "InvalidParameter" }] },
+        failedOperations: [],
+      },
     });
-    await expect(arm.whatIfAtSubscription("codemie-dev-4", request)).resolves.toMatchObject({ status: "Failed", error: { details: [{ code: "InvalidParameter" }] } });
+    await expect(arm.whatIfAtSubscription("codemie-dev-4", request)).resolves.toMatchObject({
+      status: "Failed",
+      error: { details: [{ code: "InvalidParameter" }] },
+    });
   });
 
   test("cancels a running deployment found by its name prefix", async () => {
@@ -152,7 +217,10 @@ describe("deployments", () => {
     await expect.poll(() => emulator.armRequests().filter((r) => kindOf(r) === "status").length).toBeGreaterThan(2);
 
     // The list is paged one deployment at a time here, so the running one is on page 2.
-    await expect(arm.findRunningDeployment("codemie-dev-")).resolves.toMatchObject({ name: "codemie-dev-6", provisioningState: "Running" });
+    await expect(arm.findRunningDeployment("codemie-dev-")).resolves.toMatchObject({
+      name: "codemie-dev-6",
+      provisioningState: "Running",
+    });
     await expect(arm.cancelDeployment("codemie-dev-6")).resolves.toBe(true);
 
     await expect(running).resolves.toEqual({ provisioningState: "Canceled" });
@@ -164,7 +232,10 @@ describe("deployments", () => {
     const arm = armClient(emulator, { pollIntervalMs: 20 });
     const abort = new AbortController();
 
-    const waiting = arm.deployAtSubscription("codemie-dev-15", request, { signal: abort.signal, onProgress: () => abort.abort() });
+    const waiting = arm.deployAtSubscription("codemie-dev-15", request, {
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
 
     await expect(waiting).rejects.toMatchObject({ name: "AbortError" });
     await expect(arm.findRunningDeployment("codemie-dev-15")).resolves.toMatchObject({ provisioningState: "Running" });
@@ -178,7 +249,15 @@ describe("what-if", () => {
 
     const outcome = await armClient(emulator).whatIfAtSubscription("codemie-dev-7", request);
 
-    expect(outcome).toMatchObject({ status: "Succeeded", changes: [{ changeType: "Create", resourceId: `/subscriptions/${emulator.identity.subscriptionId}/resourceGroups/rg-codemie-dev` }] });
+    expect(outcome).toMatchObject({
+      status: "Succeeded",
+      changes: [
+        {
+          changeType: "Create",
+          resourceId: `/subscriptions/${emulator.identity.subscriptionId}/resourceGroups/rg-codemie-dev`,
+        },
+      ],
+    });
     expect(armSequence()).toEqual(["POST whatif 202", "result 202", "result 200"]);
     const [, firstPoll, secondPoll] = emulator.armRequests();
     expect((secondPoll?.at ?? 0) - (firstPoll?.at ?? 0)).toBeGreaterThanOrEqual(1000 - TIMER_SLACK_MS);
@@ -188,22 +267,35 @@ describe("what-if", () => {
     emulator.script({
       whatIf: {
         pendingPolls: 0,
-        failure: { code: "DeploymentWhatIfResourceError", message: "The what-if operation failed.", details: [{ code: "ResourceNotFound", message: "Vault kv-codemie was not found." }] },
+        failure: {
+          code: "DeploymentWhatIfResourceError",
+          message: "The what-if operation failed.",
+          details: [{ code: "ResourceNotFound", message: "Vault kv-codemie was not found." }],
+        },
       },
     });
 
     await expect(armClient(emulator).whatIfAtSubscription("codemie-dev-8", request)).resolves.toEqual({
       status: "Failed",
-      error: { code: "DeploymentWhatIfResourceError", message: "The what-if operation failed.", details: [{ code: "ResourceNotFound", message: "Vault kv-codemie was not found.", details: [] }] },
+      error: {
+        code: "DeploymentWhatIfResourceError",
+        message: "The what-if operation failed.",
+        details: [{ code: "ResourceNotFound", message: "Vault kv-codemie was not found.", details: [] }],
+      },
     });
   });
 });
 
 describe("throttling and faults", () => {
   test("waits out a 429 with Retry-After", async () => {
-    emulator.script({ deployment: { runningPolls: 0 }, faults: [{ method: "PUT", path: "/deployments/", respond: { status: 429, retryAfter: 1 } }] });
+    emulator.script({
+      deployment: { runningPolls: 0 },
+      faults: [{ method: "PUT", path: "/deployments/", respond: { status: 429, retryAfter: 1 } }],
+    });
 
-    await expect(armClient(emulator).deployAtSubscription("codemie-dev-9", request)).resolves.toMatchObject({ provisioningState: "Succeeded" });
+    await expect(armClient(emulator).deployAtSubscription("codemie-dev-9", request)).resolves.toMatchObject({
+      provisioningState: "Succeeded",
+    });
 
     const puts = emulator.armRequests().filter((r) => r.method === "PUT");
     expect(puts.map((r) => r.status)).toEqual([429, 201]);
@@ -218,8 +310,17 @@ describe("throttling and faults", () => {
       ],
     });
 
-    await expect(armClient(emulator).deployAtSubscription("codemie-dev-10", request)).resolves.toMatchObject({ provisioningState: "Succeeded" });
-    expect(armSequence()).toEqual(["PUT codemie-dev-10 429", "PUT codemie-dev-10 201", "status 429", "status 200", "status 200", "GET codemie-dev-10 200"]);
+    await expect(armClient(emulator).deployAtSubscription("codemie-dev-10", request)).resolves.toMatchObject({
+      provisioningState: "Succeeded",
+    });
+    expect(armSequence()).toEqual([
+      "PUT codemie-dev-10 429",
+      "PUT codemie-dev-10 201",
+      "status 429",
+      "status 200",
+      "status 200",
+      "GET codemie-dev-10 200",
+    ]);
   });
 
   test("recovers from 500 and 503", async () => {
@@ -230,7 +331,9 @@ describe("throttling and faults", () => {
       ],
     });
 
-    await expect(armClient(emulator).whatIfAtSubscription("codemie-dev-11", request)).resolves.toMatchObject({ status: "Succeeded" });
+    await expect(armClient(emulator).whatIfAtSubscription("codemie-dev-11", request)).resolves.toMatchObject({
+      status: "Succeeded",
+    });
     expect(armSequence()).toEqual(["POST whatif 500", "POST whatif 202", "result 503", "result 202", "result 200"]);
   });
 
@@ -242,17 +345,38 @@ describe("throttling and faults", () => {
       ],
     });
 
-    await expect(armClient(emulator).deployAtSubscription("codemie-dev-12", request)).resolves.toMatchObject({ provisioningState: "Succeeded" });
-    expect(armSequence()).toEqual(["PUT codemie-dev-12 0", "PUT codemie-dev-12 201", "status 200", "status 0", "status 200", "GET codemie-dev-12 200"]);
+    await expect(armClient(emulator).deployAtSubscription("codemie-dev-12", request)).resolves.toMatchObject({
+      provisioningState: "Succeeded",
+    });
+    expect(armSequence()).toEqual([
+      "PUT codemie-dev-12 0",
+      "PUT codemie-dev-12 201",
+      "status 200",
+      "status 0",
+      "status 200",
+      "GET codemie-dev-12 200",
+    ]);
   });
 
   test("resumes polling from the last good state when a poll fails beyond the pipeline's retries", async () => {
-    emulator.script({ deployment: { runningPolls: 2 }, faults: [{ path: "/operationStatuses/", skip: 1, times: 2, respond: { status: 500 } }] });
+    emulator.script({
+      deployment: { runningPolls: 2 },
+      faults: [{ path: "/operationStatuses/", skip: 1, times: 2, respond: { status: 500 } }],
+    });
 
-    const outcome = await armClient(emulator, { retry: { maxRetries: 0 } }).deployAtSubscription("codemie-dev-13", request);
+    const outcome = await armClient(emulator, { retry: { maxRetries: 0 } }).deployAtSubscription(
+      "codemie-dev-13",
+      request,
+    );
 
     expect(outcome.provisioningState).toBe("Succeeded");
-    expect(armSequence().filter((s) => s.startsWith("status"))).toEqual(["status 200", "status 500", "status 500", "status 200", "status 200"]);
+    expect(armSequence().filter((s) => s.startsWith("status"))).toEqual([
+      "status 200",
+      "status 500",
+      "status 500",
+      "status 200",
+      "status 200",
+    ]);
   });
 
   test("gives up once poll failures exceed the allowance", async () => {
@@ -269,9 +393,15 @@ describe("throttling and faults", () => {
 describe("ARM gatekeeping", () => {
   test("refuses a token issued for another audience", async () => {
     const arm = armClient(emulator);
-    const wrongAudience = armClient(emulator, { cloud: { ...emulatorCloud(emulator), armScope: "https://management.azure.com/.default" } });
-    await expect(arm.getJson(`/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/none`, "2024-03-01")).resolves.toBeUndefined();
-    await expect(wrongAudience.getJson(`/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/none`, "2024-03-01")).rejects.toMatchObject({
+    const wrongAudience = armClient(emulator, {
+      cloud: { ...emulatorCloud(emulator), armScope: "https://management.azure.com/.default" },
+    });
+    await expect(
+      arm.getJson(`/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/none`, "2024-03-01"),
+    ).resolves.toBeUndefined();
+    await expect(
+      wrongAudience.getJson(`/subscriptions/${emulator.identity.subscriptionId}/resourcegroups/none`, "2024-03-01"),
+    ).rejects.toMatchObject({
       statusCode: 401,
       error: { code: "InvalidAuthenticationTokenAudience" },
     });
@@ -284,16 +414,28 @@ describe("Flux and Key Vault", () => {
     `${sub()}/resourceGroups/rg-codemie-dev/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${name}`;
 
   test("reads a fluxConfiguration going Non-Compliant then Compliant", async () => {
-    emulator.script({ flux: { codemie: { nonCompliantReads: 2, commit: "main/0ba6f0d", kustomizations: ["infra", "apps"] } } });
+    emulator.script({
+      flux: { codemie: { nonCompliantReads: 2, commit: "main/0ba6f0d", kustomizations: ["infra", "apps"] } },
+    });
     const arm = armClient(emulator);
-    type Flux = { properties: { complianceState: string; sourceSyncedCommitId: string; statuses: { name: string; complianceState: string }[] } };
+    type Flux = {
+      properties: {
+        complianceState: string;
+        sourceSyncedCommitId: string;
+        statuses: { name: string; complianceState: string }[];
+      };
+    };
 
     const reads: Flux[] = [];
     for (let i = 0; i < 3; i += 1) reads.push((await arm.getJson<Flux>(fluxPath("codemie"), "2024-11-01")) as Flux);
 
     expect(reads.map((r) => r.properties.complianceState)).toEqual(["Non-Compliant", "Non-Compliant", "Compliant"]);
     expect(reads[2]?.properties.sourceSyncedCommitId).toBe("main/0ba6f0d");
-    expect(reads[2]?.properties.statuses.map((s) => `${s.name}:${s.complianceState}`)).toEqual(["codemie:Compliant", "codemie-infra:Compliant", "codemie-apps:Compliant"]);
+    expect(reads[2]?.properties.statuses.map((s) => `${s.name}:${s.complianceState}`)).toEqual([
+      "codemie:Compliant",
+      "codemie-infra:Compliant",
+      "codemie-apps:Compliant",
+    ]);
     await expect(arm.getJson(fluxPath("absent"), "2024-11-01")).resolves.toBeUndefined();
   });
 
@@ -310,7 +452,13 @@ describe("Flux and Key Vault", () => {
 
     expect(emulator.secretValue(vaultId, "postgres-password")).toBe(first);
     expect(emulator.secretValue(vaultId, "litellm-master-key")).toBe(second);
-    expect(emulator.armRequests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "PUT 201", "GET 200", "GET 404", "PUT 201"]);
+    expect(emulator.armRequests().map((r) => `${r.method} ${r.status}`)).toEqual([
+      "GET 404",
+      "PUT 201",
+      "GET 200",
+      "GET 404",
+      "PUT 201",
+    ]);
     const readBack = JSON.stringify(await arm.getJson(`${vaultId}/secrets/postgres-password`, "2023-07-01"));
     const recorded = JSON.stringify(emulator.requests);
     for (const value of [first, second, replacement]) {

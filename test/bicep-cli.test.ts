@@ -70,7 +70,7 @@ describe("parseDiagnosticLines", () => {
   it("reads position, level, code and message, dropping the help link", () => {
     const output = [
       "/src/main.bicep(8,8) : Error BCP009: Expected a literal value. [https://aka.ms/bicep/core-diagnostics#BCP009]",
-      "/src/main.bicep(3,7) : Warning no-unused-params: Parameter \"x\" is declared but never used.",
+      '/src/main.bicep(3,7) : Warning no-unused-params: Parameter "x" is declared but never used.',
       "Build succeeded.",
     ].join("\n");
     expect(parseDiagnosticLines(output)).toEqual([

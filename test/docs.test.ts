@@ -9,7 +9,9 @@ import { environmentReferenceMarkdown } from "../src/docs/environment-reference.
 
 const ROOT = join(import.meta.dirname, "..");
 const read = (path: string): string => readFileSync(join(ROOT, path), "utf8");
-const DOCS = ["README.md", "SECURITY.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].filter((f) => f.endsWith(".md") && existsSync(join(ROOT, f)));
+const DOCS = ["README.md", "SECURITY.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].filter(
+  (f) => f.endsWith(".md") && existsSync(join(ROOT, f)),
+);
 
 describe("generated documentation", () => {
   it("docs/environments.md component table matches the catalogue", () => {
@@ -22,7 +24,12 @@ describe("generated documentation", () => {
 
   it("the reference names every leaf field the schema accepts", () => {
     const reference = read("docs/environment-file.md");
-    for (const path of ["azure.location", "network.subnets.workloads", "aks.nodePools.workloads.vmSize", "gitops.repository"]) {
+    for (const path of [
+      "azure.location",
+      "network.subnets.workloads",
+      "aks.nodePools.workloads.vmSize",
+      "gitops.repository",
+    ]) {
       expect(reference).toContain(`| \`${path}\` |`);
     }
   });

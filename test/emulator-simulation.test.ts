@@ -7,9 +7,15 @@ import { simulatedOutputs } from "./emulator/outputs.js";
 import { bareRemote, pushFiles, type TempDir } from "./engine/support/git-repos.js";
 
 describe("synthesized deployment outputs", () => {
-  const outputs = (declared: Record<string, unknown>, parameters: Record<string, unknown> = {}, defaults: Record<string, unknown> = {}) =>
+  const outputs = (
+    declared: Record<string, unknown>,
+    parameters: Record<string, unknown> = {},
+    defaults: Record<string, unknown> = {},
+  ) =>
     Object.fromEntries(
-      Object.entries(simulatedOutputs({ parameters: defaults, outputs: declared }, parameters, undefined)).map(([name, o]) => [name, o.value]),
+      Object.entries(simulatedOutputs({ parameters: defaults, outputs: declared }, parameters, undefined)).map(
+        ([name, o]) => [name, o.value],
+      ),
     );
   const computed = (type: string) => ({ type, value: "[reference('x').outputs.y.value]" });
 
@@ -43,13 +49,17 @@ describe("synthesized deployment outputs", () => {
 
   test("an object literal keeps its keys; client IDs become GUIDs fixed by the key", () => {
     const declared = {
-      identityClientIds: { type: "object", value: { api: "[reference('ids').outputs.v.value[0]]", worker: "[reference('ids').outputs.v.value[1]]" } },
+      identityClientIds: {
+        type: "object",
+        value: { api: "[reference('ids').outputs.v.value[0]]", worker: "[reference('ids').outputs.v.value[1]]" },
+      },
       endpoints: { type: "object", value: { blobUri: "[reference('s').outputs.blob.value]", region: "westeurope" } },
     };
     const first = outputs(declared);
     const ids = first.identityClientIds as Record<string, string>;
     expect(Object.keys(ids)).toEqual(["api", "worker"]);
-    for (const id of Object.values(ids)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of Object.values(ids))
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ids.api).not.toBe(ids.worker);
     expect(outputs(declared)).toEqual(first);
     expect(first.endpoints).toEqual({ blobUri: "https://endpoints-bloburi.example.invalid/", region: "westeurope" });
@@ -63,7 +73,11 @@ describe("synthesized deployment outputs", () => {
       literal: { type: "string", value: "rg-codemie-dev" },
       escaped: { type: "string", value: "[[not an expression]" },
     };
-    const defaults = { env: { type: "string" }, location: { type: "string", defaultValue: "westeurope" }, suffix: { type: "string", defaultValue: "[uniqueString(subscription().id)]" } };
+    const defaults = {
+      env: { type: "string" },
+      location: { type: "string", defaultValue: "westeurope" },
+      suffix: { type: "string", defaultValue: "[uniqueString(subscription().id)]" },
+    };
     expect(outputs(declared, { env: { value: "dev" } }, defaults)).toEqual({
       passed: "dev",
       defaulted: "westeurope",
@@ -74,7 +88,13 @@ describe("synthesized deployment outputs", () => {
   });
 
   test("scripted outputs replace the synthesized ones", () => {
-    expect(simulatedOutputs({ outputs: { keyVaultUri: computed("string") } }, {}, { keyVaultUri: "https://kv.vault.azure.net/" })).toEqual({
+    expect(
+      simulatedOutputs(
+        { outputs: { keyVaultUri: computed("string") } },
+        {},
+        { keyVaultUri: "https://kv.vault.azure.net/" },
+      ),
+    ).toEqual({
       keyVaultUri: { type: "string", value: "https://kv.vault.azure.net/" },
     });
   });
@@ -97,8 +117,15 @@ describe("Flux following a git repository", () => {
 
   const sub = (): string => `/subscriptions/${emulator.identity.subscriptionId}`;
   const fluxPath = `/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie`;
-  type Flux = { properties: { complianceState: string; sourceSyncedCommitId?: string; statuses: { kind: string; complianceState: string }[] } };
-  const read = async (): Promise<Flux | undefined> => armClient(emulator).getJson<Flux>(`${sub()}${fluxPath}`, "2024-11-01");
+  type Flux = {
+    properties: {
+      complianceState: string;
+      sourceSyncedCommitId?: string;
+      statuses: { kind: string; complianceState: string }[];
+    };
+  };
+  const read = async (): Promise<Flux | undefined> =>
+    armClient(emulator).getJson<Flux>(`${sub()}${fluxPath}`, "2024-11-01");
   // The shape Bicep compiles a module to: an inner-scope nested deployment whose branch is a parameter.
   const template = {
     parameters: { branch: { type: "string", defaultValue: "gitops/dev" } },
@@ -115,7 +142,12 @@ describe("Flux following a git repository", () => {
               configuration: {
                 type: "Microsoft.KubernetesConfiguration/fluxConfigurations",
                 name: "codemie",
-                properties: { gitRepository: { url: "https://example.invalid/repo", repositoryRef: { branch: "[parameters('branch')]" } } },
+                properties: {
+                  gitRepository: {
+                    url: "https://example.invalid/repo",
+                    repositoryRef: { branch: "[parameters('branch')]" },
+                  },
+                },
               },
             },
           },
@@ -125,18 +157,29 @@ describe("Flux following a git repository", () => {
   };
 
   test("exists once deployed, reports the configured branch's tip, Non-Compliant for the scripted reads of each new commit", async () => {
-    emulator.script({ deployment: { runningPolls: 0 }, flux: { "*": { nonCompliantReads: 1, repository: remote.path, kustomizations: ["root"] } } });
+    emulator.script({
+      deployment: { runningPolls: 0 },
+      flux: { "*": { nonCompliantReads: 1, repository: remote.path, kustomizations: ["root"] } },
+    });
     await expect(read()).resolves.toBeUndefined();
 
-    await armClient(emulator).deployAtSubscription("codemie-dev.1", { location: "westeurope", template, parameters: {} });
+    await armClient(emulator).deployAtSubscription("codemie-dev.1", {
+      location: "westeurope",
+      template,
+      parameters: {},
+    });
     const unpublished = await read();
     expect(unpublished?.properties.complianceState).toBe("Non-Compliant");
     expect(unpublished?.properties.sourceSyncedCommitId).toBeUndefined();
-    expect(unpublished?.properties.statuses).toEqual([expect.objectContaining({ kind: "GitRepository", complianceState: "Non-Compliant" })]);
+    expect(unpublished?.properties.statuses).toEqual([
+      expect.objectContaining({ kind: "GitRepository", complianceState: "Non-Compliant" }),
+    ]);
 
     for (const files of [{ "a.yaml": "a: 1\n" }, { "a.yaml": "a: 2\n" }]) {
       const tip = pushFiles(remote.path, "gitops/dev", files);
-      const reads = [await read(), await read()].map((f) => `${f?.properties.complianceState} ${f?.properties.sourceSyncedCommitId}`);
+      const reads = [await read(), await read()].map(
+        (f) => `${f?.properties.complianceState} ${f?.properties.sourceSyncedCommitId}`,
+      );
       expect(reads).toEqual([`Non-Compliant gitops/dev@sha1:${tip}`, `Compliant gitops/dev@sha1:${tip}`]);
     }
   });

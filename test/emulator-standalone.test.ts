@@ -35,9 +35,20 @@ function printedExports(child: ChildProcessWithoutNullStreams): Promise<Record<s
 beforeAll(async () => {
   bundle = tempDir("emulator-bundle-");
   // The options of `npm run emulator`, into a scratch file so parallel runs do not share out/.
-  await build({ entryPoints: [join(ROOT, "test/emulator/main.ts")], bundle: true, platform: "node", format: "esm", outfile: join(bundle.path, "emulator.mjs"), logLevel: "warning" });
+  await build({
+    entryPoints: [join(ROOT, "test/emulator/main.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: join(bundle.path, "emulator.mjs"),
+    logLevel: "warning",
+  });
   ws = createWorkspace();
-  emulator = spawn(process.execPath, [join(bundle.path, "emulator.mjs"), "--gitops-remote", ws.remote, "--running-polls", "1", "--retry-after", "1"], { stdio: ["pipe", "pipe", "pipe"] });
+  emulator = spawn(
+    process.execPath,
+    [join(bundle.path, "emulator.mjs"), "--gitops-remote", ws.remote, "--running-polls", "1", "--retry-after", "1"],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   exported = await printedExports(emulator);
 });
 
@@ -56,7 +67,15 @@ describe("the standalone emulator", () => {
   test("prints what the CLI needs, Flux following the GitOps repository", () => {
     expect(exported.AZURE_RESOURCE_MANAGER_ENDPOINT).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(exported.CODEMIE_GITOPS_REMOTE).toBe(ws.remote);
-    expect(Object.keys(exported)).toEqual(expect.arrayContaining(["AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "NODE_EXTRA_CA_CERTS", "CODEMIE_POLL_INTERVAL_MS"]));
+    expect(Object.keys(exported)).toEqual(
+      expect.arrayContaining([
+        "AZURE_AUTHORITY_HOST",
+        "AZURE_TENANT_ID",
+        "AZURE_SUBSCRIPTION_ID",
+        "NODE_EXTRA_CA_CERTS",
+        "CODEMIE_POLL_INTERVAL_MS",
+      ]),
+    );
   });
 
   test("takes `deploy --env dev` from bootstrap to Flux Compliant, then `status` agrees", async () => {
@@ -76,7 +95,11 @@ describe("the standalone emulator", () => {
     const compliant = lines.findIndex((l) => l.startsWith(`Flux: Compliant, synced ${BRANCH}@sha1:${tip}`));
     expect(pending).toBeGreaterThan(0);
     expect(compliant).toBeGreaterThan(pending);
-    expect(run.stdout).toMatch(new RegExp(`Deployed dev: ARM deployment codemie-dev\\.${ws.sourceCommit.slice(0, 7)} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Deployed dev: ARM deployment codemie-dev\\.${ws.sourceCommit.slice(0, 7)} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`,
+      ),
+    );
     // Synthesized outputs, of the shapes their names promise, reached the cluster's ConfigMap.
     const configMap = fileAt(ws.remote, BRANCH, "clusters/dev/infra-outputs.yaml") ?? "";
     expect(configMap).toContain('KEY_VAULT_URI: "https://keyvaulturi.example.invalid/"');

@@ -10,7 +10,11 @@ import { armClient, emulatorCloud, gitHubCredential } from "./emulator/clients.j
 import { AzureEmulator } from "./emulator/emulator.js";
 import { REAL_WHAT_IF_CHANGES } from "./emulator/what-if-bodies.js";
 
-const template = { $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#", contentVersion: "1.0.0.0", resources: [] };
+const template = {
+  $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+  contentVersion: "1.0.0.0",
+  resources: [],
+};
 const request = { location: "westeurope", template, parameters: {} };
 
 let emulator: AzureEmulator;
@@ -25,12 +29,20 @@ beforeEach(() => emulator.reset());
 describe("what-if values over the wire", () => {
   test("the SDK's own deserialization loses the values (the reason the adapter reads the raw answer)", async () => {
     emulator.script({ whatIf: { pendingPolls: 0, changes: REAL_WHAT_IF_CHANGES } });
-    const client = new ResourceManagementClient(gitHubCredential(emulator).credential, emulator.identity.subscriptionId, {
-      endpoint: emulator.url,
-      credentialScopes: [emulatorCloud(emulator).armScope],
-      tlsOptions: { ca: [...rootCertificates, emulator.caPem] },
-    });
-    const result = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait("sdk-only", { location: "westeurope", properties: { mode: "Incremental", template } }, { updateIntervalInMs: 10 });
+    const client = new ResourceManagementClient(
+      gitHubCredential(emulator).credential,
+      emulator.identity.subscriptionId,
+      {
+        endpoint: emulator.url,
+        credentialScopes: [emulatorCloud(emulator).armScope],
+        tlsOptions: { ca: [...rootCertificates, emulator.caPem] },
+      },
+    );
+    const result = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait(
+      "sdk-only",
+      { location: "westeurope", properties: { mode: "Incremental", template } },
+      { updateIntervalInMs: 10 },
+    );
     const count = result.changes?.[0]?.delta?.[0]?.children?.[1]?.children?.[1];
     expect(count?.path).toBe("count");
     expect(count?.after).not.toBe(7);
@@ -55,7 +67,12 @@ describe("what-if values over the wire", () => {
     const summary = summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, ["THROWAWAY-Secret-123"]);
     const aks = summary.changes.find((c) => c.name === "aks-codemie-prod");
     expect(aks?.properties).toEqual([
-      { path: "properties.agentPoolProfiles[1].vmSize", change: "Modify", before: "Standard_D4ds_v5", after: "Standard_E8ds_v5" },
+      {
+        path: "properties.agentPoolProfiles[1].vmSize",
+        change: "Modify",
+        before: "Standard_D4ds_v5",
+        after: "Standard_E8ds_v5",
+      },
       { path: "properties.agentPoolProfiles[1].count", change: "Modify", before: "6", after: "7" },
       { path: "properties.agentPoolProfiles[1].nodeLabels", change: "Create", after: "{1 property: codemie.ai/pool}" },
       { path: "properties.agentPoolProfiles[2]", change: "Create", after: "{7 properties: name, vmSize, count, …}" },

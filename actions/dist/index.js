@@ -26950,11 +26950,13 @@ var COMMANDS = ["validate", "plan", "deploy", "status"];
 var variableOf = (input) => `INPUT_${input.replace(/ /g, "_").toUpperCase()}`;
 async function runCommandAction(actionsDir, env = process.env) {
   const command = getInput("command");
-  if (!COMMANDS.includes(command)) throw new UsageError(`input "command" must be one of ${COMMANDS.join(", ")}, not "${command}"`);
+  if (!COMMANDS.includes(command))
+    throw new UsageError(`input "command" must be one of ${COMMANDS.join(", ")}, not "${command}"`);
   const metadata = (0, import_yaml2.parse)(await readFile(new URL(`${command}/action.yml`, actionsDir), "utf8"));
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
     const variable = variableOf(name);
-    if (!env[variable] && typeof input.default === "string" && !input.default.includes("${{")) env[variable] = input.default;
+    if (!env[variable] && typeof input.default === "string" && !input.default.includes("${{"))
+      env[variable] = input.default;
   }
   await import(new URL(`${command}/dist/index.js`, actionsDir).href);
 }

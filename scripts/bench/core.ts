@@ -11,7 +11,10 @@ export async function toolkit(root: string): Promise<Toolkit> {
 }
 
 export function shippedEnvironments(root: string): { file: string; text: string }[] {
-  return ["dev", "staging", "prod"].map((n) => ({ file: `environments/${n}.yaml`, text: readFileSync(join(root, "environments", `${n}.yaml`), "utf8") }));
+  return ["dev", "staging", "prod"].map((n) => ({
+    file: `environments/${n}.yaml`,
+    text: readFileSync(join(root, "environments", `${n}.yaml`), "utf8"),
+  }));
 }
 
 /** Validate, size and render one environment; returns the number of rendered files. */

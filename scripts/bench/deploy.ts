@@ -67,9 +67,18 @@ function sourceCheckout(root: string): { path: string; dispose(): void } {
   return dir;
 }
 
-function runCli(root: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+function runCli(
+  root: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stderr: string }> {
   // Asynchronous: the emulator answering this child runs on this process's event loop.
-  const child = spawn(process.execPath, [join(root, "bin/codemie-gitops.js"), ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, [join(root, "bin/codemie-gitops.js"), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
@@ -78,9 +87,12 @@ function runCli(root: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   });
 }
 
-function pollTiming(arm: RecordedRequest[]): Pick<DeployFigures, "pollGapsMs" | "earlyPolls" | "crowdedIntervals" | "retryAfterWaitMs"> {
+function pollTiming(
+  arm: RecordedRequest[],
+): Pick<DeployFigures, "pollGapsMs" | "earlyPolls" | "crowdedIntervals" | "retryAfterWaitMs"> {
   const byOperation = new Map<string, RecordedRequest[]>();
-  for (const r of arm.filter((r) => kindOf(r) === "poll")) byOperation.set(r.path, [...(byOperation.get(r.path) ?? []), r]);
+  for (const r of arm.filter((r) => kindOf(r) === "poll"))
+    byOperation.set(r.path, [...(byOperation.get(r.path) ?? []), r]);
   const figures = { pollGapsMs: [] as number[], earlyPolls: 0, crowdedIntervals: 0, retryAfterWaitMs: 0 };
   for (const polls of byOperation.values()) {
     polls.forEach((poll, i) => {
@@ -92,7 +104,8 @@ function pollTiming(arm: RecordedRequest[]): Pick<DeployFigures, "pollGapsMs" | 
         figures.pollGapsMs.push(next.at - poll.at);
         if (next.at - poll.at < askedMs) figures.earlyPolls += 1;
       }
-      if (polls.filter((p) => p !== poll && p.at >= poll.at && p.at < poll.at + askedMs).length > 0) figures.crowdedIntervals += 1;
+      if (polls.filter((p) => p !== poll && p.at >= poll.at && p.at < poll.at + askedMs).length > 0)
+        figures.crowdedIntervals += 1;
     });
   }
   return figures;
@@ -111,14 +124,31 @@ export async function benchDeploy(emulator: AzureEmulator, options: DeployBenchO
       deployment: { runningPolls: options.runningPolls, retryAfterSeconds: options.retryAfterSeconds },
       flux: { "*": { nonCompliantReads: options.fluxReads, repository: remote.path, kustomizations: ["root"] } },
     });
-    const env = { ...emulator.env(), ...GIT_IDENTITY, CODEMIE_POLL_INTERVAL_MS: String(options.pollFloorMs), CODEMIE_RETRY_DELAY_MS: "50" };
-    const args = ["deploy", "--env", "dev", "--subscription", emulator.identity.subscriptionId, "--gitops-remote", remote.path, "--timeout", "5m"];
+    const env = {
+      ...emulator.env(),
+      ...GIT_IDENTITY,
+      CODEMIE_POLL_INTERVAL_MS: String(options.pollFloorMs),
+      CODEMIE_RETRY_DELAY_MS: "50",
+    };
+    const args = [
+      "deploy",
+      "--env",
+      "dev",
+      "--subscription",
+      emulator.identity.subscriptionId,
+      "--gitops-remote",
+      remote.path,
+      "--timeout",
+      "5m",
+    ];
     const started = performance.now();
     const run = await runCli(options.root, args, source.path, env);
     const ended = performance.now();
     if (run.status !== 0) throw new Error(`deploy against the emulator failed (${run.status}): ${run.stderr}`);
 
-    const requests = Object.fromEntries((["put", "poll", "get", "operations", "keyVault", "flux", "identity", "other"] as const).map((k) => [k, 0])) as Record<RequestKind, number>;
+    const requests = Object.fromEntries(
+      (["put", "poll", "get", "operations", "keyVault", "flux", "identity", "other"] as const).map((k) => [k, 0]),
+    ) as Record<RequestKind, number>;
     for (const r of emulator.requests) requests[kindOf(r)] += 1;
     const arm = emulator.armRequests();
     const flux = arm.filter((r) => kindOf(r) === "flux");

@@ -29,5 +29,8 @@ for (const version of [...versions].sort()) {
     else if (chart.origin === "stand-in") standIns++;
   }
 }
-console.log(`chart cache ${opts.cache}: ${seen.size - missing.length} of ${seen.size} charts${standIns ? `, ${standIns} as the nearest public version` : ""}${opts.mirror ? ` (mirror ${opts.mirror})` : " (no CODEMIE_CHART_MIRROR)"}`);
-for (const m of missing) console.log(`  not available: ${m}; its release is reported "not verified: chart not available"`);
+console.log(
+  `chart cache ${opts.cache}: ${seen.size - missing.length} of ${seen.size} charts${standIns ? `, ${standIns} as the nearest public version` : ""}${opts.mirror ? ` (mirror ${opts.mirror})` : " (no CODEMIE_CHART_MIRROR)"}`,
+);
+for (const m of missing)
+  console.log(`  not available: ${m}; its release is reported "not verified: chart not available"`);

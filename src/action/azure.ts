@@ -6,7 +6,14 @@ import { basicCredential, TRUSTED_HOSTS_VARIABLE } from "../adapters/git/credent
 import { azureConnections, checkSubscription, type AzureFlags, type Connections } from "../app/connections.js";
 import type { Inputs } from "./inputs.js";
 
-export const AZURE_INPUTS = ["azure-client-id", "azure-tenant-id", "azure-subscription-id", "azure-cloud", "gitops-token", "gitops-trusted-hosts"] as const;
+export const AZURE_INPUTS = [
+  "azure-client-id",
+  "azure-tenant-id",
+  "azure-subscription-id",
+  "azure-cloud",
+  "gitops-token",
+  "gitops-trusted-hosts",
+] as const;
 
 export interface AzureSetup {
   flags: AzureFlags;
@@ -17,7 +24,10 @@ export interface AzureSetup {
   connections: Connections;
 }
 
-export function azureSetup(inputs: Inputs<(typeof AZURE_INPUTS)[number]>, env: NodeJS.ProcessEnv = process.env): AzureSetup {
+export function azureSetup(
+  inputs: Inputs<(typeof AZURE_INPUTS)[number]>,
+  env: NodeJS.ProcessEnv = process.env,
+): AzureSetup {
   const clientId = inputs.text("azure-client-id");
   const tenantId = inputs.text("azure-tenant-id");
   const token = inputs.text("gitops-token");
@@ -34,5 +44,10 @@ export function azureSetup(inputs: Inputs<(typeof AZURE_INPUTS)[number]>, env: N
   const cloud = inputs.text("azure-cloud");
   const subscription = checkSubscription(inputs.text("azure-subscription-id") || undefined);
   const flags: AzureFlags = cloud ? { cloud } : {};
-  return { flags, ...(subscription ? { subscription } : {}), clientId, connections: azureConnections(flags, undefined, env) };
+  return {
+    flags,
+    ...(subscription ? { subscription } : {}),
+    clientId,
+    connections: azureConnections(flags, undefined, env),
+  };
 }

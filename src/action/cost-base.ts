@@ -10,7 +10,9 @@ export async function pullRequestCostBase(run: GitHubRun, cwd: string, file: str
   try {
     return await baseFromGit(cwd, baseSha, file);
   } catch (error) {
-    warning(`no cost delta: cannot read ${file} at the base commit ${baseSha.slice(0, 7)} (${error instanceof Error ? error.message : String(error)}); check out with fetch-depth: 2`);
+    warning(
+      `no cost delta: cannot read ${file} at the base commit ${baseSha.slice(0, 7)} (${error instanceof Error ? error.message : String(error)}); check out with fetch-depth: 2`,
+    );
     return undefined;
   }
 }

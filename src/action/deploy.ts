@@ -28,7 +28,17 @@ import { logPrepared } from "./prepared.js";
 import { logMarkdown, writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
-export const DEPLOY_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "wait-timeout", "flux-timeout", "skip-infrastructure", "record-deployment", "accept-unreviewed-changes", "working-directory"] as const;
+export const DEPLOY_INPUTS = [
+  "environment",
+  ...AZURE_INPUTS,
+  "github-token",
+  "wait-timeout",
+  "flux-timeout",
+  "skip-infrastructure",
+  "record-deployment",
+  "accept-unreviewed-changes",
+  "working-directory",
+] as const;
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
 
 interface DeploymentRecord {
@@ -38,7 +48,13 @@ interface DeploymentRecord {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A GitHub deployment of this run; a failure to record it never stops the deploy. */
-async function startRecord(run: GitHubRun, env: Environment, source: SourceCommit, deployment: string, toolkit: string): Promise<DeploymentRecord | undefined> {
+async function startRecord(
+  run: GitHubRun,
+  env: Environment,
+  source: SourceCommit,
+  deployment: string,
+  toolkit: string,
+): Promise<DeploymentRecord | undefined> {
   const { client, repo } = run;
   if (!client || !repo) return undefined;
   const logUrl = run.runUrl ?? "";
@@ -47,17 +63,28 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
     const id = await createDeployment(client, repo, {
       ref: source.sha,
       environment: env.name,
-      description: deployment ? `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux` : "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
+      description: deployment
+        ? `codemie-gitops: ARM deployment ${deployment}, then the GitOps tree and Flux`
+        : "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
       production: env.production,
       // The release, for the promotion gate of the environments that follow this one.
       payload: { armDeployment: deployment, file: env.file, codemieVersion: env.codemieVersion, toolkit },
     });
-    await setDeploymentStatus(client, repo, id, { state: "in_progress", description: `Deploying ${env.name} from ${source.sha.slice(0, 7)}`, logUrl });
+    await setDeploymentStatus(client, repo, id, {
+      state: "in_progress",
+      description: `Deploying ${env.name} from ${source.sha.slice(0, 7)}`,
+      logUrl,
+    });
     info(`GitHub deployment ${id} of ${env.name}: in progress`);
     return {
       finish: async (state, detail) => {
         try {
-          await setDeploymentStatus(client, repo, id, { state, description: detail, logUrl, ...(state === "success" ? { environmentUrl } : {}) });
+          await setDeploymentStatus(client, repo, id, {
+            state,
+            description: detail,
+            logUrl,
+            ...(state === "success" ? { environmentUrl } : {}),
+          });
         } catch (error) {
           warning(`cannot update GitHub deployment ${id}: ${messageOf(error)}`);
         }
@@ -69,8 +96,21 @@ async function startRecord(run: GitHubRun, env: Environment, source: SourceCommi
   }
 }
 
-function summaryOf(name: string, code: number, superseded: string | undefined, env: Environment | undefined, rows: [string, string][], view: FluxView | undefined, log: readonly string[]): string {
-  const outcome = code !== 0 ? "❌ failed" : superseded ? `⏭️ not deployed: it already runs the newer \`${superseded.slice(0, 7)}\`` : "✅ deployed";
+function summaryOf(
+  name: string,
+  code: number,
+  superseded: string | undefined,
+  env: Environment | undefined,
+  rows: [string, string][],
+  view: FluxView | undefined,
+  log: readonly string[],
+): string {
+  const outcome =
+    code !== 0
+      ? "❌ failed"
+      : superseded
+        ? `⏭️ not deployed: it already runs the newer \`${superseded.slice(0, 7)}\``
+        : "✅ deployed";
   const lines = [`## Deploy: \`${name}\` ${outcome}`, "", "| | |", "|---|---|"];
   for (const [key, value] of rows) lines.push(`| ${key} | ${value ? `\`${value}\`` : "–"} |`);
   lines.push("");
@@ -90,7 +130,9 @@ export async function deployAction(): Promise<number> {
     ...(azure.subscription ? { subscription: azure.subscription } : {}),
     skipInfrastructure: inputs.flag("skip-infrastructure"),
     timeoutMs: parseDuration(inputs.required("wait-timeout"), "wait-timeout"),
-    ...(inputs.text("flux-timeout") ? { fluxTimeoutMs: parseDuration(inputs.text("flux-timeout"), "flux-timeout") } : {}),
+    ...(inputs.text("flux-timeout")
+      ? { fluxTimeoutMs: parseDuration(inputs.text("flux-timeout"), "flux-timeout") }
+      : {}),
     fluxIntervalMs: pollIntervalMs(process.env, 15_000),
     // The outputs and the summary report Flux's state after the run, however far it got.
     fluxAfterFailure: true,
@@ -118,21 +160,45 @@ export async function deployAction(): Promise<number> {
   if (start?.source) logPrepared(start.prepared, log);
   const prepared = start?.ok ? start : undefined;
   // Before the first write: the deploy of a merged pull request must match what was reviewed.
-  const gate = prepared && !request.skipInfrastructure
-    ? await reportFailures(log, () => enforceReviewedPlan(run, { prepared: prepared.prepared, sha: prepared.source.sha, accept: inputs.flag("accept-unreviewed-changes"), timeoutMs: request.timeoutMs, connections: azure.connections, log }), false)
-    : true;
+  const gate =
+    prepared && !request.skipInfrastructure
+      ? await reportFailures(
+          log,
+          () =>
+            enforceReviewedPlan(run, {
+              prepared: prepared.prepared,
+              sha: prepared.source.sha,
+              accept: inputs.flag("accept-unreviewed-changes"),
+              timeoutMs: request.timeoutMs,
+              connections: azure.connections,
+              log,
+            }),
+          false,
+        )
+      : true;
   const toolkit = await toolkitCommit();
-  const promotion = gate && prepared ? await reportFailures(log, () => readPromotionGate(run, prepared.env, toolkit), undefined) : undefined;
+  const promotion =
+    gate && prepared
+      ? await reportFailures(log, () => readPromotionGate(run, prepared.env, toolkit), undefined)
+      : undefined;
   if (promotion) log.info(gateLine(promotion, name));
   const promoted = promotion !== undefined && promotion.status !== "closed";
-  if (promotion?.status === "closed") log.error(`error: ${name} follows ${promotion.after}: ${promotion.reason}. Deploy the release to ${promotion.after} first (codemie-gitops promote --from ${promotion.after} --to ${name} prepares the change).`);
+  if (promotion?.status === "closed")
+    log.error(
+      `error: ${name} follows ${promotion.after}: ${promotion.reason}. Deploy the release to ${promotion.after} first (codemie-gitops promote --from ${promotion.after} --to ${name} prepares the change).`,
+    );
   const ready = gate && promoted ? prepared : undefined;
-  const record = ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment, toolkit) : undefined;
+  const record =
+    ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment, toolkit) : undefined;
   const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;
-  if (ready && outcome?.fluxError) warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);
+  if (ready && outcome?.fluxError)
+    warning(`cannot read Flux's state of ${ready.env.name} for the summary: ${outcome.fluxError}`);
   const code = outcome?.result.ok ? 0 : 1;
   const superseded = outcome?.result.ok ? outcome.result.superseded : undefined;
-  if (superseded && start?.source) notice(`${name}: nothing deployed; ${start.source.sha.slice(0, 7)} is older than ${superseded.slice(0, 7)}, which ${name} already runs`);
+  if (superseded && start?.source)
+    notice(
+      `${name}: nothing deployed; ${start.source.sha.slice(0, 7)} is older than ${superseded.slice(0, 7)}, which ${name} already runs`,
+    );
 
   const view = outcome?.flux;
   const published = outcome?.published ?? "";
@@ -145,13 +211,28 @@ export async function deployAction(): Promise<number> {
   });
   const rows: [string, string][] = [
     ["source commit", source ? `${source.sha}${source.dirty ? " (with uncommitted changes)" : ""}` : ""],
-    ["ARM deployment", superseded ? "none (not deployed)" : request.skipInfrastructure ? "skipped" : (ready?.deployment ?? "")],
+    [
+      "ARM deployment",
+      superseded ? "none (not deployed)" : request.skipInfrastructure ? "skipped" : (ready?.deployment ?? ""),
+    ],
     ["GitOps branch", ready?.env.gitops.branch ?? ""],
     ["published commit", published],
-    ["Flux", view ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}` : ""],
+    [
+      "Flux",
+      view
+        ? `${view.complianceState}${published && isReconciled(view, published) ? " at the published commit" : ""}`
+        : "",
+    ],
   ];
   await writeSummary(summaryOf(name, code, superseded, ready?.env, rows, view, log.lines));
-  if (superseded) await record?.finish("inactive", `Not deployed: ${name} already runs the newer ${superseded.slice(0, 7)}`);
-  else await record?.finish(code === 0 ? "success" : "failure", code === 0 ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant` : "Deploy failed; see the run's log and summary");
+  if (superseded)
+    await record?.finish("inactive", `Not deployed: ${name} already runs the newer ${superseded.slice(0, 7)}`);
+  else
+    await record?.finish(
+      code === 0 ? "success" : "failure",
+      code === 0
+        ? `Deployed ${published.slice(0, 7)}; Flux reports it Compliant`
+        : "Deploy failed; see the run's log and summary",
+    );
   return code;
 }

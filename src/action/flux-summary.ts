@@ -9,7 +9,9 @@ export function fluxMarkdown(view: FluxView | undefined): string[] {
   lines.push("| object | state | reason |", "|---|---|---|");
   for (const o of view.objects) {
     const why = [o.reason, o.message].filter((s) => s !== undefined && s !== "").join(": ");
-    lines.push(`| \`${objectKey(o)}\` | ${o.complianceState === "Compliant" ? "✅" : "❌"} ${o.complianceState} | ${cell(why)} |`);
+    lines.push(
+      `| \`${objectKey(o)}\` | ${o.complianceState === "Compliant" ? "✅" : "❌"} ${o.complianceState} | ${cell(why)} |`,
+    );
   }
   return lines;
 }

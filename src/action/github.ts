@@ -24,7 +24,10 @@ export function gitHubRun(token: string): GitHubRun {
   if (token) setSecret(token);
   const repository = process.env.GITHUB_REPOSITORY;
   const repo = repository?.includes("/") ? context.repo : undefined;
-  const runUrl = repo && context.runId ? `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context.runId}${context.runAttempt > 1 ? `/attempts/${context.runAttempt}` : ""}` : undefined;
+  const runUrl =
+    repo && context.runId
+      ? `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context.runId}${context.runAttempt > 1 ? `/attempts/${context.runAttempt}` : ""}`
+      : undefined;
   return {
     eventName: context.eventName,
     payload: context.payload,
@@ -38,6 +41,10 @@ export function gitHubRun(token: string): GitHubRun {
 
 /** The pull request a pull_request (or pull_request_target) event is about. */
 export function pullRequestOf(run: GitHubRun): { number: number; headSha: string; baseSha?: string } | undefined {
-  const pr = run.payload.pull_request as { number?: number; head?: { sha?: string }; base?: { sha?: string } } | undefined;
-  return pr?.number ? { number: pr.number, headSha: pr.head?.sha ?? run.sha, ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}) } : undefined;
+  const pr = run.payload.pull_request as
+    | { number?: number; head?: { sha?: string }; base?: { sha?: string } }
+    | undefined;
+  return pr?.number
+    ? { number: pr.number, headSha: pr.head?.sha ?? run.sha, ...(pr.base?.sha ? { baseSha: pr.base.sha } : {}) }
+    : undefined;
 }

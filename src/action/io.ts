@@ -42,10 +42,17 @@ export function actionLog(options: ActionLogOptions): ActionLog {
   const write = (text: string): boolean => process.stdout.write(text);
   const lines: string[] = [];
   const diagnostics: AnnotatedDiagnostic[] = [];
-  const toRepo = (file: string): string => relative(repoRoot, isAbsolute(file) ? file : resolve(cwd, file)).split("\\").join("/");
+  const toRepo = (file: string): string =>
+    relative(repoRoot, isAbsolute(file) ? file : resolve(cwd, file))
+      .split("\\")
+      .join("/");
   const annotate = (d: AnnotatedDiagnostic): void => {
     diagnostics.push(d);
-    (d.severity === "error" ? annotateError : annotateWarning)(d.message, { file: d.file, startLine: d.line, startColumn: d.column });
+    (d.severity === "error" ? annotateError : annotateWarning)(d.message, {
+      file: d.file,
+      startLine: d.line,
+      startColumn: d.column,
+    });
   };
   const info = (text: string): void => {
     for (const line of text.split("\n")) {
@@ -72,7 +79,14 @@ export function actionLog(options: ActionLogOptions): ActionLog {
     bicep: (d) => {
       lines.push(bicepLine(d));
       if (d.level === "info") write(`${bicepLine(d)}\n`);
-      else annotate({ file: toRepo(d.file), line: d.line, column: d.column, severity: d.level, message: `${d.code}: ${d.message}` });
+      else
+        annotate({
+          file: toRepo(d.file),
+          line: d.line,
+          column: d.column,
+          severity: d.level,
+          message: `${d.code}: ${d.message}`,
+        });
     },
     lines,
     diagnostics,

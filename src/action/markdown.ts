@@ -26,8 +26,16 @@ export function truncateMarkdown(text: string, limit: number, note: string): str
     if (end > limit) break;
     const marker = FENCE.exec(line)?.[1];
     if (fence === undefined && marker) fence = marker;
-    else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
-    else if (fence === undefined) details += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
+    else if (
+      fence !== undefined &&
+      marker &&
+      marker[0] === fence[0] &&
+      marker.length >= fence.length &&
+      line.trim() === marker
+    )
+      fence = undefined;
+    else if (fence === undefined)
+      details += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
     cuts.push({ end, ...(fence ? { fence } : {}), details: Math.max(0, details) });
   }
   const tail = `\n\n${note}`;

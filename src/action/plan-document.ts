@@ -38,20 +38,35 @@ export function hasChanges(report: PlanReport | undefined): boolean {
  * them for resources it cannot evaluate, run after run.
  */
 export function driftOf(report: PlanReport | undefined): "drift" | "clean" | "unknown" {
-  if (!report || report.gitops.status !== "compared" || (report.whatIf && report.whatIf.status !== "succeeded")) return "unknown";
+  if (!report || report.gitops.status !== "compared" || (report.whatIf && report.whatIf.status !== "succeeded"))
+    return "unknown";
   const counts = report.whatIf?.status === "succeeded" ? report.whatIf.summary.counts : undefined;
-  return report.gitops.files.length > 0 || (counts && counts.create + counts.modify + counts.delete > 0) ? "drift" : "clean";
+  return report.gitops.files.length > 0 || (counts && counts.create + counts.modify + counts.delete > 0)
+    ? "drift"
+    : "clean";
 }
 
 function validationMarkdown(outcome: PlanOutcome): string[] {
   const errors = outcome.diagnostics.filter((d) => d.severity === "error");
   // File names and messages quote what a pull request wrote: code, never Markdown.
-  const file = markdownCode(outcome.report?.file ?? outcome.diagnostics[0]?.file ?? `environments/${outcome.environment}.yaml`);
-  const head = errors.length > 0 ? `❌ ${file}: ${errors.length} error(s)` : outcome.report ? `✅ ${file} is valid` : `❌ ${file} does not render`;
+  const file = markdownCode(
+    outcome.report?.file ?? outcome.diagnostics[0]?.file ?? `environments/${outcome.environment}.yaml`,
+  );
+  const head =
+    errors.length > 0
+      ? `❌ ${file}: ${errors.length} error(s)`
+      : outcome.report
+        ? `✅ ${file} is valid`
+        : `❌ ${file} does not render`;
   const warnings = outcome.diagnostics.length - errors.length;
   const lines = ["### Validation", "", `${head}${warnings > 0 ? `, ${warnings} warning(s)` : ""}.`];
   if (outcome.diagnostics.length > 0) {
-    lines.push("", markdownCodeBlock(outcome.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`).join("\n")));
+    lines.push(
+      "",
+      markdownCodeBlock(
+        outcome.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`).join("\n"),
+      ),
+    );
   }
   return lines;
 }
@@ -64,7 +79,11 @@ export function planDocument(outcome: PlanOutcome): string {
     const list = doomed.map((c) => `${markdownCode(c.name)} (${markdownText(c.resourceType)})`).join(", ");
     parts.push(`> [!CAUTION]\n> **This plan deletes ${doomed.length} Azure resource(s)**: ${list}.`, "");
   }
-  parts.push(outcome.report ? planMarkdown(outcome.report).trimEnd() : `## Plan: \`${outcome.environment}\`\n\nNo plan: the environment does not render (see Validation).`);
+  parts.push(
+    outcome.report
+      ? planMarkdown(outcome.report).trimEnd()
+      : `## Plan: \`${outcome.environment}\`\n\nNo plan: the environment does not render (see Validation).`,
+  );
   parts.push("", ...validationMarkdown(outcome), "", "---");
   const run = outcome.runUrl ? ` in [this run](${outcome.runUrl})` : "";
   parts.push(`<sub>codemie-gitops plan of \`${outcome.sha.slice(0, 7)}\`${run}.</sub>`);

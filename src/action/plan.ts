@@ -31,15 +31,34 @@ import { deletions, driftOf, hasChanges, markedBody, planDocument, type PlanOutc
 import { writeSummary } from "./summary.js";
 import { environmentName, openWorkspace } from "./workspace.js";
 
-export const PLAN_INPUTS = ["environment", ...AZURE_INPUTS, "github-token", "comment", "drift-issue", "wait-timeout", "working-directory"] as const;
-export const PLAN_OUTPUTS = ["has-changes", "deletions", "plan-markdown", "plan-json", "comment-url", "drift-issue-url"] as const;
+export const PLAN_INPUTS = [
+  "environment",
+  ...AZURE_INPUTS,
+  "github-token",
+  "comment",
+  "drift-issue",
+  "wait-timeout",
+  "working-directory",
+] as const;
+export const PLAN_OUTPUTS = [
+  "has-changes",
+  "deletions",
+  "plan-markdown",
+  "plan-json",
+  "comment-url",
+  "drift-issue-url",
+] as const;
 
 /** The label drift issues carry, so finding them does not page through every open issue. */
 export const DRIFT_LABEL = "codemie-drift";
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-async function writePlanFiles(environment: string, document: string, report: PlanReport | undefined): Promise<{ markdown: string; json: string }> {
+async function writePlanFiles(
+  environment: string,
+  document: string,
+  report: PlanReport | undefined,
+): Promise<{ markdown: string; json: string }> {
   const dir = join(process.env.RUNNER_TEMP || tmpdir(), "codemie-gitops");
   await mkdir(dir, { recursive: true });
   const markdown = join(dir, `plan-${environment}.md`);
@@ -61,13 +80,21 @@ async function comment(run: GitHubRun, outcome: PlanOutcome, document: string): 
   try {
     // What the reviewer sees, for the deploy on merge to hold itself to (hidden; see review-digest.ts).
     const reviewed = outcome.report?.review ? `${digestMarker(outcome.report.review)}\n${document}` : document;
-    const result = await upsertComment(run.client, run.repo, pr.number, marker, markedBody(marker, reviewed, MAX_COMMENT_CHARS, run.runUrl));
+    const result = await upsertComment(
+      run.client,
+      run.repo,
+      pr.number,
+      marker,
+      markedBody(marker, reviewed, MAX_COMMENT_CHARS, run.runUrl),
+    );
     info(`Plan comment ${result.action}: ${result.url}`);
     return result.url;
   } catch (error) {
     // A pull request from a fork gets a read-only token: its plan lives in the job summary.
     if (httpStatus(error) === 403) {
-      warning(`cannot comment on pull request #${pr.number} (read-only token, as for a fork); the plan is in the job summary`);
+      warning(
+        `cannot comment on pull request #${pr.number} (read-only token, as for a fork); the plan is in the job summary`,
+      );
       return undefined;
     }
     throw new Error(`cannot post the plan comment on pull request #${pr.number}: ${messageOf(error)}`);
@@ -81,16 +108,37 @@ async function syncDriftIssue(run: GitHubRun, outcome: PlanOutcome, document: st
     return undefined;
   }
   if (state === "unknown") {
-    warning(`cannot tell whether ${outcome.environment} drifted (the plan is incomplete); its drift issue is left as it is`);
+    warning(
+      `cannot tell whether ${outcome.environment} drifted (the plan is incomplete); its drift issue is left as it is`,
+    );
     return undefined;
   }
   const file = outcome.report?.file ?? `environments/${outcome.environment}.yaml`;
-  const issue = { marker: hiddenMarker(`drift:${outcome.environment}`), label: DRIFT_LABEL, title: `Drift: ${outcome.environment} differs from ${file}` };
+  const issue = {
+    marker: hiddenMarker(`drift:${outcome.environment}`),
+    label: DRIFT_LABEL,
+    title: `Drift: ${outcome.environment} differs from ${file}`,
+  };
   const sha = outcome.sha.slice(0, 7);
   const result =
     state === "drift"
-      ? await reportIssue(run.client, run.repo, issue, markedBody(issue.marker, `Azure or the GitOps branch of \`${outcome.environment}\` differs from \`${file}\` at \`${sha}\`. Deploy the environment (or revert the change made outside Git); this issue closes itself once a scheduled plan finds no difference.\n\n${document}`, MAX_COMMENT_CHARS, run.runUrl))
-      : await resolveIssue(run.client, run.repo, issue, `No drift any more: the plan of \`${sha}\`${run.runUrl ? ` ([run](${run.runUrl}))` : ""} finds Azure and the GitOps branch matching \`${file}\`.`);
+      ? await reportIssue(
+          run.client,
+          run.repo,
+          issue,
+          markedBody(
+            issue.marker,
+            `Azure or the GitOps branch of \`${outcome.environment}\` differs from \`${file}\` at \`${sha}\`. Deploy the environment (or revert the change made outside Git); this issue closes itself once a scheduled plan finds no difference.\n\n${document}`,
+            MAX_COMMENT_CHARS,
+            run.runUrl,
+          ),
+        )
+      : await resolveIssue(
+          run.client,
+          run.repo,
+          issue,
+          `No drift any more: the plan of \`${sha}\`${run.runUrl ? ` ([run](${run.runUrl}))` : ""} finds Azure and the GitOps branch matching \`${file}\`.`,
+        );
   if (result.action === "none") return undefined;
   info(`Drift issue ${result.action}: ${result.url}`);
   return result.url;
@@ -111,11 +159,18 @@ export async function planAction(): Promise<number> {
   const planned = await reportFailures<(PlanRun & { env: Environment }) | undefined>(
     log,
     async () => {
-      const prepared = await prepareNamed({ name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, { files: workspaceFiles(ws.cwd), toolchain: packageToolchain });
+      const prepared = await prepareNamed(
+        { name: environment, ...(azure.subscription ? { subscription: azure.subscription } : {}) },
+        { files: workspaceFiles(ws.cwd), toolchain: packageToolchain },
+      );
       logPrepared(prepared, log);
       if (!prepared.ok) return undefined;
       const costBase = await pullRequestCostBase(run, ws.cwd, prepared.file);
-      const result = await planPrepared(prepared, { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) });
+      const result = await planPrepared(
+        prepared,
+        { whatIf: azure.clientId !== "", timeoutMs, ...(costBase ? { costBase } : {}) },
+        { connections: azure.connections, onInterrupt: () => log.error(INTERRUPTED) },
+      );
       return { ...result, env: prepared.env };
     },
     undefined,
@@ -130,7 +185,14 @@ export async function planAction(): Promise<number> {
   const code = planned?.ok ? 0 : 1;
   if (report) info(planText(report));
 
-  const outcome: PlanOutcome = { environment, code, ...(report ? { report } : {}), diagnostics: log.diagnostics, sha: pullRequestOf(run)?.headSha ?? run.sha, ...(run.runUrl ? { runUrl: run.runUrl } : {}) };
+  const outcome: PlanOutcome = {
+    environment,
+    code,
+    ...(report ? { report } : {}),
+    diagnostics: log.diagnostics,
+    sha: pullRequestOf(run)?.headSha ?? run.sha,
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
+  };
   const document = planDocument(outcome);
   const files = await writePlanFiles(environment, document, report);
   await writeSummary(document);

@@ -8,12 +8,19 @@ import type { GitHubRun } from "./github.js";
 export async function readPromotionGate(run: GitHubRun, env: Environment, toolkit: string): Promise<PromotionGate> {
   const after = env.promotion?.after;
   if (!after) return { status: "none" };
-  if (!run.client || !run.repo) return { status: "closed", after, reason: "no github-token to read the deployments of the environment it follows" };
+  if (!run.client || !run.repo)
+    return { status: "closed", after, reason: "no github-token to read the deployments of the environment it follows" };
   const latest = await latestFinishedDeployment(run.client, run.repo, after);
   const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
   return promotionGate(
     env,
     toolkit,
-    latest && { environment: after, sha: latest.sha, state: latest.state, ...(text(latest.payload.codemieVersion) ? { codemieVersion: text(latest.payload.codemieVersion) } : {}), ...(text(latest.payload.toolkit) ? { toolkit: text(latest.payload.toolkit) } : {}) },
+    latest && {
+      environment: after,
+      sha: latest.sha,
+      state: latest.state,
+      ...(text(latest.payload.codemieVersion) ? { codemieVersion: text(latest.payload.codemieVersion) } : {}),
+      ...(text(latest.payload.toolkit) ? { toolkit: text(latest.payload.toolkit) } : {}),
+    },
   );
 }

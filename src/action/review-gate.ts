@@ -37,12 +37,18 @@ export async function enforceReviewedPlan(run: GitHubRun, input: ReviewGateInput
   }
   const bodies = await ownMarkedComments(run.client, run.repo, pr, hiddenMarker(`plan:${env}`));
   const reviewed = bodies.map((b) => parseDigestMarker(b, env)).findLast((d) => d !== undefined);
-  const check = await checkReviewed(prepared, reviewed, `pull request #${pr}`, input.timeoutMs, { connections: input.connections, onInterrupt: () => log.error("interrupted") });
+  const check = await checkReviewed(prepared, reviewed, `pull request #${pr}`, input.timeoutMs, {
+    connections: input.connections,
+    onInterrupt: () => log.error("interrupted"),
+  });
   if (check.status === "same") {
     log.info(`${env}: Azure, the GitOps tree and the toolkit match the plan reviewed on pull request #${pr}`);
     return true;
   }
-  const lines = [`${env} differs from the plan reviewed on pull request #${pr}:`, ...check.differences.map((d) => `  ${d}`)];
+  const lines = [
+    `${env} differs from the plan reviewed on pull request #${pr}:`,
+    ...check.differences.map((d) => `  ${d}`),
+  ];
   if (input.accept) {
     warning(`${lines.join("\n")}\naccepted (accept-unreviewed-changes): deploying anyway`);
     for (const l of lines) log.info(l);
@@ -50,6 +56,8 @@ export async function enforceReviewedPlan(run: GitHubRun, input: ReviewGateInput
   }
   log.error(`error: ${lines[0]}`);
   for (const l of lines.slice(1)) log.error(l);
-  log.error("Nothing was deployed. Open a pull request to review the current plan, or redeploy with accept-unreviewed-changes: true to accept the difference.");
+  log.error(
+    "Nothing was deployed. Open a pull request to review the current plan, or redeploy with accept-unreviewed-changes: true to accept the difference.",
+  );
   return false;
 }

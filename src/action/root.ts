@@ -14,12 +14,16 @@ const variableOf = (input: string): string => `INPUT_${input.replace(/ /g, "_").
 
 export async function runCommandAction(actionsDir: URL, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const command = getInput("command");
-  if (!COMMANDS.includes(command)) throw new UsageError(`input "command" must be one of ${COMMANDS.join(", ")}, not "${command}"`);
-  const metadata = parse(await readFile(new URL(`${command}/action.yml`, actionsDir), "utf8")) as { inputs?: Record<string, { default?: unknown }> };
+  if (!COMMANDS.includes(command))
+    throw new UsageError(`input "command" must be one of ${COMMANDS.join(", ")}, not "${command}"`);
+  const metadata = parse(await readFile(new URL(`${command}/action.yml`, actionsDir), "utf8")) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
   for (const [name, input] of Object.entries(metadata.inputs ?? {})) {
     const variable = variableOf(name);
     // Expressions (${{ github.token }}) are the runner's to evaluate: the root declares those itself.
-    if (!env[variable] && typeof input.default === "string" && !input.default.includes("${{")) env[variable] = input.default;
+    if (!env[variable] && typeof input.default === "string" && !input.default.includes("${{"))
+      env[variable] = input.default;
   }
   // A computed specifier: the bundler leaves it alone and Node resolves it beside the actions.
   await import(new URL(`${command}/dist/index.js`, actionsDir).href);

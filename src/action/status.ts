@@ -23,9 +23,14 @@ export async function statusAction(): Promise<number> {
   const azure = azureSetup(inputs);
 
   const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const { env, diagnostics } = await loadNamed({ name, ...(azure.subscription ? { subscription: azure.subscription } : {}) }, workspaceFiles(ws.cwd));
+  const { env, diagnostics } = await loadNamed(
+    { name, ...(azure.subscription ? { subscription: azure.subscription } : {}) },
+    workspaceFiles(ws.cwd),
+  );
   for (const d of diagnostics) log.diagnostic(d);
-  const status: EnvironmentStatus | undefined = env ? await reportFailures(log, () => statusOf(env, { connections: azure.connections, log }), undefined) : undefined;
+  const status: EnvironmentStatus | undefined = env
+    ? await reportFailures(log, () => statusOf(env, { connections: azure.connections, log }), undefined)
+    : undefined;
   const view = status?.flux;
 
   writeOutputs<(typeof STATUS_OUTPUTS)[number]>({

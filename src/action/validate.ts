@@ -37,21 +37,32 @@ async function changedFiles(github: () => Promise<GitHubRun>): Promise<string[] 
     const pr = (await import("./github.js")).pullRequestOf(run);
     if (pr) return await pullRequestFiles(client, repo, pr.number);
     const { before, after, forced } = run.payload as { before?: string; after?: string; forced?: boolean };
-    if (run.eventName === "push" && before && after) return await pushFiles(client, repo, { before, after, forced: forced === true });
+    if (run.eventName === "push" && before && after)
+      return await pushFiles(client, repo, { before, after, forced: forced === true });
   } catch (error) {
-    warning(`cannot list the changed files (${error instanceof Error ? error.message : String(error)}); every environment counts as affected`);
+    warning(
+      `cannot list the changed files (${error instanceof Error ? error.message : String(error)}); every environment counts as affected`,
+    );
   }
   return undefined;
 }
 
 /** codemie-gitops itself holds its actions at the repository root; an adopting repository does not. */
-const isToolkitRepository = (root: string): Promise<boolean> => access(join(root, "actions/validate/action.yml")).then(() => true, () => false);
+const isToolkitRepository = (root: string): Promise<boolean> =>
+  access(join(root, "actions/validate/action.yml")).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * A production environment deploys through two GitHub Environments (src/app/github-environments.ts):
  * one problem per line, annotated on the environment file's `production` line.
  */
-async function unprotectedProduction(github: () => Promise<GitHubRun>, ws: { cwd: string; prefix: string }, production: readonly { name: string; path: string }[]): Promise<string[]> {
+async function unprotectedProduction(
+  github: () => Promise<GitHubRun>,
+  ws: { cwd: string; prefix: string },
+  production: readonly { name: string; path: string }[],
+): Promise<string[]> {
   const problems: string[] = [];
   const run = production.length > 0 ? await github() : undefined;
   for (const { name, path } of production) {
@@ -62,9 +73,13 @@ async function unprotectedProduction(github: () => Promise<GitHubRun>, ws: { cwd
     if (!client || !repo) found = [`cannot check GitHub Environment "${name}" without a github-token`];
     else {
       try {
-        found = await productionEnvironmentProblems(name, { protection: (environment) => environmentProtection(client, repo, environment) });
+        found = await productionEnvironmentProblems(name, {
+          protection: (environment) => environmentProtection(client, repo, environment),
+        });
       } catch (error) {
-        found = [`cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`];
+        found = [
+          `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
+        ];
       }
     }
     if (found.length === 0) continue;
@@ -78,13 +93,24 @@ async function unprotectedProduction(github: () => Promise<GitHubRun>, ws: { cwd
   return problems;
 }
 
-function summaryOf(code: number, names: readonly string[], diagnostics: readonly AnnotatedDiagnostic[], affected: readonly string[]): string {
+function summaryOf(
+  code: number,
+  names: readonly string[],
+  diagnostics: readonly AnnotatedDiagnostic[],
+  affected: readonly string[],
+): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const lines = [`## Validate: ${code === 0 ? "✅ valid" : "❌ invalid"}`, ""];
-  lines.push(`Checked ${names.map((n) => `\`${n}\``).join(", ") || "no environment"}: ${errors} error(s), ${diagnostics.length - errors} warning(s).`, "");
+  lines.push(
+    `Checked ${names.map((n) => `\`${n}\``).join(", ") || "no environment"}: ${errors} error(s), ${diagnostics.length - errors} warning(s).`,
+    "",
+  );
   if (diagnostics.length > 0) {
     lines.push("| | where | problem |", "|---|---|---|");
-    for (const d of diagnostics) lines.push(`| ${d.severity === "error" ? "❌" : "⚠️"} | \`${d.file}:${d.line}:${d.column}\` | ${cell(d.message)} |`);
+    for (const d of diagnostics)
+      lines.push(
+        `| ${d.severity === "error" ? "❌" : "⚠️"} | \`${d.file}:${d.line}:${d.column}\` | ${cell(d.message)} |`,
+      );
     lines.push("");
   }
   lines.push(`Environments to act on: ${affected.map((n) => `\`${n}\``).join(", ") || "none"}.`);
@@ -94,19 +120,36 @@ function summaryOf(code: number, names: readonly string[], diagnostics: readonly
 export async function validateAction(): Promise<number> {
   const inputs = readInputs<(typeof VALIDATE_INPUTS)[number]>();
   const ws = await openWorkspace(inputs.text("working-directory"));
-  const listed = inputs.text("environments").split(/[\s,]+/).filter((n) => n !== "").map(environmentName);
+  const listed = inputs
+    .text("environments")
+    .split(/[\s,]+/)
+    .filter((n) => n !== "")
+    .map(environmentName);
   const github = lazyGitHubRun(inputs.text("github-token"));
   const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
   const files = workspaceFiles(ws.cwd);
-  const report = await validateEnvironments(listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all", files, await sourceRepository(ws.cwd));
+  const report = await validateEnvironments(
+    listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all",
+    files,
+    await sourceRepository(ws.cwd),
+  );
   for (const d of report.files.flatMap((r) => r.diagnostics)) log.diagnostic(d);
   for (const r of report.files) log.info(validationLine(r));
   const code = report.valid ? 0 : 1;
   const names = listed.length > 0 ? listed : report.files.map((r) => basename(r.file, extname(r.file)));
-  const affected = listed.length > 0 ? listed : affectedEnvironments(await changedFiles(github), names, { prefix: ws.prefix, toolkitRepository: await isToolkitRepository(ws.repoRoot) });
+  const affected =
+    listed.length > 0
+      ? listed
+      : affectedEnvironments(await changedFiles(github), names, {
+          prefix: ws.prefix,
+          toolkitRepository: await isToolkitRepository(ws.repoRoot),
+        });
   info(`Environments affected: ${affected.join(", ") || "none"}`);
   // The affected environments that load and say production: true (a file that does not load is reported above).
-  const production = report.files.filter((r) => r.production).map((r) => ({ name: basename(r.file, extname(r.file)), path: files.pathOf(basename(r.file, extname(r.file))) })).filter((p) => affected.includes(p.name));
+  const production = report.files
+    .filter((r) => r.production)
+    .map((r) => ({ name: basename(r.file, extname(r.file)), path: files.pathOf(basename(r.file, extname(r.file))) }))
+    .filter((p) => affected.includes(p.name));
   const unprotected = inputs.flag("protected-production") ? await unprotectedProduction(github, ws, production) : [];
   const diagnosticErrors = log.diagnostics.filter((d) => d.severity === "error").length;
   const failed = code !== 0 || unprotected.length > 0;
@@ -117,6 +160,8 @@ export async function validateAction(): Promise<number> {
     environments: JSON.stringify(affected),
     production: JSON.stringify(production.map((p) => p.name)),
   });
-  await writeSummary(summaryOf(failed ? 1 : 0, names, log.diagnostics, affected) + unprotected.map((p) => `\n❌ ${p}\n`).join(""));
+  await writeSummary(
+    summaryOf(failed ? 1 : 0, names, log.diagnostics, affected) + unprotected.map((p) => `\n❌ ${p}\n`).join(""),
+  );
   return failed ? 1 : 0;
 }

@@ -25,6 +25,9 @@ export async function openWorkspace(workingDirectory: string): Promise<Workspace
 
 /** An environment name from an input: checked before it becomes part of a path. */
 export function environmentName(value: string): string {
-  if (!ENV_NAME_PATTERN.test(value)) throw new UsageError(`"${value}" is not an environment name (environments/NAME.yaml: 1-12 lowercase letters, digits or hyphens)`);
+  if (!ENV_NAME_PATTERN.test(value))
+    throw new UsageError(
+      `"${value}" is not an environment name (environments/NAME.yaml: 1-12 lowercase letters, digits or hyphens)`,
+    );
   return value;
 }

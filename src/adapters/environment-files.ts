@@ -45,7 +45,10 @@ export async function listEnvironmentFiles(root: string): Promise<string[]> {
   const seen = new Map<string, string>();
   for (const name of files) {
     const other = seen.get(nameOf(name));
-    if (other) throw new UsageError(`${ENVIRONMENTS_DIR}/${other} and ${ENVIRONMENTS_DIR}/${name} are the same environment; keep one of them`);
+    if (other)
+      throw new UsageError(
+        `${ENVIRONMENTS_DIR}/${other} and ${ENVIRONMENTS_DIR}/${name} are the same environment; keep one of them`,
+      );
     seen.set(nameOf(name), name);
   }
   return files.map((n) => join(dir, n));
@@ -55,7 +58,10 @@ export async function listEnvironmentFiles(root: string): Promise<string[]> {
 export function environmentPath(root: string, name: string): string {
   const [yaml, yml] = EXTENSIONS.map((ext) => join(root, ENVIRONMENTS_DIR, `${name}${ext}`)) as [string, string];
   const present = (path: string): boolean => existsSync(path) || isLink(path);
-  if (present(yaml) && present(yml)) throw new UsageError(`${ENVIRONMENTS_DIR}/${name}.yaml and ${ENVIRONMENTS_DIR}/${name}.yml are the same environment; keep one of them`);
+  if (present(yaml) && present(yml))
+    throw new UsageError(
+      `${ENVIRONMENTS_DIR}/${name}.yaml and ${ENVIRONMENTS_DIR}/${name}.yml are the same environment; keep one of them`,
+    );
   return present(yml) ? yml : yaml;
 }
 
@@ -83,7 +89,11 @@ async function refuseLinkedDirectories(path: string, root: string, file: string)
   for (let i = 1; i <= parts.length; i += 1) {
     const dir = join(root, ...parts.slice(0, i));
     const stats = await lstat(dir).catch(() => undefined);
-    if (stats?.isSymbolicLink()) throw new EnvironmentFileError(file, `${relative(root, dir)} is a symbolic link; environment files are read only from plain directories of the repository`);
+    if (stats?.isSymbolicLink())
+      throw new EnvironmentFileError(
+        file,
+        `${relative(root, dir)} is a symbolic link; environment files are read only from plain directories of the repository`,
+      );
   }
 }
 
@@ -97,12 +107,17 @@ export async function readEnvironmentFile(path: string, root: string): Promise<E
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new UsageError(`${file}: no such file`);
-    if (code === "ELOOP") throw new EnvironmentFileError(file, "is a symbolic link; an environment file must be a regular file in the repository");
+    if (code === "ELOOP")
+      throw new EnvironmentFileError(
+        file,
+        "is a symbolic link; an environment file must be a regular file in the repository",
+      );
     throw new EnvironmentFileError(file, `cannot be read (${code ?? "unknown error"})`);
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new EnvironmentFileError(file, `is ${kind(stats)}; an environment file must be a regular file`);
+    if (!stats.isFile())
+      throw new EnvironmentFileError(file, `is ${kind(stats)}; an environment file must be a regular file`);
     // One byte past the limit is enough for the parser to say "too large".
     const buffer = Buffer.alloc(LIMITS.maxBytes + 1);
     let length = 0;

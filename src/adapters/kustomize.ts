@@ -32,19 +32,24 @@ class CommandNotFound extends Error {}
 
 function run(command: string, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    execFile(command, [...args], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (!error) {
-        resolve({ stdout, stderr });
-        return;
-      }
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "EACCES") {
-        reject(new CommandNotFound(`${command}: ${code}`));
-        return;
-      }
-      const status = error.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(code ?? "?")}`;
-      reject(new Error(`\`${[command, ...args].join(" ")}\` failed (${status}):\n${stderr.trim() || error.message}`));
-    });
+    execFile(
+      command,
+      [...args],
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve({ stdout, stderr });
+          return;
+        }
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "EACCES") {
+          reject(new CommandNotFound(`${command}: ${code}`));
+          return;
+        }
+        const status = error.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(code ?? "?")}`;
+        reject(new Error(`\`${[command, ...args].join(" ")}\` failed (${status}):\n${stderr.trim() || error.message}`));
+      },
+    );
   });
 }
 
@@ -55,7 +60,8 @@ function kustomizeMajor(versionText: string): number | undefined {
 
 async function probeKubectl(command: string): Promise<KustomizeTool | string> {
   const { stdout } = await run(command, ["version", "--client"], 30_000);
-  const client = /GitVersion:"([^"]+)"/.exec(stdout)?.[1] ?? /Client Version:\s*(v\S+)/.exec(stdout)?.[1] ?? "(unknown version)";
+  const client =
+    /GitVersion:"([^"]+)"/.exec(stdout)?.[1] ?? /Client Version:\s*(v\S+)/.exec(stdout)?.[1] ?? "(unknown version)";
   const kustomize = /Kustomize Version:\s*(\S+)/.exec(stdout)?.[1];
   const major = kustomize === undefined ? undefined : kustomizeMajor(`kustomize ${kustomize}`);
   if (major === undefined || major < MIN_KUSTOMIZE_MAJOR) {
@@ -67,7 +73,8 @@ async function probeKubectl(command: string): Promise<KustomizeTool | string> {
 async function probeKustomize(command: string): Promise<KustomizeTool | string> {
   const { stdout } = await run(command, ["version"], 30_000);
   const major = kustomizeMajor(`kustomize ${stdout}`);
-  if (major === undefined || major < MIN_KUSTOMIZE_MAJOR) return `${command} reports "${stdout.trim()}"; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`;
+  if (major === undefined || major < MIN_KUSTOMIZE_MAJOR)
+    return `${command} reports "${stdout.trim()}"; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`;
   return { command, args: ["build"], description: `kustomize ${stdout.trim()}` };
 }
 

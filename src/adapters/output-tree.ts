@@ -13,14 +13,28 @@ export const OUTPUT_MARKER = ".codemie-gitops-output";
 const MARKER_HEADER = "codemie-gitops render output";
 
 function markerText(environment: string, tree: RenderedTree): string {
-  return [`${MARKER_HEADER}`, `environment: ${environment}`, "files:", ...[...tree.keys()].sort().map((p) => `  ${p}`), ""].join("\n");
+  return [
+    `${MARKER_HEADER}`,
+    `environment: ${environment}`,
+    "files:",
+    ...[...tree.keys()].sort().map((p) => `  ${p}`),
+    "",
+  ].join("\n");
 }
 
 function parseMarker(text: string): { environment: string; files: Set<string> } | undefined {
   const lines = text.split("\n");
   const environment = /^environment: (.*)$/.exec(lines[1] ?? "")?.[1];
   if (lines[0] !== MARKER_HEADER || environment === undefined || lines[2] !== "files:") return undefined;
-  return { environment, files: new Set(lines.slice(3).filter((l) => l.startsWith("  ")).map((l) => l.slice(2))) };
+  return {
+    environment,
+    files: new Set(
+      lines
+        .slice(3)
+        .filter((l) => l.startsWith("  "))
+        .map((l) => l.slice(2)),
+    ),
+  };
 }
 
 /**
@@ -33,22 +47,38 @@ export async function assertOwnedOutput(outDir: string, shown: string, environme
     throw e;
   });
   if (stats === undefined) return;
-  if (stats.isSymbolicLink()) throw new UsageError(`${shown} is a symbolic link; render writes only to a directory of its own`);
-  if (!stats.isDirectory()) throw new UsageError(`${shown} exists and is not a directory; render never replaces a file`);
+  if (stats.isSymbolicLink())
+    throw new UsageError(`${shown} is a symbolic link; render writes only to a directory of its own`);
+  if (!stats.isDirectory())
+    throw new UsageError(`${shown} exists and is not a directory; render never replaces a file`);
   const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
   if (entries.length === 0) return;
   const marker = await lstat(join(outDir, OUTPUT_MARKER)).catch(() => undefined);
   const owned = marker?.isFile() ? parseMarker(await readFile(join(outDir, OUTPUT_MARKER), "utf8")) : undefined;
-  if (!owned) throw new UsageError(`${shown} is not empty and is not an output of codemie-gitops render (no ${OUTPUT_MARKER}); choose a new or empty directory`);
-  if (owned.environment !== environment) throw new UsageError(`${shown} holds the output of environment "${owned.environment}", not "${environment}"; choose another directory`);
+  if (!owned)
+    throw new UsageError(
+      `${shown} is not empty and is not an output of codemie-gitops render (no ${OUTPUT_MARKER}); choose a new or empty directory`,
+    );
+  if (owned.environment !== environment)
+    throw new UsageError(
+      `${shown} holds the output of environment "${owned.environment}", not "${environment}"; choose another directory`,
+    );
   for (const entry of entries) {
     const path = relative(outDir, join(entry.parentPath, entry.name)).split("\\").join("/");
     if (entry.isDirectory() || path === OUTPUT_MARKER) continue;
-    if (!entry.isFile() || !owned.files.has(path)) throw new UsageError(`${shown}/${path} was not written by codemie-gitops render; move it away or choose another directory`);
+    if (!entry.isFile() || !owned.files.has(path))
+      throw new UsageError(
+        `${shown}/${path} was not written by codemie-gitops render; move it away or choose another directory`,
+      );
   }
 }
 
-export async function writeTreeAtomically(outDir: string, tree: RenderedTree, environment: string, shown = outDir): Promise<void> {
+export async function writeTreeAtomically(
+  outDir: string,
+  tree: RenderedTree,
+  environment: string,
+  shown = outDir,
+): Promise<void> {
   await assertOwnedOutput(outDir, shown, environment);
   const stamp = `${process.pid}-${Date.now()}`;
   const staging = `${outDir}.tmp-${stamp}`;
@@ -63,10 +93,13 @@ export async function writeTreeAtomically(outDir: string, tree: RenderedTree, en
       await writeFile(target, content, { flag: "wx" });
     }
     await writeFile(join(staging, OUTPUT_MARKER), markerText(environment, tree), { flag: "wx" });
-    const hadPrevious = await rename(outDir, previous).then(() => true, (e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return false;
-      throw e;
-    });
+    const hadPrevious = await rename(outDir, previous).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT") return false;
+        throw e;
+      },
+    );
     await rename(staging, outDir);
     if (hadPrevious) await rm(previous, { recursive: true, force: true });
   } catch (e) {

@@ -53,11 +53,17 @@ export function siteProbe(options: ProbeOptions = {}): SiteProbe {
           });
           res.on("end", () => {
             const location = typeof res.headers.location === "string" ? res.headers.location : undefined;
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString("utf8"), ...(location ? { location } : {}) });
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString("utf8"),
+              ...(location ? { location } : {}),
+            });
           });
           res.on("error", reject);
         };
-        const req = secure ? https.request({ ...common, servername: target.hostname, ...(ca ? { ca } : {}) }, onResponse) : http.request(common, onResponse);
+        const req = secure
+          ? https.request({ ...common, servername: target.hostname, ...(ca ? { ca } : {}) }, onResponse)
+          : http.request(common, onResponse);
         req.on("timeout", () => req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`)));
         req.on("error", reject);
         req.end();
@@ -73,9 +79,17 @@ export function siteProbe(options: ProbeOptions = {}): SiteProbe {
  */
 export function siteFromEnvironment(env: NodeJS.ProcessEnv): SitePorts {
   const extraCa = env.CODEMIE_SITE_CA_FILE ? readFileSync(env.CODEMIE_SITE_CA_FILE, "utf8") : undefined;
-  const pinned = env.CODEMIE_SITE_ADDRESS ? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(env.CODEMIE_SITE_ADDRESS) : undefined;
-  if (env.CODEMIE_SITE_ADDRESS && !pinned) throw new Error(`CODEMIE_SITE_ADDRESS must be IPv4:PORT such as 10.40.7.254:443, not "${env.CODEMIE_SITE_ADDRESS}"`);
+  const pinned = env.CODEMIE_SITE_ADDRESS
+    ? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(env.CODEMIE_SITE_ADDRESS)
+    : undefined;
+  if (env.CODEMIE_SITE_ADDRESS && !pinned)
+    throw new Error(
+      `CODEMIE_SITE_ADDRESS must be IPv4:PORT such as 10.40.7.254:443, not "${env.CODEMIE_SITE_ADDRESS}"`,
+    );
   if (!pinned) return { resolver: systemResolver, probe: siteProbe(extraCa ? { extraCa } : {}) };
   const [, ip, port] = pinned as unknown as [string, string, string];
-  return { resolver: { lookup: () => Promise.resolve([ip]) }, probe: siteProbe({ port: Number(port), ...(extraCa ? { extraCa } : {}) }) };
+  return {
+    resolver: { lookup: () => Promise.resolve([ip]) },
+    probe: siteProbe({ port: Number(port), ...(extraCa ? { extraCa } : {}) }),
+  };
 }

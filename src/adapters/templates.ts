@@ -19,7 +19,9 @@ export function readTemplates(folders: string[], root = packageRoot()): Promise<
 }
 
 /** The toolkit's templates and the static Bicep files copied beside every rendered main.bicep. */
-export async function readToolkit(root = packageRoot()): Promise<{ templates: TemplateSources; bicepFiles: TemplateSources }> {
+export async function readToolkit(
+  root = packageRoot(),
+): Promise<{ templates: TemplateSources; bicepFiles: TemplateSources }> {
   const [templates, bicepFiles] = await Promise.all([
     readTemplates(["bicep/templates", "helm-values"], root),
     readPackageFiles(["bicep/modules"], (name) => name.endsWith(".bicep"), root),
@@ -28,7 +30,11 @@ export async function readToolkit(root = packageRoot()): Promise<{ templates: Te
   return { templates, bicepFiles: { ...bicepFiles, "bicep/bicepconfig.json": config } };
 }
 
-export async function readPackageFiles(folders: string[], include: (name: string) => boolean, root = packageRoot()): Promise<TemplateSources> {
+export async function readPackageFiles(
+  folders: string[],
+  include: (name: string) => boolean,
+  root = packageRoot(),
+): Promise<TemplateSources> {
   const out: Record<string, string> = {};
   for (const folder of folders) {
     const entries = await readdir(join(root, folder), { recursive: true, withFileTypes: true });

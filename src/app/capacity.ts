@@ -16,5 +16,10 @@ export interface CapacityReport {
 export async function environmentCapacity(path: string, files: EnvironmentFiles): Promise<CapacityReport> {
   const { file, text } = await files.read(path);
   const { capacity, diagnostics } = loadEnvironment(file, text);
-  return { file, ...(capacity ? { capacity } : {}), diagnostics, fits: capacity !== undefined && capacity.fits && !hasErrors(diagnostics) };
+  return {
+    file,
+    ...(capacity ? { capacity } : {}),
+    diagnostics,
+    fits: capacity !== undefined && capacity.fits && !hasErrors(diagnostics),
+  };
 }

@@ -23,7 +23,9 @@ export async function compileTree(
 ): Promise<{ tree: RenderedTree; diagnostics: BicepDiagnostic[] }> {
   const files = new Map([...tree].filter(([path]) => path.startsWith(`${BICEP_DIR}/`)));
   const entries = BICEP_ENTRIES.map((e) => `${BICEP_DIR}/${e}.bicep`);
-  const key = cache ? await compileKey(files, entries, typeof compiler === "function" ? bicepExecutable() : compiler.executable) : "";
+  const key = cache
+    ? await compileKey(files, entries, typeof compiler === "function" ? bicepExecutable() : compiler.executable)
+    : "";
   let results = cache ? await cache.get(key) : undefined;
   if (!results) {
     results = await compileFiles(files, entries, typeof compiler === "function" ? await compiler() : compiler);
@@ -32,12 +34,18 @@ export async function compileTree(
   const diagnostics = results.flatMap((r) => r.diagnostics);
   if (results.some((r) => !r.template) || diagnostics.some((d) => d.level !== "info")) return { tree, diagnostics };
   const compiled = new Map(tree);
-  BICEP_ENTRIES.forEach((entry, i) => compiled.set(`${BICEP_DIR}/${entry}.json`, `${JSON.stringify(results[i]!.template, null, 2)}\n`));
+  BICEP_ENTRIES.forEach((entry, i) =>
+    compiled.set(`${BICEP_DIR}/${entry}.json`, `${JSON.stringify(results[i]!.template, null, 2)}\n`),
+  );
   return { tree: compiled, diagnostics };
 }
 
 /** Diagnostics name files relative to the tree, so that they mean the same on a cache hit. */
-async function compileFiles(files: ReadonlyMap<string, string>, entries: readonly string[], compiler: BicepCompiler): Promise<CachedResult[]> {
+async function compileFiles(
+  files: ReadonlyMap<string, string>,
+  entries: readonly string[],
+  compiler: BicepCompiler,
+): Promise<CachedResult[]> {
   const dir = await mkdtemp(join(tmpdir(), "codemie-gitops-compile-"));
   try {
     for (const [path, content] of files) {
@@ -47,7 +55,10 @@ async function compileFiles(files: ReadonlyMap<string, string>, entries: readonl
     const results = await compiler.compileAll(entries.map((e) => join(dir, e)));
     return results.map((r) => ({
       template: r.template,
-      diagnostics: r.diagnostics.map((d) => ({ ...d, file: d.file.startsWith(dir) ? d.file.slice(dir.length + 1) : d.file })),
+      diagnostics: r.diagnostics.map((d) => ({
+        ...d,
+        file: d.file.startsWith(dir) ? d.file.slice(dir.length + 1) : d.file,
+      })),
     }));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -35,7 +35,8 @@ function envMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return undefined;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`${name} must be a whole number of milliseconds, not "${raw}"`);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new UsageError(`${name} must be a whole number of milliseconds, not "${raw}"`);
   return ms;
 }
 
@@ -44,12 +45,19 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv, fallback: number): number
 }
 
 export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.ProcessEnv = process.env): ArmClient {
-  if (flags.cloud !== undefined && !CLOUDS.includes(flags.cloud as CloudName)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
+  if (flags.cloud !== undefined && !CLOUDS.includes(flags.cloud as CloudName))
+    throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
   // The environment file's azure.cloud names the cloud; a flag may only repeat it.
-  if (flags.cloud !== undefined && flags.cloud !== target.azure.cloud) throw new UsageError(`--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} in ${target.file}; drop the flag or correct the file`);
+  if (flags.cloud !== undefined && flags.cloud !== target.azure.cloud)
+    throw new UsageError(
+      `--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} in ${target.file}; drop the flag or correct the file`,
+    );
   let cloud;
   try {
-    cloud = resolveCloud({ cloud: target.azure.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost }, env);
+    cloud = resolveCloud(
+      { cloud: target.azure.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost },
+      env,
+    );
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -69,7 +77,12 @@ export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.P
  * The environment's GitOps branch; --gitops-remote / CODEMIE_GITOPS_REMOTE point it at another clone (a mirror, a local
  * path).
  */
-export function gitopsBranch(target: Environment, remote: string | undefined, env: NodeJS.ProcessEnv = process.env, networkTimeoutMs?: number): GitopsBranch {
+export function gitopsBranch(
+  target: Environment,
+  remote: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  networkTimeoutMs?: number,
+): GitopsBranch {
   return new GitopsBranch({
     remote: remote ?? env.CODEMIE_GITOPS_REMOTE ?? target.gitops.repository,
     branch: target.gitops.branch,
@@ -82,7 +95,11 @@ export function gitopsBranch(target: Environment, remote: string | undefined, en
 /**
  * The real connections: Azure per the flags and the process environment, the GitOps branch at `gitopsRemote` if given.
  */
-export function azureConnections(flags: AzureFlags, gitopsRemote: string | undefined, env: NodeJS.ProcessEnv = process.env): Connections {
+export function azureConnections(
+  flags: AzureFlags,
+  gitopsRemote: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Connections {
   return {
     arm: (target) => connectArm(flags, target, env),
     gitops: (target, networkTimeoutMs) => gitopsBranch(target, gitopsRemote, env, networkTimeoutMs),
@@ -104,6 +121,7 @@ export function parseDuration(text: string, flag: string): number {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function checkSubscription(id: string | undefined): string | undefined {
-  if (id !== undefined && !GUID.test(id)) throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
+  if (id !== undefined && !GUID.test(id))
+    throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
   return id;
 }

@@ -26,9 +26,14 @@ export interface CostResult {
 
 function baseOf(file: string, base: CostBase | undefined, head: CostReport["estimate"]): CostReport["base"] {
   if (!base) return undefined;
-  if (base.text === undefined) return { ref: base.ref, delta: costDelta({ ...head, lines: [], monthly: 0, monthlyAtMaximum: 0 }, head) };
+  if (base.text === undefined)
+    return { ref: base.ref, delta: costDelta({ ...head, lines: [], monthly: 0, monthlyAtMaximum: 0 }, head) };
   const loaded = loadEnvironment(file, base.text);
-  if (!loaded.env || !loaded.capacity || hasErrors(loaded.diagnostics)) return { ref: base.ref, missing: "the base version of the file does not load, so there is nothing to compare with" };
+  if (!loaded.env || !loaded.capacity || hasErrors(loaded.diagnostics))
+    return {
+      ref: base.ref,
+      missing: "the base version of the file does not load, so there is nothing to compare with",
+    };
   return { ref: base.ref, delta: costDelta(estimateCost(loaded.env, loaded.capacity), head) };
 }
 
@@ -45,7 +50,10 @@ export function environmentCost(input: CostInput): CostResult {
   return { report: costOf(env, capacity, input.base), diagnostics };
 }
 
-/** The file as `ref` (a branch, tag or commit of the repository at `cwd`) holds it; `file` is relative to `cwd`. Throws UnknownRefError. */
+/**
+ * The file as `ref` (a branch, tag or commit of the repository at `cwd`) holds it; `file` is relative to `cwd`.
+ * Throws UnknownRefError.
+ */
 export async function baseFromGit(cwd: string, ref: string, file: string): Promise<CostBase> {
   return { ref, text: await fileAtRef(cwd, ref, `./${file}`) };
 }

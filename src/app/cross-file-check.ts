@@ -18,7 +18,11 @@ async function peers(files: EnvironmentFiles, checked: readonly string[]): Promi
   return found;
 }
 
-export async function crossFileDiagnostics(checked: readonly CheckedFile[], files: EnvironmentFiles, repo: SourceRepository): Promise<Diagnostic[]> {
+export async function crossFileDiagnostics(
+  checked: readonly CheckedFile[],
+  files: EnvironmentFiles,
+  repo: SourceRepository,
+): Promise<Diagnostic[]> {
   const names = checked.map((c) => c.file);
   return checkAcrossFiles([...checked, ...(await peers(files, names))], repo).filter((d) => names.includes(d.file));
 }

@@ -10,7 +10,10 @@ import type { Diagnostic } from "../config/diagnostics.js";
 import { deployKeyTitle, registrationSteps, type DeployKeyRegistration } from "../engine/deploy-key.js";
 import { KEY_VAULT_API_VERSION, keyVaultId } from "../engine/names.js";
 
-export type KeyLookup = (repository: string, publicKey: string) => Promise<DeployKeyRegistration | { state: "absent"; slug: string }>;
+export type KeyLookup = (
+  repository: string,
+  publicKey: string,
+) => Promise<DeployKeyRegistration | { state: "absent"; slug: string }>;
 
 export interface DeployKeyDoctorPorts {
   files: EnvironmentFiles;
@@ -33,20 +36,59 @@ export interface DeployKeyReport {
   steps: string[];
 }
 
-export type DeployKeyDoctor = { report?: undefined; diagnostics: Diagnostic[] } | { report: DeployKeyReport; diagnostics: Diagnostic[] };
+export type DeployKeyDoctor =
+  | { report?: undefined; diagnostics: Diagnostic[] }
+  | { report: DeployKeyReport; diagnostics: Diagnostic[] };
 
 export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyDoctorPorts): Promise<DeployKeyDoctor> {
   const { env, diagnostics } = await loadNamed(request, ports.files);
   if (!env) return { diagnostics };
   const secret = GITOPS_CREDENTIALS.ssh.secret;
-  const base = { environment: env.name, repository: env.gitops.repository, auth: env.gitops.auth, vault: env.names.keyVault, secret, title: deployKeyTitle(env.name) };
+  const base = {
+    environment: env.name,
+    repository: env.gitops.repository,
+    auth: env.gitops.auth,
+    vault: env.names.keyVault,
+    secret,
+    title: deployKeyTitle(env.name),
+  };
   if (env.gitops.auth !== "ssh") {
-    return { diagnostics, report: { ...base, steps: [`gitops.auth is ${env.gitops.auth}: Flux reads ${env.gitops.repository} without a deploy key${env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""}`] } };
+    return {
+      diagnostics,
+      report: {
+        ...base,
+        steps: [
+          `gitops.auth is ${env.gitops.auth}: Flux reads ${env.gitops.repository} without a deploy key${env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""}`,
+        ],
+      },
+    };
   }
-  const read = (await ports.connections.arm(env).getJson(`${keyVaultId(env)}/secrets/${secret}`, KEY_VAULT_API_VERSION)) as { properties?: { contentType?: string } } | undefined;
+  const read = (await ports.connections
+    .arm(env)
+    .getJson(`${keyVaultId(env)}/secrets/${secret}`, KEY_VAULT_API_VERSION)) as
+    | { properties?: { contentType?: string } }
+    | undefined;
   const publicKey = read?.properties?.contentType;
-  if (!read) return { diagnostics, report: { ...base, steps: [`no deploy key yet: the first deploy generates it into Key Vault ${env.names.keyVault} (secret ${secret}) and prints its public key`] } };
-  if (!publicKey?.startsWith("ssh-")) return { diagnostics, report: { ...base, steps: [`Key Vault secret ${secret} has no public key in its content type; delete and purge it and deploy again to generate a new key`] } };
+  if (!read)
+    return {
+      diagnostics,
+      report: {
+        ...base,
+        steps: [
+          `no deploy key yet: the first deploy generates it into Key Vault ${env.names.keyVault} (secret ${secret}) and prints its public key`,
+        ],
+      },
+    };
+  if (!publicKey?.startsWith("ssh-"))
+    return {
+      diagnostics,
+      report: {
+        ...base,
+        steps: [
+          `Key Vault secret ${secret} has no public key in its content type; delete and purge it and deploy again to generate a new key`,
+        ],
+      },
+    };
   let registration: DeployKeyReport["registration"];
   try {
     registration = ports.lookup ? await ports.lookup(env.gitops.repository, publicKey) : undefined;
@@ -54,5 +96,13 @@ export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyD
     registration = { state: "manual", reason: error instanceof Error ? error.message : String(error) };
   }
   const done = registration?.state === "present" && registration.readOnly;
-  return { diagnostics, report: { ...base, publicKey, ...(registration ? { registration } : {}), steps: done ? [] : registrationSteps(env.gitops.repository, publicKey, base.title) } };
+  return {
+    diagnostics,
+    report: {
+      ...base,
+      publicKey,
+      ...(registration ? { registration } : {}),
+      steps: done ? [] : registrationSteps(env.gitops.repository, publicKey, base.title),
+    },
+  };
 }

@@ -5,27 +5,57 @@
 // step, never as a failed deploy.
 import { httpStatus, type GitHubClient } from "../adapters/github/client.js";
 import { addReadOnlyDeployKey, listDeployKeys } from "../adapters/github/deploy-keys.js";
-import { keyMaterial, repositorySlug, type DeployKeyRegistration, type DeployKeyRegistry } from "../engine/deploy-key.js";
+import {
+  keyMaterial,
+  repositorySlug,
+  type DeployKeyRegistration,
+  type DeployKeyRegistry,
+} from "../engine/deploy-key.js";
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 function refusal(error: unknown, slug: string, what: string): DeployKeyRegistration {
   const status = httpStatus(error);
-  if (status === 403) return { state: "manual", reason: `the GitHub token may not ${what} of ${slug}: it needs the Administration permission (read and write), which a workflow's GITHUB_TOKEN never has` };
-  if (status === 404) return { state: "manual", reason: `the GitHub token cannot see ${slug} (404): it needs access to that repository with the Administration permission` };
-  if (status === 422) return { state: "manual", reason: `GitHub refused the key for ${slug} (${messageOf(error)}): a deploy key can be registered on one repository only` };
+  if (status === 403)
+    return {
+      state: "manual",
+      reason: `the GitHub token may not ${what} of ${slug}: it needs the Administration permission (read and write), which a workflow's GITHUB_TOKEN never has`,
+    };
+  if (status === 404)
+    return {
+      state: "manual",
+      reason: `the GitHub token cannot see ${slug} (404): it needs access to that repository with the Administration permission`,
+    };
+  if (status === 422)
+    return {
+      state: "manual",
+      reason: `GitHub refused the key for ${slug} (${messageOf(error)}): a deploy key can be registered on one repository only`,
+    };
   throw error;
 }
 
 /** `serverUrl`: the GitHub the token belongs to (GITHUB_SERVER_URL), whose repositories it can reach. */
-export function gitHubDeployKeys(client: GitHubClient, serverUrl: string): DeployKeyRegistry & { lookup(repository: string, publicKey: string): Promise<DeployKeyRegistration | { state: "absent"; slug: string }> } {
+export function gitHubDeployKeys(
+  client: GitHubClient,
+  serverUrl: string,
+): DeployKeyRegistry & {
+  lookup(repository: string, publicKey: string): Promise<DeployKeyRegistration | { state: "absent"; slug: string }>;
+} {
   const target = (repository: string) => {
     const { host, slug } = repositorySlug(repository);
     const [owner = "", repo = ""] = slug.split("/");
     const server = new URL(serverUrl).host;
-    return { slug, ref: { owner, repo }, elsewhere: host.toLowerCase() === server.toLowerCase() ? undefined : `the GitOps repository is on ${host}, the GitHub token is for ${server}` };
+    return {
+      slug,
+      ref: { owner, repo },
+      elsewhere:
+        host.toLowerCase() === server.toLowerCase()
+          ? undefined
+          : `the GitOps repository is on ${host}, the GitHub token is for ${server}`,
+    };
   };
-  const find = async (ref: { owner: string; repo: string }, publicKey: string) => (await listDeployKeys(client, ref)).find((k) => keyMaterial(k.key) === keyMaterial(publicKey));
+  const find = async (ref: { owner: string; repo: string }, publicKey: string) =>
+    (await listDeployKeys(client, ref)).find((k) => keyMaterial(k.key) === keyMaterial(publicKey));
 
   return {
     async lookup(repository, publicKey) {

@@ -51,7 +51,14 @@ export type DeployStart =
   /** Not even a commit to deploy from. */
   | { ok: false; source?: undefined }
   | { ok: false; source: SourceCommit; prepared: Prepared & { ok: false } }
-  | { ok: true; source: SourceCommit; env: Environment; tree: RenderedTree; prepared: Prepared & { ok: true }; /** The main ARM deployment's name; "" when the infrastructure is skipped. */ deployment: string };
+  | {
+      ok: true;
+      source: SourceCommit;
+      env: Environment;
+      tree: RenderedTree;
+      prepared: Prepared & { ok: true };
+      /** The main ARM deployment's name; "" when the infrastructure is skipped. */ deployment: string;
+    };
 
 export const NO_SOURCE = "cannot tell which commit is being deployed: run inside a git checkout (or set GITHUB_SHA)";
 
@@ -76,14 +83,34 @@ export interface DeployOutcome {
   published: string;
 }
 
-export async function runDeploy(start: DeployStart & { ok: true }, request: DeployRequest, ports: DeployPorts): Promise<DeployOutcome> {
+export async function runDeploy(
+  start: DeployStart & { ok: true },
+  request: DeployRequest,
+  ports: DeployPorts,
+): Promise<DeployOutcome> {
   const { env, tree, source } = start;
   const arm = ports.connections.arm(env);
   const gitops = ports.connections.gitops(env);
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal, run) =>
     deployEnvironment(
-      { env, tree, source, skipInfrastructure: request.skipInfrastructure, locate: start.prepared.locate, ...(request.order ? { order: request.order } : {}) },
-      { arm, preflight: azurePreflightReads(arm), gitops, clock: ports.clock, log: ports.log, ...(ports.history ? { history: ports.history } : {}), ...(ports.deployKeys ? { deployKeys: ports.deployKeys } : {}), ...(ports.connections.site ? { site: ports.connections.site(env) } : {}) },
+      {
+        env,
+        tree,
+        source,
+        skipInfrastructure: request.skipInfrastructure,
+        locate: start.prepared.locate,
+        ...(request.order ? { order: request.order } : {}),
+      },
+      {
+        arm,
+        preflight: azurePreflightReads(arm),
+        gitops,
+        clock: ports.clock,
+        log: ports.log,
+        ...(ports.history ? { history: ports.history } : {}),
+        ...(ports.deployKeys ? { deployKeys: ports.deployKeys } : {}),
+        ...(ports.connections.site ? { site: ports.connections.site(env) } : {}),
+      },
       {
         signal,
         fluxIntervalMs: request.fluxIntervalMs,
@@ -92,8 +119,12 @@ export async function runDeploy(start: DeployStart & { ok: true }, request: Depl
       },
     ),
   );
-  if (result.ok) return result.flux ? { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" } : { result, published: "" };
-  if (result.flux || !request.fluxAfterFailure) return { result, ...(result.flux ? { flux: result.flux } : {}), published: "" };
+  if (result.ok)
+    return result.flux
+      ? { result, flux: result.flux, published: syncedCommit(result.flux) ?? "" }
+      : { result, published: "" };
+  if (result.flux || !request.fluxAfterFailure)
+    return { result, ...(result.flux ? { flux: result.flux } : {}), published: "" };
   try {
     const flux = await readFlux(arm, env);
     return { result, ...(flux ? { flux } : {}), published: "" };

@@ -33,16 +33,28 @@ export interface FederatedSubject {
  */
 const IMMUTABLE_SINCE = "2026-06-18T00:00:00Z";
 
-export function federatedSubjects(repo: string, branch: string, environments: readonly string[], ids?: RepositoryIds): FederatedSubject[] {
+export function federatedSubjects(
+  repo: string,
+  branch: string,
+  environments: readonly string[],
+  ids?: RepositoryIds,
+): FederatedSubject[] {
   const [owner, name] = repo.split("/") as [string, string];
   const both = (context: string): Pick<FederatedSubject, "subject" | "immutableSubject"> => ({
     subject: `repo:${repo}:${context}`,
     ...(ids ? { immutableSubject: `repo:${owner}@${ids.ownerId}/${name}@${ids.repoId}:${context}` } : {}),
   });
   return [
-    { purpose: "pull-request plans with what-if (client ID in variable or secret CODEMIE_PLAN_CLIENT_IDS)", ...both("pull_request") },
+    {
+      purpose: "pull-request plans with what-if (client ID in variable or secret CODEMIE_PLAN_CLIENT_IDS)",
+      ...both("pull_request"),
+    },
     { purpose: `scheduled drift plans on ${branch} (same app as the plans)`, ...both(`ref:refs/heads/${branch}`) },
-    ...environments.map((environment) => ({ purpose: `deploy of ${environment} (client ID in variable AZURE_CLIENT_ID of GitHub Environment ${environment})`, ...both(`environment:${environment}`), environment })),
+    ...environments.map((environment) => ({
+      purpose: `deploy of ${environment} (client ID in variable AZURE_CLIENT_ID of GitHub Environment ${environment})`,
+      ...both(`environment:${environment}`),
+      environment,
+    })),
   ];
 }
 
@@ -50,10 +62,25 @@ export type SubjectForm = { form: "immutable" | "name" | "unknown"; why: string 
 
 /** Which form this repository's tokens carry, as far as its creation date tells. */
 export function subjectForm(ids: RepositoryIds | undefined): SubjectForm {
-  if (!ids) return { form: "name", why: "without the numeric ids only the name-based form can be printed; pass --owner-id and --repo-id, or set GITHUB_TOKEN, for the immutable one" };
-  if (!ids.createdAt) return { form: "unknown", why: "the creation date is unknown: a repository created, renamed or transferred after June 18, 2026 (or opted in) gets the immutable form; create credentials for both if unsure" };
-  if (ids.createdAt >= IMMUTABLE_SINCE) return { form: "immutable", why: `the repository was created ${ids.createdAt.slice(0, 10)}, after GitHub's change of June 18, 2026` };
-  return { form: "name", why: `the repository was created ${ids.createdAt.slice(0, 10)}, before GitHub's change: name-based, unless it was renamed or transferred since or an admin opted it in (then the immutable form)` };
+  if (!ids)
+    return {
+      form: "name",
+      why: "without the numeric ids only the name-based form can be printed; pass --owner-id and --repo-id, or set GITHUB_TOKEN, for the immutable one",
+    };
+  if (!ids.createdAt)
+    return {
+      form: "unknown",
+      why: "the creation date is unknown: a repository created, renamed or transferred after June 18, 2026 (or opted in) gets the immutable form; create credentials for both if unsure",
+    };
+  if (ids.createdAt >= IMMUTABLE_SINCE)
+    return {
+      form: "immutable",
+      why: `the repository was created ${ids.createdAt.slice(0, 10)}, after GitHub's change of June 18, 2026`,
+    };
+  return {
+    form: "name",
+    why: `the repository was created ${ids.createdAt.slice(0, 10)}, before GitHub's change: name-based, unless it was renamed or transferred since or an admin opted it in (then the immutable form)`,
+  };
 }
 
 export interface DoctorRequest {
@@ -86,10 +113,15 @@ const CLOUDS: readonly CloudName[] = ["public", "usgov", "china"];
 const NUMERIC_ID = /^[1-9][0-9]{0,18}$/;
 
 export async function federatedCredentials(request: DoctorRequest, ports: DoctorPorts): Promise<DoctorReport> {
-  if (!request.repo || !REPO.test(request.repo)) throw new UsageError("doctor takes --repo OWNER/NAME (the repository whose workflows sign in to Azure)");
-  if (request.cloud !== undefined && !CLOUDS.includes(request.cloud as CloudName)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${request.cloud}"`);
+  if (!request.repo || !REPO.test(request.repo))
+    throw new UsageError("doctor takes --repo OWNER/NAME (the repository whose workflows sign in to Azure)");
+  if (request.cloud !== undefined && !CLOUDS.includes(request.cloud as CloudName))
+    throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${request.cloud}"`);
   if (request.ownerId !== undefined || request.repoId !== undefined) {
-    if (!request.ownerId || !request.repoId || !NUMERIC_ID.test(request.ownerId) || !NUMERIC_ID.test(request.repoId)) throw new UsageError("--owner-id and --repo-id go together, each a number (GitHub's ids of the owner and the repository)");
+    if (!request.ownerId || !request.repoId || !NUMERIC_ID.test(request.ownerId) || !NUMERIC_ID.test(request.repoId))
+      throw new UsageError(
+        "--owner-id and --repo-id go together, each a number (GitHub's ids of the owner and the repository)",
+      );
   }
   const environments = (await ports.files.list()).map((path) => basename(path, extname(path)));
   const audience = resolveCloud({ cloud: (request.cloud ?? "public") as CloudName }, {}).federatedAudience;
@@ -105,5 +137,13 @@ export async function federatedCredentials(request: DoctorRequest, ports: Doctor
     }
   }
   const subjects = federatedSubjects(request.repo, request.branch ?? "main", environments, ids);
-  return { repo: request.repo, issuer: GITHUB_OIDC_ISSUER, audience, ...(ids ? { ids } : {}), applies: subjectForm(ids), subjects, ...(lookupError ? { lookupError } : {}) };
+  return {
+    repo: request.repo,
+    issuer: GITHUB_OIDC_ISSUER,
+    audience,
+    ...(ids ? { ids } : {}),
+    applies: subjectForm(ids),
+    subjects,
+    ...(lookupError ? { lookupError } : {}),
+  };
 }

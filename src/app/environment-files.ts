@@ -1,6 +1,11 @@
 // Where the use cases read environment files from: the port, and the working directory on disk
 // that implements it (environments/NAME.yaml, paths shown relative to it).
-import { environmentPath, listEnvironmentFiles, readEnvironmentFile, type EnvironmentFile } from "../adapters/environment-files.js";
+import {
+  environmentPath,
+  listEnvironmentFiles,
+  readEnvironmentFile,
+  type EnvironmentFile,
+} from "../adapters/environment-files.js";
 
 export type { EnvironmentFile };
 

@@ -25,18 +25,31 @@ export interface KubernetesDiffOptions {
 }
 
 /** Templates whose output differs on every run: such a release is templated twice to tell its noise from the change. */
-const RANDOM = /\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|genCA|genSelfSignedCert|genSignedCert|genPrivateKey|uuidv4|now)\b/;
+const RANDOM =
+  /\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|genCA|genSelfSignedCert|genSignedCert|genPrivateKey|uuidv4|now)\b/;
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** JSON with sorted keys: equal inputs compare equal whatever order a YAML file wrote them in. */
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  if (v !== null && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 
-const inputOf = (r: ReleaseInput): string => stable({ chart: [r.chart.name, r.chart.version], values: r.values, releaseName: r.releaseName, targetNamespace: r.targetNamespace, crds: r.includeCrds, post: r.postRenderers });
+const inputOf = (r: ReleaseInput): string =>
+  stable({
+    chart: [r.chart.name, r.chart.version],
+    values: r.values,
+    releaseName: r.releaseName,
+    targetNamespace: r.targetNamespace,
+    crds: r.includeCrds,
+    post: r.postRenderers,
+  });
 const idOf = (r: ReleaseInput): string => `${r.namespace}/${r.name}`;
 const chartLabel = (before: ReleaseInput | undefined, after: ReleaseInput | undefined): string => {
   const b = before && `${before.chart.name} ${before.chart.version}`;
@@ -48,9 +61,20 @@ const chartLabel = (before: ReleaseInput | undefined, after: ReleaseInput | unde
  * The object diff of the change against the published tree. Never throws: what stops the
  * comparison is the reason of an "unavailable" result.
  */
-export async function diffKubernetes(env: Environment, tree: RenderedTree, published: PublishedTree, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
+export async function diffKubernetes(
+  env: Environment,
+  tree: RenderedTree,
+  published: PublishedTree,
+  opts: KubernetesDiffOptions,
+): Promise<KubernetesDiff> {
   if (published.refused.length > 0) {
-    return { status: "unavailable", reason: `the published branch holds ${published.refused.slice(0, 3).map((p) => JSON.stringify(p)).join(", ")}, which is not a regular file; the toolkit reads nothing else from a branch` };
+    return {
+      status: "unavailable",
+      reason: `the published branch holds ${published.refused
+        .slice(0, 3)
+        .map((p) => JSON.stringify(p))
+        .join(", ")}, which is not a regular file; the toolkit reads nothing else from a branch`,
+    };
   }
   try {
     return await compare(env, tree, published, opts);
@@ -59,7 +83,12 @@ export async function diffKubernetes(env: Environment, tree: RenderedTree, publi
   }
 }
 
-async function compare(env: Environment, tree: RenderedTree, published: PublishedTree, opts: KubernetesDiffOptions): Promise<KubernetesDiff> {
+async function compare(
+  env: Environment,
+  tree: RenderedTree,
+  published: PublishedTree,
+  opts: KubernetesDiffOptions,
+): Promise<KubernetesDiff> {
   const cache = opts.cache ?? cacheOptions(opts.repoRoot);
   const [helm, after, before] = await Promise.all([
     locateHelm(opts.repoRoot),
@@ -74,9 +103,13 @@ async function compare(env: Environment, tree: RenderedTree, published: Publishe
   const now = new Map(after.releases.map((r) => [idOf(r), r]));
   const ids = [...new Set([...now.keys(), ...old.keys()])].sort();
   const differing = ids.filter((id) => !old.has(id) || !now.has(id) || inputOf(old.get(id)!) !== inputOf(now.get(id)!));
-  if (differing.length === 0) return { status: "compared", helmVersion: helm.version, releases: [], unchangedReleases: ids.length };
+  if (differing.length === 0)
+    return { status: "compared", helmVersion: helm.version, releases: [], unchangedReleases: ids.length };
 
-  const charted = await chartReleases(differing.flatMap((id) => now.get(id) ?? []), cache);
+  const charted = await chartReleases(
+    differing.flatMap((id) => now.get(id) ?? []),
+    cache,
+  );
   const chartOf = new Map(charted.map((c) => [idOf(c.release), c]));
   // Both sides see the same cluster: the API versions the change's tree applies.
   const apiVersions = apiVersionsUsed(after.gitops);
@@ -88,23 +121,62 @@ async function compare(env: Environment, tree: RenderedTree, published: Publishe
     const chart = chartLabel(b, a);
     const changeSide = a ? chartOf.get(id)! : undefined;
     const baseSide = b ? await baseChart(b, a, changeSide, cache) : undefined;
-    if (changeSide && !changeSide.chart) return { release: id, chart, status: "not-compared", reason: `chart ${a!.chart.name} ${a!.chart.version} is not available (neither in the chart cache nor the mirror)` };
-    if (baseSide && !baseSide.chart) return { release: id, chart, status: "not-compared", reason: `the published chart ${b!.chart.name} ${b!.chart.version} is not in the chart cache or the mirror at exactly that version` };
-    const [x, y] = await Promise.all([baseSide ? templateOne(baseSide, ctx, apiVersions) : undefined, changeSide ? templateOne(changeSide, ctx, apiVersions) : undefined]);
+    if (changeSide && !changeSide.chart)
+      return {
+        release: id,
+        chart,
+        status: "not-compared",
+        reason: `chart ${a!.chart.name} ${a!.chart.version} is not available (neither in the chart cache nor the mirror)`,
+      };
+    if (baseSide && !baseSide.chart)
+      return {
+        release: id,
+        chart,
+        status: "not-compared",
+        reason: `the published chart ${b!.chart.name} ${b!.chart.version} is not in the chart cache or the mirror at exactly that version`,
+      };
+    const [x, y] = await Promise.all([
+      baseSide ? templateOne(baseSide, ctx, apiVersions) : undefined,
+      changeSide ? templateOne(changeSide, ctx, apiVersions) : undefined,
+    ]);
     const failed = [x, y].find((r) => r?.error);
-    if (failed) return { release: id, chart, status: "not-compared", reason: `${failed === x ? "the published release" : "the change"} does not template: ${failed.error}` };
+    if (failed)
+      return {
+        release: id,
+        chart,
+        status: "not-compared",
+        reason: `${failed === x ? "the published release" : "the change"} does not template: ${failed.error}`,
+      };
     const namespace = (a ?? b)!.targetNamespace;
-    const noise = changeSide?.facts && RANDOM.test(changeSide.facts.templates) && y ? varyingFields(y.objects, (await templateOne(changeSide, ctx, apiVersions)).objects, namespace) : new Set<string>();
+    const noise =
+      changeSide?.facts && RANDOM.test(changeSide.facts.templates) && y
+        ? varyingFields(y.objects, (await templateOne(changeSide, ctx, apiVersions)).objects, namespace)
+        : new Set<string>();
     const { objects, unchanged } = diffObjects(x?.objects ?? [], y?.objects ?? [], noise, namespace);
     const status = !b ? "added" : !a ? "removed" : "changed";
-    return { release: id, chart, status, objects, unchangedObjects: unchanged, ...(noise.size > 0 ? { varying: [...new Set([...noise].map((k) => k.split("\u0000").slice(-1)[0]!))].sort() } : {}) };
+    return {
+      release: id,
+      chart,
+      status,
+      objects,
+      unchangedObjects: unchanged,
+      ...(noise.size > 0
+        ? { varying: [...new Set([...noise].map((k) => k.split("\u0000").slice(-1)[0]!))].sort() }
+        : {}),
+    };
   });
   return { status: "compared", helmVersion: helm.version, releases, unchangedReleases: ids.length - differing.length };
 }
 
 /** The published release's chart: the change's own when the pin is the same, else that exact pin or nothing. */
-async function baseChart(b: ReleaseInput, a: ReleaseInput | undefined, changeSide: ChartedRelease | undefined, cache: CacheOptions): Promise<ChartedRelease> {
-  if (a && changeSide && a.chart.name === b.chart.name && a.chart.version === b.chart.version) return { ...changeSide, release: b };
+async function baseChart(
+  b: ReleaseInput,
+  a: ReleaseInput | undefined,
+  changeSide: ChartedRelease | undefined,
+  cache: CacheOptions,
+): Promise<ChartedRelease> {
+  if (a && changeSide && a.chart.name === b.chart.name && a.chart.version === b.chart.version)
+    return { ...changeSide, release: b };
   const chart = await exactChart(b.chart, cache);
   return chart ? { release: b, chart } : { release: b };
 }

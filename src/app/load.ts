@@ -24,7 +24,8 @@ export interface LoadResult {
 /** `file` is the path shown in diagnostics; the environment name defaults to its base name. */
 export function loadEnvironment(file: string, text: string, name = environmentName(file)): LoadResult {
   const nameProblem = environmentNameProblem(name);
-  if (nameProblem) return { diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: nameProblem }] };
+  if (nameProblem)
+    return { diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: nameProblem }] };
   const parsed = parseYamlSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
@@ -43,7 +44,9 @@ export function loadEnvironment(file: string, text: string, name = environmentNa
   const semantic = checkSemantics(env, source, valid);
   const found = [...schemaErrors, ...semantic];
   // Capacity is planned when what it reads is consistent; otherwise it would echo those errors.
-  const inputsClean = CAPACITY_INPUTS.every((p) => valid(p)) && !semantic.some((d) => d.severity === "error" && SIZES.some((p) => isUnder(d.path, p)));
+  const inputsClean =
+    CAPACITY_INPUTS.every((p) => valid(p)) &&
+    !semantic.some((d) => d.severity === "error" && SIZES.some((p) => isUnder(d.path, p)));
   const capacity = inputsClean ? planCapacity(env, (path) => locateWritten(source, path)) : undefined;
   const errorAt = new Set(found.filter((d) => d.severity === "error").map((d) => d.path));
   const planned = (capacity?.diagnostics ?? []).filter((d) => !errorAt.has(d.path));
@@ -53,7 +56,18 @@ export function loadEnvironment(file: string, text: string, name = environmentNa
 }
 
 /** What the capacity planner reads (the subnet check it makes guards itself). */
-const CAPACITY_INPUTS: Path[] = [["profile"], ["aks", "nodePools"], ["aks", "zones"], ["aks", "autoSizing"], ["components"], ["azure", "production"], ["usage"], ["postgres", "tier"], ["postgres", "sku"], ["postgres", "storageGb"]];
+const CAPACITY_INPUTS: Path[] = [
+  ["profile"],
+  ["aks", "nodePools"],
+  ["aks", "zones"],
+  ["aks", "autoSizing"],
+  ["components"],
+  ["azure", "production"],
+  ["usage"],
+  ["postgres", "tier"],
+  ["postgres", "sku"],
+  ["postgres", "storageGb"],
+];
 
 /** Sizes the semantic checks refuse (a 16-byte pod, minCount above maxCount) that the planner would refuse again. */
 const SIZES: Path[] = [["aks", "nodePools"], ["components"]];

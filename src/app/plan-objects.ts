@@ -12,7 +12,10 @@ import type { RenderedTree } from "../render/tree.js";
 import { diffKubernetes } from "./kubernetes-diff.js";
 
 /** The branch's previewer, asking for the published files in the same fetch, and what it read. */
-export function publishedReader(branch: Previewer & Pick<GitopsBranchPort, "readAtTip">): { previewer: Previewer & Pick<GitopsBranchPort, "readAtTip">; tree(): PublishedTree | undefined } {
+export function publishedReader(branch: Previewer & Pick<GitopsBranchPort, "readAtTip">): {
+  previewer: Previewer & Pick<GitopsBranchPort, "readAtTip">;
+  tree(): PublishedTree | undefined;
+} {
   let published: PublishedTree | undefined;
   const previewer: Previewer & Pick<GitopsBranchPort, "readAtTip"> = {
     branch: branch.branch,
@@ -26,13 +29,30 @@ export function publishedReader(branch: Previewer & Pick<GitopsBranchPort, "read
   return { previewer, tree: () => published };
 }
 
-export async function objectDiff(env: Environment, tree: RenderedTree, gitops: GitopsComparison, published: PublishedTree | undefined): Promise<KubernetesDiff> {
-  if (gitops.status === "skipped") return { status: "skipped", reason: "offline plan: the published branch is not read, so there is nothing to render against" };
+export async function objectDiff(
+  env: Environment,
+  tree: RenderedTree,
+  gitops: GitopsComparison,
+  published: PublishedTree | undefined,
+): Promise<KubernetesDiff> {
+  if (gitops.status === "skipped")
+    return {
+      status: "skipped",
+      reason: "offline plan: the published branch is not read, so there is nothing to render against",
+    };
   if (gitops.status === "unavailable") return { status: "skipped", reason: "the GitOps branch could not be read" };
-  if (gitops.files.length === 0) return { status: "skipped", reason: "the branch already holds the rendered tree, so the charts render the same objects" };
+  if (gitops.files.length === 0)
+    return {
+      status: "skipped",
+      reason: "the branch already holds the rendered tree, so the charts render the same objects",
+    };
   // A first deploy adds every object of every release: listing them all would bury the plan, and
   // `render --kubernetes DIR` writes them for inspection.
-  if (!gitops.base) return { status: "skipped", reason: "the branch does not exist yet, so every object is new; render --kubernetes DIR writes them all" };
+  if (!gitops.base)
+    return {
+      status: "skipped",
+      reason: "the branch does not exist yet, so every object is new; render --kubernetes DIR writes them all",
+    };
   if (!published) return { status: "unavailable", reason: "the branch's files were not read" };
   return diffKubernetes(env, tree, published, { repoRoot: packageRoot() });
 }

@@ -40,22 +40,40 @@ export interface PlanRun {
 /** A newcomer's offline plan should not hang on a repository it cannot reach. */
 const PLAN_GIT_TIMEOUT_MS = 30_000;
 
-export async function planPrepared(prepared: Prepared & { ok: true }, request: PlanRequest, ports: PlanPorts): Promise<PlanRun> {
+export async function planPrepared(
+  prepared: Prepared & { ok: true },
+  request: PlanRequest,
+  ports: PlanPorts,
+): Promise<PlanRun> {
   const { env, tree, capacity } = prepared;
   const arm = request.whatIf ? ports.connections.arm(env) : undefined;
   const branch = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const published = branch && publishedReader(branch);
   const gitops = published?.previewer;
   const planned = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
-    planEnvironment({ env, tree, capacity, locate: prepared.locate }, { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) }, signal),
+    planEnvironment(
+      { env, tree, capacity, locate: prepared.locate },
+      { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) },
+      signal,
+    ),
   );
   const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
   report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
-  report.review = reviewDigest(env, prepared.tree, await toolkitCommit(), report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined);
+  report.review = reviewDigest(
+    env,
+    prepared.tree,
+    await toolkitCommit(),
+    report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined,
+  );
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
   const preflight = report.preflight;
-  const refused = (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) || ((report.day2?.status === "checked" || report.day2?.status === "published") && report.day2.refusals.length > 0);
-  return { report, ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused };
+  const refused =
+    (preflight !== undefined && (preflight.status === "error" || hasErrors(preflight.diagnostics))) ||
+    ((report.day2?.status === "checked" || report.day2?.status === "published") && report.day2.refusals.length > 0);
+  return {
+    report,
+    ok: report.gitops.status !== "unavailable" && (!report.whatIf || report.whatIf.status === "succeeded") && !refused,
+  };
 }

@@ -29,7 +29,8 @@ export interface EnvironmentRef {
  */
 export function withSubscription(text: string, subscriptionId: string): string {
   const node = parseDocument(text).getIn(["azure", "subscriptionId"], true);
-  if (!isScalar(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
+  if (!isScalar(node) || !node.range)
+    throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
   return `${text.slice(0, node.range[0])}${subscriptionId}${text.slice(node.range[1])}`;
 }
 
@@ -82,7 +83,8 @@ export async function prepareNamed(ref: EnvironmentRef, ports: PreparePorts): Pr
   const { file, text } = await readSource(ref, ports.files);
   const outcome = renderSources(file, text, await ports.toolchain.toolkit());
   const base = { file, diagnostics: outcome.diagnostics, bicepDiagnostics: [] };
-  if (!outcome.env || !outcome.plan || !outcome.tree || hasErrors(outcome.diagnostics)) return { ...base, ok: false, failure: "invalid" };
+  if (!outcome.env || !outcome.plan || !outcome.tree || hasErrors(outcome.diagnostics))
+    return { ...base, ok: false, failure: "invalid" };
   // Opened only when the compile cache cannot answer.
   let compiler: Promise<BicepCompiler> | undefined;
   try {

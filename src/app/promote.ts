@@ -11,7 +11,14 @@ export interface PromoteInput {
 }
 
 export type PromoteResult =
-  | { status: "changed"; text: string; from: string; to: string; version: { before: string; after: string }; warnings: string[] }
+  | {
+      status: "changed";
+      text: string;
+      from: string;
+      to: string;
+      version: { before: string; after: string };
+      warnings: string[];
+    }
   | { status: "unchanged"; version: string; warnings: string[] }
   | { status: "invalid"; diagnostics: Diagnostic[] };
 
@@ -20,7 +27,12 @@ export function promote(input: PromoteInput): PromoteResult {
   const to = loadEnvironment(input.to.file, input.to.text);
   const diagnostics = [...from.diagnostics, ...to.diagnostics].filter((d) => d.severity === "error");
   if (!from.env || !to.env || hasErrors(diagnostics)) return { status: "invalid", diagnostics };
-  const warnings = to.env.promotion?.after === from.env.name ? [] : [`${to.env.file} does not declare promotion: { after: ${from.env.name} }: its deploy will not wait for ${from.env.name}`];
+  const warnings =
+    to.env.promotion?.after === from.env.name
+      ? []
+      : [
+          `${to.env.file} does not declare promotion: { after: ${from.env.name} }: its deploy will not wait for ${from.env.name}`,
+        ];
   const before = to.env.codemieVersion;
   const after = from.env.codemieVersion;
   if (before === after) return { status: "unchanged", version: after, warnings };

@@ -46,13 +46,15 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
   ]);
   // A tree the AKS Flux extension would refuse is a failed render, not a deploy that times out.
   const at = source?.locate(["gitops"], "key") ?? { line: 1, column: 1 };
-  const flux = checkEnvironmentFlux(env, tree).map((v): Diagnostic => ({
-    file: env.file,
-    ...at,
-    severity: "error",
-    path: "gitops",
-    message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,
-  }));
+  const flux = checkEnvironmentFlux(env, tree).map(
+    (v): Diagnostic => ({
+      file: env.file,
+      ...at,
+      severity: "error",
+      path: "gitops",
+      message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,
+    }),
+  );
   const located = source ? { source, locate: (path: readonly (string | number)[]) => source.locate(path) } : {};
   if (flux.length > 0) return { env, plan, diagnostics: [...diagnostics, ...flux], bicepDiagnostics: [], ...located };
   return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...located };

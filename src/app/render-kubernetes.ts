@@ -59,10 +59,21 @@ export function placeholderOutput(name: string): string {
   return `placeholder-${slug}`;
 }
 
-export async function renderKubernetes(env: Environment, tree: RenderedTree, opts: KubernetesRenderOptions): Promise<KubernetesRender> {
-  const [helm, resolved] = await Promise.all([locateHelm(opts.repoRoot), resolveReleases(env, tree, opts.outputs ?? {})]);
+export async function renderKubernetes(
+  env: Environment,
+  tree: RenderedTree,
+  opts: KubernetesRenderOptions,
+): Promise<KubernetesRender> {
+  const [helm, resolved] = await Promise.all([
+    locateHelm(opts.repoRoot),
+    resolveReleases(env, tree, opts.outputs ?? {}),
+  ]);
   const charted = await chartReleases(resolved.releases, opts.cache ?? cacheOptions(opts.repoRoot));
-  const { releases, apiVersions } = await templateReleases(charted, { helm: helm.path, kubeVersion: env.aks.kubernetesVersion, gitops: resolved.gitops });
+  const { releases, apiVersions } = await templateReleases(charted, {
+    helm: helm.path,
+    kubeVersion: env.aks.kubernetesVersion,
+    gitops: resolved.gitops,
+  });
   return { releases, gitops: resolved.gitops, helmVersion: helm.version, apiVersions };
 }
 
@@ -71,7 +82,12 @@ export async function renderKubernetes(env: Environment, tree: RenderedTree, opt
  * `anyVariable`: a stand-in for every variable the tree names (a published tree may name
  * variables an older environment had), not only the environment's own.
  */
-export async function resolveReleases(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>, anyVariable = false): Promise<{ gitops: Manifest[]; releases: ReleaseInput[] }> {
+export async function resolveReleases(
+  env: Environment,
+  tree: RenderedTree,
+  outputs: Readonly<Record<string, string>>,
+  anyVariable = false,
+): Promise<{ gitops: Manifest[]; releases: ReleaseInput[] }> {
   const gitops = await buildTree(env, tree, outputs, anyVariable);
   return { gitops, releases: releasesOf(gitops) };
 }
@@ -106,22 +122,38 @@ export interface TemplateContext {
  * templates). A chart that asks `.Capabilities.APIVersions` about a version only a CRD serves is
  * templated again with it, so no chart sees less than the cluster will serve.
  */
-export async function templateReleases(charted: readonly ChartedRelease[], ctx: TemplateContext): Promise<{ releases: KubernetesRelease[]; apiVersions: string[] }> {
+export async function templateReleases(
+  charted: readonly ChartedRelease[],
+  ctx: TemplateContext,
+): Promise<{ releases: KubernetesRelease[]; apiVersions: string[] }> {
   const first = apiVersionsUsed(ctx.gitops);
   const releases = await mapBounded(charted, (c) => templateOne(c, ctx, first));
   const apiVersions = union(first, apiVersionsServed(releases.flatMap((r) => r.objects)));
   const added = apiVersions.filter((v) => !first.includes(v));
   if (added.length === 0) return { releases, apiVersions };
-  const again = await mapBounded(charted, (c) => (c.facts && asksAbout(capabilityQuestions(c.facts.templates), added) ? templateOne(c, ctx, apiVersions) : Promise.resolve(undefined)));
+  const again = await mapBounded(charted, (c) =>
+    c.facts && asksAbout(capabilityQuestions(c.facts.templates), added)
+      ? templateOne(c, ctx, apiVersions)
+      : Promise.resolve(undefined),
+  );
   return { releases: releases.map((r, i) => again[i] ?? r), apiVersions };
 }
 
 /** One release templated; a release without a chart renders nothing (the checks report it). */
-export async function templateOne(c: ChartedRelease, ctx: Pick<TemplateContext, "helm" | "kubeVersion">, apiVersions: readonly string[]): Promise<KubernetesRelease> {
+export async function templateOne(
+  c: ChartedRelease,
+  ctx: Pick<TemplateContext, "helm" | "kubeVersion">,
+  apiVersions: readonly string[],
+): Promise<KubernetesRelease> {
   const { release, chart, facts } = c;
   if (!chart) return { release, objects: [] };
   try {
-    const objects = await helmTemplate(release, { helm: ctx.helm, chartDir: chart.dir, kubeVersion: ctx.kubeVersion, apiVersions });
+    const objects = await helmTemplate(release, {
+      helm: ctx.helm,
+      chartDir: chart.dir,
+      kubeVersion: ctx.kubeVersion,
+      apiVersions,
+    });
     return { release, chart, ...(facts ? { facts } : {}), objects };
   } catch (e) {
     if (!(e instanceof HelmTemplateError)) throw e;
@@ -147,7 +179,10 @@ export function kubernetesTree(render: KubernetesRender): RenderedTree {
         ? `chart ${chart.name} ${chart.version} stood in for by ${chart.from} (version ${chart.actualVersion})`
         : `chart ${chart.name} ${chart.version} (${chart.origin}: ${chart.from})`;
     const header = `# HelmRelease ${release.namespace}/${release.name}: ${origin}; helm template ${render.helmVersion}. For inspection only, never applied.\n`;
-    files.set(`${release.targetNamespace}/${release.releaseName}.yaml`, header + r.objects.map((o) => `---\n${stringify(o)}`).join(""));
+    files.set(
+      `${release.targetNamespace}/${release.releaseName}.yaml`,
+      header + r.objects.map((o) => `---\n${stringify(o)}`).join(""),
+    );
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -160,12 +195,25 @@ export class UnsafeTreeError extends Error {}
  * The tree may be a published branch: it is refused unless each path stays inside it and each
  * kustomization uses only what the toolkit writes (src/kubernetes/tree-safety.ts).
  */
-async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly<Record<string, string>>, anyVariable: boolean): Promise<Manifest[]> {
-  for (const path of tree.keys()) if (insideTree(".", path) !== path) throw new UnsafeTreeError(`refusing to build the tree: ${JSON.stringify(path)} is not a plain path inside it`);
+async function buildTree(
+  env: Environment,
+  tree: RenderedTree,
+  outputs: Readonly<Record<string, string>>,
+  anyVariable: boolean,
+): Promise<Manifest[]> {
+  for (const path of tree.keys())
+    if (insideTree(".", path) !== path)
+      throw new UnsafeTreeError(`refusing to build the tree: ${JSON.stringify(path)} is not a plain path inside it`);
   const root = gitopsRoot(env);
-  const layers = [...tree].filter(([path]) => path.startsWith(root ? `${root}/` : "")).flatMap(([, text]) => parse(text)).filter(isLayer);
+  const layers = [...tree]
+    .filter(([path]) => path.startsWith(root ? `${root}/` : ""))
+    .flatMap(([, text]) => parse(text))
+    .filter(isLayer);
   for (const l of layers) {
-    if (!layerDirectory(tree, pathOf(l))) throw new UnsafeTreeError(`refusing to build the tree: Kustomization ${String(l.metadata?.name)} applies ${JSON.stringify(pathOf(l))}, which is not a directory of the tree`);
+    if (!layerDirectory(tree, pathOf(l)))
+      throw new UnsafeTreeError(
+        `refusing to build the tree: Kustomization ${String(l.metadata?.name)} applies ${JSON.stringify(pathOf(l))}, which is not a directory of the tree`,
+      );
   }
   const unsafe = unsafeKustomization(tree, layers.map(pathOf));
   if (unsafe) throw new UnsafeTreeError(`refusing to build the tree: ${unsafe}`);
@@ -175,19 +223,33 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), content, { flag: "wx" });
     }
-    const known: Record<string, string> = Object.fromEntries(substitutionVariables(env).map((v) => [v.name, outputs[v.name] ?? placeholderOutput(v.name)]));
+    const known: Record<string, string> = Object.fromEntries(
+      substitutionVariables(env).map((v) => [v.name, outputs[v.name] ?? placeholderOutput(v.name)]),
+    );
     const variables = (extra: Record<string, string> = {}): Record<string, string> => {
       const all = { ...known, ...extra };
-      return anyVariable ? new Proxy(all, { get: (t, name) => (typeof name === "string" ? (t[name] ?? placeholderOutput(name)) : undefined) }) : all;
+      return anyVariable
+        ? new Proxy(all, {
+            get: (t, name) => (typeof name === "string" ? (t[name] ?? placeholderOutput(name)) : undefined),
+          })
+        : all;
     };
     // One kustomize process for every layer (each a base of a synthetic kustomization), as the
     // layers only share the deploy outputs; a layer with inline variables is built on its own.
-    const inline = (l: Manifest) => (l.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute;
+    const inline = (l: Manifest) =>
+      (l.spec as { postBuild?: { substitute?: Record<string, string> } }).postBuild?.substitute;
     const shared = layers.filter((l) => !inline(l));
     const own = layers.filter((l) => inline(l));
     const all = join(dir, ".codemie-layers");
     await mkdir(all);
-    await writeFile(join(all, "kustomization.yaml"), stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: shared.map((l) => `../${pathOf(l)}`) }));
+    await writeFile(
+      join(all, "kustomization.yaml"),
+      stringify({
+        apiVersion: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources: shared.map((l) => `../${pathOf(l)}`),
+      }),
+    );
     const built = await mapBounded([undefined, ...own], async (layer) => {
       const text = await kustomizeBuild(layer ? join(dir, pathOf(layer)) : all);
       return parse(fluxSubstitute(text, variables(layer ? inline(layer) : {})));
@@ -201,7 +263,13 @@ async function buildTree(env: Environment, tree: RenderedTree, outputs: Readonly
 /** A Flux Kustomization applying part of this tree from the environment's GitOps source. */
 function isLayer(o: Manifest): boolean {
   const spec = o.spec as { sourceRef?: { kind?: string; name?: string }; path?: unknown } | undefined;
-  return o.kind === "Kustomization" && String(o.apiVersion).startsWith("kustomize.toolkit.fluxcd.io/") && spec?.sourceRef?.kind === "GitRepository" && spec.sourceRef.name === FLUX.sourceName && typeof spec.path === "string";
+  return (
+    o.kind === "Kustomization" &&
+    String(o.apiVersion).startsWith("kustomize.toolkit.fluxcd.io/") &&
+    spec?.sourceRef?.kind === "GitRepository" &&
+    spec.sourceRef.name === FLUX.sourceName &&
+    typeof spec.path === "string"
+  );
 }
 
 function pathOf(layer: Manifest): string {

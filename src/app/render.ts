@@ -75,14 +75,18 @@ export function renderSucceeded(r: EnvironmentRender): boolean {
   return missing.length + changed.length + extra.length === 0;
 }
 
-export async function* renderEnvironments(request: RenderRequest, ports: RenderPorts): AsyncGenerator<EnvironmentRender> {
+export async function* renderEnvironments(
+  request: RenderRequest,
+  ports: RenderPorts,
+): AsyncGenerator<EnvironmentRender> {
   const paths = request.envs === "all" ? await ports.files.list() : request.envs.map((e) => ports.files.pathOf(e));
   const toolkit = await ports.toolchain.toolkit();
   let compiler: Promise<BicepCompiler> | undefined;
   try {
     for (const path of paths) {
       const name = environmentName(path);
-      const out = request.out === undefined ? `out/${name}` : request.envs === "all" ? `${request.out}/${name}` : request.out;
+      const out =
+        request.out === undefined ? `out/${name}` : request.envs === "all" ? `${request.out}/${name}` : request.out;
       const { file, text } = await ports.files.read(path);
       const outcome = renderSources(file, text, toolkit);
       const base = { file, out, diagnostics: outcome.diagnostics, bicepDiagnostics: [] };
@@ -95,9 +99,20 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
       // The compiler is started only when the compile cache cannot answer.
       const compiled = await compileTree(outcome.tree, () => (compiler ??= ports.toolchain.openCompiler()));
       let rendered: RenderedBase = { ...base, bicepDiagnostics: compiled.diagnostics };
-      if (request.kubernetes !== undefined && outcome.env && outcome.plan && !compiled.diagnostics.some((d) => d.level !== "info")) {
+      if (
+        request.kubernetes !== undefined &&
+        outcome.env &&
+        outcome.plan &&
+        !compiled.diagnostics.some((d) => d.level !== "info")
+      ) {
         const dir = request.envs === "all" ? `${request.kubernetes}/${name}` : request.kubernetes;
-        const verified = await verifyKubernetes(outcome.env, outcome.plan, outcome.tree, outcome.locate ?? (() => undefined), { repoRoot: packageRoot() });
+        const verified = await verifyKubernetes(
+          outcome.env,
+          outcome.plan,
+          outcome.tree,
+          outcome.locate ?? (() => undefined),
+          { repoRoot: packageRoot() },
+        );
         rendered = { ...rendered, diagnostics: [...rendered.diagnostics, ...verified.diagnostics] };
         if (hasErrors(verified.diagnostics)) {
           yield { ...rendered, status: "invalid" };
@@ -112,7 +127,8 @@ export async function* renderEnvironments(request: RenderRequest, ports: RenderP
       // Placeholder deploy outputs, so that every kustomization of the written tree builds as it is.
       const tree = outcome.env ? withPlaceholderOutputs(outcome.env, compiled.tree) : compiled.tree;
       if (compiled.diagnostics.some((d) => d.level !== "info")) yield { ...rendered, status: "not-compiling" };
-      else if (request.check) yield { ...rendered, status: "checked", difference: await ports.output.compare(out, tree) };
+      else if (request.check)
+        yield { ...rendered, status: "checked", difference: await ports.output.compare(out, tree) };
       else {
         await ports.output.write(out, tree, name);
         yield { ...rendered, status: "written", files: tree.size };

@@ -8,16 +8,36 @@ import type { Prepared } from "./prepare.js";
 
 export type ReviewCheck =
   /** Nothing differs from what was reviewed. */
-  | { status: "same"; digest: ReviewDigest }
-  | { status: "differs"; differences: string[]; digest?: ReviewDigest };
+  { status: "same"; digest: ReviewDigest } | { status: "differs"; differences: string[]; digest?: ReviewDigest };
 
 /** `reviewed` undefined: the pull request carries no plan of ours, so nothing was reviewed. */
-export async function checkReviewed(prepared: Prepared & { ok: true }, reviewed: ReviewDigest | undefined, where: string, timeoutMs: number, ports: PlanPorts): Promise<ReviewCheck> {
-  if (!reviewed) return { status: "differs", differences: [`${where} carries no plan of ${prepared.env.name} written by this workflow's token: nothing was reviewed`] };
+export async function checkReviewed(
+  prepared: Prepared & { ok: true },
+  reviewed: ReviewDigest | undefined,
+  where: string,
+  timeoutMs: number,
+  ports: PlanPorts,
+): Promise<ReviewCheck> {
+  if (!reviewed)
+    return {
+      status: "differs",
+      differences: [
+        `${where} carries no plan of ${prepared.env.name} written by this workflow's token: nothing was reviewed`,
+      ],
+    };
   // The what-if is asked only when the review had one: a plan without Azure access reviewed no Azure changes.
-  const { report } = await planPrepared(prepared, { whatIf: reviewed.whatIfHash !== undefined, offline: true, timeoutMs }, ports);
+  const { report } = await planPrepared(
+    prepared,
+    { whatIf: reviewed.whatIfHash !== undefined, offline: true, timeoutMs },
+    ports,
+  );
   if (report.whatIf && report.whatIf.status !== "succeeded") {
-    return { status: "differs", differences: [`what-if: could not be recomputed (${report.whatIf.status === "error" ? report.whatIf.message : report.whatIf.error.message}), so the reviewed changes cannot be confirmed`] };
+    return {
+      status: "differs",
+      differences: [
+        `what-if: could not be recomputed (${report.whatIf.status === "error" ? report.whatIf.message : report.whatIf.error.message}), so the reviewed changes cannot be confirmed`,
+      ],
+    };
   }
   const digest = report.review;
   if (!digest) throw new Error("the plan computed no review digest");

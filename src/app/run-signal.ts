@@ -36,7 +36,11 @@ export function runSignal(timeoutMs: number, onInterrupt: () => void): RunSignal
 }
 
 /** Runs `work` under a run signal, disposing of it however the work ends. */
-export async function withRunSignal<T>(timeoutMs: number, onInterrupt: () => void, work: (signal: AbortSignal, run: RunSignal) => Promise<T>): Promise<T> {
+export async function withRunSignal<T>(
+  timeoutMs: number,
+  onInterrupt: () => void,
+  work: (signal: AbortSignal, run: RunSignal) => Promise<T>,
+): Promise<T> {
   const run = runSignal(timeoutMs, onInterrupt);
   try {
     return await work(run.signal, run);

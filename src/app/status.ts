@@ -12,5 +12,10 @@ export interface StatusPorts {
 }
 
 export function statusOf(env: Environment, ports: StatusPorts): Promise<EnvironmentStatus> {
-  return environmentStatus(env, { arm: ports.connections.arm(env), gitops: ports.connections.gitops(env), log: ports.log, ...(ports.connections.site ? { site: ports.connections.site(env) } : {}) });
+  return environmentStatus(env, {
+    arm: ports.connections.arm(env),
+    gitops: ports.connections.gitops(env),
+    log: ports.log,
+    ...(ports.connections.site ? { site: ports.connections.site(env) } : {}),
+  });
 }

@@ -22,7 +22,11 @@ export interface ValidationReport {
 /**
  * `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them.
  */
-export async function validateEnvironments(paths: readonly string[] | "all", files: EnvironmentFiles, repo: SourceRepository = {}): Promise<ValidationReport> {
+export async function validateEnvironments(
+  paths: readonly string[] | "all",
+  files: EnvironmentFiles,
+  repo: SourceRepository = {},
+): Promise<ValidationReport> {
   const results: FileValidation[] = [];
   const checked: CheckedFile[] = [];
   for (const path of paths === "all" ? await files.list() : paths) {

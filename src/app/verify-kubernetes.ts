@@ -13,7 +13,13 @@ export interface KubernetesVerification {
   diagnostics: Diagnostic[];
 }
 
-export async function verifyKubernetes(env: Environment, capacity: CapacityPlan, tree: RenderedTree, locate: Locate, opts: KubernetesRenderOptions): Promise<KubernetesVerification> {
+export async function verifyKubernetes(
+  env: Environment,
+  capacity: CapacityPlan,
+  tree: RenderedTree,
+  locate: Locate,
+  opts: KubernetesRenderOptions,
+): Promise<KubernetesVerification> {
   const render = await renderKubernetes(env, tree, opts);
   const plans = planGitops(env).releases;
   const checked: CheckedRelease[] = [];
@@ -21,15 +27,39 @@ export async function verifyKubernetes(env: Environment, capacity: CapacityPlan,
   for (const r of render.releases) {
     const plan = plans.find((p) => p.release === r.release.name);
     if (!plan) {
-      diagnostics.push({ file: env.file, line: 1, column: 1, severity: "error", path: "", message: `HelmRelease ${r.release.namespace}/${r.release.name} is not a release of the GitOps plan` });
+      diagnostics.push({
+        file: env.file,
+        line: 1,
+        column: 1,
+        severity: "error",
+        path: "",
+        message: `HelmRelease ${r.release.namespace}/${r.release.name} is not a release of the GitOps plan`,
+      });
       continue;
     }
     const overrides = env.helmValues?.[plan.id];
-    checked.push({ plan, objects: r.objects, values: r.release.values, ...(r.chart ? { chart: r.chart } : {}), ...(r.facts ? { facts: r.facts } : {}), ...(r.error ? { error: r.error } : {}), ...(overrides ? { overrides } : {}) });
+    checked.push({
+      plan,
+      objects: r.objects,
+      values: r.release.values,
+      ...(r.chart ? { chart: r.chart } : {}),
+      ...(r.facts ? { facts: r.facts } : {}),
+      ...(r.error ? { error: r.error } : {}),
+      ...(overrides ? { overrides } : {}),
+    });
   }
   for (const f of checkReleases(env, capacity, checked, restrictedNamespaces(render.gitops))) {
-    const at = ancestors(f.path).map(locate).find((p) => p !== undefined) ?? { line: 1, column: 1 };
-    diagnostics.push({ file: env.file, line: at.line, column: at.column, severity: f.severity, path: dotted(f.path), message: f.message });
+    const at = ancestors(f.path)
+      .map(locate)
+      .find((p) => p !== undefined) ?? { line: 1, column: 1 };
+    diagnostics.push({
+      file: env.file,
+      line: at.line,
+      column: at.column,
+      severity: f.severity,
+      path: dotted(f.path),
+      message: f.message,
+    });
   }
   return { render, diagnostics: sortDiagnostics(diagnostics) };
 }

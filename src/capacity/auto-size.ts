@@ -17,7 +17,10 @@ export interface AutoSizeResult {
  */
 export function autoSize(input: PoolInput, families: readonly string[]): AutoSizeResult {
   // Candidates in the order the environment lists its families; rank is that position.
-  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({ vm, rank: families.indexOf(vm.family) }));
+  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({
+    vm,
+    rank: families.indexOf(vm.family),
+  }));
   const autoCount = input.spec.count === "auto";
   let best: Scored | undefined;
   for (const { vm, rank } of candidates) {
@@ -28,7 +31,9 @@ export function autoSize(input: PoolInput, families: readonly string[]): AutoSiz
   }
   if (best) return { plan: best.plan, fits: true };
   // The schema allows only catalogue families, at least one; the whole catalogue is the fallback.
-  const largest = [...(candidates.length > 0 ? candidates.map((c) => c.vm) : VM_SIZES)].sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB).at(-1)!;
+  const largest = [...(candidates.length > 0 ? candidates.map((c) => c.vm) : VM_SIZES)]
+    .sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB)
+    .at(-1)!;
   return { plan: planPool(input, largest, { vmSize: true, count: autoCount }), fits: false };
 }
 

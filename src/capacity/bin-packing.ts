@@ -26,7 +26,13 @@ export function pack(items: readonly Item[], room: Resources, zones: readonly st
   const share = (r: Resources) => Math.max(r.millicores / room.millicores, r.bytes / room.bytes);
   const order = items
     .filter((i) => fits(i.need, room))
-    .sort((a, b) => share(b.need) - share(a.need) || b.need.millicores - a.need.millicores || b.need.bytes - a.need.bytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        share(b.need) - share(a.need) ||
+        b.need.millicores - a.need.millicores ||
+        b.need.bytes - a.need.bytes ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
   const bins: Bin[] = [];
   const open = (): Bin => {
     const bin: Bin = { free: { ...room }, items: [], groups: new Set() };
@@ -36,7 +42,10 @@ export function pack(items: readonly Item[], room: Resources, zones: readonly st
   };
   for (const item of order) {
     const allowed = allowedZones(item, bins, zones);
-    const ok = (b: Bin) => fits(item.need, b.free) && !(item.antiAffinity && b.groups.has(item.antiAffinity)) && (!allowed || allowed.has(b.zone!));
+    const ok = (b: Bin) =>
+      fits(item.need, b.free) &&
+      !(item.antiAffinity && b.groups.has(item.antiAffinity)) &&
+      (!allowed || allowed.has(b.zone!));
     let bin = bins.find(ok);
     // A new node may land in a zone the group cannot use yet; open nodes until one fits
     // (at most one per zone), as a scale-up of a zone-balanced pool would.

@@ -38,7 +38,12 @@ export const AKS_SYSTEM_DEPLOYMENTS: readonly AddOn[] = [
   { name: "konnectivity-agent", replicas: 2, request: request(20, 20), source: AKS },
   { name: "konnectivity-agent-autoscaler", replicas: 1, request: request(20, 10), source: AKS },
   { name: "metrics-server", replicas: 2, request: request(156, 138), source: AKS },
-  { name: "azure-wi-webhook-controller-manager", replicas: 2, request: request(100, 20), source: `${AKS} (workload identity webhook)` },
+  {
+    name: "azure-wi-webhook-controller-manager",
+    replicas: 2,
+    request: request(100, 20),
+    source: `${AKS} (workload identity webhook)`,
+  },
 ];
 
 const FLUX = "Microsoft Learn, microsoft.flux extension: minimum CPU and memory per controller";
@@ -46,15 +51,46 @@ const FLUX = "Microsoft Learn, microsoft.flux extension: minimum CPU and memory 
 /** Controllers the toolkit installs that do not tolerate the system taint, so they run on the
  *  workloads pool (the GitOps renderer gives ours the workloads node selector). */
 export const PLATFORM_DEPLOYMENTS: readonly AddOn[] = [
-  { name: "ingress-nginx-controller", replicas: 2, request: request(100, 90), source: "ingress-nginx chart default requests; two replicas behind the load balancer" },
+  {
+    name: "ingress-nginx-controller",
+    replicas: 2,
+    request: request(100, 90),
+    source: "ingress-nginx chart default requests; two replicas behind the load balancer",
+  },
   { name: "source-controller", replicas: 1, request: request(50, 64), source: FLUX },
   { name: "kustomize-controller", replicas: 1, request: request(100, 64), source: FLUX },
   { name: "helm-controller", replicas: 1, request: request(100, 64), source: FLUX },
   { name: "notification-controller", replicas: 1, request: request(100, 64), source: FLUX },
-  { name: "fluxconfig-agent", replicas: 1, request: request(10, 60), source: `${FLUX} (agent 5m/30Mi plus its fluent-bit sidecar 5m/30Mi)` },
+  {
+    name: "fluxconfig-agent",
+    replicas: 1,
+    request: request(10, 60),
+    source: `${FLUX} (agent 5m/30Mi plus its fluent-bit sidecar 5m/30Mi)`,
+  },
   { name: "fluxconfig-controller", replicas: 1, request: request(5, 30), source: FLUX },
-  { name: "external-secrets", replicas: 1, request: request(50, 64), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "external-secrets-webhook", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "external-secrets-cert-controller", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "keycloak-operator", replicas: 1, request: request(50, 192), source: "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)" },
+  {
+    name: "external-secrets",
+    replicas: 1,
+    request: request(50, 64),
+    source: "set by the GitOps renderer (the chart sets none)",
+  },
+  {
+    name: "external-secrets-webhook",
+    replicas: 1,
+    request: request(10, 32),
+    source: "set by the GitOps renderer (the chart sets none)",
+  },
+  {
+    name: "external-secrets-cert-controller",
+    replicas: 1,
+    request: request(10, 32),
+    source: "set by the GitOps renderer (the chart sets none)",
+  },
+  {
+    name: "keycloak-operator",
+    replicas: 1,
+    request: request(50, 192),
+    source:
+      "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)",
+  },
 ];

@@ -26,7 +26,13 @@ export function podDemands(env: Environment): PodDemand[] {
     for (const w of workloadsOf(c)) {
       const need = requestOf(w);
       for (let index = 0; index < w.replicas; index++) {
-        const d: PodDemand = { component: c.key, workload: w.key, index, millicores: need.millicores, bytes: need.bytes };
+        const d: PodDemand = {
+          component: c.key,
+          workload: w.key,
+          index,
+          millicores: need.millicores,
+          bytes: need.bytes,
+        };
         if (HARD_ANTI_AFFINITY.has(w.key)) d.antiAffinity = w.key;
         out.push(d);
       }
@@ -43,11 +49,21 @@ export function podName(d: PodDemand): string {
 export function daemonSets(env: Environment): AddOn[] {
   const fluentBit = env.components.find((c) => c.kind === "DaemonSet" && c.enabled);
   if (!fluentBit) return [...AKS_DAEMONSETS];
-  return [...AKS_DAEMONSETS, { name: component(fluentBit.key).release ?? fluentBit.key, replicas: 1, request: requestOf(fluentBit), source: "resource table" }];
+  return [
+    ...AKS_DAEMONSETS,
+    {
+      name: component(fluentBit.key).release ?? fluentBit.key,
+      replicas: 1,
+      request: requestOf(fluentBit),
+      source: "resource table",
+    },
+  ];
 }
 
 export function addOnItems(addOns: readonly AddOn[]): Item[] {
-  return addOns.flatMap((a) => Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request })));
+  return addOns.flatMap((a) =>
+    Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request })),
+  );
 }
 
 export function demandItems(demands: readonly PodDemand[]): Item[] {

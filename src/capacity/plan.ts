@@ -51,8 +51,15 @@ export function planCapacity(env: Environment, locate: Locate = () => ({ line: 1
     }
     const vm = vmSize(spec.vmSize);
     if (!vm) {
-      const guess = closest(spec.vmSize, VM_SIZES.map((s) => s.name));
-      report("error", ["aks", "nodePools", name, "vmSize"], `aks.nodePools.${name}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`);
+      const guess = closest(
+        spec.vmSize,
+        VM_SIZES.map((s) => s.name),
+      );
+      report(
+        "error",
+        ["aks", "nodePools", name, "vmSize"],
+        `aks.nodePools.${name}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`,
+      );
       continue;
     }
     const plan = planPool(input, vm, { vmSize: false, count: spec.count === "auto" });
@@ -65,7 +72,13 @@ export function planCapacity(env: Environment, locate: Locate = () => ({ line: 1
   if (es) data.elasticsearch = es;
   checkData(env, data, report);
   const sorted = sortDiagnostics(diagnostics);
-  return { nodePools, components: componentPlans(env, demands, nodePools), fits: !hasErrors(sorted), diagnostics: sorted, data };
+  return {
+    nodePools,
+    components: componentPlans(env, demands, nodePools),
+    fits: !hasErrors(sorted),
+    diagnostics: sorted,
+    data,
+  };
 }
 
 function componentPlans(env: Environment, demands: readonly PodDemand[], pools: readonly PoolPlan[]): ComponentPlan[] {

@@ -35,7 +35,10 @@ export interface PoolInput {
 export function planPool(input: PoolInput, vm: VmSize, autoSized: PoolPlan["autoSized"]): PoolPlan {
   const { allocatable } = nodeReservation(vm);
   const daemonSets = sum(input.daemonSets.map((d) => d.request));
-  const room: Resources = { millicores: Math.max(0, allocatable.millicores - daemonSets.millicores), bytes: Math.max(0, allocatable.bytes - daemonSets.bytes) };
+  const room: Resources = {
+    millicores: Math.max(0, allocatable.millicores - daemonSets.millicores),
+    bytes: Math.max(0, allocatable.bytes - daemonSets.bytes),
+  };
   const bins = pack(input.items, room, input.zones);
   const unplaced = input.items.filter((i) => !fits(i.need, room)).map((i) => i.id);
   const nodesForPods = Math.max(1, bins.length);
@@ -57,7 +60,11 @@ export function planPool(input: PoolInput, vm: VmSize, autoSized: PoolPlan["auto
     daemonSetPods: input.daemonSets.map((d) => ({ name: d.name, ...d.request })),
     addOns: input.addOns.map((a) => ({ name: a.name, replicas: a.replicas, ...a.request })),
     requested: sum(input.items.filter((i) => fits(i.need, room)).map((i) => i.need)),
-    nodes: bins.map((b) => ({ ...(b.zone ? { zone: b.zone } : {}), pods: b.items, requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes } })),
+    nodes: bins.map((b) => ({
+      ...(b.zone ? { zone: b.zone } : {}),
+      pods: b.items,
+      requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes },
+    })),
     unplaced,
     nodesForPods,
     surge: SURGE_NODES,

@@ -32,7 +32,9 @@ export function poolTaints(pool: PoolName): Taint[] {
 }
 
 /** Tolerations a node-level DaemonSet of ours (Fluent Bit) needs to run on every pool. */
-export const DAEMONSET_TOLERATIONS = [{ key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect }] as const;
+export const DAEMONSET_TOLERATIONS = [
+  { key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect },
+] as const;
 
 /**
  * Pods per node, set as the agent pools' `maxPods`. AKS's kube-reserved memory grows with it

@@ -32,7 +32,11 @@ export const ADDONS = [
     },
     order: 5,
     layer: "infrastructure",
-    identity: { serviceAccount: "external-secrets", clientIdVariable: "ESO_CLIENT_ID", roles: [{ target: "keyVault", role: "Key Vault Secrets User" }] },
+    identity: {
+      serviceAccount: "external-secrets",
+      clientIdVariable: "ESO_CLIENT_ID",
+      roles: [{ target: "keyVault", role: "Key Vault Secrets User" }],
+    },
     capacityNames: ["external-secrets", "external-secrets-webhook", "external-secrets-cert-controller"],
     summary: "Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).",
   },

@@ -4,7 +4,8 @@
 // cloud's host: the templates and the ARM adapter read them from here.
 //
 // Sources, read 2026-11-29:
-// - Microsoft Learn, "Azure Private Endpoint private DNS zone values" (learn.microsoft.com/azure/private-link/private-endpoint-dns),
+// - Microsoft Learn, "Azure Private Endpoint private DNS zone values"
+//   (learn.microsoft.com/azure/private-link/private-endpoint-dns),
 //   its Government table, and docs.azure.cn/private-link/private-endpoint-dns for Azure operated by 21Vianet.
 // - Learn, "Networking overview for Azure Database for PostgreSQL flexible server with private access":
 //   the zone of a VNet-integrated server ends in `private.postgres.database.<cloud suffix>`.

@@ -111,9 +111,15 @@ const CHINA: Row[] = [
   ["chinanorth3", "China North 3", true, "chinaeast3"],
 ];
 
-const toRegion = (cloud: CloudName) => ([name, displayName, zoned, pair]: Row): AzureRegion => ({
-  name, displayName, cloud, zones: zoned ? AZ : [], ...(pair ? { pair } : {}),
-});
+const toRegion =
+  (cloud: CloudName) =>
+  ([name, displayName, zoned, pair]: Row): AzureRegion => ({
+    name,
+    displayName,
+    cloud,
+    zones: zoned ? AZ : [],
+    ...(pair ? { pair } : {}),
+  });
 
 export const AZURE_REGIONS: readonly AzureRegion[] = [
   ...PUBLIC.map(toRegion("public")),

@@ -8,7 +8,8 @@ export interface ChartException {
   reason: string;
 }
 
-const KIBANA = "Elastic's 8.5.1 Kibana chart has no resources or nodeSelector setting for its token hooks; the system pool's taint keeps them on the workloads pool, and they run once per install";
+const KIBANA =
+  "Elastic's 8.5.1 Kibana chart has no resources or nodeSelector setting for its token hooks; the system pool's taint keeps them on the workloads pool, and they run once per install";
 
 export const UNSIZED_HOOKS: readonly ChartException[] = [
   { release: "kibana", name: "pre-install-kibana-kibana", reason: KIBANA },
@@ -16,5 +17,9 @@ export const UNSIZED_HOOKS: readonly ChartException[] = [
 ];
 
 export const UNPROBED_CONTAINERS: readonly ChartException[] = [
-  { release: "external-secrets", name: "external-secrets/external-secrets", reason: "chart 0.19.2 offers no probe for the controller (its webhook and cert controller have readiness probes)" },
+  {
+    release: "external-secrets",
+    name: "external-secrets/external-secrets",
+    reason: "chart 0.19.2 offers no probe for the controller (its webhook and cert controller have readiness probes)",
+  },
 ];

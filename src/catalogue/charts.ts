@@ -14,8 +14,10 @@ export interface ChartPin {
 }
 
 function pin(release: string, chart: ChartRef, codemieVersion: string): ChartPin {
-  if (chart.source === "codemie") return { release, name: chart.name, repository: CODEMIE_REGISTRY.charts, version: codemieVersion };
-  if (!chart.repository || !chart.version) throw new Error(`chart ${chart.name} of release ${release} has no pinned repository and version`);
+  if (chart.source === "codemie")
+    return { release, name: chart.name, repository: CODEMIE_REGISTRY.charts, version: codemieVersion };
+  if (!chart.repository || !chart.version)
+    throw new Error(`chart ${chart.name} of release ${release} has no pinned repository and version`);
   return { release, name: chart.name, repository: chart.repository, version: chart.version };
 }
 

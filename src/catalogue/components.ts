@@ -86,7 +86,12 @@ export type Component = ManagedComponent | ClusterComponent;
 /** Seconds the API's startup probe allows for Alembic migrations (CodeMie docs: up to 2400 s). */
 export const API_MIGRATION_SECONDS = 2400;
 
-const ELASTIC_CHARTS = { source: "upstream", repository: "https://helm.elastic.co", repositoryName: "elastic", version: "8.5.1" } as const;
+const ELASTIC_CHARTS = {
+  source: "upstream",
+  repository: "https://helm.elastic.co",
+  repositoryName: "elastic",
+  version: "8.5.1",
+} as const;
 /** Elastic's 8.5.1 charts ship 8.5.1 images; both run this release. */
 const ELASTIC_IMAGE = { upstreamTag: "8.19.12" } as const;
 
@@ -113,7 +118,12 @@ export const COMPONENTS = [
     },
     // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
     timeoutMinutes: Math.ceil(API_MIGRATION_SECONDS / 60) + 5,
-    needs: [{ on: "oauth2Proxy", why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers" }],
+    needs: [
+      {
+        on: "oauth2Proxy",
+        why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers",
+      },
+    ],
     rollbackUnsound: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
     order: 90,
     summary: "CodeMie backend; replicas scale with concurrent users.",
@@ -151,7 +161,12 @@ export const COMPONENTS = [
     order: 20,
     summary: "Vector datasources, user metrics and container logs; storage grows with datasources and log retention.",
     secrets: [
-      { name: "elasticsearch-password", purpose: "password of the Elasticsearch `elastic` user", seed: "random", format: "32 characters, letters and digits" },
+      {
+        name: "elasticsearch-password",
+        purpose: "password of the Elasticsearch `elastic` user",
+        seed: "random",
+        format: "32 characters, letters and digits",
+      },
     ],
   },
   {
@@ -169,14 +184,30 @@ export const COMPONENTS = [
     timeoutMinutes: 15,
     needs: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
     rollbackUnsound: "Kibana migrates its saved objects on start",
-    reinstallOnFailedInstall: "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
+    reinstallOnFailedInstall:
+      "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
     skipUpgradeHooks: "Kibana's token job fails when re-run",
     order: 100,
     summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows).",
     secrets: [
-      { name: "kibana-saved-objects-key", purpose: "Kibana xpack.encryptedSavedObjects.encryptionKey", seed: "random", format: "32 hex characters" },
-      { name: "kibana-reporting-key", purpose: "Kibana xpack.reporting.encryptionKey", seed: "random", format: "32 hex characters" },
-      { name: "kibana-security-key", purpose: "Kibana xpack.security.encryptionKey", seed: "random", format: "32 hex characters" },
+      {
+        name: "kibana-saved-objects-key",
+        purpose: "Kibana xpack.encryptedSavedObjects.encryptionKey",
+        seed: "random",
+        format: "32 hex characters",
+      },
+      {
+        name: "kibana-reporting-key",
+        purpose: "Kibana xpack.reporting.encryptionKey",
+        seed: "random",
+        format: "32 hex characters",
+      },
+      {
+        name: "kibana-security-key",
+        purpose: "Kibana xpack.security.encryptionKey",
+        seed: "random",
+        format: "32 hex characters",
+      },
     ],
   },
   {
@@ -221,15 +252,32 @@ export const COMPONENTS = [
     optional: false,
     namespace: "security",
     release: "keycloak",
-    chart: { source: "upstream", name: "keycloakx", repository: "https://codecentric.github.io/helm-charts", repositoryName: "codecentric", version: "7.1.9" },
+    chart: {
+      source: "upstream",
+      name: "keycloakx",
+      repository: "https://codecentric.github.io/helm-charts",
+      repositoryName: "codecentric",
+      version: "7.1.9",
+    },
     layer: "security",
     timeoutMinutes: 15,
     rollbackUnsound: "Keycloak migrates its database on start; the previous version cannot run on it",
     order: 40,
     summary: "Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server.",
     secrets: [
-      { name: "keycloak-admin-password", purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator", seed: "random", format: "32 characters, letters and digits" },
-      { name: "keycloak-db-password", purpose: "password of the in-cluster Keycloak database", seed: "random", format: "32 characters, letters and digits", keycloakDatabase: "inCluster" },
+      {
+        name: "keycloak-admin-password",
+        purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator",
+        seed: "random",
+        format: "32 characters, letters and digits",
+      },
+      {
+        name: "keycloak-db-password",
+        purpose: "password of the in-cluster Keycloak database",
+        seed: "random",
+        format: "32 characters, letters and digits",
+        keycloakDatabase: "inCluster",
+      },
     ],
   },
   {
@@ -241,7 +289,13 @@ export const COMPONENTS = [
     optional: false,
     namespace: "oauth2-proxy",
     release: "oauth2-proxy",
-    chart: { source: "upstream", name: "oauth2-proxy", repository: "https://oauth2-proxy.github.io/manifests", repositoryName: "oauth2-proxy", version: "10.4.2" },
+    chart: {
+      source: "upstream",
+      name: "oauth2-proxy",
+      repository: "https://oauth2-proxy.github.io/manifests",
+      repositoryName: "oauth2-proxy",
+      version: "10.4.2",
+    },
     layer: "security",
     needs: [
       { on: "keycloakOperator", why: "its realm, client and roles are objects of the Keycloak operator's CRDs" },
@@ -250,8 +304,18 @@ export const COMPONENTS = [
     order: 50,
     summary: "Authenticates every request to the UI and API against Keycloak.",
     secrets: [
-      { name: "oauth2-proxy-client-secret", purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses", seed: "random", format: "32 characters, letters and digits" },
-      { name: "oauth2-proxy-cookie-secret", purpose: "oauth2-proxy cookie encryption secret", seed: "random", format: "exactly 32 characters, letters and digits" },
+      {
+        name: "oauth2-proxy-client-secret",
+        purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses",
+        seed: "random",
+        format: "32 characters, letters and digits",
+      },
+      {
+        name: "oauth2-proxy-cookie-secret",
+        purpose: "oauth2-proxy cookie encryption secret",
+        seed: "random",
+        format: "exactly 32 characters, letters and digits",
+      },
     ],
   },
   {
@@ -277,18 +341,36 @@ export const COMPONENTS = [
     optional: true,
     namespace: "codemie",
     release: "codemie-nats",
-    chart: { source: "upstream", name: "nats", repository: "https://nats-io.github.io/k8s/helm/charts/", repositoryName: "nats", version: "1.3.0" },
+    chart: {
+      source: "upstream",
+      name: "nats",
+      repository: "https://nats-io.github.io/k8s/helm/charts/",
+      repositoryName: "nats",
+      version: "1.3.0",
+    },
     layer: "applications",
     order: 55,
     summary: "Plugin Engine messaging; retired in newer CodeMie releases, disable it there.",
     secrets: [
       { name: "nats-callout-password", purpose: "NATS auth-callout user password", seed: "operator" },
-      { name: "nats-callout-bcrypted-password", purpose: "bcrypt hash of nats-callout-password (`nats server passwd`)", seed: "operator" },
+      {
+        name: "nats-callout-bcrypted-password",
+        purpose: "bcrypt hash of nats-callout-password (`nats server passwd`)",
+        seed: "operator",
+      },
       { name: "nats-codemie-password", purpose: "NATS user `codemie` password", seed: "operator" },
       { name: "nats-codemie-bcrypted-password", purpose: "bcrypt hash of nats-codemie-password", seed: "operator" },
-      { name: "nats-issuer-nkey", purpose: "account public nkey of the auth-callout issuer (`nsc generate nkey --account`)", seed: "operator" },
+      {
+        name: "nats-issuer-nkey",
+        purpose: "account public nkey of the auth-callout issuer (`nsc generate nkey --account`)",
+        seed: "operator",
+      },
       { name: "nats-issuer-nseed", purpose: "seed of nats-issuer-nkey", seed: "operator" },
-      { name: "nats-issuer-xkey", purpose: "curve public xkey of the auth callout (`nsc generate nkey --curve`)", seed: "operator" },
+      {
+        name: "nats-issuer-xkey",
+        purpose: "curve public xkey of the auth callout (`nsc generate nkey --curve`)",
+        seed: "operator",
+      },
       { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" },
     ],
   },
@@ -316,7 +398,13 @@ export const COMPONENTS = [
     optional: true,
     namespace: "fluentbit",
     release: "fluent-bit",
-    chart: { source: "upstream", name: "fluent-bit", repository: "https://fluent.github.io/helm-charts", repositoryName: "fluent", version: "0.48.3" },
+    chart: {
+      source: "upstream",
+      name: "fluent-bit",
+      repository: "https://fluent.github.io/helm-charts",
+      repositoryName: "fluent",
+      version: "0.48.3",
+    },
     layer: "observability",
     order: 110,
     summary: "Ships container logs and user metrics to Elasticsearch; runs on every node.",
@@ -332,13 +420,27 @@ export const COMPONENTS = [
     release: "litellm",
     chart: { source: "upstream", name: "litellm-helm", repository: "oci://ghcr.io/berriai", version: "1.99.0" },
     layer: "llm-proxy",
-    identity: { serviceAccount: "litellm", clientIdVariable: "LLM_PROXY_CLIENT_ID", roles: [{ target: "openai", role: "Cognitive Services OpenAI User" }] },
+    identity: {
+      serviceAccount: "litellm",
+      clientIdVariable: "LLM_PROXY_CLIENT_ID",
+      roles: [{ target: "openai", role: "Cognitive Services OpenAI User" }],
+    },
     rollbackUnsound: "LiteLLM migrates its database on start",
     order: 120,
     summary: "LiteLLM proxy in front of the LLM providers; its size depends on the proxy used.",
     secrets: [
-      { name: "litellm-master-key", purpose: "LiteLLM master key", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
-      { name: "litellm-app-key", purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)", seed: "random", format: "\"sk-\" followed by 32 letters and digits" },
+      {
+        name: "litellm-master-key",
+        purpose: "LiteLLM master key",
+        seed: "random",
+        format: '"sk-" followed by 32 letters and digits',
+      },
+      {
+        name: "litellm-app-key",
+        purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)",
+        seed: "random",
+        format: '"sk-" followed by 32 letters and digits',
+      },
     ],
   },
 ] as const satisfies readonly Component[];
@@ -350,7 +452,10 @@ export const COMPONENT_KEYS: readonly ComponentKey[] = COMPONENTS.map((c) => c.k
 export type ClusterComponentKey = Extract<(typeof COMPONENTS)[number], { kind: ClusterComponent["kind"] }>["key"];
 
 /** Companions with a Helm release of their own, keyed by the companion's key. */
-export type CompanionReleaseKey = Extract<NonNullable<Extract<(typeof COMPONENTS)[number], { companion: unknown }>["companion"]>, { helm: unknown }>["key"];
+export type CompanionReleaseKey = Extract<
+  NonNullable<Extract<(typeof COMPONENTS)[number], { companion: unknown }>["companion"]>,
+  { helm: unknown }
+>["key"];
 
 const byKey = new Map<string, Component>(COMPONENTS.map((c) => [c.key, c]));
 
@@ -360,5 +465,7 @@ export function component(key: ComponentKey): Component {
 
 /** Components with pods in the cluster, in install order. */
 export function clusterComponents(): ClusterComponent[] {
-  return (COMPONENTS as readonly Component[]).filter((c): c is ClusterComponent => c.kind !== "managed").sort((a, b) => a.order - b.order);
+  return (COMPONENTS as readonly Component[])
+    .filter((c): c is ClusterComponent => c.kind !== "managed")
+    .sort((a, b) => a.order - b.order);
 }

@@ -10,13 +10,15 @@ export const GITOPS_CREDENTIALS = {
     secret: "gitops-ssh-private-key",
     /** The deploy generates an ed25519 deploy key once and never replaces it. */
     seed: "generated",
-    purpose: "read-only SSH deploy key Flux reads the GitOps repository with (OpenSSH ed25519 private key; the secret's content type carries its public key)",
+    purpose:
+      "read-only SSH deploy key Flux reads the GitOps repository with (OpenSSH ed25519 private key; the secret's content type carries its public key)",
   },
   https: {
     secret: "gitops-https-token",
     /** A person stores a token with read access to the repository's contents. */
     seed: "operator",
-    purpose: "token with read-only access to the GitOps repository's contents (a fine-grained PAT or a GitHub App installation token)",
+    purpose:
+      "token with read-only access to the GitOps repository's contents (a fine-grained PAT or a GitHub App installation token)",
   },
 } as const;
 

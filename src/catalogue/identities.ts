@@ -23,6 +23,8 @@ export interface WorkloadIdentity extends ReleaseIdentity {
 
 /** Table rows in catalogue order, then the add-ons (the order of the Bicep's identity array). */
 export const WORKLOAD_IDENTITIES: readonly WorkloadIdentity[] = [
-  ...COMPONENTS.flatMap((c) => ("identity" in c ? [{ key: c.key, component: c.key, namespace: c.namespace, ...c.identity }] : [])),
+  ...COMPONENTS.flatMap((c) =>
+    "identity" in c ? [{ key: c.key, component: c.key, namespace: c.namespace, ...c.identity }] : [],
+  ),
   ...ADDONS.flatMap((a) => ("identity" in a ? [{ key: a.key, namespace: a.namespace, ...a.identity }] : [])),
 ];

@@ -52,24 +52,80 @@ const PORT = {
 
 export const FLOWS: readonly Flow[] = [
   // Into the platform.
-  { from: "anywhere", to: "ingressNginx", ports: [PORT.ingressHttp, PORT.ingressHttps], why: "users reach the CodeMie host through the load balancer" },
-  { from: "anywhere", to: "ingressNginx", ports: [PORT.ingressWebhook], why: "the API server calls the ingress admission webhook" },
-  { from: "anywhere", to: "externalSecrets", ports: [PORT.externalSecretsWebhook], why: "the API server calls the External Secrets webhook" },
+  {
+    from: "anywhere",
+    to: "ingressNginx",
+    ports: [PORT.ingressHttp, PORT.ingressHttps],
+    why: "users reach the CodeMie host through the load balancer",
+  },
+  {
+    from: "anywhere",
+    to: "ingressNginx",
+    ports: [PORT.ingressWebhook],
+    why: "the API server calls the ingress admission webhook",
+  },
+  {
+    from: "anywhere",
+    to: "externalSecrets",
+    ports: [PORT.externalSecretsWebhook],
+    why: "the API server calls the External Secrets webhook",
+  },
   // The ingress to what it serves.
   { from: "ingressNginx", to: "ui", ports: [PORT.ui], why: "ingress → CodeMie UI" },
   { from: "ingressNginx", to: "api", ports: [PORT.api], why: "ingress → CodeMie API" },
   { from: "ingressNginx", to: "keycloak", ports: [PORT.keycloak], why: "ingress → Keycloak (/keycloak)" },
-  { from: "ingressNginx", to: "oauth2Proxy", ports: [PORT.oauth2Proxy], why: "ingress → oauth2-proxy (auth-url and /oauth2)" },
+  {
+    from: "ingressNginx",
+    to: "oauth2Proxy",
+    ports: [PORT.oauth2Proxy],
+    why: "ingress → oauth2-proxy (auth-url and /oauth2)",
+  },
   { from: "ingressNginx", to: "kibana", ports: [PORT.kibana], why: "ingress → Kibana" },
-  { from: "ingressNginx", to: "outside443", ports: [PORT.https], why: "the controller watches Ingresses on the API server" },
+  {
+    from: "ingressNginx",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the controller watches Ingresses on the API server",
+  },
   // Sign-in.
-  { from: "oauth2Proxy", to: "keycloak", ports: [PORT.keycloak], why: "oauth2-proxy redeems codes and reads keys from Keycloak" },
-  { from: "oauth2Proxy", to: "ingressNginx", ports: [PORT.ingressHttps], why: "OIDC discovery at the public issuer URL (the ingress)" },
-  { from: "oauth2Proxy", to: "outside443", ports: [PORT.https], why: "OIDC discovery at the public issuer URL (the load balancer's address)" },
-  { from: "keycloak", to: "postgres", ports: [PORT.postgres], why: "Keycloak's database on the managed server", managedKeycloakDatabase: true },
+  {
+    from: "oauth2Proxy",
+    to: "keycloak",
+    ports: [PORT.keycloak],
+    why: "oauth2-proxy redeems codes and reads keys from Keycloak",
+  },
+  {
+    from: "oauth2Proxy",
+    to: "ingressNginx",
+    ports: [PORT.ingressHttps],
+    why: "OIDC discovery at the public issuer URL (the ingress)",
+  },
+  {
+    from: "oauth2Proxy",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "OIDC discovery at the public issuer URL (the load balancer's address)",
+  },
+  {
+    from: "keycloak",
+    to: "postgres",
+    ports: [PORT.postgres],
+    why: "Keycloak's database on the managed server",
+    managedKeycloakDatabase: true,
+  },
   { from: "keycloak", to: "outside443", ports: [PORT.https], why: "Entra ID as Keycloak's identity provider" },
-  { from: "keycloakOperator", to: "keycloak", ports: [PORT.keycloak], why: "the operator configures realms through Keycloak's admin API" },
-  { from: "keycloakOperator", to: "outside443", ports: [PORT.https], why: "the operator watches its resources on the API server" },
+  {
+    from: "keycloakOperator",
+    to: "keycloak",
+    ports: [PORT.keycloak],
+    why: "the operator configures realms through Keycloak's admin API",
+  },
+  {
+    from: "keycloakOperator",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the operator watches its resources on the API server",
+  },
   // The API.
   { from: "api", to: "postgres", ports: [PORT.postgres], why: "CodeMie's database" },
   { from: "api", to: "elasticsearch", ports: [PORT.elasticsearch], why: "datasources, metrics and logs" },
@@ -83,12 +139,22 @@ export const FLOWS: readonly Flow[] = [
   // Data and logs.
   { from: "kibana", to: "elasticsearch", ports: [PORT.elasticsearch], why: "Kibana reads Elasticsearch" },
   { from: "fluentBit", to: "elasticsearch", ports: [PORT.elasticsearch], why: "container logs and metrics" },
-  { from: "fluentBit", to: "outside443", ports: [PORT.https], why: "the kubernetes filter reads pod metadata from the API server" },
+  {
+    from: "fluentBit",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the kubernetes filter reads pod metadata from the API server",
+  },
   // The LLM proxy.
   { from: "llmProxy", to: "postgres", ports: [PORT.postgres], why: "LiteLLM's database" },
   { from: "llmProxy", to: "privateEndpoints", ports: [PORT.https], why: "Azure OpenAI through its private endpoint" },
   { from: "llmProxy", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and other LLM providers" },
   // Secrets.
-  { from: "externalSecrets", to: "privateEndpoints", ports: [PORT.https], why: "Key Vault through its private endpoint" },
+  {
+    from: "externalSecrets",
+    to: "privateEndpoints",
+    ports: [PORT.https],
+    why: "Key Vault through its private endpoint",
+  },
   { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" },
 ];

@@ -20,16 +20,27 @@ type Availability = Record<string, readonly string[]>;
 function table(columns: readonly string[], rows: Record<string, string>): Availability {
   const out: Record<string, string[]> = Object.fromEntries(columns.map((c) => [c, []]));
   for (const [region, marks] of Object.entries(rows)) {
-    if (marks.length !== columns.length) throw new Error(`openai-models: row ${region} has ${marks.length} marks for ${columns.length} columns`);
+    if (marks.length !== columns.length)
+      throw new Error(`openai-models: row ${region} has ${marks.length} marks for ${columns.length} columns`);
     columns.forEach((c, i) => marks[i] === "1" && out[c]!.push(region));
   }
   return out;
 }
 
 const STANDARD_COLUMNS = [
-  "gpt-5.1@2025-11-13", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14", "gpt-4.1-mini@2025-04-14", "o1@2024-12-17",
-  "gpt-4o@2024-11-20", "gpt-4o@2024-08-06", "gpt-4o@2024-05-13", "gpt-4o-mini@2024-07-18",
-  "text-embedding-ada-002@2", "text-embedding-ada-002@1", "text-embedding-3-large@1", "text-embedding-3-small@1",
+  "gpt-5.1@2025-11-13",
+  "o4-mini@2025-04-16",
+  "gpt-4.1@2025-04-14",
+  "gpt-4.1-mini@2025-04-14",
+  "o1@2024-12-17",
+  "gpt-4o@2024-11-20",
+  "gpt-4o@2024-08-06",
+  "gpt-4o@2024-05-13",
+  "gpt-4o-mini@2024-07-18",
+  "text-embedding-ada-002@2",
+  "text-embedding-ada-002@1",
+  "text-embedding-3-large@1",
+  "text-embedding-3-small@1",
 ];
 
 const STANDARD_PUBLIC = table(STANDARD_COLUMNS, {
@@ -60,17 +71,44 @@ const STANDARD_PUBLIC = table(STANDARD_COLUMNS, {
   westus3: "1111111111010",
 });
 
-const STANDARD_USGOV = table(["gpt-4.1@2025-04-14", "gpt-4.1-mini@2025-04-14", "gpt-4o@2024-11-20", "text-embedding-ada-002@2", "text-embedding-3-large@1", "text-embedding-3-small@1"], {
-  usgovarizona: "111111",
-  usgovvirginia: "111100",
-});
+const STANDARD_USGOV = table(
+  [
+    "gpt-4.1@2025-04-14",
+    "gpt-4.1-mini@2025-04-14",
+    "gpt-4o@2024-11-20",
+    "text-embedding-ada-002@2",
+    "text-embedding-3-large@1",
+    "text-embedding-3-small@1",
+  ],
+  {
+    usgovarizona: "111111",
+    usgovvirginia: "111100",
+  },
+);
 
 const DATAZONE_COLUMNS = [
-  "gpt-5.4-mini@2026-03-17", "gpt-5.4-nano@2026-03-17", "gpt-5.4@2026-03-05", "gpt-5.2@2025-12-11", "gpt-5.1@2025-11-13",
-  "gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "gpt-5-nano@2025-08-07", "o3@2025-04-16", "o4-mini@2025-04-16",
-  "gpt-4.1@2025-04-14", "gpt-4.1-mini@2025-04-14", "gpt-4.1-nano@2025-04-14", "o3-mini@2025-01-31", "o1@2024-12-17",
-  "gpt-4o@2024-11-20", "gpt-4o@2024-08-06", "gpt-4o@2024-05-13", "gpt-4o-mini@2024-07-18",
-  "text-embedding-ada-002@2", "text-embedding-3-large@1", "text-embedding-3-small@1",
+  "gpt-5.4-mini@2026-03-17",
+  "gpt-5.4-nano@2026-03-17",
+  "gpt-5.4@2026-03-05",
+  "gpt-5.2@2025-12-11",
+  "gpt-5.1@2025-11-13",
+  "gpt-5@2025-08-07",
+  "gpt-5-mini@2025-08-07",
+  "gpt-5-nano@2025-08-07",
+  "o3@2025-04-16",
+  "o4-mini@2025-04-16",
+  "gpt-4.1@2025-04-14",
+  "gpt-4.1-mini@2025-04-14",
+  "gpt-4.1-nano@2025-04-14",
+  "o3-mini@2025-01-31",
+  "o1@2024-12-17",
+  "gpt-4o@2024-11-20",
+  "gpt-4o@2024-08-06",
+  "gpt-4o@2024-05-13",
+  "gpt-4o-mini@2024-07-18",
+  "text-embedding-ada-002@2",
+  "text-embedding-3-large@1",
+  "text-embedding-3-small@1",
 ];
 const DZ_US = "1111111111111111111111";
 const DZ_EU = "0000111111111111111111";
@@ -96,10 +134,25 @@ const DATAZONE_PUBLIC = table(DATAZONE_COLUMNS, {
 // GlobalStandard: every model below is offered in every region of the table except where the
 // row says otherwise, so the rows are written as those exceptions.
 const GLOBAL_COLUMNS = [
-  "gpt-5.2@2025-12-11", "gpt-5.1@2025-11-13", "gpt-5@2025-08-07", "gpt-5-mini@2025-08-07", "gpt-5-nano@2025-08-07",
-  "o3@2025-04-16", "o4-mini@2025-04-16", "gpt-4.1@2025-04-14", "gpt-4.1-mini@2025-04-14", "gpt-4.1-nano@2025-04-14",
-  "o3-mini@2025-01-31", "o1@2024-12-17", "gpt-4o@2024-11-20", "gpt-4o@2024-08-06", "gpt-4o-mini@2024-07-18", "gpt-4o@2024-05-13",
-  "text-embedding-ada-002@2", "text-embedding-3-large@1", "text-embedding-3-small@1",
+  "gpt-5.2@2025-12-11",
+  "gpt-5.1@2025-11-13",
+  "gpt-5@2025-08-07",
+  "gpt-5-mini@2025-08-07",
+  "gpt-5-nano@2025-08-07",
+  "o3@2025-04-16",
+  "o4-mini@2025-04-16",
+  "gpt-4.1@2025-04-14",
+  "gpt-4.1-mini@2025-04-14",
+  "gpt-4.1-nano@2025-04-14",
+  "o3-mini@2025-01-31",
+  "o1@2024-12-17",
+  "gpt-4o@2024-11-20",
+  "gpt-4o@2024-08-06",
+  "gpt-4o-mini@2024-07-18",
+  "gpt-4o@2024-05-13",
+  "text-embedding-ada-002@2",
+  "text-embedding-3-large@1",
+  "text-embedding-3-small@1",
 ];
 const GS_ALL = "1111111111111111111";
 const GS_FEW = "1100000111000110000";
@@ -147,7 +200,10 @@ export function openAiRegions(cloud: CloudName): ReadonlySet<string> | undefined
 
 // Made once: every environment's region check asks.
 const OPENAI_REGIONS = new Map(
-  Object.entries(OPENAI_AVAILABILITY).map(([cloud, tables]) => [cloud as CloudName, new Set(Object.values(tables).flatMap((t) => Object.values(t).flat()))]),
+  Object.entries(OPENAI_AVAILABILITY).map(([cloud, tables]) => [
+    cloud as CloudName,
+    new Set(Object.values(tables).flatMap((t) => Object.values(t).flat())),
+  ]),
 );
 
 export type ModelAnswer =
@@ -158,7 +214,13 @@ export type ModelAnswer =
   | { kind: "no-data" };
 
 /** Whether `model` at `version` can be deployed as `sku` on an account in `region`. */
-export function modelAvailability(cloud: CloudName, sku: string, model: string, version: string, region: string): ModelAnswer {
+export function modelAvailability(
+  cloud: CloudName,
+  sku: string,
+  model: string,
+  version: string,
+  region: string,
+): ModelAnswer {
   const t = OPENAI_AVAILABILITY[cloud]?.[sku as OpenAiSku];
   if (!t) return { kind: "no-data" };
   const regions = t[`${model}@${version}`];

@@ -35,7 +35,12 @@ export interface Profile {
 export type ProfileKey = "production" | "small";
 export const PROFILE_KEYS: readonly ProfileKey[] = ["production", "small"];
 
-type Overrides = Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> }>>;
+type Overrides = Partial<
+  Record<
+    ComponentKey,
+    Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> }
+  >
+>;
 
 function tableSizing(): Record<ComponentKey, ComponentSizing> {
   const out = {} as Record<ComponentKey, ComponentSizing>;
@@ -58,7 +63,10 @@ function tableSizing(): Record<ComponentKey, ComponentSizing> {
   return out;
 }
 
-function applyOverrides(base: Record<ComponentKey, ComponentSizing>, overrides: Overrides): Record<ComponentKey, ComponentSizing> {
+function applyOverrides(
+  base: Record<ComponentKey, ComponentSizing>,
+  overrides: Overrides,
+): Record<ComponentKey, ComponentSizing> {
   const out = structuredClone(base);
   for (const [key, o] of Object.entries(overrides) as [ComponentKey, NonNullable<Overrides[ComponentKey]>][]) {
     const { companion, ...own } = o;

@@ -4,7 +4,15 @@
 // add-ons (platform.ts) each carry these traits in their own descriptor; releases.ts lists them.
 
 /** Flux Kustomization layers, applied in this order (each depends on the one before). */
-export const LAYERS = ["infrastructure", "secrets", "data", "security", "applications", "observability", "llm-proxy"] as const;
+export const LAYERS = [
+  "infrastructure",
+  "secrets",
+  "data",
+  "security",
+  "applications",
+  "observability",
+  "llm-proxy",
+] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Where a release's chart comes from. `codemie` charts live in CodeMie's OCI registry. */

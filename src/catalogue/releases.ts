@@ -29,8 +29,18 @@ export interface ReleaseDescriptor extends ReleaseTraits {
 
 /** The release traits of a descriptor, without the keys it leaves out. */
 function traits(t: ReleaseTraits): ReleaseTraits {
-  const { layer, identity, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks } = t;
-  const all: ReleaseTraits = { layer, identity, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks };
+  const { layer, identity, image, timeoutMinutes, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks } =
+    t;
+  const all: ReleaseTraits = {
+    layer,
+    identity,
+    image,
+    timeoutMinutes,
+    needs,
+    rollbackUnsound,
+    reinstallOnFailedInstall,
+    skipUpgradeHooks,
+  };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as ReleaseTraits;
 }
 
@@ -40,16 +50,39 @@ function fromAddon(a: Addon & { key: AddonKey }): ReleaseDescriptor {
 
 function fromComponent(c: ClusterComponent): ReleaseDescriptor[] {
   const component = c.key as ClusterComponentKey;
-  const own: ReleaseDescriptor = { id: component, component, release: c.release, namespace: c.namespace, chart: c.chart, order: c.order, ...traits(c) };
+  const own: ReleaseDescriptor = {
+    id: component,
+    component,
+    release: c.release,
+    namespace: c.namespace,
+    chart: c.chart,
+    order: c.order,
+    ...traits(c),
+  };
   const helm = c.companion?.helm;
   if (!c.companion || !helm) return [own];
   const companion = c.companion.key as CompanionReleaseKey;
   const order = c.order + helm.orderOffset;
-  return [own, { id: companion, component, companion, release: helm.release, namespace: c.namespace, chart: helm.chart, order, ...traits({ ...helm, layer: c.layer }) }];
+  return [
+    own,
+    {
+      id: companion,
+      component,
+      companion,
+      release: helm.release,
+      namespace: c.namespace,
+      chart: helm.chart,
+      order,
+      ...traits({ ...helm, layer: c.layer }),
+    },
+  ];
 }
 
 /** Every release: add-ons first, then the table's rows in install order, each followed by its companion. */
-export const RELEASES: readonly ReleaseDescriptor[] = [...ADDONS.map(fromAddon), ...clusterComponents().flatMap(fromComponent)];
+export const RELEASES: readonly ReleaseDescriptor[] = [
+  ...ADDONS.map(fromAddon),
+  ...clusterComponents().flatMap(fromComponent),
+];
 
 const byId = new Map<string, ReleaseDescriptor>(RELEASES.map((r) => [r.id, r]));
 
@@ -65,5 +98,7 @@ export function timeoutMinutes(id: ReleaseId): number {
 
 /** Companions that install as a release of their own, by companion key (the Keycloak DB is plain manifests). */
 export const COMPANION_RELEASES = Object.fromEntries(
-  clusterComponents().flatMap((c) => (c.companion?.helm ? [[c.companion.key, { parent: c.key as ClusterComponentKey, ...c.companion.helm }]] : [])),
+  clusterComponents().flatMap((c) =>
+    c.companion?.helm ? [[c.companion.key, { parent: c.key as ClusterComponentKey, ...c.companion.helm }]] : [],
+  ),
 ) as Record<CompanionReleaseKey, CompanionRelease & { parent: ClusterComponentKey }>;

@@ -13,20 +13,49 @@ export interface VaultSecret extends SecretSpec {
 
 /** Secrets of the platform as a whole, not of one row. */
 const PLATFORM_SECRETS = [
-  { name: "codemie-registry-key", purpose: "key.json of the Google service account the CodeMie team issues for its registry (expires every 90 days: upload a new version)", seed: "operator", format: "the key.json file content" },
-  { name: "postgres-admin-password", purpose: "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)", seed: "random", format: "32 characters, letters and digits" },
-  { name: "codemie-admin-password", purpose: "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in", seed: "random", format: "32 characters, letters and digits" },
+  {
+    name: "codemie-registry-key",
+    purpose:
+      "key.json of the Google service account the CodeMie team issues for its registry (expires every 90 days: upload a new version)",
+    seed: "operator",
+    format: "the key.json file content",
+  },
+  {
+    name: "postgres-admin-password",
+    purpose:
+      "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)",
+    seed: "random",
+    format: "32 characters, letters and digits",
+  },
+  {
+    name: "codemie-admin-password",
+    purpose:
+      "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in",
+    seed: "random",
+    format: "32 characters, letters and digits",
+  },
 ] as const satisfies readonly VaultSecret[];
 
 /** The ingress certificate: its Key Vault name is the environment's network.ingress.tlsSecretName. */
-const TLS_SECRET = { name: "codemie-tls", purpose: "TLS certificate of the ingress host, imported into Key Vault as a PEM certificate named like network.ingress.tlsSecretName", seed: "operator", format: "PEM certificate with private key", tls: true } as const satisfies VaultSecret;
+const TLS_SECRET = {
+  name: "codemie-tls",
+  purpose:
+    "TLS certificate of the ingress host, imported into Key Vault as a PEM certificate named like network.ingress.tlsSecretName",
+  seed: "operator",
+  format: "PEM certificate with private key",
+  tls: true,
+} as const satisfies VaultSecret;
 
-type RowSecret = Extract<(typeof COMPONENTS)[number], { secrets: unknown }>["secrets"][number] & { component?: ComponentKey };
+type RowSecret = Extract<(typeof COMPONENTS)[number], { secrets: unknown }>["secrets"][number] & {
+  component?: ComponentKey;
+};
 
 /** Platform secrets, then each row's in catalogue order (tied to the row when it is optional), then the certificate. */
 export const VAULT_SECRETS: readonly ((typeof PLATFORM_SECRETS)[number] | RowSecret | typeof TLS_SECRET)[] = [
   ...PLATFORM_SECRETS,
-  ...COMPONENTS.flatMap((c) => ("secrets" in c ? c.secrets.map((s) => (c.optional ? { ...s, component: c.key } : s)) : [])),
+  ...COMPONENTS.flatMap((c) =>
+    "secrets" in c ? c.secrets.map((s) => (c.optional ? { ...s, component: c.key } : s)) : [],
+  ),
   TLS_SECRET,
 ];
 

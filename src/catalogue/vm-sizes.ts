@@ -28,7 +28,13 @@ export interface VmSize {
   hourlyUsd: number;
 }
 
-const row = (name: string, family: VmFamily, vcpu: VmCores, memoryGiB: number, hourlyUsd: number): VmSize => ({ name, family, vcpu, memoryGiB, hourlyUsd });
+const row = (name: string, family: VmFamily, vcpu: VmCores, memoryGiB: number, hourlyUsd: number): VmSize => ({
+  name,
+  family,
+  vcpu,
+  memoryGiB,
+  hourlyUsd,
+});
 
 export const VM_SIZES: readonly VmSize[] = [
   // Dsv5: general purpose, Intel, 4 GiB per vCPU, no local temp disk.

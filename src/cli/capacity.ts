@@ -16,11 +16,27 @@ export interface CapacityOptions {
 }
 
 export async function capacityCommand(opts: CapacityOptions, io: Io): Promise<number> {
-  if (opts.env === undefined && opts.files.length !== 1) throw new UsageError("capacity plans one environment: give --env NAME or one FILE");
+  if (opts.env === undefined && opts.files.length !== 1)
+    throw new UsageError("capacity plans one environment: give --env NAME or one FILE");
   const files = workspaceFiles(io.cwd);
-  const { file, capacity, diagnostics, fits } = await environmentCapacity(opts.env !== undefined ? files.pathOf(opts.env) : io.resolve(opts.files[0]!), files);
+  const { file, capacity, diagnostics, fits } = await environmentCapacity(
+    opts.env !== undefined ? files.pathOf(opts.env) : io.resolve(opts.files[0]!),
+    files,
+  );
   if (opts.json) {
-    io.out(JSON.stringify({ components: capacity?.components ?? [], nodePools: capacity?.nodePools ?? [], fits, diagnostics, ...(capacity ? { data: capacity.data } : {}) }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          components: capacity?.components ?? [],
+          nodePools: capacity?.nodePools ?? [],
+          fits,
+          diagnostics,
+          ...(capacity ? { data: capacity.data } : {}),
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (capacity) io.out(report(file, capacity));
@@ -29,11 +45,22 @@ export async function capacityCommand(opts: CapacityOptions, io: Io): Promise<nu
 }
 
 function report(file: string, plan: CapacityPlan): string {
-  const lines = [`${file}: ${plan.fits ? "fits" : "does NOT fit"}`, "", "Node pools", ...table(poolRows(plan.nodePools))];
+  const lines = [
+    `${file}: ${plan.fits ? "fits" : "does NOT fit"}`,
+    "",
+    "Node pools",
+    ...table(poolRows(plan.nodePools)),
+  ];
   for (const p of plan.nodePools) {
-    lines.push("", `${p.name}: per node ${cpu(p.allocatable.millicores)} CPU / ${formatBytes(p.allocatable.bytes)} allocatable, DaemonSets ${cpu(p.daemonSets.millicores)} / ${formatBytes(p.daemonSets.bytes)} (${p.daemonSetPods.map((d) => d.name).join(", ")})`);
+    lines.push(
+      "",
+      `${p.name}: per node ${cpu(p.allocatable.millicores)} CPU / ${formatBytes(p.allocatable.bytes)} allocatable, DaemonSets ${cpu(p.daemonSets.millicores)} / ${formatBytes(p.daemonSets.bytes)} (${p.daemonSetPods.map((d) => d.name).join(", ")})`,
+    );
     p.nodes.forEach((n, i) => lines.push(`  node ${i}${n.zone ? ` (zone ${n.zone})` : ""}: ${n.pods.join(", ")}`));
-    for (let i = p.nodes.length; i < p.nodesNeeded; i++) lines.push(`  node ${i}${p.zones.length ? ` (zone ${p.zones[i % p.zones.length]})` : ""}: empty (${i < p.nodesForPods + p.surge ? "surge" : "spare"})`);
+    for (let i = p.nodes.length; i < p.nodesNeeded; i++)
+      lines.push(
+        `  node ${i}${p.zones.length ? ` (zone ${p.zones[i % p.zones.length]})` : ""}: empty (${i < p.nodesForPods + p.surge ? "surge" : "spare"})`,
+      );
     if (p.unplaced.length) lines.push(`  fits no node: ${p.unplaced.join(", ")}`);
   }
   lines.push("", "Components (requests; memory limit = request, no CPU limit)", ...table(componentRows(plan)));
@@ -42,14 +69,18 @@ function report(file: string, plan: CapacityPlan): string {
 }
 
 function poolRows(pools: readonly PoolPlan[]): string[][] {
-  const rows = [["POOL", "VM SIZE", "NODES NEEDED", "CONFIGURED", "CPU REQUESTED / ALLOCATABLE", "MEMORY REQUESTED / ALLOCATABLE"]];
+  const rows = [
+    ["POOL", "VM SIZE", "NODES NEEDED", "CONFIGURED", "CPU REQUESTED / ALLOCATABLE", "MEMORY REQUESTED / ALLOCATABLE"],
+  ];
   for (const p of pools) {
     const u = utilisation(p);
     rows.push([
       p.name,
       `${p.vmSize}${p.autoSized.vmSize ? " (auto)" : ""} ${p.vcpu} vCPU ${p.memoryGiB} GiB`,
       `${p.nodesNeeded} = ${p.nodesForPods} + ${p.surge} surge${p.spare ? ` + ${p.spare} spare` : ""}`,
-      p.fixedCount !== undefined ? `${p.fixedCount} fixed${p.autoSized.count ? " (auto)" : ""}` : `${p.minCount}-${p.maxCount} autoscaled`,
+      p.fixedCount !== undefined
+        ? `${p.fixedCount} fixed${p.autoSized.count ? " (auto)" : ""}`
+        : `${p.minCount}-${p.maxCount} autoscaled`,
       `${bar(u.requested.millicores, u.allocatable.millicores)} ${cpu(u.requested.millicores)} / ${cpu(u.allocatable.millicores)}`,
       `${bar(u.requested.bytes, u.allocatable.bytes)} ${gib(u.requested.bytes)} / ${gib(u.allocatable.bytes)}`,
     ]);
@@ -65,8 +96,20 @@ function componentRows(plan: CapacityPlan): string[][] {
       continue;
     }
     for (const w of c.workloads) {
-      const nodes = w.kind === "DaemonSet" ? "every node" : w.pods.map((p) => (p.node === undefined ? "none" : String(p.node))).join(", ");
-      rows.push([c.displayName, w.displayName, w.kind, String(w.replicas), cpu(w.request.millicores), formatBytes(w.request.bytes), w.storageBytes ? formatBytes(w.storageBytes) : "–", nodes]);
+      const nodes =
+        w.kind === "DaemonSet"
+          ? "every node"
+          : w.pods.map((p) => (p.node === undefined ? "none" : String(p.node))).join(", ");
+      rows.push([
+        c.displayName,
+        w.displayName,
+        w.kind,
+        String(w.replicas),
+        cpu(w.request.millicores),
+        formatBytes(w.request.bytes),
+        w.storageBytes ? formatBytes(w.storageBytes) : "–",
+        nodes,
+      ]);
     }
   }
   return rows;
@@ -102,5 +145,10 @@ function gib(bytes: number): string {
 
 function table(rows: readonly string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
 }

@@ -101,20 +101,42 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const format = values.json ? "json" : values.format;
     if (format !== "text" && format !== "json") throw new UsageError(`--format must be text or json, not "${format}"`);
-    if (values.env !== undefined && positionals.length > 0) throw new UsageError("give either --env NAME or files, not both");
+    if (values.env !== undefined && positionals.length > 0)
+      throw new UsageError("give either --env NAME or files, not both");
     switch (command) {
       case "validate":
-        return await (await import("./validate.js")).validateCommand({ env: values.env, files: positionals, format }, io);
+        return await (
+          await import("./validate.js")
+        ).validateCommand({ env: values.env, files: positionals, format }, io);
       case "render":
-        if ((values.env === undefined) === (values.all !== true) || positionals.length > 0) throw new UsageError("render takes --env NAME or --all");
-        return await (await import("./render.js")).renderCommand({ envs: values.all ? "all" : [values.env!], out: values.out, check: values.check === true, ...(values.kubernetes === undefined ? {} : { kubernetes: values.kubernetes }) }, io);
+        if ((values.env === undefined) === (values.all !== true) || positionals.length > 0)
+          throw new UsageError("render takes --env NAME or --all");
+        return await (
+          await import("./render.js")
+        ).renderCommand(
+          {
+            envs: values.all ? "all" : [values.env!],
+            out: values.out,
+            check: values.check === true,
+            ...(values.kubernetes === undefined ? {} : { kubernetes: values.kubernetes }),
+          },
+          io,
+        );
       case "capacity":
-        return await (await import("./capacity.js")).capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
+        return await (
+          await import("./capacity.js")
+        ).capacityCommand({ env: values.env, files: positionals, json: format === "json" }, io);
       case "cost":
         if (positionals.length > 0) throw new UsageError("cost takes --env NAME and no files");
-        return await (await import("./cost.js")).costCommand({ env: values.env, ...(values.base === undefined ? {} : { base: values.base }), json: format === "json" }, io);
+        return await (
+          await import("./cost.js")
+        ).costCommand(
+          { env: values.env, ...(values.base === undefined ? {} : { base: values.base }), json: format === "json" },
+          io,
+        );
       case "promote":
-        if (positionals.length > 0 || values.env !== undefined) throw new UsageError("promote takes --from NAME --to NAME");
+        if (positionals.length > 0 || values.env !== undefined)
+          throw new UsageError("promote takes --from NAME --to NAME");
         return await (await import("./promote.js")).promoteCommand({ from: values.from, to: values.to }, io);
       case "plan":
       case "deploy":
@@ -131,23 +153,69 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (command === "status") return await (await import("./status.js")).statusCommand(azure, io);
         const timeoutMs = parseDuration(values.timeout ?? (command === "plan" ? "15m" : "60m"), "--timeout");
         const fluxTimeout = values["flux-timeout"];
-        if (fluxTimeout !== undefined && command !== "deploy") throw new UsageError("--flux-timeout applies to deploy only");
+        if (fluxTimeout !== undefined && command !== "deploy")
+          throw new UsageError("--flux-timeout applies to deploy only");
         if (command === "deploy") {
           const fluxTimeoutMs = fluxTimeout === undefined ? undefined : parseDuration(fluxTimeout, "--flux-timeout");
-          return await (await import("./deploy.js")).deployCommand({ ...azure, timeoutMs, ...(fluxTimeoutMs ? { fluxTimeoutMs } : {}), skipInfrastructure: values["skip-infrastructure"] === true }, io);
+          return await (
+            await import("./deploy.js")
+          ).deployCommand(
+            {
+              ...azure,
+              timeoutMs,
+              ...(fluxTimeoutMs ? { fluxTimeoutMs } : {}),
+              skipInfrastructure: values["skip-infrastructure"] === true,
+            },
+            io,
+          );
         }
         if (values.markdown && format === "json") throw new UsageError("give either --json or --markdown, not both");
-        if (values.offline && (values.azure || values["gitops-remote"] !== undefined)) throw new UsageError("--offline reads nothing remote: it goes with neither --azure nor --gitops-remote");
-        return await (await import("./plan.js")).planCommand({ ...azure, timeoutMs, azure: values.azure ?? false, offline: values.offline ?? false, output: values.markdown ? "markdown" : format, ...(values.base === undefined ? {} : { base: values.base }) }, io);
+        if (values.offline && (values.azure || values["gitops-remote"] !== undefined))
+          throw new UsageError("--offline reads nothing remote: it goes with neither --azure nor --gitops-remote");
+        return await (
+          await import("./plan.js")
+        ).planCommand(
+          {
+            ...azure,
+            timeoutMs,
+            azure: values.azure ?? false,
+            offline: values.offline ?? false,
+            output: values.markdown ? "markdown" : format,
+            ...(values.base === undefined ? {} : { base: values.base }),
+          },
+          io,
+        );
       }
       case "doctor":
         if (values.env !== undefined) {
-          if (values.repo !== undefined) throw new UsageError("doctor takes --env NAME (the deploy key) or --repo OWNER/NAME (federated credentials), not both");
+          if (values.repo !== undefined)
+            throw new UsageError(
+              "doctor takes --env NAME (the deploy key) or --repo OWNER/NAME (federated credentials), not both",
+            );
           const { checkSubscription } = await import("../app/connections.js");
-          const azure = { env: values.env, cloud: values.cloud, armEndpoint: values["arm-endpoint"], authorityHost: values["authority-host"], subscription: checkSubscription(values.subscription), format: format === "json" ? ("json" as const) : ("text" as const) };
+          const azure = {
+            env: values.env,
+            cloud: values.cloud,
+            armEndpoint: values["arm-endpoint"],
+            authorityHost: values["authority-host"],
+            subscription: checkSubscription(values.subscription),
+            format: format === "json" ? ("json" as const) : ("text" as const),
+          };
           return await (await import("./doctor.js")).deployKeyCommand(azure, io);
         }
-        return await (await import("./doctor.js")).doctorCommand({ repo: values.repo, branch: values.branch, cloud: values.cloud, ownerId: values["owner-id"], repoId: values["repo-id"], format }, io);
+        return await (
+          await import("./doctor.js")
+        ).doctorCommand(
+          {
+            repo: values.repo,
+            branch: values.branch,
+            cloud: values.cloud,
+            ownerId: values["owner-id"],
+            repoId: values["repo-id"],
+            format,
+          },
+          io,
+        );
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

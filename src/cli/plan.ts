@@ -29,12 +29,25 @@ export interface PlanOptions extends AzureFlags {
 
 export async function planCommand(opts: PlanOptions, io: Io): Promise<number> {
   return reportFailures(io, async () => {
-    const prepared = await prepareNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, { files: workspaceFiles(io.cwd), toolchain: packageToolchain });
+    const prepared = await prepareNamed(
+      { name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) },
+      { files: workspaceFiles(io.cwd), toolchain: packageToolchain },
+    );
     printPrepared(prepared, io);
     if (!prepared.ok) return 1;
     const costBase = opts.base === undefined ? undefined : await baseFromGit(io.cwd, opts.base, prepared.file);
-    const { report, ok } = await planPrepared(prepared, { whatIf: opts.azure, offline: opts.offline, timeoutMs: opts.timeoutMs, ...(costBase ? { costBase } : {}) }, { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) });
-    io.out(opts.output === "json" ? JSON.stringify(report, null, 2) : opts.output === "markdown" ? planMarkdown(report) : planText(report));
+    const { report, ok } = await planPrepared(
+      prepared,
+      { whatIf: opts.azure, offline: opts.offline, timeoutMs: opts.timeoutMs, ...(costBase ? { costBase } : {}) },
+      { connections: azureConnections(opts, opts.gitopsRemote), onInterrupt: () => io.err(INTERRUPTED) },
+    );
+    io.out(
+      opts.output === "json"
+        ? JSON.stringify(report, null, 2)
+        : opts.output === "markdown"
+          ? planMarkdown(report)
+          : planText(report),
+    );
     return ok ? 0 : 1;
   });
 }

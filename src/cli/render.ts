@@ -3,7 +3,13 @@
 // DIR (default out/<env>), all or nothing; with --check, compares instead and lists stale
 // files. One Bicep compiler process serves every environment of the run.
 import { workspaceFiles } from "../app/environment-files.js";
-import { outputTreesIn, renderEnvironments, renderSucceeded, type EnvironmentRender, type RenderRequest } from "../app/render.js";
+import {
+  outputTreesIn,
+  renderEnvironments,
+  renderSucceeded,
+  type EnvironmentRender,
+  type RenderRequest,
+} from "../app/render.js";
 import { packageToolchain } from "../app/toolchain.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
 import { environmentName } from "../config/environment-name.js";
@@ -13,7 +19,11 @@ export type RenderOptions = RenderRequest;
 
 export async function renderCommand(opts: RenderOptions, io: Io): Promise<number> {
   let failed = false;
-  for await (const result of renderEnvironments(opts, { files: workspaceFiles(io.cwd), toolchain: packageToolchain, output: outputTreesIn(io.cwd) })) {
+  for await (const result of renderEnvironments(opts, {
+    files: workspaceFiles(io.cwd),
+    toolchain: packageToolchain,
+    output: outputTreesIn(io.cwd),
+  })) {
     print(result, io);
     failed = !renderSucceeded(result) || failed;
   }
@@ -23,7 +33,8 @@ export async function renderCommand(opts: RenderOptions, io: Io): Promise<number
 function print(r: EnvironmentRender, io: Io): void {
   const { file, out } = r;
   for (const d of r.diagnostics) io.err(formatDiagnostic(d));
-  for (const d of r.bicepDiagnostics) io.err(`${out}/${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code} ${d.message}`);
+  for (const d of r.bicepDiagnostics)
+    io.err(`${out}/${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code} ${d.message}`);
   switch (r.status) {
     case "invalid":
       return;
@@ -32,13 +43,24 @@ function print(r: EnvironmentRender, io: Io): void {
       return;
     case "written":
       io.out(`${file}: rendered ${r.files} files to ${out}`);
-      if (r.kubernetes) io.out(`${file}: rendered ${r.kubernetes.releases} Helm releases to ${r.kubernetes.dir} (for inspection, never published)`);
+      if (r.kubernetes)
+        io.out(
+          `${file}: rendered ${r.kubernetes.releases} Helm releases to ${r.kubernetes.dir} (for inspection, never published)`,
+        );
       return;
     case "checked": {
       const { missing, changed, extra } = r.difference;
-      const stale = [...missing.map((p) => `missing ${p}`), ...changed.map((p) => `changed ${p}`), ...extra.map((p) => `extra ${p}`)];
+      const stale = [
+        ...missing.map((p) => `missing ${p}`),
+        ...changed.map((p) => `changed ${p}`),
+        ...extra.map((p) => `extra ${p}`),
+      ];
       for (const line of stale) io.err(`${out}: ${line}`);
-      io.out(stale.length === 0 ? `${out}: up to date with ${file}` : `${out}: ${stale.length} file(s) differ from ${file}; run codemie-gitops render --env ${environmentName(file)}`);
+      io.out(
+        stale.length === 0
+          ? `${out}: up to date with ${file}`
+          : `${out}: ${stale.length} file(s) differ from ${file}; run codemie-gitops render --env ${environmentName(file)}`,
+      );
     }
   }
 }

@@ -16,10 +16,16 @@ export interface StatusOptions extends AzureFlags {
 
 export async function statusCommand(opts: StatusOptions, io: Io): Promise<number> {
   return reportFailures(io, async () => {
-    const { env, diagnostics } = await loadNamed({ name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) }, workspaceFiles(io.cwd));
+    const { env, diagnostics } = await loadNamed(
+      { name: opts.env, ...(opts.subscription ? { subscription: opts.subscription } : {}) },
+      workspaceFiles(io.cwd),
+    );
     for (const d of diagnostics) io.err(formatDiagnostic(d));
     if (!env) return 1;
-    const status = await statusOf(env, { connections: azureConnections(opts, opts.gitopsRemote), log: { info: io.out, error: io.err } });
+    const status = await statusOf(env, {
+      connections: azureConnections(opts, opts.gitopsRemote),
+      log: { info: io.out, error: io.err },
+    });
     return status.reconciled && status.site?.smoke !== "failed" ? 0 : 1;
   });
 }

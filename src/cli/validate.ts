@@ -13,7 +13,8 @@ export interface ValidateOptions {
 
 export async function validateCommand(opts: ValidateOptions, io: Io): Promise<number> {
   const files = workspaceFiles(io.cwd);
-  const paths = opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [files.pathOf(opts.env)] : "all";
+  const paths =
+    opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [files.pathOf(opts.env)] : "all";
   const report = await validateEnvironments(paths, files, await sourceRepository(io.cwd));
   if (opts.format === "json") {
     io.out(JSON.stringify(report, null, 2));

@@ -27,7 +27,12 @@ export interface SourceRepository {
 
 /** https://Host/Owner/Name.git/ and https://host/owner/name name one repository. */
 export function sameRepository(a: string, b: string): boolean {
-  const norm = (url: string): string => url.trim().toLowerCase().replace(/\/+$/, "").replace(/\.git$/, "");
+  const norm = (url: string): string =>
+    url
+      .trim()
+      .toLowerCase()
+      .replace(/\/+$/, "")
+      .replace(/\.git$/, "");
   return norm(a) === norm(b);
 }
 
@@ -49,13 +54,31 @@ function ownedDirectory(f: CheckedFile, repo: SourceRepository): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { branch, repository } = f.env.gitops;
   if (ownedRoot(f.env) === "") {
-    out.push(at(f, ["gitops", "path"], `gitops.path "${f.env.gitops.path}" is the root of the branch; a deploy replaces its directory whole, so name a subdirectory such as clusters/${f.env.name}`));
+    out.push(
+      at(
+        f,
+        ["gitops", "path"],
+        `gitops.path "${f.env.gitops.path}" is the root of the branch; a deploy replaces its directory whole, so name a subdirectory such as clusters/${f.env.name}`,
+      ),
+    );
   }
   const here = repo.url !== undefined && sameRepository(repo.url, repository);
   if (here && repo.branches?.includes(branch)) {
-    out.push(at(f, ["gitops", "branch"], `gitops.branch "${branch}" is the branch holding the environment files; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`));
+    out.push(
+      at(
+        f,
+        ["gitops", "branch"],
+        `gitops.branch "${branch}" is the branch holding the environment files; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`,
+      ),
+    );
   } else if (here && repo.defaultBranch !== undefined && branch === repo.defaultBranch) {
-    out.push(at(f, ["gitops", "branch"], `gitops.branch "${branch}" is the repository's default branch; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`));
+    out.push(
+      at(
+        f,
+        ["gitops", "branch"],
+        `gitops.branch "${branch}" is the repository's default branch; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`,
+      ),
+    );
   }
   return out;
 }
@@ -73,7 +96,15 @@ function tagKeys(f: CheckedFile): Diagnostic[] {
       : seen.has(folded)
         ? `tag "${key}" is the same tag as "${seen.get(folded)}" (Azure tag names ignore case); keep one of them`
         : undefined;
-    if (problem) out.push({ file: f.file, line: pos.line, column: pos.column, severity: "error", path: `azure.tags.${key}`, message: problem });
+    if (problem)
+      out.push({
+        file: f.file,
+        line: pos.line,
+        column: pos.column,
+        severity: "error",
+        path: `azure.tags.${key}`,
+        message: problem,
+      });
     seen.set(folded, seen.get(folded) ?? key);
   }
   return out;
@@ -83,7 +114,11 @@ function sharedDirectories(files: readonly CheckedFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [i, a] of files.entries()) {
     for (const b of files.slice(i + 1)) {
-      if (!sameRepository(a.env.gitops.repository, b.env.gitops.repository) || a.env.gitops.branch !== b.env.gitops.branch) continue;
+      if (
+        !sameRepository(a.env.gitops.repository, b.env.gitops.repository) ||
+        a.env.gitops.branch !== b.env.gitops.branch
+      )
+        continue;
       const [ra, rb] = [ownedRoot(a.env), ownedRoot(b.env)];
       if (ra === "" || rb === "" || !(contains(ra, rb) || contains(rb, ra))) continue;
       const where = (f: CheckedFile): string => {
@@ -108,25 +143,53 @@ function promotionGates(files: readonly CheckedFile[]): Diagnostic[] {
     if (after === undefined) continue;
     const here = ["promotion", "after"];
     if (after === f.env.name) {
-      out.push(at(f, here, `promotion.after "${after}" is this environment itself; name the environment that must run the release first, such as staging`));
+      out.push(
+        at(
+          f,
+          here,
+          `promotion.after "${after}" is this environment itself; name the environment that must run the release first, such as staging`,
+        ),
+      );
       continue;
     }
     if (!byName.has(after)) {
       const known = [...byName.keys()].filter((n) => n !== f.env.name).sort();
-      out.push(at(f, here, `promotion.after "${after}" is not an environment of this repository (no valid environments/${after}.yaml); use one of: ${known.join(", ") || "(none)"}`));
+      out.push(
+        at(
+          f,
+          here,
+          `promotion.after "${after}" is not an environment of this repository (no valid environments/${after}.yaml); use one of: ${known.join(", ") || "(none)"}`,
+        ),
+      );
       continue;
     }
     // Following the gates from f must not come back to f: no deploy of a cycle could ever start.
     const chain = [f.env.name];
-    for (let next: string | undefined = after; next !== undefined && !chain.includes(next); next = byName.get(next)?.env.promotion?.after) chain.push(next);
+    for (
+      let next: string | undefined = after;
+      next !== undefined && !chain.includes(next);
+      next = byName.get(next)?.env.promotion?.after
+    )
+      chain.push(next);
     const last = chain.at(-1) ?? f.env.name;
     const closes = byName.get(last)?.env.promotion?.after === f.env.name;
-    if (closes) out.push(at(f, here, `promotion gates form a cycle (${[...chain, f.env.name].join(" → ")}); no environment of it could deploy first, so remove one promotion.after`));
+    if (closes)
+      out.push(
+        at(
+          f,
+          here,
+          `promotion gates form a cycle (${[...chain, f.env.name].join(" → ")}); no environment of it could deploy first, so remove one promotion.after`,
+        ),
+      );
   }
   return out;
 }
 
 /** Every cross-file diagnostic, each at the line of the file it concerns. */
 export function checkAcrossFiles(files: readonly CheckedFile[], repo: SourceRepository = {}): Diagnostic[] {
-  return [...files.flatMap((f) => [...ownedDirectory(f, repo), ...tagKeys(f)]), ...sharedDirectories(files), ...promotionGates(files)];
+  return [
+    ...files.flatMap((f) => [...ownedDirectory(f, repo), ...tagKeys(f)]),
+    ...sharedDirectories(files),
+    ...promotionGates(files),
+  ];
 }

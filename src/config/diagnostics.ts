@@ -31,5 +31,8 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 /** Renders a path segment list as the dotted form users see in messages. */
 export function dotted(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : p))
+    .join(".")
+    .replace(/\.\[/g, "[");
 }

@@ -13,7 +13,9 @@ export function environmentName(file: string): string {
  * in GitHub Environment NAME-approval, so an environment of that name would share it.
  */
 export function environmentNameProblem(name: string): string | undefined {
-  if (!ENV_NAME_PATTERN.test(name)) return `environment name "${name}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter`;
-  if (name.endsWith("-approval")) return `environment name "${name}" (from the file name) ends in -approval, the suffix of the GitHub Environment that approves a production environment's deploys; rename the file`;
+  if (!ENV_NAME_PATTERN.test(name))
+    return `environment name "${name}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter`;
+  if (name.endsWith("-approval"))
+    return `environment name "${name}" (from the file name) ends in -approval, the suffix of the GitHub Environment that approves a production environment's deploys; rename the file`;
   return undefined;
 }

@@ -15,14 +15,29 @@ export function checkGitopsAuth(env: Environment, report: Report, ok: Valid): vo
   const { auth, repository, sshKnownHosts } = env.gitops;
   const host = new URL(repository).hostname.toLowerCase();
   if (auth !== "ssh") {
-    if (sshKnownHosts.length > 0) report("warning", ["gitops", "sshKnownHosts"], `gitops.sshKnownHosts is used only with gitops.auth: ssh (it is ${auth}); remove it or set gitops.auth: ssh`, "key");
+    if (sshKnownHosts.length > 0)
+      report(
+        "warning",
+        ["gitops", "sshKnownHosts"],
+        `gitops.sshKnownHosts is used only with gitops.auth: ssh (it is ${auth}); remove it or set gitops.auth: ssh`,
+        "key",
+      );
     return;
   }
   if (knownHostsFor(repository, sshKnownHosts).length === 0) {
-    report("error", ["gitops", "auth"], `gitops.auth ssh for ${host} needs gitops.sshKnownHosts: Flux trusts github.com's published host keys only; add the host's keys (\`ssh-keyscan ${host}\`, one "${host} ssh-ed25519 AAAA…" line each), or use gitops.auth: https`);
+    report(
+      "error",
+      ["gitops", "auth"],
+      `gitops.auth ssh for ${host} needs gitops.sshKnownHosts: Flux trusts github.com's published host keys only; add the host's keys (\`ssh-keyscan ${host}\`, one "${host} ssh-ed25519 AAAA…" line each), or use gitops.auth: https`,
+    );
     return;
   }
   sshKnownHosts.forEach((line, i) => {
-    if (!hostsOf(line).includes(host)) report("error", ["gitops", "sshKnownHosts", i], `gitops.sshKnownHosts[${i}] names ${hostsOf(line).join(", ")}, not ${host}, the host of gitops.repository; Flux checks the key of ${host} only`);
+    if (!hostsOf(line).includes(host))
+      report(
+        "error",
+        ["gitops", "sshKnownHosts", i],
+        `gitops.sshKnownHosts[${i}] names ${hostsOf(line).join(", ")}, not ${host}, the host of gitops.repository; Flux checks the key of ${host} only`,
+      );
   });
 }

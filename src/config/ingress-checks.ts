@@ -12,16 +12,31 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
   const ipPath = [...INGRESS, "privateIp"];
   if (ingress.privateIp !== undefined && ok(ipPath, [...INGRESS, "internal"], ["network", "subnets", "workloads"])) {
     if (!ingress.internal) {
-      report("error", ipPath, "network.ingress.privateIp applies to an internal ingress only; remove it, or set network.ingress.internal to true (a public ingress gets a static public IP)");
+      report(
+        "error",
+        ipPath,
+        "network.ingress.privateIp applies to an internal ingress only; remove it, or set network.ingress.internal to true (a public ingress gets a static public IP)",
+      );
     } else {
       const subnet = parseCidr(env.network.subnets.workloads);
       const ip = parseIp(ingress.privateIp);
-      if (ip === undefined) report("error", ipPath, `network.ingress.privateIp "${ingress.privateIp}" is not an IPv4 address`);
+      if (ip === undefined)
+        report("error", ipPath, `network.ingress.privateIp "${ingress.privateIp}" is not an IPv4 address`);
       else if (typeof subnet !== "string") {
         const first = subnet.start + 4;
         const last = subnet.start + subnet.size - 2;
-        if (!containsIp(subnet, ip)) report("error", ipPath, `network.ingress.privateIp ${ingress.privateIp} lies outside network.subnets.workloads ${subnet.text}; the internal load balancer joins that subnet`);
-        else if (ip < first || ip > last) report("error", ipPath, `network.ingress.privateIp ${ingress.privateIp} is one of the addresses Azure keeps in ${subnet.text}; use one from ${formatIp(first)} to ${formatIp(last)}`);
+        if (!containsIp(subnet, ip))
+          report(
+            "error",
+            ipPath,
+            `network.ingress.privateIp ${ingress.privateIp} lies outside network.subnets.workloads ${subnet.text}; the internal load balancer joins that subnet`,
+          );
+        else if (ip < first || ip > last)
+          report(
+            "error",
+            ipPath,
+            `network.ingress.privateIp ${ingress.privateIp} is one of the addresses Azure keeps in ${subnet.text}; use one from ${formatIp(first)} to ${formatIp(last)}`,
+          );
       }
     }
   }
@@ -29,10 +44,18 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
   if (ok(zonePath, [...INGRESS, "host"])) {
     const zone = ingress.dns?.zone ?? defaultZone(ingress.host);
     if (recordName(ingress.host, zone) === undefined) {
-      report("error", ingress.dns?.zone ? zonePath : [...INGRESS, "host"], `network.ingress.host ${ingress.host} is not inside DNS zone ${zone}; name a zone the host ends with, such as ${defaultZone(ingress.host)}`);
+      report(
+        "error",
+        ingress.dns?.zone ? zonePath : [...INGRESS, "host"],
+        `network.ingress.host ${ingress.host} is not inside DNS zone ${zone}; name a zone the host ends with, such as ${defaultZone(ingress.host)}`,
+      );
     }
   }
   if (ingress.dns?.zoneResourceGroup !== undefined && ingress.dns.mode === "external" && ok([...INGRESS, "dns"])) {
-    report("warning", [...INGRESS, "dns", "zoneResourceGroup"], "network.ingress.dns.zoneResourceGroup is ignored with mode external: the deploy writes no record");
+    report(
+      "warning",
+      [...INGRESS, "dns", "zoneResourceGroup"],
+      "network.ingress.dns.zoneResourceGroup is ignored with mode external: the deploy writes no record",
+    );
   }
 }

@@ -41,9 +41,13 @@ export function lastUsableAddress(cidr: string): string | undefined {
 
 export function ingressAddress(env: Environment): IngressAddress {
   const ingress = env.network.ingress;
-  if (!ingress.internal) return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
+  if (!ingress.internal)
+    return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
   const ip = ingress.privateIp ?? lastUsableAddress(env.network.subnets.workloads);
-  if (!ip) throw new Error(`network.subnets.workloads ${env.network.subnets.workloads} has no address for the internal load balancer`);
+  if (!ip)
+    throw new Error(
+      `network.subnets.workloads ${env.network.subnets.workloads} has no address for the internal load balancer`,
+    );
   return { kind: "private", ip, subnet: INGRESS_SUBNET };
 }
 

@@ -40,7 +40,11 @@ export function suggestCpu(q: string): string | undefined {
 }
 
 export function formatBytes(bytes: number): string {
-  for (const [unit, f] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20]] as const) {
+  for (const [unit, f] of [
+    ["Ti", 2 ** 40],
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20],
+  ] as const) {
     if (bytes >= f && bytes % (f / 1024) === 0) return `${+(bytes / f).toFixed(2)}${unit}`;
   }
   return `${bytes}`;

@@ -7,12 +7,18 @@ import type { Report, Valid } from "./report.js";
 import { closest } from "./spelling.js";
 import type { YamlSource } from "./yaml-source.js";
 
-const CLOUD_TEXT: Record<CloudName, string> = { public: "the public cloud", usgov: "Azure Government (usgov)", china: "Azure operated by 21Vianet (china)" };
+const CLOUD_TEXT: Record<CloudName, string> = {
+  public: "the public cloud",
+  usgov: "Azure Government (usgov)",
+  china: "Azure operated by 21Vianet (china)",
+};
 
 export function checkRegions(env: Environment, source: YamlSource, report: Report, ok: Valid): void {
   if (!ok(["azure", "cloud"])) return;
   const cloud = env.azure.cloud;
-  const location = ok(["azure", "location"]) ? regionOf(env.azure.location, ["azure", "location"], cloud, report) : undefined;
+  const location = ok(["azure", "location"])
+    ? regionOf(env.azure.location, ["azure", "location"], cloud, report)
+    : undefined;
   if (location) checkZones(env, source, location, report, ok);
   const written = (source.data.openai as Record<string, unknown> | undefined)?.location !== undefined;
   // openai.location defaults to azure.location, which is reported above when it is wrong.
@@ -27,12 +33,23 @@ function regionOf(name: string, path: string[], cloud: CloudName, report: Report
   const field = path.join(".");
   const region = azureRegion(name);
   if (!region) {
-    const guess = closest(name, regionsOf(cloud).map((r) => r.name));
-    report("error", path, `${field} "${name}" is not a region of ${CLOUD_TEXT[cloud]}; ${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`);
+    const guess = closest(
+      name,
+      regionsOf(cloud).map((r) => r.name),
+    );
+    report(
+      "error",
+      path,
+      `${field} "${name}" is not a region of ${CLOUD_TEXT[cloud]}; ${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`,
+    );
     return undefined;
   }
   if (region.cloud !== cloud) {
-    report("error", path, `${field} ${name} (${region.displayName}) is a region of ${CLOUD_TEXT[region.cloud]}, but the environment is in ${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a region of ${CLOUD_TEXT[cloud]}`);
+    report(
+      "error",
+      path,
+      `${field} ${name} (${region.displayName}) is a region of ${CLOUD_TEXT[region.cloud]}, but the environment is in ${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a region of ${CLOUD_TEXT[cloud]}`,
+    );
     return undefined;
   }
   return region;
@@ -46,17 +63,29 @@ function checkZones(env: Environment, source: YamlSource, region: AzureRegion, r
   const zonesWritten = (source.data.aks as Record<string, unknown> | undefined)?.zones !== undefined;
   if (ok(["aks", "zones"]) && env.aks.zones.length > 0) {
     const list = env.aks.zones.join(", ");
-    report("error", zonesWritten ? ["aks", "zones"] : ["azure", "location"], `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ${where}; set aks.zones: [] for regional node pools${instead}`);
+    report(
+      "error",
+      zonesWritten ? ["aks", "zones"] : ["azure", "location"],
+      `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ${where}; set aks.zones: [] for regional node pools${instead}`,
+    );
   }
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "ZoneRedundant") {
-    report("error", ["postgres", "highAvailability"], `postgres.highAvailability ZoneRedundant needs availability zones, but ${where}; use SameZone${instead}`);
+    report(
+      "error",
+      ["postgres", "highAvailability"],
+      `postgres.highAvailability ZoneRedundant needs availability zones, but ${where}; use SameZone${instead}`,
+    );
   }
 }
 
 function checkModels(env: Environment, region: AzureRegion, locationPath: string[], report: Report, ok: Valid): void {
   const offered = openAiRegions(region.cloud);
   if (offered && !offered.has(region.name)) {
-    report("error", locationPath, `Azure OpenAI is not offered in ${region.name} (${region.displayName}); it is in ${[...offered].sort().join(", ")}`);
+    report(
+      "error",
+      locationPath,
+      `Azure OpenAI is not offered in ${region.name} (${region.displayName}); it is in ${[...offered].sort().join(", ")}`,
+    );
     return;
   }
   env.openai.deployments.forEach((d, i) => {
@@ -65,12 +94,25 @@ function checkModels(env: Environment, region: AzureRegion, locationPath: string
     const answer = modelAvailability(region.cloud, d.sku, d.model, d.version, region.name);
     const what = `${d.model} ${d.version} (${d.sku})`;
     if (answer.kind === "not-offered") {
-      report("error", [...path, "model"], `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ${region.name}; it does in ${answer.regions.join(", ")}`);
+      report(
+        "error",
+        [...path, "model"],
+        `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ${region.name}; it does in ${answer.regions.join(", ")}`,
+      );
     } else if (answer.kind === "unknown-version") {
-      report("warning", [...path, "version"], `openai.deployments[${i}].version ${d.version} of ${d.model} is not in the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}); the deployment will tell whether Azure offers it`);
+      report(
+        "warning",
+        [...path, "version"],
+        `openai.deployments[${i}].version ${d.version} of ${d.model} is not in the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}); the deployment will tell whether Azure offers it`,
+      );
     } else if (answer.kind === "unknown-model") {
       const guess = closest(d.model, answer.models);
-      if (guess) report("warning", [...path, "model"], `openai.deployments[${i}].model "${d.model}" is not in the offline catalogue; did you mean "${guess}"?`);
+      if (guess)
+        report(
+          "warning",
+          [...path, "model"],
+          `openai.deployments[${i}].model "${d.model}" is not in the offline catalogue; did you mean "${guess}"?`,
+        );
     }
   });
 }

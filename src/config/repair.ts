@@ -32,7 +32,9 @@ export function repairDocument(data: Record<string, unknown>, validate: Validate
         continue;
       }
       if (e.keyword === "required") {
-        const schema = ((e.parentSchema as { properties?: Record<string, { type?: string }> }).properties ?? {})[path[path.length - 1] as string];
+        const schema = ((e.parentSchema as { properties?: Record<string, { type?: string }> }).properties ?? {})[
+          path[path.length - 1] as string
+        ];
         set(document, path, placeholder(schema?.type));
         placeholders.add(path.join("\u0000"));
         invalid.push(path);

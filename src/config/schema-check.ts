@@ -13,7 +13,6 @@ import type { YamlSource } from "./yaml-source.js";
 
 type Schema = { description?: string; enum?: unknown[]; properties?: Record<string, unknown>; pattern?: string };
 
-
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
@@ -36,7 +35,10 @@ export function checkSchema(source: YamlSource): Diagnostic[] {
     const key = `${path.join("/")}|${e.keyword === "propertyNames" ? "" : e.keyword}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const prefer = e.keyword === "additionalProperties" || e.keyword === "required" || e.keyword === "propertyNames" ? "key" : "value";
+    const prefer =
+      e.keyword === "additionalProperties" || e.keyword === "required" || e.keyword === "propertyNames"
+        ? "key"
+        : "value";
     const pos = source.locate(path, prefer);
     out.push({ file: source.file, ...pos, severity: "error", path: dotted(path), message: describe(e, path) });
   }
@@ -54,8 +56,18 @@ export function repairForChecks(source: YamlSource): Repaired {
   return repairDocument(source.data, validator());
 }
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : String(v));
-const found = (v: unknown): string => (v === null || Array.isArray(v) || typeof v === "object" ? show(v) : `${typeof v} ${show(v)}`);
+const show = (v: unknown): string =>
+  typeof v === "string"
+    ? JSON.stringify(v)
+    : v === null
+      ? "null"
+      : Array.isArray(v)
+        ? "a list"
+        : typeof v === "object"
+          ? "a mapping"
+          : String(v);
+const found = (v: unknown): string =>
+  v === null || Array.isArray(v) || typeof v === "object" ? show(v) : `${typeof v} ${show(v)}`;
 
 function describe(e: ErrorObject, path: (string | number)[]): string {
   const field = dotted(path) || "the document";
@@ -65,8 +77,10 @@ function describe(e: ErrorObject, path: (string | number)[]): string {
       const name = String(path[path.length - 1]);
       const allowed = Object.keys(schema.properties ?? {});
       const parent = dotted(path.slice(0, -1)) || "the top level";
-      const core = path[0] === "components" && name === "enabled" ? COMPONENTS.find((c) => c.key === path[1]) : undefined;
-      if (core) return `${parent} cannot be disabled: ${core.displayName} is part of the platform's core; only optional components take "enabled"`;
+      const core =
+        path[0] === "components" && name === "enabled" ? COMPONENTS.find((c) => c.key === path[1]) : undefined;
+      if (core)
+        return `${parent} cannot be disabled: ${core.displayName} is part of the platform's core; only optional components take "enabled"`;
       const guess = closest(name, allowed);
       return `unknown key "${name}" in ${parent}; ${guess ? `did you mean "${guess}"? Allowed` : "allowed"} keys: ${allowed.join(", ")}`;
     }
@@ -108,7 +122,14 @@ function describe(e: ErrorObject, path: (string | number)[]): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: "a mapping", array: "a list", integer: "a whole number", number: "a number", string: "a string", boolean: "true or false" };
+  const names: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    integer: "a whole number",
+    number: "a number",
+    string: "a string",
+    boolean: "true or false",
+  };
   return names[type] ?? type;
 }
 

@@ -27,7 +27,8 @@ const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
 /** One known_hosts line: host(s), key type, base64 key. */
-const KNOWN_HOST = "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
+const KNOWN_HOST =
+  "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
 const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
@@ -80,15 +81,23 @@ const obj = (description: string, properties: Record<string, Schema>, extra: Sch
 });
 const str = (description: string, extra: Schema = {}): Schema => ({ type: "string", description, ...extra });
 const int = (description: string, minimum: number, maximum: number, extra: Schema = {}): Schema => ({
-  type: "integer", description, minimum, maximum, ...extra,
+  type: "integer",
+  description,
+  minimum,
+  maximum,
+  ...extra,
 });
 const bool = (description: string, def: boolean): Schema => ({ type: "boolean", description, default: def });
 
 const memory = (description: string, def?: string): Schema =>
-  str(`${description} Kubernetes quantity, e.g. "512Mi" or "16Gi".`, { pattern: MEMORY_PATTERN, ...(def ? { default: def, examples: [def] } : {}) });
+  str(`${description} Kubernetes quantity, e.g. "512Mi" or "16Gi".`, {
+    pattern: MEMORY_PATTERN,
+    ...(def ? { default: def, examples: [def] } : {}),
+  });
 const cpu = (description: string, def?: string): Schema =>
   str(`${description} Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").`, {
-    pattern: CPU_PATTERN, ...(def ? { default: def, examples: [def] } : {}),
+    pattern: CPU_PATTERN,
+    ...(def ? { default: def, examples: [def] } : {}),
   });
 
 /** Per-environment Helm values of one release: merged last, checked against what the chart reads. */
@@ -108,7 +117,10 @@ function componentSchema(): Schema {
       props.replicas = int(`Pods of ${c.displayName}. Table: ${table.replicas}.`, 1, 50, { default: table.replicas });
     }
     if (c.kind !== "managed") {
-      props.memory = memory(`Memory request (and limit) per ${c.displayName} pod. Table: ${table.memory}.`, table.memory);
+      props.memory = memory(
+        `Memory request (and limit) per ${c.displayName} pod. Table: ${table.memory}.`,
+        table.memory,
+      );
       props.cpu = cpu(`CPU request per ${c.displayName} pod. Table: ${table.cpu}.`, table.cpu);
     }
     if (c.kind === "StatefulSet" && table.storage) {
@@ -120,30 +132,52 @@ function componentSchema(): Schema {
         memory: memory(`Memory request per ${c.companion.displayName} pod.`, comp.memory),
         cpu: cpu(`CPU request per ${c.companion.displayName} pod.`, comp.cpu),
         ...(comp.storage ? { storage: memory(`Persistent volume of ${c.companion.displayName}.`, comp.storage) } : {}),
-        ...Object.fromEntries(Object.values(COMPANION_RELEASES).filter((r) => r.parent === c.key).map((r) => ["values", helmValues(r.release)])),
+        ...Object.fromEntries(
+          Object.values(COMPANION_RELEASES)
+            .filter((r) => r.parent === c.key)
+            .map((r) => ["values", helmValues(r.release)]),
+        ),
       });
     }
     if (c.key === "keycloak") {
-      props.database = str("Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", {
-        enum: ["inCluster", "managed"], default: DEFAULTS.keycloakDatabase,
-      });
+      props.database = str(
+        "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).",
+        {
+          enum: ["inCluster", "managed"],
+          default: DEFAULTS.keycloakDatabase,
+        },
+      );
     }
     if (c.kind === "managed") continue; // PostgreSQL is sized under `postgres`.
     if (c.release) props.values = helmValues(c.release);
     properties[c.key] = obj(`${c.displayName}: ${c.summary} Overrides the profile's sizing.`, props);
   }
-  return obj("Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", properties);
+  return obj(
+    "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.",
+    properties,
+  );
 }
 
 function nodePoolSchema(name: string, def: { vmSize: string; minCount: number; maxCount: number }): Schema {
-  return obj(`The ${name} node pool. Fixed size with \`count\`, autoscaled with \`minCount\`/\`maxCount\`, or \`auto\` to let the capacity planner decide.`, {
-    vmSize: str("Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", {
-      pattern: VM_SIZE, default: def.vmSize, examples: [def.vmSize],
-    }),
-    count: { description: "Fixed node count (no autoscaler), or `auto`.", oneOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { const: "auto" }] },
-    minCount: int("Autoscaler minimum.", 1, 1000, { default: def.minCount }),
-    maxCount: int("Autoscaler maximum.", 1, 1000, { default: def.maxCount }),
-  });
+  return obj(
+    `The ${name} node pool. Fixed size with \`count\`, autoscaled with \`minCount\`/\`maxCount\`, or \`auto\` to let the capacity planner decide.`,
+    {
+      vmSize: str(
+        "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.",
+        {
+          pattern: VM_SIZE,
+          default: def.vmSize,
+          examples: [def.vmSize],
+        },
+      ),
+      count: {
+        description: "Fixed node count (no autoscaler), or `auto`.",
+        oneOf: [{ type: "integer", minimum: 1, maximum: 1000 }, { const: "auto" }],
+      },
+      minCount: int("Autoscaler minimum.", 1, 1000, { default: def.minCount }),
+      maxCount: int("Autoscaler maximum.", 1, 1000, { default: def.maxCount }),
+    },
+  );
 }
 
 export function buildEnvironmentSchema(): Schema {
@@ -158,102 +192,231 @@ export function buildEnvironmentSchema(): Schema {
     additionalProperties: false,
     required: ["azure", "network", "gitops"],
     properties: {
-      profile: str("Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", {
-        enum: [...PROFILE_KEYS], default: DEFAULTS.profile,
-      }),
-      codemie: obj("The CodeMie release to deploy.", {
-        version: str("CodeMie release (x.y.z); CodeMie's own charts and images use this version.", { pattern: SEMVER, default: DEFAULTS.codemieVersion, examples: [DEFAULTS.codemieVersion] }),
-      }),
-      azure: obj("Azure placement.", {
-        tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
-        subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
-        location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
-        cloud: str("Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", {
-          enum: [...CLOUD_NAMES], default: DEFAULTS.azure.cloud,
-        }),
-        namePrefix: str("Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", {
-          pattern: PREFIX, default: DEFAULTS.azure.namePrefix,
-        }),
-        resourceGroup: str("Resource group to create; default rg-<prefix>-<env>.", { pattern: RESOURCE_GROUP }),
-        production: bool("Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", DEFAULTS.azure.production),
-        tags: {
-          type: "object",
-          description: "Tags on every resource (environment and managed-by tags are added).",
-          maxProperties: 40,
-          propertyNames: { pattern: TAG_NAME },
-          additionalProperties: { type: "string", maxLength: 256 },
+      profile: str(
+        "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.",
+        {
+          enum: [...PROFILE_KEYS],
+          default: DEFAULTS.profile,
         },
-      }, { required: ["tenantId", "subscriptionId", "location"] }),
-      network: obj("Virtual network and ingress.", {
-        vnetCidr: str("Address space of the spoke VNet.", { pattern: CIDR_PATTERN, examples: ["10.40.0.0/16"] }),
-        subnets: obj("Subnets inside `vnetCidr`.", {
-          system: str("AKS system node pool subnet.", { pattern: CIDR_PATTERN }),
-          workloads: str("AKS workload node pool subnet.", { pattern: CIDR_PATTERN }),
-          postgres: str("Subnet delegated to PostgreSQL Flexible Server (at least /28).", { pattern: CIDR_PATTERN }),
-          privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", { pattern: CIDR_PATTERN }),
-        }, { required: ["system", "workloads", "postgres", "privateEndpoints"] }),
-        podCidr: str("Pod address space of Azure CNI overlay; must not overlap the VNet.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.podCidr }),
-        serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", { pattern: CIDR_PATTERN, default: DEFAULTS.network.serviceCidr }),
-        dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", { pattern: IPV4, default: DEFAULTS.network.dnsServiceIp }),
-        privateCluster: bool("API server reachable only through a private endpoint; PaaS public access is then disabled.", DEFAULTS.network.privateCluster),
-        egressFirewallIp: str("Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", { pattern: IPV4 }),
-        ingress: obj("The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", {
-          host: str("Fully qualified host name, lowercase.", { pattern: HOSTNAME, examples: ["codemie.example.com"] }),
-          tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
-          tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", { pattern: K8S_NAME, default: DEFAULTS.network.ingress.tlsSecretName }),
-          internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
-          privateIp: str("Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", { pattern: IPV4 }),
-          dns: obj("The A record of `host`, pointing at the ingress load balancer's fixed address.", {
-            mode: str("`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", { enum: ["azure", "external"], default: DEFAULTS.network.ingress.dns.mode }),
-            zone: str("DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", { pattern: HOSTNAME }),
-            zoneResourceGroup: str("Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", { pattern: RESOURCE_GROUP }),
-          }),
-          sourceRanges: {
-            type: "array",
-            description: "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
-            items: { type: "string", pattern: CIDR_PATTERN },
-            minItems: 1,
-            maxItems: 50,
-            uniqueItems: true,
+      ),
+      codemie: obj("The CodeMie release to deploy.", {
+        version: str("CodeMie release (x.y.z); CodeMie's own charts and images use this version.", {
+          pattern: SEMVER,
+          default: DEFAULTS.codemieVersion,
+          examples: [DEFAULTS.codemieVersion],
+        }),
+      }),
+      azure: obj(
+        "Azure placement.",
+        {
+          tenantId: str("Entra ID tenant ID (GUID).", { pattern: UUID }),
+          subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
+          location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
+          cloud: str(
+            "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.",
+            {
+              enum: [...CLOUD_NAMES],
+              default: DEFAULTS.azure.cloud,
+            },
+          ),
+          namePrefix: str(
+            "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.",
+            {
+              pattern: PREFIX,
+              default: DEFAULTS.azure.namePrefix,
+            },
+          ),
+          resourceGroup: str("Resource group to create; default rg-<prefix>-<env>.", { pattern: RESOURCE_GROUP }),
+          production: bool(
+            "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.",
+            DEFAULTS.azure.production,
+          ),
+          tags: {
+            type: "object",
+            description: "Tags on every resource (environment and managed-by tags are added).",
+            maxProperties: 40,
+            propertyNames: { pattern: TAG_NAME },
+            additionalProperties: { type: "string", maxLength: 256 },
           },
-        }, { required: ["host"] }),
-      }, { required: ["vnetCidr", "subnets", "ingress"] }),
+        },
+        { required: ["tenantId", "subscriptionId", "location"] },
+      ),
+      network: obj(
+        "Virtual network and ingress.",
+        {
+          vnetCidr: str("Address space of the spoke VNet.", { pattern: CIDR_PATTERN, examples: ["10.40.0.0/16"] }),
+          subnets: obj(
+            "Subnets inside `vnetCidr`.",
+            {
+              system: str("AKS system node pool subnet.", { pattern: CIDR_PATTERN }),
+              workloads: str("AKS workload node pool subnet.", { pattern: CIDR_PATTERN }),
+              postgres: str("Subnet delegated to PostgreSQL Flexible Server (at least /28).", {
+                pattern: CIDR_PATTERN,
+              }),
+              privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", {
+                pattern: CIDR_PATTERN,
+              }),
+            },
+            { required: ["system", "workloads", "postgres", "privateEndpoints"] },
+          ),
+          podCidr: str("Pod address space of Azure CNI overlay; must not overlap the VNet.", {
+            pattern: CIDR_PATTERN,
+            default: DEFAULTS.network.podCidr,
+          }),
+          serviceCidr: str("Kubernetes service address space; must not overlap the VNet or pods.", {
+            pattern: CIDR_PATTERN,
+            default: DEFAULTS.network.serviceCidr,
+          }),
+          dnsServiceIp: str("Cluster DNS service IP, inside `serviceCidr`.", {
+            pattern: IPV4,
+            default: DEFAULTS.network.dnsServiceIp,
+          }),
+          privateCluster: bool(
+            "API server reachable only through a private endpoint; PaaS public access is then disabled.",
+            DEFAULTS.network.privateCluster,
+          ),
+          egressFirewallIp: str(
+            "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.",
+            { pattern: IPV4 },
+          ),
+          ingress: obj(
+            "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.",
+            {
+              host: str("Fully qualified host name, lowercase.", {
+                pattern: HOSTNAME,
+                examples: ["codemie.example.com"],
+              }),
+              tls: bool("Serve HTTPS with the certificate in `tlsSecretName`.", DEFAULTS.network.ingress.tls),
+              tlsSecretName: str("Kubernetes TLS secret (synced from Key Vault) holding the certificate.", {
+                pattern: K8S_NAME,
+                default: DEFAULTS.network.ingress.tlsSecretName,
+              }),
+              internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
+              privateIp: str(
+                "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.",
+                { pattern: IPV4 },
+              ),
+              dns: obj("The A record of `host`, pointing at the ingress load balancer's fixed address.", {
+                mode: str(
+                  "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.",
+                  { enum: ["azure", "external"], default: DEFAULTS.network.ingress.dns.mode },
+                ),
+                zone: str(
+                  "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.",
+                  { pattern: HOSTNAME },
+                ),
+                zoneResourceGroup: str(
+                  "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.",
+                  { pattern: RESOURCE_GROUP },
+                ),
+              }),
+              sourceRanges: {
+                type: "array",
+                description:
+                  "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
+                items: { type: "string", pattern: CIDR_PATTERN },
+                minItems: 1,
+                maxItems: 50,
+                uniqueItems: true,
+              },
+            },
+            { required: ["host"] },
+          ),
+        },
+        { required: ["vnetCidr", "subnets", "ingress"] },
+      ),
       aks: obj("Azure Kubernetes Service.", {
-        kubernetesVersion: str("Kubernetes minor version (1.31-1.34).", { enum: ["1.31", "1.32", "1.33", "1.34"], default: DEFAULTS.aks.kubernetesVersion }),
-        upgradeChannel: str("Automatic upgrade channel.", { enum: ["none", "patch", "stable", "rapid", "node-image"], default: DEFAULTS.aks.upgradeChannel }),
+        kubernetesVersion: str("Kubernetes minor version (1.31-1.34).", {
+          enum: ["1.31", "1.32", "1.33", "1.34"],
+          default: DEFAULTS.aks.kubernetesVersion,
+        }),
+        upgradeChannel: str("Automatic upgrade channel.", {
+          enum: ["none", "patch", "stable", "rapid", "node-image"],
+          default: DEFAULTS.aks.upgradeChannel,
+        }),
         maintenanceWindow: obj("Weekly window for automatic upgrades.", {
-          day: str("Day of the week.", { enum: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], default: DEFAULTS.aks.maintenanceWindow.day }),
+          day: str("Day of the week.", {
+            enum: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+            default: DEFAULTS.aks.maintenanceWindow.day,
+          }),
           startHour: int("Start hour, UTC.", 0, 23, { default: DEFAULTS.aks.maintenanceWindow.startHour }),
           durationHours: int("Length in hours.", 4, 24, { default: DEFAULTS.aks.maintenanceWindow.durationHours }),
         }),
-        zones: { type: "array", description: "Availability zones for node pools and zone-redundant services.", items: { enum: ["1", "2", "3"] }, uniqueItems: true, maxItems: 3, default: [...DEFAULTS.aks.zones] },
+        zones: {
+          type: "array",
+          description: "Availability zones for node pools and zone-redundant services.",
+          items: { enum: ["1", "2", "3"] },
+          uniqueItems: true,
+          maxItems: 3,
+          default: [...DEFAULTS.aks.zones],
+        },
         nodePools: obj("Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", {
           system: nodePoolSchema("system", pools.system),
           workloads: nodePoolSchema("workloads", pools.workloads),
         }),
         autoSizing: obj("Choices for pools whose vmSize or count is `auto`.", {
-          families: { type: "array", description: "VM families the planner may pick from, cheapest fitting first.", items: { enum: ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, minItems: 1, uniqueItems: true, default: [...DEFAULTS.aks.autoSizingFamilies] },
+          families: {
+            type: "array",
+            description: "VM families the planner may pick from, cheapest fitting first.",
+            items: { enum: ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] },
+            minItems: 1,
+            uniqueItems: true,
+            default: [...DEFAULTS.aks.autoSizingFamilies],
+          },
         }),
       }),
       postgres: obj("Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", {
-        version: str("PostgreSQL major version.", { enum: ["14", "15", "16", "17"], default: DEFAULTS.postgres.version }),
+        version: str("PostgreSQL major version.", {
+          enum: ["14", "15", "16", "17"],
+          default: DEFAULTS.postgres.version,
+        }),
         tier: str("Compute tier.", { enum: ["Burstable", "GeneralPurpose", "MemoryOptimized"], default: pg.tier }),
-        sku: str("Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", { pattern: PG_SKU, default: pg.sku }),
-        storageGb: { type: "integer", description: "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", enum: [32, 64, 128, 256, 512, 1024, 2048, 4096], default: pg.storageGb },
-        highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", { enum: ["Disabled", "SameZone", "ZoneRedundant"], default: pg.highAvailability }),
-        backupRetentionDays: int("Point-in-time restore window.", 7, 35, { default: DEFAULTS.postgres.backupRetentionDays }),
+        sku: str(
+          "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).",
+          { pattern: PG_SKU, default: pg.sku },
+        ),
+        storageGb: {
+          type: "integer",
+          description:
+            "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.",
+          enum: [32, 64, 128, 256, 512, 1024, 2048, 4096],
+          default: pg.storageGb,
+        },
+        highAvailability: str("High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", {
+          enum: ["Disabled", "SameZone", "ZoneRedundant"],
+          default: pg.highAvailability,
+        }),
+        backupRetentionDays: int("Point-in-time restore window.", 7, 35, {
+          default: DEFAULTS.postgres.backupRetentionDays,
+        }),
         geoRedundantBackup: bool("Copy backups to the paired region.", DEFAULTS.postgres.geoRedundantBackup),
-        entraAdminGroup: obj("Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", {
-          objectId: str("Object ID of the group.", { pattern: UUID }),
-          name: str("Display name of the group, as PostgreSQL names the role.", { pattern: ENTRA_GROUP_NAME }),
-        }, { required: ["objectId", "name"] }),
+        entraAdminGroup: obj(
+          "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).",
+          {
+            objectId: str("Object ID of the group.", { pattern: UUID }),
+            name: str("Display name of the group, as PostgreSQL names the role.", { pattern: ENTRA_GROUP_NAME }),
+          },
+          { required: ["objectId", "name"] },
+        ),
       }),
       keyVault: obj("Key Vault holding CodeMie's encryption key and every generated secret.", {
-        softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, { default: DEFAULTS.keyVault.softDeleteRetentionDays }),
-        purgeProtection: bool("Forbid purging deleted secrets and keys before retention ends.", DEFAULTS.keyVault.purgeProtection),
+        softDeleteRetentionDays: int("Soft-delete retention.", 7, 90, {
+          default: DEFAULTS.keyVault.softDeleteRetentionDays,
+        }),
+        purgeProtection: bool(
+          "Forbid purging deleted secrets and keys before retention ends.",
+          DEFAULTS.keyVault.purgeProtection,
+        ),
       }),
       identity: obj("Entra ID principals.", {
-        aksAdminGroupObjectIds: { type: "array", description: "Entra ID groups with cluster-admin through Azure RBAC.", items: { type: "string", pattern: UUID }, uniqueItems: true, maxItems: 10, default: [] },
+        aksAdminGroupObjectIds: {
+          type: "array",
+          description: "Entra ID groups with cluster-admin through Azure RBAC.",
+          items: { type: "string", pattern: UUID },
+          uniqueItems: true,
+          maxItems: 10,
+          default: [],
+        },
       }),
       openai: obj("Optional Azure OpenAI account and model deployments, reached through a private endpoint.", {
         enabled: bool("Create the Azure OpenAI account.", DEFAULTS.openai.enabled),
@@ -262,61 +425,133 @@ export function buildEnvironmentSchema(): Schema {
           type: "array",
           description: "Model deployments.",
           maxItems: 20,
-          items: obj("One model deployment.", {
-            name: str("Deployment name.", { pattern: DEPLOYMENT_NAME }),
-            model: str("Model name, e.g. gpt-4.1.", { pattern: MODEL_NAME }),
-            version: str("Model version, e.g. 2025-04-14.", { pattern: MODEL_VERSION }),
-            capacity: int("Capacity in thousands of tokens per minute.", 1, 10000),
-            sku: str("Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", { enum: ["Standard", "GlobalStandard", "DataZoneStandard"] }),
-          }, { required: ["name", "model", "version", "capacity"] }),
+          items: obj(
+            "One model deployment.",
+            {
+              name: str("Deployment name.", { pattern: DEPLOYMENT_NAME }),
+              model: str("Model name, e.g. gpt-4.1.", { pattern: MODEL_NAME }),
+              version: str("Model version, e.g. 2025-04-14.", { pattern: MODEL_VERSION }),
+              capacity: int("Capacity in thousands of tokens per minute.", 1, 10000),
+              sku: str(
+                "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.",
+                { enum: ["Standard", "GlobalStandard", "DataZoneStandard"] },
+              ),
+            },
+            { required: ["name", "model", "version", "capacity"] },
+          ),
         },
       }),
-      gitops: obj("Where Flux reads this environment's rendered manifests.", {
-        repository: str("HTTPS URL of the Git repository Flux pulls.", { pattern: HTTPS_REPO, examples: ["https://github.com/acme/codemie-platform"] }),
-        branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
-        path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
-        multiTenancyOptOut: obj(
-          "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.",
-          { reason: str("Why this environment cannot run with multi-tenancy enforced.", { minLength: 10, maxLength: 500 }) },
-          { required: ["reason"] },
-        ),
-        auth: str("How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", { enum: ["none", "ssh", "https"], default: "none" }),
-        sshKnownHosts: {
-          type: "array",
-          description: "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.",
-          items: { type: "string", pattern: KNOWN_HOST, maxLength: 1000 },
-          maxItems: 20,
+      gitops: obj(
+        "Where Flux reads this environment's rendered manifests.",
+        {
+          repository: str("HTTPS URL of the Git repository Flux pulls.", {
+            pattern: HTTPS_REPO,
+            examples: ["https://github.com/acme/codemie-platform"],
+          }),
+          branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
+          path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
+          multiTenancyOptOut: obj(
+            "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.",
+            {
+              reason: str("Why this environment cannot run with multi-tenancy enforced.", {
+                minLength: 10,
+                maxLength: 500,
+              }),
+            },
+            { required: ["reason"] },
+          ),
+          auth: str(
+            "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.",
+            { enum: ["none", "ssh", "https"], default: "none" },
+          ),
+          sshKnownHosts: {
+            type: "array",
+            description:
+              "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.",
+            items: { type: "string", pattern: KNOWN_HOST, maxLength: 1000 },
+            maxItems: 20,
+          },
         },
-      }, { required: ["repository"] }),
+        { required: ["repository"] },
+      ),
       components: componentSchema(),
-      security: obj("Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", {
-        networkPolicy: str("Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", {
-          enum: ["cilium", "azure", "none"],
-        }),
-        azurePolicy: { type: "boolean", description: "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." },
-        defender: { type: "boolean", description: "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." },
-        runCommand: { type: "boolean", description: "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." },
-        apiServerAuthorizedIpRanges: {
-          type: "array",
-          description: "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).",
-          items: { type: "string", pattern: CIDR_PATTERN },
-          maxItems: 200,
-          uniqueItems: true,
+      security: obj(
+        "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.",
+        {
+          networkPolicy: str(
+            "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.",
+            {
+              enum: ["cilium", "azure", "none"],
+            },
+          ),
+          azurePolicy: {
+            type: "boolean",
+            description:
+              "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production.",
+          },
+          defender: {
+            type: "boolean",
+            description:
+              "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production.",
+          },
+          runCommand: {
+            type: "boolean",
+            description:
+              "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only.",
+          },
+          apiServerAuthorizedIpRanges: {
+            type: "array",
+            description:
+              "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).",
+            items: { type: "string", pattern: CIDR_PATTERN },
+            maxItems: 200,
+            uniqueItems: true,
+          },
+          logRetentionDays: int(
+            "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.",
+            30,
+            730,
+          ),
+          storageInfrastructureEncryption: {
+            type: "boolean",
+            description:
+              "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production.",
+          },
         },
-        logRetentionDays: int("Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", 30, 730),
-        storageInfrastructureEncryption: { type: "boolean", description: "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." },
-      }),
-      platform: obj("The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", Object.fromEntries(ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]))),
+      ),
+      platform: obj(
+        "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).",
+        Object.fromEntries(
+          ADDONS.map((a) => [a.key, obj(`${a.displayName}: ${a.summary}`, { values: helmValues(a.release) })]),
+        ),
+      ),
       login: obj("Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", {
-        firstAdmin: obj("CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", {
-          username: str("Keycloak user name.", { pattern: KEYCLOAK_USER, default: DEFAULTS.firstAdmin.username }),
-          email: str("The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", { pattern: EMAIL }),
-          projects: { type: "array", description: "CodeMie projects the administrator belongs to (Keycloak attribute applications).", items: { type: "string", pattern: PROJECT }, maxItems: 50, uniqueItems: true, default: [] },
-        }),
+        firstAdmin: obj(
+          "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).",
+          {
+            username: str("Keycloak user name.", { pattern: KEYCLOAK_USER, default: DEFAULTS.firstAdmin.username }),
+            email: str(
+              "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.",
+              { pattern: EMAIL },
+            ),
+            projects: {
+              type: "array",
+              description: "CodeMie projects the administrator belongs to (Keycloak attribute applications).",
+              items: { type: "string", pattern: PROJECT },
+              maxItems: 50,
+              uniqueItems: true,
+              default: [],
+            },
+          },
+        ),
       }),
-      promotion: obj("Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", {
-        after: str("The environment that must run this release first, e.g. staging.", { pattern: ENV_NAME }),
-      }, { required: ["after"] }),
+      promotion: obj(
+        "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).",
+        {
+          after: str("The environment that must run this release first, e.g. staging.", { pattern: ENV_NAME }),
+        },
+        { required: ["after"] },
+      ),
       usage: obj("Optional workload figures the capacity planner uses to size storage and the database.", {
         users: int("Concurrent users expected.", 1, 100000),
         datasourceGb: int("Total size of indexed datasources, GB.", 0, 100000),

@@ -29,10 +29,21 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]|[\n\t]/; // eslint-dis
 
 export function parseYamlSource(file: string, text: string): ParseResult {
   const at = (pos: Position, message: string, path = ""): Diagnostic => ({
-    file, ...pos, severity: "error", path, message,
+    file,
+    ...pos,
+    severity: "error",
+    path,
+    message,
   });
   if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes) {
-    return { diagnostics: [at({ line: 1, column: 1 }, `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`)] };
+    return {
+      diagnostics: [
+        at(
+          { line: 1, column: 1 },
+          `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`,
+        ),
+      ],
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
@@ -48,10 +59,18 @@ export function parseYamlSource(file: string, text: string): ParseResult {
   }
   const root = doc.contents;
   if (!root || (isScalar(root) && root.value === null)) {
-    return { diagnostics: [at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`")] };
+    return {
+      diagnostics: [
+        at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`"),
+      ],
+    };
   }
   if (!isMap(root)) {
-    return { diagnostics: [at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar")] };
+    return {
+      diagnostics: [
+        at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar"),
+      ],
+    };
   }
   const diagnostics = checkNodes(root, 0, [], (node, message, path) => at(pos(node.range?.[0] ?? 0), message, path));
   if (diagnostics.length > 0) return { diagnostics };
@@ -59,7 +78,14 @@ export function parseYamlSource(file: string, text: string): ParseResult {
   try {
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliases });
   } catch {
-    return { diagnostics: [at({ line: 1, column: 1 }, `aliases expand to too many nodes (limit ${LIMITS.maxAliases}); write the values out instead`)] };
+    return {
+      diagnostics: [
+        at(
+          { line: 1, column: 1 },
+          `aliases expand to too many nodes (limit ${LIMITS.maxAliases}); write the values out instead`,
+        ),
+      ],
+    };
   }
   return { source: { file, data: data as Record<string, unknown>, locate: locator(doc, pos) }, diagnostics: [] };
 }
@@ -74,14 +100,21 @@ function checkNodes(
   const where = dotted(path);
   if (isAlias(node)) return [];
   if (!isMap(node) && !isSeq(node) && !isScalar(node)) return [];
-  if (depth > LIMITS.maxDepth) return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
+  if (depth > LIMITS.maxDepth)
+    return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
   if (node.tag && !node.tag.startsWith("tag:yaml.org,2002:")) {
     return [report(node, `YAML tag "${node.tag}" is not allowed; environment files hold plain values`, where)];
   }
   if (isScalar(node)) {
     if (typeof node.value === "string" && CONTROL_CHARS.test(node.value)) {
       const ch = CONTROL_CHARS.exec(node.value)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
-      return [report(node, `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`, where)];
+      return [
+        report(
+          node,
+          `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`,
+          where,
+        ),
+      ];
     }
     return [];
   }

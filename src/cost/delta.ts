@@ -25,7 +25,8 @@ const amount = (l: CostLine): string => `${l.quantity} × ${l.unit}`;
 function describe(base: CostLine | undefined, head: CostLine | undefined): string {
   if (!base) return `new: ${amount(head!)}`;
   if (!head) return `removed: ${amount(base)}`;
-  if (base.unit === head.unit && base.quantity !== head.quantity) return `${base.quantity} → ${head.quantity} × ${head.unit}`;
+  if (base.unit === head.unit && base.quantity !== head.quantity)
+    return `${base.quantity} → ${head.quantity} × ${head.unit}`;
   if (amount(base) !== amount(head)) return `${amount(base)} → ${amount(head)}`;
   return `${amount(head)}: $${base.unitMonthly} → $${head.unitMonthly} per unit`;
 }

@@ -1,8 +1,9 @@
 // The monthly cost of an environment from its resolved model and capacity plan: node pools at the
 // planned count and at the autoscaler's maximum, OS disks, persistent volumes by storage class,
 // PostgreSQL (compute, storage, HA standby, geo-redundant backup), NAT gateway and public IPs, the
-// AKS tier, and the Azure OpenAI deployments (billed per token, listed at no cost). List prices (price-list.ts) times the region's factor, 730
-// hours a month. Usage-billed meters (traffic, tokens, log ingestion) are named, not guessed.
+// AKS tier, and the Azure OpenAI deployments (billed per token, listed at no cost). List prices
+// (price-list.ts) times the region's factor, 730 hours a month. Usage-billed meters (traffic,
+// tokens, log ingestion) are named, not guessed.
 import type { CapacityPlan, PoolPlan } from "../capacity/plan.js";
 import { STORAGE_CLASS } from "../catalogue/platform.js";
 import { VM_SIZES } from "../catalogue/vm-sizes.js";
@@ -54,8 +55,25 @@ const cents = (n: number): number => Math.round(n * 100) / 100;
 /** Per-GiB prices are fractions of a cent apart: kept to four places so quantity × unit adds up. */
 const unitPrice = (n: number): number => Math.round(n * 10_000) / 10_000;
 
-function line(key: string, category: CostCategory, label: string, quantity: number, unit: string, unitMonthly: number, extra: Partial<CostLine> = {}): CostLine {
-  return { key, category, label, quantity, unit, unitMonthly: unitPrice(unitMonthly), monthly: cents(quantity * unitMonthly), ...extra };
+function line(
+  key: string,
+  category: CostCategory,
+  label: string,
+  quantity: number,
+  unit: string,
+  unitMonthly: number,
+  extra: Partial<CostLine> = {},
+): CostLine {
+  return {
+    key,
+    category,
+    label,
+    quantity,
+    unit,
+    unitMonthly: unitPrice(unitMonthly),
+    monthly: cents(quantity * unitMonthly),
+    ...extra,
+  };
 }
 
 /** The node count the pool runs at: the fixed count, or what the planner needs within the autoscaler's bounds. */
@@ -63,7 +81,10 @@ export function plannedCount(p: PoolPlan): number {
   return p.fixedCount ?? Math.min(p.maxCount, Math.max(p.minCount, p.nodesNeeded));
 }
 
-/** AKS puts the OS disk on the VM's temp disk (free) when it holds the default size; Ddsv5/Edsv5 with 4+ vCPU do (150 GiB+). */
+/**
+ * AKS puts the OS disk on the VM's temp disk (free) when it holds the default size; Ddsv5/Edsv5 with 4+ vCPU do (150
+ * GiB+).
+ */
 function ephemeralOs(vmSize: string): boolean {
   const vm = VM_SIZES.find((v) => v.name === vmSize);
   return vm !== undefined && (vm.family === "Ddsv5" || vm.family === "Edsv5") && vm.vcpu >= 4;
@@ -91,7 +112,15 @@ function poolLines(capacity: CapacityPlan, prices: PriceList, factor: number): C
       const disk = premiumTier(prices, OS_DISK_GIB);
       const unitMonthly = disk.usd * factor;
       lines.push(
-        line(`osdisk:${p.name}`, "storage", `${p.name} pool OS disks`, planned, `${disk.tier} disk (${OS_DISK_GIB} GiB)`, unitMonthly, autoscaled ? { atMaximum: { quantity: p.maxCount, monthly: cents(p.maxCount * unitMonthly) } } : {}),
+        line(
+          `osdisk:${p.name}`,
+          "storage",
+          `${p.name} pool OS disks`,
+          planned,
+          `${disk.tier} disk (${OS_DISK_GIB} GiB)`,
+          unitMonthly,
+          autoscaled ? { atMaximum: { quantity: p.maxCount, monthly: cents(p.maxCount * unitMonthly) } } : {},
+        ),
       );
     }
   }
@@ -106,7 +135,16 @@ function volumeLines(capacity: CapacityPlan, prices: PriceList, factor: number):
       const gib = Math.ceil(w.storageBytes / 2 ** 30);
       const sku = STORAGE_CLASS_SKUS[STORAGE_CLASS];
       const disk = premiumTier(prices, gib);
-      lines.push(line(`pvc:${w.workload}`, "storage", `${w.displayName} volumes`, w.replicas, `${disk.tier} disk (${gib} GiB, ${STORAGE_CLASS}, ${sku})`, disk.usd * factor));
+      lines.push(
+        line(
+          `pvc:${w.workload}`,
+          "storage",
+          `${w.displayName} volumes`,
+          w.replicas,
+          `${disk.tier} disk (${gib} GiB, ${STORAGE_CLASS}, ${sku})`,
+          disk.usd * factor,
+        ),
+      );
     }
   }
   return lines;
@@ -114,38 +152,79 @@ function volumeLines(capacity: CapacityPlan, prices: PriceList, factor: number):
 
 function postgresLines(env: Environment, prices: PriceList, factor: number): CostLine[] {
   const pg = env.postgres;
-  const hourly = pg.tier === "Burstable" ? prices.postgres.burstableHourly[pg.sku] : (skuVCores(pg.sku) ?? 0) * prices.postgres.vCoreHourly[pg.tier];
+  const hourly =
+    pg.tier === "Burstable"
+      ? prices.postgres.burstableHourly[pg.sku]
+      : (skuVCores(pg.sku) ?? 0) * prices.postgres.vCoreHourly[pg.tier];
   const compute = (hourly ?? 0) * HOURS_PER_MONTH * factor;
   const storage = prices.postgres.storageGibMonthly * factor;
   const lines = [
-    line("postgres:compute", "database", "PostgreSQL compute", 1, `${pg.sku} (${pg.tier})`, compute, hourly === undefined ? { note: `no price recorded for ${pg.sku}` } : {}),
+    line(
+      "postgres:compute",
+      "database",
+      "PostgreSQL compute",
+      1,
+      `${pg.sku} (${pg.tier})`,
+      compute,
+      hourly === undefined ? { note: `no price recorded for ${pg.sku}` } : {},
+    ),
     line("postgres:storage", "database", "PostgreSQL storage", pg.storageGb, "GiB", storage),
   ];
   if (pg.highAvailability !== "Disabled") {
     lines.push(
-      line("postgres:ha-compute", "database", `PostgreSQL HA standby (${pg.highAvailability})`, 1, `${pg.sku} (${pg.tier})`, compute),
+      line(
+        "postgres:ha-compute",
+        "database",
+        `PostgreSQL HA standby (${pg.highAvailability})`,
+        1,
+        `${pg.sku} (${pg.tier})`,
+        compute,
+      ),
       line("postgres:ha-storage", "database", "PostgreSQL HA standby storage", pg.storageGb, "GiB", storage),
     );
   }
   // Backups up to the provisioned size are free; a geo-redundant copy of them is not.
-  if (pg.geoRedundantBackup) lines.push(line("postgres:geo-backup", "database", `PostgreSQL geo-redundant backup (${pg.backupRetentionDays} days)`, pg.storageGb, "GiB", prices.postgres.geoBackupGibMonthly * factor));
+  if (pg.geoRedundantBackup)
+    lines.push(
+      line(
+        "postgres:geo-backup",
+        "database",
+        `PostgreSQL geo-redundant backup (${pg.backupRetentionDays} days)`,
+        pg.storageGb,
+        "GiB",
+        prices.postgres.geoBackupGibMonthly * factor,
+      ),
+    );
   return lines;
 }
 
 function networkLines(env: Environment, prices: PriceList, factor: number): CostLine[] {
   const ip = prices.network.publicIpStaticHourly * HOURS_PER_MONTH * factor;
   const lines = [
-    line("nat:gateway", "network", "NAT gateway", 1, "gateway", prices.network.natGatewayHourly * HOURS_PER_MONTH * factor, { note: "plus $0.045 per GB processed" }),
+    line(
+      "nat:gateway",
+      "network",
+      "NAT gateway",
+      1,
+      "gateway",
+      prices.network.natGatewayHourly * HOURS_PER_MONTH * factor,
+      { note: "plus $0.045 per GB processed" },
+    ),
     line("nat:ip", "network", "NAT gateway public IP", 1, "Standard static IPv4", ip),
   ];
-  if (!env.network.ingress.internal) lines.push(line("ingress:ip", "network", "Ingress public IP", 1, "Standard static IPv4", ip));
+  if (!env.network.ingress.internal)
+    lines.push(line("ingress:ip", "network", "Ingress public IP", 1, "Standard static IPv4", ip));
   return lines;
 }
 
 /** Standard deployments are billed per token: listed with their quota so the reviewer sees them, priced at nothing. */
 function openAiLines(env: Environment): CostLine[] {
   if (!env.openai.enabled) return [];
-  return env.openai.deployments.map((d) => line(`openai:${d.name}`, "ai", `Azure OpenAI ${d.name}`, d.capacity, `thousand tokens/minute quota (${d.sku})`, 0, { note: "billed per token: not estimated" }));
+  return env.openai.deployments.map((d) =>
+    line(`openai:${d.name}`, "ai", `Azure OpenAI ${d.name}`, d.capacity, `thousand tokens/minute quota (${d.sku})`, 0, {
+      note: "billed per token: not estimated",
+    }),
+  );
 }
 
 export function estimateCost(env: Environment, capacity: CapacityPlan, prices: PriceList = PRICE_LIST): CostEstimate {
@@ -154,7 +233,18 @@ export function estimateCost(env: Environment, capacity: CapacityPlan, prices: P
   const factor = recorded ?? 1;
   const lines = [
     ...poolLines(capacity, prices, factor),
-    ...(env.production ? [line("aks:tier", "cluster", "AKS Standard tier", 1, "cluster", prices.aksStandardTierHourly * HOURS_PER_MONTH * factor)] : []),
+    ...(env.production
+      ? [
+          line(
+            "aks:tier",
+            "cluster",
+            "AKS Standard tier",
+            1,
+            "cluster",
+            prices.aksStandardTierHourly * HOURS_PER_MONTH * factor,
+          ),
+        ]
+      : []),
     ...volumeLines(capacity, prices, factor),
     ...postgresLines(env, prices, factor),
     ...networkLines(env, prices, factor),

@@ -17,18 +17,31 @@ export interface ActionMetadata {
   outputs?: Record<string, { description: string }>;
 }
 
-const cell = (text: string): string => text.trim().replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+const cell = (text: string): string =>
+  text
+    .trim()
+    .replace(/\|/g, "\\|")
+    .replace(/\s*\n\s*/g, " ");
 /** The root action leaves most defaults to the command it runs. */
-const defaultOf = (input: ActionInput): string => (input.default === undefined ? (input.required ? "required" : "the command's") : input.default === "" ? '`""`' : `\`${input.default}\``);
+const defaultOf = (input: ActionInput): string =>
+  input.default === undefined
+    ? input.required
+      ? "required"
+      : "the command's"
+    : input.default === ""
+      ? '`""`'
+      : `\`${input.default}\``;
 
 /** `actions`: [where the action is, metadata], in the order to document them. */
 export function actionTablesMarkdown(actions: readonly [string, ActionMetadata][]): string {
   const lines: string[] = [ACTIONS_START];
   for (const [path, meta] of actions) {
     lines.push("", `#### ${path}: ${cell(meta.description)}`, "", "| input | default | description |", "|---|---|---|");
-    for (const [name, input] of Object.entries(meta.inputs ?? {})) lines.push(`| \`${name}\` | ${defaultOf(input)} | ${cell(input.description)} |`);
+    for (const [name, input] of Object.entries(meta.inputs ?? {}))
+      lines.push(`| \`${name}\` | ${defaultOf(input)} | ${cell(input.description)} |`);
     lines.push("", "| output | description |", "|---|---|");
-    for (const [name, output] of Object.entries(meta.outputs ?? {})) lines.push(`| \`${name}\` | ${cell(output.description)} |`);
+    for (const [name, output] of Object.entries(meta.outputs ?? {}))
+      lines.push(`| \`${name}\` | ${cell(output.description)} |`);
   }
   lines.push("", ACTIONS_END);
   return lines.join("\n");

@@ -12,9 +12,17 @@ export function componentTableMarkdown(): string {
   const rows = COMPONENTS.map((c) => {
     const p = prod[c.key];
     const s = small[c.key];
-    const pods = c.kind === "managed" ? "managed" : c.kind === "DaemonSet" ? "per node" : `${p.replicas}${p.companion ? ` + ${p.companion.replicas}` : ""}`;
+    const pods =
+      c.kind === "managed"
+        ? "managed"
+        : c.kind === "DaemonSet"
+          ? "per node"
+          : `${p.replicas}${p.companion ? ` + ${p.companion.replicas}` : ""}`;
     const size = (x: typeof p) => (c.kind === "managed" ? "–" : `${x.memory} / ${x.cpu}`);
-    const companion = "companion" in c ? `${c.companion.displayName} (${c.companion.kind}, ${c.companion.size.memory} / ${c.companion.size.cpu}${"storage" in c.companion ? `, ${c.companion.storage}` : ""})` : "–";
+    const companion =
+      "companion" in c
+        ? `${c.companion.displayName} (${c.companion.kind}, ${c.companion.size.memory} / ${c.companion.size.cpu}${"storage" in c.companion ? `, ${c.companion.storage}` : ""})`
+        : "–";
     return `| \`${c.key}\` | ${c.displayName} | ${c.kind} | ${pods} | ${size(p)} | ${p.storage ?? "–"}${s.storage && s.storage !== p.storage ? ` (small: ${s.storage})` : ""} | ${size(s)}${c.kind !== "managed" && s.replicas !== p.replicas ? ` ×${s.replicas}` : ""} | ${companion} | ${"namespace" in c ? c.namespace : "–"} | ${c.optional ? "yes" : "no"} |`;
   });
   return [

@@ -18,7 +18,11 @@ type Schema = {
   const?: unknown;
 };
 
-const cell = (text: string): string => text.trim().replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+const cell = (text: string): string =>
+  text
+    .trim()
+    .replace(/\|/g, "\\|")
+    .replace(/\s*\n\s*/g, " ");
 const code = (value: unknown): string => `\`${cell(JSON.stringify(value)).replace(/`/g, "'")}\``;
 
 function typeOf(s: Schema): string {
@@ -28,7 +32,8 @@ function typeOf(s: Schema): string {
   if (alternatives) return alternatives.map(typeOf).join(" or ");
   const base = Array.isArray(s.type) ? s.type.join(" or ") : (s.type ?? "any");
   if (base === "array" && s.items) return `list of ${typeOf(s.items)}`;
-  if (base === "object" && !s.properties && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
+  if (base === "object" && !s.properties && typeof s.additionalProperties === "object")
+    return `map of ${typeOf(s.additionalProperties)}`;
   const range = s.minimum !== undefined || s.maximum !== undefined ? ` (${s.minimum ?? "…"}–${s.maximum ?? "…"})` : "";
   return `${base}${range}`;
 }
@@ -39,7 +44,13 @@ function rows(schema: Schema, prefix: string, out: string[]): void {
     const required = schema.required?.includes(name) ? "yes" : "";
     const fallback = field.default === undefined ? "" : code(field.default);
     out.push(`| \`${path}\` | ${typeOf(field)} | ${required} | ${fallback} | ${cell(field.description ?? "")} |`);
-    const nested = field.properties ? field : field.items?.properties ? field.items : typeof field.additionalProperties === "object" && field.additionalProperties.properties ? field.additionalProperties : undefined;
+    const nested = field.properties
+      ? field
+      : field.items?.properties
+        ? field.items
+        : typeof field.additionalProperties === "object" && field.additionalProperties.properties
+          ? field.additionalProperties
+          : undefined;
     if (nested) rows(nested, field.items?.properties ? `${path}[]` : nested === field ? path : `${path}.<name>`, out);
   }
 }

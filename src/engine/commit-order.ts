@@ -16,7 +16,9 @@ export function recordedSourceCommit(message: string): string | undefined {
 export type OrderMode = "newer-only" | "any";
 
 /** `recorded`: the source commit the branch tip records, if any. */
-export type OrderVerdict = { proceed: true; recorded: string | undefined } | { proceed: false; deployed: string; tip: string };
+export type OrderVerdict =
+  | { proceed: true; recorded: string | undefined }
+  | { proceed: false; deployed: string; tip: string };
 
 const short = (sha: string): string => sha.slice(0, 7);
 
@@ -33,12 +35,16 @@ export async function checkCommitOrder(
   if (!tip || !deployed || deployed === source.sha) return go;
   const older = await ports.history.isAncestor(source.sha, deployed);
   if (older === undefined) {
-    ports.log.info(`Cannot tell whether ${short(source.sha)} is older than ${short(deployed)}, which ${envName} was last deployed from (not in this checkout's history); deploying`);
+    ports.log.info(
+      `Cannot tell whether ${short(source.sha)} is older than ${short(deployed)}, which ${envName} was last deployed from (not in this checkout's history); deploying`,
+    );
     return go;
   }
   if (!older) return go;
   if (mode === "any") {
-    ports.log.info(`Rolling back ${envName}: ${short(source.sha)} is older than ${short(deployed)}, which it was last deployed from`);
+    ports.log.info(
+      `Rolling back ${envName}: ${short(source.sha)} is older than ${short(deployed)}, which it was last deployed from`,
+    );
     return go;
   }
   return { proceed: false, deployed, tip: tip.sha };

@@ -47,6 +47,9 @@ export function publishedPools(configMapText: string): AgentPoolView[] | undefin
 }
 
 /** The pool changes AKS would refuse, judged against the published record instead of ARM. */
-export function publishedPoolRefusals(expected: readonly PoolExpectation[], published: readonly AgentPoolView[]): Day2Refusal[] {
+export function publishedPoolRefusals(
+  expected: readonly PoolExpectation[],
+  published: readonly AgentPoolView[],
+): Day2Refusal[] {
   return poolRefusals(expected, published, "was last deployed");
 }

@@ -49,12 +49,19 @@ export interface Day2Report {
 
 /** Reads a dotted path ("properties.backup.geoRedundantBackup") out of a GET body. */
 function at(resource: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined), resource);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+      resource,
+    );
 }
 
 /** ARM's value in the form the expectation uses: zones as a sorted list, scalars as strings. */
 function normalise(path: string, value: unknown): string | undefined {
-  if (path === "zones" || path.endsWith("availabilityZones")) return zoneList(Array.isArray(value) ? value.map(String) : []);
+  if (path === "zones" || path.endsWith("availabilityZones"))
+    return zoneList(Array.isArray(value) ? value.map(String) : []);
   if (value === undefined || value === null) return undefined;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -99,10 +106,15 @@ export interface AgentPoolView {
   vnetSubnetID?: string;
 }
 
-const deployedPools = (cluster: ArmResource): AgentPoolView[] => (cluster ? ((at(cluster, "properties.agentPoolProfiles") ?? []) as AgentPoolView[]) : []);
+const deployedPools = (cluster: ArmResource): AgentPoolView[] =>
+  cluster ? ((at(cluster, "properties.agentPoolProfiles") ?? []) as AgentPoolView[]) : [];
 
 /** Each immutable property of an existing pool that the expected pools would change. */
-export function poolRefusals(expected: readonly PoolExpectation[], deployed: readonly AgentPoolView[], source = "runs"): Day2Refusal[] {
+export function poolRefusals(
+  expected: readonly PoolExpectation[],
+  deployed: readonly AgentPoolView[],
+  source = "runs",
+): Day2Refusal[] {
   return expected.flatMap((pool) => {
     const existing = deployed.find((p) => p.name?.toLowerCase() === pool.name.toLowerCase());
     if (!existing) return [];
@@ -111,10 +123,12 @@ export function poolRefusals(expected: readonly PoolExpectation[], deployed: rea
       const same = property === "vnetSubnetID" ? have?.toLowerCase() === want.toLowerCase() : have === want;
       if (have === undefined || same) return [];
       const field = property === "vmSize" ? `aks.nodePools.${pool.name}.vmSize` : `node pool ${pool.name} ${property}`;
-      return [{
-        field,
-        message: `node pool ${pool.name} ${source} with ${property} = ${shown(have)}, and this deploy would ask for ${shown(want)}: AKS cannot change ${property} on an existing agent pool (PropertyChangeNotAllowed); ${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}; to change it, replace the pool by hand as docs/infrastructure.md ("Replacing a node pool") describes, since AKS cannot and the toolkit does not migrate a pool in place`,
-      }];
+      return [
+        {
+          field,
+          message: `node pool ${pool.name} ${source} with ${property} = ${shown(have)}, and this deploy would ask for ${shown(want)}: AKS cannot change ${property} on an existing agent pool (PropertyChangeNotAllowed); ${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}; to change it, replace the pool by hand as docs/infrastructure.md ("Replacing a node pool") describes, since AKS cannot and the toolkit does not migrate a pool in place`,
+        },
+      ];
     });
   });
 }

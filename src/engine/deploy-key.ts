@@ -32,11 +32,26 @@ export function generateDeployKey(comment: string): DeployKey {
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x ?? "", "base64url");
   const publicBlob = Buffer.concat([sshString(KEY_TYPE), sshString(pub)]);
   const check = randomBytes(4).readUInt32BE();
-  let secret = Buffer.concat([uint32(check), uint32(check), sshString(KEY_TYPE), sshString(pub), sshString(Buffer.concat([seed, pub])), sshString(comment)]);
+  let secret = Buffer.concat([
+    uint32(check),
+    uint32(check),
+    sshString(KEY_TYPE),
+    sshString(pub),
+    sshString(Buffer.concat([seed, pub])),
+    sshString(comment),
+  ]);
   // Padded to the cipher block size ("none": 8) with 1, 2, 3, …
   const padding = (8 - (secret.length % 8)) % 8;
   secret = Buffer.concat([secret, Buffer.from(Array.from({ length: padding }, (_, i) => i + 1))]);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0", "binary"), sshString("none"), sshString("none"), sshString(""), uint32(1), sshString(publicBlob), sshString(secret)]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0", "binary"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    uint32(1),
+    sshString(publicBlob),
+    sshString(secret),
+  ]);
   const lines = body.toString("base64").match(/.{1,70}/g) ?? [];
   return {
     privateKey: ["-----BEGIN OPENSSH PRIVATE KEY-----", ...lines, "-----END OPENSSH PRIVATE KEY-----", ""].join("\n"),
@@ -56,7 +71,9 @@ export function repositorySlug(repository: string): { host: string; slug: string
   return { host: url.host, slug: url.pathname.replace(/^\/+|\/+$/g, "").replace(/\.git$/, "") };
 }
 
-/** The exact ways a person registers the key as a read-only deploy key: the gh CLI, or the repository's settings page. */
+/**
+ * The exact ways a person registers the key as a read-only deploy key: the gh CLI, or the repository's settings page.
+ */
 export function registrationSteps(repository: string, publicKey: string, title: string): string[] {
   const { host, slug } = repositorySlug(repository);
   const file = `${title.split(" ")[0]}.pub`;
@@ -73,7 +90,10 @@ export type DeployKeyRegistration =
   | { state: "present"; slug: string; readOnly: boolean }
   | { state: "manual"; reason: string };
 
-/** Registers a public key as a read-only deploy key of the GitOps repository (the deploy action's GitHub token, when it may). */
+/**
+ * Registers a public key as a read-only deploy key of the GitOps repository (the deploy action's GitHub token, when
+ * it may).
+ */
 export interface DeployKeyRegistry {
   register(repository: string, publicKey: string, title: string): Promise<DeployKeyRegistration>;
 }

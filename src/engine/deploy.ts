@@ -13,7 +13,14 @@ import { day2Parameters } from "./day2.js";
 import { assessDay2, day2Expectations, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
 import { fluxWaitLimitMs, waitForFlux } from "./flux-wait.js";
-import { infraOutputsManifest, infraOutputsPath, isPlaceholderOutputs, missingOutputs, unfilledVariables, type DeployOutputs } from "./infra-outputs.js";
+import {
+  infraOutputsManifest,
+  infraOutputsPath,
+  isPlaceholderOutputs,
+  missingOutputs,
+  unfilledVariables,
+  type DeployOutputs,
+} from "./infra-outputs.js";
 import { checkCommitOrder, type OrderMode } from "./commit-order.js";
 import { deploymentNames, deploymentPrefix, describeSource, KEY_VAULT_API_VERSION, keyVaultId } from "./names.js";
 import {
@@ -33,7 +40,13 @@ import {
 } from "./ports.js";
 import { deploymentRequests, gitopsFiles } from "./rendered.js";
 import { preflightNeeds, type PreflightNeeds } from "./preflight/needs.js";
-import { recheckOperatorSecrets, runPreflight, type Locate, type PreflightReads, type PreflightReport } from "./preflight/run.js";
+import {
+  recheckOperatorSecrets,
+  runPreflight,
+  type Locate,
+  type PreflightReads,
+  type PreflightReport,
+} from "./preflight/run.js";
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
 import { deployKeyTitle, generateDeployKey, registrationSteps, type DeployKeyRegistry } from "./deploy-key.js";
 import { checkSite, delegationLines, fixedAddress, outputAddress } from "./site.js";
@@ -77,7 +90,17 @@ export interface DeployControl {
   fluxSignal?: (ms: number) => AbortSignal;
 }
 
-export type DeployStage = "contract" | "refused" | "preflight" | "gitops" | "bootstrap" | "secrets" | "main" | "publish" | "flux" | "smoke";
+export type DeployStage =
+  | "contract"
+  | "refused"
+  | "preflight"
+  | "gitops"
+  | "bootstrap"
+  | "secrets"
+  | "main"
+  | "publish"
+  | "flux"
+  | "smoke";
 
 /**
  * `deployment` is the main ARM deployment's name, undefined when the infrastructure was skipped;
@@ -91,7 +114,11 @@ export type DeployResult =
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export async function deployEnvironment(input: DeployInput, ports: DeployPorts, control: DeployControl): Promise<DeployResult> {
+export async function deployEnvironment(
+  input: DeployInput,
+  ports: DeployPorts,
+  control: DeployControl,
+): Promise<DeployResult> {
   const { env, tree, source } = input;
   const { arm, gitops, log } = ports;
   const names = deploymentNames(env, source);
@@ -101,11 +128,20 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     return { ok: false, stage };
   };
   const skip = input.skipInfrastructure === true;
-  if (skip) log.info(`Deploying ${env.name} from ${describeSource(source)} without the infrastructure (skipped): no ARM deployment, the GitOps tree only`);
+  if (skip)
+    log.info(
+      `Deploying ${env.name} from ${describeSource(source)} without the infrastructure (skipped): no ARM deployment, the GitOps tree only`,
+    );
   else {
-    log.info(`Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`);
+    log.info(
+      `Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`,
+    );
     const missing = missingOutputs(env, requests.main.template);
-    if (missing.length > 0) return fail("contract", `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`);
+    if (missing.length > 0)
+      return fail(
+        "contract",
+        `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`,
+      );
   }
 
   // The branch records each deploy's source commit: a new one is recorded even when the tree is unchanged.
@@ -118,7 +154,9 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
       return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
     }
     if (!verdict.proceed) {
-      log.info(`Nothing deployed: ${source.sha.slice(0, 7)} is older than ${verdict.deployed.slice(0, 7)}, which ${env.name} already runs (GitOps ${verdict.tip.slice(0, 7)}); a newer commit is not taken back. To roll back, redeploy it by hand`);
+      log.info(
+        `Nothing deployed: ${source.sha.slice(0, 7)} is older than ${verdict.deployed.slice(0, 7)}, which ${env.name} already runs (GitOps ${verdict.tip.slice(0, 7)}); a newer commit is not taken back. To roll back, redeploy it by hand`,
+      );
       return { ok: true, deployment: undefined, commit: verdict.tip, superseded: verdict.deployed };
     }
     recordAnew = verdict.recorded !== undefined && verdict.recorded !== source.sha;
@@ -129,7 +167,10 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     const running = await arm.findRunningDeployment(deploymentPrefix(env));
     if (running) {
       const since = running.timestamp ? ` since ${running.timestamp.toISOString()}` : "";
-      return fail("refused", `deployment ${running.name} of ${env.name} is ${running.provisioningState}${since}; wait for it to end (or cancel it) and run again`);
+      return fail(
+        "refused",
+        `deployment ${running.name} of ${env.name} is ${running.provisioningState}${since}; wait for it to end (or cancel it) and run again`,
+      );
     }
   } catch (error) {
     return fail("refused", `cannot list the subscription's deployments: ${messageOf(error)}`);
@@ -138,8 +179,11 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   // Refuse before the first write what Azure would refuse later; a redeploy without the
   // infrastructure still needs the operator's secrets before Flux reads them.
   const needs = preflightNeeds(env, planCapacity(env), [requests.bootstrap.template, requests.main.template]);
-  const checked = skip ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate) : await preflight(env, needs, ports, input.locate);
-  if (!reportPreflight(checked, log, skip ? "nothing was published" : "nothing was changed in Azure")) return fail("preflight");
+  const checked = skip
+    ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate)
+    : await preflight(env, needs, ports, input.locate);
+  if (!reportPreflight(checked, log, skip ? "nothing was published" : "nothing was changed in Azure"))
+    return fail("preflight");
   const secretsChecked = checked.status === "checked" && checked.secretsChecked;
 
   let base: string | undefined;
@@ -156,7 +200,9 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     // this tip is the parent the publish step insists on.
     try {
       base = await gitops.head();
-      log.info(`GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`);
+      log.info(
+        `GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`,
+      );
     } catch (error) {
       return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
     }
@@ -166,24 +212,40 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
       const day2 = await assessDay2(tree, arm);
       if (day2.refusals.length > 0) {
         for (const line of refusalLines(env.file, day2)) log.error(line);
-        return fail("refused", `${day2.refusals.length} change(s) cannot be made to the deployed resources; nothing was deployed`);
+        return fail(
+          "refused",
+          `${day2.refusals.length} change(s) cannot be made to the deployed resources; nothing was deployed`,
+        );
       }
       const storage = day2.postgresStorage;
       if (storage.deployGb > storage.configuredGb) {
-        log.info(`PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`);
+        log.info(
+          `PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`,
+        );
       }
       for (const kept of day2.kept ?? []) log.error(`${env.file}: warning: ${kept.field}: ${kept.message}`);
       Object.assign(requests.main.parameters, day2Parameters(day2));
     } catch (error) {
-      return fail("refused", `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`);
+      return fail(
+        "refused",
+        `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`,
+      );
     }
 
-    if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control))) return fail("bootstrap");
+    if (!(await runDeployment("bootstrap", names.bootstrap, requests.bootstrap, ports, control)))
+      return fail("bootstrap");
     if (!(await seedSecrets(env, ports, control))) return fail("secrets");
     if (!secretsChecked) {
       // First deploy: the vault exists only now, so the operator's secrets are checked here.
       const recheck = await recheckOperatorSecrets(env, needs, ports.preflight, input.locate);
-      if (!reportPreflight(recheck, log, `the bootstrap deployment created Key Vault ${env.names.keyVault}; upload the secret(s) above and run deploy again`)) return fail("secrets");
+      if (
+        !reportPreflight(
+          recheck,
+          log,
+          `the bootstrap deployment created Key Vault ${env.names.keyVault}; upload the secret(s) above and run deploy again`,
+        )
+      )
+        return fail("secrets");
     }
     const outputs = await runDeployment("main", names.main, requests.main, ports, control);
     if (!outputs) return fail("main");
@@ -198,26 +260,51 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
   try {
     const files = gitopsFiles(tree);
     files.set(infraOutputsPath(env), infraOutputs());
-    const deployed = skip ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})` : names.main;
+    const deployed = skip
+      ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})`
+      : names.main;
     const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n`;
-    const published = await gitops.publish(files, { message, expectedParent: base, ...(recordAnew ? { allowEmpty: true } : {}) });
+    const published = await gitops.publish(files, {
+      message,
+      expectedParent: base,
+      ...(recordAnew ? { allowEmpty: true } : {}),
+    });
     commit = published.commit;
-    if (published.status === "published") log.info(`Published ${commit.slice(0, 7)} to ${gitops.branch} (${published.files.length} file(s) changed)`);
+    if (published.status === "published")
+      log.info(`Published ${commit.slice(0, 7)} to ${gitops.branch} (${published.files.length} file(s) changed)`);
     else log.info(`GitOps branch ${gitops.branch} already holds this tree at ${commit.slice(0, 7)}; nothing to commit`);
   } catch (error) {
-    const hint = error instanceof BranchMovedError ? "; another run published meanwhile: run deploy again to publish on top of it" : "";
-    return fail("publish", `${skip ? "" : "the infrastructure is deployed but "}publishing to ${gitops.branch} failed: ${messageOf(error)}${hint}`);
+    const hint =
+      error instanceof BranchMovedError
+        ? "; another run published meanwhile: run deploy again to publish on top of it"
+        : "";
+    return fail(
+      "publish",
+      `${skip ? "" : "the infrastructure is deployed but "}publishing to ${gitops.branch} failed: ${messageOf(error)}${hint}`,
+    );
   }
 
   log.info(`Waiting for Flux to apply ${commit.slice(0, 7)}`);
   let waited;
-  const { limitMs, firstDeployHint } = fluxWaitLimitMs(env, { explicitMs: control.fluxTimeoutMs, firstDeploy: base === undefined });
+  const { limitMs, firstDeployHint } = fluxWaitLimitMs(env, {
+    explicitMs: control.fluxTimeoutMs,
+    firstDeploy: base === undefined,
+  });
   const waitSignal = limitMs !== undefined && control.fluxSignal ? control.fluxSignal(limitMs) : control.signal;
   const minutes = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.round(ms / 60_000)}m`);
   if (limitMs !== undefined) log.info(`Flux may take up to ${minutes(limitMs)} (--flux-timeout)`);
-  if (firstDeployHint !== undefined) log.info(`A first install may take up to ${minutes(firstDeployHint)} (the layers' timeouts one after another); give --flux-timeout ${minutes(firstDeployHint)} to wait for all of it`);
+  if (firstDeployHint !== undefined)
+    log.info(
+      `A first install may take up to ${minutes(firstDeployHint)} (the layers' timeouts one after another); give --flux-timeout ${minutes(firstDeployHint)} to wait for all of it`,
+    );
   try {
-    waited = await waitForFlux(env, commit, { arm, clock: ports.clock, log, signal: waitSignal, intervalMs: control.fluxIntervalMs });
+    waited = await waitForFlux(env, commit, {
+      arm,
+      clock: ports.clock,
+      log,
+      signal: waitSignal,
+      intervalMs: control.fluxIntervalMs,
+    });
   } catch (error) {
     return fail("flux", `cannot read the Flux configuration: ${messageOf(error)}`);
   }
@@ -230,16 +317,31 @@ export async function deployEnvironment(input: DeployInput, ports: DeployPorts, 
     for (const line of delegationLines(env, mainOutputs)) log.info(line);
     if (site.smoke === "failed") return { ok: false, stage: "smoke", flux: waited.view };
   }
-  if (skip) log.info(`Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`);
-  else log.info(`Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`);
+  if (skip)
+    log.info(
+      `Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`,
+    );
+  else
+    log.info(
+      `Deployed ${env.name}: ARM deployment ${names.main} succeeded and Flux reports ${commit.slice(0, 7)} Compliant`,
+    );
   return { ok: true, deployment: skip ? undefined : names.main, commit, flux: waited.view };
 }
 
-async function preflight(env: Environment, needs: PreflightNeeds, ports: DeployPorts, locate: Locate | undefined): Promise<PreflightReport> {
-  ports.log.info(`preflight: quota, VM sizes, Kubernetes, PostgreSQL${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and operator secrets in ${env.azure.location}`);
+async function preflight(
+  env: Environment,
+  needs: PreflightNeeds,
+  ports: DeployPorts,
+  locate: Locate | undefined,
+): Promise<PreflightReport> {
+  ports.log.info(
+    `preflight: quota, VM sizes, Kubernetes, PostgreSQL${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and operator secrets in ${env.azure.location}`,
+  );
   const report = await runPreflight(env, needs, ports.preflight, locate);
   if (report.status === "checked" && !report.secretsChecked) {
-    ports.log.info(`preflight: Key Vault ${env.names.keyVault} does not exist yet; the operator's secrets are checked once the bootstrap deployment created it`);
+    ports.log.info(
+      `preflight: Key Vault ${env.names.keyVault} does not exist yet; the operator's secrets are checked once the bootstrap deployment created it`,
+    );
   }
   return report;
 }
@@ -268,11 +370,27 @@ async function publishedOutputs(env: Environment, gitops: Publisher, log: Log): 
   } catch (error) {
     return { ok: false, line: `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}` };
   }
-  if (!read) return { ok: false, line: `GitOps branch ${gitops.branch} does not exist: nothing published yet; run a full deploy first` };
-  if (read.text === undefined) return { ok: false, line: `GitOps branch ${gitops.branch} has no ${path}: nothing published yet; run a full deploy first` };
-  if (isPlaceholderOutputs(read.text)) return { ok: false, line: `${path} on ${gitops.branch} is a placeholder written by render, not a deployment's outputs; run a full deploy` };
+  if (!read)
+    return {
+      ok: false,
+      line: `GitOps branch ${gitops.branch} does not exist: nothing published yet; run a full deploy first`,
+    };
+  if (read.text === undefined)
+    return {
+      ok: false,
+      line: `GitOps branch ${gitops.branch} has no ${path}: nothing published yet; run a full deploy first`,
+    };
+  if (isPlaceholderOutputs(read.text))
+    return {
+      ok: false,
+      line: `${path} on ${gitops.branch} is a placeholder written by render, not a deployment's outputs; run a full deploy`,
+    };
   const unfilled = unfilledVariables(env, read.text);
-  if (unfilled.length > 0) return { ok: false, line: `${path} on ${gitops.branch} lacks ${unfilled.join(", ")}, which the tree now needs; run a full deploy` };
+  if (unfilled.length > 0)
+    return {
+      ok: false,
+      line: `${path} on ${gitops.branch} lacks ${unfilled.join(", ")}, which the tree now needs; run a full deploy`,
+    };
   log.info(`GitOps branch ${gitops.branch}: at ${read.tip.slice(0, 7)}; infrastructure skipped, keeping its ${path}`);
   return { ok: true, tip: read.tip, text: read.text };
 }
@@ -305,7 +423,9 @@ async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<bool
   try {
     const result = await ports.arm.putKeyVaultSecretIfMissing(vault, name, key.privateKey, key.publicKey);
     // The secret's content type carries the public key, readable without the right to read secrets.
-    const secret = (await ports.arm.getJson(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION)) as { properties?: { contentType?: string } } | undefined;
+    const secret = (await ports.arm.getJson(`${vault}/secrets/${name}`, KEY_VAULT_API_VERSION)) as
+      | { properties?: { contentType?: string } }
+      | undefined;
     const publicKey = secret?.properties?.contentType ?? "(unknown: the secret has no content type)";
     ports.log.info(`  ${name}: ${result === "created" ? "created" : "exists, kept"}; public key: ${publicKey}`);
     if (secret?.properties?.contentType) await registerDeployKey(env, publicKey, ports);
@@ -316,14 +436,18 @@ async function seedDeployKey(env: Environment, ports: DeployPorts): Promise<bool
   }
 }
 
-/** Through the GitHub API when the token may; otherwise the manual step. Never fails the deploy: Flux's wait says whether the key works. */
+/**
+ * Through the GitHub API when the token may; otherwise the manual step. Never fails the deploy: Flux's wait says
+ * whether the key works.
+ */
 async function registerDeployKey(env: Environment, publicKey: string, ports: DeployPorts): Promise<void> {
   const title = deployKeyTitle(env.name);
   const manual = (headline: string): void => {
     ports.log.info(headline);
     for (const step of registrationSteps(env.gitops.repository, publicKey, title)) ports.log.info(`    ${step}`);
   };
-  if (!ports.deployKeys) return manual(`  register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
+  if (!ports.deployKeys)
+    return manual(`  register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
   let registration;
   try {
     registration = await ports.deployKeys.register(env.gitops.repository, publicKey, title);
@@ -332,17 +456,30 @@ async function registerDeployKey(env: Environment, publicKey: string, ports: Dep
   }
   switch (registration.state) {
     case "registered":
-      return ports.log.info(`  registered it as the read-only deploy key "${title}" of ${registration.slug} through the GitHub API`);
+      return ports.log.info(
+        `  registered it as the read-only deploy key "${title}" of ${registration.slug} through the GitHub API`,
+      );
     case "present":
-      if (registration.readOnly) return ports.log.info(`  it is a read-only deploy key of ${registration.slug} already`);
-      return manual(`  warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only:`);
+      if (registration.readOnly)
+        return ports.log.info(`  it is a read-only deploy key of ${registration.slug} already`);
+      return manual(
+        `  warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only:`,
+      );
     case "manual":
-      return manual(`  notice: the deploy key was not registered through the GitHub API (${registration.reason}); register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`);
+      return manual(
+        `  notice: the deploy key was not registered through the GitHub API (${registration.reason}); register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`,
+      );
   }
 }
 
 /** Runs one ARM deployment to its end; the outputs on success, undefined after reporting why not. */
-async function runDeployment(what: string, name: string, request: DeploymentRequest, ports: DeployPorts, control: DeployControl): Promise<DeployOutputs | undefined> {
+async function runDeployment(
+  what: string,
+  name: string,
+  request: DeploymentRequest,
+  ports: DeployPorts,
+  control: DeployControl,
+): Promise<DeployOutputs | undefined> {
   const { arm, log } = ports;
   const before = stopReason(control.signal);
   if (before) {
@@ -388,10 +525,15 @@ async function runDeployment(what: string, name: string, request: DeploymentRequ
 async function cancel(arm: DeployArm, name: string, log: Log): Promise<void> {
   try {
     const accepted = await arm.cancelDeployment(name);
-    log.error(accepted ? `  ARM accepted the cancellation of ${name}` : `  ${name} had already ended; nothing to cancel`);
+    log.error(
+      accepted ? `  ARM accepted the cancellation of ${name}` : `  ${name} had already ended; nothing to cancel`,
+    );
   } catch (error) {
     if (httpStatusOf(error) === 404) log.error(`  ${name} was never created; nothing to cancel`);
-    else log.error(`  could not cancel ${name}: ${messageOf(error)}; cancel it in the portal or with az deployment sub cancel`);
+    else
+      log.error(
+        `  could not cancel ${name}: ${messageOf(error)}; cancel it in the portal or with az deployment sub cancel`,
+      );
   }
 }
 
@@ -401,7 +543,9 @@ function reportDeploymentFailure(log: Log, what: string, report: DeploymentError
   if (report.failedOperations.length === 0) return;
   log.error("  failed resources:");
   for (const op of report.failedOperations) {
-    log.error(`    ${op.resourceType ?? "resource"} ${op.resourceName ?? op.resourceId ?? "?"}${op.statusCode ? ` (${op.statusCode})` : ""}`);
+    log.error(
+      `    ${op.resourceType ?? "resource"} ${op.resourceName ?? op.resourceId ?? "?"}${op.statusCode ? ` (${op.statusCode})` : ""}`,
+    );
     if (op.error) for (const line of formatArmError(op.error, 3)) log.error(line);
   }
 }
@@ -413,7 +557,8 @@ function reportFluxFailure(log: Log, commit: string, view: FluxView | undefined,
     return;
   }
   const synced = syncedCommit(view);
-  if (synced !== commit.toLowerCase()) log.error(`  Flux has synced ${view.sourceSyncedCommitId ?? "nothing"}, not ${commit.slice(0, 7)}`);
+  if (synced !== commit.toLowerCase())
+    log.error(`  Flux has synced ${view.sourceSyncedCommitId ?? "nothing"}, not ${commit.slice(0, 7)}`);
   if (view.errorMessage) log.error(`  ${view.errorMessage}`);
   const bad = nonCompliantObjects(view);
   if (bad.length === 0) return;

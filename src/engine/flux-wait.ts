@@ -3,7 +3,15 @@
 // how far the layers have got.
 import type { Environment } from "../model/environment.js";
 import { planGitops, rootTimeoutMinutes } from "../render/gitops/plan.js";
-import { isReconciled, layerProgress, objectKey, objectLine, readFluxView, summaryLine, type FluxView } from "./flux.js";
+import {
+  isReconciled,
+  layerProgress,
+  objectKey,
+  objectLine,
+  readFluxView,
+  summaryLine,
+  type FluxView,
+} from "./flux.js";
 import { FLUX_API_VERSION, fluxConfigurationPath } from "./names.js";
 import type { Clock, FluxArm, Log } from "./ports.js";
 
@@ -25,7 +33,10 @@ const FIRST_SYNC_MS = 5 * 60_000;
  * run's limit. `firstDeployHint` is what a first deploy may need, the root Kustomization's timeout
  * (its layers' timeouts one after another), for the deploy to suggest.
  */
-export function fluxWaitLimitMs(env: Environment, opts: { explicitMs?: number | undefined; firstDeploy: boolean }): { limitMs?: number; firstDeployHint?: number } {
+export function fluxWaitLimitMs(
+  env: Environment,
+  opts: { explicitMs?: number | undefined; firstDeploy: boolean },
+): { limitMs?: number; firstDeployHint?: number } {
   if (opts.explicitMs) return { limitMs: opts.explicitMs };
   return opts.firstDeploy ? { firstDeployHint: rootTimeoutMinutes(planGitops(env)) * 60_000 + FIRST_SYNC_MS } : {};
 }

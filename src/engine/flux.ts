@@ -33,7 +33,15 @@ interface RawFluxConfiguration {
     complianceState?: string;
     sourceSyncedCommitId?: string;
     errorMessage?: string;
-    statuses?: { kind?: string; name?: string; namespace?: string; complianceState?: string; statusConditions?: RawCondition[] | null }[] | null;
+    statuses?:
+      | {
+          kind?: string;
+          name?: string;
+          namespace?: string;
+          complianceState?: string;
+          statusConditions?: RawCondition[] | null;
+        }[]
+      | null;
   };
 }
 
@@ -100,6 +108,11 @@ export function layerProgress(view: FluxView, layers: readonly string[]): string
   const pending = layers.find((l) => byName.get(l)?.complianceState !== "Compliant");
   const current = pending === undefined ? undefined : byName.get(pending);
   const why = current ? [current.reason, current.message].filter((x) => x !== undefined && x !== "").join(": ") : "";
-  const waiting = pending === undefined ? "" : current ? `; waiting for ${pending}${why ? ` (${why})` : ""}` : `; waiting for ${pending} to be applied`;
+  const waiting =
+    pending === undefined
+      ? ""
+      : current
+        ? `; waiting for ${pending}${why ? ` (${why})` : ""}`
+        : `; waiting for ${pending} to be applied`;
   return `Flux layers: ${compliant} of ${layers.length} Compliant${waiting}`;
 }

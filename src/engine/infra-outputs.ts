@@ -13,7 +13,12 @@ import type { RenderedTree } from "../render/tree.js";
 
 export type DeployOutputs = Record<string, unknown>;
 
-const sources = (env: Environment) => substitutionVariables(env).map(({ name }) => ({ name, output: VARIABLE_OUTPUTS[name].output, key: VARIABLE_OUTPUTS[name].key }));
+const sources = (env: Environment) =>
+  substitutionVariables(env).map(({ name }) => ({
+    name,
+    output: VARIABLE_OUTPUTS[name].output,
+    key: VARIABLE_OUTPUTS[name].key,
+  }));
 
 /** Outputs the ConfigMap needs that the compiled template does not declare: checked before deploying anything. */
 export function missingOutputs(env: Environment, template: Record<string, unknown>): string[] {
@@ -37,18 +42,26 @@ export function infraOutputValues(env: Environment, outputs: DeployOutputs): Rec
   for (const { name, output, key } of sources(env)) {
     const value = key === undefined ? outputs[output] : (outputs[output] as Record<string, unknown> | undefined)?.[key];
     if (typeof value !== "string" || value === "") problems.push(`${name} (no value in the deployment outputs)`);
-    else if (!PLAIN_VALUE.test(value)) problems.push(`${name} (unexpected characters in ${JSON.stringify(value.slice(0, 80))})`);
+    else if (!PLAIN_VALUE.test(value))
+      problems.push(`${name} (unexpected characters in ${JSON.stringify(value.slice(0, 80))})`);
     else data[name] = value;
   }
-  if (problems.length > 0) throw new Error(`the deployment outputs do not fill ConfigMap ${FLUX.outputsConfigMap}: ${problems.join(", ")}`);
+  if (problems.length > 0)
+    throw new Error(`the deployment outputs do not fill ConfigMap ${FLUX.outputsConfigMap}: ${problems.join(", ")}`);
   return data;
 }
 
 /** `pools`: the node pools this deployment created, recorded for an offline plan's day-2 check. */
-export function infraOutputsManifest(env: Environment, outputs: DeployOutputs, pools: readonly PoolExpectation[] = []): string {
+export function infraOutputsManifest(
+  env: Environment,
+  outputs: DeployOutputs,
+  pools: readonly PoolExpectation[] = [],
+): string {
   const data = infraOutputValues(env, outputs);
   const annotations = pools.length > 0 ? deployedPoolsAnnotation(pools) : {};
-  const comments = ["# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom)."];
+  const comments = [
+    "# Outputs of the environment's ARM deployment, substituted by Flux into the manifests (postBuild.substituteFrom).",
+  ];
   return outputsConfigMap(env, { comments, annotations, data });
 }
 

@@ -27,19 +27,22 @@ export const NOISE_RULES: readonly NoiseRule[] = [
     resourceType: "Microsoft.ContainerService/managedClusters",
     path: "properties.agentPoolProfiles[*].count",
     whenSibling: { name: "enableAutoScaling", equals: true },
-    reason: "The cluster autoscaler owns the node count of an autoscaled pool; the template's count only seeds a new pool.",
+    reason:
+      "The cluster autoscaler owns the node count of an autoscaled pool; the template's count only seeds a new pool.",
   },
   {
     id: "aks-pool-autoscaled-count",
     resourceType: "Microsoft.ContainerService/managedClusters/agentPools",
     path: "properties.count",
     whenSibling: { name: "enableAutoScaling", equals: true },
-    reason: "The cluster autoscaler owns the node count of an autoscaled pool; the template's count only seeds a new pool.",
+    reason:
+      "The cluster autoscaler owns the node count of an autoscaled pool; the template's count only seeds a new pool.",
   },
   {
     id: "postgres-admin-password",
     resourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
     path: "properties.administratorLoginPassword",
-    reason: "Write-only: ARM never returns the password, so what-if always shows it as set; the Key Vault secret it comes from is seeded once and never replaced.",
+    reason:
+      "Write-only: ARM never returns the password, so what-if always shows it as set; the Key Vault secret it comes from is seeded once and never replaced.",
   },
 ];

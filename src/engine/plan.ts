@@ -119,7 +119,10 @@ export function summarizeCapacity(env: Environment, capacity: CapacityPlan): Cap
         vcpu: round((p.requested.millicores + p.daemonSets.millicores * p.nodesNeeded) / 1000),
         memoryGiB: round((p.requested.bytes + p.daemonSets.bytes * p.nodesNeeded) / GiB),
       },
-      allocatable: { vcpu: round((p.allocatable.millicores * p.nodesNeeded) / 1000), memoryGiB: round((p.allocatable.bytes * p.nodesNeeded) / GiB) },
+      allocatable: {
+        vcpu: round((p.allocatable.millicores * p.nodesNeeded) / 1000),
+        memoryGiB: round((p.allocatable.bytes * p.nodesNeeded) / GiB),
+      },
       hourlyUsdPerNode: p.hourlyUsd,
     })),
   };
@@ -132,7 +135,13 @@ async function compareGitops(env: Environment, tree: RenderedTree, gitops: Previ
   try {
     // The outputs ConfigMap is written at deploy time from ARM's outputs: keep the published one.
     const changes = await gitops.preview(files, [infraOutputsPath(env)]);
-    return { status: "compared", branch: gitops.branch, ...(changes.base ? { base: changes.base } : {}), files: changes.files, patch: changes.patch };
+    return {
+      status: "compared",
+      branch: gitops.branch,
+      ...(changes.base ? { base: changes.base } : {}),
+      files: changes.files,
+      patch: changes.patch,
+    };
   } catch (error) {
     return { status: "unavailable", branch: gitops.branch, reason: messageOf(error), renderedFiles: files.size };
   }
@@ -148,19 +157,33 @@ async function day2(tree: RenderedTree, arm: FluxArm): Promise<Day2PlanReport> {
 }
 
 /** Offline day 2: the pool changes AKS would refuse, against the pools the last deploy recorded on the branch. */
-async function publishedDay2(env: Environment, tree: RenderedTree, gitops: Pick<GitopsBranchPort, "readAtTip">): Promise<Day2PlanReport | undefined> {
+async function publishedDay2(
+  env: Environment,
+  tree: RenderedTree,
+  gitops: Pick<GitopsBranchPort, "readAtTip">,
+): Promise<Day2PlanReport | undefined> {
   try {
     const read = await gitops.readAtTip(infraOutputsPath(env));
     const pools = read?.text === undefined ? undefined : publishedPools(read.text);
     if (!read || !pools) return undefined;
-    return { status: "published", commit: read.tip, refusals: publishedPoolRefusals(day2Expectations(tree).cluster.pools, pools) };
+    return {
+      status: "published",
+      commit: read.tip,
+      refusals: publishedPoolRefusals(day2Expectations(tree).cluster.pools, pools),
+    };
   } catch {
     // The comparison of the tree reports an unreachable branch; day 2 then stays "not checked".
     return undefined;
   }
 }
 
-async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2Report: Day2PlanReport, signal: AbortSignal | undefined): Promise<WhatIfReport> {
+async function whatIf(
+  env: Environment,
+  tree: RenderedTree,
+  arm: WhatIfArm,
+  day2Report: Day2PlanReport,
+  signal: AbortSignal | undefined,
+): Promise<WhatIfReport> {
   const { main } = deploymentRequests(env, tree);
   // Asked with the storage the deploy would ask for (never less than the server's).
   if (day2Report.status === "checked") Object.assign(main.parameters, day2Parameters(day2Report));
@@ -176,9 +199,16 @@ async function whatIf(env: Environment, tree: RenderedTree, arm: WhatIfArm, day2
     }),
   );
   try {
-    const outcome = await arm.whatIfAtSubscription(`${deploymentPrefix(env)}plan`, { ...main, parameters }, signal ? { signal } : {});
+    const outcome = await arm.whatIfAtSubscription(
+      `${deploymentPrefix(env)}plan`,
+      { ...main, parameters },
+      signal ? { signal } : {},
+    );
     if (outcome.status === "Failed") return { status: "failed", error: outcome.error };
-    return { status: "succeeded", summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, throwaway) };
+    return {
+      status: "succeeded",
+      summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, undefined, throwaway),
+    };
   } catch (error) {
     return { status: "error", message: messageOf(error) };
   }
@@ -196,7 +226,13 @@ export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const offlineDay2 = !arm && ports.gitops ? publishedDay2(env, tree, ports.gitops) : Promise.resolve(undefined);
   const [gitops, azureReport, preflight, published] = await Promise.all([
-    ports.gitops ? compareGitops(env, tree, ports.gitops) : Promise.resolve<GitopsComparison>({ status: "skipped", branch: env.gitops.branch, renderedFiles: gitopsFiles(tree).size }),
+    ports.gitops
+      ? compareGitops(env, tree, ports.gitops)
+      : Promise.resolve<GitopsComparison>({
+          status: "skipped",
+          branch: env.gitops.branch,
+          renderedFiles: gitopsFiles(tree).size,
+        }),
     azure(),
     ports.preflight ? runPreflight(env, needs, ports.preflight, input.locate) : Promise.resolve(undefined),
     offlineDay2,

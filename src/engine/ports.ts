@@ -6,7 +6,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { WhatIfChangeInput } from "./what-if.js";
 
 // The preflight's port: what it reads from Azure, as data (src/adapters/azure/preflight-reads.ts implements it).
-export type { KubernetesVersionFacts, OpenAiFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./preflight/facts.js";
+export type {
+  KubernetesVersionFacts,
+  OpenAiFacts,
+  PostgresFacts,
+  PreflightFacts,
+  Usage,
+  VmSkuFacts,
+} from "./preflight/facts.js";
 export type { PreflightNeeds } from "./preflight/needs.js";
 export type { PreflightReads } from "./preflight/run.js";
 
@@ -86,18 +93,30 @@ export interface RunningDeployment {
  * error carrying the HTTP `statusCode` (see httpStatusOf).
  */
 export interface Arm {
-  whatIfAtSubscription(name: string, request: DeploymentRequest, options?: { signal?: AbortSignal }): Promise<WhatIfOutcome>;
+  whatIfAtSubscription(
+    name: string,
+    request: DeploymentRequest,
+    options?: { signal?: AbortSignal },
+  ): Promise<WhatIfOutcome>;
   deployAtSubscription(name: string, request: DeploymentRequest, options?: DeployOptions): Promise<DeploymentOutcome>;
   /** False when the deployment had already ended. */
   cancelDeployment(name: string): Promise<boolean>;
   findRunningDeployment(prefix: string): Promise<RunningDeployment | undefined>;
   /** `contentType` is readable without the right to read values (the deploy key's public half). */
-  putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string, contentType?: string): Promise<"created" | "exists">;
+  putKeyVaultSecretIfMissing(
+    vaultId: string,
+    secretName: string,
+    value: string,
+    contentType?: string,
+  ): Promise<"created" | "exists">;
   /** The resource's JSON, undefined when it does not exist. */
   getJson(path: string, apiVersion: string): Promise<unknown>;
 }
 
-export type DeployArm = Pick<Arm, "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson">;
+export type DeployArm = Pick<
+  Arm,
+  "deployAtSubscription" | "cancelDeployment" | "findRunningDeployment" | "putKeyVaultSecretIfMissing" | "getJson"
+>;
 export type WhatIfArm = Pick<Arm, "whatIfAtSubscription">;
 export type FluxArm = Pick<Arm, "getJson">;
 
@@ -124,7 +143,10 @@ export interface TreeChanges {
   published?: PublishedTree;
 }
 
-/** What the branch holds under the owned root: its regular files, and the paths of anything else (links, submodules), never read. */
+/**
+ * What the branch holds under the owned root: its regular files, and the paths of anything else (links, submodules),
+ * never read.
+ */
 export interface PublishedTree {
   files: Map<string, string>;
   refused: string[];
@@ -148,7 +170,9 @@ export interface PublishRequest {
 /** The branch is not where the caller expected: someone else published in between. */
 export class BranchMovedError extends Error {
   constructor(branch: string, expected: string | undefined, actual: string | undefined) {
-    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
+    super(
+      `${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`,
+    );
     this.name = "BranchMovedError";
   }
 }
@@ -161,7 +185,11 @@ export interface GitopsBranchPort {
   /** The tip and one file at it (text undefined when absent); undefined when the branch does not exist. */
   readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined>;
   /** What publishing these files would change, without pushing. */
-  preview(files: ReadonlyMap<string, string>, preserve?: readonly string[], options?: { published?: boolean }): Promise<TreeChanges>;
+  preview(
+    files: ReadonlyMap<string, string>,
+    preserve?: readonly string[],
+    options?: { published?: boolean },
+  ): Promise<TreeChanges>;
   /** Commits the files on top of `expectedParent` and pushes; rejects with BranchMovedError when the tip moved. */
   publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
   /** The tip and its commit message; undefined when the branch does not exist. */
@@ -199,13 +227,23 @@ export const systemClock: Clock = {
 /** The reason a run's AbortSignal carries: the deadline passed, or the user pressed Ctrl-C. */
 export class RunStopped extends Error {
   constructor(readonly why: "timeout" | "flux-timeout" | "interrupt") {
-    super(why === "timeout" ? "the time limit (--timeout) was reached" : why === "flux-timeout" ? "the Flux wait limit (--flux-timeout) was reached" : "interrupted");
+    super(
+      why === "timeout"
+        ? "the time limit (--timeout) was reached"
+        : why === "flux-timeout"
+          ? "the Flux wait limit (--flux-timeout) was reached"
+          : "interrupted",
+    );
     this.name = "RunStopped";
   }
 }
 
 export function stopReason(signal: AbortSignal): RunStopped | undefined {
-  return signal.aborted ? (signal.reason instanceof RunStopped ? signal.reason : new RunStopped("interrupt")) : undefined;
+  return signal.aborted
+    ? signal.reason instanceof RunStopped
+      ? signal.reason
+      : new RunStopped("interrupt")
+    : undefined;
 }
 
 // ---- The public site (engine/site.ts; src/adapters/site.ts implements it) ----------------------

@@ -26,14 +26,20 @@ export function promotionGate(env: Environment, toolkit: string, latest: Deploym
   const closed = (reason: string): PromotionGate => ({ status: "closed", after, reason });
   if (!latest) return closed(`${after} has no finished deployment recorded`);
   const short = latest.sha.slice(0, 7);
-  if (latest.state !== "success") return closed(`the latest deployment of ${after} (${short}) ended ${latest.state}, not Compliant`);
-  if (latest.codemieVersion !== env.codemieVersion) return closed(`${after} runs CodeMie ${latest.codemieVersion ?? "(unrecorded)"}, not ${env.codemieVersion}`);
-  if (latest.toolkit !== toolkit) return closed(`${after} was deployed with toolkit ${(latest.toolkit ?? "(unrecorded)").slice(0, 12)}, not ${toolkit.slice(0, 12)}`);
+  if (latest.state !== "success")
+    return closed(`the latest deployment of ${after} (${short}) ended ${latest.state}, not Compliant`);
+  if (latest.codemieVersion !== env.codemieVersion)
+    return closed(`${after} runs CodeMie ${latest.codemieVersion ?? "(unrecorded)"}, not ${env.codemieVersion}`);
+  if (latest.toolkit !== toolkit)
+    return closed(
+      `${after} was deployed with toolkit ${(latest.toolkit ?? "(unrecorded)").slice(0, 12)}, not ${toolkit.slice(0, 12)}`,
+    );
   return { status: "open", after, sha: latest.sha };
 }
 
 export function gateLine(gate: PromotionGate, env: string): string {
   if (gate.status === "none") return `Promotion: ${env} has no promotion gate`;
-  if (gate.status === "open") return `Promotion: open, ${gate.after} runs this release Compliant (${gate.sha.slice(0, 7)})`;
+  if (gate.status === "open")
+    return `Promotion: open, ${gate.after} runs this release Compliant (${gate.sha.slice(0, 7)})`;
   return `Promotion: CLOSED, ${env} deploys only what runs Compliant in ${gate.after}: ${gate.reason}`;
 }

@@ -12,9 +12,13 @@ function json(tree: RenderedTree, path: string): Record<string, unknown> {
 }
 
 /** Bootstrap (resource group, Log Analytics, Key Vault) first, then main with its Key Vault parameter reference. */
-export function deploymentRequests(env: Environment, tree: RenderedTree): { bootstrap: DeploymentRequest; main: DeploymentRequest } {
+export function deploymentRequests(
+  env: Environment,
+  tree: RenderedTree,
+): { bootstrap: DeploymentRequest; main: DeploymentRequest } {
   const location = env.azure.location;
-  const parameters = (json(tree, `${BICEP_DIR}/main.parameters.json`).parameters ?? {}) as DeploymentRequest["parameters"];
+  const parameters = (json(tree, `${BICEP_DIR}/main.parameters.json`).parameters ??
+    {}) as DeploymentRequest["parameters"];
   return {
     bootstrap: { location, template: json(tree, `${BICEP_DIR}/bootstrap.json`), parameters: {} },
     main: { location, template: json(tree, `${BICEP_DIR}/main.json`), parameters },

@@ -11,7 +11,8 @@ export async function publishedAddress(env: Environment, arm: Pick<DeployArm, "g
   if (address.kind === "private") return address.ip;
   const id = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${address.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/${address.publicIpName}`;
   try {
-    const ip = ((await arm.getJson(id, NETWORK_API_VERSION)) as { properties?: { ipAddress?: unknown } } | undefined)?.properties?.ipAddress;
+    const ip = ((await arm.getJson(id, NETWORK_API_VERSION)) as { properties?: { ipAddress?: unknown } } | undefined)
+      ?.properties?.ipAddress;
     return typeof ip === "string" && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) ? ip : undefined;
   } catch {
     // The record line then says "the ingress load balancer's address"; the smoke check still runs.

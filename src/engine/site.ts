@@ -32,7 +32,8 @@ export function siteUrl(env: Environment): string {
 }
 
 /** Where the sign-in gate sends a browser that has no session (nginx auth-signin). */
-const toSignIn = (a: ProbeAnswer) => (a.status === 302 || a.status === 303) && (a.location ?? "").includes("/oauth2/start");
+const toSignIn = (a: ProbeAnswer) =>
+  (a.status === 302 || a.status === 303) && (a.location ?? "").includes("/oauth2/start");
 
 interface Link {
   name: string;
@@ -45,13 +46,19 @@ const LINKS: readonly Link[] = [
   {
     name: "UI",
     path: "/",
-    judge: (a) => (a.status >= 200 && a.status < 300) || toSignIn(a) ? undefined : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}, not the UI or the sign-in redirect`,
+    judge: (a) =>
+      (a.status >= 200 && a.status < 300) || toSignIn(a)
+        ? undefined
+        : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}, not the UI or the sign-in redirect`,
   },
   {
     // Behind oauth2-proxy like the UI: without a session the gate answers; with one, the API does.
     name: "API health",
     path: "/code-assistant-api/v1/healthcheck",
-    judge: (a) => (a.status >= 200 && a.status < 300) || a.status === 401 || toSignIn(a) ? undefined : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}`,
+    judge: (a) =>
+      (a.status >= 200 && a.status < 300) || a.status === 401 || toSignIn(a)
+        ? undefined
+        : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}`,
   },
   {
     name: "Keycloak OIDC discovery",
@@ -65,7 +72,9 @@ const LINKS: readonly Link[] = [
         return "answered 200 but not with JSON";
       }
       const expected = `${base}/keycloak/realms/${KEYCLOAK_REALM}`;
-      return issuer === expected ? undefined : `issuer is ${JSON.stringify(issuer)}, not ${expected} (Keycloak's KC_HOSTNAME): tokens would not validate`;
+      return issuer === expected
+        ? undefined
+        : `issuer is ${JSON.stringify(issuer)}, not ${expected} (Keycloak's KC_HOSTNAME): tokens would not validate`;
     },
   },
   {
@@ -73,7 +82,9 @@ const LINKS: readonly Link[] = [
     path: "/oauth2/start",
     judge: (a, base) => {
       const login = `${base}/keycloak/realms/${KEYCLOAK_REALM}/protocol/openid-connect/auth`;
-      return a.status === 302 && (a.location ?? "").startsWith(login) ? undefined : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}, not a redirect to ${login}`;
+      return a.status === 302 && (a.location ?? "").startsWith(login)
+        ? undefined
+        : `answered ${a.status}${a.location ? ` → ${a.location}` : ""}, not a redirect to ${login}`;
     },
   },
 ];
@@ -93,7 +104,12 @@ export function fixedAddress(env: Environment): string | undefined {
   return a.kind === "private" ? a.ip : undefined;
 }
 
-export async function checkSite(env: Environment, address: string | undefined, ports: SitePorts, log: Log): Promise<SiteReport> {
+export async function checkSite(
+  env: Environment,
+  address: string | undefined,
+  ports: SitePorts,
+  log: Log,
+): Promise<SiteReport> {
   const base = siteUrl(env);
   const url = `${base}/`;
   log.info(`CodeMie: ${url}`);
@@ -105,12 +121,16 @@ export async function checkSite(env: Environment, address: string | undefined, p
     log.info(`  ${env.network.ingress.host} does not resolve from here: ${messageOf(error)}`);
   }
   if (resolved.length === 0) {
-    const why = env.network.ingress.internal ? "an internal ingress answers inside the VNet and peered networks only" : "a new record or zone delegation may take a while to reach every resolver";
+    const why = env.network.ingress.internal
+      ? "an internal ingress answers inside the VNet and peered networks only"
+      : "a new record or zone delegation may take a while to reach every resolver";
     log.info(`  smoke check skipped: ${env.network.ingress.host} does not resolve from here (${why})`);
     return { url, resolved, smoke: "skipped", links: [] };
   }
   const matches = address === undefined || resolved.includes(address);
-  log.info(`  ${env.network.ingress.host} resolves to ${resolved.join(", ")}${matches ? "" : `, not ${address}: the record points elsewhere`}`);
+  log.info(
+    `  ${env.network.ingress.host} resolves to ${resolved.join(", ")}${matches ? "" : `, not ${address}: the record points elsewhere`}`,
+  );
   const target = resolved[0]!;
   const links: LinkResult[] = [];
   for (const link of LINKS) {
@@ -126,8 +146,10 @@ export async function checkSite(env: Environment, address: string | undefined, p
     else log.error(`  failed: ${link.name} (${linkUrl}): ${problem}`);
   }
   const failed = links.filter((l) => !l.ok).length;
-  if (failed === 0) log.info(`Smoke check passed: ${url} answers, and signing in leads to Keycloak realm ${KEYCLOAK_REALM}`);
-  else log.error(`error: smoke check failed: ${failed} of ${links.length} link(s) of ${url} do not answer as they should`);
+  if (failed === 0)
+    log.info(`Smoke check passed: ${url} answers, and signing in leads to Keycloak realm ${KEYCLOAK_REALM}`);
+  else
+    log.error(`error: smoke check failed: ${failed} of ${links.length} link(s) of ${url} do not answer as they should`);
   return { url, resolved, smoke: failed === 0 ? "passed" : "failed", links };
 }
 
@@ -142,5 +164,7 @@ export function delegationLines(env: Environment, outputs: Record<string, unknow
   const servers = outputs?.["ingressNameServers"];
   if (!Array.isArray(servers) || servers.length === 0) return [];
   const names = servers.filter((s): s is string => typeof s === "string" && /^[A-Za-z0-9.-]+$/.test(s));
-  return [`  DNS: zone ${ingressDns(env).zone} answers once its parent zone delegates it (NS records) to ${names.join(", ")}`];
+  return [
+    `  DNS: zone ${ingressDns(env).zone} answers once its parent zone delegates it (NS records) to ${names.join(", ")}`,
+  ];
 }

@@ -40,9 +40,15 @@ export async function environmentStatus(env: Environment, ports: StatusPorts): P
     ),
     readFlux(arm, env),
   ]);
-  log.info(running ? `ARM: deployment ${running.name} is ${running.provisioningState}` : `ARM: no deployment of ${env.name} is running`);
+  log.info(
+    running
+      ? `ARM: deployment ${running.name} is ${running.provisioningState}`
+      : `ARM: no deployment of ${env.name} is running`,
+  );
   const head = "head" in tip ? tip.head : undefined;
-  log.info(`GitOps branch ${gitops.branch}: ${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`);
+  log.info(
+    `GitOps branch ${gitops.branch}: ${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`,
+  );
   if (!view) {
     log.error("error: the fluxConfiguration does not exist (has the infrastructure been deployed?)");
     return { reconciled: false };
@@ -56,6 +62,8 @@ export async function environmentStatus(env: Environment, ports: StatusPorts): P
     const site = await checkSite(env, await publishedAddress(env, arm), ports.site, log);
     return { reconciled: true, flux: view, site };
   }
-  log.error(`error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`);
+  log.error(
+    `error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`,
+  );
   return { reconciled: false, flux: view };
 }

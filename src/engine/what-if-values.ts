@@ -12,7 +12,8 @@ export const HIDDEN_VALUE = "(hidden)";
 const MAX_TEXT = 60;
 const SHOWN_KEYS = 3;
 /** Property names whose values are credentials wherever they occur. */
-const SECRET_PATH = /password|secret|token|connectionstring|credential|accesskey|primarykey|secondarykey|sharedkey|apikey/i;
+const SECRET_PATH =
+  /password|secret|token|connectionstring|credential|accesskey|primarykey|secondarykey|sharedkey|apikey/i;
 const BARE = /^[\w.\-/:@+]+$/;
 
 function containsHidden(value: unknown, hidden: ReadonlySet<string>): boolean {
@@ -29,11 +30,13 @@ function cut(text: string): string {
 
 function scalarText(value: string | number | boolean | null): string {
   if (typeof value !== "string") return String(value);
-  const looksLikeOther = value === "" || value === "null" || value === "true" || value === "false" || !Number.isNaN(Number(value));
+  const looksLikeOther =
+    value === "" || value === "null" || value === "true" || value === "false" || !Number.isNaN(Number(value));
   return cut(BARE.test(value) && !looksLikeOther ? value : JSON.stringify(value));
 }
 
-const isScalar = (v: unknown): v is string | number | boolean | null => v === null || ["string", "number", "boolean"].includes(typeof v);
+const isScalar = (v: unknown): v is string | number | boolean | null =>
+  v === null || ["string", "number", "boolean"].includes(typeof v);
 
 function summary(value: unknown): string {
   if (isScalar(value)) return scalarText(value);

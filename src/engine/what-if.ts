@@ -94,7 +94,10 @@ interface FlatProperty {
 
 function flatten(deltas: readonly WhatIfPropertyInput[], parent: (string | number)[] = []): FlatProperty[] {
   return deltas.flatMap((delta) => {
-    const own = (delta.path ?? "").split(".").filter((s) => s !== "").map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const own = (delta.path ?? "")
+      .split(".")
+      .filter((s) => s !== "")
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const segments = [...parent, ...own];
     if (delta.children && delta.children.length > 0) return flatten(delta.children, segments);
     const path = segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
@@ -116,7 +119,12 @@ function lookup(value: unknown, segments: readonly (string | number)[]): unknown
   return node;
 }
 
-function ruleFor(rules: readonly NoiseRule[], type: string, property: FlatProperty, after: unknown): NoiseRule | undefined {
+function ruleFor(
+  rules: readonly NoiseRule[],
+  type: string,
+  property: FlatProperty,
+  after: unknown,
+): NoiseRule | undefined {
   return rules.find((rule) => {
     if (rule.resourceType && rule.resourceType.toLowerCase() !== type.toLowerCase()) return false;
     if (rule.propertyChangeType && rule.propertyChangeType !== property.change) return false;
@@ -166,10 +174,27 @@ export function summarizeWhatIf(
     const resourceId = input.resourceId ?? "";
     const { type, name } = parseResourceId(resourceId);
     const armChangeType = input.changeType ?? "Unknown";
-    const base = { resourceId, resourceType: type, name, armChangeType, properties: [] as PropertyChange[], ignored: [] as IgnoredProperty[] };
-    if (potential) return { ...base, kind: "unknown", reason: `depends on values ARM cannot evaluate before deploying (would be ${armChangeType})` };
+    const base = {
+      resourceId,
+      resourceType: type,
+      name,
+      armChangeType,
+      properties: [] as PropertyChange[],
+      ignored: [] as IgnoredProperty[],
+    };
+    if (potential)
+      return {
+        ...base,
+        kind: "unknown",
+        reason: `depends on values ARM cannot evaluate before deploying (would be ${armChangeType})`,
+      };
     const kind = kindOf(armChangeType);
-    if (kind === "unknown") return { ...base, kind, reason: input.unsupportedReason ?? UNKNOWN_REASONS[armChangeType] ?? `what-if answered "${armChangeType}"` };
+    if (kind === "unknown")
+      return {
+        ...base,
+        kind,
+        reason: input.unsupportedReason ?? UNKNOWN_REASONS[armChangeType] ?? `what-if answered "${armChangeType}"`,
+      };
     if (kind !== "modify") return { ...base, kind };
     for (const property of flatten(input.delta ?? [])) {
       const rule = ruleFor(rules, type, property, input.after);
@@ -185,7 +210,12 @@ export function summarizeWhatIf(
 
   const all = [...changes.map((c) => classify(c, false)), ...potentialChanges.map((c) => classify(c, true))];
   const order = (c: ResourceChange): number => CHANGE_KINDS.indexOf(c.kind);
-  all.sort((a, b) => order(a) - order(b) || a.resourceType.localeCompare(b.resourceType) || a.name.localeCompare(b.name));
-  const counts = Object.fromEntries(CHANGE_KINDS.map((k) => [k, all.filter((c) => c.kind === k).length])) as Record<ChangeKind, number>;
+  all.sort(
+    (a, b) => order(a) - order(b) || a.resourceType.localeCompare(b.resourceType) || a.name.localeCompare(b.name),
+  );
+  const counts = Object.fromEntries(CHANGE_KINDS.map((k) => [k, all.filter((c) => c.kind === k).length])) as Record<
+    ChangeKind,
+    number
+  >;
   return { counts, changes: all, noiseRules: [...used.values()].map((r) => ({ id: r.id, reason: r.reason })) };
 }

@@ -50,6 +50,9 @@ export function capabilityQuestions(templates: string): { literals: Set<string>;
 }
 
 /** True when a chart with these questions can render differently with `added` served as well. */
-export function asksAbout(questions: { literals: ReadonlySet<string>; computed: boolean }, added: readonly string[]): boolean {
+export function asksAbout(
+  questions: { literals: ReadonlySet<string>; computed: boolean },
+  added: readonly string[],
+): boolean {
   return questions.computed || added.some((v) => questions.literals.has(v));
 }

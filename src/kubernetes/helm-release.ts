@@ -4,7 +4,11 @@
 // the objects Flux applies (the built and substituted GitOps tree) and never the tree's layout.
 import { parse } from "yaml";
 
-export type Manifest = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> & { name?: unknown; namespace?: unknown } };
+export type Manifest = Record<string, unknown> & {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: Record<string, unknown> & { name?: unknown; namespace?: unknown };
+};
 export type Values = Record<string, unknown>;
 
 export interface ChartPinOf {
@@ -32,7 +36,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 function find(objects: readonly Manifest[], kind: string, name: string, namespace: string): Manifest | undefined {
-  return objects.find((o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace);
+  return objects.find(
+    (o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace,
+  );
 }
 
 /** Helm's and Flux's map merge: maps merge key by key, anything else is replaced by the override. */
@@ -84,7 +90,8 @@ function releaseOf(hr: Manifest, objects: readonly Manifest[]): ReleaseInput {
       throw new ReleaseError(`${where}: ${kind} ${str(ref.name)} has no key ${key}`);
     }
     const layer = typeof ref.targetPath === "string" ? atPath(ref.targetPath, text) : (parse(text) as unknown);
-    if (layer !== null && layer !== undefined && !isObject(layer)) throw new ReleaseError(`${where}: ${kind} ${str(ref.name)} key ${key} is not a YAML mapping`);
+    if (layer !== null && layer !== undefined && !isObject(layer))
+      throw new ReleaseError(`${where}: ${kind} ${str(ref.name)} key ${key} is not a YAML mapping`);
     values = mergeValues(values, (layer ?? {}) as Values);
   }
   if (isObject(spec.values)) values = mergeValues(values, spec.values);
@@ -102,23 +109,36 @@ function releaseOf(hr: Manifest, objects: readonly Manifest[]): ReleaseInput {
   };
 }
 
-function chartOf(spec: Record<string, unknown>, namespace: string, objects: readonly Manifest[], where: string): ChartPinOf {
+function chartOf(
+  spec: Record<string, unknown>,
+  namespace: string,
+  objects: readonly Manifest[],
+  where: string,
+): ChartPinOf {
   if (isObject(spec.chartRef)) {
     const ref = spec.chartRef;
     const repo = find(objects, str(ref.kind) ?? "", str(ref.name) ?? "", str(ref.namespace) ?? namespace);
     const rs = repo && isObject(repo.spec) ? repo.spec : undefined;
     const url = str(rs?.url);
-    const tag = isObject(rs?.ref) ? str(rs.ref.tag) ?? str(rs.ref.semver) : undefined;
-    if (ref.kind !== "OCIRepository" || !url || !tag) throw new ReleaseError(`${where}: chartRef ${str(ref.kind)} ${str(ref.name)} does not resolve to an OCIRepository with a url and ref.tag`);
+    const tag = isObject(rs?.ref) ? (str(rs.ref.tag) ?? str(rs.ref.semver)) : undefined;
+    if (ref.kind !== "OCIRepository" || !url || !tag)
+      throw new ReleaseError(
+        `${where}: chartRef ${str(ref.kind)} ${str(ref.name)} does not resolve to an OCIRepository with a url and ref.tag`,
+      );
     const at = url.lastIndexOf("/");
     return { name: url.slice(at + 1), version: tag, repository: url.slice(0, at) };
   }
   const chart = isObject(spec.chart) && isObject(spec.chart.spec) ? spec.chart.spec : undefined;
   const sourceRef = chart && isObject(chart.sourceRef) ? chart.sourceRef : undefined;
-  const source = sourceRef ? find(objects, str(sourceRef.kind) ?? "", str(sourceRef.name) ?? "", str(sourceRef.namespace) ?? namespace) : undefined;
+  const source = sourceRef
+    ? find(objects, str(sourceRef.kind) ?? "", str(sourceRef.name) ?? "", str(sourceRef.namespace) ?? namespace)
+    : undefined;
   const url = source && isObject(source.spec) ? str(source.spec.url) : undefined;
   const name = str(chart?.chart);
   const version = str(chart?.version);
-  if (!chart || !name || !version || !url) throw new ReleaseError(`${where}: spec.chart does not name a chart, a pinned version and a HelmRepository in the tree`);
+  if (!chart || !name || !version || !url)
+    throw new ReleaseError(
+      `${where}: spec.chart does not name a chart, a pinned version and a HelmRepository in the tree`,
+    );
   return { name, version, repository: url.replace(/\/+$/, "") };
 }

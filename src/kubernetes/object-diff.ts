@@ -52,13 +52,38 @@ const LINE_DIFF_LIMIT = 2_000;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Kinds that live in no namespace: Helm leaves every other object's namespace to the release's. */
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass", "PersistentVolume", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService", "ClusterSecretStore", "ClusterExternalSecret", "ClusterGenerator", "ClusterKeycloak", "ClusterKeycloakRealm", "CSIDriver", "RuntimeClass"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "PersistentVolume",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
+  "ClusterSecretStore",
+  "ClusterExternalSecret",
+  "ClusterGenerator",
+  "ClusterKeycloak",
+  "ClusterKeycloakRealm",
+  "CSIDriver",
+  "RuntimeClass",
+]);
 
 /** The object's identity; `namespace` is the release's, for namespaced objects a chart leaves it to. */
 export function refOf(o: Manifest, namespace?: string): ObjectRef {
   const kind = String(o.kind ?? "");
-  const ns = typeof o.metadata?.namespace === "string" ? o.metadata.namespace : CLUSTER_SCOPED.has(kind) ? undefined : namespace;
-  return { apiVersion: String(o.apiVersion ?? ""), kind, ...(ns !== undefined ? { namespace: ns } : {}), name: String(o.metadata?.name ?? "") };
+  const ns =
+    typeof o.metadata?.namespace === "string" ? o.metadata.namespace : CLUSTER_SCOPED.has(kind) ? undefined : namespace;
+  return {
+    apiVersion: String(o.apiVersion ?? ""),
+    kind,
+    ...(ns !== undefined ? { namespace: ns } : {}),
+    name: String(o.metadata?.name ?? ""),
+  };
 }
 
 /** Objects are the same object when kind, namespace and name match (an apiVersion move is a change). */
@@ -79,7 +104,12 @@ function order(a: ObjectChange, b: ObjectChange): number {
  * between two renders of the same input (random passwords, generated certificates): they are
  * left out, so only the change shows.
  */
-export function diffObjects(before: readonly Manifest[], after: readonly Manifest[], varying: ReadonlySet<string> = new Set(), namespace?: string): { objects: ObjectChange[]; unchanged: number } {
+export function diffObjects(
+  before: readonly Manifest[],
+  after: readonly Manifest[],
+  varying: ReadonlySet<string> = new Set(),
+  namespace?: string,
+): { objects: ObjectChange[]; unchanged: number } {
   const old = new Map(before.map((o) => [identity(refOf(o, namespace)), o]));
   const now = new Map(after.map((o) => [identity(refOf(o, namespace)), o]));
   const objects: ObjectChange[] = [];
@@ -95,12 +125,17 @@ export function diffObjects(before: readonly Manifest[], after: readonly Manifes
     if (fields.length === 0) unchanged += 1;
     else objects.push({ change: "changed", object: refOf(o, namespace), fields });
   }
-  for (const [id, o] of old) if (!now.has(id)) objects.push({ change: "removed", object: refOf(o, namespace), fields: [] });
+  for (const [id, o] of old)
+    if (!now.has(id)) objects.push({ change: "removed", object: refOf(o, namespace), fields: [] });
   return { objects: objects.sort(order), unchanged };
 }
 
 /** Field paths that differ between two renders of the same input, keyed for diffObjects. */
-export function varyingFields(first: readonly Manifest[], second: readonly Manifest[], namespace?: string): Set<string> {
+export function varyingFields(
+  first: readonly Manifest[],
+  second: readonly Manifest[],
+  namespace?: string,
+): Set<string> {
   const out = new Set<string>();
   const other = new Map(second.map((o) => [identity(refOf(o, namespace)), o]));
   for (const o of first) {
@@ -132,7 +167,11 @@ function compact(v: unknown, hidden: boolean): string {
 }
 
 function leaf(path: string, before: unknown, after: unknown, hidden: boolean): FieldChange {
-  return { path, ...(before === undefined ? {} : { before: compact(before, hidden) }), ...(after === undefined ? {} : { after: compact(after, hidden) }) };
+  return {
+    path,
+    ...(before === undefined ? {} : { before: compact(before, hidden) }),
+    ...(after === undefined ? {} : { after: compact(after, hidden) }),
+  };
 }
 
 function diffValues(before: unknown, after: unknown, path: string, secret: boolean): FieldChange[] {
@@ -150,12 +189,19 @@ function diffValues(before: unknown, after: unknown, path: string, secret: boole
       const names = [...new Set([...a.keys(), ...b.keys()])];
       return names.flatMap((n) => diffValues(a.get(n), b.get(n), `${path}[${n}]`, secret));
     }
-    if (before.length === after.length) return before.flatMap((v, i) => diffValues(v, after[i], `${path}[${i}]`, secret));
+    if (before.length === after.length)
+      return before.flatMap((v, i) => diffValues(v, after[i], `${path}[${i}]`, secret));
   }
   if (secret && (path === "data" || path === "stringData")) {
     return diffValues(isObject(before) ? before : {}, isObject(after) ? after : {}, path, secret);
   }
-  if (!hidden && typeof before === "string" && typeof after === "string" && before.includes("\n") && after.includes("\n")) {
+  if (
+    !hidden &&
+    typeof before === "string" &&
+    typeof after === "string" &&
+    before.includes("\n") &&
+    after.includes("\n")
+  ) {
     const lines = lineDiff(before.split("\n"), after.split("\n"));
     if (lines) return [{ path, lines }];
   }
@@ -168,7 +214,9 @@ function lineDiff(a: string[], b: string[]): string[] | undefined {
   const n = a.length;
   const m = b.length;
   const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i = n - 1; i >= 0; i -= 1) for (let j = m - 1; j >= 0; j -= 1) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i -= 1)
+    for (let j = m - 1; j >= 0; j -= 1)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const out: string[] = [];
   let i = 0;
   let j = 0;

@@ -23,8 +23,13 @@ export interface PodSpec {
   nodeSelector?: Record<string, string>;
   tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>;
   affinity?: {
-    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: Array<{ matchExpressions?: Array<{ key?: string; operator?: string; values?: string[] }> }> } };
-    podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: Array<{ topologyKey?: string }> } };
+    nodeAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: {
+        nodeSelectorTerms?: Array<{ matchExpressions?: Array<{ key?: string; operator?: string; values?: string[] }> }>;
+      };
+    };
+    podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: Array<{ topologyKey?: string }> };
+  };
   topologySpreadConstraints?: Array<{ topologyKey?: string; maxSkew?: number; whenUnsatisfiable?: string }>;
   securityContext?: Record<string, unknown>;
 }
@@ -55,8 +60,10 @@ export function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
     const spec = isObject(o.spec) ? o.spec : {};
     let pod: unknown;
     if (kind === "Pod") pod = spec;
-    else if (kind === "CronJob") pod = (spec.jobTemplate as { spec?: { template?: { spec?: unknown } } } | undefined)?.spec?.template?.spec;
-    else if (["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(kind)) pod = (spec.template as { spec?: unknown } | undefined)?.spec;
+    else if (kind === "CronJob")
+      pod = (spec.jobTemplate as { spec?: { template?: { spec?: unknown } } } | undefined)?.spec?.template?.spec;
+    else if (["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(kind))
+      pod = (spec.template as { spec?: unknown } | undefined)?.spec;
     if (!isObject(pod)) continue;
     const annotations = isObject(o.metadata?.annotations) ? o.metadata.annotations : {};
     const t: PodTemplate = { kind, name: String(o.metadata?.name ?? ""), spec: pod as PodSpec };
@@ -83,8 +90,8 @@ function amount(list: Record<string, unknown> | null | undefined): Amount {
   const cpu = list?.cpu;
   const memory = list?.memory;
   return {
-    millicores: typeof cpu === "string" || typeof cpu === "number" ? parseMillicores(cpu) ?? 0 : 0,
-    bytes: typeof memory === "string" || typeof memory === "number" ? parseBytes(String(memory)) ?? 0 : 0,
+    millicores: typeof cpu === "string" || typeof cpu === "number" ? (parseMillicores(cpu) ?? 0) : 0,
+    bytes: typeof memory === "string" || typeof memory === "number" ? (parseBytes(String(memory)) ?? 0) : 0,
   };
 }
 
@@ -110,13 +117,22 @@ export function podRequest(spec: PodSpec, of: (c: Container) => Amount = contain
       continue;
     }
     const during = add(sidecars, of(c));
-    initPeak = { millicores: Math.max(initPeak.millicores, during.millicores), bytes: Math.max(initPeak.bytes, during.bytes) };
+    initPeak = {
+      millicores: Math.max(initPeak.millicores, during.millicores),
+      bytes: Math.max(initPeak.bytes, during.bytes),
+    };
   }
   const running = (spec.containers ?? []).map(of).reduce(add, sidecars);
-  return { millicores: Math.max(running.millicores, initPeak.millicores), bytes: Math.max(running.bytes, initPeak.bytes) };
+  return {
+    millicores: Math.max(running.millicores, initPeak.millicores),
+    bytes: Math.max(running.bytes, initPeak.bytes),
+  };
 }
 
 /** Every container of the pod, init containers first. */
 export function allContainers(spec: PodSpec): Array<{ container: Container; init: boolean }> {
-  return [...(spec.initContainers ?? []).map((c) => ({ container: c, init: true })), ...(spec.containers ?? []).map((c) => ({ container: c, init: false }))];
+  return [
+    ...(spec.initContainers ?? []).map((c) => ({ container: c, init: true })),
+    ...(spec.containers ?? []).map((c) => ({ container: c, init: false })),
+  ];
 }

@@ -89,7 +89,8 @@ function checkWith(model: { prototype: object }): SchemaCheck {
 }
 
 const CORE = "kubernetes-models 5.1.0 (Kubernetes 1.34+ OpenAPI)";
-const FLUX = "@kubernetes-models/flux-cd 4.0.0 (Flux Go APIs: source-controller v1.8, kustomize-controller v1.8, helm-controller v1.5)";
+const FLUX =
+  "@kubernetes-models/flux-cd 4.0.0 (Flux Go APIs: source-controller v1.8, kustomize-controller v1.8, helm-controller v1.5)";
 const ESO = "@kubernetes-models/external-secrets 2.0.0 (External Secrets Go API v0.16.2)";
 
 const TABLE: ReadonlyArray<SupportedKind & { check: SchemaCheck }> = [
@@ -99,37 +100,174 @@ const TABLE: ReadonlyArray<SupportedKind & { check: SchemaCheck }> = [
   { apiVersion: "v1", kind: "Service", schema: CORE, nameRule: "label", check: checkWith(Service) },
   { apiVersion: "v1", kind: "Secret", schema: CORE, nameRule: "subdomain", check: checkWith(Secret) },
   { apiVersion: "v1", kind: "Pod", schema: CORE, nameRule: "subdomain", check: checkWith(Pod) },
-  { apiVersion: "v1", kind: "PersistentVolumeClaim", schema: CORE, nameRule: "subdomain", check: checkWith(PersistentVolumeClaim) },
+  {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(PersistentVolumeClaim),
+  },
   { apiVersion: "apps/v1", kind: "StatefulSet", schema: CORE, nameRule: "subdomain", check: checkWith(StatefulSet) },
   { apiVersion: "apps/v1", kind: "Deployment", schema: CORE, nameRule: "subdomain", check: checkWith(Deployment) },
   { apiVersion: "apps/v1", kind: "DaemonSet", schema: CORE, nameRule: "subdomain", check: checkWith(DaemonSet) },
   { apiVersion: "batch/v1", kind: "Job", schema: CORE, nameRule: "subdomain", check: checkWith(Job) },
   { apiVersion: "batch/v1", kind: "CronJob", schema: CORE, nameRule: "subdomain", check: checkWith(CronJob) },
-  { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", schema: CORE, nameRule: "subdomain", check: checkWith(HorizontalPodAutoscaler) },
-  { apiVersion: "networking.k8s.io/v1", kind: "Ingress", schema: CORE, nameRule: "subdomain", check: checkWith(Ingress) },
-  { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", schema: CORE, nameRule: "subdomain", check: checkWith(IngressClass) },
-  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", schema: CORE, nameRule: "subdomain", check: checkWith(NetworkPolicy) },
-  { apiVersion: "policy/v1", kind: "PodDisruptionBudget", schema: CORE, nameRule: "subdomain", check: checkWith(PodDisruptionBudget) },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", schema: CORE, nameRule: "subdomain", check: checkWith(Role) },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", schema: CORE, nameRule: "subdomain", check: checkWith(RoleBinding) },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", schema: CORE, nameRule: "subdomain", check: checkWith(ClusterRole) },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", schema: CORE, nameRule: "subdomain", check: checkWith(ClusterRoleBinding) },
-  { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingWebhookConfiguration", schema: CORE, nameRule: "subdomain", check: checkWith(ValidatingWebhookConfiguration) },
-  { apiVersion: "admissionregistration.k8s.io/v1", kind: "MutatingWebhookConfiguration", schema: CORE, nameRule: "subdomain", check: checkWith(MutatingWebhookConfiguration) },
-  { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", schema: CORE, nameRule: "subdomain", check: checkWith(CustomResourceDefinition) },
-  { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", schema: CORE, nameRule: "subdomain", check: checkWith(StorageClass) },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", schema: FLUX, nameRule: "subdomain", check: checkWith(GitRepository) },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "HelmRepository", schema: FLUX, nameRule: "subdomain", check: checkWith(HelmRepository) },
-  { apiVersion: "source.toolkit.fluxcd.io/v1", kind: "OCIRepository", schema: FLUX, nameRule: "subdomain", check: checkWith(OCIRepository) },
-  { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", schema: FLUX, nameRule: "subdomain", check: checkWith(HelmRelease) },
-  { apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", schema: FLUX, nameRule: "subdomain", check: checkWith(FluxKustomization) },
-  { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", schema: ESO, nameRule: "subdomain", check: checkWith(ExternalSecret) },
-  { apiVersion: "external-secrets.io/v1", kind: "SecretStore", schema: ESO, nameRule: "subdomain", check: checkWith(SecretStore) },
-  { apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", schema: ESO, nameRule: "subdomain", check: checkWith(ClusterSecretStore) },
+  {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(HorizontalPodAutoscaler),
+  },
+  {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(Ingress),
+  },
+  {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "IngressClass",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(IngressClass),
+  },
+  {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(NetworkPolicy),
+  },
+  {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(PodDisruptionBudget),
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(Role),
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(RoleBinding),
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(ClusterRole),
+  },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRoleBinding",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(ClusterRoleBinding),
+  },
+  {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingWebhookConfiguration",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(ValidatingWebhookConfiguration),
+  },
+  {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "MutatingWebhookConfiguration",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(MutatingWebhookConfiguration),
+  },
+  {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(CustomResourceDefinition),
+  },
+  {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    schema: CORE,
+    nameRule: "subdomain",
+    check: checkWith(StorageClass),
+  },
+  {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    schema: FLUX,
+    nameRule: "subdomain",
+    check: checkWith(GitRepository),
+  },
+  {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "HelmRepository",
+    schema: FLUX,
+    nameRule: "subdomain",
+    check: checkWith(HelmRepository),
+  },
+  {
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "OCIRepository",
+    schema: FLUX,
+    nameRule: "subdomain",
+    check: checkWith(OCIRepository),
+  },
+  {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    schema: FLUX,
+    nameRule: "subdomain",
+    check: checkWith(HelmRelease),
+  },
+  {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    schema: FLUX,
+    nameRule: "subdomain",
+    check: checkWith(FluxKustomization),
+  },
+  {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    schema: ESO,
+    nameRule: "subdomain",
+    check: checkWith(ExternalSecret),
+  },
+  {
+    apiVersion: "external-secrets.io/v1",
+    kind: "SecretStore",
+    schema: ESO,
+    nameRule: "subdomain",
+    check: checkWith(SecretStore),
+  },
+  {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterSecretStore",
+    schema: ESO,
+    nameRule: "subdomain",
+    check: checkWith(ClusterSecretStore),
+  },
 ];
 
 /** Every apiVersion/kind validateManifest accepts, with the schema it is checked against. */
-export const SUPPORTED_KINDS: readonly SupportedKind[] = TABLE.map(({ apiVersion, kind, schema, nameRule }) => ({ apiVersion, kind, schema, nameRule }));
+export const SUPPORTED_KINDS: readonly SupportedKind[] = TABLE.map(({ apiVersion, kind, schema, nameRule }) => ({
+  apiVersion,
+  kind,
+  schema,
+  nameRule,
+}));
 
 // API versions that exist upstream but are not served by what we deploy onto.
 const RETIRED: Readonly<Record<string, string>> = {
@@ -152,7 +290,11 @@ const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
 export function isKustomizeConfig(obj: unknown): boolean {
   if (!isPlainObject(obj)) return false;
   const { apiVersion, kind } = obj;
-  return typeof apiVersion === "string" && apiVersion.startsWith(KUSTOMIZE_CONFIG) && (kind === "Kustomization" || kind === "Component");
+  return (
+    typeof apiVersion === "string" &&
+    apiVersion.startsWith(KUSTOMIZE_CONFIG) &&
+    (kind === "Kustomization" || kind === "Component")
+  );
 }
 
 /**
@@ -179,9 +321,15 @@ export function validateManifest(obj: unknown, crds?: CustomResourceSchemas): st
   for (const node of nodes) {
     // The CRD validator does not read the keys of nested JSONSchemaProps it accepts (description,
     // x-kubernetes-*), so read tracking says nothing there; the apiextensions schema still applies.
-    if (node.enumerated || node.read.size === 0 || (kind === "CustomResourceDefinition" && node.path.startsWith("/spec/versions/"))) continue;
+    if (
+      node.enumerated ||
+      node.read.size === 0 ||
+      (kind === "CustomResourceDefinition" && node.path.startsWith("/spec/versions/"))
+    )
+      continue;
     for (const key of Object.keys(node.value)) {
-      if (!node.read.has(key)) errors.push(`${node.path}/${escapePointer(key)}: unknown field "${key}"${suggest(key, node.read, node.value)}`);
+      if (!node.read.has(key))
+        errors.push(`${node.path}/${escapePointer(key)}: unknown field "${key}"${suggest(key, node.read, node.value)}`);
     }
   }
   errors.push(...checkMetadata(data, entry.nameRule));
@@ -227,7 +375,14 @@ function nullAware(errors: SchemaError[], data: unknown): SchemaError[] {
   const out = errors.filter((e) => !nulls.has(e.instancePath));
   for (const path of nulls) {
     const quantity = /\/resources\/(limits|requests)\//.test(path);
-    out.push({ instancePath: path, keyword: "type", params: {}, message: quantity ? "is null; the API server decodes a null quantity as 0 (a 0 limit is below any request), so write the quantity or leave the key out" : "is null; write a value or leave the key out" });
+    out.push({
+      instancePath: path,
+      keyword: "type",
+      params: {},
+      message: quantity
+        ? "is null; the API server decodes a null quantity as 0 (a 0 limit is below any request), so write the quantity or leave the key out"
+        : "is null; write a value or leave the key out",
+    });
   }
   return out;
 }
@@ -257,13 +412,19 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 
 function checkMetadata(data: Record<string, unknown>, nameRule: SupportedKind["nameRule"]): string[] {
   const metadata = data.metadata;
-  if (!isPlainObject(metadata)) return ["/metadata: missing required field \"name\""];
+  if (!isPlainObject(metadata)) return ['/metadata: missing required field "name"'];
   const errors: string[] = [];
   const { name, namespace } = metadata;
   if (typeof name !== "string" || name === "") {
     errors.push("/metadata/name: required (generateName is not usable with GitOps apply)");
-  } else if (nameRule === "label" ? !(DNS1123_LABEL.test(name) && name.length <= 63) : !(DNS1123_SUBDOMAIN.test(name) && name.length <= 253)) {
-    errors.push(`/metadata/name: "${name}" is not a valid RFC 1123 ${nameRule === "label" ? "label" : "subdomain"} (lower-case alphanumerics and '-'${nameRule === "label" ? ", at most 63 characters" : " or '.', at most 253 characters"})`);
+  } else if (
+    nameRule === "label"
+      ? !(DNS1123_LABEL.test(name) && name.length <= 63)
+      : !(DNS1123_SUBDOMAIN.test(name) && name.length <= 253)
+  ) {
+    errors.push(
+      `/metadata/name: "${name}" is not a valid RFC 1123 ${nameRule === "label" ? "label" : "subdomain"} (lower-case alphanumerics and '-'${nameRule === "label" ? ", at most 63 characters" : " or '.', at most 253 characters"})`,
+    );
   }
   if (typeof namespace === "string" && !(DNS1123_LABEL.test(namespace) && namespace.length <= 63)) {
     errors.push(`/metadata/namespace: "${namespace}" is not a valid RFC 1123 label`);
@@ -341,7 +502,9 @@ function suggest(key: string, read: Set<string>, value: Record<string, unknown>)
       bestDistance = distance;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : "";
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 3))
+    ? ` (did you mean "${best}"?)`
+    : "";
 }
 
 // Optimal-string-alignment distance: edits plus adjacent transpositions ("nmae" -> "name" is 1).
@@ -357,7 +520,8 @@ function editDistance(a: string, b: string): number {
       const above = rows[i - 1] ?? [];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
       row.push(best);
     }
     rows.push(row);
@@ -402,11 +566,17 @@ export class CustomResourceSchemas {
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     for (const crd of crds) {
       if (!isPlainObject(crd) || crd.kind !== "CustomResourceDefinition" || !isPlainObject(crd.spec)) continue;
-      const { group, names, versions } = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }> };
+      const { group, names, versions } = crd.spec as {
+        group?: string;
+        names?: { kind?: string };
+        versions?: Array<{ name?: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }>;
+      };
       for (const v of versions ?? []) {
         if (!v.served || !v.schema?.openAPIV3Schema || !names?.kind) continue;
         const validate: ValidateFunction = ajv.compile(strictSchema(v.schema.openAPIV3Schema, true) as object);
-        this.checks.set(`${group}/${v.name}|${names.kind}`, (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => formatCrdError(e as SchemaError))));
+        this.checks.set(`${group}/${v.name}|${names.kind}`, (data) =>
+          validate(data) ? [] : (validate.errors ?? []).map((e) => formatCrdError(e as SchemaError)),
+        );
       }
     }
   }
@@ -426,13 +596,28 @@ function strictSchema(schema: unknown, root = false): unknown {
   if (!isPlainObject(schema)) return schema;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
-    out[k] = k === "properties" && isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s)])) : k === "enum" || k === "default" || k === "example" ? v : strictSchema(v);
+    out[k] =
+      k === "properties" && isPlainObject(v)
+        ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, strictSchema(s)]))
+        : k === "enum" || k === "default" || k === "example"
+          ? v
+          : strictSchema(v);
   }
   if (root && isPlainObject(out.properties)) {
     // apiVersion, kind and metadata are the API server's, not part of a CRD's schema.
-    out.properties = { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...out.properties };
+    out.properties = {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      ...out.properties,
+    };
   }
-  if (isPlainObject(out.properties) && out["x-kubernetes-preserve-unknown-fields"] !== true && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (
+    isPlainObject(out.properties) &&
+    out["x-kubernetes-preserve-unknown-fields"] !== true &&
+    out.additionalProperties === undefined
+  )
+    out.additionalProperties = false;
   return out;
 }
 

@@ -6,16 +6,28 @@
 import { posix } from "node:path";
 import { parseAllDocuments } from "yaml";
 
-const TOP_LEVEL = new Set(["apiVersion", "kind", "metadata", "resources", "configMapGenerator", "configurations", "generatorOptions", "namespace"]);
+const TOP_LEVEL = new Set([
+  "apiVersion",
+  "kind",
+  "metadata",
+  "resources",
+  "configMapGenerator",
+  "configurations",
+  "generatorOptions",
+  "namespace",
+]);
 const GENERATOR = new Set(["name", "namespace", "files", "literals", "behavior", "options"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** A relative path inside the tree: no absolute path, no `..` out of it, no URL. */
 export function insideTree(from: string, ref: string): string | undefined {
-  if (ref === "" || ref.startsWith("/") || ref.includes("://") || ref.includes("\\") || ref.includes("\0")) return undefined;
+  if (ref === "" || ref.startsWith("/") || ref.includes("://") || ref.includes("\\") || ref.includes("\0"))
+    return undefined;
   const joined = posix.normalize(posix.join(from, ref));
-  return joined === "." || joined.startsWith("../") || joined === ".." || joined.split("/").includes(".git") ? undefined : joined;
+  return joined === "." || joined.startsWith("../") || joined === ".." || joined.split("/").includes(".git")
+    ? undefined
+    : joined;
 }
 
 function present(files: ReadonlyMap<string, string>, path: string): "file" | "dir" | undefined {
@@ -45,20 +57,24 @@ export function unsafeKustomization(files: ReadonlyMap<string, string>, dirs: re
     if (docs.length !== 1 || docs[0]!.errors.length > 0) return `${path} is not one YAML document`;
     const k = docs[0]!.toJS() as unknown;
     if (!isObject(k)) return `${path} is not a mapping`;
-    for (const field of Object.keys(k)) if (!TOP_LEVEL.has(field)) return `${path} uses ${field}, which the toolkit never writes`;
+    for (const field of Object.keys(k))
+      if (!TOP_LEVEL.has(field)) return `${path} uses ${field}, which the toolkit never writes`;
     const refs: Array<{ ref: unknown; kind: "file" | "any" }> = [];
     for (const r of asList(k.resources)) refs.push({ ref: r, kind: "any" });
     for (const r of asList(k.configurations)) refs.push({ ref: r, kind: "file" });
     for (const g of asList(k.configMapGenerator)) {
       if (!isObject(g)) return `${path}: configMapGenerator entries must be mappings`;
-      for (const field of Object.keys(g)) if (!GENERATOR.has(field)) return `${path}: configMapGenerator uses ${field}, which the toolkit never writes`;
-      for (const f of asList(g.files)) refs.push({ ref: typeof f === "string" ? f.slice(f.indexOf("=") + 1) : f, kind: "file" });
+      for (const field of Object.keys(g))
+        if (!GENERATOR.has(field)) return `${path}: configMapGenerator uses ${field}, which the toolkit never writes`;
+      for (const f of asList(g.files))
+        refs.push({ ref: typeof f === "string" ? f.slice(f.indexOf("=") + 1) : f, kind: "file" });
     }
     for (const { ref, kind } of refs) {
       if (typeof ref !== "string") return `${path} lists a path that is not a string`;
       const target = insideTree(dir, ref);
       const what = target === undefined ? undefined : present(files, target);
-      if (!what || (kind === "file" && what !== "file")) return `${path} refers to ${JSON.stringify(ref)}, which is not a ${kind === "file" ? "file" : "file or directory"} of the tree`;
+      if (!what || (kind === "file" && what !== "file"))
+        return `${path} refers to ${JSON.stringify(ref)}, which is not a ${kind === "file" ? "file" : "file or directory"} of the tree`;
       if (what === "dir") queue.push(target!);
     }
   }

@@ -27,7 +27,8 @@ export function templateReads(templates: string): { reads: Set<string>; whole: S
     parts.forEach((_, i) => reads.add(parts.slice(0, i + 1).join(".")));
   };
   for (const m of templates.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) add(m[1]!.slice(1).split("."));
-  for (const m of templates.matchAll(/index\s+\$?\.Values((?:\s+"[^"]+")+)/g)) add([...m[1]!.matchAll(/"([^"]+)"/g)].map((x) => x[1]!));
+  for (const m of templates.matchAll(/index\s+\$?\.Values((?:\s+"[^"]+")+)/g))
+    add([...m[1]!.matchAll(/"([^"]+)"/g)].map((x) => x[1]!));
   return { reads, whole };
 }
 
@@ -56,16 +57,30 @@ export function checkValueKeys(values: Record<string, unknown>, facts: ChartFact
         // An empty or non-map default is free-form (the chart passes it through toYaml).
         if (isObject(v) && isObject(d) && Object.keys(d).length > 0) walk(v, d, p);
         else if (isObject(v)) nulls(v, d, p);
-        else if (!reads.has(dotted) && !isObject(v)) findings.push({ path: p, kind: "unread", message: `${dotted} is in the chart's defaults, but no template reads it` });
+        else if (!reads.has(dotted) && !isObject(v))
+          findings.push({
+            path: p,
+            kind: "unread",
+            message: `${dotted} is in the chart's defaults, but no template reads it`,
+          });
         continue;
       }
       if (reads.has(dotted)) {
         if (isObject(v)) walk(v, undefined, p);
         continue;
       }
-      const candidates = [...Object.keys(defaults ?? {}), ...[...reads].filter((r) => r.startsWith(path.length ? `${path.join(".")}.` : "") && r.split(".").length === p.length).map((r) => r.split(".").pop()!)];
+      const candidates = [
+        ...Object.keys(defaults ?? {}),
+        ...[...reads]
+          .filter((r) => r.startsWith(path.length ? `${path.join(".")}.` : "") && r.split(".").length === p.length)
+          .map((r) => r.split(".").pop()!),
+      ];
       const guess = closest(k, [...new Set(candidates)]);
-      findings.push({ path: p, kind: "unread", message: `${dotted} is read by no template of the chart and is not in its defaults${guess ? `; did you mean "${[...path, guess].join(".")}"?` : ""}` });
+      findings.push({
+        path: p,
+        kind: "unread",
+        message: `${dotted} is read by no template of the chart and is not in its defaults${guess ? `; did you mean "${[...path, guess].join(".")}"?` : ""}`,
+      });
     }
   };
   /** In a subtree the chart takes whole, a null still renders literally unless the defaults define that key. */
@@ -74,7 +89,8 @@ export function checkValueKeys(values: Record<string, unknown>, facts: ChartFact
     for (const [k, v] of Object.entries(ours)) {
       const d = isObject(defaults) && Object.hasOwn(defaults, k) ? defaults[k] : undefined;
       const p = [...path, k];
-      if (v === null && !(isObject(defaults) && Object.hasOwn(defaults, k))) findings.push({ path: p, kind: "null", message: nullMessage(p.join(".")) });
+      if (v === null && !(isObject(defaults) && Object.hasOwn(defaults, k)))
+        findings.push({ path: p, kind: "null", message: nullMessage(p.join(".")) });
       else nulls(v, d, p);
     }
   };

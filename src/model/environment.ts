@@ -60,7 +60,14 @@ export interface Environment {
   profile: ProfileKey;
   codemieVersion: string;
   production: boolean;
-  azure: { tenantId: string; subscriptionId: string; location: string; cloud: CloudName; namePrefix: string; tags: Record<string, string> };
+  azure: {
+    tenantId: string;
+    subscriptionId: string;
+    location: string;
+    cloud: CloudName;
+    namePrefix: string;
+    tags: Record<string, string>;
+  };
   names: ResourceNames;
   network: {
     vnetCidr: string;

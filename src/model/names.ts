@@ -37,19 +37,110 @@ export interface NameRule {
 type NameKey = Exclude<keyof ResourceNames, "identities"> | "identity";
 
 const RULES: Record<NameKey, NameRule> = {
-  resourceGroup: { resource: "resource group", min: 1, max: 90, pattern: /^[-\w._()]*[-\w_()]$/, allowed: "letters, digits, - _ . ( ), not ending in .", globallyUnique: false },
-  nodeResourceGroup: { resource: "AKS node resource group", min: 1, max: 80, pattern: /^[-\w._()]*[-\w_()]$/, allowed: "letters, digits, - _ . ( )", globallyUnique: false },
-  vnet: { resource: "virtual network", min: 2, max: 64, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  natGateway: { resource: "NAT gateway", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  natPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  ingressPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  aks: { resource: "AKS cluster", min: 1, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/, allowed: "letters, digits, - _", globallyUnique: false },
-  logAnalytics: { resource: "Log Analytics workspace", min: 4, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/, allowed: "letters, digits and hyphens", globallyUnique: false },
-  keyVault: { resource: "Key Vault", min: 3, max: 24, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, allowed: "lowercase letters, digits and single hyphens, starting with a letter", globallyUnique: true },
-  storageAccount: { resource: "storage account", min: 3, max: 24, pattern: /^[a-z0-9]+$/, allowed: "lowercase letters and digits only", globallyUnique: true },
-  postgres: { resource: "PostgreSQL server", min: 3, max: 63, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: "lowercase letters, digits and hyphens", globallyUnique: true },
-  openai: { resource: "Azure OpenAI account", min: 2, max: 64, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: "lowercase letters, digits and hyphens", globallyUnique: true },
-  identity: { resource: "managed identity", min: 3, max: 128, pattern: /^[A-Za-z0-9][-\w]*$/, allowed: "letters, digits, - _", globallyUnique: false },
+  resourceGroup: {
+    resource: "resource group",
+    min: 1,
+    max: 90,
+    pattern: /^[-\w._()]*[-\w_()]$/,
+    allowed: "letters, digits, - _ . ( ), not ending in .",
+    globallyUnique: false,
+  },
+  nodeResourceGroup: {
+    resource: "AKS node resource group",
+    min: 1,
+    max: 80,
+    pattern: /^[-\w._()]*[-\w_()]$/,
+    allowed: "letters, digits, - _ . ( )",
+    globallyUnique: false,
+  },
+  vnet: {
+    resource: "virtual network",
+    min: 2,
+    max: 64,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false,
+  },
+  natGateway: {
+    resource: "NAT gateway",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false,
+  },
+  natPublicIp: {
+    resource: "public IP",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false,
+  },
+  ingressPublicIp: {
+    resource: "public IP",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false,
+  },
+  aks: {
+    resource: "AKS cluster",
+    min: 1,
+    max: 63,
+    pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/,
+    allowed: "letters, digits, - _",
+    globallyUnique: false,
+  },
+  logAnalytics: {
+    resource: "Log Analytics workspace",
+    min: 4,
+    max: 63,
+    pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/,
+    allowed: "letters, digits and hyphens",
+    globallyUnique: false,
+  },
+  keyVault: {
+    resource: "Key Vault",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    allowed: "lowercase letters, digits and single hyphens, starting with a letter",
+    globallyUnique: true,
+  },
+  storageAccount: {
+    resource: "storage account",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    globallyUnique: true,
+  },
+  postgres: {
+    resource: "PostgreSQL server",
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens",
+    globallyUnique: true,
+  },
+  openai: {
+    resource: "Azure OpenAI account",
+    min: 2,
+    max: 64,
+    pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens",
+    globallyUnique: true,
+  },
+  identity: {
+    resource: "managed identity",
+    min: 3,
+    max: 128,
+    pattern: /^[A-Za-z0-9][-\w]*$/,
+    allowed: "letters, digits, - _",
+    globallyUnique: false,
+  },
 };
 
 /** FNV-1a over the input, base36: short, stable, and dependency-free. */
@@ -62,7 +153,12 @@ export function shortHash(input: string, length: number): string {
   return h.toString(36).padStart(7, "0").slice(0, length);
 }
 
-export function deriveNames(env: string, prefix: string, subscriptionId: string, resourceGroup?: string): ResourceNames {
+export function deriveNames(
+  env: string,
+  prefix: string,
+  subscriptionId: string,
+  resourceGroup?: string,
+): ResourceNames {
   const base = `${prefix}-${env}`;
   const suffix = shortHash(`${subscriptionId.toLowerCase()}/${env}`, 4);
   return {
@@ -78,7 +174,10 @@ export function deriveNames(env: string, prefix: string, subscriptionId: string,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
-    identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`])) as Record<WorkloadIdentityKey, string>,
+    identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`])) as Record<
+      WorkloadIdentityKey,
+      string
+    >,
   };
 }
 
@@ -94,9 +193,17 @@ export function checkNames(names: ResourceNames): NameProblem[] {
   const check = (field: keyof ResourceNames, rule: NameRule, name: string) => {
     if (name.length < rule.min || name.length > rule.max) {
       const unique = rule.globallyUnique ? " and the name must be unique across all of Azure" : "";
-      out.push({ field, name, message: `derived ${rule.resource} name "${name}" is ${name.length} characters; Azure allows ${rule.min}-${rule.max}${unique}` });
+      out.push({
+        field,
+        name,
+        message: `derived ${rule.resource} name "${name}" is ${name.length} characters; Azure allows ${rule.min}-${rule.max}${unique}`,
+      });
     } else if (!rule.pattern.test(name)) {
-      out.push({ field, name, message: `derived ${rule.resource} name "${name}" is not allowed; Azure accepts ${rule.allowed}` });
+      out.push({
+        field,
+        name,
+        message: `derived ${rule.resource} name "${name}" is not allowed; Azure accepts ${rule.allowed}`,
+      });
     }
   };
   for (const [field, rule] of Object.entries(RULES) as [NameKey, NameRule][]) {

@@ -17,7 +17,16 @@ export function builtInTags(name: string): Record<string, string> {
 interface Doc {
   profile?: ProfileKey;
   codemie?: { version?: string };
-  azure: { tenantId: string; subscriptionId: string; location: string; cloud?: CloudName; namePrefix?: string; resourceGroup?: string; production?: boolean; tags?: Record<string, string> };
+  azure: {
+    tenantId: string;
+    subscriptionId: string;
+    location: string;
+    cloud?: CloudName;
+    namePrefix?: string;
+    resourceGroup?: string;
+    production?: boolean;
+    tags?: Record<string, string>;
+  };
   network: {
     vnetCidr: string;
     subnets: Environment["network"]["subnets"];
@@ -26,7 +35,15 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
-    ingress: { host: string; tls?: boolean; tlsSecretName?: string; internal?: boolean; sourceRanges?: string[]; privateIp?: string; dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string } };
+    ingress: {
+      host: string;
+      tls?: boolean;
+      tlsSecretName?: string;
+      internal?: boolean;
+      sourceRanges?: string[];
+      privateIp?: string;
+      dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+    };
   };
   aks?: {
     kubernetesVersion?: string;
@@ -39,9 +56,29 @@ interface Doc {
   postgres?: Partial<Environment["postgres"]>;
   keyVault?: Partial<Environment["keyVault"]>;
   identity?: { aksAdminGroupObjectIds?: string[] };
-  openai?: { enabled?: boolean; location?: string; deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[] };
-  gitops: { repository: string; branch?: string; path?: string; multiTenancyOptOut?: { reason: string }; auth?: "none" | "ssh" | "https"; sshKnownHosts?: string[] };
-  components?: Partial<Record<ComponentKey, Partial<Omit<ComponentSizing, "companion">> & { companion?: Partial<NonNullable<ComponentSizing["companion"]>> & { values?: HelmValues }; database?: "inCluster" | "managed"; values?: HelmValues }>>;
+  openai?: {
+    enabled?: boolean;
+    location?: string;
+    deployments?: (Omit<Environment["openai"]["deployments"][number], "sku"> & { sku?: string })[];
+  };
+  gitops: {
+    repository: string;
+    branch?: string;
+    path?: string;
+    multiTenancyOptOut?: { reason: string };
+    auth?: "none" | "ssh" | "https";
+    sshKnownHosts?: string[];
+  };
+  components?: Partial<
+    Record<
+      ComponentKey,
+      Partial<Omit<ComponentSizing, "companion">> & {
+        companion?: Partial<NonNullable<ComponentSizing["companion"]>> & { values?: HelmValues };
+        database?: "inCluster" | "managed";
+        values?: HelmValues;
+      }
+    >
+  >;
   platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
   login?: Environment["login"];
@@ -59,7 +96,12 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
   const pools = profile.infra.nodePools;
   const pool = (p: PoolName): NodePoolSpec => {
     const o = doc.aks?.nodePools?.[p] ?? {};
-    const spec: NodePoolSpec = { name: p, vmSize: o.vmSize ?? pools[p].vmSize, minCount: o.minCount ?? pools[p].minCount, maxCount: o.maxCount ?? pools[p].maxCount };
+    const spec: NodePoolSpec = {
+      name: p,
+      vmSize: o.vmSize ?? pools[p].vmSize,
+      minCount: o.minCount ?? pools[p].minCount,
+      maxCount: o.maxCount ?? pools[p].maxCount,
+    };
     if (o.count !== undefined) spec.count = o.count;
     return spec;
   };
@@ -114,13 +156,18 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     openai: {
       enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
       location: doc.openai?.location ?? azure.location,
-      deployments: (doc.openai?.deployments ?? []).map((d) => ({ ...d, sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location) })),
+      deployments: (doc.openai?.deployments ?? []).map((d) => ({
+        ...d,
+        sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location),
+      })),
     },
     gitops: {
       repository: doc.gitops.repository,
       branch: doc.gitops.branch ?? `gitops/${name}`,
       path: doc.gitops.path ?? `clusters/${name}`,
-      multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
+      multiTenancy: doc.gitops.multiTenancyOptOut
+        ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason }
+        : { enforce: true },
       auth: doc.gitops.auth ?? "none",
       sshKnownHosts: doc.gitops.sshKnownHosts ?? [],
     },
@@ -136,8 +183,22 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
 
 /** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */
 const DATA_ZONE_REGIONS = new Set([
-  "westeurope", "northeurope", "swedencentral", "francecentral", "germanywestcentral", "italynorth", "polandcentral", "spaincentral",
-  "eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus",
+  "westeurope",
+  "northeurope",
+  "swedencentral",
+  "francecentral",
+  "germanywestcentral",
+  "italynorth",
+  "polandcentral",
+  "spaincentral",
+  "eastus",
+  "eastus2",
+  "westus",
+  "westus2",
+  "westus3",
+  "centralus",
+  "northcentralus",
+  "southcentralus",
 ]);
 
 function defaultOpenAiSku(location: string): string {
@@ -166,14 +227,20 @@ function resolveHelmValues(doc: Doc): NonNullable<Environment["helmValues"]> {
   for (const [key, c] of Object.entries(doc.components ?? {})) {
     if (c?.values) out[key] = { path: ["components", key, "values"], values: c.values };
     for (const [id, companion] of Object.entries(COMPANION_RELEASES)) {
-      if (companion.parent === key && c?.companion?.values) out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
+      if (companion.parent === key && c?.companion?.values)
+        out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
     }
   }
-  for (const [key, a] of Object.entries(doc.platform ?? {})) if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
+  for (const [key, a] of Object.entries(doc.platform ?? {}))
+    if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
   return out;
 }
 
-function resolveComponents(base: Record<ComponentKey, ComponentSizing>, overrides: NonNullable<Doc["components"]>, keycloakDatabase: string): ResolvedComponent[] {
+function resolveComponents(
+  base: Record<ComponentKey, ComponentSizing>,
+  overrides: NonNullable<Doc["components"]>,
+  keycloakDatabase: string,
+): ResolvedComponent[] {
   const out: ResolvedComponent[] = [];
   for (const c of COMPONENTS) {
     if (c.kind === "managed") continue;
@@ -192,7 +259,14 @@ function resolveComponents(base: Record<ComponentKey, ComponentSizing>, override
     const inClusterDbDropped = c.key === "keycloak" && keycloakDatabase === "managed";
     if ("companion" in c && s.companion && !inClusterDbDropped) {
       const comp = { ...s.companion, ...companionOverride };
-      resolved.companion = { key: c.companion.key, displayName: c.companion.displayName, kind: c.companion.kind, replicas: comp.replicas, memory: comp.memory, cpu: comp.cpu };
+      resolved.companion = {
+        key: c.companion.key,
+        displayName: c.companion.displayName,
+        kind: c.companion.kind,
+        replicas: comp.replicas,
+        memory: comp.memory,
+        cpu: comp.cpu,
+      };
       if (comp.storage) resolved.companion.storage = comp.storage;
     }
     out.push(resolved);

@@ -5,7 +5,10 @@
 // DNS suffix depends on the cloud.
 import type { Environment } from "./environment.js";
 
-type Located = { azure: Pick<Environment["azure"], "subscriptionId">; names: Pick<Environment["names"], "resourceGroup" | "keyVault"> };
+type Located = {
+  azure: Pick<Environment["azure"], "subscriptionId">;
+  names: Pick<Environment["names"], "resourceGroup" | "keyVault">;
+};
 
 export function resourceGroupId(env: Located): string {
   return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;

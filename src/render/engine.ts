@@ -27,7 +27,8 @@ export function createEngine(sources: TemplateSources): RenderTemplate {
   }
   // Files under a partials/ folder are also available as {{> name}} (base name, no extension).
   for (const [name, template] of compiled) {
-    if (name.includes("partials/")) hb.registerPartial(name.replace(/^.*partials\//, "").replace(/\..*$/, ""), template);
+    if (name.includes("partials/"))
+      hb.registerPartial(name.replace(/^.*partials\//, "").replace(/\..*$/, ""), template);
   }
   return (name, context) => {
     const template = compiled.get(name);
@@ -43,7 +44,9 @@ export function assertSafeTemplate(name: string, source: string): void {
       const m = node as hbs.AST.MustacheStatement;
       const helper = m.path.type === "PathExpression" ? (m.path as hbs.AST.PathExpression).original : "";
       if (!ESCAPING_HELPERS.has(helper) || m.params.length !== 1) {
-        throw new Error(`${name}:${m.loc.start.line}: print values with {{bicep x}}, {{yaml x}} or {{json x}}, not {{${helper}${m.params.length ? " …" : ""}}}`);
+        throw new Error(
+          `${name}:${m.loc.start.line}: print values with {{bicep x}}, {{yaml x}} or {{json x}}, not {{${helper}${m.params.length ? " …" : ""}}}`,
+        );
       }
       if (!m.escaped) throw new Error(`${name}:${m.loc.start.line}: triple-stash {{{…}}} is not allowed`);
     }

@@ -69,5 +69,8 @@ export function markdownCodeBlock(value: string, lang = "text"): string {
 
 /** Text from outside as an inline code span (HTML is literal there): backticks and table pipes cannot end it early. */
 export function markdownCode(value: string): string {
-  return `\`${value.replace(/`/g, "'").replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ")}\``;
+  return `\`${value
+    .replace(/`/g, "'")
+    .replace(/\|/g, "\\|")
+    .replace(/\r?\n|\r/g, " ")}\``;
 }

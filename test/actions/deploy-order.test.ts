@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import {
+  BRANCH,
+  cliEnv,
+  createWorkspace,
+  dev,
+  DEV_OUTPUTS,
+  startEmulator,
+  type Workspace,
+} from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
@@ -37,7 +45,15 @@ function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promis
     env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
     onLine: (line) => {
       if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+        emulator.script({
+          flux: {
+            codemie: {
+              nonCompliantReads: 0,
+              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
+              kustomizations: ["infrastructure", "apps"],
+            },
+          },
+        });
       }
     },
   });
@@ -64,19 +80,30 @@ test("a push deploy of an older commit deploys nothing; a redeploy of it rolls b
 
   expect(late.stderr).toBe("");
   expect(late.status).toBe(0);
-  expect(late.stdout).toContain(`::notice::dev: nothing deployed; ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which dev already runs`);
-  expect(late.stdout).toContain(`Nothing deployed: ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which dev already runs`);
+  expect(late.stdout).toContain(
+    `::notice::dev: nothing deployed; ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which dev already runs`,
+  );
+  expect(late.stdout).toContain(
+    `Nothing deployed: ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which dev already runs`,
+  );
   expect(armWrites()).toBe(writes);
   expect(branchTip(ws.remote, BRANCH)).toBe(tip);
   expect(late.outputs).toMatchObject({ "deployment-name": "", "published-commit": "" });
-  expect(late.summary).toContain(`## Deploy: \`dev\` ⏭️ not deployed: it already runs the newer \`${newer.slice(0, 7)}\``);
+  expect(late.summary).toContain(
+    `## Deploy: \`dev\` ⏭️ not deployed: it already runs the newer \`${newer.slice(0, 7)}\``,
+  );
   expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "inactive"]);
 
   // The same commit by hand is a rollback: deployed, and the log says what it takes back (the
   // GitOps tree only, which is all that differs, to keep the test short).
-  const rollback = await deploy(workflowDispatchEvent(older, { environment: "dev", ref: older, "skip-infrastructure": "true" }), { "skip-infrastructure": "true" });
+  const rollback = await deploy(
+    workflowDispatchEvent(older, { environment: "dev", ref: older, "skip-infrastructure": "true" }),
+    { "skip-infrastructure": "true" },
+  );
 
   expect(rollback.status).toBe(0);
-  expect(rollback.stdout).toContain(`Rolling back dev: ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which it was last deployed from`);
+  expect(rollback.stdout).toContain(
+    `Rolling back dev: ${older.slice(0, 7)} is older than ${newer.slice(0, 7)}, which it was last deployed from`,
+  );
   expect(git(ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`at source commit ${older}`);
 }, 480_000);

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { tempDir, type TempDir } from "../engine/support/git-repos.js";
 import { ROOT } from "../support/cli.js";
 
-const BUNDLES = ["validate/dist/index.js", "plan/dist/index.js", "deploy/dist/index.js", "status/dist/index.js", "dist/index.js"];
+const BUNDLES = [
+  "validate/dist/index.js",
+  "plan/dist/index.js",
+  "deploy/dist/index.js",
+  "status/dist/index.js",
+  "dist/index.js",
+];
 
 let fresh: TempDir;
 beforeAll(() => {
@@ -33,7 +39,10 @@ test.each(BUNDLES)("actions/%s: its chunks match a fresh build, none missing and
   expect(chunksOf(join(ROOT, "actions"), bundle)).toEqual(built);
   for (const chunk of built) {
     const path = join(bundle, "..", "chunks", chunk);
-    expect(readFileSync(join(ROOT, "actions", path), "utf8") === readFileSync(join(fresh.path, path), "utf8"), path).toBe(true);
+    expect(
+      readFileSync(join(ROOT, "actions", path), "utf8") === readFileSync(join(fresh.path, path), "utf8"),
+      path,
+    ).toBe(true);
   }
 });
 
@@ -47,6 +56,8 @@ test("the validate action's entry loads neither Octokit nor undici: the GitHub c
   const staticChunks = [...entry.matchAll(/from\s*"\.\/(chunks\/[^"]+)"/g)].map((m) => m[1]!);
   const loadedAtStart = [entry, ...staticChunks.map((c) => readFileSync(join(dist, c), "utf8"))].join("\n");
   expect(loadedAtStart).not.toMatch(/octokit|undici/i);
-  const lazy = [...entry.matchAll(/import\(\s*"\.\/(chunks\/[^"]+)"\s*\)/g)].map((m) => readFileSync(join(dist, m[1]!), "utf8"));
+  const lazy = [...entry.matchAll(/import\(\s*"\.\/(chunks\/[^"]+)"\s*\)/g)].map((m) =>
+    readFileSync(join(dist, m[1]!), "utf8"),
+  );
   expect(lazy.some((text) => /octokit/i.test(text) && /undici/i.test(text))).toBe(true);
 });

@@ -20,7 +20,9 @@ test("prints one subject for pull requests, one for the drift schedule and one p
 });
 
 test("a sovereign cloud's audience; a missing or malformed --repo is a usage error", () => {
-  expect(runCli(["doctor", "--repo", "acme/x", "--cloud", "usgov"]).stdout).toContain("audience api://AzureADTokenExchangeUSGov");
+  expect(runCli(["doctor", "--repo", "acme/x", "--cloud", "usgov"]).stdout).toContain(
+    "audience api://AzureADTokenExchangeUSGov",
+  );
   expect(runCli(["doctor"]).status).toBe(2);
   expect(runCli(["doctor", "--repo", "acme"]).status).toBe(2);
 });
@@ -34,9 +36,19 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
     await github.stop();
   });
   // Asynchronously: the fake answers from this process.
-  const doctor = (...args: string[]): Promise<NodeRun> => runNodeAsync([BIN, "doctor", "--repo", "acme/codemie-platform", ...args], { cwd: ROOT, env: { ...process.env, GH_TOKEN: "", GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url } });
+  const doctor = (...args: string[]): Promise<NodeRun> =>
+    runNodeAsync([BIN, "doctor", "--repo", "acme/codemie-platform", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, GH_TOKEN: "", GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url },
+    });
   const viaApi = (): Promise<NodeRun> => doctor("--json");
-  type Report = { applies: string; why: string; ownerId?: number; repoId?: number; subjects: { subject: string; immutableSubject?: string }[] };
+  type Report = {
+    applies: string;
+    why: string;
+    ownerId?: number;
+    repoId?: number;
+    subjects: { subject: string; immutableSubject?: string }[];
+  };
 
   test("ids from the REST API: both forms, and a repository created after the change gets the immutable one", async () => {
     github.repository.createdAt = "2026-08-01T12:00:00Z";
@@ -65,15 +77,22 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
     const text = (await doctor()).stdout;
     expect(text).toContain("  repo:acme/codemie-platform:environment:prod");
     // The deploy job signs in from GitHub Environment prod; its approval job (prod-approval) signs in nowhere.
-    expect(text).toContain("(a production environment's approval job runs in GitHub Environment NAME-approval, which signs in nowhere: no credential)");
+    expect(text).toContain(
+      "(a production environment's approval job runs in GitHub Environment NAME-approval, which signs in nowhere: no credential)",
+    );
     expect(text).not.toContain("environment:prod-approval");
     expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");
     expect(text).toContain("  repo:acme@5544123/codemie-platform@821093847:environment:prod");
-    expect(text).toContain("Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change");
+    expect(text).toContain(
+      "Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change",
+    );
   });
 
   test("ids from flags, without the API: both forms, which one applies cannot be told", () => {
-    const run = runCli(["doctor", "--repo", "acme/x", "--owner-id", "42", "--repo-id", "4242", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
+    const run = runCli(["doctor", "--repo", "acme/x", "--owner-id", "42", "--repo-id", "4242", "--json"], ROOT, {
+      GITHUB_TOKEN: "",
+      GH_TOKEN: "",
+    });
     const report = JSON.parse(run.stdout) as Report;
     expect(report.applies).toBe("unknown");
     expect(report.subjects[0]!.immutableSubject).toBe("repo:acme@42/x@4242:pull_request");
@@ -82,7 +101,9 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
   });
 
   test("without ids or a token: the name-based form only, and how to get the other", () => {
-    const report = JSON.parse(runCli(["doctor", "--repo", "acme/x", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" }).stdout) as Report;
+    const report = JSON.parse(
+      runCli(["doctor", "--repo", "acme/x", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" }).stdout,
+    ) as Report;
     expect(report.applies).toBe("name");
     expect(report.why).toContain("pass --owner-id and --repo-id, or set GITHUB_TOKEN");
     expect(report.subjects.every((s) => s.immutableSubject === undefined)).toBe(true);

@@ -25,13 +25,31 @@ test("finds its comment on the second page and updates it", async () => {
 
   expect(first.action).toBe("created");
   expect(second).toMatchObject({ action: "updated", id: first.id });
-  expect(github.commentsOn(40).filter((c) => c.body.startsWith(marker)).map((c) => c.body)).toEqual([`${marker}\nsecond`]);
+  expect(
+    github
+      .commentsOn(40)
+      .filter((c) => c.body.startsWith(marker))
+      .map((c) => c.body),
+  ).toEqual([`${marker}\nsecond`]);
   // Each run read both pages of 100, following the Link header's absolute URL.
-  expect(github.requestsTo("GET", /\/issues\/40\/comments$/).map((r) => r.query.page ?? "1")).toEqual(["1", "2", "1", "2"]);
+  expect(github.requestsTo("GET", /\/issues\/40\/comments$/).map((r) => r.query.page ?? "1")).toEqual([
+    "1",
+    "2",
+    "1",
+    "2",
+  ]);
 });
 
 test("GitHub's limit is real: a body one character over it is refused", async () => {
   const client = getOctokit(github.token, { baseUrl: github.url });
   const marker = hiddenMarker("plan:dev");
-  await expect(upsertComment(client, { owner: github.owner, repo: github.repo }, 41, marker, `${marker}${"x".repeat(MAX_COMMENT_CHARS - marker.length + 1)}`)).rejects.toMatchObject({ status: 422 });
+  await expect(
+    upsertComment(
+      client,
+      { owner: github.owner, repo: github.repo },
+      41,
+      marker,
+      `${marker}${"x".repeat(MAX_COMMENT_CHARS - marker.length + 1)}`,
+    ),
+  ).rejects.toMatchObject({ status: 422 });
 });

@@ -10,7 +10,12 @@ const OK = { success: true, failure: false, cancelled: false };
 const FAILED = { success: false, failure: true, cancelled: false };
 
 test("expressions: operands returned by || and &&, loose equality, case-insensitive names, GitHub's implied success()", () => {
-  const contexts = { vars: { IDS: '{"dev":"a1"}' }, secrets: {}, needs: { build: { result: "success", outputs: { list: '["dev"]' } } }, matrix: { environment: "dev" } };
+  const contexts = {
+    vars: { IDS: '{"dev":"a1"}' },
+    secrets: {},
+    needs: { build: { result: "success", outputs: { list: '["dev"]' } } },
+    matrix: { environment: "dev" },
+  };
   expect(evaluate("fromJSON(vars.IDS || secrets.IDS || '{}')[matrix.environment]", contexts, OK)).toBe("a1");
   expect(evaluate("fromJSON(vars.NONE || secrets.NONE || '{}')[matrix.environment]", contexts, OK)).toBe(null);
   expect(evaluate("needs.build.outputs.list != '[]' && needs.BUILD.result == 'SUCCESS'", contexts, OK)).toBe(true);
@@ -80,19 +85,37 @@ const journey: () => Journey = () => ({
 
 test("GitHub's refusals: an empty matrix fails its job; a branch outside the environment's deployment branches cannot deploy", async () => {
   github.environments.set("prod", { branchPolicy: true });
-  const run = await runWorkflow(".github/workflows/caller.yml", dispatch("acme/codemie-platform", origin.head(), { environment: "prod" }, "refs/heads/feature"), journey());
+  const run = await runWorkflow(
+    ".github/workflows/caller.yml",
+    dispatch("acme/codemie-platform", origin.head(), { environment: "prod" }, "refs/heads/feature"),
+    journey(),
+  );
 
-  expect(run.legs("empty")[0]).toMatchObject({ result: "failure", error: expect.stringContaining("Matrix vector does not contain any values") });
-  expect(run.legs("deploy")[0]).toMatchObject({ result: "failure", error: 'Branch "feature" is not allowed to deploy to prod due to environment protection rules.' });
+  expect(run.legs("empty")[0]).toMatchObject({
+    result: "failure",
+    error: expect.stringContaining("Matrix vector does not contain any values"),
+  });
+  expect(run.legs("deploy")[0]).toMatchObject({
+    result: "failure",
+    error: 'Branch "feature" is not allowed to deploy to prod due to environment protection rules.',
+  });
   expect(run.conclusion).toBe("failure");
 });
 
 test("an environment a job names that does not exist is created, unprotected; a fork gets no secret and no OIDC token", async () => {
-  const own = await runWorkflow(".github/workflows/caller.yml", dispatch("acme/codemie-platform", origin.head(), {}), journey());
+  const own = await runWorkflow(
+    ".github/workflows/caller.yml",
+    dispatch("acme/codemie-platform", origin.head(), {}),
+    journey(),
+  );
   expect(github.environments.get("qa")).toEqual({});
   expect(own.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=true\n");
 
-  const fork = await runWorkflow(".github/workflows/caller.yml", pullRequest("acme/codemie-platform", 5, origin.head(), "mallory/codemie-platform"), journey());
+  const fork = await runWorkflow(
+    ".github/workflows/caller.yml",
+    pullRequest("acme/codemie-platform", 5, origin.head(), "mallory/codemie-platform"),
+    journey(),
+  );
   expect(fork.legs("deploy")[0]).toMatchObject({ secrets: [], idToken: false });
   expect(fork.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=false\n");
 });

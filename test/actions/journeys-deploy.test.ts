@@ -13,14 +13,27 @@ import { bareRemote, branchTip, git, type TempDir } from "../engine/support/git-
 import { cliEnv, dev, DEV_OUTPUTS, startEmulator } from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
-import { dispatch, example, productionCopyOfDev, push, repository, schedule, shipped, type Repository } from "./journeys/repository.js";
+import {
+  dispatch,
+  example,
+  productionCopyOfDev,
+  push,
+  repository,
+  schedule,
+  shipped,
+  type Repository,
+} from "./journeys/repository.js";
 import { runWorkflow, TOOLKIT, type Journey, type WorkflowRun } from "./journeys/runner.js";
 
 const ADOPTER = "acme/codemie-platform";
 const DEPLOY = ".github/workflows/codemie-deploy.yml";
 const REDEPLOY = ".github/workflows/codemie-redeploy.yml";
 const DRIFT = ".github/workflows/codemie-drift.yml";
-const FILES = { [DEPLOY]: example("codemie-deploy.yml"), [REDEPLOY]: example("codemie-redeploy.yml"), [DRIFT]: example("codemie-drift.yml") };
+const FILES = {
+  [DEPLOY]: example("codemie-deploy.yml"),
+  [REDEPLOY]: example("codemie-redeploy.yml"),
+  [DRIFT]: example("codemie-drift.yml"),
+};
 
 let github: GitHubFake;
 let emulator: AzureEmulator;
@@ -46,7 +59,11 @@ beforeAll(async () => {
   uploadOperatorSecrets(emulator, dev);
   uploadOperatorSecrets(emulator, prod);
   gitops = bareRemote();
-  origin = repository(ADOPTER, { "environments/dev.yaml": shipped("dev"), "environments/prod.yaml": productionCopyOfDev(), ...FILES });
+  origin = repository(ADOPTER, {
+    "environments/dev.yaml": shipped("dev"),
+    "environments/prod.yaml": productionCopyOfDev(),
+    ...FILES,
+  });
   // The GitHub Environments as docs/github-actions.md tells an adopter to create them.
   github.environments.set("dev", { branchPolicy: true });
   github.environments.set("prod", { branchPolicy: true });
@@ -65,33 +82,52 @@ const journey = (extra: Partial<Journey> = {}): Journey => ({
   files: FILES,
   secrets: { GITOPS_TOKEN: "ghp_gitops_token_secret" },
   vars: { CODEMIE_PLAN_CLIENT_IDS: JSON.stringify({ dev: emulator.identity.clientId }) },
-  environmentVars: { dev: { AZURE_CLIENT_ID: emulator.identity.clientId }, prod: { AZURE_CLIENT_ID: emulator.identity.clientId } },
+  environmentVars: {
+    dev: { AZURE_CLIENT_ID: emulator.identity.clientId },
+    prod: { AZURE_CLIENT_ID: emulator.identity.clientId },
+  },
   env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: gitops.path }),
   approve: (environment, job) => {
     approvals.push(`${environment}: ${job}`);
     return true;
   },
   beforeAction: (action, _environment, inputs) => {
-    if (action === "deploy") emulator.script({ deployment: { runningPolls: 0, outputs: outputsOf(inputs.environment === "prod" ? prod : dev) } });
+    if (action === "deploy")
+      emulator.script({
+        deployment: { runningPolls: 0, outputs: outputsOf(inputs.environment === "prod" ? prod : dev) },
+      });
   },
   // Flux reconciles whatever the deploy published.
   onLine: (line) => {
     const branch = /^(?:Published [0-9a-f]{7} to (\S+)|GitOps branch (\S+) already holds)/.exec(line);
     const name = branch?.[1] ?? branch?.[2];
-    if (name) emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${name}@sha1:${branchTip(gitops.path, name) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+    if (name)
+      emulator.script({
+        flux: {
+          codemie: {
+            nonCompliantReads: 0,
+            commit: `${name}@sha1:${branchTip(gitops.path, name) ?? ""}`,
+            kustomizations: ["infrastructure", "apps"],
+          },
+        },
+      });
   },
   ...extra,
 });
 
 const recorded = (branch: string): string => git(gitops.path, "log", "-1", "--format=%B", branch);
-const deployStep = (run: WorkflowRun, job: string): string => run.job(job).steps.find((s) => s.action === "deploy")!.stdout;
+const deployStep = (run: WorkflowRun, job: string): string =>
+  run.job(job).steps.find((s) => s.action === "deploy")!.stdout;
 
 let first: string;
 let second: string;
 
 test("merge deploy: dev first, then prod's reviewers approve the commit they see, then prod deploys", async () => {
   const before = origin.head();
-  first = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged\n`, "environments/prod.yaml": `${productionCopyOfDev()}# merged\n` });
+  first = origin.commit({
+    "environments/dev.yaml": `${shipped("dev")}# merged\n`,
+    "environments/prod.yaml": `${productionCopyOfDev()}# merged\n`,
+  });
   github.addComparison(before, first, ["environments/dev.yaml", "environments/prod.yaml"]);
 
   const run = await runWorkflow(DEPLOY, push(ADOPTER, before, first), journey());
@@ -103,15 +139,19 @@ test("merge deploy: dev first, then prod's reviewers approve the commit they see
     `Deploy prod at ${first} (production): success`,
   ]);
   expect(run.conclusion).toBe("success");
-  // The reviewers approved in prod-approval, outside the deploy's concurrency group; the deploy job signed in from prod.
+  // The reviewers approved in prod-approval, outside the deploy's concurrency group; the deploy job signed in from
+  // prod.
   expect(approvals).toEqual([`prod-approval: Approve prod at ${first}`]);
   expect(run.job(`Approve prod at ${first}`)).toMatchObject({ environment: "prod-approval", idToken: false });
   expect(run.job(`Approve prod at ${first}`).concurrency).toBeUndefined();
-  expect(run.job(/^Deploy prod/)).toMatchObject({ environment: "prod", concurrency: "codemie-deploy-prod", idToken: true });
-  expect(github.deployments.map((d) => `${d.environment}@${d.ref}: ${d.statuses.map((s) => s.state).join(" → ")}`)).toEqual([
-    `dev@${first}: in_progress → success`,
-    `prod@${first}: in_progress → success`,
-  ]);
+  expect(run.job(/^Deploy prod/)).toMatchObject({
+    environment: "prod",
+    concurrency: "codemie-deploy-prod",
+    idToken: true,
+  });
+  expect(
+    github.deployments.map((d) => `${d.environment}@${d.ref}: ${d.statuses.map((s) => s.state).join(" → ")}`),
+  ).toEqual([`dev@${first}: in_progress → success`, `prod@${first}: in_progress → success`]);
   expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
   expect(recorded(prod.gitops.branch)).toContain(`at source commit ${first}`);
 }, 600_000);
@@ -128,16 +168,32 @@ test("an older commit's run finishing last deploys nothing, with a notice; a red
   github.addComparison("0".repeat(40), first, ["environments/dev.yaml"]);
   const rerun = await runWorkflow(DEPLOY, push(ADOPTER, "0".repeat(40), first), journey());
   expect(rerun.conclusion).toBe("success");
-  expect(deployStep(rerun, `Deploy dev at ${first}`)).toContain(`::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which dev already runs`);
+  expect(deployStep(rerun, `Deploy dev at ${first}`)).toContain(
+    `::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which dev already runs`,
+  );
   expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
 
   // Rollback by hand: the ref is resolved once to the full commit the job names show.
-  const rollback = await runWorkflow(REDEPLOY, dispatch(ADOPTER, origin.head(), { environment: "dev", ref: first.slice(0, 10) }), journey());
-  expect(rollback.ran().map((j) => `${j.name}: ${j.result}`)).toEqual(["Validate: success", `Deploy dev at ${first}: success`]);
-  expect(deployStep(rollback, `Deploy dev at ${first}`)).toContain(`Rolling back dev: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which it was last deployed from`);
+  const rollback = await runWorkflow(
+    REDEPLOY,
+    dispatch(ADOPTER, origin.head(), { environment: "dev", ref: first.slice(0, 10) }),
+    journey(),
+  );
+  expect(rollback.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+    "Validate: success",
+    `Deploy dev at ${first}: success`,
+  ]);
+  expect(deployStep(rollback, `Deploy dev at ${first}`)).toContain(
+    `Rolling back dev: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which it was last deployed from`,
+  );
   expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
   // It ran the toolkit of the workflow that is deployed (the pinned toolkit), not the rolled-back commit's.
-  expect(rollback.job(`Deploy dev at ${first}`).steps.map((s) => s.checkout).filter(Boolean)).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
+  expect(
+    rollback
+      .job(`Deploy dev at ${first}`)
+      .steps.map((s) => s.checkout)
+      .filter(Boolean),
+  ).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
 }, 600_000);
 
 test("a redeploy of a commit that is not on the default branch is refused before any job that signs in", async () => {
@@ -146,22 +202,38 @@ test("a redeploy of a commit that is not on the default branch is refused before
   git(origin.path, "checkout", "-q", "main");
   const deploymentsBefore = github.deployments.length;
 
-  const run = await runWorkflow(REDEPLOY, dispatch(ADOPTER, origin.head(), { environment: "dev", ref: "unreviewed" }), journey());
+  const run = await runWorkflow(
+    REDEPLOY,
+    dispatch(ADOPTER, origin.head(), { environment: "dev", ref: "unreviewed" }),
+    journey(),
+  );
 
   expect(run.conclusion).toBe("failure");
   expect(run.ran().map((j) => `${j.name}: ${j.result}`)).toEqual(["Validate: failure"]);
-  expect(run.job("Validate").steps.find((s) => s.name.startsWith("Resolve the commit"))!.stdout).toContain(`::error::unreviewed (${unreviewed}) is not on main: only commits of the default branch deploy`);
+  expect(run.job("Validate").steps.find((s) => s.name.startsWith("Resolve the commit"))!.stdout).toContain(
+    `::error::unreviewed (${unreviewed}) is not on main: only commits of the default branch deploy`,
+  );
   expect(github.deployments.length).toBe(deploymentsBefore);
 }, 300_000);
 
 test("a redeploy GitHub replaced while it waited for the concurrency group fails the run saying so; a replaced push deploy warns", async () => {
   const replaced = journey({ replaced: (job) => job.startsWith("Deploy dev") });
-  const redeploy = await runWorkflow(REDEPLOY, dispatch(ADOPTER, origin.head(), { environment: "dev", ref: second }), replaced);
-  expect(redeploy.ran().map((j) => `${j.name}: ${j.result}`)).toEqual(["Validate: success", `Deploy dev at ${second}: cancelled`, "Deploys that did not run: failure"]);
+  const redeploy = await runWorkflow(
+    REDEPLOY,
+    dispatch(ADOPTER, origin.head(), { environment: "dev", ref: second }),
+    replaced,
+  );
+  expect(redeploy.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+    "Validate: success",
+    `Deploy dev at ${second}: cancelled`,
+    "Deploys that did not run: failure",
+  ]);
   expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
     `::error::The deploy of ["dev"] at ${second} was cancelled before it finished (non-production: cancelled, production: skipped): by hand, or GitHub replaced it while it waited for its concurrency group codemie-deploy-NAME`,
   );
-  expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(`${second} is not deployed: run this workflow again to deploy it.`);
+  expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
+    `${second} is not deployed: run this workflow again to deploy it.`,
+  );
   expect(redeploy.conclusion).toBe("failure");
 
   github.addComparison(first, second, ["environments/dev.yaml"]);
@@ -178,14 +250,24 @@ test("drift: green and no issue while Azure and the GitOps branch match the file
 
   const clean = await runWorkflow(DRIFT, schedule(ADOPTER, head), journey());
 
-  expect(clean.ran().map((j) => `${j.name}: ${j.result}`)).toEqual(["Validate: success", "Drift dev: success", "Drift prod: success"]);
+  expect(clean.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+    "Validate: success",
+    "Drift dev: success",
+    "Drift prod: success",
+  ]);
   expect(clean.job("Drift dev").idToken).toBe(true);
   expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
 
-  const blind = await runWorkflow(DRIFT, schedule(ADOPTER, head), journey({ env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: `${gitops.path}-gone` }) }));
+  const blind = await runWorkflow(
+    DRIFT,
+    schedule(ADOPTER, head),
+    journey({ env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: `${gitops.path}-gone` }) }),
+  );
 
   expect(blind.conclusion).toBe("failure");
   expect(blind.job("Drift dev").result).toBe("failure");
-  expect(blind.job("Drift dev").steps.find((s) => s.action === "plan")!.stdout).toContain("cannot tell whether dev drifted");
+  expect(blind.job("Drift dev").steps.find((s) => s.action === "plan")!.stdout).toContain(
+    "cannot tell whether dev drifted",
+  );
   expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
 }, 600_000);

@@ -23,7 +23,11 @@ describe("in an adopting repository", () => {
   let origin: Repository;
   beforeAll(async () => {
     github = await GitHubFake.start();
-    origin = repository(ADOPTER, { "environments/dev.yaml": shipped("dev"), "environments/staging.yaml": shipped("staging"), [PLAN]: example("codemie-plan.yml") });
+    origin = repository(ADOPTER, {
+      "environments/dev.yaml": shipped("dev"),
+      "environments/staging.yaml": shipped("staging"),
+      [PLAN]: example("codemie-plan.yml"),
+    });
   });
   afterAll(async () => {
     origin.dispose();
@@ -47,13 +51,21 @@ describe("in an adopting repository", () => {
     const first = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# first push\n` });
     github.addPullRequest(7, ["environments/dev.yaml"]);
 
-    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 7, first), { ...journey(), changed: ["environments/dev.yaml"] });
+    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 7, first), {
+      ...journey(),
+      changed: ["environments/dev.yaml"],
+    });
 
     expect(run.conclusion).toBe("success");
     expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev"]);
     expect(run.legs("plan-fork").map((j) => j.result)).toEqual(["skipped"]);
     // The adopter's run checks the toolkit out of codemie-gitops, at the commit the workflow is pinned to.
-    expect(run.job("Plan dev").steps.map((s) => s.checkout).filter(Boolean)).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
+    expect(
+      run
+        .job("Plan dev")
+        .steps.map((s) => s.checkout)
+        .filter(Boolean),
+    ).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
     const comments = github.commentsOn(7).filter((c) => c.body.startsWith(marker("dev")));
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain("## Plan: `dev`");
@@ -135,12 +147,28 @@ describe("in codemie-gitops itself", () => {
     const head = origin.commit({ "bicep/modules/aks.bicep": "// changed\n" });
     github.addPullRequest(3, ["bicep/modules/aks.bicep"]);
 
-    const run = await runWorkflow(PLAN_YML, pullRequest(TOOLKIT, 3, head), { github, repository: TOOLKIT, origin: origin.path, changed: ["bicep/modules/aks.bicep"], env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path } });
+    const run = await runWorkflow(PLAN_YML, pullRequest(TOOLKIT, 3, head), {
+      github,
+      repository: TOOLKIT,
+      origin: origin.path,
+      changed: ["bicep/modules/aks.bicep"],
+      env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path },
+    });
 
     expect(run.conclusion).toBe("success");
     expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev", "Plan staging"]);
     // This repository plans with the pull request's own toolkit.
-    expect(run.job("Plan dev").steps.map((s) => s.checkout).filter(Boolean)).toEqual([`${TOOLKIT}@${head}`, `${TOOLKIT}@${head}`]);
-    expect(github.commentsOn(3).map((c) => c.body.split("\n")[0]).sort()).toEqual([marker("dev"), marker("staging")]);
+    expect(
+      run
+        .job("Plan dev")
+        .steps.map((s) => s.checkout)
+        .filter(Boolean),
+    ).toEqual([`${TOOLKIT}@${head}`, `${TOOLKIT}@${head}`]);
+    expect(
+      github
+        .commentsOn(3)
+        .map((c) => c.body.split("\n")[0])
+        .sort(),
+    ).toEqual([marker("dev"), marker("staging")]);
   }, 240_000);
 });

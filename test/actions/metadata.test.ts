@@ -25,7 +25,11 @@ const RUNS_KEYS = ["using", "main", "pre", "pre-if", "post", "post-if"];
 const INPUT_KEYS = ["description", "required", "default", "deprecationMessage"];
 const OUTPUT_KEYS = ["description"];
 
-type Raw = Record<string, unknown> & { inputs?: Record<string, Record<string, unknown>>; outputs?: Record<string, Record<string, unknown>>; runs?: Record<string, unknown> };
+type Raw = Record<string, unknown> & {
+  inputs?: Record<string, Record<string, unknown>>;
+  outputs?: Record<string, Record<string, unknown>>;
+  runs?: Record<string, unknown>;
+};
 const raw = (name: ActionName): Raw => metadataOf(name) as Raw;
 
 describe.each(NAMES)("%s action.yml", (name) => {
@@ -47,7 +51,10 @@ describe.each(NAMES)("%s action.yml", (name) => {
   test("every input has a description; defaults are strings; required is a boolean", () => {
     for (const [input, spec] of Object.entries(meta.inputs ?? {})) {
       expect(input).toMatch(/^[a-z][a-z0-9-]*$/);
-      expect(Object.keys(spec).filter((k) => !INPUT_KEYS.includes(k)), input).toEqual([]);
+      expect(
+        Object.keys(spec).filter((k) => !INPUT_KEYS.includes(k)),
+        input,
+      ).toEqual([]);
       expect(typeof spec.description === "string" && spec.description.trim().length > 0, input).toBe(true);
       if ("default" in spec) expect(typeof spec.default, input).toBe("string");
       if ("required" in spec) expect(typeof spec.required, input).toBe("boolean");
@@ -56,7 +63,10 @@ describe.each(NAMES)("%s action.yml", (name) => {
 
   test("every output is declared with a description", () => {
     for (const [output, spec] of Object.entries(meta.outputs ?? {})) {
-      expect(Object.keys(spec).filter((k) => !OUTPUT_KEYS.includes(k)), output).toEqual([]);
+      expect(
+        Object.keys(spec).filter((k) => !OUTPUT_KEYS.includes(k)),
+        output,
+      ).toEqual([]);
       expect(typeof spec.description === "string" && spec.description.trim().length > 0, output).toBe(true);
     }
   });
@@ -71,7 +81,8 @@ describe.each(Object.entries(COMMANDS))("actions/%s", (name, code) => {
   });
 
   test("gives every optional input a default (the runner fills it in; the code keeps none)", () => {
-    for (const [input, spec] of Object.entries(meta.inputs ?? {})) expect(spec.required === true || "default" in spec, input).toBe(true);
+    for (const [input, spec] of Object.entries(meta.inputs ?? {}))
+      expect(spec.required === true || "default" in spec, input).toBe(true);
   });
 });
 
@@ -88,7 +99,11 @@ describe("the root action", () => {
   test("declares only the defaults the runner must evaluate (expressions), the same as the actions'", () => {
     for (const [input, spec] of Object.entries(root.inputs!)) {
       if (input === "command") continue;
-      const defaults = new Set((Object.keys(COMMANDS) as ActionName[]).map((n) => raw(n).inputs?.[input]?.default).filter((d) => d !== undefined));
+      const defaults = new Set(
+        (Object.keys(COMMANDS) as ActionName[])
+          .map((n) => raw(n).inputs?.[input]?.default)
+          .filter((d) => d !== undefined),
+      );
       const expression = [...defaults].filter((d) => String(d).includes("${{"));
       if (expression.length > 0) expect(spec.default, input).toBe(expression[0]);
       else expect("default" in spec, input).toBe(false);
@@ -98,7 +113,12 @@ describe("the root action", () => {
 
 test("docs/actions.md's tables of inputs and outputs are generated from the action.yml files", () => {
   const readme = readFileSync(join(ROOT, "docs/actions.md"), "utf8");
-  const documented = (["root", "validate", "plan", "deploy", "status"] as ActionName[]).map((n): [string, ActionMetadata] => [n === "root" ? "`action.yml` (root)" : `\`actions/${n}\``, metadataOf(n) as ActionMetadata]);
+  const documented = (["root", "validate", "plan", "deploy", "status"] as ActionName[]).map(
+    (n): [string, ActionMetadata] => [
+      n === "root" ? "`action.yml` (root)" : `\`actions/${n}\``,
+      metadataOf(n) as ActionMetadata,
+    ],
+  );
   const tables = actionTablesMarkdown(documented);
   expect(tables.startsWith(ACTIONS_START) && tables.endsWith(ACTIONS_END)).toBe(true);
   expect(readme).toContain(tables);

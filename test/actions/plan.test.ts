@@ -65,11 +65,20 @@ describe("plan action on a pull request", () => {
     expect(comment!.body).toContain("### Capacity (small)");
     expect(comment!.body).toContain("Branch `gitops/dev` (new)");
     expect(comment!.body).toContain("✅ `environments/dev.yaml` is valid");
-    expect(comment!.body).toContain(`codemie-gitops plan of \`${ws.sha.slice(0, 7)}\` in [this run](https://github.com/acme/codemie-platform/actions/runs/4242)`);
-    expect(first.outputs).toMatchObject({ "has-changes": "true", deletions: "0", "comment-url": expect.stringContaining(`#issuecomment-${comment!.id}`) });
+    expect(comment!.body).toContain(
+      `codemie-gitops plan of \`${ws.sha.slice(0, 7)}\` in [this run](https://github.com/acme/codemie-platform/actions/runs/4242)`,
+    );
+    expect(first.outputs).toMatchObject({
+      "has-changes": "true",
+      deletions: "0",
+      "comment-url": expect.stringContaining(`#issuecomment-${comment!.id}`),
+    });
     expect(first.outputs["plan-markdown"]).toBe(`${runnerTemp.path}/codemie-gitops/plan-dev.md`);
     expect(readFileSync(first.outputs["plan-markdown"]!, "utf8").trimEnd()).toBe(first.summary.trimEnd());
-    expect(JSON.parse(readFileSync(first.outputs["plan-json"]!, "utf8"))).toMatchObject({ environment: "dev", gitops: { status: "compared", branch: "gitops/dev" } });
+    expect(JSON.parse(readFileSync(first.outputs["plan-json"]!, "utf8"))).toMatchObject({
+      environment: "dev",
+      gitops: { status: "compared", branch: "gitops/dev" },
+    });
     runnerTemp.dispose();
     expect(first.summary).toContain("## Plan: `dev`");
     expect(first.summary).not.toContain(MARKER);
@@ -77,7 +86,13 @@ describe("plan action on a pull request", () => {
 
     const text = readFileSync(`${ws.path}/environments/dev.yaml`, "utf8").replace("version: 2.57.2", "version: 2.58.0");
     const edited = commitFile(ws.path, "environments/dev.yaml", text);
-    const second = await runAction("plan", { cwd: ws.path, inputs: { environment: "dev" }, event: pullRequestEvent(PR, edited), github, env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path } });
+    const second = await runAction("plan", {
+      cwd: ws.path,
+      inputs: { environment: "dev" },
+      event: pullRequestEvent(PR, edited),
+      github,
+      env: { ...GIT_IDENTITY, CODEMIE_GITOPS_REMOTE: gitops.path },
+    });
 
     expect(second.status).toBe(0);
     expect(ours()).toHaveLength(1);
@@ -96,7 +111,9 @@ describe("plan action on a pull request", () => {
     const run = await plan();
 
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`::warning::cannot comment on pull request #${PR} (read-only token, as for a fork); the plan is in the job summary`);
+    expect(run.stdout).toContain(
+      `::warning::cannot comment on pull request #${PR} (read-only token, as for a fork); the plan is in the job summary`,
+    );
     expect(run.outputs["comment-url"]).toBe("");
     expect(run.summary).toContain("## Plan: `dev`");
     expect(ours()).toHaveLength(0);
@@ -114,7 +131,9 @@ describe("plan action on a pull request", () => {
     expect(run.stdout).toMatch(new RegExp(`::error file=environments/dev.yaml,line=${index + 1},col=10::.*profile`));
     expect(run.outputs).toMatchObject({ "has-changes": "true", deletions: "0" });
     expect(ours()[0]!.body).toContain("❌ `environments/dev.yaml`: 1 error(s)");
-    expect(ours()[0]!.body).toMatch(new RegExp(`\n\`\`\`text\nenvironments/dev\\.yaml:${index + 1}:10: error: .*profile`));
+    expect(ours()[0]!.body).toMatch(
+      new RegExp(`\n\`\`\`text\nenvironments/dev\\.yaml:${index + 1}:10: error: .*profile`),
+    );
   });
 
   test("with Azure: what-if deletions are called out, and a comment over GitHub's limit is cut with a pointer to the job summary", async () => {
@@ -127,14 +146,21 @@ describe("plan action on a pull request", () => {
     }));
     emulator.script({ whatIf: { pendingPolls: 1, changes } });
 
-    const run = await plan({ "azure-client-id": emulator.identity.clientId }, { ...emulator.env(), CODEMIE_POLL_INTERVAL_MS: "20", CODEMIE_RETRY_DELAY_MS: "20" });
+    const run = await plan(
+      { "azure-client-id": emulator.identity.clientId },
+      { ...emulator.env(), CODEMIE_POLL_INTERVAL_MS: "20", CODEMIE_RETRY_DELAY_MS: "20" },
+    );
 
     expect(run.status).toBe(0);
     expect(run.outputs).toMatchObject({ "has-changes": "true", deletions: "2" });
     const [comment] = ours();
     expect(comment!.body.length).toBeLessThanOrEqual(65_536);
-    expect(comment!.body).toMatch(/^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> \[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: `privatelink\.zone-0000\.example\.internal\.azure\.com`/);
-    expect(comment!.body).toMatch(/> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/);
+    expect(comment!.body).toMatch(
+      /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> \[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: `privatelink\.zone-0000\.example\.internal\.azure\.com`/,
+    );
+    expect(comment!.body).toMatch(
+      /> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/,
+    );
     expect(run.summary.length).toBeGreaterThan(65_536);
     expect(run.summary).toContain("privatelink.zone-0699.example.internal.azure.com");
     expect(emulator.idTokensIssued).toBeGreaterThan(0);

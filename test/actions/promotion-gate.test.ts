@@ -6,7 +6,15 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import {
+  BRANCH,
+  cliEnv,
+  createWorkspace,
+  dev,
+  DEV_OUTPUTS,
+  startEmulator,
+  type Workspace,
+} from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { ROOT } from "../support/cli.js";
@@ -44,7 +52,15 @@ function deploy(): Promise<ActionRun> {
     env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
     onLine: (line) => {
       if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({ flux: { codemie: { nonCompliantReads: 1, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+        emulator.script({
+          flux: {
+            codemie: {
+              nonCompliantReads: 1,
+              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
+              kustomizations: ["infrastructure", "apps"],
+            },
+          },
+        });
       }
     },
   });
@@ -55,7 +71,13 @@ const puts = (): number => emulator.armRequests().filter((r) => r.method === "PU
 describe("promotion gate in the deploy action", () => {
   test("refuses before any write while staging does not run the release; deploys once it does, recording its own release", async () => {
     const toolkit = git(ROOT, "rev-parse", "HEAD");
-    github.deployments.push({ id: 1, ref: "1".repeat(40), environment: "staging", payload: { codemieVersion: "2.0.0", toolkit }, statuses: [{ state: "success" }] });
+    github.deployments.push({
+      id: 1,
+      ref: "1".repeat(40),
+      environment: "staging",
+      payload: { codemieVersion: "2.0.0", toolkit },
+      statuses: [{ state: "success" }],
+    });
 
     const refused = await deploy();
 
@@ -64,7 +86,13 @@ describe("promotion gate in the deploy action", () => {
     expect(puts()).toBe(0);
     expect(github.deployments.filter((d) => d.environment === "dev")).toHaveLength(0);
 
-    github.deployments.push({ id: 2, ref: "2".repeat(40), environment: "staging", payload: { codemieVersion: dev.codemieVersion, toolkit }, statuses: [{ state: "in_progress" }, { state: "success" }] });
+    github.deployments.push({
+      id: 2,
+      ref: "2".repeat(40),
+      environment: "staging",
+      payload: { codemieVersion: dev.codemieVersion, toolkit },
+      statuses: [{ state: "in_progress" }, { state: "success" }],
+    });
     emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
 
     const run = await deploy();

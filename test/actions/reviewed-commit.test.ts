@@ -44,7 +44,11 @@ afterAll(() => {
 function resolve(ref: string): { status: number | null; stdout: string; output: string } {
   const output = join(outputs.path, "output");
   writeFileSync(output, "");
-  const run = spawnSync("bash", [SCRIPT], { cwd: clone.path, encoding: "utf8", env: { PATH: process.env.PATH, REF: ref, DEFAULT_BRANCH: "main", GITHUB_SHA: commits.head, GITHUB_OUTPUT: output } });
+  const run = spawnSync("bash", [SCRIPT], {
+    cwd: clone.path,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, REF: ref, DEFAULT_BRANCH: "main", GITHUB_SHA: commits.head, GITHUB_OUTPUT: output },
+  });
   return { status: run.status, stdout: run.stdout + run.stderr, output: readFileSync(output, "utf8") };
 }
 
@@ -70,7 +74,12 @@ describe("refused: anything not on the default branch", () => {
   ])("%s", (_, ref) => {
     const run = resolve(ref());
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^::error::${ref()} \\(${commits.attack}\\) is not on main: only commits of the default branch deploy`, "m"));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::error::${ref()} \\(${commits.attack}\\) is not on main: only commits of the default branch deploy`,
+        "m",
+      ),
+    );
     expect(run.output).toBe("");
   });
 

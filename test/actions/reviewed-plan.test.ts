@@ -5,7 +5,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import {
+  BRANCH,
+  cliEnv,
+  createWorkspace,
+  dev,
+  DEV_OUTPUTS,
+  startEmulator,
+  type Workspace,
+} from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { pullRequestEvent, pushEvent } from "./support/events.js";
@@ -32,7 +40,13 @@ beforeEach(() => {
 afterEach(() => ws.dispose());
 
 const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
-const upgrade = (to: string) => [{ resourceId: aks, changeType: "Modify", delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: to }] }];
+const upgrade = (to: string) => [
+  {
+    resourceId: aks,
+    changeType: "Modify",
+    delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: to }],
+  },
+];
 
 function plan(): Promise<ActionRun> {
   return runAction("plan", {
@@ -53,13 +67,22 @@ function deploy(inputs: Record<string, string> = {}): Promise<ActionRun> {
     env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
     onLine: (line) => {
       if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({ flux: { codemie: { nonCompliantReads: 1, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["infrastructure", "apps"] } } });
+        emulator.script({
+          flux: {
+            codemie: {
+              nonCompliantReads: 1,
+              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
+              kustomizations: ["infrastructure", "apps"],
+            },
+          },
+        });
       }
     },
   });
 }
 
-const deploymentPuts = (): number => emulator.armRequests().filter((r) => r.method === "PUT" && /\/deployments\//i.test(r.path)).length;
+const deploymentPuts = (): number =>
+  emulator.armRequests().filter((r) => r.method === "PUT" && /\/deployments\//i.test(r.path)).length;
 
 describe("reviewed plan enforced at merge", () => {
   test("the comment carries the digest; a deploy whose what-if still matches goes on", async () => {
@@ -67,14 +90,18 @@ describe("reviewed plan enforced at merge", () => {
     const planned = await plan();
     expect(planned.status).toBe(0);
     const [comment] = github.commentsOn(PR);
-    expect(comment!.body).toMatch(/^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]+ -->\n/);
+    expect(comment!.body).toMatch(
+      /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]+ -->\n/,
+    );
     expect(comment!.body).toContain("`~ properties.kubernetesVersion: 1.30.6 → 1.31.2`");
     github.mergePullRequest(PR, ws.sourceCommit);
 
     emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
     const run = await deploy();
 
-    expect(run.stdout).toContain(`dev: Azure, the GitOps tree and the toolkit match the plan reviewed on pull request #${PR}`);
+    expect(run.stdout).toContain(
+      `dev: Azure, the GitOps tree and the toolkit match the plan reviewed on pull request #${PR}`,
+    );
     expect(run.status).toBe(0);
   });
 
@@ -116,7 +143,9 @@ describe("reviewed plan enforced at merge", () => {
     const run = await deploy();
 
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain(`pull request #${other} carries no plan of dev written by this workflow's token: nothing was reviewed`);
+    expect(run.stdout).toContain(
+      `pull request #${other} carries no plan of dev written by this workflow's token: nothing was reviewed`,
+    );
     expect(deploymentPuts()).toBe(0);
   });
 });

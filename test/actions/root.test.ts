@@ -19,11 +19,22 @@ test("command: validate runs the validate action with its defaults", async () =>
   try {
     github.addPullRequest(3, ["environments/staging.yaml"]);
 
-    const run = await runAction("root", { cwd: ws.path, inputs: { command: "validate" }, event: pullRequestEvent(3, ws.sha), github });
+    const run = await runAction("root", {
+      cwd: ws.path,
+      inputs: { command: "validate" },
+      event: pullRequestEvent(3, ws.sha),
+      github,
+    });
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("environments/staging.yaml: valid");
-    expect(run.outputs).toEqual({ valid: "true", errors: "0", warnings: "0", environments: '["staging"]', production: "[]" });
+    expect(run.outputs).toEqual({
+      valid: "true",
+      errors: "0",
+      warnings: "0",
+      environments: '["staging"]',
+      production: "[]",
+    });
     expect(run.summary).toContain("## Validate: ✅ valid");
   } finally {
     ws.dispose();
@@ -33,10 +44,17 @@ test("command: validate runs the validate action with its defaults", async () =>
 test("an unknown command is a usage error (exit 2)", async () => {
   const ws = checkout(["dev"]);
   try {
-    const run = await runAction("root", { cwd: ws.path, inputs: { command: "destroy" }, event: pullRequestEvent(3, ws.sha), github });
+    const run = await runAction("root", {
+      cwd: ws.path,
+      inputs: { command: "destroy" },
+      event: pullRequestEvent(3, ws.sha),
+      github,
+    });
 
     expect(run.status).toBe(2);
-    expect(run.stdout).toContain('::error::codemie-gitops: input "command" must be one of validate, plan, deploy, status, not "destroy"');
+    expect(run.stdout).toContain(
+      '::error::codemie-gitops: input "command" must be one of validate, plan, deploy, status, not "destroy"',
+    );
   } finally {
     ws.dispose();
   }

@@ -33,7 +33,11 @@ function status(): Promise<ActionRun> {
 }
 
 test("Flux Compliant at the branch tip: reconciled, exit 0", async () => {
-  emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] } } });
+  emulator.script({
+    flux: {
+      codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] },
+    },
+  });
 
   const run = await status();
 
@@ -45,7 +49,11 @@ test("Flux Compliant at the branch tip: reconciled, exit 0", async () => {
 });
 
 test("Flux still Non-Compliant: not reconciled, exit 1, the objects and Flux's reasons in the summary", async () => {
-  emulator.script({ flux: { codemie: { nonCompliantReads: 100, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] } } });
+  emulator.script({
+    flux: {
+      codemie: { nonCompliantReads: 100, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] },
+    },
+  });
 
   const run = await status();
 

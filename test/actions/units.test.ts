@@ -23,11 +23,24 @@ describe("truncateMarkdown", () => {
     const cut = truncateMarkdown(text, 200, note);
     expect(cut.length).toBeLessThanOrEqual(200);
     expect(cut.endsWith(`\n\n${note}`)).toBe(true);
-    expect(cut.split("\n").slice(0, -3).every((l) => /^line \d+$/.test(l))).toBe(true);
+    expect(
+      cut
+        .split("\n")
+        .slice(0, -3)
+        .every((l) => /^line \d+$/.test(l)),
+    ).toBe(true);
   });
 
   test("closes a code fence and <details> block left open", () => {
-    const text = ["<details><summary>Diff</summary>", "", "````diff", ...Array.from({ length: 200 }, (_, i) => `+ ${i} \`\`\` not a fence`), "````", "", "</details>"].join("\n");
+    const text = [
+      "<details><summary>Diff</summary>",
+      "",
+      "````diff",
+      ...Array.from({ length: 200 }, (_, i) => `+ ${i} \`\`\` not a fence`),
+      "````",
+      "",
+      "</details>",
+    ].join("\n");
     const cut = truncateMarkdown(text, 1000, note);
     expect(cut.length).toBeLessThanOrEqual(1000);
     expect(cut).toMatch(/\n````\n\n<\/details>\n\n> \[!NOTE\]\n> cut$/);
@@ -56,7 +69,17 @@ describe("affectedEnvironments", () => {
   });
 
   const toolkit = { toolkitRepository: true };
-  const toolkitFiles = ["bicep/modules/aks.bicep", "helm-values/api.yaml.hbs", "src/cli/main.ts", "schema/environment.schema.json", "actions/plan/dist/index.js", "action.yml", "package.json", "package-lock.json", ".github/workflows/plan.yml"];
+  const toolkitFiles = [
+    "bicep/modules/aks.bicep",
+    "helm-values/api.yaml.hbs",
+    "src/cli/main.ts",
+    "schema/environment.schema.json",
+    "actions/plan/dist/index.js",
+    "action.yml",
+    "package.json",
+    "package-lock.json",
+    ".github/workflows/plan.yml",
+  ];
 
   test("in the toolkit's own repository the toolkit and the workflows affect every environment, as does an unknown change", () => {
     for (const path of toolkitFiles) expect(affectedEnvironments([path], all, toolkit), path).toEqual(all);
@@ -65,17 +88,29 @@ describe("affectedEnvironments", () => {
 
   test("in an adopting repository its own code, package.json and workflows affect no environment", () => {
     for (const path of toolkitFiles) expect(affectedEnvironments([path], all), path).toEqual([]);
-    expect(affectedEnvironments(["src/app.ts", "package.json", ".github/workflows/codemie-plan.yml", "environments/dev.yaml"], all)).toEqual(["dev"]);
+    expect(
+      affectedEnvironments(
+        ["src/app.ts", "package.json", ".github/workflows/codemie-plan.yml", "environments/dev.yaml"],
+        all,
+      ),
+    ).toEqual(["dev"]);
   });
 
   test("a deleted or renamed-away environment is not acted on; a working directory is honoured", () => {
     expect(affectedEnvironments(["environments/old.yaml", "environments/dev.yaml"], all)).toEqual(["dev"]);
-    expect(affectedEnvironments(["infra/environments/staging.yaml", "environments/prod.yaml"], all, { prefix: "infra" })).toEqual(["staging"]);
+    expect(
+      affectedEnvironments(["infra/environments/staging.yaml", "environments/prod.yaml"], all, { prefix: "infra" }),
+    ).toEqual(["staging"]);
     expect(affectedEnvironments(["src/app.ts"], all, { prefix: "infra", toolkitRepository: true })).toEqual([]);
   });
 
   test("the plan and deploy workflows start on exactly the paths that can affect an environment here", () => {
-    const filters = (file: string, on: "pull_request" | "push"): string[] => (parse(readFileSync(join(ROOT, ".github/workflows", file), "utf8")) as { on: Record<string, { paths: string[] }> }).on[on]!.paths;
+    const filters = (file: string, on: "pull_request" | "push"): string[] =>
+      (
+        parse(readFileSync(join(ROOT, ".github/workflows", file), "utf8")) as {
+          on: Record<string, { paths: string[] }>;
+        }
+      ).on[on]!.paths;
     const expected = ["environments/**", ...TOOLKIT_PATHS, WORKFLOW_PATHS].sort();
     expect(filters("plan.yml", "pull_request").sort()).toEqual(expected);
     expect(filters("deploy.yml", "push").sort()).toEqual(expected);
@@ -83,14 +118,24 @@ describe("affectedEnvironments", () => {
 });
 
 describe("has-changes and drift", () => {
-  const counts = (c: Partial<WhatIfSummary["counts"]>): WhatIfSummary => ({ counts: { create: 0, modify: 0, delete: 0, unknown: 0, noChange: 3, ...c }, changes: [], noiseRules: [] });
+  const counts = (c: Partial<WhatIfSummary["counts"]>): WhatIfSummary => ({
+    counts: { create: 0, modify: 0, delete: 0, unknown: 0, noChange: 3, ...c },
+    changes: [],
+    noiseRules: [],
+  });
   const report = (files: number, whatIf?: PlanReport["whatIf"]): PlanReport => ({
     environment: "dev",
     file: "environments/dev.yaml",
     subscriptionId: "s",
     location: "westeurope",
     capacity: { profile: "small", fits: true, pools: [] },
-    gitops: { status: "compared", branch: "gitops/dev", base: "a".repeat(40), files: Array.from({ length: files }, (_, i) => ({ path: `f${i}`, change: "modified" as const })), patch: "" },
+    gitops: {
+      status: "compared",
+      branch: "gitops/dev",
+      base: "a".repeat(40),
+      files: Array.from({ length: files }, (_, i) => ({ path: `f${i}`, change: "modified" as const })),
+      patch: "",
+    },
     ...(whatIf ? { whatIf } : {}),
   });
 
@@ -108,6 +153,8 @@ describe("has-changes and drift", () => {
     expect(driftOf(report(0, { status: "succeeded", summary: counts({ delete: 1 }) }))).toBe("drift");
     expect(driftOf(report(2))).toBe("drift");
     expect(driftOf(report(0, { status: "failed", error: { code: "X", message: "y", details: [] } }))).toBe("unknown");
-    expect(driftOf({ ...report(0), gitops: { status: "unavailable", branch: "gitops/dev", reason: "x", renderedFiles: 3 } })).toBe("unknown");
+    expect(
+      driftOf({ ...report(0), gitops: { status: "unavailable", branch: "gitops/dev", reason: "x", renderedFiles: 3 } }),
+    ).toBe("unknown");
   });
 });

@@ -24,7 +24,12 @@ beforeEach(() => {
 });
 
 const validate = (inputs: Record<string, string> = { "protected-production": "true" }): Promise<ActionRun> =>
-  runAction("validate", { cwd: ws.path, inputs: { environments: "dev prod", ...inputs }, event: workflowDispatchEvent(ws.sha, { environment: "prod" }), github });
+  runAction("validate", {
+    cwd: ws.path,
+    inputs: { environments: "dev prod", ...inputs },
+    event: workflowDispatchEvent(ws.sha, { environment: "prod" }),
+    github,
+  });
 
 const PRODUCTION_LINE = 11;
 
@@ -45,9 +50,17 @@ test("a production environment without its GitHub Environments fails validation,
   expect(run.stdout).toContain(
     `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod-approval" does not exist: the approval job would create it without reviewers and prod would deploy unreviewed; create it with required reviewers (Settings → Environments)`,
   );
-  expect(run.outputs).toMatchObject({ valid: "false", errors: "2", environments: '["dev","prod"]', production: '["prod"]' });
+  expect(run.outputs).toMatchObject({
+    valid: "false",
+    errors: "2",
+    environments: '["dev","prod"]',
+    production: '["prod"]',
+  });
   // Only production environments are looked up.
-  expect(github.requestsTo("GET", /\/environments\//).map((r) => r.path)).toEqual(["/repos/acme/codemie-platform/environments/prod", "/repos/acme/codemie-platform/environments/prod-approval"]);
+  expect(github.requestsTo("GET", /\/environments\//).map((r) => r.path)).toEqual([
+    "/repos/acme/codemie-platform/environments/prod",
+    "/repos/acme/codemie-platform/environments/prod-approval",
+  ]);
 });
 
 test("set up as documented it passes; each way of getting it wrong fails, saying what to change", async () => {
@@ -60,7 +73,9 @@ test("set up as documented it passes; each way of getting it wrong fails, saying
   github.environments.set("prod", {});
   const open = await validate();
   expect(open.status).toBe(1);
-  expect(open.stdout).toContain('GitHub Environment "prod" does not limit its deployment branches: a workflow on any branch could sign in to Azure as prod\'s deploy identity');
+  expect(open.stdout).toContain(
+    'GitHub Environment "prod" does not limit its deployment branches: a workflow on any branch could sign in to Azure as prod\'s deploy identity',
+  );
 
   // Reviewers on prod itself: the deploy job would wait holding the concurrency group.
   github.environments.set("prod", { branchPolicy: true, reviewers: ["release-manager"], waitTimer: 5 });
@@ -75,7 +90,9 @@ test("set up as documented it passes; each way of getting it wrong fails, saying
   github.environments.set("prod-approval", { waitTimer: 10 });
   const unreviewed = await validate();
   expect(unreviewed.status).toBe(1);
-  expect(unreviewed.stdout).toContain('GitHub Environment "prod-approval" has no required reviewers: prod would deploy unreviewed; add required reviewers');
+  expect(unreviewed.stdout).toContain(
+    'GitHub Environment "prod-approval" has no required reviewers: prod would deploy unreviewed; add required reviewers',
+  );
   expect(unreviewed.outputs).toMatchObject({ valid: "false", errors: "1" });
 });
 

@@ -35,9 +35,17 @@ test("pull request: an error is annotated on its line, the outputs say invalid a
     const run = await runAction("validate", { cwd: ws.path, event: pullRequestEvent(7, ws.sha), github });
 
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain(`::error file=environments/prod.yaml,line=${at.line},col=${at.column}::network.vnetCidr "10.40.0.0/33" is not an IPv4 CIDR`);
+    expect(run.stdout).toContain(
+      `::error file=environments/prod.yaml,line=${at.line},col=${at.column}::network.vnetCidr "10.40.0.0/33" is not an IPv4 CIDR`,
+    );
     expect(run.stdout).toContain("environments/dev.yaml: valid");
-    expect(run.outputs).toEqual({ valid: "false", errors: "1", warnings: "0", environments: '["prod"]', production: "[]" }); // a file that does not load is not known to be production
+    expect(run.outputs).toEqual({
+      valid: "false",
+      errors: "1",
+      warnings: "0",
+      environments: '["prod"]',
+      production: "[]",
+    }); // a file that does not load is not known to be production
     expect(run.summary).toContain("## Validate: ❌ invalid");
     expect(run.summary).toContain(`| ❌ | \`environments/prod.yaml:${at.line}:${at.column}\` |`);
     expect(github.requestsTo("GET", /\/pulls\/7\/files$/)).toHaveLength(1);
@@ -102,7 +110,12 @@ test("working-directory: annotations stay relative to the repository root", asyn
     const at = brokenProd(join(ws.path, "platform"));
     github.addPullRequest(8, ["platform/environments/prod.yaml"]);
 
-    const run = await runAction("validate", { cwd: ws.path, inputs: { "working-directory": "platform" }, event: pullRequestEvent(8, ws.sha), github });
+    const run = await runAction("validate", {
+      cwd: ws.path,
+      inputs: { "working-directory": "platform" },
+      event: pullRequestEvent(8, ws.sha),
+      github,
+    });
 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(`::error file=platform/environments/prod.yaml,line=${at.line},col=${at.column}::`);
@@ -115,7 +128,12 @@ test("working-directory: annotations stay relative to the repository root", asyn
 test("a listed environment that does not exist is a usage error (exit 2)", async () => {
   const ws = checkout(["dev"]);
   try {
-    const run = await runAction("validate", { cwd: ws.path, inputs: { environments: "dev, nope" }, event: pushEvent("0".repeat(40), ws.sha), github });
+    const run = await runAction("validate", {
+      cwd: ws.path,
+      inputs: { environments: "dev, nope" },
+      event: pushEvent("0".repeat(40), ws.sha),
+      github,
+    });
 
     expect(run.status).toBe(2);
     expect(run.stdout).toMatch(/::error::codemie-gitops: environments\/nope\.yaml: no such file/);

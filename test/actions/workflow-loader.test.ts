@@ -22,18 +22,27 @@ function resolver(repos: Record<string, Record<string, string>>): LoadContext["r
   return (uses, caller) => {
     const local = /^\.\/(\.github\/workflows\/[\w.-]+)$/.exec(uses);
     const remote = /^([\w.-]+\/[\w.-]+)\/(\.github\/workflows\/[\w.-]+)@(.+)$/.exec(uses);
-    const [repository, path, ref] = local ? [caller.repository, local[1]!, caller.ref] : remote ? [remote[1]!, remote[2]!, remote[3]!] : [];
+    const [repository, path, ref] = local
+      ? [caller.repository, local[1]!, caller.ref]
+      : remote
+        ? [remote[1]!, remote[2]!, remote[3]!]
+        : [];
     const text = repository && path ? repos[repository]?.[path] : undefined;
     return text === undefined ? undefined : { path: path!, text, repository: repository!, ref: ref! };
   };
 }
 
-const toolkitFiles = Object.fromEntries(readdirSync(WORKFLOWS).map((f) => [`.github/workflows/${f}`, readFileSync(join(WORKFLOWS, f), "utf8")]));
+const toolkitFiles = Object.fromEntries(
+  readdirSync(WORKFLOWS).map((f) => [`.github/workflows/${f}`, readFileSync(join(WORKFLOWS, f), "utf8")]),
+);
 
 function load(path: string, text: string, repository: string, extra: Record<string, string> = {}): string[] {
   const own = repository === TOOLKIT ? { ...toolkitFiles, ...extra } : extra;
   const source: WorkflowSource = { path, text, repository, ref: SHA };
-  return loadWorkflow(source, { github: { repository, sha: SHA }, resolve: resolver({ [TOOLKIT]: toolkitFiles, [repository]: own }) });
+  return loadWorkflow(source, {
+    github: { repository, sha: SHA },
+    resolve: resolver({ [TOOLKIT]: toolkitFiles, [repository]: own }),
+  });
 }
 
 describe("every workflow GitHub would load", () => {
@@ -43,7 +52,12 @@ describe("every workflow GitHub would load", () => {
 
   const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yml"));
   test("the docs show a caller for plan, deploy, redeploy and drift", () => {
-    expect(examples.sort()).toEqual(["codemie-deploy.yml", "codemie-drift.yml", "codemie-plan.yml", "codemie-redeploy.yml"]);
+    expect(examples.sort()).toEqual([
+      "codemie-deploy.yml",
+      "codemie-drift.yml",
+      "codemie-plan.yml",
+      "codemie-redeploy.yml",
+    ]);
   });
   test.each(examples)("docs/examples/%s loads in an adopting repository", (file) => {
     expect(load(`.github/workflows/${file}`, readFileSync(join(EXAMPLES, file), "utf8"), ADOPTER)).toEqual([]);
@@ -79,7 +93,8 @@ permissions: {}
 jobs:
 ${job}`;
 
-const loadCombined = (job: string): string[] => load(".github/workflows/caller.yml", caller(job), TOOLKIT, { ".github/workflows/combined.yml": COMBINED });
+const loadCombined = (job: string): string[] =>
+  load(".github/workflows/caller.yml", caller(job), TOOLKIT, { ".github/workflows/combined.yml": COMBINED });
 const REF = `${TOOLKIT}/.github/workflows/combined.yml@${SHA}`;
 
 describe("the model refuses what GitHub refuses, in GitHub's words", () => {
@@ -109,14 +124,30 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
   });
 
   test("a caller stating no permissions gets its workflow's, else the restricted default", () => {
-    const fromWorkflow = load(".github/workflows/caller.yml", `on: push\npermissions: { contents: read }\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`, TOOLKIT, {
-      ".github/workflows/plan-only.yml": `on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    permissions: { pull-requests: write }\n    steps: [{ run: "true" }]\n`,
-    });
-    expect(fromWorkflow).toEqual([expect.stringContaining("The nested job 'plan' is requesting 'pull-requests: write', but is only allowed 'pull-requests: none'.")]);
-    const byDefault = load(".github/workflows/caller.yml", `on: push\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`, TOOLKIT, {
-      ".github/workflows/plan-only.yml": `on: workflow_call\npermissions: { contents: read, id-token: write }\njobs: {}\n`,
-    });
-    expect(byDefault).toEqual([expect.stringContaining("The workflow is requesting 'id-token: write', but is only allowed 'id-token: none'.")]);
+    const fromWorkflow = load(
+      ".github/workflows/caller.yml",
+      `on: push\npermissions: { contents: read }\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`,
+      TOOLKIT,
+      {
+        ".github/workflows/plan-only.yml": `on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    permissions: { pull-requests: write }\n    steps: [{ run: "true" }]\n`,
+      },
+    );
+    expect(fromWorkflow).toEqual([
+      expect.stringContaining(
+        "The nested job 'plan' is requesting 'pull-requests: write', but is only allowed 'pull-requests: none'.",
+      ),
+    ]);
+    const byDefault = load(
+      ".github/workflows/caller.yml",
+      `on: push\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`,
+      TOOLKIT,
+      {
+        ".github/workflows/plan-only.yml": `on: workflow_call\npermissions: { contents: read, id-token: write }\njobs: {}\n`,
+      },
+    );
+    expect(byDefault).toEqual([
+      expect.stringContaining("The workflow is requesting 'id-token: write', but is only allowed 'id-token: none'."),
+    ]);
   });
 
   test("inputs and secrets: the required ones passed, no undeclared one", () => {
@@ -133,7 +164,11 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
       ".github/workflows/caller.yml (Line: 8, Col: 43): Invalid secret, GITOPS_TOKEN is not defined in the referenced workflow.",
     ]);
     // Names are compared ignoring case; secrets: inherit passes everything and is not checked.
-    expect(loadCombined(`  plan:\n    uses: ./.github/workflows/combined.yml\n    permissions: write-all\n    with: { ENVIRONMENT: dev }\n    secrets: inherit\n`)).toEqual([]);
+    expect(
+      loadCombined(
+        `  plan:\n    uses: ./.github/workflows/combined.yml\n    permissions: write-all\n    with: { ENVIRONMENT: dev }\n    secrets: inherit\n`,
+      ),
+    ).toEqual([]);
   });
 
   test("a workflow without workflow_call cannot be called", () => {
@@ -143,7 +178,10 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
   });
 
   test("an adopter copying this repository's drift caller checks the toolkit out of its own repository: refused", () => {
-    const copied = toolkitFiles[".github/workflows/drift.yml"]!.replace("./.github/workflows/reusable-drift.yml", `${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}`);
+    const copied = toolkitFiles[".github/workflows/drift.yml"]!.replace(
+      "./.github/workflows/reusable-drift.yml",
+      `${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}`,
+    );
     const errors = load(".github/workflows/drift.yml", copied, ADOPTER);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toBe(
@@ -152,8 +190,15 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
   });
 
   test("a caller pinning the workflow at one commit and the toolkit at another: refused", () => {
-    const example = readFileSync(join(EXAMPLES, "codemie-deploy.yml"), "utf8").replace("toolkit-ref: TOOLKIT_SHA", "toolkit-ref: main");
-    expect(load(".github/workflows/codemie-deploy.yml", example, ADOPTER)).toContainEqual(expect.stringContaining("checks out the toolkit at 'codemie/codemie-gitops@main', but the workflow was called at 'codemie/codemie-gitops@TOOLKIT_SHA'."));
+    const example = readFileSync(join(EXAMPLES, "codemie-deploy.yml"), "utf8").replace(
+      "toolkit-ref: TOOLKIT_SHA",
+      "toolkit-ref: main",
+    );
+    expect(load(".github/workflows/codemie-deploy.yml", example, ADOPTER)).toContainEqual(
+      expect.stringContaining(
+        "checks out the toolkit at 'codemie/codemie-gitops@main', but the workflow was called at 'codemie/codemie-gitops@TOOLKIT_SHA'.",
+      ),
+    );
   });
 });
 
@@ -167,7 +212,11 @@ describe("approvals that do not block the queue", () => {
   const prefix = `${DEPLOY} (Line: 23, Col: 3): Error calling workflow '${REF}'.`;
 
   test("the approval job names the approval GitHub Environment the validate step checks, holds no group, and the production deploy needs it", () => {
-    const jobs = (parse(reusable) as { jobs: Record<string, { environment?: { name: string }; concurrency?: unknown; needs?: string[] }> }).jobs;
+    const jobs = (
+      parse(reusable) as {
+        jobs: Record<string, { environment?: { name: string }; concurrency?: unknown; needs?: string[] }>;
+      }
+    ).jobs;
     expect(jobs.approve!.environment!.name).toBe(`\${{ matrix.environment }}${APPROVAL_SUFFIX}`);
     expect(jobs.approve!.concurrency).toBeUndefined();
     expect(jobs["deploy-production"]!.needs).toContain("approve");
@@ -175,7 +224,10 @@ describe("approvals that do not block the queue", () => {
   });
 
   test("an approval inside the concurrency group is refused", () => {
-    const inside = reusable.replace("      name: ${{ matrix.environment }}-approval\n", "      name: ${{ matrix.environment }}-approval\n    concurrency: codemie-deploy-${{ matrix.environment }}\n");
+    const inside = reusable.replace(
+      "      name: ${{ matrix.environment }}-approval\n",
+      "      name: ${{ matrix.environment }}-approval\n    concurrency: codemie-deploy-${{ matrix.environment }}\n",
+    );
     expect(withReusable(inside)).toEqual([
       `${prefix} The nested job 'approve' waits for approval in environment '\${{ matrix.environment }}-approval' inside concurrency group 'codemie-deploy-\${{ matrix.environment }}': every later job of the group queues behind the approval.`,
     ]);

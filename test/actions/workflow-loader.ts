@@ -93,16 +93,22 @@ export function grantOf(value: unknown): Grant | undefined {
 }
 
 function policyGrant(policy: "restricted" | "permissive"): Grant {
-  return Object.fromEntries(SCOPES.map((s) => [s, policy === "permissive" ? "write" : s === "contents" || s === "packages" ? "read" : "none"]));
+  return Object.fromEntries(
+    SCOPES.map((s) => [s, policy === "permissive" ? "write" : s === "contents" || s === "packages" ? "read" : "none"]),
+  );
 }
 
 function violations(requested: Grant, allowed: Grant): { requested: string; allowed: string } | undefined {
   const over = SCOPES.filter((s) => RANK[requested[s] ?? "none"] > RANK[allowed[s] ?? "none"]);
   if (over.length === 0) return undefined;
-  return { requested: over.map((s) => `${s}: ${requested[s]}`).join(", "), allowed: over.map((s) => `${s}: ${allowed[s] ?? "none"}`).join(", ") };
+  return {
+    requested: over.map((s) => `${s}: ${requested[s]}`).join(", "),
+    allowed: over.map((s) => `${s}: ${allowed[s] ?? "none"}`).join(", "),
+  };
 }
 
-const lower = (record: Record<string, unknown> | undefined): Map<string, string> => new Map(Object.keys(record ?? {}).map((k) => [k.toLowerCase(), k]));
+const lower = (record: Record<string, unknown> | undefined): Map<string, string> =>
+  new Map(Object.keys(record ?? {}).map((k) => [k.toLowerCase(), k]));
 
 /**
  * Evaluates the few expressions a toolkit checkout uses: a literal, `${{ inputs.x }}`,
@@ -115,7 +121,8 @@ function evaluate(value: unknown, inputs: Record<string, unknown>, github: LoadC
   for (const operand of whole[1]!.split(/\s*\|\|\s*/)) {
     const name = /^(inputs|github)\.([\w-]+)$/.exec(operand);
     if (!name) return undefined;
-    const got = name[1] === "inputs" ? evaluate(inputs[name[2]!], {}, github) : (github as Record<string, string>)[name[2]!];
+    const got =
+      name[1] === "inputs" ? evaluate(inputs[name[2]!], {}, github) : (github as Record<string, string>)[name[2]!];
     if (got === undefined) return undefined;
     if (got !== "") return got;
   }
@@ -146,23 +153,42 @@ const APPROVAL = /-approval$/;
  */
 function queueErrors(jobs: Record<string, NestedJob>): string[] {
   const errors: string[] = [];
-  const environmentOf = (job: NestedJob): string | undefined => (typeof job.environment === "string" ? job.environment : job.environment?.name);
-  const groupOf = (job: NestedJob): string | undefined => (typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group);
-  const needsOf = (job: NestedJob): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+  const environmentOf = (job: NestedJob): string | undefined =>
+    typeof job.environment === "string" ? job.environment : job.environment?.name;
+  const groupOf = (job: NestedJob): string | undefined =>
+    typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group;
+  const needsOf = (job: NestedJob): string[] =>
+    job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
   for (const [id, job] of Object.entries(jobs)) {
     const environment = environmentOf(job);
     const group = groupOf(job);
     if (group === undefined) continue;
     if (environment && APPROVAL.test(environment)) {
-      errors.push(`The nested job '${id}' waits for approval in environment '${environment}' inside concurrency group '${group}': every later job of the group queues behind the approval.`);
+      errors.push(
+        `The nested job '${id}' waits for approval in environment '${environment}' inside concurrency group '${group}': every later job of the group queues behind the approval.`,
+      );
       continue;
     }
     const production = /\.outputs\.production\b/.test(JSON.stringify(job.strategy ?? {}));
-    if (environment && production && !needsOf(job).some((need) => APPROVAL.test(environmentOf(jobs[need] ?? {}) ?? ""))) {
-      errors.push(`The nested job '${id}' deploys production environments in concurrency group '${group}' without an approval job before it: it would wait for reviewers inside the group.`);
+    if (
+      environment &&
+      production &&
+      !needsOf(job).some((need) => APPROVAL.test(environmentOf(jobs[need] ?? {}) ?? ""))
+    ) {
+      errors.push(
+        `The nested job '${id}' deploys production environments in concurrency group '${group}' without an approval job before it: it would wait for reviewers inside the group.`,
+      );
     }
-    const reported = Object.values(jobs).some((other) => needsOf(other).includes(id) && /\balways\(\)/.test(other.if ?? "") && (other.if ?? "").includes(`needs.${id}.result == 'cancelled'`));
-    if (!reported) errors.push(`The nested job '${id}' is in concurrency group '${group}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`);
+    const reported = Object.values(jobs).some(
+      (other) =>
+        needsOf(other).includes(id) &&
+        /\balways\(\)/.test(other.if ?? "") &&
+        (other.if ?? "").includes(`needs.${id}.result == 'cancelled'`),
+    );
+    if (!reported)
+      errors.push(
+        `The nested job '${id}' is in concurrency group '${group}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
+      );
   }
   return errors;
 }
@@ -196,7 +222,12 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
     const ref = `${called.repository}/${called.path}@${called.ref}`;
     const callee = parse(called);
     const trigger = (callee.data.on ?? {}) as Record<string, unknown>;
-    const callable = typeof trigger === "string" ? trigger === "workflow_call" : Array.isArray(trigger) ? trigger.includes("workflow_call") : "workflow_call" in trigger;
+    const callable =
+      typeof trigger === "string"
+        ? trigger === "workflow_call"
+        : Array.isArray(trigger)
+          ? trigger.includes("workflow_call")
+          : "workflow_call" in trigger;
     if (!callable) {
       errors.push(`${where(["jobs", id, "uses"])}: workflow_call key is not defined in the referenced workflow.`);
       continue;
@@ -209,20 +240,28 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
     // Inputs and secrets (WorkflowTemplateConverter.ConvertToWorkflowJobInputs, ValidateWorkflowJobSecrets).
     const given = lower(job.with);
     for (const [name, spec] of Object.entries(declared.inputs ?? {})) {
-      if (spec?.required && !given.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "uses"])}: Input ${name} is required, but not provided while calling.`);
+      if (spec?.required && !given.has(name.toLowerCase()))
+        errors.push(`${where(["jobs", id, "uses"])}: Input ${name} is required, but not provided while calling.`);
     }
     const declaredInputs = lower(declared.inputs);
     for (const name of Object.keys(job.with ?? {})) {
-      if (!declaredInputs.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "with", name])}: Invalid input, ${name} is not defined in the referenced workflow.`);
+      if (!declaredInputs.has(name.toLowerCase()))
+        errors.push(
+          `${where(["jobs", id, "with", name])}: Invalid input, ${name} is not defined in the referenced workflow.`,
+        );
     }
     if (job.secrets !== "inherit") {
       const passed = lower(job.secrets);
       for (const [name, spec] of Object.entries(declared.secrets ?? {})) {
-        if (spec?.required && !passed.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "uses"])}: Secret ${name} is required, but not provided while calling.`);
+        if (spec?.required && !passed.has(name.toLowerCase()))
+          errors.push(`${where(["jobs", id, "uses"])}: Secret ${name} is required, but not provided while calling.`);
       }
       const declaredSecrets = lower(declared.secrets ?? undefined);
       for (const name of Object.keys(job.secrets ?? {})) {
-        if (!declaredSecrets.has(name.toLowerCase())) errors.push(`${where(["jobs", id, "secrets", name])}: Invalid secret, ${name} is not defined in the referenced workflow.`);
+        if (!declaredSecrets.has(name.toLowerCase()))
+          errors.push(
+            `${where(["jobs", id, "secrets", name])}: Invalid secret, ${name} is not defined in the referenced workflow.`,
+          );
       }
     }
 
@@ -233,18 +272,24 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
     const root = grantOf(callee.data.permissions);
     if (root) {
       const over = violations(root, max);
-      if (over) errors.push(`${prefix} The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
+      if (over)
+        errors.push(`${prefix} The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
     }
     const calleeJobs = (callee.data.jobs ?? {}) as Record<string, NestedJob>;
     for (const [nestedId, nested] of Object.entries(calleeJobs)) {
       const requested = grantOf(nested.permissions);
       if (!requested) continue;
       const over = violations(requested, max);
-      if (over) errors.push(`${prefix} The nested job '${nestedId}' is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
+      if (over)
+        errors.push(
+          `${prefix} The nested job '${nestedId}' is requesting '${over.requested}', but is only allowed '${over.allowed}'.`,
+        );
     }
 
     // The toolkit checkout: this repository's rule, not GitHub's.
-    const inputs = Object.fromEntries(Object.entries(declared.inputs ?? {}).map(([name, spec]) => [name, job.with?.[name] ?? spec?.default ?? ""]));
+    const inputs = Object.fromEntries(
+      Object.entries(declared.inputs ?? {}).map(([name, spec]) => [name, job.with?.[name] ?? spec?.default ?? ""]),
+    );
     const calledAt = { repository: called.repository, sha: called.ref };
     for (const [nestedId, nested] of Object.entries(calleeJobs)) {
       for (const step of nested.steps ?? []) {

@@ -18,7 +18,13 @@ import { BRANCH, DEV_OUTPUTS, emulatorAndWorkspace } from "../engine/support/har
 
 const t = emulatorAndWorkspace();
 
-const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({ name: "dev", skipInfrastructure: false, timeoutMs: 60_000, fluxIntervalMs: 20, ...overrides });
+const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({
+  name: "dev",
+  skipInfrastructure: false,
+  timeoutMs: 60_000,
+  fluxIntervalMs: 20,
+  ...overrides,
+});
 
 /**
  * The real ports, pointed at the emulator and the scratch GitOps repository; once published, Flux reports that commit.
@@ -26,7 +32,10 @@ const request = (overrides: Partial<DeployRequest> = {}): DeployRequest => ({ na
 function ports(nonCompliantReads: number): DeployPorts & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];
-  const connections: Connections = { arm: () => armClient(t.emulator), gitops: (env) => gitopsBranch(env, t.ws.remote, {}) };
+  const connections: Connections = {
+    arm: () => armClient(t.emulator),
+    gitops: (env) => gitopsBranch(env, t.ws.remote, {}),
+  };
   return {
     files: workspaceFiles(t.ws.cwd),
     toolchain: packageToolchain,
@@ -38,7 +47,9 @@ function ports(nonCompliantReads: number): DeployPorts & { lines: string[]; erro
         lines.push(line);
         if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
           const commit = `${BRANCH}@sha1:${branchTip(t.ws.remote, BRANCH) ?? ""}`;
-          t.emulator.script({ flux: { codemie: { nonCompliantReads, commit, kustomizations: ["infrastructure", "apps"] } } });
+          t.emulator.script({
+            flux: { codemie: { nonCompliantReads, commit, kustomizations: ["infrastructure", "apps"] } },
+          });
         }
       },
       error: (line) => errors.push(line),
@@ -49,7 +60,8 @@ function ports(nonCompliantReads: number): DeployPorts & { lines: string[]; erro
   };
 }
 
-const fluxReads = (requests: RecordedRequest[]): RecordedRequest[] => requests.filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
+const fluxReads = (requests: RecordedRequest[]): RecordedRequest[] =>
+  requests.filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
 
 describe("deploy use case, in process", () => {
   test("prepares once and returns what a face reports: the deployment, the published commit and Flux's state", async () => {
@@ -61,7 +73,9 @@ describe("deploy use case, in process", () => {
     expect(start.source).toEqual({ sha: t.ws.sourceCommit, dirty: false });
     expect(start.deployment).toBe(`codemie-dev.${t.ws.sourceCommit.slice(0, 7)}`);
     expect(start.prepared.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect([...start.tree.keys()]).toEqual(expect.arrayContaining(["bicep/main.json", "bicep/bootstrap.json", "clusters/dev/kustomization.yaml"]));
+    expect([...start.tree.keys()]).toEqual(
+      expect.arrayContaining(["bicep/main.json", "bicep/bootstrap.json", "clusters/dev/kustomization.yaml"]),
+    );
     // Nothing reached Azure or the GitOps repository while preparing.
     expect(t.emulator.armRequests()).toEqual([]);
     expect(t.ws.pushes()).toEqual([]);
@@ -74,9 +88,14 @@ describe("deploy use case, in process", () => {
     expect(outcome.published).toBe(tip);
     expect(outcome.flux?.complianceState).toBe("Compliant");
     expect(outcome.flux?.objects.map((o) => `${o.kind} ${o.name}: ${o.complianceState}`)).toEqual(
-      expect.arrayContaining(["Kustomization codemie-infrastructure: Compliant", "Kustomization codemie-apps: Compliant"]),
+      expect.arrayContaining([
+        "Kustomization codemie-infrastructure: Compliant",
+        "Kustomization codemie-apps: Compliant",
+      ]),
     );
-    expect(p.lines.at(-1)).toBe(`Deployed dev: ARM deployment ${start.deployment} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`);
+    expect(p.lines.at(-1)).toBe(
+      `Deployed dev: ARM deployment ${start.deployment} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`,
+    );
     // Flux was read while waiting, never again afterwards: the last read is the state returned.
     const reads = fluxReads(t.emulator.armRequests());
     expect(reads.length).toBeGreaterThanOrEqual(2);
@@ -94,11 +113,12 @@ describe("deploy use case, in process", () => {
     expect(outcome.result).toMatchObject({ ok: false, stage: "flux" });
     expect(outcome.published).toBe("");
     expect(outcome.flux?.complianceState).toBe("Non-Compliant");
-    expect(outcome.flux?.objects.filter((o) => o.kind === "Kustomization").map((o) => `${o.name}: ${o.complianceState}`)).toEqual([
-      "codemie-infrastructure: Non-Compliant",
-      "codemie-apps: Non-Compliant",
-    ]);
-    expect(p.errors[0]).toMatch(/^error: Flux did not report [0-9a-f]{7} Compliant: the time limit \(--timeout\) was reached$/);
+    expect(
+      outcome.flux?.objects.filter((o) => o.kind === "Kustomization").map((o) => `${o.name}: ${o.complianceState}`),
+    ).toEqual(["codemie-infrastructure: Non-Compliant", "codemie-apps: Non-Compliant"]);
+    expect(p.errors[0]).toMatch(
+      /^error: Flux did not report [0-9a-f]{7} Compliant: the time limit \(--timeout\) was reached$/,
+    );
   });
 
   test("a run that stops before Flux reads it once only when asked (fluxAfterFailure)", async () => {
@@ -133,7 +153,12 @@ describe("deploy use case, in process", () => {
     expect(start.ok).toBe(false);
     expect(start.source?.dirty).toBe(true);
     if (start.ok || !start.source) throw new Error("expected a failed preparation with a source");
-    expect(start.prepared).toMatchObject({ ok: false, failure: "invalid", file: "environments/dev.yaml", bicepDiagnostics: [] });
+    expect(start.prepared).toMatchObject({
+      ok: false,
+      failure: "invalid",
+      file: "environments/dev.yaml",
+      bicepDiagnostics: [],
+    });
     expect(start.prepared.diagnostics[0]).toMatchObject({ file: "environments/dev.yaml", severity: "error" });
     expect(t.emulator.armRequests()).toEqual([]);
   });

@@ -10,7 +10,9 @@ const graph = importGraph(ROOT);
 
 describe("import graph of src/", () => {
   test("reads relative imports, export-from and import() with their targets resolved", () => {
-    expect(graph.get("src/cli/main.ts")).toEqual(expect.arrayContaining(["src/cli/io.ts", "src/cli/validate.ts", "src/app/connections.ts"]));
+    expect(graph.get("src/cli/main.ts")).toEqual(
+      expect.arrayContaining(["src/cli/io.ts", "src/cli/validate.ts", "src/app/connections.ts"]),
+    );
     expect(graph.get("src/capacity/plan.ts")).toContain("src/capacity/types.ts");
   });
 
@@ -22,7 +24,10 @@ describe("import graph of src/", () => {
       ["d.ts", []],
       ["e.ts", ["e.ts"]],
     ]);
-    expect(cycles(looped)).toEqual([["a.ts", "b.ts", "c.ts", "a.ts"], ["e.ts", "e.ts"]]);
+    expect(cycles(looped)).toEqual([
+      ["a.ts", "b.ts", "c.ts", "a.ts"],
+      ["e.ts", "e.ts"],
+    ]);
   });
 
   test("has no cycle between files", () => {
@@ -37,7 +42,13 @@ describe("import graph of src/", () => {
 
   test("no face imports another face", () => {
     const crossing = [...graph].flatMap(([file, targets]) =>
-      targets.filter((t) => (file.startsWith("src/cli/") && t.startsWith("src/action/")) || (file.startsWith("src/action/") && t.startsWith("src/cli/"))).map((t) => `${file} → ${t}`),
+      targets
+        .filter(
+          (t) =>
+            (file.startsWith("src/cli/") && t.startsWith("src/action/")) ||
+            (file.startsWith("src/action/") && t.startsWith("src/cli/")),
+        )
+        .map((t) => `${file} → ${t}`),
     );
     expect(crossing).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { dirname, join, relative, resolve } from "node:path";
 
 export type ImportGraph = Map<string, string[]>;
 
-const SPECIFIER = /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s+["']([^"']+)["']/g;
+const SPECIFIER =
+  /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s+["']([^"']+)["']/g;
 
 /** Files relative to `root`, e.g. "src/cli/main.ts"; only relative specifiers (packages are not part of the graph). */
 export function importGraph(root: string, dir = "src"): ImportGraph {
@@ -17,7 +18,11 @@ export function importGraph(root: string, dir = "src"): ImportGraph {
     const targets = [...text.matchAll(SPECIFIER)]
       .map((m) => m[1] ?? m[2] ?? m[3] ?? "")
       .filter((s) => s.startsWith("."))
-      .map((s) => relative(root, resolve(root, dirname(file), s.replace(/\.js$/, ".ts"))).split("\\").join("/"));
+      .map((s) =>
+        relative(root, resolve(root, dirname(file), s.replace(/\.js$/, ".ts")))
+          .split("\\")
+          .join("/"),
+      );
     graph.set(file, [...new Set(targets)]);
   }
   return graph;

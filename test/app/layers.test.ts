@@ -15,23 +15,51 @@ async function layerMessages(file: string, code: string): Promise<string[]> {
 
 describe("layer rule", () => {
   test.each([
-    ["src/config/probe.ts", 'import { planCapacity } from "../capacity/plan.js";\nexport const p = planCapacity;\n', "src/config may not import src/capacity"],
-    ["src/capacity/probe.ts", 'export type { Environment } from "../app/load.js";\n', "src/capacity may not import src/app"],
+    [
+      "src/config/probe.ts",
+      'import { planCapacity } from "../capacity/plan.js";\nexport const p = planCapacity;\n',
+      "src/config may not import src/capacity",
+    ],
+    [
+      "src/capacity/probe.ts",
+      'export type { Environment } from "../app/load.js";\n',
+      "src/capacity may not import src/app",
+    ],
     ["src/action/probe.ts", 'export const m = () => import("../cli/main.js");\n', "src/action may not import src/cli"],
     ["src/cli/probe.ts", 'export * from "../action/io.js";\n', "src/cli may not import src/action"],
-    ["src/engine/probe.ts", 'import type { ArmClient } from "../adapters/azure/arm.js";\nexport type A = ArmClient;\n', "src/engine may not import src/adapters"],
-    ["src/adapters/probe.ts", 'import { deployEnvironment } from "../engine/deploy.js";\nexport const d = deployEnvironment;\n', "src/adapters may not import src/engine"],
+    [
+      "src/engine/probe.ts",
+      'import type { ArmClient } from "../adapters/azure/arm.js";\nexport type A = ArmClient;\n',
+      "src/engine may not import src/adapters",
+    ],
+    [
+      "src/adapters/probe.ts",
+      'import { deployEnvironment } from "../engine/deploy.js";\nexport const d = deployEnvironment;\n',
+      "src/adapters may not import src/engine",
+    ],
   ])("%s: refuses an import against the layers", async (file, code, message) => {
     expect(await layerMessages(file, code)).toEqual([expect.stringContaining(message)]);
   });
 
   test("allows imports along the layers, adapters reaching only the engine's ports", async () => {
-    expect(await layerMessages("src/capacity/probe.ts", 'import { parseBytes } from "../config/quantity.js";\nexport const p = parseBytes;\n')).toEqual([]);
-    expect(await layerMessages("src/adapters/probe.ts", 'import type { Arm } from "../engine/ports.js";\nexport type A = Arm;\n')).toEqual([]);
+    expect(
+      await layerMessages(
+        "src/capacity/probe.ts",
+        'import { parseBytes } from "../config/quantity.js";\nexport const p = parseBytes;\n',
+      ),
+    ).toEqual([]);
+    expect(
+      await layerMessages(
+        "src/adapters/probe.ts",
+        'import type { Arm } from "../engine/ports.js";\nexport type A = Arm;\n',
+      ),
+    ).toEqual([]);
     expect(await layerMessages("src/cli/probe.ts", 'export const m = () => import("../app/plan.js");\n')).toEqual([]);
   });
 
   test("a new directory of src/ must be placed in the layers first", async () => {
-    expect(await layerMessages("src/newdir/probe.ts", 'import { x } from "../config/quantity.js";\nexport const y = x;\n')).toEqual([expect.stringContaining("src/newdir is not a known layer")]);
+    expect(
+      await layerMessages("src/newdir/probe.ts", 'import { x } from "../config/quantity.js";\nexport const y = x;\n'),
+    ).toEqual([expect.stringContaining("src/newdir is not a known layer")]);
   });
 });

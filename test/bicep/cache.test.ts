@@ -16,7 +16,11 @@ import { ROOT } from "../support/bicep.js";
 
 const toolkit = await readToolkit(ROOT);
 const rendered = (name: string): RenderedTree => {
-  const tree = renderSources(`environments/${name}.yaml`, readFileSync(join(ROOT, "environments", `${name}.yaml`), "utf8"), toolkit).tree;
+  const tree = renderSources(
+    `environments/${name}.yaml`,
+    readFileSync(join(ROOT, "environments", `${name}.yaml`), "utf8"),
+    toolkit,
+  ).tree;
   if (!tree) throw new Error(`${name} did not render`);
   return tree;
 };
@@ -74,15 +78,22 @@ describe("the Bicep compile cache", () => {
     writeFileSync(b, "another build");
     chmodSync(a, 0o755);
     const files = new Map([["bicep/main.bicep", "targetScope = 'subscription'\n"]]);
-    expect(await compileKey(files, ["bicep/main.bicep"], a)).toBe(await compileKey(new Map(files), ["bicep/main.bicep"], a));
+    expect(await compileKey(files, ["bicep/main.bicep"], a)).toBe(
+      await compileKey(new Map(files), ["bicep/main.bicep"], a),
+    );
     expect(await compileKey(files, ["bicep/main.bicep"], a)).not.toBe(await compileKey(files, ["bicep/main.bicep"], b));
-    expect(await compileKey(files, ["bicep/main.bicep"], a)).not.toBe(await compileKey(new Map([["bicep/main.bicep", "targetScope = 'resourceGroup'\n"]]), ["bicep/main.bicep"], a));
+    expect(await compileKey(files, ["bicep/main.bicep"], a)).not.toBe(
+      await compileKey(new Map([["bicep/main.bicep", "targetScope = 'resourceGroup'\n"]]), ["bicep/main.bicep"], a),
+    );
   });
 
   it("survives concurrent writers of the same and of different entries: every read is whole, no temporary file is left", async () => {
     const dir = tempDir("concurrent");
     const caches = Array.from({ length: 8 }, () => openCompileCache(dir, 50 * 2 ** 20));
-    const result = { template: { $schema: "https://schema.management.azure.com/x#", big: "x".repeat(200_000) }, diagnostics: [] };
+    const result = {
+      template: { $schema: "https://schema.management.azure.com/x#", big: "x".repeat(200_000) },
+      diagnostics: [],
+    };
     await Promise.all(caches.flatMap((c, i) => [c.put("same", [result]), c.put(`own-${i}`, [result])]));
     const reads = await Promise.all(caches.map((c) => c.get("same")));
     for (const r of reads) expect(r).toEqual([result]);
@@ -102,7 +113,14 @@ describe("the Bicep compile cache", () => {
   it("evicts the least recently used entries past its size bound", async () => {
     const dir = tempDir("evict");
     const cache = openCompileCache(dir, 250_000);
-    const entry = [{ template: undefined, diagnostics: [{ file: "f", line: 1, column: 1, level: "info" as const, code: "x", message: "y".repeat(100_000) }] }];
+    const entry = [
+      {
+        template: undefined,
+        diagnostics: [
+          { file: "f", line: 1, column: 1, level: "info" as const, code: "x", message: "y".repeat(100_000) },
+        ],
+      },
+    ];
     await cache.put("a", entry);
     await cache.put("b", entry);
     const past = new Date(Date.now() - 60_000);

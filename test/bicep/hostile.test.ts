@@ -17,7 +17,12 @@ const session = await bicepSession();
 const HOSTILE = ["it's", "'${x}'", "}\nresource evil 'x' = {", "ünïcödé ✓ 名前", "x".repeat(300), "{{x}} \\' $$"];
 
 type Segment = string | number;
-type SchemaNode = { type?: string; properties?: Record<string, SchemaNode>; items?: SchemaNode; additionalProperties?: SchemaNode | boolean };
+type SchemaNode = {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: SchemaNode | boolean;
+};
 
 /** Every path of the schema that holds a string; `*` stands for a map key, 0 for a list item. */
 function stringPaths(node: SchemaNode, path: Segment[] = []): Segment[][] {
@@ -25,12 +30,17 @@ function stringPaths(node: SchemaNode, path: Segment[] = []): Segment[][] {
   if (node.type === "string" || (node.type === undefined && !node.properties && !node.items)) out.push(path);
   for (const [k, v] of Object.entries(node.properties ?? {})) out.push(...stringPaths(v, [...path, k]));
   if (node.items) out.push(...stringPaths(node.items, [...path, 0]));
-  if (node.additionalProperties && typeof node.additionalProperties === "object") out.push(...stringPaths(node.additionalProperties, [...path, "*"]));
+  if (node.additionalProperties && typeof node.additionalProperties === "object")
+    out.push(...stringPaths(node.additionalProperties, [...path, "*"]));
   return out;
 }
 
 const base = parse(readFileSync(join(root, "test/fixtures/base.yaml"), "utf8")) as Record<string, unknown>;
-base.openai = { enabled: true, location: "swedencentral", deployments: [{ name: "gpt", model: "gpt-4.1", version: "2025-04-14", capacity: 10 }] };
+base.openai = {
+  enabled: true,
+  location: "swedencentral",
+  deployments: [{ name: "gpt", model: "gpt-4.1", version: "2025-04-14", capacity: 10 }],
+};
 base.identity = { aksAdminGroupObjectIds: ["5a1e9c3d-2f7b-4d86-8e0a-c4b9d2f61e57"] };
 
 function withValue(path: Segment[], value: string): Record<string, unknown> {
@@ -51,7 +61,10 @@ async function compileText(text: string) {
   return { diagnostics, compiled: await session.compile(env, planCapacity(env)) };
 }
 
-const shape = (main: string) => allResources(JSON.parse(main)).map((r) => `${r.module}/${r.symbol}:${r.type}`).sort();
+const shape = (main: string) =>
+  allResources(JSON.parse(main))
+    .map((r) => `${r.module}/${r.symbol}:${r.type}`)
+    .sort();
 
 describe("hostile strings in every string field", () => {
   let baseline: string[];
@@ -74,7 +87,10 @@ describe("hostile strings in every string field", () => {
         const errors = diagnostics.filter((d) => d.severity === "error");
         const field = dotted(path.map((seg) => (seg === "*" ? value : seg)));
         expect(errors.length, `${field} = ${JSON.stringify(value)}`).toBeGreaterThan(0);
-        expect(errors.some((e) => e.path.startsWith(field.split(".*")[0]!) || e.path === dotted(path.slice(0, -1))), `${field}: ${errors.map((e) => e.path).join(", ")}`).toBe(true);
+        expect(
+          errors.some((e) => e.path.startsWith(field.split(".*")[0]!) || e.path === dotted(path.slice(0, -1))),
+          `${field}: ${errors.map((e) => e.path).join(", ")}`,
+        ).toBe(true);
         for (const e of errors) expect(e.line).toBeGreaterThanOrEqual(1);
         continue;
       }

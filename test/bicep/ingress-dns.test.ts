@@ -24,10 +24,15 @@ async function compiled(e: Environment): Promise<Record<string, unknown>> {
   return JSON.parse(c.tree.get("bicep/main.json")!) as Record<string, unknown>;
 }
 
-const modules = (main: Record<string, unknown>) => allResources(main).filter((r) => r.module === "" && r.type === "Microsoft.Resources/deployments").map((r) => r.symbol);
+const modules = (main: Record<string, unknown>) =>
+  allResources(main)
+    .filter((r) => r.module === "" && r.type === "Microsoft.Resources/deployments")
+    .map((r) => r.symbol);
 /** Resources a module deploys (its `existing` references left out). */
-const inModule = (main: Record<string, unknown>, module: string) => allResources(main).filter((r) => r.module === `/${module}` && r.body.existing !== true);
-const outputValue = (main: Record<string, unknown>, name: string) => ((main.outputs as Record<string, { value: unknown }>)[name] ?? { value: undefined }).value;
+const inModule = (main: Record<string, unknown>, module: string) =>
+  allResources(main).filter((r) => r.module === `/${module}` && r.body.existing !== true);
+const outputValue = (main: Record<string, unknown>, name: string) =>
+  ((main.outputs as Record<string, { value: unknown }>)[name] ?? { value: undefined }).value;
 
 describe("internal ingress (prod)", () => {
   it("gets a fixed private address (the workloads subnet's last usable) and a private zone linked to the VNet with its A record", async () => {
@@ -38,22 +43,40 @@ describe("internal ingress (prod)", () => {
     const zone = moduleParams(main, "ingressZone");
     expect(zone.zoneName).toBe("ai.example.com");
     const types = inModule(main, "ingressZone").map((r) => r.type);
-    expect(types).toEqual(expect.arrayContaining(["Microsoft.Network/privateDnsZones", "Microsoft.Network/privateDnsZones/virtualNetworkLinks"]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "Microsoft.Network/privateDnsZones",
+        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+      ]),
+    );
     const record = moduleParams(main, "ingressRecord");
     // 10.40.4.0/22 in prod: Azure keeps .255 of the last /24, so .254 is the last usable address.
-    expect(record).toMatchObject({ recordName: e.network.ingress.host.split(".")[0], address: expectedLast(e.network.subnets.workloads), linkVnet: false });
+    expect(record).toMatchObject({
+      recordName: e.network.ingress.host.split(".")[0],
+      address: expectedLast(e.network.subnets.workloads),
+      linkVnet: false,
+    });
     // The zone module linked the VNet already: the record module's own link stays off.
     expect(inModule(main, "ingressRecord").map((r) => r.type)).toContain("Microsoft.Network/privateDnsZones/A");
     expect(outputValue(main, "ingressAddress")).toBe(expectedLast(e.network.subnets.workloads));
   });
 
   it("adds the record (and a VNet link) to an existing zone in another resource group, created nowhere", async () => {
-    const e = env("prod", (y) => y.replace(/(\n {2}ingress:\n)/, "$1    privateIp: 10.40.4.200\n    dns:\n      zone: example.com\n      zoneResourceGroup: rg-dns-hub\n"));
+    const e = env("prod", (y) =>
+      y.replace(
+        /(\n {2}ingress:\n)/,
+        "$1    privateIp: 10.40.4.200\n    dns:\n      zone: example.com\n      zoneResourceGroup: rg-dns-hub\n",
+      ),
+    );
     const main = await compiled(e);
     expect(modules(main)).not.toContain("ingressZone");
     const deployment = allResources(main).find((r) => r.symbol === "ingressRecord")!;
     expect(String(deployment.body.resourceGroup)).toContain("rg-dns-hub");
-    expect(moduleParams(main, "ingressRecord")).toMatchObject({ zoneName: "example.com", address: "10.40.4.200", linkVnet: true });
+    expect(moduleParams(main, "ingressRecord")).toMatchObject({
+      zoneName: "example.com",
+      address: "10.40.4.200",
+      linkVnet: true,
+    });
   });
 
   it("writes no DNS resource in external mode, and still fixes the address", async () => {
@@ -74,14 +97,18 @@ describe("public ingress (dev)", () => {
     expect(pip.body).toMatchObject({ sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
     const role = ip.find((r) => r.type === "Microsoft.Authorization/roleAssignments")!;
     expect(String((role.body.properties as Record<string, unknown>).roleDefinitionId)).toContain("networkContributor");
-    expect(JSON.stringify(allResources(main).find((r) => r.symbol === "ingressIp")!.body)).toContain("4d97b98b-1d4f-4787-a291-c67834d212e7");
+    expect(JSON.stringify(allResources(main).find((r) => r.symbol === "ingressIp")!.body)).toContain(
+      "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    );
     // Scoped to the address itself, not the resource group.
     expect(String(role.body.scope)).toContain("Microsoft.Network/publicIPAddresses");
     expect(moduleParams(main, "ingressIp").name).toBe(e.names.ingressPublicIp);
     expect(inModule(main, "ingressZone").map((r) => r.type)).toEqual(["Microsoft.Network/dnsZones"]);
     const record = inModule(main, "ingressRecord").find((r) => r.type === "Microsoft.Network/dnsZones/A")!;
     expect(JSON.stringify(record.body)).toContain("targetResource");
-    expect(Object.keys(main.outputs as object)).toEqual(expect.arrayContaining(["ingressAddress", "ingressNameServers"]));
+    expect(Object.keys(main.outputs as object)).toEqual(
+      expect.arrayContaining(["ingressAddress", "ingressNameServers"]),
+    );
   });
 });
 

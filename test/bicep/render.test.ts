@@ -32,7 +32,9 @@ function load(file: string, text: string, name?: string): { env: Environment; pl
 
 async function renderAndCompile(env: Environment, plan: CapacityPlan): Promise<Rendered> {
   const compiled = await session.compile(env, plan);
-  expect(compiled.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.level} ${d.code} ${d.message}`)).toEqual([]);
+  expect(compiled.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.level} ${d.code} ${d.message}`)).toEqual(
+    [],
+  );
   const json = (p: string) => JSON.parse(compiled.tree.get(p)!) as Record<string, unknown>;
   return { env, plan, tree: compiled.tree, main: json("bicep/main.json"), bootstrap: json("bicep/bootstrap.json") };
 }
@@ -58,9 +60,15 @@ describe("rendered Bicep compiles cleanly", () => {
   });
 
   it.each(["production", "small"])("the %s profile on the base environment", async (profile) => {
-    let base = readFileSync(join(root, "test/fixtures/base.yaml"), "utf8").replace("profile: production", `profile: ${profile}`);
+    let base = readFileSync(join(root, "test/fixtures/base.yaml"), "utf8").replace(
+      "profile: production",
+      `profile: ${profile}`,
+    );
     // A small team's environment: Burstable PostgreSQL has no high availability, and N+1 is for production.
-    if (profile === "small") base = base.replace("highAvailability: ZoneRedundant", "highAvailability: Disabled").replace("production: true", "production: false");
+    if (profile === "small")
+      base = base
+        .replace("highAvailability: ZoneRedundant", "highAvailability: Disabled")
+        .replace("production: true", "production: false");
     const { env, plan } = load("environments/base.yaml", base, "base");
     const r = await renderAndCompile(env, plan);
     expect(moduleParams(r.main, "aks").nodePools).toHaveLength(2);
@@ -74,7 +82,9 @@ describe("prod infrastructure", () => {
     expect(pg.highAvailability).toBe("ZoneRedundant");
     expect(pg.extensions).toContain("PG_TRGM");
     const server = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers")[0]!;
-    expect((server.body.properties as { network: { publicNetworkAccess: string } }).network.publicNetworkAccess).toBe("Disabled");
+    expect((server.body.properties as { network: { publicNetworkAccess: string } }).network.publicNetworkAccess).toBe(
+      "Disabled",
+    );
     const config = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations")[0]!;
     expect(config.body.properties).toMatchObject({ value: "[join(parameters('extensions'), ',')]" });
   });
@@ -82,8 +92,22 @@ describe("prod infrastructure", () => {
   it("sizes node pools exactly as the capacity planner does", async () => {
     const { main, plan } = await get("prod");
     const pools = moduleParams(main, "aks").nodePools as Record<string, unknown>[];
-    expect(pools.map((p) => ({ name: p.name, vmSize: p.vmSize, minCount: p.minCount, maxCount: p.maxCount, maxPods: p.maxPods }))).toEqual(
-      plan.nodePools.map((p) => ({ name: p.name, vmSize: p.vmSize, minCount: p.minCount, maxCount: p.maxCount, maxPods: p.maxPods })),
+    expect(
+      pools.map((p) => ({
+        name: p.name,
+        vmSize: p.vmSize,
+        minCount: p.minCount,
+        maxCount: p.maxCount,
+        maxPods: p.maxPods,
+      })),
+    ).toEqual(
+      plan.nodePools.map((p) => ({
+        name: p.name,
+        vmSize: p.vmSize,
+        minCount: p.minCount,
+        maxCount: p.maxCount,
+        maxPods: p.maxPods,
+      })),
     );
     const workloads = pools.find((p) => p.name === "workloads")!;
     expect(workloads.labels).toEqual(plan.nodePools.find((p) => p.name === "workloads")!.labels);
@@ -92,7 +116,14 @@ describe("prod infrastructure", () => {
 
   it("locks the stateful resources, the audit workspace and OpenAI of a production environment, and only those", async () => {
     const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
-    expect(prodLocks.map((l) => l.module).sort()).toEqual(["/flux", "/keyVault", "/monitoring", "/openai", "/postgres", "/storage"]);
+    expect(prodLocks.map((l) => l.module).sort()).toEqual([
+      "/flux",
+      "/keyVault",
+      "/monitoring",
+      "/openai",
+      "/postgres",
+      "/storage",
+    ]);
     for (const lock of prodLocks) expect(lock.body.condition).toBe("[parameters('lock')]");
     for (const name of ["prod", "dev"]) {
       const { main } = await get(name);
@@ -133,8 +164,12 @@ describe("prod infrastructure", () => {
     expect(flux.branch).toBe("gitops/prod");
     // The root waits for the layers, which apply one after another: its timeout covers them all.
     const layerMinutes = planGitops(env).layers.reduce((sum, l) => sum + parseInt(l.timeout, 10), 0);
-    expect(flux.kustomizations).toEqual([{ name: "root", path: "./clusters/prod", dependsOn: [], timeoutSeconds: expect.any(Number) as number }]);
-    expect((flux.kustomizations as Array<{ timeoutSeconds: number }>)[0]!.timeoutSeconds).toBeGreaterThan(layerMinutes * 60);
+    expect(flux.kustomizations).toEqual([
+      { name: "root", path: "./clusters/prod", dependsOn: [], timeoutSeconds: expect.any(Number) as number },
+    ]);
+    expect((flux.kustomizations as Array<{ timeoutSeconds: number }>)[0]!.timeoutSeconds).toBeGreaterThan(
+      layerMinutes * 60,
+    );
     // Multi-tenancy stays enforced (the extension's secure default) unless the file opts out.
     expect(flux.enforceMultiTenancy).toBe(true);
     expect(ofType(main, "Microsoft.KubernetesConfiguration/extensions")[0]!.body.properties).toMatchObject({
@@ -170,7 +205,15 @@ describe("prod infrastructure", () => {
 
   it("exposes the outputs the GitOps side and the deploy step need", async () => {
     const outputs = Object.keys((await get("prod")).main.outputs as object);
-    for (const o of ["clusterName", "oidcIssuerUrl", "keyVaultUri", "postgresHost", "storageAccountName", "identityClientIds", "resourceGroup"]) {
+    for (const o of [
+      "clusterName",
+      "oidcIssuerUrl",
+      "keyVaultUri",
+      "postgresHost",
+      "storageAccountName",
+      "identityClientIds",
+      "resourceGroup",
+    ]) {
       expect(outputs).toContain(o);
     }
   });
@@ -179,12 +222,17 @@ describe("prod infrastructure", () => {
     const { main, bootstrap } = await get("prod");
     const strip = (p: Record<string, unknown>) => ({ ...p, roleAssignments: undefined });
     expect(strip(moduleParams(bootstrap, "keyVault"))).toEqual(strip(moduleParams(main, "keyVault")));
-    expect(allResources(bootstrap).filter((r) => r.module === "").map((r) => r.symbol)).toEqual(["rg", "monitoring", "keyVault"]);
+    expect(
+      allResources(bootstrap)
+        .filter((r) => r.module === "")
+        .map((r) => r.symbol),
+    ).toEqual(["rg", "monitoring", "keyVault"]);
   });
 });
 
 type Rule = { name: string; properties: Record<string, unknown> };
-const nsgRulesOf = (main: Record<string, unknown>) => moduleParams(main, "network").securityRules as Record<string, Rule[]>;
+const nsgRulesOf = (main: Record<string, unknown>) =>
+  moduleParams(main, "network").securityRules as Record<string, Rule[]>;
 
 describe("network security groups", () => {
   it("open exactly TCP 80/443 from the internet to both node subnets when the ingress is public", async () => {
@@ -196,8 +244,14 @@ describe("network security groups", () => {
         {
           name: "allow-ingress-web",
           properties: {
-            priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*",
-            sourceAddressPrefix: "Internet", destinationAddressPrefix: env.network.subnets[subnet], destinationPortRanges: ["80", "443"],
+            priority: 200,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourcePortRange: "*",
+            sourceAddressPrefix: "Internet",
+            destinationAddressPrefix: env.network.subnets[subnet],
+            destinationPortRanges: ["80", "443"],
           },
         },
       ]);
@@ -214,10 +268,16 @@ describe("network security groups", () => {
     expect(prod.env.network.ingress.internal).toBe(true);
     expect(nsgRulesOf(prod.main).system).toEqual([]);
     expect(nsgRulesOf(prod.main).workloads).toEqual([]);
-    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace("internal: false", "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]");
+    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
+      "internal: false",
+      "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]",
+    );
     const { env, plan } = load("environments/dev.yaml", text);
     const limited = await renderAndCompile(env, plan);
-    expect(nsgRulesOf(limited.main).workloads![0]!.properties).toMatchObject({ sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7/32"], destinationPortRanges: ["80", "443"] });
+    expect(nsgRulesOf(limited.main).workloads![0]!.properties).toMatchObject({
+      sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7/32"],
+      destinationPortRanges: ["80", "443"],
+    });
     expect(nsgRulesOf(limited.main).workloads![0]!.properties.sourceAddressPrefix).toBeUndefined();
   });
 
@@ -225,7 +285,13 @@ describe("network security groups", () => {
     const { main, env } = await get("prod");
     const { subnets } = env.network;
     const rules = nsgRulesOf(main);
-    const summary = (r: Rule) => [r.name, r.properties.priority, r.properties.access, r.properties.sourceAddressPrefixes ?? r.properties.sourceAddressPrefix, r.properties.destinationPortRanges ?? r.properties.destinationPortRange];
+    const summary = (r: Rule) => [
+      r.name,
+      r.properties.priority,
+      r.properties.access,
+      r.properties.sourceAddressPrefixes ?? r.properties.sourceAddressPrefix,
+      r.properties.destinationPortRanges ?? r.properties.destinationPortRange,
+    ];
     expect(rules.postgres!.map(summary)).toEqual([
       ["allow-nodes-5432", 200, "Allow", [subnets.system, subnets.workloads], ["5432"]],
       ["allow-within-subnet", 300, "Allow", [subnets.postgres], "*"],
@@ -240,40 +306,74 @@ describe("network security groups", () => {
   it("turn default outbound access off on the subnets without a NAT gateway", async () => {
     const { main } = await get("prod");
     const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] }).subnets;
-    for (const s of subnets) expect([s.name, s.properties.defaultOutboundAccess ?? "unset", s.properties.natGateway ? "nat" : "no nat"]).toEqual(
-      s.properties.natGateway ? [s.name, "unset", "nat"] : [s.name, false, "no nat"],
-    );
+    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
+      .subnets;
+    for (const s of subnets)
+      expect([
+        s.name,
+        s.properties.defaultOutboundAccess ?? "unset",
+        s.properties.natGateway ? "nat" : "no nat",
+      ]).toEqual(s.properties.natGateway ? [s.name, "unset", "nat"] : [s.name, false, "no nat"]);
   });
 });
 
 describe("protections: on by default in production, settings elsewhere", () => {
-  const cluster = (main: Record<string, unknown>) => ofType(main, "Microsoft.ContainerService/managedClusters").find((r) => r.body.existing !== true)!.body.properties as Record<string, Record<string, unknown>>;
+  const cluster = (main: Record<string, unknown>) =>
+    ofType(main, "Microsoft.ContainerService/managedClusters").find((r) => r.body.existing !== true)!.body
+      .properties as Record<string, Record<string, unknown>>;
 
   it("AKS: network policy, Azure Policy, Defender, Run Command, image cleaner, node OS window", async () => {
     const prod = moduleParams((await get("prod")).main, "aks");
     const dev = moduleParams((await get("dev")).main, "aks");
-    expect([prod.networkPolicy, prod.azurePolicy, prod.defender, prod.disableRunCommand]).toEqual(["cilium", true, true, true]);
-    expect([dev.networkPolicy, dev.azurePolicy, dev.defender, dev.disableRunCommand]).toEqual(["none", false, false, false]);
+    expect([prod.networkPolicy, prod.azurePolicy, prod.defender, prod.disableRunCommand]).toEqual([
+      "cilium",
+      true,
+      true,
+      true,
+    ]);
+    expect([dev.networkPolicy, dev.azurePolicy, dev.defender, dev.disableRunCommand]).toEqual([
+      "none",
+      false,
+      false,
+      false,
+    ]);
     const props = cluster((await get("prod")).main);
-    expect(props.networkProfile).toMatchObject({ networkPolicy: "[parameters('networkPolicy')]", networkDataplane: "[if(equals(parameters('networkPolicy'), 'cilium'), 'cilium', 'azure')]" });
+    expect(props.networkProfile).toMatchObject({
+      networkPolicy: "[parameters('networkPolicy')]",
+      networkDataplane: "[if(equals(parameters('networkPolicy'), 'cilium'), 'cilium', 'azure')]",
+    });
     expect(props.addonProfiles).toEqual({ azurepolicy: { enabled: "[parameters('azurePolicy')]" } });
-    expect(props.securityProfile).toMatchObject({ imageCleaner: { enabled: true, intervalHours: 120 }, defender: { securityMonitoring: { enabled: "[parameters('defender')]" } } });
-    expect(props.apiServerAccessProfile).toMatchObject({ disableRunCommand: "[parameters('disableRunCommand')]", authorizedIPRanges: "[parameters('authorizedIpRanges')]" });
-    const windows = ofType((await get("prod")).main, "Microsoft.ContainerService/managedClusters/maintenanceConfigurations").map((w) => String(w.name));
+    expect(props.securityProfile).toMatchObject({
+      imageCleaner: { enabled: true, intervalHours: 120 },
+      defender: { securityMonitoring: { enabled: "[parameters('defender')]" } },
+    });
+    expect(props.apiServerAccessProfile).toMatchObject({
+      disableRunCommand: "[parameters('disableRunCommand')]",
+      authorizedIPRanges: "[parameters('authorizedIpRanges')]",
+    });
+    const windows = ofType(
+      (await get("prod")).main,
+      "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
+    ).map((w) => String(w.name));
     expect(windows.some((n) => n.includes("aksManagedNodeOSUpgradeSchedule"))).toBe(true);
     expect(windows.some((n) => n.includes("aksManagedAutoUpgradeSchedule"))).toBe(true);
   });
 
   it("API server authorized ranges only for a public API server", async () => {
-    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8") + "security:\n  apiServerAuthorizedIpRanges: [203.0.113.0/24]\n";
+    const text =
+      readFileSync(join(root, "environments/dev.yaml"), "utf8") +
+      "security:\n  apiServerAuthorizedIpRanges: [203.0.113.0/24]\n";
     const { env, plan } = load("environments/dev.yaml", text);
-    expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").authorizedIpRanges).toEqual(["203.0.113.0/24"]);
+    expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").authorizedIpRanges).toEqual([
+      "203.0.113.0/24",
+    ]);
     expect(moduleParams((await get("prod")).main, "aks").authorizedIpRanges).toEqual([]);
   });
 
   it("the cluster identity holds Network Contributor on the two node subnets, not the VNet", async () => {
-    const grants = ofType((await get("prod")).main, "Microsoft.Authorization/roleAssignments").filter((r) => r.module === "/identities");
+    const grants = ofType((await get("prod")).main, "Microsoft.Authorization/roleAssignments").filter(
+      (r) => r.module === "/identities",
+    );
     expect(grants.map((g) => g.body.scope).sort()).toEqual([
       "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'snet-system')]",
       "[resourceId('Microsoft.Network/virtualNetworks/subnets', parameters('vnetName'), 'snet-workloads')]",
@@ -284,25 +384,51 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(moduleParams((await get("prod")).main, "monitoring").retentionDays).toBe(365);
     expect(moduleParams((await get("dev")).main, "monitoring").retentionDays).toBe(30);
     const diagnostics = ofType((await get("prod")).main, "Microsoft.Insights/diagnosticSettings").map((d) => d.module);
-    expect(diagnostics.sort()).toEqual(["/aks", "/keyVault", "/network", "/network", "/network", "/network", "/openai", "/postgres", "/storage"]);
+    expect(diagnostics.sort()).toEqual([
+      "/aks",
+      "/keyVault",
+      "/network",
+      "/network",
+      "/network",
+      "/network",
+      "/openai",
+      "/postgres",
+      "/storage",
+    ]);
   });
 
   it("storage: infrastructure encryption in production", async () => {
     // A main-template parameter, so a redeploy can keep an existing account's value (day 2).
-    const parameter = async (name: string) => (JSON.parse((await get(name)).tree.get("bicep/main.parameters.json")!) as { parameters: Record<string, { value?: unknown }> }).parameters.storageInfrastructureEncryption;
+    const parameter = async (name: string) =>
+      (
+        JSON.parse((await get(name)).tree.get("bicep/main.parameters.json")!) as {
+          parameters: Record<string, { value?: unknown }>;
+        }
+      ).parameters.storageInfrastructureEncryption;
     expect(await parameter("prod")).toEqual({ value: true });
     expect(await parameter("dev")).toEqual({ value: false });
-    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe("[parameters('storageInfrastructureEncryption')]");
+    expect(moduleParams((await get("prod")).main, "storage").infrastructureEncryption).toBe(
+      "[parameters('storageInfrastructureEncryption')]",
+    );
     const account = ofType((await get("prod")).main, "Microsoft.Storage/storageAccounts")[0]!;
-    expect((account.body.properties as { encryption: unknown }).encryption).toMatchObject({ requireInfrastructureEncryption: "[parameters('infrastructureEncryption')]" });
+    expect((account.body.properties as { encryption: unknown }).encryption).toMatchObject({
+      requireInfrastructureEncryption: "[parameters('infrastructureEncryption')]",
+    });
   });
 
   it("OpenAI: DataZone deployments by default in an EU region, no outbound calls", async () => {
     const { main } = await get("prod");
     const deployments = moduleParams(main, "openai").deployments as { name: string; sku: string }[];
-    expect(deployments.map((d) => [d.name, d.sku])).toEqual([["gpt-4.1", "DataZoneStandard"], ["text-embedding-3-large", "Standard"]]);
+    expect(deployments.map((d) => [d.name, d.sku])).toEqual([
+      ["gpt-4.1", "DataZoneStandard"],
+      ["text-embedding-3-large", "Standard"],
+    ]);
     const account = ofType(main, "Microsoft.CognitiveServices/accounts")[0]!;
-    expect(account.body.properties).toMatchObject({ restrictOutboundNetworkAccess: true, allowedFqdnList: [], disableLocalAuth: true });
+    expect(account.body.properties).toMatchObject({
+      restrictOutboundNetworkAccess: true,
+      allowedFqdnList: [],
+      disableLocalAuth: true,
+    });
   });
 });
 
@@ -321,25 +447,40 @@ describe("PostgreSQL hardening", () => {
     const configs = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/configurations");
     const hardening = configs.find((c) => c.symbol === "hardening")!;
     expect(hardening.body.copy).toMatchObject({ mode: "serial", batchSize: 1 });
-    expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain("hardening");
+    expect(ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/databases")[0]!.body.dependsOn).toContain(
+      "hardening",
+    );
   });
 
   it("makes the file's Entra group the server's Entra administrator, and none when the file names none", async () => {
     const { main, env } = await get("prod");
-    expect(env.postgres.entraAdminGroup).toEqual({ objectId: "5a1e9c3d-2f7b-4d86-8e0a-c4b9d2f61e57", name: "codemie-prod-admins" });
+    expect(env.postgres.entraAdminGroup).toEqual({
+      objectId: "5a1e9c3d-2f7b-4d86-8e0a-c4b9d2f61e57",
+      name: "codemie-prod-admins",
+    });
     expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
     const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
     expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
-    expect(admin!.body.properties).toEqual({ principalType: "Group", principalName: "[parameters('entraAdminGroup').name]", tenantId: "[tenant().tenantId]" });
+    expect(admin!.body.properties).toEqual({
+      principalType: "Group",
+      principalName: "[parameters('entraAdminGroup').name]",
+      tenantId: "[tenant().tenantId]",
+    });
     const server = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers")[0]!;
-    expect((server.body.properties as { authConfig: unknown }).authConfig).toEqual({ passwordAuth: "Enabled", activeDirectoryAuth: "Enabled" });
+    expect((server.body.properties as { authConfig: unknown }).authConfig).toEqual({
+      passwordAuth: "Enabled",
+      activeDirectoryAuth: "Enabled",
+    });
     expect(moduleParams((await get("dev")).main, "postgres").entraAdminGroup).toEqual({ objectId: "", name: "" });
   });
 });
 
 describe("egress through a hub firewall (network.egressFirewallIp)", () => {
   const viaFirewall = async () => {
-    const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace("network:\n  vnetCidr: 10.40.0.0/16\n", "network:\n  vnetCidr: 10.40.0.0/16\n  egressFirewallIp: 10.0.1.4\n");
+    const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace(
+      "network:\n  vnetCidr: 10.40.0.0/16\n",
+      "network:\n  vnetCidr: 10.40.0.0/16\n  egressFirewallIp: 10.0.1.4\n",
+    );
     const { env, plan } = load("environments/prod.yaml", text);
     return renderAndCompile(env, plan);
   };
@@ -352,24 +493,50 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
     const [routes] = ofType(main, "Microsoft.Network/routeTables");
     expect(routes!.body.condition).toBe("[variables('viaFirewall')]");
     expect((routes!.body.properties as { routes: unknown[] }).routes).toEqual([
-      { name: "default-via-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "[parameters('egressFirewallIp')]" } },
+      {
+        name: "default-via-firewall",
+        properties: {
+          addressPrefix: "0.0.0.0/0",
+          nextHopType: "VirtualAppliance",
+          nextHopIpAddress: "[parameters('egressFirewallIp')]",
+        },
+      },
     ]);
     const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] }).subnets;
+    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
+      .subnets;
     for (const name of ["snet-system", "snet-workloads"]) {
       const subnet = subnets.find((s) => s.name === name)!;
       expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
-      expect(String(subnet.properties.routeTable)).toMatch(/^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/);
+      expect(String(subnet.properties.routeTable)).toMatch(
+        /^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/,
+      );
     }
     const aks = ofType(main, "Microsoft.ContainerService/managedClusters")[0]!;
-    expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe("[parameters('outboundType')]");
+    expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe(
+      "[parameters('outboundType')]",
+    );
   });
 
   it("writes the firewall's allow-list: AKS's hosts for the region, the chart and image registries, CodeMie's registry, the GitOps host", async () => {
     const { tree, env } = await viaFirewall();
     const text = tree.get("bicep/egress-fqdns.txt")!;
-    const hosts = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
-    expect(hosts).toEqual(expect.arrayContaining([`*.hcp.${env.azure.location}.azmk8s.io`, "mcr.microsoft.com", "login.microsoftonline.com", "helm.elastic.co", "kubernetes.github.io", "ghcr.io", "europe-west3-docker.pkg.dev", "github.com"]));
+    const hosts = text
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"))
+      .map((l) => l.split(/\s+/)[0]);
+    expect(hosts).toEqual(
+      expect.arrayContaining([
+        `*.hcp.${env.azure.location}.azmk8s.io`,
+        "mcr.microsoft.com",
+        "login.microsoftonline.com",
+        "helm.elastic.co",
+        "kubernetes.github.io",
+        "ghcr.io",
+        "europe-west3-docker.pkg.dev",
+        "github.com",
+      ]),
+    );
     expect(new Set(hosts).size).toBe(hosts.length);
     expect(text).not.toContain("{location}");
   });
@@ -379,7 +546,12 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
     expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
     expect(moduleParams(main, "network").egressFirewallIp).toBe("");
     expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
-    const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { cluster: { fixed: Record<string, { field: string; value: string }> } };
-    expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({ field: "network.egressFirewallIp", value: "userAssignedNATGateway" });
+    const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
+      cluster: { fixed: Record<string, { field: string; value: string }> };
+    };
+    expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
+      field: "network.egressFirewallIp",
+      value: "userAssignedNATGateway",
+    });
   });
 });

@@ -53,7 +53,9 @@ describe.each([
     const main = compiled.tree.get("bicep/main.bicep")!;
     expect(main).not.toMatch(PUBLIC_HOSTS);
     const created = privateZones(JSON.parse(compiled.tree.get("bicep/main.json")!) as Json).sort();
-    expect(created).toEqual([zones.keyVault, zones.blob, zones.openai, `${env.names.postgres}.${zones.postgresServer}`].sort());
+    expect(created).toEqual(
+      [zones.keyVault, zones.blob, zones.openai, `${env.names.postgres}.${zones.postgresServer}`].sort(),
+    );
     expect(compiled.tree.get("bicep/main.json")).not.toMatch(PUBLIC_HOSTS);
   }, 300_000);
 });
@@ -68,7 +70,8 @@ describe("the table of clouds", () => {
     const all = Object.values(AZURE_CLOUDS).flatMap((c) => Object.values(c.privateDnsZones));
     expect(new Set(all).size).toBe(all.length);
     for (const cloud of Object.values(AZURE_CLOUDS)) {
-      for (const zone of Object.values(cloud.privateDnsZones)) expect(zone, `${cloud.name}: ${zone}`).toMatch(suffix[cloud.name]);
+      for (const zone of Object.values(cloud.privateDnsZones))
+        expect(zone, `${cloud.name}: ${zone}`).toMatch(suffix[cloud.name]);
       expect(new URL(cloud.armEndpoint).hostname).toMatch(suffix[cloud.name]);
     }
   });

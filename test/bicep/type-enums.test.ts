@@ -34,7 +34,9 @@ async function versioned(type: string): Promise<string> {
   return `${type}@${[...versions][0]}`;
 }
 
-const schema = buildEnvironmentSchema() as { properties: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+const schema = buildEnvironmentSchema() as {
+  properties: Record<string, { properties: Record<string, Record<string, unknown>> }>;
+};
 const schemaEnum = (section: string, ...path: string[]): unknown[] => {
   let node: Record<string, unknown> = schema.properties[section]!;
   for (const key of path) node = (node.properties as Record<string, Record<string, unknown>>)[key]!;
@@ -43,17 +45,42 @@ const schemaEnum = (section: string, ...path: string[]): unknown[] => {
 
 describe("schema enums are values the resource types define", () => {
   const cases: { field: string; values: () => unknown[]; type: string; property: string }[] = [
-    { field: "postgres.version", values: () => schemaEnum("postgres", "version"), type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.version" },
-    { field: "postgres.tier", values: () => schemaEnum("postgres", "tier"), type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "sku.tier" },
-    { field: "postgres.highAvailability", values: () => schemaEnum("postgres", "highAvailability"), type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.highAvailability.mode" },
-    { field: "aks.upgradeChannel", values: () => schemaEnum("aks", "upgradeChannel"), type: "Microsoft.ContainerService/managedClusters", property: "properties.autoUpgradeProfile.upgradeChannel" },
+    {
+      field: "postgres.version",
+      values: () => schemaEnum("postgres", "version"),
+      type: "Microsoft.DBforPostgreSQL/flexibleServers",
+      property: "properties.version",
+    },
+    {
+      field: "postgres.tier",
+      values: () => schemaEnum("postgres", "tier"),
+      type: "Microsoft.DBforPostgreSQL/flexibleServers",
+      property: "sku.tier",
+    },
+    {
+      field: "postgres.highAvailability",
+      values: () => schemaEnum("postgres", "highAvailability"),
+      type: "Microsoft.DBforPostgreSQL/flexibleServers",
+      property: "properties.highAvailability.mode",
+    },
+    {
+      field: "aks.upgradeChannel",
+      values: () => schemaEnum("aks", "upgradeChannel"),
+      type: "Microsoft.ContainerService/managedClusters",
+      property: "properties.autoUpgradeProfile.upgradeChannel",
+    },
     {
       field: "aks.maintenanceWindow.day",
       values: () => schemaEnum("aks", "maintenanceWindow", "day"),
       type: "Microsoft.ContainerService/managedClusters/maintenanceConfigurations",
       property: "properties.maintenanceWindow.schedule.weekly.dayOfWeek",
     },
-    { field: "security.networkPolicy", values: () => schemaEnum("security", "networkPolicy"), type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPolicy" },
+    {
+      field: "security.networkPolicy",
+      values: () => schemaEnum("security", "networkPolicy"),
+      type: "Microsoft.ContainerService/managedClusters",
+      property: "properties.networkProfile.networkPolicy",
+    },
   ];
 
   it.each(cases)("$field ⊆ $type $property", async ({ values, type, property }) => {
@@ -65,7 +92,10 @@ describe("schema enums are values the resource types define", () => {
   });
 
   it("knows which fields the types cannot check (an open string with no literals): the schema's own enum is the only guard", async () => {
-    expect(types.allowed(await versioned("Microsoft.CognitiveServices/accounts/deployments"), "sku.name")).toEqual({ literals: [], open: true });
+    expect(types.allowed(await versioned("Microsoft.CognitiveServices/accounts/deployments"), "sku.name")).toEqual({
+      literals: [],
+      open: true,
+    });
   });
 });
 
@@ -80,7 +110,10 @@ describe("the templates' literal values are values the resource types define", (
     { type: "Microsoft.KeyVault/vaults", property: "properties.sku.name" },
     { type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPlugin" },
     { type: "Microsoft.ContainerService/managedClusters", property: "properties.networkProfile.networkPluginMode" },
-    { type: "Microsoft.ContainerService/managedClusters", property: "properties.autoUpgradeProfile.nodeOSUpgradeChannel" },
+    {
+      type: "Microsoft.ContainerService/managedClusters",
+      property: "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+    },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.network.publicNetworkAccess" },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.storage.autoGrow" },
   ];
@@ -90,7 +123,9 @@ describe("the templates' literal values are values the resource types define", (
     expect(resources.length).toBeGreaterThan(0);
     const allowed = types.allowed(await versioned(type), property);
     for (const r of resources) {
-      const value = property.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], r.body);
+      const value = property
+        .split(".")
+        .reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], r.body);
       // A literal, so that this test checks something: an expression would need its own case.
       expect(typeof value === "string" && !value.startsWith("[")).toBe(true);
       expect(allowed.literals).toContain(value);
@@ -99,16 +134,30 @@ describe("the templates' literal values are values the resource types define", (
 
   it("the AKS outbound types the aks module accepts (NAT gateway, or a hub firewall's route)", async () => {
     const module = allResources(await prodMain()).find((d) => d.module === "" && d.symbol === "aks")!;
-    const accepted = (module.body.properties as { template: { parameters: { outboundType: { allowedValues: string[] } } } }).template.parameters.outboundType.allowedValues;
+    const accepted = (
+      module.body.properties as { template: { parameters: { outboundType: { allowedValues: string[] } } } }
+    ).template.parameters.outboundType.allowedValues;
     expect([...accepted].sort()).toEqual(["userAssignedNATGateway", "userDefinedRouting"]);
-    const allowed = types.allowed(await versioned("Microsoft.ContainerService/managedClusters"), "properties.networkProfile.outboundType");
+    const allowed = types.allowed(
+      await versioned("Microsoft.ContainerService/managedClusters"),
+      "properties.networkProfile.outboundType",
+    );
     expect(accepted.filter((v) => !allowed.literals.includes(v))).toEqual([]);
   });
 
   it("the agent pools' OS SKU and the encryption key's type", async () => {
     const cluster = ofType(await prodMain(), "Microsoft.ContainerService/managedClusters")[0]!;
-    const pools = (cluster.body.properties as { copy: { name: string; input: Record<string, unknown> }[] }).copy.find((c) => c.name === "agentPoolProfiles")!;
-    expect(types.allowed(await versioned("Microsoft.ContainerService/managedClusters"), "properties.agentPoolProfiles[].osSKU").literals).toContain(pools.input.osSKU);
-    expect(types.allowed(await versioned("Microsoft.KeyVault/vaults/keys"), "properties.kty").literals).toContain(ENCRYPTION_KEY_SPEC.kty);
+    const pools = (cluster.body.properties as { copy: { name: string; input: Record<string, unknown> }[] }).copy.find(
+      (c) => c.name === "agentPoolProfiles",
+    )!;
+    expect(
+      types.allowed(
+        await versioned("Microsoft.ContainerService/managedClusters"),
+        "properties.agentPoolProfiles[].osSKU",
+      ).literals,
+    ).toContain(pools.input.osSKU);
+    expect(types.allowed(await versioned("Microsoft.KeyVault/vaults/keys"), "properties.kty").literals).toContain(
+      ENCRYPTION_KEY_SPEC.kty,
+    );
   });
 });

@@ -14,7 +14,15 @@ describe("automatic sizing", () => {
     expect(diagnostics).toEqual([]);
     expect(env).toBeDefined();
     // 3410m of room per node: two nodes for 6635m (and the two ES replicas), plus one surge.
-    expect(workloadsOf(dev)).toMatchObject({ vmSize: "Standard_D4ds_v5", autoSized: { vmSize: true, count: true }, nodesForPods: 2, nodesNeeded: 3, fixedCount: 3, minCount: 3, maxCount: 3 });
+    expect(workloadsOf(dev)).toMatchObject({
+      vmSize: "Standard_D4ds_v5",
+      autoSized: { vmSize: true, count: true },
+      nodesForPods: 2,
+      nodesNeeded: 3,
+      fixedCount: 3,
+      minCount: 3,
+      maxCount: 3,
+    });
   });
 
   it("picks the cheapest, not the first family listed: Fsv2 needs 5 x F4s_v2 ($0.845/h) for the memory", () => {
@@ -29,13 +37,22 @@ describe("automatic sizing", () => {
 
   it("stays within autoscaler bounds and costs the floor the pods need", () => {
     const text = edited(dev, [[["aks", "nodePools", "workloads"], { vmSize: "auto", minCount: 1, maxCount: 3 }]]);
-    expect(workloadsOf(text)).toMatchObject({ vmSize: "Standard_D4ds_v5", minCount: 1, maxCount: 3, autoSized: { vmSize: true, count: false } });
+    expect(workloadsOf(text)).toMatchObject({
+      vmSize: "Standard_D4ds_v5",
+      minCount: 1,
+      maxCount: 3,
+      autoSized: { vmSize: true, count: false },
+    });
     expect(workloadsOf(text).fixedCount).toBeUndefined();
   });
 
   it("sizes the count for a given VM size", () => {
     const text = edited(dev, [[["aks", "nodePools", "workloads", "vmSize"], "Standard_D8ds_v5"]]);
-    expect(workloadsOf(text)).toMatchObject({ vmSize: "Standard_D8ds_v5", autoSized: { vmSize: false, count: true }, fixedCount: 3 });
+    expect(workloadsOf(text)).toMatchObject({
+      vmSize: "Standard_D8ds_v5",
+      autoSized: { vmSize: false, count: true },
+      fixedCount: 3,
+    });
   });
 
   it("is an error at vmSize when no size of the families fits", () => {

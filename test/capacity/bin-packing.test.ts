@@ -3,13 +3,20 @@ import { describe, expect, it } from "vitest";
 import { pack, type Item } from "../../src/capacity/bin-packing.js";
 
 const room = { millicores: 4000, bytes: 4000 };
-const item = (id: string, millicores: number, bytes = 0, antiAffinity?: string): Item => ({ id, need: { millicores, bytes }, ...(antiAffinity ? { antiAffinity } : {}) });
+const item = (id: string, millicores: number, bytes = 0, antiAffinity?: string): Item => ({
+  id,
+  need: { millicores, bytes },
+  ...(antiAffinity ? { antiAffinity } : {}),
+});
 
 describe("pack", () => {
   it("places the largest first, each into the first node with room", () => {
     // Sorted c 3000, a 2000, b 1000, d 1000: a finds no room beside c and opens node 2; b fills node 1.
     const bins = pack([item("a", 2000), item("b", 1000), item("c", 3000), item("d", 1000)], room, []);
-    expect(bins.map((b) => b.items)).toEqual([["c", "b"], ["a", "d"]]);
+    expect(bins.map((b) => b.items)).toEqual([
+      ["c", "b"],
+      ["a", "d"],
+    ]);
   });
 
   it("uses the dominant share: a memory-heavy pod sorts before a CPU-light one", () => {
@@ -23,7 +30,11 @@ describe("pack", () => {
   });
 
   it("spreads a group over zones, opening a node in the next zone when needed", () => {
-    const bins = pack([item("big", 3500), item("es-0", 1000, 0, "es"), item("es-1", 1000, 0, "es"), item("es-2", 1000, 0, "es")], room, ["1", "2", "3"]);
+    const bins = pack(
+      [item("big", 3500), item("es-0", 1000, 0, "es"), item("es-1", 1000, 0, "es"), item("es-2", 1000, 0, "es")],
+      room,
+      ["1", "2", "3"],
+    );
     const zoneOf = (id: string) => bins.find((b) => b.items.includes(id))!.zone;
     expect(new Set(["es-0", "es-1", "es-2"].map(zoneOf))).toEqual(new Set(["1", "2", "3"]));
     expect(bins.map((b) => b.zone)).toEqual(["1", "2", "3", "1"].slice(0, bins.length));

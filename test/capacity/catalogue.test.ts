@@ -7,7 +7,9 @@ import { buildEnvironmentSchema } from "../../src/config/schema.js";
 
 describe("VM size catalogue", () => {
   it("offers exactly the families the schema's aks.autoSizing.families allows", () => {
-    const schema = buildEnvironmentSchema() as { properties: { aks: { properties: { autoSizing: { properties: { families: { items: { enum: string[] } } } } } } } };
+    const schema = buildEnvironmentSchema() as {
+      properties: { aks: { properties: { autoSizing: { properties: { families: { items: { enum: string[] } } } } } } };
+    };
     expect(schema.properties.aks.properties.autoSizing.properties.families.items.enum).toEqual([...VM_FAMILIES]);
   });
 
@@ -21,7 +23,8 @@ describe("VM size catalogue", () => {
   });
 
   it("holds every default node pool size of the profiles and names them uniquely", () => {
-    for (const name of ["Standard_D4ds_v5", "Standard_E8ds_v5", "Standard_D2ds_v5", "Standard_D8ds_v5"]) expect(vmSize(name)).toBeDefined();
+    for (const name of ["Standard_D4ds_v5", "Standard_E8ds_v5", "Standard_D2ds_v5", "Standard_D8ds_v5"])
+      expect(vmSize(name)).toBeDefined();
     expect(vmSize("standard_e8ds_v5")?.name).toBe("Standard_E8ds_v5");
     expect(new Set(VM_SIZES.map((s) => s.name)).size).toBe(VM_SIZES.length);
   });

@@ -22,9 +22,15 @@ describe("codemie-gitops capacity", () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("environments/prod.yaml: fits");
-    expect(lines.find((l) => l.startsWith("workloads "))).toMatch(/^workloads\s+Standard_E8ds_v5 8 vCPU 64 GiB\s+6 = 4 \+ 1 surge \+ 1 spare\s+6-9 autoscaled\s+\[█+░+\]\s+\d+% [\d.]+ \/ 46\.92\s+\[█+░+\]/);
-    expect(lines.find((l) => l.startsWith("system "))).toMatch(/Standard_D4ds_v5 4 vCPU 16 GiB\s+3 = 1 \+ 1 surge \+ 1 spare\s+3-3 autoscaled/);
-    expect(lines.find((l) => l.startsWith("Elasticsearch "))).toMatch(/^Elasticsearch\s+Elasticsearch\s+StatefulSet\s+2\s+4\s+16Gi\s+200Gi\s+\d, \d$/);
+    expect(lines.find((l) => l.startsWith("workloads "))).toMatch(
+      /^workloads\s+Standard_E8ds_v5 8 vCPU 64 GiB\s+6 = 4 \+ 1 surge \+ 1 spare\s+6-9 autoscaled\s+\[█+░+\]\s+\d+% [\d.]+ \/ 46\.92\s+\[█+░+\]/,
+    );
+    expect(lines.find((l) => l.startsWith("system "))).toMatch(
+      /Standard_D4ds_v5 4 vCPU 16 GiB\s+3 = 1 \+ 1 surge \+ 1 spare\s+3-3 autoscaled/,
+    );
+    expect(lines.find((l) => l.startsWith("Elasticsearch "))).toMatch(
+      /^Elasticsearch\s+Elasticsearch\s+StatefulSet\s+2\s+4\s+16Gi\s+200Gi\s+\d, \d$/,
+    );
     expect(r.stdout).toContain("node 5 (zone 3): empty (spare)");
   });
 
@@ -35,7 +41,10 @@ describe("codemie-gitops capacity", () => {
     expect(Object.keys(json)).toEqual(["components", "nodePools", "fits", "diagnostics", "data"]);
     expect(json.fits).toBe(true);
     expect(json.diagnostics).toEqual([]);
-    expect(json.nodePools.map((p: { name: string; vmSize: string }) => [p.name, p.vmSize])).toEqual([["system", "Standard_D2ds_v5"], ["workloads", "Standard_D4ds_v5"]]);
+    expect(json.nodePools.map((p: { name: string; vmSize: string }) => [p.name, p.vmSize])).toEqual([
+      ["system", "Standard_D2ds_v5"],
+      ["workloads", "Standard_D4ds_v5"],
+    ]);
     expect(json.components.find((c: { component: string }) => c.component === "nats").enabled).toBe(false);
   });
 
@@ -44,11 +53,16 @@ describe("codemie-gitops capacity", () => {
     const line = tooFew.split("\n").findIndex((l) => l.includes("maxCount: 5")) + 1;
     const text = runCli(["capacity", "--env", "prod"], dir);
     expect(text.status).toBe(1);
-    expect(text.stderr.trim()).toBe(`environments/prod.yaml:${line}:17: error: aks.nodePools.workloads.maxCount 5 is below the 6 nodes the plan needs (4 for pods + 1 surge + 1 spare for N+1); raise it to 6 or choose a larger vmSize`);
+    expect(text.stderr.trim()).toBe(
+      `environments/prod.yaml:${line}:17: error: aks.nodePools.workloads.maxCount 5 is below the 6 nodes the plan needs (4 for pods + 1 surge + 1 spare for N+1); raise it to 6 or choose a larger vmSize`,
+    );
     expect(text.stdout.split("\n")[0]).toBe("environments/prod.yaml: does NOT fit");
     const json = runCli(["capacity", "--json", "environments/prod.yaml"], dir);
     expect(json.status).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ fits: false, diagnostics: [{ line, severity: "error", path: "aks.nodePools.workloads.maxCount" }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      fits: false,
+      diagnostics: [{ line, severity: "error", path: "aks.nodePools.workloads.maxCount" }],
+    });
   });
 
   it("is run by validate too", () => {

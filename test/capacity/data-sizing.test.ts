@@ -32,7 +32,9 @@ describe("Elasticsearch storage per pod", () => {
   });
 
   it("a single pod keeps no replica copy", () => {
-    const text = edited(shipped("prod"), [[["components", "elasticsearch"], { replicas: 1, memory: "16Gi", cpu: "4", storage: "200Gi" }]]);
+    const text = edited(shipped("prod"), [
+      [["components", "elasticsearch"], { replicas: 1, memory: "16Gi", cpu: "4", storage: "200Gi" }],
+    ]);
     expect(load("prod", text).capacity!.data.elasticsearch).toMatchObject({ pods: 1, copies: 1, perPodGiB: 145 });
   });
 
@@ -42,14 +44,19 @@ describe("Elasticsearch storage per pod", () => {
 });
 
 describe("PostgreSQL recommendation", () => {
-  it.each(["dev", "staging", "prod"])("%s: the plan sizes the server for the databases the Bicep creates and LiteLLM connects to", async (name) => {
-    const { plan, tree } = renderSources(`environments/${name}.yaml`, shipped(name), await readToolkit());
-    const databases = plan!.data.postgres.databases;
-    const bicep = tree!.get("bicep/main.bicep") ?? "";
-    expect(bicep).toContain(`databases: [${databases.map((d) => `'${d}'`).join(", ")}]`);
-    const litellm = [...tree!].find(([path]) => path.endsWith("/litellm/values.yaml"))?.[1];
-    expect(litellm === undefined ? undefined : /database: "([^"]+)"/.exec(litellm)?.[1]).toBe(databases.includes(LITELLM_DATABASE) ? LITELLM_DATABASE : undefined);
-  });
+  it.each(["dev", "staging", "prod"])(
+    "%s: the plan sizes the server for the databases the Bicep creates and LiteLLM connects to",
+    async (name) => {
+      const { plan, tree } = renderSources(`environments/${name}.yaml`, shipped(name), await readToolkit());
+      const databases = plan!.data.postgres.databases;
+      const bicep = tree!.get("bicep/main.bicep") ?? "";
+      expect(bicep).toContain(`databases: [${databases.map((d) => `'${d}'`).join(", ")}]`);
+      const litellm = [...tree!].find(([path]) => path.endsWith("/litellm/values.yaml"))?.[1];
+      expect(litellm === undefined ? undefined : /database: "([^"]+)"/.exec(litellm)?.[1]).toBe(
+        databases.includes(LITELLM_DATABASE) ? LITELLM_DATABASE : undefined,
+      );
+    },
+  );
 
   it("prod: 500 users, LiteLLM sharing the server → GeneralPurpose Standard_D4ds_v5, 32 GiB (the production profile)", () => {
     expect(load("prod").capacity!.data.postgres).toEqual({
@@ -65,11 +72,23 @@ describe("PostgreSQL recommendation", () => {
   });
 
   it("dev: 50 users and no other database → Burstable Standard_B2ms (the small profile)", () => {
-    expect(load("dev").capacity!.data.postgres).toMatchObject({ users: 50, usersFrom: "profile", databases: ["codemie"], tier: "Burstable", sku: "Standard_B2ms", storageGb: 32 });
+    expect(load("dev").capacity!.data.postgres).toMatchObject({
+      users: 50,
+      usersFrom: "profile",
+      databases: ["codemie"],
+      tier: "Burstable",
+      sku: "Standard_B2ms",
+      storageGb: 32,
+    });
   });
 
   it("staging: Keycloak and LiteLLM share the server → General Purpose even for 50 users", () => {
-    expect(load("staging").capacity!.data.postgres).toMatchObject({ databases: ["codemie", "keycloak", "litellm"], tier: "GeneralPurpose", sku: "Standard_D2ds_v5", storageGb: 32 });
+    expect(load("staging").capacity!.data.postgres).toMatchObject({
+      databases: ["codemie", "keycloak", "litellm"],
+      tier: "GeneralPurpose",
+      sku: "Standard_D2ds_v5",
+      storageGb: 32,
+    });
   });
 
   it("warns when users outgrow the configured server: 1,200 users need 10 → 16 vCores and 72 → 128 GiB", () => {
@@ -84,7 +103,10 @@ describe("PostgreSQL recommendation", () => {
   });
 
   it("warns when a Burstable server would carry several databases", () => {
-    const text = edited(shipped("dev"), [[["components", "keycloak"], { database: "managed" }], [["components", "llmProxy"], { enabled: true }]]);
+    const text = edited(shipped("dev"), [
+      [["components", "keycloak"], { database: "managed" }],
+      [["components", "llmProxy"], { enabled: true }],
+    ]);
     const { diagnostics } = load("dev", text);
     expect(diagnostics.map((d) => d.message)).toEqual([
       "postgres.tier Burstable is below the GeneralPurpose tier recommended for 50 concurrent users (the small profile's figure; set usage.users) with 3 databases on the server (codemie, keycloak, litellm); Burstable suits up to 100 users and one other database, e.g. use Standard_D2ds_v5",

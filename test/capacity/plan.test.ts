@@ -94,7 +94,13 @@ describe("production on its default pools", () => {
 
   it("lists every component, with table requests and memory limit = request", () => {
     const api = capacity!.components.find((c) => c.component === "api")!;
-    expect(api.workloads[0]).toMatchObject({ kind: "Deployment", pool: "workloads", replicas: 2, request: { millicores: 4000, bytes: 8192 * MiB }, limit: { bytes: 8192 * MiB } });
+    expect(api.workloads[0]).toMatchObject({
+      kind: "Deployment",
+      pool: "workloads",
+      replicas: 2,
+      request: { millicores: 4000, bytes: 8192 * MiB },
+      limit: { bytes: 8192 * MiB },
+    });
     const fluentBit = capacity!.components.find((c) => c.component === "fluentBit")!.workloads[0]!;
     expect(fluentBit).toMatchObject({ kind: "DaemonSet", pool: "every", replicas: 3 + 6 });
     const keycloak = capacity!.components.find((c) => c.component === "keycloak")!;
@@ -115,7 +121,16 @@ describe("small profile (staging: two API pods, Keycloak on the managed server)"
   it("system pool: Standard_D2ds_v5, 1 + 1 surge = 2, configured 1..2", () => {
     // 2 vCPU: 2000 - 100 = 1900m. 8 GiB = 8192 MiB → 7905 visible; kube-reserved 25% = 2048
     // (less than 2250); 7905 - 2048 - 100 = 5757 MiB (an AKS node of this size reports 5791).
-    expect(system).toMatchObject({ vmSize: "Standard_D2ds_v5", allocatable: { millicores: 1900, bytes: 5757 * MiB }, nodesForPods: 1, surge: 1, spare: 0, nodesNeeded: 2, minCount: 1, maxCount: 2 });
+    expect(system).toMatchObject({
+      vmSize: "Standard_D2ds_v5",
+      allocatable: { millicores: 1900, bytes: 5757 * MiB },
+      nodesForPods: 1,
+      surge: 1,
+      spare: 0,
+      nodesNeeded: 2,
+      minCount: 1,
+      maxCount: 2,
+    });
   });
 
   it("workloads pool: Standard_D8ds_v5, 2 nodes for pods + 1 surge = 3, configured 2..3", () => {
@@ -135,7 +150,9 @@ describe("small profile (staging: two API pods, Keycloak on the managed server)"
       minCount: 2,
       maxCount: 3,
     });
-    expect(capacity!.components.find((c) => c.component === "keycloak")!.workloads.map((w) => w.workload)).toEqual(["keycloak"]);
+    expect(capacity!.components.find((c) => c.component === "keycloak")!.workloads.map((w) => w.workload)).toEqual([
+      "keycloak",
+    ]);
   });
 });
 
@@ -172,7 +189,10 @@ describe("deliberately broken copies of production", () => {
   });
 
   it("a VM size outside the catalogue cannot be proven and says what it knows", () => {
-    const { diagnostics } = load("prod", edited(prod, [[["aks", "nodePools", "workloads", "vmSize"], "Standard_E8ds_v4"]]));
+    const { diagnostics } = load(
+      "prod",
+      edited(prod, [[["aks", "nodePools", "workloads", "vmSize"], "Standard_E8ds_v4"]]),
+    );
     expect(diagnostics.map((d) => d.message)).toEqual([
       'aks.nodePools.workloads.vmSize "Standard_E8ds_v4" is not in the planner\'s VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven; did you mean "Standard_E8ds_v5"?',
     ]);
@@ -222,7 +242,8 @@ describe("determinism", () => {
   it("does not depend on the order of the components in the model", () => {
     const { env } = load("prod");
     const reversed = { ...env!, components: [...env!.components].reverse() };
-    const nodes = (p: ReturnType<typeof planCapacity>) => p.nodePools.map((pool) => pool.nodes.map((n) => [...n.pods].sort()));
+    const nodes = (p: ReturnType<typeof planCapacity>) =>
+      p.nodePools.map((pool) => pool.nodes.map((n) => [...n.pods].sort()));
     expect(nodes(planCapacity(reversed))).toEqual(nodes(planCapacity(env!)));
   });
 });

@@ -24,7 +24,9 @@ describe("release descriptors", () => {
     for (const { chart, id } of RELEASES) {
       if (chart.source === "upstream" && chart.repository?.startsWith("https://")) {
         expect(chart.repositoryName, id).toMatch(/^[a-z0-9-]+$/);
-        expect(names.get(chart.repository) ?? chart.repositoryName, `${id}: ${chart.repository}`).toBe(chart.repositoryName);
+        expect(names.get(chart.repository) ?? chart.repositoryName, `${id}: ${chart.repository}`).toBe(
+          chart.repositoryName,
+        );
         names.set(chart.repository, chart.repositoryName as string);
       } else {
         expect(chart.repositoryName, id).toBeUndefined();

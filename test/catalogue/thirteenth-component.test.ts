@@ -72,7 +72,9 @@ function withRow(source: string): string {
 function withBuilder(source: string): string {
   const entry = "  llmProxy: llmProxyValues,\n";
   expect(source).toContain(entry);
-  return source.replace(entry, `${entry}  docling: doclingValues,\n`).replace("export type ValuesBuilder", `${BUILDER}\nexport type ValuesBuilder`);
+  return source
+    .replace(entry, `${entry}  docling: doclingValues,\n`)
+    .replace("export type ValuesBuilder", `${BUILDER}\nexport type ValuesBuilder`);
 }
 
 /** Type errors of the files a new component touches and the files that read them, with the edits in memory. */
@@ -92,7 +94,9 @@ function typeErrors(edits: ReadonlyMap<string, string>, checked: readonly string
   host.readFile = (file) => edits.get(resolve(file)) ?? read(file);
   const program = ts.createProgram(checked, options, host);
   return checked.flatMap((file) =>
-    ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
+    ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(file))
+      .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`),
   );
 }
 
@@ -113,8 +117,18 @@ describe("a thirteenth component", () => {
   });
 
   test("with its descriptor, builder and template type-checks and renders as a release of the tree", async () => {
-    const readers = ["src/catalogue/releases.ts", "src/render/gitops/plan.ts", "src/model/resolve.ts"].map((f) => join(ROOT, f));
-    expect(typeErrors(new Map([[COMPONENTS, components], [VALUES, values]]), [COMPONENTS, VALUES, ...readers])).toEqual([]);
+    const readers = ["src/catalogue/releases.ts", "src/render/gitops/plan.ts", "src/model/resolve.ts"].map((f) =>
+      join(ROOT, f),
+    );
+    expect(
+      typeErrors(
+        new Map([
+          [COMPONENTS, components],
+          [VALUES, values],
+        ]),
+        [COMPONENTS, VALUES, ...readers],
+      ),
+    ).toEqual([]);
 
     // The same two edits, bundled with the real loader and renderer.
     const edited: Plugin = {
@@ -132,7 +146,16 @@ describe("a thirteenth component", () => {
       `export { renderGitops } from ${JSON.stringify(join(ROOT, "src/render/gitops/render.js"))};`,
       `export { createEngine } from ${JSON.stringify(join(ROOT, "src/render/engine.js"))};`,
     ];
-    await build({ stdin: { contents: imports.join("\n"), resolveDir: ROOT, loader: "ts" }, bundle: true, platform: "node", format: "esm", outfile: bundle, packages: "external", plugins: [edited], logLevel: "silent" });
+    await build({
+      stdin: { contents: imports.join("\n"), resolveDir: ROOT, loader: "ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: bundle,
+      packages: "external",
+      plugins: [edited],
+      logLevel: "silent",
+    });
     const mod = (await import(pathToFileURL(bundle).href)) as {
       loadEnvironment: (file: string, text: string) => { env?: Environment; diagnostics: unknown[] };
       renderGitops: (env: Environment, render: (name: string, context: object) => string) => RenderedTree;
@@ -142,7 +165,11 @@ describe("a thirteenth component", () => {
     const { env, diagnostics } = mod.loadEnvironment(file, readFileSync(join(ROOT, file), "utf8"));
     expect(diagnostics.filter((d) => (d as { severity?: string }).severity === "error")).toEqual([]);
     if (!env) throw new Error("dev does not load");
-    expect(env.components.find((c) => c.key === ("docling" as string))).toMatchObject({ enabled: true, replicas: 1, memory: "128Mi" });
+    expect(env.components.find((c) => c.key === ("docling" as string))).toMatchObject({
+      enabled: true,
+      replicas: 1,
+      memory: "128Mi",
+    });
 
     const templates = { ...(await readTemplates(["helm-values"], ROOT)), "helm-values/docling.yaml.hbs": TEMPLATE };
     const tree = mod.renderGitops(env, mod.createEngine(templates));
@@ -154,6 +181,8 @@ describe("a thirteenth component", () => {
     const valuesFile = tree.get((dir as string).replace("helmrelease.yaml", "values.yaml")) as string;
     expect(valuesFile).toContain("/codemie-docling");
     expect(valuesFile).toContain(`tag: "${env.codemieVersion}"`);
-    expect([...tree.values()].some((text) => text.includes("codemie-docling") && text.includes("OCIRepository"))).toBe(true);
+    expect([...tree.values()].some((text) => text.includes("codemie-docling") && text.includes("OCIRepository"))).toBe(
+      true,
+    );
   });
 });

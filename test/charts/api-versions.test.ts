@@ -23,32 +23,74 @@ function probeChart(template: string): string {
   return dir;
 }
 
-const release = (name: string): ReleaseInput => ({ name, namespace: "flux-system", releaseName: name, targetNamespace: "probe", chart: { name: "probe", version: "0.1.0", repository: "https://charts.invalid" }, values: {}, includeCrds: true, postRenderers: [] });
+const release = (name: string): ReleaseInput => ({
+  name,
+  namespace: "flux-system",
+  releaseName: name,
+  targetNamespace: "probe",
+  chart: { name: "probe", version: "0.1.0", repository: "https://charts.invalid" },
+  values: {},
+  includeCrds: true,
+  postRenderers: [],
+});
 
 describe("capabilities", () => {
-  it("tells Helm the CRD versions earlier layers install and the API versions the tree applies", { timeout: SLOW }, async () => {
-    const { k8s } = await rendered("prod");
-    expect(k8s.apiVersions).toEqual(expect.arrayContaining(["external-secrets.io/v1", "external-secrets.io/v1/ExternalSecret", "external-secrets.io/v1/ClusterSecretStore", "v1.edp.epam.com/v1/KeycloakRealm", "helm.toolkit.fluxcd.io/v2/HelmRelease"]));
-  });
+  it(
+    "tells Helm the CRD versions earlier layers install and the API versions the tree applies",
+    { timeout: SLOW },
+    async () => {
+      const { k8s } = await rendered("prod");
+      expect(k8s.apiVersions).toEqual(
+        expect.arrayContaining([
+          "external-secrets.io/v1",
+          "external-secrets.io/v1/ExternalSecret",
+          "external-secrets.io/v1/ClusterSecretStore",
+          "v1.edp.epam.com/v1/KeycloakRealm",
+          "helm.toolkit.fluxcd.io/v2/HelmRelease",
+        ]),
+      );
+    },
+  );
 
-  it("passes --api-versions and --kube-version through to the templates, and templates again a chart asking about a CRD another release renders", { timeout: SLOW }, async () => {
-    const helm = await locateHelm(ROOT);
-    const asking = probeChart(
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  kube: "{{ .Capabilities.KubeVersion.Version }}"\n  flux: "{{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" }}"\n  widget: "{{ .Capabilities.APIVersions.Has "example.com/v1alpha1/Widget" }}"\n',
-    );
-    const crd = probeChart(
-      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: { kind: Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n",
-    );
-    const charted = (name: string, dir: string): ChartedRelease => ({ release: release(name), chart: { name: "probe", version: "0.1.0", origin: "mirror", from: "test", dir }, facts: { defaults: {}, templates: "" } });
-    const facts = { defaults: {}, templates: 'APIVersions.Has "example.com/v1alpha1/Widget"' };
-    const hr = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "x" } };
-    const out = await templateReleases([{ ...charted("asking", asking), facts }, charted("crd", crd)], { helm: helm.path, kubeVersion: "1.33", gitops: [hr] });
-    expect(out.releases[0]!.objects[0]!.data).toEqual({ kube: "v1.33.0", flux: "true", widget: "true" });
-    expect(out.apiVersions).toEqual(["example.com/v1alpha1", "example.com/v1alpha1/Widget", "helm.toolkit.fluxcd.io/v2", "helm.toolkit.fluxcd.io/v2/HelmRelease"]);
-  });
+  it(
+    "passes --api-versions and --kube-version through to the templates, and templates again a chart asking about a CRD another release renders",
+    { timeout: SLOW },
+    async () => {
+      const helm = await locateHelm(ROOT);
+      const asking = probeChart(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  kube: "{{ .Capabilities.KubeVersion.Version }}"\n  flux: "{{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" }}"\n  widget: "{{ .Capabilities.APIVersions.Has "example.com/v1alpha1/Widget" }}"\n',
+      );
+      const crd = probeChart(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: { kind: Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n",
+      );
+      const charted = (name: string, dir: string): ChartedRelease => ({
+        release: release(name),
+        chart: { name: "probe", version: "0.1.0", origin: "mirror", from: "test", dir },
+        facts: { defaults: {}, templates: "" },
+      });
+      const facts = { defaults: {}, templates: 'APIVersions.Has "example.com/v1alpha1/Widget"' };
+      const hr = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "x" } };
+      const out = await templateReleases([{ ...charted("asking", asking), facts }, charted("crd", crd)], {
+        helm: helm.path,
+        kubeVersion: "1.33",
+        gitops: [hr],
+      });
+      expect(out.releases[0]!.objects[0]!.data).toEqual({ kube: "v1.33.0", flux: "true", widget: "true" });
+      expect(out.apiVersions).toEqual([
+        "example.com/v1alpha1",
+        "example.com/v1alpha1/Widget",
+        "helm.toolkit.fluxcd.io/v2",
+        "helm.toolkit.fluxcd.io/v2/HelmRelease",
+      ]);
+    },
+  );
 
   it("reads which API versions a chart's templates ask about", () => {
-    expect(capabilityQuestions('{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}{{ if (.Capabilities.APIVersions.Has "policy/v1") }}')).toEqual({ literals: new Set(["monitoring.coreos.com/v1", "policy/v1"]), computed: false });
+    expect(
+      capabilityQuestions(
+        '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}{{ if (.Capabilities.APIVersions.Has "policy/v1") }}',
+      ),
+    ).toEqual({ literals: new Set(["monitoring.coreos.com/v1", "policy/v1"]), computed: false });
     expect(capabilityQuestions("{{ if .Capabilities.APIVersions.Has $v }}").computed).toBe(true);
     expect(capabilityQuestions("{{ range .Capabilities.APIVersions }}").computed).toBe(true);
   });

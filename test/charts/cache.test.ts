@@ -14,30 +14,58 @@ const opts = () => ({ cache: mkdtempSync(join(tmpdir(), "chart-cache-")), mirror
 describe("chart cache", () => {
   it("pins every release's repository, chart and version", () => {
     const pins = chartPins("2.57.2");
-    expect(pins.find((p) => p.release === "elasticsearch")).toEqual({ release: "elasticsearch", name: "elasticsearch", repository: "https://helm.elastic.co", version: "8.5.1" });
-    expect(pins.find((p) => p.release === "codemie-api")).toMatchObject({ name: "codemie", version: "2.57.2", repository: expect.stringMatching(/^oci:\/\//) });
+    expect(pins.find((p) => p.release === "elasticsearch")).toEqual({
+      release: "elasticsearch",
+      name: "elasticsearch",
+      repository: "https://helm.elastic.co",
+      version: "8.5.1",
+    });
+    expect(pins.find((p) => p.release === "codemie-api")).toMatchObject({
+      name: "codemie",
+      version: "2.57.2",
+      repository: expect.stringMatching(/^oci:\/\//),
+    });
     expect(new Set(pins.map((p) => p.release)).size).toBe(pins.length);
   });
 
   it("copies the pinned version from the mirror and finds it again", async () => {
     const o = opts();
-    const chart = await ensureChart({ name: "elasticsearch", version: "8.5.1", repository: "https://helm.elastic.co" }, o);
+    const chart = await ensureChart(
+      { name: "elasticsearch", version: "8.5.1", repository: "https://helm.elastic.co" },
+      o,
+    );
     expect(chart).toMatchObject({ origin: "mirror", from: "elasticsearch-8.5.1" });
     expect(await cachedChart({ name: "elasticsearch", version: "8.5.1" }, o)).toMatchObject({ dir: chart?.dir });
   });
 
   it("records a nearby public version as a stand-in", async () => {
-    const chart = await ensureChart({ name: "codemie", version: "2.57.2", repository: "oci://registry.invalid/charts" }, opts());
-    expect(chart).toMatchObject({ origin: "stand-in", version: "2.57.2", actualVersion: "0.1.0", from: "codemie-0.1.0-tag2.42.0" });
+    const chart = await ensureChart(
+      { name: "codemie", version: "2.57.2", repository: "oci://registry.invalid/charts" },
+      opts(),
+    );
+    expect(chart).toMatchObject({
+      origin: "stand-in",
+      version: "2.57.2",
+      actualVersion: "0.1.0",
+      from: "codemie-0.1.0-tag2.42.0",
+    });
   });
 
   it("removes dependencies the chart does not vendor and keeps their conditions", async () => {
-    const chart = await ensureChart({ name: "oauth2-proxy", version: "10.4.2", repository: "https://oauth2-proxy.github.io/manifests" }, opts());
+    const chart = await ensureChart(
+      { name: "oauth2-proxy", version: "10.4.2", repository: "https://oauth2-proxy.github.io/manifests" },
+      opts(),
+    );
     expect(chart?.removedDependencies).toEqual([{ name: "redis-ha", condition: "redis-ha.enabled" }]);
     expect(readFileSync(join(chart!.dir, "Chart.yaml"), "utf8")).not.toContain("dependencies");
   });
 
   it("has no chart that neither the mirror nor a reachable repository holds", async () => {
-    expect(await ensureChart({ name: "mermaid-server", version: "2.57.2", repository: "oci://registry.invalid/charts" }, opts())).toBeUndefined();
+    expect(
+      await ensureChart(
+        { name: "mermaid-server", version: "2.57.2", repository: "oci://registry.invalid/charts" },
+        opts(),
+      ),
+    ).toBeUndefined();
   });
 });

@@ -22,7 +22,11 @@ async function objectsOf(name: string, release: string): Promise<Manifest[]> {
 
 /** oauth2-proxy's config file as the chart mounts it (its ConfigMap), parsed line by line. */
 function oauth2ProxyConfig(objects: Manifest[]): Map<string, string> {
-  const cm = objects.find((o) => o.kind === "ConfigMap" && typeof (o.data as Record<string, string> | undefined)?.["oauth2_proxy.cfg"] === "string");
+  const cm = objects.find(
+    (o) =>
+      o.kind === "ConfigMap" &&
+      typeof (o.data as Record<string, string> | undefined)?.["oauth2_proxy.cfg"] === "string",
+  );
   if (!cm) throw new Error("oauth2-proxy rendered no oauth2_proxy.cfg ConfigMap");
   const text = (cm.data as Record<string, string>)["oauth2_proxy.cfg"]!;
   return new Map(
@@ -35,54 +39,87 @@ function oauth2ProxyConfig(objects: Manifest[]): Map<string, string> {
 }
 
 describe.each(["dev", "prod"])("%s: first login", (name) => {
-  it("lets users whose email is not verified sign in, as CodeMie's reference values do", { timeout: SLOW }, async () => {
-    const config = oauth2ProxyConfig(await objectsOf(name, "oauth2-proxy"));
-    expect(config.get("insecure_oidc_allow_unverified_email")).toBe("true");
-    // Still only CodeMie's roles get in.
-    expect(config.get("allowed_roles")).toBe('["developer","admin"]');
-  });
+  it(
+    "lets users whose email is not verified sign in, as CodeMie's reference values do",
+    { timeout: SLOW },
+    async () => {
+      const config = oauth2ProxyConfig(await objectsOf(name, "oauth2-proxy"));
+      expect(config.get("insecure_oidc_allow_unverified_email")).toBe("true");
+      // Still only CodeMie's roles get in.
+      expect(config.get("allowed_roles")).toBe('["developer","admin"]');
+    },
+  );
 
-  it("declares unmanaged attributes on the realm (CodeMie's applications attribute survives)", { timeout: SLOW }, async () => {
-    const realm = (await objectsOf(name, "oauth2-proxy")).find((o) => o.kind === "KeycloakRealm");
-    expect((realm?.spec as Record<string, unknown>)["userProfileConfig"]).toEqual({ unmanagedAttributePolicy: "ENABLED" });
-  });
+  it(
+    "declares unmanaged attributes on the realm (CodeMie's applications attribute survives)",
+    { timeout: SLOW },
+    async () => {
+      const realm = (await objectsOf(name, "oauth2-proxy")).find((o) => o.kind === "KeycloakRealm");
+      expect((realm?.spec as Record<string, unknown>)["userProfileConfig"]).toEqual({
+        unmanagedAttributePolicy: "ENABLED",
+      });
+    },
+  );
 });
 
 describe("first administrator", () => {
-  it.each(["dev", "prod"])("%s: created once by the operator, email verified, role admin, a temporary first password from Key Vault", { timeout: SLOW }, async (name) => {
-    const { env, tree } = await rendered(name);
-    const user = (await objectsOf(name, "oauth2-proxy")).find((o) => o.kind === "KeycloakRealmUser");
-    expect(user?.metadata?.namespace ?? "oauth2-proxy").toBe("oauth2-proxy");
-    expect(user?.spec).toEqual({
-      realmRef: { kind: "KeycloakRealm", name: "codemie-prod" },
-      username: "codemie-admin",
-      email: `codemie-admin@${env.network.ingress.host}`,
-      emailVerified: true,
-      enabled: true,
-      keepResource: true,
-      reconciliationStrategy: "addOnly",
-      roles: ["admin"],
-      passwordSecret: { name: "codemie-first-admin", key: "password", temporary: true },
-    });
-    // The password reaches the cluster from Key Vault only, in the user's namespace.
-    const secrets = [...tree.entries()].find(([p]) => p.endsWith("secrets/external-secrets.yaml"))![1];
-    const es = (yaml.loadAll(secrets) as Array<{ metadata: { name: string; namespace: string }; spec: { data: Array<{ remoteRef: { key: string } }> } }>).find((d) => d?.metadata?.name === "codemie-first-admin");
-    expect(es?.metadata.namespace).toBe("oauth2-proxy");
-    expect(es?.spec.data.map((d) => d.remoteRef.key)).toEqual(["codemie-admin-password"]);
-    expect(secrets).not.toMatch(/password:\s*\S{20,}/);
-  });
+  it.each(["dev", "prod"])(
+    "%s: created once by the operator, email verified, role admin, a temporary first password from Key Vault",
+    { timeout: SLOW },
+    async (name) => {
+      const { env, tree } = await rendered(name);
+      const user = (await objectsOf(name, "oauth2-proxy")).find((o) => o.kind === "KeycloakRealmUser");
+      expect(user?.metadata?.namespace ?? "oauth2-proxy").toBe("oauth2-proxy");
+      expect(user?.spec).toEqual({
+        realmRef: { kind: "KeycloakRealm", name: "codemie-prod" },
+        username: "codemie-admin",
+        email: `codemie-admin@${env.network.ingress.host}`,
+        emailVerified: true,
+        enabled: true,
+        keepResource: true,
+        reconciliationStrategy: "addOnly",
+        roles: ["admin"],
+        passwordSecret: { name: "codemie-first-admin", key: "password", temporary: true },
+      });
+      // The password reaches the cluster from Key Vault only, in the user's namespace.
+      const secrets = [...tree.entries()].find(([p]) => p.endsWith("secrets/external-secrets.yaml"))![1];
+      const es = (
+        yaml.loadAll(secrets) as Array<{
+          metadata: { name: string; namespace: string };
+          spec: { data: Array<{ remoteRef: { key: string } }> };
+        }>
+      ).find((d) => d?.metadata?.name === "codemie-first-admin");
+      expect(es?.metadata.namespace).toBe("oauth2-proxy");
+      expect(es?.spec.data.map((d) => d.remoteRef.key)).toEqual(["codemie-admin-password"]);
+      expect(secrets).not.toMatch(/password:\s*\S{20,}/);
+    },
+  );
 
   it("takes the user name, email and projects the environment file names", { timeout: SLOW }, async () => {
-    const { k8s } = await rendered("dev", (e) => ({ ...e, login: { firstAdmin: { username: "alice", email: "alice@acme.example", projects: ["platform", "demo"] } } }));
-    const user = k8s.releases.find((r) => r.release.name === "oauth2-proxy")!.objects.find((o) => o.kind === "KeycloakRealmUser");
-    expect(user?.spec).toMatchObject({ username: "alice", email: "alice@acme.example", attributesV2: { applications: ["platform", "demo"] } });
+    const { k8s } = await rendered("dev", (e) => ({
+      ...e,
+      login: { firstAdmin: { username: "alice", email: "alice@acme.example", projects: ["platform", "demo"] } },
+    }));
+    const user = k8s.releases
+      .find((r) => r.release.name === "oauth2-proxy")!
+      .objects.find((o) => o.kind === "KeycloakRealmUser");
+    expect(user?.spec).toMatchObject({
+      username: "alice",
+      email: "alice@acme.example",
+      attributesV2: { applications: ["platform", "demo"] },
+    });
   });
 });
 
 describe("keycloak-operator", () => {
   it("is sized from its chart's defaults: the CPU request and the memory limit the chart sets", () => {
-    const defaults = yaml.load(readFileSync(join(mirror(), "keycloak-operator-1.34.0", "values.yaml"), "utf8")) as { resources: { requests: { cpu: string }; limits: { memory: string } } };
+    const defaults = yaml.load(readFileSync(join(mirror(), "keycloak-operator-1.34.0", "values.yaml"), "utf8")) as {
+      resources: { requests: { cpu: string }; limits: { memory: string } };
+    };
     const size = addonSize("keycloak-operator");
-    expect({ cpu: size.cpu, memory: size.memory }).toEqual({ cpu: defaults.resources.requests.cpu, memory: defaults.resources.limits.memory });
+    expect({ cpu: size.cpu, memory: size.memory }).toEqual({
+      cpu: defaults.resources.requests.cpu,
+      memory: defaults.resources.limits.memory,
+    });
   });
 });

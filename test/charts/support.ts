@@ -15,7 +15,10 @@ export { ROOT };
 /** The chart mirror; a test that needs it fails (never skips) when it is missing. */
 export function mirror(): string {
   const dir = process.env.CODEMIE_CHART_MIRROR || join(dirname(ROOT), "shared", "charts");
-  if (!existsSync(dir)) throw new Error(`no chart mirror at ${dir}: set CODEMIE_CHART_MIRROR to a directory of chart sources (see .ci/run)`);
+  if (!existsSync(dir))
+    throw new Error(
+      `no chart mirror at ${dir}: set CODEMIE_CHART_MIRROR to a directory of chart sources (see .ci/run)`,
+    );
   return dir;
 }
 
@@ -29,7 +32,10 @@ export function testCache(): CacheOptions {
 const renders = new Map<string, Promise<{ env: Environment; tree: RenderedTree; k8s: KubernetesRender }>>();
 
 /** A shipped environment (or a changed copy of it) rendered through the real Helm. */
-export function rendered(name: string, change?: (env: Environment) => Environment): Promise<{ env: Environment; tree: RenderedTree; k8s: KubernetesRender }> {
+export function rendered(
+  name: string,
+  change?: (env: Environment) => Environment,
+): Promise<{ env: Environment; tree: RenderedTree; k8s: KubernetesRender }> {
   const key = change ? `${name}:${change.toString()}` : name;
   let r = renders.get(key);
   if (!r) {

@@ -23,14 +23,20 @@ async function facts(name: string, version: string): Promise<ChartFacts> {
 describe("keys a chart reads", () => {
   it("finds elasticsearch.minimumMasterNodes unread by chart 8.5.1, though its defaults list it", async () => {
     expect(checkValueKeys({ minimumMasterNodes: 2, replicas: 2 }, await facts("elasticsearch", "8.5.1"))).toEqual([
-      { path: ["minimumMasterNodes"], kind: "unread", message: "minimumMasterNodes is in the chart's defaults, but no template reads it" },
+      {
+        path: ["minimumMasterNodes"],
+        kind: "unread",
+        message: "minimumMasterNodes is in the chart's defaults, but no template reads it",
+      },
     ]);
   });
 
   it("names the key a typo meant", async () => {
-    expect(checkValueKeys({ replcias: 2, esJavaOpts: "-Xmx1g" }, await facts("elasticsearch", "8.5.1")).map((f) => f.message)).toEqual([
-      'replcias is read by no template of the chart and is not in its defaults; did you mean "replicas"?',
-    ]);
+    expect(
+      checkValueKeys({ replcias: 2, esJavaOpts: "-Xmx1g" }, await facts("elasticsearch", "8.5.1")).map(
+        (f) => f.message,
+      ),
+    ).toEqual(['replcias is read by no template of the chart and is not in its defaults; did you mean "replicas"?']);
   });
 
   it("accepts a null only where the defaults define the key", async () => {
@@ -62,23 +68,37 @@ describe("components.<key>.values", () => {
     ].join("\n"),
   );
 
-  it("merges last into the release, and a typo or a schema violation is an error at its line", { timeout: 300_000 }, async () => {
-    const { env, capacity, source, diagnostics } = loadEnvironment("environments/prod.yaml", text);
-    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const tree = await render(env!);
-    const line = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
-    const verified = await verifyKubernetes(env!, capacity!, tree, (p) => source!.locate(p), { repoRoot: ROOT, cache: testCache() });
-    const errors = verified.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
-    expect(errors).toContain(`environments/prod.yaml:${line("anotations")}:9: error: codemie-api: values: ingressSwagger.anotations is read by no template of the chart and is not in its defaults; did you mean "ingressSwagger.annotations"?`);
-    expect(errors.find((e) => e.includes("keycloak: helm template"))).toMatch(/enableServiceLinks/);
-    const ui = verified.render.releases.find((r) => r.release.name === "codemie-ui")!;
-    const deployment = ui.objects.find((o) => o.kind === "Deployment") as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
-    expect(deployment.spec.template.metadata.annotations["example.com/owner"]).toBe("platform-team");
-    expect(ui.release.values.replicaCount).toBe(1); // the rendered values stay underneath
-  });
+  it(
+    "merges last into the release, and a typo or a schema violation is an error at its line",
+    { timeout: 300_000 },
+    async () => {
+      const { env, capacity, source, diagnostics } = loadEnvironment("environments/prod.yaml", text);
+      expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const tree = await render(env!);
+      const line = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+      const verified = await verifyKubernetes(env!, capacity!, tree, (p) => source!.locate(p), {
+        repoRoot: ROOT,
+        cache: testCache(),
+      });
+      const errors = verified.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+      expect(errors).toContain(
+        `environments/prod.yaml:${line("anotations")}:9: error: codemie-api: values: ingressSwagger.anotations is read by no template of the chart and is not in its defaults; did you mean "ingressSwagger.annotations"?`,
+      );
+      expect(errors.find((e) => e.includes("keycloak: helm template"))).toMatch(/enableServiceLinks/);
+      const ui = verified.render.releases.find((r) => r.release.name === "codemie-ui")!;
+      const deployment = ui.objects.find((o) => o.kind === "Deployment") as {
+        spec: { template: { metadata: { annotations: Record<string, string> } } };
+      };
+      expect(deployment.spec.template.metadata.annotations["example.com/owner"]).toBe("platform-team");
+      expect(ui.release.values.replicaCount).toBe(1); // the rendered values stay underneath
+    },
+  );
 
   it("is refused by the schema where no release takes values", () => {
-    const { diagnostics } = loadEnvironment("environments/prod.yaml", text.replace("  ui:\n    values:", "  ui:\n    valuez:"));
+    const { diagnostics } = loadEnvironment(
+      "environments/prod.yaml",
+      text.replace("  ui:\n    values:", "  ui:\n    valuez:"),
+    );
     expect(diagnostics.some((d) => d.severity === "error" && d.message.includes("valuez"))).toBe(true);
   });
 });

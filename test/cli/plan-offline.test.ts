@@ -22,7 +22,9 @@ describe("codemie-gitops plan --offline", () => {
     const r = runCli(["plan", "--env", "dev", "--offline"], ws, unreachable);
     expect(r.stderr).not.toContain("error");
     expect(r.stdout).toMatch(/GitOps branch gitops\/dev: not read \(--offline\); \d+ file\(s\) rendered/);
-    expect(r.stdout).toContain("Kubernetes objects: not compared (offline plan: the published branch is not read, so there is nothing to render against)");
+    expect(r.stdout).toContain(
+      "Kubernetes objects: not compared (offline plan: the published branch is not read, so there is nothing to render against)",
+    );
     expect(r.status).toBe(0);
   });
 

@@ -20,9 +20,20 @@ describe("codemie-gitops render", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const out = join(ws, "out/prod");
-    expect(JSON.parse(readFileSync(join(out, "bicep/main.json"), "utf8")).$schema).toMatch(/subscriptionDeploymentTemplate/);
-    expect(JSON.parse(readFileSync(join(out, "bicep/main.parameters.json"), "utf8")).parameters.postgresAdminPassword.reference.secretName).toBe("postgres-admin-password");
-    for (const f of ["bicep/bootstrap.json", "bicep/bicepconfig.json", "bicep/modules/aks.bicep", "clusters/prod/kustomization.yaml", "clusters/prod/layers.yaml"]) {
+    expect(JSON.parse(readFileSync(join(out, "bicep/main.json"), "utf8")).$schema).toMatch(
+      /subscriptionDeploymentTemplate/,
+    );
+    expect(
+      JSON.parse(readFileSync(join(out, "bicep/main.parameters.json"), "utf8")).parameters.postgresAdminPassword
+        .reference.secretName,
+    ).toBe("postgres-admin-password");
+    for (const f of [
+      "bicep/bootstrap.json",
+      "bicep/bicepconfig.json",
+      "bicep/modules/aks.bicep",
+      "clusters/prod/kustomization.yaml",
+      "clusters/prod/layers.yaml",
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(r.stdout.trim()).toMatch(/^environments\/prod\.yaml: rendered \d+ files to out\/prod$/);
@@ -33,7 +44,10 @@ describe("codemie-gitops render", () => {
     writeFileSync(join(ws, "out/prod/clusters/prod/layers.yaml"), "edited by hand\n");
     writeFileSync(join(ws, "out/prod/stray.txt"), "x");
     const r = runCli(["render", "--env", "prod", "--out", "out/prod", "--check"], ws);
-    expect(r.stderr.trim().split("\n")).toEqual(["out/prod: changed clusters/prod/layers.yaml", "out/prod: extra stray.txt"]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "out/prod: changed clusters/prod/layers.yaml",
+      "out/prod: extra stray.txt",
+    ]);
     expect(r.status).toBe(1);
   });
 

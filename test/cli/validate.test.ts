@@ -19,7 +19,11 @@ describe("codemie-gitops validate", () => {
   it("accepts every shipped environment", () => {
     const r = runCli(["validate"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout.trim().split("\n")).toEqual(["environments/dev.yaml: valid", "environments/prod.yaml: valid", "environments/staging.yaml: valid"]);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      "environments/dev.yaml: valid",
+      "environments/prod.yaml: valid",
+      "environments/staging.yaml: valid",
+    ]);
     expect(r.status).toBe(0);
   });
 
@@ -30,7 +34,10 @@ describe("codemie-gitops validate", () => {
   });
 
   it("reports errors as FILE:LINE:COL lines and exits 1", () => {
-    const dir = workspace({ "prod.yaml": prod.replace("location: westeurope", "location: westeurope\n  locaton: x"), "dev.yaml": prod });
+    const dir = workspace({
+      "prod.yaml": prod.replace("location: westeurope", "location: westeurope\n  locaton: x"),
+      "dev.yaml": prod,
+    });
     const r = runCli(["validate"], dir);
     expect(r.stderr.trim().split("\n")).toEqual([
       'environments/prod.yaml:10:3: error: unknown key "locaton" in azure; did you mean "location"? Allowed keys: tenantId, subscriptionId, location, cloud, namePrefix, resourceGroup, production, tags',
@@ -41,9 +48,13 @@ describe("codemie-gitops validate", () => {
   });
 
   it("exits 0 with warnings and prints them", () => {
-    const dir = workspace({ "prod.yaml": prod.replace("highAvailability: ZoneRedundant", "highAvailability: Disabled") });
+    const dir = workspace({
+      "prod.yaml": prod.replace("highAvailability: ZoneRedundant", "highAvailability: Disabled"),
+    });
     const r = runCli(["validate", "--env", "prod"], dir);
-    expect(r.stderr).toMatch(/^environments\/prod\.yaml:\d+:\d+: warning: azure.production is true but postgres.highAvailability is Disabled/);
+    expect(r.stderr).toMatch(
+      /^environments\/prod\.yaml:\d+:\d+: warning: azure.production is true but postgres.highAvailability is Disabled/,
+    );
     expect(r.stdout.trim()).toBe("environments/prod.yaml: valid, 1 warning");
     expect(r.status).toBe(0);
   });
@@ -82,7 +93,9 @@ describe("codemie-gitops validate", () => {
   it("refuses files larger than the limit", () => {
     const dir = workspace({ "big.yaml": `# ${"x".repeat(300 * 1024)}\n` });
     const r = runCli(["validate"], dir);
-    expect(r.stderr.trim()).toBe("environments/big.yaml:1:1: error: file is larger than 256 KiB; an environment file is a few kilobytes");
+    expect(r.stderr.trim()).toBe(
+      "environments/big.yaml:1:1: error: file is larger than 256 KiB; an environment file is a few kilobytes",
+    );
     expect(r.status).toBe(1);
   });
 });
@@ -90,14 +103,23 @@ describe("codemie-gitops validate", () => {
 describe("the bundled CLI (ajv standalone validator) agrees with the core", () => {
   it("reports every corpus case exactly as expected", () => {
     const dir = join(ROOT, "test/fixtures/broken");
-    const cases = readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => readFileSync(join(dir, f), "utf8")).filter((t) => !/^# env: /m.test(t));
+    const cases = readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => readFileSync(join(dir, f), "utf8"))
+      .filter((t) => !/^# env: /m.test(t));
     const ws = workspace(Object.fromEntries(cases.map((text, i) => [`c${i}.yaml`, text])));
     const r = runCli(["validate", "--format", "json"], ws);
-    const files = JSON.parse(r.stdout).files as { file: string; diagnostics: { line: number; column: number; severity: string; message: string }[] }[];
+    const files = JSON.parse(r.stdout).files as {
+      file: string;
+      diagnostics: { line: number; column: number; severity: string; message: string }[];
+    }[];
     for (const f of files) {
       const text = cases[Number(/c(\d+)\.yaml/.exec(f.file)![1])]!;
       const expected = [...text.matchAll(/^# expect: (.*)$/gm)].map((m) => m[1]);
-      expect(f.diagnostics.map((d) => `${d.line}:${d.column}: ${d.severity}: ${d.message}`), f.file).toEqual(expected);
+      expect(
+        f.diagnostics.map((d) => `${d.line}:${d.column}: ${d.severity}: ${d.message}`),
+        f.file,
+      ).toEqual(expected);
     }
     expect(files.length).toBe(cases.length);
   });

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "../../src/app/load.js";
 
 const dir = join(import.meta.dirname, "../fixtures/broken");
-const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 describe("broken environment corpus", () => {
   it("holds at least 40 cases", () => {

@@ -9,14 +9,19 @@ import { formatDiagnostic } from "../../src/config/diagnostics.js";
 import { loadEnvironment } from "../../src/app/load.js";
 
 const base = readFileSync(join(import.meta.dirname, "../fixtures/base.yaml"), "utf8");
-const burstable = base.replace("postgres:\n  highAvailability: ZoneRedundant\n", "postgres:\n  tier: Burstable\n  sku: Standard_B2ms\n  highAvailability: Disabled\n");
+const burstable = base.replace(
+  "postgres:\n  highAvailability: ZoneRedundant\n",
+  "postgres:\n  tier: Burstable\n  sku: Standard_B2ms\n  highAvailability: Disabled\n",
+);
 
 describe("capacity is planned once per environment", () => {
   it("render reports the planner's warning once, as the loader does", async () => {
     expect(burstable).not.toBe(base);
     const tierWarning = (lines: string[]) => lines.filter((l) => l.includes("postgres.tier Burstable is below"));
     const loaded = loadEnvironment("environments/test.yaml", burstable, "test").diagnostics.map(formatDiagnostic);
-    const rendered = renderSources("environments/test.yaml", burstable, await readToolkit()).diagnostics.map(formatDiagnostic);
+    const rendered = renderSources("environments/test.yaml", burstable, await readToolkit()).diagnostics.map(
+      formatDiagnostic,
+    );
     expect(tierWarning(loaded)).toHaveLength(1);
     expect(tierWarning(rendered)).toEqual(tierWarning(loaded));
     expect(rendered).toEqual(loaded);

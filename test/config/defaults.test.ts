@@ -7,10 +7,19 @@ import { resolveEnvironment } from "../../src/model/resolve.js";
 
 /** Only what the schema requires. */
 const MINIMAL = {
-  azure: { tenantId: "7f2c1a9e-4b3d-4e8a-9c61-2d5f8b0e3a14", subscriptionId: "3b9d6e21-8c4f-4a7b-b5e2-91f0c7d4a836", location: "westeurope" },
+  azure: {
+    tenantId: "7f2c1a9e-4b3d-4e8a-9c61-2d5f8b0e3a14",
+    subscriptionId: "3b9d6e21-8c4f-4a7b-b5e2-91f0c7d4a836",
+    location: "westeurope",
+  },
   network: {
     vnetCidr: "10.40.0.0/16",
-    subnets: { system: "10.40.0.0/24", workloads: "10.40.4.0/22", postgres: "10.40.1.0/28", privateEndpoints: "10.40.2.0/27" },
+    subnets: {
+      system: "10.40.0.0/24",
+      workloads: "10.40.4.0/22",
+      postgres: "10.40.1.0/28",
+      privateEndpoints: "10.40.2.0/27",
+    },
     ingress: { host: "codemie.example.com" },
   },
   gitops: { repository: "https://github.com/acme/codemie-platform" },

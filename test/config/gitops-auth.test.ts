@@ -17,7 +17,8 @@ function withGitops(lines: string): string {
   return base.replace(REPO, lines);
 }
 
-const diagnostics = (text: string) => loadEnvironment("environments/test.yaml", text, "test").diagnostics.map(formatDiagnostic);
+const diagnostics = (text: string) =>
+  loadEnvironment("environments/test.yaml", text, "test").diagnostics.map(formatDiagnostic);
 const lineOf = (text: string, needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
 
 describe("gitops.auth ssh", () => {
@@ -33,19 +34,37 @@ describe("gitops.auth ssh", () => {
   });
 
   it("takes the host's keys, bracketed with a port too", () => {
-    expect(diagnostics(withGitops(`  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n`))).toEqual([]);
-    expect(diagnostics(withGitops(`  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - "[ghes.acme.example]:2222 ${GHES_KEY.split(" ").slice(1).join(" ")}"\n`))).toEqual([]);
+    expect(
+      diagnostics(
+        withGitops(
+          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n`,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      diagnostics(
+        withGitops(
+          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - "[ghes.acme.example]:2222 ${GHES_KEY.split(" ").slice(1).join(" ")}"\n`,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a known_hosts line of another host, at that line", () => {
-    const text = withGitops(`  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n    - ${GHES_KEY.replace("ghes.acme.example", "git.other.example")}\n`);
+    const text = withGitops(
+      `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n    - ${GHES_KEY.replace("ghes.acme.example", "git.other.example")}\n`,
+    );
     expect(diagnostics(text)).toEqual([
       `environments/test.yaml:${lineOf(text, "git.other.example")}:7: error: gitops.sshKnownHosts[1] names git.other.example, not ghes.acme.example, the host of gitops.repository; Flux checks the key of ghes.acme.example only`,
     ]);
   });
 
   it("warns that sshKnownHosts does nothing without ssh", () => {
-    const text = withGitops(`${REPO}  auth: https\n  sshKnownHosts:\n    - ${GHES_KEY.replace("ghes.acme.example", "github.com")}\n`);
-    expect(diagnostics(text)).toEqual([`environments/test.yaml:${lineOf(text, "sshKnownHosts:")}:3: warning: gitops.sshKnownHosts is used only with gitops.auth: ssh (it is https); remove it or set gitops.auth: ssh`]);
+    const text = withGitops(
+      `${REPO}  auth: https\n  sshKnownHosts:\n    - ${GHES_KEY.replace("ghes.acme.example", "github.com")}\n`,
+    );
+    expect(diagnostics(text)).toEqual([
+      `environments/test.yaml:${lineOf(text, "sshKnownHosts:")}:3: warning: gitops.sshKnownHosts is used only with gitops.auth: ssh (it is https); remove it or set gitops.auth: ssh`,
+    ]);
   });
 });

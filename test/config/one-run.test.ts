@@ -30,21 +30,33 @@ const INJECTIONS: Injection[] = [
   { kind: "semantic", at: "network.dnsServiceIp", set: [["network", "dnsServiceIp"], "10.9.0.10"] },
   { kind: "semantic", at: "postgres.sku", set: [["postgres", "sku"], "Standard_E4ds_v5"] },
   { kind: "semantic", at: "network.subnets.postgres", set: [["network", "subnets", "postgres"], "10.40.1.0/29"] },
-  { kind: "capacity", at: "components.elasticsearch.memory", set: [["components", "elasticsearch", "memory"], "500Gi"] },
+  {
+    kind: "capacity",
+    at: "components.elasticsearch.memory",
+    set: [["components", "elasticsearch", "memory"], "500Gi"],
+  },
 ];
 
 function inject(injections: readonly Injection[]): string {
   const doc = parseDocument(base);
-  for (const { set: [path, value] } of injections) doc.setIn(path, value);
+  for (const {
+    set: [path, value],
+  } of injections)
+    doc.setIn(path, value);
   return doc.toString();
 }
 
-const errors = (text: string): Diagnostic[] => loadEnvironment("environments/test.yaml", text, "test").diagnostics.filter((d) => d.severity === "error");
+const errors = (text: string): Diagnostic[] =>
+  loadEnvironment("environments/test.yaml", text, "test").diagnostics.filter((d) => d.severity === "error");
 
 describe("one run reports every independent error", () => {
   it("base.yaml is clean, and each injection alone is one error at its field", () => {
     expect(errors(base)).toEqual([]);
-    for (const i of INJECTIONS) expect(errors(inject([i])).map((d) => d.path), `${i.kind} ${i.at}`).toEqual([i.at]);
+    for (const i of INJECTIONS)
+      expect(
+        errors(inject([i])).map((d) => d.path),
+        `${i.kind} ${i.at}`,
+      ).toEqual([i.at]);
   });
 
   it("a file with k independent errors, schema, semantic and capacity mixed, reports all k, sorted, each once", () => {
@@ -63,6 +75,8 @@ describe("one run reports every independent error", () => {
   it("stays silent about a check whose input the schema rejected", () => {
     // postgres.tier is misspelt: the SKU-tier and Burstable checks would only echo it.
     const text = inject([{ kind: "schema", at: "postgres.tier", set: [["postgres", "tier"], "Burstible"] }]);
-    expect(errors(text).map((d) => d.message)).toEqual(['postgres.tier is "Burstible"; allowed: "Burstable", "GeneralPurpose", "MemoryOptimized"; did you mean "Burstable"?']);
+    expect(errors(text).map((d) => d.message)).toEqual([
+      'postgres.tier is "Burstible"; allowed: "Burstable", "GeneralPurpose", "MemoryOptimized"; did you mean "Burstable"?',
+    ]);
   });
 });

@@ -9,11 +9,39 @@ import { loadEnvironment } from "../../src/app/load.js";
 const root = join(import.meta.dirname, "../..");
 const seeds = ["dev", "staging", "prod"].map((n) => readFileSync(join(root, "environments", `${n}.yaml`), "utf8"));
 
-const hostile = ["'", '"', "${x}", "{{x}}", "}\nresource x 'y' = {", "\u0000", "\t", ": ", "- ", "&a", "*a", "!!binary", "#", "\\", "\u202e", "9".repeat(40), "-1", "null", "~", "[", "{", "'''", "🙂"];
+const hostile = [
+  "'",
+  '"',
+  "${x}",
+  "{{x}}",
+  "}\nresource x 'y' = {",
+  "\u0000",
+  "\t",
+  ": ",
+  "- ",
+  "&a",
+  "*a",
+  "!!binary",
+  "#",
+  "\\",
+  "\u202e",
+  "9".repeat(40),
+  "-1",
+  "null",
+  "~",
+  "[",
+  "{",
+  "'''",
+  "🙂",
+];
 
 /** One edit of the text: insert, delete or replace a span, or swap two lines. */
 const mutation = fc.oneof(
-  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...hostile), fc.string({ maxLength: 12 })) }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...hostile), fc.string({ maxLength: 12 })),
+  }),
   fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 30 }) }),
   fc.record({ kind: fc.constant("swap" as const), a: fc.nat(), b: fc.nat() }),
 );

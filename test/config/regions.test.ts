@@ -19,7 +19,8 @@ function edit(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-const lines = (text: string) => loadEnvironment("environments/test.yaml", text, "test").diagnostics.map(formatDiagnostic);
+const lines = (text: string) =>
+  loadEnvironment("environments/test.yaml", text, "test").diagnostics.map(formatDiagnostic);
 
 describe("azure.location and openai.location", () => {
   it("refuses a typo'd region with the closest name, at the value", () => {
@@ -36,11 +37,17 @@ describe("azure.location and openai.location", () => {
 
   it("checks openai.location the same way, where it is written", () => {
     const text = `${base}openai:\n  location: swedencentrl\n`;
-    expect(lines(text)).toEqual(['environments/test.yaml:38:13: error: openai.location "swedencentrl" is not a region of the public cloud; did you mean "swedencentral"?']);
+    expect(lines(text)).toEqual([
+      'environments/test.yaml:38:13: error: openai.location "swedencentrl" is not a region of the public cloud; did you mean "swedencentral"?',
+    ]);
   });
 
   it("refuses a region of another cloud and names the setting that fixes it", () => {
-    const text = edit(edit(base, "location: westeurope", "location: usgovvirginia"), "postgres:\n  highAvailability: ZoneRedundant\n", "");
+    const text = edit(
+      edit(base, "location: westeurope", "location: usgovvirginia"),
+      "postgres:\n  highAvailability: ZoneRedundant\n",
+      "",
+    );
     expect(lines(text)).toEqual([
       "environments/test.yaml:6:13: error: azure.location usgovvirginia (USGov Virginia) is a region of Azure Government (usgov), but the environment is in the public cloud; set azure.cloud: usgov or choose a region of the public cloud",
     ]);
@@ -65,8 +72,14 @@ describe("zones", () => {
 
   it("points at aks.zones when the file writes them, and accepts a regional environment", () => {
     const written = edit(noZones, "aks:\n", 'aks:\n  zones: ["1", "2"]\n');
-    expect(lines(written)[0]).toMatch(/^environments\/test\.yaml:21:10: error: aks\.zones lists 1, 2, but northcentralus/);
-    const regional = edit(edit(noZones, "aks:\n", "aks:\n  zones: []\n"), "highAvailability: ZoneRedundant", "highAvailability: SameZone");
+    expect(lines(written)[0]).toMatch(
+      /^environments\/test\.yaml:21:10: error: aks\.zones lists 1, 2, but northcentralus/,
+    );
+    const regional = edit(
+      edit(noZones, "aks:\n", "aks:\n  zones: []\n"),
+      "highAvailability: ZoneRedundant",
+      "highAvailability: SameZone",
+    );
     expect(lines(regional)).toEqual([]);
   });
 });
@@ -76,29 +89,45 @@ describe("Azure OpenAI models", () => {
     `${base}openai:\n  enabled: true\n  location: ${location}\n  deployments:\n    - ${deployment}\n`;
 
   it("accepts a model where the catalogue offers it", () => {
-    expect(lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10, sku: Standard }"))).toEqual([]);
+    expect(
+      lines(
+        withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10, sku: Standard }"),
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a model the account's region does not offer, naming where it is offered", () => {
-    const [line, ...rest] = lines(withOpenAi("westeurope", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10, sku: Standard }"));
+    const [line, ...rest] = lines(
+      withOpenAi("westeurope", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10, sku: Standard }"),
+    );
     expect(rest).toEqual([]);
-    expect(line).toMatch(/^environments\/test\.yaml:41:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 2025-04-14 \(Standard\) in westeurope; it does in eastus, eastus2, /);
+    expect(line).toMatch(
+      /^environments\/test\.yaml:41:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 2025-04-14 \(Standard\) in westeurope; it does in eastus, eastus2, /,
+    );
   });
 
   it("refuses a region without Azure OpenAI", () => {
-    expect(lines(withOpenAi("francesouth", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10 }"))[0]).toMatch(
+    expect(
+      lines(withOpenAi("francesouth", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10 }"))[0],
+    ).toMatch(
       /^environments\/test\.yaml:39:13: error: Azure OpenAI is not offered in francesouth \(France South\); it is in australiaeast, /,
     );
   });
 
   it("warns about a version or a near-miss model the catalogue does not know, and stays silent about other models", () => {
-    expect(lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }"))).toEqual([
+    expect(
+      lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }")),
+    ).toEqual([
       "environments/test.yaml:41:46: warning: openai.deployments[0].version 2099-01-01 of gpt-4.1 is not in the offline catalogue (known for DataZoneStandard: 2025-04-14); the deployment will tell whether Azure offers it",
     ]);
-    expect(lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }"))).toEqual([
+    expect(
+      lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }")),
+    ).toEqual([
       'environments/test.yaml:41:28: warning: openai.deployments[0].model "gpt-4.l" is not in the offline catalogue; did you mean "gpt-4.1"?',
     ]);
-    expect(lines(withOpenAi("swedencentral", "{ name: chat, model: mistral-large, version: \"2411\", capacity: 10 }"))).toEqual([]);
+    expect(
+      lines(withOpenAi("swedencentral", '{ name: chat, model: mistral-large, version: "2411", capacity: 10 }')),
+    ).toEqual([]);
   });
 });
 
@@ -123,11 +152,18 @@ describe("the offline catalogue", () => {
   });
 
   it("answers for the deployments of the committed environments", () => {
-    expect(modelAvailability("public", "GlobalStandard", "gpt-4.1", "2025-04-14", "swedencentral")).toEqual({ kind: "offered" });
-    expect(modelAvailability("public", "Standard", "text-embedding-3-large", "1", "swedencentral")).toEqual({ kind: "offered" });
+    expect(modelAvailability("public", "GlobalStandard", "gpt-4.1", "2025-04-14", "swedencentral")).toEqual({
+      kind: "offered",
+    });
+    expect(modelAvailability("public", "Standard", "text-embedding-3-large", "1", "swedencentral")).toEqual({
+      kind: "offered",
+    });
     expect(modelAvailability("china", "Standard", "gpt-4.1", "2025-04-14", "chinanorth3")).toEqual({ kind: "no-data" });
     for (const name of ["dev", "staging", "prod"]) {
-      const result = loadEnvironment(`environments/${name}.yaml`, readFileSync(join(root, "environments", `${name}.yaml`), "utf8"));
+      const result = loadEnvironment(
+        `environments/${name}.yaml`,
+        readFileSync(join(root, "environments", `${name}.yaml`), "utf8"),
+      );
       expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     }
   });

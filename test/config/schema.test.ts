@@ -15,7 +15,8 @@ function walk(node: Node, path: string, visit: (node: Node, path: string) => voi
   visit(node, path);
   for (const [k, v] of Object.entries((node.properties as Record<string, Node>) ?? {})) walk(v, `${path}.${k}`, visit);
   if (node.items && typeof node.items === "object") walk(node.items as Node, `${path}[]`, visit);
-  if (node.additionalProperties && typeof node.additionalProperties === "object") walk(node.additionalProperties as Node, `${path}.*`, visit);
+  if (node.additionalProperties && typeof node.additionalProperties === "object")
+    walk(node.additionalProperties as Node, `${path}.*`, visit);
 }
 
 describe("environment schema", () => {
@@ -26,9 +27,12 @@ describe("environment schema", () => {
   it("closes every object and describes every field", () => {
     const problems: string[] = [];
     walk(schema, "$", (node, path) => {
-      if (node.type === "object" && node.properties && node.additionalProperties !== false) problems.push(`${path} is open`);
-      if (path !== "$" && !path.endsWith("[]") && !path.endsWith(".*") && typeof node.description !== "string") problems.push(`${path} has no description`);
-      if (typeof node.pattern === "string" && !PATTERN_TEXT[node.pattern]) problems.push(`${path} pattern has no PATTERN_TEXT`);
+      if (node.type === "object" && node.properties && node.additionalProperties !== false)
+        problems.push(`${path} is open`);
+      if (path !== "$" && !path.endsWith("[]") && !path.endsWith(".*") && typeof node.description !== "string")
+        problems.push(`${path} has no description`);
+      if (typeof node.pattern === "string" && !PATTERN_TEXT[node.pattern])
+        problems.push(`${path} pattern has no PATTERN_TEXT`);
     });
     expect(problems).toEqual([]);
   });

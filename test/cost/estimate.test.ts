@@ -25,7 +25,13 @@ describe("estimateCost", () => {
     expect(e.regionFactor).toBe(PRICE_LIST.regionFactors.westeurope);
     const workloads = e.lines.find((l) => l.key === "pool:workloads")!;
     const perNode = hourly("Standard_E8ds_v5") * HOURS_PER_MONTH * e.regionFactor;
-    expect(workloads).toMatchObject({ quantity: 6, unit: "Standard_E8ds_v5", unitMonthly: Math.round(perNode * 10_000) / 10_000, monthly: round2(6 * perNode), atMaximum: { quantity: 9, monthly: round2(9 * perNode) } });
+    expect(workloads).toMatchObject({
+      quantity: 6,
+      unit: "Standard_E8ds_v5",
+      unitMonthly: Math.round(perNode * 10_000) / 10_000,
+      monthly: round2(6 * perNode),
+      atMaximum: { quantity: 9, monthly: round2(9 * perNode) },
+    });
     // The system pool cannot grow (3-3): no maximum to show.
     expect(e.lines.find((l) => l.key === "pool:system")?.atMaximum).toBeUndefined();
     // Ddsv5/Edsv5 with 4+ vCPU hold the OS disk on their temp disk: no managed OS disk billed.
@@ -38,22 +44,45 @@ describe("estimateCost", () => {
     const text = edited(shipped("prod"), [[["aks", "nodePools", "system", "vmSize"], "Standard_D4s_v5"]]);
     const e = estimate("prod", text);
     const f = e.regionFactor;
-    expect(e.lines.find((l) => l.key === "pvc:elasticsearch")).toMatchObject({ quantity: 2, unit: "P15 disk (200 GiB, codemie-premium, Premium_LRS)", monthly: round2(2 * 38.02 * f) });
-    expect(e.lines.find((l) => l.key === "osdisk:system")).toMatchObject({ quantity: 3, unit: "P10 disk (128 GiB)", monthly: round2(3 * 19.71 * f) });
+    expect(e.lines.find((l) => l.key === "pvc:elasticsearch")).toMatchObject({
+      quantity: 2,
+      unit: "P15 disk (200 GiB, codemie-premium, Premium_LRS)",
+      monthly: round2(2 * 38.02 * f),
+    });
+    expect(e.lines.find((l) => l.key === "osdisk:system")).toMatchObject({
+      quantity: 3,
+      unit: "P10 disk (128 GiB)",
+      monthly: round2(3 * 19.71 * f),
+    });
   });
 
   test("PostgreSQL: compute, storage, an HA standby of both, a geo-redundant backup copy", () => {
     const ha = estimate("prod");
     const pg = ha.lines.filter((l) => l.category === "database");
-    expect(pg.map((l) => l.key)).toEqual(["postgres:compute", "postgres:storage", "postgres:ha-compute", "postgres:ha-storage", ...(pg.some((l) => l.key === "postgres:geo-backup") ? ["postgres:geo-backup"] : [])]);
+    expect(pg.map((l) => l.key)).toEqual([
+      "postgres:compute",
+      "postgres:storage",
+      "postgres:ha-compute",
+      "postgres:ha-storage",
+      ...(pg.some((l) => l.key === "postgres:geo-backup") ? ["postgres:geo-backup"] : []),
+    ]);
     const compute = pg.find((l) => l.key === "postgres:compute")!;
     expect(pg.find((l) => l.key === "postgres:ha-compute")?.monthly).toBe(compute.monthly);
 
-    const single = estimate("prod", edited(shipped("prod"), [[["postgres", "highAvailability"], "Disabled"], [["postgres", "geoRedundantBackup"], true]]));
+    const single = estimate(
+      "prod",
+      edited(shipped("prod"), [
+        [["postgres", "highAvailability"], "Disabled"],
+        [["postgres", "geoRedundantBackup"], true],
+      ]),
+    );
     const keys = single.lines.filter((l) => l.category === "database").map((l) => l.key);
     expect(keys).toEqual(["postgres:compute", "postgres:storage", "postgres:geo-backup"]);
     const storage = single.lines.find((l) => l.key === "postgres:storage")!;
-    expect(single.lines.find((l) => l.key === "postgres:geo-backup")).toMatchObject({ quantity: storage.quantity, monthly: round2(storage.quantity * 0.2 * single.regionFactor) });
+    expect(single.lines.find((l) => l.key === "postgres:geo-backup")).toMatchObject({
+      quantity: storage.quantity,
+      monthly: round2(storage.quantity * 0.2 * single.regionFactor),
+    });
   });
 
   test("NAT gateway and its IP always; an ingress IP only when the ingress is public; a region without a factor says so", () => {
@@ -72,31 +101,63 @@ describe("estimateCost", () => {
 describe("cost delta against the base version", () => {
   test('"+$N/month (+x%): workloads pool 6 → 7 × Standard_E8ds_v5"', () => {
     const head = edited(shipped("prod"), [[["aks", "nodePools", "workloads", "minCount"], 7]]);
-    const { report } = environmentCost({ file: "environments/prod.yaml", text: head, base: { ref: "main", text: shipped("prod") } });
+    const { report } = environmentCost({
+      file: "environments/prod.yaml",
+      text: head,
+      base: { ref: "main", text: shipped("prod") },
+    });
     if (!report?.base || "missing" in report.base) throw new Error("no delta");
     const delta = report.base.delta;
     const node = round2(hourly("Standard_E8ds_v5") * HOURS_PER_MONTH * report.estimate.regionFactor);
     expect(delta.monthlyDelta).toBeCloseTo(node, 1);
-    expect(delta.changes).toEqual([{ key: "pool:workloads", label: "workloads pool", change: "6 → 7 × Standard_E8ds_v5", monthlyDelta: expect.closeTo(node, 1) as number }]);
+    expect(delta.changes).toEqual([
+      {
+        key: "pool:workloads",
+        label: "workloads pool",
+        change: "6 → 7 × Standard_E8ds_v5",
+        monthlyDelta: expect.closeTo(node, 1) as number,
+      },
+    ]);
     expect(deltaHeadline(delta)).toBe(`+$${Math.round(delta.monthlyDelta)}/month (+${delta.percent}%)`);
-    expect(costText(report)).toContain(`  +$${Math.round(delta.monthlyDelta)}/month: workloads pool 6 → 7 × Standard_E8ds_v5`);
-    expect(costMarkdown(report).join("\n")).toContain(`**+$${Math.round(delta.monthlyDelta)}/month (+${delta.percent}%)** against \`main\``);
+    expect(costText(report)).toContain(
+      `  +$${Math.round(delta.monthlyDelta)}/month: workloads pool 6 → 7 × Standard_E8ds_v5`,
+    );
+    expect(costMarkdown(report).join("\n")).toContain(
+      `**+$${Math.round(delta.monthlyDelta)}/month (+${delta.percent}%)** against \`main\``,
+    );
   });
 
   test("a VM size change names both sides; an unchanged file is no change; a new environment costs all of it", () => {
     const base = estimate("prod");
-    const bigger = estimate("prod", edited(shipped("prod"), [[["aks", "nodePools", "system", "vmSize"], "Standard_D8ds_v5"]]));
-    expect(costDelta(base, bigger).changes[0]).toMatchObject({ key: "pool:system", change: "3 × Standard_D4ds_v5 → 3 × Standard_D8ds_v5" });
+    const bigger = estimate(
+      "prod",
+      edited(shipped("prod"), [[["aks", "nodePools", "system", "vmSize"], "Standard_D8ds_v5"]]),
+    );
+    expect(costDelta(base, bigger).changes[0]).toMatchObject({
+      key: "pool:system",
+      change: "3 × Standard_D4ds_v5 → 3 × Standard_D8ds_v5",
+    });
     expect(deltaHeadline(costDelta(base, base))).toBe("no change");
 
-    const { report } = environmentCost({ file: "environments/prod.yaml", text: shipped("prod"), base: { ref: "main", text: undefined } });
+    const { report } = environmentCost({
+      file: "environments/prod.yaml",
+      text: shipped("prod"),
+      base: { ref: "main", text: undefined },
+    });
     if (!report?.base || "missing" in report.base) throw new Error("no delta");
     expect(report.base.delta).toMatchObject({ baseMonthly: 0, headMonthly: report.estimate.monthly });
     expect(report.base.delta.percent).toBeUndefined();
   });
 
   test("a base that does not load is reported, not compared", () => {
-    const { report } = environmentCost({ file: "environments/prod.yaml", text: shipped("prod"), base: { ref: "main", text: "aks: [" } });
-    expect(report?.base).toEqual({ ref: "main", missing: "the base version of the file does not load, so there is nothing to compare with" });
+    const { report } = environmentCost({
+      file: "environments/prod.yaml",
+      text: shipped("prod"),
+      base: { ref: "main", text: "aks: [" },
+    });
+    expect(report?.base).toEqual({
+      ref: "main",
+      missing: "the base version of the file does not load, so there is nothing to compare with",
+    });
   });
 });

@@ -20,10 +20,21 @@ export async function createSelfSignedCertificate(names: readonly string[] = [])
   const keyPath = join(dir, "key.pem");
   const certPath = join(dir, "cert.pem");
   await promisify(execFile)("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-    "-subj", "/CN=localhost",
-    "-addext", `subjectAltName=IP:127.0.0.1,DNS:localhost${names.map((n) => `,DNS:${n}`).join("")}`,
-    "-keyout", keyPath, "-out", certPath,
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    `subjectAltName=IP:127.0.0.1,DNS:localhost${names.map((n) => `,DNS:${n}`).join("")}`,
+    "-keyout",
+    keyPath,
+    "-out",
+    certPath,
   ]);
   return {
     keyPem: await readFile(keyPath, "utf8"),

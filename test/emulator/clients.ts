@@ -20,7 +20,12 @@ export function gitHubJobEnv(emulator: AzureEmulator): NodeJS.ProcessEnv {
 }
 
 export function gitHubCredential(emulator: AzureEmulator, mask?: (secret: string) => void): RunCredential {
-  return createRunCredential({ cloud: emulatorCloud(emulator), env: gitHubJobEnv(emulator), ca: emulator.caPem, ...(mask ? { mask } : {}) });
+  return createRunCredential({
+    cloud: emulatorCloud(emulator),
+    env: gitHubJobEnv(emulator),
+    ca: emulator.caPem,
+    ...(mask ? { mask } : {}),
+  });
 }
 
 export function armClient(emulator: AzureEmulator, overrides: Partial<ArmClientOptions> = {}): ArmClient {

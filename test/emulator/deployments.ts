@@ -29,7 +29,9 @@ const retryAfter = (seconds: number | undefined): Record<string, string> =>
 
 function resourceId(ctx: RequestContext, type: string, name: string): string {
   const sub = `/subscriptions/${ctx.identity.subscriptionId}`;
-  return type.toLowerCase() === "microsoft.resources/resourcegroups" ? `${sub}/resourceGroups/${name}` : `${sub}/providers/${type}/${name}`;
+  return type.toLowerCase() === "microsoft.resources/resourcegroups"
+    ? `${sub}/resourceGroups/${name}`
+    : `${sub}/providers/${type}/${name}`;
 }
 
 function find(ctx: RequestContext): SimulatedDeployment | undefined {
@@ -61,7 +63,11 @@ function deploymentBody(ctx: RequestContext, d: SimulatedDeployment): unknown {
       parameters: d.parameters,
       ...(succeeded ? { outputs: simulatedOutputs(d.template, d.parameters, d.script.outputs) } : {}),
       ...(succeeded
-        ? { outputResources: templateResources(d.template, d.parameters).map((r) => ({ id: resourceId(ctx, r.type, r.name) })) }
+        ? {
+            outputResources: templateResources(d.template, d.parameters).map((r) => ({
+              id: resourceId(ctx, r.type, r.name),
+            })),
+          }
         : {}),
       ...(d.state === "Failed" && d.script.failure ? { error: d.script.failure.error } : {}),
     },
@@ -84,11 +90,17 @@ function put(ctx: RequestContext): Reply {
   if (rejected) return rejected;
   const name = ctx.params.name ?? "";
   const request = jsonBody<DeploymentRequest>(ctx);
-  if (!request.location) return armError(400, "LocationRequired", "The location property is required for this definition.");
-  if (!request.properties?.template) return armError(400, "InvalidRequestContent", "The template is missing; templateLink is not emulated.");
+  if (!request.location)
+    return armError(400, "LocationRequired", "The location property is required for this definition.");
+  if (!request.properties?.template)
+    return armError(400, "InvalidRequestContent", "The template is missing; templateLink is not emulated.");
   const existing = find(ctx);
   if (existing && isActive(existing)) {
-    return armError(409, "DeploymentActive", `Unable to edit or replace deployment '${name}': previous deployment is still active.`);
+    return armError(
+      409,
+      "DeploymentActive",
+      `Unable to edit or replace deployment '${name}': previous deployment is still active.`,
+    );
   }
   // What Azure itself refuses of the scripted resources: AKS in preflight, PostgreSQL while deploying.
   const refusal = azureRefusal(ctx.state, request.properties.template, request.properties.parameters ?? {});
@@ -116,7 +128,8 @@ function put(ctx: RequestContext): Reply {
             failure: {
               error: {
                 code: "DeploymentFailed",
-                message: "At least one resource deployment operation failed. Please list deployment operations for details.",
+                message:
+                  "At least one resource deployment operation failed. Please list deployment operations for details.",
                 details: failedOperations.map((f) => f.error),
               },
               failedOperations,
@@ -132,7 +145,8 @@ function put(ctx: RequestContext): Reply {
 
 function operationStatus(ctx: RequestContext): Reply {
   const d = find(ctx);
-  if (!d || d.operationId !== ctx.params.op) return armError(404, "OperationNotFound", "The operation could not be found.");
+  if (!d || d.operationId !== ctx.params.op)
+    return armError(404, "OperationNotFound", "The operation could not be found.");
   if (isActive(d)) {
     d.statusReads += 1;
     if (d.statusReads <= d.script.runningPolls) {
@@ -142,7 +156,15 @@ function operationStatus(ctx: RequestContext): Reply {
     finish(ctx, d);
   }
   const error: ArmErrorBody | undefined = d.state === "Failed" ? d.script.failure?.error : undefined;
-  return { status: 200, body: { id: `${deploymentId(ctx, d.name)}/operationStatuses/${d.operationId}`, name: d.operationId, status: d.state, ...(error ? { error } : {}) } };
+  return {
+    status: 200,
+    body: {
+      id: `${deploymentId(ctx, d.name)}/operationStatuses/${d.operationId}`,
+      name: d.operationId,
+      status: d.state,
+      ...(error ? { error } : {}),
+    },
+  };
 }
 
 function operations(ctx: RequestContext): Reply {
@@ -150,13 +172,27 @@ function operations(ctx: RequestContext): Reply {
   if (!d) return notFound(ctx);
   const failed = d.state === "Failed" ? (d.script.failure?.failedOperations ?? []) : [];
   const isFailed = (type: string, name: string): boolean =>
-    failed.some((f) => f.resourceType.toLowerCase() === type.toLowerCase() && f.resourceName.toLowerCase() === name.toLowerCase());
+    failed.some(
+      (f) => f.resourceType.toLowerCase() === type.toLowerCase() && f.resourceName.toLowerCase() === name.toLowerCase(),
+    );
   const state = isActive(d) ? "Running" : d.state === "Canceled" ? "Canceled" : "Succeeded";
   const entries = [
     ...templateResources(d.template, d.parameters)
       .filter((r) => !isFailed(r.type, r.name))
-      .map((r) => ({ type: r.type, name: r.name, state, statusCode: state === "Succeeded" ? "OK" : undefined, error: undefined as ArmErrorBody | undefined })),
-    ...failed.map((f) => ({ type: f.resourceType, name: f.resourceName, state: "Failed", statusCode: f.statusCode, error: f.error })),
+      .map((r) => ({
+        type: r.type,
+        name: r.name,
+        state,
+        statusCode: state === "Succeeded" ? "OK" : undefined,
+        error: undefined as ArmErrorBody | undefined,
+      })),
+    ...failed.map((f) => ({
+      type: f.resourceType,
+      name: f.resourceName,
+      state: "Failed",
+      statusCode: f.statusCode,
+      error: f.error,
+    })),
   ];
   const value = entries.map((e, index) => {
     const operationId = (index + 1).toString(16).padStart(16, "0").toUpperCase();
@@ -184,14 +220,24 @@ function list(ctx: RequestContext): Reply {
     offset + size < all.length
       ? `${ctx.baseUrl}${ctx.url.pathname}?api-version=${apiVersionOf(ctx)}&$skiptoken=${offset + size}`
       : undefined;
-  return { status: 200, body: { value: all.slice(offset, offset + size).map((d) => deploymentBody(ctx, d)), ...(nextLink ? { nextLink } : {}) } };
+  return {
+    status: 200,
+    body: {
+      value: all.slice(offset, offset + size).map((d) => deploymentBody(ctx, d)),
+      ...(nextLink ? { nextLink } : {}),
+    },
+  };
 }
 
 function cancel(ctx: RequestContext): Reply {
   const d = find(ctx);
   if (!d) return notFound(ctx);
   if (!isActive(d)) {
-    return armError(409, "DeploymentCannotBeCancelled", `Deployment '${d.name}' is in terminal state '${d.state}' and cannot be cancelled.`);
+    return armError(
+      409,
+      "DeploymentCannotBeCancelled",
+      `Deployment '${d.name}' is in terminal state '${d.state}' and cannot be cancelled.`,
+    );
   }
   d.state = "Canceled";
   return { status: 204 };
@@ -208,7 +254,11 @@ function validate(ctx: RequestContext): Reply {
       id: deploymentId(ctx, ctx.params.name ?? ""),
       name: ctx.params.name,
       type: "Microsoft.Resources/deployments",
-      properties: { provisioningState: "Succeeded", mode: "Incremental", validatedResources: resources.map((r) => ({ id: resourceId(ctx, r.type, r.name) })) },
+      properties: {
+        provisioningState: "Succeeded",
+        mode: "Incremental",
+        validatedResources: resources.map((r) => ({ id: resourceId(ctx, r.type, r.name) })),
+      },
     },
   };
 }
@@ -223,7 +273,12 @@ function startWhatIf(ctx: RequestContext): Reply {
   const request = jsonBody<DeploymentRequest>(ctx);
   const id = newId();
   const script = { ...ctx.state.scenario.whatIf };
-  ctx.state.whatIfs.set(id, { template: request.properties?.template ?? {}, parameters: request.properties?.parameters ?? {}, reads: 0, script });
+  ctx.state.whatIfs.set(id, {
+    template: request.properties?.template ?? {},
+    parameters: request.properties?.parameters ?? {},
+    reads: 0,
+    script,
+  });
   return { status: 202, headers: { Location: whatIfLocation(ctx, id), ...retryAfter(script.retryAfterSeconds) } };
 }
 
@@ -238,8 +293,15 @@ function whatIfResult(ctx: RequestContext): Reply {
   if (w.script.failure) return { status: 200, body: { status: "Failed", error: w.script.failure } };
   const changes =
     w.script.changes ??
-    templateResources(w.template, w.parameters).map((r) => ({ resourceId: resourceId(ctx, r.type, r.name), changeType: "Create", after: { type: r.type, name: r.name } }));
-  return { status: 200, body: { status: "Succeeded", properties: { correlationId: newId(), changes, diagnostics: [] } } };
+    templateResources(w.template, w.parameters).map((r) => ({
+      resourceId: resourceId(ctx, r.type, r.name),
+      changeType: "Create",
+      after: { type: r.type, name: r.name },
+    }));
+  return {
+    status: 200,
+    body: { status: "Succeeded", properties: { correlationId: newId(), changes, diagnostics: [] } },
+  };
 }
 
 function get(ctx: RequestContext): Reply {

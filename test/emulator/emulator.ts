@@ -53,7 +53,11 @@ export interface EmulatorOptions {
 
 // The preflight's cluster route comes before the scripted resources': it serves both (see preflight.ts).
 const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...preflightRoutes, ...resourceRoutes, ...fluxRoutes];
-const faultCodes: Record<number, string> = { 429: "TooManyRequests", 500: "InternalServerError", 503: "ServiceUnavailable" };
+const faultCodes: Record<number, string> = {
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  503: "ServiceUnavailable",
+};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -107,7 +111,9 @@ export class AzureEmulator {
     const emulator = new AzureEmulator(server, certificate, `https://127.0.0.1:${port}`, identity);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       emulator.handle(req, res).catch((error: unknown) => {
-        res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ error: { code: "EmulatorBug", message: String(error) } }));
+        res
+          .writeHead(500, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ error: { code: "EmulatorBug", message: String(error) } }));
       });
     });
     return emulator;
@@ -163,14 +169,20 @@ export class AzureEmulator {
 
   /** A secret an operator uploaded out of band (no request recorded). */
   putSecret(vaultId: string, name: string, value: string, contentType?: string): void {
-    this.state.secrets.set(secretKey(vaultId, name), { value, updated: new Date(), ...(contentType ? { contentType } : {}) });
+    this.state.secrets.set(secretKey(vaultId, name), {
+      value,
+      updated: new Date(),
+      ...(contentType ? { contentType } : {}),
+    });
   }
 
   secretValue(vaultId: string, name: string): string | undefined {
     return this.state.secrets.get(secretKey(vaultId, name))?.value;
   }
 
-  /** What the last successful PUT of a fluxConfiguration carried, protected settings included (which no GET returns). */
+  /**
+   * What the last successful PUT of a fluxConfiguration carried, protected settings included (which no GET returns).
+   */
   fluxConfigurationPut(name: string): FluxConfigurationPut | undefined {
     return this.state.fluxConfigurations.get(name.toLowerCase());
   }
@@ -255,14 +267,20 @@ export class AzureEmulator {
       this.send(res, record, (route.arm && this.armGate(ctx, bearer)) || route.handle(ctx), route.arm);
       return;
     }
-    this.send(res, record, armError(404, "NoEmulatedRoute", `The emulator has no route for ${method} ${url.pathname}.`), false);
+    this.send(
+      res,
+      record,
+      armError(404, "NoEmulatedRoute", `The emulator has no route for ${method} ${url.pathname}.`),
+      false,
+    );
   }
 
   private takeFault(method: string, url: URL): Fault | undefined {
     return this.state.scenario.faults.find((fault) => {
       if (fault.method && fault.method.toUpperCase() !== method) return false;
       const target = `${url.pathname}${url.search}`;
-      if (typeof fault.path === "string" && !url.pathname.toLowerCase().includes(fault.path.toLowerCase())) return false;
+      if (typeof fault.path === "string" && !url.pathname.toLowerCase().includes(fault.path.toLowerCase()))
+        return false;
       if (fault.path instanceof RegExp && !fault.path.test(target)) return false;
       const use = this.faultUse.get(fault) ?? { matched: 0, fired: 0 };
       this.faultUse.set(fault, use);
@@ -280,8 +298,14 @@ export class AzureEmulator {
     });
     const record = bearer === undefined ? undefined : this.state.accessTokens.get(bearer);
     if (!record) {
-      const message = bearer === undefined ? "The request is missing the Authorization header." : "The access token is invalid.";
-      return armError(401, bearer === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken", message, challenge(message));
+      const message =
+        bearer === undefined ? "The request is missing the Authorization header." : "The access token is invalid.";
+      return armError(
+        401,
+        bearer === undefined ? "AuthenticationFailed" : "InvalidAuthenticationToken",
+        message,
+        challenge(message),
+      );
     }
     if (record.expiresAt <= Date.now()) {
       const message = "The access token has expired.";
@@ -292,7 +316,11 @@ export class AzureEmulator {
       return armError(401, "InvalidAuthenticationTokenAudience", message, challenge(message));
     }
     if (!ctx.url.searchParams.get("api-version")) {
-      return armError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+      return armError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
     }
     if (ctx.params.sub !== undefined && ctx.params.sub !== this.identity.subscriptionId) {
       return armError(404, "SubscriptionNotFound", `The subscription '${ctx.params.sub}' could not be found.`);
@@ -308,7 +336,11 @@ export class AzureEmulator {
     if (arm) {
       headers["x-ms-request-id"] = newId();
       headers["x-ms-correlation-request-id"] = newId();
-      headers[record.method === "GET" ? "x-ms-ratelimit-remaining-subscription-reads" : "x-ms-ratelimit-remaining-subscription-writes"] = "11999";
+      headers[
+        record.method === "GET"
+          ? "x-ms-ratelimit-remaining-subscription-reads"
+          : "x-ms-ratelimit-remaining-subscription-writes"
+      ] = "11999";
     }
     const hasBody = reply.body !== undefined && record.method !== "HEAD" && reply.status !== 204;
     if (hasBody) headers["Content-Type"] = "application/json; charset=utf-8";

@@ -11,9 +11,14 @@ type Value = unknown;
 const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   if: ([condition, yes, no]) => (condition === true ? yes : no),
   not: ([value]) => value !== true,
-  empty: ([value]) => value === null || value === undefined || value === "" || (Array.isArray(value) ? value.length === 0 : isRecord(value) && Object.keys(value).length === 0),
+  empty: ([value]) =>
+    value === null ||
+    value === undefined ||
+    value === "" ||
+    (Array.isArray(value) ? value.length === 0 : isRecord(value) && Object.keys(value).length === 0),
   equals: ([a, b]) => JSON.stringify(a) === JSON.stringify(b),
-  createObject: (args) => Object.fromEntries(Array.from({ length: args.length / 2 }, (_, i) => [String(args[2 * i]), args[2 * i + 1]])),
+  createObject: (args) =>
+    Object.fromEntries(Array.from({ length: args.length / 2 }, (_, i) => [String(args[2 * i]), args[2 * i + 1]])),
   base64: ([text]) => Buffer.from(String(text), "utf8").toString("base64"),
   string: ([value]) => (typeof value === "string" ? value : JSON.stringify(value)),
   concat: (args) => args.map(String).join(""),
@@ -98,7 +103,11 @@ class Parser {
     }
     this.expect(")");
     if (name === "parameters") return parameterValue(String(args[0]), this.scope);
-    if (name === "variables") return evaluate((isRecord(this.scope.template.variables) ? this.scope.template.variables : {})[String(args[0])], this.scope);
+    if (name === "variables")
+      return evaluate(
+        (isRecord(this.scope.template.variables) ? this.scope.template.variables : {})[String(args[0])],
+        this.scope,
+      );
     const fn = FUNCTIONS[name];
     if (!fn) throw new Unsupported(`the function ${name}()`);
     return fn(args);

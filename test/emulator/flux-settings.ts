@@ -50,10 +50,14 @@ export function resolveKeyVaultReferences(state: EmulatorState, parameters: Reco
   return { parameters: out };
 }
 
-const stringOf = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+const stringOf = (value: unknown): string | undefined =>
+  typeof value === "string" && value !== "" ? value : undefined;
 
 /** Every fluxConfiguration the deployment PUTs, with the settings ARM evaluated for it. */
-export function fluxConfigurationPuts(template: Record<string, unknown>, parameters: Record<string, unknown>): FluxConfigurationPut[] {
+export function fluxConfigurationPuts(
+  template: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): FluxConfigurationPut[] {
   const puts: FluxConfigurationPut[] = [];
   for (const scope of nestedScopes({ template, parameters })) {
     for (const { resource } of declaredResources(scope.template)) {
@@ -67,7 +71,12 @@ export function fluxConfigurationPuts(template: Record<string, unknown>, paramet
         const settings = isRecord(evaluated) ? evaluated : {};
         const url = stringOf(evaluate(git.url, scope));
         const sshKnownHosts = stringOf(evaluate(git.sshKnownHosts, scope));
-        puts.push({ name, ...(url ? { url } : {}), ...(sshKnownHosts ? { sshKnownHosts } : {}), protectedSettings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) });
+        puts.push({
+          name,
+          ...(url ? { url } : {}),
+          ...(sshKnownHosts ? { sshKnownHosts } : {}),
+          protectedSettings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+        });
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
         throw new Error(`the emulator cannot evaluate fluxConfiguration ${String(resource.name)}: ${error.message}`);
@@ -105,13 +114,23 @@ export function publicKeyOf(openssh: string): string | undefined {
 
 /** What the Flux extension's provider refuses of a configuration's protected settings. */
 export function fluxSettingsRefusal(put: FluxConfigurationPut): ArmErrorBody | undefined {
-  const refuse = (message: string): ArmErrorBody => ({ code: "InvalidConfigurationProtectedSettings", target: "properties.configurationProtectedSettings", message });
+  const refuse = (message: string): ArmErrorBody => ({
+    code: "InvalidConfigurationProtectedSettings",
+    target: "properties.configurationProtectedSettings",
+    message,
+  });
   const settings = put.protectedSettings;
   for (const [key, value] of Object.entries(settings)) {
-    if (!PROTECTED_KEYS.includes(key)) return refuse(`'${key}' is not a protected setting of a GitRepository source; use ${PROTECTED_KEYS.join(", ")}`);
+    if (!PROTECTED_KEYS.includes(key))
+      return refuse(`'${key}' is not a protected setting of a GitRepository source; use ${PROTECTED_KEYS.join(", ")}`);
     if (!BASE64.test(value) || value === "") return refuse(`The value of '${key}' must be base64 encoded`);
   }
-  if (put.sshKnownHosts !== undefined && !BASE64.test(put.sshKnownHosts)) return { code: "InvalidGitRepository", target: "properties.gitRepository.sshKnownHosts", message: "sshKnownHosts must be base64 encoded" };
+  if (put.sshKnownHosts !== undefined && !BASE64.test(put.sshKnownHosts))
+    return {
+      code: "InvalidGitRepository",
+      target: "properties.gitRepository.sshKnownHosts",
+      message: "sshKnownHosts must be base64 encoded",
+    };
   const ssh = put.url?.startsWith("ssh://") === true;
   if (settings.sshPrivateKey !== undefined) {
     if (!ssh) return refuse("An SSH private key can only be used with an ssh:// repository URL");

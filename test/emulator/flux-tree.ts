@@ -5,7 +5,12 @@
 // under the flags the extension gives the controllers. A refused tree never turns Compliant,
 // whatever the test scripted, and each refused object carries the controller's message.
 import { execFileSync } from "node:child_process";
-import { checkFluxTree, extensionFlags, type FluxConfigurationModel, type FluxViolation } from "../../src/render/gitops/flux-model/check.js";
+import {
+  checkFluxTree,
+  extensionFlags,
+  type FluxConfigurationModel,
+  type FluxViolation,
+} from "../../src/render/gitops/flux-model/check.js";
 import type { EmulatorState } from "./context.js";
 import { declaredResources, isExpression, isRecord, nestedScopes, resolve, type TemplateScope } from "./templates.js";
 
@@ -23,11 +28,17 @@ interface Deployed {
 
 /** The configuration as deployed, or undefined when no deployment declares its kustomizations. */
 function deployedConfiguration(state: EmulatorState, name: string): Deployed | undefined {
-  const succeeded = [...state.deployments.values()].filter((d) => d.state === "Succeeded").sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  const succeeded = [...state.deployments.values()]
+    .filter((d) => d.state === "Succeeded")
+    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
   for (const d of succeeded) {
     for (const scope of nestedScopes({ template: d.template, parameters: d.parameters })) {
       for (const { resource } of declaredResources(scope.template)) {
-        if (String(resource.type).toLowerCase() !== FLUX_TYPE || String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()) continue;
+        if (
+          String(resource.type).toLowerCase() !== FLUX_TYPE ||
+          String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()
+        )
+          continue;
         const properties = isRecord(resource.properties) ? resource.properties : {};
         const kustomizations = kustomizationsOf(properties.kustomizations, scope);
         if (!kustomizations) return undefined;
@@ -58,24 +69,29 @@ function kustomizationsOf(value: unknown, scope: TemplateScope): FluxConfigurati
     }));
   }
   if (!isRecord(value)) return undefined;
-  return Object.entries(value).filter(([, k]) => isRecord(k)).map(([key, k]) => {
-    const spec = k as Record<string, unknown>;
-    const timeout = resolve(spec.timeoutInSeconds, scope);
-    return {
-      name: key,
-      path: String(resolve(spec.path, scope) ?? ""),
-      dependsOn: Array.isArray(spec.dependsOn) ? spec.dependsOn.map(String) : [],
-      timeoutSeconds: typeof timeout === "number" ? timeout : DEFAULT_TIMEOUT_SECONDS,
-      wait: resolve(spec.wait, scope) !== false,
-    };
-  });
+  return Object.entries(value)
+    .filter(([, k]) => isRecord(k))
+    .map(([key, k]) => {
+      const spec = k as Record<string, unknown>;
+      const timeout = resolve(spec.timeoutInSeconds, scope);
+      return {
+        name: key,
+        path: String(resolve(spec.path, scope) ?? ""),
+        dependsOn: Array.isArray(spec.dependsOn) ? spec.dependsOn.map(String) : [],
+        timeoutSeconds: typeof timeout === "number" ? timeout : DEFAULT_TIMEOUT_SECONDS,
+        wait: resolve(spec.wait, scope) !== false,
+      };
+    });
 }
 
 /** The extension's `multiTenancy.enforce` as deployed beside the configuration; AKS enforces when it is unset. */
 function multiTenancyEnforced(scope: TemplateScope): boolean {
   for (const { resource } of declaredResources(scope.template)) {
     if (String(resource.type).toLowerCase() !== EXTENSION_TYPE) continue;
-    const settings = isRecord(resource.properties) && isRecord(resource.properties.configurationSettings) ? resource.properties.configurationSettings : {};
+    const settings =
+      isRecord(resource.properties) && isRecord(resource.properties.configurationSettings)
+        ? resource.properties.configurationSettings
+        : {};
     let value = settings["multiTenancy.enforce"];
     const param = typeof value === "string" ? /^\[string\(parameters\('([^']+)'\)\)\]$/.exec(value)?.[1] : undefined;
     if (param) value = String(resolve(`[parameters('${param}')]`, scope));
@@ -92,9 +108,20 @@ function treeAt(repository: string, sha: string): Map<string, string> {
   const cached = trees.get(key);
   if (cached) return cached;
   const git = (args: string[], input?: string): Buffer =>
-    execFileSync("git", ["-C", repository, ...args], { input, stdio: ["pipe", "pipe", "pipe"], timeout: 10_000, maxBuffer: 64 << 20, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
-  const entries = git(["ls-tree", "-r", "-z", sha]).toString("utf8").split("\0").filter((e) => e !== "");
-  const blobs = entries.map((e) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(e)).filter((m): m is RegExpExecArray => m !== null);
+    execFileSync("git", ["-C", repository, ...args], {
+      input,
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: 10_000,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+    });
+  const entries = git(["ls-tree", "-r", "-z", sha])
+    .toString("utf8")
+    .split("\0")
+    .filter((e) => e !== "");
+  const blobs = entries
+    .map((e) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(e))
+    .filter((m): m is RegExpExecArray => m !== null);
   // One `cat-file --batch` for the whole tree: "<sha> blob <size>\n<content>\n" per object.
   const out = git(["cat-file", "--batch"], blobs.map((m) => m[1]).join("\n") + "\n");
   const files = new Map<string, string>();
@@ -113,7 +140,12 @@ function treeAt(repository: string, sha: string): Map<string, string> {
  * The controllers' refusals of the tree at `sha`, or undefined when the configuration was never deployed with
  * kustomizations.
  */
-export function refusals(state: EmulatorState, name: string, repository: string, sha: string): FluxViolation[] | undefined {
+export function refusals(
+  state: EmulatorState,
+  name: string,
+  repository: string,
+  sha: string,
+): FluxViolation[] | undefined {
   const deployed = deployedConfiguration(state, name);
   if (!deployed) return undefined;
   return checkFluxTree(treeAt(repository, sha), deployed.config, extensionFlags(deployed.enforce, APPLIER));

@@ -18,11 +18,17 @@ type Source = { commit: string } | { error: string };
 
 /** The branch that the latest succeeded deployment gave this fluxConfiguration, nested templates included. */
 function configuredBranch(state: EmulatorState, name: string): string | undefined {
-  const succeeded = [...state.deployments.values()].filter((d) => d.state === "Succeeded").sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+  const succeeded = [...state.deployments.values()]
+    .filter((d) => d.state === "Succeeded")
+    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
   for (const d of succeeded) {
     for (const scope of nestedScopes({ template: d.template, parameters: d.parameters })) {
       for (const { resource } of declaredResources(scope.template)) {
-        if (String(resource.type).toLowerCase() !== FLUX_TYPE || String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()) continue;
+        if (
+          String(resource.type).toLowerCase() !== FLUX_TYPE ||
+          String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()
+        )
+          continue;
         const git = isRecord(resource.properties) ? resource.properties.gitRepository : undefined;
         const ref = isRecord(git) ? git.repositoryRef : undefined;
         const branch = isRecord(ref) ? resolve(ref.branch, scope) : undefined;
@@ -46,7 +52,9 @@ function fetchTip(repository: string, branch: string): Source {
     const sha = /^([0-9a-f]{40,64})\t/m.exec(listed)?.[1];
     return sha ? { commit: `${branch}@sha1:${sha}` } : { error: `couldn't find remote ref "refs/heads/${branch}"` };
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n")[0];
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "")
+      .trim()
+      .split("\n")[0];
     return { error: `unable to clone '${repository}'${stderr ? `: ${stderr}` : ""}` };
   }
 }
@@ -77,7 +85,12 @@ function getFluxConfiguration(ctx: RequestContext): Reply {
   const name = ctx.params.name ?? "";
   const script = ctx.state.scenario.flux[name] ?? ctx.state.scenario.flux["*"];
   const source = script && sourceOf(ctx.state, name, script);
-  if (!script || !source) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.KubernetesConfiguration/fluxConfigurations/${name}' was not found.`);
+  if (!script || !source)
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.KubernetesConfiguration/fluxConfigurations/${name}' was not found.`,
+    );
 
   // Compliance is counted from the moment Flux has a new commit, as a real reconciliation starts then.
   const key = ctx.url.pathname.toLowerCase();
@@ -87,7 +100,13 @@ function getFluxConfiguration(ctx: RequestContext): Reply {
   ctx.state.fluxSyncs.set(key, { commit, reads });
 
   const now = new Date().toISOString();
-  const ready = (ok: boolean, reason: string, message: string): unknown => ({ lastTransitionTime: now, message, reason, status: ok ? "True" : "False", type: "Ready" });
+  const ready = (ok: boolean, reason: string, message: string): unknown => ({
+    lastTransitionTime: now,
+    message,
+    reason,
+    status: ok ? "True" : "False",
+    type: "Ready",
+  });
   const object = (objectName: string, kind: string, compliance: string, condition: unknown): unknown => ({
     name: objectName,
     namespace: "flux-system",
@@ -100,41 +119,86 @@ function getFluxConfiguration(ctx: RequestContext): Reply {
   let statuses: unknown[];
   if (commit === undefined) {
     compliance = "Non-Compliant";
-    statuses = [object(name, "GitRepository", compliance, ready(false, "GitOperationFailed", `failed to checkout and determine revision: ${"error" in source ? source.error : ""}`))];
+    statuses = [
+      object(
+        name,
+        "GitRepository",
+        compliance,
+        ready(
+          false,
+          "GitOperationFailed",
+          `failed to checkout and determine revision: ${"error" in source ? source.error : ""}`,
+        ),
+      ),
+    ];
   } else {
-    const fetched = object(name, "GitRepository", "Compliant", ready(true, "Succeeded", `stored artifact for revision '${commit}'`));
+    const fetched = object(
+      name,
+      "GitRepository",
+      "Compliant",
+      ready(true, "Succeeded", `stored artifact for revision '${commit}'`),
+    );
     let refused: ReturnType<typeof refusals>;
     let unreadable: string | undefined;
     const sha = /([0-9a-f]{40}|[0-9a-f]{64})$/i.exec(commit)?.[1];
     try {
       refused = script.repository !== undefined && sha ? refusals(ctx.state, name, script.repository, sha) : undefined;
     } catch (error) {
-      unreadable = String((error as { stderr?: unknown }).stderr ?? error).trim().split("\n")[0];
+      unreadable = String((error as { stderr?: unknown }).stderr ?? error)
+        .trim()
+        .split("\n")[0];
     }
     if (unreadable !== undefined) {
       compliance = "Non-Compliant";
-      statuses = [object(name, "GitRepository", compliance, ready(false, "GitOperationFailed", `failed to checkout revision ${commit}: ${unreadable}`))];
+      statuses = [
+        object(
+          name,
+          "GitRepository",
+          compliance,
+          ready(false, "GitOperationFailed", `failed to checkout revision ${commit}: ${unreadable}`),
+        ),
+      ];
     } else if (refused && refused.length > 0) {
       // What the controllers refuse never heals by waiting: every kustomization stays not Ready.
       compliance = "Non-Compliant";
       const first = refused[0]!;
-      const blocked = ready(false, "ReconciliationFailed", `${refused.length} object(s) refused, first ${first.object}: ${first.message}`);
+      const blocked = ready(
+        false,
+        "ReconciliationFailed",
+        `${refused.length} object(s) refused, first ${first.object}: ${first.message}`,
+      );
       statuses = [
         fetched,
         ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, blocked)),
         ...refused.map((v) => {
           const [kind = "Object", id = ""] = v.object.split(" ");
           const [namespace, objectName] = id.includes("/") ? id.split("/") : ["", id];
-          return { ...(object(objectName ?? id, kind, compliance, ready(false, v.reason ?? "ReconciliationFailed", v.message)) as object), namespace };
+          return {
+            ...(object(
+              objectName ?? id,
+              kind,
+              compliance,
+              ready(false, v.reason ?? "ReconciliationFailed", v.message),
+            ) as object),
+            namespace,
+          };
         }),
       ];
     } else {
       compliance = reads <= script.nonCompliantReads ? "Non-Compliant" : "Compliant";
       // A followed repository is being applied; a scripted Non-Compliant is a failure that heals.
       const followed = !("commit" in script);
-      const [reason, message] = followed ? ["Progressing", `Reconciliation in progress for revision ${commit}`] : ["ReconciliationFailed", "kustomization path not found"];
-      const applied = compliance === "Compliant" ? ready(true, "ReconciliationSucceeded", `Applied revision: ${commit}`) : ready(false, reason, message);
-      statuses = [fetched, ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, applied))];
+      const [reason, message] = followed
+        ? ["Progressing", `Reconciliation in progress for revision ${commit}`]
+        : ["ReconciliationFailed", "kustomization path not found"];
+      const applied =
+        compliance === "Compliant"
+          ? ready(true, "ReconciliationSucceeded", `Applied revision: ${commit}`)
+          : ready(false, reason, message);
+      statuses = [
+        fetched,
+        ...script.kustomizations.map((k) => object(`${name}-${k}`, "Kustomization", compliance, applied)),
+      ];
     }
   }
   return {

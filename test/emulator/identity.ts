@@ -36,7 +36,8 @@ export function mintIdToken(identity: Identity, state: EmulatorState, audience: 
 
 function openIdConfiguration(ctx: RequestContext): Reply {
   const tenant = ctx.params.tenant ?? "";
-  if (tenant !== ctx.identity.tenantId) return entraError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found.`);
+  if (tenant !== ctx.identity.tenantId)
+    return entraError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found.`);
   const authority = `${ctx.baseUrl}/${tenant}`;
   return {
     status: 200,
@@ -55,12 +56,28 @@ function openIdConfiguration(ctx: RequestContext): Reply {
 
 function assertionProblem(ctx: RequestContext, assertion: string): Reply | undefined {
   const claims = verifyJwt(assertion, ctx.identity.signingSecret);
-  if (!claims) return entraError(401, "invalid_client", 50027, "Invalid JWT token: the assertion was not issued by the trusted issuer.");
+  if (!claims)
+    return entraError(
+      401,
+      "invalid_client",
+      50027,
+      "Invalid JWT token: the assertion was not issued by the trusted issuer.",
+    );
   if (claims.aud !== ctx.identity.federatedAudience) {
-    return entraError(400, "invalid_request", 700212, `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`);
+    return entraError(
+      400,
+      "invalid_request",
+      700212,
+      `No matching federated identity record found for presented assertion audience '${String(claims.aud)}'.`,
+    );
   }
   if (claims.sub !== ctx.identity.federatedSubject) {
-    return entraError(400, "invalid_request", 700213, `No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`);
+    return entraError(
+      400,
+      "invalid_request",
+      700213,
+      `No matching federated identity record found for presented assertion subject '${String(claims.sub)}'.`,
+    );
   }
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= Date.now()) {
     return entraError(400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
@@ -70,14 +87,23 @@ function assertionProblem(ctx: RequestContext, assertion: string): Reply | undef
 
 function issueAccessToken(ctx: RequestContext): Reply {
   const tenant = ctx.params.tenant ?? "";
-  if (tenant !== ctx.identity.tenantId) return entraError(400, "invalid_request", 90002, `Tenant '${tenant}' not found.`);
+  if (tenant !== ctx.identity.tenantId)
+    return entraError(400, "invalid_request", 90002, `Tenant '${tenant}' not found.`);
   const form = new URLSearchParams(ctx.body);
-  if (form.has("client_secret")) return entraError(401, "invalid_client", 7000215, "This emulator trusts federated assertions only.");
-  if (form.get("grant_type") !== "client_credentials") return entraError(400, "unsupported_grant_type", 70003, "Only client_credentials is supported.");
+  if (form.has("client_secret"))
+    return entraError(401, "invalid_client", 7000215, "This emulator trusts federated assertions only.");
+  if (form.get("grant_type") !== "client_credentials")
+    return entraError(400, "unsupported_grant_type", 70003, "Only client_credentials is supported.");
   if (form.get("client_id") !== ctx.identity.clientId) {
-    return entraError(400, "unauthorized_client", 700016, `Application with identifier '${form.get("client_id") ?? ""}' was not found.`);
+    return entraError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${form.get("client_id") ?? ""}' was not found.`,
+    );
   }
-  if (form.get("client_assertion_type") !== JWT_BEARER) return entraError(400, "invalid_request", 90014, "A client_assertion is required.");
+  if (form.get("client_assertion_type") !== JWT_BEARER)
+    return entraError(400, "invalid_request", 90014, "A client_assertion is required.");
   const problem = assertionProblem(ctx, form.get("client_assertion") ?? "");
   if (problem) return problem;
   const scope = (form.get("scope") ?? "").split(" ").find((s) => s.endsWith("/.default"));
@@ -86,8 +112,15 @@ function issueAccessToken(ctx: RequestContext): Reply {
   const lifetime = ctx.state.scenario.accessTokenLifetimeSeconds;
   const id = ctx.state.accessTokens.size + 1;
   const token = `emu.${id}.${randomUUID()}`;
-  ctx.state.accessTokens.set(token, { id, audience: scope.slice(0, -"/.default".length), expiresAt: Date.now() + lifetime * 1000 });
-  return { status: 200, body: { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: token } };
+  ctx.state.accessTokens.set(token, {
+    id,
+    audience: scope.slice(0, -"/.default".length),
+    expiresAt: Date.now() + lifetime * 1000,
+  });
+  return {
+    status: 200,
+    body: { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
+  };
 }
 
 function issueGitHubIdToken(ctx: RequestContext): Reply {
@@ -100,6 +133,11 @@ function issueGitHubIdToken(ctx: RequestContext): Reply {
 
 export const identityRoutes: Route[] = [
   { methods: ["GET"], pattern: /^\/_apis\/idtoken$/i, arm: false, handle: issueGitHubIdToken },
-  { methods: ["GET"], pattern: /^\/(?<tenant>[^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i, arm: false, handle: openIdConfiguration },
+  {
+    methods: ["GET"],
+    pattern: /^\/(?<tenant>[^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i,
+    arm: false,
+    handle: openIdConfiguration,
+  },
   { methods: ["POST"], pattern: /^\/(?<tenant>[^/]+)\/oauth2\/v2\.0\/token$/i, arm: false, handle: issueAccessToken },
 ];

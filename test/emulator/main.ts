@@ -33,10 +33,23 @@ function count(flag: string, text: string): number {
 const remote = values["gitops-remote"] ?? process.env.CODEMIE_GITOPS_REMOTE;
 const emulator = await AzureEmulator.start({ port: Number(values.port) });
 emulator.script({
-  deployment: { runningPolls: count("running-polls", values["running-polls"]), retryAfterSeconds: count("retry-after", values["retry-after"]) },
+  deployment: {
+    runningPolls: count("running-polls", values["running-polls"]),
+    retryAfterSeconds: count("retry-after", values["retry-after"]),
+  },
   whatIf: { pendingPolls: 1, retryAfterSeconds: 1 },
   // The kustomization the rendered fluxConfiguration declares ("root"), as Flux names it.
-  ...(remote ? { flux: { "*": { nonCompliantReads: count("flux-reads", values["flux-reads"]), repository: resolve(remote), kustomizations: ["root"] } } } : {}),
+  ...(remote
+    ? {
+        flux: {
+          "*": {
+            nonCompliantReads: count("flux-reads", values["flux-reads"]),
+            repository: resolve(remote),
+            kustomizations: ["root"],
+          },
+        },
+      }
+    : {}),
 });
 
 emulator.preflight.operatorUploads = values["operator-secrets"].split(",").filter((name) => name !== "");

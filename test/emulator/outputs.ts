@@ -22,7 +22,8 @@ function shapeOf(name: string): Shape | undefined {
   const [before, last] = [w.at(-2), w.at(-1)];
   if (last === "uri" || last === "url" || last === "endpoint") return "url";
   if (last === "host") return "host";
-  if ((last === "id" || last === "ids") && ["client", "principal", "tenant", "object"].includes(before ?? "")) return "guid";
+  if ((last === "id" || last === "ids") && ["client", "principal", "tenant", "object"].includes(before ?? ""))
+    return "guid";
   if (last === "ip") return "ip";
   if (last === "name" || last === "login") return "identifier";
   return undefined;
@@ -39,7 +40,10 @@ function guidFrom(seed: string): string {
 
 /** `path` names the value (`identityClientIds.api`) and seeds it; `leaf` is its own key. */
 function synthesizedString(path: string, leaf: string, shape: Shape | undefined): string {
-  const label = path.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const label = path
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
   switch (shape) {
     case "url":
       return `https://${label}.${DOMAIN}/`;
@@ -79,14 +83,27 @@ function placeholder(type: string, path: string, leaf: string, shape: Shape | un
 /**
  * Literals are kept, `[parameters('x')]` echoes its value, object and array literals are filled in member by member.
  */
-function outputValue(compiled: unknown, type: string, path: string, leaf: string, shape: Shape | undefined, scope: TemplateScope): unknown {
+function outputValue(
+  compiled: unknown,
+  type: string,
+  path: string,
+  leaf: string,
+  shape: Shape | undefined,
+  scope: TemplateScope,
+): unknown {
   if (isExpression(compiled)) return resolve(compiled, scope) ?? placeholder(type, path, leaf, shape);
   // Members of a literal are mostly expressions of unknown type; in practice they are strings.
   const member = (value: unknown): string => (Array.isArray(value) ? "array" : isRecord(value) ? "object" : "string");
-  if (Array.isArray(compiled)) return compiled.map((v, i) => outputValue(v, member(v), `${path}[${i}]`, leaf, shape, scope));
+  if (Array.isArray(compiled))
+    return compiled.map((v, i) => outputValue(v, member(v), `${path}[${i}]`, leaf, shape, scope));
   if (isRecord(compiled)) {
     // A member without a telling name takes its parent's: identityClientIds.api is a client ID.
-    return Object.fromEntries(Object.entries(compiled).map(([key, v]) => [key, outputValue(v, member(v), `${path}.${key}`, key, shapeOf(key) ?? shape, scope)]));
+    return Object.fromEntries(
+      Object.entries(compiled).map(([key, v]) => [
+        key,
+        outputValue(v, member(v), `${path}.${key}`, key, shapeOf(key) ?? shape, scope),
+      ]),
+    );
   }
   return resolve(compiled, scope);
 }
@@ -98,7 +115,12 @@ export function simulatedOutputs(
   scripted: Record<string, unknown> | undefined,
 ): Record<string, { type: string; value: unknown }> {
   if (scripted) {
-    return Object.fromEntries(Object.entries(scripted).map(([name, value]) => [name, { type: Array.isArray(value) ? "Array" : typeof value, value }]));
+    return Object.fromEntries(
+      Object.entries(scripted).map(([name, value]) => [
+        name,
+        { type: Array.isArray(value) ? "Array" : typeof value, value },
+      ]),
+    );
   }
   const scope: TemplateScope = { template, parameters };
   const declared = isRecord(template.outputs) ? template.outputs : {};

@@ -30,7 +30,13 @@ export interface PreflightData {
   computeUsages: UsageData[];
   vmSkus: VmSkuData[];
   kubernetesVersions: { version: string; supportPlans: string[]; patches: string[]; preview?: boolean }[];
-  postgres: { restricted: boolean; reason?: string; zoneRedundantHa: boolean; versions: string[]; editions: PostgresEditionData[] };
+  postgres: {
+    restricted: boolean;
+    reason?: string;
+    zoneRedundantHa: boolean;
+    versions: string[];
+    editions: PostgresEditionData[];
+  };
   openaiModels: { name: string; version: string; skus: string[] }[];
   openaiUsages: UsageData[];
   /** Registration state by namespace; others answer 404 InvalidResourceNamespace. */
@@ -63,10 +69,21 @@ export function defaultPreflightData(): PreflightData {
       { name: "cores", label: "Total Regional vCPUs", current: 4, limit: 350 },
       ...Object.values(QUOTA_FAMILY).map((f) => ({ ...f, current: 0, limit: 100 })),
       // Families the catalogue does not use, as a real subscription lists dozens (and pages them).
-      ...["BS", "Dv5", "DADSv5", "ECADSv5", "LSv3", "NCADSA100v4", "NVADSA10v5"].map((f) => ({ name: `standard${f}Family`, label: `Standard ${f} Family vCPUs`, current: 0, limit: 10 })),
+      ...["BS", "Dv5", "DADSv5", "ECADSv5", "LSv3", "NCADSA100v4", "NVADSA10v5"].map((f) => ({
+        name: `standard${f}Family`,
+        label: `Standard ${f} Family vCPUs`,
+        current: 0,
+        limit: 10,
+      })),
       { name: "availabilitySets", label: "Availability Sets", current: 0, limit: 2500 },
     ],
-    vmSkus: VM_SIZES.map((s) => ({ name: s.name, family: QUOTA_FAMILY[s.family].name, vcpus: s.vcpu, zones: ["1", "2", "3"], restrictions: [] })),
+    vmSkus: VM_SIZES.map((s) => ({
+      name: s.name,
+      family: QUOTA_FAMILY[s.family].name,
+      vcpus: s.vcpu,
+      zones: ["1", "2", "3"],
+      restrictions: [],
+    })),
     kubernetesVersions: [
       { version: "1.30", supportPlans: ["AKSLongTermSupport"], patches: ["1.30.14"] },
       { version: "1.32", supportPlans: ["KubernetesOfficial", "AKSLongTermSupport"], patches: ["1.32.6", "1.32.7"] },
@@ -79,13 +96,35 @@ export function defaultPreflightData(): PreflightData {
       zoneRedundantHa: true,
       versions: ["13", "14", "15", "16", "17"],
       editions: [
-        { name: "Burstable", skus: ["Standard_B1ms", "Standard_B2s", "Standard_B2ms", "Standard_B4ms"].map((name) => ({ name, vCores: Number(/B(\d+)/.exec(name)?.[1]), haModes: [] })), storageMb },
         {
-          name: "GeneralPurpose",
-          skus: [2, 4, 8, 16, 32].flatMap((n) => [`Standard_D${n}ds_v5`, `Standard_D${n}ads_v5`].map((name) => ({ name, vCores: n, haModes: ["SameZone", "ZoneRedundant"] }))),
+          name: "Burstable",
+          skus: ["Standard_B1ms", "Standard_B2s", "Standard_B2ms", "Standard_B4ms"].map((name) => ({
+            name,
+            vCores: Number(/B(\d+)/.exec(name)?.[1]),
+            haModes: [],
+          })),
           storageMb,
         },
-        { name: "MemoryOptimized", skus: [2, 4, 8, 16, 32].map((n) => ({ name: `Standard_E${n}ds_v5`, vCores: n, haModes: ["SameZone", "ZoneRedundant"] })), storageMb },
+        {
+          name: "GeneralPurpose",
+          skus: [2, 4, 8, 16, 32].flatMap((n) =>
+            [`Standard_D${n}ds_v5`, `Standard_D${n}ads_v5`].map((name) => ({
+              name,
+              vCores: n,
+              haModes: ["SameZone", "ZoneRedundant"],
+            })),
+          ),
+          storageMb,
+        },
+        {
+          name: "MemoryOptimized",
+          skus: [2, 4, 8, 16, 32].map((n) => ({
+            name: `Standard_E${n}ds_v5`,
+            vCores: n,
+            haModes: ["SameZone", "ZoneRedundant"],
+          })),
+          storageMb,
+        },
       ],
     },
     openaiModels: [
@@ -96,8 +135,14 @@ export function defaultPreflightData(): PreflightData {
       { name: "text-embedding-3-large", version: "1", skus: ["GlobalStandard", "Standard"] },
       { name: "text-embedding-3-small", version: "1", skus: ["Standard"] },
     ],
-    openaiUsages: ["gpt-4.1", "gpt-4o", "gpt-4o-mini", "text-embedding-3-large", "text-embedding-3-small"].flatMap((model) =>
-      ["GlobalStandard", "DataZoneStandard", "Standard"].map((sku) => ({ name: `OpenAI.${sku}.${model}`, label: `Tokens Per Minute (thousands) - ${model} - ${sku}`, current: 0, limit: 1000 })),
+    openaiUsages: ["gpt-4.1", "gpt-4o", "gpt-4o-mini", "text-embedding-3-large", "text-embedding-3-small"].flatMap(
+      (model) =>
+        ["GlobalStandard", "DataZoneStandard", "Standard"].map((sku) => ({
+          name: `OpenAI.${sku}.${model}`,
+          label: `Tokens Per Minute (thousands) - ${model} - ${sku}`,
+          current: 0,
+          limit: 1000,
+        })),
     ),
     providers: Object.fromEntries(
       [

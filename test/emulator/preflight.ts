@@ -43,10 +43,19 @@ function paged(ctx: RequestContext, items: unknown[]): Reply {
 function knownRegion(ctx: RequestContext, d: PreflightData): Reply | undefined {
   const loc = (ctx.params.loc ?? "").toLowerCase();
   if (d.regions.includes(loc)) return undefined;
-  return armError(404, "LocationNotAvailableForResourceType", `The provided location '${ctx.params.loc ?? ""}' is not available for resource type.`);
+  return armError(
+    404,
+    "LocationNotAvailableForResourceType",
+    `The provided location '${ctx.params.loc ?? ""}' is not available for resource type.`,
+  );
 }
 
-const usage = (u: UsageData): unknown => ({ unit: "Count", currentValue: u.current, limit: u.limit, name: { value: u.name, localizedValue: u.label } });
+const usage = (u: UsageData): unknown => ({
+  unit: "Count",
+  currentValue: u.current,
+  limit: u.limit,
+  name: { value: u.name, localizedValue: u.label },
+});
 
 function computeUsages(ctx: RequestContext, d: PreflightData): Reply {
   return knownRegion(ctx, d) ?? paged(ctx, d.computeUsages.map(usage));
@@ -109,11 +118,31 @@ function postgresCapabilities(ctx: RequestContext, d: PreflightData): Reply {
             supportedServerEditions: p.editions.map((e) => ({
               name: e.name,
               defaultSkuName: e.skus[0]?.name,
-              supportedStorageEditions: [{ name: "ManagedDisk", defaultStorageSizeMb: 65536, supportedStorageMb: e.storageMb.map((mb) => ({ storageSizeMb: mb, supportedIops: 500, status: "Available" })) }],
-              supportedServerSkus: e.skus.map((s) => ({ name: s.name, vCores: s.vCores, supportedHaMode: s.haModes, supportedZones: ["1", "2", "3"], status: "Available" })),
+              supportedStorageEditions: [
+                {
+                  name: "ManagedDisk",
+                  defaultStorageSizeMb: 65536,
+                  supportedStorageMb: e.storageMb.map((mb) => ({
+                    storageSizeMb: mb,
+                    supportedIops: 500,
+                    status: "Available",
+                  })),
+                },
+              ],
+              supportedServerSkus: e.skus.map((s) => ({
+                name: s.name,
+                vCores: s.vCores,
+                supportedHaMode: s.haModes,
+                supportedZones: ["1", "2", "3"],
+                status: "Available",
+              })),
               status: "Available",
             })),
-            supportedServerVersions: p.versions.map((name) => ({ name, supportedVersionsToUpgrade: [], status: "Available" })),
+            supportedServerVersions: p.versions.map((name) => ({
+              name,
+              supportedVersionsToUpgrade: [],
+              status: "Available",
+            })),
             zoneRedundantHaSupported: enabled(p.zoneRedundantHa),
             zoneRedundantHaAndGeoBackupSupported: enabled(p.zoneRedundantHa),
             geoBackupSupported: "Enabled",
@@ -140,7 +169,11 @@ function openaiModels(ctx: RequestContext, d: PreflightData): Reply {
           name: m.name,
           version: m.version,
           lifecycleStatus: "GenerallyAvailable",
-          skus: m.skus.map((sku) => ({ name: sku, usageName: `OpenAI.${sku}.${m.name}`, capacity: { default: 10, maximum: 1000 } })),
+          skus: m.skus.map((sku) => ({
+            name: sku,
+            usageName: `OpenAI.${sku}.${m.name}`,
+            capacity: { default: 10, maximum: 1000 },
+          })),
         },
       })),
     )
@@ -153,8 +186,17 @@ function openaiUsages(ctx: RequestContext, d: PreflightData): Reply {
 
 function provider(ctx: RequestContext, d: PreflightData): Reply {
   const ns = Object.keys(d.providers).find((n) => n.toLowerCase() === (ctx.params.ns ?? "").toLowerCase());
-  if (!ns) return armError(404, "InvalidResourceNamespace", `The resource namespace '${ctx.params.ns ?? ""}' is invalid.`);
-  return { status: 200, body: { id: `/subscriptions/${ctx.identity.subscriptionId}/providers/${ns}`, namespace: ns, registrationState: d.providers[ns], resourceTypes: [] } };
+  if (!ns)
+    return armError(404, "InvalidResourceNamespace", `The resource namespace '${ctx.params.ns ?? ""}' is invalid.`);
+  return {
+    status: 200,
+    body: {
+      id: `/subscriptions/${ctx.identity.subscriptionId}/providers/${ns}`,
+      namespace: ns,
+      registrationState: d.providers[ns],
+      resourceTypes: [],
+    },
+  };
 }
 
 /** A cluster the preflight data runs, else one a day-2 scenario scripted (scenario.resources), else none. */
@@ -163,8 +205,22 @@ function managedCluster(ctx: RequestContext, d: PreflightData): Reply {
   const pools = Object.entries(d.clusters).find(([cluster]) => cluster.toLowerCase() === name.toLowerCase())?.[1];
   const existing = pools ? undefined : scripted(ctx.state, "Microsoft.ContainerService/managedClusters", name);
   if (existing) return { status: 200, body: { name, type: "Microsoft.ContainerService/managedClusters", ...existing } };
-  if (!pools) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.ContainerService/managedClusters/${ctx.params.cluster ?? ""}' was not found.`);
-  return { status: 200, body: { name: ctx.params.cluster, properties: { provisioningState: "Succeeded", agentPoolProfiles: pools.map((p) => ({ ...p, mode: p.name === "system" ? "System" : "User" })) } } };
+  if (!pools)
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.ContainerService/managedClusters/${ctx.params.cluster ?? ""}' was not found.`,
+    );
+  return {
+    status: 200,
+    body: {
+      name: ctx.params.cluster,
+      properties: {
+        provisioningState: "Succeeded",
+        agentPoolProfiles: pools.map((p) => ({ ...p, mode: p.name === "system" ? "System" : "User" })),
+      },
+    },
+  };
 }
 
 /** A vault exists once a succeeded deployment declared it (nested modules included) or a secret was put in it. */
@@ -174,7 +230,11 @@ function vaultExists(state: EmulatorState, vaultPath: string, name: string): boo
     .filter((d) => d.state === "Succeeded")
     .some((d) =>
       nestedScopes({ template: d.template, parameters: d.parameters }).some((scope) =>
-        declaredResources(scope.template).some(({ resource }) => String(resource.type).toLowerCase() === "microsoft.keyvault/vaults" && String(resolve(resource.name, scope)).toLowerCase() === name.toLowerCase()),
+        declaredResources(scope.template).some(
+          ({ resource }) =>
+            String(resource.type).toLowerCase() === "microsoft.keyvault/vaults" &&
+            String(resolve(resource.name, scope)).toLowerCase() === name.toLowerCase(),
+        ),
       ),
     );
 }
@@ -182,12 +242,26 @@ function vaultExists(state: EmulatorState, vaultPath: string, name: string): boo
 function vault(ctx: RequestContext): Reply {
   const { rg, vault: name } = ctx.params;
   const id = `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg ?? ""}/providers/Microsoft.KeyVault/vaults/${name ?? ""}`;
-  if (!vaultExists(ctx.state, id, name ?? "")) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/vaults/${name ?? ""}' under resource group '${rg ?? ""}' was not found.`);
+  if (!vaultExists(ctx.state, id, name ?? ""))
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.KeyVault/vaults/${name ?? ""}' under resource group '${rg ?? ""}' was not found.`,
+    );
   for (const secret of preflightData(ctx.state).operatorUploads) {
     const key = `${id}/secrets/${secret}`.toLowerCase();
-    if (!ctx.state.secrets.has(key)) ctx.state.secrets.set(key, { value: `uploaded-by-the-operator-${newId()}`, updated: new Date() });
+    if (!ctx.state.secrets.has(key))
+      ctx.state.secrets.set(key, { value: `uploaded-by-the-operator-${newId()}`, updated: new Date() });
   }
-  return { status: 200, body: { id, name, type: "Microsoft.KeyVault/vaults", properties: { vaultUri: `https://${name ?? ""}.vault.azure.net/`, provisioningState: "Succeeded" } } };
+  return {
+    status: 200,
+    body: {
+      id,
+      name,
+      type: "Microsoft.KeyVault/vaults",
+      properties: { vaultUri: `https://${name ?? ""}.vault.azure.net/`, provisioningState: "Succeeded" },
+    },
+  };
 }
 
 const RG = String.raw`${SUB}/resourceGroups/(?<rg>[^/]+)`;
@@ -201,5 +275,10 @@ export const preflightRoutes: Route[] = [
   route(`${SUB}/providers/Microsoft\\.CognitiveServices${LOCATION}/usages$`, openaiUsages),
   route(`${SUB}/providers/(?<ns>[^/]+)$`, provider),
   route(`${RG}/providers/Microsoft\\.ContainerService/managedClusters/(?<cluster>[^/]+)$`, managedCluster),
-  { methods: ["GET"], pattern: new RegExp(`${RG}/providers/Microsoft\\.KeyVault/vaults/(?<vault>[^/]+)$`, "i"), arm: true, handle: vault },
+  {
+    methods: ["GET"],
+    pattern: new RegExp(`${RG}/providers/Microsoft\\.KeyVault/vaults/(?<vault>[^/]+)$`, "i"),
+    arm: true,
+    handle: vault,
+  },
 ];

@@ -28,8 +28,11 @@ function putResourceGroup(ctx: RequestContext): Reply {
 
 function getResourceGroup(ctx: RequestContext): Reply {
   const group = ctx.state.resourceGroups.get((ctx.params.rg ?? "").toLowerCase());
-  if (!group) return armError(404, "ResourceGroupNotFound", `Resource group '${ctx.params.rg ?? ""}' could not be found.`);
-  return ctx.method === "HEAD" ? { status: 204 } : { status: 200, body: resourceGroupBody(ctx, group.name, group.location) };
+  if (!group)
+    return armError(404, "ResourceGroupNotFound", `Resource group '${ctx.params.rg ?? ""}' could not be found.`);
+  return ctx.method === "HEAD"
+    ? { status: 204 }
+    : { status: 200, body: resourceGroupBody(ctx, group.name, group.location) };
 }
 
 export const secretKey = (vaultId: string, name: string): string => `${vaultId}/secrets/${name}`.toLowerCase();
@@ -66,7 +69,12 @@ function putSecret(ctx: RequestContext): Reply {
 
 function getSecret(ctx: RequestContext): Reply {
   const secret = ctx.state.secrets.get(secretKey(vaultIdOf(ctx), ctx.params.name ?? ""));
-  if (!secret) return armError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/vaults/${ctx.params.vault ?? ""}/secrets/${ctx.params.name ?? ""}' was not found.`);
+  if (!secret)
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.KeyVault/vaults/${ctx.params.vault ?? ""}/secrets/${ctx.params.name ?? ""}' was not found.`,
+    );
   return { status: 200, body: secretBody(ctx, secret) };
 }
 
@@ -81,7 +89,12 @@ export function scripted(state: EmulatorState, type: string, name: string): Reco
 function getScripted(ctx: RequestContext): Reply {
   const id = `/subscriptions/${ctx.params.sub ?? ""}/resourceGroups/${ctx.params.rg ?? ""}/providers/${ctx.params.type ?? ""}/${ctx.params.name ?? ""}`;
   const found = Object.entries(ctx.state.scenario.resources).find(([key]) => key.toLowerCase() === id.toLowerCase());
-  if (!found) return armError(404, "ResourceNotFound", `The Resource '${ctx.params.type ?? ""}/${ctx.params.name ?? ""}' under resource group '${ctx.params.rg ?? ""}' was not found.`);
+  if (!found)
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${ctx.params.type ?? ""}/${ctx.params.name ?? ""}' under resource group '${ctx.params.rg ?? ""}' was not found.`,
+    );
   return { status: 200, body: { id: found[0], name: ctx.params.name, type: ctx.params.type, ...found[1] } };
 }
 
@@ -99,13 +112,20 @@ const get = (value: unknown, path: string): unknown =>
 const zones = (value: unknown): string => (Array.isArray(value) ? value.map(String).sort().join(",") : "");
 
 /** AKS preflight: an existing agent pool's VM size, max pods and zones cannot change. */
-function agentPoolChange(scope: TemplateScope, resource: Record<string, unknown>, existing: Record<string, unknown>): ArmErrorBody | undefined {
+function agentPoolChange(
+  scope: TemplateScope,
+  resource: Record<string, unknown>,
+  existing: Record<string, unknown>,
+): ArmErrorBody | undefined {
   const pools = (get(existing, "properties.agentPoolProfiles") ?? []) as Record<string, unknown>[];
   for (const wanted of propertyCopy(resource, "agentPoolProfiles", scope) ?? []) {
     const pool = pools.find((p) => String(p.name).toLowerCase() === String(wanted.name).toLowerCase());
     if (!pool) continue;
     for (const property of ["vmSize", "maxPods", "availabilityZones"]) {
-      const [had, asked] = property === "availabilityZones" ? [zones(pool[property]), zones(wanted[property])] : [pool[property], wanted[property]];
+      const [had, asked] =
+        property === "availabilityZones"
+          ? [zones(pool[property]), zones(wanted[property])]
+          : [pool[property], wanted[property]];
       if (asked === undefined || had === undefined || had === asked) continue;
       const target = `agentPoolProfile.${property}`;
       return { code: "PropertyChangeNotAllowed", target, message: `Changing property "${target}" is not allowed.` };
@@ -115,7 +135,11 @@ function agentPoolChange(scope: TemplateScope, resource: Record<string, unknown>
 }
 
 /** PostgreSQL Flexible Server: a data disk never shrinks. Sizes in the message are MiB, as Azure writes them. */
-function diskDowngrade(scope: TemplateScope, resource: Record<string, unknown>, existing: Record<string, unknown>): ArmErrorBody | undefined {
+function diskDowngrade(
+  scope: TemplateScope,
+  resource: Record<string, unknown>,
+  existing: Record<string, unknown>,
+): ArmErrorBody | undefined {
   const asked = resolve(get(resource, "properties.storage.storageSizeGB"), scope);
   const had = get(existing, "properties.storage.storageSizeGB");
   if (typeof asked !== "number" || typeof had !== "number" || asked >= had) return undefined;
@@ -125,7 +149,11 @@ function diskDowngrade(scope: TemplateScope, resource: Record<string, unknown>, 
   };
 }
 
-export function azureRefusal(state: EmulatorState, template: Record<string, unknown>, parameters: Record<string, unknown>): AzureRefusal | undefined {
+export function azureRefusal(
+  state: EmulatorState,
+  template: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): AzureRefusal | undefined {
   const refusal: AzureRefusal = { failedOperations: [] };
   for (const scope of nestedScopes({ template, parameters })) {
     for (const { resource } of declaredResources(scope.template)) {
@@ -146,7 +174,13 @@ export function azureRefusal(state: EmulatorState, template: Record<string, unkn
       }
       if (type.toLowerCase() === "microsoft.dbforpostgresql/flexibleservers") {
         const downgrade = diskDowngrade(scope, resource, existing);
-        if (downgrade) refusal.failedOperations.push({ resourceType: type, resourceName: name, statusCode: "BadRequest", error: downgrade });
+        if (downgrade)
+          refusal.failedOperations.push({
+            resourceType: type,
+            resourceName: name,
+            statusCode: "BadRequest",
+            error: downgrade,
+          });
       }
     }
   }
@@ -164,13 +198,19 @@ export const resourceRoutes: Route[] = [
   { methods: ["GET", "HEAD"], pattern: new RegExp(`${RESOURCE_GROUP}$`, "i"), arm: true, handle: getResourceGroup },
   {
     methods: ["PUT"],
-    pattern: new RegExp(String.raw`${RESOURCE_GROUP}/providers/Microsoft\.KeyVault/vaults/(?<vault>[^/]+)/secrets/(?<name>[^/]+)$`, "i"),
+    pattern: new RegExp(
+      String.raw`${RESOURCE_GROUP}/providers/Microsoft\.KeyVault/vaults/(?<vault>[^/]+)/secrets/(?<name>[^/]+)$`,
+      "i",
+    ),
     arm: true,
     handle: putSecret,
   },
   {
     methods: ["GET"],
-    pattern: new RegExp(String.raw`${RESOURCE_GROUP}/providers/Microsoft\.KeyVault/vaults/(?<vault>[^/]+)/secrets/(?<name>[^/]+)$`, "i"),
+    pattern: new RegExp(
+      String.raw`${RESOURCE_GROUP}/providers/Microsoft\.KeyVault/vaults/(?<vault>[^/]+)/secrets/(?<name>[^/]+)$`,
+      "i",
+    ),
     arm: true,
     handle: getSecret,
   },

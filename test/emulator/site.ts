@@ -24,16 +24,35 @@ export function handleSite(req: IncomingMessage, res: ServerResponse, script: Si
   };
   const realmPath = `/keycloak/realms/${script.realm}`;
   if (req.method !== "GET") return send(405, {});
-  if (path === "/") return broken("ui") ? send(502, { "content-type": "text/html" }, "<h1>502 Bad Gateway</h1>") : send(302, { location: signIn });
-  if (path.startsWith("/code-assistant-api/")) return broken("api") ? send(502, { "content-type": "text/html" }, "<h1>502 Bad Gateway</h1>") : send(302, { location: signIn });
+  if (path === "/")
+    return broken("ui")
+      ? send(502, { "content-type": "text/html" }, "<h1>502 Bad Gateway</h1>")
+      : send(302, { location: signIn });
+  if (path.startsWith("/code-assistant-api/"))
+    return broken("api")
+      ? send(502, { "content-type": "text/html" }, "<h1>502 Bad Gateway</h1>")
+      : send(302, { location: signIn });
   if (path === `${realmPath}/.well-known/openid-configuration`) {
-    if (broken("realm")) return send(404, { "content-type": "application/json" }, JSON.stringify({ error: "Realm does not exist" }));
-    const issuer = broken("issuer") ? `http://keycloakx-http.security.svc.cluster.local${realmPath}` : `${base}${realmPath}`;
-    return send(200, { "content-type": "application/json" }, JSON.stringify({ issuer, authorization_endpoint: `${issuer}/protocol/openid-connect/auth`, token_endpoint: `${issuer}/protocol/openid-connect/token` }));
+    if (broken("realm"))
+      return send(404, { "content-type": "application/json" }, JSON.stringify({ error: "Realm does not exist" }));
+    const issuer = broken("issuer")
+      ? `http://keycloakx-http.security.svc.cluster.local${realmPath}`
+      : `${base}${realmPath}`;
+    return send(
+      200,
+      { "content-type": "application/json" },
+      JSON.stringify({
+        issuer,
+        authorization_endpoint: `${issuer}/protocol/openid-connect/auth`,
+        token_endpoint: `${issuer}/protocol/openid-connect/token`,
+      }),
+    );
   }
   if (path === "/oauth2/start") {
     if (broken("signin")) return send(500, { "content-type": "text/html" }, "Internal Server Error");
-    return send(302, { location: `${base}${realmPath}/protocol/openid-connect/auth?client_id=codemie&response_type=code&state=x` });
+    return send(302, {
+      location: `${base}${realmPath}/protocol/openid-connect/auth?client_id=codemie&response_type=code&state=x`,
+    });
   }
   return send(404, {});
 }

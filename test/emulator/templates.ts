@@ -41,7 +41,9 @@ export function resolve(value: unknown, scope: TemplateScope): unknown {
  * Resources of both template dialects (an array, or by symbolic name in languageVersion 2.0), `existing` ones left out
  * as ARM does.
  */
-export function declaredResources(template: Record<string, unknown>): { symbol?: string; resource: Record<string, unknown> }[] {
+export function declaredResources(
+  template: Record<string, unknown>,
+): { symbol?: string; resource: Record<string, unknown> }[] {
   const entries: [string | undefined, unknown][] = Array.isArray(template.resources)
     ? template.resources.map((r: unknown) => [undefined, r])
     : isRecord(template.resources)
@@ -54,10 +56,16 @@ export function declaredResources(template: Record<string, unknown>): { symbol?:
 
 /** 13 lowercase characters, the shape of ARM's uniqueString(). */
 function uniqueString(seed: string): string {
-  return BigInt(`0x${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`).toString(32).padStart(13, "a").slice(0, 13);
+  return BigInt(`0x${createHash("sha256").update(seed).digest("hex").slice(0, 16)}`)
+    .toString(32)
+    .padStart(13, "a")
+    .slice(0, 13);
 }
 
-export function templateResources(template: Record<string, unknown>, parameters: Record<string, unknown>): TemplateResource[] {
+export function templateResources(
+  template: Record<string, unknown>,
+  parameters: Record<string, unknown>,
+): TemplateResource[] {
   const scope: TemplateScope = { template, parameters };
   return declaredResources(template).map(({ symbol, resource }) => {
     const type = String(resource.type);
@@ -66,7 +74,11 @@ export function templateResources(template: Record<string, unknown>, parameters:
     // A computed name (Bicep's module names are `format('x-{0}', uniqueString(...))`) gets a stable
     // stand-in of the same shape, so progress lines read like Azure's.
     const fallback = `${symbol ?? type.split("/").pop() ?? "resource"}-${uniqueString(String(resource.name))}`;
-    return { type, name: typeof name === "string" ? name : fallback, ...(typeof location === "string" ? { location } : {}) };
+    return {
+      type,
+      name: typeof name === "string" ? name : fallback,
+      ...(typeof location === "string" ? { location } : {}),
+    };
   });
 }
 
@@ -74,15 +86,26 @@ export function templateResources(template: Record<string, unknown>, parameters:
 export function nestedScopes(scope: TemplateScope): TemplateScope[] {
   const nested = declaredResources(scope.template).flatMap(({ resource }) => {
     const properties = resource.properties;
-    if (String(resource.type).toLowerCase() !== "microsoft.resources/deployments" || !isRecord(properties) || !isRecord(properties.template)) return [];
+    if (
+      String(resource.type).toLowerCase() !== "microsoft.resources/deployments" ||
+      !isRecord(properties) ||
+      !isRecord(properties.template)
+    )
+      return [];
     const evaluation = properties.expressionEvaluationOptions;
     // Bicep modules evaluate inside; a classic nested template sees its parent's parameters.
     if (!isRecord(evaluation) || String(evaluation.scope).toLowerCase() !== "inner") {
-      return nestedScopes({ template: { ...properties.template, parameters: scope.template.parameters }, parameters: scope.parameters });
+      return nestedScopes({
+        template: { ...properties.template, parameters: scope.template.parameters },
+        parameters: scope.parameters,
+      });
     }
     const supplied = isRecord(properties.parameters) ? properties.parameters : {};
     const parameters = Object.fromEntries(
-      Object.entries(supplied).map(([name, p]) => [name, isRecord(p) && "value" in p ? { value: resolve(p.value, scope) } : p]),
+      Object.entries(supplied).map(([name, p]) => [
+        name,
+        isRecord(p) && "value" in p ? { value: resolve(p.value, scope) } : p,
+      ]),
     );
     return nestedScopes({ template: properties.template, parameters });
   });
@@ -96,7 +119,11 @@ const COPY_ELEMENT = /^\[parameters\('([^']+)'\)\[copyIndex\('([^']+)'\)\]\.([A-
  * A property loop (`properties.copy`) evaluated where each input field is a literal or a plain
  * element field; other fields stay undefined. E.g. a managed cluster's agentPoolProfiles.
  */
-export function propertyCopy(resource: Record<string, unknown>, name: string, scope: TemplateScope): Record<string, unknown>[] | undefined {
+export function propertyCopy(
+  resource: Record<string, unknown>,
+  name: string,
+  scope: TemplateScope,
+): Record<string, unknown>[] | undefined {
   const properties = resource.properties;
   const copies = isRecord(properties) && Array.isArray(properties.copy) ? (properties.copy as unknown[]) : [];
   const copy = copies.find((c) => isRecord(c) && c.name === name);
@@ -109,7 +136,8 @@ export function propertyCopy(resource: Record<string, unknown>, name: string, sc
     Object.fromEntries(
       Object.entries(input).map(([key, value]) => {
         const element = typeof value === "string" ? COPY_ELEMENT.exec(value) : null;
-        if (element && element[1] === source && element[2] === name) return [key, isRecord(item) ? item[element[3] ?? ""] : undefined];
+        if (element && element[1] === source && element[2] === name)
+          return [key, isRecord(item) ? item[element[3] ?? ""] : undefined];
         return [key, isExpression(value) ? undefined : resolve(value, scope)];
       }),
     ),

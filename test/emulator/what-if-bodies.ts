@@ -26,7 +26,11 @@ export const AKS_MODIFY = {
     name: "aks-codemie-prod",
     type: "Microsoft.ContainerService/managedClusters",
     location: "westeurope",
-    properties: { kubernetesVersion: "1.30.6", agentPoolProfiles: [pool("system", "Standard_D4ds_v5", 3, true), pool("workloads", "Standard_D4ds_v5", 6, false)], powerState: { code: "Running" } },
+    properties: {
+      kubernetesVersion: "1.30.6",
+      agentPoolProfiles: [pool("system", "Standard_D4ds_v5", 3, true), pool("workloads", "Standard_D4ds_v5", 6, false)],
+      powerState: { code: "Running" },
+    },
   },
   after: {
     apiVersion: "2024-09-01",
@@ -36,7 +40,11 @@ export const AKS_MODIFY = {
     location: "westeurope",
     properties: {
       kubernetesVersion: "1.31.2",
-      agentPoolProfiles: [pool("system", "Standard_D4ds_v5", 2, true), pool("workloads", "Standard_E8ds_v5", 7, false), pool("es", "Standard_E4ds_v5", 3, false)],
+      agentPoolProfiles: [
+        pool("system", "Standard_D4ds_v5", 2, true),
+        pool("workloads", "Standard_E8ds_v5", 7, false),
+        pool("es", "Standard_E4ds_v5", 3, false),
+      ],
       disableLocalAccounts: true,
     },
   },
@@ -45,7 +53,11 @@ export const AKS_MODIFY = {
       path: "properties.agentPoolProfiles",
       propertyChangeType: "Array",
       children: [
-        { path: "0", propertyChangeType: "Modify", children: [{ path: "count", propertyChangeType: "Modify", before: 3, after: 2 }] },
+        {
+          path: "0",
+          propertyChangeType: "Modify",
+          children: [{ path: "count", propertyChangeType: "Modify", before: 3, after: 2 }],
+        },
         {
           path: "1",
           propertyChangeType: "Modify",
@@ -60,8 +72,17 @@ export const AKS_MODIFY = {
     },
     { path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: "1.31.2" },
     { path: "properties.disableLocalAccounts", propertyChangeType: "Modify", before: false, after: true },
-    { path: "properties.nodeResourceGroupProfile", propertyChangeType: "Delete", before: { restrictionLevel: "Unrestricted" } },
-    { path: "properties.networkProfile.outboundType", propertyChangeType: "Modify", before: null, after: "managedNATGateway" },
+    {
+      path: "properties.nodeResourceGroupProfile",
+      propertyChangeType: "Delete",
+      before: { restrictionLevel: "Unrestricted" },
+    },
+    {
+      path: "properties.networkProfile.outboundType",
+      propertyChangeType: "Modify",
+      before: null,
+      after: "managedNATGateway",
+    },
     { path: "properties.powerState.code", propertyChangeType: "NoEffect", before: "Running" },
     { path: "tags.owners", propertyChangeType: "Array", before: ["a", "b"], after: ["a", "b", "c"] },
   ],
@@ -71,13 +92,38 @@ export const PSQL_MODIFY = {
   resourceId: PSQL_ID,
   changeType: "Modify",
   before: { properties: { storage: { storageSizeGB: 128 }, highAvailability: { mode: "Disabled" } } },
-  after: { properties: { storage: { storageSizeGB: 256 }, highAvailability: { mode: "ZoneRedundant" }, administratorLoginPassword: "THROWAWAY-Secret-123" } },
+  after: {
+    properties: {
+      storage: { storageSizeGB: 256 },
+      highAvailability: { mode: "ZoneRedundant" },
+      administratorLoginPassword: "THROWAWAY-Secret-123",
+    },
+  },
   delta: [
     { path: "properties.storage.storageSizeGB", propertyChangeType: "Modify", before: 128, after: 256 },
-    { path: "properties.highAvailability.mode", propertyChangeType: "Modify", before: "Disabled", after: "ZoneRedundant" },
+    {
+      path: "properties.highAvailability.mode",
+      propertyChangeType: "Modify",
+      before: "Disabled",
+      after: "ZoneRedundant",
+    },
     { path: "properties.administratorLoginPassword", propertyChangeType: "Create", after: "THROWAWAY-Secret-123" },
-    { path: "properties.authConfig.token", propertyChangeType: "Modify", before: "old", after: "THROWAWAY-Secret-123-suffix" },
+    {
+      path: "properties.authConfig.token",
+      propertyChangeType: "Modify",
+      before: "old",
+      after: "THROWAWAY-Secret-123-suffix",
+    },
   ],
 };
 
-export const REAL_WHAT_IF_CHANGES = [AKS_MODIFY, PSQL_MODIFY, { resourceId: `${rg}/providers/Microsoft.Network/natGateways/ng`, changeType: "NoChange", before: { sku: { name: "Standard" } }, after: { sku: { name: "Standard" } } }];
+export const REAL_WHAT_IF_CHANGES = [
+  AKS_MODIFY,
+  PSQL_MODIFY,
+  {
+    resourceId: `${rg}/providers/Microsoft.Network/natGateways/ng`,
+    changeType: "NoChange",
+    before: { sku: { name: "Standard" } },
+    after: { sku: { name: "Standard" } },
+  },
+];

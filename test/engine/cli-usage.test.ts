@@ -21,11 +21,20 @@ describe("usage", () => {
     [["deploy"], "deploy takes --env NAME and no files"],
     [["plan", "environments/dev.yaml"], "plan takes --env NAME and no files"],
     [["plan", "--env", "dev", "--json", "--markdown"], "give either --json or --markdown, not both"],
-    [["deploy", "--env", "dev", "--timeout", "soon"], "--timeout takes a duration such as 90s, 45m or 1h, not \"soon\""],
-    [["status", "--env", "dev", "--subscription", "prod-sub"], "--subscription takes a subscription id (a GUID), not \"prod-sub\""],
-    [["status", "--env", "dev", "--cloud", "mars"], "--cloud must be one of public, usgov, china, not \"mars\""],
-    [["status", "--env", "dev", "--cloud", "usgov"], "--cloud usgov contradicts azure.cloud: public in environments/dev.yaml; drop the flag or correct the file"],
-    [["status", "--env", "dev", "--arm-endpoint", "http://127.0.0.1:1"], "The ARM endpoint must be an https URL, got http://127.0.0.1:1"],
+    [["deploy", "--env", "dev", "--timeout", "soon"], '--timeout takes a duration such as 90s, 45m or 1h, not "soon"'],
+    [
+      ["status", "--env", "dev", "--subscription", "prod-sub"],
+      '--subscription takes a subscription id (a GUID), not "prod-sub"',
+    ],
+    [["status", "--env", "dev", "--cloud", "mars"], '--cloud must be one of public, usgov, china, not "mars"'],
+    [
+      ["status", "--env", "dev", "--cloud", "usgov"],
+      "--cloud usgov contradicts azure.cloud: public in environments/dev.yaml; drop the flag or correct the file",
+    ],
+    [
+      ["status", "--env", "dev", "--arm-endpoint", "http://127.0.0.1:1"],
+      "The ARM endpoint must be an https URL, got http://127.0.0.1:1",
+    ],
     [["status", "--env", "nope"], "environments/nope.yaml: no such file"],
   ])("%j is a usage error", (args, message) => {
     const r = runCli(args, dir.path);
@@ -37,12 +46,20 @@ describe("usage", () => {
   test("deploy outside a checkout, without GITHUB_SHA, cannot name its source commit", () => {
     const r = runCli(["deploy", "--env", "dev"], dir.path, { GITHUB_SHA: "" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("error: cannot tell which commit is being deployed: run inside a git checkout (or set GITHUB_SHA)\n");
+    expect(r.stderr).toBe(
+      "error: cannot tell which commit is being deployed: run inside a git checkout (or set GITHUB_SHA)\n",
+    );
   });
 
   test("a sign-in that cannot work is a one-line error, not a stack trace", () => {
-    const r = runCli(["status", "--env", "dev"], dir.path, { ACTIONS_ID_TOKEN_REQUEST_URL: "https://127.0.0.1:9/token?x=1", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t", AZURE_CLIENT_ID: "" });
+    const r = runCli(["status", "--env", "dev"], dir.path, {
+      ACTIONS_ID_TOKEN_REQUEST_URL: "https://127.0.0.1:9/token?x=1",
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
+      AZURE_CLIENT_ID: "",
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("error: github-oidc sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).\n");
+    expect(r.stderr).toBe(
+      "error: github-oidc sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).\n",
+    );
   });
 });

@@ -15,14 +15,29 @@ import { ROOT } from "../support/bicep.js";
 
 const toolkit = await readToolkit(ROOT);
 const prod = shippedEnvironment("prod");
-const expect2 = day2Expectations(renderBicep(prod, planCapacity(prod), fluxKustomizations(prod), createEngine(toolkit.templates), toolkit.bicepFiles));
+const expect2 = day2Expectations(
+  renderBicep(prod, planCapacity(prod), fluxKustomizations(prod), createEngine(toolkit.templates), toolkit.bicepFiles),
+);
 
-const nothing: DeployedState = { postgres: undefined, cluster: undefined, storageAccount: undefined, natGateway: undefined, natPublicIp: undefined, encryptionKey: undefined };
+const nothing: DeployedState = {
+  postgres: undefined,
+  cluster: undefined,
+  storageAccount: undefined,
+  natGateway: undefined,
+  natPublicIp: undefined,
+  encryptionKey: undefined,
+};
 
 /** prod as its first deploy left it, in ARM's shapes (zones in any order, booleans as booleans). */
 function deployedProd(): DeployedState {
   return {
-    postgres: { properties: { storage: { storageSizeGB: expect2.postgres.storageGb }, backup: { geoRedundantBackup: prod.postgres.geoRedundantBackup ? "Enabled" : "Disabled" }, dataEncryption: { type: "SystemManaged" } } },
+    postgres: {
+      properties: {
+        storage: { storageSizeGB: expect2.postgres.storageGb },
+        backup: { geoRedundantBackup: prod.postgres.geoRedundantBackup ? "Enabled" : "Disabled" },
+        dataEncryption: { type: "SystemManaged" },
+      },
+    },
     cluster: {
       properties: {
         apiServerAccessProfile: { enablePrivateCluster: prod.network.privateCluster },
@@ -35,7 +50,9 @@ function deployedProd(): DeployedState {
         })),
       },
     },
-    storageAccount: { properties: { encryption: { requireInfrastructureEncryption: prod.security!.storageInfrastructureEncryption } } },
+    storageAccount: {
+      properties: { encryption: { requireInfrastructureEncryption: prod.security!.storageInfrastructureEncryption } },
+    },
     natGateway: { properties: {} },
     natPublicIp: { zones: ["2", "3", "1"], properties: {} },
     encryptionKey: { properties: { kty: "RSA", keySize: 2048 } },
@@ -44,7 +61,10 @@ function deployedProd(): DeployedState {
 
 describe("day 2 rules", () => {
   it("a first deploy (nothing exists) asks for the configured storage and refuses nothing", () => {
-    expect(day2Report(expect2, nothing)).toEqual({ postgresStorage: { configuredGb: expect2.postgres.storageGb, deployGb: expect2.postgres.storageGb }, refusals: [] });
+    expect(day2Report(expect2, nothing)).toEqual({
+      postgresStorage: { configuredGb: expect2.postgres.storageGb, deployGb: expect2.postgres.storageGb },
+      refusals: [],
+    });
   });
 
   it("a redeploy over unchanged resources refuses nothing, whatever order and case ARM reports", () => {
@@ -54,7 +74,11 @@ describe("day 2 rules", () => {
   it("never asks for less storage than the server has", () => {
     const state = deployedProd();
     (state.postgres!.properties as { storage: { storageSizeGB: number } }).storage.storageSizeGB = 4096;
-    expect(day2Report(expect2, state).postgresStorage).toEqual({ configuredGb: expect2.postgres.storageGb, deployedGb: 4096, deployGb: 4096 });
+    expect(day2Report(expect2, state).postgresStorage).toEqual({
+      configuredGb: expect2.postgres.storageGb,
+      deployedGb: 4096,
+      deployGb: 4096,
+    });
   });
 
   it("names each immutable pool property and fixed setting that would change", () => {
@@ -62,7 +86,9 @@ describe("day 2 rules", () => {
     const pools = (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles;
     pools[0]!.maxPods = 30;
     pools[1]!.availabilityZones = ["1"];
-    (state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }).encryption.requireInfrastructureEncryption = false;
+    (
+      state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }
+    ).encryption.requireInfrastructureEncryption = false;
     state.natGateway = { zones: ["1"], properties: {} };
     state.encryptionKey = { properties: { kty: "RSA-HSM", keySize: 3072 } };
 
@@ -80,7 +106,9 @@ describe("day 2 rules", () => {
   it("keeps an existing storage account's infrastructure encryption (created before the production default) instead of refusing", () => {
     const state = deployedProd();
     expect(prod.security!.storageInfrastructureEncryption).toBe(true);
-    (state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }).encryption.requireInfrastructureEncryption = false;
+    (
+      state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }
+    ).encryption.requireInfrastructureEncryption = false;
 
     const report = day2Report(expect2, state);
 
@@ -90,10 +118,15 @@ describe("day 2 rules", () => {
         field: "security.storageInfrastructureEncryption",
         parameter: "storageInfrastructureEncryption",
         value: false,
-        message: expect.stringContaining("so the deploy keeps false; set security.storageInfrastructureEncryption: false to say so") as unknown,
+        message: expect.stringContaining(
+          "so the deploy keeps false; set security.storageInfrastructureEncryption: false to say so",
+        ) as unknown,
       },
     ]);
-    expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb }, storageInfrastructureEncryption: { value: false } });
+    expect(day2Parameters(report)).toEqual({
+      postgresStorageGb: { value: expect2.postgres.storageGb },
+      storageInfrastructureEncryption: { value: false },
+    });
   });
 
   it("an unchanged account keeps the file's value: nothing kept, the parameter not overridden", () => {
@@ -107,12 +140,15 @@ describe("day 2 rules", () => {
     (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType: "userDefinedRouting" };
     const refusals = day2Report(expect2, state).refusals;
     expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewallIp"]);
-    expect(refusals[0]?.message).toContain("properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway");
+    expect(refusals[0]?.message).toContain(
+      "properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway",
+    );
   });
 
   it("a pool refusal names the manual replacement path, since the toolkit does not migrate pools", () => {
     const state = deployedProd();
-    (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[1]!.vmSize = "Standard_E4ds_v5";
+    (state.cluster!.properties as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[1]!.vmSize =
+      "Standard_E4ds_v5";
     const [refusal] = day2Report(expect2, state).refusals;
     expect(refusal?.field).toBe("aks.nodePools.workloads.vmSize");
     expect(refusal?.message).toContain("set aks.nodePools.workloads.vmSize to Standard_E4ds_v5");
@@ -123,7 +159,11 @@ describe("day 2 rules", () => {
 describe("day 2 offline: the node pools the last deploy published", () => {
   const outputs = {
     keyVaultUri: "https://kv.vault.azure.net/",
-    identityClientIds: { externalSecrets: "00000000-0000-0000-0000-000000000001", api: "00000000-0000-0000-0000-000000000002", llmProxy: "00000000-0000-0000-0000-000000000003" },
+    identityClientIds: {
+      externalSecrets: "00000000-0000-0000-0000-000000000001",
+      api: "00000000-0000-0000-0000-000000000002",
+      llmProxy: "00000000-0000-0000-0000-000000000003",
+    },
     postgresHost: "pg.postgres.database.azure.com",
     postgresAdminLogin: "codemieadmin",
     storageAccountName: "stcodemie",
@@ -140,17 +180,33 @@ describe("day 2 offline: the node pools the last deploy published", () => {
 
   it("a VM size other than the published one is refused, naming the field", () => {
     const workloads = expect2.cluster.pools.find((p) => p.name === "workloads")!;
-    const other = infraOutputsManifest(prod, outputs, expect2.cluster.pools.map((p) => (p.name === "workloads" ? { ...p, immutable: { ...p.immutable, vmSize: "Standard_E4ds_v5" } } : p)));
+    const other = infraOutputsManifest(
+      prod,
+      outputs,
+      expect2.cluster.pools.map((p) =>
+        p.name === "workloads" ? { ...p, immutable: { ...p.immutable, vmSize: "Standard_E4ds_v5" } } : p,
+      ),
+    );
     const refusals = publishedPoolRefusals(expect2.cluster.pools, publishedPools(other)!);
     expect(refusals.map((r) => r.field)).toEqual(["aks.nodePools.workloads.vmSize"]);
-    expect(refusals[0]?.message).toContain(`node pool workloads was last deployed with vmSize = Standard_E4ds_v5, and this deploy would ask for ${workloads.immutable.vmSize}`);
+    expect(refusals[0]?.message).toContain(
+      `node pool workloads was last deployed with vmSize = Standard_E4ds_v5, and this deploy would ask for ${workloads.immutable.vmSize}`,
+    );
   });
 
   it("an older ConfigMap without the record, or a hostile one, gives no verdict instead of a false one", () => {
     expect(publishedPools(infraOutputsManifest(prod, outputs))).toBeUndefined();
     const hostile = (value: string) => published.replace(/(deployed-node-pools: ).*$/m, `$1${JSON.stringify(value)}`);
     expect(publishedPools(hostile("not json"))).toBeUndefined();
-    expect(publishedPools(hostile(JSON.stringify([{ name: "workloads", vmSize: "$(rm -rf /)", maxPods: "30", availabilityZones: "", vnetSubnetID: "" }])))).toBeUndefined();
+    expect(
+      publishedPools(
+        hostile(
+          JSON.stringify([
+            { name: "workloads", vmSize: "$(rm -rf /)", maxPods: "30", availabilityZones: "", vnetSubnetID: "" },
+          ]),
+        ),
+      ),
+    ).toBeUndefined();
     expect(publishedPools(hostile(JSON.stringify({ name: "workloads" })))).toBeUndefined();
     expect(publishedPools("::: not yaml")).toBeUndefined();
   });

@@ -16,8 +16,10 @@ const t = emulatorAndWorkspace();
 
 const short = (): string => t.ws.sourceCommit.slice(0, 7);
 const names = () => ({ main: `codemie-dev.${short()}`, bootstrap: `codemie-dev.${short()}.bootstrap` });
-const isDeployment = (r: RecordedRequest, name: string, suffix = ""): boolean => r.path.toLowerCase().endsWith(`/deployments/${name}${suffix}`.toLowerCase());
-const fluxReads = (): RecordedRequest[] => t.emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
+const isDeployment = (r: RecordedRequest, name: string, suffix = ""): boolean =>
+  r.path.toLowerCase().endsWith(`/deployments/${name}${suffix}`.toLowerCase());
+const fluxReads = (): RecordedRequest[] =>
+  t.emulator.armRequests().filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
 
 /** Another deployment of dev that stays Running, as a concurrent run would leave it. */
 async function startNeverEndingDeployment(): Promise<void> {
@@ -38,9 +40,15 @@ describe("deploy", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const tip = branchTip(t.ws.remote, BRANCH) ?? "";
-    expect(run.stdout).toContain(`Deploying dev from ${short()} to subscription ${dev.azure.subscriptionId} (westeurope)`);
+    expect(run.stdout).toContain(
+      `Deploying dev from ${short()} to subscription ${dev.azure.subscriptionId} (westeurope)`,
+    );
     expect(run.stdout).toContain(`Published ${tip.slice(0, 7)} to ${BRANCH}`);
-    expect(run.stdout).toMatch(new RegExp(`Deployed dev: ARM deployment ${names().main} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Deployed dev: ARM deployment ${names().main} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`,
+      ),
+    );
 
     // The order on the wire: bootstrap, secrets, main to its end, the push, then Flux.
     const arm = t.emulator.armRequests();
@@ -69,20 +77,30 @@ describe("deploy", () => {
     // Every random secret was seeded, and no value appears anywhere the user or Flux can see.
     const seeded = secretsToSeed(dev).map((name) => t.emulator.secretValue(keyVaultId(dev), name));
     expect(seeded.every((v) => typeof v === "string" && v.length >= 32)).toBe(true);
-    const visible = [run.stdout, run.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests)].join("\n");
+    const visible = [
+      run.stdout,
+      run.stderr,
+      branchHistoryText(t.ws.remote, BRANCH),
+      JSON.stringify(t.emulator.requests),
+    ].join("\n");
     for (const value of seeded) expect(visible).not.toContain(value);
 
     // Running it again changes nothing: same deployments, no new commit, secrets kept.
     const again = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain(`GitOps branch ${BRANCH} already holds this tree at ${tip.slice(0, 7)}; nothing to commit`);
+    expect(again.stdout).toContain(
+      `GitOps branch ${BRANCH} already holds this tree at ${tip.slice(0, 7)}; nothing to commit`,
+    );
     expect(again.stdout).toContain("  postgres-admin-password: exists, kept");
     expect(commitCount(t.ws.remote, BRANCH)).toBe(1);
     expect(secretsToSeed(dev).map((name) => t.emulator.secretValue(keyVaultId(dev), name))).toEqual(seeded);
   });
 
   test("a failed infrastructure deployment publishes nothing and shows Azure's nested errors", async () => {
-    const conflict = { code: "VaultAlreadyExists", message: `The vault name '${dev.names.keyVault}' is already in use.` };
+    const conflict = {
+      code: "VaultAlreadyExists",
+      message: `The vault name '${dev.names.keyVault}' is already in use.`,
+    };
     t.emulator.script({
       deployment: {
         runningPolls: 1,
@@ -90,9 +108,23 @@ describe("deploy", () => {
           error: {
             code: "DeploymentFailed",
             message: "At least one resource deployment operation failed.",
-            details: [{ code: "ResourceDeploymentFailure", message: "The resource write operation failed to complete successfully.", target: "keyVault", details: [conflict] }],
+            details: [
+              {
+                code: "ResourceDeploymentFailure",
+                message: "The resource write operation failed to complete successfully.",
+                target: "keyVault",
+                details: [conflict],
+              },
+            ],
           },
-          failedOperations: [{ resourceType: "Microsoft.KeyVault/vaults", resourceName: dev.names.keyVault, statusCode: "Conflict", error: conflict }],
+          failedOperations: [
+            {
+              resourceType: "Microsoft.KeyVault/vaults",
+              resourceName: dev.names.keyVault,
+              statusCode: "Conflict",
+              error: conflict,
+            },
+          ],
         },
       },
     });
@@ -100,7 +132,12 @@ describe("deploy", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} failed \\(correlation id [0-9a-f-]{36}\\)$`, "m"));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} failed \\(correlation id [0-9a-f-]{36}\\)$`,
+        "m",
+      ),
+    );
     expect(run.stderr).toContain(
       [
         "  DeploymentFailed: At least one resource deployment operation failed.",
@@ -115,7 +152,9 @@ describe("deploy", () => {
     expect(t.ws.pushes()).toEqual([]);
     expect(branchTip(t.ws.remote, BRANCH)).toBeUndefined();
     const arm = t.emulator.armRequests();
-    expect(arm.some((r) => r.method === "PUT" && (r.path.includes("/secrets/") || isDeployment(r, names().main)))).toBe(false);
+    expect(arm.some((r) => r.method === "PUT" && (r.path.includes("/secrets/") || isDeployment(r, names().main)))).toBe(
+      false,
+    );
     expect(fluxReads()).toEqual([]);
   });
 
@@ -152,7 +191,9 @@ describe("deploy", () => {
 
     expect(run.status).toBe(0);
     const lines = run.stdout.split("\n");
-    const failing = lines.indexOf("  Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)");
+    const failing = lines.indexOf(
+      "  Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)",
+    );
     const healed = lines.indexOf("  Kustomization flux-system/codemie-apps: Compliant");
     expect(failing).toBeGreaterThan(0);
     expect(healed).toBeGreaterThan(failing);
@@ -185,13 +226,24 @@ describe("deploy", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
-    expect(t.emulator.armRequests().slice(before).map((r) => r.method)).toEqual(["GET"]);
+    expect(run.stderr).toMatch(
+      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+    );
+    expect(
+      t.emulator
+        .armRequests()
+        .slice(before)
+        .map((r) => r.method),
+    ).toEqual(["GET"]);
     expect(t.ws.pushes()).toEqual([]);
   });
 
   test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
-    t.emulator.script({ accessTokenLifetimeSeconds: 2, idTokenLifetimeSeconds: 2, deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS } });
+    t.emulator.script({
+      accessTokenLifetimeSeconds: 2,
+      idTokenLifetimeSeconds: 2,
+      deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS },
+    });
 
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
@@ -201,7 +253,9 @@ describe("deploy", () => {
     expect(arm.every((r) => r.status !== 401)).toBe(true);
     expect(new Set(arm.map((r) => r.token)).size).toBeGreaterThanOrEqual(2);
     expect(t.emulator.idTokensIssued).toBeGreaterThanOrEqual(2);
-    expect(t.emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200)).toBe(true);
+    expect(
+      t.emulator.requests.filter((r) => r.path.endsWith("/oauth2/v2.0/token")).every((r) => r.status === 200),
+    ).toBe(true);
   });
 
   test("Ctrl-C cancels the running ARM deployment and publishes nothing", async () => {
@@ -212,14 +266,18 @@ describe("deploy", () => {
       onLine: async (line, child) => {
         if (interrupted || !line.startsWith("bootstrap: ARM deployment")) return;
         interrupted = true;
-        await expect.poll(() => t.emulator.armRequests().filter((r) => r.path.includes("/operationStatuses/")).length).toBeGreaterThan(1);
+        await expect
+          .poll(() => t.emulator.armRequests().filter((r) => r.path.includes("/operationStatuses/")).length)
+          .toBeGreaterThan(1);
         child.kill("SIGINT");
       },
     });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("codemie-gitops: interrupted; stopping cleanly");
-    expect(run.stderr).toContain(`error: interrupted during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
+    expect(run.stderr).toContain(
+      `error: interrupted during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`,
+    );
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
     expect(t.emulator.armRequests().filter((r) => r.method === "POST" && r.path.endsWith("/cancel"))).toHaveLength(1);
     await expect(armClient(t.emulator).findRunningDeployment("codemie-dev.")).resolves.toBeUndefined();
@@ -232,7 +290,9 @@ describe("deploy", () => {
     const run = await deploy(t.emulator, t.ws, undefined, ["--timeout", "5s"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`);
+    expect(run.stderr).toContain(
+      `error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`,
+    );
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
     expect(t.ws.pushes()).toEqual([]);
   });
@@ -240,12 +300,16 @@ describe("deploy", () => {
 
 describe("deploy --skip-infrastructure", () => {
   const OUTPUTS_FILE = "clusters/dev/infra-outputs.yaml";
-  const deploymentPuts = (): RecordedRequest[] => t.emulator.armRequests().filter((r) => r.method === "PUT" && r.path.toLowerCase().includes("/deployments/"));
+  const deploymentPuts = (): RecordedRequest[] =>
+    t.emulator.armRequests().filter((r) => r.method === "PUT" && r.path.toLowerCase().includes("/deployments/"));
 
   /** Commits a change to environments/dev.yaml that changes the rendered GitOps tree (not the outputs it needs). */
   function changeIngressHost(): void {
     const file = join(t.ws.cwd, "environments", "dev.yaml");
-    writeFileSync(file, readFileSync(file, "utf8").replace(`host: ${dev.network.ingress.host}`, "host: redeployed.dev.ai.example.com"));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(`host: ${dev.network.ingress.host}`, "host: redeployed.dev.ai.example.com"),
+    );
     git(t.ws.cwd, "commit", "-q", "-am", "new ingress host");
   }
 
@@ -268,7 +332,9 @@ describe("deploy --skip-infrastructure", () => {
     const arm = t.emulator.armRequests().slice(before);
     expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
     // No secret is seeded: only the operator's secrets are looked up, by name, for the preflight.
-    const secretPaths = new Set(arm.filter((r) => r.path.includes("/secrets/")).map((r) => r.path.split("/secrets/")[1]!.split("?")[0]));
+    const secretPaths = new Set(
+      arm.filter((r) => r.path.includes("/secrets/")).map((r) => r.path.split("/secrets/")[1]!.split("?")[0]),
+    );
     expect([...secretPaths].sort()).toEqual(operatorSecretNames(dev).sort());
     const tip = branchTip(t.ws.remote, BRANCH) ?? "";
     expect(tip).not.toBe(first);
@@ -276,10 +342,16 @@ describe("deploy --skip-infrastructure", () => {
     expect(fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
     expect(git(t.ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
     expect(branchHistoryText(t.ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
-    expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(`ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`);
+    expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(
+      `ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`,
+    );
     expect(run.stdout).toContain("without the infrastructure (skipped): no ARM deployment");
     expect(run.stdout).toContain(`keeping its ${OUTPUTS_FILE}`);
-    expect(run.stdout).toMatch(new RegExp(`Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux reports ${tip.slice(0, 7)} Compliant\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux reports ${tip.slice(0, 7)} Compliant\\n$`,
+      ),
+    );
     // Flux was read after the push, through a Non-Compliant read, until Compliant.
     expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Compliant");
     expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(t.ws.pushes().at(-1) ?? Infinity);
@@ -289,7 +361,9 @@ describe("deploy --skip-infrastructure", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} does not exist: nothing published yet; run a full deploy first\n`);
+    expect(run.stderr).toBe(
+      `error: GitOps branch ${BRANCH} does not exist: nothing published yet; run a full deploy first\n`,
+    );
     expect(deploymentPuts()).toEqual([]);
     expect(t.ws.pushes()).toEqual([]);
     expect(fluxReads()).toEqual([]);
@@ -301,7 +375,9 @@ describe("deploy --skip-infrastructure", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`error: GitOps branch ${BRANCH} has no ${OUTPUTS_FILE}: nothing published yet; run a full deploy first\n`);
+    expect(run.stderr).toBe(
+      `error: GitOps branch ${BRANCH} has no ${OUTPUTS_FILE}: nothing published yet; run a full deploy first\n`,
+    );
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
     expect(deploymentPuts()).toEqual([]);
   });
@@ -312,19 +388,34 @@ describe("deploy --skip-infrastructure", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`error: ${OUTPUTS_FILE} on ${BRANCH} is a placeholder written by render, not a deployment's outputs; run a full deploy\n`);
+    expect(run.stderr).toBe(
+      `error: ${OUTPUTS_FILE} on ${BRANCH} is a placeholder written by render, not a deployment's outputs; run a full deploy\n`,
+    );
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
     expect(deploymentPuts()).toEqual([]);
   });
 
   test("refuses published outputs that lack a variable the tree now needs", async () => {
-    const stale = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: codemie-infra-outputs", "  namespace: flux-system", "data:", `  KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`, ""].join("\n");
+    const stale = [
+      "apiVersion: v1",
+      "kind: ConfigMap",
+      "metadata:",
+      "  name: codemie-infra-outputs",
+      "  namespace: flux-system",
+      "data:",
+      `  KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`,
+      "",
+    ].join("\n");
     const tip = pushFiles(t.ws.remote, BRANCH, { [OUTPUTS_FILE]: stale });
 
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which the tree now needs; run a full deploy\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which the tree now needs; run a full deploy\\n$`,
+      ),
+    );
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
   });
 
@@ -334,7 +425,9 @@ describe("deploy --skip-infrastructure", () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
 
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m);
+    expect(run.stderr).toMatch(
+      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+    );
     expect(t.ws.pushes()).toEqual([]);
   });
 });

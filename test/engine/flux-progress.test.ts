@@ -14,18 +14,37 @@ const layers = planGitops(dev).layers.map((l) => l.name);
 describe("layer progress", () => {
   const view = (states: Record<string, [string, string?]>): FluxView => ({
     complianceState: "Non-Compliant",
-    objects: Object.entries(states).map(([name, [complianceState, message]]) => ({ kind: "Kustomization", namespace: "flux-system", name, complianceState, ...(message ? { reason: "Progressing", message } : {}) })),
+    objects: Object.entries(states).map(([name, [complianceState, message]]) => ({
+      kind: "Kustomization",
+      namespace: "flux-system",
+      name,
+      complianceState,
+      ...(message ? { reason: "Progressing", message } : {}),
+    })),
   });
 
   test("counts the Compliant layers and names the one being waited for, with Flux's reason", () => {
-    const line = layerProgress(view({ "codemie-root": ["Non-Compliant"], [layers[0]!]: ["Compliant"], [layers[1]!]: ["Non-Compliant", "health check in progress"] }), layers);
-    expect(line).toBe(`Flux layers: 1 of ${layers.length} Compliant; waiting for ${layers[1]} (Progressing: health check in progress)`);
+    const line = layerProgress(
+      view({
+        "codemie-root": ["Non-Compliant"],
+        [layers[0]!]: ["Compliant"],
+        [layers[1]!]: ["Non-Compliant", "health check in progress"],
+      }),
+      layers,
+    );
+    expect(line).toBe(
+      `Flux layers: 1 of ${layers.length} Compliant; waiting for ${layers[1]} (Progressing: health check in progress)`,
+    );
   });
 
   test("says which layer has not been applied yet, and nothing before Flux reports any", () => {
-    expect(layerProgress(view({ [layers[0]!]: ["Compliant"] }), layers)).toBe(`Flux layers: 1 of ${layers.length} Compliant; waiting for ${layers[1]} to be applied`);
+    expect(layerProgress(view({ [layers[0]!]: ["Compliant"] }), layers)).toBe(
+      `Flux layers: 1 of ${layers.length} Compliant; waiting for ${layers[1]} to be applied`,
+    );
     expect(layerProgress(view({ "codemie-root": ["Non-Compliant"] }), layers)).toBeUndefined();
-    expect(layerProgress(view(Object.fromEntries(layers.map((l) => [l, ["Compliant"]]))), layers)).toBe(`Flux layers: ${layers.length} of ${layers.length} Compliant`);
+    expect(layerProgress(view(Object.fromEntries(layers.map((l) => [l, ["Compliant"]]))), layers)).toBe(
+      `Flux layers: ${layers.length} of ${layers.length} Compliant`,
+    );
   });
 });
 

@@ -4,7 +4,17 @@ import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { GitopsBranch } from "../../src/adapters/git/gitops-branch.js";
 import { BranchMovedError } from "../../src/engine/ports.js";
-import { bareRemote, branchTip, commitCount, fileAt, filesAt, git, GIT_IDENTITY, pushFiles, type TempDir } from "./support/git-repos.js";
+import {
+  bareRemote,
+  branchTip,
+  commitCount,
+  fileAt,
+  filesAt,
+  git,
+  GIT_IDENTITY,
+  pushFiles,
+  type TempDir,
+} from "./support/git-repos.js";
 
 const BRANCH = "gitops/dev";
 let remote: TempDir;
@@ -19,18 +29,32 @@ afterEach(() => {
   process.env = { ...saved };
 });
 
-const branch = (url = remote.path): GitopsBranch => new GitopsBranch({ remote: url, branch: BRANCH, root: "clusters/dev" });
+const branch = (url = remote.path): GitopsBranch =>
+  new GitopsBranch({ remote: url, branch: BRANCH, root: "clusters/dev" });
 const tree = (files: Record<string, string>): Map<string, string> => new Map(Object.entries(files));
-const first = tree({ "clusters/dev/kustomization.yaml": "resources: [layers.yaml]\n", "clusters/dev/layers.yaml": "kind: Kustomization\n" });
+const first = tree({
+  "clusters/dev/kustomization.yaml": "resources: [layers.yaml]\n",
+  "clusters/dev/layers.yaml": "kind: Kustomization\n",
+});
 
 describe("GitopsBranch", () => {
   test("creates the branch on the first publish and names the source commit", async () => {
     const gitops = branch();
     await expect(gitops.head()).resolves.toBeUndefined();
 
-    const result = await gitops.publish(first, { message: "Deploy dev from a1b2c3d\n\nsource commit a1b2c3d4", expectedParent: undefined });
+    const result = await gitops.publish(first, {
+      message: "Deploy dev from a1b2c3d\n\nsource commit a1b2c3d4",
+      expectedParent: undefined,
+    });
 
-    expect(result).toMatchObject({ status: "published", parent: undefined, files: [{ path: "clusters/dev/kustomization.yaml", change: "added" }, { path: "clusters/dev/layers.yaml", change: "added" }] });
+    expect(result).toMatchObject({
+      status: "published",
+      parent: undefined,
+      files: [
+        { path: "clusters/dev/kustomization.yaml", change: "added" },
+        { path: "clusters/dev/layers.yaml", change: "added" },
+      ],
+    });
     expect(branchTip(remote.path, BRANCH)).toBe(result.commit);
     expect(git(remote.path, "log", "-1", "--format=%s|%an", BRANCH)).toBe("Deploy dev from a1b2c3d|Test Author");
     await expect(gitops.head()).resolves.toBe(result.commit);
@@ -41,8 +65,14 @@ describe("GitopsBranch", () => {
     await expect(gitops.readAtTip("clusters/dev/layers.yaml")).resolves.toBeUndefined();
     const published = await gitops.publish(first, { message: "one", expectedParent: undefined });
 
-    await expect(gitops.readAtTip("clusters/dev/layers.yaml")).resolves.toEqual({ tip: published.commit, text: "kind: Kustomization\n" });
-    await expect(gitops.readAtTip("clusters/dev/infra-outputs.yaml")).resolves.toEqual({ tip: published.commit, text: undefined });
+    await expect(gitops.readAtTip("clusters/dev/layers.yaml")).resolves.toEqual({
+      tip: published.commit,
+      text: "kind: Kustomization\n",
+    });
+    await expect(gitops.readAtTip("clusters/dev/infra-outputs.yaml")).resolves.toEqual({
+      tip: published.commit,
+      text: undefined,
+    });
     await expect(gitops.readAtTip("../etc/passwd")).rejects.toThrow("refusing to read ../etc/passwd");
   });
 
@@ -61,7 +91,10 @@ describe("GitopsBranch", () => {
     await gitops.publish(first, { message: "one", expectedParent: undefined });
     const tip = pushFiles(remote.path, BRANCH, { "README.md": "kept\n", "clusters/dev/stale.yaml": "old\n" });
 
-    const result = await gitops.publish(tree({ "clusters/dev/kustomization.yaml": "resources: []\n" }), { message: "two", expectedParent: tip });
+    const result = await gitops.publish(tree({ "clusters/dev/kustomization.yaml": "resources: []\n" }), {
+      message: "two",
+      expectedParent: tip,
+    });
 
     expect(result).toMatchObject({
       status: "published",
@@ -80,13 +113,18 @@ describe("GitopsBranch", () => {
     const published = await gitops.publish(first, { message: "one", expectedParent: undefined });
     const moved = pushFiles(remote.path, BRANCH, { "clusters/dev/layers.yaml": "someone else\n" });
 
-    const refused = gitops.publish(tree({ "clusters/dev/kustomization.yaml": "x\n" }), { message: "two", expectedParent: published.commit });
+    const refused = gitops.publish(tree({ "clusters/dev/kustomization.yaml": "x\n" }), {
+      message: "two",
+      expectedParent: published.commit,
+    });
 
     await expect(refused).rejects.toBeInstanceOf(BranchMovedError);
     await expect(refused).rejects.toThrow(`moved from ${published.commit} to ${moved}`);
     expect(branchTip(remote.path, BRANCH)).toBe(moved);
     // Expecting a new branch where one exists is refused too.
-    await expect(gitops.publish(first, { message: "three", expectedParent: undefined })).rejects.toBeInstanceOf(BranchMovedError);
+    await expect(gitops.publish(first, { message: "three", expectedParent: undefined })).rejects.toBeInstanceOf(
+      BranchMovedError,
+    );
   });
 
   test("previews changes without committing, keeping preserved files", async () => {
@@ -94,10 +132,19 @@ describe("GitopsBranch", () => {
     const none = await gitops.preview(first);
     expect(none).toMatchObject({ base: undefined, files: [{ change: "added" }, { change: "added" }] });
 
-    await gitops.publish(tree({ ...Object.fromEntries(first), "clusters/dev/infra-outputs.yaml": "data: {}\n" }), { message: "one", expectedParent: undefined });
+    await gitops.publish(tree({ ...Object.fromEntries(first), "clusters/dev/infra-outputs.yaml": "data: {}\n" }), {
+      message: "one",
+      expectedParent: undefined,
+    });
     const tip = branchTip(remote.path, BRANCH);
 
-    const changes = await gitops.preview(tree({ "clusters/dev/kustomization.yaml": "resources: [infra-outputs.yaml]\n", "clusters/dev/layers.yaml": "kind: Kustomization\n" }), ["clusters/dev/infra-outputs.yaml"]);
+    const changes = await gitops.preview(
+      tree({
+        "clusters/dev/kustomization.yaml": "resources: [infra-outputs.yaml]\n",
+        "clusters/dev/layers.yaml": "kind: Kustomization\n",
+      }),
+      ["clusters/dev/infra-outputs.yaml"],
+    );
 
     expect(changes.base).toBe(tip);
     expect(changes.files).toEqual([{ path: "clusters/dev/kustomization.yaml", change: "modified" }]);
@@ -108,14 +155,22 @@ describe("GitopsBranch", () => {
 
   test("refuses paths outside the owned directory", async () => {
     const gitops = branch();
-    await expect(gitops.publish(tree({ "README.md": "x" }), { message: "m", expectedParent: undefined })).rejects.toThrow("outside clusters/dev/");
-    await expect(gitops.publish(tree({ "clusters/dev/../x": "x" }), { message: "m", expectedParent: undefined })).rejects.toThrow("outside clusters/dev/");
-    await expect(gitops.publish(tree({ "clusters/dev/.git/config": "x" }), { message: "m", expectedParent: undefined })).rejects.toThrow("outside clusters/dev/");
+    await expect(
+      gitops.publish(tree({ "README.md": "x" }), { message: "m", expectedParent: undefined }),
+    ).rejects.toThrow("outside clusters/dev/");
+    await expect(
+      gitops.publish(tree({ "clusters/dev/../x": "x" }), { message: "m", expectedParent: undefined }),
+    ).rejects.toThrow("outside clusters/dev/");
+    await expect(
+      gitops.publish(tree({ "clusters/dev/.git/config": "x" }), { message: "m", expectedParent: undefined }),
+    ).rejects.toThrow("outside clusters/dev/");
     expect(branchTip(remote.path, BRANCH)).toBeUndefined();
   });
 
   test("reports an unreachable remote as an error naming git's reason", async () => {
     const gitops = branch(`${remote.path}-missing`);
-    await expect(gitops.head()).rejects.toThrow(/git ls-remote failed: .*(does not appear to be a git repository|not found|No such)/);
+    await expect(gitops.head()).rejects.toThrow(
+      /git ls-remote failed: .*(does not appear to be a git repository|not found|No such)/,
+    );
   });
 });

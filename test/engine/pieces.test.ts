@@ -16,15 +16,24 @@ const sha = "0123456789abcdef0123456789abcdef01234567";
 
 describe("names", () => {
   test("deployment names carry the environment and the source commit, and a prefix no other environment shares", () => {
-    expect(deploymentNames(dev, { sha, dirty: false })).toEqual({ main: "codemie-dev.0123456", bootstrap: "codemie-dev.0123456.bootstrap" });
+    expect(deploymentNames(dev, { sha, dirty: false })).toEqual({
+      main: "codemie-dev.0123456",
+      bootstrap: "codemie-dev.0123456.bootstrap",
+    });
     expect(deploymentNames(dev, { sha, dirty: true }).main).toBe("codemie-dev.0123456-dirty");
     expect(deploymentPrefix(dev)).toBe("codemie-dev.");
     expect("codemie-dev-eu.0123456".startsWith(deploymentPrefix(dev))).toBe(false);
   });
 
   test("the vault and the Flux configuration are the environment's", () => {
-    expect(keyVaultId(dev)).toBe(`/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${dev.names.keyVault}`);
-    expect(fluxConfigurationPath(dev)).toMatch(new RegExp(`/managedClusters/${dev.names.aks}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie$`));
+    expect(keyVaultId(dev)).toBe(
+      `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${dev.names.keyVault}`,
+    );
+    expect(fluxConfigurationPath(dev)).toMatch(
+      new RegExp(
+        `/managedClusters/${dev.names.aks}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie$`,
+      ),
+    );
   });
 
   test("--subscription rewrites only the subscription id, so names follow it and positions stay", () => {
@@ -66,20 +75,38 @@ describe("infra outputs ConfigMap", () => {
     postgresHost: "psql-codemie-dev-ab12.postgres.database.azure.com",
     postgresAdminLogin: "pgadmin",
     storageAccountName: "stcodemiedevab12",
-    identityClientIds: { api: "aaaaaaaa-0000-4000-8000-000000000001", externalSecrets: "aaaaaaaa-0000-4000-8000-000000000002" },
+    identityClientIds: {
+      api: "aaaaaaaa-0000-4000-8000-000000000001",
+      externalSecrets: "aaaaaaaa-0000-4000-8000-000000000002",
+    },
   };
 
   test("holds exactly the contract's variables, as plain values in flux-system", () => {
-    const manifest = yaml.load(infraOutputsManifest(dev, outputs)) as { kind: string; metadata: { name: string; namespace: string }; data: Record<string, string> };
-    expect(manifest).toMatchObject({ kind: "ConfigMap", metadata: { name: "codemie-infra-outputs", namespace: "flux-system", labels: { "reconcile.fluxcd.io/watch": "Enabled" } } });
+    const manifest = yaml.load(infraOutputsManifest(dev, outputs)) as {
+      kind: string;
+      metadata: { name: string; namespace: string };
+      data: Record<string, string>;
+    };
+    expect(manifest).toMatchObject({
+      kind: "ConfigMap",
+      metadata: {
+        name: "codemie-infra-outputs",
+        namespace: "flux-system",
+        labels: { "reconcile.fluxcd.io/watch": "Enabled" },
+      },
+    });
     expect(Object.keys(manifest.data)).toEqual(substitutionVariables(dev).map((v) => v.name));
     expect(manifest.data.ESO_CLIENT_ID).toBe(outputs.identityClientIds.externalSecrets);
     expect(infraOutputsPath(dev)).toBe("clusters/dev/infra-outputs.yaml");
   });
 
   test("refuses outputs that are missing or could be misread", () => {
-    expect(() => infraOutputValues(dev, { ...outputs, postgresHost: undefined })).toThrow("POSTGRES_HOST (no value in the deployment outputs)");
-    expect(() => infraOutputValues(dev, { ...outputs, keyVaultUri: "https://x/${EVIL}" })).toThrow("KEY_VAULT_URI (unexpected characters");
+    expect(() => infraOutputValues(dev, { ...outputs, postgresHost: undefined })).toThrow(
+      "POSTGRES_HOST (no value in the deployment outputs)",
+    );
+    expect(() => infraOutputValues(dev, { ...outputs, keyVaultUri: "https://x/${EVIL}" })).toThrow(
+      "KEY_VAULT_URI (unexpected characters",
+    );
   });
 });
 
@@ -90,14 +117,34 @@ describe("Flux views", () => {
       provisioningState: "Succeeded",
       sourceSyncedCommitId: commit,
       statuses: [
-        { kind: "GitRepository", name: "codemie", namespace: "flux-system", complianceState: "Compliant", statusConditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "ok" }] },
-        { kind: "Kustomization", name: "codemie-apps", namespace: "flux-system", complianceState, statusConditions: [{ type: "Ready", status: "False", reason: "HealthCheckFailed", message: "timeout waiting for HelmRelease codemie/api" }] },
+        {
+          kind: "GitRepository",
+          name: "codemie",
+          namespace: "flux-system",
+          complianceState: "Compliant",
+          statusConditions: [{ type: "Ready", status: "True", reason: "Succeeded", message: "ok" }],
+        },
+        {
+          kind: "Kustomization",
+          name: "codemie-apps",
+          namespace: "flux-system",
+          complianceState,
+          statusConditions: [
+            {
+              type: "Ready",
+              status: "False",
+              reason: "HealthCheckFailed",
+              message: "timeout waiting for HelmRelease codemie/api",
+            },
+          ],
+        },
       ],
     },
   });
 
   test("reads the synced commit in Azure's formats", () => {
-    for (const id of [`gitops/dev/${sha}`, `gitops/dev@sha1:${sha}`, sha]) expect(syncedCommit(readFluxView(raw("Compliant", id)))).toBe(sha);
+    for (const id of [`gitops/dev/${sha}`, `gitops/dev@sha1:${sha}`, sha])
+      expect(syncedCommit(readFluxView(raw("Compliant", id)))).toBe(sha);
     expect(syncedCommit(readFluxView(raw("Compliant", "gitops/dev/abc")))).toBeUndefined();
   });
 
@@ -109,7 +156,9 @@ describe("Flux views", () => {
 
   test("lists non-compliant objects with Flux's reason", () => {
     const view = readFluxView(raw("Non-Compliant", sha));
-    expect(nonCompliantObjects(view).map(objectLine)).toEqual(["Kustomization flux-system/codemie-apps: Non-Compliant (HealthCheckFailed: timeout waiting for HelmRelease codemie/api)"]);
+    expect(nonCompliantObjects(view).map(objectLine)).toEqual([
+      "Kustomization flux-system/codemie-apps: Non-Compliant (HealthCheckFailed: timeout waiting for HelmRelease codemie/api)",
+    ]);
     expect(readFluxView(undefined)).toEqual({ complianceState: "Unknown", objects: [] });
   });
 });

@@ -6,12 +6,23 @@ import { edited, load, shipped } from "../capacity/environments.js";
 
 const prod = load("prod", edited(shipped("prod"), [[["promotion"], { after: "staging" }]])).env!;
 const toolkit = "c".repeat(40);
-const record = (patch: Partial<DeploymentRecord> = {}): DeploymentRecord => ({ environment: "staging", sha: "d".repeat(40), codemieVersion: prod.codemieVersion, toolkit, state: "success", ...patch });
+const record = (patch: Partial<DeploymentRecord> = {}): DeploymentRecord => ({
+  environment: "staging",
+  sha: "d".repeat(40),
+  codemieVersion: prod.codemieVersion,
+  toolkit,
+  state: "success",
+  ...patch,
+});
 
 describe("promotion gate", () => {
   test("the schema takes promotion.after and the model carries it", () => {
     expect(prod.promotion).toEqual({ after: "staging" });
-    expect(load("prod", edited(shipped("prod"), [[["promotion"], { after: "Staging!" }]])).diagnostics.some((d) => d.severity === "error" && d.path.startsWith("promotion"))).toBe(true);
+    expect(
+      load("prod", edited(shipped("prod"), [[["promotion"], { after: "Staging!" }]])).diagnostics.some(
+        (d) => d.severity === "error" && d.path.startsWith("promotion"),
+      ),
+    ).toBe(true);
   });
 
   test.each([
@@ -19,7 +30,11 @@ describe("promotion gate", () => {
     ["no record", undefined, "staging has no finished deployment recorded"],
     ["failed", record({ state: "failure" }), "the latest deployment of staging (ddddddd) ended failure, not Compliant"],
     ["older version", record({ codemieVersion: "2.0.0" }), `staging runs CodeMie 2.0.0, not ${prod.codemieVersion}`],
-    ["other toolkit", record({ toolkit: "e".repeat(40) }), "staging was deployed with toolkit eeeeeeeeeeee, not cccccccccccc"],
+    [
+      "other toolkit",
+      record({ toolkit: "e".repeat(40) }),
+      "staging was deployed with toolkit eeeeeeeeeeee, not cccccccccccc",
+    ],
     ["record without release", record({ codemieVersion: undefined }), "staging runs CodeMie (unrecorded)"],
   ])("%s", (_, latest, expected) => {
     const gate = promotionGate(prod, toolkit, latest);

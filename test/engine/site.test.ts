@@ -43,7 +43,12 @@ function logged() {
 async function run(breaks: SiteScript["breaks"] = [], resolver = loopback, trust = true) {
   script.breaks = breaks;
   const out = logged();
-  const report = await checkSite(dev, "127.0.0.1", { resolver, probe: siteProbe({ port, ...(trust ? { extraCa: cert.certPem } : {}) }) }, out.log);
+  const report = await checkSite(
+    dev,
+    "127.0.0.1",
+    { resolver, probe: siteProbe({ port, ...(trust ? { extraCa: cert.certPem } : {}) }) },
+    out.log,
+  );
   return { report, ...out };
 }
 
@@ -52,7 +57,12 @@ describe("smoke check", () => {
     const { report, info, error } = await run();
     expect(error).toEqual([]);
     expect(report.smoke).toBe("passed");
-    expect(report.links.map((l) => [l.name, l.ok])).toEqual([["UI", true], ["API health", true], ["Keycloak OIDC discovery", true], ["sign-in (oauth2-proxy → Keycloak)", true]]);
+    expect(report.links.map((l) => [l.name, l.ok])).toEqual([
+      ["UI", true],
+      ["API health", true],
+      ["Keycloak OIDC discovery", true],
+      ["sign-in (oauth2-proxy → Keycloak)", true],
+    ]);
     expect(info[0]).toBe("CodeMie: https://codemie.dev.ai.example.com/");
     expect(info[1]).toBe("  DNS: A codemie.dev.ai.example.com → 127.0.0.1, in public zone dev.ai.example.com");
   });
@@ -68,7 +78,9 @@ describe("smoke check", () => {
     expect(report.smoke).toBe("failed");
     expect(report.links.filter((l) => !l.ok).map((l) => l.name)).toEqual([name]);
     expect(error.find((l) => l.includes(`failed: ${name}`))).toContain(detail);
-    expect(error.at(-1)).toBe("error: smoke check failed: 1 of 4 link(s) of https://codemie.dev.ai.example.com/ do not answer as they should");
+    expect(error.at(-1)).toBe(
+      "error: smoke check failed: 1 of 4 link(s) of https://codemie.dev.ai.example.com/ do not answer as they should",
+    );
   });
 
   it("verifies TLS: a certificate from an untrusted CA fails every link", async () => {

@@ -5,12 +5,17 @@ import { BRANCH, cliEnv, emulatorAndWorkspace, runCliAsync } from "./support/har
 
 const t = emulatorAndWorkspace();
 
-const status = () => runCliAsync(["status", "--env", "dev", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
+const status = () =>
+  runCliAsync(["status", "--env", "dev", "--gitops-remote", t.ws.remote], t.ws.cwd, { env: cliEnv(t.emulator) });
 
 describe("status", () => {
   test("reports reconciled when Flux has the branch tip Compliant", async () => {
     const tip = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
-    t.emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] } } });
+    t.emulator.script({
+      flux: {
+        codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] },
+      },
+    });
 
     const run = await status();
 
@@ -25,12 +30,16 @@ describe("status", () => {
   test("fails while Flux has not applied the branch tip, showing what it reports", async () => {
     const older = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: []\n" });
     const tip = pushFiles(t.ws.remote, BRANCH, { "clusters/dev/kustomization.yaml": "resources: [layers.yaml]\n" });
-    t.emulator.script({ flux: { codemie: { nonCompliantReads: 5, commit: `${BRANCH}@sha1:${older}`, kustomizations: ["apps"] } } });
+    t.emulator.script({
+      flux: { codemie: { nonCompliantReads: 5, commit: `${BRANCH}@sha1:${older}`, kustomizations: ["apps"] } },
+    });
 
     const run = await status();
 
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)");
+    expect(run.stdout).toContain(
+      "  Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)",
+    );
     expect(run.stderr).toContain(`error: dev is not reconciled: Flux has not synced ${tip.slice(0, 7)} yet`);
   });
 

@@ -11,8 +11,16 @@ const aks = `${rg}/providers/Microsoft.ContainerService/managedClusters/aks-code
 describe("parseResourceId", () => {
   test.each([
     [`${sub}/resourceGroups/rg-x`, "Microsoft.Resources/resourceGroups", "rg-x"],
-    [`${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks`, "Microsoft.Network/virtualNetworks/subnets", "aks"],
-    [`${aks}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie`, "Microsoft.KubernetesConfiguration/fluxConfigurations", "codemie"],
+    [
+      `${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks`,
+      "Microsoft.Network/virtualNetworks/subnets",
+      "aks",
+    ],
+    [
+      `${aks}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie`,
+      "Microsoft.KubernetesConfiguration/fluxConfigurations",
+      "codemie",
+    ],
     [`${sub}/providers/Microsoft.Authorization/roleAssignments/abc`, "Microsoft.Authorization/roleAssignments", "abc"],
   ])("%s", (id, type, name) => {
     expect(parseResourceId(id)).toEqual({ type, name });
@@ -27,15 +35,30 @@ describe("summarizeWhatIf", () => {
       { resourceId: `${rg}/providers/Microsoft.Network/publicIPAddresses/old`, changeType: "Delete" },
       { resourceId: `${rg}/providers/Microsoft.Insights/components/a`, changeType: "Ignore" },
       { resourceId: `${rg}/providers/Microsoft.Web/sites/b`, changeType: "Deploy" },
-      { resourceId: `${rg}/providers/Microsoft.Foo/bars/c`, changeType: "Unsupported", unsupportedReason: "Changes to the resource type are not supported by what-if." },
+      {
+        resourceId: `${rg}/providers/Microsoft.Foo/bars/c`,
+        changeType: "Unsupported",
+        unsupportedReason: "Changes to the resource type are not supported by what-if.",
+      },
       { resourceId: `${rg}/providers/Microsoft.Foo/bars/d`, changeType: "SomethingNew" },
     ];
-    const potential: WhatIfChangeInput[] = [{ resourceId: `${rg}/providers/Microsoft.Storage/storageAccounts/st`, changeType: "Modify" }];
+    const potential: WhatIfChangeInput[] = [
+      { resourceId: `${rg}/providers/Microsoft.Storage/storageAccounts/st`, changeType: "Modify" },
+    ];
 
     const summary = summarizeWhatIf(changes, potential);
 
     expect(summary.counts).toEqual({ create: 1, modify: 0, delete: 1, unknown: 5, noChange: 1 });
-    expect(summary.changes.map((c) => `${c.kind} ${c.name}`)).toEqual(["create kv", "delete old", "unknown c", "unknown d", "unknown a", "unknown st", "unknown b", "noChange rg-codemie-dev"]);
+    expect(summary.changes.map((c) => `${c.kind} ${c.name}`)).toEqual([
+      "create kv",
+      "delete old",
+      "unknown c",
+      "unknown d",
+      "unknown a",
+      "unknown st",
+      "unknown b",
+      "noChange rg-codemie-dev",
+    ]);
     const reason = (name: string): string | undefined => summary.changes.find((c) => c.name === name)?.reason;
     expect(reason("a")).toMatch(/did not evaluate/);
     expect(reason("b")).toMatch(/cannot tell/);
@@ -47,7 +70,14 @@ describe("summarizeWhatIf", () => {
     const change: WhatIfChangeInput = {
       resourceId: aks,
       changeType: "Modify",
-      after: { properties: { agentPoolProfiles: [{ name: "system", count: 2, enableAutoScaling: true }, { name: "workloads", count: 3, enableAutoScaling: false }] } },
+      after: {
+        properties: {
+          agentPoolProfiles: [
+            { name: "system", count: 2, enableAutoScaling: true },
+            { name: "workloads", count: 3, enableAutoScaling: false },
+          ],
+        },
+      },
       delta: [
         {
           path: "properties.agentPoolProfiles",
@@ -81,18 +111,40 @@ describe("summarizeWhatIf", () => {
     const server = `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/psql`;
     const summary = summarizeWhatIf(
       [
-        { resourceId: server, changeType: "Modify", delta: [{ path: "properties.administratorLoginPassword", propertyChangeType: "Create" }] },
-        { resourceId: `${rg}/providers/Microsoft.Foo/bars/x`, changeType: "Modify", after: { secret: "throwaway-1" }, delta: [{ path: "properties.secret", propertyChangeType: "Modify", before: "x", after: "throwaway-1" }] },
-        { resourceId: `${rg}/providers/Microsoft.Foo/bars/y`, changeType: "Modify", delta: [{ path: "properties.uri", propertyChangeType: "Modify", before: "a", after: "https://h/?sig=throwaway-1" }] },
+        {
+          resourceId: server,
+          changeType: "Modify",
+          delta: [{ path: "properties.administratorLoginPassword", propertyChangeType: "Create" }],
+        },
+        {
+          resourceId: `${rg}/providers/Microsoft.Foo/bars/x`,
+          changeType: "Modify",
+          after: { secret: "throwaway-1" },
+          delta: [{ path: "properties.secret", propertyChangeType: "Modify", before: "x", after: "throwaway-1" }],
+        },
+        {
+          resourceId: `${rg}/providers/Microsoft.Foo/bars/y`,
+          changeType: "Modify",
+          delta: [
+            { path: "properties.uri", propertyChangeType: "Modify", before: "a", after: "https://h/?sig=throwaway-1" },
+          ],
+        },
       ],
       [],
       undefined,
       ["throwaway-1"],
     );
 
-    expect(summary.changes.find((c) => c.name === "psql")).toMatchObject({ kind: "noChange", ignored: [{ rule: "postgres-admin-password" }] });
-    expect(summary.changes.find((c) => c.name === "x")?.properties).toEqual([{ path: "properties.secret", change: "Modify", before: "(hidden)", after: "(hidden)" }]);
-    expect(summary.changes.find((c) => c.name === "y")?.properties).toEqual([{ path: "properties.uri", change: "Modify", before: "a", after: "(hidden)" }]);
+    expect(summary.changes.find((c) => c.name === "psql")).toMatchObject({
+      kind: "noChange",
+      ignored: [{ rule: "postgres-admin-password" }],
+    });
+    expect(summary.changes.find((c) => c.name === "x")?.properties).toEqual([
+      { path: "properties.secret", change: "Modify", before: "(hidden)", after: "(hidden)" },
+    ]);
+    expect(summary.changes.find((c) => c.name === "y")?.properties).toEqual([
+      { path: "properties.uri", change: "Modify", before: "a", after: "(hidden)" },
+    ]);
     expect(JSON.stringify(summary)).not.toContain("throwaway-1");
   });
 

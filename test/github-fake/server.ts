@@ -97,10 +97,21 @@ interface HandlerRequest {
 
 type Handler = (match: Record<string, string>, request: HandlerRequest) => Reply;
 
-const notFound: Reply = { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+const notFound: Reply = {
+  status: 404,
+  body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" },
+};
 
 function tooLong(resource: string): Reply {
-  return { status: 422, body: { message: "Validation Failed", errors: [{ resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }] } };
+  return {
+    status: 422,
+    body: {
+      message: "Validation Failed",
+      errors: [
+        { resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` },
+      ],
+    },
+  };
 }
 
 export class GitHubFake {
@@ -142,11 +153,24 @@ export class GitHubFake {
     this.viewer = user ?? BOT;
     this.installationToken = user === undefined;
     const repoPath = `/repos/${owner}/${repo}`;
-    const route = (method: string, pattern: string, handler: Handler): [string, RegExp, Handler] => [method, new RegExp(`^${repoPath}${pattern}$`), handler];
+    const route = (method: string, pattern: string, handler: Handler): [string, RegExp, Handler] => [
+      method,
+      new RegExp(`^${repoPath}${pattern}$`),
+      handler,
+    ];
     this.routes = [
-      route("GET", "/issues/(?<n>\\d+)/comments", (m, r) => this.page(r, this.comments.filter((c) => c.issueNumber === Number(m.n)).map((c) => this.commentJson(c)))),
-      route("POST", "/issues/(?<n>\\d+)/comments", (m, r) => this.createComment(Number(m.n), String(r.body.body ?? ""))),
-      route("PATCH", "/issues/comments/(?<id>\\d+)", (m, r) => this.updateComment(Number(m.id), String(r.body.body ?? ""))),
+      route("GET", "/issues/(?<n>\\d+)/comments", (m, r) =>
+        this.page(
+          r,
+          this.comments.filter((c) => c.issueNumber === Number(m.n)).map((c) => this.commentJson(c)),
+        ),
+      ),
+      route("POST", "/issues/(?<n>\\d+)/comments", (m, r) =>
+        this.createComment(Number(m.n), String(r.body.body ?? "")),
+      ),
+      route("PATCH", "/issues/comments/(?<id>\\d+)", (m, r) =>
+        this.updateComment(Number(m.id), String(r.body.body ?? "")),
+      ),
       route("GET", "/issues", (_, r) => this.listIssues(r)),
       route("POST", "/issues", (_, r) => this.createIssue(r.body)),
       route("PATCH", "/issues/(?<n>\\d+)", (m, r) => this.updateIssue(Number(m.n), r.body)),
@@ -156,35 +180,87 @@ export class GitHubFake {
       route("GET", "/deployments", (_, r) => {
         const environment = r.query.get("environment");
         const listed = this.deployments.filter((d) => environment === null || d.environment === environment).reverse();
-        return this.page(r, listed.map((d) => ({ id: d.id, ref: d.ref, sha: d.ref, environment: d.environment, task: "deploy", payload: d.payload ?? {}, created_at: "2026-01-05T10:00:00Z" })));
+        return this.page(
+          r,
+          listed.map((d) => ({
+            id: d.id,
+            ref: d.ref,
+            sha: d.ref,
+            environment: d.environment,
+            task: "deploy",
+            payload: d.payload ?? {},
+            created_at: "2026-01-05T10:00:00Z",
+          })),
+        );
       }),
       route("GET", "/deployments/(?<id>\\d+)/statuses", (m, r) => {
         const deployment = this.deployments.find((d) => d.id === Number(m.id));
-        return deployment ? this.page(r, [...deployment.statuses].reverse().map((st, i) => ({ id: i + 1, state: st.state, description: st.description ?? "" }))) : notFound;
+        return deployment
+          ? this.page(
+              r,
+              [...deployment.statuses]
+                .reverse()
+                .map((st, i) => ({ id: i + 1, state: st.state, description: st.description ?? "" })),
+            )
+          : notFound;
       }),
-      route("GET", "/pulls/(?<n>\\d+)/files", (m, r) => this.page(r, (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })))),
+      route("GET", "/pulls/(?<n>\\d+)/files", (m, r) =>
+        this.page(
+          r,
+          (this.pullFiles.get(Number(m.n)) ?? []).map((f) => ({ filename: f, status: "modified" })),
+        ),
+      ),
       route("GET", "/commits/(?<sha>[0-9a-f]{40})/pulls", (m, r) => {
         const number = this.mergedPulls.get(m.sha!);
-        return this.page(r, number === undefined ? [] : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }]);
+        return this.page(
+          r,
+          number === undefined
+            ? []
+            : [{ number, state: "closed", merged_at: "2026-01-05T10:00:00Z", merge_commit_sha: m.sha }],
+        );
       }),
       route("GET", "", () => this.repositoryJson()),
       route("GET", "/environments/(?<name>[^/]+)", (m) => this.environmentJson(decodeURIComponent(m.name!))),
-      route("GET", "/keys", (_, r) => this.denied() ?? this.page(r, this.deployKeys.map((k) => this.deployKeyJson(k)))),
+      route(
+        "GET",
+        "/keys",
+        (_, r) =>
+          this.denied() ??
+          this.page(
+            r,
+            this.deployKeys.map((k) => this.deployKeyJson(k)),
+          ),
+      ),
       route("POST", "/keys", (_, r) => this.denied() ?? this.addDeployKey(r.body)),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
-        return files ? { status: 200, body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] } } : notFound;
+        return files
+          ? {
+              status: 200,
+              body: { status: "ahead", files: files.map((f) => ({ filename: f, status: "modified" })), commits: [] },
+            }
+          : notFound;
       }),
     ];
   }
 
   /** `user`: the token is that user's personal token (default: a workflow token, authenticating as the bot). */
   /** `administration`: the token may manage the repository's deploy keys (a personal or app token granted it). */
-  static async start(options: { token?: string; owner?: string; repo?: string; user?: Comment["user"]; administration?: boolean } = {}): Promise<GitHubFake> {
+  static async start(
+    options: { token?: string; owner?: string; repo?: string; user?: Comment["user"]; administration?: boolean } = {},
+  ): Promise<GitHubFake> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const fake = new GitHubFake(server, `http://127.0.0.1:${port}`, options.token ?? "ghs_fake_token_for_tests", options.owner ?? "acme", options.repo ?? "codemie-platform", options.user, options.administration);
+    const fake = new GitHubFake(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.token ?? "ghs_fake_token_for_tests",
+      options.owner ?? "acme",
+      options.repo ?? "codemie-platform",
+      options.user,
+      options.administration,
+    );
     server.on("request", (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
     return fake;
   }
@@ -206,7 +282,14 @@ export class GitHubFake {
   /** A comment someone else wrote. */
   addComment(issueNumber: number, body: string, login = "octocat"): Comment {
     const now = new Date().toISOString();
-    const comment: Comment = { id: this.nextId++, issueNumber, body, user: { login, id: 1, type: "User" }, createdAt: now, updatedAt: now };
+    const comment: Comment = {
+      id: this.nextId++,
+      issueNumber,
+      body,
+      user: { login, id: 1, type: "User" },
+      createdAt: now,
+      updatedAt: now,
+    };
     this.comments.push(comment);
     return comment;
   }
@@ -242,26 +325,50 @@ export class GitHubFake {
     const readOnly = presented === this.readOnlyToken;
     const authorized = presented === this.token || readOnly;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), ...(text ? { body } : {}), authorized, ...(readOnly ? { readOnly } : {}) });
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      ...(text ? { body } : {}),
+      authorized,
+      ...(readOnly ? { readOnly } : {}),
+    });
     const reply =
-      readOnly && method !== "GET" && method !== "HEAD" ? { status: 403, body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" } } : this.reply(method, url, body, authorized);
+      readOnly && method !== "GET" && method !== "HEAD"
+        ? {
+            status: 403,
+            body: {
+              message: "Resource not accessible by integration",
+              documentation_url: "https://docs.github.com/rest",
+            },
+          }
+        : this.reply(method, url, body, authorized);
     const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
     res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
 
   private reply(method: string, url: URL, body: Record<string, unknown>, authorized: boolean): Reply {
-    if (!authorized) return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
-    const fault = this.faults.find((f) => f.method === method && f.path.test(url.pathname) && (f.times === undefined || f.times > 0));
+    if (!authorized)
+      return { status: 401, body: { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" } };
+    const fault = this.faults.find(
+      (f) => f.method === method && f.path.test(url.pathname) && (f.times === undefined || f.times > 0),
+    );
     if (fault) {
       if (fault.times !== undefined) fault.times -= 1;
-      return { status: fault.status, body: { message: fault.status === 403 ? "Resource not accessible by integration" : "Emulated fault" } };
+      return {
+        status: fault.status,
+        body: { message: fault.status === 403 ? "Resource not accessible by integration" : "Emulated fault" },
+      };
     }
     if (method === "GET" && url.pathname === "/user") {
-      return this.installationToken ? { status: 403, body: { message: "Resource not accessible by integration" } } : { status: 200, body: this.viewer };
+      return this.installationToken
+        ? { status: 403, body: { message: "Resource not accessible by integration" } }
+        : { status: 200, body: this.viewer };
     }
     for (const [routeMethod, pattern, handler] of this.routes) {
       const match = pattern.exec(url.pathname);
-      if (match && routeMethod === method) return handler({ ...match.groups }, { path: url.pathname, query: url.searchParams, body });
+      if (match && routeMethod === method)
+        return handler({ ...match.groups }, { path: url.pathname, query: url.searchParams, body });
     }
     return notFound;
   }
@@ -276,8 +383,15 @@ export class GitHubFake {
       next.set("page", String(n));
       return `<${this.url}${path}?${next.toString()}>; rel="${rel}"`;
     };
-    const links = [...(page < last ? [link(page + 1, "next"), link(last, "last")] : []), ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : [])];
-    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), ...(links.length ? { headers: { link: links.join(", ") } } : {}) };
+    const links = [
+      ...(page < last ? [link(page + 1, "next"), link(last, "last")] : []),
+      ...(page > 1 ? [link(1, "first"), link(page - 1, "prev")] : []),
+    ];
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      ...(links.length ? { headers: { link: links.join(", ") } } : {}),
+    };
   }
 
   private repositoryJson(): Reply {
@@ -307,14 +421,18 @@ export class GitHubFake {
     const [key, settings] = env;
     const id = 161_088_000 + [...this.environments.keys()].indexOf(key);
     const rules: Record<string, unknown>[] = [];
-    if (settings.waitTimer) rules.push({ id: id * 10 + 1, node_id: `GA_wait_${id}`, type: "wait_timer", wait_timer: settings.waitTimer });
+    if (settings.waitTimer)
+      rules.push({ id: id * 10 + 1, node_id: `GA_wait_${id}`, type: "wait_timer", wait_timer: settings.waitTimer });
     if (settings.reviewers?.length) {
       rules.push({
         id: id * 10 + 2,
         node_id: `GA_reviewers_${id}`,
         prevent_self_review: false,
         type: "required_reviewers",
-        reviewers: settings.reviewers.map((login, i) => ({ type: "User", reviewer: { login, id: 1000 + i, type: "User" } })),
+        reviewers: settings.reviewers.map((login, i) => ({
+          type: "User",
+          reviewer: { login, id: 1000 + i, type: "User" },
+        })),
       });
     }
     if (settings.branchPolicy) rules.push({ id: id * 10 + 3, node_id: `GA_branch_${id}`, type: "branch_policy" });
@@ -329,7 +447,9 @@ export class GitHubFake {
         created_at: "2026-01-05T10:00:00Z",
         updated_at: "2026-01-05T10:00:00Z",
         protection_rules: rules,
-        deployment_branch_policy: settings.branchPolicy ? { protected_branches: false, custom_branch_policies: true } : null,
+        deployment_branch_policy: settings.branchPolicy
+          ? { protected_branches: false, custom_branch_policies: true }
+          : null,
       },
     };
   }
@@ -337,20 +457,54 @@ export class GitHubFake {
   /** GitHub's answer to a token without the Administration permission. */
   private denied(): Reply | undefined {
     if (this.administration) return undefined;
-    return { status: 403, body: { message: this.installationToken ? "Resource not accessible by integration" : "Resource not accessible by personal access token", documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys" } };
+    return {
+      status: 403,
+      body: {
+        message: this.installationToken
+          ? "Resource not accessible by integration"
+          : "Resource not accessible by personal access token",
+        documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys",
+      },
+    };
   }
 
   private deployKeyJson(k: FakeDeployKey): Record<string, unknown> {
-    return { id: k.id, key: k.key, url: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}`, title: k.title, verified: true, created_at: "2026-11-29T12:00:00Z", read_only: k.readOnly, added_by: this.viewer.login, last_used: null, enabled: true };
+    return {
+      id: k.id,
+      key: k.key,
+      url: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}`,
+      title: k.title,
+      verified: true,
+      created_at: "2026-11-29T12:00:00Z",
+      read_only: k.readOnly,
+      added_by: this.viewer.login,
+      last_used: null,
+      enabled: true,
+    };
   }
 
   private addDeployKey(body: Record<string, unknown>): Reply {
-    const invalid = (message: string): Reply => ({ status: 422, body: { message: "Validation Failed", errors: [{ resource: "PublicKey", code: "custom", field: "key", message }], documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key" } });
-    const match = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(String(body.key ?? "").trim());
+    const invalid = (message: string): Reply => ({
+      status: 422,
+      body: {
+        message: "Validation Failed",
+        errors: [{ resource: "PublicKey", code: "custom", field: "key", message }],
+        documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key",
+      },
+    });
+    const match = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) ([A-Za-z0-9+/]+={0,2})(?: .*)?$/.exec(
+      String(body.key ?? "").trim(),
+    );
     if (!match) return invalid("key is invalid. You must supply a key in OpenSSH public key format");
     const key = `${match[1]} ${match[2]}`;
-    if (this.keysElsewhere.has(key) || this.deployKeys.some((k) => k.key === key)) return invalid("key is already in use");
-    const created: FakeDeployKey = { id: this.nextId++, key, title: String(body.title ?? ""), readOnly: body.read_only === true };
+    if (this.keysElsewhere.has(key) || this.deployKeys.some((k) => k.key === key))
+      return invalid("key is already in use");
+    const created: FakeDeployKey = {
+      id: this.nextId++,
+      key,
+      title: String(body.title ?? ""),
+      readOnly: body.read_only === true,
+    };
     this.deployKeys.push(created);
     return { status: 201, body: this.deployKeyJson(created) };
   }
@@ -374,15 +528,27 @@ export class GitHubFake {
   private createComment(issueNumber: number, body: string): Reply {
     if ([...body].length > MAX_BODY) return tooLong("IssueComment");
     const now = new Date().toISOString();
-    const comment: Comment = { id: this.nextId++, issueNumber, body, user: this.viewer, createdAt: now, updatedAt: now };
+    const comment: Comment = {
+      id: this.nextId++,
+      issueNumber,
+      body,
+      user: this.viewer,
+      createdAt: now,
+      updatedAt: now,
+    };
     this.comments.push(comment);
-    return { status: 201, body: this.commentJson(comment), headers: { location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}` } };
+    return {
+      status: 201,
+      body: this.commentJson(comment),
+      headers: { location: `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${comment.id}` },
+    };
   }
 
   private updateComment(id: number, body: string): Reply {
     const comment = this.comments.find((c) => c.id === id);
     if (!comment) return notFound;
-    if (comment.user.login !== this.viewer.login) return { status: 403, body: { message: "Resource not accessible by integration" } };
+    if (comment.user.login !== this.viewer.login)
+      return { status: 403, body: { message: "Resource not accessible by integration" } };
     if ([...body].length > MAX_BODY) return tooLong("IssueComment");
     comment.body = body;
     comment.updatedAt = new Date().toISOString();
@@ -399,7 +565,9 @@ export class GitHubFake {
       labels: i.labels.map((name) => ({ name })),
       html_url: `https://github.com/${this.owner}/${this.repo}/${i.pullRequest ? "pull" : "issues"}/${i.number}`,
       user: BOT,
-      ...(i.pullRequest ? { pull_request: { url: `${this.url}/repos/${this.owner}/${this.repo}/pulls/${i.number}` } } : {}),
+      ...(i.pullRequest
+        ? { pull_request: { url: `${this.url}/repos/${this.owner}/${this.repo}/pulls/${i.number}` } }
+        : {}),
     };
   }
 
@@ -407,14 +575,25 @@ export class GitHubFake {
     const { query } = request;
     const state = query.get("state") ?? "open";
     const labels = (query.get("labels") ?? "").split(",").filter((l) => l !== "");
-    const matching = this.issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
-    return this.page(request, matching.map((i) => this.issueJson(i)));
+    const matching = this.issues.filter(
+      (i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)),
+    );
+    return this.page(
+      request,
+      matching.map((i) => this.issueJson(i)),
+    );
   }
 
   private createIssue(body: Record<string, unknown>): Reply {
     const text = String(body.body ?? "");
     if ([...text].length > MAX_BODY) return tooLong("Issue");
-    const issue = this.addIssue({ title: String(body.title ?? ""), body: text, state: "open", labels: (body.labels as string[] | undefined) ?? [], pullRequest: false });
+    const issue = this.addIssue({
+      title: String(body.title ?? ""),
+      body: text,
+      state: "open",
+      labels: (body.labels as string[] | undefined) ?? [],
+      pullRequest: false,
+    });
     return { status: 201, body: this.issueJson(issue) };
   }
 
@@ -439,18 +618,33 @@ export class GitHubFake {
       environment: String(body.environment ?? "production"),
       ...(typeof body.description === "string" ? { description: body.description } : {}),
       payload: body.payload,
-      ...(typeof body.production_environment === "boolean" ? { productionEnvironment: body.production_environment } : {}),
+      ...(typeof body.production_environment === "boolean"
+        ? { productionEnvironment: body.production_environment }
+        : {}),
       statuses: [],
     };
     this.deployments.push(deployment);
-    return { status: 201, body: { id: deployment.id, ref: deployment.ref, environment: deployment.environment, task: body.task ?? "deploy", payload: deployment.payload } };
+    return {
+      status: 201,
+      body: {
+        id: deployment.id,
+        ref: deployment.ref,
+        environment: deployment.environment,
+        task: body.task ?? "deploy",
+        payload: deployment.payload,
+      },
+    };
   }
 
   private createDeploymentStatus(id: number, body: Record<string, unknown>): Reply {
     const deployment = this.deployments.find((d) => d.id === id);
     if (!deployment) return notFound;
     const description = typeof body.description === "string" ? body.description : undefined;
-    if (description && description.length > 140) return { status: 422, body: { message: "Validation Failed", errors: [{ field: "description", code: "custom" }] } };
+    if (description && description.length > 140)
+      return {
+        status: 422,
+        body: { message: "Validation Failed", errors: [{ field: "description", code: "custom" }] },
+      };
     const status = {
       state: String(body.state),
       ...(description ? { description } : {}),

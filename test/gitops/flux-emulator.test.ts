@@ -26,9 +26,16 @@ describe("the emulator's Flux under the extension's default flags", () => {
     emulator = await startEmulator();
     // The flux module exactly as main.json deploys it (its parameters are literals of the render).
     const compiled = await session.compile(dev, planCapacity(dev));
-    const main = JSON.parse(compiled.tree.get("bicep/main.json")!) as { resources: Record<string, Record<string, unknown>> };
+    const main = JSON.parse(compiled.tree.get("bicep/main.json")!) as {
+      resources: Record<string, Record<string, unknown>>;
+    };
     const { dependsOn: _dependsOn, ...module } = main.resources.flux!;
-    fluxTemplate = { $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#", contentVersion: "1.0.0.0", languageVersion: "2.0", resources: { flux: module } };
+    fluxTemplate = {
+      $schema: "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+      contentVersion: "1.0.0.0",
+      languageVersion: "2.0",
+      resources: { flux: module },
+    };
   });
   afterAll(async () => {
     await emulator.stop();
@@ -42,9 +49,26 @@ describe("the emulator's Flux under the extension's default flags", () => {
   /** Publishes the files as the deploy step does, scripts Flux at that commit, and waits a few reads. */
   async function publishAndWait(files: Map<string, string>) {
     const arm = armClient(emulator);
-    await arm.deployAtSubscription("codemie-dev.flux", { location: dev.azure.location, template: fluxTemplate, parameters: {} });
-    const tip = pushFiles(remote.path, dev.gitops.branch, Object.fromEntries(files.set(`${gitopsRoot(dev)}/${FLUX.outputsFile}`, outputsManifest(dev))));
-    emulator.script({ flux: { codemie: { nonCompliantReads: 1, commit: `${dev.gitops.branch}@sha1:${tip}`, repository: remote.path, kustomizations: ["root"] } } });
+    await arm.deployAtSubscription("codemie-dev.flux", {
+      location: dev.azure.location,
+      template: fluxTemplate,
+      parameters: {},
+    });
+    const tip = pushFiles(
+      remote.path,
+      dev.gitops.branch,
+      Object.fromEntries(files.set(`${gitopsRoot(dev)}/${FLUX.outputsFile}`, outputsManifest(dev))),
+    );
+    emulator.script({
+      flux: {
+        codemie: {
+          nonCompliantReads: 1,
+          commit: `${dev.gitops.branch}@sha1:${tip}`,
+          repository: remote.path,
+          kustomizations: ["root"],
+        },
+      },
+    });
     const lines: string[] = [];
     let reads = 0;
     const stop = new AbortController();
@@ -55,7 +79,13 @@ describe("the emulator's Flux under the extension's default flags", () => {
         if (signal?.aborted) throw new Error("stopped");
       },
     };
-    const waited = await waitForFlux(dev, tip, { arm, clock, log: { info: (l) => lines.push(l), error: (l) => lines.push(l) }, signal: stop.signal, intervalMs: 1 });
+    const waited = await waitForFlux(dev, tip, {
+      arm,
+      clock,
+      log: { info: (l) => lines.push(l), error: (l) => lines.push(l) },
+      signal: stop.signal,
+      intervalMs: 1,
+    });
     return { waited, lines };
   }
 
@@ -68,12 +98,17 @@ describe("the emulator's Flux under the extension's default flags", () => {
     const tree = new Map(await render(dev));
     const path = `${gitopsRoot(dev)}/applications/codemie-api/helmrelease.yaml`;
     // The layout before this change: the release in its workload namespace, its source in flux-system.
-    const moved = tree.get(path)!.replace('namespace: "flux-system"', 'namespace: "codemie"').replace(/(chartRef:\n\s+kind: "OCIRepository"\n\s+name: "\S+")/, `$1\n    namespace: "${FLUX.namespace}"`);
+    const moved = tree
+      .get(path)!
+      .replace('namespace: "flux-system"', 'namespace: "codemie"')
+      .replace(/(chartRef:\n\s+kind: "OCIRepository"\n\s+name: "\S+")/, `$1\n    namespace: "${FLUX.namespace}"`);
     expect(moved).not.toBe(tree.get(path));
     const { waited, lines } = await publishAndWait(tree.set(path, moved));
     expect(waited.reconciled).toBe(false);
     const refused = nonCompliantObjects(waited.view!).map(objectLine);
-    expect(refused).toContain("HelmRelease codemie/codemie-api: Non-Compliant (AccessDenied: cross-namespace references are not allowed: cannot access OCIRepository flux-system/codemie)");
+    expect(refused).toContain(
+      "HelmRelease codemie/codemie-api: Non-Compliant (AccessDenied: cross-namespace references are not allowed: cannot access OCIRepository flux-system/codemie)",
+    );
     expect(refused.some((l) => l.startsWith("Kustomization flux-system/codemie-root: Non-Compliant"))).toBe(true);
     // The engine prints what it saw, so a user learns why without opening the cluster.
     expect(lines.join("\n")).toContain("cross-namespace references are not allowed");

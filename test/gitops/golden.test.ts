@@ -36,11 +36,17 @@ describe.each(ENV_NAMES)("golden tree of environments/%s.yaml", (name) => {
     const rendered = [...tree.keys()].sort();
     const missing = rendered.filter((p) => !onDisk.includes(p));
     const extra = onDisk.filter((p) => !tree.has(p));
-    expect({ missing, extra }, `file list of test/golden/${name} differs; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`).toEqual({ missing: [], extra: [] });
+    expect(
+      { missing, extra },
+      `file list of test/golden/${name} differs; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`,
+    ).toEqual({ missing: [], extra: [] });
     for (const path of rendered) {
       const golden = await readFile(join(dir, path), "utf8");
       // vitest prints a line diff of the first file that differs.
-      expect(tree.get(path), `test/golden/${name}/${path} is stale; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`).toBe(golden);
+      expect(
+        tree.get(path),
+        `test/golden/${name}/${path} is stale; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`,
+      ).toBe(golden);
     }
   });
 });

@@ -8,7 +8,11 @@ import { ingressAddress, ingressDns, lastUsableAddress } from "../../src/config/
 import type { Environment } from "../../src/model/environment.js";
 import { at, loadEnv, render, ROOT, valuesOf } from "./support.js";
 
-const annotations = async (env: Environment) => at(valuesOf(await render(env), env, "infrastructure", "ingress-nginx"), "controller.service.annotations") as Record<string, string>;
+const annotations = async (env: Environment) =>
+  at(valuesOf(await render(env), env, "infrastructure", "ingress-nginx"), "controller.service.annotations") as Record<
+    string,
+    string
+  >;
 
 function load(name: string, change: (yaml: string) => string) {
   const file = `environments/${name}.yaml`;
@@ -46,8 +50,17 @@ describe("ingress-nginx's load balancer address", () => {
 
 describe("DNS record of the host", () => {
   it("defaults to the host's parent zone, private for an internal ingress, public otherwise", () => {
-    expect(ingressDns(loadEnv("prod"))).toEqual({ mode: "azure", zoneKind: "private", zone: "ai.example.com", record: "codemie" });
-    expect(ingressDns(loadEnv("dev"))).toMatchObject({ zoneKind: "public", zone: "dev.ai.example.com", record: "codemie" });
+    expect(ingressDns(loadEnv("prod"))).toEqual({
+      mode: "azure",
+      zoneKind: "private",
+      zone: "ai.example.com",
+      record: "codemie",
+    });
+    expect(ingressDns(loadEnv("dev"))).toMatchObject({
+      zoneKind: "public",
+      zone: "dev.ai.example.com",
+      record: "codemie",
+    });
   });
 
   it("puts the record at the apex when the host is the zone", () => {
@@ -67,19 +80,25 @@ describe("positioned errors", () => {
 
   it("refuses an address Azure keeps, naming the usable range", () => {
     const { diagnostics } = load("prod", withIngress("    privateIp: 10.40.4.1\n"));
-    expect(diagnostics.find((x) => x.path === "network.ingress.privateIp")?.message).toContain("use one from 10.40.4.4 to 10.40.7.254");
+    expect(diagnostics.find((x) => x.path === "network.ingress.privateIp")?.message).toContain(
+      "use one from 10.40.4.4 to 10.40.7.254",
+    );
   });
 
   it("refuses privateIp on a public ingress", () => {
     const { diagnostics } = load("dev", withIngress("    privateIp: 10.42.4.10\n"));
-    expect(diagnostics.find((x) => x.path === "network.ingress.privateIp")?.message).toContain("applies to an internal ingress only");
+    expect(diagnostics.find((x) => x.path === "network.ingress.privateIp")?.message).toContain(
+      "applies to an internal ingress only",
+    );
   });
 
   it("refuses a zone the host is not inside, at the zone", () => {
     const { diagnostics } = load("prod", withIngress("    dns:\n      zone: other.example.com\n"));
     const d = diagnostics.find((x) => x.path === "network.ingress.dns.zone");
     expect(d).toMatchObject({ severity: "error", line: 25 });
-    expect(d?.message).toBe("network.ingress.host codemie.ai.example.com is not inside DNS zone other.example.com; name a zone the host ends with, such as ai.example.com");
+    expect(d?.message).toBe(
+      "network.ingress.host codemie.ai.example.com is not inside DNS zone other.example.com; name a zone the host ends with, such as ai.example.com",
+    );
   });
 
   it("refuses an unknown DNS mode through the schema", () => {

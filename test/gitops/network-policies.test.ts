@@ -39,15 +39,22 @@ const ports = (r: Rule) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port}`)
 /** One line per allowed flow: direction, peer and ports. */
 function allows(policy: Policy): string[] {
   const line = (dir: string, r: Rule, peers: Peer[] | undefined) =>
-    (peers ?? [{}]).map((p) => `${dir} ${p.ipBlock ? `cidr:${p.ipBlock.cidr}${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}` : p.podSelector ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}` : (nsOf(p) ?? "anywhere")} ${ports(r).join(",") || "all"}`);
-  return [...(policy.spec.ingress ?? []).flatMap((r) => line("in", r, r.from)), ...(policy.spec.egress ?? []).flatMap((r) => line("out", r, r.to))];
+    (peers ?? [{}]).map(
+      (p) =>
+        `${dir} ${p.ipBlock ? `cidr:${p.ipBlock.cidr}${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}` : p.podSelector ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}` : (nsOf(p) ?? "anywhere")} ${ports(r).join(",") || "all"}`,
+    );
+  return [
+    ...(policy.spec.ingress ?? []).flatMap((r) => line("in", r, r.from)),
+    ...(policy.spec.egress ?? []).flatMap((r) => line("out", r, r.to)),
+  ];
 }
 
 const prod = loadEnv("prod");
 
 describe("NetworkPolicies: default deny and the catalogue's flows", async () => {
   const { text, policies } = await policiesOf(prod);
-  const allowed = (namespace: string) => allows(policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "codemie-allowed-flows")!);
+  const allowed = (namespace: string) =>
+    allows(policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "codemie-allowed-flows")!);
 
   it("production (Cilium): every namespace of the tree denies ingress and egress by default, and the objects pass the Kubernetes schemas", () => {
     expect(prod.security?.networkPolicy).toBe("cilium");
@@ -81,9 +88,19 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
     expect(allowed("security")).toContain("in oauth2-proxy TCP/8080");
     expect(allowed("fluentbit")).toContain("out elastic TCP/9200");
     expect(allowed("elastic")).toEqual(expect.arrayContaining(["in fluentbit TCP/9200", "in codemie TCP/9200"]));
-    expect(allowed("codemie").filter((l) => l.startsWith("in ingress-nginx"))).toEqual(["in ingress-nginx TCP/8080", "in ingress-nginx TCP/8080"]);
+    expect(allowed("codemie").filter((l) => l.startsWith("in ingress-nginx"))).toEqual([
+      "in ingress-nginx TCP/8080",
+      "in ingress-nginx TCP/8080",
+    ]);
     expect(allowed("security")).toContain("in ingress-nginx TCP/8080");
-    expect(allowed("ingress-nginx")).toEqual(expect.arrayContaining(["in anywhere TCP/443,TCP/80", "out codemie TCP/8080", "out security TCP/8080", "out oauth2-proxy TCP/4180"]));
+    expect(allowed("ingress-nginx")).toEqual(
+      expect.arrayContaining([
+        "in anywhere TCP/443,TCP/80",
+        "out codemie TCP/8080",
+        "out security TCP/8080",
+        "out oauth2-proxy TCP/4180",
+      ]),
+    );
   });
 
   it("every namespace resolves DNS, and no rule opens another namespace on all ports", () => {
@@ -95,10 +112,22 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
   });
 
   it("only the workloads with a database reach the PostgreSQL subnet; only the ingress and the webhooks accept traffic from anywhere", () => {
-    const toPostgres = policies.filter((p) => allows(p).some((l) => l.includes(`cidr:${prod.network.subnets.postgres}`))).map((p) => p.metadata.namespace);
-    expect(toPostgres.sort()).toEqual(prod.keycloakDatabase === "managed" ? ["codemie", "litellm", "security"] : ["codemie", "litellm"]);
-    const fromAnywhere = policies.flatMap((p) => allows(p).filter((l) => l.startsWith("in anywhere")).map((l) => `${p.metadata.namespace} ${l}`));
-    expect(fromAnywhere.sort()).toEqual(["external-secrets in anywhere TCP/10250", "ingress-nginx in anywhere TCP/443,TCP/80", "ingress-nginx in anywhere TCP/8443"]);
+    const toPostgres = policies
+      .filter((p) => allows(p).some((l) => l.includes(`cidr:${prod.network.subnets.postgres}`)))
+      .map((p) => p.metadata.namespace);
+    expect(toPostgres.sort()).toEqual(
+      prod.keycloakDatabase === "managed" ? ["codemie", "litellm", "security"] : ["codemie", "litellm"],
+    );
+    const fromAnywhere = policies.flatMap((p) =>
+      allows(p)
+        .filter((l) => l.startsWith("in anywhere"))
+        .map((l) => `${p.metadata.namespace} ${l}`),
+    );
+    expect(fromAnywhere.sort()).toEqual([
+      "external-secrets in anywhere TCP/10250",
+      "ingress-nginx in anywhere TCP/443,TCP/80",
+      "ingress-nginx in anywhere TCP/8443",
+    ]);
   });
 
   it("every flow between two namespaces is allowed on both sides, with the same ports", () => {
@@ -110,12 +139,16 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
           allows(p).flatMap((l) => {
             const m = peerLine.exec(l);
             if (!m || m[1] !== dir || m[2] === p.metadata.namespace || m[2] === "anywhere") return [];
-            return [dir === "out" ? `${p.metadata.namespace}->${m[2]} ${m[3]}` : `${m[2]!}->${p.metadata.namespace} ${m[3]}`];
+            return [
+              dir === "out" ? `${p.metadata.namespace}->${m[2]} ${m[3]}` : `${m[2]!}->${p.metadata.namespace} ${m[3]}`,
+            ];
           }),
         )
         .sort();
     expect(edges("out")).toEqual(edges("in"));
-    const workloadFlows = FLOWS.filter((f) => f.from !== "anywhere" && !["postgres", "privateEndpoints", "outside443"].includes(f.to));
+    const workloadFlows = FLOWS.filter(
+      (f) => f.from !== "anywhere" && !["postgres", "privateEndpoints", "outside443"].includes(f.to),
+    );
     expect(edges("out").length).toBeGreaterThan(10);
     expect(edges("out").length).toBeLessThanOrEqual(workloadFlows.length);
   });
@@ -129,7 +162,10 @@ describe("NetworkPolicies follow the environment", () => {
   });
 
   it("a disabled component leaves no allow behind: without the LLM proxy nothing reaches litellm", async () => {
-    const env: Environment = { ...prod, components: prod.components.map((c) => (c.key === "llmProxy" ? { ...c, enabled: false } : c)) };
+    const env: Environment = {
+      ...prod,
+      components: prod.components.map((c) => (c.key === "llmProxy" ? { ...c, enabled: false } : c)),
+    };
     const { policies } = await policiesOf(env);
     expect(policies.some((p) => p.metadata.namespace === "litellm")).toBe(false);
     expect(policies.flatMap(allows).filter((l) => l.includes("litellm"))).toEqual([]);

@@ -19,7 +19,12 @@ function helmRelease(tree: Map<string, string>, env: Environment, layer: string,
 }
 
 function envVars(values: Doc): Map<string, unknown> {
-  return new Map((at(values, "extraEnv") as Array<{ name: string; value?: unknown; valueFrom?: unknown }>).map((e) => [e.name, e.value ?? e.valueFrom]));
+  return new Map(
+    (at(values, "extraEnv") as Array<{ name: string; value?: unknown; valueFrom?: unknown }>).map((e) => [
+      e.name,
+      e.value ?? e.valueFrom,
+    ]),
+  );
 }
 
 describe("CodeMie API", () => {
@@ -32,18 +37,31 @@ describe("CodeMie API", () => {
     const vars = envVars(values);
     expect(vars.get("CALLBACK_API_BASE_URL")).toBe("https://codemie.ai.example.com");
     const text = JSON.stringify(values);
-    for (const gcp of ["secret-azure-openai-api-key", "codemie-api-search-secrets", "aws-secrets", "google-service-account", "GOOGLE_APPLICATION_CREDENTIALS"]) expect(text).not.toContain(gcp);
+    for (const gcp of [
+      "secret-azure-openai-api-key",
+      "codemie-api-search-secrets",
+      "aws-secrets",
+      "google-service-account",
+      "GOOGLE_APPLICATION_CREDENTIALS",
+    ])
+      expect(text).not.toContain(gcp);
     expect(vars.get("ENCRYPTION_TYPE")).toBe("azure");
     expect(vars.get("AZURE_KEY_VAULT_URL")).toBe("dummy-key-vault-uri");
     expect(vars.get("AZURE_STORAGE_ACCOUNT_NAME")).toBe("dummy-storage-account-name");
-    expect(at(values, "serviceAccount.annotations")).toEqual({ "azure.workload.identity/client-id": "dummy-api-client-id" });
+    expect(at(values, "serviceAccount.annotations")).toEqual({
+      "azure.workload.identity/client-id": "dummy-api-client-id",
+    });
   });
 
   it("allows 40 minutes for database migrations (startup probe) and gives Helm longer than that", async () => {
     const env = loadEnv("prod");
     const tree = await render(env);
     const values = valuesOf(tree, env, "applications", "codemie-api");
-    const probe = at(values, "startupProbe") as { periodSeconds: number; failureThreshold: number; initialDelaySeconds: number };
+    const probe = at(values, "startupProbe") as {
+      periodSeconds: number;
+      failureThreshold: number;
+      initialDelaySeconds: number;
+    };
     expect(probe.periodSeconds * probe.failureThreshold).toBe(2400);
     const timeout = String(at(helmRelease(tree, env, "applications", "codemie-api"), "spec.timeout"));
     expect(Number(timeout.replace(/m$/, "")) * 60).toBeGreaterThan(2400 + probe.initialDelaySeconds);
@@ -53,7 +71,9 @@ describe("CodeMie API", () => {
     for (const replicas of [1, 3]) {
       const env = withComponent(loadEnv("prod"), "mcpConnect", { replicas });
       const tree = await render(env);
-      expect(envVars(valuesOf(tree, env, "applications", "codemie-api")).get("MCP_CONNECT_BUCKETS_COUNT")).toBe(String(replicas));
+      expect(envVars(valuesOf(tree, env, "applications", "codemie-api")).get("MCP_CONNECT_BUCKETS_COUNT")).toBe(
+        String(replicas),
+      );
       expect(at(valuesOf(tree, env, "applications", "codemie-mcp-connect-service"), "replicaCount")).toBe(replicas);
     }
     const without = withComponent(loadEnv("prod"), "mcpConnect", { enabled: false });
@@ -80,7 +100,8 @@ describe("ingress", () => {
     expect(kcRules.every((r) => r.host === host && r.paths.every((p) => p.path.startsWith("/keycloak/")))).toBe(true);
     expect(at(keycloak, "http.relativePath")).toBe("/keycloak");
     expect(at(kibana, "ingress.hosts")).toEqual([{ host, paths: [{ path: "/kibana" }] }]);
-    for (const v of [ui, api, oauth, kibana]) expect(at(v, "ingress.tls")).toEqual([{ secretName: "codemie-tls", hosts: [host] }]);
+    for (const v of [ui, api, oauth, kibana])
+      expect(at(v, "ingress.tls")).toEqual([{ secretName: "codemie-tls", hosts: [host] }]);
     expect(at(ui, "viteApiUrl")).toBe(`https://${host}/code-assistant-api`);
   });
 
@@ -88,10 +109,19 @@ describe("ingress", () => {
     const env = loadEnv("dev");
     const tree = await render(env);
     for (const release of ["codemie-ui", "codemie-api"]) {
-      const annotations = at(valuesOf(tree, env, "applications", release), "ingress.annotations") as Record<string, string>;
-      expect(annotations["nginx.ingress.kubernetes.io/auth-url"]).toBe("http://oauth2-proxy.oauth2-proxy.svc.cluster.local:80/oauth2/auth");
-      expect(annotations["nginx.ingress.kubernetes.io/auth-signin"]).toBe("https://$host/oauth2/start?rd=$escaped_request_uri");
-      expect(annotations["nginx.ingress.kubernetes.io/auth-response-headers"]).toBe("X-Auth-Request-Access-Token,Authorization");
+      const annotations = at(valuesOf(tree, env, "applications", release), "ingress.annotations") as Record<
+        string,
+        string
+      >;
+      expect(annotations["nginx.ingress.kubernetes.io/auth-url"]).toBe(
+        "http://oauth2-proxy.oauth2-proxy.svc.cluster.local:80/oauth2/auth",
+      );
+      expect(annotations["nginx.ingress.kubernetes.io/auth-signin"]).toBe(
+        "https://$host/oauth2/start?rd=$escaped_request_uri",
+      );
+      expect(annotations["nginx.ingress.kubernetes.io/auth-response-headers"]).toBe(
+        "X-Auth-Request-Access-Token,Authorization",
+      );
     }
   });
 
@@ -99,7 +129,13 @@ describe("ingress", () => {
     const env = structuredClone(loadEnv("prod"));
     env.network.ingress.tls = false;
     const tree = await render(env);
-    for (const [layer, release] of [["applications", "codemie-ui"], ["applications", "codemie-api"], ["security", "oauth2-proxy"], ["security", "keycloak"], ["observability", "kibana"]] as const) {
+    for (const [layer, release] of [
+      ["applications", "codemie-ui"],
+      ["applications", "codemie-api"],
+      ["security", "oauth2-proxy"],
+      ["security", "keycloak"],
+      ["observability", "kibana"],
+    ] as const) {
       expect(at(valuesOf(tree, env, layer, release), "ingress.tls"), release).toEqual([]);
     }
     expect(file(tree, env, "secrets/external-secrets.yaml")).not.toContain("kubernetes.io/tls");
@@ -110,7 +146,11 @@ describe("ingress", () => {
   it("puts ingress-nginx behind an internal load balancer when asked", async () => {
     const prod = loadEnv("prod");
     const dev = loadEnv("dev");
-    const annotations = async (env: Environment) => at(valuesOf(await render(env), env, "infrastructure", "ingress-nginx"), "controller.service.annotations") as Record<string, string>;
+    const annotations = async (env: Environment) =>
+      at(
+        valuesOf(await render(env), env, "infrastructure", "ingress-nginx"),
+        "controller.service.annotations",
+      ) as Record<string, string>;
     expect((await annotations(prod))["service.beta.kubernetes.io/azure-load-balancer-internal"]).toBe("true");
     expect((await annotations(dev))["service.beta.kubernetes.io/azure-load-balancer-internal"]).toBeUndefined();
   });
@@ -127,7 +167,9 @@ describe("Elasticsearch", () => {
     expect(at(values, "esJavaOpts")).toBe("-Xms8192m -Xmx8192m");
     const sc = docs(file(tree, env, "infrastructure/storage-class.yaml"))[0];
     expect(at(sc, "reclaimPolicy")).toBe("Retain");
-    const patch = String(at(helmRelease(tree, env, "data", "elasticsearch"), "spec.postRenderers.0.kustomize.patches.0.patch"));
+    const patch = String(
+      at(helmRelease(tree, env, "data", "elasticsearch"), "spec.postRenderers.0.kustomize.patches.0.patch"),
+    );
     expect(patch).toContain("topology.kubernetes.io/zone");
   });
 
@@ -135,7 +177,9 @@ describe("Elasticsearch", () => {
     const env = loadEnv("dev");
     const tree = await render(env);
     expect(at(docs(file(tree, env, "infrastructure/storage-class.yaml"))[0], "reclaimPolicy")).toBe("Delete");
-    expect(at(valuesOf(tree, env, "data", "elasticsearch"), "volumeClaimTemplate.resources.requests.storage")).toBe("50Gi");
+    expect(at(valuesOf(tree, env, "data", "elasticsearch"), "volumeClaimTemplate.resources.requests.storage")).toBe(
+      "50Gi",
+    );
   });
 });
 
@@ -148,8 +192,13 @@ describe("Keycloak", () => {
     const sts = objects.find((d) => d.kind === "StatefulSet") as Doc;
     const keycloak = env.components.find((c) => c.key === "keycloak");
     expect(at(sts, "spec.volumeClaimTemplates.0.spec.resources.requests.storage")).toBe(keycloak?.companion?.storage);
-    expect(at(sts, "spec.template.spec.containers.0.resources.requests")).toEqual({ cpu: keycloak?.companion?.cpu, memory: keycloak?.companion?.memory });
-    expect(at(valuesOf(tree, env, "security", "keycloak"), "database.hostname")).toBe("keycloak-db.security.svc.cluster.local");
+    expect(at(sts, "spec.template.spec.containers.0.resources.requests")).toEqual({
+      cpu: keycloak?.companion?.cpu,
+      memory: keycloak?.companion?.memory,
+    });
+    expect(at(valuesOf(tree, env, "security", "keycloak"), "database.hostname")).toBe(
+      "keycloak-db.security.svc.cluster.local",
+    );
   });
 
   it("uses the managed PostgreSQL server when the environment says so", async () => {
@@ -158,7 +207,11 @@ describe("Keycloak", () => {
     const tree = await render(env);
     expect([...tree.keys()].some((p) => p.endsWith("keycloak-db.yaml"))).toBe(false);
     expect(at(valuesOf(tree, env, "security", "keycloak"), "database.hostname")).toBe("dummy-postgres-host");
-    expect(planGitops(env).layers.find((l) => l.layer === "security")?.healthChecks.some((h) => h.kind === "StatefulSet")).toBe(false);
+    expect(
+      planGitops(env)
+        .layers.find((l) => l.layer === "security")
+        ?.healthChecks.some((h) => h.kind === "StatefulSet"),
+    ).toBe(false);
   });
 
   it("installs the Keycloak operator's CRDs before Keycloak and oauth2-proxy's Keycloak objects after both", () => {
@@ -175,7 +228,9 @@ describe("observability", () => {
     const values = valuesOf(await render(env), env, "observability", "fluent-bit");
     const filters = String(at(values, "config.filters"));
     expect(filters).toMatch(/Name\s+record_modifier[\s\S]*Remove_key\s+span_id[\s\S]*Remove_key\s+trace_id/);
-    expect(at(values, "tolerations")).toEqual([{ key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect }]);
+    expect(at(values, "tolerations")).toEqual([
+      { key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect },
+    ]);
     expect(String(at(values, "config.outputs"))).toContain("HTTP_Passwd         ${ES_SUPERUSER_PASSWORD}");
   });
 
@@ -189,7 +244,9 @@ describe("observability", () => {
 describe("MCP Connect", () => {
   it("runs in its own namespace under Pod Security restricted", async () => {
     const env = loadEnv("prod");
-    const ns = docs(file(await render(env), env, "infrastructure/namespaces.yaml")).find((d) => at(d, "metadata.name") === "codemie-mcp-connect-service");
+    const ns = docs(file(await render(env), env, "infrastructure/namespaces.yaml")).find(
+      (d) => at(d, "metadata.name") === "codemie-mcp-connect-service",
+    );
     expect(at(ns, "metadata.labels")).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted" });
     const mcp = COMPONENTS.find((c) => c.key === "mcpConnect");
     expect(mcp && "namespace" in mcp ? mcp.namespace : undefined).toBe("codemie-mcp-connect-service");
@@ -203,13 +260,21 @@ describe("versions and placement", () => {
     const tree = await render(env);
     // Authenticated sources are applied in the layer after the one that waits for their pull secret.
     const sources = docs(file(tree, env, "data/sources.yaml"));
-    const codemie = sources.filter((d) => d.kind === "OCIRepository" && String(at(d, "spec.url")).startsWith(CODEMIE_REGISTRY.charts));
+    const codemie = sources.filter(
+      (d) => d.kind === "OCIRepository" && String(at(d, "spec.url")).startsWith(CODEMIE_REGISTRY.charts),
+    );
     expect(codemie.length).toBe(5);
     for (const s of codemie) {
       expect(at(s, "spec.ref.tag")).toBe("2.99.1");
       expect(at(s, "spec.secretRef.name")).toBe(CODEMIE_REGISTRY.pullSecret);
     }
-    for (const [layer, release] of [["applications", "codemie-api"], ["applications", "codemie-ui"], ["applications", "mermaid-server"], ["applications", "codemie-mcp-connect-service"], ["applications", "codemie-nats-auth-callout"]] as const) {
+    for (const [layer, release] of [
+      ["applications", "codemie-api"],
+      ["applications", "codemie-ui"],
+      ["applications", "mermaid-server"],
+      ["applications", "codemie-mcp-connect-service"],
+      ["applications", "codemie-nats-auth-callout"],
+    ] as const) {
       const values = valuesOf(tree, env, layer, release);
       expect(at(values, "image.tag"), release).toBe("2.99.1");
       expect(String(at(values, "image.repository"))).toContain(CODEMIE_REGISTRY.images);
@@ -221,7 +286,10 @@ describe("versions and placement", () => {
     const env = loadEnv("prod");
     const tree = await render(env);
     const plan = planGitops(env);
-    const charts = [...ADDONS.map((a) => a.chart), ...COMPONENTS.flatMap((c) => ("chart" in c ? [c.chart] : []))].filter((c) => c.source === "upstream");
+    const charts = [
+      ...ADDONS.map((a) => a.chart),
+      ...COMPONENTS.flatMap((c) => ("chart" in c ? [c.chart] : [])),
+    ].filter((c) => c.source === "upstream");
     for (const r of plan.releases) {
       if (r.chart.kind !== "HelmRepository") continue;
       const hr = helmRelease(tree, env, r.layer, r.release);
@@ -236,7 +304,10 @@ describe("versions and placement", () => {
     for (const r of planGitops(env).releases) {
       if (r.id === "fluentBit") continue;
       const values = valuesOf(tree, env, r.layer, r.release);
-      const selector = at(values, "nodeSelector") ?? at(values, "controller.nodeSelector") ?? at(values, "podTemplate.merge.spec.nodeSelector");
+      const selector =
+        at(values, "nodeSelector") ??
+        at(values, "controller.nodeSelector") ??
+        at(values, "podTemplate.merge.spec.nodeSelector");
       expect(selector, r.release).toEqual(WORKLOADS_NODE_SELECTOR);
     }
   });
@@ -244,7 +315,13 @@ describe("versions and placement", () => {
   it("sets readOnlyRootFilesystem: false where the images write to their root filesystem", async () => {
     const env = loadEnv("prod");
     const tree = await render(env);
-    for (const [layer, release] of [["applications", "codemie-api"], ["applications", "codemie-ui"], ["applications", "mermaid-server"], ["security", "keycloak"], ["llm-proxy", "litellm"]] as const) {
+    for (const [layer, release] of [
+      ["applications", "codemie-api"],
+      ["applications", "codemie-ui"],
+      ["applications", "mermaid-server"],
+      ["security", "keycloak"],
+      ["llm-proxy", "litellm"],
+    ] as const) {
       expect(at(valuesOf(tree, env, layer, release), "securityContext.readOnlyRootFilesystem"), release).toBe(false);
     }
   });

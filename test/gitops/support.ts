@@ -39,12 +39,23 @@ export async function render(env: Environment): Promise<RenderedTree> {
 
 /** Stand-in deploy outputs: one recognisable, non-secret value per substitution variable. */
 export function dummyOutputs(env: Environment): Record<string, string> {
-  return Object.fromEntries(substitutionVariables(env).map((v) => [v.name, `dummy-${v.name.toLowerCase().replace(/_/g, "-")}`]));
+  return Object.fromEntries(
+    substitutionVariables(env).map((v) => [v.name, `dummy-${v.name.toLowerCase().replace(/_/g, "-")}`]),
+  );
 }
 
 /** The ConfigMap the deploy step writes beside the tree (FLUX.outputsFile). */
 export function outputsManifest(env: Environment): string {
-  return yaml.dump({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: FLUX.outputsConfigMap, namespace: FLUX.namespace, labels: { [FLUX.watchLabel.key]: FLUX.watchLabel.value } }, data: dummyOutputs(env) });
+  return yaml.dump({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: FLUX.outputsConfigMap,
+      namespace: FLUX.namespace,
+      labels: { [FLUX.watchLabel.key]: FLUX.watchLabel.value },
+    },
+    data: dummyOutputs(env),
+  });
 }
 
 /** Writes the tree (plus the deploy step's outputs file) under dir. */

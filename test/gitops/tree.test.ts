@@ -39,7 +39,9 @@ beforeAll(async () => {
       const dir = join(tmp, name);
       await writeTree(dir, env, tree);
       const root = gitopsRoot(env);
-      const dirs = [...tree.keys()].filter((p) => p.endsWith("/kustomization.yaml")).map((p) => p.slice(root.length + 1, -"/kustomization.yaml".length));
+      const dirs = [...tree.keys()]
+        .filter((p) => p.endsWith("/kustomization.yaml"))
+        .map((p) => p.slice(root.length + 1, -"/kustomization.yaml".length));
       dirs.push(...[...tree.keys()].filter((p) => p === `${root}/kustomization.yaml`).map(() => ""));
       const built = new Map<string, string>();
       await Promise.all([...new Set(dirs)].map(async (d) => built.set(d, await kustomizeBuild(join(dir, root, d)))));
@@ -70,7 +72,10 @@ function helmReleases(r: Rendered): Doc[] {
 function releaseValues(r: Rendered, hr: Doc): Doc {
   const meta = hr.metadata as { namespace: string };
   const ref = (at(hr, "spec.valuesFrom") as Array<{ name: string }>)[0];
-  const cm = builtObjects(r).find((d) => d.kind === "ConfigMap" && at(d, "metadata.name") === ref?.name && at(d, "metadata.namespace") === meta.namespace);
+  const cm = builtObjects(r).find(
+    (d) =>
+      d.kind === "ConfigMap" && at(d, "metadata.name") === ref?.name && at(d, "metadata.namespace") === meta.namespace,
+  );
   if (!cm) throw new Error(`no ConfigMap ${ref?.name} for HelmRelease ${String(at(hr, "metadata.name"))}`);
   return yaml.load((cm.data as Record<string, string>)["values.yaml"] ?? "") as Doc;
 }
@@ -108,7 +113,12 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
       const ref = (at(hr, "spec.valuesFrom") as Array<{ kind: string; name: string; valuesKey: string }>)[0];
       expect(ref?.kind).toBe("ConfigMap");
       expect(ref?.name).toMatch(new RegExp(`^${String(at(hr, "metadata.name"))}-values-[a-z0-9]{10}$`));
-      const cm = objects.find((d) => d.kind === "ConfigMap" && at(d, "metadata.name") === ref?.name && at(d, "metadata.namespace") === at(hr, "metadata.namespace"));
+      const cm = objects.find(
+        (d) =>
+          d.kind === "ConfigMap" &&
+          at(d, "metadata.name") === ref?.name &&
+          at(d, "metadata.namespace") === at(hr, "metadata.namespace"),
+      );
       expect(cm, `ConfigMap ${ref?.name}`).toBeDefined();
       expect(typeof (cm?.data as Record<string, unknown>)["values.yaml"]).toBe("string");
     }
@@ -123,15 +133,21 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
       const releases = plan.releases.filter((p) => p.component === c.key);
       expect(releases.length, c.key).toBeGreaterThan(0);
       for (const p of releases) {
-        const hr = hrs.find((d) => at(d, "metadata.name") === p.release && at(d, "spec.targetNamespace") === p.namespace);
+        const hr = hrs.find(
+          (d) => at(d, "metadata.name") === p.release && at(d, "spec.targetNamespace") === p.namespace,
+        );
         expect(hr, `HelmRelease ${p.release}`).toBeDefined();
         const size = p.companion ? c.companion : c;
         if (!size) throw new Error(`${c.key} has no companion ${p.companion ?? ""}`);
         const values = releaseValues(r, hr as Doc);
         const sizing = p.values.sizing;
         if (!sizing) throw new Error(`${p.release} declares no sizing paths`);
-        if (c.kind !== "DaemonSet") expect(at(values, sizing.replicas ?? "replicaCount"), `${p.release} replicas`).toBe(size.replicas);
-        const resources = at(values, sizing.resources) as { requests: Record<string, unknown>; limits: Record<string, unknown> };
+        if (c.kind !== "DaemonSet")
+          expect(at(values, sizing.replicas ?? "replicaCount"), `${p.release} replicas`).toBe(size.replicas);
+        const resources = at(values, sizing.resources) as {
+          requests: Record<string, unknown>;
+          limits: Record<string, unknown>;
+        };
         expect(resources.requests.cpu, `${p.release} cpu`).toBe(size.cpu);
         expect(resources.requests.memory, `${p.release} memory`).toBe(size.memory);
         expect(resources.limits.memory, `${p.release} memory limit = request`).toBe(size.memory);
@@ -149,7 +165,10 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
       expect(at(hr, "metadata.namespace"), "HelmReleases live beside their sources").toBe(FLUX.namespace);
       const deps = (at(hr, "spec.dependsOn") as Array<{ name: string; namespace?: string }> | undefined) ?? [];
       for (const d of deps) expect(d.namespace ?? FLUX.namespace).toBe(FLUX.namespace);
-      edges.set(String(at(hr, "metadata.name")), deps.map((d) => d.name));
+      edges.set(
+        String(at(hr, "metadata.name")),
+        deps.map((d) => d.name),
+      );
     }
     const byRelease = new Map(plan.releases.map((p: ReleasePlan) => [p.release, p]));
     for (const [from, deps] of edges) {
@@ -157,7 +176,9 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
       expect(deps, from).toEqual(stated.map((d) => d.name));
       for (const d of deps) {
         expect(edges.has(d), `${from} depends on missing ${d}`).toBe(true);
-        expect(byRelease.get(d)?.order ?? Infinity, `${from} waits on ${d}, which installs later`).toBeLessThan(byRelease.get(from)?.order ?? 0);
+        expect(byRelease.get(d)?.order ?? Infinity, `${from} waits on ${d}, which installs later`).toBeLessThan(
+          byRelease.get(from)?.order ?? 0,
+        );
       }
     }
     // Most releases wait on nothing: one slow release never blocks unrelated ones.
@@ -172,17 +193,28 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     const layers = plan.layers.map((l) => built.find((d) => at(d, "metadata.name") === l.name) as Doc);
     layers.forEach((l, i) => {
       const previous = layers[i - 1];
-      expect(at(l, "spec.dependsOn"), String(at(l, "metadata.name"))).toEqual(previous ? [{ name: at(previous, "metadata.name") }] : undefined);
+      expect(at(l, "spec.dependsOn"), String(at(l, "metadata.name"))).toEqual(
+        previous ? [{ name: at(previous, "metadata.name") }] : undefined,
+      );
       expect(at(l, "spec.postBuild.substituteFrom")).toEqual([{ kind: "ConfigMap", name: "codemie-infra-outputs" }]);
       expect(at(l, "spec.path")).toBe(`./${gitopsRoot(r.env)}/${plan.layers[i]?.layer ?? ""}`);
     });
     for (const l of plan.layers) {
-      const checks = (at(built.find((d) => at(d, "metadata.name") === l.name), "spec.healthChecks") as Array<{ kind: string; name: string }>) ?? [];
-      for (const rel of l.releases) expect(checks.some((c) => c.kind === "HelmRelease" && c.name === rel.release), `${l.name} checks ${rel.release}`).toBe(true);
+      const checks =
+        (at(
+          built.find((d) => at(d, "metadata.name") === l.name),
+          "spec.healthChecks",
+        ) as Array<{ kind: string; name: string }>) ?? [];
+      for (const rel of l.releases)
+        expect(
+          checks.some((c) => c.kind === "HelmRelease" && c.name === rel.release),
+          `${l.name} checks ${rel.release}`,
+        ).toBe(true);
     }
     // Layers never interleave the install order.
     const orders = plan.layers.map((l) => l.releases.map((x) => x.order)).filter((o) => o.length > 0);
-    for (let i = 1; i < orders.length; i++) expect(Math.min(...(orders[i] ?? []))).toBeGreaterThan(Math.max(...(orders[i - 1] ?? [])));
+    for (let i = 1; i < orders.length; i++)
+      expect(Math.min(...(orders[i] ?? []))).toBeGreaterThan(Math.max(...(orders[i - 1] ?? [])));
   });
 
   it("references exactly the deploy outputs the contract names, and nothing else can be substituted", () => {
@@ -196,9 +228,18 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     const r = get(name);
     const objects = builtObjects(r);
     const external = objects.filter((d) => d.kind === "ExternalSecret");
-    const keys = new Set(external.flatMap((e) => (at(e, "spec.data") as Array<{ remoteRef: { key: string } }>).map((d) => d.remoteRef.key)));
-    expect([...keys].sort()).toEqual(vaultSecrets(r.env).map((s) => s.name).sort());
-    for (const e of external) expect(at(e, "spec.secretStoreRef")).toEqual({ kind: "ClusterSecretStore", name: "azure-key-vault" });
+    const keys = new Set(
+      external.flatMap((e) =>
+        (at(e, "spec.data") as Array<{ remoteRef: { key: string } }>).map((d) => d.remoteRef.key),
+      ),
+    );
+    expect([...keys].sort()).toEqual(
+      vaultSecrets(r.env)
+        .map((s) => s.name)
+        .sort(),
+    );
+    for (const e of external)
+      expect(at(e, "spec.secretStoreRef")).toEqual({ kind: "ClusterSecretStore", name: "azure-key-vault" });
     const store = objects.find((d) => d.kind === "ClusterSecretStore");
     expect(at(store, "spec.provider.azurekv.authType")).toBe("WorkloadIdentity");
     expect(at(store, "spec.provider.azurekv.vaultUrl")).toBe("dummy-key-vault-uri");
@@ -234,7 +275,9 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
   it("starts every file with the generated-file header", () => {
     const r = get(name);
     for (const [path, content] of r.tree) {
-      expect(content.split("\n")[0], path).toBe(`# Generated by codemie-gitops from ${r.env.file}. Do not edit by hand: change the environment file and render again.`);
+      expect(content.split("\n")[0], path).toBe(
+        `# Generated by codemie-gitops from ${r.env.file}. Do not edit by hand: change the environment file and render again.`,
+      );
     }
   });
 });
@@ -246,7 +289,9 @@ it("renders dev without NATS and the LLM proxy (dev.yaml disables both)", () => 
   expect(names).not.toContain("codemie-nats-auth-callout");
   expect(names).not.toContain("litellm");
   expect([...r.tree.keys()].some((p) => p.includes("llm-proxy") || p.includes("nats"))).toBe(false);
-  const namespaces = builtObjects(r).filter((d) => d.kind === "Namespace").map((d) => at(d, "metadata.name"));
+  const namespaces = builtObjects(r)
+    .filter((d) => d.kind === "Namespace")
+    .map((d) => at(d, "metadata.name"));
   expect(namespaces).not.toContain("litellm");
   expect(get("prod").tree.has("clusters/prod/llm-proxy/litellm/helmrelease.yaml")).toBe(true);
   expect(get("prod").tree.has("clusters/prod/applications/codemie-nats-auth-callout/values.yaml")).toBe(true);
@@ -268,7 +313,8 @@ const REFERENCE = [
 /** Keys whose value names a Secret or a key inside one (an identifier, not a value). */
 const NAME_KEY = /^(name|key|secret|secretKey|secretName|usernameKey|passwordKey)$|Secret$|SecretName$|SecretKey$/;
 
-const SECRET_KEY = /(passw(or)?d|passwd|secret|token|api[_-]?key|master[_-]?key|private[_-]?key|encryption[_-]?key|credential)/i;
+const SECRET_KEY =
+  /(passw(or)?d|passwd|secret|token|api[_-]?key|master[_-]?key|private[_-]?key|encryption[_-]?key|credential)/i;
 
 function allowed(key: string, value: string): boolean {
   if (REFERENCE.some((re) => re.test(value)) || /^(true|false|[0-9]+)$/.test(value)) return true;
@@ -284,20 +330,24 @@ function secretFindings(tree: RenderedTree): string[] {
     for (const m of content.matchAll(/[A-Za-z0-9+/]{32,}={0,2}/g)) {
       const run = m[0];
       // Paths and URLs are long runs of letters and slashes; random material mixes case and digits.
-      if (/[0-9]/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run) && !run.includes("/")) findings.push(`${path}: base64-like run ${run.slice(0, 12)}…`);
+      if (/[0-9]/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run) && !run.includes("/"))
+        findings.push(`${path}: base64-like run ${run.slice(0, 12)}…`);
     }
     for (const m of content.matchAll(/\b[0-9a-fA-F]{32,}\b/g)) findings.push(`${path}: hex run ${m[0].slice(0, 12)}…`);
     // key = value, key: value and "key value" lines, also inside embedded configuration (TOML, Fluent Bit, kibana.yml)
     for (const m of content.matchAll(/^[ \t]*"?([A-Za-z_.]+)"?[ \t]*(?:=|:|[ \t])[ \t]*"?([^"\n]*?)"?[ \t]*$/gm)) {
       const key = m[1] ?? "";
       const value = (m[2] ?? "").trim();
-      if (SECRET_KEY.test(key) && value !== "" && value !== "|" && !allowed(key, value)) findings.push(`${path}: ${key} = ${value}`);
+      if (SECRET_KEY.test(key) && value !== "" && value !== "|" && !allowed(key, value))
+        findings.push(`${path}: ${key} = ${value}`);
     }
     if (path.endsWith(".yaml")) {
-      for (const doc of yaml.loadAll(content)) walk(doc, [], (keyPath, value) => {
-        const key = keyPath[keyPath.length - 1] ?? "";
-        if (SECRET_KEY.test(key) && typeof value === "string" && !allowed(key, value)) findings.push(`${path}: ${keyPath.join(".")} = ${value}`);
-      });
+      for (const doc of yaml.loadAll(content))
+        walk(doc, [], (keyPath, value) => {
+          const key = keyPath[keyPath.length - 1] ?? "";
+          if (SECRET_KEY.test(key) && typeof value === "string" && !allowed(key, value))
+            findings.push(`${path}: ${keyPath.join(".")} = ${value}`);
+        });
     }
   }
   return findings;
@@ -305,7 +355,8 @@ function secretFindings(tree: RenderedTree): string[] {
 
 function walk(node: unknown, path: string[], visit: (path: string[], value: unknown) => void): void {
   if (Array.isArray(node)) node.forEach((v, i) => walk(v, [...path, String(i)], visit));
-  else if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) walk(v, [...path, k], visit);
+  else if (node !== null && typeof node === "object")
+    for (const [k, v] of Object.entries(node)) walk(v, [...path, k], visit);
   else visit(path, node);
 }
 
@@ -314,8 +365,12 @@ it("the secret scanner catches planted secrets (positive control)", () => {
   expect(secretFindings(planted("password: hunter2-is-my-password\n"))).not.toEqual([]);
   expect(secretFindings(planted("data:\n  token: c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Njc4OTBBQkNERUY=\n"))).not.toEqual([]);
   expect(secretFindings(planted("key: |\n  -----BEGIN PRIVATE KEY-----\n"))).not.toEqual([]);
-  expect(secretFindings(planted("x: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"))).not.toEqual([]);
+  expect(secretFindings(planted("x: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n"))).not.toEqual(
+    [],
+  );
   expect(secretFindings(planted("config: |\n  HTTP_Passwd  s3cr3tS3cr3t\n"))).not.toEqual([]);
   expect(secretFindings(planted("existingSecret: keycloak-postgresql-password\n"))).toEqual([]);
-  expect(secretFindings(planted("password: \"{{ .password }}\"\nconfig: |\n  HTTP_Passwd $${ES_PASSWORD}\n"))).toEqual([]);
+  expect(secretFindings(planted('password: "{{ .password }}"\nconfig: |\n  HTTP_Passwd $${ES_PASSWORD}\n'))).toEqual(
+    [],
+  );
 });

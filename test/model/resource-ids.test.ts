@@ -20,12 +20,16 @@ const files = (dir: string, ext: string): string[] =>
 describe("the Key Vault id", () => {
   test("is the vault under the environment's resource group, named by the model", () => {
     const env = loadEnv("dev");
-    expect(resourceGroupId(env)).toBe(`/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`);
+    expect(resourceGroupId(env)).toBe(
+      `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`,
+    );
     expect(keyVaultId(env)).toBe(`${resourceGroupId(env)}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`);
   });
 
   test("is built in one place in src/", () => {
-    const building = files("src", ".ts").filter((f) => readFileSync(join(ROOT, f), "utf8").includes("Microsoft.KeyVault/vaults/"));
+    const building = files("src", ".ts").filter((f) =>
+      readFileSync(join(ROOT, f), "utf8").includes("Microsoft.KeyVault/vaults/"),
+    );
     expect(building).toEqual(["src/model/resource-ids.ts"]);
   });
 
@@ -33,8 +37,12 @@ describe("the Key Vault id", () => {
     const env = loadEnv("prod");
     const { templates, bicepFiles } = await readToolkit(ROOT);
     const tree = renderBicep(env, planCapacity(env), fluxKustomizations(env), createEngine(templates), bicepFiles);
-    const parameters = JSON.parse(tree.get("bicep/main.parameters.json") ?? "{}") as { parameters: Record<string, { reference?: { keyVault: { id: string } } }> };
-    const references = Object.values(parameters.parameters).flatMap((p) => (p.reference ? [p.reference.keyVault.id] : []));
+    const parameters = JSON.parse(tree.get("bicep/main.parameters.json") ?? "{}") as {
+      parameters: Record<string, { reference?: { keyVault: { id: string } } }>;
+    };
+    const references = Object.values(parameters.parameters).flatMap((p) =>
+      p.reference ? [p.reference.keyVault.id] : [],
+    );
     expect(references.length).toBeGreaterThan(0);
     expect(new Set(references)).toEqual(new Set([keyVaultId(env)]));
     const day2 = JSON.parse(tree.get("bicep/day2.json") ?? "{}") as { encryptionKey: { id: string } };

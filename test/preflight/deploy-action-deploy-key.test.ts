@@ -9,7 +9,15 @@ import { keyMaterial } from "../../src/engine/deploy-key.js";
 import { keyVaultId } from "../../src/engine/names.js";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, createWorkspace, dev, DEV_OUTPUTS, startEmulator, type Workspace } from "../engine/support/harness.js";
+import {
+  BRANCH,
+  cliEnv,
+  createWorkspace,
+  dev,
+  DEV_OUTPUTS,
+  startEmulator,
+  type Workspace,
+} from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { pushEvent } from "../actions/support/events.js";
 import { runAction, type ActionRun } from "../actions/support/run-action.js";
@@ -31,7 +39,13 @@ beforeEach(() => {
   github.requests.length = 0;
   ws = createWorkspace();
   const file = join(ws.cwd, "environments", "dev.yaml");
-  writeFileSync(file, readFileSync(file, "utf8").replace("  repository: https://github.com/acme/codemie-platform\n", "  repository: https://github.com/acme/codemie-platform\n  auth: ssh\n"));
+  writeFileSync(
+    file,
+    readFileSync(file, "utf8").replace(
+      "  repository: https://github.com/acme/codemie-platform\n",
+      "  repository: https://github.com/acme/codemie-platform\n  auth: ssh\n",
+    ),
+  );
   git(ws.cwd, "commit", "-qam", "private GitOps repository");
   emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 });
@@ -41,13 +55,26 @@ function deploy(): Promise<ActionRun> {
   const sha = git(ws.cwd, "rev-parse", "HEAD").trim();
   return runAction("deploy", {
     cwd: ws.cwd,
-    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", "record-deployment": "false" },
+    inputs: {
+      environment: "dev",
+      "azure-client-id": emulator.identity.clientId,
+      "wait-timeout": "2m",
+      "record-deployment": "false",
+    },
     event: pushEvent("a".repeat(40), sha),
     github,
     env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
     onLine: (line) => {
       if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({ flux: { codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`, kustomizations: ["root"] } } });
+        emulator.script({
+          flux: {
+            codemie: {
+              nonCompliantReads: 0,
+              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
+              kustomizations: ["root"],
+            },
+          },
+        });
       }
     },
   });
@@ -57,10 +84,17 @@ function deploy(): Promise<ActionRun> {
 function expectNoPrivateKey(publicKey: string, ...runs: ActionRun[]): void {
   const privateKey = emulator.secretValue(keyVaultId(dev), "gitops-ssh-private-key") ?? "";
   const body = privateKey.split("\n").slice(1, -2).join("");
-  const runsOf = (text: string) => Array.from({ length: Math.floor(text.length / 16) }, (_, i) => text.slice(i * 16, i * 16 + 16));
-  const pieces = [...runsOf(body), ...runsOf(Buffer.from(privateKey).toString("base64"))].filter((r) => !publicKey.includes(r));
+  const runsOf = (text: string) =>
+    Array.from({ length: Math.floor(text.length / 16) }, (_, i) => text.slice(i * 16, i * 16 + 16));
+  const pieces = [...runsOf(body), ...runsOf(Buffer.from(privateKey).toString("base64"))].filter(
+    (r) => !publicKey.includes(r),
+  );
   expect(pieces.length).toBeGreaterThan(20);
-  const visible = [...runs.flatMap((r) => [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)]), JSON.stringify(github.requests), JSON.stringify(emulator.requests)].join("\n");
+  const visible = [
+    ...runs.flatMap((r) => [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)]),
+    JSON.stringify(github.requests),
+    JSON.stringify(emulator.requests),
+  ].join("\n");
   for (const piece of pieces) expect(visible).not.toContain(piece);
 }
 
@@ -70,9 +104,14 @@ describe("the deploy action and Flux's deploy key", () => {
     const first = await deploy();
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
-    const publicKey = /gitops-ssh-private-key: created; public key: (ssh-ed25519 \S+ \S+)/.exec(first.stdout)?.[1] ?? "";
-    expect(first.stdout).toContain('registered it as the read-only deploy key "flux-dev (codemie-gitops)" of acme/codemie-platform through the GitHub API');
-    expect(github.deployKeys).toEqual([{ id: expect.any(Number), key: keyMaterial(publicKey), title: "flux-dev (codemie-gitops)", readOnly: true }]);
+    const publicKey =
+      /gitops-ssh-private-key: created; public key: (ssh-ed25519 \S+ \S+)/.exec(first.stdout)?.[1] ?? "";
+    expect(first.stdout).toContain(
+      'registered it as the read-only deploy key "flux-dev (codemie-gitops)" of acme/codemie-platform through the GitHub API',
+    );
+    expect(github.deployKeys).toEqual([
+      { id: expect.any(Number), key: keyMaterial(publicKey), title: "flux-dev (codemie-gitops)", readOnly: true },
+    ]);
 
     const second = await deploy();
     expect(second.status).toBe(0);
@@ -88,9 +127,13 @@ describe("the deploy action and Flux's deploy key", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const publicKey = /public key: (ssh-ed25519 \S+ \S+)/.exec(run.stdout)?.[1] ?? "?";
-    expect(run.stdout).toContain("notice: the deploy key was not registered through the GitHub API (the GitHub token may not read the deploy keys of acme/codemie-platform: it needs the Administration permission");
+    expect(run.stdout).toContain(
+      "notice: the deploy key was not registered through the GitHub API (the GitHub token may not read the deploy keys of acme/codemie-platform: it needs the Administration permission",
+    );
     expect(run.stdout).toContain(`echo '${publicKey}' > flux-dev.pub`);
-    expect(run.stdout).toContain("gh repo deploy-key add flux-dev.pub --repo github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'");
+    expect(run.stdout).toContain(
+      "gh repo deploy-key add flux-dev.pub --repo github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'",
+    );
     expect(github.deployKeys).toEqual([]);
     expectNoPrivateKey(publicKey, run);
   }, 300_000);

@@ -24,28 +24,47 @@ function editDev(edit: (text: string) => string, marker?: string): number {
   return marker ? text.split("\n").findIndex((l) => l.includes(marker)) + 1 : 0;
 }
 
-const writes = (): string[] => t.emulator.armRequests().filter((r) => r.method !== "GET" && r.method !== "HEAD").map((r) => `${r.method} ${r.path}`);
+const writes = (): string[] =>
+  t.emulator
+    .armRequests()
+    .filter((r) => r.method !== "GET" && r.method !== "HEAD")
+    .map((r) => `${r.method} ${r.path}`);
 
 async function refused(): Promise<string> {
   const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
   expect(run.status).toBe(1);
   expect(writes()).toEqual([]);
   expect(t.ws.pushes()).toEqual([]);
-  expect(run.stderr).toMatch(/^error: preflight found \d+ problem\(s\) Azure would refuse; nothing was changed in Azure$/m);
+  expect(run.stderr).toMatch(
+    /^error: preflight found \d+ problem\(s\) Azure would refuse; nothing was changed in Azure$/m,
+  );
   return run.stderr;
 }
 
 describe("deploy preflight, further checks", { timeout: 240_000 }, () => {
   test("refuses an Azure OpenAI model version the region lacks and a deployment beyond the TPM quota, each at its field", async () => {
     // What the offline catalogue allows, but this subscription's region answers otherwise.
-    const line = editDev((text) => `${text}openai:\n  enabled: true\n  deployments:\n    - name: chat\n      model: gpt-4o\n      version: "2024-05-13"\n      capacity: 100\n      sku: GlobalStandard\n    - name: embeddings\n      model: text-embedding-3-large\n      version: "1"\n      capacity: 200\n      sku: GlobalStandard\n`, 'version: "2024-05-13"');
-    const usage = t.emulator.preflight.openaiUsages.find((u) => u.name === "OpenAI.GlobalStandard.text-embedding-3-large")!;
+    const line = editDev(
+      (text) =>
+        `${text}openai:\n  enabled: true\n  deployments:\n    - name: chat\n      model: gpt-4o\n      version: "2024-05-13"\n      capacity: 100\n      sku: GlobalStandard\n    - name: embeddings\n      model: text-embedding-3-large\n      version: "1"\n      capacity: 200\n      sku: GlobalStandard\n`,
+      'version: "2024-05-13"',
+    );
+    const usage = t.emulator.preflight.openaiUsages.find(
+      (u) => u.name === "OpenAI.GlobalStandard.text-embedding-3-large",
+    )!;
     usage.current = 900;
 
     const stderr = await refused();
 
-    expect(stderr).toContain(`${FILE}:${line}:7: error: Azure OpenAI model gpt-4o version 2024-05-13 is not offered in westeurope; choose one of 2024-08-06, 2024-11-20`);
-    expect(stderr).toMatch(new RegExp(`^${FILE}:${line + 6}:\\d+: error: .*text-embedding-3-large.*this environment's deployments need 200; lower openai\\.deployments\\[\\]\\.capacity to fit 100 or ask for a quota increase to at least 1100$`, "m"));
+    expect(stderr).toContain(
+      `${FILE}:${line}:7: error: Azure OpenAI model gpt-4o version 2024-05-13 is not offered in westeurope; choose one of 2024-08-06, 2024-11-20`,
+    );
+    expect(stderr).toMatch(
+      new RegExp(
+        `^${FILE}:${line + 6}:\\d+: error: .*text-embedding-3-large.*this environment's deployments need 200; lower openai\\.deployments\\[\\]\\.capacity to fit 100 or ask for a quota increase to at least 1100$`,
+        "m",
+      ),
+    );
     expect(stderr).toMatch(/^error: preflight found 2 problem\(s\)/m);
   });
 
@@ -56,7 +75,9 @@ describe("deploy preflight, further checks", { timeout: 240_000 }, () => {
 
     const stderr = await refused();
 
-    expect(stderr).toContain(`${FILE}:${line}:3: error: Key Vault ${dev.names.keyVault} has no secret gitops-https-token`);
+    expect(stderr).toContain(
+      `${FILE}:${line}:3: error: Key Vault ${dev.names.keyVault} has no secret gitops-https-token`,
+    );
     expect(stderr).toContain(`az keyvault secret set --vault-name ${dev.names.keyVault} --name gitops-https-token`);
   });
 
@@ -72,14 +93,31 @@ describe("deploy preflight, further checks", { timeout: 240_000 }, () => {
     expect(run.status).toBe(0);
     const put = t.emulator.fluxConfigurationPut("codemie");
     expect(put?.url).toBe("https://github.com/acme/codemie-platform");
-    expect(put?.protectedSettings).toEqual({ httpsUser: Buffer.from("git").toString("base64"), httpsKey: Buffer.from(token).toString("base64") });
+    expect(put?.protectedSettings).toEqual({
+      httpsUser: Buffer.from("git").toString("base64"),
+      httpsKey: Buffer.from(token).toString("base64"),
+    });
     expect(put?.sshKnownHosts).toBeUndefined();
     const arm = armClient(t.emulator);
-    const got = await arm.getJson<{ properties: Record<string, unknown> }>(fluxConfigurationPath(dev), FLUX_API_VERSION);
+    const got = await arm.getJson<{ properties: Record<string, unknown> }>(
+      fluxConfigurationPath(dev),
+      FLUX_API_VERSION,
+    );
     expect(got?.properties.configurationProtectedSettings).toEqual({});
-    const deployments = await arm.getJson<unknown>(`/subscriptions/${t.emulator.identity.subscriptionId}/providers/Microsoft.Resources/deployments`, "2025-04-01");
+    const deployments = await arm.getJson<unknown>(
+      `/subscriptions/${t.emulator.identity.subscriptionId}/providers/Microsoft.Resources/deployments`,
+      "2025-04-01",
+    );
     expect(JSON.stringify(deployments)).toContain('"secretName":"gitops-https-token"');
-    const visible = [run.stdout, run.stderr, branchHistoryText(t.ws.remote, BRANCH), JSON.stringify(t.emulator.requests), JSON.stringify(got), JSON.stringify(deployments)].join("\n");
-    for (const secret of [token, Buffer.from(token).toString("base64"), token.slice(20, 40)]) expect(visible).not.toContain(secret);
+    const visible = [
+      run.stdout,
+      run.stderr,
+      branchHistoryText(t.ws.remote, BRANCH),
+      JSON.stringify(t.emulator.requests),
+      JSON.stringify(got),
+      JSON.stringify(deployments),
+    ].join("\n");
+    for (const secret of [token, Buffer.from(token).toString("base64"), token.slice(20, 40)])
+      expect(visible).not.toContain(secret);
   });
 });

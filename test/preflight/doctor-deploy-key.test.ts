@@ -20,7 +20,13 @@ beforeAll(async () => {
   [emulator, github] = await Promise.all([startEmulator(), GitHubFake.start({ administration: true })]);
   ws = createWorkspace();
   const file = join(ws.cwd, "environments", "dev.yaml");
-  writeFileSync(file, readFileSync(file, "utf8").replace("  repository: https://github.com/acme/codemie-platform\n", "  repository: https://github.com/acme/codemie-platform\n  auth: ssh\n"));
+  writeFileSync(
+    file,
+    readFileSync(file, "utf8").replace(
+      "  repository: https://github.com/acme/codemie-platform\n",
+      "  repository: https://github.com/acme/codemie-platform\n  auth: ssh\n",
+    ),
+  );
   git(ws.cwd, "commit", "-qam", "private GitOps repository");
 });
 afterAll(async () => {
@@ -28,7 +34,10 @@ afterAll(async () => {
   await Promise.all([emulator.stop(), github.stop()]);
 });
 
-const doctor = (extra: NodeJS.ProcessEnv = {}) => runCliAsync(["doctor", "--env", "dev"], ws.cwd, { env: cliEnv(emulator, { GITHUB_TOKEN: "", GH_TOKEN: "", ...extra }) });
+const doctor = (extra: NodeJS.ProcessEnv = {}) =>
+  runCliAsync(["doctor", "--env", "dev"], ws.cwd, {
+    env: cliEnv(emulator, { GITHUB_TOKEN: "", GH_TOKEN: "", ...extra }),
+  });
 const withToken = () => ({ GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url });
 
 describe("doctor --env", () => {
@@ -36,7 +45,9 @@ describe("doctor --env", () => {
     const run = await doctor();
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`no deploy key yet: the first deploy generates it into Key Vault ${dev.names.keyVault} (secret gitops-ssh-private-key) and prints its public key\n`);
+    expect(run.stdout).toBe(
+      `no deploy key yet: the first deploy generates it into Key Vault ${dev.names.keyVault} (secret gitops-ssh-private-key) and prints its public key\n`,
+    );
   }, 60_000);
 
   test("prints the public key from Key Vault and the exact read-only registration, never the private key", async () => {
@@ -64,12 +75,26 @@ describe("doctor --env", () => {
   test("with GITHUB_TOKEN: whether GitHub has the key, and read-only", async () => {
     emulator.putSecret(keyVaultId(dev), "gitops-ssh-private-key", key.privateKey, key.publicKey);
     const absent = await doctor(withToken());
-    expect(absent.stdout).toContain("It is not a deploy key of acme/codemie-platform yet.\nRegister it as a read-only deploy key");
-    github.deployKeys.push({ id: 1, key: keyMaterial(key.publicKey), title: "flux-dev (codemie-gitops)", readOnly: true });
+    expect(absent.stdout).toContain(
+      "It is not a deploy key of acme/codemie-platform yet.\nRegister it as a read-only deploy key",
+    );
+    github.deployKeys.push({
+      id: 1,
+      key: keyMaterial(key.publicKey),
+      title: "flux-dev (codemie-gitops)",
+      readOnly: true,
+    });
     const present = await doctor(withToken());
     expect(present.stdout).toContain("It is a read-only deploy key of acme/codemie-platform: nothing to do.\n");
     expect(present.stdout).not.toContain("gh repo deploy-key add");
-    const json = JSON.parse((await runCliAsync(["doctor", "--env", "dev", "--json"], ws.cwd, { env: cliEnv(emulator, withToken()) })).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ environment: "dev", publicKey: key.publicKey, registration: { state: "present", slug: "acme/codemie-platform", readOnly: true }, steps: [] });
+    const json = JSON.parse(
+      (await runCliAsync(["doctor", "--env", "dev", "--json"], ws.cwd, { env: cliEnv(emulator, withToken()) })).stdout,
+    ) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      environment: "dev",
+      publicKey: key.publicKey,
+      registration: { state: "present", slug: "acme/codemie-platform", readOnly: true },
+      steps: [],
+    });
   }, 60_000);
 });

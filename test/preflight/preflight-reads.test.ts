@@ -20,7 +20,17 @@ const source = parseYamlSource(prod.file, environmentText("prod")).source!;
 const TEMPLATE = {
   resources: [
     { type: "Microsoft.ContainerService/managedClusters", name: "aks" },
-    { type: "Microsoft.Resources/deployments", properties: { template: { resources: [{ type: "Microsoft.CognitiveServices/accounts/deployments" }, { type: "Microsoft.DBforPostgreSQL/flexibleServers" }] } } },
+    {
+      type: "Microsoft.Resources/deployments",
+      properties: {
+        template: {
+          resources: [
+            { type: "Microsoft.CognitiveServices/accounts/deployments" },
+            { type: "Microsoft.DBforPostgreSQL/flexibleServers" },
+          ],
+        },
+      },
+    },
   ],
 };
 
@@ -36,7 +46,9 @@ beforeEach(() => {
 
 async function lines(env: Environment = prod): Promise<string[]> {
   const needs = preflightNeeds(env, planCapacity(env), [TEMPLATE]);
-  const report = await runPreflight(env, needs, azurePreflightReads(armClient(emulator)), (path) => source.locate(path));
+  const report = await runPreflight(env, needs, azurePreflightReads(armClient(emulator)), (path) =>
+    source.locate(path),
+  );
   if (report.status !== "checked") throw new Error(report.message);
   return report.diagnostics.map(formatDiagnostic);
 }
@@ -47,16 +59,28 @@ describe("preflight reads and findings", () => {
     const arm = emulator.armRequests();
     expect(arm.every((r) => r.method === "GET")).toBe(true);
     // Compute usages come in two pages: the second was asked for through nextLink.
-    expect(arm.filter((r) => r.path.toLowerCase().endsWith("/microsoft.compute/locations/westeurope/usages")).map((r) => r.query.includes("skiptoken"))).toEqual([false, true]);
-    expect(arm.find((r) => r.path.endsWith("/Microsoft.Compute/skus"))?.query).toContain("filter=location+eq+%27westeurope%27");
+    expect(
+      arm
+        .filter((r) => r.path.toLowerCase().endsWith("/microsoft.compute/locations/westeurope/usages"))
+        .map((r) => r.query.includes("skiptoken")),
+    ).toEqual([false, true]);
+    expect(arm.find((r) => r.path.endsWith("/Microsoft.Compute/skus"))?.query).toContain(
+      "filter=location+eq+%27westeurope%27",
+    );
     expect(arm.some((r) => r.path.toLowerCase().includes("/locations/swedencentral/models"))).toBe(true);
     const providers = arm.filter((r) => /\/providers\/[^/]+$/.test(r.path)).map((r) => r.path.split("/").pop());
-    expect(providers.sort()).toEqual(["Microsoft.CognitiveServices", "Microsoft.ContainerService", "Microsoft.DBforPostgreSQL"]);
+    expect(providers.sort()).toEqual([
+      "Microsoft.CognitiveServices",
+      "Microsoft.ContainerService",
+      "Microsoft.DBforPostgreSQL",
+    ]);
   });
 
   test("Azure OpenAI: a SKU not offered and quota, each at its deployment's field", async () => {
     const data = emulator.preflight;
-    data.openaiModels = data.openaiModels.filter((m) => m.name !== "gpt-4.1").concat({ name: "gpt-4.1", version: "2025-04-14", skus: ["Standard"] });
+    data.openaiModels = data.openaiModels
+      .filter((m) => m.name !== "gpt-4.1")
+      .concat({ name: "gpt-4.1", version: "2025-04-14", skus: ["Standard"] });
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
@@ -69,7 +93,8 @@ describe("preflight reads and findings", () => {
     const data = emulator.preflight;
     data.kubernetesVersions.find((v) => v.version === "1.34")!.supportPlans = ["AKSLongTermSupport"];
     data.postgres.zoneRedundantHa = false;
-    for (const e of data.postgres.editions) e.storageMb = e.storageMb.filter((mb) => mb !== prod.postgres.storageGb * 1024);
+    for (const e of data.postgres.editions)
+      e.storageMb = e.storageMb.filter((mb) => mb !== prod.postgres.storageGb * 1024);
     const offered = [32, 64, 128, 256, 512, 1024, 2048].filter((gb) => gb !== prod.postgres.storageGb).join(", ");
 
     expect(await lines()).toEqual([
@@ -88,14 +113,18 @@ describe("preflight reads and findings", () => {
 
     const warned = await lines();
     expect(warned).toHaveLength(1);
-    expect(warned[0]).toMatch(/^environments\/prod\.yaml:\d+:\d+: error: quota \d+ vCPUs of Total Regional in westeurope, 12 in use, /);
+    expect(warned[0]).toMatch(
+      /^environments\/prod\.yaml:\d+:\d+: error: quota \d+ vCPUs of Total Regional in westeurope, 12 in use, /,
+    );
 
     // The same 12 vCPUs are this environment's own cluster, which the deploy updates in place.
     const system = pools.find((p) => p.name === "system")!;
     emulator.preflight.clusters[prod.names.aks] = [{ name: "system", vmSize: system.vmSize, count: 12 / system.vcpu }];
     const redeploy = await lines();
     expect(redeploy).toHaveLength(1);
-    expect(redeploy[0]).toContain(`warning: quota ${need + 10} vCPUs of Total Regional in westeurope, 12 in use: after this deploy ${need} of ${need + 10}`);
+    expect(redeploy[0]).toContain(
+      `warning: quota ${need + 10} vCPUs of Total Regional in westeurope, 12 in use: after this deploy ${need} of ${need + 10}`,
+    );
   });
 
   test("never reads a secret's value: only existence, on the management plane", async () => {

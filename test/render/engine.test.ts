@@ -9,7 +9,22 @@ import { assertSafeTemplate, createEngine } from "../../src/render/engine.js";
 import { bicepKey, bicepString, commentText, yamlScalar } from "../../src/render/escape.js";
 
 const root = join(import.meta.dirname, "../..");
-const HOSTILE = ["it's", "'${x}'", "}\nresource evil 'x' = {", "a: b\nc: d", "#not a comment", "yes", "on", "~", "- x", "\\", "\u0000\u0007", "ünï ✓", "{{x}}", "${{ github.token }}"];
+const HOSTILE = [
+  "it's",
+  "'${x}'",
+  "}\nresource evil 'x' = {",
+  "a: b\nc: d",
+  "#not a comment",
+  "yes",
+  "on",
+  "~",
+  "- x",
+  "\\",
+  "\u0000\u0007",
+  "ünï ✓",
+  "{{x}}",
+  "${{ github.token }}",
+];
 
 describe("escaping helpers", () => {
   it.each(HOSTILE)("yamlScalar keeps %j a single scalar", (value) => {
@@ -51,7 +66,8 @@ describe("templates", () => {
   it("every shipped template passes the safety check", async () => {
     const templates = await readTemplates(["bicep/templates", "helm-values"], root);
     expect(Object.keys(templates).length).toBeGreaterThan(1);
-    for (const [name, source] of Object.entries(templates)) expect(() => assertSafeTemplate(name, source), name).not.toThrow();
+    for (const [name, source] of Object.entries(templates))
+      expect(() => assertSafeTemplate(name, source), name).not.toThrow();
     expect(readFileSync(join(root, "bicep/templates/main.bicep.hbs"), "utf8")).toContain("{{bicep");
   });
 });

@@ -41,7 +41,11 @@ afterEach(() => ws.dispose());
 
 function pointAt(url: string): void {
   const file = `${ws.path}/environments/dev.yaml`;
-  commitFile(ws.path, "environments/dev.yaml", readFileSync(file, "utf8").replace(/repository: .*/, `repository: ${url}`));
+  commitFile(
+    ws.path,
+    "environments/dev.yaml",
+    readFileSync(file, "utf8").replace(/repository: .*/, `repository: ${url}`),
+  );
 }
 
 function plan(inputs: Record<string, string>): Promise<ActionRun> {

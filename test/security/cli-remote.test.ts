@@ -76,13 +76,17 @@ describe("plan through the CLI", () => {
 
   test("infra-outputs.yaml linked to the clone's config: exit 1, one line, no header in the plan", async () => {
     pointRepositoryAt(trusted.url("gitops.git"));
-    pushEntries(join(projects.path, "gitops.git"), "gitops/dev", { "clusters/dev/infra-outputs.yaml": { link: "../../.git/config" } });
+    pushEntries(join(projects.path, "gitops.git"), "gitops/dev", {
+      "clusters/dev/infra-outputs.yaml": { link: "../../.git/config" },
+    });
 
     const run = await runCliAsync(["plan", "--env", "dev", "--markdown"], ws.cwd, { env: ciEnv() });
 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("not compared");
-    expect(run.stdout).toContain("refusing to use gitops/dev: clusters/dev/infra-outputs.yaml is a symbolic link on the branch");
+    expect(run.stdout).toContain(
+      "refusing to use gitops/dev: clusters/dev/infra-outputs.yaml is a symbolic link on the branch",
+    );
     expect(run.stdout).not.toContain(basicCredential(TOKEN));
     expect(run.stdout).not.toContain("extraheader");
   });

@@ -22,10 +22,16 @@ afterEach(() => ws.dispose());
 
 /** The shipped file with its gitops: block replaced. */
 function write(name: string, gitops: string, base = shipped(name)): void {
-  writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${base.replace(/\ngitops:\n( {2}.*\n?)*/, "\n")}gitops:\n${gitops}`);
+  writeFileSync(
+    join(ws.path, "environments", `${name}.yaml`),
+    `${base.replace(/\ngitops:\n( {2}.*\n?)*/, "\n")}gitops:\n${gitops}`,
+  );
 }
 
-const lineOf = (name: string, text: string): number => readFileSync(join(ws.path, "environments", `${name}.yaml`), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+const lineOf = (name: string, text: string): number =>
+  readFileSync(join(ws.path, "environments", `${name}.yaml`), "utf8")
+    .split("\n")
+    .findIndex((l) => l.includes(text)) + 1;
 
 describe("validate across environment files", () => {
   test('gitops.path "." (the whole branch) is refused', () => {
@@ -33,7 +39,9 @@ describe("validate across environment files", () => {
 
     const run = runCli(["validate"], ws.path);
 
-    expect(run.stderr).toContain(`environments/dev.yaml:${lineOf("dev", "path:")}:9: error: gitops.path "." is the root of the branch`);
+    expect(run.stderr).toContain(
+      `environments/dev.yaml:${lineOf("dev", "path:")}:9: error: gitops.path "." is the root of the branch`,
+    );
     expect(run.status).toBe(1);
   });
 
@@ -44,8 +52,12 @@ describe("validate across environment files", () => {
 
     const run = runCli(["validate"], ws.path);
 
-    expect(run.stderr).toContain(`environments/dev.yaml:${lineOf("dev", "branch:")}:11: error: gitops.branch "main" is the branch holding the environment files`);
-    expect(run.stderr).toContain(`environments/staging.yaml:${lineOf("staging", "branch:")}:11: error: gitops.branch "trunk" is the repository's default branch`);
+    expect(run.stderr).toContain(
+      `environments/dev.yaml:${lineOf("dev", "branch:")}:11: error: gitops.branch "main" is the branch holding the environment files`,
+    );
+    expect(run.stderr).toContain(
+      `environments/staging.yaml:${lineOf("staging", "branch:")}:11: error: gitops.branch "trunk" is the repository's default branch`,
+    );
     expect(run.status).toBe(1);
   });
 
@@ -64,8 +76,12 @@ describe("validate across environment files", () => {
 
     const staging = `environments/staging.yaml:${lineOf("staging", "path:")}:9`;
     const prod = `environments/prod.yaml:${lineOf("prod", "path:")}:9`;
-    expect(run.stderr).toContain(`${prod}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${staging})`);
-    expect(run.stderr).toContain(`${staging}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${prod})`);
+    expect(run.stderr).toContain(
+      `${prod}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${staging})`,
+    );
+    expect(run.stderr).toContain(
+      `${staging}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${prod})`,
+    );
     expect(run.status).toBe(1);
   });
 
@@ -75,24 +91,34 @@ describe("validate across environment files", () => {
 
     const run = runCli(["validate", "--env", "staging"], ws.path);
 
-    expect(run.stderr).toContain("error: environments staging and prod own nested directories (clusters/ and clusters/prod/)");
+    expect(run.stderr).toContain(
+      "error: environments staging and prod own nested directories (clusters/ and clusters/prod/)",
+    );
     expect(run.stderr).not.toMatch(/^environments\/prod\.yaml:/m);
     expect(run.status).toBe(1);
   });
 
   test("tag keys equal ignoring case, or equal to a built-in tag, are refused", () => {
-    const prod = shipped("prod").replace("    owner: platform-team\n", "    owner: platform-team\n    Owner: someone-else\n    Managed-By: me\n");
+    const prod = shipped("prod").replace(
+      "    owner: platform-team\n",
+      "    owner: platform-team\n    Owner: someone-else\n    Managed-By: me\n",
+    );
     write("prod", `  repository: ${REPO}\n`, prod);
 
     const run = runCli(["validate", "--env", "prod"], ws.path);
 
-    expect(run.stderr).toContain(`environments/prod.yaml:${lineOf("prod", "Owner:")}:5: error: tag "Owner" is the same tag as "owner" (Azure tag names ignore case)`);
-    expect(run.stderr).toContain(`environments/prod.yaml:${lineOf("prod", "Managed-By:")}:5: error: tag "Managed-By" is set by the toolkit on every resource`);
+    expect(run.stderr).toContain(
+      `environments/prod.yaml:${lineOf("prod", "Owner:")}:5: error: tag "Owner" is the same tag as "owner" (Azure tag names ignore case)`,
+    );
+    expect(run.stderr).toContain(
+      `environments/prod.yaml:${lineOf("prod", "Managed-By:")}:5: error: tag "Managed-By" is set by the toolkit on every resource`,
+    );
     expect(run.status).toBe(1);
   });
 
   test("the shipped environments pass", () => {
-    for (const name of ["dev", "staging", "prod"]) writeFileSync(join(ws.path, "environments", `${name}.yaml`), shipped(name));
+    for (const name of ["dev", "staging", "prod"])
+      writeFileSync(join(ws.path, "environments", `${name}.yaml`), shipped(name));
     const run = runCli(["validate"], ws.path);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -100,7 +126,8 @@ describe("validate across environment files", () => {
 });
 
 describe("promotion gates across environment files", () => {
-  const gate = (name: string, after: string): void => writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${shipped(name)}promotion:\n  after: ${after}\n`);
+  const gate = (name: string, after: string): void =>
+    writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${shipped(name)}promotion:\n  after: ${after}\n`);
   const at = (name: string): string => `environments/${name}.yaml:${lineOf(name, "after:")}:10`;
 
   test("promotion.after naming the environment itself, or no environment of the repository, is refused at its line", () => {
@@ -111,7 +138,9 @@ describe("promotion gates across environment files", () => {
     const run = runCli(["validate"], ws.path);
 
     expect(run.stderr).toContain(`${at("prod")}: error: promotion.after "prod" is this environment itself`);
-    expect(run.stderr).toContain(`${at("staging")}: error: promotion.after "qa" is not an environment of this repository (no valid environments/qa.yaml); use one of: dev, prod`);
+    expect(run.stderr).toContain(
+      `${at("staging")}: error: promotion.after "qa" is not an environment of this repository (no valid environments/qa.yaml); use one of: dev, prod`,
+    );
     expect(run.status).toBe(1);
   });
 

@@ -49,9 +49,17 @@ function environments(): string {
 
 describe("environment files that are not files", () => {
   test.each([
-    ["a link to /dev/urandom", () => symlinkSync("/dev/urandom", join(environments(), "dev.yaml")), "is a symbolic link"],
+    [
+      "a link to /dev/urandom",
+      () => symlinkSync("/dev/urandom", join(environments(), "dev.yaml")),
+      "is a symbolic link",
+    ],
     ["a link to /dev/zero", () => symlinkSync("/dev/zero", join(environments(), "dev.yaml")), "is a symbolic link"],
-    ["a link to a readable file outside the repository", () => symlinkSync(join(secrets.path, "credentials"), join(environments(), "dev.yaml")), "is a symbolic link"],
+    [
+      "a link to a readable file outside the repository",
+      () => symlinkSync(join(secrets.path, "credentials"), join(environments(), "dev.yaml")),
+      "is a symbolic link",
+    ],
     ["a FIFO", () => execFileSync("mkfifo", [join(environments(), "dev.yaml")]), "is a named pipe"],
     ["a directory", () => mkdirSync(join(environments(), "dev.yaml")), "is a directory"],
   ])("%s: exit 1 with a positioned message, nothing read", async (_, plant, reason) => {
@@ -67,7 +75,9 @@ describe("environment files that are not files", () => {
 
   test("a character device named directly is refused the same way", async () => {
     const run = await cli(["validate", "/dev/zero"]);
-    expect(run.stderr.trim()).toMatch(/^(\.\.\/)*dev\/zero:1:1: error: is a device; an environment file must be a regular file$/);
+    expect(run.stderr.trim()).toMatch(
+      /^(\.\.\/)*dev\/zero:1:1: error: is a device; an environment file must be a regular file$/,
+    );
     expect(run.status).toBe(1);
   });
 
@@ -77,7 +87,9 @@ describe("environment files that are not files", () => {
 
     const run = await cli(["validate", "--env", "dev"]);
 
-    expect(run.stderr.trim()).toBe("environments/dev.yaml:1:1: error: environments is a symbolic link; environment files are read only from plain directories of the repository");
+    expect(run.stderr.trim()).toBe(
+      "environments/dev.yaml:1:1: error: environments is a symbolic link; environment files are read only from plain directories of the repository",
+    );
     expect(run.status).toBe(1);
   });
 
@@ -86,7 +98,9 @@ describe("environment files that are not files", () => {
 
     const run = await cli(["validate", "--env", "dev"]);
 
-    expect(run.stderr.trim()).toBe("environments/dev.yaml:1:1: error: file is larger than 256 KiB; an environment file is a few kilobytes");
+    expect(run.stderr.trim()).toBe(
+      "environments/dev.yaml:1:1: error: file is larger than 256 KiB; an environment file is a few kilobytes",
+    );
     expect(run.status).toBe(1);
   });
 });
@@ -108,8 +122,12 @@ describe(".yml is the same environment as .yaml", () => {
     const byName = await cli(["validate", "--env", "dev"]);
     const all = await cli(["validate"]);
 
-    expect(byName.stderr).toContain("environments/dev.yaml and environments/dev.yml are the same environment; keep one of them");
-    expect(all.stderr).toContain("environments/dev.yaml and environments/dev.yml are the same environment; keep one of them");
+    expect(byName.stderr).toContain(
+      "environments/dev.yaml and environments/dev.yml are the same environment; keep one of them",
+    );
+    expect(all.stderr).toContain(
+      "environments/dev.yaml and environments/dev.yml are the same environment; keep one of them",
+    );
     expect(byName.status).toBe(2);
     expect(all.status).toBe(2);
   });

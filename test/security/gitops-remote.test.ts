@@ -53,11 +53,20 @@ afterEach(() => {
 
 const bare = (): string => join(projects.path, "gitops.git");
 const branch = (remote: string, token: string | null = TOKEN): GitopsBranch =>
-  new GitopsBranch({ remote, branch: BRANCH, root: "clusters/dev", ...(token ? { token } : {}), trustedHosts: [trusted.host] });
+  new GitopsBranch({
+    remote,
+    branch: BRANCH,
+    root: "clusters/dev",
+    ...(token ? { token } : {}),
+    trustedHosts: [trusted.host],
+  });
 
 describe("the GitOps token goes only where the operator says", () => {
   test("the trusted host receives the scoped header on every request", async () => {
-    const result = await branch(trusted.url("gitops.git")).publish(files, { message: "one", expectedParent: undefined });
+    const result = await branch(trusted.url("gitops.git")).publish(files, {
+      message: "one",
+      expectedParent: undefined,
+    });
 
     expect(result.status).toBe("published");
     expect(trusted.requests.length).toBeGreaterThan(2);
@@ -66,7 +75,9 @@ describe("the GitOps token goes only where the operator says", () => {
 
   test("a repository on another host is refused before git runs: that host sees no request, let alone the token", async () => {
     expect(() => branch(attacker.url("gitops.git"))).toThrow(UntrustedHostError);
-    expect(() => branch(attacker.url("gitops.git"))).toThrow(`${attacker.host}, which is not a host the GitOps token is sent to (${trusted.host})`);
+    expect(() => branch(attacker.url("gitops.git"))).toThrow(
+      `${attacker.host}, which is not a host the GitOps token is sent to (${trusted.host})`,
+    );
     expect(attacker.requests).toEqual([]);
   });
 
@@ -78,11 +89,12 @@ describe("the GitOps token goes only where the operator says", () => {
 
   test("trusted hosts are this GitHub server and the ones the operator names, never anything else", () => {
     expect(trustedGitopsHosts({})).toEqual(["github.com"]);
-    expect(trustedGitopsHosts({ GITHUB_SERVER_URL: "https://ghe.example.com", CODEMIE_GITOPS_TRUSTED_HOSTS: "git.example.com, 127.0.0.1:8443" })).toEqual([
-      "ghe.example.com",
-      "git.example.com",
-      "127.0.0.1:8443",
-    ]);
+    expect(
+      trustedGitopsHosts({
+        GITHUB_SERVER_URL: "https://ghe.example.com",
+        CODEMIE_GITOPS_TRUSTED_HOSTS: "git.example.com, 127.0.0.1:8443",
+      }),
+    ).toEqual(["ghe.example.com", "git.example.com", "127.0.0.1:8443"]);
     expect(() => trustedGitopsHosts({ CODEMIE_GITOPS_TRUSTED_HOSTS: "http://[::" })).toThrow("not a host name");
   });
 });
@@ -93,34 +105,53 @@ describe("nothing the fetched branch holds is followed", () => {
   test.each([
     ["the owned directory", { "clusters/dev": { link: "" } }, "clusters/dev is a symbolic link"],
     ["a parent of the owned directory", { clusters: { link: "" } }, "clusters is a symbolic link"],
-    ["the owned directory as a submodule", { "clusters/dev": { submodule: "1111111111111111111111111111111111111111" } }, "clusters/dev is a submodule"],
+    [
+      "the owned directory as a submodule",
+      { "clusters/dev": { submodule: "1111111111111111111111111111111111111111" } },
+      "clusters/dev is a submodule",
+    ],
     ["a parent as a file", { clusters: { file: "x\n" } }, "clusters is a file, not a directory"],
-  ] as const)("a link or submodule at %s is refused before anything is written or deleted", async (_, entries, message) => {
-    const linked = Object.fromEntries(Object.entries(entries).map(([p, e]) => [p, "link" in e ? { link: outside.path } : e]));
-    const tip = pushEntries(bare(), BRANCH, { "README.md": { file: "kept\n" }, ...linked });
-    const gitops = branch(trusted.url("gitops.git"));
+  ] as const)(
+    "a link or submodule at %s is refused before anything is written or deleted",
+    async (_, entries, message) => {
+      const linked = Object.fromEntries(
+        Object.entries(entries).map(([p, e]) => [p, "link" in e ? { link: outside.path } : e]),
+      );
+      const tip = pushEntries(bare(), BRANCH, { "README.md": { file: "kept\n" }, ...linked });
+      const gitops = branch(trusted.url("gitops.git"));
 
-    const refused = gitops.preview(files);
-    await expect(refused).rejects.toThrow(UnsafeBranchError);
-    await expect(refused).rejects.toThrow(`refusing to use ${BRANCH}: ${message}`);
-    await expect(gitops.publish(files, { message: "m", expectedParent: tip })).rejects.toThrow(message);
+      const refused = gitops.preview(files);
+      await expect(refused).rejects.toThrow(UnsafeBranchError);
+      await expect(refused).rejects.toThrow(`refusing to use ${BRANCH}: ${message}`);
+      await expect(gitops.publish(files, { message: "m", expectedParent: tip })).rejects.toThrow(message);
 
-    expect(readdirSync(outside.path)).toEqual(["victim.txt"]);
-    expect(victim()).toBe("precious\n");
-    expect(branchTip(bare(), BRANCH)).toBe(tip);
-  });
+      expect(readdirSync(outside.path)).toEqual(["victim.txt"]);
+      expect(victim()).toBe("precious\n");
+      expect(branchTip(bare(), BRANCH)).toBe(tip);
+    },
+  );
 
   test("a preserved file linked to the clone's config is refused, so no header can reach a diff", async () => {
-    pushEntries(bare(), BRANCH, { "clusters/dev/kustomization.yaml": { file: "x\n" }, "clusters/dev/infra-outputs.yaml": { link: "../../.git/config" } });
+    pushEntries(bare(), BRANCH, {
+      "clusters/dev/kustomization.yaml": { file: "x\n" },
+      "clusters/dev/infra-outputs.yaml": { link: "../../.git/config" },
+    });
     const gitops = branch(trusted.url("gitops.git"));
 
-    await expect(gitops.preview(files, ["clusters/dev/infra-outputs.yaml"])).rejects.toThrow("clusters/dev/infra-outputs.yaml is a symbolic link");
-    await expect(gitops.readAtTip("clusters/dev/infra-outputs.yaml")).rejects.toThrow("clusters/dev/infra-outputs.yaml is a symbolic link");
+    await expect(gitops.preview(files, ["clusters/dev/infra-outputs.yaml"])).rejects.toThrow(
+      "clusters/dev/infra-outputs.yaml is a symbolic link",
+    );
+    await expect(gitops.readAtTip("clusters/dev/infra-outputs.yaml")).rejects.toThrow(
+      "clusters/dev/infra-outputs.yaml is a symbolic link",
+    );
   });
 
   test("a link inside the owned directory is replaced on the branch, never followed", async () => {
     mkdirSync(join(outside.path, "dir"));
-    const tip = pushEntries(bare(), BRANCH, { "clusters/dev/layers.yaml": { link: join(outside.path, "victim.txt") }, "clusters/dev/sub": { link: join(outside.path, "dir") } });
+    const tip = pushEntries(bare(), BRANCH, {
+      "clusters/dev/layers.yaml": { link: join(outside.path, "victim.txt") },
+      "clusters/dev/sub": { link: join(outside.path, "dir") },
+    });
     const gitops = branch(trusted.url("gitops.git"));
 
     const preview = await gitops.preview(files);
@@ -128,7 +159,9 @@ describe("nothing the fetched branch holds is followed", () => {
     const published = await gitops.publish(files, { message: "m", expectedParent: tip });
 
     expect(published).toMatchObject({ status: "published" });
-    expect(git(bare(), "ls-tree", "-r", BRANCH, "clusters/dev")).toMatch(/^100644 blob \w+\tclusters\/dev\/kustomization.yaml\n100644 blob \w+\tclusters\/dev\/layers.yaml$/);
+    expect(git(bare(), "ls-tree", "-r", BRANCH, "clusters/dev")).toMatch(
+      /^100644 blob \w+\tclusters\/dev\/kustomization.yaml\n100644 blob \w+\tclusters\/dev\/layers.yaml$/,
+    );
     expect(victim()).toBe("precious\n");
     expect(existsSync(join(outside.path, "dir", "kustomization.yaml"))).toBe(false);
   });

@@ -52,7 +52,8 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 function stringLeaves(value: Json, path: (string | number)[] = []): (string | number)[][] {
   if (typeof value === "string") return [path];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
   return [];
 }
 
@@ -64,11 +65,25 @@ function setAt(doc: Json, path: (string | number)[], text: string): void {
 
 /** Every file and directory under `dir` with its content, to compare before and after. */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => [join(e.parentPath, e.name), e.isFile() ? readFileSync(join(e.parentPath, e.name), "utf8") : "dir"]));
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => [
+      join(e.parentPath, e.name),
+      e.isFile() ? readFileSync(join(e.parentPath, e.name), "utf8") : "dir",
+    ]),
+  );
 }
 
-const sources = Object.fromEntries(["dev", "staging", "prod"].map((n) => [n, parse(readFileSync(join(ROOT, "environments", `${n}.yaml`), "utf8")) as Json]));
-const hostile = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 40 }), fc.string({ unit: "binary", maxLength: 20 }));
+const sources = Object.fromEntries(
+  ["dev", "staging", "prod"].map((n) => [
+    n,
+    parse(readFileSync(join(ROOT, "environments", `${n}.yaml`), "utf8")) as Json,
+  ]),
+);
+const hostile = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 20 }),
+);
 const edit = fc.constantFrom("dev", "staging", "prod").chain((name) => {
   const leaves = stringLeaves(sources[name]!);
   return fc.record({
@@ -106,9 +121,13 @@ test("no hostile string makes render touch anything outside its output directory
 
       const outcome = renderSources(file, readFileSync(join(work, file), "utf8"), toolkit);
       if (outcome.tree) {
-        for (const path of outcome.tree.keys()) expect(posix.normalize(path) === path && !path.startsWith("/") && !path.split("/").includes(".."), path).toBe(true);
+        for (const path of outcome.tree.keys())
+          expect(posix.normalize(path) === path && !path.startsWith("/") && !path.split("/").includes(".."), path).toBe(
+            true,
+          );
         const written = writeTreeAtomically(outDir, outcome.tree, name);
-        if (occupied) await expect(written).rejects.toThrow("is not empty and is not an output of codemie-gitops render");
+        if (occupied)
+          await expect(written).rejects.toThrow("is not empty and is not an output of codemie-gitops render");
         else await written;
         rendered += 1;
       }
@@ -118,9 +137,11 @@ test("no hostile string makes render touch anything outside its output directory
       }
 
       const after = snapshot(work);
-      const outside = (snap: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(snap).filter(([p]) => p !== join(work, "out") && !p.startsWith(`${outDir}`)));
+      const outside = (snap: Record<string, string>): Record<string, string> =>
+        Object.fromEntries(Object.entries(snap).filter(([p]) => p !== join(work, "out") && !p.startsWith(`${outDir}`)));
       expect(outside(after)).toEqual(outside(before));
-      if (outcome.tree) expect(Object.keys(after).filter((p) => p.startsWith(`${outDir}/`)).length).toBeGreaterThan(outcome.tree.size);
+      if (outcome.tree)
+        expect(Object.keys(after).filter((p) => p.startsWith(`${outDir}/`)).length).toBeGreaterThan(outcome.tree.size);
     }),
     { numRuns: 60 },
   );

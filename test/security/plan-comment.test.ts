@@ -26,7 +26,9 @@ describe("the plan comment is found by marker and author", () => {
 
   test("the fake refuses an edit of someone else's comment, as GitHub does", async () => {
     const theirs = github.addComment(PR, "mine", "mallory");
-    await expect(client().rest.issues.updateComment({ ...repo(), comment_id: theirs.id, body: "changed" })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      client().rest.issues.updateComment({ ...repo(), comment_id: theirs.id, body: "changed" }),
+    ).rejects.toMatchObject({ status: 403 });
     expect(theirs.body).toBe("mine");
   });
 
@@ -71,12 +73,22 @@ function outsideCode(markdown: string): string {
   for (const line of markdown.split("\n")) {
     const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence === undefined && marker) fence = marker;
-    else if (fence !== undefined && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+    else if (
+      fence !== undefined &&
+      marker &&
+      marker[0] === fence[0] &&
+      marker.length >= fence.length &&
+      line.trim() === marker
+    )
+      fence = undefined;
     else if (fence === undefined) kept.push(line);
   }
   // Backslash escapes first (an escaped backtick opens no code span), then code spans: a run of
   // n backticks up to the next run of exactly n.
-  return kept.join("\n").replace(/\\[\\`]/g, "").replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, "");
+  return kept
+    .join("\n")
+    .replace(/\\[\\`]/g, "")
+    .replace(/(`+)(?:(?!\1)[\s\S])*?\1(?!`)/g, "");
 }
 
 const HOSTILE = [
@@ -102,18 +114,40 @@ describe("text from outside stays text", () => {
     environment: "dev",
     code: 1,
     ...(r ? { report: r } : {}),
-    diagnostics: [{ file: "environments/dev.yaml", line: 3, column: 5, severity: "error", path: "tags", message, annotation: message } as never],
+    diagnostics: [
+      {
+        file: "environments/dev.yaml",
+        line: 3,
+        column: 5,
+        severity: "error",
+        path: "tags",
+        message,
+        annotation: message,
+      } as never,
+    ],
     sha: "a".repeat(40),
   });
 
   const rendered = (doc: string): void => {
     const text = outsideCode(doc);
-    for (const needle of [/\]\(https/, /<details>/, /<img/, /\n# Nothing/, /(?<!\\)@acme/]) expect(text, String(needle)).not.toMatch(needle);
+    for (const needle of [/\]\(https/, /<details>/, /<img/, /\n# Nothing/, /(?<!\\)@acme/])
+      expect(text, String(needle)).not.toMatch(needle);
     expect(doc).toContain("evil.example/phish");
   };
 
   test("git's error lines from the remote", () => rendered(planDocument(outcome(report({}), "ok"))));
-  test("what-if's error message", () => rendered(planDocument(outcome(report({ gitops: { status: "compared", branch: "gitops/dev", files: [], patch: "" }, whatIf: { status: "error", message: HOSTILE } }), "ok"))));
+  test("what-if's error message", () =>
+    rendered(
+      planDocument(
+        outcome(
+          report({
+            gitops: { status: "compared", branch: "gitops/dev", files: [], patch: "" },
+            whatIf: { status: "error", message: HOSTILE },
+          }),
+          "ok",
+        ),
+      ),
+    ));
   test("what-if's resource names, types, reasons and property paths", () =>
     rendered(
       planDocument(
@@ -126,8 +160,25 @@ describe("text from outside stays text", () => {
                 counts: { create: 0, modify: 0, delete: 1, unknown: 1, noChange: 0 },
                 noiseRules: [],
                 changes: [
-                  { kind: "delete", resourceId: "/x", resourceType: HOSTILE, name: HOSTILE, armChangeType: "Delete", properties: [], ignored: [] },
-                  { kind: "unknown", resourceId: "/y", resourceType: "t", name: "n", armChangeType: "Ignore", reason: HOSTILE, properties: [{ path: HOSTILE, change: "Modify" }], ignored: [] },
+                  {
+                    kind: "delete",
+                    resourceId: "/x",
+                    resourceType: HOSTILE,
+                    name: HOSTILE,
+                    armChangeType: "Delete",
+                    properties: [],
+                    ignored: [],
+                  },
+                  {
+                    kind: "unknown",
+                    resourceId: "/y",
+                    resourceType: "t",
+                    name: "n",
+                    armChangeType: "Ignore",
+                    reason: HOSTILE,
+                    properties: [{ path: HOSTILE, change: "Modify" }],
+                    ignored: [],
+                  },
                 ],
               },
             },

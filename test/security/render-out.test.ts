@@ -74,7 +74,9 @@ describe("writeTreeAtomically", () => {
   test("writes a marker naming the tool, the environment and every file", async () => {
     await writeTreeAtomically(out(), tree, "dev");
 
-    expect(readFileSync(join(out(), OUTPUT_MARKER), "utf8")).toBe("codemie-gitops render output\nenvironment: dev\nfiles:\n  bicep/main.bicep\n  clusters/dev/kustomization.yaml\n");
+    expect(readFileSync(join(out(), OUTPUT_MARKER), "utf8")).toBe(
+      "codemie-gitops render output\nenvironment: dev\nfiles:\n  bicep/main.bicep\n  clusters/dev/kustomization.yaml\n",
+    );
   });
 
   test("replaces its own previous output, stale files included", async () => {
@@ -82,30 +84,46 @@ describe("writeTreeAtomically", () => {
 
     await writeTreeAtomically(out(), tree, "dev");
 
-    expect(readdirSync(out(), { recursive: true }).sort()).toEqual([OUTPUT_MARKER, "bicep", "bicep/main.bicep", "clusters", "clusters/dev", "clusters/dev/kustomization.yaml"]);
+    expect(readdirSync(out(), { recursive: true }).sort()).toEqual([
+      OUTPUT_MARKER,
+      "bicep",
+      "bicep/main.bicep",
+      "clusters",
+      "clusters/dev",
+      "clusters/dev/kustomization.yaml",
+    ]);
   });
 
   test("never deletes a file it did not write, even inside its own output", async () => {
     await writeTreeAtomically(out(), tree, "dev");
     writeFileSync(join(out(), "clusters/dev/my-notes.md"), "mine\n");
 
-    await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow(`${out()}/clusters/dev/my-notes.md was not written by codemie-gitops render`);
+    await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow(
+      `${out()}/clusters/dev/my-notes.md was not written by codemie-gitops render`,
+    );
     expect(readFileSync(join(out(), "clusters/dev/my-notes.md"), "utf8")).toBe("mine\n");
   });
 
   test("another environment's output is refused", async () => {
     await writeTreeAtomically(out(), tree, "prod");
 
-    await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow('holds the output of environment "prod", not "dev"');
+    await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow(
+      'holds the output of environment "prod", not "dev"',
+    );
   });
 
   test("a forged marker does not make a link or a foreign file the tool's", async () => {
     mkdirSync(out());
-    writeFileSync(join(out(), OUTPUT_MARKER), "codemie-gitops render output\nenvironment: dev\nfiles:\n  bicep/main.bicep\n  keep\n");
+    writeFileSync(
+      join(out(), OUTPUT_MARKER),
+      "codemie-gitops render output\nenvironment: dev\nfiles:\n  bicep/main.bicep\n  keep\n",
+    );
     const target = tempDir("render-target-");
     try {
       symlinkSync(target.path, join(out(), "keep"));
-      await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow("keep was not written by codemie-gitops render");
+      await expect(writeTreeAtomically(out(), tree, "dev")).rejects.toThrow(
+        "keep was not written by codemie-gitops render",
+      );
       expect(readdirSync(out()).sort()).toEqual([OUTPUT_MARKER, "keep"]);
     } finally {
       target.dispose();

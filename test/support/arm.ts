@@ -12,7 +12,9 @@ export interface ArmResource {
 type Template = { resources?: Record<string, unknown> | unknown[] };
 
 export function allResources(template: Template, module = ""): ArmResource[] {
-  const entries = Array.isArray(template.resources) ? template.resources.map((r, i) => [String(i), r] as const) : Object.entries(template.resources ?? {});
+  const entries = Array.isArray(template.resources)
+    ? template.resources.map((r, i) => [String(i), r] as const)
+    : Object.entries(template.resources ?? {});
   return entries.flatMap(([symbol, value]) => {
     const r = value as Record<string, unknown>;
     const own: ArmResource = { module, symbol, type: String(r.type), name: r.name, body: r };

@@ -12,12 +12,14 @@ export class BicepTypes {
 
   constructor(private readonly dir: string) {
     const indexPath = join(dir, "index.json");
-    if (!existsSync(indexPath)) throw new Error(`${indexPath} is missing: run bash scripts/install-bicep-types.sh (needs the .NET SDK)`);
+    if (!existsSync(indexPath))
+      throw new Error(`${indexPath} is missing: run bash scripts/install-bicep-types.sh (needs the .NET SDK)`);
     this.index = (JSON.parse(readFileSync(indexPath, "utf8")) as { resources: Record<string, Ref> }).resources;
   }
 
   private file(path: string): TypeNode[] {
-    if (!this.files.has(path)) this.files.set(path, JSON.parse(readFileSync(join(this.dir, path), "utf8")) as TypeNode[]);
+    if (!this.files.has(path))
+      this.files.set(path, JSON.parse(readFileSync(join(this.dir, path), "utf8")) as TypeNode[]);
     return this.files.get(path)!;
   }
 
@@ -51,7 +53,10 @@ export class BicepTypes {
         at = this.deref((at.node.itemType as Ref).$ref, at.file);
       }
     }
-    const members = at.node.$type === "UnionType" ? (at.node.elements as Ref[]).map((e) => this.deref(e.$ref, at.file).node) : [at.node];
+    const members =
+      at.node.$type === "UnionType"
+        ? (at.node.elements as Ref[]).map((e) => this.deref(e.$ref, at.file).node)
+        : [at.node];
     return {
       literals: members.filter((m) => m.$type === "StringLiteralType").map((m) => String(m.value)),
       open: members.some((m) => m.$type === "StringType"),

@@ -26,7 +26,10 @@ export async function bicepSession() {
   return {
     /** Renders the environment's Bicep and compiles it with the session's compiler (or the compile cache). */
     compile(env: Environment, plan: CapacityPlan) {
-      return compileTree(renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles), () => (compiler ??= openCompiler()));
+      return compileTree(
+        renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles),
+        () => (compiler ??= openCompiler()),
+      );
     },
   };
 }

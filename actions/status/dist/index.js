@@ -44,8 +44,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http3 = __require("http");
-    var https2 = __require("https");
+    var http4 = __require("http");
+    var https3 = __require("https");
     var events = __require("events");
     var assert = __require("assert");
     var util2 = __require("util");
@@ -55,24 +55,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -81,7 +81,7 @@ var require_tunnel = __commonJS({
       var self = this;
       self.options = options || {};
       self.proxyOptions = self.options.proxy || {};
-      self.maxSockets = self.options.maxSockets || http3.Agent.defaultMaxSockets;
+      self.maxSockets = self.options.maxSockets || http4.Agent.defaultMaxSockets;
       self.requests = [];
       self.sockets = [];
       self.on("free", function onFree(socket, host, port, localAddress) {
@@ -7625,7 +7625,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http3 = __require("node:http");
+    var http4 = __require("node:http");
     var util2 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7814,7 +7814,7 @@ var require_client = __commonJS({
         this[kUrl] = util2.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -11644,7 +11644,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11734,7 +11734,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -27438,7 +27438,7 @@ var require_runtime = __commonJS({
           }
           return void 0;
         },
-        lookup: function lookup(depths, name3) {
+        lookup: function lookup2(depths, name3) {
           var len = depths.length;
           for (var i = 0; i < len; i++) {
             var result = depths[i] && container.lookupProperty(depths[i], name3);
@@ -31771,11 +31771,11 @@ var require_javascript_compiler = __commonJS({
         var len = parts.length;
         var _loop = function(i2) {
           _this2.replaceStack(function(current) {
-            var lookup = _this2.nameLookup(current, parts[i2], type2);
+            var lookup2 = _this2.nameLookup(current, parts[i2], type2);
             if (!falsy) {
-              return [" != null ? ", lookup, " : ", current];
+              return [" != null ? ", lookup2, " : ", current];
             } else {
-              return [" && ", lookup];
+              return [" && ", lookup2];
             }
           });
         };
@@ -31948,12 +31948,12 @@ var require_javascript_compiler = __commonJS({
         this.emptyHash();
         var helper = this.setupHelper(0, name3, helperCall);
         var helperName = this.lastHelper = this.nameLookup("helpers", name3, "helper");
-        var lookup = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
+        var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
         if (!this.options.strict) {
-          lookup[0] = "(helper = ";
-          lookup.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
+          lookup2[0] = "(helper = ";
+          lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
         }
-        this.push(["(", lookup, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
+        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
       },
       // [invokePartial]
       //
@@ -33309,8 +33309,8 @@ var require_helpers3 = __commonJS({
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
-    var http3 = __importStar(__require("http"));
-    var https2 = __importStar(__require("https"));
+    var http4 = __importStar(__require("http"));
+    var https3 = __importStar(__require("https"));
     async function toBuffer(stream) {
       let length = 0;
       const chunks = [];
@@ -33335,7 +33335,7 @@ var require_helpers3 = __commonJS({
     exports.json = json2;
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
-      const req2 = (href.startsWith("https:") ? https2 : http3).request(url, opts);
+      const req2 = (href.startsWith("https:") ? https3 : http4).request(url, opts);
       const promise = new Promise((resolve4, reject) => {
         req2.once("response", resolve4).once("error", reject).end();
       });
@@ -33383,11 +33383,11 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http3 = __importStar(__require("http"));
+    var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers3(), exports);
     var INTERNAL = Symbol("AgentBaseInternalState");
-    var Agent = class extends http3.Agent {
+    var Agent = class extends http4.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -33459,7 +33459,7 @@ var require_dist2 = __commonJS({
         const fakeSocket = this.incrementSockets(name3);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name3, fakeSocket);
-          if (socket instanceof http3.Agent) {
+          if (socket instanceof http4.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -39065,7 +39065,14 @@ function parseYamlSource(file, text) {
     message
   });
   if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes) {
-    return { diagnostics: [at({ line: 1, column: 1 }, `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`)] };
+    return {
+      diagnostics: [
+        at(
+          { line: 1, column: 1 },
+          `file is larger than ${LIMITS.maxBytes / 1024} KiB; an environment file is a few kilobytes`
+        )
+      ]
+    };
   }
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
@@ -39080,10 +39087,18 @@ function parseYamlSource(file, text) {
   }
   const root = doc.contents;
   if (!root || (0, import_yaml.isScalar)(root) && root.value === null) {
-    return { diagnostics: [at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`")] };
+    return {
+      diagnostics: [
+        at({ line: 1, column: 1 }, "file is empty; expected a mapping with at least `azure`, `network` and `gitops`")
+      ]
+    };
   }
   if (!(0, import_yaml.isMap)(root)) {
-    return { diagnostics: [at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar")] };
+    return {
+      diagnostics: [
+        at(pos(root.range?.[0] ?? 0), "the document must be a mapping of keys to values, not a list or a scalar")
+      ]
+    };
   }
   const diagnostics = checkNodes(root, 0, [], (node, message, path3) => at(pos(node.range?.[0] ?? 0), message, path3));
   if (diagnostics.length > 0) return { diagnostics };
@@ -39091,7 +39106,14 @@ function parseYamlSource(file, text) {
   try {
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliases });
   } catch {
-    return { diagnostics: [at({ line: 1, column: 1 }, `aliases expand to too many nodes (limit ${LIMITS.maxAliases}); write the values out instead`)] };
+    return {
+      diagnostics: [
+        at(
+          { line: 1, column: 1 },
+          `aliases expand to too many nodes (limit ${LIMITS.maxAliases}); write the values out instead`
+        )
+      ]
+    };
   }
   return { source: { file, data, locate: locator(doc, pos) }, diagnostics: [] };
 }
@@ -39099,14 +39121,21 @@ function checkNodes(node, depth, path3, report) {
   const where = dotted(path3);
   if ((0, import_yaml.isAlias)(node)) return [];
   if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node) && !(0, import_yaml.isScalar)(node)) return [];
-  if (depth > LIMITS.maxDepth) return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
+  if (depth > LIMITS.maxDepth)
+    return [report(node, `nesting deeper than ${LIMITS.maxDepth} levels is not allowed`, where)];
   if (node.tag && !node.tag.startsWith("tag:yaml.org,2002:")) {
     return [report(node, `YAML tag "${node.tag}" is not allowed; environment files hold plain values`, where)];
   }
   if ((0, import_yaml.isScalar)(node)) {
     if (typeof node.value === "string" && CONTROL_CHARS.test(node.value)) {
       const ch = CONTROL_CHARS.exec(node.value)[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
-      return [report(node, `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`, where)];
+      return [
+        report(
+          node,
+          `${where || "value"} contains the control character U+${ch}; values must be a single line of printable text`,
+          where
+        )
+      ];
     }
     return [];
   }
@@ -39187,7 +39216,10 @@ async function listEnvironmentFiles(root) {
   const seen = /* @__PURE__ */ new Map();
   for (const name3 of files) {
     const other = seen.get(nameOf(name3));
-    if (other) throw new UsageError(`${ENVIRONMENTS_DIR}/${other} and ${ENVIRONMENTS_DIR}/${name3} are the same environment; keep one of them`);
+    if (other)
+      throw new UsageError(
+        `${ENVIRONMENTS_DIR}/${other} and ${ENVIRONMENTS_DIR}/${name3} are the same environment; keep one of them`
+      );
     seen.set(nameOf(name3), name3);
   }
   return files.map((n) => join(dir, n));
@@ -39195,7 +39227,10 @@ async function listEnvironmentFiles(root) {
 function environmentPath(root, name3) {
   const [yaml2, yml] = EXTENSIONS.map((ext) => join(root, ENVIRONMENTS_DIR, `${name3}${ext}`));
   const present = (path3) => existsSync2(path3) || isLink(path3);
-  if (present(yaml2) && present(yml)) throw new UsageError(`${ENVIRONMENTS_DIR}/${name3}.yaml and ${ENVIRONMENTS_DIR}/${name3}.yml are the same environment; keep one of them`);
+  if (present(yaml2) && present(yml))
+    throw new UsageError(
+      `${ENVIRONMENTS_DIR}/${name3}.yaml and ${ENVIRONMENTS_DIR}/${name3}.yml are the same environment; keep one of them`
+    );
   return present(yml) ? yml : yaml2;
 }
 function isLink(path3) {
@@ -39219,7 +39254,11 @@ async function refuseLinkedDirectories(path3, root, file) {
   for (let i = 1; i <= parts.length; i += 1) {
     const dir = join(root, ...parts.slice(0, i));
     const stats = await lstat2(dir).catch(() => void 0);
-    if (stats?.isSymbolicLink()) throw new EnvironmentFileError(file, `${relative(root, dir)} is a symbolic link; environment files are read only from plain directories of the repository`);
+    if (stats?.isSymbolicLink())
+      throw new EnvironmentFileError(
+        file,
+        `${relative(root, dir)} is a symbolic link; environment files are read only from plain directories of the repository`
+      );
   }
 }
 async function readEnvironmentFile(path3, root) {
@@ -39231,12 +39270,17 @@ async function readEnvironmentFile(path3, root) {
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new UsageError(`${file}: no such file`);
-    if (code === "ELOOP") throw new EnvironmentFileError(file, "is a symbolic link; an environment file must be a regular file in the repository");
+    if (code === "ELOOP")
+      throw new EnvironmentFileError(
+        file,
+        "is a symbolic link; an environment file must be a regular file in the repository"
+      );
     throw new EnvironmentFileError(file, `cannot be read (${code ?? "unknown error"})`);
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new EnvironmentFileError(file, `is ${kind(stats)}; an environment file must be a regular file`);
+    if (!stats.isFile())
+      throw new EnvironmentFileError(file, `is ${kind(stats)}; an environment file must be a regular file`);
     const buffer = Buffer.alloc(LIMITS.maxBytes + 1);
     let length = 0;
     for (; ; ) {
@@ -39284,7 +39328,13 @@ function workspaceFiles(root) {
 var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/catalogue/vm-sizes.ts
-var row = (name3, family, vcpu, memoryGiB, hourlyUsd) => ({ name: name3, family, vcpu, memoryGiB, hourlyUsd });
+var row = (name3, family, vcpu, memoryGiB, hourlyUsd) => ({
+  name: name3,
+  family,
+  vcpu,
+  memoryGiB,
+  hourlyUsd
+});
 var VM_SIZES = [
   // Dsv5: general purpose, Intel, 4 GiB per vCPU, no local temp disk.
   row("Standard_D2s_v5", "Dsv5", 2, 8, 0.096),
@@ -39358,7 +39408,11 @@ function suggestCpu(q) {
   return unit.startsWith("m") ? `${m[1]}m` : m[1];
 }
 function formatBytes(bytes) {
-  for (const [unit, f] of [["Ti", 2 ** 40], ["Gi", 2 ** 30], ["Mi", 2 ** 20]]) {
+  for (const [unit, f] of [
+    ["Ti", 2 ** 40],
+    ["Gi", 2 ** 30],
+    ["Mi", 2 ** 20]
+  ]) {
     if (bytes >= f && bytes % (f / 1024) === 0) return `${+(bytes / f).toFixed(2)}${unit}`;
   }
   return `${bytes}`;
@@ -39414,7 +39468,9 @@ function request(millicores, mebibytes) {
 // src/capacity/bin-packing.ts
 function pack(items, room, zones) {
   const share = (r) => Math.max(r.millicores / room.millicores, r.bytes / room.bytes);
-  const order = items.filter((i) => fits(i.need, room)).sort((a, b) => share(b.need) - share(a.need) || b.need.millicores - a.need.millicores || b.need.bytes - a.need.bytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order = items.filter((i) => fits(i.need, room)).sort(
+    (a, b) => share(b.need) - share(a.need) || b.need.millicores - a.need.millicores || b.need.bytes - a.need.bytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
   const bins = [];
   const open4 = () => {
     const bin = { free: { ...room }, items: [], groups: /* @__PURE__ */ new Set() };
@@ -39458,7 +39514,9 @@ function taintString(t) {
 function poolTaints(pool) {
   return pool === "system" ? [SYSTEM_POOL_TAINT] : [];
 }
-var DAEMONSET_TOLERATIONS = [{ key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect }];
+var DAEMONSET_TOLERATIONS = [
+  { key: SYSTEM_POOL_TAINT.key, operator: "Exists", effect: SYSTEM_POOL_TAINT.effect }
+];
 var MAX_PODS_PER_NODE = 110;
 var HARD_ANTI_AFFINITY = /* @__PURE__ */ new Set(["elasticsearch"]);
 
@@ -39489,7 +39547,10 @@ function spareNodes(production2) {
 function planPool(input, vm, autoSized) {
   const { allocatable } = nodeReservation(vm);
   const daemonSets2 = sum(input.daemonSets.map((d) => d.request));
-  const room = { millicores: Math.max(0, allocatable.millicores - daemonSets2.millicores), bytes: Math.max(0, allocatable.bytes - daemonSets2.bytes) };
+  const room = {
+    millicores: Math.max(0, allocatable.millicores - daemonSets2.millicores),
+    bytes: Math.max(0, allocatable.bytes - daemonSets2.bytes)
+  };
   const bins = pack(input.items, room, input.zones);
   const unplaced = input.items.filter((i) => !fits(i.need, room)).map((i) => i.id);
   const nodesForPods = Math.max(1, bins.length);
@@ -39511,7 +39572,11 @@ function planPool(input, vm, autoSized) {
     daemonSetPods: input.daemonSets.map((d) => ({ name: d.name, ...d.request })),
     addOns: input.addOns.map((a) => ({ name: a.name, replicas: a.replicas, ...a.request })),
     requested: sum(input.items.filter((i) => fits(i.need, room)).map((i) => i.need)),
-    nodes: bins.map((b) => ({ ...b.zone ? { zone: b.zone } : {}, pods: b.items, requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes } })),
+    nodes: bins.map((b) => ({
+      ...b.zone ? { zone: b.zone } : {},
+      pods: b.items,
+      requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes }
+    })),
     unplaced,
     nodesForPods,
     surge: SURGE_NODES,
@@ -39532,7 +39597,10 @@ function alwaysOnNodes(p) {
 
 // src/capacity/auto-size.ts
 function autoSize(input, families) {
-  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({ vm, rank: families.indexOf(vm.family) }));
+  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({
+    vm,
+    rank: families.indexOf(vm.family)
+  }));
   const autoCount = input.spec.count === "auto";
   let best;
   for (const { vm, rank } of candidates) {
@@ -39598,6 +39666,14 @@ function usableAzureAddresses(c) {
 }
 
 // src/catalogue/components.ts
+var API_MIGRATION_SECONDS = 2400;
+var ELASTIC_CHARTS = {
+  source: "upstream",
+  repository: "https://helm.elastic.co",
+  repositoryName: "elastic",
+  version: "8.5.1"
+};
+var ELASTIC_IMAGE = { upstreamTag: "8.19.12" };
 var COMPONENTS = [
   {
     key: "api",
@@ -39609,6 +39685,25 @@ var COMPONENTS = [
     namespace: "codemie",
     release: "codemie-api",
     chart: { source: "codemie", name: "codemie" },
+    layer: "applications",
+    image: { codemie: "codemie" },
+    identity: {
+      serviceAccount: "codemie-api",
+      clientIdVariable: "API_CLIENT_ID",
+      roles: [
+        { target: "keyVault", role: "Key Vault Crypto User" },
+        { target: "storage", role: "Storage Blob Data Contributor" }
+      ]
+    },
+    // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
+    timeoutMinutes: Math.ceil(API_MIGRATION_SECONDS / 60) + 5,
+    needs: [
+      {
+        on: "oauth2Proxy",
+        why: "the API signs users in through realm codemie-prod, which the oauth2-proxy release registers"
+      }
+    ],
+    rollbackUnsound: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
     order: 90,
     summary: "CodeMie backend; replicas scale with concurrent users."
   },
@@ -39622,6 +39717,8 @@ var COMPONENTS = [
     namespace: "codemie",
     release: "codemie-ui",
     chart: { source: "codemie", name: "codemie-ui" },
+    layer: "applications",
+    image: { codemie: "codemie-ui" },
     order: 80,
     summary: "CodeMie web front end."
   },
@@ -39635,9 +39732,21 @@ var COMPONENTS = [
     optional: false,
     namespace: "elastic",
     release: "elasticsearch",
-    chart: { source: "upstream", name: "elasticsearch", repository: "https://helm.elastic.co", version: "8.5.1" },
+    chart: { ...ELASTIC_CHARTS, name: "elasticsearch" },
+    layer: "data",
+    image: ELASTIC_IMAGE,
+    timeoutMinutes: 20,
+    rollbackUnsound: "an older Elasticsearch cannot open data a newer one has written",
     order: 20,
-    summary: "Vector datasources, user metrics and container logs; storage grows with datasources and log retention."
+    summary: "Vector datasources, user metrics and container logs; storage grows with datasources and log retention.",
+    secrets: [
+      {
+        name: "elasticsearch-password",
+        purpose: "password of the Elasticsearch `elastic` user",
+        seed: "random",
+        format: "32 characters, letters and digits"
+      }
+    ]
   },
   {
     key: "kibana",
@@ -39648,9 +39757,36 @@ var COMPONENTS = [
     optional: true,
     namespace: "elastic",
     release: "kibana",
-    chart: { source: "upstream", name: "kibana", repository: "https://helm.elastic.co", version: "8.5.1" },
+    chart: { ...ELASTIC_CHARTS, name: "kibana" },
+    layer: "observability",
+    image: ELASTIC_IMAGE,
+    timeoutMinutes: 15,
+    needs: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
+    rollbackUnsound: "Kibana migrates its saved objects on start",
+    reinstallOnFailedInstall: "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
+    skipUpgradeHooks: "Kibana's token job fails when re-run",
     order: 100,
-    summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows)."
+    summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows).",
+    secrets: [
+      {
+        name: "kibana-saved-objects-key",
+        purpose: "Kibana xpack.encryptedSavedObjects.encryptionKey",
+        seed: "random",
+        format: "32 hex characters"
+      },
+      {
+        name: "kibana-reporting-key",
+        purpose: "Kibana xpack.reporting.encryptionKey",
+        seed: "random",
+        format: "32 hex characters"
+      },
+      {
+        name: "kibana-security-key",
+        purpose: "Kibana xpack.security.encryptionKey",
+        seed: "random",
+        format: "32 hex characters"
+      }
+    ]
   },
   {
     key: "mermaid",
@@ -39662,6 +39798,8 @@ var COMPONENTS = [
     namespace: "codemie",
     release: "mermaid-server",
     chart: { source: "codemie", name: "mermaid-server" },
+    layer: "applications",
+    image: { codemie: "mermaid-server" },
     order: 70,
     summary: "Renders Mermaid diagrams for the API."
   },
@@ -39692,9 +39830,33 @@ var COMPONENTS = [
     optional: false,
     namespace: "security",
     release: "keycloak",
-    chart: { source: "upstream", name: "keycloakx", repository: "https://codecentric.github.io/helm-charts", version: "7.1.9" },
+    chart: {
+      source: "upstream",
+      name: "keycloakx",
+      repository: "https://codecentric.github.io/helm-charts",
+      repositoryName: "codecentric",
+      version: "7.1.9"
+    },
+    layer: "security",
+    timeoutMinutes: 15,
+    rollbackUnsound: "Keycloak migrates its database on start; the previous version cannot run on it",
     order: 40,
-    summary: "Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server."
+    summary: "Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server.",
+    secrets: [
+      {
+        name: "keycloak-admin-password",
+        purpose: "Keycloak bootstrap admin (user `admin`), also used by the Keycloak operator",
+        seed: "random",
+        format: "32 characters, letters and digits"
+      },
+      {
+        name: "keycloak-db-password",
+        purpose: "password of the in-cluster Keycloak database",
+        seed: "random",
+        format: "32 characters, letters and digits",
+        keycloakDatabase: "inCluster"
+      }
+    ]
   },
   {
     key: "oauth2Proxy",
@@ -39705,9 +39867,34 @@ var COMPONENTS = [
     optional: false,
     namespace: "oauth2-proxy",
     release: "oauth2-proxy",
-    chart: { source: "upstream", name: "oauth2-proxy", repository: "https://oauth2-proxy.github.io/manifests", version: "10.4.2" },
+    chart: {
+      source: "upstream",
+      name: "oauth2-proxy",
+      repository: "https://oauth2-proxy.github.io/manifests",
+      repositoryName: "oauth2-proxy",
+      version: "10.4.2"
+    },
+    layer: "security",
+    needs: [
+      { on: "keycloakOperator", why: "its realm, client and roles are objects of the Keycloak operator's CRDs" },
+      { on: "keycloak", why: "the operator creates the realm in a running Keycloak" }
+    ],
     order: 50,
-    summary: "Authenticates every request to the UI and API against Keycloak."
+    summary: "Authenticates every request to the UI and API against Keycloak.",
+    secrets: [
+      {
+        name: "oauth2-proxy-client-secret",
+        purpose: "secret of the Keycloak client `codemie` that oauth2-proxy uses",
+        seed: "random",
+        format: "32 characters, letters and digits"
+      },
+      {
+        name: "oauth2-proxy-cookie-secret",
+        purpose: "oauth2-proxy cookie encryption secret",
+        seed: "random",
+        format: "exactly 32 characters, letters and digits"
+      }
+    ]
   },
   {
     key: "nats",
@@ -39720,14 +39907,50 @@ var COMPONENTS = [
       displayName: "NATS Auth Callout",
       kind: "Deployment",
       replicas: 1,
-      size: { memory: "128Mi", cpu: "100m" }
+      size: { memory: "128Mi", cpu: "100m" },
+      helm: {
+        release: "codemie-nats-auth-callout",
+        chart: { source: "codemie", name: "codemie-nats-auth-callout" },
+        image: { codemie: "codemie-nats-auth-callout" },
+        needs: [{ on: "nats", why: "the auth callout service connects to NATS" }],
+        orderOffset: 1
+      }
     },
     optional: true,
     namespace: "codemie",
     release: "codemie-nats",
-    chart: { source: "upstream", name: "nats", repository: "https://nats-io.github.io/k8s/helm/charts/", version: "1.3.0" },
+    chart: {
+      source: "upstream",
+      name: "nats",
+      repository: "https://nats-io.github.io/k8s/helm/charts/",
+      repositoryName: "nats",
+      version: "1.3.0"
+    },
+    layer: "applications",
     order: 55,
-    summary: "Plugin Engine messaging; retired in newer CodeMie releases, disable it there."
+    summary: "Plugin Engine messaging; retired in newer CodeMie releases, disable it there.",
+    secrets: [
+      { name: "nats-callout-password", purpose: "NATS auth-callout user password", seed: "operator" },
+      {
+        name: "nats-callout-bcrypted-password",
+        purpose: "bcrypt hash of nats-callout-password (`nats server passwd`)",
+        seed: "operator"
+      },
+      { name: "nats-codemie-password", purpose: "NATS user `codemie` password", seed: "operator" },
+      { name: "nats-codemie-bcrypted-password", purpose: "bcrypt hash of nats-codemie-password", seed: "operator" },
+      {
+        name: "nats-issuer-nkey",
+        purpose: "account public nkey of the auth-callout issuer (`nsc generate nkey --account`)",
+        seed: "operator"
+      },
+      { name: "nats-issuer-nseed", purpose: "seed of nats-issuer-nkey", seed: "operator" },
+      {
+        name: "nats-issuer-xkey",
+        purpose: "curve public xkey of the auth callout (`nsc generate nkey --curve`)",
+        seed: "operator"
+      },
+      { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" }
+    ]
   },
   {
     key: "mcpConnect",
@@ -39739,6 +39962,8 @@ var COMPONENTS = [
     namespace: "codemie-mcp-connect-service",
     release: "codemie-mcp-connect-service",
     chart: { source: "codemie", name: "codemie-mcp-connect-service" },
+    layer: "applications",
+    image: { codemie: "codemie-mcp-connect-service" },
     order: 60,
     summary: "Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted."
   },
@@ -39751,7 +39976,14 @@ var COMPONENTS = [
     optional: true,
     namespace: "fluentbit",
     release: "fluent-bit",
-    chart: { source: "upstream", name: "fluent-bit", repository: "https://fluent.github.io/helm-charts", version: "0.48.3" },
+    chart: {
+      source: "upstream",
+      name: "fluent-bit",
+      repository: "https://fluent.github.io/helm-charts",
+      repositoryName: "fluent",
+      version: "0.48.3"
+    },
+    layer: "observability",
     order: 110,
     summary: "Ships container logs and user metrics to Elasticsearch; runs on every node."
   },
@@ -39765,14 +39997,38 @@ var COMPONENTS = [
     namespace: "litellm",
     release: "litellm",
     chart: { source: "upstream", name: "litellm-helm", repository: "oci://ghcr.io/berriai", version: "1.99.0" },
+    layer: "llm-proxy",
+    identity: {
+      serviceAccount: "litellm",
+      clientIdVariable: "LLM_PROXY_CLIENT_ID",
+      roles: [{ target: "openai", role: "Cognitive Services OpenAI User" }]
+    },
+    rollbackUnsound: "LiteLLM migrates its database on start",
     order: 120,
-    summary: "LiteLLM proxy in front of the LLM providers; its size depends on the proxy used."
+    summary: "LiteLLM proxy in front of the LLM providers; its size depends on the proxy used.",
+    secrets: [
+      {
+        name: "litellm-master-key",
+        purpose: "LiteLLM master key",
+        seed: "random",
+        format: '"sk-" followed by 32 letters and digits'
+      },
+      {
+        name: "litellm-app-key",
+        purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)",
+        seed: "random",
+        format: '"sk-" followed by 32 letters and digits'
+      }
+    ]
   }
 ];
 var COMPONENT_KEYS = COMPONENTS.map((c) => c.key);
 var byKey = new Map(COMPONENTS.map((c) => [c.key, c]));
 function component(key) {
   return byKey.get(key);
+}
+function clusterComponents() {
+  return COMPONENTS.filter((c) => c.kind !== "managed").sort((a, b) => a.order - b.order);
 }
 
 // src/catalogue/profiles.ts
@@ -39916,21 +40172,56 @@ var AKS_SYSTEM_DEPLOYMENTS = [
   { name: "konnectivity-agent", replicas: 2, request: request(20, 20), source: AKS },
   { name: "konnectivity-agent-autoscaler", replicas: 1, request: request(20, 10), source: AKS },
   { name: "metrics-server", replicas: 2, request: request(156, 138), source: AKS },
-  { name: "azure-wi-webhook-controller-manager", replicas: 2, request: request(100, 20), source: `${AKS} (workload identity webhook)` }
+  {
+    name: "azure-wi-webhook-controller-manager",
+    replicas: 2,
+    request: request(100, 20),
+    source: `${AKS} (workload identity webhook)`
+  }
 ];
 var FLUX = "Microsoft Learn, microsoft.flux extension: minimum CPU and memory per controller";
 var PLATFORM_DEPLOYMENTS = [
-  { name: "ingress-nginx-controller", replicas: 2, request: request(100, 90), source: "ingress-nginx chart default requests; two replicas behind the load balancer" },
+  {
+    name: "ingress-nginx-controller",
+    replicas: 2,
+    request: request(100, 90),
+    source: "ingress-nginx chart default requests; two replicas behind the load balancer"
+  },
   { name: "source-controller", replicas: 1, request: request(50, 64), source: FLUX },
   { name: "kustomize-controller", replicas: 1, request: request(100, 64), source: FLUX },
   { name: "helm-controller", replicas: 1, request: request(100, 64), source: FLUX },
   { name: "notification-controller", replicas: 1, request: request(100, 64), source: FLUX },
-  { name: "fluxconfig-agent", replicas: 1, request: request(10, 60), source: `${FLUX} (agent 5m/30Mi plus its fluent-bit sidecar 5m/30Mi)` },
+  {
+    name: "fluxconfig-agent",
+    replicas: 1,
+    request: request(10, 60),
+    source: `${FLUX} (agent 5m/30Mi plus its fluent-bit sidecar 5m/30Mi)`
+  },
   { name: "fluxconfig-controller", replicas: 1, request: request(5, 30), source: FLUX },
-  { name: "external-secrets", replicas: 1, request: request(50, 64), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "external-secrets-webhook", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "external-secrets-cert-controller", replicas: 1, request: request(10, 32), source: "set by the GitOps renderer (the chart sets none)" },
-  { name: "keycloak-operator", replicas: 1, request: request(50, 192), source: "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)" }
+  {
+    name: "external-secrets",
+    replicas: 1,
+    request: request(50, 64),
+    source: "set by the GitOps renderer (the chart sets none)"
+  },
+  {
+    name: "external-secrets-webhook",
+    replicas: 1,
+    request: request(10, 32),
+    source: "set by the GitOps renderer (the chart sets none)"
+  },
+  {
+    name: "external-secrets-cert-controller",
+    replicas: 1,
+    request: request(10, 32),
+    source: "set by the GitOps renderer (the chart sets none)"
+  },
+  {
+    name: "keycloak-operator",
+    replicas: 1,
+    request: request(50, 192),
+    source: "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)"
+  }
 ];
 
 // src/capacity/demands.ts
@@ -39947,7 +40238,13 @@ function podDemands(env) {
     for (const w of workloadsOf(c)) {
       const need = requestOf(w);
       for (let index = 0; index < w.replicas; index++) {
-        const d = { component: c.key, workload: w.key, index, millicores: need.millicores, bytes: need.bytes };
+        const d = {
+          component: c.key,
+          workload: w.key,
+          index,
+          millicores: need.millicores,
+          bytes: need.bytes
+        };
         if (HARD_ANTI_AFFINITY.has(w.key)) d.antiAffinity = w.key;
         out.push(d);
       }
@@ -39961,10 +40258,20 @@ function podName(d) {
 function daemonSets(env) {
   const fluentBit = env.components.find((c) => c.kind === "DaemonSet" && c.enabled);
   if (!fluentBit) return [...AKS_DAEMONSETS];
-  return [...AKS_DAEMONSETS, { name: component(fluentBit.key).release ?? fluentBit.key, replicas: 1, request: requestOf(fluentBit), source: "resource table" }];
+  return [
+    ...AKS_DAEMONSETS,
+    {
+      name: component(fluentBit.key).release ?? fluentBit.key,
+      replicas: 1,
+      request: requestOf(fluentBit),
+      source: "resource table"
+    }
+  ];
 }
 function addOnItems(addOns) {
-  return addOns.flatMap((a) => Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request })));
+  return addOns.flatMap(
+    (a) => Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request }))
+  );
 }
 function demandItems(demands) {
   return demands.map((d) => {
@@ -39987,7 +40294,10 @@ function breakdown(p) {
 }
 function checkOversizedPods(env, p, demands, report) {
   const unplaced = new Set(p.unplaced);
-  const room = { millicores: p.allocatable.millicores - p.daemonSets.millicores, bytes: p.allocatable.bytes - p.daemonSets.bytes };
+  const room = {
+    millicores: p.allocatable.millicores - p.daemonSets.millicores,
+    bytes: p.allocatable.bytes - p.daemonSets.bytes
+  };
   const done = /* @__PURE__ */ new Set();
   for (const d of demands) {
     if (!unplaced.has(podName(d)) || done.has(d.workload)) continue;
@@ -39995,9 +40305,18 @@ function checkOversizedPods(env, p, demands, report) {
     const c = env.components.find((x) => x.key === d.component);
     const w = workloadsOf(c).find((x) => x.key === d.workload);
     const over = [];
-    if (d.bytes > room.bytes) over.push([`${formatBytes(d.bytes)} memory`, `${formatBytes(p.allocatable.bytes)} memory`, formatBytes(room.bytes)]);
-    if (d.millicores > room.millicores) over.push([cores(d.millicores), cores(p.allocatable.millicores), cores(room.millicores)]);
-    const field = [...w === c ? ["components", c.key] : ["components", c.key, "companion"], d.bytes > room.bytes ? "memory" : "cpu"];
+    if (d.bytes > room.bytes)
+      over.push([
+        `${formatBytes(d.bytes)} memory`,
+        `${formatBytes(p.allocatable.bytes)} memory`,
+        formatBytes(room.bytes)
+      ]);
+    if (d.millicores > room.millicores)
+      over.push([cores(d.millicores), cores(p.allocatable.millicores), cores(room.millicores)]);
+    const field = [
+      ...w === c ? ["components", c.key] : ["components", c.key, "companion"],
+      d.bytes > room.bytes ? "memory" : "cpu"
+    ];
     const list = (i) => over.map((o) => o[i]).join(" and ");
     report(
       "error",
@@ -40008,29 +40327,52 @@ function checkOversizedPods(env, p, demands, report) {
   }
   for (const a of p.addOns) {
     if (!unplaced.has(`${a.name}-0`)) continue;
-    report("error", ["aks", "nodePools", p.name, "vmSize"], `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS reservations and DaemonSets (${formatBytes(room.bytes)}, ${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`, [["profile"]]);
+    report(
+      "error",
+      ["aks", "nodePools", p.name, "vmSize"],
+      `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS reservations and DaemonSets (${formatBytes(room.bytes)}, ${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`,
+      [["profile"]]
+    );
   }
 }
 function checkAutoSizeFailure(env, p, report) {
   const families = env.aks.autoSizing.families.join(", ");
   const why = p.unplaced.length > 0 ? `pod ${p.unplaced[0]} does not fit even the largest, ${p.vmSize}` : `every size needs more than maxCount ${p.maxCount} nodes (the largest, ${p.vmSize}, needs ${p.nodesNeeded}: ${breakdown(p)})`;
-  report("error", ["aks", "nodePools", p.name, "vmSize"], `aks.nodePools.${p.name}.vmSize is auto but no size of aks.autoSizing.families (${families}) fits: ${why}`);
+  report(
+    "error",
+    ["aks", "nodePools", p.name, "vmSize"],
+    `aks.nodePools.${p.name}.vmSize is auto but no size of aks.autoSizing.families (${families}) fits: ${why}`
+  );
 }
 function checkCounts(env, p, spec, report) {
   const path3 = ["aks", "nodePools", p.name];
   const name3 = `aks.nodePools.${p.name}`;
   if (typeof spec.count === "number" && spec.count < p.nodesNeeded) {
-    report("error", [...path3, "count"], `${name3}.count ${spec.count} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a larger vmSize`);
+    report(
+      "error",
+      [...path3, "count"],
+      `${name3}.count ${spec.count} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a larger vmSize`
+    );
   }
   if (spec.count === void 0 && spec.maxCount < p.nodesNeeded) {
-    report("error", [...path3, "maxCount"], `${name3}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or choose a larger vmSize`, [[...path3, "vmSize"], path3, ["profile"]]);
+    report(
+      "error",
+      [...path3, "maxCount"],
+      `${name3}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or choose a larger vmSize`,
+      [[...path3, "vmSize"], path3, ["profile"]]
+    );
   }
   const on = alwaysOnNodes(p);
   const idle = on - p.nodesNeeded;
   if (spec.count !== "auto" && idle >= 2 && on * 2 > p.nodesNeeded * 3) {
     const field = spec.count === void 0 ? "minCount" : "count";
     const monthly = Math.round(idle * p.hourlyUsd * HOURS_PER_MONTH).toLocaleString("en-US");
-    report("warning", [...path3, field], `${name3}.${field} ${on} keeps ${on} nodes running where the plan needs ${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ${Math.round(idle / p.nodesNeeded * 100)}% over, about $${monthly} a month at East US list price`, [[...path3, "vmSize"], path3, ["profile"]]);
+    report(
+      "warning",
+      [...path3, field],
+      `${name3}.${field} ${on} keeps ${on} nodes running where the plan needs ${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ${Math.round(idle / p.nodesNeeded * 100)}% over, about $${monthly} a month at East US list price`,
+      [[...path3, "vmSize"], path3, ["profile"]]
+    );
   }
   if (spec.count === "auto") checkSubnet(env, p, report);
 }
@@ -40039,24 +40381,48 @@ function checkSubnet(env, p, report) {
   if (typeof cidr === "string") return;
   const need = p.nodesNeeded + 1 + (p.name === "workloads" ? 1 : 0);
   if (usableAzureAddresses(cidr) < need) {
-    report("error", ["network", "subnets", p.name], `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} nodes, one upgrade surge node${p.name === "workloads" ? " and the internal load balancer" : ""} need ${need}`);
+    report(
+      "error",
+      ["network", "subnets", p.name],
+      `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} nodes, one upgrade surge node${p.name === "workloads" ? " and the internal load balancer" : ""} need ${need}`
+    );
   }
 }
 function checkData(env, data, report) {
   const es = data.elasticsearch;
   if (es && es.configuredGiB < es.perPodGiB) {
     const storage = env.components.find((c) => c.key === "elasticsearch").storage;
-    report("warning", ["components", "elasticsearch", "storage"], `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}Gi per pod the usage figures need: (${es.datasourceGiB} GiB of datasource indices + ${es.logGiBPerDay} GiB/day of logs x ${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods; raise it to ${es.perPodGiB}Gi`, [["usage"]]);
+    report(
+      "warning",
+      ["components", "elasticsearch", "storage"],
+      `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}Gi per pod the usage figures need: (${es.datasourceGiB} GiB of datasource indices + ${es.logGiBPerDay} GiB/day of logs x ${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods; raise it to ${es.perPodGiB}Gi`,
+      [["usage"]]
+    );
   }
   const pg = data.postgres;
   const who = `${pg.users} concurrent users${pg.usersFrom === "profile" ? ` (the ${env.profile} profile's figure; set usage.users)` : ""}`;
   if (pg.configured.storageGb < pg.storageGb) {
-    report("warning", ["postgres", "storageGb"], `postgres.storageGb ${pg.configured.storageGb} is below the ${pg.storageGb} GiB recommended for ${who}${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} (30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`, [["postgres"], ["usage", "users"], ["profile"]]);
+    report(
+      "warning",
+      ["postgres", "storageGb"],
+      `postgres.storageGb ${pg.configured.storageGb} is below the ${pg.storageGb} GiB recommended for ${who}${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} (30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
   }
   if (pg.configured.tier === "Burstable" && pg.tier !== "Burstable") {
-    report("warning", ["postgres", "tier"], `postgres.tier Burstable is below the GeneralPurpose tier recommended for ${who} with ${pg.databases.length} databases on the server (${pg.databases.join(", ")}); Burstable suits up to 100 users and one other database, e.g. use ${pg.sku}`, [["postgres"], ["usage", "users"], ["profile"]]);
+    report(
+      "warning",
+      ["postgres", "tier"],
+      `postgres.tier Burstable is below the GeneralPurpose tier recommended for ${who} with ${pg.databases.length} databases on the server (${pg.databases.join(", ")}); Burstable suits up to 100 users and one other database, e.g. use ${pg.sku}`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
   } else if ((skuVCores(pg.configured.sku) ?? Infinity) < pg.vCores) {
-    report("warning", ["postgres", "sku"], `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`, [["postgres"], ["usage", "users"], ["profile"]]);
+    report(
+      "warning",
+      ["postgres", "sku"],
+      `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
   }
 }
 
@@ -40092,8 +40458,15 @@ function planCapacity(env, locate = () => ({ line: 1, column: 1 })) {
     }
     const vm = vmSize(spec.vmSize);
     if (!vm) {
-      const guess = closest(spec.vmSize, VM_SIZES.map((s) => s.name));
-      report("error", ["aks", "nodePools", name3, "vmSize"], `aks.nodePools.${name3}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`);
+      const guess = closest(
+        spec.vmSize,
+        VM_SIZES.map((s) => s.name)
+      );
+      report(
+        "error",
+        ["aks", "nodePools", name3, "vmSize"],
+        `aks.nodePools.${name3}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`
+      );
       continue;
     }
     const plan = planPool(input, vm, { vmSize: false, count: spec.count === "auto" });
@@ -40106,7 +40479,13 @@ function planCapacity(env, locate = () => ({ line: 1, column: 1 })) {
   if (es) data.elasticsearch = es;
   checkData(env, data, report);
   const sorted = sortDiagnostics(diagnostics);
-  return { nodePools, components: componentPlans(env, demands, nodePools), fits: !hasErrors(sorted), diagnostics: sorted, data };
+  return {
+    nodePools,
+    components: componentPlans(env, demands, nodePools),
+    fits: !hasErrors(sorted),
+    diagnostics: sorted,
+    data
+  };
 }
 function componentPlans(env, demands, pools) {
   const workloads = pools.find((p) => p.name === "workloads");
@@ -40153,6 +40532,13 @@ var ENV_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/;
 function environmentName(file) {
   const base = file.split(/[\\/]/).pop() ?? file;
   return base.replace(/\.ya?ml$/, "");
+}
+function environmentNameProblem(name3) {
+  if (!ENV_NAME_PATTERN.test(name3))
+    return `environment name "${name3}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter`;
+  if (name3.endsWith("-approval"))
+    return `environment name "${name3}" (from the file name) ends in -approval, the suffix of the GitHub Environment that approves a production environment's deploys; rename the file`;
+  return void 0;
 }
 
 // src/config/repair.ts
@@ -40340,16 +40726,126 @@ function regionsOf(cloud) {
   return AZURE_REGIONS.filter((r) => r.cloud === cloud);
 }
 
-// src/catalogue/platform.ts
-var COMPANION_RELEASES = {
-  natsAuthCallout: {
-    parent: "nats",
-    release: "codemie-nats-auth-callout",
-    chart: { source: "codemie", name: "codemie-nats-auth-callout" },
-    /** Installs right after its parent. */
-    orderOffset: 1
+// src/catalogue/addons.ts
+var ADDONS = [
+  {
+    key: "externalSecrets",
+    displayName: "External Secrets Operator",
+    namespace: "external-secrets",
+    release: "external-secrets",
+    chart: {
+      source: "upstream",
+      name: "external-secrets",
+      repository: "https://charts.external-secrets.io",
+      repositoryName: "external-secrets",
+      version: "0.19.2"
+    },
+    order: 5,
+    layer: "infrastructure",
+    identity: {
+      serviceAccount: "external-secrets",
+      clientIdVariable: "ESO_CLIENT_ID",
+      roles: [{ target: "keyVault", role: "Key Vault Secrets User" }]
+    },
+    capacityNames: ["external-secrets", "external-secrets-webhook", "external-secrets-cert-controller"],
+    summary: "Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git)."
+  },
+  {
+    key: "ingressNginx",
+    displayName: "ingress-nginx",
+    namespace: "ingress-nginx",
+    release: "ingress-nginx",
+    chart: {
+      source: "upstream",
+      name: "ingress-nginx",
+      repository: "https://kubernetes.github.io/ingress-nginx",
+      repositoryName: "ingress-nginx",
+      version: "4.12.1"
+    },
+    order: 10,
+    layer: "infrastructure",
+    capacityNames: ["ingress-nginx-controller"],
+    summary: "The one ingress controller; every path of the CodeMie host goes through it."
+  },
+  {
+    key: "keycloakOperator",
+    displayName: "Keycloak operator (EPAM EDP)",
+    namespace: "security",
+    release: "keycloak-operator",
+    chart: {
+      source: "upstream",
+      name: "keycloak-operator",
+      repository: "https://epam.github.io/edp-helm-charts/stable",
+      repositoryName: "epam-edp",
+      version: "1.34.0"
+    },
+    order: 30,
+    layer: "security",
+    capacityNames: ["keycloak-operator"],
+    summary: "Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles."
   }
-};
+];
+
+// src/catalogue/releases.ts
+function traits(t) {
+  const { layer, identity, image, timeoutMinutes: timeoutMinutes2, needs, rollbackUnsound, reinstallOnFailedInstall, skipUpgradeHooks } = t;
+  const all = {
+    layer,
+    identity,
+    image,
+    timeoutMinutes: timeoutMinutes2,
+    needs,
+    rollbackUnsound,
+    reinstallOnFailedInstall,
+    skipUpgradeHooks
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== void 0));
+}
+function fromAddon(a) {
+  return { id: a.key, release: a.release, namespace: a.namespace, chart: a.chart, order: a.order, ...traits(a) };
+}
+function fromComponent(c) {
+  const component2 = c.key;
+  const own = {
+    id: component2,
+    component: component2,
+    release: c.release,
+    namespace: c.namespace,
+    chart: c.chart,
+    order: c.order,
+    ...traits(c)
+  };
+  const helm = c.companion?.helm;
+  if (!c.companion || !helm) return [own];
+  const companion = c.companion.key;
+  const order = c.order + helm.orderOffset;
+  return [
+    own,
+    {
+      id: companion,
+      component: component2,
+      companion,
+      release: helm.release,
+      namespace: c.namespace,
+      chart: helm.chart,
+      order,
+      ...traits({ ...helm, layer: c.layer })
+    }
+  ];
+}
+var RELEASES = [
+  ...ADDONS.map(fromAddon),
+  ...clusterComponents().flatMap(fromComponent)
+];
+var byId = new Map(RELEASES.map((r) => [r.id, r]));
+var COMPANION_RELEASES = Object.fromEntries(
+  clusterComponents().flatMap(
+    (c) => c.companion?.helm ? [[c.companion.key, { parent: c.key, ...c.companion.helm }]] : []
+  )
+);
+
+// src/catalogue/platform.ts
+var KEYCLOAK_REALM = "codemie-prod";
 
 // src/model/defaults.ts
 var DEFAULTS = {
@@ -40361,7 +40857,7 @@ var DEFAULTS = {
     serviceCidr: "172.16.0.0/16",
     dnsServiceIp: "172.16.0.10",
     privateCluster: true,
-    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true }
+    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } }
   },
   aks: {
     kubernetesVersion: "1.34",
@@ -40373,7 +40869,8 @@ var DEFAULTS = {
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
-  keycloakDatabase: "inCluster"
+  keycloakDatabase: "inCluster",
+  firstAdmin: { username: "codemie-admin" }
 };
 
 // src/config/schema.ts
@@ -40394,7 +40891,13 @@ var HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 var DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 var MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
 var MODEL_VERSION = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
+var KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
+var EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
+var PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+var ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
+var ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
 var PATTERN_TEXT = {
+  [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
   [UUID]: "a GUID such as 00000000-0000-0000-0000-000000000000",
   [KNOWN_HOST]: "a known_hosts line such as `ghes.example.com ssh-ed25519 AAAAC3Nza\u2026` (ssh-keyscan HOST)",
   [HOSTNAME]: "a lowercase DNS name such as codemie.example.com",
@@ -40412,6 +40915,10 @@ var PATTERN_TEXT = {
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
   [MODEL_VERSION]: "a model version of letters, digits, . and -",
+  [KEYCLOAK_USER]: "a Keycloak user name of lowercase letters, digits, . _ @ -",
+  [EMAIL]: "an email address such as admin@example.com",
+  [PROJECT]: "a CodeMie project name of letters, digits, . _ -",
+  [ENTRA_GROUP_NAME]: "an Entra group display name of letters, digits, spaces, . _ @ -",
   [MEMORY_PATTERN]: "a Kubernetes quantity such as 512Mi or 16Gi",
   [CPU_PATTERN]: "a Kubernetes CPU quantity such as 2, 0.5 or 500m",
   [CIDR_PATTERN]: "an IPv4 CIDR such as 10.40.0.0/16"
@@ -40419,7 +40926,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -40431,19 +40938,24 @@ var pattern9 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
 var pattern10 = new RegExp("^[^<>%&\\\\?/]{1,512}$", "u");
 var pattern11 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "u");
 var pattern18 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "u");
-var pattern19 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
-var pattern20 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-var pattern22 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
-var pattern24 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
-var pattern27 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
-var pattern28 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
-var pattern29 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
-var pattern30 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
-var pattern31 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern32 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern33 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
-var pattern34 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
-var pattern35 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+var pattern20 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
+var pattern21 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+var pattern26 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
+var pattern28 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
+var pattern30 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
+var pattern33 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
+var pattern34 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
+var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
+var pattern36 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
+var pattern37 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern38 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern39 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
+var pattern40 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+var pattern41 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+var pattern69 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern70 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern71 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern72 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -40854,7 +41366,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key5 in data13) {
-          if (!(key5 === "vnetCidr" || key5 === "subnets" || key5 === "podCidr" || key5 === "serviceCidr" || key5 === "dnsServiceIp" || key5 === "privateCluster" || key5 === "ingress")) {
+          if (!(key5 === "vnetCidr" || key5 === "subnets" || key5 === "podCidr" || key5 === "serviceCidr" || key5 === "dnsServiceIp" || key5 === "privateCluster" || key5 === "egressFirewallIp" || key5 === "ingress")) {
             const err37 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network, data: data13 };
             if (vErrors === null) {
               vErrors = [err37];
@@ -41112,11 +41624,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.ingress !== void 0) {
-          let data24 = data13.ingress;
-          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-            if (data24.host === void 0) {
-              const err61 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data24 };
+        if (data13.egressFirewallIp !== void 0) {
+          let data24 = data13.egressFirewallIp;
+          if (typeof data24 === "string") {
+            if (!pattern18.test(data24)) {
+              const err61 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data24 };
               if (vErrors === null) {
                 vErrors = [err61];
               } else {
@@ -41124,31 +41636,31 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key7 in data24) {
-              if (!(key7 === "host" || key7 === "tls" || key7 === "tlsSecretName" || key7 === "internal" || key7 === "sourceRanges")) {
-                const err62 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data24 };
-                if (vErrors === null) {
-                  vErrors = [err62];
-                } else {
-                  vErrors.push(err62);
-                }
-                errors++;
-              }
+          } else {
+            const err62 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.egressFirewallIp.type, parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data24 };
+            if (vErrors === null) {
+              vErrors = [err62];
+            } else {
+              vErrors.push(err62);
             }
-            if (data24.host !== void 0) {
-              let data25 = data24.host;
-              if (typeof data25 === "string") {
-                if (!pattern19.test(data25)) {
-                  const err63 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data25 };
-                  if (vErrors === null) {
-                    vErrors = [err63];
-                  } else {
-                    vErrors.push(err63);
-                  }
-                  errors++;
-                }
+            errors++;
+          }
+        }
+        if (data13.ingress !== void 0) {
+          let data25 = data13.ingress;
+          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (data25.host === void 0) {
+              const err63 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
+              if (vErrors === null) {
+                vErrors = [err63];
               } else {
-                const err64 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data25 };
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+            for (const key7 in data25) {
+              if (!(key7 === "host" || key7 === "tls" || key7 === "tlsSecretName" || key7 === "internal" || key7 === "privateIp" || key7 === "dns" || key7 === "sourceRanges")) {
+                const err64 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
                 if (vErrors === null) {
                   vErrors = [err64];
                 } else {
@@ -41157,32 +41669,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data24.tls !== void 0) {
-              let data26 = data24.tls;
-              if (typeof data26 !== "boolean") {
-                const err65 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data26 };
-                if (vErrors === null) {
-                  vErrors = [err65];
-                } else {
-                  vErrors.push(err65);
-                }
-                errors++;
-              }
-            }
-            if (data24.tlsSecretName !== void 0) {
-              let data27 = data24.tlsSecretName;
-              if (typeof data27 === "string") {
-                if (!pattern20.test(data27)) {
-                  const err66 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data27 };
+            if (data25.host !== void 0) {
+              let data26 = data25.host;
+              if (typeof data26 === "string") {
+                if (!pattern20.test(data26)) {
+                  const err65 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
                   if (vErrors === null) {
-                    vErrors = [err66];
+                    vErrors = [err65];
                   } else {
-                    vErrors.push(err66);
+                    vErrors.push(err65);
                   }
                   errors++;
                 }
               } else {
-                const err67 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data27 };
+                const err66 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data25.tls !== void 0) {
+              let data27 = data25.tls;
+              if (typeof data27 !== "boolean") {
+                const err67 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -41191,78 +41703,211 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data24.internal !== void 0) {
-              let data28 = data24.internal;
-              if (typeof data28 !== "boolean") {
-                const err68 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data28 };
+            if (data25.tlsSecretName !== void 0) {
+              let data28 = data25.tlsSecretName;
+              if (typeof data28 === "string") {
+                if (!pattern21.test(data28)) {
+                  const err68 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              } else {
+                const err69 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
                 if (vErrors === null) {
-                  vErrors = [err68];
+                  vErrors = [err69];
                 } else {
-                  vErrors.push(err68);
+                  vErrors.push(err69);
                 }
                 errors++;
               }
             }
-            if (data24.sourceRanges !== void 0) {
-              let data29 = data24.sourceRanges;
-              if (Array.isArray(data29)) {
-                if (data29.length > 50) {
-                  const err69 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data29 };
+            if (data25.internal !== void 0) {
+              let data29 = data25.internal;
+              if (typeof data29 !== "boolean") {
+                const err70 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data25.privateIp !== void 0) {
+              let data30 = data25.privateIp;
+              if (typeof data30 === "string") {
+                if (!pattern18.test(data30)) {
+                  const err71 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
                   if (vErrors === null) {
-                    vErrors = [err69];
+                    vErrors = [err71];
                   } else {
-                    vErrors.push(err69);
+                    vErrors.push(err71);
                   }
                   errors++;
                 }
-                if (data29.length < 1) {
-                  const err70 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err70];
-                  } else {
-                    vErrors.push(err70);
-                  }
-                  errors++;
+              } else {
+                const err72 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
                 }
-                const len0 = data29.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data30 = data29[i0];
-                  if (typeof data30 === "string") {
-                    if (!pattern11.test(data30)) {
-                      const err71 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data30 };
-                      if (vErrors === null) {
-                        vErrors = [err71];
-                      } else {
-                        vErrors.push(err71);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err72 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data30 };
+                errors++;
+              }
+            }
+            if (data25.dns !== void 0) {
+              let data31 = data25.dns;
+              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
+                for (const key8 in data31) {
+                  if (!(key8 === "mode" || key8 === "zone" || key8 === "zoneResourceGroup")) {
+                    const err73 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
                     if (vErrors === null) {
-                      vErrors = [err72];
+                      vErrors = [err73];
                     } else {
-                      vErrors.push(err72);
+                      vErrors.push(err73);
                     }
                     errors++;
                   }
                 }
-                let i1 = data29.length;
+                if (data31.mode !== void 0) {
+                  let data32 = data31.mode;
+                  if (typeof data32 !== "string") {
+                    const err74 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
+                    if (vErrors === null) {
+                      vErrors = [err74];
+                    } else {
+                      vErrors.push(err74);
+                    }
+                    errors++;
+                  }
+                  if (!(data32 === "azure" || data32 === "external")) {
+                    const err75 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
+                    if (vErrors === null) {
+                      vErrors = [err75];
+                    } else {
+                      vErrors.push(err75);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.zone !== void 0) {
+                  let data33 = data31.zone;
+                  if (typeof data33 === "string") {
+                    if (!pattern20.test(data33)) {
+                      const err76 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
+                      if (vErrors === null) {
+                        vErrors = [err76];
+                      } else {
+                        vErrors.push(err76);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err77 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
+                    if (vErrors === null) {
+                      vErrors = [err77];
+                    } else {
+                      vErrors.push(err77);
+                    }
+                    errors++;
+                  }
+                }
+                if (data31.zoneResourceGroup !== void 0) {
+                  let data34 = data31.zoneResourceGroup;
+                  if (typeof data34 === "string") {
+                    if (!pattern9.test(data34)) {
+                      const err78 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
+                      if (vErrors === null) {
+                        vErrors = [err78];
+                      } else {
+                        vErrors.push(err78);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err79 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err80 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
+            if (data25.sourceRanges !== void 0) {
+              let data35 = data25.sourceRanges;
+              if (Array.isArray(data35)) {
+                if (data35.length > 50) {
+                  const err81 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                  if (vErrors === null) {
+                    vErrors = [err81];
+                  } else {
+                    vErrors.push(err81);
+                  }
+                  errors++;
+                }
+                if (data35.length < 1) {
+                  const err82 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                  if (vErrors === null) {
+                    vErrors = [err82];
+                  } else {
+                    vErrors.push(err82);
+                  }
+                  errors++;
+                }
+                const len0 = data35.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data36 = data35[i0];
+                  if (typeof data36 === "string") {
+                    if (!pattern11.test(data36)) {
+                      const err83 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
+                      if (vErrors === null) {
+                        vErrors = [err83];
+                      } else {
+                        vErrors.push(err83);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err84 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
+                    if (vErrors === null) {
+                      vErrors = [err84];
+                    } else {
+                      vErrors.push(err84);
+                    }
+                    errors++;
+                  }
+                }
+                let i1 = data35.length;
                 let j0;
                 if (i1 > 1) {
                   const indices0 = {};
                   for (; i1--; ) {
-                    let item0 = data29[i1];
+                    let item0 = data35[i1];
                     if (typeof item0 !== "string") {
                       continue;
                     }
                     if (typeof indices0[item0] == "number") {
                       j0 = indices0[item0];
-                      const err73 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data29 };
+                      const err85 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
                       if (vErrors === null) {
-                        vErrors = [err73];
+                        vErrors = [err85];
                       } else {
-                        vErrors.push(err73);
+                        vErrors.push(err85);
                       }
                       errors++;
                       break;
@@ -41271,192 +41916,62 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err74 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data29 };
+                const err86 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
                 if (vErrors === null) {
-                  vErrors = [err74];
+                  vErrors = [err86];
                 } else {
-                  vErrors.push(err74);
+                  vErrors.push(err86);
                 }
                 errors++;
               }
             }
           } else {
-            const err75 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data24 };
+            const err87 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
             if (vErrors === null) {
-              vErrors = [err75];
+              vErrors = [err87];
             } else {
-              vErrors.push(err75);
+              vErrors.push(err87);
             }
             errors++;
           }
         }
       } else {
-        const err76 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
+        const err88 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
         if (vErrors === null) {
-          vErrors = [err76];
+          vErrors = [err88];
         } else {
-          vErrors.push(err76);
+          vErrors.push(err88);
         }
         errors++;
       }
     }
     if (data.aks !== void 0) {
-      let data31 = data.aks;
-      if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-        for (const key8 in data31) {
-          if (!(key8 === "kubernetesVersion" || key8 === "upgradeChannel" || key8 === "maintenanceWindow" || key8 === "zones" || key8 === "nodePools" || key8 === "autoSizing")) {
-            const err77 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data31 };
+      let data37 = data.aks;
+      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
+        for (const key9 in data37) {
+          if (!(key9 === "kubernetesVersion" || key9 === "upgradeChannel" || key9 === "maintenanceWindow" || key9 === "zones" || key9 === "nodePools" || key9 === "autoSizing")) {
+            const err89 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data37 };
             if (vErrors === null) {
-              vErrors = [err77];
+              vErrors = [err89];
             } else {
-              vErrors.push(err77);
+              vErrors.push(err89);
             }
             errors++;
           }
         }
-        if (data31.kubernetesVersion !== void 0) {
-          let data32 = data31.kubernetesVersion;
-          if (typeof data32 !== "string") {
-            const err78 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data32 };
+        if (data37.kubernetesVersion !== void 0) {
+          let data38 = data37.kubernetesVersion;
+          if (typeof data38 !== "string") {
+            const err90 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
             if (vErrors === null) {
-              vErrors = [err78];
+              vErrors = [err90];
             } else {
-              vErrors.push(err78);
+              vErrors.push(err90);
             }
             errors++;
           }
-          if (!(data32 === "1.31" || data32 === "1.32" || data32 === "1.33" || data32 === "1.34")) {
-            const err79 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data32 };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
-            }
-            errors++;
-          }
-        }
-        if (data31.upgradeChannel !== void 0) {
-          let data33 = data31.upgradeChannel;
-          if (typeof data33 !== "string") {
-            const err80 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data33 };
-            if (vErrors === null) {
-              vErrors = [err80];
-            } else {
-              vErrors.push(err80);
-            }
-            errors++;
-          }
-          if (!(data33 === "none" || data33 === "patch" || data33 === "stable" || data33 === "rapid" || data33 === "node-image")) {
-            const err81 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data33 };
-            if (vErrors === null) {
-              vErrors = [err81];
-            } else {
-              vErrors.push(err81);
-            }
-            errors++;
-          }
-        }
-        if (data31.maintenanceWindow !== void 0) {
-          let data34 = data31.maintenanceWindow;
-          if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-            for (const key9 in data34) {
-              if (!(key9 === "day" || key9 === "startHour" || key9 === "durationHours")) {
-                const err82 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data34 };
-                if (vErrors === null) {
-                  vErrors = [err82];
-                } else {
-                  vErrors.push(err82);
-                }
-                errors++;
-              }
-            }
-            if (data34.day !== void 0) {
-              let data35 = data34.day;
-              if (typeof data35 !== "string") {
-                const err83 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-              if (!(data35 === "Monday" || data35 === "Tuesday" || data35 === "Wednesday" || data35 === "Thursday" || data35 === "Friday" || data35 === "Saturday" || data35 === "Sunday")) {
-                const err84 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-            }
-            if (data34.startHour !== void 0) {
-              let data36 = data34.startHour;
-              if (!(typeof data36 == "number" && (!(data36 % 1) && !isNaN(data36)) && isFinite(data36))) {
-                const err85 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data36 };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-              if (typeof data36 == "number" && isFinite(data36)) {
-                if (data36 > 23 || isNaN(data36)) {
-                  const err86 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data36 };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-                if (data36 < 0 || isNaN(data36)) {
-                  const err87 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data36 };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data34.durationHours !== void 0) {
-              let data37 = data34.durationHours;
-              if (!(typeof data37 == "number" && (!(data37 % 1) && !isNaN(data37)) && isFinite(data37))) {
-                const err88 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data37 };
-                if (vErrors === null) {
-                  vErrors = [err88];
-                } else {
-                  vErrors.push(err88);
-                }
-                errors++;
-              }
-              if (typeof data37 == "number" && isFinite(data37)) {
-                if (data37 > 24 || isNaN(data37)) {
-                  const err89 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data37 };
-                  if (vErrors === null) {
-                    vErrors = [err89];
-                  } else {
-                    vErrors.push(err89);
-                  }
-                  errors++;
-                }
-                if (data37 < 4 || isNaN(data37)) {
-                  const err90 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data37 };
-                  if (vErrors === null) {
-                    vErrors = [err90];
-                  } else {
-                    vErrors.push(err90);
-                  }
-                  errors++;
-                }
-              }
-            }
-          } else {
-            const err91 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data34 };
+          if (!(data38 === "1.31" || data38 === "1.32" || data38 === "1.33" || data38 === "1.34")) {
+            const err91 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
             if (vErrors === null) {
               vErrors = [err91];
             } else {
@@ -41465,65 +41980,54 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data31.zones !== void 0) {
-          let data38 = data31.zones;
-          if (Array.isArray(data38)) {
-            if (data38.length > 3) {
-              const err92 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data38 };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            const len1 = data38.length;
-            for (let i2 = 0; i2 < len1; i2++) {
-              let data39 = data38[i2];
-              if (!(data39 === "1" || data39 === "2" || data39 === "3")) {
-                const err93 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data39 };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-            let i3 = data38.length;
-            let j1;
-            if (i3 > 1) {
-              outer0: for (; i3--; ) {
-                for (j1 = i3; j1--; ) {
-                  if (func0(data38[i3], data38[j1])) {
-                    const err94 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data38 };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                    break outer0;
-                  }
-                }
-              }
-            }
-          } else {
-            const err95 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data38 };
+        if (data37.upgradeChannel !== void 0) {
+          let data39 = data37.upgradeChannel;
+          if (typeof data39 !== "string") {
+            const err92 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
             if (vErrors === null) {
-              vErrors = [err95];
+              vErrors = [err92];
             } else {
-              vErrors.push(err95);
+              vErrors.push(err92);
+            }
+            errors++;
+          }
+          if (!(data39 === "none" || data39 === "patch" || data39 === "stable" || data39 === "rapid" || data39 === "node-image")) {
+            const err93 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err93];
+            } else {
+              vErrors.push(err93);
             }
             errors++;
           }
         }
-        if (data31.nodePools !== void 0) {
-          let data40 = data31.nodePools;
+        if (data37.maintenanceWindow !== void 0) {
+          let data40 = data37.maintenanceWindow;
           if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
             for (const key10 in data40) {
-              if (!(key10 === "system" || key10 === "workloads")) {
-                const err96 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data40 };
+              if (!(key10 === "day" || key10 === "startHour" || key10 === "durationHours")) {
+                const err94 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data40.day !== void 0) {
+              let data41 = data40.day;
+              if (typeof data41 !== "string") {
+                const err95 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
+                if (vErrors === null) {
+                  vErrors = [err95];
+                } else {
+                  vErrors.push(err95);
+                }
+                errors++;
+              }
+              if (!(data41 === "Monday" || data41 === "Tuesday" || data41 === "Wednesday" || data41 === "Thursday" || data41 === "Friday" || data41 === "Saturday" || data41 === "Sunday")) {
+                const err96 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
                 if (vErrors === null) {
                   vErrors = [err96];
                 } else {
@@ -41532,176 +42036,166 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data40.system !== void 0) {
-              let data41 = data40.system;
-              if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-                for (const key11 in data41) {
-                  if (!(key11 === "vmSize" || key11 === "count" || key11 === "minCount" || key11 === "maxCount")) {
-                    const err97 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data41 };
-                    if (vErrors === null) {
-                      vErrors = [err97];
-                    } else {
-                      vErrors.push(err97);
-                    }
-                    errors++;
-                  }
+            if (data40.startHour !== void 0) {
+              let data42 = data40.startHour;
+              if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
+                const err97 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
+                if (vErrors === null) {
+                  vErrors = [err97];
+                } else {
+                  vErrors.push(err97);
                 }
-                if (data41.vmSize !== void 0) {
-                  let data42 = data41.vmSize;
-                  if (typeof data42 === "string") {
-                    if (!pattern22.test(data42)) {
-                      const err98 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data42 };
-                      if (vErrors === null) {
-                        vErrors = [err98];
-                      } else {
-                        vErrors.push(err98);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+              if (typeof data42 == "number" && isFinite(data42)) {
+                if (data42 > 23 || isNaN(data42)) {
+                  const err98 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
+                  if (vErrors === null) {
+                    vErrors = [err98];
                   } else {
-                    const err99 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data42 };
-                    if (vErrors === null) {
-                      vErrors = [err99];
-                    } else {
-                      vErrors.push(err99);
-                    }
-                    errors++;
+                    vErrors.push(err98);
                   }
+                  errors++;
                 }
-                if (data41.count !== void 0) {
-                  let data43 = data41.count;
-                  const _errs99 = errors;
-                  let valid18 = false;
-                  let passing0 = null;
-                  const _errs100 = errors;
-                  if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
-                    const err100 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data43 };
-                    if (vErrors === null) {
-                      vErrors = [err100];
-                    } else {
-                      vErrors.push(err100);
-                    }
-                    errors++;
-                  }
-                  if (typeof data43 == "number" && isFinite(data43)) {
-                    if (data43 > 1e3 || isNaN(data43)) {
-                      const err101 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data43 };
-                      if (vErrors === null) {
-                        vErrors = [err101];
-                      } else {
-                        vErrors.push(err101);
-                      }
-                      errors++;
-                    }
-                    if (data43 < 1 || isNaN(data43)) {
-                      const err102 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data43 };
-                      if (vErrors === null) {
-                        vErrors = [err102];
-                      } else {
-                        vErrors.push(err102);
-                      }
-                      errors++;
-                    }
-                  }
-                  var _valid0 = _errs100 === errors;
-                  if (_valid0) {
-                    valid18 = true;
-                    passing0 = 0;
-                  }
-                  const _errs102 = errors;
-                  if ("auto" !== data43) {
-                    const err103 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data43 };
-                    if (vErrors === null) {
-                      vErrors = [err103];
-                    } else {
-                      vErrors.push(err103);
-                    }
-                    errors++;
-                  }
-                  var _valid0 = _errs102 === errors;
-                  if (_valid0 && valid18) {
-                    valid18 = false;
-                    passing0 = [passing0, 1];
+                if (data42 < 0 || isNaN(data42)) {
+                  const err99 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
+                  if (vErrors === null) {
+                    vErrors = [err99];
                   } else {
-                    if (_valid0) {
-                      valid18 = true;
-                      passing0 = 1;
-                    }
+                    vErrors.push(err99);
                   }
-                  if (!valid18) {
-                    const err104 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data43 };
-                    if (vErrors === null) {
-                      vErrors = [err104];
-                    } else {
-                      vErrors.push(err104);
-                    }
-                    errors++;
+                  errors++;
+                }
+              }
+            }
+            if (data40.durationHours !== void 0) {
+              let data43 = data40.durationHours;
+              if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
+                }
+                errors++;
+              }
+              if (typeof data43 == "number" && isFinite(data43)) {
+                if (data43 > 24 || isNaN(data43)) {
+                  const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+                  if (vErrors === null) {
+                    vErrors = [err101];
                   } else {
-                    errors = _errs99;
-                    if (vErrors !== null) {
-                      if (_errs99) {
-                        vErrors.length = _errs99;
-                      } else {
-                        vErrors = null;
-                      }
+                    vErrors.push(err101);
+                  }
+                  errors++;
+                }
+                if (data43 < 4 || isNaN(data43)) {
+                  const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+                  if (vErrors === null) {
+                    vErrors = [err102];
+                  } else {
+                    vErrors.push(err102);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err103 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err103];
+            } else {
+              vErrors.push(err103);
+            }
+            errors++;
+          }
+        }
+        if (data37.zones !== void 0) {
+          let data44 = data37.zones;
+          if (Array.isArray(data44)) {
+            if (data44.length > 3) {
+              const err104 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+              if (vErrors === null) {
+                vErrors = [err104];
+              } else {
+                vErrors.push(err104);
+              }
+              errors++;
+            }
+            const len1 = data44.length;
+            for (let i2 = 0; i2 < len1; i2++) {
+              let data45 = data44[i2];
+              if (!(data45 === "1" || data45 === "2" || data45 === "3")) {
+                const err105 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              }
+            }
+            let i3 = data44.length;
+            let j1;
+            if (i3 > 1) {
+              outer0: for (; i3--; ) {
+                for (j1 = i3; j1--; ) {
+                  if (func0(data44[i3], data44[j1])) {
+                    const err106 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+                    if (vErrors === null) {
+                      vErrors = [err106];
+                    } else {
+                      vErrors.push(err106);
                     }
+                    errors++;
+                    break outer0;
                   }
                 }
-                if (data41.minCount !== void 0) {
-                  let data44 = data41.minCount;
-                  if (!(typeof data44 == "number" && (!(data44 % 1) && !isNaN(data44)) && isFinite(data44))) {
-                    const err105 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data44 };
+              }
+            }
+          } else {
+            const err107 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+        }
+        if (data37.nodePools !== void 0) {
+          let data46 = data37.nodePools;
+          if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
+            for (const key11 in data46) {
+              if (!(key11 === "system" || key11 === "workloads")) {
+                const err108 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err108];
+                } else {
+                  vErrors.push(err108);
+                }
+                errors++;
+              }
+            }
+            if (data46.system !== void 0) {
+              let data47 = data46.system;
+              if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
+                for (const key12 in data47) {
+                  if (!(key12 === "vmSize" || key12 === "count" || key12 === "minCount" || key12 === "maxCount")) {
+                    const err109 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
                     if (vErrors === null) {
-                      vErrors = [err105];
+                      vErrors = [err109];
                     } else {
-                      vErrors.push(err105);
+                      vErrors.push(err109);
                     }
                     errors++;
                   }
-                  if (typeof data44 == "number" && isFinite(data44)) {
-                    if (data44 > 1e3 || isNaN(data44)) {
-                      const err106 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data44 };
-                      if (vErrors === null) {
-                        vErrors = [err106];
-                      } else {
-                        vErrors.push(err106);
-                      }
-                      errors++;
-                    }
-                    if (data44 < 1 || isNaN(data44)) {
-                      const err107 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data44 };
-                      if (vErrors === null) {
-                        vErrors = [err107];
-                      } else {
-                        vErrors.push(err107);
-                      }
-                      errors++;
-                    }
-                  }
                 }
-                if (data41.maxCount !== void 0) {
-                  let data45 = data41.maxCount;
-                  if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
-                    const err108 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data45 };
-                    if (vErrors === null) {
-                      vErrors = [err108];
-                    } else {
-                      vErrors.push(err108);
-                    }
-                    errors++;
-                  }
-                  if (typeof data45 == "number" && isFinite(data45)) {
-                    if (data45 > 1e3 || isNaN(data45)) {
-                      const err109 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data45 };
-                      if (vErrors === null) {
-                        vErrors = [err109];
-                      } else {
-                        vErrors.push(err109);
-                      }
-                      errors++;
-                    }
-                    if (data45 < 1 || isNaN(data45)) {
-                      const err110 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data45 };
+                if (data47.vmSize !== void 0) {
+                  let data48 = data47.vmSize;
+                  if (typeof data48 === "string") {
+                    if (!pattern26.test(data48)) {
+                      const err110 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
                       if (vErrors === null) {
                         vErrors = [err110];
                       } else {
@@ -41709,24 +42203,24 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
+                  } else {
+                    const err111 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
+                    if (vErrors === null) {
+                      vErrors = [err111];
+                    } else {
+                      vErrors.push(err111);
+                    }
+                    errors++;
                   }
                 }
-              } else {
-                const err111 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err111];
-                } else {
-                  vErrors.push(err111);
-                }
-                errors++;
-              }
-            }
-            if (data40.workloads !== void 0) {
-              let data46 = data40.workloads;
-              if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-                for (const key12 in data46) {
-                  if (!(key12 === "vmSize" || key12 === "count" || key12 === "minCount" || key12 === "maxCount")) {
-                    const err112 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data46 };
+                if (data47.count !== void 0) {
+                  let data49 = data47.count;
+                  const _errs112 = errors;
+                  let valid19 = false;
+                  let passing0 = null;
+                  const _errs113 = errors;
+                  if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
+                    const err112 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
                     if (vErrors === null) {
                       vErrors = [err112];
                     } else {
@@ -41734,12 +42228,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                }
-                if (data46.vmSize !== void 0) {
-                  let data47 = data46.vmSize;
-                  if (typeof data47 === "string") {
-                    if (!pattern22.test(data47)) {
-                      const err113 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data47 };
+                  if (typeof data49 == "number" && isFinite(data49)) {
+                    if (data49 > 1e3 || isNaN(data49)) {
+                      const err113 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
                       if (vErrors === null) {
                         vErrors = [err113];
                       } else {
@@ -41747,24 +42238,24 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err114 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err114];
-                    } else {
-                      vErrors.push(err114);
+                    if (data49 < 1 || isNaN(data49)) {
+                      const err114 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
+                      if (vErrors === null) {
+                        vErrors = [err114];
+                      } else {
+                        vErrors.push(err114);
+                      }
+                      errors++;
                     }
-                    errors++;
                   }
-                }
-                if (data46.count !== void 0) {
-                  let data48 = data46.count;
-                  const _errs113 = errors;
-                  let valid20 = false;
-                  let passing1 = null;
-                  const _errs114 = errors;
-                  if (!(typeof data48 == "number" && (!(data48 % 1) && !isNaN(data48)) && isFinite(data48))) {
-                    const err115 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data48 };
+                  var _valid0 = _errs113 === errors;
+                  if (_valid0) {
+                    valid19 = true;
+                    passing0 = 0;
+                  }
+                  const _errs115 = errors;
+                  if ("auto" !== data49) {
+                    const err115 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data49 };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -41772,74 +42263,71 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data48 == "number" && isFinite(data48)) {
-                    if (data48 > 1e3 || isNaN(data48)) {
-                      const err116 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data48 };
-                      if (vErrors === null) {
-                        vErrors = [err116];
-                      } else {
-                        vErrors.push(err116);
-                      }
-                      errors++;
-                    }
-                    if (data48 < 1 || isNaN(data48)) {
-                      const err117 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data48 };
-                      if (vErrors === null) {
-                        vErrors = [err117];
-                      } else {
-                        vErrors.push(err117);
-                      }
-                      errors++;
-                    }
-                  }
-                  var _valid1 = _errs114 === errors;
-                  if (_valid1) {
-                    valid20 = true;
-                    passing1 = 0;
-                  }
-                  const _errs116 = errors;
-                  if ("auto" !== data48) {
-                    const err118 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data48 };
-                    if (vErrors === null) {
-                      vErrors = [err118];
-                    } else {
-                      vErrors.push(err118);
-                    }
-                    errors++;
-                  }
-                  var _valid1 = _errs116 === errors;
-                  if (_valid1 && valid20) {
-                    valid20 = false;
-                    passing1 = [passing1, 1];
+                  var _valid0 = _errs115 === errors;
+                  if (_valid0 && valid19) {
+                    valid19 = false;
+                    passing0 = [passing0, 1];
                   } else {
-                    if (_valid1) {
-                      valid20 = true;
-                      passing1 = 1;
+                    if (_valid0) {
+                      valid19 = true;
+                      passing0 = 1;
                     }
                   }
-                  if (!valid20) {
-                    const err119 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data48 };
+                  if (!valid19) {
+                    const err116 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data49 };
                     if (vErrors === null) {
-                      vErrors = [err119];
+                      vErrors = [err116];
                     } else {
-                      vErrors.push(err119);
+                      vErrors.push(err116);
                     }
                     errors++;
                   } else {
-                    errors = _errs113;
+                    errors = _errs112;
                     if (vErrors !== null) {
-                      if (_errs113) {
-                        vErrors.length = _errs113;
+                      if (_errs112) {
+                        vErrors.length = _errs112;
                       } else {
                         vErrors = null;
                       }
                     }
                   }
                 }
-                if (data46.minCount !== void 0) {
-                  let data49 = data46.minCount;
-                  if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
-                    const err120 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data49 };
+                if (data47.minCount !== void 0) {
+                  let data50 = data47.minCount;
+                  if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
+                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                    if (vErrors === null) {
+                      vErrors = [err117];
+                    } else {
+                      vErrors.push(err117);
+                    }
+                    errors++;
+                  }
+                  if (typeof data50 == "number" && isFinite(data50)) {
+                    if (data50 > 1e3 || isNaN(data50)) {
+                      const err118 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                      if (vErrors === null) {
+                        vErrors = [err118];
+                      } else {
+                        vErrors.push(err118);
+                      }
+                      errors++;
+                    }
+                    if (data50 < 1 || isNaN(data50)) {
+                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                      if (vErrors === null) {
+                        vErrors = [err119];
+                      } else {
+                        vErrors.push(err119);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data47.maxCount !== void 0) {
+                  let data51 = data47.maxCount;
+                  if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
+                    const err120 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
                     if (vErrors === null) {
                       vErrors = [err120];
                     } else {
@@ -41847,9 +42335,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data49 == "number" && isFinite(data49)) {
-                    if (data49 > 1e3 || isNaN(data49)) {
-                      const err121 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data49 };
+                  if (typeof data51 == "number" && isFinite(data51)) {
+                    if (data51 > 1e3 || isNaN(data51)) {
+                      const err121 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
                       if (vErrors === null) {
                         vErrors = [err121];
                       } else {
@@ -41857,8 +42345,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data49 < 1 || isNaN(data49)) {
-                      const err122 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data49 };
+                    if (data51 < 1 || isNaN(data51)) {
+                      const err122 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
                       if (vErrors === null) {
                         vErrors = [err122];
                       } else {
@@ -41868,29 +42356,35 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data46.maxCount !== void 0) {
-                  let data50 = data46.maxCount;
-                  if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
-                    const err123 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data50 };
+              } else {
+                const err123 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
+                if (vErrors === null) {
+                  vErrors = [err123];
+                } else {
+                  vErrors.push(err123);
+                }
+                errors++;
+              }
+            }
+            if (data46.workloads !== void 0) {
+              let data52 = data46.workloads;
+              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+                for (const key13 in data52) {
+                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
+                    const err124 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
                     if (vErrors === null) {
-                      vErrors = [err123];
+                      vErrors = [err124];
                     } else {
-                      vErrors.push(err123);
+                      vErrors.push(err124);
                     }
                     errors++;
                   }
-                  if (typeof data50 == "number" && isFinite(data50)) {
-                    if (data50 > 1e3 || isNaN(data50)) {
-                      const err124 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data50 };
-                      if (vErrors === null) {
-                        vErrors = [err124];
-                      } else {
-                        vErrors.push(err124);
-                      }
-                      errors++;
-                    }
-                    if (data50 < 1 || isNaN(data50)) {
-                      const err125 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data50 };
+                }
+                if (data52.vmSize !== void 0) {
+                  let data53 = data52.vmSize;
+                  if (typeof data53 === "string") {
+                    if (!pattern26.test(data53)) {
+                      const err125 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
                       if (vErrors === null) {
                         vErrors = [err125];
                       } else {
@@ -41898,59 +42392,59 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  }
-                }
-              } else {
-                const err126 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data46 };
-                if (vErrors === null) {
-                  vErrors = [err126];
-                } else {
-                  vErrors.push(err126);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err127 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data40 };
-            if (vErrors === null) {
-              vErrors = [err127];
-            } else {
-              vErrors.push(err127);
-            }
-            errors++;
-          }
-        }
-        if (data31.autoSizing !== void 0) {
-          let data51 = data31.autoSizing;
-          if (data51 && typeof data51 == "object" && !Array.isArray(data51)) {
-            for (const key13 in data51) {
-              if (!(key13 === "families")) {
-                const err128 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data51 };
-                if (vErrors === null) {
-                  vErrors = [err128];
-                } else {
-                  vErrors.push(err128);
-                }
-                errors++;
-              }
-            }
-            if (data51.families !== void 0) {
-              let data52 = data51.families;
-              if (Array.isArray(data52)) {
-                if (data52.length < 1) {
-                  const err129 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data52 };
-                  if (vErrors === null) {
-                    vErrors = [err129];
                   } else {
-                    vErrors.push(err129);
+                    const err126 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
+                    if (vErrors === null) {
+                      vErrors = [err126];
+                    } else {
+                      vErrors.push(err126);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-                const len2 = data52.length;
-                for (let i4 = 0; i4 < len2; i4++) {
-                  let data53 = data52[i4];
-                  if (!(data53 === "Dsv5" || data53 === "Ddsv5" || data53 === "Dasv5" || data53 === "Esv5" || data53 === "Edsv5" || data53 === "Fsv2")) {
-                    const err130 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data53 };
+                if (data52.count !== void 0) {
+                  let data54 = data52.count;
+                  const _errs126 = errors;
+                  let valid21 = false;
+                  let passing1 = null;
+                  const _errs127 = errors;
+                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                    const err127 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
+                    if (vErrors === null) {
+                      vErrors = [err127];
+                    } else {
+                      vErrors.push(err127);
+                    }
+                    errors++;
+                  }
+                  if (typeof data54 == "number" && isFinite(data54)) {
+                    if (data54 > 1e3 || isNaN(data54)) {
+                      const err128 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
+                      if (vErrors === null) {
+                        vErrors = [err128];
+                      } else {
+                        vErrors.push(err128);
+                      }
+                      errors++;
+                    }
+                    if (data54 < 1 || isNaN(data54)) {
+                      const err129 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
+                      if (vErrors === null) {
+                        vErrors = [err129];
+                      } else {
+                        vErrors.push(err129);
+                      }
+                      errors++;
+                    }
+                  }
+                  var _valid1 = _errs127 === errors;
+                  if (_valid1) {
+                    valid21 = true;
+                    passing1 = 0;
+                  }
+                  const _errs129 = errors;
+                  if ("auto" !== data54) {
+                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data54 };
                     if (vErrors === null) {
                       vErrors = [err130];
                     } else {
@@ -41958,103 +42452,111 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                }
-                let i5 = data52.length;
-                let j2;
-                if (i5 > 1) {
-                  outer1: for (; i5--; ) {
-                    for (j2 = i5; j2--; ) {
-                      if (func0(data52[i5], data52[j2])) {
-                        const err131 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data52 };
-                        if (vErrors === null) {
-                          vErrors = [err131];
-                        } else {
-                          vErrors.push(err131);
-                        }
-                        errors++;
-                        break outer1;
+                  var _valid1 = _errs129 === errors;
+                  if (_valid1 && valid21) {
+                    valid21 = false;
+                    passing1 = [passing1, 1];
+                  } else {
+                    if (_valid1) {
+                      valid21 = true;
+                      passing1 = 1;
+                    }
+                  }
+                  if (!valid21) {
+                    const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data54 };
+                    if (vErrors === null) {
+                      vErrors = [err131];
+                    } else {
+                      vErrors.push(err131);
+                    }
+                    errors++;
+                  } else {
+                    errors = _errs126;
+                    if (vErrors !== null) {
+                      if (_errs126) {
+                        vErrors.length = _errs126;
+                      } else {
+                        vErrors = null;
                       }
                     }
                   }
                 }
+                if (data52.minCount !== void 0) {
+                  let data55 = data52.minCount;
+                  if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
+                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                    if (vErrors === null) {
+                      vErrors = [err132];
+                    } else {
+                      vErrors.push(err132);
+                    }
+                    errors++;
+                  }
+                  if (typeof data55 == "number" && isFinite(data55)) {
+                    if (data55 > 1e3 || isNaN(data55)) {
+                      const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                      if (vErrors === null) {
+                        vErrors = [err133];
+                      } else {
+                        vErrors.push(err133);
+                      }
+                      errors++;
+                    }
+                    if (data55 < 1 || isNaN(data55)) {
+                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                      if (vErrors === null) {
+                        vErrors = [err134];
+                      } else {
+                        vErrors.push(err134);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data52.maxCount !== void 0) {
+                  let data56 = data52.maxCount;
+                  if (!(typeof data56 == "number" && (!(data56 % 1) && !isNaN(data56)) && isFinite(data56))) {
+                    const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
+                    if (vErrors === null) {
+                      vErrors = [err135];
+                    } else {
+                      vErrors.push(err135);
+                    }
+                    errors++;
+                  }
+                  if (typeof data56 == "number" && isFinite(data56)) {
+                    if (data56 > 1e3 || isNaN(data56)) {
+                      const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
+                      if (vErrors === null) {
+                        vErrors = [err136];
+                      } else {
+                        vErrors.push(err136);
+                      }
+                      errors++;
+                    }
+                    if (data56 < 1 || isNaN(data56)) {
+                      const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
+                      if (vErrors === null) {
+                        vErrors = [err137];
+                      } else {
+                        vErrors.push(err137);
+                      }
+                      errors++;
+                    }
+                  }
+                }
               } else {
-                const err132 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data52 };
+                const err138 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
                 if (vErrors === null) {
-                  vErrors = [err132];
+                  vErrors = [err138];
                 } else {
-                  vErrors.push(err132);
+                  vErrors.push(err138);
                 }
                 errors++;
               }
             }
           } else {
-            const err133 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data51 };
-            if (vErrors === null) {
-              vErrors = [err133];
-            } else {
-              vErrors.push(err133);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err134 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data31 };
-        if (vErrors === null) {
-          vErrors = [err134];
-        } else {
-          vErrors.push(err134);
-        }
-        errors++;
-      }
-    }
-    if (data.postgres !== void 0) {
-      let data54 = data.postgres;
-      if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
-        for (const key14 in data54) {
-          if (!(key14 === "version" || key14 === "tier" || key14 === "sku" || key14 === "storageGb" || key14 === "highAvailability" || key14 === "backupRetentionDays" || key14 === "geoRedundantBackup")) {
-            const err135 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data54 };
-            if (vErrors === null) {
-              vErrors = [err135];
-            } else {
-              vErrors.push(err135);
-            }
-            errors++;
-          }
-        }
-        if (data54.version !== void 0) {
-          let data55 = data54.version;
-          if (typeof data55 !== "string") {
-            const err136 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data55 };
-            if (vErrors === null) {
-              vErrors = [err136];
-            } else {
-              vErrors.push(err136);
-            }
-            errors++;
-          }
-          if (!(data55 === "14" || data55 === "15" || data55 === "16" || data55 === "17")) {
-            const err137 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data55 };
-            if (vErrors === null) {
-              vErrors = [err137];
-            } else {
-              vErrors.push(err137);
-            }
-            errors++;
-          }
-        }
-        if (data54.tier !== void 0) {
-          let data56 = data54.tier;
-          if (typeof data56 !== "string") {
-            const err138 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data56 };
-            if (vErrors === null) {
-              vErrors = [err138];
-            } else {
-              vErrors.push(err138);
-            }
-            errors++;
-          }
-          if (!(data56 === "Burstable" || data56 === "GeneralPurpose" || data56 === "MemoryOptimized")) {
-            const err139 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data56 };
+            const err139 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
             if (vErrors === null) {
               vErrors = [err139];
             } else {
@@ -42063,62 +42565,75 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data54.sku !== void 0) {
-          let data57 = data54.sku;
-          if (typeof data57 === "string") {
-            if (!pattern24.test(data57)) {
-              const err140 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data57 };
-              if (vErrors === null) {
-                vErrors = [err140];
-              } else {
-                vErrors.push(err140);
+        if (data37.autoSizing !== void 0) {
+          let data57 = data37.autoSizing;
+          if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+            for (const key14 in data57) {
+              if (!(key14 === "families")) {
+                const err140 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err140];
+                } else {
+                  vErrors.push(err140);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (data57.families !== void 0) {
+              let data58 = data57.families;
+              if (Array.isArray(data58)) {
+                if (data58.length < 1) {
+                  const err141 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
+                  if (vErrors === null) {
+                    vErrors = [err141];
+                  } else {
+                    vErrors.push(err141);
+                  }
+                  errors++;
+                }
+                const len2 = data58.length;
+                for (let i4 = 0; i4 < len2; i4++) {
+                  let data59 = data58[i4];
+                  if (!(data59 === "Dsv5" || data59 === "Ddsv5" || data59 === "Dasv5" || data59 === "Esv5" || data59 === "Edsv5" || data59 === "Fsv2")) {
+                    const err142 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data59 };
+                    if (vErrors === null) {
+                      vErrors = [err142];
+                    } else {
+                      vErrors.push(err142);
+                    }
+                    errors++;
+                  }
+                }
+                let i5 = data58.length;
+                let j2;
+                if (i5 > 1) {
+                  outer1: for (; i5--; ) {
+                    for (j2 = i5; j2--; ) {
+                      if (func0(data58[i5], data58[j2])) {
+                        const err143 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
+                        if (vErrors === null) {
+                          vErrors = [err143];
+                        } else {
+                          vErrors.push(err143);
+                        }
+                        errors++;
+                        break outer1;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err144 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
+                if (vErrors === null) {
+                  vErrors = [err144];
+                } else {
+                  vErrors.push(err144);
+                }
+                errors++;
+              }
             }
           } else {
-            const err141 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data57 };
-            if (vErrors === null) {
-              vErrors = [err141];
-            } else {
-              vErrors.push(err141);
-            }
-            errors++;
-          }
-        }
-        if (data54.storageGb !== void 0) {
-          let data58 = data54.storageGb;
-          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
-            const err142 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data58 };
-            if (vErrors === null) {
-              vErrors = [err142];
-            } else {
-              vErrors.push(err142);
-            }
-            errors++;
-          }
-          if (!(data58 === 32 || data58 === 64 || data58 === 128 || data58 === 256 || data58 === 512 || data58 === 1024 || data58 === 2048 || data58 === 4096)) {
-            const err143 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data58 };
-            if (vErrors === null) {
-              vErrors = [err143];
-            } else {
-              vErrors.push(err143);
-            }
-            errors++;
-          }
-        }
-        if (data54.highAvailability !== void 0) {
-          let data59 = data54.highAvailability;
-          if (typeof data59 !== "string") {
-            const err144 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data59 };
-            if (vErrors === null) {
-              vErrors = [err144];
-            } else {
-              vErrors.push(err144);
-            }
-            errors++;
-          }
-          if (!(data59 === "Disabled" || data59 === "SameZone" || data59 === "ZoneRedundant")) {
-            const err145 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data59 };
+            const err145 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
             if (vErrors === null) {
               vErrors = [err145];
             } else {
@@ -42127,42 +42642,43 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data54.backupRetentionDays !== void 0) {
-          let data60 = data54.backupRetentionDays;
-          if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
-            const err146 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data60 };
+      } else {
+        const err146 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data37 };
+        if (vErrors === null) {
+          vErrors = [err146];
+        } else {
+          vErrors.push(err146);
+        }
+        errors++;
+      }
+    }
+    if (data.postgres !== void 0) {
+      let data60 = data.postgres;
+      if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+        for (const key15 in data60) {
+          if (!(key15 === "version" || key15 === "tier" || key15 === "sku" || key15 === "storageGb" || key15 === "highAvailability" || key15 === "backupRetentionDays" || key15 === "geoRedundantBackup" || key15 === "entraAdminGroup")) {
+            const err147 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data60 };
             if (vErrors === null) {
-              vErrors = [err146];
+              vErrors = [err147];
             } else {
-              vErrors.push(err146);
+              vErrors.push(err147);
             }
             errors++;
           }
-          if (typeof data60 == "number" && isFinite(data60)) {
-            if (data60 > 35 || isNaN(data60)) {
-              const err147 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data60 };
-              if (vErrors === null) {
-                vErrors = [err147];
-              } else {
-                vErrors.push(err147);
-              }
-              errors++;
-            }
-            if (data60 < 7 || isNaN(data60)) {
-              const err148 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data60 };
-              if (vErrors === null) {
-                vErrors = [err148];
-              } else {
-                vErrors.push(err148);
-              }
-              errors++;
-            }
-          }
         }
-        if (data54.geoRedundantBackup !== void 0) {
-          let data61 = data54.geoRedundantBackup;
-          if (typeof data61 !== "boolean") {
-            const err149 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data61 };
+        if (data60.version !== void 0) {
+          let data61 = data60.version;
+          if (typeof data61 !== "string") {
+            const err148 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
+            if (vErrors === null) {
+              vErrors = [err148];
+            } else {
+              vErrors.push(err148);
+            }
+            errors++;
+          }
+          if (!(data61 === "14" || data61 === "15" || data61 === "16" || data61 === "17")) {
+            const err149 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
             if (vErrors === null) {
               vErrors = [err149];
             } else {
@@ -42171,22 +42687,19 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err150 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data54 };
-        if (vErrors === null) {
-          vErrors = [err150];
-        } else {
-          vErrors.push(err150);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data62 = data.keyVault;
-      if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
-        for (const key15 in data62) {
-          if (!(key15 === "softDeleteRetentionDays" || key15 === "purgeProtection")) {
-            const err151 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data62 };
+        if (data60.tier !== void 0) {
+          let data62 = data60.tier;
+          if (typeof data62 !== "string") {
+            const err150 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+          if (!(data62 === "Burstable" || data62 === "GeneralPurpose" || data62 === "MemoryOptimized")) {
+            const err151 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
             if (vErrors === null) {
               vErrors = [err151];
             } else {
@@ -42195,42 +42708,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data62.softDeleteRetentionDays !== void 0) {
-          let data63 = data62.softDeleteRetentionDays;
-          if (!(typeof data63 == "number" && (!(data63 % 1) && !isNaN(data63)) && isFinite(data63))) {
-            const err152 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data63 };
+        if (data60.sku !== void 0) {
+          let data63 = data60.sku;
+          if (typeof data63 === "string") {
+            if (!pattern28.test(data63)) {
+              const err152 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
+              if (vErrors === null) {
+                vErrors = [err152];
+              } else {
+                vErrors.push(err152);
+              }
+              errors++;
+            }
+          } else {
+            const err153 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
             if (vErrors === null) {
-              vErrors = [err152];
+              vErrors = [err153];
             } else {
-              vErrors.push(err152);
+              vErrors.push(err153);
             }
             errors++;
           }
-          if (typeof data63 == "number" && isFinite(data63)) {
-            if (data63 > 90 || isNaN(data63)) {
-              const err153 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data63 };
-              if (vErrors === null) {
-                vErrors = [err153];
-              } else {
-                vErrors.push(err153);
-              }
-              errors++;
-            }
-            if (data63 < 7 || isNaN(data63)) {
-              const err154 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data63 };
-              if (vErrors === null) {
-                vErrors = [err154];
-              } else {
-                vErrors.push(err154);
-              }
-              errors++;
-            }
-          }
         }
-        if (data62.purgeProtection !== void 0) {
-          let data64 = data62.purgeProtection;
-          if (typeof data64 !== "boolean") {
-            const err155 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data64 };
+        if (data60.storageGb !== void 0) {
+          let data64 = data60.storageGb;
+          if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)) && isFinite(data64))) {
+            const err154 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
+            if (vErrors === null) {
+              vErrors = [err154];
+            } else {
+              vErrors.push(err154);
+            }
+            errors++;
+          }
+          if (!(data64 === 32 || data64 === 64 || data64 === 128 || data64 === 256 || data64 === 512 || data64 === 1024 || data64 === 2048 || data64 === 4096)) {
+            const err155 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
             if (vErrors === null) {
               vErrors = [err155];
             } else {
@@ -42239,22 +42751,19 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err156 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data62 };
-        if (vErrors === null) {
-          vErrors = [err156];
-        } else {
-          vErrors.push(err156);
-        }
-        errors++;
-      }
-    }
-    if (data.identity !== void 0) {
-      let data65 = data.identity;
-      if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
-        for (const key16 in data65) {
-          if (!(key16 === "aksAdminGroupObjectIds")) {
-            const err157 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data65 };
+        if (data60.highAvailability !== void 0) {
+          let data65 = data60.highAvailability;
+          if (typeof data65 !== "string") {
+            const err156 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
+            if (vErrors === null) {
+              vErrors = [err156];
+            } else {
+              vErrors.push(err156);
+            }
+            errors++;
+          }
+          if (!(data65 === "Disabled" || data65 === "SameZone" || data65 === "ZoneRedundant")) {
+            const err157 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
             if (vErrors === null) {
               vErrors = [err157];
             } else {
@@ -42263,57 +42772,279 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data65.aksAdminGroupObjectIds !== void 0) {
-          let data66 = data65.aksAdminGroupObjectIds;
-          if (Array.isArray(data66)) {
-            if (data66.length > 10) {
-              const err158 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data66 };
+        if (data60.backupRetentionDays !== void 0) {
+          let data66 = data60.backupRetentionDays;
+          if (!(typeof data66 == "number" && (!(data66 % 1) && !isNaN(data66)) && isFinite(data66))) {
+            const err158 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
+            if (vErrors === null) {
+              vErrors = [err158];
+            } else {
+              vErrors.push(err158);
+            }
+            errors++;
+          }
+          if (typeof data66 == "number" && isFinite(data66)) {
+            if (data66 > 35 || isNaN(data66)) {
+              const err159 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
               if (vErrors === null) {
-                vErrors = [err158];
+                vErrors = [err159];
               } else {
-                vErrors.push(err158);
+                vErrors.push(err159);
               }
               errors++;
             }
-            const len3 = data66.length;
-            for (let i6 = 0; i6 < len3; i6++) {
-              let data67 = data66[i6];
-              if (typeof data67 === "string") {
-                if (!pattern5.test(data67)) {
-                  const err159 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data67 };
-                  if (vErrors === null) {
-                    vErrors = [err159];
-                  } else {
-                    vErrors.push(err159);
-                  }
-                  errors++;
-                }
+            if (data66 < 7 || isNaN(data66)) {
+              const err160 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err160];
               } else {
-                const err160 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data67 };
+                vErrors.push(err160);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data60.geoRedundantBackup !== void 0) {
+          let data67 = data60.geoRedundantBackup;
+          if (typeof data67 !== "boolean") {
+            const err161 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data67 };
+            if (vErrors === null) {
+              vErrors = [err161];
+            } else {
+              vErrors.push(err161);
+            }
+            errors++;
+          }
+        }
+        if (data60.entraAdminGroup !== void 0) {
+          let data68 = data60.entraAdminGroup;
+          if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+            if (data68.objectId === void 0) {
+              const err162 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+              if (vErrors === null) {
+                vErrors = [err162];
+              } else {
+                vErrors.push(err162);
+              }
+              errors++;
+            }
+            if (data68.name === void 0) {
+              const err163 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+              if (vErrors === null) {
+                vErrors = [err163];
+              } else {
+                vErrors.push(err163);
+              }
+              errors++;
+            }
+            for (const key16 in data68) {
+              if (!(key16 === "objectId" || key16 === "name")) {
+                const err164 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
                 if (vErrors === null) {
-                  vErrors = [err160];
+                  vErrors = [err164];
                 } else {
-                  vErrors.push(err160);
+                  vErrors.push(err164);
                 }
                 errors++;
               }
             }
-            let i7 = data66.length;
+            if (data68.objectId !== void 0) {
+              let data69 = data68.objectId;
+              if (typeof data69 === "string") {
+                if (!pattern5.test(data69)) {
+                  const err165 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+                  if (vErrors === null) {
+                    vErrors = [err165];
+                  } else {
+                    vErrors.push(err165);
+                  }
+                  errors++;
+                }
+              } else {
+                const err166 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+                if (vErrors === null) {
+                  vErrors = [err166];
+                } else {
+                  vErrors.push(err166);
+                }
+                errors++;
+              }
+            }
+            if (data68.name !== void 0) {
+              let data70 = data68.name;
+              if (typeof data70 === "string") {
+                if (!pattern30.test(data70)) {
+                  const err167 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+                  if (vErrors === null) {
+                    vErrors = [err167];
+                  } else {
+                    vErrors.push(err167);
+                  }
+                  errors++;
+                }
+              } else {
+                const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+                if (vErrors === null) {
+                  vErrors = [err168];
+                } else {
+                  vErrors.push(err168);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+            if (vErrors === null) {
+              vErrors = [err169];
+            } else {
+              vErrors.push(err169);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err170 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data60 };
+        if (vErrors === null) {
+          vErrors = [err170];
+        } else {
+          vErrors.push(err170);
+        }
+        errors++;
+      }
+    }
+    if (data.keyVault !== void 0) {
+      let data71 = data.keyVault;
+      if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+        for (const key17 in data71) {
+          if (!(key17 === "softDeleteRetentionDays" || key17 === "purgeProtection")) {
+            const err171 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data71 };
+            if (vErrors === null) {
+              vErrors = [err171];
+            } else {
+              vErrors.push(err171);
+            }
+            errors++;
+          }
+        }
+        if (data71.softDeleteRetentionDays !== void 0) {
+          let data72 = data71.softDeleteRetentionDays;
+          if (!(typeof data72 == "number" && (!(data72 % 1) && !isNaN(data72)) && isFinite(data72))) {
+            const err172 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
+            if (vErrors === null) {
+              vErrors = [err172];
+            } else {
+              vErrors.push(err172);
+            }
+            errors++;
+          }
+          if (typeof data72 == "number" && isFinite(data72)) {
+            if (data72 > 90 || isNaN(data72)) {
+              const err173 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
+              if (vErrors === null) {
+                vErrors = [err173];
+              } else {
+                vErrors.push(err173);
+              }
+              errors++;
+            }
+            if (data72 < 7 || isNaN(data72)) {
+              const err174 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
+              if (vErrors === null) {
+                vErrors = [err174];
+              } else {
+                vErrors.push(err174);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data71.purgeProtection !== void 0) {
+          let data73 = data71.purgeProtection;
+          if (typeof data73 !== "boolean") {
+            const err175 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data73 };
+            if (vErrors === null) {
+              vErrors = [err175];
+            } else {
+              vErrors.push(err175);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err176 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data71 };
+        if (vErrors === null) {
+          vErrors = [err176];
+        } else {
+          vErrors.push(err176);
+        }
+        errors++;
+      }
+    }
+    if (data.identity !== void 0) {
+      let data74 = data.identity;
+      if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
+        for (const key18 in data74) {
+          if (!(key18 === "aksAdminGroupObjectIds")) {
+            const err177 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data74 };
+            if (vErrors === null) {
+              vErrors = [err177];
+            } else {
+              vErrors.push(err177);
+            }
+            errors++;
+          }
+        }
+        if (data74.aksAdminGroupObjectIds !== void 0) {
+          let data75 = data74.aksAdminGroupObjectIds;
+          if (Array.isArray(data75)) {
+            if (data75.length > 10) {
+              const err178 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+              if (vErrors === null) {
+                vErrors = [err178];
+              } else {
+                vErrors.push(err178);
+              }
+              errors++;
+            }
+            const len3 = data75.length;
+            for (let i6 = 0; i6 < len3; i6++) {
+              let data76 = data75[i6];
+              if (typeof data76 === "string") {
+                if (!pattern5.test(data76)) {
+                  const err179 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+                  if (vErrors === null) {
+                    vErrors = [err179];
+                  } else {
+                    vErrors.push(err179);
+                  }
+                  errors++;
+                }
+              } else {
+                const err180 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+                if (vErrors === null) {
+                  vErrors = [err180];
+                } else {
+                  vErrors.push(err180);
+                }
+                errors++;
+              }
+            }
+            let i7 = data75.length;
             let j3;
             if (i7 > 1) {
               const indices1 = {};
               for (; i7--; ) {
-                let item1 = data66[i7];
+                let item1 = data75[i7];
                 if (typeof item1 !== "string") {
                   continue;
                 }
                 if (typeof indices1[item1] == "number") {
                   j3 = indices1[item1];
-                  const err161 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data66 };
+                  const err181 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
                   if (vErrors === null) {
-                    vErrors = [err161];
+                    vErrors = [err181];
                   } else {
-                    vErrors.push(err161);
+                    vErrors.push(err181);
                   }
                   errors++;
                   break;
@@ -42322,700 +43053,477 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err162 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data66 };
+            const err182 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
             if (vErrors === null) {
-              vErrors = [err162];
+              vErrors = [err182];
             } else {
-              vErrors.push(err162);
+              vErrors.push(err182);
             }
             errors++;
           }
         }
       } else {
-        const err163 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data65 };
+        const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data74 };
         if (vErrors === null) {
-          vErrors = [err163];
+          vErrors = [err183];
         } else {
-          vErrors.push(err163);
+          vErrors.push(err183);
         }
         errors++;
       }
     }
     if (data.openai !== void 0) {
-      let data68 = data.openai;
-      if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-        for (const key17 in data68) {
-          if (!(key17 === "enabled" || key17 === "location" || key17 === "deployments")) {
-            const err164 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data68 };
+      let data77 = data.openai;
+      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
+        for (const key19 in data77) {
+          if (!(key19 === "enabled" || key19 === "location" || key19 === "deployments")) {
+            const err184 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data77 };
             if (vErrors === null) {
-              vErrors = [err164];
+              vErrors = [err184];
             } else {
-              vErrors.push(err164);
+              vErrors.push(err184);
             }
             errors++;
           }
         }
-        if (data68.enabled !== void 0) {
-          let data69 = data68.enabled;
-          if (typeof data69 !== "boolean") {
-            const err165 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data69 };
+        if (data77.enabled !== void 0) {
+          let data78 = data77.enabled;
+          if (typeof data78 !== "boolean") {
+            const err185 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data78 };
             if (vErrors === null) {
-              vErrors = [err165];
+              vErrors = [err185];
             } else {
-              vErrors.push(err165);
+              vErrors.push(err185);
             }
             errors++;
           }
         }
-        if (data68.location !== void 0) {
-          let data70 = data68.location;
-          if (typeof data70 === "string") {
-            if (!pattern7.test(data70)) {
-              const err166 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data70 };
+        if (data77.location !== void 0) {
+          let data79 = data77.location;
+          if (typeof data79 === "string") {
+            if (!pattern7.test(data79)) {
+              const err186 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data79 };
               if (vErrors === null) {
-                vErrors = [err166];
+                vErrors = [err186];
               } else {
-                vErrors.push(err166);
+                vErrors.push(err186);
               }
               errors++;
             }
           } else {
-            const err167 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data70 };
+            const err187 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data79 };
             if (vErrors === null) {
-              vErrors = [err167];
+              vErrors = [err187];
             } else {
-              vErrors.push(err167);
+              vErrors.push(err187);
             }
             errors++;
           }
         }
-        if (data68.deployments !== void 0) {
-          let data71 = data68.deployments;
-          if (Array.isArray(data71)) {
-            if (data71.length > 20) {
-              const err168 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data71 };
+        if (data77.deployments !== void 0) {
+          let data80 = data77.deployments;
+          if (Array.isArray(data80)) {
+            if (data80.length > 20) {
+              const err188 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
               if (vErrors === null) {
-                vErrors = [err168];
+                vErrors = [err188];
               } else {
-                vErrors.push(err168);
+                vErrors.push(err188);
               }
               errors++;
             }
-            const len4 = data71.length;
+            const len4 = data80.length;
             for (let i8 = 0; i8 < len4; i8++) {
-              let data72 = data71[i8];
-              if (data72 && typeof data72 == "object" && !Array.isArray(data72)) {
-                if (data72.name === void 0) {
-                  const err169 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+              let data81 = data80[i8];
+              if (data81 && typeof data81 == "object" && !Array.isArray(data81)) {
+                if (data81.name === void 0) {
+                  const err189 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                   if (vErrors === null) {
-                    vErrors = [err169];
+                    vErrors = [err189];
                   } else {
-                    vErrors.push(err169);
+                    vErrors.push(err189);
                   }
                   errors++;
                 }
-                if (data72.model === void 0) {
-                  const err170 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+                if (data81.model === void 0) {
+                  const err190 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                   if (vErrors === null) {
-                    vErrors = [err170];
+                    vErrors = [err190];
                   } else {
-                    vErrors.push(err170);
+                    vErrors.push(err190);
                   }
                   errors++;
                 }
-                if (data72.version === void 0) {
-                  const err171 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+                if (data81.version === void 0) {
+                  const err191 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                   if (vErrors === null) {
-                    vErrors = [err171];
+                    vErrors = [err191];
                   } else {
-                    vErrors.push(err171);
+                    vErrors.push(err191);
                   }
                   errors++;
                 }
-                if (data72.capacity === void 0) {
-                  const err172 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+                if (data81.capacity === void 0) {
+                  const err192 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                   if (vErrors === null) {
-                    vErrors = [err172];
+                    vErrors = [err192];
                   } else {
-                    vErrors.push(err172);
+                    vErrors.push(err192);
                   }
                   errors++;
                 }
-                for (const key18 in data72) {
-                  if (!(key18 === "name" || key18 === "model" || key18 === "version" || key18 === "capacity" || key18 === "sku")) {
-                    const err173 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+                for (const key20 in data81) {
+                  if (!(key20 === "name" || key20 === "model" || key20 === "version" || key20 === "capacity" || key20 === "sku")) {
+                    const err193 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                     if (vErrors === null) {
-                      vErrors = [err173];
+                      vErrors = [err193];
                     } else {
-                      vErrors.push(err173);
+                      vErrors.push(err193);
                     }
                     errors++;
                   }
                 }
-                if (data72.name !== void 0) {
-                  let data73 = data72.name;
-                  if (typeof data73 === "string") {
-                    if (!pattern27.test(data73)) {
-                      const err174 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data73 };
+                if (data81.name !== void 0) {
+                  let data82 = data81.name;
+                  if (typeof data82 === "string") {
+                    if (!pattern33.test(data82)) {
+                      const err194 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
                       if (vErrors === null) {
-                        vErrors = [err174];
+                        vErrors = [err194];
                       } else {
-                        vErrors.push(err174);
+                        vErrors.push(err194);
                       }
                       errors++;
                     }
                   } else {
-                    const err175 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data73 };
+                    const err195 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
                     if (vErrors === null) {
-                      vErrors = [err175];
+                      vErrors = [err195];
                     } else {
-                      vErrors.push(err175);
+                      vErrors.push(err195);
                     }
                     errors++;
                   }
                 }
-                if (data72.model !== void 0) {
-                  let data74 = data72.model;
-                  if (typeof data74 === "string") {
-                    if (!pattern28.test(data74)) {
-                      const err176 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data74 };
+                if (data81.model !== void 0) {
+                  let data83 = data81.model;
+                  if (typeof data83 === "string") {
+                    if (!pattern34.test(data83)) {
+                      const err196 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
                       if (vErrors === null) {
-                        vErrors = [err176];
+                        vErrors = [err196];
                       } else {
-                        vErrors.push(err176);
+                        vErrors.push(err196);
                       }
                       errors++;
                     }
                   } else {
-                    const err177 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data74 };
+                    const err197 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
                     if (vErrors === null) {
-                      vErrors = [err177];
+                      vErrors = [err197];
                     } else {
-                      vErrors.push(err177);
+                      vErrors.push(err197);
                     }
                     errors++;
                   }
                 }
-                if (data72.version !== void 0) {
-                  let data75 = data72.version;
-                  if (typeof data75 === "string") {
-                    if (!pattern29.test(data75)) {
-                      const err178 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data75 };
+                if (data81.version !== void 0) {
+                  let data84 = data81.version;
+                  if (typeof data84 === "string") {
+                    if (!pattern35.test(data84)) {
+                      const err198 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
                       if (vErrors === null) {
-                        vErrors = [err178];
+                        vErrors = [err198];
                       } else {
-                        vErrors.push(err178);
+                        vErrors.push(err198);
                       }
                       errors++;
                     }
                   } else {
-                    const err179 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data75 };
+                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
                     if (vErrors === null) {
-                      vErrors = [err179];
+                      vErrors = [err199];
                     } else {
-                      vErrors.push(err179);
+                      vErrors.push(err199);
                     }
                     errors++;
                   }
                 }
-                if (data72.capacity !== void 0) {
-                  let data76 = data72.capacity;
-                  if (!(typeof data76 == "number" && (!(data76 % 1) && !isNaN(data76)) && isFinite(data76))) {
-                    const err180 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data76 };
+                if (data81.capacity !== void 0) {
+                  let data85 = data81.capacity;
+                  if (!(typeof data85 == "number" && (!(data85 % 1) && !isNaN(data85)) && isFinite(data85))) {
+                    const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
                     if (vErrors === null) {
-                      vErrors = [err180];
+                      vErrors = [err200];
                     } else {
-                      vErrors.push(err180);
+                      vErrors.push(err200);
                     }
                     errors++;
                   }
-                  if (typeof data76 == "number" && isFinite(data76)) {
-                    if (data76 > 1e4 || isNaN(data76)) {
-                      const err181 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data76 };
+                  if (typeof data85 == "number" && isFinite(data85)) {
+                    if (data85 > 1e4 || isNaN(data85)) {
+                      const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
                       if (vErrors === null) {
-                        vErrors = [err181];
+                        vErrors = [err201];
                       } else {
-                        vErrors.push(err181);
+                        vErrors.push(err201);
                       }
                       errors++;
                     }
-                    if (data76 < 1 || isNaN(data76)) {
-                      const err182 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data76 };
+                    if (data85 < 1 || isNaN(data85)) {
+                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
                       if (vErrors === null) {
-                        vErrors = [err182];
+                        vErrors = [err202];
                       } else {
-                        vErrors.push(err182);
+                        vErrors.push(err202);
                       }
                       errors++;
                     }
                   }
                 }
-                if (data72.sku !== void 0) {
-                  let data77 = data72.sku;
-                  if (typeof data77 !== "string") {
-                    const err183 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data77 };
+                if (data81.sku !== void 0) {
+                  let data86 = data81.sku;
+                  if (typeof data86 !== "string") {
+                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
                     if (vErrors === null) {
-                      vErrors = [err183];
+                      vErrors = [err203];
                     } else {
-                      vErrors.push(err183);
+                      vErrors.push(err203);
                     }
                     errors++;
                   }
-                  if (!(data77 === "Standard" || data77 === "GlobalStandard" || data77 === "DataZoneStandard")) {
-                    const err184 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data77 };
+                  if (!(data86 === "Standard" || data86 === "GlobalStandard" || data86 === "DataZoneStandard")) {
+                    const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
                     if (vErrors === null) {
-                      vErrors = [err184];
+                      vErrors = [err204];
                     } else {
-                      vErrors.push(err184);
+                      vErrors.push(err204);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err185 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data72 };
+                const err205 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
                 if (vErrors === null) {
-                  vErrors = [err185];
+                  vErrors = [err205];
                 } else {
-                  vErrors.push(err185);
+                  vErrors.push(err205);
                 }
                 errors++;
               }
             }
           } else {
-            const err186 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data71 };
+            const err206 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
             if (vErrors === null) {
-              vErrors = [err186];
+              vErrors = [err206];
             } else {
-              vErrors.push(err186);
+              vErrors.push(err206);
             }
             errors++;
           }
         }
       } else {
-        const err187 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data68 };
+        const err207 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data77 };
         if (vErrors === null) {
-          vErrors = [err187];
+          vErrors = [err207];
         } else {
-          vErrors.push(err187);
+          vErrors.push(err207);
         }
         errors++;
       }
     }
     if (data.gitops !== void 0) {
-      let data78 = data.gitops;
-      if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
-        if (data78.repository === void 0) {
-          const err188 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data78 };
+      let data87 = data.gitops;
+      if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
+        if (data87.repository === void 0) {
+          const err208 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data87 };
           if (vErrors === null) {
-            vErrors = [err188];
+            vErrors = [err208];
           } else {
-            vErrors.push(err188);
+            vErrors.push(err208);
           }
           errors++;
         }
-        for (const key19 in data78) {
-          if (!(key19 === "repository" || key19 === "branch" || key19 === "path" || key19 === "multiTenancyOptOut" || key19 === "auth" || key19 === "sshKnownHosts")) {
-            const err189 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data78 };
-            if (vErrors === null) {
-              vErrors = [err189];
-            } else {
-              vErrors.push(err189);
-            }
-            errors++;
-          }
-        }
-        if (data78.repository !== void 0) {
-          let data79 = data78.repository;
-          if (typeof data79 === "string") {
-            if (!pattern30.test(data79)) {
-              const err190 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data79 };
-              if (vErrors === null) {
-                vErrors = [err190];
-              } else {
-                vErrors.push(err190);
-              }
-              errors++;
-            }
-          } else {
-            const err191 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data79 };
-            if (vErrors === null) {
-              vErrors = [err191];
-            } else {
-              vErrors.push(err191);
-            }
-            errors++;
-          }
-        }
-        if (data78.branch !== void 0) {
-          let data80 = data78.branch;
-          if (typeof data80 === "string") {
-            if (!pattern31.test(data80)) {
-              const err192 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data80 };
-              if (vErrors === null) {
-                vErrors = [err192];
-              } else {
-                vErrors.push(err192);
-              }
-              errors++;
-            }
-          } else {
-            const err193 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data80 };
-            if (vErrors === null) {
-              vErrors = [err193];
-            } else {
-              vErrors.push(err193);
-            }
-            errors++;
-          }
-        }
-        if (data78.path !== void 0) {
-          let data81 = data78.path;
-          if (typeof data81 === "string") {
-            if (!pattern32.test(data81)) {
-              const err194 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data81 };
-              if (vErrors === null) {
-                vErrors = [err194];
-              } else {
-                vErrors.push(err194);
-              }
-              errors++;
-            }
-          } else {
-            const err195 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data81 };
-            if (vErrors === null) {
-              vErrors = [err195];
-            } else {
-              vErrors.push(err195);
-            }
-            errors++;
-          }
-        }
-        if (data78.multiTenancyOptOut !== void 0) {
-          let data82 = data78.multiTenancyOptOut;
-          if (data82 && typeof data82 == "object" && !Array.isArray(data82)) {
-            if (data82.reason === void 0) {
-              const err196 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data82 };
-              if (vErrors === null) {
-                vErrors = [err196];
-              } else {
-                vErrors.push(err196);
-              }
-              errors++;
-            }
-            for (const key20 in data82) {
-              if (!(key20 === "reason")) {
-                const err197 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data82 };
-                if (vErrors === null) {
-                  vErrors = [err197];
-                } else {
-                  vErrors.push(err197);
-                }
-                errors++;
-              }
-            }
-            if (data82.reason !== void 0) {
-              let data83 = data82.reason;
-              if (typeof data83 === "string") {
-                if (func2(data83) > 500) {
-                  const err198 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data83 };
-                  if (vErrors === null) {
-                    vErrors = [err198];
-                  } else {
-                    vErrors.push(err198);
-                  }
-                  errors++;
-                }
-                if (func2(data83) < 10) {
-                  const err199 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data83 };
-                  if (vErrors === null) {
-                    vErrors = [err199];
-                  } else {
-                    vErrors.push(err199);
-                  }
-                  errors++;
-                }
-              } else {
-                const err200 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data83 };
-                if (vErrors === null) {
-                  vErrors = [err200];
-                } else {
-                  vErrors.push(err200);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err201 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data82 };
-            if (vErrors === null) {
-              vErrors = [err201];
-            } else {
-              vErrors.push(err201);
-            }
-            errors++;
-          }
-        }
-        if (data78.auth !== void 0) {
-          let data84 = data78.auth;
-          if (typeof data84 !== "string") {
-            const err202 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data84 };
-            if (vErrors === null) {
-              vErrors = [err202];
-            } else {
-              vErrors.push(err202);
-            }
-            errors++;
-          }
-          if (!(data84 === "none" || data84 === "ssh" || data84 === "https")) {
-            const err203 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data84 };
-            if (vErrors === null) {
-              vErrors = [err203];
-            } else {
-              vErrors.push(err203);
-            }
-            errors++;
-          }
-        }
-        if (data78.sshKnownHosts !== void 0) {
-          let data85 = data78.sshKnownHosts;
-          if (Array.isArray(data85)) {
-            if (data85.length > 20) {
-              const err204 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data85 };
-              if (vErrors === null) {
-                vErrors = [err204];
-              } else {
-                vErrors.push(err204);
-              }
-              errors++;
-            }
-            const len5 = data85.length;
-            for (let i9 = 0; i9 < len5; i9++) {
-              let data86 = data85[i9];
-              if (typeof data86 === "string") {
-                if (func2(data86) > 1e3) {
-                  const err205 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data86 };
-                  if (vErrors === null) {
-                    vErrors = [err205];
-                  } else {
-                    vErrors.push(err205);
-                  }
-                  errors++;
-                }
-                if (!pattern33.test(data86)) {
-                  const err206 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data86 };
-                  if (vErrors === null) {
-                    vErrors = [err206];
-                  } else {
-                    vErrors.push(err206);
-                  }
-                  errors++;
-                }
-              } else {
-                const err207 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data86 };
-                if (vErrors === null) {
-                  vErrors = [err207];
-                } else {
-                  vErrors.push(err207);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err208 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data85 };
-            if (vErrors === null) {
-              vErrors = [err208];
-            } else {
-              vErrors.push(err208);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err209 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data78 };
-        if (vErrors === null) {
-          vErrors = [err209];
-        } else {
-          vErrors.push(err209);
-        }
-        errors++;
-      }
-    }
-    if (data.components !== void 0) {
-      let data87 = data.components;
-      if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
         for (const key21 in data87) {
-          if (!func1.call(schema31.properties.components.properties, key21)) {
-            const err210 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data87 };
+          if (!(key21 === "repository" || key21 === "branch" || key21 === "path" || key21 === "multiTenancyOptOut" || key21 === "auth" || key21 === "sshKnownHosts")) {
+            const err209 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data87 };
             if (vErrors === null) {
-              vErrors = [err210];
+              vErrors = [err209];
             } else {
-              vErrors.push(err210);
+              vErrors.push(err209);
             }
             errors++;
           }
         }
-        if (data87.api !== void 0) {
-          let data88 = data87.api;
-          if (data88 && typeof data88 == "object" && !Array.isArray(data88)) {
-            for (const key22 in data88) {
-              if (!(key22 === "replicas" || key22 === "memory" || key22 === "cpu" || key22 === "values")) {
-                const err211 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data88 };
+        if (data87.repository !== void 0) {
+          let data88 = data87.repository;
+          if (typeof data88 === "string") {
+            if (!pattern36.test(data88)) {
+              const err210 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
+              if (vErrors === null) {
+                vErrors = [err210];
+              } else {
+                vErrors.push(err210);
+              }
+              errors++;
+            }
+          } else {
+            const err211 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
+            if (vErrors === null) {
+              vErrors = [err211];
+            } else {
+              vErrors.push(err211);
+            }
+            errors++;
+          }
+        }
+        if (data87.branch !== void 0) {
+          let data89 = data87.branch;
+          if (typeof data89 === "string") {
+            if (!pattern37.test(data89)) {
+              const err212 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
+              if (vErrors === null) {
+                vErrors = [err212];
+              } else {
+                vErrors.push(err212);
+              }
+              errors++;
+            }
+          } else {
+            const err213 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
+            if (vErrors === null) {
+              vErrors = [err213];
+            } else {
+              vErrors.push(err213);
+            }
+            errors++;
+          }
+        }
+        if (data87.path !== void 0) {
+          let data90 = data87.path;
+          if (typeof data90 === "string") {
+            if (!pattern38.test(data90)) {
+              const err214 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data90 };
+              if (vErrors === null) {
+                vErrors = [err214];
+              } else {
+                vErrors.push(err214);
+              }
+              errors++;
+            }
+          } else {
+            const err215 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data90 };
+            if (vErrors === null) {
+              vErrors = [err215];
+            } else {
+              vErrors.push(err215);
+            }
+            errors++;
+          }
+        }
+        if (data87.multiTenancyOptOut !== void 0) {
+          let data91 = data87.multiTenancyOptOut;
+          if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
+            if (data91.reason === void 0) {
+              const err216 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
+              if (vErrors === null) {
+                vErrors = [err216];
+              } else {
+                vErrors.push(err216);
+              }
+              errors++;
+            }
+            for (const key22 in data91) {
+              if (!(key22 === "reason")) {
+                const err217 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
                 if (vErrors === null) {
-                  vErrors = [err211];
+                  vErrors = [err217];
                 } else {
-                  vErrors.push(err211);
+                  vErrors.push(err217);
                 }
                 errors++;
               }
             }
-            if (data88.replicas !== void 0) {
-              let data89 = data88.replicas;
-              if (!(typeof data89 == "number" && (!(data89 % 1) && !isNaN(data89)) && isFinite(data89))) {
-                const err212 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data89 };
-                if (vErrors === null) {
-                  vErrors = [err212];
-                } else {
-                  vErrors.push(err212);
-                }
-                errors++;
-              }
-              if (typeof data89 == "number" && isFinite(data89)) {
-                if (data89 > 50 || isNaN(data89)) {
-                  const err213 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data89 };
+            if (data91.reason !== void 0) {
+              let data92 = data91.reason;
+              if (typeof data92 === "string") {
+                if (func2(data92) > 500) {
+                  const err218 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
                   if (vErrors === null) {
-                    vErrors = [err213];
+                    vErrors = [err218];
                   } else {
-                    vErrors.push(err213);
+                    vErrors.push(err218);
                   }
                   errors++;
                 }
-                if (data89 < 1 || isNaN(data89)) {
-                  const err214 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data89 };
+                if (func2(data92) < 10) {
+                  const err219 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
                   if (vErrors === null) {
-                    vErrors = [err214];
+                    vErrors = [err219];
                   } else {
-                    vErrors.push(err214);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data88.memory !== void 0) {
-              let data90 = data88.memory;
-              if (typeof data90 === "string") {
-                if (!pattern34.test(data90)) {
-                  const err215 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data90 };
-                  if (vErrors === null) {
-                    vErrors = [err215];
-                  } else {
-                    vErrors.push(err215);
+                    vErrors.push(err219);
                   }
                   errors++;
                 }
               } else {
-                const err216 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data90 };
+                const err220 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
                 if (vErrors === null) {
-                  vErrors = [err216];
+                  vErrors = [err220];
                 } else {
-                  vErrors.push(err216);
-                }
-                errors++;
-              }
-            }
-            if (data88.cpu !== void 0) {
-              let data91 = data88.cpu;
-              if (typeof data91 === "string") {
-                if (!pattern35.test(data91)) {
-                  const err217 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data91 };
-                  if (vErrors === null) {
-                    vErrors = [err217];
-                  } else {
-                    vErrors.push(err217);
-                  }
-                  errors++;
-                }
-              } else {
-                const err218 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data91 };
-                if (vErrors === null) {
-                  vErrors = [err218];
-                } else {
-                  vErrors.push(err218);
-                }
-                errors++;
-              }
-            }
-            if (data88.values !== void 0) {
-              let data92 = data88.values;
-              if (!(data92 && typeof data92 == "object" && !Array.isArray(data92))) {
-                const err219 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data92 };
-                if (vErrors === null) {
-                  vErrors = [err219];
-                } else {
-                  vErrors.push(err219);
+                  vErrors.push(err220);
                 }
                 errors++;
               }
             }
           } else {
-            const err220 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data88 };
+            const err221 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
             if (vErrors === null) {
-              vErrors = [err220];
+              vErrors = [err221];
             } else {
-              vErrors.push(err220);
+              vErrors.push(err221);
             }
             errors++;
           }
         }
-        if (data87.ui !== void 0) {
-          let data93 = data87.ui;
-          if (data93 && typeof data93 == "object" && !Array.isArray(data93)) {
-            for (const key23 in data93) {
-              if (!(key23 === "replicas" || key23 === "memory" || key23 === "cpu" || key23 === "values")) {
-                const err221 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data93 };
-                if (vErrors === null) {
-                  vErrors = [err221];
-                } else {
-                  vErrors.push(err221);
-                }
-                errors++;
-              }
+        if (data87.auth !== void 0) {
+          let data93 = data87.auth;
+          if (typeof data93 !== "string") {
+            const err222 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
+            if (vErrors === null) {
+              vErrors = [err222];
+            } else {
+              vErrors.push(err222);
             }
-            if (data93.replicas !== void 0) {
-              let data94 = data93.replicas;
-              if (!(typeof data94 == "number" && (!(data94 % 1) && !isNaN(data94)) && isFinite(data94))) {
-                const err222 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data94 };
-                if (vErrors === null) {
-                  vErrors = [err222];
-                } else {
-                  vErrors.push(err222);
-                }
-                errors++;
-              }
-              if (typeof data94 == "number" && isFinite(data94)) {
-                if (data94 > 50 || isNaN(data94)) {
-                  const err223 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data94 };
-                  if (vErrors === null) {
-                    vErrors = [err223];
-                  } else {
-                    vErrors.push(err223);
-                  }
-                  errors++;
-                }
-                if (data94 < 1 || isNaN(data94)) {
-                  const err224 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data94 };
-                  if (vErrors === null) {
-                    vErrors = [err224];
-                  } else {
-                    vErrors.push(err224);
-                  }
-                  errors++;
-                }
-              }
+            errors++;
+          }
+          if (!(data93 === "none" || data93 === "ssh" || data93 === "https")) {
+            const err223 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
+            if (vErrors === null) {
+              vErrors = [err223];
+            } else {
+              vErrors.push(err223);
             }
-            if (data93.memory !== void 0) {
-              let data95 = data93.memory;
+            errors++;
+          }
+        }
+        if (data87.sshKnownHosts !== void 0) {
+          let data94 = data87.sshKnownHosts;
+          if (Array.isArray(data94)) {
+            if (data94.length > 20) {
+              const err224 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+              if (vErrors === null) {
+                vErrors = [err224];
+              } else {
+                vErrors.push(err224);
+              }
+              errors++;
+            }
+            const len5 = data94.length;
+            for (let i9 = 0; i9 < len5; i9++) {
+              let data95 = data94[i9];
               if (typeof data95 === "string") {
-                if (!pattern34.test(data95)) {
-                  const err225 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data95 };
+                if (func2(data95) > 1e3) {
+                  const err225 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -43023,52 +43531,51 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err226 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data95 };
-                if (vErrors === null) {
-                  vErrors = [err226];
-                } else {
-                  vErrors.push(err226);
-                }
-                errors++;
-              }
-            }
-            if (data93.cpu !== void 0) {
-              let data96 = data93.cpu;
-              if (typeof data96 === "string") {
-                if (!pattern35.test(data96)) {
-                  const err227 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data96 };
+                if (!pattern39.test(data95)) {
+                  const err226 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
                   if (vErrors === null) {
-                    vErrors = [err227];
+                    vErrors = [err226];
                   } else {
-                    vErrors.push(err227);
+                    vErrors.push(err226);
                   }
                   errors++;
                 }
               } else {
-                const err228 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data96 };
+                const err227 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
                 if (vErrors === null) {
-                  vErrors = [err228];
+                  vErrors = [err227];
                 } else {
-                  vErrors.push(err228);
-                }
-                errors++;
-              }
-            }
-            if (data93.values !== void 0) {
-              let data97 = data93.values;
-              if (!(data97 && typeof data97 == "object" && !Array.isArray(data97))) {
-                const err229 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data97 };
-                if (vErrors === null) {
-                  vErrors = [err229];
-                } else {
-                  vErrors.push(err229);
+                  vErrors.push(err227);
                 }
                 errors++;
               }
             }
           } else {
-            const err230 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data93 };
+            const err228 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+            if (vErrors === null) {
+              vErrors = [err228];
+            } else {
+              vErrors.push(err228);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err229 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data87 };
+        if (vErrors === null) {
+          vErrors = [err229];
+        } else {
+          vErrors.push(err229);
+        }
+        errors++;
+      }
+    }
+    if (data.components !== void 0) {
+      let data96 = data.components;
+      if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
+        for (const key23 in data96) {
+          if (!func1.call(schema31.properties.components.properties, key23)) {
+            const err230 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data96 };
             if (vErrors === null) {
               vErrors = [err230];
             } else {
@@ -43077,12 +43584,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.elasticsearch !== void 0) {
-          let data98 = data87.elasticsearch;
-          if (data98 && typeof data98 == "object" && !Array.isArray(data98)) {
-            for (const key24 in data98) {
-              if (!(key24 === "replicas" || key24 === "memory" || key24 === "cpu" || key24 === "storage" || key24 === "values")) {
-                const err231 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data98 };
+        if (data96.api !== void 0) {
+          let data97 = data96.api;
+          if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
+            for (const key24 in data97) {
+              if (!(key24 === "replicas" || key24 === "memory" || key24 === "cpu" || key24 === "values")) {
+                const err231 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data97 };
                 if (vErrors === null) {
                   vErrors = [err231];
                 } else {
@@ -43091,10 +43598,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data98.replicas !== void 0) {
-              let data99 = data98.replicas;
-              if (!(typeof data99 == "number" && (!(data99 % 1) && !isNaN(data99)) && isFinite(data99))) {
-                const err232 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data99 };
+            if (data97.replicas !== void 0) {
+              let data98 = data97.replicas;
+              if (!(typeof data98 == "number" && (!(data98 % 1) && !isNaN(data98)) && isFinite(data98))) {
+                const err232 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
                 if (vErrors === null) {
                   vErrors = [err232];
                 } else {
@@ -43102,9 +43609,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data99 == "number" && isFinite(data99)) {
-                if (data99 > 50 || isNaN(data99)) {
-                  const err233 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data99 };
+              if (typeof data98 == "number" && isFinite(data98)) {
+                if (data98 > 50 || isNaN(data98)) {
+                  const err233 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
                   if (vErrors === null) {
                     vErrors = [err233];
                   } else {
@@ -43112,8 +43619,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data99 < 1 || isNaN(data99)) {
-                  const err234 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data99 };
+                if (data98 < 1 || isNaN(data98)) {
+                  const err234 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
                   if (vErrors === null) {
                     vErrors = [err234];
                   } else {
@@ -43123,11 +43630,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             }
-            if (data98.memory !== void 0) {
-              let data100 = data98.memory;
-              if (typeof data100 === "string") {
-                if (!pattern34.test(data100)) {
-                  const err235 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data100 };
+            if (data97.memory !== void 0) {
+              let data99 = data97.memory;
+              if (typeof data99 === "string") {
+                if (!pattern40.test(data99)) {
+                  const err235 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
                   if (vErrors === null) {
                     vErrors = [err235];
                   } else {
@@ -43136,7 +43643,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err236 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data100 };
+                const err236 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
                 if (vErrors === null) {
                   vErrors = [err236];
                 } else {
@@ -43145,11 +43652,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data98.cpu !== void 0) {
-              let data101 = data98.cpu;
-              if (typeof data101 === "string") {
-                if (!pattern35.test(data101)) {
-                  const err237 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data101 };
+            if (data97.cpu !== void 0) {
+              let data100 = data97.cpu;
+              if (typeof data100 === "string") {
+                if (!pattern41.test(data100)) {
+                  const err237 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
                   if (vErrors === null) {
                     vErrors = [err237];
                   } else {
@@ -43158,7 +43665,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err238 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data101 };
+                const err238 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
                 if (vErrors === null) {
                   vErrors = [err238];
                 } else {
@@ -43167,32 +43674,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data98.storage !== void 0) {
-              let data102 = data98.storage;
-              if (typeof data102 === "string") {
-                if (!pattern34.test(data102)) {
-                  const err239 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data102 };
-                  if (vErrors === null) {
-                    vErrors = [err239];
-                  } else {
-                    vErrors.push(err239);
-                  }
-                  errors++;
-                }
-              } else {
-                const err240 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data102 };
+            if (data97.values !== void 0) {
+              let data101 = data97.values;
+              if (!(data101 && typeof data101 == "object" && !Array.isArray(data101))) {
+                const err239 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data101 };
                 if (vErrors === null) {
-                  vErrors = [err240];
+                  vErrors = [err239];
                 } else {
-                  vErrors.push(err240);
+                  vErrors.push(err239);
                 }
                 errors++;
               }
             }
-            if (data98.values !== void 0) {
-              let data103 = data98.values;
-              if (!(data103 && typeof data103 == "object" && !Array.isArray(data103))) {
-                const err241 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data103 };
+          } else {
+            const err240 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data97 };
+            if (vErrors === null) {
+              vErrors = [err240];
+            } else {
+              vErrors.push(err240);
+            }
+            errors++;
+          }
+        }
+        if (data96.ui !== void 0) {
+          let data102 = data96.ui;
+          if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
+            for (const key25 in data102) {
+              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
+                const err241 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data102 };
                 if (vErrors === null) {
                   vErrors = [err241];
                 } else {
@@ -43201,65 +43710,65 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err242 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data98 };
-            if (vErrors === null) {
-              vErrors = [err242];
-            } else {
-              vErrors.push(err242);
-            }
-            errors++;
-          }
-        }
-        if (data87.kibana !== void 0) {
-          let data104 = data87.kibana;
-          if (data104 && typeof data104 == "object" && !Array.isArray(data104)) {
-            for (const key25 in data104) {
-              if (!(key25 === "enabled" || key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
-                const err243 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data104 };
+            if (data102.replicas !== void 0) {
+              let data103 = data102.replicas;
+              if (!(typeof data103 == "number" && (!(data103 % 1) && !isNaN(data103)) && isFinite(data103))) {
+                const err242 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
                 if (vErrors === null) {
-                  vErrors = [err243];
+                  vErrors = [err242];
                 } else {
-                  vErrors.push(err243);
+                  vErrors.push(err242);
                 }
                 errors++;
               }
-            }
-            if (data104.enabled !== void 0) {
-              let data105 = data104.enabled;
-              if (typeof data105 !== "boolean") {
-                const err244 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data105 };
-                if (vErrors === null) {
-                  vErrors = [err244];
-                } else {
-                  vErrors.push(err244);
-                }
-                errors++;
-              }
-            }
-            if (data104.replicas !== void 0) {
-              let data106 = data104.replicas;
-              if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
-                const err245 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data106 };
-                if (vErrors === null) {
-                  vErrors = [err245];
-                } else {
-                  vErrors.push(err245);
-                }
-                errors++;
-              }
-              if (typeof data106 == "number" && isFinite(data106)) {
-                if (data106 > 50 || isNaN(data106)) {
-                  const err246 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data106 };
+              if (typeof data103 == "number" && isFinite(data103)) {
+                if (data103 > 50 || isNaN(data103)) {
+                  const err243 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
                   if (vErrors === null) {
-                    vErrors = [err246];
+                    vErrors = [err243];
                   } else {
-                    vErrors.push(err246);
+                    vErrors.push(err243);
                   }
                   errors++;
                 }
-                if (data106 < 1 || isNaN(data106)) {
-                  const err247 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data106 };
+                if (data103 < 1 || isNaN(data103)) {
+                  const err244 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
+                  if (vErrors === null) {
+                    vErrors = [err244];
+                  } else {
+                    vErrors.push(err244);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data102.memory !== void 0) {
+              let data104 = data102.memory;
+              if (typeof data104 === "string") {
+                if (!pattern40.test(data104)) {
+                  const err245 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
+                  if (vErrors === null) {
+                    vErrors = [err245];
+                  } else {
+                    vErrors.push(err245);
+                  }
+                  errors++;
+                }
+              } else {
+                const err246 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
+                if (vErrors === null) {
+                  vErrors = [err246];
+                } else {
+                  vErrors.push(err246);
+                }
+                errors++;
+              }
+            }
+            if (data102.cpu !== void 0) {
+              let data105 = data102.cpu;
+              if (typeof data105 === "string") {
+                if (!pattern41.test(data105)) {
+                  const err247 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
                   if (vErrors === null) {
                     vErrors = [err247];
                   } else {
@@ -43267,22 +43776,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+              } else {
+                const err248 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
+                if (vErrors === null) {
+                  vErrors = [err248];
+                } else {
+                  vErrors.push(err248);
+                }
+                errors++;
               }
             }
-            if (data104.memory !== void 0) {
-              let data107 = data104.memory;
-              if (typeof data107 === "string") {
-                if (!pattern34.test(data107)) {
-                  const err248 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data107 };
-                  if (vErrors === null) {
-                    vErrors = [err248];
-                  } else {
-                    vErrors.push(err248);
-                  }
-                  errors++;
-                }
-              } else {
-                const err249 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data107 };
+            if (data102.values !== void 0) {
+              let data106 = data102.values;
+              if (!(data106 && typeof data106 == "object" && !Array.isArray(data106))) {
+                const err249 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data106 };
                 if (vErrors === null) {
                   vErrors = [err249];
                 } else {
@@ -43291,20 +43798,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data104.cpu !== void 0) {
-              let data108 = data104.cpu;
-              if (typeof data108 === "string") {
-                if (!pattern35.test(data108)) {
-                  const err250 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data108 };
-                  if (vErrors === null) {
-                    vErrors = [err250];
-                  } else {
-                    vErrors.push(err250);
-                  }
-                  errors++;
-                }
-              } else {
-                const err251 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data108 };
+          } else {
+            const err250 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data102 };
+            if (vErrors === null) {
+              vErrors = [err250];
+            } else {
+              vErrors.push(err250);
+            }
+            errors++;
+          }
+        }
+        if (data96.elasticsearch !== void 0) {
+          let data107 = data96.elasticsearch;
+          if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
+            for (const key26 in data107) {
+              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "storage" || key26 === "values")) {
+                const err251 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
                 if (vErrors === null) {
                   vErrors = [err251];
                 } else {
@@ -43313,10 +43822,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data104.values !== void 0) {
-              let data109 = data104.values;
-              if (!(data109 && typeof data109 == "object" && !Array.isArray(data109))) {
-                const err252 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data109 };
+            if (data107.replicas !== void 0) {
+              let data108 = data107.replicas;
+              if (!(typeof data108 == "number" && (!(data108 % 1) && !isNaN(data108)) && isFinite(data108))) {
+                const err252 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
                 if (vErrors === null) {
                   vErrors = [err252];
                 } else {
@@ -43324,47 +43833,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-          } else {
-            const err253 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data104 };
-            if (vErrors === null) {
-              vErrors = [err253];
-            } else {
-              vErrors.push(err253);
-            }
-            errors++;
-          }
-        }
-        if (data87.mermaid !== void 0) {
-          let data110 = data87.mermaid;
-          if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
-            for (const key26 in data110) {
-              if (!(key26 === "enabled" || key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "values")) {
-                const err254 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data110 };
-                if (vErrors === null) {
-                  vErrors = [err254];
-                } else {
-                  vErrors.push(err254);
+              if (typeof data108 == "number" && isFinite(data108)) {
+                if (data108 > 50 || isNaN(data108)) {
+                  const err253 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+                  if (vErrors === null) {
+                    vErrors = [err253];
+                  } else {
+                    vErrors.push(err253);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data108 < 1 || isNaN(data108)) {
+                  const err254 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+                  if (vErrors === null) {
+                    vErrors = [err254];
+                  } else {
+                    vErrors.push(err254);
+                  }
+                  errors++;
+                }
               }
             }
-            if (data110.enabled !== void 0) {
-              let data111 = data110.enabled;
-              if (typeof data111 !== "boolean") {
-                const err255 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data111 };
-                if (vErrors === null) {
-                  vErrors = [err255];
-                } else {
-                  vErrors.push(err255);
+            if (data107.memory !== void 0) {
+              let data109 = data107.memory;
+              if (typeof data109 === "string") {
+                if (!pattern40.test(data109)) {
+                  const err255 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
+                  if (vErrors === null) {
+                    vErrors = [err255];
+                  } else {
+                    vErrors.push(err255);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data110.replicas !== void 0) {
-              let data112 = data110.replicas;
-              if (!(typeof data112 == "number" && (!(data112 % 1) && !isNaN(data112)) && isFinite(data112))) {
-                const err256 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data112 };
+              } else {
+                const err256 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
                 if (vErrors === null) {
                   vErrors = [err256];
                 } else {
@@ -43372,9 +43875,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data112 == "number" && isFinite(data112)) {
-                if (data112 > 50 || isNaN(data112)) {
-                  const err257 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data112 };
+            }
+            if (data107.cpu !== void 0) {
+              let data110 = data107.cpu;
+              if (typeof data110 === "string") {
+                if (!pattern41.test(data110)) {
+                  const err257 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
                   if (vErrors === null) {
                     vErrors = [err257];
                   } else {
@@ -43382,22 +43888,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data112 < 1 || isNaN(data112)) {
-                  const err258 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data112 };
-                  if (vErrors === null) {
-                    vErrors = [err258];
-                  } else {
-                    vErrors.push(err258);
-                  }
-                  errors++;
+              } else {
+                const err258 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
+                if (vErrors === null) {
+                  vErrors = [err258];
+                } else {
+                  vErrors.push(err258);
                 }
+                errors++;
               }
             }
-            if (data110.memory !== void 0) {
-              let data113 = data110.memory;
-              if (typeof data113 === "string") {
-                if (!pattern34.test(data113)) {
-                  const err259 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data113 };
+            if (data107.storage !== void 0) {
+              let data111 = data107.storage;
+              if (typeof data111 === "string") {
+                if (!pattern40.test(data111)) {
+                  const err259 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
                   if (vErrors === null) {
                     vErrors = [err259];
                   } else {
@@ -43406,7 +43911,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err260 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data113 };
+                const err260 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
                 if (vErrors === null) {
                   vErrors = [err260];
                 } else {
@@ -43415,32 +43920,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data110.cpu !== void 0) {
-              let data114 = data110.cpu;
-              if (typeof data114 === "string") {
-                if (!pattern35.test(data114)) {
-                  const err261 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data114 };
-                  if (vErrors === null) {
-                    vErrors = [err261];
-                  } else {
-                    vErrors.push(err261);
-                  }
-                  errors++;
-                }
-              } else {
-                const err262 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data114 };
+            if (data107.values !== void 0) {
+              let data112 = data107.values;
+              if (!(data112 && typeof data112 == "object" && !Array.isArray(data112))) {
+                const err261 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data112 };
                 if (vErrors === null) {
-                  vErrors = [err262];
+                  vErrors = [err261];
                 } else {
-                  vErrors.push(err262);
+                  vErrors.push(err261);
                 }
                 errors++;
               }
             }
-            if (data110.values !== void 0) {
-              let data115 = data110.values;
-              if (!(data115 && typeof data115 == "object" && !Array.isArray(data115))) {
-                const err263 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data115 };
+          } else {
+            const err262 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
+            if (vErrors === null) {
+              vErrors = [err262];
+            } else {
+              vErrors.push(err262);
+            }
+            errors++;
+          }
+        }
+        if (data96.kibana !== void 0) {
+          let data113 = data96.kibana;
+          if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
+            for (const key27 in data113) {
+              if (!(key27 === "enabled" || key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "values")) {
+                const err263 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
                 if (vErrors === null) {
                   vErrors = [err263];
                 } else {
@@ -43449,22 +43956,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err264 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data110 };
-            if (vErrors === null) {
-              vErrors = [err264];
-            } else {
-              vErrors.push(err264);
+            if (data113.enabled !== void 0) {
+              let data114 = data113.enabled;
+              if (typeof data114 !== "boolean") {
+                const err264 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data114 };
+                if (vErrors === null) {
+                  vErrors = [err264];
+                } else {
+                  vErrors.push(err264);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-        if (data87.keycloak !== void 0) {
-          let data116 = data87.keycloak;
-          if (data116 && typeof data116 == "object" && !Array.isArray(data116)) {
-            for (const key27 in data116) {
-              if (!(key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "companion" || key27 === "database" || key27 === "values")) {
-                const err265 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data116 };
+            if (data113.replicas !== void 0) {
+              let data115 = data113.replicas;
+              if (!(typeof data115 == "number" && (!(data115 % 1) && !isNaN(data115)) && isFinite(data115))) {
+                const err265 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
                 if (vErrors === null) {
                   vErrors = [err265];
                 } else {
@@ -43472,21 +43979,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data116.replicas !== void 0) {
-              let data117 = data116.replicas;
-              if (!(typeof data117 == "number" && (!(data117 % 1) && !isNaN(data117)) && isFinite(data117))) {
-                const err266 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data117 };
-                if (vErrors === null) {
-                  vErrors = [err266];
-                } else {
-                  vErrors.push(err266);
+              if (typeof data115 == "number" && isFinite(data115)) {
+                if (data115 > 50 || isNaN(data115)) {
+                  const err266 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
+                  if (vErrors === null) {
+                    vErrors = [err266];
+                  } else {
+                    vErrors.push(err266);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-              if (typeof data117 == "number" && isFinite(data117)) {
-                if (data117 > 50 || isNaN(data117)) {
-                  const err267 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data117 };
+                if (data115 < 1 || isNaN(data115)) {
+                  const err267 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
                   if (vErrors === null) {
                     vErrors = [err267];
                   } else {
@@ -43494,8 +43998,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data117 < 1 || isNaN(data117)) {
-                  const err268 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data117 };
+              }
+            }
+            if (data113.memory !== void 0) {
+              let data116 = data113.memory;
+              if (typeof data116 === "string") {
+                if (!pattern40.test(data116)) {
+                  const err268 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
                   if (vErrors === null) {
                     vErrors = [err268];
                   } else {
@@ -43503,44 +44012,42 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              }
-            }
-            if (data116.memory !== void 0) {
-              let data118 = data116.memory;
-              if (typeof data118 === "string") {
-                if (!pattern34.test(data118)) {
-                  const err269 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data118 };
-                  if (vErrors === null) {
-                    vErrors = [err269];
-                  } else {
-                    vErrors.push(err269);
-                  }
-                  errors++;
-                }
               } else {
-                const err270 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data118 };
+                const err269 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
                 if (vErrors === null) {
-                  vErrors = [err270];
+                  vErrors = [err269];
                 } else {
-                  vErrors.push(err270);
+                  vErrors.push(err269);
                 }
                 errors++;
               }
             }
-            if (data116.cpu !== void 0) {
-              let data119 = data116.cpu;
-              if (typeof data119 === "string") {
-                if (!pattern35.test(data119)) {
-                  const err271 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data119 };
+            if (data113.cpu !== void 0) {
+              let data117 = data113.cpu;
+              if (typeof data117 === "string") {
+                if (!pattern41.test(data117)) {
+                  const err270 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
                   if (vErrors === null) {
-                    vErrors = [err271];
+                    vErrors = [err270];
                   } else {
-                    vErrors.push(err271);
+                    vErrors.push(err270);
                   }
                   errors++;
                 }
               } else {
-                const err272 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data119 };
+                const err271 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
+                if (vErrors === null) {
+                  vErrors = [err271];
+                } else {
+                  vErrors.push(err271);
+                }
+                errors++;
+              }
+            }
+            if (data113.values !== void 0) {
+              let data118 = data113.values;
+              if (!(data118 && typeof data118 == "object" && !Array.isArray(data118))) {
+                const err272 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data118 };
                 if (vErrors === null) {
                   vErrors = [err272];
                 } else {
@@ -43549,88 +44056,88 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.companion !== void 0) {
-              let data120 = data116.companion;
-              if (data120 && typeof data120 == "object" && !Array.isArray(data120)) {
-                for (const key28 in data120) {
-                  if (!(key28 === "memory" || key28 === "cpu" || key28 === "storage")) {
-                    const err273 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data120 };
-                    if (vErrors === null) {
-                      vErrors = [err273];
-                    } else {
-                      vErrors.push(err273);
-                    }
-                    errors++;
-                  }
+          } else {
+            const err273 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
+            if (vErrors === null) {
+              vErrors = [err273];
+            } else {
+              vErrors.push(err273);
+            }
+            errors++;
+          }
+        }
+        if (data96.mermaid !== void 0) {
+          let data119 = data96.mermaid;
+          if (data119 && typeof data119 == "object" && !Array.isArray(data119)) {
+            for (const key28 in data119) {
+              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
+                const err274 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
+                if (vErrors === null) {
+                  vErrors = [err274];
+                } else {
+                  vErrors.push(err274);
                 }
-                if (data120.memory !== void 0) {
-                  let data121 = data120.memory;
-                  if (typeof data121 === "string") {
-                    if (!pattern34.test(data121)) {
-                      const err274 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data121 };
-                      if (vErrors === null) {
-                        vErrors = [err274];
-                      } else {
-                        vErrors.push(err274);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err275 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data121 };
-                    if (vErrors === null) {
-                      vErrors = [err275];
-                    } else {
-                      vErrors.push(err275);
-                    }
-                    errors++;
-                  }
+                errors++;
+              }
+            }
+            if (data119.enabled !== void 0) {
+              let data120 = data119.enabled;
+              if (typeof data120 !== "boolean") {
+                const err275 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data120 };
+                if (vErrors === null) {
+                  vErrors = [err275];
+                } else {
+                  vErrors.push(err275);
                 }
-                if (data120.cpu !== void 0) {
-                  let data122 = data120.cpu;
-                  if (typeof data122 === "string") {
-                    if (!pattern35.test(data122)) {
-                      const err276 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data122 };
-                      if (vErrors === null) {
-                        vErrors = [err276];
-                      } else {
-                        vErrors.push(err276);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err277 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data122 };
-                    if (vErrors === null) {
-                      vErrors = [err277];
-                    } else {
-                      vErrors.push(err277);
-                    }
-                    errors++;
-                  }
+                errors++;
+              }
+            }
+            if (data119.replicas !== void 0) {
+              let data121 = data119.replicas;
+              if (!(typeof data121 == "number" && (!(data121 % 1) && !isNaN(data121)) && isFinite(data121))) {
+                const err276 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
+                if (vErrors === null) {
+                  vErrors = [err276];
+                } else {
+                  vErrors.push(err276);
                 }
-                if (data120.storage !== void 0) {
-                  let data123 = data120.storage;
-                  if (typeof data123 === "string") {
-                    if (!pattern34.test(data123)) {
-                      const err278 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data123 };
-                      if (vErrors === null) {
-                        vErrors = [err278];
-                      } else {
-                        vErrors.push(err278);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+              if (typeof data121 == "number" && isFinite(data121)) {
+                if (data121 > 50 || isNaN(data121)) {
+                  const err277 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
+                  if (vErrors === null) {
+                    vErrors = [err277];
                   } else {
-                    const err279 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data123 };
-                    if (vErrors === null) {
-                      vErrors = [err279];
-                    } else {
-                      vErrors.push(err279);
-                    }
-                    errors++;
+                    vErrors.push(err277);
                   }
+                  errors++;
+                }
+                if (data121 < 1 || isNaN(data121)) {
+                  const err278 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
+                  if (vErrors === null) {
+                    vErrors = [err278];
+                  } else {
+                    vErrors.push(err278);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data119.memory !== void 0) {
+              let data122 = data119.memory;
+              if (typeof data122 === "string") {
+                if (!pattern40.test(data122)) {
+                  const err279 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
+                  if (vErrors === null) {
+                    vErrors = [err279];
+                  } else {
+                    vErrors.push(err279);
+                  }
+                  errors++;
                 }
               } else {
-                const err280 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data120 };
+                const err280 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
                 if (vErrors === null) {
                   vErrors = [err280];
                 } else {
@@ -43639,19 +44146,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.database !== void 0) {
-              let data124 = data116.database;
-              if (typeof data124 !== "string") {
-                const err281 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data124 };
-                if (vErrors === null) {
-                  vErrors = [err281];
-                } else {
-                  vErrors.push(err281);
+            if (data119.cpu !== void 0) {
+              let data123 = data119.cpu;
+              if (typeof data123 === "string") {
+                if (!pattern41.test(data123)) {
+                  const err281 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
+                  if (vErrors === null) {
+                    vErrors = [err281];
+                  } else {
+                    vErrors.push(err281);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-              if (!(data124 === "inCluster" || data124 === "managed")) {
-                const err282 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data124 };
+              } else {
+                const err282 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -43660,10 +44168,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.values !== void 0) {
-              let data125 = data116.values;
-              if (!(data125 && typeof data125 == "object" && !Array.isArray(data125))) {
-                const err283 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data125 };
+            if (data119.values !== void 0) {
+              let data124 = data119.values;
+              if (!(data124 && typeof data124 == "object" && !Array.isArray(data124))) {
+                const err283 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data124 };
                 if (vErrors === null) {
                   vErrors = [err283];
                 } else {
@@ -43673,7 +44181,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err284 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data116 };
+            const err284 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
             if (vErrors === null) {
               vErrors = [err284];
             } else {
@@ -43682,12 +44190,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.oauth2Proxy !== void 0) {
-          let data126 = data87.oauth2Proxy;
-          if (data126 && typeof data126 == "object" && !Array.isArray(data126)) {
-            for (const key29 in data126) {
-              if (!(key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "values")) {
-                const err285 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data126 };
+        if (data96.keycloak !== void 0) {
+          let data125 = data96.keycloak;
+          if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
+            for (const key29 in data125) {
+              if (!(key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "companion" || key29 === "database" || key29 === "values")) {
+                const err285 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
                 if (vErrors === null) {
                   vErrors = [err285];
                 } else {
@@ -43696,10 +44204,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data126.replicas !== void 0) {
-              let data127 = data126.replicas;
-              if (!(typeof data127 == "number" && (!(data127 % 1) && !isNaN(data127)) && isFinite(data127))) {
-                const err286 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data127 };
+            if (data125.replicas !== void 0) {
+              let data126 = data125.replicas;
+              if (!(typeof data126 == "number" && (!(data126 % 1) && !isNaN(data126)) && isFinite(data126))) {
+                const err286 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
                 if (vErrors === null) {
                   vErrors = [err286];
                 } else {
@@ -43707,9 +44215,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data127 == "number" && isFinite(data127)) {
-                if (data127 > 50 || isNaN(data127)) {
-                  const err287 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data127 };
+              if (typeof data126 == "number" && isFinite(data126)) {
+                if (data126 > 50 || isNaN(data126)) {
+                  const err287 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -43717,8 +44225,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data127 < 1 || isNaN(data127)) {
-                  const err288 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data127 };
+                if (data126 < 1 || isNaN(data126)) {
+                  const err288 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
                   if (vErrors === null) {
                     vErrors = [err288];
                   } else {
@@ -43728,11 +44236,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             }
-            if (data126.memory !== void 0) {
-              let data128 = data126.memory;
-              if (typeof data128 === "string") {
-                if (!pattern34.test(data128)) {
-                  const err289 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data128 };
+            if (data125.memory !== void 0) {
+              let data127 = data125.memory;
+              if (typeof data127 === "string") {
+                if (!pattern40.test(data127)) {
+                  const err289 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
                   if (vErrors === null) {
                     vErrors = [err289];
                   } else {
@@ -43741,7 +44249,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err290 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data128 };
+                const err290 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
                 if (vErrors === null) {
                   vErrors = [err290];
                 } else {
@@ -43750,11 +44258,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data126.cpu !== void 0) {
-              let data129 = data126.cpu;
-              if (typeof data129 === "string") {
-                if (!pattern35.test(data129)) {
-                  const err291 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data129 };
+            if (data125.cpu !== void 0) {
+              let data128 = data125.cpu;
+              if (typeof data128 === "string") {
+                if (!pattern41.test(data128)) {
+                  const err291 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
                   if (vErrors === null) {
                     vErrors = [err291];
                   } else {
@@ -43763,7 +44271,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err292 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data129 };
+                const err292 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
                 if (vErrors === null) {
                   vErrors = [err292];
                 } else {
@@ -43772,100 +44280,100 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data126.values !== void 0) {
-              let data130 = data126.values;
-              if (!(data130 && typeof data130 == "object" && !Array.isArray(data130))) {
-                const err293 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data130 };
-                if (vErrors === null) {
-                  vErrors = [err293];
-                } else {
-                  vErrors.push(err293);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err294 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data126 };
-            if (vErrors === null) {
-              vErrors = [err294];
-            } else {
-              vErrors.push(err294);
-            }
-            errors++;
-          }
-        }
-        if (data87.nats !== void 0) {
-          let data131 = data87.nats;
-          if (data131 && typeof data131 == "object" && !Array.isArray(data131)) {
-            for (const key30 in data131) {
-              if (!(key30 === "enabled" || key30 === "replicas" || key30 === "memory" || key30 === "cpu" || key30 === "companion" || key30 === "values")) {
-                const err295 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data131 };
-                if (vErrors === null) {
-                  vErrors = [err295];
-                } else {
-                  vErrors.push(err295);
-                }
-                errors++;
-              }
-            }
-            if (data131.enabled !== void 0) {
-              let data132 = data131.enabled;
-              if (typeof data132 !== "boolean") {
-                const err296 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data132 };
-                if (vErrors === null) {
-                  vErrors = [err296];
-                } else {
-                  vErrors.push(err296);
-                }
-                errors++;
-              }
-            }
-            if (data131.replicas !== void 0) {
-              let data133 = data131.replicas;
-              if (!(typeof data133 == "number" && (!(data133 % 1) && !isNaN(data133)) && isFinite(data133))) {
-                const err297 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data133 };
-                if (vErrors === null) {
-                  vErrors = [err297];
-                } else {
-                  vErrors.push(err297);
-                }
-                errors++;
-              }
-              if (typeof data133 == "number" && isFinite(data133)) {
-                if (data133 > 50 || isNaN(data133)) {
-                  const err298 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data133 };
-                  if (vErrors === null) {
-                    vErrors = [err298];
-                  } else {
-                    vErrors.push(err298);
+            if (data125.companion !== void 0) {
+              let data129 = data125.companion;
+              if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
+                for (const key30 in data129) {
+                  if (!(key30 === "memory" || key30 === "cpu" || key30 === "storage")) {
+                    const err293 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
+                    if (vErrors === null) {
+                      vErrors = [err293];
+                    } else {
+                      vErrors.push(err293);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-                if (data133 < 1 || isNaN(data133)) {
-                  const err299 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data133 };
-                  if (vErrors === null) {
-                    vErrors = [err299];
+                if (data129.memory !== void 0) {
+                  let data130 = data129.memory;
+                  if (typeof data130 === "string") {
+                    if (!pattern40.test(data130)) {
+                      const err294 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
+                      if (vErrors === null) {
+                        vErrors = [err294];
+                      } else {
+                        vErrors.push(err294);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err299);
+                    const err295 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
+                    if (vErrors === null) {
+                      vErrors = [err295];
+                    } else {
+                      vErrors.push(err295);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-              }
-            }
-            if (data131.memory !== void 0) {
-              let data134 = data131.memory;
-              if (typeof data134 === "string") {
-                if (!pattern34.test(data134)) {
-                  const err300 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data134 };
-                  if (vErrors === null) {
-                    vErrors = [err300];
+                if (data129.cpu !== void 0) {
+                  let data131 = data129.cpu;
+                  if (typeof data131 === "string") {
+                    if (!pattern41.test(data131)) {
+                      const err296 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
+                      if (vErrors === null) {
+                        vErrors = [err296];
+                      } else {
+                        vErrors.push(err296);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err300);
+                    const err297 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
+                    if (vErrors === null) {
+                      vErrors = [err297];
+                    } else {
+                      vErrors.push(err297);
+                    }
+                    errors++;
                   }
-                  errors++;
+                }
+                if (data129.storage !== void 0) {
+                  let data132 = data129.storage;
+                  if (typeof data132 === "string") {
+                    if (!pattern40.test(data132)) {
+                      const err298 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
+                      if (vErrors === null) {
+                        vErrors = [err298];
+                      } else {
+                        vErrors.push(err298);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err299 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
+                    if (vErrors === null) {
+                      vErrors = [err299];
+                    } else {
+                      vErrors.push(err299);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err301 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data134 };
+                const err300 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
+                if (vErrors === null) {
+                  vErrors = [err300];
+                } else {
+                  vErrors.push(err300);
+                }
+                errors++;
+              }
+            }
+            if (data125.database !== void 0) {
+              let data133 = data125.database;
+              if (typeof data133 !== "string") {
+                const err301 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
                 if (vErrors === null) {
                   vErrors = [err301];
                 } else {
@@ -43873,21 +44381,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data131.cpu !== void 0) {
-              let data135 = data131.cpu;
-              if (typeof data135 === "string") {
-                if (!pattern35.test(data135)) {
-                  const err302 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data135 };
-                  if (vErrors === null) {
-                    vErrors = [err302];
-                  } else {
-                    vErrors.push(err302);
-                  }
-                  errors++;
+              if (!(data133 === "inCluster" || data133 === "managed")) {
+                const err302 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
+                if (vErrors === null) {
+                  vErrors = [err302];
+                } else {
+                  vErrors.push(err302);
                 }
-              } else {
-                const err303 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data135 };
+                errors++;
+              }
+            }
+            if (data125.values !== void 0) {
+              let data134 = data125.values;
+              if (!(data134 && typeof data134 == "object" && !Array.isArray(data134))) {
+                const err303 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data134 };
                 if (vErrors === null) {
                   vErrors = [err303];
                 } else {
@@ -43896,78 +44403,76 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data131.companion !== void 0) {
-              let data136 = data131.companion;
-              if (data136 && typeof data136 == "object" && !Array.isArray(data136)) {
-                for (const key31 in data136) {
-                  if (!(key31 === "memory" || key31 === "cpu" || key31 === "values")) {
-                    const err304 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data136 };
-                    if (vErrors === null) {
-                      vErrors = [err304];
-                    } else {
-                      vErrors.push(err304);
-                    }
-                    errors++;
-                  }
+          } else {
+            const err304 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
+            if (vErrors === null) {
+              vErrors = [err304];
+            } else {
+              vErrors.push(err304);
+            }
+            errors++;
+          }
+        }
+        if (data96.oauth2Proxy !== void 0) {
+          let data135 = data96.oauth2Proxy;
+          if (data135 && typeof data135 == "object" && !Array.isArray(data135)) {
+            for (const key31 in data135) {
+              if (!(key31 === "replicas" || key31 === "memory" || key31 === "cpu" || key31 === "values")) {
+                const err305 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
+                if (vErrors === null) {
+                  vErrors = [err305];
+                } else {
+                  vErrors.push(err305);
                 }
-                if (data136.memory !== void 0) {
-                  let data137 = data136.memory;
-                  if (typeof data137 === "string") {
-                    if (!pattern34.test(data137)) {
-                      const err305 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data137 };
-                      if (vErrors === null) {
-                        vErrors = [err305];
-                      } else {
-                        vErrors.push(err305);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+            if (data135.replicas !== void 0) {
+              let data136 = data135.replicas;
+              if (!(typeof data136 == "number" && (!(data136 % 1) && !isNaN(data136)) && isFinite(data136))) {
+                const err306 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
+                if (vErrors === null) {
+                  vErrors = [err306];
+                } else {
+                  vErrors.push(err306);
+                }
+                errors++;
+              }
+              if (typeof data136 == "number" && isFinite(data136)) {
+                if (data136 > 50 || isNaN(data136)) {
+                  const err307 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
+                  if (vErrors === null) {
+                    vErrors = [err307];
                   } else {
-                    const err306 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data137 };
-                    if (vErrors === null) {
-                      vErrors = [err306];
-                    } else {
-                      vErrors.push(err306);
-                    }
-                    errors++;
+                    vErrors.push(err307);
                   }
+                  errors++;
                 }
-                if (data136.cpu !== void 0) {
-                  let data138 = data136.cpu;
-                  if (typeof data138 === "string") {
-                    if (!pattern35.test(data138)) {
-                      const err307 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data138 };
-                      if (vErrors === null) {
-                        vErrors = [err307];
-                      } else {
-                        vErrors.push(err307);
-                      }
-                      errors++;
-                    }
+                if (data136 < 1 || isNaN(data136)) {
+                  const err308 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
+                  if (vErrors === null) {
+                    vErrors = [err308];
                   } else {
-                    const err308 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data138 };
-                    if (vErrors === null) {
-                      vErrors = [err308];
-                    } else {
-                      vErrors.push(err308);
-                    }
-                    errors++;
+                    vErrors.push(err308);
                   }
+                  errors++;
                 }
-                if (data136.values !== void 0) {
-                  let data139 = data136.values;
-                  if (!(data139 && typeof data139 == "object" && !Array.isArray(data139))) {
-                    const err309 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data139 };
-                    if (vErrors === null) {
-                      vErrors = [err309];
-                    } else {
-                      vErrors.push(err309);
-                    }
-                    errors++;
+              }
+            }
+            if (data135.memory !== void 0) {
+              let data137 = data135.memory;
+              if (typeof data137 === "string") {
+                if (!pattern40.test(data137)) {
+                  const err309 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
+                  if (vErrors === null) {
+                    vErrors = [err309];
+                  } else {
+                    vErrors.push(err309);
                   }
+                  errors++;
                 }
               } else {
-                const err310 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data136 };
+                const err310 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
                 if (vErrors === null) {
                   vErrors = [err310];
                 } else {
@@ -43976,34 +44481,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data131.values !== void 0) {
-              let data140 = data131.values;
-              if (!(data140 && typeof data140 == "object" && !Array.isArray(data140))) {
-                const err311 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data140 };
+            if (data135.cpu !== void 0) {
+              let data138 = data135.cpu;
+              if (typeof data138 === "string") {
+                if (!pattern41.test(data138)) {
+                  const err311 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
+                  if (vErrors === null) {
+                    vErrors = [err311];
+                  } else {
+                    vErrors.push(err311);
+                  }
+                  errors++;
+                }
+              } else {
+                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
                 if (vErrors === null) {
-                  vErrors = [err311];
+                  vErrors = [err312];
                 } else {
-                  vErrors.push(err311);
+                  vErrors.push(err312);
                 }
                 errors++;
               }
             }
-          } else {
-            const err312 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data131 };
-            if (vErrors === null) {
-              vErrors = [err312];
-            } else {
-              vErrors.push(err312);
-            }
-            errors++;
-          }
-        }
-        if (data87.mcpConnect !== void 0) {
-          let data141 = data87.mcpConnect;
-          if (data141 && typeof data141 == "object" && !Array.isArray(data141)) {
-            for (const key32 in data141) {
-              if (!(key32 === "enabled" || key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "values")) {
-                const err313 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data141 };
+            if (data135.values !== void 0) {
+              let data139 = data135.values;
+              if (!(data139 && typeof data139 == "object" && !Array.isArray(data139))) {
+                const err313 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data139 };
                 if (vErrors === null) {
                   vErrors = [err313];
                 } else {
@@ -44012,22 +44515,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data141.enabled !== void 0) {
-              let data142 = data141.enabled;
-              if (typeof data142 !== "boolean") {
-                const err314 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data142 };
-                if (vErrors === null) {
-                  vErrors = [err314];
-                } else {
-                  vErrors.push(err314);
-                }
-                errors++;
-              }
+          } else {
+            const err314 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
+            if (vErrors === null) {
+              vErrors = [err314];
+            } else {
+              vErrors.push(err314);
             }
-            if (data141.replicas !== void 0) {
-              let data143 = data141.replicas;
-              if (!(typeof data143 == "number" && (!(data143 % 1) && !isNaN(data143)) && isFinite(data143))) {
-                const err315 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data143 };
+            errors++;
+          }
+        }
+        if (data96.nats !== void 0) {
+          let data140 = data96.nats;
+          if (data140 && typeof data140 == "object" && !Array.isArray(data140)) {
+            for (const key32 in data140) {
+              if (!(key32 === "enabled" || key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "companion" || key32 === "values")) {
+                const err315 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data140 };
                 if (vErrors === null) {
                   vErrors = [err315];
                 } else {
@@ -44035,32 +44538,33 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data143 == "number" && isFinite(data143)) {
-                if (data143 > 50 || isNaN(data143)) {
-                  const err316 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data143 };
-                  if (vErrors === null) {
-                    vErrors = [err316];
-                  } else {
-                    vErrors.push(err316);
-                  }
-                  errors++;
+            }
+            if (data140.enabled !== void 0) {
+              let data141 = data140.enabled;
+              if (typeof data141 !== "boolean") {
+                const err316 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data141 };
+                if (vErrors === null) {
+                  vErrors = [err316];
+                } else {
+                  vErrors.push(err316);
                 }
-                if (data143 < 1 || isNaN(data143)) {
-                  const err317 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data143 };
-                  if (vErrors === null) {
-                    vErrors = [err317];
-                  } else {
-                    vErrors.push(err317);
-                  }
-                  errors++;
-                }
+                errors++;
               }
             }
-            if (data141.memory !== void 0) {
-              let data144 = data141.memory;
-              if (typeof data144 === "string") {
-                if (!pattern34.test(data144)) {
-                  const err318 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data144 };
+            if (data140.replicas !== void 0) {
+              let data142 = data140.replicas;
+              if (!(typeof data142 == "number" && (!(data142 % 1) && !isNaN(data142)) && isFinite(data142))) {
+                const err317 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
+                if (vErrors === null) {
+                  vErrors = [err317];
+                } else {
+                  vErrors.push(err317);
+                }
+                errors++;
+              }
+              if (typeof data142 == "number" && isFinite(data142)) {
+                if (data142 > 50 || isNaN(data142)) {
+                  const err318 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
                   if (vErrors === null) {
                     vErrors = [err318];
                   } else {
@@ -44068,21 +44572,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err319 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data144 };
-                if (vErrors === null) {
-                  vErrors = [err319];
-                } else {
-                  vErrors.push(err319);
+                if (data142 < 1 || isNaN(data142)) {
+                  const err319 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
+                  if (vErrors === null) {
+                    vErrors = [err319];
+                  } else {
+                    vErrors.push(err319);
+                  }
+                  errors++;
                 }
-                errors++;
               }
             }
-            if (data141.cpu !== void 0) {
-              let data145 = data141.cpu;
-              if (typeof data145 === "string") {
-                if (!pattern35.test(data145)) {
-                  const err320 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data145 };
+            if (data140.memory !== void 0) {
+              let data143 = data140.memory;
+              if (typeof data143 === "string") {
+                if (!pattern40.test(data143)) {
+                  const err320 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
                   if (vErrors === null) {
                     vErrors = [err320];
                   } else {
@@ -44091,7 +44596,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err321 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data145 };
+                const err321 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
                 if (vErrors === null) {
                   vErrors = [err321];
                 } else {
@@ -44100,102 +44605,100 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data141.values !== void 0) {
-              let data146 = data141.values;
-              if (!(data146 && typeof data146 == "object" && !Array.isArray(data146))) {
-                const err322 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data146 };
-                if (vErrors === null) {
-                  vErrors = [err322];
-                } else {
-                  vErrors.push(err322);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err323 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data141 };
-            if (vErrors === null) {
-              vErrors = [err323];
-            } else {
-              vErrors.push(err323);
-            }
-            errors++;
-          }
-        }
-        if (data87.fluentBit !== void 0) {
-          let data147 = data87.fluentBit;
-          if (data147 && typeof data147 == "object" && !Array.isArray(data147)) {
-            for (const key33 in data147) {
-              if (!(key33 === "enabled" || key33 === "memory" || key33 === "cpu" || key33 === "values")) {
-                const err324 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data147 };
-                if (vErrors === null) {
-                  vErrors = [err324];
-                } else {
-                  vErrors.push(err324);
-                }
-                errors++;
-              }
-            }
-            if (data147.enabled !== void 0) {
-              let data148 = data147.enabled;
-              if (typeof data148 !== "boolean") {
-                const err325 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data148 };
-                if (vErrors === null) {
-                  vErrors = [err325];
-                } else {
-                  vErrors.push(err325);
-                }
-                errors++;
-              }
-            }
-            if (data147.memory !== void 0) {
-              let data149 = data147.memory;
-              if (typeof data149 === "string") {
-                if (!pattern34.test(data149)) {
-                  const err326 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data149 };
+            if (data140.cpu !== void 0) {
+              let data144 = data140.cpu;
+              if (typeof data144 === "string") {
+                if (!pattern41.test(data144)) {
+                  const err322 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
                   if (vErrors === null) {
-                    vErrors = [err326];
+                    vErrors = [err322];
                   } else {
-                    vErrors.push(err326);
+                    vErrors.push(err322);
                   }
                   errors++;
                 }
               } else {
-                const err327 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data149 };
+                const err323 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
                 if (vErrors === null) {
-                  vErrors = [err327];
+                  vErrors = [err323];
                 } else {
-                  vErrors.push(err327);
+                  vErrors.push(err323);
                 }
                 errors++;
               }
             }
-            if (data147.cpu !== void 0) {
-              let data150 = data147.cpu;
-              if (typeof data150 === "string") {
-                if (!pattern35.test(data150)) {
-                  const err328 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data150 };
-                  if (vErrors === null) {
-                    vErrors = [err328];
-                  } else {
-                    vErrors.push(err328);
+            if (data140.companion !== void 0) {
+              let data145 = data140.companion;
+              if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
+                for (const key33 in data145) {
+                  if (!(key33 === "memory" || key33 === "cpu" || key33 === "values")) {
+                    const err324 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
+                    if (vErrors === null) {
+                      vErrors = [err324];
+                    } else {
+                      vErrors.push(err324);
+                    }
+                    errors++;
                   }
-                  errors++;
+                }
+                if (data145.memory !== void 0) {
+                  let data146 = data145.memory;
+                  if (typeof data146 === "string") {
+                    if (!pattern40.test(data146)) {
+                      const err325 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                      if (vErrors === null) {
+                        vErrors = [err325];
+                      } else {
+                        vErrors.push(err325);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err326 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                    if (vErrors === null) {
+                      vErrors = [err326];
+                    } else {
+                      vErrors.push(err326);
+                    }
+                    errors++;
+                  }
+                }
+                if (data145.cpu !== void 0) {
+                  let data147 = data145.cpu;
+                  if (typeof data147 === "string") {
+                    if (!pattern41.test(data147)) {
+                      const err327 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                      if (vErrors === null) {
+                        vErrors = [err327];
+                      } else {
+                        vErrors.push(err327);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err328 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                    if (vErrors === null) {
+                      vErrors = [err328];
+                    } else {
+                      vErrors.push(err328);
+                    }
+                    errors++;
+                  }
+                }
+                if (data145.values !== void 0) {
+                  let data148 = data145.values;
+                  if (!(data148 && typeof data148 == "object" && !Array.isArray(data148))) {
+                    const err329 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data148 };
+                    if (vErrors === null) {
+                      vErrors = [err329];
+                    } else {
+                      vErrors.push(err329);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err329 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data150 };
-                if (vErrors === null) {
-                  vErrors = [err329];
-                } else {
-                  vErrors.push(err329);
-                }
-                errors++;
-              }
-            }
-            if (data147.values !== void 0) {
-              let data151 = data147.values;
-              if (!(data151 && typeof data151 == "object" && !Array.isArray(data151))) {
-                const err330 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data151 };
+                const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
                 if (vErrors === null) {
                   vErrors = [err330];
                 } else {
@@ -44204,34 +44707,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err331 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data147 };
-            if (vErrors === null) {
-              vErrors = [err331];
-            } else {
-              vErrors.push(err331);
-            }
-            errors++;
-          }
-        }
-        if (data87.llmProxy !== void 0) {
-          let data152 = data87.llmProxy;
-          if (data152 && typeof data152 == "object" && !Array.isArray(data152)) {
-            for (const key34 in data152) {
-              if (!(key34 === "enabled" || key34 === "replicas" || key34 === "memory" || key34 === "cpu" || key34 === "values")) {
-                const err332 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data152 };
+            if (data140.values !== void 0) {
+              let data149 = data140.values;
+              if (!(data149 && typeof data149 == "object" && !Array.isArray(data149))) {
+                const err331 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data149 };
                 if (vErrors === null) {
-                  vErrors = [err332];
+                  vErrors = [err331];
                 } else {
-                  vErrors.push(err332);
+                  vErrors.push(err331);
                 }
                 errors++;
               }
             }
-            if (data152.enabled !== void 0) {
-              let data153 = data152.enabled;
-              if (typeof data153 !== "boolean") {
-                const err333 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data153 };
+          } else {
+            const err332 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data140 };
+            if (vErrors === null) {
+              vErrors = [err332];
+            } else {
+              vErrors.push(err332);
+            }
+            errors++;
+          }
+        }
+        if (data96.mcpConnect !== void 0) {
+          let data150 = data96.mcpConnect;
+          if (data150 && typeof data150 == "object" && !Array.isArray(data150)) {
+            for (const key34 in data150) {
+              if (!(key34 === "enabled" || key34 === "replicas" || key34 === "memory" || key34 === "cpu" || key34 === "values")) {
+                const err333 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
                 if (vErrors === null) {
                   vErrors = [err333];
                 } else {
@@ -44240,10 +44743,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data152.replicas !== void 0) {
-              let data154 = data152.replicas;
-              if (!(typeof data154 == "number" && (!(data154 % 1) && !isNaN(data154)) && isFinite(data154))) {
-                const err334 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data154 };
+            if (data150.enabled !== void 0) {
+              let data151 = data150.enabled;
+              if (typeof data151 !== "boolean") {
+                const err334 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data151 };
                 if (vErrors === null) {
                   vErrors = [err334];
                 } else {
@@ -44251,18 +44754,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data154 == "number" && isFinite(data154)) {
-                if (data154 > 50 || isNaN(data154)) {
-                  const err335 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data154 };
-                  if (vErrors === null) {
-                    vErrors = [err335];
-                  } else {
-                    vErrors.push(err335);
-                  }
-                  errors++;
+            }
+            if (data150.replicas !== void 0) {
+              let data152 = data150.replicas;
+              if (!(typeof data152 == "number" && (!(data152 % 1) && !isNaN(data152)) && isFinite(data152))) {
+                const err335 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
+                if (vErrors === null) {
+                  vErrors = [err335];
+                } else {
+                  vErrors.push(err335);
                 }
-                if (data154 < 1 || isNaN(data154)) {
-                  const err336 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data154 };
+                errors++;
+              }
+              if (typeof data152 == "number" && isFinite(data152)) {
+                if (data152 > 50 || isNaN(data152)) {
+                  const err336 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
                   if (vErrors === null) {
                     vErrors = [err336];
                   } else {
@@ -44270,13 +44776,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              }
-            }
-            if (data152.memory !== void 0) {
-              let data155 = data152.memory;
-              if (typeof data155 === "string") {
-                if (!pattern34.test(data155)) {
-                  const err337 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data155 };
+                if (data152 < 1 || isNaN(data152)) {
+                  const err337 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
                   if (vErrors === null) {
                     vErrors = [err337];
                   } else {
@@ -44284,42 +44785,44 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err338 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data155 };
-                if (vErrors === null) {
-                  vErrors = [err338];
-                } else {
-                  vErrors.push(err338);
-                }
-                errors++;
               }
             }
-            if (data152.cpu !== void 0) {
-              let data156 = data152.cpu;
-              if (typeof data156 === "string") {
-                if (!pattern35.test(data156)) {
-                  const err339 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data156 };
+            if (data150.memory !== void 0) {
+              let data153 = data150.memory;
+              if (typeof data153 === "string") {
+                if (!pattern40.test(data153)) {
+                  const err338 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
                   if (vErrors === null) {
-                    vErrors = [err339];
+                    vErrors = [err338];
                   } else {
-                    vErrors.push(err339);
+                    vErrors.push(err338);
                   }
                   errors++;
                 }
               } else {
-                const err340 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data156 };
+                const err339 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
                 if (vErrors === null) {
-                  vErrors = [err340];
+                  vErrors = [err339];
                 } else {
-                  vErrors.push(err340);
+                  vErrors.push(err339);
                 }
                 errors++;
               }
             }
-            if (data152.values !== void 0) {
-              let data157 = data152.values;
-              if (!(data157 && typeof data157 == "object" && !Array.isArray(data157))) {
-                const err341 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data157 };
+            if (data150.cpu !== void 0) {
+              let data154 = data150.cpu;
+              if (typeof data154 === "string") {
+                if (!pattern41.test(data154)) {
+                  const err340 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
+                  if (vErrors === null) {
+                    vErrors = [err340];
+                  } else {
+                    vErrors.push(err340);
+                  }
+                  errors++;
+                }
+              } else {
+                const err341 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
                 if (vErrors === null) {
                   vErrors = [err341];
                 } else {
@@ -44328,124 +44831,126 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err342 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data152 };
-            if (vErrors === null) {
-              vErrors = [err342];
-            } else {
-              vErrors.push(err342);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err343 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data87 };
-        if (vErrors === null) {
-          vErrors = [err343];
-        } else {
-          vErrors.push(err343);
-        }
-        errors++;
-      }
-    }
-    if (data.security !== void 0) {
-      let data158 = data.security;
-      if (data158 && typeof data158 == "object" && !Array.isArray(data158)) {
-        for (const key35 in data158) {
-          if (!(key35 === "networkPolicy" || key35 === "azurePolicy" || key35 === "defender" || key35 === "runCommand" || key35 === "apiServerAuthorizedIpRanges" || key35 === "logRetentionDays" || key35 === "storageInfrastructureEncryption")) {
-            const err344 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data158 };
-            if (vErrors === null) {
-              vErrors = [err344];
-            } else {
-              vErrors.push(err344);
-            }
-            errors++;
-          }
-        }
-        if (data158.networkPolicy !== void 0) {
-          let data159 = data158.networkPolicy;
-          if (typeof data159 !== "string") {
-            const err345 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data159 };
-            if (vErrors === null) {
-              vErrors = [err345];
-            } else {
-              vErrors.push(err345);
-            }
-            errors++;
-          }
-          if (!(data159 === "cilium" || data159 === "azure" || data159 === "none")) {
-            const err346 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data159 };
-            if (vErrors === null) {
-              vErrors = [err346];
-            } else {
-              vErrors.push(err346);
-            }
-            errors++;
-          }
-        }
-        if (data158.azurePolicy !== void 0) {
-          let data160 = data158.azurePolicy;
-          if (typeof data160 !== "boolean") {
-            const err347 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data160 };
-            if (vErrors === null) {
-              vErrors = [err347];
-            } else {
-              vErrors.push(err347);
-            }
-            errors++;
-          }
-        }
-        if (data158.defender !== void 0) {
-          let data161 = data158.defender;
-          if (typeof data161 !== "boolean") {
-            const err348 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data161 };
-            if (vErrors === null) {
-              vErrors = [err348];
-            } else {
-              vErrors.push(err348);
-            }
-            errors++;
-          }
-        }
-        if (data158.runCommand !== void 0) {
-          let data162 = data158.runCommand;
-          if (typeof data162 !== "boolean") {
-            const err349 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data162 };
-            if (vErrors === null) {
-              vErrors = [err349];
-            } else {
-              vErrors.push(err349);
-            }
-            errors++;
-          }
-        }
-        if (data158.apiServerAuthorizedIpRanges !== void 0) {
-          let data163 = data158.apiServerAuthorizedIpRanges;
-          if (Array.isArray(data163)) {
-            if (data163.length > 200) {
-              const err350 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data163 };
-              if (vErrors === null) {
-                vErrors = [err350];
-              } else {
-                vErrors.push(err350);
+            if (data150.values !== void 0) {
+              let data155 = data150.values;
+              if (!(data155 && typeof data155 == "object" && !Array.isArray(data155))) {
+                const err342 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data155 };
+                if (vErrors === null) {
+                  vErrors = [err342];
+                } else {
+                  vErrors.push(err342);
+                }
+                errors++;
               }
-              errors++;
             }
-            const len6 = data163.length;
-            for (let i10 = 0; i10 < len6; i10++) {
-              let data164 = data163[i10];
-              if (typeof data164 === "string") {
-                if (!pattern11.test(data164)) {
-                  const err351 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data164 };
+          } else {
+            const err343 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
+            if (vErrors === null) {
+              vErrors = [err343];
+            } else {
+              vErrors.push(err343);
+            }
+            errors++;
+          }
+        }
+        if (data96.fluentBit !== void 0) {
+          let data156 = data96.fluentBit;
+          if (data156 && typeof data156 == "object" && !Array.isArray(data156)) {
+            for (const key35 in data156) {
+              if (!(key35 === "enabled" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
+                const err344 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
+                if (vErrors === null) {
+                  vErrors = [err344];
+                } else {
+                  vErrors.push(err344);
+                }
+                errors++;
+              }
+            }
+            if (data156.enabled !== void 0) {
+              let data157 = data156.enabled;
+              if (typeof data157 !== "boolean") {
+                const err345 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data157 };
+                if (vErrors === null) {
+                  vErrors = [err345];
+                } else {
+                  vErrors.push(err345);
+                }
+                errors++;
+              }
+            }
+            if (data156.memory !== void 0) {
+              let data158 = data156.memory;
+              if (typeof data158 === "string") {
+                if (!pattern40.test(data158)) {
+                  const err346 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
                   if (vErrors === null) {
-                    vErrors = [err351];
+                    vErrors = [err346];
                   } else {
-                    vErrors.push(err351);
+                    vErrors.push(err346);
                   }
                   errors++;
                 }
               } else {
-                const err352 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data164 };
+                const err347 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
+                if (vErrors === null) {
+                  vErrors = [err347];
+                } else {
+                  vErrors.push(err347);
+                }
+                errors++;
+              }
+            }
+            if (data156.cpu !== void 0) {
+              let data159 = data156.cpu;
+              if (typeof data159 === "string") {
+                if (!pattern41.test(data159)) {
+                  const err348 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
+                  if (vErrors === null) {
+                    vErrors = [err348];
+                  } else {
+                    vErrors.push(err348);
+                  }
+                  errors++;
+                }
+              } else {
+                const err349 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
+                if (vErrors === null) {
+                  vErrors = [err349];
+                } else {
+                  vErrors.push(err349);
+                }
+                errors++;
+              }
+            }
+            if (data156.values !== void 0) {
+              let data160 = data156.values;
+              if (!(data160 && typeof data160 == "object" && !Array.isArray(data160))) {
+                const err350 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data160 };
+                if (vErrors === null) {
+                  vErrors = [err350];
+                } else {
+                  vErrors.push(err350);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err351 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
+            if (vErrors === null) {
+              vErrors = [err351];
+            } else {
+              vErrors.push(err351);
+            }
+            errors++;
+          }
+        }
+        if (data96.llmProxy !== void 0) {
+          let data161 = data96.llmProxy;
+          if (data161 && typeof data161 == "object" && !Array.isArray(data161)) {
+            for (const key36 in data161) {
+              if (!(key36 === "enabled" || key36 === "replicas" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
+                const err352 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
                 if (vErrors === null) {
                   vErrors = [err352];
                 } else {
@@ -44454,113 +44959,98 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            let i11 = data163.length;
-            let j4;
-            if (i11 > 1) {
-              const indices2 = {};
-              for (; i11--; ) {
-                let item2 = data163[i11];
-                if (typeof item2 !== "string") {
-                  continue;
+            if (data161.enabled !== void 0) {
+              let data162 = data161.enabled;
+              if (typeof data162 !== "boolean") {
+                const err353 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data162 };
+                if (vErrors === null) {
+                  vErrors = [err353];
+                } else {
+                  vErrors.push(err353);
                 }
-                if (typeof indices2[item2] == "number") {
-                  j4 = indices2[item2];
-                  const err353 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data163 };
+                errors++;
+              }
+            }
+            if (data161.replicas !== void 0) {
+              let data163 = data161.replicas;
+              if (!(typeof data163 == "number" && (!(data163 % 1) && !isNaN(data163)) && isFinite(data163))) {
+                const err354 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
+                if (vErrors === null) {
+                  vErrors = [err354];
+                } else {
+                  vErrors.push(err354);
+                }
+                errors++;
+              }
+              if (typeof data163 == "number" && isFinite(data163)) {
+                if (data163 > 50 || isNaN(data163)) {
+                  const err355 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
                   if (vErrors === null) {
-                    vErrors = [err353];
+                    vErrors = [err355];
                   } else {
-                    vErrors.push(err353);
+                    vErrors.push(err355);
                   }
                   errors++;
-                  break;
                 }
-                indices2[item2] = i11;
+                if (data163 < 1 || isNaN(data163)) {
+                  const err356 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
+                  if (vErrors === null) {
+                    vErrors = [err356];
+                  } else {
+                    vErrors.push(err356);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err354 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data163 };
-            if (vErrors === null) {
-              vErrors = [err354];
-            } else {
-              vErrors.push(err354);
-            }
-            errors++;
-          }
-        }
-        if (data158.logRetentionDays !== void 0) {
-          let data165 = data158.logRetentionDays;
-          if (!(typeof data165 == "number" && (!(data165 % 1) && !isNaN(data165)) && isFinite(data165))) {
-            const err355 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data165 };
-            if (vErrors === null) {
-              vErrors = [err355];
-            } else {
-              vErrors.push(err355);
-            }
-            errors++;
-          }
-          if (typeof data165 == "number" && isFinite(data165)) {
-            if (data165 > 730 || isNaN(data165)) {
-              const err356 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data165 };
-              if (vErrors === null) {
-                vErrors = [err356];
+            if (data161.memory !== void 0) {
+              let data164 = data161.memory;
+              if (typeof data164 === "string") {
+                if (!pattern40.test(data164)) {
+                  const err357 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
+                  if (vErrors === null) {
+                    vErrors = [err357];
+                  } else {
+                    vErrors.push(err357);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err356);
+                const err358 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
+                if (vErrors === null) {
+                  vErrors = [err358];
+                } else {
+                  vErrors.push(err358);
+                }
+                errors++;
               }
-              errors++;
             }
-            if (data165 < 30 || isNaN(data165)) {
-              const err357 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data165 };
-              if (vErrors === null) {
-                vErrors = [err357];
+            if (data161.cpu !== void 0) {
+              let data165 = data161.cpu;
+              if (typeof data165 === "string") {
+                if (!pattern41.test(data165)) {
+                  const err359 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
+                  if (vErrors === null) {
+                    vErrors = [err359];
+                  } else {
+                    vErrors.push(err359);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err357);
+                const err360 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
+                if (vErrors === null) {
+                  vErrors = [err360];
+                } else {
+                  vErrors.push(err360);
+                }
+                errors++;
               }
-              errors++;
             }
-          }
-        }
-        if (data158.storageInfrastructureEncryption !== void 0) {
-          let data166 = data158.storageInfrastructureEncryption;
-          if (typeof data166 !== "boolean") {
-            const err358 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data166 };
-            if (vErrors === null) {
-              vErrors = [err358];
-            } else {
-              vErrors.push(err358);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err359 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data158 };
-        if (vErrors === null) {
-          vErrors = [err359];
-        } else {
-          vErrors.push(err359);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data167 = data.platform;
-      if (data167 && typeof data167 == "object" && !Array.isArray(data167)) {
-        for (const key36 in data167) {
-          if (!(key36 === "externalSecrets" || key36 === "ingressNginx" || key36 === "keycloakOperator")) {
-            const err360 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data167 };
-            if (vErrors === null) {
-              vErrors = [err360];
-            } else {
-              vErrors.push(err360);
-            }
-            errors++;
-          }
-        }
-        if (data167.externalSecrets !== void 0) {
-          let data168 = data167.externalSecrets;
-          if (data168 && typeof data168 == "object" && !Array.isArray(data168)) {
-            for (const key37 in data168) {
-              if (!(key37 === "values")) {
-                const err361 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data168 };
+            if (data161.values !== void 0) {
+              let data166 = data161.values;
+              if (!(data166 && typeof data166 == "object" && !Array.isArray(data166))) {
+                const err361 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data166 };
                 if (vErrors === null) {
                   vErrors = [err361];
                 } else {
@@ -44569,56 +45059,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data168.values !== void 0) {
-              let data169 = data168.values;
-              if (!(data169 && typeof data169 == "object" && !Array.isArray(data169))) {
-                const err362 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data169 };
-                if (vErrors === null) {
-                  vErrors = [err362];
-                } else {
-                  vErrors.push(err362);
-                }
-                errors++;
-              }
-            }
           } else {
-            const err363 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data168 };
+            const err362 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
             if (vErrors === null) {
-              vErrors = [err363];
+              vErrors = [err362];
             } else {
-              vErrors.push(err363);
+              vErrors.push(err362);
             }
             errors++;
           }
         }
-        if (data167.ingressNginx !== void 0) {
-          let data170 = data167.ingressNginx;
-          if (data170 && typeof data170 == "object" && !Array.isArray(data170)) {
-            for (const key38 in data170) {
-              if (!(key38 === "values")) {
-                const err364 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data170 };
-                if (vErrors === null) {
-                  vErrors = [err364];
-                } else {
-                  vErrors.push(err364);
-                }
-                errors++;
-              }
+      } else {
+        const err363 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data96 };
+        if (vErrors === null) {
+          vErrors = [err363];
+        } else {
+          vErrors.push(err363);
+        }
+        errors++;
+      }
+    }
+    if (data.security !== void 0) {
+      let data167 = data.security;
+      if (data167 && typeof data167 == "object" && !Array.isArray(data167)) {
+        for (const key37 in data167) {
+          if (!(key37 === "networkPolicy" || key37 === "azurePolicy" || key37 === "defender" || key37 === "runCommand" || key37 === "apiServerAuthorizedIpRanges" || key37 === "logRetentionDays" || key37 === "storageInfrastructureEncryption")) {
+            const err364 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data167 };
+            if (vErrors === null) {
+              vErrors = [err364];
+            } else {
+              vErrors.push(err364);
             }
-            if (data170.values !== void 0) {
-              let data171 = data170.values;
-              if (!(data171 && typeof data171 == "object" && !Array.isArray(data171))) {
-                const err365 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data171 };
-                if (vErrors === null) {
-                  vErrors = [err365];
-                } else {
-                  vErrors.push(err365);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data167.networkPolicy !== void 0) {
+          let data168 = data167.networkPolicy;
+          if (typeof data168 !== "string") {
+            const err365 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
+            if (vErrors === null) {
+              vErrors = [err365];
+            } else {
+              vErrors.push(err365);
             }
-          } else {
-            const err366 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data170 };
+            errors++;
+          }
+          if (!(data168 === "cilium" || data168 === "azure" || data168 === "none")) {
+            const err366 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
             if (vErrors === null) {
               vErrors = [err366];
             } else {
@@ -44627,34 +45114,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data167.keycloakOperator !== void 0) {
-          let data172 = data167.keycloakOperator;
-          if (data172 && typeof data172 == "object" && !Array.isArray(data172)) {
-            for (const key39 in data172) {
-              if (!(key39 === "values")) {
-                const err367 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data172 };
-                if (vErrors === null) {
-                  vErrors = [err367];
-                } else {
-                  vErrors.push(err367);
-                }
-                errors++;
-              }
+        if (data167.azurePolicy !== void 0) {
+          let data169 = data167.azurePolicy;
+          if (typeof data169 !== "boolean") {
+            const err367 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data169 };
+            if (vErrors === null) {
+              vErrors = [err367];
+            } else {
+              vErrors.push(err367);
             }
-            if (data172.values !== void 0) {
-              let data173 = data172.values;
-              if (!(data173 && typeof data173 == "object" && !Array.isArray(data173))) {
-                const err368 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data173 };
-                if (vErrors === null) {
-                  vErrors = [err368];
-                } else {
-                  vErrors.push(err368);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data167.defender !== void 0) {
+          let data170 = data167.defender;
+          if (typeof data170 !== "boolean") {
+            const err368 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data170 };
+            if (vErrors === null) {
+              vErrors = [err368];
+            } else {
+              vErrors.push(err368);
             }
-          } else {
-            const err369 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data172 };
+            errors++;
+          }
+        }
+        if (data167.runCommand !== void 0) {
+          let data171 = data167.runCommand;
+          if (typeof data171 !== "boolean") {
+            const err369 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data171 };
             if (vErrors === null) {
               vErrors = [err369];
             } else {
@@ -44663,66 +45150,78 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err370 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data167 };
-        if (vErrors === null) {
-          vErrors = [err370];
-        } else {
-          vErrors.push(err370);
-        }
-        errors++;
-      }
-    }
-    if (data.usage !== void 0) {
-      let data174 = data.usage;
-      if (data174 && typeof data174 == "object" && !Array.isArray(data174)) {
-        for (const key40 in data174) {
-          if (!(key40 === "users" || key40 === "datasourceGb" || key40 === "logGbPerDay" || key40 === "logRetentionDays")) {
-            const err371 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data174 };
+        if (data167.apiServerAuthorizedIpRanges !== void 0) {
+          let data172 = data167.apiServerAuthorizedIpRanges;
+          if (Array.isArray(data172)) {
+            if (data172.length > 200) {
+              const err370 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
+              if (vErrors === null) {
+                vErrors = [err370];
+              } else {
+                vErrors.push(err370);
+              }
+              errors++;
+            }
+            const len6 = data172.length;
+            for (let i10 = 0; i10 < len6; i10++) {
+              let data173 = data172[i10];
+              if (typeof data173 === "string") {
+                if (!pattern11.test(data173)) {
+                  const err371 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
+                  if (vErrors === null) {
+                    vErrors = [err371];
+                  } else {
+                    vErrors.push(err371);
+                  }
+                  errors++;
+                }
+              } else {
+                const err372 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
+                if (vErrors === null) {
+                  vErrors = [err372];
+                } else {
+                  vErrors.push(err372);
+                }
+                errors++;
+              }
+            }
+            let i11 = data172.length;
+            let j4;
+            if (i11 > 1) {
+              const indices2 = {};
+              for (; i11--; ) {
+                let item2 = data172[i11];
+                if (typeof item2 !== "string") {
+                  continue;
+                }
+                if (typeof indices2[item2] == "number") {
+                  j4 = indices2[item2];
+                  const err373 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
+                  if (vErrors === null) {
+                    vErrors = [err373];
+                  } else {
+                    vErrors.push(err373);
+                  }
+                  errors++;
+                  break;
+                }
+                indices2[item2] = i11;
+              }
+            }
+          } else {
+            const err374 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
             if (vErrors === null) {
-              vErrors = [err371];
+              vErrors = [err374];
             } else {
-              vErrors.push(err371);
+              vErrors.push(err374);
             }
             errors++;
           }
         }
-        if (data174.users !== void 0) {
-          let data175 = data174.users;
-          if (!(typeof data175 == "number" && (!(data175 % 1) && !isNaN(data175)) && isFinite(data175))) {
-            const err372 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data175 };
-            if (vErrors === null) {
-              vErrors = [err372];
-            } else {
-              vErrors.push(err372);
-            }
-            errors++;
-          }
-          if (typeof data175 == "number" && isFinite(data175)) {
-            if (data175 > 1e5 || isNaN(data175)) {
-              const err373 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data175 };
-              if (vErrors === null) {
-                vErrors = [err373];
-              } else {
-                vErrors.push(err373);
-              }
-              errors++;
-            }
-            if (data175 < 1 || isNaN(data175)) {
-              const err374 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data175 };
-              if (vErrors === null) {
-                vErrors = [err374];
-              } else {
-                vErrors.push(err374);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data174.datasourceGb !== void 0) {
-          let data176 = data174.datasourceGb;
-          if (!(typeof data176 == "number" && (!(data176 % 1) && !isNaN(data176)) && isFinite(data176))) {
-            const err375 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data176 };
+        if (data167.logRetentionDays !== void 0) {
+          let data174 = data167.logRetentionDays;
+          if (!(typeof data174 == "number" && (!(data174 % 1) && !isNaN(data174)) && isFinite(data174))) {
+            const err375 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
             if (vErrors === null) {
               vErrors = [err375];
             } else {
@@ -44730,9 +45229,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data176 == "number" && isFinite(data176)) {
-            if (data176 > 1e5 || isNaN(data176)) {
-              const err376 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data176 };
+          if (typeof data174 == "number" && isFinite(data174)) {
+            if (data174 > 730 || isNaN(data174)) {
+              const err376 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
               if (vErrors === null) {
                 vErrors = [err376];
               } else {
@@ -44740,8 +45239,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data176 < 0 || isNaN(data176)) {
-              const err377 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data176 };
+            if (data174 < 30 || isNaN(data174)) {
+              const err377 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
               if (vErrors === null) {
                 vErrors = [err377];
               } else {
@@ -44751,10 +45250,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         }
-        if (data174.logGbPerDay !== void 0) {
-          let data177 = data174.logGbPerDay;
-          if (!(typeof data177 == "number" && (!(data177 % 1) && !isNaN(data177)) && isFinite(data177))) {
-            const err378 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data177 };
+        if (data167.storageInfrastructureEncryption !== void 0) {
+          let data175 = data167.storageInfrastructureEncryption;
+          if (typeof data175 !== "boolean") {
+            const err378 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data175 };
             if (vErrors === null) {
               vErrors = [err378];
             } else {
@@ -44762,75 +45261,522 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data177 == "number" && isFinite(data177)) {
-            if (data177 > 1e4 || isNaN(data177)) {
-              const err379 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data177 };
-              if (vErrors === null) {
-                vErrors = [err379];
+        }
+      } else {
+        const err379 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data167 };
+        if (vErrors === null) {
+          vErrors = [err379];
+        } else {
+          vErrors.push(err379);
+        }
+        errors++;
+      }
+    }
+    if (data.platform !== void 0) {
+      let data176 = data.platform;
+      if (data176 && typeof data176 == "object" && !Array.isArray(data176)) {
+        for (const key38 in data176) {
+          if (!(key38 === "externalSecrets" || key38 === "ingressNginx" || key38 === "keycloakOperator")) {
+            const err380 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data176 };
+            if (vErrors === null) {
+              vErrors = [err380];
+            } else {
+              vErrors.push(err380);
+            }
+            errors++;
+          }
+        }
+        if (data176.externalSecrets !== void 0) {
+          let data177 = data176.externalSecrets;
+          if (data177 && typeof data177 == "object" && !Array.isArray(data177)) {
+            for (const key39 in data177) {
+              if (!(key39 === "values")) {
+                const err381 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
+                if (vErrors === null) {
+                  vErrors = [err381];
+                } else {
+                  vErrors.push(err381);
+                }
+                errors++;
+              }
+            }
+            if (data177.values !== void 0) {
+              let data178 = data177.values;
+              if (!(data178 && typeof data178 == "object" && !Array.isArray(data178))) {
+                const err382 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data178 };
+                if (vErrors === null) {
+                  vErrors = [err382];
+                } else {
+                  vErrors.push(err382);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err383 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
+            if (vErrors === null) {
+              vErrors = [err383];
+            } else {
+              vErrors.push(err383);
+            }
+            errors++;
+          }
+        }
+        if (data176.ingressNginx !== void 0) {
+          let data179 = data176.ingressNginx;
+          if (data179 && typeof data179 == "object" && !Array.isArray(data179)) {
+            for (const key40 in data179) {
+              if (!(key40 === "values")) {
+                const err384 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
+                if (vErrors === null) {
+                  vErrors = [err384];
+                } else {
+                  vErrors.push(err384);
+                }
+                errors++;
+              }
+            }
+            if (data179.values !== void 0) {
+              let data180 = data179.values;
+              if (!(data180 && typeof data180 == "object" && !Array.isArray(data180))) {
+                const err385 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data180 };
+                if (vErrors === null) {
+                  vErrors = [err385];
+                } else {
+                  vErrors.push(err385);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err386 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
+            if (vErrors === null) {
+              vErrors = [err386];
+            } else {
+              vErrors.push(err386);
+            }
+            errors++;
+          }
+        }
+        if (data176.keycloakOperator !== void 0) {
+          let data181 = data176.keycloakOperator;
+          if (data181 && typeof data181 == "object" && !Array.isArray(data181)) {
+            for (const key41 in data181) {
+              if (!(key41 === "values")) {
+                const err387 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+                if (vErrors === null) {
+                  vErrors = [err387];
+                } else {
+                  vErrors.push(err387);
+                }
+                errors++;
+              }
+            }
+            if (data181.values !== void 0) {
+              let data182 = data181.values;
+              if (!(data182 && typeof data182 == "object" && !Array.isArray(data182))) {
+                const err388 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data182 };
+                if (vErrors === null) {
+                  vErrors = [err388];
+                } else {
+                  vErrors.push(err388);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err389 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+            if (vErrors === null) {
+              vErrors = [err389];
+            } else {
+              vErrors.push(err389);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err390 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data176 };
+        if (vErrors === null) {
+          vErrors = [err390];
+        } else {
+          vErrors.push(err390);
+        }
+        errors++;
+      }
+    }
+    if (data.login !== void 0) {
+      let data183 = data.login;
+      if (data183 && typeof data183 == "object" && !Array.isArray(data183)) {
+        for (const key42 in data183) {
+          if (!(key42 === "firstAdmin")) {
+            const err391 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data183 };
+            if (vErrors === null) {
+              vErrors = [err391];
+            } else {
+              vErrors.push(err391);
+            }
+            errors++;
+          }
+        }
+        if (data183.firstAdmin !== void 0) {
+          let data184 = data183.firstAdmin;
+          if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
+            for (const key43 in data184) {
+              if (!(key43 === "username" || key43 === "email" || key43 === "projects")) {
+                const err392 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+                if (vErrors === null) {
+                  vErrors = [err392];
+                } else {
+                  vErrors.push(err392);
+                }
+                errors++;
+              }
+            }
+            if (data184.username !== void 0) {
+              let data185 = data184.username;
+              if (typeof data185 === "string") {
+                if (!pattern69.test(data185)) {
+                  const err393 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
+                  if (vErrors === null) {
+                    vErrors = [err393];
+                  } else {
+                    vErrors.push(err393);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err379);
+                const err394 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
+                if (vErrors === null) {
+                  vErrors = [err394];
+                } else {
+                  vErrors.push(err394);
+                }
+                errors++;
+              }
+            }
+            if (data184.email !== void 0) {
+              let data186 = data184.email;
+              if (typeof data186 === "string") {
+                if (!pattern70.test(data186)) {
+                  const err395 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
+                  if (vErrors === null) {
+                    vErrors = [err395];
+                  } else {
+                    vErrors.push(err395);
+                  }
+                  errors++;
+                }
+              } else {
+                const err396 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
+                if (vErrors === null) {
+                  vErrors = [err396];
+                } else {
+                  vErrors.push(err396);
+                }
+                errors++;
+              }
+            }
+            if (data184.projects !== void 0) {
+              let data187 = data184.projects;
+              if (Array.isArray(data187)) {
+                if (data187.length > 50) {
+                  const err397 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
+                  if (vErrors === null) {
+                    vErrors = [err397];
+                  } else {
+                    vErrors.push(err397);
+                  }
+                  errors++;
+                }
+                const len7 = data187.length;
+                for (let i12 = 0; i12 < len7; i12++) {
+                  let data188 = data187[i12];
+                  if (typeof data188 === "string") {
+                    if (!pattern71.test(data188)) {
+                      const err398 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
+                      if (vErrors === null) {
+                        vErrors = [err398];
+                      } else {
+                        vErrors.push(err398);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err399 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
+                    if (vErrors === null) {
+                      vErrors = [err399];
+                    } else {
+                      vErrors.push(err399);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data187.length;
+                let j5;
+                if (i13 > 1) {
+                  const indices3 = {};
+                  for (; i13--; ) {
+                    let item3 = data187[i13];
+                    if (typeof item3 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices3[item3] == "number") {
+                      j5 = indices3[item3];
+                      const err400 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
+                      if (vErrors === null) {
+                        vErrors = [err400];
+                      } else {
+                        vErrors.push(err400);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices3[item3] = i13;
+                  }
+                }
+              } else {
+                const err401 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
+                if (vErrors === null) {
+                  vErrors = [err401];
+                } else {
+                  vErrors.push(err401);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err402 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+            if (vErrors === null) {
+              vErrors = [err402];
+            } else {
+              vErrors.push(err402);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err403 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data183 };
+        if (vErrors === null) {
+          vErrors = [err403];
+        } else {
+          vErrors.push(err403);
+        }
+        errors++;
+      }
+    }
+    if (data.promotion !== void 0) {
+      let data189 = data.promotion;
+      if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
+        if (data189.after === void 0) {
+          const err404 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data189 };
+          if (vErrors === null) {
+            vErrors = [err404];
+          } else {
+            vErrors.push(err404);
+          }
+          errors++;
+        }
+        for (const key44 in data189) {
+          if (!(key44 === "after")) {
+            const err405 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data189 };
+            if (vErrors === null) {
+              vErrors = [err405];
+            } else {
+              vErrors.push(err405);
+            }
+            errors++;
+          }
+        }
+        if (data189.after !== void 0) {
+          let data190 = data189.after;
+          if (typeof data190 === "string") {
+            if (!pattern72.test(data190)) {
+              const err406 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data190 };
+              if (vErrors === null) {
+                vErrors = [err406];
+              } else {
+                vErrors.push(err406);
               }
               errors++;
             }
-            if (data177 < 0 || isNaN(data177)) {
-              const err380 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data177 };
+          } else {
+            const err407 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data190 };
+            if (vErrors === null) {
+              vErrors = [err407];
+            } else {
+              vErrors.push(err407);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err408 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data189 };
+        if (vErrors === null) {
+          vErrors = [err408];
+        } else {
+          vErrors.push(err408);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== void 0) {
+      let data191 = data.usage;
+      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
+        for (const key45 in data191) {
+          if (!(key45 === "users" || key45 === "datasourceGb" || key45 === "logGbPerDay" || key45 === "logRetentionDays")) {
+            const err409 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data191 };
+            if (vErrors === null) {
+              vErrors = [err409];
+            } else {
+              vErrors.push(err409);
+            }
+            errors++;
+          }
+        }
+        if (data191.users !== void 0) {
+          let data192 = data191.users;
+          if (!(typeof data192 == "number" && (!(data192 % 1) && !isNaN(data192)) && isFinite(data192))) {
+            const err410 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data192 };
+            if (vErrors === null) {
+              vErrors = [err410];
+            } else {
+              vErrors.push(err410);
+            }
+            errors++;
+          }
+          if (typeof data192 == "number" && isFinite(data192)) {
+            if (data192 > 1e5 || isNaN(data192)) {
+              const err411 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data192 };
               if (vErrors === null) {
-                vErrors = [err380];
+                vErrors = [err411];
               } else {
-                vErrors.push(err380);
+                vErrors.push(err411);
+              }
+              errors++;
+            }
+            if (data192 < 1 || isNaN(data192)) {
+              const err412 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data192 };
+              if (vErrors === null) {
+                vErrors = [err412];
+              } else {
+                vErrors.push(err412);
               }
               errors++;
             }
           }
         }
-        if (data174.logRetentionDays !== void 0) {
-          let data178 = data174.logRetentionDays;
-          if (!(typeof data178 == "number" && (!(data178 % 1) && !isNaN(data178)) && isFinite(data178))) {
-            const err381 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data178 };
+        if (data191.datasourceGb !== void 0) {
+          let data193 = data191.datasourceGb;
+          if (!(typeof data193 == "number" && (!(data193 % 1) && !isNaN(data193)) && isFinite(data193))) {
+            const err413 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
             if (vErrors === null) {
-              vErrors = [err381];
+              vErrors = [err413];
             } else {
-              vErrors.push(err381);
+              vErrors.push(err413);
             }
             errors++;
           }
-          if (typeof data178 == "number" && isFinite(data178)) {
-            if (data178 > 3650 || isNaN(data178)) {
-              const err382 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data178 };
+          if (typeof data193 == "number" && isFinite(data193)) {
+            if (data193 > 1e5 || isNaN(data193)) {
+              const err414 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
               if (vErrors === null) {
-                vErrors = [err382];
+                vErrors = [err414];
               } else {
-                vErrors.push(err382);
+                vErrors.push(err414);
               }
               errors++;
             }
-            if (data178 < 1 || isNaN(data178)) {
-              const err383 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data178 };
+            if (data193 < 0 || isNaN(data193)) {
+              const err415 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
               if (vErrors === null) {
-                vErrors = [err383];
+                vErrors = [err415];
               } else {
-                vErrors.push(err383);
+                vErrors.push(err415);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data191.logGbPerDay !== void 0) {
+          let data194 = data191.logGbPerDay;
+          if (!(typeof data194 == "number" && (!(data194 % 1) && !isNaN(data194)) && isFinite(data194))) {
+            const err416 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
+            if (vErrors === null) {
+              vErrors = [err416];
+            } else {
+              vErrors.push(err416);
+            }
+            errors++;
+          }
+          if (typeof data194 == "number" && isFinite(data194)) {
+            if (data194 > 1e4 || isNaN(data194)) {
+              const err417 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
+              if (vErrors === null) {
+                vErrors = [err417];
+              } else {
+                vErrors.push(err417);
+              }
+              errors++;
+            }
+            if (data194 < 0 || isNaN(data194)) {
+              const err418 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
+              if (vErrors === null) {
+                vErrors = [err418];
+              } else {
+                vErrors.push(err418);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data191.logRetentionDays !== void 0) {
+          let data195 = data191.logRetentionDays;
+          if (!(typeof data195 == "number" && (!(data195 % 1) && !isNaN(data195)) && isFinite(data195))) {
+            const err419 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+            if (vErrors === null) {
+              vErrors = [err419];
+            } else {
+              vErrors.push(err419);
+            }
+            errors++;
+          }
+          if (typeof data195 == "number" && isFinite(data195)) {
+            if (data195 > 3650 || isNaN(data195)) {
+              const err420 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+              if (vErrors === null) {
+                vErrors = [err420];
+              } else {
+                vErrors.push(err420);
+              }
+              errors++;
+            }
+            if (data195 < 1 || isNaN(data195)) {
+              const err421 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+              if (vErrors === null) {
+                vErrors = [err421];
+              } else {
+                vErrors.push(err421);
               }
               errors++;
             }
           }
         }
       } else {
-        const err384 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data174 };
+        const err422 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data191 };
         if (vErrors === null) {
-          vErrors = [err384];
+          vErrors = [err422];
         } else {
-          vErrors.push(err384);
+          vErrors.push(err422);
         }
         errors++;
       }
     }
   } else {
-    const err385 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err423 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err385];
+      vErrors = [err423];
     } else {
-      vErrors.push(err385);
+      vErrors.push(err423);
     }
     errors++;
   }
@@ -44888,7 +45834,8 @@ function describe(e, path3) {
       const allowed = Object.keys(schema2.properties ?? {});
       const parent = dotted(path3.slice(0, -1)) || "the top level";
       const core2 = path3[0] === "components" && name3 === "enabled" ? COMPONENTS.find((c) => c.key === path3[1]) : void 0;
-      if (core2) return `${parent} cannot be disabled: ${core2.displayName} is part of the platform's core; only optional components take "enabled"`;
+      if (core2)
+        return `${parent} cannot be disabled: ${core2.displayName} is part of the platform's core; only optional components take "enabled"`;
       const guess = closest(name3, allowed);
       return `unknown key "${name3}" in ${parent}; ${guess ? `did you mean "${guess}"? Allowed` : "allowed"} keys: ${allowed.join(", ")}`;
     }
@@ -44929,7 +45876,14 @@ function describe(e, path3) {
   }
 }
 function article(type2) {
-  const names = { object: "a mapping", array: "a list", integer: "a whole number", number: "a number", string: "a string", boolean: "true or false" };
+  const names = {
+    object: "a mapping",
+    array: "a list",
+    integer: "a whole number",
+    number: "a number",
+    string: "a string",
+    boolean: "true or false"
+  };
   return names[type2] ?? type2;
 }
 function patternMessage(field, value, schema2) {
@@ -44945,20 +45899,121 @@ function patternMessage(field, value, schema2) {
   return `${field} ${shown} is not valid; expected ${PATTERN_TEXT[schema2.pattern ?? ""] ?? "a different value"}`;
 }
 
+// src/catalogue/identities.ts
+var WORKLOAD_IDENTITIES = [
+  ...COMPONENTS.flatMap(
+    (c) => "identity" in c ? [{ key: c.key, component: c.key, namespace: c.namespace, ...c.identity }] : []
+  ),
+  ...ADDONS.flatMap((a) => "identity" in a ? [{ key: a.key, namespace: a.namespace, ...a.identity }] : [])
+];
+
 // src/model/names.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 var RULES = {
-  resourceGroup: { resource: "resource group", min: 1, max: 90, pattern: /^[-\w._()]*[-\w_()]$/, allowed: "letters, digits, - _ . ( ), not ending in .", globallyUnique: false },
-  nodeResourceGroup: { resource: "AKS node resource group", min: 1, max: 80, pattern: /^[-\w._()]*[-\w_()]$/, allowed: "letters, digits, - _ . ( )", globallyUnique: false },
-  vnet: { resource: "virtual network", min: 2, max: 64, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  natGateway: { resource: "NAT gateway", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  natPublicIp: { resource: "public IP", min: 1, max: 80, pattern: /^[A-Za-z0-9][-\w.]*\w$/, allowed: "letters, digits, - _ .", globallyUnique: false },
-  aks: { resource: "AKS cluster", min: 1, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/, allowed: "letters, digits, - _", globallyUnique: false },
-  logAnalytics: { resource: "Log Analytics workspace", min: 4, max: 63, pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/, allowed: "letters, digits and hyphens", globallyUnique: false },
-  keyVault: { resource: "Key Vault", min: 3, max: 24, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, allowed: "lowercase letters, digits and single hyphens, starting with a letter", globallyUnique: true },
-  storageAccount: { resource: "storage account", min: 3, max: 24, pattern: /^[a-z0-9]+$/, allowed: "lowercase letters and digits only", globallyUnique: true },
-  postgres: { resource: "PostgreSQL server", min: 3, max: 63, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: "lowercase letters, digits and hyphens", globallyUnique: true },
-  openai: { resource: "Azure OpenAI account", min: 2, max: 64, pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/, allowed: "lowercase letters, digits and hyphens", globallyUnique: true },
-  identity: { resource: "managed identity", min: 3, max: 128, pattern: /^[A-Za-z0-9][-\w]*$/, allowed: "letters, digits, - _", globallyUnique: false }
+  resourceGroup: {
+    resource: "resource group",
+    min: 1,
+    max: 90,
+    pattern: /^[-\w._()]*[-\w_()]$/,
+    allowed: "letters, digits, - _ . ( ), not ending in .",
+    globallyUnique: false
+  },
+  nodeResourceGroup: {
+    resource: "AKS node resource group",
+    min: 1,
+    max: 80,
+    pattern: /^[-\w._()]*[-\w_()]$/,
+    allowed: "letters, digits, - _ . ( )",
+    globallyUnique: false
+  },
+  vnet: {
+    resource: "virtual network",
+    min: 2,
+    max: 64,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false
+  },
+  natGateway: {
+    resource: "NAT gateway",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false
+  },
+  natPublicIp: {
+    resource: "public IP",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false
+  },
+  ingressPublicIp: {
+    resource: "public IP",
+    min: 1,
+    max: 80,
+    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+    allowed: "letters, digits, - _ .",
+    globallyUnique: false
+  },
+  aks: {
+    resource: "AKS cluster",
+    min: 1,
+    max: 63,
+    pattern: /^[A-Za-z0-9][-A-Za-z0-9_]*[A-Za-z0-9]$/,
+    allowed: "letters, digits, - _",
+    globallyUnique: false
+  },
+  logAnalytics: {
+    resource: "Log Analytics workspace",
+    min: 4,
+    max: 63,
+    pattern: /^[A-Za-z0-9][-A-Za-z0-9]*[A-Za-z0-9]$/,
+    allowed: "letters, digits and hyphens",
+    globallyUnique: false
+  },
+  keyVault: {
+    resource: "Key Vault",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    allowed: "lowercase letters, digits and single hyphens, starting with a letter",
+    globallyUnique: true
+  },
+  storageAccount: {
+    resource: "storage account",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    globallyUnique: true
+  },
+  postgres: {
+    resource: "PostgreSQL server",
+    min: 3,
+    max: 63,
+    pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens",
+    globallyUnique: true
+  },
+  openai: {
+    resource: "Azure OpenAI account",
+    min: 2,
+    max: 64,
+    pattern: /^[a-z0-9][-a-z0-9]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens",
+    globallyUnique: true
+  },
+  identity: {
+    resource: "managed identity",
+    min: 3,
+    max: 128,
+    pattern: /^[A-Za-z0-9][-\w]*$/,
+    allowed: "letters, digits, - _",
+    globallyUnique: false
+  }
 };
 function shortHash(input, length) {
   let h = 2166136261;
@@ -44977,13 +46032,14 @@ function deriveNames(env, prefix, subscriptionId2, resourceGroup) {
     vnet: `vnet-${base}`,
     natGateway: `ng-${base}`,
     natPublicIp: `pip-${base}-egress`,
+    ingressPublicIp: `pip-${base}-ingress`,
     aks: `aks-${base}`,
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
-    identities: { api: `id-${base}-api`, llmProxy: `id-${base}-llm-proxy`, externalSecrets: `id-${base}-external-secrets` }
+    identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`]))
   };
 }
 function checkNames(names) {
@@ -44991,9 +46047,17 @@ function checkNames(names) {
   const check = (field, rule, name3) => {
     if (name3.length < rule.min || name3.length > rule.max) {
       const unique2 = rule.globallyUnique ? " and the name must be unique across all of Azure" : "";
-      out.push({ field, name: name3, message: `derived ${rule.resource} name "${name3}" is ${name3.length} characters; Azure allows ${rule.min}-${rule.max}${unique2}` });
+      out.push({
+        field,
+        name: name3,
+        message: `derived ${rule.resource} name "${name3}" is ${name3.length} characters; Azure allows ${rule.min}-${rule.max}${unique2}`
+      });
     } else if (!rule.pattern.test(name3)) {
-      out.push({ field, name: name3, message: `derived ${rule.resource} name "${name3}" is not allowed; Azure accepts ${rule.allowed}` });
+      out.push({
+        field,
+        name: name3,
+        message: `derived ${rule.resource} name "${name3}" is not allowed; Azure accepts ${rule.allowed}`
+      });
     }
   };
   for (const [field, rule] of Object.entries(RULES)) {
@@ -45006,11 +46070,153 @@ function checkNames(names) {
   return out;
 }
 
+// src/config/ingress.ts
+var INGRESS_SUBNET = "snet-workloads";
+function lastUsableAddress(cidr) {
+  const c = parseCidr(cidr);
+  if (typeof c === "string" || c.size < 8) return void 0;
+  return formatIp(c.start + c.size - 2);
+}
+function ingressAddress(env) {
+  const ingress = env.network.ingress;
+  if (!ingress.internal)
+    return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
+  const ip = ingress.privateIp ?? lastUsableAddress(env.network.subnets.workloads);
+  if (!ip)
+    throw new Error(
+      `network.subnets.workloads ${env.network.subnets.workloads} has no address for the internal load balancer`
+    );
+  return { kind: "private", ip, subnet: INGRESS_SUBNET };
+}
+function defaultZone(host) {
+  const dot = host.indexOf(".");
+  return dot < 0 ? host : host.slice(dot + 1);
+}
+function recordName(host, zone) {
+  if (host === zone) return "@";
+  return host.endsWith(`.${zone}`) ? host.slice(0, -(zone.length + 1)) : void 0;
+}
+function ingressDns(env) {
+  const { host, internal, dns } = env.network.ingress;
+  const zone = dns?.zone ?? defaultZone(host);
+  const record = recordName(host, zone);
+  if (record === void 0) throw new Error(`network.ingress.host ${host} is not inside DNS zone ${zone}`);
+  return {
+    mode: dns?.mode ?? DEFAULTS.network.ingress.dns.mode,
+    zoneKind: internal ? "private" : "public",
+    zone,
+    record,
+    ...dns?.zoneResourceGroup ? { zoneResourceGroup: dns.zoneResourceGroup } : {}
+  };
+}
+
+// src/config/ingress-checks.ts
+var INGRESS = ["network", "ingress"];
+function checkIngress(env, report, ok) {
+  const ingress = env.network.ingress;
+  const ipPath = [...INGRESS, "privateIp"];
+  if (ingress.privateIp !== void 0 && ok(ipPath, [...INGRESS, "internal"], ["network", "subnets", "workloads"])) {
+    if (!ingress.internal) {
+      report(
+        "error",
+        ipPath,
+        "network.ingress.privateIp applies to an internal ingress only; remove it, or set network.ingress.internal to true (a public ingress gets a static public IP)"
+      );
+    } else {
+      const subnet = parseCidr(env.network.subnets.workloads);
+      const ip = parseIp(ingress.privateIp);
+      if (ip === void 0)
+        report("error", ipPath, `network.ingress.privateIp "${ingress.privateIp}" is not an IPv4 address`);
+      else if (typeof subnet !== "string") {
+        const first = subnet.start + 4;
+        const last = subnet.start + subnet.size - 2;
+        if (!containsIp(subnet, ip))
+          report(
+            "error",
+            ipPath,
+            `network.ingress.privateIp ${ingress.privateIp} lies outside network.subnets.workloads ${subnet.text}; the internal load balancer joins that subnet`
+          );
+        else if (ip < first || ip > last)
+          report(
+            "error",
+            ipPath,
+            `network.ingress.privateIp ${ingress.privateIp} is one of the addresses Azure keeps in ${subnet.text}; use one from ${formatIp(first)} to ${formatIp(last)}`
+          );
+      }
+    }
+  }
+  const zonePath = [...INGRESS, "dns", "zone"];
+  if (ok(zonePath, [...INGRESS, "host"])) {
+    const zone = ingress.dns?.zone ?? defaultZone(ingress.host);
+    if (recordName(ingress.host, zone) === void 0) {
+      report(
+        "error",
+        ingress.dns?.zone ? zonePath : [...INGRESS, "host"],
+        `network.ingress.host ${ingress.host} is not inside DNS zone ${zone}; name a zone the host ends with, such as ${defaultZone(ingress.host)}`
+      );
+    }
+  }
+  if (ingress.dns?.zoneResourceGroup !== void 0 && ingress.dns.mode === "external" && ok([...INGRESS, "dns"])) {
+    report(
+      "warning",
+      [...INGRESS, "dns", "zoneResourceGroup"],
+      "network.ingress.dns.zoneResourceGroup is ignored with mode external: the deploy writes no record"
+    );
+  }
+}
+
+// src/catalogue/gitops-credentials.ts
+var GITHUB_KNOWN_HOSTS = [
+  "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+  "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg="
+];
+function knownHostsFor(repository, extra) {
+  const host = new URL(repository).hostname.toLowerCase();
+  return [...host === "github.com" ? GITHUB_KNOWN_HOSTS : [], ...extra];
+}
+
+// src/config/gitops-checks.ts
+function hostsOf(line) {
+  return (line.split(" ")[0] ?? "").split(",").map((h) => h.replace(/^\[([^\]]+)\](:\d+)?$/, "$1").toLowerCase());
+}
+function checkGitopsAuth(env, report, ok) {
+  if (!ok(["gitops", "repository"], ["gitops", "auth"], ["gitops", "sshKnownHosts"])) return;
+  const { auth, repository, sshKnownHosts } = env.gitops;
+  const host = new URL(repository).hostname.toLowerCase();
+  if (auth !== "ssh") {
+    if (sshKnownHosts.length > 0)
+      report(
+        "warning",
+        ["gitops", "sshKnownHosts"],
+        `gitops.sshKnownHosts is used only with gitops.auth: ssh (it is ${auth}); remove it or set gitops.auth: ssh`,
+        "key"
+      );
+    return;
+  }
+  if (knownHostsFor(repository, sshKnownHosts).length === 0) {
+    report(
+      "error",
+      ["gitops", "auth"],
+      `gitops.auth ssh for ${host} needs gitops.sshKnownHosts: Flux trusts github.com's published host keys only; add the host's keys (\`ssh-keyscan ${host}\`, one "${host} ssh-ed25519 AAAA\u2026" line each), or use gitops.auth: https`
+    );
+    return;
+  }
+  sshKnownHosts.forEach((line, i) => {
+    if (!hostsOf(line).includes(host))
+      report(
+        "error",
+        ["gitops", "sshKnownHosts", i],
+        `gitops.sshKnownHosts[${i}] names ${hostsOf(line).join(", ")}, not ${host}, the host of gitops.repository; Flux checks the key of ${host} only`
+      );
+  });
+}
+
 // src/catalogue/openai-models.ts
 function table(columns, rows) {
   const out = Object.fromEntries(columns.map((c) => [c, []]));
   for (const [region, marks] of Object.entries(rows)) {
-    if (marks.length !== columns.length) throw new Error(`openai-models: row ${region} has ${marks.length} marks for ${columns.length} columns`);
+    if (marks.length !== columns.length)
+      throw new Error(`openai-models: row ${region} has ${marks.length} marks for ${columns.length} columns`);
     columns.forEach((c, i) => marks[i] === "1" && out[c].push(region));
   }
   return out;
@@ -45057,10 +46263,20 @@ var STANDARD_PUBLIC = table(STANDARD_COLUMNS, {
   westus: "1111111111001",
   westus3: "1111111111010"
 });
-var STANDARD_USGOV = table(["gpt-4.1@2025-04-14", "gpt-4.1-mini@2025-04-14", "gpt-4o@2024-11-20", "text-embedding-ada-002@2", "text-embedding-3-large@1", "text-embedding-3-small@1"], {
-  usgovarizona: "111111",
-  usgovvirginia: "111100"
-});
+var STANDARD_USGOV = table(
+  [
+    "gpt-4.1@2025-04-14",
+    "gpt-4.1-mini@2025-04-14",
+    "gpt-4o@2024-11-20",
+    "text-embedding-ada-002@2",
+    "text-embedding-3-large@1",
+    "text-embedding-3-small@1"
+  ],
+  {
+    usgovarizona: "111111",
+    usgovvirginia: "111100"
+  }
+);
 var DATAZONE_COLUMNS = [
   "gpt-5.4-mini@2026-03-17",
   "gpt-5.4-nano@2026-03-17",
@@ -45162,10 +46378,14 @@ var OPENAI_AVAILABILITY = {
   usgov: { Standard: STANDARD_USGOV }
 };
 function openAiRegions(cloud) {
-  const tables = OPENAI_AVAILABILITY[cloud];
-  if (!tables) return void 0;
-  return new Set(Object.values(tables).flatMap((t) => Object.values(t).flat()));
+  return OPENAI_REGIONS.get(cloud);
 }
+var OPENAI_REGIONS = new Map(
+  Object.entries(OPENAI_AVAILABILITY).map(([cloud, tables]) => [
+    cloud,
+    new Set(Object.values(tables).flatMap((t) => Object.values(t).flat()))
+  ])
+);
 function modelAvailability(cloud, sku, model, version3, region) {
   const t = OPENAI_AVAILABILITY[cloud]?.[sku];
   if (!t) return { kind: "no-data" };
@@ -45178,7 +46398,11 @@ function modelAvailability(cloud, sku, model, version3, region) {
 }
 
 // src/config/region-checks.ts
-var CLOUD_TEXT = { public: "the public cloud", usgov: "Azure Government (usgov)", china: "Azure operated by 21Vianet (china)" };
+var CLOUD_TEXT = {
+  public: "the public cloud",
+  usgov: "Azure Government (usgov)",
+  china: "Azure operated by 21Vianet (china)"
+};
 function checkRegions(env, source, report, ok) {
   if (!ok(["azure", "cloud"])) return;
   const cloud = env.azure.cloud;
@@ -45194,12 +46418,23 @@ function regionOf(name3, path3, cloud, report) {
   const field = path3.join(".");
   const region = azureRegion(name3);
   if (!region) {
-    const guess = closest(name3, regionsOf(cloud).map((r) => r.name));
-    report("error", path3, `${field} "${name3}" is not a region of ${CLOUD_TEXT[cloud]}; ${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`);
+    const guess = closest(
+      name3,
+      regionsOf(cloud).map((r) => r.name)
+    );
+    report(
+      "error",
+      path3,
+      `${field} "${name3}" is not a region of ${CLOUD_TEXT[cloud]}; ${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`
+    );
     return void 0;
   }
   if (region.cloud !== cloud) {
-    report("error", path3, `${field} ${name3} (${region.displayName}) is a region of ${CLOUD_TEXT[region.cloud]}, but the environment is in ${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a region of ${CLOUD_TEXT[cloud]}`);
+    report(
+      "error",
+      path3,
+      `${field} ${name3} (${region.displayName}) is a region of ${CLOUD_TEXT[region.cloud]}, but the environment is in ${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a region of ${CLOUD_TEXT[cloud]}`
+    );
     return void 0;
   }
   return region;
@@ -45212,16 +46447,28 @@ function checkZones(env, source, region, report, ok) {
   const zonesWritten = source.data.aks?.zones !== void 0;
   if (ok(["aks", "zones"]) && env.aks.zones.length > 0) {
     const list = env.aks.zones.join(", ");
-    report("error", zonesWritten ? ["aks", "zones"] : ["azure", "location"], `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ${where}; set aks.zones: [] for regional node pools${instead}`);
+    report(
+      "error",
+      zonesWritten ? ["aks", "zones"] : ["azure", "location"],
+      `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ${where}; set aks.zones: [] for regional node pools${instead}`
+    );
   }
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "ZoneRedundant") {
-    report("error", ["postgres", "highAvailability"], `postgres.highAvailability ZoneRedundant needs availability zones, but ${where}; use SameZone${instead}`);
+    report(
+      "error",
+      ["postgres", "highAvailability"],
+      `postgres.highAvailability ZoneRedundant needs availability zones, but ${where}; use SameZone${instead}`
+    );
   }
 }
 function checkModels(env, region, locationPath, report, ok) {
   const offered = openAiRegions(region.cloud);
   if (offered && !offered.has(region.name)) {
-    report("error", locationPath, `Azure OpenAI is not offered in ${region.name} (${region.displayName}); it is in ${[...offered].sort().join(", ")}`);
+    report(
+      "error",
+      locationPath,
+      `Azure OpenAI is not offered in ${region.name} (${region.displayName}); it is in ${[...offered].sort().join(", ")}`
+    );
     return;
   }
   env.openai.deployments.forEach((d, i) => {
@@ -45230,12 +46477,25 @@ function checkModels(env, region, locationPath, report, ok) {
     const answer = modelAvailability(region.cloud, d.sku, d.model, d.version, region.name);
     const what = `${d.model} ${d.version} (${d.sku})`;
     if (answer.kind === "not-offered") {
-      report("error", [...path3, "model"], `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ${region.name}; it does in ${answer.regions.join(", ")}`);
+      report(
+        "error",
+        [...path3, "model"],
+        `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ${region.name}; it does in ${answer.regions.join(", ")}`
+      );
     } else if (answer.kind === "unknown-version") {
-      report("warning", [...path3, "version"], `openai.deployments[${i}].version ${d.version} of ${d.model} is not in the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}); the deployment will tell whether Azure offers it`);
+      report(
+        "warning",
+        [...path3, "version"],
+        `openai.deployments[${i}].version ${d.version} of ${d.model} is not in the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}); the deployment will tell whether Azure offers it`
+      );
     } else if (answer.kind === "unknown-model") {
       const guess = closest(d.model, answer.models);
-      if (guess) report("warning", [...path3, "model"], `openai.deployments[${i}].model "${d.model}" is not in the offline catalogue; did you mean "${guess}"?`);
+      if (guess)
+        report(
+          "warning",
+          [...path3, "model"],
+          `openai.deployments[${i}].model "${d.model}" is not in the offline catalogue; did you mean "${guess}"?`
+        );
     }
   });
 }
@@ -45247,12 +46507,15 @@ function checkSemantics(env, source, valid = () => true) {
   const report = (severity, path3, message, prefer = "value") => out.push({ file: source.file, ...source.locate(path3, prefer), severity, path: dotted(path3), message });
   const ok = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
-  if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"])) checkNamesOf(env, source, report);
+  checkIngress(env, report, ok);
+  if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
+    checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);
   checkPostgres(env, report, ok);
   checkComponents(env, report, ok);
   checkPosture(env, report, ok);
   checkRegions(env, source, report, ok);
+  checkGitopsAuth(env, report, ok);
   return out;
 }
 function checkNetwork(env, report, ok) {
@@ -45271,33 +46534,73 @@ function checkNetwork(env, report, ok) {
     else parsed.set(path3.join("."), c);
   }
   const vnet = parsed.get("network.vnetCidr");
-  const subnets = Object.keys(n.subnets).map((k) => [`network.subnets.${k}`, parsed.get(`network.subnets.${k}`)]);
+  const subnets = Object.keys(n.subnets).map(
+    (k) => [`network.subnets.${k}`, parsed.get(`network.subnets.${k}`)]
+  );
   subnets.forEach(([path3, c], i) => {
     if (!c) return;
-    if (vnet && !contains(vnet, c)) report("error", path3.split("."), `${path3} ${c.text} lies outside network.vnetCidr ${vnet.text}`);
+    if (vnet && !contains(vnet, c))
+      report("error", path3.split("."), `${path3} ${c.text} lies outside network.vnetCidr ${vnet.text}`);
     for (const [otherPath, other] of subnets.slice(0, i)) {
-      if (other && overlaps(c, other)) report("error", path3.split("."), `${path3} ${c.text} overlaps ${otherPath} ${other.text}`);
+      if (other && overlaps(c, other))
+        report("error", path3.split("."), `${path3} ${c.text} overlaps ${otherPath} ${other.text}`);
     }
   });
   const pod = parsed.get("network.podCidr");
   const svc = parsed.get("network.serviceCidr");
-  if (vnet && pod && overlaps(vnet, pod)) report("error", ["network", "podCidr"], `network.podCidr ${pod.text} overlaps network.vnetCidr ${vnet.text}; CNI overlay pods need their own range`);
-  if (vnet && svc && overlaps(vnet, svc)) report("error", ["network", "serviceCidr"], `network.serviceCidr ${svc.text} overlaps network.vnetCidr ${vnet.text}`);
-  if (pod && svc && overlaps(pod, svc)) report("error", ["network", "serviceCidr"], `network.serviceCidr ${svc.text} overlaps network.podCidr ${pod.text}`);
+  if (vnet && pod && overlaps(vnet, pod))
+    report(
+      "error",
+      ["network", "podCidr"],
+      `network.podCidr ${pod.text} overlaps network.vnetCidr ${vnet.text}; CNI overlay pods need their own range`
+    );
+  if (vnet && svc && overlaps(vnet, svc))
+    report(
+      "error",
+      ["network", "serviceCidr"],
+      `network.serviceCidr ${svc.text} overlaps network.vnetCidr ${vnet.text}`
+    );
+  if (pod && svc && overlaps(pod, svc))
+    report("error", ["network", "serviceCidr"], `network.serviceCidr ${svc.text} overlaps network.podCidr ${pod.text}`);
   const dns = ok(["network", "dnsServiceIp"]) ? parseIp(n.dnsServiceIp) : -1;
-  if (dns === void 0) report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp "${n.dnsServiceIp}" is not an IPv4 address`);
-  else if (dns >= 0 && svc && (!containsIp(svc, dns) || dns === svc.start)) report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp ${n.dnsServiceIp} must be inside network.serviceCidr ${svc.text} and not its first address`);
+  if (dns === void 0)
+    report("error", ["network", "dnsServiceIp"], `network.dnsServiceIp "${n.dnsServiceIp}" is not an IPv4 address`);
+  else if (dns >= 0 && svc && (!containsIp(svc, dns) || dns === svc.start))
+    report(
+      "error",
+      ["network", "dnsServiceIp"],
+      `network.dnsServiceIp ${n.dnsServiceIp} must be inside network.serviceCidr ${svc.text} and not its first address`
+    );
   const needs = [
-    ["system", maxNodes(env, "system") + UPGRADE_SURGE_NODES, "system pool nodes at maximum plus one upgrade surge node", ok(["aks", "nodePools", "system"])],
-    ["workloads", maxNodes(env, "workloads") + UPGRADE_SURGE_NODES + 1, "workload pool nodes at maximum, one upgrade surge node and the internal load balancer", ok(["aks", "nodePools", "workloads"])],
+    [
+      "system",
+      maxNodes(env, "system") + UPGRADE_SURGE_NODES,
+      "system pool nodes at maximum plus one upgrade surge node",
+      ok(["aks", "nodePools", "system"])
+    ],
+    [
+      "workloads",
+      maxNodes(env, "workloads") + UPGRADE_SURGE_NODES + 1,
+      "workload pool nodes at maximum, one upgrade surge node and the internal load balancer",
+      ok(["aks", "nodePools", "workloads"])
+    ],
     ["postgres", 11, "PostgreSQL Flexible Server (Azure asks for at least a /28)", true],
-    ["privateEndpoints", 2 + (env.openai.enabled ? 1 : 0), "private endpoints for Key Vault, Storage" + (env.openai.enabled ? " and OpenAI" : ""), ok(["openai", "enabled"])]
+    [
+      "privateEndpoints",
+      2 + (env.openai.enabled ? 1 : 0),
+      "private endpoints for Key Vault, Storage" + (env.openai.enabled ? " and OpenAI" : ""),
+      ok(["openai", "enabled"])
+    ]
   ];
   for (const [name3, need, what, inputsValid] of needs) {
     const c = parsed.get(`network.subnets.${name3}`);
     if (!inputsValid) continue;
     if (c && usableAzureAddresses(c) < need) {
-      report("error", ["network", "subnets", name3], `network.subnets.${name3} ${c.text} has ${usableAzureAddresses(c)} usable addresses (Azure reserves 5); it needs ${need} for ${what}`);
+      report(
+        "error",
+        ["network", "subnets", name3],
+        `network.subnets.${name3} ${c.text} has ${usableAzureAddresses(c)} usable addresses (Azure reserves 5); it needs ${need} for ${what}`
+      );
     }
   }
 }
@@ -45313,7 +46616,12 @@ function checkNamesOf(env, source, report) {
       continue;
     }
     const fix = `shorten azure.namePrefix ("${env.azure.namePrefix}") or the environment name ("${env.name}")`;
-    report("error", fromPrefix ? ["azure", "namePrefix"] : ["azure"], `${p.message}; ${fix}`, fromPrefix ? "value" : "key");
+    report(
+      "error",
+      fromPrefix ? ["azure", "namePrefix"] : ["azure"],
+      `${p.message}; ${fix}`,
+      fromPrefix ? "value" : "key"
+    );
   }
 }
 function checkPools(env, source, report, ok) {
@@ -45322,27 +46630,52 @@ function checkPools(env, source, report, ok) {
     const raw = source.data.aks?.nodePools?.[name3] ?? {};
     const path3 = ["aks", "nodePools", name3];
     if (raw.count !== void 0 && (raw.minCount !== void 0 || raw.maxCount !== void 0)) {
-      report("error", [...path3, "count"], `aks.nodePools.${name3} sets both count and minCount/maxCount; use count for a fixed size or minCount/maxCount for the autoscaler`, "key");
+      report(
+        "error",
+        [...path3, "count"],
+        `aks.nodePools.${name3} sets both count and minCount/maxCount; use count for a fixed size or minCount/maxCount for the autoscaler`,
+        "key"
+      );
     }
     if (pool.minCount > pool.maxCount) {
-      report("error", [...path3, "minCount"], `aks.nodePools.${name3}.minCount ${pool.minCount} is above maxCount ${pool.maxCount}`);
+      report(
+        "error",
+        [...path3, "minCount"],
+        `aks.nodePools.${name3}.minCount ${pool.minCount} is above maxCount ${pool.maxCount}`
+      );
     }
   }
 }
 function checkPostgres(env, report, ok) {
   const pg = env.postgres;
-  const family = { Burstable: /^Standard_B/, GeneralPurpose: /^Standard_D/, MemoryOptimized: /^Standard_E/ };
+  const family = {
+    Burstable: /^Standard_B/,
+    GeneralPurpose: /^Standard_D/,
+    MemoryOptimized: /^Standard_E/
+  };
   const tier = ["postgres", "tier"];
   const ha = ["postgres", "highAvailability"];
   if (ok(tier, ["postgres", "sku"]) && !family[pg.tier].test(pg.sku)) {
     const expected = { Burstable: "Standard_B*", GeneralPurpose: "Standard_D*", MemoryOptimized: "Standard_E*" }[pg.tier];
-    report("error", ["postgres", "sku"], `postgres.sku "${pg.sku}" does not belong to tier ${pg.tier}; that tier takes ${expected} SKUs`);
+    report(
+      "error",
+      ["postgres", "sku"],
+      `postgres.sku "${pg.sku}" does not belong to tier ${pg.tier}; that tier takes ${expected} SKUs`
+    );
   }
   if (ok(ha, tier) && pg.highAvailability !== "Disabled" && pg.tier === "Burstable") {
-    report("error", ["postgres", "highAvailability"], `postgres.highAvailability ${pg.highAvailability} is not available on the Burstable tier; use GeneralPurpose or MemoryOptimized, or Disabled`);
+    report(
+      "error",
+      ["postgres", "highAvailability"],
+      `postgres.highAvailability ${pg.highAvailability} is not available on the Burstable tier; use GeneralPurpose or MemoryOptimized, or Disabled`
+    );
   }
   if (ok(ha, ["aks", "zones"]) && pg.highAvailability === "ZoneRedundant" && env.aks.zones.length < 2) {
-    report("error", ["postgres", "highAvailability"], `postgres.highAvailability ZoneRedundant needs a region with availability zones, but aks.zones lists ${env.aks.zones.length}; use SameZone or list the zones`);
+    report(
+      "error",
+      ["postgres", "highAvailability"],
+      `postgres.highAvailability ZoneRedundant needs a region with availability zones, but aks.zones lists ${env.aks.zones.length}; use SameZone or list the zones`
+    );
   }
 }
 function checkComponents(env, report, ok) {
@@ -45352,32 +46685,59 @@ function checkComponents(env, report, ok) {
       if (!ok([...path3, "memory"], [...path3, "cpu"], ["profile"])) continue;
       const bytes = parseBytes(w.memory) ?? 0;
       if (bytes < 32 * 2 ** 20) {
-        report("error", [...path3, "memory"], `${path3.join(".")}.memory "${w.memory}" is ${bytes} bytes, too small for any pod; did you mean "${w.memory}Gi" or "${w.memory}Mi"?`);
+        report(
+          "error",
+          [...path3, "memory"],
+          `${path3.join(".")}.memory "${w.memory}" is ${bytes} bytes, too small for any pod; did you mean "${w.memory}Gi" or "${w.memory}Mi"?`
+        );
       }
       if ((parseMillicores(w.cpu) ?? 0) < 10) {
-        report("error", [...path3, "cpu"], `${path3.join(".")}.cpu "${w.cpu}" is below 10m; give each pod at least "10m"`);
+        report(
+          "error",
+          [...path3, "cpu"],
+          `${path3.join(".")}.cpu "${w.cpu}" is below 10m; give each pod at least "10m"`
+        );
       }
     }
   }
   const es = env.components.find((c) => c.key === "elasticsearch");
   if (ok(["azure", "production"], ["components", "elasticsearch", "replicas"], ["profile"]) && env.production && es && es.replicas < 2) {
-    report("warning", ["components", "elasticsearch", "replicas"], `components.elasticsearch.replicas is ${es.replicas}; a production search cluster needs 2 or more so shard replicas survive a node loss`);
+    report(
+      "warning",
+      ["components", "elasticsearch", "replicas"],
+      `components.elasticsearch.replicas is ${es.replicas}; a production search cluster needs 2 or more so shard replicas survive a node loss`
+    );
   }
 }
 function checkPosture(env, report, ok) {
   const openai = ok(["openai", "enabled"], ["openai", "deployments"]);
   if (openai && env.openai.enabled && env.openai.deployments.length === 0) {
-    report("warning", ["openai", "deployments"], "openai.enabled is true but openai.deployments is empty; the account would serve no model", "key");
+    report(
+      "warning",
+      ["openai", "deployments"],
+      "openai.enabled is true but openai.deployments is empty; the account would serve no model",
+      "key"
+    );
   }
   if (openai && !env.openai.enabled && env.openai.deployments.length > 0) {
-    report("warning", ["openai", "enabled"], "openai.deployments are listed but openai.enabled is false; nothing will be created");
+    report(
+      "warning",
+      ["openai", "enabled"],
+      "openai.deployments are listed but openai.enabled is false; nothing will be created"
+    );
   }
   if (!ok(["azure", "production"]) || !env.production) return;
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "Disabled") {
-    report("warning", ["postgres", "highAvailability"], "azure.production is true but postgres.highAvailability is Disabled; a zone outage would stop CodeMie");
+    report(
+      "warning",
+      ["postgres", "highAvailability"],
+      "azure.production is true but postgres.highAvailability is Disabled; a zone outage would stop CodeMie"
+    );
   }
-  if (ok(["network", "privateCluster"]) && !env.network.privateCluster) report("warning", ["network", "privateCluster"], "azure.production is true but the cluster API server is public");
-  if (ok(["network", "ingress", "tls"]) && !env.network.ingress.tls) report("warning", ["network", "ingress", "tls"], "azure.production is true but ingress serves plain HTTP");
+  if (ok(["network", "privateCluster"]) && !env.network.privateCluster)
+    report("warning", ["network", "privateCluster"], "azure.production is true but the cluster API server is public");
+  if (ok(["network", "ingress", "tls"]) && !env.network.ingress.tls)
+    report("warning", ["network", "ingress", "tls"], "azure.production is true but ingress serves plain HTTP");
 }
 
 // src/model/resolve.ts
@@ -45394,7 +46754,12 @@ function resolveEnvironment(name3, file, data) {
   const pools = profile.infra.nodePools;
   const pool = (p) => {
     const o = doc.aks?.nodePools?.[p] ?? {};
-    const spec = { name: p, vmSize: o.vmSize ?? pools[p].vmSize, minCount: o.minCount ?? pools[p].minCount, maxCount: o.maxCount ?? pools[p].maxCount };
+    const spec = {
+      name: p,
+      vmSize: o.vmSize ?? pools[p].vmSize,
+      minCount: o.minCount ?? pools[p].minCount,
+      maxCount: o.maxCount ?? pools[p].maxCount
+    };
     if (o.count !== void 0) spec.count = o.count;
     return spec;
   };
@@ -45420,12 +46785,15 @@ function resolveEnvironment(name3, file, data) {
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
+      ...doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {},
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
         tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
         internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
-        ...doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}
+        ...doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {},
+        ...doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {},
+        ...doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}
       }
     },
     aks: {
@@ -45446,7 +46814,10 @@ function resolveEnvironment(name3, file, data) {
     openai: {
       enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
       location: doc.openai?.location ?? azure.location,
-      deployments: (doc.openai?.deployments ?? []).map((d) => ({ ...d, sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location) }))
+      deployments: (doc.openai?.deployments ?? []).map((d) => ({
+        ...d,
+        sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location)
+      }))
     },
     gitops: {
       repository: doc.gitops.repository,
@@ -45460,7 +46831,9 @@ function resolveEnvironment(name3, file, data) {
     components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
-    security: securitySettings(production2, doc.security ?? {})
+    ...doc.login ? { login: doc.login } : {},
+    security: securitySettings(production2, doc.security ?? {}),
+    ...doc.promotion ? { promotion: { after: doc.promotion.after } } : {}
   };
 }
 var DATA_ZONE_REGIONS = /* @__PURE__ */ new Set([
@@ -45501,10 +46874,12 @@ function resolveHelmValues(doc) {
   for (const [key, c] of Object.entries(doc.components ?? {})) {
     if (c?.values) out[key] = { path: ["components", key, "values"], values: c.values };
     for (const [id, companion] of Object.entries(COMPANION_RELEASES)) {
-      if (companion.parent === key && c?.companion?.values) out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
+      if (companion.parent === key && c?.companion?.values)
+        out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
     }
   }
-  for (const [key, a] of Object.entries(doc.platform ?? {})) if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
+  for (const [key, a] of Object.entries(doc.platform ?? {}))
+    if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
   return out;
 }
 function resolveComponents(base, overrides, keycloakDatabase) {
@@ -45526,7 +46901,14 @@ function resolveComponents(base, overrides, keycloakDatabase) {
     const inClusterDbDropped = c.key === "keycloak" && keycloakDatabase === "managed";
     if ("companion" in c && s.companion && !inClusterDbDropped) {
       const comp = { ...s.companion, ...companionOverride };
-      resolved.companion = { key: c.companion.key, displayName: c.companion.displayName, kind: c.companion.kind, replicas: comp.replicas, memory: comp.memory, cpu: comp.cpu };
+      resolved.companion = {
+        key: c.companion.key,
+        displayName: c.companion.displayName,
+        kind: c.companion.kind,
+        replicas: comp.replicas,
+        memory: comp.memory,
+        cpu: comp.cpu
+      };
       if (comp.storage) resolved.companion.storage = comp.storage;
     }
     out.push(resolved);
@@ -45536,11 +46918,9 @@ function resolveComponents(base, overrides, keycloakDatabase) {
 
 // src/app/load.ts
 function loadEnvironment(file, text, name3 = environmentName(file)) {
-  if (!ENV_NAME_PATTERN.test(name3)) {
-    return {
-      diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: `environment name "${name3}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter` }]
-    };
-  }
+  const nameProblem = environmentNameProblem(name3);
+  if (nameProblem)
+    return { diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: nameProblem }] };
   const parsed = parseYamlSource(file, text);
   if (!parsed.source) return { diagnostics: parsed.diagnostics };
   const source = parsed.source;
@@ -45563,7 +46943,18 @@ function loadEnvironment(file, text, name3 = environmentName(file)) {
   if (hasErrors(diagnostics)) return capacity ? { source, capacity, diagnostics } : { source, diagnostics };
   return { env, source, ...capacity ? { capacity } : {}, diagnostics };
 }
-var CAPACITY_INPUTS = [["profile"], ["aks", "nodePools"], ["aks", "zones"], ["aks", "autoSizing"], ["components"], ["azure", "production"], ["usage"], ["postgres", "tier"], ["postgres", "sku"], ["postgres", "storageGb"]];
+var CAPACITY_INPUTS = [
+  ["profile"],
+  ["aks", "nodePools"],
+  ["aks", "zones"],
+  ["aks", "autoSizing"],
+  ["components"],
+  ["azure", "production"],
+  ["usage"],
+  ["postgres", "tier"],
+  ["postgres", "sku"],
+  ["postgres", "storageGb"]
+];
 var SIZES = [["aks", "nodePools"], ["components"]];
 function isUnder(dottedPath, prefix) {
   const p = prefix.join(".");
@@ -45605,6 +46996,47 @@ var INSTALL_HINT = `Install it with \`npm run setup\` (or \`bash scripts/install
 // src/adapters/bicep/compile.ts
 var maxProcesses = availableParallelism();
 
+// src/model/resource-ids.ts
+function resourceGroupId(env) {
+  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;
+}
+
+// src/catalogue/secrets.ts
+var PLATFORM_SECRETS = [
+  {
+    name: "codemie-registry-key",
+    purpose: "key.json of the Google service account the CodeMie team issues for its registry (expires every 90 days: upload a new version)",
+    seed: "operator",
+    format: "the key.json file content"
+  },
+  {
+    name: "postgres-admin-password",
+    purpose: "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)",
+    seed: "random",
+    format: "32 characters, letters and digits"
+  },
+  {
+    name: "codemie-admin-password",
+    purpose: "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in",
+    seed: "random",
+    format: "32 characters, letters and digits"
+  }
+];
+var TLS_SECRET = {
+  name: "codemie-tls",
+  purpose: "TLS certificate of the ingress host, imported into Key Vault as a PEM certificate named like network.ingress.tlsSecretName",
+  seed: "operator",
+  format: "PEM certificate with private key",
+  tls: true
+};
+var VAULT_SECRETS = [
+  ...PLATFORM_SECRETS,
+  ...COMPONENTS.flatMap(
+    (c) => "secrets" in c ? c.secrets.map((s) => c.optional ? { ...s, component: c.key } : s) : []
+  ),
+  TLS_SECRET
+];
+
 // src/render/gitops/contract.ts
 var FLUX2 = {
   /** Namespace of the microsoft.flux extension, the layer Kustomizations and the outputs ConfigMap. */
@@ -45632,6 +47064,79 @@ var FLUX2 = {
   /** Prefix of the layer Kustomizations' names (`codemie-infrastructure`, ...). */
   layerPrefix: "codemie-"
 };
+var VARIABLES = {
+  KEY_VAULT_URI: { output: "keyVaultUri", description: "Key Vault URI (main.bicep output keyVaultUri)" },
+  POSTGRES_HOST: { output: "postgresHost", description: "FQDN of the PostgreSQL Flexible Server (postgresHost)" },
+  POSTGRES_ADMIN_LOGIN: {
+    output: "postgresAdminLogin",
+    description: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)"
+  },
+  STORAGE_ACCOUNT_NAME: {
+    output: "storageAccountName",
+    description: "storage account for CodeMie's files (storageAccountName)"
+  },
+  OPENAI_ENDPOINT: { output: "openaiEndpoint", description: "endpoint of the Azure OpenAI account (openaiEndpoint)" }
+};
+var CLIENT_ID_VARIABLES = Object.fromEntries(
+  WORKLOAD_IDENTITIES.map((w) => [w.key, w.clientIdVariable])
+);
+var CLIENT_ID_OUTPUTS = Object.fromEntries(
+  WORKLOAD_IDENTITIES.map((w) => [
+    w.clientIdVariable,
+    {
+      output: "identityClientIds",
+      key: w.key,
+      description: `client ID of the identity of ${w.namespace}/${w.serviceAccount} (identityClientIds.${w.key})`
+    }
+  ])
+);
+var VARIABLE_OUTPUTS = {
+  ...VARIABLES,
+  ...CLIENT_ID_OUTPUTS
+};
+
+// src/catalogue/azure-clouds.ts
+var AZURE_CLOUDS = {
+  public: {
+    name: "public",
+    displayName: "Azure (public cloud)",
+    armEndpoint: "https://management.azure.com",
+    authorityHost: "https://login.microsoftonline.com",
+    federatedAudience: "api://AzureADTokenExchange",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.azure.net",
+      blob: "privatelink.blob.core.windows.net",
+      openai: "privatelink.openai.azure.com",
+      postgresServer: "private.postgres.database.azure.com"
+    }
+  },
+  usgov: {
+    name: "usgov",
+    displayName: "Azure Government",
+    armEndpoint: "https://management.usgovcloudapi.net",
+    authorityHost: "https://login.microsoftonline.us",
+    federatedAudience: "api://AzureADTokenExchangeUSGov",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.usgovcloudapi.net",
+      blob: "privatelink.blob.core.usgovcloudapi.net",
+      openai: "privatelink.openai.azure.us",
+      postgresServer: "private.postgres.database.usgovcloudapi.net"
+    }
+  },
+  china: {
+    name: "china",
+    displayName: "Azure operated by 21Vianet",
+    armEndpoint: "https://management.chinacloudapi.cn",
+    authorityHost: "https://login.chinacloudapi.cn",
+    federatedAudience: "api://AzureADTokenExchangeChina",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.azure.cn",
+      blob: "privatelink.blob.core.chinacloudapi.cn",
+      openai: "privatelink.openai.azure.cn",
+      postgresServer: "private.postgres.database.chinacloudapi.cn"
+    }
+  }
+};
 
 // src/render/engine.ts
 var import_handlebars = __toESM(require_lib(), 1);
@@ -45653,16 +47158,135 @@ var ELASTIC_URL = `https://elasticsearch-master.${ELASTIC_NAMESPACE}.svc.cluster
 var KEYCLOAK_SERVICE = `http://keycloakx-http.${namespaceOf("keycloak")}.svc.cluster.local`;
 var MCP_NAMESPACE = namespaceOf("mcpConnect");
 var LITELLM_URL = `http://litellm.${namespaceOf("llmProxy")}.svc.cluster.local:4000`;
-var API_MIGRATION_SECONDS = 2400;
 
-// src/render/gitops/plan.ts
-var TIMEOUT_MINUTES = {
-  elasticsearch: 20,
-  keycloak: 15,
-  kibana: 15,
-  // The startup probe allows API_MIGRATION_SECONDS for Alembic; Helm waits for readiness on top.
-  api: Math.ceil(API_MIGRATION_SECONDS / 60) + 5
+// src/catalogue/network-flows.ts
+var PORT = {
+  api: 8080,
+  ui: 8080,
+  keycloak: 8080,
+  oauth2Proxy: 4180,
+  elasticsearch: 9200,
+  kibana: 5601,
+  llmProxy: 4e3,
+  mcpConnect: 3e3,
+  ingressHttp: 80,
+  ingressHttps: 443,
+  ingressWebhook: 8443,
+  externalSecretsWebhook: 10250,
+  postgres: 5432,
+  https: 443
 };
+var FLOWS = [
+  // Into the platform.
+  {
+    from: "anywhere",
+    to: "ingressNginx",
+    ports: [PORT.ingressHttp, PORT.ingressHttps],
+    why: "users reach the CodeMie host through the load balancer"
+  },
+  {
+    from: "anywhere",
+    to: "ingressNginx",
+    ports: [PORT.ingressWebhook],
+    why: "the API server calls the ingress admission webhook"
+  },
+  {
+    from: "anywhere",
+    to: "externalSecrets",
+    ports: [PORT.externalSecretsWebhook],
+    why: "the API server calls the External Secrets webhook"
+  },
+  // The ingress to what it serves.
+  { from: "ingressNginx", to: "ui", ports: [PORT.ui], why: "ingress \u2192 CodeMie UI" },
+  { from: "ingressNginx", to: "api", ports: [PORT.api], why: "ingress \u2192 CodeMie API" },
+  { from: "ingressNginx", to: "keycloak", ports: [PORT.keycloak], why: "ingress \u2192 Keycloak (/keycloak)" },
+  {
+    from: "ingressNginx",
+    to: "oauth2Proxy",
+    ports: [PORT.oauth2Proxy],
+    why: "ingress \u2192 oauth2-proxy (auth-url and /oauth2)"
+  },
+  { from: "ingressNginx", to: "kibana", ports: [PORT.kibana], why: "ingress \u2192 Kibana" },
+  {
+    from: "ingressNginx",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the controller watches Ingresses on the API server"
+  },
+  // Sign-in.
+  {
+    from: "oauth2Proxy",
+    to: "keycloak",
+    ports: [PORT.keycloak],
+    why: "oauth2-proxy redeems codes and reads keys from Keycloak"
+  },
+  {
+    from: "oauth2Proxy",
+    to: "ingressNginx",
+    ports: [PORT.ingressHttps],
+    why: "OIDC discovery at the public issuer URL (the ingress)"
+  },
+  {
+    from: "oauth2Proxy",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "OIDC discovery at the public issuer URL (the load balancer's address)"
+  },
+  {
+    from: "keycloak",
+    to: "postgres",
+    ports: [PORT.postgres],
+    why: "Keycloak's database on the managed server",
+    managedKeycloakDatabase: true
+  },
+  { from: "keycloak", to: "outside443", ports: [PORT.https], why: "Entra ID as Keycloak's identity provider" },
+  {
+    from: "keycloakOperator",
+    to: "keycloak",
+    ports: [PORT.keycloak],
+    why: "the operator configures realms through Keycloak's admin API"
+  },
+  {
+    from: "keycloakOperator",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the operator watches its resources on the API server"
+  },
+  // The API.
+  { from: "api", to: "postgres", ports: [PORT.postgres], why: "CodeMie's database" },
+  { from: "api", to: "elasticsearch", ports: [PORT.elasticsearch], why: "datasources, metrics and logs" },
+  { from: "api", to: "llmProxy", ports: [PORT.llmProxy], why: "LLM calls through LiteLLM" },
+  { from: "api", to: "keycloak", ports: [PORT.keycloak], why: "token validation and user management" },
+  { from: "api", to: "mcpConnect", ports: [PORT.mcpConnect], why: "MCP servers through MCP Connect" },
+  { from: "api", to: "ingressNginx", ports: [PORT.ingressHttps], why: "callbacks to the platform's own host" },
+  { from: "api", to: "privateEndpoints", ports: [PORT.https], why: "Key Vault key, Blob storage, Azure OpenAI" },
+  { from: "api", to: "outside443", ports: [PORT.https], why: "Entra ID tokens, LLM and tool endpoints" },
+  { from: "mcpConnect", to: "outside443", ports: [PORT.https], why: "remote MCP servers" },
+  // Data and logs.
+  { from: "kibana", to: "elasticsearch", ports: [PORT.elasticsearch], why: "Kibana reads Elasticsearch" },
+  { from: "fluentBit", to: "elasticsearch", ports: [PORT.elasticsearch], why: "container logs and metrics" },
+  {
+    from: "fluentBit",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "the kubernetes filter reads pod metadata from the API server"
+  },
+  // The LLM proxy.
+  { from: "llmProxy", to: "postgres", ports: [PORT.postgres], why: "LiteLLM's database" },
+  { from: "llmProxy", to: "privateEndpoints", ports: [PORT.https], why: "Azure OpenAI through its private endpoint" },
+  { from: "llmProxy", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and other LLM providers" },
+  // Secrets.
+  {
+    from: "externalSecrets",
+    to: "privateEndpoints",
+    ports: [PORT.https],
+    why: "Key Vault through its private endpoint"
+  },
+  { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" }
+];
+
+// src/render/gitops/network-policies.ts
+var ADDON_NAMESPACES = new Map(ADDONS.map((a) => [a.key, a.namespace]));
 
 // src/render/gitops/render.ts
 var RESTRICTED_NAMESPACE = component("mcpConnect").namespace;
@@ -48744,7 +50368,8 @@ var {
 // src/app/prepare.ts
 function withSubscription(text, subscriptionId2) {
   const node = (0, import_yaml2.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
-  if (!(0, import_yaml2.isScalar)(node) || !node.range) throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
+  if (!(0, import_yaml2.isScalar)(node) || !node.range)
+    throw new UsageError("--subscription: the environment file has no azure.subscriptionId to replace");
   return `${text.slice(0, node.range[0])}${subscriptionId2}${text.slice(node.range[1])}`;
 }
 async function readSource(ref, files) {
@@ -48755,9 +50380,6 @@ async function loadNamed(ref, files) {
   const { file, text } = await readSource(ref, files);
   const { env, diagnostics } = loadEnvironment(file, text);
   return { file, ...env ? { env } : {}, diagnostics };
-}
-function bicepLine(d) {
-  return `${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code}: ${d.message}`;
 }
 
 // src/engine/flux.ts
@@ -48806,9 +50428,6 @@ var FLUX_API_VERSION = "2025-04-01";
 function deploymentPrefix(env) {
   return `codemie-${env.name}.`;
 }
-function resourceGroupId(env) {
-  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;
-}
 function fluxConfigurationPath(env) {
   const cluster = `${resourceGroupId(env)}/providers/Microsoft.ContainerService/managedClusters/${env.names.aks}`;
   return `${cluster}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${FLUX2.sourceName}`;
@@ -48821,8 +50440,113 @@ async function readFlux(arm, env) {
   return raw === void 0 ? void 0 : readFluxView(raw);
 }
 
-// src/engine/status.ts
+// src/engine/site.ts
 var messageOf = (error2) => error2 instanceof Error ? error2.message : String(error2);
+function siteUrl(env) {
+  return `${env.network.ingress.tls ? "https" : "http"}://${env.network.ingress.host}`;
+}
+var toSignIn = (a) => (a.status === 302 || a.status === 303) && (a.location ?? "").includes("/oauth2/start");
+var LINKS = [
+  {
+    name: "UI",
+    path: "/",
+    judge: (a) => a.status >= 200 && a.status < 300 || toSignIn(a) ? void 0 : `answered ${a.status}${a.location ? ` \u2192 ${a.location}` : ""}, not the UI or the sign-in redirect`
+  },
+  {
+    // Behind oauth2-proxy like the UI: without a session the gate answers; with one, the API does.
+    name: "API health",
+    path: "/code-assistant-api/v1/healthcheck",
+    judge: (a) => a.status >= 200 && a.status < 300 || a.status === 401 || toSignIn(a) ? void 0 : `answered ${a.status}${a.location ? ` \u2192 ${a.location}` : ""}`
+  },
+  {
+    name: "Keycloak OIDC discovery",
+    path: `/keycloak/realms/${KEYCLOAK_REALM}/.well-known/openid-configuration`,
+    judge: (a, base) => {
+      if (a.status !== 200) return `answered ${a.status}; realm ${KEYCLOAK_REALM} is not served at /keycloak`;
+      let issuer;
+      try {
+        issuer = JSON.parse(a.body).issuer;
+      } catch {
+        return "answered 200 but not with JSON";
+      }
+      const expected = `${base}/keycloak/realms/${KEYCLOAK_REALM}`;
+      return issuer === expected ? void 0 : `issuer is ${JSON.stringify(issuer)}, not ${expected} (Keycloak's KC_HOSTNAME): tokens would not validate`;
+    }
+  },
+  {
+    name: "sign-in (oauth2-proxy \u2192 Keycloak)",
+    path: "/oauth2/start",
+    judge: (a, base) => {
+      const login = `${base}/keycloak/realms/${KEYCLOAK_REALM}/protocol/openid-connect/auth`;
+      return a.status === 302 && (a.location ?? "").startsWith(login) ? void 0 : `answered ${a.status}${a.location ? ` \u2192 ${a.location}` : ""}, not a redirect to ${login}`;
+    }
+  }
+];
+function recordLine(env, address) {
+  const dns = ingressDns(env);
+  const target = address ?? "the ingress load balancer's address";
+  const record = `A ${env.network.ingress.host} \u2192 ${target}`;
+  if (dns.mode === "external") return `DNS (yours to keep): create ${record}`;
+  return `DNS: ${record}, in ${dns.zoneKind} zone ${dns.zone}${dns.zoneResourceGroup ? ` (resource group ${dns.zoneResourceGroup})` : ""}`;
+}
+async function checkSite(env, address, ports, log2) {
+  const base = siteUrl(env);
+  const url = `${base}/`;
+  log2.info(`CodeMie: ${url}`);
+  log2.info(`  ${recordLine(env, address)}`);
+  let resolved = [];
+  try {
+    resolved = await ports.resolver.lookup(env.network.ingress.host);
+  } catch (error2) {
+    log2.info(`  ${env.network.ingress.host} does not resolve from here: ${messageOf(error2)}`);
+  }
+  if (resolved.length === 0) {
+    const why = env.network.ingress.internal ? "an internal ingress answers inside the VNet and peered networks only" : "a new record or zone delegation may take a while to reach every resolver";
+    log2.info(`  smoke check skipped: ${env.network.ingress.host} does not resolve from here (${why})`);
+    return { url, resolved, smoke: "skipped", links: [] };
+  }
+  const matches = address === void 0 || resolved.includes(address);
+  log2.info(
+    `  ${env.network.ingress.host} resolves to ${resolved.join(", ")}${matches ? "" : `, not ${address}: the record points elsewhere`}`
+  );
+  const target = resolved[0];
+  const links = [];
+  for (const link of LINKS) {
+    const linkUrl = `${base}${link.path}`;
+    let problem;
+    try {
+      problem = link.judge(await ports.probe.get(linkUrl, target), base);
+    } catch (error2) {
+      problem = messageOf(error2);
+    }
+    links.push({ name: link.name, url: linkUrl, ok: problem === void 0, detail: problem ?? "answers" });
+    if (problem === void 0) log2.info(`  ok: ${link.name} (${linkUrl})`);
+    else log2.error(`  failed: ${link.name} (${linkUrl}): ${problem}`);
+  }
+  const failed = links.filter((l) => !l.ok).length;
+  if (failed === 0)
+    log2.info(`Smoke check passed: ${url} answers, and signing in leads to Keycloak realm ${KEYCLOAK_REALM}`);
+  else
+    log2.error(`error: smoke check failed: ${failed} of ${links.length} link(s) of ${url} do not answer as they should`);
+  return { url, resolved, smoke: failed === 0 ? "passed" : "failed", links };
+}
+
+// src/engine/site-address.ts
+var NETWORK_API_VERSION = "2024-05-01";
+async function publishedAddress(env, arm) {
+  const address = ingressAddress(env);
+  if (address.kind === "private") return address.ip;
+  const id = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${address.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/${address.publicIpName}`;
+  try {
+    const ip = (await arm.getJson(id, NETWORK_API_VERSION))?.properties?.ipAddress;
+    return typeof ip === "string" && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) ? ip : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/engine/status.ts
+var messageOf2 = (error2) => error2 instanceof Error ? error2.message : String(error2);
 async function environmentStatus(env, ports) {
   const { arm, gitops, log: log2 } = ports;
   log2.info(`Status of ${env.name}: subscription ${env.azure.subscriptionId}, cluster ${env.names.aks}`);
@@ -48830,13 +50554,17 @@ async function environmentStatus(env, ports) {
     arm.findRunningDeployment(deploymentPrefix(env)),
     gitops.head().then(
       (head2) => ({ head: head2 }),
-      (error2) => ({ error: messageOf(error2) })
+      (error2) => ({ error: messageOf2(error2) })
     ),
     readFlux(arm, env)
   ]);
-  log2.info(running ? `ARM: deployment ${running.name} is ${running.provisioningState}` : `ARM: no deployment of ${env.name} is running`);
+  log2.info(
+    running ? `ARM: deployment ${running.name} is ${running.provisioningState}` : `ARM: no deployment of ${env.name} is running`
+  );
   const head = "head" in tip ? tip.head : void 0;
-  log2.info(`GitOps branch ${gitops.branch}: ${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`);
+  log2.info(
+    `GitOps branch ${gitops.branch}: ${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`
+  );
   if (!view) {
     log2.error("error: the fluxConfiguration does not exist (has the infrastructure been deployed?)");
     return { reconciled: false };
@@ -48846,15 +50574,24 @@ async function environmentStatus(env, ports) {
   const target = head ?? syncedCommit(view);
   if (target && isReconciled(view, target)) {
     log2.info(`${env.name} is reconciled: Flux reports ${target.slice(0, 7)} Compliant`);
-    return { reconciled: true, flux: view };
+    if (!ports.site) return { reconciled: true, flux: view };
+    const site = await checkSite(env, await publishedAddress(env, arm), ports.site, log2);
+    return { reconciled: true, flux: view, site };
   }
-  log2.error(`error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`);
+  log2.error(
+    `error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`
+  );
   return { reconciled: false, flux: view };
 }
 
 // src/app/status.ts
 function statusOf(env, ports) {
-  return environmentStatus(env, { arm: ports.connections.arm(env), gitops: ports.connections.gitops(env), log: ports.log });
+  return environmentStatus(env, {
+    arm: ports.connections.arm(env),
+    gitops: ports.connections.gitops(env),
+    log: ports.log,
+    ...ports.connections.site ? { site: ports.connections.site(env) } : {}
+  });
 }
 
 // src/adapters/git/credentials.ts
@@ -63948,7 +65685,9 @@ function toArmErrorDetail(error2) {
 }
 var ArmRequestError = class extends Error {
   constructor(statusCode, error2) {
-    super(`ARM request failed${statusCode === void 0 ? "" : ` with HTTP ${statusCode}`}: ${error2.code}: ${error2.message}`);
+    super(
+      `ARM request failed${statusCode === void 0 ? "" : ` with HTTP ${statusCode}`}: ${error2.code}: ${error2.message}`
+    );
     this.statusCode = statusCode;
     this.error = error2;
     this.name = "ArmRequestError";
@@ -63991,7 +65730,16 @@ function retryAfterMs(headers) {
   const date = Date.parse(value);
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : void 0;
 }
-var NETWORK_ERROR_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "EAI_AGAIN", "REQUEST_SEND_ERROR"]);
+var NETWORK_ERROR_CODES = /* @__PURE__ */ new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "REQUEST_SEND_ERROR"
+]);
 var isTransientStatus = (status) => status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
 function isTransientError(error2) {
   if (!isRestError2(error2)) return false;
@@ -64025,7 +65773,8 @@ async function pollToEnd(start, options) {
   let failures = 0;
   for (; ; ) {
     if (poller?.isDone()) return { done: "succeeded", result: poller.getResult() };
-    if (checkpoint !== void 0) await sleep(Math.max(options.intervalMs, askedMs ?? 0), void 0, { signal: options.signal });
+    if (checkpoint !== void 0)
+      await sleep(Math.max(options.intervalMs, askedMs ?? 0), void 0, { signal: options.signal });
     try {
       if (poller) await poller.poll();
       else poller = await start(checkpoint, onResponse);
@@ -64052,6 +65801,21 @@ function preflightError(error2) {
   const cloudError = error2.details?.error;
   return cloudError ? toArmErrorDetail(cloudError) : void 0;
 }
+function rawWhatIfResult(text) {
+  if (!text) return void 0;
+  try {
+    const body = JSON.parse(text);
+    if (body === null || typeof body !== "object" || typeof body.status !== "string") return void 0;
+    return {
+      status: body.status,
+      error: body.error,
+      changes: body.properties?.changes,
+      potentialChanges: body.properties?.potentialChanges
+    };
+  } catch {
+    return void 0;
+  }
+}
 function outputValues(outputs) {
   const declared = outputs ?? {};
   return Object.fromEntries(Object.entries(declared).map(([name3, output]) => [name3, output.value]));
@@ -64075,14 +65839,27 @@ var ArmClient = class {
   async whatIfAtSubscription(name3, request3, options = {}) {
     const body = {
       location: request3.location,
-      properties: { mode: "Incremental", template: request3.template, parameters: request3.parameters, whatIfSettings: { resultFormat: "FullResourcePayloads" } }
+      properties: {
+        mode: "Incremental",
+        template: request3.template,
+        parameters: request3.parameters,
+        whatIfSettings: { resultFormat: "FullResourcePayloads" }
+      }
     };
-    const start = (resumeFrom, onResponse) => this.client.deployments.beginWhatIfAtSubscriptionScope(name3, body, { resumeFrom, onResponse });
+    let rawResult;
+    const start = (resumeFrom, onResponse) => this.client.deployments.beginWhatIfAtSubscriptionScope(name3, body, {
+      resumeFrom,
+      onResponse: (raw) => {
+        onResponse(raw);
+        if (raw.status === 200) rawResult = raw.bodyAsText ?? void 0;
+      }
+    });
     try {
       const end = await pollToEnd(start, { ...this.pollOptions, signal: options.signal });
       if (end.done === "ended") throw end.error;
-      const result = end.result;
-      if (result.status === "Failed" || result.error) return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
+      const result = rawWhatIfResult(rawResult) ?? end.result;
+      if (result.status === "Failed" || result.error)
+        return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
       return { status: "Succeeded", changes: result.changes ?? [], potentialChanges: result.potentialChanges ?? [] };
     } catch (error2) {
       const rejected = preflightError(error2);
@@ -64090,7 +65867,10 @@ var ArmClient = class {
       throw toArmRequestError(error2);
     }
   }
-  /** Runs a deployment to its end. Resolves for Succeeded, Failed and Canceled; throws when ARM cannot be reached or refuses. */
+  /**
+   * Runs a deployment to its end. Resolves for Succeeded, Failed and Canceled; throws when ARM cannot be reached or
+   * refuses.
+   */
   async deployAtSubscription(name3, request3, options = {}) {
     const body = {
       location: request3.location,
@@ -64107,20 +65887,32 @@ var ArmClient = class {
       });
       if (end.done === "succeeded") {
         const properties2 = end.result.properties;
-        return { provisioningState: "Succeeded", outputs: outputValues(properties2?.outputs), correlationId: properties2?.correlationId, duration: properties2?.duration };
+        return {
+          provisioningState: "Succeeded",
+          outputs: outputValues(properties2?.outputs),
+          correlationId: properties2?.correlationId,
+          duration: properties2?.duration
+        };
       }
       const deployment = await this.client.deployments.getAtSubscriptionScope(name3);
       const state3 = deployment.properties?.provisioningState;
       if (state3 === "Canceled") return { provisioningState: "Canceled" };
       if (state3 !== "Failed") throw end.error;
-      return { provisioningState: "Failed", report: await this.errorReport(name3, deployment), correlationId: deployment.properties?.correlationId };
+      return {
+        provisioningState: "Failed",
+        report: await this.errorReport(name3, deployment),
+        correlationId: deployment.properties?.correlationId
+      };
     } catch (error2) {
       const rejected = preflightError(error2);
       if (rejected) return { provisioningState: "Failed", report: { error: rejected, failedOperations: [] } };
       throw toArmRequestError(error2);
     }
   }
-  /** The full error of a failed deployment: `properties.error` with its details, and each failed operation's status message. */
+  /**
+   * The full error of a failed deployment: `properties.error` with its details, and each failed operation's status
+   * message.
+   */
   async getDeploymentError(name3) {
     try {
       return await this.errorReport(name3, await this.client.deployments.getAtSubscriptionScope(name3));
@@ -64163,7 +65955,12 @@ var ArmClient = class {
   async putKeyVaultSecretIfMissing(vaultId, secretName, value, contentType2) {
     const path3 = `${vaultId}/secrets/${encodeURIComponent(secretName)}`;
     if (await this.getJson(path3, KEY_VAULT_API_VERSION) !== void 0) return "exists";
-    const response = await this.send("PUT", path3, KEY_VAULT_API_VERSION, JSON.stringify({ properties: { value, ...contentType2 ? { contentType: contentType2 } : {} } }));
+    const response = await this.send(
+      "PUT",
+      path3,
+      KEY_VAULT_API_VERSION,
+      JSON.stringify({ properties: { value, ...contentType2 ? { contentType: contentType2 } : {} } })
+    );
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
   }
@@ -64215,6 +66012,32 @@ var ArmClient = class {
     onProgress(operations);
   }
 };
+
+// src/adapters/azure/cloud.ts
+function httpsUrl(value, what) {
+  const url = new URL(value);
+  if (url.protocol !== "https:") throw new Error(`${what} must be an https URL, got ${value}`);
+  return url.href.replace(/\/+$/, "");
+}
+function resolveCloud(selection = {}, env = process.env) {
+  const base = AZURE_CLOUDS[selection.cloud ?? "public"];
+  const armEndpoint = httpsUrl(
+    selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint,
+    "The ARM endpoint"
+  );
+  const authorityHost = httpsUrl(
+    selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost,
+    "The authority host"
+  );
+  const armAudience = selection.armAudience === void 0 ? armEndpoint : selection.armAudience.replace(/\/+$/, "");
+  return {
+    armEndpoint,
+    authorityHost,
+    armScope: `${armAudience}/.default`,
+    federatedAudience: base.federatedAudience,
+    disableInstanceDiscovery: !Object.values(AZURE_CLOUDS).some((cloud) => cloud.authorityHost === authorityHost)
+  };
+}
 
 // node_modules/@azure/identity/dist/esm/constants.js
 var SDK_VERSION3 = `4.13.1`;
@@ -68842,8 +70665,8 @@ var CacheManager = class {
         return true;
       }
     }
-    const cloudMetadata = this.getAuthorityMetadataByAlias(environment, correlationId);
-    if (cloudMetadata && cloudMetadata.aliases.indexOf(entity.environment) > -1) {
+    const cloudMetadata2 = this.getAuthorityMetadataByAlias(environment, correlationId);
+    if (cloudMetadata2 && cloudMetadata2.aliases.indexOf(entity.environment) > -1) {
       return true;
     }
     return false;
@@ -76948,31 +78771,6 @@ var logger26 = credentialLogger("AuthorizationCodeCredential");
 var credentialName5 = "OnBehalfOfCredential";
 var logger27 = credentialLogger(credentialName5);
 
-// src/adapters/azure/cloud.ts
-var knownClouds = {
-  public: { armEndpoint: "https://management.azure.com", authorityHost: AzureAuthorityHosts.AzurePublicCloud, federatedAudience: "api://AzureADTokenExchange" },
-  usgov: { armEndpoint: "https://management.usgovcloudapi.net", authorityHost: AzureAuthorityHosts.AzureGovernment, federatedAudience: "api://AzureADTokenExchangeUSGov" },
-  china: { armEndpoint: "https://management.chinacloudapi.cn", authorityHost: AzureAuthorityHosts.AzureChina, federatedAudience: "api://AzureADTokenExchangeChina" }
-};
-function httpsUrl(value, what) {
-  const url = new URL(value);
-  if (url.protocol !== "https:") throw new Error(`${what} must be an https URL, got ${value}`);
-  return url.href.replace(/\/+$/, "");
-}
-function resolveCloud(selection = {}, env = process.env) {
-  const base = knownClouds[selection.cloud ?? "public"];
-  const armEndpoint = httpsUrl(selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint, "The ARM endpoint");
-  const authorityHost = httpsUrl(selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost, "The authority host");
-  const armAudience = selection.armAudience === void 0 ? armEndpoint : selection.armAudience.replace(/\/+$/, "");
-  return {
-    armEndpoint,
-    authorityHost,
-    armScope: `${armAudience}/.default`,
-    federatedAudience: base.federatedAudience,
-    disableInstanceDiscovery: !Object.values(knownClouds).some((cloud) => cloud.authorityHost === authorityHost)
-  };
-}
-
 // src/adapters/azure/credentials.ts
 import { rootCertificates as rootCertificates3 } from "node:tls";
 
@@ -77033,7 +78831,8 @@ async function fetchGitHubIdToken(source) {
 
 // src/adapters/azure/credentials.ts
 function requireApp(tenantId, clientId, kind2) {
-  if (!tenantId || !clientId) throw new Error(`${kind2} sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).`);
+  if (!tenantId || !clientId)
+    throw new Error(`${kind2} sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).`);
   return { tenantId, clientId };
 }
 function createRunCredential(options) {
@@ -77057,12 +78856,18 @@ function createRunCredential(options) {
       mask?.(idToken);
       return idToken;
     };
-    return { kind: "github-oidc", credential: new ClientAssertionCredential(app.tenantId, app.clientId, getAssertion, identityOptions) };
+    return {
+      kind: "github-oidc",
+      credential: new ClientAssertionCredential(app.tenantId, app.clientId, getAssertion, identityOptions)
+    };
   }
   const tokenFilePath = env.AZURE_FEDERATED_TOKEN_FILE;
   if (tokenFilePath) {
     const app = requireApp(tenantId, clientId, "workload-identity");
-    return { kind: "workload-identity", credential: new WorkloadIdentityCredential({ ...app, tokenFilePath, ...identityOptions }) };
+    return {
+      kind: "workload-identity",
+      credential: new WorkloadIdentityCredential({ ...app, tokenFilePath, ...identityOptions })
+    };
   }
   return { kind: "azure-cli", credential: new AzureCliCredential(tenantId ? { tenantId } : {}) };
 }
@@ -77075,7 +78880,9 @@ import { join as join3, posix } from "node:path";
 // src/engine/ports.ts
 var BranchMovedError = class extends Error {
   constructor(branch, expected, actual) {
-    super(`${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`);
+    super(
+      `${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`
+    );
     this.name = "BranchMovedError";
   }
 };
@@ -77094,24 +78901,36 @@ var firstLine = (text) => text.split("\n").map((l) => l.trim()).find((l) => l !=
 function git(args, options) {
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve4, reject) => {
-    const child = execFile6("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error2, stdout, stderr) => {
-      if (!error2) return resolve4(stdout);
-      const reason = error2.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error2.message;
-      reject(new GitError(args, reason));
-    });
+    const child = execFile6(
+      "git",
+      args,
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      (error2, stdout, stderr) => {
+        if (!error2) return resolve4(stdout);
+        const reason = error2.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error2.message;
+        reject(new GitError(args, reason));
+      }
+    );
     child.stdin?.on("error", () => void 0);
     child.stdin?.end(options.input ?? "");
   });
 }
 
 // src/adapters/git/gitops-branch.ts
-var FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
+var FALLBACK_IDENTITY = [
+  "-c",
+  "user.name=codemie-gitops",
+  "-c",
+  "user.email=codemie-gitops@users.noreply.github.com"
+];
 var CHANGE = { A: "added", M: "modified", D: "deleted", T: "modified" };
 var REGULAR = /* @__PURE__ */ new Set(["100644", "100755"]);
 var DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
 var UnsafeBranchError = class extends Error {
   constructor(branch, path3, what) {
-    super(`refusing to use ${branch}: ${path3} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`);
+    super(
+      `refusing to use ${branch}: ${path3} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`
+    );
     this.name = "UnsafeBranchError";
   }
 };
@@ -77120,7 +78939,10 @@ var GitopsBranch = class {
     this.options = options;
     if (options.remote.startsWith("-")) throw new Error(`invalid GitOps remote "${options.remote}"`);
     this.timeoutMs = options.networkTimeoutMs ?? 12e4;
-    this.gitEnv = { GIT_LITERAL_PATHSPECS: "1", ...configEnvironment(tokenConfig(options.remote, options.token, options.trustedHosts ?? ["github.com"])) };
+    this.gitEnv = {
+      GIT_LITERAL_PATHSPECS: "1",
+      ...configEnvironment(tokenConfig(options.remote, options.token, options.trustedHosts ?? ["github.com"]))
+    };
   }
   timeoutMs;
   /** Carries the scoped token header; empty without a token or for a non-https remote. */
@@ -77153,14 +78975,42 @@ var GitopsBranch = class {
       return tip === void 0 ? void 0 : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], dir) };
     });
   }
-  async preview(files, preserve = []) {
+  /** With `published`, also the branch's files under the owned root, read from the objects (never checked out). */
+  async preview(files, preserve = [], options = {}) {
     return this.inClone(async (dir) => {
       const base = await this.fetchTip(dir, await this.remoteHead(dir));
       await this.stage(dir, base, files, preserve);
       const against = base === void 0 ? [] : [base];
-      const [changed, patch] = await Promise.all([this.changes(dir, base), this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir)]);
-      return { base, files: changed, patch };
+      const [changed, patch, published] = await Promise.all([
+        this.changes(dir, base),
+        this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir),
+        options.published ? this.publishedTree(dir, base) : Promise.resolve(void 0)
+      ]);
+      return { base, files: changed, patch, ...published ? { published } : {} };
     });
+  }
+  /** The regular files under the owned root at the tip; a link, submodule or odd path there is listed, never read. */
+  async publishedTree(dir, tip) {
+    const files = /* @__PURE__ */ new Map();
+    const refused = [];
+    if (tip === void 0) return { files, refused };
+    const root = this.options.root.replace(/\/+$/, "");
+    if (root && !await this.plainParents(dir, tip, root)) return { files, refused };
+    const out = await this.run(["ls-tree", "-r", "-z", "--full-tree", tip, "--", ...root ? [root] : []], dir);
+    const blobs = [];
+    for (const record of out.split("\0")) {
+      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
+      if (!match) continue;
+      const [, mode, object, path3] = match;
+      if (REGULAR.has(mode) && isSafeRelativePath(path3)) blobs.push({ path: path3, object });
+      else refused.push(path3);
+    }
+    for (let i = 0; i < blobs.length; i += 16) {
+      const batch = blobs.slice(i, i + 16);
+      const texts = await Promise.all(batch.map((b) => this.run(["cat-file", "blob", b.object], dir)));
+      batch.forEach((b, j) => files.set(b.path, texts[j]));
+    }
+    return { files, refused };
   }
   async publish(files, request3) {
     return this.inClone(async (dir) => {
@@ -77173,12 +79023,19 @@ var GitopsBranch = class {
         if (tip === void 0) throw new Error(`nothing to publish under ${this.options.root}/`);
         return { status: "unchanged", commit: tip };
       }
-      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(() => [], () => FALLBACK_IDENTITY);
+      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(
+        () => [],
+        () => FALLBACK_IDENTITY
+      );
       const tree = (await this.run(["write-tree"], dir)).trim();
       const parent = tip === void 0 ? [] : ["-p", tip];
       const commit = (await this.run([...identity, "commit-tree", tree, ...parent, "-m", request3.message], dir)).trim();
       try {
-        await this.run(["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`], dir, this.timeoutMs);
+        await this.run(
+          ["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`],
+          dir,
+          this.timeoutMs
+        );
       } catch (error2) {
         const now = await this.remoteHead(dir).catch(() => tip);
         if (now !== tip) throw new BranchMovedError(this.branch, tip, now);
@@ -77209,7 +79066,19 @@ var GitopsBranch = class {
   /** Fetches the tip into the object store only: nothing of it reaches the file system as files. */
   async fetchTip(dir, tip) {
     if (tip === void 0) return void 0;
-    await this.run(["fetch", "-q", "--depth=1", "--no-tags", "--no-recurse-submodules", this.options.remote, `refs/heads/${this.branch}`], dir, this.timeoutMs);
+    await this.run(
+      [
+        "fetch",
+        "-q",
+        "--depth=1",
+        "--no-tags",
+        "--no-recurse-submodules",
+        this.options.remote,
+        `refs/heads/${this.branch}`
+      ],
+      dir,
+      this.timeoutMs
+    );
     const fetched = (await this.run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], dir)).trim();
     if (fetched !== tip) throw new BranchMovedError(this.branch, tip, fetched);
     return tip;
@@ -77227,7 +79096,8 @@ var GitopsBranch = class {
       const prefix = parts.slice(0, i).join("/");
       const found2 = await this.entry(dir, tip, prefix);
       if (found2 === void 0) return false;
-      if (found2.mode !== "40000" && found2.mode !== "040000") throw new UnsafeBranchError(this.branch, prefix, describe2(found2.mode));
+      if (found2.mode !== "40000" && found2.mode !== "040000")
+        throw new UnsafeBranchError(this.branch, prefix, describe2(found2.mode));
     }
     return true;
   }
@@ -77235,7 +79105,8 @@ var GitopsBranch = class {
   async plainFile(dir, tip, path3) {
     if (!await this.plainParents(dir, tip, path3)) return void 0;
     const found2 = await this.entry(dir, tip, path3);
-    if (found2 !== void 0 && !REGULAR.has(found2.mode)) throw new UnsafeBranchError(this.branch, path3, describe2(found2.mode));
+    if (found2 !== void 0 && !REGULAR.has(found2.mode))
+      throw new UnsafeBranchError(this.branch, path3, describe2(found2.mode));
     return found2;
   }
   /** Replaces the owned root with the files (keeping the preserved ones) in the index. */
@@ -77243,7 +79114,8 @@ var GitopsBranch = class {
     const root = this.options.root.replace(/\/+$/, "");
     const prefix = root ? `${root}/` : "";
     const owned = (path3) => {
-      if (!isSafeRelativePath(path3) || !path3.startsWith(prefix)) throw new Error(`refusing to publish ${path3}: outside ${root}/`);
+      if (!isSafeRelativePath(path3) || !path3.startsWith(prefix))
+        throw new Error(`refusing to publish ${path3}: outside ${root}/`);
       return path3;
     };
     for (const path3 of files.keys()) owned(path3);
@@ -77251,7 +79123,8 @@ var GitopsBranch = class {
     if (tip !== void 0) {
       if (root && await this.plainParents(dir, tip, root)) {
         const at = await this.entry(dir, tip, root);
-        if (at !== void 0 && at.mode !== "40000" && at.mode !== "040000") throw new UnsafeBranchError(this.branch, root, describe2(at.mode));
+        if (at !== void 0 && at.mode !== "40000" && at.mode !== "040000")
+          throw new UnsafeBranchError(this.branch, root, describe2(at.mode));
       }
       for (const path3 of preserve) {
         if (files.has(path3)) continue;
@@ -77264,7 +79137,11 @@ var GitopsBranch = class {
     }
     const blobs = await this.writeBlobs(dir, [...files.values()]);
     const lines = [...files.keys()].map((path3, i) => `100644 ${blobs[i]}	${path3}`);
-    await this.runWithInput(["update-index", "--add", "-z", "--index-info"], dir, [...lines, ...kept].map((l) => `${l}\0`).join(""));
+    await this.runWithInput(
+      ["update-index", "--add", "-z", "--index-info"],
+      dir,
+      [...lines, ...kept].map((l) => `${l}\0`).join("")
+    );
   }
   /** Stores contents as blobs; they pass through a scratch directory this run created, beside the repository. */
   async writeBlobs(dir, contents) {
@@ -77273,8 +79150,12 @@ var GitopsBranch = class {
     await mkdir2(scratch, { mode: 448 });
     const paths = contents.map((_, i) => join3(scratch, String(i)));
     await Promise.all(contents.map((content, i) => writeFile2(paths[i], content, { flag: "wx" })));
-    const out = await this.runWithInput(["hash-object", "-w", "--no-filters", "--stdin-paths"], dir, `${paths.join("\n")}
-`);
+    const out = await this.runWithInput(
+      ["hash-object", "-w", "--no-filters", "--stdin-paths"],
+      dir,
+      `${paths.join("\n")}
+`
+    );
     await rm2(scratch, { recursive: true, force: true });
     return out.trim().split("\n");
   }
@@ -77286,7 +79167,8 @@ var GitopsBranch = class {
     const out = await this.run(["diff", "--cached", "--name-status", ...DIFF, "-z", ...against, "--"], dir);
     const fields = out.split("\0").filter((f) => f !== "");
     const files = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
+    for (let i = 0; i + 1 < fields.length; i += 2)
+      files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
 };
@@ -77299,23 +79181,102 @@ function isSafeRelativePath(path3) {
   return path3 !== "" && !path3.startsWith("/") && posix.normalize(path3) === path3 && !path3.split("/").some((s) => s === ".." || s === "." || s === ".git");
 }
 
+// src/adapters/site.ts
+import { lookup } from "node:dns/promises";
+import { readFileSync as readFileSync2 } from "node:fs";
+import http3 from "node:http";
+import https2 from "node:https";
+import { rootCertificates as rootCertificates4 } from "node:tls";
+var systemResolver = {
+  async lookup(host) {
+    const found2 = await lookup(host, { all: true, family: 4 });
+    return found2.map((a) => a.address);
+  }
+};
+var MAX_BODY = 64 * 1024;
+function siteProbe(options = {}) {
+  const ca = options.extraCa ? [...rootCertificates4, options.extraCa] : void 0;
+  const timeoutMs = options.timeoutMs ?? 15e3;
+  return {
+    get(url, address) {
+      const target = new URL(url);
+      const secure = target.protocol === "https:";
+      const port = options.port ?? (target.port ? Number(target.port) : secure ? 443 : 80);
+      const common2 = {
+        host: address,
+        port,
+        path: `${target.pathname}${target.search}`,
+        method: "GET",
+        headers: { host: target.host, accept: "application/json, text/html;q=0.9" },
+        timeout: timeoutMs
+      };
+      return new Promise((resolve4, reject) => {
+        const onResponse = (res) => {
+          const chunks = [];
+          let size = 0;
+          res.on("data", (c) => {
+            if (size < MAX_BODY) chunks.push(c);
+            size += c.length;
+          });
+          res.on("end", () => {
+            const location = typeof res.headers.location === "string" ? res.headers.location : void 0;
+            resolve4({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).subarray(0, MAX_BODY).toString("utf8"),
+              ...location ? { location } : {}
+            });
+          });
+          res.on("error", reject);
+        };
+        const req = secure ? https2.request({ ...common2, servername: target.hostname, ...ca ? { ca } : {} }, onResponse) : http3.request(common2, onResponse);
+        req.on("timeout", () => req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1e3)}s`)));
+        req.on("error", reject);
+        req.end();
+      });
+    }
+  };
+}
+function siteFromEnvironment(env) {
+  const extraCa = env.CODEMIE_SITE_CA_FILE ? readFileSync2(env.CODEMIE_SITE_CA_FILE, "utf8") : void 0;
+  const pinned = env.CODEMIE_SITE_ADDRESS ? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(env.CODEMIE_SITE_ADDRESS) : void 0;
+  if (env.CODEMIE_SITE_ADDRESS && !pinned)
+    throw new Error(
+      `CODEMIE_SITE_ADDRESS must be IPv4:PORT such as 10.40.7.254:443, not "${env.CODEMIE_SITE_ADDRESS}"`
+    );
+  if (!pinned) return { resolver: systemResolver, probe: siteProbe(extraCa ? { extraCa } : {}) };
+  const [, ip, port] = pinned;
+  return {
+    resolver: { lookup: () => Promise.resolve([ip]) },
+    probe: siteProbe({ port: Number(port), ...extraCa ? { extraCa } : {} })
+  };
+}
+
 // src/app/connections.ts
 var CLOUDS = ["public", "usgov", "china"];
 function envMs(env, name3) {
   const raw = env[name3];
   if (raw === void 0 || raw === "") return void 0;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new UsageError(`${name3} must be a whole number of milliseconds, not "${raw}"`);
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new UsageError(`${name3} must be a whole number of milliseconds, not "${raw}"`);
   return ms;
 }
 function pollIntervalMs(env, fallback) {
   return envMs(env, "CODEMIE_POLL_INTERVAL_MS") ?? fallback;
 }
 function connectArm(flags, target, env = process.env) {
-  if (flags.cloud !== void 0 && !CLOUDS.includes(flags.cloud)) throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
+  if (flags.cloud !== void 0 && !CLOUDS.includes(flags.cloud))
+    throw new UsageError(`--cloud must be one of ${CLOUDS.join(", ")}, not "${flags.cloud}"`);
+  if (flags.cloud !== void 0 && flags.cloud !== target.azure.cloud)
+    throw new UsageError(
+      `--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} in ${target.file}; drop the flag or correct the file`
+    );
   let cloud;
   try {
-    cloud = resolveCloud({ cloud: flags.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost }, env);
+    cloud = resolveCloud(
+      { cloud: target.azure.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost },
+      env
+    );
   } catch (error2) {
     throw new UsageError(error2.message);
   }
@@ -77341,17 +79302,26 @@ function gitopsBranch(target, remote, env = process.env, networkTimeoutMs) {
 function azureConnections(flags, gitopsRemote, env = process.env) {
   return {
     arm: (target) => connectArm(flags, target, env),
-    gitops: (target, networkTimeoutMs) => gitopsBranch(target, gitopsRemote, env, networkTimeoutMs)
+    gitops: (target, networkTimeoutMs) => gitopsBranch(target, gitopsRemote, env, networkTimeoutMs),
+    site: () => siteFromEnvironment(env)
   };
 }
 var GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function checkSubscription2(id) {
-  if (id !== void 0 && !GUID.test(id)) throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
+  if (id !== void 0 && !GUID.test(id))
+    throw new UsageError(`--subscription takes a subscription id (a GUID), not "${id}"`);
   return id;
 }
 
 // src/action/azure.ts
-var AZURE_INPUTS = ["azure-client-id", "azure-tenant-id", "azure-subscription-id", "azure-cloud", "gitops-token", "gitops-trusted-hosts"];
+var AZURE_INPUTS = [
+  "azure-client-id",
+  "azure-tenant-id",
+  "azure-subscription-id",
+  "azure-cloud",
+  "gitops-token",
+  "gitops-trusted-hosts"
+];
 function azureSetup(inputs, env = process.env) {
   const clientId = inputs.text("azure-client-id");
   const tenantId = inputs.text("azure-tenant-id");
@@ -77368,7 +79338,12 @@ function azureSetup(inputs, env = process.env) {
   const cloud = inputs.text("azure-cloud");
   const subscription = checkSubscription2(inputs.text("azure-subscription-id") || void 0);
   const flags = cloud ? { cloud } : {};
-  return { flags, ...subscription ? { subscription } : {}, clientId, connections: azureConnections(flags, void 0, env) };
+  return {
+    flags,
+    ...subscription ? { subscription } : {},
+    clientId,
+    connections: azureConnections(flags, void 0, env)
+  };
 }
 
 // src/action/failures.ts
@@ -77399,8 +79374,10 @@ function truncateMarkdown(text, limit, note) {
     if (end > limit) break;
     const marker = FENCE.exec(line)?.[1];
     if (fence === void 0 && marker) fence = marker;
-    else if (fence !== void 0 && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = void 0;
-    else if (fence === void 0) details += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
+    else if (fence !== void 0 && marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker)
+      fence = void 0;
+    else if (fence === void 0)
+      details += (line.match(/<details>/g)?.length ?? 0) - (line.match(/<\/details>/g)?.length ?? 0);
     cuts.push({ end, ...fence ? { fence } : {}, details: Math.max(0, details) });
   }
   const tail = `
@@ -77437,7 +79414,9 @@ function fluxMarkdown(view) {
   lines.push("| object | state | reason |", "|---|---|---|");
   for (const o of view.objects) {
     const why = [o.reason, o.message].filter((s) => s !== void 0 && s !== "").join(": ");
-    lines.push(`| \`${objectKey(o)}\` | ${o.complianceState === "Compliant" ? "\u2705" : "\u274C"} ${o.complianceState} | ${cell(why)} |`);
+    lines.push(
+      `| \`${objectKey(o)}\` | ${o.complianceState === "Compliant" ? "\u2705" : "\u274C"} ${o.complianceState} | ${cell(why)} |`
+    );
   }
   return lines;
 }
@@ -77468,6 +79447,13 @@ function writeOutputs(values) {
 
 // src/action/io.ts
 import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
+
+// src/app/bicep-line.ts
+function bicepLine(d) {
+  return `${d.file}:${d.line}:${d.column}: ${d.level}: ${d.code}: ${d.message}`;
+}
+
+// src/action/io.ts
 var HEADLINE = "error: ";
 function actionLog(options) {
   const { cwd, repoRoot } = options;
@@ -77477,7 +79463,11 @@ function actionLog(options) {
   const toRepo = (file) => relative2(repoRoot, isAbsolute(file) ? file : resolve2(cwd, file)).split("\\").join("/");
   const annotate = (d) => {
     diagnostics.push(d);
-    (d.severity === "error" ? error : warning)(d.message, { file: d.file, startLine: d.line, startColumn: d.column });
+    (d.severity === "error" ? error : warning)(d.message, {
+      file: d.file,
+      startLine: d.line,
+      startColumn: d.column
+    });
   };
   const info = (text) => {
     for (const line of text.split("\n")) {
@@ -77506,7 +79496,14 @@ function actionLog(options) {
       lines.push(bicepLine(d));
       if (d.level === "info") write(`${bicepLine(d)}
 `);
-      else annotate({ file: toRepo(d.file), line: d.line, column: d.column, severity: d.level, message: `${d.code}: ${d.message}` });
+      else
+        annotate({
+          file: toRepo(d.file),
+          line: d.line,
+          column: d.column,
+          severity: d.level,
+          message: `${d.code}: ${d.message}`
+        });
     },
     lines,
     diagnostics
@@ -77526,7 +79523,10 @@ async function openWorkspace(workingDirectory) {
   return { cwd, repoRoot, prefix: relative3(repoRoot, cwd).split("\\").join("/") };
 }
 function environmentName2(value) {
-  if (!ENV_NAME_PATTERN.test(value)) throw new UsageError(`"${value}" is not an environment name (environments/NAME.yaml: 1-12 lowercase letters, digits or hyphens)`);
+  if (!ENV_NAME_PATTERN.test(value))
+    throw new UsageError(
+      `"${value}" is not an environment name (environments/NAME.yaml: 1-12 lowercase letters, digits or hyphens)`
+    );
   return value;
 }
 
@@ -77538,7 +79538,10 @@ async function statusAction() {
   const ws = await openWorkspace(inputs.text("working-directory"));
   const azure = azureSetup(inputs);
   const log2 = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const { env, diagnostics } = await loadNamed({ name: name3, ...azure.subscription ? { subscription: azure.subscription } : {} }, workspaceFiles(ws.cwd));
+  const { env, diagnostics } = await loadNamed(
+    { name: name3, ...azure.subscription ? { subscription: azure.subscription } : {} },
+    workspaceFiles(ws.cwd)
+  );
   for (const d of diagnostics) log2.diagnostic(d);
   const status = env ? await reportFailures(log2, () => statusOf(env, { connections: azure.connections, log: log2 }), void 0) : void 0;
   const view = status?.flux;

@@ -25,7 +25,9 @@ export class ArmRequestError extends Error {
     readonly statusCode: number | undefined,
     readonly error: ArmErrorDetail,
   ) {
-    super(`ARM request failed${statusCode === undefined ? "" : ` with HTTP ${statusCode}`}: ${error.code}: ${error.message}`);
+    super(
+      `ARM request failed${statusCode === undefined ? "" : ` with HTTP ${statusCode}`}: ${error.code}: ${error.message}`,
+    );
     this.name = "ArmRequestError";
   }
 }

@@ -1,11 +1,7 @@
 // The ARM calls the deploy engine makes, over @azure/arm-resources 6.1.0 (the last release with
 // deployments). LROs are driven by lro.ts; errors come back as ArmRequestError, never as the SDK's
 // RestError, so no request body (a secret value, say) can leak through an error object.
-import {
-  ResourceManagementClient,
-  type DeploymentExtended,
-  type WhatIfOperationResult,
-} from "@azure/arm-resources";
+import { ResourceManagementClient, type DeploymentExtended, type WhatIfOperationResult } from "@azure/arm-resources";
 import { createPipelineRequest, isRestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { rootCertificates } from "node:tls";
@@ -53,9 +49,18 @@ function preflightError(error: unknown): ArmErrorDetail | undefined {
 function rawWhatIfResult(text: string | undefined): WhatIfOperationResult | undefined {
   if (!text) return undefined;
   try {
-    const body = JSON.parse(text) as { status?: string; error?: WhatIfOperationResult["error"]; properties?: Pick<WhatIfOperationResult, "changes" | "potentialChanges"> };
+    const body = JSON.parse(text) as {
+      status?: string;
+      error?: WhatIfOperationResult["error"];
+      properties?: Pick<WhatIfOperationResult, "changes" | "potentialChanges">;
+    };
     if (body === null || typeof body !== "object" || typeof body.status !== "string") return undefined;
-    return { status: body.status, error: body.error, changes: body.properties?.changes, potentialChanges: body.properties?.potentialChanges };
+    return {
+      status: body.status,
+      error: body.error,
+      changes: body.properties?.changes,
+      potentialChanges: body.properties?.potentialChanges,
+    };
   } catch {
     return undefined;
   }
@@ -85,10 +90,19 @@ export class ArmClient implements Arm {
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
   }
 
-  async whatIfAtSubscription(name: string, request: DeploymentRequest, options: { signal?: AbortSignal } = {}): Promise<WhatIfOutcome> {
+  async whatIfAtSubscription(
+    name: string,
+    request: DeploymentRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<WhatIfOutcome> {
     const body = {
       location: request.location,
-      properties: { mode: "Incremental" as const, template: request.template, parameters: request.parameters, whatIfSettings: { resultFormat: "FullResourcePayloads" as const } },
+      properties: {
+        mode: "Incremental" as const,
+        template: request.template,
+        parameters: request.parameters,
+        whatIfSettings: { resultFormat: "FullResourcePayloads" as const },
+      },
     };
     // The SDK deserializes a change's before/after/delta values as dictionaries (numbers become
     // {}, strings {"0": "a", ...}): the result is read from the last raw answer instead.
@@ -106,7 +120,8 @@ export class ArmClient implements Arm {
       if (end.done === "ended") throw end.error;
       const result = rawWhatIfResult(rawResult) ?? end.result;
       // A failed what-if is HTTP 200 with status Failed, which the SDK returns as a success.
-      if (result.status === "Failed" || result.error) return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
+      if (result.status === "Failed" || result.error)
+        return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
       return { status: "Succeeded", changes: result.changes ?? [], potentialChanges: result.potentialChanges ?? [] };
     } catch (error) {
       const rejected = preflightError(error);
@@ -119,7 +134,11 @@ export class ArmClient implements Arm {
    * Runs a deployment to its end. Resolves for Succeeded, Failed and Canceled; throws when ARM cannot be reached or
    * refuses.
    */
-  async deployAtSubscription(name: string, request: DeploymentRequest, options: DeployOptions = {}): Promise<DeploymentOutcome> {
+  async deployAtSubscription(
+    name: string,
+    request: DeploymentRequest,
+    options: DeployOptions = {},
+  ): Promise<DeploymentOutcome> {
     const body = {
       location: request.location,
       properties: { mode: "Incremental" as const, template: request.template, parameters: request.parameters },
@@ -136,13 +155,22 @@ export class ArmClient implements Arm {
       });
       if (end.done === "succeeded") {
         const properties = end.result.properties;
-        return { provisioningState: "Succeeded", outputs: outputValues(properties?.outputs), correlationId: properties?.correlationId, duration: properties?.duration };
+        return {
+          provisioningState: "Succeeded",
+          outputs: outputValues(properties?.outputs),
+          correlationId: properties?.correlationId,
+          duration: properties?.duration,
+        };
       }
       const deployment = await this.client.deployments.getAtSubscriptionScope(name);
       const state = deployment.properties?.provisioningState;
       if (state === "Canceled") return { provisioningState: "Canceled" };
       if (state !== "Failed") throw end.error;
-      return { provisioningState: "Failed", report: await this.errorReport(name, deployment), correlationId: deployment.properties?.correlationId };
+      return {
+        provisioningState: "Failed",
+        report: await this.errorReport(name, deployment),
+        correlationId: deployment.properties?.correlationId,
+      };
     } catch (error) {
       const rejected = preflightError(error);
       if (rejected) return { provisioningState: "Failed", report: { error: rejected, failedOperations: [] } };
@@ -197,15 +225,30 @@ export class ArmClient implements Arm {
   }
 
   /** Creates the secret through ARM unless it exists; an existing value is never read nor replaced. */
-  async putKeyVaultSecretIfMissing(vaultId: string, secretName: string, value: string, contentType?: string): Promise<"created" | "exists"> {
+  async putKeyVaultSecretIfMissing(
+    vaultId: string,
+    secretName: string,
+    value: string,
+    contentType?: string,
+  ): Promise<"created" | "exists"> {
     const path = `${vaultId}/secrets/${encodeURIComponent(secretName)}`;
     if ((await this.getJson(path, KEY_VAULT_API_VERSION)) !== undefined) return "exists";
-    const response = await this.send("PUT", path, KEY_VAULT_API_VERSION, JSON.stringify({ properties: { value, ...(contentType ? { contentType } : {}) } }));
+    const response = await this.send(
+      "PUT",
+      path,
+      KEY_VAULT_API_VERSION,
+      JSON.stringify({ properties: { value, ...(contentType ? { contentType } : {}) } }),
+    );
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
   }
 
-  private async send(method: "GET" | "PUT", path: string, apiVersion: string, body?: string): Promise<PipelineResponse> {
+  private async send(
+    method: "GET" | "PUT",
+    path: string,
+    apiVersion: string,
+    body?: string,
+  ): Promise<PipelineResponse> {
     const url = new URL(`${this.armEndpoint}${path}`);
     url.searchParams.set("api-version", apiVersion);
     const request = createPipelineRequest({ url: url.href, method, ...(body === undefined ? {} : { body }) });

@@ -35,8 +35,14 @@ function httpsUrl(value: string, what: string): string {
  */
 export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.ProcessEnv = process.env): AzureCloud {
   const base = AZURE_CLOUDS[selection.cloud ?? "public"];
-  const armEndpoint = httpsUrl(selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint, "The ARM endpoint");
-  const authorityHost = httpsUrl(selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost, "The authority host");
+  const armEndpoint = httpsUrl(
+    selection.armEndpoint ?? env.AZURE_RESOURCE_MANAGER_ENDPOINT ?? base.armEndpoint,
+    "The ARM endpoint",
+  );
+  const authorityHost = httpsUrl(
+    selection.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? base.authorityHost,
+    "The authority host",
+  );
   const armAudience = selection.armAudience === undefined ? armEndpoint : selection.armAudience.replace(/\/+$/, "");
   return {
     armEndpoint,

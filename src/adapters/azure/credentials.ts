@@ -2,7 +2,12 @@
 // Entra token (workload identity federation); locally a federated token file or the Azure CLI login
 // is used. Client secrets are deliberately unsupported: nothing here reads AZURE_CLIENT_SECRET.
 import { setSecret } from "@actions/core";
-import { AzureCliCredential, ClientAssertionCredential, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import {
+  AzureCliCredential,
+  ClientAssertionCredential,
+  WorkloadIdentityCredential,
+  type TokenCredential,
+} from "@azure/identity";
 import { rootCertificates } from "node:tls";
 import type { AzureCloud } from "./cloud.js";
 import { fetchGitHubIdToken } from "./github-oidc.js";
@@ -29,8 +34,13 @@ export interface RunCredential {
   kind: CredentialKind;
 }
 
-function requireApp(tenantId: string | undefined, clientId: string | undefined, kind: CredentialKind): { tenantId: string; clientId: string } {
-  if (!tenantId || !clientId) throw new Error(`${kind} sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).`);
+function requireApp(
+  tenantId: string | undefined,
+  clientId: string | undefined,
+  kind: CredentialKind,
+): { tenantId: string; clientId: string } {
+  if (!tenantId || !clientId)
+    throw new Error(`${kind} sign-in needs a tenant id and a client id (AZURE_TENANT_ID, AZURE_CLIENT_ID).`);
   return { tenantId, clientId };
 }
 
@@ -58,13 +68,19 @@ export function createRunCredential(options: CredentialOptions): RunCredential {
       mask?.(idToken);
       return idToken;
     };
-    return { kind: "github-oidc", credential: new ClientAssertionCredential(app.tenantId, app.clientId, getAssertion, identityOptions) };
+    return {
+      kind: "github-oidc",
+      credential: new ClientAssertionCredential(app.tenantId, app.clientId, getAssertion, identityOptions),
+    };
   }
 
   const tokenFilePath = env.AZURE_FEDERATED_TOKEN_FILE;
   if (tokenFilePath) {
     const app = requireApp(tenantId, clientId, "workload-identity");
-    return { kind: "workload-identity", credential: new WorkloadIdentityCredential({ ...app, tokenFilePath, ...identityOptions }) };
+    return {
+      kind: "workload-identity",
+      credential: new WorkloadIdentityCredential({ ...app, tokenFilePath, ...identityOptions }),
+    };
   }
 
   // The Azure CLI signs in to whichever cloud `az cloud set` selected; the authority is not ours to pick.

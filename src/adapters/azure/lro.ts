@@ -48,7 +48,8 @@ export async function pollToEnd<T>(start: StartPoller<T>, options: PollOptions):
   let failures = 0;
   for (;;) {
     if (poller?.isDone()) return { done: "succeeded", result: poller.getResult() as T };
-    if (checkpoint !== undefined) await sleep(Math.max(options.intervalMs, askedMs ?? 0), undefined, { signal: options.signal });
+    if (checkpoint !== undefined)
+      await sleep(Math.max(options.intervalMs, askedMs ?? 0), undefined, { signal: options.signal });
     try {
       if (poller) await poller.poll();
       else poller = await start(checkpoint, onResponse);

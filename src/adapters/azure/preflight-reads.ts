@@ -2,7 +2,17 @@
 // behave as for every other ARM call): quotas, VM SKUs and their restrictions, AKS versions,
 // PostgreSQL capabilities, Azure OpenAI models and quota, provider registrations, and which
 // operator secrets the Key Vault holds (by name on the management plane, never values).
-import type { Arm, KubernetesVersionFacts, OpenAiFacts, PostgresFacts, PreflightFacts, PreflightNeeds, PreflightReads, Usage, VmSkuFacts } from "../../engine/ports.js";
+import type {
+  Arm,
+  KubernetesVersionFacts,
+  OpenAiFacts,
+  PostgresFacts,
+  PreflightFacts,
+  PreflightNeeds,
+  PreflightReads,
+  Usage,
+  VmSkuFacts,
+} from "../../engine/ports.js";
 import type { Environment } from "../../model/environment.js";
 import { keyVaultId } from "../../model/resource-ids.js";
 
@@ -21,7 +31,8 @@ export const PREFLIGHT_API = {
 type JsonReader = Pick<Arm, "getJson">;
 
 /** getJson, typed: ARM's answer is trusted for shape only as far as each reader checks it. */
-const getAs = async <T>(arm: JsonReader, path: string, apiVersion: string): Promise<T | undefined> => (await arm.getJson(path, apiVersion)) as T | undefined;
+const getAs = async <T>(arm: JsonReader, path: string, apiVersion: string): Promise<T | undefined> =>
+  (await arm.getJson(path, apiVersion)) as T | undefined;
 
 interface Page<T> {
   value?: T[];
@@ -119,7 +130,9 @@ function toPostgres(capabilities: WirePostgres[]): PostgresFacts | undefined {
     editions: (c.supportedServerEditions ?? []).map((e) => ({
       name: e.name ?? "",
       skus: (e.supportedServerSkus ?? []).map((s) => ({ name: s.name ?? "", haModes: s.supportedHaMode ?? [] })),
-      storageMb: (e.supportedStorageEditions ?? []).flatMap((st) => (st.supportedStorageMb ?? []).map((m) => m.storageSizeMb ?? 0)),
+      storageMb: (e.supportedStorageEditions ?? []).flatMap((st) =>
+        (st.supportedStorageMb ?? []).map((m) => m.storageSizeMb ?? 0),
+      ),
     })),
   };
 }
@@ -131,7 +144,8 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
     const present: string[] = [];
     for (const secret of needs.operatorSecrets) {
       // GET of the secret resource: its attributes only; ARM never returns a value.
-      if ((await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault)) !== undefined) present.push(secret.name);
+      if ((await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault)) !== undefined)
+        present.push(secret.name);
     }
     return { exists: true, present };
   };
@@ -144,9 +158,20 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
       const group = `${sub}/resourceGroups/${env.names.resourceGroup}`;
       const filter = `$filter=${enc(`location eq '${location}'`)}`;
       const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai] = await Promise.all([
-        listAll<WireUsage>(arm, `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`, PREFLIGHT_API.computeUsages),
+        listAll<WireUsage>(
+          arm,
+          `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`,
+          PREFLIGHT_API.computeUsages,
+        ),
         listAll<WireSku>(arm, `${sub}/providers/Microsoft.Compute/skus?${filter}`, PREFLIGHT_API.resourceSkus),
-        getAs<{ values?: { version?: string; isPreview?: boolean; capabilities?: { supportPlan?: string[] }; patchVersions?: Record<string, unknown> }[] }>(
+        getAs<{
+          values?: {
+            version?: string;
+            isPreview?: boolean;
+            capabilities?: { supportPlan?: string[] };
+            patchVersions?: Record<string, unknown>;
+          }[];
+        }>(
           arm,
           `${sub}/providers/Microsoft.ContainerService/locations/${enc(location)}/kubernetesVersions`,
           PREFLIGHT_API.kubernetesVersions,
@@ -156,10 +181,18 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
           `${group}/providers/Microsoft.ContainerService/managedClusters/${enc(env.names.aks)}`,
           PREFLIGHT_API.managedClusters,
         ),
-        listAll<WirePostgres>(arm, `${sub}/providers/Microsoft.DBforPostgreSQL/locations/${enc(location)}/capabilities`, PREFLIGHT_API.postgresCapabilities),
+        listAll<WirePostgres>(
+          arm,
+          `${sub}/providers/Microsoft.DBforPostgreSQL/locations/${enc(location)}/capabilities`,
+          PREFLIGHT_API.postgresCapabilities,
+        ),
         Promise.all(
           needs.providers.map(async (ns) => {
-            const provider = await getAs<{ registrationState?: string }>(arm, `${sub}/providers/${enc(ns)}`, PREFLIGHT_API.providers);
+            const provider = await getAs<{ registrationState?: string }>(
+              arm,
+              `${sub}/providers/${enc(ns)}`,
+              PREFLIGHT_API.providers,
+            );
             return [ns, provider?.registrationState ?? "NotFound"] as const;
           }),
         ),
@@ -177,9 +210,14 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
         subscriptionId: env.azure.subscriptionId,
         compute: {
           usages: usages.map(toUsage),
-          skus: skus.filter((s) => (s.resourceType ?? "").toLowerCase() === "virtualmachines").map((s) => toSku(s, location)),
+          skus: skus
+            .filter((s) => (s.resourceType ?? "").toLowerCase() === "virtualmachines")
+            .map((s) => toSku(s, location)),
         },
-        runningNodes: (cluster?.properties?.agentPoolProfiles ?? []).map((p) => ({ vmSize: p.vmSize ?? "", count: p.count ?? 0 })),
+        runningNodes: (cluster?.properties?.agentPoolProfiles ?? []).map((p) => ({
+          vmSize: p.vmSize ?? "",
+          count: p.count ?? 0,
+        })),
         kubernetesVersions,
         ...(toPostgres(postgres) ? { postgres: toPostgres(postgres) } : {}),
         ...(openai ? { openai } : {}),
@@ -196,16 +234,28 @@ async function readOpenAi(arm: JsonReader, env: Environment, group: string): Pro
   const [models, usages, deployed] = await Promise.all([
     listAll<WireModel>(arm, `${base}/models`, PREFLIGHT_API.cognitiveServices),
     listAll<WireUsage>(arm, `${base}/usages`, PREFLIGHT_API.cognitiveServices),
-    listAll<WireOpenAiDeployment>(arm, `${group}/providers/Microsoft.CognitiveServices/accounts/${enc(env.names.openai)}/deployments`, PREFLIGHT_API.cognitiveServices),
+    listAll<WireOpenAiDeployment>(
+      arm,
+      `${group}/providers/Microsoft.CognitiveServices/accounts/${enc(env.names.openai)}/deployments`,
+      PREFLIGHT_API.cognitiveServices,
+    ),
   ]);
   return {
     location,
     models: models.map((m) => ({
       name: m.model?.name ?? "",
       version: m.model?.version ?? "",
-      skus: (m.model?.skus ?? []).map((s) => ({ name: s.name ?? "", ...(s.usageName ? { usageName: s.usageName } : {}) })),
+      skus: (m.model?.skus ?? []).map((s) => ({
+        name: s.name ?? "",
+        ...(s.usageName ? { usageName: s.usageName } : {}),
+      })),
     })),
     usages: usages.map(toUsage),
-    deployed: deployed.map((d) => ({ name: d.name ?? "", sku: d.sku?.name ?? "", model: d.properties?.model?.name ?? "", capacity: d.sku?.capacity ?? 0 })),
+    deployed: deployed.map((d) => ({
+      name: d.name ?? "",
+      sku: d.sku?.name ?? "",
+      model: d.properties?.model?.name ?? "",
+      capacity: d.sku?.capacity ?? 0,
+    })),
   };
 }

@@ -31,7 +31,16 @@ export function retryAfterMs(headers: HeaderReader): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-const NETWORK_ERROR_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "ESOCKETTIMEDOUT", "EPIPE", "EAI_AGAIN", "REQUEST_SEND_ERROR"]);
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "ESOCKETTIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "REQUEST_SEND_ERROR",
+]);
 
 const isTransientStatus = (status: number): boolean =>
   status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
@@ -44,12 +53,15 @@ export function isTransientError(error: unknown): boolean {
 }
 
 export function armRetryPolicy(settings: RetrySettings): PipelinePolicy {
-  const backoff = (retryCount: number): number => Math.min(settings.maxRetryDelayInMs, settings.retryDelayInMs * 2 ** retryCount);
+  const backoff = (retryCount: number): number =>
+    Math.min(settings.maxRetryDelayInMs, settings.retryDelayInMs * 2 ** retryCount);
   const strategy: RetryStrategy = {
     name: "armTransientRetry",
     retry({ retryCount, response, responseError }) {
       if (response) {
-        return isTransientStatus(response.status) ? { retryAfterInMs: retryAfterMs(response.headers) ?? backoff(retryCount) } : { skipStrategy: true };
+        return isTransientStatus(response.status)
+          ? { retryAfterInMs: retryAfterMs(response.headers) ?? backoff(retryCount) }
+          : { skipStrategy: true };
       }
       return isTransientError(responseError) ? { retryAfterInMs: backoff(retryCount) } : { skipStrategy: true };
     },

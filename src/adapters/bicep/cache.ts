@@ -36,7 +36,8 @@ export interface CompileCache {
 export function compileCacheFromEnv(env: NodeJS.ProcessEnv = process.env): CompileCache | undefined {
   const configured = env[CACHE_DIR_ENV];
   if (configured === "off") return undefined;
-  const dir = configured || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "codemie-gitops", "bicep");
+  const dir =
+    configured || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "codemie-gitops", "bicep");
   const mb = Number(env[CACHE_MAX_MB_ENV]);
   return openCompileCache(dir, Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : DEFAULT_MAX_MB * 2 ** 20);
 }
@@ -76,7 +77,11 @@ export function openCompileCache(dir: string, maxBytes: number): CompileCache {
  * The key of compiling `entries` among `files` (path → content, as written for the compiler)
  * with the Bicep CLI at `executable`.
  */
-export async function compileKey(files: ReadonlyMap<string, string>, entries: readonly string[], executable: string): Promise<string> {
+export async function compileKey(
+  files: ReadonlyMap<string, string>,
+  entries: readonly string[],
+  executable: string,
+): Promise<string> {
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ format: FORMAT, bicep: await bicepIdentity(executable), entries }));
   for (const path of [...files.keys()].sort()) {
@@ -98,7 +103,12 @@ async function bicepIdentity(executable: string): Promise<string> {
 function isEntry(entry: unknown, key: string): entry is { results: CachedResult[] } {
   if (typeof entry !== "object" || entry === null) return false;
   const e = entry as { format?: unknown; key?: unknown; results?: unknown };
-  return e.format === FORMAT && e.key === key && Array.isArray(e.results) && e.results.every((r) => typeof r === "object" && r !== null && Array.isArray((r as CachedResult).diagnostics));
+  return (
+    e.format === FORMAT &&
+    e.key === key &&
+    Array.isArray(e.results) &&
+    e.results.every((r) => typeof r === "object" && r !== null && Array.isArray((r as CachedResult).diagnostics))
+  );
 }
 
 /** A temporary file this old was left by a run that died before renaming it. */
@@ -111,7 +121,8 @@ async function evict(dir: string, maxBytes: number): Promise<void> {
       return { name, size: s?.size ?? 0, used: s?.mtimeMs ?? 0 };
     }),
   );
-  for (const t of all.filter((e) => e.name.startsWith(".tmp-") && Date.now() - e.used > ABANDONED_MS)) await rm(join(dir, t.name), { force: true });
+  for (const t of all.filter((e) => e.name.startsWith(".tmp-") && Date.now() - e.used > ABANDONED_MS))
+    await rm(join(dir, t.name), { force: true });
   const entries = all.filter((e) => e.name.endsWith(".json"));
   let total = entries.reduce((sum, e) => sum + e.size, 0);
   for (const e of entries.sort((a, b) => a.used - b.used)) {

@@ -49,7 +49,11 @@ export class UntrustedHostError extends Error {
  * when the remote's host is not trusted: an environment file naming its own server gets an error,
  * not the token.
  */
-export function tokenConfig(remote: string, token: string | undefined, trusted: readonly string[]): Array<[string, string]> {
+export function tokenConfig(
+  remote: string,
+  token: string | undefined,
+  trusted: readonly string[],
+): Array<[string, string]> {
   if (!token) return [];
   // A local path, file:// or any other scheme never gets the header: it is scoped to an https origin.
   if (!/^https:\/\//i.test(remote)) return [];
@@ -64,7 +68,10 @@ export function tokenConfig(remote: string, token: string | undefined, trusted: 
 }
 
 /** GIT_CONFIG_COUNT/KEY/VALUE variables adding `pairs` after whatever the caller's environment already sets. */
-export function configEnvironment(pairs: ReadonlyArray<[string, string]>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function configEnvironment(
+  pairs: ReadonlyArray<[string, string]>,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   if (pairs.length === 0) return {};
   const start = Number(base.GIT_CONFIG_COUNT ?? 0) || 0;
   const env: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(start + pairs.length) };

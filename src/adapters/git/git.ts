@@ -30,11 +30,16 @@ const firstLine = (text: string): string =>
 export function git(args: readonly string[], options: GitOptions): Promise<string> {
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve, reject) => {
-    const child = execFile("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
-      reject(new GitError(args, reason));
-    });
+    const child = execFile(
+      "git",
+      args,
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
+        reject(new GitError(args, reason));
+      },
+    );
     // git may exit before it reads its input (it needed none, or failed first): its exit status
     // and stderr say what happened, so a closed pipe (EPIPE) must not crash the process.
     child.stdin?.on("error", () => undefined);

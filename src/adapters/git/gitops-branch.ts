@@ -9,7 +9,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
-import { BranchMovedError, type FileChange, type GitopsBranchPort, type PublishedTree, type PublishRequest, type PublishResult, type TreeChanges } from "../../engine/ports.js";
+import {
+  BranchMovedError,
+  type FileChange,
+  type GitopsBranchPort,
+  type PublishedTree,
+  type PublishRequest,
+  type PublishResult,
+  type TreeChanges,
+} from "../../engine/ports.js";
 import { configEnvironment, tokenConfig } from "./credentials.js";
 import { git } from "./git.js";
 
@@ -27,7 +35,12 @@ export interface GitopsBranchOptions {
   networkTimeoutMs?: number;
 }
 
-const FALLBACK_IDENTITY = ["-c", "user.name=codemie-gitops", "-c", "user.email=codemie-gitops@users.noreply.github.com"];
+const FALLBACK_IDENTITY = [
+  "-c",
+  "user.name=codemie-gitops",
+  "-c",
+  "user.email=codemie-gitops@users.noreply.github.com",
+];
 const CHANGE: Record<string, FileChange["change"]> = { A: "added", M: "modified", D: "deleted", T: "modified" };
 const REGULAR = new Set(["100644", "100755"]);
 const DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
@@ -35,7 +48,9 @@ const DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
 /** The fetched branch holds something the toolkit will not follow or overwrite. */
 export class UnsafeBranchError extends Error {
   constructor(branch: string, path: string, what: string) {
-    super(`refusing to use ${branch}: ${path} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`);
+    super(
+      `refusing to use ${branch}: ${path} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`,
+    );
     this.name = "UnsafeBranchError";
   }
 }
@@ -55,7 +70,10 @@ export class GitopsBranch implements GitopsBranchPort {
     if (options.remote.startsWith("-")) throw new Error(`invalid GitOps remote "${options.remote}"`);
     this.timeoutMs = options.networkTimeoutMs ?? 120_000;
     // Throws for an untrusted host here, before any git command could send the token anywhere.
-    this.gitEnv = { GIT_LITERAL_PATHSPECS: "1", ...configEnvironment(tokenConfig(options.remote, options.token, options.trustedHosts ?? ["github.com"])) };
+    this.gitEnv = {
+      GIT_LITERAL_PATHSPECS: "1",
+      ...configEnvironment(tokenConfig(options.remote, options.token, options.trustedHosts ?? ["github.com"])),
+    };
   }
 
   get branch(): string {
@@ -86,12 +104,18 @@ export class GitopsBranch implements GitopsBranchPort {
   async tipCommit(): Promise<{ sha: string; message: string } | undefined> {
     return this.inClone(async (dir) => {
       const tip = await this.fetchTip(dir, await this.remoteHead(dir));
-      return tip === undefined ? undefined : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], dir) };
+      return tip === undefined
+        ? undefined
+        : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], dir) };
     });
   }
 
   /** With `published`, also the branch's files under the owned root, read from the objects (never checked out). */
-  async preview(files: ReadonlyMap<string, string>, preserve: readonly string[] = [], options: { published?: boolean } = {}): Promise<TreeChanges> {
+  async preview(
+    files: ReadonlyMap<string, string>,
+    preserve: readonly string[] = [],
+    options: { published?: boolean } = {},
+  ): Promise<TreeChanges> {
     return this.inClone(async (dir) => {
       const base = await this.fetchTip(dir, await this.remoteHead(dir));
       await this.stage(dir, base, files, preserve);
@@ -141,12 +165,19 @@ export class GitopsBranch implements GitopsBranchPort {
         return { status: "unchanged", commit: tip };
       }
       // The user's own identity when git has one; CI runners usually have none.
-      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(() => [], () => FALLBACK_IDENTITY);
+      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(
+        () => [],
+        () => FALLBACK_IDENTITY,
+      );
       const tree = (await this.run(["write-tree"], dir)).trim();
       const parent = tip === undefined ? [] : ["-p", tip];
       const commit = (await this.run([...identity, "commit-tree", tree, ...parent, "-m", request.message], dir)).trim();
       try {
-        await this.run(["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`], dir, this.timeoutMs);
+        await this.run(
+          ["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`],
+          dir,
+          this.timeoutMs,
+        );
       } catch (error) {
         // A non-fast-forward refusal means someone pushed since the check above.
         const now = await this.remoteHead(dir).catch(() => tip);
@@ -182,7 +213,19 @@ export class GitopsBranch implements GitopsBranchPort {
   /** Fetches the tip into the object store only: nothing of it reaches the file system as files. */
   private async fetchTip(dir: string, tip: string | undefined): Promise<string | undefined> {
     if (tip === undefined) return undefined;
-    await this.run(["fetch", "-q", "--depth=1", "--no-tags", "--no-recurse-submodules", this.options.remote, `refs/heads/${this.branch}`], dir, this.timeoutMs);
+    await this.run(
+      [
+        "fetch",
+        "-q",
+        "--depth=1",
+        "--no-tags",
+        "--no-recurse-submodules",
+        this.options.remote,
+        `refs/heads/${this.branch}`,
+      ],
+      dir,
+      this.timeoutMs,
+    );
     const fetched = (await this.run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], dir)).trim();
     if (fetched !== tip) throw new BranchMovedError(this.branch, tip, fetched);
     return tip;
@@ -202,7 +245,8 @@ export class GitopsBranch implements GitopsBranchPort {
       const prefix = parts.slice(0, i).join("/");
       const found = await this.entry(dir, tip, prefix);
       if (found === undefined) return false;
-      if (found.mode !== "40000" && found.mode !== "040000") throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
+      if (found.mode !== "40000" && found.mode !== "040000")
+        throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
     }
     return true;
   }
@@ -211,16 +255,23 @@ export class GitopsBranch implements GitopsBranchPort {
   private async plainFile(dir: string, tip: string, path: string): Promise<TreeEntry | undefined> {
     if (!(await this.plainParents(dir, tip, path))) return undefined;
     const found = await this.entry(dir, tip, path);
-    if (found !== undefined && !REGULAR.has(found.mode)) throw new UnsafeBranchError(this.branch, path, describe(found.mode));
+    if (found !== undefined && !REGULAR.has(found.mode))
+      throw new UnsafeBranchError(this.branch, path, describe(found.mode));
     return found;
   }
 
   /** Replaces the owned root with the files (keeping the preserved ones) in the index. */
-  private async stage(dir: string, tip: string | undefined, files: ReadonlyMap<string, string>, preserve: readonly string[]): Promise<void> {
+  private async stage(
+    dir: string,
+    tip: string | undefined,
+    files: ReadonlyMap<string, string>,
+    preserve: readonly string[],
+  ): Promise<void> {
     const root = this.options.root.replace(/\/+$/, "");
     const prefix = root ? `${root}/` : "";
     const owned = (path: string): string => {
-      if (!isSafeRelativePath(path) || !path.startsWith(prefix)) throw new Error(`refusing to publish ${path}: outside ${root}/`);
+      if (!isSafeRelativePath(path) || !path.startsWith(prefix))
+        throw new Error(`refusing to publish ${path}: outside ${root}/`);
       return path;
     };
     for (const path of files.keys()) owned(path);
@@ -228,7 +279,8 @@ export class GitopsBranch implements GitopsBranchPort {
     if (tip !== undefined) {
       if (root && (await this.plainParents(dir, tip, root))) {
         const at = await this.entry(dir, tip, root);
-        if (at !== undefined && at.mode !== "40000" && at.mode !== "040000") throw new UnsafeBranchError(this.branch, root, describe(at.mode));
+        if (at !== undefined && at.mode !== "40000" && at.mode !== "040000")
+          throw new UnsafeBranchError(this.branch, root, describe(at.mode));
       }
       for (const path of preserve) {
         if (files.has(path)) continue;
@@ -241,7 +293,11 @@ export class GitopsBranch implements GitopsBranchPort {
     }
     const blobs = await this.writeBlobs(dir, [...files.values()]);
     const lines = [...files.keys()].map((path, i) => `100644 ${blobs[i]}\t${path}`);
-    await this.runWithInput(["update-index", "--add", "-z", "--index-info"], dir, [...lines, ...kept].map((l) => `${l}\0`).join(""));
+    await this.runWithInput(
+      ["update-index", "--add", "-z", "--index-info"],
+      dir,
+      [...lines, ...kept].map((l) => `${l}\0`).join(""),
+    );
   }
 
   /** Stores contents as blobs; they pass through a scratch directory this run created, beside the repository. */
@@ -251,7 +307,11 @@ export class GitopsBranch implements GitopsBranchPort {
     await mkdir(scratch, { mode: 0o700 });
     const paths = contents.map((_, i) => join(scratch, String(i)));
     await Promise.all(contents.map((content, i) => writeFile(paths[i]!, content, { flag: "wx" })));
-    const out = await this.runWithInput(["hash-object", "-w", "--no-filters", "--stdin-paths"], dir, `${paths.join("\n")}\n`);
+    const out = await this.runWithInput(
+      ["hash-object", "-w", "--no-filters", "--stdin-paths"],
+      dir,
+      `${paths.join("\n")}\n`,
+    );
     await rm(scratch, { recursive: true, force: true });
     return out.trim().split("\n");
   }
@@ -265,7 +325,8 @@ export class GitopsBranch implements GitopsBranchPort {
     const out = await this.run(["diff", "--cached", "--name-status", ...DIFF, "-z", ...against, "--"], dir);
     const fields = out.split("\0").filter((f) => f !== "");
     const files: FileChange[] = [];
-    for (let i = 0; i + 1 < fields.length; i += 2) files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
+    for (let i = 0; i + 1 < fields.length; i += 2)
+      files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
 }
@@ -277,5 +338,10 @@ function describe(mode: string): string {
 }
 
 function isSafeRelativePath(path: string): boolean {
-  return path !== "" && !path.startsWith("/") && posix.normalize(path) === path && !path.split("/").some((s) => s === ".." || s === "." || s === ".git");
+  return (
+    path !== "" &&
+    !path.startsWith("/") &&
+    posix.normalize(path) === path &&
+    !path.split("/").some((s) => s === ".." || s === "." || s === ".git")
+  );
 }

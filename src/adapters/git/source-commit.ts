@@ -4,9 +4,15 @@ import type { SourceCommit } from "../../engine/ports.js";
 import { git } from "./git.js";
 
 /** HEAD of the repository around `cwd`; outside a repository, GITHUB_SHA; otherwise undefined. */
-export async function readSourceCommit(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<SourceCommit | undefined> {
+export async function readSourceCommit(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SourceCommit | undefined> {
   const options = { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } };
-  const sha = await git(["rev-parse", "--verify", "-q", "HEAD"], options).then((out) => out.trim(), () => undefined);
+  const sha = await git(["rev-parse", "--verify", "-q", "HEAD"], options).then(
+    (out) => out.trim(),
+    () => undefined,
+  );
   if (sha) {
     const status = await git(["status", "--porcelain", "--untracked-files=normal"], options);
     return { sha, dirty: status.trim() !== "" };
@@ -21,10 +27,17 @@ export async function readSourceCommit(cwd: string, env: NodeJS.ProcessEnv = pro
  */
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
   const options = { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } };
-  const known = (sha: string): Promise<boolean> => git(["cat-file", "-e", `${sha}^{commit}`], options).then(() => true, () => false);
+  const known = (sha: string): Promise<boolean> =>
+    git(["cat-file", "-e", `${sha}^{commit}`], options).then(
+      () => true,
+      () => false,
+    );
   if (!(await known(ancestor)) || !(await known(descendant))) return undefined;
   // A shallow history may lack the path between the two: unknown rather than a wrong "no".
   const shallow = (await git(["rev-parse", "--is-shallow-repository"], options)).trim() === "true";
-  const yes = await git(["merge-base", "--is-ancestor", ancestor, descendant], options).then(() => true, () => false);
+  const yes = await git(["merge-base", "--is-ancestor", ancestor, descendant], options).then(
+    () => true,
+    () => false,
+  );
   return yes ? true : shallow ? undefined : false;
 }

@@ -7,7 +7,12 @@ import { git } from "./git.js";
 
 async function fromActions(env: NodeJS.ProcessEnv): Promise<SourceRepository> {
   const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  const event = env.GITHUB_EVENT_PATH ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then((t) => JSON.parse(t) as { repository?: { default_branch?: unknown } }, () => undefined) : undefined;
+  const event = env.GITHUB_EVENT_PATH
+    ? await readFile(env.GITHUB_EVENT_PATH, "utf8").then(
+        (t) => JSON.parse(t) as { repository?: { default_branch?: unknown } },
+        () => undefined,
+      )
+    : undefined;
   const defaultBranch = event?.repository?.default_branch;
   const branches = [env.GITHUB_HEAD_REF, env.GITHUB_BASE_REF, env.GITHUB_REF_NAME].filter((b): b is string => !!b);
   return {
@@ -18,8 +23,16 @@ async function fromActions(env: NodeJS.ProcessEnv): Promise<SourceRepository> {
 }
 
 async function fromCheckout(cwd: string): Promise<SourceRepository> {
-  const ask = (...args: string[]): Promise<string | undefined> => git(args, { cwd, timeoutMs: 10_000 }).then((o) => o.trim() || undefined, () => undefined);
-  const [url, branch, originHead] = await Promise.all([ask("remote", "get-url", "origin"), ask("symbolic-ref", "--short", "-q", "HEAD"), ask("symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD")]);
+  const ask = (...args: string[]): Promise<string | undefined> =>
+    git(args, { cwd, timeoutMs: 10_000 }).then(
+      (o) => o.trim() || undefined,
+      () => undefined,
+    );
+  const [url, branch, originHead] = await Promise.all([
+    ask("remote", "get-url", "origin"),
+    ask("symbolic-ref", "--short", "-q", "HEAD"),
+    ask("symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"),
+  ]);
   return {
     ...(url ? { url } : {}),
     ...(branch ? { branches: [branch] } : {}),

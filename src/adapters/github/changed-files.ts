@@ -13,9 +13,14 @@ interface FileEntry {
 }
 
 /** Both sides of a rename count: the old environment goes, the new one comes. */
-const names = (files: FileEntry[]): string[] => files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]));
+const names = (files: FileEntry[]): string[] =>
+  files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]));
 
-export async function pullRequestFiles(client: GitHubClient, repo: RepoRef, pullNumber: number): Promise<string[] | undefined> {
+export async function pullRequestFiles(
+  client: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+): Promise<string[] | undefined> {
   const files = await client.paginate(client.rest.pulls.listFiles, { ...repo, pull_number: pullNumber, per_page: 100 });
   return files.length >= PULL_FILES_LIMIT ? undefined : names(files);
 }
@@ -34,7 +39,11 @@ export interface Push {
  */
 export async function pushFiles(client: GitHubClient, repo: RepoRef, push: Push): Promise<string[] | undefined> {
   if (NO_COMMIT.test(push.before) || push.forced) return undefined;
-  const { data } = await client.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${push.before}...${push.after}`, per_page: 1 });
+  const { data } = await client.rest.repos.compareCommitsWithBasehead({
+    ...repo,
+    basehead: `${push.before}...${push.after}`,
+    per_page: 1,
+  });
   const files = data.files ?? [];
   return files.length >= COMPARE_FILES_LIMIT ? undefined : names(files);
 }

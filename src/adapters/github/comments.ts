@@ -35,9 +35,18 @@ export async function tokenLogin(client: GitHubClient): Promise<string> {
 }
 
 /** The body must start with the marker: a reply quoting it starts with ">" and is never taken for ours. */
-export async function upsertComment(client: GitHubClient, repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<CommentResult> {
+export async function upsertComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<CommentResult> {
   if (!body.startsWith(marker)) throw new Error("the comment body must start with its marker");
-  const [login, comments] = await Promise.all([tokenLogin(client), client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 })]);
+  const [login, comments] = await Promise.all([
+    tokenLogin(client),
+    client.paginate(client.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 }),
+  ]);
   const existing = comments.find((c) => c.body?.startsWith(marker) && c.user?.login === login);
   if (existing) {
     const { data } = await client.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });

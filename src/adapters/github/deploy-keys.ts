@@ -15,7 +15,12 @@ export async function listDeployKeys(client: GitHubClient, repo: RepoRef): Promi
   return keys.map((k) => ({ id: k.id, key: k.key, title: k.title, readOnly: k.read_only }));
 }
 
-export async function addReadOnlyDeployKey(client: GitHubClient, repo: RepoRef, title: string, key: string): Promise<DeployKey> {
+export async function addReadOnlyDeployKey(
+  client: GitHubClient,
+  repo: RepoRef,
+  title: string,
+  key: string,
+): Promise<DeployKey> {
   const { data } = await client.rest.repos.createDeployKey({ ...repo, title, key, read_only: true });
   return { id: data.id, key: data.key, title: data.title, readOnly: data.read_only };
 }

@@ -25,9 +25,14 @@ export interface DeploymentStatus {
 /** GitHub limits a status description to 140 characters. */
 const MAX_DESCRIPTION = 140;
 
-const clip = (text: string): string => (text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`);
+const clip = (text: string): string =>
+  text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 
-export async function createDeployment(client: GitHubClient, repo: RepoRef, request: DeploymentRequest): Promise<number> {
+export async function createDeployment(
+  client: GitHubClient,
+  repo: RepoRef,
+  request: DeploymentRequest,
+): Promise<number> {
   const response = await client.rest.repos.createDeployment({
     ...repo,
     ref: request.ref,
@@ -41,11 +46,17 @@ export async function createDeployment(client: GitHubClient, repo: RepoRef, requ
     required_contexts: [],
   });
   // 202 means GitHub merged the default branch into the ref instead of creating a deployment.
-  if (!("id" in response.data)) throw new Error(`GitHub created no deployment: ${response.data.message ?? `HTTP ${response.status}`}`);
+  if (!("id" in response.data))
+    throw new Error(`GitHub created no deployment: ${response.data.message ?? `HTTP ${response.status}`}`);
   return response.data.id;
 }
 
-export async function setDeploymentStatus(client: GitHubClient, repo: RepoRef, deploymentId: number, status: DeploymentStatus): Promise<void> {
+export async function setDeploymentStatus(
+  client: GitHubClient,
+  repo: RepoRef,
+  deploymentId: number,
+  status: DeploymentStatus,
+): Promise<void> {
   await client.rest.repos.createDeploymentStatus({
     ...repo,
     deployment_id: deploymentId,
@@ -60,10 +71,18 @@ export async function setDeploymentStatus(client: GitHubClient, repo: RepoRef, d
 const FINISHED = new Set(["success", "failure", "error", "inactive"]);
 
 /** The latest finished deployment of an environment, with the release its payload names. */
-export async function latestFinishedDeployment(client: GitHubClient, repo: RepoRef, environment: string): Promise<{ sha: string; state: string; payload: Record<string, unknown> } | undefined> {
+export async function latestFinishedDeployment(
+  client: GitHubClient,
+  repo: RepoRef,
+  environment: string,
+): Promise<{ sha: string; state: string; payload: Record<string, unknown> } | undefined> {
   const { data: deployments } = await client.rest.repos.listDeployments({ ...repo, environment, per_page: 30 });
   for (const d of deployments) {
-    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 1 });
+    const { data: statuses } = await client.rest.repos.listDeploymentStatuses({
+      ...repo,
+      deployment_id: d.id,
+      per_page: 1,
+    });
     const state = statuses[0]?.state;
     // "inactive" is a deploy that deployed nothing: what runs is an older record's.
     if (state && FINISHED.has(state) && state !== "inactive") {

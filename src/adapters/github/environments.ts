@@ -9,7 +9,11 @@ import type { GitHubClient, RepoRef } from "./client.js";
 export type EnvironmentProtection = { exists: false } | { exists: true; rules: string[] };
 
 /** Needs actions: read. */
-export async function environmentProtection(client: GitHubClient, repo: RepoRef, name: string): Promise<EnvironmentProtection> {
+export async function environmentProtection(
+  client: GitHubClient,
+  repo: RepoRef,
+  name: string,
+): Promise<EnvironmentProtection> {
   try {
     const { data } = await client.rest.repos.getEnvironment({ ...repo, environment_name: name });
     return { exists: true, rules: (data.protection_rules ?? []).map((rule) => rule.type) };

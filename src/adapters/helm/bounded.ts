@@ -1,7 +1,11 @@
 // Runs async work over a list with at most `limit` in flight (one Helm process per CPU), keeping order.
 import { availableParallelism } from "node:os";
 
-export async function mapBounded<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, limit = availableParallelism()): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+  limit = availableParallelism(),
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

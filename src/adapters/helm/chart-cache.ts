@@ -61,8 +61,14 @@ export function cacheOptions(repoRoot: string, env: NodeJS.ProcessEnv = process.
 const key = (pin: Pick<ChartPin, "name" | "version">): string => `${pin.name}-${pin.version}`;
 
 /** The cached chart, or undefined when the cache does not hold it. */
-export async function cachedChart(pin: Pick<ChartPin, "name" | "version">, opts: CacheOptions): Promise<CachedChart | undefined> {
-  const record = await readFile(join(opts.cache, `${key(pin)}.json`), "utf8").then((t) => JSON.parse(t) as ChartRecord, () => undefined);
+export async function cachedChart(
+  pin: Pick<ChartPin, "name" | "version">,
+  opts: CacheOptions,
+): Promise<CachedChart | undefined> {
+  const record = await readFile(join(opts.cache, `${key(pin)}.json`), "utf8").then(
+    (t) => JSON.parse(t) as ChartRecord,
+    () => undefined,
+  );
   if (!record) return undefined;
   const dir = join(opts.cache, key(pin));
   return (await exists(join(dir, "Chart.yaml"))) ? { ...record, dir } : undefined;
@@ -73,12 +79,16 @@ export async function cachedChart(pin: Pick<ChartPin, "name" | "version">, opts:
  * and version, else `helm pull` (when `helm` is given), else the mirror's only folder of that
  * chart name at another version as a stand-in. Undefined when none of those has it.
  */
-export async function ensureChart(pin: ChartPin, opts: CacheOptions & { helm?: string }): Promise<CachedChart | undefined> {
+export async function ensureChart(
+  pin: ChartPin,
+  opts: CacheOptions & { helm?: string },
+): Promise<CachedChart | undefined> {
   const cached = await cachedChart(pin, opts);
   if (cached) return cached;
   const mirrored = opts.mirror ? await mirrorFolders(opts.mirror) : [];
   const exact = mirrored.find((m) => m.name === pin.name && m.version === pin.version);
-  if (exact) return store(pin, exact.dir, { name: pin.name, version: pin.version, origin: "mirror", from: exact.folder }, opts);
+  if (exact)
+    return store(pin, exact.dir, { name: pin.name, version: pin.version, origin: "mirror", from: exact.folder }, opts);
   if (opts.helm) {
     const pulled = await pull(pin, opts.helm, opts.cache);
     if (pulled) return pulled;
@@ -86,7 +96,12 @@ export async function ensureChart(pin: ChartPin, opts: CacheOptions & { helm?: s
   const near = mirrored.filter((m) => m.name === pin.name);
   if (near.length === 1 && near[0]) {
     const m = near[0];
-    return store(pin, m.dir, { name: pin.name, version: pin.version, origin: "stand-in", from: m.folder, actualVersion: m.version }, opts);
+    return store(
+      pin,
+      m.dir,
+      { name: pin.name, version: pin.version, origin: "stand-in", from: m.folder, actualVersion: m.version },
+      opts,
+    );
   }
   return undefined;
 }
@@ -103,8 +118,12 @@ export async function exactChart(pin: ChartPin, opts: CacheOptions): Promise<Cac
   if (!PLAIN_NAME.test(pin.name) || !PLAIN_NAME.test(pin.version)) return undefined;
   const cached = await cachedChart(pin, opts);
   if (cached) return cached.origin === "stand-in" ? undefined : cached;
-  const exact = (opts.mirror ? await mirrorFolders(opts.mirror) : []).find((m) => m.name === pin.name && m.version === pin.version);
-  return exact ? store(pin, exact.dir, { name: pin.name, version: pin.version, origin: "mirror", from: exact.folder }, opts) : undefined;
+  const exact = (opts.mirror ? await mirrorFolders(opts.mirror) : []).find(
+    (m) => m.name === pin.name && m.version === pin.version,
+  );
+  return exact
+    ? store(pin, exact.dir, { name: pin.name, version: pin.version, origin: "mirror", from: exact.folder }, opts)
+    : undefined;
 }
 
 interface MirrorFolder {
@@ -123,7 +142,8 @@ async function mirrorFolders(mirror: string): Promise<MirrorFolder[]> {
     const text = await readFile(join(dir, "Chart.yaml"), "utf8").catch(() => undefined);
     if (text === undefined) continue;
     const chart = parseDocument(text).toJS() as { name?: unknown; version?: unknown } | null;
-    if (typeof chart?.name === "string" && chart.version !== undefined) out.push({ folder: e.name, dir, name: chart.name, version: String(chart.version) });
+    if (typeof chart?.name === "string" && chart.version !== undefined)
+      out.push({ folder: e.name, dir, name: chart.name, version: String(chart.version) });
   }
   return out.sort((a, b) => (a.folder < b.folder ? -1 : 1));
 }
@@ -155,7 +175,9 @@ async function dropUnvendoredDependencies(dir: string): Promise<Array<{ name: st
   const path = join(dir, "Chart.yaml");
   const doc = parseDocument(await readFile(path, "utf8"));
   const deps = (doc.toJS() as { dependencies?: Array<{ name: string; condition?: string }> }).dependencies ?? [];
-  const vendored = new Set((await readdir(join(dir, "charts")).catch(() => [] as string[])).map((f) => f.replace(/-\d[^/]*\.tgz$/, "")));
+  const vendored = new Set(
+    (await readdir(join(dir, "charts")).catch(() => [] as string[])).map((f) => f.replace(/-\d[^/]*\.tgz$/, "")),
+  );
   const removed = deps.filter((d) => !vendored.has(d.name));
   if (removed.length === 0) return [];
   const kept = deps.filter((d) => vendored.has(d.name));
@@ -175,7 +197,12 @@ async function pull(pin: ChartPin, helm: string, cache: string): Promise<CachedC
   try {
     await mkdir(staging, { recursive: true });
     await run(helm, [...args, "--untar", "--untardir", staging], { timeout: 60_000 });
-    return await store(pin, join(staging, pin.name), { name: pin.name, version: pin.version, origin: "pulled", from: pin.repository }, { cache });
+    return await store(
+      pin,
+      join(staging, pin.name),
+      { name: pin.name, version: pin.version, origin: "pulled", from: pin.repository },
+      { cache },
+    );
   } catch {
     return undefined;
   } finally {
@@ -184,5 +211,8 @@ async function pull(pin: ChartPin, helm: string, cache: string): Promise<CachedC
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

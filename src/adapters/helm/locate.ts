@@ -38,7 +38,9 @@ export async function locateHelm(repoRoot: string, env: NodeJS.ProcessEnv = proc
   const version = isExecutableFile(installed) ? await versionOf(installed) : undefined;
   if (version && SUPPORTED_HELM.test(version)) return { path: installed, version, source: "installed" };
   looked.push(`${installed} (${version ?? "absent"})`);
-  throw new HelmNotFoundError(`Helm v4 not found (looked at ${looked.join("; ")}); run \`npm run setup\` or \`bash scripts/install-helm.sh\`, or put Helm v4 on PATH`);
+  throw new HelmNotFoundError(
+    `Helm v4 not found (looked at ${looked.join("; ")}); run \`npm run setup\` or \`bash scripts/install-helm.sh\`, or put Helm v4 on PATH`,
+  );
 }
 
 async function versionOf(path: string): Promise<string | undefined> {

@@ -27,10 +27,15 @@ export async function helmTemplate(release: ReleaseInput, opts: TemplateOptions)
     const valuesFile = join(dir, "values.json");
     await writeFile(valuesFile, JSON.stringify(release.values));
     const args = [
-      "template", release.releaseName, opts.chartDir,
-      "--namespace", release.targetNamespace,
-      "--kube-version", kubeVersion(opts.kubeVersion),
-      "--values", valuesFile,
+      "template",
+      release.releaseName,
+      opts.chartDir,
+      "--namespace",
+      release.targetNamespace,
+      "--kube-version",
+      kubeVersion(opts.kubeVersion),
+      "--values",
+      valuesFile,
       "--skip-tests",
       ...(release.includeCrds ? ["--include-crds"] : []),
       ...opts.apiVersions.flatMap((v) => ["--api-versions", v]),
@@ -50,17 +55,28 @@ function kubeVersion(v: string): string {
 
 function helm(path: string, args: string[], release: ReleaseInput): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(path, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 120_000, env: { ...process.env, HELM_DEBUG: "" } }, (error, stdout, stderr) => {
-      if (!error) resolve(stdout);
-      else reject(new HelmTemplateError(`helm template of ${release.namespace}/${release.name} failed: ${(stderr || error.message).trim()}`));
-    });
+    execFile(
+      path,
+      args,
+      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 120_000, env: { ...process.env, HELM_DEBUG: "" } },
+      (error, stdout, stderr) => {
+        if (!error) resolve(stdout);
+        else
+          reject(
+            new HelmTemplateError(
+              `helm template of ${release.namespace}/${release.name} failed: ${(stderr || error.message).trim()}`,
+            ),
+          );
+      },
+    );
   });
 }
 
 function manifests(text: string): Manifest[] {
   const out: Manifest[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new HelmTemplateError(`helm printed YAML that does not parse: ${doc.errors[0]?.message ?? ""}`);
+    if (doc.errors.length > 0)
+      throw new HelmTemplateError(`helm printed YAML that does not parse: ${doc.errors[0]?.message ?? ""}`);
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     if (value !== null && typeof value === "object" && !Array.isArray(value)) out.push(value as Manifest);
   }
@@ -76,8 +92,13 @@ async function postRender(objects: Manifest[], release: ReleaseInput, dir: strin
     const step = join(dir, `post-render-${i}`);
     await mkdir(step, { recursive: true });
     await writeFile(join(step, "helm-output.yaml"), current.map((o) => stringify(o)).join("---\n"));
-    const kustomization: Record<string, unknown> = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["helm-output.yaml"] };
-    for (const field of ["patches", "images"]) if (kustomize[field] !== undefined) kustomization[field] = kustomize[field];
+    const kustomization: Record<string, unknown> = {
+      apiVersion: "kustomize.config.k8s.io/v1beta1",
+      kind: "Kustomization",
+      resources: ["helm-output.yaml"],
+    };
+    for (const field of ["patches", "images"])
+      if (kustomize[field] !== undefined) kustomization[field] = kustomize[field];
     await writeFile(join(step, "kustomization.yaml"), stringify(kustomization));
     current = manifests(await kustomizeBuild(step));
   }
@@ -87,6 +108,10 @@ async function postRender(objects: Manifest[], release: ReleaseInput, dir: strin
 /** helm-controller labels every object it applies with the HelmRelease it came from. */
 function originLabels(o: Manifest, release: ReleaseInput): Manifest {
   const metadata = (o.metadata ?? {}) as Record<string, unknown>;
-  const labels = { ...((metadata.labels as Record<string, string> | undefined) ?? {}), "helm.toolkit.fluxcd.io/name": release.name, "helm.toolkit.fluxcd.io/namespace": release.namespace };
+  const labels = {
+    ...((metadata.labels as Record<string, string> | undefined) ?? {}),
+    "helm.toolkit.fluxcd.io/name": release.name,
+    "helm.toolkit.fluxcd.io/namespace": release.namespace,
+  };
   return { ...o, metadata: { ...metadata, labels } };
 }

@@ -14,7 +14,8 @@ export interface Finding {
 /** Quota use after the deploy above this share is worth a warning. */
 export const QUOTA_WARNING_SHARE = 0.8;
 
-const same = (a: string | undefined, b: string | undefined): boolean => (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+const same = (a: string | undefined, b: string | undefined): boolean =>
+  (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 const list = (items: readonly string[], none = "none"): string => (items.length === 0 ? none : items.join(", "));
 const pct = (n: number): string => `${Math.round(n * 100)}%`;
 /** "Standard EDSv5 Family vCPUs" → "Standard EDSv5 Family". */
@@ -46,9 +47,11 @@ function checkProviders(needs: PreflightNeeds, facts: PreflightFacts): Finding[]
   });
 }
 
-const skuOf = (facts: PreflightFacts, vmSize: string): VmSkuFacts | undefined => facts.compute.skus.find((s) => same(s.name, vmSize));
+const skuOf = (facts: PreflightFacts, vmSize: string): VmSkuFacts | undefined =>
+  facts.compute.skus.find((s) => same(s.name, vmSize));
 const blockedForSubscription = (s: VmSkuFacts): boolean => s.restrictions.some((r) => r.type === "Location");
-const blockedZones = (s: VmSkuFacts): Set<string> => new Set(s.restrictions.filter((r) => r.type === "Zone").flatMap((r) => r.zones));
+const blockedZones = (s: VmSkuFacts): Set<string> =>
+  new Set(s.restrictions.filter((r) => r.type === "Zone").flatMap((r) => r.zones));
 
 /** Catalogue sizes this subscription may use in the region (and requested zones), for "choose …" hints. */
 function usableSizes(facts: PreflightFacts, zones: readonly string[], vcpu?: number): string[] {
@@ -70,7 +73,11 @@ function checkVmSizes(env: Environment, needs: PreflightNeeds, facts: PreflightF
     const sku = skuOf(facts, pool.vmSize);
     const alternatives = `choose one of ${list(usableSizes(facts, zones, pool.vcpu).slice(0, 6))}`;
     if (!sku) {
-      out.push({ severity: "error", path: field, message: `VM size ${pool.vmSize} of the ${pool.name} pool is not offered in ${facts.location}; ${alternatives}` });
+      out.push({
+        severity: "error",
+        path: field,
+        message: `VM size ${pool.vmSize} of the ${pool.name} pool is not offered in ${facts.location}; ${alternatives}`,
+      });
       continue;
     }
     const location = sku.restrictions.find((r) => r.type === "Location");
@@ -97,7 +104,8 @@ function checkVmSizes(env: Environment, needs: PreflightNeeds, facts: PreflightF
 }
 
 /** vCPUs per node: Azure's SKU list when it says, else the catalogue's. */
-const vcpuOf = (facts: PreflightFacts, vmSize: string, fallback: number): number => skuOf(facts, vmSize)?.vcpus ?? fallback;
+const vcpuOf = (facts: PreflightFacts, vmSize: string, fallback: number): number =>
+  skuOf(facts, vmSize)?.vcpus ?? fallback;
 
 function checkVcpuQuota(env: Environment, needs: PreflightNeeds, facts: PreflightFacts): Finding[] {
   const usage = (name: string | undefined): Usage | undefined => facts.compute.usages.find((u) => same(u.name, name));
@@ -105,7 +113,13 @@ function checkVcpuQuota(env: Environment, needs: PreflightNeeds, facts: Prefligh
     facts.runningNodes.filter((n) => match(n.vmSize)).reduce((sum, n) => sum + n.count * vcpuOf(facts, n.vmSize, 0), 0);
   const nodes = (p: PoolNeed): number => p.maxCount + p.surge;
   const vcpus = (p: PoolNeed): number => nodes(p) * vcpuOf(facts, p.vmSize, p.vcpu);
-  const describe = (pools: PoolNeed[]): string => pools.map((p) => `the ${p.name} pool needs ${vcpus(p)} at ${nodes(p)} nodes (${p.maxCount} at most plus ${p.surge} upgrade surge)`).join(" and ");
+  const describe = (pools: PoolNeed[]): string =>
+    pools
+      .map(
+        (p) =>
+          `the ${p.name} pool needs ${vcpus(p)} at ${nodes(p)} nodes (${p.maxCount} at most plus ${p.surge} upgrade surge)`,
+      )
+      .join(" and ");
 
   const groups: { quota: Usage; pools: PoolNeed[]; freed: number }[] = [];
   const families = new Map<string, PoolNeed[]>();
@@ -153,11 +167,20 @@ function checkKubernetesVersion(env: Environment, versions: KubernetesVersionFac
   const wanted = env.aks.kubernetesVersion;
   const minor = wanted.split(".").slice(0, 2).join(".");
   const field: FieldPath = ["aks", "kubernetesVersion"];
-  const official = versions.filter((v) => v.supportPlans.includes("KubernetesOfficial") && !v.preview).map((v) => v.version);
+  const official = versions
+    .filter((v) => v.supportPlans.includes("KubernetesOfficial") && !v.preview)
+    .map((v) => v.version);
   const choose = `choose one of ${list(official)}`;
   const found = versions.find((v) => v.version === minor);
   const location = env.azure.location;
-  if (!found) return [{ severity: "error", path: field, message: `Kubernetes ${minor} is not offered by AKS in ${location}; ${choose}` }];
+  if (!found)
+    return [
+      {
+        severity: "error",
+        path: field,
+        message: `Kubernetes ${minor} is not offered by AKS in ${location}; ${choose}`,
+      },
+    ];
   const out: Finding[] = [];
   if (!found.supportPlans.includes("KubernetesOfficial")) {
     out.push({
@@ -166,41 +189,87 @@ function checkKubernetesVersion(env: Environment, versions: KubernetesVersionFac
       message: `Kubernetes ${minor} is offered in ${location} only with AKS Long Term Support, which needs the Premium tier; this environment's cluster uses the ${env.production ? "Standard" : "Free"} tier; ${choose}`,
     });
   } else if (wanted !== minor && !found.patches.includes(wanted)) {
-    out.push({ severity: "error", path: field, message: `Kubernetes ${wanted} is not offered by AKS in ${location}; patches of ${minor} offered: ${list(found.patches)}; or write ${minor} to take the latest` });
+    out.push({
+      severity: "error",
+      path: field,
+      message: `Kubernetes ${wanted} is not offered by AKS in ${location}; patches of ${minor} offered: ${list(found.patches)}; or write ${minor} to take the latest`,
+    });
   }
-  if (found.preview) out.push({ severity: "warning", path: field, message: `Kubernetes ${minor} is a preview in ${location}, without support; ${choose} for production` });
+  if (found.preview)
+    out.push({
+      severity: "warning",
+      path: field,
+      message: `Kubernetes ${minor} is a preview in ${location}, without support; ${choose} for production`,
+    });
   return out;
 }
 
 function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Finding[] {
   const { postgres, azure } = env;
   const at = (field: string): FieldPath => ["postgres", field];
-  if (!facts) return [{ severity: "error", path: ["postgres"], message: `Azure Database for PostgreSQL flexible server reports no capabilities in ${azure.location}; choose another azure.location` }];
+  if (!facts)
+    return [
+      {
+        severity: "error",
+        path: ["postgres"],
+        message: `Azure Database for PostgreSQL flexible server reports no capabilities in ${azure.location}; choose another azure.location`,
+      },
+    ];
   if (facts.restricted) {
-    return [{ severity: "error", path: ["azure", "location"], message: `subscription ${azure.subscriptionId} may not create PostgreSQL flexible servers in ${azure.location}${facts.reason ? ` (${facts.reason})` : ""}; ask Azure support for access or choose another azure.location` }];
+    return [
+      {
+        severity: "error",
+        path: ["azure", "location"],
+        message: `subscription ${azure.subscriptionId} may not create PostgreSQL flexible servers in ${azure.location}${facts.reason ? ` (${facts.reason})` : ""}; ask Azure support for access or choose another azure.location`,
+      },
+    ];
   }
   const out: Finding[] = [];
   if (!facts.versions.includes(postgres.version)) {
-    out.push({ severity: "error", path: at("version"), message: `PostgreSQL ${postgres.version} is not offered in ${azure.location}; choose one of ${list(facts.versions)}` });
+    out.push({
+      severity: "error",
+      path: at("version"),
+      message: `PostgreSQL ${postgres.version} is not offered in ${azure.location}; choose one of ${list(facts.versions)}`,
+    });
   }
   const edition = facts.editions.find((e) => same(e.name, postgres.tier));
   if (!edition) {
-    out.push({ severity: "error", path: at("tier"), message: `PostgreSQL tier ${postgres.tier} is not offered in ${azure.location}; choose one of ${list(facts.editions.map((e) => e.name))}` });
+    out.push({
+      severity: "error",
+      path: at("tier"),
+      message: `PostgreSQL tier ${postgres.tier} is not offered in ${azure.location}; choose one of ${list(facts.editions.map((e) => e.name))}`,
+    });
     return out;
   }
   const sku = edition.skus.find((s) => same(s.name, postgres.sku));
   if (!sku) {
-    out.push({ severity: "error", path: at("sku"), message: `PostgreSQL SKU ${postgres.sku} is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(edition.skus.map((s) => s.name))}` });
+    out.push({
+      severity: "error",
+      path: at("sku"),
+      message: `PostgreSQL SKU ${postgres.sku} is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(edition.skus.map((s) => s.name))}`,
+    });
   }
   if (!edition.storageMb.includes(postgres.storageGb * 1024)) {
     const sizes = edition.storageMb.map((mb) => String(mb / 1024));
-    out.push({ severity: "error", path: at("storageGb"), message: `PostgreSQL storage of ${postgres.storageGb} GB is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(sizes)} (GB)` });
+    out.push({
+      severity: "error",
+      path: at("storageGb"),
+      message: `PostgreSQL storage of ${postgres.storageGb} GB is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(sizes)} (GB)`,
+    });
   }
   const ha = postgres.highAvailability;
   if (ha !== "Disabled" && sku && !sku.haModes.includes(ha)) {
-    out.push({ severity: "error", path: at("highAvailability"), message: `PostgreSQL SKU ${sku.name} offers high availability ${list(sku.haModes)} in ${azure.location}, not ${ha}; choose ${[...sku.haModes, "Disabled"].join(" or ")}` });
+    out.push({
+      severity: "error",
+      path: at("highAvailability"),
+      message: `PostgreSQL SKU ${sku.name} offers high availability ${list(sku.haModes)} in ${azure.location}, not ${ha}; choose ${[...sku.haModes, "Disabled"].join(" or ")}`,
+    });
   } else if (ha === "ZoneRedundant" && !facts.zoneRedundantHa) {
-    out.push({ severity: "error", path: at("highAvailability"), message: `zone-redundant high availability of PostgreSQL is not offered in ${azure.location}; choose SameZone or Disabled` });
+    out.push({
+      severity: "error",
+      path: at("highAvailability"),
+      message: `zone-redundant high availability of PostgreSQL is not offered in ${azure.location}; choose SameZone or Disabled`,
+    });
   }
   return out;
 }
@@ -215,24 +284,43 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
     const models = oai.models.filter((m) => same(m.name, d.model));
     if (models.length === 0) {
       const names = [...new Set(oai.models.map((m) => m.name))].sort();
-      out.push({ severity: "error", path: at("model"), message: `Azure OpenAI model ${d.model} is not offered in ${oai.location}; choose one of ${list(names)}` });
+      out.push({
+        severity: "error",
+        path: at("model"),
+        message: `Azure OpenAI model ${d.model} is not offered in ${oai.location}; choose one of ${list(names)}`,
+      });
       return;
     }
     const model = models.find((m) => m.version === d.version);
     if (!model) {
-      out.push({ severity: "error", path: at("version"), message: `Azure OpenAI model ${d.model} version ${d.version} is not offered in ${oai.location}; choose one of ${list(models.map((m) => m.version))}` });
+      out.push({
+        severity: "error",
+        path: at("version"),
+        message: `Azure OpenAI model ${d.model} version ${d.version} is not offered in ${oai.location}; choose one of ${list(models.map((m) => m.version))}`,
+      });
       return;
     }
     const sku = model.skus.find((s) => same(s.name, d.sku));
     if (!sku) {
-      out.push({ severity: "error", path: at("sku"), message: `Azure OpenAI model ${d.model} ${d.version} is not offered with SKU ${d.sku} in ${oai.location}; choose one of ${list(model.skus.map((s) => s.name))}` });
+      out.push({
+        severity: "error",
+        path: at("sku"),
+        message: `Azure OpenAI model ${d.model} ${d.version} is not offered with SKU ${d.sku} in ${oai.location}; choose one of ${list(model.skus.map((s) => s.name))}`,
+      });
       return;
     }
     const usageName = sku.usageName ?? `OpenAI.${sku.name}.${model.name}`;
-    const entry = demand.get(usageName.toLowerCase()) ?? { usage: oai.usages.find((u) => same(u.name, usageName)), need: 0, freed: 0, first: i };
+    const entry = demand.get(usageName.toLowerCase()) ?? {
+      usage: oai.usages.find((u) => same(u.name, usageName)),
+      need: 0,
+      freed: 0,
+      first: i,
+    };
     entry.need += d.capacity;
     // A deployment being updated in place already holds its capacity.
-    entry.freed += oai.deployed.filter((x) => same(x.name, d.name) && same(x.sku, d.sku) && same(x.model, d.model)).reduce((s, x) => s + x.capacity, 0);
+    entry.freed += oai.deployed
+      .filter((x) => same(x.name, d.name) && same(x.sku, d.sku) && same(x.model, d.model))
+      .reduce((s, x) => s + x.capacity, 0);
     demand.set(usageName.toLowerCase(), entry);
   });
   for (const { usage, need, freed, first } of demand.values()) {
@@ -241,16 +329,28 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
     const head = `quota ${usage.limit} of ${usage.label} in ${oai.location}, ${usage.current} in use`;
     const field: FieldPath = ["openai", "deployments", first, "capacity"];
     if (after > usage.limit) {
-      out.push({ severity: "error", path: field, message: `${head}, this environment's deployments need ${need}; lower openai.deployments[].capacity to fit ${usage.limit - (after - need)} or ask for a quota increase to at least ${after}` });
+      out.push({
+        severity: "error",
+        path: field,
+        message: `${head}, this environment's deployments need ${need}; lower openai.deployments[].capacity to fit ${usage.limit - (after - need)} or ask for a quota increase to at least ${after}`,
+      });
     } else if (usage.limit > 0 && after / usage.limit > QUOTA_WARNING_SHARE) {
-      out.push({ severity: "warning", path: field, message: `${head}: after this deploy ${after} of ${usage.limit} (${pct(after / usage.limit)}) would be taken` });
+      out.push({
+        severity: "warning",
+        path: field,
+        message: `${head}: after this deploy ${after} of ${usage.limit} (${pct(after / usage.limit)}) would be taken`,
+      });
     }
   }
   return out;
 }
 
 /** Exported for the re-check once the bootstrap deployment has created the vault. */
-export function checkOperatorSecrets(env: Environment, needs: PreflightNeeds, vault: PreflightFacts["vault"]): Finding[] {
+export function checkOperatorSecrets(
+  env: Environment,
+  needs: PreflightNeeds,
+  vault: PreflightFacts["vault"],
+): Finding[] {
   if (!vault.exists) return [];
   const name = env.names.keyVault;
   return needs.operatorSecrets

@@ -32,15 +32,33 @@ export interface PreflightNeeds {
   operatorSecrets: OperatorSecretNeed[];
 }
 
-export function preflightNeeds(env: Environment, capacity: CapacityPlan, templates: readonly unknown[]): PreflightNeeds {
+export function preflightNeeds(
+  env: Environment,
+  capacity: CapacityPlan,
+  templates: readonly unknown[],
+): PreflightNeeds {
   return {
-    pools: capacity.nodePools.map((p) => ({ name: p.name, vmSize: p.vmSize, vcpu: p.vcpu, maxCount: p.maxCount, surge: p.surge })),
+    pools: capacity.nodePools.map((p) => ({
+      name: p.name,
+      vmSize: p.vmSize,
+      vcpu: p.vcpu,
+      maxCount: p.maxCount,
+      surge: p.surge,
+    })),
     providers: templateProviders(templates),
     operatorSecrets: [
       ...vaultSecrets(env)
         .filter((s) => s.seed === "operator")
         .map((s) => ({ name: s.name, purpose: s.purpose, path: secretField(s) })),
-      ...(env.gitops.auth === "https" ? [{ name: GITOPS_CREDENTIALS.https.secret, purpose: GITOPS_CREDENTIALS.https.purpose, path: ["gitops", "auth"] }] : []),
+      ...(env.gitops.auth === "https"
+        ? [
+            {
+              name: GITOPS_CREDENTIALS.https.secret,
+              purpose: GITOPS_CREDENTIALS.https.purpose,
+              path: ["gitops", "auth"],
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -18,12 +18,21 @@ export interface PreflightReads {
 export type Locate = (path: FieldPath) => { line: number; column: number };
 
 export type PreflightReport =
-  | { status: "checked"; diagnostics: Diagnostic[]; /** false when the Key Vault does not exist yet */ secretsChecked: boolean }
+  | {
+      status: "checked";
+      diagnostics: Diagnostic[];
+      /** false when the Key Vault does not exist yet */ secretsChecked: boolean;
+    }
   | { status: "error"; message: string };
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-export async function runPreflight(env: Environment, needs: PreflightNeeds, reads: PreflightReads, locate: Locate = () => ({ line: 1, column: 1 })): Promise<PreflightReport> {
+export async function runPreflight(
+  env: Environment,
+  needs: PreflightNeeds,
+  reads: PreflightReads,
+  locate: Locate = () => ({ line: 1, column: 1 }),
+): Promise<PreflightReport> {
   let facts: PreflightFacts;
   try {
     facts = await reads.read(env, needs);
@@ -31,7 +40,13 @@ export async function runPreflight(env: Environment, needs: PreflightNeeds, read
     return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf(error)}` };
   }
   const diagnostics = evaluatePreflight(env, needs, facts).map(
-    (f): Diagnostic => ({ file: env.file, ...locate(f.path), severity: f.severity, path: dotted(f.path), message: f.message }),
+    (f): Diagnostic => ({
+      file: env.file,
+      ...locate(f.path),
+      severity: f.severity,
+      path: dotted(f.path),
+      message: f.message,
+    }),
   );
   return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
 }
@@ -40,7 +55,12 @@ export async function runPreflight(env: Environment, needs: PreflightNeeds, read
  * Before the first deploy the vault does not exist: once bootstrap created it, the operator's secrets are checked
  * again.
  */
-export async function recheckOperatorSecrets(env: Environment, needs: PreflightNeeds, reads: PreflightReads, locate: Locate = () => ({ line: 1, column: 1 })): Promise<PreflightReport> {
+export async function recheckOperatorSecrets(
+  env: Environment,
+  needs: PreflightNeeds,
+  reads: PreflightReads,
+  locate: Locate = () => ({ line: 1, column: 1 }),
+): Promise<PreflightReport> {
   let vault: PreflightFacts["vault"];
   try {
     vault = await reads.vault(env, needs);
@@ -48,7 +68,13 @@ export async function recheckOperatorSecrets(env: Environment, needs: PreflightN
     return { status: "error", message: `cannot read Key Vault ${env.names.keyVault}: ${messageOf(error)}` };
   }
   const diagnostics = checkOperatorSecrets(env, needs, vault).map(
-    (f): Diagnostic => ({ file: env.file, ...locate(f.path), severity: f.severity, path: dotted(f.path), message: f.message }),
+    (f): Diagnostic => ({
+      file: env.file,
+      ...locate(f.path),
+      severity: f.severity,
+      path: dotted(f.path),
+      message: f.message,
+    }),
   );
   return { status: "checked", diagnostics, secretsChecked: vault.exists };
 }

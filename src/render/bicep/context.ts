@@ -50,7 +50,12 @@ export const ENCRYPTION_KEY_SPEC = { kty: "RSA", keySize: 2048 } as const;
 /** The Key Vault secret main.parameters.json passes to the server as its administrator password. */
 export const POSTGRES_PASSWORD_SECRET: VaultSecretName = "postgres-admin-password";
 
-export function bicepContext(env: Environment, nodePools: BicepNodePool[], kustomizations: FluxKustomization[], header: string) {
+export function bicepContext(
+  env: Environment,
+  nodePools: BicepNodePool[],
+  kustomizations: FluxKustomization[],
+  header: string,
+) {
   const identities = WORKLOAD_IDENTITIES.filter((w) => !w.component || isEnabled(env, w.component)).map((w) => ({
     key: w.key,
     name: env.names.identities[w.key],
@@ -59,7 +64,9 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     roles: w.roles,
   }));
   const grants = (target: "keyVault" | "storage" | "openai") =>
-    identities.flatMap((id, index) => id.roles.filter((r) => r.target === target).map((r) => ({ index, role: ROLE_IDS[r.role] })));
+    identities.flatMap((id, index) =>
+      id.roles.filter((r) => r.target === target).map((r) => ({ index, role: ROLE_IDS[r.role] })),
+    );
   const openai = env.openai.enabled ? env.openai : undefined;
   const security = env.security ?? securitySettings(env.production, {});
   // Each cloud names its private DNS zones differently (usgov, china): never the public cloud's by default.
@@ -68,9 +75,15 @@ export function bicepContext(env: Environment, nodePools: BicepNodePool[], kusto
     header,
     location: env.azure.location,
     tenantId: env.azure.tenantId,
-    tags: Object.entries(env.azure.tags).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+    tags: Object.entries(env.azure.tags)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value })),
     names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
-    privateEndpoints: { keyVault: `pe-${env.names.keyVault}`, blob: `pe-${env.names.storageAccount}-blob`, openai: `pe-${env.names.openai}` },
+    privateEndpoints: {
+      keyVault: `pe-${env.names.keyVault}`,
+      blob: `pe-${env.names.storageAccount}-blob`,
+      openai: `pe-${env.names.openai}`,
+    },
     zones: env.aks.zones,
     privateDnsZones,
     network: {

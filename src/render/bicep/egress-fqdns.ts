@@ -12,12 +12,18 @@ export const EGRESS_FQDNS_FILE = "egress-fqdns.txt";
 
 const hostOf = (url: string): string => new URL(url.replace(/^oci:\/\//, "https://")).hostname;
 /** https:// and ssh:// URLs, or scp-like `git@host:path`. */
-const repositoryHost = (repo: string): string => (/^[a-z+]+:\/\//.test(repo) ? new URL(repo).hostname : (/^[^@/]+@([^:/]+):/.exec(repo)?.[1] ?? repo));
+const repositoryHost = (repo: string): string =>
+  /^[a-z+]+:\/\//.test(repo) ? new URL(repo).hostname : (/^[^@/]+@([^:/]+):/.exec(repo)?.[1] ?? repo);
 
 export function egressHosts(env: Environment): EgressHost[] {
   const components: readonly Component[] = COMPONENTS;
-  const charts: ChartRef[] = [...ADDONS.map((a) => a.chart), ...components.flatMap((c) => (c.chart && isEnabled(env, c.key as ComponentKey) ? [c.chart] : []))];
-  const chartHosts = charts.flatMap((c) => (c.repository ? [{ host: hostOf(c.repository), why: `Helm chart ${c.name}` }] : []));
+  const charts: ChartRef[] = [
+    ...ADDONS.map((a) => a.chart),
+    ...components.flatMap((c) => (c.chart && isEnabled(env, c.key as ComponentKey) ? [c.chart] : [])),
+  ];
+  const chartHosts = charts.flatMap((c) =>
+    c.repository ? [{ host: hostOf(c.repository), why: `Helm chart ${c.name}` }] : [],
+  );
   const all: EgressHost[] = [
     ...AKS_EGRESS.map((h) => ({ ...h, host: h.host.replace("{location}", env.azure.location) })),
     ...chartHosts,
@@ -28,10 +34,14 @@ export function egressHosts(env: Environment): EgressHost[] {
   // One line per host: the first reason kept, the others joined.
   const byHost = new Map<string, string[]>();
   for (const h of all) byHost.set(h.host, [...(byHost.get(h.host) ?? []), h.why]);
-  return [...byHost].map(([host, whys]) => ({ host, why: [...new Set(whys)].join("; ") })).sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  return [...byHost]
+    .map(([host, whys]) => ({ host, why: [...new Set(whys)].join("; ") }))
+    .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
 
 export function egressFqdnsText(env: Environment, header: string): string {
   const lines = egressHosts(env).map((h) => `${h.host}  # ${h.why}`);
-  return [header, "# Hosts the hub firewall must allow (TCP 443) for this environment's egress.", ...lines, ""].join("\n");
+  return [header, "# Hosts the hub firewall must allow (TCP 443) for this environment's egress.", ...lines, ""].join(
+    "\n",
+  );
 }

@@ -42,14 +42,18 @@ type Context = ReturnType<typeof bicepContext>;
 
 export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expectations {
   const rg = `/subscriptions/${subscriptionId}/resourceGroups/${ctx.names.resourceGroup}/providers`;
-  const subnet = (pool: BicepNodePool): string => `${rg}/Microsoft.Network/virtualNetworks/${ctx.names.vnet}/subnets/snet-${pool.subnet}`;
+  const subnet = (pool: BicepNodePool): string =>
+    `${rg}/Microsoft.Network/virtualNetworks/${ctx.names.vnet}/subnets/snet-${pool.subnet}`;
   const zones = zoneList(ctx.zones);
   return {
     postgres: {
       id: `${rg}/Microsoft.DBforPostgreSQL/flexibleServers/${ctx.names.postgres}`,
       storageGb: ctx.postgres.storageGb,
       fixed: {
-        "properties.backup.geoRedundantBackup": { field: "postgres.geoRedundantBackup", value: ctx.postgres.geoRedundantBackup ? "Enabled" : "Disabled" },
+        "properties.backup.geoRedundantBackup": {
+          field: "postgres.geoRedundantBackup",
+          value: ctx.postgres.geoRedundantBackup ? "Enabled" : "Disabled",
+        },
         // The server's encryption key kind (service-managed here) is chosen at creation.
         "properties.dataEncryption.type": { field: "postgres (customer-managed key)", value: "SystemManaged" },
       },
@@ -57,13 +61,24 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     cluster: {
       id: `${rg}/Microsoft.ContainerService/managedClusters/${ctx.names.aks}`,
       fixed: {
-        "properties.apiServerAccessProfile.enablePrivateCluster": { field: "network.privateCluster", value: String(ctx.network.privateCluster) },
+        "properties.apiServerAccessProfile.enablePrivateCluster": {
+          field: "network.privateCluster",
+          value: String(ctx.network.privateCluster),
+        },
         // AKS changes the outbound type only through its own migration, never from a template.
-        "properties.networkProfile.outboundType": { field: "network.egressFirewallIp", value: ctx.network.outboundType },
+        "properties.networkProfile.outboundType": {
+          field: "network.egressFirewallIp",
+          value: ctx.network.outboundType,
+        },
       },
       pools: ctx.aks.nodePools.map((pool) => ({
         name: pool.name,
-        immutable: { vmSize: pool.vmSize, maxPods: String(pool.maxPods), availabilityZones: zoneList(pool.zones), vnetSubnetID: subnet(pool) },
+        immutable: {
+          vmSize: pool.vmSize,
+          maxPods: String(pool.maxPods),
+          availabilityZones: zoneList(pool.zones),
+          vnetSubnetID: subnet(pool),
+        },
       })),
     },
     storageAccount: {
@@ -77,14 +92,26 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
       },
     },
     // The NAT gateway is regional (no zone) and its public IP zone-redundant across aks.zones.
-    natGateway: { id: `${rg}/Microsoft.Network/natGateways/${ctx.names.natGateway}`, fixed: { zones: { field: "NAT gateway zones (the template sets none)", value: "" } } },
-    natPublicIp: { id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`, fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } } },
+    natGateway: {
+      id: `${rg}/Microsoft.Network/natGateways/${ctx.names.natGateway}`,
+      fixed: { zones: { field: "NAT gateway zones (the template sets none)", value: "" } },
+    },
+    natPublicIp: {
+      id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`,
+      fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } },
+    },
     // ARM never updates an existing key: a changed spec would silently not apply.
     encryptionKey: {
       id: `${keyVaultId({ azure: { subscriptionId }, names: ctx.names })}/keys/${ctx.keyVault.keyName}`,
       fixed: {
-        "properties.kty": { field: `Key Vault key ${ctx.keyVault.keyName} type (a new spec needs a new key name)`, value: ctx.keyVault.keySpec.kty },
-        "properties.keySize": { field: `Key Vault key ${ctx.keyVault.keyName} size (a new spec needs a new key name)`, value: String(ctx.keyVault.keySpec.keySize) },
+        "properties.kty": {
+          field: `Key Vault key ${ctx.keyVault.keyName} type (a new spec needs a new key name)`,
+          value: ctx.keyVault.keySpec.kty,
+        },
+        "properties.keySize": {
+          field: `Key Vault key ${ctx.keyVault.keyName} size (a new spec needs a new key name)`,
+          value: String(ctx.keyVault.keySpec.keySize),
+        },
       },
     },
   };

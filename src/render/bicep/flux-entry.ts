@@ -10,5 +10,12 @@ import { gitopsRoot } from "../gitops/render.js";
 import type { FluxKustomization } from "./context.js";
 
 export function fluxKustomizations(env: Environment): FluxKustomization[] {
-  return [{ name: "root", path: `./${gitopsRoot(env)}`, dependsOn: [], timeoutSeconds: rootTimeoutMinutes(planGitops(env)) * 60 }];
+  return [
+    {
+      name: "root",
+      path: `./${gitopsRoot(env)}`,
+      dependsOn: [],
+      timeoutSeconds: rootTimeoutMinutes(planGitops(env)) * 60,
+    },
+  ];
 }

@@ -18,9 +18,15 @@ export function bicepIngress(env: Environment): BicepIngress {
   const address = ingressAddress(env);
   const dns = ingressDns(env);
   const isPrivate = dns.zoneKind === "private";
-  const out: BicepIngress = address.kind === "public" ? { publicIp: { name: address.publicIpName } } : { privateIp: address.ip };
+  const out: BicepIngress =
+    address.kind === "public" ? { publicIp: { name: address.publicIpName } } : { privateIp: address.ip };
   if (dns.mode === "external") return out;
   if (dns.zoneResourceGroup === undefined) out.createZone = { name: dns.zone, private: isPrivate };
-  out.record = { zone: dns.zone, name: dns.record, private: isPrivate, ...(dns.zoneResourceGroup ? { resourceGroup: dns.zoneResourceGroup } : {}) };
+  out.record = {
+    zone: dns.zone,
+    name: dns.record,
+    private: isPrivate,
+    ...(dns.zoneResourceGroup ? { resourceGroup: dns.zoneResourceGroup } : {}),
+  };
   return out;
 }

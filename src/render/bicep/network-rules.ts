@@ -44,18 +44,54 @@ export function nsgRules(env: Environment): Record<SubnetRole, NsgRule[]> {
   const nodes = [subnets.system, subnets.workloads];
   const web = ingressSources(env);
   const ingress = (destination: string): NsgRule[] =>
-    web.length === 0 ? [] : [{ name: "allow-ingress-web", priority: 200, access: "Allow", protocol: "Tcp", ...source(web), destination, ports: ["80", "443"] }];
+    web.length === 0
+      ? []
+      : [
+          {
+            name: "allow-ingress-web",
+            priority: 200,
+            access: "Allow",
+            protocol: "Tcp",
+            ...source(web),
+            destination,
+            ports: ["80", "443"],
+          },
+        ];
   return {
     system: ingress(subnets.system),
     workloads: ingress(subnets.workloads),
     postgres: [
-      { name: "allow-nodes-5432", priority: 200, access: "Allow", protocol: "Tcp", sourcePrefixes: nodes, destination: subnets.postgres, ports: ["5432"] },
+      {
+        name: "allow-nodes-5432",
+        priority: 200,
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePrefixes: nodes,
+        destination: subnets.postgres,
+        ports: ["5432"],
+      },
       // High availability replicates between the servers inside the subnet.
-      { name: "allow-within-subnet", priority: 300, access: "Allow", protocol: "*", sourcePrefixes: [subnets.postgres], destination: subnets.postgres, ports: [] },
+      {
+        name: "allow-within-subnet",
+        priority: 300,
+        access: "Allow",
+        protocol: "*",
+        sourcePrefixes: [subnets.postgres],
+        destination: subnets.postgres,
+        ports: [],
+      },
       DENY_REST_OF_VNET(subnets.postgres),
     ],
     privateEndpoints: [
-      { name: "allow-nodes-443", priority: 200, access: "Allow", protocol: "Tcp", sourcePrefixes: nodes, destination: subnets.privateEndpoints, ports: ["443"] },
+      {
+        name: "allow-nodes-443",
+        priority: 200,
+        access: "Allow",
+        protocol: "Tcp",
+        sourcePrefixes: nodes,
+        destination: subnets.privateEndpoints,
+        ports: ["443"],
+      },
       DENY_REST_OF_VNET(subnets.privateEndpoints),
     ],
   };

@@ -26,13 +26,18 @@ export function renderBicep(
   const header = generatedHeader(env.file, "//");
   const tree: RenderedTree = new Map();
   const context = bicepContext(env, plan.nodePools.map(toBicepNodePool), kustomizations, header.replace(/^\/\/ /, ""));
-  for (const entry of BICEP_ENTRIES) tree.set(`${BICEP_DIR}/${entry}.bicep`, render(`bicep/templates/${entry}.bicep.hbs`, context));
+  for (const entry of BICEP_ENTRIES)
+    tree.set(`${BICEP_DIR}/${entry}.bicep`, render(`bicep/templates/${entry}.bicep.hbs`, context));
   for (const [path, source] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
     tree.set(`${BICEP_DIR}/${path.replace(/^bicep\//, "")}`, `${header}\n${source}`);
   }
   tree.set(`${BICEP_DIR}/main.parameters.json`, `${JSON.stringify(parametersFile(env), null, 2)}\n`);
-  tree.set(`${BICEP_DIR}/${DAY2_FILE}`, `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`);
-  if (env.network.egressFirewallIp) tree.set(`${BICEP_DIR}/${EGRESS_FQDNS_FILE}`, egressFqdnsText(env, generatedHeader(env.file, "#")));
+  tree.set(
+    `${BICEP_DIR}/${DAY2_FILE}`,
+    `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`,
+  );
+  if (env.network.egressFirewallIp)
+    tree.set(`${BICEP_DIR}/${EGRESS_FQDNS_FILE}`, egressFqdnsText(env, generatedHeader(env.file, "#")));
   return tree;
 }
 
@@ -46,7 +51,9 @@ function toBicepNodePool(pool: PoolPlan): BicepNodePool {
     enableAutoScaling: !fixed,
     count: pool.fixedCount ?? pool.minCount,
     zones: pool.zones,
-    labels: Object.entries(pool.labels).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+    labels: Object.entries(pool.labels)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, value]) => ({ name, value })),
     taints: pool.taints,
     subnet: pool.name,
   };
@@ -67,9 +74,17 @@ function parametersFile(env: Environment) {
       // The deploy raises it to the server's current size when auto-grow went past it.
       postgresStorageGb: { value: env.postgres.storageGb },
       // The deploy keeps an existing account's value: Azure fixes it when the account is created.
-      storageInfrastructureEncryption: { value: (env.security ?? securitySettings(env.production, {})).storageInfrastructureEncryption },
+      storageInfrastructureEncryption: {
+        value: (env.security ?? securitySettings(env.production, {})).storageInfrastructureEncryption,
+      },
       // Flux's read-only credential goes from Key Vault to ARM without passing through this tool.
-      ...(env.gitops.auth === "none" ? {} : { gitopsCredential: { reference: { keyVault: { id: vaultId }, secretName: GITOPS_CREDENTIALS[env.gitops.auth].secret } } }),
+      ...(env.gitops.auth === "none"
+        ? {}
+        : {
+            gitopsCredential: {
+              reference: { keyVault: { id: vaultId }, secretName: GITOPS_CREDENTIALS[env.gitops.auth].secret },
+            },
+          }),
     },
   };
 }

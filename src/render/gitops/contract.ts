@@ -3,7 +3,12 @@
 // and the Key Vault secrets it reads. The deploy step and the README read these instead of
 // repeating the names (README "The GitOps tree").
 import { component, type ComponentKey } from "../../catalogue/components.js";
-import { WORKLOAD_IDENTITIES, type ClientIdVariable, type WorkloadIdentity, type WorkloadIdentityKey } from "../../catalogue/identities.js";
+import {
+  WORKLOAD_IDENTITIES,
+  type ClientIdVariable,
+  type WorkloadIdentity,
+  type WorkloadIdentityKey,
+} from "../../catalogue/identities.js";
 import { VAULT_SECRETS, type VaultSecret } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 
@@ -52,25 +57,40 @@ export interface VariableOutput {
 const VARIABLES = {
   KEY_VAULT_URI: { output: "keyVaultUri", description: "Key Vault URI (main.bicep output keyVaultUri)" },
   POSTGRES_HOST: { output: "postgresHost", description: "FQDN of the PostgreSQL Flexible Server (postgresHost)" },
-  POSTGRES_ADMIN_LOGIN: { output: "postgresAdminLogin", description: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)" },
-  STORAGE_ACCOUNT_NAME: { output: "storageAccountName", description: "storage account for CodeMie's files (storageAccountName)" },
+  POSTGRES_ADMIN_LOGIN: {
+    output: "postgresAdminLogin",
+    description: "administrator login of the PostgreSQL Flexible Server (postgresAdminLogin)",
+  },
+  STORAGE_ACCOUNT_NAME: {
+    output: "storageAccountName",
+    description: "storage account for CodeMie's files (storageAccountName)",
+  },
   OPENAI_ENDPOINT: { output: "openaiEndpoint", description: "endpoint of the Azure OpenAI account (openaiEndpoint)" },
 } as const satisfies Record<string, VariableOutput>;
 
 export type SubstitutionVariableName = keyof typeof VARIABLES | ClientIdVariable;
 
 /** Client-ID variable of each workload identity of the catalogue (named in its release descriptor). */
-export const CLIENT_ID_VARIABLES = Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, w.clientIdVariable])) as Readonly<Record<WorkloadIdentityKey, ClientIdVariable>>;
+export const CLIENT_ID_VARIABLES = Object.fromEntries(
+  WORKLOAD_IDENTITIES.map((w) => [w.key, w.clientIdVariable]),
+) as Readonly<Record<WorkloadIdentityKey, ClientIdVariable>>;
 
 const CLIENT_ID_OUTPUTS = Object.fromEntries(
   WORKLOAD_IDENTITIES.map((w) => [
     w.clientIdVariable,
-    { output: "identityClientIds", key: w.key, description: `client ID of the identity of ${w.namespace}/${w.serviceAccount} (identityClientIds.${w.key})` },
+    {
+      output: "identityClientIds",
+      key: w.key,
+      description: `client ID of the identity of ${w.namespace}/${w.serviceAccount} (identityClientIds.${w.key})`,
+    },
   ]),
 ) as Record<ClientIdVariable, VariableOutput>;
 
 /** Each substitution variable with the deployment output it carries. */
-export const VARIABLE_OUTPUTS: Readonly<Record<SubstitutionVariableName, VariableOutput>> = { ...VARIABLES, ...CLIENT_ID_OUTPUTS };
+export const VARIABLE_OUTPUTS: Readonly<Record<SubstitutionVariableName, VariableOutput>> = {
+  ...VARIABLES,
+  ...CLIENT_ID_OUTPUTS,
+};
 
 export function isEnabled(env: Environment, key: ComponentKey): boolean {
   if (component(key).kind === "managed") return true;
@@ -89,7 +109,12 @@ export function workloadIdentity(key: WorkloadIdentityKey): WorkloadIdentity {
  * before Flux applies the tree (Flux fails a layer whose ConfigMap is missing), sorted by name.
  */
 export function substitutionVariables(env: Environment): SubstitutionVariable[] {
-  const names: SubstitutionVariableName[] = ["KEY_VAULT_URI", "POSTGRES_ADMIN_LOGIN", "POSTGRES_HOST", "STORAGE_ACCOUNT_NAME"];
+  const names: SubstitutionVariableName[] = [
+    "KEY_VAULT_URI",
+    "POSTGRES_ADMIN_LOGIN",
+    "POSTGRES_HOST",
+    "STORAGE_ACCOUNT_NAME",
+  ];
   for (const id of WORKLOAD_IDENTITIES) {
     if (!id.component || isEnabled(env, id.component)) names.push(CLIENT_ID_VARIABLES[id.key]);
   }

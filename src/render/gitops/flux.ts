@@ -94,7 +94,8 @@ function scanSubstitutions(text: string, found: (at: number, length: number, nam
     } else if (next === "{") {
       const end = text.indexOf("}", i + 2);
       const name = end < 0 ? "" : text.slice(i + 2, end);
-      if (!VARIABLE_NAME.test(name)) throw new Error(`unparseable substitution at offset ${i}: ${text.slice(i, i + 40)}`);
+      if (!VARIABLE_NAME.test(name))
+        throw new Error(`unparseable substitution at offset ${i}: ${text.slice(i, i + 40)}`);
       found(i, end - i + 1, name);
       i = end;
     }

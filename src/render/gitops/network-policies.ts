@@ -65,7 +65,14 @@ export function networkPolicies(env: Environment, namespaces: readonly string[])
         ingress: [{ why: "pods of the namespace talk to each other", peers: [{ namespace }], ports: [] }],
         egress: [
           { why: "pods of the namespace talk to each other", peers: [{ namespace }], ports: [] },
-          { why: "DNS", peers: [{ dns: true }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+          {
+            why: "DNS",
+            peers: [{ dns: true }],
+            ports: [
+              { protocol: "UDP", port: 53 },
+              { protocol: "TCP", port: 53 },
+            ],
+          },
         ],
       },
     ]),
@@ -97,8 +104,13 @@ export function networkPolicies(env: Environment, namespaces: readonly string[])
 /** The template's context: peers spelled out for YAML. */
 export function networkPoliciesContext(policies: readonly NamespacePolicies[]): object {
   const peer = (p: Peer) =>
-    "namespace" in p ? { namespace: p.namespace, dns: false, cidr: null } : "dns" in p ? { namespace: null, dns: true, cidr: null } : { namespace: null, dns: false, cidr: { cidr: p.cidr, except: p.except } };
-  const rules = (list: readonly PolicyRule[]) => list.map((r) => ({ why: r.why, peers: r.peers.map(peer), ports: r.ports }));
+    "namespace" in p
+      ? { namespace: p.namespace, dns: false, cidr: null }
+      : "dns" in p
+        ? { namespace: null, dns: true, cidr: null }
+        : { namespace: null, dns: false, cidr: { cidr: p.cidr, except: p.except } };
+  const rules = (list: readonly PolicyRule[]) =>
+    list.map((r) => ({ why: r.why, peers: r.peers.map(peer), ports: r.ports }));
   return {
     policies: policies.map((p) => ({
       namespace: p.namespace,

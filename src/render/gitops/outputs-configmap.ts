@@ -13,7 +13,10 @@ export interface OutputsConfigMap {
   data: Record<string, string>;
 }
 
-export function outputsConfigMap(env: Environment, { comments = [], annotations = {}, data }: OutputsConfigMap): string {
+export function outputsConfigMap(
+  env: Environment,
+  { comments = [], annotations = {}, data }: OutputsConfigMap,
+): string {
   const annotationLines = Object.entries(annotations).map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`);
   return [
     generatedHeader(env.file, "#"),

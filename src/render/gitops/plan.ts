@@ -4,7 +4,13 @@
 import type { ComponentKey } from "../../catalogue/components.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import { LAYERS, type ChartRef, type Layer } from "../../catalogue/release.js";
-import { RELEASES, releaseDescriptor, timeoutMinutes, type ReleaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
+import {
+  RELEASES,
+  releaseDescriptor,
+  timeoutMinutes,
+  type ReleaseDescriptor,
+  type ReleaseId,
+} from "../../catalogue/releases.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled } from "./contract.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
@@ -43,7 +49,9 @@ export interface ReleasePlan {
 }
 
 /** How helm-controller reacts to a failed install or upgrade; never a retry limit, so no release stalls for good. */
-export type FailurePolicy = { strategy: "RetryOnFailure"; why?: string } | { strategy: "RemediateOnFailure"; why: string };
+export type FailurePolicy =
+  | { strategy: "RetryOnFailure"; why?: string }
+  | { strategy: "RemediateOnFailure"; why: string };
 
 export interface OciSource {
   name: string;
@@ -105,7 +113,9 @@ function installPolicy(r: ReleaseDescriptor): FailurePolicy {
 
 function upgradePolicy(r: ReleaseDescriptor): FailurePolicy {
   const why = r.rollbackUnsound;
-  return why ? { strategy: "RetryOnFailure", why } : { strategy: "RemediateOnFailure", why: "a rollback restores the last release that worked" };
+  return why
+    ? { strategy: "RetryOnFailure", why }
+    : { strategy: "RemediateOnFailure", why: "a rollback restores the last release that worked" };
 }
 
 function chartSource(chart: ChartRef, env: Environment): ChartSource {
@@ -113,7 +123,8 @@ function chartSource(chart: ChartRef, env: Environment): ChartSource {
   const repository = chart.repository ?? "";
   if (repository.startsWith("oci://")) return { kind: "OCIRepository", source: chart.name };
   const name = chart.repositoryName;
-  if (!name || !chart.version) throw new Error(`${env.file}: no Flux HelmRepository name or version for chart ${chart.name} (${repository})`);
+  if (!name || !chart.version)
+    throw new Error(`${env.file}: no Flux HelmRepository name or version for chart ${chart.name} (${repository})`);
   return { kind: "HelmRepository", source: name, chart: chart.name, version: chart.version };
 }
 
@@ -159,7 +170,12 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
   const es = releases.find((r) => r.id === "elasticsearch");
   if (es && hardAntiAffinity("elasticsearch") && zoneSpread(env)) {
     // Elastic's chart has anti-affinity by host but no topology spread: add the zone spread the planner assumed.
-    es.spread = { kind: "StatefulSet", name: "elasticsearch-master", topologyKey: TOPOLOGY.zone, labels: [{ key: "app", value: "elasticsearch-master" }] };
+    es.spread = {
+      kind: "StatefulSet",
+      name: "elasticsearch-master",
+      topologyKey: TOPOLOGY.zone,
+      labels: [{ key: "app", value: "elasticsearch-master" }],
+    };
   }
 
   const secrets = externalSecrets(env);
@@ -167,22 +183,46 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
   const layers: LayerPlan[] = [];
   for (const layer of LAYERS) {
     const own = releases.filter((r) => r.layer === layer);
-    const checks: HealthCheck[] = own.map((r) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", name: r.release, namespace: FLUX.namespace }));
+    const checks: HealthCheck[] = own.map((r) => ({
+      apiVersion: "helm.toolkit.fluxcd.io/v2",
+      kind: "HelmRelease",
+      name: r.release,
+      namespace: FLUX.namespace,
+    }));
     let timeout = own.reduce((sum, r) => sum + timeoutMinutes(r.id), 0);
     const exprs: HealthCheckExpr[] = [];
     if (layer === "secrets") {
       exprs.push(readyExpr("ClusterSecretStore"), readyExpr("ExternalSecret"));
       checks.push({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", name: SECRET_STORE });
-      for (const s of secrets) checks.push({ apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", name: s.name, namespace: s.namespace });
+      for (const s of secrets)
+        checks.push({
+          apiVersion: "external-secrets.io/v1",
+          kind: "ExternalSecret",
+          name: s.name,
+          namespace: s.namespace,
+        });
       timeout = 5;
     }
     if (layer === "security" && keycloakDb) {
-      checks.unshift({ apiVersion: "apps/v1", kind: "StatefulSet", name: "keycloak-db", namespace: (keycloakDb as { namespace: string }).namespace });
+      checks.unshift({
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        name: "keycloak-db",
+        namespace: (keycloakDb as { namespace: string }).namespace,
+      });
       timeout += 5;
     }
     if (checks.length === 0) continue;
     const previous = layers[layers.length - 1];
-    layers.push({ layer, name: `${FLUX.layerPrefix}${layer}`, releases: own, healthChecks: checks, healthCheckExprs: exprs, timeout: `${timeout}m`, ...(previous ? { dependsOn: previous.name } : {}) });
+    layers.push({
+      layer,
+      name: `${FLUX.layerPrefix}${layer}`,
+      releases: own,
+      healthChecks: checks,
+      healthCheckExprs: exprs,
+      timeout: `${timeout}m`,
+      ...(previous ? { dependsOn: previous.name } : {}),
+    });
   }
 
   // Sources that pull with a secret ESO writes are applied one layer after the secrets layer
@@ -196,9 +236,20 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
     if (r.chart.kind === "HelmRepository") {
       helmRepositories.set(r.chart.source, { name: r.chart.source, url: chart.repository as string });
     } else if (chart.source === "codemie") {
-      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${CODEMIE_REGISTRY.charts}/${chart.name}`, tag: env.codemieVersion, secretRef: CODEMIE_REGISTRY.pullSecret, layer: afterSecrets });
+      ociRepositories.set(r.chart.source, {
+        name: r.chart.source,
+        url: `${CODEMIE_REGISTRY.charts}/${chart.name}`,
+        tag: env.codemieVersion,
+        secretRef: CODEMIE_REGISTRY.pullSecret,
+        layer: afterSecrets,
+      });
     } else {
-      ociRepositories.set(r.chart.source, { name: r.chart.source, url: `${chart.repository as string}/${chart.name}`, tag: chart.version as string, layer: "infrastructure" });
+      ociRepositories.set(r.chart.source, {
+        name: r.chart.source,
+        url: `${chart.repository as string}/${chart.name}`,
+        tag: chart.version as string,
+        layer: "infrastructure",
+      });
     }
   }
 

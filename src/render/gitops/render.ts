@@ -53,7 +53,10 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
   };
 
   // The root: the deploy outputs (written by the deploy step) and the layer Kustomizations.
-  emit("kustomization.yaml", "helm-values/flux/kustomization.yaml.hbs", { resources: [FLUX.outputsFile, "layers.yaml"], generators: [] });
+  emit("kustomization.yaml", "helm-values/flux/kustomization.yaml.hbs", {
+    resources: [FLUX.outputsFile, "layers.yaml"],
+    generators: [],
+  });
   emit("layers.yaml", "helm-values/flux/layers.yaml.hbs", {
     layers: plan.layers.map((l) => layerContext(l, root)),
   });
@@ -63,7 +66,10 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
     const generators: Array<{ name: string; namespace: string; file: string }> = [];
     if (layer.layer === "infrastructure") {
       emit(`${layer.layer}/namespaces.yaml`, "helm-values/flux/namespaces.yaml.hbs", {
-        namespaces: plan.namespaces.map((name) => ({ name, labels: name === RESTRICTED_NAMESPACE ? RESTRICTED_LABELS : [] })),
+        namespaces: plan.namespaces.map((name) => ({
+          name,
+          labels: name === RESTRICTED_NAMESPACE ? RESTRICTED_LABELS : [],
+        })),
       });
       emit(`${layer.layer}/storage-class.yaml`, "helm-values/flux/storage-class.yaml.hbs", {
         name: STORAGE_CLASS,
@@ -72,7 +78,11 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
       resources.push("namespaces.yaml", "storage-class.yaml");
       const policies = networkPolicies(env, plan.namespaces);
       if (policies.length > 0) {
-        emit(`${layer.layer}/${NETWORK_POLICIES_FILE}`, "helm-values/flux/network-policies.yaml.hbs", networkPoliciesContext(policies));
+        emit(
+          `${layer.layer}/${NETWORK_POLICIES_FILE}`,
+          "helm-values/flux/network-policies.yaml.hbs",
+          networkPoliciesContext(policies),
+        );
         resources.push(NETWORK_POLICIES_FILE);
       }
     }
@@ -87,7 +97,11 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
       resources.push("sources.yaml");
     }
     if (layer.layer === "secrets") {
-      emit(`${layer.layer}/cluster-secret-store.yaml`, "helm-values/flux/cluster-secret-store.yaml.hbs", secretStore(env));
+      emit(
+        `${layer.layer}/cluster-secret-store.yaml`,
+        "helm-values/flux/cluster-secret-store.yaml.hbs",
+        secretStore(env),
+      );
       emit(`${layer.layer}/external-secrets.yaml`, "helm-values/flux/external-secrets.yaml.hbs", {
         secrets: plan.externalSecrets.map((s) => ({ ...s, type: s.type ?? "", template: s.template ?? [] })),
         store: SECRET_STORE,
@@ -100,19 +114,28 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
     }
     for (const r of layer.releases) {
       const dir = `${layer.layer}/${r.release}`;
-      emit(`${dir}/helmrelease.yaml`, "helm-values/flux/helmrelease.yaml.hbs", { ...releaseContext(r), values: environmentValues(env, r.id) ?? null });
+      emit(`${dir}/helmrelease.yaml`, "helm-values/flux/helmrelease.yaml.hbs", {
+        ...releaseContext(r),
+        values: environmentValues(env, r.id) ?? null,
+      });
       emit(`${dir}/values.yaml`, r.values.template, r.values.context);
       resources.push(`${r.release}/helmrelease.yaml`);
-      generators.push({ name: valuesConfigMap(r), namespace: FLUX.namespace, file: `values.yaml=${r.release}/values.yaml` });
+      generators.push({
+        name: valuesConfigMap(r),
+        namespace: FLUX.namespace,
+        file: `values.yaml=${r.release}/values.yaml`,
+      });
     }
     emit(`${layer.layer}/kustomization.yaml`, "helm-values/flux/kustomization.yaml.hbs", { resources, generators });
-    if (generators.length > 0) emit(`${layer.layer}/kustomizeconfig.yaml`, "helm-values/flux/kustomizeconfig.yaml.hbs", {});
+    if (generators.length > 0)
+      emit(`${layer.layer}/kustomizeconfig.yaml`, "helm-values/flux/kustomizeconfig.yaml.hbs", {});
   }
 
   const allowed = new Set<string>(substitutionVariables(env).map((v) => v.name));
   for (const [path, content] of files) {
     for (const name of substitutionVariablesIn(content)) {
-      if (!allowed.has(name)) throw new Error(`${path}: references substitution variable \${${name}} that ${env.file} does not provide`);
+      if (!allowed.has(name))
+        throw new Error(`${path}: references substitution variable \${${name}} that ${env.file} does not provide`);
     }
   }
   return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -131,7 +154,10 @@ function releaseContext(r: ReleasePlan): object {
     name: r.release,
     namespace: FLUX.namespace,
     targetNamespace: r.namespace,
-    chart: r.chart.kind === "HelmRepository" ? { name: r.chart.chart, version: r.chart.version, source: r.chart.source } : null,
+    chart:
+      r.chart.kind === "HelmRepository"
+        ? { name: r.chart.chart, version: r.chart.version, source: r.chart.source }
+        : null,
     chartRef: r.chart.kind === "OCIRepository" ? { name: r.chart.source } : null,
     dependsOn: r.dependsOn.map((d) => ({ name: d.name })),
     timeout: r.timeout,

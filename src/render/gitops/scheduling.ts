@@ -3,7 +3,12 @@
 // planner spreads get required anti-affinity (and a zone spread when zones are set); add-ons
 // get the requests the planner counted for them. Nothing here restates a planner figure.
 import { PLATFORM_DEPLOYMENTS } from "../../capacity/cluster-addons.js";
-import { DAEMONSET_TOLERATIONS, HARD_ANTI_AFFINITY, TOPOLOGY_KEYS, WORKLOADS_NODE_SELECTOR } from "../../capacity/scheduling.js";
+import {
+  DAEMONSET_TOLERATIONS,
+  HARD_ANTI_AFFINITY,
+  TOPOLOGY_KEYS,
+  WORKLOADS_NODE_SELECTOR,
+} from "../../capacity/scheduling.js";
 import { formatBytes, formatMillicores } from "../../config/quantity.js";
 import type { Environment } from "../../model/environment.js";
 

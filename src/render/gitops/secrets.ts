@@ -34,7 +34,10 @@ const ref = (name: string): string => `{{ .${name} }}`;
  * A Kubernetes secret key read from a Key Vault secret of the catalogue (or the TLS certificate, named by the
  * environment).
  */
-const remote = (secretKey: string, remoteKey: VaultSecretName | { tlsCertificate: string }) => ({ secretKey, remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate });
+const remote = (secretKey: string, remoteKey: VaultSecretName | { tlsCertificate: string }) => ({
+  secretKey,
+  remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate,
+});
 
 /** The ExternalSecrets of an environment, sorted by namespace then name. */
 export function externalSecrets(env: Environment): ExternalSecretSpec[] {

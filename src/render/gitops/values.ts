@@ -19,7 +19,13 @@ import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js"
 import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
 import { firstAdmin } from "./first-admin.js";
 import { ingressAddressAnnotations } from "./ingress-address.js";
-import { addonSize, daemonSetTolerations, hardAntiAffinity, workloadsNodeSelector, type KeyValue } from "./scheduling.js";
+import {
+  addonSize,
+  daemonSetTolerations,
+  hardAntiAffinity,
+  workloadsNodeSelector,
+  type KeyValue,
+} from "./scheduling.js";
 
 type Str = string | FluxText;
 
@@ -139,7 +145,11 @@ export function externalSecretsValues(env: Environment): ValuesPlan {
     template: "helm-values/external-secrets.yaml.hbs",
     context: {
       // The ClusterSecretStore authenticates as this service account (workload identity).
-      serviceAccount: { name: workloadIdentity("externalSecrets").serviceAccount, clientId: fluxVar(CLIENT_ID_VARIABLES.externalSecrets), tenantId: env.azure.tenantId },
+      serviceAccount: {
+        name: workloadIdentity("externalSecrets").serviceAccount,
+        clientId: fluxVar(CLIENT_ID_VARIABLES.externalSecrets),
+        tenantId: env.azure.tenantId,
+      },
       replicas: controller.replicas,
       resources: controller,
       webhookResources: addonSize("external-secrets-webhook"),
@@ -152,12 +162,21 @@ export function externalSecretsValues(env: Environment): ValuesPlan {
 
 export function ingressNginxValues(env: Environment): ValuesPlan {
   const size = addonSize("ingress-nginx-controller");
-  const annotations: KeyValue[] = [{ key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" }];
-  if (env.network.ingress.internal) annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
+  const annotations: KeyValue[] = [
+    { key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" },
+  ];
+  if (env.network.ingress.internal)
+    annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
   annotations.push(...ingressAddressAnnotations(env));
   return {
     template: "helm-values/ingress-nginx.yaml.hbs",
-    context: { replicas: size.replicas, resources: size, hookResources: HOOK_JOB_RESOURCES, serviceAnnotations: sorted(annotations), nodeSelector: workloadsNodeSelector() },
+    context: {
+      replicas: size.replicas,
+      resources: size,
+      hookResources: HOOK_JOB_RESOURCES,
+      serviceAnnotations: sorted(annotations),
+      nodeSelector: workloadsNodeSelector(),
+    },
     sizing: { replicas: "controller.replicaCount", resources: "controller.resources" },
   };
 }
@@ -284,7 +303,10 @@ export function oauth2ProxyValues(env: Environment): ValuesPlan {
       host: s.host,
       tls: s.tls,
       // TOML: JSON strings, booleans and string arrays are valid TOML values as printed by {{json}}.
-      configFile: config.map(({ key, value }) => ({ key, value: typeof value === "string" ? tplLiteral(value) : Array.isArray(value) ? value.map(tplLiteral) : value })),
+      configFile: config.map(({ key, value }) => ({
+        key,
+        value: typeof value === "string" ? tplLiteral(value) : Array.isArray(value) ? value.map(tplLiteral) : value,
+      })),
       keycloak: {
         realm,
         url: `${KEYCLOAK_SERVICE}/keycloak`,
@@ -305,7 +327,12 @@ export function natsValues(env: Environment): ValuesPlan {
   const n = resolved(env, "nats");
   return {
     template: "helm-values/nats.yaml.hbs",
-    context: { replicas: n.replicas, cluster: n.replicas > 1, resources: resourcesOf(n), nodeSelector: workloadsNodeSelector() },
+    context: {
+      replicas: n.replicas,
+      cluster: n.replicas > 1,
+      resources: resourcesOf(n),
+      nodeSelector: workloadsNodeSelector(),
+    },
     sizing: { replicas: "config.cluster.replicas", resources: "container.merge.resources" },
   };
 }
@@ -447,11 +474,18 @@ export function apiEnv(env: Environment): EnvVar[] {
   if (mcp.enabled) {
     out.push(
       { name: "MCP_CONNECT_BUCKETS_COUNT", value: String(mcp.replicas) },
-      { name: "MCP_CONNECT_URL", value: `http://codemie-mcp-connect-service-{MCP_CONNECT_BUCKET}.codemie-mcp-connect-service-headless.${MCP_NAMESPACE}:3000` },
+      {
+        name: "MCP_CONNECT_URL",
+        value: `http://codemie-mcp-connect-service-{MCP_CONNECT_BUCKET}.codemie-mcp-connect-service-headless.${MCP_NAMESPACE}:3000`,
+      },
       { name: "MCP_CLIENT_TIMEOUT", value: "600.0" },
     );
   }
-  if (isEnabled(env, "mermaid")) out.push({ name: "MERMAID_SERVER_URL", value: "http://mermaid-server:8000" }, { name: "MERMAID_USE_MERMAID_INC", value: "false" });
+  if (isEnabled(env, "mermaid"))
+    out.push(
+      { name: "MERMAID_SERVER_URL", value: "http://mermaid-server:8000" },
+      { name: "MERMAID_USE_MERMAID_INC", value: "false" },
+    );
   if (isEnabled(env, "nats")) {
     out.push(
       { name: "NATS_SERVERS_URI", secret: { name: "codemie-nats-secrets", key: "NATS_URL" } },
@@ -488,9 +522,24 @@ export function kibanaValues(env: Environment): ValuesPlan {
       tls: s.tls,
       // Kibana reads ${VAR} from its environment: literal text here, escaped for Flux by encode.
       encryptionKeys: [
-        { setting: "xpack.encryptedSavedObjects.encryptionKey", env: "KIBANA_SAVED_OBJECTS_KEY", ref: "${KIBANA_SAVED_OBJECTS_KEY}", key: "encryptedSavedObjects.encryptionKey" },
-        { setting: "xpack.reporting.encryptionKey", env: "KIBANA_REPORTING_KEY", ref: "${KIBANA_REPORTING_KEY}", key: "reporting.encryptionKey" },
-        { setting: "xpack.security.encryptionKey", env: "KIBANA_SECURITY_KEY", ref: "${KIBANA_SECURITY_KEY}", key: "security.encryptionKey" },
+        {
+          setting: "xpack.encryptedSavedObjects.encryptionKey",
+          env: "KIBANA_SAVED_OBJECTS_KEY",
+          ref: "${KIBANA_SAVED_OBJECTS_KEY}",
+          key: "encryptedSavedObjects.encryptionKey",
+        },
+        {
+          setting: "xpack.reporting.encryptionKey",
+          env: "KIBANA_REPORTING_KEY",
+          ref: "${KIBANA_REPORTING_KEY}",
+          key: "reporting.encryptionKey",
+        },
+        {
+          setting: "xpack.security.encryptionKey",
+          env: "KIBANA_SECURITY_KEY",
+          ref: "${KIBANA_SECURITY_KEY}",
+          key: "security.encryptionKey",
+        },
       ],
       nodeSelector: workloadsNodeSelector(),
     },
@@ -499,13 +548,23 @@ export function kibanaValues(env: Environment): ValuesPlan {
 }
 
 /** Namespaces whose container logs Fluent Bit ships as infrastructure logs (enabled ones only). */
-const INFRA_LOG_COMPONENTS: readonly ComponentKey[] = ["api", "oauth2Proxy", "keycloak", "elasticsearch", "mcpConnect", "llmProxy"];
+const INFRA_LOG_COMPONENTS: readonly ComponentKey[] = [
+  "api",
+  "oauth2Proxy",
+  "keycloak",
+  "elasticsearch",
+  "mcpConnect",
+  "llmProxy",
+];
 
 export function fluentBitValues(env: Environment): ValuesPlan {
   const f = resolved(env, "fluentBit");
   const namespaces = new Set(INFRA_LOG_COMPONENTS.filter((k) => isEnabled(env, k)).map(namespaceOf));
   for (const a of ADDONS) if (a.key === "ingressNginx") namespaces.add(a.namespace);
-  const infraLogPaths = [...namespaces].sort().map((ns) => `/var/log/containers/*_${ns}_*.log`).join(",");
+  const infraLogPaths = [...namespaces]
+    .sort()
+    .map((ns) => `/var/log/containers/*_${ns}_*.log`)
+    .join(",");
   return {
     template: "helm-values/fluent-bit.yaml.hbs",
     context: {
@@ -522,14 +581,21 @@ export function fluentBitValues(env: Environment): ValuesPlan {
 export function llmProxyValues(env: Environment): ValuesPlan {
   const l = resolved(env, "llmProxy");
   const models = env.openai.enabled
-    ? env.openai.deployments.map((d) => ({ name: d.name, model: `azure/${d.name}`, apiBase: fluxVar("OPENAI_ENDPOINT") }))
+    ? env.openai.deployments.map((d) => ({
+        name: d.name,
+        model: `azure/${d.name}`,
+        apiBase: fluxVar("OPENAI_ENDPOINT"),
+      }))
     : [];
   return {
     template: "helm-values/llm-proxy.yaml.hbs",
     context: {
       replicas: l.replicas,
       resources: resourcesOf(l),
-      serviceAccount: { name: workloadIdentity("llmProxy").serviceAccount, clientId: fluxVar(CLIENT_ID_VARIABLES.llmProxy) },
+      serviceAccount: {
+        name: workloadIdentity("llmProxy").serviceAccount,
+        clientId: fluxVar(CLIENT_ID_VARIABLES.llmProxy),
+      },
       database: { endpoint: fluxVar("POSTGRES_HOST"), name: "litellm" },
       models,
       migrationResources: LLM_MIGRATION_RESOURCES,

@@ -34,7 +34,8 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-export const truthy = (v: Value | undefined): boolean => !(v === undefined || v === null || v === false || v === 0 || v === "" || Number.isNaN(v));
+export const truthy = (v: Value | undefined): boolean =>
+  !(v === undefined || v === null || v === false || v === 0 || v === "" || Number.isNaN(v));
 
 function toNumber(v: Value): number {
   if (v === null) return 0;
@@ -61,7 +62,8 @@ export function asString(v: Value | undefined): string {
 export function evaluate(source: string, contexts: Contexts, status: Status): Value {
   const tokens = tokenize(source);
   let i = 0;
-  const peek = (text?: string): Token | undefined => (text === undefined || tokens[i]?.text === text ? tokens[i] : undefined);
+  const peek = (text?: string): Token | undefined =>
+    text === undefined || tokens[i]?.text === text ? tokens[i] : undefined;
   const expect = (text: string): void => {
     if (tokens[i]?.text !== text) throw new Error(`expected "${text}" in expression "${source}"`);
     i += 1;
@@ -85,7 +87,9 @@ export function evaluate(source: string, contexts: Contexts, status: Status): Va
       case "endswith":
         return asString(args[0]).toLowerCase().endsWith(asString(args[1]).toLowerCase());
       case "join":
-        return Array.isArray(args[0]) ? args[0].map(asString).join(args[1] === undefined ? "," : asString(args[1])) : asString(args[0]);
+        return Array.isArray(args[0])
+          ? args[0].map(asString).join(args[1] === undefined ? "," : asString(args[1]))
+          : asString(args[0]);
       case "success":
         return status.success;
       case "failure":
@@ -165,7 +169,8 @@ export function evaluate(source: string, contexts: Contexts, status: Status): Va
       const right = primary();
       return op === "==" ? equal(left, right) : !equal(left, right);
     }
-    if (op === "<" || op === ">" || op === "<=" || op === ">=") throw new Error(`comparison ${op} is not modelled (expression "${source}")`);
+    if (op === "<" || op === ">" || op === "<=" || op === ">=")
+      throw new Error(`comparison ${op} is not modelled (expression "${source}")`);
     return left;
   };
 

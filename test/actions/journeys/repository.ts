@@ -46,7 +46,12 @@ export const productionCopyOfDev = (): string =>
     .replace(/^( {2}subscriptionId: .*)$/m, "$1\n  production: true")
     .replace("aks:\n  nodePools:\n", "aks:\n  nodePools:\n    system:\n      maxCount: 3\n");
 
-const payloadRepository = (full: string): Record<string, unknown> => ({ name: full.split("/")[1], full_name: full, owner: { login: full.split("/")[0] }, default_branch: "main" });
+const payloadRepository = (full: string): Record<string, unknown> => ({
+  name: full.split("/")[1],
+  full_name: full,
+  owner: { login: full.split("/")[0] },
+  default_branch: "main",
+});
 const sender = { login: "octocat", type: "User" };
 
 export function pullRequest(full: string, number: number, sha: string, headRepository = full): ActionEvent {
@@ -57,7 +62,11 @@ export function pullRequest(full: string, number: number, sha: string, headRepos
     payload: {
       action: "synchronize",
       number,
-      pull_request: { number, head: { ref: "change", sha, repo: { full_name: headRepository } }, base: { ref: "main", sha: "b".repeat(40), repo: { full_name: full } } },
+      pull_request: {
+        number,
+        head: { ref: "change", sha, repo: { full_name: headRepository } },
+        base: { ref: "main", sha: "b".repeat(40), repo: { full_name: full } },
+      },
       repository: payloadRepository(full),
       sender,
     },
@@ -65,13 +74,36 @@ export function pullRequest(full: string, number: number, sha: string, headRepos
 }
 
 export function push(full: string, before: string, after: string, forced = false): ActionEvent {
-  return { name: "push", sha: after, ref: "refs/heads/main", payload: { ref: "refs/heads/main", before, after, forced, commits: [], repository: payloadRepository(full), sender } };
+  return {
+    name: "push",
+    sha: after,
+    ref: "refs/heads/main",
+    payload: {
+      ref: "refs/heads/main",
+      before,
+      after,
+      forced,
+      commits: [],
+      repository: payloadRepository(full),
+      sender,
+    },
+  };
 }
 
-export function dispatch(full: string, sha: string, inputs: Record<string, string>, ref = "refs/heads/main"): ActionEvent {
+export function dispatch(
+  full: string,
+  sha: string,
+  inputs: Record<string, string>,
+  ref = "refs/heads/main",
+): ActionEvent {
   return { name: "workflow_dispatch", sha, ref, payload: { inputs, ref, repository: payloadRepository(full), sender } };
 }
 
 export function schedule(full: string, sha: string): ActionEvent {
-  return { name: "schedule", sha, ref: "refs/heads/main", payload: { schedule: "17 5 * * *", repository: payloadRepository(full) } };
+  return {
+    name: "schedule",
+    sha,
+    ref: "refs/heads/main",
+    payload: { schedule: "17 5 * * *", repository: payloadRepository(full) },
+  };
 }

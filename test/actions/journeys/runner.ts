@@ -48,7 +48,14 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
-  on?: Record<string, { paths?: string[]; inputs?: Record<string, { type?: string; default?: unknown; required?: boolean }>; secrets?: Record<string, unknown> } | null>;
+  on?: Record<
+    string,
+    {
+      paths?: string[];
+      inputs?: Record<string, { type?: string; default?: unknown; required?: boolean }>;
+      secrets?: Record<string, unknown>;
+    } | null
+  >;
   jobs: Record<string, Job>;
 }
 
@@ -120,7 +127,10 @@ export interface Journey {
 }
 
 const TOOLKIT_WORKFLOWS = Object.fromEntries(
-  ["reusable-plan.yml", "reusable-deploy.yml", "reusable-drift.yml"].map((f) => [`.github/workflows/${f}`, readFileSync(join(ROOT, ".github/workflows", f), "utf8")]),
+  ["reusable-plan.yml", "reusable-deploy.yml", "reusable-drift.yml"].map((f) => [
+    `.github/workflows/${f}`,
+    readFileSync(join(ROOT, ".github/workflows", f), "utf8"),
+  ]),
 );
 const BICEP_BIN = join(ROOT, ".bicep", "bin");
 
@@ -131,10 +141,17 @@ const git = (cwd: string, ...args: string[]): string => {
 };
 
 const aggregate = (results: Result[]): Result =>
-  results.includes("failure") ? "failure" : results.includes("cancelled") ? "cancelled" : results.length > 0 && results.every((r) => r === "skipped") ? "skipped" : "success";
+  results.includes("failure")
+    ? "failure"
+    : results.includes("cancelled")
+      ? "cancelled"
+      : results.length > 0 && results.every((r) => r === "skipped")
+        ? "skipped"
+        : "success";
 
 function matrixLegs(matrix: Value): Record<string, Value>[] {
-  if (matrix === null || typeof matrix !== "object" || Array.isArray(matrix)) throw new Error("matrix must be a mapping");
+  if (matrix === null || typeof matrix !== "object" || Array.isArray(matrix))
+    throw new Error("matrix must be a mapping");
   let legs: Record<string, Value>[] = [{}];
   for (const [key, values] of Object.entries(matrix)) {
     if (!Array.isArray(values)) throw new Error(`matrix ${key} is not a list`);
@@ -145,7 +162,8 @@ function matrixLegs(matrix: Value): Record<string, Value>[] {
 
 export async function runWorkflow(path: string, event: ActionEvent, journey: Journey): Promise<WorkflowRun> {
   const caller = parse(journey.files?.[path] ?? readFileSync(join(ROOT, path), "utf8")) as Workflow;
-  const headRepo = (event.payload.pull_request as { head?: { repo?: { full_name?: string } } } | undefined)?.head?.repo?.full_name;
+  const headRepo = (event.payload.pull_request as { head?: { repo?: { full_name?: string } } } | undefined)?.head?.repo
+    ?.full_name;
   const fork = event.name === "pull_request" && headRepo !== journey.repository;
   const token = fork ? journey.github.readOnlyToken : journey.github.token;
   const repoSecrets = fork ? {} : (journey.secrets ?? {});
@@ -163,7 +181,9 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
   // workflow_dispatch inputs, typed as the caller declares them.
   const dispatch = caller.on?.workflow_dispatch?.inputs ?? {};
   const given = (event.payload.inputs ?? {}) as Record<string, string>;
-  const callerInputs = Object.fromEntries(Object.entries(dispatch).map(([k, spec]) => [k, typed((given[k] ?? spec.default ?? "") as Value, spec.type)]));
+  const callerInputs = Object.fromEntries(
+    Object.entries(dispatch).map(([k, spec]) => [k, typed((given[k] ?? spec.default ?? "") as Value, spec.type)]),
+  );
 
   const run: WorkflowRun = {
     started: true,
@@ -187,14 +207,41 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
   }
 
   for (const [callerId, callerJob] of Object.entries(caller.jobs)) {
-    if (!callerJob.uses) throw new Error(`caller job ${callerId} runs steps; only calls of reusable workflows are modelled here`);
+    if (!callerJob.uses)
+      throw new Error(`caller job ${callerId} runs steps; only calls of reusable workflows are modelled here`);
     const callee = resolve(callerJob.uses, journey);
-    const base: Contexts = { github, inputs: callerInputs, secrets: repoSecrets, vars: fork ? {} : (journey.vars ?? {}), env: {} };
+    const base: Contexts = {
+      github,
+      inputs: callerInputs,
+      secrets: repoSecrets,
+      vars: fork ? {} : (journey.vars ?? {}),
+      env: {},
+    };
     const declared = callee.on?.workflow_call ?? {};
-    const withs = Object.fromEntries(Object.entries(callerJob.with ?? {}).map(([k, v]) => [k.toLowerCase(), interpolate(v, base, OK)]));
-    const inputs = Object.fromEntries(Object.entries(declared.inputs ?? {}).map(([k, spec]) => [k, typed((withs[k.toLowerCase()] ?? spec.default ?? "") as Value, spec.type)]));
-    const secrets = callerJob.secrets === "inherit" ? repoSecrets : Object.fromEntries(Object.entries(callerJob.secrets ?? {}).map(([k, v]) => [k, asString(interpolate(v, base, OK))]).filter(([, v]) => v !== ""));
-    await runJobs(callerId, callee, { github, inputs, secrets, vars: base.vars!, env: {} }, { event, journey, token, fork }, run);
+    const withs = Object.fromEntries(
+      Object.entries(callerJob.with ?? {}).map(([k, v]) => [k.toLowerCase(), interpolate(v, base, OK)]),
+    );
+    const inputs = Object.fromEntries(
+      Object.entries(declared.inputs ?? {}).map(([k, spec]) => [
+        k,
+        typed((withs[k.toLowerCase()] ?? spec.default ?? "") as Value, spec.type),
+      ]),
+    );
+    const secrets =
+      callerJob.secrets === "inherit"
+        ? repoSecrets
+        : Object.fromEntries(
+            Object.entries(callerJob.secrets ?? {})
+              .map(([k, v]) => [k, asString(interpolate(v, base, OK))])
+              .filter(([, v]) => v !== ""),
+          );
+    await runJobs(
+      callerId,
+      callee,
+      { github, inputs, secrets, vars: base.vars!, env: {} },
+      { event, journey, token, fork },
+      run,
+    );
   }
   run.conclusion = aggregate(run.jobs.map((j) => j.result).filter((r) => r !== "skipped"));
   return run;
@@ -202,7 +249,12 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
 
 /** A path filter's glob: `**` any path, `*` any name within a directory. */
 const globPattern = (glob: string): RegExp =>
-  new RegExp(`^${glob.split("**").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")).join(".*")}$`);
+  new RegExp(
+    `^${glob
+      .split("**")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*"))
+      .join(".*")}$`,
+  );
 
 const OK: Status = { success: true, failure: false, cancelled: false };
 
@@ -229,19 +281,38 @@ interface RunContext {
   fork: boolean;
 }
 
-async function runJobs(prefix: string, workflow: Workflow, contexts: Contexts, ctx: RunContext, run: WorkflowRun): Promise<void> {
+async function runJobs(
+  prefix: string,
+  workflow: Workflow,
+  contexts: Contexts,
+  ctx: RunContext,
+  run: WorkflowRun,
+): Promise<void> {
   const results = new Map<string, { result: Result; outputs: Record<string, Value> }>();
   const pending = Object.entries(workflow.jobs);
   while (pending.length > 0) {
     const index = pending.findIndex(([, job]) => needsOf(job).every((n) => results.has(n)));
     if (index < 0) throw new Error(`jobs ${pending.map(([id]) => id).join(", ")} need jobs that never run`);
     const [id, job] = pending.splice(index, 1)[0]!;
-    const needs = Object.fromEntries(needsOf(job).map((n) => [n, { result: results.get(n)!.result, outputs: results.get(n)!.outputs }])) as Value;
+    const needs = Object.fromEntries(
+      needsOf(job).map((n) => [n, { result: results.get(n)!.result, outputs: results.get(n)!.outputs }]),
+    ) as Value;
     const needResults = needsOf(job).map((n) => results.get(n)!.result);
-    const status: Status = { success: needResults.every((r) => r === "success"), failure: needResults.includes("failure"), cancelled: false };
+    const status: Status = {
+      success: needResults.every((r) => r === "success"),
+      failure: needResults.includes("failure"),
+      cancelled: false,
+    };
     const jobContexts: Contexts = { ...contexts, needs };
     const record = (partial: Partial<JobRun> & { result: Result }): JobRun => {
-      const jobRun: JobRun = { id: `${prefix}/${id}`, name: asString(interpolate(job.name ?? id, { ...jobContexts, matrix: {} }, status)), steps: [], secrets: Object.keys(contexts.secrets as object), idToken: false, ...partial };
+      const jobRun: JobRun = {
+        id: `${prefix}/${id}`,
+        name: asString(interpolate(job.name ?? id, { ...jobContexts, matrix: {} }, status)),
+        steps: [],
+        secrets: Object.keys(contexts.secrets as object),
+        idToken: false,
+        ...partial,
+      };
       run.jobs.push(jobRun);
       return jobRun;
     };
@@ -253,9 +324,18 @@ async function runJobs(prefix: string, workflow: Workflow, contexts: Contexts, c
     let legs: Record<string, Value>[] = [{}];
     if (job.strategy?.matrix !== undefined) {
       const matrix = job.strategy.matrix;
-      legs = matrixLegs(typeof matrix === "string" ? interpolate(matrix, jobContexts, status) : Object.fromEntries(Object.entries(matrix as object).map(([k, v]) => [k, interpolate(v, jobContexts, status)])));
+      legs = matrixLegs(
+        typeof matrix === "string"
+          ? interpolate(matrix, jobContexts, status)
+          : Object.fromEntries(
+              Object.entries(matrix as object).map(([k, v]) => [k, interpolate(v, jobContexts, status)]),
+            ),
+      );
       if (legs.length === 0) {
-        record({ result: "failure", error: `Error when evaluating 'strategy' for job '${id}'. Matrix vector does not contain any values` });
+        record({
+          result: "failure",
+          error: `Error when evaluating 'strategy' for job '${id}'. Matrix vector does not contain any values`,
+        });
         results.set(id, { result: "failure", outputs: {} });
         continue;
       }
@@ -271,7 +351,8 @@ async function runJobs(prefix: string, workflow: Workflow, contexts: Contexts, c
   }
 }
 
-const needsOf = (job: Job): string[] => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+const needsOf = (job: Job): string[] =>
+  job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
 
 async function runLeg(
   id: string,
@@ -283,11 +364,27 @@ async function runLeg(
 ): Promise<{ result: Result; outputs: Record<string, Value> }> {
   const { journey, event } = ctx;
   const name = asString(interpolate(job.name ?? id, contexts, OK));
-  const environment = job.environment === undefined ? undefined : asString(interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, contexts, OK));
-  const concurrency = job.concurrency === undefined ? undefined : asString(interpolate(typeof job.concurrency === "string" ? job.concurrency : job.concurrency.group, contexts, OK));
+  const environment =
+    job.environment === undefined
+      ? undefined
+      : asString(
+          interpolate(typeof job.environment === "string" ? job.environment : job.environment.name, contexts, OK),
+        );
+  const concurrency =
+    job.concurrency === undefined
+      ? undefined
+      : asString(
+          interpolate(typeof job.concurrency === "string" ? job.concurrency : job.concurrency.group, contexts, OK),
+        );
   const permissions = typeof job.permissions === "object" ? job.permissions : {};
   const idToken = !ctx.fork && (permissions["id-token"] === "write" || job.permissions === "write-all");
-  const base = { name, matrix: contexts.matrix as Record<string, Value>, ...(environment ? { environment } : {}), ...(concurrency ? { concurrency } : {}), idToken };
+  const base = {
+    name,
+    matrix: contexts.matrix as Record<string, Value>,
+    ...(environment ? { environment } : {}),
+    ...(concurrency ? { concurrency } : {}),
+    idToken,
+  };
   let vars = contexts.vars as Record<string, string>;
 
   if (environment) {
@@ -296,21 +393,33 @@ async function runLeg(
     if (![...fake.keys()].some((k) => k.toLowerCase() === environment.toLowerCase())) fake.set(environment, {});
     const settings = [...fake].find(([k]) => k.toLowerCase() === environment.toLowerCase())![1];
     if (settings.branchPolicy && event.ref !== "refs/heads/main") {
-      record({ ...base, result: "failure", error: `Branch "${event.ref.replace(/^refs\/heads\//, "")}" is not allowed to deploy to ${environment} due to environment protection rules.` });
+      record({
+        ...base,
+        result: "failure",
+        error: `Branch "${event.ref.replace(/^refs\/heads\//, "")}" is not allowed to deploy to ${environment} due to environment protection rules.`,
+      });
       return { result: "failure", outputs: {} };
     }
     if (settings.reviewers?.length) {
       const approved = journey.approve?.(environment, name) ?? true;
       run.approvals.push({ environment, job: name, approved });
       if (!approved) {
-        record({ ...base, result: "failure", error: "The deployment was rejected or didn't satisfy other protection rules." });
+        record({
+          ...base,
+          result: "failure",
+          error: "The deployment was rejected or didn't satisfy other protection rules.",
+        });
         return { result: "failure", outputs: {} };
       }
     }
     vars = { ...vars, ...(ctx.fork ? {} : (journey.environmentVars?.[environment] ?? {})) };
   }
   if (concurrency && journey.replaced?.(name, concurrency)) {
-    record({ ...base, result: "cancelled", error: `Canceling since a higher priority waiting request for '${concurrency}' exists` });
+    record({
+      ...base,
+      result: "cancelled",
+      error: `Canceling since a higher priority waiting request for '${concurrency}' exists`,
+    });
     return { result: "cancelled", outputs: {} };
   }
 
@@ -328,15 +437,26 @@ async function runLeg(
         stepRuns.push({ name: stepName, outcome: "skipped", stdout: "" });
         continue;
       }
-      const withs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, asString(interpolate(v, stepContexts, status))]));
-      const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, asString(interpolate(v, stepContexts, status))]));
-      const done = (outcome: Result, stdout: string, outputs: Record<string, string> = {}, extra: Partial<StepRun> = {}): void => {
+      const withs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, asString(interpolate(v, stepContexts, status))]),
+      );
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [k, asString(interpolate(v, stepContexts, status))]),
+      );
+      const done = (
+        outcome: Result,
+        stdout: string,
+        outputs: Record<string, string> = {},
+        extra: Partial<StepRun> = {},
+      ): void => {
         stepRuns.push({ name: stepName, outcome, stdout, ...extra });
         if (step.id) steps[step.id] = { outputs, outcome, conclusion: outcome };
         if (outcome === "failure") failed = true;
       };
       const uses = step.uses ?? "";
-      const action = /^\.\/(?:toolkit\/)?actions\/(validate|plan|deploy|status)$/.exec(uses)?.[1] as ActionName | undefined;
+      const action = /^\.\/(?:toolkit\/)?actions\/(validate|plan|deploy|status)$/.exec(uses)?.[1] as
+        | ActionName
+        | undefined;
       if (uses.startsWith("actions/checkout@")) {
         const repository = withs.repository || (github(contexts).repository as string);
         const ref = withs.ref || (github(contexts).sha as string);
@@ -345,7 +465,13 @@ async function runLeg(
         if (withs.path === "toolkit" && repository === TOOLKIT) symlinkSync(ROOT, target);
         else if (repository === journey.repository) {
           git(workspace, "clone", "-q", journey.origin, target);
-          git(target, "checkout", "-q", "--detach", git(target, "rev-parse", "--verify", `${/^[0-9a-f]{40}$/.test(ref) ? ref : `origin/${ref}`}^{commit}`));
+          git(
+            target,
+            "checkout",
+            "-q",
+            "--detach",
+            git(target, "rev-parse", "--verify", `${/^[0-9a-f]{40}$/.test(ref) ? ref : `origin/${ref}`}^{commit}`),
+          );
         } else {
           done("failure", `Not Found: repository ${repository}`);
           continue;
@@ -354,14 +480,31 @@ async function runLeg(
       } else if (uses.startsWith("actions/cache@") || uses.startsWith("actions/upload-artifact@")) {
         done("success", "");
       } else if (action) {
-        const env: NodeJS.ProcessEnv = { ...journey.env, PATH: `${BICEP_BIN}:${process.env.PATH ?? ""}`, GITHUB_REPOSITORY: journey.repository, GITHUB_REPOSITORY_OWNER: journey.repository.split("/")[0], GITHUB_JOB: id };
+        const env: NodeJS.ProcessEnv = {
+          ...journey.env,
+          PATH: `${BICEP_BIN}:${process.env.PATH ?? ""}`,
+          GITHUB_REPOSITORY: journey.repository,
+          GITHUB_REPOSITORY_OWNER: journey.repository.split("/")[0],
+          GITHUB_JOB: id,
+        };
         if (!idToken) {
           delete env.ACTIONS_ID_TOKEN_REQUEST_URL;
           delete env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
         }
         journey.beforeAction?.(action, environment, withs);
-        const result = await runAction(action, { cwd: workspace, inputs: { "github-token": ctx.token, ...withs }, event, github: journey.github, env, ...(journey.onLine ? { onLine: journey.onLine } : {}) });
-        done(result.status === 0 ? "success" : "failure", result.stdout, result.outputs, { action, inputs: withs, summary: result.summary });
+        const result = await runAction(action, {
+          cwd: workspace,
+          inputs: { "github-token": ctx.token, ...withs },
+          event,
+          github: journey.github,
+          env,
+          ...(journey.onLine ? { onLine: journey.onLine } : {}),
+        });
+        done(result.status === 0 ? "success" : "failure", result.stdout, result.outputs, {
+          action,
+          inputs: withs,
+          summary: result.summary,
+        });
       } else if (step.run !== undefined) {
         writeFileSync(files.output, "");
         writeFileSync(files.summary, "");
@@ -370,17 +513,34 @@ async function runLeg(
         const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
           cwd,
           encoding: "utf8",
-          env: { PATH: `${BICEP_BIN}:${process.env.PATH ?? ""}`, HOME: process.env.HOME, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, GITHUB_SHA: event.sha, GITHUB_WORKSPACE: workspace, ...stepEnv },
+          env: {
+            PATH: `${BICEP_BIN}:${process.env.PATH ?? ""}`,
+            HOME: process.env.HOME,
+            GITHUB_OUTPUT: files.output,
+            GITHUB_STEP_SUMMARY: files.summary,
+            GITHUB_SHA: event.sha,
+            GITHUB_WORKSPACE: workspace,
+            ...stepEnv,
+          },
         });
-        const outputs = Object.fromEntries(readFileSync(files.output, "utf8").split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-        done(r.status === 0 ? "success" : "failure", r.stdout + r.stderr, outputs, { summary: readFileSync(files.summary, "utf8") });
+        const outputs = Object.fromEntries(
+          readFileSync(files.output, "utf8")
+            .split("\n")
+            .filter((l) => l.includes("="))
+            .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+        );
+        done(r.status === 0 ? "success" : "failure", r.stdout + r.stderr, outputs, {
+          summary: readFileSync(files.summary, "utf8"),
+        });
       } else throw new Error(`step "${stepName}" uses ${uses}, which the model does not run`);
     }
   } finally {
     rmSync(workspace, { recursive: true, force: true });
   }
   const result: Result = failed ? "failure" : "success";
-  const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...contexts, vars, steps }, OK)]));
+  const outputs = Object.fromEntries(
+    Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...contexts, vars, steps }, OK)]),
+  );
   record({ ...base, result, steps: stepRuns });
   return { result, outputs };
 }

@@ -28,11 +28,21 @@ export function pullRequestEvent(number: number, headSha: string, mergeSha = "f"
 }
 
 export function pushEvent(before: string, after: string, forced = false): ActionEvent {
-  return { name: "push", sha: after, ref: "refs/heads/main", payload: { ref: "refs/heads/main", before, after, forced, commits: [], repository, sender } };
+  return {
+    name: "push",
+    sha: after,
+    ref: "refs/heads/main",
+    payload: { ref: "refs/heads/main", before, after, forced, commits: [], repository, sender },
+  };
 }
 
 export function workflowDispatchEvent(sha: string, inputs: Record<string, string>): ActionEvent {
-  return { name: "workflow_dispatch", sha, ref: "refs/heads/main", payload: { inputs, ref: "refs/heads/main", repository, sender, workflow: ".github/workflows/redeploy.yml" } };
+  return {
+    name: "workflow_dispatch",
+    sha,
+    ref: "refs/heads/main",
+    payload: { inputs, ref: "refs/heads/main", repository, sender, workflow: ".github/workflows/redeploy.yml" },
+  };
 }
 
 export function scheduleEvent(sha: string): ActionEvent {

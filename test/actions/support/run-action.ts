@@ -39,7 +39,8 @@ export interface ActionRun {
 }
 
 export const actionDir = (name: ActionName): string => (name === "root" ? ROOT : join(ROOT, "actions", name));
-export const actionBundle = (name: ActionName): string => (name === "root" ? join(ROOT, "actions", "dist", "index.js") : join(ROOT, "actions", name, "dist", "index.js"));
+export const actionBundle = (name: ActionName): string =>
+  name === "root" ? join(ROOT, "actions", "dist", "index.js") : join(ROOT, "actions", name, "dist", "index.js");
 
 interface Metadata {
   inputs?: Record<string, { default?: string }>;
@@ -111,7 +112,9 @@ export function runAction(name: ActionName, options: ActionRunOptions): Promise<
     GITHUB_STEP_SUMMARY: files.summary,
     RUNNER_TEMP: temp,
     ...options.env,
-    ...Object.fromEntries(Object.entries(inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, "_").toUpperCase()}`, value])),
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([input, value]) => [`INPUT_${input.replace(/ /g, "_").toUpperCase()}`, value]),
+    ),
   };
   return runNodeAsync([actionBundle(name)], { cwd: options.cwd, env, onLine: options.onLine }).then((run) => {
     const outputs = parseOutputs(readFileSync(files.output, "utf8"));

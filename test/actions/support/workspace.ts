@@ -17,7 +17,8 @@ export function checkout(environments: string[], options: { under?: string; tool
   const dir = tempDir("action-workspace-");
   const base = join(dir.path, options.under ?? "");
   mkdirSync(join(base, "environments"), { recursive: true });
-  for (const name of environments) copyFileSync(join(ROOT, "environments", `${name}.yaml`), join(base, "environments", `${name}.yaml`));
+  for (const name of environments)
+    copyFileSync(join(ROOT, "environments", `${name}.yaml`), join(base, "environments", `${name}.yaml`));
   if (options.toolkit) {
     mkdirSync(join(dir.path, "actions/validate"), { recursive: true });
     copyFileSync(join(ROOT, "actions/validate/action.yml"), join(dir.path, "actions/validate/action.yml"));

@@ -13,7 +13,12 @@ export const GIT_IDENTITY = {
 };
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, ...GIT_IDENTITY }, stdio: ["ignore", "pipe", "pipe"] }).trim();
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...GIT_IDENTITY },
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
 }
 
 export interface TempDir {
@@ -44,14 +49,20 @@ export function commitCount(remote: string, branch: string): number {
 
 export function fileAt(remote: string, branch: string, path: string): string | undefined {
   try {
-    return execFileSync("git", ["show", `refs/heads/${branch}:${path}`], { cwd: remote, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    return execFileSync("git", ["show", `refs/heads/${branch}:${path}`], {
+      cwd: remote,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {
     return undefined;
   }
 }
 
 export function filesAt(remote: string, branch: string): string[] {
-  return git(remote, "ls-tree", "-r", "--name-only", `refs/heads/${branch}`).split("\n").filter((l) => l !== "");
+  return git(remote, "ls-tree", "-r", "--name-only", `refs/heads/${branch}`)
+    .split("\n")
+    .filter((l) => l !== "");
 }
 
 /** Everything a branch holds, messages and file contents of every commit, as one string. */
@@ -60,7 +71,12 @@ export function branchHistoryText(remote: string, branch: string): string {
 }
 
 /** Commits files to a branch of the remote from a scratch clone, as another person would. */
-export function pushFiles(remote: string, branch: string, files: Record<string, string>, message = "outside change"): string {
+export function pushFiles(
+  remote: string,
+  branch: string,
+  files: Record<string, string>,
+  message = "outside change",
+): string {
   const work = tempDir("gitops-work-");
   try {
     git(work.path, "init", "-q");

@@ -33,7 +33,10 @@ export const DEV_OUTPUTS = {
   postgresAdminLogin: "pgadmin",
   storageAccountName: dev.names.storageAccount,
   egressIp: "20.31.42.53",
-  identityClientIds: { api: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e01", externalSecrets: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e02" },
+  identityClientIds: {
+    api: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e01",
+    externalSecrets: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e02",
+  },
 };
 
 export interface Workspace {
@@ -86,13 +89,22 @@ export function createWorkspace(): Workspace {
   git(source.path, "commit", "-q", "-m", "environments");
   const log = join(remote.path, "pushes.log");
   const hook = join(remote.path, "hooks", "pre-receive");
-  writeFileSync(hook, `#!${process.execPath}\nrequire("node:fs").appendFileSync(${JSON.stringify(log)}, Date.now() + "\\n");\n`);
+  writeFileSync(
+    hook,
+    `#!${process.execPath}\nrequire("node:fs").appendFileSync(${JSON.stringify(log)}, Date.now() + "\\n");\n`,
+  );
   chmodSync(hook, 0o755);
   return {
     cwd: source.path,
     sourceCommit: git(source.path, "rev-parse", "HEAD"),
     remote: remote.path,
-    pushes: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter((l) => l !== "").map(Number) : []),
+    pushes: () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .split("\n")
+            .filter((l) => l !== "")
+            .map(Number)
+        : [],
     dispose: () => {
       source.dispose();
       remote.dispose();
@@ -125,7 +137,13 @@ export interface FluxBehaviour {
  * Runs `deploy --env dev` and, once the CLI says it published, makes the emulator's Flux report
  * that commit (in Azure's `branch@sha1:` format) with the given behaviour.
  */
-export function deploy(emulator: AzureEmulator, ws: Workspace, flux: FluxBehaviour | undefined, extraArgs: string[] = [], options: RunOptions = {}): Promise<CliRun> {
+export function deploy(
+  emulator: AzureEmulator,
+  ws: Workspace,
+  flux: FluxBehaviour | undefined,
+  extraArgs: string[] = [],
+  options: RunOptions = {},
+): Promise<CliRun> {
   return runCliAsync(["deploy", "--env", ENV_NAME, "--gitops-remote", ws.remote, ...extraArgs], ws.cwd, {
     env: cliEnv(emulator, options.env),
     onLine: (line, child) => {
@@ -133,7 +151,14 @@ export function deploy(emulator: AzureEmulator, ws: Workspace, flux: FluxBehavio
         const tip = branchTip(ws.remote, BRANCH);
         const patch: ScenarioPatch = {
           // With the repository, the emulator's Flux judges the published tree as AKS would.
-          flux: { codemie: { nonCompliantReads: flux.nonCompliantReads, commit: `${BRANCH}@sha1:${tip ?? ""}`, repository: ws.remote, kustomizations: flux.kustomizations ?? ["infrastructure", "apps"] } },
+          flux: {
+            codemie: {
+              nonCompliantReads: flux.nonCompliantReads,
+              commit: `${BRANCH}@sha1:${tip ?? ""}`,
+              repository: ws.remote,
+              kustomizations: flux.kustomizations ?? ["infrastructure", "apps"],
+            },
+          },
         };
         emulator.script(patch);
       }

@@ -14,6 +14,7 @@ export function operatorSecretNames(env: Environment): string[] {
 
 export function uploadOperatorSecrets(emulator: AzureEmulator, env: Environment, except: string[] = []): void {
   for (const name of operatorSecretNames(env)) {
-    if (!except.includes(name)) emulator.putSecret(keyVaultId(env), name, `operator-${randomBytes(12).toString("hex")}`);
+    if (!except.includes(name))
+      emulator.putSecret(keyVaultId(env), name, `operator-${randomBytes(12).toString("hex")}`);
   }
 }

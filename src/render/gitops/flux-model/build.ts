@@ -47,7 +47,13 @@ function parseObjects(text: string, path: string, problems: string[]): K8sObject
   for (const value of docs) {
     if (value === null || value === undefined) continue;
     const meta = isRecord(value) ? value.metadata : undefined;
-    if (!isRecord(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string" || !isRecord(meta) || typeof meta.name !== "string") {
+    if (
+      !isRecord(value) ||
+      typeof value.apiVersion !== "string" ||
+      typeof value.kind !== "string" ||
+      !isRecord(meta) ||
+      typeof meta.name !== "string"
+    ) {
       problems.push(`${path}: missing apiVersion, kind or metadata.name`);
       continue;
     }
@@ -57,21 +63,31 @@ function parseObjects(text: string, path: string, problems: string[]): K8sObject
 }
 
 /** Builds `dir` of `files` (paths relative to the repository root). */
-export function buildDirectory(files: ReadonlyMap<string, string>, dir: string, seen: ReadonlySet<string> = new Set()): Built {
+export function buildDirectory(
+  files: ReadonlyMap<string, string>,
+  dir: string,
+  seen: ReadonlySet<string> = new Set(),
+): Built {
   const problems: string[] = [];
   const objects: K8sObject[] = [];
   const kustomizationPath = join(dir, "kustomization.yaml");
   const text = files.get(kustomizationPath);
-  if (text === undefined) return { objects, problems: [`kustomization path not found: ${dir || "."} has no kustomization.yaml`] };
+  if (text === undefined)
+    return { objects, problems: [`kustomization path not found: ${dir || "."} has no kustomization.yaml`] };
   if (seen.has(dir)) return { objects, problems: [`${kustomizationPath}: cycle in resources`] };
   let k: unknown;
   try {
     k = yaml.load(text);
   } catch (error) {
-    return { objects, problems: [`${kustomizationPath}: ${(error as Error).message.split("\n")[0] ?? "invalid YAML"}`] };
+    return {
+      objects,
+      problems: [`${kustomizationPath}: ${(error as Error).message.split("\n")[0] ?? "invalid YAML"}`],
+    };
   }
   if (!isRecord(k)) return { objects, problems: [`${kustomizationPath}: not a mapping`] };
-  for (const key of Object.keys(k)) if (!KNOWN_FIELDS.has(key)) problems.push(`${kustomizationPath}: field ${key} is outside what the model understands`);
+  for (const key of Object.keys(k))
+    if (!KNOWN_FIELDS.has(key))
+      problems.push(`${kustomizationPath}: field ${key} is outside what the model understands`);
 
   for (const entry of (k.resources as unknown[] | undefined) ?? []) {
     const path = join(dir, String(entry));
@@ -90,9 +106,14 @@ export function buildDirectory(files: ReadonlyMap<string, string>, dir: string, 
     }
     const data: Record<string, string> = {};
     for (const spec of (g.files as unknown[] | undefined) ?? []) {
-      const [key, source] = String(spec).includes("=") ? String(spec).split("=", 2) : [String(spec).split("/").pop(), String(spec)];
+      const [key, source] = String(spec).includes("=")
+        ? String(spec).split("=", 2)
+        : [String(spec).split("/").pop(), String(spec)];
       const content = files.get(join(dir, source ?? ""));
-      if (content === undefined) problems.push(`${kustomizationPath}: configMapGenerator ${g.name} reads ${String(source)}, which does not exist`);
+      if (content === undefined)
+        problems.push(
+          `${kustomizationPath}: configMapGenerator ${g.name} reads ${String(source)}, which does not exist`,
+        );
       else data[key ?? ""] = content;
     }
     const metadata = { name: g.name, ...(typeof g.namespace === "string" ? { namespace: g.namespace } : {}) };

@@ -53,15 +53,44 @@ export interface FluxViolation {
   reason?: string;
 }
 
-const BUILT_IN_GROUPS = new Set(["", "apps", "batch", "policy", "autoscaling", "storage.k8s.io", "rbac.authorization.k8s.io", "networking.k8s.io", "scheduling.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io"]);
+const BUILT_IN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "policy",
+  "autoscaling",
+  "storage.k8s.io",
+  "rbac.authorization.k8s.io",
+  "networking.k8s.io",
+  "scheduling.k8s.io",
+  "apiextensions.k8s.io",
+  "admissionregistration.k8s.io",
+  "coordination.k8s.io",
+]);
 /** CRDs the extension itself installs. */
-const FLUX_GROUPS = ["source.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io", "helm.toolkit.fluxcd.io", "notification.toolkit.fluxcd.io"];
+const FLUX_GROUPS = [
+  "source.toolkit.fluxcd.io",
+  "kustomize.toolkit.fluxcd.io",
+  "helm.toolkit.fluxcd.io",
+  "notification.toolkit.fluxcd.io",
+];
 /** API groups whose CRDs a chart installs (chart name → groups); their objects need that release Ready first. */
 const CRD_CHARTS: Readonly<Record<string, readonly string[]>> = {
   "external-secrets": ["external-secrets.io", "generators.external-secrets.io"],
   "keycloak-operator": ["v1.edp.epam.com"],
 };
-const CLUSTER_SCOPED = new Set(["Namespace", "StorageClass", "ClusterSecretStore", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "PersistentVolume", "PriorityClass"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "StorageClass",
+  "ClusterSecretStore",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "PersistentVolume",
+  "PriorityClass",
+]);
 const EXISTING_NAMESPACES = ["default", "kube-system", "kube-public"];
 
 /** kustomize-controller reconciles the Kustomizations substituting from an object so labelled as soon as it changes. */
@@ -70,10 +99,13 @@ const KUSTOMIZATION = "Kustomization";
 const HELM_RELEASE = "HelmRelease";
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes("/") ? apiVersion.split("/")[0]! : "");
-const nsOf = (o: K8sObject): string | undefined => (CLUSTER_SCOPED.has(o.kind) ? undefined : o.metadata.namespace ?? "default");
-const keyOf = (kind: string, namespace: string | undefined, name: string): string => `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
+const nsOf = (o: K8sObject): string | undefined =>
+  CLUSTER_SCOPED.has(o.kind) ? undefined : (o.metadata.namespace ?? "default");
+const keyOf = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind} ${namespace ? `${namespace}/` : ""}${name}`;
 const objectKey = (o: K8sObject): string => keyOf(o.kind, nsOf(o), o.metadata.name);
-const rec = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const rec = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.map(rec) : []);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -81,7 +113,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" ? v : und
 export function durationMinutes(text: string | undefined, fallback: number): number {
   if (!text) return fallback;
   let minutes = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9.]+)(ms|s|m|h)/g)) minutes += Number(n) * ({ ms: 1 / 60000, s: 1 / 60, m: 1, h: 60 }[unit as "ms"] ?? 0);
+  for (const [, n, unit] of text.matchAll(/([0-9.]+)(ms|s|m|h)/g))
+    minutes += Number(n) * ({ ms: 1 / 60000, s: 1 / 60, m: 1, h: 60 }[unit as "ms"] ?? 0);
   return minutes;
 }
 
@@ -98,9 +131,14 @@ interface KState {
 }
 
 /** Evaluates `files` (the GitOps branch: path → text) as the extension would reconcile it. */
-export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxConfigurationModel, flags: ControllerFlags): FluxViolation[] {
+export function checkFluxTree(
+  files: ReadonlyMap<string, string>,
+  config: FluxConfigurationModel,
+  flags: ControllerFlags,
+): FluxViolation[] {
   const out: FluxViolation[] = [];
-  const violate = (object: string, rule: FluxRule, message: string, reason?: string) => out.push({ object, rule, message, ...(reason ? { reason } : {}) });
+  const violate = (object: string, rule: FluxRule, message: string, reason?: string) =>
+    out.push({ object, rule, message, ...(reason ? { reason } : {}) });
   const kustomizations = new Map<string, KState>();
   const where = new Map<string, string>(); // object key → Kustomization name that applied it
 
@@ -111,7 +149,13 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",
       kind: KUSTOMIZATION,
       metadata: { name, namespace: config.namespace },
-      spec: { path: k.path, sourceRef: { kind: "GitRepository", name: config.name }, wait: k.wait, timeout: `${k.timeoutSeconds}s`, dependsOn: k.dependsOn.map((d) => ({ name: `${config.name}-${d}` })) },
+      spec: {
+        path: k.path,
+        sourceRef: { kind: "GitRepository", name: config.name },
+        wait: k.wait,
+        timeout: `${k.timeoutSeconds}s`,
+        dependsOn: k.dependsOn.map((d) => ({ name: `${config.name}-${d}` })),
+      },
     };
     kustomizations.set(kName(name, config.namespace), stateOf(object, undefined));
   }
@@ -119,9 +163,19 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
   // What exists before the tree: the configuration's namespace and source, the applier account.
   const preexisting = new Map<string, K8sObject>();
   const put = (o: K8sObject) => preexisting.set(objectKey(o), o);
-  for (const ns of [...EXISTING_NAMESPACES, config.namespace]) put({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
-  put({ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", metadata: { name: config.name, namespace: config.namespace } });
-  if (flags.defaultServiceAccount) put({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: flags.defaultServiceAccount, namespace: config.namespace } });
+  for (const ns of [...EXISTING_NAMESPACES, config.namespace])
+    put({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  put({
+    apiVersion: "source.toolkit.fluxcd.io/v1",
+    kind: "GitRepository",
+    metadata: { name: config.name, namespace: config.namespace },
+  });
+  if (flags.defaultServiceAccount)
+    put({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: flags.defaultServiceAccount, namespace: config.namespace },
+    });
 
   // A Kustomization's dependsOn and applier are fixed when it is first seen, so both closures are
   // computed once each (asked only for Kustomizations the walk has reached).
@@ -147,7 +201,8 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     if (acc) return acc;
     acc = new Set<string>();
     const visit = (x: string) => {
-      for (const y of [...readyBefore(x), kustomizations.get(x)?.appliedBy].filter((v): v is string => v !== undefined)) if (!acc!.has(y)) visit((acc!.add(y), y));
+      for (const y of [...readyBefore(x), kustomizations.get(x)?.appliedBy].filter((v): v is string => v !== undefined))
+        if (!acc!.has(y)) visit((acc!.add(y), y));
     };
     visit(k);
     appliedMemo.set(k, acc);
@@ -192,7 +247,9 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
   // a layer references may only be known once later layers are built.
   const done = new Set<string>();
   for (;;) {
-    const next = [...kustomizations.keys()].find((k) => !done.has(k) && (kustomizations.get(k)?.dependsOn ?? []).every((d) => done.has(d)));
+    const next = [...kustomizations.keys()].find(
+      (k) => !done.has(k) && (kustomizations.get(k)?.dependsOn ?? []).every((d) => done.has(d)),
+    );
     if (next === undefined) break;
     done.add(next);
     applyKustomization(next);
@@ -204,8 +261,15 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     checkSourceRef(k, state);
     const missing = state.dependsOn.filter((d) => !kustomizations.has(d));
     const waiting = state.dependsOn.filter((d) => !done.has(d) && kustomizations.has(d));
-    for (const d of missing) violate(k, "depends-on", `dependency '${d.replace(/^Kustomization /, "")}' not found`, "DependencyNotReady");
-    if (waiting.length > 0) violate(k, "depends-on", `dependency '${waiting[0]!.replace(/^Kustomization /, "")}' is not ready: the layers wait on each other in a cycle`, "DependencyNotReady");
+    for (const d of missing)
+      violate(k, "depends-on", `dependency '${d.replace(/^Kustomization /, "")}' not found`, "DependencyNotReady");
+    if (waiting.length > 0)
+      violate(
+        k,
+        "depends-on",
+        `dependency '${waiting[0]!.replace(/^Kustomization /, "")}' is not ready: the layers wait on each other in a cycle`,
+        "DependencyNotReady",
+      );
   }
   for (const [k, state] of kustomizations) if (!state.appliedBy) checkRootTimeout(k, state);
 
@@ -232,9 +296,19 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     checkAccount(k, state.object, k);
     for (const s of list(rec(spec.postBuild).substituteFrom)) {
       const key = keyOf(str(s.kind) ?? "ConfigMap", ns, str(s.name) ?? "");
-      if (s.optional !== true && !exists(key, k)) violate(k, "substitution", `substitute from '${str(s.kind) ?? ""}/${str(s.name) ?? ""}' error: ${(str(s.kind) ?? "").toLowerCase()}s "${str(s.name) ?? ""}" not found`, "BuildFailed");
+      if (s.optional !== true && !exists(key, k))
+        violate(
+          k,
+          "substitution",
+          `substitute from '${str(s.kind) ?? ""}/${str(s.name) ?? ""}' error: ${(str(s.kind) ?? "").toLowerCase()}s "${str(s.name) ?? ""}" not found`,
+          "BuildFailed",
+        );
       else if (findObject(key, k) && findObject(key, k)?.metadata.labels?.[WATCH_LABEL] !== "Enabled") {
-        violate(key, "substitution", `lacks label ${WATCH_LABEL}: Enabled, so a changed value reaches ${k} only at its next interval`);
+        violate(
+          key,
+          "substitution",
+          `lacks label ${WATCH_LABEL}: Enabled, so a changed value reaches ${k} only at its next interval`,
+        );
       }
     }
     const built = buildDirectory(files, normalPath(str(spec.path) ?? ""));
@@ -249,16 +323,31 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
         continue;
       }
       if (!groups.has(groupOf(o.apiVersion))) {
-        violate(key, "crd-order", `${o.kind}/${nsOf(o) ? `${nsOf(o)}/` : ""}${o.metadata.name} dry-run failed: no matches for kind "${o.kind}" in version "${o.apiVersion}" (applied by ${k} before a release installing its CRDs is Ready)`, "ReconciliationFailed");
+        violate(
+          key,
+          "crd-order",
+          `${o.kind}/${nsOf(o) ? `${nsOf(o)}/` : ""}${o.metadata.name} dry-run failed: no matches for kind "${o.kind}" in version "${o.apiVersion}" (applied by ${k} before a release installing its CRDs is Ready)`,
+          "ReconciliationFailed",
+        );
       }
       const objectNs = nsOf(o);
-      if (objectNs && !creates.has(objectNs) && !exists(keyOf("Namespace", undefined, objectNs), k)) violate(key, "namespace", `namespaces "${objectNs}" not found (applied by ${k})`, "ReconciliationFailed");
+      if (objectNs && !creates.has(objectNs) && !exists(keyOf("Namespace", undefined, objectNs), k))
+        violate(key, "namespace", `namespaces "${objectNs}" not found (applied by ${k})`, "ReconciliationFailed");
       where.set(key, k);
       state.applied.set(key, o);
       if (o.kind === KUSTOMIZATION) kustomizations.set(key, stateOf(o, k));
     }
 
-    const checks = spec.wait === true ? [...state.applied.keys()] : list(spec.healthChecks).map((h) => keyOf(str(h.kind) ?? "", CLUSTER_SCOPED.has(str(h.kind) ?? "") ? undefined : str(h.namespace) ?? ns, str(h.name) ?? ""));
+    const checks =
+      spec.wait === true
+        ? [...state.applied.keys()]
+        : list(spec.healthChecks).map((h) =>
+            keyOf(
+              str(h.kind) ?? "",
+              CLUSTER_SCOPED.has(str(h.kind) ?? "") ? undefined : (str(h.namespace) ?? ns),
+              str(h.name) ?? "",
+            ),
+          );
     for (const c of checks) state.checked.add(c);
   }
 
@@ -268,14 +357,25 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     const sourceNs = str(source.namespace) ?? ns;
     const sourceKey = keyOf(str(source.kind) ?? "GitRepository", sourceNs, str(source.name) ?? "");
     if (flags.noCrossNamespaceRefs && sourceNs !== ns) {
-      violate(k, "cross-namespace-ref", `can't access '${str(source.kind) ?? ""}/${sourceNs}/${str(source.name) ?? ""}', cross-namespace references have been blocked`, "AccessDenied");
+      violate(
+        k,
+        "cross-namespace-ref",
+        `can't access '${str(source.kind) ?? ""}/${sourceNs}/${str(source.name) ?? ""}', cross-namespace references have been blocked`,
+        "AccessDenied",
+      );
     } else if (!exists(sourceKey, k)) violate(k, "source", `Source '${sourceKey}' not found`, "ArtifactFailed");
   }
 
   function judgeKustomization(k: string): void {
     const state = kustomizations.get(k)!;
     for (const c of state.checked) {
-      if (!state.applied.has(c) && !exists(c, k)) violate(k, "health-check", `health check of ${c} can never pass: no Kustomization applies it`, "HealthCheckFailed");
+      if (!state.applied.has(c) && !exists(c, k))
+        violate(
+          k,
+          "health-check",
+          `health check of ${c} can never pass: no Kustomization applies it`,
+          "HealthCheckFailed",
+        );
     }
     for (const o of state.applied.values()) {
       if (o.kind === HELM_RELEASE) checkRelease(o, k);
@@ -290,13 +390,23 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     const account = str(rec(o.spec).serviceAccountName) ?? flags.defaultServiceAccount;
     const ns = nsOf(o) ?? "";
     if (account && !exists(keyOf("ServiceAccount", ns, account), k)) {
-      violate(owner, "service-account", `impersonates system:serviceaccount:${ns}:${account}, which does not exist in namespace ${ns}: every action is forbidden (the extension creates ${account} in ${config.namespace} only)`, "ReconciliationFailed");
+      violate(
+        owner,
+        "service-account",
+        `impersonates system:serviceaccount:${ns}:${account}, which does not exist in namespace ${ns}: every action is forbidden (the extension creates ${account} in ${config.namespace} only)`,
+        "ReconciliationFailed",
+      );
     }
   }
 
   function crossNamespace(owner: string, kind: string, ownNs: string, refNs: string, name: string): boolean {
     if (!flags.noCrossNamespaceRefs || refNs === ownNs) return false;
-    violate(owner, "cross-namespace-ref", `cross-namespace references are not allowed: cannot access ${kind} ${refNs}/${name}`, "AccessDenied");
+    violate(
+      owner,
+      "cross-namespace-ref",
+      `cross-namespace references are not allowed: cannot access ${kind} ${refNs}/${name}`,
+      "AccessDenied",
+    );
     return true;
   }
 
@@ -310,48 +420,101 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     const refNs = str(ref.namespace) ?? ns;
     // A chart template is fetched through a HelmChart the controller creates beside the source.
     const viaChart = str(rec(chart.sourceRef).name) !== undefined;
-    if (!crossNamespace(key, viaChart ? "HelmChart" : str(ref.kind) ?? "", ns, refNs, viaChart ? `${ns}-${hr.metadata.name}` : str(ref.name) ?? "")) {
+    if (
+      !crossNamespace(
+        key,
+        viaChart ? "HelmChart" : (str(ref.kind) ?? ""),
+        ns,
+        refNs,
+        viaChart ? `${ns}-${hr.metadata.name}` : (str(ref.name) ?? ""),
+      )
+    ) {
       const sourceKey = keyOf(str(ref.kind) ?? "", refNs, str(ref.name) ?? "");
-      if (!exists(sourceKey, k)) violate(key, "source", `${sourceKey} is not applied before (or with) ${k}`, "ArtifactFailed");
+      if (!exists(sourceKey, k))
+        violate(key, "source", `${sourceKey} is not applied before (or with) ${k}`, "ArtifactFailed");
     }
     for (const target of [str(spec.targetNamespace), str(spec.storageNamespace)]) {
-      if (target && !exists(keyOf("Namespace", undefined, target), k)) violate(key, "namespace", `namespaces "${target}" not found`, "InstallFailed");
+      if (target && !exists(keyOf("Namespace", undefined, target), k))
+        violate(key, "namespace", `namespaces "${target}" not found`, "InstallFailed");
     }
     for (const v of list(spec.valuesFrom)) {
       const vKey = keyOf(str(v.kind) ?? "ConfigMap", ns, str(v.name) ?? "");
-      if (v.optional !== true && !exists(vKey, k)) violate(key, "values", `could not resolve ${str(v.kind) ?? ""} chart values reference '${ns}/${str(v.name) ?? ""}' with key '${str(v.valuesKey) ?? "values.yaml"}': not found`, "InitFailed");
+      if (v.optional !== true && !exists(vKey, k))
+        violate(
+          key,
+          "values",
+          `could not resolve ${str(v.kind) ?? ""} chart values reference '${ns}/${str(v.name) ?? ""}' with key '${str(v.valuesKey) ?? "values.yaml"}': not found`,
+          "InitFailed",
+        );
     }
     for (const d of list(spec.dependsOn)) {
       const dNs = str(d.namespace) ?? ns;
       const dKey = keyOf(HELM_RELEASE, dNs, str(d.name) ?? "");
       const by = where.get(dKey);
-      if (by === undefined) violate(key, "depends-on", `dependency '${dNs}/${str(d.name) ?? ""}' not found`, "DependencyNotReady");
+      if (by === undefined)
+        violate(key, "depends-on", `dependency '${dNs}/${str(d.name) ?? ""}' not found`, "DependencyNotReady");
       else if (by !== k && !readyBefore(k).has(by) && !appliedBefore(k).has(by)) {
-        violate(key, "depends-on", `dependency '${dNs}/${str(d.name) ?? ""}' is not ready: it is applied by ${by}, which is not Ready before ${k}, so this layer waits on a later one`, "DependencyNotReady");
+        violate(
+          key,
+          "depends-on",
+          `dependency '${dNs}/${str(d.name) ?? ""}' is not ready: it is applied by ${by}, which is not Ready before ${k}, so this layer waits on a later one`,
+          "DependencyNotReady",
+        );
       }
     }
     const install = rec(spec.install);
     const upgrade = rec(spec.upgrade);
-    const retries = (x: Record<string, unknown>) => (typeof rec(x.remediation).retries === "number" ? (rec(x.remediation).retries as number) : 0);
+    const retries = (x: Record<string, unknown>) =>
+      typeof rec(x.remediation).retries === "number" ? (rec(x.remediation).retries as number) : 0;
     if (str(rec(install.strategy).name) !== "RetryOnFailure" && retries(install) >= 0) {
-      violate(key, "stall", `install.remediation.retries is ${retries(install)}: after ${retries(install) + 1} failed install(s) the release is Stalled until reset by hand; use install.strategy RetryOnFailure or unlimited retries (-1)`, "RetriesExceeded");
+      violate(
+        key,
+        "stall",
+        `install.remediation.retries is ${retries(install)}: after ${retries(install) + 1} failed install(s) the release is Stalled until reset by hand; use install.strategy RetryOnFailure or unlimited retries (-1)`,
+        "RetriesExceeded",
+      );
     }
     if (str(rec(upgrade.strategy).name) !== "RetryOnFailure" && retries(upgrade) >= 0) {
-      violate(key, "stall", `upgrade.remediation.retries is ${retries(upgrade)}: after ${retries(upgrade) + 1} failed upgrade(s) the release is Stalled until reset by hand; use upgrade.strategy RetryOnFailure or unlimited retries (-1)`, "RetriesExceeded");
+      violate(
+        key,
+        "stall",
+        `upgrade.remediation.retries is ${retries(upgrade)}: after ${retries(upgrade) + 1} failed upgrade(s) the release is Stalled until reset by hand; use upgrade.strategy RetryOnFailure or unlimited retries (-1)`,
+        "RetriesExceeded",
+      );
     }
   }
 
   function checkSecretReady(owner: string, secretNs: string, secret: string, k: string, use: string): void {
-    const producer = [...where.entries()].find(([key, by]) => key.startsWith("ExternalSecret ") && by !== undefined && (() => {
-      const es = kustomizations.get(by)?.applied.get(key);
-      return es !== undefined && nsOf(es) === secretNs && (str(rec(rec(es.spec).target).name) ?? es.metadata.name) === secret;
-    })());
+    const producer = [...where.entries()].find(
+      ([key, by]) =>
+        key.startsWith("ExternalSecret ") &&
+        by !== undefined &&
+        (() => {
+          const es = kustomizations.get(by)?.applied.get(key);
+          return (
+            es !== undefined &&
+            nsOf(es) === secretNs &&
+            (str(rec(rec(es.spec).target).name) ?? es.metadata.name) === secret
+          );
+        })(),
+    );
     if (!producer) {
-      if (!exists(keyOf("Secret", secretNs, secret), k)) violate(owner, "secret-order", `${use} secret '${secretNs}/${secret}' is never created: no Secret or ExternalSecret of the tree writes it`, "AuthenticationFailed");
+      if (!exists(keyOf("Secret", secretNs, secret), k))
+        violate(
+          owner,
+          "secret-order",
+          `${use} secret '${secretNs}/${secret}' is never created: no Secret or ExternalSecret of the tree writes it`,
+          "AuthenticationFailed",
+        );
       return;
     }
     if (!readyFor(producer[0], k)) {
-      violate(owner, "secret-order", `${use} secret '${secretNs}/${secret}' is written by ${producer[0]}, which is not Ready before ${k} applies this: move it to a layer after ${producer[1]}`, "AuthenticationFailed");
+      violate(
+        owner,
+        "secret-order",
+        `${use} secret '${secretNs}/${secret}' is written by ${producer[0]}, which is not Ready before ${k} applies this: move it to a layer after ${producer[1]}`,
+        "AuthenticationFailed",
+      );
     }
   }
 
@@ -365,7 +528,8 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     for (const c of list(pod.containers)) {
       for (const e of list(c.env)) {
         const ref = rec(rec(e.valueFrom).secretKeyRef);
-        if (str(ref.name) && ref.optional !== true) checkSecretReady(objectKey(workload), nsOf(workload) ?? "", str(ref.name)!, k, "environment");
+        if (str(ref.name) && ref.optional !== true)
+          checkSecretReady(objectKey(workload), nsOf(workload) ?? "", str(ref.name)!, k, "environment");
       }
     }
   }
@@ -375,33 +539,55 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
     if (str(store.kind) !== "ClusterSecretStore") return;
     const storeObject = findObject(keyOf("ClusterSecretStore", undefined, str(store.name) ?? ""), k);
     if (!storeObject) {
-      violate(objectKey(es), "secret-store", `could not get ClusterSecretStore "${str(store.name) ?? ""}": not applied before or with ${k}`, "SecretSyncedError");
+      violate(
+        objectKey(es),
+        "secret-store",
+        `could not get ClusterSecretStore "${str(store.name) ?? ""}": not applied before or with ${k}`,
+        "SecretSyncedError",
+      );
       return;
     }
-    const allowed = list(rec(storeObject.spec).conditions).flatMap((c) => (Array.isArray(c.namespaces) ? (c.namespaces as string[]) : []));
+    const allowed = list(rec(storeObject.spec).conditions).flatMap((c) =>
+      Array.isArray(c.namespaces) ? (c.namespaces as string[]) : [],
+    );
     const conditioned = list(rec(storeObject.spec).conditions).length > 0;
     if (conditioned && !allowed.includes(nsOf(es) ?? "")) {
-      violate(objectKey(es), "secret-store", `using cluster store "${str(store.name) ?? ""}" is not allowed from namespace "${nsOf(es) ?? ""}": denied by spec.condition`, "SecretSyncedError");
+      violate(
+        objectKey(es),
+        "secret-store",
+        `using cluster store "${str(store.name) ?? ""}" is not allowed from namespace "${nsOf(es) ?? ""}": denied by spec.condition`,
+        "SecretSyncedError",
+      );
     }
   }
 
   function checkLayerTimeout(k: string, state: KState): void {
     // Releases of a layer install in parallel except along their dependsOn; the layer waits for the longest chain.
-    const releases = [...state.checked].map((c) => state.applied.get(c)).filter((o): o is K8sObject => o?.kind === HELM_RELEASE);
+    const releases = [...state.checked]
+      .map((c) => state.applied.get(c))
+      .filter((o): o is K8sObject => o?.kind === HELM_RELEASE);
     const byKey = new Map(releases.map((r) => [objectKey(r), r]));
     const memo = new Map<string, number>();
     const chain = (r: K8sObject, seen: Set<string>): number => {
       const key = objectKey(r);
       if (memo.has(key)) return memo.get(key)!;
       if (seen.has(key)) return 0;
-      const deps = list(rec(r.spec).dependsOn).map((d) => byKey.get(keyOf(HELM_RELEASE, str(d.namespace) ?? nsOf(r), str(d.name) ?? ""))).filter((x): x is K8sObject => x !== undefined);
+      const deps = list(rec(r.spec).dependsOn)
+        .map((d) => byKey.get(keyOf(HELM_RELEASE, str(d.namespace) ?? nsOf(r), str(d.name) ?? "")))
+        .filter((x): x is K8sObject => x !== undefined);
       const own = durationMinutes(str(rec(r.spec).timeout), 5);
       const total = own + Math.max(0, ...deps.map((d) => chain(d, new Set([...seen, key]))));
       memo.set(key, total);
       return total;
     };
     const needed = Math.max(0, ...releases.map((r) => chain(r, new Set())));
-    if (needed > state.timeoutMinutes) violate(k, "timeout", `waits at most ${state.timeoutMinutes}m for its health checks, but its releases may take ${needed}m one after another`, "HealthCheckFailed");
+    if (needed > state.timeoutMinutes)
+      violate(
+        k,
+        "timeout",
+        `waits at most ${state.timeoutMinutes}m for its health checks, but its releases may take ${needed}m one after another`,
+        "HealthCheckFailed",
+      );
   }
 
   function checkRootTimeout(k: string, state: KState): void {
@@ -413,13 +599,25 @@ export function checkFluxTree(files: ReadonlyMap<string, string>, config: FluxCo
       if (memo.has(x)) return memo.get(x)!;
       if (seen.has(x)) return 0;
       const s = kustomizations.get(x);
-      const total = (s?.timeoutMinutes ?? 0) + Math.max(0, ...(s?.dependsOn ?? []).filter((d) => below.some(([b]) => b === d)).map((d) => path(d, new Set([...seen, x]))));
+      const total =
+        (s?.timeoutMinutes ?? 0) +
+        Math.max(
+          0,
+          ...(s?.dependsOn ?? [])
+            .filter((d) => below.some(([b]) => b === d))
+            .map((d) => path(d, new Set([...seen, x]))),
+        );
       memo.set(x, total);
       return total;
     };
     const needed = Math.max(0, ...below.map(([x]) => path(x, new Set())));
     if (needed > state.timeoutMinutes) {
-      violate(k, "timeout", `waits at most ${Math.round(state.timeoutMinutes)}m, but the Kustomizations it applies may take ${needed}m one after another: a first deploy that succeeds would be reported as failed`, "HealthCheckFailed");
+      violate(
+        k,
+        "timeout",
+        `waits at most ${Math.round(state.timeoutMinutes)}m, but the Kustomizations it applies may take ${needed}m one after another: a first deploy that succeeds would be reported as failed`,
+        "HealthCheckFailed",
+      );
     }
   }
 }

@@ -24,5 +24,7 @@ export function checkEnvironmentFlux(env: Environment, tree: RenderedTree): Flux
 }
 
 function standInOutputs(env: Environment): string {
-  return outputsConfigMap(env, { data: Object.fromEntries(substitutionVariables(env).map((v) => [v.name, "stand-in"])) });
+  return outputsConfigMap(env, {
+    data: Object.fromEntries(substitutionVariables(env).map((v) => [v.name, "stand-in"])),
+  });
 }
