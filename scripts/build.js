@@ -107,7 +107,7 @@ const coreWithoutUnusedOidc = {
 // felt: it is minified (names kept), since parsing the source is a large part of its start on a
 // 2-core runner, and split like the CLI, its entry loading only what every run needs
 // (dist/index.js) and the GitHub API client as a chunk (dist/chunks/) when a run calls the API.
-const ACTIONS = ["validate", "plan", "deploy", "status"];
+const ACTIONS = ["validate", "plan", "deploy", "status", "promote"];
 const FAST_START = new Set(["validate"]);
 const actionsRoot = args["actions-out"] ?? "actions";
 await Promise.all([

@@ -12,6 +12,7 @@ const BUNDLES = [
   "plan/dist/index.js",
   "deploy/dist/index.js",
   "status/dist/index.js",
+  "promote/dist/index.js",
   "dist/index.js",
 ];
 

@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { ACTIONS_END, ACTIONS_START, actionTablesMarkdown, type ActionMetadata } from "../../src/docs/action-tables.js";
 import { DEPLOY_INPUTS, DEPLOY_OUTPUTS } from "../../src/action/deploy.js";
 import { PLAN_INPUTS, PLAN_OUTPUTS } from "../../src/action/plan.js";
+import { PROMOTE_INPUTS, PROMOTE_OUTPUTS } from "../../src/action/promote.js";
 import { STATUS_INPUTS, STATUS_OUTPUTS } from "../../src/action/status.js";
 import { VALIDATE_INPUTS, VALIDATE_OUTPUTS } from "../../src/action/validate.js";
 import { ROOT } from "../support/cli.js";
@@ -17,7 +18,9 @@ const COMMANDS = {
   deploy: { inputs: DEPLOY_INPUTS, outputs: DEPLOY_OUTPUTS },
   status: { inputs: STATUS_INPUTS, outputs: STATUS_OUTPUTS },
 } as const;
-const NAMES: ActionName[] = ["root", "validate", "plan", "deploy", "status"];
+// Actions the root action does not front (used directly as actions/NAME).
+const STANDALONE = { promote: { inputs: PROMOTE_INPUTS, outputs: PROMOTE_OUTPUTS } } as const;
+const NAMES: ActionName[] = ["root", "validate", "plan", "deploy", "status", "promote"];
 
 // docs.github.com, "Metadata syntax for GitHub Actions", for `runs.using: node24`.
 const TOP_KEYS = ["name", "author", "description", "inputs", "outputs", "runs", "branding"];
@@ -72,7 +75,7 @@ describe.each(NAMES)("%s action.yml", (name) => {
   });
 });
 
-describe.each(Object.entries(COMMANDS))("actions/%s", (name, code) => {
+describe.each(Object.entries({ ...COMMANDS, ...STANDALONE }))("actions/%s", (name, code) => {
   const meta = raw(name as ActionName);
 
   test("declares exactly the inputs its code reads and the outputs it writes", () => {
@@ -113,7 +116,7 @@ describe("the root action", () => {
 
 test("docs/actions.md's tables of inputs and outputs are generated from the action.yml files", () => {
   const readme = readFileSync(join(ROOT, "docs/actions.md"), "utf8");
-  const documented = (["root", "validate", "plan", "deploy", "status"] as ActionName[]).map(
+  const documented = (["root", "validate", "plan", "deploy", "status", "promote"] as ActionName[]).map(
     (n): [string, ActionMetadata] => [
       n === "root" ? "`action.yml` (root)" : `\`actions/${n}\``,
       metadataOf(n) as ActionMetadata,

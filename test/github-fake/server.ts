@@ -11,7 +11,10 @@
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
 // GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
 // read-only token models what a fork's pull request gets: it reads, and every write is refused
-// with 403 as GitHub refuses it.
+// with 403 as GitHub refuses it. Branches, file contents and pull requests (git-refs, contents and
+// pulls APIs) live in a small commit graph: GitHub's refusals are kept (422 "Reference already
+// exists", 409 for a stale file sha, 422 "A pull request already exists", 422 with no commits).
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -83,6 +86,35 @@ export interface FakeFault {
   times?: number;
 }
 
+/** A commit of the fake's repository: the whole tree, path → text. */
+export interface FakeCommit {
+  parent?: string;
+  message: string;
+  files: Map<string, string>;
+}
+
+export interface FakePull {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+}
+
+/** Git's blob id of a text, as GitHub reports a file's sha. */
+export const blobSha = (text: string): string =>
+  createHash("sha1")
+    .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+    .digest("hex");
+
+function invalid(message: string, errors?: Record<string, unknown>[]): Reply {
+  return {
+    status: 422,
+    body: { message, ...(errors ? { errors } : {}), documentation_url: "https://docs.github.com/rest" },
+  };
+}
+
 interface Reply {
   status: number;
   body?: unknown;
@@ -128,6 +160,10 @@ export class GitHubFake {
   private readonly mergedPulls = new Map<string, number>();
   readonly environments = new Map<string, FakeEnvironment>();
   readonly deployKeys: FakeDeployKey[] = [];
+  /** Branch name → commit sha; commit sha → commit. Empty until seedRepository. */
+  readonly branches = new Map<string, string>();
+  readonly commits = new Map<string, FakeCommit>();
+  readonly pulls: FakePull[] = [];
   /** Key material registered on other repositories: GitHub refuses it here too. */
   readonly keysElsewhere = new Set<string>();
   /** Whether the token has the repository's Administration permission (deploy keys); a workflow token never does. */
@@ -232,6 +268,17 @@ export class GitHubFake {
           ),
       ),
       route("POST", "/keys", (_, r) => this.denied() ?? this.addDeployKey(r.body)),
+      route("GET", "/git/ref/(?<ref>.+)", (m) => this.refJson(decodeURIComponent(m.ref!))),
+      route("POST", "/git/refs", (_, r) => this.createRef(r.body)),
+      route("PATCH", "/git/refs/(?<ref>.+)", (m, r) => this.updateRef(decodeURIComponent(m.ref!), r.body)),
+      route("DELETE", "/git/refs/(?<ref>.+)", (m) => this.deleteRef(decodeURIComponent(m.ref!))),
+      route("GET", "/contents/(?<path>.+)", (m, r) =>
+        this.contentJson(decodeURIComponent(m.path!), r.query.get("ref")),
+      ),
+      route("PUT", "/contents/(?<path>.+)", (m, r) => this.putContent(decodeURIComponent(m.path!), r.body)),
+      route("GET", "/pulls", (_, r) => this.listPulls(r)),
+      route("POST", "/pulls", (_, r) => this.createPull(r.body)),
+      route("PATCH", "/pulls/(?<n>\\d+)", (m, r) => this.updatePull(Number(m.n), r.body)),
       route("GET", "/compare/(?<basehead>[^/]+)", (m) => {
         const files = this.comparisons.get(decodeURIComponent(m.basehead!));
         return files
@@ -273,6 +320,26 @@ export class GitHubFake {
   /** The pull request `number` merged as commit `sha`. */
   mergePullRequest(number: number, sha: string): void {
     this.mergedPulls.set(sha, number);
+  }
+
+  /** The default branch (main) at a first commit holding these files. */
+  seedRepository(files: Record<string, string>): string {
+    const sha = this.addCommit({ message: "Initial commit", files: new Map(Object.entries(files)) });
+    this.branches.set("main", sha);
+    return sha;
+  }
+
+  /** A file's text at a branch's head, undefined when either is missing. */
+  fileAt(branch: string, path: string): string | undefined {
+    const sha = this.branches.get(branch);
+    return sha === undefined ? undefined : this.commits.get(sha)?.files.get(path);
+  }
+
+  /** The paths whose text differs between two commits. */
+  changedFiles(base: string, head: string): string[] {
+    const a = this.commits.get(base)?.files ?? new Map<string, string>();
+    const b = this.commits.get(head)?.files ?? new Map<string, string>();
+    return [...new Set([...a.keys(), ...b.keys()])].filter((path) => a.get(path) !== b.get(path)).sort();
   }
 
   addComparison(base: string, head: string, files: string[]): void {
@@ -507,6 +574,177 @@ export class GitHubFake {
     };
     this.deployKeys.push(created);
     return { status: 201, body: this.deployKeyJson(created) };
+  }
+
+  private addCommit(commit: FakeCommit): string {
+    const sha = createHash("sha1")
+      .update(`${this.nextId++}:${commit.parent ?? ""}:${commit.message}`)
+      .digest("hex");
+    this.commits.set(sha, commit);
+    return sha;
+  }
+
+  /** "heads/NAME" → NAME, or undefined for any other kind of ref. */
+  private branchOf(ref: string): string | undefined {
+    return /^(?:refs\/)?heads\/(.+)$/.exec(ref)?.[1];
+  }
+
+  private refJson(ref: string): Reply {
+    const branch = this.branchOf(ref);
+    const sha = branch === undefined ? undefined : this.branches.get(branch);
+    if (sha === undefined) return notFound;
+    return {
+      status: 200,
+      body: { ref: `refs/heads/${branch}`, object: { sha, type: "commit", url: `${this.url}/commits/${sha}` } },
+    };
+  }
+
+  private createRef(body: Record<string, unknown>): Reply {
+    const ref = String(body.ref ?? "");
+    if (!/^refs\/[^/]+\/.+/.test(ref))
+      return invalid("Reference name must start with 'refs/' and have at least two slashes.");
+    const branch = this.branchOf(ref);
+    if (branch === undefined) return invalid("Only branches are modelled by the fake");
+    if (typeof body.sha !== "string" || !this.commits.has(body.sha)) return invalid("Object does not exist");
+    if (this.branches.has(branch)) return invalid("Reference already exists");
+    this.branches.set(branch, body.sha);
+    return { ...this.refJson(ref), status: 201 };
+  }
+
+  private isAncestor(ancestor: string, sha: string | undefined): boolean {
+    for (let at = sha; at !== undefined; at = this.commits.get(at)?.parent) if (at === ancestor) return true;
+    return false;
+  }
+
+  private updateRef(ref: string, body: Record<string, unknown>): Reply {
+    const branch = this.branchOf(ref);
+    const current = branch === undefined ? undefined : this.branches.get(branch);
+    if (current === undefined) return invalid("Reference does not exist");
+    if (typeof body.sha !== "string" || !this.commits.has(body.sha)) return invalid("Object does not exist");
+    if (body.force !== true && !this.isAncestor(current, body.sha)) return invalid("Update is not a fast forward");
+    this.branches.set(branch!, body.sha);
+    return this.refJson(ref);
+  }
+
+  private deleteRef(ref: string): Reply {
+    const branch = this.branchOf(ref);
+    if (branch === undefined || !this.branches.delete(branch)) return invalid("Reference does not exist");
+    return { status: 204 };
+  }
+
+  private contentJson(path: string, ref: string | null): Reply {
+    const text = this.fileAt(ref ?? "main", path);
+    if (text === undefined) return notFound;
+    return {
+      status: 200,
+      body: {
+        type: "file",
+        encoding: "base64",
+        name: path.split("/").pop(),
+        path,
+        sha: blobSha(text),
+        size: Buffer.byteLength(text),
+        content: Buffer.from(text).toString("base64"),
+      },
+    };
+  }
+
+  /** GitHub's "Create or update file contents": a commit on the branch, refused when the file's sha is stale. */
+  private putContent(path: string, body: Record<string, unknown>): Reply {
+    const branch = typeof body.branch === "string" ? body.branch : "main";
+    const head = this.branches.get(branch);
+    if (head === undefined) return { status: 404, body: { message: `Branch ${branch} not found` } };
+    if (typeof body.message !== "string" || typeof body.content !== "string")
+      return invalid('Invalid request.\n\n"message" and "content" are required.');
+    const files = new Map(this.commits.get(head)!.files);
+    const current = files.get(path);
+    if (current !== undefined && body.sha === undefined) return invalid('Invalid request.\n\n"sha" wasn\'t supplied.');
+    if (current !== undefined && body.sha !== blobSha(current))
+      return { status: 409, body: { message: `${path} does not match ${String(body.sha)}` } };
+    const text = Buffer.from(body.content, "base64").toString("utf8");
+    files.set(path, text);
+    const sha = this.addCommit({ parent: head, message: body.message, files });
+    this.branches.set(branch, sha);
+    return {
+      status: current === undefined ? 201 : 200,
+      body: { content: { path, sha: blobSha(text) }, commit: { sha, message: body.message } },
+    };
+  }
+
+  private pullJson(p: FakePull): Record<string, unknown> {
+    return {
+      number: p.number,
+      state: p.state,
+      title: p.title,
+      body: p.body,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
+      head: { ref: p.head, sha: this.branches.get(p.head), label: `${this.owner}:${p.head}` },
+      base: { ref: p.base, sha: this.branches.get(p.base), label: `${this.owner}:${p.base}` },
+    };
+  }
+
+  /** head is OWNER:BRANCH, as GitHub filters it. */
+  private listPulls(request: HandlerRequest): Reply {
+    const { query } = request;
+    const state = query.get("state") ?? "open";
+    const head = query.get("head");
+    const base = query.get("base");
+    const listed = this.pulls.filter(
+      (p) =>
+        (state === "all" || p.state === state) &&
+        (head === null || `${this.owner}:${p.head}` === head) &&
+        (base === null || p.base === base),
+    );
+    return this.page(
+      request,
+      listed.map((p) => this.pullJson(p)),
+    );
+  }
+
+  private createPull(body: Record<string, unknown>): Reply {
+    const head = String(body.head ?? "").replace(new RegExp(`^${this.owner}:`), "");
+    const base = String(body.base ?? "");
+    const text = String(body.body ?? "");
+    if ([...text].length > MAX_BODY) return tooLong("PullRequest");
+    const headSha = this.branches.get(head);
+    const baseSha = this.branches.get(base);
+    if (headSha === undefined || baseSha === undefined)
+      return invalid("Validation Failed", [
+        { resource: "PullRequest", field: headSha === undefined ? "head" : "base", code: "invalid" },
+      ]);
+    if (this.pulls.some((p) => p.state === "open" && p.head === head && p.base === base))
+      return invalid("Validation Failed", [
+        {
+          resource: "PullRequest",
+          code: "custom",
+          message: `A pull request already exists for ${this.owner}:${head}.`,
+        },
+      ]);
+    if (headSha === baseSha || this.isAncestor(headSha, baseSha))
+      return invalid("Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${head}` },
+      ]);
+    const pull: FakePull = {
+      number: this.nextId++,
+      head,
+      base,
+      title: String(body.title ?? ""),
+      body: text,
+      state: "open",
+    };
+    this.pulls.push(pull);
+    return { status: 201, body: this.pullJson(pull) };
+  }
+
+  private updatePull(number: number, body: Record<string, unknown>): Reply {
+    const pull = this.pulls.find((p) => p.number === number);
+    if (!pull) return notFound;
+    if (typeof body.body === "string") {
+      if ([...body.body].length > MAX_BODY) return tooLong("PullRequest");
+      pull.body = body.body;
+    }
+    if (typeof body.title === "string") pull.title = body.title;
+    return { status: 200, body: this.pullJson(pull) };
   }
 
   private commentJson(c: Comment): Record<string, unknown> {

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { ROOT, runNodeAsync } from "../../support/cli.js";
 import type { GitHubFake } from "../../github-fake/server.js";
 
-export type ActionName = "validate" | "plan" | "deploy" | "status" | "root";
+export type ActionName = "validate" | "plan" | "deploy" | "status" | "promote" | "root";
 
 export interface ActionEvent {
   name: "pull_request" | "push" | "workflow_dispatch" | "schedule";

@@ -1,0 +1,177 @@
+// The bundled promote action as a process against the GitHub fake (real Octokit): a branch with
+// one commit changing only the target environment file, a pull request opened and on a rerun
+// updated (never a second one), nothing to promote as a notice, and a refused call reported with
+// the branch it created deleted again.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { codeSpan, promotionBody } from "../../src/action/promotion-body.js";
+import { GitHubFake } from "../github-fake/server.js";
+import { edited, shipped } from "../capacity/environments.js";
+import { workflowDispatchEvent } from "./support/events.js";
+import { runAction, type ActionRun } from "./support/run-action.js";
+
+const BRANCH = "codemie-gitops/promote-staging-to-prod";
+const PROD = "environments/prod.yaml";
+const prod = (version: string): string =>
+  `# Production: promoted from staging\n${edited(shipped("prod"), [
+    [["promotion"], { after: "staging" }],
+    [["codemie", "version"], version],
+  ])}`;
+const staging = (version: string): string => edited(shipped("staging"), [[["codemie", "version"], version]]);
+
+let fake: GitHubFake;
+let dir: string;
+let main: string;
+
+function checkout(files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+}
+
+beforeEach(async () => {
+  fake = await GitHubFake.start();
+  dir = mkdtempSync(join(tmpdir(), "cg-promote-action-"));
+  mkdirSync(join(dir, "environments"));
+  execFileSync("git", ["init", "-q", dir]);
+  const files = { "environments/staging.yaml": staging("2.58.1"), [PROD]: prod("2.50.0") };
+  checkout(files);
+  main = fake.seedRepository(files);
+});
+afterEach(async () => {
+  await fake.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function promote(): Promise<ActionRun> {
+  return runAction("promote", {
+    cwd: dir,
+    inputs: { from: "staging", to: "prod" },
+    event: workflowDispatchEvent(main, {}),
+    github: fake,
+  });
+}
+
+describe("promote action", () => {
+  test("opens a pull request whose one commit changes only prod.yaml, as the CLI edits it", async () => {
+    const run = await promote();
+
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(fake.pulls).toHaveLength(1);
+    const pull = fake.pulls[0]!;
+    expect(pull).toMatchObject({ head: BRANCH, base: "main", state: "open" });
+    expect(run.outputs).toEqual({
+      changed: "true",
+      "pull-request-number": String(pull.number),
+      "pull-request-url": `https://github.com/acme/codemie-platform/pull/${pull.number}`,
+    });
+    const head = fake.branches.get(BRANCH)!;
+    expect(fake.commits.get(head)!.parent).toBe(main);
+    expect(fake.changedFiles(main, head)).toEqual([PROD]);
+    // What `codemie-gitops promote` writes (test/cli/promote.test.ts): comments kept, the version changed.
+    expect(fake.fileAt(BRANCH, PROD)).toBe(prod("2.50.0").replace("version: 2.50.0", "version: 2.58.1"));
+    expect(pull.title).toBe("Promote staging to prod: CodeMie 2.50.0 → 2.58.1");
+    expect(pull.body).toContain("`environments/prod.yaml`: `codemie.version` `2.50.0` → `2.58.1`");
+    expect(pull.body).toContain("([run](https://github.com/acme/codemie-platform/actions/runs/4242))");
+    expect(fake.fileAt("main", PROD)).toBe(prod("2.50.0"));
+  });
+
+  test("a rerun resets the branch, commits the new version and updates the open pull request", async () => {
+    expect((await promote()).status).toBe(0);
+    const number = fake.pulls[0]!.number;
+    checkout({ "environments/staging.yaml": staging("2.59.0") });
+
+    const run = await promote();
+
+    expect(run.status).toBe(0);
+    expect(fake.pulls).toHaveLength(1);
+    expect(run.outputs["pull-request-number"]).toBe(String(number));
+    expect(fake.pulls[0]!.title).toBe("Promote staging to prod: CodeMie 2.50.0 → 2.59.0");
+    const head = fake.branches.get(BRANCH)!;
+    expect(fake.commits.get(head)!.parent).toBe(main);
+    expect(fake.changedFiles(main, head)).toEqual([PROD]);
+    expect(fake.fileAt(BRANCH, PROD)).toContain("version: 2.59.0");
+    expect(fake.requestsTo("POST", /\/pulls$/)).toHaveLength(1);
+    expect(fake.requestsTo("PATCH", /\/pulls\/\d+$/)).toHaveLength(1);
+  });
+
+  test("nothing to promote: a notice, no branch and no pull request", async () => {
+    checkout({ [PROD]: prod("2.58.1") });
+
+    const run = await promote();
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      "::notice::environments/prod.yaml already runs CodeMie 2.58.1, as environments/staging.yaml does: nothing to promote",
+    );
+    expect(run.outputs).toEqual({ changed: "false", "pull-request-number": "", "pull-request-url": "" });
+    expect([...fake.branches.keys()]).toEqual(["main"]);
+    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  test("GitHub refuses the pull request: a clear error, exit 1, the branch it created deleted", async () => {
+    fake.faults.push({ method: "POST", path: /\/pulls$/, status: 403 });
+
+    const run = await promote();
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      `::error::codemie-gitops: error: GitHub refused to open a pull request from ${BRANCH} into main (HTTP 403)`,
+    );
+    expect(run.stdout).toContain(`the branch ${BRANCH} was deleted again`);
+    expect(run.stdout).not.toMatch(/internal error|at .*\.js:\d+/);
+    expect([...fake.branches.keys()]).toEqual(["main"]);
+    expect(fake.pulls).toEqual([]);
+    expect(run.outputs.changed).toBe("false");
+  });
+
+  test("a stale file sha (409) is refused: the error names the file, no branch is left", async () => {
+    fake.faults.push({ method: "PUT", path: /\/contents\//, status: 409 });
+
+    const run = await promote();
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`GitHub refused to write ${PROD} on ${BRANCH} (HTTP 409)`);
+    expect([...fake.branches.keys()]).toEqual(["main"]);
+  });
+});
+
+describe("the GitHub fake refuses as GitHub does", () => {
+  test("an existing ref, a stale file sha, a second pull request for one branch", async () => {
+    const api = async (method: string, path: string, body: unknown): Promise<{ status: number; text: string }> => {
+      const r = await fetch(`${fake.url}/repos/acme/codemie-platform${path}`, {
+        method,
+        headers: { authorization: `token ${fake.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return { status: r.status, text: await r.text() };
+    };
+    expect((await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).status).toBe(201);
+    expect(await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).toMatchObject({
+      status: 422,
+      text: expect.stringContaining("Reference already exists"),
+    });
+    const content = Buffer.from("changed\n").toString("base64");
+    expect((await api("PUT", `/contents/${PROD}`, { message: "m", content, branch: "x" })).status).toBe(422);
+    expect(
+      (await api("PUT", `/contents/${PROD}`, { message: "m", content, branch: "x", sha: "0".repeat(40) })).status,
+    ).toBe(409);
+    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain("No commits between");
+    const sha = JSON.parse((await api("GET", `/contents/${PROD}?ref=x`, undefined)).text || "{}") as { sha?: string };
+    expect(sha.sha).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+test("the body renders no Markdown from an environment file", () => {
+  expect(codeSpan("2.0`<img src=x>`\n# h")).toBe("`2.0ˋ<img src=x>ˋ # h`");
+  const body = promotionBody({
+    from: "staging",
+    to: "prod",
+    path: PROD,
+    version: { before: "1", after: "2" },
+    warnings: ["``` ](javascript:x)"],
+  });
+  expect(body).toContain("````text\n``` ](javascript:x)\n````");
+});
