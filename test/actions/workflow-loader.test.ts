@@ -51,11 +51,12 @@ describe("every workflow GitHub would load", () => {
   });
 
   const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yml"));
-  test("the docs show a caller for plan, deploy, redeploy and drift", () => {
+  test("the docs show a caller for plan, deploy, redeploy, drift and promote", () => {
     expect(examples.sort()).toEqual([
       "codemie-deploy.yml",
       "codemie-drift.yml",
       "codemie-plan.yml",
+      "codemie-promote.yml",
       "codemie-redeploy.yml",
     ]);
   });
