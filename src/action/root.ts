@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { UsageError } from "../adapters/environment-files.js";
 
-const COMMANDS = ["validate", "plan", "deploy", "status"];
+const COMMANDS = ["validate", "plan", "deploy", "status", "promote"];
 
 /** INPUT_<NAME> as the runner spells it: upper case, spaces as underscores, hyphens kept. */
 const variableOf = (input: string): string => `INPUT_${input.replace(/ /g, "_").toUpperCase()}`;

@@ -138,6 +138,20 @@ describe("promote action", () => {
   });
 });
 
+test("the root action's command: promote runs the same action", async () => {
+  const run = await runAction("root", {
+    cwd: dir,
+    inputs: { command: "promote", from: "staging", to: "prod" },
+    event: workflowDispatchEvent(main, {}),
+    github: fake,
+  });
+
+  expect(run.status).toBe(0);
+  expect(fake.pulls).toHaveLength(1);
+  expect(run.outputs["pull-request-number"]).toBe(String(fake.pulls[0]!.number));
+  expect(fake.changedFiles(main, fake.branches.get(BRANCH)!)).toEqual([PROD]);
+});
+
 describe("the GitHub fake refuses as GitHub does", () => {
   test("an existing ref, a stale file sha, a second pull request for one branch", async () => {
     const api = async (method: string, path: string, body: unknown): Promise<{ status: number; text: string }> => {

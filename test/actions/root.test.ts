@@ -53,7 +53,7 @@ test("an unknown command is a usage error (exit 2)", async () => {
 
     expect(run.status).toBe(2);
     expect(run.stdout).toContain(
-      '::error::codemie-gitops: input "command" must be one of validate, plan, deploy, status, not "destroy"',
+      '::error::codemie-gitops: input "command" must be one of validate, plan, deploy, status, promote, not "destroy"',
     );
   } finally {
     ws.dispose();
