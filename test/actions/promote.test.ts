@@ -1,7 +1,7 @@
 // The bundled promote action as a process against the GitHub fake (real Octokit): a branch with
 // one commit changing only the target environment file, a pull request opened and on a rerun
 // updated (never a second one), nothing to promote as a notice, and a refused call reported with
-// the branch it created deleted again.
+// nothing half-made left: the branch it created deleted again.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,10 +78,12 @@ describe("promote action", () => {
     expect(fake.fileAt("main", PROD)).toBe(prod("2.50.0"));
   });
 
-  test("a rerun resets the branch, commits the new version and updates the open pull request", async () => {
+  test("a rerun commits the new version on the default branch's new head and updates the open pull request", async () => {
     expect((await promote()).status).toBe(0);
     const number = fake.pulls[0]!.number;
-    checkout({ "environments/staging.yaml": staging("2.59.0") });
+    const files = { "environments/staging.yaml": staging("2.59.0") };
+    checkout(files);
+    main = fake.pushCommit("main", files);
 
     const run = await promote();
 
@@ -127,14 +129,29 @@ describe("promote action", () => {
     expect(run.outputs.changed).toBe("false");
   });
 
-  test("a stale file sha (409) is refused: the error names the file, no branch is left", async () => {
-    fake.faults.push({ method: "PUT", path: /\/contents\//, status: 409 });
+  test("GitHub refuses the commit: the error names the file, no branch and no pull request", async () => {
+    fake.faults.push({ method: "POST", path: /\/git\/trees$/, status: 422 });
 
     const run = await promote();
 
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain(`GitHub refused to write ${PROD} on ${BRANCH} (HTTP 409)`);
+    expect(run.stdout).toContain(`::error::codemie-gitops: error: GitHub refused to write ${PROD} (HTTP 422)`);
     expect([...fake.branches.keys()]).toEqual(["main"]);
+    expect(fake.pulls).toEqual([]);
+  });
+
+  test("a rerun whose pull request update is refused leaves the branch at the new commit, whole", async () => {
+    expect((await promote()).status).toBe(0);
+    checkout({ "environments/staging.yaml": staging("2.59.0") });
+    fake.faults.push({ method: "PATCH", path: /\/pulls\/\d+$/, status: 403 });
+
+    const run = await promote();
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`GitHub refused to update pull request #${fake.pulls[0]!.number} (HTTP 403)`);
+    const head = fake.branches.get(BRANCH)!;
+    expect(fake.commits.get(head)!.parent).toBe(main);
+    expect(fake.fileAt(BRANCH, PROD)).toContain("version: 2.59.0");
   });
 });
 
@@ -153,28 +170,43 @@ test("the root action's command: promote runs the same action", async () => {
 });
 
 describe("the GitHub fake refuses as GitHub does", () => {
-  test("an existing ref, a stale file sha, a second pull request for one branch", async () => {
-    const api = async (method: string, path: string, body: unknown): Promise<{ status: number; text: string }> => {
+  test("an existing ref, a move that is not a fast forward, an unknown tree or parent, a second pull request", async () => {
+    const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => {
       const r = await fetch(`${fake.url}/repos/acme/codemie-platform${path}`, {
         method,
         headers: { authorization: `token ${fake.token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       return { status: r.status, text: await r.text() };
     };
+    const json = (r: { text: string }): Record<string, unknown> => JSON.parse(r.text) as Record<string, unknown>;
+    const baseTree = (json(await api("GET", `/git/commits/${main}`)).tree as { sha: string }).sha;
+    const tree = json(
+      await api("POST", "/git/trees", {
+        base_tree: baseTree,
+        tree: [{ path: "a.txt", mode: "100644", type: "blob", content: "a\n" }],
+      }),
+    ).sha;
+    const commit = json(await api("POST", "/git/commits", { message: "a", tree, parents: [main] })).sha as string;
+    expect(fake.changedFiles(main, commit)).toEqual(["a.txt"]);
+
     expect((await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).status).toBe(201);
-    expect(await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).toMatchObject({
+    expect(await api("POST", "/git/refs", { ref: "refs/heads/x", sha: commit })).toMatchObject({
       status: 422,
       text: expect.stringContaining("Reference already exists"),
     });
-    const content = Buffer.from("changed\n").toString("base64");
-    expect((await api("PUT", `/contents/${PROD}`, { message: "m", content, branch: "x" })).status).toBe(422);
-    expect(
-      (await api("PUT", `/contents/${PROD}`, { message: "m", content, branch: "x", sha: "0".repeat(40) })).status,
-    ).toBe(409);
     expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain("No commits between");
-    const sha = JSON.parse((await api("GET", `/contents/${PROD}?ref=x`, undefined)).text || "{}") as { sha?: string };
-    expect(sha.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect((await api("PATCH", "/git/refs/heads/x", { sha: commit })).status).toBe(200);
+    expect((await api("PATCH", "/git/refs/heads/x", { sha: main })).text).toContain("Update is not a fast forward");
+    expect((await api("POST", "/git/trees", { base_tree: "0".repeat(40), tree: [] })).status).toBe(422);
+    expect((await api("POST", "/git/commits", { message: "m", tree: "0".repeat(40), parents: [main] })).status).toBe(
+      422,
+    );
+    expect((await api("POST", "/git/commits", { message: "m", tree, parents: ["0".repeat(40)] })).status).toBe(422);
+    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).status).toBe(201);
+    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain(
+      "A pull request already exists for acme:x.",
+    );
   });
 });
 

@@ -11,9 +11,10 @@
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
 // GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
 // read-only token models what a fork's pull request gets: it reads, and every write is refused
-// with 403 as GitHub refuses it. Branches, file contents and pull requests (git-refs, contents and
-// pulls APIs) live in a small commit graph: GitHub's refusals are kept (422 "Reference already
-// exists", 409 for a stale file sha, 422 "A pull request already exists", 422 with no commits).
+// with 403 as GitHub refuses it. Branches, commits and pull requests (the git refs and
+// pulls APIs, and the git data API's trees and commits) live in a small commit graph: GitHub's
+// refusals are kept (422 "Reference already exists", "Update is not a fast forward", a tree or
+// parent that does not exist, "A pull request already exists", "No commits between").
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -163,6 +164,8 @@ export class GitHubFake {
   /** Branch name → commit sha; commit sha → commit. Empty until seedRepository. */
   readonly branches = new Map<string, string>();
   readonly commits = new Map<string, FakeCommit>();
+  /** Tree sha → its files; every commit's tree is one. */
+  private readonly trees = new Map<string, Map<string, string>>();
   readonly pulls: FakePull[] = [];
   /** Key material registered on other repositories: GitHub refuses it here too. */
   readonly keysElsewhere = new Set<string>();
@@ -270,12 +273,11 @@ export class GitHubFake {
       route("POST", "/keys", (_, r) => this.denied() ?? this.addDeployKey(r.body)),
       route("GET", "/git/ref/(?<ref>.+)", (m) => this.refJson(decodeURIComponent(m.ref!))),
       route("POST", "/git/refs", (_, r) => this.createRef(r.body)),
+      route("GET", "/git/commits/(?<sha>[0-9a-f]{40})", (m) => this.commitJson(m.sha!)),
+      route("POST", "/git/trees", (_, r) => this.createTree(r.body)),
+      route("POST", "/git/commits", (_, r) => this.createCommit(r.body)),
       route("PATCH", "/git/refs/(?<ref>.+)", (m, r) => this.updateRef(decodeURIComponent(m.ref!), r.body)),
       route("DELETE", "/git/refs/(?<ref>.+)", (m) => this.deleteRef(decodeURIComponent(m.ref!))),
-      route("GET", "/contents/(?<path>.+)", (m, r) =>
-        this.contentJson(decodeURIComponent(m.path!), r.query.get("ref")),
-      ),
-      route("PUT", "/contents/(?<path>.+)", (m, r) => this.putContent(decodeURIComponent(m.path!), r.body)),
       route("GET", "/pulls", (_, r) => this.listPulls(r)),
       route("POST", "/pulls", (_, r) => this.createPull(r.body)),
       route("PATCH", "/pulls/(?<n>\\d+)", (m, r) => this.updatePull(Number(m.n), r.body)),
@@ -326,6 +328,15 @@ export class GitHubFake {
   seedRepository(files: Record<string, string>): string {
     const sha = this.addCommit({ message: "Initial commit", files: new Map(Object.entries(files)) });
     this.branches.set("main", sha);
+    return sha;
+  }
+
+  /** Someone else's commit on a branch: these files changed. */
+  pushCommit(branch: string, files: Record<string, string>, message = "Another change"): string {
+    const parent = this.branches.get(branch)!;
+    const tree = new Map([...this.commits.get(parent)!.files, ...Object.entries(files)]);
+    const sha = this.addCommit({ parent, message, files: tree });
+    this.branches.set(branch, sha);
     return sha;
   }
 
@@ -584,6 +595,54 @@ export class GitHubFake {
     return sha;
   }
 
+  /** A tree's sha: git's is a hash of its entries, so the same files give the same sha. */
+  private addTree(files: Map<string, string>): string {
+    const entries = [...files].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, text]) => `${path}\0${blobSha(text)}`);
+    const sha = createHash("sha1")
+      .update(`tree ${entries.join("\n")}`)
+      .digest("hex");
+    this.trees.set(sha, files);
+    return sha;
+  }
+
+  private commitJson(sha: string): Reply {
+    const commit = this.commits.get(sha);
+    if (!commit) return notFound;
+    return {
+      status: 200,
+      body: {
+        sha,
+        message: commit.message,
+        tree: { sha: this.addTree(commit.files) },
+        parents: commit.parent ? [{ sha: commit.parent }] : [],
+      },
+    };
+  }
+
+  /** "Create a tree": base_tree's files with each entry's content set (blob entries with content only). */
+  private createTree(body: Record<string, unknown>): Reply {
+    const base = typeof body.base_tree === "string" ? this.trees.get(body.base_tree) : new Map<string, string>();
+    if (!base) return invalid("base_tree is not a valid tree oid");
+    const files = new Map(base);
+    for (const entry of (body.tree as Record<string, unknown>[] | undefined) ?? []) {
+      if (typeof entry.path !== "string" || entry.type !== "blob" || typeof entry.content !== "string")
+        return invalid("Invalid tree info");
+      files.set(entry.path, entry.content);
+    }
+    return { status: 201, body: { sha: this.addTree(files) } };
+  }
+
+  private createCommit(body: Record<string, unknown>): Reply {
+    const files = typeof body.tree === "string" ? this.trees.get(body.tree) : undefined;
+    if (!files) return invalid("Tree SHA does not exist");
+    const parents = (body.parents as unknown[] | undefined) ?? [];
+    if (parents.length > 1 || parents.some((p) => typeof p !== "string" || !this.commits.has(p)))
+      return invalid("Parent SHA does not exist or is not a commit object");
+    const parent = parents[0] as string | undefined;
+    const sha = this.addCommit({ ...(parent ? { parent } : {}), message: String(body.message ?? ""), files });
+    return { status: 201, body: { sha, tree: { sha: body.tree }, parents: parents.map((p) => ({ sha: p })) } };
+  }
+
   /** "heads/NAME" → NAME, or undefined for any other kind of ref. */
   private branchOf(ref: string): string | undefined {
     return /^(?:refs\/)?heads\/(.+)$/.exec(ref)?.[1];
@@ -630,45 +689,6 @@ export class GitHubFake {
     const branch = this.branchOf(ref);
     if (branch === undefined || !this.branches.delete(branch)) return invalid("Reference does not exist");
     return { status: 204 };
-  }
-
-  private contentJson(path: string, ref: string | null): Reply {
-    const text = this.fileAt(ref ?? "main", path);
-    if (text === undefined) return notFound;
-    return {
-      status: 200,
-      body: {
-        type: "file",
-        encoding: "base64",
-        name: path.split("/").pop(),
-        path,
-        sha: blobSha(text),
-        size: Buffer.byteLength(text),
-        content: Buffer.from(text).toString("base64"),
-      },
-    };
-  }
-
-  /** GitHub's "Create or update file contents": a commit on the branch, refused when the file's sha is stale. */
-  private putContent(path: string, body: Record<string, unknown>): Reply {
-    const branch = typeof body.branch === "string" ? body.branch : "main";
-    const head = this.branches.get(branch);
-    if (head === undefined) return { status: 404, body: { message: `Branch ${branch} not found` } };
-    if (typeof body.message !== "string" || typeof body.content !== "string")
-      return invalid('Invalid request.\n\n"message" and "content" are required.');
-    const files = new Map(this.commits.get(head)!.files);
-    const current = files.get(path);
-    if (current !== undefined && body.sha === undefined) return invalid('Invalid request.\n\n"sha" wasn\'t supplied.');
-    if (current !== undefined && body.sha !== blobSha(current))
-      return { status: 409, body: { message: `${path} does not match ${String(body.sha)}` } };
-    const text = Buffer.from(body.content, "base64").toString("utf8");
-    files.set(path, text);
-    const sha = this.addCommit({ parent: head, message: body.message, files });
-    this.branches.set(branch, sha);
-    return {
-      status: current === undefined ? 201 : 200,
-      body: { content: { path, sha: blobSha(text) }, commit: { sha, message: body.message } },
-    };
   }
 
   private pullJson(p: FakePull): Record<string, unknown> {

@@ -1,9 +1,9 @@
-// A one-file change proposed as a pull request: a branch from the default branch's head, one
-// commit writing the file (contents API, with the file's current sha so a concurrent change is
-// refused, not overwritten), and a pull request, the open one for that branch updated instead of a
-// second one opened. The branch is the toolkit's own: a rerun resets it to the default branch's
-// head. A branch this run created is deleted again when a later step fails, so a refusal leaves
-// nothing half-made behind.
+// A one-file change proposed as a pull request. The commit is made first, with the git data API
+// (a tree from the default branch head's tree with the one file replaced, a commit on that head),
+// and only then does the branch point at it: created, or on a rerun moved there (the branch is
+// the toolkit's own), so it never holds a half-made state. Then the pull request: the open one for
+// the branch updated instead of a second one opened. A branch this run created is deleted again
+// when opening the pull request fails, so a refusal leaves nothing behind.
 import { httpStatus, type GitHubClient, type RepoRef } from "./client.js";
 
 export interface FileChange {
@@ -40,7 +40,7 @@ async function step<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-const alreadyExists = (error: unknown, text: string): boolean =>
+const refusedWith = (error: unknown, text: string): boolean =>
   httpStatus(error) === 422 && error instanceof Error && error.message.includes(text);
 
 export async function proposeFileChange(
@@ -49,22 +49,34 @@ export async function proposeFileChange(
   change: FileChange,
 ): Promise<ProposedChange> {
   const base = (await step("read the repository", () => client.rest.repos.get({ ...repo }))).data.default_branch;
-  const baseSha = (
-    await step(`read the head of ${base}`, () => client.rest.git.getRef({ ...repo, ref: `heads/${base}` }))
-  ).data.object.sha;
+  const head = (await step(`read the head of ${base}`, () => client.rest.git.getRef({ ...repo, ref: `heads/${base}` })))
+    .data.object.sha;
+  const baseTree = (await step(`read commit ${head}`, () => client.rest.git.getCommit({ ...repo, commit_sha: head })))
+    .data.tree.sha;
+  const tree = await step(`write ${change.path}`, () =>
+    client.rest.git.createTree({
+      ...repo,
+      base_tree: baseTree,
+      tree: [{ path: change.path, mode: "100644", type: "blob", content: change.text }],
+    }),
+  );
+  const commit = await step(`commit ${change.path}`, () =>
+    client.rest.git.createCommit({ ...repo, message: change.commitMessage, tree: tree.data.sha, parents: [head] }),
+  );
   const ref = `heads/${change.branch}`;
+  const sha = commit.data.sha;
   let created = true;
   try {
-    await client.rest.git.createRef({ ...repo, ref: `refs/${ref}`, sha: baseSha });
+    await client.rest.git.createRef({ ...repo, ref: `refs/${ref}`, sha });
   } catch (e) {
-    if (!alreadyExists(e, "Reference already exists")) throw refusal(`create the branch ${change.branch}`, e);
+    if (!refusedWith(e, "Reference already exists")) throw refusal(`create the branch ${change.branch}`, e);
     created = false;
-    await step(`reset the branch ${change.branch} to ${base}`, () =>
-      client.rest.git.updateRef({ ...repo, ref, sha: baseSha, force: true }),
+    await step(`move the branch ${change.branch} to the new commit`, () =>
+      client.rest.git.updateRef({ ...repo, ref, sha, force: true }),
     );
   }
   try {
-    return await commitAndOpen(client, repo, change, base);
+    return await openOrUpdate(client, repo, change, base);
   } catch (e) {
     if (!created) throw e;
     const cleanup = await client.rest.git.deleteRef({ ...repo, ref }).then(
@@ -75,30 +87,13 @@ export async function proposeFileChange(
   }
 }
 
-async function commitAndOpen(
+async function openOrUpdate(
   client: GitHubClient,
   repo: RepoRef,
   change: FileChange,
   base: string,
 ): Promise<ProposedChange> {
-  const current = await client.rest.repos.getContent({ ...repo, path: change.path, ref: change.branch }).then(
-    (r) => (Array.isArray(r.data) ? undefined : r.data.sha),
-    (e: unknown) => {
-      if (httpStatus(e) === 404) return undefined;
-      throw refusal(`read ${change.path} on ${change.branch}`, e);
-    },
-  );
-  await step(`write ${change.path} on ${change.branch}`, () =>
-    client.rest.repos.createOrUpdateFileContents({
-      ...repo,
-      path: change.path,
-      branch: change.branch,
-      message: change.commitMessage,
-      content: Buffer.from(change.text, "utf8").toString("base64"),
-      ...(current ? { sha: current } : {}),
-    }),
-  );
-  const open = async (): Promise<{ number: number; html_url: string } | undefined> =>
+  const open = async (): Promise<{ number: number } | undefined> =>
     (
       await step(`list the pull requests of ${change.branch}`, () =>
         client.rest.pulls.list({ ...repo, head: `${repo.owner}:${change.branch}`, base, state: "open" }),
@@ -112,7 +107,7 @@ async function commitAndOpen(
     return { number: data.number, url: data.html_url, opened: true };
   } catch (e) {
     // Another run opened it in between: update that one.
-    const raced = alreadyExists(e, "A pull request already exists") ? await open() : undefined;
+    const raced = refusedWith(e, "A pull request already exists") ? await open() : undefined;
     if (!raced) throw refusal(`open a pull request from ${change.branch} into ${base}`, e);
     return update(client, repo, raced.number, text);
   }
