@@ -10,6 +10,8 @@ export interface GitHubRun {
   payload: typeof context.payload;
   /** The commit the workflow runs on (for a pull request, the merge commit). */
   sha: string;
+  /** The ref the workflow runs on (refs/heads/NAME for a branch). */
+  ref: string;
   repo?: RepoRef;
   /** The run's page, where the job summary is shown. */
   runUrl?: string;
@@ -32,6 +34,7 @@ export function gitHubRun(token: string): GitHubRun {
     eventName: context.eventName,
     payload: context.payload,
     sha: context.sha,
+    ref: context.ref,
     serverUrl: context.serverUrl,
     ...(repo ? { repo } : {}),
     ...(runUrl ? { runUrl } : {}),

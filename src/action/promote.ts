@@ -22,6 +22,10 @@ export async function promoteAction(): Promise<number> {
   if (fromName === toName) throw new UsageError("promote needs two different environments");
   const run = gitHubRun(inputs.text("github-token"));
   if (!run.client || !run.repo) throw new UsageError('promote needs the "github-token" input and GITHUB_REPOSITORY');
+  // The commit goes on the default branch's head: files checked out from elsewhere could undo its changes.
+  const defaultBranch = (run.payload.repository as { default_branch?: string } | undefined)?.default_branch;
+  if (defaultBranch && run.ref !== `refs/heads/${defaultBranch}`)
+    throw new UsageError(`promote runs on the default branch (${defaultBranch}), not ${run.ref}`);
   const ws = await openWorkspace(inputs.text("working-directory"));
   const files = workspaceFiles(ws.cwd);
   const [from, to] = await Promise.all([files.read(files.pathOf(fromName)), files.read(files.pathOf(toName))]);

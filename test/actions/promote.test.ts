@@ -113,6 +113,21 @@ describe("promote action", () => {
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
+  test("run from another branch than the default one: a usage error, nothing written", async () => {
+    const run = await runAction("promote", {
+      cwd: dir,
+      inputs: { from: "staging", to: "prod" },
+      event: { ...workflowDispatchEvent(main, {}), ref: "refs/heads/feature" },
+      github: fake,
+    });
+
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain(
+      "::error::codemie-gitops: promote runs on the default branch (main), not refs/heads/feature",
+    );
+    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
   test("GitHub refuses the pull request: a clear error, exit 1, the branch it created deleted", async () => {
     fake.faults.push({ method: "POST", path: /\/pulls$/, status: 403 });
 
