@@ -26946,7 +26946,7 @@ var EnvironmentFileError = class extends Error {
 };
 
 // src/action/root.ts
-var COMMANDS = ["validate", "plan", "deploy", "status"];
+var COMMANDS = ["validate", "plan", "deploy", "status", "promote"];
 var variableOf = (input) => `INPUT_${input.replace(/ /g, "_").toUpperCase()}`;
 async function runCommandAction(actionsDir, env = process.env) {
   const command = getInput("command");

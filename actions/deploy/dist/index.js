@@ -90845,6 +90845,7 @@ function gitHubRun(token) {
     eventName: context4.eventName,
     payload: context4.payload,
     sha: context4.sha,
+    ref: context4.ref,
     serverUrl: context4.serverUrl,
     ...repo ? { repo } : {},
     ...runUrl ? { runUrl } : {},

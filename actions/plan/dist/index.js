@@ -90092,6 +90092,7 @@ function gitHubRun(token) {
     eventName: context2.eventName,
     payload: context2.payload,
     sha: context2.sha,
+    ref: context2.ref,
     serverUrl: context2.serverUrl,
     ...repo ? { repo } : {},
     ...runUrl ? { runUrl } : {},
