@@ -1,39 +1,22 @@
 // The bundled deploy action as a process against the Azure emulator, a scratch GitOps repository
 // and the GitHub fake: on a push, and as a workflow_dispatch redeploy. The GitHub deployment and
 // its statuses, the outputs, the job summary and the exit code follow the outcome.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, fileAt, git, pushFiles } from "../engine/support/git-repos.js";
-import {
-  BRANCH,
-  cliEnv,
-  createWorkspace,
-  dev,
-  DEV_OUTPUTS,
-  startEmulator,
-  type Workspace,
-} from "../engine/support/harness.js";
-import { GitHubFake } from "../github-fake/server.js";
-import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import type { GitHubFake } from "../github-fake/server.js";
+import { deployFixture } from "./support/deploy-fixture.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
 import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
 
+const t = deployFixture();
 let github: GitHubFake;
 let emulator: AzureEmulator;
 let ws: Workspace;
-beforeAll(async () => {
-  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), emulator.stop()]);
-});
 beforeEach(() => {
-  emulator.reset();
-  uploadOperatorSecrets(emulator, dev);
-  github.deployments.length = 0;
-  ws = createWorkspace();
+  ({ github, emulator, ws } = t);
 });
-afterEach(() => ws.dispose());
 
 /** Runs the deploy action; once it has published, the emulator's Flux reports that commit Compliant. */
 function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promise<ActionRun> {

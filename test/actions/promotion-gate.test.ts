@@ -3,45 +3,28 @@
 // toolkit commit; then it deploys and records its own release for those that follow it.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import {
-  BRANCH,
-  cliEnv,
-  createWorkspace,
-  dev,
-  DEV_OUTPUTS,
-  startEmulator,
-  type Workspace,
-} from "../engine/support/harness.js";
-import { GitHubFake } from "../github-fake/server.js";
-import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import type { GitHubFake } from "../github-fake/server.js";
+import { deployFixture } from "./support/deploy-fixture.js";
 import { ROOT } from "../support/cli.js";
 import { pushEvent } from "./support/events.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
+const t = deployFixture();
 let github: GitHubFake;
 let emulator: AzureEmulator;
 let ws: Workspace;
 let sha: string;
-beforeAll(async () => {
-  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), emulator.stop()]);
-});
 beforeEach(() => {
-  emulator.reset();
-  uploadOperatorSecrets(emulator, dev);
-  github.deployments.length = 0;
-  ws = createWorkspace();
+  ({ github, emulator, ws } = t);
   const file = join(ws.cwd, "environments", "dev.yaml");
   writeFileSync(file, `${readFileSync(file, "utf8")}promotion:\n  after: staging\n`);
   git(ws.cwd, "commit", "-qam", "dev follows staging");
   sha = git(ws.cwd, "rev-parse", "HEAD");
 });
-afterEach(() => ws.dispose());
 
 function deploy(): Promise<ActionRun> {
   return runAction("deploy", {

@@ -2,42 +2,26 @@
 // emulator and the GitHub fake: the plan comment records a digest; the deploy of the merged pull
 // request deploys when Azure still matches, stops before the first write when it drifted (and
 // shows how), goes on only when told to accept, and trusts no comment but its token's own.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip } from "../engine/support/git-repos.js";
-import {
-  BRANCH,
-  cliEnv,
-  createWorkspace,
-  dev,
-  DEV_OUTPUTS,
-  startEmulator,
-  type Workspace,
-} from "../engine/support/harness.js";
-import { GitHubFake } from "../github-fake/server.js";
+import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import type { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { deployFixture } from "./support/deploy-fixture.js";
 import { pullRequestEvent, pushEvent } from "./support/events.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
+const t = deployFixture();
 let github: GitHubFake;
 let emulator: AzureEmulator;
 let ws: Workspace;
 let PR = 300;
-beforeAll(async () => {
-  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), emulator.stop()]);
-});
 beforeEach(() => {
+  ({ github, emulator, ws } = t);
   PR += 1;
-  emulator.reset();
-  uploadOperatorSecrets(emulator, dev);
-  github.deployments.length = 0;
-  ws = createWorkspace();
   github.addPullRequest(PR, ["environments/dev.yaml"]);
 });
-afterEach(() => ws.dispose());
 
 const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
 const upgrade = (to: string) => [

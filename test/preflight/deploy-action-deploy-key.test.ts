@@ -4,40 +4,23 @@
 // prints a notice with the manual step. The private key appears in no output, summary or request.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { keyMaterial } from "../../src/engine/deploy-key.js";
 import { keyVaultId } from "../../src/engine/names.js";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import {
-  BRANCH,
-  cliEnv,
-  createWorkspace,
-  dev,
-  DEV_OUTPUTS,
-  startEmulator,
-  type Workspace,
-} from "../engine/support/harness.js";
-import { GitHubFake } from "../github-fake/server.js";
+import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import type { GitHubFake } from "../github-fake/server.js";
+import { deployFixture } from "../actions/support/deploy-fixture.js";
 import { pushEvent } from "../actions/support/events.js";
 import { runAction, type ActionRun } from "../actions/support/run-action.js";
-import { uploadOperatorSecrets } from "./support/operator-secrets.js";
 
+const t = deployFixture();
 let github: GitHubFake;
 let emulator: AzureEmulator;
 let ws: Workspace;
-beforeAll(async () => {
-  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), emulator.stop()]);
-});
 beforeEach(() => {
-  emulator.reset();
-  uploadOperatorSecrets(emulator, dev);
-  github.deployKeys.length = 0;
-  github.requests.length = 0;
-  ws = createWorkspace();
+  ({ github, emulator, ws } = t);
   const file = join(ws.cwd, "environments", "dev.yaml");
   writeFileSync(
     file,
@@ -49,7 +32,6 @@ beforeEach(() => {
   git(ws.cwd, "commit", "-qam", "private GitOps repository");
   emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 });
-afterEach(() => ws.dispose());
 
 function deploy(): Promise<ActionRun> {
   const sha = git(ws.cwd, "rev-parse", "HEAD").trim();
