@@ -36,6 +36,16 @@ export interface NameRule {
 
 type NameKey = Exclude<keyof ResourceNames, "identities"> | "identity";
 
+/** Azure's rule for a public IP address's name (the NAT gateway's and the ingress's). */
+const PUBLIC_IP: NameRule = {
+  resource: "public IP",
+  min: 1,
+  max: 80,
+  pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+  allowed: "letters, digits, - _ .",
+  globallyUnique: false,
+};
+
 const RULES: Record<NameKey, NameRule> = {
   resourceGroup: {
     resource: "resource group",
@@ -69,22 +79,8 @@ const RULES: Record<NameKey, NameRule> = {
     allowed: "letters, digits, - _ .",
     globallyUnique: false,
   },
-  natPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false,
-  },
-  ingressPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false,
-  },
+  natPublicIp: PUBLIC_IP,
+  ingressPublicIp: PUBLIC_IP,
   aks: {
     resource: "AKS cluster",
     min: 1,

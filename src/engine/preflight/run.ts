@@ -4,7 +4,7 @@ import type { Diagnostic } from "../../config/diagnostics.js";
 import { dotted, sortDiagnostics } from "../../config/diagnostics.js";
 import type { Environment } from "../../model/environment.js";
 import type { PreflightFacts } from "./facts.js";
-import { checkOperatorSecrets, evaluatePreflight } from "./evaluate.js";
+import { checkOperatorSecrets, evaluatePreflight, type Finding } from "./evaluate.js";
 import type { FieldPath, PreflightNeeds } from "./needs.js";
 
 /** Reads what Azure has for these needs (src/adapters/azure/preflight-reads.ts). */
@@ -25,6 +25,17 @@ export type PreflightReport =
     }
   | { status: "error"; message: string };
 
+/** Each finding at the environment field it names. */
+function positioned(env: Environment, findings: readonly Finding[], locate: Locate): Diagnostic[] {
+  return findings.map((f) => ({
+    file: env.file,
+    ...locate(f.path),
+    severity: f.severity,
+    path: dotted(f.path),
+    message: f.message,
+  }));
+}
+
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function runPreflight(
@@ -39,15 +50,7 @@ export async function runPreflight(
   } catch (error) {
     return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf(error)}` };
   }
-  const diagnostics = evaluatePreflight(env, needs, facts).map(
-    (f): Diagnostic => ({
-      file: env.file,
-      ...locate(f.path),
-      severity: f.severity,
-      path: dotted(f.path),
-      message: f.message,
-    }),
-  );
+  const diagnostics = positioned(env, evaluatePreflight(env, needs, facts), locate);
   return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
 }
 
@@ -67,14 +70,6 @@ export async function recheckOperatorSecrets(
   } catch (error) {
     return { status: "error", message: `cannot read Key Vault ${env.names.keyVault}: ${messageOf(error)}` };
   }
-  const diagnostics = checkOperatorSecrets(env, needs, vault).map(
-    (f): Diagnostic => ({
-      file: env.file,
-      ...locate(f.path),
-      severity: f.severity,
-      path: dotted(f.path),
-      message: f.message,
-    }),
-  );
+  const diagnostics = positioned(env, checkOperatorSecrets(env, needs, vault), locate);
   return { status: "checked", diagnostics, secretsChecked: vault.exists };
 }

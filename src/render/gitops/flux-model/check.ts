@@ -462,23 +462,15 @@ export function checkFluxTree(
         );
       }
     }
-    const install = rec(spec.install);
-    const upgrade = rec(spec.upgrade);
-    const retries = (x: Record<string, unknown>) =>
-      typeof rec(x.remediation).retries === "number" ? (rec(x.remediation).retries as number) : 0;
-    if (str(rec(install.strategy).name) !== "RetryOnFailure" && retries(install) >= 0) {
+    for (const action of ["install", "upgrade"] as const) {
+      const policy = rec(spec[action]);
+      const remediation = rec(policy.remediation);
+      const retries = typeof remediation.retries === "number" ? remediation.retries : 0;
+      if (str(rec(policy.strategy).name) === "RetryOnFailure" || retries < 0) continue;
       violate(
         key,
         "stall",
-        `install.remediation.retries is ${retries(install)}: after ${retries(install) + 1} failed install(s) the release is Stalled until reset by hand; use install.strategy RetryOnFailure or unlimited retries (-1)`,
-        "RetriesExceeded",
-      );
-    }
-    if (str(rec(upgrade.strategy).name) !== "RetryOnFailure" && retries(upgrade) >= 0) {
-      violate(
-        key,
-        "stall",
-        `upgrade.remediation.retries is ${retries(upgrade)}: after ${retries(upgrade) + 1} failed upgrade(s) the release is Stalled until reset by hand; use upgrade.strategy RetryOnFailure or unlimited retries (-1)`,
+        `${action}.remediation.retries is ${retries}: after ${retries + 1} failed ${action}(s) the release is Stalled until reset by hand; use ${action}.strategy RetryOnFailure or unlimited retries (-1)`,
         "RetriesExceeded",
       );
     }
