@@ -4,59 +4,26 @@
 // redeploy of it rolls back and says so.
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeEach, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, git } from "../engine/support/git-repos.js";
-import {
-  BRANCH,
-  cliEnv,
-  createWorkspace,
-  dev,
-  DEV_OUTPUTS,
-  startEmulator,
-  type Workspace,
-} from "../engine/support/harness.js";
-import { GitHubFake } from "../github-fake/server.js";
-import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { BRANCH, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import type { GitHubFake } from "../github-fake/server.js";
+import { deployFixture, runDeployAction } from "./support/deploy-fixture.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
-import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
+import type { ActionEvent, ActionRun } from "./support/run-action.js";
 
+const t = deployFixture();
 let github: GitHubFake;
 let emulator: AzureEmulator;
 let ws: Workspace;
-beforeAll(async () => {
-  [github, emulator] = await Promise.all([GitHubFake.start(), startEmulator()]);
-  // The operator's secrets are in the vault, as the preflight requires before a deploy.
-  uploadOperatorSecrets(emulator, dev);
-  ws = createWorkspace();
-});
-afterAll(async () => {
-  ws.dispose();
-  await Promise.all([github.stop(), emulator.stop()]);
+beforeEach(() => {
+  ({ github, emulator, ws } = t);
 });
 
 function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promise<ActionRun> {
   emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-  return runAction("deploy", {
-    cwd: ws.cwd,
-    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...inputs },
-    event,
-    github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
-    onLine: (line) => {
-      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({
-          flux: {
-            codemie: {
-              nonCompliantReads: 0,
-              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
-              kustomizations: ["infrastructure", "apps"],
-            },
-          },
-        });
-      }
-    },
-  });
+  return runDeployAction(t, { event, inputs, nonCompliantReads: 0 });
 }
 
 const armWrites = (): number => emulator.armRequests().filter((r) => r.method !== "GET").length;

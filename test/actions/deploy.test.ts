@@ -4,11 +4,11 @@
 import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { branchTip, fileAt, git, pushFiles } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { BRANCH, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
 import type { GitHubFake } from "../github-fake/server.js";
-import { deployFixture } from "./support/deploy-fixture.js";
+import { deployFixture, runDeployAction } from "./support/deploy-fixture.js";
 import { pushEvent, workflowDispatchEvent } from "./support/events.js";
-import { runAction, type ActionEvent, type ActionRun } from "./support/run-action.js";
+import type { ActionEvent, ActionRun } from "./support/run-action.js";
 
 const t = deployFixture();
 let github: GitHubFake;
@@ -20,26 +20,7 @@ beforeEach(() => {
 
 /** Runs the deploy action; once it has published, the emulator's Flux reports that commit Compliant. */
 function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction("deploy", {
-    cwd: ws.cwd,
-    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...inputs },
-    event,
-    github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
-    onLine: (line) => {
-      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({
-          flux: {
-            codemie: {
-              nonCompliantReads: 1,
-              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
-              kustomizations: ["infrastructure", "apps"],
-            },
-          },
-        });
-      }
-    },
-  });
+  return runDeployAction(t, { event, inputs });
 }
 
 const short = (): string => ws.sourceCommit.slice(0, 7);

@@ -5,13 +5,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
-import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { git } from "../engine/support/git-repos.js";
+import { dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
 import type { GitHubFake } from "../github-fake/server.js";
-import { deployFixture } from "./support/deploy-fixture.js";
+import { deployFixture, runDeployAction } from "./support/deploy-fixture.js";
 import { ROOT } from "../support/cli.js";
 import { pushEvent } from "./support/events.js";
-import { runAction, type ActionRun } from "./support/run-action.js";
+import { type ActionRun } from "./support/run-action.js";
 
 const t = deployFixture();
 let github: GitHubFake;
@@ -27,26 +27,7 @@ beforeEach(() => {
 });
 
 function deploy(): Promise<ActionRun> {
-  return runAction("deploy", {
-    cwd: ws.cwd,
-    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m" },
-    event: pushEvent("a".repeat(40), sha),
-    github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
-    onLine: (line) => {
-      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({
-          flux: {
-            codemie: {
-              nonCompliantReads: 1,
-              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
-              kustomizations: ["infrastructure", "apps"],
-            },
-          },
-        });
-      }
-    },
-  });
+  return runDeployAction(t, { event: pushEvent("a".repeat(40), sha) });
 }
 
 const puts = (): number => emulator.armRequests().filter((r) => r.method === "PUT").length;

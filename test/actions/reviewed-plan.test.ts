@@ -4,11 +4,10 @@
 // shows how), goes on only when told to accept, and trusts no comment but its token's own.
 import { beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
-import { branchTip } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
 import type { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
-import { deployFixture } from "./support/deploy-fixture.js";
+import { deployFixture, runDeployAction } from "./support/deploy-fixture.js";
 import { pullRequestEvent, pushEvent } from "./support/events.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 
@@ -43,26 +42,7 @@ function plan(): Promise<ActionRun> {
 }
 
 function deploy(inputs: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction("deploy", {
-    cwd: ws.cwd,
-    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...inputs },
-    event: pushEvent("a".repeat(40), ws.sourceCommit),
-    github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
-    onLine: (line) => {
-      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({
-          flux: {
-            codemie: {
-              nonCompliantReads: 1,
-              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
-              kustomizations: ["infrastructure", "apps"],
-            },
-          },
-        });
-      }
-    },
-  });
+  return runDeployAction(t, { event: pushEvent("a".repeat(40), ws.sourceCommit), inputs });
 }
 
 const deploymentPuts = (): number =>

@@ -8,12 +8,12 @@ import { beforeEach, describe, expect, test } from "vitest";
 import { keyMaterial } from "../../src/engine/deploy-key.js";
 import { keyVaultId } from "../../src/engine/names.js";
 import type { AzureEmulator } from "../emulator/emulator.js";
-import { branchTip, git } from "../engine/support/git-repos.js";
-import { BRANCH, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { git } from "../engine/support/git-repos.js";
+import { dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
 import type { GitHubFake } from "../github-fake/server.js";
-import { deployFixture } from "../actions/support/deploy-fixture.js";
+import { deployFixture, runDeployAction } from "../actions/support/deploy-fixture.js";
 import { pushEvent } from "../actions/support/events.js";
-import { runAction, type ActionRun } from "../actions/support/run-action.js";
+import { type ActionRun } from "../actions/support/run-action.js";
 
 const t = deployFixture();
 let github: GitHubFake;
@@ -35,30 +35,11 @@ beforeEach(() => {
 
 function deploy(): Promise<ActionRun> {
   const sha = git(ws.cwd, "rev-parse", "HEAD").trim();
-  return runAction("deploy", {
-    cwd: ws.cwd,
-    inputs: {
-      environment: "dev",
-      "azure-client-id": emulator.identity.clientId,
-      "wait-timeout": "2m",
-      "record-deployment": "false",
-    },
+  return runDeployAction(t, {
     event: pushEvent("a".repeat(40), sha),
-    github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
-    onLine: (line) => {
-      if (/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        emulator.script({
-          flux: {
-            codemie: {
-              nonCompliantReads: 0,
-              commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
-              kustomizations: ["root"],
-            },
-          },
-        });
-      }
-    },
+    inputs: { "record-deployment": "false" },
+    nonCompliantReads: 0,
+    kustomizations: ["root"],
   });
 }
 

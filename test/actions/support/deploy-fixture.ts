@@ -3,9 +3,11 @@
 // what every test of the bundled deploy action starts from.
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { AzureEmulator } from "../../emulator/emulator.js";
-import { createWorkspace, dev, startEmulator, type Workspace } from "../../engine/support/harness.js";
+import { branchTip } from "../../engine/support/git-repos.js";
+import { BRANCH, cliEnv, createWorkspace, dev, startEmulator, type Workspace } from "../../engine/support/harness.js";
 import { GitHubFake } from "../../github-fake/server.js";
 import { uploadOperatorSecrets } from "../../preflight/support/operator-secrets.js";
+import { runAction, type ActionEvent, type ActionRun } from "./run-action.js";
 
 export interface DeployFixture {
   github: GitHubFake;
@@ -32,4 +34,36 @@ export function deployFixture(): DeployFixture {
   });
   afterEach(() => t.ws.dispose());
   return t;
+}
+
+export interface DeployActionRun {
+  event: ActionEvent;
+  inputs?: Record<string, string>;
+  /** Reads of the published commit before the emulator's Flux reports it Compliant. */
+  nonCompliantReads?: number;
+  kustomizations?: string[];
+}
+
+/** Runs the bundled deploy action for dev; once it has published, the emulator's Flux reconciles that commit. */
+export function runDeployAction(t: DeployFixture, run: DeployActionRun): Promise<ActionRun> {
+  const { github, emulator, ws } = t;
+  return runAction("deploy", {
+    cwd: ws.cwd,
+    inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...run.inputs },
+    event: run.event,
+    github,
+    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
+    onLine: (line) => {
+      if (!/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) return;
+      emulator.script({
+        flux: {
+          codemie: {
+            nonCompliantReads: run.nonCompliantReads ?? 1,
+            commit: `${BRANCH}@sha1:${branchTip(ws.remote, BRANCH) ?? ""}`,
+            kustomizations: run.kustomizations ?? ["infrastructure", "apps"],
+          },
+        },
+      });
+    },
+  });
 }
