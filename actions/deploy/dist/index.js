@@ -70998,6 +70998,14 @@ var PROFILES = { production, small };
 
 // src/model/names.ts
 var kebab = (key3) => key3.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+var PUBLIC_IP = {
+  resource: "public IP",
+  min: 1,
+  max: 80,
+  pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+  allowed: "letters, digits, - _ .",
+  globallyUnique: false
+};
 var RULES = {
   resourceGroup: {
     resource: "resource group",
@@ -71031,22 +71039,8 @@ var RULES = {
     allowed: "letters, digits, - _ .",
     globallyUnique: false
   },
-  natPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false
-  },
-  ingressPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false
-  },
+  natPublicIp: PUBLIC_IP,
+  ingressPublicIp: PUBLIC_IP,
   aks: {
     resource: "AKS cluster",
     min: 1,
@@ -73548,6 +73542,15 @@ function checkOperatorSecrets(env, needs, vault) {
 }
 
 // src/engine/preflight/run.ts
+function positioned(env, findings, locate) {
+  return findings.map((f) => ({
+    file: env.file,
+    ...locate(f.path),
+    severity: f.severity,
+    path: dotted(f.path),
+    message: f.message
+  }));
+}
 var messageOf = (error2) => error2 instanceof Error ? error2.message : String(error2);
 async function runPreflight(env, needs, reads, locate = () => ({ line: 1, column: 1 })) {
   let facts;
@@ -73556,15 +73559,7 @@ async function runPreflight(env, needs, reads, locate = () => ({ line: 1, column
   } catch (error2) {
     return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf(error2)}` };
   }
-  const diagnostics = evaluatePreflight(env, needs, facts).map(
-    (f) => ({
-      file: env.file,
-      ...locate(f.path),
-      severity: f.severity,
-      path: dotted(f.path),
-      message: f.message
-    })
-  );
+  const diagnostics = positioned(env, evaluatePreflight(env, needs, facts), locate);
   return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
 }
 async function recheckOperatorSecrets(env, needs, reads, locate = () => ({ line: 1, column: 1 })) {
@@ -73574,15 +73569,7 @@ async function recheckOperatorSecrets(env, needs, reads, locate = () => ({ line:
   } catch (error2) {
     return { status: "error", message: `cannot read Key Vault ${env.names.keyVault}: ${messageOf(error2)}` };
   }
-  const diagnostics = checkOperatorSecrets(env, needs, vault).map(
-    (f) => ({
-      file: env.file,
-      ...locate(f.path),
-      severity: f.severity,
-      path: dotted(f.path),
-      message: f.message
-    })
-  );
+  const diagnostics = positioned(env, checkOperatorSecrets(env, needs, vault), locate);
   return { status: "checked", diagnostics, secretsChecked: vault.exists };
 }
 
@@ -84004,22 +83991,15 @@ function checkFluxTree(files, config, flags) {
         );
       }
     }
-    const install = rec(spec.install);
-    const upgrade = rec(spec.upgrade);
-    const retries = (x) => typeof rec(x.remediation).retries === "number" ? rec(x.remediation).retries : 0;
-    if (str2(rec(install.strategy).name) !== "RetryOnFailure" && retries(install) >= 0) {
+    for (const action of ["install", "upgrade"]) {
+      const policy = rec(spec[action]);
+      const remediation = rec(policy.remediation);
+      const retries = typeof remediation.retries === "number" ? remediation.retries : 0;
+      if (str2(rec(policy.strategy).name) === "RetryOnFailure" || retries < 0) continue;
       violate(
         key3,
         "stall",
-        `install.remediation.retries is ${retries(install)}: after ${retries(install) + 1} failed install(s) the release is Stalled until reset by hand; use install.strategy RetryOnFailure or unlimited retries (-1)`,
-        "RetriesExceeded"
-      );
-    }
-    if (str2(rec(upgrade.strategy).name) !== "RetryOnFailure" && retries(upgrade) >= 0) {
-      violate(
-        key3,
-        "stall",
-        `upgrade.remediation.retries is ${retries(upgrade)}: after ${retries(upgrade) + 1} failed upgrade(s) the release is Stalled until reset by hand; use upgrade.strategy RetryOnFailure or unlimited retries (-1)`,
+        `${action}.remediation.retries is ${retries}: after ${retries + 1} failed ${action}(s) the release is Stalled until reset by hand; use ${action}.strategy RetryOnFailure or unlimited retries (-1)`,
         "RetriesExceeded"
       );
     }

@@ -45909,6 +45909,14 @@ var WORKLOAD_IDENTITIES = [
 
 // src/model/names.ts
 var kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+var PUBLIC_IP = {
+  resource: "public IP",
+  min: 1,
+  max: 80,
+  pattern: /^[A-Za-z0-9][-\w.]*\w$/,
+  allowed: "letters, digits, - _ .",
+  globallyUnique: false
+};
 var RULES = {
   resourceGroup: {
     resource: "resource group",
@@ -45942,22 +45950,8 @@ var RULES = {
     allowed: "letters, digits, - _ .",
     globallyUnique: false
   },
-  natPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false
-  },
-  ingressPublicIp: {
-    resource: "public IP",
-    min: 1,
-    max: 80,
-    pattern: /^[A-Za-z0-9][-\w.]*\w$/,
-    allowed: "letters, digits, - _ .",
-    globallyUnique: false
-  },
+  natPublicIp: PUBLIC_IP,
+  ingressPublicIp: PUBLIC_IP,
   aks: {
     resource: "AKS cluster",
     min: 1,
