@@ -77,6 +77,9 @@ if (!actionsOnly) {
     plugins: [standaloneValidator],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
+    // Minified (names kept) like the validate action: parsing the source is much of a command's start-up.
+    minify: true,
+    keepNames: true,
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
   });
