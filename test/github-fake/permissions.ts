@@ -7,6 +7,7 @@
 // repository's can be read with no scope at all. Deploy keys need Administration, which no
 // GITHUB_TOKEN can be given.
 
+/** GitHub's scopes in the order it reports them (Permissions.ComparisonKeyMapping; as workflow-loader.ts). */
 export const SCOPES = [
   "actions",
   "artifact-metadata",
@@ -15,15 +16,16 @@ export const SCOPES = [
   "contents",
   "deployments",
   "discussions",
-  "id-token",
   "issues",
-  "models",
   "packages",
   "pages",
   "pull-requests",
   "repository-projects",
-  "security-events",
   "statuses",
+  "security-events",
+  "id-token",
+  "models",
+  "workflows",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 export type Level = "none" | "read" | "write";
