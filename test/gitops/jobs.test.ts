@@ -273,7 +273,9 @@ function filePart(req: IncomingMessage, body: Buffer): string | undefined {
   if (!boundary) return undefined;
   for (const part of body.toString().split(`--${boundary}`)) {
     const split = part.indexOf("\r\n\r\n");
-    if (split > 0 && /name="file"/.test(part.slice(0, split))) return part.slice(split + 4).replace(/\r\n$/, "");
+    // Kibana refuses a file whose name does not end in .ndjson.
+    if (split > 0 && /name="file"; filename="[^"]*\.ndjson"/.test(part.slice(0, split)))
+      return part.slice(split + 4).replace(/\r\n$/, "");
   }
   return undefined;
 }
@@ -288,7 +290,8 @@ function kibana(password: string) {
       if (req.headers["kbn-xsrf"] === undefined)
         return send(res, 400, { statusCode: 400, message: "Request must contain a kbn-xsrf header." });
       const file = filePart(req, body);
-      if (file === undefined) return send(res, 400, { statusCode: 400, message: "[request body.file]: required" });
+      if (file === undefined)
+        return send(res, 415, { statusCode: 415, message: "Unsupported Media Type: a file.ndjson is required" });
       const lines = file.split("\n").filter((l) => l.trim() !== "");
       const parsed = lines.map((l) => JSON.parse(l) as { type: string; id: string });
       const overwrite = url.searchParams.get("overwrite") === "true";
