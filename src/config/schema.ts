@@ -517,6 +517,11 @@ export function buildEnvironmentSchema(): Schema {
             description:
               "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production.",
           },
+          controlPlaneOperationalLogs: {
+            type: "boolean",
+            description:
+              "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production.",
+          },
         },
       ),
       platform: obj(

@@ -51,6 +51,8 @@ export interface SecuritySettings {
   apiServerAuthorizedIpRanges: string[];
   logRetentionDays: number;
   storageInfrastructureEncryption: boolean;
+  /** cluster-autoscaler and kube-controller-manager control-plane logs (audit logs are always collected). */
+  controlPlaneOperationalLogs: boolean;
 }
 
 export interface Environment {

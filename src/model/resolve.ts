@@ -215,6 +215,7 @@ export function securitySettings(production: boolean, doc: Partial<SecuritySetti
     apiServerAuthorizedIpRanges: [],
     logRetentionDays: production ? 365 : 30,
     storageInfrastructureEncryption: production,
+    controlPlaneOperationalLogs: production,
     ...doc,
   };
 }

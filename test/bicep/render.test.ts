@@ -397,6 +397,24 @@ describe("protections: on by default in production, settings elsewhere", () => {
     ]);
   });
 
+  it("control-plane logs: the AKS baseline's four categories in production, the audit ones everywhere", async () => {
+    const categories = async (name: string) => {
+      const { main } = await get(name);
+      const setting = ofType(main, "Microsoft.Insights/diagnosticSettings").find((d) => d.module === "/aks")!;
+      // The compiled expression: audit categories always, the operational two when the parameter is true.
+      expect((setting.body.properties as { logs: unknown }).logs).toEqual(
+        "[concat(createArray(createObject('category', 'kube-audit-admin', 'enabled', true()), createObject('category', 'guard', 'enabled', true())), if(parameters('operationalLogs'), createArray(createObject('category', 'cluster-autoscaler', 'enabled', true()), createObject('category', 'kube-controller-manager', 'enabled', true())), createArray()))]",
+      );
+      return moduleParams(main, "aks").operationalLogs;
+    };
+    expect(await categories("prod")).toBe(true);
+    expect(await categories("dev")).toBe(false);
+    const text =
+      readFileSync(join(root, "environments/prod.yaml"), "utf8") + "security:\n  controlPlaneOperationalLogs: false\n";
+    const { env, plan } = load("environments/prod.yaml", text);
+    expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").operationalLogs).toBe(false);
+  });
+
   it("storage: infrastructure encryption in production", async () => {
     // A main-template parameter, so a redeploy can keep an existing account's value (day 2).
     const parameter = async (name: string) =>

@@ -106,6 +106,7 @@ export function bicepContext(
       networkPolicy: security.networkPolicy,
       azurePolicy: security.azurePolicy,
       defender: security.defender,
+      operationalLogs: security.controlPlaneOperationalLogs,
       disableRunCommand: !security.runCommand,
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
