@@ -135,6 +135,18 @@ export function bicepContext(
       entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
     },
     openai,
+    flowLogs: security.flowLogs.enabled
+      ? {
+          storageName: env.names.flowLogStorage,
+          identityName: `id-${env.azure.namePrefix}-${env.name}-flowlogs`,
+          blobDataContributor: ROLE_IDS["Storage Blob Data Contributor"],
+          watcherResourceGroup: env.network.networkWatcher.resourceGroup,
+          watcherName: env.network.networkWatcher.name,
+          name: `fl-${env.names.vnet}`,
+          retentionDays: security.flowLogs.retentionDays,
+          trafficAnalytics: security.flowLogs.trafficAnalytics,
+        }
+      : undefined,
     ingress: bicepIngress(env),
   };
 }
