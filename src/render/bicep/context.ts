@@ -5,6 +5,7 @@ import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
+import { flowLogName } from "../../model/resource-ids.js";
 import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
@@ -142,7 +143,7 @@ export function bicepContext(
           blobDataContributor: ROLE_IDS["Storage Blob Data Contributor"],
           watcherResourceGroup: env.network.networkWatcher.resourceGroup,
           watcherName: env.network.networkWatcher.name,
-          name: `fl-${env.names.vnet}`,
+          name: flowLogName(env),
           retentionDays: security.flowLogs.retentionDays,
           trafficAnalytics: security.flowLogs.trafficAnalytics,
         }
