@@ -8,6 +8,7 @@ import type { WhatIfChangeInput } from "./what-if.js";
 // The preflight's port: what it reads from Azure, as data (src/adapters/azure/preflight-reads.ts implements it).
 export type {
   KubernetesVersionFacts,
+  NetworkWatcherFacts,
   OpenAiFacts,
   PostgresFacts,
   PreflightFacts,

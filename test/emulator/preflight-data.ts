@@ -41,6 +41,10 @@ export interface PreflightData {
   openaiUsages: UsageData[];
   /** Registration state by namespace; others answer 404 InvalidResourceNamespace. */
   providers: Record<string, string>;
+  /** Network Watchers (one per region, as Azure creates them) and the flow logs under each. */
+  networkWatchers: { resourceGroup: string; name: string; flowLogs: { name: string; targetResourceId: string }[] }[];
+  /** Resource groups the deploy identity may not read: ARM answers 403 AuthorizationFailed there. */
+  forbiddenResourceGroups: string[];
   /** Agent pools of existing managed clusters, by cluster name. */
   clusters: Record<string, { name: string; vmSize: string; count: number }[]>;
   /**
@@ -161,6 +165,12 @@ export function defaultPreflightData(): PreflightData {
         "Microsoft.Storage",
       ].map((ns) => [ns, "Registered"]),
     ),
+    networkWatchers: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2"].map((region) => ({
+      resourceGroup: "NetworkWatcherRG",
+      name: `NetworkWatcher_${region}`,
+      flowLogs: [],
+    })),
+    forbiddenResourceGroups: [],
     clusters: {},
     operatorUploads: [],
   };

@@ -5,6 +5,7 @@
 import type {
   Arm,
   KubernetesVersionFacts,
+  NetworkWatcherFacts,
   OpenAiFacts,
   PostgresFacts,
   PreflightFacts,
@@ -14,7 +15,8 @@ import type {
   VmSkuFacts,
 } from "../../engine/ports.js";
 import type { Environment } from "../../model/environment.js";
-import { keyVaultId } from "../../model/resource-ids.js";
+import { keyVaultId, networkWatcherId } from "../../model/resource-ids.js";
+import { ArmRequestError } from "./arm-errors.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
 export const PREFLIGHT_API = {
@@ -26,6 +28,7 @@ export const PREFLIGHT_API = {
   cognitiveServices: "2024-10-01",
   providers: "2021-04-01",
   keyVault: "2023-07-01",
+  networkWatchers: "2025-05-01",
 } as const;
 
 type JsonReader = Pick<Arm, "getJson">;
@@ -157,7 +160,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
       const location = env.azure.location;
       const group = `${sub}/resourceGroups/${env.names.resourceGroup}`;
       const filter = `$filter=${enc(`location eq '${location}'`)}`;
-      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai] = await Promise.all([
+      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai, watcher] = await Promise.all([
         listAll<WireUsage>(
           arm,
           `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`,
@@ -198,6 +201,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
         ),
         vault(env, needs),
         env.openai.enabled ? readOpenAi(arm, env, group) : Promise.resolve(undefined),
+        env.security?.flowLogs.enabled ? readNetworkWatcher(arm, env) : Promise.resolve(undefined),
       ]);
       const kubernetesVersions: KubernetesVersionFacts[] = (versions?.values ?? []).map((v) => ({
         version: v.version ?? "",
@@ -221,6 +225,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
         kubernetesVersions,
         ...(toPostgres(postgres) ? { postgres: toPostgres(postgres) } : {}),
         ...(openai ? { openai } : {}),
+        ...(watcher ? { networkWatcher: watcher } : {}),
         providers: Object.fromEntries(providers),
         vault: vaultFacts,
       };
@@ -258,4 +263,25 @@ async function readOpenAi(arm: JsonReader, env: Environment, group: string): Pro
       capacity: d.sku?.capacity ?? 0,
     })),
   };
+}
+
+/** The watcher and its flow logs; a 403 is a finding (the deploy would fail there), not a failed preflight. */
+async function readNetworkWatcher(arm: JsonReader, env: Environment): Promise<NetworkWatcherFacts> {
+  const id = networkWatcherId(env);
+  try {
+    if ((await arm.getJson(id, PREFLIGHT_API.networkWatchers)) === undefined) return { status: "missing" };
+    const logs = await listAll<{ name?: string; properties?: { targetResourceId?: string } }>(
+      arm,
+      `${id}/flowLogs`,
+      PREFLIGHT_API.networkWatchers,
+    );
+    return {
+      status: "exists",
+      flowLogs: logs.map((l) => ({ name: l.name ?? "", targetResourceId: l.properties?.targetResourceId ?? "" })),
+    };
+  } catch (error) {
+    if (error instanceof ArmRequestError && error.statusCode === 403)
+      return { status: "forbidden", message: error.error.message };
+    throw error;
+  }
 }

@@ -69,6 +69,16 @@ export interface OpenAiFacts {
   deployed: { name: string; sku: string; model: string; capacity: number }[];
 }
 
+/**
+ * The region's Network Watcher, which the VNet flow log is created under, in a resource group the
+ * toolkit does not own: present when the environment deploys flow logs.
+ */
+export type NetworkWatcherFacts =
+  | { status: "exists"; flowLogs: { name: string; targetResourceId: string }[] }
+  | { status: "missing" }
+  /** ARM refused the read (HTTP 403): the deploy identity has no access to the watcher's resource group. */
+  | { status: "forbidden"; message: string };
+
 export interface PreflightFacts {
   location: string;
   subscriptionId: string;
@@ -82,6 +92,7 @@ export interface PreflightFacts {
   openai?: OpenAiFacts;
   /** Registration state by provider namespace, for the namespaces the templates use. */
   providers: Record<string, string>;
+  networkWatcher?: NetworkWatcherFacts;
   /** The Key Vault and which of the operator secrets it holds; exists false before the first deploy. */
   vault: { exists: boolean; present: string[] };
 }
