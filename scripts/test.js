@@ -1,9 +1,9 @@
-// npm test: the build first (the tests run the bundles and read the schema it writes), then the
-// test suite beside the static checks. The checks (typecheck, lint, format) read only the sources,
-// and the suite spends much of its time waiting for child processes and servers, so running them
-// one after another before it left a core idle for a minute. The suite streams its output as usual;
-// the checks' output is held and printed whole after it, so the two never interleave. The command
-// fails when any step failed, and its last lines name each failed step and how it exited.
+// npm test: the build, then the test suite (it runs the bundles and reads the schema the build
+// writes), and beside both the static checks (typecheck, lint, format), which read only the
+// sources: run one after another, the checks left a core idle for a minute while the suite spends
+// much of its time waiting for child processes and servers. The build and the suite stream their
+// output as usual; the checks' output is held and printed whole after the suite's, so the two never
+// interleave. The command fails when any step failed, and its last lines name each failed step.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
@@ -31,25 +31,26 @@ function run(name, command, args, { stream = false } = {}) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-const build = await run("build", process.execPath, [join(import.meta.dirname, "build.js")], { stream: true });
-if (build.code !== 0) {
-  console.error(`npm test: build FAILED (exit ${build.code}); nothing else ran`);
-  process.exit(1);
-}
-
-// One check at a time beside the suite: the machine has few cores, and the suite needs them too.
+// One check at a time: the machine has few cores, and the build and the suite need them too.
 const checks = (async () => {
   const results = [];
   for (const [name, command, args] of STATIC_CHECKS) results.push(await run(name, command, args));
   return results;
 })();
-const suite = await run("vitest", bin("vitest"), ["run"], { stream: true });
+const build = await run("build", process.execPath, [join(import.meta.dirname, "build.js")], { stream: true });
+// The suite runs what the build wrote: without a build there is nothing to test.
+const suite =
+  build.code === 0 ? await run("vitest", bin("vitest"), ["run"], { stream: true }) : { name: "vitest", code: 1 };
 const statics = await checks;
 
 for (const r of statics)
   process.stdout.write(`\n── ${r.name}: ${r.code === 0 ? "passed" : `FAILED (exit ${r.code})`} ──\n${r.output}`);
 const results = [build, ...statics, suite];
-console.log(`\nnpm test: ${results.map((r) => `${r.name} ${seconds(r.ms)}`).join(", ")}`);
-const failed = results.filter((r) => r.code !== 0);
-for (const r of failed) console.error(`npm test: ${r.name} FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ""})`);
-process.exit(failed.length > 0 ? 1 : 0);
+console.log(
+  `\nnpm test: ${results.map((r) => `${r.name} ${r.ms === undefined ? "not run" : seconds(r.ms)}`).join(", ")}`,
+);
+for (const r of results.filter((r) => r.code !== 0))
+  console.error(
+    `npm test: ${r.name} ${r.ms === undefined ? "did not run (the build failed)" : `FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ""})`}`,
+  );
+process.exit(results.some((r) => r.code !== 0) ? 1 : 0);
