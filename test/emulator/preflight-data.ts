@@ -51,6 +51,11 @@ export interface PreflightData {
    * Secrets an attentive operator uploads into a vault as soon as it exists (the standalone emulator's registry key).
    */
   operatorUploads: string[];
+  /**
+   * How the Key Vault data plane answers the deploy identity: it holds no data role by default (Owner grants no data
+   * action), as in a fresh subscription; "granted" models Key Vault Secrets User from an admitted network.
+   */
+  vaultDataAccess: "granted" | "ForbiddenByRbac" | "ForbiddenByFirewall";
 }
 
 const QUOTA_FAMILY: Record<VmFamily, { name: string; label: string }> = {
@@ -173,5 +178,6 @@ export function defaultPreflightData(): PreflightData {
     forbiddenResourceGroups: [],
     clusters: {},
     operatorUploads: [],
+    vaultDataAccess: "ForbiddenByRbac",
   };
 }

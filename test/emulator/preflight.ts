@@ -259,7 +259,8 @@ function vault(ctx: RequestContext): Reply {
       id,
       name,
       type: "Microsoft.KeyVault/vaults",
-      properties: { vaultUri: `https://${name ?? ""}.vault.azure.net/`, provisioningState: "Succeeded" },
+      // The emulator plays the vault's data plane at its own address (keyvault-data.ts).
+      properties: { vaultUri: `${ctx.baseUrl}/keyvault/${name ?? ""}/`, provisioningState: "Succeeded" },
     },
   };
 }

@@ -176,10 +176,15 @@ describe("preflight reads and findings", () => {
     expect(emulator.armRequests().some((r) => r.path.includes("/networkWatchers/"))).toBe(false);
   });
 
-  test("never reads a secret's value: only existence, on the management plane", async () => {
+  test("reads secrets' existence on the management plane; the one value it asks for is the certificate's", async () => {
     await lines();
     const secretReads = emulator.armRequests().filter((r) => r.path.includes("/secrets/"));
     expect(secretReads.length).toBeGreaterThan(0);
     expect(secretReads.every((r) => r.method === "GET" && r.path.startsWith(keyVaultId(prod)))).toBe(true);
+    // On the data plane (refused here: the deploy identity holds no data role), only the ingress certificate.
+    const valueReads = emulator.requests.filter((r) => r.path.startsWith("/keyvault/"));
+    expect(valueReads.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `GET /keyvault/${prod.names.keyVault}/secrets/${prod.network.ingress.tlsSecretName} 403`,
+    ]);
   });
 });

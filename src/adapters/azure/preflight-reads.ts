@@ -4,16 +4,18 @@
 // operator secrets the Key Vault holds (by name on the management plane, never values).
 import type {
   Arm,
+  CertificateRead,
   KubernetesVersionFacts,
   NetworkWatcherFacts,
   OpenAiFacts,
   PostgresFacts,
-  PreflightFacts,
   PreflightNeeds,
   PreflightReads,
   Usage,
+  VaultFacts,
   VmSkuFacts,
 } from "../../engine/ports.js";
+import { certificateFacts } from "../tls-certificate.js";
 import type { Environment } from "../../model/environment.js";
 import { keyVaultId, networkWatcherId } from "../../model/resource-ids.js";
 import { ArmRequestError } from "./arm-errors.js";
@@ -31,7 +33,7 @@ export const PREFLIGHT_API = {
   networkWatchers: "2025-05-01",
 } as const;
 
-type JsonReader = Pick<Arm, "getJson">;
+type JsonReader = Pick<Arm, "getJson" | "readKeyVaultSecret">;
 
 /** getJson, typed: ARM's answer is trusted for shape only as far as each reader checks it. */
 const getAs = async <T>(arm: JsonReader, path: string, apiVersion: string): Promise<T | undefined> =>
@@ -140,17 +142,47 @@ function toPostgres(capabilities: WirePostgres[]): PostgresFacts | undefined {
   };
 }
 
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The ingress certificate's content, read on the Key Vault data plane. That needs Key Vault Secrets User (Owner
+ * alone grants no data action) and a network path to the vault: without either the content stays unchecked.
+ */
+async function readCertificate(
+  arm: JsonReader,
+  vaultUri: string | undefined,
+  env: Environment,
+): Promise<CertificateRead> {
+  const name = env.network.ingress.tlsSecretName;
+  if (!arm.readKeyVaultSecret || !vaultUri)
+    return { status: "unreadable", reason: "the vault's data plane is not known" };
+  try {
+    const secret = await arm.readKeyVaultSecret(vaultUri, name);
+    if (!secret) return { status: "unreadable", reason: `the data plane has no secret ${name}` };
+    return {
+      status: "read",
+      facts: certificateFacts(name, secret.value, secret.contentType, env.network.ingress.host),
+    };
+  } catch (error) {
+    return { status: "unreadable", reason: messageOf(error) };
+  }
+}
+
 export function azurePreflightReads(arm: JsonReader): PreflightReads {
-  const vault = async (env: Environment, needs: PreflightNeeds): Promise<PreflightFacts["vault"]> => {
+  const vault = async (env: Environment, needs: PreflightNeeds): Promise<VaultFacts> => {
     const id = keyVaultId(env);
-    if ((await arm.getJson(id, PREFLIGHT_API.keyVault)) === undefined) return { exists: false, present: [] };
+    const found = await getAs<{ properties?: { vaultUri?: unknown } }>(arm, id, PREFLIGHT_API.keyVault);
+    if (found === undefined) return { exists: false, present: [] };
     const present: string[] = [];
     for (const secret of needs.operatorSecrets) {
       // GET of the secret resource: its attributes only; ARM never returns a value.
       if ((await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault)) !== undefined)
         present.push(secret.name);
     }
-    return { exists: true, present };
+    const { tls, tlsSecretName } = env.network.ingress;
+    if (!tls || !present.includes(tlsSecretName)) return { exists: true, present };
+    const vaultUri = typeof found.properties?.vaultUri === "string" ? found.properties.vaultUri : undefined;
+    return { exists: true, present, certificate: await readCertificate(arm, vaultUri, env) };
   };
 
   return {

@@ -3,6 +3,7 @@
 import { VM_SIZES } from "../../catalogue/vm-sizes.js";
 import type { Environment } from "../../model/environment.js";
 import { flowLogName, vnetId } from "../../model/resource-ids.js";
+import { checkCertificate } from "./certificate.js";
 import type { KubernetesVersionFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./facts.js";
 import type { FieldPath, PoolNeed, PreflightNeeds } from "./needs.js";
 
@@ -393,11 +394,12 @@ export function checkOperatorSecrets(
 ): Finding[] {
   if (!vault.exists) return [];
   const name = env.names.keyVault;
-  return needs.operatorSecrets
+  const missing = needs.operatorSecrets
     .filter((s) => !vault.present.some((p) => same(p, s.name)))
     .map((s) => ({
       severity: "error" as const,
       path: s.path,
       message: `Key Vault ${name} has no secret ${s.name} (${s.purpose}), which the GitOps tree reads; upload it (az keyvault secret set --vault-name ${name} --name ${s.name} --file FILE) and run again`,
     }));
+  return [...missing, ...checkCertificate(env, vault.certificate)];
 }
