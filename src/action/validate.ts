@@ -7,7 +7,7 @@ import { sourceRepository } from "../adapters/git/source-repository.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
-import { productionEnvironmentProblems } from "../app/github-environments.js";
+import { productionEnvironmentProblems, UnreadableEnvironment } from "../app/github-environments.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
 import type { GitHubRun } from "./github.js";
@@ -77,8 +77,9 @@ async function unprotectedProduction(
           protection: (environment) => environmentProtection(client, repo, environment),
         });
       } catch (error) {
+        const unreadable = error instanceof UnreadableEnvironment ? error.environment : name;
         found = [
-          `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
+          `cannot read GitHub Environment "${unreadable}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
         ];
       }
     }
