@@ -14,6 +14,7 @@ import { deploymentRoutes } from "./deployments.js";
 import { fluxRoutes } from "./flux.js";
 import type { FluxConfigurationPut } from "./flux-settings.js";
 import { identityRoutes, mintIdToken } from "./identity.js";
+import { keyVaultDataRoutes } from "./keyvault-data.js";
 import { preflightData, preflightRoutes } from "./preflight.js";
 import type { PreflightData } from "./preflight-data.js";
 import { resourceRoutes, secretKey } from "./resources.js";
@@ -52,7 +53,14 @@ export interface EmulatorOptions {
 }
 
 // The preflight's cluster route comes before the scripted resources': it serves both (see preflight.ts).
-const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...preflightRoutes, ...resourceRoutes, ...fluxRoutes];
+const routes: Route[] = [
+  ...identityRoutes,
+  ...keyVaultDataRoutes,
+  ...deploymentRoutes,
+  ...preflightRoutes,
+  ...resourceRoutes,
+  ...fluxRoutes,
+];
 const faultCodes: Record<number, string> = {
   429: "TooManyRequests",
   500: "InternalServerError",
