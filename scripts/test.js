@@ -4,6 +4,7 @@
 // much of its time waiting for child processes and servers. The build and the suite stream their
 // output as usual; the checks' output is held and printed whole after the suite's, so the two never
 // interleave. The command fails when any step failed, and its last lines name each failed step.
+// Arguments go to vitest (`npm test -- test/cli` runs the checks and that part of the suite).
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 
@@ -40,7 +41,9 @@ const checks = (async () => {
 const build = await run("build", process.execPath, [join(import.meta.dirname, "build.js")], { stream: true });
 // The suite runs what the build wrote: without a build there is nothing to test.
 const suite =
-  build.code === 0 ? await run("vitest", bin("vitest"), ["run"], { stream: true }) : { name: "vitest", code: 1 };
+  build.code === 0
+    ? await run("vitest", bin("vitest"), ["run", ...process.argv.slice(2)], { stream: true })
+    : { name: "vitest", code: 1 };
 const statics = await checks;
 
 for (const r of statics)

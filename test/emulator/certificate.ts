@@ -1,7 +1,7 @@
 // A throwaway self-signed certificate for the emulator. Both SDKs refuse bearer tokens over plain
 // HTTP, so the emulator must speak TLS; clients trust this certificate explicitly.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -42,4 +42,28 @@ export async function createSelfSignedCertificate(names: readonly string[] = [])
     certPath,
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+const generated = new Map<string, Promise<Pick<Certificate, "keyPem" | "certPem">>>();
+
+/**
+ * The same as createSelfSignedCertificate, with the key generated once per process for each set of
+ * names: a test worker starts an emulator per file or more, and generating an RSA key costs more CPU
+ * than the rest of a start. Each certificate still has a file of its own, removed by its dispose.
+ */
+export async function processCertificate(names: readonly string[] = []): Promise<Certificate> {
+  const key = names.join(",");
+  let pems = generated.get(key);
+  if (!pems) {
+    pems = createSelfSignedCertificate(names).then(async ({ keyPem, certPem, dispose }) => {
+      await dispose();
+      return { keyPem, certPem };
+    });
+    generated.set(key, pems);
+  }
+  const { keyPem, certPem } = await pems;
+  const dir = await mkdtemp(join(tmpdir(), "azure-emulator-"));
+  const certPath = join(dir, "cert.pem");
+  await writeFile(certPath, certPem);
+  return { keyPem, certPem, certPath, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
