@@ -14,8 +14,7 @@ import { withRunSignal } from "./run-signal.js";
 
 export type ReviewCheck =
   /** Nothing differs from what was reviewed. */
-  | { status: "same"; digest: ReviewDigest; whatIf?: WhatIfReport }
-  | { status: "differs"; differences: string[]; digest?: ReviewDigest; whatIf?: WhatIfReport };
+  { status: "same"; digest: ReviewDigest } | { status: "differs"; differences: string[]; digest?: ReviewDigest };
 
 export interface ReviewCheckPorts {
   connections: Connections;
@@ -66,7 +65,6 @@ export async function checkReviewed(
       differences: [
         `what-if: could not be recomputed (${messageOf(whatIf)}), so the reviewed changes cannot be confirmed`,
       ],
-      whatIf,
     };
   const digest = reviewDigest(
     env,
@@ -81,8 +79,5 @@ export async function checkReviewed(
     digest,
     objects.status === "error" ? { objects: objects.message } : {},
   );
-  const seen = whatIf ? { whatIf } : {};
-  return differences.length === 0
-    ? { status: "same", digest, ...seen }
-    : { status: "differs", differences, digest, ...seen };
+  return differences.length === 0 ? { status: "same", digest } : { status: "differs", differences, digest };
 }
