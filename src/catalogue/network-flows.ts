@@ -4,10 +4,11 @@
 // exactly these and nothing else. Namespaces come from the component catalogue and the add-ons;
 // ports are the pods' container ports (policies match after the Service's DNAT).
 import type { ComponentKey } from "./components.js";
+import type { JobKey } from "./jobs.js";
 import type { AddonKey } from "./platform.js";
 
-/** A workload of the tree: a row of the resource table with pods, or an add-on. */
-export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey;
+/** A workload of the tree: a row of the resource table with pods, an add-on, or a post-install Job. */
+export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey | JobKey;
 
 /** Where a connection goes besides another workload. */
 export type External =
@@ -157,4 +158,12 @@ export const FLOWS: readonly Flow[] = [
     why: "Key Vault through its private endpoint",
   },
   { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" },
+  // Post-install Jobs (jobs.ts). The Elasticsearch alias and Kibana import Jobs run in the namespace of
+  // what they call, so they need no flow of their own.
+  {
+    from: "litellmAppKey",
+    to: "llmProxy",
+    ports: [PORT.llmProxy],
+    why: "the litellm-app-key Job registers CodeMie's key with LiteLLM's key API",
+  },
 ];

@@ -5,11 +5,13 @@
 // and a namespace is the unit the catalogue knows. Rendered only when the cluster enforces them
 // (security.networkPolicy other than none): objects an engine ignores would only look like a control.
 import { component } from "../../catalogue/components.js";
+import { JOBS, type JobKey } from "../../catalogue/jobs.js";
 import { FLOWS, type External, type Flow, type Workload } from "../../catalogue/network-flows.js";
 import { ADDONS } from "../../catalogue/platform.js";
 import type { Environment } from "../../model/environment.js";
 import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "./contract.js";
+import { enabledJobs } from "./jobs.js";
 
 export type Peer =
   | { namespace: string }
@@ -34,12 +36,14 @@ export interface NamespacePolicies {
 export const NETWORK_POLICIES_FILE = "network-policies.yaml";
 
 const ADDON_NAMESPACES = new Map<string, string>(ADDONS.map((a) => [a.key, a.namespace]));
+const JOB_KEYS = new Set<string>(JOBS.map((j) => j.key));
 
 /** The workload's namespace, or undefined when the environment does not run it. */
 function namespaceOf(env: Environment, workload: Workload): string | undefined {
   const addon = ADDON_NAMESPACES.get(workload);
   if (addon) return addon;
-  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"]>;
+  if (JOB_KEYS.has(workload)) return enabledJobs(env).find((j) => j.key === workload)?.namespace;
+  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"] | JobKey>;
   return isEnabled(env, key) ? component(key).namespace : undefined;
 }
 
