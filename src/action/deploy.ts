@@ -16,10 +16,9 @@ import { systemClock, type SourceCommit } from "../engine/ports.js";
 import type { Environment } from "../model/environment.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
-import { enforceReviewedPlan } from "./review-gate.js";
-import { readPromotionGate } from "./promotion-gate.js";
-import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
-import { gateLine } from "../engine/promotion.js";
+import { reviewedPlanOf } from "./review-gate.js";
+import { NO_TOKEN, promotionRecordsOf } from "./promotion-gate.js";
+import { ACCEPT, checkDeployGates } from "../app/deploy-gates.js";
 import { fluxMarkdown } from "./flux-summary.js";
 import { gitHubRun, type GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
@@ -36,7 +35,7 @@ export const DEPLOY_INPUTS = [
   "flux-timeout",
   "skip-infrastructure",
   "record-deployment",
-  "accept-unreviewed-changes",
+  ACCEPT,
   "working-directory",
 ] as const;
 export const DEPLOY_OUTPUTS = ["deployment-name", "source-commit", "published-commit", "compliance-state"] as const;
@@ -159,35 +158,41 @@ export async function deployAction(): Promise<number> {
   if (start && !start.source) log.error(`error: ${NO_SOURCE}`);
   if (start?.source) logPrepared(start.prepared, log);
   const prepared = start?.ok ? start : undefined;
-  // Before the first write: the deploy of a merged pull request must match what was reviewed.
-  const gate =
-    prepared && !request.skipInfrastructure
-      ? await reportFailures(
-          log,
-          () =>
-            enforceReviewedPlan(run, {
-              prepared: prepared.prepared,
-              sha: prepared.source.sha,
-              accept: inputs.flag("accept-unreviewed-changes"),
+  // Before the first write: the promotion gate, and the deploy of a merged pull request must match what was reviewed.
+  const accept = inputs.flag(ACCEPT);
+  const gates = prepared
+    ? await reportFailures(
+        log,
+        async () =>
+          checkDeployGates(
+            prepared,
+            {
+              review: await reviewedPlanOf(run, name, prepared.source.sha, log),
+              accept,
+              acceptHint: `redeploy with ${ACCEPT}: true`,
+              skipInfrastructure: request.skipInfrastructure,
               timeoutMs: request.timeoutMs,
+            },
+            {
               connections: azure.connections,
               log,
-            }),
-          false,
-        )
-      : true;
-  const toolkit = await toolkitCommit();
-  const promotion =
-    gate && prepared
-      ? await reportFailures(log, () => readPromotionGate(run, prepared.env, toolkit), undefined)
-      : undefined;
-  if (promotion) log.info(gateLine(promotion, name));
-  const promoted = promotion !== undefined && promotion.status !== "closed";
-  if (promotion?.status === "closed")
-    log.error(
-      `error: ${name} follows ${promotion.after}: ${promotion.reason}. Deploy the release to ${promotion.after} first (codemie-gitops promote --from ${promotion.after} --to ${name} prepares the change).`,
+              onInterrupt: () => log.error(INTERRUPTED),
+              ...(promotionRecordsOf(run) ? { promotionRecords: promotionRecordsOf(run) } : {}),
+              promotionUnavailable: NO_TOKEN,
+            },
+          ),
+        undefined,
+      )
+    : undefined;
+  if (gates && gates.accepted.length > 0)
+    warning(
+      [
+        `${name} differs from the plan reviewed; deploying anyway (${ACCEPT}):`,
+        ...gates.accepted.map((d) => `  ${d}`),
+      ].join("\n"),
     );
-  const ready = gate && promoted ? prepared : undefined;
+  const toolkit = gates?.toolkit ?? "unknown";
+  const ready = gates?.ok ? prepared : undefined;
   const record =
     ready && recordDeployment ? await startRecord(run, ready.env, ready.source, ready.deployment, toolkit) : undefined;
   const outcome = ready ? await reportFailures(log, () => runDeploy(ready, request, ports), undefined) : undefined;

@@ -19,7 +19,7 @@ import type { PlanReport } from "../engine/plan.js";
 import { digestMarker } from "../engine/review-digest.js";
 import type { Environment } from "../model/environment.js";
 import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
-import { readPromotionGate } from "./promotion-gate.js";
+import { promotionGateOf } from "./promotion-gate.js";
 import { AZURE_INPUTS, azureSetup } from "./azure.js";
 import { reportFailures } from "./failures.js";
 import { gitHubRun, pullRequestOf, type GitHubRun } from "./github.js";
@@ -179,7 +179,7 @@ export async function planAction(): Promise<number> {
   // The gate's state for the reviewer; a plan never fails for it (the deploy enforces it).
   const env = planned?.env;
   if (report && env?.promotion) {
-    const gate = await reportFailures(log, async () => readPromotionGate(run, env, await toolkitCommit()), undefined);
+    const gate = await reportFailures(log, async () => promotionGateOf(run, env, await toolkitCommit()), undefined);
     if (gate) report.promotion = gate;
   }
   const code = planned?.ok ? 0 : 1;

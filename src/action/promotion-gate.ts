@@ -1,26 +1,16 @@
-// The promotion gate as the actions read it: the latest finished GitHub deployment of the
-// environment named in `promotion.after`, against this run's CodeMie version and toolkit commit.
-import { latestFinishedDeployment } from "../adapters/github/deployments.js";
-import { promotionGate, type PromotionGate } from "../engine/promotion.js";
+// Where the actions read the promotion gate: the latest finished GitHub deployment of the
+// environment named in `promotion.after` (src/app/promotion-records.ts).
+import { gitHubPromotionRecords, readPromotionGate } from "../app/promotion-records.js";
+import type { PromotionGate } from "../engine/promotion.js";
 import type { Environment } from "../model/environment.js";
 import type { GitHubRun } from "./github.js";
 
-export async function readPromotionGate(run: GitHubRun, env: Environment, toolkit: string): Promise<PromotionGate> {
-  const after = env.promotion?.after;
-  if (!after) return { status: "none" };
-  if (!run.client || !run.repo)
-    return { status: "closed", after, reason: "no github-token to read the deployments of the environment it follows" };
-  const latest = await latestFinishedDeployment(run.client, run.repo, after);
-  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-  return promotionGate(
-    env,
-    toolkit,
-    latest && {
-      environment: after,
-      sha: latest.sha,
-      state: latest.state,
-      ...(text(latest.payload.codemieVersion) ? { codemieVersion: text(latest.payload.codemieVersion) } : {}),
-      ...(text(latest.payload.toolkit) ? { toolkit: text(latest.payload.toolkit) } : {}),
-    },
-  );
+export const NO_TOKEN = "no github-token to read the deployments of the environment it follows";
+
+export function promotionRecordsOf(run: GitHubRun): ReturnType<typeof gitHubPromotionRecords> | undefined {
+  return run.client && run.repo ? gitHubPromotionRecords(run.client, run.repo) : undefined;
+}
+
+export function promotionGateOf(run: GitHubRun, env: Environment, toolkit: string): Promise<PromotionGate> {
+  return readPromotionGate(env, toolkit, promotionRecordsOf(run), NO_TOKEN);
 }

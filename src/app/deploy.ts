@@ -3,6 +3,7 @@
 // environment; `runDeploy` deploys it and returns everything a face reports: the engine's result,
 // the deployment's name, and Flux's state as the run last read it.
 import { azurePreflightReads } from "../adapters/azure/preflight-reads.js";
+import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
 import type { OrderMode } from "../engine/commit-order.js";
 import { deployEnvironment, type DeployResult } from "../engine/deploy.js";
 import type { DeployKeyRegistry } from "../engine/deploy-key.js";
@@ -91,6 +92,7 @@ export async function runDeploy(
   const { env, tree, source } = start;
   const arm = ports.connections.arm(env);
   const gitops = ports.connections.gitops(env);
+  const toolkit = await toolkitCommit();
   const result = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal, run) =>
     deployEnvironment(
       {
@@ -99,6 +101,7 @@ export async function runDeploy(
         source,
         skipInfrastructure: request.skipInfrastructure,
         locate: start.prepared.locate,
+        toolkit,
         ...(request.order ? { order: request.order } : {}),
       },
       {

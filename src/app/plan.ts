@@ -6,6 +6,8 @@ import { hasErrors } from "../config/diagnostics.js";
 import { planEnvironment, type PlanReport } from "../engine/plan.js";
 import { toolkitCommit } from "../adapters/git/toolkit-commit.js";
 import { reviewDigest } from "../engine/review-digest.js";
+import { packageRoot } from "../adapters/templates.js";
+import { objectsHash } from "./objects-digest.js";
 import type { Connections } from "./connections.js";
 import { objectDiff, publishedReader } from "./plan-objects.js";
 import { costOf, type CostBase } from "./cost.js";
@@ -50,19 +52,24 @@ export async function planPrepared(
   const branch = request.offline ? undefined : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const published = branch && publishedReader(branch);
   const gitops = published?.previewer;
-  const planned = await withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
-    planEnvironment(
-      { env, tree, capacity, locate: prepared.locate },
-      { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) },
-      signal,
+  const [planned, objects] = await Promise.all([
+    withRunSignal(request.timeoutMs, ports.onInterrupt, (signal) =>
+      planEnvironment(
+        { env, tree, capacity, locate: prepared.locate },
+        { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) },
+        signal,
+      ),
     ),
-  );
+    objectsHash(env, tree, packageRoot()),
+  ]);
   const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
+  if (objects.status === "error") report.reviewObjectsError = objects.message;
   report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
   report.review = reviewDigest(
     env,
     prepared.tree,
     await toolkitCommit(),
+    objects.status === "hashed" ? objects.hash : undefined,
     report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined,
   );
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one

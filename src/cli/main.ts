@@ -25,6 +25,12 @@ Commands:
   deploy --env NAME                 deploy the infrastructure, publish the GitOps tree, wait for Flux
          [--skip-infrastructure]    no ARM deployment: publish the tree with the deploy outputs
                                     already on the GitOps branch (a redeploy), wait for Flux
+         [--reviewed-plan DIGEST]   stop before the first write when Azure, the GitOps tree, the
+                                    Kubernetes objects or the toolkit differ from the plan that
+                                    printed DIGEST (Reviewed-plan digest: rp2.…)
+         [--accept-unreviewed-changes]  deploy despite such a difference, printing it
+         [--repo OWNER/NAME]        read the promotion gate from GitHub deployments (GITHUB_TOKEN);
+                                    without it, from the followed environment's branch and Flux
   status --env NAME                 running deployment, GitOps branch and Flux state of an environment
   doctor --repo OWNER/NAME          the Entra ID federated-credential subjects the GitHub workflows
          [--branch main]            of that repository need (pull requests, drift, each environment),
@@ -86,6 +92,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         timeout: { type: "string" },
         "flux-timeout": { type: "string" },
         "skip-infrastructure": { type: "boolean" },
+        "reviewed-plan": { type: "string" },
+        "accept-unreviewed-changes": { type: "boolean" },
         repo: { type: "string" },
         branch: { type: "string" },
         "owner-id": { type: "string" },
@@ -155,6 +163,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const fluxTimeout = values["flux-timeout"];
         if (fluxTimeout !== undefined && command !== "deploy")
           throw new UsageError("--flux-timeout applies to deploy only");
+        if (command !== "deploy" && (values["reviewed-plan"] !== undefined || values["accept-unreviewed-changes"]))
+          throw new UsageError("--reviewed-plan and --accept-unreviewed-changes apply to deploy only");
         if (command === "deploy") {
           const fluxTimeoutMs = fluxTimeout === undefined ? undefined : parseDuration(fluxTimeout, "--flux-timeout");
           return await (
@@ -165,6 +175,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
               timeoutMs,
               ...(fluxTimeoutMs ? { fluxTimeoutMs } : {}),
               skipInfrastructure: values["skip-infrastructure"] === true,
+              ...(values["reviewed-plan"] === undefined ? {} : { reviewedPlan: values["reviewed-plan"] }),
+              acceptUnreviewedChanges: values["accept-unreviewed-changes"] === true,
+              ...(values.repo === undefined ? {} : { repo: values.repo }),
             },
             io,
           );

@@ -50,6 +50,7 @@ import {
 import { newSecretValue, secretsToSeed } from "./secret-values.js";
 import { deployKeyTitle, generateDeployKey, registrationSteps, type DeployKeyRegistry } from "./deploy-key.js";
 import { checkSite, delegationLines, fixedAddress, outputAddress } from "./site.js";
+import { releaseTrailers } from "./promotion.js";
 import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
@@ -63,6 +64,8 @@ export interface DeployInput {
   order?: OrderMode;
   /** Positions preflight findings in the environment file; line 1 when absent. */
   locate?: Locate;
+  /** The toolkit's commit, recorded with the release on the GitOps branch (for promotion gates). */
+  toolkit?: string;
 }
 
 export interface DeployPorts {
@@ -263,7 +266,7 @@ export async function deployEnvironment(
     const deployed = skip
       ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})`
       : names.main;
-    const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n`;
+    const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n\n${releaseTrailers(env.codemieVersion, input.toolkit)}`;
     const published = await gitops.publish(files, {
       message,
       expectedParent: base,

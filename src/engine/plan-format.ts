@@ -10,6 +10,7 @@ import type { ChangeKind, PropertyChange, ResourceChange, WhatIfSummary } from "
 import { propertyValues } from "./what-if-format.js";
 import { costMarkdown, costText } from "../cost/cost-format.js";
 import { gateLine } from "./promotion.js";
+import { compactDigest } from "./review-digest.js";
 
 const SYMBOL: Record<ChangeKind, string> = { create: "+", modify: "~", delete: "-", unknown: "?", noChange: "=" };
 const LABEL: Record<ChangeKind, string> = {
@@ -135,7 +136,13 @@ export function planText(report: PlanReport): string {
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
   if (report.cost) lines.push("", ...costText(report.cost));
   if (report.promotion) lines.push("", gateLine(report.promotion, report.environment));
+  if (report.review) lines.push("", `Reviewed-plan digest: ${compactDigest(report.review)}`, ...reviewGaps(report));
   return lines.join("\n");
+}
+
+/** What the reviewed-plan digest could not include. */
+function reviewGaps(report: PlanReport): string[] {
+  return report.reviewObjectsError ? [`(the Kubernetes objects are not in it: ${report.reviewObjectsError})`] : [];
 }
 
 function preflightLines(p: PreflightReport): string[] {
@@ -252,5 +259,13 @@ export function planMarkdown(report: PlanReport): string {
   if (report.cost) lines.push("", ...costMarkdown(report.cost));
   if (report.promotion)
     lines.push("", "### Promotion gate", "", markdownText(gateLine(report.promotion, report.environment)));
+  if (report.review)
+    lines.push(
+      "",
+      "### Reviewed plan",
+      "",
+      `Digest ${markdownCode(compactDigest(report.review))}: the deploy on merge, or \`deploy --reviewed-plan\` with it, stops when Azure, the GitOps tree, the Kubernetes objects or the toolkit differ from this plan.`,
+      ...reviewGaps(report).map((g) => `\n${markdownText(g)}`),
+    );
   return `${lines.join("\n")}\n`;
 }

@@ -79,6 +79,8 @@ export interface PlanReport {
   cost?: CostReport;
   /** What the reviewer sees, as the deploy on merge checks it (added by the plan use case). */
   review?: ReviewDigest;
+  /** Why the review digest holds no hash of the Kubernetes objects. */
+  reviewObjectsError?: string;
   /** The promotion gate's state (read by the plan action from GitHub deployments). */
   promotion?: PromotionGate;
 }
@@ -214,14 +216,22 @@ async function whatIf(
   }
 }
 
+/** What Azure would change: the deployed resources read for day 2 (the what-if asks with their storage), a what-if. */
+export async function azureChanges(
+  env: Environment,
+  tree: RenderedTree,
+  arm: WhatIfArm & FluxArm,
+  signal?: AbortSignal,
+): Promise<{ day2: Day2PlanReport; whatIf: WhatIfReport }> {
+  const day2Report = await day2(tree, arm);
+  return { day2: day2Report, whatIf: await whatIf(env, tree, arm, day2Report, signal) };
+}
+
 export async function planEnvironment(input: PlanInput, ports: PlanPorts, signal?: AbortSignal): Promise<PlanReport> {
   const { env, tree } = input;
   const arm = ports.arm;
-  const azure = async (): Promise<{ day2: Day2PlanReport; whatIf: WhatIfReport } | undefined> => {
-    if (!arm) return undefined;
-    const day2Report = await day2(tree, arm);
-    return { day2: day2Report, whatIf: await whatIf(env, tree, arm, day2Report, signal) };
-  };
+  const azure = async (): Promise<{ day2: Day2PlanReport; whatIf: WhatIfReport } | undefined> =>
+    arm ? azureChanges(env, tree, arm, signal) : undefined;
   const requests = deploymentRequests(env, tree);
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const offlineDay2 = !arm && ports.gitops ? publishedDay2(env, tree, ports.gitops) : Promise.resolve(undefined);

@@ -1,7 +1,8 @@
 // Promotion gate: an environment with `promotion.after` deploys a release only once that release
 // (the same CodeMie version, rendered by the same toolkit commit) runs Compliant in `after`, as
 // the latest finished GitHub deployment of `after` records it (the deploy records success only
-// when Flux reports the published commit Compliant).
+// when Flux reports the published commit Compliant), or as `after`'s GitOps branch records it
+// (each deploy's commit names its release) with Flux reporting that commit Compliant.
 import type { Environment } from "../model/environment.js";
 
 export interface DeploymentRecord {
@@ -13,6 +14,21 @@ export interface DeploymentRecord {
   toolkit?: string;
   /** The latest status: success, failure, error, inactive, in_progress... */
   state: string;
+}
+
+/** The release a deploy records in its GitOps commit message, as git trailers. */
+export function releaseTrailers(codemieVersion: string, toolkit: string | undefined): string {
+  return `CodeMie-Version: ${codemieVersion}\nToolkit-Commit: ${toolkit ?? "unknown"}\n`;
+}
+
+/**
+ * The release a GitOps commit message records. The branch is not trusted: only a version-shaped
+ * value and a commit id are taken.
+ */
+export function recordedRelease(message: string): { codemieVersion?: string; toolkit?: string } {
+  const version = /^CodeMie-Version: ([0-9A-Za-z][0-9A-Za-z.+-]{0,63})$/m.exec(message)?.[1];
+  const toolkit = /^Toolkit-Commit: ([0-9a-f]{40}|[0-9a-f]{64})$/m.exec(message)?.[1];
+  return { ...(version ? { codemieVersion: version } : {}), ...(toolkit ? { toolkit } : {}) };
 }
 
 export type PromotionGate =

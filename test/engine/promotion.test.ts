@@ -1,7 +1,13 @@
 // The promotion gate: open only when `after`'s latest finished deployment succeeded (Compliant)
 // with the same CodeMie version and toolkit commit.
 import { describe, expect, test } from "vitest";
-import { gateLine, promotionGate, type DeploymentRecord } from "../../src/engine/promotion.js";
+import {
+  gateLine,
+  promotionGate,
+  recordedRelease,
+  releaseTrailers,
+  type DeploymentRecord,
+} from "../../src/engine/promotion.js";
 import { edited, load, shipped } from "../capacity/environments.js";
 
 const prod = load("prod", edited(shipped("prod"), [[["promotion"], { after: "staging" }]])).env!;
@@ -44,5 +50,14 @@ describe("promotion gate", () => {
 
   test("an environment without promotion has no gate", () => {
     expect(promotionGate(load("dev").env!, toolkit, undefined)).toEqual({ status: "none" });
+  });
+
+  test("a deploy's GitOps commit records its release as trailers; only well-shaped values are read back (the branch is untrusted)", () => {
+    const message = `Deploy staging from abc\n\nRendered by codemie-gitops.\n\n${releaseTrailers("2.57.2", toolkit)}`;
+    expect(recordedRelease(message)).toEqual({ codemieVersion: "2.57.2", toolkit });
+    expect(recordedRelease("Deploy staging\n")).toEqual({});
+    expect(recordedRelease("CodeMie-Version: 2.57.2; rm -rf /\nToolkit-Commit: main\n")).toEqual({});
+    // An unknown toolkit (outside a checkout) is recorded, and never matches a commit.
+    expect(recordedRelease(releaseTrailers("2.57.2", undefined))).toEqual({ codemieVersion: "2.57.2" });
   });
 });

@@ -42,6 +42,8 @@ export interface DeployActionRun {
   /** Reads of the published commit before the emulator's Flux reports it Compliant. */
   nonCompliantReads?: number;
   kustomizations?: string[];
+  /** More environment for the action's process. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the bundled deploy action for dev; once it has published, the emulator's Flux reconciles that commit. */
@@ -52,7 +54,7 @@ export function runDeployAction(t: DeployFixture, run: DeployActionRun): Promise
     inputs: { environment: "dev", "azure-client-id": emulator.identity.clientId, "wait-timeout": "2m", ...run.inputs },
     event: run.event,
     github,
-    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote }),
+    env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: ws.remote, ...run.env }),
     onLine: (line) => {
       if (!/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) return;
       emulator.script({

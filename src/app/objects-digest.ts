@@ -1,0 +1,69 @@
+// The Kubernetes objects of a reviewed plan, as a hash apart from the GitOps tree's: the objects
+// Flux applies (the tree built by the real kustomize and substituted, with stand-ins for the
+// deploy outputs, which the deploy writes) and, for each HelmRelease, the content of the chart
+// it pins as the toolkit's chart cache holds it (Helm renders the release's objects from those
+// two). Hashing Helm's output instead would not do: charts that template random values render
+// differently on every run. So the objects can move while the tree does not: a chart republished
+// under the same version, another kustomize.
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { cacheOptions, ensureChart } from "../adapters/helm/chart-cache.js";
+import { mapBounded } from "../adapters/helm/bounded.js";
+import type { Environment } from "../model/environment.js";
+import type { RenderedTree } from "../render/tree.js";
+import { resolveReleases } from "./render-kubernetes.js";
+
+export type ObjectsHash = { status: "hashed"; hash: string } | { status: "error"; message: string };
+
+/** JSON with sorted keys: the same object hashes the same whatever order its YAML wrote it in. */
+function stable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+/** Every file under a chart directory, path and content, in a fixed order. */
+async function directoryHash(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  const walk = async (rel: string): Promise<void> => {
+    const entries = (await readdir(join(dir, rel), { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(path);
+      else if (e.isFile())
+        hash
+          .update(`${path}\0`)
+          .update(await readFile(join(dir, path)))
+          .update("\0");
+    }
+  };
+  await walk("");
+  return hash.digest("hex");
+}
+
+export async function objectsHash(env: Environment, tree: RenderedTree, repoRoot: string): Promise<ObjectsHash> {
+  try {
+    const { gitops, releases } = await resolveReleases(env, tree, {});
+    const hash = createHash("sha256");
+    for (const object of gitops.map(stable).sort()) hash.update(`${object}\n`);
+    const cache = cacheOptions(repoRoot);
+    const charts = await mapBounded(releases, async (r) => {
+      const chart = await ensureChart(r.chart, cache);
+      const content = chart ? await directoryHash(chart.dir) : "not available";
+      return `${r.namespace}/${r.name} ${r.chart.repository} ${r.chart.name} ${r.chart.version}: ${content}`;
+    });
+    for (const line of charts.sort()) hash.update(`${line}\n`);
+    return { status: "hashed", hash: hash.digest("hex") };
+  } catch (error) {
+    // Tool output can be long (kustomize's stderr): its first line says enough.
+    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+    return { status: "error", message: message.length > 300 ? `${message.slice(0, 300)}…` : message };
+  }
+}
