@@ -15,15 +15,19 @@ function dnsNames(cert: X509Certificate): string[] {
   for (const match of san.matchAll(/DNS:("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
     const raw = match[1] ?? "";
     try {
-      names.push(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.trim());
+      names.push(printable(raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.trim()));
     } catch {
-      names.push(raw);
+      names.push(printable(raw));
     }
   }
   return names;
 }
 
-const oneLine = (dn: string): string => dn.split(/\r?\n/).filter(Boolean).join(", ");
+/** Names from the certificate reach logs and job summaries: no control character (a workflow command) survives. */
+// eslint-disable-next-line no-control-regex
+const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, "?");
+
+const oneLine = (dn: string): string => printable(dn.split(/\r?\n/).filter(Boolean).join(", "));
 
 function summary(cert: X509Certificate): CertificateSummary {
   return {
