@@ -17,6 +17,7 @@ describe("resolveCloud", () => {
       armScope: "https://management.azure.com/.default",
       federatedAudience: "api://AzureADTokenExchange",
       disableInstanceDiscovery: false,
+      keyVaultScope: "https://vault.azure.net/.default",
     });
   });
 
@@ -25,6 +26,7 @@ describe("resolveCloud", () => {
       armScope: "https://management.usgovcloudapi.net/.default",
       authorityHost: "https://login.microsoftonline.us",
       federatedAudience: "api://AzureADTokenExchangeUSGov",
+      keyVaultScope: "https://vault.usgovcloudapi.net/.default",
     });
     expect(resolveCloud({ cloud: "china" }, {})).toMatchObject({
       armEndpoint: "https://management.chinacloudapi.cn",
