@@ -166,18 +166,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error3 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error3.code = "ECONNRESET";
+          options.request.emit("error", error3);
           self.removeSocket(placeholder2);
           return;
         }
         if (head2.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error2 = new Error("got illegal response body from proxy");
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error3 = new Error("got illegal response body from proxy");
+          error3.code = "ECONNRESET";
+          options.request.emit("error", error3);
           self.removeSocket(placeholder2);
           return;
         }
@@ -192,9 +192,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error2.code = "ECONNRESET";
-        options.request.emit("error", error2);
+        var error3 = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error3.code = "ECONNRESET";
+        options.request.emit("error", error3);
         self.removeSocket(placeholder2);
       }
     };
@@ -1523,14 +1523,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
           connectParams: { version: version3, protocol, port, host },
-          error: error2
+          error: error3
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
           version3,
-          error2.message
+          error3.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1561,14 +1561,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path: path4, origin },
-          error: error2
+          error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path4,
-          error2.message
+          error3.message
         );
       });
       isClientSet = true;
@@ -1603,7 +1603,7 @@ var require_diagnostics = __commonJS({
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
             connectParams: { version: version3, protocol, port, host },
-            error: error2
+            error: error3
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
@@ -1611,7 +1611,7 @@ var require_diagnostics = __commonJS({
             port ? `:${port}` : "",
             protocol,
             version3,
-            error2.message
+            error3.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1902,11 +1902,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error2) {
+      onUpgradeError(error3) {
         assert(!this.aborted);
         assert(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error: error3 });
         }
       }
       /**
@@ -1937,16 +1937,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error2) {
+      onError(error3) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error: error3 });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error2);
+        return this[kHandler].onError(error3);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -5651,12 +5651,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
-                  if (parsed === "failure") {
+                  const parsed2 = multipartFormDataParser(value, mimeType);
+                  if (parsed2 === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
                   const fd = new FormData2();
-                  fd[kState] = parsed;
+                  fd[kState] = parsed2;
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
@@ -5692,7 +5692,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error2) => promise.reject(error2);
+      const errorSteps = (error3) => promise.reject(error3);
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
@@ -6099,9 +6099,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request4.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (error2) {
-          util2.errorRequest(client, request4, error2);
-          util2.destroy(socket, error2);
+        } catch (error3) {
+          util2.errorRequest(client, request4, error3);
+          util2.destroy(socket, error3);
         }
         client[kResume]();
       }
@@ -6503,7 +6503,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error2) => {
+      const abort = (error3) => {
         if (request4.aborted) {
           return;
         }
@@ -6513,7 +6513,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util2.errorRequest(client, request4, error2 || new RequestAbortedError());
+        util2.errorRequest(client, request4, error3 || new RequestAbortedError());
         util2.destroy(body);
         util2.destroy(socket, new InformationalError("aborted"));
       };
@@ -7095,22 +7095,22 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error2) => {
+      const abort = (error3) => {
         if (request4.aborted) {
           return;
         }
         if (request4.completed) {
           if (method === "CONNECT" && stream != null) {
-            util2.destroy(stream, error2 || new RequestAbortedError());
+            util2.destroy(stream, error3 || new RequestAbortedError());
           }
           return;
         }
-        error2 = error2 || new RequestAbortedError();
-        util2.errorRequest(client, request4, error2);
+        error3 = error3 || new RequestAbortedError();
+        util2.errorRequest(client, request4, error3);
         if (stream != null) {
-          util2.destroy(stream, error2);
+          util2.destroy(stream, error3);
         }
-        util2.destroy(body, error2);
+        util2.destroy(body, error3);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7131,17 +7131,17 @@ var require_client_h2 = __commonJS({
           stream.off(errorMonitor, onUpgradeError);
           request4.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error2) => {
+        const onUpgradeError = (error3) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request4.onUpgradeError(error2);
+          request4.onUpgradeError(error3);
         };
         const onReady = () => {
           try {
             request4.onUpgrade(null, null, stream);
-          } catch (error2) {
+          } catch (error3) {
             stream.off("response", onResponse);
-            abort(error2);
+            abort(error3);
             return;
           }
           if (request4.aborted) {
@@ -7343,8 +7343,8 @@ var require_client_h2 = __commonJS({
         }
         request4.onRequestSent();
         client[kResume]();
-      } catch (error2) {
-        abort(error2);
+      } catch (error3) {
+        abort(error3);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request4, contentLength2) {
@@ -7499,8 +7499,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers, socket) {
         this.handler.onUpgrade(statusCode, headers, socket);
       }
-      onError(error2) {
-        this.handler.onError(error2);
+      onError(error3) {
+        this.handler.onError(error3);
       }
       onHeaders(statusCode, headers, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util2.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
@@ -8430,7 +8430,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util2.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
+        this.on("connectionError", (origin2, targets, error3) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -9036,10 +9036,10 @@ var require_env_http_proxy_agent = __commonJS({
           if (!entry) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed2 = entry.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
-            port: parsed ? Number.parseInt(parsed[2], 10) : 0
+            hostname: (parsed2 ? parsed2[1] : entry).toLowerCase(),
+            port: parsed2 ? Number.parseInt(parsed2[2], 10) : 0
           });
         }
         this.#noProxyValue = noProxyValue;
@@ -10851,13 +10851,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay: delay4, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error3 }, delay: delay4, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error2 !== null) {
+      if (error3 !== null) {
         deleteMockDispatch(this[kDispatches], key3);
-        handler2.onError(error2);
+        handler2.onError(error3);
         return true;
       }
       if (typeof delay4 === "number" && delay4 > 0) {
@@ -10895,19 +10895,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
-          } catch (error2) {
-            if (error2 instanceof MockNotMatchedError) {
+          } catch (error3) {
+            if (error3 instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error2;
+              throw error3;
             }
           }
         } else {
@@ -11072,11 +11072,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error2) {
-        if (typeof error2 === "undefined") {
+      replyWithError(error3) {
+        if (typeof error3 === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error3 });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -13594,17 +13594,17 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error2) {
+      abort(error3) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error2) {
-          error2 = new DOMException("The operation was aborted.", "AbortError");
+        if (!error3) {
+          error3 = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error2;
-        this.connection?.destroy(error2);
-        this.emit("terminated", error2);
+        this.serializedAbortReason = error3;
+        this.connection?.destroy(error3);
+        this.emit("terminated", error3);
       }
     };
     function handleFetchDone(response) {
@@ -13700,12 +13700,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request4, responseObject, error2) {
+    function abortFetch(p, request4, responseObject, error3) {
       if (p) {
-        p.reject(error2);
+        p.reject(error3);
       }
       if (request4.body != null && isReadable(request4.body?.stream)) {
-        request4.body.stream.cancel(error2).catch((err) => {
+        request4.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13717,7 +13717,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err) => {
+        response.body.stream.cancel(error3).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14536,13 +14536,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error2) {
+            onError(error3) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error2);
-              fetchParams.controller.terminate(error2);
-              reject(error2);
+              this.body?.destroy(error3);
+              fetchParams.controller.terminate(error3);
+              reject(error3);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -15005,8 +15005,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error2) {
-                  fr[kError] = error2;
+                } catch (error3) {
+                  fr[kError] = error3;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15015,13 +15015,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error2) {
+          } catch (error3) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error2;
+              fr[kError] = error3;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -15043,9 +15043,9 @@ var require_util4 = __commonJS({
       switch (type2) {
         case "DataURL": {
           let dataURL = "data:";
-          const parsed = parseMIMEType(mimeType || "application/octet-stream");
-          if (parsed !== "failure") {
-            dataURL += serializeAMimeType(parsed);
+          const parsed2 = parseMIMEType(mimeType || "application/octet-stream");
+          if (parsed2 !== "failure") {
+            dataURL += serializeAMimeType(parsed2);
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
@@ -17327,11 +17327,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error2) {
+    function onSocketError(error3) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error2);
+        channels.socketError.publish(error3);
       }
       this.destroy();
     }
@@ -17633,10 +17633,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data) => {
-                    if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                  (error3, data) => {
+                    if (error3) {
+                      const code = error3 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error3.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -18356,9 +18356,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error2 = new Error("EventSource message size exceeded");
-      error2.aborted = false;
-      return error2;
+      const error3 = new Error("EventSource message size exceeded");
+      error3.aborted = false;
+      return error3;
     }
     var EventSourceStream = class extends Transform2 {
       /**
@@ -18470,8 +18470,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error2) {
-              callback(error2);
+            } catch (error3) {
+              callback(error3);
               return;
             }
             this.consumeCurrentByte();
@@ -18486,10 +18486,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error2, callback) {
+      _destroy(error3, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error2, callback);
+        super._destroy(error3, callback);
       }
       /**
        * @param {Buffer} line
@@ -18877,8 +18877,8 @@ var require_eventsource = __commonJS({
           pipeline(
             response.body.stream,
             eventSourceStream,
-            (error2) => {
-              if (error2?.aborted === false) {
+            (error3) => {
+              if (error3?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19489,8 +19489,8 @@ var require_directives = __commonJS({
         if (prefix) {
           try {
             return prefix + decodeURIComponent(suffix);
-          } catch (error2) {
-            onError(String(error2));
+          } catch (error3) {
+            onError(String(error3));
             return null;
           }
         }
@@ -19592,9 +19592,9 @@ var require_anchors = __commonJS({
             if (typeof ref2 === "object" && ref2.anchor && (identity2.isScalar(ref2.node) || identity2.isCollection(ref2.node))) {
               ref2.node.anchor = ref2.anchor;
             } else {
-              const error2 = new Error("Failed to resolve repeated object (this should not happen)");
-              error2.source = source2;
-              throw error2;
+              const error3 = new Error("Failed to resolve repeated object (this should not happen)");
+              error3.source = source2;
+              throw error3;
             }
           }
         },
@@ -20797,12 +20797,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning3) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning3);
         else
-          console.warn(warning2);
+          console.warn(warning3);
       }
     }
     exports.debug = debug2;
@@ -22844,12 +22844,12 @@ var require_errors2 = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error2) => {
-      if (error2.pos[0] === -1)
+    var prettifyError = (src, lc) => (error3) => {
+      if (error3.pos[0] === -1)
         return;
-      error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
-      const { line: line2, col } = error2.linePos[0];
-      error2.message += ` at line ${line2}, column ${col}`;
+      error3.linePos = error3.pos.map((pos) => lc.linePos(pos));
+      const { line: line2, col } = error3.linePos[0];
+      error3.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
       let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
@@ -22867,12 +22867,12 @@ var require_errors2 = __commonJS({
       }
       if (/[^ ]/.test(lineStr)) {
         let count = 1;
-        const end = error2.linePos[1];
+        const end = error3.linePos[1];
         if (end?.line === line2 && end.col > col) {
           count = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
         const pointer = " ".repeat(ci) + "^".repeat(count);
-        error2.message += `:
+        error3.message += `:
 
 ${lineStr}
 ${pointer}
@@ -23675,7 +23675,7 @@ var require_resolve_block_scalar = __commonJS({
       const mode = source2[0];
       let indent = 0;
       let chomp = "";
-      let error2 = -1;
+      let error3 = -1;
       for (let i = 1; i < source2.length; ++i) {
         const ch = source2[i];
         if (!chomp && (ch === "-" || ch === "+"))
@@ -23684,12 +23684,12 @@ var require_resolve_block_scalar = __commonJS({
           const n = Number(ch);
           if (!indent && n)
             indent = n;
-          else if (error2 === -1)
-            error2 = offset + i;
+          else if (error3 === -1)
+            error3 = offset + i;
         }
       }
-      if (error2 !== -1)
-        onError(error2, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
+      if (error3 !== -1)
+        onError(error3, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
       let hasSpace = false;
       let comment2 = "";
       let length = source2.length;
@@ -23985,8 +23985,8 @@ var require_compose_scalar = __commonJS({
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
-      } catch (error2) {
-        const msg = error2 instanceof Error ? error2.message : String(error2);
+      } catch (error3) {
+        const msg = error3 instanceof Error ? error3.message : String(error3);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
@@ -24109,8 +24109,8 @@ var require_compose_node = __commonJS({
             node = composeCollection.composeCollection(CN, ctx, token, props, onError);
             if (anchor)
               node.anchor = anchor.source.substring(1);
-          } catch (error2) {
-            const message = error2 instanceof Error ? error2.message : String(error2);
+          } catch (error3) {
+            const message = error3 instanceof Error ? error3.message : String(error3);
             onError(token, "RESOURCE_EXHAUSTION", message);
           }
           break;
@@ -24272,9 +24272,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source2, code, message, warning2) => {
+        this.onError = (source2, code, message, warning3) => {
           const pos = getErrorPos(source2);
-          if (warning2)
+          if (warning3)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -24347,10 +24347,10 @@ ${cb}` : comment2;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning3) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning3);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -24375,11 +24375,11 @@ ${cb}` : comment2;
             break;
           case "error": {
             const msg = token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message;
-            const error2 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
+            const error3 = new errors.YAMLParseError(getErrorPos(token), "UNEXPECTED_TOKEN", msg);
             if (this.atDirectives || !this.doc)
-              this.errors.push(error2);
+              this.errors.push(error3);
             else
-              this.doc.errors.push(error2);
+              this.doc.errors.push(error3);
             break;
           }
           case "doc-end": {
@@ -25692,8 +25692,8 @@ var require_parser = __commonJS({
       peek(n) {
         return this.stack[this.stack.length - n];
       }
-      *pop(error2) {
-        const token = error2 ?? this.stack.pop();
+      *pop(error3) {
+        const token = error3 ?? this.stack.pop();
         if (!token) {
           const message = "Tried to pop an empty stack";
           yield { type: "error", offset: this.offset, source: "", message };
@@ -26392,7 +26392,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument4(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning3) => log2.warn(doc.options.logLevel, warning3));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -27474,11 +27474,11 @@ var require_common = __commonJS({
         createDebug.names = [];
         createDebug.skips = [];
         const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
+        for (const ns3 of split) {
+          if (ns3[0] === "-") {
+            createDebug.skips.push(ns3.slice(1));
           } else {
-            createDebug.names.push(ns2);
+            createDebug.names.push(ns3);
           }
         }
       }
@@ -27524,8 +27524,8 @@ var require_common = __commonJS({
             return false;
           }
         }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name3, ns2)) {
+        for (const ns3 of createDebug.names) {
+          if (matchesTemplate(name3, ns3)) {
             return true;
           }
         }
@@ -27685,14 +27685,14 @@ var require_browser = __commonJS({
         } else {
           exports.storage.removeItem("debug");
         }
-      } catch (error2) {
+      } catch (error3) {
       }
     }
     function load2() {
       let r;
       try {
         r = exports.storage.getItem("debug") || exports.storage.getItem("DEBUG");
-      } catch (error2) {
+      } catch (error3) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
         r = process.env.DEBUG;
@@ -27702,7 +27702,7 @@ var require_browser = __commonJS({
     function localstorage() {
       try {
         return localStorage;
-      } catch (error2) {
+      } catch (error3) {
       }
     }
     module.exports = require_common()(exports);
@@ -27710,8 +27710,8 @@ var require_browser = __commonJS({
     formatters.j = function(v) {
       try {
         return JSON.stringify(v);
-      } catch (error2) {
-        return "[UnexpectedJSONParseError]: " + error2.message;
+      } catch (error3) {
+        return "[UnexpectedJSONParseError]: " + error3.message;
       }
     };
   }
@@ -27931,7 +27931,7 @@ var require_node = __commonJS({
           221
         ];
       }
-    } catch (error2) {
+    } catch (error3) {
     }
     exports.inspectOpts = Object.keys(process.env).filter((key3) => {
       return /^debug_/i.test(key3);
@@ -29443,14 +29443,14 @@ var require_decode = __commonJS({
 // node_modules/jsonwebtoken/lib/JsonWebTokenError.js
 var require_JsonWebTokenError = __commonJS({
   "node_modules/jsonwebtoken/lib/JsonWebTokenError.js"(exports, module) {
-    var JsonWebTokenError = function(message, error2) {
+    var JsonWebTokenError = function(message, error3) {
       Error.call(this, message);
       if (Error.captureStackTrace) {
         Error.captureStackTrace(this, this.constructor);
       }
       this.name = "JsonWebTokenError";
       this.message = message;
-      if (error2) this.inner = error2;
+      if (error3) this.inner = error3;
     };
     JsonWebTokenError.prototype = Object.create(Error.prototype);
     JsonWebTokenError.prototype.constructor = JsonWebTokenError;
@@ -30155,8 +30155,8 @@ var require_prerelease = __commonJS({
     "use strict";
     var parse9 = require_parse2();
     var prerelease = (version3, options) => {
-      const parsed = parse9(version3, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+      const parsed2 = parse9(version3, options);
+      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
     };
     module.exports = prerelease;
   }
@@ -32450,7 +32450,7 @@ var require_sign = __commonJS({
     var isPlainObject5 = require_lodash5();
     var isString = require_lodash6();
     var once = require_lodash7();
-    var { KeyObject, createSecretKey, createPrivateKey } = __require("crypto");
+    var { KeyObject, createSecretKey, createPrivateKey: createPrivateKey2 } = __require("crypto");
     var SUPPORTED_ALGS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "none"];
     if (PS_SUPPORTED) {
       SUPPORTED_ALGS.splice(3, 0, "PS256", "PS384", "PS512");
@@ -32544,7 +32544,7 @@ var require_sign = __commonJS({
       }
       if (secretOrPrivateKey != null && !(secretOrPrivateKey instanceof KeyObject)) {
         try {
-          secretOrPrivateKey = createPrivateKey(secretOrPrivateKey);
+          secretOrPrivateKey = createPrivateKey2(secretOrPrivateKey);
         } catch (_) {
           try {
             secretOrPrivateKey = createSecretKey(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
@@ -32569,8 +32569,8 @@ var require_sign = __commonJS({
       } else if (isObjectPayload) {
         try {
           validatePayload(payload);
-        } catch (error2) {
-          return failure(error2);
+        } catch (error3) {
+          return failure(error3);
         }
         if (!options.mutatePayload) {
           payload = Object.assign({}, payload);
@@ -32591,14 +32591,14 @@ var require_sign = __commonJS({
       }
       try {
         validateOptions(options);
-      } catch (error2) {
-        return failure(error2);
+      } catch (error3) {
+        return failure(error3);
       }
       if (!options.allowInvalidAsymmetricKeyTypes) {
         try {
           validateAsymmetricKey(header.alg, secretOrPrivateKey);
-        } catch (error2) {
-          return failure(error2);
+        } catch (error3) {
+          return failure(error3);
         }
       }
       const timestamp2 = payload.iat || Math.floor(Date.now() / 1e3);
@@ -33053,8 +33053,8 @@ var init_open = __esm({
       for (const item of array) {
         try {
           return await mapper(item);
-        } catch (error2) {
-          latestError = error2;
+        } catch (error3) {
+          latestError = error3;
         }
       }
       throw latestError;
@@ -36455,7 +36455,7 @@ var require_util9 = __commonJS({
       return path4;
     }
     exports.normalize = normalize;
-    function join14(aRoot, aPath) {
+    function join15(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -36487,7 +36487,7 @@ var require_util9 = __commonJS({
       }
       return joined;
     }
-    exports.join = join14;
+    exports.join = join15;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -36650,17 +36650,17 @@ var require_util9 = __commonJS({
         sourceURL = sourceRoot + sourceURL;
       }
       if (sourceMapURL) {
-        var parsed = urlParse(sourceMapURL);
-        if (!parsed) {
+        var parsed2 = urlParse(sourceMapURL);
+        if (!parsed2) {
           throw new Error("sourceMapURL could not be parsed");
         }
-        if (parsed.path) {
-          var index = parsed.path.lastIndexOf("/");
+        if (parsed2.path) {
+          var index = parsed2.path.lastIndexOf("/");
           if (index >= 0) {
-            parsed.path = parsed.path.substring(0, index + 1);
+            parsed2.path = parsed2.path.substring(0, index + 1);
           }
         }
-        sourceURL = join14(urlGenerate(parsed), sourceURL);
+        sourceURL = join15(urlGenerate(parsed2), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -40093,7 +40093,7 @@ async function runAction(body) {
 // src/action/plan.ts
 import { mkdir as mkdir8, writeFile as writeFile8 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // node_modules/@actions/github/lib/context.js
 import { readFileSync, existsSync as existsSync3 } from "fs";
@@ -40274,8 +40274,8 @@ function addHook(state3, kind2, name3, hook2) {
   }
   if (kind2 === "error") {
     hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
+      return Promise.resolve().then(method.bind(null, options)).catch((error3) => {
+        return orig(error3, options);
       });
     };
   }
@@ -41033,8 +41033,8 @@ var JSONStringify = (value, replacer, space) => {
     );
     const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
     return denoisedJSON;
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error3) {
+    if (error3 instanceof RangeError) {
       const convertedJSON = stringifyIteratively(value, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
@@ -41042,7 +41042,7 @@ var JSONStringify = (value, replacer, space) => {
       const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
       return processedJSON.replace(noiseStringify, "$1$2$3");
     }
-    throw error2;
+    throw error3;
   }
 };
 var featureCache = /* @__PURE__ */ new Map();
@@ -41089,8 +41089,8 @@ var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
 var MAX_DIGITS = MAX_INT.length;
 var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
 var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
+var applyReviverIteratively = (parsed2, userReviver) => {
+  const rootHolder = { "": parsed2 };
   const stack = [{ parent: rootHolder, key: "", visited: false }];
   while (stack.length > 0) {
     const node = stack[stack.length - 1];
@@ -41155,13 +41155,13 @@ var JSONParse = (text, reviver) => {
       serializedData,
       (key3, value, context5) => convertMarkedBigIntsReviver(key3, value, context5, reviver)
     );
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error3) {
+    if (error3 instanceof RangeError) {
       const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-      return applyReviverIteratively(parsed, reviver);
+      const parsed2 = originalParse(serializedData);
+      return applyReviverIteratively(parsed2, reviver);
     }
-    throw error2;
+    throw error3;
   }
 };
 
@@ -41248,26 +41248,26 @@ async function fetchWrapper(requestOptions) {
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
       ...requestOptions.body && { duplex: "half" }
     });
-  } catch (error2) {
+  } catch (error3) {
     let message = "Unknown Error";
-    if (error2 instanceof Error) {
-      if (error2.name === "AbortError") {
-        error2.status = 500;
-        throw error2;
+    if (error3 instanceof Error) {
+      if (error3.name === "AbortError") {
+        error3.status = 500;
+        throw error3;
       }
-      message = error2.message;
-      if (error2.name === "TypeError" && "cause" in error2) {
-        if (error2.cause instanceof Error) {
-          message = error2.cause.message;
-        } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+      message = error3.message;
+      if (error3.name === "TypeError" && "cause" in error3) {
+        if (error3.cause instanceof Error) {
+          message = error3.cause.message;
+        } else if (typeof error3.cause === "string") {
+          message = error3.cause;
         }
       }
     }
     const requestError = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error2;
+    requestError.cause = error3;
     throw requestError;
   }
   const status = fetchResponse.status;
@@ -44172,8 +44172,8 @@ function iterator(octokit, route, parameters11) {
             }
           }
           return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
+        } catch (error3) {
+          if (error3.status !== 409) throw error3;
           url = "";
           return {
             value: {
@@ -44264,8 +44264,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 function githubClient(token) {
   return getOctokit(token);
 }
-function httpStatus(error2) {
-  const status = error2?.status;
+function httpStatus(error3) {
+  const status = error3?.status;
   return typeof status === "number" ? status : void 0;
 }
 
@@ -44278,9 +44278,9 @@ var WORKFLOW_BOT = "github-actions[bot]";
 async function tokenLogin(client) {
   try {
     return (await client.rest.users.getAuthenticated()).data.login;
-  } catch (error2) {
-    if (error2.status === 403) return WORKFLOW_BOT;
-    throw error2;
+  } catch (error3) {
+    if (error3.status === 403) return WORKFLOW_BOT;
+    throw error3;
   }
 }
 async function upsertComment(client, repo, issueNumber, marker, body) {
@@ -45586,12 +45586,12 @@ function enable(namespaces) {
   enabledString = namespaces;
   enabledNamespaces = [];
   skippedNamespaces = [];
-  const namespaceList = namespaces.split(",").map((ns2) => ns2.trim());
-  for (const ns2 of namespaceList) {
-    if (ns2.startsWith("-")) {
-      skippedNamespaces.push(ns2.substring(1));
+  const namespaceList = namespaces.split(",").map((ns3) => ns3.trim());
+  for (const ns3 of namespaceList) {
+    if (ns3.startsWith("-")) {
+      skippedNamespaces.push(ns3.substring(1));
     } else {
-      enabledNamespaces.push(ns2);
+      enabledNamespaces.push(ns3);
     }
   }
   for (const instance of debuggers) {
@@ -47589,14 +47589,14 @@ function tryCreateSpan(tracingClient2, request4, spanAttributes) {
     return void 0;
   }
 }
-function tryProcessError(span, error2) {
+function tryProcessError(span, error3) {
   try {
     span.setStatus({
       status: "error",
-      error: isError2(error2) ? error2 : void 0
+      error: isError2(error3) ? error3 : void 0
     });
-    if (isRestError2(error2) && error2.statusCode) {
-      span.setAttribute("http.status_code", error2.statusCode);
+    if (isRestError2(error3) && error3.statusCode) {
+      span.setAttribute("http.status_code", error3.statusCode);
     }
     span.end();
   } catch (e) {
@@ -47918,9 +47918,9 @@ function bearerTokenAuthenticationPolicy(options) {
         logger: logger28
       });
       let response;
-      let error2;
+      let error3;
       let shouldSendRequest;
-      [response, error2] = await trySendRequest(request4, next);
+      [response, error3] = await trySendRequest(request4, next);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -47939,7 +47939,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger28
           }, parsedClaim);
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request4, next);
+            [response, error3] = await trySendRequest(request4, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
@@ -47950,7 +47950,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger28
           });
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request4, next);
+            [response, error3] = await trySendRequest(request4, next);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate") ?? "");
@@ -47970,14 +47970,14 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger28
               }, parsedClaim);
               if (shouldSendRequest) {
-                [response, error2] = await trySendRequest(request4, next);
+                [response, error3] = await trySendRequest(request4, next);
               }
             }
           }
         }
       }
-      if (error2) {
-        throw error2;
+      if (error3) {
+        throw error3;
       } else {
         return response;
       }
@@ -48158,9 +48158,9 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
     return parsedResponse;
   }
   const responseSpec = getOperationResponseMap(parsedResponse);
-  const { error: error2, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
-  if (error2) {
-    throw error2;
+  const { error: error3, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
+  if (error3) {
+    throw error3;
   } else if (shouldReturnResponse) {
     return parsedResponse;
   }
@@ -48207,13 +48207,13 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   const errorResponseSpec = responseSpec ?? operationSpec.responses.default;
   const initialErrorMessage = parsedResponse.request.streamResponseStatusCodes?.has(parsedResponse.status) ? `Unexpected status code: ${parsedResponse.status}` : parsedResponse.bodyAsText;
-  const error2 = new RestError2(initialErrorMessage, {
+  const error3 = new RestError2(initialErrorMessage, {
     statusCode: parsedResponse.status,
     request: parsedResponse.request,
     response: parsedResponse
   });
   if (!errorResponseSpec && !(parsedResponse.parsedBody?.error?.code && parsedResponse.parsedBody?.error?.message)) {
-    throw error2;
+    throw error3;
   }
   const defaultBodyMapper = errorResponseSpec?.bodyMapper;
   const defaultHeadersMapper = errorResponseSpec?.headersMapper;
@@ -48233,21 +48233,21 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
         deserializedError = operationSpec.serializer.deserialize(defaultBodyMapper, valueToDeserialize, "error.response.parsedBody", options);
       }
       const internalError = parsedBody.error || deserializedError || parsedBody;
-      error2.code = internalError.code;
+      error3.code = internalError.code;
       if (internalError.message) {
-        error2.message = internalError.message;
+        error3.message = internalError.message;
       }
       if (defaultBodyMapper) {
-        error2.response.parsedBody = deserializedError;
+        error3.response.parsedBody = deserializedError;
       }
     }
     if (parsedResponse.headers && defaultHeadersMapper) {
-      error2.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
+      error3.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
     }
   } catch (defaultError) {
-    error2.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
+    error3.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
   }
-  return { error: error2, shouldReturnResponse: false };
+  return { error: error3, shouldReturnResponse: false };
 }
 async function parse3(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
@@ -48385,8 +48385,8 @@ function serializeRequestBody(request4, operationArguments, operationSpec, strin
           request4.body = JSON.stringify(request4.body);
         }
       }
-    } catch (error2) {
-      throw new Error(`Error "${error2.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`);
+    } catch (error3) {
+      throw new Error(`Error "${error3.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`);
     }
   } else if (operationSpec.formDataParameters && operationSpec.formDataParameters.length > 0) {
     request4.formData = {};
@@ -48755,16 +48755,16 @@ var ServiceClient = class {
         options.onResponse(rawResponse, flatResponse);
       }
       return flatResponse;
-    } catch (error2) {
-      if (typeof error2 === "object" && error2?.response) {
-        const rawResponse = error2.response;
-        const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error2.statusCode] || operationSpec.responses["default"]);
-        error2.details = flatResponse;
+    } catch (error3) {
+      if (typeof error3 === "object" && error3?.response) {
+        const rawResponse = error3.response;
+        const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error3.statusCode] || operationSpec.responses["default"]);
+        error3.details = flatResponse;
         if (options?.onResponse) {
-          options.onResponse(rawResponse, flatResponse, error2);
+          options.onResponse(rawResponse, flatResponse, error3);
         }
       }
-      throw error2;
+      throw error3;
     }
   }
 };
@@ -52684,12 +52684,12 @@ function deserializeState(serializedState) {
 }
 function setStateError(inputs) {
   const { state: state3, stateProxy, isOperationError: isOperationError2 } = inputs;
-  return (error2) => {
-    if (isOperationError2(error2)) {
-      stateProxy.setError(state3, error2);
+  return (error3) => {
+    if (isOperationError2(error3)) {
+      stateProxy.setError(state3, error3);
       stateProxy.setFailed(state3);
     }
-    throw error2;
+    throw error3;
   };
 }
 function appendReadableErrorMessage(currentMessage, innerMessage) {
@@ -52963,16 +52963,16 @@ function parseRetryAfter({ rawResponse }) {
   return void 0;
 }
 function getErrorFromResponse(response) {
-  const error2 = accessBodyProperty(response, "error");
-  if (!error2) {
+  const error3 = accessBodyProperty(response, "error");
+  if (!error3) {
     logger4.warning(`The long-running operation failed but there is no error property in the response's body`);
     return;
   }
-  if (!error2.code || !error2.message) {
+  if (!error3.code || !error3.message) {
     logger4.warning(`The long-running operation failed but the error property in the response's body doesn't contain code or message`);
     return;
   }
-  return error2;
+  return error3;
 }
 function calculatePollingIntervalFromDate(retryAfterDate) {
   const timeNow = Math.floor((/* @__PURE__ */ new Date()).getTime());
@@ -53059,7 +53059,7 @@ var createStateProxy = () => ({
    */
   initState: (config) => ({ status: "running", config }),
   setCanceled: (state3) => state3.status = "canceled",
-  setError: (state3, error2) => state3.error = error2,
+  setError: (state3, error3) => state3.error = error3,
   setResult: (state3, result) => state3.result = result,
   setRunning: (state3) => state3.status = "running",
   setSucceeded: (state3) => state3.status = "succeeded",
@@ -59365,42 +59365,42 @@ var ResourceManagementClient = class extends ServiceClient {
 import { rootCertificates } from "node:tls";
 
 // src/adapters/azure/arm-errors.ts
-function toArmErrorDetail(error2) {
+function toArmErrorDetail(error3) {
   return {
-    code: error2.code ?? "Unknown",
-    message: error2.message ?? "",
-    ...error2.target ? { target: error2.target } : {},
-    details: (error2.details ?? []).map(toArmErrorDetail)
+    code: error3.code ?? "Unknown",
+    message: error3.message ?? "",
+    ...error3.target ? { target: error3.target } : {},
+    details: (error3.details ?? []).map(toArmErrorDetail)
   };
 }
 var ArmRequestError = class extends Error {
-  constructor(statusCode, error2) {
+  constructor(statusCode, error3) {
     super(
-      `ARM request failed${statusCode === void 0 ? "" : ` with HTTP ${statusCode}`}: ${error2.code}: ${error2.message}`
+      `ARM request failed${statusCode === void 0 ? "" : ` with HTTP ${statusCode}`}: ${error3.code}: ${error3.message}`
     );
     this.statusCode = statusCode;
-    this.error = error2;
+    this.error = error3;
     this.name = "ArmRequestError";
   }
 };
 function cloudErrorOf(value) {
-  const error2 = value?.error;
-  return typeof error2 === "object" && error2 !== null ? error2 : void 0;
+  const error3 = value?.error;
+  return typeof error3 === "object" && error3 !== null ? error3 : void 0;
 }
 function armErrorFromBody(statusCode, bodyText) {
-  let parsed;
+  let parsed2;
   try {
-    parsed = JSON.parse(bodyText ?? "");
+    parsed2 = JSON.parse(bodyText ?? "");
   } catch {
-    parsed = void 0;
+    parsed2 = void 0;
   }
-  const error2 = cloudErrorOf(parsed) ?? { code: `Http${statusCode}`, message: (bodyText ?? "").slice(0, 300) };
-  return new ArmRequestError(statusCode, toArmErrorDetail(error2));
+  const error3 = cloudErrorOf(parsed2) ?? { code: `Http${statusCode}`, message: (bodyText ?? "").slice(0, 300) };
+  return new ArmRequestError(statusCode, toArmErrorDetail(error3));
 }
-function toArmRequestError(error2) {
-  if (!isRestError2(error2)) return error2;
-  const detail = cloudErrorOf(error2.details) ?? { code: error2.code ?? "RequestFailed", message: error2.message };
-  return new ArmRequestError(error2.statusCode, toArmErrorDetail(detail));
+function toArmRequestError(error3) {
+  if (!isRestError2(error3)) return error3;
+  const detail = cloudErrorOf(error3.details) ?? { code: error3.code ?? "RequestFailed", message: error3.message };
+  return new ArmRequestError(error3.statusCode, toArmErrorDetail(detail));
 }
 
 // src/adapters/azure/lro.ts
@@ -59431,10 +59431,10 @@ var NETWORK_ERROR_CODES = /* @__PURE__ */ new Set([
   "REQUEST_SEND_ERROR"
 ]);
 var isTransientStatus = (status) => status === 408 || status === 429 || status >= 500 && status !== 501 && status !== 505;
-function isTransientError(error2) {
-  if (!isRestError2(error2)) return false;
-  if (error2.statusCode !== void 0) return isTransientStatus(error2.statusCode);
-  return error2.code !== void 0 && NETWORK_ERROR_CODES.has(error2.code);
+function isTransientError(error3) {
+  if (!isRestError2(error3)) return false;
+  if (error3.statusCode !== void 0) return isTransientStatus(error3.statusCode);
+  return error3.code !== void 0 && NETWORK_ERROR_CODES.has(error3.code);
 }
 function armRetryPolicy(settings) {
   const backoff = (retryCount) => Math.min(settings.maxRetryDelayInMs, settings.retryDelayInMs * 2 ** retryCount);
@@ -59470,12 +59470,12 @@ async function pollToEnd(start, options) {
       else poller = await start(checkpoint, onResponse);
       checkpoint = poller.toString();
       failures = 0;
-    } catch (error2) {
-      if (!isRestError2(error2)) {
-        if (answered && error2 instanceof Error) return { done: "ended", error: error2 };
-        throw error2;
+    } catch (error3) {
+      if (!isRestError2(error3)) {
+        if (answered && error3 instanceof Error) return { done: "ended", error: error3 };
+        throw error3;
       }
-      if (checkpoint === void 0 || !isTransientError(error2) || ++failures > options.maxPollFailures) throw error2;
+      if (checkpoint === void 0 || !isTransientError(error3) || ++failures > options.maxPollFailures) throw error3;
       poller = void 0;
       continue;
     }
@@ -59485,10 +59485,11 @@ async function pollToEnd(start, options) {
 
 // src/adapters/azure/arm.ts
 var KEY_VAULT_API_VERSION = "2023-07-01";
+var KEY_VAULT_DATA_API_VERSION = "7.4";
 var TERMINAL_STATES = /* @__PURE__ */ new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
-function preflightError(error2) {
-  if (!isRestError2(error2) || error2.statusCode !== 400) return void 0;
-  const cloudError = error2.details?.error;
+function preflightError(error3) {
+  if (!isRestError2(error3) || error3.statusCode !== 400) return void 0;
+  const cloudError = error3.details?.error;
   return cloudError ? toArmErrorDetail(cloudError) : void 0;
 }
 function rawWhatIfResult(text) {
@@ -59510,10 +59511,27 @@ function outputValues(outputs) {
   const declared = outputs ?? {};
   return Object.fromEntries(Object.entries(declared).map(([name3, output]) => [name3, output.value]));
 }
+function keyVaultError(status, text) {
+  let error3;
+  try {
+    error3 = JSON.parse(text ?? "").error;
+  } catch {
+    error3 = void 0;
+  }
+  const code = typeof error3?.code === "string" ? error3.code : `Http${status}`;
+  const inner = typeof error3?.innererror?.code === "string" ? ` (${error3.innererror.code})` : "";
+  const first = typeof error3?.message === "string" ? error3.message.split(/\r?\n/)[0] ?? "" : "";
+  return Object.assign(new Error(`Key Vault answered HTTP ${status} ${code}${inner}${first ? `: ${first}` : ""}`), {
+    statusCode: status
+  });
+}
 var ArmClient = class {
   client;
   armEndpoint;
   pollOptions;
+  /** The Key Vault data plane: its own token audience, the same trust and retries as ARM. */
+  vaultPipeline;
+  httpClient = createDefaultHttpClient2();
   constructor(options) {
     this.armEndpoint = options.cloud.armEndpoint;
     this.pollOptions = { intervalMs: options.pollIntervalMs ?? 5e3, maxPollFailures: options.maxPollFailures ?? 5 };
@@ -59525,6 +59543,15 @@ var ArmClient = class {
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline = createPipelineFromOptions2({
+      userAgentOptions: { userAgentPrefix: "codemie-gitops" },
+      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+    });
+    this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
+    this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.cloud.keyVaultScope })
+    );
   }
   async whatIfAtSubscription(name3, request4, options = {}) {
     const body = {
@@ -59551,10 +59578,10 @@ var ArmClient = class {
       if (result.status === "Failed" || result.error)
         return { status: "Failed", error: toArmErrorDetail(result.error ?? {}) };
       return { status: "Succeeded", changes: result.changes ?? [], potentialChanges: result.potentialChanges ?? [] };
-    } catch (error2) {
-      const rejected = preflightError(error2);
+    } catch (error3) {
+      const rejected = preflightError(error3);
       if (rejected) return { status: "Failed", error: rejected };
-      throw toArmRequestError(error2);
+      throw toArmRequestError(error3);
     }
   }
   /**
@@ -59593,10 +59620,10 @@ var ArmClient = class {
         report: await this.errorReport(name3, deployment),
         correlationId: deployment.properties?.correlationId
       };
-    } catch (error2) {
-      const rejected = preflightError(error2);
+    } catch (error3) {
+      const rejected = preflightError(error3);
       if (rejected) return { provisioningState: "Failed", report: { error: rejected, failedOperations: [] } };
-      throw toArmRequestError(error2);
+      throw toArmRequestError(error3);
     }
   }
   /**
@@ -59606,8 +59633,8 @@ var ArmClient = class {
   async getDeploymentError(name3) {
     try {
       return await this.errorReport(name3, await this.client.deployments.getAtSubscriptionScope(name3));
-    } catch (error2) {
-      throw toArmRequestError(error2);
+    } catch (error3) {
+      throw toArmRequestError(error3);
     }
   }
   /** True when the cancel was accepted, false when the deployment had already ended. */
@@ -59615,9 +59642,9 @@ var ArmClient = class {
     try {
       await this.client.deployments.cancelAtSubscriptionScope(name3);
       return true;
-    } catch (error2) {
-      if (isRestError2(error2) && error2.statusCode === 409) return false;
-      throw toArmRequestError(error2);
+    } catch (error3) {
+      if (isRestError2(error3) && error3.statusCode === 409) return false;
+      throw toArmRequestError(error3);
     }
   }
   /** A subscription deployment whose name starts with the prefix and which has not ended yet. */
@@ -59630,8 +59657,8 @@ var ArmClient = class {
         }
       }
       return void 0;
-    } catch (error2) {
-      throw toArmRequestError(error2);
+    } catch (error3) {
+      throw toArmRequestError(error3);
     }
   }
   /** GET of any ARM resource (e.g. a fluxConfiguration) as raw JSON; undefined when it does not exist. */
@@ -59654,6 +59681,27 @@ var ArmClient = class {
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
   }
+  /** GET {vaultUri}secrets/{name} on the data plane; the value stays in memory, never in an error or a log. */
+  async readKeyVaultSecret(vaultUri, name3) {
+    const base = new URL(vaultUri);
+    if (base.protocol !== "https:") throw new Error(`the vault's URI ${vaultUri} is not https`);
+    const url = new URL(`secrets/${encodeURIComponent(name3)}`, base.href.endsWith("/") ? base : `${base.href}/`);
+    url.searchParams.set("api-version", KEY_VAULT_DATA_API_VERSION);
+    let response;
+    try {
+      response = await this.vaultPipeline.sendRequest(
+        this.httpClient,
+        createPipelineRequest2({ url: url.href, method: "GET" })
+      );
+    } catch (error3) {
+      throw toArmRequestError(error3);
+    }
+    if (response.status === 404) return void 0;
+    if (response.status >= 300) throw keyVaultError(response.status, response.bodyAsText);
+    const body = JSON.parse(response.bodyAsText ?? "{}");
+    if (typeof body.value !== "string") throw new Error(`Key Vault answered secret ${name3} without a value`);
+    return { value: body.value, ...typeof body.contentType === "string" ? { contentType: body.contentType } : {} };
+  }
   async send(method, path4, apiVersion2, body) {
     const url = new URL(`${this.armEndpoint}${path4}`);
     url.searchParams.set("api-version", apiVersion2);
@@ -59661,8 +59709,8 @@ var ArmClient = class {
     if (body !== void 0) request4.headers.set("Content-Type", "application/json");
     try {
       return await this.client.sendRequest(request4);
-    } catch (error2) {
-      throw toArmRequestError(error2);
+    } catch (error3) {
+      throw toArmRequestError(error3);
     }
   }
   async errorReport(name3, deployment) {
@@ -59671,17 +59719,17 @@ var ArmClient = class {
       const properties2 = operation.properties;
       if (properties2?.provisioningState !== "Failed") continue;
       const target = properties2.targetResource;
-      const error3 = properties2.statusMessage?.error;
+      const error4 = properties2.statusMessage?.error;
       failedOperations.push({
         resourceType: target?.resourceType,
         resourceName: target?.resourceName,
         resourceId: target?.id,
         statusCode: properties2.statusCode,
-        ...error3 ? { error: toArmErrorDetail(error3) } : {}
+        ...error4 ? { error: toArmErrorDetail(error4) } : {}
       });
     }
-    const error2 = deployment.properties?.error;
-    return { ...error2 ? { error: toArmErrorDetail(error2) } : {}, failedOperations };
+    const error3 = deployment.properties?.error;
+    return { ...error3 ? { error: toArmErrorDetail(error3) } : {}, failedOperations };
   }
   /** Progress is advisory: a failed listing must not fail the deployment it describes. */
   async reportProgress(name3, onProgress) {
@@ -59711,6 +59759,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.azure.com",
     authorityHost: "https://login.microsoftonline.com",
     federatedAudience: "api://AzureADTokenExchange",
+    keyVaultAudience: "https://vault.azure.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.net",
       blob: "privatelink.blob.core.windows.net",
@@ -59724,6 +59773,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.usgovcloudapi.net",
     authorityHost: "https://login.microsoftonline.us",
     federatedAudience: "api://AzureADTokenExchangeUSGov",
+    keyVaultAudience: "https://vault.usgovcloudapi.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.usgovcloudapi.net",
       blob: "privatelink.blob.core.usgovcloudapi.net",
@@ -59737,6 +59787,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.chinacloudapi.cn",
     authorityHost: "https://login.chinacloudapi.cn",
     federatedAudience: "api://AzureADTokenExchangeChina",
+    keyVaultAudience: "https://vault.azure.cn",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.cn",
       blob: "privatelink.blob.core.chinacloudapi.cn",
@@ -59771,6 +59822,7 @@ function resolveCloud(selection = {}, env = process.env) {
     authorityHost,
     armScope: `${armAudience}/.default`,
     federatedAudience: base.federatedAudience,
+    keyVaultScope: `${base.keyVaultAudience}/.default`,
     disableInstanceDiscovery: !Object.values(AZURE_CLOUDS).some((cloud) => cloud.authorityHost === authorityHost)
   };
 }
@@ -59981,34 +60033,34 @@ function processEnvVars(supportedEnvVars) {
 function formatSuccess(scope2) {
   return `SUCCESS. Scopes: ${Array.isArray(scope2) ? scope2.join(", ") : scope2}.`;
 }
-function formatError(scope2, error2) {
+function formatError(scope2, error3) {
   let message = "ERROR.";
   if (scope2?.length) {
     message += ` Scopes: ${Array.isArray(scope2) ? scope2.join(", ") : scope2}.`;
   }
-  return `${message} Error message: ${typeof error2 === "string" ? error2 : error2.message}.`;
+  return `${message} Error message: ${typeof error3 === "string" ? error3 : error3.message}.`;
 }
 function credentialLoggerInstance(title, parent, log2 = logger5) {
   const fullTitle = parent ? `${parent.fullTitle} ${title}` : title;
   function info2(message) {
     log2.info(`${fullTitle} =>`, message);
   }
-  function warning2(message) {
+  function warning3(message) {
     log2.warning(`${fullTitle} =>`, message);
   }
   function verbose(message) {
     log2.verbose(`${fullTitle} =>`, message);
   }
-  function error2(message) {
+  function error3(message) {
     log2.error(`${fullTitle} =>`, message);
   }
   return {
     title,
     fullTitle,
     info: info2,
-    warning: warning2,
+    warning: warning3,
     verbose,
-    error: error2
+    error: error3
   };
 }
 function credentialLogger(title, log2 = logger5) {
@@ -62423,13 +62475,13 @@ var Authority = class _Authority {
       }
       this.logger.verbose("Attempting to find a match between the developer's authority and the CloudInstanceDiscoveryMetadata returned from the network request.", this.correlationId);
       match = getCloudDiscoveryMetadataFromNetworkResponse(metadata, this.hostnameAndPort);
-    } catch (error2) {
-      if (error2 instanceof AuthError) {
+    } catch (error3) {
+      if (error3 instanceof AuthError) {
         this.logger.error(`There was a network error while attempting to get the cloud discovery instance metadata.
-Error: '${error2.errorCode}'
-Error Description: '${error2.errorMessage}'`, this.correlationId);
+Error: '${error3.errorCode}'
+Error Description: '${error3.errorMessage}'`, this.correlationId);
       } else {
-        const typedError = error2;
+        const typedError = error3;
         this.logger.error(`A non-MSALJS error was thrown while attempting to get the cloud instance discovery metadata.
 Error: '${typedError.name}'
 Error Description: '${typedError.message}'`, this.correlationId);
@@ -63107,16 +63159,16 @@ var DEFAULT_ID_TOKEN_CLAIMS = {
   [ClaimsRequestKeys.LOGIN_HINT]: { essential: false }
 };
 function parseClaims(claims, correlationId = "") {
-  let parsed;
+  let parsed2;
   try {
-    parsed = JSON.parse(claims);
+    parsed2 = JSON.parse(claims);
   } catch (e) {
     throw createClientConfigurationError(invalidClaims, correlationId);
   }
-  if (!isPlainObject3(parsed)) {
+  if (!isPlainObject3(parsed2)) {
     throw createClientConfigurationError(invalidClaims, correlationId);
   }
-  return parsed;
+  return parsed2;
 }
 function isPlainObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65482,18 +65534,18 @@ var ThrottlingUtils = class _ThrottlingUtils {
 
 // node_modules/@azure/msal-node/node_modules/@azure/msal-common/dist/error/NetworkError.mjs
 var NetworkError = class _NetworkError extends AuthError {
-  constructor(error2, httpStatus2, responseHeaders) {
-    super(error2.errorCode, error2.correlationId, error2.errorMessage, error2.subError);
+  constructor(error3, httpStatus2, responseHeaders) {
+    super(error3.errorCode, error3.correlationId, error3.errorMessage, error3.subError);
     Object.setPrototypeOf(this, _NetworkError.prototype);
     this.name = "NetworkError";
-    this.error = error2;
+    this.error = error3;
     this.httpStatus = httpStatus2;
     this.responseHeaders = responseHeaders;
   }
 };
-function createNetworkError(error2, httpStatus2, responseHeaders, additionalError) {
-  error2.errorMessage = `${error2.errorMessage}, additionalErrorInfo: error.name:${additionalError?.name}, error.message:${additionalError?.message}`;
-  return new NetworkError(error2, httpStatus2, responseHeaders);
+function createNetworkError(error3, httpStatus2, responseHeaders, additionalError) {
+  error3.errorMessage = `${error3.errorMessage}, additionalErrorInfo: error.name:${additionalError?.name}, error.message:${additionalError?.message}`;
+  return new NetworkError(error3, httpStatus2, responseHeaders);
 }
 
 // node_modules/@azure/msal-node/node_modules/@azure/msal-common/dist/protocol/Token.mjs
@@ -66212,7 +66264,7 @@ var ServerTelemetryManager = class _ServerTelemetryManager {
    * API to cache token failures for MSER data capture
    * @param error
    */
-  cacheFailedRequest(error2) {
+  cacheFailedRequest(error3) {
     try {
       const lastRequests = this.getLastRequests();
       if (lastRequests.errors.length >= SERVER_TELEM_MAX_CACHED_ERRORS) {
@@ -66221,17 +66273,17 @@ var ServerTelemetryManager = class _ServerTelemetryManager {
         lastRequests.errors.shift();
       }
       lastRequests.failedRequests.push(this.apiId, this.correlationId);
-      if (error2 instanceof Error && !!error2 && error2.toString()) {
-        if (error2 instanceof AuthError) {
-          if (error2.subError) {
-            lastRequests.errors.push(error2.subError);
-          } else if (error2.errorCode) {
-            lastRequests.errors.push(error2.errorCode);
+      if (error3 instanceof Error && !!error3 && error3.toString()) {
+        if (error3 instanceof AuthError) {
+          if (error3.subError) {
+            lastRequests.errors.push(error3.subError);
+          } else if (error3.errorCode) {
+            lastRequests.errors.push(error3.errorCode);
           } else {
-            lastRequests.errors.push(error2.toString());
+            lastRequests.errors.push(error3.toString());
           }
         } else {
-          lastRequests.errors.push(error2.toString());
+          lastRequests.errors.push(error3.toString());
         }
       } else {
         lastRequests.errors.push(SERVER_TELEM_UNKNOWN_ERROR);
@@ -66784,15 +66836,15 @@ var HttpClient3 = class {
     let response;
     try {
       response = await fetch(url, fetchOptions);
-    } catch (error2) {
+    } catch (error3) {
       if (timeoutId) {
         clearTimeout(timeoutId);
       }
-      if (error2 instanceof Error && error2.name === "AbortError") {
+      if (error3 instanceof Error && error3.name === "AbortError") {
         throw createAuthError(ClientAuthErrorCodes_exports.networkError, "", "Request timeout");
       }
-      const baseAuthError = createAuthError(ClientAuthErrorCodes_exports.networkError, "", `Network request failed: ${error2 instanceof Error ? error2.message : "unknown"}`);
-      throw createNetworkError(baseAuthError, void 0, void 0, error2 instanceof Error ? error2 : void 0);
+      const baseAuthError = createAuthError(ClientAuthErrorCodes_exports.networkError, "", `Network request failed: ${error3 instanceof Error ? error3.message : "unknown"}`);
+      throw createNetworkError(baseAuthError, void 0, void 0, error3 instanceof Error ? error3 : void 0);
     }
     if (timeoutId) {
       clearTimeout(timeoutId);
@@ -66803,8 +66855,8 @@ var HttpClient3 = class {
         body: await response.json(),
         status: response.status
       };
-    } catch (error2) {
-      throw createAuthError(ClientAuthErrorCodes_exports.tokenParsingError, "", `Failed to parse response: ${error2 instanceof Error ? error2.message : "unknown"}`);
+    } catch (error3) {
+      throw createAuthError(ClientAuthErrorCodes_exports.tokenParsingError, "", `Failed to parse response: ${error3 instanceof Error ? error3.message : "unknown"}`);
     }
   }
 };
@@ -68406,19 +68458,19 @@ var ClientApplication = class {
       try {
         await this.tokenCache.overwriteCache();
         return await this.acquireCachedTokenSilent(validRequest, silentFlowClient, clientConfiguration);
-      } catch (error2) {
-        if (error2 instanceof ClientAuthError && error2.errorCode === ClientAuthErrorCodes_exports.tokenRefreshRequired) {
+      } catch (error3) {
+        if (error3 instanceof ClientAuthError && error3.errorCode === ClientAuthErrorCodes_exports.tokenRefreshRequired) {
           const refreshTokenClient = new RefreshTokenClient(clientConfiguration, new StubPerformanceClient());
           return refreshTokenClient.acquireTokenByRefreshToken(validRequest, ApiId.acquireTokenSilent);
         }
-        throw error2;
+        throw error3;
       }
-    } catch (error2) {
-      if (error2 instanceof AuthError) {
-        error2.correlationId = validRequest.correlationId;
+    } catch (error3) {
+      if (error3 instanceof AuthError) {
+        error3.correlationId = validRequest.correlationId;
       }
-      serverTelemetryManager.cacheFailedRequest(error2);
-      throw error2;
+      serverTelemetryManager.cacheFailedRequest(error3);
+      throw error3;
     }
   }
   async acquireCachedTokenSilent(validRequest, silentFlowClient, clientConfiguration) {
@@ -70063,9 +70115,9 @@ var BaseManagedIdentitySource = class {
       } else {
         response = await networkClientHelper.sendGetRequestAsync(networkRequest.computeUri(), networkRequestOptions);
       }
-    } catch (error2) {
-      if (error2 instanceof AuthError) {
-        throw error2;
+    } catch (error3) {
+      if (error3 instanceof AuthError) {
+        throw error3;
       } else {
         throw createClientAuthError(ClientAuthErrorCodes_exports.networkError, managedIdentityRequest.correlationId);
       }
@@ -70107,7 +70159,7 @@ var BaseManagedIdentitySource = class {
 BaseManagedIdentitySource.getValidatedEnvVariableUrlString = (envVariableStringName, envVariable, sourceName, logger28) => {
   try {
     return new UrlString(envVariable, "").urlString;
-  } catch (error2) {
+  } catch (error3) {
     logger28.info(`[Managed Identity] ${sourceName} managed identity is unavailable because the '${envVariableStringName}' environment variable is malformed.`, "");
     throw createManagedIdentityError(MsiEnvironmentVariableUrlMalformedErrorCodes[envVariableStringName], "");
   }
@@ -70494,9 +70546,9 @@ var AzureArc = class _AzureArc extends BaseManagedIdentitySource {
       networkRequest.headers[ManagedIdentityHeaders.AUTHORIZATION_HEADER_NAME] = authHeaderValue;
       try {
         retryResponse = await networkClient.sendGetRequestAsync(networkRequest.computeUri(), networkRequestOptions);
-      } catch (error2) {
-        if (error2 instanceof AuthError) {
-          throw error2;
+      } catch (error3) {
+        if (error3 instanceof AuthError) {
+          throw error3;
         } else {
           throw createClientAuthError(ClientAuthErrorCodes_exports.networkError, "");
         }
@@ -71162,7 +71214,7 @@ var ResponseMode2 = Constants_exports.ResponseMode;
 var logger7 = credentialLogger("IdentityUtils");
 var LatestAuthenticationRecordVersion = "1.0";
 function ensureValidMsalToken(scopes, msalToken, getTokenOptions) {
-  const error2 = (message) => {
+  const error3 = (message) => {
     logger7.getToken.info(message);
     return new AuthenticationRequiredError({
       scopes: Array.isArray(scopes) ? scopes : [scopes],
@@ -71171,13 +71223,13 @@ function ensureValidMsalToken(scopes, msalToken, getTokenOptions) {
     });
   };
   if (!msalToken) {
-    throw error2("No response");
+    throw error3("No response");
   }
   if (!msalToken.expiresOn) {
-    throw error2(`Response had no "expiresOn" property.`);
+    throw error3(`Response had no "expiresOn" property.`);
   }
   if (!msalToken.accessToken) {
-    throw error2(`Response had no "accessToken" property.`);
+    throw error3(`Response had no "accessToken" property.`);
   }
 }
 function getAuthorityHost(options) {
@@ -71239,13 +71291,13 @@ function getMSALLogLevel(logLevel) {
       return dist_exports.LogLevel.Info;
   }
 }
-function handleMsalError(scopes, error2, getTokenOptions) {
-  if (error2.name === "AuthError" || error2.name === "ClientAuthError" || error2.name === "BrowserAuthError") {
-    const msalError = error2;
+function handleMsalError(scopes, error3, getTokenOptions) {
+  if (error3.name === "AuthError" || error3.name === "ClientAuthError" || error3.name === "BrowserAuthError") {
+    const msalError = error3;
     switch (msalError.errorCode) {
       case "endpoints_resolution_error":
-        logger7.info(formatError(scopes, error2.message));
-        return new CredentialUnavailableError(error2.message);
+        logger7.info(formatError(scopes, error3.message));
+        return new CredentialUnavailableError(error3.message);
       case "device_code_polling_cancelled":
         return new AbortError("The authentication has been aborted by the caller.");
       case "consent_required":
@@ -71254,18 +71306,18 @@ function handleMsalError(scopes, error2, getTokenOptions) {
         logger7.info(formatError(scopes, `Authentication returned errorCode ${msalError.errorCode}`));
         break;
       default:
-        logger7.info(formatError(scopes, `Failed to acquire token: ${error2.message}`));
+        logger7.info(formatError(scopes, `Failed to acquire token: ${error3.message}`));
         break;
     }
   }
-  if (error2.name === "ClientConfigurationError" || error2.name === "BrowserConfigurationAuthError" || error2.name === "AbortError" || error2.name === "AuthenticationError") {
-    return error2;
+  if (error3.name === "ClientConfigurationError" || error3.name === "BrowserConfigurationAuthError" || error3.name === "AbortError" || error3.name === "AuthenticationError") {
+    return error3;
   }
-  if (error2.name === "NativeAuthError") {
-    logger7.info(formatError(scopes, `Error from the native broker: ${error2.message} with status code: ${error2.statusCode}`));
-    return error2;
+  if (error3.name === "NativeAuthError") {
+    logger7.info(formatError(scopes, `Error from the native broker: ${error3.message} with status code: ${error3.statusCode}`));
+    return error3;
   }
-  return new AuthenticationRequiredError({ scopes, getTokenOptions, message: error2.message });
+  return new AuthenticationRequiredError({ scopes, getTokenOptions, message: error3.message });
 }
 function publicToMsal(account) {
   return {
@@ -71401,9 +71453,9 @@ var IdentityClient = class extends ServiceClient {
       logger5.info(`IdentityClient: [${request4.url}] token acquired, expires on ${token.accessToken.expiresOnTimestamp}`);
       return token;
     } else {
-      const error2 = new AuthenticationError(response.status, response.bodyAsText);
-      logger5.warning(`IdentityClient: authentication error. HTTP status: ${response.status}, ${error2.errorResponse.errorDescription}`);
-      throw error2;
+      const error3 = new AuthenticationError(response.status, response.bodyAsText);
+      logger5.warning(`IdentityClient: authentication error. HTTP status: ${response.status}, ${error3.errorResponse.errorDescription}`);
+      throw error3;
     }
   }
   async refreshAccessToken(tenantId, clientId, scopes, refreshToken, clientSecret, options = {}) {
@@ -71545,8 +71597,8 @@ var IdentityClient = class extends ServiceClient {
     }
     const unavailableUpn = "No User Principal Name available";
     try {
-      const parsed = response.parsedBody || JSON.parse(response.bodyAsText);
-      const accessToken = parsed.access_token;
+      const parsed2 = response.parsedBody || JSON.parse(response.bodyAsText);
+      const accessToken = parsed2.access_token;
       if (!accessToken) {
         return;
       }
@@ -71651,9 +71703,9 @@ function processMultiTenantRequest(tenantId, getTokenOptions, additionallyAllowe
 // node_modules/@azure/identity/dist/esm/util/tenantIdUtils.js
 function checkTenantId(logger28, tenantId) {
   if (!tenantId.match(/^[0-9a-zA-Z-.]+$/)) {
-    const error2 = new Error("Invalid tenant id provided. You can locate your tenant id by following the instructions listed here: https://learn.microsoft.com/partner-center/find-ids-and-domain-names.");
-    logger28.info(formatError("", error2));
-    throw error2;
+    const error3 = new Error("Invalid tenant id provided. You can locate your tenant id by following the instructions listed here: https://learn.microsoft.com/partner-center/find-ids-and-domain-names.");
+    logger28.info(formatError("", error3));
+    throw error3;
   }
 }
 function resolveTenantId(logger28, tenantId, clientId) {
@@ -72091,9 +72143,9 @@ var logger8 = credentialLogger(credentialName);
 // node_modules/@azure/identity/dist/esm/util/scopeUtils.js
 function ensureValidScopeForDevTimeCreds(scope2, logger28) {
   if (!scope2.match(/^[0-9a-zA-Z-_.:/]+$/)) {
-    const error2 = new Error("Invalid scope was specified by the user or calling client");
-    logger28.getToken.info(formatError(scope2, error2));
-    throw error2;
+    const error3 = new Error("Invalid scope was specified by the user or calling client");
+    logger28.getToken.info(formatError(scope2, error3));
+    throw error3;
   }
 }
 function getScopeResource(scope2) {
@@ -72274,9 +72326,9 @@ import child_process from "child_process";
 // node_modules/@azure/identity/dist/esm/util/subscriptionUtils.js
 function checkSubscription(logger28, subscription) {
   if (!subscription.match(/^[0-9a-zA-Z-._ ]+$/)) {
-    const error2 = new Error(`Subscription '${subscription}' contains invalid characters. If this is the name of a subscription, use its ID instead. You can locate your subscription by following the instructions listed here: https://learn.microsoft.com/azure/azure-portal/get-subscription-tenant-id`);
-    logger28.info(formatError("", error2));
-    throw error2;
+    const error3 = new Error(`Subscription '${subscription}' contains invalid characters. If this is the name of a subscription, use its ID instead. You can locate your subscription by following the instructions listed here: https://learn.microsoft.com/azure/azure-portal/get-subscription-tenant-id`);
+    logger28.info(formatError("", error3));
+    throw error3;
   }
 }
 
@@ -72332,8 +72384,8 @@ var cliCredentialInternals = {
           ...subscriptionSection
         ];
         const command = ["az", ...args].join(" ");
-        child_process.exec(command, { cwd: cliCredentialInternals.getSafeWorkingDir(), timeout }, (error2, stdout, stderr) => {
-          resolve6({ stdout, stderr, error: error2 });
+        child_process.exec(command, { cwd: cliCredentialInternals.getSafeWorkingDir(), timeout }, (error3, stdout, stderr) => {
+          resolve6({ stdout, stderr, error: error3 });
         });
       } catch (err) {
         reject(err);
@@ -72384,9 +72436,9 @@ var AzureCliCredential = class {
       if (tenantIdFromOptions) {
         loginCmd += ` --tenant ${tenantIdFromOptions}`;
       }
-      const error2 = new CredentialUnavailableError(`${azureCliPublicErrorMessages.claim} ${loginCmd}`);
-      logger18.getToken.info(formatError(scope2, error2));
-      throw error2;
+      const error3 = new CredentialUnavailableError(`${azureCliPublicErrorMessages.claim} ${loginCmd}`);
+      logger18.getToken.info(formatError(scope2, error3));
+      throw error3;
     }
     const tenantId = processMultiTenantRequest(this.tenantId, options, this.additionallyAllowedTenantIds);
     if (tenantId) {
@@ -72405,14 +72457,14 @@ var AzureCliCredential = class {
         const isLoginError = obj.stderr?.match("(.*)az login(.*)") && !specificScope;
         const isNotInstallError = obj.stderr?.match("az:(.*)not found") || obj.stderr?.startsWith("'az' is not recognized");
         if (isNotInstallError) {
-          const error2 = new CredentialUnavailableError(azureCliPublicErrorMessages.notInstalled);
-          logger18.getToken.info(formatError(scopes, error2));
-          throw error2;
+          const error3 = new CredentialUnavailableError(azureCliPublicErrorMessages.notInstalled);
+          logger18.getToken.info(formatError(scopes, error3));
+          throw error3;
         }
         if (isLoginError) {
-          const error2 = new CredentialUnavailableError(azureCliPublicErrorMessages.login);
-          logger18.getToken.info(formatError(scopes, error2));
-          throw error2;
+          const error3 = new CredentialUnavailableError(azureCliPublicErrorMessages.login);
+          logger18.getToken.info(formatError(scopes, error3));
+          throw error3;
         }
         try {
           const responseData = obj.stdout;
@@ -72426,9 +72478,9 @@ var AzureCliCredential = class {
           throw e;
         }
       } catch (err) {
-        const error2 = err.name === "CredentialUnavailableError" ? err : new CredentialUnavailableError(err.message || azureCliPublicErrorMessages.unknown);
-        logger18.getToken.info(formatError(scopes, error2));
-        throw error2;
+        const error3 = err.name === "CredentialUnavailableError" ? err : new CredentialUnavailableError(err.message || azureCliPublicErrorMessages.unknown);
+        logger18.getToken.info(formatError(scopes, error3));
+        throw error3;
       }
     });
   }
@@ -72531,7 +72583,7 @@ function getOnce(url, source2) {
       (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
-        res.on("error", (error2) => reject(new TransientError(error2.message)));
+        res.on("error", (error3) => reject(new TransientError(error3.message)));
         res.on("end", () => {
           const status = res.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString("utf8");
@@ -72544,7 +72596,7 @@ function getOnce(url, source2) {
       }
     );
     req.on("timeout", () => req.destroy(new TransientError(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on("error", (error2) => reject(error2 instanceof TransientError ? error2 : new TransientError(error2.message)));
+    req.on("error", (error3) => reject(error3 instanceof TransientError ? error3 : new TransientError(error3.message)));
     req.end();
   });
 }
@@ -72555,9 +72607,9 @@ async function fetchGitHubIdToken(source2) {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await getOnce(url, source2);
-    } catch (error2) {
-      const message = error2 instanceof Error ? error2.message : String(error2);
-      if (!(error2 instanceof TransientError) || attempt === ATTEMPTS) {
+    } catch (error3) {
+      const message = error3 instanceof Error ? error3.message : String(error3);
+      if (!(error3 instanceof TransientError) || attempt === ATTEMPTS) {
         throw new Error(`Could not get a GitHub OIDC token for audience ${source2.audience}: ${message}`);
       }
       await sleep2(delay4 * 2 ** (attempt - 1));
@@ -72702,9 +72754,9 @@ function git(args, options) {
       "git",
       args,
       { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
-      (error2, stdout, stderr) => {
-        if (!error2) return resolve6(stdout);
-        const reason = error2.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error2.message;
+      (error3, stdout, stderr) => {
+        if (!error3) return resolve6(stdout);
+        const reason = error3.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error3.message;
         reject(new GitError(args, reason));
       }
     );
@@ -72833,10 +72885,10 @@ var GitopsBranch = class {
           dir,
           this.timeoutMs
         );
-      } catch (error2) {
+      } catch (error3) {
         const now = await this.remoteHead(dir).catch(() => tip);
         if (now !== tip) throw new BranchMovedError(this.branch, tip, now);
-        throw error2;
+        throw error3;
       }
       return { status: "published", commit, parent: tip, files: changed };
     });
@@ -73398,7 +73450,7 @@ var COMPONENTS = [
       },
       {
         name: "litellm-app-key",
-        purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)",
+        purpose: "LiteLLM virtual key the CodeMie API uses (the litellm-app-key Job registers it in LiteLLM)",
         seed: "random",
         format: '"sk-" followed by 32 letters and digits'
       }
@@ -73422,7 +73474,8 @@ var LAYERS = [
   "security",
   "applications",
   "observability",
-  "llm-proxy"
+  "llm-proxy",
+  "post-install"
 ];
 var ROLE_IDS = {
   "Key Vault Crypto User": "12338af0-0e69-4776-bea7-57ae8d297424",
@@ -73784,234 +73837,93 @@ function substitutionVariablesIn(text) {
   return [...names].sort();
 }
 
-// src/model/defaults.ts
-var DEFAULTS2 = {
-  profile: "production",
-  codemieVersion: "2.57.2",
-  azure: { cloud: "public", namePrefix: "codemie", production: false },
-  network: {
-    podCidr: "192.168.0.0/16",
-    serviceCidr: "172.16.0.0/16",
-    dnsServiceIp: "172.16.0.10",
-    privateCluster: true,
-    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } }
+// src/catalogue/jobs.ts
+var JOB_IMAGE = { image: "docker.io/curlimages/curl:8.11.1", user: 100, group: 101 };
+var METRICS_WRITE_ALIAS = "codemie_metrics_logs_write";
+var METRICS_INDEX_PREFIX = "codemie_metrics_logs";
+var LITELLM_TEAM = "codemie";
+var LITELLM_KEY_ALIAS = "codemie-back";
+var KIBANA_DATA_VIEWS = [
+  {
+    id: "codemie-metrics-logs",
+    title: `${METRICS_INDEX_PREFIX}*`,
+    name: "CodeMie user metrics",
+    timeField: "@timestamp"
   },
-  aks: {
-    kubernetesVersion: "1.34",
-    upgradeChannel: "patch",
-    maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 4 },
-    zones: ["1", "2", "3"],
-    autoSizingFamilies: ["Ddsv5", "Edsv5"]
-  },
-  postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
-  keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
-  openai: { enabled: false },
-  keycloakDatabase: "inCluster",
-  firstAdmin: { username: "codemie-admin" }
-};
-
-// src/render/gitops/first-admin.ts
-var FIRST_ADMIN_SECRET = { name: "codemie-first-admin", key: "password" };
-function firstAdmin(env) {
-  const file = env.login?.firstAdmin ?? {};
-  const username = file.username ?? DEFAULTS2.firstAdmin.username;
-  const projects = file.projects ?? [];
-  return {
-    username,
-    email: file.email ?? `${username}@${env.network.ingress.host}`,
-    roles: ["admin"],
-    ...projects.length > 0 ? { applications: projects } : {},
-    passwordSecret: { ...FIRST_ADMIN_SECRET }
-  };
-}
-function firstAdminNamespace() {
-  const ns2 = component("oauth2Proxy").namespace;
-  if (!ns2) throw new Error("oauth2-proxy has no namespace");
-  return ns2;
-}
-
-// src/render/gitops/secrets.ts
-var SECRET_STORE = "azure-key-vault";
-function ns(key3) {
+  { id: "codemie-infra-logs", title: "logs-codemie-infra*", name: "CodeMie container logs", timeField: "@timestamp" }
+];
+var ns = (key3) => {
   const n = component(key3).namespace;
   if (!n) throw new Error(`component ${key3} has no namespace`);
   return n;
-}
-var ref = (name3) => `{{ .${name3} }}`;
-var remote = (secretKey, remoteKey) => ({
-  secretKey,
-  remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate
-});
-function externalSecrets(env) {
-  const out = [];
-  const enabled2 = (k) => isEnabled(env, k);
-  const registryNamespaces = [FLUX.namespace, ns("api")];
-  if (enabled2("mcpConnect")) registryNamespaces.push(ns("mcpConnect"));
-  const dockerConfig = `{"auths":{"${CODEMIE_REGISTRY.host}":{"username":"_json_key","password":{{ .key | toJson }},"auth":"{{ printf "_json_key:%s" .key | b64enc }}"}}}`;
-  for (const namespace of registryNamespaces) {
-    out.push({
-      name: CODEMIE_REGISTRY.pullSecret,
-      namespace,
-      type: "kubernetes.io/dockerconfigjson",
-      data: [remote("key", "codemie-registry-key")],
-      template: [{ key: ".dockerconfigjson", value: dockerConfig }]
-    });
-  }
-  out.push({
-    name: "codemie-postgresql",
+};
+var ELASTIC_CREDENTIALS = [
+  { env: "ES_USERNAME", secret: "elasticsearch-master-credentials", key: "username" },
+  { env: "ES_PASSWORD", secret: "elasticsearch-master-credentials", key: "password" }
+];
+var ES_CA = { secret: "elasticsearch-master-certs", key: "ca.crt", mountPath: "/etc/elasticsearch-ca" };
+var JOBS = [
+  {
+    key: "metricsAlias",
+    name: "elasticsearch-metrics-alias",
+    summary: `creates the current quarter's metrics index with write alias ${METRICS_WRITE_ALIAS}`,
+    configures: "elasticsearch",
+    // Fluent Bit writes to the alias: an index of that name created by a first write would make the alias impossible.
+    before: ["fluentBit"],
+    layer: "applications",
+    namespace: ns("elasticsearch"),
+    script: "helm-values/jobs/elasticsearch-metrics-alias.sh.hbs",
+    settings: {
+      ES_URL: `https://elasticsearch-master.${ns("elasticsearch")}.svc:9200`,
+      ES_CA_FILE: `${ES_CA.mountPath}/${ES_CA.key}`,
+      WRITE_ALIAS: METRICS_WRITE_ALIAS,
+      INDEX_PREFIX: METRICS_INDEX_PREFIX
+    },
+    secrets: ELASTIC_CREDENTIALS,
+    files: [ES_CA],
+    backoffLimit: 6,
+    deadlineSeconds: 900
+  },
+  {
+    key: "kibanaObjects",
+    name: "kibana-saved-objects",
+    summary: "imports CodeMie's Kibana saved objects (data views) with overwrite",
+    configures: "kibana",
+    layer: "post-install",
+    namespace: ns("kibana"),
+    script: "helm-values/jobs/kibana-saved-objects.sh.hbs",
+    data: { "saved-objects.ndjson": "helm-values/jobs/kibana-saved-objects.ndjson.hbs" },
+    settings: {
+      KIBANA_URL: `http://kibana-kibana.${ns("kibana")}.svc:5601/kibana`,
+      OBJECTS_FILE: "/etc/codemie-job/saved-objects.ndjson"
+    },
+    secrets: ELASTIC_CREDENTIALS,
+    backoffLimit: 6,
+    deadlineSeconds: 900
+  },
+  {
+    key: "litellmAppKey",
+    name: "litellm-app-key",
+    summary: `registers CodeMie's litellm-app-key in LiteLLM (team ${LITELLM_TEAM}, alias ${LITELLM_KEY_ALIAS})`,
+    configures: "llmProxy",
+    layer: "post-install",
+    // Beside the API, which reads the same secret: the Job registers exactly the key CodeMie uses.
     namespace: ns("api"),
-    data: [remote("password", "postgres-admin-password")],
-    template: [
-      { key: "PG_HOST", value: fluxVar("POSTGRES_HOST") },
-      { key: "PG_NAME", value: "codemie" },
-      { key: "PG_PASS", value: ref("password") },
-      { key: "PG_USER", value: fluxVar("POSTGRES_ADMIN_LOGIN") }
-    ]
-  });
-  const elasticNamespaces = [ns("elasticsearch"), ns("api")];
-  if (enabled2("fluentBit")) elasticNamespaces.push(ns("fluentBit"));
-  for (const namespace of elasticNamespaces) {
-    out.push({
-      name: "elasticsearch-master-credentials",
-      namespace,
-      data: [remote("password", "elasticsearch-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "elastic" }
-      ]
-    });
+    script: "helm-values/jobs/litellm-app-key.sh.hbs",
+    settings: {
+      LITELLM_URL: `http://litellm.${ns("llmProxy")}.svc.cluster.local:4000`,
+      TEAM_ID: LITELLM_TEAM,
+      KEY_ALIAS: LITELLM_KEY_ALIAS
+    },
+    secrets: [
+      { env: "LITELLM_MASTER_KEY", secret: "litellm-integration", key: "litellm-master-key" },
+      { env: "LITELLM_APP_KEY", secret: "litellm-integration", key: "litellm-app-key" }
+    ],
+    backoffLimit: 6,
+    deadlineSeconds: 900
   }
-  if (enabled2("kibana")) {
-    out.push({
-      name: "kibana-encryption-keys",
-      namespace: ns("kibana"),
-      data: [
-        remote("encryptedSavedObjects.encryptionKey", "kibana-saved-objects-key"),
-        remote("reporting.encryptionKey", "kibana-reporting-key"),
-        remote("security.encryptionKey", "kibana-security-key")
-      ]
-    });
-  }
-  for (const namespace of [ns("keycloak"), ns("oauth2Proxy")]) {
-    out.push({
-      name: "keycloak-admin",
-      namespace,
-      data: [remote("password", "keycloak-admin-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "admin" }
-      ]
-    });
-  }
-  const inCluster = env.keycloakDatabase === "inCluster";
-  out.push({
-    name: "keycloak-postgresql",
-    namespace: ns("keycloak"),
-    data: [remote("password", inCluster ? "keycloak-db-password" : "postgres-admin-password")],
-    template: [
-      { key: "password", value: ref("password") },
-      { key: "username", value: inCluster ? "keycloak" : fluxVar("POSTGRES_ADMIN_LOGIN") }
-    ]
-  });
-  out.push({
-    name: "oauth2-proxy",
-    namespace: ns("oauth2Proxy"),
-    data: [remote("clientSecret", "oauth2-proxy-client-secret"), remote("cookieSecret", "oauth2-proxy-cookie-secret")],
-    template: [
-      { key: "client-id", value: "codemie" },
-      { key: "client-secret", value: ref("clientSecret") },
-      { key: "cookie-secret", value: ref("cookieSecret") }
-    ]
-  });
-  out.push({
-    name: FIRST_ADMIN_SECRET.name,
-    namespace: firstAdminNamespace(),
-    data: [remote(FIRST_ADMIN_SECRET.key, "codemie-admin-password")]
-  });
-  if (enabled2("nats")) {
-    out.push({
-      name: "codemie-nats-secrets",
-      namespace: ns("nats"),
-      data: [
-        remote("calloutPassword", "nats-callout-password"),
-        remote("calloutBcrypted", "nats-callout-bcrypted-password"),
-        remote("codemiePassword", "nats-codemie-password"),
-        remote("codemieBcrypted", "nats-codemie-bcrypted-password"),
-        remote("issuerNkey", "nats-issuer-nkey"),
-        remote("issuerNseed", "nats-issuer-nseed"),
-        remote("issuerXkey", "nats-issuer-xkey"),
-        remote("issuerXseed", "nats-issuer-xseed")
-      ],
-      template: [
-        { key: "CALLOUT_BCRYPTED_PASSWORD", value: ref("calloutBcrypted") },
-        { key: "CALLOUT_PASSWORD", value: ref("calloutPassword") },
-        { key: "CALLOUT_USERNAME", value: "callout" },
-        { key: "CODEMIE_BCRYPTED_PASSWORD", value: ref("codemieBcrypted") },
-        { key: "CODEMIE_PASSWORD", value: ref("codemiePassword") },
-        { key: "CODEMIE_USERNAME", value: "codemie" },
-        { key: "ISSUER_NKEY", value: ref("issuerNkey") },
-        { key: "ISSUER_NSEED", value: ref("issuerNseed") },
-        { key: "ISSUER_XKEY", value: ref("issuerXkey") },
-        { key: "ISSUER_XSEED", value: ref("issuerXseed") },
-        { key: "NATS_URL", value: `nats://codemie-nats.${ns("nats")}.svc.cluster.local:4222` }
-      ]
-    });
-  }
-  if (enabled2("llmProxy")) {
-    out.push(
-      {
-        name: "litellm-masterkey",
-        namespace: ns("llmProxy"),
-        data: [remote("masterkey", "litellm-master-key")]
-      },
-      {
-        name: "litellm-postgresql",
-        namespace: ns("llmProxy"),
-        data: [remote("password", "postgres-admin-password")],
-        template: [
-          { key: "password", value: ref("password") },
-          { key: "username", value: fluxVar("POSTGRES_ADMIN_LOGIN") }
-        ]
-      },
-      {
-        name: "litellm-integration",
-        namespace: ns("api"),
-        data: [remote("litellm-app-key", "litellm-app-key"), remote("litellm-master-key", "litellm-master-key")]
-      }
-    );
-  }
-  if (env.network.ingress.tls) {
-    const tlsNamespaces = [ns("api"), ns("keycloak"), ns("oauth2Proxy")];
-    if (enabled2("kibana")) tlsNamespaces.push(ns("kibana"));
-    for (const namespace of tlsNamespaces) {
-      out.push({
-        name: env.network.ingress.tlsSecretName,
-        namespace,
-        type: "kubernetes.io/tls",
-        data: [remote("certificate", { tlsCertificate: env.network.ingress.tlsSecretName })],
-        template: [
-          { key: "tls.crt", value: `{{ .certificate | filterPEM "CERTIFICATE" }}` },
-          { key: "tls.key", value: `{{ .certificate | filterPEM "PRIVATE KEY" }}` }
-        ]
-      });
-    }
-  }
-  return out.sort((a, b) => a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace));
-}
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function secretStore(env) {
-  const namespaces = [...new Set(externalSecrets(env).map((s) => s.namespace))].sort();
-  const id = workloadIdentity("externalSecrets");
-  return {
-    name: SECRET_STORE,
-    vaultUrl: fluxVar("KEY_VAULT_URI"),
-    tenantId: env.azure.tenantId,
-    serviceAccount: { name: id.serviceAccount, namespace: id.namespace },
-    namespaces
-  };
-}
+];
+var JOB_RESOURCES = { cpu: "50m", memory: "64Mi" };
 
 // src/capacity/resources.ts
 var MiB = 2 ** 20;
@@ -74184,6 +74096,279 @@ function addonSize(name3) {
   return { replicas: a.replicas, cpu: formatMillicores(a.request.millicores), memory: formatBytes(a.request.bytes) };
 }
 
+// src/render/gitops/jobs.ts
+var JOB_MOUNT = "/etc/codemie-job";
+function enabledJobs(env) {
+  return JOBS.filter((j) => isEnabled(env, j.configures));
+}
+function jobsInLayer(env, layer) {
+  return enabledJobs(env).filter((j) => j.layer === layer);
+}
+function jobConfigMap(job) {
+  return `${job.name}-script`;
+}
+function jobContext(job) {
+  return {
+    name: job.name,
+    namespace: job.namespace,
+    summary: job.summary,
+    image: JOB_IMAGE.image,
+    user: JOB_IMAGE.user,
+    group: JOB_IMAGE.group,
+    backoffLimit: job.backoffLimit,
+    deadlineSeconds: job.deadlineSeconds,
+    configMap: jobConfigMap(job),
+    mount: JOB_MOUNT,
+    script: `${JOB_MOUNT}/run.sh`,
+    settings: Object.entries(job.settings).sort(([a], [b]) => a < b ? -1 : 1).map(([name3, value]) => ({ name: name3, value })),
+    secrets: job.secrets,
+    files: (job.files ?? []).map((f, i) => ({ ...f, volume: `secret-${i}` })),
+    resources: JOB_RESOURCES,
+    nodeSelector: workloadsNodeSelector()
+  };
+}
+function jobDataContext() {
+  return {
+    objects: KIBANA_DATA_VIEWS.map((v) => ({
+      type: "index-pattern",
+      id: v.id,
+      attributes: { title: v.title, name: v.name, timeFieldName: v.timeField, allowNoIndex: true }
+    }))
+  };
+}
+
+// src/model/defaults.ts
+var DEFAULTS2 = {
+  profile: "production",
+  codemieVersion: "2.57.2",
+  azure: { cloud: "public", namePrefix: "codemie", production: false },
+  network: {
+    podCidr: "192.168.0.0/16",
+    serviceCidr: "172.16.0.0/16",
+    dnsServiceIp: "172.16.0.10",
+    privateCluster: true,
+    // Where Azure creates a region's Network Watcher when it enables one automatically.
+    networkWatcherResourceGroup: "NetworkWatcherRG",
+    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } }
+  },
+  aks: {
+    kubernetesVersion: "1.34",
+    upgradeChannel: "patch",
+    maintenanceWindow: { day: "Sunday", startHour: 1, durationHours: 4 },
+    zones: ["1", "2", "3"],
+    autoSizingFamilies: ["Ddsv5", "Edsv5"]
+  },
+  flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
+  postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
+  keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
+  openai: { enabled: false },
+  keycloakDatabase: "inCluster",
+  firstAdmin: { username: "codemie-admin" }
+};
+
+// src/render/gitops/first-admin.ts
+var FIRST_ADMIN_SECRET = { name: "codemie-first-admin", key: "password" };
+function firstAdmin(env) {
+  const file = env.login?.firstAdmin ?? {};
+  const username = file.username ?? DEFAULTS2.firstAdmin.username;
+  const projects = file.projects ?? [];
+  return {
+    username,
+    email: file.email ?? `${username}@${env.network.ingress.host}`,
+    roles: ["admin"],
+    ...projects.length > 0 ? { applications: projects } : {},
+    passwordSecret: { ...FIRST_ADMIN_SECRET }
+  };
+}
+function firstAdminNamespace() {
+  const ns3 = component("oauth2Proxy").namespace;
+  if (!ns3) throw new Error("oauth2-proxy has no namespace");
+  return ns3;
+}
+
+// src/render/gitops/secrets.ts
+var SECRET_STORE = "azure-key-vault";
+function ns2(key3) {
+  const n = component(key3).namespace;
+  if (!n) throw new Error(`component ${key3} has no namespace`);
+  return n;
+}
+var ref = (name3) => `{{ .${name3} }}`;
+var remote = (secretKey, remoteKey) => ({
+  secretKey,
+  remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate
+});
+function externalSecrets(env) {
+  const out = [];
+  const enabled2 = (k) => isEnabled(env, k);
+  const registryNamespaces = [FLUX.namespace, ns2("api")];
+  if (enabled2("mcpConnect")) registryNamespaces.push(ns2("mcpConnect"));
+  const dockerConfig = `{"auths":{"${CODEMIE_REGISTRY.host}":{"username":"_json_key","password":{{ .key | toJson }},"auth":"{{ printf "_json_key:%s" .key | b64enc }}"}}}`;
+  for (const namespace of registryNamespaces) {
+    out.push({
+      name: CODEMIE_REGISTRY.pullSecret,
+      namespace,
+      type: "kubernetes.io/dockerconfigjson",
+      data: [remote("key", "codemie-registry-key")],
+      template: [{ key: ".dockerconfigjson", value: dockerConfig }]
+    });
+  }
+  out.push({
+    name: "codemie-postgresql",
+    namespace: ns2("api"),
+    data: [remote("password", "postgres-admin-password")],
+    template: [
+      { key: "PG_HOST", value: fluxVar("POSTGRES_HOST") },
+      { key: "PG_NAME", value: "codemie" },
+      { key: "PG_PASS", value: ref("password") },
+      { key: "PG_USER", value: fluxVar("POSTGRES_ADMIN_LOGIN") }
+    ]
+  });
+  const elasticNamespaces = [ns2("elasticsearch"), ns2("api")];
+  if (enabled2("fluentBit")) elasticNamespaces.push(ns2("fluentBit"));
+  for (const namespace of elasticNamespaces) {
+    out.push({
+      name: "elasticsearch-master-credentials",
+      namespace,
+      data: [remote("password", "elasticsearch-password")],
+      template: [
+        { key: "password", value: ref("password") },
+        { key: "username", value: "elastic" }
+      ]
+    });
+  }
+  if (enabled2("kibana")) {
+    out.push({
+      name: "kibana-encryption-keys",
+      namespace: ns2("kibana"),
+      data: [
+        remote("encryptedSavedObjects.encryptionKey", "kibana-saved-objects-key"),
+        remote("reporting.encryptionKey", "kibana-reporting-key"),
+        remote("security.encryptionKey", "kibana-security-key")
+      ]
+    });
+  }
+  for (const namespace of [ns2("keycloak"), ns2("oauth2Proxy")]) {
+    out.push({
+      name: "keycloak-admin",
+      namespace,
+      data: [remote("password", "keycloak-admin-password")],
+      template: [
+        { key: "password", value: ref("password") },
+        { key: "username", value: "admin" }
+      ]
+    });
+  }
+  const inCluster = env.keycloakDatabase === "inCluster";
+  out.push({
+    name: "keycloak-postgresql",
+    namespace: ns2("keycloak"),
+    data: [remote("password", inCluster ? "keycloak-db-password" : "postgres-admin-password")],
+    template: [
+      { key: "password", value: ref("password") },
+      { key: "username", value: inCluster ? "keycloak" : fluxVar("POSTGRES_ADMIN_LOGIN") }
+    ]
+  });
+  out.push({
+    name: "oauth2-proxy",
+    namespace: ns2("oauth2Proxy"),
+    data: [remote("clientSecret", "oauth2-proxy-client-secret"), remote("cookieSecret", "oauth2-proxy-cookie-secret")],
+    template: [
+      { key: "client-id", value: "codemie" },
+      { key: "client-secret", value: ref("clientSecret") },
+      { key: "cookie-secret", value: ref("cookieSecret") }
+    ]
+  });
+  out.push({
+    name: FIRST_ADMIN_SECRET.name,
+    namespace: firstAdminNamespace(),
+    data: [remote(FIRST_ADMIN_SECRET.key, "codemie-admin-password")]
+  });
+  if (enabled2("nats")) {
+    out.push({
+      name: "codemie-nats-secrets",
+      namespace: ns2("nats"),
+      data: [
+        remote("calloutPassword", "nats-callout-password"),
+        remote("calloutBcrypted", "nats-callout-bcrypted-password"),
+        remote("codemiePassword", "nats-codemie-password"),
+        remote("codemieBcrypted", "nats-codemie-bcrypted-password"),
+        remote("issuerNkey", "nats-issuer-nkey"),
+        remote("issuerNseed", "nats-issuer-nseed"),
+        remote("issuerXkey", "nats-issuer-xkey"),
+        remote("issuerXseed", "nats-issuer-xseed")
+      ],
+      template: [
+        { key: "CALLOUT_BCRYPTED_PASSWORD", value: ref("calloutBcrypted") },
+        { key: "CALLOUT_PASSWORD", value: ref("calloutPassword") },
+        { key: "CALLOUT_USERNAME", value: "callout" },
+        { key: "CODEMIE_BCRYPTED_PASSWORD", value: ref("codemieBcrypted") },
+        { key: "CODEMIE_PASSWORD", value: ref("codemiePassword") },
+        { key: "CODEMIE_USERNAME", value: "codemie" },
+        { key: "ISSUER_NKEY", value: ref("issuerNkey") },
+        { key: "ISSUER_NSEED", value: ref("issuerNseed") },
+        { key: "ISSUER_XKEY", value: ref("issuerXkey") },
+        { key: "ISSUER_XSEED", value: ref("issuerXseed") },
+        { key: "NATS_URL", value: `nats://codemie-nats.${ns2("nats")}.svc.cluster.local:4222` }
+      ]
+    });
+  }
+  if (enabled2("llmProxy")) {
+    out.push(
+      {
+        name: "litellm-masterkey",
+        namespace: ns2("llmProxy"),
+        data: [remote("masterkey", "litellm-master-key")]
+      },
+      {
+        name: "litellm-postgresql",
+        namespace: ns2("llmProxy"),
+        data: [remote("password", "postgres-admin-password")],
+        template: [
+          { key: "password", value: ref("password") },
+          { key: "username", value: fluxVar("POSTGRES_ADMIN_LOGIN") }
+        ]
+      },
+      {
+        name: "litellm-integration",
+        namespace: ns2("api"),
+        data: [remote("litellm-app-key", "litellm-app-key"), remote("litellm-master-key", "litellm-master-key")]
+      }
+    );
+  }
+  if (env.network.ingress.tls) {
+    const tlsNamespaces = [ns2("api"), ns2("keycloak"), ns2("oauth2Proxy")];
+    if (enabled2("kibana")) tlsNamespaces.push(ns2("kibana"));
+    for (const namespace of tlsNamespaces) {
+      out.push({
+        name: env.network.ingress.tlsSecretName,
+        namespace,
+        type: "kubernetes.io/tls",
+        data: [remote("certificate", { tlsCertificate: env.network.ingress.tlsSecretName })],
+        template: [
+          { key: "tls.crt", value: `{{ .certificate | filterPEM "CERTIFICATE" }}` },
+          { key: "tls.key", value: `{{ .certificate | filterPEM "PRIVATE KEY" }}` }
+        ]
+      });
+    }
+  }
+  return out.sort((a, b) => a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace));
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function secretStore(env) {
+  const namespaces = [...new Set(externalSecrets(env).map((s) => s.namespace))].sort();
+  const id = workloadIdentity("externalSecrets");
+  return {
+    name: SECRET_STORE,
+    vaultUrl: fluxVar("KEY_VAULT_URI"),
+    tenantId: env.azure.tenantId,
+    serviceAccount: { name: id.serviceAccount, namespace: id.namespace },
+    namespaces
+  };
+}
+
 // src/config/cidr.ts
 var CIDR_PATTERN = "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$";
 function parseIp(text) {
@@ -74298,9 +74483,9 @@ function resourcesOf(w) {
   return { cpu: w.cpu, memory: w.memory };
 }
 function namespaceOf(key3) {
-  const ns2 = component(key3).namespace;
-  if (!ns2) throw new Error(`component ${key3} has no namespace`);
-  return ns2;
+  const ns3 = component(key3).namespace;
+  if (!ns3) throw new Error(`component ${key3} has no namespace`);
+  return ns3;
 }
 function codemieImage(env, id) {
   const image = releaseDescriptor(id).image;
@@ -74639,7 +74824,9 @@ function apiEnv(env) {
     { name: "ELASTIC_URL", value: ELASTIC_URL },
     { name: "ELASTIC_USERNAME", secret: { name: ELASTIC_SECRET, key: "username" } },
     { name: "ELASTIC_PASSWORD", secret: { name: ELASTIC_SECRET, key: "password" } },
-    { name: "MODELS_ENV", value: "azure" }
+    { name: "MODELS_ENV", value: "azure" },
+    // The elasticsearch-metrics-alias Job bootstraps the write alias the quarterly rotation needs.
+    { name: "METRICS_ROTATION_ENABLED", value: "true" }
   ];
   const mcp = resolved(env, "mcpConnect");
   out.push({ name: "MCP_CONNECT_ENABLED", value: String(mcp.enabled) });
@@ -74729,7 +74916,7 @@ function fluentBitValues(env) {
   const f = resolved(env, "fluentBit");
   const namespaces = new Set(INFRA_LOG_COMPONENTS.filter((k) => isEnabled(env, k)).map(namespaceOf));
   for (const a of ADDONS) if (a.key === "ingressNginx") namespaces.add(a.namespace);
-  const infraLogPaths = [...namespaces].sort().map((ns2) => `/var/log/containers/*_${ns2}_*.log`).join(",");
+  const infraLogPaths = [...namespaces].sort().map((ns3) => `/var/log/containers/*_${ns3}_*.log`).join(",");
   return {
     template: "helm-values/fluent-bit.yaml.hbs",
     context: {
@@ -74888,12 +75075,16 @@ function makeGitopsPlan(env) {
       });
       timeout += 5;
     }
+    const jobs = jobsInLayer(env, layer);
+    for (const j of jobs) checks.push({ apiVersion: "batch/v1", kind: "Job", name: j.name, namespace: j.namespace });
+    if (jobs.length > 0) timeout = Math.max(timeout, Math.ceil(Math.max(...jobs.map((j) => j.deadlineSeconds)) / 60));
     if (checks.length === 0) continue;
     const previous = layers[layers.length - 1];
     layers.push({
       layer,
       name: `${FLUX.layerPrefix}${layer}`,
       releases: own,
+      jobs,
       healthChecks: checks,
       healthCheckExprs: exprs,
       timeout: `${timeout}m`,
@@ -75079,7 +75270,15 @@ var FLOWS = [
     ports: [PORT.https],
     why: "Key Vault through its private endpoint"
   },
-  { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" }
+  { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" },
+  // Post-install Jobs (jobs.ts). The Elasticsearch alias and Kibana import Jobs run in the namespace of
+  // what they call, so they need no flow of their own.
+  {
+    from: "litellmAppKey",
+    to: "llmProxy",
+    ports: [PORT.llmProxy],
+    why: "the litellm-app-key Job registers CodeMie's key with LiteLLM's key API"
+  }
 ];
 
 // src/catalogue/profiles.ts
@@ -75226,6 +75425,14 @@ var RULES = {
     allowed: "lowercase letters and digits only",
     globallyUnique: true
   },
+  flowLogStorage: {
+    resource: "flow log storage account",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    globallyUnique: true
+  },
   postgres: {
     resource: "PostgreSQL server",
     min: 3,
@@ -75273,6 +75480,7 @@ function deriveNames(env, prefix, subscriptionId2, resourceGroup) {
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
+    flowLogStorage: `fl${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
     identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`]))
@@ -75352,6 +75560,11 @@ function resolveEnvironment(name3, file, data) {
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS2.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS2.network.privateCluster,
       ...doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {},
+      networkWatcher: {
+        resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS2.network.networkWatcherResourceGroup,
+        // Azure's own name for the watcher it creates per region.
+        name: doc.network.networkWatcher?.name ?? `NetworkWatcher_${azure.location}`
+      },
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS2.network.ingress.tls,
@@ -75424,15 +75637,25 @@ function defaultOpenAiSku(location) {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
 function securitySettings(production2, doc) {
+  const { flowLogs, ...flat } = doc;
+  const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
   return {
     networkPolicy: production2 ? "cilium" : "none",
     azurePolicy: production2,
     defender: production2,
     runCommand: !production2,
     apiServerAuthorizedIpRanges: [],
-    logRetentionDays: production2 ? 365 : 30,
+    logRetentionDays,
     storageInfrastructureEncryption: production2,
-    ...doc
+    controlPlaneOperationalLogs: production2,
+    ...flat,
+    flowLogs: {
+      enabled: production2,
+      // Flow logs keep at most 365 days; the workspace's retention otherwise.
+      retentionDays: Math.min(logRetentionDays, DEFAULTS2.flowLogs.maxRetentionDays),
+      trafficAnalytics: DEFAULTS2.flowLogs.trafficAnalytics,
+      ...flowLogs
+    }
   };
 }
 function resolveHelmValues(doc) {
@@ -75485,9 +75708,11 @@ function resolveComponents(base, overrides, keycloakDatabase) {
 // src/render/gitops/network-policies.ts
 var NETWORK_POLICIES_FILE = "network-policies.yaml";
 var ADDON_NAMESPACES = new Map(ADDONS.map((a) => [a.key, a.namespace]));
+var JOB_KEYS = new Set(JOBS.map((j) => j.key));
 function namespaceOf2(env, workload) {
   const addon = ADDON_NAMESPACES.get(workload);
   if (addon) return addon;
+  if (JOB_KEYS.has(workload)) return enabledJobs(env).find((j) => j.key === workload)?.namespace;
   const key3 = workload;
   return isEnabled(env, key3) ? component(key3).namespace : void 0;
 }
@@ -75573,12 +75798,11 @@ function renderGitops(env, render) {
   const root = gitopsRoot(env);
   const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#");
   const files = [];
-  const emit = (path4, template2, context5) => {
-    const body = render(template2, encode(context5));
-    files.push([root ? `${root}/${path4}` : path4, `${header}
+  const add2 = (path4, body) => files.push([root ? `${root}/${path4}` : path4, `${header}
 ${body.endsWith("\n") ? body : `${body}
 `}`]);
-  };
+  const emit = (path4, template2, context5) => add2(path4, render(template2, encode(context5)));
+  const emitLiteral = (path4, template2, context5) => add2(path4, fluxLiteral(render(template2, context5)));
   emit("kustomization.yaml", "helm-values/flux/kustomization.yaml.hbs", {
     resources: [FLUX.outputsFile, "layers.yaml"],
     generators: []
@@ -75648,7 +75872,20 @@ ${body.endsWith("\n") ? body : `${body}
       generators.push({
         name: valuesConfigMap(r),
         namespace: FLUX.namespace,
-        file: `values.yaml=${r.release}/values.yaml`
+        files: [`values.yaml=${r.release}/values.yaml`]
+      });
+    }
+    for (const job of layer.jobs) {
+      const dir = `${layer.layer}/${job.name}`;
+      emit(`${dir}/job.yaml`, "helm-values/flux/job.yaml.hbs", jobContext(job));
+      emitLiteral(`${dir}/run.sh`, job.script, {});
+      const data = Object.entries(job.data ?? {});
+      for (const [file, template2] of data) emitLiteral(`${dir}/${file}`, template2, jobDataContext());
+      resources.push(`${job.name}/job.yaml`);
+      generators.push({
+        name: jobConfigMap(job),
+        namespace: job.namespace,
+        files: [`run.sh=${job.name}/run.sh`, ...data.map(([file]) => `${file}=${job.name}/${file}`)]
       });
     }
     emit(`${layer.layer}/kustomization.yaml`, "helm-values/flux/kustomization.yaml.hbs", { resources, generators });
@@ -75731,8 +75968,8 @@ function connectArm(flags, target, env = process.env) {
       { cloud: target.azure.cloud, armEndpoint: flags.armEndpoint, authorityHost: flags.authorityHost },
       env
     );
-  } catch (error2) {
-    throw new UsageError(error2.message);
+  } catch (error3) {
+    throw new UsageError(error3.message);
   }
   const { credential } = createRunCredential({ cloud, env, tenantId: env.AZURE_TENANT_ID ?? target.azure.tenantId });
   const retryDelayInMs = envMs(env, "CODEMIE_RETRY_DELAY_MS");
@@ -75784,9 +76021,98 @@ function workspaceFiles(root) {
   };
 }
 
+// src/adapters/tls-certificate.ts
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { rootCertificates as rootCertificates5 } from "node:tls";
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
+function dnsNames(cert) {
+  const san = cert.subjectAltName ?? "";
+  const names = [];
+  for (const match of san.matchAll(/DNS:("(?:[^"\\]|\\.)*"|[^,]*)/g)) {
+    const raw = match[1] ?? "";
+    try {
+      names.push(printable(raw.startsWith('"') ? JSON.parse(raw) : raw.trim()));
+    } catch {
+      names.push(printable(raw));
+    }
+  }
+  return names;
+}
+var printable = (text) => text.replace(/[\u0000-\u001f\u007f]/g, "?");
+var oneLine = (dn) => printable(dn.split(/\r?\n/).filter(Boolean).join(", "));
+function summary2(cert) {
+  return {
+    subject: oneLine(cert.subject),
+    issuer: oneLine(cert.issuer),
+    dnsNames: dnsNames(cert),
+    notBefore: new Date(cert.validFrom).toISOString(),
+    notAfter: new Date(cert.validTo).toISOString()
+  };
+}
+var issuedBy = (cert, issuer) => cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+var publicRoots;
+var roots = () => publicRoots ??= rootCertificates5.map((pem) => new X509Certificate(pem));
+function chainOf(certs) {
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!issuedBy(certs[i], certs[i + 1]))
+      return { status: "misordered", index: i + 1, expected: oneLine(certs[i].issuer) };
+  }
+  const last = certs[certs.length - 1];
+  if (issuedBy(last, last)) {
+    const isPublic = roots().some((r) => r.fingerprint256 === last.fingerprint256);
+    return isPublic ? { status: "public" } : { status: "private", root: oneLine(last.subject) };
+  }
+  return roots().some((r) => issuedBy(last, r)) ? { status: "public" } : { status: "incomplete", missing: oneLine(last.issuer) };
+}
+function certificateFacts(secretName, value, contentType2, host, readAt = /* @__PURE__ */ new Date()) {
+  const blocks = [...value.matchAll(PEM_BLOCK)].map((m) => ({ type: m[1], pem: m[0] }));
+  const certs = [];
+  for (const block of blocks.filter((b) => b.type === "CERTIFICATE")) {
+    try {
+      certs.push(new X509Certificate(block.pem));
+    } catch {
+    }
+  }
+  const keyBlocks = blocks.filter((b) => b.type.endsWith("PRIVATE KEY"));
+  const pkcs8 = keyBlocks.find((b) => b.type === "PRIVATE KEY");
+  let keyMatchesLeaf = false;
+  if (pkcs8 && certs[0]) {
+    try {
+      keyMatchesLeaf = certs[0].checkPrivateKey(createPrivateKey(pkcs8.pem));
+    } catch {
+      keyMatchesLeaf = false;
+    }
+  }
+  const hostMatch = certs[0]?.checkHost(host, {
+    subject: "never",
+    partialWildcards: false,
+    multiLabelWildcards: false
+  });
+  return {
+    secretName,
+    ...contentType2 ? { contentType: contentType2 } : {},
+    readAt: readAt.toISOString(),
+    certificates: certs.map(summary2),
+    keyTypes: keyBlocks.map((b) => b.type),
+    keyMatchesLeaf,
+    ...hostMatch ? { hostMatch } : {},
+    chain: certs.length > 0 ? chainOf(certs) : { status: "incomplete", missing: "a certificate" }
+  };
+}
+
 // src/model/resource-ids.ts
 function resourceGroupId(env) {
   return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${env.names.resourceGroup}`;
+}
+function networkWatcherId(env) {
+  const { resourceGroup, name: name3 } = env.network.networkWatcher;
+  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkWatchers/${name3}`;
+}
+function flowLogName(env) {
+  return `fl-${env.names.vnet}`;
+}
+function vnetId(env) {
+  return `${resourceGroupId(env)}/providers/Microsoft.Network/virtualNetworks/${env.names.vnet}`;
 }
 function keyVaultId(env) {
   return `${resourceGroupId(env)}/providers/Microsoft.KeyVault/vaults/${env.names.keyVault}`;
@@ -75801,7 +76127,8 @@ var PREFLIGHT_API = {
   postgresCapabilities: "2024-08-01",
   cognitiveServices: "2024-10-01",
   providers: "2021-04-01",
-  keyVault: "2023-07-01"
+  keyVault: "2023-07-01",
+  networkWatchers: "2025-05-01"
 };
 var getAs = async (arm, path4, apiVersion2) => await arm.getJson(path4, apiVersion2);
 var enc = encodeURIComponent;
@@ -75858,16 +76185,36 @@ function toPostgres(capabilities) {
     }))
   };
 }
+var messageOf = (error3) => error3 instanceof Error ? error3.message : String(error3);
+async function readCertificate(arm, vaultUri, env) {
+  const name3 = env.network.ingress.tlsSecretName;
+  if (!arm.readKeyVaultSecret || !vaultUri)
+    return { status: "unreadable", reason: "the vault's data plane is not known" };
+  try {
+    const secret = await arm.readKeyVaultSecret(vaultUri, name3);
+    if (!secret) return { status: "unreadable", reason: `the data plane has no secret ${name3}` };
+    return {
+      status: "read",
+      facts: certificateFacts(name3, secret.value, secret.contentType, env.network.ingress.host)
+    };
+  } catch (error3) {
+    return { status: "unreadable", reason: messageOf(error3) };
+  }
+}
 function azurePreflightReads(arm) {
   const vault = async (env, needs) => {
     const id = keyVaultId(env);
-    if (await arm.getJson(id, PREFLIGHT_API.keyVault) === void 0) return { exists: false, present: [] };
+    const found2 = await getAs(arm, id, PREFLIGHT_API.keyVault);
+    if (found2 === void 0) return { exists: false, present: [] };
     const present2 = [];
     for (const secret of needs.operatorSecrets) {
       if (await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault) !== void 0)
         present2.push(secret.name);
     }
-    return { exists: true, present: present2 };
+    const { tls, tlsSecretName } = env.network.ingress;
+    if (!tls || !present2.includes(tlsSecretName)) return { exists: true, present: present2 };
+    const vaultUri = typeof found2.properties?.vaultUri === "string" ? found2.properties.vaultUri : void 0;
+    return { exists: true, present: present2, certificate: await readCertificate(arm, vaultUri, env) };
   };
   return {
     vault,
@@ -75876,7 +76223,7 @@ function azurePreflightReads(arm) {
       const location = env.azure.location;
       const group = `${sub}/resourceGroups/${env.names.resourceGroup}`;
       const filter2 = `$filter=${enc(`location eq '${location}'`)}`;
-      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai] = await Promise.all([
+      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai, watcher] = await Promise.all([
         listAll(
           arm,
           `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`,
@@ -75899,17 +76246,18 @@ function azurePreflightReads(arm) {
           PREFLIGHT_API.postgresCapabilities
         ),
         Promise.all(
-          needs.providers.map(async (ns2) => {
+          needs.providers.map(async (ns3) => {
             const provider = await getAs(
               arm,
-              `${sub}/providers/${enc(ns2)}`,
+              `${sub}/providers/${enc(ns3)}`,
               PREFLIGHT_API.providers
             );
-            return [ns2, provider?.registrationState ?? "NotFound"];
+            return [ns3, provider?.registrationState ?? "NotFound"];
           })
         ),
         vault(env, needs),
-        env.openai.enabled ? readOpenAi(arm, env, group) : Promise.resolve(void 0)
+        env.openai.enabled ? readOpenAi(arm, env, group) : Promise.resolve(void 0),
+        env.security?.flowLogs.enabled ? readNetworkWatcher(arm, env) : Promise.resolve(void 0)
       ]);
       const kubernetesVersions = (versions?.values ?? []).map((v) => ({
         version: v.version ?? "",
@@ -75931,6 +76279,7 @@ function azurePreflightReads(arm) {
         kubernetesVersions,
         ...toPostgres(postgres) ? { postgres: toPostgres(postgres) } : {},
         ...openai ? { openai } : {},
+        ...watcher ? { networkWatcher: watcher } : {},
         providers: Object.fromEntries(providers),
         vault: vaultFacts
       };
@@ -75967,6 +76316,25 @@ async function readOpenAi(arm, env, group) {
       capacity: d.sku?.capacity ?? 0
     }))
   };
+}
+async function readNetworkWatcher(arm, env) {
+  const id = networkWatcherId(env);
+  try {
+    if (await arm.getJson(id, PREFLIGHT_API.networkWatchers) === void 0) return { status: "missing" };
+    const logs = await listAll(
+      arm,
+      `${id}/flowLogs`,
+      PREFLIGHT_API.networkWatchers
+    );
+    return {
+      status: "exists",
+      flowLogs: logs.map((l) => ({ name: l.name ?? "", targetResourceId: l.properties?.targetResourceId ?? "" }))
+    };
+  } catch (error3) {
+    if (error3 instanceof ArmRequestError && error3.statusCode === 403)
+      return { status: "forbidden", message: error3.error.message };
+    throw error3;
+  }
 }
 
 // src/render/bicep/expectations.ts
@@ -76343,6 +76711,7 @@ function bicepContext(env, nodePools, kustomizations, header) {
       networkPolicy: security.networkPolicy,
       azurePolicy: security.azurePolicy,
       defender: security.defender,
+      operationalLogs: security.controlPlaneOperationalLogs,
       disableRunCommand: !security.runCommand,
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges
@@ -76372,6 +76741,16 @@ function bicepContext(env, nodePools, kustomizations, header) {
       entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" }
     },
     openai,
+    flowLogs: security.flowLogs.enabled ? {
+      storageName: env.names.flowLogStorage,
+      identityName: `id-${env.azure.namePrefix}-${env.name}-flowlogs`,
+      blobDataContributor: ROLE_IDS["Storage Blob Data Contributor"],
+      watcherResourceGroup: env.network.networkWatcher.resourceGroup,
+      watcherName: env.network.networkWatcher.name,
+      name: flowLogName(env),
+      retentionDays: security.flowLogs.retentionDays,
+      trafficAnalytics: security.flowLogs.trafficAnalytics
+    } : void 0,
     ingress: bicepIngress(env)
   };
 }
@@ -76401,7 +76780,10 @@ var IMAGE_REGISTRIES = [
   { host: "ghcr.io", why: "External Secrets and LiteLLM images, the LiteLLM chart" },
   { host: "pkg-containers.githubusercontent.com", why: "ghcr.io image layers" },
   { host: "cr.fluentbit.io", why: "Fluent Bit images" },
-  { host: "registry-1.docker.io", why: "NATS, Keycloak operator and PostgreSQL images (Docker Hub)" },
+  {
+    host: "registry-1.docker.io",
+    why: "NATS, Keycloak operator, PostgreSQL and the post-install Jobs' curl images (Docker Hub)"
+  },
   { host: "auth.docker.io", why: "Docker Hub tokens" },
   { host: "production.cloudflare.docker.com", why: "Docker Hub image layers" }
 ];
@@ -76613,6 +76995,96 @@ function templateProviders(templates) {
   return [...found2].sort((a, b) => a.localeCompare(b));
 }
 
+// src/engine/preflight/certificate.ts
+var CERTIFICATE_WARNING_DAYS = 30;
+var DAY_MS = 864e5;
+var SECRET_FIELD = ["network", "ingress", "tlsSecretName"];
+var HOST_FIELD = ["network", "ingress", "host"];
+var error2 = (message, path4 = SECRET_FIELD) => ({ severity: "error", path: path4, message });
+var warning2 = (message, path4 = SECRET_FIELD) => ({ severity: "warning", path: path4, message });
+function certificateNote(env, read) {
+  if (read?.status !== "unreadable") return void 0;
+  const { host, tlsSecretName } = env.network.ingress;
+  return `the content of certificate ${tlsSecretName} in Key Vault ${env.names.keyVault} was not checked (${read.reason}); for the preflight to check that it covers ${host}, is valid and carries its key and chain, let the deploy identity read that one secret (az role assignment create --role "Key Vault Secrets User" --assignee <deploy client id> --scope <vault id>/secrets/${tlsSecretName}) from a network the vault admits`;
+}
+function checkCertificate(env, read) {
+  if (!read) return [];
+  if (read.status === "unreadable") return [];
+  return judge(read.facts, env.network.ingress.host, env.names.keyVault);
+}
+function judge(c, host, vault) {
+  const what = `certificate ${c.secretName} in Key Vault ${vault}`;
+  const reimport = `import it again as PEM (az keyvault certificate import --vault-name ${vault} --name ${c.secretName} --file FULLCHAIN_AND_KEY.pem)`;
+  const leaf2 = c.certificates[0];
+  if (!leaf2) {
+    const pkcs12 = (c.contentType ?? "").toLowerCase().includes("pkcs12");
+    return [
+      error2(
+        `${what} holds ${pkcs12 ? "a PKCS#12 bundle (content type application/x-pkcs12)" : "no PEM certificate"}, and the GitOps tree's template reads PEM blocks; ${reimport} with a policy whose secret content type is application/x-pem-file`
+      )
+    ];
+  }
+  const out = [];
+  if (!c.keyTypes.includes("PRIVATE KEY")) {
+    const other = c.keyTypes.length > 0 ? ` (it holds ${c.keyTypes.join(", ")})` : "";
+    out.push(
+      error2(
+        c.keyTypes.length > 0 ? `${what} has no unencrypted PKCS#8 key${other}, and the tree's template reads the "PRIVATE KEY" block; convert it (openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8) and ${reimport}` : `${what} lacks its private key (a certificate whose key is not exportable, or a PEM without the key); ingress-nginx would serve its own fake certificate; ${reimport} with the key and an exportable key policy`
+      )
+    );
+  } else if (!c.keyMatchesLeaf) {
+    out.push(
+      error2(
+        `the private key in ${what} does not belong to its first certificate (${leaf2.subject}); put the leaf certificate first, followed by its intermediates, with the key that signed its request, and ${reimport}`
+      )
+    );
+  }
+  if (!c.hostMatch) {
+    const names = leaf2.dnsNames.length > 0 ? leaf2.dnsNames.join(", ") : "no DNS name (no subjectAltName)";
+    out.push(
+      error2(
+        `${what} covers ${names}, not network.ingress.host ${host} (a name must match exactly, or a wildcard *.zone covers one label of zone, never the zone itself nor deeper names); issue a certificate whose subjectAltName holds ${host} or *.${host.slice(host.indexOf(".") + 1)}, or change network.ingress.host`,
+        leaf2.dnsNames.length > 0 ? HOST_FIELD : SECRET_FIELD
+      )
+    );
+  }
+  const now = Date.parse(c.readAt);
+  const notBefore = Date.parse(leaf2.notBefore);
+  const notAfter = Date.parse(leaf2.notAfter);
+  if (notBefore > now)
+    out.push(error2(`${what} is not valid before ${leaf2.notBefore}; wait until then or upload one valid now`));
+  if (notAfter <= now) {
+    out.push(error2(`${what} expired on ${leaf2.notAfter}; upload a renewed certificate (${reimport})`));
+  } else if (notAfter - now < CERTIFICATE_WARNING_DAYS * DAY_MS) {
+    const days = Math.floor((notAfter - now) / DAY_MS);
+    out.push(
+      warning2(
+        `${what} expires on ${leaf2.notAfter}, in ${days} day(s); upload a renewed one before then (ESO picks up the new version within its refresh interval)`
+      )
+    );
+  }
+  const chain = c.chain;
+  if (chain.status === "misordered")
+    out.push(
+      error2(
+        `certificate ${chain.index + 1} in ${what} is not the issuer of the one before it (expected ${chain.expected}); order the PEM leaf first, then each issuer, as ingress-nginx serves it`
+      )
+    );
+  else if (chain.status === "incomplete")
+    out.push(
+      error2(
+        `the chain in ${what} is incomplete: ${chain.missing} issued its last certificate and is neither in the secret nor a public root, so clients cannot verify ${host}; append the intermediate certificate(s) after the leaf and ${reimport}`
+      )
+    );
+  else if (chain.status === "private")
+    out.push(
+      warning2(
+        `${what} chains to ${chain.root}, which is not a public root: browsers must trust that CA, and so must CodeMie's API, which calls Keycloak at https://${host}/keycloak (its image trusts public roots only); prefer a certificate from a public CA`
+      )
+    );
+  return out;
+}
+
 // src/catalogue/vm-sizes.ts
 var row = (name3, family, vcpu, memoryGiB, hourlyUsd) => ({
   name: name3,
@@ -76678,6 +77150,7 @@ function evaluatePreflight(env, needs, facts) {
     ...checkKubernetesVersion(env, facts.kubernetesVersions),
     ...checkPostgres(env, facts.postgres),
     ...checkOpenAi(env, facts),
+    ...checkNetworkWatcher(env, facts),
     ...checkOperatorSecrets(env, needs, facts.vault)
   ];
 }
@@ -76964,14 +77437,45 @@ function checkOpenAi(env, facts) {
   }
   return out;
 }
+function checkNetworkWatcher(env, facts) {
+  const watcher = facts.networkWatcher;
+  if (!watcher) return [];
+  const { resourceGroup, name: name3 } = env.network.networkWatcher;
+  const where = `Network Watcher ${name3} in resource group ${resourceGroup}`;
+  const off = "or set security.flowLogs.enabled: false";
+  if (watcher.status === "missing")
+    return [
+      {
+        severity: "error",
+        path: ["network", "networkWatcher"],
+        message: `${where} does not exist, and the VNet flow log (security.flowLogs) is created under it; enable Network Watcher for ${facts.location} (az network watcher configure -g ${resourceGroup} -l ${facts.location} --enabled true), set network.networkWatcher to the region's watcher, ${off}`
+      }
+    ];
+  if (watcher.status === "forbidden")
+    return [
+      {
+        severity: "error",
+        path: ["network", "networkWatcher"],
+        message: `the deploy identity cannot read ${where} (${watcher.message}), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group ${resourceGroup} (or Contributor on the subscription), ${off}`
+      }
+    ];
+  const ours = flowLogName(env);
+  const vnet = vnetId(env).toLowerCase();
+  return watcher.flowLogs.filter((l) => l.targetResourceId.toLowerCase() === vnet && l.name.toLowerCase() !== ours.toLowerCase()).map((l) => ({
+    severity: "error",
+    path: ["security", "flowLogs"],
+    message: `flow log ${l.name} of ${where} already covers VNet ${env.names.vnet}, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false to keep that one, or delete it to let the deploy create ${ours}`
+  }));
+}
 function checkOperatorSecrets(env, needs, vault) {
   if (!vault.exists) return [];
   const name3 = env.names.keyVault;
-  return needs.operatorSecrets.filter((s) => !vault.present.some((p) => same(p, s.name))).map((s) => ({
+  const missing = needs.operatorSecrets.filter((s) => !vault.present.some((p) => same(p, s.name))).map((s) => ({
     severity: "error",
     path: s.path,
     message: `Key Vault ${name3} has no secret ${s.name} (${s.purpose}), which the GitOps tree reads; upload it (az keyvault secret set --vault-name ${name3} --name ${s.name} --file FILE) and run again`
   }));
+  return [...missing, ...checkCertificate(env, vault.certificate)];
 }
 
 // src/engine/preflight/run.ts
@@ -76984,16 +77488,25 @@ function positioned(env, findings, locate) {
     message: f.message
   }));
 }
-var messageOf = (error2) => error2 instanceof Error ? error2.message : String(error2);
+var messageOf2 = (error3) => error3 instanceof Error ? error3.message : String(error3);
 async function runPreflight(env, needs, reads, locate = () => ({ line: 1, column: 1 })) {
   let facts;
   try {
     facts = await reads.read(env, needs);
-  } catch (error2) {
-    return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf(error2)}` };
+  } catch (error3) {
+    return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf2(error3)}` };
   }
   const diagnostics = positioned(env, evaluatePreflight(env, needs, facts), locate);
-  return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
+  return {
+    status: "checked",
+    diagnostics: sortDiagnostics(diagnostics),
+    secretsChecked: facts.vault.exists,
+    notes: notesOf(env, facts.vault)
+  };
+}
+function notesOf(env, vault) {
+  const note = certificateNote(env, vault.certificate);
+  return note ? [note] : [];
 }
 
 // src/engine/rendered.ts
@@ -77083,7 +77596,7 @@ function scalarText(value) {
   return cut(BARE.test(value) && !looksLikeOther ? value : JSON.stringify(value));
 }
 var isScalar2 = (v) => v === null || ["string", "number", "boolean"].includes(typeof v);
-function summary2(value) {
+function summary3(value) {
   if (isScalar2(value)) return scalarText(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
@@ -77103,7 +77616,7 @@ function summary2(value) {
 }
 function displayValue(value, path4, secrecy) {
   if (SECRET_PATH.test(path4) || containsHidden(value, secrecy.hidden)) return HIDDEN_VALUE;
-  return summary2(value);
+  return summary3(value);
 }
 
 // src/engine/what-if.ts
@@ -77256,7 +77769,7 @@ function summarizeCapacity(env, capacity) {
     }))
   };
 }
-var messageOf2 = (error2) => error2 instanceof Error ? error2.message : String(error2);
+var messageOf3 = (error3) => error3 instanceof Error ? error3.message : String(error3);
 async function compareGitops(env, tree, gitops) {
   const files = gitopsFiles(tree);
   try {
@@ -77268,16 +77781,16 @@ async function compareGitops(env, tree, gitops) {
       files: changes.files,
       patch: changes.patch
     };
-  } catch (error2) {
-    return { status: "unavailable", branch: gitops.branch, reason: messageOf2(error2), renderedFiles: files.size };
+  } catch (error3) {
+    return { status: "unavailable", branch: gitops.branch, reason: messageOf3(error3), renderedFiles: files.size };
   }
 }
 async function day2(tree, arm) {
   try {
     const report = await assessDay2(tree, arm);
     return { status: "checked", ...report };
-  } catch (error2) {
-    return { status: "error", message: messageOf2(error2) };
+  } catch (error3) {
+    return { status: "error", message: messageOf3(error3) };
   }
 }
 async function publishedDay2(env, tree, gitops) {
@@ -77317,18 +77830,18 @@ async function whatIf(env, tree, arm, day2Report2, signal) {
       status: "succeeded",
       summary: summarizeWhatIf(outcome.changes, outcome.potentialChanges, void 0, throwaway)
     };
-  } catch (error2) {
-    return { status: "error", message: messageOf2(error2) };
+  } catch (error3) {
+    return { status: "error", message: messageOf3(error3) };
   }
+}
+async function azureChanges(env, tree, arm, signal) {
+  const day2Report2 = await day2(tree, arm);
+  return { day2: day2Report2, whatIf: await whatIf(env, tree, arm, day2Report2, signal) };
 }
 async function planEnvironment(input, ports, signal) {
   const { env, tree } = input;
   const arm = ports.arm;
-  const azure = async () => {
-    if (!arm) return void 0;
-    const day2Report2 = await day2(tree, arm);
-    return { day2: day2Report2, whatIf: await whatIf(env, tree, arm, day2Report2, signal) };
-  };
+  const azure = async () => arm ? azureChanges(env, tree, arm, signal) : void 0;
   const requests = deploymentRequests(env, tree);
   const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const offlineDay2 = !arm && ports.gitops ? publishedDay2(env, tree, ports.gitops) : Promise.resolve(void 0);
@@ -77428,20 +77941,38 @@ function treeHash(env, tree) {
   for (const [path4, content] of files) hash.update(`${path4}\0${content}\0`);
   return hash.digest("hex");
 }
-function whatIfLines(summary3) {
-  return summary3.changes.filter((c) => c.kind !== "noChange").flatMap((c) => [
+function whatIfLines(summary4) {
+  return summary4.changes.filter((c) => c.kind !== "noChange").flatMap((c) => [
     `${SYMBOL[c.kind] ?? "?"} ${c.resourceType} ${c.name}`,
     ...c.properties.map((p) => `    ${p.path}${propertyValues(p)}`)
   ]);
 }
-function reviewDigest(env, tree, toolkit, whatIf2) {
+function reviewDigest(env, tree, toolkit, objects, whatIf2) {
   const lines = whatIf2 ? whatIfLines(whatIf2) : void 0;
   const whatIfPart = lines ? { whatIfHash: createHash2("sha256").update(lines.join("\n")).digest("hex"), whatIf: capped(lines) } : {};
-  return { v: 1, environment: env.name, toolkit, tree: treeHash(env, tree), ...whatIfPart };
+  return {
+    v: 2,
+    environment: env.name,
+    toolkit,
+    tree: treeHash(env, tree),
+    ...objects ? { objects } : {},
+    ...whatIfPart
+  };
+}
+var COMPACT_HEX = 20;
+function compactDigest(d) {
+  const cut2 = (h) => h ? h.slice(0, COMPACT_HEX) : "-";
+  const toolkit = d.toolkit === "unknown" ? "unknown" : d.toolkit.slice(0, 12);
+  return `rp2.${d.environment}.${toolkit}.${cut2(d.tree)}.${cut2(d.objects)}.${cut2(d.whatIfHash)}`;
 }
 function digestMarker(d) {
   return `<!-- codemie-gitops:reviewed:${d.environment} ${Buffer.from(JSON.stringify(d)).toString("base64")} -->`;
 }
+
+// src/app/objects-digest.ts
+import { createHash as createHash3 } from "node:crypto";
+import { readdir as readdir6, readFile as readFile5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/adapters/helm/chart-cache.ts
 var import_yaml4 = __toESM(require_dist(), 1);
@@ -77587,9 +78118,29 @@ async function mapBounded(items, fn, limit = availableParallelism()) {
   return out;
 }
 
+// src/app/render-kubernetes.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+import { mkdtemp as mkdtemp3, mkdir as mkdir5, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname2, join as join8, posix as posix3 } from "node:path";
+
+// src/adapters/helm/chart-facts.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readdir as readdir5, readFile as readFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+var READS_VALUES = /(^|\/)(templates|files)\//;
+async function chartFacts(dir) {
+  const defaults2 = (0, import_yaml5.parse)(await readFile4(join5(dir, "values.yaml"), "utf8").catch(() => "")) ?? {};
+  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(
+    entries.filter((e) => e.isFile() && READS_VALUES.test(join5(e.parentPath, e.name).slice(dir.length))).map((e) => readFile4(join5(e.parentPath, e.name), "utf8"))
+  );
+  return { defaults: defaults2, templates: texts.join("\n") };
+}
+
 // src/adapters/helm/locate.ts
 import { execFile as execFile8 } from "node:child_process";
-import { delimiter, join as join5 } from "node:path";
+import { delimiter, join as join6 } from "node:path";
 import { promisify as promisify7 } from "node:util";
 
 // src/adapters/executable.ts
@@ -77607,14 +78158,14 @@ function isExecutableFile(path4) {
 // src/adapters/helm/locate.ts
 var run2 = promisify7(execFile8);
 var SUPPORTED_HELM = /^v4\./;
-var INSTALLED_HELM = join5(".helm", "bin", "helm");
+var INSTALLED_HELM = join6(".helm", "bin", "helm");
 var HelmNotFoundError = class extends Error {
   name = "HelmNotFoundError";
 };
 async function locateHelm(repoRoot, env = process.env) {
   const looked = [];
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    const candidate = join5(dir, "helm");
+    const candidate = join6(dir, "helm");
     if (!isExecutableFile(candidate)) continue;
     const version4 = await versionOf(candidate);
     if (version4 && SUPPORTED_HELM.test(version4)) return { path: candidate, version: version4, source: "path" };
@@ -77622,7 +78173,7 @@ async function locateHelm(repoRoot, env = process.env) {
     break;
   }
   if (looked.length === 0) looked.push("helm on PATH (none)");
-  const installed = join5(repoRoot, INSTALLED_HELM);
+  const installed = join6(repoRoot, INSTALLED_HELM);
   const version3 = isExecutableFile(installed) ? await versionOf(installed) : void 0;
   if (version3 && SUPPORTED_HELM.test(version3)) return { path: installed, version: version3, source: "installed" };
   looked.push(`${installed} (${version3 ?? "absent"})`);
@@ -77637,180 +78188,6 @@ async function versionOf(path4) {
   } catch {
     return void 0;
   }
-}
-
-// src/kubernetes/api-versions.ts
-function apiVersionsUsed(objects) {
-  const out = /* @__PURE__ */ new Set();
-  for (const o of objects) {
-    if (typeof o.apiVersion !== "string" || !o.apiVersion.includes("/") || typeof o.kind !== "string") continue;
-    out.add(o.apiVersion);
-    out.add(`${o.apiVersion}/${o.kind}`);
-  }
-  return [...out].sort();
-}
-
-// src/kubernetes/object-diff.ts
-var VALUE_LIMIT = 160;
-var LINE_DIFF_LIMIT = 2e3;
-var isObject2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
-  "Namespace",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "CustomResourceDefinition",
-  "StorageClass",
-  "PriorityClass",
-  "IngressClass",
-  "PersistentVolume",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "APIService",
-  "ClusterSecretStore",
-  "ClusterExternalSecret",
-  "ClusterGenerator",
-  "ClusterKeycloak",
-  "ClusterKeycloakRealm",
-  "CSIDriver",
-  "RuntimeClass"
-]);
-function refOf(o, namespace) {
-  const kind2 = String(o.kind ?? "");
-  const ns2 = typeof o.metadata?.namespace === "string" ? o.metadata.namespace : CLUSTER_SCOPED.has(kind2) ? void 0 : namespace;
-  return {
-    apiVersion: String(o.apiVersion ?? ""),
-    kind: kind2,
-    ...ns2 !== void 0 ? { namespace: ns2 } : {},
-    name: String(o.metadata?.name ?? "")
-  };
-}
-var identity = (r) => `${r.kind}\0${r.namespace ?? ""}\0${r.name}`;
-function describeRef(r) {
-  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
-}
-function order(a, b) {
-  const x = describeRef(a.object);
-  const y = describeRef(b.object);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function diffObjects(before, after, varying = /* @__PURE__ */ new Set(), namespace) {
-  const old = new Map(before.map((o) => [identity(refOf(o, namespace)), o]));
-  const now = new Map(after.map((o) => [identity(refOf(o, namespace)), o]));
-  const objects = [];
-  let unchanged = 0;
-  for (const [id, o] of now) {
-    const was = old.get(id);
-    if (!was) {
-      objects.push({ change: "added", object: refOf(o, namespace), fields: [] });
-      continue;
-    }
-    const secret = o.kind === "Secret";
-    const fields = diffValues(was, o, "", secret).filter((f) => !varying.has(`${id}\0${f.path}`));
-    if (fields.length === 0) unchanged += 1;
-    else objects.push({ change: "changed", object: refOf(o, namespace), fields });
-  }
-  for (const [id, o] of old)
-    if (!now.has(id)) objects.push({ change: "removed", object: refOf(o, namespace), fields: [] });
-  return { objects: objects.sort(order), unchanged };
-}
-function varyingFields(first, second, namespace) {
-  const out = /* @__PURE__ */ new Set();
-  const other = new Map(second.map((o) => [identity(refOf(o, namespace)), o]));
-  for (const o of first) {
-    const id = identity(refOf(o, namespace));
-    const twin = other.get(id);
-    if (twin) for (const f of diffValues(o, twin, "", false)) out.add(`${id}\0${f.path}`);
-  }
-  return out;
-}
-function key2(path4, k) {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? path4 ? `${path4}.${k}` : k : `${path4}[${JSON.stringify(k)}]`;
-}
-function named(list3) {
-  const out = /* @__PURE__ */ new Map();
-  for (const item of list3) {
-    if (!isObject2(item) || typeof item.name !== "string" || out.has(item.name)) return void 0;
-    out.set(item.name, item);
-  }
-  return out;
-}
-function compact(v, hidden) {
-  if (hidden) return "(hidden)";
-  const text = JSON.stringify(v) ?? "null";
-  return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}\u2026` : text;
-}
-function leaf(path4, before, after, hidden) {
-  return {
-    path: path4,
-    ...before === void 0 ? {} : { before: compact(before, hidden) },
-    ...after === void 0 ? {} : { after: compact(after, hidden) }
-  };
-}
-function diffValues(before, after, path4, secret) {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  const hidden = secret && /^(data|stringData)[.[]/.test(path4);
-  if (isObject2(before) && isObject2(after)) {
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => diffValues(before[k], after[k], key2(path4, k), secret));
-  }
-  if (Array.isArray(before) && Array.isArray(after)) {
-    const a = named(before);
-    const b = named(after);
-    if (a && b) {
-      const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b.keys()])];
-      return names.flatMap((n) => diffValues(a.get(n), b.get(n), `${path4}[${n}]`, secret));
-    }
-    if (before.length === after.length)
-      return before.flatMap((v, i) => diffValues(v, after[i], `${path4}[${i}]`, secret));
-  }
-  if (secret && (path4 === "data" || path4 === "stringData")) {
-    return diffValues(isObject2(before) ? before : {}, isObject2(after) ? after : {}, path4, secret);
-  }
-  if (!hidden && typeof before === "string" && typeof after === "string" && before.includes("\n") && after.includes("\n")) {
-    const lines = lineDiff(before.split("\n"), after.split("\n"));
-    if (lines) return [{ path: path4, lines }];
-  }
-  return [leaf(path4, before, after, hidden || secret && (path4 === "data" || path4 === "stringData"))];
-}
-function lineDiff(a, b) {
-  if (a.length > LINE_DIFF_LIMIT || b.length > LINE_DIFF_LIMIT) return void 0;
-  const n = a.length;
-  const m = b.length;
-  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
-  for (let i2 = n - 1; i2 >= 0; i2 -= 1)
-    for (let j2 = m - 1; j2 >= 0; j2 -= 1)
-      lcs[i2][j2] = a[i2] === b[j2] ? lcs[i2 + 1][j2 + 1] + 1 : Math.max(lcs[i2 + 1][j2], lcs[i2][j2 + 1]);
-  const out = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      i += 1;
-      j += 1;
-    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) out.push(`- ${a[i++]}`);
-    else out.push(`+ ${b[j++]}`);
-  }
-  return out;
-}
-
-// src/app/render-kubernetes.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-import { mkdtemp as mkdtemp3, mkdir as mkdir5, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname2, join as join8, posix as posix3 } from "node:path";
-
-// src/adapters/helm/chart-facts.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-import { readdir as readdir5, readFile as readFile4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
-var READS_VALUES = /(^|\/)(templates|files)\//;
-async function chartFacts(dir) {
-  const defaults2 = (0, import_yaml5.parse)(await readFile4(join6(dir, "values.yaml"), "utf8").catch(() => "")) ?? {};
-  const entries = await readdir5(dir, { recursive: true, withFileTypes: true });
-  const texts = await Promise.all(
-    entries.filter((e) => e.isFile() && READS_VALUES.test(join6(e.parentPath, e.name).slice(dir.length))).map((e) => readFile4(join6(e.parentPath, e.name), "utf8"))
-  );
-  return { defaults: defaults2, templates: texts.join("\n") };
 }
 
 // src/adapters/helm/template.ts
@@ -77833,19 +78210,19 @@ function run3(command, args, timeoutMs = 6e4) {
       command,
       [...args],
       { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
-      (error2, stdout, stderr) => {
-        if (!error2) {
+      (error3, stdout, stderr) => {
+        if (!error3) {
           resolve6({ stdout, stderr });
           return;
         }
-        const code = error2.code;
+        const code = error3.code;
         if (code === "ENOENT" || code === "EACCES") {
           reject(new CommandNotFound(`${command}: ${code}`));
           return;
         }
-        const status = error2.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(code ?? "?")}`;
+        const status = error3.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(code ?? "?")}`;
         reject(new Error(`\`${[command, ...args].join(" ")}\` failed (${status}):
-${stderr.trim() || error2.message}`));
+${stderr.trim() || error3.message}`));
       }
     );
   });
@@ -77942,12 +78319,12 @@ function helm(path4, args, release) {
       path4,
       args,
       { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 12e4, env: { ...process.env, HELM_DEBUG: "" } },
-      (error2, stdout, stderr) => {
-        if (!error2) resolve6(stdout);
+      (error3, stdout, stderr) => {
+        if (!error3) resolve6(stdout);
         else
           reject(
             new HelmTemplateError(
-              `helm template of ${release.namespace}/${release.name} failed: ${(stderr || error2.message).trim()}`
+              `helm template of ${release.namespace}/${release.name} failed: ${(stderr || error3.message).trim()}`
             )
           );
       }
@@ -77994,9 +78371,20 @@ function originLabels(o, release) {
   return { ...o, metadata: { ...metadata, labels } };
 }
 
+// src/kubernetes/api-versions.ts
+function apiVersionsUsed(objects) {
+  const out = /* @__PURE__ */ new Set();
+  for (const o of objects) {
+    if (typeof o.apiVersion !== "string" || !o.apiVersion.includes("/") || typeof o.kind !== "string") continue;
+    out.add(o.apiVersion);
+    out.add(`${o.apiVersion}/${o.kind}`);
+  }
+  return [...out].sort();
+}
+
 // src/kubernetes/helm-release.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-var isObject3 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isObject2 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 var str = (v) => typeof v === "string" ? v : void 0;
 function find(objects, kind2, name3, namespace) {
   return objects.find(
@@ -78007,7 +78395,7 @@ function mergeValues(base, override) {
   const out = { ...base };
   for (const [k, v] of Object.entries(override)) {
     const b = out[k];
-    out[k] = isObject3(b) && isObject3(v) ? mergeValues(b, v) : v;
+    out[k] = isObject2(b) && isObject2(v) ? mergeValues(b, v) : v;
   }
   return out;
 }
@@ -78022,13 +78410,13 @@ function releasesOf(objects) {
 function releaseOf(hr, objects) {
   const name3 = str(hr.metadata?.name) ?? "";
   const namespace = str(hr.metadata?.namespace) ?? "default";
-  const spec = isObject3(hr.spec) ? hr.spec : {};
+  const spec = isObject2(hr.spec) ? hr.spec : {};
   const where = `HelmRelease ${namespace}/${name3}`;
   const targetNamespace = str(spec.targetNamespace) ?? namespace;
   const releaseName = str(spec.releaseName) ?? (spec.targetNamespace ? `${targetNamespace}-${name3}` : name3);
   let values = {};
   for (const ref2 of Array.isArray(spec.valuesFrom) ? spec.valuesFrom : []) {
-    if (!isObject3(ref2)) continue;
+    if (!isObject2(ref2)) continue;
     const kind2 = str(ref2.kind) ?? "";
     const source2 = find(objects, kind2, str(ref2.name) ?? "", namespace);
     const key3 = str(ref2.valuesKey) ?? "values.yaml";
@@ -78036,21 +78424,21 @@ function releaseOf(hr, objects) {
       if (ref2.optional === true) continue;
       throw new ReleaseError(`${where}: valuesFrom ${kind2} ${str(ref2.name)} is not in the tree`);
     }
-    const data = isObject3(source2.data) ? source2.data : {};
+    const data = isObject2(source2.data) ? source2.data : {};
     let text = str(data[key3]);
     if (text !== void 0 && kind2 === "Secret") text = Buffer.from(text, "base64").toString("utf8");
-    if (text === void 0 && kind2 === "Secret" && isObject3(source2.stringData)) text = str(source2.stringData[key3]);
+    if (text === void 0 && kind2 === "Secret" && isObject2(source2.stringData)) text = str(source2.stringData[key3]);
     if (text === void 0) {
       if (ref2.optional === true) continue;
       throw new ReleaseError(`${where}: ${kind2} ${str(ref2.name)} has no key ${key3}`);
     }
     const layer = typeof ref2.targetPath === "string" ? atPath(ref2.targetPath, text) : (0, import_yaml7.parse)(text);
-    if (layer !== null && layer !== void 0 && !isObject3(layer))
+    if (layer !== null && layer !== void 0 && !isObject2(layer))
       throw new ReleaseError(`${where}: ${kind2} ${str(ref2.name)} key ${key3} is not a YAML mapping`);
     values = mergeValues(values, layer ?? {});
   }
-  if (isObject3(spec.values)) values = mergeValues(values, spec.values);
-  const install = isObject3(spec.install) ? spec.install : {};
+  if (isObject2(spec.values)) values = mergeValues(values, spec.values);
+  const install = isObject2(spec.install) ? spec.install : {};
   return {
     name: name3,
     namespace,
@@ -78063,12 +78451,12 @@ function releaseOf(hr, objects) {
   };
 }
 function chartOf2(spec, namespace, objects, where) {
-  if (isObject3(spec.chartRef)) {
+  if (isObject2(spec.chartRef)) {
     const ref2 = spec.chartRef;
     const repo = find(objects, str(ref2.kind) ?? "", str(ref2.name) ?? "", str(ref2.namespace) ?? namespace);
-    const rs = repo && isObject3(repo.spec) ? repo.spec : void 0;
+    const rs = repo && isObject2(repo.spec) ? repo.spec : void 0;
     const url2 = str(rs?.url);
-    const tag = isObject3(rs?.ref) ? str(rs.ref.tag) ?? str(rs.ref.semver) : void 0;
+    const tag = isObject2(rs?.ref) ? str(rs.ref.tag) ?? str(rs.ref.semver) : void 0;
     if (ref2.kind !== "OCIRepository" || !url2 || !tag)
       throw new ReleaseError(
         `${where}: chartRef ${str(ref2.kind)} ${str(ref2.name)} does not resolve to an OCIRepository with a url and ref.tag`
@@ -78076,10 +78464,10 @@ function chartOf2(spec, namespace, objects, where) {
     const at2 = url2.lastIndexOf("/");
     return { name: url2.slice(at2 + 1), version: tag, repository: url2.slice(0, at2) };
   }
-  const chart = isObject3(spec.chart) && isObject3(spec.chart.spec) ? spec.chart.spec : void 0;
-  const sourceRef = chart && isObject3(chart.sourceRef) ? chart.sourceRef : void 0;
+  const chart = isObject2(spec.chart) && isObject2(spec.chart.spec) ? spec.chart.spec : void 0;
+  const sourceRef = chart && isObject2(chart.sourceRef) ? chart.sourceRef : void 0;
   const source2 = sourceRef ? find(objects, str(sourceRef.kind) ?? "", str(sourceRef.name) ?? "", str(sourceRef.namespace) ?? namespace) : void 0;
-  const url = source2 && isObject3(source2.spec) ? str(source2.spec.url) : void 0;
+  const url = source2 && isObject2(source2.spec) ? str(source2.spec.url) : void 0;
   const name3 = str(chart?.chart);
   const version3 = str(chart?.version);
   if (!chart || !name3 || !version3 || !url)
@@ -78103,7 +78491,7 @@ var TOP_LEVEL = /* @__PURE__ */ new Set([
   "namespace"
 ]);
 var GENERATOR = /* @__PURE__ */ new Set(["name", "namespace", "files", "literals", "behavior", "options"]);
-var isObject4 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var isObject3 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 function insideTree(from, ref2) {
   if (ref2 === "" || ref2.startsWith("/") || ref2.includes("://") || ref2.includes("\\") || ref2.includes("\0"))
     return void 0;
@@ -78130,14 +78518,14 @@ function unsafeKustomization(files, dirs) {
     const docs = (0, import_yaml8.parseAllDocuments)(files.get(path4));
     if (docs.length !== 1 || docs[0].errors.length > 0) return `${path4} is not one YAML document`;
     const k = docs[0].toJS();
-    if (!isObject4(k)) return `${path4} is not a mapping`;
+    if (!isObject3(k)) return `${path4} is not a mapping`;
     for (const field of Object.keys(k))
       if (!TOP_LEVEL.has(field)) return `${path4} uses ${field}, which the toolkit never writes`;
     const refs = [];
     for (const r of asList(k.resources)) refs.push({ ref: r, kind: "any" });
     for (const r of asList(k.configurations)) refs.push({ ref: r, kind: "file" });
     for (const g of asList(k.configMapGenerator)) {
-      if (!isObject4(g)) return `${path4}: configMapGenerator entries must be mappings`;
+      if (!isObject3(g)) return `${path4}: configMapGenerator entries must be mappings`;
       for (const field of Object.keys(g))
         if (!GENERATOR.has(field)) return `${path4}: configMapGenerator uses ${field}, which the toolkit never writes`;
       for (const f of asList(g.files))
@@ -78261,16 +78649,203 @@ function parse8(text) {
   return (0, import_yaml9.parseAllDocuments)(text).map((d) => d.toJS()).filter((v) => v !== null && typeof v === "object" && !Array.isArray(v));
 }
 
-// src/app/kubernetes-diff.ts
-var RANDOM = /\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|genCA|genSelfSignedCert|genSignedCert|genPrivateKey|uuidv4|now)\b/;
-var messageOf3 = (e) => e instanceof Error ? e.message : String(e);
+// src/app/objects-digest.ts
 function stable(v) {
   if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
   if (v !== null && typeof v === "object")
     return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(v[k])}`).join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
-var inputOf = (r) => stable({
+async function directoryHash(dir) {
+  const hash = createHash3("sha256");
+  const walk = async (rel) => {
+    const entries = (await readdir6(join9(dir, rel), { withFileTypes: true })).sort(
+      (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    );
+    for (const e of entries) {
+      const path4 = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(path4);
+      else if (e.isFile())
+        hash.update(`${path4}\0`).update(await readFile5(join9(dir, path4))).update("\0");
+    }
+  };
+  await walk("");
+  return hash.digest("hex");
+}
+async function objectsHash(env, tree, repoRoot) {
+  try {
+    const { gitops, releases } = await resolveReleases(env, tree, {});
+    const hash = createHash3("sha256");
+    for (const object of gitops.map(stable).sort()) hash.update(`${object}
+`);
+    const cache = cacheOptions(repoRoot);
+    const charts = await mapBounded(releases, async (r) => {
+      const chart = await ensureChart(r.chart, cache);
+      const content = chart ? await directoryHash(chart.dir) : "not available";
+      return `${r.namespace}/${r.name} ${r.chart.repository} ${r.chart.name} ${r.chart.version}: ${content}`;
+    });
+    for (const line2 of charts.sort()) hash.update(`${line2}
+`);
+    return { status: "hashed", hash: hash.digest("hex") };
+  } catch (error3) {
+    const message = (error3 instanceof Error ? error3.message : String(error3)).split("\n")[0] ?? "";
+    return { status: "error", message: message.length > 300 ? `${message.slice(0, 300)}\u2026` : message };
+  }
+}
+
+// src/kubernetes/object-diff.ts
+var VALUE_LIMIT = 160;
+var LINE_DIFF_LIMIT = 2e3;
+var isObject4 = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+var CLUSTER_SCOPED = /* @__PURE__ */ new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "PersistentVolume",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
+  "ClusterSecretStore",
+  "ClusterExternalSecret",
+  "ClusterGenerator",
+  "ClusterKeycloak",
+  "ClusterKeycloakRealm",
+  "CSIDriver",
+  "RuntimeClass"
+]);
+function refOf(o, namespace) {
+  const kind2 = String(o.kind ?? "");
+  const ns3 = typeof o.metadata?.namespace === "string" ? o.metadata.namespace : CLUSTER_SCOPED.has(kind2) ? void 0 : namespace;
+  return {
+    apiVersion: String(o.apiVersion ?? ""),
+    kind: kind2,
+    ...ns3 !== void 0 ? { namespace: ns3 } : {},
+    name: String(o.metadata?.name ?? "")
+  };
+}
+var identity = (r) => `${r.kind}\0${r.namespace ?? ""}\0${r.name}`;
+function describeRef(r) {
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+}
+function order(a, b) {
+  const x = describeRef(a.object);
+  const y = describeRef(b.object);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function diffObjects(before, after, varying = /* @__PURE__ */ new Set(), namespace) {
+  const old = new Map(before.map((o) => [identity(refOf(o, namespace)), o]));
+  const now = new Map(after.map((o) => [identity(refOf(o, namespace)), o]));
+  const objects = [];
+  let unchanged = 0;
+  for (const [id, o] of now) {
+    const was = old.get(id);
+    if (!was) {
+      objects.push({ change: "added", object: refOf(o, namespace), fields: [] });
+      continue;
+    }
+    const secret = o.kind === "Secret";
+    const fields = diffValues(was, o, "", secret).filter((f) => !varying.has(`${id}\0${f.path}`));
+    if (fields.length === 0) unchanged += 1;
+    else objects.push({ change: "changed", object: refOf(o, namespace), fields });
+  }
+  for (const [id, o] of old)
+    if (!now.has(id)) objects.push({ change: "removed", object: refOf(o, namespace), fields: [] });
+  return { objects: objects.sort(order), unchanged };
+}
+function varyingFields(first, second, namespace) {
+  const out = /* @__PURE__ */ new Set();
+  const other = new Map(second.map((o) => [identity(refOf(o, namespace)), o]));
+  for (const o of first) {
+    const id = identity(refOf(o, namespace));
+    const twin = other.get(id);
+    if (twin) for (const f of diffValues(o, twin, "", false)) out.add(`${id}\0${f.path}`);
+  }
+  return out;
+}
+function key2(path4, k) {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? path4 ? `${path4}.${k}` : k : `${path4}[${JSON.stringify(k)}]`;
+}
+function named(list3) {
+  const out = /* @__PURE__ */ new Map();
+  for (const item of list3) {
+    if (!isObject4(item) || typeof item.name !== "string" || out.has(item.name)) return void 0;
+    out.set(item.name, item);
+  }
+  return out;
+}
+function compact(v, hidden) {
+  if (hidden) return "(hidden)";
+  const text = JSON.stringify(v) ?? "null";
+  return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}\u2026` : text;
+}
+function leaf(path4, before, after, hidden) {
+  return {
+    path: path4,
+    ...before === void 0 ? {} : { before: compact(before, hidden) },
+    ...after === void 0 ? {} : { after: compact(after, hidden) }
+  };
+}
+function diffValues(before, after, path4, secret) {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const hidden = secret && /^(data|stringData)[.[]/.test(path4);
+  if (isObject4(before) && isObject4(after)) {
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffValues(before[k], after[k], key2(path4, k), secret));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const a = named(before);
+    const b = named(after);
+    if (a && b) {
+      const names = [.../* @__PURE__ */ new Set([...a.keys(), ...b.keys()])];
+      return names.flatMap((n) => diffValues(a.get(n), b.get(n), `${path4}[${n}]`, secret));
+    }
+    if (before.length === after.length)
+      return before.flatMap((v, i) => diffValues(v, after[i], `${path4}[${i}]`, secret));
+  }
+  if (secret && (path4 === "data" || path4 === "stringData")) {
+    return diffValues(isObject4(before) ? before : {}, isObject4(after) ? after : {}, path4, secret);
+  }
+  if (!hidden && typeof before === "string" && typeof after === "string" && before.includes("\n") && after.includes("\n")) {
+    const lines = lineDiff(before.split("\n"), after.split("\n"));
+    if (lines) return [{ path: path4, lines }];
+  }
+  return [leaf(path4, before, after, hidden || secret && (path4 === "data" || path4 === "stringData"))];
+}
+function lineDiff(a, b) {
+  if (a.length > LINE_DIFF_LIMIT || b.length > LINE_DIFF_LIMIT) return void 0;
+  const n = a.length;
+  const m = b.length;
+  const lcs = Array.from({ length: n + 1 }, () => new Uint16Array(m + 1));
+  for (let i2 = n - 1; i2 >= 0; i2 -= 1)
+    for (let j2 = m - 1; j2 >= 0; j2 -= 1)
+      lcs[i2][j2] = a[i2] === b[j2] ? lcs[i2 + 1][j2 + 1] + 1 : Math.max(lcs[i2 + 1][j2], lcs[i2][j2 + 1]);
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      i += 1;
+      j += 1;
+    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) out.push(`- ${a[i++]}`);
+    else out.push(`+ ${b[j++]}`);
+  }
+  return out;
+}
+
+// src/app/kubernetes-diff.ts
+var RANDOM = /\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|genCA|genSelfSignedCert|genSignedCert|genPrivateKey|uuidv4|now)\b/;
+var messageOf4 = (e) => e instanceof Error ? e.message : String(e);
+function stable2(v) {
+  if (Array.isArray(v)) return `[${v.map(stable2).join(",")}]`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable2(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+var inputOf = (r) => stable2({
   chart: [r.chart.name, r.chart.version],
   values: r.values,
   releaseName: r.releaseName,
@@ -78294,7 +78869,7 @@ async function diffKubernetes(env, tree, published, opts) {
   try {
     return await compare(env, tree, published, opts);
   } catch (e) {
-    return { status: "unavailable", reason: messageOf3(e) };
+    return { status: "unavailable", reason: messageOf4(e) };
   }
 }
 async function compare(env, tree, published, opts) {
@@ -78303,7 +78878,7 @@ async function compare(env, tree, published, opts) {
     locateHelm(opts.repoRoot),
     resolveReleases(env, tree, {}),
     published.files.size > 0 ? resolveReleases(env, published.files, {}, true).catch((e) => {
-      throw new Error(`the published branch does not build: ${messageOf3(e)}`);
+      throw new Error(`the published branch does not build: ${messageOf4(e)}`);
     }) : Promise.resolve({ gitops: [], releases: [] })
   ]);
   const old = new Map(before.releases.map((r) => [idOf(r), r]));
@@ -78770,9 +79345,9 @@ async function fileAtRef(cwd, ref2, path4) {
   }
   try {
     return await git(["show", "--end-of-options", `${ref2}:${path4}`], { cwd });
-  } catch (error2) {
-    if (error2 instanceof GitError && /does not exist|exists on disk, but not in/.test(error2.stderr)) return void 0;
-    throw error2;
+  } catch (error3) {
+    if (error3 instanceof GitError && /does not exist|exists on disk, but not in/.test(error3.stderr)) return void 0;
+    throw error3;
   }
 }
 
@@ -79456,6 +80031,7 @@ var VM_SIZE = "^(auto|Standard_[A-Za-z0-9_]{2,40})$";
 var PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 var K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 var IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+var NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
 var KNOWN_HOST = "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
 var HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 var DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
@@ -79481,6 +80057,7 @@ var PATTERN_TEXT = {
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
+  [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -79496,7 +80073,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -79508,24 +80085,25 @@ var pattern9 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
 var pattern10 = new RegExp("^[^<>%&\\\\?/]{1,512}$", "u");
 var pattern11 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "u");
 var pattern18 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "u");
-var pattern20 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
-var pattern21 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-var pattern26 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
-var pattern28 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
-var pattern30 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
-var pattern33 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
-var pattern34 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
-var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
-var pattern36 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
-var pattern37 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern38 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern39 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
-var pattern40 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
-var pattern41 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern69 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern70 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern71 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern72 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern21 = new RegExp("^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", "u");
+var pattern22 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
+var pattern23 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+var pattern28 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
+var pattern30 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
+var pattern32 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
+var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
+var pattern36 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
+var pattern37 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
+var pattern38 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
+var pattern39 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
+var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+var pattern71 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern72 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern73 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern74 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -79936,7 +80514,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key5 in data13) {
-          if (!(key5 === "vnetCidr" || key5 === "subnets" || key5 === "podCidr" || key5 === "serviceCidr" || key5 === "dnsServiceIp" || key5 === "privateCluster" || key5 === "egressFirewallIp" || key5 === "ingress")) {
+          if (!func1.call(schema31.properties.network.properties, key5)) {
             const err37 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network, data: data13 };
             if (vErrors === null) {
               vErrors = [err37];
@@ -80216,55 +80794,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.ingress !== void 0) {
-          let data25 = data13.ingress;
+        if (data13.networkWatcher !== void 0) {
+          let data25 = data13.networkWatcher;
           if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            if (data25.host === void 0) {
-              const err63 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
-            }
             for (const key7 in data25) {
-              if (!(key7 === "host" || key7 === "tls" || key7 === "tlsSecretName" || key7 === "internal" || key7 === "privateIp" || key7 === "dns" || key7 === "sourceRanges")) {
-                const err64 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
+              if (!(key7 === "resourceGroup" || key7 === "name")) {
+                const err63 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
                 if (vErrors === null) {
-                  vErrors = [err64];
+                  vErrors = [err63];
                 } else {
-                  vErrors.push(err64);
+                  vErrors.push(err63);
                 }
                 errors++;
               }
             }
-            if (data25.host !== void 0) {
-              let data26 = data25.host;
+            if (data25.resourceGroup !== void 0) {
+              let data26 = data25.resourceGroup;
               if (typeof data26 === "string") {
-                if (!pattern20.test(data26)) {
-                  const err65 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
+                if (!pattern9.test(data26)) {
+                  const err64 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
                   if (vErrors === null) {
-                    vErrors = [err65];
+                    vErrors = [err64];
                   } else {
-                    vErrors.push(err65);
+                    vErrors.push(err64);
                   }
                   errors++;
                 }
               } else {
-                const err66 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
+                const err65 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
                 if (vErrors === null) {
-                  vErrors = [err66];
+                  vErrors = [err65];
                 } else {
-                  vErrors.push(err66);
+                  vErrors.push(err65);
                 }
                 errors++;
               }
             }
-            if (data25.tls !== void 0) {
-              let data27 = data25.tls;
-              if (typeof data27 !== "boolean") {
-                const err67 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data27 };
+            if (data25.name !== void 0) {
+              let data27 = data25.name;
+              if (typeof data27 === "string") {
+                if (!pattern21.test(data27)) {
+                  const err66 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" }, message: 'must match pattern "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$"', schema: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
+              } else {
+                const err67 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.name.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -80273,32 +80852,31 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.tlsSecretName !== void 0) {
-              let data28 = data25.tlsSecretName;
-              if (typeof data28 === "string") {
-                if (!pattern21.test(data28)) {
-                  const err68 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
-                  if (vErrors === null) {
-                    vErrors = [err68];
-                  } else {
-                    vErrors.push(err68);
-                  }
-                  errors++;
-                }
-              } else {
-                const err69 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err69];
-                } else {
-                  vErrors.push(err69);
-                }
-                errors++;
-              }
+          } else {
+            const err68 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.networkWatcher.type, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
             }
-            if (data25.internal !== void 0) {
-              let data29 = data25.internal;
-              if (typeof data29 !== "boolean") {
-                const err70 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data29 };
+            errors++;
+          }
+        }
+        if (data13.ingress !== void 0) {
+          let data28 = data13.ingress;
+          if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+            if (data28.host === void 0) {
+              const err69 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            for (const key8 in data28) {
+              if (!(key8 === "host" || key8 === "tls" || key8 === "tlsSecretName" || key8 === "internal" || key8 === "privateIp" || key8 === "dns" || key8 === "sourceRanges")) {
+                const err70 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
                 if (vErrors === null) {
                   vErrors = [err70];
                 } else {
@@ -80307,11 +80885,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.privateIp !== void 0) {
-              let data30 = data25.privateIp;
-              if (typeof data30 === "string") {
-                if (!pattern18.test(data30)) {
-                  const err71 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
+            if (data28.host !== void 0) {
+              let data29 = data28.host;
+              if (typeof data29 === "string") {
+                if (!pattern22.test(data29)) {
+                  const err71 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
                   if (vErrors === null) {
                     vErrors = [err71];
                   } else {
@@ -80320,7 +80898,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err72 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
+                const err72 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -80329,77 +80907,80 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.dns !== void 0) {
-              let data31 = data25.dns;
-              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                for (const key8 in data31) {
-                  if (!(key8 === "mode" || key8 === "zone" || key8 === "zoneResourceGroup")) {
-                    const err73 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
-                    if (vErrors === null) {
-                      vErrors = [err73];
-                    } else {
-                      vErrors.push(err73);
-                    }
-                    errors++;
-                  }
+            if (data28.tls !== void 0) {
+              let data30 = data28.tls;
+              if (typeof data30 !== "boolean") {
+                const err73 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
                 }
-                if (data31.mode !== void 0) {
-                  let data32 = data31.mode;
-                  if (typeof data32 !== "string") {
-                    const err74 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err74];
-                    } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                  if (!(data32 === "azure" || data32 === "external")) {
-                    const err75 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.zone !== void 0) {
-                  let data33 = data31.zone;
-                  if (typeof data33 === "string") {
-                    if (!pattern20.test(data33)) {
-                      const err76 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
-                      if (vErrors === null) {
-                        vErrors = [err76];
-                      } else {
-                        vErrors.push(err76);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+            if (data28.tlsSecretName !== void 0) {
+              let data31 = data28.tlsSecretName;
+              if (typeof data31 === "string") {
+                if (!pattern23.test(data31)) {
+                  const err74 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err74];
                   } else {
-                    const err77 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
-                    if (vErrors === null) {
-                      vErrors = [err77];
-                    } else {
-                      vErrors.push(err77);
-                    }
-                    errors++;
+                    vErrors.push(err74);
                   }
+                  errors++;
                 }
-                if (data31.zoneResourceGroup !== void 0) {
-                  let data34 = data31.zoneResourceGroup;
-                  if (typeof data34 === "string") {
-                    if (!pattern9.test(data34)) {
-                      const err78 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
-                      if (vErrors === null) {
-                        vErrors = [err78];
-                      } else {
-                        vErrors.push(err78);
-                      }
-                      errors++;
-                    }
+              } else {
+                const err75 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err75];
+                } else {
+                  vErrors.push(err75);
+                }
+                errors++;
+              }
+            }
+            if (data28.internal !== void 0) {
+              let data32 = data28.internal;
+              if (typeof data32 !== "boolean") {
+                const err76 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data32 };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+            if (data28.privateIp !== void 0) {
+              let data33 = data28.privateIp;
+              if (typeof data33 === "string") {
+                if (!pattern18.test(data33)) {
+                  const err77 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err77];
                   } else {
-                    const err79 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
+                    vErrors.push(err77);
+                  }
+                  errors++;
+                }
+              } else {
+                const err78 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data28.dns !== void 0) {
+              let data34 = data28.dns;
+              if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+                for (const key9 in data34) {
+                  if (!(key9 === "mode" || key9 === "zone" || key9 === "zoneResourceGroup")) {
+                    const err79 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
                     if (vErrors === null) {
                       vErrors = [err79];
                     } else {
@@ -80408,85 +80989,73 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-              } else {
-                const err80 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data25.sourceRanges !== void 0) {
-              let data35 = data25.sourceRanges;
-              if (Array.isArray(data35)) {
-                if (data35.length > 50) {
-                  const err81 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err81];
-                  } else {
-                    vErrors.push(err81);
-                  }
-                  errors++;
-                }
-                if (data35.length < 1) {
-                  const err82 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err82];
-                  } else {
-                    vErrors.push(err82);
-                  }
-                  errors++;
-                }
-                const len0 = data35.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data36 = data35[i0];
-                  if (typeof data36 === "string") {
-                    if (!pattern11.test(data36)) {
-                      const err83 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
-                      if (vErrors === null) {
-                        vErrors = [err83];
-                      } else {
-                        vErrors.push(err83);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err84 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
+                if (data34.mode !== void 0) {
+                  let data35 = data34.mode;
+                  if (typeof data35 !== "string") {
+                    const err80 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
                     if (vErrors === null) {
-                      vErrors = [err84];
+                      vErrors = [err80];
                     } else {
-                      vErrors.push(err84);
+                      vErrors.push(err80);
+                    }
+                    errors++;
+                  }
+                  if (!(data35 === "azure" || data35 === "external")) {
+                    const err81 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
+                    if (vErrors === null) {
+                      vErrors = [err81];
+                    } else {
+                      vErrors.push(err81);
                     }
                     errors++;
                   }
                 }
-                let i1 = data35.length;
-                let j0;
-                if (i1 > 1) {
-                  const indices0 = {};
-                  for (; i1--; ) {
-                    let item0 = data35[i1];
-                    if (typeof item0 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices0[item0] == "number") {
-                      j0 = indices0[item0];
-                      const err85 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                if (data34.zone !== void 0) {
+                  let data36 = data34.zone;
+                  if (typeof data36 === "string") {
+                    if (!pattern22.test(data36)) {
+                      const err82 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
                       if (vErrors === null) {
-                        vErrors = [err85];
+                        vErrors = [err82];
                       } else {
-                        vErrors.push(err85);
+                        vErrors.push(err82);
                       }
                       errors++;
-                      break;
                     }
-                    indices0[item0] = i1;
+                  } else {
+                    const err83 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+                if (data34.zoneResourceGroup !== void 0) {
+                  let data37 = data34.zoneResourceGroup;
+                  if (typeof data37 === "string") {
+                    if (!pattern9.test(data37)) {
+                      const err84 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                      if (vErrors === null) {
+                        vErrors = [err84];
+                      } else {
+                        vErrors.push(err84);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err85 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                    if (vErrors === null) {
+                      vErrors = [err85];
+                    } else {
+                      vErrors.push(err85);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err86 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                const err86 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
                 if (vErrors === null) {
                   vErrors = [err86];
                 } else {
@@ -80495,74 +81064,85 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data28.sourceRanges !== void 0) {
+              let data38 = data28.sourceRanges;
+              if (Array.isArray(data38)) {
+                if (data38.length > 50) {
+                  const err87 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
+                if (data38.length < 1) {
+                  const err88 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                  if (vErrors === null) {
+                    vErrors = [err88];
+                  } else {
+                    vErrors.push(err88);
+                  }
+                  errors++;
+                }
+                const len0 = data38.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data39 = data38[i0];
+                  if (typeof data39 === "string") {
+                    if (!pattern11.test(data39)) {
+                      const err89 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err90 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                let i1 = data38.length;
+                let j0;
+                if (i1 > 1) {
+                  const indices0 = {};
+                  for (; i1--; ) {
+                    let item0 = data38[i1];
+                    if (typeof item0 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices0[item0] == "number") {
+                      j0 = indices0[item0];
+                      const err91 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                      if (vErrors === null) {
+                        vErrors = [err91];
+                      } else {
+                        vErrors.push(err91);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices0[item0] = i1;
+                  }
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err87 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
-            if (vErrors === null) {
-              vErrors = [err87];
-            } else {
-              vErrors.push(err87);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err88 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
-        if (vErrors === null) {
-          vErrors = [err88];
-        } else {
-          vErrors.push(err88);
-        }
-        errors++;
-      }
-    }
-    if (data.aks !== void 0) {
-      let data37 = data.aks;
-      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-        for (const key9 in data37) {
-          if (!(key9 === "kubernetesVersion" || key9 === "upgradeChannel" || key9 === "maintenanceWindow" || key9 === "zones" || key9 === "nodePools" || key9 === "autoSizing")) {
-            const err89 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data37 };
-            if (vErrors === null) {
-              vErrors = [err89];
-            } else {
-              vErrors.push(err89);
-            }
-            errors++;
-          }
-        }
-        if (data37.kubernetesVersion !== void 0) {
-          let data38 = data37.kubernetesVersion;
-          if (typeof data38 !== "string") {
-            const err90 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
-          if (!(data38 === "1.31" || data38 === "1.32" || data38 === "1.33" || data38 === "1.34")) {
-            const err91 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-        }
-        if (data37.upgradeChannel !== void 0) {
-          let data39 = data37.upgradeChannel;
-          if (typeof data39 !== "string") {
-            const err92 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err92];
-            } else {
-              vErrors.push(err92);
-            }
-            errors++;
-          }
-          if (!(data39 === "none" || data39 === "patch" || data39 === "stable" || data39 === "rapid" || data39 === "node-image")) {
-            const err93 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
+            const err93 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
             if (vErrors === null) {
               vErrors = [err93];
             } else {
@@ -80571,77 +81151,78 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data37.maintenanceWindow !== void 0) {
-          let data40 = data37.maintenanceWindow;
-          if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-            for (const key10 in data40) {
-              if (!(key10 === "day" || key10 === "startHour" || key10 === "durationHours")) {
-                const err94 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
+      } else {
+        const err94 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err94];
+        } else {
+          vErrors.push(err94);
+        }
+        errors++;
+      }
+    }
+    if (data.aks !== void 0) {
+      let data40 = data.aks;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        for (const key10 in data40) {
+          if (!(key10 === "kubernetesVersion" || key10 === "upgradeChannel" || key10 === "maintenanceWindow" || key10 === "zones" || key10 === "nodePools" || key10 === "autoSizing")) {
+            const err95 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
             }
-            if (data40.day !== void 0) {
-              let data41 = data40.day;
-              if (typeof data41 !== "string") {
-                const err95 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-              if (!(data41 === "Monday" || data41 === "Tuesday" || data41 === "Wednesday" || data41 === "Thursday" || data41 === "Friday" || data41 === "Saturday" || data41 === "Sunday")) {
-                const err96 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data40.kubernetesVersion !== void 0) {
+          let data41 = data40.kubernetesVersion;
+          if (typeof data41 !== "string") {
+            const err96 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
             }
-            if (data40.startHour !== void 0) {
-              let data42 = data40.startHour;
-              if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
-                const err97 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-              if (typeof data42 == "number" && isFinite(data42)) {
-                if (data42 > 23 || isNaN(data42)) {
-                  const err98 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                if (data42 < 0 || isNaN(data42)) {
-                  const err99 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err99];
-                  } else {
-                    vErrors.push(err99);
-                  }
-                  errors++;
-                }
-              }
+            errors++;
+          }
+          if (!(data41 === "1.31" || data41 === "1.32" || data41 === "1.33" || data41 === "1.34")) {
+            const err97 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
             }
-            if (data40.durationHours !== void 0) {
-              let data43 = data40.durationHours;
-              if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
-                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+            errors++;
+          }
+        }
+        if (data40.upgradeChannel !== void 0) {
+          let data42 = data40.upgradeChannel;
+          if (typeof data42 !== "string") {
+            const err98 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err98];
+            } else {
+              vErrors.push(err98);
+            }
+            errors++;
+          }
+          if (!(data42 === "none" || data42 === "patch" || data42 === "stable" || data42 === "rapid" || data42 === "node-image")) {
+            const err99 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err99];
+            } else {
+              vErrors.push(err99);
+            }
+            errors++;
+          }
+        }
+        if (data40.maintenanceWindow !== void 0) {
+          let data43 = data40.maintenanceWindow;
+          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+            for (const key11 in data43) {
+              if (!(key11 === "day" || key11 === "startHour" || key11 === "durationHours")) {
+                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
                 if (vErrors === null) {
                   vErrors = [err100];
                 } else {
@@ -80649,73 +81230,138 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data43 == "number" && isFinite(data43)) {
-                if (data43 > 24 || isNaN(data43)) {
-                  const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+            }
+            if (data43.day !== void 0) {
+              let data44 = data43.day;
+              if (typeof data44 !== "string") {
+                const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err101];
+                } else {
+                  vErrors.push(err101);
+                }
+                errors++;
+              }
+              if (!(data44 === "Monday" || data44 === "Tuesday" || data44 === "Wednesday" || data44 === "Thursday" || data44 === "Friday" || data44 === "Saturday" || data44 === "Sunday")) {
+                const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+            if (data43.startHour !== void 0) {
+              let data45 = data43.startHour;
+              if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
+                const err103 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err103];
+                } else {
+                  vErrors.push(err103);
+                }
+                errors++;
+              }
+              if (typeof data45 == "number" && isFinite(data45)) {
+                if (data45 > 23 || isNaN(data45)) {
+                  const err104 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
                   if (vErrors === null) {
-                    vErrors = [err101];
+                    vErrors = [err104];
                   } else {
-                    vErrors.push(err101);
+                    vErrors.push(err104);
                   }
                   errors++;
                 }
-                if (data43 < 4 || isNaN(data43)) {
-                  const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+                if (data45 < 0 || isNaN(data45)) {
+                  const err105 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
                   if (vErrors === null) {
-                    vErrors = [err102];
+                    vErrors = [err105];
                   } else {
-                    vErrors.push(err102);
+                    vErrors.push(err105);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data43.durationHours !== void 0) {
+              let data46 = data43.durationHours;
+              if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
+                const err106 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err106];
+                } else {
+                  vErrors.push(err106);
+                }
+                errors++;
+              }
+              if (typeof data46 == "number" && isFinite(data46)) {
+                if (data46 > 24 || isNaN(data46)) {
+                  const err107 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err107];
+                  } else {
+                    vErrors.push(err107);
+                  }
+                  errors++;
+                }
+                if (data46 < 4 || isNaN(data46)) {
+                  const err108 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err108];
+                  } else {
+                    vErrors.push(err108);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err103 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
+            const err109 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
             if (vErrors === null) {
-              vErrors = [err103];
+              vErrors = [err109];
             } else {
-              vErrors.push(err103);
+              vErrors.push(err109);
             }
             errors++;
           }
         }
-        if (data37.zones !== void 0) {
-          let data44 = data37.zones;
-          if (Array.isArray(data44)) {
-            if (data44.length > 3) {
-              const err104 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+        if (data40.zones !== void 0) {
+          let data47 = data40.zones;
+          if (Array.isArray(data47)) {
+            if (data47.length > 3) {
+              const err110 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
               if (vErrors === null) {
-                vErrors = [err104];
+                vErrors = [err110];
               } else {
-                vErrors.push(err104);
+                vErrors.push(err110);
               }
               errors++;
             }
-            const len1 = data44.length;
+            const len1 = data47.length;
             for (let i2 = 0; i2 < len1; i2++) {
-              let data45 = data44[i2];
-              if (!(data45 === "1" || data45 === "2" || data45 === "3")) {
-                const err105 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data45 };
+              let data48 = data47[i2];
+              if (!(data48 === "1" || data48 === "2" || data48 === "3")) {
+                const err111 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data48 };
                 if (vErrors === null) {
-                  vErrors = [err105];
+                  vErrors = [err111];
                 } else {
-                  vErrors.push(err105);
+                  vErrors.push(err111);
                 }
                 errors++;
               }
             }
-            let i3 = data44.length;
+            let i3 = data47.length;
             let j1;
             if (i3 > 1) {
               outer0: for (; i3--; ) {
                 for (j1 = i3; j1--; ) {
-                  if (func0(data44[i3], data44[j1])) {
-                    const err106 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+                  if (func0(data47[i3], data47[j1])) {
+                    const err112 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
                     if (vErrors === null) {
-                      vErrors = [err106];
+                      vErrors = [err112];
                     } else {
-                      vErrors.push(err106);
+                      vErrors.push(err112);
                     }
                     errors++;
                     break outer0;
@@ -80724,108 +81370,35 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err107 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+            const err113 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
             if (vErrors === null) {
-              vErrors = [err107];
+              vErrors = [err113];
             } else {
-              vErrors.push(err107);
+              vErrors.push(err113);
             }
             errors++;
           }
         }
-        if (data37.nodePools !== void 0) {
-          let data46 = data37.nodePools;
-          if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-            for (const key11 in data46) {
-              if (!(key11 === "system" || key11 === "workloads")) {
-                const err108 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
+        if (data40.nodePools !== void 0) {
+          let data49 = data40.nodePools;
+          if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+            for (const key12 in data49) {
+              if (!(key12 === "system" || key12 === "workloads")) {
+                const err114 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
                 if (vErrors === null) {
-                  vErrors = [err108];
+                  vErrors = [err114];
                 } else {
-                  vErrors.push(err108);
+                  vErrors.push(err114);
                 }
                 errors++;
               }
             }
-            if (data46.system !== void 0) {
-              let data47 = data46.system;
-              if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
-                for (const key12 in data47) {
-                  if (!(key12 === "vmSize" || key12 === "count" || key12 === "minCount" || key12 === "maxCount")) {
-                    const err109 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err109];
-                    } else {
-                      vErrors.push(err109);
-                    }
-                    errors++;
-                  }
-                }
-                if (data47.vmSize !== void 0) {
-                  let data48 = data47.vmSize;
-                  if (typeof data48 === "string") {
-                    if (!pattern26.test(data48)) {
-                      const err110 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
-                      if (vErrors === null) {
-                        vErrors = [err110];
-                      } else {
-                        vErrors.push(err110);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err111 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
-                    if (vErrors === null) {
-                      vErrors = [err111];
-                    } else {
-                      vErrors.push(err111);
-                    }
-                    errors++;
-                  }
-                }
-                if (data47.count !== void 0) {
-                  let data49 = data47.count;
-                  const _errs112 = errors;
-                  let valid19 = false;
-                  let passing0 = null;
-                  const _errs113 = errors;
-                  if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
-                    const err112 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err112];
-                    } else {
-                      vErrors.push(err112);
-                    }
-                    errors++;
-                  }
-                  if (typeof data49 == "number" && isFinite(data49)) {
-                    if (data49 > 1e3 || isNaN(data49)) {
-                      const err113 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err113];
-                      } else {
-                        vErrors.push(err113);
-                      }
-                      errors++;
-                    }
-                    if (data49 < 1 || isNaN(data49)) {
-                      const err114 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err114];
-                      } else {
-                        vErrors.push(err114);
-                      }
-                      errors++;
-                    }
-                  }
-                  var _valid0 = _errs113 === errors;
-                  if (_valid0) {
-                    valid19 = true;
-                    passing0 = 0;
-                  }
-                  const _errs115 = errors;
-                  if ("auto" !== data49) {
-                    const err115 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data49 };
+            if (data49.system !== void 0) {
+              let data50 = data49.system;
+              if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                for (const key13 in data50) {
+                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
+                    const err115 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -80833,39 +81406,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid0 = _errs115 === errors;
-                  if (_valid0 && valid19) {
-                    valid19 = false;
-                    passing0 = [passing0, 1];
-                  } else {
-                    if (_valid0) {
-                      valid19 = true;
-                      passing0 = 1;
-                    }
-                  }
-                  if (!valid19) {
-                    const err116 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err116];
-                    } else {
-                      vErrors.push(err116);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs112;
-                    if (vErrors !== null) {
-                      if (_errs112) {
-                        vErrors.length = _errs112;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
                 }
-                if (data47.minCount !== void 0) {
-                  let data50 = data47.minCount;
-                  if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
-                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                if (data50.vmSize !== void 0) {
+                  let data51 = data50.vmSize;
+                  if (typeof data51 === "string") {
+                    if (!pattern28.test(data51)) {
+                      const err116 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err116];
+                      } else {
+                        vErrors.push(err116);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
                     if (vErrors === null) {
                       vErrors = [err117];
                     } else {
@@ -80873,18 +81428,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data50 == "number" && isFinite(data50)) {
-                    if (data50 > 1e3 || isNaN(data50)) {
-                      const err118 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
-                      if (vErrors === null) {
-                        vErrors = [err118];
-                      } else {
-                        vErrors.push(err118);
-                      }
-                      errors++;
+                }
+                if (data50.count !== void 0) {
+                  let data52 = data50.count;
+                  const _errs119 = errors;
+                  let valid20 = false;
+                  let passing0 = null;
+                  const _errs120 = errors;
+                  if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
+                    const err118 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
+                    if (vErrors === null) {
+                      vErrors = [err118];
+                    } else {
+                      vErrors.push(err118);
                     }
-                    if (data50 < 1 || isNaN(data50)) {
-                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                    errors++;
+                  }
+                  if (typeof data52 == "number" && isFinite(data52)) {
+                    if (data52 > 1e3 || isNaN(data52)) {
+                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
                       if (vErrors === null) {
                         vErrors = [err119];
                       } else {
@@ -80892,69 +81454,83 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  }
-                }
-                if (data47.maxCount !== void 0) {
-                  let data51 = data47.maxCount;
-                  if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
-                    const err120 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
-                    if (vErrors === null) {
-                      vErrors = [err120];
-                    } else {
-                      vErrors.push(err120);
-                    }
-                    errors++;
-                  }
-                  if (typeof data51 == "number" && isFinite(data51)) {
-                    if (data51 > 1e3 || isNaN(data51)) {
-                      const err121 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
+                    if (data52 < 1 || isNaN(data52)) {
+                      const err120 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
                       if (vErrors === null) {
-                        vErrors = [err121];
+                        vErrors = [err120];
                       } else {
-                        vErrors.push(err121);
-                      }
-                      errors++;
-                    }
-                    if (data51 < 1 || isNaN(data51)) {
-                      const err122 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
-                      if (vErrors === null) {
-                        vErrors = [err122];
-                      } else {
-                        vErrors.push(err122);
+                        vErrors.push(err120);
                       }
                       errors++;
                     }
                   }
-                }
-              } else {
-                const err123 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
-                if (vErrors === null) {
-                  vErrors = [err123];
-                } else {
-                  vErrors.push(err123);
-                }
-                errors++;
-              }
-            }
-            if (data46.workloads !== void 0) {
-              let data52 = data46.workloads;
-              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-                for (const key13 in data52) {
-                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
-                    const err124 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
+                  var _valid0 = _errs120 === errors;
+                  if (_valid0) {
+                    valid20 = true;
+                    passing0 = 0;
+                  }
+                  const _errs122 = errors;
+                  if ("auto" !== data52) {
+                    const err121 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data52 };
                     if (vErrors === null) {
-                      vErrors = [err124];
+                      vErrors = [err121];
                     } else {
-                      vErrors.push(err124);
+                      vErrors.push(err121);
                     }
                     errors++;
                   }
+                  var _valid0 = _errs122 === errors;
+                  if (_valid0 && valid20) {
+                    valid20 = false;
+                    passing0 = [passing0, 1];
+                  } else {
+                    if (_valid0) {
+                      valid20 = true;
+                      passing0 = 1;
+                    }
+                  }
+                  if (!valid20) {
+                    const err122 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data52 };
+                    if (vErrors === null) {
+                      vErrors = [err122];
+                    } else {
+                      vErrors.push(err122);
+                    }
+                    errors++;
+                  } else {
+                    errors = _errs119;
+                    if (vErrors !== null) {
+                      if (_errs119) {
+                        vErrors.length = _errs119;
+                      } else {
+                        vErrors = null;
+                      }
+                    }
+                  }
                 }
-                if (data52.vmSize !== void 0) {
-                  let data53 = data52.vmSize;
-                  if (typeof data53 === "string") {
-                    if (!pattern26.test(data53)) {
-                      const err125 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
+                if (data50.minCount !== void 0) {
+                  let data53 = data50.minCount;
+                  if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
+                    const err123 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
+                    if (vErrors === null) {
+                      vErrors = [err123];
+                    } else {
+                      vErrors.push(err123);
+                    }
+                    errors++;
+                  }
+                  if (typeof data53 == "number" && isFinite(data53)) {
+                    if (data53 > 1e3 || isNaN(data53)) {
+                      const err124 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
+                      if (vErrors === null) {
+                        vErrors = [err124];
+                      } else {
+                        vErrors.push(err124);
+                      }
+                      errors++;
+                    }
+                    if (data53 < 1 || isNaN(data53)) {
+                      const err125 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
                       if (vErrors === null) {
                         vErrors = [err125];
                       } else {
@@ -80962,8 +81538,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err126 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
+                  }
+                }
+                if (data50.maxCount !== void 0) {
+                  let data54 = data50.maxCount;
+                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                    const err126 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
                     if (vErrors === null) {
                       vErrors = [err126];
                     } else {
@@ -80971,25 +81551,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                }
-                if (data52.count !== void 0) {
-                  let data54 = data52.count;
-                  const _errs126 = errors;
-                  let valid21 = false;
-                  let passing1 = null;
-                  const _errs127 = errors;
-                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
-                    const err127 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err127];
-                    } else {
-                      vErrors.push(err127);
-                    }
-                    errors++;
-                  }
                   if (typeof data54 == "number" && isFinite(data54)) {
                     if (data54 > 1e3 || isNaN(data54)) {
-                      const err128 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
+                      const err127 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
+                      if (vErrors === null) {
+                        vErrors = [err127];
+                      } else {
+                        vErrors.push(err127);
+                      }
+                      errors++;
+                    }
+                    if (data54 < 1 || isNaN(data54)) {
+                      const err128 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
                       if (vErrors === null) {
                         vErrors = [err128];
                       } else {
@@ -80997,24 +81570,24 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data54 < 1 || isNaN(data54)) {
-                      const err129 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
-                      if (vErrors === null) {
-                        vErrors = [err129];
-                      } else {
-                        vErrors.push(err129);
-                      }
-                      errors++;
-                    }
                   }
-                  var _valid1 = _errs127 === errors;
-                  if (_valid1) {
-                    valid21 = true;
-                    passing1 = 0;
-                  }
-                  const _errs129 = errors;
-                  if ("auto" !== data54) {
-                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data54 };
+                }
+              } else {
+                const err129 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
+                if (vErrors === null) {
+                  vErrors = [err129];
+                } else {
+                  vErrors.push(err129);
+                }
+                errors++;
+              }
+            }
+            if (data49.workloads !== void 0) {
+              let data55 = data49.workloads;
+              if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+                for (const key14 in data55) {
+                  if (!(key14 === "vmSize" || key14 === "count" || key14 === "minCount" || key14 === "maxCount")) {
+                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
                     if (vErrors === null) {
                       vErrors = [err130];
                     } else {
@@ -81022,39 +81595,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid1 = _errs129 === errors;
-                  if (_valid1 && valid21) {
-                    valid21 = false;
-                    passing1 = [passing1, 1];
-                  } else {
-                    if (_valid1) {
-                      valid21 = true;
-                      passing1 = 1;
-                    }
-                  }
-                  if (!valid21) {
-                    const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err131];
-                    } else {
-                      vErrors.push(err131);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs126;
-                    if (vErrors !== null) {
-                      if (_errs126) {
-                        vErrors.length = _errs126;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
                 }
-                if (data52.minCount !== void 0) {
-                  let data55 = data52.minCount;
-                  if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
-                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                if (data55.vmSize !== void 0) {
+                  let data56 = data55.vmSize;
+                  if (typeof data56 === "string") {
+                    if (!pattern28.test(data56)) {
+                      const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
+                      if (vErrors === null) {
+                        vErrors = [err131];
+                      } else {
+                        vErrors.push(err131);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
                     if (vErrors === null) {
                       vErrors = [err132];
                     } else {
@@ -81062,18 +81617,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data55 == "number" && isFinite(data55)) {
-                    if (data55 > 1e3 || isNaN(data55)) {
-                      const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
-                      if (vErrors === null) {
-                        vErrors = [err133];
-                      } else {
-                        vErrors.push(err133);
-                      }
-                      errors++;
+                }
+                if (data55.count !== void 0) {
+                  let data57 = data55.count;
+                  const _errs133 = errors;
+                  let valid22 = false;
+                  let passing1 = null;
+                  const _errs134 = errors;
+                  if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
+                    const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                    if (vErrors === null) {
+                      vErrors = [err133];
+                    } else {
+                      vErrors.push(err133);
                     }
-                    if (data55 < 1 || isNaN(data55)) {
-                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                    errors++;
+                  }
+                  if (typeof data57 == "number" && isFinite(data57)) {
+                    if (data57 > 1e3 || isNaN(data57)) {
+                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
                       if (vErrors === null) {
                         vErrors = [err134];
                       } else {
@@ -81081,119 +81643,126 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
+                    if (data57 < 1 || isNaN(data57)) {
+                      const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                      if (vErrors === null) {
+                        vErrors = [err135];
+                      } else {
+                        vErrors.push(err135);
+                      }
+                      errors++;
+                    }
                   }
-                }
-                if (data52.maxCount !== void 0) {
-                  let data56 = data52.maxCount;
-                  if (!(typeof data56 == "number" && (!(data56 % 1) && !isNaN(data56)) && isFinite(data56))) {
-                    const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
+                  var _valid1 = _errs134 === errors;
+                  if (_valid1) {
+                    valid22 = true;
+                    passing1 = 0;
+                  }
+                  const _errs136 = errors;
+                  if ("auto" !== data57) {
+                    const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data57 };
                     if (vErrors === null) {
-                      vErrors = [err135];
+                      vErrors = [err136];
                     } else {
-                      vErrors.push(err135);
+                      vErrors.push(err136);
                     }
                     errors++;
                   }
-                  if (typeof data56 == "number" && isFinite(data56)) {
-                    if (data56 > 1e3 || isNaN(data56)) {
-                      const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
-                      if (vErrors === null) {
-                        vErrors = [err136];
-                      } else {
-                        vErrors.push(err136);
-                      }
-                      errors++;
-                    }
-                    if (data56 < 1 || isNaN(data56)) {
-                      const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
-                      if (vErrors === null) {
-                        vErrors = [err137];
-                      } else {
-                        vErrors.push(err137);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err138 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
-                if (vErrors === null) {
-                  vErrors = [err138];
-                } else {
-                  vErrors.push(err138);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err139 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
-            if (vErrors === null) {
-              vErrors = [err139];
-            } else {
-              vErrors.push(err139);
-            }
-            errors++;
-          }
-        }
-        if (data37.autoSizing !== void 0) {
-          let data57 = data37.autoSizing;
-          if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-            for (const key14 in data57) {
-              if (!(key14 === "families")) {
-                const err140 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
-                if (vErrors === null) {
-                  vErrors = [err140];
-                } else {
-                  vErrors.push(err140);
-                }
-                errors++;
-              }
-            }
-            if (data57.families !== void 0) {
-              let data58 = data57.families;
-              if (Array.isArray(data58)) {
-                if (data58.length < 1) {
-                  const err141 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
-                  if (vErrors === null) {
-                    vErrors = [err141];
+                  var _valid1 = _errs136 === errors;
+                  if (_valid1 && valid22) {
+                    valid22 = false;
+                    passing1 = [passing1, 1];
                   } else {
-                    vErrors.push(err141);
+                    if (_valid1) {
+                      valid22 = true;
+                      passing1 = 1;
+                    }
                   }
-                  errors++;
-                }
-                const len2 = data58.length;
-                for (let i4 = 0; i4 < len2; i4++) {
-                  let data59 = data58[i4];
-                  if (!(data59 === "Dsv5" || data59 === "Ddsv5" || data59 === "Dasv5" || data59 === "Esv5" || data59 === "Edsv5" || data59 === "Fsv2")) {
-                    const err142 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data59 };
+                  if (!valid22) {
+                    const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data57 };
                     if (vErrors === null) {
-                      vErrors = [err142];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err142);
+                      vErrors.push(err137);
                     }
                     errors++;
-                  }
-                }
-                let i5 = data58.length;
-                let j2;
-                if (i5 > 1) {
-                  outer1: for (; i5--; ) {
-                    for (j2 = i5; j2--; ) {
-                      if (func0(data58[i5], data58[j2])) {
-                        const err143 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
-                        if (vErrors === null) {
-                          vErrors = [err143];
-                        } else {
-                          vErrors.push(err143);
-                        }
-                        errors++;
-                        break outer1;
+                  } else {
+                    errors = _errs133;
+                    if (vErrors !== null) {
+                      if (_errs133) {
+                        vErrors.length = _errs133;
+                      } else {
+                        vErrors = null;
                       }
                     }
                   }
                 }
+                if (data55.minCount !== void 0) {
+                  let data58 = data55.minCount;
+                  if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+                    const err138 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                    if (vErrors === null) {
+                      vErrors = [err138];
+                    } else {
+                      vErrors.push(err138);
+                    }
+                    errors++;
+                  }
+                  if (typeof data58 == "number" && isFinite(data58)) {
+                    if (data58 > 1e3 || isNaN(data58)) {
+                      const err139 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                      if (vErrors === null) {
+                        vErrors = [err139];
+                      } else {
+                        vErrors.push(err139);
+                      }
+                      errors++;
+                    }
+                    if (data58 < 1 || isNaN(data58)) {
+                      const err140 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                      if (vErrors === null) {
+                        vErrors = [err140];
+                      } else {
+                        vErrors.push(err140);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data55.maxCount !== void 0) {
+                  let data59 = data55.maxCount;
+                  if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+                    const err141 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                    if (vErrors === null) {
+                      vErrors = [err141];
+                    } else {
+                      vErrors.push(err141);
+                    }
+                    errors++;
+                  }
+                  if (typeof data59 == "number" && isFinite(data59)) {
+                    if (data59 > 1e3 || isNaN(data59)) {
+                      const err142 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                      if (vErrors === null) {
+                        vErrors = [err142];
+                      } else {
+                        vErrors.push(err142);
+                      }
+                      errors++;
+                    }
+                    if (data59 < 1 || isNaN(data59)) {
+                      const err143 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                      if (vErrors === null) {
+                        vErrors = [err143];
+                      } else {
+                        vErrors.push(err143);
+                      }
+                      errors++;
+                    }
+                  }
+                }
               } else {
-                const err144 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
+                const err144 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -81203,7 +81772,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err145 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
+            const err145 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
             if (vErrors === null) {
               vErrors = [err145];
             } else {
@@ -81212,64 +81781,75 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err146 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data37 };
-        if (vErrors === null) {
-          vErrors = [err146];
-        } else {
-          vErrors.push(err146);
-        }
-        errors++;
-      }
-    }
-    if (data.postgres !== void 0) {
-      let data60 = data.postgres;
-      if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-        for (const key15 in data60) {
-          if (!(key15 === "version" || key15 === "tier" || key15 === "sku" || key15 === "storageGb" || key15 === "highAvailability" || key15 === "backupRetentionDays" || key15 === "geoRedundantBackup" || key15 === "entraAdminGroup")) {
-            const err147 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data60 };
-            if (vErrors === null) {
-              vErrors = [err147];
-            } else {
-              vErrors.push(err147);
+        if (data40.autoSizing !== void 0) {
+          let data60 = data40.autoSizing;
+          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+            for (const key15 in data60) {
+              if (!(key15 === "families")) {
+                const err146 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
+                if (vErrors === null) {
+                  vErrors = [err146];
+                } else {
+                  vErrors.push(err146);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-        if (data60.version !== void 0) {
-          let data61 = data60.version;
-          if (typeof data61 !== "string") {
-            const err148 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
-            if (vErrors === null) {
-              vErrors = [err148];
-            } else {
-              vErrors.push(err148);
+            if (data60.families !== void 0) {
+              let data61 = data60.families;
+              if (Array.isArray(data61)) {
+                if (data61.length < 1) {
+                  const err147 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                  if (vErrors === null) {
+                    vErrors = [err147];
+                  } else {
+                    vErrors.push(err147);
+                  }
+                  errors++;
+                }
+                const len2 = data61.length;
+                for (let i4 = 0; i4 < len2; i4++) {
+                  let data62 = data61[i4];
+                  if (!(data62 === "Dsv5" || data62 === "Ddsv5" || data62 === "Dasv5" || data62 === "Esv5" || data62 === "Edsv5" || data62 === "Fsv2")) {
+                    const err148 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err148];
+                    } else {
+                      vErrors.push(err148);
+                    }
+                    errors++;
+                  }
+                }
+                let i5 = data61.length;
+                let j2;
+                if (i5 > 1) {
+                  outer1: for (; i5--; ) {
+                    for (j2 = i5; j2--; ) {
+                      if (func0(data61[i5], data61[j2])) {
+                        const err149 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                        if (vErrors === null) {
+                          vErrors = [err149];
+                        } else {
+                          vErrors.push(err149);
+                        }
+                        errors++;
+                        break outer1;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err150 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                if (vErrors === null) {
+                  vErrors = [err150];
+                } else {
+                  vErrors.push(err150);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-          if (!(data61 === "14" || data61 === "15" || data61 === "16" || data61 === "17")) {
-            const err149 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
-            if (vErrors === null) {
-              vErrors = [err149];
-            } else {
-              vErrors.push(err149);
-            }
-            errors++;
-          }
-        }
-        if (data60.tier !== void 0) {
-          let data62 = data60.tier;
-          if (typeof data62 !== "string") {
-            const err150 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
-            if (vErrors === null) {
-              vErrors = [err150];
-            } else {
-              vErrors.push(err150);
-            }
-            errors++;
-          }
-          if (!(data62 === "Burstable" || data62 === "GeneralPurpose" || data62 === "MemoryOptimized")) {
-            const err151 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
+          } else {
+            const err151 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
             if (vErrors === null) {
               vErrors = [err151];
             } else {
@@ -81278,20 +81858,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.sku !== void 0) {
-          let data63 = data60.sku;
-          if (typeof data63 === "string") {
-            if (!pattern28.test(data63)) {
-              const err152 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
-              if (vErrors === null) {
-                vErrors = [err152];
-              } else {
-                vErrors.push(err152);
-              }
-              errors++;
-            }
-          } else {
-            const err153 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
+      } else {
+        const err152 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data40 };
+        if (vErrors === null) {
+          vErrors = [err152];
+        } else {
+          vErrors.push(err152);
+        }
+        errors++;
+      }
+    }
+    if (data.postgres !== void 0) {
+      let data63 = data.postgres;
+      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+        for (const key16 in data63) {
+          if (!(key16 === "version" || key16 === "tier" || key16 === "sku" || key16 === "storageGb" || key16 === "highAvailability" || key16 === "backupRetentionDays" || key16 === "geoRedundantBackup" || key16 === "entraAdminGroup")) {
+            const err153 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data63 };
             if (vErrors === null) {
               vErrors = [err153];
             } else {
@@ -81300,10 +81882,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.storageGb !== void 0) {
-          let data64 = data60.storageGb;
-          if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)) && isFinite(data64))) {
-            const err154 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
+        if (data63.version !== void 0) {
+          let data64 = data63.version;
+          if (typeof data64 !== "string") {
+            const err154 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
             if (vErrors === null) {
               vErrors = [err154];
             } else {
@@ -81311,8 +81893,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data64 === 32 || data64 === 64 || data64 === 128 || data64 === 256 || data64 === 512 || data64 === 1024 || data64 === 2048 || data64 === 4096)) {
-            const err155 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
+          if (!(data64 === "14" || data64 === "15" || data64 === "16" || data64 === "17")) {
+            const err155 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
             if (vErrors === null) {
               vErrors = [err155];
             } else {
@@ -81321,10 +81903,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.highAvailability !== void 0) {
-          let data65 = data60.highAvailability;
+        if (data63.tier !== void 0) {
+          let data65 = data63.tier;
           if (typeof data65 !== "string") {
-            const err156 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
+            const err156 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
             if (vErrors === null) {
               vErrors = [err156];
             } else {
@@ -81332,8 +81914,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data65 === "Disabled" || data65 === "SameZone" || data65 === "ZoneRedundant")) {
-            const err157 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
+          if (!(data65 === "Burstable" || data65 === "GeneralPurpose" || data65 === "MemoryOptimized")) {
+            const err157 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
             if (vErrors === null) {
               vErrors = [err157];
             } else {
@@ -81342,42 +81924,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.backupRetentionDays !== void 0) {
-          let data66 = data60.backupRetentionDays;
-          if (!(typeof data66 == "number" && (!(data66 % 1) && !isNaN(data66)) && isFinite(data66))) {
-            const err158 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
+        if (data63.sku !== void 0) {
+          let data66 = data63.sku;
+          if (typeof data66 === "string") {
+            if (!pattern30.test(data66)) {
+              const err158 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err158];
+              } else {
+                vErrors.push(err158);
+              }
+              errors++;
+            }
+          } else {
+            const err159 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
             if (vErrors === null) {
-              vErrors = [err158];
+              vErrors = [err159];
             } else {
-              vErrors.push(err158);
+              vErrors.push(err159);
             }
             errors++;
           }
-          if (typeof data66 == "number" && isFinite(data66)) {
-            if (data66 > 35 || isNaN(data66)) {
-              const err159 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
-              if (vErrors === null) {
-                vErrors = [err159];
-              } else {
-                vErrors.push(err159);
-              }
-              errors++;
-            }
-            if (data66 < 7 || isNaN(data66)) {
-              const err160 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
-              if (vErrors === null) {
-                vErrors = [err160];
-              } else {
-                vErrors.push(err160);
-              }
-              errors++;
-            }
-          }
         }
-        if (data60.geoRedundantBackup !== void 0) {
-          let data67 = data60.geoRedundantBackup;
-          if (typeof data67 !== "boolean") {
-            const err161 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data67 };
+        if (data63.storageGb !== void 0) {
+          let data67 = data63.storageGb;
+          if (!(typeof data67 == "number" && (!(data67 % 1) && !isNaN(data67)) && isFinite(data67))) {
+            const err160 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
+            if (vErrors === null) {
+              vErrors = [err160];
+            } else {
+              vErrors.push(err160);
+            }
+            errors++;
+          }
+          if (!(data67 === 32 || data67 === 64 || data67 === 128 || data67 === 256 || data67 === 512 || data67 === 1024 || data67 === 2048 || data67 === 4096)) {
+            const err161 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
             if (vErrors === null) {
               vErrors = [err161];
             } else {
@@ -81386,152 +81967,149 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.entraAdminGroup !== void 0) {
-          let data68 = data60.entraAdminGroup;
-          if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-            if (data68.objectId === void 0) {
-              const err162 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+        if (data63.highAvailability !== void 0) {
+          let data68 = data63.highAvailability;
+          if (typeof data68 !== "string") {
+            const err162 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+          if (!(data68 === "Disabled" || data68 === "SameZone" || data68 === "ZoneRedundant")) {
+            const err163 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
+            if (vErrors === null) {
+              vErrors = [err163];
+            } else {
+              vErrors.push(err163);
+            }
+            errors++;
+          }
+        }
+        if (data63.backupRetentionDays !== void 0) {
+          let data69 = data63.backupRetentionDays;
+          if (!(typeof data69 == "number" && (!(data69 % 1) && !isNaN(data69)) && isFinite(data69))) {
+            const err164 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
+            if (vErrors === null) {
+              vErrors = [err164];
+            } else {
+              vErrors.push(err164);
+            }
+            errors++;
+          }
+          if (typeof data69 == "number" && isFinite(data69)) {
+            if (data69 > 35 || isNaN(data69)) {
+              const err165 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
               if (vErrors === null) {
-                vErrors = [err162];
+                vErrors = [err165];
               } else {
-                vErrors.push(err162);
+                vErrors.push(err165);
               }
               errors++;
             }
-            if (data68.name === void 0) {
-              const err163 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+            if (data69 < 7 || isNaN(data69)) {
+              const err166 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
               if (vErrors === null) {
-                vErrors = [err163];
+                vErrors = [err166];
               } else {
-                vErrors.push(err163);
+                vErrors.push(err166);
               }
               errors++;
             }
-            for (const key16 in data68) {
-              if (!(key16 === "objectId" || key16 === "name")) {
-                const err164 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+          }
+        }
+        if (data63.geoRedundantBackup !== void 0) {
+          let data70 = data63.geoRedundantBackup;
+          if (typeof data70 !== "boolean") {
+            const err167 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data70 };
+            if (vErrors === null) {
+              vErrors = [err167];
+            } else {
+              vErrors.push(err167);
+            }
+            errors++;
+          }
+        }
+        if (data63.entraAdminGroup !== void 0) {
+          let data71 = data63.entraAdminGroup;
+          if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+            if (data71.objectId === void 0) {
+              const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
+              if (vErrors === null) {
+                vErrors = [err168];
+              } else {
+                vErrors.push(err168);
+              }
+              errors++;
+            }
+            if (data71.name === void 0) {
+              const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
+              if (vErrors === null) {
+                vErrors = [err169];
+              } else {
+                vErrors.push(err169);
+              }
+              errors++;
+            }
+            for (const key17 in data71) {
+              if (!(key17 === "objectId" || key17 === "name")) {
+                const err170 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
                 if (vErrors === null) {
-                  vErrors = [err164];
+                  vErrors = [err170];
                 } else {
-                  vErrors.push(err164);
+                  vErrors.push(err170);
                 }
                 errors++;
               }
             }
-            if (data68.objectId !== void 0) {
-              let data69 = data68.objectId;
-              if (typeof data69 === "string") {
-                if (!pattern5.test(data69)) {
-                  const err165 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+            if (data71.objectId !== void 0) {
+              let data72 = data71.objectId;
+              if (typeof data72 === "string") {
+                if (!pattern5.test(data72)) {
+                  const err171 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
                   if (vErrors === null) {
-                    vErrors = [err165];
+                    vErrors = [err171];
                   } else {
-                    vErrors.push(err165);
+                    vErrors.push(err171);
                   }
                   errors++;
                 }
               } else {
-                const err166 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+                const err172 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
                 if (vErrors === null) {
-                  vErrors = [err166];
+                  vErrors = [err172];
                 } else {
-                  vErrors.push(err166);
+                  vErrors.push(err172);
                 }
                 errors++;
               }
             }
-            if (data68.name !== void 0) {
-              let data70 = data68.name;
-              if (typeof data70 === "string") {
-                if (!pattern30.test(data70)) {
-                  const err167 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+            if (data71.name !== void 0) {
+              let data73 = data71.name;
+              if (typeof data73 === "string") {
+                if (!pattern32.test(data73)) {
+                  const err173 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
                   if (vErrors === null) {
-                    vErrors = [err167];
+                    vErrors = [err173];
                   } else {
-                    vErrors.push(err167);
+                    vErrors.push(err173);
                   }
                   errors++;
                 }
               } else {
-                const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+                const err174 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
                 if (vErrors === null) {
-                  vErrors = [err168];
+                  vErrors = [err174];
                 } else {
-                  vErrors.push(err168);
+                  vErrors.push(err174);
                 }
                 errors++;
               }
             }
           } else {
-            const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
-            if (vErrors === null) {
-              vErrors = [err169];
-            } else {
-              vErrors.push(err169);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err170 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data60 };
-        if (vErrors === null) {
-          vErrors = [err170];
-        } else {
-          vErrors.push(err170);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data71 = data.keyVault;
-      if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-        for (const key17 in data71) {
-          if (!(key17 === "softDeleteRetentionDays" || key17 === "purgeProtection")) {
-            const err171 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data71 };
-            if (vErrors === null) {
-              vErrors = [err171];
-            } else {
-              vErrors.push(err171);
-            }
-            errors++;
-          }
-        }
-        if (data71.softDeleteRetentionDays !== void 0) {
-          let data72 = data71.softDeleteRetentionDays;
-          if (!(typeof data72 == "number" && (!(data72 % 1) && !isNaN(data72)) && isFinite(data72))) {
-            const err172 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-            if (vErrors === null) {
-              vErrors = [err172];
-            } else {
-              vErrors.push(err172);
-            }
-            errors++;
-          }
-          if (typeof data72 == "number" && isFinite(data72)) {
-            if (data72 > 90 || isNaN(data72)) {
-              const err173 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-              if (vErrors === null) {
-                vErrors = [err173];
-              } else {
-                vErrors.push(err173);
-              }
-              errors++;
-            }
-            if (data72 < 7 || isNaN(data72)) {
-              const err174 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-              if (vErrors === null) {
-                vErrors = [err174];
-              } else {
-                vErrors.push(err174);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data71.purgeProtection !== void 0) {
-          let data73 = data71.purgeProtection;
-          if (typeof data73 !== "boolean") {
-            const err175 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data73 };
+            const err175 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
             if (vErrors === null) {
               vErrors = [err175];
             } else {
@@ -81541,7 +82119,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err176 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data71 };
+        const err176 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data63 };
         if (vErrors === null) {
           vErrors = [err176];
         } else {
@@ -81550,12 +82128,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.identity !== void 0) {
-      let data74 = data.identity;
+    if (data.keyVault !== void 0) {
+      let data74 = data.keyVault;
       if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
         for (const key18 in data74) {
-          if (!(key18 === "aksAdminGroupObjectIds")) {
-            const err177 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data74 };
+          if (!(key18 === "softDeleteRetentionDays" || key18 === "purgeProtection")) {
+            const err177 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data74 };
             if (vErrors === null) {
               vErrors = [err177];
             } else {
@@ -81564,57 +82142,125 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data74.aksAdminGroupObjectIds !== void 0) {
-          let data75 = data74.aksAdminGroupObjectIds;
-          if (Array.isArray(data75)) {
-            if (data75.length > 10) {
-              const err178 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+        if (data74.softDeleteRetentionDays !== void 0) {
+          let data75 = data74.softDeleteRetentionDays;
+          if (!(typeof data75 == "number" && (!(data75 % 1) && !isNaN(data75)) && isFinite(data75))) {
+            const err178 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+            if (vErrors === null) {
+              vErrors = [err178];
+            } else {
+              vErrors.push(err178);
+            }
+            errors++;
+          }
+          if (typeof data75 == "number" && isFinite(data75)) {
+            if (data75 > 90 || isNaN(data75)) {
+              const err179 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
               if (vErrors === null) {
-                vErrors = [err178];
+                vErrors = [err179];
               } else {
-                vErrors.push(err178);
+                vErrors.push(err179);
               }
               errors++;
             }
-            const len3 = data75.length;
+            if (data75 < 7 || isNaN(data75)) {
+              const err180 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+              if (vErrors === null) {
+                vErrors = [err180];
+              } else {
+                vErrors.push(err180);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data74.purgeProtection !== void 0) {
+          let data76 = data74.purgeProtection;
+          if (typeof data76 !== "boolean") {
+            const err181 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data76 };
+            if (vErrors === null) {
+              vErrors = [err181];
+            } else {
+              vErrors.push(err181);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err182 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data74 };
+        if (vErrors === null) {
+          vErrors = [err182];
+        } else {
+          vErrors.push(err182);
+        }
+        errors++;
+      }
+    }
+    if (data.identity !== void 0) {
+      let data77 = data.identity;
+      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
+        for (const key19 in data77) {
+          if (!(key19 === "aksAdminGroupObjectIds")) {
+            const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err183];
+            } else {
+              vErrors.push(err183);
+            }
+            errors++;
+          }
+        }
+        if (data77.aksAdminGroupObjectIds !== void 0) {
+          let data78 = data77.aksAdminGroupObjectIds;
+          if (Array.isArray(data78)) {
+            if (data78.length > 10) {
+              const err184 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
+              if (vErrors === null) {
+                vErrors = [err184];
+              } else {
+                vErrors.push(err184);
+              }
+              errors++;
+            }
+            const len3 = data78.length;
             for (let i6 = 0; i6 < len3; i6++) {
-              let data76 = data75[i6];
-              if (typeof data76 === "string") {
-                if (!pattern5.test(data76)) {
-                  const err179 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+              let data79 = data78[i6];
+              if (typeof data79 === "string") {
+                if (!pattern5.test(data79)) {
+                  const err185 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
                   if (vErrors === null) {
-                    vErrors = [err179];
+                    vErrors = [err185];
                   } else {
-                    vErrors.push(err179);
+                    vErrors.push(err185);
                   }
                   errors++;
                 }
               } else {
-                const err180 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+                const err186 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
                 if (vErrors === null) {
-                  vErrors = [err180];
+                  vErrors = [err186];
                 } else {
-                  vErrors.push(err180);
+                  vErrors.push(err186);
                 }
                 errors++;
               }
             }
-            let i7 = data75.length;
+            let i7 = data78.length;
             let j3;
             if (i7 > 1) {
               const indices1 = {};
               for (; i7--; ) {
-                let item1 = data75[i7];
+                let item1 = data78[i7];
                 if (typeof item1 !== "string") {
                   continue;
                 }
                 if (typeof indices1[item1] == "number") {
                   j3 = indices1[item1];
-                  const err181 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+                  const err187 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
                   if (vErrors === null) {
-                    vErrors = [err181];
+                    vErrors = [err187];
                   } else {
-                    vErrors.push(err181);
+                    vErrors.push(err187);
                   }
                   errors++;
                   break;
@@ -81623,194 +82269,128 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err182 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+            const err188 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
             if (vErrors === null) {
-              vErrors = [err182];
+              vErrors = [err188];
             } else {
-              vErrors.push(err182);
+              vErrors.push(err188);
             }
             errors++;
           }
         }
       } else {
-        const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data74 };
+        const err189 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data77 };
         if (vErrors === null) {
-          vErrors = [err183];
+          vErrors = [err189];
         } else {
-          vErrors.push(err183);
+          vErrors.push(err189);
         }
         errors++;
       }
     }
     if (data.openai !== void 0) {
-      let data77 = data.openai;
-      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
-        for (const key19 in data77) {
-          if (!(key19 === "enabled" || key19 === "location" || key19 === "deployments")) {
-            const err184 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data77 };
+      let data80 = data.openai;
+      if (data80 && typeof data80 == "object" && !Array.isArray(data80)) {
+        for (const key20 in data80) {
+          if (!(key20 === "enabled" || key20 === "location" || key20 === "deployments")) {
+            const err190 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data80 };
             if (vErrors === null) {
-              vErrors = [err184];
+              vErrors = [err190];
             } else {
-              vErrors.push(err184);
+              vErrors.push(err190);
             }
             errors++;
           }
         }
-        if (data77.enabled !== void 0) {
-          let data78 = data77.enabled;
-          if (typeof data78 !== "boolean") {
-            const err185 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data78 };
+        if (data80.enabled !== void 0) {
+          let data81 = data80.enabled;
+          if (typeof data81 !== "boolean") {
+            const err191 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data81 };
             if (vErrors === null) {
-              vErrors = [err185];
+              vErrors = [err191];
             } else {
-              vErrors.push(err185);
+              vErrors.push(err191);
             }
             errors++;
           }
         }
-        if (data77.location !== void 0) {
-          let data79 = data77.location;
-          if (typeof data79 === "string") {
-            if (!pattern7.test(data79)) {
-              const err186 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data79 };
+        if (data80.location !== void 0) {
+          let data82 = data80.location;
+          if (typeof data82 === "string") {
+            if (!pattern7.test(data82)) {
+              const err192 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data82 };
               if (vErrors === null) {
-                vErrors = [err186];
+                vErrors = [err192];
               } else {
-                vErrors.push(err186);
+                vErrors.push(err192);
               }
               errors++;
             }
           } else {
-            const err187 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data79 };
+            const err193 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data82 };
             if (vErrors === null) {
-              vErrors = [err187];
+              vErrors = [err193];
             } else {
-              vErrors.push(err187);
+              vErrors.push(err193);
             }
             errors++;
           }
         }
-        if (data77.deployments !== void 0) {
-          let data80 = data77.deployments;
-          if (Array.isArray(data80)) {
-            if (data80.length > 20) {
-              const err188 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
+        if (data80.deployments !== void 0) {
+          let data83 = data80.deployments;
+          if (Array.isArray(data83)) {
+            if (data83.length > 20) {
+              const err194 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
               if (vErrors === null) {
-                vErrors = [err188];
+                vErrors = [err194];
               } else {
-                vErrors.push(err188);
+                vErrors.push(err194);
               }
               errors++;
             }
-            const len4 = data80.length;
+            const len4 = data83.length;
             for (let i8 = 0; i8 < len4; i8++) {
-              let data81 = data80[i8];
-              if (data81 && typeof data81 == "object" && !Array.isArray(data81)) {
-                if (data81.name === void 0) {
-                  const err189 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+              let data84 = data83[i8];
+              if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
+                if (data84.name === void 0) {
+                  const err195 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err189];
+                    vErrors = [err195];
                   } else {
-                    vErrors.push(err189);
+                    vErrors.push(err195);
                   }
                   errors++;
                 }
-                if (data81.model === void 0) {
-                  const err190 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.model === void 0) {
+                  const err196 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err190];
+                    vErrors = [err196];
                   } else {
-                    vErrors.push(err190);
+                    vErrors.push(err196);
                   }
                   errors++;
                 }
-                if (data81.version === void 0) {
-                  const err191 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.version === void 0) {
+                  const err197 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err191];
+                    vErrors = [err197];
                   } else {
-                    vErrors.push(err191);
+                    vErrors.push(err197);
                   }
                   errors++;
                 }
-                if (data81.capacity === void 0) {
-                  const err192 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.capacity === void 0) {
+                  const err198 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err192];
+                    vErrors = [err198];
                   } else {
-                    vErrors.push(err192);
+                    vErrors.push(err198);
                   }
                   errors++;
                 }
-                for (const key20 in data81) {
-                  if (!(key20 === "name" || key20 === "model" || key20 === "version" || key20 === "capacity" || key20 === "sku")) {
-                    const err193 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
-                    if (vErrors === null) {
-                      vErrors = [err193];
-                    } else {
-                      vErrors.push(err193);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.name !== void 0) {
-                  let data82 = data81.name;
-                  if (typeof data82 === "string") {
-                    if (!pattern33.test(data82)) {
-                      const err194 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
-                      if (vErrors === null) {
-                        vErrors = [err194];
-                      } else {
-                        vErrors.push(err194);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err195 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
-                    if (vErrors === null) {
-                      vErrors = [err195];
-                    } else {
-                      vErrors.push(err195);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.model !== void 0) {
-                  let data83 = data81.model;
-                  if (typeof data83 === "string") {
-                    if (!pattern34.test(data83)) {
-                      const err196 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
-                      if (vErrors === null) {
-                        vErrors = [err196];
-                      } else {
-                        vErrors.push(err196);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err197 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
-                    if (vErrors === null) {
-                      vErrors = [err197];
-                    } else {
-                      vErrors.push(err197);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.version !== void 0) {
-                  let data84 = data81.version;
-                  if (typeof data84 === "string") {
-                    if (!pattern35.test(data84)) {
-                      const err198 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
-                      if (vErrors === null) {
-                        vErrors = [err198];
-                      } else {
-                        vErrors.push(err198);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
+                for (const key21 in data84) {
+                  if (!(key21 === "name" || key21 === "model" || key21 === "version" || key21 === "capacity" || key21 === "sku")) {
+                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                     if (vErrors === null) {
                       vErrors = [err199];
                     } else {
@@ -81819,29 +82399,33 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data81.capacity !== void 0) {
-                  let data85 = data81.capacity;
-                  if (!(typeof data85 == "number" && (!(data85 % 1) && !isNaN(data85)) && isFinite(data85))) {
-                    const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
-                    if (vErrors === null) {
-                      vErrors = [err200];
-                    } else {
-                      vErrors.push(err200);
-                    }
-                    errors++;
-                  }
-                  if (typeof data85 == "number" && isFinite(data85)) {
-                    if (data85 > 1e4 || isNaN(data85)) {
-                      const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
+                if (data84.name !== void 0) {
+                  let data85 = data84.name;
+                  if (typeof data85 === "string") {
+                    if (!pattern35.test(data85)) {
+                      const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
                       if (vErrors === null) {
-                        vErrors = [err201];
+                        vErrors = [err200];
                       } else {
-                        vErrors.push(err201);
+                        vErrors.push(err200);
                       }
                       errors++;
                     }
-                    if (data85 < 1 || isNaN(data85)) {
-                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
+                  } else {
+                    const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
+                    if (vErrors === null) {
+                      vErrors = [err201];
+                    } else {
+                      vErrors.push(err201);
+                    }
+                    errors++;
+                  }
+                }
+                if (data84.model !== void 0) {
+                  let data86 = data84.model;
+                  if (typeof data86 === "string") {
+                    if (!pattern36.test(data86)) {
+                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
                       if (vErrors === null) {
                         vErrors = [err202];
                       } else {
@@ -81849,12 +82433,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  }
-                }
-                if (data81.sku !== void 0) {
-                  let data86 = data81.sku;
-                  if (typeof data86 !== "string") {
-                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
+                  } else {
+                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
                     if (vErrors === null) {
                       vErrors = [err203];
                     } else {
@@ -81862,127 +82442,127 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (!(data86 === "Standard" || data86 === "GlobalStandard" || data86 === "DataZoneStandard")) {
-                    const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
+                }
+                if (data84.version !== void 0) {
+                  let data87 = data84.version;
+                  if (typeof data87 === "string") {
+                    if (!pattern37.test(data87)) {
+                      const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
+                      if (vErrors === null) {
+                        vErrors = [err204];
+                      } else {
+                        vErrors.push(err204);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err205 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
                     if (vErrors === null) {
-                      vErrors = [err204];
+                      vErrors = [err205];
                     } else {
-                      vErrors.push(err204);
+                      vErrors.push(err205);
+                    }
+                    errors++;
+                  }
+                }
+                if (data84.capacity !== void 0) {
+                  let data88 = data84.capacity;
+                  if (!(typeof data88 == "number" && (!(data88 % 1) && !isNaN(data88)) && isFinite(data88))) {
+                    const err206 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                    if (vErrors === null) {
+                      vErrors = [err206];
+                    } else {
+                      vErrors.push(err206);
+                    }
+                    errors++;
+                  }
+                  if (typeof data88 == "number" && isFinite(data88)) {
+                    if (data88 > 1e4 || isNaN(data88)) {
+                      const err207 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err207];
+                      } else {
+                        vErrors.push(err207);
+                      }
+                      errors++;
+                    }
+                    if (data88 < 1 || isNaN(data88)) {
+                      const err208 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err208];
+                      } else {
+                        vErrors.push(err208);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data84.sku !== void 0) {
+                  let data89 = data84.sku;
+                  if (typeof data89 !== "string") {
+                    const err209 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
+                    if (vErrors === null) {
+                      vErrors = [err209];
+                    } else {
+                      vErrors.push(err209);
+                    }
+                    errors++;
+                  }
+                  if (!(data89 === "Standard" || data89 === "GlobalStandard" || data89 === "DataZoneStandard")) {
+                    const err210 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
+                    if (vErrors === null) {
+                      vErrors = [err210];
+                    } else {
+                      vErrors.push(err210);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err205 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                const err211 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                 if (vErrors === null) {
-                  vErrors = [err205];
+                  vErrors = [err211];
                 } else {
-                  vErrors.push(err205);
+                  vErrors.push(err211);
                 }
                 errors++;
               }
             }
           } else {
-            const err206 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
+            const err212 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
             if (vErrors === null) {
-              vErrors = [err206];
+              vErrors = [err212];
             } else {
-              vErrors.push(err206);
+              vErrors.push(err212);
             }
             errors++;
           }
         }
       } else {
-        const err207 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data77 };
+        const err213 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data80 };
         if (vErrors === null) {
-          vErrors = [err207];
+          vErrors = [err213];
         } else {
-          vErrors.push(err207);
+          vErrors.push(err213);
         }
         errors++;
       }
     }
     if (data.gitops !== void 0) {
-      let data87 = data.gitops;
-      if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
-        if (data87.repository === void 0) {
-          const err208 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data87 };
+      let data90 = data.gitops;
+      if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+        if (data90.repository === void 0) {
+          const err214 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data90 };
           if (vErrors === null) {
-            vErrors = [err208];
+            vErrors = [err214];
           } else {
-            vErrors.push(err208);
+            vErrors.push(err214);
           }
           errors++;
         }
-        for (const key21 in data87) {
-          if (!(key21 === "repository" || key21 === "branch" || key21 === "path" || key21 === "multiTenancyOptOut" || key21 === "auth" || key21 === "sshKnownHosts")) {
-            const err209 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data87 };
-            if (vErrors === null) {
-              vErrors = [err209];
-            } else {
-              vErrors.push(err209);
-            }
-            errors++;
-          }
-        }
-        if (data87.repository !== void 0) {
-          let data88 = data87.repository;
-          if (typeof data88 === "string") {
-            if (!pattern36.test(data88)) {
-              const err210 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
-              if (vErrors === null) {
-                vErrors = [err210];
-              } else {
-                vErrors.push(err210);
-              }
-              errors++;
-            }
-          } else {
-            const err211 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
-            if (vErrors === null) {
-              vErrors = [err211];
-            } else {
-              vErrors.push(err211);
-            }
-            errors++;
-          }
-        }
-        if (data87.branch !== void 0) {
-          let data89 = data87.branch;
-          if (typeof data89 === "string") {
-            if (!pattern37.test(data89)) {
-              const err212 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
-              if (vErrors === null) {
-                vErrors = [err212];
-              } else {
-                vErrors.push(err212);
-              }
-              errors++;
-            }
-          } else {
-            const err213 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
-            if (vErrors === null) {
-              vErrors = [err213];
-            } else {
-              vErrors.push(err213);
-            }
-            errors++;
-          }
-        }
-        if (data87.path !== void 0) {
-          let data90 = data87.path;
-          if (typeof data90 === "string") {
-            if (!pattern38.test(data90)) {
-              const err214 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data90 };
-              if (vErrors === null) {
-                vErrors = [err214];
-              } else {
-                vErrors.push(err214);
-              }
-              errors++;
-            }
-          } else {
-            const err215 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data90 };
+        for (const key22 in data90) {
+          if (!(key22 === "repository" || key22 === "branch" || key22 === "path" || key22 === "multiTenancyOptOut" || key22 === "auth" || key22 === "sshKnownHosts")) {
+            const err215 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data90 };
             if (vErrors === null) {
               vErrors = [err215];
             } else {
@@ -81991,11 +82571,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.multiTenancyOptOut !== void 0) {
-          let data91 = data87.multiTenancyOptOut;
-          if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
-            if (data91.reason === void 0) {
-              const err216 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
+        if (data90.repository !== void 0) {
+          let data91 = data90.repository;
+          if (typeof data91 === "string") {
+            if (!pattern38.test(data91)) {
+              const err216 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
               if (vErrors === null) {
                 vErrors = [err216];
               } else {
@@ -82003,50 +82583,52 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key22 in data91) {
-              if (!(key22 === "reason")) {
-                const err217 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
-                if (vErrors === null) {
-                  vErrors = [err217];
-                } else {
-                  vErrors.push(err217);
-                }
-                errors++;
-              }
+          } else {
+            const err217 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
+            if (vErrors === null) {
+              vErrors = [err217];
+            } else {
+              vErrors.push(err217);
             }
-            if (data91.reason !== void 0) {
-              let data92 = data91.reason;
-              if (typeof data92 === "string") {
-                if (func2(data92) > 500) {
-                  const err218 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                  if (vErrors === null) {
-                    vErrors = [err218];
-                  } else {
-                    vErrors.push(err218);
-                  }
-                  errors++;
-                }
-                if (func2(data92) < 10) {
-                  const err219 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                  if (vErrors === null) {
-                    vErrors = [err219];
-                  } else {
-                    vErrors.push(err219);
-                  }
-                  errors++;
-                }
+            errors++;
+          }
+        }
+        if (data90.branch !== void 0) {
+          let data92 = data90.branch;
+          if (typeof data92 === "string") {
+            if (!pattern39.test(data92)) {
+              const err218 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
+              if (vErrors === null) {
+                vErrors = [err218];
               } else {
-                const err220 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                if (vErrors === null) {
-                  vErrors = [err220];
-                } else {
-                  vErrors.push(err220);
-                }
-                errors++;
+                vErrors.push(err218);
               }
+              errors++;
             }
           } else {
-            const err221 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
+            const err219 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
+            if (vErrors === null) {
+              vErrors = [err219];
+            } else {
+              vErrors.push(err219);
+            }
+            errors++;
+          }
+        }
+        if (data90.path !== void 0) {
+          let data93 = data90.path;
+          if (typeof data93 === "string") {
+            if (!pattern40.test(data93)) {
+              const err220 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data93 };
+              if (vErrors === null) {
+                vErrors = [err220];
+              } else {
+                vErrors.push(err220);
+              }
+              errors++;
+            }
+          } else {
+            const err221 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data93 };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -82055,45 +82637,43 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.auth !== void 0) {
-          let data93 = data87.auth;
-          if (typeof data93 !== "string") {
-            const err222 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
-            if (vErrors === null) {
-              vErrors = [err222];
-            } else {
-              vErrors.push(err222);
-            }
-            errors++;
-          }
-          if (!(data93 === "none" || data93 === "ssh" || data93 === "https")) {
-            const err223 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
-            if (vErrors === null) {
-              vErrors = [err223];
-            } else {
-              vErrors.push(err223);
-            }
-            errors++;
-          }
-        }
-        if (data87.sshKnownHosts !== void 0) {
-          let data94 = data87.sshKnownHosts;
-          if (Array.isArray(data94)) {
-            if (data94.length > 20) {
-              const err224 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+        if (data90.multiTenancyOptOut !== void 0) {
+          let data94 = data90.multiTenancyOptOut;
+          if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+            if (data94.reason === void 0) {
+              const err222 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
               if (vErrors === null) {
-                vErrors = [err224];
+                vErrors = [err222];
               } else {
-                vErrors.push(err224);
+                vErrors.push(err222);
               }
               errors++;
             }
-            const len5 = data94.length;
-            for (let i9 = 0; i9 < len5; i9++) {
-              let data95 = data94[i9];
+            for (const key23 in data94) {
+              if (!(key23 === "reason")) {
+                const err223 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+                if (vErrors === null) {
+                  vErrors = [err223];
+                } else {
+                  vErrors.push(err223);
+                }
+                errors++;
+              }
+            }
+            if (data94.reason !== void 0) {
+              let data95 = data94.reason;
               if (typeof data95 === "string") {
-                if (func2(data95) > 1e3) {
-                  const err225 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
+                if (func2(data95) > 500) {
+                  const err224 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
+                  if (vErrors === null) {
+                    vErrors = [err224];
+                  } else {
+                    vErrors.push(err224);
+                  }
+                  errors++;
+                }
+                if (func2(data95) < 10) {
+                  const err225 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -82101,27 +82681,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (!pattern39.test(data95)) {
-                  const err226 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
-                  if (vErrors === null) {
-                    vErrors = [err226];
-                  } else {
-                    vErrors.push(err226);
-                  }
-                  errors++;
-                }
               } else {
-                const err227 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
+                const err226 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
                 if (vErrors === null) {
-                  vErrors = [err227];
+                  vErrors = [err226];
                 } else {
-                  vErrors.push(err227);
+                  vErrors.push(err226);
                 }
                 errors++;
               }
             }
           } else {
-            const err228 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+            const err227 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+            if (vErrors === null) {
+              vErrors = [err227];
+            } else {
+              vErrors.push(err227);
+            }
+            errors++;
+          }
+        }
+        if (data90.auth !== void 0) {
+          let data96 = data90.auth;
+          if (typeof data96 !== "string") {
+            const err228 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
             if (vErrors === null) {
               vErrors = [err228];
             } else {
@@ -82129,113 +82712,112 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (!(data96 === "none" || data96 === "ssh" || data96 === "https")) {
+            const err229 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
+            if (vErrors === null) {
+              vErrors = [err229];
+            } else {
+              vErrors.push(err229);
+            }
+            errors++;
+          }
+        }
+        if (data90.sshKnownHosts !== void 0) {
+          let data97 = data90.sshKnownHosts;
+          if (Array.isArray(data97)) {
+            if (data97.length > 20) {
+              const err230 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+              if (vErrors === null) {
+                vErrors = [err230];
+              } else {
+                vErrors.push(err230);
+              }
+              errors++;
+            }
+            const len5 = data97.length;
+            for (let i9 = 0; i9 < len5; i9++) {
+              let data98 = data97[i9];
+              if (typeof data98 === "string") {
+                if (func2(data98) > 1e3) {
+                  const err231 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                  if (vErrors === null) {
+                    vErrors = [err231];
+                  } else {
+                    vErrors.push(err231);
+                  }
+                  errors++;
+                }
+                if (!pattern41.test(data98)) {
+                  const err232 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                  if (vErrors === null) {
+                    vErrors = [err232];
+                  } else {
+                    vErrors.push(err232);
+                  }
+                  errors++;
+                }
+              } else {
+                const err233 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                if (vErrors === null) {
+                  vErrors = [err233];
+                } else {
+                  vErrors.push(err233);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err234 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+            if (vErrors === null) {
+              vErrors = [err234];
+            } else {
+              vErrors.push(err234);
+            }
+            errors++;
+          }
         }
       } else {
-        const err229 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data87 };
+        const err235 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data90 };
         if (vErrors === null) {
-          vErrors = [err229];
+          vErrors = [err235];
         } else {
-          vErrors.push(err229);
+          vErrors.push(err235);
         }
         errors++;
       }
     }
     if (data.components !== void 0) {
-      let data96 = data.components;
-      if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
-        for (const key23 in data96) {
-          if (!func1.call(schema31.properties.components.properties, key23)) {
-            const err230 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data96 };
+      let data99 = data.components;
+      if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
+        for (const key24 in data99) {
+          if (!func1.call(schema31.properties.components.properties, key24)) {
+            const err236 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data99 };
             if (vErrors === null) {
-              vErrors = [err230];
+              vErrors = [err236];
             } else {
-              vErrors.push(err230);
+              vErrors.push(err236);
             }
             errors++;
           }
         }
-        if (data96.api !== void 0) {
-          let data97 = data96.api;
-          if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
-            for (const key24 in data97) {
-              if (!(key24 === "replicas" || key24 === "memory" || key24 === "cpu" || key24 === "values")) {
-                const err231 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data97 };
+        if (data99.api !== void 0) {
+          let data100 = data99.api;
+          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
+            for (const key25 in data100) {
+              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
+                const err237 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data100 };
                 if (vErrors === null) {
-                  vErrors = [err231];
+                  vErrors = [err237];
                 } else {
-                  vErrors.push(err231);
+                  vErrors.push(err237);
                 }
                 errors++;
               }
             }
-            if (data97.replicas !== void 0) {
-              let data98 = data97.replicas;
-              if (!(typeof data98 == "number" && (!(data98 % 1) && !isNaN(data98)) && isFinite(data98))) {
-                const err232 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                if (vErrors === null) {
-                  vErrors = [err232];
-                } else {
-                  vErrors.push(err232);
-                }
-                errors++;
-              }
-              if (typeof data98 == "number" && isFinite(data98)) {
-                if (data98 > 50 || isNaN(data98)) {
-                  const err233 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err233];
-                  } else {
-                    vErrors.push(err233);
-                  }
-                  errors++;
-                }
-                if (data98 < 1 || isNaN(data98)) {
-                  const err234 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err234];
-                  } else {
-                    vErrors.push(err234);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data97.memory !== void 0) {
-              let data99 = data97.memory;
-              if (typeof data99 === "string") {
-                if (!pattern40.test(data99)) {
-                  const err235 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
-                  if (vErrors === null) {
-                    vErrors = [err235];
-                  } else {
-                    vErrors.push(err235);
-                  }
-                  errors++;
-                }
-              } else {
-                const err236 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
-                if (vErrors === null) {
-                  vErrors = [err236];
-                } else {
-                  vErrors.push(err236);
-                }
-                errors++;
-              }
-            }
-            if (data97.cpu !== void 0) {
-              let data100 = data97.cpu;
-              if (typeof data100 === "string") {
-                if (!pattern41.test(data100)) {
-                  const err237 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
-                  if (vErrors === null) {
-                    vErrors = [err237];
-                  } else {
-                    vErrors.push(err237);
-                  }
-                  errors++;
-                }
-              } else {
-                const err238 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
+            if (data100.replicas !== void 0) {
+              let data101 = data100.replicas;
+              if (!(typeof data101 == "number" && (!(data101 % 1) && !isNaN(data101)) && isFinite(data101))) {
+                const err238 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
                 if (vErrors === null) {
                   vErrors = [err238];
                 } else {
@@ -82243,47 +82825,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data97.values !== void 0) {
-              let data101 = data97.values;
-              if (!(data101 && typeof data101 == "object" && !Array.isArray(data101))) {
-                const err239 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data101 };
-                if (vErrors === null) {
-                  vErrors = [err239];
-                } else {
-                  vErrors.push(err239);
+              if (typeof data101 == "number" && isFinite(data101)) {
+                if (data101 > 50 || isNaN(data101)) {
+                  const err239 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+                  if (vErrors === null) {
+                    vErrors = [err239];
+                  } else {
+                    vErrors.push(err239);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data101 < 1 || isNaN(data101)) {
+                  const err240 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+                  if (vErrors === null) {
+                    vErrors = [err240];
+                  } else {
+                    vErrors.push(err240);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err240 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data97 };
-            if (vErrors === null) {
-              vErrors = [err240];
-            } else {
-              vErrors.push(err240);
-            }
-            errors++;
-          }
-        }
-        if (data96.ui !== void 0) {
-          let data102 = data96.ui;
-          if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
-            for (const key25 in data102) {
-              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
-                const err241 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data102 };
-                if (vErrors === null) {
-                  vErrors = [err241];
-                } else {
-                  vErrors.push(err241);
+            if (data100.memory !== void 0) {
+              let data102 = data100.memory;
+              if (typeof data102 === "string") {
+                if (!pattern42.test(data102)) {
+                  const err241 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
+                  if (vErrors === null) {
+                    vErrors = [err241];
+                  } else {
+                    vErrors.push(err241);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data102.replicas !== void 0) {
-              let data103 = data102.replicas;
-              if (!(typeof data103 == "number" && (!(data103 % 1) && !isNaN(data103)) && isFinite(data103))) {
-                const err242 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
+              } else {
+                const err242 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
                 if (vErrors === null) {
                   vErrors = [err242];
                 } else {
@@ -82291,9 +82867,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data103 == "number" && isFinite(data103)) {
-                if (data103 > 50 || isNaN(data103)) {
-                  const err243 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
+            }
+            if (data100.cpu !== void 0) {
+              let data103 = data100.cpu;
+              if (typeof data103 === "string") {
+                if (!pattern43.test(data103)) {
+                  const err243 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
                   if (vErrors === null) {
                     vErrors = [err243];
                   } else {
@@ -82301,53 +82880,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data103 < 1 || isNaN(data103)) {
-                  const err244 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
-                  if (vErrors === null) {
-                    vErrors = [err244];
-                  } else {
-                    vErrors.push(err244);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data102.memory !== void 0) {
-              let data104 = data102.memory;
-              if (typeof data104 === "string") {
-                if (!pattern40.test(data104)) {
-                  const err245 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
-                  if (vErrors === null) {
-                    vErrors = [err245];
-                  } else {
-                    vErrors.push(err245);
-                  }
-                  errors++;
-                }
               } else {
-                const err246 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
+                const err244 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
                 if (vErrors === null) {
-                  vErrors = [err246];
+                  vErrors = [err244];
                 } else {
-                  vErrors.push(err246);
+                  vErrors.push(err244);
                 }
                 errors++;
               }
             }
-            if (data102.cpu !== void 0) {
-              let data105 = data102.cpu;
-              if (typeof data105 === "string") {
-                if (!pattern41.test(data105)) {
-                  const err247 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
-                  if (vErrors === null) {
-                    vErrors = [err247];
-                  } else {
-                    vErrors.push(err247);
-                  }
-                  errors++;
+            if (data100.values !== void 0) {
+              let data104 = data100.values;
+              if (!(data104 && typeof data104 == "object" && !Array.isArray(data104))) {
+                const err245 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data104 };
+                if (vErrors === null) {
+                  vErrors = [err245];
+                } else {
+                  vErrors.push(err245);
                 }
-              } else {
-                const err248 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
+                errors++;
+              }
+            }
+          } else {
+            const err246 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data100 };
+            if (vErrors === null) {
+              vErrors = [err246];
+            } else {
+              vErrors.push(err246);
+            }
+            errors++;
+          }
+        }
+        if (data99.ui !== void 0) {
+          let data105 = data99.ui;
+          if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
+            for (const key26 in data105) {
+              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "values")) {
+                const err247 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data105 };
+                if (vErrors === null) {
+                  vErrors = [err247];
+                } else {
+                  vErrors.push(err247);
+                }
+                errors++;
+              }
+            }
+            if (data105.replicas !== void 0) {
+              let data106 = data105.replicas;
+              if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
+                const err248 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
                 if (vErrors === null) {
                   vErrors = [err248];
                 } else {
@@ -82355,47 +82937,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data102.values !== void 0) {
-              let data106 = data102.values;
-              if (!(data106 && typeof data106 == "object" && !Array.isArray(data106))) {
-                const err249 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data106 };
-                if (vErrors === null) {
-                  vErrors = [err249];
-                } else {
-                  vErrors.push(err249);
+              if (typeof data106 == "number" && isFinite(data106)) {
+                if (data106 > 50 || isNaN(data106)) {
+                  const err249 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
+                  if (vErrors === null) {
+                    vErrors = [err249];
+                  } else {
+                    vErrors.push(err249);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data106 < 1 || isNaN(data106)) {
+                  const err250 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
+                  if (vErrors === null) {
+                    vErrors = [err250];
+                  } else {
+                    vErrors.push(err250);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err250 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data102 };
-            if (vErrors === null) {
-              vErrors = [err250];
-            } else {
-              vErrors.push(err250);
-            }
-            errors++;
-          }
-        }
-        if (data96.elasticsearch !== void 0) {
-          let data107 = data96.elasticsearch;
-          if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
-            for (const key26 in data107) {
-              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "storage" || key26 === "values")) {
-                const err251 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
-                if (vErrors === null) {
-                  vErrors = [err251];
-                } else {
-                  vErrors.push(err251);
+            if (data105.memory !== void 0) {
+              let data107 = data105.memory;
+              if (typeof data107 === "string") {
+                if (!pattern42.test(data107)) {
+                  const err251 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
+                  if (vErrors === null) {
+                    vErrors = [err251];
+                  } else {
+                    vErrors.push(err251);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data107.replicas !== void 0) {
-              let data108 = data107.replicas;
-              if (!(typeof data108 == "number" && (!(data108 % 1) && !isNaN(data108)) && isFinite(data108))) {
-                const err252 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+              } else {
+                const err252 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
                 if (vErrors === null) {
                   vErrors = [err252];
                 } else {
@@ -82403,9 +82979,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data108 == "number" && isFinite(data108)) {
-                if (data108 > 50 || isNaN(data108)) {
-                  const err253 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+            }
+            if (data105.cpu !== void 0) {
+              let data108 = data105.cpu;
+              if (typeof data108 === "string") {
+                if (!pattern43.test(data108)) {
+                  const err253 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
                   if (vErrors === null) {
                     vErrors = [err253];
                   } else {
@@ -82413,53 +82992,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data108 < 1 || isNaN(data108)) {
-                  const err254 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
-                  if (vErrors === null) {
-                    vErrors = [err254];
-                  } else {
-                    vErrors.push(err254);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data107.memory !== void 0) {
-              let data109 = data107.memory;
-              if (typeof data109 === "string") {
-                if (!pattern40.test(data109)) {
-                  const err255 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
-                  if (vErrors === null) {
-                    vErrors = [err255];
-                  } else {
-                    vErrors.push(err255);
-                  }
-                  errors++;
-                }
               } else {
-                const err256 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
+                const err254 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
                 if (vErrors === null) {
-                  vErrors = [err256];
+                  vErrors = [err254];
                 } else {
-                  vErrors.push(err256);
+                  vErrors.push(err254);
                 }
                 errors++;
               }
             }
-            if (data107.cpu !== void 0) {
-              let data110 = data107.cpu;
-              if (typeof data110 === "string") {
-                if (!pattern41.test(data110)) {
-                  const err257 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
-                  if (vErrors === null) {
-                    vErrors = [err257];
-                  } else {
-                    vErrors.push(err257);
-                  }
-                  errors++;
+            if (data105.values !== void 0) {
+              let data109 = data105.values;
+              if (!(data109 && typeof data109 == "object" && !Array.isArray(data109))) {
+                const err255 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data109 };
+                if (vErrors === null) {
+                  vErrors = [err255];
+                } else {
+                  vErrors.push(err255);
                 }
-              } else {
-                const err258 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
+                errors++;
+              }
+            }
+          } else {
+            const err256 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data105 };
+            if (vErrors === null) {
+              vErrors = [err256];
+            } else {
+              vErrors.push(err256);
+            }
+            errors++;
+          }
+        }
+        if (data99.elasticsearch !== void 0) {
+          let data110 = data99.elasticsearch;
+          if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+            for (const key27 in data110) {
+              if (!(key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "storage" || key27 === "values")) {
+                const err257 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
+                if (vErrors === null) {
+                  vErrors = [err257];
+                } else {
+                  vErrors.push(err257);
+                }
+                errors++;
+              }
+            }
+            if (data110.replicas !== void 0) {
+              let data111 = data110.replicas;
+              if (!(typeof data111 == "number" && (!(data111 % 1) && !isNaN(data111)) && isFinite(data111))) {
+                const err258 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
                 if (vErrors === null) {
                   vErrors = [err258];
                 } else {
@@ -82467,12 +83049,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data107.storage !== void 0) {
-              let data111 = data107.storage;
-              if (typeof data111 === "string") {
-                if (!pattern40.test(data111)) {
-                  const err259 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
+              if (typeof data111 == "number" && isFinite(data111)) {
+                if (data111 > 50 || isNaN(data111)) {
+                  const err259 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
                   if (vErrors === null) {
                     vErrors = [err259];
                   } else {
@@ -82480,56 +83059,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (data111 < 1 || isNaN(data111)) {
+                  const err260 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
+                  if (vErrors === null) {
+                    vErrors = [err260];
+                  } else {
+                    vErrors.push(err260);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data110.memory !== void 0) {
+              let data112 = data110.memory;
+              if (typeof data112 === "string") {
+                if (!pattern42.test(data112)) {
+                  const err261 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
+                  if (vErrors === null) {
+                    vErrors = [err261];
+                  } else {
+                    vErrors.push(err261);
+                  }
+                  errors++;
+                }
               } else {
-                const err260 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
+                const err262 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
                 if (vErrors === null) {
-                  vErrors = [err260];
+                  vErrors = [err262];
                 } else {
-                  vErrors.push(err260);
+                  vErrors.push(err262);
                 }
                 errors++;
               }
             }
-            if (data107.values !== void 0) {
-              let data112 = data107.values;
-              if (!(data112 && typeof data112 == "object" && !Array.isArray(data112))) {
-                const err261 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data112 };
-                if (vErrors === null) {
-                  vErrors = [err261];
-                } else {
-                  vErrors.push(err261);
+            if (data110.cpu !== void 0) {
+              let data113 = data110.cpu;
+              if (typeof data113 === "string") {
+                if (!pattern43.test(data113)) {
+                  const err263 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
+                  if (vErrors === null) {
+                    vErrors = [err263];
+                  } else {
+                    vErrors.push(err263);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-          } else {
-            const err262 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
-            if (vErrors === null) {
-              vErrors = [err262];
-            } else {
-              vErrors.push(err262);
-            }
-            errors++;
-          }
-        }
-        if (data96.kibana !== void 0) {
-          let data113 = data96.kibana;
-          if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-            for (const key27 in data113) {
-              if (!(key27 === "enabled" || key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "values")) {
-                const err263 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
-                if (vErrors === null) {
-                  vErrors = [err263];
-                } else {
-                  vErrors.push(err263);
-                }
-                errors++;
-              }
-            }
-            if (data113.enabled !== void 0) {
-              let data114 = data113.enabled;
-              if (typeof data114 !== "boolean") {
-                const err264 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data114 };
+              } else {
+                const err264 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
                 if (vErrors === null) {
                   vErrors = [err264];
                 } else {
@@ -82538,52 +83114,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data113.replicas !== void 0) {
-              let data115 = data113.replicas;
-              if (!(typeof data115 == "number" && (!(data115 % 1) && !isNaN(data115)) && isFinite(data115))) {
-                const err265 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
-                if (vErrors === null) {
-                  vErrors = [err265];
-                } else {
-                  vErrors.push(err265);
-                }
-                errors++;
-              }
-              if (typeof data115 == "number" && isFinite(data115)) {
-                if (data115 > 50 || isNaN(data115)) {
-                  const err266 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
+            if (data110.storage !== void 0) {
+              let data114 = data110.storage;
+              if (typeof data114 === "string") {
+                if (!pattern42.test(data114)) {
+                  const err265 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
                   if (vErrors === null) {
-                    vErrors = [err266];
+                    vErrors = [err265];
                   } else {
-                    vErrors.push(err266);
-                  }
-                  errors++;
-                }
-                if (data115 < 1 || isNaN(data115)) {
-                  const err267 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
-                  if (vErrors === null) {
-                    vErrors = [err267];
-                  } else {
-                    vErrors.push(err267);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data113.memory !== void 0) {
-              let data116 = data113.memory;
-              if (typeof data116 === "string") {
-                if (!pattern40.test(data116)) {
-                  const err268 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
-                  if (vErrors === null) {
-                    vErrors = [err268];
-                  } else {
-                    vErrors.push(err268);
+                    vErrors.push(err265);
                   }
                   errors++;
                 }
               } else {
-                const err269 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
+                const err266 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
+                if (vErrors === null) {
+                  vErrors = [err266];
+                } else {
+                  vErrors.push(err266);
+                }
+                errors++;
+              }
+            }
+            if (data110.values !== void 0) {
+              let data115 = data110.values;
+              if (!(data115 && typeof data115 == "object" && !Array.isArray(data115))) {
+                const err267 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data115 };
+                if (vErrors === null) {
+                  vErrors = [err267];
+                } else {
+                  vErrors.push(err267);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err268 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
+            if (vErrors === null) {
+              vErrors = [err268];
+            } else {
+              vErrors.push(err268);
+            }
+            errors++;
+          }
+        }
+        if (data99.kibana !== void 0) {
+          let data116 = data99.kibana;
+          if (data116 && typeof data116 == "object" && !Array.isArray(data116)) {
+            for (const key28 in data116) {
+              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
+                const err269 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
                 if (vErrors === null) {
                   vErrors = [err269];
                 } else {
@@ -82592,20 +83172,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data113.cpu !== void 0) {
-              let data117 = data113.cpu;
-              if (typeof data117 === "string") {
-                if (!pattern41.test(data117)) {
-                  const err270 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
-                  if (vErrors === null) {
-                    vErrors = [err270];
-                  } else {
-                    vErrors.push(err270);
-                  }
-                  errors++;
+            if (data116.enabled !== void 0) {
+              let data117 = data116.enabled;
+              if (typeof data117 !== "boolean") {
+                const err270 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data117 };
+                if (vErrors === null) {
+                  vErrors = [err270];
+                } else {
+                  vErrors.push(err270);
                 }
-              } else {
-                const err271 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
+                errors++;
+              }
+            }
+            if (data116.replicas !== void 0) {
+              let data118 = data116.replicas;
+              if (!(typeof data118 == "number" && (!(data118 % 1) && !isNaN(data118)) && isFinite(data118))) {
+                const err271 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -82613,47 +83195,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data113.values !== void 0) {
-              let data118 = data113.values;
-              if (!(data118 && typeof data118 == "object" && !Array.isArray(data118))) {
-                const err272 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data118 };
-                if (vErrors === null) {
-                  vErrors = [err272];
-                } else {
-                  vErrors.push(err272);
+              if (typeof data118 == "number" && isFinite(data118)) {
+                if (data118 > 50 || isNaN(data118)) {
+                  const err272 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err272];
+                  } else {
+                    vErrors.push(err272);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data118 < 1 || isNaN(data118)) {
+                  const err273 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err273];
+                  } else {
+                    vErrors.push(err273);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err273 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
-            if (vErrors === null) {
-              vErrors = [err273];
-            } else {
-              vErrors.push(err273);
-            }
-            errors++;
-          }
-        }
-        if (data96.mermaid !== void 0) {
-          let data119 = data96.mermaid;
-          if (data119 && typeof data119 == "object" && !Array.isArray(data119)) {
-            for (const key28 in data119) {
-              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
-                const err274 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
-                if (vErrors === null) {
-                  vErrors = [err274];
-                } else {
-                  vErrors.push(err274);
+            if (data116.memory !== void 0) {
+              let data119 = data116.memory;
+              if (typeof data119 === "string") {
+                if (!pattern42.test(data119)) {
+                  const err274 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
+                  if (vErrors === null) {
+                    vErrors = [err274];
+                  } else {
+                    vErrors.push(err274);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data119.enabled !== void 0) {
-              let data120 = data119.enabled;
-              if (typeof data120 !== "boolean") {
-                const err275 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data120 };
+              } else {
+                const err275 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
                 if (vErrors === null) {
                   vErrors = [err275];
                 } else {
@@ -82662,52 +83238,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data119.replicas !== void 0) {
-              let data121 = data119.replicas;
-              if (!(typeof data121 == "number" && (!(data121 % 1) && !isNaN(data121)) && isFinite(data121))) {
-                const err276 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
-                if (vErrors === null) {
-                  vErrors = [err276];
-                } else {
-                  vErrors.push(err276);
-                }
-                errors++;
-              }
-              if (typeof data121 == "number" && isFinite(data121)) {
-                if (data121 > 50 || isNaN(data121)) {
-                  const err277 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
+            if (data116.cpu !== void 0) {
+              let data120 = data116.cpu;
+              if (typeof data120 === "string") {
+                if (!pattern43.test(data120)) {
+                  const err276 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
                   if (vErrors === null) {
-                    vErrors = [err277];
+                    vErrors = [err276];
                   } else {
-                    vErrors.push(err277);
-                  }
-                  errors++;
-                }
-                if (data121 < 1 || isNaN(data121)) {
-                  const err278 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
-                  if (vErrors === null) {
-                    vErrors = [err278];
-                  } else {
-                    vErrors.push(err278);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data119.memory !== void 0) {
-              let data122 = data119.memory;
-              if (typeof data122 === "string") {
-                if (!pattern40.test(data122)) {
-                  const err279 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
-                  if (vErrors === null) {
-                    vErrors = [err279];
-                  } else {
-                    vErrors.push(err279);
+                    vErrors.push(err276);
                   }
                   errors++;
                 }
               } else {
-                const err280 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
+                const err277 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
+                if (vErrors === null) {
+                  vErrors = [err277];
+                } else {
+                  vErrors.push(err277);
+                }
+                errors++;
+              }
+            }
+            if (data116.values !== void 0) {
+              let data121 = data116.values;
+              if (!(data121 && typeof data121 == "object" && !Array.isArray(data121))) {
+                const err278 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data121 };
+                if (vErrors === null) {
+                  vErrors = [err278];
+                } else {
+                  vErrors.push(err278);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err279 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
+            if (vErrors === null) {
+              vErrors = [err279];
+            } else {
+              vErrors.push(err279);
+            }
+            errors++;
+          }
+        }
+        if (data99.mermaid !== void 0) {
+          let data122 = data99.mermaid;
+          if (data122 && typeof data122 == "object" && !Array.isArray(data122)) {
+            for (const key29 in data122) {
+              if (!(key29 === "enabled" || key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "values")) {
+                const err280 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
                 if (vErrors === null) {
                   vErrors = [err280];
                 } else {
@@ -82716,20 +83296,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data119.cpu !== void 0) {
-              let data123 = data119.cpu;
-              if (typeof data123 === "string") {
-                if (!pattern41.test(data123)) {
-                  const err281 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
-                  if (vErrors === null) {
-                    vErrors = [err281];
-                  } else {
-                    vErrors.push(err281);
-                  }
-                  errors++;
+            if (data122.enabled !== void 0) {
+              let data123 = data122.enabled;
+              if (typeof data123 !== "boolean") {
+                const err281 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data123 };
+                if (vErrors === null) {
+                  vErrors = [err281];
+                } else {
+                  vErrors.push(err281);
                 }
-              } else {
-                const err282 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
+                errors++;
+              }
+            }
+            if (data122.replicas !== void 0) {
+              let data124 = data122.replicas;
+              if (!(typeof data124 == "number" && (!(data124 % 1) && !isNaN(data124)) && isFinite(data124))) {
+                const err282 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -82737,47 +83319,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data119.values !== void 0) {
-              let data124 = data119.values;
-              if (!(data124 && typeof data124 == "object" && !Array.isArray(data124))) {
-                const err283 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data124 };
-                if (vErrors === null) {
-                  vErrors = [err283];
-                } else {
-                  vErrors.push(err283);
+              if (typeof data124 == "number" && isFinite(data124)) {
+                if (data124 > 50 || isNaN(data124)) {
+                  const err283 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
+                  if (vErrors === null) {
+                    vErrors = [err283];
+                  } else {
+                    vErrors.push(err283);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data124 < 1 || isNaN(data124)) {
+                  const err284 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
+                  if (vErrors === null) {
+                    vErrors = [err284];
+                  } else {
+                    vErrors.push(err284);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err284 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
-            if (vErrors === null) {
-              vErrors = [err284];
-            } else {
-              vErrors.push(err284);
-            }
-            errors++;
-          }
-        }
-        if (data96.keycloak !== void 0) {
-          let data125 = data96.keycloak;
-          if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
-            for (const key29 in data125) {
-              if (!(key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "companion" || key29 === "database" || key29 === "values")) {
-                const err285 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
-                if (vErrors === null) {
-                  vErrors = [err285];
-                } else {
-                  vErrors.push(err285);
+            if (data122.memory !== void 0) {
+              let data125 = data122.memory;
+              if (typeof data125 === "string") {
+                if (!pattern42.test(data125)) {
+                  const err285 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
+                  if (vErrors === null) {
+                    vErrors = [err285];
+                  } else {
+                    vErrors.push(err285);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data125.replicas !== void 0) {
-              let data126 = data125.replicas;
-              if (!(typeof data126 == "number" && (!(data126 % 1) && !isNaN(data126)) && isFinite(data126))) {
-                const err286 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
+              } else {
+                const err286 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
                 if (vErrors === null) {
                   vErrors = [err286];
                 } else {
@@ -82785,9 +83361,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data126 == "number" && isFinite(data126)) {
-                if (data126 > 50 || isNaN(data126)) {
-                  const err287 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
+            }
+            if (data122.cpu !== void 0) {
+              let data126 = data122.cpu;
+              if (typeof data126 === "string") {
+                if (!pattern43.test(data126)) {
+                  const err287 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -82795,53 +83374,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data126 < 1 || isNaN(data126)) {
-                  const err288 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
-                  if (vErrors === null) {
-                    vErrors = [err288];
-                  } else {
-                    vErrors.push(err288);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data125.memory !== void 0) {
-              let data127 = data125.memory;
-              if (typeof data127 === "string") {
-                if (!pattern40.test(data127)) {
-                  const err289 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
-                  if (vErrors === null) {
-                    vErrors = [err289];
-                  } else {
-                    vErrors.push(err289);
-                  }
-                  errors++;
-                }
               } else {
-                const err290 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
+                const err288 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
                 if (vErrors === null) {
-                  vErrors = [err290];
+                  vErrors = [err288];
                 } else {
-                  vErrors.push(err290);
+                  vErrors.push(err288);
                 }
                 errors++;
               }
             }
-            if (data125.cpu !== void 0) {
-              let data128 = data125.cpu;
-              if (typeof data128 === "string") {
-                if (!pattern41.test(data128)) {
-                  const err291 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
-                  if (vErrors === null) {
-                    vErrors = [err291];
-                  } else {
-                    vErrors.push(err291);
-                  }
-                  errors++;
+            if (data122.values !== void 0) {
+              let data127 = data122.values;
+              if (!(data127 && typeof data127 == "object" && !Array.isArray(data127))) {
+                const err289 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data127 };
+                if (vErrors === null) {
+                  vErrors = [err289];
+                } else {
+                  vErrors.push(err289);
                 }
-              } else {
-                const err292 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
+                errors++;
+              }
+            }
+          } else {
+            const err290 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
+            if (vErrors === null) {
+              vErrors = [err290];
+            } else {
+              vErrors.push(err290);
+            }
+            errors++;
+          }
+        }
+        if (data99.keycloak !== void 0) {
+          let data128 = data99.keycloak;
+          if (data128 && typeof data128 == "object" && !Array.isArray(data128)) {
+            for (const key30 in data128) {
+              if (!(key30 === "replicas" || key30 === "memory" || key30 === "cpu" || key30 === "companion" || key30 === "database" || key30 === "values")) {
+                const err291 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
+                if (vErrors === null) {
+                  vErrors = [err291];
+                } else {
+                  vErrors.push(err291);
+                }
+                errors++;
+              }
+            }
+            if (data128.replicas !== void 0) {
+              let data129 = data128.replicas;
+              if (!(typeof data129 == "number" && (!(data129 % 1) && !isNaN(data129)) && isFinite(data129))) {
+                const err292 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
                 if (vErrors === null) {
                   vErrors = [err292];
                 } else {
@@ -82849,79 +83431,77 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data129 == "number" && isFinite(data129)) {
+                if (data129 > 50 || isNaN(data129)) {
+                  const err293 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
+                  if (vErrors === null) {
+                    vErrors = [err293];
+                  } else {
+                    vErrors.push(err293);
+                  }
+                  errors++;
+                }
+                if (data129 < 1 || isNaN(data129)) {
+                  const err294 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
+                  if (vErrors === null) {
+                    vErrors = [err294];
+                  } else {
+                    vErrors.push(err294);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data125.companion !== void 0) {
-              let data129 = data125.companion;
-              if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
-                for (const key30 in data129) {
-                  if (!(key30 === "memory" || key30 === "cpu" || key30 === "storage")) {
-                    const err293 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
-                    if (vErrors === null) {
-                      vErrors = [err293];
-                    } else {
-                      vErrors.push(err293);
-                    }
-                    errors++;
-                  }
-                }
-                if (data129.memory !== void 0) {
-                  let data130 = data129.memory;
-                  if (typeof data130 === "string") {
-                    if (!pattern40.test(data130)) {
-                      const err294 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
-                      if (vErrors === null) {
-                        vErrors = [err294];
-                      } else {
-                        vErrors.push(err294);
-                      }
-                      errors++;
-                    }
+            if (data128.memory !== void 0) {
+              let data130 = data128.memory;
+              if (typeof data130 === "string") {
+                if (!pattern42.test(data130)) {
+                  const err295 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
+                  if (vErrors === null) {
+                    vErrors = [err295];
                   } else {
-                    const err295 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
-                    if (vErrors === null) {
-                      vErrors = [err295];
-                    } else {
-                      vErrors.push(err295);
-                    }
-                    errors++;
+                    vErrors.push(err295);
                   }
+                  errors++;
                 }
-                if (data129.cpu !== void 0) {
-                  let data131 = data129.cpu;
-                  if (typeof data131 === "string") {
-                    if (!pattern41.test(data131)) {
-                      const err296 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
-                      if (vErrors === null) {
-                        vErrors = [err296];
-                      } else {
-                        vErrors.push(err296);
-                      }
-                      errors++;
-                    }
+              } else {
+                const err296 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
+                if (vErrors === null) {
+                  vErrors = [err296];
+                } else {
+                  vErrors.push(err296);
+                }
+                errors++;
+              }
+            }
+            if (data128.cpu !== void 0) {
+              let data131 = data128.cpu;
+              if (typeof data131 === "string") {
+                if (!pattern43.test(data131)) {
+                  const err297 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+                  if (vErrors === null) {
+                    vErrors = [err297];
                   } else {
-                    const err297 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
-                    if (vErrors === null) {
-                      vErrors = [err297];
-                    } else {
-                      vErrors.push(err297);
-                    }
-                    errors++;
+                    vErrors.push(err297);
                   }
+                  errors++;
                 }
-                if (data129.storage !== void 0) {
-                  let data132 = data129.storage;
-                  if (typeof data132 === "string") {
-                    if (!pattern40.test(data132)) {
-                      const err298 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
-                      if (vErrors === null) {
-                        vErrors = [err298];
-                      } else {
-                        vErrors.push(err298);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err299 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
+              } else {
+                const err298 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+                if (vErrors === null) {
+                  vErrors = [err298];
+                } else {
+                  vErrors.push(err298);
+                }
+                errors++;
+              }
+            }
+            if (data128.companion !== void 0) {
+              let data132 = data128.companion;
+              if (data132 && typeof data132 == "object" && !Array.isArray(data132)) {
+                for (const key31 in data132) {
+                  if (!(key31 === "memory" || key31 === "cpu" || key31 === "storage")) {
+                    const err299 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
                     if (vErrors === null) {
                       vErrors = [err299];
                     } else {
@@ -82930,77 +83510,74 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data132.memory !== void 0) {
+                  let data133 = data132.memory;
+                  if (typeof data133 === "string") {
+                    if (!pattern42.test(data133)) {
+                      const err300 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
+                      if (vErrors === null) {
+                        vErrors = [err300];
+                      } else {
+                        vErrors.push(err300);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err301 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
+                    if (vErrors === null) {
+                      vErrors = [err301];
+                    } else {
+                      vErrors.push(err301);
+                    }
+                    errors++;
+                  }
+                }
+                if (data132.cpu !== void 0) {
+                  let data134 = data132.cpu;
+                  if (typeof data134 === "string") {
+                    if (!pattern43.test(data134)) {
+                      const err302 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
+                      if (vErrors === null) {
+                        vErrors = [err302];
+                      } else {
+                        vErrors.push(err302);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err303 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
+                    if (vErrors === null) {
+                      vErrors = [err303];
+                    } else {
+                      vErrors.push(err303);
+                    }
+                    errors++;
+                  }
+                }
+                if (data132.storage !== void 0) {
+                  let data135 = data132.storage;
+                  if (typeof data135 === "string") {
+                    if (!pattern42.test(data135)) {
+                      const err304 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
+                      if (vErrors === null) {
+                        vErrors = [err304];
+                      } else {
+                        vErrors.push(err304);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err305 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
+                    if (vErrors === null) {
+                      vErrors = [err305];
+                    } else {
+                      vErrors.push(err305);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err300 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
-                if (vErrors === null) {
-                  vErrors = [err300];
-                } else {
-                  vErrors.push(err300);
-                }
-                errors++;
-              }
-            }
-            if (data125.database !== void 0) {
-              let data133 = data125.database;
-              if (typeof data133 !== "string") {
-                const err301 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
-                if (vErrors === null) {
-                  vErrors = [err301];
-                } else {
-                  vErrors.push(err301);
-                }
-                errors++;
-              }
-              if (!(data133 === "inCluster" || data133 === "managed")) {
-                const err302 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
-                if (vErrors === null) {
-                  vErrors = [err302];
-                } else {
-                  vErrors.push(err302);
-                }
-                errors++;
-              }
-            }
-            if (data125.values !== void 0) {
-              let data134 = data125.values;
-              if (!(data134 && typeof data134 == "object" && !Array.isArray(data134))) {
-                const err303 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data134 };
-                if (vErrors === null) {
-                  vErrors = [err303];
-                } else {
-                  vErrors.push(err303);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err304 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
-            if (vErrors === null) {
-              vErrors = [err304];
-            } else {
-              vErrors.push(err304);
-            }
-            errors++;
-          }
-        }
-        if (data96.oauth2Proxy !== void 0) {
-          let data135 = data96.oauth2Proxy;
-          if (data135 && typeof data135 == "object" && !Array.isArray(data135)) {
-            for (const key31 in data135) {
-              if (!(key31 === "replicas" || key31 === "memory" || key31 === "cpu" || key31 === "values")) {
-                const err305 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
-                if (vErrors === null) {
-                  vErrors = [err305];
-                } else {
-                  vErrors.push(err305);
-                }
-                errors++;
-              }
-            }
-            if (data135.replicas !== void 0) {
-              let data136 = data135.replicas;
-              if (!(typeof data136 == "number" && (!(data136 % 1) && !isNaN(data136)) && isFinite(data136))) {
-                const err306 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
+                const err306 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -83008,63 +83585,68 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data136 == "number" && isFinite(data136)) {
-                if (data136 > 50 || isNaN(data136)) {
-                  const err307 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
-                  if (vErrors === null) {
-                    vErrors = [err307];
-                  } else {
-                    vErrors.push(err307);
-                  }
-                  errors++;
-                }
-                if (data136 < 1 || isNaN(data136)) {
-                  const err308 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
-                  if (vErrors === null) {
-                    vErrors = [err308];
-                  } else {
-                    vErrors.push(err308);
-                  }
-                  errors++;
-                }
-              }
             }
-            if (data135.memory !== void 0) {
-              let data137 = data135.memory;
-              if (typeof data137 === "string") {
-                if (!pattern40.test(data137)) {
-                  const err309 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
-                  if (vErrors === null) {
-                    vErrors = [err309];
-                  } else {
-                    vErrors.push(err309);
-                  }
-                  errors++;
-                }
-              } else {
-                const err310 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
+            if (data128.database !== void 0) {
+              let data136 = data128.database;
+              if (typeof data136 !== "string") {
+                const err307 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
                 if (vErrors === null) {
-                  vErrors = [err310];
+                  vErrors = [err307];
                 } else {
-                  vErrors.push(err310);
+                  vErrors.push(err307);
+                }
+                errors++;
+              }
+              if (!(data136 === "inCluster" || data136 === "managed")) {
+                const err308 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
+                if (vErrors === null) {
+                  vErrors = [err308];
+                } else {
+                  vErrors.push(err308);
                 }
                 errors++;
               }
             }
-            if (data135.cpu !== void 0) {
-              let data138 = data135.cpu;
-              if (typeof data138 === "string") {
-                if (!pattern41.test(data138)) {
-                  const err311 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
-                  if (vErrors === null) {
-                    vErrors = [err311];
-                  } else {
-                    vErrors.push(err311);
-                  }
-                  errors++;
+            if (data128.values !== void 0) {
+              let data137 = data128.values;
+              if (!(data137 && typeof data137 == "object" && !Array.isArray(data137))) {
+                const err309 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data137 };
+                if (vErrors === null) {
+                  vErrors = [err309];
+                } else {
+                  vErrors.push(err309);
                 }
-              } else {
-                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
+                errors++;
+              }
+            }
+          } else {
+            const err310 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
+            if (vErrors === null) {
+              vErrors = [err310];
+            } else {
+              vErrors.push(err310);
+            }
+            errors++;
+          }
+        }
+        if (data99.oauth2Proxy !== void 0) {
+          let data138 = data99.oauth2Proxy;
+          if (data138 && typeof data138 == "object" && !Array.isArray(data138)) {
+            for (const key32 in data138) {
+              if (!(key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "values")) {
+                const err311 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
+                if (vErrors === null) {
+                  vErrors = [err311];
+                } else {
+                  vErrors.push(err311);
+                }
+                errors++;
+              }
+            }
+            if (data138.replicas !== void 0) {
+              let data139 = data138.replicas;
+              if (!(typeof data139 == "number" && (!(data139 % 1) && !isNaN(data139)) && isFinite(data139))) {
+                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
                 if (vErrors === null) {
                   vErrors = [err312];
                 } else {
@@ -83072,47 +83654,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data135.values !== void 0) {
-              let data139 = data135.values;
-              if (!(data139 && typeof data139 == "object" && !Array.isArray(data139))) {
-                const err313 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data139 };
-                if (vErrors === null) {
-                  vErrors = [err313];
-                } else {
-                  vErrors.push(err313);
+              if (typeof data139 == "number" && isFinite(data139)) {
+                if (data139 > 50 || isNaN(data139)) {
+                  const err313 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
+                  if (vErrors === null) {
+                    vErrors = [err313];
+                  } else {
+                    vErrors.push(err313);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data139 < 1 || isNaN(data139)) {
+                  const err314 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
+                  if (vErrors === null) {
+                    vErrors = [err314];
+                  } else {
+                    vErrors.push(err314);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err314 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
-            if (vErrors === null) {
-              vErrors = [err314];
-            } else {
-              vErrors.push(err314);
-            }
-            errors++;
-          }
-        }
-        if (data96.nats !== void 0) {
-          let data140 = data96.nats;
-          if (data140 && typeof data140 == "object" && !Array.isArray(data140)) {
-            for (const key32 in data140) {
-              if (!(key32 === "enabled" || key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "companion" || key32 === "values")) {
-                const err315 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data140 };
-                if (vErrors === null) {
-                  vErrors = [err315];
-                } else {
-                  vErrors.push(err315);
+            if (data138.memory !== void 0) {
+              let data140 = data138.memory;
+              if (typeof data140 === "string") {
+                if (!pattern42.test(data140)) {
+                  const err315 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
+                  if (vErrors === null) {
+                    vErrors = [err315];
+                  } else {
+                    vErrors.push(err315);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data140.enabled !== void 0) {
-              let data141 = data140.enabled;
-              if (typeof data141 !== "boolean") {
-                const err316 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data141 };
+              } else {
+                const err316 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
                 if (vErrors === null) {
                   vErrors = [err316];
                 } else {
@@ -83121,52 +83697,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data140.replicas !== void 0) {
-              let data142 = data140.replicas;
-              if (!(typeof data142 == "number" && (!(data142 % 1) && !isNaN(data142)) && isFinite(data142))) {
-                const err317 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
-                if (vErrors === null) {
-                  vErrors = [err317];
-                } else {
-                  vErrors.push(err317);
-                }
-                errors++;
-              }
-              if (typeof data142 == "number" && isFinite(data142)) {
-                if (data142 > 50 || isNaN(data142)) {
-                  const err318 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
+            if (data138.cpu !== void 0) {
+              let data141 = data138.cpu;
+              if (typeof data141 === "string") {
+                if (!pattern43.test(data141)) {
+                  const err317 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
                   if (vErrors === null) {
-                    vErrors = [err318];
+                    vErrors = [err317];
                   } else {
-                    vErrors.push(err318);
-                  }
-                  errors++;
-                }
-                if (data142 < 1 || isNaN(data142)) {
-                  const err319 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
-                  if (vErrors === null) {
-                    vErrors = [err319];
-                  } else {
-                    vErrors.push(err319);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data140.memory !== void 0) {
-              let data143 = data140.memory;
-              if (typeof data143 === "string") {
-                if (!pattern40.test(data143)) {
-                  const err320 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
-                  if (vErrors === null) {
-                    vErrors = [err320];
-                  } else {
-                    vErrors.push(err320);
+                    vErrors.push(err317);
                   }
                   errors++;
                 }
               } else {
-                const err321 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
+                const err318 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
+                if (vErrors === null) {
+                  vErrors = [err318];
+                } else {
+                  vErrors.push(err318);
+                }
+                errors++;
+              }
+            }
+            if (data138.values !== void 0) {
+              let data142 = data138.values;
+              if (!(data142 && typeof data142 == "object" && !Array.isArray(data142))) {
+                const err319 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data142 };
+                if (vErrors === null) {
+                  vErrors = [err319];
+                } else {
+                  vErrors.push(err319);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err320 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
+            if (vErrors === null) {
+              vErrors = [err320];
+            } else {
+              vErrors.push(err320);
+            }
+            errors++;
+          }
+        }
+        if (data99.nats !== void 0) {
+          let data143 = data99.nats;
+          if (data143 && typeof data143 == "object" && !Array.isArray(data143)) {
+            for (const key33 in data143) {
+              if (!(key33 === "enabled" || key33 === "replicas" || key33 === "memory" || key33 === "cpu" || key33 === "companion" || key33 === "values")) {
+                const err321 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data143 };
                 if (vErrors === null) {
                   vErrors = [err321];
                 } else {
@@ -83175,20 +83755,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data140.cpu !== void 0) {
-              let data144 = data140.cpu;
-              if (typeof data144 === "string") {
-                if (!pattern41.test(data144)) {
-                  const err322 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
-                  if (vErrors === null) {
-                    vErrors = [err322];
-                  } else {
-                    vErrors.push(err322);
-                  }
-                  errors++;
+            if (data143.enabled !== void 0) {
+              let data144 = data143.enabled;
+              if (typeof data144 !== "boolean") {
+                const err322 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data144 };
+                if (vErrors === null) {
+                  vErrors = [err322];
+                } else {
+                  vErrors.push(err322);
                 }
-              } else {
-                const err323 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
+                errors++;
+              }
+            }
+            if (data143.replicas !== void 0) {
+              let data145 = data143.replicas;
+              if (!(typeof data145 == "number" && (!(data145 % 1) && !isNaN(data145)) && isFinite(data145))) {
+                const err323 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
                 if (vErrors === null) {
                   vErrors = [err323];
                 } else {
@@ -83196,181 +83778,179 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data145 == "number" && isFinite(data145)) {
+                if (data145 > 50 || isNaN(data145)) {
+                  const err324 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
+                  if (vErrors === null) {
+                    vErrors = [err324];
+                  } else {
+                    vErrors.push(err324);
+                  }
+                  errors++;
+                }
+                if (data145 < 1 || isNaN(data145)) {
+                  const err325 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
+                  if (vErrors === null) {
+                    vErrors = [err325];
+                  } else {
+                    vErrors.push(err325);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data140.companion !== void 0) {
-              let data145 = data140.companion;
-              if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
-                for (const key33 in data145) {
-                  if (!(key33 === "memory" || key33 === "cpu" || key33 === "values")) {
-                    const err324 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
+            if (data143.memory !== void 0) {
+              let data146 = data143.memory;
+              if (typeof data146 === "string") {
+                if (!pattern42.test(data146)) {
+                  const err326 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
+                  if (vErrors === null) {
+                    vErrors = [err326];
+                  } else {
+                    vErrors.push(err326);
+                  }
+                  errors++;
+                }
+              } else {
+                const err327 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
+                if (vErrors === null) {
+                  vErrors = [err327];
+                } else {
+                  vErrors.push(err327);
+                }
+                errors++;
+              }
+            }
+            if (data143.cpu !== void 0) {
+              let data147 = data143.cpu;
+              if (typeof data147 === "string") {
+                if (!pattern43.test(data147)) {
+                  const err328 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+                  if (vErrors === null) {
+                    vErrors = [err328];
+                  } else {
+                    vErrors.push(err328);
+                  }
+                  errors++;
+                }
+              } else {
+                const err329 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+                if (vErrors === null) {
+                  vErrors = [err329];
+                } else {
+                  vErrors.push(err329);
+                }
+                errors++;
+              }
+            }
+            if (data143.companion !== void 0) {
+              let data148 = data143.companion;
+              if (data148 && typeof data148 == "object" && !Array.isArray(data148)) {
+                for (const key34 in data148) {
+                  if (!(key34 === "memory" || key34 === "cpu" || key34 === "values")) {
+                    const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
                     if (vErrors === null) {
-                      vErrors = [err324];
+                      vErrors = [err330];
                     } else {
-                      vErrors.push(err324);
+                      vErrors.push(err330);
                     }
                     errors++;
                   }
                 }
-                if (data145.memory !== void 0) {
-                  let data146 = data145.memory;
-                  if (typeof data146 === "string") {
-                    if (!pattern40.test(data146)) {
-                      const err325 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                if (data148.memory !== void 0) {
+                  let data149 = data148.memory;
+                  if (typeof data149 === "string") {
+                    if (!pattern42.test(data149)) {
+                      const err331 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
                       if (vErrors === null) {
-                        vErrors = [err325];
+                        vErrors = [err331];
                       } else {
-                        vErrors.push(err325);
+                        vErrors.push(err331);
                       }
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                    const err332 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
                     if (vErrors === null) {
-                      vErrors = [err326];
+                      vErrors = [err332];
                     } else {
-                      vErrors.push(err326);
+                      vErrors.push(err332);
                     }
                     errors++;
                   }
                 }
-                if (data145.cpu !== void 0) {
-                  let data147 = data145.cpu;
-                  if (typeof data147 === "string") {
-                    if (!pattern41.test(data147)) {
-                      const err327 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                if (data148.cpu !== void 0) {
+                  let data150 = data148.cpu;
+                  if (typeof data150 === "string") {
+                    if (!pattern43.test(data150)) {
+                      const err333 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
                       if (vErrors === null) {
-                        vErrors = [err327];
+                        vErrors = [err333];
                       } else {
-                        vErrors.push(err327);
+                        vErrors.push(err333);
                       }
                       errors++;
                     }
                   } else {
-                    const err328 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                    const err334 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
                     if (vErrors === null) {
-                      vErrors = [err328];
+                      vErrors = [err334];
                     } else {
-                      vErrors.push(err328);
+                      vErrors.push(err334);
                     }
                     errors++;
                   }
                 }
-                if (data145.values !== void 0) {
-                  let data148 = data145.values;
-                  if (!(data148 && typeof data148 == "object" && !Array.isArray(data148))) {
-                    const err329 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data148 };
+                if (data148.values !== void 0) {
+                  let data151 = data148.values;
+                  if (!(data151 && typeof data151 == "object" && !Array.isArray(data151))) {
+                    const err335 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data151 };
                     if (vErrors === null) {
-                      vErrors = [err329];
+                      vErrors = [err335];
                     } else {
-                      vErrors.push(err329);
+                      vErrors.push(err335);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
+                const err336 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
                 if (vErrors === null) {
-                  vErrors = [err330];
+                  vErrors = [err336];
                 } else {
-                  vErrors.push(err330);
+                  vErrors.push(err336);
                 }
                 errors++;
               }
             }
-            if (data140.values !== void 0) {
-              let data149 = data140.values;
-              if (!(data149 && typeof data149 == "object" && !Array.isArray(data149))) {
-                const err331 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data149 };
+            if (data143.values !== void 0) {
+              let data152 = data143.values;
+              if (!(data152 && typeof data152 == "object" && !Array.isArray(data152))) {
+                const err337 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data152 };
                 if (vErrors === null) {
-                  vErrors = [err331];
+                  vErrors = [err337];
                 } else {
-                  vErrors.push(err331);
+                  vErrors.push(err337);
                 }
                 errors++;
               }
             }
           } else {
-            const err332 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data140 };
+            const err338 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data143 };
             if (vErrors === null) {
-              vErrors = [err332];
+              vErrors = [err338];
             } else {
-              vErrors.push(err332);
+              vErrors.push(err338);
             }
             errors++;
           }
         }
-        if (data96.mcpConnect !== void 0) {
-          let data150 = data96.mcpConnect;
-          if (data150 && typeof data150 == "object" && !Array.isArray(data150)) {
-            for (const key34 in data150) {
-              if (!(key34 === "enabled" || key34 === "replicas" || key34 === "memory" || key34 === "cpu" || key34 === "values")) {
-                const err333 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
-                if (vErrors === null) {
-                  vErrors = [err333];
-                } else {
-                  vErrors.push(err333);
-                }
-                errors++;
-              }
-            }
-            if (data150.enabled !== void 0) {
-              let data151 = data150.enabled;
-              if (typeof data151 !== "boolean") {
-                const err334 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data151 };
-                if (vErrors === null) {
-                  vErrors = [err334];
-                } else {
-                  vErrors.push(err334);
-                }
-                errors++;
-              }
-            }
-            if (data150.replicas !== void 0) {
-              let data152 = data150.replicas;
-              if (!(typeof data152 == "number" && (!(data152 % 1) && !isNaN(data152)) && isFinite(data152))) {
-                const err335 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                if (vErrors === null) {
-                  vErrors = [err335];
-                } else {
-                  vErrors.push(err335);
-                }
-                errors++;
-              }
-              if (typeof data152 == "number" && isFinite(data152)) {
-                if (data152 > 50 || isNaN(data152)) {
-                  const err336 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                  if (vErrors === null) {
-                    vErrors = [err336];
-                  } else {
-                    vErrors.push(err336);
-                  }
-                  errors++;
-                }
-                if (data152 < 1 || isNaN(data152)) {
-                  const err337 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                  if (vErrors === null) {
-                    vErrors = [err337];
-                  } else {
-                    vErrors.push(err337);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data150.memory !== void 0) {
-              let data153 = data150.memory;
-              if (typeof data153 === "string") {
-                if (!pattern40.test(data153)) {
-                  const err338 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
-                  if (vErrors === null) {
-                    vErrors = [err338];
-                  } else {
-                    vErrors.push(err338);
-                  }
-                  errors++;
-                }
-              } else {
-                const err339 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
+        if (data99.mcpConnect !== void 0) {
+          let data153 = data99.mcpConnect;
+          if (data153 && typeof data153 == "object" && !Array.isArray(data153)) {
+            for (const key35 in data153) {
+              if (!(key35 === "enabled" || key35 === "replicas" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
+                const err339 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -83379,20 +83959,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data150.cpu !== void 0) {
-              let data154 = data150.cpu;
-              if (typeof data154 === "string") {
-                if (!pattern41.test(data154)) {
-                  const err340 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
-                  if (vErrors === null) {
-                    vErrors = [err340];
-                  } else {
-                    vErrors.push(err340);
-                  }
-                  errors++;
+            if (data153.enabled !== void 0) {
+              let data154 = data153.enabled;
+              if (typeof data154 !== "boolean") {
+                const err340 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data154 };
+                if (vErrors === null) {
+                  vErrors = [err340];
+                } else {
+                  vErrors.push(err340);
                 }
-              } else {
-                const err341 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
+                errors++;
+              }
+            }
+            if (data153.replicas !== void 0) {
+              let data155 = data153.replicas;
+              if (!(typeof data155 == "number" && (!(data155 % 1) && !isNaN(data155)) && isFinite(data155))) {
+                const err341 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
                 if (vErrors === null) {
                   vErrors = [err341];
                 } else {
@@ -83400,47 +83982,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data150.values !== void 0) {
-              let data155 = data150.values;
-              if (!(data155 && typeof data155 == "object" && !Array.isArray(data155))) {
-                const err342 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data155 };
-                if (vErrors === null) {
-                  vErrors = [err342];
-                } else {
-                  vErrors.push(err342);
+              if (typeof data155 == "number" && isFinite(data155)) {
+                if (data155 > 50 || isNaN(data155)) {
+                  const err342 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+                  if (vErrors === null) {
+                    vErrors = [err342];
+                  } else {
+                    vErrors.push(err342);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data155 < 1 || isNaN(data155)) {
+                  const err343 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+                  if (vErrors === null) {
+                    vErrors = [err343];
+                  } else {
+                    vErrors.push(err343);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err343 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
-            if (vErrors === null) {
-              vErrors = [err343];
-            } else {
-              vErrors.push(err343);
-            }
-            errors++;
-          }
-        }
-        if (data96.fluentBit !== void 0) {
-          let data156 = data96.fluentBit;
-          if (data156 && typeof data156 == "object" && !Array.isArray(data156)) {
-            for (const key35 in data156) {
-              if (!(key35 === "enabled" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
-                const err344 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
-                if (vErrors === null) {
-                  vErrors = [err344];
-                } else {
-                  vErrors.push(err344);
+            if (data153.memory !== void 0) {
+              let data156 = data153.memory;
+              if (typeof data156 === "string") {
+                if (!pattern42.test(data156)) {
+                  const err344 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
+                  if (vErrors === null) {
+                    vErrors = [err344];
+                  } else {
+                    vErrors.push(err344);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data156.enabled !== void 0) {
-              let data157 = data156.enabled;
-              if (typeof data157 !== "boolean") {
-                const err345 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data157 };
+              } else {
+                const err345 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
                 if (vErrors === null) {
                   vErrors = [err345];
                 } else {
@@ -83449,11 +84025,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data156.memory !== void 0) {
-              let data158 = data156.memory;
-              if (typeof data158 === "string") {
-                if (!pattern40.test(data158)) {
-                  const err346 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
+            if (data153.cpu !== void 0) {
+              let data157 = data153.cpu;
+              if (typeof data157 === "string") {
+                if (!pattern43.test(data157)) {
+                  const err346 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
                   if (vErrors === null) {
                     vErrors = [err346];
                   } else {
@@ -83462,7 +84038,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err347 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
+                const err347 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
                 if (vErrors === null) {
                   vErrors = [err347];
                 } else {
@@ -83471,32 +84047,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data156.cpu !== void 0) {
-              let data159 = data156.cpu;
-              if (typeof data159 === "string") {
-                if (!pattern41.test(data159)) {
-                  const err348 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
-                  if (vErrors === null) {
-                    vErrors = [err348];
-                  } else {
-                    vErrors.push(err348);
-                  }
-                  errors++;
-                }
-              } else {
-                const err349 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
+            if (data153.values !== void 0) {
+              let data158 = data153.values;
+              if (!(data158 && typeof data158 == "object" && !Array.isArray(data158))) {
+                const err348 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data158 };
                 if (vErrors === null) {
-                  vErrors = [err349];
+                  vErrors = [err348];
                 } else {
-                  vErrors.push(err349);
+                  vErrors.push(err348);
                 }
                 errors++;
               }
             }
-            if (data156.values !== void 0) {
-              let data160 = data156.values;
-              if (!(data160 && typeof data160 == "object" && !Array.isArray(data160))) {
-                const err350 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data160 };
+          } else {
+            const err349 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
+            if (vErrors === null) {
+              vErrors = [err349];
+            } else {
+              vErrors.push(err349);
+            }
+            errors++;
+          }
+        }
+        if (data99.fluentBit !== void 0) {
+          let data159 = data99.fluentBit;
+          if (data159 && typeof data159 == "object" && !Array.isArray(data159)) {
+            for (const key36 in data159) {
+              if (!(key36 === "enabled" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
+                const err350 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
                 if (vErrors === null) {
                   vErrors = [err350];
                 } else {
@@ -83505,34 +84083,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err351 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
-            if (vErrors === null) {
-              vErrors = [err351];
-            } else {
-              vErrors.push(err351);
-            }
-            errors++;
-          }
-        }
-        if (data96.llmProxy !== void 0) {
-          let data161 = data96.llmProxy;
-          if (data161 && typeof data161 == "object" && !Array.isArray(data161)) {
-            for (const key36 in data161) {
-              if (!(key36 === "enabled" || key36 === "replicas" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
-                const err352 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
+            if (data159.enabled !== void 0) {
+              let data160 = data159.enabled;
+              if (typeof data160 !== "boolean") {
+                const err351 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data160 };
                 if (vErrors === null) {
-                  vErrors = [err352];
+                  vErrors = [err351];
                 } else {
-                  vErrors.push(err352);
+                  vErrors.push(err351);
                 }
                 errors++;
               }
             }
-            if (data161.enabled !== void 0) {
-              let data162 = data161.enabled;
-              if (typeof data162 !== "boolean") {
-                const err353 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data162 };
+            if (data159.memory !== void 0) {
+              let data161 = data159.memory;
+              if (typeof data161 === "string") {
+                if (!pattern42.test(data161)) {
+                  const err352 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
+                  if (vErrors === null) {
+                    vErrors = [err352];
+                  } else {
+                    vErrors.push(err352);
+                  }
+                  errors++;
+                }
+              } else {
+                const err353 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
                 if (vErrors === null) {
                   vErrors = [err353];
                 } else {
@@ -83541,52 +84117,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data161.replicas !== void 0) {
-              let data163 = data161.replicas;
-              if (!(typeof data163 == "number" && (!(data163 % 1) && !isNaN(data163)) && isFinite(data163))) {
-                const err354 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
-                if (vErrors === null) {
-                  vErrors = [err354];
-                } else {
-                  vErrors.push(err354);
-                }
-                errors++;
-              }
-              if (typeof data163 == "number" && isFinite(data163)) {
-                if (data163 > 50 || isNaN(data163)) {
-                  const err355 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
+            if (data159.cpu !== void 0) {
+              let data162 = data159.cpu;
+              if (typeof data162 === "string") {
+                if (!pattern43.test(data162)) {
+                  const err354 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
                   if (vErrors === null) {
-                    vErrors = [err355];
+                    vErrors = [err354];
                   } else {
-                    vErrors.push(err355);
-                  }
-                  errors++;
-                }
-                if (data163 < 1 || isNaN(data163)) {
-                  const err356 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
-                  if (vErrors === null) {
-                    vErrors = [err356];
-                  } else {
-                    vErrors.push(err356);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data161.memory !== void 0) {
-              let data164 = data161.memory;
-              if (typeof data164 === "string") {
-                if (!pattern40.test(data164)) {
-                  const err357 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
-                  if (vErrors === null) {
-                    vErrors = [err357];
-                  } else {
-                    vErrors.push(err357);
+                    vErrors.push(err354);
                   }
                   errors++;
                 }
               } else {
-                const err358 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
+                const err355 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
+                if (vErrors === null) {
+                  vErrors = [err355];
+                } else {
+                  vErrors.push(err355);
+                }
+                errors++;
+              }
+            }
+            if (data159.values !== void 0) {
+              let data163 = data159.values;
+              if (!(data163 && typeof data163 == "object" && !Array.isArray(data163))) {
+                const err356 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data163 };
+                if (vErrors === null) {
+                  vErrors = [err356];
+                } else {
+                  vErrors.push(err356);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err357 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
+            if (vErrors === null) {
+              vErrors = [err357];
+            } else {
+              vErrors.push(err357);
+            }
+            errors++;
+          }
+        }
+        if (data99.llmProxy !== void 0) {
+          let data164 = data99.llmProxy;
+          if (data164 && typeof data164 == "object" && !Array.isArray(data164)) {
+            for (const key37 in data164) {
+              if (!(key37 === "enabled" || key37 === "replicas" || key37 === "memory" || key37 === "cpu" || key37 === "values")) {
+                const err358 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
                 if (vErrors === null) {
                   vErrors = [err358];
                 } else {
@@ -83595,20 +84175,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data161.cpu !== void 0) {
-              let data165 = data161.cpu;
-              if (typeof data165 === "string") {
-                if (!pattern41.test(data165)) {
-                  const err359 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
-                  if (vErrors === null) {
-                    vErrors = [err359];
-                  } else {
-                    vErrors.push(err359);
-                  }
-                  errors++;
+            if (data164.enabled !== void 0) {
+              let data165 = data164.enabled;
+              if (typeof data165 !== "boolean") {
+                const err359 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data165 };
+                if (vErrors === null) {
+                  vErrors = [err359];
+                } else {
+                  vErrors.push(err359);
                 }
-              } else {
-                const err360 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
+                errors++;
+              }
+            }
+            if (data164.replicas !== void 0) {
+              let data166 = data164.replicas;
+              if (!(typeof data166 == "number" && (!(data166 % 1) && !isNaN(data166)) && isFinite(data166))) {
+                const err360 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
                 if (vErrors === null) {
                   vErrors = [err360];
                 } else {
@@ -83616,90 +84198,85 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data166 == "number" && isFinite(data166)) {
+                if (data166 > 50 || isNaN(data166)) {
+                  const err361 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+                  if (vErrors === null) {
+                    vErrors = [err361];
+                  } else {
+                    vErrors.push(err361);
+                  }
+                  errors++;
+                }
+                if (data166 < 1 || isNaN(data166)) {
+                  const err362 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+                  if (vErrors === null) {
+                    vErrors = [err362];
+                  } else {
+                    vErrors.push(err362);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data161.values !== void 0) {
-              let data166 = data161.values;
-              if (!(data166 && typeof data166 == "object" && !Array.isArray(data166))) {
-                const err361 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data166 };
+            if (data164.memory !== void 0) {
+              let data167 = data164.memory;
+              if (typeof data167 === "string") {
+                if (!pattern42.test(data167)) {
+                  const err363 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
+                  if (vErrors === null) {
+                    vErrors = [err363];
+                  } else {
+                    vErrors.push(err363);
+                  }
+                  errors++;
+                }
+              } else {
+                const err364 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
                 if (vErrors === null) {
-                  vErrors = [err361];
+                  vErrors = [err364];
                 } else {
-                  vErrors.push(err361);
+                  vErrors.push(err364);
+                }
+                errors++;
+              }
+            }
+            if (data164.cpu !== void 0) {
+              let data168 = data164.cpu;
+              if (typeof data168 === "string") {
+                if (!pattern43.test(data168)) {
+                  const err365 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
+                  if (vErrors === null) {
+                    vErrors = [err365];
+                  } else {
+                    vErrors.push(err365);
+                  }
+                  errors++;
+                }
+              } else {
+                const err366 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
+                if (vErrors === null) {
+                  vErrors = [err366];
+                } else {
+                  vErrors.push(err366);
+                }
+                errors++;
+              }
+            }
+            if (data164.values !== void 0) {
+              let data169 = data164.values;
+              if (!(data169 && typeof data169 == "object" && !Array.isArray(data169))) {
+                const err367 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data169 };
+                if (vErrors === null) {
+                  vErrors = [err367];
+                } else {
+                  vErrors.push(err367);
                 }
                 errors++;
               }
             }
           } else {
-            const err362 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
-            if (vErrors === null) {
-              vErrors = [err362];
-            } else {
-              vErrors.push(err362);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err363 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data96 };
-        if (vErrors === null) {
-          vErrors = [err363];
-        } else {
-          vErrors.push(err363);
-        }
-        errors++;
-      }
-    }
-    if (data.security !== void 0) {
-      let data167 = data.security;
-      if (data167 && typeof data167 == "object" && !Array.isArray(data167)) {
-        for (const key37 in data167) {
-          if (!(key37 === "networkPolicy" || key37 === "azurePolicy" || key37 === "defender" || key37 === "runCommand" || key37 === "apiServerAuthorizedIpRanges" || key37 === "logRetentionDays" || key37 === "storageInfrastructureEncryption")) {
-            const err364 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data167 };
-            if (vErrors === null) {
-              vErrors = [err364];
-            } else {
-              vErrors.push(err364);
-            }
-            errors++;
-          }
-        }
-        if (data167.networkPolicy !== void 0) {
-          let data168 = data167.networkPolicy;
-          if (typeof data168 !== "string") {
-            const err365 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
-            if (vErrors === null) {
-              vErrors = [err365];
-            } else {
-              vErrors.push(err365);
-            }
-            errors++;
-          }
-          if (!(data168 === "cilium" || data168 === "azure" || data168 === "none")) {
-            const err366 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
-            if (vErrors === null) {
-              vErrors = [err366];
-            } else {
-              vErrors.push(err366);
-            }
-            errors++;
-          }
-        }
-        if (data167.azurePolicy !== void 0) {
-          let data169 = data167.azurePolicy;
-          if (typeof data169 !== "boolean") {
-            const err367 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data169 };
-            if (vErrors === null) {
-              vErrors = [err367];
-            } else {
-              vErrors.push(err367);
-            }
-            errors++;
-          }
-        }
-        if (data167.defender !== void 0) {
-          let data170 = data167.defender;
-          if (typeof data170 !== "boolean") {
-            const err368 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data170 };
+            const err368 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
             if (vErrors === null) {
               vErrors = [err368];
             } else {
@@ -83708,78 +84285,67 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data167.runCommand !== void 0) {
-          let data171 = data167.runCommand;
-          if (typeof data171 !== "boolean") {
-            const err369 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data171 };
+      } else {
+        const err369 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data99 };
+        if (vErrors === null) {
+          vErrors = [err369];
+        } else {
+          vErrors.push(err369);
+        }
+        errors++;
+      }
+    }
+    if (data.security !== void 0) {
+      let data170 = data.security;
+      if (data170 && typeof data170 == "object" && !Array.isArray(data170)) {
+        for (const key38 in data170) {
+          if (!func1.call(schema31.properties.security.properties, key38)) {
+            const err370 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data170 };
             if (vErrors === null) {
-              vErrors = [err369];
+              vErrors = [err370];
             } else {
-              vErrors.push(err369);
+              vErrors.push(err370);
             }
             errors++;
           }
         }
-        if (data167.apiServerAuthorizedIpRanges !== void 0) {
-          let data172 = data167.apiServerAuthorizedIpRanges;
-          if (Array.isArray(data172)) {
-            if (data172.length > 200) {
-              const err370 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
-              if (vErrors === null) {
-                vErrors = [err370];
-              } else {
-                vErrors.push(err370);
-              }
-              errors++;
+        if (data170.networkPolicy !== void 0) {
+          let data171 = data170.networkPolicy;
+          if (typeof data171 !== "string") {
+            const err371 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
+            if (vErrors === null) {
+              vErrors = [err371];
+            } else {
+              vErrors.push(err371);
             }
-            const len6 = data172.length;
-            for (let i10 = 0; i10 < len6; i10++) {
-              let data173 = data172[i10];
-              if (typeof data173 === "string") {
-                if (!pattern11.test(data173)) {
-                  const err371 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
-                  if (vErrors === null) {
-                    vErrors = [err371];
-                  } else {
-                    vErrors.push(err371);
-                  }
-                  errors++;
-                }
-              } else {
-                const err372 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
-                if (vErrors === null) {
-                  vErrors = [err372];
-                } else {
-                  vErrors.push(err372);
-                }
-                errors++;
-              }
+            errors++;
+          }
+          if (!(data171 === "cilium" || data171 === "azure" || data171 === "none")) {
+            const err372 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
+            if (vErrors === null) {
+              vErrors = [err372];
+            } else {
+              vErrors.push(err372);
             }
-            let i11 = data172.length;
-            let j4;
-            if (i11 > 1) {
-              const indices2 = {};
-              for (; i11--; ) {
-                let item2 = data172[i11];
-                if (typeof item2 !== "string") {
-                  continue;
-                }
-                if (typeof indices2[item2] == "number") {
-                  j4 = indices2[item2];
-                  const err373 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
-                  if (vErrors === null) {
-                    vErrors = [err373];
-                  } else {
-                    vErrors.push(err373);
-                  }
-                  errors++;
-                  break;
-                }
-                indices2[item2] = i11;
-              }
+            errors++;
+          }
+        }
+        if (data170.azurePolicy !== void 0) {
+          let data172 = data170.azurePolicy;
+          if (typeof data172 !== "boolean") {
+            const err373 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data172 };
+            if (vErrors === null) {
+              vErrors = [err373];
+            } else {
+              vErrors.push(err373);
             }
-          } else {
-            const err374 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
+            errors++;
+          }
+        }
+        if (data170.defender !== void 0) {
+          let data173 = data170.defender;
+          if (typeof data173 !== "boolean") {
+            const err374 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data173 };
             if (vErrors === null) {
               vErrors = [err374];
             } else {
@@ -83788,10 +84354,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data167.logRetentionDays !== void 0) {
-          let data174 = data167.logRetentionDays;
-          if (!(typeof data174 == "number" && (!(data174 % 1) && !isNaN(data174)) && isFinite(data174))) {
-            const err375 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
+        if (data170.runCommand !== void 0) {
+          let data174 = data170.runCommand;
+          if (typeof data174 !== "boolean") {
+            const err375 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data174 };
             if (vErrors === null) {
               vErrors = [err375];
             } else {
@@ -83799,9 +84365,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data174 == "number" && isFinite(data174)) {
-            if (data174 > 730 || isNaN(data174)) {
-              const err376 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
+        }
+        if (data170.apiServerAuthorizedIpRanges !== void 0) {
+          let data175 = data170.apiServerAuthorizedIpRanges;
+          if (Array.isArray(data175)) {
+            if (data175.length > 200) {
+              const err376 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
               if (vErrors === null) {
                 vErrors = [err376];
               } else {
@@ -83809,45 +84378,54 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data174 < 30 || isNaN(data174)) {
-              const err377 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
-              if (vErrors === null) {
-                vErrors = [err377];
+            const len6 = data175.length;
+            for (let i10 = 0; i10 < len6; i10++) {
+              let data176 = data175[i10];
+              if (typeof data176 === "string") {
+                if (!pattern11.test(data176)) {
+                  const err377 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+                  if (vErrors === null) {
+                    vErrors = [err377];
+                  } else {
+                    vErrors.push(err377);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err377);
+                const err378 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+                if (vErrors === null) {
+                  vErrors = [err378];
+                } else {
+                  vErrors.push(err378);
+                }
+                errors++;
               }
-              errors++;
             }
-          }
-        }
-        if (data167.storageInfrastructureEncryption !== void 0) {
-          let data175 = data167.storageInfrastructureEncryption;
-          if (typeof data175 !== "boolean") {
-            const err378 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data175 };
-            if (vErrors === null) {
-              vErrors = [err378];
-            } else {
-              vErrors.push(err378);
+            let i11 = data175.length;
+            let j4;
+            if (i11 > 1) {
+              const indices2 = {};
+              for (; i11--; ) {
+                let item2 = data175[i11];
+                if (typeof item2 !== "string") {
+                  continue;
+                }
+                if (typeof indices2[item2] == "number") {
+                  j4 = indices2[item2];
+                  const err379 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
+                  if (vErrors === null) {
+                    vErrors = [err379];
+                  } else {
+                    vErrors.push(err379);
+                  }
+                  errors++;
+                  break;
+                }
+                indices2[item2] = i11;
+              }
             }
-            errors++;
-          }
-        }
-      } else {
-        const err379 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data167 };
-        if (vErrors === null) {
-          vErrors = [err379];
-        } else {
-          vErrors.push(err379);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data176 = data.platform;
-      if (data176 && typeof data176 == "object" && !Array.isArray(data176)) {
-        for (const key38 in data176) {
-          if (!(key38 === "externalSecrets" || key38 === "ingressNginx" || key38 === "keycloakOperator")) {
-            const err380 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data176 };
+          } else {
+            const err380 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
             if (vErrors === null) {
               vErrors = [err380];
             } else {
@@ -83856,84 +84434,80 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data176.externalSecrets !== void 0) {
-          let data177 = data176.externalSecrets;
-          if (data177 && typeof data177 == "object" && !Array.isArray(data177)) {
-            for (const key39 in data177) {
-              if (!(key39 === "values")) {
-                const err381 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
-                if (vErrors === null) {
-                  vErrors = [err381];
-                } else {
-                  vErrors.push(err381);
-                }
-                errors++;
-              }
-            }
-            if (data177.values !== void 0) {
-              let data178 = data177.values;
-              if (!(data178 && typeof data178 == "object" && !Array.isArray(data178))) {
-                const err382 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data178 };
-                if (vErrors === null) {
-                  vErrors = [err382];
-                } else {
-                  vErrors.push(err382);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err383 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
+        if (data170.logRetentionDays !== void 0) {
+          let data177 = data170.logRetentionDays;
+          if (!(typeof data177 == "number" && (!(data177 % 1) && !isNaN(data177)) && isFinite(data177))) {
+            const err381 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
             if (vErrors === null) {
-              vErrors = [err383];
+              vErrors = [err381];
             } else {
-              vErrors.push(err383);
+              vErrors.push(err381);
+            }
+            errors++;
+          }
+          if (typeof data177 == "number" && isFinite(data177)) {
+            if (data177 > 730 || isNaN(data177)) {
+              const err382 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
+              if (vErrors === null) {
+                vErrors = [err382];
+              } else {
+                vErrors.push(err382);
+              }
+              errors++;
+            }
+            if (data177 < 30 || isNaN(data177)) {
+              const err383 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
+              if (vErrors === null) {
+                vErrors = [err383];
+              } else {
+                vErrors.push(err383);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data170.storageInfrastructureEncryption !== void 0) {
+          let data178 = data170.storageInfrastructureEncryption;
+          if (typeof data178 !== "boolean") {
+            const err384 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data178 };
+            if (vErrors === null) {
+              vErrors = [err384];
+            } else {
+              vErrors.push(err384);
             }
             errors++;
           }
         }
-        if (data176.ingressNginx !== void 0) {
-          let data179 = data176.ingressNginx;
-          if (data179 && typeof data179 == "object" && !Array.isArray(data179)) {
-            for (const key40 in data179) {
-              if (!(key40 === "values")) {
-                const err384 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
-                if (vErrors === null) {
-                  vErrors = [err384];
-                } else {
-                  vErrors.push(err384);
-                }
-                errors++;
-              }
-            }
-            if (data179.values !== void 0) {
-              let data180 = data179.values;
-              if (!(data180 && typeof data180 == "object" && !Array.isArray(data180))) {
-                const err385 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data180 };
-                if (vErrors === null) {
-                  vErrors = [err385];
-                } else {
-                  vErrors.push(err385);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err386 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
+        if (data170.controlPlaneOperationalLogs !== void 0) {
+          let data179 = data170.controlPlaneOperationalLogs;
+          if (typeof data179 !== "boolean") {
+            const err385 = { instancePath: instancePath + "/security/controlPlaneOperationalLogs", schemaPath: "#/properties/security/properties/controlPlaneOperationalLogs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.controlPlaneOperationalLogs.type, parentSchema: schema31.properties.security.properties.controlPlaneOperationalLogs, data: data179 };
             if (vErrors === null) {
-              vErrors = [err386];
+              vErrors = [err385];
             } else {
-              vErrors.push(err386);
+              vErrors.push(err385);
             }
             errors++;
           }
         }
-        if (data176.keycloakOperator !== void 0) {
-          let data181 = data176.keycloakOperator;
-          if (data181 && typeof data181 == "object" && !Array.isArray(data181)) {
-            for (const key41 in data181) {
-              if (!(key41 === "values")) {
-                const err387 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+        if (data170.flowLogs !== void 0) {
+          let data180 = data170.flowLogs;
+          if (data180 && typeof data180 == "object" && !Array.isArray(data180)) {
+            for (const key39 in data180) {
+              if (!(key39 === "enabled" || key39 === "retentionDays" || key39 === "trafficAnalytics")) {
+                const err386 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
+                if (vErrors === null) {
+                  vErrors = [err386];
+                } else {
+                  vErrors.push(err386);
+                }
+                errors++;
+              }
+            }
+            if (data180.enabled !== void 0) {
+              let data181 = data180.enabled;
+              if (typeof data181 !== "boolean") {
+                const err387 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data181 };
                 if (vErrors === null) {
                   vErrors = [err387];
                 } else {
@@ -83942,10 +84516,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data181.values !== void 0) {
-              let data182 = data181.values;
-              if (!(data182 && typeof data182 == "object" && !Array.isArray(data182))) {
-                const err388 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data182 };
+            if (data180.retentionDays !== void 0) {
+              let data182 = data180.retentionDays;
+              if (!(typeof data182 == "number" && (!(data182 % 1) && !isNaN(data182)) && isFinite(data182))) {
+                const err388 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
                 if (vErrors === null) {
                   vErrors = [err388];
                 } else {
@@ -83953,91 +84527,91 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data182 == "number" && isFinite(data182)) {
+                if (data182 > 365 || isNaN(data182)) {
+                  const err389 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
+                  if (vErrors === null) {
+                    vErrors = [err389];
+                  } else {
+                    vErrors.push(err389);
+                  }
+                  errors++;
+                }
+                if (data182 < 1 || isNaN(data182)) {
+                  const err390 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
+                  if (vErrors === null) {
+                    vErrors = [err390];
+                  } else {
+                    vErrors.push(err390);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data180.trafficAnalytics !== void 0) {
+              let data183 = data180.trafficAnalytics;
+              if (typeof data183 !== "boolean") {
+                const err391 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data183 };
+                if (vErrors === null) {
+                  vErrors = [err391];
+                } else {
+                  vErrors.push(err391);
+                }
+                errors++;
+              }
             }
           } else {
-            const err389 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+            const err392 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
             if (vErrors === null) {
-              vErrors = [err389];
+              vErrors = [err392];
             } else {
-              vErrors.push(err389);
+              vErrors.push(err392);
             }
             errors++;
           }
         }
       } else {
-        const err390 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data176 };
+        const err393 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
         if (vErrors === null) {
-          vErrors = [err390];
+          vErrors = [err393];
         } else {
-          vErrors.push(err390);
+          vErrors.push(err393);
         }
         errors++;
       }
     }
-    if (data.login !== void 0) {
-      let data183 = data.login;
-      if (data183 && typeof data183 == "object" && !Array.isArray(data183)) {
-        for (const key42 in data183) {
-          if (!(key42 === "firstAdmin")) {
-            const err391 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data183 };
+    if (data.platform !== void 0) {
+      let data184 = data.platform;
+      if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
+        for (const key40 in data184) {
+          if (!(key40 === "externalSecrets" || key40 === "ingressNginx" || key40 === "keycloakOperator")) {
+            const err394 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data184 };
             if (vErrors === null) {
-              vErrors = [err391];
+              vErrors = [err394];
             } else {
-              vErrors.push(err391);
+              vErrors.push(err394);
             }
             errors++;
           }
         }
-        if (data183.firstAdmin !== void 0) {
-          let data184 = data183.firstAdmin;
-          if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
-            for (const key43 in data184) {
-              if (!(key43 === "username" || key43 === "email" || key43 === "projects")) {
-                const err392 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+        if (data184.externalSecrets !== void 0) {
+          let data185 = data184.externalSecrets;
+          if (data185 && typeof data185 == "object" && !Array.isArray(data185)) {
+            for (const key41 in data185) {
+              if (!(key41 === "values")) {
+                const err395 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
                 if (vErrors === null) {
-                  vErrors = [err392];
+                  vErrors = [err395];
                 } else {
-                  vErrors.push(err392);
+                  vErrors.push(err395);
                 }
                 errors++;
               }
             }
-            if (data184.username !== void 0) {
-              let data185 = data184.username;
-              if (typeof data185 === "string") {
-                if (!pattern69.test(data185)) {
-                  const err393 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
-                  if (vErrors === null) {
-                    vErrors = [err393];
-                  } else {
-                    vErrors.push(err393);
-                  }
-                  errors++;
-                }
-              } else {
-                const err394 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
-                if (vErrors === null) {
-                  vErrors = [err394];
-                } else {
-                  vErrors.push(err394);
-                }
-                errors++;
-              }
-            }
-            if (data184.email !== void 0) {
-              let data186 = data184.email;
-              if (typeof data186 === "string") {
-                if (!pattern70.test(data186)) {
-                  const err395 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
-                  if (vErrors === null) {
-                    vErrors = [err395];
-                  } else {
-                    vErrors.push(err395);
-                  }
-                  errors++;
-                }
-              } else {
-                const err396 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
+            if (data185.values !== void 0) {
+              let data186 = data185.values;
+              if (!(data186 && typeof data186 == "object" && !Array.isArray(data186))) {
+                const err396 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data186 };
                 if (vErrors === null) {
                   vErrors = [err396];
                 } else {
@@ -84046,66 +84620,58 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data184.projects !== void 0) {
-              let data187 = data184.projects;
-              if (Array.isArray(data187)) {
-                if (data187.length > 50) {
-                  const err397 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
-                  if (vErrors === null) {
-                    vErrors = [err397];
-                  } else {
-                    vErrors.push(err397);
-                  }
-                  errors++;
+          } else {
+            const err397 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
+            if (vErrors === null) {
+              vErrors = [err397];
+            } else {
+              vErrors.push(err397);
+            }
+            errors++;
+          }
+        }
+        if (data184.ingressNginx !== void 0) {
+          let data187 = data184.ingressNginx;
+          if (data187 && typeof data187 == "object" && !Array.isArray(data187)) {
+            for (const key42 in data187) {
+              if (!(key42 === "values")) {
+                const err398 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
+                if (vErrors === null) {
+                  vErrors = [err398];
+                } else {
+                  vErrors.push(err398);
                 }
-                const len7 = data187.length;
-                for (let i12 = 0; i12 < len7; i12++) {
-                  let data188 = data187[i12];
-                  if (typeof data188 === "string") {
-                    if (!pattern71.test(data188)) {
-                      const err398 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
-                      if (vErrors === null) {
-                        vErrors = [err398];
-                      } else {
-                        vErrors.push(err398);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err399 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
-                    if (vErrors === null) {
-                      vErrors = [err399];
-                    } else {
-                      vErrors.push(err399);
-                    }
-                    errors++;
-                  }
+                errors++;
+              }
+            }
+            if (data187.values !== void 0) {
+              let data188 = data187.values;
+              if (!(data188 && typeof data188 == "object" && !Array.isArray(data188))) {
+                const err399 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data188 };
+                if (vErrors === null) {
+                  vErrors = [err399];
+                } else {
+                  vErrors.push(err399);
                 }
-                let i13 = data187.length;
-                let j5;
-                if (i13 > 1) {
-                  const indices3 = {};
-                  for (; i13--; ) {
-                    let item3 = data187[i13];
-                    if (typeof item3 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices3[item3] == "number") {
-                      j5 = indices3[item3];
-                      const err400 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
-                      if (vErrors === null) {
-                        vErrors = [err400];
-                      } else {
-                        vErrors.push(err400);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices3[item3] = i13;
-                  }
-                }
-              } else {
-                const err401 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
+                errors++;
+              }
+            }
+          } else {
+            const err400 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
+            if (vErrors === null) {
+              vErrors = [err400];
+            } else {
+              vErrors.push(err400);
+            }
+            errors++;
+          }
+        }
+        if (data184.keycloakOperator !== void 0) {
+          let data189 = data184.keycloakOperator;
+          if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
+            for (const key43 in data189) {
+              if (!(key43 === "values")) {
+                const err401 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
                 if (vErrors === null) {
                   vErrors = [err401];
                 } else {
@@ -84114,41 +84680,44 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data189.values !== void 0) {
+              let data190 = data189.values;
+              if (!(data190 && typeof data190 == "object" && !Array.isArray(data190))) {
+                const err402 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data190 };
+                if (vErrors === null) {
+                  vErrors = [err402];
+                } else {
+                  vErrors.push(err402);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err402 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+            const err403 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
             if (vErrors === null) {
-              vErrors = [err402];
+              vErrors = [err403];
             } else {
-              vErrors.push(err402);
+              vErrors.push(err403);
             }
             errors++;
           }
         }
       } else {
-        const err403 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data183 };
+        const err404 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data184 };
         if (vErrors === null) {
-          vErrors = [err403];
+          vErrors = [err404];
         } else {
-          vErrors.push(err403);
+          vErrors.push(err404);
         }
         errors++;
       }
     }
-    if (data.promotion !== void 0) {
-      let data189 = data.promotion;
-      if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
-        if (data189.after === void 0) {
-          const err404 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data189 };
-          if (vErrors === null) {
-            vErrors = [err404];
-          } else {
-            vErrors.push(err404);
-          }
-          errors++;
-        }
-        for (const key44 in data189) {
-          if (!(key44 === "after")) {
-            const err405 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data189 };
+    if (data.login !== void 0) {
+      let data191 = data.login;
+      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
+        for (const key44 in data191) {
+          if (!(key44 === "firstAdmin")) {
+            const err405 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data191 };
             if (vErrors === null) {
               vErrors = [err405];
             } else {
@@ -84157,120 +84726,134 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data189.after !== void 0) {
-          let data190 = data189.after;
-          if (typeof data190 === "string") {
-            if (!pattern72.test(data190)) {
-              const err406 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data190 };
-              if (vErrors === null) {
-                vErrors = [err406];
-              } else {
-                vErrors.push(err406);
+        if (data191.firstAdmin !== void 0) {
+          let data192 = data191.firstAdmin;
+          if (data192 && typeof data192 == "object" && !Array.isArray(data192)) {
+            for (const key45 in data192) {
+              if (!(key45 === "username" || key45 === "email" || key45 === "projects")) {
+                const err406 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
+                if (vErrors === null) {
+                  vErrors = [err406];
+                } else {
+                  vErrors.push(err406);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (data192.username !== void 0) {
+              let data193 = data192.username;
+              if (typeof data193 === "string") {
+                if (!pattern71.test(data193)) {
+                  const err407 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
+                  if (vErrors === null) {
+                    vErrors = [err407];
+                  } else {
+                    vErrors.push(err407);
+                  }
+                  errors++;
+                }
+              } else {
+                const err408 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
+                if (vErrors === null) {
+                  vErrors = [err408];
+                } else {
+                  vErrors.push(err408);
+                }
+                errors++;
+              }
+            }
+            if (data192.email !== void 0) {
+              let data194 = data192.email;
+              if (typeof data194 === "string") {
+                if (!pattern72.test(data194)) {
+                  const err409 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
+                  if (vErrors === null) {
+                    vErrors = [err409];
+                  } else {
+                    vErrors.push(err409);
+                  }
+                  errors++;
+                }
+              } else {
+                const err410 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
+                if (vErrors === null) {
+                  vErrors = [err410];
+                } else {
+                  vErrors.push(err410);
+                }
+                errors++;
+              }
+            }
+            if (data192.projects !== void 0) {
+              let data195 = data192.projects;
+              if (Array.isArray(data195)) {
+                if (data195.length > 50) {
+                  const err411 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                  if (vErrors === null) {
+                    vErrors = [err411];
+                  } else {
+                    vErrors.push(err411);
+                  }
+                  errors++;
+                }
+                const len7 = data195.length;
+                for (let i12 = 0; i12 < len7; i12++) {
+                  let data196 = data195[i12];
+                  if (typeof data196 === "string") {
+                    if (!pattern73.test(data196)) {
+                      const err412 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
+                      if (vErrors === null) {
+                        vErrors = [err412];
+                      } else {
+                        vErrors.push(err412);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err413 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err413];
+                    } else {
+                      vErrors.push(err413);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data195.length;
+                let j5;
+                if (i13 > 1) {
+                  const indices3 = {};
+                  for (; i13--; ) {
+                    let item3 = data195[i13];
+                    if (typeof item3 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices3[item3] == "number") {
+                      j5 = indices3[item3];
+                      const err414 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                      if (vErrors === null) {
+                        vErrors = [err414];
+                      } else {
+                        vErrors.push(err414);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices3[item3] = i13;
+                  }
+                }
+              } else {
+                const err415 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                if (vErrors === null) {
+                  vErrors = [err415];
+                } else {
+                  vErrors.push(err415);
+                }
+                errors++;
+              }
             }
           } else {
-            const err407 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data190 };
-            if (vErrors === null) {
-              vErrors = [err407];
-            } else {
-              vErrors.push(err407);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err408 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data189 };
-        if (vErrors === null) {
-          vErrors = [err408];
-        } else {
-          vErrors.push(err408);
-        }
-        errors++;
-      }
-    }
-    if (data.usage !== void 0) {
-      let data191 = data.usage;
-      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-        for (const key45 in data191) {
-          if (!(key45 === "users" || key45 === "datasourceGb" || key45 === "logGbPerDay" || key45 === "logRetentionDays")) {
-            const err409 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data191 };
-            if (vErrors === null) {
-              vErrors = [err409];
-            } else {
-              vErrors.push(err409);
-            }
-            errors++;
-          }
-        }
-        if (data191.users !== void 0) {
-          let data192 = data191.users;
-          if (!(typeof data192 == "number" && (!(data192 % 1) && !isNaN(data192)) && isFinite(data192))) {
-            const err410 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-            if (vErrors === null) {
-              vErrors = [err410];
-            } else {
-              vErrors.push(err410);
-            }
-            errors++;
-          }
-          if (typeof data192 == "number" && isFinite(data192)) {
-            if (data192 > 1e5 || isNaN(data192)) {
-              const err411 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-              if (vErrors === null) {
-                vErrors = [err411];
-              } else {
-                vErrors.push(err411);
-              }
-              errors++;
-            }
-            if (data192 < 1 || isNaN(data192)) {
-              const err412 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-              if (vErrors === null) {
-                vErrors = [err412];
-              } else {
-                vErrors.push(err412);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data191.datasourceGb !== void 0) {
-          let data193 = data191.datasourceGb;
-          if (!(typeof data193 == "number" && (!(data193 % 1) && !isNaN(data193)) && isFinite(data193))) {
-            const err413 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-            if (vErrors === null) {
-              vErrors = [err413];
-            } else {
-              vErrors.push(err413);
-            }
-            errors++;
-          }
-          if (typeof data193 == "number" && isFinite(data193)) {
-            if (data193 > 1e5 || isNaN(data193)) {
-              const err414 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-              if (vErrors === null) {
-                vErrors = [err414];
-              } else {
-                vErrors.push(err414);
-              }
-              errors++;
-            }
-            if (data193 < 0 || isNaN(data193)) {
-              const err415 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-              if (vErrors === null) {
-                vErrors = [err415];
-              } else {
-                vErrors.push(err415);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data191.logGbPerDay !== void 0) {
-          let data194 = data191.logGbPerDay;
-          if (!(typeof data194 == "number" && (!(data194 % 1) && !isNaN(data194)) && isFinite(data194))) {
-            const err416 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
+            const err416 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
             if (vErrors === null) {
               vErrors = [err416];
             } else {
@@ -84278,31 +84861,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data194 == "number" && isFinite(data194)) {
-            if (data194 > 1e4 || isNaN(data194)) {
-              const err417 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
-              if (vErrors === null) {
-                vErrors = [err417];
-              } else {
-                vErrors.push(err417);
-              }
-              errors++;
-            }
-            if (data194 < 0 || isNaN(data194)) {
-              const err418 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
-              if (vErrors === null) {
-                vErrors = [err418];
-              } else {
-                vErrors.push(err418);
-              }
-              errors++;
-            }
-          }
         }
-        if (data191.logRetentionDays !== void 0) {
-          let data195 = data191.logRetentionDays;
-          if (!(typeof data195 == "number" && (!(data195 % 1) && !isNaN(data195)) && isFinite(data195))) {
-            const err419 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+      } else {
+        const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data191 };
+        if (vErrors === null) {
+          vErrors = [err417];
+        } else {
+          vErrors.push(err417);
+        }
+        errors++;
+      }
+    }
+    if (data.promotion !== void 0) {
+      let data197 = data.promotion;
+      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
+        if (data197.after === void 0) {
+          const err418 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data197 };
+          if (vErrors === null) {
+            vErrors = [err418];
+          } else {
+            vErrors.push(err418);
+          }
+          errors++;
+        }
+        for (const key46 in data197) {
+          if (!(key46 === "after")) {
+            const err419 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data197 };
             if (vErrors === null) {
               vErrors = [err419];
             } else {
@@ -84310,9 +84894,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data195 == "number" && isFinite(data195)) {
-            if (data195 > 3650 || isNaN(data195)) {
-              const err420 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+        }
+        if (data197.after !== void 0) {
+          let data198 = data197.after;
+          if (typeof data198 === "string") {
+            if (!pattern74.test(data198)) {
+              const err420 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data198 };
               if (vErrors === null) {
                 vErrors = [err420];
               } else {
@@ -84320,19 +84907,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data195 < 1 || isNaN(data195)) {
-              const err421 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
-              if (vErrors === null) {
-                vErrors = [err421];
-              } else {
-                vErrors.push(err421);
-              }
-              errors++;
+          } else {
+            const err421 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data198 };
+            if (vErrors === null) {
+              vErrors = [err421];
+            } else {
+              vErrors.push(err421);
             }
+            errors++;
           }
         }
       } else {
-        const err422 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data191 };
+        const err422 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data197 };
         if (vErrors === null) {
           vErrors = [err422];
         } else {
@@ -84341,12 +84927,164 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.usage !== void 0) {
+      let data199 = data.usage;
+      if (data199 && typeof data199 == "object" && !Array.isArray(data199)) {
+        for (const key47 in data199) {
+          if (!(key47 === "users" || key47 === "datasourceGb" || key47 === "logGbPerDay" || key47 === "logRetentionDays")) {
+            const err423 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data199 };
+            if (vErrors === null) {
+              vErrors = [err423];
+            } else {
+              vErrors.push(err423);
+            }
+            errors++;
+          }
+        }
+        if (data199.users !== void 0) {
+          let data200 = data199.users;
+          if (!(typeof data200 == "number" && (!(data200 % 1) && !isNaN(data200)) && isFinite(data200))) {
+            const err424 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+            if (vErrors === null) {
+              vErrors = [err424];
+            } else {
+              vErrors.push(err424);
+            }
+            errors++;
+          }
+          if (typeof data200 == "number" && isFinite(data200)) {
+            if (data200 > 1e5 || isNaN(data200)) {
+              const err425 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+              if (vErrors === null) {
+                vErrors = [err425];
+              } else {
+                vErrors.push(err425);
+              }
+              errors++;
+            }
+            if (data200 < 1 || isNaN(data200)) {
+              const err426 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+              if (vErrors === null) {
+                vErrors = [err426];
+              } else {
+                vErrors.push(err426);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.datasourceGb !== void 0) {
+          let data201 = data199.datasourceGb;
+          if (!(typeof data201 == "number" && (!(data201 % 1) && !isNaN(data201)) && isFinite(data201))) {
+            const err427 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+            if (vErrors === null) {
+              vErrors = [err427];
+            } else {
+              vErrors.push(err427);
+            }
+            errors++;
+          }
+          if (typeof data201 == "number" && isFinite(data201)) {
+            if (data201 > 1e5 || isNaN(data201)) {
+              const err428 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+              if (vErrors === null) {
+                vErrors = [err428];
+              } else {
+                vErrors.push(err428);
+              }
+              errors++;
+            }
+            if (data201 < 0 || isNaN(data201)) {
+              const err429 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+              if (vErrors === null) {
+                vErrors = [err429];
+              } else {
+                vErrors.push(err429);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.logGbPerDay !== void 0) {
+          let data202 = data199.logGbPerDay;
+          if (!(typeof data202 == "number" && (!(data202 % 1) && !isNaN(data202)) && isFinite(data202))) {
+            const err430 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+            if (vErrors === null) {
+              vErrors = [err430];
+            } else {
+              vErrors.push(err430);
+            }
+            errors++;
+          }
+          if (typeof data202 == "number" && isFinite(data202)) {
+            if (data202 > 1e4 || isNaN(data202)) {
+              const err431 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+              if (vErrors === null) {
+                vErrors = [err431];
+              } else {
+                vErrors.push(err431);
+              }
+              errors++;
+            }
+            if (data202 < 0 || isNaN(data202)) {
+              const err432 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+              if (vErrors === null) {
+                vErrors = [err432];
+              } else {
+                vErrors.push(err432);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.logRetentionDays !== void 0) {
+          let data203 = data199.logRetentionDays;
+          if (!(typeof data203 == "number" && (!(data203 % 1) && !isNaN(data203)) && isFinite(data203))) {
+            const err433 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+            if (vErrors === null) {
+              vErrors = [err433];
+            } else {
+              vErrors.push(err433);
+            }
+            errors++;
+          }
+          if (typeof data203 == "number" && isFinite(data203)) {
+            if (data203 > 3650 || isNaN(data203)) {
+              const err434 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+              if (vErrors === null) {
+                vErrors = [err434];
+              } else {
+                vErrors.push(err434);
+              }
+              errors++;
+            }
+            if (data203 < 1 || isNaN(data203)) {
+              const err435 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+              if (vErrors === null) {
+                vErrors = [err435];
+              } else {
+                vErrors.push(err435);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err436 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data199 };
+        if (vErrors === null) {
+          vErrors = [err436];
+        } else {
+          vErrors.push(err436);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err423 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err437 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err423];
+      vErrors = [err437];
     } else {
-      vErrors.push(err423);
+      vErrors.push(err437);
     }
     errors++;
   }
@@ -84869,7 +85607,7 @@ function checkSemantics(env, source2, valid = () => true) {
 }
 function checkNetwork(env, report, ok) {
   const n = env.network;
-  const parsed = /* @__PURE__ */ new Map();
+  const parsed2 = /* @__PURE__ */ new Map();
   const fields = [
     [n.vnetCidr, ["network", "vnetCidr"]],
     ...Object.entries(n.subnets).map(([k, v]) => [v, ["network", "subnets", k]]),
@@ -84880,11 +85618,11 @@ function checkNetwork(env, report, ok) {
     if (!ok(path4)) continue;
     const c = parseCidr(text);
     if (typeof c === "string") report("error", path4, `${path4.join(".")} ${c}`);
-    else parsed.set(path4.join("."), c);
+    else parsed2.set(path4.join("."), c);
   }
-  const vnet = parsed.get("network.vnetCidr");
+  const vnet = parsed2.get("network.vnetCidr");
   const subnets = Object.keys(n.subnets).map(
-    (k) => [`network.subnets.${k}`, parsed.get(`network.subnets.${k}`)]
+    (k) => [`network.subnets.${k}`, parsed2.get(`network.subnets.${k}`)]
   );
   subnets.forEach(([path4, c], i) => {
     if (!c) return;
@@ -84895,8 +85633,8 @@ function checkNetwork(env, report, ok) {
         report("error", path4.split("."), `${path4} ${c.text} overlaps ${otherPath} ${other.text}`);
     }
   });
-  const pod = parsed.get("network.podCidr");
-  const svc = parsed.get("network.serviceCidr");
+  const pod = parsed2.get("network.podCidr");
+  const svc = parsed2.get("network.serviceCidr");
   if (vnet && pod && overlaps(vnet, pod))
     report(
       "error",
@@ -84942,7 +85680,7 @@ function checkNetwork(env, report, ok) {
     ]
   ];
   for (const [name3, need, what, inputsValid] of needs) {
-    const c = parsed.get(`network.subnets.${name3}`);
+    const c = parsed2.get(`network.subnets.${name3}`);
     if (!inputsValid) continue;
     if (c && usableAzureAddresses(c) < need) {
       report(
@@ -85094,9 +85832,9 @@ function loadEnvironment(file, text, name3 = environmentName(file)) {
   const nameProblem = environmentNameProblem(name3);
   if (nameProblem)
     return { diagnostics: [{ file, line: 1, column: 1, severity: "error", path: "", message: nameProblem }] };
-  const parsed = parseYamlSource(file, text);
-  if (!parsed.source) return { diagnostics: parsed.diagnostics };
-  const source2 = parsed.source;
+  const parsed2 = parseYamlSource(file, text);
+  if (!parsed2.source) return { diagnostics: parsed2.diagnostics };
+  const source2 = parsed2.source;
   const schemaErrors = checkSchema(source2);
   const repaired = schemaErrors.length > 0 ? repairForChecks(source2) : { document: source2.data, invalid: [] };
   const valid = validityOf(repaired.invalid);
@@ -85211,21 +85949,26 @@ async function planPrepared(prepared, request4, ports) {
   const branch = request4.offline ? void 0 : ports.connections.gitops(env, PLAN_GIT_TIMEOUT_MS);
   const published = branch && publishedReader(branch);
   const gitops = published?.previewer;
-  const planned = await withRunSignal(
-    request4.timeoutMs,
-    ports.onInterrupt,
-    (signal) => planEnvironment(
-      { env, tree, capacity, locate: prepared.locate },
-      { ...gitops ? { gitops } : {}, ...arm ? { arm, preflight: azurePreflightReads(arm) } : {} },
-      signal
-    )
-  );
+  const [planned, objects] = await Promise.all([
+    withRunSignal(
+      request4.timeoutMs,
+      ports.onInterrupt,
+      (signal) => planEnvironment(
+        { env, tree, capacity, locate: prepared.locate },
+        { ...gitops ? { gitops } : {}, ...arm ? { arm, preflight: azurePreflightReads(arm) } : {} },
+        signal
+      )
+    ),
+    objectsHash(env, tree, packageRoot())
+  ]);
   const report = { ...planned, cost: costOf(env, capacity, request4.costBase) };
+  if (objects.status === "error") report.reviewObjectsError = objects.message;
   report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
   report.review = reviewDigest(
     env,
     prepared.tree,
     await toolkitCommit(),
+    objects.status === "hashed" ? objects.hash : void 0,
     report.whatIf?.status === "succeeded" ? report.whatIf.summary : void 0
   );
   const preflight = report.preflight;
@@ -85242,13 +85985,13 @@ var import_yaml10 = __toESM(require_dist(), 1);
 // src/app/compile-tree.ts
 import { mkdtemp as mkdtemp4, mkdir as mkdir7, rm as rm7, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { dirname as dirname4, join as join11 } from "node:path";
+import { dirname as dirname4, join as join12 } from "node:path";
 
 // src/adapters/bicep/cache.ts
-import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir6, readdir as readdir6, readFile as readFile5, realpath, rename as rename3, rm as rm6, stat as stat3, utimes, writeFile as writeFile6 } from "node:fs/promises";
+import { createHash as createHash4, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir6, readdir as readdir7, readFile as readFile6, realpath, rename as rename3, rm as rm6, stat as stat3, utimes, writeFile as writeFile6 } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var CACHE_DIR_ENV = "CODEMIE_BICEP_CACHE";
 var CACHE_MAX_MB_ENV = "CODEMIE_BICEP_CACHE_MAX_MB";
 var DEFAULT_MAX_MB = 200;
@@ -85256,7 +85999,7 @@ var FORMAT = 1;
 function compileCacheFromEnv(env = process.env) {
   const configured = env[CACHE_DIR_ENV];
   if (configured === "off") return void 0;
-  const dir = configured || join9(env.XDG_CACHE_HOME || join9(env.HOME || homedir(), ".cache"), "codemie-gitops", "bicep");
+  const dir = configured || join10(env.XDG_CACHE_HOME || join10(env.HOME || homedir(), ".cache"), "codemie-gitops", "bicep");
   const mb = Number(env[CACHE_MAX_MB_ENV]);
   return openCompileCache(dir, Number.isFinite(mb) && mb > 0 ? mb * 2 ** 20 : DEFAULT_MAX_MB * 2 ** 20);
 }
@@ -85264,10 +86007,10 @@ function openCompileCache(dir, maxBytes) {
   return {
     dir,
     async get(key3) {
-      const file = join9(dir, `${key3}.json`);
+      const file = join10(dir, `${key3}.json`);
       let entry;
       try {
-        entry = JSON.parse(await readFile5(file, "utf8"));
+        entry = JSON.parse(await readFile6(file, "utf8"));
       } catch {
         return void 0;
       }
@@ -85279,9 +86022,9 @@ function openCompileCache(dir, maxBytes) {
     async put(key3, results) {
       try {
         await mkdir6(dir, { recursive: true, mode: 448 });
-        const temp = join9(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
+        const temp = join10(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
         await writeFile6(temp, JSON.stringify({ format: FORMAT, key: key3, results }), { mode: 384 });
-        await rename3(temp, join9(dir, `${key3}.json`));
+        await rename3(temp, join10(dir, `${key3}.json`));
         await evict(dir, maxBytes);
       } catch {
       }
@@ -85289,10 +86032,10 @@ function openCompileCache(dir, maxBytes) {
   };
 }
 async function compileKey(files, entries, executable) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   hash.update(JSON.stringify({ format: FORMAT, bicep: await bicepIdentity(executable), entries }));
   for (const path4 of [...files.keys()].sort()) {
-    hash.update(`\0${path4}\0${createHash3("sha256").update(files.get(path4)).digest("hex")}`);
+    hash.update(`\0${path4}\0${createHash4("sha256").update(files.get(path4)).digest("hex")}`);
   }
   return hash.digest("hex");
 }
@@ -85309,18 +86052,18 @@ function isEntry(entry, key3) {
 var ABANDONED_MS = 10 * 6e4;
 async function evict(dir, maxBytes) {
   const all = await Promise.all(
-    (await readdir6(dir)).map(async (name3) => {
-      const s = await stat3(join9(dir, name3)).catch(() => void 0);
+    (await readdir7(dir)).map(async (name3) => {
+      const s = await stat3(join10(dir, name3)).catch(() => void 0);
       return { name: name3, size: s?.size ?? 0, used: s?.mtimeMs ?? 0 };
     })
   );
   for (const t of all.filter((e) => e.name.startsWith(".tmp-") && Date.now() - e.used > ABANDONED_MS))
-    await rm6(join9(dir, t.name), { force: true });
+    await rm6(join10(dir, t.name), { force: true });
   const entries = all.filter((e) => e.name.endsWith(".json"));
   let total = entries.reduce((sum2, e) => sum2 + e.size, 0);
   for (const e of entries.sort((a, b) => a.used - b.used)) {
     if (total <= maxBytes) break;
-    await rm6(join9(dir, e.name), { force: true });
+    await rm6(join10(dir, e.name), { force: true });
     total -= e.size;
   }
 }
@@ -85365,10 +86108,10 @@ function sortDiagnostics2(diagnostics) {
 
 // src/adapters/bicep/locate.ts
 import { homedir as homedir2 } from "node:os";
-import { delimiter as delimiter2, dirname as dirname3, join as join10, resolve } from "node:path";
+import { delimiter as delimiter2, dirname as dirname3, join as join11, resolve } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var BICEP_PATH_ENV = "CODEMIE_BICEP_PATH";
-var RESTORED = join10(".bicep", "bin", "bicep");
+var RESTORED = join11(".bicep", "bin", "bicep");
 var INSTALL_HINT2 = `Install it with \`npm run setup\` (or \`bash scripts/install-bicep.sh\`, which needs the dotnet SDK), or install the Bicep CLI (https://aka.ms/bicep-install) and put it on PATH or set ${BICEP_PATH_ENV}.`;
 var BicepNotFoundError = class extends Error {
   constructor(searched, problem = "Bicep CLI not found.") {
@@ -85383,7 +86126,7 @@ function locateBicep(options = {}) {
   const env = options.env ?? process.env;
   const searched = [];
   for (const dir of (env.PATH ?? "").split(delimiter2).filter(Boolean)) {
-    const candidate = join10(dir, "bicep");
+    const candidate = join11(dir, "bicep");
     if (isExecutableFile(candidate)) return { path: candidate, source: "path" };
   }
   searched.push("bicep on PATH");
@@ -85401,20 +86144,20 @@ function locateBicep(options = {}) {
   const found2 = restored.paths.find(isExecutableFile);
   if (found2 !== void 0) return { path: found2, source: "restored" };
   searched.push(`${restored.description} (restored by scripts/install-bicep.sh)`);
-  const azureCli = join10(env.HOME || homedir2(), ".azure", "bin", "bicep");
+  const azureCli = join11(env.HOME || homedir2(), ".azure", "bin", "bicep");
   if (isExecutableFile(azureCli)) return { path: azureCli, source: "azure-cli" };
   searched.push(`${azureCli} (az bicep install)`);
   throw new BicepNotFoundError(searched);
 }
 function restoredCandidates(repoRoot) {
   if (repoRoot !== void 0) {
-    const path4 = join10(resolve(repoRoot), RESTORED);
+    const path4 = join11(resolve(repoRoot), RESTORED);
     return { paths: [path4], description: path4 };
   }
   const url = import.meta.url;
   const starts = [.../* @__PURE__ */ new Set([...url === void 0 ? [] : [dirname3(fileURLToPath3(url))], process.cwd()])];
   return {
-    paths: starts.flatMap(ancestors).map((dir) => join10(dir, RESTORED)),
+    paths: starts.flatMap(ancestors).map((dir) => join11(dir, RESTORED)),
     description: `${RESTORED} in ${starts.join(" or ")} or a parent directory`
   };
 }
@@ -85519,13 +86262,13 @@ async function compileTree(tree, compiler, cache = compileCacheFromEnv()) {
   return { tree: compiled2, diagnostics };
 }
 async function compileFiles2(files, entries, compiler) {
-  const dir = await mkdtemp4(join11(tmpdir4(), "codemie-gitops-compile-"));
+  const dir = await mkdtemp4(join12(tmpdir4(), "codemie-gitops-compile-"));
   try {
     for (const [path4, content] of files) {
-      await mkdir7(dirname4(join11(dir, path4)), { recursive: true });
-      await writeFile7(join11(dir, path4), content);
+      await mkdir7(dirname4(join12(dir, path4)), { recursive: true });
+      await writeFile7(join12(dir, path4), content);
     }
-    const results = await compiler.compileAll(entries.map((e) => join11(dir, e)));
+    const results = await compiler.compileAll(entries.map((e) => join12(dir, e)));
     return results.map((r) => ({
       template: r.template,
       diagnostics: r.diagnostics.map((d) => ({
@@ -88418,12 +89161,12 @@ function requireDumper() {
       let pairBuffer = "";
       if (_result !== "") pairBuffer += ", ";
       if (state3.condenseFlow) pairBuffer += '"';
-      const objectKey2 = objectKeyList[index];
-      let objectValue = object[objectKey2];
+      const objectKey3 = objectKeyList[index];
+      let objectValue = object[objectKey3];
       if (state3.replacer) {
-        objectValue = state3.replacer.call(object, objectKey2, objectValue);
+        objectValue = state3.replacer.call(object, objectKey3, objectValue);
       }
-      if (!writeNode(state3, level, objectKey2, false, false)) {
+      if (!writeNode(state3, level, objectKey3, false, false)) {
         continue;
       }
       if (state3.dump.length > 1024) pairBuffer += "? ";
@@ -88453,12 +89196,12 @@ function requireDumper() {
       if (!compact2 || _result !== "") {
         pairBuffer += generateNextLine(state3, level);
       }
-      const objectKey2 = objectKeyList[index];
-      let objectValue = object[objectKey2];
+      const objectKey3 = objectKeyList[index];
+      let objectValue = object[objectKey3];
       if (state3.replacer) {
-        objectValue = state3.replacer.call(object, objectKey2, objectValue);
+        objectValue = state3.replacer.call(object, objectKey3, objectValue);
       }
-      if (!writeNode(state3, level + 1, objectKey2, true, true, true)) {
+      if (!writeNode(state3, level + 1, objectKey3, true, true, true)) {
         continue;
       }
       const explicitPair = state3.tag !== null && state3.tag !== "?" || state3.dump && state3.dump.length > 1024;
@@ -88710,16 +89453,16 @@ var KNOWN_FIELDS = /* @__PURE__ */ new Set(["apiVersion", "kind", "resources", "
 function normalPath(path4) {
   return path4.split("/").filter((s) => s !== "" && s !== ".").join("/");
 }
-var join12 = (dir, entry) => normalPath(dir ? `${dir}/${entry}` : entry);
+var join13 = (dir, entry) => normalPath(dir ? `${dir}/${entry}` : entry);
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function parseObjects(text, path4, problems) {
   let docs;
   try {
-    docs = yaml.loadAll(text);
-  } catch (error2) {
-    problems.push(`${path4}: ${error2.message.split("\n")[0] ?? "invalid YAML"}`);
+    docs = parsedDocuments(text);
+  } catch (error3) {
+    problems.push(`${path4}: ${error3.message.split("\n")[0] ?? "invalid YAML"}`);
     return [];
   }
   const out = [];
@@ -88734,10 +89477,34 @@ function parseObjects(text, path4, problems) {
   }
   return out;
 }
+var parsed = /* @__PURE__ */ new Map();
+var PARSED_MAX_CHARS = 16 * 2 ** 20;
+var parsedChars = 0;
+function parsedDocuments(text) {
+  const body = text.startsWith("#") ? text.slice(text.indexOf("\n") + 1 || text.length) : text;
+  const known = parsed.get(body);
+  if (known) return known;
+  const docs = deepFreeze(yaml.loadAll(text));
+  for (const oldest of parsed.keys()) {
+    if (parsedChars + body.length <= PARSED_MAX_CHARS) break;
+    parsedChars -= oldest.length;
+    parsed.delete(oldest);
+  }
+  parsed.set(body, docs);
+  parsedChars += body.length;
+  return docs;
+}
+function deepFreeze(value) {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 function buildDirectory(files, dir, seen = /* @__PURE__ */ new Set()) {
   const problems = [];
   const objects = [];
-  const kustomizationPath = join12(dir, "kustomization.yaml");
+  const kustomizationPath = join13(dir, "kustomization.yaml");
   const text = files.get(kustomizationPath);
   if (text === void 0)
     return { objects, problems: [`kustomization path not found: ${dir || "."} has no kustomization.yaml`] };
@@ -88745,10 +89512,10 @@ function buildDirectory(files, dir, seen = /* @__PURE__ */ new Set()) {
   let k;
   try {
     k = yaml.load(text);
-  } catch (error2) {
+  } catch (error3) {
     return {
       objects,
-      problems: [`${kustomizationPath}: ${error2.message.split("\n")[0] ?? "invalid YAML"}`]
+      problems: [`${kustomizationPath}: ${error3.message.split("\n")[0] ?? "invalid YAML"}`]
     };
   }
   if (!isRecord(k)) return { objects, problems: [`${kustomizationPath}: not a mapping`] };
@@ -88756,10 +89523,10 @@ function buildDirectory(files, dir, seen = /* @__PURE__ */ new Set()) {
     if (!KNOWN_FIELDS.has(key3))
       problems.push(`${kustomizationPath}: field ${key3} is outside what the model understands`);
   for (const entry of k.resources ?? []) {
-    const path4 = join12(dir, String(entry));
+    const path4 = join13(dir, String(entry));
     const file = files.get(path4);
     if (file !== void 0) objects.push(...parseObjects(file, path4, problems));
-    else if (files.has(join12(path4, "kustomization.yaml"))) {
+    else if (files.has(join13(path4, "kustomization.yaml"))) {
       const sub = buildDirectory(files, path4, /* @__PURE__ */ new Set([...seen, dir]));
       objects.push(...sub.objects);
       problems.push(...sub.problems);
@@ -88773,7 +89540,7 @@ function buildDirectory(files, dir, seen = /* @__PURE__ */ new Set()) {
     const data = {};
     for (const spec of g.files ?? []) {
       const [key3, source2] = String(spec).includes("=") ? String(spec).split("=", 2) : [String(spec).split("/").pop(), String(spec)];
-      const content = files.get(join12(dir, source2 ?? ""));
+      const content = files.get(join13(dir, source2 ?? ""));
       if (content === void 0)
         problems.push(
           `${kustomizationPath}: configMapGenerator ${g.name} reads ${String(source2)}, which does not exist`
@@ -88868,8 +89635,8 @@ function checkFluxTree(files, config, flags) {
   }
   const preexisting = /* @__PURE__ */ new Map();
   const put = (o) => preexisting.set(objectKey(o), o);
-  for (const ns2 of [...EXISTING_NAMESPACES, config.namespace])
-    put({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns2 } });
+  for (const ns3 of [...EXISTING_NAMESPACES, config.namespace])
+    put({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns3 } });
   put({
     apiVersion: "source.toolkit.fluxcd.io/v1",
     kind: "GitRepository",
@@ -88967,11 +89734,11 @@ function checkFluxTree(files, config, flags) {
   return out.sort((a, b) => a.object.localeCompare(b.object) || a.message.localeCompare(b.message));
   function stateOf(object, appliedBy) {
     const spec = rec(object.spec);
-    const ns2 = nsOf(object) ?? "";
+    const ns3 = nsOf(object) ?? "";
     return {
       object,
       ...appliedBy ? { appliedBy } : {},
-      dependsOn: list2(spec.dependsOn).map((d) => kName(str3(d.name) ?? "", str3(d.namespace) ?? ns2)),
+      dependsOn: list2(spec.dependsOn).map((d) => kName(str3(d.name) ?? "", str3(d.namespace) ?? ns3)),
       applied: /* @__PURE__ */ new Map(),
       checked: /* @__PURE__ */ new Set(),
       timeoutMinutes: durationMinutes(str3(spec.timeout) ?? str3(spec.interval), 5)
@@ -88980,11 +89747,11 @@ function checkFluxTree(files, config, flags) {
   function applyKustomization(k) {
     const state3 = kustomizations.get(k);
     const spec = rec(state3.object.spec);
-    const ns2 = nsOf(state3.object) ?? "";
+    const ns3 = nsOf(state3.object) ?? "";
     checkSourceRef(k, state3);
     checkAccount(k, state3.object, k);
     for (const s of list2(rec(spec.postBuild).substituteFrom)) {
-      const key3 = keyOf(str3(s.kind) ?? "ConfigMap", ns2, str3(s.name) ?? "");
+      const key3 = keyOf(str3(s.kind) ?? "ConfigMap", ns3, str3(s.name) ?? "");
       if (s.optional !== true && !exists3(key3, k))
         violate(
           k,
@@ -89028,18 +89795,18 @@ function checkFluxTree(files, config, flags) {
     const checks = spec.wait === true ? [...state3.applied.keys()] : list2(spec.healthChecks).map(
       (h) => keyOf(
         str3(h.kind) ?? "",
-        CLUSTER_SCOPED2.has(str3(h.kind) ?? "") ? void 0 : str3(h.namespace) ?? ns2,
+        CLUSTER_SCOPED2.has(str3(h.kind) ?? "") ? void 0 : str3(h.namespace) ?? ns3,
         str3(h.name) ?? ""
       )
     );
     for (const c of checks) state3.checked.add(c);
   }
   function checkSourceRef(k, state3) {
-    const ns2 = nsOf(state3.object) ?? "";
+    const ns3 = nsOf(state3.object) ?? "";
     const source2 = rec(rec(state3.object.spec).sourceRef);
-    const sourceNs = str3(source2.namespace) ?? ns2;
+    const sourceNs = str3(source2.namespace) ?? ns3;
     const sourceKey = keyOf(str3(source2.kind) ?? "GitRepository", sourceNs, str3(source2.name) ?? "");
-    if (flags.noCrossNamespaceRefs && sourceNs !== ns2) {
+    if (flags.noCrossNamespaceRefs && sourceNs !== ns3) {
       violate(
         k,
         "cross-namespace-ref",
@@ -89063,18 +89830,18 @@ function checkFluxTree(files, config, flags) {
       if (o.kind === HELM_RELEASE) checkRelease(o, k);
       if (o.kind === "HelmRepository" || o.kind === "OCIRepository") checkSourceSecret(o, k);
       if (o.kind === "ExternalSecret") checkExternalSecret(o, k);
-      if (o.kind === "StatefulSet" || o.kind === "Deployment") checkWorkloadSecrets(o, k);
+      if (o.kind === "StatefulSet" || o.kind === "Deployment" || o.kind === "Job") checkWorkloadSecrets(o, k);
     }
     checkLayerTimeout(k, state3);
   }
   function checkAccount(owner, o, k) {
     const account = str3(rec(o.spec).serviceAccountName) ?? flags.defaultServiceAccount;
-    const ns2 = nsOf(o) ?? "";
-    if (account && !exists3(keyOf("ServiceAccount", ns2, account), k)) {
+    const ns3 = nsOf(o) ?? "";
+    if (account && !exists3(keyOf("ServiceAccount", ns3, account), k)) {
       violate(
         owner,
         "service-account",
-        `impersonates system:serviceaccount:${ns2}:${account}, which does not exist in namespace ${ns2}: every action is forbidden (the extension creates ${account} in ${config.namespace} only)`,
+        `impersonates system:serviceaccount:${ns3}:${account}, which does not exist in namespace ${ns3}: every action is forbidden (the extension creates ${account} in ${config.namespace} only)`,
         "ReconciliationFailed"
       );
     }
@@ -89091,19 +89858,19 @@ function checkFluxTree(files, config, flags) {
   }
   function checkRelease(hr, k) {
     const key3 = objectKey(hr);
-    const ns2 = nsOf(hr) ?? "";
+    const ns3 = nsOf(hr) ?? "";
     const spec = rec(hr.spec);
     checkAccount(key3, hr, k);
     const chart = rec(rec(spec.chart).spec);
     const ref2 = str3(rec(chart.sourceRef).name) ? rec(chart.sourceRef) : rec(spec.chartRef);
-    const refNs = str3(ref2.namespace) ?? ns2;
+    const refNs = str3(ref2.namespace) ?? ns3;
     const viaChart = str3(rec(chart.sourceRef).name) !== void 0;
     if (!crossNamespace(
       key3,
       viaChart ? "HelmChart" : str3(ref2.kind) ?? "",
-      ns2,
+      ns3,
       refNs,
-      viaChart ? `${ns2}-${hr.metadata.name}` : str3(ref2.name) ?? ""
+      viaChart ? `${ns3}-${hr.metadata.name}` : str3(ref2.name) ?? ""
     )) {
       const sourceKey = keyOf(str3(ref2.kind) ?? "", refNs, str3(ref2.name) ?? "");
       if (!exists3(sourceKey, k))
@@ -89114,17 +89881,17 @@ function checkFluxTree(files, config, flags) {
         violate(key3, "namespace", `namespaces "${target}" not found`, "InstallFailed");
     }
     for (const v of list2(spec.valuesFrom)) {
-      const vKey = keyOf(str3(v.kind) ?? "ConfigMap", ns2, str3(v.name) ?? "");
+      const vKey = keyOf(str3(v.kind) ?? "ConfigMap", ns3, str3(v.name) ?? "");
       if (v.optional !== true && !exists3(vKey, k))
         violate(
           key3,
           "values",
-          `could not resolve ${str3(v.kind) ?? ""} chart values reference '${ns2}/${str3(v.name) ?? ""}' with key '${str3(v.valuesKey) ?? "values.yaml"}': not found`,
+          `could not resolve ${str3(v.kind) ?? ""} chart values reference '${ns3}/${str3(v.name) ?? ""}' with key '${str3(v.valuesKey) ?? "values.yaml"}': not found`,
           "InitFailed"
         );
     }
     for (const d of list2(spec.dependsOn)) {
-      const dNs = str3(d.namespace) ?? ns2;
+      const dNs = str3(d.namespace) ?? ns3;
       const dKey = keyOf(HELM_RELEASE, dNs, str3(d.name) ?? "");
       const by = where.get(dKey);
       if (by === void 0)
@@ -89368,8 +90135,8 @@ var JsonRpcConnection = class {
   constructor(input, output) {
     this.output = output;
     input.on("data", (chunk) => this.receive(chunk));
-    input.on("error", (error2) => this.fail(error2));
-    output.on("error", (error2) => this.fail(error2));
+    input.on("error", (error3) => this.fail(error3));
+    output.on("error", (error3) => this.fail(error3));
   }
   nextId = 1;
   pending = /* @__PURE__ */ new Map();
@@ -89389,10 +90156,10 @@ var JsonRpcConnection = class {
     });
   }
   /** Rejects every outstanding and future request with error; the first failure wins. */
-  fail(error2) {
+  fail(error3) {
     if (this.failure !== void 0) return;
-    this.failure = error2;
-    for (const { reject } of this.pending.values()) reject(error2);
+    this.failure = error3;
+    for (const { reject } of this.pending.values()) reject(error3);
     this.pending.clear();
   }
   receive(chunk) {
@@ -89416,8 +90183,8 @@ var JsonRpcConnection = class {
       buffer = buffer.subarray(start + length);
       try {
         this.dispatch(JSON.parse(body));
-      } catch (error2) {
-        this.fail(error2 instanceof Error ? error2 : new Error(String(error2)));
+      } catch (error3) {
+        this.fail(error3 instanceof Error ? error3 : new Error(String(error3)));
         return;
       }
     }
@@ -89449,9 +90216,9 @@ async function openCompiler(options = {}) {
   if (mode === "process") return new Compiler(executable, void 0, "process mode was requested");
   try {
     return new Compiler(executable, await RpcServer.start(executable, options.startTimeoutMs ?? 3e4), void 0);
-  } catch (error2) {
-    if (mode === "rpc") throw error2;
-    return new Compiler(executable, void 0, `bicep jsonrpc did not start: ${messageOf4(error2)}`);
+  } catch (error3) {
+    if (mode === "rpc") throw error3;
+    return new Compiler(executable, void 0, `bicep jsonrpc did not start: ${messageOf5(error3)}`);
   }
 }
 var Compiler = class {
@@ -89473,8 +90240,8 @@ var Compiler = class {
     if (server === void 0) return bicepVersion(this.executable);
     try {
       return (await server.request("bicep/version", {})).version;
-    } catch (error2) {
-      await this.fallBack(server, error2);
+    } catch (error3) {
+      await this.fallBack(server, error3);
       return bicepVersion(this.executable);
     }
   }
@@ -89487,11 +90254,11 @@ var Compiler = class {
     let response;
     try {
       response = await server.request("bicep/compile", { path: path4 });
-    } catch (error2) {
-      if (error2 instanceof JsonRpcError && error2.code !== METHOD_NOT_FOUND) {
-        throw new BicepCliError(`bicep/compile ${path4} failed: ${error2.message}`);
+    } catch (error3) {
+      if (error3 instanceof JsonRpcError && error3.code !== METHOD_NOT_FOUND) {
+        throw new BicepCliError(`bicep/compile ${path4} failed: ${error3.message}`);
       }
-      await this.fallBack(server, error2);
+      await this.fallBack(server, error3);
       return compileWithProcess(this.executable, path4);
     }
     return fromRpc(path4, response);
@@ -89510,10 +90277,10 @@ var Compiler = class {
   assertOpen() {
     if (this.closed) throw new Error("the Bicep compiler session is closed");
   }
-  async fallBack(server, error2) {
+  async fallBack(server, error3) {
     if (this.server !== server) return;
     this.server = void 0;
-    this.fallbackReason = `bicep jsonrpc failed: ${messageOf4(error2)}`;
+    this.fallbackReason = `bicep jsonrpc failed: ${messageOf5(error3)}`;
     await server.close();
   }
 };
@@ -89548,8 +90315,8 @@ var RpcServer = class _RpcServer {
     });
     this.exited = new Promise((resolveExited) => {
       child.on("exit", () => resolveExited());
-      child.on("error", (error2) => {
-        this.connection.fail(error2);
+      child.on("error", (error3) => {
+        this.connection.fail(error3);
         resolveExited();
       });
     });
@@ -89567,9 +90334,9 @@ var RpcServer = class _RpcServer {
     try {
       await server.request("bicep/version", {});
       return server;
-    } catch (error2) {
+    } catch (error3) {
       await server.close(0);
-      throw error2;
+      throw error3;
     } finally {
       clearTimeout(timer);
     }
@@ -89591,8 +90358,8 @@ var RpcServer = class _RpcServer {
     this.child.stderr.destroy();
   }
 };
-function messageOf4(error2) {
-  return error2 instanceof Error ? error2.message : String(error2);
+function messageOf5(error3) {
+  return error3 instanceof Error ? error3.message : String(error3);
 }
 
 // src/app/toolchain.ts
@@ -89602,11 +90369,11 @@ var packageToolchain = {
 };
 
 // src/engine/arm-error-text.ts
-function formatArmError(error2, depth = 0) {
-  const target = error2.target ? ` (${error2.target})` : "";
+function formatArmError(error3, depth = 0) {
+  const target = error3.target ? ` (${error3.target})` : "";
   return [
-    `${"  ".repeat(depth)}${error2.code}: ${error2.message}${target}`,
-    ...error2.details.flatMap((d) => formatArmError(d, depth + 1))
+    `${"  ".repeat(depth)}${error3.code}: ${error3.message}${target}`,
+    ...error3.details.flatMap((d) => formatArmError(d, depth + 1))
   ];
 }
 
@@ -89796,8 +90563,8 @@ var MARKDOWN_PATCH_CHARS = 5e4;
 function propertyLine(p) {
   return `${p.change === "Create" ? "+" : p.change === "Delete" ? "-" : "~"} ${p.path}${propertyValues(p)}`;
 }
-function whatIfCounts(summary3) {
-  return ["create", "modify", "delete", "unknown", "noChange"].map((k) => `${summary3.counts[k]} ${LABEL[k]}`).join(", ");
+function whatIfCounts(summary4) {
+  return ["create", "modify", "delete", "unknown", "noChange"].map((k) => `${summary4.counts[k]} ${LABEL[k]}`).join(", ");
 }
 function capacityText(c) {
   const lines = [`Capacity (${c.profile} profile)${c.fits ? "" : ": DOES NOT FIT"}`];
@@ -89882,7 +90649,11 @@ function planText(report) {
   if (report.preflight) lines.push("", ...preflightLines(report.preflight));
   if (report.cost) lines.push("", ...costText(report.cost));
   if (report.promotion) lines.push("", gateLine(report.promotion, report.environment));
+  if (report.review) lines.push("", `Reviewed-plan digest: ${compactDigest(report.review)}`, ...reviewGaps(report));
   return lines.join("\n");
+}
+function reviewGaps(report) {
+  return report.reviewObjectsError ? [`(the Kubernetes objects are not in it: ${report.reviewObjectsError})`] : [];
 }
 function preflightLines(p) {
   if (p.status === "error") return [`Preflight: could not run: ${p.message}`];
@@ -89891,6 +90662,7 @@ function preflightLines(p) {
   return [
     head2,
     ...p.diagnostics.map(formatDiagnostic),
+    ...p.notes.map((note) => `  (${note})`),
     ...p.secretsChecked ? [] : ["  (the Key Vault does not exist yet: operator secrets are checked after the bootstrap deployment)"]
   ];
 }
@@ -89982,6 +90754,15 @@ function planMarkdown(report) {
   if (report.cost) lines.push("", ...costMarkdown(report.cost));
   if (report.promotion)
     lines.push("", "### Promotion gate", "", markdownText(gateLine(report.promotion, report.environment)));
+  if (report.review)
+    lines.push(
+      "",
+      "### Reviewed plan",
+      "",
+      `Digest ${markdownCode(compactDigest(report.review))}: the deploy on merge, or \`deploy --reviewed-plan\` with it, stops when Azure, the GitOps tree, the Kubernetes objects or the toolkit differ from this plan.`,
+      ...reviewGaps(report).map((g2) => `
+${markdownText(g2)}`)
+    );
   return `${lines.join("\n")}
 `;
 }
@@ -90005,25 +90786,48 @@ async function latestFinishedDeployment(client, repo, environment) {
   return void 0;
 }
 
-// src/action/promotion-gate.ts
-async function readPromotionGate(run4, env, toolkit) {
-  const after = env.promotion?.after;
-  if (!after) return { status: "none" };
-  if (!run4.client || !run4.repo)
-    return { status: "closed", after, reason: "no github-token to read the deployments of the environment it follows" };
-  const latest = await latestFinishedDeployment(run4.client, run4.repo, after);
+// src/engine/flux-wait.ts
+var FIRST_SYNC_MS = 5 * 6e4;
+
+// src/app/promotion-records.ts
+function gitHubPromotionRecords(client, repo) {
   const text = (v) => typeof v === "string" ? v : void 0;
-  return promotionGate(
-    env,
-    toolkit,
-    latest && {
+  return async (after) => {
+    const latest = await latestFinishedDeployment(client, repo, after);
+    if (!latest) return void 0;
+    const codemieVersion = text(latest.payload.codemieVersion);
+    const toolkit = text(latest.payload.toolkit);
+    return {
       environment: after,
       sha: latest.sha,
       state: latest.state,
-      ...text(latest.payload.codemieVersion) ? { codemieVersion: text(latest.payload.codemieVersion) } : {},
-      ...text(latest.payload.toolkit) ? { toolkit: text(latest.payload.toolkit) } : {}
-    }
-  );
+      ...codemieVersion ? { codemieVersion } : {},
+      ...toolkit ? { toolkit } : {}
+    };
+  };
+}
+async function readPromotionGate(env, toolkit, records, unavailable) {
+  const after = env.promotion?.after;
+  if (!after) return { status: "none" };
+  if (!records) return { status: "closed", after, reason: unavailable };
+  try {
+    return promotionGate(env, toolkit, await records(after));
+  } catch (error3) {
+    return {
+      status: "closed",
+      after,
+      reason: `cannot read what ${after} runs: ${error3 instanceof Error ? error3.message : String(error3)}`
+    };
+  }
+}
+
+// src/action/promotion-gate.ts
+var NO_TOKEN = "no github-token to read the deployments of the environment it follows";
+function promotionRecordsOf(run4) {
+  return run4.client && run4.repo ? gitHubPromotionRecords(run4.client, run4.repo) : void 0;
+}
+function promotionGateOf(run4, env, toolkit) {
+  return readPromotionGate(env, toolkit, promotionRecordsOf(run4), NO_TOKEN);
 }
 
 // src/action/azure.ts
@@ -90063,9 +90867,9 @@ function azureSetup(inputs, env = process.env) {
 async function reportFailures(log2, work, failed) {
   try {
     return await work();
-  } catch (error2) {
-    if (error2 instanceof UsageError) throw error2;
-    log2.error(`error: ${error2 instanceof Error ? error2.message : String(error2)}`);
+  } catch (error3) {
+    if (error3 instanceof UsageError) throw error3;
+    log2.error(`error: ${error3 instanceof Error ? error3.message : String(error3)}`);
     return failed;
   }
 }
@@ -90194,9 +90998,9 @@ async function pullRequestCostBase(run4, cwd, file) {
   if (!baseSha) return void 0;
   try {
     return await baseFromGit(cwd, baseSha, file);
-  } catch (error2) {
+  } catch (error3) {
     warning(
-      `no cost delta: cannot read ${file} at the base commit ${baseSha.slice(0, 7)} (${error2 instanceof Error ? error2.message : String(error2)}); check out with fetch-depth: 2`
+      `no cost delta: cannot read ${file} at the base commit ${baseSha.slice(0, 7)} (${error3 instanceof Error ? error3.message : String(error3)}); check out with fetch-depth: 2`
     );
     return void 0;
   }
@@ -90308,8 +91112,11 @@ async function writeSummary(markdown) {
 
 // src/action/workspace.ts
 import { isAbsolute as isAbsolute2, relative as relative5, resolve as resolve5 } from "node:path";
+function workingDirectoryOf(input) {
+  return resolve5(process.cwd(), input || ".");
+}
 async function openWorkspace(workingDirectory) {
-  const cwd = resolve5(process.cwd(), workingDirectory || ".");
+  const cwd = workingDirectoryOf(workingDirectory);
   const top2 = await git(["rev-parse", "--show-toplevel"], { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } }).then(
     (out) => out.trim(),
     () => void 0
@@ -90337,12 +91144,12 @@ var PLAN_INPUTS = [
   "working-directory"
 ];
 var DRIFT_LABEL = "codemie-drift";
-var messageOf5 = (error2) => error2 instanceof Error ? error2.message : String(error2);
+var messageOf6 = (error3) => error3 instanceof Error ? error3.message : String(error3);
 async function writePlanFiles(environment, document2, report) {
-  const dir = join13(process.env.RUNNER_TEMP || tmpdir5(), "codemie-gitops");
+  const dir = join14(process.env.RUNNER_TEMP || tmpdir5(), "codemie-gitops");
   await mkdir8(dir, { recursive: true });
-  const markdown = join13(dir, `plan-${environment}.md`);
-  const json3 = join13(dir, `plan-${environment}.json`);
+  const markdown = join14(dir, `plan-${environment}.md`);
+  const json3 = join14(dir, `plan-${environment}.json`);
   await writeFile8(markdown, document2);
   await writeFile8(json3, `${JSON.stringify(report ?? null, null, 2)}
 `);
@@ -90368,14 +91175,14 @@ ${document2}` : document2;
     );
     info(`Plan comment ${result.action}: ${result.url}`);
     return result.url;
-  } catch (error2) {
-    if (httpStatus(error2) === 403) {
+  } catch (error3) {
+    if (httpStatus(error3) === 403) {
       warning(
         `cannot comment on pull request #${pr.number} (read-only token, as for a fork); the plan is in the job summary`
       );
       return void 0;
     }
-    throw new Error(`cannot post the plan comment on pull request #${pr.number}: ${messageOf5(error2)}`);
+    throw new Error(`cannot post the plan comment on pull request #${pr.number}: ${messageOf6(error3)}`);
   }
 }
 async function syncDriftIssue(run4, outcome, document2) {
@@ -90452,7 +91259,7 @@ async function planAction() {
   const report = planned?.report;
   const env = planned?.env;
   if (report && env?.promotion) {
-    const gate = await reportFailures(log2, async () => readPromotionGate(run4, env, await toolkitCommit()), void 0);
+    const gate = await reportFailures(log2, async () => promotionGateOf(run4, env, await toolkitCommit()), void 0);
     if (gate) report.promotion = gate;
   }
   const code = planned?.ok ? 0 : 1;
@@ -90477,8 +91284,8 @@ async function planAction() {
       issueUrl = await syncDriftIssue(run4, outcome, document2);
       if (driftOf(report) === "unknown") failed = true;
     }
-  } catch (error2) {
-    error(messageOf5(error2));
+  } catch (error3) {
+    error(messageOf6(error3));
     failed = true;
   }
   writeOutputs({

@@ -32733,11 +32733,11 @@ var require_common = __commonJS({
         createDebug.names = [];
         createDebug.skips = [];
         const split = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns of split) {
-          if (ns[0] === "-") {
-            createDebug.skips.push(ns.slice(1));
+        for (const ns2 of split) {
+          if (ns2[0] === "-") {
+            createDebug.skips.push(ns2.slice(1));
           } else {
-            createDebug.names.push(ns);
+            createDebug.names.push(ns2);
           }
         }
       }
@@ -32783,8 +32783,8 @@ var require_common = __commonJS({
             return false;
           }
         }
-        for (const ns of createDebug.names) {
-          if (matchesTemplate(name3, ns)) {
+        for (const ns2 of createDebug.names) {
+          if (matchesTemplate(name3, ns2)) {
             return true;
           }
         }
@@ -40015,7 +40015,7 @@ var COMPONENTS = [
       },
       {
         name: "litellm-app-key",
-        purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)",
+        purpose: "LiteLLM virtual key the CodeMie API uses (the litellm-app-key Job registers it in LiteLLM)",
         seed: "random",
         format: '"sk-" followed by 32 letters and digits'
       }
@@ -40857,6 +40857,8 @@ var DEFAULTS = {
     serviceCidr: "172.16.0.0/16",
     dnsServiceIp: "172.16.0.10",
     privateCluster: true,
+    // Where Azure creates a region's Network Watcher when it enables one automatically.
+    networkWatcherResourceGroup: "NetworkWatcherRG",
     ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } }
   },
   aks: {
@@ -40866,6 +40868,7 @@ var DEFAULTS = {
     zones: ["1", "2", "3"],
     autoSizingFamilies: ["Ddsv5", "Edsv5"]
   },
+  flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
@@ -40886,6 +40889,7 @@ var VM_SIZE = "^(auto|Standard_[A-Za-z0-9_]{2,40})$";
 var PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 var K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 var IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+var NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
 var KNOWN_HOST = "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
 var HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 var DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
@@ -40911,6 +40915,7 @@ var PATTERN_TEXT = {
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
+  [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -40926,7 +40931,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -40938,24 +40943,25 @@ var pattern9 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
 var pattern10 = new RegExp("^[^<>%&\\\\?/]{1,512}$", "u");
 var pattern11 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "u");
 var pattern18 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "u");
-var pattern20 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
-var pattern21 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-var pattern26 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
-var pattern28 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
-var pattern30 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
-var pattern33 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
-var pattern34 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
-var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
-var pattern36 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
-var pattern37 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern38 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern39 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
-var pattern40 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
-var pattern41 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern69 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern70 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern71 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern72 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern21 = new RegExp("^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", "u");
+var pattern22 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
+var pattern23 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+var pattern28 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
+var pattern30 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
+var pattern32 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
+var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
+var pattern36 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
+var pattern37 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
+var pattern38 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
+var pattern39 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
+var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+var pattern71 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern72 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern73 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern74 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -41366,7 +41372,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         for (const key5 in data13) {
-          if (!(key5 === "vnetCidr" || key5 === "subnets" || key5 === "podCidr" || key5 === "serviceCidr" || key5 === "dnsServiceIp" || key5 === "privateCluster" || key5 === "egressFirewallIp" || key5 === "ingress")) {
+          if (!func1.call(schema31.properties.network.properties, key5)) {
             const err37 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network, data: data13 };
             if (vErrors === null) {
               vErrors = [err37];
@@ -41646,55 +41652,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.ingress !== void 0) {
-          let data25 = data13.ingress;
+        if (data13.networkWatcher !== void 0) {
+          let data25 = data13.networkWatcher;
           if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            if (data25.host === void 0) {
-              const err63 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
-              if (vErrors === null) {
-                vErrors = [err63];
-              } else {
-                vErrors.push(err63);
-              }
-              errors++;
-            }
             for (const key7 in data25) {
-              if (!(key7 === "host" || key7 === "tls" || key7 === "tlsSecretName" || key7 === "internal" || key7 === "privateIp" || key7 === "dns" || key7 === "sourceRanges")) {
-                const err64 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
+              if (!(key7 === "resourceGroup" || key7 === "name")) {
+                const err63 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
                 if (vErrors === null) {
-                  vErrors = [err64];
+                  vErrors = [err63];
                 } else {
-                  vErrors.push(err64);
+                  vErrors.push(err63);
                 }
                 errors++;
               }
             }
-            if (data25.host !== void 0) {
-              let data26 = data25.host;
+            if (data25.resourceGroup !== void 0) {
+              let data26 = data25.resourceGroup;
               if (typeof data26 === "string") {
-                if (!pattern20.test(data26)) {
-                  const err65 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
+                if (!pattern9.test(data26)) {
+                  const err64 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
                   if (vErrors === null) {
-                    vErrors = [err65];
+                    vErrors = [err64];
                   } else {
-                    vErrors.push(err65);
+                    vErrors.push(err64);
                   }
                   errors++;
                 }
               } else {
-                const err66 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data26 };
+                const err65 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
                 if (vErrors === null) {
-                  vErrors = [err66];
+                  vErrors = [err65];
                 } else {
-                  vErrors.push(err66);
+                  vErrors.push(err65);
                 }
                 errors++;
               }
             }
-            if (data25.tls !== void 0) {
-              let data27 = data25.tls;
-              if (typeof data27 !== "boolean") {
-                const err67 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data27 };
+            if (data25.name !== void 0) {
+              let data27 = data25.name;
+              if (typeof data27 === "string") {
+                if (!pattern21.test(data27)) {
+                  const err66 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" }, message: 'must match pattern "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$"', schema: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
+              } else {
+                const err67 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.name.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -41703,32 +41710,31 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.tlsSecretName !== void 0) {
-              let data28 = data25.tlsSecretName;
-              if (typeof data28 === "string") {
-                if (!pattern21.test(data28)) {
-                  const err68 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
-                  if (vErrors === null) {
-                    vErrors = [err68];
-                  } else {
-                    vErrors.push(err68);
-                  }
-                  errors++;
-                }
-              } else {
-                const err69 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err69];
-                } else {
-                  vErrors.push(err69);
-                }
-                errors++;
-              }
+          } else {
+            const err68 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.networkWatcher.type, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
             }
-            if (data25.internal !== void 0) {
-              let data29 = data25.internal;
-              if (typeof data29 !== "boolean") {
-                const err70 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data29 };
+            errors++;
+          }
+        }
+        if (data13.ingress !== void 0) {
+          let data28 = data13.ingress;
+          if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+            if (data28.host === void 0) {
+              const err69 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            for (const key8 in data28) {
+              if (!(key8 === "host" || key8 === "tls" || key8 === "tlsSecretName" || key8 === "internal" || key8 === "privateIp" || key8 === "dns" || key8 === "sourceRanges")) {
+                const err70 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
                 if (vErrors === null) {
                   vErrors = [err70];
                 } else {
@@ -41737,11 +41743,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.privateIp !== void 0) {
-              let data30 = data25.privateIp;
-              if (typeof data30 === "string") {
-                if (!pattern18.test(data30)) {
-                  const err71 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
+            if (data28.host !== void 0) {
+              let data29 = data28.host;
+              if (typeof data29 === "string") {
+                if (!pattern22.test(data29)) {
+                  const err71 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
                   if (vErrors === null) {
                     vErrors = [err71];
                   } else {
@@ -41750,7 +41756,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err72 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data30 };
+                const err72 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -41759,77 +41765,80 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.dns !== void 0) {
-              let data31 = data25.dns;
-              if (data31 && typeof data31 == "object" && !Array.isArray(data31)) {
-                for (const key8 in data31) {
-                  if (!(key8 === "mode" || key8 === "zone" || key8 === "zoneResourceGroup")) {
-                    const err73 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
-                    if (vErrors === null) {
-                      vErrors = [err73];
-                    } else {
-                      vErrors.push(err73);
-                    }
-                    errors++;
-                  }
+            if (data28.tls !== void 0) {
+              let data30 = data28.tls;
+              if (typeof data30 !== "boolean") {
+                const err73 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
                 }
-                if (data31.mode !== void 0) {
-                  let data32 = data31.mode;
-                  if (typeof data32 !== "string") {
-                    const err74 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err74];
-                    } else {
-                      vErrors.push(err74);
-                    }
-                    errors++;
-                  }
-                  if (!(data32 === "azure" || data32 === "external")) {
-                    const err75 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data32 };
-                    if (vErrors === null) {
-                      vErrors = [err75];
-                    } else {
-                      vErrors.push(err75);
-                    }
-                    errors++;
-                  }
-                }
-                if (data31.zone !== void 0) {
-                  let data33 = data31.zone;
-                  if (typeof data33 === "string") {
-                    if (!pattern20.test(data33)) {
-                      const err76 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
-                      if (vErrors === null) {
-                        vErrors = [err76];
-                      } else {
-                        vErrors.push(err76);
-                      }
-                      errors++;
-                    }
+                errors++;
+              }
+            }
+            if (data28.tlsSecretName !== void 0) {
+              let data31 = data28.tlsSecretName;
+              if (typeof data31 === "string") {
+                if (!pattern23.test(data31)) {
+                  const err74 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err74];
                   } else {
-                    const err77 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data33 };
-                    if (vErrors === null) {
-                      vErrors = [err77];
-                    } else {
-                      vErrors.push(err77);
-                    }
-                    errors++;
+                    vErrors.push(err74);
                   }
+                  errors++;
                 }
-                if (data31.zoneResourceGroup !== void 0) {
-                  let data34 = data31.zoneResourceGroup;
-                  if (typeof data34 === "string") {
-                    if (!pattern9.test(data34)) {
-                      const err78 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
-                      if (vErrors === null) {
-                        vErrors = [err78];
-                      } else {
-                        vErrors.push(err78);
-                      }
-                      errors++;
-                    }
+              } else {
+                const err75 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err75];
+                } else {
+                  vErrors.push(err75);
+                }
+                errors++;
+              }
+            }
+            if (data28.internal !== void 0) {
+              let data32 = data28.internal;
+              if (typeof data32 !== "boolean") {
+                const err76 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data32 };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
+                }
+                errors++;
+              }
+            }
+            if (data28.privateIp !== void 0) {
+              let data33 = data28.privateIp;
+              if (typeof data33 === "string") {
+                if (!pattern18.test(data33)) {
+                  const err77 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err77];
                   } else {
-                    const err79 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data34 };
+                    vErrors.push(err77);
+                  }
+                  errors++;
+                }
+              } else {
+                const err78 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
+              }
+            }
+            if (data28.dns !== void 0) {
+              let data34 = data28.dns;
+              if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
+                for (const key9 in data34) {
+                  if (!(key9 === "mode" || key9 === "zone" || key9 === "zoneResourceGroup")) {
+                    const err79 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
                     if (vErrors === null) {
                       vErrors = [err79];
                     } else {
@@ -41838,85 +41847,73 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-              } else {
-                const err80 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data31 };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data25.sourceRanges !== void 0) {
-              let data35 = data25.sourceRanges;
-              if (Array.isArray(data35)) {
-                if (data35.length > 50) {
-                  const err81 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err81];
-                  } else {
-                    vErrors.push(err81);
-                  }
-                  errors++;
-                }
-                if (data35.length < 1) {
-                  const err82 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err82];
-                  } else {
-                    vErrors.push(err82);
-                  }
-                  errors++;
-                }
-                const len0 = data35.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data36 = data35[i0];
-                  if (typeof data36 === "string") {
-                    if (!pattern11.test(data36)) {
-                      const err83 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
-                      if (vErrors === null) {
-                        vErrors = [err83];
-                      } else {
-                        vErrors.push(err83);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err84 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data36 };
+                if (data34.mode !== void 0) {
+                  let data35 = data34.mode;
+                  if (typeof data35 !== "string") {
+                    const err80 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
                     if (vErrors === null) {
-                      vErrors = [err84];
+                      vErrors = [err80];
                     } else {
-                      vErrors.push(err84);
+                      vErrors.push(err80);
+                    }
+                    errors++;
+                  }
+                  if (!(data35 === "azure" || data35 === "external")) {
+                    const err81 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
+                    if (vErrors === null) {
+                      vErrors = [err81];
+                    } else {
+                      vErrors.push(err81);
                     }
                     errors++;
                   }
                 }
-                let i1 = data35.length;
-                let j0;
-                if (i1 > 1) {
-                  const indices0 = {};
-                  for (; i1--; ) {
-                    let item0 = data35[i1];
-                    if (typeof item0 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices0[item0] == "number") {
-                      j0 = indices0[item0];
-                      const err85 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                if (data34.zone !== void 0) {
+                  let data36 = data34.zone;
+                  if (typeof data36 === "string") {
+                    if (!pattern22.test(data36)) {
+                      const err82 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
                       if (vErrors === null) {
-                        vErrors = [err85];
+                        vErrors = [err82];
                       } else {
-                        vErrors.push(err85);
+                        vErrors.push(err82);
                       }
                       errors++;
-                      break;
                     }
-                    indices0[item0] = i1;
+                  } else {
+                    const err83 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
+                    if (vErrors === null) {
+                      vErrors = [err83];
+                    } else {
+                      vErrors.push(err83);
+                    }
+                    errors++;
+                  }
+                }
+                if (data34.zoneResourceGroup !== void 0) {
+                  let data37 = data34.zoneResourceGroup;
+                  if (typeof data37 === "string") {
+                    if (!pattern9.test(data37)) {
+                      const err84 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                      if (vErrors === null) {
+                        vErrors = [err84];
+                      } else {
+                        vErrors.push(err84);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err85 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                    if (vErrors === null) {
+                      vErrors = [err85];
+                    } else {
+                      vErrors.push(err85);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err86 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data35 };
+                const err86 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
                 if (vErrors === null) {
                   vErrors = [err86];
                 } else {
@@ -41925,74 +41922,85 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data28.sourceRanges !== void 0) {
+              let data38 = data28.sourceRanges;
+              if (Array.isArray(data38)) {
+                if (data38.length > 50) {
+                  const err87 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
+                if (data38.length < 1) {
+                  const err88 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                  if (vErrors === null) {
+                    vErrors = [err88];
+                  } else {
+                    vErrors.push(err88);
+                  }
+                  errors++;
+                }
+                const len0 = data38.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data39 = data38[i0];
+                  if (typeof data39 === "string") {
+                    if (!pattern11.test(data39)) {
+                      const err89 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                      if (vErrors === null) {
+                        vErrors = [err89];
+                      } else {
+                        vErrors.push(err89);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err90 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                    if (vErrors === null) {
+                      vErrors = [err90];
+                    } else {
+                      vErrors.push(err90);
+                    }
+                    errors++;
+                  }
+                }
+                let i1 = data38.length;
+                let j0;
+                if (i1 > 1) {
+                  const indices0 = {};
+                  for (; i1--; ) {
+                    let item0 = data38[i1];
+                    if (typeof item0 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices0[item0] == "number") {
+                      j0 = indices0[item0];
+                      const err91 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                      if (vErrors === null) {
+                        vErrors = [err91];
+                      } else {
+                        vErrors.push(err91);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices0[item0] = i1;
+                  }
+                }
+              } else {
+                const err92 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err87 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data25 };
-            if (vErrors === null) {
-              vErrors = [err87];
-            } else {
-              vErrors.push(err87);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err88 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
-        if (vErrors === null) {
-          vErrors = [err88];
-        } else {
-          vErrors.push(err88);
-        }
-        errors++;
-      }
-    }
-    if (data.aks !== void 0) {
-      let data37 = data.aks;
-      if (data37 && typeof data37 == "object" && !Array.isArray(data37)) {
-        for (const key9 in data37) {
-          if (!(key9 === "kubernetesVersion" || key9 === "upgradeChannel" || key9 === "maintenanceWindow" || key9 === "zones" || key9 === "nodePools" || key9 === "autoSizing")) {
-            const err89 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data37 };
-            if (vErrors === null) {
-              vErrors = [err89];
-            } else {
-              vErrors.push(err89);
-            }
-            errors++;
-          }
-        }
-        if (data37.kubernetesVersion !== void 0) {
-          let data38 = data37.kubernetesVersion;
-          if (typeof data38 !== "string") {
-            const err90 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
-          if (!(data38 === "1.31" || data38 === "1.32" || data38 === "1.33" || data38 === "1.34")) {
-            const err91 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err91];
-            } else {
-              vErrors.push(err91);
-            }
-            errors++;
-          }
-        }
-        if (data37.upgradeChannel !== void 0) {
-          let data39 = data37.upgradeChannel;
-          if (typeof data39 !== "string") {
-            const err92 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err92];
-            } else {
-              vErrors.push(err92);
-            }
-            errors++;
-          }
-          if (!(data39 === "none" || data39 === "patch" || data39 === "stable" || data39 === "rapid" || data39 === "node-image")) {
-            const err93 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data39 };
+            const err93 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
             if (vErrors === null) {
               vErrors = [err93];
             } else {
@@ -42001,77 +42009,78 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data37.maintenanceWindow !== void 0) {
-          let data40 = data37.maintenanceWindow;
-          if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-            for (const key10 in data40) {
-              if (!(key10 === "day" || key10 === "startHour" || key10 === "durationHours")) {
-                const err94 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
-                if (vErrors === null) {
-                  vErrors = [err94];
-                } else {
-                  vErrors.push(err94);
-                }
-                errors++;
-              }
+      } else {
+        const err94 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
+        if (vErrors === null) {
+          vErrors = [err94];
+        } else {
+          vErrors.push(err94);
+        }
+        errors++;
+      }
+    }
+    if (data.aks !== void 0) {
+      let data40 = data.aks;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        for (const key10 in data40) {
+          if (!(key10 === "kubernetesVersion" || key10 === "upgradeChannel" || key10 === "maintenanceWindow" || key10 === "zones" || key10 === "nodePools" || key10 === "autoSizing")) {
+            const err95 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
             }
-            if (data40.day !== void 0) {
-              let data41 = data40.day;
-              if (typeof data41 !== "string") {
-                const err95 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
-              if (!(data41 === "Monday" || data41 === "Tuesday" || data41 === "Wednesday" || data41 === "Thursday" || data41 === "Friday" || data41 === "Saturday" || data41 === "Sunday")) {
-                const err96 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err96];
-                } else {
-                  vErrors.push(err96);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data40.kubernetesVersion !== void 0) {
+          let data41 = data40.kubernetesVersion;
+          if (typeof data41 !== "string") {
+            const err96 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err96];
+            } else {
+              vErrors.push(err96);
             }
-            if (data40.startHour !== void 0) {
-              let data42 = data40.startHour;
-              if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
-                const err97 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-              if (typeof data42 == "number" && isFinite(data42)) {
-                if (data42 > 23 || isNaN(data42)) {
-                  const err98 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err98];
-                  } else {
-                    vErrors.push(err98);
-                  }
-                  errors++;
-                }
-                if (data42 < 0 || isNaN(data42)) {
-                  const err99 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err99];
-                  } else {
-                    vErrors.push(err99);
-                  }
-                  errors++;
-                }
-              }
+            errors++;
+          }
+          if (!(data41 === "1.31" || data41 === "1.32" || data41 === "1.33" || data41 === "1.34")) {
+            const err97 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err97];
+            } else {
+              vErrors.push(err97);
             }
-            if (data40.durationHours !== void 0) {
-              let data43 = data40.durationHours;
-              if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
-                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+            errors++;
+          }
+        }
+        if (data40.upgradeChannel !== void 0) {
+          let data42 = data40.upgradeChannel;
+          if (typeof data42 !== "string") {
+            const err98 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err98];
+            } else {
+              vErrors.push(err98);
+            }
+            errors++;
+          }
+          if (!(data42 === "none" || data42 === "patch" || data42 === "stable" || data42 === "rapid" || data42 === "node-image")) {
+            const err99 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err99];
+            } else {
+              vErrors.push(err99);
+            }
+            errors++;
+          }
+        }
+        if (data40.maintenanceWindow !== void 0) {
+          let data43 = data40.maintenanceWindow;
+          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+            for (const key11 in data43) {
+              if (!(key11 === "day" || key11 === "startHour" || key11 === "durationHours")) {
+                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
                 if (vErrors === null) {
                   vErrors = [err100];
                 } else {
@@ -42079,73 +42088,138 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data43 == "number" && isFinite(data43)) {
-                if (data43 > 24 || isNaN(data43)) {
-                  const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+            }
+            if (data43.day !== void 0) {
+              let data44 = data43.day;
+              if (typeof data44 !== "string") {
+                const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err101];
+                } else {
+                  vErrors.push(err101);
+                }
+                errors++;
+              }
+              if (!(data44 === "Monday" || data44 === "Tuesday" || data44 === "Wednesday" || data44 === "Thursday" || data44 === "Friday" || data44 === "Saturday" || data44 === "Sunday")) {
+                const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+            if (data43.startHour !== void 0) {
+              let data45 = data43.startHour;
+              if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
+                const err103 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err103];
+                } else {
+                  vErrors.push(err103);
+                }
+                errors++;
+              }
+              if (typeof data45 == "number" && isFinite(data45)) {
+                if (data45 > 23 || isNaN(data45)) {
+                  const err104 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
                   if (vErrors === null) {
-                    vErrors = [err101];
+                    vErrors = [err104];
                   } else {
-                    vErrors.push(err101);
+                    vErrors.push(err104);
                   }
                   errors++;
                 }
-                if (data43 < 4 || isNaN(data43)) {
-                  const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data43 };
+                if (data45 < 0 || isNaN(data45)) {
+                  const err105 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
                   if (vErrors === null) {
-                    vErrors = [err102];
+                    vErrors = [err105];
                   } else {
-                    vErrors.push(err102);
+                    vErrors.push(err105);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data43.durationHours !== void 0) {
+              let data46 = data43.durationHours;
+              if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
+                const err106 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err106];
+                } else {
+                  vErrors.push(err106);
+                }
+                errors++;
+              }
+              if (typeof data46 == "number" && isFinite(data46)) {
+                if (data46 > 24 || isNaN(data46)) {
+                  const err107 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err107];
+                  } else {
+                    vErrors.push(err107);
+                  }
+                  errors++;
+                }
+                if (data46 < 4 || isNaN(data46)) {
+                  const err108 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err108];
+                  } else {
+                    vErrors.push(err108);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err103 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data40 };
+            const err109 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
             if (vErrors === null) {
-              vErrors = [err103];
+              vErrors = [err109];
             } else {
-              vErrors.push(err103);
+              vErrors.push(err109);
             }
             errors++;
           }
         }
-        if (data37.zones !== void 0) {
-          let data44 = data37.zones;
-          if (Array.isArray(data44)) {
-            if (data44.length > 3) {
-              const err104 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+        if (data40.zones !== void 0) {
+          let data47 = data40.zones;
+          if (Array.isArray(data47)) {
+            if (data47.length > 3) {
+              const err110 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
               if (vErrors === null) {
-                vErrors = [err104];
+                vErrors = [err110];
               } else {
-                vErrors.push(err104);
+                vErrors.push(err110);
               }
               errors++;
             }
-            const len1 = data44.length;
+            const len1 = data47.length;
             for (let i2 = 0; i2 < len1; i2++) {
-              let data45 = data44[i2];
-              if (!(data45 === "1" || data45 === "2" || data45 === "3")) {
-                const err105 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data45 };
+              let data48 = data47[i2];
+              if (!(data48 === "1" || data48 === "2" || data48 === "3")) {
+                const err111 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data48 };
                 if (vErrors === null) {
-                  vErrors = [err105];
+                  vErrors = [err111];
                 } else {
-                  vErrors.push(err105);
+                  vErrors.push(err111);
                 }
                 errors++;
               }
             }
-            let i3 = data44.length;
+            let i3 = data47.length;
             let j1;
             if (i3 > 1) {
               outer0: for (; i3--; ) {
                 for (j1 = i3; j1--; ) {
-                  if (func0(data44[i3], data44[j1])) {
-                    const err106 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+                  if (func0(data47[i3], data47[j1])) {
+                    const err112 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
                     if (vErrors === null) {
-                      vErrors = [err106];
+                      vErrors = [err112];
                     } else {
-                      vErrors.push(err106);
+                      vErrors.push(err112);
                     }
                     errors++;
                     break outer0;
@@ -42154,108 +42228,35 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err107 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data44 };
+            const err113 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
             if (vErrors === null) {
-              vErrors = [err107];
+              vErrors = [err113];
             } else {
-              vErrors.push(err107);
+              vErrors.push(err113);
             }
             errors++;
           }
         }
-        if (data37.nodePools !== void 0) {
-          let data46 = data37.nodePools;
-          if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-            for (const key11 in data46) {
-              if (!(key11 === "system" || key11 === "workloads")) {
-                const err108 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
+        if (data40.nodePools !== void 0) {
+          let data49 = data40.nodePools;
+          if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+            for (const key12 in data49) {
+              if (!(key12 === "system" || key12 === "workloads")) {
+                const err114 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
                 if (vErrors === null) {
-                  vErrors = [err108];
+                  vErrors = [err114];
                 } else {
-                  vErrors.push(err108);
+                  vErrors.push(err114);
                 }
                 errors++;
               }
             }
-            if (data46.system !== void 0) {
-              let data47 = data46.system;
-              if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
-                for (const key12 in data47) {
-                  if (!(key12 === "vmSize" || key12 === "count" || key12 === "minCount" || key12 === "maxCount")) {
-                    const err109 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err109];
-                    } else {
-                      vErrors.push(err109);
-                    }
-                    errors++;
-                  }
-                }
-                if (data47.vmSize !== void 0) {
-                  let data48 = data47.vmSize;
-                  if (typeof data48 === "string") {
-                    if (!pattern26.test(data48)) {
-                      const err110 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
-                      if (vErrors === null) {
-                        vErrors = [err110];
-                      } else {
-                        vErrors.push(err110);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err111 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data48 };
-                    if (vErrors === null) {
-                      vErrors = [err111];
-                    } else {
-                      vErrors.push(err111);
-                    }
-                    errors++;
-                  }
-                }
-                if (data47.count !== void 0) {
-                  let data49 = data47.count;
-                  const _errs112 = errors;
-                  let valid19 = false;
-                  let passing0 = null;
-                  const _errs113 = errors;
-                  if (!(typeof data49 == "number" && (!(data49 % 1) && !isNaN(data49)) && isFinite(data49))) {
-                    const err112 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err112];
-                    } else {
-                      vErrors.push(err112);
-                    }
-                    errors++;
-                  }
-                  if (typeof data49 == "number" && isFinite(data49)) {
-                    if (data49 > 1e3 || isNaN(data49)) {
-                      const err113 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err113];
-                      } else {
-                        vErrors.push(err113);
-                      }
-                      errors++;
-                    }
-                    if (data49 < 1 || isNaN(data49)) {
-                      const err114 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err114];
-                      } else {
-                        vErrors.push(err114);
-                      }
-                      errors++;
-                    }
-                  }
-                  var _valid0 = _errs113 === errors;
-                  if (_valid0) {
-                    valid19 = true;
-                    passing0 = 0;
-                  }
-                  const _errs115 = errors;
-                  if ("auto" !== data49) {
-                    const err115 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data49 };
+            if (data49.system !== void 0) {
+              let data50 = data49.system;
+              if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+                for (const key13 in data50) {
+                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
+                    const err115 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
                     if (vErrors === null) {
                       vErrors = [err115];
                     } else {
@@ -42263,39 +42264,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid0 = _errs115 === errors;
-                  if (_valid0 && valid19) {
-                    valid19 = false;
-                    passing0 = [passing0, 1];
-                  } else {
-                    if (_valid0) {
-                      valid19 = true;
-                      passing0 = 1;
-                    }
-                  }
-                  if (!valid19) {
-                    const err116 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err116];
-                    } else {
-                      vErrors.push(err116);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs112;
-                    if (vErrors !== null) {
-                      if (_errs112) {
-                        vErrors.length = _errs112;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
                 }
-                if (data47.minCount !== void 0) {
-                  let data50 = data47.minCount;
-                  if (!(typeof data50 == "number" && (!(data50 % 1) && !isNaN(data50)) && isFinite(data50))) {
-                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                if (data50.vmSize !== void 0) {
+                  let data51 = data50.vmSize;
+                  if (typeof data51 === "string") {
+                    if (!pattern28.test(data51)) {
+                      const err116 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err116];
+                      } else {
+                        vErrors.push(err116);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
                     if (vErrors === null) {
                       vErrors = [err117];
                     } else {
@@ -42303,18 +42286,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data50 == "number" && isFinite(data50)) {
-                    if (data50 > 1e3 || isNaN(data50)) {
-                      const err118 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
-                      if (vErrors === null) {
-                        vErrors = [err118];
-                      } else {
-                        vErrors.push(err118);
-                      }
-                      errors++;
+                }
+                if (data50.count !== void 0) {
+                  let data52 = data50.count;
+                  const _errs119 = errors;
+                  let valid20 = false;
+                  let passing0 = null;
+                  const _errs120 = errors;
+                  if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
+                    const err118 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
+                    if (vErrors === null) {
+                      vErrors = [err118];
+                    } else {
+                      vErrors.push(err118);
                     }
-                    if (data50 < 1 || isNaN(data50)) {
-                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data50 };
+                    errors++;
+                  }
+                  if (typeof data52 == "number" && isFinite(data52)) {
+                    if (data52 > 1e3 || isNaN(data52)) {
+                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
                       if (vErrors === null) {
                         vErrors = [err119];
                       } else {
@@ -42322,69 +42312,83 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  }
-                }
-                if (data47.maxCount !== void 0) {
-                  let data51 = data47.maxCount;
-                  if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
-                    const err120 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
-                    if (vErrors === null) {
-                      vErrors = [err120];
-                    } else {
-                      vErrors.push(err120);
-                    }
-                    errors++;
-                  }
-                  if (typeof data51 == "number" && isFinite(data51)) {
-                    if (data51 > 1e3 || isNaN(data51)) {
-                      const err121 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
+                    if (data52 < 1 || isNaN(data52)) {
+                      const err120 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
                       if (vErrors === null) {
-                        vErrors = [err121];
+                        vErrors = [err120];
                       } else {
-                        vErrors.push(err121);
-                      }
-                      errors++;
-                    }
-                    if (data51 < 1 || isNaN(data51)) {
-                      const err122 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data51 };
-                      if (vErrors === null) {
-                        vErrors = [err122];
-                      } else {
-                        vErrors.push(err122);
+                        vErrors.push(err120);
                       }
                       errors++;
                     }
                   }
-                }
-              } else {
-                const err123 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data47 };
-                if (vErrors === null) {
-                  vErrors = [err123];
-                } else {
-                  vErrors.push(err123);
-                }
-                errors++;
-              }
-            }
-            if (data46.workloads !== void 0) {
-              let data52 = data46.workloads;
-              if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-                for (const key13 in data52) {
-                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
-                    const err124 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
+                  var _valid0 = _errs120 === errors;
+                  if (_valid0) {
+                    valid20 = true;
+                    passing0 = 0;
+                  }
+                  const _errs122 = errors;
+                  if ("auto" !== data52) {
+                    const err121 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data52 };
                     if (vErrors === null) {
-                      vErrors = [err124];
+                      vErrors = [err121];
                     } else {
-                      vErrors.push(err124);
+                      vErrors.push(err121);
                     }
                     errors++;
                   }
+                  var _valid0 = _errs122 === errors;
+                  if (_valid0 && valid20) {
+                    valid20 = false;
+                    passing0 = [passing0, 1];
+                  } else {
+                    if (_valid0) {
+                      valid20 = true;
+                      passing0 = 1;
+                    }
+                  }
+                  if (!valid20) {
+                    const err122 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data52 };
+                    if (vErrors === null) {
+                      vErrors = [err122];
+                    } else {
+                      vErrors.push(err122);
+                    }
+                    errors++;
+                  } else {
+                    errors = _errs119;
+                    if (vErrors !== null) {
+                      if (_errs119) {
+                        vErrors.length = _errs119;
+                      } else {
+                        vErrors = null;
+                      }
+                    }
+                  }
                 }
-                if (data52.vmSize !== void 0) {
-                  let data53 = data52.vmSize;
-                  if (typeof data53 === "string") {
-                    if (!pattern26.test(data53)) {
-                      const err125 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
+                if (data50.minCount !== void 0) {
+                  let data53 = data50.minCount;
+                  if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
+                    const err123 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
+                    if (vErrors === null) {
+                      vErrors = [err123];
+                    } else {
+                      vErrors.push(err123);
+                    }
+                    errors++;
+                  }
+                  if (typeof data53 == "number" && isFinite(data53)) {
+                    if (data53 > 1e3 || isNaN(data53)) {
+                      const err124 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
+                      if (vErrors === null) {
+                        vErrors = [err124];
+                      } else {
+                        vErrors.push(err124);
+                      }
+                      errors++;
+                    }
+                    if (data53 < 1 || isNaN(data53)) {
+                      const err125 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
                       if (vErrors === null) {
                         vErrors = [err125];
                       } else {
@@ -42392,8 +42396,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  } else {
-                    const err126 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data53 };
+                  }
+                }
+                if (data50.maxCount !== void 0) {
+                  let data54 = data50.maxCount;
+                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                    const err126 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
                     if (vErrors === null) {
                       vErrors = [err126];
                     } else {
@@ -42401,25 +42409,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                }
-                if (data52.count !== void 0) {
-                  let data54 = data52.count;
-                  const _errs126 = errors;
-                  let valid21 = false;
-                  let passing1 = null;
-                  const _errs127 = errors;
-                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
-                    const err127 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err127];
-                    } else {
-                      vErrors.push(err127);
-                    }
-                    errors++;
-                  }
                   if (typeof data54 == "number" && isFinite(data54)) {
                     if (data54 > 1e3 || isNaN(data54)) {
-                      const err128 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
+                      const err127 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
+                      if (vErrors === null) {
+                        vErrors = [err127];
+                      } else {
+                        vErrors.push(err127);
+                      }
+                      errors++;
+                    }
+                    if (data54 < 1 || isNaN(data54)) {
+                      const err128 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
                       if (vErrors === null) {
                         vErrors = [err128];
                       } else {
@@ -42427,24 +42428,24 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data54 < 1 || isNaN(data54)) {
-                      const err129 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data54 };
-                      if (vErrors === null) {
-                        vErrors = [err129];
-                      } else {
-                        vErrors.push(err129);
-                      }
-                      errors++;
-                    }
                   }
-                  var _valid1 = _errs127 === errors;
-                  if (_valid1) {
-                    valid21 = true;
-                    passing1 = 0;
-                  }
-                  const _errs129 = errors;
-                  if ("auto" !== data54) {
-                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data54 };
+                }
+              } else {
+                const err129 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
+                if (vErrors === null) {
+                  vErrors = [err129];
+                } else {
+                  vErrors.push(err129);
+                }
+                errors++;
+              }
+            }
+            if (data49.workloads !== void 0) {
+              let data55 = data49.workloads;
+              if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+                for (const key14 in data55) {
+                  if (!(key14 === "vmSize" || key14 === "count" || key14 === "minCount" || key14 === "maxCount")) {
+                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
                     if (vErrors === null) {
                       vErrors = [err130];
                     } else {
@@ -42452,39 +42453,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid1 = _errs129 === errors;
-                  if (_valid1 && valid21) {
-                    valid21 = false;
-                    passing1 = [passing1, 1];
-                  } else {
-                    if (_valid1) {
-                      valid21 = true;
-                      passing1 = 1;
-                    }
-                  }
-                  if (!valid21) {
-                    const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err131];
-                    } else {
-                      vErrors.push(err131);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs126;
-                    if (vErrors !== null) {
-                      if (_errs126) {
-                        vErrors.length = _errs126;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
                 }
-                if (data52.minCount !== void 0) {
-                  let data55 = data52.minCount;
-                  if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
-                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                if (data55.vmSize !== void 0) {
+                  let data56 = data55.vmSize;
+                  if (typeof data56 === "string") {
+                    if (!pattern28.test(data56)) {
+                      const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
+                      if (vErrors === null) {
+                        vErrors = [err131];
+                      } else {
+                        vErrors.push(err131);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
                     if (vErrors === null) {
                       vErrors = [err132];
                     } else {
@@ -42492,18 +42475,25 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data55 == "number" && isFinite(data55)) {
-                    if (data55 > 1e3 || isNaN(data55)) {
-                      const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
-                      if (vErrors === null) {
-                        vErrors = [err133];
-                      } else {
-                        vErrors.push(err133);
-                      }
-                      errors++;
+                }
+                if (data55.count !== void 0) {
+                  let data57 = data55.count;
+                  const _errs133 = errors;
+                  let valid22 = false;
+                  let passing1 = null;
+                  const _errs134 = errors;
+                  if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
+                    const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                    if (vErrors === null) {
+                      vErrors = [err133];
+                    } else {
+                      vErrors.push(err133);
                     }
-                    if (data55 < 1 || isNaN(data55)) {
-                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data55 };
+                    errors++;
+                  }
+                  if (typeof data57 == "number" && isFinite(data57)) {
+                    if (data57 > 1e3 || isNaN(data57)) {
+                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
                       if (vErrors === null) {
                         vErrors = [err134];
                       } else {
@@ -42511,119 +42501,126 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
+                    if (data57 < 1 || isNaN(data57)) {
+                      const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                      if (vErrors === null) {
+                        vErrors = [err135];
+                      } else {
+                        vErrors.push(err135);
+                      }
+                      errors++;
+                    }
                   }
-                }
-                if (data52.maxCount !== void 0) {
-                  let data56 = data52.maxCount;
-                  if (!(typeof data56 == "number" && (!(data56 % 1) && !isNaN(data56)) && isFinite(data56))) {
-                    const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
+                  var _valid1 = _errs134 === errors;
+                  if (_valid1) {
+                    valid22 = true;
+                    passing1 = 0;
+                  }
+                  const _errs136 = errors;
+                  if ("auto" !== data57) {
+                    const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data57 };
                     if (vErrors === null) {
-                      vErrors = [err135];
+                      vErrors = [err136];
                     } else {
-                      vErrors.push(err135);
+                      vErrors.push(err136);
                     }
                     errors++;
                   }
-                  if (typeof data56 == "number" && isFinite(data56)) {
-                    if (data56 > 1e3 || isNaN(data56)) {
-                      const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
-                      if (vErrors === null) {
-                        vErrors = [err136];
-                      } else {
-                        vErrors.push(err136);
-                      }
-                      errors++;
-                    }
-                    if (data56 < 1 || isNaN(data56)) {
-                      const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data56 };
-                      if (vErrors === null) {
-                        vErrors = [err137];
-                      } else {
-                        vErrors.push(err137);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err138 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data52 };
-                if (vErrors === null) {
-                  vErrors = [err138];
-                } else {
-                  vErrors.push(err138);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err139 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data46 };
-            if (vErrors === null) {
-              vErrors = [err139];
-            } else {
-              vErrors.push(err139);
-            }
-            errors++;
-          }
-        }
-        if (data37.autoSizing !== void 0) {
-          let data57 = data37.autoSizing;
-          if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-            for (const key14 in data57) {
-              if (!(key14 === "families")) {
-                const err140 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
-                if (vErrors === null) {
-                  vErrors = [err140];
-                } else {
-                  vErrors.push(err140);
-                }
-                errors++;
-              }
-            }
-            if (data57.families !== void 0) {
-              let data58 = data57.families;
-              if (Array.isArray(data58)) {
-                if (data58.length < 1) {
-                  const err141 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
-                  if (vErrors === null) {
-                    vErrors = [err141];
+                  var _valid1 = _errs136 === errors;
+                  if (_valid1 && valid22) {
+                    valid22 = false;
+                    passing1 = [passing1, 1];
                   } else {
-                    vErrors.push(err141);
+                    if (_valid1) {
+                      valid22 = true;
+                      passing1 = 1;
+                    }
                   }
-                  errors++;
-                }
-                const len2 = data58.length;
-                for (let i4 = 0; i4 < len2; i4++) {
-                  let data59 = data58[i4];
-                  if (!(data59 === "Dsv5" || data59 === "Ddsv5" || data59 === "Dasv5" || data59 === "Esv5" || data59 === "Edsv5" || data59 === "Fsv2")) {
-                    const err142 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data59 };
+                  if (!valid22) {
+                    const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data57 };
                     if (vErrors === null) {
-                      vErrors = [err142];
+                      vErrors = [err137];
                     } else {
-                      vErrors.push(err142);
+                      vErrors.push(err137);
                     }
                     errors++;
-                  }
-                }
-                let i5 = data58.length;
-                let j2;
-                if (i5 > 1) {
-                  outer1: for (; i5--; ) {
-                    for (j2 = i5; j2--; ) {
-                      if (func0(data58[i5], data58[j2])) {
-                        const err143 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
-                        if (vErrors === null) {
-                          vErrors = [err143];
-                        } else {
-                          vErrors.push(err143);
-                        }
-                        errors++;
-                        break outer1;
+                  } else {
+                    errors = _errs133;
+                    if (vErrors !== null) {
+                      if (_errs133) {
+                        vErrors.length = _errs133;
+                      } else {
+                        vErrors = null;
                       }
                     }
                   }
                 }
+                if (data55.minCount !== void 0) {
+                  let data58 = data55.minCount;
+                  if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+                    const err138 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                    if (vErrors === null) {
+                      vErrors = [err138];
+                    } else {
+                      vErrors.push(err138);
+                    }
+                    errors++;
+                  }
+                  if (typeof data58 == "number" && isFinite(data58)) {
+                    if (data58 > 1e3 || isNaN(data58)) {
+                      const err139 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                      if (vErrors === null) {
+                        vErrors = [err139];
+                      } else {
+                        vErrors.push(err139);
+                      }
+                      errors++;
+                    }
+                    if (data58 < 1 || isNaN(data58)) {
+                      const err140 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                      if (vErrors === null) {
+                        vErrors = [err140];
+                      } else {
+                        vErrors.push(err140);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data55.maxCount !== void 0) {
+                  let data59 = data55.maxCount;
+                  if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+                    const err141 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                    if (vErrors === null) {
+                      vErrors = [err141];
+                    } else {
+                      vErrors.push(err141);
+                    }
+                    errors++;
+                  }
+                  if (typeof data59 == "number" && isFinite(data59)) {
+                    if (data59 > 1e3 || isNaN(data59)) {
+                      const err142 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                      if (vErrors === null) {
+                        vErrors = [err142];
+                      } else {
+                        vErrors.push(err142);
+                      }
+                      errors++;
+                    }
+                    if (data59 < 1 || isNaN(data59)) {
+                      const err143 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                      if (vErrors === null) {
+                        vErrors = [err143];
+                      } else {
+                        vErrors.push(err143);
+                      }
+                      errors++;
+                    }
+                  }
+                }
               } else {
-                const err144 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data58 };
+                const err144 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -42633,7 +42630,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err145 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data57 };
+            const err145 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
             if (vErrors === null) {
               vErrors = [err145];
             } else {
@@ -42642,64 +42639,75 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err146 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data37 };
-        if (vErrors === null) {
-          vErrors = [err146];
-        } else {
-          vErrors.push(err146);
-        }
-        errors++;
-      }
-    }
-    if (data.postgres !== void 0) {
-      let data60 = data.postgres;
-      if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-        for (const key15 in data60) {
-          if (!(key15 === "version" || key15 === "tier" || key15 === "sku" || key15 === "storageGb" || key15 === "highAvailability" || key15 === "backupRetentionDays" || key15 === "geoRedundantBackup" || key15 === "entraAdminGroup")) {
-            const err147 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data60 };
-            if (vErrors === null) {
-              vErrors = [err147];
-            } else {
-              vErrors.push(err147);
+        if (data40.autoSizing !== void 0) {
+          let data60 = data40.autoSizing;
+          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
+            for (const key15 in data60) {
+              if (!(key15 === "families")) {
+                const err146 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
+                if (vErrors === null) {
+                  vErrors = [err146];
+                } else {
+                  vErrors.push(err146);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-        }
-        if (data60.version !== void 0) {
-          let data61 = data60.version;
-          if (typeof data61 !== "string") {
-            const err148 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
-            if (vErrors === null) {
-              vErrors = [err148];
-            } else {
-              vErrors.push(err148);
+            if (data60.families !== void 0) {
+              let data61 = data60.families;
+              if (Array.isArray(data61)) {
+                if (data61.length < 1) {
+                  const err147 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                  if (vErrors === null) {
+                    vErrors = [err147];
+                  } else {
+                    vErrors.push(err147);
+                  }
+                  errors++;
+                }
+                const len2 = data61.length;
+                for (let i4 = 0; i4 < len2; i4++) {
+                  let data62 = data61[i4];
+                  if (!(data62 === "Dsv5" || data62 === "Ddsv5" || data62 === "Dasv5" || data62 === "Esv5" || data62 === "Edsv5" || data62 === "Fsv2")) {
+                    const err148 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err148];
+                    } else {
+                      vErrors.push(err148);
+                    }
+                    errors++;
+                  }
+                }
+                let i5 = data61.length;
+                let j2;
+                if (i5 > 1) {
+                  outer1: for (; i5--; ) {
+                    for (j2 = i5; j2--; ) {
+                      if (func0(data61[i5], data61[j2])) {
+                        const err149 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                        if (vErrors === null) {
+                          vErrors = [err149];
+                        } else {
+                          vErrors.push(err149);
+                        }
+                        errors++;
+                        break outer1;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err150 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                if (vErrors === null) {
+                  vErrors = [err150];
+                } else {
+                  vErrors.push(err150);
+                }
+                errors++;
+              }
             }
-            errors++;
-          }
-          if (!(data61 === "14" || data61 === "15" || data61 === "16" || data61 === "17")) {
-            const err149 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data61 };
-            if (vErrors === null) {
-              vErrors = [err149];
-            } else {
-              vErrors.push(err149);
-            }
-            errors++;
-          }
-        }
-        if (data60.tier !== void 0) {
-          let data62 = data60.tier;
-          if (typeof data62 !== "string") {
-            const err150 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
-            if (vErrors === null) {
-              vErrors = [err150];
-            } else {
-              vErrors.push(err150);
-            }
-            errors++;
-          }
-          if (!(data62 === "Burstable" || data62 === "GeneralPurpose" || data62 === "MemoryOptimized")) {
-            const err151 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data62 };
+          } else {
+            const err151 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
             if (vErrors === null) {
               vErrors = [err151];
             } else {
@@ -42708,20 +42716,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.sku !== void 0) {
-          let data63 = data60.sku;
-          if (typeof data63 === "string") {
-            if (!pattern28.test(data63)) {
-              const err152 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
-              if (vErrors === null) {
-                vErrors = [err152];
-              } else {
-                vErrors.push(err152);
-              }
-              errors++;
-            }
-          } else {
-            const err153 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data63 };
+      } else {
+        const err152 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data40 };
+        if (vErrors === null) {
+          vErrors = [err152];
+        } else {
+          vErrors.push(err152);
+        }
+        errors++;
+      }
+    }
+    if (data.postgres !== void 0) {
+      let data63 = data.postgres;
+      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+        for (const key16 in data63) {
+          if (!(key16 === "version" || key16 === "tier" || key16 === "sku" || key16 === "storageGb" || key16 === "highAvailability" || key16 === "backupRetentionDays" || key16 === "geoRedundantBackup" || key16 === "entraAdminGroup")) {
+            const err153 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data63 };
             if (vErrors === null) {
               vErrors = [err153];
             } else {
@@ -42730,10 +42740,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.storageGb !== void 0) {
-          let data64 = data60.storageGb;
-          if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)) && isFinite(data64))) {
-            const err154 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
+        if (data63.version !== void 0) {
+          let data64 = data63.version;
+          if (typeof data64 !== "string") {
+            const err154 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
             if (vErrors === null) {
               vErrors = [err154];
             } else {
@@ -42741,8 +42751,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data64 === 32 || data64 === 64 || data64 === 128 || data64 === 256 || data64 === 512 || data64 === 1024 || data64 === 2048 || data64 === 4096)) {
-            const err155 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data64 };
+          if (!(data64 === "14" || data64 === "15" || data64 === "16" || data64 === "17")) {
+            const err155 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
             if (vErrors === null) {
               vErrors = [err155];
             } else {
@@ -42751,10 +42761,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.highAvailability !== void 0) {
-          let data65 = data60.highAvailability;
+        if (data63.tier !== void 0) {
+          let data65 = data63.tier;
           if (typeof data65 !== "string") {
-            const err156 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
+            const err156 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
             if (vErrors === null) {
               vErrors = [err156];
             } else {
@@ -42762,8 +42772,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (!(data65 === "Disabled" || data65 === "SameZone" || data65 === "ZoneRedundant")) {
-            const err157 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data65 };
+          if (!(data65 === "Burstable" || data65 === "GeneralPurpose" || data65 === "MemoryOptimized")) {
+            const err157 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
             if (vErrors === null) {
               vErrors = [err157];
             } else {
@@ -42772,42 +42782,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.backupRetentionDays !== void 0) {
-          let data66 = data60.backupRetentionDays;
-          if (!(typeof data66 == "number" && (!(data66 % 1) && !isNaN(data66)) && isFinite(data66))) {
-            const err158 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
+        if (data63.sku !== void 0) {
+          let data66 = data63.sku;
+          if (typeof data66 === "string") {
+            if (!pattern30.test(data66)) {
+              const err158 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err158];
+              } else {
+                vErrors.push(err158);
+              }
+              errors++;
+            }
+          } else {
+            const err159 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
             if (vErrors === null) {
-              vErrors = [err158];
+              vErrors = [err159];
             } else {
-              vErrors.push(err158);
+              vErrors.push(err159);
             }
             errors++;
           }
-          if (typeof data66 == "number" && isFinite(data66)) {
-            if (data66 > 35 || isNaN(data66)) {
-              const err159 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
-              if (vErrors === null) {
-                vErrors = [err159];
-              } else {
-                vErrors.push(err159);
-              }
-              errors++;
-            }
-            if (data66 < 7 || isNaN(data66)) {
-              const err160 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data66 };
-              if (vErrors === null) {
-                vErrors = [err160];
-              } else {
-                vErrors.push(err160);
-              }
-              errors++;
-            }
-          }
         }
-        if (data60.geoRedundantBackup !== void 0) {
-          let data67 = data60.geoRedundantBackup;
-          if (typeof data67 !== "boolean") {
-            const err161 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data67 };
+        if (data63.storageGb !== void 0) {
+          let data67 = data63.storageGb;
+          if (!(typeof data67 == "number" && (!(data67 % 1) && !isNaN(data67)) && isFinite(data67))) {
+            const err160 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
+            if (vErrors === null) {
+              vErrors = [err160];
+            } else {
+              vErrors.push(err160);
+            }
+            errors++;
+          }
+          if (!(data67 === 32 || data67 === 64 || data67 === 128 || data67 === 256 || data67 === 512 || data67 === 1024 || data67 === 2048 || data67 === 4096)) {
+            const err161 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
             if (vErrors === null) {
               vErrors = [err161];
             } else {
@@ -42816,152 +42825,149 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data60.entraAdminGroup !== void 0) {
-          let data68 = data60.entraAdminGroup;
-          if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-            if (data68.objectId === void 0) {
-              const err162 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+        if (data63.highAvailability !== void 0) {
+          let data68 = data63.highAvailability;
+          if (typeof data68 !== "string") {
+            const err162 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
+            if (vErrors === null) {
+              vErrors = [err162];
+            } else {
+              vErrors.push(err162);
+            }
+            errors++;
+          }
+          if (!(data68 === "Disabled" || data68 === "SameZone" || data68 === "ZoneRedundant")) {
+            const err163 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
+            if (vErrors === null) {
+              vErrors = [err163];
+            } else {
+              vErrors.push(err163);
+            }
+            errors++;
+          }
+        }
+        if (data63.backupRetentionDays !== void 0) {
+          let data69 = data63.backupRetentionDays;
+          if (!(typeof data69 == "number" && (!(data69 % 1) && !isNaN(data69)) && isFinite(data69))) {
+            const err164 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
+            if (vErrors === null) {
+              vErrors = [err164];
+            } else {
+              vErrors.push(err164);
+            }
+            errors++;
+          }
+          if (typeof data69 == "number" && isFinite(data69)) {
+            if (data69 > 35 || isNaN(data69)) {
+              const err165 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
               if (vErrors === null) {
-                vErrors = [err162];
+                vErrors = [err165];
               } else {
-                vErrors.push(err162);
+                vErrors.push(err165);
               }
               errors++;
             }
-            if (data68.name === void 0) {
-              const err163 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+            if (data69 < 7 || isNaN(data69)) {
+              const err166 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
               if (vErrors === null) {
-                vErrors = [err163];
+                vErrors = [err166];
               } else {
-                vErrors.push(err163);
+                vErrors.push(err166);
               }
               errors++;
             }
-            for (const key16 in data68) {
-              if (!(key16 === "objectId" || key16 === "name")) {
-                const err164 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
+          }
+        }
+        if (data63.geoRedundantBackup !== void 0) {
+          let data70 = data63.geoRedundantBackup;
+          if (typeof data70 !== "boolean") {
+            const err167 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data70 };
+            if (vErrors === null) {
+              vErrors = [err167];
+            } else {
+              vErrors.push(err167);
+            }
+            errors++;
+          }
+        }
+        if (data63.entraAdminGroup !== void 0) {
+          let data71 = data63.entraAdminGroup;
+          if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
+            if (data71.objectId === void 0) {
+              const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
+              if (vErrors === null) {
+                vErrors = [err168];
+              } else {
+                vErrors.push(err168);
+              }
+              errors++;
+            }
+            if (data71.name === void 0) {
+              const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
+              if (vErrors === null) {
+                vErrors = [err169];
+              } else {
+                vErrors.push(err169);
+              }
+              errors++;
+            }
+            for (const key17 in data71) {
+              if (!(key17 === "objectId" || key17 === "name")) {
+                const err170 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
                 if (vErrors === null) {
-                  vErrors = [err164];
+                  vErrors = [err170];
                 } else {
-                  vErrors.push(err164);
+                  vErrors.push(err170);
                 }
                 errors++;
               }
             }
-            if (data68.objectId !== void 0) {
-              let data69 = data68.objectId;
-              if (typeof data69 === "string") {
-                if (!pattern5.test(data69)) {
-                  const err165 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+            if (data71.objectId !== void 0) {
+              let data72 = data71.objectId;
+              if (typeof data72 === "string") {
+                if (!pattern5.test(data72)) {
+                  const err171 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
                   if (vErrors === null) {
-                    vErrors = [err165];
+                    vErrors = [err171];
                   } else {
-                    vErrors.push(err165);
+                    vErrors.push(err171);
                   }
                   errors++;
                 }
               } else {
-                const err166 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data69 };
+                const err172 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
                 if (vErrors === null) {
-                  vErrors = [err166];
+                  vErrors = [err172];
                 } else {
-                  vErrors.push(err166);
+                  vErrors.push(err172);
                 }
                 errors++;
               }
             }
-            if (data68.name !== void 0) {
-              let data70 = data68.name;
-              if (typeof data70 === "string") {
-                if (!pattern30.test(data70)) {
-                  const err167 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+            if (data71.name !== void 0) {
+              let data73 = data71.name;
+              if (typeof data73 === "string") {
+                if (!pattern32.test(data73)) {
+                  const err173 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
                   if (vErrors === null) {
-                    vErrors = [err167];
+                    vErrors = [err173];
                   } else {
-                    vErrors.push(err167);
+                    vErrors.push(err173);
                   }
                   errors++;
                 }
               } else {
-                const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data70 };
+                const err174 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
                 if (vErrors === null) {
-                  vErrors = [err168];
+                  vErrors = [err174];
                 } else {
-                  vErrors.push(err168);
+                  vErrors.push(err174);
                 }
                 errors++;
               }
             }
           } else {
-            const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data68 };
-            if (vErrors === null) {
-              vErrors = [err169];
-            } else {
-              vErrors.push(err169);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err170 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data60 };
-        if (vErrors === null) {
-          vErrors = [err170];
-        } else {
-          vErrors.push(err170);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data71 = data.keyVault;
-      if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-        for (const key17 in data71) {
-          if (!(key17 === "softDeleteRetentionDays" || key17 === "purgeProtection")) {
-            const err171 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data71 };
-            if (vErrors === null) {
-              vErrors = [err171];
-            } else {
-              vErrors.push(err171);
-            }
-            errors++;
-          }
-        }
-        if (data71.softDeleteRetentionDays !== void 0) {
-          let data72 = data71.softDeleteRetentionDays;
-          if (!(typeof data72 == "number" && (!(data72 % 1) && !isNaN(data72)) && isFinite(data72))) {
-            const err172 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-            if (vErrors === null) {
-              vErrors = [err172];
-            } else {
-              vErrors.push(err172);
-            }
-            errors++;
-          }
-          if (typeof data72 == "number" && isFinite(data72)) {
-            if (data72 > 90 || isNaN(data72)) {
-              const err173 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-              if (vErrors === null) {
-                vErrors = [err173];
-              } else {
-                vErrors.push(err173);
-              }
-              errors++;
-            }
-            if (data72 < 7 || isNaN(data72)) {
-              const err174 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data72 };
-              if (vErrors === null) {
-                vErrors = [err174];
-              } else {
-                vErrors.push(err174);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data71.purgeProtection !== void 0) {
-          let data73 = data71.purgeProtection;
-          if (typeof data73 !== "boolean") {
-            const err175 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data73 };
+            const err175 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
             if (vErrors === null) {
               vErrors = [err175];
             } else {
@@ -42971,7 +42977,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err176 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data71 };
+        const err176 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data63 };
         if (vErrors === null) {
           vErrors = [err176];
         } else {
@@ -42980,12 +42986,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.identity !== void 0) {
-      let data74 = data.identity;
+    if (data.keyVault !== void 0) {
+      let data74 = data.keyVault;
       if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
         for (const key18 in data74) {
-          if (!(key18 === "aksAdminGroupObjectIds")) {
-            const err177 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data74 };
+          if (!(key18 === "softDeleteRetentionDays" || key18 === "purgeProtection")) {
+            const err177 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data74 };
             if (vErrors === null) {
               vErrors = [err177];
             } else {
@@ -42994,57 +43000,125 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data74.aksAdminGroupObjectIds !== void 0) {
-          let data75 = data74.aksAdminGroupObjectIds;
-          if (Array.isArray(data75)) {
-            if (data75.length > 10) {
-              const err178 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+        if (data74.softDeleteRetentionDays !== void 0) {
+          let data75 = data74.softDeleteRetentionDays;
+          if (!(typeof data75 == "number" && (!(data75 % 1) && !isNaN(data75)) && isFinite(data75))) {
+            const err178 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+            if (vErrors === null) {
+              vErrors = [err178];
+            } else {
+              vErrors.push(err178);
+            }
+            errors++;
+          }
+          if (typeof data75 == "number" && isFinite(data75)) {
+            if (data75 > 90 || isNaN(data75)) {
+              const err179 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
               if (vErrors === null) {
-                vErrors = [err178];
+                vErrors = [err179];
               } else {
-                vErrors.push(err178);
+                vErrors.push(err179);
               }
               errors++;
             }
-            const len3 = data75.length;
+            if (data75 < 7 || isNaN(data75)) {
+              const err180 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+              if (vErrors === null) {
+                vErrors = [err180];
+              } else {
+                vErrors.push(err180);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data74.purgeProtection !== void 0) {
+          let data76 = data74.purgeProtection;
+          if (typeof data76 !== "boolean") {
+            const err181 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data76 };
+            if (vErrors === null) {
+              vErrors = [err181];
+            } else {
+              vErrors.push(err181);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err182 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data74 };
+        if (vErrors === null) {
+          vErrors = [err182];
+        } else {
+          vErrors.push(err182);
+        }
+        errors++;
+      }
+    }
+    if (data.identity !== void 0) {
+      let data77 = data.identity;
+      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
+        for (const key19 in data77) {
+          if (!(key19 === "aksAdminGroupObjectIds")) {
+            const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err183];
+            } else {
+              vErrors.push(err183);
+            }
+            errors++;
+          }
+        }
+        if (data77.aksAdminGroupObjectIds !== void 0) {
+          let data78 = data77.aksAdminGroupObjectIds;
+          if (Array.isArray(data78)) {
+            if (data78.length > 10) {
+              const err184 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
+              if (vErrors === null) {
+                vErrors = [err184];
+              } else {
+                vErrors.push(err184);
+              }
+              errors++;
+            }
+            const len3 = data78.length;
             for (let i6 = 0; i6 < len3; i6++) {
-              let data76 = data75[i6];
-              if (typeof data76 === "string") {
-                if (!pattern5.test(data76)) {
-                  const err179 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+              let data79 = data78[i6];
+              if (typeof data79 === "string") {
+                if (!pattern5.test(data79)) {
+                  const err185 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
                   if (vErrors === null) {
-                    vErrors = [err179];
+                    vErrors = [err185];
                   } else {
-                    vErrors.push(err179);
+                    vErrors.push(err185);
                   }
                   errors++;
                 }
               } else {
-                const err180 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data76 };
+                const err186 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
                 if (vErrors === null) {
-                  vErrors = [err180];
+                  vErrors = [err186];
                 } else {
-                  vErrors.push(err180);
+                  vErrors.push(err186);
                 }
                 errors++;
               }
             }
-            let i7 = data75.length;
+            let i7 = data78.length;
             let j3;
             if (i7 > 1) {
               const indices1 = {};
               for (; i7--; ) {
-                let item1 = data75[i7];
+                let item1 = data78[i7];
                 if (typeof item1 !== "string") {
                   continue;
                 }
                 if (typeof indices1[item1] == "number") {
                   j3 = indices1[item1];
-                  const err181 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+                  const err187 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
                   if (vErrors === null) {
-                    vErrors = [err181];
+                    vErrors = [err187];
                   } else {
-                    vErrors.push(err181);
+                    vErrors.push(err187);
                   }
                   errors++;
                   break;
@@ -43053,194 +43127,128 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err182 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data75 };
+            const err188 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
             if (vErrors === null) {
-              vErrors = [err182];
+              vErrors = [err188];
             } else {
-              vErrors.push(err182);
+              vErrors.push(err188);
             }
             errors++;
           }
         }
       } else {
-        const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data74 };
+        const err189 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data77 };
         if (vErrors === null) {
-          vErrors = [err183];
+          vErrors = [err189];
         } else {
-          vErrors.push(err183);
+          vErrors.push(err189);
         }
         errors++;
       }
     }
     if (data.openai !== void 0) {
-      let data77 = data.openai;
-      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
-        for (const key19 in data77) {
-          if (!(key19 === "enabled" || key19 === "location" || key19 === "deployments")) {
-            const err184 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data77 };
+      let data80 = data.openai;
+      if (data80 && typeof data80 == "object" && !Array.isArray(data80)) {
+        for (const key20 in data80) {
+          if (!(key20 === "enabled" || key20 === "location" || key20 === "deployments")) {
+            const err190 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data80 };
             if (vErrors === null) {
-              vErrors = [err184];
+              vErrors = [err190];
             } else {
-              vErrors.push(err184);
+              vErrors.push(err190);
             }
             errors++;
           }
         }
-        if (data77.enabled !== void 0) {
-          let data78 = data77.enabled;
-          if (typeof data78 !== "boolean") {
-            const err185 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data78 };
+        if (data80.enabled !== void 0) {
+          let data81 = data80.enabled;
+          if (typeof data81 !== "boolean") {
+            const err191 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data81 };
             if (vErrors === null) {
-              vErrors = [err185];
+              vErrors = [err191];
             } else {
-              vErrors.push(err185);
+              vErrors.push(err191);
             }
             errors++;
           }
         }
-        if (data77.location !== void 0) {
-          let data79 = data77.location;
-          if (typeof data79 === "string") {
-            if (!pattern7.test(data79)) {
-              const err186 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data79 };
+        if (data80.location !== void 0) {
+          let data82 = data80.location;
+          if (typeof data82 === "string") {
+            if (!pattern7.test(data82)) {
+              const err192 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data82 };
               if (vErrors === null) {
-                vErrors = [err186];
+                vErrors = [err192];
               } else {
-                vErrors.push(err186);
+                vErrors.push(err192);
               }
               errors++;
             }
           } else {
-            const err187 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data79 };
+            const err193 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data82 };
             if (vErrors === null) {
-              vErrors = [err187];
+              vErrors = [err193];
             } else {
-              vErrors.push(err187);
+              vErrors.push(err193);
             }
             errors++;
           }
         }
-        if (data77.deployments !== void 0) {
-          let data80 = data77.deployments;
-          if (Array.isArray(data80)) {
-            if (data80.length > 20) {
-              const err188 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
+        if (data80.deployments !== void 0) {
+          let data83 = data80.deployments;
+          if (Array.isArray(data83)) {
+            if (data83.length > 20) {
+              const err194 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
               if (vErrors === null) {
-                vErrors = [err188];
+                vErrors = [err194];
               } else {
-                vErrors.push(err188);
+                vErrors.push(err194);
               }
               errors++;
             }
-            const len4 = data80.length;
+            const len4 = data83.length;
             for (let i8 = 0; i8 < len4; i8++) {
-              let data81 = data80[i8];
-              if (data81 && typeof data81 == "object" && !Array.isArray(data81)) {
-                if (data81.name === void 0) {
-                  const err189 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+              let data84 = data83[i8];
+              if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
+                if (data84.name === void 0) {
+                  const err195 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err189];
+                    vErrors = [err195];
                   } else {
-                    vErrors.push(err189);
+                    vErrors.push(err195);
                   }
                   errors++;
                 }
-                if (data81.model === void 0) {
-                  const err190 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.model === void 0) {
+                  const err196 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err190];
+                    vErrors = [err196];
                   } else {
-                    vErrors.push(err190);
+                    vErrors.push(err196);
                   }
                   errors++;
                 }
-                if (data81.version === void 0) {
-                  const err191 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.version === void 0) {
+                  const err197 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err191];
+                    vErrors = [err197];
                   } else {
-                    vErrors.push(err191);
+                    vErrors.push(err197);
                   }
                   errors++;
                 }
-                if (data81.capacity === void 0) {
-                  const err192 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                if (data84.capacity === void 0) {
+                  const err198 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                   if (vErrors === null) {
-                    vErrors = [err192];
+                    vErrors = [err198];
                   } else {
-                    vErrors.push(err192);
+                    vErrors.push(err198);
                   }
                   errors++;
                 }
-                for (const key20 in data81) {
-                  if (!(key20 === "name" || key20 === "model" || key20 === "version" || key20 === "capacity" || key20 === "sku")) {
-                    const err193 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
-                    if (vErrors === null) {
-                      vErrors = [err193];
-                    } else {
-                      vErrors.push(err193);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.name !== void 0) {
-                  let data82 = data81.name;
-                  if (typeof data82 === "string") {
-                    if (!pattern33.test(data82)) {
-                      const err194 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
-                      if (vErrors === null) {
-                        vErrors = [err194];
-                      } else {
-                        vErrors.push(err194);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err195 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data82 };
-                    if (vErrors === null) {
-                      vErrors = [err195];
-                    } else {
-                      vErrors.push(err195);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.model !== void 0) {
-                  let data83 = data81.model;
-                  if (typeof data83 === "string") {
-                    if (!pattern34.test(data83)) {
-                      const err196 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
-                      if (vErrors === null) {
-                        vErrors = [err196];
-                      } else {
-                        vErrors.push(err196);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err197 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data83 };
-                    if (vErrors === null) {
-                      vErrors = [err197];
-                    } else {
-                      vErrors.push(err197);
-                    }
-                    errors++;
-                  }
-                }
-                if (data81.version !== void 0) {
-                  let data84 = data81.version;
-                  if (typeof data84 === "string") {
-                    if (!pattern35.test(data84)) {
-                      const err198 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
-                      if (vErrors === null) {
-                        vErrors = [err198];
-                      } else {
-                        vErrors.push(err198);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data84 };
+                for (const key21 in data84) {
+                  if (!(key21 === "name" || key21 === "model" || key21 === "version" || key21 === "capacity" || key21 === "sku")) {
+                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                     if (vErrors === null) {
                       vErrors = [err199];
                     } else {
@@ -43249,29 +43257,33 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data81.capacity !== void 0) {
-                  let data85 = data81.capacity;
-                  if (!(typeof data85 == "number" && (!(data85 % 1) && !isNaN(data85)) && isFinite(data85))) {
-                    const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
-                    if (vErrors === null) {
-                      vErrors = [err200];
-                    } else {
-                      vErrors.push(err200);
-                    }
-                    errors++;
-                  }
-                  if (typeof data85 == "number" && isFinite(data85)) {
-                    if (data85 > 1e4 || isNaN(data85)) {
-                      const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
+                if (data84.name !== void 0) {
+                  let data85 = data84.name;
+                  if (typeof data85 === "string") {
+                    if (!pattern35.test(data85)) {
+                      const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
                       if (vErrors === null) {
-                        vErrors = [err201];
+                        vErrors = [err200];
                       } else {
-                        vErrors.push(err201);
+                        vErrors.push(err200);
                       }
                       errors++;
                     }
-                    if (data85 < 1 || isNaN(data85)) {
-                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data85 };
+                  } else {
+                    const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
+                    if (vErrors === null) {
+                      vErrors = [err201];
+                    } else {
+                      vErrors.push(err201);
+                    }
+                    errors++;
+                  }
+                }
+                if (data84.model !== void 0) {
+                  let data86 = data84.model;
+                  if (typeof data86 === "string") {
+                    if (!pattern36.test(data86)) {
+                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
                       if (vErrors === null) {
                         vErrors = [err202];
                       } else {
@@ -43279,12 +43291,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                  }
-                }
-                if (data81.sku !== void 0) {
-                  let data86 = data81.sku;
-                  if (typeof data86 !== "string") {
-                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
+                  } else {
+                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
                     if (vErrors === null) {
                       vErrors = [err203];
                     } else {
@@ -43292,127 +43300,127 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (!(data86 === "Standard" || data86 === "GlobalStandard" || data86 === "DataZoneStandard")) {
-                    const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data86 };
+                }
+                if (data84.version !== void 0) {
+                  let data87 = data84.version;
+                  if (typeof data87 === "string") {
+                    if (!pattern37.test(data87)) {
+                      const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
+                      if (vErrors === null) {
+                        vErrors = [err204];
+                      } else {
+                        vErrors.push(err204);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err205 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
                     if (vErrors === null) {
-                      vErrors = [err204];
+                      vErrors = [err205];
                     } else {
-                      vErrors.push(err204);
+                      vErrors.push(err205);
+                    }
+                    errors++;
+                  }
+                }
+                if (data84.capacity !== void 0) {
+                  let data88 = data84.capacity;
+                  if (!(typeof data88 == "number" && (!(data88 % 1) && !isNaN(data88)) && isFinite(data88))) {
+                    const err206 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                    if (vErrors === null) {
+                      vErrors = [err206];
+                    } else {
+                      vErrors.push(err206);
+                    }
+                    errors++;
+                  }
+                  if (typeof data88 == "number" && isFinite(data88)) {
+                    if (data88 > 1e4 || isNaN(data88)) {
+                      const err207 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err207];
+                      } else {
+                        vErrors.push(err207);
+                      }
+                      errors++;
+                    }
+                    if (data88 < 1 || isNaN(data88)) {
+                      const err208 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
+                      if (vErrors === null) {
+                        vErrors = [err208];
+                      } else {
+                        vErrors.push(err208);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data84.sku !== void 0) {
+                  let data89 = data84.sku;
+                  if (typeof data89 !== "string") {
+                    const err209 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
+                    if (vErrors === null) {
+                      vErrors = [err209];
+                    } else {
+                      vErrors.push(err209);
+                    }
+                    errors++;
+                  }
+                  if (!(data89 === "Standard" || data89 === "GlobalStandard" || data89 === "DataZoneStandard")) {
+                    const err210 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
+                    if (vErrors === null) {
+                      vErrors = [err210];
+                    } else {
+                      vErrors.push(err210);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err205 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data81 };
+                const err211 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
                 if (vErrors === null) {
-                  vErrors = [err205];
+                  vErrors = [err211];
                 } else {
-                  vErrors.push(err205);
+                  vErrors.push(err211);
                 }
                 errors++;
               }
             }
           } else {
-            const err206 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data80 };
+            const err212 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
             if (vErrors === null) {
-              vErrors = [err206];
+              vErrors = [err212];
             } else {
-              vErrors.push(err206);
+              vErrors.push(err212);
             }
             errors++;
           }
         }
       } else {
-        const err207 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data77 };
+        const err213 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data80 };
         if (vErrors === null) {
-          vErrors = [err207];
+          vErrors = [err213];
         } else {
-          vErrors.push(err207);
+          vErrors.push(err213);
         }
         errors++;
       }
     }
     if (data.gitops !== void 0) {
-      let data87 = data.gitops;
-      if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
-        if (data87.repository === void 0) {
-          const err208 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data87 };
+      let data90 = data.gitops;
+      if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
+        if (data90.repository === void 0) {
+          const err214 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data90 };
           if (vErrors === null) {
-            vErrors = [err208];
+            vErrors = [err214];
           } else {
-            vErrors.push(err208);
+            vErrors.push(err214);
           }
           errors++;
         }
-        for (const key21 in data87) {
-          if (!(key21 === "repository" || key21 === "branch" || key21 === "path" || key21 === "multiTenancyOptOut" || key21 === "auth" || key21 === "sshKnownHosts")) {
-            const err209 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data87 };
-            if (vErrors === null) {
-              vErrors = [err209];
-            } else {
-              vErrors.push(err209);
-            }
-            errors++;
-          }
-        }
-        if (data87.repository !== void 0) {
-          let data88 = data87.repository;
-          if (typeof data88 === "string") {
-            if (!pattern36.test(data88)) {
-              const err210 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
-              if (vErrors === null) {
-                vErrors = [err210];
-              } else {
-                vErrors.push(err210);
-              }
-              errors++;
-            }
-          } else {
-            const err211 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data88 };
-            if (vErrors === null) {
-              vErrors = [err211];
-            } else {
-              vErrors.push(err211);
-            }
-            errors++;
-          }
-        }
-        if (data87.branch !== void 0) {
-          let data89 = data87.branch;
-          if (typeof data89 === "string") {
-            if (!pattern37.test(data89)) {
-              const err212 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
-              if (vErrors === null) {
-                vErrors = [err212];
-              } else {
-                vErrors.push(err212);
-              }
-              errors++;
-            }
-          } else {
-            const err213 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data89 };
-            if (vErrors === null) {
-              vErrors = [err213];
-            } else {
-              vErrors.push(err213);
-            }
-            errors++;
-          }
-        }
-        if (data87.path !== void 0) {
-          let data90 = data87.path;
-          if (typeof data90 === "string") {
-            if (!pattern38.test(data90)) {
-              const err214 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data90 };
-              if (vErrors === null) {
-                vErrors = [err214];
-              } else {
-                vErrors.push(err214);
-              }
-              errors++;
-            }
-          } else {
-            const err215 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data90 };
+        for (const key22 in data90) {
+          if (!(key22 === "repository" || key22 === "branch" || key22 === "path" || key22 === "multiTenancyOptOut" || key22 === "auth" || key22 === "sshKnownHosts")) {
+            const err215 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data90 };
             if (vErrors === null) {
               vErrors = [err215];
             } else {
@@ -43421,11 +43429,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.multiTenancyOptOut !== void 0) {
-          let data91 = data87.multiTenancyOptOut;
-          if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
-            if (data91.reason === void 0) {
-              const err216 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
+        if (data90.repository !== void 0) {
+          let data91 = data90.repository;
+          if (typeof data91 === "string") {
+            if (!pattern38.test(data91)) {
+              const err216 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
               if (vErrors === null) {
                 vErrors = [err216];
               } else {
@@ -43433,50 +43441,52 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key22 in data91) {
-              if (!(key22 === "reason")) {
-                const err217 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
-                if (vErrors === null) {
-                  vErrors = [err217];
-                } else {
-                  vErrors.push(err217);
-                }
-                errors++;
-              }
+          } else {
+            const err217 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
+            if (vErrors === null) {
+              vErrors = [err217];
+            } else {
+              vErrors.push(err217);
             }
-            if (data91.reason !== void 0) {
-              let data92 = data91.reason;
-              if (typeof data92 === "string") {
-                if (func2(data92) > 500) {
-                  const err218 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                  if (vErrors === null) {
-                    vErrors = [err218];
-                  } else {
-                    vErrors.push(err218);
-                  }
-                  errors++;
-                }
-                if (func2(data92) < 10) {
-                  const err219 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                  if (vErrors === null) {
-                    vErrors = [err219];
-                  } else {
-                    vErrors.push(err219);
-                  }
-                  errors++;
-                }
+            errors++;
+          }
+        }
+        if (data90.branch !== void 0) {
+          let data92 = data90.branch;
+          if (typeof data92 === "string") {
+            if (!pattern39.test(data92)) {
+              const err218 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
+              if (vErrors === null) {
+                vErrors = [err218];
               } else {
-                const err220 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data92 };
-                if (vErrors === null) {
-                  vErrors = [err220];
-                } else {
-                  vErrors.push(err220);
-                }
-                errors++;
+                vErrors.push(err218);
               }
+              errors++;
             }
           } else {
-            const err221 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data91 };
+            const err219 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
+            if (vErrors === null) {
+              vErrors = [err219];
+            } else {
+              vErrors.push(err219);
+            }
+            errors++;
+          }
+        }
+        if (data90.path !== void 0) {
+          let data93 = data90.path;
+          if (typeof data93 === "string") {
+            if (!pattern40.test(data93)) {
+              const err220 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data93 };
+              if (vErrors === null) {
+                vErrors = [err220];
+              } else {
+                vErrors.push(err220);
+              }
+              errors++;
+            }
+          } else {
+            const err221 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data93 };
             if (vErrors === null) {
               vErrors = [err221];
             } else {
@@ -43485,45 +43495,43 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data87.auth !== void 0) {
-          let data93 = data87.auth;
-          if (typeof data93 !== "string") {
-            const err222 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
-            if (vErrors === null) {
-              vErrors = [err222];
-            } else {
-              vErrors.push(err222);
-            }
-            errors++;
-          }
-          if (!(data93 === "none" || data93 === "ssh" || data93 === "https")) {
-            const err223 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data93 };
-            if (vErrors === null) {
-              vErrors = [err223];
-            } else {
-              vErrors.push(err223);
-            }
-            errors++;
-          }
-        }
-        if (data87.sshKnownHosts !== void 0) {
-          let data94 = data87.sshKnownHosts;
-          if (Array.isArray(data94)) {
-            if (data94.length > 20) {
-              const err224 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+        if (data90.multiTenancyOptOut !== void 0) {
+          let data94 = data90.multiTenancyOptOut;
+          if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
+            if (data94.reason === void 0) {
+              const err222 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
               if (vErrors === null) {
-                vErrors = [err224];
+                vErrors = [err222];
               } else {
-                vErrors.push(err224);
+                vErrors.push(err222);
               }
               errors++;
             }
-            const len5 = data94.length;
-            for (let i9 = 0; i9 < len5; i9++) {
-              let data95 = data94[i9];
+            for (const key23 in data94) {
+              if (!(key23 === "reason")) {
+                const err223 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+                if (vErrors === null) {
+                  vErrors = [err223];
+                } else {
+                  vErrors.push(err223);
+                }
+                errors++;
+              }
+            }
+            if (data94.reason !== void 0) {
+              let data95 = data94.reason;
               if (typeof data95 === "string") {
-                if (func2(data95) > 1e3) {
-                  const err225 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
+                if (func2(data95) > 500) {
+                  const err224 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
+                  if (vErrors === null) {
+                    vErrors = [err224];
+                  } else {
+                    vErrors.push(err224);
+                  }
+                  errors++;
+                }
+                if (func2(data95) < 10) {
+                  const err225 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
                   if (vErrors === null) {
                     vErrors = [err225];
                   } else {
@@ -43531,27 +43539,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (!pattern39.test(data95)) {
-                  const err226 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
-                  if (vErrors === null) {
-                    vErrors = [err226];
-                  } else {
-                    vErrors.push(err226);
-                  }
-                  errors++;
-                }
               } else {
-                const err227 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data95 };
+                const err226 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
                 if (vErrors === null) {
-                  vErrors = [err227];
+                  vErrors = [err226];
                 } else {
-                  vErrors.push(err227);
+                  vErrors.push(err226);
                 }
                 errors++;
               }
             }
           } else {
-            const err228 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data94 };
+            const err227 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+            if (vErrors === null) {
+              vErrors = [err227];
+            } else {
+              vErrors.push(err227);
+            }
+            errors++;
+          }
+        }
+        if (data90.auth !== void 0) {
+          let data96 = data90.auth;
+          if (typeof data96 !== "string") {
+            const err228 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
             if (vErrors === null) {
               vErrors = [err228];
             } else {
@@ -43559,113 +43570,112 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (!(data96 === "none" || data96 === "ssh" || data96 === "https")) {
+            const err229 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
+            if (vErrors === null) {
+              vErrors = [err229];
+            } else {
+              vErrors.push(err229);
+            }
+            errors++;
+          }
+        }
+        if (data90.sshKnownHosts !== void 0) {
+          let data97 = data90.sshKnownHosts;
+          if (Array.isArray(data97)) {
+            if (data97.length > 20) {
+              const err230 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+              if (vErrors === null) {
+                vErrors = [err230];
+              } else {
+                vErrors.push(err230);
+              }
+              errors++;
+            }
+            const len5 = data97.length;
+            for (let i9 = 0; i9 < len5; i9++) {
+              let data98 = data97[i9];
+              if (typeof data98 === "string") {
+                if (func2(data98) > 1e3) {
+                  const err231 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                  if (vErrors === null) {
+                    vErrors = [err231];
+                  } else {
+                    vErrors.push(err231);
+                  }
+                  errors++;
+                }
+                if (!pattern41.test(data98)) {
+                  const err232 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                  if (vErrors === null) {
+                    vErrors = [err232];
+                  } else {
+                    vErrors.push(err232);
+                  }
+                  errors++;
+                }
+              } else {
+                const err233 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
+                if (vErrors === null) {
+                  vErrors = [err233];
+                } else {
+                  vErrors.push(err233);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err234 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+            if (vErrors === null) {
+              vErrors = [err234];
+            } else {
+              vErrors.push(err234);
+            }
+            errors++;
+          }
         }
       } else {
-        const err229 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data87 };
+        const err235 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data90 };
         if (vErrors === null) {
-          vErrors = [err229];
+          vErrors = [err235];
         } else {
-          vErrors.push(err229);
+          vErrors.push(err235);
         }
         errors++;
       }
     }
     if (data.components !== void 0) {
-      let data96 = data.components;
-      if (data96 && typeof data96 == "object" && !Array.isArray(data96)) {
-        for (const key23 in data96) {
-          if (!func1.call(schema31.properties.components.properties, key23)) {
-            const err230 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data96 };
+      let data99 = data.components;
+      if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
+        for (const key24 in data99) {
+          if (!func1.call(schema31.properties.components.properties, key24)) {
+            const err236 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data99 };
             if (vErrors === null) {
-              vErrors = [err230];
+              vErrors = [err236];
             } else {
-              vErrors.push(err230);
+              vErrors.push(err236);
             }
             errors++;
           }
         }
-        if (data96.api !== void 0) {
-          let data97 = data96.api;
-          if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
-            for (const key24 in data97) {
-              if (!(key24 === "replicas" || key24 === "memory" || key24 === "cpu" || key24 === "values")) {
-                const err231 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data97 };
+        if (data99.api !== void 0) {
+          let data100 = data99.api;
+          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
+            for (const key25 in data100) {
+              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
+                const err237 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data100 };
                 if (vErrors === null) {
-                  vErrors = [err231];
+                  vErrors = [err237];
                 } else {
-                  vErrors.push(err231);
+                  vErrors.push(err237);
                 }
                 errors++;
               }
             }
-            if (data97.replicas !== void 0) {
-              let data98 = data97.replicas;
-              if (!(typeof data98 == "number" && (!(data98 % 1) && !isNaN(data98)) && isFinite(data98))) {
-                const err232 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                if (vErrors === null) {
-                  vErrors = [err232];
-                } else {
-                  vErrors.push(err232);
-                }
-                errors++;
-              }
-              if (typeof data98 == "number" && isFinite(data98)) {
-                if (data98 > 50 || isNaN(data98)) {
-                  const err233 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err233];
-                  } else {
-                    vErrors.push(err233);
-                  }
-                  errors++;
-                }
-                if (data98 < 1 || isNaN(data98)) {
-                  const err234 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err234];
-                  } else {
-                    vErrors.push(err234);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data97.memory !== void 0) {
-              let data99 = data97.memory;
-              if (typeof data99 === "string") {
-                if (!pattern40.test(data99)) {
-                  const err235 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
-                  if (vErrors === null) {
-                    vErrors = [err235];
-                  } else {
-                    vErrors.push(err235);
-                  }
-                  errors++;
-                }
-              } else {
-                const err236 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data99 };
-                if (vErrors === null) {
-                  vErrors = [err236];
-                } else {
-                  vErrors.push(err236);
-                }
-                errors++;
-              }
-            }
-            if (data97.cpu !== void 0) {
-              let data100 = data97.cpu;
-              if (typeof data100 === "string") {
-                if (!pattern41.test(data100)) {
-                  const err237 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
-                  if (vErrors === null) {
-                    vErrors = [err237];
-                  } else {
-                    vErrors.push(err237);
-                  }
-                  errors++;
-                }
-              } else {
-                const err238 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data100 };
+            if (data100.replicas !== void 0) {
+              let data101 = data100.replicas;
+              if (!(typeof data101 == "number" && (!(data101 % 1) && !isNaN(data101)) && isFinite(data101))) {
+                const err238 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
                 if (vErrors === null) {
                   vErrors = [err238];
                 } else {
@@ -43673,47 +43683,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data97.values !== void 0) {
-              let data101 = data97.values;
-              if (!(data101 && typeof data101 == "object" && !Array.isArray(data101))) {
-                const err239 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data101 };
-                if (vErrors === null) {
-                  vErrors = [err239];
-                } else {
-                  vErrors.push(err239);
+              if (typeof data101 == "number" && isFinite(data101)) {
+                if (data101 > 50 || isNaN(data101)) {
+                  const err239 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+                  if (vErrors === null) {
+                    vErrors = [err239];
+                  } else {
+                    vErrors.push(err239);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data101 < 1 || isNaN(data101)) {
+                  const err240 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+                  if (vErrors === null) {
+                    vErrors = [err240];
+                  } else {
+                    vErrors.push(err240);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err240 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data97 };
-            if (vErrors === null) {
-              vErrors = [err240];
-            } else {
-              vErrors.push(err240);
-            }
-            errors++;
-          }
-        }
-        if (data96.ui !== void 0) {
-          let data102 = data96.ui;
-          if (data102 && typeof data102 == "object" && !Array.isArray(data102)) {
-            for (const key25 in data102) {
-              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
-                const err241 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data102 };
-                if (vErrors === null) {
-                  vErrors = [err241];
-                } else {
-                  vErrors.push(err241);
+            if (data100.memory !== void 0) {
+              let data102 = data100.memory;
+              if (typeof data102 === "string") {
+                if (!pattern42.test(data102)) {
+                  const err241 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
+                  if (vErrors === null) {
+                    vErrors = [err241];
+                  } else {
+                    vErrors.push(err241);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data102.replicas !== void 0) {
-              let data103 = data102.replicas;
-              if (!(typeof data103 == "number" && (!(data103 % 1) && !isNaN(data103)) && isFinite(data103))) {
-                const err242 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
+              } else {
+                const err242 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
                 if (vErrors === null) {
                   vErrors = [err242];
                 } else {
@@ -43721,9 +43725,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data103 == "number" && isFinite(data103)) {
-                if (data103 > 50 || isNaN(data103)) {
-                  const err243 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
+            }
+            if (data100.cpu !== void 0) {
+              let data103 = data100.cpu;
+              if (typeof data103 === "string") {
+                if (!pattern43.test(data103)) {
+                  const err243 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
                   if (vErrors === null) {
                     vErrors = [err243];
                   } else {
@@ -43731,53 +43738,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data103 < 1 || isNaN(data103)) {
-                  const err244 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data103 };
-                  if (vErrors === null) {
-                    vErrors = [err244];
-                  } else {
-                    vErrors.push(err244);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data102.memory !== void 0) {
-              let data104 = data102.memory;
-              if (typeof data104 === "string") {
-                if (!pattern40.test(data104)) {
-                  const err245 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
-                  if (vErrors === null) {
-                    vErrors = [err245];
-                  } else {
-                    vErrors.push(err245);
-                  }
-                  errors++;
-                }
               } else {
-                const err246 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data104 };
+                const err244 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
                 if (vErrors === null) {
-                  vErrors = [err246];
+                  vErrors = [err244];
                 } else {
-                  vErrors.push(err246);
+                  vErrors.push(err244);
                 }
                 errors++;
               }
             }
-            if (data102.cpu !== void 0) {
-              let data105 = data102.cpu;
-              if (typeof data105 === "string") {
-                if (!pattern41.test(data105)) {
-                  const err247 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
-                  if (vErrors === null) {
-                    vErrors = [err247];
-                  } else {
-                    vErrors.push(err247);
-                  }
-                  errors++;
+            if (data100.values !== void 0) {
+              let data104 = data100.values;
+              if (!(data104 && typeof data104 == "object" && !Array.isArray(data104))) {
+                const err245 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data104 };
+                if (vErrors === null) {
+                  vErrors = [err245];
+                } else {
+                  vErrors.push(err245);
                 }
-              } else {
-                const err248 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data105 };
+                errors++;
+              }
+            }
+          } else {
+            const err246 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data100 };
+            if (vErrors === null) {
+              vErrors = [err246];
+            } else {
+              vErrors.push(err246);
+            }
+            errors++;
+          }
+        }
+        if (data99.ui !== void 0) {
+          let data105 = data99.ui;
+          if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
+            for (const key26 in data105) {
+              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "values")) {
+                const err247 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data105 };
+                if (vErrors === null) {
+                  vErrors = [err247];
+                } else {
+                  vErrors.push(err247);
+                }
+                errors++;
+              }
+            }
+            if (data105.replicas !== void 0) {
+              let data106 = data105.replicas;
+              if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
+                const err248 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
                 if (vErrors === null) {
                   vErrors = [err248];
                 } else {
@@ -43785,47 +43795,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data102.values !== void 0) {
-              let data106 = data102.values;
-              if (!(data106 && typeof data106 == "object" && !Array.isArray(data106))) {
-                const err249 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data106 };
-                if (vErrors === null) {
-                  vErrors = [err249];
-                } else {
-                  vErrors.push(err249);
+              if (typeof data106 == "number" && isFinite(data106)) {
+                if (data106 > 50 || isNaN(data106)) {
+                  const err249 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
+                  if (vErrors === null) {
+                    vErrors = [err249];
+                  } else {
+                    vErrors.push(err249);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data106 < 1 || isNaN(data106)) {
+                  const err250 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
+                  if (vErrors === null) {
+                    vErrors = [err250];
+                  } else {
+                    vErrors.push(err250);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err250 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data102 };
-            if (vErrors === null) {
-              vErrors = [err250];
-            } else {
-              vErrors.push(err250);
-            }
-            errors++;
-          }
-        }
-        if (data96.elasticsearch !== void 0) {
-          let data107 = data96.elasticsearch;
-          if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
-            for (const key26 in data107) {
-              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "storage" || key26 === "values")) {
-                const err251 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
-                if (vErrors === null) {
-                  vErrors = [err251];
-                } else {
-                  vErrors.push(err251);
+            if (data105.memory !== void 0) {
+              let data107 = data105.memory;
+              if (typeof data107 === "string") {
+                if (!pattern42.test(data107)) {
+                  const err251 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
+                  if (vErrors === null) {
+                    vErrors = [err251];
+                  } else {
+                    vErrors.push(err251);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data107.replicas !== void 0) {
-              let data108 = data107.replicas;
-              if (!(typeof data108 == "number" && (!(data108 % 1) && !isNaN(data108)) && isFinite(data108))) {
-                const err252 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+              } else {
+                const err252 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
                 if (vErrors === null) {
                   vErrors = [err252];
                 } else {
@@ -43833,9 +43837,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data108 == "number" && isFinite(data108)) {
-                if (data108 > 50 || isNaN(data108)) {
-                  const err253 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
+            }
+            if (data105.cpu !== void 0) {
+              let data108 = data105.cpu;
+              if (typeof data108 === "string") {
+                if (!pattern43.test(data108)) {
+                  const err253 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
                   if (vErrors === null) {
                     vErrors = [err253];
                   } else {
@@ -43843,53 +43850,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data108 < 1 || isNaN(data108)) {
-                  const err254 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data108 };
-                  if (vErrors === null) {
-                    vErrors = [err254];
-                  } else {
-                    vErrors.push(err254);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data107.memory !== void 0) {
-              let data109 = data107.memory;
-              if (typeof data109 === "string") {
-                if (!pattern40.test(data109)) {
-                  const err255 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
-                  if (vErrors === null) {
-                    vErrors = [err255];
-                  } else {
-                    vErrors.push(err255);
-                  }
-                  errors++;
-                }
               } else {
-                const err256 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data109 };
+                const err254 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
                 if (vErrors === null) {
-                  vErrors = [err256];
+                  vErrors = [err254];
                 } else {
-                  vErrors.push(err256);
+                  vErrors.push(err254);
                 }
                 errors++;
               }
             }
-            if (data107.cpu !== void 0) {
-              let data110 = data107.cpu;
-              if (typeof data110 === "string") {
-                if (!pattern41.test(data110)) {
-                  const err257 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
-                  if (vErrors === null) {
-                    vErrors = [err257];
-                  } else {
-                    vErrors.push(err257);
-                  }
-                  errors++;
+            if (data105.values !== void 0) {
+              let data109 = data105.values;
+              if (!(data109 && typeof data109 == "object" && !Array.isArray(data109))) {
+                const err255 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data109 };
+                if (vErrors === null) {
+                  vErrors = [err255];
+                } else {
+                  vErrors.push(err255);
                 }
-              } else {
-                const err258 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data110 };
+                errors++;
+              }
+            }
+          } else {
+            const err256 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data105 };
+            if (vErrors === null) {
+              vErrors = [err256];
+            } else {
+              vErrors.push(err256);
+            }
+            errors++;
+          }
+        }
+        if (data99.elasticsearch !== void 0) {
+          let data110 = data99.elasticsearch;
+          if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
+            for (const key27 in data110) {
+              if (!(key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "storage" || key27 === "values")) {
+                const err257 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
+                if (vErrors === null) {
+                  vErrors = [err257];
+                } else {
+                  vErrors.push(err257);
+                }
+                errors++;
+              }
+            }
+            if (data110.replicas !== void 0) {
+              let data111 = data110.replicas;
+              if (!(typeof data111 == "number" && (!(data111 % 1) && !isNaN(data111)) && isFinite(data111))) {
+                const err258 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
                 if (vErrors === null) {
                   vErrors = [err258];
                 } else {
@@ -43897,12 +43907,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data107.storage !== void 0) {
-              let data111 = data107.storage;
-              if (typeof data111 === "string") {
-                if (!pattern40.test(data111)) {
-                  const err259 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
+              if (typeof data111 == "number" && isFinite(data111)) {
+                if (data111 > 50 || isNaN(data111)) {
+                  const err259 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
                   if (vErrors === null) {
                     vErrors = [err259];
                   } else {
@@ -43910,56 +43917,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (data111 < 1 || isNaN(data111)) {
+                  const err260 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
+                  if (vErrors === null) {
+                    vErrors = [err260];
+                  } else {
+                    vErrors.push(err260);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data110.memory !== void 0) {
+              let data112 = data110.memory;
+              if (typeof data112 === "string") {
+                if (!pattern42.test(data112)) {
+                  const err261 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
+                  if (vErrors === null) {
+                    vErrors = [err261];
+                  } else {
+                    vErrors.push(err261);
+                  }
+                  errors++;
+                }
               } else {
-                const err260 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data111 };
+                const err262 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
                 if (vErrors === null) {
-                  vErrors = [err260];
+                  vErrors = [err262];
                 } else {
-                  vErrors.push(err260);
+                  vErrors.push(err262);
                 }
                 errors++;
               }
             }
-            if (data107.values !== void 0) {
-              let data112 = data107.values;
-              if (!(data112 && typeof data112 == "object" && !Array.isArray(data112))) {
-                const err261 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data112 };
-                if (vErrors === null) {
-                  vErrors = [err261];
-                } else {
-                  vErrors.push(err261);
+            if (data110.cpu !== void 0) {
+              let data113 = data110.cpu;
+              if (typeof data113 === "string") {
+                if (!pattern43.test(data113)) {
+                  const err263 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
+                  if (vErrors === null) {
+                    vErrors = [err263];
+                  } else {
+                    vErrors.push(err263);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-          } else {
-            const err262 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data107 };
-            if (vErrors === null) {
-              vErrors = [err262];
-            } else {
-              vErrors.push(err262);
-            }
-            errors++;
-          }
-        }
-        if (data96.kibana !== void 0) {
-          let data113 = data96.kibana;
-          if (data113 && typeof data113 == "object" && !Array.isArray(data113)) {
-            for (const key27 in data113) {
-              if (!(key27 === "enabled" || key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "values")) {
-                const err263 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
-                if (vErrors === null) {
-                  vErrors = [err263];
-                } else {
-                  vErrors.push(err263);
-                }
-                errors++;
-              }
-            }
-            if (data113.enabled !== void 0) {
-              let data114 = data113.enabled;
-              if (typeof data114 !== "boolean") {
-                const err264 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data114 };
+              } else {
+                const err264 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
                 if (vErrors === null) {
                   vErrors = [err264];
                 } else {
@@ -43968,52 +43972,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data113.replicas !== void 0) {
-              let data115 = data113.replicas;
-              if (!(typeof data115 == "number" && (!(data115 % 1) && !isNaN(data115)) && isFinite(data115))) {
-                const err265 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
-                if (vErrors === null) {
-                  vErrors = [err265];
-                } else {
-                  vErrors.push(err265);
-                }
-                errors++;
-              }
-              if (typeof data115 == "number" && isFinite(data115)) {
-                if (data115 > 50 || isNaN(data115)) {
-                  const err266 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
+            if (data110.storage !== void 0) {
+              let data114 = data110.storage;
+              if (typeof data114 === "string") {
+                if (!pattern42.test(data114)) {
+                  const err265 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
                   if (vErrors === null) {
-                    vErrors = [err266];
+                    vErrors = [err265];
                   } else {
-                    vErrors.push(err266);
-                  }
-                  errors++;
-                }
-                if (data115 < 1 || isNaN(data115)) {
-                  const err267 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data115 };
-                  if (vErrors === null) {
-                    vErrors = [err267];
-                  } else {
-                    vErrors.push(err267);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data113.memory !== void 0) {
-              let data116 = data113.memory;
-              if (typeof data116 === "string") {
-                if (!pattern40.test(data116)) {
-                  const err268 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
-                  if (vErrors === null) {
-                    vErrors = [err268];
-                  } else {
-                    vErrors.push(err268);
+                    vErrors.push(err265);
                   }
                   errors++;
                 }
               } else {
-                const err269 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data116 };
+                const err266 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
+                if (vErrors === null) {
+                  vErrors = [err266];
+                } else {
+                  vErrors.push(err266);
+                }
+                errors++;
+              }
+            }
+            if (data110.values !== void 0) {
+              let data115 = data110.values;
+              if (!(data115 && typeof data115 == "object" && !Array.isArray(data115))) {
+                const err267 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data115 };
+                if (vErrors === null) {
+                  vErrors = [err267];
+                } else {
+                  vErrors.push(err267);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err268 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
+            if (vErrors === null) {
+              vErrors = [err268];
+            } else {
+              vErrors.push(err268);
+            }
+            errors++;
+          }
+        }
+        if (data99.kibana !== void 0) {
+          let data116 = data99.kibana;
+          if (data116 && typeof data116 == "object" && !Array.isArray(data116)) {
+            for (const key28 in data116) {
+              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
+                const err269 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
                 if (vErrors === null) {
                   vErrors = [err269];
                 } else {
@@ -44022,20 +44030,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data113.cpu !== void 0) {
-              let data117 = data113.cpu;
-              if (typeof data117 === "string") {
-                if (!pattern41.test(data117)) {
-                  const err270 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
-                  if (vErrors === null) {
-                    vErrors = [err270];
-                  } else {
-                    vErrors.push(err270);
-                  }
-                  errors++;
+            if (data116.enabled !== void 0) {
+              let data117 = data116.enabled;
+              if (typeof data117 !== "boolean") {
+                const err270 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data117 };
+                if (vErrors === null) {
+                  vErrors = [err270];
+                } else {
+                  vErrors.push(err270);
                 }
-              } else {
-                const err271 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data117 };
+                errors++;
+              }
+            }
+            if (data116.replicas !== void 0) {
+              let data118 = data116.replicas;
+              if (!(typeof data118 == "number" && (!(data118 % 1) && !isNaN(data118)) && isFinite(data118))) {
+                const err271 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
                 if (vErrors === null) {
                   vErrors = [err271];
                 } else {
@@ -44043,47 +44053,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data113.values !== void 0) {
-              let data118 = data113.values;
-              if (!(data118 && typeof data118 == "object" && !Array.isArray(data118))) {
-                const err272 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data118 };
-                if (vErrors === null) {
-                  vErrors = [err272];
-                } else {
-                  vErrors.push(err272);
+              if (typeof data118 == "number" && isFinite(data118)) {
+                if (data118 > 50 || isNaN(data118)) {
+                  const err272 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err272];
+                  } else {
+                    vErrors.push(err272);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data118 < 1 || isNaN(data118)) {
+                  const err273 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err273];
+                  } else {
+                    vErrors.push(err273);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err273 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data113 };
-            if (vErrors === null) {
-              vErrors = [err273];
-            } else {
-              vErrors.push(err273);
-            }
-            errors++;
-          }
-        }
-        if (data96.mermaid !== void 0) {
-          let data119 = data96.mermaid;
-          if (data119 && typeof data119 == "object" && !Array.isArray(data119)) {
-            for (const key28 in data119) {
-              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
-                const err274 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
-                if (vErrors === null) {
-                  vErrors = [err274];
-                } else {
-                  vErrors.push(err274);
+            if (data116.memory !== void 0) {
+              let data119 = data116.memory;
+              if (typeof data119 === "string") {
+                if (!pattern42.test(data119)) {
+                  const err274 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
+                  if (vErrors === null) {
+                    vErrors = [err274];
+                  } else {
+                    vErrors.push(err274);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data119.enabled !== void 0) {
-              let data120 = data119.enabled;
-              if (typeof data120 !== "boolean") {
-                const err275 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data120 };
+              } else {
+                const err275 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
                 if (vErrors === null) {
                   vErrors = [err275];
                 } else {
@@ -44092,52 +44096,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data119.replicas !== void 0) {
-              let data121 = data119.replicas;
-              if (!(typeof data121 == "number" && (!(data121 % 1) && !isNaN(data121)) && isFinite(data121))) {
-                const err276 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
-                if (vErrors === null) {
-                  vErrors = [err276];
-                } else {
-                  vErrors.push(err276);
-                }
-                errors++;
-              }
-              if (typeof data121 == "number" && isFinite(data121)) {
-                if (data121 > 50 || isNaN(data121)) {
-                  const err277 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
+            if (data116.cpu !== void 0) {
+              let data120 = data116.cpu;
+              if (typeof data120 === "string") {
+                if (!pattern43.test(data120)) {
+                  const err276 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
                   if (vErrors === null) {
-                    vErrors = [err277];
+                    vErrors = [err276];
                   } else {
-                    vErrors.push(err277);
-                  }
-                  errors++;
-                }
-                if (data121 < 1 || isNaN(data121)) {
-                  const err278 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data121 };
-                  if (vErrors === null) {
-                    vErrors = [err278];
-                  } else {
-                    vErrors.push(err278);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data119.memory !== void 0) {
-              let data122 = data119.memory;
-              if (typeof data122 === "string") {
-                if (!pattern40.test(data122)) {
-                  const err279 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
-                  if (vErrors === null) {
-                    vErrors = [err279];
-                  } else {
-                    vErrors.push(err279);
+                    vErrors.push(err276);
                   }
                   errors++;
                 }
               } else {
-                const err280 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data122 };
+                const err277 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
+                if (vErrors === null) {
+                  vErrors = [err277];
+                } else {
+                  vErrors.push(err277);
+                }
+                errors++;
+              }
+            }
+            if (data116.values !== void 0) {
+              let data121 = data116.values;
+              if (!(data121 && typeof data121 == "object" && !Array.isArray(data121))) {
+                const err278 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data121 };
+                if (vErrors === null) {
+                  vErrors = [err278];
+                } else {
+                  vErrors.push(err278);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err279 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
+            if (vErrors === null) {
+              vErrors = [err279];
+            } else {
+              vErrors.push(err279);
+            }
+            errors++;
+          }
+        }
+        if (data99.mermaid !== void 0) {
+          let data122 = data99.mermaid;
+          if (data122 && typeof data122 == "object" && !Array.isArray(data122)) {
+            for (const key29 in data122) {
+              if (!(key29 === "enabled" || key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "values")) {
+                const err280 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
                 if (vErrors === null) {
                   vErrors = [err280];
                 } else {
@@ -44146,20 +44154,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data119.cpu !== void 0) {
-              let data123 = data119.cpu;
-              if (typeof data123 === "string") {
-                if (!pattern41.test(data123)) {
-                  const err281 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
-                  if (vErrors === null) {
-                    vErrors = [err281];
-                  } else {
-                    vErrors.push(err281);
-                  }
-                  errors++;
+            if (data122.enabled !== void 0) {
+              let data123 = data122.enabled;
+              if (typeof data123 !== "boolean") {
+                const err281 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data123 };
+                if (vErrors === null) {
+                  vErrors = [err281];
+                } else {
+                  vErrors.push(err281);
                 }
-              } else {
-                const err282 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data123 };
+                errors++;
+              }
+            }
+            if (data122.replicas !== void 0) {
+              let data124 = data122.replicas;
+              if (!(typeof data124 == "number" && (!(data124 % 1) && !isNaN(data124)) && isFinite(data124))) {
+                const err282 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -44167,47 +44177,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data119.values !== void 0) {
-              let data124 = data119.values;
-              if (!(data124 && typeof data124 == "object" && !Array.isArray(data124))) {
-                const err283 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data124 };
-                if (vErrors === null) {
-                  vErrors = [err283];
-                } else {
-                  vErrors.push(err283);
+              if (typeof data124 == "number" && isFinite(data124)) {
+                if (data124 > 50 || isNaN(data124)) {
+                  const err283 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
+                  if (vErrors === null) {
+                    vErrors = [err283];
+                  } else {
+                    vErrors.push(err283);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data124 < 1 || isNaN(data124)) {
+                  const err284 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
+                  if (vErrors === null) {
+                    vErrors = [err284];
+                  } else {
+                    vErrors.push(err284);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err284 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data119 };
-            if (vErrors === null) {
-              vErrors = [err284];
-            } else {
-              vErrors.push(err284);
-            }
-            errors++;
-          }
-        }
-        if (data96.keycloak !== void 0) {
-          let data125 = data96.keycloak;
-          if (data125 && typeof data125 == "object" && !Array.isArray(data125)) {
-            for (const key29 in data125) {
-              if (!(key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "companion" || key29 === "database" || key29 === "values")) {
-                const err285 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
-                if (vErrors === null) {
-                  vErrors = [err285];
-                } else {
-                  vErrors.push(err285);
+            if (data122.memory !== void 0) {
+              let data125 = data122.memory;
+              if (typeof data125 === "string") {
+                if (!pattern42.test(data125)) {
+                  const err285 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
+                  if (vErrors === null) {
+                    vErrors = [err285];
+                  } else {
+                    vErrors.push(err285);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data125.replicas !== void 0) {
-              let data126 = data125.replicas;
-              if (!(typeof data126 == "number" && (!(data126 % 1) && !isNaN(data126)) && isFinite(data126))) {
-                const err286 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
+              } else {
+                const err286 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
                 if (vErrors === null) {
                   vErrors = [err286];
                 } else {
@@ -44215,9 +44219,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data126 == "number" && isFinite(data126)) {
-                if (data126 > 50 || isNaN(data126)) {
-                  const err287 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
+            }
+            if (data122.cpu !== void 0) {
+              let data126 = data122.cpu;
+              if (typeof data126 === "string") {
+                if (!pattern43.test(data126)) {
+                  const err287 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -44225,53 +44232,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data126 < 1 || isNaN(data126)) {
-                  const err288 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data126 };
-                  if (vErrors === null) {
-                    vErrors = [err288];
-                  } else {
-                    vErrors.push(err288);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data125.memory !== void 0) {
-              let data127 = data125.memory;
-              if (typeof data127 === "string") {
-                if (!pattern40.test(data127)) {
-                  const err289 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
-                  if (vErrors === null) {
-                    vErrors = [err289];
-                  } else {
-                    vErrors.push(err289);
-                  }
-                  errors++;
-                }
               } else {
-                const err290 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data127 };
+                const err288 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
                 if (vErrors === null) {
-                  vErrors = [err290];
+                  vErrors = [err288];
                 } else {
-                  vErrors.push(err290);
+                  vErrors.push(err288);
                 }
                 errors++;
               }
             }
-            if (data125.cpu !== void 0) {
-              let data128 = data125.cpu;
-              if (typeof data128 === "string") {
-                if (!pattern41.test(data128)) {
-                  const err291 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
-                  if (vErrors === null) {
-                    vErrors = [err291];
-                  } else {
-                    vErrors.push(err291);
-                  }
-                  errors++;
+            if (data122.values !== void 0) {
+              let data127 = data122.values;
+              if (!(data127 && typeof data127 == "object" && !Array.isArray(data127))) {
+                const err289 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data127 };
+                if (vErrors === null) {
+                  vErrors = [err289];
+                } else {
+                  vErrors.push(err289);
                 }
-              } else {
-                const err292 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data128 };
+                errors++;
+              }
+            }
+          } else {
+            const err290 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
+            if (vErrors === null) {
+              vErrors = [err290];
+            } else {
+              vErrors.push(err290);
+            }
+            errors++;
+          }
+        }
+        if (data99.keycloak !== void 0) {
+          let data128 = data99.keycloak;
+          if (data128 && typeof data128 == "object" && !Array.isArray(data128)) {
+            for (const key30 in data128) {
+              if (!(key30 === "replicas" || key30 === "memory" || key30 === "cpu" || key30 === "companion" || key30 === "database" || key30 === "values")) {
+                const err291 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
+                if (vErrors === null) {
+                  vErrors = [err291];
+                } else {
+                  vErrors.push(err291);
+                }
+                errors++;
+              }
+            }
+            if (data128.replicas !== void 0) {
+              let data129 = data128.replicas;
+              if (!(typeof data129 == "number" && (!(data129 % 1) && !isNaN(data129)) && isFinite(data129))) {
+                const err292 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
                 if (vErrors === null) {
                   vErrors = [err292];
                 } else {
@@ -44279,79 +44289,77 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data129 == "number" && isFinite(data129)) {
+                if (data129 > 50 || isNaN(data129)) {
+                  const err293 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
+                  if (vErrors === null) {
+                    vErrors = [err293];
+                  } else {
+                    vErrors.push(err293);
+                  }
+                  errors++;
+                }
+                if (data129 < 1 || isNaN(data129)) {
+                  const err294 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
+                  if (vErrors === null) {
+                    vErrors = [err294];
+                  } else {
+                    vErrors.push(err294);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data125.companion !== void 0) {
-              let data129 = data125.companion;
-              if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
-                for (const key30 in data129) {
-                  if (!(key30 === "memory" || key30 === "cpu" || key30 === "storage")) {
-                    const err293 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
-                    if (vErrors === null) {
-                      vErrors = [err293];
-                    } else {
-                      vErrors.push(err293);
-                    }
-                    errors++;
-                  }
-                }
-                if (data129.memory !== void 0) {
-                  let data130 = data129.memory;
-                  if (typeof data130 === "string") {
-                    if (!pattern40.test(data130)) {
-                      const err294 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
-                      if (vErrors === null) {
-                        vErrors = [err294];
-                      } else {
-                        vErrors.push(err294);
-                      }
-                      errors++;
-                    }
+            if (data128.memory !== void 0) {
+              let data130 = data128.memory;
+              if (typeof data130 === "string") {
+                if (!pattern42.test(data130)) {
+                  const err295 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
+                  if (vErrors === null) {
+                    vErrors = [err295];
                   } else {
-                    const err295 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data130 };
-                    if (vErrors === null) {
-                      vErrors = [err295];
-                    } else {
-                      vErrors.push(err295);
-                    }
-                    errors++;
+                    vErrors.push(err295);
                   }
+                  errors++;
                 }
-                if (data129.cpu !== void 0) {
-                  let data131 = data129.cpu;
-                  if (typeof data131 === "string") {
-                    if (!pattern41.test(data131)) {
-                      const err296 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
-                      if (vErrors === null) {
-                        vErrors = [err296];
-                      } else {
-                        vErrors.push(err296);
-                      }
-                      errors++;
-                    }
+              } else {
+                const err296 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
+                if (vErrors === null) {
+                  vErrors = [err296];
+                } else {
+                  vErrors.push(err296);
+                }
+                errors++;
+              }
+            }
+            if (data128.cpu !== void 0) {
+              let data131 = data128.cpu;
+              if (typeof data131 === "string") {
+                if (!pattern43.test(data131)) {
+                  const err297 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+                  if (vErrors === null) {
+                    vErrors = [err297];
                   } else {
-                    const err297 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data131 };
-                    if (vErrors === null) {
-                      vErrors = [err297];
-                    } else {
-                      vErrors.push(err297);
-                    }
-                    errors++;
+                    vErrors.push(err297);
                   }
+                  errors++;
                 }
-                if (data129.storage !== void 0) {
-                  let data132 = data129.storage;
-                  if (typeof data132 === "string") {
-                    if (!pattern40.test(data132)) {
-                      const err298 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
-                      if (vErrors === null) {
-                        vErrors = [err298];
-                      } else {
-                        vErrors.push(err298);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err299 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data132 };
+              } else {
+                const err298 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+                if (vErrors === null) {
+                  vErrors = [err298];
+                } else {
+                  vErrors.push(err298);
+                }
+                errors++;
+              }
+            }
+            if (data128.companion !== void 0) {
+              let data132 = data128.companion;
+              if (data132 && typeof data132 == "object" && !Array.isArray(data132)) {
+                for (const key31 in data132) {
+                  if (!(key31 === "memory" || key31 === "cpu" || key31 === "storage")) {
+                    const err299 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
                     if (vErrors === null) {
                       vErrors = [err299];
                     } else {
@@ -44360,77 +44368,74 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
+                if (data132.memory !== void 0) {
+                  let data133 = data132.memory;
+                  if (typeof data133 === "string") {
+                    if (!pattern42.test(data133)) {
+                      const err300 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
+                      if (vErrors === null) {
+                        vErrors = [err300];
+                      } else {
+                        vErrors.push(err300);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err301 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
+                    if (vErrors === null) {
+                      vErrors = [err301];
+                    } else {
+                      vErrors.push(err301);
+                    }
+                    errors++;
+                  }
+                }
+                if (data132.cpu !== void 0) {
+                  let data134 = data132.cpu;
+                  if (typeof data134 === "string") {
+                    if (!pattern43.test(data134)) {
+                      const err302 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
+                      if (vErrors === null) {
+                        vErrors = [err302];
+                      } else {
+                        vErrors.push(err302);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err303 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
+                    if (vErrors === null) {
+                      vErrors = [err303];
+                    } else {
+                      vErrors.push(err303);
+                    }
+                    errors++;
+                  }
+                }
+                if (data132.storage !== void 0) {
+                  let data135 = data132.storage;
+                  if (typeof data135 === "string") {
+                    if (!pattern42.test(data135)) {
+                      const err304 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
+                      if (vErrors === null) {
+                        vErrors = [err304];
+                      } else {
+                        vErrors.push(err304);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err305 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
+                    if (vErrors === null) {
+                      vErrors = [err305];
+                    } else {
+                      vErrors.push(err305);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err300 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data129 };
-                if (vErrors === null) {
-                  vErrors = [err300];
-                } else {
-                  vErrors.push(err300);
-                }
-                errors++;
-              }
-            }
-            if (data125.database !== void 0) {
-              let data133 = data125.database;
-              if (typeof data133 !== "string") {
-                const err301 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
-                if (vErrors === null) {
-                  vErrors = [err301];
-                } else {
-                  vErrors.push(err301);
-                }
-                errors++;
-              }
-              if (!(data133 === "inCluster" || data133 === "managed")) {
-                const err302 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data133 };
-                if (vErrors === null) {
-                  vErrors = [err302];
-                } else {
-                  vErrors.push(err302);
-                }
-                errors++;
-              }
-            }
-            if (data125.values !== void 0) {
-              let data134 = data125.values;
-              if (!(data134 && typeof data134 == "object" && !Array.isArray(data134))) {
-                const err303 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data134 };
-                if (vErrors === null) {
-                  vErrors = [err303];
-                } else {
-                  vErrors.push(err303);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err304 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data125 };
-            if (vErrors === null) {
-              vErrors = [err304];
-            } else {
-              vErrors.push(err304);
-            }
-            errors++;
-          }
-        }
-        if (data96.oauth2Proxy !== void 0) {
-          let data135 = data96.oauth2Proxy;
-          if (data135 && typeof data135 == "object" && !Array.isArray(data135)) {
-            for (const key31 in data135) {
-              if (!(key31 === "replicas" || key31 === "memory" || key31 === "cpu" || key31 === "values")) {
-                const err305 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
-                if (vErrors === null) {
-                  vErrors = [err305];
-                } else {
-                  vErrors.push(err305);
-                }
-                errors++;
-              }
-            }
-            if (data135.replicas !== void 0) {
-              let data136 = data135.replicas;
-              if (!(typeof data136 == "number" && (!(data136 % 1) && !isNaN(data136)) && isFinite(data136))) {
-                const err306 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
+                const err306 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -44438,63 +44443,68 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data136 == "number" && isFinite(data136)) {
-                if (data136 > 50 || isNaN(data136)) {
-                  const err307 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
-                  if (vErrors === null) {
-                    vErrors = [err307];
-                  } else {
-                    vErrors.push(err307);
-                  }
-                  errors++;
-                }
-                if (data136 < 1 || isNaN(data136)) {
-                  const err308 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data136 };
-                  if (vErrors === null) {
-                    vErrors = [err308];
-                  } else {
-                    vErrors.push(err308);
-                  }
-                  errors++;
-                }
-              }
             }
-            if (data135.memory !== void 0) {
-              let data137 = data135.memory;
-              if (typeof data137 === "string") {
-                if (!pattern40.test(data137)) {
-                  const err309 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
-                  if (vErrors === null) {
-                    vErrors = [err309];
-                  } else {
-                    vErrors.push(err309);
-                  }
-                  errors++;
-                }
-              } else {
-                const err310 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data137 };
+            if (data128.database !== void 0) {
+              let data136 = data128.database;
+              if (typeof data136 !== "string") {
+                const err307 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
                 if (vErrors === null) {
-                  vErrors = [err310];
+                  vErrors = [err307];
                 } else {
-                  vErrors.push(err310);
+                  vErrors.push(err307);
+                }
+                errors++;
+              }
+              if (!(data136 === "inCluster" || data136 === "managed")) {
+                const err308 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
+                if (vErrors === null) {
+                  vErrors = [err308];
+                } else {
+                  vErrors.push(err308);
                 }
                 errors++;
               }
             }
-            if (data135.cpu !== void 0) {
-              let data138 = data135.cpu;
-              if (typeof data138 === "string") {
-                if (!pattern41.test(data138)) {
-                  const err311 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
-                  if (vErrors === null) {
-                    vErrors = [err311];
-                  } else {
-                    vErrors.push(err311);
-                  }
-                  errors++;
+            if (data128.values !== void 0) {
+              let data137 = data128.values;
+              if (!(data137 && typeof data137 == "object" && !Array.isArray(data137))) {
+                const err309 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data137 };
+                if (vErrors === null) {
+                  vErrors = [err309];
+                } else {
+                  vErrors.push(err309);
                 }
-              } else {
-                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data138 };
+                errors++;
+              }
+            }
+          } else {
+            const err310 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
+            if (vErrors === null) {
+              vErrors = [err310];
+            } else {
+              vErrors.push(err310);
+            }
+            errors++;
+          }
+        }
+        if (data99.oauth2Proxy !== void 0) {
+          let data138 = data99.oauth2Proxy;
+          if (data138 && typeof data138 == "object" && !Array.isArray(data138)) {
+            for (const key32 in data138) {
+              if (!(key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "values")) {
+                const err311 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
+                if (vErrors === null) {
+                  vErrors = [err311];
+                } else {
+                  vErrors.push(err311);
+                }
+                errors++;
+              }
+            }
+            if (data138.replicas !== void 0) {
+              let data139 = data138.replicas;
+              if (!(typeof data139 == "number" && (!(data139 % 1) && !isNaN(data139)) && isFinite(data139))) {
+                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
                 if (vErrors === null) {
                   vErrors = [err312];
                 } else {
@@ -44502,47 +44512,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data135.values !== void 0) {
-              let data139 = data135.values;
-              if (!(data139 && typeof data139 == "object" && !Array.isArray(data139))) {
-                const err313 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data139 };
-                if (vErrors === null) {
-                  vErrors = [err313];
-                } else {
-                  vErrors.push(err313);
+              if (typeof data139 == "number" && isFinite(data139)) {
+                if (data139 > 50 || isNaN(data139)) {
+                  const err313 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
+                  if (vErrors === null) {
+                    vErrors = [err313];
+                  } else {
+                    vErrors.push(err313);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data139 < 1 || isNaN(data139)) {
+                  const err314 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
+                  if (vErrors === null) {
+                    vErrors = [err314];
+                  } else {
+                    vErrors.push(err314);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err314 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data135 };
-            if (vErrors === null) {
-              vErrors = [err314];
-            } else {
-              vErrors.push(err314);
-            }
-            errors++;
-          }
-        }
-        if (data96.nats !== void 0) {
-          let data140 = data96.nats;
-          if (data140 && typeof data140 == "object" && !Array.isArray(data140)) {
-            for (const key32 in data140) {
-              if (!(key32 === "enabled" || key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "companion" || key32 === "values")) {
-                const err315 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data140 };
-                if (vErrors === null) {
-                  vErrors = [err315];
-                } else {
-                  vErrors.push(err315);
+            if (data138.memory !== void 0) {
+              let data140 = data138.memory;
+              if (typeof data140 === "string") {
+                if (!pattern42.test(data140)) {
+                  const err315 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
+                  if (vErrors === null) {
+                    vErrors = [err315];
+                  } else {
+                    vErrors.push(err315);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data140.enabled !== void 0) {
-              let data141 = data140.enabled;
-              if (typeof data141 !== "boolean") {
-                const err316 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data141 };
+              } else {
+                const err316 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
                 if (vErrors === null) {
                   vErrors = [err316];
                 } else {
@@ -44551,52 +44555,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data140.replicas !== void 0) {
-              let data142 = data140.replicas;
-              if (!(typeof data142 == "number" && (!(data142 % 1) && !isNaN(data142)) && isFinite(data142))) {
-                const err317 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
-                if (vErrors === null) {
-                  vErrors = [err317];
-                } else {
-                  vErrors.push(err317);
-                }
-                errors++;
-              }
-              if (typeof data142 == "number" && isFinite(data142)) {
-                if (data142 > 50 || isNaN(data142)) {
-                  const err318 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
+            if (data138.cpu !== void 0) {
+              let data141 = data138.cpu;
+              if (typeof data141 === "string") {
+                if (!pattern43.test(data141)) {
+                  const err317 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
                   if (vErrors === null) {
-                    vErrors = [err318];
+                    vErrors = [err317];
                   } else {
-                    vErrors.push(err318);
-                  }
-                  errors++;
-                }
-                if (data142 < 1 || isNaN(data142)) {
-                  const err319 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data142 };
-                  if (vErrors === null) {
-                    vErrors = [err319];
-                  } else {
-                    vErrors.push(err319);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data140.memory !== void 0) {
-              let data143 = data140.memory;
-              if (typeof data143 === "string") {
-                if (!pattern40.test(data143)) {
-                  const err320 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
-                  if (vErrors === null) {
-                    vErrors = [err320];
-                  } else {
-                    vErrors.push(err320);
+                    vErrors.push(err317);
                   }
                   errors++;
                 }
               } else {
-                const err321 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data143 };
+                const err318 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
+                if (vErrors === null) {
+                  vErrors = [err318];
+                } else {
+                  vErrors.push(err318);
+                }
+                errors++;
+              }
+            }
+            if (data138.values !== void 0) {
+              let data142 = data138.values;
+              if (!(data142 && typeof data142 == "object" && !Array.isArray(data142))) {
+                const err319 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data142 };
+                if (vErrors === null) {
+                  vErrors = [err319];
+                } else {
+                  vErrors.push(err319);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err320 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
+            if (vErrors === null) {
+              vErrors = [err320];
+            } else {
+              vErrors.push(err320);
+            }
+            errors++;
+          }
+        }
+        if (data99.nats !== void 0) {
+          let data143 = data99.nats;
+          if (data143 && typeof data143 == "object" && !Array.isArray(data143)) {
+            for (const key33 in data143) {
+              if (!(key33 === "enabled" || key33 === "replicas" || key33 === "memory" || key33 === "cpu" || key33 === "companion" || key33 === "values")) {
+                const err321 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data143 };
                 if (vErrors === null) {
                   vErrors = [err321];
                 } else {
@@ -44605,20 +44613,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data140.cpu !== void 0) {
-              let data144 = data140.cpu;
-              if (typeof data144 === "string") {
-                if (!pattern41.test(data144)) {
-                  const err322 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
-                  if (vErrors === null) {
-                    vErrors = [err322];
-                  } else {
-                    vErrors.push(err322);
-                  }
-                  errors++;
+            if (data143.enabled !== void 0) {
+              let data144 = data143.enabled;
+              if (typeof data144 !== "boolean") {
+                const err322 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data144 };
+                if (vErrors === null) {
+                  vErrors = [err322];
+                } else {
+                  vErrors.push(err322);
                 }
-              } else {
-                const err323 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data144 };
+                errors++;
+              }
+            }
+            if (data143.replicas !== void 0) {
+              let data145 = data143.replicas;
+              if (!(typeof data145 == "number" && (!(data145 % 1) && !isNaN(data145)) && isFinite(data145))) {
+                const err323 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
                 if (vErrors === null) {
                   vErrors = [err323];
                 } else {
@@ -44626,181 +44636,179 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data145 == "number" && isFinite(data145)) {
+                if (data145 > 50 || isNaN(data145)) {
+                  const err324 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
+                  if (vErrors === null) {
+                    vErrors = [err324];
+                  } else {
+                    vErrors.push(err324);
+                  }
+                  errors++;
+                }
+                if (data145 < 1 || isNaN(data145)) {
+                  const err325 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
+                  if (vErrors === null) {
+                    vErrors = [err325];
+                  } else {
+                    vErrors.push(err325);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data140.companion !== void 0) {
-              let data145 = data140.companion;
-              if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
-                for (const key33 in data145) {
-                  if (!(key33 === "memory" || key33 === "cpu" || key33 === "values")) {
-                    const err324 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
+            if (data143.memory !== void 0) {
+              let data146 = data143.memory;
+              if (typeof data146 === "string") {
+                if (!pattern42.test(data146)) {
+                  const err326 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
+                  if (vErrors === null) {
+                    vErrors = [err326];
+                  } else {
+                    vErrors.push(err326);
+                  }
+                  errors++;
+                }
+              } else {
+                const err327 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
+                if (vErrors === null) {
+                  vErrors = [err327];
+                } else {
+                  vErrors.push(err327);
+                }
+                errors++;
+              }
+            }
+            if (data143.cpu !== void 0) {
+              let data147 = data143.cpu;
+              if (typeof data147 === "string") {
+                if (!pattern43.test(data147)) {
+                  const err328 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+                  if (vErrors === null) {
+                    vErrors = [err328];
+                  } else {
+                    vErrors.push(err328);
+                  }
+                  errors++;
+                }
+              } else {
+                const err329 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+                if (vErrors === null) {
+                  vErrors = [err329];
+                } else {
+                  vErrors.push(err329);
+                }
+                errors++;
+              }
+            }
+            if (data143.companion !== void 0) {
+              let data148 = data143.companion;
+              if (data148 && typeof data148 == "object" && !Array.isArray(data148)) {
+                for (const key34 in data148) {
+                  if (!(key34 === "memory" || key34 === "cpu" || key34 === "values")) {
+                    const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
                     if (vErrors === null) {
-                      vErrors = [err324];
+                      vErrors = [err330];
                     } else {
-                      vErrors.push(err324);
+                      vErrors.push(err330);
                     }
                     errors++;
                   }
                 }
-                if (data145.memory !== void 0) {
-                  let data146 = data145.memory;
-                  if (typeof data146 === "string") {
-                    if (!pattern40.test(data146)) {
-                      const err325 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                if (data148.memory !== void 0) {
+                  let data149 = data148.memory;
+                  if (typeof data149 === "string") {
+                    if (!pattern42.test(data149)) {
+                      const err331 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
                       if (vErrors === null) {
-                        vErrors = [err325];
+                        vErrors = [err331];
                       } else {
-                        vErrors.push(err325);
+                        vErrors.push(err331);
                       }
                       errors++;
                     }
                   } else {
-                    const err326 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data146 };
+                    const err332 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
                     if (vErrors === null) {
-                      vErrors = [err326];
+                      vErrors = [err332];
                     } else {
-                      vErrors.push(err326);
+                      vErrors.push(err332);
                     }
                     errors++;
                   }
                 }
-                if (data145.cpu !== void 0) {
-                  let data147 = data145.cpu;
-                  if (typeof data147 === "string") {
-                    if (!pattern41.test(data147)) {
-                      const err327 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                if (data148.cpu !== void 0) {
+                  let data150 = data148.cpu;
+                  if (typeof data150 === "string") {
+                    if (!pattern43.test(data150)) {
+                      const err333 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
                       if (vErrors === null) {
-                        vErrors = [err327];
+                        vErrors = [err333];
                       } else {
-                        vErrors.push(err327);
+                        vErrors.push(err333);
                       }
                       errors++;
                     }
                   } else {
-                    const err328 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data147 };
+                    const err334 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
                     if (vErrors === null) {
-                      vErrors = [err328];
+                      vErrors = [err334];
                     } else {
-                      vErrors.push(err328);
+                      vErrors.push(err334);
                     }
                     errors++;
                   }
                 }
-                if (data145.values !== void 0) {
-                  let data148 = data145.values;
-                  if (!(data148 && typeof data148 == "object" && !Array.isArray(data148))) {
-                    const err329 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data148 };
+                if (data148.values !== void 0) {
+                  let data151 = data148.values;
+                  if (!(data151 && typeof data151 == "object" && !Array.isArray(data151))) {
+                    const err335 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data151 };
                     if (vErrors === null) {
-                      vErrors = [err329];
+                      vErrors = [err335];
                     } else {
-                      vErrors.push(err329);
+                      vErrors.push(err335);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data145 };
+                const err336 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
                 if (vErrors === null) {
-                  vErrors = [err330];
+                  vErrors = [err336];
                 } else {
-                  vErrors.push(err330);
+                  vErrors.push(err336);
                 }
                 errors++;
               }
             }
-            if (data140.values !== void 0) {
-              let data149 = data140.values;
-              if (!(data149 && typeof data149 == "object" && !Array.isArray(data149))) {
-                const err331 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data149 };
+            if (data143.values !== void 0) {
+              let data152 = data143.values;
+              if (!(data152 && typeof data152 == "object" && !Array.isArray(data152))) {
+                const err337 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data152 };
                 if (vErrors === null) {
-                  vErrors = [err331];
+                  vErrors = [err337];
                 } else {
-                  vErrors.push(err331);
+                  vErrors.push(err337);
                 }
                 errors++;
               }
             }
           } else {
-            const err332 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data140 };
+            const err338 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data143 };
             if (vErrors === null) {
-              vErrors = [err332];
+              vErrors = [err338];
             } else {
-              vErrors.push(err332);
+              vErrors.push(err338);
             }
             errors++;
           }
         }
-        if (data96.mcpConnect !== void 0) {
-          let data150 = data96.mcpConnect;
-          if (data150 && typeof data150 == "object" && !Array.isArray(data150)) {
-            for (const key34 in data150) {
-              if (!(key34 === "enabled" || key34 === "replicas" || key34 === "memory" || key34 === "cpu" || key34 === "values")) {
-                const err333 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
-                if (vErrors === null) {
-                  vErrors = [err333];
-                } else {
-                  vErrors.push(err333);
-                }
-                errors++;
-              }
-            }
-            if (data150.enabled !== void 0) {
-              let data151 = data150.enabled;
-              if (typeof data151 !== "boolean") {
-                const err334 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data151 };
-                if (vErrors === null) {
-                  vErrors = [err334];
-                } else {
-                  vErrors.push(err334);
-                }
-                errors++;
-              }
-            }
-            if (data150.replicas !== void 0) {
-              let data152 = data150.replicas;
-              if (!(typeof data152 == "number" && (!(data152 % 1) && !isNaN(data152)) && isFinite(data152))) {
-                const err335 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                if (vErrors === null) {
-                  vErrors = [err335];
-                } else {
-                  vErrors.push(err335);
-                }
-                errors++;
-              }
-              if (typeof data152 == "number" && isFinite(data152)) {
-                if (data152 > 50 || isNaN(data152)) {
-                  const err336 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                  if (vErrors === null) {
-                    vErrors = [err336];
-                  } else {
-                    vErrors.push(err336);
-                  }
-                  errors++;
-                }
-                if (data152 < 1 || isNaN(data152)) {
-                  const err337 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data152 };
-                  if (vErrors === null) {
-                    vErrors = [err337];
-                  } else {
-                    vErrors.push(err337);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data150.memory !== void 0) {
-              let data153 = data150.memory;
-              if (typeof data153 === "string") {
-                if (!pattern40.test(data153)) {
-                  const err338 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
-                  if (vErrors === null) {
-                    vErrors = [err338];
-                  } else {
-                    vErrors.push(err338);
-                  }
-                  errors++;
-                }
-              } else {
-                const err339 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data153 };
+        if (data99.mcpConnect !== void 0) {
+          let data153 = data99.mcpConnect;
+          if (data153 && typeof data153 == "object" && !Array.isArray(data153)) {
+            for (const key35 in data153) {
+              if (!(key35 === "enabled" || key35 === "replicas" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
+                const err339 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
                 if (vErrors === null) {
                   vErrors = [err339];
                 } else {
@@ -44809,20 +44817,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data150.cpu !== void 0) {
-              let data154 = data150.cpu;
-              if (typeof data154 === "string") {
-                if (!pattern41.test(data154)) {
-                  const err340 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
-                  if (vErrors === null) {
-                    vErrors = [err340];
-                  } else {
-                    vErrors.push(err340);
-                  }
-                  errors++;
+            if (data153.enabled !== void 0) {
+              let data154 = data153.enabled;
+              if (typeof data154 !== "boolean") {
+                const err340 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data154 };
+                if (vErrors === null) {
+                  vErrors = [err340];
+                } else {
+                  vErrors.push(err340);
                 }
-              } else {
-                const err341 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data154 };
+                errors++;
+              }
+            }
+            if (data153.replicas !== void 0) {
+              let data155 = data153.replicas;
+              if (!(typeof data155 == "number" && (!(data155 % 1) && !isNaN(data155)) && isFinite(data155))) {
+                const err341 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
                 if (vErrors === null) {
                   vErrors = [err341];
                 } else {
@@ -44830,47 +44840,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data150.values !== void 0) {
-              let data155 = data150.values;
-              if (!(data155 && typeof data155 == "object" && !Array.isArray(data155))) {
-                const err342 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data155 };
-                if (vErrors === null) {
-                  vErrors = [err342];
-                } else {
-                  vErrors.push(err342);
+              if (typeof data155 == "number" && isFinite(data155)) {
+                if (data155 > 50 || isNaN(data155)) {
+                  const err342 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+                  if (vErrors === null) {
+                    vErrors = [err342];
+                  } else {
+                    vErrors.push(err342);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data155 < 1 || isNaN(data155)) {
+                  const err343 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+                  if (vErrors === null) {
+                    vErrors = [err343];
+                  } else {
+                    vErrors.push(err343);
+                  }
+                  errors++;
+                }
               }
             }
-          } else {
-            const err343 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data150 };
-            if (vErrors === null) {
-              vErrors = [err343];
-            } else {
-              vErrors.push(err343);
-            }
-            errors++;
-          }
-        }
-        if (data96.fluentBit !== void 0) {
-          let data156 = data96.fluentBit;
-          if (data156 && typeof data156 == "object" && !Array.isArray(data156)) {
-            for (const key35 in data156) {
-              if (!(key35 === "enabled" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
-                const err344 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
-                if (vErrors === null) {
-                  vErrors = [err344];
-                } else {
-                  vErrors.push(err344);
+            if (data153.memory !== void 0) {
+              let data156 = data153.memory;
+              if (typeof data156 === "string") {
+                if (!pattern42.test(data156)) {
+                  const err344 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
+                  if (vErrors === null) {
+                    vErrors = [err344];
+                  } else {
+                    vErrors.push(err344);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data156.enabled !== void 0) {
-              let data157 = data156.enabled;
-              if (typeof data157 !== "boolean") {
-                const err345 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data157 };
+              } else {
+                const err345 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
                 if (vErrors === null) {
                   vErrors = [err345];
                 } else {
@@ -44879,11 +44883,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data156.memory !== void 0) {
-              let data158 = data156.memory;
-              if (typeof data158 === "string") {
-                if (!pattern40.test(data158)) {
-                  const err346 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
+            if (data153.cpu !== void 0) {
+              let data157 = data153.cpu;
+              if (typeof data157 === "string") {
+                if (!pattern43.test(data157)) {
+                  const err346 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
                   if (vErrors === null) {
                     vErrors = [err346];
                   } else {
@@ -44892,7 +44896,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err347 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data158 };
+                const err347 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
                 if (vErrors === null) {
                   vErrors = [err347];
                 } else {
@@ -44901,32 +44905,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data156.cpu !== void 0) {
-              let data159 = data156.cpu;
-              if (typeof data159 === "string") {
-                if (!pattern41.test(data159)) {
-                  const err348 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
-                  if (vErrors === null) {
-                    vErrors = [err348];
-                  } else {
-                    vErrors.push(err348);
-                  }
-                  errors++;
-                }
-              } else {
-                const err349 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data159 };
+            if (data153.values !== void 0) {
+              let data158 = data153.values;
+              if (!(data158 && typeof data158 == "object" && !Array.isArray(data158))) {
+                const err348 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data158 };
                 if (vErrors === null) {
-                  vErrors = [err349];
+                  vErrors = [err348];
                 } else {
-                  vErrors.push(err349);
+                  vErrors.push(err348);
                 }
                 errors++;
               }
             }
-            if (data156.values !== void 0) {
-              let data160 = data156.values;
-              if (!(data160 && typeof data160 == "object" && !Array.isArray(data160))) {
-                const err350 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data160 };
+          } else {
+            const err349 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
+            if (vErrors === null) {
+              vErrors = [err349];
+            } else {
+              vErrors.push(err349);
+            }
+            errors++;
+          }
+        }
+        if (data99.fluentBit !== void 0) {
+          let data159 = data99.fluentBit;
+          if (data159 && typeof data159 == "object" && !Array.isArray(data159)) {
+            for (const key36 in data159) {
+              if (!(key36 === "enabled" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
+                const err350 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
                 if (vErrors === null) {
                   vErrors = [err350];
                 } else {
@@ -44935,34 +44941,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err351 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data156 };
-            if (vErrors === null) {
-              vErrors = [err351];
-            } else {
-              vErrors.push(err351);
-            }
-            errors++;
-          }
-        }
-        if (data96.llmProxy !== void 0) {
-          let data161 = data96.llmProxy;
-          if (data161 && typeof data161 == "object" && !Array.isArray(data161)) {
-            for (const key36 in data161) {
-              if (!(key36 === "enabled" || key36 === "replicas" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
-                const err352 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
+            if (data159.enabled !== void 0) {
+              let data160 = data159.enabled;
+              if (typeof data160 !== "boolean") {
+                const err351 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data160 };
                 if (vErrors === null) {
-                  vErrors = [err352];
+                  vErrors = [err351];
                 } else {
-                  vErrors.push(err352);
+                  vErrors.push(err351);
                 }
                 errors++;
               }
             }
-            if (data161.enabled !== void 0) {
-              let data162 = data161.enabled;
-              if (typeof data162 !== "boolean") {
-                const err353 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data162 };
+            if (data159.memory !== void 0) {
+              let data161 = data159.memory;
+              if (typeof data161 === "string") {
+                if (!pattern42.test(data161)) {
+                  const err352 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
+                  if (vErrors === null) {
+                    vErrors = [err352];
+                  } else {
+                    vErrors.push(err352);
+                  }
+                  errors++;
+                }
+              } else {
+                const err353 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
                 if (vErrors === null) {
                   vErrors = [err353];
                 } else {
@@ -44971,52 +44975,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data161.replicas !== void 0) {
-              let data163 = data161.replicas;
-              if (!(typeof data163 == "number" && (!(data163 % 1) && !isNaN(data163)) && isFinite(data163))) {
-                const err354 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
-                if (vErrors === null) {
-                  vErrors = [err354];
-                } else {
-                  vErrors.push(err354);
-                }
-                errors++;
-              }
-              if (typeof data163 == "number" && isFinite(data163)) {
-                if (data163 > 50 || isNaN(data163)) {
-                  const err355 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
+            if (data159.cpu !== void 0) {
+              let data162 = data159.cpu;
+              if (typeof data162 === "string") {
+                if (!pattern43.test(data162)) {
+                  const err354 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
                   if (vErrors === null) {
-                    vErrors = [err355];
+                    vErrors = [err354];
                   } else {
-                    vErrors.push(err355);
-                  }
-                  errors++;
-                }
-                if (data163 < 1 || isNaN(data163)) {
-                  const err356 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data163 };
-                  if (vErrors === null) {
-                    vErrors = [err356];
-                  } else {
-                    vErrors.push(err356);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data161.memory !== void 0) {
-              let data164 = data161.memory;
-              if (typeof data164 === "string") {
-                if (!pattern40.test(data164)) {
-                  const err357 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
-                  if (vErrors === null) {
-                    vErrors = [err357];
-                  } else {
-                    vErrors.push(err357);
+                    vErrors.push(err354);
                   }
                   errors++;
                 }
               } else {
-                const err358 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data164 };
+                const err355 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
+                if (vErrors === null) {
+                  vErrors = [err355];
+                } else {
+                  vErrors.push(err355);
+                }
+                errors++;
+              }
+            }
+            if (data159.values !== void 0) {
+              let data163 = data159.values;
+              if (!(data163 && typeof data163 == "object" && !Array.isArray(data163))) {
+                const err356 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data163 };
+                if (vErrors === null) {
+                  vErrors = [err356];
+                } else {
+                  vErrors.push(err356);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err357 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
+            if (vErrors === null) {
+              vErrors = [err357];
+            } else {
+              vErrors.push(err357);
+            }
+            errors++;
+          }
+        }
+        if (data99.llmProxy !== void 0) {
+          let data164 = data99.llmProxy;
+          if (data164 && typeof data164 == "object" && !Array.isArray(data164)) {
+            for (const key37 in data164) {
+              if (!(key37 === "enabled" || key37 === "replicas" || key37 === "memory" || key37 === "cpu" || key37 === "values")) {
+                const err358 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
                 if (vErrors === null) {
                   vErrors = [err358];
                 } else {
@@ -45025,20 +45033,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data161.cpu !== void 0) {
-              let data165 = data161.cpu;
-              if (typeof data165 === "string") {
-                if (!pattern41.test(data165)) {
-                  const err359 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
-                  if (vErrors === null) {
-                    vErrors = [err359];
-                  } else {
-                    vErrors.push(err359);
-                  }
-                  errors++;
+            if (data164.enabled !== void 0) {
+              let data165 = data164.enabled;
+              if (typeof data165 !== "boolean") {
+                const err359 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data165 };
+                if (vErrors === null) {
+                  vErrors = [err359];
+                } else {
+                  vErrors.push(err359);
                 }
-              } else {
-                const err360 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data165 };
+                errors++;
+              }
+            }
+            if (data164.replicas !== void 0) {
+              let data166 = data164.replicas;
+              if (!(typeof data166 == "number" && (!(data166 % 1) && !isNaN(data166)) && isFinite(data166))) {
+                const err360 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
                 if (vErrors === null) {
                   vErrors = [err360];
                 } else {
@@ -45046,90 +45056,85 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data166 == "number" && isFinite(data166)) {
+                if (data166 > 50 || isNaN(data166)) {
+                  const err361 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+                  if (vErrors === null) {
+                    vErrors = [err361];
+                  } else {
+                    vErrors.push(err361);
+                  }
+                  errors++;
+                }
+                if (data166 < 1 || isNaN(data166)) {
+                  const err362 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+                  if (vErrors === null) {
+                    vErrors = [err362];
+                  } else {
+                    vErrors.push(err362);
+                  }
+                  errors++;
+                }
+              }
             }
-            if (data161.values !== void 0) {
-              let data166 = data161.values;
-              if (!(data166 && typeof data166 == "object" && !Array.isArray(data166))) {
-                const err361 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data166 };
+            if (data164.memory !== void 0) {
+              let data167 = data164.memory;
+              if (typeof data167 === "string") {
+                if (!pattern42.test(data167)) {
+                  const err363 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
+                  if (vErrors === null) {
+                    vErrors = [err363];
+                  } else {
+                    vErrors.push(err363);
+                  }
+                  errors++;
+                }
+              } else {
+                const err364 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
                 if (vErrors === null) {
-                  vErrors = [err361];
+                  vErrors = [err364];
                 } else {
-                  vErrors.push(err361);
+                  vErrors.push(err364);
+                }
+                errors++;
+              }
+            }
+            if (data164.cpu !== void 0) {
+              let data168 = data164.cpu;
+              if (typeof data168 === "string") {
+                if (!pattern43.test(data168)) {
+                  const err365 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
+                  if (vErrors === null) {
+                    vErrors = [err365];
+                  } else {
+                    vErrors.push(err365);
+                  }
+                  errors++;
+                }
+              } else {
+                const err366 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
+                if (vErrors === null) {
+                  vErrors = [err366];
+                } else {
+                  vErrors.push(err366);
+                }
+                errors++;
+              }
+            }
+            if (data164.values !== void 0) {
+              let data169 = data164.values;
+              if (!(data169 && typeof data169 == "object" && !Array.isArray(data169))) {
+                const err367 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data169 };
+                if (vErrors === null) {
+                  vErrors = [err367];
+                } else {
+                  vErrors.push(err367);
                 }
                 errors++;
               }
             }
           } else {
-            const err362 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data161 };
-            if (vErrors === null) {
-              vErrors = [err362];
-            } else {
-              vErrors.push(err362);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err363 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data96 };
-        if (vErrors === null) {
-          vErrors = [err363];
-        } else {
-          vErrors.push(err363);
-        }
-        errors++;
-      }
-    }
-    if (data.security !== void 0) {
-      let data167 = data.security;
-      if (data167 && typeof data167 == "object" && !Array.isArray(data167)) {
-        for (const key37 in data167) {
-          if (!(key37 === "networkPolicy" || key37 === "azurePolicy" || key37 === "defender" || key37 === "runCommand" || key37 === "apiServerAuthorizedIpRanges" || key37 === "logRetentionDays" || key37 === "storageInfrastructureEncryption")) {
-            const err364 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data167 };
-            if (vErrors === null) {
-              vErrors = [err364];
-            } else {
-              vErrors.push(err364);
-            }
-            errors++;
-          }
-        }
-        if (data167.networkPolicy !== void 0) {
-          let data168 = data167.networkPolicy;
-          if (typeof data168 !== "string") {
-            const err365 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
-            if (vErrors === null) {
-              vErrors = [err365];
-            } else {
-              vErrors.push(err365);
-            }
-            errors++;
-          }
-          if (!(data168 === "cilium" || data168 === "azure" || data168 === "none")) {
-            const err366 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data168 };
-            if (vErrors === null) {
-              vErrors = [err366];
-            } else {
-              vErrors.push(err366);
-            }
-            errors++;
-          }
-        }
-        if (data167.azurePolicy !== void 0) {
-          let data169 = data167.azurePolicy;
-          if (typeof data169 !== "boolean") {
-            const err367 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data169 };
-            if (vErrors === null) {
-              vErrors = [err367];
-            } else {
-              vErrors.push(err367);
-            }
-            errors++;
-          }
-        }
-        if (data167.defender !== void 0) {
-          let data170 = data167.defender;
-          if (typeof data170 !== "boolean") {
-            const err368 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data170 };
+            const err368 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
             if (vErrors === null) {
               vErrors = [err368];
             } else {
@@ -45138,78 +45143,67 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data167.runCommand !== void 0) {
-          let data171 = data167.runCommand;
-          if (typeof data171 !== "boolean") {
-            const err369 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data171 };
+      } else {
+        const err369 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data99 };
+        if (vErrors === null) {
+          vErrors = [err369];
+        } else {
+          vErrors.push(err369);
+        }
+        errors++;
+      }
+    }
+    if (data.security !== void 0) {
+      let data170 = data.security;
+      if (data170 && typeof data170 == "object" && !Array.isArray(data170)) {
+        for (const key38 in data170) {
+          if (!func1.call(schema31.properties.security.properties, key38)) {
+            const err370 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data170 };
             if (vErrors === null) {
-              vErrors = [err369];
+              vErrors = [err370];
             } else {
-              vErrors.push(err369);
+              vErrors.push(err370);
             }
             errors++;
           }
         }
-        if (data167.apiServerAuthorizedIpRanges !== void 0) {
-          let data172 = data167.apiServerAuthorizedIpRanges;
-          if (Array.isArray(data172)) {
-            if (data172.length > 200) {
-              const err370 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
-              if (vErrors === null) {
-                vErrors = [err370];
-              } else {
-                vErrors.push(err370);
-              }
-              errors++;
+        if (data170.networkPolicy !== void 0) {
+          let data171 = data170.networkPolicy;
+          if (typeof data171 !== "string") {
+            const err371 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
+            if (vErrors === null) {
+              vErrors = [err371];
+            } else {
+              vErrors.push(err371);
             }
-            const len6 = data172.length;
-            for (let i10 = 0; i10 < len6; i10++) {
-              let data173 = data172[i10];
-              if (typeof data173 === "string") {
-                if (!pattern11.test(data173)) {
-                  const err371 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
-                  if (vErrors === null) {
-                    vErrors = [err371];
-                  } else {
-                    vErrors.push(err371);
-                  }
-                  errors++;
-                }
-              } else {
-                const err372 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data173 };
-                if (vErrors === null) {
-                  vErrors = [err372];
-                } else {
-                  vErrors.push(err372);
-                }
-                errors++;
-              }
+            errors++;
+          }
+          if (!(data171 === "cilium" || data171 === "azure" || data171 === "none")) {
+            const err372 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
+            if (vErrors === null) {
+              vErrors = [err372];
+            } else {
+              vErrors.push(err372);
             }
-            let i11 = data172.length;
-            let j4;
-            if (i11 > 1) {
-              const indices2 = {};
-              for (; i11--; ) {
-                let item2 = data172[i11];
-                if (typeof item2 !== "string") {
-                  continue;
-                }
-                if (typeof indices2[item2] == "number") {
-                  j4 = indices2[item2];
-                  const err373 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
-                  if (vErrors === null) {
-                    vErrors = [err373];
-                  } else {
-                    vErrors.push(err373);
-                  }
-                  errors++;
-                  break;
-                }
-                indices2[item2] = i11;
-              }
+            errors++;
+          }
+        }
+        if (data170.azurePolicy !== void 0) {
+          let data172 = data170.azurePolicy;
+          if (typeof data172 !== "boolean") {
+            const err373 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data172 };
+            if (vErrors === null) {
+              vErrors = [err373];
+            } else {
+              vErrors.push(err373);
             }
-          } else {
-            const err374 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data172 };
+            errors++;
+          }
+        }
+        if (data170.defender !== void 0) {
+          let data173 = data170.defender;
+          if (typeof data173 !== "boolean") {
+            const err374 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data173 };
             if (vErrors === null) {
               vErrors = [err374];
             } else {
@@ -45218,10 +45212,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data167.logRetentionDays !== void 0) {
-          let data174 = data167.logRetentionDays;
-          if (!(typeof data174 == "number" && (!(data174 % 1) && !isNaN(data174)) && isFinite(data174))) {
-            const err375 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
+        if (data170.runCommand !== void 0) {
+          let data174 = data170.runCommand;
+          if (typeof data174 !== "boolean") {
+            const err375 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data174 };
             if (vErrors === null) {
               vErrors = [err375];
             } else {
@@ -45229,9 +45223,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data174 == "number" && isFinite(data174)) {
-            if (data174 > 730 || isNaN(data174)) {
-              const err376 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
+        }
+        if (data170.apiServerAuthorizedIpRanges !== void 0) {
+          let data175 = data170.apiServerAuthorizedIpRanges;
+          if (Array.isArray(data175)) {
+            if (data175.length > 200) {
+              const err376 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
               if (vErrors === null) {
                 vErrors = [err376];
               } else {
@@ -45239,45 +45236,54 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data174 < 30 || isNaN(data174)) {
-              const err377 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data174 };
-              if (vErrors === null) {
-                vErrors = [err377];
+            const len6 = data175.length;
+            for (let i10 = 0; i10 < len6; i10++) {
+              let data176 = data175[i10];
+              if (typeof data176 === "string") {
+                if (!pattern11.test(data176)) {
+                  const err377 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+                  if (vErrors === null) {
+                    vErrors = [err377];
+                  } else {
+                    vErrors.push(err377);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err377);
+                const err378 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+                if (vErrors === null) {
+                  vErrors = [err378];
+                } else {
+                  vErrors.push(err378);
+                }
+                errors++;
               }
-              errors++;
             }
-          }
-        }
-        if (data167.storageInfrastructureEncryption !== void 0) {
-          let data175 = data167.storageInfrastructureEncryption;
-          if (typeof data175 !== "boolean") {
-            const err378 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data175 };
-            if (vErrors === null) {
-              vErrors = [err378];
-            } else {
-              vErrors.push(err378);
+            let i11 = data175.length;
+            let j4;
+            if (i11 > 1) {
+              const indices2 = {};
+              for (; i11--; ) {
+                let item2 = data175[i11];
+                if (typeof item2 !== "string") {
+                  continue;
+                }
+                if (typeof indices2[item2] == "number") {
+                  j4 = indices2[item2];
+                  const err379 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
+                  if (vErrors === null) {
+                    vErrors = [err379];
+                  } else {
+                    vErrors.push(err379);
+                  }
+                  errors++;
+                  break;
+                }
+                indices2[item2] = i11;
+              }
             }
-            errors++;
-          }
-        }
-      } else {
-        const err379 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data167 };
-        if (vErrors === null) {
-          vErrors = [err379];
-        } else {
-          vErrors.push(err379);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data176 = data.platform;
-      if (data176 && typeof data176 == "object" && !Array.isArray(data176)) {
-        for (const key38 in data176) {
-          if (!(key38 === "externalSecrets" || key38 === "ingressNginx" || key38 === "keycloakOperator")) {
-            const err380 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data176 };
+          } else {
+            const err380 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
             if (vErrors === null) {
               vErrors = [err380];
             } else {
@@ -45286,84 +45292,80 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data176.externalSecrets !== void 0) {
-          let data177 = data176.externalSecrets;
-          if (data177 && typeof data177 == "object" && !Array.isArray(data177)) {
-            for (const key39 in data177) {
-              if (!(key39 === "values")) {
-                const err381 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
-                if (vErrors === null) {
-                  vErrors = [err381];
-                } else {
-                  vErrors.push(err381);
-                }
-                errors++;
-              }
-            }
-            if (data177.values !== void 0) {
-              let data178 = data177.values;
-              if (!(data178 && typeof data178 == "object" && !Array.isArray(data178))) {
-                const err382 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data178 };
-                if (vErrors === null) {
-                  vErrors = [err382];
-                } else {
-                  vErrors.push(err382);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err383 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data177 };
+        if (data170.logRetentionDays !== void 0) {
+          let data177 = data170.logRetentionDays;
+          if (!(typeof data177 == "number" && (!(data177 % 1) && !isNaN(data177)) && isFinite(data177))) {
+            const err381 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
             if (vErrors === null) {
-              vErrors = [err383];
+              vErrors = [err381];
             } else {
-              vErrors.push(err383);
+              vErrors.push(err381);
+            }
+            errors++;
+          }
+          if (typeof data177 == "number" && isFinite(data177)) {
+            if (data177 > 730 || isNaN(data177)) {
+              const err382 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
+              if (vErrors === null) {
+                vErrors = [err382];
+              } else {
+                vErrors.push(err382);
+              }
+              errors++;
+            }
+            if (data177 < 30 || isNaN(data177)) {
+              const err383 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
+              if (vErrors === null) {
+                vErrors = [err383];
+              } else {
+                vErrors.push(err383);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data170.storageInfrastructureEncryption !== void 0) {
+          let data178 = data170.storageInfrastructureEncryption;
+          if (typeof data178 !== "boolean") {
+            const err384 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data178 };
+            if (vErrors === null) {
+              vErrors = [err384];
+            } else {
+              vErrors.push(err384);
             }
             errors++;
           }
         }
-        if (data176.ingressNginx !== void 0) {
-          let data179 = data176.ingressNginx;
-          if (data179 && typeof data179 == "object" && !Array.isArray(data179)) {
-            for (const key40 in data179) {
-              if (!(key40 === "values")) {
-                const err384 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
-                if (vErrors === null) {
-                  vErrors = [err384];
-                } else {
-                  vErrors.push(err384);
-                }
-                errors++;
-              }
-            }
-            if (data179.values !== void 0) {
-              let data180 = data179.values;
-              if (!(data180 && typeof data180 == "object" && !Array.isArray(data180))) {
-                const err385 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data180 };
-                if (vErrors === null) {
-                  vErrors = [err385];
-                } else {
-                  vErrors.push(err385);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err386 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data179 };
+        if (data170.controlPlaneOperationalLogs !== void 0) {
+          let data179 = data170.controlPlaneOperationalLogs;
+          if (typeof data179 !== "boolean") {
+            const err385 = { instancePath: instancePath + "/security/controlPlaneOperationalLogs", schemaPath: "#/properties/security/properties/controlPlaneOperationalLogs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.controlPlaneOperationalLogs.type, parentSchema: schema31.properties.security.properties.controlPlaneOperationalLogs, data: data179 };
             if (vErrors === null) {
-              vErrors = [err386];
+              vErrors = [err385];
             } else {
-              vErrors.push(err386);
+              vErrors.push(err385);
             }
             errors++;
           }
         }
-        if (data176.keycloakOperator !== void 0) {
-          let data181 = data176.keycloakOperator;
-          if (data181 && typeof data181 == "object" && !Array.isArray(data181)) {
-            for (const key41 in data181) {
-              if (!(key41 === "values")) {
-                const err387 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+        if (data170.flowLogs !== void 0) {
+          let data180 = data170.flowLogs;
+          if (data180 && typeof data180 == "object" && !Array.isArray(data180)) {
+            for (const key39 in data180) {
+              if (!(key39 === "enabled" || key39 === "retentionDays" || key39 === "trafficAnalytics")) {
+                const err386 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
+                if (vErrors === null) {
+                  vErrors = [err386];
+                } else {
+                  vErrors.push(err386);
+                }
+                errors++;
+              }
+            }
+            if (data180.enabled !== void 0) {
+              let data181 = data180.enabled;
+              if (typeof data181 !== "boolean") {
+                const err387 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data181 };
                 if (vErrors === null) {
                   vErrors = [err387];
                 } else {
@@ -45372,10 +45374,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data181.values !== void 0) {
-              let data182 = data181.values;
-              if (!(data182 && typeof data182 == "object" && !Array.isArray(data182))) {
-                const err388 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data182 };
+            if (data180.retentionDays !== void 0) {
+              let data182 = data180.retentionDays;
+              if (!(typeof data182 == "number" && (!(data182 % 1) && !isNaN(data182)) && isFinite(data182))) {
+                const err388 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
                 if (vErrors === null) {
                   vErrors = [err388];
                 } else {
@@ -45383,91 +45385,91 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
+              if (typeof data182 == "number" && isFinite(data182)) {
+                if (data182 > 365 || isNaN(data182)) {
+                  const err389 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
+                  if (vErrors === null) {
+                    vErrors = [err389];
+                  } else {
+                    vErrors.push(err389);
+                  }
+                  errors++;
+                }
+                if (data182 < 1 || isNaN(data182)) {
+                  const err390 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
+                  if (vErrors === null) {
+                    vErrors = [err390];
+                  } else {
+                    vErrors.push(err390);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data180.trafficAnalytics !== void 0) {
+              let data183 = data180.trafficAnalytics;
+              if (typeof data183 !== "boolean") {
+                const err391 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data183 };
+                if (vErrors === null) {
+                  vErrors = [err391];
+                } else {
+                  vErrors.push(err391);
+                }
+                errors++;
+              }
             }
           } else {
-            const err389 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data181 };
+            const err392 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
             if (vErrors === null) {
-              vErrors = [err389];
+              vErrors = [err392];
             } else {
-              vErrors.push(err389);
+              vErrors.push(err392);
             }
             errors++;
           }
         }
       } else {
-        const err390 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data176 };
+        const err393 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
         if (vErrors === null) {
-          vErrors = [err390];
+          vErrors = [err393];
         } else {
-          vErrors.push(err390);
+          vErrors.push(err393);
         }
         errors++;
       }
     }
-    if (data.login !== void 0) {
-      let data183 = data.login;
-      if (data183 && typeof data183 == "object" && !Array.isArray(data183)) {
-        for (const key42 in data183) {
-          if (!(key42 === "firstAdmin")) {
-            const err391 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data183 };
+    if (data.platform !== void 0) {
+      let data184 = data.platform;
+      if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
+        for (const key40 in data184) {
+          if (!(key40 === "externalSecrets" || key40 === "ingressNginx" || key40 === "keycloakOperator")) {
+            const err394 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data184 };
             if (vErrors === null) {
-              vErrors = [err391];
+              vErrors = [err394];
             } else {
-              vErrors.push(err391);
+              vErrors.push(err394);
             }
             errors++;
           }
         }
-        if (data183.firstAdmin !== void 0) {
-          let data184 = data183.firstAdmin;
-          if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
-            for (const key43 in data184) {
-              if (!(key43 === "username" || key43 === "email" || key43 === "projects")) {
-                const err392 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+        if (data184.externalSecrets !== void 0) {
+          let data185 = data184.externalSecrets;
+          if (data185 && typeof data185 == "object" && !Array.isArray(data185)) {
+            for (const key41 in data185) {
+              if (!(key41 === "values")) {
+                const err395 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
                 if (vErrors === null) {
-                  vErrors = [err392];
+                  vErrors = [err395];
                 } else {
-                  vErrors.push(err392);
+                  vErrors.push(err395);
                 }
                 errors++;
               }
             }
-            if (data184.username !== void 0) {
-              let data185 = data184.username;
-              if (typeof data185 === "string") {
-                if (!pattern69.test(data185)) {
-                  const err393 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
-                  if (vErrors === null) {
-                    vErrors = [err393];
-                  } else {
-                    vErrors.push(err393);
-                  }
-                  errors++;
-                }
-              } else {
-                const err394 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data185 };
-                if (vErrors === null) {
-                  vErrors = [err394];
-                } else {
-                  vErrors.push(err394);
-                }
-                errors++;
-              }
-            }
-            if (data184.email !== void 0) {
-              let data186 = data184.email;
-              if (typeof data186 === "string") {
-                if (!pattern70.test(data186)) {
-                  const err395 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
-                  if (vErrors === null) {
-                    vErrors = [err395];
-                  } else {
-                    vErrors.push(err395);
-                  }
-                  errors++;
-                }
-              } else {
-                const err396 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data186 };
+            if (data185.values !== void 0) {
+              let data186 = data185.values;
+              if (!(data186 && typeof data186 == "object" && !Array.isArray(data186))) {
+                const err396 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data186 };
                 if (vErrors === null) {
                   vErrors = [err396];
                 } else {
@@ -45476,66 +45478,58 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data184.projects !== void 0) {
-              let data187 = data184.projects;
-              if (Array.isArray(data187)) {
-                if (data187.length > 50) {
-                  const err397 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
-                  if (vErrors === null) {
-                    vErrors = [err397];
-                  } else {
-                    vErrors.push(err397);
-                  }
-                  errors++;
+          } else {
+            const err397 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
+            if (vErrors === null) {
+              vErrors = [err397];
+            } else {
+              vErrors.push(err397);
+            }
+            errors++;
+          }
+        }
+        if (data184.ingressNginx !== void 0) {
+          let data187 = data184.ingressNginx;
+          if (data187 && typeof data187 == "object" && !Array.isArray(data187)) {
+            for (const key42 in data187) {
+              if (!(key42 === "values")) {
+                const err398 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
+                if (vErrors === null) {
+                  vErrors = [err398];
+                } else {
+                  vErrors.push(err398);
                 }
-                const len7 = data187.length;
-                for (let i12 = 0; i12 < len7; i12++) {
-                  let data188 = data187[i12];
-                  if (typeof data188 === "string") {
-                    if (!pattern71.test(data188)) {
-                      const err398 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
-                      if (vErrors === null) {
-                        vErrors = [err398];
-                      } else {
-                        vErrors.push(err398);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err399 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data188 };
-                    if (vErrors === null) {
-                      vErrors = [err399];
-                    } else {
-                      vErrors.push(err399);
-                    }
-                    errors++;
-                  }
+                errors++;
+              }
+            }
+            if (data187.values !== void 0) {
+              let data188 = data187.values;
+              if (!(data188 && typeof data188 == "object" && !Array.isArray(data188))) {
+                const err399 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data188 };
+                if (vErrors === null) {
+                  vErrors = [err399];
+                } else {
+                  vErrors.push(err399);
                 }
-                let i13 = data187.length;
-                let j5;
-                if (i13 > 1) {
-                  const indices3 = {};
-                  for (; i13--; ) {
-                    let item3 = data187[i13];
-                    if (typeof item3 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices3[item3] == "number") {
-                      j5 = indices3[item3];
-                      const err400 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
-                      if (vErrors === null) {
-                        vErrors = [err400];
-                      } else {
-                        vErrors.push(err400);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices3[item3] = i13;
-                  }
-                }
-              } else {
-                const err401 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data187 };
+                errors++;
+              }
+            }
+          } else {
+            const err400 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
+            if (vErrors === null) {
+              vErrors = [err400];
+            } else {
+              vErrors.push(err400);
+            }
+            errors++;
+          }
+        }
+        if (data184.keycloakOperator !== void 0) {
+          let data189 = data184.keycloakOperator;
+          if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
+            for (const key43 in data189) {
+              if (!(key43 === "values")) {
+                const err401 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
                 if (vErrors === null) {
                   vErrors = [err401];
                 } else {
@@ -45544,41 +45538,44 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data189.values !== void 0) {
+              let data190 = data189.values;
+              if (!(data190 && typeof data190 == "object" && !Array.isArray(data190))) {
+                const err402 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data190 };
+                if (vErrors === null) {
+                  vErrors = [err402];
+                } else {
+                  vErrors.push(err402);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err402 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data184 };
+            const err403 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
             if (vErrors === null) {
-              vErrors = [err402];
+              vErrors = [err403];
             } else {
-              vErrors.push(err402);
+              vErrors.push(err403);
             }
             errors++;
           }
         }
       } else {
-        const err403 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data183 };
+        const err404 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data184 };
         if (vErrors === null) {
-          vErrors = [err403];
+          vErrors = [err404];
         } else {
-          vErrors.push(err403);
+          vErrors.push(err404);
         }
         errors++;
       }
     }
-    if (data.promotion !== void 0) {
-      let data189 = data.promotion;
-      if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
-        if (data189.after === void 0) {
-          const err404 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data189 };
-          if (vErrors === null) {
-            vErrors = [err404];
-          } else {
-            vErrors.push(err404);
-          }
-          errors++;
-        }
-        for (const key44 in data189) {
-          if (!(key44 === "after")) {
-            const err405 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data189 };
+    if (data.login !== void 0) {
+      let data191 = data.login;
+      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
+        for (const key44 in data191) {
+          if (!(key44 === "firstAdmin")) {
+            const err405 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data191 };
             if (vErrors === null) {
               vErrors = [err405];
             } else {
@@ -45587,120 +45584,134 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data189.after !== void 0) {
-          let data190 = data189.after;
-          if (typeof data190 === "string") {
-            if (!pattern72.test(data190)) {
-              const err406 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data190 };
-              if (vErrors === null) {
-                vErrors = [err406];
-              } else {
-                vErrors.push(err406);
+        if (data191.firstAdmin !== void 0) {
+          let data192 = data191.firstAdmin;
+          if (data192 && typeof data192 == "object" && !Array.isArray(data192)) {
+            for (const key45 in data192) {
+              if (!(key45 === "username" || key45 === "email" || key45 === "projects")) {
+                const err406 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
+                if (vErrors === null) {
+                  vErrors = [err406];
+                } else {
+                  vErrors.push(err406);
+                }
+                errors++;
               }
-              errors++;
+            }
+            if (data192.username !== void 0) {
+              let data193 = data192.username;
+              if (typeof data193 === "string") {
+                if (!pattern71.test(data193)) {
+                  const err407 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
+                  if (vErrors === null) {
+                    vErrors = [err407];
+                  } else {
+                    vErrors.push(err407);
+                  }
+                  errors++;
+                }
+              } else {
+                const err408 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
+                if (vErrors === null) {
+                  vErrors = [err408];
+                } else {
+                  vErrors.push(err408);
+                }
+                errors++;
+              }
+            }
+            if (data192.email !== void 0) {
+              let data194 = data192.email;
+              if (typeof data194 === "string") {
+                if (!pattern72.test(data194)) {
+                  const err409 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
+                  if (vErrors === null) {
+                    vErrors = [err409];
+                  } else {
+                    vErrors.push(err409);
+                  }
+                  errors++;
+                }
+              } else {
+                const err410 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
+                if (vErrors === null) {
+                  vErrors = [err410];
+                } else {
+                  vErrors.push(err410);
+                }
+                errors++;
+              }
+            }
+            if (data192.projects !== void 0) {
+              let data195 = data192.projects;
+              if (Array.isArray(data195)) {
+                if (data195.length > 50) {
+                  const err411 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                  if (vErrors === null) {
+                    vErrors = [err411];
+                  } else {
+                    vErrors.push(err411);
+                  }
+                  errors++;
+                }
+                const len7 = data195.length;
+                for (let i12 = 0; i12 < len7; i12++) {
+                  let data196 = data195[i12];
+                  if (typeof data196 === "string") {
+                    if (!pattern73.test(data196)) {
+                      const err412 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
+                      if (vErrors === null) {
+                        vErrors = [err412];
+                      } else {
+                        vErrors.push(err412);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err413 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err413];
+                    } else {
+                      vErrors.push(err413);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data195.length;
+                let j5;
+                if (i13 > 1) {
+                  const indices3 = {};
+                  for (; i13--; ) {
+                    let item3 = data195[i13];
+                    if (typeof item3 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices3[item3] == "number") {
+                      j5 = indices3[item3];
+                      const err414 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                      if (vErrors === null) {
+                        vErrors = [err414];
+                      } else {
+                        vErrors.push(err414);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices3[item3] = i13;
+                  }
+                }
+              } else {
+                const err415 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+                if (vErrors === null) {
+                  vErrors = [err415];
+                } else {
+                  vErrors.push(err415);
+                }
+                errors++;
+              }
             }
           } else {
-            const err407 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data190 };
-            if (vErrors === null) {
-              vErrors = [err407];
-            } else {
-              vErrors.push(err407);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err408 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data189 };
-        if (vErrors === null) {
-          vErrors = [err408];
-        } else {
-          vErrors.push(err408);
-        }
-        errors++;
-      }
-    }
-    if (data.usage !== void 0) {
-      let data191 = data.usage;
-      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-        for (const key45 in data191) {
-          if (!(key45 === "users" || key45 === "datasourceGb" || key45 === "logGbPerDay" || key45 === "logRetentionDays")) {
-            const err409 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data191 };
-            if (vErrors === null) {
-              vErrors = [err409];
-            } else {
-              vErrors.push(err409);
-            }
-            errors++;
-          }
-        }
-        if (data191.users !== void 0) {
-          let data192 = data191.users;
-          if (!(typeof data192 == "number" && (!(data192 % 1) && !isNaN(data192)) && isFinite(data192))) {
-            const err410 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-            if (vErrors === null) {
-              vErrors = [err410];
-            } else {
-              vErrors.push(err410);
-            }
-            errors++;
-          }
-          if (typeof data192 == "number" && isFinite(data192)) {
-            if (data192 > 1e5 || isNaN(data192)) {
-              const err411 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-              if (vErrors === null) {
-                vErrors = [err411];
-              } else {
-                vErrors.push(err411);
-              }
-              errors++;
-            }
-            if (data192 < 1 || isNaN(data192)) {
-              const err412 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data192 };
-              if (vErrors === null) {
-                vErrors = [err412];
-              } else {
-                vErrors.push(err412);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data191.datasourceGb !== void 0) {
-          let data193 = data191.datasourceGb;
-          if (!(typeof data193 == "number" && (!(data193 % 1) && !isNaN(data193)) && isFinite(data193))) {
-            const err413 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-            if (vErrors === null) {
-              vErrors = [err413];
-            } else {
-              vErrors.push(err413);
-            }
-            errors++;
-          }
-          if (typeof data193 == "number" && isFinite(data193)) {
-            if (data193 > 1e5 || isNaN(data193)) {
-              const err414 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-              if (vErrors === null) {
-                vErrors = [err414];
-              } else {
-                vErrors.push(err414);
-              }
-              errors++;
-            }
-            if (data193 < 0 || isNaN(data193)) {
-              const err415 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data193 };
-              if (vErrors === null) {
-                vErrors = [err415];
-              } else {
-                vErrors.push(err415);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data191.logGbPerDay !== void 0) {
-          let data194 = data191.logGbPerDay;
-          if (!(typeof data194 == "number" && (!(data194 % 1) && !isNaN(data194)) && isFinite(data194))) {
-            const err416 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
+            const err416 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
             if (vErrors === null) {
               vErrors = [err416];
             } else {
@@ -45708,31 +45719,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data194 == "number" && isFinite(data194)) {
-            if (data194 > 1e4 || isNaN(data194)) {
-              const err417 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
-              if (vErrors === null) {
-                vErrors = [err417];
-              } else {
-                vErrors.push(err417);
-              }
-              errors++;
-            }
-            if (data194 < 0 || isNaN(data194)) {
-              const err418 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data194 };
-              if (vErrors === null) {
-                vErrors = [err418];
-              } else {
-                vErrors.push(err418);
-              }
-              errors++;
-            }
-          }
         }
-        if (data191.logRetentionDays !== void 0) {
-          let data195 = data191.logRetentionDays;
-          if (!(typeof data195 == "number" && (!(data195 % 1) && !isNaN(data195)) && isFinite(data195))) {
-            const err419 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+      } else {
+        const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data191 };
+        if (vErrors === null) {
+          vErrors = [err417];
+        } else {
+          vErrors.push(err417);
+        }
+        errors++;
+      }
+    }
+    if (data.promotion !== void 0) {
+      let data197 = data.promotion;
+      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
+        if (data197.after === void 0) {
+          const err418 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data197 };
+          if (vErrors === null) {
+            vErrors = [err418];
+          } else {
+            vErrors.push(err418);
+          }
+          errors++;
+        }
+        for (const key46 in data197) {
+          if (!(key46 === "after")) {
+            const err419 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data197 };
             if (vErrors === null) {
               vErrors = [err419];
             } else {
@@ -45740,9 +45752,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data195 == "number" && isFinite(data195)) {
-            if (data195 > 3650 || isNaN(data195)) {
-              const err420 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
+        }
+        if (data197.after !== void 0) {
+          let data198 = data197.after;
+          if (typeof data198 === "string") {
+            if (!pattern74.test(data198)) {
+              const err420 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data198 };
               if (vErrors === null) {
                 vErrors = [err420];
               } else {
@@ -45750,19 +45765,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            if (data195 < 1 || isNaN(data195)) {
-              const err421 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data195 };
-              if (vErrors === null) {
-                vErrors = [err421];
-              } else {
-                vErrors.push(err421);
-              }
-              errors++;
+          } else {
+            const err421 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data198 };
+            if (vErrors === null) {
+              vErrors = [err421];
+            } else {
+              vErrors.push(err421);
             }
+            errors++;
           }
         }
       } else {
-        const err422 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data191 };
+        const err422 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data197 };
         if (vErrors === null) {
           vErrors = [err422];
         } else {
@@ -45771,12 +45785,164 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.usage !== void 0) {
+      let data199 = data.usage;
+      if (data199 && typeof data199 == "object" && !Array.isArray(data199)) {
+        for (const key47 in data199) {
+          if (!(key47 === "users" || key47 === "datasourceGb" || key47 === "logGbPerDay" || key47 === "logRetentionDays")) {
+            const err423 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data199 };
+            if (vErrors === null) {
+              vErrors = [err423];
+            } else {
+              vErrors.push(err423);
+            }
+            errors++;
+          }
+        }
+        if (data199.users !== void 0) {
+          let data200 = data199.users;
+          if (!(typeof data200 == "number" && (!(data200 % 1) && !isNaN(data200)) && isFinite(data200))) {
+            const err424 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+            if (vErrors === null) {
+              vErrors = [err424];
+            } else {
+              vErrors.push(err424);
+            }
+            errors++;
+          }
+          if (typeof data200 == "number" && isFinite(data200)) {
+            if (data200 > 1e5 || isNaN(data200)) {
+              const err425 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+              if (vErrors === null) {
+                vErrors = [err425];
+              } else {
+                vErrors.push(err425);
+              }
+              errors++;
+            }
+            if (data200 < 1 || isNaN(data200)) {
+              const err426 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data200 };
+              if (vErrors === null) {
+                vErrors = [err426];
+              } else {
+                vErrors.push(err426);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.datasourceGb !== void 0) {
+          let data201 = data199.datasourceGb;
+          if (!(typeof data201 == "number" && (!(data201 % 1) && !isNaN(data201)) && isFinite(data201))) {
+            const err427 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+            if (vErrors === null) {
+              vErrors = [err427];
+            } else {
+              vErrors.push(err427);
+            }
+            errors++;
+          }
+          if (typeof data201 == "number" && isFinite(data201)) {
+            if (data201 > 1e5 || isNaN(data201)) {
+              const err428 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+              if (vErrors === null) {
+                vErrors = [err428];
+              } else {
+                vErrors.push(err428);
+              }
+              errors++;
+            }
+            if (data201 < 0 || isNaN(data201)) {
+              const err429 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
+              if (vErrors === null) {
+                vErrors = [err429];
+              } else {
+                vErrors.push(err429);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.logGbPerDay !== void 0) {
+          let data202 = data199.logGbPerDay;
+          if (!(typeof data202 == "number" && (!(data202 % 1) && !isNaN(data202)) && isFinite(data202))) {
+            const err430 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+            if (vErrors === null) {
+              vErrors = [err430];
+            } else {
+              vErrors.push(err430);
+            }
+            errors++;
+          }
+          if (typeof data202 == "number" && isFinite(data202)) {
+            if (data202 > 1e4 || isNaN(data202)) {
+              const err431 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+              if (vErrors === null) {
+                vErrors = [err431];
+              } else {
+                vErrors.push(err431);
+              }
+              errors++;
+            }
+            if (data202 < 0 || isNaN(data202)) {
+              const err432 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+              if (vErrors === null) {
+                vErrors = [err432];
+              } else {
+                vErrors.push(err432);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data199.logRetentionDays !== void 0) {
+          let data203 = data199.logRetentionDays;
+          if (!(typeof data203 == "number" && (!(data203 % 1) && !isNaN(data203)) && isFinite(data203))) {
+            const err433 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+            if (vErrors === null) {
+              vErrors = [err433];
+            } else {
+              vErrors.push(err433);
+            }
+            errors++;
+          }
+          if (typeof data203 == "number" && isFinite(data203)) {
+            if (data203 > 3650 || isNaN(data203)) {
+              const err434 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+              if (vErrors === null) {
+                vErrors = [err434];
+              } else {
+                vErrors.push(err434);
+              }
+              errors++;
+            }
+            if (data203 < 1 || isNaN(data203)) {
+              const err435 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+              if (vErrors === null) {
+                vErrors = [err435];
+              } else {
+                vErrors.push(err435);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err436 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data199 };
+        if (vErrors === null) {
+          vErrors = [err436];
+        } else {
+          vErrors.push(err436);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err423 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err437 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err423];
+      vErrors = [err437];
     } else {
-      vErrors.push(err423);
+      vErrors.push(err437);
     }
     errors++;
   }
@@ -45984,6 +46150,14 @@ var RULES = {
     allowed: "lowercase letters and digits only",
     globallyUnique: true
   },
+  flowLogStorage: {
+    resource: "flow log storage account",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    globallyUnique: true
+  },
   postgres: {
     resource: "PostgreSQL server",
     min: 3,
@@ -46031,6 +46205,7 @@ function deriveNames(env, prefix, subscriptionId2, resourceGroup) {
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
+    flowLogStorage: `fl${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
     identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`]))
@@ -46780,6 +46955,11 @@ function resolveEnvironment(name3, file, data) {
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
       ...doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {},
+      networkWatcher: {
+        resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
+        // Azure's own name for the watcher it creates per region.
+        name: doc.network.networkWatcher?.name ?? `NetworkWatcher_${azure.location}`
+      },
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
@@ -46852,15 +47032,25 @@ function defaultOpenAiSku(location) {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
 function securitySettings(production2, doc) {
+  const { flowLogs, ...flat } = doc;
+  const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
   return {
     networkPolicy: production2 ? "cilium" : "none",
     azurePolicy: production2,
     defender: production2,
     runCommand: !production2,
     apiServerAuthorizedIpRanges: [],
-    logRetentionDays: production2 ? 365 : 30,
+    logRetentionDays,
     storageInfrastructureEncryption: production2,
-    ...doc
+    controlPlaneOperationalLogs: production2,
+    ...flat,
+    flowLogs: {
+      enabled: production2,
+      // Flow logs keep at most 365 days; the workspace's retention otherwise.
+      retentionDays: Math.min(logRetentionDays, DEFAULTS.flowLogs.maxRetentionDays),
+      trafficAnalytics: DEFAULTS.flowLogs.trafficAnalytics,
+      ...flowLogs
+    }
   };
 }
 function resolveHelmValues(doc) {
@@ -47097,6 +47287,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.azure.com",
     authorityHost: "https://login.microsoftonline.com",
     federatedAudience: "api://AzureADTokenExchange",
+    keyVaultAudience: "https://vault.azure.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.net",
       blob: "privatelink.blob.core.windows.net",
@@ -47110,6 +47301,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.usgovcloudapi.net",
     authorityHost: "https://login.microsoftonline.us",
     federatedAudience: "api://AzureADTokenExchangeUSGov",
+    keyVaultAudience: "https://vault.usgovcloudapi.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.usgovcloudapi.net",
       blob: "privatelink.blob.core.usgovcloudapi.net",
@@ -47123,6 +47315,7 @@ var AZURE_CLOUDS = {
     armEndpoint: "https://management.chinacloudapi.cn",
     authorityHost: "https://login.chinacloudapi.cn",
     federatedAudience: "api://AzureADTokenExchangeChina",
+    keyVaultAudience: "https://vault.azure.cn",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.cn",
       blob: "privatelink.blob.core.chinacloudapi.cn",
@@ -47140,11 +47333,97 @@ function markdownText(value) {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+!|~:@]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, " ");
 }
 
+// src/catalogue/jobs.ts
+var METRICS_WRITE_ALIAS = "codemie_metrics_logs_write";
+var METRICS_INDEX_PREFIX = "codemie_metrics_logs";
+var LITELLM_TEAM = "codemie";
+var LITELLM_KEY_ALIAS = "codemie-back";
+var KIBANA_DATA_VIEWS = [
+  {
+    id: "codemie-metrics-logs",
+    title: `${METRICS_INDEX_PREFIX}*`,
+    name: "CodeMie user metrics",
+    timeField: "@timestamp"
+  },
+  { id: "codemie-infra-logs", title: "logs-codemie-infra*", name: "CodeMie container logs", timeField: "@timestamp" }
+];
+var ns = (key) => {
+  const n = component(key).namespace;
+  if (!n) throw new Error(`component ${key} has no namespace`);
+  return n;
+};
+var ELASTIC_CREDENTIALS = [
+  { env: "ES_USERNAME", secret: "elasticsearch-master-credentials", key: "username" },
+  { env: "ES_PASSWORD", secret: "elasticsearch-master-credentials", key: "password" }
+];
+var ES_CA = { secret: "elasticsearch-master-certs", key: "ca.crt", mountPath: "/etc/elasticsearch-ca" };
+var JOBS = [
+  {
+    key: "metricsAlias",
+    name: "elasticsearch-metrics-alias",
+    summary: `creates the current quarter's metrics index with write alias ${METRICS_WRITE_ALIAS}`,
+    configures: "elasticsearch",
+    // Fluent Bit writes to the alias: an index of that name created by a first write would make the alias impossible.
+    before: ["fluentBit"],
+    layer: "applications",
+    namespace: ns("elasticsearch"),
+    script: "helm-values/jobs/elasticsearch-metrics-alias.sh.hbs",
+    settings: {
+      ES_URL: `https://elasticsearch-master.${ns("elasticsearch")}.svc:9200`,
+      ES_CA_FILE: `${ES_CA.mountPath}/${ES_CA.key}`,
+      WRITE_ALIAS: METRICS_WRITE_ALIAS,
+      INDEX_PREFIX: METRICS_INDEX_PREFIX
+    },
+    secrets: ELASTIC_CREDENTIALS,
+    files: [ES_CA],
+    backoffLimit: 6,
+    deadlineSeconds: 900
+  },
+  {
+    key: "kibanaObjects",
+    name: "kibana-saved-objects",
+    summary: "imports CodeMie's Kibana saved objects (data views) with overwrite",
+    configures: "kibana",
+    layer: "post-install",
+    namespace: ns("kibana"),
+    script: "helm-values/jobs/kibana-saved-objects.sh.hbs",
+    data: { "saved-objects.ndjson": "helm-values/jobs/kibana-saved-objects.ndjson.hbs" },
+    settings: {
+      KIBANA_URL: `http://kibana-kibana.${ns("kibana")}.svc:5601/kibana`,
+      OBJECTS_FILE: "/etc/codemie-job/saved-objects.ndjson"
+    },
+    secrets: ELASTIC_CREDENTIALS,
+    backoffLimit: 6,
+    deadlineSeconds: 900
+  },
+  {
+    key: "litellmAppKey",
+    name: "litellm-app-key",
+    summary: `registers CodeMie's litellm-app-key in LiteLLM (team ${LITELLM_TEAM}, alias ${LITELLM_KEY_ALIAS})`,
+    configures: "llmProxy",
+    layer: "post-install",
+    // Beside the API, which reads the same secret: the Job registers exactly the key CodeMie uses.
+    namespace: ns("api"),
+    script: "helm-values/jobs/litellm-app-key.sh.hbs",
+    settings: {
+      LITELLM_URL: `http://litellm.${ns("llmProxy")}.svc.cluster.local:4000`,
+      TEAM_ID: LITELLM_TEAM,
+      KEY_ALIAS: LITELLM_KEY_ALIAS
+    },
+    secrets: [
+      { env: "LITELLM_MASTER_KEY", secret: "litellm-integration", key: "litellm-master-key" },
+      { env: "LITELLM_APP_KEY", secret: "litellm-integration", key: "litellm-app-key" }
+    ],
+    backoffLimit: 6,
+    deadlineSeconds: 900
+  }
+];
+
 // src/render/gitops/values.ts
 function namespaceOf(key) {
-  const ns = component(key).namespace;
-  if (!ns) throw new Error(`component ${key} has no namespace`);
-  return ns;
+  const ns2 = component(key).namespace;
+  if (!ns2) throw new Error(`component ${key} has no namespace`);
+  return ns2;
 }
 var OAUTH2_PROXY_URL = `http://oauth2-proxy.${namespaceOf("oauth2Proxy")}.svc.cluster.local:80/oauth2/auth`;
 var ELASTIC_NAMESPACE = namespaceOf("elasticsearch");
@@ -47276,11 +47555,20 @@ var FLOWS = [
     ports: [PORT.https],
     why: "Key Vault through its private endpoint"
   },
-  { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" }
+  { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" },
+  // Post-install Jobs (jobs.ts). The Elasticsearch alias and Kibana import Jobs run in the namespace of
+  // what they call, so they need no flow of their own.
+  {
+    from: "litellmAppKey",
+    to: "llmProxy",
+    ports: [PORT.llmProxy],
+    why: "the litellm-app-key Job registers CodeMie's key with LiteLLM's key API"
+  }
 ];
 
 // src/render/gitops/network-policies.ts
 var ADDON_NAMESPACES = new Map(ADDONS.map((a) => [a.key, a.namespace]));
+var JOB_KEYS = new Set(JOBS.map((j) => j.key));
 
 // src/render/gitops/render.ts
 var RESTRICTED_NAMESPACE = component("mcpConnect").namespace;
@@ -50359,6 +50647,9 @@ var {
   safeDump
 } = yaml;
 
+// src/render/gitops/flux-model/build.ts
+var PARSED_MAX_CHARS = 16 * 2 ** 20;
+
 // src/app/prepare.ts
 function withSubscription(text, subscriptionId2) {
   const node = (0, import_yaml2.parseDocument)(text).getIn(["azure", "subscriptionId"], true);
@@ -51890,12 +52181,12 @@ function enable(namespaces) {
   enabledString = namespaces;
   enabledNamespaces = [];
   skippedNamespaces = [];
-  const namespaceList = namespaces.split(",").map((ns) => ns.trim());
-  for (const ns of namespaceList) {
-    if (ns.startsWith("-")) {
-      skippedNamespaces.push(ns.substring(1));
+  const namespaceList = namespaces.split(",").map((ns2) => ns2.trim());
+  for (const ns2 of namespaceList) {
+    if (ns2.startsWith("-")) {
+      skippedNamespaces.push(ns2.substring(1));
     } else {
-      enabledNamespaces.push(ns);
+      enabledNamespaces.push(ns2);
     }
   }
   for (const instance of debuggers) {
@@ -65789,6 +66080,7 @@ async function pollToEnd(start, options) {
 
 // src/adapters/azure/arm.ts
 var KEY_VAULT_API_VERSION = "2023-07-01";
+var KEY_VAULT_DATA_API_VERSION = "7.4";
 var TERMINAL_STATES = /* @__PURE__ */ new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
 function preflightError(error2) {
   if (!isRestError2(error2) || error2.statusCode !== 400) return void 0;
@@ -65814,10 +66106,27 @@ function outputValues(outputs) {
   const declared = outputs ?? {};
   return Object.fromEntries(Object.entries(declared).map(([name3, output]) => [name3, output.value]));
 }
+function keyVaultError(status, text) {
+  let error2;
+  try {
+    error2 = JSON.parse(text ?? "").error;
+  } catch {
+    error2 = void 0;
+  }
+  const code = typeof error2?.code === "string" ? error2.code : `Http${status}`;
+  const inner = typeof error2?.innererror?.code === "string" ? ` (${error2.innererror.code})` : "";
+  const first = typeof error2?.message === "string" ? error2.message.split(/\r?\n/)[0] ?? "" : "";
+  return Object.assign(new Error(`Key Vault answered HTTP ${status} ${code}${inner}${first ? `: ${first}` : ""}`), {
+    statusCode: status
+  });
+}
 var ArmClient = class {
   client;
   armEndpoint;
   pollOptions;
+  /** The Key Vault data plane: its own token audience, the same trust and retries as ARM. */
+  vaultPipeline;
+  httpClient = createDefaultHttpClient2();
   constructor(options) {
     this.armEndpoint = options.cloud.armEndpoint;
     this.pollOptions = { intervalMs: options.pollIntervalMs ?? 5e3, maxPollFailures: options.maxPollFailures ?? 5 };
@@ -65829,6 +66138,15 @@ var ArmClient = class {
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline = createPipelineFromOptions2({
+      userAgentOptions: { userAgentPrefix: "codemie-gitops" },
+      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+    });
+    this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
+    this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.cloud.keyVaultScope })
+    );
   }
   async whatIfAtSubscription(name3, request3, options = {}) {
     const body = {
@@ -65958,6 +66276,27 @@ var ArmClient = class {
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
   }
+  /** GET {vaultUri}secrets/{name} on the data plane; the value stays in memory, never in an error or a log. */
+  async readKeyVaultSecret(vaultUri, name3) {
+    const base = new URL(vaultUri);
+    if (base.protocol !== "https:") throw new Error(`the vault's URI ${vaultUri} is not https`);
+    const url = new URL(`secrets/${encodeURIComponent(name3)}`, base.href.endsWith("/") ? base : `${base.href}/`);
+    url.searchParams.set("api-version", KEY_VAULT_DATA_API_VERSION);
+    let response;
+    try {
+      response = await this.vaultPipeline.sendRequest(
+        this.httpClient,
+        createPipelineRequest2({ url: url.href, method: "GET" })
+      );
+    } catch (error2) {
+      throw toArmRequestError(error2);
+    }
+    if (response.status === 404) return void 0;
+    if (response.status >= 300) throw keyVaultError(response.status, response.bodyAsText);
+    const body = JSON.parse(response.bodyAsText ?? "{}");
+    if (typeof body.value !== "string") throw new Error(`Key Vault answered secret ${name3} without a value`);
+    return { value: body.value, ...typeof body.contentType === "string" ? { contentType: body.contentType } : {} };
+  }
   async send(method, path3, apiVersion2, body) {
     const url = new URL(`${this.armEndpoint}${path3}`);
     url.searchParams.set("api-version", apiVersion2);
@@ -66029,6 +66368,7 @@ function resolveCloud(selection = {}, env = process.env) {
     authorityHost,
     armScope: `${armAudience}/.default`,
     federatedAudience: base.federatedAudience,
+    keyVaultScope: `${base.keyVaultAudience}/.default`,
     disableInstanceDiscovery: !Object.values(AZURE_CLOUDS).some((cloud) => cloud.authorityHost === authorityHost)
   };
 }
@@ -79439,6 +79779,27 @@ function writeOutputs(values) {
   for (const [name3, value] of Object.entries(values)) setOutput(name3, value);
 }
 
+// src/action/site-summary.ts
+function siteOutputs(site) {
+  if (!site) return { url: "", resolves: "", smoke: "" };
+  return { url: site.url, resolves: site.resolved.length > 0 ? "true" : "false", smoke: site.smoke };
+}
+function siteMarkdown(site) {
+  if (!site) return ["Smoke check: not run (Flux has not reported the branch tip Compliant)."];
+  const lines = [
+    `URL: ${cell(site.url)}`,
+    "",
+    site.resolved.length > 0 ? `The host resolves from the runner to ${cell(site.resolved.join(", "))}.` : "The host does not resolve from the runner: the smoke check was skipped.",
+    ""
+  ];
+  if (site.links.length === 0) return lines;
+  const verdict = site.smoke === "passed" ? "\u2705 passed" : "\u274C failed";
+  lines.push(`Smoke check: ${verdict}`, "", "| link | result | detail |", "|---|---|---|");
+  for (const link of site.links)
+    lines.push(`| ${cell(link.name)} | ${link.ok ? "\u2705" : "\u274C"} | ${cell(`${link.url}: ${link.detail}`)} |`);
+  return lines;
+}
+
 // src/action/io.ts
 import { isAbsolute, relative as relative2, resolve as resolve2 } from "node:path";
 
@@ -79506,8 +79867,11 @@ function actionLog(options) {
 
 // src/action/workspace.ts
 import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3 } from "node:path";
+function workingDirectoryOf(input) {
+  return resolve3(process.cwd(), input || ".");
+}
 async function openWorkspace(workingDirectory) {
-  const cwd = resolve3(process.cwd(), workingDirectory || ".");
+  const cwd = workingDirectoryOf(workingDirectory);
   const top2 = await git(["rev-parse", "--show-toplevel"], { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } }).then(
     (out) => out.trim(),
     () => void 0
@@ -79542,14 +79906,18 @@ async function statusAction() {
   writeOutputs({
     reconciled: status?.reconciled ? "true" : "false",
     "compliance-state": view?.complianceState ?? "",
-    "synced-commit": view ? syncedCommit(view) ?? "" : ""
+    "synced-commit": view ? syncedCommit(view) ?? "" : "",
+    ...siteOutputs(status?.site)
   });
-  const summary2 = [`## Status: \`${name3}\` ${status?.reconciled ? "\u2705 reconciled" : "\u274C not reconciled"}`, ""];
+  const smokeFailed = status?.site?.smoke === "failed";
+  const headline = !status?.reconciled ? "\u274C not reconciled" : smokeFailed ? "\u274C smoke check failed" : "\u2705 reconciled";
+  const summary2 = [`## Status: \`${name3}\` ${headline}`, ""];
   if (env) summary2.push(`### Flux (${env.names.aks})`, "", ...fluxMarkdown(view), "");
+  if (env) summary2.push("### Site", "", ...siteMarkdown(status?.site), "");
   summary2.push(...logMarkdown("Status log", log2.lines));
   await writeSummary(`${summary2.join("\n")}
 `);
-  return status?.reconciled ? 0 : 1;
+  return status?.reconciled && !smokeFailed ? 0 : 1;
 }
 
 // src/action/entry/status.ts
