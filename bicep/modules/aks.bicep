@@ -51,6 +51,13 @@ param azurePolicy bool
 param defender bool
 @description('Also collect cluster-autoscaler and kube-controller-manager logs (the audit logs are always collected).')
 param operationalLogs bool
+@description('Azure Policy\'s pod security initiative (a built-in policy set GUID, src/catalogue/pod-security.ts; empty: none), its effect and the namespaces it skips.')
+param podSecurity {
+  standard: 'baseline' | 'restricted'
+  initiativeId: string
+  effect: 'audit' | 'deny'
+  excludedNamespaces: string[]
+}
 @description('Forbid Run Command (kubectl through ARM with the caller\'s Azure rights).')
 param disableRunCommand bool
 @description('CIDRs allowed to reach a public API server; empty: any address (Entra ID still required).')
@@ -181,6 +188,22 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
           ]
         : []
     )
+  }
+}
+
+// Assigned on the cluster itself, so it governs this cluster and nothing else in the subscription.
+// Named by standard: Azure refuses to change an assignment's definition (InvalidPolicyDefinitionIdUpdate),
+// so another standard is another assignment.
+resource podSecurityAssignment 'Microsoft.Authorization/policyAssignments@2025-03-01' = if (!empty(podSecurity.initiativeId)) {
+  name: 'codemie-pod-security-${podSecurity.standard}'
+  scope: cluster
+  properties: {
+    displayName: '[${name}] Pod Security Standard ${podSecurity.standard}'
+    policyDefinitionId: tenantResourceId('Microsoft.Authorization/policySetDefinitions', podSecurity.initiativeId)
+    parameters: {
+      effect: { value: podSecurity.effect }
+      excludedNamespaces: { value: podSecurity.excludedNamespaces }
+    }
   }
 }
 

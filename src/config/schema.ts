@@ -6,6 +6,7 @@ import { COMPONENTS } from "../catalogue/components.js";
 import { ADDONS, COMPANION_RELEASES } from "../catalogue/platform.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { DEFAULTS } from "../model/defaults.js";
+import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../catalogue/pod-security.js";
 import { CIDR_PATTERN } from "./cidr.js";
 import { CPU_PATTERN, MEMORY_PATTERN } from "./quantity.js";
 
@@ -536,6 +537,27 @@ export function buildEnvironmentSchema(): Schema {
             description:
               "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production.",
           },
+          podSecurity: obj(
+            `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "${POD_SECURITY_INITIATIVES.baseline.displayName}" or its restricted sibling. AKS's system namespaces (${POD_SECURITY_SYSTEM_NAMESPACES.join(", ")}) are excluded. Default: on wherever security.azurePolicy is on.`,
+            {
+              enabled: { type: "boolean", description: "Default: security.azurePolicy." },
+              standard: str(
+                "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).",
+                { enum: ["baseline", "restricted"], default: DEFAULTS.podSecurity.standard },
+              ),
+              effect: str(
+                "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.",
+                { enum: ["audit", "deny"], default: DEFAULTS.podSecurity.effect },
+              ),
+              excludedNamespaces: {
+                type: "array",
+                description: "Namespaces excluded besides AKS's system namespaces.",
+                items: { type: "string", pattern: K8S_NAME },
+                maxItems: 50,
+                uniqueItems: true,
+              },
+            },
+          ),
           flowLogs: obj(
             "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.",
             {

@@ -265,6 +265,13 @@ function checkPosture(env: Environment, report: Report, ok: Valid): void {
       "openai.deployments are listed but openai.enabled is false; nothing will be created",
     );
   }
+  const security = env.security;
+  if (security?.podSecurity.enabled && !security.azurePolicy && ok(["security"]))
+    report(
+      "error",
+      ["security", "podSecurity", "enabled"],
+      "security.podSecurity needs the Azure Policy add-on that enforces it; set security.azurePolicy: true, or security.podSecurity.enabled: false",
+    );
   if (!ok(["azure", "production"]) || !env.production) return;
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "Disabled") {
     report(

@@ -23,6 +23,7 @@ export const DEFAULTS = {
     autoSizingFamilies: ["Ddsv5", "Edsv5"],
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
+  podSecurity: { standard: "baseline", effect: "audit" },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },

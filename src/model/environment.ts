@@ -4,6 +4,7 @@
 import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
+import type { PodSecurityEffect, PodSecurityStandard } from "../catalogue/pod-security.js";
 import type { ResourceNames } from "./names.js";
 
 export type PoolName = "system" | "workloads";
@@ -53,6 +54,14 @@ export interface SecuritySettings {
   storageInfrastructureEncryption: boolean;
   /** cluster-autoscaler and kube-controller-manager control-plane logs (audit logs are always collected). */
   controlPlaneOperationalLogs: boolean;
+  /** Azure Policy's pod security initiative on the cluster (needs azurePolicy, the add-on that enforces it). */
+  podSecurity: {
+    enabled: boolean;
+    standard: PodSecurityStandard;
+    effect: PodSecurityEffect;
+    /** Namespaces excluded besides AKS's system namespaces. */
+    excludedNamespaces: string[];
+  };
   /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };
 }

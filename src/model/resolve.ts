@@ -212,13 +212,14 @@ function defaultOpenAiSku(location: string): string {
 }
 
 /** The file's `security:` block: every field optional, nested ones field by field. */
-export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs">> & {
+export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecurity">> & {
   flowLogs?: Partial<SecuritySettings["flowLogs"]>;
+  podSecurity?: Partial<SecuritySettings["podSecurity"]>;
 };
 
 /** Production turns every protection on; each stays a setting (docs/infrastructure.md says when to turn one off). */
 export function securitySettings(production: boolean, doc: SecurityDoc): SecuritySettings {
-  const { flowLogs, ...flat } = doc;
+  const { flowLogs, podSecurity, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production ? 365 : 30);
   return {
     networkPolicy: production ? "cilium" : "none",
@@ -230,6 +231,15 @@ export function securitySettings(production: boolean, doc: SecurityDoc): Securit
     storageInfrastructureEncryption: production,
     controlPlaneOperationalLogs: production,
     ...flat,
+    podSecurity: {
+      // Only where the add-on runs: without Gatekeeper the assignment would enforce nothing.
+      enabled: doc.azurePolicy ?? production,
+      standard: DEFAULTS.podSecurity.standard,
+      // Audit, not deny: CodeMie's stack has pods the baseline forbids (docs/security-baseline.md).
+      effect: DEFAULTS.podSecurity.effect,
+      excludedNamespaces: [],
+      ...podSecurity,
+    },
     flowLogs: {
       enabled: production,
       // Flow logs keep at most 365 days; the workspace's retention otherwise.

@@ -482,6 +482,67 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(moduleParams(main, "flowLogStorage").lock).toBe(false);
   });
 
+  it("pod security: the baseline initiative on the cluster in production, audit, AKS's system namespaces excluded", async () => {
+    const { main } = await get("prod");
+    const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
+    expect(assignment.module).toBe("/aks");
+    expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+    expect(assignment.body.scope).toBe(
+      "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
+    );
+    expect(assignment.body.name).toBe("[format('codemie-pod-security-{0}', parameters('podSecurity').standard)]");
+    expect(assignment.body.properties).toMatchObject({
+      policyDefinitionId:
+        "[tenantResourceId('Microsoft.Authorization/policySetDefinitions', parameters('podSecurity').initiativeId)]",
+      parameters: {
+        effect: { value: "[parameters('podSecurity').effect]" },
+        excludedNamespaces: { value: "[parameters('podSecurity').excludedNamespaces]" },
+      },
+    });
+    expect(moduleParams(main, "aks").podSecurity).toEqual({
+      standard: "baseline",
+      // Kubernetes cluster pod security baseline standards for Linux-based workloads (built-in).
+      initiativeId: "a8640138-9b0a-4a28-b8cb-1666c838647d",
+      effect: "audit",
+      excludedNamespaces: [
+        "kube-system",
+        "gatekeeper-system",
+        "azure-arc",
+        "azure-extensions-usage-system",
+        "flux-system",
+      ],
+    });
+    // dev runs without the Azure Policy add-on, so without the assignment.
+    expect((moduleParams((await get("dev")).main, "aks").podSecurity as { initiativeId: string }).initiativeId).toBe(
+      "",
+    );
+  });
+
+  it("pod security: restricted, deny and extra exclusions are settings; it needs the add-on", async () => {
+    const base = readFileSync(join(root, "environments/prod.yaml"), "utf8");
+    const text =
+      base +
+      "security:\n  podSecurity: { standard: restricted, effect: deny, excludedNamespaces: [elastic, fluentbit] }\n";
+    const { env, plan } = load("environments/prod.yaml", text);
+    const params = moduleParams((await renderAndCompile(env, plan)).main, "aks").podSecurity as Record<string, unknown>;
+    expect(params).toMatchObject({
+      standard: "restricted",
+      initiativeId: "42b8ef37-b724-4e24-bbc8-7a7708edfe00",
+      effect: "deny",
+    });
+    expect(params.excludedNamespaces).toEqual(expect.arrayContaining(["kube-system", "elastic", "fluentbit"]));
+    const { env: refused, diagnostics } = loadEnvironment(
+      "environments/prod.yaml",
+      base + "security:\n  azurePolicy: false\n  podSecurity: { enabled: true }\n",
+    );
+    expect(refused).toBeUndefined();
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
+      expect.stringMatching(
+        /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+      ),
+    ]);
+  });
+
   it("storage: infrastructure encryption in production", async () => {
     // A main-template parameter, so a redeploy can keep an existing account's value (day 2).
     const parameter = async (name: string) =>

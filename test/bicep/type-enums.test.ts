@@ -116,6 +116,8 @@ describe("the templates' literal values are values the resource types define", (
     },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.network.publicNetworkAccess" },
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.storage.autoGrow" },
+    { type: "Microsoft.Network/networkWatchers/flowLogs", property: "properties.format.type" },
+    { type: "Microsoft.Network/networkWatchers/flowLogs", property: "identity.type" },
   ];
 
   it.each(literals)("$type $property", async ({ type, property }) => {

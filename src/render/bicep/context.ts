@@ -6,6 +6,7 @@ import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
 import { flowLogName } from "../../model/resource-ids.js";
+import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
@@ -108,6 +109,13 @@ export function bicepContext(
       azurePolicy: security.azurePolicy,
       defender: security.defender,
       operationalLogs: security.controlPlaneOperationalLogs,
+      podSecurity: {
+        standard: security.podSecurity.standard,
+        // Empty: no assignment (the module skips it).
+        initiativeId: security.podSecurity.enabled ? POD_SECURITY_INITIATIVES[security.podSecurity.standard].id : "",
+        effect: security.podSecurity.effect,
+        excludedNamespaces: [...POD_SECURITY_SYSTEM_NAMESPACES, ...security.podSecurity.excludedNamespaces],
+      },
       disableRunCommand: !security.runCommand,
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
