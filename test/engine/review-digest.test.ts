@@ -100,7 +100,12 @@ describe("review digest", () => {
       tree: "1".repeat(20),
       objects: "9".repeat(20),
     });
-    for (const bad of ["rp2.prod", `rp1.prod.${"a".repeat(12)}.${"1".repeat(20)}.-.-`, `${compact}0`, "rp2.PROD.x.y.z.w"])
+    for (const bad of [
+      "rp2.prod",
+      `rp1.prod.${"a".repeat(12)}.${"1".repeat(20)}.-.-`,
+      `${compact}0`,
+      "rp2.PROD.x.y.z.w",
+    ])
       expect(parseCompactDigest(bad)).toBeUndefined();
   });
 

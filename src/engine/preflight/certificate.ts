@@ -4,7 +4,7 @@
 // has expired, lacks its key or its intermediates makes every browser and the API's calls to
 // Keycloak fail; ingress-nginx would even fall back to its own fake certificate without a word.
 import type { Environment } from "../../model/environment.js";
-import type { Finding } from "./evaluate.js";
+import type { Finding } from "./finding.js";
 import type { CertificateFacts, CertificateRead } from "./facts.js";
 import type { FieldPath } from "./needs.js";
 

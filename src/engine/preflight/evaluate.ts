@@ -5,13 +5,8 @@ import type { Environment } from "../../model/environment.js";
 import { flowLogName, vnetId } from "../../model/resource-ids.js";
 import { checkCertificate } from "./certificate.js";
 import type { KubernetesVersionFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./facts.js";
+import type { Finding } from "./finding.js";
 import type { FieldPath, PoolNeed, PreflightNeeds } from "./needs.js";
-
-export interface Finding {
-  severity: "error" | "warning";
-  path: FieldPath;
-  message: string;
-}
 
 /** Quota use after the deploy above this share is worth a warning. */
 export const QUOTA_WARNING_SHARE = 0.8;

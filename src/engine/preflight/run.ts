@@ -5,7 +5,8 @@ import { dotted, sortDiagnostics } from "../../config/diagnostics.js";
 import type { Environment } from "../../model/environment.js";
 import type { PreflightFacts } from "./facts.js";
 import { certificateNote } from "./certificate.js";
-import { checkOperatorSecrets, evaluatePreflight, type Finding } from "./evaluate.js";
+import { checkOperatorSecrets, evaluatePreflight } from "./evaluate.js";
+import type { Finding } from "./finding.js";
 import type { FieldPath, PreflightNeeds } from "./needs.js";
 
 /** Reads what Azure has for these needs (src/adapters/azure/preflight-reads.ts). */
