@@ -2,6 +2,7 @@
 // companions and the platform add-ons), in which Flux layer, in which install order, from
 // which chart source, and what each layer health-checks. Pure data; render.ts lays it out.
 import type { ComponentKey } from "../../catalogue/components.js";
+import { ROLES_JOB } from "../../catalogue/database-roles.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import { LAYERS, type ChartRef, type Layer } from "../../catalogue/release.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "../../catalogue/releases.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled } from "./contract.js";
+import { postgresRolesContext, ROLES_JOB_MINUTES } from "./postgres-roles.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
 import { TOPOLOGY, hardAntiAffinity, zoneSpread, type KeyValue } from "./scheduling.js";
 import * as values from "./values.js";
@@ -104,6 +106,8 @@ export interface GitopsPlan {
   externalSecrets: ExternalSecretSpec[];
   /** The in-cluster Keycloak database, when the environment keeps it in the cluster. */
   keycloakDb?: object;
+  /** The PostgreSQL roles Job (layer "databases"), the context of its template. */
+  postgresRoles: object;
 }
 
 function installPolicy(r: ReleaseDescriptor): FailurePolicy {
@@ -203,6 +207,11 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
         });
       timeout = 5;
     }
+    if (layer === "databases") {
+      // kstatus calls a Job Current once it completed, Failed once it gave up.
+      checks.push({ apiVersion: "batch/v1", kind: "Job", name: ROLES_JOB.name, namespace: ROLES_JOB.namespace });
+      timeout = ROLES_JOB_MINUTES + 5;
+    }
     if (layer === "security" && keycloakDb) {
       checks.unshift({
         apiVersion: "apps/v1",
@@ -253,7 +262,7 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
     }
   }
 
-  const namespaces = [...new Set(releases.map((r) => r.namespace))].sort();
+  const namespaces = [...new Set([...releases.map((r) => r.namespace), ROLES_JOB.namespace])].sort();
   const plan: GitopsPlan = {
     releases,
     layers,
@@ -261,6 +270,7 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
     helmRepositories: [...helmRepositories.values()].sort((a, b) => cmp(a.name, b.name)),
     ociRepositories: [...ociRepositories.values()].sort((a, b) => cmp(a.name, b.name)),
     externalSecrets: secrets,
+    postgresRoles: postgresRolesContext(env),
   };
   if (keycloakDb) plan.keycloakDb = keycloakDb;
   return plan;

@@ -9,6 +9,7 @@
 //   <root>/<layer>/<release>/helmrelease.yaml + values.yaml (values in a generated ConfigMap)
 //   <root>/infrastructure/{namespaces,storage-class,sources}.yaml
 //   <root>/secrets/{cluster-secret-store,external-secrets}.yaml
+//   <root>/databases/postgres-roles.yaml (the PostgreSQL roles Job, before any application)
 //   <root>/security/keycloak-db.yaml (in-cluster Keycloak database only)
 import { component } from "../../catalogue/components.js";
 import { STORAGE_CLASS } from "../../catalogue/platform.js";
@@ -107,6 +108,10 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
         store: SECRET_STORE,
       });
       resources.push("cluster-secret-store.yaml", "external-secrets.yaml");
+    }
+    if (layer.layer === "databases") {
+      emit(`${layer.layer}/postgres-roles.yaml`, "helm-values/flux/postgres-roles.yaml.hbs", plan.postgresRoles);
+      resources.push("postgres-roles.yaml");
     }
     if (layer.layer === "security" && plan.keycloakDb) {
       emit(`${layer.layer}/keycloak-db.yaml`, "helm-values/flux/keycloak-db.yaml.hbs", plan.keycloakDb);
