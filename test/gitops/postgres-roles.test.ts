@@ -70,6 +70,52 @@ describe("the reference SCRAM computation", () => {
   });
 });
 
+describe("the applications' database logins", async () => {
+  /** The ExternalSecret named so, as kustomize would apply it: its Key Vault keys and its template. */
+  function loginOf(tree: Map<string, string>, env: Environment, name: string) {
+    const objects = docs(tree.get(`${gitopsRoot(env)}/secrets/external-secrets.yaml`)!);
+    const es = objects.find((d) => d.kind === "ExternalSecret" && (d.metadata as { name: string }).name === name) as {
+      spec: { data: { remoteRef: { key: string } }[]; target: { template: { data: Record<string, string> } } };
+    };
+    return { keys: es.spec.data.map((d) => d.remoteRef.key), template: es.spec.target.template.data };
+  }
+
+  it.each(["dev", "staging", "prod"])(
+    "%s: CodeMie, Keycloak and LiteLLM read their own role and password, and nothing reads the administrator's",
+    async (name) => {
+      const env = loadEnv(name);
+      const tree = await render(env);
+      const codemie = loginOf(tree, env, "codemie-postgresql");
+      expect(codemie.keys).toEqual(["codemie-db-password"]);
+      expect(codemie.template).toMatchObject({ PG_USER: "codemie", PG_NAME: "codemie" });
+      const keycloak = loginOf(tree, env, "keycloak-postgresql");
+      expect(keycloak.keys).toEqual(["keycloak-db-password"]);
+      expect(keycloak.template.username).toBe("keycloak");
+      if (env.components.some((c) => c.key === "llmProxy" && c.enabled)) {
+        const litellm = loginOf(tree, env, "litellm-postgresql");
+        expect(litellm.keys).toEqual(["litellm-db-password"]);
+        expect(litellm.template.username).toBe("litellm");
+        const values = tree.get(`${gitopsRoot(env)}/llm-proxy/litellm/values.yaml`)!;
+        expect(values).toMatch(/secret:\n\s+name: "litellm-postgresql"/);
+        expect(values).toContain('database: "litellm"');
+      }
+      // The releases read those secrets (the API's environment, Keycloak's existingSecret).
+      expect(tree.get(`${gitopsRoot(env)}/applications/codemie-api/values.yaml`)).toContain(
+        'name: "codemie-postgresql"',
+      );
+      expect(tree.get(`${gitopsRoot(env)}/security/keycloak/values.yaml`)).toContain(
+        'existingSecret: "keycloak-postgresql"',
+      );
+      for (const [path, content] of tree) {
+        expect(content, path).not.toContain("postgres-admin-password");
+        // The administrator's login name reaches only the roles Job, which hands its objects over.
+        if (!path.endsWith("databases/postgres-roles.yaml"))
+          expect(content, path).not.toContain("POSTGRES_ADMIN_LOGIN");
+      }
+    },
+  );
+});
+
 describe("the rendered roles Job", async () => {
   const staging = loadEnv("staging");
   const outputs: Record<string, string> = {
