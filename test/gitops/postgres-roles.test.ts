@@ -270,6 +270,27 @@ describe("the rendered roles Job", async () => {
         },
       );
       expect(migrate.stderr).toBe("");
+      // Until they restart, pods still logged in as the administrator keep reading what they wrote.
+      const before = spawnSync(
+        "psql",
+        [
+          "-h",
+          "127.0.0.1",
+          "-p",
+          String(pg.port),
+          "-U",
+          "pgadmin",
+          "-d",
+          "codemie",
+          "-Atc",
+          "SELECT count(*) FROM codemie.assistants",
+        ],
+        {
+          encoding: "utf8",
+          env: { PATH: process.env.PATH, PGPASSWORD: "admin-0123456789abcdefghij", PGSSLMODE: "disable" },
+        },
+      );
+      expect(before.stdout.trim()).toBe("0");
       // A database the Job does not own a role for is left alone, and the Job keeps no administrator's membership.
       expect(
         pg.superuser("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'kept'", "other").trim(),
