@@ -30,15 +30,39 @@ function stats(samples) {
   return { runs: s.length, median: at(0.5), p10: at(0.1), p90: at(0.9), min: s[0], max: s[s.length - 1] };
 }
 
+/**
+ * Whether a figure meets its target ("< 300 ms", "≤ 1.3", "< 5 MB", "min ≥ 1000 ms", "0"), judged on the median
+ * (or the noted value, its first number, in MiB when the target is in MB); undefined for a target that is not a bound.
+ */
+function meets(target, value) {
+  const bound = /^(min )?(<|≤|≥)\s*([\d.]+)\s*(MB)?/.exec(target ?? "");
+  const number = typeof value === "number" ? value : Number(/[\d.]+/.exec(String(value))?.[0]);
+  const scaled = bound?.[4] === "MB" && /KiB/.test(String(value)) ? number / 1024 : number;
+  if (target === "0") return number === 0;
+  if (!bound || Number.isNaN(scaled)) return undefined;
+  const limit = Number(bound[3]);
+  return bound[2] === "<" ? scaled < limit : bound[2] === "≤" ? scaled <= limit : scaled >= limit;
+}
+
+const verdict = (met) => (met === undefined ? "" : met ? " ✓ met" : " ✗ NOT met");
+
 function record(key, label, samples, unit = "ms", target) {
   const st = stats(samples);
-  results.figures[key] = { ...st, unit, target };
-  rows.push([label, `${fmt(st.median)} ${unit}`, `${fmt(st.p10)}–${fmt(st.p90)}`, String(st.runs), target ?? ""]);
+  const met = meets(target, st.median);
+  results.figures[key] = { ...st, unit, target, ...(met === undefined ? {} : { met }) };
+  rows.push([
+    label,
+    `${fmt(st.median)} ${unit}`,
+    `${fmt(st.p10)}–${fmt(st.p90)}`,
+    String(st.runs),
+    (target ?? "") + verdict(met),
+  ]);
 }
 
 function note(key, label, value, target) {
-  results.figures[key] = { value, target };
-  rows.push([label, String(value), "", "", target ?? ""]);
+  const met = meets(target, value);
+  results.figures[key] = { value, target, ...(met === undefined ? {} : { met }) };
+  rows.push([label, String(value), "", "", (target ?? "") + verdict(met)]);
 }
 
 const fmt = (n) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
@@ -322,5 +346,10 @@ console.log(
 );
 console.log(line(["figure", "median", "p10–p90", "runs", "target"]));
 for (const r of rows) console.log(line(r));
+const judged = Object.entries(results.figures).filter(([, f]) => f.met !== undefined);
+const missed = judged.filter(([, f]) => !f.met).map(([k]) => k);
+console.log(
+  `\nTargets: ${judged.length - missed.length} of ${judged.length} met${missed.length ? `; not met: ${missed.join(", ")}` : ""}`,
+);
 writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nJSON: ${join(".bench", "results.json")}`);

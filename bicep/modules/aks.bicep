@@ -49,6 +49,8 @@ param networkPolicy 'cilium' | 'azure' | 'none'
 param azurePolicy bool
 @description('Defender for Containers sensor, reporting to the workspace.')
 param defender bool
+@description('Also collect cluster-autoscaler and kube-controller-manager logs (the audit logs are always collected).')
+param operationalLogs bool
 @description('Forbid Run Command (kubectl through ARM with the caller\'s Azure rights).')
 param disableRunCommand bool
 @description('CIDRs allowed to reach a public API server; empty: any address (Entra ID still required).')
@@ -165,10 +167,20 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   scope: cluster
   properties: {
     workspaceId: workspaceId
-    logs: [
-      { category: 'kube-audit-admin', enabled: true }
-      { category: 'guard', enabled: true }
-    ]
+    // The AKS baseline's categories: audit (always) and the autoscaler's and controller manager's
+    // decisions. kube-scheduler and kube-apiserver stay off: high volume, little value outside triage.
+    logs: concat(
+      [
+        { category: 'kube-audit-admin', enabled: true }
+        { category: 'guard', enabled: true }
+      ],
+      operationalLogs
+        ? [
+            { category: 'cluster-autoscaler', enabled: true }
+            { category: 'kube-controller-manager', enabled: true }
+          ]
+        : []
+    )
   }
 }
 

@@ -7,14 +7,14 @@ import { sourceRepository } from "../adapters/git/source-repository.js";
 import { pullRequestFiles, pushFiles } from "../adapters/github/changed-files.js";
 import { environmentProtection } from "../adapters/github/environments.js";
 import { workspaceFiles } from "../app/environment-files.js";
-import { productionEnvironmentProblems } from "../app/github-environments.js";
+import { productionEnvironmentProblems, UnreadableEnvironment } from "../app/github-environments.js";
 import { validateEnvironments, validationLine } from "../app/validate.js";
 import { affectedEnvironments } from "./affected.js";
 import type { GitHubRun } from "./github.js";
 import { readInputs, writeOutputs } from "./inputs.js";
 import { actionLog, type AnnotatedDiagnostic } from "./io.js";
 import { cell, writeSummary } from "./summary.js";
-import { environmentName, openWorkspace } from "./workspace.js";
+import { environmentName, openWorkspace, workingDirectoryOf } from "./workspace.js";
 
 export const VALIDATE_INPUTS = ["environments", "working-directory", "github-token", "protected-production"] as const;
 export const VALIDATE_OUTPUTS = ["valid", "errors", "warnings", "environments", "production"] as const;
@@ -77,8 +77,9 @@ async function unprotectedProduction(
           protection: (environment) => environmentProtection(client, repo, environment),
         });
       } catch (error) {
+        const unreadable = error instanceof UnreadableEnvironment ? error.environment : name;
         found = [
-          `cannot read GitHub Environment "${name}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
+          `cannot read GitHub Environment "${unreadable}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
         ];
       }
     }
@@ -119,20 +120,23 @@ function summaryOf(
 
 export async function validateAction(): Promise<number> {
   const inputs = readInputs<(typeof VALIDATE_INPUTS)[number]>();
-  const ws = await openWorkspace(inputs.text("working-directory"));
+  // git finds the repository root (for annotation paths) while the files are read and checked.
+  const workspace = openWorkspace(inputs.text("working-directory"));
+  const cwd = workingDirectoryOf(inputs.text("working-directory"));
   const listed = inputs
     .text("environments")
     .split(/[\s,]+/)
     .filter((n) => n !== "")
     .map(environmentName);
   const github = lazyGitHubRun(inputs.text("github-token"));
-  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
-  const files = workspaceFiles(ws.cwd);
+  const files = workspaceFiles(cwd);
   const report = await validateEnvironments(
     listed.length > 0 ? listed.map((n) => files.pathOf(n)) : "all",
     files,
-    await sourceRepository(ws.cwd),
+    sourceRepository(cwd),
   );
+  const ws = await workspace;
+  const log = actionLog({ cwd: ws.cwd, repoRoot: ws.repoRoot });
   for (const d of report.files.flatMap((r) => r.diagnostics)) log.diagnostic(d);
   for (const r of report.files) log.info(validationLine(r));
   const code = report.valid ? 0 : 1;

@@ -12,8 +12,13 @@ export interface Workspace {
   prefix: string;
 }
 
+/** The directory the `working-directory` input names, known without asking git. */
+export function workingDirectoryOf(input: string): string {
+  return resolve(process.cwd(), input || ".");
+}
+
 export async function openWorkspace(workingDirectory: string): Promise<Workspace> {
-  const cwd = resolve(process.cwd(), workingDirectory || ".");
+  const cwd = workingDirectoryOf(workingDirectory);
   const top = await git(["rev-parse", "--show-toplevel"], { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } }).then(
     (out) => out.trim(),
     () => undefined,

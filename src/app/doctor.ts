@@ -13,6 +13,8 @@ import { resolveCloud, type CloudName } from "../adapters/azure/cloud.js";
 import { UsageError } from "../adapters/environment-files.js";
 import type { RepositoryIds } from "../adapters/github/repository.js";
 import type { EnvironmentFiles } from "./environment-files.js";
+import { approvalEnvironment } from "./github-environments.js";
+import { loadEnvironment } from "./load.js";
 
 export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 
@@ -97,6 +99,14 @@ export interface DoctorPorts {
   lookupIds(owner: string, repo: string): Promise<RepositoryIds | undefined>;
 }
 
+export interface ApprovalEnvironment {
+  /** NAME-approval. */
+  environment: string;
+  /** NAME, the production environment it approves. */
+  approves: string;
+  purpose: string;
+}
+
 export interface DoctorReport {
   repo: string;
   issuer: string;
@@ -104,6 +114,8 @@ export interface DoctorReport {
   ids?: RepositoryIds;
   applies: SubjectForm;
   subjects: FederatedSubject[];
+  /** The GitHub Environment whose reviewers approve each production environment's deploy; it signs in nowhere. */
+  approvals: ApprovalEnvironment[];
   /** Why the ids could not be read, when the API failed. */
   lookupError?: string;
 }
@@ -123,7 +135,8 @@ export async function federatedCredentials(request: DoctorRequest, ports: Doctor
         "--owner-id and --repo-id go together, each a number (GitHub's ids of the owner and the repository)",
       );
   }
-  const environments = (await ports.files.list()).map((path) => basename(path, extname(path)));
+  const paths = await ports.files.list();
+  const environments = paths.map((path) => basename(path, extname(path)));
   const audience = resolveCloud({ cloud: (request.cloud ?? "public") as CloudName }, {}).federatedAudience;
   let ids: RepositoryIds | undefined;
   let lookupError: string | undefined;
@@ -137,6 +150,7 @@ export async function federatedCredentials(request: DoctorRequest, ports: Doctor
     }
   }
   const subjects = federatedSubjects(request.repo, request.branch ?? "main", environments, ids);
+  const approvals = await approvalEnvironments(paths, ports.files);
   return {
     repo: request.repo,
     issuer: GITHUB_OIDC_ISSUER,
@@ -144,6 +158,23 @@ export async function federatedCredentials(request: DoctorRequest, ports: Doctor
     ...(ids ? { ids } : {}),
     applies: subjectForm(ids),
     subjects,
+    approvals,
     ...(lookupError ? { lookupError } : {}),
   };
+}
+
+/** The approval environments of the files that load as production environments (validate reports the others). */
+async function approvalEnvironments(paths: readonly string[], files: EnvironmentFiles): Promise<ApprovalEnvironment[]> {
+  const approvals: ApprovalEnvironment[] = [];
+  for (const path of paths) {
+    const { file, text } = await files.read(path);
+    const env = loadEnvironment(file, text).env;
+    if (env?.production)
+      approvals.push({
+        environment: approvalEnvironment(env.name),
+        approves: env.name,
+        purpose: `its reviewers approve each deploy of ${env.name}; the approval job signs in nowhere: no credential`,
+      });
+  }
+  return approvals;
 }

@@ -22,14 +22,31 @@ export interface GitHubEnvironmentsPort {
   protection(name: string): Promise<EnvironmentProtection>;
 }
 
+/** The GitHub API could not tell how `environment` is protected (the message is the API's). */
+export class UnreadableEnvironment extends Error {
+  constructor(
+    readonly environment: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** Rules that make a job wait before it starts; branch_policy only decides whether it may run. */
 const waits = (rules: readonly string[]): string[] => rules.filter((rule) => rule !== "branch_policy");
 
-/** One sentence per problem with the GitHub Environments of production environment `name`. */
+/**
+ * One sentence per problem with the GitHub Environments of production environment `name`; throws
+ * UnreadableEnvironment naming the one the API would not show.
+ */
 export async function productionEnvironmentProblems(name: string, port: GitHubEnvironmentsPort): Promise<string[]> {
   const approval = approvalEnvironment(name);
   const problems: string[] = [];
-  const deploy = await port.protection(name);
+  const read = (environment: string): Promise<EnvironmentProtection> =>
+    port.protection(environment).catch((error: unknown) => {
+      throw new UnreadableEnvironment(environment, error);
+    });
+  const deploy = await read(name);
   if (!deploy.exists) {
     problems.push(
       `GitHub Environment "${name}" does not exist: a deploy would create it without protection; create it and limit its deployment branches to the default branch (Settings → Environments)`,
@@ -47,7 +64,7 @@ export async function productionEnvironmentProblems(name: string, port: GitHubEn
       );
     }
   }
-  const gate = await port.protection(approval);
+  const gate = await read(approval);
   if (!gate.exists) {
     problems.push(
       `GitHub Environment "${approval}" does not exist: the approval job would create it without reviewers and ${name} would deploy unreviewed; create it with required reviewers (Settings → Environments)`,

@@ -82,22 +82,46 @@ export async function* renderEnvironments(
   const paths = request.envs === "all" ? await ports.files.list() : request.envs.map((e) => ports.files.pathOf(e));
   const toolkit = await ports.toolchain.toolkit();
   let compiler: Promise<BicepCompiler> | undefined;
+  let ended = false;
+  // A compilation started ahead of a run that has ended must not open a compiler nobody closes.
+  const openCompiler = () =>
+    ended ? Promise.reject(new Error("the render has ended")) : (compiler ??= ports.toolchain.openCompiler());
+  /** Renders one environment and starts its compilation (the compiler is started only when the cache cannot answer). */
+  const prepare = async (path: string) => {
+    const name = environmentName(path);
+    const out =
+      request.out === undefined ? `out/${name}` : request.envs === "all" ? `${request.out}/${name}` : request.out;
+    const { file, text } = await ports.files.read(path);
+    const outcome = renderSources(file, text, toolkit);
+    const base = { file, out, diagnostics: outcome.diagnostics, bicepDiagnostics: [] };
+    if (!outcome.tree || hasErrors(outcome.diagnostics)) return { name, out, outcome, base };
+    // Refused before compiling: the output directory must be the tool's own to replace.
+    if (!request.check) await ports.output.assertOwned(out, name);
+    const compiling = compileTree(outcome.tree, openCompiler);
+    return { name, out, outcome, base, compiling };
+  };
+  // The next environment is rendered, and its compilation sent to the compiler, while this one
+  // compiles, so the compiler's start-up and the renders overlap; results still come in order.
+  const ahead = (i: number) => {
+    const path = paths[i];
+    if (path === undefined) return undefined;
+    const prepared = prepare(path);
+    prepared.then(
+      (p) => p.compiling?.catch(() => undefined),
+      () => undefined,
+    ); // awaited in turn below
+    return prepared;
+  };
   try {
-    for (const path of paths) {
-      const name = environmentName(path);
-      const out =
-        request.out === undefined ? `out/${name}` : request.envs === "all" ? `${request.out}/${name}` : request.out;
-      const { file, text } = await ports.files.read(path);
-      const outcome = renderSources(file, text, toolkit);
-      const base = { file, out, diagnostics: outcome.diagnostics, bicepDiagnostics: [] };
-      if (!outcome.tree || hasErrors(outcome.diagnostics)) {
+    let next = ahead(0);
+    for (let i = 0; next !== undefined; i++) {
+      const { name, out, outcome, base, compiling } = await next;
+      next = ahead(i + 1);
+      if (!outcome.tree || compiling === undefined) {
         yield { ...base, status: "invalid" };
         continue;
       }
-      // Refused before compiling: the output directory must be the tool's own to replace.
-      if (!request.check) await ports.output.assertOwned(out, name);
-      // The compiler is started only when the compile cache cannot answer.
-      const compiled = await compileTree(outcome.tree, () => (compiler ??= ports.toolchain.openCompiler()));
+      const compiled = await compiling;
       let rendered: RenderedBase = { ...base, bicepDiagnostics: compiled.diagnostics };
       if (
         request.kubernetes !== undefined &&
@@ -135,6 +159,7 @@ export async function* renderEnvironments(
       }
     }
   } finally {
+    ended = true;
     if (compiler) await (await compiler).close();
   }
 }

@@ -20,13 +20,16 @@ export interface ValidationReport {
 }
 
 /**
- * `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them.
+ * `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them,
+ * awaited only for the cross-file rules, so a caller can ask git while the files are checked.
  */
 export async function validateEnvironments(
   paths: readonly string[] | "all",
   files: EnvironmentFiles,
-  repo: SourceRepository = {},
+  repo: SourceRepository | Promise<SourceRepository> = {},
 ): Promise<ValidationReport> {
+  const known = Promise.resolve(repo);
+  known.catch(() => undefined); // awaited below; a file that fails to read must not leave it unhandled
   const results: FileValidation[] = [];
   const checked: CheckedFile[] = [];
   for (const path of paths === "all" ? await files.list() : paths) {
@@ -36,7 +39,7 @@ export async function validateEnvironments(
     if (env && source) checked.push({ file, env, source });
   }
   // What each environment would own on its GitOps branch, checked across all of them.
-  for (const d of await crossFileDiagnostics(checked, files, repo)) {
+  for (const d of await crossFileDiagnostics(checked, files, await known)) {
     const result = results.find((r) => r.file === d.file)!;
     result.diagnostics = sortDiagnostics([...result.diagnostics, d]);
     result.valid = false;

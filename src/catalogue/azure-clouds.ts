@@ -31,6 +31,8 @@ export interface AzureCloudMetadata {
   authorityHost: string;
   /** `aud` of the GitHub ID token a federated credential of this cloud accepts. */
   federatedAudience: string;
+  /** Audience of tokens for the Key Vault data plane (Learn, "Azure Key Vault developer's guide"). */
+  keyVaultAudience: string;
   privateDnsZones: PrivateDnsZones;
 }
 
@@ -41,6 +43,7 @@ export const AZURE_CLOUDS: Readonly<Record<CloudName, AzureCloudMetadata>> = {
     armEndpoint: "https://management.azure.com",
     authorityHost: "https://login.microsoftonline.com",
     federatedAudience: "api://AzureADTokenExchange",
+    keyVaultAudience: "https://vault.azure.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.net",
       blob: "privatelink.blob.core.windows.net",
@@ -54,6 +57,7 @@ export const AZURE_CLOUDS: Readonly<Record<CloudName, AzureCloudMetadata>> = {
     armEndpoint: "https://management.usgovcloudapi.net",
     authorityHost: "https://login.microsoftonline.us",
     federatedAudience: "api://AzureADTokenExchangeUSGov",
+    keyVaultAudience: "https://vault.usgovcloudapi.net",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.usgovcloudapi.net",
       blob: "privatelink.blob.core.usgovcloudapi.net",
@@ -67,6 +71,7 @@ export const AZURE_CLOUDS: Readonly<Record<CloudName, AzureCloudMetadata>> = {
     armEndpoint: "https://management.chinacloudapi.cn",
     authorityHost: "https://login.chinacloudapi.cn",
     federatedAudience: "api://AzureADTokenExchangeChina",
+    keyVaultAudience: "https://vault.azure.cn",
     privateDnsZones: {
       keyVault: "privatelink.vaultcore.azure.cn",
       blob: "privatelink.blob.core.chinacloudapi.cn",

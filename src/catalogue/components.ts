@@ -445,7 +445,7 @@ export const COMPONENTS = [
       },
       {
         name: "litellm-app-key",
-        purpose: "LiteLLM virtual key the CodeMie API uses (register it in LiteLLM with /key/generate, see README)",
+        purpose: "LiteLLM virtual key the CodeMie API uses (the litellm-app-key Job registers it in LiteLLM)",
         seed: "random",
         format: '"sk-" followed by 32 letters and digits',
       },

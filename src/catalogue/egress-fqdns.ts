@@ -36,7 +36,10 @@ export const IMAGE_REGISTRIES: readonly EgressHost[] = [
   { host: "ghcr.io", why: "External Secrets and LiteLLM images, the LiteLLM chart" },
   { host: "pkg-containers.githubusercontent.com", why: "ghcr.io image layers" },
   { host: "cr.fluentbit.io", why: "Fluent Bit images" },
-  { host: "registry-1.docker.io", why: "NATS, Keycloak operator and PostgreSQL images (Docker Hub)" },
+  {
+    host: "registry-1.docker.io",
+    why: "NATS, Keycloak operator, PostgreSQL and the post-install Jobs' curl images (Docker Hub)",
+  },
   { host: "auth.docker.io", why: "Docker Hub tokens" },
   { host: "production.cloudflare.docker.com", why: "Docker Hub image layers" },
 ];

@@ -5,10 +5,11 @@
 // ports are the pods' container ports (policies match after the Service's DNAT).
 import type { ComponentKey } from "./components.js";
 import type { ROLES_JOB } from "./database-roles.js";
+import type { JobKey } from "./jobs.js";
 import type { AddonKey } from "./platform.js";
 
-/** A workload of the tree: a row of the resource table with pods, an add-on, or the PostgreSQL roles Job. */
-export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey | (typeof ROLES_JOB)["key"];
+/** A workload of the tree: a row of the resource table with pods, an add-on, a post-install Job, or the roles Job. */
+export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey | JobKey | (typeof ROLES_JOB)["key"];
 
 /** Where a connection goes besides another workload. */
 export type External =
@@ -171,4 +172,12 @@ export const FLOWS: readonly Flow[] = [
     why: "Key Vault through its private endpoint",
   },
   { from: "externalSecrets", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and the API server" },
+  // Post-install Jobs (jobs.ts). The Elasticsearch alias and Kibana import Jobs run in the namespace of
+  // what they call, so they need no flow of their own.
+  {
+    from: "litellmAppKey",
+    to: "llmProxy",
+    ports: [PORT.llmProxy],
+    why: "the litellm-app-key Job registers CodeMie's key with LiteLLM's key API",
+  },
 ];

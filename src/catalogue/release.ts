@@ -3,7 +3,10 @@
 // install or upgrade is repaired. Table rows (components.ts), their companions and the platform
 // add-ons (platform.ts) each carry these traits in their own descriptor; releases.ts lists them.
 
-/** Flux Kustomization layers, applied in this order (each depends on the one before). */
+/**
+ * Flux Kustomization layers, applied in this order (each depends on the one before). `post-install`
+ * holds only Jobs (catalogue/jobs.ts) that configure what the layers before it installed.
+ */
 export const LAYERS = [
   "infrastructure",
   "secrets",
@@ -14,6 +17,7 @@ export const LAYERS = [
   "applications",
   "observability",
   "llm-proxy",
+  "post-install",
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 

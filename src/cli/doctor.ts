@@ -30,7 +30,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
     files: workspaceFiles(io.cwd),
     lookupIds: async (owner, repo) => (token ? repositoryIds(githubClient(token), { owner, repo }) : undefined),
   });
-  const { repo, issuer, audience, ids, applies, subjects } = report;
+  const { repo, issuer, audience, ids, applies, subjects, approvals } = report;
   if (report.lookupError)
     io.err(
       `warning: cannot read ${repo} from the GitHub API (${report.lookupError}); printing the name-based subjects only`,
@@ -45,6 +45,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
           applies: applies.form,
           why: applies.why,
           subjects,
+          approvals,
         },
         null,
         2,
@@ -58,6 +59,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   io.out(
     `  (a production environment's approval job runs in GitHub Environment NAME${APPROVAL_SUFFIX}, which signs in nowhere: no credential)`,
   );
+  for (const a of approvals) io.out(`  ${a.environment}: ${a.purpose}`);
   if (ids) {
     io.out("");
     io.out(`Immutable form (owner id ${ids.ownerId}, repository id ${ids.repoId}):`);

@@ -15,7 +15,8 @@ export async function validateCommand(opts: ValidateOptions, io: Io): Promise<nu
   const files = workspaceFiles(io.cwd);
   const paths =
     opts.files.length > 0 ? opts.files.map((f) => io.resolve(f)) : opts.env ? [files.pathOf(opts.env)] : "all";
-  const report = await validateEnvironments(paths, files, await sourceRepository(io.cwd));
+  // git answers while the files are read and checked.
+  const report = await validateEnvironments(paths, files, sourceRepository(io.cwd));
   if (opts.format === "json") {
     io.out(JSON.stringify(report, null, 2));
   } else {

@@ -26,6 +26,7 @@ const VM_SIZE = "^(auto|Standard_[A-Za-z0-9_]{2,40})$";
 const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
+const NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
 /** One known_hosts line: host(s), key type, base64 key. */
 const KNOWN_HOST =
   "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
@@ -57,6 +58,7 @@ export const PATTERN_TEXT: Record<string, string> = {
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
+  [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -278,6 +280,18 @@ export function buildEnvironmentSchema(): Schema {
           egressFirewallIp: str(
             "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.",
             { pattern: IPV4 },
+          ),
+          networkWatcher: obj(
+            "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).",
+            {
+              resourceGroup: str("Resource group of the Network Watcher.", {
+                pattern: RESOURCE_GROUP,
+                default: DEFAULTS.network.networkWatcherResourceGroup,
+              }),
+              name: str("Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", {
+                pattern: NETWORK_RESOURCE,
+              }),
+            },
           ),
           ingress: obj(
             "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.",
@@ -517,6 +531,32 @@ export function buildEnvironmentSchema(): Schema {
             description:
               "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production.",
           },
+          controlPlaneOperationalLogs: {
+            type: "boolean",
+            description:
+              "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production.",
+          },
+          flowLogs: obj(
+            "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.",
+            {
+              enabled: {
+                type: "boolean",
+                description:
+                  "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production.",
+              },
+              retentionDays: int(
+                "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.",
+                1,
+                365,
+              ),
+              trafficAnalytics: {
+                type: "boolean",
+                description:
+                  "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.",
+                default: DEFAULTS.flowLogs.trafficAnalytics,
+              },
+            },
+          ),
         },
       ),
       platform: obj(

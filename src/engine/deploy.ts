@@ -352,6 +352,7 @@ function reportPreflight(report: PreflightReport, log: Log, consequence: string)
     log.error(`error: ${report.message}; ${consequence}`);
     return false;
   }
+  for (const note of report.notes) log.info(`preflight: ${note}`);
   for (const d of report.diagnostics) log.error(formatDiagnostic(d));
   if (!hasErrors(report.diagnostics)) return true;
   const count = report.diagnostics.filter((d) => d.severity === "error").length;

@@ -148,6 +148,7 @@ function preflightLines(p: PreflightReport): string[] {
   return [
     head,
     ...p.diagnostics.map(formatDiagnostic),
+    ...p.notes.map((note) => `  (${note})`),
     ...(p.secretsChecked
       ? []
       : ["  (the Key Vault does not exist yet: operator secrets are checked after the bootstrap deployment)"]),

@@ -7,11 +7,17 @@ import type { WhatIfChangeInput } from "./what-if.js";
 
 // The preflight's port: what it reads from Azure, as data (src/adapters/azure/preflight-reads.ts implements it).
 export type {
+  CertificateFacts,
+  CertificateRead,
+  CertificateSummary,
+  ChainFacts,
   KubernetesVersionFacts,
+  NetworkWatcherFacts,
   OpenAiFacts,
   PostgresFacts,
   PreflightFacts,
   Usage,
+  VaultFacts,
   VmSkuFacts,
 } from "./preflight/facts.js";
 export type { PreflightNeeds } from "./preflight/needs.js";
@@ -111,6 +117,11 @@ export interface Arm {
   ): Promise<"created" | "exists">;
   /** The resource's JSON, undefined when it does not exist. */
   getJson(path: string, apiVersion: string): Promise<unknown>;
+  /**
+   * A secret's value on the Key Vault data plane (`vaultUri` as ARM reports it), undefined when it does not exist;
+   * throws (with statusCode) when the vault refuses: 403 without Key Vault Secrets User, or from outside its network.
+   */
+  readKeyVaultSecret?(vaultUri: string, name: string): Promise<{ value: string; contentType?: string } | undefined>;
 }
 
 export type DeployArm = Pick<

@@ -11,6 +11,8 @@ export const DEFAULTS = {
     serviceCidr: "172.16.0.0/16",
     dnsServiceIp: "172.16.0.10",
     privateCluster: true,
+    // Where Azure creates a region's Network Watcher when it enables one automatically.
+    networkWatcherResourceGroup: "NetworkWatcherRG",
     ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } },
   },
   aks: {
@@ -20,6 +22,7 @@ export const DEFAULTS = {
     zones: ["1", "2", "3"],
     autoSizingFamilies: ["Ddsv5", "Edsv5"],
   },
+  flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },

@@ -51,6 +51,10 @@ export interface SecuritySettings {
   apiServerAuthorizedIpRanges: string[];
   logRetentionDays: number;
   storageInfrastructureEncryption: boolean;
+  /** cluster-autoscaler and kube-controller-manager control-plane logs (audit logs are always collected). */
+  controlPlaneOperationalLogs: boolean;
+  /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
+  flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };
 }
 
 export interface Environment {
@@ -78,6 +82,8 @@ export interface Environment {
     privateCluster: boolean;
     /** Hub firewall address all node egress is routed to; absent: egress through the NAT gateway. */
     egressFirewallIp?: string;
+    /** The region's Network Watcher, which VNet flow logs belong to (Azure's default name and group unless set). */
+    networkWatcher: { resourceGroup: string; name: string };
     ingress: {
       host: string;
       tls: boolean;

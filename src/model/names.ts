@@ -19,6 +19,8 @@ export interface ResourceNames {
   logAnalytics: string;
   keyVault: string;
   storageAccount: string;
+  /** VNet flow logs' own account: no CodeMie identity holds a role on it. */
+  flowLogStorage: string;
   postgres: string;
   openai: string;
   /** One managed identity per workload identity of the catalogue. */
@@ -113,6 +115,14 @@ const RULES: Record<NameKey, NameRule> = {
     allowed: "lowercase letters and digits only",
     globallyUnique: true,
   },
+  flowLogStorage: {
+    resource: "flow log storage account",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    globallyUnique: true,
+  },
   postgres: {
     resource: "PostgreSQL server",
     min: 3,
@@ -168,6 +178,7 @@ export function deriveNames(
     logAnalytics: `log-${base}`,
     keyVault: `kv-${base}-${suffix}`,
     storageAccount: `st${prefix}${env.replace(/-/g, "")}${suffix}`,
+    flowLogStorage: `fl${prefix}${env.replace(/-/g, "")}${suffix}`,
     postgres: `psql-${base}-${suffix}`,
     openai: `oai-${base}-${suffix}`,
     identities: Object.fromEntries(WORKLOAD_IDENTITIES.map((w) => [w.key, `id-${base}-${kebab(w.key)}`])) as Record<

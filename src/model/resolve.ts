@@ -35,6 +35,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
+    networkWatcher?: { resourceGroup?: string; name?: string };
     ingress: {
       host: string;
       tls?: boolean;
@@ -82,7 +83,7 @@ interface Doc {
   platform?: Partial<Record<AddonKey, { values?: HelmValues }>>;
   usage?: Environment["usage"];
   login?: Environment["login"];
-  security?: Partial<SecuritySettings>;
+  security?: SecurityDoc;
   promotion?: { after: string };
 }
 
@@ -128,6 +129,11 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
       ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
+      networkWatcher: {
+        resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
+        // Azure's own name for the watcher it creates per region.
+        name: doc.network.networkWatcher?.name ?? `NetworkWatcher_${azure.location}`,
+      },
       ingress: {
         host: doc.network.ingress.host,
         tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
@@ -205,17 +211,32 @@ function defaultOpenAiSku(location: string): string {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
 
+/** The file's `security:` block: every field optional, nested ones field by field. */
+export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs">> & {
+  flowLogs?: Partial<SecuritySettings["flowLogs"]>;
+};
+
 /** Production turns every protection on; each stays a setting (docs/infrastructure.md says when to turn one off). */
-export function securitySettings(production: boolean, doc: Partial<SecuritySettings>): SecuritySettings {
+export function securitySettings(production: boolean, doc: SecurityDoc): SecuritySettings {
+  const { flowLogs, ...flat } = doc;
+  const logRetentionDays = doc.logRetentionDays ?? (production ? 365 : 30);
   return {
     networkPolicy: production ? "cilium" : "none",
     azurePolicy: production,
     defender: production,
     runCommand: !production,
     apiServerAuthorizedIpRanges: [],
-    logRetentionDays: production ? 365 : 30,
+    logRetentionDays,
     storageInfrastructureEncryption: production,
-    ...doc,
+    controlPlaneOperationalLogs: production,
+    ...flat,
+    flowLogs: {
+      enabled: production,
+      // Flow logs keep at most 365 days; the workspace's retention otherwise.
+      retentionDays: Math.min(logRetentionDays, DEFAULTS.flowLogs.maxRetentionDays),
+      trafficAnalytics: DEFAULTS.flowLogs.trafficAnalytics,
+      ...flowLogs,
+    },
   };
 }
 

@@ -3,11 +3,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GitHubFake } from "../github-fake/server.js";
 import { BIN, ROOT, runCli, runNodeAsync, type NodeRun } from "../support/cli.js";
 
-test("prints one subject for pull requests, one for the drift schedule and one per environment", () => {
+test("prints one subject for pull requests, one for the drift schedule and one per environment, and each production environment's approval environment", () => {
   const run = runCli(["doctor", "--repo", "acme/codemie-platform", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
 
   expect(run.status).toBe(0);
-  const report = JSON.parse(run.stdout) as { issuer: string; audience: string; subjects: { subject: string }[] };
+  const report = JSON.parse(run.stdout) as {
+    issuer: string;
+    audience: string;
+    subjects: { subject: string }[];
+    approvals: { environment: string; approves: string; purpose: string }[];
+  };
   expect(report.issuer).toBe("https://token.actions.githubusercontent.com");
   expect(report.audience).toBe("api://AzureADTokenExchange");
   expect(report.subjects.map((s) => s.subject)).toEqual([
@@ -16,6 +21,14 @@ test("prints one subject for pull requests, one for the drift schedule and one p
     "repo:acme/codemie-platform:environment:dev",
     "repo:acme/codemie-platform:environment:prod",
     "repo:acme/codemie-platform:environment:staging",
+  ]);
+  // Only prod is production: its deploys wait for prod-approval's reviewers, which needs no credential.
+  expect(report.approvals).toEqual([
+    {
+      environment: "prod-approval",
+      approves: "prod",
+      purpose: "its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
+    },
   ]);
 });
 
@@ -79,6 +92,9 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
     // The deploy job signs in from GitHub Environment prod; its approval job (prod-approval) signs in nowhere.
     expect(text).toContain(
       "(a production environment's approval job runs in GitHub Environment NAME-approval, which signs in nowhere: no credential)",
+    );
+    expect(text).toContain(
+      "  prod-approval: its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
     );
     expect(text).not.toContain("environment:prod-approval");
     expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");

@@ -1,6 +1,7 @@
 // The model of how GitHub runs a workflow (journeys/runner.ts) refuses and withholds what GitHub
 // does, and reads expressions as GitHub does; otherwise a journey could pass where GitHub fails.
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { allAt, type Permissions } from "../github-fake/permissions.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { condition, evaluate } from "./journeys/expressions.js";
 import { dispatch, pullRequest, repository, type Repository } from "./journeys/repository.js";
@@ -118,4 +119,147 @@ test("an environment a job names that does not exist is created, unprotected; a 
   );
   expect(fork.legs("deploy")[0]).toMatchObject({ secrets: [], idToken: false });
   expect(fork.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=false\n");
+});
+
+// GITHUB_TOKEN permissions, as GitHub computes them for the jobs of a called workflow.
+const NARROW = `on: { workflow_call: {} }
+jobs:
+  inherits:
+    runs-on: ubuntu-latest
+    steps: [{ run: "true" }]
+  none:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps: [{ run: "true" }]
+  own:
+    runs-on: ubuntu-latest
+    permissions: { issues: read }
+    steps: [{ run: "true" }]
+`;
+const WIDE = `on: { workflow_call: {} }
+permissions: read-all
+jobs:
+  inherits:
+    runs-on: ubuntu-latest
+    steps: [{ run: "true" }]
+  signs-in:
+    runs-on: ubuntu-latest
+    permissions: { contents: write, id-token: write }
+    steps: [{ run: "true" }]
+`;
+const SCOPED_CALLER = `on: [workflow_dispatch, pull_request]
+permissions: { contents: read, issues: write }
+jobs:
+  narrow:
+    uses: ./.github/workflows/narrow.yml
+  wide:
+    uses: ./.github/workflows/wide.yml
+    permissions: write-all
+`;
+const UNDECLARED_CALLER = `on: [workflow_dispatch]
+jobs:
+  narrow:
+    uses: ./.github/workflows/narrow-undeclared.yml
+`;
+const scoped = (): Journey => ({
+  ...journey(),
+  files: {
+    ".github/workflows/caller.yml": SCOPED_CALLER,
+    ".github/workflows/undeclared.yml": UNDECLARED_CALLER,
+    ".github/workflows/narrow.yml": NARROW,
+    ".github/workflows/narrow-undeclared.yml": NARROW.replace(/ {4}permissions: .*\n/g, ""),
+    ".github/workflows/wide.yml": WIDE,
+  },
+});
+/** The scopes a job's token has, none left out. */
+const token = (scopes: Partial<Permissions>): Permissions => ({ ...allAt("none"), ...scopes });
+
+test("each job's token: its own permissions, else its called workflow's, else its caller's; {} is none; read-all/write-all; a fork's reads only", async () => {
+  const run = await runWorkflow(
+    ".github/workflows/caller.yml",
+    dispatch("acme/codemie-platform", origin.head(), {}),
+    scoped(),
+  );
+
+  expect(run.conclusion).toBe("success");
+  // The caller job takes its workflow's permissions and hands them to nested jobs that declare none.
+  expect(run.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "write" }));
+  expect(run.legs("none")[0]!.permissions).toEqual(allAt("none"));
+  expect(run.legs("own")[0]!.permissions).toEqual(token({ issues: "read" }));
+  // write-all allows the called workflow's read-all root, which its jobs take unless they ask for more.
+  expect(run.legs("inherits")[1]!.permissions).toEqual(allAt("read"));
+  expect(run.legs("signs-in")[0]).toMatchObject({
+    permissions: token({ contents: "write", "id-token": "write" }),
+    idToken: true,
+  });
+
+  const fork = await runWorkflow(
+    ".github/workflows/caller.yml",
+    pullRequest("acme/codemie-platform", 6, origin.head(), "mallory/codemie-platform"),
+    scoped(),
+  );
+  expect(fork.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "read" }));
+  expect(fork.legs("signs-in")[0]).toMatchObject({ permissions: token({ contents: "read" }), idToken: false });
+
+  // Nothing declared anywhere: the repository's default, restricted unless its settings say permissive.
+  const undeclared = await runWorkflow(
+    ".github/workflows/undeclared.yml",
+    dispatch("acme/codemie-platform", origin.head(), {}),
+    scoped(),
+  );
+  expect(undeclared.legs("own")[0]!.permissions).toEqual(token({ contents: "read", packages: "read" }));
+  const permissive = await runWorkflow(
+    ".github/workflows/undeclared.yml",
+    dispatch("acme/codemie-platform", origin.head(), {}),
+    { ...scoped(), defaultPermissions: "permissive" },
+  );
+  expect(permissive.legs("own")[0]!.permissions).toEqual({ ...allAt("write"), "id-token": "none" });
+});
+
+test("a called workflow asking more than its caller allows makes the run invalid before any job, in GitHub's words", async () => {
+  const caller = `on: [workflow_dispatch]
+permissions: {}
+jobs:
+  plan:
+    uses: ./.github/workflows/narrow.yml
+    permissions: { contents: read }
+  deploy:
+    uses: ./.github/workflows/asks.yml
+    permissions: { contents: read }
+`;
+  // Checked whatever the job's if: GitHub validates every nested job when it loads the workflow.
+  const asks = `on: { workflow_call: {} }
+jobs:
+  deploy:
+    if: false
+    runs-on: ubuntu-latest
+    permissions: { contents: write, pull-requests: write }
+    steps: [{ run: "true" }]
+`;
+  const head = origin.head();
+  const run = await runWorkflow(".github/workflows/invalid.yml", dispatch("acme/codemie-platform", head, {}), {
+    ...scoped(),
+    files: { ...scoped().files, ".github/workflows/invalid.yml": caller, ".github/workflows/asks.yml": asks },
+  });
+
+  expect(run).toMatchObject({ conclusion: "failure", jobs: [] });
+  expect(run.error).toBe(
+    "The workflow is not valid. " +
+      `.github/workflows/invalid.yml (Line: 4, Col: 3): Error calling workflow 'acme/codemie-platform/.github/workflows/narrow.yml@${head}'. The nested job 'own' is requesting 'issues: read', but is only allowed 'issues: none'. ` +
+      `.github/workflows/invalid.yml (Line: 7, Col: 3): Error calling workflow 'acme/codemie-platform/.github/workflows/asks.yml@${head}'. The nested job 'deploy' is requesting 'contents: write, pull-requests: write', but is only allowed 'contents: read, pull-requests: none'.`,
+  );
+
+  // A caller declaring nothing allows the repository's default: an OIDC token is not in it.
+  const undeclared = await runWorkflow(
+    ".github/workflows/undeclared.yml",
+    dispatch("acme/codemie-platform", head, {}),
+    {
+      ...scoped(),
+      files: { ...scoped().files, ".github/workflows/narrow-undeclared.yml": WIDE },
+    },
+  );
+  expect(undeclared.error).toContain(
+    "The nested job 'signs-in' is requesting 'contents: write, id-token: write', but is only allowed 'contents: read, id-token: none'.",
+  );
+  expect(undeclared.jobs).toEqual([]);
 });

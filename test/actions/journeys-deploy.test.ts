@@ -5,6 +5,8 @@
 // re-run deploys nothing; a redeploy of it rolls back, and one of a commit off the default branch
 // is refused; a redeploy GitHub replaced while it waited is reported as not done; drift stays
 // green while nothing differs and fails when it could not look.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
@@ -12,6 +14,7 @@ import type { AzureEmulator } from "../emulator/emulator.js";
 import { bareRemote, branchTip, git, type TempDir } from "../engine/support/git-repos.js";
 import { cliEnv, dev, DEV_OUTPUTS, startEmulator } from "../engine/support/harness.js";
 import { GitHubFake } from "../github-fake/server.js";
+import { ROOT } from "../support/cli.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import {
   dispatch,
@@ -154,6 +157,12 @@ test("merge deploy: dev first, then prod's reviewers approve the commit they see
   ).toEqual([`dev@${first}: in_progress → success`, `prod@${first}: in_progress → success`]);
   expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
   expect(recorded(prod.gitops.branch)).toContain(`at source commit ${first}`);
+  // Each job's token carried the shipped workflows' permissions, and they covered every call: the deploy jobs read
+  // the merged pull request (pull-requests: read) in this private repository. (GET /user is refused to every
+  // workflow token by design.)
+  expect(github.requests.filter((r) => r.status === 403 && r.path !== "/user")).toEqual([]);
+  expect(github.requestsTo("GET", /\/commits\/[0-9a-f]{40}\/pulls$/).map((r) => r.status)).toEqual([200, 200]);
+  expect(run.job(/^Deploy prod/).permissions).toMatchObject({ deployments: "write", "pull-requests": "read" });
 }, 600_000);
 
 test("an older commit's run finishing last deploys nothing, with a notice; a redeploy of it rolls back, saying so", async () => {
@@ -270,4 +279,44 @@ test("drift: green and no issue while Azure and the GitOps branch match the file
     "cannot tell whether dev drifted",
   );
   expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
+}, 600_000);
+
+test("permissions: a deploy job without pull-requests: read cannot read the merged pull request of a private repository and deploys nothing", async () => {
+  // The shipped reusable deploy workflow with the permission its deploy jobs read the pull request with taken out.
+  const reusable = readFileSync(join(ROOT, ".github/workflows/reusable-deploy.yml"), "utf8");
+  const unscoped = reusable.replaceAll(
+    "      pull-requests: read # the merged pull request's plan comment: the reviewed plan the deploy is held to\n",
+    "",
+  );
+  expect(unscoped).not.toBe(reusable);
+  const caller = example("codemie-deploy.yml").replace(
+    "codemie/codemie-gitops/.github/workflows/reusable-deploy.yml@TOOLKIT_SHA",
+    "./.github/workflows/reusable-deploy.yml",
+  );
+  const before = origin.head();
+  const merged = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged without the scope\n` });
+  github.addComparison(before, merged, ["environments/dev.yaml"]);
+  github.mergePullRequest(31, merged);
+  const tip = branchTip(gitops.path, dev.gitops.branch);
+  const requestsBefore = github.requests.length;
+
+  const run = await runWorkflow(
+    DEPLOY,
+    push(ADOPTER, before, merged),
+    journey({ files: { ...FILES, [DEPLOY]: caller, ".github/workflows/reusable-deploy.yml": unscoped } }),
+  );
+
+  expect(run.job(`Deploy dev at ${merged}`)).toMatchObject({
+    result: "failure",
+    permissions: expect.objectContaining({ deployments: "write", "pull-requests": "none" }),
+  });
+  expect(deployStep(run, `Deploy dev at ${merged}`)).toContain("Resource not accessible by integration");
+  expect(
+    github.requests
+      .slice(requestsBefore)
+      .filter((r) => r.status === 403 && r.path !== "/user")
+      .map((r) => `${r.method} ${r.path}`),
+  ).toEqual([`GET /repos/${ADOPTER}/commits/${merged}/pulls`]);
+  expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
+  expect(run.conclusion).toBe("failure");
 }, 600_000);

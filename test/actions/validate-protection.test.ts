@@ -102,6 +102,16 @@ test("a token that may not read environments fails, saying which permission is m
   expect(run.status).toBe(1);
   expect(run.stdout).toContain('cannot read GitHub Environment "prod" (Resource not accessible by integration');
   expect(run.stdout).toContain("the job needs actions: read");
+
+  // prod reads, prod-approval does not: the message names prod-approval, the one that failed.
+  SET_UP();
+  github.faults.push({ method: "GET", path: /\/environments\/prod-approval$/, status: 403, times: 1 });
+  const approval = await validate();
+  expect(approval.status).toBe(1);
+  expect(approval.stdout).toContain(
+    'cannot read GitHub Environment "prod-approval" (Resource not accessible by integration',
+  );
+  expect(approval.stdout).not.toContain('cannot read GitHub Environment "prod"');
 });
 
 test("off by default: a plan's or CI's validate asks nothing", async () => {

@@ -117,6 +117,7 @@ describe("prod infrastructure", () => {
   it("locks the stateful resources, the audit workspace and OpenAI of a production environment, and only those", async () => {
     const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
     expect(prodLocks.map((l) => l.module).sort()).toEqual([
+      "/flowLogStorage",
       "/flux",
       "/keyVault",
       "/monitoring",
@@ -396,6 +397,90 @@ describe("protections: on by default in production, settings elsewhere", () => {
       "/postgres",
       "/storage",
     ]);
+  });
+
+  it("control-plane logs: the AKS baseline's four categories in production, the audit ones everywhere", async () => {
+    const categories = async (name: string) => {
+      const { main } = await get(name);
+      const setting = ofType(main, "Microsoft.Insights/diagnosticSettings").find((d) => d.module === "/aks")!;
+      // The compiled expression: audit categories always, the operational two when the parameter is true.
+      expect((setting.body.properties as { logs: unknown }).logs).toEqual(
+        "[concat(createArray(createObject('category', 'kube-audit-admin', 'enabled', true()), createObject('category', 'guard', 'enabled', true())), if(parameters('operationalLogs'), createArray(createObject('category', 'cluster-autoscaler', 'enabled', true()), createObject('category', 'kube-controller-manager', 'enabled', true())), createArray()))]",
+      );
+      return moduleParams(main, "aks").operationalLogs;
+    };
+    expect(await categories("prod")).toBe(true);
+    expect(await categories("dev")).toBe(false);
+    const text =
+      readFileSync(join(root, "environments/prod.yaml"), "utf8") + "security:\n  controlPlaneOperationalLogs: false\n";
+    const { env, plan } = load("environments/prod.yaml", text);
+    expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").operationalLogs).toBe(false);
+  });
+
+  it("VNet flow logs: in production, into the Network Watcher's resource group, to their own keyless account", async () => {
+    const { main, env } = await get("prod");
+    const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "flowLog")!;
+    // Scoped to the watcher's group (Azure's default NetworkWatcherRG), not the environment's.
+    expect(deployment.body.resourceGroup).toBe("NetworkWatcherRG");
+    const params = moduleParams(main, "flowLog");
+    expect(params).toMatchObject({
+      watcherName: "NetworkWatcher_westeurope",
+      name: `fl-${env.names.vnet}`,
+      retentionDays: 365,
+      trafficAnalytics: false,
+    });
+    const flowLog = ofType(main, "Microsoft.Network/networkWatchers/flowLogs")[0]!;
+    expect(flowLog.module).toBe("/flowLog");
+    expect(flowLog.body.identity).toMatchObject({ type: "UserAssigned" });
+    expect(flowLog.body.properties).toMatchObject({
+      targetResourceId: "[parameters('vnetId')]",
+      storageId: "[parameters('storageId')]",
+      enabled: true,
+      retentionPolicy: { enabled: true, days: "[parameters('retentionDays')]" },
+      format: { type: "JSON", version: 2 },
+    });
+    expect(moduleParams(main, "flowLog").vnetId).toBe("[reference('network').outputs.vnetId.value]");
+    const account = ofType(main, "Microsoft.Storage/storageAccounts").find((a) => a.module === "/flowLogStorage")!;
+    expect(account.body.properties).toMatchObject({
+      allowSharedKeyAccess: false,
+      allowBlobPublicAccess: false,
+      networkAcls: { bypass: "AzureServices", defaultAction: "Deny" },
+    });
+    expect(moduleParams(main, "flowLogStorage").name).toBe(env.names.flowLogStorage);
+    // The writer's one role is on that account; no CodeMie identity is granted anything there.
+    const grants = ofType(main, "Microsoft.Authorization/roleAssignments").filter(
+      (g) => g.module === "/flowLogStorage",
+    );
+    expect(grants).toHaveLength(1);
+    expect(grants[0]!.body.scope).toMatch(/storageAccounts/);
+    expect(ofType((await get("dev")).main, "Microsoft.Network/networkWatchers/flowLogs")).toEqual([]);
+  });
+
+  it("VNet flow logs: the watcher, retention and traffic analytics are settings", async () => {
+    const text =
+      readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
+        "network:\n",
+        "network:\n  networkWatcher: { resourceGroup: rg-hub-network, name: nw-hub-weu }\n",
+      ) + "security:\n  flowLogs: { enabled: true, retentionDays: 90, trafficAnalytics: true }\n";
+    const { env, plan } = load("environments/dev.yaml", text);
+    const { main } = await renderAndCompile(env, plan);
+    const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "flowLog")!;
+    expect(deployment.body.resourceGroup).toBe("rg-hub-network");
+    expect(moduleParams(main, "flowLog")).toMatchObject({
+      watcherName: "nw-hub-weu",
+      retentionDays: 90,
+      trafficAnalytics: true,
+    });
+    const flowLog = ofType(main, "Microsoft.Network/networkWatchers/flowLogs")[0]!;
+    expect(flowLog.body.properties).toMatchObject({
+      flowAnalyticsConfiguration: {
+        networkWatcherFlowAnalyticsConfiguration: {
+          enabled: "[parameters('trafficAnalytics')]",
+          workspaceResourceId: "[if(parameters('trafficAnalytics'), parameters('workspaceId'), null())]",
+        },
+      },
+    });
+    expect(moduleParams(main, "flowLogStorage").lock).toBe(false);
   });
 
   it("storage: infrastructure encryption in production", async () => {

@@ -2,9 +2,11 @@
 // deploy engine uses. Every request is recorded (never with its bearer token), and tests script
 // how operations unfold and which faults to inject.
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Certificate } from "./certificate.js";
 import { createSelfSignedCertificate } from "./certificate.js";
@@ -14,6 +16,7 @@ import { deploymentRoutes } from "./deployments.js";
 import { fluxRoutes } from "./flux.js";
 import type { FluxConfigurationPut } from "./flux-settings.js";
 import { identityRoutes, mintIdToken } from "./identity.js";
+import { keyVaultDataRoutes } from "./keyvault-data.js";
 import { preflightData, preflightRoutes } from "./preflight.js";
 import type { PreflightData } from "./preflight-data.js";
 import { resourceRoutes, secretKey } from "./resources.js";
@@ -24,6 +27,20 @@ import { handleSite, type SiteBreak } from "./site.js";
 /** The shipped environments' and fixtures' hosts (and tests' variants): the emulator also plays their public edge. */
 const SITE_DOMAIN = ".example.com";
 const SITE_CERT_NAMES = ["*.example.com", "*.ai.example.com", "*.dev.ai.example.com", "*.staging.ai.example.com"];
+
+/**
+ * One certificate for every emulator of a process (a test worker runs many files, each starting its
+ * own): generating an RSA key costs more CPU than the rest of a start. Nothing ever changes it; its
+ * file goes when the process exits.
+ */
+let shared: Promise<Certificate> | undefined;
+function processCertificate(): Promise<Certificate> {
+  shared ??= createSelfSignedCertificate(SITE_CERT_NAMES).then((certificate) => {
+    process.once("exit", () => rmSync(dirname(certificate.certPath), { recursive: true, force: true }));
+    return certificate;
+  });
+  return shared;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -52,7 +69,14 @@ export interface EmulatorOptions {
 }
 
 // The preflight's cluster route comes before the scripted resources': it serves both (see preflight.ts).
-const routes: Route[] = [...identityRoutes, ...deploymentRoutes, ...preflightRoutes, ...resourceRoutes, ...fluxRoutes];
+const routes: Route[] = [
+  ...identityRoutes,
+  ...keyVaultDataRoutes,
+  ...deploymentRoutes,
+  ...preflightRoutes,
+  ...resourceRoutes,
+  ...fluxRoutes,
+];
 const faultCodes: Record<number, string> = {
   429: "TooManyRequests",
   500: "InternalServerError",
@@ -95,7 +119,7 @@ export class AzureEmulator {
   ) {}
 
   static async start(options: EmulatorOptions = {}): Promise<AzureEmulator> {
-    const certificate = await createSelfSignedCertificate(SITE_CERT_NAMES);
+    const certificate = await processCertificate();
     const server = createServer({ key: certificate.keyPem, cert: certificate.certPem });
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
@@ -211,7 +235,6 @@ export class AzureEmulator {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
-    await this.certificate.dispose();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

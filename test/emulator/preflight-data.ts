@@ -41,12 +41,21 @@ export interface PreflightData {
   openaiUsages: UsageData[];
   /** Registration state by namespace; others answer 404 InvalidResourceNamespace. */
   providers: Record<string, string>;
+  /** Network Watchers (one per region, as Azure creates them) and the flow logs under each. */
+  networkWatchers: { resourceGroup: string; name: string; flowLogs: { name: string; targetResourceId: string }[] }[];
+  /** Resource groups the deploy identity may not read: ARM answers 403 AuthorizationFailed there. */
+  forbiddenResourceGroups: string[];
   /** Agent pools of existing managed clusters, by cluster name. */
   clusters: Record<string, { name: string; vmSize: string; count: number }[]>;
   /**
    * Secrets an attentive operator uploads into a vault as soon as it exists (the standalone emulator's registry key).
    */
   operatorUploads: string[];
+  /**
+   * How the Key Vault data plane answers the deploy identity: it holds no data role by default (Owner grants no data
+   * action), as in a fresh subscription; "granted" models Key Vault Secrets User from an admitted network.
+   */
+  vaultDataAccess: "granted" | "ForbiddenByRbac" | "ForbiddenByFirewall";
 }
 
 const QUOTA_FAMILY: Record<VmFamily, { name: string; label: string }> = {
@@ -161,7 +170,14 @@ export function defaultPreflightData(): PreflightData {
         "Microsoft.Storage",
       ].map((ns) => [ns, "Registered"]),
     ),
+    networkWatchers: ["westeurope", "northeurope", "swedencentral", "eastus", "eastus2"].map((region) => ({
+      resourceGroup: "NetworkWatcherRG",
+      name: `NetworkWatcher_${region}`,
+      flowLogs: [],
+    })),
+    forbiddenResourceGroups: [],
     clusters: {},
     operatorUploads: [],
+    vaultDataAccess: "ForbiddenByRbac",
   };
 }

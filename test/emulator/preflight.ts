@@ -259,12 +259,53 @@ function vault(ctx: RequestContext): Reply {
       id,
       name,
       type: "Microsoft.KeyVault/vaults",
-      properties: { vaultUri: `https://${name ?? ""}.vault.azure.net/`, provisioningState: "Succeeded" },
+      // The emulator plays the vault's data plane at its own address (keyvault-data.ts).
+      properties: { vaultUri: `${ctx.baseUrl}/keyvault/${name ?? ""}/`, provisioningState: "Succeeded" },
     },
   };
 }
 
 const RG = String.raw`${SUB}/resourceGroups/(?<rg>[^/]+)`;
+
+/** A Network Watcher, or its flow logs (paged), as ARM answers; 403 in a group the identity may not read. */
+function networkWatcher(ctx: RequestContext, d: PreflightData): Reply {
+  const { rg = "", watcher = "" } = ctx.params;
+  if (d.forbiddenResourceGroups.some((g) => g.toLowerCase() === rg.toLowerCase()))
+    return armError(
+      403,
+      "AuthorizationFailed",
+      `The client '${ctx.identity.clientId}' does not have authorization to perform action 'Microsoft.Network/networkWatchers/read' over scope '/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}'.`,
+    );
+  const found = d.networkWatchers.find(
+    (w) => w.resourceGroup.toLowerCase() === rg.toLowerCase() && w.name.toLowerCase() === watcher.toLowerCase(),
+  );
+  const id = `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/networkWatchers/${watcher}`;
+  if (!found)
+    return armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.Network/networkWatchers/${watcher}' under resource group '${rg}' was not found.`,
+    );
+  if (ctx.url.pathname.toLowerCase().endsWith("/flowlogs"))
+    return paged(
+      ctx,
+      found.flowLogs.map((l) => ({
+        id: `${id}/flowLogs/${l.name}`,
+        name: l.name,
+        type: "Microsoft.Network/networkWatchers/flowLogs",
+        properties: { targetResourceId: l.targetResourceId, enabled: true, provisioningState: "Succeeded" },
+      })),
+    );
+  return {
+    status: 200,
+    body: {
+      id,
+      name: found.name,
+      type: "Microsoft.Network/networkWatchers",
+      properties: { provisioningState: "Succeeded" },
+    },
+  };
+}
 
 export const preflightRoutes: Route[] = [
   route(`${SUB}/providers/Microsoft\\.Compute${LOCATION}/usages$`, computeUsages),
@@ -275,6 +316,7 @@ export const preflightRoutes: Route[] = [
   route(`${SUB}/providers/Microsoft\\.CognitiveServices${LOCATION}/usages$`, openaiUsages),
   route(`${SUB}/providers/(?<ns>[^/]+)$`, provider),
   route(`${RG}/providers/Microsoft\\.ContainerService/managedClusters/(?<cluster>[^/]+)$`, managedCluster),
+  route(`${RG}/providers/Microsoft\\.Network/networkWatchers/(?<watcher>[^/]+)(/flowLogs)?$`, networkWatcher),
   {
     methods: ["GET"],
     pattern: new RegExp(`${RG}/providers/Microsoft\\.KeyVault/vaults/(?<vault>[^/]+)$`, "i"),

@@ -11,13 +11,17 @@
 // workflow token, which GET /user refuses with 403; a named user for a personal token, which
 // GET /user returns), and only a comment's author may edit it: anyone else gets 403. A second,
 // read-only token models what a fork's pull request gets: it reads, and every write is refused
-// with 403 as GitHub refuses it. Branches, commits and pull requests (the git refs and
-// pulls APIs, and the git data API's trees and commits) live in a small commit graph: GitHub's
+// with 403 as GitHub refuses it. A workflow job's token carries exactly its permissions
+// (issueToken, permissions.ts): a call outside them is refused with GitHub's 403, and in a private
+// repository (the default; `visibility` makes it public) reads need their scope too. Branches,
+// commits and pull requests (the git refs and pulls APIs, and the git data API's trees and
+// commits) live in a small commit graph: GitHub's
 // refusals are kept (422 "Reference already exists", "Update is not a fast forward", a tree or
 // parent that does not exist, "A pull request already exists", "No commits between").
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { acceptedHeader, allAt, allows, requirement, SCOPES, type Permissions } from "./permissions.js";
 
 export const BOT = { login: "github-actions[bot]", id: 41898282, type: "Bot" };
 const MAX_BODY = 65_536;
@@ -29,8 +33,10 @@ export interface RecordedRequest {
   body?: Record<string, unknown>;
   /** Whether the right token came with it. */
   authorized: boolean;
-  /** It came with the read-only token. */
+  /** It came with a token that may write nothing (a fork's, or a job's granted only reads). */
   readOnly?: boolean;
+  /** The status the fake answered. */
+  status?: number;
 }
 
 export interface Comment {
@@ -155,6 +161,12 @@ export class GitHubFake {
   readonly faults: FakeFault[] = [];
   /** The token a fork's pull request gets: GET only. */
   readonly readOnlyToken = "ghs_read_only_token_for_a_fork";
+  /** A private repository's reads need the token's scope; a public one's need none. */
+  visibility: "private" | "public" = "private";
+  /** Workflow job tokens (issueToken) and what each may do. */
+  private readonly scoped = new Map<string, Permissions>([
+    [this.readOnlyToken, { ...allAt("read"), "id-token": "none" }],
+  ]);
   private readonly pullFiles = new Map<number, string[]>();
   private readonly comparisons = new Map<string, string[]>();
   /** Merge commit → the pull request it merged (GET /commits/{sha}/pulls). */
@@ -314,6 +326,19 @@ export class GitHubFake {
     return fake;
   }
 
+  /** A token for one workflow job, carrying exactly these permissions (as GitHub issues each job's GITHUB_TOKEN). */
+  issueToken(permissions: Permissions): string {
+    const token = `ghs_job_${this.scoped.size}_${createHash("sha1").update(JSON.stringify(permissions)).digest("hex").slice(0, 12)}`;
+    this.scoped.set(token, { ...permissions });
+    return token;
+  }
+
+  /** What a token issueToken gave out may do. */
+  permissionsOf(token: string): Permissions | undefined {
+    const permissions = this.scoped.get(token);
+    return permissions && { ...permissions };
+  }
+
   /** A pull request the API knows, with the files it changes. */
   addPullRequest(number: number, files: string[]): void {
     this.pullFiles.set(number, files);
@@ -400,29 +425,55 @@ export class GitHubFake {
     const method = (req.method ?? "GET").toUpperCase();
     // Octokit sends "token <value>"; GitHub also accepts "Bearer <value>".
     const presented = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "")?.[2];
-    const readOnly = presented === this.readOnlyToken;
-    const authorized = presented === this.token || readOnly;
+    const permissions = presented === undefined ? undefined : this.scoped.get(presented);
+    const readOnly = permissions !== undefined && !SCOPES.some((scope) => permissions[scope] === "write");
+    const authorized = presented === this.token || permissions !== undefined;
     const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       ...(text ? { body } : {}),
       authorized,
       ...(readOnly ? { readOnly } : {}),
-    });
+    };
+    this.requests.push(recorded);
     const reply =
-      readOnly && method !== "GET" && method !== "HEAD"
-        ? {
-            status: 403,
-            body: {
-              message: "Resource not accessible by integration",
-              documentation_url: "https://docs.github.com/rest",
-            },
-          }
-        : this.reply(method, url, body, authorized);
+      (authorized && permissions && this.outOfScope(method, url.pathname, permissions)) ||
+      this.reply(method, url, body, authorized);
+    recorded.status = reply.status;
     const headers = { "content-type": "application/json; charset=utf-8", ...reply.headers };
     res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+  }
+
+  /** GitHub's refusal of a call the job token's permissions do not cover. */
+  private outOfScope(method: string, path: string, permissions: Permissions): Reply | undefined {
+    const below = path.startsWith(`/repos/${this.owner}/${this.repo}`)
+      ? path.slice(`/repos/${this.owner}/${this.repo}`.length)
+      : undefined;
+    if (below === undefined) return undefined;
+    const needed = requirement(method, below, () => this.isPull(below));
+    if (!needed || allows(permissions, needed.needs)) return undefined;
+    const administration = needed.needs.some((n) => n.permission === "administration");
+    if (this.visibility === "public" && method === "GET" && !administration) return undefined;
+    return {
+      status: 403,
+      body: {
+        message: "Resource not accessible by integration",
+        documentation_url: needed.documentation,
+        status: "403",
+      },
+      headers: { "x-accepted-github-permissions": acceptedHeader(needed.needs) },
+    };
+  }
+
+  /** Whether an issues-API call targets a pull request (a plain issue's comments need the issues permission). */
+  private isPull(path: string): boolean {
+    const comment = /^\/issues\/comments\/(\d+)$/.exec(path);
+    const number = comment
+      ? this.comments.find((c) => c.id === Number(comment[1]))?.issueNumber
+      : Number(/^\/issues\/(\d+)/.exec(path)?.[1]);
+    return !this.issues.some((i) => i.number === number && !i.pullRequest);
   }
 
   private reply(method: string, url: URL, body: Record<string, unknown>, authorized: boolean): Reply {
@@ -481,7 +532,8 @@ export class GitHubFake {
         node_id: `R_${id}`,
         name: this.repo,
         full_name: `${this.owner}/${this.repo}`,
-        private: true,
+        private: this.visibility === "private",
+        visibility: this.visibility,
         owner: { login: this.owner, id: ownerId, type: "Organization" },
         html_url: `https://github.com/${this.owner}/${this.repo}`,
         default_branch: "main",

@@ -139,6 +139,18 @@ describe("a tree the controllers would refuse", () => {
     );
   });
 
+  it("refuses a post-install Job reading a secret the tree never writes in its namespace", () => {
+    const broken = edit(tree, "post-install/litellm-app-key/job.yaml", ([job]) => {
+      const copy = structuredClone(job!);
+      copy.spec.template.spec.containers[0].env.at(-1).valueFrom.secretKeyRef.name = "nowhere";
+      return [copy];
+    });
+    const v = check(broken).filter((x) => x.rule === "secret-order");
+    expect(v.map((x) => `${x.object}: ${x.message}`)).toEqual([
+      "Job codemie/litellm-app-key: environment secret 'codemie/nowhere' is never created: no Secret or ExternalSecret of the tree writes it",
+    ]);
+  });
+
   it("refuses a release that waits on one a later layer installs", () => {
     const broken = edit(tree, "infrastructure/ingress-nginx/helmrelease.yaml", ([hr]) => [
       { ...hr, spec: { ...hr!.spec, dependsOn: [{ name: "codemie-api" }] } },

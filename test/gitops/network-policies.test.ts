@@ -67,7 +67,7 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
     expect(validateYamlStream(text!, "network-policies.yaml")).toEqual([]);
   });
 
-  it("the API reaches PostgreSQL, Elasticsearch, the LLM proxy and Keycloak, and nothing else inside the cluster", () => {
+  it("the API (and the litellm-app-key Job beside it) reach PostgreSQL, Elasticsearch, the LLM proxy and Keycloak, and nothing else inside the cluster", () => {
     const out = allowed("codemie").filter((l) => l.startsWith("out "));
     expect(out).toEqual([
       "out codemie all",
@@ -80,6 +80,7 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
       "out ingress-nginx TCP/443",
       `out cidr:${prod.network.subnets.privateEndpoints} TCP/443`,
       `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
+      "out litellm TCP/4000",
     ]);
   });
 

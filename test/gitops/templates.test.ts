@@ -23,9 +23,10 @@ describe("helm-values templates", () => {
       expect(() => assertSafeTemplate(name, source), name).not.toThrow();
   });
 
-  it("write a literal dollar only as Flux's $$ escape", async () => {
+  it("write a literal dollar only as Flux's $$ escape (Job scripts and data are escaped whole by the renderer)", async () => {
     for (const [name, source] of Object.entries(await helmTemplates())) {
-      expect(source.replace(/\$\$/g, ""), name).not.toContain("$");
+      if (name.startsWith("helm-values/jobs/")) expect(source, name).not.toContain("$$");
+      else expect(source.replace(/\$\$/g, ""), name).not.toContain("$");
     }
   });
 });
@@ -73,6 +74,11 @@ describe("hostile values", () => {
     const evil = await render(hostile);
     expect([...evil.keys()]).toEqual([...normal.keys()]);
     for (const [path, content] of evil) {
+      if (!path.endsWith(".yaml")) {
+        // Job scripts and data take no value from the environment: only the header line differs.
+        expect(content.split("\n").slice(1), path).toEqual((normal.get(path) as string).split("\n").slice(1));
+        continue;
+      }
       const a = yaml.loadAll(substituted(base, normal.get(path) as string));
       const b = yaml.loadAll(substituted(hostile, content));
       expect(shape(b), path).toEqual(shape(a));

@@ -127,10 +127,64 @@ describe("preflight reads and findings", () => {
     );
   });
 
-  test("never reads a secret's value: only existence, on the management plane", async () => {
+  test("VNet flow logs: the Network Watcher must exist, be readable, and not already log the VNet", async () => {
+    const data = emulator.preflight;
+    const watcher = data.networkWatchers.find((w) => w.name === "NetworkWatcher_westeurope")!;
+    expect(await lines()).toEqual([]);
+    expect(
+      emulator
+        .armRequests()
+        .some((r) =>
+          r.path.endsWith(
+            "/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs",
+          ),
+        ),
+    ).toBe(true);
+
+    // A flow log the landing zone's policy created for the same VNet: Azure keeps one per target.
+    const vnet = `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/${prod.names.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${prod.names.vnet}`;
+    watcher.flowLogs.push({ name: "policy-flowlog", targetResourceId: vnet.toUpperCase() });
+    // Our own flow log from an earlier deploy is not a conflict.
+    watcher.flowLogs.push({ name: `fl-${prod.names.vnet}`, targetResourceId: vnet });
+    const [conflict, ...rest] = await lines();
+    expect(rest).toEqual([]);
+    expect(conflict).toMatch(
+      /^environments\/prod\.yaml:\d+:\d+: error: flow log policy-flowlog of Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG already covers VNet vnet-codemie-prod, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false/,
+    );
+
+    watcher.flowLogs = [];
+    data.forbiddenResourceGroups.push("NetworkWatcherRG");
+    expect(await lines()).toEqual([
+      expect.stringMatching(
+        /^environments\/prod\.yaml:\d+:\d+: error: the deploy identity cannot read Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG \(The client .* does not have authorization .*\), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group NetworkWatcherRG \(or Contributor on the subscription\), or set security.flowLogs.enabled: false$/,
+      ),
+    ]);
+
+    data.forbiddenResourceGroups = [];
+    data.networkWatchers = data.networkWatchers.filter((w) => w !== watcher);
+    expect(await lines()).toEqual([
+      expect.stringMatching(
+        /^environments\/prod\.yaml:\d+:\d+: error: Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG does not exist, and the VNet flow log \(security.flowLogs\) is created under it; enable Network Watcher for westeurope \(az network watcher configure -g NetworkWatcherRG -l westeurope --enabled true\), set network.networkWatcher to the region's watcher, or set security.flowLogs.enabled: false$/,
+      ),
+    ]);
+
+    // Without flow logs the watcher is not read at all.
+    emulator.reset();
+    uploadOperatorSecrets(emulator, prod);
+    const off = { ...prod, security: { ...prod.security!, flowLogs: { ...prod.security!.flowLogs, enabled: false } } };
+    expect(await lines(off)).toEqual([]);
+    expect(emulator.armRequests().some((r) => r.path.includes("/networkWatchers/"))).toBe(false);
+  });
+
+  test("reads secrets' existence on the management plane; the one value it asks for is the certificate's", async () => {
     await lines();
     const secretReads = emulator.armRequests().filter((r) => r.path.includes("/secrets/"));
     expect(secretReads.length).toBeGreaterThan(0);
     expect(secretReads.every((r) => r.method === "GET" && r.path.startsWith(keyVaultId(prod)))).toBe(true);
+    // On the data plane (refused here: the deploy identity holds no data role), only the ingress certificate.
+    const valueReads = emulator.requests.filter((r) => r.path.startsWith("/keyvault/"));
+    expect(valueReads.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `GET /keyvault/${prod.names.keyVault}/secrets/${prod.network.ingress.tlsSecretName} 403`,
+    ]);
   });
 });

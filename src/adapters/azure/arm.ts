@@ -2,7 +2,16 @@
 // deployments). LROs are driven by lro.ts; errors come back as ArmRequestError, never as the SDK's
 // RestError, so no request body (a secret value, say) can leak through an error object.
 import { ResourceManagementClient, type DeploymentExtended, type WhatIfOperationResult } from "@azure/arm-resources";
-import { createPipelineRequest, isRestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  isRestError,
+  type HttpClient,
+  type Pipeline,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
 import { rootCertificates } from "node:tls";
 import type {
@@ -23,6 +32,8 @@ import { pollToEnd, type PollOptions, type StartPoller } from "./lro.js";
 import { armRetryPolicy, defaultRetrySettings, type RetrySettings } from "./retry.js";
 
 const KEY_VAULT_API_VERSION = "2023-07-01";
+/** Key Vault data-plane REST API (GET secret). */
+const KEY_VAULT_DATA_API_VERSION = "7.4";
 const TERMINAL_STATES = new Set(["Succeeded", "Failed", "Canceled", "Deleted"]);
 
 export interface ArmClientOptions {
@@ -71,11 +82,30 @@ function outputValues(outputs: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(declared).map(([name, output]) => [name, output.value]));
 }
 
+/** Key Vault's refusal in one line: code, inner code (ForbiddenByRbac, ForbiddenByFirewall, ...) and the first line. */
+function keyVaultError(status: number, text: string | null | undefined): Error & { statusCode: number } {
+  let error: { code?: unknown; message?: unknown; innererror?: { code?: unknown } } | undefined;
+  try {
+    error = (JSON.parse(text ?? "") as { error?: typeof error }).error;
+  } catch {
+    error = undefined;
+  }
+  const code = typeof error?.code === "string" ? error.code : `Http${status}`;
+  const inner = typeof error?.innererror?.code === "string" ? ` (${error.innererror.code})` : "";
+  const first = typeof error?.message === "string" ? (error.message.split(/\r?\n/)[0] ?? "") : "";
+  return Object.assign(new Error(`Key Vault answered HTTP ${status} ${code}${inner}${first ? `: ${first}` : ""}`), {
+    statusCode: status,
+  });
+}
+
 /** The engine's ARM port over the SDK and ARM's REST API. */
 export class ArmClient implements Arm {
   private readonly client: ResourceManagementClient;
   private readonly armEndpoint: string;
   private readonly pollOptions: Pick<PollOptions, "intervalMs" | "maxPollFailures">;
+  /** The Key Vault data plane: its own token audience, the same trust and retries as ARM. */
+  private readonly vaultPipeline: Pipeline;
+  private readonly httpClient: HttpClient = createDefaultHttpClient();
 
   constructor(options: ArmClientOptions) {
     this.armEndpoint = options.cloud.armEndpoint;
@@ -88,6 +118,15 @@ export class ArmClient implements Arm {
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline = createPipelineFromOptions({
+      userAgentOptions: { userAgentPrefix: "codemie-gitops" },
+      ...(options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}),
+    });
+    this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
+    this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
+    this.vaultPipeline.addPolicy(
+      bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.cloud.keyVaultScope }),
+    );
   }
 
   async whatIfAtSubscription(
@@ -241,6 +280,31 @@ export class ArmClient implements Arm {
     );
     if (response.status >= 300) throw armErrorFromBody(response.status, response.bodyAsText);
     return "created";
+  }
+
+  /** GET {vaultUri}secrets/{name} on the data plane; the value stays in memory, never in an error or a log. */
+  async readKeyVaultSecret(
+    vaultUri: string,
+    name: string,
+  ): Promise<{ value: string; contentType?: string } | undefined> {
+    const base = new URL(vaultUri);
+    if (base.protocol !== "https:") throw new Error(`the vault's URI ${vaultUri} is not https`);
+    const url = new URL(`secrets/${encodeURIComponent(name)}`, base.href.endsWith("/") ? base : `${base.href}/`);
+    url.searchParams.set("api-version", KEY_VAULT_DATA_API_VERSION);
+    let response: PipelineResponse;
+    try {
+      response = await this.vaultPipeline.sendRequest(
+        this.httpClient,
+        createPipelineRequest({ url: url.href, method: "GET" }),
+      );
+    } catch (error) {
+      throw toArmRequestError(error);
+    }
+    if (response.status === 404) return undefined;
+    if (response.status >= 300) throw keyVaultError(response.status, response.bodyAsText);
+    const body = JSON.parse(response.bodyAsText ?? "{}") as { value?: unknown; contentType?: unknown };
+    if (typeof body.value !== "string") throw new Error(`Key Vault answered secret ${name} without a value`);
+    return { value: body.value, ...(typeof body.contentType === "string" ? { contentType: body.contentType } : {}) };
   }
 
   private async send(

@@ -12,6 +12,8 @@ export interface AzureCloud {
   /** `${audience}/.default`: arm-resources 6.1.0 would otherwise ask for `${endpoint}/.default`. */
   armScope: string;
   federatedAudience: string;
+  /** `${audience}/.default` of the Key Vault data plane (the preflight reads the ingress certificate there). */
+  keyVaultScope: string;
   /** MSAL's instance discovery only knows Microsoft's hosts, and would call out to the internet for others. */
   disableInstanceDiscovery: boolean;
 }
@@ -49,6 +51,7 @@ export function resolveCloud(selection: CloudSelection = {}, env: NodeJS.Process
     authorityHost,
     armScope: `${armAudience}/.default`,
     federatedAudience: base.federatedAudience,
+    keyVaultScope: `${base.keyVaultAudience}/.default`,
     disableInstanceDiscovery: !Object.values(AZURE_CLOUDS).some((cloud) => cloud.authorityHost === authorityHost),
   };
 }

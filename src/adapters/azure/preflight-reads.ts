@@ -4,17 +4,21 @@
 // operator secrets the Key Vault holds (by name on the management plane, never values).
 import type {
   Arm,
+  CertificateRead,
   KubernetesVersionFacts,
+  NetworkWatcherFacts,
   OpenAiFacts,
   PostgresFacts,
-  PreflightFacts,
   PreflightNeeds,
   PreflightReads,
   Usage,
+  VaultFacts,
   VmSkuFacts,
 } from "../../engine/ports.js";
+import { certificateFacts } from "../tls-certificate.js";
 import type { Environment } from "../../model/environment.js";
-import { keyVaultId } from "../../model/resource-ids.js";
+import { keyVaultId, networkWatcherId } from "../../model/resource-ids.js";
+import { ArmRequestError } from "./arm-errors.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
 export const PREFLIGHT_API = {
@@ -26,9 +30,10 @@ export const PREFLIGHT_API = {
   cognitiveServices: "2024-10-01",
   providers: "2021-04-01",
   keyVault: "2023-07-01",
+  networkWatchers: "2025-05-01",
 } as const;
 
-type JsonReader = Pick<Arm, "getJson">;
+type JsonReader = Pick<Arm, "getJson" | "readKeyVaultSecret">;
 
 /** getJson, typed: ARM's answer is trusted for shape only as far as each reader checks it. */
 const getAs = async <T>(arm: JsonReader, path: string, apiVersion: string): Promise<T | undefined> =>
@@ -137,17 +142,47 @@ function toPostgres(capabilities: WirePostgres[]): PostgresFacts | undefined {
   };
 }
 
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The ingress certificate's content, read on the Key Vault data plane. That needs Key Vault Secrets User (Owner
+ * alone grants no data action) and a network path to the vault: without either the content stays unchecked.
+ */
+async function readCertificate(
+  arm: JsonReader,
+  vaultUri: string | undefined,
+  env: Environment,
+): Promise<CertificateRead> {
+  const name = env.network.ingress.tlsSecretName;
+  if (!arm.readKeyVaultSecret || !vaultUri)
+    return { status: "unreadable", reason: "the vault's data plane is not known" };
+  try {
+    const secret = await arm.readKeyVaultSecret(vaultUri, name);
+    if (!secret) return { status: "unreadable", reason: `the data plane has no secret ${name}` };
+    return {
+      status: "read",
+      facts: certificateFacts(name, secret.value, secret.contentType, env.network.ingress.host),
+    };
+  } catch (error) {
+    return { status: "unreadable", reason: messageOf(error) };
+  }
+}
+
 export function azurePreflightReads(arm: JsonReader): PreflightReads {
-  const vault = async (env: Environment, needs: PreflightNeeds): Promise<PreflightFacts["vault"]> => {
+  const vault = async (env: Environment, needs: PreflightNeeds): Promise<VaultFacts> => {
     const id = keyVaultId(env);
-    if ((await arm.getJson(id, PREFLIGHT_API.keyVault)) === undefined) return { exists: false, present: [] };
+    const found = await getAs<{ properties?: { vaultUri?: unknown } }>(arm, id, PREFLIGHT_API.keyVault);
+    if (found === undefined) return { exists: false, present: [] };
     const present: string[] = [];
     for (const secret of needs.operatorSecrets) {
       // GET of the secret resource: its attributes only; ARM never returns a value.
       if ((await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault)) !== undefined)
         present.push(secret.name);
     }
-    return { exists: true, present };
+    const { tls, tlsSecretName } = env.network.ingress;
+    if (!tls || !present.includes(tlsSecretName)) return { exists: true, present };
+    const vaultUri = typeof found.properties?.vaultUri === "string" ? found.properties.vaultUri : undefined;
+    return { exists: true, present, certificate: await readCertificate(arm, vaultUri, env) };
   };
 
   return {
@@ -157,7 +192,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
       const location = env.azure.location;
       const group = `${sub}/resourceGroups/${env.names.resourceGroup}`;
       const filter = `$filter=${enc(`location eq '${location}'`)}`;
-      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai] = await Promise.all([
+      const [usages, skus, versions, cluster, postgres, providers, vaultFacts, openai, watcher] = await Promise.all([
         listAll<WireUsage>(
           arm,
           `${sub}/providers/Microsoft.Compute/locations/${enc(location)}/usages`,
@@ -198,6 +233,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
         ),
         vault(env, needs),
         env.openai.enabled ? readOpenAi(arm, env, group) : Promise.resolve(undefined),
+        env.security?.flowLogs.enabled ? readNetworkWatcher(arm, env) : Promise.resolve(undefined),
       ]);
       const kubernetesVersions: KubernetesVersionFacts[] = (versions?.values ?? []).map((v) => ({
         version: v.version ?? "",
@@ -221,6 +257,7 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
         kubernetesVersions,
         ...(toPostgres(postgres) ? { postgres: toPostgres(postgres) } : {}),
         ...(openai ? { openai } : {}),
+        ...(watcher ? { networkWatcher: watcher } : {}),
         providers: Object.fromEntries(providers),
         vault: vaultFacts,
       };
@@ -258,4 +295,25 @@ async function readOpenAi(arm: JsonReader, env: Environment, group: string): Pro
       capacity: d.sku?.capacity ?? 0,
     })),
   };
+}
+
+/** The watcher and its flow logs; a 403 is a finding (the deploy would fail there), not a failed preflight. */
+async function readNetworkWatcher(arm: JsonReader, env: Environment): Promise<NetworkWatcherFacts> {
+  const id = networkWatcherId(env);
+  try {
+    if ((await arm.getJson(id, PREFLIGHT_API.networkWatchers)) === undefined) return { status: "missing" };
+    const logs = await listAll<{ name?: string; properties?: { targetResourceId?: string } }>(
+      arm,
+      `${id}/flowLogs`,
+      PREFLIGHT_API.networkWatchers,
+    );
+    return {
+      status: "exists",
+      flowLogs: logs.map((l) => ({ name: l.name ?? "", targetResourceId: l.properties?.targetResourceId ?? "" })),
+    };
+  } catch (error) {
+    if (error instanceof ArmRequestError && error.statusCode === 403)
+      return { status: "forbidden", message: error.error.message };
+    throw error;
+  }
 }

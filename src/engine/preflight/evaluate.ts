@@ -2,6 +2,8 @@
 // the environment field to change. Pure; every message names what Azure has and what would work.
 import { VM_SIZES } from "../../catalogue/vm-sizes.js";
 import type { Environment } from "../../model/environment.js";
+import { flowLogName, vnetId } from "../../model/resource-ids.js";
+import { checkCertificate } from "./certificate.js";
 import type { KubernetesVersionFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./facts.js";
 import type { FieldPath, PoolNeed, PreflightNeeds } from "./needs.js";
 
@@ -29,6 +31,7 @@ export function evaluatePreflight(env: Environment, needs: PreflightNeeds, facts
     ...checkKubernetesVersion(env, facts.kubernetesVersions),
     ...checkPostgres(env, facts.postgres),
     ...checkOpenAi(env, facts),
+    ...checkNetworkWatcher(env, facts),
     ...checkOperatorSecrets(env, needs, facts.vault),
   ];
 }
@@ -345,6 +348,44 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
   return out;
 }
 
+/**
+ * VNet flow logs are created under the region's Network Watcher, in a resource group the toolkit
+ * does not own: it must exist, the deploy identity must reach it, and no other flow log may
+ * already cover the VNet (Azure keeps one per target).
+ */
+function checkNetworkWatcher(env: Environment, facts: PreflightFacts): Finding[] {
+  const watcher = facts.networkWatcher;
+  if (!watcher) return [];
+  const { resourceGroup, name } = env.network.networkWatcher;
+  const where = `Network Watcher ${name} in resource group ${resourceGroup}`;
+  const off = "or set security.flowLogs.enabled: false";
+  if (watcher.status === "missing")
+    return [
+      {
+        severity: "error",
+        path: ["network", "networkWatcher"],
+        message: `${where} does not exist, and the VNet flow log (security.flowLogs) is created under it; enable Network Watcher for ${facts.location} (az network watcher configure -g ${resourceGroup} -l ${facts.location} --enabled true), set network.networkWatcher to the region's watcher, ${off}`,
+      },
+    ];
+  if (watcher.status === "forbidden")
+    return [
+      {
+        severity: "error",
+        path: ["network", "networkWatcher"],
+        message: `the deploy identity cannot read ${where} (${watcher.message}), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group ${resourceGroup} (or Contributor on the subscription), ${off}`,
+      },
+    ];
+  const ours = flowLogName(env);
+  const vnet = vnetId(env).toLowerCase();
+  return watcher.flowLogs
+    .filter((l) => l.targetResourceId.toLowerCase() === vnet && l.name.toLowerCase() !== ours.toLowerCase())
+    .map((l) => ({
+      severity: "error" as const,
+      path: ["security", "flowLogs"],
+      message: `flow log ${l.name} of ${where} already covers VNet ${env.names.vnet}, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false to keep that one, or delete it to let the deploy create ${ours}`,
+    }));
+}
+
 /** Exported for the re-check once the bootstrap deployment has created the vault. */
 export function checkOperatorSecrets(
   env: Environment,
@@ -353,11 +394,12 @@ export function checkOperatorSecrets(
 ): Finding[] {
   if (!vault.exists) return [];
   const name = env.names.keyVault;
-  return needs.operatorSecrets
+  const missing = needs.operatorSecrets
     .filter((s) => !vault.present.some((p) => same(p, s.name)))
     .map((s) => ({
       severity: "error" as const,
       path: s.path,
       message: `Key Vault ${name} has no secret ${s.name} (${s.purpose}), which the GitOps tree reads; upload it (az keyvault secret set --vault-name ${name} --name ${s.name} --file FILE) and run again`,
     }));
+  return [...missing, ...checkCertificate(env, vault.certificate)];
 }

@@ -69,6 +69,16 @@ export interface OpenAiFacts {
   deployed: { name: string; sku: string; model: string; capacity: number }[];
 }
 
+/**
+ * The region's Network Watcher, which the VNet flow log is created under, in a resource group the
+ * toolkit does not own: present when the environment deploys flow logs.
+ */
+export type NetworkWatcherFacts =
+  | { status: "exists"; flowLogs: { name: string; targetResourceId: string }[] }
+  | { status: "missing" }
+  /** ARM refused the read (HTTP 403): the deploy identity has no access to the watcher's resource group. */
+  | { status: "forbidden"; message: string };
+
 export interface PreflightFacts {
   location: string;
   subscriptionId: string;
@@ -82,6 +92,55 @@ export interface PreflightFacts {
   openai?: OpenAiFacts;
   /** Registration state by provider namespace, for the namespaces the templates use. */
   providers: Record<string, string>;
+  networkWatcher?: NetworkWatcherFacts;
   /** The Key Vault and which of the operator secrets it holds; exists false before the first deploy. */
-  vault: { exists: boolean; present: string[] };
+  vault: VaultFacts;
+}
+
+export interface VaultFacts {
+  exists: boolean;
+  present: string[];
+  /** The ingress certificate's content, when the environment serves TLS and the secret exists. */
+  certificate?: CertificateRead;
+}
+
+/** Reading the certificate's secret needs a data-plane right the deploy identity may lack. */
+export type CertificateRead = { status: "read"; facts: CertificateFacts } | { status: "unreadable"; reason: string };
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** subjectAltName DNS entries. */
+  dnsNames: string[];
+  /** ISO dates. */
+  notBefore: string;
+  notAfter: string;
+}
+
+/**
+ * Where the chain in the secret leads: to a public root (Node's store, Mozilla's list), to a self-signed certificate
+ * in the secret that is no public root (a private CA, or a self-signed leaf), nowhere (an issuer is missing), or a
+ * certificate is not followed by its issuer.
+ */
+export type ChainFacts =
+  | { status: "public" }
+  | { status: "private"; root: string }
+  | { status: "incomplete"; missing: string }
+  | { status: "misordered"; index: number; expected: string };
+
+/** What ESO will copy into the cluster's TLS secrets, as facts; the key itself never leaves the adapter. */
+export interface CertificateFacts {
+  secretName: string;
+  contentType?: string;
+  /** When the secret was read (ISO): validity is judged against it. */
+  readAt: string;
+  /** The CERTIFICATE blocks in order; the first is the one ingress-nginx serves as the leaf. */
+  certificates: CertificateSummary[];
+  /** PEM types of the key blocks found: "PRIVATE KEY" (what ESO's template picks), "RSA PRIVATE KEY", ... */
+  keyTypes: string[];
+  /** The PRIVATE KEY block belongs to the first certificate. */
+  keyMatchesLeaf: boolean;
+  /** The name of the leaf that covers the ingress host (SAN only, one-label wildcards), if any. */
+  hostMatch?: string;
+  chain: ChainFacts;
 }

@@ -4,6 +4,7 @@ import type { Diagnostic } from "../../config/diagnostics.js";
 import { dotted, sortDiagnostics } from "../../config/diagnostics.js";
 import type { Environment } from "../../model/environment.js";
 import type { PreflightFacts } from "./facts.js";
+import { certificateNote } from "./certificate.js";
 import { checkOperatorSecrets, evaluatePreflight, type Finding } from "./evaluate.js";
 import type { FieldPath, PreflightNeeds } from "./needs.js";
 
@@ -22,6 +23,8 @@ export type PreflightReport =
       status: "checked";
       diagnostics: Diagnostic[];
       /** false when the Key Vault does not exist yet */ secretsChecked: boolean;
+      /** What could not be checked and why (the certificate's content without the data role): said, not refused. */
+      notes: string[];
     }
   | { status: "error"; message: string };
 
@@ -51,7 +54,12 @@ export async function runPreflight(
     return { status: "error", message: `cannot read what Azure offers for the preflight: ${messageOf(error)}` };
   }
   const diagnostics = positioned(env, evaluatePreflight(env, needs, facts), locate);
-  return { status: "checked", diagnostics: sortDiagnostics(diagnostics), secretsChecked: facts.vault.exists };
+  return {
+    status: "checked",
+    diagnostics: sortDiagnostics(diagnostics),
+    secretsChecked: facts.vault.exists,
+    notes: notesOf(env, facts.vault),
+  };
 }
 
 /**
@@ -71,5 +79,10 @@ export async function recheckOperatorSecrets(
     return { status: "error", message: `cannot read Key Vault ${env.names.keyVault}: ${messageOf(error)}` };
   }
   const diagnostics = positioned(env, checkOperatorSecrets(env, needs, vault), locate);
-  return { status: "checked", diagnostics, secretsChecked: vault.exists };
+  return { status: "checked", diagnostics, secretsChecked: vault.exists, notes: notesOf(env, vault) };
+}
+
+function notesOf(env: Environment, vault: PreflightFacts["vault"]): string[] {
+  const note = certificateNote(env, vault.certificate);
+  return note ? [note] : [];
 }

@@ -6,6 +6,7 @@ import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { postgresDatabases } from "../../model/postgres-databases.js";
 import { securitySettings } from "../../model/resolve.js";
+import { flowLogName } from "../../model/resource-ids.js";
 import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
@@ -107,6 +108,7 @@ export function bicepContext(
       networkPolicy: security.networkPolicy,
       azurePolicy: security.azurePolicy,
       defender: security.defender,
+      operationalLogs: security.controlPlaneOperationalLogs,
       disableRunCommand: !security.runCommand,
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
@@ -140,6 +142,18 @@ export function bicepContext(
       },
     },
     openai,
+    flowLogs: security.flowLogs.enabled
+      ? {
+          storageName: env.names.flowLogStorage,
+          identityName: `id-${env.azure.namePrefix}-${env.name}-flowlogs`,
+          blobDataContributor: ROLE_IDS["Storage Blob Data Contributor"],
+          watcherResourceGroup: env.network.networkWatcher.resourceGroup,
+          watcherName: env.network.networkWatcher.name,
+          name: flowLogName(env),
+          retentionDays: security.flowLogs.retentionDays,
+          trafficAnalytics: security.flowLogs.trafficAnalytics,
+        }
+      : undefined,
     ingress: bicepIngress(env),
   };
 }

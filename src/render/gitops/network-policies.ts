@@ -6,11 +6,13 @@
 // (security.networkPolicy other than none): objects an engine ignores would only look like a control.
 import { component } from "../../catalogue/components.js";
 import { ROLES_JOB } from "../../catalogue/database-roles.js";
+import { JOBS, type JobKey } from "../../catalogue/jobs.js";
 import { FLOWS, type External, type Flow, type Workload } from "../../catalogue/network-flows.js";
 import { ADDONS } from "../../catalogue/platform.js";
 import type { Environment } from "../../model/environment.js";
 import { securitySettings } from "../../model/resolve.js";
 import { isEnabled } from "./contract.js";
+import { enabledJobs } from "./jobs.js";
 
 export type Peer =
   | { namespace: string }
@@ -39,12 +41,14 @@ const FIXED_NAMESPACES = new Map<string, string>([
   ...ADDONS.map((a): [string, string] => [a.key, a.namespace]),
   [ROLES_JOB.key, ROLES_JOB.namespace],
 ]);
+const JOB_KEYS = new Set<string>(JOBS.map((j) => j.key));
 
 /** The workload's namespace, or undefined when the environment does not run it. */
 function namespaceOf(env: Environment, workload: Workload): string | undefined {
   const fixed = FIXED_NAMESPACES.get(workload);
   if (fixed) return fixed;
-  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"] | typeof ROLES_JOB.key>;
+  if (JOB_KEYS.has(workload)) return enabledJobs(env).find((j) => j.key === workload)?.namespace;
+  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"] | JobKey | typeof ROLES_JOB.key>;
   return isEnabled(env, key) ? component(key).namespace : undefined;
 }
 

@@ -13,8 +13,10 @@ import {
   type ReleaseId,
 } from "../../catalogue/releases.js";
 import type { Environment } from "../../model/environment.js";
+import type { JobDescriptor } from "../../catalogue/jobs.js";
 import { FLUX, isEnabled } from "./contract.js";
 import { postgresRolesContext, ROLES_JOB_MINUTES } from "./postgres-roles.js";
+import { jobsInLayer } from "./jobs.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
 import { TOPOLOGY, hardAntiAffinity, zoneSpread, type KeyValue } from "./scheduling.js";
 import * as values from "./values.js";
@@ -88,6 +90,8 @@ export interface LayerPlan {
   layer: Layer;
   name: string;
   releases: ReleasePlan[];
+  /** Post-install Jobs it applies and health-checks (catalogue/jobs.ts). */
+  jobs: JobDescriptor[];
   healthChecks: HealthCheck[];
   healthCheckExprs: HealthCheckExpr[];
   timeout: string;
@@ -221,12 +225,18 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
       });
       timeout += 5;
     }
+    // A Job is healthy once Complete (kstatus). Jobs start with the layer and run beside its releases,
+    // so the layer waits for the longer of the two.
+    const jobs = jobsInLayer(env, layer);
+    for (const j of jobs) checks.push({ apiVersion: "batch/v1", kind: "Job", name: j.name, namespace: j.namespace });
+    if (jobs.length > 0) timeout = Math.max(timeout, Math.ceil(Math.max(...jobs.map((j) => j.deadlineSeconds)) / 60));
     if (checks.length === 0) continue;
     const previous = layers[layers.length - 1];
     layers.push({
       layer,
       name: `${FLUX.layerPrefix}${layer}`,
       releases: own,
+      jobs,
       healthChecks: checks,
       healthCheckExprs: exprs,
       timeout: `${timeout}m`,

@@ -11,6 +11,7 @@
 //   <root>/secrets/{cluster-secret-store,external-secrets}.yaml
 //   <root>/databases/postgres-roles.yaml (the PostgreSQL roles Job, before any application)
 //   <root>/security/keycloak-db.yaml (in-cluster Keycloak database only)
+//   <root>/<layer>/<job>/job.yaml + run.sh (+ data files): post-install Jobs, script in a generated ConfigMap
 import { component } from "../../catalogue/components.js";
 import { STORAGE_CLASS } from "../../catalogue/platform.js";
 import type { Environment } from "../../model/environment.js";
@@ -18,6 +19,7 @@ import type { RenderTemplate } from "../engine.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { FLUX, substitutionVariables } from "./contract.js";
 import { encode, fluxLiteral, substitutionVariablesIn } from "./flux.js";
+import { jobConfigMap, jobContext, jobDataContext } from "./jobs.js";
 import { planGitops, type GitopsPlan, type LayerPlan, type ReleasePlan } from "./plan.js";
 import { NETWORK_POLICIES_FILE, networkPolicies, networkPoliciesContext } from "./network-policies.js";
 import { SECRET_STORE, secretStore } from "./secrets.js";
@@ -48,10 +50,12 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
   const root = gitopsRoot(env);
   const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#"); // eslint-disable-line no-control-regex
   const files: Array<[string, string]> = [];
-  const emit = (path: string, template: string, context: object) => {
-    const body = render(template, encode(context));
+  const add = (path: string, body: string) =>
     files.push([root ? `${root}/${path}` : path, `${header}\n${body.endsWith("\n") ? body : `${body}\n`}`]);
-  };
+  const emit = (path: string, template: string, context: object) => add(path, render(template, encode(context)));
+  // A script or data file is text for another language: Flux must hand it over unchanged, so all of it is escaped.
+  const emitLiteral = (path: string, template: string, context: object) =>
+    add(path, fluxLiteral(render(template, context)));
 
   // The root: the deploy outputs (written by the deploy step) and the layer Kustomizations.
   emit("kustomization.yaml", "helm-values/flux/kustomization.yaml.hbs", {
@@ -64,7 +68,7 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
 
   for (const layer of plan.layers) {
     const resources: string[] = [];
-    const generators: Array<{ name: string; namespace: string; file: string }> = [];
+    const generators: Array<{ name: string; namespace: string; files: string[] }> = [];
     if (layer.layer === "infrastructure") {
       emit(`${layer.layer}/namespaces.yaml`, "helm-values/flux/namespaces.yaml.hbs", {
         namespaces: plan.namespaces.map((name) => ({
@@ -128,7 +132,20 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
       generators.push({
         name: valuesConfigMap(r),
         namespace: FLUX.namespace,
-        file: `values.yaml=${r.release}/values.yaml`,
+        files: [`values.yaml=${r.release}/values.yaml`],
+      });
+    }
+    for (const job of layer.jobs) {
+      const dir = `${layer.layer}/${job.name}`;
+      emit(`${dir}/job.yaml`, "helm-values/flux/job.yaml.hbs", jobContext(job));
+      emitLiteral(`${dir}/run.sh`, job.script, {});
+      const data = Object.entries(job.data ?? {});
+      for (const [file, template] of data) emitLiteral(`${dir}/${file}`, template, jobDataContext());
+      resources.push(`${job.name}/job.yaml`);
+      generators.push({
+        name: jobConfigMap(job),
+        namespace: job.namespace,
+        files: [`run.sh=${job.name}/run.sh`, ...data.map(([file]) => `${file}=${job.name}/${file}`)],
       });
     }
     emit(`${layer.layer}/kustomization.yaml`, "helm-values/flux/kustomization.yaml.hbs", { resources, generators });

@@ -468,6 +468,8 @@ export function apiEnv(env: Environment): EnvVar[] {
     { name: "ELASTIC_USERNAME", secret: { name: ELASTIC_SECRET, key: "username" } },
     { name: "ELASTIC_PASSWORD", secret: { name: ELASTIC_SECRET, key: "password" } },
     { name: "MODELS_ENV", value: "azure" },
+    // The elasticsearch-metrics-alias Job bootstraps the write alias the quarterly rotation needs.
+    { name: "METRICS_ROTATION_ENABLED", value: "true" },
   ];
   const mcp = resolved(env, "mcpConnect");
   out.push({ name: "MCP_CONNECT_ENABLED", value: String(mcp.enabled) });

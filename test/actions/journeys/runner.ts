@@ -9,17 +9,21 @@
 // Environment that does not exist creates it unprotected; one whose deployment branches exclude the
 // run's ref fails; one with required reviewers waits for `approve` (a rejection fails it); a matrix
 // with no values fails; a fork's pull request gets no secrets, a read-only token and no OIDC token;
-// a job without `id-token: write` gets no OIDC token. Steps it does not know (any other action)
+// a job without `id-token: write` gets no OIDC token. Each job's GITHUB_TOKEN is issued by the
+// fake with exactly the permissions GitHub would give it (permissions.ts), and a called workflow
+// asking more than its caller allows makes the run invalid before any job. Steps it does not know (any other action)
 // throw, so a journey never passes on a guess. Jobs run one after another.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { parse } from "yaml";
+import { LineCounter, parse, parseDocument, isMap, isScalar } from "yaml";
 import { ROOT } from "../../support/cli.js";
 import type { GitHubFake } from "../../github-fake/server.js";
 import { runAction, type ActionEvent, type ActionName } from "../support/run-action.js";
+import type { Permissions } from "../../github-fake/permissions.js";
 import { asString, condition, interpolate, type Contexts, type Status, type Value } from "./expressions.js";
+import { calledWorkflow, declared, jobToken, type DefaultPermissions } from "./permissions.js";
 
 export const TOOLKIT = "codemie/codemie-gitops";
 
@@ -48,6 +52,7 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
+  permissions?: Record<string, string> | string;
   on?: Record<
     string,
     {
@@ -87,6 +92,8 @@ export interface JobRun {
   /** The secrets it could read (names only). */
   secrets: string[];
   idToken: boolean;
+  /** What its GITHUB_TOKEN may do. */
+  permissions?: Permissions;
 }
 
 export interface WorkflowRun {
@@ -95,6 +102,8 @@ export interface WorkflowRun {
   jobs: JobRun[];
   approvals: { environment: string; job: string; approved: boolean }[];
   conclusion: Result;
+  /** Why GitHub refused the workflow before any job, in its words. */
+  error?: string;
   /** The jobs that ran (not skipped), in order. */
   ran(): JobRun[];
   job(name: RegExp | string): JobRun;
@@ -122,6 +131,8 @@ export interface Journey {
   onLine?: (line: string) => unknown;
   /** The files the event changed, for the trigger's `paths` filter (unset: the filter is not applied). */
   changed?: string[];
+  /** The repository's default GITHUB_TOKEN permissions (Settings → Actions); GitHub's default is restricted. */
+  defaultPermissions?: DefaultPermissions;
   /** Called before a toolkit action runs, with the job's GitHub Environment (to script the emulator). */
   beforeAction?: (action: ActionName, environment: string | undefined, inputs: Record<string, string>) => void;
 }
@@ -161,11 +172,11 @@ function matrixLegs(matrix: Value): Record<string, Value>[] {
 }
 
 export async function runWorkflow(path: string, event: ActionEvent, journey: Journey): Promise<WorkflowRun> {
-  const caller = parse(journey.files?.[path] ?? readFileSync(join(ROOT, path), "utf8")) as Workflow;
+  const callerText = journey.files?.[path] ?? readFileSync(join(ROOT, path), "utf8");
+  const caller = parse(callerText) as Workflow;
   const headRepo = (event.payload.pull_request as { head?: { repo?: { full_name?: string } } } | undefined)?.head?.repo
     ?.full_name;
   const fork = event.name === "pull_request" && headRepo !== journey.repository;
-  const token = fork ? journey.github.readOnlyToken : journey.github.token;
   const repoSecrets = fork ? {} : (journey.secrets ?? {});
   const github: Record<string, Value> = {
     repository: journey.repository,
@@ -174,7 +185,6 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
     ref: event.ref,
     event_name: event.name,
     event: event.payload as Value,
-    token,
     run_id: "4242",
     run_attempt: "1",
   };
@@ -206,10 +216,33 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
     return run;
   }
 
-  for (const [callerId, callerJob] of Object.entries(caller.jobs)) {
+  // GitHub loads every called workflow and checks its permissions before starting any job.
+  const policy = journey.defaultPermissions ?? "restricted";
+  const calls = Object.entries(caller.jobs).map(([callerId, callerJob]) => {
     if (!callerJob.uses)
       throw new Error(`caller job ${callerId} runs steps; only calls of reusable workflows are modelled here`);
     const callee = resolve(callerJob.uses, journey);
+    const local = callerJob.uses.startsWith("./");
+    const ref = local ? `${journey.repository}/${callerJob.uses.slice(2)}@${event.sha}` : callerJob.uses;
+    const sameOwner = ref.split("/")[0] === journey.repository.split("/")[0];
+    const permissions = declared(callerJob.permissions) ?? declared(caller.permissions);
+    const call = calledWorkflow(permissions, callee, policy, sameOwner);
+    const at = position(callerText, callerId);
+    const errors = call.errors.map(
+      (e) =>
+        `${path} (Line: ${at.line}, Col: ${at.col}): Error calling workflow '${ref}'. ` +
+        `${e.job ? `The nested job '${e.job}' is` : "The workflow is"} requesting '${e.requesting}', but is only allowed '${e.allowed}'.`,
+    );
+    return { callerId, callerJob, callee, inherited: call.inherited, errors };
+  });
+  const invalid = calls.flatMap((c) => c.errors);
+  if (invalid.length > 0) {
+    run.conclusion = "failure";
+    run.error = `The workflow is not valid. ${invalid.join(" ")}`;
+    return run;
+  }
+
+  for (const { callerId, callerJob, callee, inherited } of calls) {
     const base: Contexts = {
       github,
       inputs: callerInputs,
@@ -239,7 +272,7 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
       callerId,
       callee,
       { github, inputs, secrets, vars: base.vars!, env: {} },
-      { event, journey, token, fork },
+      { event, journey, fork, inherited, policy },
       run,
     );
   }
@@ -274,11 +307,24 @@ function resolve(uses: string, journey: Journey): Workflow {
   return parse(text) as Workflow;
 }
 
+/** Where a caller's job key is, 1-based, as GitHub's annotations give it. */
+function position(text: string, jobId: string): { line: number; col: number } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const jobs = doc.get("jobs", true);
+  const key = isMap(jobs) ? jobs.items.find((item) => isScalar(item.key) && item.key.value === jobId)?.key : undefined;
+  const offset = isScalar(key) ? (key.range?.[0] ?? 0) : 0;
+  const { line, col } = lines.linePos(offset);
+  return { line, col };
+}
+
 interface RunContext {
   event: ActionEvent;
   journey: Journey;
-  token: string;
   fork: boolean;
+  /** The permissions the call hands its jobs (undefined: none declared), and the repository's default. */
+  inherited: Permissions | undefined;
+  policy: DefaultPermissions;
 }
 
 async function runJobs(
@@ -376,14 +422,15 @@ async function runLeg(
       : asString(
           interpolate(typeof job.concurrency === "string" ? job.concurrency : job.concurrency.group, contexts, OK),
         );
-  const permissions = typeof job.permissions === "object" ? job.permissions : {};
-  const idToken = !ctx.fork && (permissions["id-token"] === "write" || job.permissions === "write-all");
+  const permissions = jobToken(job.permissions, ctx.inherited, ctx.policy, ctx.fork);
+  const idToken = permissions["id-token"] === "write";
   const base = {
     name,
     matrix: contexts.matrix as Record<string, Value>,
     ...(environment ? { environment } : {}),
     ...(concurrency ? { concurrency } : {}),
     idToken,
+    permissions,
   };
   let vars = contexts.vars as Record<string, string>;
 
@@ -423,6 +470,9 @@ async function runLeg(
     return { result: "cancelled", outputs: {} };
   }
 
+  // The job's own GITHUB_TOKEN, as github.token and every action's default github-token.
+  const token = journey.github.issueToken(permissions);
+  contexts = { ...contexts, github: { ...github(contexts), token } };
   const workspace = mkdtempSync(join(tmpdir(), "journey-job-"));
   const files = { output: join(workspace, ".output"), summary: join(workspace, ".summary") };
   const steps: Record<string, Value> = {};
@@ -494,7 +544,7 @@ async function runLeg(
         journey.beforeAction?.(action, environment, withs);
         const result = await runAction(action, {
           cwd: workspace,
-          inputs: { "github-token": ctx.token, ...withs },
+          inputs: { "github-token": token, ...withs },
           event,
           github: journey.github,
           env,

@@ -36,9 +36,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function parseObjects(text: string, path: string, problems: string[]): K8sObject[] {
-  let docs: unknown[];
+  let docs: readonly unknown[];
   try {
-    docs = yaml.loadAll(text);
+    docs = parsedDocuments(text);
   } catch (error) {
     problems.push(`${path}: ${(error as Error).message.split("\n")[0] ?? "invalid YAML"}`);
     return [];
@@ -60,6 +60,38 @@ function parseObjects(text: string, path: string, problems: string[]): K8sObject
     out.push(value as K8sObject);
   }
   return out;
+}
+
+// Most files of a tree are the same text in every environment but for their generated-by header
+// line, and a run that renders many environments would parse them again for each. Parses are
+// kept by the text after a leading comment line (a comment changes no value; a text that fails
+// to parse is not kept, so its error keeps its own line numbers), frozen so no caller can change
+// what another receives, up to a bound on the text held.
+const parsed = new Map<string, readonly unknown[]>();
+const PARSED_MAX_CHARS = 16 * 2 ** 20;
+let parsedChars = 0;
+
+function parsedDocuments(text: string): readonly unknown[] {
+  const body = text.startsWith("#") ? text.slice(text.indexOf("\n") + 1 || text.length) : text;
+  const known = parsed.get(body);
+  if (known) return known;
+  const docs = deepFreeze(yaml.loadAll(text));
+  for (const oldest of parsed.keys()) {
+    if (parsedChars + body.length <= PARSED_MAX_CHARS) break;
+    parsedChars -= oldest.length;
+    parsed.delete(oldest);
+  }
+  parsed.set(body, docs);
+  parsedChars += body.length;
+  return docs;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Builds `dir` of `files` (paths relative to the repository root). */

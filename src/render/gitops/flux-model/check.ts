@@ -381,7 +381,7 @@ export function checkFluxTree(
       if (o.kind === HELM_RELEASE) checkRelease(o, k);
       if (o.kind === "HelmRepository" || o.kind === "OCIRepository") checkSourceSecret(o, k);
       if (o.kind === "ExternalSecret") checkExternalSecret(o, k);
-      if (o.kind === "StatefulSet" || o.kind === "Deployment") checkWorkloadSecrets(o, k);
+      if (o.kind === "StatefulSet" || o.kind === "Deployment" || o.kind === "Job") checkWorkloadSecrets(o, k);
     }
     checkLayerTimeout(k, state);
   }
