@@ -137,6 +137,13 @@ describe("the rendered roles Job", async () => {
     expect(envOf(token).TOKEN_SCOPE).toBe("https://ossrdbms-aad.database.windows.net/.default");
     expect(podEnv.PGUSER).toBe(staging.names.identities.postgresRoles);
     expect(podEnv.PGSSLMODE).toBe("verify-full");
+    // The passwords' files are readable by the Job's user through its group, by no one else.
+    const pod = job.spec.template.spec as unknown as {
+      securityContext: { runAsUser: number; fsGroup: number };
+      volumes: { name: string; secret?: { defaultMode: number } }[];
+    };
+    expect(pod.securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+    expect(pod.volumes.find((v) => v.name === "passwords")?.secret?.defaultMode).toBe(0o440);
     expect(podEnv.ROLES!.split(" ")).toContain("keycloak:keycloak");
     expect(text).not.toMatch(/postgres-admin-password|set -x/);
     const sa = objects.find((d) => d.kind === "ServiceAccount") as {
