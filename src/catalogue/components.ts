@@ -127,6 +127,14 @@ export const COMPONENTS = [
     rollbackUnsound: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
     order: 90,
     summary: "CodeMie backend; replicas scale with concurrent users.",
+    secrets: [
+      {
+        name: "codemie-db-password",
+        purpose: "password of PostgreSQL role `codemie`, owner of database codemie (the roles Job sets it)",
+        seed: "random",
+        format: "32 characters, letters and digits",
+      },
+    ],
   },
   {
     key: "ui",
@@ -273,10 +281,10 @@ export const COMPONENTS = [
       },
       {
         name: "keycloak-db-password",
-        purpose: "password of the in-cluster Keycloak database",
+        purpose:
+          "password of Keycloak's database login `keycloak` (in-cluster database, or the role the roles Job sets on the managed server)",
         seed: "random",
         format: "32 characters, letters and digits",
-        keycloakDatabase: "inCluster",
       },
     ],
   },
@@ -440,6 +448,12 @@ export const COMPONENTS = [
         purpose: "LiteLLM virtual key the CodeMie API uses (the litellm-app-key Job registers it in LiteLLM)",
         seed: "random",
         format: '"sk-" followed by 32 letters and digits',
+      },
+      {
+        name: "litellm-db-password",
+        purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
+        seed: "random",
+        format: "32 characters, letters and digits",
       },
     ],
   },

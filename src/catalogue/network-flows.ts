@@ -4,11 +4,12 @@
 // exactly these and nothing else. Namespaces come from the component catalogue and the add-ons;
 // ports are the pods' container ports (policies match after the Service's DNAT).
 import type { ComponentKey } from "./components.js";
+import type { ROLES_JOB } from "./database-roles.js";
 import type { JobKey } from "./jobs.js";
 import type { AddonKey } from "./platform.js";
 
-/** A workload of the tree: a row of the resource table with pods, an add-on, or a post-install Job. */
-export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey | JobKey;
+/** A workload of the tree: a row of the resource table with pods, an add-on, a post-install Job, or the roles Job. */
+export type Workload = Exclude<ComponentKey, "postgresql"> | AddonKey | JobKey | (typeof ROLES_JOB)["key"];
 
 /** Where a connection goes besides another workload. */
 export type External =
@@ -150,6 +151,19 @@ export const FLOWS: readonly Flow[] = [
   { from: "llmProxy", to: "postgres", ports: [PORT.postgres], why: "LiteLLM's database" },
   { from: "llmProxy", to: "privateEndpoints", ports: [PORT.https], why: "Azure OpenAI through its private endpoint" },
   { from: "llmProxy", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and other LLM providers" },
+  // The PostgreSQL roles Job: the server and Entra ID, nothing else.
+  {
+    from: "postgresRoles",
+    to: "postgres",
+    ports: [PORT.postgres],
+    why: "the roles Job sets up the applications' logins",
+  },
+  {
+    from: "postgresRoles",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "Entra ID: the roles Job's token for PostgreSQL (workload identity)",
+  },
   // Secrets.
   {
     from: "externalSecrets",

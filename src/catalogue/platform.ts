@@ -29,5 +29,8 @@ export const KEYCLOAK_DB_IMAGE = "docker.io/library/postgres:16.6";
 /** RSA key in the environment's Key Vault for CodeMie's envelope encryption (ENCRYPTION_TYPE=azure). */
 export const ENCRYPTION_KEY_NAME = "codemie-key";
 
-/** The PostgreSQL server's password-auth administrator; CodeMie, LiteLLM and a managed Keycloak DB log in as it. */
+/**
+ * The PostgreSQL server's password-auth administrator. Nothing in the cluster logs in as it: the applications
+ * have roles of their own (database-roles.ts); its name only tells the roles Job whose objects to hand over.
+ */
 export const POSTGRES_ADMIN_LOGIN = "pgadmin";

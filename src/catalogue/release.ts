@@ -10,6 +10,8 @@
 export const LAYERS = [
   "infrastructure",
   "secrets",
+  /** The PostgreSQL roles Job (database-roles.ts): no release, only the Job the applications' logins need. */
+  "databases",
   "data",
   "security",
   "applications",

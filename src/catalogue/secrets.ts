@@ -23,9 +23,10 @@ const PLATFORM_SECRETS = [
   {
     name: "postgres-admin-password",
     purpose:
-      "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)",
+      "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; nothing in the cluster reads it: applications log in with their own roles)",
     seed: "random",
     format: "32 characters, letters and digits",
+    deployOnly: true,
   },
   {
     name: "codemie-admin-password",

@@ -11,8 +11,8 @@ export interface SecretSpec {
   seed: "random" | "operator";
   /** Shape a seeded value must have, when the consumer is picky. */
   format?: string;
-  /** Only needed when Keycloak's database runs in-cluster. */
-  keycloakDatabase?: "inCluster";
+  /** Read by the deployment (a Bicep parameter), by no object of the GitOps tree. */
+  deployOnly?: true;
   /** Only needed when the ingress serves TLS. */
   tls?: true;
 }

@@ -43,6 +43,8 @@ const RECIPES: Record<SeededSecretName, () => string> = {
   "keycloak-admin-password": password,
   "codemie-admin-password": password,
   "keycloak-db-password": password,
+  "codemie-db-password": password,
+  "litellm-db-password": password,
   "oauth2-proxy-client-secret": password,
   "oauth2-proxy-cookie-secret": cookieSecret,
   "litellm-master-key": liteLlmKey,

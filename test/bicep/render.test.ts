@@ -154,7 +154,8 @@ describe("prod infrastructure", () => {
   it("federates one identity per Azure-reaching workload with the AKS OIDC issuer", async () => {
     const { main } = await get("prod");
     const feds = moduleParams(main, "workloadIdentity").federations as { namespace: string; serviceAccount: string }[];
-    expect(feds.length).toBe(3);
+    // API, LiteLLM, External Secrets, and the PostgreSQL roles Job (test/bicep/postgres-roles.test.ts).
+    expect(feds.length).toBe(4);
     expect(moduleParams(main, "workloadIdentity").issuerUrl).toBe("[reference('aks').outputs.oidcIssuerUrl.value]");
   });
 

@@ -161,6 +161,7 @@ describe("day 2 offline: the node pools the last deploy published", () => {
     keyVaultUri: "https://kv.vault.azure.net/",
     identityClientIds: {
       externalSecrets: "00000000-0000-0000-0000-000000000001",
+      postgresRoles: "00000000-0000-0000-0000-000000000004",
       api: "00000000-0000-0000-0000-000000000002",
       llmProxy: "00000000-0000-0000-0000-000000000003",
     },

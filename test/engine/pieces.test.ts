@@ -78,6 +78,7 @@ describe("infra outputs ConfigMap", () => {
     identityClientIds: {
       api: "aaaaaaaa-0000-4000-8000-000000000001",
       externalSecrets: "aaaaaaaa-0000-4000-8000-000000000002",
+      postgresRoles: "aaaaaaaa-0000-4000-8000-000000000003",
     },
   };
 

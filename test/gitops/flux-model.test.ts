@@ -124,11 +124,11 @@ describe("a tree the controllers would refuse", () => {
   });
 
   it("refuses an authenticated source applied before its pull secret is Ready", () => {
-    const [codemie] = parseAllDocuments(tree.get(path("data/sources.yaml"))!)
+    const [codemie] = parseAllDocuments(tree.get(path("databases/sources.yaml"))!)
       .map((d) => d.toJS() as Obj)
       .filter((d) => d.spec?.secretRef);
     const early = edit(
-      edit(tree, "data/sources.yaml", (docs) => docs.filter((d) => d.metadata.name !== codemie!.metadata.name)),
+      edit(tree, "databases/sources.yaml", (docs) => docs.filter((d) => d.metadata.name !== codemie!.metadata.name)),
       "infrastructure/sources.yaml",
       (docs) => [...docs, codemie!],
     );

@@ -84,6 +84,16 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
     ]);
   });
 
+  it("the PostgreSQL roles Job reaches exactly the PostgreSQL subnet and Entra ID (443 outside the pods), and nothing reaches it", () => {
+    expect(allowed("codemie-db-roles")).toEqual([
+      "in codemie-db-roles all",
+      "out codemie-db-roles all",
+      'out kube-system:{"k8s-app":"kube-dns"} TCP/53,UDP/53',
+      `out cidr:${prod.network.subnets.postgres} TCP/5432`,
+      `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
+    ]);
+  });
+
   it("each side of a flow admits it: oauth2-proxy → Keycloak, Fluent Bit → Elasticsearch, ingress → UI/API/Keycloak", () => {
     expect(allowed("oauth2-proxy")).toContain("out security TCP/8080");
     expect(allowed("security")).toContain("in oauth2-proxy TCP/8080");
@@ -117,7 +127,9 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
       .filter((p) => allows(p).some((l) => l.includes(`cidr:${prod.network.subnets.postgres}`)))
       .map((p) => p.metadata.namespace);
     expect(toPostgres.sort()).toEqual(
-      prod.keycloakDatabase === "managed" ? ["codemie", "litellm", "security"] : ["codemie", "litellm"],
+      prod.keycloakDatabase === "managed"
+        ? ["codemie", "codemie-db-roles", "litellm", "security"]
+        : ["codemie", "codemie-db-roles", "litellm"],
     );
     const fromAnywhere = policies.flatMap((p) =>
       allows(p)

@@ -259,7 +259,7 @@ describe("versions and placement", () => {
     env.codemieVersion = "2.99.1";
     const tree = await render(env);
     // Authenticated sources are applied in the layer after the one that waits for their pull secret.
-    const sources = docs(file(tree, env, "data/sources.yaml"));
+    const sources = docs(file(tree, env, "databases/sources.yaml"));
     const codemie = sources.filter(
       (d) => d.kind === "OCIRepository" && String(at(d, "spec.url")).startsWith(CODEMIE_REGISTRY.charts),
     );

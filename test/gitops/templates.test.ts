@@ -89,7 +89,7 @@ describe("hostile values", () => {
     ) as Record<string, Record<string, unknown>>;
     expect(api.ingress?.host).toBe(HOSTILE);
     expect(api.image?.tag).toBe(HOSTILE);
-    const sources = yaml.loadAll(substituted(hostile, evil.get(`${root}/data/sources.yaml`) as string)) as Array<{
+    const sources = yaml.loadAll(substituted(hostile, evil.get(`${root}/databases/sources.yaml`) as string)) as Array<{
       kind: string;
       spec: { ref?: { tag: string } };
     }>;

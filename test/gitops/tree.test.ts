@@ -236,6 +236,7 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     );
     expect([...keys].sort()).toEqual(
       vaultSecrets(r.env)
+        .filter((s) => !s.deployOnly)
         .map((s) => s.name)
         .sort(),
     );

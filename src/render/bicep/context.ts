@@ -1,4 +1,5 @@
 // Everything main.bicep.hbs prints, computed here so the template only lays it out.
+import { ROLES_JOB } from "../../catalogue/database-roles.js";
 import { ROLE_IDS, WORKLOAD_IDENTITIES } from "../../catalogue/identities.js";
 import { ENCRYPTION_KEY_NAME, POSTGRES_ADMIN_LOGIN } from "../../catalogue/platform.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
@@ -142,6 +143,11 @@ export function bicepContext(
       extensions: POSTGRES_EXTENSIONS,
       // Empty: no Entra administrator (the module skips the resource).
       entraAdminGroup: env.postgres.entraAdminGroup ?? { objectId: "", name: "" },
+      // The roles Job's identity, an Entra administrator of the server (database-roles.ts).
+      rolesJobAdmin: {
+        index: identities.findIndex((id) => id.key === ROLES_JOB.key),
+        name: env.names.identities[ROLES_JOB.key],
+      },
     },
     openai,
     flowLogs: security.flowLogs.enabled

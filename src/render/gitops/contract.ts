@@ -122,12 +122,14 @@ export function substitutionVariables(env: Environment): SubstitutionVariable[] 
   return names.sort().map((name) => ({ name, description: VARIABLE_OUTPUTS[name].description }));
 }
 
-/** Key Vault secrets this environment's tree reads (names only), with the TLS certificate's real name. */
+/**
+ * Key Vault secrets this environment needs (names only), with the TLS certificate's real name. The tree reads all
+ * but the `deployOnly` ones (the PostgreSQL administrator password, a Bicep parameter).
+ */
 export function vaultSecrets(env: Environment): VaultSecret[] {
   const out: VaultSecret[] = [];
   for (const s of VAULT_SECRETS as readonly VaultSecret[]) {
     if (s.component && !isEnabled(env, s.component)) continue;
-    if (s.keycloakDatabase && env.keycloakDatabase !== s.keycloakDatabase) continue;
     if (s.tls) {
       if (env.network.ingress.tls) out.push({ ...s, name: env.network.ingress.tlsSecretName });
       continue;

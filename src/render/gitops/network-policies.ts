@@ -5,6 +5,7 @@
 // and a namespace is the unit the catalogue knows. Rendered only when the cluster enforces them
 // (security.networkPolicy other than none): objects an engine ignores would only look like a control.
 import { component } from "../../catalogue/components.js";
+import { ROLES_JOB } from "../../catalogue/database-roles.js";
 import { JOBS, type JobKey } from "../../catalogue/jobs.js";
 import { FLOWS, type External, type Flow, type Workload } from "../../catalogue/network-flows.js";
 import { ADDONS } from "../../catalogue/platform.js";
@@ -35,15 +36,19 @@ export interface NamespacePolicies {
 /** The file under the infrastructure layer, beside the namespaces it applies to. */
 export const NETWORK_POLICIES_FILE = "network-policies.yaml";
 
-const ADDON_NAMESPACES = new Map<string, string>(ADDONS.map((a) => [a.key, a.namespace]));
+/** Workloads that always run, each in its namespace: the add-ons and the PostgreSQL roles Job. */
+const FIXED_NAMESPACES = new Map<string, string>([
+  ...ADDONS.map((a): [string, string] => [a.key, a.namespace]),
+  [ROLES_JOB.key, ROLES_JOB.namespace],
+]);
 const JOB_KEYS = new Set<string>(JOBS.map((j) => j.key));
 
 /** The workload's namespace, or undefined when the environment does not run it. */
 function namespaceOf(env: Environment, workload: Workload): string | undefined {
-  const addon = ADDON_NAMESPACES.get(workload);
-  if (addon) return addon;
+  const fixed = FIXED_NAMESPACES.get(workload);
+  if (fixed) return fixed;
   if (JOB_KEYS.has(workload)) return enabledJobs(env).find((j) => j.key === workload)?.namespace;
-  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"] | JobKey>;
+  const key = workload as Exclude<Workload, (typeof ADDONS)[number]["key"] | JobKey | typeof ROLES_JOB.key>;
   return isEnabled(env, key) ? component(key).namespace : undefined;
 }
 

@@ -2,6 +2,7 @@
 // companions and the platform add-ons), in which Flux layer, in which install order, from
 // which chart source, and what each layer health-checks. Pure data; render.ts lays it out.
 import type { ComponentKey } from "../../catalogue/components.js";
+import { ROLES_JOB } from "../../catalogue/database-roles.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import { LAYERS, type ChartRef, type Layer } from "../../catalogue/release.js";
 import {
@@ -14,6 +15,7 @@ import {
 import type { Environment } from "../../model/environment.js";
 import type { JobDescriptor } from "../../catalogue/jobs.js";
 import { FLUX, isEnabled } from "./contract.js";
+import { postgresRolesContext, ROLES_JOB_MINUTES } from "./postgres-roles.js";
 import { jobsInLayer } from "./jobs.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
 import { TOPOLOGY, hardAntiAffinity, zoneSpread, type KeyValue } from "./scheduling.js";
@@ -108,6 +110,8 @@ export interface GitopsPlan {
   externalSecrets: ExternalSecretSpec[];
   /** The in-cluster Keycloak database, when the environment keeps it in the cluster. */
   keycloakDb?: object;
+  /** The PostgreSQL roles Job (layer "databases"), the context of its template. */
+  postgresRoles: object;
 }
 
 function installPolicy(r: ReleaseDescriptor): FailurePolicy {
@@ -207,6 +211,11 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
         });
       timeout = 5;
     }
+    if (layer === "databases") {
+      // kstatus calls a Job Current once it completed, Failed once it gave up.
+      checks.push({ apiVersion: "batch/v1", kind: "Job", name: ROLES_JOB.name, namespace: ROLES_JOB.namespace });
+      timeout = ROLES_JOB_MINUTES + 5;
+    }
     if (layer === "security" && keycloakDb) {
       checks.unshift({
         apiVersion: "apps/v1",
@@ -263,7 +272,7 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
     }
   }
 
-  const namespaces = [...new Set(releases.map((r) => r.namespace))].sort();
+  const namespaces = [...new Set([...releases.map((r) => r.namespace), ROLES_JOB.namespace])].sort();
   const plan: GitopsPlan = {
     releases,
     layers,
@@ -271,6 +280,7 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
     helmRepositories: [...helmRepositories.values()].sort((a, b) => cmp(a.name, b.name)),
     ociRepositories: [...ociRepositories.values()].sort((a, b) => cmp(a.name, b.name)),
     externalSecrets: secrets,
+    postgresRoles: postgresRolesContext(env),
   };
   if (keycloakDb) plan.keycloakDb = keycloakDb;
   return plan;

@@ -9,6 +9,7 @@
 //   <root>/<layer>/<release>/helmrelease.yaml + values.yaml (values in a generated ConfigMap)
 //   <root>/infrastructure/{namespaces,storage-class,sources}.yaml
 //   <root>/secrets/{cluster-secret-store,external-secrets}.yaml
+//   <root>/databases/postgres-roles.yaml (the PostgreSQL roles Job, before any application)
 //   <root>/security/keycloak-db.yaml (in-cluster Keycloak database only)
 //   <root>/<layer>/<job>/job.yaml + run.sh (+ data files): post-install Jobs, script in a generated ConfigMap
 import { component } from "../../catalogue/components.js";
@@ -111,6 +112,10 @@ export function renderGitops(env: Environment, render: RenderTemplate): Rendered
         store: SECRET_STORE,
       });
       resources.push("cluster-secret-store.yaml", "external-secrets.yaml");
+    }
+    if (layer.layer === "databases") {
+      emit(`${layer.layer}/postgres-roles.yaml`, "helm-values/flux/postgres-roles.yaml.hbs", plan.postgresRoles);
+      resources.push("postgres-roles.yaml");
     }
     if (layer.layer === "security" && plan.keycloakDb) {
       emit(`${layer.layer}/keycloak-db.yaml`, "helm-values/flux/keycloak-db.yaml.hbs", plan.keycloakDb);

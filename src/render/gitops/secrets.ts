@@ -3,12 +3,14 @@
 // (user names, database names, hosts from the deployment outputs) are filled in by ESO's
 // template, so each Kubernetes secret has exactly the keys its consumers expect.
 import { component, type ComponentKey } from "../../catalogue/components.js";
+import { databaseRole, ROLES_JOB } from "../../catalogue/database-roles.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled, workloadIdentity } from "./contract.js";
 import { FIRST_ADMIN_SECRET, firstAdminNamespace } from "./first-admin.js";
 import { fluxVar, type FluxText } from "./flux.js";
+import { ROLE_PASSWORDS_SECRET, rolesOf } from "./postgres-roles.js";
 
 export const SECRET_STORE = "azure-key-vault";
 
@@ -44,8 +46,9 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
   const out: ExternalSecretSpec[] = [];
   const enabled = (k: ComponentKey) => isEnabled(env, k);
 
-  // Image pulls and OCI chart pulls from CodeMie's registry, with the key.json as password.
-  const registryNamespaces = [FLUX.namespace, ns("api")];
+  // Image pulls and OCI chart pulls from CodeMie's registry, with the key.json as password
+  // (the roles Job's token step runs the API's image).
+  const registryNamespaces = [FLUX.namespace, ns("api"), ROLES_JOB.namespace];
   if (enabled("mcpConnect")) registryNamespaces.push(ns("mcpConnect"));
   const dockerConfig =
     `{"auths":{"${CODEMIE_REGISTRY.host}":{"username":"_json_key","password":{{ .key | toJson }},` +
@@ -60,16 +63,24 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
     });
   }
 
+  // Each application logs in with its own role (database-roles.ts), never as the server's administrator.
+  const codemie = databaseRole("codemie");
   out.push({
     name: "codemie-postgresql",
     namespace: ns("api"),
-    data: [remote("password", "postgres-admin-password")],
+    data: [remote("password", codemie.secret)],
     template: [
       { key: "PG_HOST", value: fluxVar("POSTGRES_HOST") },
-      { key: "PG_NAME", value: "codemie" },
+      { key: "PG_NAME", value: codemie.database },
       { key: "PG_PASS", value: ref("password") },
-      { key: "PG_USER", value: fluxVar("POSTGRES_ADMIN_LOGIN") },
+      { key: "PG_USER", value: codemie.role },
     ],
+  });
+  // The roles Job reads every role's password, one key per role.
+  out.push({
+    name: ROLE_PASSWORDS_SECRET,
+    namespace: ROLES_JOB.namespace,
+    data: rolesOf(env).map((r) => remote(r.role, r.secret)),
   });
 
   const elasticNamespaces = [ns("elasticsearch"), ns("api")];
@@ -110,14 +121,15 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
     });
   }
 
-  const inCluster = env.keycloakDatabase === "inCluster";
+  // The same login for the in-cluster database and for the role on the managed server.
+  const keycloak = databaseRole("keycloak");
   out.push({
     name: "keycloak-postgresql",
     namespace: ns("keycloak"),
-    data: [remote("password", inCluster ? "keycloak-db-password" : "postgres-admin-password")],
+    data: [remote("password", keycloak.secret)],
     template: [
       { key: "password", value: ref("password") },
-      { key: "username", value: inCluster ? "keycloak" : fluxVar("POSTGRES_ADMIN_LOGIN") },
+      { key: "username", value: keycloak.role },
     ],
   });
 
@@ -178,10 +190,10 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
       {
         name: "litellm-postgresql",
         namespace: ns("llmProxy"),
-        data: [remote("password", "postgres-admin-password")],
+        data: [remote("password", databaseRole("litellm").secret)],
         template: [
           { key: "password", value: ref("password") },
-          { key: "username", value: fluxVar("POSTGRES_ADMIN_LOGIN") },
+          { key: "username", value: databaseRole("litellm").role },
         ],
       },
       {

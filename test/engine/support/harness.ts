@@ -36,6 +36,7 @@ export const DEV_OUTPUTS = {
   identityClientIds: {
     api: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e01",
     externalSecrets: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e02",
+    postgresRoles: "6a0f5e3c-1d2b-4c8e-9f70-1a2b3c4d5e03",
   },
 };
 
