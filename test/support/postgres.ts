@@ -29,9 +29,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** On PATH, else where Debian's postgresql package puts the server's programs (not on PATH). */
 function binary(name: string): string {
   try {
-    return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+    return execFileSync("sh", ["-c", `command -v ${name} || ls /usr/lib/postgresql/*/bin/${name}`], {
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n")[0]!;
   } catch {
     throw new Error(`${name} is not on PATH: install PostgreSQL (Debian: apt-get install postgresql) to run this test`);
   }
