@@ -37,12 +37,16 @@ export const layersRule = {
     type: "problem",
     docs: {
       description:
-        "src/ directories import each other in one direction (catalogue → model → config → capacity → render → kubernetes → engine → app → faces)",
+        "src/ directories import each other in one direction (catalogue → model " +
+        "→ config → capacity → render → kubernetes → engine → app → faces)",
     },
     schema: [],
     messages: {
       upward:
-        "{{from}} may not import {{to}} ({{target}}): dependencies point catalogue → model → config → capacity → render → kubernetes → engine → app → faces, adapters implement engine/ports.ts. See docs/architecture.md.",
+        "{{from}} may not import {{to}} ({{target}}): dependencies point " +
+        "catalogue → model → config → capacity → render → kubernetes → engine → " +
+        "app → faces, adapters implement engine/ports.ts. See " +
+        "docs/architecture.md.",
       unknown: "src/{{from}} is not a known layer: add it to LAYERS in eslint/layers.js",
     },
   },

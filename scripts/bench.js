@@ -360,14 +360,16 @@ const widths = [0, 1, 2, 3, 4].map((c) =>
 );
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join("  ");
 console.log(
-  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`,
+  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ` +
+    `${results.machine.memoryGiB} GiB, Node ${results.machine.node}`,
 );
 console.log(line(["figure", "median", "p10–p90", "runs", "target"]));
 for (const r of rows) console.log(line(r));
 const judged = Object.entries(results.figures).filter(([, f]) => f.met !== undefined);
 const missed = judged.filter(([, f]) => !f.met).map(([k]) => k);
 console.log(
-  `\nTargets: ${judged.length - missed.length} of ${judged.length} met${missed.length ? `; not met: ${missed.join(", ")}` : ""}`,
+  `\nTargets: ${judged.length - missed.length} of ${judged.length} met` +
+    `${missed.length ? `; not met: ${missed.join(", ")}` : ""}`,
 );
 writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nJSON: ${join(".bench", "results.json")}`);

@@ -13,7 +13,9 @@ const actionsOnly = args["actions-out"] !== undefined;
 
 // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
 const banner = {
-  js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+  js:
+    'import { createRequire as __createRequire } from "node:module"; const ' +
+    "require = __createRequire(import.meta.url);",
 };
 const common = {
   bundle: true,
@@ -57,7 +59,9 @@ await mkdir("dist/build", { recursive: true });
 await writeFile("dist/build/environment-validator.js", standaloneCode(ajv, ajv.compile(schema)));
 await writeFile(
   "dist/build/validator-standalone.js",
-  'import validate from "./environment-validator.js";\nexport const AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return validate;\n}\n',
+  'import validate from "./environment-validator.js";\nexport const ' +
+    "AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return " +
+    "validate;\n}\n",
 );
 const standaloneValidator = {
   name: "standalone-validator",

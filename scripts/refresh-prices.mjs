@@ -68,7 +68,8 @@ for (const [tier, gib] of tiers) {
   const usd = await price(
     inRegion(
       base,
-      `serviceName eq 'Storage' and productName eq 'Premium SSD Managed Disks' and skuName eq '${tier} LRS' and meterName eq '${tier} LRS Disk'`,
+      `serviceName eq 'Storage' and productName eq 'Premium SSD Managed Disks' ` +
+        `and skuName eq '${tier} LRS' and meterName eq '${tier} LRS Disk'`,
     ),
   );
   premiumSsdMonthly.push({ tier, gib, usd });
@@ -78,7 +79,8 @@ const pg = (rest) => price(inRegion(base, `serviceName eq 'Azure Database for Po
 const burstable = {};
 for (const sku of ["B1ms", "B2s", "B2ms", "B4ms", "B8ms", "B12ms", "B16ms", "B20ms"]) {
   burstable[`Standard_${sku}`] = await pg(
-    `productName eq 'Azure Database for PostgreSQL Flexible Server Burstable BS Series Compute' and skuName eq '${sku}'`,
+    `productName eq 'Azure Database for PostgreSQL Flexible Server Burstable ` +
+      `BS Series Compute' and skuName eq '${sku}'`,
   );
 }
 const list = {
@@ -91,10 +93,12 @@ const list = {
   postgres: {
     vCoreHourly: {
       GeneralPurpose: await pg(
-        "productName eq 'Azure Database for PostgreSQL Flexible Server General Purpose Ddsv5 Series Compute' and meterName eq 'vCore'",
+        "productName eq 'Azure Database for PostgreSQL Flexible Server General " +
+          "Purpose Ddsv5 Series Compute' and meterName eq 'vCore'",
       ),
       MemoryOptimized: await pg(
-        "productName eq 'Azure Database for PostgreSQL Flexible Server Memory Optimized Edsv5 Series Compute' and meterName eq 'vCore'",
+        "productName eq 'Azure Database for PostgreSQL Flexible Server Memory " +
+          "Optimized Edsv5 Series Compute' and meterName eq 'vCore'",
       ),
     },
     burstableHourly: burstable,
@@ -102,7 +106,8 @@ const list = {
       "productName eq 'Az DB for PostgreSQL Flexible Server Storage' and meterName eq 'Storage Data Stored'",
     ),
     geoBackupGibMonthly: await pg(
-      "productName eq 'Az DB for PostgreSQL Flexible Server Backup Storage' and meterName eq 'Backup Storage GRS Data Stored'",
+      "productName eq 'Az DB for PostgreSQL Flexible Server Backup Storage' " +
+        "and meterName eq 'Backup Storage GRS Data Stored'",
     ),
   },
   network: {
@@ -110,7 +115,8 @@ const list = {
     publicIpStaticHourly: await price(
       inRegion(
         base,
-        "serviceName eq 'Virtual Network' and productName eq 'IP Addresses' and meterName eq 'Standard IPv4 Static Public IP'",
+        "serviceName eq 'Virtual Network' and productName eq 'IP Addresses' and " +
+          "meterName eq 'Standard IPv4 Static Public IP'",
       ),
     ),
   },

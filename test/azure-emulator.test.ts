@@ -172,7 +172,9 @@ describe("deployments", () => {
       {
         resourceType: "Microsoft.ContainerService/managedClusters",
         resourceName: "aks-codemie-dev",
-        resourceId: `/subscriptions/${emulator.identity.subscriptionId}/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev`,
+        resourceId:
+          `/subscriptions/${emulator.identity.subscriptionId}` +
+          `/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev`,
         statusCode: "BadRequest",
         error: { code: "SkuNotAvailable", message: "Standard_D8s_v5 is not available in westeurope.", details: [] },
       },
@@ -411,7 +413,9 @@ describe("ARM gatekeeping", () => {
 describe("Flux and Key Vault", () => {
   const sub = (): string => `/subscriptions/${emulator.identity.subscriptionId}`;
   const fluxPath = (name: string): string =>
-    `${sub()}/resourceGroups/rg-codemie-dev/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/${name}`;
+    `${sub()}` +
+    `/resourceGroups/rg-codemie-dev/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/` +
+    `${name}`;
 
   test("reads a fluxConfiguration going Non-Compliant then Compliant", async () => {
     emulator.script({

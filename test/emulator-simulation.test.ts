@@ -156,31 +156,35 @@ describe("Flux following a git repository", () => {
     },
   };
 
-  test("exists once deployed, reports the configured branch's tip, Non-Compliant for the scripted reads of each new commit", async () => {
-    emulator.script({
-      deployment: { runningPolls: 0 },
-      flux: { "*": { nonCompliantReads: 1, repository: remote.path, kustomizations: ["root"] } },
-    });
-    await expect(read()).resolves.toBeUndefined();
+  test(
+    "exists once deployed, reports the configured branch's tip, " +
+      "Non-Compliant for the scripted reads of each new commit",
+    async () => {
+      emulator.script({
+        deployment: { runningPolls: 0 },
+        flux: { "*": { nonCompliantReads: 1, repository: remote.path, kustomizations: ["root"] } },
+      });
+      await expect(read()).resolves.toBeUndefined();
 
-    await armClient(emulator).deployAtSubscription("codemie-dev.1", {
-      location: "westeurope",
-      template,
-      parameters: {},
-    });
-    const unpublished = await read();
-    expect(unpublished?.properties.complianceState).toBe("Non-Compliant");
-    expect(unpublished?.properties.sourceSyncedCommitId).toBeUndefined();
-    expect(unpublished?.properties.statuses).toEqual([
-      expect.objectContaining({ kind: "GitRepository", complianceState: "Non-Compliant" }),
-    ]);
+      await armClient(emulator).deployAtSubscription("codemie-dev.1", {
+        location: "westeurope",
+        template,
+        parameters: {},
+      });
+      const unpublished = await read();
+      expect(unpublished?.properties.complianceState).toBe("Non-Compliant");
+      expect(unpublished?.properties.sourceSyncedCommitId).toBeUndefined();
+      expect(unpublished?.properties.statuses).toEqual([
+        expect.objectContaining({ kind: "GitRepository", complianceState: "Non-Compliant" }),
+      ]);
 
-    for (const files of [{ "a.yaml": "a: 1\n" }, { "a.yaml": "a: 2\n" }]) {
-      const tip = pushFiles(remote.path, "gitops/dev", files);
-      const reads = [await read(), await read()].map(
-        (f) => `${f?.properties.complianceState} ${f?.properties.sourceSyncedCommitId}`,
-      );
-      expect(reads).toEqual([`Non-Compliant gitops/dev@sha1:${tip}`, `Compliant gitops/dev@sha1:${tip}`]);
-    }
-  });
+      for (const files of [{ "a.yaml": "a: 1\n" }, { "a.yaml": "a: 2\n" }]) {
+        const tip = pushFiles(remote.path, "gitops/dev", files);
+        const reads = [await read(), await read()].map(
+          (f) => `${f?.properties.complianceState} ${f?.properties.sourceSyncedCommitId}`,
+        );
+        expect(reads).toEqual([`Non-Compliant gitops/dev@sha1:${tip}`, `Compliant gitops/dev@sha1:${tip}`]);
+      }
+    },
+  );
 });

@@ -97,7 +97,9 @@ describe("the standalone emulator", () => {
     expect(compliant).toBeGreaterThan(pending);
     expect(run.stdout).toMatch(
       new RegExp(
-        `Deployed dev: ARM deployment codemie-dev\\.${ws.sourceCommit.slice(0, 7)} succeeded and Flux reports ${tip.slice(0, 7)} Compliant\\n$`,
+        `Deployed dev: ARM deployment codemie-dev\\.` +
+          `${ws.sourceCommit.slice(0, 7)} succeeded and Flux reports ` +
+          `${tip.slice(0, 7)} Compliant\\n$`,
       ),
     );
     // Synthesized outputs, of the shapes their names promise, reached the cluster's ConfigMap.

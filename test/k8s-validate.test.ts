@@ -67,7 +67,8 @@ describe("validateManifest", () => {
 
   it("rejects kinds and API versions it has no schema for, pointing at the served version", () => {
     expect(validateManifest({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([
-      'unsupported apiVersion/kind "example.com/v1" Widget: no offline schema is registered for it in src/kubernetes/schema.ts',
+      'unsupported apiVersion/kind "example.com/v1" Widget: no offline schema ' +
+        "is registered for it in src/kubernetes/schema.ts",
     ]);
     const [retired] = validateManifest({
       apiVersion: "source.toolkit.fluxcd.io/v1beta2",
@@ -129,7 +130,8 @@ describe("validateManifest", () => {
 
   it("checks object names as the API server does", () => {
     expect(validateManifest({ apiVersion: "v1", kind: "Namespace", metadata: { name: "codemie.dev" } })).toEqual([
-      "/metadata/name: \"codemie.dev\" is not a valid RFC 1123 label (lower-case alphanumerics and '-', at most 63 characters)",
+      '/metadata/name: "codemie.dev" is not a valid RFC 1123 label ' +
+        "(lower-case alphanumerics and '-', at most 63 characters)",
     ]);
     expect(
       validateManifest({ apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: "codemie" }, data: {} }),
@@ -157,10 +159,12 @@ describe("validateYamlStream", () => {
       "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [ns.yaml]",
       "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: codemie",
       "",
-      "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: premium-retain\nprovisioner: disk.csi.azure.com\nreclaimPolicyy: Retain",
+      "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: " +
+        "premium-retain\nprovisioner: disk.csi.azure.com\nreclaimPolicyy: Retain",
     ].join("\n---\n");
     expect(validateYamlStream(text, "clusters/dev/base.yaml")).toEqual([
-      'clusters/dev/base.yaml#3 StorageClass/premium-retain: /reclaimPolicyy: unknown field "reclaimPolicyy" (did you mean "reclaimPolicy"?)',
+      "clusters/dev/base.yaml#3 StorageClass/premium-retain: /reclaimPolicyy: " +
+        'unknown field "reclaimPolicyy" (did you mean "reclaimPolicy"?)',
     ]);
   });
 
@@ -190,7 +194,8 @@ describe("kustomizeBuild", () => {
     // HelmRelease's valuesFrom follows the hashed ConfigMap name.
     await writeFile(
       path.join(dir, "kustomizeconfig.yaml"),
-      "nameReference:\n  - kind: ConfigMap\n    version: v1\n    fieldSpecs:\n      - path: spec/valuesFrom/name\n        kind: HelmRelease\n",
+      "nameReference:\n  - kind: ConfigMap\n    version: v1\n    fieldSpecs:\n " +
+        "     - path: spec/valuesFrom/name\n        kind: HelmRelease\n",
     );
     await writeFile(
       path.join(dir, "kustomization.yaml"),

@@ -30,7 +30,9 @@ for (const version of [...versions].sort()) {
   }
 }
 console.log(
-  `chart cache ${opts.cache}: ${seen.size - missing.length} of ${seen.size} charts${standIns ? `, ${standIns} as the nearest public version` : ""}${opts.mirror ? ` (mirror ${opts.mirror})` : " (no CODEMIE_CHART_MIRROR)"}`,
+  `chart cache ${opts.cache}: ${seen.size - missing.length} of ${seen.size}` +
+    ` charts${standIns ? `, ${standIns} as the nearest public version` : ""}` +
+    `${opts.mirror ? ` (mirror ${opts.mirror})` : " (no CODEMIE_CHART_MIRROR)"}`,
 );
 for (const m of missing)
   console.log(`  not available: ${m}; its release is reported "not verified: chart not available"`);

@@ -11,7 +11,10 @@ export async function pullRequestCostBase(run: GitHubRun, cwd: string, file: str
     return await baseFromGit(cwd, baseSha, file);
   } catch (error) {
     warning(
-      `no cost delta: cannot read ${file} at the base commit ${baseSha.slice(0, 7)} (${error instanceof Error ? error.message : String(error)}); check out with fetch-depth: 2`,
+      `no cost delta: cannot read ${file} at the base commit ` +
+        `${baseSha.slice(0, 7)} (` +
+        `${error instanceof Error ? error.message : String(error)}); check out ` +
+        `with fetch-depth: 2`,
     );
     return undefined;
   }

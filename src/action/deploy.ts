@@ -202,7 +202,8 @@ export async function deployAction(): Promise<number> {
   const superseded = outcome?.result.ok ? outcome.result.superseded : undefined;
   if (superseded && start?.source)
     notice(
-      `${name}: nothing deployed; ${start.source.sha.slice(0, 7)} is older than ${superseded.slice(0, 7)}, which ${name} already runs`,
+      `${name}: nothing deployed; ${start.source.sha.slice(0, 7)} is older ` +
+        `than ${superseded.slice(0, 7)}, which ${name} already runs`,
     );
 
   const view = outcome?.flux;

@@ -28,7 +28,9 @@ export function gitHubRun(token: string): GitHubRun {
   const repo = repository?.includes("/") ? context.repo : undefined;
   const runUrl =
     repo && context.runId
-      ? `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${context.runId}${context.runAttempt > 1 ? `/attempts/${context.runAttempt}` : ""}`
+      ? `${context.serverUrl}/${repo.owner}/${repo.repo}/actions/runs/` +
+        `${context.runId}` +
+        `${context.runAttempt > 1 ? `/attempts/${context.runAttempt}` : ""}`
       : undefined;
   return {
     eventName: context.eventName,

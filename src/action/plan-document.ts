@@ -93,6 +93,9 @@ export function planDocument(outcome: PlanOutcome): string {
 /** The document under a hidden marker, cut to `limit` with a pointer to the job summary when longer. */
 export function markedBody(marker: string, document: string, limit: number, runUrl: string | undefined): string {
   const where = runUrl ? `the [job summary](${runUrl})` : "the job summary of this run";
-  const note = `> [!NOTE]\n> **Truncated**: the full plan (${document.length.toLocaleString("en-US")} characters) is longer than GitHub allows here; read it in ${where}.`;
+  const note =
+    `> [!NOTE]\n> **Truncated**: the full plan (` +
+    `${document.length.toLocaleString("en-US")} characters) is longer than ` +
+    `GitHub allows here; read it in ${where}.`;
   return truncateMarkdown(`${marker}\n${document}`, limit, note);
 }

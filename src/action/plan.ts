@@ -128,7 +128,10 @@ async function syncDriftIssue(run: GitHubRun, outcome: PlanOutcome, document: st
           issue,
           markedBody(
             issue.marker,
-            `Azure or the GitOps branch of \`${outcome.environment}\` differs from \`${file}\` at \`${sha}\`. Deploy the environment (or revert the change made outside Git); this issue closes itself once a scheduled plan finds no difference.\n\n${document}`,
+            `Azure or the GitOps branch of \`${outcome.environment}\` differs from \`` +
+              `${file}\` at \`${sha}\`. Deploy the environment (or revert the change ` +
+              `made outside Git); this issue closes itself once a scheduled plan finds ` +
+              `no difference.\n\n${document}`,
             MAX_COMMENT_CHARS,
             run.runUrl,
           ),
@@ -137,7 +140,9 @@ async function syncDriftIssue(run: GitHubRun, outcome: PlanOutcome, document: st
           run.client,
           run.repo,
           issue,
-          `No drift any more: the plan of \`${sha}\`${run.runUrl ? ` ([run](${run.runUrl}))` : ""} finds Azure and the GitOps branch matching \`${file}\`.`,
+          `No drift any more: the plan of \`${sha}\`` +
+            `${run.runUrl ? ` ([run](${run.runUrl}))` : ""} finds Azure and the ` +
+            `GitOps branch matching \`${file}\`.`,
         );
   if (result.action === "none") return undefined;
   info(`Drift issue ${result.action}: ${result.url}`);

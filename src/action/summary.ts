@@ -10,7 +10,8 @@ export async function writeSummary(markdown: string): Promise<void> {
   // Outside a runner (a local run of the bundle) there is no summary file to write.
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const note =
-    "> [!NOTE]\n> The rest of this summary was cut: GitHub keeps at most 1 MiB of summary per step; the job log has everything.";
+    "> [!NOTE]\n> The rest of this summary was cut: GitHub keeps at most 1 " +
+    "MiB of summary per step; the job log has everything.";
   await summary.addRaw(truncateMarkdown(markdown, SUMMARY_LIMIT, note), true).write();
 }
 

@@ -41,7 +41,9 @@ async function changedFiles(github: () => Promise<GitHubRun>): Promise<string[] 
       return await pushFiles(client, repo, { before, after, forced: forced === true });
   } catch (error) {
     warning(
-      `cannot list the changed files (${error instanceof Error ? error.message : String(error)}); every environment counts as affected`,
+      `cannot list the changed files (` +
+        `${error instanceof Error ? error.message : String(error)}); every ` +
+        `environment counts as affected`,
     );
   }
   return undefined;
@@ -79,7 +81,9 @@ async function unprotectedProduction(
       } catch (error) {
         const unreadable = error instanceof UnreadableEnvironment ? error.environment : name;
         found = [
-          `cannot read GitHub Environment "${unreadable}" (${error instanceof Error ? error.message : String(error)}); the job needs actions: read`,
+          `cannot read GitHub Environment "${unreadable}" (` +
+            `${error instanceof Error ? error.message : String(error)}); the job ` +
+            `needs actions: read`,
         ];
       }
     }
@@ -103,7 +107,8 @@ function summaryOf(
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const lines = [`## Validate: ${code === 0 ? "✅ valid" : "❌ invalid"}`, ""];
   lines.push(
-    `Checked ${names.map((n) => `\`${n}\``).join(", ") || "no environment"}: ${errors} error(s), ${diagnostics.length - errors} warning(s).`,
+    `Checked ${names.map((n) => `\`${n}\``).join(", ") || "no environment"}: ` +
+      `${errors} error(s), ${diagnostics.length - errors} warning(s).`,
     "",
   );
   if (diagnostics.length > 0) {

@@ -92,7 +92,8 @@ async function refuseLinkedDirectories(path: string, root: string, file: string)
     if (stats?.isSymbolicLink())
       throw new EnvironmentFileError(
         file,
-        `${relative(root, dir)} is a symbolic link; environment files are read only from plain directories of the repository`,
+        `${relative(root, dir)} is a symbolic link; environment files are read ` +
+          `only from plain directories of the repository`,
       );
   }
 }

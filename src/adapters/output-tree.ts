@@ -57,7 +57,8 @@ export async function assertOwnedOutput(outDir: string, shown: string, environme
   const owned = marker?.isFile() ? parseMarker(await readFile(join(outDir, OUTPUT_MARKER), "utf8")) : undefined;
   if (!owned)
     throw new UsageError(
-      `${shown} is not empty and is not an output of codemie-gitops render (no ${OUTPUT_MARKER}); choose a new or empty directory`,
+      `${shown} is not empty and is not an output of codemie-gitops render (no ` +
+        `${OUTPUT_MARKER}); choose a new or empty directory`,
     );
   if (owned.environment !== environment)
     throw new UsageError(

@@ -50,7 +50,8 @@ export function connectArm(flags: AzureFlags, target: Environment, env: NodeJS.P
   // The environment file's azure.cloud names the cloud; a flag may only repeat it.
   if (flags.cloud !== undefined && flags.cloud !== target.azure.cloud)
     throw new UsageError(
-      `--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} in ${target.file}; drop the flag or correct the file`,
+      `--cloud ${flags.cloud} contradicts azure.cloud: ${target.azure.cloud} ` +
+        `in ${target.file}; drop the flag or correct the file`,
     );
   let cloud;
   try {

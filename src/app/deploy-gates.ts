@@ -68,7 +68,9 @@ export async function checkDeployGates(
   if (promotion.status !== "none") log.info(gateLine(promotion, env.name));
   if (promotion.status === "closed") {
     log.error(
-      `error: ${env.name} follows ${promotion.after}: ${promotion.reason}. Deploy the release to ${promotion.after} first (codemie-gitops promote --from ${promotion.after} --to ${env.name} prepares the change).`,
+      `error: ${env.name} follows ${promotion.after}: ${promotion.reason}. ` +
+        `Deploy the release to ${promotion.after} first (codemie-gitops promote ` +
+        `--from ${promotion.after} --to ${env.name} prepares the change).`,
     );
     return { ok: false, promotion, accepted: [], toolkit };
   }
@@ -86,7 +88,10 @@ export async function checkDeployGates(
   );
   if (check.status === "same") {
     log.info(
-      `${env.name}: ${request.skipInfrastructure ? "(infrastructure skipped) " : "Azure, "}the GitOps tree, the Kubernetes objects and the toolkit match the plan reviewed ${review.where}`,
+      `${env.name}: ` +
+        `${request.skipInfrastructure ? "(infrastructure skipped) " : "Azure, "}` +
+        `the GitOps tree, the Kubernetes objects and the toolkit match the plan ` +
+        `reviewed ${review.where}`,
     );
     return { ok: true, promotion, accepted: [], toolkit };
   }
@@ -101,7 +106,8 @@ export async function checkDeployGates(
   log.error(`error: ${headline}`);
   for (const line of details) log.error(line);
   log.error(
-    `Nothing was deployed. Open a pull request to review the current plan, or ${request.acceptHint} to accept the difference.`,
+    `Nothing was deployed. Open a pull request to review the current plan, ` +
+      `or ${request.acceptHint} to accept the difference.`,
   );
   return { ok: false, promotion, accepted: [], toolkit };
 }

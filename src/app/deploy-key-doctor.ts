@@ -58,7 +58,9 @@ export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyD
       report: {
         ...base,
         steps: [
-          `gitops.auth is ${env.gitops.auth}: Flux reads ${env.gitops.repository} without a deploy key${env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""}`,
+          `gitops.auth is ${env.gitops.auth}: Flux reads ${env.gitops.repository} ` +
+            `without a deploy key` +
+            `${env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""}`,
         ],
       },
     };
@@ -75,7 +77,8 @@ export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyD
       report: {
         ...base,
         steps: [
-          `no deploy key yet: the first deploy generates it into Key Vault ${env.names.keyVault} (secret ${secret}) and prints its public key`,
+          `no deploy key yet: the first deploy generates it into Key Vault ` +
+            `${env.names.keyVault} (secret ${secret}) and prints its public key`,
         ],
       },
     };
@@ -85,7 +88,8 @@ export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyD
       report: {
         ...base,
         steps: [
-          `Key Vault secret ${secret} has no public key in its content type; delete and purge it and deploy again to generate a new key`,
+          `Key Vault secret ${secret} has no public key in its content type; ` +
+            `delete and purge it and deploy again to generate a new key`,
         ],
       },
     };

@@ -19,17 +19,24 @@ function refusal(error: unknown, slug: string, what: string): DeployKeyRegistrat
   if (status === 403)
     return {
       state: "manual",
-      reason: `the GitHub token may not ${what} of ${slug}: it needs the Administration permission (read and write), which a workflow's GITHUB_TOKEN never has`,
+      reason:
+        `the GitHub token may not ${what} of ${slug}: it needs the ` +
+        `Administration permission (read and write), which a workflow's ` +
+        `GITHUB_TOKEN never has`,
     };
   if (status === 404)
     return {
       state: "manual",
-      reason: `the GitHub token cannot see ${slug} (404): it needs access to that repository with the Administration permission`,
+      reason:
+        `the GitHub token cannot see ${slug} (404): it needs access to that ` +
+        `repository with the Administration permission`,
     };
   if (status === 422)
     return {
       state: "manual",
-      reason: `GitHub refused the key for ${slug} (${messageOf(error)}): a deploy key can be registered on one repository only`,
+      reason:
+        `GitHub refused the key for ${slug} (${messageOf(error)}): a deploy key ` +
+        `can be registered on one repository only`,
     };
   throw error;
 }

@@ -67,12 +67,17 @@ export function subjectForm(ids: RepositoryIds | undefined): SubjectForm {
   if (!ids)
     return {
       form: "name",
-      why: "without the numeric ids only the name-based form can be printed; pass --owner-id and --repo-id, or set GITHUB_TOKEN, for the immutable one",
+      why:
+        "without the numeric ids only the name-based form can be printed; pass " +
+        "--owner-id and --repo-id, or set GITHUB_TOKEN, for the immutable one",
     };
   if (!ids.createdAt)
     return {
       form: "unknown",
-      why: "the creation date is unknown: a repository created, renamed or transferred after June 18, 2026 (or opted in) gets the immutable form; create credentials for both if unsure",
+      why:
+        "the creation date is unknown: a repository created, renamed or " +
+        "transferred after June 18, 2026 (or opted in) gets the immutable form; " +
+        "create credentials for both if unsure",
     };
   if (ids.createdAt >= IMMUTABLE_SINCE)
     return {
@@ -81,7 +86,10 @@ export function subjectForm(ids: RepositoryIds | undefined): SubjectForm {
     };
   return {
     form: "name",
-    why: `the repository was created ${ids.createdAt.slice(0, 10)}, before GitHub's change: name-based, unless it was renamed or transferred since or an admin opted it in (then the immutable form)`,
+    why:
+      `the repository was created ${ids.createdAt.slice(0, 10)}, before ` +
+      `GitHub's change: name-based, unless it was renamed or transferred since ` +
+      `or an admin opted it in (then the immutable form)`,
   };
 }
 

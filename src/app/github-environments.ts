@@ -49,29 +49,39 @@ export async function productionEnvironmentProblems(name: string, port: GitHubEn
   const deploy = await read(name);
   if (!deploy.exists) {
     problems.push(
-      `GitHub Environment "${name}" does not exist: a deploy would create it without protection; create it and limit its deployment branches to the default branch (Settings → Environments)`,
+      `GitHub Environment "${name}" does not exist: a deploy would create it ` +
+        `without protection; create it and limit its deployment branches to the ` +
+        `default branch (Settings → Environments)`,
     );
   } else {
     if (!deploy.rules.includes("branch_policy")) {
       problems.push(
-        `GitHub Environment "${name}" does not limit its deployment branches: a workflow on any branch could sign in to Azure as ${name}'s deploy identity; limit them to the default branch`,
+        `GitHub Environment "${name}" does not limit its deployment branches: a ` +
+          `workflow on any branch could sign in to Azure as ${name}'s deploy ` +
+          `identity; limit them to the default branch`,
       );
     }
     const waiting = waits(deploy.rules);
     if (waiting.length > 0) {
       problems.push(
-        `GitHub Environment "${name}" has ${waiting.join(", ")}: the deploy job would wait inside ${name}'s concurrency group, holding back every later deploy and rollback of ${name}; move them to GitHub Environment "${approval}"`,
+        `GitHub Environment "${name}" has ${waiting.join(", ")}: the deploy job ` +
+          `would wait inside ${name}'s concurrency group, holding back every later ` +
+          `deploy and rollback of ${name}; move them to GitHub Environment "` +
+          `${approval}"`,
       );
     }
   }
   const gate = await read(approval);
   if (!gate.exists) {
     problems.push(
-      `GitHub Environment "${approval}" does not exist: the approval job would create it without reviewers and ${name} would deploy unreviewed; create it with required reviewers (Settings → Environments)`,
+      `GitHub Environment "${approval}" does not exist: the approval job would ` +
+        `create it without reviewers and ${name} would deploy unreviewed; create ` +
+        `it with required reviewers (Settings → Environments)`,
     );
   } else if (waits(gate.rules).filter((rule) => rule !== "wait_timer").length === 0) {
     problems.push(
-      `GitHub Environment "${approval}" has no required reviewers: ${name} would deploy unreviewed; add required reviewers`,
+      `GitHub Environment "${approval}" has no required reviewers: ${name} ` +
+        `would deploy unreviewed; add required reviewers`,
     );
   }
   return problems;

@@ -126,14 +126,18 @@ async function compare(
         release: id,
         chart,
         status: "not-compared",
-        reason: `chart ${a!.chart.name} ${a!.chart.version} is not available (neither in the chart cache nor the mirror)`,
+        reason:
+          `chart ${a!.chart.name} ${a!.chart.version} is not available (neither in ` +
+          `the chart cache nor the mirror)`,
       };
     if (baseSide && !baseSide.chart)
       return {
         release: id,
         chart,
         status: "not-compared",
-        reason: `the published chart ${b!.chart.name} ${b!.chart.version} is not in the chart cache or the mirror at exactly that version`,
+        reason:
+          `the published chart ${b!.chart.name} ${b!.chart.version} is not in the ` +
+          `chart cache or the mirror at exactly that version`,
       };
     const [x, y] = await Promise.all([
       baseSide ? templateOne(baseSide, ctx, apiVersions) : undefined,

@@ -31,7 +31,8 @@ export function promote(input: PromoteInput): PromoteResult {
     to.env.promotion?.after === from.env.name
       ? []
       : [
-          `${to.env.file} does not declare promotion: { after: ${from.env.name} }: its deploy will not wait for ${from.env.name}`,
+          `${to.env.file} does not declare promotion: { after: ${from.env.name} }: ` +
+            `its deploy will not wait for ${from.env.name}`,
         ];
   const before = to.env.codemieVersion;
   const after = from.env.codemieVersion;

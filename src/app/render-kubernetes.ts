@@ -178,7 +178,9 @@ export function kubernetesTree(render: KubernetesRender): RenderedTree {
       : chart.origin === "stand-in"
         ? `chart ${chart.name} ${chart.version} stood in for by ${chart.from} (version ${chart.actualVersion})`
         : `chart ${chart.name} ${chart.version} (${chart.origin}: ${chart.from})`;
-    const header = `# HelmRelease ${release.namespace}/${release.name}: ${origin}; helm template ${render.helmVersion}. For inspection only, never applied.\n`;
+    const header =
+      `# HelmRelease ${release.namespace}/${release.name}: ${origin}; helm ` +
+      `template ${render.helmVersion}. For inspection only, never applied.\n`;
     files.set(
       `${release.targetNamespace}/${release.releaseName}.yaml`,
       header + r.objects.map((o) => `---\n${stringify(o)}`).join(""),
@@ -212,7 +214,9 @@ async function buildTree(
   for (const l of layers) {
     if (!layerDirectory(tree, pathOf(l)))
       throw new UnsafeTreeError(
-        `refusing to build the tree: Kustomization ${String(l.metadata?.name)} applies ${JSON.stringify(pathOf(l))}, which is not a directory of the tree`,
+        `refusing to build the tree: Kustomization ${String(l.metadata?.name)} ` +
+          `applies ${JSON.stringify(pathOf(l))}, which is not a directory of the ` +
+          `tree`,
       );
   }
   const unsafe = unsafeKustomization(tree, layers.map(pathOf));

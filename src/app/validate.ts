@@ -51,5 +51,9 @@ export async function validateEnvironments(
 export function validationLine(r: FileValidation): string {
   const warnings = r.diagnostics.filter((d) => d.severity === "warning").length;
   const errors = r.diagnostics.length - warnings;
-  return `${r.file}: ${r.valid ? "valid" : `${errors} error${errors === 1 ? "" : "s"}`}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`;
+  return (
+    `${r.file}: ` +
+    `${r.valid ? "valid" : `${errors} error${errors === 1 ? "" : "s"}`}` +
+    `${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}`
+  );
 }

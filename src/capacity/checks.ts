@@ -60,7 +60,10 @@ export function checkOversizedPods(env: Environment, p: PoolPlan, demands: reado
     report(
       "error",
       field,
-      `${w.displayName} pod ${podName(d)} requests ${list(0)}, but ${vmText(p)} allocates ${list(1)} to pods after AKS reservations and ${list(2)} after DaemonSets; use a larger aks.nodePools.${p.name}.vmSize or lower ${field.join(".")}`,
+      `${w.displayName} pod ${podName(d)} requests ${list(0)}, but ${vmText(p)}` +
+        ` allocates ${list(1)} to pods after AKS reservations and ${list(2)} ` +
+        `after DaemonSets; use a larger aks.nodePools.${p.name}.vmSize or lower ` +
+        `${field.join(".")}`,
       [["aks", "nodePools", p.name, "vmSize"], ["profile"]],
     );
   }
@@ -69,7 +72,10 @@ export function checkOversizedPods(env: Environment, p: PoolPlan, demands: reado
     report(
       "error",
       ["aks", "nodePools", p.name, "vmSize"],
-      `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS reservations and DaemonSets (${formatBytes(room.bytes)}, ${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`,
+      `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ` +
+        `${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS ` +
+        `reservations and DaemonSets (${formatBytes(room.bytes)}, ` +
+        `${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`,
       [["profile"]],
     );
   }
@@ -80,7 +86,8 @@ export function checkAutoSizeFailure(env: Environment, p: PoolPlan, report: Repo
   const why =
     p.unplaced.length > 0
       ? `pod ${p.unplaced[0]} does not fit even the largest, ${p.vmSize}`
-      : `every size needs more than maxCount ${p.maxCount} nodes (the largest, ${p.vmSize}, needs ${p.nodesNeeded}: ${breakdown(p)})`;
+      : `every size needs more than maxCount ${p.maxCount} nodes (the largest, ` +
+        `${p.vmSize}, needs ${p.nodesNeeded}: ${breakdown(p)})`;
   report(
     "error",
     ["aks", "nodePools", p.name, "vmSize"],
@@ -96,14 +103,18 @@ export function checkCounts(env: Environment, p: PoolPlan, spec: NodePoolSpec, r
     report(
       "error",
       [...path, "count"],
-      `${name}.count ${spec.count} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a larger vmSize`,
+      `${name}.count ${spec.count} is below the ${p.nodesNeeded} nodes the ` +
+        `plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a ` +
+        `larger vmSize`,
     );
   }
   if (spec.count === undefined && spec.maxCount < p.nodesNeeded) {
     report(
       "error",
       [...path, "maxCount"],
-      `${name}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or choose a larger vmSize`,
+      `${name}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes ` +
+        `the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or ` +
+        `choose a larger vmSize`,
       [[...path, "vmSize"], path, ["profile"]],
     );
   }
@@ -115,7 +126,10 @@ export function checkCounts(env: Environment, p: PoolPlan, spec: NodePoolSpec, r
     report(
       "warning",
       [...path, field],
-      `${name}.${field} ${on} keeps ${on} nodes running where the plan needs ${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ${Math.round((idle / p.nodesNeeded) * 100)}% over, about $${monthly} a month at East US list price`,
+      `${name}.${field} ${on} keeps ${on} nodes running where the plan needs ` +
+        `${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ` +
+        `${Math.round((idle / p.nodesNeeded) * 100)}% over, about $${monthly} a ` +
+        `month at East US list price`,
       [[...path, "vmSize"], path, ["profile"]],
     );
   }
@@ -131,7 +145,11 @@ function checkSubnet(env: Environment, p: PoolPlan, report: Report): void {
     report(
       "error",
       ["network", "subnets", p.name],
-      `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} nodes, one upgrade surge node${p.name === "workloads" ? " and the internal load balancer" : ""} need ${need}`,
+      `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)}` +
+        ` usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} ` +
+        `nodes, one upgrade surge node` +
+        `${p.name === "workloads" ? " and the internal load balancer" : ""} need ` +
+        `${need}`,
     );
   }
 }
@@ -143,17 +161,26 @@ export function checkData(env: Environment, data: DataSizing, report: Report): v
     report(
       "warning",
       ["components", "elasticsearch", "storage"],
-      `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}Gi per pod the usage figures need: (${es.datasourceGiB} GiB of datasource indices + ${es.logGiBPerDay} GiB/day of logs x ${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods; raise it to ${es.perPodGiB}Gi`,
+      `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}` +
+        `Gi per pod the usage figures need: (${es.datasourceGiB} GiB of ` +
+        `datasource indices + ${es.logGiBPerDay} GiB/day of logs x ` +
+        `${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ` +
+        `${es.pods} pods; raise it to ${es.perPodGiB}Gi`,
       [["usage"]],
     );
   }
   const pg = data.postgres;
-  const who = `${pg.users} concurrent users${pg.usersFrom === "profile" ? ` (the ${env.profile} profile's figure; set usage.users)` : ""}`;
+  const who =
+    `${pg.users} concurrent users` +
+    `${pg.usersFrom === "profile" ? ` (the ${env.profile} profile's figure; set usage.users)` : ""}`;
   if (pg.configured.storageGb < pg.storageGb) {
     report(
       "warning",
       ["postgres", "storageGb"],
-      `postgres.storageGb ${pg.configured.storageGb} is below the ${pg.storageGb} GiB recommended for ${who}${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} (30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`,
+      `postgres.storageGb ${pg.configured.storageGb} is below the ` +
+        `${pg.storageGb} GiB recommended for ${who}` +
+        `${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} ` +
+        `(30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`,
       [["postgres"], ["usage", "users"], ["profile"]],
     );
   }
@@ -161,14 +188,18 @@ export function checkData(env: Environment, data: DataSizing, report: Report): v
     report(
       "warning",
       ["postgres", "tier"],
-      `postgres.tier Burstable is below the GeneralPurpose tier recommended for ${who} with ${pg.databases.length} databases on the server (${pg.databases.join(", ")}); Burstable suits up to 100 users and one other database, e.g. use ${pg.sku}`,
+      `postgres.tier Burstable is below the GeneralPurpose tier recommended ` +
+        `for ${who} with ${pg.databases.length} databases on the server (` +
+        `${pg.databases.join(", ")}); Burstable suits up to 100 users and one ` +
+        `other database, e.g. use ${pg.sku}`,
       [["postgres"], ["usage", "users"], ["profile"]],
     );
   } else if ((skuVCores(pg.configured.sku) ?? Infinity) < pg.vCores) {
     report(
       "warning",
       ["postgres", "sku"],
-      `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`,
+      `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} ` +
+        `vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`,
       [["postgres"], ["usage", "users"], ["profile"]],
     );
   }

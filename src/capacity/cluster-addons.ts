@@ -91,6 +91,7 @@ export const PLATFORM_DEPLOYMENTS: readonly AddOn[] = [
     replicas: 1,
     request: request(50, 192),
     source:
-      "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at its 192Mi limit (the renderer sets the request equal to the limit)",
+      "EPAM EDP keycloak-operator chart defaults: 50m CPU request, memory at " +
+      "its 192Mi limit (the renderer sets the request equal to the limit)",
   },
 ];

@@ -58,7 +58,10 @@ export function planCapacity(env: Environment, locate: Locate = () => ({ line: 1
       report(
         "error",
         ["aks", "nodePools", name, "vmSize"],
-        `aks.nodePools.${name}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`,
+        `aks.nodePools.${name}.vmSize "${spec.vmSize}" is not in the planner's ` +
+          `VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so ` +
+          `its capacity cannot be proven` +
+          `${guess ? `; did you mean "${guess}"?` : ""}`,
       );
       continue;
     }

@@ -9,7 +9,9 @@ export interface ChartException {
 }
 
 const KIBANA =
-  "Elastic's 8.5.1 Kibana chart has no resources or nodeSelector setting for its token hooks; the system pool's taint keeps them on the workloads pool, and they run once per install";
+  "Elastic's 8.5.1 Kibana chart has no resources or nodeSelector setting " +
+  "for its token hooks; the system pool's taint keeps them on the " +
+  "workloads pool, and they run once per install";
 
 export const UNSIZED_HOOKS: readonly ChartException[] = [
   { release: "kibana", name: "pre-install-kibana-kibana", reason: KIBANA },

@@ -193,7 +193,8 @@ export const COMPONENTS = [
     needs: [{ on: "elasticsearch", why: "Kibana's install hook creates its service token in Elasticsearch" }],
     rollbackUnsound: "Kibana migrates its saved objects on start",
     reinstallOnFailedInstall:
-      "its pre-install hook creates Kibana's Elasticsearch token and upgrades skip hooks, so a failed install is uninstalled and installed again",
+      "its pre-install hook creates Kibana's Elasticsearch token and upgrades " +
+      "skip hooks, so a failed install is uninstalled and installed again",
     skipUpgradeHooks: "Kibana's token job fails when re-run",
     order: 100,
     summary: "Dashboards over Elasticsearch (adoption, assistants, datasources, workflows).",
@@ -282,7 +283,8 @@ export const COMPONENTS = [
       {
         name: "keycloak-db-password",
         purpose:
-          "password of Keycloak's database login `keycloak` (in-cluster database, or the role the roles Job sets on the managed server)",
+          "password of Keycloak's database login `keycloak` (in-cluster database, " +
+          "or the role the roles Job sets on the managed server)",
         seed: "random",
         format: "32 characters, letters and digits",
       },

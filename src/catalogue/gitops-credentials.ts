@@ -11,14 +11,16 @@ export const GITOPS_CREDENTIALS = {
     /** The deploy generates an ed25519 deploy key once and never replaces it. */
     seed: "generated",
     purpose:
-      "read-only SSH deploy key Flux reads the GitOps repository with (OpenSSH ed25519 private key; the secret's content type carries its public key)",
+      "read-only SSH deploy key Flux reads the GitOps repository with (OpenSSH " +
+      "ed25519 private key; the secret's content type carries its public key)",
   },
   https: {
     secret: "gitops-https-token",
     /** A person stores a token with read access to the repository's contents. */
     seed: "operator",
     purpose:
-      "token with read-only access to the GitOps repository's contents (a fine-grained PAT or a GitHub App installation token)",
+      "token with read-only access to the GitOps repository's contents (a " +
+      "fine-grained PAT or a GitHub App installation token)",
   },
 } as const;
 
@@ -31,7 +33,8 @@ export const HTTPS_USER = "git";
  */
 export const GITHUB_KNOWN_HOSTS = [
   "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
-  "github.com ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+  "github.com ecdsa-sha2-nistp256 " +
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
 ] as const;
 
 /** The URL Flux clones: ssh://git@HOST/PATH for a deploy key, the repository's HTTPS URL otherwise. */

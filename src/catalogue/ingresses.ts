@@ -24,7 +24,8 @@ export const PUBLIC_INGRESSES: readonly PublicIngress[] = [
     release: "codemie-api",
     ingress: "codemie-webhooks",
     reason:
-      "webhooks are called by external systems (Git hosts, Jira) that authenticate with the webhook's own secret, not a browser session",
+      "webhooks are called by external systems (Git hosts, Jira) that " +
+      "authenticate with the webhook's own secret, not a browser session",
   },
   {
     release: "codemie-api",

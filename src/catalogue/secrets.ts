@@ -16,14 +16,17 @@ const PLATFORM_SECRETS = [
   {
     name: "codemie-registry-key",
     purpose:
-      "key.json of the Google service account the CodeMie team issues for its registry (expires every 90 days: upload a new version)",
+      "key.json of the Google service account the CodeMie team issues for its " +
+      "registry (expires every 90 days: upload a new version)",
     seed: "operator",
     format: "the key.json file content",
   },
   {
     name: "postgres-admin-password",
     purpose:
-      "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; nothing in the cluster reads it: applications log in with their own roles)",
+      "administrator password of the PostgreSQL Flexible Server (the Bicep " +
+      "sets it; nothing in the cluster reads it: applications log in with " +
+      "their own roles)",
     seed: "random",
     format: "32 characters, letters and digits",
     deployOnly: true,
@@ -31,7 +34,8 @@ const PLATFORM_SECRETS = [
   {
     name: "codemie-admin-password",
     purpose:
-      "first password of CodeMie's first administrator (login.firstAdmin), temporary: Keycloak asks for a new one at the first sign-in",
+      "first password of CodeMie's first administrator (login.firstAdmin), " +
+      "temporary: Keycloak asks for a new one at the first sign-in",
     seed: "random",
     format: "32 characters, letters and digits",
   },
@@ -41,7 +45,8 @@ const PLATFORM_SECRETS = [
 const TLS_SECRET = {
   name: "codemie-tls",
   purpose:
-    "TLS certificate of the ingress host, imported into Key Vault as a PEM certificate named like network.ingress.tlsSecretName",
+    "TLS certificate of the ingress host, imported into Key Vault as a PEM " +
+    "certificate named like network.ingress.tlsSecretName",
   seed: "operator",
   format: "PEM certificate with private key",
   tls: true,

@@ -54,12 +54,17 @@ function report(file: string, plan: CapacityPlan): string {
   for (const p of plan.nodePools) {
     lines.push(
       "",
-      `${p.name}: per node ${cpu(p.allocatable.millicores)} CPU / ${formatBytes(p.allocatable.bytes)} allocatable, DaemonSets ${cpu(p.daemonSets.millicores)} / ${formatBytes(p.daemonSets.bytes)} (${p.daemonSetPods.map((d) => d.name).join(", ")})`,
+      `${p.name}: per node ${cpu(p.allocatable.millicores)} CPU / ` +
+        `${formatBytes(p.allocatable.bytes)} allocatable, DaemonSets ` +
+        `${cpu(p.daemonSets.millicores)} / ${formatBytes(p.daemonSets.bytes)} (` +
+        `${p.daemonSetPods.map((d) => d.name).join(", ")})`,
     );
     p.nodes.forEach((n, i) => lines.push(`  node ${i}${n.zone ? ` (zone ${n.zone})` : ""}: ${n.pods.join(", ")}`));
     for (let i = p.nodes.length; i < p.nodesNeeded; i++)
       lines.push(
-        `  node ${i}${p.zones.length ? ` (zone ${p.zones[i % p.zones.length]})` : ""}: empty (${i < p.nodesForPods + p.surge ? "surge" : "spare"})`,
+        `  node ${i}` +
+          `${p.zones.length ? ` (zone ${p.zones[i % p.zones.length]})` : ""}: ` +
+          `empty (${i < p.nodesForPods + p.surge ? "surge" : "spare"})`,
       );
     if (p.unplaced.length) lines.push(`  fits no node: ${p.unplaced.join(", ")}`);
   }
@@ -81,7 +86,8 @@ function poolRows(pools: readonly PoolPlan[]): string[][] {
       p.fixedCount !== undefined
         ? `${p.fixedCount} fixed${p.autoSized.count ? " (auto)" : ""}`
         : `${p.minCount}-${p.maxCount} autoscaled`,
-      `${bar(u.requested.millicores, u.allocatable.millicores)} ${cpu(u.requested.millicores)} / ${cpu(u.allocatable.millicores)}`,
+      `${bar(u.requested.millicores, u.allocatable.millicores)} ` +
+        `${cpu(u.requested.millicores)} / ${cpu(u.allocatable.millicores)}`,
       `${bar(u.requested.bytes, u.allocatable.bytes)} ${gib(u.requested.bytes)} / ${gib(u.allocatable.bytes)}`,
     ]);
   }
@@ -120,9 +126,15 @@ function dataLines(plan: CapacityPlan): string[] {
   const pg = plan.data.postgres;
   return [
     es
-      ? `  Elasticsearch: ${es.perPodGiB}Gi per pod needed, ${es.configuredGiB}Gi configured: (${es.datasourceGiB} GiB datasources + ${es.logGiBPerDay} GiB/day x ${es.logRetentionDays} days of logs) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods`
+      ? `  Elasticsearch: ${es.perPodGiB}Gi per pod needed, ${es.configuredGiB}` +
+        `Gi configured: (${es.datasourceGiB} GiB datasources + ${es.logGiBPerDay}` +
+        ` GiB/day x ${es.logRetentionDays} days of logs) x ${es.copies} copies x ` +
+        `1.25 headroom / ${es.pods} pods`
       : "  Elasticsearch: no usage.datasourceGb or usage.logGbPerDay given; storage not estimated",
-    `  PostgreSQL: ${pg.tier} ${pg.sku}, ${pg.storageGb} GiB recommended for ${pg.users} users (${pg.usersFrom}), databases ${pg.databases.join(", ")}; configured ${pg.configured.tier} ${pg.configured.sku}, ${pg.configured.storageGb} GiB`,
+    `  PostgreSQL: ${pg.tier} ${pg.sku}, ${pg.storageGb} GiB recommended for ` +
+      `${pg.users} users (${pg.usersFrom}), databases ` +
+      `${pg.databases.join(", ")}; configured ${pg.configured.tier} ` +
+      `${pg.configured.sku}, ${pg.configured.storageGb} GiB`,
   ];
 }
 

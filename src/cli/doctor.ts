@@ -57,7 +57,8 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   const width = Math.max(...subjects.map((x) => x.subject.length));
   for (const s of subjects) io.out(`  ${s.subject.padEnd(width)}  ${s.purpose}`);
   io.out(
-    `  (a production environment's approval job runs in GitHub Environment NAME${APPROVAL_SUFFIX}, which signs in nowhere: no credential)`,
+    `  (a production environment's approval job runs in GitHub Environment ` +
+      `NAME${APPROVAL_SUFFIX}, which signs in nowhere: no credential)`,
   );
   for (const a of approvals) io.out(`  ${a.environment}: ${a.purpose}`);
   if (ids) {
@@ -68,7 +69,9 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   }
   io.out("");
   io.out(
-    `Applies: ${applies.form === "unknown" ? "cannot tell" : `the ${applies.form === "immutable" ? "immutable" : "name-based"} form`}: ${applies.why}.`,
+    `Applies: ` +
+      `${applies.form === "unknown" ? "cannot tell" : `the ${applies.form === "immutable" ? "immutable" : "name-based"} form`}` +
+      `: ${applies.why}.`,
   );
   io.out("");
   io.out(`Create each on its app registration (Azure CLI), e.g. for the last one:`);
@@ -76,10 +79,12 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   const name = `github-${last.environment ?? "plan"}`;
   const subject = applies.form === "immutable" && last.immutableSubject ? last.immutableSubject : last.subject;
   io.out(
-    `  az ad app federated-credential create --id APP_ID --parameters '${JSON.stringify({ name, issuer, subject, audiences: [audience] })}'`,
+    `  az ad app federated-credential create --id APP_ID --parameters '` +
+      `${JSON.stringify({ name, issuer, subject, audiences: [audience] })}'`,
   );
   io.out(
-    `These are GitHub's default subjects; an organization that customised its OIDC subject template needs that template's form.`,
+    `These are GitHub's default subjects; an organization that customised ` +
+      `its OIDC subject template needs that template's form.`,
   );
   return 0;
 }
@@ -114,7 +119,8 @@ export async function deployKeyCommand(opts: DeployKeyOptions, io: Io): Promise<
     }
     if (report.publicKey) {
       io.out(
-        `Flux reads ${report.repository} with the deploy key in Key Vault ${report.vault} (secret ${report.secret}); its public key:`,
+        `Flux reads ${report.repository} with the deploy key in Key Vault ` +
+          `${report.vault} (secret ${report.secret}); its public key:`,
       );
       io.out(`  ${report.publicKey}`);
     }
@@ -123,7 +129,8 @@ export async function deployKeyCommand(opts: DeployKeyOptions, io: Io): Promise<
       io.out(
         registration.readOnly
           ? `It is a read-only deploy key of ${registration.slug}: nothing to do.`
-          : `warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only.`,
+          : `warning: it is a deploy key of ${registration.slug} WITH write access; ` +
+              `Flux only reads: delete it there and add it again read-only.`,
       );
     if (registration?.state === "absent") io.out(`It is not a deploy key of ${registration.slug} yet.`);
     if (registration?.state === "manual") io.out(`Cannot tell whether GitHub has it: ${registration.reason}.`);

@@ -27,7 +27,9 @@ export async function promoteCommand(opts: { from?: string; to?: string }, io: I
   }
   await writeFile(toPath, result.text);
   io.out(
-    `${to.file}: codemie.version ${result.version.before} → ${result.version.after} (what ${result.from} runs); commit it and open a pull request`,
+    `${to.file}: codemie.version ${result.version.before} → ` +
+      `${result.version.after} (what ${result.from} runs); commit it and open ` +
+      `a pull request`,
   );
   return 0;
 }

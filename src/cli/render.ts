@@ -45,7 +45,8 @@ function print(r: EnvironmentRender, io: Io): void {
       io.out(`${file}: rendered ${r.files} files to ${out}`);
       if (r.kubernetes)
         io.out(
-          `${file}: rendered ${r.kubernetes.releases} Helm releases to ${r.kubernetes.dir} (for inspection, never published)`,
+          `${file}: rendered ${r.kubernetes.releases} Helm releases to ` +
+            `${r.kubernetes.dir} (for inspection, never published)`,
         );
       return;
     case "checked": {
@@ -59,7 +60,8 @@ function print(r: EnvironmentRender, io: Io): void {
       io.out(
         stale.length === 0
           ? `${out}: up to date with ${file}`
-          : `${out}: ${stale.length} file(s) differ from ${file}; run codemie-gitops render --env ${environmentName(file)}`,
+          : `${out}: ${stale.length} file(s) differ from ${file}; run codemie-gitops ` +
+              `render --env ${environmentName(file)}`,
       );
     }
   }

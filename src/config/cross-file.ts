@@ -58,7 +58,9 @@ function ownedDirectory(f: CheckedFile, repo: SourceRepository): Diagnostic[] {
       at(
         f,
         ["gitops", "path"],
-        `gitops.path "${f.env.gitops.path}" is the root of the branch; a deploy replaces its directory whole, so name a subdirectory such as clusters/${f.env.name}`,
+        `gitops.path "${f.env.gitops.path}" is the root of the branch; a deploy ` +
+          `replaces its directory whole, so name a subdirectory such as clusters/` +
+          `${f.env.name}`,
       ),
     );
   }
@@ -68,7 +70,9 @@ function ownedDirectory(f: CheckedFile, repo: SourceRepository): Diagnostic[] {
       at(
         f,
         ["gitops", "branch"],
-        `gitops.branch "${branch}" is the branch holding the environment files; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`,
+        `gitops.branch "${branch}" is the branch holding the environment files; ` +
+          `a deploy would rewrite it, so use a branch of its own such as gitops/` +
+          `${f.env.name}`,
       ),
     );
   } else if (here && repo.defaultBranch !== undefined && branch === repo.defaultBranch) {
@@ -76,7 +80,9 @@ function ownedDirectory(f: CheckedFile, repo: SourceRepository): Diagnostic[] {
       at(
         f,
         ["gitops", "branch"],
-        `gitops.branch "${branch}" is the repository's default branch; a deploy would rewrite it, so use a branch of its own such as gitops/${f.env.name}`,
+        `gitops.branch "${branch}" is the repository's default branch; a deploy ` +
+          `would rewrite it, so use a branch of its own such as gitops/` +
+          `${f.env.name}`,
       ),
     );
   }
@@ -127,7 +133,10 @@ function sharedDirectories(files: readonly CheckedFile[]): Diagnostic[] {
       };
       const what = ra === rb ? `the same directory ${ra}/` : `nested directories (${ra}/ and ${rb}/)`;
       const message = (other: CheckedFile): string =>
-        `environments ${a.env.name} and ${b.env.name} own ${what} of branch ${a.env.gitops.branch} in ${a.env.gitops.repository} (see ${where(other)}); each deploy would overwrite the other's tree, so give each its own gitops.path or branch`;
+        `environments ${a.env.name} and ${b.env.name} own ${what} of branch ` +
+        `${a.env.gitops.branch} in ${a.env.gitops.repository} (see ` +
+        `${where(other)}); each deploy would overwrite the other's tree, so give ` +
+        `each its own gitops.path or branch`;
       out.push(at(a, ["gitops", "path"], message(b)), at(b, ["gitops", "path"], message(a)));
     }
   }
@@ -147,7 +156,8 @@ function promotionGates(files: readonly CheckedFile[]): Diagnostic[] {
         at(
           f,
           here,
-          `promotion.after "${after}" is this environment itself; name the environment that must run the release first, such as staging`,
+          `promotion.after "${after}" is this environment itself; name the ` +
+            `environment that must run the release first, such as staging`,
         ),
       );
       continue;
@@ -158,7 +168,9 @@ function promotionGates(files: readonly CheckedFile[]): Diagnostic[] {
         at(
           f,
           here,
-          `promotion.after "${after}" is not an environment of this repository (no valid environments/${after}.yaml); use one of: ${known.join(", ") || "(none)"}`,
+          `promotion.after "${after}" is not an environment of this repository (no ` +
+            `valid environments/${after}.yaml); use one of: ` +
+            `${known.join(", ") || "(none)"}`,
         ),
       );
       continue;
@@ -178,7 +190,8 @@ function promotionGates(files: readonly CheckedFile[]): Diagnostic[] {
         at(
           f,
           here,
-          `promotion gates form a cycle (${[...chain, f.env.name].join(" → ")}); no environment of it could deploy first, so remove one promotion.after`,
+          `promotion gates form a cycle (${[...chain, f.env.name].join(" → ")}); ` +
+            `no environment of it could deploy first, so remove one promotion.after`,
         ),
       );
   }

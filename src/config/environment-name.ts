@@ -14,8 +14,15 @@ export function environmentName(file: string): string {
  */
 export function environmentNameProblem(name: string): string | undefined {
   if (!ENV_NAME_PATTERN.test(name))
-    return `environment name "${name}" (from the file name) must be 1-12 lowercase letters, digits or hyphens, starting with a letter`;
+    return (
+      `environment name "${name}" (from the file name) must be 1-12 lowercase ` +
+      `letters, digits or hyphens, starting with a letter`
+    );
   if (name.endsWith("-approval"))
-    return `environment name "${name}" (from the file name) ends in -approval, the suffix of the GitHub Environment that approves a production environment's deploys; rename the file`;
+    return (
+      `environment name "${name}" (from the file name) ends in -approval, the ` +
+      `suffix of the GitHub Environment that approves a production ` +
+      `environment's deploys; rename the file`
+    );
   return undefined;
 }

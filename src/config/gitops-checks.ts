@@ -28,7 +28,10 @@ export function checkGitopsAuth(env: Environment, report: Report, ok: Valid): vo
     report(
       "error",
       ["gitops", "auth"],
-      `gitops.auth ssh for ${host} needs gitops.sshKnownHosts: Flux trusts github.com's published host keys only; add the host's keys (\`ssh-keyscan ${host}\`, one "${host} ssh-ed25519 AAAA…" line each), or use gitops.auth: https`,
+      `gitops.auth ssh for ${host} needs gitops.sshKnownHosts: Flux trusts ` +
+        `github.com's published host keys only; add the host's keys ` +
+        `(\`ssh-keyscan ${host}\`, one "${host} ssh-ed25519 AAAA…" line each), ` +
+        `or use gitops.auth: https`,
     );
     return;
   }
@@ -37,7 +40,9 @@ export function checkGitopsAuth(env: Environment, report: Report, ok: Valid): vo
       report(
         "error",
         ["gitops", "sshKnownHosts", i],
-        `gitops.sshKnownHosts[${i}] names ${hostsOf(line).join(", ")}, not ${host}, the host of gitops.repository; Flux checks the key of ${host} only`,
+        `gitops.sshKnownHosts[${i}] names ${hostsOf(line).join(", ")}, not ` +
+          `${host}, the host of gitops.repository; Flux checks the key of ${host} ` +
+          `only`,
       );
   });
 }

@@ -15,7 +15,9 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
       report(
         "error",
         ipPath,
-        "network.ingress.privateIp applies to an internal ingress only; remove it, or set network.ingress.internal to true (a public ingress gets a static public IP)",
+        "network.ingress.privateIp applies to an internal ingress only; remove " +
+          "it, or set network.ingress.internal to true (a public ingress gets a " +
+          "static public IP)",
       );
     } else {
       const subnet = parseCidr(env.network.subnets.workloads);
@@ -29,13 +31,17 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
           report(
             "error",
             ipPath,
-            `network.ingress.privateIp ${ingress.privateIp} lies outside network.subnets.workloads ${subnet.text}; the internal load balancer joins that subnet`,
+            `network.ingress.privateIp ${ingress.privateIp} lies outside ` +
+              `network.subnets.workloads ${subnet.text}; the internal load balancer ` +
+              `joins that subnet`,
           );
         else if (ip < first || ip > last)
           report(
             "error",
             ipPath,
-            `network.ingress.privateIp ${ingress.privateIp} is one of the addresses Azure keeps in ${subnet.text}; use one from ${formatIp(first)} to ${formatIp(last)}`,
+            `network.ingress.privateIp ${ingress.privateIp} is one of the addresses ` +
+              `Azure keeps in ${subnet.text}; use one from ${formatIp(first)} to ` +
+              `${formatIp(last)}`,
           );
       }
     }
@@ -47,7 +53,8 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
       report(
         "error",
         ingress.dns?.zone ? zonePath : [...INGRESS, "host"],
-        `network.ingress.host ${ingress.host} is not inside DNS zone ${zone}; name a zone the host ends with, such as ${defaultZone(ingress.host)}`,
+        `network.ingress.host ${ingress.host} is not inside DNS zone ${zone}; ` +
+          `name a zone the host ends with, such as ${defaultZone(ingress.host)}`,
       );
     }
   }

@@ -40,7 +40,8 @@ function regionOf(name: string, path: string[], cloud: CloudName, report: Report
     report(
       "error",
       path,
-      `${field} "${name}" is not a region of ${CLOUD_TEXT[cloud]}; ${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`,
+      `${field} "${name}" is not a region of ${CLOUD_TEXT[cloud]}; ` +
+        `${guess ? `did you mean "${guess}"?` : "`az account list-locations -o table` lists the names"}`,
     );
     return undefined;
   }
@@ -48,7 +49,10 @@ function regionOf(name: string, path: string[], cloud: CloudName, report: Report
     report(
       "error",
       path,
-      `${field} ${name} (${region.displayName}) is a region of ${CLOUD_TEXT[region.cloud]}, but the environment is in ${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a region of ${CLOUD_TEXT[cloud]}`,
+      `${field} ${name} (${region.displayName}) is a region of ` +
+        `${CLOUD_TEXT[region.cloud]}, but the environment is in ` +
+        `${CLOUD_TEXT[cloud]}; set azure.cloud: ${region.cloud} or choose a ` +
+        `region of ${CLOUD_TEXT[cloud]}`,
     );
     return undefined;
   }
@@ -66,7 +70,8 @@ function checkZones(env: Environment, source: YamlSource, region: AzureRegion, r
     report(
       "error",
       zonesWritten ? ["aks", "zones"] : ["azure", "location"],
-      `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ${where}; set aks.zones: [] for regional node pools${instead}`,
+      `aks.zones ${zonesWritten ? "lists" : "defaults to"} ${list}, but ` +
+        `${where}; set aks.zones: [] for regional node pools${instead}`,
     );
   }
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "ZoneRedundant") {
@@ -84,7 +89,8 @@ function checkModels(env: Environment, region: AzureRegion, locationPath: string
     report(
       "error",
       locationPath,
-      `Azure OpenAI is not offered in ${region.name} (${region.displayName}); it is in ${[...offered].sort().join(", ")}`,
+      `Azure OpenAI is not offered in ${region.name} (${region.displayName}); ` +
+        `it is in ${[...offered].sort().join(", ")}`,
     );
     return;
   }
@@ -97,13 +103,16 @@ function checkModels(env: Environment, region: AzureRegion, locationPath: string
       report(
         "error",
         [...path, "model"],
-        `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ${region.name}; it does in ${answer.regions.join(", ")}`,
+        `openai.deployments[${i}]: Azure OpenAI does not offer ${what} in ` +
+          `${region.name}; it does in ${answer.regions.join(", ")}`,
       );
     } else if (answer.kind === "unknown-version") {
       report(
         "warning",
         [...path, "version"],
-        `openai.deployments[${i}].version ${d.version} of ${d.model} is not in the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}); the deployment will tell whether Azure offers it`,
+        `openai.deployments[${i}].version ${d.version} of ${d.model} is not in ` +
+          `the offline catalogue (known for ${d.sku}: ${answer.versions.join(", ")}` +
+          `); the deployment will tell whether Azure offers it`,
       );
     } else if (answer.kind === "unknown-model") {
       const guess = closest(d.model, answer.models);

@@ -80,9 +80,16 @@ function describe(e: ErrorObject, path: (string | number)[]): string {
       const core =
         path[0] === "components" && name === "enabled" ? COMPONENTS.find((c) => c.key === path[1]) : undefined;
       if (core)
-        return `${parent} cannot be disabled: ${core.displayName} is part of the platform's core; only optional components take "enabled"`;
+        return (
+          `${parent} cannot be disabled: ${core.displayName} is part of the ` +
+          `platform's core; only optional components take "enabled"`
+        );
       const guess = closest(name, allowed);
-      return `unknown key "${name}" in ${parent}; ${guess ? `did you mean "${guess}"? Allowed` : "allowed"} keys: ${allowed.join(", ")}`;
+      return (
+        `unknown key "${name}" in ${parent}; ` +
+        `${guess ? `did you mean "${guess}"? Allowed` : "allowed"} keys: ` +
+        `${allowed.join(", ")}`
+      );
     }
     case "required": {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -95,7 +102,11 @@ function describe(e: ErrorObject, path: (string | number)[]): string {
     case "enum": {
       const allowed = schema.enum ?? [];
       const guess = typeof e.data === "string" ? closest(e.data, allowed.map(String)) : undefined;
-      return `${field} is ${show(e.data)}; allowed: ${allowed.map((a) => show(a)).join(", ")}${guess ? `; did you mean ${show(guess)}?` : ""}`;
+      return (
+        `${field} is ${show(e.data)}; allowed: ` +
+        `${allowed.map((a) => show(a)).join(", ")}` +
+        `${guess ? `; did you mean ${show(guess)}?` : ""}`
+      );
     }
     case "pattern":
       return patternMessage(field, String(e.data), schema);
@@ -103,11 +114,18 @@ function describe(e: ErrorObject, path: (string | number)[]): string {
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum":
-      return `${field} is ${show(e.data)}; it must be ${e.keyword.endsWith("inimum") ? "at least" : "at most"} ${(e.params as { limit: number }).limit}`;
+      return (
+        `${field} is ${show(e.data)}; it must be ` +
+        `${e.keyword.endsWith("inimum") ? "at least" : "at most"} ` +
+        `${(e.params as { limit: number }).limit}`
+      );
     case "oneOf":
       return `${field} is ${show(e.data)}; it must be a whole number of at least 1, or "auto"`;
     case "maxLength":
-      return `${field} is ${(e.data as string).length} characters long; at most ${(e.params as { limit: number }).limit} allowed`;
+      return (
+        `${field} is ${(e.data as string).length} characters long; at most ` +
+        `${(e.params as { limit: number }).limit} allowed`
+      );
     case "uniqueItems":
       return `${field} lists the same value twice`;
     case "maxItems":
@@ -137,11 +155,17 @@ function patternMessage(field: string, value: string, schema: Schema): string {
   const shown = show(value);
   if (schema.pattern === MEMORY_PATTERN) {
     const guess = suggestMemory(value);
-    return `${field} ${shown} is not a Kubernetes quantity${guess ? `; did you mean "${guess}"?` : ' such as "512Mi" or "16Gi"'}`;
+    return (
+      `${field} ${shown} is not a Kubernetes quantity` +
+      `${guess ? `; did you mean "${guess}"?` : ' such as "512Mi" or "16Gi"'}`
+    );
   }
   if (schema.pattern === CPU_PATTERN) {
     const guess = suggestCpu(value);
-    return `${field} ${shown} is not a Kubernetes CPU quantity${guess ? `; did you mean "${guess}"?` : ' such as "2", "0.5" or "500m"'}`;
+    return (
+      `${field} ${shown} is not a Kubernetes CPU quantity` +
+      `${guess ? `; did you mean "${guess}"?` : ' such as "2", "0.5" or "500m"'}`
+    );
   }
   return `${field} ${shown} is not valid; expected ${PATTERN_TEXT[schema.pattern ?? ""] ?? "a different value"}`;
 }

@@ -30,7 +30,9 @@ const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
 const NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
 /** One known_hosts line: host(s), key type, base64 key. */
 const KNOWN_HOST =
-  "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
+  "^[A-Za-z0-9.,:\\[\\]-]+ " +
+  "(ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) " +
+  "[A-Za-z0-9+/]+={0,2}$";
 const HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 const DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
 const MODEL_NAME = "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$";
@@ -106,7 +108,10 @@ const cpu = (description: string, def?: string): Schema =>
 /** Per-environment Helm values of one release: merged last, checked against what the chart reads. */
 const helmValues = (release: string): Schema => ({
   type: "object",
-  description: `Helm values merged last into release ${release}'s values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates).`,
+  description:
+    `Helm values merged last into release ${release}'s values (Flux ` +
+    `spec.values, over the rendered values). Every key must be one the chart ` +
+    `reads (its defaults or templates).`,
 });
 
 function componentSchema(): Schema {
@@ -144,7 +149,9 @@ function componentSchema(): Schema {
     }
     if (c.key === "keycloak") {
       props.database = str(
-        "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).",
+        "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 " +
+          "GB volume) or `managed` (a `keycloak` database on the environment's " +
+          "PostgreSQL Flexible Server).",
         {
           enum: ["inCluster", "managed"],
           default: DEFAULTS.keycloakDatabase,
@@ -163,10 +170,13 @@ function componentSchema(): Schema {
 
 function nodePoolSchema(name: string, def: { vmSize: string; minCount: number; maxCount: number }): Schema {
   return obj(
-    `The ${name} node pool. Fixed size with \`count\`, autoscaled with \`minCount\`/\`maxCount\`, or \`auto\` to let the capacity planner decide.`,
+    `The ${name} node pool. Fixed size with \`count\`, autoscaled with ` +
+      `\`minCount\`/\`maxCount\`, or \`auto\` to let the capacity planner ` +
+      `decide.`,
     {
       vmSize: str(
-        "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.",
+        "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size " +
+          "from `aks.autoSizing.families` that fits.",
         {
           pattern: VM_SIZE,
           default: def.vmSize,
@@ -196,7 +206,8 @@ export function buildEnvironmentSchema(): Schema {
     required: ["azure", "network", "gitops"],
     properties: {
       profile: str(
-        "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.",
+        "Sizing profile. `production` is the resource table for 500+ concurrent " +
+          "users; `small` suits teams up to about 50.",
         {
           enum: [...PROFILE_KEYS],
           default: DEFAULTS.profile,
@@ -216,7 +227,9 @@ export function buildEnvironmentSchema(): Schema {
           subscriptionId: str("Subscription ID (GUID).", { pattern: UUID }),
           location: str("Azure region name, e.g. westeurope.", { pattern: REGION, examples: ["westeurope"] }),
           cloud: str(
-            "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.",
+            "Azure cloud of the subscription: `public`, `usgov` (Azure Government) " +
+              "or `china` (operated by 21Vianet). Validation checks the regions " +
+              "against it.",
             {
               enum: [...CLOUD_NAMES],
               default: DEFAULTS.azure.cloud,
@@ -231,7 +244,8 @@ export function buildEnvironmentSchema(): Schema {
           ),
           resourceGroup: str("Resource group to create; default rg-<prefix>-<env>.", { pattern: RESOURCE_GROUP }),
           production: bool(
-            "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.",
+            "Marks the environment as production: CanNotDelete locks on stateful " +
+              "resources, Retain volumes, N+1 node headroom.",
             DEFAULTS.azure.production,
           ),
           tags: {
@@ -279,11 +293,21 @@ export function buildEnvironmentSchema(): Schema {
             DEFAULTS.network.privateCluster,
           ),
           egressFirewallIp: str(
-            "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.",
+            "Private address of a hub firewall (reached by VNet peering) that all " +
+              "node egress goes through: a route 0.0.0.0/0 to it on the node subnets " +
+              "and AKS outbound type userDefinedRouting, instead of the NAT gateway. " +
+              "The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster " +
+              "is created.",
             { pattern: IPV4 },
           ),
           networkWatcher: obj(
-            "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).",
+            "The region's Network Watcher, which VNet flow logs (security.flowLogs) " +
+              "belong to. Azure creates one per region and subscription, by default " +
+              "NetworkWatcher_<region> in resource group NetworkWatcherRG; a " +
+              "subscription has at most one per region, so name the existing one when " +
+              "your landing zone keeps it elsewhere. The deploy creates the flow log " +
+              "in that resource group (docs/infrastructure.md: the deploy identity " +
+              "needs write access there).",
             {
               resourceGroup: str("Resource group of the Network Watcher.", {
                 pattern: RESOURCE_GROUP,
@@ -308,12 +332,17 @@ export function buildEnvironmentSchema(): Schema {
               }),
               internal: bool("Put ingress-nginx behind an internal load balancer.", DEFAULTS.network.ingress.internal),
               privateIp: str(
-                "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.",
+                "Fixed address of the internal load balancer (`internal: true`), inside " +
+                  "`subnets.workloads` (not one of Azure's reserved first four or last). " +
+                  "Default: the subnet's last usable address.",
                 { pattern: IPV4 },
               ),
               dns: obj("The A record of `host`, pointing at the ingress load balancer's fixed address.", {
                 mode: str(
-                  "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.",
+                  "`azure`: the deploy keeps the record in an Azure DNS zone: a private " +
+                    "zone linked to the VNet for an internal ingress, a public zone for a " +
+                    "public one. `external`: you keep it in your own DNS; deploy and status " +
+                    "print the record to create.",
                   { enum: ["azure", "external"], default: DEFAULTS.network.ingress.dns.mode },
                 ),
                 zone: str(
@@ -321,14 +350,18 @@ export function buildEnvironmentSchema(): Schema {
                   { pattern: HOSTNAME },
                 ),
                 zoneResourceGroup: str(
-                  "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.",
+                  "Resource group (same subscription) of an existing zone the deploy adds " +
+                    "the record to. Default: the deploy creates the zone in the " +
+                    "environment's resource group.",
                   { pattern: RESOURCE_GROUP },
                 ),
               }),
               sourceRanges: {
                 type: "array",
                 description:
-                  "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.",
+                  "Who may reach a public ingress (`internal: false`) on TCP 80/443: the " +
+                  "node subnets' NSGs allow these CIDRs. Default: the whole internet. " +
+                  "Ignored when the ingress is internal.",
                 items: { type: "string", pattern: CIDR_PATTERN },
                 minItems: 1,
                 maxItems: 50,
@@ -387,13 +420,15 @@ export function buildEnvironmentSchema(): Schema {
         }),
         tier: str("Compute tier.", { enum: ["Burstable", "GeneralPurpose", "MemoryOptimized"], default: pg.tier }),
         sku: str(
-          "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).",
+          "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* " +
+            "(GeneralPurpose), Standard_E* (MemoryOptimized).",
           { pattern: PG_SKU, default: pg.sku },
         ),
         storageGb: {
           type: "integer",
           description:
-            "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.",
+            "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is " +
+            "the Azure size in that range, and auto-grow raises it when needed.",
           enum: [32, 64, 128, 256, 512, 1024, 2048, 4096],
           default: pg.storageGb,
         },
@@ -406,7 +441,9 @@ export function buildEnvironmentSchema(): Schema {
         }),
         geoRedundantBackup: bool("Copy backups to the paired region.", DEFAULTS.postgres.geoRedundantBackup),
         entraAdminGroup: obj(
-          "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).",
+          "Entra ID group administering the server with Entra sign-in (set it in " +
+            "production: people sign in as themselves, audited, instead of with the " +
+            "password administrator, which nothing in the cluster uses for this).",
           {
             objectId: str("Object ID of the group.", { pattern: UUID }),
             name: str("Display name of the group, as PostgreSQL names the role.", { pattern: ENTRA_GROUP_NAME }),
@@ -448,7 +485,9 @@ export function buildEnvironmentSchema(): Schema {
               version: str("Model version, e.g. 2025-04-14.", { pattern: MODEL_VERSION }),
               capacity: int("Capacity in thousands of tokens per minute.", 1, 10000),
               sku: str(
-                "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.",
+                "Deployment type. Default: DataZoneStandard where the account's region " +
+                  "is in an EU or US data zone (prompts stay in that geography), " +
+                  "GlobalStandard elsewhere.",
                 { enum: ["Standard", "GlobalStandard", "DataZoneStandard"] },
               ),
             },
@@ -466,7 +505,11 @@ export function buildEnvironmentSchema(): Schema {
           branch: str("Branch that holds the published manifests; default gitops/<env>.", { pattern: GIT_REF }),
           path: str("Directory inside the branch; default clusters/<env>.", { pattern: REPO_PATH }),
           multiTenancyOptOut: obj(
-            "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.",
+            "Turns off the Flux extension's multi-tenancy enforcement " +
+              "(`multiTenancy.enforce: false`: cross-namespace references allowed, no " +
+              "default service account). Leave it out: the rendered tree works with " +
+              "enforcement on, which is the secure default. Setting it needs the " +
+              "reason, reviewed with the change.",
             {
               reason: str("Why this environment cannot run with multi-tenancy enforced.", {
                 minLength: 10,
@@ -476,13 +519,16 @@ export function buildEnvironmentSchema(): Schema {
             { required: ["reason"] },
           ),
           auth: str(
-            "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.",
+            "How Flux reads a private repository: none (public), ssh (a read-only " +
+              "deploy key the deploy generates into Key Vault), https (a token the " +
+              "operator stores in Key Vault as gitops-https-token). docs/enterprise.md.",
             { enum: ["none", "ssh", "https"], default: "none" },
           ),
           sshKnownHosts: {
             type: "array",
             description:
-              "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.",
+              "known_hosts lines of the Git host for auth ssh, required for a host " +
+              "other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.",
             items: { type: "string", pattern: KNOWN_HOST, maxLength: 1000 },
             maxItems: 20,
           },
@@ -491,10 +537,14 @@ export function buildEnvironmentSchema(): Schema {
       ),
       components: componentSchema(),
       security: obj(
-        "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.",
+        "Protections beyond the defaults. Each defaults to on when " +
+          "`azure.production` is true; docs/infrastructure.md gives the reason to " +
+          "turn one off and compares them with the AKS baseline.",
         {
           networkPolicy: str(
-            "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.",
+            "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by " +
+              "Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: " +
+              "`cilium` in production, `none` otherwise.",
             {
               enum: ["cilium", "azure", "none"],
             },
@@ -502,51 +552,78 @@ export function buildEnvironmentSchema(): Schema {
           azurePolicy: {
             type: "boolean",
             description:
-              "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production.",
+              "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments " +
+              "can audit and deny workloads. Default: on in production.",
           },
           defender: {
             type: "boolean",
             description:
-              "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production.",
+              "Microsoft Defender for Containers sensor, reporting to the " +
+              "environment's Log Analytics workspace (billed by the subscription's " +
+              "Defender plan). Default: on in production.",
           },
           runCommand: {
             type: "boolean",
             description:
-              "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only.",
+              "Allow `az aks command invoke` (Run Command), which runs kubectl in the " +
+              "cluster with the caller's Azure rights. Default: allowed outside " +
+              "production only.",
           },
           apiServerAuthorizedIpRanges: {
             type: "array",
             description:
-              "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).",
+              "CIDRs allowed to reach the public API server (not used by private " +
+              "clusters). Deploys do not need it (ARM and the Flux extension work " +
+              "inside Azure). Default: none (any address, Entra ID still required).",
             items: { type: "string", pattern: CIDR_PATTERN },
             maxItems: 200,
             uniqueItems: true,
           },
           logRetentionDays: int(
-            "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.",
+            "Log Analytics retention (audit logs of the control plane, Key Vault, " +
+              "PostgreSQL). Default: 365 in production, 30 otherwise.",
             30,
             730,
           ),
           storageInfrastructureEncryption: {
             type: "boolean",
             description:
-              "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production.",
+              "Double encryption (infrastructure layer) of the storage account. Fixed " +
+              "when the account is created: changing it later needs a new account. " +
+              "Default: on in production.",
           },
           controlPlaneOperationalLogs: {
             type: "boolean",
             description:
-              "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production.",
+              "Collect the cluster-autoscaler and kube-controller-manager " +
+              "control-plane logs in Log Analytics besides the audit logs " +
+              "(kube-audit-admin, guard), as the AKS baseline does: why nodes were " +
+              "added or removed, why pods were evicted or volumes failed to attach. " +
+              "Off only to save ingestion cost; the audit logs stay on. Default: on in " +
+              "production.",
           },
           podSecurity: obj(
-            `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "${POD_SECURITY_INITIATIVES.baseline.displayName}" or its restricted sibling. AKS's system namespaces (${POD_SECURITY_SYSTEM_NAMESPACES.join(", ")}) are excluded. Default: on wherever security.azurePolicy is on.`,
+            `Azure Policy's built-in pod security initiative assigned to the ` +
+              `cluster, enforced by the Azure Policy add-on (security.azurePolicy must ` +
+              `be on): "${POD_SECURITY_INITIATIVES.baseline.displayName}" or its ` +
+              `restricted sibling. AKS's system namespaces (` +
+              `${POD_SECURITY_SYSTEM_NAMESPACES.join(", ")}) are excluded. Default: on ` +
+              `wherever security.azurePolicy is on.`,
             {
               enabled: { type: "boolean", description: "Default: security.azurePolicy." },
               standard: str(
-                "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).",
+                "Pod Security Standard the initiative checks: baseline (no privileged " +
+                  "containers, host namespaces, host paths or added capabilities) or " +
+                  "restricted (baseline plus non-root, no privilege escalation, seccomp, " +
+                  "dropped capabilities).",
                 { enum: ["baseline", "restricted"], default: DEFAULTS.podSecurity.standard },
               ),
               effect: str(
-                "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.",
+                "audit reports violations in Azure Policy compliance; deny rejects the " +
+                  "pods at admission. Default audit: Elasticsearch's sysctl init container " +
+                  "is privileged and Fluent Bit reads the nodes' logs through hostPath, " +
+                  "both of which the baseline forbids; set deny together with " +
+                  "excludedNamespaces [elastic, fluentbit] to enforce it on the rest.",
                 { enum: ["audit", "deny"], default: DEFAULTS.podSecurity.effect },
               ),
               excludedNamespaces: {
@@ -559,22 +636,31 @@ export function buildEnvironmentSchema(): Schema {
             },
           ),
           flowLogs: obj(
-            "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.",
+            "VNet flow logs: every flow through the environment's VNet (allowed and " +
+              "denied, with the NSG rule that decided) written by the region's Network " +
+              "Watcher (network.networkWatcher) to a storage account of their own, " +
+              "reached with a managed identity (no shared keys). The AKS baseline does " +
+              "not ship them; a regulated review asks for them.",
             {
               enabled: {
                 type: "boolean",
                 description:
-                  "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production.",
+                  "Default: on in production. Off where the landing zone already collects " +
+                  "flow logs for this VNet (Azure allows one flow log per VNet), or to " +
+                  "save storage cost outside production.",
               },
               retentionDays: int(
-                "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.",
+                "Days flow log records are kept (Azure keeps at most 365). Default: " +
+                  "security.logRetentionDays, at most 365.",
                 1,
                 365,
               ),
               trafficAnalytics: {
                 type: "boolean",
                 description:
-                  "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.",
+                  "Traffic analytics: flow logs aggregated into the environment's Log " +
+                  "Analytics workspace every 10 minutes (billed per GB processed). " +
+                  "Default: off.",
                 default: DEFAULTS.flowLogs.trafficAnalytics,
               },
             },
@@ -589,11 +675,14 @@ export function buildEnvironmentSchema(): Schema {
       ),
       login: obj("Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", {
         firstAdmin: obj(
-          "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).",
+          "CodeMie's first administrator, created once in realm codemie-prod by " +
+            "the Keycloak operator: role admin, email verified, first password the " +
+            "Key Vault secret codemie-admin-password (temporary).",
           {
             username: str("Keycloak user name.", { pattern: KEYCLOAK_USER, default: DEFAULTS.firstAdmin.username }),
             email: str(
-              "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.",
+              "The administrator's email (oauth2-proxy identifies users by it). " +
+                "Default: <username>@<network.ingress.host>.",
               { pattern: EMAIL },
             ),
             projects: {
@@ -608,7 +697,9 @@ export function buildEnvironmentSchema(): Schema {
         ),
       }),
       promotion: obj(
-        "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).",
+        "Promotion gate: a deploy of this environment refuses unless the same " +
+          "CodeMie version and toolkit commit were deployed to `after` and are " +
+          "Compliant there (docs/review.md).",
         {
           after: str("The environment that must run this release first, e.g. staging.", { pattern: ENV_NAME }),
         },

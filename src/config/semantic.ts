@@ -120,7 +120,8 @@ function checkNetwork(env: Environment, report: Report, ok: Valid): void {
       report(
         "error",
         ["network", "subnets", name],
-        `network.subnets.${name} ${c.text} has ${usableAzureAddresses(c)} usable addresses (Azure reserves 5); it needs ${need} for ${what}`,
+        `network.subnets.${name} ${c.text} has ${usableAzureAddresses(c)} usable ` +
+          `addresses (Azure reserves 5); it needs ${need} for ${what}`,
       );
     }
   }
@@ -162,7 +163,8 @@ function checkPools(env: Environment, source: YamlSource, report: Report, ok: Va
       report(
         "error",
         [...path, "count"],
-        `aks.nodePools.${name} sets both count and minCount/maxCount; use count for a fixed size or minCount/maxCount for the autoscaler`,
+        `aks.nodePools.${name} sets both count and minCount/maxCount; use count ` +
+          `for a fixed size or minCount/maxCount for the autoscaler`,
         "key",
       );
     }
@@ -199,14 +201,17 @@ function checkPostgres(env: Environment, report: Report, ok: Valid): void {
     report(
       "error",
       ["postgres", "highAvailability"],
-      `postgres.highAvailability ${pg.highAvailability} is not available on the Burstable tier; use GeneralPurpose or MemoryOptimized, or Disabled`,
+      `postgres.highAvailability ${pg.highAvailability} is not available on ` +
+        `the Burstable tier; use GeneralPurpose or MemoryOptimized, or Disabled`,
     );
   }
   if (ok(ha, ["aks", "zones"]) && pg.highAvailability === "ZoneRedundant" && env.aks.zones.length < 2) {
     report(
       "error",
       ["postgres", "highAvailability"],
-      `postgres.highAvailability ZoneRedundant needs a region with availability zones, but aks.zones lists ${env.aks.zones.length}; use SameZone or list the zones`,
+      `postgres.highAvailability ZoneRedundant needs a region with ` +
+        `availability zones, but aks.zones lists ${env.aks.zones.length}; use ` +
+        `SameZone or list the zones`,
     );
   }
 }
@@ -221,7 +226,8 @@ function checkComponents(env: Environment, report: Report, ok: Valid): void {
         report(
           "error",
           [...path, "memory"],
-          `${path.join(".")}.memory "${w.memory}" is ${bytes} bytes, too small for any pod; did you mean "${w.memory}Gi" or "${w.memory}Mi"?`,
+          `${path.join(".")}.memory "${w.memory}" is ${bytes} bytes, too small for ` +
+            `any pod; did you mean "${w.memory}Gi" or "${w.memory}Mi"?`,
         );
       }
       if ((parseMillicores(w.cpu) ?? 0) < 10) {
@@ -243,7 +249,8 @@ function checkComponents(env: Environment, report: Report, ok: Valid): void {
     report(
       "warning",
       ["components", "elasticsearch", "replicas"],
-      `components.elasticsearch.replicas is ${es.replicas}; a production search cluster needs 2 or more so shard replicas survive a node loss`,
+      `components.elasticsearch.replicas is ${es.replicas}; a production ` +
+        `search cluster needs 2 or more so shard replicas survive a node loss`,
     );
   }
 }
@@ -270,7 +277,8 @@ function checkPosture(env: Environment, report: Report, ok: Valid): void {
     report(
       "error",
       ["security", "podSecurity", "enabled"],
-      "security.podSecurity needs the Azure Policy add-on that enforces it; set security.azurePolicy: true, or security.podSecurity.enabled: false",
+      "security.podSecurity needs the Azure Policy add-on that enforces it; " +
+        "set security.azurePolicy: true, or security.podSecurity.enabled: false",
     );
   if (!ok(["azure", "production"]) || !env.production) return;
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "Disabled") {

@@ -11,7 +11,8 @@ export interface CostReport {
 }
 
 const usd = (n: number): string =>
-  `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: n !== 0 && Math.abs(n) < 1 ? 4 : 2 })}`;
+  `$` +
+  `${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: n !== 0 && Math.abs(n) < 1 ? 4 : 2 })}`;
 const whole = (n: number): string => `$${Math.round(n).toLocaleString("en-US")}`;
 const signed = (n: number): string => `${n < 0 ? "-" : "+"}${whole(Math.abs(n))}`;
 
@@ -36,7 +37,12 @@ function totalLine(e: CostEstimate): string {
 }
 
 function priceNote(e: CostEstimate): string {
-  return `Prices: ${e.prices.source}, ${e.prices.retrieved}; ${e.prices.baseRegion} × ${e.regionFactor} for ${e.region}${e.regionNote ? ` (${e.regionNote})` : ""}. Not included: ${e.notEstimated.join("; ")}.`;
+  return (
+    `Prices: ${e.prices.source}, ${e.prices.retrieved}; ` +
+    `${e.prices.baseRegion} × ${e.regionFactor} for ${e.region}` +
+    `${e.regionNote ? ` (${e.regionNote})` : ""}. Not included: ` +
+    `${e.notEstimated.join("; ")}.`
+  );
 }
 
 export function costText(report: CostReport): string[] {
@@ -44,7 +50,9 @@ export function costText(report: CostReport): string[] {
   const lines = [`Monthly cost of ${e.environment} (${e.region}): ${totalLine(e)}`];
   for (const l of e.lines)
     lines.push(
-      `  ${l.label.padEnd(34)} ${`${l.quantity} × ${l.unit}`.padEnd(44)} @ ${usd(l.unitMonthly).padStart(9)} = ${usd(l.monthly).padStart(10)}${max(l)}${l.note ? ` (${l.note})` : ""}`,
+      `  ${l.label.padEnd(34)} ${`${l.quantity} × ${l.unit}`.padEnd(44)} @ ` +
+        `${usd(l.unitMonthly).padStart(9)} = ${usd(l.monthly).padStart(10)}` +
+        `${max(l)}${l.note ? ` (${l.note})` : ""}`,
     );
   lines.push(...deltaLines(report), priceNote(e));
   return lines;
@@ -73,7 +81,11 @@ export function costMarkdown(report: CostReport): string[] {
   for (const l of e.lines) {
     const note = l.note ? ` (${markdownText(l.note)})` : "";
     lines.push(
-      `| ${markdownText(l.label)}${note} | ${markdownText(`${l.quantity} × ${l.unit}`)} | ${usd(l.unitMonthly)} | ${usd(l.monthly)} | ${l.atMaximum ? `${l.atMaximum.quantity}: ${usd(l.atMaximum.monthly)}` : ""} |`,
+      `| ${markdownText(l.label)}${note} | ` +
+        `${markdownText(`${l.quantity} × ${l.unit}`)} | ${usd(l.unitMonthly)} | ` +
+        `${usd(l.monthly)} | ` +
+        `${l.atMaximum ? `${l.atMaximum.quantity}: ${usd(l.atMaximum.monthly)}` : ""}` +
+        ` |`,
     );
   }
   lines.push("", markdownText(priceNote(e)), "", "</details>");

@@ -21,13 +21,24 @@ export function componentTableMarkdown(): string {
     const size = (x: typeof p) => (c.kind === "managed" ? "–" : `${x.memory} / ${x.cpu}`);
     const companion =
       "companion" in c
-        ? `${c.companion.displayName} (${c.companion.kind}, ${c.companion.size.memory} / ${c.companion.size.cpu}${"storage" in c.companion ? `, ${c.companion.storage}` : ""})`
+        ? `${c.companion.displayName} (${c.companion.kind}, ` +
+          `${c.companion.size.memory} / ${c.companion.size.cpu}` +
+          `${"storage" in c.companion ? `, ${c.companion.storage}` : ""})`
         : "–";
-    return `| \`${c.key}\` | ${c.displayName} | ${c.kind} | ${pods} | ${size(p)} | ${p.storage ?? "–"}${s.storage && s.storage !== p.storage ? ` (small: ${s.storage})` : ""} | ${size(s)}${c.kind !== "managed" && s.replicas !== p.replicas ? ` ×${s.replicas}` : ""} | ${companion} | ${"namespace" in c ? c.namespace : "–"} | ${c.optional ? "yes" : "no"} |`;
+    return (
+      `| \`${c.key}\` | ${c.displayName} | ${c.kind} | ${pods} | ${size(p)} | ` +
+      `${p.storage ?? "–"}` +
+      `${s.storage && s.storage !== p.storage ? ` (small: ${s.storage})` : ""} ` +
+      `| ${size(s)}` +
+      `${c.kind !== "managed" && s.replicas !== p.replicas ? ` ×${s.replicas}` : ""}` +
+      ` | ${companion} | ${"namespace" in c ? c.namespace : "–"} | ` +
+      `${c.optional ? "yes" : "no"} |`
+    );
   });
   return [
     TABLE_START,
-    "| key | component | kind | pods | production memory / CPU | storage | small memory / CPU | companion | namespace | optional |",
+    "| key | component | kind | pods | production memory / CPU | storage | " +
+      "small memory / CPU | companion | namespace | optional |",
     "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     TABLE_END,

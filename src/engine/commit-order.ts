@@ -36,7 +36,9 @@ export async function checkCommitOrder(
   const older = await ports.history.isAncestor(source.sha, deployed);
   if (older === undefined) {
     ports.log.info(
-      `Cannot tell whether ${short(source.sha)} is older than ${short(deployed)}, which ${envName} was last deployed from (not in this checkout's history); deploying`,
+      `Cannot tell whether ${short(source.sha)} is older than ` +
+        `${short(deployed)}, which ${envName} was last deployed from (not in ` +
+        `this checkout's history); deploying`,
     );
     return go;
   }

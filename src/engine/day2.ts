@@ -86,13 +86,21 @@ function fixedOutcome(what: string, resource: ArmResource, fixed: Record<string,
         field: want.field,
         parameter: want.parameter,
         value: raw,
-        message: `${what} was created with ${path} = ${shown(have)}, and this file asks for ${shown(want.value)}: Azure fixes this setting when the resource is created, so the deploy keeps ${shown(have)}; set ${want.field}: ${have} to say so, or move the data to a new resource to change it`,
+        message:
+          `${what} was created with ${path} = ${shown(have)}, and this file asks ` +
+          `for ${shown(want.value)}: Azure fixes this setting when the resource is ` +
+          `created, so the deploy keeps ${shown(have)}; set ${want.field}: ${have} ` +
+          `to say so, or move the data to a new resource to change it`,
       });
       continue;
     }
     out.refusals.push({
       field: want.field,
-      message: `${what} was created with ${path} = ${shown(have)}, and this file asks for ${shown(want.value)}: Azure fixes this setting when the resource is created, so the resource would have to be rebuilt; change ${want.field} back, or recreate the resource deliberately`,
+      message:
+        `${what} was created with ${path} = ${shown(have)}, and this file asks ` +
+        `for ${shown(want.value)}: Azure fixes this setting when the resource is ` +
+        `created, so the resource would have to be rebuilt; change ${want.field} ` +
+        `back, or recreate the resource deliberately`,
     });
   }
   return out;
@@ -126,7 +134,14 @@ export function poolRefusals(
       return [
         {
           field,
-          message: `node pool ${pool.name} ${source} with ${property} = ${shown(have)}, and this deploy would ask for ${shown(want)}: AKS cannot change ${property} on an existing agent pool (PropertyChangeNotAllowed); ${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}; to change it, replace the pool by hand as docs/infrastructure.md ("Replacing a node pool") describes, since AKS cannot and the toolkit does not migrate a pool in place`,
+          message:
+            `node pool ${pool.name} ${source} with ${property} = ${shown(have)}, and ` +
+            `this deploy would ask for ${shown(want)}: AKS cannot change ${property} ` +
+            `on an existing agent pool (PropertyChangeNotAllowed); ` +
+            `${property === "vmSize" ? `set ${field} to ${have}` : "keep the deployed value"}` +
+            `; to change it, replace the pool by hand as docs/infrastructure.md ` +
+            `("Replacing a node pool") describes, since AKS cannot and the toolkit ` +
+            `does not migrate a pool in place`,
         },
       ];
     });

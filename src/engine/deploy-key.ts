@@ -80,7 +80,8 @@ export function registrationSteps(repository: string, publicKey: string, title: 
   return [
     `echo '${publicKey}' > ${file}`,
     `gh repo deploy-key add ${file} --repo ${host}/${slug} --title '${title}'   (read-only: leave out --allow-write)`,
-    `or on GitHub: https://${host}/${slug}/settings/keys/new, title "${title}", paste the key, leave "Allow write access" unchecked`,
+    `or on GitHub: https://${host}/${slug}/settings/keys/new, title "${title}` +
+      `", paste the key, leave "Allow write access" unchecked`,
   ];
 }
 

@@ -133,17 +133,20 @@ export async function deployEnvironment(
   const skip = input.skipInfrastructure === true;
   if (skip)
     log.info(
-      `Deploying ${env.name} from ${describeSource(source)} without the infrastructure (skipped): no ARM deployment, the GitOps tree only`,
+      `Deploying ${env.name} from ${describeSource(source)} without the ` +
+        `infrastructure (skipped): no ARM deployment, the GitOps tree only`,
     );
   else {
     log.info(
-      `Deploying ${env.name} from ${describeSource(source)} to subscription ${env.azure.subscriptionId} (${env.azure.location})`,
+      `Deploying ${env.name} from ${describeSource(source)} to subscription ` +
+        `${env.azure.subscriptionId} (${env.azure.location})`,
     );
     const missing = missingOutputs(env, requests.main.template);
     if (missing.length > 0)
       return fail(
         "contract",
-        `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree needs (ConfigMap of deploy outputs); nothing was deployed`,
+        `main.bicep lacks the output(s) ${missing.join(", ")} the GitOps tree ` +
+          `needs (ConfigMap of deploy outputs); nothing was deployed`,
       );
   }
 
@@ -158,7 +161,10 @@ export async function deployEnvironment(
     }
     if (!verdict.proceed) {
       log.info(
-        `Nothing deployed: ${source.sha.slice(0, 7)} is older than ${verdict.deployed.slice(0, 7)}, which ${env.name} already runs (GitOps ${verdict.tip.slice(0, 7)}); a newer commit is not taken back. To roll back, redeploy it by hand`,
+        `Nothing deployed: ${source.sha.slice(0, 7)} is older than ` +
+          `${verdict.deployed.slice(0, 7)}, which ${env.name} already runs (GitOps ` +
+          `${verdict.tip.slice(0, 7)}); a newer commit is not taken back. To roll ` +
+          `back, redeploy it by hand`,
       );
       return { ok: true, deployment: undefined, commit: verdict.tip, superseded: verdict.deployed };
     }
@@ -172,7 +178,9 @@ export async function deployEnvironment(
       const since = running.timestamp ? ` since ${running.timestamp.toISOString()}` : "";
       return fail(
         "refused",
-        `deployment ${running.name} of ${env.name} is ${running.provisioningState}${since}; wait for it to end (or cancel it) and run again`,
+        `deployment ${running.name} of ${env.name} is ` +
+          `${running.provisioningState}${since}; wait for it to end (or cancel it) ` +
+          `and run again`,
       );
     }
   } catch (error) {
@@ -204,7 +212,8 @@ export async function deployEnvironment(
     try {
       base = await gitops.head();
       log.info(
-        `GitOps branch ${gitops.branch}: ${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`,
+        `GitOps branch ${gitops.branch}: ` +
+          `${base ? `at ${base.slice(0, 7)}` : "does not exist yet; the first publish creates it"}`,
       );
     } catch (error) {
       return fail("gitops", `cannot read GitOps branch ${gitops.branch}: ${messageOf(error)}`);
@@ -223,7 +232,9 @@ export async function deployEnvironment(
       const storage = day2.postgresStorage;
       if (storage.deployGb > storage.configuredGb) {
         log.info(
-          `PostgreSQL storage: the server has grown to ${storage.deployGb} GiB (the file asks ${storage.configuredGb}); deploying ${storage.deployGb} GiB, since Azure never shrinks a disk`,
+          `PostgreSQL storage: the server has grown to ${storage.deployGb} GiB ` +
+            `(the file asks ${storage.configuredGb}); deploying ${storage.deployGb} ` +
+            `GiB, since Azure never shrinks a disk`,
         );
       }
       for (const kept of day2.kept ?? []) log.error(`${env.file}: warning: ${kept.field}: ${kept.message}`);
@@ -231,7 +242,8 @@ export async function deployEnvironment(
     } catch (error) {
       return fail(
         "refused",
-        `cannot read the deployed resources to check what a redeploy may change: ${messageOf(error)}; nothing was deployed`,
+        `cannot read the deployed resources to check what a redeploy may change: ` +
+          `${messageOf(error)}; nothing was deployed`,
       );
     }
 
@@ -245,7 +257,8 @@ export async function deployEnvironment(
         !reportPreflight(
           recheck,
           log,
-          `the bootstrap deployment created Key Vault ${env.names.keyVault}; upload the secret(s) above and run deploy again`,
+          `the bootstrap deployment created Key Vault ${env.names.keyVault}; ` +
+            `upload the secret(s) above and run deploy again`,
         )
       )
         return fail("secrets");
@@ -266,7 +279,11 @@ export async function deployEnvironment(
     const deployed = skip
       ? `none (infrastructure skipped; ${infraOutputsPath(env)} kept from ${base ?? ""})`
       : names.main;
-    const message = `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by codemie-gitops from ${env.file} at source commit ${source.sha}${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ${deployed}\n\n${releaseTrailers(env.codemieVersion, input.toolkit)}`;
+    const message =
+      `Deploy ${env.name} from ${describeSource(source)}\n\nRendered by ` +
+      `codemie-gitops from ${env.file} at source commit ${source.sha}` +
+      `${source.dirty ? " with uncommitted changes" : ""}.\nARM deployment: ` +
+      `${deployed}\n\n${releaseTrailers(env.codemieVersion, input.toolkit)}`;
     const published = await gitops.publish(files, {
       message,
       expectedParent: base,
@@ -283,7 +300,8 @@ export async function deployEnvironment(
         : "";
     return fail(
       "publish",
-      `${skip ? "" : "the infrastructure is deployed but "}publishing to ${gitops.branch} failed: ${messageOf(error)}${hint}`,
+      `${skip ? "" : "the infrastructure is deployed but "}publishing to ` +
+        `${gitops.branch} failed: ${messageOf(error)}${hint}`,
     );
   }
 
@@ -298,7 +316,9 @@ export async function deployEnvironment(
   if (limitMs !== undefined) log.info(`Flux may take up to ${minutes(limitMs)} (--flux-timeout)`);
   if (firstDeployHint !== undefined)
     log.info(
-      `A first install may take up to ${minutes(firstDeployHint)} (the layers' timeouts one after another); give --flux-timeout ${minutes(firstDeployHint)} to wait for all of it`,
+      `A first install may take up to ${minutes(firstDeployHint)} (the layers' ` +
+        `timeouts one after another); give --flux-timeout ` +
+        `${minutes(firstDeployHint)} to wait for all of it`,
     );
   try {
     waited = await waitForFlux(env, commit, {
@@ -322,7 +342,8 @@ export async function deployEnvironment(
   }
   if (skip)
     log.info(
-      `Deployed ${env.name}: infrastructure skipped (no ARM deployment) and Flux reports ${commit.slice(0, 7)} Compliant`,
+      `Deployed ${env.name}: infrastructure skipped (no ARM deployment) and ` +
+        `Flux reports ${commit.slice(0, 7)} Compliant`,
     );
   else
     log.info(
@@ -338,12 +359,15 @@ async function preflight(
   locate: Locate | undefined,
 ): Promise<PreflightReport> {
   ports.log.info(
-    `preflight: quota, VM sizes, Kubernetes, PostgreSQL${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and operator secrets in ${env.azure.location}`,
+    `preflight: quota, VM sizes, Kubernetes, PostgreSQL` +
+      `${env.openai.enabled ? ", Azure OpenAI" : ""}, resource providers and ` +
+      `operator secrets in ${env.azure.location}`,
   );
   const report = await runPreflight(env, needs, ports.preflight, locate);
   if (report.status === "checked" && !report.secretsChecked) {
     ports.log.info(
-      `preflight: Key Vault ${env.names.keyVault} does not exist yet; the operator's secrets are checked once the bootstrap deployment created it`,
+      `preflight: Key Vault ${env.names.keyVault} does not exist yet; the ` +
+        `operator's secrets are checked once the bootstrap deployment created it`,
     );
   }
   return report;
@@ -387,7 +411,9 @@ async function publishedOutputs(env: Environment, gitops: Publisher, log: Log): 
   if (isPlaceholderOutputs(read.text))
     return {
       ok: false,
-      line: `${path} on ${gitops.branch} is a placeholder written by render, not a deployment's outputs; run a full deploy`,
+      line:
+        `${path} on ${gitops.branch} is a placeholder written by render, not a ` +
+        `deployment's outputs; run a full deploy`,
     };
   const unfilled = unfilledVariables(env, read.text);
   if (unfilled.length > 0)
@@ -467,11 +493,14 @@ async function registerDeployKey(env: Environment, publicKey: string, ports: Dep
       if (registration.readOnly)
         return ports.log.info(`  it is a read-only deploy key of ${registration.slug} already`);
       return manual(
-        `  warning: it is a deploy key of ${registration.slug} WITH write access; Flux only reads: delete it there and add it again read-only:`,
+        `  warning: it is a deploy key of ${registration.slug} WITH write ` +
+          `access; Flux only reads: delete it there and add it again read-only:`,
       );
     case "manual":
       return manual(
-        `  notice: the deploy key was not registered through the GitHub API (${registration.reason}); register it as a read-only deploy key of ${env.gitops.repository} before Flux reads the branch:`,
+        `  notice: the deploy key was not registered through the GitHub API (` +
+          `${registration.reason}); register it as a read-only deploy key of ` +
+          `${env.gitops.repository} before Flux reads the branch:`,
       );
   }
 }
@@ -548,7 +577,9 @@ function reportDeploymentFailure(log: Log, what: string, report: DeploymentError
   log.error("  failed resources:");
   for (const op of report.failedOperations) {
     log.error(
-      `    ${op.resourceType ?? "resource"} ${op.resourceName ?? op.resourceId ?? "?"}${op.statusCode ? ` (${op.statusCode})` : ""}`,
+      `    ${op.resourceType ?? "resource"} ` +
+        `${op.resourceName ?? op.resourceId ?? "?"}` +
+        `${op.statusCode ? ` (${op.statusCode})` : ""}`,
     );
     if (op.error) for (const line of formatArmError(op.error, 3)) log.error(line);
   }

@@ -92,7 +92,11 @@ export function objectLine(o: FluxObject): string {
 export function summaryLine(view: FluxView): string {
   const synced = view.sourceSyncedCommitId ?? "nothing yet";
   const error = view.errorMessage ? `; ${view.errorMessage}` : "";
-  return `Flux: ${view.complianceState}, synced ${synced}${view.provisioningState ? `, provisioning ${view.provisioningState}` : ""}${error}`;
+  return (
+    `Flux: ${view.complianceState}, synced ${synced}` +
+    `${view.provisioningState ? `, provisioning ${view.provisioningState}` : ""}` +
+    `${error}`
+  );
 }
 
 /**

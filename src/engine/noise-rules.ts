@@ -43,6 +43,8 @@ export const NOISE_RULES: readonly NoiseRule[] = [
     resourceType: "Microsoft.DBforPostgreSQL/flexibleServers",
     path: "properties.administratorLoginPassword",
     reason:
-      "Write-only: ARM never returns the password, so what-if always shows it as set; the Key Vault secret it comes from is seeded once and never replaced.",
+      "Write-only: ARM never returns the password, so what-if always shows it " +
+      "as set; the Key Vault secret it comes from is seeded once and never " +
+      "replaced.",
   },
 ];

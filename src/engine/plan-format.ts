@@ -43,7 +43,10 @@ function capacityText(c: CapacitySummary): string[] {
       ? `${p.nodesNeeded} needed, autoscaling ${p.minCount}-${p.maxCount}`
       : `${p.nodesNeeded} needed, fixed ${p.minCount}`;
     lines.push(
-      `  ${p.name.padEnd(10)} ${p.vmSize} (${p.vcpu} vCPU, ${p.memoryGiB} GiB) × ${nodes}; requests ${p.requested.vcpu}/${p.allocatable.vcpu} vCPU, ${p.requested.memoryGiB}/${p.allocatable.memoryGiB} GiB allocatable; ~$${p.hourlyUsdPerNode.toFixed(2)}/h per node`,
+      `  ${p.name.padEnd(10)} ${p.vmSize} (${p.vcpu} vCPU, ${p.memoryGiB} GiB) ` +
+        `× ${nodes}; requests ${p.requested.vcpu}/${p.allocatable.vcpu} vCPU, ` +
+        `${p.requested.memoryGiB}/${p.allocatable.memoryGiB} GiB allocatable; ~$` +
+        `${p.hourlyUsdPerNode.toFixed(2)}/h per node`,
     );
   }
   return lines;
@@ -54,7 +57,10 @@ function gitopsText(g: GitopsComparison): string[] {
     return [`GitOps branch ${g.branch}: not compared (${g.reason}); ${g.renderedFiles} file(s) rendered`];
   if (g.status === "skipped")
     return [`GitOps branch ${g.branch}: not read (--offline); ${g.renderedFiles} file(s) rendered`];
-  const head = `GitOps branch ${g.branch}${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
+  const head =
+    `GitOps branch ${g.branch}` +
+    `${g.base ? ` at ${g.base.slice(0, 7)}` : " (does not exist yet)"}: ` +
+    `${g.files.length === 0 ? "up to date" : `${g.files.length} file(s) would change`}`;
   const lines = [head, ...g.files.map((f) => `  ${CHANGE_SYMBOL[f.change] ?? "?"} ${f.path}`)];
   // A new branch's patch is every file in full: the list says it all.
   if (g.base && g.patch) {
@@ -96,7 +102,8 @@ function day2Lines(d: Day2PlanReport | undefined): string[] {
         `Day 2 (offline): no node-pool change AKS would refuse, against ${against}; add --azure for the full check`,
       ];
     return [
-      `Day 2: REFUSED (offline, against ${against}), ${d.refusals.length} change(s) the deployed node pools cannot take`,
+      `Day 2: REFUSED (offline, against ${against}), ${d.refusals.length} ` +
+        `change(s) the deployed node pools cannot take`,
       ...d.refusals.map((r) => `  ${r.field}: ${r.message}`),
     ];
   }
@@ -105,7 +112,8 @@ function day2Lines(d: Day2PlanReport | undefined): string[] {
     s.deployedGb === undefined
       ? `PostgreSQL storage: ${s.deployGb} GiB (server not created yet)`
       : s.deployedGb > s.configuredGb
-        ? `PostgreSQL storage: ${s.deployedGb} GiB deployed (auto-grown; the file asks ${s.configuredGb}): the deploy keeps ${s.deployGb} GiB`
+        ? `PostgreSQL storage: ${s.deployedGb} GiB deployed (auto-grown; the file ` +
+          `asks ${s.configuredGb}): the deploy keeps ${s.deployGb} GiB`
         : `PostgreSQL storage: ${s.deployedGb} GiB deployed, ${s.deployGb} GiB asked`;
   const verdict =
     d.refusals.length === 0
@@ -151,7 +159,8 @@ function preflightLines(p: PreflightReport): string[] {
   const head =
     p.diagnostics.length === 0
       ? "Preflight: quota, VM sizes, versions, providers and operator secrets: nothing Azure would refuse"
-      : `Preflight: ${errors} error(s), ${p.diagnostics.length - errors} warning(s); deploy refuses to start while any error stands`;
+      : `Preflight: ${errors} error(s), ${p.diagnostics.length - errors} ` +
+        `warning(s); deploy refuses to start while any error stands`;
   return [
     head,
     ...p.diagnostics.map(formatDiagnostic),
@@ -219,7 +228,9 @@ export function planMarkdown(report: PlanReport): string {
       ? `${p.nodesNeeded} (autoscale ${p.minCount}–${p.maxCount})`
       : `${p.nodesNeeded} (fixed)`;
     lines.push(
-      `| ${p.name} | ${p.vmSize} | ${nodes} | ${p.requested.vcpu}/${p.allocatable.vcpu} vCPU, ${p.requested.memoryGiB}/${p.allocatable.memoryGiB} GiB | ${p.hourlyUsdPerNode.toFixed(2)} |`,
+      `| ${p.name} | ${p.vmSize} | ${nodes} | ${p.requested.vcpu}/` +
+        `${p.allocatable.vcpu} vCPU, ${p.requested.memoryGiB}/` +
+        `${p.allocatable.memoryGiB} GiB | ${p.hourlyUsdPerNode.toFixed(2)} |`,
     );
   }
   lines.push("", "### GitOps tree", "");
@@ -233,7 +244,9 @@ export function planMarkdown(report: PlanReport): string {
     lines.push(`Branch \`${g.branch}\` already holds the rendered tree.`);
   } else {
     lines.push(
-      `Branch \`${g.branch}\`${g.base ? ` at \`${g.base.slice(0, 7)}\`` : " (new)"}: ${g.files.length} file(s) would change.`,
+      `Branch \`${g.branch}\`` +
+        `${g.base ? ` at \`${g.base.slice(0, 7)}\`` : " (new)"}: ` +
+        `${g.files.length} file(s) would change.`,
       "",
     );
     lines.push(...g.files.map((f) => `- ${CHANGE_SYMBOL[f.change] ?? "?"} \`${f.path}\``));
@@ -264,7 +277,10 @@ export function planMarkdown(report: PlanReport): string {
       "",
       "### Reviewed plan",
       "",
-      `Digest ${markdownCode(compactDigest(report.review))}: the deploy on merge, or \`deploy --reviewed-plan\` with it, stops when Azure, the GitOps tree, the Kubernetes objects or the toolkit differ from this plan.`,
+      `Digest ${markdownCode(compactDigest(report.review))}: the deploy on ` +
+        `merge, or \`deploy --reviewed-plan\` with it, stops when Azure, the ` +
+        `GitOps tree, the Kubernetes objects or the toolkit differ from this ` +
+        `plan.`,
       ...reviewGaps(report).map((g) => `\n${markdownText(g)}`),
     );
   return `${lines.join("\n")}\n`;

@@ -182,7 +182,9 @@ export interface PublishRequest {
 export class BranchMovedError extends Error {
   constructor(branch: string, expected: string | undefined, actual: string | undefined) {
     super(
-      `${branch} moved from ${expected ?? "(absent)"} to ${actual ?? "(absent)"} since this run looked at it; refusing to overwrite it`,
+      `${branch} moved from ${expected ?? "(absent)"} to ` +
+        `${actual ?? "(absent)"} since this run looked at it; refusing to ` +
+        `overwrite it`,
     );
     this.name = "BranchMovedError";
   }

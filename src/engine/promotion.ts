@@ -48,7 +48,9 @@ export function promotionGate(env: Environment, toolkit: string, latest: Deploym
     return closed(`${after} runs CodeMie ${latest.codemieVersion ?? "(unrecorded)"}, not ${env.codemieVersion}`);
   if (latest.toolkit !== toolkit)
     return closed(
-      `${after} was deployed with toolkit ${(latest.toolkit ?? "(unrecorded)").slice(0, 12)}, not ${toolkit.slice(0, 12)}`,
+      `${after} was deployed with toolkit ` +
+        `${(latest.toolkit ?? "(unrecorded)").slice(0, 12)}, not ` +
+        `${toolkit.slice(0, 12)}`,
     );
   return { status: "open", after, sha: latest.sha };
 }

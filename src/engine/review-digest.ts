@@ -127,16 +127,20 @@ export function digestDifferences(reviewed: ReviewDigest, now: ReviewDigest, gap
   }
   if (!same(reviewed.tree, now.tree))
     out.push(
-      "GitOps tree: the rendered files differ from the reviewed ones (another merge, or a change of the toolkit or charts)",
+      "GitOps tree: the rendered files differ from the reviewed ones (another " +
+        "merge, or a change of the toolkit or charts)",
     );
   if (reviewed.objects && !now.objects)
     out.push(
-      `Kubernetes objects: cannot be built now (${gaps.objects ?? "unknown reason"}), so the reviewed ones cannot be confirmed`,
+      `Kubernetes objects: cannot be built now (` +
+        `${gaps.objects ?? "unknown reason"}), so the reviewed ones cannot be ` +
+        `confirmed`,
     );
   else if (reviewed.objects && now.objects && !same(reviewed.objects, now.objects))
     out.push(
       same(reviewed.tree, now.tree)
-        ? "Kubernetes objects: differ from the reviewed ones while the GitOps tree does not (a chart changed under the same version, or kustomize)"
+        ? "Kubernetes objects: differ from the reviewed ones while the GitOps tree " +
+            "does not (a chart changed under the same version, or kustomize)"
         : "Kubernetes objects: differ from the reviewed ones",
     );
   if (!same(reviewed.toolkit, now.toolkit))

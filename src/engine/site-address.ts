@@ -9,7 +9,10 @@ const NETWORK_API_VERSION = "2024-05-01";
 export async function publishedAddress(env: Environment, arm: Pick<DeployArm, "getJson">): Promise<string | undefined> {
   const address = ingressAddress(env);
   if (address.kind === "private") return address.ip;
-  const id = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${address.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/${address.publicIpName}`;
+  const id =
+    `/subscriptions/${env.azure.subscriptionId}/resourceGroups/` +
+    `${address.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/` +
+    `${address.publicIpName}`;
   try {
     const ip = ((await arm.getJson(id, NETWORK_API_VERSION)) as { properties?: { ipAddress?: unknown } } | undefined)
       ?.properties?.ipAddress;

@@ -95,7 +95,10 @@ export function recordLine(env: Environment, address: string | undefined): strin
   const target = address ?? "the ingress load balancer's address";
   const record = `A ${env.network.ingress.host} → ${target}`;
   if (dns.mode === "external") return `DNS (yours to keep): create ${record}`;
-  return `DNS: ${record}, in ${dns.zoneKind} zone ${dns.zone}${dns.zoneResourceGroup ? ` (resource group ${dns.zoneResourceGroup})` : ""}`;
+  return (
+    `DNS: ${record}, in ${dns.zoneKind} zone ${dns.zone}` +
+    `${dns.zoneResourceGroup ? ` (resource group ${dns.zoneResourceGroup})` : ""}`
+  );
 }
 
 /** The ingress address this environment is pinned to when the file decides it (internal); undefined for a public IP. */
@@ -129,7 +132,8 @@ export async function checkSite(
   }
   const matches = address === undefined || resolved.includes(address);
   log.info(
-    `  ${env.network.ingress.host} resolves to ${resolved.join(", ")}${matches ? "" : `, not ${address}: the record points elsewhere`}`,
+    `  ${env.network.ingress.host} resolves to ${resolved.join(", ")}` +
+      `${matches ? "" : `, not ${address}: the record points elsewhere`}`,
   );
   const target = resolved[0]!;
   const links: LinkResult[] = [];

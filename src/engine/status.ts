@@ -47,7 +47,8 @@ export async function environmentStatus(env: Environment, ports: StatusPorts): P
   );
   const head = "head" in tip ? tip.head : undefined;
   log.info(
-    `GitOps branch ${gitops.branch}: ${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`,
+    `GitOps branch ${gitops.branch}: ` +
+      `${"error" in tip ? `not reachable (${tip.error})` : head ? `at ${head.slice(0, 7)}` : "does not exist"}`,
   );
   if (!view) {
     log.error("error: the fluxConfiguration does not exist (has the infrastructure been deployed?)");
@@ -63,7 +64,8 @@ export async function environmentStatus(env: Environment, ports: StatusPorts): P
     return { reconciled: true, flux: view, site };
   }
   log.error(
-    `error: ${env.name} is not reconciled${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`,
+    `error: ${env.name} is not reconciled` +
+      `${head && syncedCommit(view) !== head ? `: Flux has not synced ${head.slice(0, 7)} yet` : ""}`,
   );
   return { reconciled: false, flux: view };
 }

@@ -97,14 +97,16 @@ export function checkReleases(
     if (!r.chart) {
       report(
         "warning",
-        `not verified: chart not available (neither in the chart cache, the mirror CODEMIE_CHART_MIRROR nor its repository)`,
+        `not verified: chart not available (neither in the chart cache, the ` +
+          `mirror CODEMIE_CHART_MIRROR nor its repository)`,
       );
       continue;
     }
     if (r.chart.origin === "stand-in")
       report(
         "warning",
-        `verified against ${r.chart.from} (chart version ${r.chart.actualVersion}), the nearest public source of pinned version ${r.chart.version}`,
+        `verified against ${r.chart.from} (chart version ${r.chart.actualVersion}` +
+          `), the nearest public source of pinned version ${r.chart.version}`,
       );
     if (r.error) report("error", r.error);
     if (r.facts) {
@@ -170,7 +172,13 @@ function checkSurgeRoom(capacity: CapacityPlan, releases: readonly CheckedReleas
   };
   if (need.millicores <= room.millicores && need.bytes <= room.bytes) return undefined;
   const names = short.map(({ r, t }) => `${r.plan.release}/${t.name}`).join(", ");
-  return `the Jobs and hooks the charts run (${names}) request ${fmt(need)} together; the surge node the capacity planner keeps on the workloads pool (${pool.vmSize}) leaves ${fmt(room)} beside its largest pod, so an install or upgrade could leave them pending: size them down or choose a larger VM size`;
+  return (
+    `the Jobs and hooks the charts run (${names}) request ${fmt(need)} ` +
+    `together; the surge node the capacity planner keeps on the workloads ` +
+    `pool (${pool.vmSize}) leaves ${fmt(room)} beside its largest pod, so an ` +
+    `install or upgrade could leave them pending: size them down or choose a ` +
+    `larger VM size`
+  );
 }
 
 /** True when the environment file's own values write this key path. */
@@ -245,7 +253,9 @@ function checkPods(
     if (!matched.has(t))
       report(
         "error",
-        `${t.kind} ${t.name} is not counted by the capacity planner (${addon ? "add-on pods: src/capacity/cluster-addons.ts" : `it counts ${expected.length} workload(s) for this release`})`,
+        `${t.kind} ${t.name} is not counted by the capacity planner (` +
+          `${addon ? "add-on pods: src/capacity/cluster-addons.ts" : `it counts ${expected.length} workload(s) for this release`}` +
+          `)`,
       );
   }
 
@@ -258,13 +268,18 @@ function checkPods(
       continue;
     }
     for (const { container, init } of allContainers(t.spec)) {
-      const c = `${what} ${init ? (isSidecar(container) ? "sidecar" : "init container") : "container"} ${container.name}`;
+      const c =
+        `${what} ` +
+        `${init ? (isSidecar(container) ? "sidecar" : "init container") : "container"}` +
+        ` ${container.name}`;
       const req = container.resources?.requests ?? {};
       const lim = container.resources?.limits ?? {};
       if (req.cpu == null || req.memory == null)
         report(
           "error",
-          `${c} has no ${req.cpu == null ? "CPU" : "memory"} request, so the capacity planner cannot count it; set its resources in the release's values`,
+          `${c} has no ${req.cpu == null ? "CPU" : "memory"} request, so the ` +
+            `capacity planner cannot count it; set its resources in the release's ` +
+            `values`,
         );
       if (lim.memory == null) report("error", `${c} has no memory limit; set one equal to its memory request`);
       const rq = containerRequest(container);
@@ -290,7 +305,8 @@ function checkPods(
         else
           report(
             "error",
-            `${c} has no probe at all: Kubernetes cannot tell when it serves or hangs (keep the chart's health endpoints on)`,
+            `${c} has no probe at all: Kubernetes cannot tell when it serves or ` +
+              `hangs (keep the chart's health endpoints on)`,
           );
       }
     }
@@ -306,7 +322,8 @@ function checkPods(
     if (e.memoryLimit !== undefined && limit !== e.memoryLimit)
       report(
         "error",
-        `${what} limits memory to ${formatBytes(limit)} per pod; the capacity planner counted ${formatBytes(e.memoryLimit)}`,
+        `${what} limits memory to ${formatBytes(limit)} per pod; the capacity ` +
+          `planner counted ${formatBytes(e.memoryLimit)}`,
       );
     if (HARD_ANTI_AFFINITY.has(e.name)) checkSpread(env, t, what, report);
   }
@@ -325,7 +342,8 @@ function checkPlacement(t: PodTemplate, what: string, report: (s: Finding["sever
       if (!ok)
         report(
           "error",
-          `${what} does not tolerate ${need.key}:${need.effect}, so it cannot run on the system pool the planner counts it on`,
+          `${what} does not tolerate ${need.key}:${need.effect}, so it cannot run ` +
+            `on the system pool the planner counts it on`,
         );
     }
     return;
@@ -357,7 +375,8 @@ function checkSpread(
   if (!required.some((x) => x.topologyKey === TOPOLOGY_KEYS.node))
     report(
       "error",
-      `${what} has no required pod anti-affinity on ${TOPOLOGY_KEYS.node}; the planner placed its pods on distinct nodes`,
+      `${what} has no required pod anti-affinity on ${TOPOLOGY_KEYS.node}; the ` +
+        `planner placed its pods on distinct nodes`,
     );
   if (
     env.aks.zones.length > 1 &&
@@ -381,7 +400,8 @@ function checkIngresses(r: CheckedRelease, report: (s: Finding["severity"], m: s
     if (PUBLIC_INGRESSES.some((p) => p.release === r.plan.release && p.ingress === name)) continue;
     report(
       "error",
-      `Ingress ${name} is not behind oauth2-proxy (no ${AUTH_URL.key}) and not on the catalogue's list of public ingresses (src/catalogue/ingresses.ts)`,
+      `Ingress ${name} is not behind oauth2-proxy (no ${AUTH_URL.key}) and not ` +
+        `on the catalogue's list of public ingresses (src/catalogue/ingresses.ts)`,
     );
   }
 }
@@ -403,7 +423,8 @@ function checkRestricted(t: PodTemplate, report: (s: Finding["severity"], m: str
     if (problems.length > 0)
       report(
         "error",
-        `${what} container ${container.name} runs in a namespace enforcing Pod Security "restricted", which refuses it: ${problems.join(", ")}`,
+        `${what} container ${container.name} runs in a namespace enforcing Pod ` +
+          `Security "restricted", which refuses it: ${problems.join(", ")}`,
       );
   }
 }

@@ -123,7 +123,8 @@ function chartOf(
     const tag = isObject(rs?.ref) ? (str(rs.ref.tag) ?? str(rs.ref.semver)) : undefined;
     if (ref.kind !== "OCIRepository" || !url || !tag)
       throw new ReleaseError(
-        `${where}: chartRef ${str(ref.kind)} ${str(ref.name)} does not resolve to an OCIRepository with a url and ref.tag`,
+        `${where}: chartRef ${str(ref.kind)} ${str(ref.name)} does not resolve ` +
+          `to an OCIRepository with a url and ref.tag`,
       );
     const at = url.lastIndexOf("/");
     return { name: url.slice(at + 1), version: tag, repository: url.slice(0, at) };

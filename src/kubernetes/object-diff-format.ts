@@ -56,7 +56,11 @@ function releaseLines(r: ReleaseDiff): string[] {
 
 function head(d: KubernetesDiff & { status: "compared" }): string {
   const changed = d.releases.length;
-  return `${changed} release(s) render differently, ${d.unchangedReleases} unchanged (helm template ${d.helmVersion} of the published branch and of this change, same charts)`;
+  return (
+    `${changed} release(s) render differently, ${d.unchangedReleases} ` +
+    `unchanged (helm template ${d.helmVersion} of the published branch and ` +
+    `of this change, same charts)`
+  );
 }
 
 export function objectDiffText(d: KubernetesDiff): string[] {
@@ -65,7 +69,9 @@ export function objectDiffText(d: KubernetesDiff): string[] {
   const lines = [`Kubernetes objects: ${head(d)}`];
   for (const r of d.releases) {
     lines.push(
-      `  ${r.release} (chart ${r.chart}${r.status === "added" || r.status === "removed" ? `, release ${r.status}` : ""}): ${counts(r)}`,
+      `  ${r.release} (chart ${r.chart}` +
+        `${r.status === "added" || r.status === "removed" ? `, release ${r.status}` : ""}` +
+        `): ${counts(r)}`,
     );
     lines.push(...releaseLines(r).map((l) => `    ${l}`));
   }
@@ -107,7 +113,9 @@ export function objectDiffMarkdown(d: KubernetesDiff, budget = MARKDOWN_SECTION_
   if (shown < d.releases.length)
     lines.push(
       "",
-      `> [!NOTE]\n> **Truncated**: ${d.releases.length - shown} more release(s) render differently; \`codemie-gitops plan --json\` lists every object.`,
+      `> [!NOTE]\n> **Truncated**: ${d.releases.length - shown} more ` +
+        `release(s) render differently; \`codemie-gitops plan --json\` lists ` +
+        `every object.`,
     );
   return lines;
 }

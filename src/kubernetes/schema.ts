@@ -90,7 +90,8 @@ function checkWith(model: { prototype: object }): SchemaCheck {
 
 const CORE = "kubernetes-models 5.1.0 (Kubernetes 1.34+ OpenAPI)";
 const FLUX =
-  "@kubernetes-models/flux-cd 4.0.0 (Flux Go APIs: source-controller v1.8, kustomize-controller v1.8, helm-controller v1.5)";
+  "@kubernetes-models/flux-cd 4.0.0 (Flux Go APIs: source-controller v1.8, " +
+  "kustomize-controller v1.8, helm-controller v1.5)";
 const ESO = "@kubernetes-models/external-secrets 2.0.0 (External Secrets Go API v0.16.2)";
 
 const TABLE: ReadonlyArray<SupportedKind & { check: SchemaCheck }> = [
@@ -360,7 +361,9 @@ export function validateYamlStream(text: string, fileLabel: string): string[] {
 function unsupportedMessage(apiVersion: string, kind: string): string {
   const retired = RETIRED[apiVersion];
   const others = TABLE.filter((e) => e.kind === kind).map((e) => e.apiVersion);
-  let message = `unsupported apiVersion/kind "${apiVersion}" ${kind}: no offline schema is registered for it in src/kubernetes/schema.ts`;
+  let message =
+    `unsupported apiVersion/kind "${apiVersion}" ${kind}: no offline schema ` +
+    `is registered for it in src/kubernetes/schema.ts`;
   if (retired) message = `apiVersion "${apiVersion}" for ${kind} is ${retired}`;
   if (others.length > 0) message += `; use ${others.map((v) => `"${v}"`).join(" or ")}`;
   return message;
@@ -380,7 +383,8 @@ function nullAware(errors: SchemaError[], data: unknown): SchemaError[] {
       keyword: "type",
       params: {},
       message: quantity
-        ? "is null; the API server decodes a null quantity as 0 (a 0 limit is below any request), so write the quantity or leave the key out"
+        ? "is null; the API server decodes a null quantity as 0 (a 0 limit is " +
+          "below any request), so write the quantity or leave the key out"
         : "is null; write a value or leave the key out",
     });
   }
@@ -423,7 +427,11 @@ function checkMetadata(data: Record<string, unknown>, nameRule: SupportedKind["n
       : !(DNS1123_SUBDOMAIN.test(name) && name.length <= 253)
   ) {
     errors.push(
-      `/metadata/name: "${name}" is not a valid RFC 1123 ${nameRule === "label" ? "label" : "subdomain"} (lower-case alphanumerics and '-'${nameRule === "label" ? ", at most 63 characters" : " or '.', at most 253 characters"})`,
+      `/metadata/name: "${name}" is not a valid RFC 1123 ` +
+        `${nameRule === "label" ? "label" : "subdomain"} (lower-case ` +
+        `alphanumerics and '-'` +
+        `${nameRule === "label" ? ", at most 63 characters" : " or '.', at most 253 characters"}` +
+        `)`,
     );
   }
   if (typeof namespace === "string" && !(DNS1123_LABEL.test(namespace) && namespace.length <= 63)) {

@@ -74,7 +74,10 @@ export function unsafeKustomization(files: ReadonlyMap<string, string>, dirs: re
       const target = insideTree(dir, ref);
       const what = target === undefined ? undefined : present(files, target);
       if (!what || (kind === "file" && what !== "file"))
-        return `${path} refers to ${JSON.stringify(ref)}, which is not a ${kind === "file" ? "file" : "file or directory"} of the tree`;
+        return (
+          `${path} refers to ${JSON.stringify(ref)}, which is not a ` +
+          `${kind === "file" ? "file" : "file or directory"} of the tree`
+        );
       if (what === "dir") queue.push(target!);
     }
   }

@@ -33,7 +33,9 @@ export function templateReads(templates: string): { reads: Set<string>; whole: S
 }
 
 const nullMessage = (dotted: string): string =>
-  `${dotted} is null, but the chart's defaults define no ${dotted}: Helm drops a null only over a default, so it renders a literal null; leave the key out`;
+  `${dotted} is null, but the chart's defaults define no ${dotted}: Helm ` +
+  `drops a null only over a default, so it renders a literal null; leave ` +
+  `the key out`;
 
 export function checkValueKeys(values: Record<string, unknown>, facts: ChartFacts): KeyFinding[] {
   const { reads, whole } = templateReads(facts.templates);
@@ -79,7 +81,9 @@ export function checkValueKeys(values: Record<string, unknown>, facts: ChartFact
       findings.push({
         path: p,
         kind: "unread",
-        message: `${dotted} is read by no template of the chart and is not in its defaults${guess ? `; did you mean "${[...path, guess].join(".")}"?` : ""}`,
+        message:
+          `${dotted} is read by no template of the chart and is not in its defaults` +
+          `${guess ? `; did you mean "${[...path, guess].join(".")}"?` : ""}`,
       });
     }
   };

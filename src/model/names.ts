@@ -203,7 +203,9 @@ export function checkNames(names: ResourceNames): NameProblem[] {
       out.push({
         field,
         name,
-        message: `derived ${rule.resource} name "${name}" is ${name.length} characters; Azure allows ${rule.min}-${rule.max}${unique}`,
+        message:
+          `derived ${rule.resource} name "${name}" is ${name.length} characters; ` +
+          `Azure allows ${rule.min}-${rule.max}${unique}`,
       });
     } else if (!rule.pattern.test(name)) {
       out.push({

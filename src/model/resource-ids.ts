@@ -17,7 +17,10 @@ export function resourceGroupId(env: Located): string {
 /** The region's Network Watcher the environment's VNet flow log is created under (not the environment's own). */
 export function networkWatcherId(env: Pick<Environment, "azure" | "network">): string {
   const { resourceGroup, name } = env.network.networkWatcher;
-  return `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkWatchers/${name}`;
+  return (
+    `/subscriptions/${env.azure.subscriptionId}/resourceGroups/` +
+    `${resourceGroup}/providers/Microsoft.Network/networkWatchers/${name}`
+  );
 }
 
 /** The VNet flow log's name under the Network Watcher. */

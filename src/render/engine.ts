@@ -45,7 +45,8 @@ export function assertSafeTemplate(name: string, source: string): void {
       const helper = m.path.type === "PathExpression" ? (m.path as hbs.AST.PathExpression).original : "";
       if (!ESCAPING_HELPERS.has(helper) || m.params.length !== 1) {
         throw new Error(
-          `${name}:${m.loc.start.line}: print values with {{bicep x}}, {{yaml x}} or {{json x}}, not {{${helper}${m.params.length ? " …" : ""}}}`,
+          `${name}:${m.loc.start.line}: print values with {{bicep x}}, {{yaml x}} ` +
+            `or {{json x}}, not {{${helper}${m.params.length ? " …" : ""}}}`,
         );
       }
       if (!m.escaped) throw new Error(`${name}:${m.loc.start.line}: triple-stash {{{…}}} is not allowed`);

@@ -26,93 +26,102 @@ function deploy(event: ActionEvent, inputs: Record<string, string> = {}): Promis
 const short = (): string => ws.sourceCommit.slice(0, 7);
 
 describe("deploy action", () => {
-  test("push: deploys, records a GitHub deployment in_progress then success, and reports the published commit", async () => {
-    emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+  test(
+    "push: deploys, records a GitHub deployment in_progress then success, " + "and reports the published commit",
+    async () => {
+      emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
+      const run = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
 
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    const tip = branchTip(ws.remote, BRANCH) ?? "";
-    expect(run.outputs).toEqual({
-      "deployment-name": `codemie-dev.${short()}`,
-      "source-commit": ws.sourceCommit,
-      "published-commit": tip,
-      "compliance-state": "Compliant",
-    });
-    expect(run.stdout).toContain(
-      `Deployed dev: ARM deployment codemie-dev.${short()} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`,
-    );
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      const tip = branchTip(ws.remote, BRANCH) ?? "";
+      expect(run.outputs).toEqual({
+        "deployment-name": `codemie-dev.${short()}`,
+        "source-commit": ws.sourceCommit,
+        "published-commit": tip,
+        "compliance-state": "Compliant",
+      });
+      expect(run.stdout).toContain(
+        `Deployed dev: ARM deployment codemie-dev.${short()} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`,
+      );
 
-    expect(github.deployments).toHaveLength(1);
-    const [deployment] = github.deployments;
-    expect(deployment).toMatchObject({
-      ref: ws.sourceCommit,
-      environment: "dev",
-      productionEnvironment: false,
-      payload: { armDeployment: `codemie-dev.${short()}`, file: "environments/dev.yaml" },
-    });
-    expect(deployment!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
-    expect(deployment!.statuses[1]).toMatchObject({
-      logUrl: "https://github.com/acme/codemie-platform/actions/runs/4242",
-      environmentUrl: `https://${dev.network.ingress.host}`,
-    });
-
-    expect(run.summary).toContain("## Deploy: `dev` ✅ deployed");
-    expect(run.summary).toContain(`| published commit | \`${tip}\` |`);
-    expect(run.summary).toContain(`| ARM deployment | \`codemie-dev.${short()}\` |`);
-    expect(run.summary).toMatch(/\| `Kustomization flux-system\/codemie-infrastructure` \| ✅ Compliant \|/);
-    expect(run.summary).toContain("<details><summary>Deploy log</summary>");
-  });
-
-  test("workflow_dispatch redeploy that fails: exit 1, the failure annotated, the GitHub deployment marked failure", async () => {
-    const conflict = {
-      code: "VaultAlreadyExists",
-      message: `The vault name '${dev.names.keyVault}' is already in use.`,
-    };
-    emulator.script({
-      deployment: {
-        runningPolls: 1,
-        failure: {
-          error: {
-            code: "DeploymentFailed",
-            message: "At least one resource deployment operation failed.",
-            details: [conflict],
-          },
-          failedOperations: [
-            {
-              resourceType: "Microsoft.KeyVault/vaults",
-              resourceName: dev.names.keyVault,
-              statusCode: "Conflict",
-              error: conflict,
-            },
-          ],
-        },
-      },
-    });
-
-    const run = await deploy(
-      workflowDispatchEvent(ws.sourceCommit, {
+      expect(github.deployments).toHaveLength(1);
+      const [deployment] = github.deployments;
+      expect(deployment).toMatchObject({
+        ref: ws.sourceCommit,
         environment: "dev",
-        ref: "main",
-        "skip-infrastructure": "false",
-        "wait-timeout": "2m",
-      }),
-    );
+        productionEnvironment: false,
+        payload: { armDeployment: `codemie-dev.${short()}`, file: "environments/dev.yaml" },
+      });
+      expect(deployment!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
+      expect(deployment!.statuses[1]).toMatchObject({
+        logUrl: "https://github.com/acme/codemie-platform/actions/runs/4242",
+        environmentUrl: `https://${dev.network.ingress.host}`,
+      });
 
-    expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(
-      new RegExp(
-        `^::error::bootstrap deployment codemie-dev\\.${short()}\\.bootstrap failed \\(correlation id [0-9a-f-]{36}\\)$`,
-        "m",
-      ),
-    );
-    expect(run.stdout).toContain(`      VaultAlreadyExists: The vault name '${dev.names.keyVault}' is already in use.`);
-    expect(run.outputs).toMatchObject({ "deployment-name": `codemie-dev.${short()}`, "published-commit": "" });
-    expect(branchTip(ws.remote, BRANCH)).toBeUndefined();
-    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "failure"]);
-    expect(run.summary).toContain("## Deploy: `dev` ❌ failed");
-  });
+      expect(run.summary).toContain("## Deploy: `dev` ✅ deployed");
+      expect(run.summary).toContain(`| published commit | \`${tip}\` |`);
+      expect(run.summary).toContain(`| ARM deployment | \`codemie-dev.${short()}\` |`);
+      expect(run.summary).toMatch(/\| `Kustomization flux-system\/codemie-infrastructure` \| ✅ Compliant \|/);
+      expect(run.summary).toContain("<details><summary>Deploy log</summary>");
+    },
+  );
+
+  test(
+    "workflow_dispatch redeploy that fails: exit 1, the failure annotated, " + "the GitHub deployment marked failure",
+    async () => {
+      const conflict = {
+        code: "VaultAlreadyExists",
+        message: `The vault name '${dev.names.keyVault}' is already in use.`,
+      };
+      emulator.script({
+        deployment: {
+          runningPolls: 1,
+          failure: {
+            error: {
+              code: "DeploymentFailed",
+              message: "At least one resource deployment operation failed.",
+              details: [conflict],
+            },
+            failedOperations: [
+              {
+                resourceType: "Microsoft.KeyVault/vaults",
+                resourceName: dev.names.keyVault,
+                statusCode: "Conflict",
+                error: conflict,
+              },
+            ],
+          },
+        },
+      });
+
+      const run = await deploy(
+        workflowDispatchEvent(ws.sourceCommit, {
+          environment: "dev",
+          ref: "main",
+          "skip-infrastructure": "false",
+          "wait-timeout": "2m",
+        }),
+      );
+
+      expect(run.status).toBe(1);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^::error::bootstrap deployment codemie-dev\\.${short()}\\.bootstrap ` +
+            `failed \\(correlation id [0-9a-f-]{36}\\)$`,
+          "m",
+        ),
+      );
+      expect(run.stdout).toContain(
+        `      VaultAlreadyExists: The vault name '${dev.names.keyVault}' is already in use.`,
+      );
+      expect(run.outputs).toMatchObject({ "deployment-name": `codemie-dev.${short()}`, "published-commit": "" });
+      expect(branchTip(ws.remote, BRANCH)).toBeUndefined();
+      expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "failure"]);
+      expect(run.summary).toContain("## Deploy: `dev` ❌ failed");
+    },
+  );
 
   test("no right to record deployments: a warning, and the deploy goes on", async () => {
     emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
@@ -127,50 +136,53 @@ describe("deploy action", () => {
     expect(run.outputs["compliance-state"]).toBe("Compliant");
   });
 
-  test("workflow_dispatch with skip-infrastructure: no ARM deployment, the published outputs kept, Flux awaited", async () => {
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    const full = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
-    expect(full.status).toBe(0);
-    const outputsFile = "clusters/dev/infra-outputs.yaml";
-    const outputs = fileAt(ws.remote, BRANCH, outputsFile);
-    // Something else on the branch, so the redeploy has a tree to publish again.
-    const outside = pushFiles(ws.remote, BRANCH, { "clusters/dev/stale.yaml": "stale: true\n" });
-    const before = emulator.armRequests().length;
-    github.deployments.length = 0;
+  test(
+    "workflow_dispatch with skip-infrastructure: no ARM deployment, the " + "published outputs kept, Flux awaited",
+    async () => {
+      emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+      const full = await deploy(pushEvent("a".repeat(40), ws.sourceCommit));
+      expect(full.status).toBe(0);
+      const outputsFile = "clusters/dev/infra-outputs.yaml";
+      const outputs = fileAt(ws.remote, BRANCH, outputsFile);
+      // Something else on the branch, so the redeploy has a tree to publish again.
+      const outside = pushFiles(ws.remote, BRANCH, { "clusters/dev/stale.yaml": "stale: true\n" });
+      const before = emulator.armRequests().length;
+      github.deployments.length = 0;
 
-    const run = await deploy(
-      workflowDispatchEvent(ws.sourceCommit, { environment: "dev", ref: "main", "skip-infrastructure": "true" }),
-      { "skip-infrastructure": "true" },
-    );
+      const run = await deploy(
+        workflowDispatchEvent(ws.sourceCommit, { environment: "dev", ref: "main", "skip-infrastructure": "true" }),
+        { "skip-infrastructure": "true" },
+      );
 
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    expect(
-      emulator
-        .armRequests()
-        .slice(before)
-        .filter((r) => r.method !== "GET"),
-    ).toEqual([]);
-    const tip = branchTip(ws.remote, BRANCH) ?? "";
-    expect(git(ws.remote, "rev-parse", `${tip}^`)).toBe(outside);
-    expect(fileAt(ws.remote, BRANCH, outputsFile)).toBe(outputs);
-    expect(fileAt(ws.remote, BRANCH, "clusters/dev/stale.yaml")).toBeUndefined();
-    expect(run.outputs).toEqual({
-      "deployment-name": "",
-      "source-commit": ws.sourceCommit,
-      "published-commit": tip,
-      "compliance-state": "Compliant",
-    });
-    expect(run.stdout).toContain(
-      `Deployed dev: infrastructure skipped (no ARM deployment) and Flux reports ${tip.slice(0, 7)} Compliant`,
-    );
-    expect(run.summary).toContain("| ARM deployment | `skipped` |");
-    expect(github.deployments[0]).toMatchObject({
-      description: "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
-      payload: { armDeployment: "" },
-    });
-    expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
-  });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(
+        emulator
+          .armRequests()
+          .slice(before)
+          .filter((r) => r.method !== "GET"),
+      ).toEqual([]);
+      const tip = branchTip(ws.remote, BRANCH) ?? "";
+      expect(git(ws.remote, "rev-parse", `${tip}^`)).toBe(outside);
+      expect(fileAt(ws.remote, BRANCH, outputsFile)).toBe(outputs);
+      expect(fileAt(ws.remote, BRANCH, "clusters/dev/stale.yaml")).toBeUndefined();
+      expect(run.outputs).toEqual({
+        "deployment-name": "",
+        "source-commit": ws.sourceCommit,
+        "published-commit": tip,
+        "compliance-state": "Compliant",
+      });
+      expect(run.stdout).toContain(
+        `Deployed dev: infrastructure skipped (no ARM deployment) and Flux reports ${tip.slice(0, 7)} Compliant`,
+      );
+      expect(run.summary).toContain("| ARM deployment | `skipped` |");
+      expect(github.deployments[0]).toMatchObject({
+        description: "codemie-gitops: the GitOps tree and Flux, infrastructure skipped",
+        payload: { armDeployment: "" },
+      });
+      expect(github.deployments[0]!.statuses.map((s) => s.state)).toEqual(["in_progress", "success"]);
+    },
+  );
 
   test("usage errors exit 2 before anything is touched", async () => {
     const badTimeout = await deploy(pushEvent("a".repeat(40), ws.sourceCommit), { "wait-timeout": "soon" });

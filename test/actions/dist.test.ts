@@ -51,14 +51,18 @@ test.each(BUNDLES)("actions/%s stays under 5 MB", (bundle) => {
   expect(statSync(join(ROOT, "actions", bundle)).size).toBeLessThan(5 * 1024 * 1024);
 });
 
-test("the validate action's entry loads neither Octokit nor undici: the GitHub client is a chunk imported when a run calls the API", () => {
-  const dist = join(ROOT, "actions/validate/dist");
-  const entry = readFileSync(join(dist, "index.js"), "utf8");
-  const staticChunks = [...entry.matchAll(/from\s*"\.\/(chunks\/[^"]+)"/g)].map((m) => m[1]!);
-  const loadedAtStart = [entry, ...staticChunks.map((c) => readFileSync(join(dist, c), "utf8"))].join("\n");
-  expect(loadedAtStart).not.toMatch(/octokit|undici/i);
-  const lazy = [...entry.matchAll(/import\(\s*"\.\/(chunks\/[^"]+)"\s*\)/g)].map((m) =>
-    readFileSync(join(dist, m[1]!), "utf8"),
-  );
-  expect(lazy.some((text) => /octokit/i.test(text) && /undici/i.test(text))).toBe(true);
-});
+test(
+  "the validate action's entry loads neither Octokit nor undici: the " +
+    "GitHub client is a chunk imported when a run calls the API",
+  () => {
+    const dist = join(ROOT, "actions/validate/dist");
+    const entry = readFileSync(join(dist, "index.js"), "utf8");
+    const staticChunks = [...entry.matchAll(/from\s*"\.\/(chunks\/[^"]+)"/g)].map((m) => m[1]!);
+    const loadedAtStart = [entry, ...staticChunks.map((c) => readFileSync(join(dist, c), "utf8"))].join("\n");
+    expect(loadedAtStart).not.toMatch(/octokit|undici/i);
+    const lazy = [...entry.matchAll(/import\(\s*"\.\/(chunks\/[^"]+)"\s*\)/g)].map((m) =>
+      readFileSync(join(dist, m[1]!), "utf8"),
+    );
+    expect(lazy.some((text) => /octokit/i.test(text) && /undici/i.test(text))).toBe(true);
+  },
+);

@@ -3,34 +3,42 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { GitHubFake } from "../github-fake/server.js";
 import { BIN, ROOT, runCli, runNodeAsync, type NodeRun } from "../support/cli.js";
 
-test("prints one subject for pull requests, one for the drift schedule and one per environment, and each production environment's approval environment", () => {
-  const run = runCli(["doctor", "--repo", "acme/codemie-platform", "--json"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
+test(
+  "prints one subject for pull requests, one for the drift schedule and " +
+    "one per environment, and each production environment's approval " +
+    "environment",
+  () => {
+    const run = runCli(["doctor", "--repo", "acme/codemie-platform", "--json"], ROOT, {
+      GITHUB_TOKEN: "",
+      GH_TOKEN: "",
+    });
 
-  expect(run.status).toBe(0);
-  const report = JSON.parse(run.stdout) as {
-    issuer: string;
-    audience: string;
-    subjects: { subject: string }[];
-    approvals: { environment: string; approves: string; purpose: string }[];
-  };
-  expect(report.issuer).toBe("https://token.actions.githubusercontent.com");
-  expect(report.audience).toBe("api://AzureADTokenExchange");
-  expect(report.subjects.map((s) => s.subject)).toEqual([
-    "repo:acme/codemie-platform:pull_request",
-    "repo:acme/codemie-platform:ref:refs/heads/main",
-    "repo:acme/codemie-platform:environment:dev",
-    "repo:acme/codemie-platform:environment:prod",
-    "repo:acme/codemie-platform:environment:staging",
-  ]);
-  // Only prod is production: its deploys wait for prod-approval's reviewers, which needs no credential.
-  expect(report.approvals).toEqual([
-    {
-      environment: "prod-approval",
-      approves: "prod",
-      purpose: "its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
-    },
-  ]);
-});
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      issuer: string;
+      audience: string;
+      subjects: { subject: string }[];
+      approvals: { environment: string; approves: string; purpose: string }[];
+    };
+    expect(report.issuer).toBe("https://token.actions.githubusercontent.com");
+    expect(report.audience).toBe("api://AzureADTokenExchange");
+    expect(report.subjects.map((s) => s.subject)).toEqual([
+      "repo:acme/codemie-platform:pull_request",
+      "repo:acme/codemie-platform:ref:refs/heads/main",
+      "repo:acme/codemie-platform:environment:dev",
+      "repo:acme/codemie-platform:environment:prod",
+      "repo:acme/codemie-platform:environment:staging",
+    ]);
+    // Only prod is production: its deploys wait for prod-approval's reviewers, which needs no credential.
+    expect(report.approvals).toEqual([
+      {
+        environment: "prod-approval",
+        approves: "prod",
+        purpose: "its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
+      },
+    ]);
+  },
+);
 
 test("a sovereign cloud's audience; a missing or malformed --repo is a usage error", () => {
   expect(runCli(["doctor", "--repo", "acme/x", "--cloud", "usgov"]).stdout).toContain(
@@ -63,46 +71,53 @@ describe("the immutable subject form GitHub issues since its 2026 change", () =>
     subjects: { subject: string; immutableSubject?: string }[];
   };
 
-  test("ids from the REST API: both forms, and a repository created after the change gets the immutable one", async () => {
-    github.repository.createdAt = "2026-08-01T12:00:00Z";
-    const run = await viaApi();
+  test(
+    "ids from the REST API: both forms, and a repository created after the " + "change gets the immutable one",
+    async () => {
+      github.repository.createdAt = "2026-08-01T12:00:00Z";
+      const run = await viaApi();
 
-    expect(run.status).toBe(0);
-    const report = JSON.parse(run.stdout) as Report;
-    expect(report).toMatchObject({ applies: "immutable", ownerId: 5544123, repoId: 821093847 });
-    expect(report.subjects.map((s) => s.immutableSubject)).toEqual([
-      "repo:acme@5544123/codemie-platform@821093847:pull_request",
-      "repo:acme@5544123/codemie-platform@821093847:ref:refs/heads/main",
-      "repo:acme@5544123/codemie-platform@821093847:environment:dev",
-      "repo:acme@5544123/codemie-platform@821093847:environment:prod",
-      "repo:acme@5544123/codemie-platform@821093847:environment:staging",
-    ]);
-    expect(report.subjects[3]!.subject).toBe("repo:acme/codemie-platform:environment:prod");
-    expect(github.requestsTo("GET", /^\/repos\/acme\/codemie-platform$/).every((r) => r.authorized)).toBe(true);
-  });
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(report).toMatchObject({ applies: "immutable", ownerId: 5544123, repoId: 821093847 });
+      expect(report.subjects.map((s) => s.immutableSubject)).toEqual([
+        "repo:acme@5544123/codemie-platform@821093847:pull_request",
+        "repo:acme@5544123/codemie-platform@821093847:ref:refs/heads/main",
+        "repo:acme@5544123/codemie-platform@821093847:environment:dev",
+        "repo:acme@5544123/codemie-platform@821093847:environment:prod",
+        "repo:acme@5544123/codemie-platform@821093847:environment:staging",
+      ]);
+      expect(report.subjects[3]!.subject).toBe("repo:acme/codemie-platform:environment:prod");
+      expect(github.requestsTo("GET", /^\/repos\/acme\/codemie-platform$/).every((r) => r.authorized)).toBe(true);
+    },
+  );
 
-  test("an older repository keeps the name-based form unless renamed, transferred or opted in; the text says which", async () => {
-    github.repository.createdAt = "2024-03-11T09:30:00Z";
-    const report = JSON.parse((await viaApi()).stdout) as Report;
-    expect(report.applies).toBe("name");
-    expect(report.why).toContain("unless it was renamed or transferred since or an admin opted it in");
+  test(
+    "an older repository keeps the name-based form unless renamed, " + "transferred or opted in; the text says which",
+    async () => {
+      github.repository.createdAt = "2024-03-11T09:30:00Z";
+      const report = JSON.parse((await viaApi()).stdout) as Report;
+      expect(report.applies).toBe("name");
+      expect(report.why).toContain("unless it was renamed or transferred since or an admin opted it in");
 
-    const text = (await doctor()).stdout;
-    expect(text).toContain("  repo:acme/codemie-platform:environment:prod");
-    // The deploy job signs in from GitHub Environment prod; its approval job (prod-approval) signs in nowhere.
-    expect(text).toContain(
-      "(a production environment's approval job runs in GitHub Environment NAME-approval, which signs in nowhere: no credential)",
-    );
-    expect(text).toContain(
-      "  prod-approval: its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
-    );
-    expect(text).not.toContain("environment:prod-approval");
-    expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");
-    expect(text).toContain("  repo:acme@5544123/codemie-platform@821093847:environment:prod");
-    expect(text).toContain(
-      "Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change",
-    );
-  });
+      const text = (await doctor()).stdout;
+      expect(text).toContain("  repo:acme/codemie-platform:environment:prod");
+      // The deploy job signs in from GitHub Environment prod; its approval job (prod-approval) signs in nowhere.
+      expect(text).toContain(
+        "(a production environment's approval job runs in GitHub Environment " +
+          "NAME-approval, which signs in nowhere: no credential)",
+      );
+      expect(text).toContain(
+        "  prod-approval: its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
+      );
+      expect(text).not.toContain("environment:prod-approval");
+      expect(text).toContain("Immutable form (owner id 5544123, repository id 821093847):");
+      expect(text).toContain("  repo:acme@5544123/codemie-platform@821093847:environment:prod");
+      expect(text).toContain(
+        "Applies: the name-based form: the repository was created 2024-03-11, before GitHub's change",
+      );
+    },
+  );
 
   test("ids from flags, without the API: both forms, which one applies cannot be told", () => {
     const run = runCli(["doctor", "--repo", "acme/x", "--owner-id", "42", "--repo-id", "4242", "--json"], ROOT, {

@@ -35,7 +35,10 @@ afterAll(async () => {
   await Promise.all([github.stop(), emulator.stop()]);
 });
 
-const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
+const aks =
+  `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
+  `${dev.names.resourceGroup}` +
+  `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
 
 function scheduledPlan(
   whatIf: Parameters<AzureEmulator["script"]>[0]["whatIf"],
@@ -54,78 +57,83 @@ function scheduledPlan(
 
 const driftIssues = () => github.issues.filter((i) => !i.pullRequest && i.body.startsWith(MARKER));
 
-test("opens one issue on drift, updates it while drift lasts, leaves it when the plan cannot tell, closes it once clean", async () => {
-  // A pull request carrying the label and the marker is not an issue and must never be taken for one.
-  github.addIssue({
-    title: "a pull request",
-    body: `${MARKER}\nquoted`,
-    state: "open",
-    labels: ["codemie-drift"],
-    pullRequest: true,
-  });
-  const modified = {
-    pendingPolls: 0,
-    changes: [
-      {
-        resourceId: aks,
-        changeType: "Modify",
-        delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify" }],
-      },
-    ],
-  };
+test(
+  "opens one issue on drift, updates it while drift lasts, leaves it when " +
+    "the plan cannot tell, closes it once clean",
+  async () => {
+    // A pull request carrying the label and the marker is not an issue and must never be taken for one.
+    github.addIssue({
+      title: "a pull request",
+      body: `${MARKER}\nquoted`,
+      state: "open",
+      labels: ["codemie-drift"],
+      pullRequest: true,
+    });
+    const modified = {
+      pendingPolls: 0,
+      changes: [
+        {
+          resourceId: aks,
+          changeType: "Modify",
+          delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify" }],
+        },
+      ],
+    };
 
-  const first = await scheduledPlan(modified);
+    const first = await scheduledPlan(modified);
 
-  expect(first.status).toBe(0);
-  expect(driftIssues()).toHaveLength(1);
-  const [issue] = driftIssues();
-  expect(issue).toMatchObject({
-    state: "open",
-    labels: ["codemie-drift"],
-    title: "Drift: dev differs from environments/dev.yaml",
-  });
-  expect(issue!.body).toContain("~ properties.kubernetesVersion");
-  expect(first.outputs["drift-issue-url"]).toBe(`https://github.com/acme/codemie-platform/issues/${issue!.number}`);
-  expect(first.outputs["comment-url"]).toBe("");
+    expect(first.status).toBe(0);
+    expect(driftIssues()).toHaveLength(1);
+    const [issue] = driftIssues();
+    expect(issue).toMatchObject({
+      state: "open",
+      labels: ["codemie-drift"],
+      title: "Drift: dev differs from environments/dev.yaml",
+    });
+    expect(issue!.body).toContain("~ properties.kubernetesVersion");
+    expect(first.outputs["drift-issue-url"]).toBe(`https://github.com/acme/codemie-platform/issues/${issue!.number}`);
+    expect(first.outputs["comment-url"]).toBe("");
 
-  const second = await scheduledPlan(modified);
+    const second = await scheduledPlan(modified);
 
-  expect(second.status).toBe(0);
-  expect(driftIssues()).toHaveLength(1);
-  expect(github.requestsTo("POST", /\/issues$/)).toHaveLength(1);
-  expect(github.requestsTo("PATCH", new RegExp(`/issues/${issue!.number}$`))).toHaveLength(1);
+    expect(second.status).toBe(0);
+    expect(driftIssues()).toHaveLength(1);
+    expect(github.requestsTo("POST", /\/issues$/)).toHaveLength(1);
+    expect(github.requestsTo("PATCH", new RegExp(`/issues/${issue!.number}$`))).toHaveLength(1);
 
-  const unknown = await scheduledPlan({
-    pendingPolls: 0,
-    failure: { code: "InvalidTemplate", message: "The template is not valid." },
-  });
+    const unknown = await scheduledPlan({
+      pendingPolls: 0,
+      failure: { code: "InvalidTemplate", message: "The template is not valid." },
+    });
 
-  expect(unknown.status).toBe(1);
-  expect(unknown.stdout).toContain(
-    "::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is",
-  );
-  expect(driftIssues()[0]!.state).toBe("open");
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toContain(
+      "::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is",
+    );
+    expect(driftIssues()[0]!.state).toBe("open");
 
-  // What-if is clean but the GitOps branch cannot be read: the drift check could not look, so it fails.
-  const unreadable = await scheduledPlan(
-    { pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] },
-    `${ws.remote}-gone`,
-  );
+    // What-if is clean but the GitOps branch cannot be read: the drift check could not look, so it fails.
+    const unreadable = await scheduledPlan(
+      { pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] },
+      `${ws.remote}-gone`,
+    );
 
-  expect(unreadable.status).toBe(1);
-  expect(unreadable.stdout).toContain(
-    "::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is",
-  );
-  expect(driftIssues()[0]!.state).toBe("open");
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stdout).toContain(
+      "::warning::cannot tell whether dev drifted (the plan is incomplete); its drift issue is left as it is",
+    );
+    expect(driftIssues()[0]!.state).toBe("open");
 
-  const clean = await scheduledPlan({ pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] });
+    const clean = await scheduledPlan({ pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] });
 
-  expect(clean.status).toBe(0);
-  expect(driftIssues()[0]).toMatchObject({ state: "closed", stateReason: "completed" });
-  expect(github.commentsOn(issue!.number).map((c) => c.body)).toEqual([
-    expect.stringMatching(
-      /^No drift any more: the plan of `[0-9a-f]{7}` \(\[run\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\) finds Azure and the GitOps branch matching `environments\/dev\.yaml`\.$/,
-    ),
-  ]);
-  expect(github.issues.find((i) => i.pullRequest)!.state).toBe("open");
-}, 420_000);
+    expect(clean.status).toBe(0);
+    expect(driftIssues()[0]).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(github.commentsOn(issue!.number).map((c) => c.body)).toEqual([
+      expect.stringMatching(
+        /^No drift any more: the plan of `[0-9a-f]{7}` \(\[run\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\) finds Azure and the GitOps branch matching `environments\/dev\.yaml`\.$/,
+      ),
+    ]);
+    expect(github.issues.find((i) => i.pullRequest)!.state).toBe("open");
+  },
+  420_000,
+);

@@ -36,29 +36,32 @@ const refusal = (call: Promise<unknown>) =>
     }),
   );
 
-test("a job without pull-requests: read cannot find the pull request a commit merged, in a private repository", async () => {
-  github.mergePullRequest(12, SHA);
+test(
+  "a job without pull-requests: read cannot find the pull request a commit " + "merged, in a private repository",
+  async () => {
+    github.mergePullRequest(12, SHA);
 
-  expect(await refusal(mergedPullRequest(client({ contents: "read", deployments: "write" }), repo(), SHA))).toEqual({
-    status: 403,
-    body: {
-      message: "Resource not accessible by integration",
-      documentation_url: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit",
-      status: "403",
-    },
-    accepted: "pull_requests=read",
-  });
-  expect(await mergedPullRequest(client({ "pull-requests": "read" }), repo(), SHA)).toBe(12);
+    expect(await refusal(mergedPullRequest(client({ contents: "read", deployments: "write" }), repo(), SHA))).toEqual({
+      status: 403,
+      body: {
+        message: "Resource not accessible by integration",
+        documentation_url: "https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit",
+        status: "403",
+      },
+      accepted: "pull_requests=read",
+    });
+    expect(await mergedPullRequest(client({ "pull-requests": "read" }), repo(), SHA)).toBe(12);
 
-  // Public: anyone may read its pull requests, whatever the token's scopes; writes still need them.
-  github.visibility = "public";
-  expect(await mergedPullRequest(client({}), repo(), SHA)).toBe(12);
-  expect(
-    await refusal(
-      client({ "pull-requests": "read" }).rest.issues.createComment({ ...repo(), issue_number: 12, body: "x" }),
-    ),
-  ).toMatchObject({ status: 403 });
-});
+    // Public: anyone may read its pull requests, whatever the token's scopes; writes still need them.
+    github.visibility = "public";
+    expect(await mergedPullRequest(client({}), repo(), SHA)).toBe(12);
+    expect(
+      await refusal(
+        client({ "pull-requests": "read" }).rest.issues.createComment({ ...repo(), issue_number: 12, body: "x" }),
+      ),
+    ).toMatchObject({ status: 403 });
+  },
+);
 
 test("each endpoint needs its own scope; write includes read; write-all still cannot manage deploy keys", async () => {
   const deployments = client({ deployments: "read" });

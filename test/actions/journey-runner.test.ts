@@ -10,23 +10,27 @@ import { runWorkflow, type Journey } from "./journeys/runner.js";
 const OK = { success: true, failure: false, cancelled: false };
 const FAILED = { success: false, failure: true, cancelled: false };
 
-test("expressions: operands returned by || and &&, loose equality, case-insensitive names, GitHub's implied success()", () => {
-  const contexts = {
-    vars: { IDS: '{"dev":"a1"}' },
-    secrets: {},
-    needs: { build: { result: "success", outputs: { list: '["dev"]' } } },
-    matrix: { environment: "dev" },
-  };
-  expect(evaluate("fromJSON(vars.IDS || secrets.IDS || '{}')[matrix.environment]", contexts, OK)).toBe("a1");
-  expect(evaluate("fromJSON(vars.NONE || secrets.NONE || '{}')[matrix.environment]", contexts, OK)).toBe(null);
-  expect(evaluate("needs.build.outputs.list != '[]' && needs.BUILD.result == 'SUCCESS'", contexts, OK)).toBe(true);
-  expect(evaluate("1 == '1' && !('' || null)", contexts, OK)).toBe(true);
-  expect(evaluate("format('{0}-{1}', 'a', matrix.environment)", contexts, OK)).toBe("a-dev");
-  expect(condition("${{ needs.build.result == 'success' }}", contexts, FAILED)).toBe(false);
-  expect(condition("${{ always() && needs.build.result == 'success' }}", contexts, FAILED)).toBe(true);
-  expect(() => evaluate("hashFiles('x')", contexts, OK)).toThrow("function hashFiles() is not modelled");
-  expect(() => evaluate("needs.build.result === 'x'", contexts, OK)).toThrow();
-});
+test(
+  "expressions: operands returned by || and &&, loose equality, " +
+    "case-insensitive names, GitHub's implied success()",
+  () => {
+    const contexts = {
+      vars: { IDS: '{"dev":"a1"}' },
+      secrets: {},
+      needs: { build: { result: "success", outputs: { list: '["dev"]' } } },
+      matrix: { environment: "dev" },
+    };
+    expect(evaluate("fromJSON(vars.IDS || secrets.IDS || '{}')[matrix.environment]", contexts, OK)).toBe("a1");
+    expect(evaluate("fromJSON(vars.NONE || secrets.NONE || '{}')[matrix.environment]", contexts, OK)).toBe(null);
+    expect(evaluate("needs.build.outputs.list != '[]' && needs.BUILD.result == 'SUCCESS'", contexts, OK)).toBe(true);
+    expect(evaluate("1 == '1' && !('' || null)", contexts, OK)).toBe(true);
+    expect(evaluate("format('{0}-{1}', 'a', matrix.environment)", contexts, OK)).toBe("a-dev");
+    expect(condition("${{ needs.build.result == 'success' }}", contexts, FAILED)).toBe(false);
+    expect(condition("${{ always() && needs.build.result == 'success' }}", contexts, FAILED)).toBe(true);
+    expect(() => evaluate("hashFiles('x')", contexts, OK)).toThrow("function hashFiles() is not modelled");
+    expect(() => evaluate("needs.build.result === 'x'", contexts, OK)).toThrow();
+  },
+);
 
 const REUSABLE = `on:
   workflow_call:
@@ -84,42 +88,50 @@ const journey: () => Journey = () => ({
   secrets: { TOKEN: "s3cret" },
 });
 
-test("GitHub's refusals: an empty matrix fails its job; a branch outside the environment's deployment branches cannot deploy", async () => {
-  github.environments.set("prod", { branchPolicy: true });
-  const run = await runWorkflow(
-    ".github/workflows/caller.yml",
-    dispatch("acme/codemie-platform", origin.head(), { environment: "prod" }, "refs/heads/feature"),
-    journey(),
-  );
+test(
+  "GitHub's refusals: an empty matrix fails its job; a branch outside the " +
+    "environment's deployment branches cannot deploy",
+  async () => {
+    github.environments.set("prod", { branchPolicy: true });
+    const run = await runWorkflow(
+      ".github/workflows/caller.yml",
+      dispatch("acme/codemie-platform", origin.head(), { environment: "prod" }, "refs/heads/feature"),
+      journey(),
+    );
 
-  expect(run.legs("empty")[0]).toMatchObject({
-    result: "failure",
-    error: expect.stringContaining("Matrix vector does not contain any values"),
-  });
-  expect(run.legs("deploy")[0]).toMatchObject({
-    result: "failure",
-    error: 'Branch "feature" is not allowed to deploy to prod due to environment protection rules.',
-  });
-  expect(run.conclusion).toBe("failure");
-});
+    expect(run.legs("empty")[0]).toMatchObject({
+      result: "failure",
+      error: expect.stringContaining("Matrix vector does not contain any values"),
+    });
+    expect(run.legs("deploy")[0]).toMatchObject({
+      result: "failure",
+      error: 'Branch "feature" is not allowed to deploy to prod due to environment protection rules.',
+    });
+    expect(run.conclusion).toBe("failure");
+  },
+);
 
-test("an environment a job names that does not exist is created, unprotected; a fork gets no secret and no OIDC token", async () => {
-  const own = await runWorkflow(
-    ".github/workflows/caller.yml",
-    dispatch("acme/codemie-platform", origin.head(), {}),
-    journey(),
-  );
-  expect(github.environments.get("qa")).toEqual({});
-  expect(own.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=true\n");
+test(
+  "an environment a job names that does not exist is created, unprotected; " +
+    "a fork gets no secret and no OIDC token",
+  async () => {
+    const own = await runWorkflow(
+      ".github/workflows/caller.yml",
+      dispatch("acme/codemie-platform", origin.head(), {}),
+      journey(),
+    );
+    expect(github.environments.get("qa")).toEqual({});
+    expect(own.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=true\n");
 
-  const fork = await runWorkflow(
-    ".github/workflows/caller.yml",
-    pullRequest("acme/codemie-platform", 5, origin.head(), "mallory/codemie-platform"),
-    journey(),
-  );
-  expect(fork.legs("deploy")[0]).toMatchObject({ secrets: [], idToken: false });
-  expect(fork.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=false\n");
-});
+    const fork = await runWorkflow(
+      ".github/workflows/caller.yml",
+      pullRequest("acme/codemie-platform", 5, origin.head(), "mallory/codemie-platform"),
+      journey(),
+    );
+    expect(fork.legs("deploy")[0]).toMatchObject({ secrets: [], idToken: false });
+    expect(fork.legs("deploy")[0]!.steps[0]!.stdout).toBe("token-passed=false\n");
+  },
+);
 
 // GITHUB_TOKEN permissions, as GitHub computes them for the jobs of a called workflow.
 const NARROW = `on: { workflow_call: {} }
@@ -174,50 +186,56 @@ const scoped = (): Journey => ({
 /** The scopes a job's token has, none left out. */
 const token = (scopes: Partial<Permissions>): Permissions => ({ ...allAt("none"), ...scopes });
 
-test("each job's token: its own permissions, else its called workflow's, else its caller's; {} is none; read-all/write-all; a fork's reads only", async () => {
-  const run = await runWorkflow(
-    ".github/workflows/caller.yml",
-    dispatch("acme/codemie-platform", origin.head(), {}),
-    scoped(),
-  );
+test(
+  "each job's token: its own permissions, else its called workflow's, else " +
+    "its caller's; {} is none; read-all/write-all; a fork's reads only",
+  async () => {
+    const run = await runWorkflow(
+      ".github/workflows/caller.yml",
+      dispatch("acme/codemie-platform", origin.head(), {}),
+      scoped(),
+    );
 
-  expect(run.conclusion).toBe("success");
-  // The caller job takes its workflow's permissions and hands them to nested jobs that declare none.
-  expect(run.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "write" }));
-  expect(run.legs("none")[0]!.permissions).toEqual(allAt("none"));
-  expect(run.legs("own")[0]!.permissions).toEqual(token({ issues: "read" }));
-  // write-all allows the called workflow's read-all root, which its jobs take unless they ask for more.
-  expect(run.legs("inherits")[1]!.permissions).toEqual(allAt("read"));
-  expect(run.legs("signs-in")[0]).toMatchObject({
-    permissions: token({ contents: "write", "id-token": "write" }),
-    idToken: true,
-  });
+    expect(run.conclusion).toBe("success");
+    // The caller job takes its workflow's permissions and hands them to nested jobs that declare none.
+    expect(run.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "write" }));
+    expect(run.legs("none")[0]!.permissions).toEqual(allAt("none"));
+    expect(run.legs("own")[0]!.permissions).toEqual(token({ issues: "read" }));
+    // write-all allows the called workflow's read-all root, which its jobs take unless they ask for more.
+    expect(run.legs("inherits")[1]!.permissions).toEqual(allAt("read"));
+    expect(run.legs("signs-in")[0]).toMatchObject({
+      permissions: token({ contents: "write", "id-token": "write" }),
+      idToken: true,
+    });
 
-  const fork = await runWorkflow(
-    ".github/workflows/caller.yml",
-    pullRequest("acme/codemie-platform", 6, origin.head(), "mallory/codemie-platform"),
-    scoped(),
-  );
-  expect(fork.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "read" }));
-  expect(fork.legs("signs-in")[0]).toMatchObject({ permissions: token({ contents: "read" }), idToken: false });
+    const fork = await runWorkflow(
+      ".github/workflows/caller.yml",
+      pullRequest("acme/codemie-platform", 6, origin.head(), "mallory/codemie-platform"),
+      scoped(),
+    );
+    expect(fork.legs("inherits")[0]!.permissions).toEqual(token({ contents: "read", issues: "read" }));
+    expect(fork.legs("signs-in")[0]).toMatchObject({ permissions: token({ contents: "read" }), idToken: false });
 
-  // Nothing declared anywhere: the repository's default, restricted unless its settings say permissive.
-  const undeclared = await runWorkflow(
-    ".github/workflows/undeclared.yml",
-    dispatch("acme/codemie-platform", origin.head(), {}),
-    scoped(),
-  );
-  expect(undeclared.legs("own")[0]!.permissions).toEqual(token({ contents: "read", packages: "read" }));
-  const permissive = await runWorkflow(
-    ".github/workflows/undeclared.yml",
-    dispatch("acme/codemie-platform", origin.head(), {}),
-    { ...scoped(), defaultPermissions: "permissive" },
-  );
-  expect(permissive.legs("own")[0]!.permissions).toEqual({ ...allAt("write"), "id-token": "none" });
-});
+    // Nothing declared anywhere: the repository's default, restricted unless its settings say permissive.
+    const undeclared = await runWorkflow(
+      ".github/workflows/undeclared.yml",
+      dispatch("acme/codemie-platform", origin.head(), {}),
+      scoped(),
+    );
+    expect(undeclared.legs("own")[0]!.permissions).toEqual(token({ contents: "read", packages: "read" }));
+    const permissive = await runWorkflow(
+      ".github/workflows/undeclared.yml",
+      dispatch("acme/codemie-platform", origin.head(), {}),
+      { ...scoped(), defaultPermissions: "permissive" },
+    );
+    expect(permissive.legs("own")[0]!.permissions).toEqual({ ...allAt("write"), "id-token": "none" });
+  },
+);
 
-test("a called workflow asking more than its caller allows makes the run invalid before any job, in GitHub's words", async () => {
-  const caller = `on: [workflow_dispatch]
+test(
+  "a called workflow asking more than its caller allows makes the run " + "invalid before any job, in GitHub's words",
+  async () => {
+    const caller = `on: [workflow_dispatch]
 permissions: {}
 jobs:
   plan:
@@ -227,8 +245,8 @@ jobs:
     uses: ./.github/workflows/asks.yml
     permissions: { contents: read }
 `;
-  // Checked whatever the job's if: GitHub validates every nested job when it loads the workflow.
-  const asks = `on: { workflow_call: {} }
+    // Checked whatever the job's if: GitHub validates every nested job when it loads the workflow.
+    const asks = `on: { workflow_call: {} }
 jobs:
   deploy:
     if: false
@@ -236,30 +254,38 @@ jobs:
     permissions: { contents: write, pull-requests: write }
     steps: [{ run: "true" }]
 `;
-  const head = origin.head();
-  const run = await runWorkflow(".github/workflows/invalid.yml", dispatch("acme/codemie-platform", head, {}), {
-    ...scoped(),
-    files: { ...scoped().files, ".github/workflows/invalid.yml": caller, ".github/workflows/asks.yml": asks },
-  });
-
-  expect(run).toMatchObject({ conclusion: "failure", jobs: [] });
-  expect(run.error).toBe(
-    "The workflow is not valid. " +
-      `.github/workflows/invalid.yml (Line: 4, Col: 3): Error calling workflow 'acme/codemie-platform/.github/workflows/narrow.yml@${head}'. The nested job 'own' is requesting 'issues: read', but is only allowed 'issues: none'. ` +
-      `.github/workflows/invalid.yml (Line: 7, Col: 3): Error calling workflow 'acme/codemie-platform/.github/workflows/asks.yml@${head}'. The nested job 'deploy' is requesting 'contents: write, pull-requests: write', but is only allowed 'contents: read, pull-requests: none'.`,
-  );
-
-  // A caller declaring nothing allows the repository's default: an OIDC token is not in it.
-  const undeclared = await runWorkflow(
-    ".github/workflows/undeclared.yml",
-    dispatch("acme/codemie-platform", head, {}),
-    {
+    const head = origin.head();
+    const run = await runWorkflow(".github/workflows/invalid.yml", dispatch("acme/codemie-platform", head, {}), {
       ...scoped(),
-      files: { ...scoped().files, ".github/workflows/narrow-undeclared.yml": WIDE },
-    },
-  );
-  expect(undeclared.error).toContain(
-    "The nested job 'signs-in' is requesting 'contents: write, id-token: write', but is only allowed 'contents: read, id-token: none'.",
-  );
-  expect(undeclared.jobs).toEqual([]);
-});
+      files: { ...scoped().files, ".github/workflows/invalid.yml": caller, ".github/workflows/asks.yml": asks },
+    });
+
+    expect(run).toMatchObject({ conclusion: "failure", jobs: [] });
+    expect(run.error).toBe(
+      "The workflow is not valid. " +
+        (`.github/workflows/invalid.yml (Line: 4, Col: 3): Error calling workflow ` +
+          `'acme/codemie-platform/.github/workflows/narrow.yml@${head}'. The ` +
+          `nested job 'own' is requesting 'issues: read', but is only allowed ` +
+          `'issues: none'. `) +
+        (`.github/workflows/invalid.yml (Line: 7, Col: 3): Error calling workflow ` +
+          `'acme/codemie-platform/.github/workflows/asks.yml@${head}'. The nested ` +
+          `job 'deploy' is requesting 'contents: write, pull-requests: write', but ` +
+          `is only allowed 'contents: read, pull-requests: none'.`),
+    );
+
+    // A caller declaring nothing allows the repository's default: an OIDC token is not in it.
+    const undeclared = await runWorkflow(
+      ".github/workflows/undeclared.yml",
+      dispatch("acme/codemie-platform", head, {}),
+      {
+        ...scoped(),
+        files: { ...scoped().files, ".github/workflows/narrow-undeclared.yml": WIDE },
+      },
+    );
+    expect(undeclared.error).toContain(
+      "The nested job 'signs-in' is requesting 'contents: write, id-token: " +
+        "write', but is only allowed 'contents: read, id-token: none'.",
+    );
+    expect(undeclared.jobs).toEqual([]);
+  },
+);

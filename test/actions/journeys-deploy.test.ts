@@ -165,45 +165,50 @@ test("merge deploy: dev first, then prod's reviewers approve the commit they see
   expect(run.job(/^Deploy prod/).permissions).toMatchObject({ deployments: "write", "pull-requests": "read" });
 }, 600_000);
 
-test("an older commit's run finishing last deploys nothing, with a notice; a redeploy of it rolls back, saying so", async () => {
-  second = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged again\n` });
-  github.addComparison(first, second, ["environments/dev.yaml"]);
-  const newer = await runWorkflow(DEPLOY, push(ADOPTER, first, second), journey());
-  expect(newer.ran().map((j) => j.name)).toEqual(["Validate", `Deploy dev at ${second}`]);
-  expect(recorded(dev.gitops.branch)).toContain(`at source commit ${second}`);
-  const tip = branchTip(gitops.path, dev.gitops.branch);
+test(
+  "an older commit's run finishing last deploys nothing, with a notice; a " + "redeploy of it rolls back, saying so",
+  async () => {
+    second = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged again\n` });
+    github.addComparison(first, second, ["environments/dev.yaml"]);
+    const newer = await runWorkflow(DEPLOY, push(ADOPTER, first, second), journey());
+    expect(newer.ran().map((j) => j.name)).toEqual(["Validate", `Deploy dev at ${second}`]);
+    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${second}`);
+    const tip = branchTip(gitops.path, dev.gitops.branch);
 
-  // The first merge's run re-run: only dev is compared as changed this time, to keep it short.
-  github.addComparison("0".repeat(40), first, ["environments/dev.yaml"]);
-  const rerun = await runWorkflow(DEPLOY, push(ADOPTER, "0".repeat(40), first), journey());
-  expect(rerun.conclusion).toBe("success");
-  expect(deployStep(rerun, `Deploy dev at ${first}`)).toContain(
-    `::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which dev already runs`,
-  );
-  expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
+    // The first merge's run re-run: only dev is compared as changed this time, to keep it short.
+    github.addComparison("0".repeat(40), first, ["environments/dev.yaml"]);
+    const rerun = await runWorkflow(DEPLOY, push(ADOPTER, "0".repeat(40), first), journey());
+    expect(rerun.conclusion).toBe("success");
+    expect(deployStep(rerun, `Deploy dev at ${first}`)).toContain(
+      `::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ` +
+        `${second.slice(0, 7)}, which dev already runs`,
+    );
+    expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
 
-  // Rollback by hand: the ref is resolved once to the full commit the job names show.
-  const rollback = await runWorkflow(
-    REDEPLOY,
-    dispatch(ADOPTER, origin.head(), { environment: "dev", ref: first.slice(0, 10) }),
-    journey(),
-  );
-  expect(rollback.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
-    "Validate: success",
-    `Deploy dev at ${first}: success`,
-  ]);
-  expect(deployStep(rollback, `Deploy dev at ${first}`)).toContain(
-    `Rolling back dev: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which it was last deployed from`,
-  );
-  expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
-  // It ran the toolkit of the workflow that is deployed (the pinned toolkit), not the rolled-back commit's.
-  expect(
-    rollback
-      .job(`Deploy dev at ${first}`)
-      .steps.map((s) => s.checkout)
-      .filter(Boolean),
-  ).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
-}, 600_000);
+    // Rollback by hand: the ref is resolved once to the full commit the job names show.
+    const rollback = await runWorkflow(
+      REDEPLOY,
+      dispatch(ADOPTER, origin.head(), { environment: "dev", ref: first.slice(0, 10) }),
+      journey(),
+    );
+    expect(rollback.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+      "Validate: success",
+      `Deploy dev at ${first}: success`,
+    ]);
+    expect(deployStep(rollback, `Deploy dev at ${first}`)).toContain(
+      `Rolling back dev: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which it was last deployed from`,
+    );
+    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
+    // It ran the toolkit of the workflow that is deployed (the pinned toolkit), not the rolled-back commit's.
+    expect(
+      rollback
+        .job(`Deploy dev at ${first}`)
+        .steps.map((s) => s.checkout)
+        .filter(Boolean),
+    ).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
+  },
+  600_000,
+);
 
 test("a redeploy of a commit that is not on the default branch is refused before any job that signs in", async () => {
   git(origin.path, "checkout", "-q", "-b", "unreviewed");
@@ -225,98 +230,119 @@ test("a redeploy of a commit that is not on the default branch is refused before
   expect(github.deployments.length).toBe(deploymentsBefore);
 }, 300_000);
 
-test("a redeploy GitHub replaced while it waited for the concurrency group fails the run saying so; a replaced push deploy warns", async () => {
-  const replaced = journey({ replaced: (job) => job.startsWith("Deploy dev") });
-  const redeploy = await runWorkflow(
-    REDEPLOY,
-    dispatch(ADOPTER, origin.head(), { environment: "dev", ref: second }),
-    replaced,
-  );
-  expect(redeploy.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
-    "Validate: success",
-    `Deploy dev at ${second}: cancelled`,
-    "Deploys that did not run: failure",
-  ]);
-  expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
-    `::error::The deploy of ["dev"] at ${second} was cancelled before it finished (non-production: cancelled, production: skipped): by hand, or GitHub replaced it while it waited for its concurrency group codemie-deploy-NAME`,
-  );
-  expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
-    `${second} is not deployed: run this workflow again to deploy it.`,
-  );
-  expect(redeploy.conclusion).toBe("failure");
+test(
+  "a redeploy GitHub replaced while it waited for the concurrency group " +
+    "fails the run saying so; a replaced push deploy warns",
+  async () => {
+    const replaced = journey({ replaced: (job) => job.startsWith("Deploy dev") });
+    const redeploy = await runWorkflow(
+      REDEPLOY,
+      dispatch(ADOPTER, origin.head(), { environment: "dev", ref: second }),
+      replaced,
+    );
+    expect(redeploy.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+      "Validate: success",
+      `Deploy dev at ${second}: cancelled`,
+      "Deploys that did not run: failure",
+    ]);
+    expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
+      `::error::The deploy of ["dev"] at ${second} was cancelled before it ` +
+        `finished (non-production: cancelled, production: skipped): by hand, or ` +
+        `GitHub replaced it while it waited for its concurrency group ` +
+        `codemie-deploy-NAME`,
+    );
+    expect(redeploy.job("Deploys that did not run").steps[0]!.stdout).toContain(
+      `${second} is not deployed: run this workflow again to deploy it.`,
+    );
+    expect(redeploy.conclusion).toBe("failure");
 
-  github.addComparison(first, second, ["environments/dev.yaml"]);
-  const pushed = await runWorkflow(DEPLOY, push(ADOPTER, first, second), replaced);
-  expect(pushed.job("Deploys that did not run").result).toBe("success");
-  expect(pushed.job("Deploys that did not run").steps[0]!.stdout).toContain("::warning::The deploy of");
-}, 300_000);
+    github.addComparison(first, second, ["environments/dev.yaml"]);
+    const pushed = await runWorkflow(DEPLOY, push(ADOPTER, first, second), replaced);
+    expect(pushed.job("Deploys that did not run").result).toBe("success");
+    expect(pushed.job("Deploys that did not run").steps[0]!.stdout).toContain("::warning::The deploy of");
+  },
+  300_000,
+);
 
-test("drift: green and no issue while Azure and the GitOps branch match the files; a failed run when it could not look", async () => {
-  const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
-  // dev runs the first commit's files (the rollback above); the schedule plans the default branch's tip.
-  const head = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged\n` }, "back to what dev runs");
-  emulator.script({ whatIf: { pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] } });
+test(
+  "drift: green and no issue while Azure and the GitOps branch match the " +
+    "files; a failed run when it could not look",
+  async () => {
+    const aks =
+      `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
+      `${dev.names.resourceGroup}` +
+      `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
+    // dev runs the first commit's files (the rollback above); the schedule plans the default branch's tip.
+    const head = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged\n` }, "back to what dev runs");
+    emulator.script({ whatIf: { pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] } });
 
-  const clean = await runWorkflow(DRIFT, schedule(ADOPTER, head), journey());
+    const clean = await runWorkflow(DRIFT, schedule(ADOPTER, head), journey());
 
-  expect(clean.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
-    "Validate: success",
-    "Drift dev: success",
-    "Drift prod: success",
-  ]);
-  expect(clean.job("Drift dev").idToken).toBe(true);
-  expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
+    expect(clean.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
+      "Validate: success",
+      "Drift dev: success",
+      "Drift prod: success",
+    ]);
+    expect(clean.job("Drift dev").idToken).toBe(true);
+    expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
 
-  const blind = await runWorkflow(
-    DRIFT,
-    schedule(ADOPTER, head),
-    journey({ env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: `${gitops.path}-gone` }) }),
-  );
+    const blind = await runWorkflow(
+      DRIFT,
+      schedule(ADOPTER, head),
+      journey({ env: cliEnv(emulator, { CODEMIE_GITOPS_REMOTE: `${gitops.path}-gone` }) }),
+    );
 
-  expect(blind.conclusion).toBe("failure");
-  expect(blind.job("Drift dev").result).toBe("failure");
-  expect(blind.job("Drift dev").steps.find((s) => s.action === "plan")!.stdout).toContain(
-    "cannot tell whether dev drifted",
-  );
-  expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
-}, 600_000);
+    expect(blind.conclusion).toBe("failure");
+    expect(blind.job("Drift dev").result).toBe("failure");
+    expect(blind.job("Drift dev").steps.find((s) => s.action === "plan")!.stdout).toContain(
+      "cannot tell whether dev drifted",
+    );
+    expect(github.issues.filter((i) => i.labels.includes("codemie-drift"))).toEqual([]);
+  },
+  600_000,
+);
 
-test("permissions: a deploy job without pull-requests: read cannot read the merged pull request of a private repository and deploys nothing", async () => {
-  // The shipped reusable deploy workflow with the permission its deploy jobs read the pull request with taken out.
-  const reusable = readFileSync(join(ROOT, ".github/workflows/reusable-deploy.yml"), "utf8");
-  const unscoped = reusable.replaceAll(
-    "      pull-requests: read # the merged pull request's plan comment: the reviewed plan the deploy is held to\n",
-    "",
-  );
-  expect(unscoped).not.toBe(reusable);
-  const caller = example("codemie-deploy.yml").replace(
-    "codemie/codemie-gitops/.github/workflows/reusable-deploy.yml@TOOLKIT_SHA",
-    "./.github/workflows/reusable-deploy.yml",
-  );
-  const before = origin.head();
-  const merged = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged without the scope\n` });
-  github.addComparison(before, merged, ["environments/dev.yaml"]);
-  github.mergePullRequest(31, merged);
-  const tip = branchTip(gitops.path, dev.gitops.branch);
-  const requestsBefore = github.requests.length;
+test(
+  "permissions: a deploy job without pull-requests: read cannot read the " +
+    "merged pull request of a private repository and deploys nothing",
+  async () => {
+    // The shipped reusable deploy workflow with the permission its deploy jobs read the pull request with taken out.
+    const reusable = readFileSync(join(ROOT, ".github/workflows/reusable-deploy.yml"), "utf8");
+    const unscoped = reusable.replaceAll(
+      "      pull-requests: read # the merged pull request's plan comment: the reviewed plan the deploy is held to\n",
+      "",
+    );
+    expect(unscoped).not.toBe(reusable);
+    const caller = example("codemie-deploy.yml").replace(
+      "codemie/codemie-gitops/.github/workflows/reusable-deploy.yml@TOOLKIT_SHA",
+      "./.github/workflows/reusable-deploy.yml",
+    );
+    const before = origin.head();
+    const merged = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged without the scope\n` });
+    github.addComparison(before, merged, ["environments/dev.yaml"]);
+    github.mergePullRequest(31, merged);
+    const tip = branchTip(gitops.path, dev.gitops.branch);
+    const requestsBefore = github.requests.length;
 
-  const run = await runWorkflow(
-    DEPLOY,
-    push(ADOPTER, before, merged),
-    journey({ files: { ...FILES, [DEPLOY]: caller, ".github/workflows/reusable-deploy.yml": unscoped } }),
-  );
+    const run = await runWorkflow(
+      DEPLOY,
+      push(ADOPTER, before, merged),
+      journey({ files: { ...FILES, [DEPLOY]: caller, ".github/workflows/reusable-deploy.yml": unscoped } }),
+    );
 
-  expect(run.job(`Deploy dev at ${merged}`)).toMatchObject({
-    result: "failure",
-    permissions: expect.objectContaining({ deployments: "write", "pull-requests": "none" }),
-  });
-  expect(deployStep(run, `Deploy dev at ${merged}`)).toContain("Resource not accessible by integration");
-  expect(
-    github.requests
-      .slice(requestsBefore)
-      .filter((r) => r.status === 403 && r.path !== "/user")
-      .map((r) => `${r.method} ${r.path}`),
-  ).toEqual([`GET /repos/${ADOPTER}/commits/${merged}/pulls`]);
-  expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
-  expect(run.conclusion).toBe("failure");
-}, 600_000);
+    expect(run.job(`Deploy dev at ${merged}`)).toMatchObject({
+      result: "failure",
+      permissions: expect.objectContaining({ deployments: "write", "pull-requests": "none" }),
+    });
+    expect(deployStep(run, `Deploy dev at ${merged}`)).toContain("Resource not accessible by integration");
+    expect(
+      github.requests
+        .slice(requestsBefore)
+        .filter((r) => r.status === 403 && r.path !== "/user")
+        .map((r) => `${r.method} ${r.path}`),
+    ).toEqual([`GET /repos/${ADOPTER}/commits/${merged}/pulls`]);
+    expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
+    expect(run.conclusion).toBe("failure");
+  },
+  600_000,
+);

@@ -108,57 +108,68 @@ describe("in an adopting repository", () => {
     expect(github.commentsOn(8)).toEqual([]);
   }, 240_000);
 
-  test("permissions: without pull-requests: read, Validate cannot list a private repository's pull request files; it says so and every environment is planned", async () => {
-    git(origin.path, "checkout", "-q", "-b", "no-pr-scope");
-    const head = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# unscoped\n` });
-    github.addPullRequest(10, ["environments/dev.yaml"]);
-    // The shipped reusable workflow with the one permission its Validate job reads the pull request with taken out.
-    const reusable = readFileSync(join(ROOT, ".github/workflows/reusable-plan.yml"), "utf8");
-    const unscoped = reusable.replace("      pull-requests: read # list the files a pull request changed\n", "");
-    expect(unscoped).not.toBe(reusable);
-    const caller = example("codemie-plan.yml").replace(
-      "codemie/codemie-gitops/.github/workflows/reusable-plan.yml@TOOLKIT_SHA",
-      "./.github/workflows/reusable-plan.yml",
-    );
-    const before = github.requests.length;
+  test(
+    "permissions: without pull-requests: read, Validate cannot list a " +
+      "private repository's pull request files; it says so and every " +
+      "environment is planned",
+    async () => {
+      git(origin.path, "checkout", "-q", "-b", "no-pr-scope");
+      const head = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# unscoped\n` });
+      github.addPullRequest(10, ["environments/dev.yaml"]);
+      // The shipped reusable workflow with the one permission its Validate job reads the pull request with taken out.
+      const reusable = readFileSync(join(ROOT, ".github/workflows/reusable-plan.yml"), "utf8");
+      const unscoped = reusable.replace("      pull-requests: read # list the files a pull request changed\n", "");
+      expect(unscoped).not.toBe(reusable);
+      const caller = example("codemie-plan.yml").replace(
+        "codemie/codemie-gitops/.github/workflows/reusable-plan.yml@TOOLKIT_SHA",
+        "./.github/workflows/reusable-plan.yml",
+      );
+      const before = github.requests.length;
 
-    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 10, head), {
-      ...journey(),
-      files: { [PLAN]: caller, ".github/workflows/reusable-plan.yml": unscoped },
-    });
+      const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 10, head), {
+        ...journey(),
+        files: { [PLAN]: caller, ".github/workflows/reusable-plan.yml": unscoped },
+      });
 
-    expect(run.job("Validate").permissions).toMatchObject({ contents: "read", "pull-requests": "none" });
-    expect(
-      github.requests
-        .slice(before)
-        // (GET /user is refused to every workflow token: the plan comment's author is found otherwise.)
-        .filter((r) => r.status === 403 && r.path !== "/user")
-        .map((r) => `${r.method} ${r.path}`),
-    ).toEqual([`GET /repos/${ADOPTER}/pulls/10/files`]);
-    expect(run.job("Validate").steps.find((s) => s.action === "validate")!.stdout).toContain(
-      "cannot list the changed files (Resource not accessible by integration",
-    );
-    // Only dev changed, but without the list staging is planned too.
-    expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev", "Plan staging"]);
-  }, 240_000);
+      expect(run.job("Validate").permissions).toMatchObject({ contents: "read", "pull-requests": "none" });
+      expect(
+        github.requests
+          .slice(before)
+          // (GET /user is refused to every workflow token: the plan comment's author is found otherwise.)
+          .filter((r) => r.status === 403 && r.path !== "/user")
+          .map((r) => `${r.method} ${r.path}`),
+      ).toEqual([`GET /repos/${ADOPTER}/pulls/10/files`]);
+      expect(run.job("Validate").steps.find((s) => s.action === "validate")!.stdout).toContain(
+        "cannot list the changed files (Resource not accessible by integration",
+      );
+      // Only dev changed, but without the list staging is planned too.
+      expect(run.ran().map((j) => j.name)).toEqual(["Validate", "Plan dev", "Plan staging"]);
+    },
+    240_000,
+  );
 
-  test("adoption: the repository's own code, package.json and workflows start no plan, and would plan nothing if started", async () => {
-    git(origin.path, "checkout", "-q", "-b", "own-code");
-    const head = origin.commit({ "src/index.ts": "export {};\n", "package.json": "{}\n" });
-    const changed = ["src/index.ts", "package.json", PLAN];
-    github.addPullRequest(9, changed);
+  test(
+    "adoption: the repository's own code, package.json and workflows start " +
+      "no plan, and would plan nothing if started",
+    async () => {
+      git(origin.path, "checkout", "-q", "-b", "own-code");
+      const head = origin.commit({ "src/index.ts": "export {};\n", "package.json": "{}\n" });
+      const changed = ["src/index.ts", "package.json", PLAN];
+      github.addPullRequest(9, changed);
 
-    // The example's path filter: GitHub does not start the workflow at all.
-    const filtered = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), { ...journey(), changed });
-    expect(filtered).toMatchObject({ started: false, jobs: [] });
+      // The example's path filter: GitHub does not start the workflow at all.
+      const filtered = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), { ...journey(), changed });
+      expect(filtered).toMatchObject({ started: false, jobs: [] });
 
-    // Started anyway (a filter widened by the adopter): the validate job finds no environment affected.
-    const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), journey());
+      // Started anyway (a filter widened by the adopter): the validate job finds no environment affected.
+      const run = await runWorkflow(PLAN, pullRequest(ADOPTER, 9, head), journey());
 
-    expect(run.conclusion).toBe("success");
-    expect(run.ran().map((j) => j.name)).toEqual(["Validate"]);
-    expect(github.commentsOn(9)).toEqual([]);
-  }, 120_000);
+      expect(run.conclusion).toBe("success");
+      expect(run.ran().map((j) => j.name)).toEqual(["Validate"]);
+      expect(github.commentsOn(9)).toEqual([]);
+    },
+    120_000,
+  );
 });
 
 describe("in codemie-gitops itself", () => {

@@ -66,7 +66,8 @@ describe("plan action on a pull request", () => {
     expect(comment!.body).toContain("Branch `gitops/dev` (new)");
     expect(comment!.body).toContain("✅ `environments/dev.yaml` is valid");
     expect(comment!.body).toContain(
-      `codemie-gitops plan of \`${ws.sha.slice(0, 7)}\` in [this run](https://github.com/acme/codemie-platform/actions/runs/4242)`,
+      `codemie-gitops plan of \`${ws.sha.slice(0, 7)}\` in [this ` +
+        `run](https://github.com/acme/codemie-platform/actions/runs/4242)`,
     );
     expect(first.outputs).toMatchObject({
       "has-changes": "true",
@@ -112,7 +113,8 @@ describe("plan action on a pull request", () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
-      `::warning::cannot comment on pull request #${PR} (read-only token, as for a fork); the plan is in the job summary`,
+      `::warning::cannot comment on pull request #${PR} (read-only token, as ` +
+        `for a fork); the plan is in the job summary`,
     );
     expect(run.outputs["comment-url"]).toBe("");
     expect(run.summary).toContain("## Plan: `dev`");
@@ -136,37 +138,44 @@ describe("plan action on a pull request", () => {
     );
   });
 
-  test("with Azure: what-if deletions are called out, and a comment over GitHub's limit is cut with a pointer to the job summary", async () => {
-    const sub = `/subscriptions/${dev.azure.subscriptionId}`;
-    const rg = `${sub}/resourceGroups/${dev.names.resourceGroup}`;
-    // Enough resources for a plan longer than a comment may be.
-    const changes = Array.from({ length: 700 }, (_, i) => ({
-      resourceId: `${rg}/providers/Microsoft.Network/privateDnsZones/privatelink.zone-${String(i).padStart(4, "0")}.example.internal.azure.com`,
-      changeType: i < 2 ? "Delete" : "Create",
-    }));
-    emulator.script({ whatIf: { pendingPolls: 1, changes } });
+  test(
+    "with Azure: what-if deletions are called out, and a comment over " +
+      "GitHub's limit is cut with a pointer to the job summary",
+    async () => {
+      const sub = `/subscriptions/${dev.azure.subscriptionId}`;
+      const rg = `${sub}/resourceGroups/${dev.names.resourceGroup}`;
+      // Enough resources for a plan longer than a comment may be.
+      const changes = Array.from({ length: 700 }, (_, i) => ({
+        resourceId:
+          `${rg}/providers/Microsoft.Network/privateDnsZones/privatelink.zone-` +
+          `${String(i).padStart(4, "0")}.example.internal.azure.com`,
+        changeType: i < 2 ? "Delete" : "Create",
+      }));
+      emulator.script({ whatIf: { pendingPolls: 1, changes } });
 
-    const run = await plan(
-      { "azure-client-id": emulator.identity.clientId },
-      { ...emulator.env(), CODEMIE_POLL_INTERVAL_MS: "20", CODEMIE_RETRY_DELAY_MS: "20" },
-    );
+      const run = await plan(
+        { "azure-client-id": emulator.identity.clientId },
+        { ...emulator.env(), CODEMIE_POLL_INTERVAL_MS: "20", CODEMIE_RETRY_DELAY_MS: "20" },
+      );
 
-    expect(run.status).toBe(0);
-    expect(run.outputs).toMatchObject({ "has-changes": "true", deletions: "2" });
-    const [comment] = ours();
-    expect(comment!.body.length).toBeLessThanOrEqual(65_536);
-    expect(comment!.body).toMatch(
-      /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> \[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: `privatelink\.zone-0000\.example\.internal\.azure\.com`/,
-    );
-    expect(comment!.body).toMatch(
-      /> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/,
-    );
-    expect(run.summary.length).toBeGreaterThan(65_536);
-    expect(run.summary).toContain("privatelink.zone-0699.example.internal.azure.com");
-    expect(emulator.idTokensIssued).toBeGreaterThan(0);
-    // Each ID token is masked before use: it appears only in the runner's add-mask command, which the log never shows.
-    const tokenLines = run.stdout.split("\n").filter((line) => /eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(line));
-    expect(tokenLines.length).toBeGreaterThan(0);
-    expect(tokenLines.every((line) => /^::add-mask::eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(line))).toBe(true);
-  });
+      expect(run.status).toBe(0);
+      expect(run.outputs).toMatchObject({ "has-changes": "true", deletions: "2" });
+      const [comment] = ours();
+      expect(comment!.body.length).toBeLessThanOrEqual(65_536);
+      expect(comment!.body).toMatch(
+        /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> \[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: `privatelink\.zone-0000\.example\.internal\.azure\.com`/,
+      );
+      expect(comment!.body).toMatch(
+        /> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/,
+      );
+      expect(run.summary.length).toBeGreaterThan(65_536);
+      expect(run.summary).toContain("privatelink.zone-0699.example.internal.azure.com");
+      expect(emulator.idTokensIssued).toBeGreaterThan(0);
+      // Each ID token is masked before use: it appears only in the runner's add-mask command,
+      // which the log never shows.
+      const tokenLines = run.stdout.split("\n").filter((line) => /eyJ[\w-]+\.[\w-]+\.[\w-]+/.test(line));
+      expect(tokenLines.length).toBeGreaterThan(0);
+      expect(tokenLines.every((line) => /^::add-mask::eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(line))).toBe(true);
+    },
+  );
 });

@@ -78,26 +78,29 @@ describe("promote action", () => {
     expect(fake.fileAt("main", PROD)).toBe(prod("2.50.0"));
   });
 
-  test("a rerun commits the new version on the default branch's new head and updates the open pull request", async () => {
-    expect((await promote()).status).toBe(0);
-    const number = fake.pulls[0]!.number;
-    const files = { "environments/staging.yaml": staging("2.59.0") };
-    checkout(files);
-    main = fake.pushCommit("main", files);
+  test(
+    "a rerun commits the new version on the default branch's new head and " + "updates the open pull request",
+    async () => {
+      expect((await promote()).status).toBe(0);
+      const number = fake.pulls[0]!.number;
+      const files = { "environments/staging.yaml": staging("2.59.0") };
+      checkout(files);
+      main = fake.pushCommit("main", files);
 
-    const run = await promote();
+      const run = await promote();
 
-    expect(run.status).toBe(0);
-    expect(fake.pulls).toHaveLength(1);
-    expect(run.outputs["pull-request-number"]).toBe(String(number));
-    expect(fake.pulls[0]!.title).toBe("Promote staging to prod: CodeMie 2.50.0 → 2.59.0");
-    const head = fake.branches.get(BRANCH)!;
-    expect(fake.commits.get(head)!.parent).toBe(main);
-    expect(fake.changedFiles(main, head)).toEqual([PROD]);
-    expect(fake.fileAt(BRANCH, PROD)).toContain("version: 2.59.0");
-    expect(fake.requestsTo("POST", /\/pulls$/)).toHaveLength(1);
-    expect(fake.requestsTo("PATCH", /\/pulls\/\d+$/)).toHaveLength(1);
-  });
+      expect(run.status).toBe(0);
+      expect(fake.pulls).toHaveLength(1);
+      expect(run.outputs["pull-request-number"]).toBe(String(number));
+      expect(fake.pulls[0]!.title).toBe("Promote staging to prod: CodeMie 2.50.0 → 2.59.0");
+      const head = fake.branches.get(BRANCH)!;
+      expect(fake.commits.get(head)!.parent).toBe(main);
+      expect(fake.changedFiles(main, head)).toEqual([PROD]);
+      expect(fake.fileAt(BRANCH, PROD)).toContain("version: 2.59.0");
+      expect(fake.requestsTo("POST", /\/pulls$/)).toHaveLength(1);
+      expect(fake.requestsTo("PATCH", /\/pulls\/\d+$/)).toHaveLength(1);
+    },
+  );
 
   test("nothing to promote: a notice, no branch and no pull request", async () => {
     checkout({ [PROD]: prod("2.58.1") });
@@ -106,7 +109,8 @@ describe("promote action", () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
-      "::notice::environments/prod.yaml already runs CodeMie 2.58.1, as environments/staging.yaml does: nothing to promote",
+      "::notice::environments/prod.yaml already runs CodeMie 2.58.1, as " +
+        "environments/staging.yaml does: nothing to promote",
     );
     expect(run.outputs).toEqual({ changed: "false", "pull-request-number": "", "pull-request-url": "" });
     expect([...fake.branches.keys()]).toEqual(["main"]);
@@ -185,44 +189,49 @@ test("the root action's command: promote runs the same action", async () => {
 });
 
 describe("the GitHub fake refuses as GitHub does", () => {
-  test("an existing ref, a move that is not a fast forward, an unknown tree or parent, a second pull request", async () => {
-    const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => {
-      const r = await fetch(`${fake.url}/repos/acme/codemie-platform${path}`, {
-        method,
-        headers: { authorization: `token ${fake.token}`, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: r.status, text: await r.text() };
-    };
-    const json = (r: { text: string }): Record<string, unknown> => JSON.parse(r.text) as Record<string, unknown>;
-    const baseTree = (json(await api("GET", `/git/commits/${main}`)).tree as { sha: string }).sha;
-    const tree = json(
-      await api("POST", "/git/trees", {
-        base_tree: baseTree,
-        tree: [{ path: "a.txt", mode: "100644", type: "blob", content: "a\n" }],
-      }),
-    ).sha;
-    const commit = json(await api("POST", "/git/commits", { message: "a", tree, parents: [main] })).sha as string;
-    expect(fake.changedFiles(main, commit)).toEqual(["a.txt"]);
+  test(
+    "an existing ref, a move that is not a fast forward, an unknown tree or " + "parent, a second pull request",
+    async () => {
+      const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> => {
+        const r = await fetch(`${fake.url}/repos/acme/codemie-platform${path}`, {
+          method,
+          headers: { authorization: `token ${fake.token}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: r.status, text: await r.text() };
+      };
+      const json = (r: { text: string }): Record<string, unknown> => JSON.parse(r.text) as Record<string, unknown>;
+      const baseTree = (json(await api("GET", `/git/commits/${main}`)).tree as { sha: string }).sha;
+      const tree = json(
+        await api("POST", "/git/trees", {
+          base_tree: baseTree,
+          tree: [{ path: "a.txt", mode: "100644", type: "blob", content: "a\n" }],
+        }),
+      ).sha;
+      const commit = json(await api("POST", "/git/commits", { message: "a", tree, parents: [main] })).sha as string;
+      expect(fake.changedFiles(main, commit)).toEqual(["a.txt"]);
 
-    expect((await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).status).toBe(201);
-    expect(await api("POST", "/git/refs", { ref: "refs/heads/x", sha: commit })).toMatchObject({
-      status: 422,
-      text: expect.stringContaining("Reference already exists"),
-    });
-    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain("No commits between");
-    expect((await api("PATCH", "/git/refs/heads/x", { sha: commit })).status).toBe(200);
-    expect((await api("PATCH", "/git/refs/heads/x", { sha: main })).text).toContain("Update is not a fast forward");
-    expect((await api("POST", "/git/trees", { base_tree: "0".repeat(40), tree: [] })).status).toBe(422);
-    expect((await api("POST", "/git/commits", { message: "m", tree: "0".repeat(40), parents: [main] })).status).toBe(
-      422,
-    );
-    expect((await api("POST", "/git/commits", { message: "m", tree, parents: ["0".repeat(40)] })).status).toBe(422);
-    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).status).toBe(201);
-    expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain(
-      "A pull request already exists for acme:x.",
-    );
-  });
+      expect((await api("POST", "/git/refs", { ref: "refs/heads/x", sha: main })).status).toBe(201);
+      expect(await api("POST", "/git/refs", { ref: "refs/heads/x", sha: commit })).toMatchObject({
+        status: 422,
+        text: expect.stringContaining("Reference already exists"),
+      });
+      expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain(
+        "No commits between",
+      );
+      expect((await api("PATCH", "/git/refs/heads/x", { sha: commit })).status).toBe(200);
+      expect((await api("PATCH", "/git/refs/heads/x", { sha: main })).text).toContain("Update is not a fast forward");
+      expect((await api("POST", "/git/trees", { base_tree: "0".repeat(40), tree: [] })).status).toBe(422);
+      expect((await api("POST", "/git/commits", { message: "m", tree: "0".repeat(40), parents: [main] })).status).toBe(
+        422,
+      );
+      expect((await api("POST", "/git/commits", { message: "m", tree, parents: ["0".repeat(40)] })).status).toBe(422);
+      expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).status).toBe(201);
+      expect((await api("POST", "/pulls", { head: "x", base: "main", title: "t" })).text).toContain(
+        "A pull request already exists for acme:x.",
+      );
+    },
+  );
 });
 
 test("the body renders no Markdown from an environment file", () => {

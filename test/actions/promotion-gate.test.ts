@@ -33,37 +33,41 @@ function deploy(): Promise<ActionRun> {
 const puts = (): number => emulator.armRequests().filter((r) => r.method === "PUT").length;
 
 describe("promotion gate in the deploy action", () => {
-  test("refuses before any write while staging does not run the release; deploys once it does, recording its own release", async () => {
-    const toolkit = git(ROOT, "rev-parse", "HEAD");
-    github.deployments.push({
-      id: 1,
-      ref: "1".repeat(40),
-      environment: "staging",
-      payload: { codemieVersion: "2.0.0", toolkit },
-      statuses: [{ state: "success" }],
-    });
+  test(
+    "refuses before any write while staging does not run the release; " +
+      "deploys once it does, recording its own release",
+    async () => {
+      const toolkit = git(ROOT, "rev-parse", "HEAD");
+      github.deployments.push({
+        id: 1,
+        ref: "1".repeat(40),
+        environment: "staging",
+        payload: { codemieVersion: "2.0.0", toolkit },
+        statuses: [{ state: "success" }],
+      });
 
-    const refused = await deploy();
+      const refused = await deploy();
 
-    expect(refused.status).toBe(1);
-    expect(refused.stdout).toContain(`dev follows staging: staging runs CodeMie 2.0.0, not ${dev.codemieVersion}`);
-    expect(puts()).toBe(0);
-    expect(github.deployments.filter((d) => d.environment === "dev")).toHaveLength(0);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toContain(`dev follows staging: staging runs CodeMie 2.0.0, not ${dev.codemieVersion}`);
+      expect(puts()).toBe(0);
+      expect(github.deployments.filter((d) => d.environment === "dev")).toHaveLength(0);
 
-    github.deployments.push({
-      id: 2,
-      ref: "2".repeat(40),
-      environment: "staging",
-      payload: { codemieVersion: dev.codemieVersion, toolkit },
-      statuses: [{ state: "in_progress" }, { state: "success" }],
-    });
-    emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+      github.deployments.push({
+        id: 2,
+        ref: "2".repeat(40),
+        environment: "staging",
+        payload: { codemieVersion: dev.codemieVersion, toolkit },
+        statuses: [{ state: "in_progress" }, { state: "success" }],
+      });
+      emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy();
+      const run = await deploy();
 
-    expect(run.stdout).toContain("Promotion: open, staging runs this release Compliant (2222222)");
-    expect(run.status).toBe(0);
-    const record = github.deployments.find((d) => d.environment === "dev");
-    expect(record?.payload).toMatchObject({ codemieVersion: dev.codemieVersion, toolkit });
-  });
+      expect(run.stdout).toContain("Promotion: open, staging runs this release Compliant (2222222)");
+      expect(run.status).toBe(0);
+      const record = github.deployments.find((d) => d.environment === "dev");
+      expect(record?.payload).toMatchObject({ codemieVersion: dev.codemieVersion, toolkit });
+    },
+  );
 });

@@ -27,7 +27,10 @@ beforeEach(() => {
   github.addPullRequest(PR, ["environments/dev.yaml"]);
 });
 
-const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
+const aks =
+  `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
+  `${dev.names.resourceGroup}` +
+  `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
 const upgrade = (to: string) => [
   {
     resourceId: aks,
@@ -91,33 +94,39 @@ describe("reviewed plan enforced at merge", () => {
     const run = await deploy();
 
     expect(run.stdout).toContain(
-      `dev: Azure, the GitOps tree, the Kubernetes objects and the toolkit match the plan reviewed on pull request #${PR}`,
+      `dev: Azure, the GitOps tree, the Kubernetes objects and the toolkit ` +
+        `match the plan reviewed on pull request #${PR}`,
     );
     expect(run.status).toBe(0);
     // One what-if per deploy: the check's, which nothing asks again.
     expect(whatIfs() - before).toBe(1);
   });
 
-  test("a chart changed under the same version after the review: the objects differ, the tree does not; the deploy stops", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
-    expect((await plan()).status).toBe(0);
-    github.mergePullRequest(PR, ws.sourceCommit);
-    const values = join(charts, "codemie-ui-2.57.2", "values.yaml");
-    chmodSync(values, 0o644);
-    writeFileSync(values, `${readFileSync(values, "utf8")}\nrepublished: true\n`);
+  test(
+    "a chart changed under the same version after the review: the objects " +
+      "differ, the tree does not; the deploy stops",
+    async () => {
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      expect((await plan()).status).toBe(0);
+      github.mergePullRequest(PR, ws.sourceCommit);
+      const values = join(charts, "codemie-ui-2.57.2", "values.yaml");
+      chmodSync(values, 0o644);
+      writeFileSync(values, `${readFileSync(values, "utf8")}\nrepublished: true\n`);
 
-    const stopped = await deploy();
+      const stopped = await deploy();
 
-    expect(stopped.status).toBe(1);
-    expect(stopped.stdout).toContain(`::error::dev differs from the plan reviewed on pull request #${PR}:`);
-    expect(stopped.stdout).toContain(
-      "Kubernetes objects: differ from the reviewed ones while the GitOps tree does not (a chart changed under the same version, or kustomize)",
-    );
-    expect(stopped.stdout).not.toContain("GitOps tree: the rendered files differ");
-    expect(stopped.stdout).not.toContain("what-if: Azure's changes differ");
-    expect(deploymentPuts()).toBe(0);
-    expect(ws.pushes()).toEqual([]);
-  });
+      expect(stopped.status).toBe(1);
+      expect(stopped.stdout).toContain(`::error::dev differs from the plan reviewed on pull request #${PR}:`);
+      expect(stopped.stdout).toContain(
+        "Kubernetes objects: differ from the reviewed ones while the GitOps tree " +
+          "does not (a chart changed under the same version, or kustomize)",
+      );
+      expect(stopped.stdout).not.toContain("GitOps tree: the rendered files differ");
+      expect(stopped.stdout).not.toContain("what-if: Azure's changes differ");
+      expect(deploymentPuts()).toBe(0);
+      expect(ws.pushes()).toEqual([]);
+    },
+  );
 
   test("a deploy without the infrastructure is held to the reviewed tree and objects, with no what-if", async () => {
     // A first full deploy (a direct push, nothing to hold it to) leaves deploy outputs on the branch.
@@ -133,7 +142,8 @@ describe("reviewed plan enforced at merge", () => {
     const run = await deploy({ "skip-infrastructure": "true" }, reviewed);
 
     expect(run.stdout).toContain(
-      `dev: (infrastructure skipped) the GitOps tree, the Kubernetes objects and the toolkit match the plan reviewed on pull request #${PR}`,
+      `dev: (infrastructure skipped) the GitOps tree, the Kubernetes objects ` +
+        `and the toolkit match the plan reviewed on pull request #${PR}`,
     );
     expect(run.status).toBe(0);
     expect(whatIfs()).toBe(asked);
@@ -151,7 +161,8 @@ describe("reviewed plan enforced at merge", () => {
 
     expect(stopped.status).toBe(1);
     expect(stopped.stdout).toContain(
-      "GitOps tree: the rendered files differ from the reviewed ones (another merge, or a change of the toolkit or charts)",
+      "GitOps tree: the rendered files differ from the reviewed ones (another " +
+        "merge, or a change of the toolkit or charts)",
     );
     expect(stopped.stdout).toContain("Kubernetes objects: differ from the reviewed ones");
     expect(stopped.stdout).not.toContain("what-if");
@@ -159,31 +170,35 @@ describe("reviewed plan enforced at merge", () => {
     expect(ws.pushes()).toEqual([]);
   });
 
-  test("Azure drifted after the review: the deploy stops before the first write and shows the difference; accepting lets it through", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
-    expect((await plan()).status).toBe(0);
-    github.mergePullRequest(PR, ws.sourceCommit);
-    // Someone changed the cluster in the portal: ARM now sees a different change.
-    emulator.reset();
-    uploadOperatorSecrets(emulator, dev);
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
+  test(
+    "Azure drifted after the review: the deploy stops before the first write " +
+      "and shows the difference; accepting lets it through",
+    async () => {
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      expect((await plan()).status).toBe(0);
+      github.mergePullRequest(PR, ws.sourceCommit);
+      // Someone changed the cluster in the portal: ARM now sees a different change.
+      emulator.reset();
+      uploadOperatorSecrets(emulator, dev);
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
 
-    const stopped = await deploy();
+      const stopped = await deploy();
 
-    expect(stopped.status).toBe(1);
-    expect(stopped.stdout).toContain(`::error::dev differs from the plan reviewed on pull request #${PR}:`);
-    expect(stopped.stdout).toContain("reviewed, not any more: properties.kubernetesVersion: 1.30.6 → 1.31.2");
-    expect(stopped.stdout).toContain("new since the review:   properties.kubernetesVersion: 1.30.6 → 1.32.0");
-    expect(deploymentPuts()).toBe(0);
-    expect(ws.pushes()).toEqual([]);
-    expect(github.deployments).toHaveLength(0);
+      expect(stopped.status).toBe(1);
+      expect(stopped.stdout).toContain(`::error::dev differs from the plan reviewed on pull request #${PR}:`);
+      expect(stopped.stdout).toContain("reviewed, not any more: properties.kubernetesVersion: 1.30.6 → 1.31.2");
+      expect(stopped.stdout).toContain("new since the review:   properties.kubernetesVersion: 1.30.6 → 1.32.0");
+      expect(deploymentPuts()).toBe(0);
+      expect(ws.pushes()).toEqual([]);
+      expect(github.deployments).toHaveLength(0);
 
-    emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
-    const accepted = await deploy({ "accept-unreviewed-changes": "true" });
-    expect(accepted.stdout).toMatch(/::warning::dev differs from the plan reviewed/);
-    expect(accepted.status).toBe(0);
-    expect(deploymentPuts()).toBeGreaterThan(0);
-  });
+      emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+      const accepted = await deploy({ "accept-unreviewed-changes": "true" });
+      expect(accepted.stdout).toMatch(/::warning::dev differs from the plan reviewed/);
+      expect(accepted.status).toBe(0);
+      expect(deploymentPuts()).toBeGreaterThan(0);
+    },
+  );
 
   test("a comment by another user carrying the marker and a matching digest is not a review", async () => {
     emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });

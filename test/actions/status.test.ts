@@ -62,29 +62,34 @@ test("Flux Compliant at the branch tip: reconciled, exit 0", async () => {
   expect(emulator.siteRequests).toHaveLength(4);
 });
 
-test("Flux Compliant but Keycloak answers with the wrong issuer: the smoke check fails the step, naming the link", async () => {
-  emulator.script({
-    flux: {
-      codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] },
-    },
-  });
-  emulator.siteBreaks = ["issuer"];
+test(
+  "Flux Compliant but Keycloak answers with the wrong issuer: the smoke " + "check fails the step, naming the link",
+  async () => {
+    emulator.script({
+      flux: {
+        codemie: { nonCompliantReads: 0, commit: `${BRANCH}@sha1:${tip}`, kustomizations: ["infrastructure", "apps"] },
+      },
+    });
+    emulator.siteBreaks = ["issuer"];
 
-  const run = await status();
+    const run = await status();
 
-  expect(run.status).toBe(1);
-  expect(run.outputs).toMatchObject({ reconciled: "true", resolves: "true", smoke: "failed" });
-  expect(run.stdout).toContain(
-    "  failed: Keycloak OIDC discovery (https://codemie.dev.ai.example.com/keycloak/realms/codemie-prod/.well-known/openid-configuration): issuer is",
-  );
-  expect(run.stdout).toContain(
-    "::error::smoke check failed: 1 of 4 link(s) of https://codemie.dev.ai.example.com/ do not answer as they should",
-  );
-  expect(run.summary).toContain("## Status: `dev` ❌ smoke check failed");
-  expect(run.summary).toContain("Smoke check: ❌ failed");
-  expect(run.summary).toMatch(/\| Keycloak OIDC discovery \| ❌ \| .*issuer is/);
-  expect(run.summary).toMatch(/\| UI \| ✅ \|/);
-});
+    expect(run.status).toBe(1);
+    expect(run.outputs).toMatchObject({ reconciled: "true", resolves: "true", smoke: "failed" });
+    expect(run.stdout).toContain(
+      "  failed: Keycloak OIDC discovery " +
+        "(https://codemie.dev.ai.example.com/keycloak/realms/codemie-prod/.well-known/openid-configuration): " +
+        "issuer is",
+    );
+    expect(run.stdout).toContain(
+      "::error::smoke check failed: 1 of 4 link(s) of https://codemie.dev.ai.example.com/ do not answer as they should",
+    );
+    expect(run.summary).toContain("## Status: `dev` ❌ smoke check failed");
+    expect(run.summary).toContain("Smoke check: ❌ failed");
+    expect(run.summary).toMatch(/\| Keycloak OIDC discovery \| ❌ \| .*issuer is/);
+    expect(run.summary).toMatch(/\| UI \| ✅ \|/);
+  },
+);
 
 test("Flux still Non-Compliant: not reconciled, exit 1, the objects and Flux's reasons in the summary", async () => {
   emulator.script({

@@ -81,10 +81,14 @@ describe("affectedEnvironments", () => {
     ".github/workflows/plan.yml",
   ];
 
-  test("in the toolkit's own repository the toolkit and the workflows affect every environment, as does an unknown change", () => {
-    for (const path of toolkitFiles) expect(affectedEnvironments([path], all, toolkit), path).toEqual(all);
-    expect(affectedEnvironments(undefined, all)).toEqual(all);
-  });
+  test(
+    "in the toolkit's own repository the toolkit and the workflows affect " +
+      "every environment, as does an unknown change",
+    () => {
+      for (const path of toolkitFiles) expect(affectedEnvironments([path], all, toolkit), path).toEqual(all);
+      expect(affectedEnvironments(undefined, all)).toEqual(all);
+    },
+  );
 
   test("in an adopting repository its own code, package.json and workflows affect no environment", () => {
     for (const path of toolkitFiles) expect(affectedEnvironments([path], all), path).toEqual([]);

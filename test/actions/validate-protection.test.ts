@@ -45,10 +45,16 @@ test("a production environment without its GitHub Environments fails validation,
 
   expect(run.status).toBe(1);
   expect(run.stdout).toContain(
-    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod" does not exist: a deploy would create it without protection; create it and limit its deployment branches to the default branch (Settings → Environments)`,
+    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE}` +
+      `,col=1::GitHub Environment "prod" does not exist: a deploy would create ` +
+      `it without protection; create it and limit its deployment branches to ` +
+      `the default branch (Settings → Environments)`,
   );
   expect(run.stdout).toContain(
-    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE},col=1::GitHub Environment "prod-approval" does not exist: the approval job would create it without reviewers and prod would deploy unreviewed; create it with required reviewers (Settings → Environments)`,
+    `::error file=environments/prod.yaml,line=${PRODUCTION_LINE}` +
+      `,col=1::GitHub Environment "prod-approval" does not exist: the approval ` +
+      `job would create it without reviewers and prod would deploy unreviewed; ` +
+      `create it with required reviewers (Settings → Environments)`,
   );
   expect(run.outputs).toMatchObject({
     valid: "false",
@@ -74,7 +80,8 @@ test("set up as documented it passes; each way of getting it wrong fails, saying
   const open = await validate();
   expect(open.status).toBe(1);
   expect(open.stdout).toContain(
-    'GitHub Environment "prod" does not limit its deployment branches: a workflow on any branch could sign in to Azure as prod\'s deploy identity',
+    'GitHub Environment "prod" does not limit its deployment branches: a ' +
+      "workflow on any branch could sign in to Azure as prod's deploy identity",
   );
 
   // Reviewers on prod itself: the deploy job would wait holding the concurrency group.
@@ -82,7 +89,10 @@ test("set up as documented it passes; each way of getting it wrong fails, saying
   const waiting = await validate();
   expect(waiting.status).toBe(1);
   expect(waiting.stdout).toContain(
-    'GitHub Environment "prod" has wait_timer, required_reviewers: the deploy job would wait inside prod\'s concurrency group, holding back every later deploy and rollback of prod; move them to GitHub Environment "prod-approval"',
+    'GitHub Environment "prod" has wait_timer, required_reviewers: the ' +
+      "deploy job would wait inside prod's concurrency group, holding back " +
+      "every later deploy and rollback of prod; move them to GitHub " +
+      'Environment "prod-approval"',
   );
 
   // An approval environment that approves nothing (a wait timer is no reviewer).
@@ -91,7 +101,8 @@ test("set up as documented it passes; each way of getting it wrong fails, saying
   const unreviewed = await validate();
   expect(unreviewed.status).toBe(1);
   expect(unreviewed.stdout).toContain(
-    'GitHub Environment "prod-approval" has no required reviewers: prod would deploy unreviewed; add required reviewers',
+    'GitHub Environment "prod-approval" has no required reviewers: prod ' +
+      "would deploy unreviewed; add required reviewers",
   );
   expect(unreviewed.outputs).toMatchObject({ valid: "false", errors: "1" });
 });

@@ -26,34 +26,38 @@ function brokenProd(dir: string): { line: number; column: number } {
   return { line: index + 1, column: lines[index]!.indexOf("10.40") + 1 };
 }
 
-test("pull request: an error is annotated on its line, the outputs say invalid and name the changed environment", async () => {
-  const ws = checkout(["dev", "prod", "staging"]);
-  try {
-    const at = brokenProd(ws.path);
-    github.addPullRequest(7, ["environments/prod.yaml", "README.md"]);
+test(
+  "pull request: an error is annotated on its line, the outputs say " + "invalid and name the changed environment",
+  async () => {
+    const ws = checkout(["dev", "prod", "staging"]);
+    try {
+      const at = brokenProd(ws.path);
+      github.addPullRequest(7, ["environments/prod.yaml", "README.md"]);
 
-    const run = await runAction("validate", { cwd: ws.path, event: pullRequestEvent(7, ws.sha), github });
+      const run = await runAction("validate", { cwd: ws.path, event: pullRequestEvent(7, ws.sha), github });
 
-    expect(run.status).toBe(1);
-    expect(run.stdout).toContain(
-      `::error file=environments/prod.yaml,line=${at.line},col=${at.column}::network.vnetCidr "10.40.0.0/33" is not an IPv4 CIDR`,
-    );
-    expect(run.stdout).toContain("environments/dev.yaml: valid");
-    expect(run.outputs).toEqual({
-      valid: "false",
-      errors: "1",
-      warnings: "0",
-      environments: '["prod"]',
-      production: "[]",
-    }); // a file that does not load is not known to be production
-    expect(run.summary).toContain("## Validate: ❌ invalid");
-    expect(run.summary).toContain(`| ❌ | \`environments/prod.yaml:${at.line}:${at.column}\` |`);
-    expect(github.requestsTo("GET", /\/pulls\/7\/files$/)).toHaveLength(1);
-    expect(github.requests.every((r) => r.authorized)).toBe(true);
-  } finally {
-    ws.dispose();
-  }
-});
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain(
+        `::error file=environments/prod.yaml,line=${at.line},col=${at.column}` +
+          `::network.vnetCidr "10.40.0.0/33" is not an IPv4 CIDR`,
+      );
+      expect(run.stdout).toContain("environments/dev.yaml: valid");
+      expect(run.outputs).toEqual({
+        valid: "false",
+        errors: "1",
+        warnings: "0",
+        environments: '["prod"]',
+        production: "[]",
+      }); // a file that does not load is not known to be production
+      expect(run.summary).toContain("## Validate: ❌ invalid");
+      expect(run.summary).toContain(`| ❌ | \`environments/prod.yaml:${at.line}:${at.column}\` |`);
+      expect(github.requestsTo("GET", /\/pulls\/7\/files$/)).toHaveLength(1);
+      expect(github.requests.every((r) => r.authorized)).toBe(true);
+    } finally {
+      ws.dispose();
+    }
+  },
+);
 
 test("push in an adopting repository: its own code and workflows affect no environment", async () => {
   const ws = checkout(["dev", "prod"]);
@@ -70,39 +74,45 @@ test("push in an adopting repository: its own code and workflows affect no envir
   }
 });
 
-test("a force push affects every environment: what the old tip had and the new one lacks cannot be listed", async () => {
-  const ws = checkout(["dev", "prod"]);
-  try {
-    const before = "d".repeat(40);
-    // The three-dot comparison would name only dev: a force push must not trust it.
-    github.addComparison(before, ws.sha, ["environments/dev.yaml"]);
+test(
+  "a force push affects every environment: what the old tip had and the " + "new one lacks cannot be listed",
+  async () => {
+    const ws = checkout(["dev", "prod"]);
+    try {
+      const before = "d".repeat(40);
+      // The three-dot comparison would name only dev: a force push must not trust it.
+      github.addComparison(before, ws.sha, ["environments/dev.yaml"]);
 
-    const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha, true), github });
+      const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha, true), github });
 
-    expect(run.status).toBe(0);
-    expect(run.outputs).toMatchObject({ environments: '["dev","prod"]' });
-    expect(github.requestsTo("GET", new RegExp(`/compare/${before}`))).toHaveLength(0);
-  } finally {
-    ws.dispose();
-  }
-});
+      expect(run.status).toBe(0);
+      expect(run.outputs).toMatchObject({ environments: '["dev","prod"]' });
+      expect(github.requestsTo("GET", new RegExp(`/compare/${before}`))).toHaveLength(0);
+    } finally {
+      ws.dispose();
+    }
+  },
+);
 
-test("push in the toolkit's own repository: a toolkit change affects every environment; valid files exit 0", async () => {
-  const ws = checkout(["dev", "prod"], { toolkit: true });
-  try {
-    const before = "a".repeat(40);
-    github.addComparison(before, ws.sha, ["bicep/modules/aks.bicep"]);
+test(
+  "push in the toolkit's own repository: a toolkit change affects every " + "environment; valid files exit 0",
+  async () => {
+    const ws = checkout(["dev", "prod"], { toolkit: true });
+    try {
+      const before = "a".repeat(40);
+      github.addComparison(before, ws.sha, ["bicep/modules/aks.bicep"]);
 
-    const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha), github });
+      const run = await runAction("validate", { cwd: ws.path, event: pushEvent(before, ws.sha), github });
 
-    expect(run.status).toBe(0);
-    expect(run.stdout).not.toContain("::error");
-    expect(run.outputs).toMatchObject({ valid: "true", errors: "0", environments: '["dev","prod"]' });
-    expect(run.summary).toContain("## Validate: ✅ valid");
-  } finally {
-    ws.dispose();
-  }
-});
+      expect(run.status).toBe(0);
+      expect(run.stdout).not.toContain("::error");
+      expect(run.outputs).toMatchObject({ valid: "true", errors: "0", environments: '["dev","prod"]' });
+      expect(run.summary).toContain("## Validate: ✅ valid");
+    } finally {
+      ws.dispose();
+    }
+  },
+);
 
 test("working-directory: annotations stay relative to the repository root", async () => {
   const ws = checkout(["prod"], { under: "platform" });

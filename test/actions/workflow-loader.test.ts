@@ -107,22 +107,33 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
     secrets: { TOKEN: x }
 `);
     expect(errors).toEqual([
-      `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '${REF}'. The nested job 'drift' is requesting 'issues: write', but is only allowed 'issues: none'.`,
+      `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '` +
+        `${REF}'. The nested job 'drift' is requesting 'issues: write', but is ` +
+        `only allowed 'issues: none'.`,
     ]);
   });
 
-  test("the drift caller granting pull-requests: read is refused for the plan job; several scopes are listed together", () => {
-    const errors = loadCombined(`  drift:
+  test(
+    "the drift caller granting pull-requests: read is refused for the plan " +
+      "job; several scopes are listed together",
+    () => {
+      const errors = loadCombined(`  drift:
     uses: ./.github/workflows/combined.yml
     permissions: { contents: read, pull-requests: read, issues: write }
     with: { drift: true, environment: dev }
     secrets: { TOKEN: x }
 `);
-    expect(errors).toEqual([
-      `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '${REF}'. The nested job 'plan' is requesting 'pull-requests: write, id-token: write', but is only allowed 'pull-requests: read, id-token: none'.`,
-      `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '${REF}'. The nested job 'drift' is requesting 'id-token: write', but is only allowed 'id-token: none'.`,
-    ]);
-  });
+      expect(errors).toEqual([
+        `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '` +
+          `${REF}'. The nested job 'plan' is requesting 'pull-requests: write, ` +
+          `id-token: write', but is only allowed 'pull-requests: read, id-token: ` +
+          `none'.`,
+        `.github/workflows/caller.yml (Line: 4, Col: 3): Error calling workflow '` +
+          `${REF}'. The nested job 'drift' is requesting 'id-token: write', but is ` +
+          `only allowed 'id-token: none'.`,
+      ]);
+    },
+  );
 
   test("a caller stating no permissions gets its workflow's, else the restricted default", () => {
     const fromWorkflow = load(
@@ -130,7 +141,9 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
       `on: push\npermissions: { contents: read }\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`,
       TOOLKIT,
       {
-        ".github/workflows/plan-only.yml": `on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    permissions: { pull-requests: write }\n    steps: [{ run: "true" }]\n`,
+        ".github/workflows/plan-only.yml":
+          `on: workflow_call\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    ` +
+          `permissions: { pull-requests: write }\n    steps: [{ run: "true" }]\n`,
       },
     );
     expect(fromWorkflow).toEqual([
@@ -143,7 +156,8 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
       `on: push\njobs:\n  x:\n    uses: ./.github/workflows/plan-only.yml\n`,
       TOOLKIT,
       {
-        ".github/workflows/plan-only.yml": `on: workflow_call\npermissions: { contents: read, id-token: write }\njobs: {}\n`,
+        ".github/workflows/plan-only.yml":
+          `on: workflow_call\npermissions: { contents: read, id-token: write ` + `}\njobs: {}\n`,
       },
     );
     expect(byDefault).toEqual([
@@ -160,14 +174,17 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
 `);
     expect(errors).toEqual([
       ".github/workflows/caller.yml (Line: 5, Col: 11): Input environment is required, but not provided while calling.",
-      ".github/workflows/caller.yml (Line: 7, Col: 25): Invalid input, envronment is not defined in the referenced workflow.",
+      ".github/workflows/caller.yml (Line: 7, Col: 25): Invalid input, " +
+        "envronment is not defined in the referenced workflow.",
       ".github/workflows/caller.yml (Line: 5, Col: 11): Secret TOKEN is required, but not provided while calling.",
-      ".github/workflows/caller.yml (Line: 8, Col: 43): Invalid secret, GITOPS_TOKEN is not defined in the referenced workflow.",
+      ".github/workflows/caller.yml (Line: 8, Col: 43): Invalid secret, " +
+        "GITOPS_TOKEN is not defined in the referenced workflow.",
     ]);
     // Names are compared ignoring case; secrets: inherit passes everything and is not checked.
     expect(
       loadCombined(
-        `  plan:\n    uses: ./.github/workflows/combined.yml\n    permissions: write-all\n    with: { ENVIRONMENT: dev }\n    secrets: inherit\n`,
+        `  plan:\n    uses: ./.github/workflows/combined.yml\n    permissions: ` +
+          `write-all\n    with: { ENVIRONMENT: dev }\n    secrets: inherit\n`,
       ),
     ).toEqual([]);
   });
@@ -178,17 +195,23 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
     ]);
   });
 
-  test("an adopter copying this repository's drift caller checks the toolkit out of its own repository: refused", () => {
-    const copied = toolkitFiles[".github/workflows/drift.yml"]!.replace(
-      "./.github/workflows/reusable-drift.yml",
-      `${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}`,
-    );
-    const errors = load(".github/workflows/drift.yml", copied, ADOPTER);
-    expect(errors).toHaveLength(2);
-    expect(errors[0]).toBe(
-      `.github/workflows/drift.yml (Line: 17, Col: 3): Error calling workflow '${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}'. The nested job 'environments' checks out the toolkit at '${ADOPTER}@${SHA}', but the workflow was called at '${TOOLKIT}@${SHA}'.`,
-    );
-  });
+  test(
+    "an adopter copying this repository's drift caller checks the toolkit " + "out of its own repository: refused",
+    () => {
+      const copied = toolkitFiles[".github/workflows/drift.yml"]!.replace(
+        "./.github/workflows/reusable-drift.yml",
+        `${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}`,
+      );
+      const errors = load(".github/workflows/drift.yml", copied, ADOPTER);
+      expect(errors).toHaveLength(2);
+      expect(errors[0]).toBe(
+        `.github/workflows/drift.yml (Line: 17, Col: 3): Error calling workflow '` +
+          `${TOOLKIT}/.github/workflows/reusable-drift.yml@${SHA}'. The nested job ` +
+          `'environments' checks out the toolkit at '${ADOPTER}@${SHA}', but the ` +
+          `workflow was called at '${TOOLKIT}@${SHA}'.`,
+      );
+    },
+  );
 
   test("a caller pinning the workflow at one commit and the toolkit at another: refused", () => {
     const example = readFileSync(join(EXAMPLES, "codemie-deploy.yml"), "utf8").replace(
@@ -197,7 +220,8 @@ describe("the model refuses what GitHub refuses, in GitHub's words", () => {
     );
     expect(load(".github/workflows/codemie-deploy.yml", example, ADOPTER)).toContainEqual(
       expect.stringContaining(
-        "checks out the toolkit at 'codemie/codemie-gitops@main', but the workflow was called at 'codemie/codemie-gitops@TOOLKIT_SHA'.",
+        "checks out the toolkit at 'codemie/codemie-gitops@main', but the " +
+          "workflow was called at 'codemie/codemie-gitops@TOOLKIT_SHA'.",
       ),
     );
   });
@@ -212,17 +236,21 @@ describe("approvals that do not block the queue", () => {
   const withReusable = (text: string): string[] => load(DEPLOY, toolkitFiles[DEPLOY]!, TOOLKIT, { [REUSABLE]: text });
   const prefix = `${DEPLOY} (Line: 23, Col: 3): Error calling workflow '${REF}'.`;
 
-  test("the approval job names the approval GitHub Environment the validate step checks, holds no group, and the production deploy needs it", () => {
-    const jobs = (
-      parse(reusable) as {
-        jobs: Record<string, { environment?: { name: string }; concurrency?: unknown; needs?: string[] }>;
-      }
-    ).jobs;
-    expect(jobs.approve!.environment!.name).toBe(`\${{ matrix.environment }}${APPROVAL_SUFFIX}`);
-    expect(jobs.approve!.concurrency).toBeUndefined();
-    expect(jobs["deploy-production"]!.needs).toContain("approve");
-    expect(withReusable(reusable)).toEqual([]);
-  });
+  test(
+    "the approval job names the approval GitHub Environment the validate " +
+      "step checks, holds no group, and the production deploy needs it",
+    () => {
+      const jobs = (
+        parse(reusable) as {
+          jobs: Record<string, { environment?: { name: string }; concurrency?: unknown; needs?: string[] }>;
+        }
+      ).jobs;
+      expect(jobs.approve!.environment!.name).toBe(`\${{ matrix.environment }}${APPROVAL_SUFFIX}`);
+      expect(jobs.approve!.concurrency).toBeUndefined();
+      expect(jobs["deploy-production"]!.needs).toContain("approve");
+      expect(withReusable(reusable)).toEqual([]);
+    },
+  );
 
   test("an approval inside the concurrency group is refused", () => {
     const inside = reusable.replace(
@@ -230,22 +258,34 @@ describe("approvals that do not block the queue", () => {
       "      name: ${{ matrix.environment }}-approval\n    concurrency: codemie-deploy-${{ matrix.environment }}\n",
     );
     expect(withReusable(inside)).toEqual([
-      `${prefix} The nested job 'approve' waits for approval in environment '\${{ matrix.environment }}-approval' inside concurrency group 'codemie-deploy-\${{ matrix.environment }}': every later job of the group queues behind the approval.`,
+      `${prefix} The nested job 'approve' waits for approval in environment ` +
+        `'\${{ matrix.environment }}-approval' inside concurrency group ` +
+        `'codemie-deploy-\${{ matrix.environment }}': every later job of the ` +
+        `group queues behind the approval.`,
     ]);
   });
 
   test("a production deploy without the approval job before it is refused", () => {
     const unapproved = reusable.replace("    needs: [environments, approve]\n", "    needs: [environments, deploy]\n");
     expect(withReusable(unapproved)).toEqual([
-      `${prefix} The nested job 'deploy-production' deploys production environments in concurrency group 'codemie-deploy-\${{ matrix.environment }}' without an approval job before it: it would wait for reviewers inside the group.`,
+      `${prefix} The nested job 'deploy-production' deploys production ` +
+        `environments in concurrency group 'codemie-deploy-\${{ ` +
+        `matrix.environment }}' without an approval job before it: it would wait ` +
+        `for reviewers inside the group.`,
     ]);
   });
 
   test("a deploy that GitHub may cancel while it waits for its group, with nothing to report it, is refused", () => {
     const silent = reusable.slice(0, reusable.indexOf("  # GitHub keeps one pending job per concurrency group"));
     expect(withReusable(silent)).toEqual([
-      `${prefix} The nested job 'deploy' is in concurrency group 'codemie-deploy-\${{ matrix.environment }}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
-      `${prefix} The nested job 'deploy-production' is in concurrency group 'codemie-deploy-\${{ matrix.environment }}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
+      `${prefix} The nested job 'deploy' is in concurrency group ` +
+        `'codemie-deploy-\${{ matrix.environment }}', but no job reports it when ` +
+        `GitHub cancels it while it waits (a newer job of the group replaces a ` +
+        `waiting one).`,
+      `${prefix} The nested job 'deploy-production' is in concurrency group ` +
+        `'codemie-deploy-\${{ matrix.environment }}', but no job reports it when ` +
+        `GitHub cancels it while it waits (a newer job of the group replaces a ` +
+        `waiting one).`,
     ]);
   });
 });

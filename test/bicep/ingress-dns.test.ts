@@ -35,31 +35,35 @@ const outputValue = (main: Record<string, unknown>, name: string) =>
   ((main.outputs as Record<string, { value: unknown }>)[name] ?? { value: undefined }).value;
 
 describe("internal ingress (prod)", () => {
-  it("gets a fixed private address (the workloads subnet's last usable) and a private zone linked to the VNet with its A record", async () => {
-    const e = env("prod");
-    expect(e.network.ingress.internal).toBe(true);
-    const main = await compiled(e);
-    expect(modules(main)).not.toContain("ingressIp");
-    const zone = moduleParams(main, "ingressZone");
-    expect(zone.zoneName).toBe("ai.example.com");
-    const types = inModule(main, "ingressZone").map((r) => r.type);
-    expect(types).toEqual(
-      expect.arrayContaining([
-        "Microsoft.Network/privateDnsZones",
-        "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-      ]),
-    );
-    const record = moduleParams(main, "ingressRecord");
-    // 10.40.4.0/22 in prod: Azure keeps .255 of the last /24, so .254 is the last usable address.
-    expect(record).toMatchObject({
-      recordName: e.network.ingress.host.split(".")[0],
-      address: expectedLast(e.network.subnets.workloads),
-      linkVnet: false,
-    });
-    // The zone module linked the VNet already: the record module's own link stays off.
-    expect(inModule(main, "ingressRecord").map((r) => r.type)).toContain("Microsoft.Network/privateDnsZones/A");
-    expect(outputValue(main, "ingressAddress")).toBe(expectedLast(e.network.subnets.workloads));
-  });
+  it(
+    "gets a fixed private address (the workloads subnet's last usable) and a " +
+      "private zone linked to the VNet with its A record",
+    async () => {
+      const e = env("prod");
+      expect(e.network.ingress.internal).toBe(true);
+      const main = await compiled(e);
+      expect(modules(main)).not.toContain("ingressIp");
+      const zone = moduleParams(main, "ingressZone");
+      expect(zone.zoneName).toBe("ai.example.com");
+      const types = inModule(main, "ingressZone").map((r) => r.type);
+      expect(types).toEqual(
+        expect.arrayContaining([
+          "Microsoft.Network/privateDnsZones",
+          "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        ]),
+      );
+      const record = moduleParams(main, "ingressRecord");
+      // 10.40.4.0/22 in prod: Azure keeps .255 of the last /24, so .254 is the last usable address.
+      expect(record).toMatchObject({
+        recordName: e.network.ingress.host.split(".")[0],
+        address: expectedLast(e.network.subnets.workloads),
+        linkVnet: false,
+      });
+      // The zone module linked the VNet already: the record module's own link stays off.
+      expect(inModule(main, "ingressRecord").map((r) => r.type)).toContain("Microsoft.Network/privateDnsZones/A");
+      expect(outputValue(main, "ingressAddress")).toBe(expectedLast(e.network.subnets.workloads));
+    },
+  );
 
   it("adds the record (and a VNet link) to an existing zone in another resource group, created nowhere", async () => {
     const e = env("prod", (y) =>
@@ -88,28 +92,34 @@ describe("internal ingress (prod)", () => {
 });
 
 describe("public ingress (dev)", () => {
-  it("gets a Standard static public IP in the environment's group, joinable by the cluster identity, and an alias record in a public zone", async () => {
-    const e = env("dev");
-    expect(e.network.ingress.internal).toBe(false);
-    const main = await compiled(e);
-    const ip = inModule(main, "ingressIp");
-    const pip = ip.find((r) => r.type === "Microsoft.Network/publicIPAddresses")!;
-    expect(pip.body).toMatchObject({ sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
-    const role = ip.find((r) => r.type === "Microsoft.Authorization/roleAssignments")!;
-    expect(String((role.body.properties as Record<string, unknown>).roleDefinitionId)).toContain("networkContributor");
-    expect(JSON.stringify(allResources(main).find((r) => r.symbol === "ingressIp")!.body)).toContain(
-      "4d97b98b-1d4f-4787-a291-c67834d212e7",
-    );
-    // Scoped to the address itself, not the resource group.
-    expect(String(role.body.scope)).toContain("Microsoft.Network/publicIPAddresses");
-    expect(moduleParams(main, "ingressIp").name).toBe(e.names.ingressPublicIp);
-    expect(inModule(main, "ingressZone").map((r) => r.type)).toEqual(["Microsoft.Network/dnsZones"]);
-    const record = inModule(main, "ingressRecord").find((r) => r.type === "Microsoft.Network/dnsZones/A")!;
-    expect(JSON.stringify(record.body)).toContain("targetResource");
-    expect(Object.keys(main.outputs as object)).toEqual(
-      expect.arrayContaining(["ingressAddress", "ingressNameServers"]),
-    );
-  });
+  it(
+    "gets a Standard static public IP in the environment's group, joinable " +
+      "by the cluster identity, and an alias record in a public zone",
+    async () => {
+      const e = env("dev");
+      expect(e.network.ingress.internal).toBe(false);
+      const main = await compiled(e);
+      const ip = inModule(main, "ingressIp");
+      const pip = ip.find((r) => r.type === "Microsoft.Network/publicIPAddresses")!;
+      expect(pip.body).toMatchObject({ sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
+      const role = ip.find((r) => r.type === "Microsoft.Authorization/roleAssignments")!;
+      expect(String((role.body.properties as Record<string, unknown>).roleDefinitionId)).toContain(
+        "networkContributor",
+      );
+      expect(JSON.stringify(allResources(main).find((r) => r.symbol === "ingressIp")!.body)).toContain(
+        "4d97b98b-1d4f-4787-a291-c67834d212e7",
+      );
+      // Scoped to the address itself, not the resource group.
+      expect(String(role.body.scope)).toContain("Microsoft.Network/publicIPAddresses");
+      expect(moduleParams(main, "ingressIp").name).toBe(e.names.ingressPublicIp);
+      expect(inModule(main, "ingressZone").map((r) => r.type)).toEqual(["Microsoft.Network/dnsZones"]);
+      const record = inModule(main, "ingressRecord").find((r) => r.type === "Microsoft.Network/dnsZones/A")!;
+      expect(JSON.stringify(record.body)).toContain("targetResource");
+      expect(Object.keys(main.outputs as object)).toEqual(
+        expect.arrayContaining(["ingressAddress", "ingressNameServers"]),
+      );
+    },
+  );
 });
 
 function expectedLast(cidr: string): string {

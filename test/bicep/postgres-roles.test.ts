@@ -36,7 +36,9 @@ describe("the roles Job's identity in the compiled ARM JSON", async () => {
     )[0]!;
     expect(credential.body.properties).toMatchObject({
       subject:
-        "[format('system:serviceaccount:{0}:{1}', parameters('federations')[copyIndex()].namespace, parameters('federations')[copyIndex()].serviceAccount)]",
+        "[format('system:serviceaccount:{0}:{1}', " +
+        "parameters('federations')[copyIndex()].namespace, " +
+        "parameters('federations')[copyIndex()].serviceAccount)]",
       audiences: ["api://AzureADTokenExchange"],
     });
     // The identity gets no Azure RBAC role: it only administers PostgreSQL.
@@ -46,27 +48,30 @@ describe("the roles Job's identity in the compiled ARM JSON", async () => {
     expect(grants).toEqual([]);
   });
 
-  it("makes the identity an Entra administrator of the server as a service principal, after the server's module", () => {
-    const index = names().indexOf(name);
-    expect(moduleParams(main, "postgresRolesAdmin")).toEqual({
-      serverName: env.names.postgres,
-      principalId: `[reference('identities').outputs.workloadPrincipalIds.value[${index}]]`,
-      principalName: name,
-    });
-    const admin = allResources(main).find(
-      (r) =>
-        r.module === "/postgresRolesAdmin" && r.type === "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
-    )!;
-    expect(admin.name).toBe("[format('{0}/{1}', parameters('serverName'), parameters('principalId'))]");
-    expect(admin.body.properties).toEqual({
-      principalType: "ServicePrincipal",
-      principalName: "[parameters('principalName')]",
-      tenantId: "[tenant().tenantId]",
-    });
-    const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "postgresRolesAdmin")!;
-    expect(deployment.body.dependsOn).toContain("postgres");
-    expect(JSON.stringify((main.outputs as Record<string, unknown>).identityClientIds)).toContain("postgresRoles");
-  });
+  it(
+    "makes the identity an Entra administrator of the server as a service " + "principal, after the server's module",
+    () => {
+      const index = names().indexOf(name);
+      expect(moduleParams(main, "postgresRolesAdmin")).toEqual({
+        serverName: env.names.postgres,
+        principalId: `[reference('identities').outputs.workloadPrincipalIds.value[${index}]]`,
+        principalName: name,
+      });
+      const admin = allResources(main).find(
+        (r) =>
+          r.module === "/postgresRolesAdmin" && r.type === "Microsoft.DBforPostgreSQL/flexibleServers/administrators",
+      )!;
+      expect(admin.name).toBe("[format('{0}/{1}', parameters('serverName'), parameters('principalId'))]");
+      expect(admin.body.properties).toEqual({
+        principalType: "ServicePrincipal",
+        principalName: "[parameters('principalName')]",
+        tenantId: "[tenant().tenantId]",
+      });
+      const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "postgresRolesAdmin")!;
+      expect(deployment.body.dependsOn).toContain("postgres");
+      expect(JSON.stringify((main.outputs as Record<string, unknown>).identityClientIds)).toContain("postgresRoles");
+    },
+  );
 
   function names(): string[] {
     return moduleParams(main, "identities").workloadNames as string[];

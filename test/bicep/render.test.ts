@@ -114,25 +114,28 @@ describe("prod infrastructure", () => {
     expect(pools.find((p) => p.name === "system")!.taints).toEqual(["CriticalAddonsOnly=true:NoSchedule"]);
   });
 
-  it("locks the stateful resources, the audit workspace and OpenAI of a production environment, and only those", async () => {
-    const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
-    expect(prodLocks.map((l) => l.module).sort()).toEqual([
-      "/flowLogStorage",
-      "/flux",
-      "/keyVault",
-      "/monitoring",
-      "/openai",
-      "/postgres",
-      "/storage",
-    ]);
-    for (const lock of prodLocks) expect(lock.body.condition).toBe("[parameters('lock')]");
-    for (const name of ["prod", "dev"]) {
-      const { main } = await get(name);
-      const locks = ["flux", "keyVault", "postgres", "storage", "monitoring"].map((m) => moduleParams(main, m).lock);
-      expect(locks).toEqual(name === "prod" ? [true, true, true, true, true] : [false, false, false, false, false]);
-    }
-    expect(moduleParams((await get("prod")).main, "openai").lock).toBe(true);
-  });
+  it(
+    "locks the stateful resources, the audit workspace and OpenAI of a " + "production environment, and only those",
+    async () => {
+      const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
+      expect(prodLocks.map((l) => l.module).sort()).toEqual([
+        "/flowLogStorage",
+        "/flux",
+        "/keyVault",
+        "/monitoring",
+        "/openai",
+        "/postgres",
+        "/storage",
+      ]);
+      for (const lock of prodLocks) expect(lock.body.condition).toBe("[parameters('lock')]");
+      for (const name of ["prod", "dev"]) {
+        const { main } = await get(name);
+        const locks = ["flux", "keyVault", "postgres", "storage", "monitoring"].map((m) => moduleParams(main, m).lock);
+        expect(locks).toEqual(name === "prod" ? [true, true, true, true, true] : [false, false, false, false, false]);
+      }
+      expect(moduleParams((await get("prod")).main, "openai").lock).toBe(true);
+    },
+  );
 
   it("keeps Key Vault and Storage private when the cluster is private", async () => {
     const { main } = await get("prod");
@@ -265,45 +268,52 @@ describe("network security groups", () => {
     );
   });
 
-  it("open nothing to the node subnets when the ingress is internal; configured source ranges replace the internet", async () => {
-    const prod = await get("prod");
-    expect(prod.env.network.ingress.internal).toBe(true);
-    expect(nsgRulesOf(prod.main).system).toEqual([]);
-    expect(nsgRulesOf(prod.main).workloads).toEqual([]);
-    const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
-      "internal: false",
-      "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]",
-    );
-    const { env, plan } = load("environments/dev.yaml", text);
-    const limited = await renderAndCompile(env, plan);
-    expect(nsgRulesOf(limited.main).workloads![0]!.properties).toMatchObject({
-      sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7/32"],
-      destinationPortRanges: ["80", "443"],
-    });
-    expect(nsgRulesOf(limited.main).workloads![0]!.properties.sourceAddressPrefix).toBeUndefined();
-  });
+  it(
+    "open nothing to the node subnets when the ingress is internal; " + "configured source ranges replace the internet",
+    async () => {
+      const prod = await get("prod");
+      expect(prod.env.network.ingress.internal).toBe(true);
+      expect(nsgRulesOf(prod.main).system).toEqual([]);
+      expect(nsgRulesOf(prod.main).workloads).toEqual([]);
+      const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
+        "internal: false",
+        "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]",
+      );
+      const { env, plan } = load("environments/dev.yaml", text);
+      const limited = await renderAndCompile(env, plan);
+      expect(nsgRulesOf(limited.main).workloads![0]!.properties).toMatchObject({
+        sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7/32"],
+        destinationPortRanges: ["80", "443"],
+      });
+      expect(nsgRulesOf(limited.main).workloads![0]!.properties.sourceAddressPrefix).toBeUndefined();
+    },
+  );
 
-  it("let only the node subnets reach PostgreSQL (5432) and the private endpoints (443), and deny the rest of the VNet", async () => {
-    const { main, env } = await get("prod");
-    const { subnets } = env.network;
-    const rules = nsgRulesOf(main);
-    const summary = (r: Rule) => [
-      r.name,
-      r.properties.priority,
-      r.properties.access,
-      r.properties.sourceAddressPrefixes ?? r.properties.sourceAddressPrefix,
-      r.properties.destinationPortRanges ?? r.properties.destinationPortRange,
-    ];
-    expect(rules.postgres!.map(summary)).toEqual([
-      ["allow-nodes-5432", 200, "Allow", [subnets.system, subnets.workloads], ["5432"]],
-      ["allow-within-subnet", 300, "Allow", [subnets.postgres], "*"],
-      ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
-    ]);
-    expect(rules.privateEndpoints!.map(summary)).toEqual([
-      ["allow-nodes-443", 200, "Allow", [subnets.system, subnets.workloads], ["443"]],
-      ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
-    ]);
-  });
+  it(
+    "let only the node subnets reach PostgreSQL (5432) and the private " +
+      "endpoints (443), and deny the rest of the VNet",
+    async () => {
+      const { main, env } = await get("prod");
+      const { subnets } = env.network;
+      const rules = nsgRulesOf(main);
+      const summary = (r: Rule) => [
+        r.name,
+        r.properties.priority,
+        r.properties.access,
+        r.properties.sourceAddressPrefixes ?? r.properties.sourceAddressPrefix,
+        r.properties.destinationPortRanges ?? r.properties.destinationPortRange,
+      ];
+      expect(rules.postgres!.map(summary)).toEqual([
+        ["allow-nodes-5432", 200, "Allow", [subnets.system, subnets.workloads], ["5432"]],
+        ["allow-within-subnet", 300, "Allow", [subnets.postgres], "*"],
+        ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
+      ]);
+      expect(rules.privateEndpoints!.map(summary)).toEqual([
+        ["allow-nodes-443", 200, "Allow", [subnets.system, subnets.workloads], ["443"]],
+        ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
+      ]);
+    },
+  );
 
   it("turn default outbound access off on the subnets without a NAT gateway", async () => {
     const { main } = await get("prod");
@@ -405,7 +415,12 @@ describe("protections: on by default in production, settings elsewhere", () => {
       const setting = ofType(main, "Microsoft.Insights/diagnosticSettings").find((d) => d.module === "/aks")!;
       // The compiled expression: audit categories always, the operational two when the parameter is true.
       expect((setting.body.properties as { logs: unknown }).logs).toEqual(
-        "[concat(createArray(createObject('category', 'kube-audit-admin', 'enabled', true()), createObject('category', 'guard', 'enabled', true())), if(parameters('operationalLogs'), createArray(createObject('category', 'cluster-autoscaler', 'enabled', true()), createObject('category', 'kube-controller-manager', 'enabled', true())), createArray()))]",
+        "[concat(createArray(createObject('category', 'kube-audit-admin', " +
+          "'enabled', true()), createObject('category', 'guard', 'enabled', " +
+          "true())), if(parameters('operationalLogs'), " +
+          "createArray(createObject('category', 'cluster-autoscaler', 'enabled', " +
+          "true()), createObject('category', 'kube-controller-manager', 'enabled', " +
+          "true())), createArray()))]",
       );
       return moduleParams(main, "aks").operationalLogs;
     };
@@ -417,44 +432,47 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(moduleParams((await renderAndCompile(env, plan)).main, "aks").operationalLogs).toBe(false);
   });
 
-  it("VNet flow logs: in production, into the Network Watcher's resource group, to their own keyless account", async () => {
-    const { main, env } = await get("prod");
-    const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "flowLog")!;
-    // Scoped to the watcher's group (Azure's default NetworkWatcherRG), not the environment's.
-    expect(deployment.body.resourceGroup).toBe("NetworkWatcherRG");
-    const params = moduleParams(main, "flowLog");
-    expect(params).toMatchObject({
-      watcherName: "NetworkWatcher_westeurope",
-      name: `fl-${env.names.vnet}`,
-      retentionDays: 365,
-      trafficAnalytics: false,
-    });
-    const flowLog = ofType(main, "Microsoft.Network/networkWatchers/flowLogs")[0]!;
-    expect(flowLog.module).toBe("/flowLog");
-    expect(flowLog.body.identity).toMatchObject({ type: "UserAssigned" });
-    expect(flowLog.body.properties).toMatchObject({
-      targetResourceId: "[parameters('vnetId')]",
-      storageId: "[parameters('storageId')]",
-      enabled: true,
-      retentionPolicy: { enabled: true, days: "[parameters('retentionDays')]" },
-      format: { type: "JSON", version: 2 },
-    });
-    expect(moduleParams(main, "flowLog").vnetId).toBe("[reference('network').outputs.vnetId.value]");
-    const account = ofType(main, "Microsoft.Storage/storageAccounts").find((a) => a.module === "/flowLogStorage")!;
-    expect(account.body.properties).toMatchObject({
-      allowSharedKeyAccess: false,
-      allowBlobPublicAccess: false,
-      networkAcls: { bypass: "AzureServices", defaultAction: "Deny" },
-    });
-    expect(moduleParams(main, "flowLogStorage").name).toBe(env.names.flowLogStorage);
-    // The writer's one role is on that account; no CodeMie identity is granted anything there.
-    const grants = ofType(main, "Microsoft.Authorization/roleAssignments").filter(
-      (g) => g.module === "/flowLogStorage",
-    );
-    expect(grants).toHaveLength(1);
-    expect(grants[0]!.body.scope).toMatch(/storageAccounts/);
-    expect(ofType((await get("dev")).main, "Microsoft.Network/networkWatchers/flowLogs")).toEqual([]);
-  });
+  it(
+    "VNet flow logs: in production, into the Network Watcher's resource " + "group, to their own keyless account",
+    async () => {
+      const { main, env } = await get("prod");
+      const deployment = allResources(main).find((r) => r.module === "" && r.symbol === "flowLog")!;
+      // Scoped to the watcher's group (Azure's default NetworkWatcherRG), not the environment's.
+      expect(deployment.body.resourceGroup).toBe("NetworkWatcherRG");
+      const params = moduleParams(main, "flowLog");
+      expect(params).toMatchObject({
+        watcherName: "NetworkWatcher_westeurope",
+        name: `fl-${env.names.vnet}`,
+        retentionDays: 365,
+        trafficAnalytics: false,
+      });
+      const flowLog = ofType(main, "Microsoft.Network/networkWatchers/flowLogs")[0]!;
+      expect(flowLog.module).toBe("/flowLog");
+      expect(flowLog.body.identity).toMatchObject({ type: "UserAssigned" });
+      expect(flowLog.body.properties).toMatchObject({
+        targetResourceId: "[parameters('vnetId')]",
+        storageId: "[parameters('storageId')]",
+        enabled: true,
+        retentionPolicy: { enabled: true, days: "[parameters('retentionDays')]" },
+        format: { type: "JSON", version: 2 },
+      });
+      expect(moduleParams(main, "flowLog").vnetId).toBe("[reference('network').outputs.vnetId.value]");
+      const account = ofType(main, "Microsoft.Storage/storageAccounts").find((a) => a.module === "/flowLogStorage")!;
+      expect(account.body.properties).toMatchObject({
+        allowSharedKeyAccess: false,
+        allowBlobPublicAccess: false,
+        networkAcls: { bypass: "AzureServices", defaultAction: "Deny" },
+      });
+      expect(moduleParams(main, "flowLogStorage").name).toBe(env.names.flowLogStorage);
+      // The writer's one role is on that account; no CodeMie identity is granted anything there.
+      const grants = ofType(main, "Microsoft.Authorization/roleAssignments").filter(
+        (g) => g.module === "/flowLogStorage",
+      );
+      expect(grants).toHaveLength(1);
+      expect(grants[0]!.body.scope).toMatch(/storageAccounts/);
+      expect(ofType((await get("dev")).main, "Microsoft.Network/networkWatchers/flowLogs")).toEqual([]);
+    },
+  );
 
   it("VNet flow logs: the watcher, retention and traffic analytics are settings", async () => {
     const text =
@@ -483,41 +501,44 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(moduleParams(main, "flowLogStorage").lock).toBe(false);
   });
 
-  it("pod security: the baseline initiative on the cluster in production, audit, AKS's system namespaces excluded", async () => {
-    const { main } = await get("prod");
-    const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
-    expect(assignment.module).toBe("/aks");
-    expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
-    expect(assignment.body.scope).toBe(
-      "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
-    );
-    expect(assignment.body.name).toBe("[format('codemie-pod-security-{0}', parameters('podSecurity').standard)]");
-    expect(assignment.body.properties).toMatchObject({
-      policyDefinitionId:
-        "[tenantResourceId('Microsoft.Authorization/policySetDefinitions', parameters('podSecurity').initiativeId)]",
-      parameters: {
-        effect: { value: "[parameters('podSecurity').effect]" },
-        excludedNamespaces: { value: "[parameters('podSecurity').excludedNamespaces]" },
-      },
-    });
-    expect(moduleParams(main, "aks").podSecurity).toEqual({
-      standard: "baseline",
-      // Kubernetes cluster pod security baseline standards for Linux-based workloads (built-in).
-      initiativeId: "a8640138-9b0a-4a28-b8cb-1666c838647d",
-      effect: "audit",
-      excludedNamespaces: [
-        "kube-system",
-        "gatekeeper-system",
-        "azure-arc",
-        "azure-extensions-usage-system",
-        "flux-system",
-      ],
-    });
-    // dev runs without the Azure Policy add-on, so without the assignment.
-    expect((moduleParams((await get("dev")).main, "aks").podSecurity as { initiativeId: string }).initiativeId).toBe(
-      "",
-    );
-  });
+  it(
+    "pod security: the baseline initiative on the cluster in production, " + "audit, AKS's system namespaces excluded",
+    async () => {
+      const { main } = await get("prod");
+      const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
+      expect(assignment.module).toBe("/aks");
+      expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+      expect(assignment.body.scope).toBe(
+        "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
+      );
+      expect(assignment.body.name).toBe("[format('codemie-pod-security-{0}', parameters('podSecurity').standard)]");
+      expect(assignment.body.properties).toMatchObject({
+        policyDefinitionId:
+          "[tenantResourceId('Microsoft.Authorization/policySetDefinitions', parameters('podSecurity').initiativeId)]",
+        parameters: {
+          effect: { value: "[parameters('podSecurity').effect]" },
+          excludedNamespaces: { value: "[parameters('podSecurity').excludedNamespaces]" },
+        },
+      });
+      expect(moduleParams(main, "aks").podSecurity).toEqual({
+        standard: "baseline",
+        // Kubernetes cluster pod security baseline standards for Linux-based workloads (built-in).
+        initiativeId: "a8640138-9b0a-4a28-b8cb-1666c838647d",
+        effect: "audit",
+        excludedNamespaces: [
+          "kube-system",
+          "gatekeeper-system",
+          "azure-arc",
+          "azure-extensions-usage-system",
+          "flux-system",
+        ],
+      });
+      // dev runs without the Azure Policy add-on, so without the assignment.
+      expect((moduleParams((await get("dev")).main, "aks").podSecurity as { initiativeId: string }).initiativeId).toBe(
+        "",
+      );
+    },
+  );
 
   it("pod security: restricted, deny and extra exclusions are settings; it needs the add-on", async () => {
     const base = readFileSync(join(root, "environments/prod.yaml"), "utf8");
@@ -632,73 +653,85 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
     return renderAndCompile(env, plan);
   };
 
-  it("routes the node subnets' default route to the firewall, detaches the NAT gateway and sets AKS to userDefinedRouting", async () => {
-    const { main, env } = await viaFirewall();
-    expect(env.network.egressFirewallIp).toBe("10.0.1.4");
-    expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
-    expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
-    const [routes] = ofType(main, "Microsoft.Network/routeTables");
-    expect(routes!.body.condition).toBe("[variables('viaFirewall')]");
-    expect((routes!.body.properties as { routes: unknown[] }).routes).toEqual([
-      {
-        name: "default-via-firewall",
-        properties: {
-          addressPrefix: "0.0.0.0/0",
-          nextHopType: "VirtualAppliance",
-          nextHopIpAddress: "[parameters('egressFirewallIp')]",
+  it(
+    "routes the node subnets' default route to the firewall, detaches the " +
+      "NAT gateway and sets AKS to userDefinedRouting",
+    async () => {
+      const { main, env } = await viaFirewall();
+      expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+      expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
+      expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
+      const [routes] = ofType(main, "Microsoft.Network/routeTables");
+      expect(routes!.body.condition).toBe("[variables('viaFirewall')]");
+      expect((routes!.body.properties as { routes: unknown[] }).routes).toEqual([
+        {
+          name: "default-via-firewall",
+          properties: {
+            addressPrefix: "0.0.0.0/0",
+            nextHopType: "VirtualAppliance",
+            nextHopIpAddress: "[parameters('egressFirewallIp')]",
+          },
         },
-      },
-    ]);
-    const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-      .subnets;
-    for (const name of ["snet-system", "snet-workloads"]) {
-      const subnet = subnets.find((s) => s.name === name)!;
-      expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
-      expect(String(subnet.properties.routeTable)).toMatch(
-        /^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/,
+      ]);
+      const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
+      const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
+        .subnets;
+      for (const name of ["snet-system", "snet-workloads"]) {
+        const subnet = subnets.find((s) => s.name === name)!;
+        expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
+        expect(String(subnet.properties.routeTable)).toMatch(
+          /^\[if\(variables\('viaFirewall'\), createObject\('id', resourceId\('Microsoft\.Network\/routeTables'/,
+        );
+      }
+      const aks = ofType(main, "Microsoft.ContainerService/managedClusters")[0]!;
+      expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe(
+        "[parameters('outboundType')]",
       );
-    }
-    const aks = ofType(main, "Microsoft.ContainerService/managedClusters")[0]!;
-    expect((aks.body.properties as { networkProfile: { outboundType: string } }).networkProfile.outboundType).toBe(
-      "[parameters('outboundType')]",
-    );
-  });
+    },
+  );
 
-  it("writes the firewall's allow-list: AKS's hosts for the region, the chart and image registries, CodeMie's registry, the GitOps host", async () => {
-    const { tree, env } = await viaFirewall();
-    const text = tree.get("bicep/egress-fqdns.txt")!;
-    const hosts = text
-      .split("\n")
-      .filter((l) => l !== "" && !l.startsWith("#"))
-      .map((l) => l.split(/\s+/)[0]);
-    expect(hosts).toEqual(
-      expect.arrayContaining([
-        `*.hcp.${env.azure.location}.azmk8s.io`,
-        "mcr.microsoft.com",
-        "login.microsoftonline.com",
-        "helm.elastic.co",
-        "kubernetes.github.io",
-        "ghcr.io",
-        "europe-west3-docker.pkg.dev",
-        "github.com",
-      ]),
-    );
-    expect(new Set(hosts).size).toBe(hosts.length);
-    expect(text).not.toContain("{location}");
-  });
+  it(
+    "writes the firewall's allow-list: AKS's hosts for the region, the chart " +
+      "and image registries, CodeMie's registry, the GitOps host",
+    async () => {
+      const { tree, env } = await viaFirewall();
+      const text = tree.get("bicep/egress-fqdns.txt")!;
+      const hosts = text
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"))
+        .map((l) => l.split(/\s+/)[0]);
+      expect(hosts).toEqual(
+        expect.arrayContaining([
+          `*.hcp.${env.azure.location}.azmk8s.io`,
+          "mcr.microsoft.com",
+          "login.microsoftonline.com",
+          "helm.elastic.co",
+          "kubernetes.github.io",
+          "ghcr.io",
+          "europe-west3-docker.pkg.dev",
+          "github.com",
+        ]),
+      );
+      expect(new Set(hosts).size).toBe(hosts.length);
+      expect(text).not.toContain("{location}");
+    },
+  );
 
-  it("the default (NAT gateway) keeps userAssignedNATGateway, no route table and no allow-list file; the outbound type is fixed at creation for day 2", async () => {
-    const { main, tree } = await get("prod");
-    expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
-    expect(moduleParams(main, "network").egressFirewallIp).toBe("");
-    expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
-    const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
-      cluster: { fixed: Record<string, { field: string; value: string }> };
-    };
-    expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
-      field: "network.egressFirewallIp",
-      value: "userAssignedNATGateway",
-    });
-  });
+  it(
+    "the default (NAT gateway) keeps userAssignedNATGateway, no route table " +
+      "and no allow-list file; the outbound type is fixed at creation for day 2",
+    async () => {
+      const { main, tree } = await get("prod");
+      expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
+      expect(moduleParams(main, "network").egressFirewallIp).toBe("");
+      expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
+      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
+        cluster: { fixed: Record<string, { field: string; value: string }> };
+      };
+      expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
+        field: "network.egressFirewallIp",
+        value: "userAssignedNATGateway",
+      });
+    },
+  );
 });

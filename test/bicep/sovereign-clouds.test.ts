@@ -16,7 +16,10 @@ const dev = readFileSync(join(ROOT, "environments/dev.yaml"), "utf8");
 
 /** dev.yaml moved to `location` of `cloud`, with an Azure OpenAI deployment the cloud offers. */
 function environmentIn(cloud: CloudName, location: string) {
-  const text = `${dev.replace("  location: westeurope\n", `  location: ${location}\n  cloud: ${cloud}\n`)}openai:\n  enabled: true\n  deployments:\n    - { name: gpt-4o, model: gpt-4o, version: "2024-11-20", capacity: 10, sku: Standard }\n`;
+  const text =
+    `${dev.replace("  location: westeurope\n", `  location: ${location}\n  cloud: ${cloud}\n`)}` +
+    `openai:\n  enabled: true\n  deployments:\n    - { name: gpt-4o, model: ` +
+    `gpt-4o, version: "2024-11-20", capacity: 10, sku: Standard }\n`;
   const loaded = loadEnvironment("environments/dev.yaml", text, "dev");
   expect(hasErrors(loaded.diagnostics), loaded.diagnostics.map(formatDiagnostic).join("\n")).toBe(false);
   return { env: loaded.env!, plan: loaded.capacity! };

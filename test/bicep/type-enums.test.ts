@@ -91,12 +91,16 @@ describe("schema enums are values the resource types define", () => {
     expect(listed.map(String).filter((v) => !allowed.literals.includes(v))).toEqual([]);
   });
 
-  it("knows which fields the types cannot check (an open string with no literals): the schema's own enum is the only guard", async () => {
-    expect(types.allowed(await versioned("Microsoft.CognitiveServices/accounts/deployments"), "sku.name")).toEqual({
-      literals: [],
-      open: true,
-    });
-  });
+  it(
+    "knows which fields the types cannot check (an open string with no " +
+      "literals): the schema's own enum is the only guard",
+    async () => {
+      expect(types.allowed(await versioned("Microsoft.CognitiveServices/accounts/deployments"), "sku.name")).toEqual({
+        literals: [],
+        open: true,
+      });
+    },
+  );
 });
 
 describe("the templates' literal values are values the resource types define", () => {

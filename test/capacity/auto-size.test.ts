@@ -9,21 +9,25 @@ describe("automatic sizing", () => {
   const dev = shipped("dev");
   const workloadsOf = (text: string) => load("dev", text).capacity!.nodePools.find((p) => p.name === "workloads")!;
 
-  it("dev: Standard_D4ds_v5 x 3 ($0.678/h) beats D8ds_v5 x 3 ($1.356) and E4ds_v5 x 3 ($0.864); D2/E2 cannot hold the API pod", () => {
-    const { env, diagnostics } = load("dev");
-    expect(diagnostics).toEqual([]);
-    expect(env).toBeDefined();
-    // 3410m of room per node: two nodes for 6635m (and the two ES replicas), plus one surge.
-    expect(workloadsOf(dev)).toMatchObject({
-      vmSize: "Standard_D4ds_v5",
-      autoSized: { vmSize: true, count: true },
-      nodesForPods: 2,
-      nodesNeeded: 3,
-      fixedCount: 3,
-      minCount: 3,
-      maxCount: 3,
-    });
-  });
+  it(
+    "dev: Standard_D4ds_v5 x 3 ($0.678/h) beats D8ds_v5 x 3 ($1.356) and " +
+      "E4ds_v5 x 3 ($0.864); D2/E2 cannot hold the API pod",
+    () => {
+      const { env, diagnostics } = load("dev");
+      expect(diagnostics).toEqual([]);
+      expect(env).toBeDefined();
+      // 3410m of room per node: two nodes for 6635m (and the two ES replicas), plus one surge.
+      expect(workloadsOf(dev)).toMatchObject({
+        vmSize: "Standard_D4ds_v5",
+        autoSized: { vmSize: true, count: true },
+        nodesForPods: 2,
+        nodesNeeded: 3,
+        fixedCount: 3,
+        minCount: 3,
+        maxCount: 3,
+      });
+    },
+  );
 
   it("picks the cheapest, not the first family listed: Fsv2 needs 5 x F4s_v2 ($0.845/h) for the memory", () => {
     const text = edited(dev, [[["aks", "autoSizing"], { families: ["Fsv2", "Ddsv5"] }]]);
@@ -63,7 +67,9 @@ describe("automatic sizing", () => {
     const { capacity, diagnostics } = load("dev", text);
     expect(capacity!.fits).toBe(false);
     expect(diagnostics.map((d) => d.message)).toEqual([
-      "aks.nodePools.workloads.vmSize is auto but no size of aks.autoSizing.families (Fsv2) fits: pod elasticsearch-0 does not fit even the largest, Standard_F32s_v2",
+      "aks.nodePools.workloads.vmSize is auto but no size of " +
+        "aks.autoSizing.families (Fsv2) fits: pod elasticsearch-0 does not fit " +
+        "even the largest, Standard_F32s_v2",
     ]);
   });
 

@@ -54,7 +54,10 @@ describe("codemie-gitops capacity", () => {
     const text = runCli(["capacity", "--env", "prod"], dir);
     expect(text.status).toBe(1);
     expect(text.stderr.trim()).toBe(
-      `environments/prod.yaml:${line}:17: error: aks.nodePools.workloads.maxCount 5 is below the 6 nodes the plan needs (4 for pods + 1 surge + 1 spare for N+1); raise it to 6 or choose a larger vmSize`,
+      `environments/prod.yaml:${line}:17: error: ` +
+        `aks.nodePools.workloads.maxCount 5 is below the 6 nodes the plan needs ` +
+        `(4 for pods + 1 surge + 1 spare for N+1); raise it to 6 or choose a ` +
+        `larger vmSize`,
     );
     expect(text.stdout.split("\n")[0]).toBe("environments/prod.yaml: does NOT fit");
     const json = runCli(["capacity", "--json", "environments/prod.yaml"], dir);

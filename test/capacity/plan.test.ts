@@ -166,7 +166,9 @@ describe("deliberately broken copies of production", () => {
     expect(capacity!.fits).toBe(false);
     const line = text.split("\n").findIndex((l) => l.includes("maxCount: 5")) + 1;
     expect(diagnostics.map((d) => `${d.line}: ${d.severity}: ${d.message}`)).toEqual([
-      `${line}: error: aks.nodePools.workloads.maxCount 5 is below the 6 nodes the plan needs (4 for pods + 1 surge + 1 spare for N+1); raise it to 6 or choose a larger vmSize`,
+      `${line}: error: aks.nodePools.workloads.maxCount 5 is below the 6 nodes ` +
+        `the plan needs (4 for pods + 1 surge + 1 spare for N+1); raise it to 6 ` +
+        `or choose a larger vmSize`,
     ]);
   });
 
@@ -174,7 +176,9 @@ describe("deliberately broken copies of production", () => {
     const text = edited(prod, [[["aks", "nodePools", "workloads", "count"], 5]]);
     const { diagnostics } = load("prod", text);
     expect(diagnostics.map((d) => d.message)).toEqual([
-      "aks.nodePools.workloads.count 5 is below the 6 nodes the plan needs (4 for pods + 1 surge + 1 spare for N+1); set it to 6 or choose a larger vmSize",
+      "aks.nodePools.workloads.count 5 is below the 6 nodes the plan needs (4 " +
+        "for pods + 1 surge + 1 spare for N+1); set it to 6 or choose a larger " +
+        "vmSize",
     ]);
   });
 
@@ -184,7 +188,10 @@ describe("deliberately broken copies of production", () => {
     expect(env).toBeDefined();
     // 6 idle x $0.576/h x 730 h = $2,522.88.
     expect(diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([
-      "warning: aks.nodePools.workloads.minCount 12 keeps 12 nodes running where the plan needs 6 (4 for pods + 1 surge + 1 spare for N+1): 6 idle Standard_E8ds_v5 nodes, 100% over, about $2,523 a month at East US list price",
+      "warning: aks.nodePools.workloads.minCount 12 keeps 12 nodes running " +
+        "where the plan needs 6 (4 for pods + 1 surge + 1 spare for N+1): 6 idle " +
+        "Standard_E8ds_v5 nodes, 100% over, about $2,523 a month at East US list " +
+        "price",
     ]);
   });
 
@@ -194,7 +201,10 @@ describe("deliberately broken copies of production", () => {
       edited(prod, [[["aks", "nodePools", "workloads", "vmSize"], "Standard_E8ds_v4"]]),
     );
     expect(diagnostics.map((d) => d.message)).toEqual([
-      'aks.nodePools.workloads.vmSize "Standard_E8ds_v4" is not in the planner\'s VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven; did you mean "Standard_E8ds_v5"?',
+      'aks.nodePools.workloads.vmSize "Standard_E8ds_v4" is not in the ' +
+        "planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 " +
+        "vCPU), so its capacity cannot be proven; did you mean " +
+        '"Standard_E8ds_v5"?',
     ]);
   });
 
@@ -208,7 +218,10 @@ describe("deliberately broken copies of production", () => {
       [vmSizeLine, "components.elasticsearch.cpu"],
     ]);
     expect(diagnostics[0]!.message).toBe(
-      "CodeMie API pod api-0 requests 4 CPU, but a Standard_E4ds_v5 node (4 vCPU, 32 GiB) in pool workloads allocates 3.86 CPU to pods after AKS reservations and 3.41 CPU after DaemonSets; use a larger aks.nodePools.workloads.vmSize or lower components.api.cpu",
+      "CodeMie API pod api-0 requests 4 CPU, but a Standard_E4ds_v5 node (4 " +
+        "vCPU, 32 GiB) in pool workloads allocates 3.86 CPU to pods after AKS " +
+        "reservations and 3.41 CPU after DaemonSets; use a larger " +
+        "aks.nodePools.workloads.vmSize or lower components.api.cpu",
     );
   });
 });
@@ -226,7 +239,9 @@ describe("count: auto on a small subnet", () => {
     const { capacity, diagnostics } = load("staging", text);
     expect(capacity!.nodePools[1]).toMatchObject({ nodesForPods: 10, nodesNeeded: 11, fixedCount: 11 });
     expect(diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual([
-      "network.subnets.workloads: network.subnets.workloads 10.41.4.0/28 has 11 usable addresses (Azure reserves 5); the planned 11 nodes, one upgrade surge node and the internal load balancer need 13",
+      "network.subnets.workloads: network.subnets.workloads 10.41.4.0/28 has " +
+        "11 usable addresses (Azure reserves 5); the planned 11 nodes, one " +
+        "upgrade surge node and the internal load balancer need 13",
     ]);
   });
 });

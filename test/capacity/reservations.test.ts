@@ -47,7 +47,11 @@ describe("a 16Gi Elasticsearch pod on a 16 GiB VM", () => {
     expect(capacity!.nodePools[1]!.unplaced).toEqual(["elasticsearch-0", "elasticsearch-1"]);
     const line = text.split("\n").findIndex((l) => l.includes("memory: 16Gi")) + 1;
     expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`)).toEqual([
-      `environments/staging.yaml:${line}:13: error: Elasticsearch pod elasticsearch-0 requests 16Gi memory, but a Standard_D4ds_v5 node (4 vCPU, 16 GiB) in pool workloads allocates 13.14Gi memory to pods after AKS reservations and 12.56Gi after DaemonSets; use a larger aks.nodePools.workloads.vmSize or lower components.elasticsearch.memory`,
+      `environments/staging.yaml:${line}:13: error: Elasticsearch pod ` +
+        `elasticsearch-0 requests 16Gi memory, but a Standard_D4ds_v5 node (4 ` +
+        `vCPU, 16 GiB) in pool workloads allocates 13.14Gi memory to pods after ` +
+        `AKS reservations and 12.56Gi after DaemonSets; use a larger ` +
+        `aks.nodePools.workloads.vmSize or lower components.elasticsearch.memory`,
     ]);
     expect(diagnostics[0]!.path).toBe("components.elasticsearch.memory");
   });

@@ -53,15 +53,25 @@ describe("capabilities", () => {
   );
 
   it(
-    "passes --api-versions and --kube-version through to the templates, and templates again a chart asking about a CRD another release renders",
+    "passes --api-versions and --kube-version through to the templates, and " +
+      "templates again a chart asking about a CRD another release renders",
     { timeout: SLOW },
     async () => {
       const helm = await locateHelm(ROOT);
       const asking = probeChart(
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  kube: "{{ .Capabilities.KubeVersion.Version }}"\n  flux: "{{ .Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" }}"\n  widget: "{{ .Capabilities.APIVersions.Has "example.com/v1alpha1/Widget" }}"\n',
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  " +
+          'kube: "{{ .Capabilities.KubeVersion.Version }}"\n  flux: "{{ ' +
+          '.Capabilities.APIVersions.Has "helm.toolkit.fluxcd.io/v2" }}"\n  ' +
+          'widget: "{{ .Capabilities.APIVersions.Has "example.com/v1alpha1/Widget" ' +
+          '}}"\n',
       );
       const crd = probeChart(
-        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: { kind: Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - { name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }\n",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: " +
+          "CustomResourceDefinition\nmetadata:\n  name: " +
+          "widgets.example.com\nspec:\n  group: example.com\n  names: { kind: " +
+          "Widget, plural: widgets }\n  scope: Namespaced\n  versions:\n    - { " +
+          "name: v1alpha1, served: true, storage: true, schema: { openAPIV3Schema: " +
+          "{ type: object } } }\n",
       );
       const charted = (name: string, dir: string): ChartedRelease => ({
         release: release(name),
@@ -88,7 +98,8 @@ describe("capabilities", () => {
   it("reads which API versions a chart's templates ask about", () => {
     expect(
       capabilityQuestions(
-        '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}{{ if (.Capabilities.APIVersions.Has "policy/v1") }}',
+        '{{ if .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" }}{{ if ' +
+          '(.Capabilities.APIVersions.Has "policy/v1") }}',
       ),
     ).toEqual({ literals: new Set(["monitoring.coreos.com/v1", "policy/v1"]), computed: false });
     expect(capabilityQuestions("{{ if .Capabilities.APIVersions.Has $v }}").computed).toBe(true);

@@ -57,7 +57,8 @@ describe.each(ENV_NAMES)("%s through the real charts", (name) => {
       const unavailable = render.releases.filter((r) => !r.chart).map((r) => r.release.name);
       for (const release of unavailable)
         expect(diagnostics.map((d) => d.message)).toContain(
-          `${release}: not verified: chart not available (neither in the chart cache, the mirror CODEMIE_CHART_MIRROR nor its repository)`,
+          `${release}: not verified: chart not available (neither in the chart ` +
+            `cache, the mirror CODEMIE_CHART_MIRROR nor its repository)`,
         );
       expect(render.releases.filter((r) => r.chart).every((r) => r.objects.length > 0)).toBe(true);
       expect(render.helmVersion).toMatch(/^v4\./);
@@ -76,7 +77,9 @@ describe("findings of issue 13, fixed and still caught", () => {
       spec: { containers: [{ name: "c", image: "i", resources: { limits: { cpu: null, memory: "1Gi" } } }] },
     };
     expect(validateManifest(bad)).toEqual([
-      "/spec/containers/0/resources/limits/cpu: is null; the API server decodes a null quantity as 0 (a 0 limit is below any request), so write the quantity or leave the key out",
+      "/spec/containers/0/resources/limits/cpu: is null; the API server " +
+        "decodes a null quantity as 0 (a 0 limit is below any request), so write " +
+        "the quantity or leave the key out",
     ]);
   });
 
@@ -101,7 +104,9 @@ describe("findings of issue 13, fixed and still caught", () => {
       );
       delete (swagger.metadata?.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/auth-url"];
       expect(checkReleases(env, planCapacity(env), releases).map((f) => f.message)).toContain(
-        "codemie-api: Ingress codemie-swagger is not behind oauth2-proxy (no nginx.ingress.kubernetes.io/auth-url) and not on the catalogue's list of public ingresses (src/catalogue/ingresses.ts)",
+        "codemie-api: Ingress codemie-swagger is not behind oauth2-proxy (no " +
+          "nginx.ingress.kubernetes.io/auth-url) and not on the catalogue's list " +
+          "of public ingresses (src/catalogue/ingresses.ts)",
       );
     },
   );
@@ -117,10 +122,14 @@ describe("findings of issue 13, fixed and still caught", () => {
     delete podSpec(job).containers[0]!.resources;
     const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
     expect(messages).toContain(
-      "litellm: Job litellm-migrations container prisma-migrations has no CPU request, so the capacity planner cannot count it; set its resources in the release's values",
+      "litellm: Job litellm-migrations container prisma-migrations has no CPU " +
+        "request, so the capacity planner cannot count it; set its resources in " +
+        "the release's values",
     );
     expect(messages).toContain(
-      "litellm: Job litellm-migrations does not select the workloads pool (nodeSelector codemie-gitops.dev/pool: workloads), where the capacity planner placed it",
+      "litellm: Job litellm-migrations does not select the workloads pool " +
+        "(nodeSelector codemie-gitops.dev/pool: workloads), where the capacity " +
+        "planner placed it",
     );
   });
 
@@ -163,7 +172,8 @@ describe("findings of issue 13, fixed and still caught", () => {
       (api.spec as { replicas: number }).replicas = 3;
       const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
       expect(messages).toContain(
-        "codemie-api: Deployment codemie requests cpu 4, memory 6Gi per pod; the capacity planner counted cpu 4, memory 8Gi",
+        "codemie-api: Deployment codemie requests cpu 4, memory 6Gi per pod; the " +
+          "capacity planner counted cpu 4, memory 8Gi",
       );
       expect(messages).toContain("codemie-api: Deployment codemie runs 3 replica(s); the capacity planner counted 2");
     },
@@ -182,7 +192,8 @@ describe("findings of issue 13, fixed and still caught", () => {
       },
     ];
     expect(checkReleases(env, planCapacity(env), releases).map((f) => f.message)).toContain(
-      "codemie-ui: Deployment codemie-ui requests cpu 150m, memory 192Mi per pod; the capacity planner counted cpu 100m, memory 128Mi",
+      "codemie-ui: Deployment codemie-ui requests cpu 150m, memory 192Mi per " +
+        "pod; the capacity planner counted cpu 100m, memory 128Mi",
     );
   });
 
@@ -204,13 +215,18 @@ describe("findings of issue 13, fixed and still caught", () => {
       delete es.nodeSelector;
       const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
       expect(messages).toContain(
-        "elasticsearch: StatefulSet elasticsearch-master has no required pod anti-affinity on kubernetes.io/hostname; the planner placed its pods on distinct nodes",
+        "elasticsearch: StatefulSet elasticsearch-master has no required pod " +
+          "anti-affinity on kubernetes.io/hostname; the planner placed its pods on " +
+          "distinct nodes",
       );
       expect(messages).toContain(
-        `elasticsearch: StatefulSet elasticsearch-master has no zone topology spread (maxSkew 1, DoNotSchedule) across ${env.aks.zones.join(", ")}`,
+        `elasticsearch: StatefulSet elasticsearch-master has no zone topology ` +
+          `spread (maxSkew 1, DoNotSchedule) across ${env.aks.zones.join(", ")}`,
       );
       expect(messages).toContain(
-        "elasticsearch: StatefulSet elasticsearch-master does not select the workloads pool (nodeSelector codemie-gitops.dev/pool: workloads), where the capacity planner placed it",
+        "elasticsearch: StatefulSet elasticsearch-master does not select the " +
+          "workloads pool (nodeSelector codemie-gitops.dev/pool: workloads), where " +
+          "the capacity planner placed it",
       );
     },
   );
@@ -226,7 +242,9 @@ describe("findings of issue 13, fixed and still caught", () => {
       (proxy.resources as { limits: Record<string, string> }).limits.memory = "64Mi";
       const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
       expect(messages).toContain(
-        "oauth2-proxy: Deployment oauth2-proxy container oauth2-proxy has no probe at all: Kubernetes cannot tell when it serves or hangs (keep the chart's health endpoints on)",
+        "oauth2-proxy: Deployment oauth2-proxy container oauth2-proxy has no " +
+          "probe at all: Kubernetes cannot tell when it serves or hangs (keep the " +
+          "chart's health endpoints on)",
       );
       expect(messages).toContain(
         "oauth2-proxy: Deployment oauth2-proxy container oauth2-proxy limits memory to 64Mi, below its request 128Mi",
@@ -249,7 +267,10 @@ describe("findings of issue 13, fixed and still caught", () => {
         .containers[0]!;
       (mcp.securityContext as Record<string, unknown>).allowPrivilegeEscalation = true;
       expect(checkReleases(env, planCapacity(env), releases, restricted).map((f) => f.message)).toContain(
-        'codemie-mcp-connect-service: StatefulSet codemie-mcp-connect-service container codemie-mcp-connect-service runs in a namespace enforcing Pod Security "restricted", which refuses it: allowPrivilegeEscalation is not false',
+        "codemie-mcp-connect-service: StatefulSet codemie-mcp-connect-service " +
+          "container codemie-mcp-connect-service runs in a namespace enforcing Pod " +
+          'Security "restricted", which refuses it: allowPrivilegeEscalation is ' +
+          "not false",
       );
     },
   );

@@ -81,7 +81,8 @@ describe("the plan's Kubernetes objects", () => {
       expect(diff.unchangedReleases).toBeGreaterThan(10);
 
       expect(objectDiffText(diff).join("\n")).toContain(
-        "  flux-system/codemie-api (chart codemie 2.57.2): 1 changed\n    ~ Deployment codemie/codemie\n        spec.replicas: 2 → 3",
+        "  flux-system/codemie-api (chart codemie 2.57.2): 1 changed\n    ~ " +
+          "Deployment codemie/codemie\n        spec.replicas: 2 → 3",
       );
       const markdown = objectDiffMarkdown(diff).join("\n");
       expect(markdown).toContain(
@@ -114,7 +115,9 @@ describe("the plan's Kubernetes objects", () => {
       const linked = await planned(prod("components:\n  api:\n    replicas: 3\n"));
       expect(linked).toEqual({
         status: "unavailable",
-        reason: `the published branch holds "${root}/data/stolen.yaml", which is not a regular file; the toolkit reads nothing else from a branch`,
+        reason:
+          `the published branch holds "${root}/data/stolen.yaml", which is not a ` +
+          `regular file; the toolkit reads nothing else from a branch`,
       });
 
       const env = prod();
@@ -126,7 +129,10 @@ describe("the plan's Kubernetes objects", () => {
         await diffKubernetes(env, tree, { files: escape, refused: [] }, { repoRoot: ROOT, cache: testCache() }),
       ).toEqual({
         status: "unavailable",
-        reason: `the published branch does not build: refusing to build the tree: ${root}/data/kustomization.yaml refers to "../../../../etc", which is not a file or directory of the tree`,
+        reason:
+          `the published branch does not build: refusing to build the tree: ${root}` +
+          `/data/kustomization.yaml refers to "../../../../etc", which is not a ` +
+          `file or directory of the tree`,
       });
       const remoteBase = new Map(files);
       remoteBase.set(`${root}/data/kustomization.yaml`, "resources:\n  - https://github.com/attacker/base\n");
@@ -251,7 +257,8 @@ describe("diffObjects", () => {
     };
     const md = objectDiffMarkdown(hostile).join("\n");
     expect(md).toContain(
-      "<summary>flux-system/&#60;img src&#61;x&#62; &#40;chart &#42;&#42;c&#42;&#42; 1&#41;&#58; not compared</summary>",
+      "<summary>flux-system/&#60;img src&#61;x&#62; &#40;chart " +
+        "&#42;&#42;c&#42;&#42; 1&#41;&#58; not compared</summary>",
     );
     expect(md).toContain("````diff\nnot compared: ```\n@everyone [x](https://evil)\n````");
   });

@@ -43,7 +43,9 @@ describe("keys a chart reads", () => {
     const nullCpu = { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: null, memory: "1Gi" } } };
     expect(checkValueKeys(nullCpu, await facts("codemie", "2.57.2"))).toEqual([]);
     expect(checkValueKeys(nullCpu, await facts("keycloakx", "7.1.9")).map((f) => f.message)).toEqual([
-      "resources.limits.cpu is null, but the chart's defaults define no resources.limits.cpu: Helm drops a null only over a default, so it renders a literal null; leave the key out",
+      "resources.limits.cpu is null, but the chart's defaults define no " +
+        "resources.limits.cpu: Helm drops a null only over a default, so it " +
+        "renders a literal null; leave the key out",
     ]);
   });
 });
@@ -82,7 +84,9 @@ describe("components.<key>.values", () => {
       });
       const errors = verified.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
       expect(errors).toContain(
-        `environments/prod.yaml:${line("anotations")}:9: error: codemie-api: values: ingressSwagger.anotations is read by no template of the chart and is not in its defaults; did you mean "ingressSwagger.annotations"?`,
+        `environments/prod.yaml:${line("anotations")}:9: error: codemie-api: ` +
+          `values: ingressSwagger.anotations is read by no template of the chart ` +
+          `and is not in its defaults; did you mean "ingressSwagger.annotations"?`,
       );
       expect(errors.find((e) => e.includes("keycloak: helm template"))).toMatch(/enableServiceLinks/);
       const ui = verified.render.releases.find((r) => r.release.name === "codemie-ui")!;

@@ -40,7 +40,10 @@ beforeEach(() => {
   ws = createWorkspace();
 });
 
-const aks = `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
+const aks =
+  `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
+  `${dev.names.resourceGroup}` +
+  `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
 const upgrade = (to: string) => [
   {
     resourceId: aks,
@@ -64,59 +67,71 @@ async function reviewedDigest(): Promise<string> {
 }
 
 describe("deploy --reviewed-plan", () => {
-  test("Azure changed after the review: the deploy stops before the first write, naming the difference; --accept-unreviewed-changes deploys it and says so", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
-    const digest = await reviewedDigest();
-    // Someone changed the cluster in the portal: ARM now sees a different change.
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
-    const asked = whatIfs();
+  test(
+    "Azure changed after the review: the deploy stops before the first " +
+      "write, naming the difference; --accept-unreviewed-changes deploys it " +
+      "and says so",
+    async () => {
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      const digest = await reviewedDigest();
+      // Someone changed the cluster in the portal: ARM now sees a different change.
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
+      const asked = whatIfs();
 
-    const stopped = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest]);
+      const stopped = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest]);
 
-    expect(stopped.status).toBe(1);
-    expect(stopped.stderr).toContain(`error: dev differs from the plan reviewed as --reviewed-plan ${digest}:`);
-    expect(stopped.stderr).toContain("  what-if: Azure's changes differ from the reviewed ones");
-    expect(stopped.stderr).toContain("properties.kubernetesVersion: 1.30.6 → 1.32.0");
-    expect(stopped.stderr).toContain("deploy again with --accept-unreviewed-changes to accept the difference");
-    expect(stopped.stderr).not.toContain("GitOps tree");
-    expect(deploymentPuts()).toBe(0);
-    expect(ws.pushes()).toEqual([]);
-    expect(whatIfs() - asked).toBe(1);
+      expect(stopped.status).toBe(1);
+      expect(stopped.stderr).toContain(`error: dev differs from the plan reviewed as --reviewed-plan ${digest}:`);
+      expect(stopped.stderr).toContain("  what-if: Azure's changes differ from the reviewed ones");
+      expect(stopped.stderr).toContain("properties.kubernetesVersion: 1.30.6 → 1.32.0");
+      expect(stopped.stderr).toContain("deploy again with --accept-unreviewed-changes to accept the difference");
+      expect(stopped.stderr).not.toContain("GitOps tree");
+      expect(deploymentPuts()).toBe(0);
+      expect(ws.pushes()).toEqual([]);
+      expect(whatIfs() - asked).toBe(1);
 
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    const accepted = await deploy(emulator, ws, { nonCompliantReads: 1 }, [
-      "--reviewed-plan",
-      digest,
-      "--accept-unreviewed-changes",
-    ]);
+      emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+      const accepted = await deploy(emulator, ws, { nonCompliantReads: 1 }, [
+        "--reviewed-plan",
+        digest,
+        "--accept-unreviewed-changes",
+      ]);
 
-    expect(accepted.stderr).toContain(`warning: dev differs from the plan reviewed as --reviewed-plan ${digest}:`);
-    expect(accepted.stderr).toContain("accepted (accept-unreviewed-changes): deploying anyway");
-    expect(accepted.status).toBe(0);
-    expect(deploymentPuts()).toBeGreaterThan(0);
-    // One what-if per deploy: the check's.
-    expect(whatIfs() - asked).toBe(2);
-  }, 240_000);
+      expect(accepted.stderr).toContain(`warning: dev differs from the plan reviewed as --reviewed-plan ${digest}:`);
+      expect(accepted.stderr).toContain("accepted (accept-unreviewed-changes): deploying anyway");
+      expect(accepted.status).toBe(0);
+      expect(deploymentPuts()).toBeGreaterThan(0);
+      // One what-if per deploy: the check's.
+      expect(whatIfs() - asked).toBe(2);
+    },
+    240_000,
+  );
 
-  test("a digest that still matches lets the deploy through; a malformed one or another environment's is a usage error", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
-    const digest = await reviewedDigest();
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+  test(
+    "a digest that still matches lets the deploy through; a malformed one or " +
+      "another environment's is a usage error",
+    async () => {
+      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      const digest = await reviewedDigest();
+      emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, ["--reviewed-plan", digest]);
+      const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, ["--reviewed-plan", digest]);
 
-    expect(run.stdout).toContain(
-      `dev: Azure, the GitOps tree, the Kubernetes objects and the toolkit match the plan reviewed as --reviewed-plan ${digest}`,
-    );
-    expect(run.status).toBe(0);
+      expect(run.stdout).toContain(
+        `dev: Azure, the GitOps tree, the Kubernetes objects and the toolkit ` +
+          `match the plan reviewed as --reviewed-plan ${digest}`,
+      );
+      expect(run.status).toBe(0);
 
-    const bad = await deploy(emulator, ws, undefined, ["--reviewed-plan", "sha256:abc"]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("--reviewed-plan takes the digest a plan prints");
-    const other = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest.replace("rp2.dev.", "rp2.prod.")]);
-    expect(other.status).toBe(2);
-    expect(other.stderr).toContain("--reviewed-plan is a plan of prod, not of dev");
-  }, 240_000);
+      const bad = await deploy(emulator, ws, undefined, ["--reviewed-plan", "sha256:abc"]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain("--reviewed-plan takes the digest a plan prints");
+      const other = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest.replace("rp2.dev.", "rp2.prod.")]);
+      expect(other.status).toBe(2);
+      expect(other.stderr).toContain("--reviewed-plan is a plan of prod, not of dev");
+    },
+    240_000,
+  );
 });
 
 describe("deploy: the promotion gate", () => {
@@ -128,71 +143,81 @@ describe("deploy: the promotion gate", () => {
     git(ws.cwd, "commit", "-qm", "dev follows staging");
   });
 
-  test("from staging's GitOps branch and Flux: refused while staging published nothing, or Flux does not run it", async () => {
-    const none = await deploy(emulator, ws, undefined);
+  test(
+    "from staging's GitOps branch and Flux: refused while staging published " + "nothing, or Flux does not run it",
+    async () => {
+      const none = await deploy(emulator, ws, undefined);
 
-    expect(none.status).toBe(1);
-    expect(none.stderr).toContain("error: dev follows staging: staging has no finished deployment recorded.");
-    expect(deploymentPuts()).toBe(0);
+      expect(none.status).toBe(1);
+      expect(none.stderr).toContain("error: dev follows staging: staging has no finished deployment recorded.");
+      expect(deploymentPuts()).toBe(0);
 
-    // staging's branch records the release, but no Flux reports it.
-    const toolkit = git(ROOT, "rev-parse", "HEAD");
-    const tree = git(ws.remote, "hash-object", "-t", "tree", "-w", "/dev/null");
-    const commit = git(
-      ws.remote,
-      "commit-tree",
-      tree,
-      "-m",
-      `Deploy staging\n\nCodeMie-Version: ${dev.codemieVersion}\nToolkit-Commit: ${toolkit}\n`,
-    );
-    git(ws.remote, "update-ref", `refs/heads/${shippedEnvironment("staging").gitops.branch}`, commit);
+      // staging's branch records the release, but no Flux reports it.
+      const toolkit = git(ROOT, "rev-parse", "HEAD");
+      const tree = git(ws.remote, "hash-object", "-t", "tree", "-w", "/dev/null");
+      const commit = git(
+        ws.remote,
+        "commit-tree",
+        tree,
+        "-m",
+        `Deploy staging\n\nCodeMie-Version: ${dev.codemieVersion}\nToolkit-Commit: ${toolkit}\n`,
+      );
+      git(ws.remote, "update-ref", `refs/heads/${shippedEnvironment("staging").gitops.branch}`, commit);
 
-    const unseen = await deploy(emulator, ws, undefined);
+      const unseen = await deploy(emulator, ws, undefined);
 
-    expect(unseen.status).toBe(1);
-    expect(unseen.stderr).toContain(
-      `error: dev follows staging: the latest deployment of staging (${commit.slice(0, 7)}) ended unreported (staging's cluster has no fluxConfiguration), not Compliant.`,
-    );
-    expect(deploymentPuts()).toBe(0);
-    expect(ws.pushes()).toEqual([]);
-  }, 240_000);
+      expect(unseen.status).toBe(1);
+      expect(unseen.stderr).toContain(
+        `error: dev follows staging: the latest deployment of staging (` +
+          `${commit.slice(0, 7)}) ended unreported (staging's cluster has no ` +
+          `fluxConfiguration), not Compliant.`,
+      );
+      expect(deploymentPuts()).toBe(0);
+      expect(ws.pushes()).toEqual([]);
+    },
+    240_000,
+  );
 
-  test("from GitHub deployments with --repo: refused for another release, open once staging runs this one", async () => {
-    const toolkit = git(ROOT, "rev-parse", "HEAD");
-    const env = { GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url };
-    const repo = ["--repo", `${github.owner}/codemie-platform`];
-    github.deployments.push({
-      id: 1,
-      ref: "1".repeat(40),
-      environment: "staging",
-      payload: { codemieVersion: "2.0.0", toolkit },
-      statuses: [{ state: "success" }],
-    });
+  test(
+    "from GitHub deployments with --repo: refused for another release, open " + "once staging runs this one",
+    async () => {
+      const toolkit = git(ROOT, "rev-parse", "HEAD");
+      const env = { GITHUB_TOKEN: github.token, GITHUB_API_URL: github.url };
+      const repo = ["--repo", `${github.owner}/codemie-platform`];
+      github.deployments.push({
+        id: 1,
+        ref: "1".repeat(40),
+        environment: "staging",
+        payload: { codemieVersion: "2.0.0", toolkit },
+        statuses: [{ state: "success" }],
+      });
 
-    const refused = await deploy(emulator, ws, undefined, repo, { env });
+      const refused = await deploy(emulator, ws, undefined, repo, { env });
 
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(
-      `error: dev follows staging: staging runs CodeMie 2.0.0, not ${dev.codemieVersion}`,
-    );
-    expect(deploymentPuts()).toBe(0);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(
+        `error: dev follows staging: staging runs CodeMie 2.0.0, not ${dev.codemieVersion}`,
+      );
+      expect(deploymentPuts()).toBe(0);
 
-    github.deployments.push({
-      id: 2,
-      ref: "2".repeat(40),
-      environment: "staging",
-      payload: { codemieVersion: dev.codemieVersion, toolkit },
-      statuses: [{ state: "success" }],
-    });
-    emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+      github.deployments.push({
+        id: 2,
+        ref: "2".repeat(40),
+        environment: "staging",
+        payload: { codemieVersion: dev.codemieVersion, toolkit },
+        statuses: [{ state: "success" }],
+      });
+      emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, repo, { env });
+      const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, repo, { env });
 
-    expect(run.stdout).toContain("Promotion: open, staging runs this release Compliant (2222222)");
-    expect(run.status).toBe(0);
-    // The release is recorded on dev's GitOps branch, for the environments that follow dev.
-    expect(git(ws.remote, "log", "-1", "--format=%B", dev.gitops.branch)).toContain(
-      `CodeMie-Version: ${dev.codemieVersion}\nToolkit-Commit: ${toolkit}`,
-    );
-  }, 240_000);
+      expect(run.stdout).toContain("Promotion: open, staging runs this release Compliant (2222222)");
+      expect(run.status).toBe(0);
+      // The release is recorded on dev's GitOps branch, for the environments that follow dev.
+      expect(git(ws.remote, "log", "-1", "--format=%B", dev.gitops.branch)).toContain(
+        `CodeMie-Version: ${dev.codemieVersion}\nToolkit-Commit: ${toolkit}`,
+      );
+    },
+    240_000,
+  );
 });

@@ -23,7 +23,8 @@ describe("codemie-gitops plan --offline", () => {
     expect(r.stderr).not.toContain("error");
     expect(r.stdout).toMatch(/GitOps branch gitops\/dev: not read \(--offline\); \d+ file\(s\) rendered/);
     expect(r.stdout).toContain(
-      "Kubernetes objects: not compared (offline plan: the published branch is not read, so there is nothing to render against)",
+      "Kubernetes objects: not compared (offline plan: the published branch is " +
+        "not read, so there is nothing to render against)",
     );
     expect(r.status).toBe(0);
   });

@@ -28,7 +28,8 @@ describe("codemie-gitops promote", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
-      "environments/prod.yaml: codemie.version 2.50.0 → 2.58.1 (what staging runs); commit it and open a pull request\n",
+      "environments/prod.yaml: codemie.version 2.50.0 → 2.58.1 (what staging " +
+        "runs); commit it and open a pull request\n",
     );
     const after = readFileSync(join(dir, "environments", "prod.yaml"), "utf8");
     expect(after).toBe(prod.replace("version: 2.50.0", "version: 2.58.1"));
@@ -47,7 +48,8 @@ describe("codemie-gitops promote", () => {
     const r = runCli(["promote", "--from", "staging", "--to", "prod"], dir);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
-      "warning: environments/prod.yaml does not declare promotion: { after: staging }: its deploy will not wait for staging\n",
+      "warning: environments/prod.yaml does not declare promotion: { after: " +
+        "staging }: its deploy will not wait for staging\n",
     );
     expect(runCli(["promote", "--from", "prod", "--to", "prod"], dir).status).toBe(2);
   });

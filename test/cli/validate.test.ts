@@ -40,7 +40,9 @@ describe("codemie-gitops validate", () => {
     });
     const r = runCli(["validate"], dir);
     expect(r.stderr.trim().split("\n")).toEqual([
-      'environments/prod.yaml:10:3: error: unknown key "locaton" in azure; did you mean "location"? Allowed keys: tenantId, subscriptionId, location, cloud, namePrefix, resourceGroup, production, tags',
+      'environments/prod.yaml:10:3: error: unknown key "locaton" in azure; did ' +
+        'you mean "location"? Allowed keys: tenantId, subscriptionId, location, ' +
+        "cloud, namePrefix, resourceGroup, production, tags",
     ]);
     expect(r.stdout).toContain("environments/dev.yaml: valid");
     expect(r.stdout).toContain("environments/prod.yaml: 1 error");

@@ -29,7 +29,11 @@ describe("gitops.auth ssh", () => {
   it("refuses another host without sshKnownHosts, at gitops.auth", () => {
     const text = withGitops("  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n");
     expect(diagnostics(text)).toEqual([
-      `environments/test.yaml:${lineOf(text, "auth: ssh")}:9: error: gitops.auth ssh for ghes.acme.example needs gitops.sshKnownHosts: Flux trusts github.com's published host keys only; add the host's keys (\`ssh-keyscan ghes.acme.example\`, one "ghes.acme.example ssh-ed25519 AAAA…" line each), or use gitops.auth: https`,
+      `environments/test.yaml:${lineOf(text, "auth: ssh")}:9: error: ` +
+        `gitops.auth ssh for ghes.acme.example needs gitops.sshKnownHosts: Flux ` +
+        `trusts github.com's published host keys only; add the host's keys ` +
+        `(\`ssh-keyscan ghes.acme.example\`, one "ghes.acme.example ssh-ed25519 ` +
+        `AAAA…" line each), or use gitops.auth: https`,
     ]);
   });
 
@@ -37,14 +41,17 @@ describe("gitops.auth ssh", () => {
     expect(
       diagnostics(
         withGitops(
-          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n`,
+          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n ` +
+            ` sshKnownHosts:\n    - ${GHES_KEY}\n`,
         ),
       ),
     ).toEqual([]);
     expect(
       diagnostics(
         withGitops(
-          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - "[ghes.acme.example]:2222 ${GHES_KEY.split(" ").slice(1).join(" ")}"\n`,
+          `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n ` +
+            ` sshKnownHosts:\n    - "[ghes.acme.example]:2222 ` +
+            `${GHES_KEY.split(" ").slice(1).join(" ")}"\n`,
         ),
       ),
     ).toEqual([]);
@@ -52,10 +59,15 @@ describe("gitops.auth ssh", () => {
 
   it("refuses a known_hosts line of another host, at that line", () => {
     const text = withGitops(
-      `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n  sshKnownHosts:\n    - ${GHES_KEY}\n    - ${GHES_KEY.replace("ghes.acme.example", "git.other.example")}\n`,
+      `  repository: https://ghes.acme.example/platform/codemie\n  auth: ssh\n ` +
+        ` sshKnownHosts:\n    - ${GHES_KEY}\n    - ` +
+        `${GHES_KEY.replace("ghes.acme.example", "git.other.example")}\n`,
     );
     expect(diagnostics(text)).toEqual([
-      `environments/test.yaml:${lineOf(text, "git.other.example")}:7: error: gitops.sshKnownHosts[1] names git.other.example, not ghes.acme.example, the host of gitops.repository; Flux checks the key of ghes.acme.example only`,
+      `environments/test.yaml:${lineOf(text, "git.other.example")}:7: error: ` +
+        `gitops.sshKnownHosts[1] names git.other.example, not ghes.acme.example, ` +
+        `the host of gitops.repository; Flux checks the key of ghes.acme.example ` +
+        `only`,
     ]);
   });
 
@@ -64,7 +76,9 @@ describe("gitops.auth ssh", () => {
       `${REPO}  auth: https\n  sshKnownHosts:\n    - ${GHES_KEY.replace("ghes.acme.example", "github.com")}\n`,
     );
     expect(diagnostics(text)).toEqual([
-      `environments/test.yaml:${lineOf(text, "sshKnownHosts:")}:3: warning: gitops.sshKnownHosts is used only with gitops.auth: ssh (it is https); remove it or set gitops.auth: ssh`,
+      `environments/test.yaml:${lineOf(text, "sshKnownHosts:")}:3: warning: ` +
+        `gitops.sshKnownHosts is used only with gitops.auth: ssh (it is https); ` +
+        `remove it or set gitops.auth: ssh`,
     ]);
   });
 });

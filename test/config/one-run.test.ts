@@ -76,7 +76,8 @@ describe("one run reports every independent error", () => {
     // postgres.tier is misspelt: the SKU-tier and Burstable checks would only echo it.
     const text = inject([{ kind: "schema", at: "postgres.tier", set: [["postgres", "tier"], "Burstible"] }]);
     expect(errors(text).map((d) => d.message)).toEqual([
-      'postgres.tier is "Burstible"; allowed: "Burstable", "GeneralPurpose", "MemoryOptimized"; did you mean "Burstable"?',
+      'postgres.tier is "Burstible"; allowed: "Burstable", "GeneralPurpose", ' +
+        '"MemoryOptimized"; did you mean "Burstable"?',
     ]);
   });
 });

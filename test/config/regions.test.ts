@@ -25,20 +25,24 @@ const lines = (text: string) =>
 describe("azure.location and openai.location", () => {
   it("refuses a typo'd region with the closest name, at the value", () => {
     expect(lines(edit(base, "location: westeurope", "location: westeurop"))).toEqual([
-      'environments/test.yaml:6:13: error: azure.location "westeurop" is not a region of the public cloud; did you mean "westeurope"?',
+      'environments/test.yaml:6:13: error: azure.location "westeurop" is not a ' +
+        'region of the public cloud; did you mean "westeurope"?',
     ]);
   });
 
   it("refuses a name far from every region without a guess", () => {
     expect(lines(edit(base, "location: westeurope", "location: atlantis"))).toEqual([
-      'environments/test.yaml:6:13: error: azure.location "atlantis" is not a region of the public cloud; `az account list-locations -o table` lists the names',
+      'environments/test.yaml:6:13: error: azure.location "atlantis" is not a ' +
+        "region of the public cloud; `az account list-locations -o table` lists " +
+        "the names",
     ]);
   });
 
   it("checks openai.location the same way, where it is written", () => {
     const text = `${base}openai:\n  location: swedencentrl\n`;
     expect(lines(text)).toEqual([
-      'environments/test.yaml:38:13: error: openai.location "swedencentrl" is not a region of the public cloud; did you mean "swedencentral"?',
+      'environments/test.yaml:38:13: error: openai.location "swedencentrl" is ' +
+        'not a region of the public cloud; did you mean "swedencentral"?',
     ]);
   });
 
@@ -49,7 +53,10 @@ describe("azure.location and openai.location", () => {
       "",
     );
     expect(lines(text)).toEqual([
-      "environments/test.yaml:6:13: error: azure.location usgovvirginia (USGov Virginia) is a region of Azure Government (usgov), but the environment is in the public cloud; set azure.cloud: usgov or choose a region of the public cloud",
+      "environments/test.yaml:6:13: error: azure.location usgovvirginia (USGov " +
+        "Virginia) is a region of Azure Government (usgov), but the environment " +
+        "is in the public cloud; set azure.cloud: usgov or choose a region of " +
+        "the public cloud",
     ]);
     expect(lines(edit(text, "location: usgovvirginia", "location: usgovvirginia\n  cloud: usgov"))).toEqual([]);
   });
@@ -65,8 +72,14 @@ describe("zones", () => {
 
   it("refuses the default zones and zone-redundant PostgreSQL in a region without zones", () => {
     expect(lines(noZones)).toEqual([
-      "environments/test.yaml:6:13: error: aks.zones defaults to 1, 2, 3, but northcentralus (North Central US) has no availability zones; set aks.zones: [] for regional node pools, or a region with zones such as its pair southcentralus",
-      "environments/test.yaml:26:21: error: postgres.highAvailability ZoneRedundant needs availability zones, but northcentralus (North Central US) has no availability zones; use SameZone, or a region with zones such as its pair southcentralus",
+      "environments/test.yaml:6:13: error: aks.zones defaults to 1, 2, 3, but " +
+        "northcentralus (North Central US) has no availability zones; set " +
+        "aks.zones: [] for regional node pools, or a region with zones such as " +
+        "its pair southcentralus",
+      "environments/test.yaml:26:21: error: postgres.highAvailability " +
+        "ZoneRedundant needs availability zones, but northcentralus (North " +
+        "Central US) has no availability zones; use SameZone, or a region with " +
+        "zones such as its pair southcentralus",
     ]);
   });
 
@@ -114,21 +127,28 @@ describe("Azure OpenAI models", () => {
     );
   });
 
-  it("warns about a version or a near-miss model the catalogue does not know, and stays silent about other models", () => {
-    expect(
-      lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }")),
-    ).toEqual([
-      "environments/test.yaml:41:46: warning: openai.deployments[0].version 2099-01-01 of gpt-4.1 is not in the offline catalogue (known for DataZoneStandard: 2025-04-14); the deployment will tell whether Azure offers it",
-    ]);
-    expect(
-      lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }")),
-    ).toEqual([
-      'environments/test.yaml:41:28: warning: openai.deployments[0].model "gpt-4.l" is not in the offline catalogue; did you mean "gpt-4.1"?',
-    ]);
-    expect(
-      lines(withOpenAi("swedencentral", '{ name: chat, model: mistral-large, version: "2411", capacity: 10 }')),
-    ).toEqual([]);
-  });
+  it(
+    "warns about a version or a near-miss model the catalogue does not know, " + "and stays silent about other models",
+    () => {
+      expect(
+        lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }")),
+      ).toEqual([
+        "environments/test.yaml:41:46: warning: openai.deployments[0].version " +
+          "2099-01-01 of gpt-4.1 is not in the offline catalogue (known for " +
+          "DataZoneStandard: 2025-04-14); the deployment will tell whether Azure " +
+          "offers it",
+      ]);
+      expect(
+        lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }")),
+      ).toEqual([
+        "environments/test.yaml:41:28: warning: openai.deployments[0].model " +
+          '"gpt-4.l" is not in the offline catalogue; did you mean "gpt-4.1"?',
+      ]);
+      expect(
+        lines(withOpenAi("swedencentral", '{ name: chat, model: mistral-large, version: "2411", capacity: 10 }')),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe("the offline catalogue", () => {

@@ -40,21 +40,25 @@ describe("estimateCost", () => {
     expect(e.monthlyAtMaximum).toBe(round2(e.monthly + 3 * perNode));
   });
 
-  test("persistent volumes are billed at the Premium SSD tier that holds them, OS disks when the node has no temp disk", () => {
-    const text = edited(shipped("prod"), [[["aks", "nodePools", "system", "vmSize"], "Standard_D4s_v5"]]);
-    const e = estimate("prod", text);
-    const f = e.regionFactor;
-    expect(e.lines.find((l) => l.key === "pvc:elasticsearch")).toMatchObject({
-      quantity: 2,
-      unit: "P15 disk (200 GiB, codemie-premium, Premium_LRS)",
-      monthly: round2(2 * 38.02 * f),
-    });
-    expect(e.lines.find((l) => l.key === "osdisk:system")).toMatchObject({
-      quantity: 3,
-      unit: "P10 disk (128 GiB)",
-      monthly: round2(3 * 19.71 * f),
-    });
-  });
+  test(
+    "persistent volumes are billed at the Premium SSD tier that holds them, " +
+      "OS disks when the node has no temp disk",
+    () => {
+      const text = edited(shipped("prod"), [[["aks", "nodePools", "system", "vmSize"], "Standard_D4s_v5"]]);
+      const e = estimate("prod", text);
+      const f = e.regionFactor;
+      expect(e.lines.find((l) => l.key === "pvc:elasticsearch")).toMatchObject({
+        quantity: 2,
+        unit: "P15 disk (200 GiB, codemie-premium, Premium_LRS)",
+        monthly: round2(2 * 38.02 * f),
+      });
+      expect(e.lines.find((l) => l.key === "osdisk:system")).toMatchObject({
+        quantity: 3,
+        unit: "P10 disk (128 GiB)",
+        monthly: round2(3 * 19.71 * f),
+      });
+    },
+  );
 
   test("PostgreSQL: compute, storage, an HA standby of both, a geo-redundant backup copy", () => {
     const ha = estimate("prod");
@@ -85,17 +89,21 @@ describe("estimateCost", () => {
     });
   });
 
-  test("NAT gateway and its IP always; an ingress IP only when the ingress is public; a region without a factor says so", () => {
-    const dev = estimate("dev");
-    expect(dev.lines.filter((l) => l.category === "network").map((l) => l.key)).toContain("nat:gateway");
-    const korea = estimate("dev", edited(shipped("dev"), [[["azure", "location"], "koreacentral"]]));
-    expect(korea.regionFactor).toBe(1);
-    expect(korea.regionNote).toBe("no factor recorded for koreacentral: eastus prices");
-    const publicIngress = estimate("dev", edited(shipped("dev"), [[["network", "ingress", "internal"], false]]));
-    const internal = estimate("dev", edited(shipped("dev"), [[["network", "ingress", "internal"], true]]));
-    expect(publicIngress.lines.some((l) => l.key === "ingress:ip")).toBe(true);
-    expect(internal.lines.some((l) => l.key === "ingress:ip")).toBe(false);
-  });
+  test(
+    "NAT gateway and its IP always; an ingress IP only when the ingress is " +
+      "public; a region without a factor says so",
+    () => {
+      const dev = estimate("dev");
+      expect(dev.lines.filter((l) => l.category === "network").map((l) => l.key)).toContain("nat:gateway");
+      const korea = estimate("dev", edited(shipped("dev"), [[["azure", "location"], "koreacentral"]]));
+      expect(korea.regionFactor).toBe(1);
+      expect(korea.regionNote).toBe("no factor recorded for koreacentral: eastus prices");
+      const publicIngress = estimate("dev", edited(shipped("dev"), [[["network", "ingress", "internal"], false]]));
+      const internal = estimate("dev", edited(shipped("dev"), [[["network", "ingress", "internal"], true]]));
+      expect(publicIngress.lines.some((l) => l.key === "ingress:ip")).toBe(true);
+      expect(internal.lines.some((l) => l.key === "ingress:ip")).toBe(false);
+    },
+  );
 });
 
 describe("cost delta against the base version", () => {

@@ -139,7 +139,8 @@ function put(ctx: RequestContext): Reply {
     },
   };
   ctx.state.deployments.set(name.toLowerCase(), d);
-  const statusUrl = `${ctx.baseUrl}${deploymentId(ctx, name)}/operationStatuses/${d.operationId}?api-version=${apiVersionOf(ctx)}`;
+  const statusUrl =
+    `${ctx.baseUrl}${deploymentId(ctx, name)}/operationStatuses/` + `${d.operationId}?api-version=${apiVersionOf(ctx)}`;
   return { status: existing ? 200 : 201, body: deploymentBody(ctx, d), headers: { "Azure-AsyncOperation": statusUrl } };
 }
 
@@ -264,7 +265,10 @@ function validate(ctx: RequestContext): Reply {
 }
 
 function whatIfLocation(ctx: RequestContext, id: string): string {
-  return `${ctx.baseUrl}/subscriptions/${ctx.identity.subscriptionId}/operationresults/${id}?api-version=${apiVersionOf(ctx)}`;
+  return (
+    `${ctx.baseUrl}/subscriptions/${ctx.identity.subscriptionId}` +
+    `/operationresults/${id}?api-version=${apiVersionOf(ctx)}`
+  );
 }
 
 function startWhatIf(ctx: RequestContext): Reply {

@@ -302,7 +302,9 @@ export class AzureEmulator {
   /** What real ARM checks before routing: a valid token for its audience, api-version, the subscription. */
   private armGate(ctx: RequestContext, bearer: string | undefined): Reply | undefined {
     const challenge = (description: string): Record<string, string> => ({
-      "WWW-Authenticate": `Bearer authorization_uri="${this.url}/${this.identity.tenantId}", error="invalid_token", error_description="${description}"`,
+      "WWW-Authenticate":
+        `Bearer authorization_uri="${this.url}/${this.identity.tenantId}", ` +
+        `error="invalid_token", error_description="${description}"`,
     });
     const record = bearer === undefined ? undefined : this.state.accessTokens.get(bearer);
     if (!record) {

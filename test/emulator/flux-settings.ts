@@ -41,7 +41,12 @@ export function resolveKeyVaultReferences(state: EmulatorState, parameters: Reco
       return {
         error: {
           code: "KeyVaultParameterReferenceSecretRetrieveFailed",
-          message: `The secret of KeyVault parameter '${name}' cannot be retrieved. Http status code: 'NotFound'. Error message: 'A secret with (name/id) ${secretName} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command.'`,
+          message:
+            `The secret of KeyVault parameter '${name}' cannot be retrieved. Http ` +
+            `status code: 'NotFound'. Error message: 'A secret with (name/id) ` +
+            `${secretName} was not found in this key vault. If you recently deleted ` +
+            `this secret you may be able to recover it using the correct recovery ` +
+            `command.'`,
         },
       };
     }

@@ -31,14 +31,20 @@ function getSecret(ctx: RequestContext): Reply {
     return kvError(
       403,
       "Forbidden",
-      `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nVault: ${vault};location=westeurope`,
+      `Caller is not authorized to perform action on resource.\r\nIf role ` +
+        `assignments, deny assignments or role definitions were changed ` +
+        `recently, please observe propagation time.\r\nAction: ` +
+        `'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\nVault: ${vault}` +
+        `;location=westeurope`,
       "ForbiddenByRbac",
     );
   if (access === "ForbiddenByFirewall")
     return kvError(
       403,
       "Forbidden",
-      `Client address is not authorized and caller is not a trusted service.\r\nClient address: 203.0.113.7\r\nVault: ${vault};location=westeurope`,
+      `Client address is not authorized and caller is not a trusted ` +
+        `service.\r\nClient address: 203.0.113.7\r\nVault: ${vault}` +
+        `;location=westeurope`,
       "ForbiddenByFirewall",
     );
   const suffix = `/providers/microsoft.keyvault/vaults/${vault}/secrets/${name}`.toLowerCase();

@@ -241,7 +241,9 @@ function vaultExists(state: EmulatorState, vaultPath: string, name: string): boo
 
 function vault(ctx: RequestContext): Reply {
   const { rg, vault: name } = ctx.params;
-  const id = `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg ?? ""}/providers/Microsoft.KeyVault/vaults/${name ?? ""}`;
+  const id =
+    `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg ?? ""}` +
+    `/providers/Microsoft.KeyVault/vaults/${name ?? ""}`;
   if (!vaultExists(ctx.state, id, name ?? ""))
     return armError(
       404,
@@ -274,12 +276,16 @@ function networkWatcher(ctx: RequestContext, d: PreflightData): Reply {
     return armError(
       403,
       "AuthorizationFailed",
-      `The client '${ctx.identity.clientId}' does not have authorization to perform action 'Microsoft.Network/networkWatchers/read' over scope '/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}'.`,
+      `The client '${ctx.identity.clientId}' does not have authorization to ` +
+        `perform action 'Microsoft.Network/networkWatchers/read' over scope ` +
+        `'/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}'.`,
     );
   const found = d.networkWatchers.find(
     (w) => w.resourceGroup.toLowerCase() === rg.toLowerCase() && w.name.toLowerCase() === watcher.toLowerCase(),
   );
-  const id = `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/networkWatchers/${watcher}`;
+  const id =
+    `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg}` +
+    `/providers/Microsoft.Network/networkWatchers/${watcher}`;
   if (!found)
     return armError(
       404,

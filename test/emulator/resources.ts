@@ -42,7 +42,10 @@ function secretBody(ctx: RequestContext, secret: { contentType?: string; updated
   const uri = `https://${vault ?? ""}.vault.azure.net/secrets/${name ?? ""}`;
   const epoch = Math.floor(secret.updated.getTime() / 1000);
   return {
-    id: `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg ?? ""}/providers/Microsoft.KeyVault/vaults/${vault ?? ""}/secrets/${name ?? ""}`,
+    id:
+      `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${rg ?? ""}` +
+      `/providers/Microsoft.KeyVault/vaults/${vault ?? ""}/secrets/` +
+      `${name ?? ""}`,
     name,
     type: "Microsoft.KeyVault/vaults/secrets",
     properties: {
@@ -55,7 +58,9 @@ function secretBody(ctx: RequestContext, secret: { contentType?: string; updated
 }
 
 const vaultIdOf = (ctx: RequestContext): string =>
-  `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/${ctx.params.rg ?? ""}/providers/Microsoft.KeyVault/vaults/${ctx.params.vault ?? ""}`;
+  `/subscriptions/${ctx.identity.subscriptionId}/resourceGroups/` +
+  `${ctx.params.rg ?? ""}/providers/Microsoft.KeyVault/vaults/` +
+  `${ctx.params.vault ?? ""}`;
 
 function putSecret(ctx: RequestContext): Reply {
   const { properties } = jsonBody<{ properties?: { value?: string; contentType?: string } }>(ctx);
@@ -73,7 +78,8 @@ function getSecret(ctx: RequestContext): Reply {
     return armError(
       404,
       "ResourceNotFound",
-      `The Resource 'Microsoft.KeyVault/vaults/${ctx.params.vault ?? ""}/secrets/${ctx.params.name ?? ""}' was not found.`,
+      `The Resource 'Microsoft.KeyVault/vaults/${ctx.params.vault ?? ""}` +
+        `/secrets/${ctx.params.name ?? ""}' was not found.`,
     );
   return { status: 200, body: secretBody(ctx, secret) };
 }
@@ -87,13 +93,17 @@ export function scripted(state: EmulatorState, type: string, name: string): Reco
 }
 
 function getScripted(ctx: RequestContext): Reply {
-  const id = `/subscriptions/${ctx.params.sub ?? ""}/resourceGroups/${ctx.params.rg ?? ""}/providers/${ctx.params.type ?? ""}/${ctx.params.name ?? ""}`;
+  const id =
+    `/subscriptions/${ctx.params.sub ?? ""}/resourceGroups/` +
+    `${ctx.params.rg ?? ""}/providers/${ctx.params.type ?? ""}/` +
+    `${ctx.params.name ?? ""}`;
   const found = Object.entries(ctx.state.scenario.resources).find(([key]) => key.toLowerCase() === id.toLowerCase());
   if (!found)
     return armError(
       404,
       "ResourceNotFound",
-      `The Resource '${ctx.params.type ?? ""}/${ctx.params.name ?? ""}' under resource group '${ctx.params.rg ?? ""}' was not found.`,
+      `The Resource '${ctx.params.type ?? ""}/${ctx.params.name ?? ""}' under ` +
+        `resource group '${ctx.params.rg ?? ""}' was not found.`,
     );
   return { status: 200, body: { id: found[0], name: ctx.params.name, type: ctx.params.type, ...found[1] } };
 }
@@ -145,7 +155,9 @@ function diskDowngrade(
   if (typeof asked !== "number" || typeof had !== "number" || asked >= had) return undefined;
   return {
     code: "UpsertServerManagementOperationDowngradeDiskSizeUnsupported",
-    message: `Requested data Disk size '${asked * 1024}' cannot be less than current size '${had * 1024}'. Please make sure to request correct disk size.`,
+    message:
+      `Requested data Disk size '${asked * 1024}' cannot be less than current ` +
+      `size '${had * 1024}'. Please make sure to request correct disk size.`,
   };
 }
 
@@ -167,7 +179,10 @@ export function azureRefusal(
         if (change) {
           refusal.preflight = {
             code: "InvalidTemplateDeployment",
-            message: `The template deployment failed with error: 'Preflight validation check for resource(s) for container service ${name} failed. Message: ${change.message}'.`,
+            message:
+              `The template deployment failed with error: 'Preflight validation check ` +
+              `for resource(s) for container service ${name} failed. Message: ` +
+              `${change.message}'.`,
             details: [change],
           };
         }

@@ -103,31 +103,35 @@ describe("day 2 rules", () => {
     ]);
   });
 
-  it("keeps an existing storage account's infrastructure encryption (created before the production default) instead of refusing", () => {
-    const state = deployedProd();
-    expect(prod.security!.storageInfrastructureEncryption).toBe(true);
-    (
-      state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }
-    ).encryption.requireInfrastructureEncryption = false;
+  it(
+    "keeps an existing storage account's infrastructure encryption (created " +
+      "before the production default) instead of refusing",
+    () => {
+      const state = deployedProd();
+      expect(prod.security!.storageInfrastructureEncryption).toBe(true);
+      (
+        state.storageAccount!.properties as { encryption: { requireInfrastructureEncryption: boolean } }
+      ).encryption.requireInfrastructureEncryption = false;
 
-    const report = day2Report(expect2, state);
+      const report = day2Report(expect2, state);
 
-    expect(report.refusals).toEqual([]);
-    expect(report.kept).toEqual([
-      {
-        field: "security.storageInfrastructureEncryption",
-        parameter: "storageInfrastructureEncryption",
-        value: false,
-        message: expect.stringContaining(
-          "so the deploy keeps false; set security.storageInfrastructureEncryption: false to say so",
-        ) as unknown,
-      },
-    ]);
-    expect(day2Parameters(report)).toEqual({
-      postgresStorageGb: { value: expect2.postgres.storageGb },
-      storageInfrastructureEncryption: { value: false },
-    });
-  });
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toEqual([
+        {
+          field: "security.storageInfrastructureEncryption",
+          parameter: "storageInfrastructureEncryption",
+          value: false,
+          message: expect.stringContaining(
+            "so the deploy keeps false; set security.storageInfrastructureEncryption: false to say so",
+          ) as unknown,
+        },
+      ]);
+      expect(day2Parameters(report)).toEqual({
+        postgresStorageGb: { value: expect2.postgres.storageGb },
+        storageInfrastructureEncryption: { value: false },
+      });
+    },
+  );
 
   it("an unchanged account keeps the file's value: nothing kept, the parameter not overridden", () => {
     const report = day2Report(expect2, deployedProd());
@@ -191,7 +195,8 @@ describe("day 2 offline: the node pools the last deploy published", () => {
     const refusals = publishedPoolRefusals(expect2.cluster.pools, publishedPools(other)!);
     expect(refusals.map((r) => r.field)).toEqual(["aks.nodePools.workloads.vmSize"]);
     expect(refusals[0]?.message).toContain(
-      `node pool workloads was last deployed with vmSize = Standard_E4ds_v5, and this deploy would ask for ${workloads.immutable.vmSize}`,
+      `node pool workloads was last deployed with vmSize = Standard_E4ds_v5, ` +
+        `and this deploy would ask for ${workloads.immutable.vmSize}`,
     );
   });
 

@@ -112,7 +112,8 @@ describe("PostgreSQL storage grown by auto-grow", () => {
       expect(plan.stderr).toBe("");
       expect(plan.status).toBe(0);
       expect(plan.stdout).toContain(
-        "Day 2: the deployed resources allow this deploy\n  PostgreSQL storage: 64 GiB deployed (auto-grown; the file asks 32): the deploy keeps 64 GiB",
+        "Day 2: the deployed resources allow this deploy\n  PostgreSQL storage: " +
+          "64 GiB deployed (auto-grown; the file asks 32): the deploy keeps 64 GiB",
       );
 
       const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
@@ -154,7 +155,8 @@ describe("immutable node-pool properties", () => {
       expect(plan.status).toBe(1);
       expect(plan.stdout).toContain("Day 2: REFUSED, 1 change(s) the deployed resources cannot take");
       expect(plan.stdout).toContain(
-        `aks.nodePools.workloads.vmSize: node pool workloads runs with vmSize = ${otherSize}, and this deploy would ask for ${workloads.vmSize}`,
+        `aks.nodePools.workloads.vmSize: node pool workloads runs with vmSize = ` +
+          `${otherSize}, and this deploy would ask for ${workloads.vmSize}`,
       );
 
       const before = t.emulator.armRequests().length;
@@ -162,7 +164,8 @@ describe("immutable node-pool properties", () => {
 
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(
-        `environments/dev.yaml: error: aks.nodePools.workloads.vmSize: node pool workloads runs with vmSize = ${otherSize}`,
+        `environments/dev.yaml: error: aks.nodePools.workloads.vmSize: node pool ` +
+          `workloads runs with vmSize = ${otherSize}`,
       );
       expect(run.stderr).toContain(`set aks.nodePools.workloads.vmSize to ${otherSize}`);
       expect(run.stderr).toContain("error: 1 change(s) cannot be made to the deployed resources; nothing was deployed");
@@ -224,7 +227,9 @@ describe("storage account created before the production default of infrastructur
 
       expect(run.status).toBe(0);
       expect(run.stderr).toContain(
-        "environments/dev.yaml: warning: security.storageInfrastructureEncryption: storage account was created with properties.encryption.requireInfrastructureEncryption = true",
+        "environments/dev.yaml: warning: " +
+          "security.storageInfrastructureEncryption: storage account was created " +
+          "with properties.encryption.requireInfrastructureEncryption = true",
       );
       expect(run.stderr).toContain("so the deploy keeps true");
       const name = /ARM deployment (\S+) succeeded/.exec(run.stdout)?.[1];
@@ -280,7 +285,9 @@ describe("offline plan: node pools against the last published deploy", () => {
         "Day 2: REFUSED (offline, against the node pools the last deploy recorded on the GitOps branch at",
       );
       expect(plan.stdout).toContain(
-        `aks.nodePools.workloads.vmSize: node pool workloads was last deployed with vmSize = ${otherSize}, and this deploy would ask for ${workloads.vmSize}`,
+        `aks.nodePools.workloads.vmSize: node pool workloads was last deployed ` +
+          `with vmSize = ${otherSize}, and this deploy would ask for ` +
+          `${workloads.vmSize}`,
       );
       expect(t.emulator.armRequests().length).toBe(before);
     },

@@ -30,10 +30,12 @@ describe("smoke check after Flux reports Compliant", () => {
     expect(url).toBeGreaterThan(compliant);
     expect(lines).toContain("  DNS: A codemie.dev.ai.example.com → 20.31.42.99, in public zone dev.ai.example.com");
     expect(lines).toContain(
-      "  DNS: zone dev.ai.example.com answers once its parent zone delegates it (NS records) to ns1-01.azure-dns.com., ns2-01.azure-dns.net.",
+      "  DNS: zone dev.ai.example.com answers once its parent zone delegates " +
+        "it (NS records) to ns1-01.azure-dns.com., ns2-01.azure-dns.net.",
     );
     expect(lines).toContain(
-      "Smoke check passed: https://codemie.dev.ai.example.com/ answers, and signing in leads to Keycloak realm codemie-prod",
+      "Smoke check passed: https://codemie.dev.ai.example.com/ answers, and " +
+        "signing in leads to Keycloak realm codemie-prod",
     );
     expect(t.emulator.siteRequests).toEqual([
       "/",
@@ -54,7 +56,9 @@ describe("smoke check after Flux reports Compliant", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      "failed: Keycloak OIDC discovery (https://codemie.dev.ai.example.com/keycloak/realms/codemie-prod/.well-known/openid-configuration): issuer is",
+      "failed: Keycloak OIDC discovery " +
+        "(https://codemie.dev.ai.example.com/keycloak/realms/codemie-prod/.well-known/openid-configuration): " +
+        "issuer is",
     );
     expect(run.stderr).toContain("error: smoke check failed: 1 of 4 link(s)");
     expect(run.stdout).not.toContain("Deployed dev:");

@@ -134,7 +134,8 @@ describe("deploy", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(
-        `^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} failed \\(correlation id [0-9a-f-]{36}\\)$`,
+        `^error: bootstrap deployment ${names().bootstrap.replace(/\./g, "\\.")} ` +
+          `failed \\(correlation id [0-9a-f-]{36}\\)$`,
         "m",
       ),
     );
@@ -212,8 +213,10 @@ describe("deploy", () => {
       [
         `error: Flux did not report ${tip.slice(0, 7)} Compliant: the time limit (--timeout) was reached`,
         "  non-compliant objects:",
-        "    Kustomization flux-system/codemie-infrastructure: Non-Compliant (ReconciliationFailed: kustomization path not found)",
-        "    Kustomization flux-system/codemie-apps: Non-Compliant (ReconciliationFailed: kustomization path not found)",
+        "    Kustomization flux-system/codemie-infrastructure: Non-Compliant " +
+          "(ReconciliationFailed: kustomization path not found)",
+        "    Kustomization flux-system/codemie-apps: Non-Compliant " +
+          "(ReconciliationFailed: kustomization path not found)",
       ].join("\n"),
     );
     expect(run.stdout).not.toContain("Deployed dev");
@@ -291,7 +294,8 @@ describe("deploy", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
-      `error: the time limit (--timeout) was reached during the bootstrap deployment; cancelling ARM deployment ${names().bootstrap}`,
+      `error: the time limit (--timeout) was reached during the bootstrap ` +
+        `deployment; cancelling ARM deployment ${names().bootstrap}`,
     );
     expect(run.stderr).toContain(`  ARM accepted the cancellation of ${names().bootstrap}`);
     expect(t.ws.pushes()).toEqual([]);
@@ -313,49 +317,54 @@ describe("deploy --skip-infrastructure", () => {
     git(t.ws.cwd, "commit", "-q", "-am", "new ingress host");
   }
 
-  test("after a full deploy, publishes a changed tree with the same infra-outputs.yaml, no ARM deployment, and waits for Flux", async () => {
-    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    const full = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
-    expect(full.status).toBe(0);
-    const first = branchTip(t.ws.remote, BRANCH) ?? "";
-    const outputs = fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE);
-    expect(outputs).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
-    changeIngressHost();
-    const before = t.emulator.armRequests().length;
-    const putsBefore = deploymentPuts().length;
+  test(
+    "after a full deploy, publishes a changed tree with the same " +
+      "infra-outputs.yaml, no ARM deployment, and waits for Flux",
+    async () => {
+      t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+      const full = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      expect(full.status).toBe(0);
+      const first = branchTip(t.ws.remote, BRANCH) ?? "";
+      const outputs = fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE);
+      expect(outputs).toContain(`KEY_VAULT_URI: "${DEV_OUTPUTS.keyVaultUri}"`);
+      changeIngressHost();
+      const before = t.emulator.armRequests().length;
+      const putsBefore = deploymentPuts().length;
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1 }, ["--skip-infrastructure"]);
+      const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1 }, ["--skip-infrastructure"]);
 
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    expect(deploymentPuts()).toHaveLength(putsBefore);
-    const arm = t.emulator.armRequests().slice(before);
-    expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
-    // No secret is seeded: only the operator's secrets are looked up, by name, for the preflight.
-    const secretPaths = new Set(
-      arm.filter((r) => r.path.includes("/secrets/")).map((r) => r.path.split("/secrets/")[1]!.split("?")[0]),
-    );
-    expect([...secretPaths].sort()).toEqual(operatorSecretNames(dev).sort());
-    const tip = branchTip(t.ws.remote, BRANCH) ?? "";
-    expect(tip).not.toBe(first);
-    expect(git(t.ws.remote, "rev-parse", `${tip}^`)).toBe(first);
-    expect(fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
-    expect(git(t.ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
-    expect(branchHistoryText(t.ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
-    expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(
-      `ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`,
-    );
-    expect(run.stdout).toContain("without the infrastructure (skipped): no ARM deployment");
-    expect(run.stdout).toContain(`keeping its ${OUTPUTS_FILE}`);
-    expect(run.stdout).toMatch(
-      new RegExp(
-        `Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux reports ${tip.slice(0, 7)} Compliant\\n$`,
-      ),
-    );
-    // Flux was read after the push, through a Non-Compliant read, until Compliant.
-    expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Compliant");
-    expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(t.ws.pushes().at(-1) ?? Infinity);
-  });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(deploymentPuts()).toHaveLength(putsBefore);
+      const arm = t.emulator.armRequests().slice(before);
+      expect(arm.filter((r) => r.method !== "GET")).toEqual([]);
+      // No secret is seeded: only the operator's secrets are looked up, by name, for the preflight.
+      const secretPaths = new Set(
+        arm.filter((r) => r.path.includes("/secrets/")).map((r) => r.path.split("/secrets/")[1]!.split("?")[0]),
+      );
+      expect([...secretPaths].sort()).toEqual(operatorSecretNames(dev).sort());
+      const tip = branchTip(t.ws.remote, BRANCH) ?? "";
+      expect(tip).not.toBe(first);
+      expect(git(t.ws.remote, "rev-parse", `${tip}^`)).toBe(first);
+      expect(fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE)).toBe(outputs);
+      expect(git(t.ws.remote, "diff", "--name-only", first, tip).split("\n")).not.toContain(OUTPUTS_FILE);
+      expect(branchHistoryText(t.ws.remote, BRANCH)).toContain("redeployed.dev.ai.example.com");
+      expect(git(t.ws.remote, "log", "-1", "--format=%B", BRANCH)).toContain(
+        `ARM deployment: none (infrastructure skipped; ${OUTPUTS_FILE} kept from ${first})`,
+      );
+      expect(run.stdout).toContain("without the infrastructure (skipped): no ARM deployment");
+      expect(run.stdout).toContain(`keeping its ${OUTPUTS_FILE}`);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `Deployed dev: infrastructure skipped \\(no ARM deployment\\) and Flux ` +
+            `reports ${tip.slice(0, 7)} Compliant\\n$`,
+        ),
+      );
+      // Flux was read after the push, through a Non-Compliant read, until Compliant.
+      expect(run.stdout).toContain("  Kustomization flux-system/codemie-apps: Compliant");
+      expect(epochOf(fluxReads().at(-1)?.at ?? 0)).toBeGreaterThan(t.ws.pushes().at(-1) ?? Infinity);
+    },
+  );
 
   test("with nothing published: exit 1 and why, before publishing anything", async () => {
     const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
@@ -389,7 +398,8 @@ describe("deploy --skip-infrastructure", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `error: ${OUTPUTS_FILE} on ${BRANCH} is a placeholder written by render, not a deployment's outputs; run a full deploy\n`,
+      `error: ${OUTPUTS_FILE} on ${BRANCH} is a placeholder written by render, ` +
+        `not a deployment's outputs; run a full deploy\n`,
     );
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);
     expect(deploymentPuts()).toEqual([]);
@@ -413,7 +423,8 @@ describe("deploy --skip-infrastructure", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
       new RegExp(
-        `^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which the tree now needs; run a full deploy\\n$`,
+        `^error: ${OUTPUTS_FILE} on ${BRANCH} lacks \\S.*ESO_CLIENT_ID.*, which ` +
+          `the tree now needs; run a full deploy\\n$`,
       ),
     );
     expect(branchTip(t.ws.remote, BRANCH)).toBe(tip);

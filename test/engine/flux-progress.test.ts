@@ -49,13 +49,16 @@ describe("layer progress", () => {
 });
 
 describe("the Flux wait's limit", () => {
-  test("is the one asked for; a first deploy is told what its layers may take, longer than the default --timeout", () => {
-    expect(fluxWaitLimitMs(dev, { explicitMs: 90_000, firstDeploy: true })).toEqual({ limitMs: 90_000 });
-    const hint = fluxWaitLimitMs(dev, { firstDeploy: true }).firstDeployHint ?? 0;
-    expect(hint).toBeGreaterThan(rootTimeoutMinutes(planGitops(dev)) * 60_000);
-    expect(hint).toBeGreaterThan(60 * 60_000);
-    expect(fluxWaitLimitMs(dev, { firstDeploy: false })).toEqual({});
-  });
+  test(
+    "is the one asked for; a first deploy is told what its layers may take, " + "longer than the default --timeout",
+    () => {
+      expect(fluxWaitLimitMs(dev, { explicitMs: 90_000, firstDeploy: true })).toEqual({ limitMs: 90_000 });
+      const hint = fluxWaitLimitMs(dev, { firstDeploy: true }).firstDeployHint ?? 0;
+      expect(hint).toBeGreaterThan(rootTimeoutMinutes(planGitops(dev)) * 60_000);
+      expect(hint).toBeGreaterThan(60 * 60_000);
+      expect(fluxWaitLimitMs(dev, { firstDeploy: false })).toEqual({});
+    },
+  );
 
   test("ends the wait after its own time or on Ctrl-C, not at the run's deadline", async () => {
     const run = runSignal(10, () => undefined);

@@ -27,7 +27,9 @@ describe("names", () => {
 
   test("the vault and the Flux configuration are the environment's", () => {
     expect(keyVaultId(dev)).toBe(
-      `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/${dev.names.keyVault}`,
+      `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
+        `${dev.names.resourceGroup}/providers/Microsoft.KeyVault/vaults/` +
+        `${dev.names.keyVault}`,
     );
     expect(fluxConfigurationPath(dev)).toMatch(
       new RegExp(
@@ -158,7 +160,8 @@ describe("Flux views", () => {
   test("lists non-compliant objects with Flux's reason", () => {
     const view = readFluxView(raw("Non-Compliant", sha));
     expect(nonCompliantObjects(view).map(objectLine)).toEqual([
-      "Kustomization flux-system/codemie-apps: Non-Compliant (HealthCheckFailed: timeout waiting for HelmRelease codemie/api)",
+      "Kustomization flux-system/codemie-apps: Non-Compliant " +
+        "(HealthCheckFailed: timeout waiting for HelmRelease codemie/api)",
     ]);
     expect(readFluxView(undefined)).toEqual({ complianceState: "Unknown", objects: [] });
   });

@@ -45,7 +45,8 @@ describe("plan", () => {
     expect(text.stdout).toContain("Capacity (small profile)");
     expect(text.stdout).toMatch(/^ {2}workloads {2}Standard_\w+ \(\d+ vCPU, \d+ GiB\) × \d+ needed/m);
     expect(text.stdout).toContain(
-      `GitOps branch ${BRANCH} at ${commit.slice(0, 7)}: 2 file(s) would change\n  M ${layers}\n  D clusters/dev/stale.yaml\n`,
+      `GitOps branch ${BRANCH} at ${commit.slice(0, 7)}: 2 file(s) would ` +
+        `change\n  M ${layers}\n  D clusters/dev/stale.yaml\n`,
     );
     expect(text.stdout).toContain("-# an edit someone made by hand");
     // A comment in layers.yaml changes no chart's input: no release is templated, none differs.
@@ -141,7 +142,9 @@ describe("plan", () => {
       "| create | modify | delete | unknown | unchanged |\n|---:|---:|---:|---:|---:|\n| 1 | 1 | 0 | 2 | 1 |",
     );
     expect(run.stdout).toContain(
-      `| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters | \`~ properties.agentPoolProfiles[1].count: 3 → 4\`<br>noise (aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`,
+      `| ~ | \`${dev.names.aks}\` | Microsoft.ContainerService/managedClusters ` +
+        `| \`~ properties.agentPoolProfiles[1].count: 3 → 4\`<br>noise ` +
+        `(aks-autoscaled-count): \`properties.agentPoolProfiles[0].count\` |`,
     );
     expect(run.stdout).toContain(
       "| ? | `kv` | Microsoft.Insights/diagnosticSettings | Diagnostic settings are not supported by what-if. |",
@@ -175,7 +178,8 @@ describe("plan", () => {
 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(
-      "What-if: ARM reported an error\n  InvalidTemplate: Deployment template validation failed.\n    InvalidResourceName: The name is invalid.",
+      "What-if: ARM reported an error\n  InvalidTemplate: Deployment template " +
+        "validation failed.\n    InvalidResourceName: The name is invalid.",
     );
   });
 });

@@ -52,12 +52,16 @@ describe("promotion gate", () => {
     expect(promotionGate(load("dev").env!, toolkit, undefined)).toEqual({ status: "none" });
   });
 
-  test("a deploy's GitOps commit records its release as trailers; only well-shaped values are read back (the branch is untrusted)", () => {
-    const message = `Deploy staging from abc\n\nRendered by codemie-gitops.\n\n${releaseTrailers("2.57.2", toolkit)}`;
-    expect(recordedRelease(message)).toEqual({ codemieVersion: "2.57.2", toolkit });
-    expect(recordedRelease("Deploy staging\n")).toEqual({});
-    expect(recordedRelease("CodeMie-Version: 2.57.2; rm -rf /\nToolkit-Commit: main\n")).toEqual({});
-    // An unknown toolkit (outside a checkout) is recorded, and never matches a commit.
-    expect(recordedRelease(releaseTrailers("2.57.2", undefined))).toEqual({ codemieVersion: "2.57.2" });
-  });
+  test(
+    "a deploy's GitOps commit records its release as trailers; only " +
+      "well-shaped values are read back (the branch is untrusted)",
+    () => {
+      const message = `Deploy staging from abc\n\nRendered by codemie-gitops.\n\n${releaseTrailers("2.57.2", toolkit)}`;
+      expect(recordedRelease(message)).toEqual({ codemieVersion: "2.57.2", toolkit });
+      expect(recordedRelease("Deploy staging\n")).toEqual({});
+      expect(recordedRelease("CodeMie-Version: 2.57.2; rm -rf /\nToolkit-Commit: main\n")).toEqual({});
+      // An unknown toolkit (outside a checkout) is recorded, and never matches a commit.
+      expect(recordedRelease(releaseTrailers("2.57.2", undefined))).toEqual({ codemieVersion: "2.57.2" });
+    },
+  );
 });

@@ -24,23 +24,26 @@ const reviewed: ReviewDigest = {
 };
 
 describe("review digest", () => {
-  test("what-if lines are the changes after noise rules, with values; noise and unchanged resources are left out", () => {
-    const summary = summarizeWhatIf(
-      [
-        {
-          resourceId: aks,
-          changeType: "Modify",
-          delta: [
-            { path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: "1.31.2" },
-            { path: "properties.powerState.code", propertyChangeType: "NoEffect", before: "Running" },
-          ],
-        },
-        { resourceId: "/subscriptions/s/resourceGroups/rg", changeType: "NoChange" },
-      ],
-      [],
-    );
-    expect(whatIfLines(summary)).toEqual(reviewed.whatIf);
-  });
+  test(
+    "what-if lines are the changes after noise rules, with values; noise and " + "unchanged resources are left out",
+    () => {
+      const summary = summarizeWhatIf(
+        [
+          {
+            resourceId: aks,
+            changeType: "Modify",
+            delta: [
+              { path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: "1.31.2" },
+              { path: "properties.powerState.code", propertyChangeType: "NoEffect", before: "Running" },
+            ],
+          },
+          { resourceId: "/subscriptions/s/resourceGroups/rg", changeType: "NoChange" },
+        ],
+        [],
+      );
+      expect(whatIfLines(summary)).toEqual(reviewed.whatIf);
+    },
+  );
 
   test("nothing differs from itself; each moved part is named, what-if line by line", () => {
     expect(digestDifferences(reviewed, reviewed)).toEqual([]);
@@ -59,7 +62,8 @@ describe("review digest", () => {
     expect(digestDifferences(reviewed, now)).toEqual([
       "what-if: Azure's changes differ from the reviewed ones",
       "  new since the review:   properties.sku.tier: Free → Standard",
-      "GitOps tree: the rendered files differ from the reviewed ones (another merge, or a change of the toolkit or charts)",
+      "GitOps tree: the rendered files differ from the reviewed ones (another " +
+        "merge, or a change of the toolkit or charts)",
       "Kubernetes objects: differ from the reviewed ones",
       "toolkit: reviewed at aaaaaaaaaaaa, deploying with bbbbbbbbbbbb",
     ]);
@@ -67,7 +71,8 @@ describe("review digest", () => {
     expect(digestDifferences({ ...reviewed, whatIf: undefined, whatIfHash: undefined }, now)).toHaveLength(3);
     // The objects alone: the tree is the same, so a chart (or kustomize) moved.
     expect(digestDifferences(reviewed, { ...reviewed, objects: "7".repeat(64) })).toEqual([
-      "Kubernetes objects: differ from the reviewed ones while the GitOps tree does not (a chart changed under the same version, or kustomize)",
+      "Kubernetes objects: differ from the reviewed ones while the GitOps tree " +
+        "does not (a chart changed under the same version, or kustomize)",
     ]);
     // Objects that cannot be built now cannot confirm the reviewed ones; a review without them holds the rest.
     const { objects: _, ...withoutObjects } = reviewed;
@@ -82,32 +87,36 @@ describe("review digest", () => {
     ]);
   });
 
-  test("the compact digest a person copies holds every part's hash, cut short, and shows Azure's changes now when they moved", () => {
-    const compact = compactDigest(reviewed);
-    expect(compact).toBe(`rp2.prod.aaaaaaaaaaaa.${"1".repeat(20)}.${"9".repeat(20)}.${"3".repeat(20)}`);
-    const parsed = parseCompactDigest(` ${compact}\n`)!;
-    expect(digestDifferences(parsed, reviewed)).toEqual([]);
-    expect(digestDifferences(parsed, { ...reviewed, whatIfHash: "4".repeat(64) })).toEqual([
-      "what-if: Azure's changes differ from the reviewed ones",
-      "  Azure's changes now:",
-      "    ~ Microsoft.ContainerService/managedClusters aks",
-      "        properties.kubernetesVersion: 1.30.6 → 1.31.2",
-    ]);
-    expect(parseCompactDigest(compactDigest({ ...reviewed, whatIfHash: undefined, whatIf: undefined }))).toEqual({
-      v: 2,
-      environment: "prod",
-      toolkit: "aaaaaaaaaaaa",
-      tree: "1".repeat(20),
-      objects: "9".repeat(20),
-    });
-    for (const bad of [
-      "rp2.prod",
-      `rp1.prod.${"a".repeat(12)}.${"1".repeat(20)}.-.-`,
-      `${compact}0`,
-      "rp2.PROD.x.y.z.w",
-    ])
-      expect(parseCompactDigest(bad)).toBeUndefined();
-  });
+  test(
+    "the compact digest a person copies holds every part's hash, cut short, " +
+      "and shows Azure's changes now when they moved",
+    () => {
+      const compact = compactDigest(reviewed);
+      expect(compact).toBe(`rp2.prod.aaaaaaaaaaaa.${"1".repeat(20)}.${"9".repeat(20)}.${"3".repeat(20)}`);
+      const parsed = parseCompactDigest(` ${compact}\n`)!;
+      expect(digestDifferences(parsed, reviewed)).toEqual([]);
+      expect(digestDifferences(parsed, { ...reviewed, whatIfHash: "4".repeat(64) })).toEqual([
+        "what-if: Azure's changes differ from the reviewed ones",
+        "  Azure's changes now:",
+        "    ~ Microsoft.ContainerService/managedClusters aks",
+        "        properties.kubernetesVersion: 1.30.6 → 1.31.2",
+      ]);
+      expect(parseCompactDigest(compactDigest({ ...reviewed, whatIfHash: undefined, whatIf: undefined }))).toEqual({
+        v: 2,
+        environment: "prod",
+        toolkit: "aaaaaaaaaaaa",
+        tree: "1".repeat(20),
+        objects: "9".repeat(20),
+      });
+      for (const bad of [
+        "rp2.prod",
+        `rp1.prod.${"a".repeat(12)}.${"1".repeat(20)}.-.-`,
+        `${compact}0`,
+        "rp2.PROD.x.y.z.w",
+      ])
+        expect(parseCompactDigest(bad)).toBeUndefined();
+    },
+  );
 
   test("the marker round-trips; a marker for another environment or a malformed one is not a digest", () => {
     const body = `<!-- codemie-gitops:plan:prod -->\n${digestMarker(reviewed)}\n## Plan`;

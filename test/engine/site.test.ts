@@ -53,19 +53,22 @@ async function run(breaks: SiteScript["breaks"] = [], resolver = loopback, trust
 }
 
 describe("smoke check", () => {
-  it("passes when the UI, the API, Keycloak's discovery and the sign-in redirect answer as a healthy chain", async () => {
-    const { report, info, error } = await run();
-    expect(error).toEqual([]);
-    expect(report.smoke).toBe("passed");
-    expect(report.links.map((l) => [l.name, l.ok])).toEqual([
-      ["UI", true],
-      ["API health", true],
-      ["Keycloak OIDC discovery", true],
-      ["sign-in (oauth2-proxy → Keycloak)", true],
-    ]);
-    expect(info[0]).toBe("CodeMie: https://codemie.dev.ai.example.com/");
-    expect(info[1]).toBe("  DNS: A codemie.dev.ai.example.com → 127.0.0.1, in public zone dev.ai.example.com");
-  });
+  it(
+    "passes when the UI, the API, Keycloak's discovery and the sign-in " + "redirect answer as a healthy chain",
+    async () => {
+      const { report, info, error } = await run();
+      expect(error).toEqual([]);
+      expect(report.smoke).toBe("passed");
+      expect(report.links.map((l) => [l.name, l.ok])).toEqual([
+        ["UI", true],
+        ["API health", true],
+        ["Keycloak OIDC discovery", true],
+        ["sign-in (oauth2-proxy → Keycloak)", true],
+      ]);
+      expect(info[0]).toBe("CodeMie: https://codemie.dev.ai.example.com/");
+      expect(info[1]).toBe("  DNS: A codemie.dev.ai.example.com → 127.0.0.1, in public zone dev.ai.example.com");
+    },
+  );
 
   it.each([
     ["api", "API health", "answered 502"],

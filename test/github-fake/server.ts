@@ -328,7 +328,9 @@ export class GitHubFake {
 
   /** A token for one workflow job, carrying exactly these permissions (as GitHub issues each job's GITHUB_TOKEN). */
   issueToken(permissions: Permissions): string {
-    const token = `ghs_job_${this.scoped.size}_${createHash("sha1").update(JSON.stringify(permissions)).digest("hex").slice(0, 12)}`;
+    const token =
+      `ghs_job_${this.scoped.size}_` +
+      `${createHash("sha1").update(JSON.stringify(permissions)).digest("hex").slice(0, 12)}`;
     this.scoped.set(token, { ...permissions });
     return token;
   }
@@ -573,7 +575,9 @@ export class GitHubFake {
         node_id: `EN_${id}`,
         name: key,
         url: `${this.url}/repos/${this.owner}/${this.repo}/environments/${encodeURIComponent(key)}`,
-        html_url: `https://github.com/${this.owner}/${this.repo}/deployments/activity_log?environments_filter=${encodeURIComponent(key)}`,
+        html_url:
+          `https://github.com/${this.owner}/${this.repo}` +
+          `/deployments/activity_log?environments_filter=${encodeURIComponent(key)}`,
         created_at: "2026-01-05T10:00:00Z",
         updated_at: "2026-01-05T10:00:00Z",
         protection_rules: rules,

@@ -107,7 +107,9 @@ describe("the emulator's Flux under the extension's default flags", () => {
     expect(waited.reconciled).toBe(false);
     const refused = nonCompliantObjects(waited.view!).map(objectLine);
     expect(refused).toContain(
-      "HelmRelease codemie/codemie-api: Non-Compliant (AccessDenied: cross-namespace references are not allowed: cannot access OCIRepository flux-system/codemie)",
+      "HelmRelease codemie/codemie-api: Non-Compliant (AccessDenied: " +
+        "cross-namespace references are not allowed: cannot access OCIRepository " +
+        "flux-system/codemie)",
     );
     expect(refused.some((l) => l.startsWith("Kustomization flux-system/codemie-root: Non-Compliant"))).toBe(true);
     // The engine prints what it saw, so a user learns why without opening the cluster.

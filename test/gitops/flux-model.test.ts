@@ -62,37 +62,42 @@ describe("a tree the controllers would refuse", () => {
   };
   const rules = (violations: FluxViolation[]) => [...new Set(violations.map((v) => v.rule))].sort();
 
-  it("refuses a HelmRelease in its workload namespace: cross-namespace source, no flux-applier there, values out of reach", () => {
-    const moved = edit(tree, "applications/codemie-api/helmrelease.yaml", ([hr]) => [
-      {
-        ...hr,
-        metadata: { ...hr!.metadata, namespace: "codemie" },
-        spec: { ...hr!.spec, chartRef: { ...hr!.spec.chartRef, namespace: FLUX.namespace } },
-      },
-    ]);
-    const violations = check(moved).filter((v) => v.object === "HelmRelease codemie/codemie-api");
-    expect(violations.map((v) => v.message)).toEqual(
-      expect.arrayContaining([
-        "cross-namespace references are not allowed: cannot access OCIRepository flux-system/codemie",
-        expect.stringContaining(
-          "impersonates system:serviceaccount:codemie:flux-applier, which does not exist in namespace codemie",
+  it(
+    "refuses a HelmRelease in its workload namespace: cross-namespace " +
+      "source, no flux-applier there, values out of reach",
+    () => {
+      const moved = edit(tree, "applications/codemie-api/helmrelease.yaml", ([hr]) => [
+        {
+          ...hr,
+          metadata: { ...hr!.metadata, namespace: "codemie" },
+          spec: { ...hr!.spec, chartRef: { ...hr!.spec.chartRef, namespace: FLUX.namespace } },
+        },
+      ]);
+      const violations = check(moved).filter((v) => v.object === "HelmRelease codemie/codemie-api");
+      expect(violations.map((v) => v.message)).toEqual(
+        expect.arrayContaining([
+          "cross-namespace references are not allowed: cannot access OCIRepository flux-system/codemie",
+          expect.stringContaining(
+            "impersonates system:serviceaccount:codemie:flux-applier, which does not exist in namespace codemie",
+          ),
+          expect.stringContaining("could not resolve ConfigMap chart values reference 'codemie/codemie-api-values'"),
+        ]),
+      );
+      expect(violations.find((v) => v.rule === "cross-namespace-ref")?.reason).toBe("AccessDenied");
+      // The layer's health check now names a HelmRelease no layer applies.
+      expect(
+        check(moved).some(
+          (v) => v.object === "Kustomization flux-system/codemie-applications" && v.rule === "health-check",
         ),
-        expect.stringContaining("could not resolve ConfigMap chart values reference 'codemie/codemie-api-values'"),
-      ]),
-    );
-    expect(violations.find((v) => v.rule === "cross-namespace-ref")?.reason).toBe("AccessDenied");
-    // The layer's health check now names a HelmRelease no layer applies.
-    expect(
-      check(moved).some(
-        (v) => v.object === "Kustomization flux-system/codemie-applications" && v.rule === "health-check",
-      ),
-    ).toBe(true);
-    // With enforcement off the source and the account are fine; the values and the unqualified dependsOn still are not.
-    expect(rules(check(moved, false).filter((v) => v.object === "HelmRelease codemie/codemie-api"))).toEqual([
-      "depends-on",
-      "values",
-    ]);
-  });
+      ).toBe(true);
+      // With enforcement off the source and the account are fine; the values and the unqualified
+      // dependsOn still are not.
+      expect(rules(check(moved, false).filter((v) => v.object === "HelmRelease codemie/codemie-api"))).toEqual([
+        "depends-on",
+        "values",
+      ]);
+    },
+  );
 
   it("refuses a layer Kustomization whose source is in another namespace", () => {
     const broken = edit(tree, "layers.yaml", (docs) =>
@@ -147,7 +152,8 @@ describe("a tree the controllers would refuse", () => {
     });
     const v = check(broken).filter((x) => x.rule === "secret-order");
     expect(v.map((x) => `${x.object}: ${x.message}`)).toEqual([
-      "Job codemie/litellm-app-key: environment secret 'codemie/nowhere' is never created: no Secret or ExternalSecret of the tree writes it",
+      "Job codemie/litellm-app-key: environment secret 'codemie/nowhere' is " +
+        "never created: no Secret or ExternalSecret of the tree writes it",
     ]);
   });
 

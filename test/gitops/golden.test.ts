@@ -38,14 +38,16 @@ describe.each(ENV_NAMES)("golden tree of environments/%s.yaml", (name) => {
     const extra = onDisk.filter((p) => !tree.has(p));
     expect(
       { missing, extra },
-      `file list of test/golden/${name} differs; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`,
+      `file list of test/golden/${name} differs; run UPDATE_GOLDEN=1 npx ` +
+        `vitest run test/gitops/golden.test.ts and review the diff`,
     ).toEqual({ missing: [], extra: [] });
     for (const path of rendered) {
       const golden = await readFile(join(dir, path), "utf8");
       // vitest prints a line diff of the first file that differs.
       expect(
         tree.get(path),
-        `test/golden/${name}/${path} is stale; run UPDATE_GOLDEN=1 npx vitest run test/gitops/golden.test.ts and review the diff`,
+        `test/golden/${name}/${path} is stale; run UPDATE_GOLDEN=1 npx vitest ` +
+          `run test/gitops/golden.test.ts and review the diff`,
       ).toBe(golden);
     }
   });

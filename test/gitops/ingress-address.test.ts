@@ -97,7 +97,9 @@ describe("positioned errors", () => {
     const d = diagnostics.find((x) => x.path === "network.ingress.dns.zone");
     expect(d).toMatchObject({ severity: "error", line: 25 });
     expect(d?.message).toBe(
-      "network.ingress.host codemie.ai.example.com is not inside DNS zone other.example.com; name a zone the host ends with, such as ai.example.com",
+      "network.ingress.host codemie.ai.example.com is not inside DNS zone " +
+        "other.example.com; name a zone the host ends with, such as " +
+        "ai.example.com",
     );
   });
 

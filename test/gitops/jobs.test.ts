@@ -456,42 +456,45 @@ describe("the Jobs in the tree", () => {
     }
   });
 
-  it("are restricted: non-root, read-only root, no escalation, no capability, no token, bounded, force-recreated", () => {
-    for (const j of JOBS) {
-      const { job, script } = rendered(prod, j.key);
-      expect(at(job, "metadata.annotations")).toEqual({ "kustomize.toolkit.fluxcd.io/force": "enabled" });
-      expect(at(job, "spec.backoffLimit")).toBeGreaterThan(0);
-      expect(at(job, "spec.activeDeadlineSeconds")).toBeGreaterThan(0);
-      expect(at(job, "spec.ttlSecondsAfterFinished")).toBeUndefined();
-      const pod = at(job, "spec.template.spec") as Doc;
-      expect(pod.automountServiceAccountToken).toBe(false);
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-      const c = at(job, "spec.template.spec.containers.0") as Doc;
-      expect(c.image).toBe(JOB_IMAGE.image);
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        privileged: false,
-        capabilities: { drop: ["ALL"] },
-      });
-      expect(at(c, "resources.requests")).toBeDefined();
-      expect(at(c, "resources.limits.memory")).toBeDefined();
-      // Secrets only through secretKeyRef, the command names only the script.
-      const env = c.env as Array<{ name: string; value?: string; valueFrom?: unknown }>;
-      for (const s of j.secrets)
-        expect(env.find((e) => e.name === s.env)).toEqual({
-          name: s.env,
-          valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
+  it(
+    "are restricted: non-root, read-only root, no escalation, no capability, " + "no token, bounded, force-recreated",
+    () => {
+      for (const j of JOBS) {
+        const { job, script } = rendered(prod, j.key);
+        expect(at(job, "metadata.annotations")).toEqual({ "kustomize.toolkit.fluxcd.io/force": "enabled" });
+        expect(at(job, "spec.backoffLimit")).toBeGreaterThan(0);
+        expect(at(job, "spec.activeDeadlineSeconds")).toBeGreaterThan(0);
+        expect(at(job, "spec.ttlSecondsAfterFinished")).toBeUndefined();
+        const pod = at(job, "spec.template.spec") as Doc;
+        expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        const c = at(job, "spec.template.spec.containers.0") as Doc;
+        expect(c.image).toBe(JOB_IMAGE.image);
+        expect(c.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          capabilities: { drop: ["ALL"] },
         });
-      expect(c.command).toEqual(["/bin/sh", "/etc/codemie-job/run.sh"]);
-      const code = script
-        .split("\n")
-        .filter((l) => !/^\s*#/.test(l))
-        .join("\n");
-      expect(code).not.toMatch(/set -[a-z]*x|--verbose|--trace|\bcurl\b[^\n]*\s-v\b/);
-      expect(code).toMatch(/\bcurl --silent --show-error /);
-    }
-  });
+        expect(at(c, "resources.requests")).toBeDefined();
+        expect(at(c, "resources.limits.memory")).toBeDefined();
+        // Secrets only through secretKeyRef, the command names only the script.
+        const env = c.env as Array<{ name: string; value?: string; valueFrom?: unknown }>;
+        for (const s of j.secrets)
+          expect(env.find((e) => e.name === s.env)).toEqual({
+            name: s.env,
+            valueFrom: { secretKeyRef: { name: s.secret, key: s.key } },
+          });
+        expect(c.command).toEqual(["/bin/sh", "/etc/codemie-job/run.sh"]);
+        const code = script
+          .split("\n")
+          .filter((l) => !/^\s*#/.test(l))
+          .join("\n");
+        expect(code).not.toMatch(/set -[a-z]*x|--verbose|--trace|\bcurl\b[^\n]*\s-v\b/);
+        expect(code).toMatch(/\bcurl --silent --show-error /);
+      }
+    },
+  );
 
   it("exist only with what they configure: dev (no LLM proxy) renders no litellm-app-key Job", async () => {
     const dev = loadEnv("dev");

@@ -41,7 +41,9 @@ function allows(policy: Policy): string[] {
   const line = (dir: string, r: Rule, peers: Peer[] | undefined) =>
     (peers ?? [{}]).map(
       (p) =>
-        `${dir} ${p.ipBlock ? `cidr:${p.ipBlock.cidr}${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}` : p.podSelector ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}` : (nsOf(p) ?? "anywhere")} ${ports(r).join(",") || "all"}`,
+        `${dir} ` +
+        `${p.ipBlock ? `cidr:${p.ipBlock.cidr}` + `${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}` : p.podSelector ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}` : (nsOf(p) ?? "anywhere")}` +
+        ` ${ports(r).join(",") || "all"}`,
     );
   return [
     ...(policy.spec.ingress ?? []).flatMap((r) => line("in", r, r.from)),
@@ -56,63 +58,80 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
   const allowed = (namespace: string) =>
     allows(policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "codemie-allowed-flows")!);
 
-  it("production (Cilium): every namespace of the tree denies ingress and egress by default, and the objects pass the Kubernetes schemas", () => {
-    expect(prod.security?.networkPolicy).toBe("cilium");
-    const namespaces = planGitops(prod).namespaces;
-    for (const namespace of namespaces) {
-      const deny = policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny");
-      expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    }
-    expect(new Set(policies.map((p) => p.metadata.namespace))).toEqual(new Set(namespaces));
-    expect(validateYamlStream(text!, "network-policies.yaml")).toEqual([]);
-  });
+  it(
+    "production (Cilium): every namespace of the tree denies ingress and " +
+      "egress by default, and the objects pass the Kubernetes schemas",
+    () => {
+      expect(prod.security?.networkPolicy).toBe("cilium");
+      const namespaces = planGitops(prod).namespaces;
+      for (const namespace of namespaces) {
+        const deny = policies.find((p) => p.metadata.namespace === namespace && p.metadata.name === "default-deny");
+        expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      }
+      expect(new Set(policies.map((p) => p.metadata.namespace))).toEqual(new Set(namespaces));
+      expect(validateYamlStream(text!, "network-policies.yaml")).toEqual([]);
+    },
+  );
 
-  it("the API (and the litellm-app-key Job beside it) reach PostgreSQL, Elasticsearch, the LLM proxy and Keycloak, and nothing else inside the cluster", () => {
-    const out = allowed("codemie").filter((l) => l.startsWith("out "));
-    expect(out).toEqual([
-      "out codemie all",
-      'out kube-system:{"k8s-app":"kube-dns"} TCP/53,UDP/53',
-      `out cidr:${prod.network.subnets.postgres} TCP/5432`,
-      "out elastic TCP/9200",
-      "out litellm TCP/4000",
-      "out security TCP/8080",
-      "out codemie-mcp-connect-service TCP/3000",
-      "out ingress-nginx TCP/443",
-      `out cidr:${prod.network.subnets.privateEndpoints} TCP/443`,
-      `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
-      "out litellm TCP/4000",
-    ]);
-  });
-
-  it("the PostgreSQL roles Job reaches exactly the PostgreSQL subnet and Entra ID (443 outside the pods), and nothing reaches it", () => {
-    expect(allowed("codemie-db-roles")).toEqual([
-      "in codemie-db-roles all",
-      "out codemie-db-roles all",
-      'out kube-system:{"k8s-app":"kube-dns"} TCP/53,UDP/53',
-      `out cidr:${prod.network.subnets.postgres} TCP/5432`,
-      `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
-    ]);
-  });
-
-  it("each side of a flow admits it: oauth2-proxy → Keycloak, Fluent Bit → Elasticsearch, ingress → UI/API/Keycloak", () => {
-    expect(allowed("oauth2-proxy")).toContain("out security TCP/8080");
-    expect(allowed("security")).toContain("in oauth2-proxy TCP/8080");
-    expect(allowed("fluentbit")).toContain("out elastic TCP/9200");
-    expect(allowed("elastic")).toEqual(expect.arrayContaining(["in fluentbit TCP/9200", "in codemie TCP/9200"]));
-    expect(allowed("codemie").filter((l) => l.startsWith("in ingress-nginx"))).toEqual([
-      "in ingress-nginx TCP/8080",
-      "in ingress-nginx TCP/8080",
-    ]);
-    expect(allowed("security")).toContain("in ingress-nginx TCP/8080");
-    expect(allowed("ingress-nginx")).toEqual(
-      expect.arrayContaining([
-        "in anywhere TCP/443,TCP/80",
-        "out codemie TCP/8080",
+  it(
+    "the API (and the litellm-app-key Job beside it) reach PostgreSQL, " +
+      "Elasticsearch, the LLM proxy and Keycloak, and nothing else inside the " +
+      "cluster",
+    () => {
+      const out = allowed("codemie").filter((l) => l.startsWith("out "));
+      expect(out).toEqual([
+        "out codemie all",
+        'out kube-system:{"k8s-app":"kube-dns"} TCP/53,UDP/53',
+        `out cidr:${prod.network.subnets.postgres} TCP/5432`,
+        "out elastic TCP/9200",
+        "out litellm TCP/4000",
         "out security TCP/8080",
-        "out oauth2-proxy TCP/4180",
-      ]),
-    );
-  });
+        "out codemie-mcp-connect-service TCP/3000",
+        "out ingress-nginx TCP/443",
+        `out cidr:${prod.network.subnets.privateEndpoints} TCP/443`,
+        `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
+        "out litellm TCP/4000",
+      ]);
+    },
+  );
+
+  it(
+    "the PostgreSQL roles Job reaches exactly the PostgreSQL subnet and " +
+      "Entra ID (443 outside the pods), and nothing reaches it",
+    () => {
+      expect(allowed("codemie-db-roles")).toEqual([
+        "in codemie-db-roles all",
+        "out codemie-db-roles all",
+        'out kube-system:{"k8s-app":"kube-dns"} TCP/53,UDP/53',
+        `out cidr:${prod.network.subnets.postgres} TCP/5432`,
+        `out cidr:0.0.0.0/0-${prod.network.podCidr} TCP/443`,
+      ]);
+    },
+  );
+
+  it(
+    "each side of a flow admits it: oauth2-proxy → Keycloak, Fluent Bit → " +
+      "Elasticsearch, ingress → UI/API/Keycloak",
+    () => {
+      expect(allowed("oauth2-proxy")).toContain("out security TCP/8080");
+      expect(allowed("security")).toContain("in oauth2-proxy TCP/8080");
+      expect(allowed("fluentbit")).toContain("out elastic TCP/9200");
+      expect(allowed("elastic")).toEqual(expect.arrayContaining(["in fluentbit TCP/9200", "in codemie TCP/9200"]));
+      expect(allowed("codemie").filter((l) => l.startsWith("in ingress-nginx"))).toEqual([
+        "in ingress-nginx TCP/8080",
+        "in ingress-nginx TCP/8080",
+      ]);
+      expect(allowed("security")).toContain("in ingress-nginx TCP/8080");
+      expect(allowed("ingress-nginx")).toEqual(
+        expect.arrayContaining([
+          "in anywhere TCP/443,TCP/80",
+          "out codemie TCP/8080",
+          "out security TCP/8080",
+          "out oauth2-proxy TCP/4180",
+        ]),
+      );
+    },
+  );
 
   it("every namespace resolves DNS, and no rule opens another namespace on all ports", () => {
     for (const p of policies.filter((x) => x.metadata.name === "codemie-allowed-flows")) {
@@ -122,26 +141,30 @@ describe("NetworkPolicies: default deny and the catalogue's flows", async () => 
     }
   });
 
-  it("only the workloads with a database reach the PostgreSQL subnet; only the ingress and the webhooks accept traffic from anywhere", () => {
-    const toPostgres = policies
-      .filter((p) => allows(p).some((l) => l.includes(`cidr:${prod.network.subnets.postgres}`)))
-      .map((p) => p.metadata.namespace);
-    expect(toPostgres.sort()).toEqual(
-      prod.keycloakDatabase === "managed"
-        ? ["codemie", "codemie-db-roles", "litellm", "security"]
-        : ["codemie", "codemie-db-roles", "litellm"],
-    );
-    const fromAnywhere = policies.flatMap((p) =>
-      allows(p)
-        .filter((l) => l.startsWith("in anywhere"))
-        .map((l) => `${p.metadata.namespace} ${l}`),
-    );
-    expect(fromAnywhere.sort()).toEqual([
-      "external-secrets in anywhere TCP/10250",
-      "ingress-nginx in anywhere TCP/443,TCP/80",
-      "ingress-nginx in anywhere TCP/8443",
-    ]);
-  });
+  it(
+    "only the workloads with a database reach the PostgreSQL subnet; only " +
+      "the ingress and the webhooks accept traffic from anywhere",
+    () => {
+      const toPostgres = policies
+        .filter((p) => allows(p).some((l) => l.includes(`cidr:${prod.network.subnets.postgres}`)))
+        .map((p) => p.metadata.namespace);
+      expect(toPostgres.sort()).toEqual(
+        prod.keycloakDatabase === "managed"
+          ? ["codemie", "codemie-db-roles", "litellm", "security"]
+          : ["codemie", "codemie-db-roles", "litellm"],
+      );
+      const fromAnywhere = policies.flatMap((p) =>
+        allows(p)
+          .filter((l) => l.startsWith("in anywhere"))
+          .map((l) => `${p.metadata.namespace} ${l}`),
+      );
+      expect(fromAnywhere.sort()).toEqual([
+        "external-secrets in anywhere TCP/10250",
+        "ingress-nginx in anywhere TCP/443,TCP/80",
+        "ingress-nginx in anywhere TCP/8443",
+      ]);
+    },
+  );
 
   it("every flow between two namespaces is allowed on both sides, with the same ports", () => {
     const peerLine = /^(in|out) ([a-z0-9-]+) (TCP\/\d+(?:,TCP\/\d+)*)$/;

@@ -28,30 +28,33 @@ function envVars(values: Doc): Map<string, unknown> {
 }
 
 describe("CodeMie API", () => {
-  it("replaces the chart's GCP-flavoured env and volumes entirely and sets the callback URL to the public host", async () => {
-    const env = loadEnv("prod");
-    const values = valuesOf(await render(env), env, "applications", "codemie-api");
-    expect(at(values, "customEnv")).toEqual([]);
-    expect(at(values, "extraVolumes")).toBe("");
-    expect(at(values, "extraVolumeMounts")).toBe("");
-    const vars = envVars(values);
-    expect(vars.get("CALLBACK_API_BASE_URL")).toBe("https://codemie.ai.example.com");
-    const text = JSON.stringify(values);
-    for (const gcp of [
-      "secret-azure-openai-api-key",
-      "codemie-api-search-secrets",
-      "aws-secrets",
-      "google-service-account",
-      "GOOGLE_APPLICATION_CREDENTIALS",
-    ])
-      expect(text).not.toContain(gcp);
-    expect(vars.get("ENCRYPTION_TYPE")).toBe("azure");
-    expect(vars.get("AZURE_KEY_VAULT_URL")).toBe("dummy-key-vault-uri");
-    expect(vars.get("AZURE_STORAGE_ACCOUNT_NAME")).toBe("dummy-storage-account-name");
-    expect(at(values, "serviceAccount.annotations")).toEqual({
-      "azure.workload.identity/client-id": "dummy-api-client-id",
-    });
-  });
+  it(
+    "replaces the chart's GCP-flavoured env and volumes entirely and sets " + "the callback URL to the public host",
+    async () => {
+      const env = loadEnv("prod");
+      const values = valuesOf(await render(env), env, "applications", "codemie-api");
+      expect(at(values, "customEnv")).toEqual([]);
+      expect(at(values, "extraVolumes")).toBe("");
+      expect(at(values, "extraVolumeMounts")).toBe("");
+      const vars = envVars(values);
+      expect(vars.get("CALLBACK_API_BASE_URL")).toBe("https://codemie.ai.example.com");
+      const text = JSON.stringify(values);
+      for (const gcp of [
+        "secret-azure-openai-api-key",
+        "codemie-api-search-secrets",
+        "aws-secrets",
+        "google-service-account",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+      ])
+        expect(text).not.toContain(gcp);
+      expect(vars.get("ENCRYPTION_TYPE")).toBe("azure");
+      expect(vars.get("AZURE_KEY_VAULT_URL")).toBe("dummy-key-vault-uri");
+      expect(vars.get("AZURE_STORAGE_ACCOUNT_NAME")).toBe("dummy-storage-account-name");
+      expect(at(values, "serviceAccount.annotations")).toEqual({
+        "azure.workload.identity/client-id": "dummy-api-client-id",
+      });
+    },
+  );
 
   it("allows 40 minutes for database migrations (startup probe) and gives Helm longer than that", async () => {
     const env = loadEnv("prod");
@@ -157,21 +160,24 @@ describe("ingress", () => {
 });
 
 describe("Elasticsearch", () => {
-  it("keeps production volumes (Retain), sizes them from the table and spreads pods across nodes and zones", async () => {
-    const env = loadEnv("prod");
-    const tree = await render(env);
-    const values = valuesOf(tree, env, "data", "elasticsearch");
-    expect(at(values, "volumeClaimTemplate.resources.requests.storage")).toBe("200Gi");
-    expect(at(values, "volumeClaimTemplate.storageClassName")).toBe("codemie-premium");
-    expect(at(values, "antiAffinity")).toBe("hard");
-    expect(at(values, "esJavaOpts")).toBe("-Xms8192m -Xmx8192m");
-    const sc = docs(file(tree, env, "infrastructure/storage-class.yaml"))[0];
-    expect(at(sc, "reclaimPolicy")).toBe("Retain");
-    const patch = String(
-      at(helmRelease(tree, env, "data", "elasticsearch"), "spec.postRenderers.0.kustomize.patches.0.patch"),
-    );
-    expect(patch).toContain("topology.kubernetes.io/zone");
-  });
+  it(
+    "keeps production volumes (Retain), sizes them from the table and " + "spreads pods across nodes and zones",
+    async () => {
+      const env = loadEnv("prod");
+      const tree = await render(env);
+      const values = valuesOf(tree, env, "data", "elasticsearch");
+      expect(at(values, "volumeClaimTemplate.resources.requests.storage")).toBe("200Gi");
+      expect(at(values, "volumeClaimTemplate.storageClassName")).toBe("codemie-premium");
+      expect(at(values, "antiAffinity")).toBe("hard");
+      expect(at(values, "esJavaOpts")).toBe("-Xms8192m -Xmx8192m");
+      const sc = docs(file(tree, env, "infrastructure/storage-class.yaml"))[0];
+      expect(at(sc, "reclaimPolicy")).toBe("Retain");
+      const patch = String(
+        at(helmRelease(tree, env, "data", "elasticsearch"), "spec.postRenderers.0.kustomize.patches.0.patch"),
+      );
+      expect(patch).toContain("topology.kubernetes.io/zone");
+    },
+  );
 
   it("uses Delete volumes outside production and the small profile's 50Gi", async () => {
     const env = loadEnv("dev");

@@ -132,7 +132,8 @@ describe("the rendered roles Job", async () => {
     expect(roles.image).toBe(KEYCLOAK_DB_IMAGE);
     const token = job.spec.template.spec.initContainers[0]!;
     expect(token.image).toBe(
-      `europe-west3-docker.pkg.dev/or2-msq-epmd-edp-anthos-t1iylu/codemie-clients-releases/codemie:${staging.codemieVersion}`,
+      `europe-west3-docker.pkg.dev/or2-msq-epmd-edp-anthos-t1iylu/codemie-clients-releases/codemie:` +
+        `${staging.codemieVersion}`,
     );
     expect(envOf(token).TOKEN_SCOPE).toBe("https://ossrdbms-aad.database.windows.net/.default");
     expect(podEnv.PGUSER).toBe(staging.names.identities.postgresRoles);
@@ -241,7 +242,8 @@ describe("the rendered roles Job", async () => {
         expect(
           pg
             .superuser(
-              `SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls FROM pg_authid WHERE rolname = '${r.role}'`,
+              `SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR ` +
+                `rolbypassrls FROM pg_authid WHERE rolname = '${r.role}'`,
             )
             .trim(),
         ).toBe("f");
@@ -269,7 +271,8 @@ describe("the rendered roles Job", async () => {
           "-v",
           "ON_ERROR_STOP=1",
           "-qc",
-          "ALTER TABLE codemie.assistants ADD COLUMN extra int; CREATE TABLE codemie.newer (i int); SELECT codemie.one()",
+          "ALTER TABLE codemie.assistants ADD COLUMN extra int; CREATE TABLE " +
+            "codemie.newer (i int); SELECT codemie.one()",
         ],
         {
           encoding: "utf8",
@@ -313,22 +316,25 @@ describe("the rendered roles Job", async () => {
       expect(login("pgadmin", "wrong", "codemie").status).not.toBe(0);
     });
 
-    it("stores SCRAM-SHA-256 verifiers that match an independent computation, and no cleartext reaches the DDL log", () => {
-      for (const r of expected) {
-        const stored = pg.superuser(`SELECT rolpassword FROM pg_authid WHERE rolname = '${r.role}'`).trim();
-        const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(stored);
-        expect(match, stored).not.toBeNull();
-        const keys = scramKeys(passwords.get(r.role)!, Buffer.from(match![2]!, "base64"), Number(match![1]));
-        expect(Number(match![1])).toBe(4096);
-        expect(Buffer.from(match![2]!, "base64")).toHaveLength(16);
-        expect(match![3]).toBe(keys.storedKey.toString("base64"));
-        expect(match![4]).toBe(keys.serverKey.toString("base64"));
-      }
-      const log = readFileSync(pg.logFile, "utf8");
-      expect(log).toContain("ALTER ROLE codemie WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'SCRAM-SHA-256$4096:");
-      // (The test's own setup logs the stand-in administrators' passwords; the applications' appear nowhere.)
-      for (const password of passwords.values()) expect(log).not.toContain(password);
-    });
+    it(
+      "stores SCRAM-SHA-256 verifiers that match an independent computation, " + "and no cleartext reaches the DDL log",
+      () => {
+        for (const r of expected) {
+          const stored = pg.superuser(`SELECT rolpassword FROM pg_authid WHERE rolname = '${r.role}'`).trim();
+          const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):(.+)$/.exec(stored);
+          expect(match, stored).not.toBeNull();
+          const keys = scramKeys(passwords.get(r.role)!, Buffer.from(match![2]!, "base64"), Number(match![1]));
+          expect(Number(match![1])).toBe(4096);
+          expect(Buffer.from(match![2]!, "base64")).toHaveLength(16);
+          expect(match![3]).toBe(keys.storedKey.toString("base64"));
+          expect(match![4]).toBe(keys.serverKey.toString("base64"));
+        }
+        const log = readFileSync(pg.logFile, "utf8");
+        expect(log).toContain("ALTER ROLE codemie WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'SCRAM-SHA-256$4096:");
+        // (The test's own setup logs the stand-in administrators' passwords; the applications' appear nowhere.)
+        for (const password of passwords.values()) expect(log).not.toContain(password);
+      },
+    );
 
     it("converges again on a second run, and a new password in the secret replaces the old one", () => {
       const old = passwords.get("codemie")!;

@@ -23,12 +23,15 @@ describe("helm-values templates", () => {
       expect(() => assertSafeTemplate(name, source), name).not.toThrow();
   });
 
-  it("write a literal dollar only as Flux's $$ escape (Job scripts and data are escaped whole by the renderer)", async () => {
-    for (const [name, source] of Object.entries(await helmTemplates())) {
-      if (name.startsWith("helm-values/jobs/")) expect(source, name).not.toContain("$$");
-      else expect(source.replace(/\$\$/g, ""), name).not.toContain("$");
-    }
-  });
+  it(
+    "write a literal dollar only as Flux's $$ escape (Job scripts and data " + "are escaped whole by the renderer)",
+    async () => {
+      for (const [name, source] of Object.entries(await helmTemplates())) {
+        if (name.startsWith("helm-values/jobs/")) expect(source, name).not.toContain("$$");
+        else expect(source.replace(/\$\$/g, ""), name).not.toContain("$");
+      }
+    },
+  );
 });
 
 describe("Flux substitution escaping", () => {

@@ -98,14 +98,18 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     expect(manifests).toBeGreaterThan(10);
   });
 
-  it("builds every kustomization with kubectl kustomize, and the output validates before and after Flux substitution", () => {
-    const r = get(name);
-    expect(r.built.size).toBeGreaterThanOrEqual(6);
-    for (const [dir, text] of r.built) {
-      expect(validateYamlStream(text, `kustomize ${dir || "."}`)).toEqual([]);
-      expect(validateYamlStream(substituted(r.env, text), `substituted ${dir || "."}`)).toEqual([]);
-    }
-  });
+  it(
+    "builds every kustomization with kubectl kustomize, and the output " +
+      "validates before and after Flux substitution",
+    () => {
+      const r = get(name);
+      expect(r.built.size).toBeGreaterThanOrEqual(6);
+      for (const [dir, text] of r.built) {
+        expect(validateYamlStream(text, `kustomize ${dir || "."}`)).toEqual([]);
+        expect(validateYamlStream(substituted(r.env, text), `substituted ${dir || "."}`)).toEqual([]);
+      }
+    },
+  );
 
   it("points every HelmRelease at its generated, content-hashed values ConfigMap", () => {
     const r = get(name);
@@ -157,66 +161,73 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     }
   });
 
-  it("orders releases only where one needs another: every dependsOn is a stated need on an earlier release, acyclic", () => {
-    const r = get(name);
-    const plan = planGitops(r.env);
-    const hrs = helmReleases(r);
-    const edges = new Map<string, string[]>();
-    for (const hr of hrs) {
-      expect(at(hr, "metadata.namespace"), "HelmReleases live beside their sources").toBe(FLUX.namespace);
-      const deps = (at(hr, "spec.dependsOn") as Array<{ name: string; namespace?: string }> | undefined) ?? [];
-      for (const d of deps) expect(d.namespace ?? FLUX.namespace).toBe(FLUX.namespace);
-      edges.set(
-        String(at(hr, "metadata.name")),
-        deps.map((d) => d.name),
-      );
-    }
-    const byRelease = new Map(plan.releases.map((p: ReleasePlan) => [p.release, p]));
-    for (const [from, deps] of edges) {
-      const stated = byRelease.get(from)?.dependsOn ?? [];
-      expect(deps, from).toEqual(stated.map((d) => d.name));
-      for (const d of deps) {
-        expect(edges.has(d), `${from} depends on missing ${d}`).toBe(true);
-        expect(byRelease.get(d)?.order ?? Infinity, `${from} waits on ${d}, which installs later`).toBeLessThan(
-          byRelease.get(from)?.order ?? 0,
+  it(
+    "orders releases only where one needs another: every dependsOn is a " +
+      "stated need on an earlier release, acyclic",
+    () => {
+      const r = get(name);
+      const plan = planGitops(r.env);
+      const hrs = helmReleases(r);
+      const edges = new Map<string, string[]>();
+      for (const hr of hrs) {
+        expect(at(hr, "metadata.namespace"), "HelmReleases live beside their sources").toBe(FLUX.namespace);
+        const deps = (at(hr, "spec.dependsOn") as Array<{ name: string; namespace?: string }> | undefined) ?? [];
+        for (const d of deps) expect(d.namespace ?? FLUX.namespace).toBe(FLUX.namespace);
+        edges.set(
+          String(at(hr, "metadata.name")),
+          deps.map((d) => d.name),
         );
       }
-    }
-    // Most releases wait on nothing: one slow release never blocks unrelated ones.
-    expect([...edges.values()].filter((d) => d.length === 0).length).toBeGreaterThan(edges.size / 2);
-  });
+      const byRelease = new Map(plan.releases.map((p: ReleasePlan) => [p.release, p]));
+      for (const [from, deps] of edges) {
+        const stated = byRelease.get(from)?.dependsOn ?? [];
+        expect(deps, from).toEqual(stated.map((d) => d.name));
+        for (const d of deps) {
+          expect(edges.has(d), `${from} depends on missing ${d}`).toBe(true);
+          expect(byRelease.get(d)?.order ?? Infinity, `${from} waits on ${d}, which installs later`).toBeLessThan(
+            byRelease.get(from)?.order ?? 0,
+          );
+        }
+      }
+      // Most releases wait on nothing: one slow release never blocks unrelated ones.
+      expect([...edges.values()].filter((d) => d.length === 0).length).toBeGreaterThan(edges.size / 2);
+    },
+  );
 
-  it("layers the Flux Kustomizations in order, each health-checking its releases and depending on the layer before", () => {
-    const r = get(name);
-    const plan = planGitops(r.env);
-    const built = docs(r.built.get("") ?? "").filter((d) => d.kind === "Kustomization");
-    expect(built.map((l) => at(l, "metadata.name")).sort()).toEqual(plan.layers.map((l) => l.name).sort());
-    const layers = plan.layers.map((l) => built.find((d) => at(d, "metadata.name") === l.name) as Doc);
-    layers.forEach((l, i) => {
-      const previous = layers[i - 1];
-      expect(at(l, "spec.dependsOn"), String(at(l, "metadata.name"))).toEqual(
-        previous ? [{ name: at(previous, "metadata.name") }] : undefined,
-      );
-      expect(at(l, "spec.postBuild.substituteFrom")).toEqual([{ kind: "ConfigMap", name: "codemie-infra-outputs" }]);
-      expect(at(l, "spec.path")).toBe(`./${gitopsRoot(r.env)}/${plan.layers[i]?.layer ?? ""}`);
-    });
-    for (const l of plan.layers) {
-      const checks =
-        (at(
-          built.find((d) => at(d, "metadata.name") === l.name),
-          "spec.healthChecks",
-        ) as Array<{ kind: string; name: string }>) ?? [];
-      for (const rel of l.releases)
-        expect(
-          checks.some((c) => c.kind === "HelmRelease" && c.name === rel.release),
-          `${l.name} checks ${rel.release}`,
-        ).toBe(true);
-    }
-    // Layers never interleave the install order.
-    const orders = plan.layers.map((l) => l.releases.map((x) => x.order)).filter((o) => o.length > 0);
-    for (let i = 1; i < orders.length; i++)
-      expect(Math.min(...(orders[i] ?? []))).toBeGreaterThan(Math.max(...(orders[i - 1] ?? [])));
-  });
+  it(
+    "layers the Flux Kustomizations in order, each health-checking its " + "releases and depending on the layer before",
+    () => {
+      const r = get(name);
+      const plan = planGitops(r.env);
+      const built = docs(r.built.get("") ?? "").filter((d) => d.kind === "Kustomization");
+      expect(built.map((l) => at(l, "metadata.name")).sort()).toEqual(plan.layers.map((l) => l.name).sort());
+      const layers = plan.layers.map((l) => built.find((d) => at(d, "metadata.name") === l.name) as Doc);
+      layers.forEach((l, i) => {
+        const previous = layers[i - 1];
+        expect(at(l, "spec.dependsOn"), String(at(l, "metadata.name"))).toEqual(
+          previous ? [{ name: at(previous, "metadata.name") }] : undefined,
+        );
+        expect(at(l, "spec.postBuild.substituteFrom")).toEqual([{ kind: "ConfigMap", name: "codemie-infra-outputs" }]);
+        expect(at(l, "spec.path")).toBe(`./${gitopsRoot(r.env)}/${plan.layers[i]?.layer ?? ""}`);
+      });
+      for (const l of plan.layers) {
+        const checks =
+          (at(
+            built.find((d) => at(d, "metadata.name") === l.name),
+            "spec.healthChecks",
+          ) as Array<{ kind: string; name: string }>) ?? [];
+        for (const rel of l.releases)
+          expect(
+            checks.some((c) => c.kind === "HelmRelease" && c.name === rel.release),
+            `${l.name} checks ${rel.release}`,
+          ).toBe(true);
+      }
+      // Layers never interleave the install order.
+      const orders = plan.layers.map((l) => l.releases.map((x) => x.order)).filter((o) => o.length > 0);
+      for (let i = 1; i < orders.length; i++)
+        expect(Math.min(...(orders[i] ?? []))).toBeGreaterThan(Math.max(...(orders[i - 1] ?? [])));
+    },
+  );
 
   it("references exactly the deploy outputs the contract names, and nothing else can be substituted", () => {
     const r = get(name);
@@ -278,7 +289,8 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
     const r = get(name);
     for (const [path, content] of r.tree) {
       expect(content.split("\n")[0], path).toBe(
-        `# Generated by codemie-gitops from ${r.env.file}. Do not edit by hand: change the environment file and render again.`,
+        `# Generated by codemie-gitops from ${r.env.file}. Do not edit by hand: ` +
+          `change the environment file and render again.`,
       );
     }
   });

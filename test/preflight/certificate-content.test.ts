@@ -43,31 +43,35 @@ function judged(pem: string, contentType?: string, readAt?: Date): string[] {
 }
 
 describe("what the certificate holds", () => {
-  test("leaf, intermediate and root of a private CA: covered, keyed, complete; only the private CA is worth a warning", async () => {
-    const leaf = await pki.leaf({ dnsNames: [HOST] });
-    const facts = certificateFacts(
-      SECRET,
-      leaf.keyPem + leaf.certPem + pki.intermediate.certPem + pki.root.certPem,
-      undefined,
-      HOST,
-    );
-    expect(facts).toMatchObject({
-      hostMatch: HOST,
-      keyTypes: ["PRIVATE KEY"],
-      keyMatchesLeaf: true,
-      chain: { status: "private", root: "CN=Test Private Root CA" },
-    });
-    expect(facts.certificates.map((c) => c.subject)).toEqual([
-      `CN=${HOST}`,
-      "CN=Test Issuing CA",
-      "CN=Test Private Root CA",
-    ]);
-    const found = judged(leaf.certPem + pki.intermediate.certPem + pki.root.certPem + leaf.keyPem);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(
-      /^warning: network\.ingress\.tlsSecretName: certificate codemie-tls in Key Vault kv-codemie-prod-\w+ chains to CN=Test Private Root CA, which is not a public root: .*CodeMie's API, which calls Keycloak at https:\/\/codemie\.ai\.example\.com\/keycloak/,
-    );
-  });
+  test(
+    "leaf, intermediate and root of a private CA: covered, keyed, complete; " +
+      "only the private CA is worth a warning",
+    async () => {
+      const leaf = await pki.leaf({ dnsNames: [HOST] });
+      const facts = certificateFacts(
+        SECRET,
+        leaf.keyPem + leaf.certPem + pki.intermediate.certPem + pki.root.certPem,
+        undefined,
+        HOST,
+      );
+      expect(facts).toMatchObject({
+        hostMatch: HOST,
+        keyTypes: ["PRIVATE KEY"],
+        keyMatchesLeaf: true,
+        chain: { status: "private", root: "CN=Test Private Root CA" },
+      });
+      expect(facts.certificates.map((c) => c.subject)).toEqual([
+        `CN=${HOST}`,
+        "CN=Test Issuing CA",
+        "CN=Test Private Root CA",
+      ]);
+      const found = judged(leaf.certPem + pki.intermediate.certPem + pki.root.certPem + leaf.keyPem);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(
+        /^warning: network\.ingress\.tlsSecretName: certificate codemie-tls in Key Vault kv-codemie-prod-\w+ chains to CN=Test Private Root CA, which is not a public root: .*CodeMie's API, which calls Keycloak at https:\/\/codemie\.ai\.example\.com\/keycloak/,
+      );
+    },
+  );
 
   test("a wildcard covers exactly one label, never the zone itself nor deeper names", async () => {
     const wildcard = await pki.leaf({ dnsNames: ["*.ai.example.com"] });
@@ -78,7 +82,12 @@ describe("what the certificate holds", () => {
     const other = await pki.leaf({ dnsNames: ["*.dev.ai.example.com", "dev.ai.example.com"] });
     const refused = judged(other.certPem + pki.intermediate.certPem + pki.root.certPem + other.keyPem);
     expect(refused).toContain(
-      `error: network.ingress.host: certificate codemie-tls in Key Vault ${prod.names.keyVault} covers *.dev.ai.example.com, dev.ai.example.com, not network.ingress.host ${HOST} (a name must match exactly, or a wildcard *.zone covers one label of zone, never the zone itself nor deeper names); issue a certificate whose subjectAltName holds ${HOST} or *.ai.example.com, or change network.ingress.host`,
+      `error: network.ingress.host: certificate codemie-tls in Key Vault ` +
+        `${prod.names.keyVault} covers *.dev.ai.example.com, dev.ai.example.com, ` +
+        `not network.ingress.host ${HOST} (a name must match exactly, or a ` +
+        `wildcard *.zone covers one label of zone, never the zone itself nor ` +
+        `deeper names); issue a certificate whose subjectAltName holds ${HOST} ` +
+        `or *.ai.example.com, or change network.ingress.host`,
     );
   });
 
@@ -95,7 +104,13 @@ describe("what the certificate holds", () => {
   test("a missing intermediate, or one out of order, is refused", async () => {
     const leaf = await pki.leaf({ dnsNames: [HOST] });
     expect(judged(leaf.certPem + leaf.keyPem).filter((f) => f.startsWith("error"))).toEqual([
-      `error: network.ingress.tlsSecretName: the chain in certificate codemie-tls in Key Vault ${prod.names.keyVault} is incomplete: CN=Test Issuing CA issued its last certificate and is neither in the secret nor a public root, so clients cannot verify ${HOST}; append the intermediate certificate(s) after the leaf and import it again as PEM (az keyvault certificate import --vault-name ${prod.names.keyVault} --name codemie-tls --file FULLCHAIN_AND_KEY.pem)`,
+      `error: network.ingress.tlsSecretName: the chain in certificate ` +
+        `codemie-tls in Key Vault ${prod.names.keyVault} is incomplete: CN=Test ` +
+        `Issuing CA issued its last certificate and is neither in the secret nor ` +
+        `a public root, so clients cannot verify ${HOST}; append the ` +
+        `intermediate certificate(s) after the leaf and import it again as PEM ` +
+        `(az keyvault certificate import --vault-name ${prod.names.keyVault} ` +
+        `--name codemie-tls --file FULLCHAIN_AND_KEY.pem)`,
     ]);
     const misordered = judged(leaf.certPem + pki.root.certPem + pki.intermediate.certPem + leaf.keyPem);
     expect(misordered.filter((f) => f.startsWith("error"))).toEqual([
@@ -115,13 +130,16 @@ describe("what the certificate holds", () => {
     ]);
     expect(errors(chain + (await pki.traditional(leaf.keyPem)))).toEqual([
       expect.stringContaining(
-        'has no unencrypted PKCS#8 key (it holds RSA PRIVATE KEY), and the tree\'s template reads the "PRIVATE KEY" block',
+        "has no unencrypted PKCS#8 key (it holds RSA PRIVATE KEY), and the " +
+          'tree\'s template reads the "PRIVATE KEY" block',
       ),
     ]);
     const stranger = await pki.leaf({ dnsNames: [HOST] });
     expect(errors(chain + stranger.keyPem)).toEqual([
       expect.stringContaining(
-        `the private key in certificate codemie-tls in Key Vault ${prod.names.keyVault} does not belong to its first certificate (CN=${HOST})`,
+        `the private key in certificate codemie-tls in Key Vault ` +
+          `${prod.names.keyVault} does not belong to its first certificate (CN=` +
+          `${HOST})`,
       ),
     ]);
   });
@@ -167,41 +185,53 @@ describe("read on the Key Vault data plane of the emulator", () => {
     uploadOperatorSecrets(emulator, prod, [SECRET]);
   });
 
-  test("without a data role the content stays unchecked: no finding, a note naming the refusal and the role", async () => {
-    const leaf = await pki.leaf({ dnsNames: ["other.example.com"] });
-    emulator.putSecret(vault, SECRET, leaf.certPem + leaf.keyPem, "application/x-pem-file");
-    expect(await lines()).toEqual([]);
-    expect(notes).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^the content of certificate codemie-tls in Key Vault ${prod.names.keyVault} was not checked \\(Key Vault answered HTTP 403 Forbidden \\(ForbiddenByRbac\\): Caller is not authorized to perform action on resource\\.\\); .*--role "Key Vault Secrets User" .*--scope <vault id>/secrets/codemie-tls\\) from a network the vault admits$`,
+  test(
+    "without a data role the content stays unchecked: no finding, a note " + "naming the refusal and the role",
+    async () => {
+      const leaf = await pki.leaf({ dnsNames: ["other.example.com"] });
+      emulator.putSecret(vault, SECRET, leaf.certPem + leaf.keyPem, "application/x-pem-file");
+      expect(await lines()).toEqual([]);
+      expect(notes).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^the content of certificate codemie-tls in Key Vault ` +
+              `${prod.names.keyVault} was not checked \\(Key Vault answered HTTP 403 ` +
+              `Forbidden \\(ForbiddenByRbac\\): Caller is not authorized to perform ` +
+              `action on resource\\.\\); .*--role "Key Vault Secrets User" .*--scope ` +
+              `<vault id>/secrets/codemie-tls\\) from a network the vault admits$`,
+          ),
         ),
-      ),
-    ]);
-    // The read went to the vault's data plane with a token for Key Vault's audience, not ARM's.
-    expect(dataReads().map((r) => [r.path, r.status])).toEqual([
-      [`/keyvault/${prod.names.keyVault}/secrets/codemie-tls`, 403],
-    ]);
-    expect(dataReads()[0]?.query).toBe("?api-version=7.4");
-  });
+      ]);
+      // The read went to the vault's data plane with a token for Key Vault's audience, not ARM's.
+      expect(dataReads().map((r) => [r.path, r.status])).toEqual([
+        [`/keyvault/${prod.names.keyVault}/secrets/codemie-tls`, 403],
+      ]);
+      expect(dataReads()[0]?.query).toBe("?api-version=7.4");
+    },
+  );
 
-  test("with Key Vault Secrets User, a certificate for another host is refused at network.ingress.host, positioned", async () => {
-    emulator.preflight.vaultDataAccess = "granted";
-    const leaf = await pki.leaf({ dnsNames: ["other.example.com"] });
-    emulator.putSecret(vault, SECRET, leaf.certPem + pki.intermediate.certPem + pki.root.certPem + leaf.keyPem);
-    const found = await lines();
-    const at = source.locate(["network", "ingress", "host"]);
-    expect(found.filter((l) => l.includes(": error: "))).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^environments/prod\\.yaml:${at.line}:${at.column}: error: certificate codemie-tls in Key Vault \\S+ covers other\\.example\\.com, not network\\.ingress\\.host codemie\\.ai\\.example\\.com`,
+  test(
+    "with Key Vault Secrets User, a certificate for another host is refused " + "at network.ingress.host, positioned",
+    async () => {
+      emulator.preflight.vaultDataAccess = "granted";
+      const leaf = await pki.leaf({ dnsNames: ["other.example.com"] });
+      emulator.putSecret(vault, SECRET, leaf.certPem + pki.intermediate.certPem + pki.root.certPem + leaf.keyPem);
+      const found = await lines();
+      const at = source.locate(["network", "ingress", "host"]);
+      expect(found.filter((l) => l.includes(": error: "))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^environments/prod\\.yaml:${at.line}:${at.column}: error: certificate ` +
+              `codemie-tls in Key Vault \\S+ covers other\\.example\\.com, not ` +
+              `network\\.ingress\\.host codemie\\.ai\\.example\\.com`,
+          ),
         ),
-      ),
-    ]);
-    expect(dataReads().map((r) => r.status)).toEqual([200]);
-    // The value never appears in what the preflight says.
-    expect(found.join("\n")).not.toContain("PRIVATE KEY");
-  });
+      ]);
+      expect(dataReads().map((r) => r.status)).toEqual([200]);
+      // The value never appears in what the preflight says.
+      expect(found.join("\n")).not.toContain("PRIVATE KEY");
+    },
+  );
 
   test("behind the vault's firewall, and a good certificate read in full", async () => {
     emulator.preflight.vaultDataAccess = "ForbiddenByFirewall";

@@ -70,7 +70,8 @@ describe("the deploy action and Flux's deploy key", () => {
     const publicKey =
       /gitops-ssh-private-key: created; public key: (ssh-ed25519 \S+ \S+)/.exec(first.stdout)?.[1] ?? "";
     expect(first.stdout).toContain(
-      'registered it as the read-only deploy key "flux-dev (codemie-gitops)" of acme/codemie-platform through the GitHub API',
+      'registered it as the read-only deploy key "flux-dev (codemie-gitops)" ' +
+        "of acme/codemie-platform through the GitHub API",
     );
     expect(github.deployKeys).toEqual([
       { id: expect.any(Number), key: keyMaterial(publicKey), title: "flux-dev (codemie-gitops)", readOnly: true },
@@ -91,7 +92,9 @@ describe("the deploy action and Flux's deploy key", () => {
     expect(run.status).toBe(0);
     const publicKey = /public key: (ssh-ed25519 \S+ \S+)/.exec(run.stdout)?.[1] ?? "?";
     expect(run.stdout).toContain(
-      "notice: the deploy key was not registered through the GitHub API (the GitHub token may not read the deploy keys of acme/codemie-platform: it needs the Administration permission",
+      "notice: the deploy key was not registered through the GitHub API (the " +
+        "GitHub token may not read the deploy keys of acme/codemie-platform: it " +
+        "needs the Administration permission",
     );
     expect(run.stdout).toContain(`echo '${publicKey}' > flux-dev.pub`);
     expect(run.stdout).toContain(

@@ -62,7 +62,9 @@ describe("registering the deploy key through the GitHub API", () => {
     expect(result).toEqual({
       state: "manual",
       reason:
-        "the GitHub token may not read the deploy keys of acme/codemie-platform: it needs the Administration permission (read and write), which a workflow's GITHUB_TOKEN never has",
+        "the GitHub token may not read the deploy keys of acme/codemie-platform: " +
+        "it needs the Administration permission (read and write), which a " +
+        "workflow's GITHUB_TOKEN never has",
     });
     expect(github!.deployKeys).toEqual([]);
   });
@@ -84,7 +86,8 @@ describe("registering the deploy key through the GitHub API", () => {
     expect(await keys.register("https://github.com/acme/other-repo", publicKey, "t")).toEqual({
       state: "manual",
       reason:
-        "the GitHub token cannot see acme/other-repo (404): it needs access to that repository with the Administration permission",
+        "the GitHub token cannot see acme/other-repo (404): it needs access to " +
+        "that repository with the Administration permission",
     });
     expect(await keys.register("https://ghes.acme.example/acme/codemie-platform", publicKey, "t")).toEqual({
       state: "manual",
@@ -100,8 +103,13 @@ describe("the manual step", () => {
       registrationSteps(REPOSITORY, "ssh-ed25519 AAAAC3Nza flux-dev@codemie-gitops", "flux-dev (codemie-gitops)"),
     ).toEqual([
       "echo 'ssh-ed25519 AAAAC3Nza flux-dev@codemie-gitops' > flux-dev.pub",
-      "gh repo deploy-key add flux-dev.pub --repo github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'   (read-only: leave out --allow-write)",
-      'or on GitHub: https://github.com/acme/codemie-platform/settings/keys/new, title "flux-dev (codemie-gitops)", paste the key, leave "Allow write access" unchecked',
+      "gh repo deploy-key add flux-dev.pub --repo " +
+        "github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'   " +
+        "(read-only: leave out --allow-write)",
+      "or on GitHub: " +
+        "https://github.com/acme/codemie-platform/settings/keys/new, title " +
+        '"flux-dev (codemie-gitops)", paste the key, leave "Allow write access" ' +
+        "unchecked",
     ]);
   });
 });

@@ -42,31 +42,43 @@ async function refused(): Promise<string> {
 }
 
 describe("deploy preflight, further checks", { timeout: 240_000 }, () => {
-  test("refuses an Azure OpenAI model version the region lacks and a deployment beyond the TPM quota, each at its field", async () => {
-    // What the offline catalogue allows, but this subscription's region answers otherwise.
-    const line = editDev(
-      (text) =>
-        `${text}openai:\n  enabled: true\n  deployments:\n    - name: chat\n      model: gpt-4o\n      version: "2024-05-13"\n      capacity: 100\n      sku: GlobalStandard\n    - name: embeddings\n      model: text-embedding-3-large\n      version: "1"\n      capacity: 200\n      sku: GlobalStandard\n`,
-      'version: "2024-05-13"',
-    );
-    const usage = t.emulator.preflight.openaiUsages.find(
-      (u) => u.name === "OpenAI.GlobalStandard.text-embedding-3-large",
-    )!;
-    usage.current = 900;
+  test(
+    "refuses an Azure OpenAI model version the region lacks and a deployment " +
+      "beyond the TPM quota, each at its field",
+    async () => {
+      // What the offline catalogue allows, but this subscription's region answers otherwise.
+      const line = editDev(
+        (text) =>
+          `${text}openai:\n  enabled: true\n  deployments:\n    - name: chat\n     ` +
+          ` model: gpt-4o\n      version: "2024-05-13"\n      capacity: 100\n      ` +
+          `sku: GlobalStandard\n    - name: embeddings\n      model: ` +
+          `text-embedding-3-large\n      version: "1"\n      capacity: 200\n      ` +
+          `sku: GlobalStandard\n`,
+        'version: "2024-05-13"',
+      );
+      const usage = t.emulator.preflight.openaiUsages.find(
+        (u) => u.name === "OpenAI.GlobalStandard.text-embedding-3-large",
+      )!;
+      usage.current = 900;
 
-    const stderr = await refused();
+      const stderr = await refused();
 
-    expect(stderr).toContain(
-      `${FILE}:${line}:7: error: Azure OpenAI model gpt-4o version 2024-05-13 is not offered in westeurope; choose one of 2024-08-06, 2024-11-20`,
-    );
-    expect(stderr).toMatch(
-      new RegExp(
-        `^${FILE}:${line + 6}:\\d+: error: .*text-embedding-3-large.*this environment's deployments need 200; lower openai\\.deployments\\[\\]\\.capacity to fit 100 or ask for a quota increase to at least 1100$`,
-        "m",
-      ),
-    );
-    expect(stderr).toMatch(/^error: preflight found 2 problem\(s\)/m);
-  });
+      expect(stderr).toContain(
+        `${FILE}:${line}:7: error: Azure OpenAI model gpt-4o version 2024-05-13 ` +
+          `is not offered in westeurope; choose one of 2024-08-06, 2024-11-20`,
+      );
+      expect(stderr).toMatch(
+        new RegExp(
+          `^${FILE}:${line + 6}:\\d+: error: .*text-embedding-3-large.*this ` +
+            `environment's deployments need 200; lower ` +
+            `openai\\.deployments\\[\\]\\.capacity to fit 100 or ask for a quota ` +
+            `increase to at least 1100$`,
+          "m",
+        ),
+      );
+      expect(stderr).toMatch(/^error: preflight found 2 problem\(s\)/m);
+    },
+  );
 
   test("refuses gitops.auth https while the vault lacks gitops-https-token, at gitops.auth", async () => {
     const line = editDev((text) => text.replace(REPO, `${REPO}  auth: https\n`), "auth: https");
@@ -81,43 +93,47 @@ describe("deploy preflight, further checks", { timeout: 240_000 }, () => {
     expect(stderr).toContain(`az keyvault secret set --vault-name ${dev.names.keyVault} --name gitops-https-token`);
   });
 
-  test("deploys over HTTPS with the token from Key Vault, which reaches only the fluxConfiguration's protected settings", async () => {
-    editDev((text) => text.replace(REPO, `${REPO}  auth: https\n`));
-    const token = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV";
-    t.emulator.putSecret(keyVaultId(dev), "gitops-https-token", token);
-    t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
+  test(
+    "deploys over HTTPS with the token from Key Vault, which reaches only " +
+      "the fluxConfiguration's protected settings",
+    async () => {
+      editDev((text) => text.replace(REPO, `${REPO}  auth: https\n`));
+      const token = "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV";
+      t.emulator.putSecret(keyVaultId(dev), "gitops-https-token", token);
+      t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
 
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-    const put = t.emulator.fluxConfigurationPut("codemie");
-    expect(put?.url).toBe("https://github.com/acme/codemie-platform");
-    expect(put?.protectedSettings).toEqual({
-      httpsUser: Buffer.from("git").toString("base64"),
-      httpsKey: Buffer.from(token).toString("base64"),
-    });
-    expect(put?.sshKnownHosts).toBeUndefined();
-    const arm = armClient(t.emulator);
-    const got = await arm.getJson<{ properties: Record<string, unknown> }>(
-      fluxConfigurationPath(dev),
-      FLUX_API_VERSION,
-    );
-    expect(got?.properties.configurationProtectedSettings).toEqual({});
-    const deployments = await arm.getJson<unknown>(
-      `/subscriptions/${t.emulator.identity.subscriptionId}/providers/Microsoft.Resources/deployments`,
-      "2025-04-01",
-    );
-    expect(JSON.stringify(deployments)).toContain('"secretName":"gitops-https-token"');
-    const visible = [
-      run.stdout,
-      run.stderr,
-      branchHistoryText(t.ws.remote, BRANCH),
-      JSON.stringify(t.emulator.requests),
-      JSON.stringify(got),
-      JSON.stringify(deployments),
-    ].join("\n");
-    for (const secret of [token, Buffer.from(token).toString("base64"), token.slice(20, 40)])
-      expect(visible).not.toContain(secret);
-  });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      const put = t.emulator.fluxConfigurationPut("codemie");
+      expect(put?.url).toBe("https://github.com/acme/codemie-platform");
+      expect(put?.protectedSettings).toEqual({
+        httpsUser: Buffer.from("git").toString("base64"),
+        httpsKey: Buffer.from(token).toString("base64"),
+      });
+      expect(put?.sshKnownHosts).toBeUndefined();
+      const arm = armClient(t.emulator);
+      const got = await arm.getJson<{ properties: Record<string, unknown> }>(
+        fluxConfigurationPath(dev),
+        FLUX_API_VERSION,
+      );
+      expect(got?.properties.configurationProtectedSettings).toEqual({});
+      const deployments = await arm.getJson<unknown>(
+        `/subscriptions/${t.emulator.identity.subscriptionId}/providers/Microsoft.Resources/deployments`,
+        "2025-04-01",
+      );
+      expect(JSON.stringify(deployments)).toContain('"secretName":"gitops-https-token"');
+      const visible = [
+        run.stdout,
+        run.stderr,
+        branchHistoryText(t.ws.remote, BRANCH),
+        JSON.stringify(t.emulator.requests),
+        JSON.stringify(got),
+        JSON.stringify(deployments),
+      ].join("\n");
+      for (const secret of [token, Buffer.from(token).toString("base64"), token.slice(20, 40)])
+        expect(visible).not.toContain(secret);
+    },
+  );
 });

@@ -46,7 +46,9 @@ describe("doctor --env", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      `no deploy key yet: the first deploy generates it into Key Vault ${dev.names.keyVault} (secret gitops-ssh-private-key) and prints its public key\n`,
+      `no deploy key yet: the first deploy generates it into Key Vault ` +
+        `${dev.names.keyVault} (secret gitops-ssh-private-key) and prints its ` +
+        `public key\n`,
     );
   }, 60_000);
 
@@ -56,12 +58,19 @@ describe("doctor --env", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
       [
-        `Flux reads https://github.com/acme/codemie-platform with the deploy key in Key Vault ${dev.names.keyVault} (secret gitops-ssh-private-key); its public key:`,
+        `Flux reads https://github.com/acme/codemie-platform with the deploy key ` +
+          `in Key Vault ${dev.names.keyVault} (secret gitops-ssh-private-key); its ` +
+          `public key:`,
         `  ${key.publicKey}`,
         "Register it as a read-only deploy key of https://github.com/acme/codemie-platform:",
         `  echo '${key.publicKey}' > flux-dev.pub`,
-        "  gh repo deploy-key add flux-dev.pub --repo github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'   (read-only: leave out --allow-write)",
-        '  or on GitHub: https://github.com/acme/codemie-platform/settings/keys/new, title "flux-dev (codemie-gitops)", paste the key, leave "Allow write access" unchecked',
+        "  gh repo deploy-key add flux-dev.pub --repo " +
+          "github.com/acme/codemie-platform --title 'flux-dev (codemie-gitops)'   " +
+          "(read-only: leave out --allow-write)",
+        "  or on GitHub: " +
+          "https://github.com/acme/codemie-platform/settings/keys/new, title " +
+          '"flux-dev (codemie-gitops)", paste the key, leave "Allow write access" ' +
+          "unchecked",
         "",
       ].join("\n"),
     );

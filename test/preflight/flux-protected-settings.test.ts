@@ -44,29 +44,32 @@ function request(parameters: DeploymentRequest["parameters"], template = fluxTem
 }
 
 describe("a fluxConfiguration's protected settings", () => {
-  test("a Key Vault reference to a missing secret refuses the deployment, naming the parameter and the secret", async () => {
-    const outcome = await armClient(emulator).deployAtSubscription(
-      "flux-missing",
-      request({
-        repositoryUrl: { value: "ssh://git@github.com/acme/x.git" },
-        sshPrivateKey: reference("gitops-ssh-private-key"),
-      }),
-    );
-    expect(outcome.provisioningState).toBe("Failed");
-    const error = outcome.provisioningState === "Failed" ? outcome.report.error : undefined;
-    expect(error?.code).toBe("KeyVaultParameterReferenceSecretRetrieveFailed");
-    expect(error?.message).toMatch(
-      /^The secret of KeyVault parameter 'sshPrivateKey' cannot be retrieved\. .*gitops-ssh-private-key was not found/,
-    );
-    // Refused at the PUT: no deployment was created.
-    expect(
-      emulator
-        .armRequests()
-        .filter((r) => r.method === "PUT")
-        .map((r) => r.status),
-    ).toEqual([400]);
-    expect(emulator.fluxConfigurationPut("codemie")).toBeUndefined();
-  });
+  test(
+    "a Key Vault reference to a missing secret refuses the deployment, " + "naming the parameter and the secret",
+    async () => {
+      const outcome = await armClient(emulator).deployAtSubscription(
+        "flux-missing",
+        request({
+          repositoryUrl: { value: "ssh://git@github.com/acme/x.git" },
+          sshPrivateKey: reference("gitops-ssh-private-key"),
+        }),
+      );
+      expect(outcome.provisioningState).toBe("Failed");
+      const error = outcome.provisioningState === "Failed" ? outcome.report.error : undefined;
+      expect(error?.code).toBe("KeyVaultParameterReferenceSecretRetrieveFailed");
+      expect(error?.message).toMatch(
+        /^The secret of KeyVault parameter 'sshPrivateKey' cannot be retrieved\. .*gitops-ssh-private-key was not found/,
+      );
+      // Refused at the PUT: no deployment was created.
+      expect(
+        emulator
+          .armRequests()
+          .filter((r) => r.method === "PUT")
+          .map((r) => r.status),
+      ).toEqual([400]);
+      expect(emulator.fluxConfigurationPut("codemie")).toBeUndefined();
+    },
+  );
 
   test("arrive resolved from Key Vault and base64-encoded, as the provider wants them", async () => {
     const key = generateDeployKey("flux-x@codemie-gitops");

@@ -84,8 +84,14 @@ describe("preflight reads and findings", () => {
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:48:7: error: Azure OpenAI model gpt-4.1 2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; choose one of Standard",
-      "environments/prod.yaml:55:7: error: quota 1000 of Tokens Per Minute (thousands) - text-embedding-3-large - Standard in swedencentral, 950 in use, this environment's deployments need 100; lower openai.deployments[].capacity to fit 50 or ask for a quota increase to at least 1050",
+      "environments/prod.yaml:48:7: error: Azure OpenAI model gpt-4.1 " +
+        "2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; " +
+        "choose one of Standard",
+      "environments/prod.yaml:55:7: error: quota 1000 of Tokens Per Minute " +
+        "(thousands) - text-embedding-3-large - Standard in swedencentral, 950 " +
+        "in use, this environment's deployments need 100; lower " +
+        "openai.deployments[].capacity to fit 50 or ask for a quota increase to " +
+        "at least 1050",
     ]);
   });
 
@@ -98,34 +104,46 @@ describe("preflight reads and findings", () => {
     const offered = [32, 64, 128, 256, 512, 1024, 2048].filter((gb) => gb !== prod.postgres.storageGb).join(", ");
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:27:3: error: Kubernetes 1.34 is offered in westeurope only with AKS Long Term Support, which needs the Premium tier; this environment's cluster uses the Standard tier; choose one of 1.32, 1.33",
-      `environments/prod.yaml:37:1: error: PostgreSQL storage of ${prod.postgres.storageGb} GB is not offered in the GeneralPurpose tier in westeurope; choose one of ${offered} (GB)`,
-      "environments/prod.yaml:39:3: error: zone-redundant high availability of PostgreSQL is not offered in westeurope; choose SameZone or Disabled",
+      "environments/prod.yaml:27:3: error: Kubernetes 1.34 is offered in " +
+        "westeurope only with AKS Long Term Support, which needs the Premium " +
+        "tier; this environment's cluster uses the Standard tier; choose one of " +
+        "1.32, 1.33",
+      `environments/prod.yaml:37:1: error: PostgreSQL storage of ` +
+        `${prod.postgres.storageGb} GB is not offered in the GeneralPurpose tier ` +
+        `in westeurope; choose one of ${offered} (GB)`,
+      "environments/prod.yaml:39:3: error: zone-redundant high availability of " +
+        "PostgreSQL is not offered in westeurope; choose SameZone or Disabled",
     ]);
   });
 
-  test("quota above 80% after the deploy is a warning; the cluster's own running nodes count as freed on a redeploy", async () => {
-    const pools = planCapacity(prod).nodePools;
-    const need = pools.reduce((sum, p) => sum + (p.maxCount + 1) * p.vcpu, 0);
-    const total = emulator.preflight.computeUsages.find((u) => u.name === "cores")!;
-    total.limit = need + 10;
-    total.current = 12;
+  test(
+    "quota above 80% after the deploy is a warning; the cluster's own " + "running nodes count as freed on a redeploy",
+    async () => {
+      const pools = planCapacity(prod).nodePools;
+      const need = pools.reduce((sum, p) => sum + (p.maxCount + 1) * p.vcpu, 0);
+      const total = emulator.preflight.computeUsages.find((u) => u.name === "cores")!;
+      total.limit = need + 10;
+      total.current = 12;
 
-    const warned = await lines();
-    expect(warned).toHaveLength(1);
-    expect(warned[0]).toMatch(
-      /^environments\/prod\.yaml:\d+:\d+: error: quota \d+ vCPUs of Total Regional in westeurope, 12 in use, /,
-    );
+      const warned = await lines();
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(
+        /^environments\/prod\.yaml:\d+:\d+: error: quota \d+ vCPUs of Total Regional in westeurope, 12 in use, /,
+      );
 
-    // The same 12 vCPUs are this environment's own cluster, which the deploy updates in place.
-    const system = pools.find((p) => p.name === "system")!;
-    emulator.preflight.clusters[prod.names.aks] = [{ name: "system", vmSize: system.vmSize, count: 12 / system.vcpu }];
-    const redeploy = await lines();
-    expect(redeploy).toHaveLength(1);
-    expect(redeploy[0]).toContain(
-      `warning: quota ${need + 10} vCPUs of Total Regional in westeurope, 12 in use: after this deploy ${need} of ${need + 10}`,
-    );
-  });
+      // The same 12 vCPUs are this environment's own cluster, which the deploy updates in place.
+      const system = pools.find((p) => p.name === "system")!;
+      emulator.preflight.clusters[prod.names.aks] = [
+        { name: "system", vmSize: system.vmSize, count: 12 / system.vcpu },
+      ];
+      const redeploy = await lines();
+      expect(redeploy).toHaveLength(1);
+      expect(redeploy[0]).toContain(
+        `warning: quota ${need + 10} vCPUs of Total Regional in westeurope, 12 ` +
+          `in use: after this deploy ${need} of ${need + 10}`,
+      );
+    },
+  );
 
   test("VNet flow logs: the Network Watcher must exist, be readable, and not already log the VNet", async () => {
     const data = emulator.preflight;
@@ -142,7 +160,10 @@ describe("preflight reads and findings", () => {
     ).toBe(true);
 
     // A flow log the landing zone's policy created for the same VNet: Azure keeps one per target.
-    const vnet = `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/${prod.names.resourceGroup}/providers/Microsoft.Network/virtualNetworks/${prod.names.vnet}`;
+    const vnet =
+      `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/` +
+      `${prod.names.resourceGroup}/providers/Microsoft.Network/virtualNetworks/` +
+      `${prod.names.vnet}`;
     watcher.flowLogs.push({ name: "policy-flowlog", targetResourceId: vnet.toUpperCase() });
     // Our own flow log from an earlier deploy is not a conflict.
     watcher.flowLogs.push({ name: `fl-${prod.names.vnet}`, targetResourceId: vnet });

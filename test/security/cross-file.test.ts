@@ -53,10 +53,12 @@ describe("validate across environment files", () => {
     const run = runCli(["validate"], ws.path);
 
     expect(run.stderr).toContain(
-      `environments/dev.yaml:${lineOf("dev", "branch:")}:11: error: gitops.branch "main" is the branch holding the environment files`,
+      `environments/dev.yaml:${lineOf("dev", "branch:")}:11: error: ` +
+        `gitops.branch "main" is the branch holding the environment files`,
     );
     expect(run.stderr).toContain(
-      `environments/staging.yaml:${lineOf("staging", "branch:")}:11: error: gitops.branch "trunk" is the repository's default branch`,
+      `environments/staging.yaml:${lineOf("staging", "branch:")}:11: error: ` +
+        `gitops.branch "trunk" is the repository's default branch`,
     );
     expect(run.status).toBe(1);
   });
@@ -77,10 +79,12 @@ describe("validate across environment files", () => {
     const staging = `environments/staging.yaml:${lineOf("staging", "path:")}:9`;
     const prod = `environments/prod.yaml:${lineOf("prod", "path:")}:9`;
     expect(run.stderr).toContain(
-      `${prod}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${staging})`,
+      `${prod}: error: environments prod and staging own the same directory ` +
+        `clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${staging})`,
     );
     expect(run.stderr).toContain(
-      `${staging}: error: environments prod and staging own the same directory clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${prod})`,
+      `${staging}: error: environments prod and staging own the same directory ` +
+        `clusters/prod/ of branch gitops/shared in ${REPO}.git (see ${prod})`,
     );
     expect(run.status).toBe(1);
   });
@@ -108,10 +112,12 @@ describe("validate across environment files", () => {
     const run = runCli(["validate", "--env", "prod"], ws.path);
 
     expect(run.stderr).toContain(
-      `environments/prod.yaml:${lineOf("prod", "Owner:")}:5: error: tag "Owner" is the same tag as "owner" (Azure tag names ignore case)`,
+      `environments/prod.yaml:${lineOf("prod", "Owner:")}:5: error: tag ` +
+        `"Owner" is the same tag as "owner" (Azure tag names ignore case)`,
     );
     expect(run.stderr).toContain(
-      `environments/prod.yaml:${lineOf("prod", "Managed-By:")}:5: error: tag "Managed-By" is set by the toolkit on every resource`,
+      `environments/prod.yaml:${lineOf("prod", "Managed-By:")}:5: error: tag ` +
+        `"Managed-By" is set by the toolkit on every resource`,
     );
     expect(run.status).toBe(1);
   });
@@ -130,19 +136,23 @@ describe("promotion gates across environment files", () => {
     writeFileSync(join(ws.path, "environments", `${name}.yaml`), `${shipped(name)}promotion:\n  after: ${after}\n`);
   const at = (name: string): string => `environments/${name}.yaml:${lineOf(name, "after:")}:10`;
 
-  test("promotion.after naming the environment itself, or no environment of the repository, is refused at its line", () => {
-    gate("prod", "prod");
-    gate("staging", "qa");
-    write("dev", `  repository: ${REPO}\n  branch: gitops/dev\n`);
+  test(
+    "promotion.after naming the environment itself, or no environment of the " + "repository, is refused at its line",
+    () => {
+      gate("prod", "prod");
+      gate("staging", "qa");
+      write("dev", `  repository: ${REPO}\n  branch: gitops/dev\n`);
 
-    const run = runCli(["validate"], ws.path);
+      const run = runCli(["validate"], ws.path);
 
-    expect(run.stderr).toContain(`${at("prod")}: error: promotion.after "prod" is this environment itself`);
-    expect(run.stderr).toContain(
-      `${at("staging")}: error: promotion.after "qa" is not an environment of this repository (no valid environments/qa.yaml); use one of: dev, prod`,
-    );
-    expect(run.status).toBe(1);
-  });
+      expect(run.stderr).toContain(`${at("prod")}: error: promotion.after "prod" is this environment itself`);
+      expect(run.stderr).toContain(
+        `${at("staging")}: error: promotion.after "qa" is not an environment of ` +
+          `this repository (no valid environments/qa.yaml); use one of: dev, prod`,
+      );
+      expect(run.status).toBe(1);
+    },
+  );
 
   test("gates that form a cycle are refused; a chain is not", () => {
     gate("staging", "dev");

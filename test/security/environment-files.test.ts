@@ -88,7 +88,8 @@ describe("environment files that are not files", () => {
     const run = await cli(["validate", "--env", "dev"]);
 
     expect(run.stderr.trim()).toBe(
-      "environments/dev.yaml:1:1: error: environments is a symbolic link; environment files are read only from plain directories of the repository",
+      "environments/dev.yaml:1:1: error: environments is a symbolic link; " +
+        "environment files are read only from plain directories of the repository",
     );
     expect(run.status).toBe(1);
   });

@@ -73,13 +73,16 @@ describe("the GitOps token goes only where the operator says", () => {
     expect(trusted.requests.every((r) => r.authorization === `basic ${basicCredential(TOKEN)}`)).toBe(true);
   });
 
-  test("a repository on another host is refused before git runs: that host sees no request, let alone the token", async () => {
-    expect(() => branch(attacker.url("gitops.git"))).toThrow(UntrustedHostError);
-    expect(() => branch(attacker.url("gitops.git"))).toThrow(
-      `${attacker.host}, which is not a host the GitOps token is sent to (${trusted.host})`,
-    );
-    expect(attacker.requests).toEqual([]);
-  });
+  test(
+    "a repository on another host is refused before git runs: that host sees " + "no request, let alone the token",
+    async () => {
+      expect(() => branch(attacker.url("gitops.git"))).toThrow(UntrustedHostError);
+      expect(() => branch(attacker.url("gitops.git"))).toThrow(
+        `${attacker.host}, which is not a host the GitOps token is sent to (${trusted.host})`,
+      );
+      expect(attacker.requests).toEqual([]);
+    },
+  );
 
   test("without a token any host is read anonymously", async () => {
     await expect(branch(attacker.url("gitops.git"), null).head()).resolves.toBeUndefined();

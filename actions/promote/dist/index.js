@@ -33912,6 +33912,7 @@ var DEFAULTS2 = {
     autoSizingFamilies: ["Ddsv5", "Edsv5"]
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
+  podSecurity: { standard: "baseline", effect: "audit" },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
@@ -33974,7 +33975,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -34001,10 +34002,10 @@ var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
 var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
 var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
 var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern71 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern72 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern73 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern74 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern72 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern73 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern74 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern75 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -38391,12 +38392,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data170.flowLogs !== void 0) {
-          let data180 = data170.flowLogs;
+        if (data170.podSecurity !== void 0) {
+          let data180 = data170.podSecurity;
           if (data180 && typeof data180 == "object" && !Array.isArray(data180)) {
             for (const key39 in data180) {
-              if (!(key39 === "enabled" || key39 === "retentionDays" || key39 === "trafficAnalytics")) {
-                const err386 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
+              if (!(key39 === "enabled" || key39 === "standard" || key39 === "effect" || key39 === "excludedNamespaces")) {
+                const err386 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.podSecurity, data: data180 };
                 if (vErrors === null) {
                   vErrors = [err386];
                 } else {
@@ -38408,7 +38409,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data180.enabled !== void 0) {
               let data181 = data180.enabled;
               if (typeof data181 !== "boolean") {
-                const err387 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data181 };
+                const err387 = { instancePath: instancePath + "/security/podSecurity/enabled", schemaPath: "#/properties/security/properties/podSecurity/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.podSecurity.properties.enabled.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.enabled, data: data181 };
                 if (vErrors === null) {
                   vErrors = [err387];
                 } else {
@@ -38417,10 +38418,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data180.retentionDays !== void 0) {
-              let data182 = data180.retentionDays;
-              if (!(typeof data182 == "number" && (!(data182 % 1) && !isNaN(data182)) && isFinite(data182))) {
-                const err388 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
+            if (data180.standard !== void 0) {
+              let data182 = data180.standard;
+              if (typeof data182 !== "string") {
+                const err388 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.standard.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data182 };
                 if (vErrors === null) {
                   vErrors = [err388];
                 } else {
@@ -38428,31 +38429,29 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data182 == "number" && isFinite(data182)) {
-                if (data182 > 365 || isNaN(data182)) {
-                  const err389 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
-                  if (vErrors === null) {
-                    vErrors = [err389];
-                  } else {
-                    vErrors.push(err389);
-                  }
-                  errors++;
+              if (!(data182 === "baseline" || data182 === "restricted")) {
+                const err389 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.standard.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.standard.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data182 };
+                if (vErrors === null) {
+                  vErrors = [err389];
+                } else {
+                  vErrors.push(err389);
                 }
-                if (data182 < 1 || isNaN(data182)) {
-                  const err390 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data182 };
-                  if (vErrors === null) {
-                    vErrors = [err390];
-                  } else {
-                    vErrors.push(err390);
-                  }
-                  errors++;
-                }
+                errors++;
               }
             }
-            if (data180.trafficAnalytics !== void 0) {
-              let data183 = data180.trafficAnalytics;
-              if (typeof data183 !== "boolean") {
-                const err391 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data183 };
+            if (data180.effect !== void 0) {
+              let data183 = data180.effect;
+              if (typeof data183 !== "string") {
+                const err390 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.effect.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data183 };
+                if (vErrors === null) {
+                  vErrors = [err390];
+                } else {
+                  vErrors.push(err390);
+                }
+                errors++;
+              }
+              if (!(data183 === "audit" || data183 === "deny")) {
+                const err391 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.effect.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.effect.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data183 };
                 if (vErrors === null) {
                   vErrors = [err391];
                 } else {
@@ -38461,58 +38460,66 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err392 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data180 };
-            if (vErrors === null) {
-              vErrors = [err392];
-            } else {
-              vErrors.push(err392);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err393 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
-        if (vErrors === null) {
-          vErrors = [err393];
-        } else {
-          vErrors.push(err393);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data184 = data.platform;
-      if (data184 && typeof data184 == "object" && !Array.isArray(data184)) {
-        for (const key40 in data184) {
-          if (!(key40 === "externalSecrets" || key40 === "ingressNginx" || key40 === "keycloakOperator")) {
-            const err394 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data184 };
-            if (vErrors === null) {
-              vErrors = [err394];
-            } else {
-              vErrors.push(err394);
-            }
-            errors++;
-          }
-        }
-        if (data184.externalSecrets !== void 0) {
-          let data185 = data184.externalSecrets;
-          if (data185 && typeof data185 == "object" && !Array.isArray(data185)) {
-            for (const key41 in data185) {
-              if (!(key41 === "values")) {
-                const err395 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
-                if (vErrors === null) {
-                  vErrors = [err395];
-                } else {
-                  vErrors.push(err395);
+            if (data180.excludedNamespaces !== void 0) {
+              let data184 = data180.excludedNamespaces;
+              if (Array.isArray(data184)) {
+                if (data184.length > 50) {
+                  const err392 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
+                  if (vErrors === null) {
+                    vErrors = [err392];
+                  } else {
+                    vErrors.push(err392);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data185.values !== void 0) {
-              let data186 = data185.values;
-              if (!(data186 && typeof data186 == "object" && !Array.isArray(data186))) {
-                const err396 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data186 };
+                const len7 = data184.length;
+                for (let i12 = 0; i12 < len7; i12++) {
+                  let data185 = data184[i12];
+                  if (typeof data185 === "string") {
+                    if (!pattern23.test(data185)) {
+                      const err393 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data185 };
+                      if (vErrors === null) {
+                        vErrors = [err393];
+                      } else {
+                        vErrors.push(err393);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err394 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data185 };
+                    if (vErrors === null) {
+                      vErrors = [err394];
+                    } else {
+                      vErrors.push(err394);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data184.length;
+                let j5;
+                if (i13 > 1) {
+                  const indices3 = {};
+                  for (; i13--; ) {
+                    let item3 = data184[i13];
+                    if (typeof item3 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices3[item3] == "number") {
+                      j5 = indices3[item3];
+                      const err395 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
+                      if (vErrors === null) {
+                        vErrors = [err395];
+                      } else {
+                        vErrors.push(err395);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices3[item3] = i13;
+                  }
+                }
+              } else {
+                const err396 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
                 if (vErrors === null) {
                   vErrors = [err396];
                 } else {
@@ -38522,7 +38529,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err397 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data185 };
+            const err397 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.podSecurity.type, parentSchema: schema31.properties.security.properties.podSecurity, data: data180 };
             if (vErrors === null) {
               vErrors = [err397];
             } else {
@@ -38531,12 +38538,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data184.ingressNginx !== void 0) {
-          let data187 = data184.ingressNginx;
-          if (data187 && typeof data187 == "object" && !Array.isArray(data187)) {
-            for (const key42 in data187) {
-              if (!(key42 === "values")) {
-                const err398 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
+        if (data170.flowLogs !== void 0) {
+          let data186 = data170.flowLogs;
+          if (data186 && typeof data186 == "object" && !Array.isArray(data186)) {
+            for (const key40 in data186) {
+              if (!(key40 === "enabled" || key40 === "retentionDays" || key40 === "trafficAnalytics")) {
+                const err398 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
                 if (vErrors === null) {
                   vErrors = [err398];
                 } else {
@@ -38545,10 +38552,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data187.values !== void 0) {
-              let data188 = data187.values;
-              if (!(data188 && typeof data188 == "object" && !Array.isArray(data188))) {
-                const err399 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data188 };
+            if (data186.enabled !== void 0) {
+              let data187 = data186.enabled;
+              if (typeof data187 !== "boolean") {
+                const err399 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data187 };
                 if (vErrors === null) {
                   vErrors = [err399];
                 } else {
@@ -38557,104 +38564,102 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err400 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data187 };
-            if (vErrors === null) {
-              vErrors = [err400];
-            } else {
-              vErrors.push(err400);
-            }
-            errors++;
-          }
-        }
-        if (data184.keycloakOperator !== void 0) {
-          let data189 = data184.keycloakOperator;
-          if (data189 && typeof data189 == "object" && !Array.isArray(data189)) {
-            for (const key43 in data189) {
-              if (!(key43 === "values")) {
-                const err401 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
+            if (data186.retentionDays !== void 0) {
+              let data188 = data186.retentionDays;
+              if (!(typeof data188 == "number" && (!(data188 % 1) && !isNaN(data188)) && isFinite(data188))) {
+                const err400 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
                 if (vErrors === null) {
-                  vErrors = [err401];
+                  vErrors = [err400];
                 } else {
-                  vErrors.push(err401);
+                  vErrors.push(err400);
+                }
+                errors++;
+              }
+              if (typeof data188 == "number" && isFinite(data188)) {
+                if (data188 > 365 || isNaN(data188)) {
+                  const err401 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
+                  if (vErrors === null) {
+                    vErrors = [err401];
+                  } else {
+                    vErrors.push(err401);
+                  }
+                  errors++;
+                }
+                if (data188 < 1 || isNaN(data188)) {
+                  const err402 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
+                  if (vErrors === null) {
+                    vErrors = [err402];
+                  } else {
+                    vErrors.push(err402);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data186.trafficAnalytics !== void 0) {
+              let data189 = data186.trafficAnalytics;
+              if (typeof data189 !== "boolean") {
+                const err403 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data189 };
+                if (vErrors === null) {
+                  vErrors = [err403];
+                } else {
+                  vErrors.push(err403);
                 }
                 errors++;
               }
             }
-            if (data189.values !== void 0) {
-              let data190 = data189.values;
-              if (!(data190 && typeof data190 == "object" && !Array.isArray(data190))) {
-                const err402 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data190 };
-                if (vErrors === null) {
-                  vErrors = [err402];
-                } else {
-                  vErrors.push(err402);
-                }
-                errors++;
-              }
-            }
           } else {
-            const err403 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data189 };
+            const err404 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
             if (vErrors === null) {
-              vErrors = [err403];
+              vErrors = [err404];
             } else {
-              vErrors.push(err403);
+              vErrors.push(err404);
             }
             errors++;
           }
         }
       } else {
-        const err404 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data184 };
+        const err405 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
         if (vErrors === null) {
-          vErrors = [err404];
+          vErrors = [err405];
         } else {
-          vErrors.push(err404);
+          vErrors.push(err405);
         }
         errors++;
       }
     }
-    if (data.login !== void 0) {
-      let data191 = data.login;
-      if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-        for (const key44 in data191) {
-          if (!(key44 === "firstAdmin")) {
-            const err405 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data191 };
+    if (data.platform !== void 0) {
+      let data190 = data.platform;
+      if (data190 && typeof data190 == "object" && !Array.isArray(data190)) {
+        for (const key41 in data190) {
+          if (!(key41 === "externalSecrets" || key41 === "ingressNginx" || key41 === "keycloakOperator")) {
+            const err406 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data190 };
             if (vErrors === null) {
-              vErrors = [err405];
+              vErrors = [err406];
             } else {
-              vErrors.push(err405);
+              vErrors.push(err406);
             }
             errors++;
           }
         }
-        if (data191.firstAdmin !== void 0) {
-          let data192 = data191.firstAdmin;
-          if (data192 && typeof data192 == "object" && !Array.isArray(data192)) {
-            for (const key45 in data192) {
-              if (!(key45 === "username" || key45 === "email" || key45 === "projects")) {
-                const err406 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
+        if (data190.externalSecrets !== void 0) {
+          let data191 = data190.externalSecrets;
+          if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
+            for (const key42 in data191) {
+              if (!(key42 === "values")) {
+                const err407 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
                 if (vErrors === null) {
-                  vErrors = [err406];
+                  vErrors = [err407];
                 } else {
-                  vErrors.push(err406);
+                  vErrors.push(err407);
                 }
                 errors++;
               }
             }
-            if (data192.username !== void 0) {
-              let data193 = data192.username;
-              if (typeof data193 === "string") {
-                if (!pattern71.test(data193)) {
-                  const err407 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
-                  if (vErrors === null) {
-                    vErrors = [err407];
-                  } else {
-                    vErrors.push(err407);
-                  }
-                  errors++;
-                }
-              } else {
-                const err408 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data193 };
+            if (data191.values !== void 0) {
+              let data192 = data191.values;
+              if (!(data192 && typeof data192 == "object" && !Array.isArray(data192))) {
+                const err408 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data192 };
                 if (vErrors === null) {
                   vErrors = [err408];
                 } else {
@@ -38663,20 +38668,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data192.email !== void 0) {
-              let data194 = data192.email;
-              if (typeof data194 === "string") {
-                if (!pattern72.test(data194)) {
-                  const err409 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
-                  if (vErrors === null) {
-                    vErrors = [err409];
-                  } else {
-                    vErrors.push(err409);
-                  }
-                  errors++;
-                }
-              } else {
-                const err410 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data194 };
+          } else {
+            const err409 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
+            if (vErrors === null) {
+              vErrors = [err409];
+            } else {
+              vErrors.push(err409);
+            }
+            errors++;
+          }
+        }
+        if (data190.ingressNginx !== void 0) {
+          let data193 = data190.ingressNginx;
+          if (data193 && typeof data193 == "object" && !Array.isArray(data193)) {
+            for (const key43 in data193) {
+              if (!(key43 === "values")) {
+                const err410 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
                 if (vErrors === null) {
                   vErrors = [err410];
                 } else {
@@ -38685,250 +38692,262 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data192.projects !== void 0) {
-              let data195 = data192.projects;
-              if (Array.isArray(data195)) {
-                if (data195.length > 50) {
-                  const err411 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
-                  if (vErrors === null) {
-                    vErrors = [err411];
-                  } else {
-                    vErrors.push(err411);
-                  }
-                  errors++;
-                }
-                const len7 = data195.length;
-                for (let i12 = 0; i12 < len7; i12++) {
-                  let data196 = data195[i12];
-                  if (typeof data196 === "string") {
-                    if (!pattern73.test(data196)) {
-                      const err412 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
-                      if (vErrors === null) {
-                        vErrors = [err412];
-                      } else {
-                        vErrors.push(err412);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err413 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i12, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data196 };
-                    if (vErrors === null) {
-                      vErrors = [err413];
-                    } else {
-                      vErrors.push(err413);
-                    }
-                    errors++;
-                  }
-                }
-                let i13 = data195.length;
-                let j5;
-                if (i13 > 1) {
-                  const indices3 = {};
-                  for (; i13--; ) {
-                    let item3 = data195[i13];
-                    if (typeof item3 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices3[item3] == "number") {
-                      j5 = indices3[item3];
-                      const err414 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
-                      if (vErrors === null) {
-                        vErrors = [err414];
-                      } else {
-                        vErrors.push(err414);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices3[item3] = i13;
-                  }
-                }
-              } else {
-                const err415 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data195 };
+            if (data193.values !== void 0) {
+              let data194 = data193.values;
+              if (!(data194 && typeof data194 == "object" && !Array.isArray(data194))) {
+                const err411 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data194 };
                 if (vErrors === null) {
-                  vErrors = [err415];
+                  vErrors = [err411];
                 } else {
-                  vErrors.push(err415);
+                  vErrors.push(err411);
                 }
                 errors++;
               }
             }
           } else {
-            const err416 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data192 };
+            const err412 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
             if (vErrors === null) {
-              vErrors = [err416];
+              vErrors = [err412];
             } else {
-              vErrors.push(err416);
+              vErrors.push(err412);
+            }
+            errors++;
+          }
+        }
+        if (data190.keycloakOperator !== void 0) {
+          let data195 = data190.keycloakOperator;
+          if (data195 && typeof data195 == "object" && !Array.isArray(data195)) {
+            for (const key44 in data195) {
+              if (!(key44 === "values")) {
+                const err413 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
+                if (vErrors === null) {
+                  vErrors = [err413];
+                } else {
+                  vErrors.push(err413);
+                }
+                errors++;
+              }
+            }
+            if (data195.values !== void 0) {
+              let data196 = data195.values;
+              if (!(data196 && typeof data196 == "object" && !Array.isArray(data196))) {
+                const err414 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data196 };
+                if (vErrors === null) {
+                  vErrors = [err414];
+                } else {
+                  vErrors.push(err414);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err415 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
+            if (vErrors === null) {
+              vErrors = [err415];
+            } else {
+              vErrors.push(err415);
             }
             errors++;
           }
         }
       } else {
-        const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data191 };
+        const err416 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data190 };
         if (vErrors === null) {
-          vErrors = [err417];
+          vErrors = [err416];
         } else {
-          vErrors.push(err417);
+          vErrors.push(err416);
+        }
+        errors++;
+      }
+    }
+    if (data.login !== void 0) {
+      let data197 = data.login;
+      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
+        for (const key45 in data197) {
+          if (!(key45 === "firstAdmin")) {
+            const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data197 };
+            if (vErrors === null) {
+              vErrors = [err417];
+            } else {
+              vErrors.push(err417);
+            }
+            errors++;
+          }
+        }
+        if (data197.firstAdmin !== void 0) {
+          let data198 = data197.firstAdmin;
+          if (data198 && typeof data198 == "object" && !Array.isArray(data198)) {
+            for (const key46 in data198) {
+              if (!(key46 === "username" || key46 === "email" || key46 === "projects")) {
+                const err418 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
+                if (vErrors === null) {
+                  vErrors = [err418];
+                } else {
+                  vErrors.push(err418);
+                }
+                errors++;
+              }
+            }
+            if (data198.username !== void 0) {
+              let data199 = data198.username;
+              if (typeof data199 === "string") {
+                if (!pattern72.test(data199)) {
+                  const err419 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
+                  if (vErrors === null) {
+                    vErrors = [err419];
+                  } else {
+                    vErrors.push(err419);
+                  }
+                  errors++;
+                }
+              } else {
+                const err420 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
+                if (vErrors === null) {
+                  vErrors = [err420];
+                } else {
+                  vErrors.push(err420);
+                }
+                errors++;
+              }
+            }
+            if (data198.email !== void 0) {
+              let data200 = data198.email;
+              if (typeof data200 === "string") {
+                if (!pattern73.test(data200)) {
+                  const err421 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
+                  if (vErrors === null) {
+                    vErrors = [err421];
+                  } else {
+                    vErrors.push(err421);
+                  }
+                  errors++;
+                }
+              } else {
+                const err422 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
+                if (vErrors === null) {
+                  vErrors = [err422];
+                } else {
+                  vErrors.push(err422);
+                }
+                errors++;
+              }
+            }
+            if (data198.projects !== void 0) {
+              let data201 = data198.projects;
+              if (Array.isArray(data201)) {
+                if (data201.length > 50) {
+                  const err423 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                  if (vErrors === null) {
+                    vErrors = [err423];
+                  } else {
+                    vErrors.push(err423);
+                  }
+                  errors++;
+                }
+                const len8 = data201.length;
+                for (let i14 = 0; i14 < len8; i14++) {
+                  let data202 = data201[i14];
+                  if (typeof data202 === "string") {
+                    if (!pattern74.test(data202)) {
+                      const err424 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
+                      if (vErrors === null) {
+                        vErrors = [err424];
+                      } else {
+                        vErrors.push(err424);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err425 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err425];
+                    } else {
+                      vErrors.push(err425);
+                    }
+                    errors++;
+                  }
+                }
+                let i15 = data201.length;
+                let j6;
+                if (i15 > 1) {
+                  const indices4 = {};
+                  for (; i15--; ) {
+                    let item4 = data201[i15];
+                    if (typeof item4 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices4[item4] == "number") {
+                      j6 = indices4[item4];
+                      const err426 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                      if (vErrors === null) {
+                        vErrors = [err426];
+                      } else {
+                        vErrors.push(err426);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices4[item4] = i15;
+                  }
+                }
+              } else {
+                const err427 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                if (vErrors === null) {
+                  vErrors = [err427];
+                } else {
+                  vErrors.push(err427);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err428 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
+            if (vErrors === null) {
+              vErrors = [err428];
+            } else {
+              vErrors.push(err428);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err429 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data197 };
+        if (vErrors === null) {
+          vErrors = [err429];
+        } else {
+          vErrors.push(err429);
         }
         errors++;
       }
     }
     if (data.promotion !== void 0) {
-      let data197 = data.promotion;
-      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
-        if (data197.after === void 0) {
-          const err418 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data197 };
+      let data203 = data.promotion;
+      if (data203 && typeof data203 == "object" && !Array.isArray(data203)) {
+        if (data203.after === void 0) {
+          const err430 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data203 };
           if (vErrors === null) {
-            vErrors = [err418];
+            vErrors = [err430];
           } else {
-            vErrors.push(err418);
+            vErrors.push(err430);
           }
           errors++;
         }
-        for (const key46 in data197) {
-          if (!(key46 === "after")) {
-            const err419 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data197 };
+        for (const key47 in data203) {
+          if (!(key47 === "after")) {
+            const err431 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data203 };
             if (vErrors === null) {
-              vErrors = [err419];
+              vErrors = [err431];
             } else {
-              vErrors.push(err419);
+              vErrors.push(err431);
             }
             errors++;
           }
         }
-        if (data197.after !== void 0) {
-          let data198 = data197.after;
-          if (typeof data198 === "string") {
-            if (!pattern74.test(data198)) {
-              const err420 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data198 };
-              if (vErrors === null) {
-                vErrors = [err420];
-              } else {
-                vErrors.push(err420);
-              }
-              errors++;
-            }
-          } else {
-            const err421 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data198 };
-            if (vErrors === null) {
-              vErrors = [err421];
-            } else {
-              vErrors.push(err421);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err422 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data197 };
-        if (vErrors === null) {
-          vErrors = [err422];
-        } else {
-          vErrors.push(err422);
-        }
-        errors++;
-      }
-    }
-    if (data.usage !== void 0) {
-      let data199 = data.usage;
-      if (data199 && typeof data199 == "object" && !Array.isArray(data199)) {
-        for (const key47 in data199) {
-          if (!(key47 === "users" || key47 === "datasourceGb" || key47 === "logGbPerDay" || key47 === "logRetentionDays")) {
-            const err423 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data199 };
-            if (vErrors === null) {
-              vErrors = [err423];
-            } else {
-              vErrors.push(err423);
-            }
-            errors++;
-          }
-        }
-        if (data199.users !== void 0) {
-          let data200 = data199.users;
-          if (!(typeof data200 == "number" && (!(data200 % 1) && !isNaN(data200)) && isFinite(data200))) {
-            const err424 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data200 };
-            if (vErrors === null) {
-              vErrors = [err424];
-            } else {
-              vErrors.push(err424);
-            }
-            errors++;
-          }
-          if (typeof data200 == "number" && isFinite(data200)) {
-            if (data200 > 1e5 || isNaN(data200)) {
-              const err425 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data200 };
-              if (vErrors === null) {
-                vErrors = [err425];
-              } else {
-                vErrors.push(err425);
-              }
-              errors++;
-            }
-            if (data200 < 1 || isNaN(data200)) {
-              const err426 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data200 };
-              if (vErrors === null) {
-                vErrors = [err426];
-              } else {
-                vErrors.push(err426);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data199.datasourceGb !== void 0) {
-          let data201 = data199.datasourceGb;
-          if (!(typeof data201 == "number" && (!(data201 % 1) && !isNaN(data201)) && isFinite(data201))) {
-            const err427 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
-            if (vErrors === null) {
-              vErrors = [err427];
-            } else {
-              vErrors.push(err427);
-            }
-            errors++;
-          }
-          if (typeof data201 == "number" && isFinite(data201)) {
-            if (data201 > 1e5 || isNaN(data201)) {
-              const err428 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
-              if (vErrors === null) {
-                vErrors = [err428];
-              } else {
-                vErrors.push(err428);
-              }
-              errors++;
-            }
-            if (data201 < 0 || isNaN(data201)) {
-              const err429 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data201 };
-              if (vErrors === null) {
-                vErrors = [err429];
-              } else {
-                vErrors.push(err429);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data199.logGbPerDay !== void 0) {
-          let data202 = data199.logGbPerDay;
-          if (!(typeof data202 == "number" && (!(data202 % 1) && !isNaN(data202)) && isFinite(data202))) {
-            const err430 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
-            if (vErrors === null) {
-              vErrors = [err430];
-            } else {
-              vErrors.push(err430);
-            }
-            errors++;
-          }
-          if (typeof data202 == "number" && isFinite(data202)) {
-            if (data202 > 1e4 || isNaN(data202)) {
-              const err431 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
-              if (vErrors === null) {
-                vErrors = [err431];
-              } else {
-                vErrors.push(err431);
-              }
-              errors++;
-            }
-            if (data202 < 0 || isNaN(data202)) {
-              const err432 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data202 };
+        if (data203.after !== void 0) {
+          let data204 = data203.after;
+          if (typeof data204 === "string") {
+            if (!pattern75.test(data204)) {
+              const err432 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data204 };
               if (vErrors === null) {
                 vErrors = [err432];
               } else {
@@ -38936,12 +38955,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-          }
-        }
-        if (data199.logRetentionDays !== void 0) {
-          let data203 = data199.logRetentionDays;
-          if (!(typeof data203 == "number" && (!(data203 % 1) && !isNaN(data203)) && isFinite(data203))) {
-            const err433 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+          } else {
+            const err433 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data204 };
             if (vErrors === null) {
               vErrors = [err433];
             } else {
@@ -38949,43 +38964,175 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data203 == "number" && isFinite(data203)) {
-            if (data203 > 3650 || isNaN(data203)) {
-              const err434 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+        }
+      } else {
+        const err434 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data203 };
+        if (vErrors === null) {
+          vErrors = [err434];
+        } else {
+          vErrors.push(err434);
+        }
+        errors++;
+      }
+    }
+    if (data.usage !== void 0) {
+      let data205 = data.usage;
+      if (data205 && typeof data205 == "object" && !Array.isArray(data205)) {
+        for (const key48 in data205) {
+          if (!(key48 === "users" || key48 === "datasourceGb" || key48 === "logGbPerDay" || key48 === "logRetentionDays")) {
+            const err435 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data205 };
+            if (vErrors === null) {
+              vErrors = [err435];
+            } else {
+              vErrors.push(err435);
+            }
+            errors++;
+          }
+        }
+        if (data205.users !== void 0) {
+          let data206 = data205.users;
+          if (!(typeof data206 == "number" && (!(data206 % 1) && !isNaN(data206)) && isFinite(data206))) {
+            const err436 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+            if (vErrors === null) {
+              vErrors = [err436];
+            } else {
+              vErrors.push(err436);
+            }
+            errors++;
+          }
+          if (typeof data206 == "number" && isFinite(data206)) {
+            if (data206 > 1e5 || isNaN(data206)) {
+              const err437 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data206 };
               if (vErrors === null) {
-                vErrors = [err434];
+                vErrors = [err437];
               } else {
-                vErrors.push(err434);
+                vErrors.push(err437);
               }
               errors++;
             }
-            if (data203 < 1 || isNaN(data203)) {
-              const err435 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data203 };
+            if (data206 < 1 || isNaN(data206)) {
+              const err438 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data206 };
               if (vErrors === null) {
-                vErrors = [err435];
+                vErrors = [err438];
               } else {
-                vErrors.push(err435);
+                vErrors.push(err438);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data205.datasourceGb !== void 0) {
+          let data207 = data205.datasourceGb;
+          if (!(typeof data207 == "number" && (!(data207 % 1) && !isNaN(data207)) && isFinite(data207))) {
+            const err439 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
+            if (vErrors === null) {
+              vErrors = [err439];
+            } else {
+              vErrors.push(err439);
+            }
+            errors++;
+          }
+          if (typeof data207 == "number" && isFinite(data207)) {
+            if (data207 > 1e5 || isNaN(data207)) {
+              const err440 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
+              if (vErrors === null) {
+                vErrors = [err440];
+              } else {
+                vErrors.push(err440);
+              }
+              errors++;
+            }
+            if (data207 < 0 || isNaN(data207)) {
+              const err441 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
+              if (vErrors === null) {
+                vErrors = [err441];
+              } else {
+                vErrors.push(err441);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data205.logGbPerDay !== void 0) {
+          let data208 = data205.logGbPerDay;
+          if (!(typeof data208 == "number" && (!(data208 % 1) && !isNaN(data208)) && isFinite(data208))) {
+            const err442 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+            if (vErrors === null) {
+              vErrors = [err442];
+            } else {
+              vErrors.push(err442);
+            }
+            errors++;
+          }
+          if (typeof data208 == "number" && isFinite(data208)) {
+            if (data208 > 1e4 || isNaN(data208)) {
+              const err443 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+              if (vErrors === null) {
+                vErrors = [err443];
+              } else {
+                vErrors.push(err443);
+              }
+              errors++;
+            }
+            if (data208 < 0 || isNaN(data208)) {
+              const err444 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+              if (vErrors === null) {
+                vErrors = [err444];
+              } else {
+                vErrors.push(err444);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data205.logRetentionDays !== void 0) {
+          let data209 = data205.logRetentionDays;
+          if (!(typeof data209 == "number" && (!(data209 % 1) && !isNaN(data209)) && isFinite(data209))) {
+            const err445 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+            if (vErrors === null) {
+              vErrors = [err445];
+            } else {
+              vErrors.push(err445);
+            }
+            errors++;
+          }
+          if (typeof data209 == "number" && isFinite(data209)) {
+            if (data209 > 3650 || isNaN(data209)) {
+              const err446 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+              if (vErrors === null) {
+                vErrors = [err446];
+              } else {
+                vErrors.push(err446);
+              }
+              errors++;
+            }
+            if (data209 < 1 || isNaN(data209)) {
+              const err447 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+              if (vErrors === null) {
+                vErrors = [err447];
+              } else {
+                vErrors.push(err447);
               }
               errors++;
             }
           }
         }
       } else {
-        const err436 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data199 };
+        const err448 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data205 };
         if (vErrors === null) {
-          vErrors = [err436];
+          vErrors = [err448];
         } else {
-          vErrors.push(err436);
+          vErrors.push(err448);
         }
         errors++;
       }
     }
   } else {
-    const err437 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err449 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err437];
+      vErrors = [err449];
     } else {
-      vErrors.push(err437);
+      vErrors.push(err449);
     }
     errors++;
   }
@@ -39908,6 +40055,13 @@ function checkPosture(env, report, ok) {
       "openai.deployments are listed but openai.enabled is false; nothing will be created"
     );
   }
+  const security = env.security;
+  if (security?.podSecurity.enabled && !security.azurePolicy && ok(["security"]))
+    report(
+      "error",
+      ["security", "podSecurity", "enabled"],
+      "security.podSecurity needs the Azure Policy add-on that enforces it; set security.azurePolicy: true, or security.podSecurity.enabled: false"
+    );
   if (!ok(["azure", "production"]) || !env.production) return;
   if (ok(["postgres", "highAvailability"], ["profile"]) && env.postgres.highAvailability === "Disabled") {
     report(
@@ -40045,7 +40199,7 @@ function defaultOpenAiSku(location) {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
 function securitySettings(production2, doc) {
-  const { flowLogs, ...flat } = doc;
+  const { flowLogs, podSecurity, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
   return {
     networkPolicy: production2 ? "cilium" : "none",
@@ -40057,6 +40211,15 @@ function securitySettings(production2, doc) {
     storageInfrastructureEncryption: production2,
     controlPlaneOperationalLogs: production2,
     ...flat,
+    podSecurity: {
+      // Only where the add-on runs: without Gatekeeper the assignment would enforce nothing.
+      enabled: doc.azurePolicy ?? production2,
+      standard: DEFAULTS2.podSecurity.standard,
+      // Audit, not deny: CodeMie's stack has pods the baseline forbids (docs/security-baseline.md).
+      effect: DEFAULTS2.podSecurity.effect,
+      excludedNamespaces: [],
+      ...podSecurity
+    },
     flowLogs: {
       enabled: production2,
       // Flow logs keep at most 365 days; the workspace's retention otherwise.

@@ -26,7 +26,9 @@ export class ArmRequestError extends Error {
     readonly error: ArmErrorDetail,
   ) {
     super(
-      `ARM request failed${statusCode === undefined ? "" : ` with HTTP ${statusCode}`}: ${error.code}: ${error.message}`,
+      `ARM request failed` +
+        `${statusCode === undefined ? "" : ` with HTTP ${statusCode}`}: ` +
+        `${error.code}: ${error.message}`,
     );
     this.name = "ArmRequestError";
   }

@@ -267,7 +267,8 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
 
 async function readOpenAi(arm: JsonReader, env: Environment, group: string): Promise<OpenAiFacts> {
   const location = env.openai.location;
-  const base = `/subscriptions/${env.azure.subscriptionId}/providers/Microsoft.CognitiveServices/locations/${enc(location)}`;
+  const base =
+    `/subscriptions/${env.azure.subscriptionId}` + `/providers/Microsoft.CognitiveServices/locations/${enc(location)}`;
   const [models, usages, deployed] = await Promise.all([
     listAll<WireModel>(arm, `${base}/models`, PREFLIGHT_API.cognitiveServices),
     listAll<WireUsage>(arm, `${base}/usages`, PREFLIGHT_API.cognitiveServices),

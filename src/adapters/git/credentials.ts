@@ -36,7 +36,8 @@ export function basicCredential(token: string): string {
 export class UntrustedHostError extends Error {
   constructor(remote: string, host: string, trusted: readonly string[]) {
     super(
-      `the GitOps repository ${remote} is on ${host}, which is not a host the GitOps token is sent to (${trusted.join(", ")}); ` +
+      `the GitOps repository ${remote} is on ${host}, which is not a host the ` +
+        `GitOps token is sent to (${trusted.join(", ")}); ` +
         `if that host is yours, name it in ${TRUSTED_HOSTS_VARIABLE} (the gitops-trusted-hosts input)`,
     );
     this.name = "UntrustedHostError";

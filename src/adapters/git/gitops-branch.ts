@@ -49,7 +49,9 @@ const DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
 export class UnsafeBranchError extends Error {
   constructor(branch: string, path: string, what: string) {
     super(
-      `refusing to use ${branch}: ${path} is ${what} on the branch, and the toolkit follows no link or submodule of a GitOps branch; replace it with a plain directory or file`,
+      `refusing to use ${branch}: ${path} is ${what} on the branch, and the ` +
+        `toolkit follows no link or submodule of a GitOps branch; replace it ` +
+        `with a plain directory or file`,
     );
     this.name = "UnsafeBranchError";
   }

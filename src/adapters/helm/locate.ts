@@ -39,7 +39,8 @@ export async function locateHelm(repoRoot: string, env: NodeJS.ProcessEnv = proc
   if (version && SUPPORTED_HELM.test(version)) return { path: installed, version, source: "installed" };
   looked.push(`${installed} (${version ?? "absent"})`);
   throw new HelmNotFoundError(
-    `Helm v4 not found (looked at ${looked.join("; ")}); run \`npm run setup\` or \`bash scripts/install-helm.sh\`, or put Helm v4 on PATH`,
+    `Helm v4 not found (looked at ${looked.join("; ")}); run \`npm run ` +
+      `setup\` or \`bash scripts/install-helm.sh\`, or put Helm v4 on PATH`,
   );
 }
 

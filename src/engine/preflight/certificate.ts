@@ -22,7 +22,15 @@ const warning = (message: string, path: FieldPath = SECRET_FIELD): Finding => ({
 export function certificateNote(env: Environment, read: CertificateRead | undefined): string | undefined {
   if (read?.status !== "unreadable") return undefined;
   const { host, tlsSecretName } = env.network.ingress;
-  return `the content of certificate ${tlsSecretName} in Key Vault ${env.names.keyVault} was not checked (${read.reason}); for the preflight to check that it covers ${host}, is valid and carries its key and chain, let the deploy identity read that one secret (az role assignment create --role "Key Vault Secrets User" --assignee <deploy client id> --scope <vault id>/secrets/${tlsSecretName}) from a network the vault admits`;
+  return (
+    `the content of certificate ${tlsSecretName} in Key Vault ` +
+    `${env.names.keyVault} was not checked (${read.reason}); for the ` +
+    `preflight to check that it covers ${host}, is valid and carries its key ` +
+    `and chain, let the deploy identity read that one secret (az role ` +
+    `assignment create --role "Key Vault Secrets User" --assignee <deploy ` +
+    `client id> --scope <vault id>/secrets/${tlsSecretName}) from a network ` +
+    `the vault admits`
+  );
 }
 
 export function checkCertificate(env: Environment, read: CertificateRead | undefined): Finding[] {
@@ -34,13 +42,18 @@ export function checkCertificate(env: Environment, read: CertificateRead | undef
 
 function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
   const what = `certificate ${c.secretName} in Key Vault ${vault}`;
-  const reimport = `import it again as PEM (az keyvault certificate import --vault-name ${vault} --name ${c.secretName} --file FULLCHAIN_AND_KEY.pem)`;
+  const reimport =
+    `import it again as PEM (az keyvault certificate import --vault-name ` +
+    `${vault} --name ${c.secretName} --file FULLCHAIN_AND_KEY.pem)`;
   const leaf = c.certificates[0];
   if (!leaf) {
     const pkcs12 = (c.contentType ?? "").toLowerCase().includes("pkcs12");
     return [
       error(
-        `${what} holds ${pkcs12 ? "a PKCS#12 bundle (content type application/x-pkcs12)" : "no PEM certificate"}, and the GitOps tree's template reads PEM blocks; ${reimport} with a policy whose secret content type is application/x-pem-file`,
+        `${what} holds ` +
+          `${pkcs12 ? "a PKCS#12 bundle (content type application/x-pkcs12)" : "no PEM certificate"}` +
+          `, and the GitOps tree's template reads PEM blocks; ${reimport} with a ` +
+          `policy whose secret content type is application/x-pem-file`,
       ),
     ];
   }
@@ -50,14 +63,21 @@ function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
     out.push(
       error(
         c.keyTypes.length > 0
-          ? `${what} has no unencrypted PKCS#8 key${other}, and the tree's template reads the "PRIVATE KEY" block; convert it (openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8) and ${reimport}`
-          : `${what} lacks its private key (a certificate whose key is not exportable, or a PEM without the key); ingress-nginx would serve its own fake certificate; ${reimport} with the key and an exportable key policy`,
+          ? `${what} has no unencrypted PKCS#8 key${other}, and the tree's template ` +
+              `reads the "PRIVATE KEY" block; convert it (openssl pkcs8 -topk8 ` +
+              `-nocrypt -in KEY -out KEY.pk8) and ${reimport}`
+          : `${what} lacks its private key (a certificate whose key is not ` +
+              `exportable, or a PEM without the key); ingress-nginx would serve its ` +
+              `own fake certificate; ${reimport} with the key and an exportable key ` +
+              `policy`,
       ),
     );
   } else if (!c.keyMatchesLeaf) {
     out.push(
       error(
-        `the private key in ${what} does not belong to its first certificate (${leaf.subject}); put the leaf certificate first, followed by its intermediates, with the key that signed its request, and ${reimport}`,
+        `the private key in ${what} does not belong to its first certificate (` +
+          `${leaf.subject}); put the leaf certificate first, followed by its ` +
+          `intermediates, with the key that signed its request, and ${reimport}`,
       ),
     );
   }
@@ -65,7 +85,11 @@ function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
     const names = leaf.dnsNames.length > 0 ? leaf.dnsNames.join(", ") : "no DNS name (no subjectAltName)";
     out.push(
       error(
-        `${what} covers ${names}, not network.ingress.host ${host} (a name must match exactly, or a wildcard *.zone covers one label of zone, never the zone itself nor deeper names); issue a certificate whose subjectAltName holds ${host} or *.${host.slice(host.indexOf(".") + 1)}, or change network.ingress.host`,
+        `${what} covers ${names}, not network.ingress.host ${host} (a name must ` +
+          `match exactly, or a wildcard *.zone covers one label of zone, never the ` +
+          `zone itself nor deeper names); issue a certificate whose subjectAltName ` +
+          `holds ${host} or *.${host.slice(host.indexOf(".") + 1)}, or change ` +
+          `network.ingress.host`,
         leaf.dnsNames.length > 0 ? HOST_FIELD : SECRET_FIELD,
       ),
     );
@@ -81,7 +105,9 @@ function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
     const days = Math.floor((notAfter - now) / DAY_MS);
     out.push(
       warning(
-        `${what} expires on ${leaf.notAfter}, in ${days} day(s); upload a renewed one before then (ESO picks up the new version within its refresh interval)`,
+        `${what} expires on ${leaf.notAfter}, in ${days} day(s); upload a ` +
+          `renewed one before then (ESO picks up the new version within its ` +
+          `refresh interval)`,
       ),
     );
   }
@@ -89,19 +115,27 @@ function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
   if (chain.status === "misordered")
     out.push(
       error(
-        `certificate ${chain.index + 1} in ${what} is not the issuer of the one before it (expected ${chain.expected}); order the PEM leaf first, then each issuer, as ingress-nginx serves it`,
+        `certificate ${chain.index + 1} in ${what} is not the issuer of the one ` +
+          `before it (expected ${chain.expected}); order the PEM leaf first, then ` +
+          `each issuer, as ingress-nginx serves it`,
       ),
     );
   else if (chain.status === "incomplete")
     out.push(
       error(
-        `the chain in ${what} is incomplete: ${chain.missing} issued its last certificate and is neither in the secret nor a public root, so clients cannot verify ${host}; append the intermediate certificate(s) after the leaf and ${reimport}`,
+        `the chain in ${what} is incomplete: ${chain.missing} issued its last ` +
+          `certificate and is neither in the secret nor a public root, so clients ` +
+          `cannot verify ${host}; append the intermediate certificate(s) after the ` +
+          `leaf and ${reimport}`,
       ),
     );
   else if (chain.status === "private")
     out.push(
       warning(
-        `${what} chains to ${chain.root}, which is not a public root: browsers must trust that CA, and so must CodeMie's API, which calls Keycloak at https://${host}/keycloak (its image trusts public roots only); prefer a certificate from a public CA`,
+        `${what} chains to ${chain.root}, which is not a public root: browsers ` +
+          `must trust that CA, and so must CodeMie's API, which calls Keycloak at ` +
+          `https://${host}/keycloak (its image trusts public roots only); prefer a ` +
+          `certificate from a public CA`,
       ),
     );
   return out;

@@ -39,7 +39,11 @@ function checkProviders(needs: PreflightNeeds, facts: PreflightFacts): Finding[]
       {
         severity: "error" as const,
         path: ["azure", "subscriptionId"],
-        message: `resource provider ${namespace} is ${state} in subscription ${facts.subscriptionId}, and the templates deploy its resources; register it (az provider register --namespace ${namespace} --subscription ${facts.subscriptionId}) and run again`,
+        message:
+          `resource provider ${namespace} is ${state} in subscription ` +
+          `${facts.subscriptionId}, and the templates deploy its resources; ` +
+          `register it (az provider register --namespace ${namespace} ` +
+          `--subscription ${facts.subscriptionId}) and run again`,
       },
     ];
   });
@@ -83,7 +87,11 @@ function checkVmSizes(env: Environment, needs: PreflightNeeds, facts: PreflightF
       out.push({
         severity: "error",
         path: field,
-        message: `VM size ${pool.vmSize} of the ${pool.name} pool is restricted for subscription ${facts.subscriptionId} in ${facts.location} (${location.reasonCode ?? "restricted"}); ${alternatives}, or ask Azure support to lift the restriction`,
+        message:
+          `VM size ${pool.vmSize} of the ${pool.name} pool is restricted for ` +
+          `subscription ${facts.subscriptionId} in ${facts.location} (` +
+          `${location.reasonCode ?? "restricted"}); ${alternatives}, or ask Azure ` +
+          `support to lift the restriction`,
       });
       continue;
     }
@@ -94,7 +102,12 @@ function checkVmSizes(env: Environment, needs: PreflightNeeds, facts: PreflightF
       out.push({
         severity: "error",
         path: ["aks", "zones"],
-        message: `VM size ${pool.vmSize} of the ${pool.name} pool is not available to this subscription in zone ${list(missing)} of ${facts.location} (available in zones ${list(offered)}); set aks.zones to ${offered.length > 0 ? `[${offered.join(", ")}]` : "[]"} or ${alternatives}`,
+        message:
+          `VM size ${pool.vmSize} of the ${pool.name} pool is not available to ` +
+          `this subscription in zone ${list(missing)} of ${facts.location} ` +
+          `(available in zones ${list(offered)}); set aks.zones to ` +
+          `${offered.length > 0 ? `[${offered.join(", ")}]` : "[]"} or ` +
+          `${alternatives}`,
       });
     }
   }
@@ -115,7 +128,8 @@ function checkVcpuQuota(env: Environment, needs: PreflightNeeds, facts: Prefligh
     pools
       .map(
         (p) =>
-          `the ${p.name} pool needs ${vcpus(p)} at ${nodes(p)} nodes (${p.maxCount} at most plus ${p.surge} upgrade surge)`,
+          `the ${p.name} pool needs ${vcpus(p)} at ${nodes(p)} nodes (${p.maxCount}` +
+          ` at most plus ${p.surge} upgrade surge)`,
       )
       .join(" and ");
 
@@ -148,13 +162,20 @@ function checkVcpuQuota(env: Environment, needs: PreflightNeeds, facts: Prefligh
       out.push({
         severity: "error",
         path: field,
-        message: `${head}${freed > 0 ? ` (${freed} by this cluster)` : ""}, ${describe(pools)}; ask for a quota increase of ${quotaName(quota)} in ${facts.location} to at least ${others + need}${lower}, or choose a VM size of another family`,
+        message:
+          `${head}${freed > 0 ? ` (${freed} by this cluster)` : ""}, ` +
+          `${describe(pools)}; ask for a quota increase of ${quotaName(quota)} in ` +
+          `${facts.location} to at least ${others + need}${lower}, or choose a VM ` +
+          `size of another family`,
       });
     } else if (quota.limit > 0 && (others + need) / quota.limit > QUOTA_WARNING_SHARE) {
       out.push({
         severity: "warning",
         path: field,
-        message: `${head}: after this deploy ${others + need} of ${quota.limit} (${pct((others + need) / quota.limit)}) would be taken at the pools' maximum; ask for more ${quotaName(quota)} quota before scaling further`,
+        message:
+          `${head}: after this deploy ${others + need} of ${quota.limit} (` +
+          `${pct((others + need) / quota.limit)}) would be taken at the pools' ` +
+          `maximum; ask for more ${quotaName(quota)} quota before scaling further`,
       });
     }
   }
@@ -184,13 +205,19 @@ function checkKubernetesVersion(env: Environment, versions: KubernetesVersionFac
     out.push({
       severity: "error",
       path: field,
-      message: `Kubernetes ${minor} is offered in ${location} only with AKS Long Term Support, which needs the Premium tier; this environment's cluster uses the ${env.production ? "Standard" : "Free"} tier; ${choose}`,
+      message:
+        `Kubernetes ${minor} is offered in ${location} only with AKS Long Term ` +
+        `Support, which needs the Premium tier; this environment's cluster uses ` +
+        `the ${env.production ? "Standard" : "Free"} tier; ${choose}`,
     });
   } else if (wanted !== minor && !found.patches.includes(wanted)) {
     out.push({
       severity: "error",
       path: field,
-      message: `Kubernetes ${wanted} is not offered by AKS in ${location}; patches of ${minor} offered: ${list(found.patches)}; or write ${minor} to take the latest`,
+      message:
+        `Kubernetes ${wanted} is not offered by AKS in ${location}; patches of ` +
+        `${minor} offered: ${list(found.patches)}; or write ${minor} to take the ` +
+        `latest`,
     });
   }
   if (found.preview)
@@ -210,7 +237,9 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
       {
         severity: "error",
         path: ["postgres"],
-        message: `Azure Database for PostgreSQL flexible server reports no capabilities in ${azure.location}; choose another azure.location`,
+        message:
+          `Azure Database for PostgreSQL flexible server reports no capabilities ` +
+          `in ${azure.location}; choose another azure.location`,
       },
     ];
   if (facts.restricted) {
@@ -218,7 +247,10 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
       {
         severity: "error",
         path: ["azure", "location"],
-        message: `subscription ${azure.subscriptionId} may not create PostgreSQL flexible servers in ${azure.location}${facts.reason ? ` (${facts.reason})` : ""}; ask Azure support for access or choose another azure.location`,
+        message:
+          `subscription ${azure.subscriptionId} may not create PostgreSQL flexible ` +
+          `servers in ${azure.location}${facts.reason ? ` (${facts.reason})` : ""}` +
+          `; ask Azure support for access or choose another azure.location`,
       },
     ];
   }
@@ -227,7 +259,9 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
     out.push({
       severity: "error",
       path: at("version"),
-      message: `PostgreSQL ${postgres.version} is not offered in ${azure.location}; choose one of ${list(facts.versions)}`,
+      message:
+        `PostgreSQL ${postgres.version} is not offered in ${azure.location}; ` +
+        `choose one of ${list(facts.versions)}`,
     });
   }
   const edition = facts.editions.find((e) => same(e.name, postgres.tier));
@@ -235,7 +269,9 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
     out.push({
       severity: "error",
       path: at("tier"),
-      message: `PostgreSQL tier ${postgres.tier} is not offered in ${azure.location}; choose one of ${list(facts.editions.map((e) => e.name))}`,
+      message:
+        `PostgreSQL tier ${postgres.tier} is not offered in ${azure.location}; ` +
+        `choose one of ${list(facts.editions.map((e) => e.name))}`,
     });
     return out;
   }
@@ -244,7 +280,10 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
     out.push({
       severity: "error",
       path: at("sku"),
-      message: `PostgreSQL SKU ${postgres.sku} is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(edition.skus.map((s) => s.name))}`,
+      message:
+        `PostgreSQL SKU ${postgres.sku} is not offered in the ${edition.name} ` +
+        `tier in ${azure.location}; choose one of ` +
+        `${list(edition.skus.map((s) => s.name))}`,
     });
   }
   if (!edition.storageMb.includes(postgres.storageGb * 1024)) {
@@ -252,7 +291,10 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
     out.push({
       severity: "error",
       path: at("storageGb"),
-      message: `PostgreSQL storage of ${postgres.storageGb} GB is not offered in the ${edition.name} tier in ${azure.location}; choose one of ${list(sizes)} (GB)`,
+      message:
+        `PostgreSQL storage of ${postgres.storageGb} GB is not offered in the ` +
+        `${edition.name} tier in ${azure.location}; choose one of ${list(sizes)} ` +
+        `(GB)`,
     });
   }
   const ha = postgres.highAvailability;
@@ -260,13 +302,18 @@ function checkPostgres(env: Environment, facts: PostgresFacts | undefined): Find
     out.push({
       severity: "error",
       path: at("highAvailability"),
-      message: `PostgreSQL SKU ${sku.name} offers high availability ${list(sku.haModes)} in ${azure.location}, not ${ha}; choose ${[...sku.haModes, "Disabled"].join(" or ")}`,
+      message:
+        `PostgreSQL SKU ${sku.name} offers high availability ${list(sku.haModes)}` +
+        ` in ${azure.location}, not ${ha}; choose ` +
+        `${[...sku.haModes, "Disabled"].join(" or ")}`,
     });
   } else if (ha === "ZoneRedundant" && !facts.zoneRedundantHa) {
     out.push({
       severity: "error",
       path: at("highAvailability"),
-      message: `zone-redundant high availability of PostgreSQL is not offered in ${azure.location}; choose SameZone or Disabled`,
+      message:
+        `zone-redundant high availability of PostgreSQL is not offered in ` +
+        `${azure.location}; choose SameZone or Disabled`,
     });
   }
   return out;
@@ -294,7 +341,9 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
       out.push({
         severity: "error",
         path: at("version"),
-        message: `Azure OpenAI model ${d.model} version ${d.version} is not offered in ${oai.location}; choose one of ${list(models.map((m) => m.version))}`,
+        message:
+          `Azure OpenAI model ${d.model} version ${d.version} is not offered in ` +
+          `${oai.location}; choose one of ${list(models.map((m) => m.version))}`,
       });
       return;
     }
@@ -303,7 +352,10 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
       out.push({
         severity: "error",
         path: at("sku"),
-        message: `Azure OpenAI model ${d.model} ${d.version} is not offered with SKU ${d.sku} in ${oai.location}; choose one of ${list(model.skus.map((s) => s.name))}`,
+        message:
+          `Azure OpenAI model ${d.model} ${d.version} is not offered with SKU ` +
+          `${d.sku} in ${oai.location}; choose one of ` +
+          `${list(model.skus.map((s) => s.name))}`,
       });
       return;
     }
@@ -330,7 +382,10 @@ function checkOpenAi(env: Environment, facts: PreflightFacts): Finding[] {
       out.push({
         severity: "error",
         path: field,
-        message: `${head}, this environment's deployments need ${need}; lower openai.deployments[].capacity to fit ${usage.limit - (after - need)} or ask for a quota increase to at least ${after}`,
+        message:
+          `${head}, this environment's deployments need ${need}; lower ` +
+          `openai.deployments[].capacity to fit ${usage.limit - (after - need)} or ` +
+          `ask for a quota increase to at least ${after}`,
       });
     } else if (usage.limit > 0 && after / usage.limit > QUOTA_WARNING_SHARE) {
       out.push({
@@ -359,7 +414,12 @@ function checkNetworkWatcher(env: Environment, facts: PreflightFacts): Finding[]
       {
         severity: "error",
         path: ["network", "networkWatcher"],
-        message: `${where} does not exist, and the VNet flow log (security.flowLogs) is created under it; enable Network Watcher for ${facts.location} (az network watcher configure -g ${resourceGroup} -l ${facts.location} --enabled true), set network.networkWatcher to the region's watcher, ${off}`,
+        message:
+          `${where} does not exist, and the VNet flow log (security.flowLogs) is ` +
+          `created under it; enable Network Watcher for ${facts.location} (az ` +
+          `network watcher configure -g ${resourceGroup} -l ${facts.location} ` +
+          `--enabled true), set network.networkWatcher to the region's watcher, ` +
+          `${off}`,
       },
     ];
   if (watcher.status === "forbidden")
@@ -367,7 +427,11 @@ function checkNetworkWatcher(env: Environment, facts: PreflightFacts): Finding[]
       {
         severity: "error",
         path: ["network", "networkWatcher"],
-        message: `the deploy identity cannot read ${where} (${watcher.message}), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group ${resourceGroup} (or Contributor on the subscription), ${off}`,
+        message:
+          `the deploy identity cannot read ${where} (${watcher.message}), and the ` +
+          `deploy creates the VNet flow log there; grant it Network Contributor on ` +
+          `resource group ${resourceGroup} (or Contributor on the subscription), ` +
+          `${off}`,
       },
     ];
   const ours = flowLogName(env);
@@ -377,7 +441,10 @@ function checkNetworkWatcher(env: Environment, facts: PreflightFacts): Finding[]
     .map((l) => ({
       severity: "error" as const,
       path: ["security", "flowLogs"],
-      message: `flow log ${l.name} of ${where} already covers VNet ${env.names.vnet}, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false to keep that one, or delete it to let the deploy create ${ours}`,
+      message:
+        `flow log ${l.name} of ${where} already covers VNet ${env.names.vnet}, ` +
+        `and Azure keeps one flow log per VNet; set security.flowLogs.enabled: ` +
+        `false to keep that one, or delete it to let the deploy create ${ours}`,
     }));
 }
 
@@ -394,7 +461,10 @@ export function checkOperatorSecrets(
     .map((s) => ({
       severity: "error" as const,
       path: s.path,
-      message: `Key Vault ${name} has no secret ${s.name} (${s.purpose}), which the GitOps tree reads; upload it (az keyvault secret set --vault-name ${name} --name ${s.name} --file FILE) and run again`,
+      message:
+        `Key Vault ${name} has no secret ${s.name} (${s.purpose}), which the ` +
+        `GitOps tree reads; upload it (az keyvault secret set --vault-name ` +
+        `${name} --name ${s.name} --file FILE) and run again`,
     }));
   return [...missing, ...checkCertificate(env, vault.certificate)];
 }

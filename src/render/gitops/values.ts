@@ -478,7 +478,9 @@ export function apiEnv(env: Environment): EnvVar[] {
       { name: "MCP_CONNECT_BUCKETS_COUNT", value: String(mcp.replicas) },
       {
         name: "MCP_CONNECT_URL",
-        value: `http://codemie-mcp-connect-service-{MCP_CONNECT_BUCKET}.codemie-mcp-connect-service-headless.${MCP_NAMESPACE}:3000`,
+        value:
+          `http://codemie-mcp-connect-service-{MCP_CONNECT_BUCKET}.codemie-mcp-connect-service-headless.` +
+          `${MCP_NAMESPACE}:3000`,
       },
       { name: "MCP_CLIENT_TIMEOUT", value: "600.0" },
     );

@@ -231,7 +231,8 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
     const errors = call.errors.map(
       (e) =>
         `${path} (Line: ${at.line}, Col: ${at.col}): Error calling workflow '${ref}'. ` +
-        `${e.job ? `The nested job '${e.job}' is` : "The workflow is"} requesting '${e.requesting}', but is only allowed '${e.allowed}'.`,
+        (`${e.job ? `The nested job '${e.job}' is` : "The workflow is"} ` +
+          `requesting '${e.requesting}', but is only allowed '${e.allowed}'.`),
     );
     return { callerId, callerJob, callee, inherited: call.inherited, errors };
   });
@@ -443,7 +444,9 @@ async function runLeg(
       record({
         ...base,
         result: "failure",
-        error: `Branch "${event.ref.replace(/^refs\/heads\//, "")}" is not allowed to deploy to ${environment} due to environment protection rules.`,
+        error:
+          `Branch "${event.ref.replace(/^refs\/heads\//, "")}" is not allowed to ` +
+          `deploy to ${environment} due to environment protection rules.`,
       });
       return { result: "failure", outputs: {} };
     }

@@ -267,7 +267,8 @@ export function checkFluxTree(
       violate(
         k,
         "depends-on",
-        `dependency '${waiting[0]!.replace(/^Kustomization /, "")}' is not ready: the layers wait on each other in a cycle`,
+        `dependency '${waiting[0]!.replace(/^Kustomization /, "")}' is not ` +
+          `ready: the layers wait on each other in a cycle`,
         "DependencyNotReady",
       );
   }
@@ -300,7 +301,8 @@ export function checkFluxTree(
         violate(
           k,
           "substitution",
-          `substitute from '${str(s.kind) ?? ""}/${str(s.name) ?? ""}' error: ${(str(s.kind) ?? "").toLowerCase()}s "${str(s.name) ?? ""}" not found`,
+          `substitute from '${str(s.kind) ?? ""}/${str(s.name) ?? ""}' error: ` +
+            `${(str(s.kind) ?? "").toLowerCase()}s "${str(s.name) ?? ""}" not found`,
           "BuildFailed",
         );
       else if (findObject(key, k) && findObject(key, k)?.metadata.labels?.[WATCH_LABEL] !== "Enabled") {
@@ -326,7 +328,9 @@ export function checkFluxTree(
         violate(
           key,
           "crd-order",
-          `${o.kind}/${nsOf(o) ? `${nsOf(o)}/` : ""}${o.metadata.name} dry-run failed: no matches for kind "${o.kind}" in version "${o.apiVersion}" (applied by ${k} before a release installing its CRDs is Ready)`,
+          `${o.kind}/${nsOf(o) ? `${nsOf(o)}/` : ""}${o.metadata.name} dry-run ` +
+            `failed: no matches for kind "${o.kind}" in version "${o.apiVersion}" ` +
+            `(applied by ${k} before a release installing its CRDs is Ready)`,
           "ReconciliationFailed",
         );
       }
@@ -360,7 +364,8 @@ export function checkFluxTree(
       violate(
         k,
         "cross-namespace-ref",
-        `can't access '${str(source.kind) ?? ""}/${sourceNs}/${str(source.name) ?? ""}', cross-namespace references have been blocked`,
+        `can't access '${str(source.kind) ?? ""}/${sourceNs}/` +
+          `${str(source.name) ?? ""}', cross-namespace references have been blocked`,
         "AccessDenied",
       );
     } else if (!exists(sourceKey, k)) violate(k, "source", `Source '${sourceKey}' not found`, "ArtifactFailed");
@@ -393,7 +398,9 @@ export function checkFluxTree(
       violate(
         owner,
         "service-account",
-        `impersonates system:serviceaccount:${ns}:${account}, which does not exist in namespace ${ns}: every action is forbidden (the extension creates ${account} in ${config.namespace} only)`,
+        `impersonates system:serviceaccount:${ns}:${account}, which does not ` +
+          `exist in namespace ${ns}: every action is forbidden (the extension ` +
+          `creates ${account} in ${config.namespace} only)`,
         "ReconciliationFailed",
       );
     }
@@ -443,7 +450,9 @@ export function checkFluxTree(
         violate(
           key,
           "values",
-          `could not resolve ${str(v.kind) ?? ""} chart values reference '${ns}/${str(v.name) ?? ""}' with key '${str(v.valuesKey) ?? "values.yaml"}': not found`,
+          `could not resolve ${str(v.kind) ?? ""} chart values reference '${ns}/` +
+            `${str(v.name) ?? ""}' with key '${str(v.valuesKey) ?? "values.yaml"}': ` +
+            `not found`,
           "InitFailed",
         );
     }
@@ -457,7 +466,9 @@ export function checkFluxTree(
         violate(
           key,
           "depends-on",
-          `dependency '${dNs}/${str(d.name) ?? ""}' is not ready: it is applied by ${by}, which is not Ready before ${k}, so this layer waits on a later one`,
+          `dependency '${dNs}/${str(d.name) ?? ""}' is not ready: it is applied by ` +
+            `${by}, which is not Ready before ${k}, so this layer waits on a later ` +
+            `one`,
           "DependencyNotReady",
         );
       }
@@ -470,7 +481,9 @@ export function checkFluxTree(
       violate(
         key,
         "stall",
-        `${action}.remediation.retries is ${retries}: after ${retries + 1} failed ${action}(s) the release is Stalled until reset by hand; use ${action}.strategy RetryOnFailure or unlimited retries (-1)`,
+        `${action}.remediation.retries is ${retries}: after ${retries + 1} ` +
+          `failed ${action}(s) the release is Stalled until reset by hand; use ` +
+          `${action}.strategy RetryOnFailure or unlimited retries (-1)`,
         "RetriesExceeded",
       );
     }
@@ -504,7 +517,9 @@ export function checkFluxTree(
       violate(
         owner,
         "secret-order",
-        `${use} secret '${secretNs}/${secret}' is written by ${producer[0]}, which is not Ready before ${k} applies this: move it to a layer after ${producer[1]}`,
+        `${use} secret '${secretNs}/${secret}' is written by ${producer[0]}, ` +
+          `which is not Ready before ${k} applies this: move it to a layer after ` +
+          `${producer[1]}`,
         "AuthenticationFailed",
       );
     }
@@ -547,7 +562,8 @@ export function checkFluxTree(
       violate(
         objectKey(es),
         "secret-store",
-        `using cluster store "${str(store.name) ?? ""}" is not allowed from namespace "${nsOf(es) ?? ""}": denied by spec.condition`,
+        `using cluster store "${str(store.name) ?? ""}" is not allowed from ` +
+          `namespace "${nsOf(es) ?? ""}": denied by spec.condition`,
         "SecretSyncedError",
       );
     }
@@ -577,7 +593,8 @@ export function checkFluxTree(
       violate(
         k,
         "timeout",
-        `waits at most ${state.timeoutMinutes}m for its health checks, but its releases may take ${needed}m one after another`,
+        `waits at most ${state.timeoutMinutes}m for its health checks, but its ` +
+          `releases may take ${needed}m one after another`,
         "HealthCheckFailed",
       );
   }
@@ -607,7 +624,9 @@ export function checkFluxTree(
       violate(
         k,
         "timeout",
-        `waits at most ${Math.round(state.timeoutMinutes)}m, but the Kustomizations it applies may take ${needed}m one after another: a first deploy that succeeds would be reported as failed`,
+        `waits at most ${Math.round(state.timeoutMinutes)}m, but the ` +
+          `Kustomizations it applies may take ${needed}m one after another: a ` +
+          `first deploy that succeeds would be reported as failed`,
         "HealthCheckFailed",
       );
     }
