@@ -39705,7 +39705,15 @@ var COMPONENTS = [
     ],
     rollbackUnsound: "the API runs Alembic migrations on start; the previous version cannot run on the new schema",
     order: 90,
-    summary: "CodeMie backend; replicas scale with concurrent users."
+    summary: "CodeMie backend; replicas scale with concurrent users.",
+    secrets: [
+      {
+        name: "codemie-db-password",
+        purpose: "password of PostgreSQL role `codemie`, owner of database codemie (the roles Job sets it)",
+        seed: "random",
+        format: "32 characters, letters and digits"
+      }
+    ]
   },
   {
     key: "ui",
@@ -39851,10 +39859,9 @@ var COMPONENTS = [
       },
       {
         name: "keycloak-db-password",
-        purpose: "password of the in-cluster Keycloak database",
+        purpose: "password of Keycloak's database login `keycloak` (in-cluster database, or the role the roles Job sets on the managed server)",
         seed: "random",
-        format: "32 characters, letters and digits",
-        keycloakDatabase: "inCluster"
+        format: "32 characters, letters and digits"
       }
     ]
   },
@@ -40018,6 +40025,12 @@ var COMPONENTS = [
         purpose: "LiteLLM virtual key the CodeMie API uses (the litellm-app-key Job registers it in LiteLLM)",
         seed: "random",
         format: '"sk-" followed by 32 letters and digits'
+      },
+      {
+        name: "litellm-db-password",
+        purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
+        seed: "random",
+        format: "32 characters, letters and digits"
       }
     ]
   }
@@ -40846,6 +40859,7 @@ var COMPANION_RELEASES = Object.fromEntries(
 
 // src/catalogue/platform.ts
 var KEYCLOAK_REALM = "codemie-prod";
+var KEYCLOAK_DB_IMAGE = "docker.io/library/postgres:16.6";
 
 // src/model/defaults.ts
 var DEFAULTS = {
@@ -46212,12 +46226,43 @@ function patternMessage(field, value, schema2) {
   return `${field} ${shown} is not valid; expected ${PATTERN_TEXT[schema2.pattern ?? ""] ?? "a different value"}`;
 }
 
+// src/catalogue/database-roles.ts
+var ROLES_JOB = {
+  key: "postgresRoles",
+  /** A namespace of its own, so its NetworkPolicy allows exactly PostgreSQL and Entra ID. */
+  namespace: "codemie-db-roles",
+  name: "postgres-roles",
+  /**
+   * No Azure RBAC role: the identity is made an Entra administrator of the PostgreSQL server
+   * (Microsoft.DBforPostgreSQL/flexibleServers/administrators, bicep/modules/postgres.bicep).
+   */
+  identity: {
+    serviceAccount: "postgres-roles",
+    clientIdVariable: "POSTGRES_ROLES_CLIENT_ID",
+    roles: []
+  },
+  /**
+   * psql and perl (the SCRAM verifiers): the image the in-cluster Keycloak database already runs.
+   * It has no CA store and no HTTP client, so the Entra token comes from an init container.
+   */
+  image: KEYCLOAK_DB_IMAGE,
+  /**
+   * The init container that exchanges the service-account token for an Entra token runs the
+   * CodeMie API's image: Python with azure-identity (the API signs in to Key Vault with it) and
+   * certifi's CA bundle, which it also hands to psql for verify-full TLS. No third image.
+   */
+  tokenImageOf: "api",
+  /** Entra ID scope of Azure Database for PostgreSQL tokens. */
+  tokenScope: "https://ossrdbms-aad.database.windows.net/.default"
+};
+
 // src/catalogue/identities.ts
 var WORKLOAD_IDENTITIES = [
   ...COMPONENTS.flatMap(
     (c) => "identity" in c ? [{ key: c.key, component: c.key, namespace: c.namespace, ...c.identity }] : []
   ),
-  ...ADDONS.flatMap((a) => "identity" in a ? [{ key: a.key, namespace: a.namespace, ...a.identity }] : [])
+  ...ADDONS.flatMap((a) => "identity" in a ? [{ key: a.key, namespace: a.namespace, ...a.identity }] : []),
+  { key: ROLES_JOB.key, namespace: ROLES_JOB.namespace, ...ROLES_JOB.identity }
 ];
 
 // src/model/names.ts
@@ -47358,9 +47403,10 @@ var PLATFORM_SECRETS = [
   },
   {
     name: "postgres-admin-password",
-    purpose: "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; CodeMie, LiteLLM and a managed Keycloak DB log in with it)",
+    purpose: "administrator password of the PostgreSQL Flexible Server (the Bicep sets it; nothing in the cluster reads it: applications log in with their own roles)",
     seed: "random",
-    format: "32 characters, letters and digits"
+    format: "32 characters, letters and digits",
+    deployOnly: true
   },
   {
     name: "codemie-admin-password",
@@ -47711,6 +47757,19 @@ var FLOWS = [
   { from: "llmProxy", to: "postgres", ports: [PORT.postgres], why: "LiteLLM's database" },
   { from: "llmProxy", to: "privateEndpoints", ports: [PORT.https], why: "Azure OpenAI through its private endpoint" },
   { from: "llmProxy", to: "outside443", ports: [PORT.https], why: "Entra ID tokens and other LLM providers" },
+  // The PostgreSQL roles Job: the server and Entra ID, nothing else.
+  {
+    from: "postgresRoles",
+    to: "postgres",
+    ports: [PORT.postgres],
+    why: "the roles Job sets up the applications' logins"
+  },
+  {
+    from: "postgresRoles",
+    to: "outside443",
+    ports: [PORT.https],
+    why: "Entra ID: the roles Job's token for PostgreSQL (workload identity)"
+  },
   // Secrets.
   {
     from: "externalSecrets",
@@ -47730,7 +47789,10 @@ var FLOWS = [
 ];
 
 // src/render/gitops/network-policies.ts
-var ADDON_NAMESPACES = new Map(ADDONS.map((a) => [a.key, a.namespace]));
+var FIXED_NAMESPACES = new Map([
+  ...ADDONS.map((a) => [a.key, a.namespace]),
+  [ROLES_JOB.key, ROLES_JOB.namespace]
+]);
 var JOB_KEYS = new Set(JOBS.map((j) => j.key));
 
 // src/render/gitops/render.ts
