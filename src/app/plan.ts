@@ -60,18 +60,21 @@ export async function planPrepared(
         signal,
       ),
     ),
-    objectsHash(env, tree, packageRoot()),
+    // An offline plan reads neither Azure nor the branch: nothing in it is worth holding a deploy to,
+    // so it records no digest and skips the objects' kustomize build.
+    request.offline ? undefined : objectsHash(env, tree, packageRoot()),
   ]);
   const report: PlanReport = { ...planned, cost: costOf(env, capacity, request.costBase) };
-  if (objects.status === "error") report.reviewObjectsError = objects.message;
+  if (objects?.status === "error") report.reviewObjectsError = objects.message;
   report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
-  report.review = reviewDigest(
-    env,
-    prepared.tree,
-    await toolkitCommit(),
-    objects.status === "hashed" ? objects.hash : undefined,
-    report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined,
-  );
+  if (objects)
+    report.review = reviewDigest(
+      env,
+      prepared.tree,
+      await toolkitCommit(),
+      objects.status === "hashed" ? objects.hash : undefined,
+      report.whatIf?.status === "succeeded" ? report.whatIf.summary : undefined,
+    );
   // A plan that could not compare the GitOps branch or run what-if is no proof of anything; one
   // whose preflight finds what Azure would refuse shows a deploy that would not start, and a
   // day-2 refusal (a change Azure would reject on the existing resources) fails it.
