@@ -86269,18 +86269,21 @@ async function planPrepared(prepared, request4, ports) {
         signal
       )
     ),
-    objectsHash(env, tree, packageRoot())
+    // An offline plan reads neither Azure nor the branch: nothing in it is worth holding a deploy to,
+    // so it records no digest and skips the objects' kustomize build.
+    request4.offline ? void 0 : objectsHash(env, tree, packageRoot())
   ]);
   const report = { ...planned, cost: costOf(env, capacity, request4.costBase) };
-  if (objects.status === "error") report.reviewObjectsError = objects.message;
+  if (objects?.status === "error") report.reviewObjectsError = objects.message;
   report.kubernetes = await objectDiff(env, tree, report.gitops, published?.tree());
-  report.review = reviewDigest(
-    env,
-    prepared.tree,
-    await toolkitCommit(),
-    objects.status === "hashed" ? objects.hash : void 0,
-    report.whatIf?.status === "succeeded" ? report.whatIf.summary : void 0
-  );
+  if (objects)
+    report.review = reviewDigest(
+      env,
+      prepared.tree,
+      await toolkitCommit(),
+      objects.status === "hashed" ? objects.hash : void 0,
+      report.whatIf?.status === "succeeded" ? report.whatIf.summary : void 0
+    );
   const preflight = report.preflight;
   const refused = preflight !== void 0 && (preflight.status === "error" || hasErrors(preflight.diagnostics)) || (report.day2?.status === "checked" || report.day2?.status === "published") && report.day2.refusals.length > 0;
   return {
