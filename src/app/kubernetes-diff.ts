@@ -18,6 +18,7 @@ import { diffObjects, varyingFields, type KubernetesDiff, type ReleaseDiff } fro
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { chartReleases, resolveReleases, templateOne, type ChartedRelease } from "./render-kubernetes.js";
+import { stableJson } from "../kubernetes/stable-json.js";
 
 export interface KubernetesDiffOptions {
   repoRoot: string;
@@ -30,19 +31,8 @@ const RANDOM =
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** JSON with sorted keys: equal inputs compare equal whatever order a YAML file wrote them in. */
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  if (v !== null && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
-
 const inputOf = (r: ReleaseInput): string =>
-  stable({
+  stableJson({
     chart: [r.chart.name, r.chart.version],
     values: r.values,
     releaseName: r.releaseName,

@@ -13,19 +13,9 @@ import { mapBounded } from "../adapters/helm/bounded.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 import { resolveReleases } from "./render-kubernetes.js";
+import { stableJson } from "../kubernetes/stable-json.js";
 
 export type ObjectsHash = { status: "hashed"; hash: string } | { status: "error"; message: string };
-
-/** JSON with sorted keys: the same object hashes the same whatever order its YAML wrote it in. */
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
-  if (v !== null && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
 
 /** Every file under a chart directory, path and content, in a fixed order. */
 async function directoryHash(dir: string): Promise<string> {
@@ -52,7 +42,7 @@ export async function objectsHash(env: Environment, tree: RenderedTree, repoRoot
   try {
     const { gitops, releases } = await resolveReleases(env, tree, {});
     const hash = createHash("sha256");
-    for (const object of gitops.map(stable).sort()) hash.update(`${object}\n`);
+    for (const object of gitops.map(stableJson).sort()) hash.update(`${object}\n`);
     const cache = cacheOptions(repoRoot);
     const charts = await mapBounded(releases, async (r) => {
       const chart = await ensureChart(r.chart, cache);

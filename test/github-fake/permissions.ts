@@ -6,29 +6,12 @@
 // separated by "; "). The endpoints are required for a private repository's resources; a public
 // repository's can be read with no scope at all. Deploy keys need Administration, which no
 // GITHUB_TOKEN can be given.
+import { SCOPES, type Level } from "../actions/workflow-loader.js";
 
-/** GitHub's scopes in the order it reports them (Permissions.ComparisonKeyMapping; as workflow-loader.ts). */
-export const SCOPES = [
-  "actions",
-  "artifact-metadata",
-  "attestations",
-  "checks",
-  "contents",
-  "deployments",
-  "discussions",
-  "issues",
-  "packages",
-  "pages",
-  "pull-requests",
-  "repository-projects",
-  "statuses",
-  "security-events",
-  "id-token",
-  "models",
-  "workflows",
-] as const;
+/** GitHub's scopes, as the workflow loader knows them. */
+export { SCOPES };
 export type Scope = (typeof SCOPES)[number];
-export type Level = "none" | "read" | "write";
+export type { Level };
 /** Every scope's level: what a token carries once `permissions:` is read. */
 export type Permissions = Record<Scope, Level>;
 
