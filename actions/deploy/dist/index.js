@@ -90841,13 +90841,15 @@ function parse8(text) {
   return (0, import_yaml10.parseAllDocuments)(text).map((d) => d.toJS()).filter((v) => v !== null && typeof v === "object" && !Array.isArray(v));
 }
 
-// src/app/objects-digest.ts
-function stable(v) {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+// src/kubernetes/stable-json.ts
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
   if (v !== null && typeof v === "object")
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(v[k])}`).join(",")}}`;
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
+
+// src/app/objects-digest.ts
 async function directoryHash(dir) {
   const hash = createHash4("sha256");
   const walk = async (rel) => {
@@ -90868,7 +90870,7 @@ async function objectsHash(env, tree, repoRoot) {
   try {
     const { gitops, releases } = await resolveReleases(env, tree, {});
     const hash = createHash4("sha256");
-    for (const object of gitops.map(stable).sort()) hash.update(`${object}
+    for (const object of gitops.map(stableJson).sort()) hash.update(`${object}
 `);
     const cache = cacheOptions(repoRoot);
     const charts = await mapBounded(releases, async (r) => {

@@ -78806,13 +78806,15 @@ function parse8(text) {
   return (0, import_yaml9.parseAllDocuments)(text).map((d) => d.toJS()).filter((v) => v !== null && typeof v === "object" && !Array.isArray(v));
 }
 
-// src/app/objects-digest.ts
-function stable(v) {
-  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+// src/kubernetes/stable-json.ts
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
   if (v !== null && typeof v === "object")
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(v[k])}`).join(",")}}`;
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
+
+// src/app/objects-digest.ts
 async function directoryHash(dir) {
   const hash = createHash3("sha256");
   const walk = async (rel) => {
@@ -78833,7 +78835,7 @@ async function objectsHash(env, tree, repoRoot) {
   try {
     const { gitops, releases } = await resolveReleases(env, tree, {});
     const hash = createHash3("sha256");
-    for (const object of gitops.map(stable).sort()) hash.update(`${object}
+    for (const object of gitops.map(stableJson).sort()) hash.update(`${object}
 `);
     const cache = cacheOptions(repoRoot);
     const charts = await mapBounded(releases, async (r) => {
@@ -78996,13 +78998,7 @@ function lineDiff(a, b) {
 // src/app/kubernetes-diff.ts
 var RANDOM = /\b(randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|genCA|genSelfSignedCert|genSignedCert|genPrivateKey|uuidv4|now)\b/;
 var messageOf4 = (e) => e instanceof Error ? e.message : String(e);
-function stable2(v) {
-  if (Array.isArray(v)) return `[${v.map(stable2).join(",")}]`;
-  if (v !== null && typeof v === "object")
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable2(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
-var inputOf = (r) => stable2({
+var inputOf = (r) => stableJson({
   chart: [r.chart.name, r.chart.version],
   values: r.values,
   releaseName: r.releaseName,
