@@ -111,11 +111,13 @@ describe("deployments", () => {
   });
 
   test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
-    // ID tokens live 1 s, so a reused assertion would be refused on renewal.
+    // The deployment (5 polls 1 s apart) outlives both the first access token and the first ID
+    // token, so a reused assertion would be refused on renewal. The ID token lives 3 s, not 1 s:
+    // on a loaded machine a fresh one could expire between GitHub issuing it and Entra reading it.
     emulator.script({
-      accessTokenLifetimeSeconds: 2,
-      idTokenLifetimeSeconds: 1,
-      deployment: { runningPolls: 2, retryAfterSeconds: 1 },
+      accessTokenLifetimeSeconds: 3,
+      idTokenLifetimeSeconds: 3,
+      deployment: { runningPolls: 5, retryAfterSeconds: 1 },
     });
 
     const outcome = await armClient(emulator).deployAtSubscription("codemie-dev-2", request);
