@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
-import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
 import { joinedRegExp } from "../support/regex.js";
 
@@ -508,7 +508,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
       const { main } = await get("prod");
       const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
       expect(assignment.module).toBe("/aks");
-      expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+      expect(assignment.body.condition).toBe("[variables('podSecurityAssigned')]");
+      expect(moduleVariables(main, "aks").podSecurityAssigned).toBe(
+        "[not(empty(parameters('podSecurity').initiativeId))]",
+      );
       expect(assignment.body.scope).toBe(
         "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
       );
@@ -632,7 +635,10 @@ describe("PostgreSQL hardening", () => {
     });
     expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
     const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
-    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.condition).toBe("[variables('entraAdminSet')]");
+    expect(moduleVariables(main, "postgres").entraAdminSet).toBe(
+      "[not(empty(parameters('entraAdminGroup').objectId))]",
+    );
     expect(admin!.body.properties).toEqual({
       principalType: "Group",
       principalName: "[parameters('entraAdminGroup').name]",
