@@ -177,15 +177,18 @@ export function allowedEffects(key: KubernetesPolicyKey): KubernetesPolicyEffect
 }
 
 /**
+ * What the HTTPS-only rule asks of every Ingress besides a tls entry (its Gatekeeper template,
+ * Azure/azure-policy built-in-references/Kubernetes/ingress-https-only/template.yaml). ingress-nginx
+ * ignores it (it redirects HTTP to HTTPS for an Ingress with TLS); the tree writes it wherever TLS is on.
+ */
+export const HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", value: "false" } as const;
+
+/**
  * Where production keeps audit although aks-baseline denies: the toolkit's own workloads would be
  * refused. test/charts/kubernetes-policies.test.ts renders the real charts and fails when a reason
  * no longer holds (then production should deny).
  */
 export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {
-  httpsIngress:
-    'the rule also asks every Ingress for the annotation kubernetes.io/ingress.allow-http: "false", ' +
-    "which none of the charts' Ingresses carries (ingress-nginx already redirects HTTP to HTTPS " +
-    "when an Ingress has TLS)",
   readOnlyRootFilesystem:
     "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the " +
     "ingress-nginx controller write to their root file systems",

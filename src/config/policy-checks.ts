@@ -24,6 +24,13 @@ export function checkKubernetesPolicies(env: Environment, report: Report, ok: Va
       "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; " +
         "set it to audit, or network.ingress.internal: true",
     );
+  if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("httpsIngress"),
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; " +
+        "set it to audit, or network.ingress.tls: true",
+    );
   for (const [key, why] of Object.entries(AUDIT_IN_PRODUCTION) as [KubernetesPolicyKey, string][])
     if (policies.effects[key] === "deny")
       report(

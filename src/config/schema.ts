@@ -736,7 +736,9 @@ function kubernetesPoliciesSchema(): Schema {
     const production = productionDeny.has(key)
       ? key === "internalLoadBalancers"
         ? "deny in production when network.ingress.internal"
-        : "deny in production"
+        : key === "httpsIngress"
+          ? "deny in production when network.ingress.tls"
+          : "deny in production"
       : why
         ? `audit, also in production: ${why}`
         : "audit";

@@ -26,9 +26,11 @@ export const DEFAULTS = {
   podSecurity: { standard: "baseline", effect: "audit" },
   kubernetesPolicies: {
     // Every rule audits outside production; production denies these (docs/security-baseline.md says why
-    // the others audit). internalLoadBalancers denies only where the ingress is internal.
+    // the others audit). internalLoadBalancers denies only where the ingress is internal, httpsIngress
+    // only where it serves TLS.
     effect: "audit",
     productionDeny: [
+      "httpsIngress",
       "allowedImages",
       "allowedHostPaths",
       "allowedExternalIps",

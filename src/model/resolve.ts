@@ -189,6 +189,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     ...(doc.login ? { login: doc.login } : {}),
     security: securitySettings(production, doc.security ?? {}, {
       ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
     }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
@@ -231,6 +232,8 @@ export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecuri
 export interface SecurityFacts {
   /** The ingress load balancer is internal (network.ingress.internal). */
   ingressInternal: boolean;
+  /** The ingress serves TLS (network.ingress.tls). */
+  ingressTls: boolean;
 }
 
 /** Each single policy's default effect: production denies what the toolkit's own workloads pass. */
@@ -241,6 +244,8 @@ function defaultPolicyEffects(
   const deny = new Set<string>(production ? DEFAULTS.kubernetesPolicies.productionDeny : []);
   // A public ingress is a LoadBalancer Service with a public address: the rule would refuse it.
   if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  // Without TLS every Ingress breaks the HTTPS-only rule.
+  if (!facts.ingressTls) deny.delete("httpsIngress");
   return Object.fromEntries(
     KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS.kubernetesPolicies.effect]),
   ) as Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
@@ -250,7 +255,10 @@ function defaultPolicyEffects(
 export function securitySettings(
   production: boolean,
   doc: SecurityDoc,
-  facts: SecurityFacts = { ingressInternal: DEFAULTS.network.ingress.internal },
+  facts: SecurityFacts = {
+    ingressInternal: DEFAULTS.network.ingress.internal,
+    ingressTls: DEFAULTS.network.ingress.tls,
+  },
 ): SecuritySettings {
   const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production ? 365 : 30);

@@ -156,6 +156,22 @@ describe("aks-baseline's single policies on the cluster", () => {
     ]);
   });
 
+  it("an ingress without TLS audits HTTPS only by default and refuses deny", async () => {
+    const plain = prodText.replace("    tls: true\n", "    tls: false\n");
+    expect(plain).not.toBe(prodText);
+    const assignments = assignmentsOf((await compiled("environments/prod.yaml", plain)).main);
+    expect(effect(byKey(assignments, "httpsIngress"))).toBe("audit");
+    const { env, diagnostics } = loadEnvironment(
+      "environments/prod.yaml",
+      plain + "security:\n  kubernetesPolicies:\n    effects: { httpsIngress: deny }\n",
+    );
+    expect(env).toBeUndefined();
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; " +
+        "set it to audit, or network.ingress.tls: true",
+    ]);
+  });
+
   it("warns when a deny would refuse the platform's own pods, and refuses the rules without the add-on", () => {
     const { env, diagnostics } = loadEnvironment(
       "environments/prod.yaml",

@@ -9,6 +9,7 @@ import {
   AUDIT_IN_PRODUCTION,
   CHART_IMAGES,
   HOST_PATH_EXCLUSIONS,
+  HTTPS_ONLY_ANNOTATION,
   type KubernetesPolicyKey,
 } from "../../src/catalogue/kubernetes-policies.js";
 import { POD_SECURITY_SYSTEM_NAMESPACES } from "../../src/catalogue/pod-security.js";
@@ -102,6 +103,19 @@ describe.each(ENV_NAMES)("%s: the rules production denies pass", (name) => {
     expect(services.filter((s) => (s.object.spec as { externalIPs?: unknown[] }).externalIPs?.length)).toEqual([]);
   });
 
+  it("every Ingress is HTTPS only where the ingress serves TLS", { timeout: SLOW }, async () => {
+    const { env, objects } = await placed(name);
+    const ingresses = objects.filter((p) => p.object.kind === "Ingress");
+    expect(ingresses.length).toBeGreaterThan(5);
+    // The Gatekeeper template's https_complete: a tls entry and the allow-http annotation.
+    const httpsOnly = (p: Placed) =>
+      ((p.object.spec as { tls?: unknown[] }).tls?.length ?? 0) > 0 &&
+      annotations(p.object)[HTTPS_ONLY_ANNOTATION.key] === HTTPS_ONLY_ANNOTATION.value;
+    expect(
+      ingresses.filter((p) => httpsOnly(p) !== env.network.ingress.tls).map((p) => p.object.metadata?.name),
+    ).toEqual([]);
+  });
+
   it("load balancers are internal exactly where the ingress is", { timeout: SLOW }, async () => {
     const { env, objects } = await placed(name);
     const balancers = objects.filter(
@@ -118,11 +132,6 @@ describe.each(ENV_NAMES)("%s: the rules production denies pass", (name) => {
 
 describe("the rules production audits are broken by the charts today", () => {
   const broken: Partial<Record<KubernetesPolicyKey, (objects: Placed[]) => string[]>> = {
-    httpsIngress: (objects) =>
-      objects
-        .filter((p) => p.object.kind === "Ingress")
-        .filter((p) => annotations(p.object)["kubernetes.io/ingress.allow-http"] !== "false")
-        .map((p) => `${p.release}/${p.object.metadata?.name}`),
     readOnlyRootFilesystem: (objects) =>
       pods(objects).flatMap((p) =>
         allContainers(p.spec)
