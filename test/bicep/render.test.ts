@@ -11,6 +11,7 @@ import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
 import { allResources, moduleParams, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const session = await bicepSession();
 
@@ -560,7 +561,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(refused).toBeUndefined();
     expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
       expect.stringMatching(
-        /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        joinedRegExp(
+          /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set /,
+          /security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        ),
       ),
     ]);
   });

@@ -46,7 +46,12 @@ export function doclingValues(env: Environment): ValuesPlan {
   const d = resolved(env, "docling");
   return {
     template: "helm-values/docling.yaml.hbs",
-    context: { replicas: d.replicas, resources: resourcesOf(d), image: codemieImage(env, "docling"), nodeSelector: workloadsNodeSelector() },
+    context: {
+      replicas: d.replicas,
+      resources: resourcesOf(d),
+      image: codemieImage(env, "docling"),
+      nodeSelector: workloadsNodeSelector(),
+    },
     sizing: { replicas: "replicaCount", resources: "resources" },
   };
 }

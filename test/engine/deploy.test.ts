@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { operatorSecretNames } from "../preflight/support/operator-secrets.js";
 import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
 import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, epochOf } from "./support/harness.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const t = emulatorAndWorkspace();
 
@@ -230,7 +231,10 @@ describe("deploy", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+      joinedRegExp(
+        /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) /,
+        /and run again$/m,
+      ),
     );
     expect(
       t.emulator
@@ -437,7 +441,10 @@ describe("deploy --skip-infrastructure", () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+      joinedRegExp(
+        /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) /,
+        /and run again$/m,
+      ),
     );
     expect(t.ws.pushes()).toEqual([]);
   });
