@@ -185,7 +185,9 @@ export const HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", 
 
 /**
  * Where production keeps audit although aks-baseline denies: the toolkit's own workloads would be
- * refused. test/charts/kubernetes-policies.test.ts renders the real charts and fails when a reason
+ * refused (the rules as their Gatekeeper templates in Azure/azure-policy
+ * built-in-references/Kubernetes/ state them: container-resource-limits flags a container without a
+ * CPU limit). test/charts/kubernetes-policies.test.ts renders the real charts and fails when a reason
  * no longer holds (then production should deny).
  */
 export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {

@@ -37,10 +37,10 @@ export function bicepLiteral(value: unknown): string {
 /** A Bicep literal of a scalar, or of arrays and objects of them, on one line. */
 export function bicepValue(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(bicepValue).join(", ")}]`;
-  if (value !== null && typeof value === "object")
-    return `{ ${Object.entries(value)
-      .map(([k, v]) => `${bicepKey(k)}: ${bicepValue(v)}`)
-      .join(", ")} }`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${bicepKey(k)}: ${bicepValue(v)}`);
+    return entries.length > 0 ? `{ ${entries.join(", ")} }` : "{}";
+  }
   return bicepLiteral(value);
 }
 
