@@ -5,6 +5,7 @@ import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
 import type { PodSecurityEffect, PodSecurityStandard } from "../catalogue/pod-security.js";
+import type { KubernetesPolicyEffect, KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
 import type { ResourceNames } from "./names.js";
 
 export type PoolName = "system" | "workloads";
@@ -61,6 +62,15 @@ export interface SecuritySettings {
     effect: PodSecurityEffect;
     /** Namespaces excluded besides AKS's system namespaces. */
     excludedNamespaces: string[];
+  };
+  /** aks-baseline's single Azure Policy definitions (catalogue/kubernetes-policies.ts) assigned on the cluster. */
+  kubernetesPolicies: {
+    enabled: boolean;
+    effects: Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
+    /** Namespaces the admission rules skip besides AKS's system namespaces. */
+    excludedNamespaces: string[];
+    /** Image repositories (or registry prefixes ending in "/") allowed besides the platform's own. */
+    additionalImages: string[];
   };
   /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };

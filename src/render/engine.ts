@@ -1,20 +1,21 @@
 // Handlebars with a closed set of escaping helpers. Templates hold layout; every value goes
-// through `bicep`, `yaml`, `json` or `comment`, never through a bare {{value}} (which Handlebars would
-// HTML-escape, wrong for both languages). `assertSafeTemplate` enforces that rule and a test
+// through `bicep`, `bicepValue`, `yaml`, `json` or `comment`, never through a bare {{value}} (which
+// Handlebars would HTML-escape, wrong for both languages). `assertSafeTemplate` enforces that rule and a test
 // runs it over every shipped template.
 import Handlebars from "handlebars";
-import { bicepKey, bicepLiteral, commentText, yamlScalar } from "./escape.js";
+import { bicepKey, bicepLiteral, bicepValue, commentText, yamlScalar } from "./escape.js";
 
 export type TemplateSources = Readonly<Record<string, string>>;
 export type RenderTemplate = (name: string, context: object) => string;
 
 /** Helpers a mustache may call; the escaping ones are the only way to print a value. */
-const ESCAPING_HELPERS = new Set(["bicep", "bicepKey", "yaml", "json", "comment"]);
+const ESCAPING_HELPERS = new Set(["bicep", "bicepValue", "bicepKey", "yaml", "json", "comment"]);
 const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
 
 export function createEngine(sources: TemplateSources): RenderTemplate {
   const hb = Handlebars.create();
   hb.registerHelper("bicep", (v: unknown) => new hb.SafeString(bicepLiteral(v)));
+  hb.registerHelper("bicepValue", (v: unknown) => new hb.SafeString(bicepValue(v)));
   hb.registerHelper("yaml", (v: unknown) => new hb.SafeString(yamlScalar(v)));
   hb.registerHelper("json", (v: unknown) => new hb.SafeString(JSON.stringify(v)));
   hb.registerHelper("bicepKey", (v: unknown) => new hb.SafeString(bicepKey(String(v))));

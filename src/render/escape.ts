@@ -34,6 +34,16 @@ export function bicepLiteral(value: unknown): string {
   throw new TypeError(`cannot render ${value === null ? "null" : typeof value} as a Bicep literal`);
 }
 
+/** A Bicep literal of a scalar, or of arrays and objects of them, on one line. */
+export function bicepValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(bicepValue).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${bicepKey(k)}: ${bicepValue(v)}`);
+    return entries.length > 0 ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  return bicepLiteral(value);
+}
+
 /** Text inside a line comment: control characters (a newline would end the comment) become spaces. */
 export function commentText(value: unknown): string {
   return String(value).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " "); // eslint-disable-line no-control-regex

@@ -10,6 +10,7 @@ import { flowLogName } from "../../model/resource-ids.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
+import { kubernetesPolicyAssignments } from "./kubernetes-policies.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 import { cloudMetadata } from "../../catalogue/azure-clouds.js";
@@ -121,6 +122,7 @@ export function bicepContext(
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
     },
+    kubernetesPolicies: kubernetesPolicyAssignments(env, security),
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: {
