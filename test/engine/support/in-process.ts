@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { isAncestor, readSourceCommit } from "../../../src/adapters/git/source-commit.js";
 import { siteFromEnvironment } from "../../../src/adapters/site.js";
 import { gitopsBranch, type Connections } from "../../../src/app/connections.js";
-import { checkDeployGates } from "../../../src/app/deploy-gates.js";
+import { ACCEPT, checkDeployGates } from "../../../src/app/deploy-gates.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts } from "../../../src/app/deploy.js";
 import { workspaceFiles } from "../../../src/app/environment-files.js";
 import { publishedPromotionRecords } from "../../../src/app/promotion-records.js";
@@ -17,8 +17,10 @@ import { INTERRUPTED } from "../../../src/app/run-signal.js";
 import { packageToolchain } from "../../../src/app/toolchain.js";
 import { reportFailures } from "../../../src/cli/failures.js";
 import type { Io } from "../../../src/cli/io.js";
+import { main } from "../../../src/cli/main.js";
 import { printPrepared } from "../../../src/cli/prepared.js";
 import { systemClock } from "../../../src/engine/ports.js";
+import { parseCompactDigest } from "../../../src/engine/review-digest.js";
 import { armClient } from "../../emulator/clients.js";
 import type { AzureEmulator } from "../../emulator/emulator.js";
 import { ENV_NAME, type FluxBehaviour, reportPublishedToFlux, type Workspace } from "./harness.js";
@@ -35,6 +37,10 @@ export interface InProcessRun {
 
 export interface InProcessOptions {
   skipInfrastructure?: boolean;
+  /** --reviewed-plan DIGEST (a well-formed digest of dev: the CLI refuses others before it starts). */
+  reviewedPlan?: string;
+  /** --accept-unreviewed-changes. */
+  accept?: boolean;
   /** --timeout; the CLI's default is 60m. */
   timeoutMs?: number;
 }
@@ -51,7 +57,7 @@ export function emulatorConnections(emulator: AzureEmulator, ws: Workspace): Con
 }
 
 /**
- * What `deploy --env dev --gitops-remote REMOTE` does (src/cli/deploy.ts without --reviewed-plan or --repo), and, once
+ * What `deploy --env dev --gitops-remote REMOTE` does (src/cli/deploy.ts without --repo), and, once
  * it says it published, the emulator's Flux reports that commit with the given behaviour.
  */
 export async function deployInProcess(
@@ -77,6 +83,9 @@ export async function deployInProcess(
     timeoutMs: options.timeoutMs ?? 60 * 60_000,
     fluxIntervalMs: POLL_MS,
   };
+  const review = options.reviewedPlan
+    ? { reviewed: parseCompactDigest(options.reviewedPlan), where: `as --reviewed-plan ${options.reviewedPlan}` }
+    : undefined;
   const connections = emulatorConnections(emulator, ws);
   const files = workspaceFiles(ws.cwd);
   const log = { info: io.out, error: io.err };
@@ -100,7 +109,13 @@ export async function deployInProcess(
     if (!start.ok) return 1;
     const gates = await checkDeployGates(
       start,
-      { accept: false, acceptHint: "", skipInfrastructure: request.skipInfrastructure, timeoutMs: request.timeoutMs },
+      {
+        ...(review ? { review } : {}),
+        accept: options.accept === true,
+        acceptHint: `deploy again with --${ACCEPT}`,
+        skipInfrastructure: request.skipInfrastructure,
+        timeoutMs: request.timeoutMs,
+      },
       {
         connections,
         log,
@@ -111,6 +126,19 @@ export async function deployInProcess(
     if (!gates.ok) return 1;
     const { result } = await runDeploy(start, request, ports);
     return result.ok ? 0 : 1;
+  });
+  return { status, stdout, stderr };
+}
+
+/** The CLI's `main` in this process, for what it decides before reaching Azure or git (usage errors). */
+export async function cliInProcess(args: string[], cwd: string): Promise<InProcessRun> {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(args, {
+    cwd,
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+    resolve: (path) => resolve(cwd, path),
   });
   return { status, stdout, stderr };
 }
