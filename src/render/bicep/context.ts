@@ -9,6 +9,7 @@ import { securitySettings } from "../../model/resolve.js";
 import { flowLogName } from "../../model/resource-ids.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
+import { bicepAppGateway } from "./app-gateway.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
@@ -91,6 +92,8 @@ export function bicepContext(
     privateDnsZones,
     network: {
       ...env.network,
+      // Empty: no gateway subnet (network.bicep then leaves it out).
+      appGatewaySubnet: env.network.subnets.appGateway ?? "",
       egressFirewallIp: env.network.egressFirewallIp ?? "",
       outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
     },
@@ -163,5 +166,6 @@ export function bicepContext(
         }
       : undefined,
     ingress: bicepIngress(env),
+    appGateway: bicepAppGateway(env),
   };
 }
