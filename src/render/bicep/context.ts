@@ -9,6 +9,7 @@ import { securitySettings } from "../../model/resolve.js";
 import { flowLogName } from "../../model/resource-ids.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
+import { gatewayNames } from "../../config/app-gateway.js";
 import { bicepAppGateway } from "./app-gateway.js";
 import { bicepIngress } from "./ingress.js";
 import { nsgRules } from "./network-rules.js";
@@ -82,7 +83,11 @@ export function bicepContext(
     tags: Object.entries(env.azure.tags)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, value]) => ({ name, value })),
-    names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
+    names: {
+      ...env.names,
+      controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks`,
+      appGateway: gatewayNames(env).gateway,
+    },
     privateEndpoints: {
       keyVault: `pe-${env.names.keyVault}`,
       blob: `pe-${env.names.storageAccount}-blob`,
