@@ -35,6 +35,8 @@ const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
 const NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
+/** A Key Vault object name: letters, digits and hyphens. */
+const KEY_VAULT_NAME = "^[0-9A-Za-z-]{1,127}$";
 /** One known_hosts line: host(s), key type, base64 key. */
 const KNOWN_HOST =
   "^[A-Za-z0-9.,:\\[\\]-]+ " +
@@ -74,6 +76,7 @@ export const PATTERN_TEXT: Record<string, string> = {
     "an image repository such as myacr.azurecr.io/codemie/api, or a registry prefix such as myacr.azurecr.io/",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
   [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
+  [KEY_VAULT_NAME]: "a Key Vault certificate name such as codemie-gateway-tls (letters, digits, -)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -285,6 +288,12 @@ export function buildEnvironmentSchema(): Schema {
               privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", {
                 pattern: CIDR_PATTERN,
               }),
+              appGateway: str(
+                "Subnet of the Application Gateway WAF (`ingress.waf`), for it alone: " +
+                  "at least maxCapacity + 1 usable addresses (Azure recommends a /24). " +
+                  "Required while the WAF is on; keep it once a gateway was deployed.",
+                { pattern: CIDR_PATTERN },
+              ),
             },
             { required: ["system", "workloads", "postgres", "privateEndpoints"] },
           ),
@@ -379,6 +388,42 @@ export function buildEnvironmentSchema(): Schema {
                 maxItems: 50,
                 uniqueItems: true,
               },
+              waf: obj(
+                "An Application Gateway WAF_v2 in front of ingress-nginx (as the AKS " +
+                  "baseline does): OWASP-based Microsoft_DefaultRuleSet 2.1 and bot rules, " +
+                  "TLS 1.2 at least, HTTP redirected to HTTPS, end-to-end TLS to the " +
+                  "ingress, which then always sits on its internal load balancer. " +
+                  "`internal` chooses the gateway's listener: public address or private one " +
+                  "in `subnets.appGateway`. Needs `subnets.appGateway` and `tls`.",
+                {
+                  enabled: {
+                    type: "boolean",
+                    description:
+                      "Default: on when azure.production is true, off otherwise. Off saves " +
+                      "the gateway's cost (hundreds of dollars a month before traffic) where " +
+                      "nothing sensitive is served, or where a WAF of the landing zone " +
+                      "(Front Door, a hub gateway) already fronts the host.",
+                  },
+                  mode: str(
+                    "Prevention blocks what the rules match; Detection only logs it (to " +
+                      "tune false positives before enforcing).",
+                    { enum: ["Prevention", "Detection"], default: DEFAULTS.network.ingress.waf.mode },
+                  ),
+                  certificateName: str(
+                    "Key Vault certificate the gateway's HTTPS listener serves, imported with " +
+                      "content type application/x-pkcs12 (the gateway reads PFX only; " +
+                      "ingress-nginx reads the PEM one in `tlsSecretName`): the same " +
+                      "certificate and key, imported a second time as PFX.",
+                    { pattern: KEY_VAULT_NAME, default: DEFAULTS.network.ingress.waf.certificateName },
+                  ),
+                  minCapacity: int("Fewest gateway instances (autoscale).", 0, 125, {
+                    default: DEFAULTS.network.ingress.waf.minCapacity,
+                  }),
+                  maxCapacity: int("Most gateway instances (autoscale).", 2, 125, {
+                    default: DEFAULTS.network.ingress.waf.maxCapacity,
+                  }),
+                },
+              ),
             },
             { required: ["host"] },
           ),

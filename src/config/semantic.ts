@@ -6,6 +6,7 @@ import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresse
 import { dotted, type Diagnostic } from "./diagnostics.js";
 import { checkIngress } from "./ingress-checks.js";
 import { checkKubernetesPolicies } from "./policy-checks.js";
+import { checkWaf } from "./waf-checks.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
 import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
@@ -29,6 +30,7 @@ export function checkSemantics(
   checkNetwork(env, report, ok);
   checkIngress(env, report, ok);
   checkKubernetesPolicies(env, report, ok);
+  checkWaf(env, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);

@@ -76,6 +76,17 @@ export interface SecuritySettings {
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };
 }
 
+/** An Application Gateway WAF_v2 in front of ingress-nginx (then always on its internal load balancer). */
+export interface WafSettings {
+  enabled: boolean;
+  mode: "Prevention" | "Detection";
+  /** Key Vault certificate (PKCS#12 content type) the gateway's HTTPS listener serves. */
+  certificateName: string;
+  /** Autoscale bounds in instances. */
+  minCapacity: number;
+  maxCapacity: number;
+}
+
 export interface Environment {
   name: string;
   /** Path of the environment file, as given to the loader (used in diagnostics and headers). */
@@ -94,7 +105,14 @@ export interface Environment {
   names: ResourceNames;
   network: {
     vnetCidr: string;
-    subnets: { system: string; workloads: string; postgres: string; privateEndpoints: string };
+    subnets: {
+      system: string;
+      workloads: string;
+      postgres: string;
+      privateEndpoints: string;
+      /** The Application Gateway's own subnet (network.ingress.waf); absent when the file has none. */
+      appGateway?: string;
+    };
     podCidr: string;
     serviceCidr: string;
     dnsServiceIp: string;
@@ -114,6 +132,8 @@ export interface Environment {
       privateIp?: string;
       /** The host's DNS record as the file gives it; model/ingress.ts fills in the rest. */
       dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+      /** The WAF in front of the ingress; absent in models built before it existed (read through wafSettings). */
+      waf?: WafSettings;
     };
   };
   aks: {

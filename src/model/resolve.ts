@@ -10,7 +10,14 @@ import {
 import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
-import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
+import type {
+  Environment,
+  NodePoolSpec,
+  PoolName,
+  ResolvedComponent,
+  SecuritySettings,
+  WafSettings,
+} from "./environment.js";
 import { deriveNames } from "./names.js";
 
 /** The tags the toolkit puts on every resource; a file's own tag may not take these names (in any case). */
@@ -49,6 +56,7 @@ interface Doc {
       sourceRanges?: string[];
       privateIp?: string;
       dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+      waf?: Partial<WafSettings>;
     };
   };
   aks?: {
@@ -147,6 +155,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
         ...(doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {}),
         ...(doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}),
+        waf: wafSettings(production, doc.network.ingress.waf ?? {}),
       },
     },
     aks: {
@@ -297,6 +306,24 @@ export function securitySettings(
       ...flowLogs,
     },
   };
+}
+
+/** The WAF in front of the ingress: on in production (docs/infrastructure.md says when to turn it off). */
+export function wafSettings(production: boolean, doc: Partial<WafSettings>): WafSettings {
+  const d = DEFAULTS.network.ingress.waf;
+  return {
+    enabled: production ? d.enabled.production : d.enabled.otherwise,
+    mode: d.mode,
+    certificateName: d.certificateName,
+    minCapacity: d.minCapacity,
+    maxCapacity: d.maxCapacity,
+    ...doc,
+  };
+}
+
+/** The WAF settings of a model, also one built before they existed (off). */
+export function wafOf(env: Pick<Environment, "network">): WafSettings {
+  return env.network.ingress.waf ?? wafSettings(false, {});
 }
 
 type HelmValues = Record<string, unknown>;

@@ -92,6 +92,8 @@ const SCRIPTED_TYPES = [
   String.raw`Microsoft\.Network/natGateways`,
   String.raw`Microsoft\.Network/publicIPAddresses`,
   String.raw`Microsoft\.KeyVault/vaults/[^/]+/keys`,
+  String.raw`Microsoft\.Network/applicationGateways`,
+  String.raw`Microsoft\.Network/virtualNetworks/[^/]+/subnets`,
 ].join("|");
 
 export function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {

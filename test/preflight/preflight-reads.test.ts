@@ -85,10 +85,10 @@ describe("preflight reads and findings", () => {
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:48:7: error: Azure OpenAI model gpt-4.1 " +
+      "environments/prod.yaml:50:7: error: Azure OpenAI model gpt-4.1 " +
         "2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; " +
         "choose one of Standard",
-      "environments/prod.yaml:55:7: error: quota 1000 of Tokens Per Minute " +
+      "environments/prod.yaml:57:7: error: quota 1000 of Tokens Per Minute " +
         "(thousands) - text-embedding-3-large - Standard in swedencentral, 950 " +
         "in use, this environment's deployments need 100; lower " +
         "openai.deployments[].capacity to fit 50 or ask for a quota increase to " +
@@ -105,14 +105,14 @@ describe("preflight reads and findings", () => {
     const offered = [32, 64, 128, 256, 512, 1024, 2048].filter((gb) => gb !== prod.postgres.storageGb).join(", ");
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:27:3: error: Kubernetes 1.34 is offered in " +
+      "environments/prod.yaml:29:3: error: Kubernetes 1.34 is offered in " +
         "westeurope only with AKS Long Term Support, which needs the Premium " +
         "tier; this environment's cluster uses the Standard tier; choose one of " +
         "1.32, 1.33",
-      `environments/prod.yaml:37:1: error: PostgreSQL storage of ` +
+      `environments/prod.yaml:39:1: error: PostgreSQL storage of ` +
         `${prod.postgres.storageGb} GB is not offered in the GeneralPurpose tier ` +
         `in westeurope; choose one of ${offered} (GB)`,
-      "environments/prod.yaml:39:3: error: zone-redundant high availability of " +
+      "environments/prod.yaml:41:3: error: zone-redundant high availability of " +
         "PostgreSQL is not offered in westeurope; choose SameZone or Disabled",
     ]);
   });
@@ -223,5 +223,46 @@ describe("preflight reads and findings", () => {
     expect(valueReads.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       `GET /keyvault/${prod.names.keyVault}/secrets/${prod.network.ingress.tlsSecretName} 403`,
     ]);
+  });
+});
+
+describe("the WAF listener's certificate", () => {
+  const gatewayCertificate = "codemie-gateway-tls";
+
+  test("must exist in the vault, at network.ingress.waf", async () => {
+    emulator.reset();
+    uploadOperatorSecrets(emulator, prod, [gatewayCertificate]);
+    const found = (await lines()).filter((l) => l.includes(gatewayCertificate));
+    expect(found).toEqual([
+      `environments/prod.yaml:25:3: error: Key Vault ${prod.names.keyVault} has no certificate ` +
+        `${gatewayCertificate}, which the WAF's HTTPS listener serves (network.ingress.waf); import the ` +
+        `certificate and its key (with the chain) as PFX: az keyvault certificate import --vault-name ` +
+        `${prod.names.keyVault} --name ${gatewayCertificate} --file CERT.pfx (openssl pkcs12 -export -in ` +
+        `FULLCHAIN.pem -inkey KEY.pem -out CERT.pfx makes one from the PEM files)`,
+    ]);
+  });
+
+  test("must be PFX: a PEM import is refused before the first write, read on the management plane", async () => {
+    emulator.reset();
+    uploadOperatorSecrets(emulator, prod, [gatewayCertificate]);
+    emulator.putSecret(keyVaultId(prod), gatewayCertificate, "-----BEGIN CERTIFICATE-----", "application/x-pem-file");
+    const found = (await lines()).filter((l) => l.includes(gatewayCertificate));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(
+      `certificate ${gatewayCertificate} in Key Vault ${prod.names.keyVault} has content type ` +
+        "application/x-pem-file, and Application Gateway reads PFX only (application/x-pkcs12)",
+    );
+    // Its content type came from ARM's GET of the secret resource, never from its value.
+    const paths = emulator.armRequests().map((r) => r.path);
+    expect(paths.some((p) => p.endsWith(`/secrets/${gatewayCertificate}`))).toBe(true);
+  });
+
+  test("is not asked for when the WAF is off", async () => {
+    emulator.reset();
+    const off = shippedEnvironment("staging");
+    expect(off.network.ingress.waf?.enabled).toBe(false);
+    const needs = preflightNeeds(off, planCapacity(off), [TEMPLATE]);
+    const facts = await azurePreflightReads(armClient(emulator)).vault(off, needs);
+    expect(facts.gatewayCertificate).toBeUndefined();
   });
 });

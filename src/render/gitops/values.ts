@@ -14,6 +14,7 @@ import {
   ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
 import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
+import { ingressAddress } from "../../config/ingress.js";
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
@@ -171,7 +172,8 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
   const annotations: KeyValue[] = [
     { key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" },
   ];
-  if (env.network.ingress.internal)
+  // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
+  if (ingressAddress(env).kind === "private")
     annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
   annotations.push(...ingressAddressAnnotations(env));
   return {
