@@ -17,8 +17,11 @@ param subnets {
 }
 param zones string[]
 
-@description('Hub firewall address all node egress is routed to; empty: egress through the NAT gateway.')
+@description('Firewall address all node egress is routed to (a hub\'s or the managed one); empty: the NAT gateway.')
 param egressFirewallIp string
+
+@description('AzureFirewallSubnet of the managed egress firewall; empty: none.')
+param firewallSubnet string
 
 var viaFirewall = !empty(egressFirewallIp)
 
@@ -57,7 +60,7 @@ resource nat 'Microsoft.Network/natGateways@2025-05-01' = {
   }
 }
 
-// Egress through a hub firewall: the default route of the node subnets points at it, and the NAT
+// Egress through a firewall: the default route of the node subnets points at it, and the NAT
 // gateway (kept, so its address stays the environment's) is not attached.
 resource egressRoutes 'Microsoft.Network/routeTables@2025-05-01' = if (viaFirewall) {
   name: 'rt-${vnetName}-egress'
@@ -103,57 +106,69 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01
   properties: { securityRules: securityRules.privateEndpoints }
 }
 
+// The four role subnets, written out (a variable keeps them literal JSON in the compiled template).
+var roleSubnets = [
+  {
+    name: 'snet-system'
+    properties: {
+      addressPrefix: subnets.system
+      networkSecurityGroup: { id: systemNsg.id }
+      natGateway: viaFirewall ? null : { id: nat.id }
+      routeTable: viaFirewall ? { id: egressRoutes.id } : null
+    }
+  }
+  {
+    name: 'snet-workloads'
+    properties: {
+      addressPrefix: subnets.workloads
+      networkSecurityGroup: { id: workloadsNsg.id }
+      natGateway: viaFirewall ? null : { id: nat.id }
+      routeTable: viaFirewall ? { id: egressRoutes.id } : null
+    }
+  }
+  {
+    name: 'snet-postgres'
+    properties: {
+      addressPrefix: subnets.postgres
+      networkSecurityGroup: { id: postgresNsg.id }
+      // No NAT gateway here: no implicit internet egress either.
+      defaultOutboundAccess: false
+      delegations: [
+        {
+          name: 'postgres'
+          properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' }
+        }
+      ]
+    }
+  }
+  {
+    name: 'snet-private-endpoints'
+    properties: {
+      addressPrefix: subnets.privateEndpoints
+      networkSecurityGroup: { id: privateEndpointsNsg.id }
+      // Makes the subnet's NSG apply to the private endpoints.
+      privateEndpointNetworkPolicies: 'Enabled'
+      defaultOutboundAccess: false
+    }
+  }
+]
+
 resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
   name: vnetName
   location: location
   tags: tags
   properties: {
     addressSpace: { addressPrefixes: [addressSpace] }
-    subnets: [
-      {
-        name: 'snet-system'
-        properties: {
-          addressPrefix: subnets.system
-          networkSecurityGroup: { id: systemNsg.id }
-          natGateway: viaFirewall ? null : { id: nat.id }
-          routeTable: viaFirewall ? { id: egressRoutes.id } : null
-        }
-      }
-      {
-        name: 'snet-workloads'
-        properties: {
-          addressPrefix: subnets.workloads
-          networkSecurityGroup: { id: workloadsNsg.id }
-          natGateway: viaFirewall ? null : { id: nat.id }
-          routeTable: viaFirewall ? { id: egressRoutes.id } : null
-        }
-      }
-      {
-        name: 'snet-postgres'
-        properties: {
-          addressPrefix: subnets.postgres
-          networkSecurityGroup: { id: postgresNsg.id }
-          // No NAT gateway here: no implicit internet egress either.
-          defaultOutboundAccess: false
-          delegations: [
-            {
-              name: 'postgres'
-              properties: { serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers' }
-            }
-          ]
-        }
-      }
-      {
-        name: 'snet-private-endpoints'
-        properties: {
-          addressPrefix: subnets.privateEndpoints
-          networkSecurityGroup: { id: privateEndpointsNsg.id }
-          // Makes the subnet's NSG apply to the private endpoints.
-          privateEndpointNetworkPolicies: 'Enabled'
-          defaultOutboundAccess: false
-        }
-      }
-    ]
+    // AzureFirewallSubnet joins them once given, and stays: a firewall in it could not be removed.
+    subnets: empty(firewallSubnet)
+      ? roleSubnets
+      : concat(roleSubnets, [
+          {
+            // Azure's fixed name; the firewall needs no NSG (Azure refuses one on this subnet).
+            name: 'AzureFirewallSubnet'
+            properties: { addressPrefix: firewallSubnet }
+          }
+        ])
   }
 }
 
@@ -200,4 +215,5 @@ output workloadsSubnetId string = vnet.properties.subnets[1].id
 output postgresSubnetId string = vnet.properties.subnets[2].id
 output privateEndpointSubnetId string = vnet.properties.subnets[3].id
 output egressIp string = natIp.properties.ipAddress
+output firewallSubnetId string = empty(firewallSubnet) ? '' : '${vnet.id}/subnets/AzureFirewallSubnet'
 output vnetName string = vnet.name

@@ -5,6 +5,7 @@
 // the others are refused here with the field to change back, instead of failing inside Azure.
 import type { Day2Expectations, FixedSetting, PoolExpectation } from "../render/bicep/expectations.js";
 import { zoneList } from "../render/bicep/expectations.js";
+import { egressOutcome } from "./day2-egress.js";
 
 /** A resource as ARM's GET returns it; undefined when it does not exist yet. */
 export type ArmResource = Record<string, unknown> | undefined;
@@ -16,6 +17,8 @@ export interface DeployedState {
   natGateway: ArmResource;
   natPublicIp: ArmResource;
   encryptionKey: ArmResource;
+  /** The managed egress firewall, read when the environment has one. */
+  egressFirewall?: ArmResource;
 }
 
 export interface Day2Refusal {
@@ -164,6 +167,7 @@ export function day2Report(expect: Day2Expectations, deployed: DeployedState): D
     fixedOutcome("NAT gateway", deployed.natGateway, expect.natGateway.fixed),
     fixedOutcome("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
     fixedOutcome("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
+    egressOutcome(expect.egress, deployed.cluster, deployed.egressFirewall),
   ];
   const kept = outcomes.flatMap((o) => o.kept);
   return { postgresStorage, refusals: outcomes.flatMap((o) => o.refusals), ...(kept.length > 0 ? { kept } : {}) };

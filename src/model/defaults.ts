@@ -14,6 +14,9 @@ export const DEFAULTS = {
     // Where Azure creates a region's Network Watcher when it enables one automatically.
     networkWatcherResourceGroup: "NetworkWatcherRG",
     ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } },
+    // Production inspects egress with an Azure Firewall of its own unless the file names a hub
+    // firewall's address (or opts out: docs/infrastructure.md, "Egress firewall").
+    egressFirewall: { mode: "none", productionMode: "managed", sku: "Standard" },
   },
   aks: {
     kubernetesVersion: "1.34",

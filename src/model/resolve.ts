@@ -5,7 +5,15 @@ import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
 import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
-import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
+import type {
+  EgressFirewall,
+  Environment,
+  FirewallSku,
+  NodePoolSpec,
+  PoolName,
+  ResolvedComponent,
+  SecuritySettings,
+} from "./environment.js";
 import { deriveNames } from "./names.js";
 
 /** The tags the toolkit puts on every resource; a file's own tag may not take these names (in any case). */
@@ -35,6 +43,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
+    egressFirewall?: { mode?: EgressFirewall["mode"]; ip?: string; sku?: FirewallSku };
     networkWatcher?: { resourceGroup?: string; name?: string };
     ingress: {
       host: string;
@@ -128,7 +137,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
-      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
+      egressFirewall: egressFirewall(doc.network, production),
       networkWatcher: {
         resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
         // Azure's own name for the watcher it creates per region.
@@ -185,6 +194,20 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     security: securitySettings(production, doc.security ?? {}),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
+}
+
+/**
+ * The file's egress choice: `egressFirewall`, or the older `egressFirewallIp` (a hub firewall's
+ * address); an address alone means a hub. Left out: production gets a managed firewall.
+ */
+function egressFirewall(network: Doc["network"], production: boolean): EgressFirewall {
+  const own = network.egressFirewall ?? {};
+  const ip = own.ip ?? network.egressFirewallIp;
+  const defaults = DEFAULTS.network.egressFirewall;
+  const mode = own.mode ?? (ip !== undefined ? "hub" : production ? defaults.productionMode : defaults.mode);
+  if (mode === "hub") return { mode, ip: ip ?? "" };
+  if (mode === "managed") return { mode, sku: own.sku ?? defaults.sku };
+  return { mode };
 }
 
 /** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */

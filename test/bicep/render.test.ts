@@ -51,6 +51,18 @@ async function get(name: string): Promise<Rendered> {
   return rendered.get(name)!;
 }
 
+/**
+ * The VNet's four role subnets as network.bicep writes them (a variable: AzureFirewallSubnet is
+ * appended to them when the environment has one, so the VNet's own property is an expression).
+ */
+function roleSubnets(main: Record<string, unknown>): { name: string; properties: Record<string, unknown> }[] {
+  const network = allResources(main).find((r) => r.module === "" && r.symbol === "network")!;
+  const template = (network.body.properties as { template: { variables: Record<string, unknown> } }).template;
+  const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
+  expect((vnet.body.properties as { subnets: string }).subnets).toContain("variables('roleSubnets')");
+  return template.variables.roleSubnets as { name: string; properties: Record<string, unknown> }[];
+}
+
 describe("rendered Bicep compiles cleanly", () => {
   it.each(shipped)("environments/%s.yaml", async (name) => {
     const r = await get(name);
@@ -119,6 +131,7 @@ describe("prod infrastructure", () => {
     async () => {
       const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
       expect(prodLocks.map((l) => l.module).sort()).toEqual([
+        "/egressFirewall",
         "/flowLogStorage",
         "/flux",
         "/keyVault",
@@ -317,9 +330,7 @@ describe("network security groups", () => {
 
   it("turn default outbound access off on the subnets without a NAT gateway", async () => {
     const { main } = await get("prod");
-    const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-      .subnets;
+    const subnets = roleSubnets(main);
     for (const s of subnets)
       expect([
         s.name,
@@ -398,6 +409,7 @@ describe("protections: on by default in production, settings elsewhere", () => {
     const diagnostics = ofType((await get("prod")).main, "Microsoft.Insights/diagnosticSettings").map((d) => d.module);
     expect(diagnostics.sort()).toEqual([
       "/aks",
+      "/egressFirewall",
       "/keyVault",
       "/network",
       "/network",
@@ -643,7 +655,7 @@ describe("PostgreSQL hardening", () => {
   });
 });
 
-describe("egress through a hub firewall (network.egressFirewallIp)", () => {
+describe("egress through a hub firewall (network.egressFirewallIp, the older spelling of mode hub)", () => {
   const viaFirewall = async () => {
     const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace(
       "network:\n  vnetCidr: 10.40.0.0/16\n",
@@ -658,7 +670,8 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
       "NAT gateway and sets AKS to userDefinedRouting",
     async () => {
       const { main, env } = await viaFirewall();
-      expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+      expect(env.network.egressFirewall).toEqual({ mode: "hub", ip: "10.0.1.4" });
+      expect(ofType(main, "Microsoft.Network/azureFirewalls")).toEqual([]);
       expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
       expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
       const [routes] = ofType(main, "Microsoft.Network/routeTables");
@@ -673,9 +686,7 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
           },
         },
       ]);
-      const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-      const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-        .subnets;
+      const subnets = roleSubnets(main);
       for (const name of ["snet-system", "snet-workloads"]) {
         const subnet = subnets.find((s) => s.name === name)!;
         expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
@@ -718,20 +729,17 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
   );
 
   it(
-    "the default (NAT gateway) keeps userAssignedNATGateway, no route table " +
-      "and no allow-list file; the outbound type is fixed at creation for day 2",
+    "the default outside production (NAT gateway) keeps userAssignedNATGateway, no route table " +
+      "and no allow-list file; day 2 compares the outbound type",
     async () => {
-      const { main, tree } = await get("prod");
+      const { main, tree, env } = await get("staging");
+      expect(env.production).toBe(false);
       expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
       expect(moduleParams(main, "network").egressFirewallIp).toBe("");
       expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
-      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
-        cluster: { fixed: Record<string, { field: string; value: string }> };
-      };
-      expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
-        field: "network.egressFirewallIp",
-        value: "userAssignedNATGateway",
-      });
+      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { egress: unknown };
+      // No managed firewall: nothing holds egress on the NAT gateway; day 2 only compares the type.
+      expect(day2.egress).toEqual({ field: "network.egressFirewall", outboundType: "userAssignedNATGateway" });
     },
   );
 });

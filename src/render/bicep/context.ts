@@ -10,6 +10,8 @@ import { flowLogName } from "../../model/resource-ids.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
 import { bicepIngress } from "./ingress.js";
+import { bicepEgressFirewall } from "./egress-firewall.js";
+import { egressNextHop, outboundType } from "../../config/egress-firewall.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 import { cloudMetadata } from "../../catalogue/azure-clouds.js";
@@ -91,9 +93,12 @@ export function bicepContext(
     privateDnsZones,
     network: {
       ...env.network,
-      egressFirewallIp: env.network.egressFirewallIp ?? "",
-      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+      egressFirewallIp: egressNextHop(env),
+      firewallSubnet: env.network.subnets.firewall ?? "",
+      outboundType: outboundType(env),
+      directOutboundType: "userAssignedNATGateway",
     },
+    egressFirewall: bicepEgressFirewall(env),
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
