@@ -53,6 +53,15 @@ export function checkEgress(env: Environment, source: YamlSource, report: Report
         "set network.ingress.internal: true (with a WAF in front for internet users, network.ingress.waf), " +
         "or network.egressFirewall.mode: none",
     );
+  const ranges = env.security?.apiServerAuthorizedIpRanges ?? [];
+  if (fw.mode !== "none" && !env.network.privateCluster && ranges.length > 0 && ok(["security"]))
+    report(
+      "warning",
+      ["security", "apiServerAuthorizedIpRanges"],
+      "the nodes reach the public API server from the egress firewall's public address: add it to " +
+        "security.apiServerAuthorizedIpRanges (a managed firewall's is the deploy's egressIp output), " +
+        "or the nodes lose the API server",
+    );
 }
 
 function checkFirewallSubnet(env: Environment, report: Report, ok: Valid): void {

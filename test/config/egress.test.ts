@@ -87,6 +87,21 @@ describe("egress firewall validation", () => {
     ]);
   });
 
+  it("a public API server restricted to authorized ranges: a warning to add the firewall's address", () => {
+    const out = diagnostics((y) =>
+      `${y}security:\n  apiServerAuthorizedIpRanges: ["203.0.113.0/24"]\n`.replace(
+        "network:\n",
+        "network:\n  privateCluster: false\n",
+      ),
+    );
+    expect(out).toEqual([
+      "12:19: warning: azure.production is true but the cluster API server is public",
+      "40:32: warning: the nodes reach the public API server from the egress firewall's public address: add it " +
+        "to security.apiServerAuthorizedIpRanges (a managed firewall's is the deploy's egressIp output), or the " +
+        "nodes lose the API server",
+    ]);
+  });
+
   it("the older egressFirewallIp alone still means a hub firewall at that address", () => {
     const { env } = loadEnvironment(
       "environments/prod.yaml",
