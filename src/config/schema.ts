@@ -294,6 +294,12 @@ export function buildEnvironmentSchema(): Schema {
                   "Required while the WAF is on; keep it once a gateway was deployed.",
                 { pattern: CIDR_PATTERN },
               ),
+              firewall: str(
+                "AzureFirewallSubnet of the managed egress firewall (`egressFirewall.mode: managed`, " +
+                  "production's default): at least /26, inside `vnetCidr`. The firewall takes its " +
+                  "first usable address (.4 of the range), which the node subnets' default route points at.",
+                { pattern: CIDR_PATTERN },
+              ),
             },
             { required: ["system", "workloads", "postgres", "privateEndpoints"] },
           ),
@@ -314,12 +320,31 @@ export function buildEnvironmentSchema(): Schema {
             DEFAULTS.network.privateCluster,
           ),
           egressFirewallIp: str(
-            "Private address of a hub firewall (reached by VNet peering) that all " +
-              "node egress goes through: a route 0.0.0.0/0 to it on the node subnets " +
-              "and AKS outbound type userDefinedRouting, instead of the NAT gateway. " +
-              "The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster " +
-              "is created.",
+            "Older spelling of `egressFirewall: { mode: hub, ip }`, still read: the private " +
+              "address of a hub firewall that all node egress goes through.",
             { pattern: IPV4 },
+          ),
+          egressFirewall: obj(
+            "Where node egress goes. Instead of the NAT gateway, a route 0.0.0.0/0 on the node " +
+              "subnets sends it through a firewall (AKS outbound type userDefinedRouting) that " +
+              "allows only bicep/egress-fqdns.txt. Needs an internal ingress (or a WAF in front): " +
+              "a public load balancer's replies would leave through the firewall.",
+            {
+              mode: str(
+                "`managed`: an Azure Firewall in `subnets.firewall`, its policy generated from the " +
+                  "allow-list. `hub`: a firewall your landing zone runs at `ip` (reached by peering). " +
+                  "`none`: direct egress through the NAT gateway. Default: `hub` when `ip` is set, " +
+                  "else `managed` with `azure.production`, else `none`. Turn it off for cost, or " +
+                  "when a landing-zone hub already inspects egress (use `hub`).",
+                { enum: ["none", "hub", "managed"] },
+              ),
+              ip: str("Private address of the hub firewall (`mode: hub`).", { pattern: IPV4 }),
+              sku: str(
+                "Azure Firewall tier (`mode: managed`): Standard, or Premium, which adds intrusion " +
+                  "detection and prevention (IDPS) in the threat-intelligence mode (Deny in production).",
+                { enum: ["Standard", "Premium"], default: DEFAULTS.network.egressFirewall.sku },
+              ),
+            },
           ),
           networkWatcher: obj(
             "The region's Network Watcher, which VNet flow logs (security.flowLogs) " +

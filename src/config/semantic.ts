@@ -7,6 +7,7 @@ import { dotted, type Diagnostic } from "./diagnostics.js";
 import { checkIngress } from "./ingress-checks.js";
 import { checkKubernetesPolicies } from "./policy-checks.js";
 import { checkWaf } from "./waf-checks.js";
+import { checkEgress } from "./egress-checks.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
 import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
@@ -31,6 +32,7 @@ export function checkSemantics(
   checkIngress(env, report, ok);
   checkKubernetesPolicies(env, report, ok);
   checkWaf(env, report, ok);
+  checkEgress(env, source, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);

@@ -29,6 +29,9 @@ export const DEFAULTS = {
         maxCapacity: 10,
       },
     },
+    // Production inspects egress with an Azure Firewall of its own unless the file names a hub
+    // firewall's address (or opts out: docs/infrastructure.md, "Egress firewall").
+    egressFirewall: { mode: "none", productionMode: "managed", sku: "Standard" },
   },
   aks: {
     kubernetesVersion: "1.34",

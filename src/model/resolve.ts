@@ -11,7 +11,9 @@ import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
 import type {
+  EgressFirewall,
   Environment,
+  FirewallSku,
   NodePoolSpec,
   PoolName,
   ResolvedComponent,
@@ -47,6 +49,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
+    egressFirewall?: { mode?: EgressFirewall["mode"]; ip?: string; sku?: FirewallSku };
     networkWatcher?: { resourceGroup?: string; name?: string };
     ingress: {
       host: string;
@@ -141,7 +144,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
-      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
+      egressFirewall: egressFirewall(doc.network, production),
       networkWatcher: {
         resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
         // Azure's own name for the watcher it creates per region.
@@ -202,6 +205,20 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
+}
+
+/**
+ * The file's egress choice: `egressFirewall`, or the older `egressFirewallIp` (a hub firewall's
+ * address); an address alone means a hub. Left out: production gets a managed firewall.
+ */
+function egressFirewall(network: Doc["network"], production: boolean): EgressFirewall {
+  const own = network.egressFirewall ?? {};
+  const ip = own.ip ?? network.egressFirewallIp;
+  const defaults = DEFAULTS.network.egressFirewall;
+  const mode = own.mode ?? (ip !== undefined ? "hub" : production ? defaults.productionMode : defaults.mode);
+  if (mode === "hub") return { mode, ip: ip ?? "" };
+  if (mode === "managed") return { mode, sku: own.sku ?? defaults.sku };
+  return { mode };
 }
 
 /** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */

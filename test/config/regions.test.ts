@@ -117,7 +117,7 @@ describe("Azure OpenAI models", () => {
     expect(rest).toEqual([]);
     expect(line).toMatch(
       joinedRegExp(
-        /^environments\/test\.yaml:42:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 /,
+        /^environments\/test\.yaml:43:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 /,
         /2025-04-14 \(Standard\) in westeurope; it does in eastus, eastus2, /,
       ),
     );
@@ -128,7 +128,7 @@ describe("Azure OpenAI models", () => {
       lines(withOpenAi("francesouth", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10 }"))[0],
     ).toMatch(
       joinedRegExp(
-        /^environments\/test\.yaml:40:13: error: Azure OpenAI is not offered in francesouth \(France South\); it is /,
+        /^environments\/test\.yaml:41:13: error: Azure OpenAI is not offered in francesouth \(France South\); it is /,
         /in australiaeast, /,
       ),
     );
