@@ -43,28 +43,30 @@ describe("egress firewall validation", () => {
   });
 
   it("a firewall subnet smaller than /26", () => {
-    expect(diagnostics((y) => y.replace(/firewall: [^\n]+/, "firewall: 10.40.3.0/27"))).toEqual([
-      "18:15: error: network.subnets.firewall 10.40.3.0/27 is smaller than Azure Firewall's minimum /26; " +
+    expect(diagnostics((y) => y.replace(/firewall: [^\n]+/, "firewall: 10.40.8.0/27"))).toEqual([
+      "19:15: error: network.subnets.firewall 10.40.8.0/27 is smaller than Azure Firewall's minimum /26; " +
         "give AzureFirewallSubnet a /26 or larger",
     ]);
   });
 
   it("a firewall subnet outside the VNet or overlapping another subnet: the address-plan checks", () => {
     expect(diagnostics((y) => y.replace(/firewall: [^\n]+/, "firewall: 10.50.3.0/26"))).toEqual([
-      "18:15: error: network.subnets.firewall 10.50.3.0/26 lies outside network.vnetCidr 10.40.0.0/16",
+      "19:15: error: network.subnets.firewall 10.50.3.0/26 lies outside network.vnetCidr 10.40.0.0/16",
     ]);
     expect(diagnostics((y) => y.replace(/firewall: [^\n]+/, "firewall: 10.40.0.0/26"))).toEqual([
-      "18:15: error: network.subnets.firewall 10.40.0.0/26 overlaps network.subnets.system 10.40.0.0/24",
+      "19:15: error: network.subnets.firewall 10.40.0.0/26 overlaps network.subnets.system 10.40.0.0/24",
     ]);
   });
 
   it("a public ingress behind a firewall route is refused (asymmetric routing), naming what works", () => {
-    const out = diagnostics((y) =>
-      y.replace("    host: codemie.example.com\n", "    host: codemie.example.com\n    internal: false\n"),
-    );
+    const publicIngress = (waf: string) => (y: string) =>
+      y.replace("    host: codemie.example.com\n", `    host: codemie.example.com\n    internal: false\n${waf}`);
+    // With the WAF on (production's default) the gateway's listener is public and the load balancer internal.
+    expect(diagnostics(publicIngress(""))).toEqual([]);
+    const out = diagnostics(publicIngress("    waf:\n      enabled: false\n"));
     expect(out).toEqual([
       expect.stringMatching(
-        /^21:15: error: a public ingress cannot sit behind egress mode managed: .*asymmetric routing/,
+        /^22:15: error: a public ingress cannot sit behind egress mode managed: .*asymmetric routing/,
       ),
     ]);
     expect(out[0]).toContain("set network.ingress.internal: true");
@@ -96,7 +98,7 @@ describe("egress firewall validation", () => {
     );
     expect(out).toEqual([
       "12:19: warning: azure.production is true but the cluster API server is public",
-      "40:32: warning: the nodes reach the public API server from the egress firewall's public address: add it " +
+      "41:32: warning: the nodes reach the public API server from the egress firewall's public address: add it " +
         "to security.apiServerAuthorizedIpRanges (a managed firewall's is the deploy's egressIp output), or the " +
         "nodes lose the API server",
     ]);
