@@ -14,6 +14,8 @@ param subnets {
   workloads: string
   postgres: string
   privateEndpoints: string
+  @description('The Application Gateway WAF\'s subnet; empty: none. Kept while set: a gateway may be in it.')
+  appGateway: string
 }
 param zones string[]
 
@@ -32,7 +34,10 @@ param securityRules {
   workloads: SecurityRule[]
   postgres: SecurityRule[]
   privateEndpoints: SecurityRule[]
+  appGateway: SecurityRule[]
 }
+
+var hasGatewaySubnet = !empty(subnets.appGateway)
 
 resource natIp 'Microsoft.Network/publicIPAddresses@2025-05-01' = {
   name: natPublicIpName
@@ -103,13 +108,28 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01
   properties: { securityRules: securityRules.privateEndpoints }
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
-  name: vnetName
+resource appGatewayNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = if (hasGatewaySubnet) {
+  name: 'nsg-${vnetName}-app-gateway'
   location: location
   tags: tags
-  properties: {
-    addressSpace: { addressPrefixes: [addressSpace] }
-    subnets: [
+  properties: { securityRules: securityRules.appGateway }
+}
+
+// Appended after the others, so that existing subnets keep their place in the array.
+var gatewaySubnets = hasGatewaySubnet
+  ? [
+      {
+        name: 'snet-app-gateway'
+        properties: {
+          addressPrefix: subnets.appGateway
+          networkSecurityGroup: { id: appGatewayNsg.id }
+        }
+      }
+    ]
+  : []
+
+// The four subnets every environment has, in their fixed order (the outputs index them).
+var baseSubnets = [
       {
         name: 'snet-system'
         properties: {
@@ -153,7 +173,15 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
           defaultOutboundAccess: false
         }
       }
-    ]
+]
+
+resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: { addressPrefixes: [addressSpace] }
+    subnets: concat(baseSubnets, gatewaySubnets)
   }
 }
 
@@ -194,6 +222,15 @@ resource privateEndpointsNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2
   }
 }
 
+resource appGatewayNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (hasGatewaySubnet) {
+  name: 'to-log-analytics'
+  scope: appGatewayNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
 output vnetId string = vnet.id
 output systemSubnetId string = vnet.properties.subnets[0].id
 output workloadsSubnetId string = vnet.properties.subnets[1].id
@@ -201,3 +238,6 @@ output postgresSubnetId string = vnet.properties.subnets[2].id
 output privateEndpointSubnetId string = vnet.properties.subnets[3].id
 output egressIp string = natIp.properties.ipAddress
 output vnetName string = vnet.name
+output appGatewaySubnetId string = hasGatewaySubnet
+  ? resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-app-gateway')
+  : ''

@@ -5,6 +5,7 @@ import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
 import type { PodSecurityEffect, PodSecurityStandard } from "../catalogue/pod-security.js";
+import type { KubernetesPolicyEffect, KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
 import type { ResourceNames } from "./names.js";
 
 export type PoolName = "system" | "workloads";
@@ -62,8 +63,28 @@ export interface SecuritySettings {
     /** Namespaces excluded besides AKS's system namespaces. */
     excludedNamespaces: string[];
   };
+  /** aks-baseline's single Azure Policy definitions (catalogue/kubernetes-policies.ts) assigned on the cluster. */
+  kubernetesPolicies: {
+    enabled: boolean;
+    effects: Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
+    /** Namespaces the admission rules skip besides AKS's system namespaces. */
+    excludedNamespaces: string[];
+    /** Image repositories (or registry prefixes ending in "/") allowed besides the platform's own. */
+    additionalImages: string[];
+  };
   /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };
+}
+
+/** An Application Gateway WAF_v2 in front of ingress-nginx (then always on its internal load balancer). */
+export interface WafSettings {
+  enabled: boolean;
+  mode: "Prevention" | "Detection";
+  /** Key Vault certificate (PKCS#12 content type) the gateway's HTTPS listener serves. */
+  certificateName: string;
+  /** Autoscale bounds in instances. */
+  minCapacity: number;
+  maxCapacity: number;
 }
 
 export interface Environment {
@@ -84,7 +105,14 @@ export interface Environment {
   names: ResourceNames;
   network: {
     vnetCidr: string;
-    subnets: { system: string; workloads: string; postgres: string; privateEndpoints: string };
+    subnets: {
+      system: string;
+      workloads: string;
+      postgres: string;
+      privateEndpoints: string;
+      /** The Application Gateway's own subnet (network.ingress.waf); absent when the file has none. */
+      appGateway?: string;
+    };
     podCidr: string;
     serviceCidr: string;
     dnsServiceIp: string;
@@ -104,6 +132,8 @@ export interface Environment {
       privateIp?: string;
       /** The host's DNS record as the file gives it; model/ingress.ts fills in the rest. */
       dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+      /** The WAF in front of the ingress; absent in models built before it existed (read through wafSettings). */
+      waf?: WafSettings;
     };
   };
   aks: {

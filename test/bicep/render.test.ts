@@ -9,8 +9,9 @@ import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
-import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const session = await bicepSession();
 
@@ -119,6 +120,9 @@ describe("prod infrastructure", () => {
     async () => {
       const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
       expect(prodLocks.map((l) => l.module).sort()).toEqual([
+        // The WAF and its address.
+        "/appGateway",
+        "/appGateway",
         "/flowLogStorage",
         "/flux",
         "/keyVault",
@@ -239,6 +243,18 @@ type Rule = { name: string; properties: Record<string, unknown> };
 const nsgRulesOf = (main: Record<string, unknown>) =>
   moduleParams(main, "network").securityRules as Record<string, Rule[]>;
 
+type Subnet = { name: string; properties: Record<string, unknown> };
+/** The VNet's four fixed subnets (a variable of the network module), after which the gateway's may follow. */
+function baseSubnets(main: Record<string, unknown>): Subnet[] {
+  const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
+  expect((vnet.body.properties as { subnets: string }).subnets).toBe(
+    "[concat(variables('baseSubnets'), variables('gatewaySubnets'))]",
+  );
+  const network = allResources(main).find((d) => d.module === "" && d.symbol === "network")!;
+  return (network.body.properties as { template: { variables: { baseSubnets: Subnet[] } } }).template.variables
+    .baseSubnets;
+}
+
 describe("network security groups", () => {
   it("open exactly TCP 80/443 from the internet to both node subnets when the ingress is public", async () => {
     const { main, env } = await get("dev");
@@ -264,17 +280,19 @@ describe("network security groups", () => {
     // The NSGs take the rules as given.
     const nsgs = ofType(main, "Microsoft.Network/networkSecurityGroups");
     expect(nsgs.map((n) => (n.body.properties as { securityRules: string }).securityRules).sort()).toEqual(
-      ["privateEndpoints", "postgres", "system", "workloads"].map((r) => `[parameters('securityRules').${r}]`).sort(),
+      ["privateEndpoints", "postgres", "system", "workloads", "appGateway"]
+        .map((r) => `[parameters('securityRules').${r}]`)
+        .sort(),
     );
   });
 
   it(
     "open nothing to the node subnets when the ingress is internal; " + "configured source ranges replace the internet",
     async () => {
-      const prod = await get("prod");
-      expect(prod.env.network.ingress.internal).toBe(true);
-      expect(nsgRulesOf(prod.main).system).toEqual([]);
-      expect(nsgRulesOf(prod.main).workloads).toEqual([]);
+      const staging = await get("staging");
+      expect([staging.env.network.ingress.internal, staging.env.network.ingress.waf?.enabled]).toEqual([true, false]);
+      expect(nsgRulesOf(staging.main).system).toEqual([]);
+      expect(nsgRulesOf(staging.main).workloads).toEqual([]);
       const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
         "internal: false",
         "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]",
@@ -310,6 +328,8 @@ describe("network security groups", () => {
       ]);
       expect(rules.privateEndpoints!.map(summary)).toEqual([
         ["allow-nodes-443", 200, "Allow", [subnets.system, subnets.workloads], ["443"]],
+        // The WAF reads its listener's certificate from Key Vault through the private endpoint.
+        ["allow-app-gateway-443", 210, "Allow", [subnets.appGateway], ["443"]],
         ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
       ]);
     },
@@ -317,10 +337,7 @@ describe("network security groups", () => {
 
   it("turn default outbound access off on the subnets without a NAT gateway", async () => {
     const { main } = await get("prod");
-    const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-      .subnets;
-    for (const s of subnets)
+    for (const s of baseSubnets(main))
       expect([
         s.name,
         s.properties.defaultOutboundAccess ?? "unset",
@@ -398,10 +415,13 @@ describe("protections: on by default in production, settings elsewhere", () => {
     const diagnostics = ofType((await get("prod")).main, "Microsoft.Insights/diagnosticSettings").map((d) => d.module);
     expect(diagnostics.sort()).toEqual([
       "/aks",
+      "/appGateway",
       "/keyVault",
       "/network",
       "/network",
       "/network",
+      "/network",
+      // The WAF's subnet's NSG.
       "/network",
       "/openai",
       "/postgres",
@@ -507,7 +527,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
       const { main } = await get("prod");
       const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
       expect(assignment.module).toBe("/aks");
-      expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+      expect(assignment.body.condition).toBe("[variables('podSecurityAssigned')]");
+      expect(moduleVariables(main, "aks").podSecurityAssigned).toBe(
+        "[not(empty(parameters('podSecurity').initiativeId))]",
+      );
       expect(assignment.body.scope).toBe(
         "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
       );
@@ -560,7 +583,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(refused).toBeUndefined();
     expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
       expect.stringMatching(
-        /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        joinedRegExp(
+          /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set /,
+          /security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        ),
       ),
     ]);
   });
@@ -628,7 +654,10 @@ describe("PostgreSQL hardening", () => {
     });
     expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
     const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
-    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.condition).toBe("[variables('entraAdminSet')]");
+    expect(moduleVariables(main, "postgres").entraAdminSet).toBe(
+      "[not(empty(parameters('entraAdminGroup').objectId))]",
+    );
     expect(admin!.body.properties).toEqual({
       principalType: "Group",
       principalName: "[parameters('entraAdminGroup').name]",
@@ -673,9 +702,7 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
           },
         },
       ]);
-      const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-      const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-        .subnets;
+      const subnets = baseSubnets(main);
       for (const name of ["snet-system", "snet-workloads"]) {
         const subnet = subnets.find((s) => s.name === name)!;
         expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);

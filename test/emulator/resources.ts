@@ -85,7 +85,16 @@ function getSecret(ctx: RequestContext): Reply {
 }
 
 /** Types whose existing state a test can script (scenario.resources) and the engine reads back. */
-const SCRIPTED_TYPES = String.raw`Microsoft\.DBforPostgreSQL/flexibleServers|Microsoft\.ContainerService/managedClusters|Microsoft\.Storage/storageAccounts|Microsoft\.Network/natGateways|Microsoft\.Network/publicIPAddresses|Microsoft\.KeyVault/vaults/[^/]+/keys`;
+const SCRIPTED_TYPES = [
+  String.raw`Microsoft\.DBforPostgreSQL/flexibleServers`,
+  String.raw`Microsoft\.ContainerService/managedClusters`,
+  String.raw`Microsoft\.Storage/storageAccounts`,
+  String.raw`Microsoft\.Network/natGateways`,
+  String.raw`Microsoft\.Network/publicIPAddresses`,
+  String.raw`Microsoft\.KeyVault/vaults/[^/]+/keys`,
+  String.raw`Microsoft\.Network/applicationGateways`,
+  String.raw`Microsoft\.Network/virtualNetworks/[^/]+/subnets`,
+].join("|");
 
 export function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {
   const suffix = `/providers/${type}/${name}`.toLowerCase();

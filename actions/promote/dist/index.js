@@ -32720,6 +32720,7 @@ var ELASTIC_CHARTS = {
   version: "8.5.1"
 };
 var ELASTIC_IMAGE = { upstreamTag: "8.19.12" };
+var NATS_NAMESPACE = "codemie";
 var COMPONENTS = [
   {
     key: "api",
@@ -32759,7 +32760,21 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    // The API logs in with its own role (database-roles.ts), never as the server's administrator.
+    kubernetesSecrets: [
+      {
+        name: "codemie-postgresql",
+        data: { password: { passwordOf: "codemie" } },
+        keys: {
+          PG_HOST: { output: "POSTGRES_HOST" },
+          PG_NAME: { databaseOf: "codemie" },
+          PG_PASS: { vault: "password" },
+          PG_USER: { roleOf: "codemie" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "ui",
@@ -32799,6 +32814,14 @@ var COMPONENTS = [
         purpose: "password of the Elasticsearch `elastic` user",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "elasticsearch-master-credentials",
+        in: ["elasticsearch", "api", "fluentBit"],
+        data: { password: "elasticsearch-password" },
+        keys: { password: { vault: "password" }, username: "elastic" }
       }
     ]
   },
@@ -32840,7 +32863,18 @@ var COMPONENTS = [
         seed: "random",
         format: "32 hex characters"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "kibana-encryption-keys",
+        data: {
+          "encryptedSavedObjects.encryptionKey": "kibana-saved-objects-key",
+          "reporting.encryptionKey": "kibana-reporting-key",
+          "security.encryptionKey": "kibana-security-key"
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "mermaid",
@@ -32909,7 +32943,22 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "keycloak-admin",
+        in: ["keycloak", "oauth2Proxy"],
+        data: { password: "keycloak-admin-password" },
+        keys: { password: { vault: "password" }, username: "admin" }
+      },
+      // The same login for the in-cluster database and for the role on the managed server.
+      {
+        name: "keycloak-postgresql",
+        data: { password: { passwordOf: "keycloak" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "keycloak" } }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "oauth2Proxy",
@@ -32947,7 +32996,19 @@ var COMPONENTS = [
         seed: "random",
         format: "exactly 32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "oauth2-proxy",
+        data: { clientSecret: "oauth2-proxy-client-secret", cookieSecret: "oauth2-proxy-cookie-secret" },
+        keys: {
+          "client-id": "codemie",
+          "client-secret": { vault: "clientSecret" },
+          "cookie-secret": { vault: "cookieSecret" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "nats",
@@ -32970,7 +33031,7 @@ var COMPONENTS = [
       }
     },
     optional: true,
-    namespace: "codemie",
+    namespace: NATS_NAMESPACE,
     release: "codemie-nats",
     chart: {
       source: "upstream",
@@ -33003,6 +33064,34 @@ var COMPONENTS = [
         seed: "operator"
       },
       { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "codemie-nats-secrets",
+        data: {
+          calloutPassword: "nats-callout-password",
+          calloutBcrypted: "nats-callout-bcrypted-password",
+          codemiePassword: "nats-codemie-password",
+          codemieBcrypted: "nats-codemie-bcrypted-password",
+          issuerNkey: "nats-issuer-nkey",
+          issuerNseed: "nats-issuer-nseed",
+          issuerXkey: "nats-issuer-xkey",
+          issuerXseed: "nats-issuer-xseed"
+        },
+        keys: {
+          CALLOUT_BCRYPTED_PASSWORD: { vault: "calloutBcrypted" },
+          CALLOUT_PASSWORD: { vault: "calloutPassword" },
+          CALLOUT_USERNAME: "callout",
+          CODEMIE_BCRYPTED_PASSWORD: { vault: "codemieBcrypted" },
+          CODEMIE_PASSWORD: { vault: "codemiePassword" },
+          CODEMIE_USERNAME: "codemie",
+          ISSUER_NKEY: { vault: "issuerNkey" },
+          ISSUER_NSEED: { vault: "issuerNseed" },
+          ISSUER_XKEY: { vault: "issuerXkey" },
+          ISSUER_XSEED: { vault: "issuerXseed" },
+          NATS_URL: `nats://codemie-nats.${NATS_NAMESPACE}.svc.cluster.local:4222`
+        }
+      }
     ]
   },
   {
@@ -33077,6 +33166,20 @@ var COMPONENTS = [
         purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      { name: "litellm-masterkey", data: { masterkey: "litellm-master-key" } },
+      {
+        name: "litellm-postgresql",
+        data: { password: { passwordOf: "litellm" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "litellm" } }
+      },
+      // The API's keys to LiteLLM (the litellm-app-key Job registers the app key).
+      {
+        name: "litellm-integration",
+        in: ["api"],
+        data: { "litellm-app-key": "litellm-app-key", "litellm-master-key": "litellm-master-key" }
       }
     ]
   }
@@ -33929,11 +34032,171 @@ var DEFAULTS2 = {
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   podSecurity: { standard: "baseline", effect: "audit" },
+  kubernetesPolicies: {
+    // Every rule audits outside production; production denies these (docs/security-baseline.md says why
+    // the others audit). internalLoadBalancers denies only where the ingress is internal, httpsIngress
+    // only where it serves TLS.
+    effect: "audit",
+    productionDeny: [
+      "httpsIngress",
+      "allowedImages",
+      "allowedHostPaths",
+      "allowedExternalIps",
+      "internalLoadBalancers",
+      "defaultNamespace",
+      "localAuthDisabled"
+    ]
+  },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
   keycloakDatabase: "inCluster",
   firstAdmin: { username: "codemie-admin" }
+};
+
+// src/catalogue/kubernetes-policies.ts
+var KUBERNETES_POLICIES = {
+  httpsIngress: {
+    id: "1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d",
+    displayName: "Kubernetes clusters should be accessible only over HTTPS",
+    source: "Kubernetes/IngressHttpsOnly.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  internalLoadBalancers: {
+    id: "3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e",
+    displayName: "Kubernetes clusters should use internal load balancers",
+    source: "Kubernetes/LoadbalancerNoPublicIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  readOnlyRootFilesystem: {
+    id: "df49d893-a74c-421d-bc95-c663042e5b80",
+    displayName: "Kubernetes cluster containers should run with a read only root file system",
+    source: "Kubernetes/ReadOnlyRootFileSystem.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  resourceLimits: {
+    id: "e345eecc-fa47-480f-9e88-67dcc122b164",
+    displayName: "Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits",
+    source: "Kubernetes/ContainerResourceLimits.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedImages: {
+    id: "febd0533-8e55-448f-b837-bd0e06f16469",
+    displayName: "Kubernetes cluster containers should only use allowed images",
+    source: "Kubernetes/ContainerAllowedImages.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedHostPaths: {
+    id: "098fc59e-46c7-4d99-9b16-64990e543d75",
+    displayName: "Kubernetes cluster pod hostPath volumes should only use allowed host paths",
+    source: "Kubernetes/AllowedHostPaths.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedExternalIps: {
+    id: "d46c275d-1680-448d-b2ec-e495a3b6cc89",
+    displayName: "Kubernetes cluster services should only use allowed external IPs",
+    source: "Kubernetes/AllowedExternalIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  endpointEditPermissions: {
+    id: "1ddac26b-ed48-4c30-8cc5-3a68c79b8001",
+    displayName: "Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit",
+    source: "Kubernetes/BlockEndpointEditDefaultRole.json",
+    target: "gatekeeper",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  defaultNamespace: {
+    id: "9f061a12-e40d-4183-a00e-171812443373",
+    displayName: "Kubernetes clusters should not use the default namespace",
+    source: "Kubernetes/BlockDefaultNamespace.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "audit"
+  },
+  defenderProfile: {
+    id: "a1840de2-8088-4ea8-b153-b4c723e9cb01",
+    displayName: "Azure Kubernetes Service clusters should have Defender profile enabled",
+    source: "Kubernetes/ASC_Azure_Defender_Kubernetes_AKS_SecurityProfile_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  entraIdIntegration: {
+    id: "450d2877-ebea-41e8-b00c-e286317d21bf",
+    displayName: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration",
+    source: "Kubernetes/AKS_AAD_Integration_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  localAuthDisabled: {
+    id: "993c2fcd-2b29-49d2-9eb0-df2c3a730c32",
+    displayName: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+    source: "Kubernetes/AKS_DisableLocalAccounts_Deny.json",
+    target: "cluster",
+    effects: { audit: "Audit", deny: "Deny" },
+    aksBaseline: "deny"
+  },
+  azurePolicyAddOn: {
+    id: "0a15ec92-a229-4763-bb14-0ea34a568f8d",
+    displayName: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
+    source: "Kubernetes/AKS_AzurePolicyAddOn_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  authorizedIpRanges: {
+    id: "0e246bcf-5f6f-4f87-bc6f-775d4712c7ea",
+    displayName: "Authorized IP ranges should be defined on Kubernetes Services",
+    source: "Security Center/ASC_EnableIpRanges_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  kubernetesVersion: {
+    id: "fb893a29-21bb-418c-a157-e99480ec364c",
+    displayName: "Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version",
+    source: "Security Center/ASC_UpgradeVersion_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  rbac: {
+    id: "ac4a19c2-fa67-49b4-8ae5-0b2e78c49457",
+    displayName: "Role-Based Access Control (RBAC) should be used on Kubernetes Services",
+    source: "Security Center/ASC_EnableRBAC_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  managedIdentities: {
+    id: "da6e2401-19da-4532-9141-fb8fbde08431",
+    displayName: "Azure Kubernetes Service Clusters should use managed identities",
+    source: "Kubernetes/AKS_MSI_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  }
+};
+var KUBERNETES_POLICY_KEYS = Object.keys(KUBERNETES_POLICIES);
+var AUDIT_IN_PRODUCTION = {
+  readOnlyRootFilesystem: "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems",
+  resourceLimits: "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits"
 };
 
 // src/config/schema.ts
@@ -33959,6 +34222,7 @@ var KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
 var EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 var PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 var ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
+var IMAGE_SOURCE = "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$";
 var ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
 var PATTERN_TEXT = {
   [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
@@ -33974,6 +34238,7 @@ var PATTERN_TEXT = {
   [VM_SIZE]: "an Azure VM size such as Standard_E8ds_v5, or auto",
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
+  [IMAGE_SOURCE]: "an image repository such as myacr.azurecr.io/codemie/api, or a registry prefix such as myacr.azurecr.io/",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
   [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
@@ -33991,7 +34256,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "kubernetesPolicies": { "type": "object", "description": "The single built-in Azure Policy definitions the AKS baseline assigns beside the pod security initiative (HTTPS ingress, internal load balancers, allowed images and host paths, no default namespace, resource limits, cluster settings), each assigned on the cluster. The admission rules need the Azure Policy add-on (security.azurePolicy) and skip AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system). Default: on wherever security.azurePolicy is on.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "effects": { "type": "object", "description": "audit reports violations in Azure Policy compliance; deny rejects them (at admission for the Kubernetes rules, at deployment for the cluster rules). Only the effects each definition allows.", "additionalProperties": false, "properties": { "httpsIngress": { "type": "string", "description": '"Kubernetes clusters should be accessible only over HTTPS". Default: deny in production when network.ingress.tls.', "enum": ["audit", "deny"] }, "internalLoadBalancers": { "type": "string", "description": '"Kubernetes clusters should use internal load balancers". Default: deny in production when network.ingress.internal.', "enum": ["audit", "deny"] }, "readOnlyRootFilesystem": { "type": "string", "description": `"Kubernetes cluster containers should run with a read only root file system". Default: audit, also in production: CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems.`, "enum": ["audit", "deny"] }, "resourceLimits": { "type": "string", "description": `"Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits". Default: audit, also in production: the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits.`, "enum": ["audit", "deny"] }, "allowedImages": { "type": "string", "description": '"Kubernetes cluster containers should only use allowed images". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedHostPaths": { "type": "string", "description": '"Kubernetes cluster pod hostPath volumes should only use allowed host paths". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedExternalIps": { "type": "string", "description": '"Kubernetes cluster services should only use allowed external IPs". Default: deny in production.', "enum": ["audit", "deny"] }, "endpointEditPermissions": { "type": "string", "description": '"Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit". Default: audit.', "enum": ["audit"] }, "defaultNamespace": { "type": "string", "description": '"Kubernetes clusters should not use the default namespace". Default: deny in production.', "enum": ["audit", "deny"] }, "defenderProfile": { "type": "string", "description": '"Azure Kubernetes Service clusters should have Defender profile enabled". Default: audit.', "enum": ["audit"] }, "entraIdIntegration": { "type": "string", "description": '"Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration". Default: audit.', "enum": ["audit"] }, "localAuthDisabled": { "type": "string", "description": '"Azure Kubernetes Service Clusters should have local authentication methods disabled". Default: deny in production.', "enum": ["audit", "deny"] }, "azurePolicyAddOn": { "type": "string", "description": '"Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters". Default: audit.', "enum": ["audit"] }, "authorizedIpRanges": { "type": "string", "description": '"Authorized IP ranges should be defined on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "kubernetesVersion": { "type": "string", "description": '"Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version". Default: audit.', "enum": ["audit"] }, "rbac": { "type": "string", "description": '"Role-Based Access Control (RBAC) should be used on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "managedIdentities": { "type": "string", "description": '"Azure Kubernetes Service Clusters should use managed identities". Default: audit.', "enum": ["audit"] } } }, "excludedNamespaces": { "type": "array", "description": "Namespaces every admission rule skips besides AKS's system namespaces. The host-path rule also skips fluentbit (Fluent Bit reads the nodes' container logs through hostPath /var/log (writable: it keeps its tail position database there), /var/lib/docker/containers and /etc/machine-id).", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true }, "additionalImages": { "type": "array", "description": `Image repositories the allowed-images rule accepts besides the platform's own (CodeMie's registry, the pinned charts' images): a repository (myacr.azurecr.io/codemie/api) or a registry prefix ending in "/" (myacr.azurecr.io/) for a mirror the Helm values point to.`, "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "maxLength": 255 }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -34018,10 +34283,11 @@ var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
 var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
 var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
 var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern72 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern73 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern74 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern75 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern73 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "u");
+var pattern74 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern75 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern76 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern77 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -38554,12 +38820,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data170.flowLogs !== void 0) {
-          let data186 = data170.flowLogs;
+        if (data170.kubernetesPolicies !== void 0) {
+          let data186 = data170.kubernetesPolicies;
           if (data186 && typeof data186 == "object" && !Array.isArray(data186)) {
             for (const key40 in data186) {
-              if (!(key40 === "enabled" || key40 === "retentionDays" || key40 === "trafficAnalytics")) {
-                const err398 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
+              if (!(key40 === "enabled" || key40 === "effects" || key40 === "excludedNamespaces" || key40 === "additionalImages")) {
+                const err398 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data186 };
                 if (vErrors === null) {
                   vErrors = [err398];
                 } else {
@@ -38571,7 +38837,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             if (data186.enabled !== void 0) {
               let data187 = data186.enabled;
               if (typeof data187 !== "boolean") {
-                const err399 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data187 };
+                const err399 = { instancePath: instancePath + "/security/kubernetesPolicies/enabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled, data: data187 };
                 if (vErrors === null) {
                   vErrors = [err399];
                 } else {
@@ -38580,301 +38846,276 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data186.retentionDays !== void 0) {
-              let data188 = data186.retentionDays;
-              if (!(typeof data188 == "number" && (!(data188 % 1) && !isNaN(data188)) && isFinite(data188))) {
-                const err400 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                if (vErrors === null) {
-                  vErrors = [err400];
-                } else {
-                  vErrors.push(err400);
-                }
-                errors++;
-              }
-              if (typeof data188 == "number" && isFinite(data188)) {
-                if (data188 > 365 || isNaN(data188)) {
-                  const err401 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err401];
-                  } else {
-                    vErrors.push(err401);
-                  }
-                  errors++;
-                }
-                if (data188 < 1 || isNaN(data188)) {
-                  const err402 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err402];
-                  } else {
-                    vErrors.push(err402);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data186.trafficAnalytics !== void 0) {
-              let data189 = data186.trafficAnalytics;
-              if (typeof data189 !== "boolean") {
-                const err403 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data189 };
-                if (vErrors === null) {
-                  vErrors = [err403];
-                } else {
-                  vErrors.push(err403);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err404 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
-            if (vErrors === null) {
-              vErrors = [err404];
-            } else {
-              vErrors.push(err404);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err405 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
-        if (vErrors === null) {
-          vErrors = [err405];
-        } else {
-          vErrors.push(err405);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data190 = data.platform;
-      if (data190 && typeof data190 == "object" && !Array.isArray(data190)) {
-        for (const key41 in data190) {
-          if (!(key41 === "externalSecrets" || key41 === "ingressNginx" || key41 === "keycloakOperator")) {
-            const err406 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data190 };
-            if (vErrors === null) {
-              vErrors = [err406];
-            } else {
-              vErrors.push(err406);
-            }
-            errors++;
-          }
-        }
-        if (data190.externalSecrets !== void 0) {
-          let data191 = data190.externalSecrets;
-          if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-            for (const key42 in data191) {
-              if (!(key42 === "values")) {
-                const err407 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-                if (vErrors === null) {
-                  vErrors = [err407];
-                } else {
-                  vErrors.push(err407);
-                }
-                errors++;
-              }
-            }
-            if (data191.values !== void 0) {
-              let data192 = data191.values;
-              if (!(data192 && typeof data192 == "object" && !Array.isArray(data192))) {
-                const err408 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data192 };
-                if (vErrors === null) {
-                  vErrors = [err408];
-                } else {
-                  vErrors.push(err408);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err409 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-            if (vErrors === null) {
-              vErrors = [err409];
-            } else {
-              vErrors.push(err409);
-            }
-            errors++;
-          }
-        }
-        if (data190.ingressNginx !== void 0) {
-          let data193 = data190.ingressNginx;
-          if (data193 && typeof data193 == "object" && !Array.isArray(data193)) {
-            for (const key43 in data193) {
-              if (!(key43 === "values")) {
-                const err410 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
-                if (vErrors === null) {
-                  vErrors = [err410];
-                } else {
-                  vErrors.push(err410);
-                }
-                errors++;
-              }
-            }
-            if (data193.values !== void 0) {
-              let data194 = data193.values;
-              if (!(data194 && typeof data194 == "object" && !Array.isArray(data194))) {
-                const err411 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data194 };
-                if (vErrors === null) {
-                  vErrors = [err411];
-                } else {
-                  vErrors.push(err411);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err412 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
-            if (vErrors === null) {
-              vErrors = [err412];
-            } else {
-              vErrors.push(err412);
-            }
-            errors++;
-          }
-        }
-        if (data190.keycloakOperator !== void 0) {
-          let data195 = data190.keycloakOperator;
-          if (data195 && typeof data195 == "object" && !Array.isArray(data195)) {
-            for (const key44 in data195) {
-              if (!(key44 === "values")) {
-                const err413 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
-                if (vErrors === null) {
-                  vErrors = [err413];
-                } else {
-                  vErrors.push(err413);
-                }
-                errors++;
-              }
-            }
-            if (data195.values !== void 0) {
-              let data196 = data195.values;
-              if (!(data196 && typeof data196 == "object" && !Array.isArray(data196))) {
-                const err414 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data196 };
-                if (vErrors === null) {
-                  vErrors = [err414];
-                } else {
-                  vErrors.push(err414);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err415 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
-            if (vErrors === null) {
-              vErrors = [err415];
-            } else {
-              vErrors.push(err415);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err416 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data190 };
-        if (vErrors === null) {
-          vErrors = [err416];
-        } else {
-          vErrors.push(err416);
-        }
-        errors++;
-      }
-    }
-    if (data.login !== void 0) {
-      let data197 = data.login;
-      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
-        for (const key45 in data197) {
-          if (!(key45 === "firstAdmin")) {
-            const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data197 };
-            if (vErrors === null) {
-              vErrors = [err417];
-            } else {
-              vErrors.push(err417);
-            }
-            errors++;
-          }
-        }
-        if (data197.firstAdmin !== void 0) {
-          let data198 = data197.firstAdmin;
-          if (data198 && typeof data198 == "object" && !Array.isArray(data198)) {
-            for (const key46 in data198) {
-              if (!(key46 === "username" || key46 === "email" || key46 === "projects")) {
-                const err418 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
-                if (vErrors === null) {
-                  vErrors = [err418];
-                } else {
-                  vErrors.push(err418);
-                }
-                errors++;
-              }
-            }
-            if (data198.username !== void 0) {
-              let data199 = data198.username;
-              if (typeof data199 === "string") {
-                if (!pattern72.test(data199)) {
-                  const err419 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                  if (vErrors === null) {
-                    vErrors = [err419];
-                  } else {
-                    vErrors.push(err419);
-                  }
-                  errors++;
-                }
-              } else {
-                const err420 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                if (vErrors === null) {
-                  vErrors = [err420];
-                } else {
-                  vErrors.push(err420);
-                }
-                errors++;
-              }
-            }
-            if (data198.email !== void 0) {
-              let data200 = data198.email;
-              if (typeof data200 === "string") {
-                if (!pattern73.test(data200)) {
-                  const err421 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                  if (vErrors === null) {
-                    vErrors = [err421];
-                  } else {
-                    vErrors.push(err421);
-                  }
-                  errors++;
-                }
-              } else {
-                const err422 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                if (vErrors === null) {
-                  vErrors = [err422];
-                } else {
-                  vErrors.push(err422);
-                }
-                errors++;
-              }
-            }
-            if (data198.projects !== void 0) {
-              let data201 = data198.projects;
-              if (Array.isArray(data201)) {
-                if (data201.length > 50) {
-                  const err423 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
-                  if (vErrors === null) {
-                    vErrors = [err423];
-                  } else {
-                    vErrors.push(err423);
-                  }
-                  errors++;
-                }
-                const len8 = data201.length;
-                for (let i14 = 0; i14 < len8; i14++) {
-                  let data202 = data201[i14];
-                  if (typeof data202 === "string") {
-                    if (!pattern74.test(data202)) {
-                      const err424 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
-                      if (vErrors === null) {
-                        vErrors = [err424];
-                      } else {
-                        vErrors.push(err424);
-                      }
-                      errors++;
+            if (data186.effects !== void 0) {
+              let data188 = data186.effects;
+              if (data188 && typeof data188 == "object" && !Array.isArray(data188)) {
+                for (const key41 in data188) {
+                  if (!func1.call(schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties, key41)) {
+                    const err400 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data188 };
+                    if (vErrors === null) {
+                      vErrors = [err400];
+                    } else {
+                      vErrors.push(err400);
                     }
-                  } else {
-                    const err425 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
+                    errors++;
+                  }
+                }
+                if (data188.httpsIngress !== void 0) {
+                  let data189 = data188.httpsIngress;
+                  if (typeof data189 !== "string") {
+                    const err401 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data189 };
+                    if (vErrors === null) {
+                      vErrors = [err401];
+                    } else {
+                      vErrors.push(err401);
+                    }
+                    errors++;
+                  }
+                  if (!(data189 === "audit" || data189 === "deny")) {
+                    const err402 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data189 };
+                    if (vErrors === null) {
+                      vErrors = [err402];
+                    } else {
+                      vErrors.push(err402);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.internalLoadBalancers !== void 0) {
+                  let data190 = data188.internalLoadBalancers;
+                  if (typeof data190 !== "string") {
+                    const err403 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data190 };
+                    if (vErrors === null) {
+                      vErrors = [err403];
+                    } else {
+                      vErrors.push(err403);
+                    }
+                    errors++;
+                  }
+                  if (!(data190 === "audit" || data190 === "deny")) {
+                    const err404 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data190 };
+                    if (vErrors === null) {
+                      vErrors = [err404];
+                    } else {
+                      vErrors.push(err404);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.readOnlyRootFilesystem !== void 0) {
+                  let data191 = data188.readOnlyRootFilesystem;
+                  if (typeof data191 !== "string") {
+                    const err405 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data191 };
+                    if (vErrors === null) {
+                      vErrors = [err405];
+                    } else {
+                      vErrors.push(err405);
+                    }
+                    errors++;
+                  }
+                  if (!(data191 === "audit" || data191 === "deny")) {
+                    const err406 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data191 };
+                    if (vErrors === null) {
+                      vErrors = [err406];
+                    } else {
+                      vErrors.push(err406);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.resourceLimits !== void 0) {
+                  let data192 = data188.resourceLimits;
+                  if (typeof data192 !== "string") {
+                    const err407 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data192 };
+                    if (vErrors === null) {
+                      vErrors = [err407];
+                    } else {
+                      vErrors.push(err407);
+                    }
+                    errors++;
+                  }
+                  if (!(data192 === "audit" || data192 === "deny")) {
+                    const err408 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data192 };
+                    if (vErrors === null) {
+                      vErrors = [err408];
+                    } else {
+                      vErrors.push(err408);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedImages !== void 0) {
+                  let data193 = data188.allowedImages;
+                  if (typeof data193 !== "string") {
+                    const err409 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data193 };
+                    if (vErrors === null) {
+                      vErrors = [err409];
+                    } else {
+                      vErrors.push(err409);
+                    }
+                    errors++;
+                  }
+                  if (!(data193 === "audit" || data193 === "deny")) {
+                    const err410 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data193 };
+                    if (vErrors === null) {
+                      vErrors = [err410];
+                    } else {
+                      vErrors.push(err410);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedHostPaths !== void 0) {
+                  let data194 = data188.allowedHostPaths;
+                  if (typeof data194 !== "string") {
+                    const err411 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data194 };
+                    if (vErrors === null) {
+                      vErrors = [err411];
+                    } else {
+                      vErrors.push(err411);
+                    }
+                    errors++;
+                  }
+                  if (!(data194 === "audit" || data194 === "deny")) {
+                    const err412 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data194 };
+                    if (vErrors === null) {
+                      vErrors = [err412];
+                    } else {
+                      vErrors.push(err412);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.allowedExternalIps !== void 0) {
+                  let data195 = data188.allowedExternalIps;
+                  if (typeof data195 !== "string") {
+                    const err413 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data195 };
+                    if (vErrors === null) {
+                      vErrors = [err413];
+                    } else {
+                      vErrors.push(err413);
+                    }
+                    errors++;
+                  }
+                  if (!(data195 === "audit" || data195 === "deny")) {
+                    const err414 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data195 };
+                    if (vErrors === null) {
+                      vErrors = [err414];
+                    } else {
+                      vErrors.push(err414);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.endpointEditPermissions !== void 0) {
+                  let data196 = data188.endpointEditPermissions;
+                  if (typeof data196 !== "string") {
+                    const err415 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err415];
+                    } else {
+                      vErrors.push(err415);
+                    }
+                    errors++;
+                  }
+                  if (!(data196 === "audit")) {
+                    const err416 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err416];
+                    } else {
+                      vErrors.push(err416);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.defaultNamespace !== void 0) {
+                  let data197 = data188.defaultNamespace;
+                  if (typeof data197 !== "string") {
+                    const err417 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err417];
+                    } else {
+                      vErrors.push(err417);
+                    }
+                    errors++;
+                  }
+                  if (!(data197 === "audit" || data197 === "deny")) {
+                    const err418 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err418];
+                    } else {
+                      vErrors.push(err418);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.defenderProfile !== void 0) {
+                  let data198 = data188.defenderProfile;
+                  if (typeof data198 !== "string") {
+                    const err419 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err419];
+                    } else {
+                      vErrors.push(err419);
+                    }
+                    errors++;
+                  }
+                  if (!(data198 === "audit")) {
+                    const err420 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err420];
+                    } else {
+                      vErrors.push(err420);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.entraIdIntegration !== void 0) {
+                  let data199 = data188.entraIdIntegration;
+                  if (typeof data199 !== "string") {
+                    const err421 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err421];
+                    } else {
+                      vErrors.push(err421);
+                    }
+                    errors++;
+                  }
+                  if (!(data199 === "audit")) {
+                    const err422 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err422];
+                    } else {
+                      vErrors.push(err422);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.localAuthDisabled !== void 0) {
+                  let data200 = data188.localAuthDisabled;
+                  if (typeof data200 !== "string") {
+                    const err423 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data200 };
+                    if (vErrors === null) {
+                      vErrors = [err423];
+                    } else {
+                      vErrors.push(err423);
+                    }
+                    errors++;
+                  }
+                  if (!(data200 === "audit" || data200 === "deny")) {
+                    const err424 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data200 };
+                    if (vErrors === null) {
+                      vErrors = [err424];
+                    } else {
+                      vErrors.push(err424);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.azurePolicyAddOn !== void 0) {
+                  let data201 = data188.azurePolicyAddOn;
+                  if (typeof data201 !== "string") {
+                    const err425 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data201 };
                     if (vErrors === null) {
                       vErrors = [err425];
                     } else {
@@ -38882,23 +39123,161 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
+                  if (!(data201 === "audit")) {
+                    const err426 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data201 };
+                    if (vErrors === null) {
+                      vErrors = [err426];
+                    } else {
+                      vErrors.push(err426);
+                    }
+                    errors++;
+                  }
                 }
-                let i15 = data201.length;
+                if (data188.authorizedIpRanges !== void 0) {
+                  let data202 = data188.authorizedIpRanges;
+                  if (typeof data202 !== "string") {
+                    const err427 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err427];
+                    } else {
+                      vErrors.push(err427);
+                    }
+                    errors++;
+                  }
+                  if (!(data202 === "audit")) {
+                    const err428 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err428];
+                    } else {
+                      vErrors.push(err428);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.kubernetesVersion !== void 0) {
+                  let data203 = data188.kubernetesVersion;
+                  if (typeof data203 !== "string") {
+                    const err429 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err429];
+                    } else {
+                      vErrors.push(err429);
+                    }
+                    errors++;
+                  }
+                  if (!(data203 === "audit")) {
+                    const err430 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err430];
+                    } else {
+                      vErrors.push(err430);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.rbac !== void 0) {
+                  let data204 = data188.rbac;
+                  if (typeof data204 !== "string") {
+                    const err431 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err431];
+                    } else {
+                      vErrors.push(err431);
+                    }
+                    errors++;
+                  }
+                  if (!(data204 === "audit")) {
+                    const err432 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err432];
+                    } else {
+                      vErrors.push(err432);
+                    }
+                    errors++;
+                  }
+                }
+                if (data188.managedIdentities !== void 0) {
+                  let data205 = data188.managedIdentities;
+                  if (typeof data205 !== "string") {
+                    const err433 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err433];
+                    } else {
+                      vErrors.push(err433);
+                    }
+                    errors++;
+                  }
+                  if (!(data205 === "audit")) {
+                    const err434 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err434];
+                    } else {
+                      vErrors.push(err434);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err435 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data188 };
+                if (vErrors === null) {
+                  vErrors = [err435];
+                } else {
+                  vErrors.push(err435);
+                }
+                errors++;
+              }
+            }
+            if (data186.excludedNamespaces !== void 0) {
+              let data206 = data186.excludedNamespaces;
+              if (Array.isArray(data206)) {
+                if (data206.length > 50) {
+                  const err436 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
+                  if (vErrors === null) {
+                    vErrors = [err436];
+                  } else {
+                    vErrors.push(err436);
+                  }
+                  errors++;
+                }
+                const len8 = data206.length;
+                for (let i14 = 0; i14 < len8; i14++) {
+                  let data207 = data206[i14];
+                  if (typeof data207 === "string") {
+                    if (!pattern23.test(data207)) {
+                      const err437 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data207 };
+                      if (vErrors === null) {
+                        vErrors = [err437];
+                      } else {
+                        vErrors.push(err437);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err438 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data207 };
+                    if (vErrors === null) {
+                      vErrors = [err438];
+                    } else {
+                      vErrors.push(err438);
+                    }
+                    errors++;
+                  }
+                }
+                let i15 = data206.length;
                 let j6;
                 if (i15 > 1) {
                   const indices4 = {};
                   for (; i15--; ) {
-                    let item4 = data201[i15];
+                    let item4 = data206[i15];
                     if (typeof item4 !== "string") {
                       continue;
                     }
                     if (typeof indices4[item4] == "number") {
                       j6 = indices4[item4];
-                      const err426 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                      const err439 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
                       if (vErrors === null) {
-                        vErrors = [err426];
+                        vErrors = [err439];
                       } else {
-                        vErrors.push(err426);
+                        vErrors.push(err439);
                       }
                       errors++;
                       break;
@@ -38907,248 +39286,697 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err427 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                const err440 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data206 };
                 if (vErrors === null) {
-                  vErrors = [err427];
+                  vErrors = [err440];
                 } else {
-                  vErrors.push(err427);
+                  vErrors.push(err440);
+                }
+                errors++;
+              }
+            }
+            if (data186.additionalImages !== void 0) {
+              let data208 = data186.additionalImages;
+              if (Array.isArray(data208)) {
+                if (data208.length > 50) {
+                  const err441 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                  if (vErrors === null) {
+                    vErrors = [err441];
+                  } else {
+                    vErrors.push(err441);
+                  }
+                  errors++;
+                }
+                const len9 = data208.length;
+                for (let i16 = 0; i16 < len9; i16++) {
+                  let data209 = data208[i16];
+                  if (typeof data209 === "string") {
+                    if (func2(data209) > 255) {
+                      const err442 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                      if (vErrors === null) {
+                        vErrors = [err442];
+                      } else {
+                        vErrors.push(err442);
+                      }
+                      errors++;
+                    }
+                    if (!pattern73.test(data209)) {
+                      const err443 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$"', schema: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                      if (vErrors === null) {
+                        vErrors = [err443];
+                      } else {
+                        vErrors.push(err443);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err444 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data209 };
+                    if (vErrors === null) {
+                      vErrors = [err444];
+                    } else {
+                      vErrors.push(err444);
+                    }
+                    errors++;
+                  }
+                }
+                let i17 = data208.length;
+                let j7;
+                if (i17 > 1) {
+                  const indices5 = {};
+                  for (; i17--; ) {
+                    let item5 = data208[i17];
+                    if (typeof item5 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices5[item5] == "number") {
+                      j7 = indices5[item5];
+                      const err445 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                      if (vErrors === null) {
+                        vErrors = [err445];
+                      } else {
+                        vErrors.push(err445);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices5[item5] = i17;
+                  }
+                }
+              } else {
+                const err446 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data208 };
+                if (vErrors === null) {
+                  vErrors = [err446];
+                } else {
+                  vErrors.push(err446);
                 }
                 errors++;
               }
             }
           } else {
-            const err428 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
+            const err447 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data186 };
             if (vErrors === null) {
-              vErrors = [err428];
+              vErrors = [err447];
             } else {
-              vErrors.push(err428);
+              vErrors.push(err447);
+            }
+            errors++;
+          }
+        }
+        if (data170.flowLogs !== void 0) {
+          let data210 = data170.flowLogs;
+          if (data210 && typeof data210 == "object" && !Array.isArray(data210)) {
+            for (const key42 in data210) {
+              if (!(key42 === "enabled" || key42 === "retentionDays" || key42 === "trafficAnalytics")) {
+                const err448 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data210 };
+                if (vErrors === null) {
+                  vErrors = [err448];
+                } else {
+                  vErrors.push(err448);
+                }
+                errors++;
+              }
+            }
+            if (data210.enabled !== void 0) {
+              let data211 = data210.enabled;
+              if (typeof data211 !== "boolean") {
+                const err449 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data211 };
+                if (vErrors === null) {
+                  vErrors = [err449];
+                } else {
+                  vErrors.push(err449);
+                }
+                errors++;
+              }
+            }
+            if (data210.retentionDays !== void 0) {
+              let data212 = data210.retentionDays;
+              if (!(typeof data212 == "number" && (!(data212 % 1) && !isNaN(data212)) && isFinite(data212))) {
+                const err450 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                if (vErrors === null) {
+                  vErrors = [err450];
+                } else {
+                  vErrors.push(err450);
+                }
+                errors++;
+              }
+              if (typeof data212 == "number" && isFinite(data212)) {
+                if (data212 > 365 || isNaN(data212)) {
+                  const err451 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                  if (vErrors === null) {
+                    vErrors = [err451];
+                  } else {
+                    vErrors.push(err451);
+                  }
+                  errors++;
+                }
+                if (data212 < 1 || isNaN(data212)) {
+                  const err452 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data212 };
+                  if (vErrors === null) {
+                    vErrors = [err452];
+                  } else {
+                    vErrors.push(err452);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data210.trafficAnalytics !== void 0) {
+              let data213 = data210.trafficAnalytics;
+              if (typeof data213 !== "boolean") {
+                const err453 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data213 };
+                if (vErrors === null) {
+                  vErrors = [err453];
+                } else {
+                  vErrors.push(err453);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err454 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data210 };
+            if (vErrors === null) {
+              vErrors = [err454];
+            } else {
+              vErrors.push(err454);
             }
             errors++;
           }
         }
       } else {
-        const err429 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data197 };
+        const err455 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
         if (vErrors === null) {
-          vErrors = [err429];
+          vErrors = [err455];
         } else {
-          vErrors.push(err429);
+          vErrors.push(err455);
+        }
+        errors++;
+      }
+    }
+    if (data.platform !== void 0) {
+      let data214 = data.platform;
+      if (data214 && typeof data214 == "object" && !Array.isArray(data214)) {
+        for (const key43 in data214) {
+          if (!(key43 === "externalSecrets" || key43 === "ingressNginx" || key43 === "keycloakOperator")) {
+            const err456 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data214 };
+            if (vErrors === null) {
+              vErrors = [err456];
+            } else {
+              vErrors.push(err456);
+            }
+            errors++;
+          }
+        }
+        if (data214.externalSecrets !== void 0) {
+          let data215 = data214.externalSecrets;
+          if (data215 && typeof data215 == "object" && !Array.isArray(data215)) {
+            for (const key44 in data215) {
+              if (!(key44 === "values")) {
+                const err457 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data215 };
+                if (vErrors === null) {
+                  vErrors = [err457];
+                } else {
+                  vErrors.push(err457);
+                }
+                errors++;
+              }
+            }
+            if (data215.values !== void 0) {
+              let data216 = data215.values;
+              if (!(data216 && typeof data216 == "object" && !Array.isArray(data216))) {
+                const err458 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data216 };
+                if (vErrors === null) {
+                  vErrors = [err458];
+                } else {
+                  vErrors.push(err458);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err459 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data215 };
+            if (vErrors === null) {
+              vErrors = [err459];
+            } else {
+              vErrors.push(err459);
+            }
+            errors++;
+          }
+        }
+        if (data214.ingressNginx !== void 0) {
+          let data217 = data214.ingressNginx;
+          if (data217 && typeof data217 == "object" && !Array.isArray(data217)) {
+            for (const key45 in data217) {
+              if (!(key45 === "values")) {
+                const err460 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data217 };
+                if (vErrors === null) {
+                  vErrors = [err460];
+                } else {
+                  vErrors.push(err460);
+                }
+                errors++;
+              }
+            }
+            if (data217.values !== void 0) {
+              let data218 = data217.values;
+              if (!(data218 && typeof data218 == "object" && !Array.isArray(data218))) {
+                const err461 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data218 };
+                if (vErrors === null) {
+                  vErrors = [err461];
+                } else {
+                  vErrors.push(err461);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err462 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data217 };
+            if (vErrors === null) {
+              vErrors = [err462];
+            } else {
+              vErrors.push(err462);
+            }
+            errors++;
+          }
+        }
+        if (data214.keycloakOperator !== void 0) {
+          let data219 = data214.keycloakOperator;
+          if (data219 && typeof data219 == "object" && !Array.isArray(data219)) {
+            for (const key46 in data219) {
+              if (!(key46 === "values")) {
+                const err463 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data219 };
+                if (vErrors === null) {
+                  vErrors = [err463];
+                } else {
+                  vErrors.push(err463);
+                }
+                errors++;
+              }
+            }
+            if (data219.values !== void 0) {
+              let data220 = data219.values;
+              if (!(data220 && typeof data220 == "object" && !Array.isArray(data220))) {
+                const err464 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data220 };
+                if (vErrors === null) {
+                  vErrors = [err464];
+                } else {
+                  vErrors.push(err464);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err465 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data219 };
+            if (vErrors === null) {
+              vErrors = [err465];
+            } else {
+              vErrors.push(err465);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err466 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data214 };
+        if (vErrors === null) {
+          vErrors = [err466];
+        } else {
+          vErrors.push(err466);
+        }
+        errors++;
+      }
+    }
+    if (data.login !== void 0) {
+      let data221 = data.login;
+      if (data221 && typeof data221 == "object" && !Array.isArray(data221)) {
+        for (const key47 in data221) {
+          if (!(key47 === "firstAdmin")) {
+            const err467 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data221 };
+            if (vErrors === null) {
+              vErrors = [err467];
+            } else {
+              vErrors.push(err467);
+            }
+            errors++;
+          }
+        }
+        if (data221.firstAdmin !== void 0) {
+          let data222 = data221.firstAdmin;
+          if (data222 && typeof data222 == "object" && !Array.isArray(data222)) {
+            for (const key48 in data222) {
+              if (!(key48 === "username" || key48 === "email" || key48 === "projects")) {
+                const err468 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data222 };
+                if (vErrors === null) {
+                  vErrors = [err468];
+                } else {
+                  vErrors.push(err468);
+                }
+                errors++;
+              }
+            }
+            if (data222.username !== void 0) {
+              let data223 = data222.username;
+              if (typeof data223 === "string") {
+                if (!pattern74.test(data223)) {
+                  const err469 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data223 };
+                  if (vErrors === null) {
+                    vErrors = [err469];
+                  } else {
+                    vErrors.push(err469);
+                  }
+                  errors++;
+                }
+              } else {
+                const err470 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data223 };
+                if (vErrors === null) {
+                  vErrors = [err470];
+                } else {
+                  vErrors.push(err470);
+                }
+                errors++;
+              }
+            }
+            if (data222.email !== void 0) {
+              let data224 = data222.email;
+              if (typeof data224 === "string") {
+                if (!pattern75.test(data224)) {
+                  const err471 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data224 };
+                  if (vErrors === null) {
+                    vErrors = [err471];
+                  } else {
+                    vErrors.push(err471);
+                  }
+                  errors++;
+                }
+              } else {
+                const err472 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data224 };
+                if (vErrors === null) {
+                  vErrors = [err472];
+                } else {
+                  vErrors.push(err472);
+                }
+                errors++;
+              }
+            }
+            if (data222.projects !== void 0) {
+              let data225 = data222.projects;
+              if (Array.isArray(data225)) {
+                if (data225.length > 50) {
+                  const err473 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                  if (vErrors === null) {
+                    vErrors = [err473];
+                  } else {
+                    vErrors.push(err473);
+                  }
+                  errors++;
+                }
+                const len10 = data225.length;
+                for (let i18 = 0; i18 < len10; i18++) {
+                  let data226 = data225[i18];
+                  if (typeof data226 === "string") {
+                    if (!pattern76.test(data226)) {
+                      const err474 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data226 };
+                      if (vErrors === null) {
+                        vErrors = [err474];
+                      } else {
+                        vErrors.push(err474);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err475 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data226 };
+                    if (vErrors === null) {
+                      vErrors = [err475];
+                    } else {
+                      vErrors.push(err475);
+                    }
+                    errors++;
+                  }
+                }
+                let i19 = data225.length;
+                let j8;
+                if (i19 > 1) {
+                  const indices6 = {};
+                  for (; i19--; ) {
+                    let item6 = data225[i19];
+                    if (typeof item6 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices6[item6] == "number") {
+                      j8 = indices6[item6];
+                      const err476 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                      if (vErrors === null) {
+                        vErrors = [err476];
+                      } else {
+                        vErrors.push(err476);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices6[item6] = i19;
+                  }
+                }
+              } else {
+                const err477 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data225 };
+                if (vErrors === null) {
+                  vErrors = [err477];
+                } else {
+                  vErrors.push(err477);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err478 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data222 };
+            if (vErrors === null) {
+              vErrors = [err478];
+            } else {
+              vErrors.push(err478);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err479 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data221 };
+        if (vErrors === null) {
+          vErrors = [err479];
+        } else {
+          vErrors.push(err479);
         }
         errors++;
       }
     }
     if (data.promotion !== void 0) {
-      let data203 = data.promotion;
-      if (data203 && typeof data203 == "object" && !Array.isArray(data203)) {
-        if (data203.after === void 0) {
-          const err430 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data203 };
+      let data227 = data.promotion;
+      if (data227 && typeof data227 == "object" && !Array.isArray(data227)) {
+        if (data227.after === void 0) {
+          const err480 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data227 };
           if (vErrors === null) {
-            vErrors = [err430];
+            vErrors = [err480];
           } else {
-            vErrors.push(err430);
+            vErrors.push(err480);
           }
           errors++;
         }
-        for (const key47 in data203) {
-          if (!(key47 === "after")) {
-            const err431 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data203 };
+        for (const key49 in data227) {
+          if (!(key49 === "after")) {
+            const err481 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key49 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data227 };
             if (vErrors === null) {
-              vErrors = [err431];
+              vErrors = [err481];
             } else {
-              vErrors.push(err431);
+              vErrors.push(err481);
             }
             errors++;
           }
         }
-        if (data203.after !== void 0) {
-          let data204 = data203.after;
-          if (typeof data204 === "string") {
-            if (!pattern75.test(data204)) {
-              const err432 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+        if (data227.after !== void 0) {
+          let data228 = data227.after;
+          if (typeof data228 === "string") {
+            if (!pattern77.test(data228)) {
+              const err482 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data228 };
               if (vErrors === null) {
-                vErrors = [err432];
+                vErrors = [err482];
               } else {
-                vErrors.push(err432);
+                vErrors.push(err482);
               }
               errors++;
             }
           } else {
-            const err433 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+            const err483 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data228 };
             if (vErrors === null) {
-              vErrors = [err433];
+              vErrors = [err483];
             } else {
-              vErrors.push(err433);
+              vErrors.push(err483);
             }
             errors++;
           }
         }
       } else {
-        const err434 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data203 };
+        const err484 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data227 };
         if (vErrors === null) {
-          vErrors = [err434];
+          vErrors = [err484];
         } else {
-          vErrors.push(err434);
+          vErrors.push(err484);
         }
         errors++;
       }
     }
     if (data.usage !== void 0) {
-      let data205 = data.usage;
-      if (data205 && typeof data205 == "object" && !Array.isArray(data205)) {
-        for (const key48 in data205) {
-          if (!(key48 === "users" || key48 === "datasourceGb" || key48 === "logGbPerDay" || key48 === "logRetentionDays")) {
-            const err435 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data205 };
+      let data229 = data.usage;
+      if (data229 && typeof data229 == "object" && !Array.isArray(data229)) {
+        for (const key50 in data229) {
+          if (!(key50 === "users" || key50 === "datasourceGb" || key50 === "logGbPerDay" || key50 === "logRetentionDays")) {
+            const err485 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key50 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data229 };
             if (vErrors === null) {
-              vErrors = [err435];
+              vErrors = [err485];
             } else {
-              vErrors.push(err435);
+              vErrors.push(err485);
             }
             errors++;
           }
         }
-        if (data205.users !== void 0) {
-          let data206 = data205.users;
-          if (!(typeof data206 == "number" && (!(data206 % 1) && !isNaN(data206)) && isFinite(data206))) {
-            const err436 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+        if (data229.users !== void 0) {
+          let data230 = data229.users;
+          if (!(typeof data230 == "number" && (!(data230 % 1) && !isNaN(data230)) && isFinite(data230))) {
+            const err486 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data230 };
             if (vErrors === null) {
-              vErrors = [err436];
+              vErrors = [err486];
             } else {
-              vErrors.push(err436);
+              vErrors.push(err486);
             }
             errors++;
           }
-          if (typeof data206 == "number" && isFinite(data206)) {
-            if (data206 > 1e5 || isNaN(data206)) {
-              const err437 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+          if (typeof data230 == "number" && isFinite(data230)) {
+            if (data230 > 1e5 || isNaN(data230)) {
+              const err487 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data230 };
               if (vErrors === null) {
-                vErrors = [err437];
+                vErrors = [err487];
               } else {
-                vErrors.push(err437);
+                vErrors.push(err487);
               }
               errors++;
             }
-            if (data206 < 1 || isNaN(data206)) {
-              const err438 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+            if (data230 < 1 || isNaN(data230)) {
+              const err488 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data230 };
               if (vErrors === null) {
-                vErrors = [err438];
+                vErrors = [err488];
               } else {
-                vErrors.push(err438);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data205.datasourceGb !== void 0) {
-          let data207 = data205.datasourceGb;
-          if (!(typeof data207 == "number" && (!(data207 % 1) && !isNaN(data207)) && isFinite(data207))) {
-            const err439 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-            if (vErrors === null) {
-              vErrors = [err439];
-            } else {
-              vErrors.push(err439);
-            }
-            errors++;
-          }
-          if (typeof data207 == "number" && isFinite(data207)) {
-            if (data207 > 1e5 || isNaN(data207)) {
-              const err440 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err440];
-              } else {
-                vErrors.push(err440);
-              }
-              errors++;
-            }
-            if (data207 < 0 || isNaN(data207)) {
-              const err441 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err441];
-              } else {
-                vErrors.push(err441);
+                vErrors.push(err488);
               }
               errors++;
             }
           }
         }
-        if (data205.logGbPerDay !== void 0) {
-          let data208 = data205.logGbPerDay;
-          if (!(typeof data208 == "number" && (!(data208 % 1) && !isNaN(data208)) && isFinite(data208))) {
-            const err442 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+        if (data229.datasourceGb !== void 0) {
+          let data231 = data229.datasourceGb;
+          if (!(typeof data231 == "number" && (!(data231 % 1) && !isNaN(data231)) && isFinite(data231))) {
+            const err489 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
             if (vErrors === null) {
-              vErrors = [err442];
+              vErrors = [err489];
             } else {
-              vErrors.push(err442);
+              vErrors.push(err489);
             }
             errors++;
           }
-          if (typeof data208 == "number" && isFinite(data208)) {
-            if (data208 > 1e4 || isNaN(data208)) {
-              const err443 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+          if (typeof data231 == "number" && isFinite(data231)) {
+            if (data231 > 1e5 || isNaN(data231)) {
+              const err490 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
               if (vErrors === null) {
-                vErrors = [err443];
+                vErrors = [err490];
               } else {
-                vErrors.push(err443);
+                vErrors.push(err490);
               }
               errors++;
             }
-            if (data208 < 0 || isNaN(data208)) {
-              const err444 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+            if (data231 < 0 || isNaN(data231)) {
+              const err491 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data231 };
               if (vErrors === null) {
-                vErrors = [err444];
+                vErrors = [err491];
               } else {
-                vErrors.push(err444);
+                vErrors.push(err491);
               }
               errors++;
             }
           }
         }
-        if (data205.logRetentionDays !== void 0) {
-          let data209 = data205.logRetentionDays;
-          if (!(typeof data209 == "number" && (!(data209 % 1) && !isNaN(data209)) && isFinite(data209))) {
-            const err445 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+        if (data229.logGbPerDay !== void 0) {
+          let data232 = data229.logGbPerDay;
+          if (!(typeof data232 == "number" && (!(data232 % 1) && !isNaN(data232)) && isFinite(data232))) {
+            const err492 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
             if (vErrors === null) {
-              vErrors = [err445];
+              vErrors = [err492];
             } else {
-              vErrors.push(err445);
+              vErrors.push(err492);
             }
             errors++;
           }
-          if (typeof data209 == "number" && isFinite(data209)) {
-            if (data209 > 3650 || isNaN(data209)) {
-              const err446 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+          if (typeof data232 == "number" && isFinite(data232)) {
+            if (data232 > 1e4 || isNaN(data232)) {
+              const err493 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
               if (vErrors === null) {
-                vErrors = [err446];
+                vErrors = [err493];
               } else {
-                vErrors.push(err446);
+                vErrors.push(err493);
               }
               errors++;
             }
-            if (data209 < 1 || isNaN(data209)) {
-              const err447 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+            if (data232 < 0 || isNaN(data232)) {
+              const err494 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data232 };
               if (vErrors === null) {
-                vErrors = [err447];
+                vErrors = [err494];
               } else {
-                vErrors.push(err447);
+                vErrors.push(err494);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data229.logRetentionDays !== void 0) {
+          let data233 = data229.logRetentionDays;
+          if (!(typeof data233 == "number" && (!(data233 % 1) && !isNaN(data233)) && isFinite(data233))) {
+            const err495 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+            if (vErrors === null) {
+              vErrors = [err495];
+            } else {
+              vErrors.push(err495);
+            }
+            errors++;
+          }
+          if (typeof data233 == "number" && isFinite(data233)) {
+            if (data233 > 3650 || isNaN(data233)) {
+              const err496 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+              if (vErrors === null) {
+                vErrors = [err496];
+              } else {
+                vErrors.push(err496);
+              }
+              errors++;
+            }
+            if (data233 < 1 || isNaN(data233)) {
+              const err497 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data233 };
+              if (vErrors === null) {
+                vErrors = [err497];
+              } else {
+                vErrors.push(err497);
               }
               errors++;
             }
           }
         }
       } else {
-        const err448 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data205 };
+        const err498 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data229 };
         if (vErrors === null) {
-          vErrors = [err448];
+          vErrors = [err498];
         } else {
-          vErrors.push(err448);
+          vErrors.push(err498);
         }
         errors++;
       }
     }
   } else {
-    const err449 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err499 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err449];
+      vErrors = [err499];
     } else {
-      vErrors.push(err449);
+      vErrors.push(err499);
     }
     errors++;
   }
@@ -39541,6 +40369,39 @@ function checkIngress(env, report, ok) {
   }
 }
 
+// src/config/policy-checks.ts
+var POLICIES = ["security", "kubernetesPolicies"];
+function checkKubernetesPolicies(env, report, ok) {
+  const policies = env.security?.kubernetesPolicies;
+  if (!policies?.enabled || !ok(["security"])) return;
+  if (!env.security?.azurePolicy)
+    report(
+      "error",
+      [...POLICIES, "enabled"],
+      "security.kubernetesPolicies needs the Azure Policy add-on that enforces them; set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false"
+    );
+  const effect = (key) => [...POLICIES, "effects", key];
+  if (policies.effects.internalLoadBalancers === "deny" && !env.network.ingress.internal && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("internalLoadBalancers"),
+      "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; set it to audit, or network.ingress.internal: true"
+    );
+  if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("httpsIngress"),
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; set it to audit, or network.ingress.tls: true"
+    );
+  for (const [key, why] of Object.entries(AUDIT_IN_PRODUCTION))
+    if (policies.effects[key] === "deny")
+      report(
+        "warning",
+        effect(key),
+        `${key}: deny refuses the platform's own pods unless security.kubernetesPolicies.excludedNamespaces covers them: ${why}`
+      );
+}
+
 // src/catalogue/gitops-credentials.ts
 var GITHUB_KNOWN_HOSTS = [
   "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
@@ -39884,6 +40745,7 @@ function checkSemantics(env, source, valid = () => true) {
   const ok = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
   checkIngress(env, report, ok);
+  checkKubernetesPolicies(env, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);
@@ -40220,7 +41082,10 @@ function resolveEnvironment(name, file, data) {
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     ...doc.login ? { login: doc.login } : {},
-    security: securitySettings(production2, doc.security ?? {}),
+    security: securitySettings(production2, doc.security ?? {}, {
+      ingressInternal: doc.network.ingress.internal ?? DEFAULTS2.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS2.network.ingress.tls
+    }),
     ...doc.promotion ? { promotion: { after: doc.promotion.after } } : {}
   };
 }
@@ -40245,8 +41110,19 @@ var DATA_ZONE_REGIONS = /* @__PURE__ */ new Set([
 function defaultOpenAiSku(location) {
   return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
 }
-function securitySettings(production2, doc) {
-  const { flowLogs, podSecurity, ...flat } = doc;
+function defaultPolicyEffects(production2, facts) {
+  const deny = new Set(production2 ? DEFAULTS2.kubernetesPolicies.productionDeny : []);
+  if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  if (!facts.ingressTls) deny.delete("httpsIngress");
+  return Object.fromEntries(
+    KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS2.kubernetesPolicies.effect])
+  );
+}
+function securitySettings(production2, doc, facts = {
+  ingressInternal: DEFAULTS2.network.ingress.internal,
+  ingressTls: DEFAULTS2.network.ingress.tls
+}) {
+  const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
   return {
     networkPolicy: production2 ? "cilium" : "none",
@@ -40266,6 +41142,14 @@ function securitySettings(production2, doc) {
       effect: DEFAULTS2.podSecurity.effect,
       excludedNamespaces: [],
       ...podSecurity
+    },
+    kubernetesPolicies: {
+      // Like podSecurity: the admission rules need the add-on's Gatekeeper.
+      enabled: doc.azurePolicy ?? production2,
+      excludedNamespaces: [],
+      additionalImages: [],
+      ...kubernetesPolicies,
+      effects: { ...defaultPolicyEffects(production2, facts), ...kubernetesPolicies?.effects }
     },
     flowLogs: {
       enabled: production2,

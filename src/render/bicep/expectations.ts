@@ -4,6 +4,7 @@
 // have raised. The engine compares it with ARM's view before the first write (src/engine/day2*.ts).
 import type { BicepNodePool, bicepContext } from "./context.js";
 import { keyVaultId } from "../../model/resource-ids.js";
+import { GATEWAY_SUBNET } from "../../config/app-gateway.js";
 
 /** A setting that cannot change once its resource exists; `field` is the environment-file path to name in errors. */
 export interface FixedSetting {
@@ -31,6 +32,20 @@ export interface Day2Expectations {
   natGateway: { id: string; fixed: Record<string, FixedSetting> };
   natPublicIp: { id: string; fixed: Record<string, FixedSetting> };
   encryptionKey: { id: string; fixed: Record<string, FixedSetting> };
+  /** The WAF (network.ingress.waf); absent in files rendered before it existed. */
+  appGateway?: GatewayExpectation;
+}
+
+/**
+ * A gateway that exists stays: ARM deploys incrementally, so turning the WAF off would leave it serving (and billing)
+ * beside a public ingress, and its subnet cannot change or go while it is in it.
+ */
+export interface GatewayExpectation {
+  id: string;
+  enabled: boolean;
+  subnetId: string;
+  /** The file's network.subnets.appGateway; "" when it has none. */
+  subnetPrefix: string;
 }
 
 export const DAY2_FILE = "day2.json";
@@ -99,6 +114,12 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     natPublicIp: {
       id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`,
       fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } },
+    },
+    appGateway: {
+      id: `${rg}/Microsoft.Network/applicationGateways/${ctx.names.appGateway}`,
+      enabled: ctx.appGateway !== undefined,
+      subnetId: `${rg}/Microsoft.Network/virtualNetworks/${ctx.names.vnet}/subnets/${GATEWAY_SUBNET}`,
+      subnetPrefix: ctx.network.appGatewaySubnet,
     },
     // ARM never updates an existing key: a changed spec would silently not apply.
     encryptionKey: {

@@ -49,7 +49,8 @@ export function gitopsRoot(env: Environment): string {
 export function renderGitops(env: Environment, render: RenderTemplate): RenderedTree {
   const plan = planGitops(env);
   const root = gitopsRoot(env);
-  const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#"); // eslint-disable-line no-control-regex
+  // eslint-disable-next-line no-control-regex
+  const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#");
   const files: Array<[string, string]> = [];
   const add = (path: string, body: string) =>
     files.push([root ? `${root}/${path}` : path, `${header}\n${body.endsWith("\n") ? body : `${body}\n`}`]);
