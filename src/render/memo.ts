@@ -23,10 +23,10 @@ export function renderKept(render: RenderTemplate, name: string, context: object
   if (known !== undefined) return known;
   const output = render(name, context);
   const size = key.length + output.length;
-  for (const [oldest, text] of memo.outputs) {
-    if (memo.chars + size <= MAX_CHARS) break;
-    memo.chars -= oldest.length + text.length;
-    memo.outputs.delete(oldest);
+  // Emptied when full (the renders every environment shares come back with the next one).
+  if (memo.chars + size > MAX_CHARS) {
+    memo.outputs.clear();
+    memo.chars = 0;
   }
   memo.outputs.set(key, output);
   memo.chars += size;

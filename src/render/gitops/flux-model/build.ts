@@ -84,7 +84,8 @@ const cuttable = (body: string): boolean =>
 
 function parsedDocuments(text: string): readonly unknown[] {
   const body = text.startsWith("#") ? text.slice(text.indexOf("\n") + 1 || text.length) : text;
-  if (!cuttable(body)) return parsedDocument(body, text);
+  // One document (no marker after the first line), or a text not to cut: kept whole.
+  if (!body.includes("\n---") || !cuttable(body)) return parsedDocument(body, text);
   const starts = [0, ...Array.from(body.matchAll(DOCUMENT_START), (m) => m.index).filter((i) => i > 0)];
   if (starts.length === 1) return parsedDocument(body, text);
   const docs: unknown[] = [];
@@ -104,10 +105,11 @@ function parsedDocument(key: string, text: string): readonly unknown[] {
   const known = parsed.get(key);
   if (known) return known;
   const docs = deepFreeze(yaml.loadAll(text));
-  for (const oldest of parsed.keys()) {
-    if (parsedChars + key.length <= PARSED_MAX_CHARS) break;
-    parsedChars -= oldest.length;
-    parsed.delete(oldest);
+  // Emptied when full, not trimmed oldest first: a Map iterated from its start walks every entry
+  // deleted since its last rehash, which made each insertion slower the longer a run went on.
+  if (parsedChars + key.length > PARSED_MAX_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
   }
   parsed.set(key, docs);
   parsedChars += key.length;
