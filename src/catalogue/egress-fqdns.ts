@@ -33,7 +33,8 @@ export const IMAGE_REGISTRIES: readonly EgressHost[] = [
   { host: "docker.elastic.co", why: "Elasticsearch and Kibana images" },
   { host: "quay.io", why: "Keycloak and oauth2-proxy images" },
   { host: "registry.k8s.io", why: "ingress-nginx images" },
-  { host: "ghcr.io", why: "External Secrets and LiteLLM images, the LiteLLM chart" },
+  { host: "ghcr.io", why: "LiteLLM images and chart, External Secrets images behind oci.external-secrets.io" },
+  { host: "oci.external-secrets.io", why: "External Secrets images (the chart's registry, redirecting to ghcr.io)" },
   { host: "pkg-containers.githubusercontent.com", why: "ghcr.io image layers" },
   { host: "cr.fluentbit.io", why: "Fluent Bit images" },
   {
