@@ -12,6 +12,7 @@ import {
   STORAGE_CLASS,
   ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
+import { databaseRole } from "../../catalogue/database-roles.js";
 import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
@@ -237,7 +238,7 @@ export function keycloakValues(env: Environment): ValuesPlan {
       extraEnv,
       database: {
         hostname: inCluster ? `keycloak-db.${namespaceOf("keycloak")}.svc.cluster.local` : fluxVar("POSTGRES_HOST"),
-        database: "keycloak",
+        database: databaseRole("keycloak").database,
       },
       nodeSelector: workloadsNodeSelector(),
     },
@@ -600,7 +601,7 @@ export function llmProxyValues(env: Environment): ValuesPlan {
         name: workloadIdentity("llmProxy").serviceAccount,
         clientId: fluxVar(CLIENT_ID_VARIABLES.llmProxy),
       },
-      database: { endpoint: fluxVar("POSTGRES_HOST"), name: "litellm" },
+      database: { endpoint: fluxVar("POSTGRES_HOST"), name: databaseRole("litellm").database },
       models,
       migrationResources: LLM_MIGRATION_RESOURCES,
       nodeSelector: workloadsNodeSelector(),
