@@ -1,6 +1,6 @@
 // Flat ESLint config: recommended JS + type-aware TypeScript rules, the ring rule that keeps the
-// pure core free of I/O, and the layer rule (eslint/layers.js) that keeps src/'s dependencies
-// pointing one way, relative imports included.
+// pure core free of I/O, and the layer rules (eslint/layers.js) that keep src/'s dependencies
+// pointing one way and free of cycles between files, relative imports included.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import layers from "./eslint/layers.js";
@@ -58,7 +58,7 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts"],
     plugins: { codemie: layers },
-    rules: { "codemie/layers": "error" },
+    rules: { "codemie/layers": "error", "codemie/no-cycle": "error" },
   },
   {
     files: ["src/config/**", "src/model/**", "src/render/**", "src/capacity/**", "src/catalogue/**", "src/app/load.ts"],

@@ -2,6 +2,7 @@
 // import (static, export-from or import()) with a relative specifier is resolved to the file it
 // names, and the importing directory must list the target's directory (or the target file).
 import { dirname, relative, resolve, sep } from "node:path";
+import { cycles, importGraph } from "./import-graph.js";
 
 /** What each directory of src/ may import, besides itself. "engine/ports.ts" names one file. */
 export const LAYERS = {
@@ -79,4 +80,37 @@ export const layersRule = {
   },
 };
 
-export default { rules: { layers: layersRule } };
+/** The cycles of src/'s import graph by file, read once per lint run (the rule below sees one file at a time). */
+const cyclesByRoot = new Map();
+function cyclesThrough(root) {
+  if (!cyclesByRoot.has(root)) {
+    const byFile = new Map();
+    for (const cycle of cycles(importGraph(root))) for (const file of cycle) byFile.set(file, cycle);
+    cyclesByRoot.set(root, byFile);
+  }
+  return cyclesByRoot.get(root);
+}
+
+/** No file of src/ imports itself through others: what the layer rule cannot see inside one directory. */
+export const noCycleRule = {
+  meta: {
+    type: "problem",
+    docs: { description: "no import cycle between the files of src/, relative imports included" },
+    schema: [],
+    messages: { cycle: "{{file}} is on an import cycle: {{cycle}}. Move what both sides need into a third file." },
+  },
+  create(context) {
+    const root = context.cwd;
+    const here = placeOf(root, context.filename);
+    if (!here) return {};
+    const file = `src/${here.path}`;
+    return {
+      Program: (node) => {
+        const cycle = cyclesThrough(root).get(file);
+        if (cycle) context.report({ node, messageId: "cycle", data: { file, cycle: cycle.join(" → ") } });
+      },
+    };
+  },
+};
+
+export default { rules: { layers: layersRule, "no-cycle": noCycleRule } };

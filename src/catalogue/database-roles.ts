@@ -3,6 +3,7 @@
 // (the "databases" layer, before any application) creates the roles idempotently; it signs in to
 // the server with Microsoft Entra ID through workload identity, as an Entra administrator of the
 // server, so the server's password administrator is used by nothing in the cluster.
+import type { ComponentKey } from "./components.js";
 import { KEYCLOAK_DB_IMAGE } from "./platform.js";
 import type { ReleaseIdentity } from "./release.js";
 import type { LayoutSources, LayoutValues, VaultSecretName } from "./secrets.js";
@@ -15,13 +16,27 @@ export interface DatabaseRole {
   role: string;
   /** Key Vault secret holding the role's password (seeded randomly by the deploy). */
   secret: VaultSecretName;
+  /** The row whose workloads use it: the database exists while the row is enabled. */
+  component: ComponentKey;
+  /** On the managed server only when the file says so (components.keycloak.database: managed). */
+  managedWhenChosen?: true;
 }
 
-/** Every application database's role; an environment uses those of the databases it has. */
+/**
+ * The databases of the managed server, one list (the Bicep creates them, the capacity plan sizes the server for them,
+ * the roles Job and the applications' values name them), each with its role; an environment has those of
+ * src/model/postgres-databases.ts.
+ */
 export const DATABASE_ROLES = [
-  { database: "codemie", role: "codemie", secret: "codemie-db-password" },
-  { database: "keycloak", role: "keycloak", secret: "keycloak-db-password" },
-  { database: "litellm", role: "litellm", secret: "litellm-db-password" },
+  { database: "codemie", role: "codemie", secret: "codemie-db-password", component: "api" },
+  {
+    database: "keycloak",
+    role: "keycloak",
+    secret: "keycloak-db-password",
+    component: "keycloak",
+    managedWhenChosen: true,
+  },
+  { database: "litellm", role: "litellm", secret: "litellm-db-password", component: "llmProxy" },
 ] as const satisfies readonly DatabaseRole[];
 
 type DatabaseName = (typeof DATABASE_ROLES)[number]["database"];

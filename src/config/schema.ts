@@ -135,7 +135,7 @@ function componentSchema(): Schema {
   for (const c of COMPONENTS) {
     const table = prod[c.key];
     const props: Record<string, Schema> = {};
-    if (c.optional) props.enabled = bool(`Deploy ${c.displayName}. Optional component.`, true);
+    if (c.optional) props.enabled = bool(`Deploy ${c.displayName}. Optional component.`, table.enabled);
     if (c.kind === "Deployment" || c.kind === "StatefulSet") {
       props.replicas = int(`Pods of ${c.displayName}. Table: ${table.replicas}.`, 1, 50, { default: table.replicas });
     }
@@ -604,7 +604,7 @@ export function buildEnvironmentSchema(): Schema {
             "How Flux reads a private repository: none (public), ssh (a read-only " +
               "deploy key the deploy generates into Key Vault), https (a token the " +
               "operator stores in Key Vault as gitops-https-token). docs/enterprise.md.",
-            { enum: ["none", "ssh", "https"], default: "none" },
+            { enum: ["none", "ssh", "https"], default: DEFAULTS.gitops.auth },
           ),
           sshKnownHosts: {
             type: "array",

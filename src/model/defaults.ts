@@ -62,4 +62,5 @@ export const DEFAULTS = {
   openai: { enabled: false },
   keycloakDatabase: "inCluster",
   firstAdmin: { username: "codemie-admin" },
+  gitops: { auth: "none" },
 } as const;

@@ -1,18 +1,17 @@
-// The databases on the environment's managed PostgreSQL server: one list, which the Bicep creates,
-// the capacity plan sizes the server for, and LiteLLM's values connect to.
-
-/** LiteLLM's database, as its Helm values name it (db.database) and the Bicep creates it. */
-export const LITELLM_DATABASE = "litellm";
+// The databases on the environment's managed PostgreSQL server, from the one list of
+// src/catalogue/database-roles.ts: the Bicep creates them, the capacity plan sizes the server for
+// them, the roles Job gives each its role.
+import { DATABASE_ROLES } from "../catalogue/database-roles.js";
 
 export interface PostgresDatabaseInput {
   keycloakDatabase: "inCluster" | "managed";
   components: readonly { key: string; enabled: boolean }[];
 }
 
-/** CodeMie's own database, plus Keycloak's and LiteLLM's when they live on the managed server. */
+/** Each database whose row is enabled; Keycloak's only when it lives on the managed server. */
 export function postgresDatabases(env: PostgresDatabaseInput): string[] {
-  const databases = ["codemie"];
-  if (env.keycloakDatabase === "managed") databases.push("keycloak");
-  if (env.components.some((c) => c.key === "llmProxy" && c.enabled)) databases.push(LITELLM_DATABASE);
-  return databases;
+  const enabled = (key: string) => env.components.find((c) => c.key === key)?.enabled ?? true;
+  return DATABASE_ROLES.filter(
+    (r) => enabled(r.component) && (!("managedWhenChosen" in r) || env.keycloakDatabase === "managed"),
+  ).map((r) => r.database);
 }

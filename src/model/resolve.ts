@@ -191,7 +191,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       multiTenancy: doc.gitops.multiTenancyOptOut
         ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason }
         : { enforce: true },
-      auth: doc.gitops.auth ?? "none",
+      auth: doc.gitops.auth ?? DEFAULTS.gitops.auth,
       sshKnownHosts: doc.gitops.sshKnownHosts ?? [],
     },
     keycloakDatabase,

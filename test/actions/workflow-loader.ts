@@ -15,7 +15,6 @@
 import { LineCounter, parseDocument, type Node } from "yaml";
 
 export type Level = "none" | "read" | "write";
-export type Grant = Record<string, Level>;
 
 /** GitHub's scopes in the order it reports violations (Permissions.ComparisonKeyMapping). */
 export const SCOPES = [
@@ -37,8 +36,13 @@ export const SCOPES = [
   "models",
   "workflows",
 ] as const;
+export type Scope = (typeof SCOPES)[number];
+/** Every scope's level: what a token carries once `permissions:` is read. */
+export type Grant = Record<Scope, Level>;
+/** The repository's default GITHUB_TOKEN policy (Settings → Actions → Workflow permissions). */
+export type DefaultPolicy = "restricted" | "permissive";
 
-const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
+export const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
 
 /** A workflow file as GitHub fetches it: its text, the repository it lives in and the commit. */
 export interface WorkflowSource {
@@ -57,7 +61,7 @@ export interface LoadContext {
    * The repository's default GITHUB_TOKEN policy when a caller states no permissions: "restricted"
    * (contents and packages read; GitHub's default for new repositories) or "permissive" (write).
    */
-  defaultPolicy?: "restricted" | "permissive";
+  defaultPolicy?: DefaultPolicy;
 }
 
 interface Parsed {
@@ -82,29 +86,69 @@ function parse(source: WorkflowSource): Parsed {
   return { source, data: (doc.toJS() ?? {}) as Record<string, unknown>, at };
 }
 
-/** A `permissions` value as GitHub reads it; undefined when none is stated. */
+export const allAt = (level: Level): Grant => Object.fromEntries(SCOPES.map((s) => [s, level])) as Grant;
+
+const isLevel = (value: unknown): value is Level => value === "none" || value === "read" || value === "write";
+
+/**
+ * A `permissions` value as GitHub reads it (a mapping sets the scopes it names and every other one to none);
+ * undefined when none is stated. GitHub refuses an unknown scope or level, and so does this.
+ */
 export function grantOf(value: unknown): Grant | undefined {
   if (value === undefined || value === null) return undefined;
-  const all = (level: Level): Grant => Object.fromEntries(SCOPES.map((s) => [s, level]));
-  if (value === "read-all") return all("read");
-  if (value === "write-all") return all("write");
-  const stated = value as Record<string, Level>;
-  return Object.fromEntries(SCOPES.map((s) => [s, stated[s] ?? "none"]));
+  if (value === "read-all") return allAt("read");
+  if (value === "write-all") return allAt("write");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new Error(`permissions: ${JSON.stringify(value)} is not read-all, write-all or a mapping of scopes`);
+  const grant = allAt("none");
+  for (const [scope, level] of Object.entries(value)) {
+    if (!SCOPES.includes(scope as Scope)) throw new Error(`Unexpected value '${scope}' in permissions`);
+    if (!isLevel(level)) throw new Error(`Unexpected value '${String(level)}' for permissions ${scope}`);
+    grant[scope as Scope] = level;
+  }
+  return grant;
 }
 
-function policyGrant(policy: "restricted" | "permissive"): Grant {
-  return Object.fromEntries(
-    SCOPES.map((s) => [s, policy === "permissive" ? "write" : s === "contents" || s === "packages" ? "read" : "none"]),
-  );
-}
+/** The token of a job that nothing declares permissions for (restricted: contents and packages read). */
+export const repositoryDefault = (policy: DefaultPolicy): Grant =>
+  policy === "restricted"
+    ? { ...allAt("none"), contents: "read", packages: "read" }
+    : { ...allAt("write"), "id-token": "none" };
+
+/** What a called workflow may ask for when its caller declares nothing: id-token only within the same owner. */
+export const undeclaredCallerMax = (policy: DefaultPolicy, sameOwner: boolean): Grant =>
+  policy === "restricted" ? repositoryDefault(policy) : { ...allAt("write"), "id-token": sameOwner ? "write" : "none" };
 
 function violations(requested: Grant, allowed: Grant): { requested: string; allowed: string } | undefined {
-  const over = SCOPES.filter((s) => RANK[requested[s] ?? "none"] > RANK[allowed[s] ?? "none"]);
+  const over = SCOPES.filter((s) => RANK[requested[s]] > RANK[allowed[s]]);
   if (over.length === 0) return undefined;
   return {
     requested: over.map((s) => `${s}: ${requested[s]}`).join(", "),
-    allowed: over.map((s) => `${s}: ${allowed[s] ?? "none"}`).join(", "),
+    allowed: over.map((s) => `${s}: ${allowed[s]}`).join(", "),
   };
+}
+
+/**
+ * GitHub's words for each permission a called workflow (its root `permissions`, then each job's) asks beyond what
+ * its calling job grants (`max`), whatever the jobs' `if:` say.
+ */
+export function permissionErrors(
+  callee: { permissions?: unknown; jobs?: Record<string, { permissions?: unknown }> },
+  max: Grant,
+): string[] {
+  const errors: string[] = [];
+  const root = grantOf(callee.permissions);
+  const over = root && violations(root, max);
+  if (over) errors.push(`The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
+  for (const [id, job] of Object.entries(callee.jobs ?? {})) {
+    const requested = grantOf(job.permissions);
+    const beyond = requested && violations(requested, max);
+    if (beyond)
+      errors.push(
+        `The nested job '${id}' is requesting '${beyond.requested}', but is only allowed '${beyond.allowed}'.`,
+      );
+  }
+  return errors;
 }
 
 const lower = (record: Record<string, unknown> | undefined): Map<string, string> =>
@@ -274,25 +318,14 @@ function loadCaller(caller: Parsed, context: LoadContext, inheritedMax: Grant | 
 
     // Permissions (ReusableWorkflowsLoader → ConvertToReferencedWorkflow → PermissionsHelper).
     const explicit = grantOf(job.permissions) ?? workflowGrant ?? inheritedMax;
-    const max = explicit ?? policyGrant(context.defaultPolicy ?? "restricted");
+    const sameOwner = called.repository.split("/")[0] === context.github.repository.split("/")[0];
+    const max = explicit ?? undeclaredCallerMax(context.defaultPolicy ?? "restricted", sameOwner);
     const prefix = `${where(["jobs", id], true)}: Error calling workflow '${ref}'.`;
     const root = grantOf(callee.data.permissions);
-    if (root) {
-      const over = violations(root, max);
-      if (over)
-        errors.push(`${prefix} The workflow is requesting '${over.requested}', but is only allowed '${over.allowed}'.`);
-    }
     const calleeJobs = (callee.data.jobs ?? {}) as Record<string, NestedJob>;
-    for (const [nestedId, nested] of Object.entries(calleeJobs)) {
-      const requested = grantOf(nested.permissions);
-      if (!requested) continue;
-      const over = violations(requested, max);
-      if (over)
-        errors.push(
-          `${prefix} The nested job '${nestedId}' is requesting '${over.requested}` +
-            `', but is only allowed '${over.allowed}'.`,
-        );
-    }
+    errors.push(
+      ...permissionErrors({ permissions: callee.data.permissions, jobs: calleeJobs }, max).map((e) => `${prefix} ${e}`),
+    );
 
     // The toolkit checkout: this repository's rule, not GitHub's.
     const inputs = Object.fromEntries(

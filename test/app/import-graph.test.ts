@@ -4,7 +4,7 @@
 // time cannot see: cycles.
 import { describe, expect, test } from "vitest";
 import { ROOT } from "../support/cli.js";
-import { cycles, directoryGraph, importGraph } from "./import-graph.js";
+import { cycles, directoryGraph, importGraph } from "../../eslint/import-graph.js";
 
 const graph = importGraph(ROOT);
 

@@ -1,8 +1,12 @@
 // The layer rule (eslint/layers.js) as ESLint runs it on this repository's config: relative
 // imports, export-from and import() that point against the layers are refused with a message
 // naming both directories; imports along them pass.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ESLint } from "eslint";
+import tseslint from "typescript-eslint";
+import layers from "../../eslint/layers.js";
 import { describe, expect, test } from "vitest";
 import { ROOT } from "../support/cli.js";
 
@@ -61,5 +65,43 @@ describe("layer rule", () => {
     expect(
       await layerMessages("src/newdir/probe.ts", 'import { x } from "../config/quantity.js";\nexport const y = x;\n'),
     ).toEqual([expect.stringContaining("src/newdir is not a known layer")]);
+  });
+});
+
+describe("no-cycle rule", () => {
+  test("refuses each file of a cycle in one directory, relative imports included, and passes the rest", async () => {
+    const root = mkdtempSync(join(tmpdir(), "cycle-"));
+    try {
+      mkdirSync(join(root, "src/core"), { recursive: true });
+      writeFileSync(join(root, "src/core/a.ts"), 'import { b } from "./b.js";\nexport const a = () => b;\n');
+      writeFileSync(join(root, "src/core/b.ts"), 'import type { c } from "./c.js";\nexport const b: c = 1;\n');
+      writeFileSync(join(root, "src/core/c.ts"), 'export type c = number;\nexport { a } from "./a.js";\n');
+      writeFileSync(join(root, "src/core/d.ts"), 'import { a } from "./a.js";\nexport const d = a;\n');
+      const lint = new ESLint({
+        cwd: root,
+        overrideConfigFile: true,
+        overrideConfig: [
+          {
+            files: ["src/**/*.ts"],
+            languageOptions: { parser: tseslint.parser },
+            plugins: { codemie: layers },
+            rules: { "codemie/no-cycle": "error" },
+          },
+        ],
+      });
+      const results = await lint.lintFiles(["src/core/*.ts"]);
+      const messages = Object.fromEntries(
+        results.map((r) => [r.filePath.slice(root.length + 1), r.messages.map((m) => m.message)]),
+      );
+      const cycle = "src/core/a.ts → src/core/b.ts → src/core/c.ts → src/core/a.ts";
+      expect(messages).toEqual({
+        "src/core/a.ts": [expect.stringContaining(`src/core/a.ts is on an import cycle: ${cycle}`)],
+        "src/core/b.ts": [expect.stringContaining(`src/core/b.ts is on an import cycle: ${cycle}`)],
+        "src/core/c.ts": [expect.stringContaining(`src/core/c.ts is on an import cycle: ${cycle}`)],
+        "src/core/d.ts": [],
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -2,8 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { renderSources } from "../../src/app/render-environment.js";
-import { LITELLM_DATABASE } from "../../src/model/postgres-databases.js";
+import { databaseRole } from "../../src/catalogue/database-roles.js";
 import { edited, load, shipped } from "./environments.js";
+
+const LITELLM = databaseRole("litellm").database;
 
 describe("Elasticsearch storage per pod", () => {
   it(
@@ -60,7 +62,7 @@ describe("PostgreSQL recommendation", () => {
       expect(bicep).toContain(`databases: [${databases.map((d) => `'${d}'`).join(", ")}]`);
       const litellm = [...tree!].find(([path]) => path.endsWith("/litellm/values.yaml"))?.[1];
       expect(litellm === undefined ? undefined : /database: "([^"]+)"/.exec(litellm)?.[1]).toBe(
-        databases.includes(LITELLM_DATABASE) ? LITELLM_DATABASE : undefined,
+        databases.includes(LITELLM) ? LITELLM : undefined,
       );
     },
   );

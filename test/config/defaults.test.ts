@@ -53,6 +53,9 @@ const FIELDS: [path: string, resolved: (env: Environment) => unknown][] = [
   ["keyVault.purgeProtection", (e) => e.keyVault.purgeProtection],
   ["openai.enabled", (e) => e.openai.enabled],
   ["components.keycloak.database", (e) => e.keycloakDatabase],
+  ["gitops.auth", (e) => e.gitops.auth],
+  ["components.kibana.enabled", (e) => e.components.find((c) => c.key === "kibana")?.enabled],
+  ["components.llmProxy.enabled", (e) => e.components.find((c) => c.key === "llmProxy")?.enabled],
 ];
 
 function schemaDefault(path: string): unknown {

@@ -26,8 +26,14 @@ interface Deployed {
   enforce: boolean;
 }
 
-/** The configuration as deployed, or undefined when no deployment declares its kustomizations. */
-function deployedConfiguration(state: EmulatorState, name: string): Deployed | undefined {
+/**
+ * Each declaration of the fluxConfiguration `name` in the succeeded deployments, newest first, nested templates
+ * included: its properties and the template scope that resolves them.
+ */
+export function* fluxDeclarations(
+  state: EmulatorState,
+  name: string,
+): Generator<{ properties: Record<string, unknown>; scope: TemplateScope }> {
   const succeeded = [...state.deployments.values()]
     .filter((d) => d.state === "Succeeded")
     .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
@@ -35,20 +41,25 @@ function deployedConfiguration(state: EmulatorState, name: string): Deployed | u
     for (const scope of nestedScopes({ template: d.template, parameters: d.parameters })) {
       for (const { resource } of declaredResources(scope.template)) {
         if (
-          String(resource.type).toLowerCase() !== FLUX_TYPE ||
-          String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()
+          String(resource.type).toLowerCase() === FLUX_TYPE &&
+          String(resolve(resource.name, scope)).toLowerCase() === name.toLowerCase()
         )
-          continue;
-        const properties = isRecord(resource.properties) ? resource.properties : {};
-        const kustomizations = kustomizationsOf(properties.kustomizations, scope);
-        if (!kustomizations) return undefined;
-        const namespace = resolve(properties.namespace, scope);
-        return {
-          config: { name, namespace: typeof namespace === "string" ? namespace : "flux-system", kustomizations },
-          enforce: multiTenancyEnforced(scope),
-        };
+          yield { properties: isRecord(resource.properties) ? resource.properties : {}, scope };
       }
     }
+  }
+}
+
+/** The configuration as deployed, or undefined when no deployment declares its kustomizations. */
+function deployedConfiguration(state: EmulatorState, name: string): Deployed | undefined {
+  for (const { properties, scope } of fluxDeclarations(state, name)) {
+    const kustomizations = kustomizationsOf(properties.kustomizations, scope);
+    if (!kustomizations) return undefined;
+    const namespace = resolve(properties.namespace, scope);
+    return {
+      config: { name, namespace: typeof namespace === "string" ? namespace : "flux-system", kustomizations },
+      enforce: multiTenancyEnforced(scope),
+    };
   }
   return undefined;
 }

@@ -7,34 +7,20 @@ import { execFileSync } from "node:child_process";
 import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError } from "./context.js";
 import { publicKeyOf, type FluxConfigurationPut } from "./flux-settings.js";
-import { refusals } from "./flux-tree.js";
+import { fluxDeclarations, refusals } from "./flux-tree.js";
 import type { FluxScript } from "./scenario.js";
-import { declaredResources, isRecord, nestedScopes, resolve } from "./templates.js";
-
-const FLUX_TYPE = "microsoft.kubernetesconfiguration/fluxconfigurations";
+import { isRecord, resolve } from "./templates.js";
 
 /** What Flux fetched: a commit as Azure reports it ("branch@sha1:sha"), or why it could not. */
 type Source = { commit: string } | { error: string };
 
 /** The branch that the latest succeeded deployment gave this fluxConfiguration, nested templates included. */
 function configuredBranch(state: EmulatorState, name: string): string | undefined {
-  const succeeded = [...state.deployments.values()]
-    .filter((d) => d.state === "Succeeded")
-    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
-  for (const d of succeeded) {
-    for (const scope of nestedScopes({ template: d.template, parameters: d.parameters })) {
-      for (const { resource } of declaredResources(scope.template)) {
-        if (
-          String(resource.type).toLowerCase() !== FLUX_TYPE ||
-          String(resolve(resource.name, scope)).toLowerCase() !== name.toLowerCase()
-        )
-          continue;
-        const git = isRecord(resource.properties) ? resource.properties.gitRepository : undefined;
-        const ref = isRecord(git) ? git.repositoryRef : undefined;
-        const branch = isRecord(ref) ? resolve(ref.branch, scope) : undefined;
-        if (typeof branch === "string") return branch;
-      }
-    }
+  for (const { properties, scope } of fluxDeclarations(state, name)) {
+    const git = properties.gitRepository;
+    const ref = isRecord(git) ? git.repositoryRef : undefined;
+    const branch = isRecord(ref) ? resolve(ref.branch, scope) : undefined;
+    if (typeof branch === "string") return branch;
   }
   return undefined;
 }

@@ -6,25 +6,17 @@
 // separated by "; "). The endpoints are required for a private repository's resources; a public
 // repository's can be read with no scope at all. Deploy keys need Administration, which no
 // GITHUB_TOKEN can be given.
-import { SCOPES, type Level } from "../actions/workflow-loader.js";
+import { allAt, RANK, SCOPES, type Grant, type Level, type Scope } from "../actions/workflow-loader.js";
 
-/** GitHub's scopes, as the workflow loader knows them. */
-export { SCOPES };
-export type Scope = (typeof SCOPES)[number];
-export type { Level };
+/** GitHub's scopes and levels, as the workflow loader knows them. */
+export { allAt, SCOPES };
+export type { Level, Scope };
 /** Every scope's level: what a token carries once `permissions:` is read. */
-export type Permissions = Record<Scope, Level>;
-
-const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
-
-export const allAt = (level: Level): Permissions =>
-  Object.fromEntries(SCOPES.map((scope) => [scope, level])) as Permissions;
+export type Permissions = Grant;
 
 /** `level` or more of `scope`. */
 export const atLeast = (permissions: Permissions, scope: Scope, level: Level): boolean =>
   RANK[permissions[scope]] >= RANK[level];
-
-export const isLevel = (value: unknown): value is Level => value === "none" || value === "read" || value === "write";
 
 /** The lower of two levels, scope by scope. */
 export const narrower = (a: Permissions, b: Permissions): Permissions =>

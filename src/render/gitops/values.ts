@@ -13,6 +13,7 @@ import {
   STORAGE_CLASS,
   ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
+import { databaseRole } from "../../catalogue/database-roles.js";
 import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
 import { ingressAddress } from "../../config/ingress.js";
 import { parseBytes } from "../../config/quantity.js";
@@ -245,7 +246,7 @@ export function keycloakValues(env: Environment): ValuesPlan {
       extraEnv,
       database: {
         hostname: inCluster ? `keycloak-db.${namespaceOf("keycloak")}.svc.cluster.local` : fluxVar("POSTGRES_HOST"),
-        database: "keycloak",
+        database: databaseRole("keycloak").database,
       },
       nodeSelector: workloadsNodeSelector(),
     },
@@ -610,7 +611,7 @@ export function llmProxyValues(env: Environment): ValuesPlan {
         name: workloadIdentity("llmProxy").serviceAccount,
         clientId: fluxVar(CLIENT_ID_VARIABLES.llmProxy),
       },
-      database: { endpoint: fluxVar("POSTGRES_HOST"), name: "litellm" },
+      database: { endpoint: fluxVar("POSTGRES_HOST"), name: databaseRole("litellm").database },
       models,
       migrationResources: LLM_MIGRATION_RESOURCES,
       nodeSelector: workloadsNodeSelector(),

@@ -23,7 +23,8 @@ import type { GitHubFake } from "../../github-fake/server.js";
 import { runAction, type ActionEvent, type ActionName } from "../support/run-action.js";
 import type { Permissions } from "../../github-fake/permissions.js";
 import { asString, condition, interpolate, type Contexts, type Status, type Value } from "./expressions.js";
-import { calledWorkflow, declared, jobToken, type DefaultPermissions } from "./permissions.js";
+import { grantOf } from "../workflow-loader.js";
+import { calledWorkflow, jobToken, type DefaultPermissions } from "./permissions.js";
 
 export const TOOLKIT = "codemie/codemie-gitops";
 
@@ -225,14 +226,11 @@ export async function runWorkflow(path: string, event: ActionEvent, journey: Jou
     const local = callerJob.uses.startsWith("./");
     const ref = local ? `${journey.repository}/${callerJob.uses.slice(2)}@${event.sha}` : callerJob.uses;
     const sameOwner = ref.split("/")[0] === journey.repository.split("/")[0];
-    const permissions = declared(callerJob.permissions) ?? declared(caller.permissions);
+    const permissions = grantOf(callerJob.permissions) ?? grantOf(caller.permissions);
     const call = calledWorkflow(permissions, callee, policy, sameOwner);
     const at = position(callerText, callerId);
     const errors = call.errors.map(
-      (e) =>
-        `${path} (Line: ${at.line}, Col: ${at.col}): Error calling workflow '${ref}'. ` +
-        (`${e.job ? `The nested job '${e.job}' is` : "The workflow is"} ` +
-          `requesting '${e.requesting}', but is only allowed '${e.allowed}'.`),
+      (e) => `${path} (Line: ${at.line}, Col: ${at.col}): Error calling workflow '${ref}'. ${e}`,
     );
     return { callerId, callerJob, callee, inherited: call.inherited, errors };
   });

@@ -1,21 +1,26 @@
 // The import graph of src/: every relative import, export-from and import() of each TypeScript
 // file, resolved to the file it names, and the cycles in it (each named by its files in order).
+// The layer rule's no-cycle check (layers.js) and test/app/import-graph.test.ts both read it.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { joinedRegExp } from "../support/regex.js";
-
-export type ImportGraph = Map<string, string[]>;
 
 /** `import … from "x"` or `export … from "x"`, `import("x")`, `import "x"`. */
-const SPECIFIER = joinedRegExp(
-  /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']/,
-  /|\bimport\s*\(\s*["']([^"']+)["']\s*\)/,
-  /|\bimport\s+["']([^"']+)["']/g,
+const SPECIFIER = new RegExp(
+  [
+    /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']/.source,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/.source,
+    /\bimport\s+["']([^"']+)["']/.source,
+  ].join("|"),
+  "g",
 );
 
-/** Files relative to `root`, e.g. "src/cli/main.ts"; only relative specifiers (packages are not part of the graph). */
-export function importGraph(root: string, dir = "src"): ImportGraph {
-  const graph: ImportGraph = new Map();
+/**
+ * Files relative to `root`, e.g. "src/cli/main.ts"; only relative specifiers (packages are not part of the graph).
+ * @param {string} root
+ * @returns {Map<string, string[]>}
+ */
+export function importGraph(root, dir = "src") {
+  const graph = new Map();
   for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
     const file = relative(root, join(entry.parentPath, entry.name)).split("\\").join("/");
@@ -33,10 +38,13 @@ export function importGraph(root: string, dir = "src"): ImportGraph {
   return graph;
 }
 
-/** The graph of the directories under src/ ("src/config" → "src/capacity"), self-edges left out. */
-export function directoryGraph(graph: ImportGraph): ImportGraph {
-  const top = (file: string): string => file.split("/").slice(0, 2).join("/");
-  const dirs: ImportGraph = new Map();
+/**
+ * The graph of the directories under src/ ("src/config" → "src/capacity"), self-edges left out.
+ * @param {Map<string, string[]>} graph
+ */
+export function directoryGraph(graph) {
+  const top = (file) => file.split("/").slice(0, 2).join("/");
+  const dirs = new Map();
   for (const [file, targets] of graph) {
     const from = top(file);
     const edges = new Set(dirs.get(from) ?? []);
@@ -46,15 +54,19 @@ export function directoryGraph(graph: ImportGraph): ImportGraph {
   return dirs;
 }
 
-/** One cycle per strongly connected component, as a path that ends where it starts. */
-export function cycles(graph: ImportGraph): string[][] {
+/**
+ * One cycle per strongly connected component, as a path that ends where it starts.
+ * @param {Map<string, string[]>} graph
+ * @returns {string[][]}
+ */
+export function cycles(graph) {
   let next = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const components: string[][] = [];
-  const visit = (v: string): void => {
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const components = [];
+  const visit = (v) => {
     index.set(v, next);
     low.set(v, next);
     next += 1;
@@ -63,14 +75,14 @@ export function cycles(graph: ImportGraph): string[][] {
     for (const w of graph.get(v) ?? []) {
       if (!index.has(w)) {
         visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
     }
     if (low.get(v) !== index.get(v)) return;
-    const component: string[] = [];
-    let w: string;
+    const component = [];
+    let w;
     do {
-      w = stack.pop()!;
+      w = stack.pop();
       onStack.delete(w);
       component.push(w);
     } while (w !== v);
@@ -81,12 +93,12 @@ export function cycles(graph: ImportGraph): string[][] {
 }
 
 /** A shortest path from the component's first member (in sorted order) back to itself. */
-function pathThrough(graph: ImportGraph, members: ReadonlySet<string>): string[] {
-  const start = [...members].sort()[0]!;
-  const previous = new Map<string, string>();
+function pathThrough(graph, members) {
+  const start = [...members].sort()[0];
+  const previous = new Map();
   const queue = [start];
   while (queue.length > 0) {
-    const v = queue.shift()!;
+    const v = queue.shift();
     for (const w of graph.get(v) ?? []) {
       if (!members.has(w)) continue;
       if (w === start) {
