@@ -35,6 +35,8 @@ await build({
     "build/component-table": "src/docs/component-table.ts",
     "build/action-tables": "src/docs/action-tables.ts",
     "build/environment-reference": "src/docs/environment-reference.ts",
+    "build/engine": "src/render/engine.ts",
+    "build/templates": "src/adapters/templates.ts",
   },
   outdir: "dist",
   banner,
@@ -44,6 +46,8 @@ const { AJV_OPTIONS } = await import("../dist/build/validator.js");
 const { componentTableMarkdown, TABLE_START, TABLE_END } = await import("../dist/build/component-table.js");
 const { actionTablesMarkdown, ACTIONS_START, ACTIONS_END } = await import("../dist/build/action-tables.js");
 const { environmentReferenceMarkdown } = await import("../dist/build/environment-reference.js");
+const { precompileTemplates } = await import("../dist/build/engine.js");
+const { readTemplates, TEMPLATE_FOLDERS } = await import("../dist/build/templates.js");
 
 const schema = buildEnvironmentSchema();
 if (!actionsOnly) {
@@ -72,13 +76,44 @@ const standaloneValidator = {
   },
 };
 
+// The bundles carry the Handlebars templates precompiled (checked by assertSafeTemplate here, so a
+// template that prints a value unescaped fails the build), and render with Handlebars' runtime
+// alone: no bundle reads, parses or compiles a template when it starts.
+const specs = precompileTemplates(await readTemplates(TEMPLATE_FOLDERS, resolve(".")));
+const runtime = JSON.stringify(resolve("src/render/template-runtime.ts"));
+await writeFile(
+  "dist/build/shipped-templates.js",
+  `import { PrecompiledTemplates } from ${runtime};\nconst specs = {\n` +
+    Object.entries(specs)
+      .map(([name, spec]) => `${JSON.stringify(name)}: ${spec},\n`)
+      .join("") +
+    "};\nexport async function shippedTemplates() {\n  return new PrecompiledTemplates(specs);\n}\n",
+);
+await writeFile(
+  "dist/build/template-engine.js",
+  `import { PrecompiledTemplates, precompiledEngine } from ${runtime};\n` +
+    "export function templateEngine(templates) {\n" +
+    "  if (templates instanceof PrecompiledTemplates) return precompiledEngine(templates);\n" +
+    '  throw new Error("this bundle renders only the templates it was built with");\n}\n',
+);
+const precompiled = {
+  name: "precompiled-templates",
+  setup(b) {
+    b.onResolve({ filter: /\/(shipped-templates|template-engine)\.js$/ }, (args) =>
+      /src[\\/](adapters|render|app)/.test(args.importer)
+        ? { path: resolve(`dist/build/${args.path.replace(/^.*\//, "")}`) }
+        : undefined,
+    );
+  },
+};
+
 if (!actionsOnly) {
   // Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
   await rm("dist/chunks", { recursive: true, force: true });
   await build({
     ...common,
     banner,
-    plugins: [standaloneValidator],
+    plugins: [standaloneValidator, precompiled],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     // Minified (names kept) like the validate action: parsing the source is much of a command's start-up.
@@ -124,13 +159,19 @@ await Promise.all([
     return build({
       ...common,
       banner,
-      plugins: fast ? [standaloneValidator, coreWithoutUnusedOidc] : [standaloneValidator],
+      plugins: fast ? [standaloneValidator, precompiled, coreWithoutUnusedOidc] : [standaloneValidator, precompiled],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
       ...(fast ? { minify: true, keepNames: true, splitting: true, chunkNames: "chunks/[name]-[hash]" } : {}),
     });
   }),
-  build({ ...common, banner, entryPoints: ["src/action/entry/root.ts"], outfile: `${actionsRoot}/dist/index.js` }),
+  build({
+    ...common,
+    banner,
+    plugins: [precompiled],
+    entryPoints: ["src/action/entry/root.ts"],
+    outfile: `${actionsRoot}/dist/index.js`,
+  }),
 ]);
 if (actionsOnly) process.exit(0);
 

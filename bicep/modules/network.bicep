@@ -19,8 +19,11 @@ param subnets {
 }
 param zones string[]
 
-@description('Hub firewall address all node egress is routed to; empty: egress through the NAT gateway.')
+@description('Firewall address all node egress is routed to (a hub\'s or the managed one); empty: the NAT gateway.')
 param egressFirewallIp string
+
+@description('AzureFirewallSubnet of the managed egress firewall; empty: none.')
+param firewallSubnet string
 
 var viaFirewall = !empty(egressFirewallIp)
 
@@ -62,7 +65,7 @@ resource nat 'Microsoft.Network/natGateways@2025-05-01' = {
   }
 }
 
-// Egress through a hub firewall: the default route of the node subnets points at it, and the NAT
+// Egress through a firewall: the default route of the node subnets points at it, and the NAT
 // gateway (kept, so its address stays the environment's) is not attached.
 resource egressRoutes 'Microsoft.Network/routeTables@2025-05-01' = if (viaFirewall) {
   name: 'rt-${vnetName}-egress'
@@ -128,6 +131,17 @@ var gatewaySubnets = hasGatewaySubnet
     ]
   : []
 
+// AzureFirewallSubnet joins them once given, and stays: a firewall in it could not be removed.
+var firewallSubnets = empty(firewallSubnet)
+  ? []
+  : [
+      {
+        // Azure's fixed name; the firewall needs no NSG (Azure refuses one on this subnet).
+        name: 'AzureFirewallSubnet'
+        properties: { addressPrefix: firewallSubnet }
+      }
+    ]
+
 // The four subnets every environment has, in their fixed order (the outputs index them).
 var baseSubnets = [
       {
@@ -181,7 +195,8 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
   tags: tags
   properties: {
     addressSpace: { addressPrefixes: [addressSpace] }
-    subnets: concat(baseSubnets, gatewaySubnets)
+    // Subnets given later are appended, and stay: a gateway or firewall in one could not be removed.
+    subnets: concat(baseSubnets, gatewaySubnets, firewallSubnets)
   }
 }
 
@@ -237,6 +252,7 @@ output workloadsSubnetId string = vnet.properties.subnets[1].id
 output postgresSubnetId string = vnet.properties.subnets[2].id
 output privateEndpointSubnetId string = vnet.properties.subnets[3].id
 output egressIp string = natIp.properties.ipAddress
+output firewallSubnetId string = empty(firewallSubnet) ? '' : '${vnet.id}/subnets/AzureFirewallSubnet'
 output vnetName string = vnet.name
 output appGatewaySubnetId string = hasGatewaySubnet
   ? resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-app-gateway')

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TemplateSources } from "../render/engine.js";
+import type { TemplateSources } from "../render/template-runtime.js";
 
 export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -12,6 +12,9 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
     if (dirname(dir) === dir) throw new Error(`cannot find the codemie-gitops package root above ${from}`);
   }
 }
+
+/** Where the Handlebars templates are, from the package root. */
+export const TEMPLATE_FOLDERS = ["bicep/templates", "helm-values"];
 
 /** Every *.hbs file under the given folders of the package, keyed by path relative to the root. */
 export function readTemplates(folders: string[], root = packageRoot()): Promise<TemplateSources> {
@@ -22,12 +25,17 @@ export function readTemplates(folders: string[], root = packageRoot()): Promise<
 export async function readToolkit(
   root = packageRoot(),
 ): Promise<{ templates: TemplateSources; bicepFiles: TemplateSources }> {
-  const [templates, bicepFiles] = await Promise.all([
-    readTemplates(["bicep/templates", "helm-values"], root),
+  const [templates, bicepFiles] = await Promise.all([readTemplates(TEMPLATE_FOLDERS, root), readBicepFiles(root)]);
+  return { templates, bicepFiles };
+}
+
+/** The static Bicep modules and bicepconfig.json, copied beside every rendered main.bicep. */
+export async function readBicepFiles(root = packageRoot()): Promise<TemplateSources> {
+  const [modules, config] = await Promise.all([
     readPackageFiles(["bicep/modules"], (name) => name.endsWith(".bicep"), root),
+    readFile(join(root, "bicep/bicepconfig.json"), "utf8"),
   ]);
-  const config = await readFile(join(root, "bicep/bicepconfig.json"), "utf8");
-  return { templates, bicepFiles: { ...bicepFiles, "bicep/bicepconfig.json": config } };
+  return { ...modules, "bicep/bicepconfig.json": config };
 }
 
 export async function readPackageFiles(

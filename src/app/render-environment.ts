@@ -8,15 +8,19 @@ import { loadEnvironment } from "./load.js";
 import type { YamlSource } from "../config/yaml-source.js";
 import type { Environment } from "../model/environment.js";
 import { renderBicep } from "../render/bicep/render.js";
-import { createEngine, type RenderTemplate, type TemplateSources } from "../render/engine.js";
+import type { RenderTemplate, TemplateSources } from "../render/template-runtime.js";
+import { templateEngine, type TemplateSet } from "../render/template-engine.js";
 import { fluxKustomizations } from "../render/bicep/flux-entry.js";
 import { renderGitops } from "../render/gitops/render.js";
 import { checkEnvironmentFlux } from "../render/gitops/flux-model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
 
 export interface Toolkit {
-  /** Handlebars templates (bicep/templates, helm-values) keyed by path from the package root. */
-  templates: TemplateSources;
+  /**
+   * Handlebars templates (bicep/templates, helm-values) keyed by path from the package root: their
+   * sources, or in the bundles the templates the build precompiled.
+   */
+  templates: TemplateSet;
   /** Static Bicep modules and bicepconfig.json, keyed by path from the package root. */
   bicepFiles: TemplateSources;
 }
@@ -60,12 +64,12 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
   return { env, plan, tree, diagnostics, bicepDiagnostics: [], ...located };
 }
 
-// Handlebars compiles a template on its first use; one engine per template set keeps that cost
-// to the first environment of a run instead of every environment.
-const engines = new WeakMap<TemplateSources, RenderTemplate>();
+// Handlebars compiles a template source on its first use; one engine per template set keeps that
+// cost to the first environment of a run instead of every environment.
+const engines = new WeakMap<TemplateSet, RenderTemplate>();
 
-function engineFor(templates: TemplateSources): RenderTemplate {
+function engineFor(templates: TemplateSet): RenderTemplate {
   let engine = engines.get(templates);
-  if (!engine) engines.set(templates, (engine = createEngine(templates)));
+  if (!engine) engines.set(templates, (engine = templateEngine(templates)));
   return engine;
 }

@@ -10,6 +10,7 @@ import type {
   PoolExpectation,
 } from "../render/bicep/expectations.js";
 import { zoneList } from "../render/bicep/expectations.js";
+import { egressOutcome } from "./day2-egress.js";
 
 /** A resource as ARM's GET returns it; undefined when it does not exist yet. */
 export type ArmResource = Record<string, unknown> | undefined;
@@ -24,6 +25,8 @@ export interface DeployedState {
   /** The WAF and its subnet, when the expectations name them. */
   appGateway?: ArmResource;
   appGatewaySubnet?: ArmResource;
+  /** The managed egress firewall, read when the environment has one. */
+  egressFirewall?: ArmResource;
 }
 
 export interface Day2Refusal {
@@ -173,6 +176,7 @@ export function day2Report(expect: Day2Expectations, deployed: DeployedState): D
     fixedOutcome("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
     fixedOutcome("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
     { refusals: gatewayRefusals(expect.appGateway, deployed), kept: [] },
+    egressOutcome(expect.egress, deployed.cluster, deployed.egressFirewall),
   ];
   const kept = outcomes.flatMap((o) => o.kept);
   return { postgresStorage, refusals: outcomes.flatMap((o) => o.refusals), ...(kept.length > 0 ? { kept } : {}) };

@@ -29,6 +29,9 @@ export const DEFAULTS = {
         maxCapacity: 10,
       },
     },
+    // Production inspects egress with an Azure Firewall of its own unless the file names a hub
+    // firewall's address (or opts out: docs/infrastructure.md, "Egress firewall").
+    egressFirewall: { mode: "none", productionMode: "managed", sku: "Standard" },
   },
   aks: {
     kubernetesVersion: "1.34",
@@ -39,6 +42,21 @@ export const DEFAULTS = {
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   podSecurity: { standard: "baseline", effect: "audit" },
+  kubernetesPolicies: {
+    // Every rule audits outside production; production denies these (docs/security-baseline.md says why
+    // the others audit). internalLoadBalancers denies only where the ingress is internal, httpsIngress
+    // only where it serves TLS.
+    effect: "audit",
+    productionDeny: [
+      "httpsIngress",
+      "allowedImages",
+      "allowedHostPaths",
+      "allowedExternalIps",
+      "internalLoadBalancers",
+      "defaultNamespace",
+      "localAuthDisabled",
+    ],
+  },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },

@@ -2,11 +2,18 @@
 // then the file's overrides, then derived names. Pure: data in, data out.
 import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
+import {
+  KUBERNETES_POLICY_KEYS,
+  type KubernetesPolicyEffect,
+  type KubernetesPolicyKey,
+} from "../catalogue/kubernetes-policies.js";
 import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
 import type {
+  EgressFirewall,
   Environment,
+  FirewallSku,
   NodePoolSpec,
   PoolName,
   ResolvedComponent,
@@ -42,6 +49,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
+    egressFirewall?: { mode?: EgressFirewall["mode"]; ip?: string; sku?: FirewallSku };
     networkWatcher?: { resourceGroup?: string; name?: string };
     ingress: {
       host: string;
@@ -136,7 +144,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
-      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
+      egressFirewall: egressFirewall(doc.network, production),
       networkWatcher: {
         resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
         // Azure's own name for the watcher it creates per region.
@@ -191,9 +199,26 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     ...(doc.login ? { login: doc.login } : {}),
-    security: securitySettings(production, doc.security ?? {}),
+    security: securitySettings(production, doc.security ?? {}, {
+      ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+    }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
+}
+
+/**
+ * The file's egress choice: `egressFirewall`, or the older `egressFirewallIp` (a hub firewall's
+ * address); an address alone means a hub. Left out: production gets a managed firewall.
+ */
+function egressFirewall(network: Doc["network"], production: boolean): EgressFirewall {
+  const own = network.egressFirewall ?? {};
+  const ip = own.ip ?? network.egressFirewallIp;
+  const defaults = DEFAULTS.network.egressFirewall;
+  const mode = own.mode ?? (ip !== undefined ? "hub" : production ? defaults.productionMode : defaults.mode);
+  if (mode === "hub") return { mode, ip: ip ?? "" };
+  if (mode === "managed") return { mode, sku: own.sku ?? defaults.sku };
+  return { mode };
 }
 
 /** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */
@@ -221,14 +246,47 @@ function defaultOpenAiSku(location: string): string {
 }
 
 /** The file's `security:` block: every field optional, nested ones field by field. */
-export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecurity">> & {
+export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecurity" | "kubernetesPolicies">> & {
   flowLogs?: Partial<SecuritySettings["flowLogs"]>;
   podSecurity?: Partial<SecuritySettings["podSecurity"]>;
+  kubernetesPolicies?: Partial<Omit<SecuritySettings["kubernetesPolicies"], "effects">> & {
+    effects?: Partial<SecuritySettings["kubernetesPolicies"]["effects"]>;
+  };
 };
 
+/** What the policies' defaults depend on besides azure.production. */
+export interface SecurityFacts {
+  /** The ingress load balancer is internal (network.ingress.internal). */
+  ingressInternal: boolean;
+  /** The ingress serves TLS (network.ingress.tls). */
+  ingressTls: boolean;
+}
+
+/** Each single policy's default effect: production denies what the toolkit's own workloads pass. */
+function defaultPolicyEffects(
+  production: boolean,
+  facts: SecurityFacts,
+): Record<KubernetesPolicyKey, KubernetesPolicyEffect> {
+  const deny = new Set<string>(production ? DEFAULTS.kubernetesPolicies.productionDeny : []);
+  // A public ingress is a LoadBalancer Service with a public address: the rule would refuse it.
+  if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  // Without TLS every Ingress breaks the HTTPS-only rule.
+  if (!facts.ingressTls) deny.delete("httpsIngress");
+  return Object.fromEntries(
+    KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS.kubernetesPolicies.effect]),
+  ) as Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
+}
+
 /** Production turns every protection on; each stays a setting (docs/infrastructure.md says when to turn one off). */
-export function securitySettings(production: boolean, doc: SecurityDoc): SecuritySettings {
-  const { flowLogs, podSecurity, ...flat } = doc;
+export function securitySettings(
+  production: boolean,
+  doc: SecurityDoc,
+  facts: SecurityFacts = {
+    ingressInternal: DEFAULTS.network.ingress.internal,
+    ingressTls: DEFAULTS.network.ingress.tls,
+  },
+): SecuritySettings {
+  const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production ? 365 : 30);
   return {
     networkPolicy: production ? "cilium" : "none",
@@ -248,6 +306,14 @@ export function securitySettings(production: boolean, doc: SecurityDoc): Securit
       effect: DEFAULTS.podSecurity.effect,
       excludedNamespaces: [],
       ...podSecurity,
+    },
+    kubernetesPolicies: {
+      // Like podSecurity: the admission rules need the add-on's Gatekeeper.
+      enabled: doc.azurePolicy ?? production,
+      excludedNamespaces: [],
+      additionalImages: [],
+      ...kubernetesPolicies,
+      effects: { ...defaultPolicyEffects(production, facts), ...kubernetesPolicies?.effects },
     },
     flowLogs: {
       enabled: production,

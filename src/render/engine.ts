@@ -1,40 +1,45 @@
 // Handlebars with a closed set of escaping helpers. Templates hold layout; every value goes
-// through `bicep`, `yaml`, `json` or `comment`, never through a bare {{value}} (which Handlebars would
-// HTML-escape, wrong for both languages). `assertSafeTemplate` enforces that rule and a test
-// runs it over every shipped template.
+// through `bicep`, `bicepValue`, `yaml`, `json` or `comment`, never through a bare {{value}} (which Handlebars would
+// HTML-escape, wrong for both languages). `assertSafeTemplate` enforces that rule: on every template
+// compiled here and on every template the build precompiles, and a test runs it over every shipped
+// template. The bundles render with the precompiled templates alone (template-runtime.ts).
 import Handlebars from "handlebars";
-import { bicepKey, bicepLiteral, commentText, yamlScalar } from "./escape.js";
+import {
+  COMPILE_OPTIONS,
+  engineOver,
+  withHelpers,
+  type RenderTemplate,
+  type TemplateSources,
+} from "./template-runtime.js";
 
-export type TemplateSources = Readonly<Record<string, string>>;
-export type RenderTemplate = (name: string, context: object) => string;
+export type { RenderTemplate, TemplateSources } from "./template-runtime.js";
 
 /** Helpers a mustache may call; the escaping ones are the only way to print a value. */
-const ESCAPING_HELPERS = new Set(["bicep", "bicepKey", "yaml", "json", "comment"]);
+const ESCAPING_HELPERS = new Set(["bicep", "bicepValue", "bicepKey", "yaml", "json", "comment"]);
 const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
 
+/** Compiles template sources at run time (each on its first use), after checking every one. */
 export function createEngine(sources: TemplateSources): RenderTemplate {
-  const hb = Handlebars.create();
-  hb.registerHelper("bicep", (v: unknown) => new hb.SafeString(bicepLiteral(v)));
-  hb.registerHelper("yaml", (v: unknown) => new hb.SafeString(yamlScalar(v)));
-  hb.registerHelper("json", (v: unknown) => new hb.SafeString(JSON.stringify(v)));
-  hb.registerHelper("bicepKey", (v: unknown) => new hb.SafeString(bicepKey(String(v))));
-  hb.registerHelper("comment", (v: unknown) => new hb.SafeString(commentText(v)));
-  hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+  const hb = withHelpers(Handlebars.create());
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
   for (const [name, source] of Object.entries(sources)) {
     assertSafeTemplate(name, source);
-    compiled.set(name, hb.compile(source, { strict: true, noEscape: false, preventIndent: true }));
+    compiled.set(name, hb.compile(source, COMPILE_OPTIONS));
   }
-  // Files under a partials/ folder are also available as {{> name}} (base name, no extension).
-  for (const [name, template] of compiled) {
-    if (name.includes("partials/"))
-      hb.registerPartial(name.replace(/^.*partials\//, "").replace(/\..*$/, ""), template);
+  return engineOver(hb, compiled);
+}
+
+/**
+ * Each template's Handlebars template specification as JavaScript source, compiled with the options
+ * `createEngine` uses, after checking every one (the build writes these into the bundles).
+ */
+export function precompileTemplates(sources: TemplateSources): Record<string, string> {
+  const specs: Record<string, string> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    assertSafeTemplate(name, source);
+    specs[name] = String(Handlebars.precompile(source, COMPILE_OPTIONS));
   }
-  return (name, context) => {
-    const template = compiled.get(name);
-    if (!template) throw new Error(`no template named ${name}`);
-    return template(context);
-  };
+  return specs;
 }
 
 /** Throws when a template prints a value without an escaping helper. */

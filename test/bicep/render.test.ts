@@ -9,8 +9,9 @@ import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
-import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const session = await bicepSession();
 
@@ -51,6 +52,10 @@ async function get(name: string): Promise<Rendered> {
   return rendered.get(name)!;
 }
 
+/**
+ * The VNet's four role subnets as network.bicep writes them (a variable: AzureFirewallSubnet is
+ * appended to them when the environment has one, so the VNet's own property is an expression).
+ */
 describe("rendered Bicep compiles cleanly", () => {
   it.each(shipped)("environments/%s.yaml", async (name) => {
     const r = await get(name);
@@ -122,6 +127,7 @@ describe("prod infrastructure", () => {
         // The WAF and its address.
         "/appGateway",
         "/appGateway",
+        "/egressFirewall",
         "/flowLogStorage",
         "/flux",
         "/keyVault",
@@ -247,7 +253,7 @@ type Subnet = { name: string; properties: Record<string, unknown> };
 function baseSubnets(main: Record<string, unknown>): Subnet[] {
   const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
   expect((vnet.body.properties as { subnets: string }).subnets).toBe(
-    "[concat(variables('baseSubnets'), variables('gatewaySubnets'))]",
+    "[concat(variables('baseSubnets'), variables('gatewaySubnets'), variables('firewallSubnets'))]",
   );
   const network = allResources(main).find((d) => d.module === "" && d.symbol === "network")!;
   return (network.body.properties as { template: { variables: { baseSubnets: Subnet[] } } }).template.variables
@@ -415,6 +421,7 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(diagnostics.sort()).toEqual([
       "/aks",
       "/appGateway",
+      "/egressFirewall",
       "/keyVault",
       "/network",
       "/network",
@@ -526,7 +533,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
       const { main } = await get("prod");
       const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
       expect(assignment.module).toBe("/aks");
-      expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+      expect(assignment.body.condition).toBe("[variables('podSecurityAssigned')]");
+      expect(moduleVariables(main, "aks").podSecurityAssigned).toBe(
+        "[not(empty(parameters('podSecurity').initiativeId))]",
+      );
       expect(assignment.body.scope).toBe(
         "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
       );
@@ -579,7 +589,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(refused).toBeUndefined();
     expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
       expect.stringMatching(
-        /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        joinedRegExp(
+          /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set /,
+          /security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        ),
       ),
     ]);
   });
@@ -647,7 +660,10 @@ describe("PostgreSQL hardening", () => {
     });
     expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
     const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
-    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.condition).toBe("[variables('entraAdminSet')]");
+    expect(moduleVariables(main, "postgres").entraAdminSet).toBe(
+      "[not(empty(parameters('entraAdminGroup').objectId))]",
+    );
     expect(admin!.body.properties).toEqual({
       principalType: "Group",
       principalName: "[parameters('entraAdminGroup').name]",
@@ -662,7 +678,7 @@ describe("PostgreSQL hardening", () => {
   });
 });
 
-describe("egress through a hub firewall (network.egressFirewallIp)", () => {
+describe("egress through a hub firewall (network.egressFirewallIp, the older spelling of mode hub)", () => {
   const viaFirewall = async () => {
     const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace(
       "network:\n  vnetCidr: 10.40.0.0/16\n",
@@ -677,7 +693,8 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
       "NAT gateway and sets AKS to userDefinedRouting",
     async () => {
       const { main, env } = await viaFirewall();
-      expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+      expect(env.network.egressFirewall).toEqual({ mode: "hub", ip: "10.0.1.4" });
+      expect(ofType(main, "Microsoft.Network/azureFirewalls")).toEqual([]);
       expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
       expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
       const [routes] = ofType(main, "Microsoft.Network/routeTables");
@@ -735,20 +752,17 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
   );
 
   it(
-    "the default (NAT gateway) keeps userAssignedNATGateway, no route table " +
-      "and no allow-list file; the outbound type is fixed at creation for day 2",
+    "the default outside production (NAT gateway) keeps userAssignedNATGateway, no route table " +
+      "and no allow-list file; day 2 compares the outbound type",
     async () => {
-      const { main, tree } = await get("prod");
+      const { main, tree, env } = await get("staging");
+      expect(env.production).toBe(false);
       expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
       expect(moduleParams(main, "network").egressFirewallIp).toBe("");
       expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
-      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
-        cluster: { fixed: Record<string, { field: string; value: string }> };
-      };
-      expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
-        field: "network.egressFirewallIp",
-        value: "userAssignedNATGateway",
-      });
+      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { egress: unknown };
+      // No managed firewall: nothing holds egress on the NAT gateway; day 2 only compares the type.
+      expect(day2.egress).toEqual({ field: "network.egressFirewall", outboundType: "userAssignedNATGateway" });
     },
   );
 });

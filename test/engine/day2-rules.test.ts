@@ -139,14 +139,51 @@ describe("day 2 rules", () => {
     expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb } });
   });
 
-  it("refuses a change of egress (NAT gateway to hub firewall) on an existing cluster, naming the setting", () => {
-    const state = deployedProd();
-    (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType: "userDefinedRouting" };
-    const refusals = day2Report(expect2, state).refusals;
-    expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewallIp"]);
-    expect(refusals[0]?.message).toContain(
-      "properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway",
-    );
+  describe("egress path of an existing cluster (prod: managed firewall by default)", () => {
+    const withOutbound = (outboundType: string, firewall?: Record<string, unknown>): DeployedState => {
+      const state = deployedProd();
+      (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType };
+      return { ...state, egressFirewall: firewall };
+    };
+
+    it("a NAT-gateway cluster whose firewall does not exist yet keeps the NAT gateway this deploy, with why", () => {
+      const report = day2Report(expect2, withOutbound("userAssignedNATGateway"));
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toEqual([
+        expect.objectContaining({ field: "network.egressFirewall", parameter: "egressViaFirewall", value: false }),
+      ]);
+      expect(report.kept![0]!.message).toContain("deploy again to move egress to the firewall");
+      expect(day2Parameters(report)).toMatchObject({ egressViaFirewall: { value: false } });
+    });
+
+    it("once the firewall exists (Succeeded) the deploy migrates the cluster in place: nothing kept or refused", () => {
+      const report = day2Report(
+        expect2,
+        withOutbound("userAssignedNATGateway", { properties: { provisioningState: "Succeeded" } }),
+      );
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toBeUndefined();
+      // A firewall still provisioning (or failed) is not one to route to.
+      const pending = day2Report(
+        expect2,
+        withOutbound("userAssignedNATGateway", { properties: { provisioningState: "Updating" } }),
+      );
+      expect(pending.kept?.map((k) => k.parameter)).toEqual(["egressViaFirewall"]);
+    });
+
+    it("an outbound type outside AKS's migration paths for a BYO VNet is refused before any write", () => {
+      const refusals = day2Report(expect2, withOutbound("managedNATGateway")).refusals;
+      expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewall"]);
+      expect(refusals[0]?.message).toContain(
+        "AKS cluster runs outbound type managedNATGateway, and this file asks for userDefinedRouting",
+      );
+    });
+
+    it("a cluster already on userDefinedRouting (in any case) is left alone", () => {
+      const report = day2Report(expect2, withOutbound("UserDefinedRouting"));
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toBeUndefined();
+    });
   });
 
   it("a pool refusal names the manual replacement path, since the toolkit does not migrate pools", () => {

@@ -14,6 +14,7 @@ import { armClient } from "../emulator/clients.js";
 import { AzureEmulator } from "../emulator/emulator.js";
 import { environmentText, shippedEnvironment } from "../engine/support/environments.js";
 import { uploadOperatorSecrets } from "./support/operator-secrets.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const prod = shippedEnvironment("prod");
 const source = parseYamlSource(prod.file, environmentText("prod")).source!;
@@ -154,7 +155,8 @@ describe("preflight reads and findings", () => {
         .armRequests()
         .some((r) =>
           r.path.endsWith(
-            "/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs",
+            "/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers" +
+              "/NetworkWatcher_westeurope/flowLogs",
           ),
         ),
     ).toBe(true);
@@ -170,14 +172,23 @@ describe("preflight reads and findings", () => {
     const [conflict, ...rest] = await lines();
     expect(rest).toEqual([]);
     expect(conflict).toMatch(
-      /^environments\/prod\.yaml:\d+:\d+: error: flow log policy-flowlog of Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG already covers VNet vnet-codemie-prod, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false/,
+      joinedRegExp(
+        /^environments\/prod\.yaml:\d+:\d+: error: flow log policy-flowlog of Network Watcher /,
+        /NetworkWatcher_westeurope in resource group NetworkWatcherRG already covers VNet vnet-codemie-prod, and /,
+        /Azure keeps one flow log per VNet; set security.flowLogs.enabled: false/,
+      ),
     );
 
     watcher.flowLogs = [];
     data.forbiddenResourceGroups.push("NetworkWatcherRG");
     expect(await lines()).toEqual([
       expect.stringMatching(
-        /^environments\/prod\.yaml:\d+:\d+: error: the deploy identity cannot read Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG \(The client .* does not have authorization .*\), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group NetworkWatcherRG \(or Contributor on the subscription\), or set security.flowLogs.enabled: false$/,
+        joinedRegExp(
+          /^environments\/prod\.yaml:\d+:\d+: error: the deploy identity cannot read Network Watcher /,
+          /NetworkWatcher_westeurope in resource group NetworkWatcherRG \(The client .* does not have authorization /,
+          /.*\), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group /,
+          /NetworkWatcherRG \(or Contributor on the subscription\), or set security.flowLogs.enabled: false$/,
+        ),
       ),
     ]);
 
@@ -185,7 +196,12 @@ describe("preflight reads and findings", () => {
     data.networkWatchers = data.networkWatchers.filter((w) => w !== watcher);
     expect(await lines()).toEqual([
       expect.stringMatching(
-        /^environments\/prod\.yaml:\d+:\d+: error: Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG does not exist, and the VNet flow log \(security.flowLogs\) is created under it; enable Network Watcher for westeurope \(az network watcher configure -g NetworkWatcherRG -l westeurope --enabled true\), set network.networkWatcher to the region's watcher, or set security.flowLogs.enabled: false$/,
+        joinedRegExp(
+          /^environments\/prod\.yaml:\d+:\d+: error: Network Watcher NetworkWatcher_westeurope in resource group /,
+          /NetworkWatcherRG does not exist, and the VNet flow log \(security.flowLogs\) is created under it; enable /,
+          /Network Watcher for westeurope \(az network watcher configure -g NetworkWatcherRG -l westeurope --enabled /,
+          /true\), set network.networkWatcher to the region's watcher, or set security.flowLogs.enabled: false$/,
+        ),
       ),
     ]);
 

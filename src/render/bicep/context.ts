@@ -12,6 +12,9 @@ import { isEnabled } from "../gitops/contract.js";
 import { gatewayNames } from "../../config/app-gateway.js";
 import { bicepAppGateway } from "./app-gateway.js";
 import { bicepIngress } from "./ingress.js";
+import { kubernetesPolicyAssignments } from "./kubernetes-policies.js";
+import { bicepEgressFirewall } from "./egress-firewall.js";
+import { egressNextHop, outboundType } from "../../config/egress-firewall.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 import { cloudMetadata } from "../../catalogue/azure-clouds.js";
@@ -99,9 +102,12 @@ export function bicepContext(
       ...env.network,
       // Empty: no gateway subnet (network.bicep then leaves it out).
       appGatewaySubnet: env.network.subnets.appGateway ?? "",
-      egressFirewallIp: env.network.egressFirewallIp ?? "",
-      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+      egressFirewallIp: egressNextHop(env),
+      firewallSubnet: env.network.subnets.firewall ?? "",
+      outboundType: outboundType(env),
+      directOutboundType: "userAssignedNATGateway",
     },
+    egressFirewall: bicepEgressFirewall(env),
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
@@ -129,6 +135,7 @@ export function bicepContext(
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
     },
+    kubernetesPolicies: kubernetesPolicyAssignments(env, security),
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: {

@@ -25,6 +25,19 @@ export interface PoolExpectation {
   immutable: { vmSize: string; maxPods: string; availabilityZones: string; vnetSubnetID: string };
 }
 
+/**
+ * The egress path: AKS migrates a cluster in its own VNet between the NAT gateway and a firewall
+ * route in place (src/engine/day2-egress.ts), but a managed firewall must exist, with its rules,
+ * before the nodes' default route moves to it.
+ */
+export interface EgressExpectation {
+  field: string;
+  /** AKS's outbound type the file asks for. */
+  outboundType: string;
+  /** The managed firewall, and the main template's parameter that holds egress on the NAT gateway meanwhile. */
+  firewall?: { id: string; parameter: string };
+}
+
 export interface Day2Expectations {
   postgres: { id: string; storageGb: number; fixed: Record<string, FixedSetting> };
   cluster: { id: string; fixed: Record<string, FixedSetting>; pools: PoolExpectation[] };
@@ -32,6 +45,7 @@ export interface Day2Expectations {
   natGateway: { id: string; fixed: Record<string, FixedSetting> };
   natPublicIp: { id: string; fixed: Record<string, FixedSetting> };
   encryptionKey: { id: string; fixed: Record<string, FixedSetting> };
+  egress: EgressExpectation;
   /** The WAF (network.ingress.waf); absent in files rendered before it existed. */
   appGateway?: GatewayExpectation;
 }
@@ -47,6 +61,9 @@ export interface GatewayExpectation {
   /** The file's network.subnets.appGateway; "" when it has none. */
   subnetPrefix: string;
 }
+
+/** The main template's parameter that holds egress on the NAT gateway until the managed firewall exists. */
+export const EGRESS_VIA_FIREWALL_PARAMETER = "egressViaFirewall";
 
 export const DAY2_FILE = "day2.json";
 
@@ -79,11 +96,6 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
         "properties.apiServerAccessProfile.enablePrivateCluster": {
           field: "network.privateCluster",
           value: String(ctx.network.privateCluster),
-        },
-        // AKS changes the outbound type only through its own migration, never from a template.
-        "properties.networkProfile.outboundType": {
-          field: "network.egressFirewallIp",
-          value: ctx.network.outboundType,
         },
       },
       pools: ctx.aks.nodePools.map((pool) => ({
@@ -120,6 +132,18 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
       enabled: ctx.appGateway !== undefined,
       subnetId: `${rg}/Microsoft.Network/virtualNetworks/${ctx.names.vnet}/subnets/${GATEWAY_SUBNET}`,
       subnetPrefix: ctx.network.appGatewaySubnet,
+    },
+    egress: {
+      field: "network.egressFirewall",
+      outboundType: ctx.network.outboundType,
+      ...(ctx.egressFirewall
+        ? {
+            firewall: {
+              id: `${rg}/Microsoft.Network/azureFirewalls/${ctx.egressFirewall.name}`,
+              parameter: EGRESS_VIA_FIREWALL_PARAMETER,
+            },
+          }
+        : {}),
     },
     // ARM never updates an existing key: a changed spec would silently not apply.
     encryptionKey: {
