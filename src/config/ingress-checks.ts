@@ -1,5 +1,6 @@
 // The ingress address and DNS record the schema cannot check: a fixed private address inside the
 // workloads subnet and outside Azure's reserved ones, and a host inside its DNS zone.
+import { behindGateway } from "./app-gateway.js";
 import { defaultZone, recordName } from "./ingress.js";
 import type { Environment } from "../model/environment.js";
 import { containsIp, formatIp, parseCidr, parseIp } from "./cidr.js";
@@ -11,7 +12,8 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
   const ingress = env.network.ingress;
   const ipPath = [...INGRESS, "privateIp"];
   if (ingress.privateIp !== undefined && ok(ipPath, [...INGRESS, "internal"], ["network", "subnets", "workloads"])) {
-    if (!ingress.internal) {
+    // Behind the WAF ingress-nginx is internal even when the host is public.
+    if (!ingress.internal && !behindGateway(env)) {
       report(
         "error",
         ipPath,

@@ -76,6 +76,12 @@ describe("schema enums are values the resource types define", () => {
       property: "properties.maintenanceWindow.schedule.weekly.dayOfWeek",
     },
     {
+      field: "network.ingress.waf.mode",
+      values: () => schemaEnum("network", "ingress", "waf", "mode"),
+      type: "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+      property: "properties.policySettings.mode",
+    },
+    {
       field: "security.networkPolicy",
       values: () => schemaEnum("security", "networkPolicy"),
       type: "Microsoft.ContainerService/managedClusters",
@@ -134,6 +140,15 @@ describe("the templates' literal values are values the resource types define", (
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.storage.autoGrow" },
     { type: "Microsoft.Network/networkWatchers/flowLogs", property: "properties.format.type" },
     { type: "Microsoft.Network/networkWatchers/flowLogs", property: "identity.type" },
+    { type: "Microsoft.Network/applicationGateways", property: "properties.sku.name" },
+    { type: "Microsoft.Network/applicationGateways", property: "properties.sku.tier" },
+    { type: "Microsoft.Network/applicationGateways", property: "properties.sslPolicy.policyType" },
+    { type: "Microsoft.Network/applicationGateways", property: "properties.sslPolicy.policyName" },
+    { type: "Microsoft.Network/applicationGateways", property: "identity.type" },
+    {
+      type: "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+      property: "properties.policySettings.state",
+    },
     { type: "Microsoft.Network/azureFirewalls", property: "properties.sku.name" },
   ];
 
