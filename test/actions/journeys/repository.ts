@@ -39,11 +39,13 @@ export const example = (file: string): string => readFileSync(join(ROOT, "docs/e
 
 /**
  * A production environment the Azure emulator can play: dev's file (same tenant and subscription)
- * marked `production: true`, with the system pool a production plan needs.
+ * marked `production: true`, with the system pool a production plan needs, and direct egress:
+ * dev's public ingress cannot sit behind production's default egress firewall route.
  */
 export const productionCopyOfDev = (): string =>
   shipped("dev")
     .replace(/^( {2}subscriptionId: .*)$/m, "$1\n  production: true")
+    .replace("network:\n", "network:\n  egressFirewall:\n    mode: none\n")
     .replace("aks:\n  nodePools:\n", "aks:\n  nodePools:\n    system:\n      maxCount: 3\n");
 
 const payloadRepository = (full: string): Record<string, unknown> => ({
