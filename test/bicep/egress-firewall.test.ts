@@ -54,37 +54,43 @@ let prod: Awaited<ReturnType<typeof compiled>> | undefined;
 const prodMain = async () => (prod ??= await compiled(env("prod"))).main;
 
 describe("production's managed egress firewall (environments/prod.yaml, no egress setting written)", () => {
-  it("resolves to mode managed, Standard tier, the firewall at AzureFirewallSubnet's first usable address", async () => {
-    expect(env("prod").network.egressFirewall).toEqual({ mode: "managed", sku: "Standard" });
-    const main = await prodMain();
-    const network = moduleParams(main, "network");
-    expect(network.firewallSubnet).toBe("10.40.8.0/26");
-    expect(rawParam(main, "network", "egressFirewallIp")).toBe(
-      "[if(parameters('egressViaFirewall'), createObject('value', '10.40.3.4'), createObject('value', ''))]",
-    );
-    const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-    // The firewall's subnet is appended to the four role subnets when one is given.
-    expect(String((vnet.body.properties as { subnets: unknown }).subnets)).toMatch(
-      /AzureFirewallSubnet.*parameters\('firewallSubnet'\)/,
-    );
-  });
+  it(
+    "resolves to mode managed, Standard tier, " + "the firewall at AzureFirewallSubnet's first usable address",
+    async () => {
+      expect(env("prod").network.egressFirewall).toEqual({ mode: "managed", sku: "Standard" });
+      const main = await prodMain();
+      const network = moduleParams(main, "network");
+      expect(network.firewallSubnet).toBe("10.40.8.0/26");
+      expect(rawParam(main, "network", "egressFirewallIp")).toBe(
+        "[if(parameters('egressViaFirewall'), createObject('value', '10.40.8.4'), createObject('value', ''))]",
+      );
+      const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
+      // The firewall's subnet is appended to the four role subnets when one is given.
+      expect(String((vnet.body.properties as { subnets: unknown }).subnets)).toMatch(
+        /AzureFirewallSubnet.*parameters\('firewallSubnet'\)/,
+      );
+    },
+  );
 
-  it("is a zone-redundant Azure Firewall (AZFW_VNet) in AzureFirewallSubnet with a Standard static public IP", async () => {
-    const main = await prodMain();
-    const params = moduleParams(main, "egressFirewall");
-    expect(params.zones).toEqual(["1", "2", "3"]);
-    expect(params.sku).toBe("Standard");
-    expect(params.subnetId).toBe("[reference('network').outputs.firewallSubnetId.value]");
-    const firewall = body(main, "Microsoft.Network/azureFirewalls");
-    expect(firewall.zones).toBe("[parameters('zones')]");
-    const props = firewall.properties as Record<string, unknown>;
-    expect(props.sku).toEqual({ name: "AZFW_VNet", tier: "[parameters('sku')]" });
-    expect(JSON.stringify(props.ipConfigurations)).toContain("parameters('subnetId')");
-    const ip = body(main, "Microsoft.Network/publicIPAddresses");
-    expect(ip.sku).toEqual({ name: "Standard" });
-    expect(ip.zones).toBe("[parameters('zones')]");
-    expect((ip.properties as Record<string, unknown>).publicIPAllocationMethod).toBe("Static");
-  });
+  it(
+    "is a zone-redundant Azure Firewall (AZFW_VNet) in AzureFirewallSubnet " + "with a Standard static public IP",
+    async () => {
+      const main = await prodMain();
+      const params = moduleParams(main, "egressFirewall");
+      expect(params.zones).toEqual(["1", "2", "3"]);
+      expect(params.sku).toBe("Standard");
+      expect(params.subnetId).toBe("[reference('network').outputs.firewallSubnetId.value]");
+      const firewall = body(main, "Microsoft.Network/azureFirewalls");
+      expect(firewall.zones).toBe("[parameters('zones')]");
+      const props = firewall.properties as Record<string, unknown>;
+      expect(props.sku).toEqual({ name: "AZFW_VNet", tier: "[parameters('sku')]" });
+      expect(JSON.stringify(props.ipConfigurations)).toContain("parameters('subnetId')");
+      const ip = body(main, "Microsoft.Network/publicIPAddresses");
+      expect(ip.sku).toEqual({ name: "Standard" });
+      expect(ip.zones).toBe("[parameters('zones')]");
+      expect((ip.properties as Record<string, unknown>).publicIPAllocationMethod).toBe("Static");
+    },
+  );
 
   it("has a policy with DNS proxy and threat intelligence Deny, and the firewall waits for its rules", async () => {
     const main = await prodMain();
@@ -96,36 +102,39 @@ describe("production's managed egress firewall (environments/prod.yaml, no egres
     expect(body(main, "Microsoft.Network/azureFirewalls").dependsOn).toContain("rules");
   });
 
-  it("allows HTTPS to exactly the hosts of bicep/egress-fqdns.txt, plus the AzureKubernetesService FQDN tag", async () => {
-    const e = env("prod");
-    const { main, tree } = (prod ??= await compiled(e));
-    const rules = moduleParams(main, "egressFirewall").applicationRules as AppRule[];
-    expect(rules.filter((r) => r.fqdnTags.length > 0)).toEqual([
-      expect.objectContaining({ fqdns: [], fqdnTags: ["AzureKubernetesService"] }),
-    ]);
-    const fqdns = rules.flatMap((r) => r.fqdns);
-    expect(fqdns).toEqual(egressHosts(e).map((h) => h.host));
-    const listed = tree
-      .get("bicep/egress-fqdns.txt")!
-      .split("\n")
-      .filter((l) => l !== "" && !l.startsWith("#"))
-      .map((l) => l.split(/\s+/)[0]);
-    expect([...fqdns].sort()).toEqual([...listed].sort());
-    expect(fqdns).toContain("*.hcp.westeurope.azmk8s.io");
-    expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
-    const group = body(main, "Microsoft.Network/firewallPolicies/ruleCollectionGroups");
-    type Collection = { name: string; priority: number; action: unknown; copy: { input: Record<string, unknown> }[] };
-    const collections = (group.properties as { ruleCollections: Collection[] }).ruleCollections;
-    expect(collections.map((c) => [c.name, c.priority, c.action])).toEqual([
-      ["network", 100, { type: "Allow" }],
-      ["application", 200, { type: "Allow" }],
-    ]);
-    const app = collections[1]!.copy[0]!.input;
-    expect(app.protocols).toEqual([{ protocolType: "Https", port: 443 }]);
-    expect(app.sourceAddresses).toBe("[parameters('sources')]");
-    expect(app.targetFqdns).toBe("[parameters('applicationRules')[copyIndex('rules')].fqdns]");
-    expect(moduleParams(main, "egressFirewall").sources).toEqual(["10.40.0.0/24", "10.40.4.0/22"]);
-  });
+  it(
+    "allows HTTPS to exactly the hosts of bicep/egress-fqdns.txt, " + "plus the AzureKubernetesService FQDN tag",
+    async () => {
+      const e = env("prod");
+      const { main, tree } = (prod ??= await compiled(e));
+      const rules = moduleParams(main, "egressFirewall").applicationRules as AppRule[];
+      expect(rules.filter((r) => r.fqdnTags.length > 0)).toEqual([
+        expect.objectContaining({ fqdns: [], fqdnTags: ["AzureKubernetesService"] }),
+      ]);
+      const fqdns = rules.flatMap((r) => r.fqdns);
+      expect(fqdns).toEqual(egressHosts(e).map((h) => h.host));
+      const listed = tree
+        .get("bicep/egress-fqdns.txt")!
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"))
+        .map((l) => l.split(/\s+/)[0]);
+      expect([...fqdns].sort()).toEqual([...listed].sort());
+      expect(fqdns).toContain("*.hcp.westeurope.azmk8s.io");
+      expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
+      const group = body(main, "Microsoft.Network/firewallPolicies/ruleCollectionGroups");
+      type Collection = { name: string; priority: number; action: unknown; copy: { input: Record<string, unknown> }[] };
+      const collections = (group.properties as { ruleCollections: Collection[] }).ruleCollections;
+      expect(collections.map((c) => [c.name, c.priority, c.action])).toEqual([
+        ["network", 100, { type: "Allow" }],
+        ["application", 200, { type: "Allow" }],
+      ]);
+      const app = collections[1]!.copy[0]!.input;
+      expect(app.protocols).toEqual([{ protocolType: "Https", port: 443 }]);
+      expect(app.sourceAddresses).toBe("[parameters('sources')]");
+      expect(app.targetFqdns).toBe("[parameters('applicationRules')[copyIndex('rules')].fqdns]");
+      expect(moduleParams(main, "egressFirewall").sources).toEqual(["10.40.0.0/24", "10.40.4.0/22"]);
+    },
+  );
 
   it("allows NTP (UDP 123) and, for a private API server, no control-plane tunnel", async () => {
     const rules = moduleParams(await prodMain(), "egressFirewall").networkRules as NetRule[];

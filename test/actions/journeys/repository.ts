@@ -39,7 +39,8 @@ export const example = (file: string): string => readFileSync(join(ROOT, "docs/e
 
 /**
  * A production environment the Azure emulator can play: dev's file (same tenant and subscription)
- * marked `production: true`, with the system pool a production plan needs.
+ * marked `production: true`, with the system pool a production plan needs, and direct egress:
+ * dev's public ingress cannot sit behind production's default egress firewall route.
  */
 export const productionCopyOfDev = (): string =>
   shipped("dev")
@@ -49,6 +50,7 @@ export const productionCopyOfDev = (): string =>
       "    privateEndpoints: 10.42.2.0/27\n",
       "    privateEndpoints: 10.42.2.0/27\n    appGateway: 10.42.3.0/24\n",
     )
+    .replace("network:\n", "network:\n  egressFirewall:\n    mode: none\n")
     .replace("aks:\n  nodePools:\n", "aks:\n  nodePools:\n    system:\n      maxCount: 3\n");
 
 const payloadRepository = (full: string): Record<string, unknown> => ({
