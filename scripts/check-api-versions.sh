@@ -16,14 +16,16 @@ readonly ACCEPTED='Microsoft\.Insights/diagnosticSettings'
 bicep="${CODEMIE_BICEP_PATH:-}"
 [[ -n "$bicep" ]] || bicep="$(command -v bicep || true)"
 [[ -n "$bicep" ]] || bicep="$repo_root/.bicep/bin/bicep"
-[[ -x "$bicep" ]] || { echo "check-api-versions: no Bicep CLI (run scripts/install-bicep.sh or set CODEMIE_BICEP_PATH)" >&2; exit 2; }
+[[ -x "$bicep" ]] ||
+  { echo "check-api-versions: no Bicep CLI (run scripts/install-bicep.sh or set CODEMIE_BICEP_PATH)" >&2; exit 2; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 node bin/codemie-gitops.js render --all --out "$work/rendered" >/dev/null
 # The same rules as the render path, with use-recent-api-versions turned on.
-sed 's/"use-recent-api-versions": { "level": "off" }/"use-recent-api-versions": { "level": "warning" }/' bicep/bicepconfig.json >"$work/bicepconfig.json"
+rule='"use-recent-api-versions": { "level":'
+sed "s/$rule \"off\" }/$rule \"warning\" }/" bicep/bicepconfig.json >"$work/bicepconfig.json"
 grep -q '"use-recent-api-versions": { "level": "warning" }' "$work/bicepconfig.json" ||
   { echo "check-api-versions: bicep/bicepconfig.json no longer has the rule switched off as expected" >&2; exit 2; }
 
@@ -36,7 +38,8 @@ done
 report="$work/report.txt"
 for file in "${files[@]}"; do
   # A module's finding is the same for every environment: name it once, by its path in bicep/.
-  "$bicep" lint "$file" 2>&1 | grep 'use-recent-api-versions' | sed -e "s#^$work/rendered/##" -e 's#^[^/]*/bicep/modules/#bicep/modules/#' >>"$report" || true
+  "$bicep" lint "$file" 2>&1 | grep 'use-recent-api-versions' |
+    sed -e "s#^$work/rendered/##" -e 's#^[^/]*/bicep/modules/#bicep/modules/#' >>"$report" || true
 done
 
 stale="$(sort -u "$report" | grep -Ev "$ACCEPTED" || true)"
@@ -44,7 +47,8 @@ accepted="$(sort -u "$report" | grep -E "$ACCEPTED" | sed -E "s/.*version for '(
 [[ -z "$accepted" ]] || echo "accepted (no newer stable version that fits): $(echo "$accepted" | paste -sd, -)"
 if [[ -n "$stale" ]]; then
   echo "$stale"
-  echo "check-api-versions: $(echo "$stale" | wc -l) API version(s) more than two years old; move them to a current stable version" >&2
+  echo "check-api-versions: $(echo "$stale" | wc -l) API version(s) more than two years old;" \
+    "move them to a current stable version" >&2
   exit 1
 fi
 echo "check-api-versions: every API version is at most two years old or the newest stable one"

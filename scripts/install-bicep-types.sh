@@ -11,7 +11,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="$repo_root/.bicep-types"
 
 # provider/api-version of every resource the templates declare, e.g. microsoft.network/2025-05-01.
-mapfile -t pairs < <(grep -rhoE "'Microsoft\.[A-Za-z]+/[A-Za-z/]+@[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?'" "$repo_root/bicep" |
+type_pattern="'Microsoft\.[A-Za-z]+/[A-Za-z/]+@[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?'"
+mapfile -t pairs < <(grep -rhoE "$type_pattern" "$repo_root/bicep" |
   sed -E "s#'(Microsoft\.[A-Za-z]+)/[^@]+@([^']+)'#\1/\2#" | tr '[:upper:]' '[:lower:]' | sort -u)
 stamp="$TYPES_VERSION ${pairs[*]}"
 if [[ -f "$target/.stamp" && "$(cat "$target/.stamp")" == "$stamp" ]]; then

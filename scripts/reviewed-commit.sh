@@ -12,7 +12,8 @@ ref="${REF:-${GITHUB_SHA:-}}"
 default="${DEFAULT_BRANCH:?DEFAULT_BRANCH is not set}"
 # Names only: the value is printed in workflow commands and passed to git.
 if ! [[ "$ref" =~ ^[A-Za-z0-9][A-Za-z0-9._/-]*$ ]]; then
-  echo "::error::the ref to deploy must be a commit, tag or branch name (letters, digits, . _ / -), not \"${ref//[^A-Za-z0-9._\/ -]/?}\""
+  echo "::error::the ref to deploy must be a commit, tag or branch name (letters, digits, . _ / -)," \
+    "not \"${ref//[^A-Za-z0-9._\/ -]/?}\""
   exit 1
 fi
 
@@ -27,7 +28,8 @@ if [[ -z "$sha" ]]; then
 fi
 
 if ! git merge-base --is-ancestor "$sha" "refs/remotes/origin/$default"; then
-  echo "::error::$ref ($sha) is not on $default: only commits of the default branch deploy (they were reviewed); merge it first"
+  echo "::error::$ref ($sha) is not on $default:" \
+    "only commits of the default branch deploy (they were reviewed); merge it first"
   exit 1
 fi
 

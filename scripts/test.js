@@ -55,6 +55,8 @@ console.log(
 for (const r of results.filter((r) => r.code !== 0))
   console.error(
     `npm test: ${r.name} ` +
-      `${r.ms === undefined ? "did not run (the build failed)" : `FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ""})`}`,
+      (r.ms === undefined
+        ? "did not run (the build failed)"
+        : `FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ""})`),
   );
 process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

@@ -416,7 +416,8 @@ describe("Flux and Key Vault", () => {
   const sub = (): string => `/subscriptions/${emulator.identity.subscriptionId}`;
   const fluxPath = (name: string): string =>
     `${sub()}` +
-    `/resourceGroups/rg-codemie-dev/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/` +
+    `/resourceGroups/rg-codemie-dev/providers/Microsoft.ContainerService/managedClusters/aks-codemie-dev` +
+    `/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/` +
     `${name}`;
 
   test("reads a fluxConfiguration going Non-Compliant then Compliant", async () => {

@@ -116,7 +116,9 @@ describe("Flux following a git repository", () => {
   afterEach(() => remote.dispose());
 
   const sub = (): string => `/subscriptions/${emulator.identity.subscriptionId}`;
-  const fluxPath = `/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie`;
+  const fluxPath =
+    "/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks" +
+    "/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/codemie";
   type Flux = {
     properties: {
       complianceState: string;

@@ -29,7 +29,7 @@ param controlPlaneIdentityId string
 param tenantId string
 param adminGroupObjectIds string[]
 param privateCluster bool
-@description('userDefinedRouting when egress goes through a hub firewall (the node subnets\' route table), else the NAT gateway.')
+@description('userDefinedRouting when egress goes through a hub firewall (the node subnets\' route table), else NAT.')
 param outboundType 'userAssignedNATGateway' | 'userDefinedRouting'
 param podCidr string
 param serviceCidr string
@@ -51,7 +51,8 @@ param azurePolicy bool
 param defender bool
 @description('Also collect cluster-autoscaler and kube-controller-manager logs (the audit logs are always collected).')
 param operationalLogs bool
-@description('Azure Policy\'s pod security initiative (a built-in policy set GUID, src/catalogue/pod-security.ts; empty: none), its effect and the namespaces it skips.')
+// initiativeId: a built-in policy set GUID from src/catalogue/pod-security.ts, empty for none.
+@description('Azure Policy\'s pod security initiative, its effect and the namespaces it skips.')
 param podSecurity {
   standard: 'baseline' | 'restricted'
   initiativeId: string
@@ -192,9 +193,10 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 // Assigned on the cluster itself, so it governs this cluster and nothing else in the subscription.
+var podSecurityAssigned = !empty(podSecurity.initiativeId)
 // Named by standard: Azure refuses to change an assignment's definition (InvalidPolicyDefinitionIdUpdate),
 // so another standard is another assignment.
-resource podSecurityAssignment 'Microsoft.Authorization/policyAssignments@2025-03-01' = if (!empty(podSecurity.initiativeId)) {
+resource podSecurityAssignment 'Microsoft.Authorization/policyAssignments@2025-03-01' = if (podSecurityAssigned) {
   name: 'codemie-pod-security-${podSecurity.standard}'
   scope: cluster
   properties: {

@@ -54,7 +54,10 @@ resource grant 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'
   scope: account
-  properties: { level: 'CanNotDelete', notes: 'Holds the VNet flow logs; remove the lock deliberately before deleting.' }
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the VNet flow logs; remove the lock deliberately before deleting.'
+  }
 }
 
 output id string = account.id

@@ -6,7 +6,8 @@ type Kustomization = {
   name: string
   path: string
   dependsOn: string[]
-  @description('How long the kustomization waits for what it applied to be Ready (the layers it applies, one after another).')
+  // The layers it applies one after another, so their waits add up.
+  @description('How long the kustomization waits for what it applied to be Ready.')
   timeoutSeconds: int
 }
 
@@ -97,7 +98,10 @@ resource configuration 'Microsoft.KubernetesConfiguration/fluxConfigurations@202
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'
   scope: configuration
-  properties: { level: 'CanNotDelete', notes: 'Deleting or renaming this Flux configuration uninstalls CodeMie; remove the lock deliberately first.' }
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Deleting or renaming this Flux configuration uninstalls CodeMie; remove the lock deliberately first.'
+  }
 }
 
 output name string = configuration.name

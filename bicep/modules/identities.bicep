@@ -34,7 +34,10 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' existing = {
 
 // Network Contributor on the two node subnets only (not the VNet): AKS joins nodes and internal
 // load balancers to them and needs nothing of the PostgreSQL or private-endpoint subnets.
-var networkContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
+var networkContributor = subscriptionResourceId(
+  'Microsoft.Authorization/roleDefinitions',
+  '4d97b98b-1d4f-4787-a291-c67834d212e7'
+)
 
 resource systemSubnetRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vnet::systemSubnet.id, controlPlane.id, networkContributor)

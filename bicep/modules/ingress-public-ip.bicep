@@ -27,7 +27,10 @@ resource controlPlane 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-
   name: controlPlaneName
 }
 
-var networkContributor = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4d97b98b-1d4f-4787-a291-c67834d212e7')
+var networkContributor = subscriptionResourceId(
+  'Microsoft.Authorization/roleDefinitions',
+  '4d97b98b-1d4f-4787-a291-c67834d212e7'
+)
 
 resource joinRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(ip.id, controlPlane.id, networkContributor)
@@ -42,7 +45,10 @@ resource joinRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'
   scope: ip
-  properties: { level: 'CanNotDelete', notes: 'The DNS record of the CodeMie host points here; remove the lock deliberately before deleting.' }
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'The DNS record of the CodeMie host points here; remove the lock deliberately before deleting.'
+  }
 }
 
 output id string = ip.id

@@ -10,7 +10,9 @@ param softDeleteRetentionDays int
 param purgeProtection bool
 param publicNetworkAccess bool
 param keyName string
-@description('Type and size of the encryption key. ARM creates a key only if none of that name exists and never changes an existing one: a new spec needs a new key name.')
+// ARM creates a key only if none of that name exists and never changes an existing one: a new spec
+// needs a new key name.
+@description('Type and size of the encryption key.')
 param keySpec {
   kty: 'RSA' | 'RSA-HSM'
   keySize: 2048 | 3072 | 4096
@@ -55,7 +57,10 @@ resource encryptionKey 'Microsoft.KeyVault/vaults/keys@2025-05-01' = {
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'
   scope: vault
-  properties: { level: 'CanNotDelete', notes: 'Holds CodeMie secrets and keys; remove the lock deliberately before deleting.' }
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds CodeMie secrets and keys; remove the lock deliberately before deleting.'
+  }
 }
 
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {

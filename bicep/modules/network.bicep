@@ -14,11 +14,16 @@ param subnets {
   workloads: string
   postgres: string
   privateEndpoints: string
+  @description('The Application Gateway WAF\'s subnet; empty: none. Kept while set: a gateway may be in it.')
+  appGateway: string
 }
 param zones string[]
 
-@description('Hub firewall address all node egress is routed to; empty: egress through the NAT gateway.')
+@description('Firewall address all node egress is routed to (a hub\'s or the managed one); empty: the NAT gateway.')
 param egressFirewallIp string
+
+@description('AzureFirewallSubnet of the managed egress firewall; empty: none.')
+param firewallSubnet string
 
 var viaFirewall = !empty(egressFirewallIp)
 
@@ -32,7 +37,10 @@ param securityRules {
   workloads: SecurityRule[]
   postgres: SecurityRule[]
   privateEndpoints: SecurityRule[]
+  appGateway: SecurityRule[]
 }
+
+var hasGatewaySubnet = !empty(subnets.appGateway)
 
 resource natIp 'Microsoft.Network/publicIPAddresses@2025-05-01' = {
   name: natPublicIpName
@@ -57,7 +65,7 @@ resource nat 'Microsoft.Network/natGateways@2025-05-01' = {
   }
 }
 
-// Egress through a hub firewall: the default route of the node subnets points at it, and the NAT
+// Egress through a firewall: the default route of the node subnets points at it, and the NAT
 // gateway (kept, so its address stays the environment's) is not attached.
 resource egressRoutes 'Microsoft.Network/routeTables@2025-05-01' = if (viaFirewall) {
   name: 'rt-${vnetName}-egress'
@@ -103,13 +111,39 @@ resource privateEndpointsNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01
   properties: { securityRules: securityRules.privateEndpoints }
 }
 
-resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
-  name: vnetName
+resource appGatewayNsg 'Microsoft.Network/networkSecurityGroups@2025-05-01' = if (hasGatewaySubnet) {
+  name: 'nsg-${vnetName}-app-gateway'
   location: location
   tags: tags
-  properties: {
-    addressSpace: { addressPrefixes: [addressSpace] }
-    subnets: [
+  properties: { securityRules: securityRules.appGateway }
+}
+
+// Appended after the others, so that existing subnets keep their place in the array.
+var gatewaySubnets = hasGatewaySubnet
+  ? [
+      {
+        name: 'snet-app-gateway'
+        properties: {
+          addressPrefix: subnets.appGateway
+          networkSecurityGroup: { id: appGatewayNsg.id }
+        }
+      }
+    ]
+  : []
+
+// AzureFirewallSubnet joins them once given, and stays: a firewall in it could not be removed.
+var firewallSubnets = empty(firewallSubnet)
+  ? []
+  : [
+      {
+        // Azure's fixed name; the firewall needs no NSG (Azure refuses one on this subnet).
+        name: 'AzureFirewallSubnet'
+        properties: { addressPrefix: firewallSubnet }
+      }
+    ]
+
+// The four subnets every environment has, in their fixed order (the outputs index them).
+var baseSubnets = [
       {
         name: 'snet-system'
         properties: {
@@ -153,7 +187,16 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
           defaultOutboundAccess: false
         }
       }
-    ]
+]
+
+resource vnet 'Microsoft.Network/virtualNetworks@2025-05-01' = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: { addressPrefixes: [addressSpace] }
+    // Subnets given later are appended, and stay: a gateway or firewall in one could not be removed.
+    subnets: concat(baseSubnets, gatewaySubnets, firewallSubnets)
   }
 }
 
@@ -194,10 +237,23 @@ resource privateEndpointsNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2
   }
 }
 
+resource appGatewayNsgDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (hasGatewaySubnet) {
+  name: 'to-log-analytics'
+  scope: appGatewayNsg
+  properties: {
+    workspaceId: workspaceId
+    logs: [{ categoryGroup: 'allLogs', enabled: true }]
+  }
+}
+
 output vnetId string = vnet.id
 output systemSubnetId string = vnet.properties.subnets[0].id
 output workloadsSubnetId string = vnet.properties.subnets[1].id
 output postgresSubnetId string = vnet.properties.subnets[2].id
 output privateEndpointSubnetId string = vnet.properties.subnets[3].id
 output egressIp string = natIp.properties.ipAddress
+output firewallSubnetId string = empty(firewallSubnet) ? '' : '${vnet.id}/subnets/AzureFirewallSubnet'
 output vnetName string = vnet.name
+output appGatewaySubnetId string = hasGatewaySubnet
+  ? resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-app-gateway')
+  : ''

@@ -48,7 +48,10 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 resource deleteLock 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   name: 'codemie-do-not-delete'
   scope: account
-  properties: { level: 'CanNotDelete', notes: 'Holds the model deployments; remove the lock deliberately before deleting.' }
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the model deployments; remove the lock deliberately before deleting.'
+  }
 }
 
 // Deployments of one account must be created one at a time.

@@ -82,8 +82,9 @@ resource dbs 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2025-08-01' = 
   dependsOn: [hardening]
 }]
 
+var entraAdminSet = !empty(entraAdminGroup.objectId)
 // People administer the server as themselves through an Entra group, not with the password.
-resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = if (!empty(entraAdminGroup.objectId)) {
+resource entraAdmin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2025-08-01' = if (entraAdminSet) {
   parent: server
   name: empty(entraAdminGroup.objectId) ? 'none' : entraAdminGroup.objectId
   properties: { principalType: 'Group', principalName: entraAdminGroup.name, tenantId: tenant().tenantId }

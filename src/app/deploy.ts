@@ -97,6 +97,7 @@ export async function runDeploy(
     deployEnvironment(
       {
         env,
+        capacity: start.prepared.capacity,
         tree,
         source,
         skipInfrastructure: request.skipInfrastructure,

@@ -206,11 +206,7 @@ async function buildTree(
   for (const path of tree.keys())
     if (insideTree(".", path) !== path)
       throw new UnsafeTreeError(`refusing to build the tree: ${JSON.stringify(path)} is not a plain path inside it`);
-  const root = gitopsRoot(env);
-  const layers = [...tree]
-    .filter(([path]) => path.startsWith(root ? `${root}/` : ""))
-    .flatMap(([, text]) => parse(text))
-    .filter(isLayer);
+  const layers = layersOf(env, tree);
   for (const l of layers) {
     if (!layerDirectory(tree, pathOf(l)))
       throw new UnsafeTreeError(
@@ -264,6 +260,15 @@ async function buildTree(
   }
 }
 
+/** The Flux Kustomizations of the tree that apply a part of it (from the environment's GitOps source). */
+export function layersOf(env: Environment, tree: RenderedTree): Manifest[] {
+  const root = gitopsRoot(env);
+  return [...tree]
+    .filter(([path]) => path.startsWith(root ? `${root}/` : ""))
+    .flatMap(([, text]) => parse(text))
+    .filter(isLayer);
+}
+
 /** A Flux Kustomization applying part of this tree from the environment's GitOps source. */
 function isLayer(o: Manifest): boolean {
   const spec = o.spec as { sourceRef?: { kind?: string; name?: string }; path?: unknown } | undefined;
@@ -276,7 +281,7 @@ function isLayer(o: Manifest): boolean {
   );
 }
 
-function pathOf(layer: Manifest): string {
+export function pathOf(layer: Manifest): string {
   return posix.normalize((layer.spec as { path: string }).path);
 }
 

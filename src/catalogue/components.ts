@@ -3,9 +3,11 @@
 // resource table"). The JSON Schema, the sizing profiles, the capacity planner, the
 // renderers and the generated docs all read this list; nothing else restates it. Each
 // in-cluster row is also the descriptor of its Helm release (chart, layer, image, timeout,
-// install order and repair policy); its values builder is in src/render/gitops/values.ts,
+// install order and repair policy) and of its secrets (Key Vault and the Kubernetes secrets laid
+// out from them); its values builder is in src/render/gitops/values.ts,
 // whose VALUES_BUILDERS map refuses to compile without one for every release.
 import type { ChartRef, ReleaseTraits } from "./release.js";
+import type { SecretLayout } from "./secret-layout.js";
 import type { SecretSpec } from "./vault-secret.js";
 
 /** How a component runs. `managed` means an Azure service, not a pod. */
@@ -53,6 +55,8 @@ interface ComponentBase {
   summary: string;
   /** Key Vault secrets only this row's workloads read (needed while it is enabled). */
   secrets?: readonly SecretSpec[];
+  /** Kubernetes secrets its workloads read, filled from Key Vault while the row is enabled. */
+  kubernetesSecrets?: readonly SecretLayout[];
 }
 
 /** An Azure service, not a pod: no release, no chart, no layer. */
@@ -79,6 +83,8 @@ export interface ClusterComponent extends ComponentBase, ReleaseTraits {
   namespace: string;
   release: string;
   chart: ChartRef;
+  /** Serves an Ingress on the environment's host: the ingress TLS secret is copied into its namespace. */
+  servesIngress?: true;
 }
 
 export type Component = ManagedComponent | ClusterComponent;
@@ -94,6 +100,9 @@ const ELASTIC_CHARTS = {
 } as const;
 /** Elastic's 8.5.1 charts ship 8.5.1 images; both run this release. */
 const ELASTIC_IMAGE = { upstreamTag: "8.19.12" } as const;
+
+/** NATS's namespace, also part of the URL its clients connect to. */
+const NATS_NAMESPACE = "codemie";
 
 export const COMPONENTS = [
   {
@@ -135,6 +144,20 @@ export const COMPONENTS = [
         format: "32 characters, letters and digits",
       },
     ],
+    // The API logs in with its own role (database-roles.ts), never as the server's administrator.
+    kubernetesSecrets: [
+      {
+        name: "codemie-postgresql",
+        data: { password: { passwordOf: "codemie" } },
+        keys: {
+          PG_HOST: { output: "POSTGRES_HOST" },
+          PG_NAME: { databaseOf: "codemie" },
+          PG_PASS: { vault: "password" },
+          PG_USER: { roleOf: "codemie" },
+        },
+      },
+    ],
+    servesIngress: true,
   },
   {
     key: "ui",
@@ -174,6 +197,14 @@ export const COMPONENTS = [
         purpose: "password of the Elasticsearch `elastic` user",
         seed: "random",
         format: "32 characters, letters and digits",
+      },
+    ],
+    kubernetesSecrets: [
+      {
+        name: "elasticsearch-master-credentials",
+        in: ["elasticsearch", "api", "fluentBit"],
+        data: { password: "elasticsearch-password" },
+        keys: { password: { vault: "password" }, username: "elastic" },
       },
     ],
   },
@@ -218,6 +249,17 @@ export const COMPONENTS = [
         format: "32 hex characters",
       },
     ],
+    kubernetesSecrets: [
+      {
+        name: "kibana-encryption-keys",
+        data: {
+          "encryptedSavedObjects.encryptionKey": "kibana-saved-objects-key",
+          "reporting.encryptionKey": "kibana-reporting-key",
+          "security.encryptionKey": "kibana-security-key",
+        },
+      },
+    ],
+    servesIngress: true,
   },
   {
     key: "mermaid",
@@ -289,6 +331,21 @@ export const COMPONENTS = [
         format: "32 characters, letters and digits",
       },
     ],
+    kubernetesSecrets: [
+      {
+        name: "keycloak-admin",
+        in: ["keycloak", "oauth2Proxy"],
+        data: { password: "keycloak-admin-password" },
+        keys: { password: { vault: "password" }, username: "admin" },
+      },
+      // The same login for the in-cluster database and for the role on the managed server.
+      {
+        name: "keycloak-postgresql",
+        data: { password: { passwordOf: "keycloak" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "keycloak" } },
+      },
+    ],
+    servesIngress: true,
   },
   {
     key: "oauth2Proxy",
@@ -327,6 +384,18 @@ export const COMPONENTS = [
         format: "exactly 32 characters, letters and digits",
       },
     ],
+    kubernetesSecrets: [
+      {
+        name: "oauth2-proxy",
+        data: { clientSecret: "oauth2-proxy-client-secret", cookieSecret: "oauth2-proxy-cookie-secret" },
+        keys: {
+          "client-id": "codemie",
+          "client-secret": { vault: "clientSecret" },
+          "cookie-secret": { vault: "cookieSecret" },
+        },
+      },
+    ],
+    servesIngress: true,
   },
   {
     key: "nats",
@@ -349,7 +418,7 @@ export const COMPONENTS = [
       },
     },
     optional: true,
-    namespace: "codemie",
+    namespace: NATS_NAMESPACE,
     release: "codemie-nats",
     chart: {
       source: "upstream",
@@ -382,6 +451,34 @@ export const COMPONENTS = [
         seed: "operator",
       },
       { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" },
+    ],
+    kubernetesSecrets: [
+      {
+        name: "codemie-nats-secrets",
+        data: {
+          calloutPassword: "nats-callout-password",
+          calloutBcrypted: "nats-callout-bcrypted-password",
+          codemiePassword: "nats-codemie-password",
+          codemieBcrypted: "nats-codemie-bcrypted-password",
+          issuerNkey: "nats-issuer-nkey",
+          issuerNseed: "nats-issuer-nseed",
+          issuerXkey: "nats-issuer-xkey",
+          issuerXseed: "nats-issuer-xseed",
+        },
+        keys: {
+          CALLOUT_BCRYPTED_PASSWORD: { vault: "calloutBcrypted" },
+          CALLOUT_PASSWORD: { vault: "calloutPassword" },
+          CALLOUT_USERNAME: "callout",
+          CODEMIE_BCRYPTED_PASSWORD: { vault: "codemieBcrypted" },
+          CODEMIE_PASSWORD: { vault: "codemiePassword" },
+          CODEMIE_USERNAME: "codemie",
+          ISSUER_NKEY: { vault: "issuerNkey" },
+          ISSUER_NSEED: { vault: "issuerNseed" },
+          ISSUER_XKEY: { vault: "issuerXkey" },
+          ISSUER_XSEED: { vault: "issuerXseed" },
+          NATS_URL: `nats://codemie-nats.${NATS_NAMESPACE}.svc.cluster.local:4222`,
+        },
+      },
     ],
   },
   {
@@ -456,6 +553,20 @@ export const COMPONENTS = [
         purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
         seed: "random",
         format: "32 characters, letters and digits",
+      },
+    ],
+    kubernetesSecrets: [
+      { name: "litellm-masterkey", data: { masterkey: "litellm-master-key" } },
+      {
+        name: "litellm-postgresql",
+        data: { password: { passwordOf: "litellm" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "litellm" } },
+      },
+      // The API's keys to LiteLLM (the litellm-app-key Job registers the app key).
+      {
+        name: "litellm-integration",
+        in: ["api"],
+        data: { "litellm-app-key": "litellm-app-key", "litellm-master-key": "litellm-master-key" },
       },
     ],
   },

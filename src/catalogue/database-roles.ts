@@ -5,7 +5,7 @@
 // server, so the server's password administrator is used by nothing in the cluster.
 import { KEYCLOAK_DB_IMAGE } from "./platform.js";
 import type { ReleaseIdentity } from "./release.js";
-import type { VaultSecretName } from "./secrets.js";
+import type { LayoutSources, LayoutValues, VaultSecretName } from "./secrets.js";
 
 /** One application's login on the managed server. */
 export interface DatabaseRole {
@@ -24,8 +24,17 @@ export const DATABASE_ROLES = [
   { database: "litellm", role: "litellm", secret: "litellm-db-password" },
 ] as const satisfies readonly DatabaseRole[];
 
+type DatabaseName = (typeof DATABASE_ROLES)[number]["database"];
+type Known<Name extends DatabaseName> = Name;
+/** The databases the rows' Kubernetes secret layouts name: one without a role here is a type error. */
+export type LayoutDatabase = Known<
+  | Extract<LayoutSources, { passwordOf: unknown }>["passwordOf"]
+  | Extract<LayoutValues, { roleOf: unknown }>["roleOf"]
+  | Extract<LayoutValues, { databaseOf: unknown }>["databaseOf"]
+>;
+
 /** The role of one application database. */
-export function databaseRole(database: (typeof DATABASE_ROLES)[number]["database"]): DatabaseRole {
+export function databaseRole(database: DatabaseName): DatabaseRole {
   return DATABASE_ROLES.find((r) => r.database === database) as DatabaseRole;
 }
 

@@ -1,5 +1,5 @@
 // Host names the platform's nodes and pods reach on the internet, for the allow-list of a hub
-// firewall that egress goes through (network.egressFirewallIp). AKS's own list follows
+// firewall that egress goes through (network.egressFirewall). AKS's own list follows
 // learn.microsoft.com/azure/aks/outbound-rules-control-egress (required, Azure Policy, Defender,
 // the Flux extension); the chart hosts come from the catalogue's chart references, and the image
 // registries are the ones those charts pull from. Azure Public Cloud names.

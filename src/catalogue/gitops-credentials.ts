@@ -34,7 +34,8 @@ export const HTTPS_USER = "git";
 export const GITHUB_KNOWN_HOSTS = [
   "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
   "github.com ecdsa-sha2-nistp256 " +
-    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5" +
+    "wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
 ] as const;
 
 /** The URL Flux clones: ssh://git@HOST/PATH for a deploy key, the repository's HTTPS URL otherwise. */

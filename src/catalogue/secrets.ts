@@ -66,3 +66,23 @@ export const VAULT_SECRETS: readonly ((typeof PLATFORM_SECRETS)[number] | RowSec
 ];
 
 export type VaultSecretName = (typeof VAULT_SECRETS)[number]["name"];
+
+// What the rows' Kubernetes secret layouts (kubernetesSecrets in components.ts) name is checked when it compiles: a
+// Key Vault secret no descriptor declares or a reader that is not a row is a type error (database-roles.ts checks
+// the databases they name).
+export type RowSecretLayout = Extract<
+  (typeof COMPONENTS)[number],
+  { kubernetesSecrets: unknown }
+>["kubernetesSecrets"][number];
+export type LayoutSources = RowSecretLayout extends infer L
+  ? L extends { data: infer D }
+    ? D[keyof D]
+    : never
+  : never;
+export type LayoutValues = RowSecretLayout extends infer L ? (L extends { keys: infer K } ? K[keyof K] : never) : never;
+type Declared<Name extends VaultSecretName> = Name;
+type Row<Key extends ComponentKey> = Key;
+export type LayoutVaultSecret = Declared<Extract<LayoutSources, string>>;
+export type LayoutReader = Row<
+  RowSecretLayout extends infer L ? (L extends { in: readonly (infer R)[] } ? R : never) : never
+>;

@@ -8,8 +8,8 @@
 //   by the Azure Retail Prices API (prices.azure.com/api/retail/prices) in 2025. Figures are
 //   recorded here, not fetched: the planner is pure and offline. Other regions cost more
 //   (West Europe about 10-15%), but the order between sizes, which is all the planner uses
-//   to pick the cheapest, is the same. Refresh with
-//   `curl "https://prices.azure.com/api/retail/prices?$filter=armRegionName eq 'eastus' and armSkuName eq 'Standard_D4ds_v5'"`.
+//   to pick the cheapest, is the same. Refresh with `node scripts/refresh-prices.mjs`, which reads
+//   https://prices.azure.com/api/retail/prices (filter: armRegionName eq 'eastus' and armSkuName eq '<size>').
 
 export type VmFamily = "Dsv5" | "Ddsv5" | "Dasv5" | "Esv5" | "Edsv5" | "Fsv2";
 

@@ -70,7 +70,9 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   io.out("");
   io.out(
     `Applies: ` +
-      `${applies.form === "unknown" ? "cannot tell" : `the ${applies.form === "immutable" ? "immutable" : "name-based"} form`}` +
+      (applies.form === "unknown"
+        ? "cannot tell"
+        : `the ${applies.form === "immutable" ? "immutable" : "name-based"} form`) +
       `: ${applies.why}.`,
   );
   io.out("");

@@ -12,6 +12,7 @@
 // AKS look it up by name, so no list right on the resource group is needed).
 import { formatIp, parseCidr } from "./cidr.js";
 import { DEFAULTS } from "../model/defaults.js";
+import { behindGateway, GATEWAY_SUBNET, gatewayNames, gatewayPrivateIp } from "./app-gateway.js";
 import type { Environment } from "../model/environment.js";
 
 /** The subnet the internal load balancer joins (bicep/modules/network.bicep names it). */
@@ -39,9 +40,10 @@ export function lastUsableAddress(cidr: string): string | undefined {
   return formatIp(c.start + c.size - 2);
 }
 
+/** Where ingress-nginx's load balancer answers: always internal behind the WAF (config/app-gateway.ts). */
 export function ingressAddress(env: Environment): IngressAddress {
   const ingress = env.network.ingress;
-  if (!ingress.internal)
+  if (!ingress.internal && !behindGateway(env))
     return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
   const ip = ingress.privateIp ?? lastUsableAddress(env.network.subnets.workloads);
   if (!ip)
@@ -49,6 +51,14 @@ export function ingressAddress(env: Environment): IngressAddress {
       `network.subnets.workloads ${env.network.subnets.workloads} has no address for the internal load balancer`,
     );
   return { kind: "private", ip, subnet: INGRESS_SUBNET };
+}
+
+/** The address the host's DNS record points at: the WAF's frontend when it is on, else the ingress's. */
+export function hostAddress(env: Environment): IngressAddress {
+  if (!behindGateway(env)) return ingressAddress(env);
+  if (!env.network.ingress.internal)
+    return { kind: "public", publicIpName: gatewayNames(env).publicIp, resourceGroup: env.names.resourceGroup };
+  return { kind: "private", ip: gatewayPrivateIp(env), subnet: GATEWAY_SUBNET };
 }
 
 /** The zone the host belongs to by default: the host without its first label. */

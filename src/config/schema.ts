@@ -7,6 +7,13 @@ import { ADDONS, COMPANION_RELEASES } from "../catalogue/platform.js";
 import { PROFILE_KEYS, PROFILES } from "../catalogue/profiles.js";
 import { DEFAULTS } from "../model/defaults.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../catalogue/pod-security.js";
+import {
+  allowedEffects,
+  AUDIT_IN_PRODUCTION,
+  HOST_PATH_EXCLUSIONS,
+  KUBERNETES_POLICIES,
+  KUBERNETES_POLICY_KEYS,
+} from "../catalogue/kubernetes-policies.js";
 import { CIDR_PATTERN } from "./cidr.js";
 import { CPU_PATTERN, MEMORY_PATTERN } from "./quantity.js";
 
@@ -28,6 +35,8 @@ const PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 const K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
 const NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
+/** A Key Vault object name: letters, digits and hyphens. */
+const KEY_VAULT_NAME = "^[0-9A-Za-z-]{1,127}$";
 /** One known_hosts line: host(s), key type, base64 key. */
 const KNOWN_HOST =
   "^[A-Za-z0-9.,:\\[\\]-]+ " +
@@ -41,6 +50,9 @@ const KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
 const EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 const PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 const ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
+
+/** An image repository, or a registry prefix ending in "/" that allows every repository below it. */
+const IMAGE_SOURCE = "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$";
 
 /** An environment's name (its file's base name); config/environment-name.ts checks the same. */
 const ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
@@ -60,8 +72,11 @@ export const PATTERN_TEXT: Record<string, string> = {
   [VM_SIZE]: "an Azure VM size such as Standard_E8ds_v5, or auto",
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
+  [IMAGE_SOURCE]:
+    "an image repository such as myacr.azurecr.io/codemie/api, or a registry prefix such as myacr.azurecr.io/",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
   [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
+  [KEY_VAULT_NAME]: "a Key Vault certificate name such as codemie-gateway-tls (letters, digits, -)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -273,6 +288,18 @@ export function buildEnvironmentSchema(): Schema {
               privateEndpoints: str("Subnet for private endpoints (Key Vault, Storage, OpenAI).", {
                 pattern: CIDR_PATTERN,
               }),
+              appGateway: str(
+                "Subnet of the Application Gateway WAF (`ingress.waf`), for it alone: " +
+                  "at least maxCapacity + 1 usable addresses (Azure recommends a /24). " +
+                  "Required while the WAF is on; keep it once a gateway was deployed.",
+                { pattern: CIDR_PATTERN },
+              ),
+              firewall: str(
+                "AzureFirewallSubnet of the managed egress firewall (`egressFirewall.mode: managed`, " +
+                  "production's default): at least /26, inside `vnetCidr`. The firewall takes its " +
+                  "first usable address (.4 of the range), which the node subnets' default route points at.",
+                { pattern: CIDR_PATTERN },
+              ),
             },
             { required: ["system", "workloads", "postgres", "privateEndpoints"] },
           ),
@@ -293,12 +320,31 @@ export function buildEnvironmentSchema(): Schema {
             DEFAULTS.network.privateCluster,
           ),
           egressFirewallIp: str(
-            "Private address of a hub firewall (reached by VNet peering) that all " +
-              "node egress goes through: a route 0.0.0.0/0 to it on the node subnets " +
-              "and AKS outbound type userDefinedRouting, instead of the NAT gateway. " +
-              "The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster " +
-              "is created.",
+            "Older spelling of `egressFirewall: { mode: hub, ip }`, still read: the private " +
+              "address of a hub firewall that all node egress goes through.",
             { pattern: IPV4 },
+          ),
+          egressFirewall: obj(
+            "Where node egress goes. Instead of the NAT gateway, a route 0.0.0.0/0 on the node " +
+              "subnets sends it through a firewall (AKS outbound type userDefinedRouting) that " +
+              "allows only bicep/egress-fqdns.txt. Needs an internal ingress (or a WAF in front): " +
+              "a public load balancer's replies would leave through the firewall.",
+            {
+              mode: str(
+                "`managed`: an Azure Firewall in `subnets.firewall`, its policy generated from the " +
+                  "allow-list. `hub`: a firewall your landing zone runs at `ip` (reached by peering). " +
+                  "`none`: direct egress through the NAT gateway. Default: `hub` when `ip` is set, " +
+                  "else `managed` with `azure.production`, else `none`. Turn it off for cost, or " +
+                  "when a landing-zone hub already inspects egress (use `hub`).",
+                { enum: ["none", "hub", "managed"] },
+              ),
+              ip: str("Private address of the hub firewall (`mode: hub`).", { pattern: IPV4 }),
+              sku: str(
+                "Azure Firewall tier (`mode: managed`): Standard, or Premium, which adds intrusion " +
+                  "detection and prevention (IDPS) in the threat-intelligence mode (Deny in production).",
+                { enum: ["Standard", "Premium"], default: DEFAULTS.network.egressFirewall.sku },
+              ),
+            },
           ),
           networkWatcher: obj(
             "The region's Network Watcher, which VNet flow logs (security.flowLogs) " +
@@ -367,6 +413,42 @@ export function buildEnvironmentSchema(): Schema {
                 maxItems: 50,
                 uniqueItems: true,
               },
+              waf: obj(
+                "An Application Gateway WAF_v2 in front of ingress-nginx (as the AKS " +
+                  "baseline does): OWASP-based Microsoft_DefaultRuleSet 2.1 and bot rules, " +
+                  "TLS 1.2 at least, HTTP redirected to HTTPS, end-to-end TLS to the " +
+                  "ingress, which then always sits on its internal load balancer. " +
+                  "`internal` chooses the gateway's listener: public address or private one " +
+                  "in `subnets.appGateway`. Needs `subnets.appGateway` and `tls`.",
+                {
+                  enabled: {
+                    type: "boolean",
+                    description:
+                      "Default: on when azure.production is true, off otherwise. Off saves " +
+                      "the gateway's cost (hundreds of dollars a month before traffic) where " +
+                      "nothing sensitive is served, or where a WAF of the landing zone " +
+                      "(Front Door, a hub gateway) already fronts the host.",
+                  },
+                  mode: str(
+                    "Prevention blocks what the rules match; Detection only logs it (to " +
+                      "tune false positives before enforcing).",
+                    { enum: ["Prevention", "Detection"], default: DEFAULTS.network.ingress.waf.mode },
+                  ),
+                  certificateName: str(
+                    "Key Vault certificate the gateway's HTTPS listener serves, imported with " +
+                      "content type application/x-pkcs12 (the gateway reads PFX only; " +
+                      "ingress-nginx reads the PEM one in `tlsSecretName`): the same " +
+                      "certificate and key, imported a second time as PFX.",
+                    { pattern: KEY_VAULT_NAME, default: DEFAULTS.network.ingress.waf.certificateName },
+                  ),
+                  minCapacity: int("Fewest gateway instances (autoscale).", 0, 125, {
+                    default: DEFAULTS.network.ingress.waf.minCapacity,
+                  }),
+                  maxCapacity: int("Most gateway instances (autoscale).", 2, 125, {
+                    default: DEFAULTS.network.ingress.waf.maxCapacity,
+                  }),
+                },
+              ),
             },
             { required: ["host"] },
           ),
@@ -635,6 +717,7 @@ export function buildEnvironmentSchema(): Schema {
               },
             },
           ),
+          kubernetesPolicies: kubernetesPoliciesSchema(),
           flowLogs: obj(
             "VNet flow logs: every flow through the environment's VNet (allowed and " +
               "denied, with the NSG rule that decided) written by the region's Network " +
@@ -713,4 +796,60 @@ export function buildEnvironmentSchema(): Schema {
       }),
     },
   };
+}
+
+/** security.kubernetesPolicies: one effect per definition, limited to what the definition allows. */
+function kubernetesPoliciesSchema(): Schema {
+  const productionDeny = new Set<string>(DEFAULTS.kubernetesPolicies.productionDeny);
+  const effect = (key: (typeof KUBERNETES_POLICY_KEYS)[number]): Schema => {
+    const why = AUDIT_IN_PRODUCTION[key];
+    const production = productionDeny.has(key)
+      ? key === "internalLoadBalancers"
+        ? "deny in production when network.ingress.internal"
+        : key === "httpsIngress"
+          ? "deny in production when network.ingress.tls"
+          : "deny in production"
+      : why
+        ? `audit, also in production: ${why}`
+        : "audit";
+    return str(`"${KUBERNETES_POLICIES[key].displayName}". Default: ${production}.`, {
+      enum: allowedEffects(key),
+    });
+  };
+  return obj(
+    "The single built-in Azure Policy definitions the AKS baseline assigns beside the pod security " +
+      "initiative (HTTPS ingress, internal load balancers, allowed images and host paths, no default " +
+      "namespace, resource limits, cluster settings), each assigned on the cluster. The admission rules " +
+      "need the Azure Policy add-on (security.azurePolicy) and skip AKS's system namespaces (" +
+      `${POD_SECURITY_SYSTEM_NAMESPACES.join(", ")}). Default: on wherever security.azurePolicy is on.`,
+    {
+      enabled: { type: "boolean", description: "Default: security.azurePolicy." },
+      effects: obj(
+        "audit reports violations in Azure Policy compliance; deny rejects them (at admission for the " +
+          "Kubernetes rules, at deployment for the cluster rules). Only the effects each definition allows.",
+        Object.fromEntries(KUBERNETES_POLICY_KEYS.map((k) => [k, effect(k)])),
+      ),
+      excludedNamespaces: {
+        type: "array",
+        description:
+          "Namespaces every admission rule skips besides AKS's system namespaces. The host-path rule " +
+          "also skips " +
+          HOST_PATH_EXCLUSIONS.map((e) => `${e.namespace} (${e.reason})`).join("; ") +
+          ".",
+        items: { type: "string", pattern: K8S_NAME },
+        maxItems: 50,
+        uniqueItems: true,
+      },
+      additionalImages: {
+        type: "array",
+        description:
+          "Image repositories the allowed-images rule accepts besides the platform's own (CodeMie's " +
+          "registry, the pinned charts' images): a repository (myacr.azurecr.io/codemie/api) or a " +
+          'registry prefix ending in "/" (myacr.azurecr.io/) for a mirror the Helm values point to.',
+        items: { type: "string", pattern: IMAGE_SOURCE, maxLength: 255 },
+        maxItems: 50,
+        uniqueItems: true,
+      },
+    },
+  );
 }

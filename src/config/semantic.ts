@@ -5,6 +5,9 @@ import { checkNames } from "../model/names.js";
 import { contains, containsIp, overlaps, parseCidr, parseIp, usableAzureAddresses, type Cidr } from "./cidr.js";
 import { dotted, type Diagnostic } from "./diagnostics.js";
 import { checkIngress } from "./ingress-checks.js";
+import { checkKubernetesPolicies } from "./policy-checks.js";
+import { checkWaf } from "./waf-checks.js";
+import { checkEgress } from "./egress-checks.js";
 import { parseBytes, parseMillicores } from "./quantity.js";
 import { checkGitopsAuth } from "./gitops-checks.js";
 import { checkRegions } from "./region-checks.js";
@@ -27,6 +30,9 @@ export function checkSemantics(
   const ok: Valid = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
   checkIngress(env, report, ok);
+  checkKubernetesPolicies(env, report, ok);
+  checkWaf(env, report, ok);
+  checkEgress(env, source, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);

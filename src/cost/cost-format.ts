@@ -11,8 +11,8 @@ export interface CostReport {
 }
 
 const usd = (n: number): string =>
-  `$` +
-  `${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: n !== 0 && Math.abs(n) < 1 ? 4 : 2 })}`;
+  "$" +
+  n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: n !== 0 && Math.abs(n) < 1 ? 4 : 2 });
 const whole = (n: number): string => `$${Math.round(n).toLocaleString("en-US")}`;
 const signed = (n: number): string => `${n < 0 ? "-" : "+"}${whole(Math.abs(n))}`;
 

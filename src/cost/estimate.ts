@@ -264,6 +264,10 @@ export function estimateCost(env: Environment, capacity: CapacityPlan, prices: P
     monthlyAtMaximum,
     notEstimated: [
       "NAT gateway and load balancer traffic (per GB)",
+      // Not in the generated price list yet (scripts/refresh-prices.mjs): named, not guessed.
+      ...(env.network.egressFirewall.mode === "managed"
+        ? ["Azure Firewall of network.egressFirewall (deployment hours and traffic per GB)"]
+        : []),
       "Log Analytics ingestion and retention (per GB)",
       ...(env.openai.enabled ? ["Azure OpenAI tokens of Standard deployments"] : []),
       "Key Vault and Storage operations",

@@ -25,15 +25,39 @@ export function day2Expectations(tree: RenderedTree): Day2Expectations {
 
 export async function readDeployed(expect: Day2Expectations, arm: FluxArm): Promise<DeployedState> {
   const get = async (id: string, version: string) => (await arm.getJson(id, version)) as ArmResource;
-  const [postgres, cluster, storageAccount, natGateway, natPublicIp, encryptionKey] = await Promise.all([
+  const gateway = expect.appGateway;
+  const firewall = expect.egress.firewall;
+  const [
+    postgres,
+    cluster,
+    storageAccount,
+    natGateway,
+    natPublicIp,
+    encryptionKey,
+    appGateway,
+    appGatewaySubnet,
+    egressFirewall,
+  ] = await Promise.all([
     get(expect.postgres.id, DAY2_API_VERSIONS.postgres),
     get(expect.cluster.id, DAY2_API_VERSIONS.cluster),
     get(expect.storageAccount.id, DAY2_API_VERSIONS.storageAccount),
     get(expect.natGateway.id, DAY2_API_VERSIONS.network),
     get(expect.natPublicIp.id, DAY2_API_VERSIONS.network),
     get(expect.encryptionKey.id, DAY2_API_VERSIONS.keyVault),
+    gateway ? get(gateway.id, DAY2_API_VERSIONS.network) : undefined,
+    gateway ? get(gateway.subnetId, DAY2_API_VERSIONS.network) : undefined,
+    firewall ? get(firewall.id, DAY2_API_VERSIONS.network) : undefined,
   ]);
-  return { postgres, cluster, storageAccount, natGateway, natPublicIp, encryptionKey };
+  return {
+    postgres,
+    cluster,
+    storageAccount,
+    natGateway,
+    natPublicIp,
+    encryptionKey,
+    egressFirewall,
+    ...(gateway ? { appGateway, appGatewaySubnet } : {}),
+  };
 }
 
 /** Expectations from the tree, compared with what ARM reports now. */

@@ -3,8 +3,14 @@
 // rejects a change to an agent pool's VM size, max pods, zones or subnet, and some settings are
 // fixed when a resource is created. The first is adjusted (the deploy asks for the larger size);
 // the others are refused here with the field to change back, instead of failing inside Azure.
-import type { Day2Expectations, FixedSetting, PoolExpectation } from "../render/bicep/expectations.js";
+import type {
+  Day2Expectations,
+  FixedSetting,
+  GatewayExpectation,
+  PoolExpectation,
+} from "../render/bicep/expectations.js";
 import { zoneList } from "../render/bicep/expectations.js";
+import { egressOutcome } from "./day2-egress.js";
 
 /** A resource as ARM's GET returns it; undefined when it does not exist yet. */
 export type ArmResource = Record<string, unknown> | undefined;
@@ -16,6 +22,11 @@ export interface DeployedState {
   natGateway: ArmResource;
   natPublicIp: ArmResource;
   encryptionKey: ArmResource;
+  /** The WAF and its subnet, when the expectations name them. */
+  appGateway?: ArmResource;
+  appGatewaySubnet?: ArmResource;
+  /** The managed egress firewall, read when the environment has one. */
+  egressFirewall?: ArmResource;
 }
 
 export interface Day2Refusal {
@@ -164,9 +175,43 @@ export function day2Report(expect: Day2Expectations, deployed: DeployedState): D
     fixedOutcome("NAT gateway", deployed.natGateway, expect.natGateway.fixed),
     fixedOutcome("NAT public IP", deployed.natPublicIp, expect.natPublicIp.fixed),
     fixedOutcome("Key Vault key", deployed.encryptionKey, expect.encryptionKey.fixed),
+    { refusals: gatewayRefusals(expect.appGateway, deployed), kept: [] },
+    egressOutcome(expect.egress, deployed.cluster, deployed.egressFirewall),
   ];
   const kept = outcomes.flatMap((o) => o.kept);
   return { postgresStorage, refusals: outcomes.flatMap((o) => o.refusals), ...(kept.length > 0 ? { kept } : {}) };
+}
+
+/** An existing WAF: it cannot be turned off by a template, nor its subnet changed or removed under it. */
+export function gatewayRefusals(expect: GatewayExpectation | undefined, deployed: DeployedState): Day2Refusal[] {
+  if (!expect || !deployed.appGateway) return [];
+  const name = expect.id.split("/").pop();
+  if (!expect.enabled)
+    return [
+      {
+        field: "network.ingress.waf.enabled",
+        message:
+          `Application Gateway ${name} exists, and this file turns the WAF off: a deploy ` +
+          `cannot delete it (ARM deploys incrementally), so it would keep serving its old ` +
+          `address beside an ingress that no longer sits behind it; set ` +
+          `network.ingress.waf.enabled: true, or delete the gateway first (remove its ` +
+          `CanNotDelete lock, then az network application-gateway delete) and keep ` +
+          `network.subnets.appGateway until the deploy after that`,
+      },
+    ];
+  const have = deployed.appGatewaySubnet
+    ? normalise("", at(deployed.appGatewaySubnet, "properties.addressPrefix"))
+    : "";
+  if (have === undefined || have === "" || have === expect.subnetPrefix) return [];
+  return [
+    {
+      field: "network.subnets.appGateway",
+      message:
+        `Application Gateway ${name} runs in subnet ${have}, and this file asks for ` +
+        `${shown(expect.subnetPrefix)}: Azure cannot move or resize the subnet of a ` +
+        `running gateway; set network.subnets.appGateway: ${have}`,
+    },
+  ];
 }
 
 /** The main deployment's parameters a report adjusts: the storage size, and every kept setting. */

@@ -4,7 +4,7 @@
 // when Flux reports that commit Compliant. Every step reports what it did; nothing is called
 // done that was not. A redeploy may skip the infrastructure: no ARM deployment at all, and the
 // tree is published with the infra-outputs.yaml the last full deploy left on the branch.
-import { planCapacity } from "../capacity/plan.js";
+import type { CapacityPlan } from "../capacity/plan.js";
 import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
@@ -55,6 +55,8 @@ import { GITOPS_CREDENTIALS } from "../catalogue/gitops-credentials.js";
 
 export interface DeployInput {
   env: Environment;
+  /** The loader's capacity plan of `env` (planned once per environment; preflight reads its quota needs). */
+  capacity: CapacityPlan;
   /** The compiled tree: bicep/*.json plus the GitOps files. */
   tree: RenderedTree;
   source: SourceCommit;
@@ -189,7 +191,7 @@ export async function deployEnvironment(
 
   // Refuse before the first write what Azure would refuse later; a redeploy without the
   // infrastructure still needs the operator's secrets before Flux reads them.
-  const needs = preflightNeeds(env, planCapacity(env), [requests.bootstrap.template, requests.main.template]);
+  const needs = preflightNeeds(env, input.capacity, [requests.bootstrap.template, requests.main.template]);
   const checked = skip
     ? await recheckOperatorSecrets(env, needs, ports.preflight, input.locate)
     : await preflight(env, needs, ports, input.locate);

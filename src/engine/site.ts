@@ -3,7 +3,7 @@
 // login chain over the network (UI, the API's health endpoint, Keycloak's OIDC discovery and
 // oauth2-proxy's sign-in), each link reported on its own so a failure names what broke.
 import { KEYCLOAK_REALM } from "../catalogue/platform.js";
-import { ingressAddress, ingressDns } from "../config/ingress.js";
+import { hostAddress, ingressDns } from "../config/ingress.js";
 import type { Environment } from "../model/environment.js";
 import type { Log, ProbeAnswer, SitePorts } from "./ports.js";
 
@@ -103,7 +103,7 @@ export function recordLine(env: Environment, address: string | undefined): strin
 
 /** The ingress address this environment is pinned to when the file decides it (internal); undefined for a public IP. */
 export function fixedAddress(env: Environment): string | undefined {
-  const a = ingressAddress(env);
+  const a = hostAddress(env);
   return a.kind === "private" ? a.ip : undefined;
 }
 

@@ -254,7 +254,9 @@ function checkPods(
       report(
         "error",
         `${t.kind} ${t.name} is not counted by the capacity planner (` +
-          `${addon ? "add-on pods: src/capacity/cluster-addons.ts" : `it counts ${expected.length} workload(s) for this release`}` +
+          (addon
+            ? "add-on pods: src/capacity/cluster-addons.ts"
+            : `it counts ${expected.length} workload(s) for this release`) +
           `)`,
       );
   }

@@ -5,6 +5,7 @@ import type { CloudName } from "../catalogue/azure-regions.js";
 import type { ComponentKey, WorkloadKind } from "../catalogue/components.js";
 import type { ProfileKey } from "../catalogue/profiles.js";
 import type { PodSecurityEffect, PodSecurityStandard } from "../catalogue/pod-security.js";
+import type { KubernetesPolicyEffect, KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
 import type { ResourceNames } from "./names.js";
 
 export type PoolName = "system" | "workloads";
@@ -44,6 +45,15 @@ export interface OpenAiDeployment {
   sku: string;
 }
 
+export type FirewallSku = "Standard" | "Premium";
+
+/**
+ * Node egress: `none` goes straight out through the NAT gateway; `hub` routes 0.0.0.0/0 to a
+ * firewall the landing zone owns (reached by peering); `managed` creates an Azure Firewall in the
+ * environment's own AzureFirewallSubnet, with the allow-list as its policy.
+ */
+export type EgressFirewall = { mode: "none" } | { mode: "hub"; ip: string } | { mode: "managed"; sku: FirewallSku };
+
 export interface SecuritySettings {
   networkPolicy: "cilium" | "azure" | "none";
   azurePolicy: boolean;
@@ -62,8 +72,28 @@ export interface SecuritySettings {
     /** Namespaces excluded besides AKS's system namespaces. */
     excludedNamespaces: string[];
   };
+  /** aks-baseline's single Azure Policy definitions (catalogue/kubernetes-policies.ts) assigned on the cluster. */
+  kubernetesPolicies: {
+    enabled: boolean;
+    effects: Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
+    /** Namespaces the admission rules skip besides AKS's system namespaces. */
+    excludedNamespaces: string[];
+    /** Image repositories (or registry prefixes ending in "/") allowed besides the platform's own. */
+    additionalImages: string[];
+  };
   /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };
+}
+
+/** An Application Gateway WAF_v2 in front of ingress-nginx (then always on its internal load balancer). */
+export interface WafSettings {
+  enabled: boolean;
+  mode: "Prevention" | "Detection";
+  /** Key Vault certificate (PKCS#12 content type) the gateway's HTTPS listener serves. */
+  certificateName: string;
+  /** Autoscale bounds in instances. */
+  minCapacity: number;
+  maxCapacity: number;
 }
 
 export interface Environment {
@@ -84,13 +114,22 @@ export interface Environment {
   names: ResourceNames;
   network: {
     vnetCidr: string;
-    subnets: { system: string; workloads: string; postgres: string; privateEndpoints: string };
+    subnets: {
+      system: string;
+      workloads: string;
+      postgres: string;
+      privateEndpoints: string;
+      /** The Application Gateway's own subnet (network.ingress.waf); absent when the file has none. */
+      appGateway?: string;
+      /** AzureFirewallSubnet, for egressFirewall mode managed. */
+      firewall?: string;
+    };
     podCidr: string;
     serviceCidr: string;
     dnsServiceIp: string;
     privateCluster: boolean;
-    /** Hub firewall address all node egress is routed to; absent: egress through the NAT gateway. */
-    egressFirewallIp?: string;
+    /** Where node egress goes (docs/infrastructure.md, "Egress firewall"). */
+    egressFirewall: EgressFirewall;
     /** The region's Network Watcher, which VNet flow logs belong to (Azure's default name and group unless set). */
     networkWatcher: { resourceGroup: string; name: string };
     ingress: {
@@ -104,6 +143,8 @@ export interface Environment {
       privateIp?: string;
       /** The host's DNS record as the file gives it; model/ingress.ts fills in the rest. */
       dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+      /** The WAF in front of the ingress; absent in models built before it existed (read through wafSettings). */
+      waf?: WafSettings;
     };
   };
   aks: {

@@ -2,10 +2,24 @@
 // then the file's overrides, then derived names. Pure: data in, data out.
 import type { CloudName } from "../catalogue/azure-regions.js";
 import { COMPONENTS, type ComponentKey } from "../catalogue/components.js";
+import {
+  KUBERNETES_POLICY_KEYS,
+  type KubernetesPolicyEffect,
+  type KubernetesPolicyKey,
+} from "../catalogue/kubernetes-policies.js";
 import { COMPANION_RELEASES, type AddonKey } from "../catalogue/platform.js";
 import { PROFILES, type ComponentSizing, type ProfileKey } from "../catalogue/profiles.js";
 import { DEFAULTS } from "./defaults.js";
-import type { Environment, NodePoolSpec, PoolName, ResolvedComponent, SecuritySettings } from "./environment.js";
+import type {
+  EgressFirewall,
+  Environment,
+  FirewallSku,
+  NodePoolSpec,
+  PoolName,
+  ResolvedComponent,
+  SecuritySettings,
+  WafSettings,
+} from "./environment.js";
 import { deriveNames } from "./names.js";
 
 /** The tags the toolkit puts on every resource; a file's own tag may not take these names (in any case). */
@@ -35,6 +49,7 @@ interface Doc {
     dnsServiceIp?: string;
     privateCluster?: boolean;
     egressFirewallIp?: string;
+    egressFirewall?: { mode?: EgressFirewall["mode"]; ip?: string; sku?: FirewallSku };
     networkWatcher?: { resourceGroup?: string; name?: string };
     ingress: {
       host: string;
@@ -44,6 +59,7 @@ interface Doc {
       sourceRanges?: string[];
       privateIp?: string;
       dns?: { mode?: "azure" | "external"; zone?: string; zoneResourceGroup?: string };
+      waf?: Partial<WafSettings>;
     };
   };
   aks?: {
@@ -128,7 +144,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
       dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
       privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
-      ...(doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {}),
+      egressFirewall: egressFirewall(doc.network, production),
       networkWatcher: {
         resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
         // Azure's own name for the watcher it creates per region.
@@ -142,6 +158,7 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
         ...(doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {}),
         ...(doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}),
+        waf: wafSettings(production, doc.network.ingress.waf ?? {}),
       },
     },
     aks: {
@@ -182,9 +199,26 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     helmValues: resolveHelmValues(doc),
     usage: doc.usage ?? {},
     ...(doc.login ? { login: doc.login } : {}),
-    security: securitySettings(production, doc.security ?? {}),
+    security: securitySettings(production, doc.security ?? {}, {
+      ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+    }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
+}
+
+/**
+ * The file's egress choice: `egressFirewall`, or the older `egressFirewallIp` (a hub firewall's
+ * address); an address alone means a hub. Left out: production gets a managed firewall.
+ */
+function egressFirewall(network: Doc["network"], production: boolean): EgressFirewall {
+  const own = network.egressFirewall ?? {};
+  const ip = own.ip ?? network.egressFirewallIp;
+  const defaults = DEFAULTS.network.egressFirewall;
+  const mode = own.mode ?? (ip !== undefined ? "hub" : production ? defaults.productionMode : defaults.mode);
+  if (mode === "hub") return { mode, ip: ip ?? "" };
+  if (mode === "managed") return { mode, sku: own.sku ?? defaults.sku };
+  return { mode };
 }
 
 /** Regions of Azure OpenAI's EU and US data zones: DataZoneStandard keeps processing inside them. */
@@ -212,14 +246,47 @@ function defaultOpenAiSku(location: string): string {
 }
 
 /** The file's `security:` block: every field optional, nested ones field by field. */
-export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecurity">> & {
+export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecurity" | "kubernetesPolicies">> & {
   flowLogs?: Partial<SecuritySettings["flowLogs"]>;
   podSecurity?: Partial<SecuritySettings["podSecurity"]>;
+  kubernetesPolicies?: Partial<Omit<SecuritySettings["kubernetesPolicies"], "effects">> & {
+    effects?: Partial<SecuritySettings["kubernetesPolicies"]["effects"]>;
+  };
 };
 
+/** What the policies' defaults depend on besides azure.production. */
+export interface SecurityFacts {
+  /** The ingress load balancer is internal (network.ingress.internal). */
+  ingressInternal: boolean;
+  /** The ingress serves TLS (network.ingress.tls). */
+  ingressTls: boolean;
+}
+
+/** Each single policy's default effect: production denies what the toolkit's own workloads pass. */
+function defaultPolicyEffects(
+  production: boolean,
+  facts: SecurityFacts,
+): Record<KubernetesPolicyKey, KubernetesPolicyEffect> {
+  const deny = new Set<string>(production ? DEFAULTS.kubernetesPolicies.productionDeny : []);
+  // A public ingress is a LoadBalancer Service with a public address: the rule would refuse it.
+  if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  // Without TLS every Ingress breaks the HTTPS-only rule.
+  if (!facts.ingressTls) deny.delete("httpsIngress");
+  return Object.fromEntries(
+    KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS.kubernetesPolicies.effect]),
+  ) as Record<KubernetesPolicyKey, KubernetesPolicyEffect>;
+}
+
 /** Production turns every protection on; each stays a setting (docs/infrastructure.md says when to turn one off). */
-export function securitySettings(production: boolean, doc: SecurityDoc): SecuritySettings {
-  const { flowLogs, podSecurity, ...flat } = doc;
+export function securitySettings(
+  production: boolean,
+  doc: SecurityDoc,
+  facts: SecurityFacts = {
+    ingressInternal: DEFAULTS.network.ingress.internal,
+    ingressTls: DEFAULTS.network.ingress.tls,
+  },
+): SecuritySettings {
+  const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
   const logRetentionDays = doc.logRetentionDays ?? (production ? 365 : 30);
   return {
     networkPolicy: production ? "cilium" : "none",
@@ -240,6 +307,14 @@ export function securitySettings(production: boolean, doc: SecurityDoc): Securit
       excludedNamespaces: [],
       ...podSecurity,
     },
+    kubernetesPolicies: {
+      // Like podSecurity: the admission rules need the add-on's Gatekeeper.
+      enabled: doc.azurePolicy ?? production,
+      excludedNamespaces: [],
+      additionalImages: [],
+      ...kubernetesPolicies,
+      effects: { ...defaultPolicyEffects(production, facts), ...kubernetesPolicies?.effects },
+    },
     flowLogs: {
       enabled: production,
       // Flow logs keep at most 365 days; the workspace's retention otherwise.
@@ -248,6 +323,24 @@ export function securitySettings(production: boolean, doc: SecurityDoc): Securit
       ...flowLogs,
     },
   };
+}
+
+/** The WAF in front of the ingress: on in production (docs/infrastructure.md says when to turn it off). */
+export function wafSettings(production: boolean, doc: Partial<WafSettings>): WafSettings {
+  const d = DEFAULTS.network.ingress.waf;
+  return {
+    enabled: production ? d.enabled.production : d.enabled.otherwise,
+    mode: d.mode,
+    certificateName: d.certificateName,
+    minCapacity: d.minCapacity,
+    maxCapacity: d.maxCapacity,
+    ...doc,
+  };
+}
+
+/** The WAF settings of a model, also one built before they existed (off). */
+export function wafOf(env: Pick<Environment, "network">): WafSettings {
+  return env.network.ingress.waf ?? wafSettings(false, {});
 }
 
 type HelmValues = Record<string, unknown>;

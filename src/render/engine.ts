@@ -1,5 +1,5 @@
 // Handlebars with a closed set of escaping helpers. Templates hold layout; every value goes
-// through `bicep`, `yaml`, `json` or `comment`, never through a bare {{value}} (which Handlebars would
+// through `bicep`, `bicepValue`, `yaml`, `json` or `comment`, never through a bare {{value}} (which Handlebars would
 // HTML-escape, wrong for both languages). `assertSafeTemplate` enforces that rule: on every template
 // compiled here and on every template the build precompiles, and a test runs it over every shipped
 // template. The bundles render with the precompiled templates alone (template-runtime.ts).
@@ -15,7 +15,7 @@ import {
 export type { RenderTemplate, TemplateSources } from "./template-runtime.js";
 
 /** Helpers a mustache may call; the escaping ones are the only way to print a value. */
-const ESCAPING_HELPERS = new Set(["bicep", "bicepKey", "yaml", "json", "comment"]);
+const ESCAPING_HELPERS = new Set(["bicep", "bicepValue", "bicepKey", "yaml", "json", "comment"]);
 const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
 
 /** Compiles template sources at run time (each on its first use), after checking every one. */

@@ -10,7 +10,8 @@ export function bicepString(value: string): string {
     .replace(/\n/g, "\\n")
     .replace(/\r/g, "\\r")
     .replace(/\t/g, "\\t")
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`); // eslint-disable-line no-control-regex
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
   return `'${escaped}'`;
 }
 
@@ -31,6 +32,16 @@ export function bicepLiteral(value: unknown): string {
   if (typeof value === "boolean") return String(value);
   if (typeof value === "string") return bicepString(value);
   throw new TypeError(`cannot render ${value === null ? "null" : typeof value} as a Bicep literal`);
+}
+
+/** A Bicep literal of a scalar, or of arrays and objects of them, on one line. */
+export function bicepValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(bicepValue).join(", ")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${bicepKey(k)}: ${bicepValue(v)}`);
+    return entries.length > 0 ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  return bicepLiteral(value);
 }
 
 /** Text inside a line comment: control characters (a newline would end the comment) become spaces. */

@@ -4,7 +4,7 @@
 // loads the compiler nor parses a template.
 import HandlebarsRuntime from "handlebars/runtime.js";
 import type Handlebars from "handlebars";
-import { bicepKey, bicepLiteral, commentText, yamlScalar } from "./escape.js";
+import { bicepKey, bicepLiteral, bicepValue, commentText, yamlScalar } from "./escape.js";
 
 export type TemplateSources = Readonly<Record<string, string>>;
 export type RenderTemplate = (name: string, context: object) => string;
@@ -22,6 +22,7 @@ export const COMPILE_OPTIONS = { strict: true, noEscape: false, preventIndent: t
 /** An environment with the helpers a template may call; the escaping ones are the only way to print a value. */
 export function withHelpers(hb: Environment): Environment {
   hb.registerHelper("bicep", (v: unknown) => new hb.SafeString(bicepLiteral(v)));
+  hb.registerHelper("bicepValue", (v: unknown) => new hb.SafeString(bicepValue(v)));
   hb.registerHelper("yaml", (v: unknown) => new hb.SafeString(yamlScalar(v)));
   hb.registerHelper("json", (v: unknown) => new hb.SafeString(JSON.stringify(v)));
   hb.registerHelper("bicepKey", (v: unknown) => new hb.SafeString(bicepKey(String(v))));

@@ -13,6 +13,7 @@ import { BRANCH, cliEnv, createWorkspace, dev, startEmulator, type Workspace } f
 import { GitHubFake } from "../github-fake/server.js";
 import { scheduleEvent } from "./support/events.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const MARKER = "<!-- codemie-gitops:drift:dev -->";
 
@@ -130,7 +131,11 @@ test(
     expect(driftIssues()[0]).toMatchObject({ state: "closed", stateReason: "completed" });
     expect(github.commentsOn(issue!.number).map((c) => c.body)).toEqual([
       expect.stringMatching(
-        /^No drift any more: the plan of `[0-9a-f]{7}` \(\[run\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\) finds Azure and the GitOps branch matching `environments\/dev\.yaml`\.$/,
+        joinedRegExp(
+          /^No drift any more: the plan of `[0-9a-f]{7}` /,
+          /\(\[run\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\) finds Azure and the /,
+          /GitOps branch matching `environments\/dev\.yaml`\.$/,
+        ),
       ),
     ]);
     expect(github.issues.find((i) => i.pullRequest)!.state).toBe("open");

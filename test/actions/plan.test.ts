@@ -10,6 +10,7 @@ import { GitHubFake } from "../github-fake/server.js";
 import { pullRequestEvent } from "./support/events.js";
 import { runAction, type ActionRun } from "./support/run-action.js";
 import { checkout, commitFile, type Checkout } from "./support/workspace.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const MARKER = "<!-- codemie-gitops:plan:dev -->";
 /** Each test plans its own pull request. */
@@ -163,10 +164,17 @@ describe("plan action on a pull request", () => {
       const [comment] = ours();
       expect(comment!.body.length).toBeLessThanOrEqual(65_536);
       expect(comment!.body).toMatch(
-        /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> \[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: `privatelink\.zone-0000\.example\.internal\.azure\.com`/,
+        joinedRegExp(
+          /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]{1,20000} -->\n> /,
+          /\[!CAUTION\]\n> \*\*This plan deletes 2 Azure resource\(s\)\*\*: /,
+          /`privatelink\.zone-0000\.example\.internal\.azure\.com`/,
+        ),
       );
       expect(comment!.body).toMatch(
-        /> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/,
+        joinedRegExp(
+          /> \*\*Truncated\*\*: the full plan \([\d,]+ characters\) is longer than GitHub allows here; read it in /,
+          /the \[job summary\]\(https:\/\/github\.com\/acme\/codemie-platform\/actions\/runs\/4242\)\.$/,
+        ),
       );
       expect(run.summary.length).toBeGreaterThan(65_536);
       expect(run.summary).toContain("privatelink.zone-0699.example.internal.azure.com");

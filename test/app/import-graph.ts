@@ -2,11 +2,16 @@
 // file, resolved to the file it names, and the cycles in it (each named by its files in order).
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { joinedRegExp } from "../support/regex.js";
 
 export type ImportGraph = Map<string, string[]>;
 
-const SPECIFIER =
-  /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s+["']([^"']+)["']/g;
+/** `import … from "x"` or `export … from "x"`, `import("x")`, `import "x"`. */
+const SPECIFIER = joinedRegExp(
+  /(?:\bimport|\bexport)\s[^;]*?\sfrom\s*["']([^"']+)["']/,
+  /|\bimport\s*\(\s*["']([^"']+)["']\s*\)/,
+  /|\bimport\s+["']([^"']+)["']/g,
+);
 
 /** Files relative to `root`, e.g. "src/cli/main.ts"; only relative specifiers (packages are not part of the graph). */
 export function importGraph(root: string, dir = "src"): ImportGraph {

@@ -34,12 +34,15 @@ const inModule = (main: Record<string, unknown>, module: string) =>
 const outputValue = (main: Record<string, unknown>, name: string) =>
   ((main.outputs as Record<string, { value: unknown }>)[name] ?? { value: undefined }).value;
 
-describe("internal ingress (prod)", () => {
+/** Prod without its WAF: the internal load balancer holds the record (app-gateway-waf.test.ts: with the WAF). */
+const withoutWaf = (y: string): string => y.replace(/(\n {2}ingress:\n)/, "$1    waf:\n      enabled: false\n");
+
+describe("internal ingress (prod without its WAF)", () => {
   it(
     "gets a fixed private address (the workloads subnet's last usable) and a " +
       "private zone linked to the VNet with its A record",
     async () => {
-      const e = env("prod");
+      const e = env("prod", withoutWaf);
       expect(e.network.ingress.internal).toBe(true);
       const main = await compiled(e);
       expect(modules(main)).not.toContain("ingressIp");
@@ -67,7 +70,7 @@ describe("internal ingress (prod)", () => {
 
   it("adds the record (and a VNet link) to an existing zone in another resource group, created nowhere", async () => {
     const e = env("prod", (y) =>
-      y.replace(
+      withoutWaf(y).replace(
         /(\n {2}ingress:\n)/,
         "$1    privateIp: 10.40.4.200\n    dns:\n      zone: example.com\n      zoneResourceGroup: rg-dns-hub\n",
       ),
@@ -84,7 +87,7 @@ describe("internal ingress (prod)", () => {
   });
 
   it("writes no DNS resource in external mode, and still fixes the address", async () => {
-    const e = env("prod", (y) => y.replace(/(\n {2}ingress:\n)/, "$1    dns:\n      mode: external\n"));
+    const e = env("prod", (y) => withoutWaf(y).replace(/(\n {2}ingress:\n)/, "$1    dns:\n      mode: external\n"));
     const main = await compiled(e);
     expect(modules(main).filter((m) => m.startsWith("ingress"))).toEqual([]);
     expect(outputValue(main, "ingressAddress")).toBe(expectedLast(e.network.subnets.workloads));

@@ -9,8 +9,9 @@ import { loadEnvironment } from "../../src/app/load.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
-import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession, ROOT as root } from "../support/bicep.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const session = await bicepSession();
 
@@ -51,6 +52,10 @@ async function get(name: string): Promise<Rendered> {
   return rendered.get(name)!;
 }
 
+/**
+ * The VNet's four role subnets as network.bicep writes them (a variable: AzureFirewallSubnet is
+ * appended to them when the environment has one, so the VNet's own property is an expression).
+ */
 describe("rendered Bicep compiles cleanly", () => {
   it.each(shipped)("environments/%s.yaml", async (name) => {
     const r = await get(name);
@@ -119,6 +124,10 @@ describe("prod infrastructure", () => {
     async () => {
       const prodLocks = ofType((await get("prod")).main, "Microsoft.Authorization/locks");
       expect(prodLocks.map((l) => l.module).sort()).toEqual([
+        // The WAF and its address.
+        "/appGateway",
+        "/appGateway",
+        "/egressFirewall",
         "/flowLogStorage",
         "/flux",
         "/keyVault",
@@ -239,6 +248,18 @@ type Rule = { name: string; properties: Record<string, unknown> };
 const nsgRulesOf = (main: Record<string, unknown>) =>
   moduleParams(main, "network").securityRules as Record<string, Rule[]>;
 
+type Subnet = { name: string; properties: Record<string, unknown> };
+/** The VNet's four fixed subnets (a variable of the network module), after which the gateway's may follow. */
+function baseSubnets(main: Record<string, unknown>): Subnet[] {
+  const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
+  expect((vnet.body.properties as { subnets: string }).subnets).toBe(
+    "[concat(variables('baseSubnets'), variables('gatewaySubnets'), variables('firewallSubnets'))]",
+  );
+  const network = allResources(main).find((d) => d.module === "" && d.symbol === "network")!;
+  return (network.body.properties as { template: { variables: { baseSubnets: Subnet[] } } }).template.variables
+    .baseSubnets;
+}
+
 describe("network security groups", () => {
   it("open exactly TCP 80/443 from the internet to both node subnets when the ingress is public", async () => {
     const { main, env } = await get("dev");
@@ -264,17 +285,19 @@ describe("network security groups", () => {
     // The NSGs take the rules as given.
     const nsgs = ofType(main, "Microsoft.Network/networkSecurityGroups");
     expect(nsgs.map((n) => (n.body.properties as { securityRules: string }).securityRules).sort()).toEqual(
-      ["privateEndpoints", "postgres", "system", "workloads"].map((r) => `[parameters('securityRules').${r}]`).sort(),
+      ["privateEndpoints", "postgres", "system", "workloads", "appGateway"]
+        .map((r) => `[parameters('securityRules').${r}]`)
+        .sort(),
     );
   });
 
   it(
     "open nothing to the node subnets when the ingress is internal; " + "configured source ranges replace the internet",
     async () => {
-      const prod = await get("prod");
-      expect(prod.env.network.ingress.internal).toBe(true);
-      expect(nsgRulesOf(prod.main).system).toEqual([]);
-      expect(nsgRulesOf(prod.main).workloads).toEqual([]);
+      const staging = await get("staging");
+      expect([staging.env.network.ingress.internal, staging.env.network.ingress.waf?.enabled]).toEqual([true, false]);
+      expect(nsgRulesOf(staging.main).system).toEqual([]);
+      expect(nsgRulesOf(staging.main).workloads).toEqual([]);
       const text = readFileSync(join(root, "environments/dev.yaml"), "utf8").replace(
         "internal: false",
         "internal: false\n    sourceRanges: [203.0.113.0/24, 198.51.100.7/32]",
@@ -310,6 +333,8 @@ describe("network security groups", () => {
       ]);
       expect(rules.privateEndpoints!.map(summary)).toEqual([
         ["allow-nodes-443", 200, "Allow", [subnets.system, subnets.workloads], ["443"]],
+        // The WAF reads its listener's certificate from Key Vault through the private endpoint.
+        ["allow-app-gateway-443", 210, "Allow", [subnets.appGateway], ["443"]],
         ["deny-vnet-inbound", 4000, "Deny", "VirtualNetwork", "*"],
       ]);
     },
@@ -317,10 +342,7 @@ describe("network security groups", () => {
 
   it("turn default outbound access off on the subnets without a NAT gateway", async () => {
     const { main } = await get("prod");
-    const vnet = ofType(main, "Microsoft.Network/virtualNetworks").find((v) => v.module === "/network")!;
-    const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-      .subnets;
-    for (const s of subnets)
+    for (const s of baseSubnets(main))
       expect([
         s.name,
         s.properties.defaultOutboundAccess ?? "unset",
@@ -398,10 +420,14 @@ describe("protections: on by default in production, settings elsewhere", () => {
     const diagnostics = ofType((await get("prod")).main, "Microsoft.Insights/diagnosticSettings").map((d) => d.module);
     expect(diagnostics.sort()).toEqual([
       "/aks",
+      "/appGateway",
+      "/egressFirewall",
       "/keyVault",
       "/network",
       "/network",
       "/network",
+      "/network",
+      // The WAF's subnet's NSG.
       "/network",
       "/openai",
       "/postgres",
@@ -507,7 +533,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
       const { main } = await get("prod");
       const assignment = ofType(main, "Microsoft.Authorization/policyAssignments")[0]!;
       expect(assignment.module).toBe("/aks");
-      expect(assignment.body.condition).toBe("[not(empty(parameters('podSecurity').initiativeId))]");
+      expect(assignment.body.condition).toBe("[variables('podSecurityAssigned')]");
+      expect(moduleVariables(main, "aks").podSecurityAssigned).toBe(
+        "[not(empty(parameters('podSecurity').initiativeId))]",
+      );
       expect(assignment.body.scope).toBe(
         "[resourceId('Microsoft.ContainerService/managedClusters', parameters('name'))]",
       );
@@ -560,7 +589,10 @@ describe("protections: on by default in production, settings elsewhere", () => {
     expect(refused).toBeUndefined();
     expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.severity} ${d.message}`)).toEqual([
       expect.stringMatching(
-        /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        joinedRegExp(
+          /^\d+:\d+ error security\.podSecurity needs the Azure Policy add-on that enforces it; set /,
+          /security\.azurePolicy: true, or security\.podSecurity\.enabled: false$/,
+        ),
       ),
     ]);
   });
@@ -628,7 +660,10 @@ describe("PostgreSQL hardening", () => {
     });
     expect(moduleParams(main, "postgres").entraAdminGroup).toEqual(env.postgres.entraAdminGroup);
     const [admin] = ofType(main, "Microsoft.DBforPostgreSQL/flexibleServers/administrators");
-    expect(admin!.body.condition).toBe("[not(empty(parameters('entraAdminGroup').objectId))]");
+    expect(admin!.body.condition).toBe("[variables('entraAdminSet')]");
+    expect(moduleVariables(main, "postgres").entraAdminSet).toBe(
+      "[not(empty(parameters('entraAdminGroup').objectId))]",
+    );
     expect(admin!.body.properties).toEqual({
       principalType: "Group",
       principalName: "[parameters('entraAdminGroup').name]",
@@ -643,7 +678,7 @@ describe("PostgreSQL hardening", () => {
   });
 });
 
-describe("egress through a hub firewall (network.egressFirewallIp)", () => {
+describe("egress through a hub firewall (network.egressFirewallIp, the older spelling of mode hub)", () => {
   const viaFirewall = async () => {
     const text = readFileSync(join(root, "environments/prod.yaml"), "utf8").replace(
       "network:\n  vnetCidr: 10.40.0.0/16\n",
@@ -658,7 +693,8 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
       "NAT gateway and sets AKS to userDefinedRouting",
     async () => {
       const { main, env } = await viaFirewall();
-      expect(env.network.egressFirewallIp).toBe("10.0.1.4");
+      expect(env.network.egressFirewall).toEqual({ mode: "hub", ip: "10.0.1.4" });
+      expect(ofType(main, "Microsoft.Network/azureFirewalls")).toEqual([]);
       expect(moduleParams(main, "network").egressFirewallIp).toBe("10.0.1.4");
       expect(moduleParams(main, "aks").outboundType).toBe("userDefinedRouting");
       const [routes] = ofType(main, "Microsoft.Network/routeTables");
@@ -673,9 +709,7 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
           },
         },
       ]);
-      const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-      const subnets = (vnet.body.properties as { subnets: { name: string; properties: Record<string, unknown> }[] })
-        .subnets;
+      const subnets = baseSubnets(main);
       for (const name of ["snet-system", "snet-workloads"]) {
         const subnet = subnets.find((s) => s.name === name)!;
         expect(String(subnet.properties.natGateway)).toMatch(/^\[if\(variables\('viaFirewall'\), null\(\)/);
@@ -718,20 +752,17 @@ describe("egress through a hub firewall (network.egressFirewallIp)", () => {
   );
 
   it(
-    "the default (NAT gateway) keeps userAssignedNATGateway, no route table " +
-      "and no allow-list file; the outbound type is fixed at creation for day 2",
+    "the default outside production (NAT gateway) keeps userAssignedNATGateway, no route table " +
+      "and no allow-list file; day 2 compares the outbound type",
     async () => {
-      const { main, tree } = await get("prod");
+      const { main, tree, env } = await get("staging");
+      expect(env.production).toBe(false);
       expect(moduleParams(main, "aks").outboundType).toBe("userAssignedNATGateway");
       expect(moduleParams(main, "network").egressFirewallIp).toBe("");
       expect(tree.has("bicep/egress-fqdns.txt")).toBe(false);
-      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as {
-        cluster: { fixed: Record<string, { field: string; value: string }> };
-      };
-      expect(day2.cluster.fixed["properties.networkProfile.outboundType"]).toEqual({
-        field: "network.egressFirewallIp",
-        value: "userAssignedNATGateway",
-      });
+      const day2 = JSON.parse(tree.get("bicep/day2.json")!) as { egress: unknown };
+      // No managed firewall: nothing holds egress on the NAT gateway; day 2 only compares the type.
+      expect(day2.egress).toEqual({ field: "network.egressFirewall", outboundType: "userAssignedNATGateway" });
     },
   );
 });

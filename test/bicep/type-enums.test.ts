@@ -81,6 +81,18 @@ describe("schema enums are values the resource types define", () => {
       type: "Microsoft.ContainerService/managedClusters",
       property: "properties.networkProfile.networkPolicy",
     },
+    {
+      field: "network.egressFirewall.sku",
+      values: () => schemaEnum("network", "egressFirewall", "sku"),
+      type: "Microsoft.Network/azureFirewalls",
+      property: "properties.sku.tier",
+    },
+    {
+      field: "network.egressFirewall.sku",
+      values: () => schemaEnum("network", "egressFirewall", "sku"),
+      type: "Microsoft.Network/firewallPolicies",
+      property: "properties.sku.tier",
+    },
   ];
 
   it.each(cases)("$field ⊆ $type $property", async ({ values, type, property }) => {
@@ -122,6 +134,7 @@ describe("the templates' literal values are values the resource types define", (
     { type: "Microsoft.DBforPostgreSQL/flexibleServers", property: "properties.storage.autoGrow" },
     { type: "Microsoft.Network/networkWatchers/flowLogs", property: "properties.format.type" },
     { type: "Microsoft.Network/networkWatchers/flowLogs", property: "identity.type" },
+    { type: "Microsoft.Network/azureFirewalls", property: "properties.sku.name" },
   ];
 
   it.each(literals)("$type $property", async ({ type, property }) => {
@@ -150,6 +163,22 @@ describe("the templates' literal values are values the resource types define", (
     );
     expect(accepted.filter((v) => !allowed.literals.includes(v))).toEqual([]);
   });
+
+  it(
+    "the threat intelligence modes the egress-firewall module accepts " + "(Alert outside production, Deny in it)",
+    async () => {
+      const module = allResources(await prodMain()).find((d) => d.module === "" && d.symbol === "egressFirewall")!;
+      const accepted = (
+        module.body.properties as { template: { parameters: { threatIntelMode: { allowedValues: string[] } } } }
+      ).template.parameters.threatIntelMode.allowedValues;
+      expect([...accepted].sort()).toEqual(["Alert", "Deny"]);
+      const allowed = types.allowed(
+        await versioned("Microsoft.Network/firewallPolicies"),
+        "properties.threatIntelMode",
+      );
+      expect(accepted.filter((v) => !allowed.literals.includes(v))).toEqual([]);
+    },
+  );
 
   it("the agent pools' OS SKU and the encryption key's type", async () => {
     const cluster = ofType(await prodMain(), "Microsoft.ContainerService/managedClusters")[0]!;

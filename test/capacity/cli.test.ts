@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { edited, shipped } from "./environments.js";
+import { joinedRegExp } from "../support/regex.js";
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "cg-capacity-"));
@@ -23,7 +24,10 @@ describe("codemie-gitops capacity", () => {
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("environments/prod.yaml: fits");
     expect(lines.find((l) => l.startsWith("workloads "))).toMatch(
-      /^workloads\s+Standard_E8ds_v5 8 vCPU 64 GiB\s+6 = 4 \+ 1 surge \+ 1 spare\s+6-9 autoscaled\s+\[█+░+\]\s+\d+% [\d.]+ \/ 46\.92\s+\[█+░+\]/,
+      joinedRegExp(
+        /^workloads\s+Standard_E8ds_v5 8 vCPU 64 GiB\s+6 = 4 \+ 1 surge \+ 1 spare\s+6-9 /,
+        /autoscaled\s+\[█+░+\]\s+\d+% [\d.]+ \/ 46\.92\s+\[█+░+\]/,
+      ),
     );
     expect(lines.find((l) => l.startsWith("system "))).toMatch(
       /Standard_D4ds_v5 4 vCPU 16 GiB\s+3 = 1 \+ 1 surge \+ 1 spare\s+3-3 autoscaled/,

@@ -1,8 +1,9 @@
 // The catalogue's promise, checked mechanically: a thirteenth component is three hand-written
-// edits (its descriptor in components.ts, its values builder in values.ts, its values template)
-// and nothing else. The edits are applied in memory over the real sources: the TypeScript
-// checker reads them (and refuses the descriptor without its builder), and esbuild bundles
-// them so the real loader and renderer show the new release in the GitOps tree.
+// edits (its descriptor in components.ts, with its Key Vault secret and the Kubernetes secret laid
+// out from it; its values builder in values.ts; its values template) and nothing else. The edits
+// are applied in memory over the real sources: the TypeScript checker reads them (and refuses the
+// descriptor without its builder), and esbuild bundles them so the real loader and renderer show
+// the new release, and its secrets, in the GitOps tree.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -37,6 +38,15 @@ const ROW = `  {
     needs: [{ on: "api", why: "it registers itself with the API" }],
     order: 95,
     summary: "Converts documents for the datasources.",
+    secrets: [{ name: "docling-api-key", purpose: "key the API calls Docling with", seed: "random" }],
+    kubernetesSecrets: [
+      {
+        name: "docling-credentials",
+        in: ["docling", "api"],
+        data: { key: "docling-api-key" },
+        keys: { API_KEY: { vault: "key" }, POSTGRES_HOST: { output: "POSTGRES_HOST" } },
+      },
+    ],
   },
 `;
 
@@ -46,7 +56,12 @@ export function doclingValues(env: Environment): ValuesPlan {
   const d = resolved(env, "docling");
   return {
     template: "helm-values/docling.yaml.hbs",
-    context: { replicas: d.replicas, resources: resourcesOf(d), image: codemieImage(env, "docling"), nodeSelector: workloadsNodeSelector() },
+    context: {
+      replicas: d.replicas,
+      resources: resourcesOf(d),
+      image: codemieImage(env, "docling"),
+      nodeSelector: workloadsNodeSelector(),
+    },
     sizing: { replicas: "replicaCount", resources: "resources" },
   };
 }
@@ -117,9 +132,14 @@ describe("a thirteenth component", () => {
   });
 
   test("with its descriptor, builder and template type-checks and renders as a release of the tree", async () => {
-    const readers = ["src/catalogue/releases.ts", "src/render/gitops/plan.ts", "src/model/resolve.ts"].map((f) =>
-      join(ROOT, f),
-    );
+    const readers = [
+      "src/catalogue/releases.ts",
+      "src/catalogue/secrets.ts",
+      "src/catalogue/database-roles.ts",
+      "src/render/gitops/plan.ts",
+      "src/render/gitops/secrets.ts",
+      "src/model/resolve.ts",
+    ].map((f) => join(ROOT, f));
     expect(
       typeErrors(
         new Map([
@@ -145,6 +165,7 @@ describe("a thirteenth component", () => {
       `export { loadEnvironment } from ${JSON.stringify(join(ROOT, "src/app/load.js"))};`,
       `export { renderGitops } from ${JSON.stringify(join(ROOT, "src/render/gitops/render.js"))};`,
       `export { createEngine } from ${JSON.stringify(join(ROOT, "src/render/engine.js"))};`,
+      `export { VAULT_SECRETS } from ${JSON.stringify(join(ROOT, "src/catalogue/secrets.js"))};`,
     ];
     await build({
       stdin: { contents: imports.join("\n"), resolveDir: ROOT, loader: "ts" },
@@ -160,6 +181,7 @@ describe("a thirteenth component", () => {
       loadEnvironment: (file: string, text: string) => { env?: Environment; diagnostics: unknown[] };
       renderGitops: (env: Environment, render: (name: string, context: object) => string) => RenderedTree;
       createEngine: (sources: Record<string, string>) => (name: string, context: object) => string;
+      VAULT_SECRETS: readonly { name: string; component?: string }[];
     };
     const file = "environments/dev.yaml";
     const { env, diagnostics } = mod.loadEnvironment(file, readFileSync(join(ROOT, file), "utf8"));
@@ -184,5 +206,18 @@ describe("a thirteenth component", () => {
     expect([...tree.values()].some((text) => text.includes("codemie-docling") && text.includes("OCIRepository"))).toBe(
       true,
     );
+
+    // Its Key Vault secret is one the deploy seeds while the row is enabled, and its Kubernetes secret is an
+    // ExternalSecret of the secrets layer: one copy for the two readers that share namespace codemie.
+    expect(mod.VAULT_SECRETS).toContainEqual(
+      expect.objectContaining({ name: "docling-api-key", component: "docling" }),
+    );
+    const secretsFile = [...tree.keys()].find((p) => p.endsWith("/secrets/external-secrets.yaml")) as string;
+    const docs = (tree.get(secretsFile) as string).split("\n---\n").filter((d) => d.includes('"docling-credentials"'));
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toContain('namespace: "codemie"');
+    expect(docs[0]).toMatch(/- secretKey: "key"\n\s+remoteRef:\n\s+key: "docling-api-key"/);
+    expect(docs[0]).toContain('"API_KEY": "{{ .key }}"');
+    expect(docs[0]).toContain('"POSTGRES_HOST": "${POSTGRES_HOST}"');
   });
 });

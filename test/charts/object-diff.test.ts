@@ -19,6 +19,7 @@ import { bareRemote, GIT_IDENTITY, type TempDir } from "../engine/support/git-re
 import { render } from "../gitops/support.js";
 import { pushEntries } from "../security/support.js";
 import { ROOT, testCache } from "./support.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const SLOW = 300_000;
 const BRANCH = "gitops/prod";
@@ -289,7 +290,10 @@ describe("diffObjects", () => {
     const md = objectDiffMarkdown(many, 20_000).join("\n");
     expect(md.length).toBeLessThanOrEqual(20_000 + 200);
     expect(md).toMatch(
-      /> \*\*Truncated\*\*: \d+ more release\(s\) render differently; `codemie-gitops plan --json` lists every object\./,
+      joinedRegExp(
+        /> \*\*Truncated\*\*: \d+ more release\(s\) render differently; `codemie-gitops plan --json` lists every /,
+        /object\./,
+      ),
     );
     expect(md.split("<details>").length - 1 + Number(/(\d+) more release/.exec(md)![1])).toBe(40);
   });

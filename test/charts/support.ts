@@ -29,6 +29,21 @@ export function testCache(): CacheOptions {
   return cache;
 }
 
+const trees = new Map<string, Promise<{ env: Environment; tree: RenderedTree }>>();
+
+/** A shipped environment and its rendered tree, once per file, without Helm. */
+export function renderedTree(name: string): Promise<{ env: Environment; tree: RenderedTree }> {
+  let r = trees.get(name);
+  if (!r) {
+    r = (async () => {
+      const env = loadEnv(name);
+      return { env, tree: await render(env) };
+    })();
+    trees.set(name, r);
+  }
+  return r;
+}
+
 const renders = new Map<string, Promise<{ env: Environment; tree: RenderedTree; k8s: KubernetesRender }>>();
 
 /** A shipped environment (or a changed copy of it) rendered through the real Helm. */

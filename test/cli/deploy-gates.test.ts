@@ -2,7 +2,9 @@
 // (src/app/deploy-gates.ts), against the Azure emulator and the GitHub fake: the plan it was told
 // was reviewed (--reviewed-plan, the digest `plan` prints), with --accept-unreviewed-changes to
 // deploy a difference anyway, and the promotion gate, read from the followed environment's GitOps
-// branch and Flux, or from GitHub deployments with --repo and GITHUB_TOKEN.
+// branch and Flux, or from GitHub deployments with --repo and GITHUB_TOKEN. Each flag is proven
+// with the CLI as a separate process; the further cases of a gate run the CLI's use cases (or, for
+// a usage error, its `main`) in this process (test/engine/support/in-process.ts).
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
@@ -19,6 +21,7 @@ import {
   startEmulator,
   type Workspace,
 } from "../engine/support/harness.js";
+import { cliInProcess, deployInProcess } from "../engine/support/in-process.js";
 import { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 import { ROOT } from "../support/cli.js";
@@ -115,7 +118,7 @@ describe("deploy --reviewed-plan", () => {
       const digest = await reviewedDigest();
       emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-      const run = await deploy(emulator, ws, { nonCompliantReads: 1 }, ["--reviewed-plan", digest]);
+      const run = await deployInProcess(emulator, ws, { nonCompliantReads: 1 }, { reviewedPlan: digest });
 
       expect(run.stdout).toContain(
         `dev: Azure, the GitOps tree, the Kubernetes objects and the toolkit ` +
@@ -123,10 +126,11 @@ describe("deploy --reviewed-plan", () => {
       );
       expect(run.status).toBe(0);
 
-      const bad = await deploy(emulator, ws, undefined, ["--reviewed-plan", "sha256:abc"]);
+      const deployArgs = ["deploy", "--env", "dev", "--gitops-remote", ws.remote, "--reviewed-plan"];
+      const bad = await cliInProcess([...deployArgs, "sha256:abc"], ws.cwd);
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain("--reviewed-plan takes the digest a plan prints");
-      const other = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest.replace("rp2.dev.", "rp2.prod.")]);
+      const other = await cliInProcess([...deployArgs, digest.replace("rp2.dev.", "rp2.prod.")], ws.cwd);
       expect(other.status).toBe(2);
       expect(other.stderr).toContain("--reviewed-plan is a plan of prod, not of dev");
     },
@@ -164,7 +168,7 @@ describe("deploy: the promotion gate", () => {
       );
       git(ws.remote, "update-ref", `refs/heads/${shippedEnvironment("staging").gitops.branch}`, commit);
 
-      const unseen = await deploy(emulator, ws, undefined);
+      const unseen = await deployInProcess(emulator, ws, undefined);
 
       expect(unseen.status).toBe(1);
       expect(unseen.stderr).toContain(

@@ -1,6 +1,6 @@
 // The loader plans capacity once per environment and the render pipeline reuses that plan:
 // a capacity warning reaches plan, render and deploy once, at one position.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readToolkit } from "../../src/adapters/templates.js";
@@ -25,5 +25,13 @@ describe("capacity is planned once per environment", () => {
     expect(tierWarning(loaded)).toHaveLength(1);
     expect(tierWarning(rendered)).toEqual(tierWarning(loaded));
     expect(rendered).toEqual(loaded);
+  });
+
+  it("only the loader calls the planner: render, plan and deploy (the engine's preflight) take its plan", () => {
+    const src = join(import.meta.dirname, "../../src");
+    const callers = readdirSync(src, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !f.startsWith("capacity/"))
+      .filter((f) => /\bplanCapacity\(/.test(readFileSync(join(src, f), "utf8")));
+    expect(callers).toEqual(["app/load.ts"]);
   });
 });

@@ -9,6 +9,7 @@ import { AZURE_REGIONS, azureRegion } from "../../src/catalogue/azure-regions.js
 import { OPENAI_AVAILABILITY, modelAvailability } from "../../src/catalogue/openai-models.js";
 import { formatDiagnostic } from "../../src/config/diagnostics.js";
 import { loadEnvironment } from "../../src/app/load.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const root = join(import.meta.dirname, "../..");
 const base = readFileSync(join(root, "test/fixtures/base.yaml"), "utf8");
@@ -41,7 +42,7 @@ describe("azure.location and openai.location", () => {
   it("checks openai.location the same way, where it is written", () => {
     const text = `${base}openai:\n  location: swedencentrl\n`;
     expect(lines(text)).toEqual([
-      'environments/test.yaml:38:13: error: openai.location "swedencentrl" is ' +
+      'environments/test.yaml:40:13: error: openai.location "swedencentrl" is ' +
         'not a region of the public cloud; did you mean "swedencentral"?',
     ]);
   });
@@ -76,7 +77,7 @@ describe("zones", () => {
         "northcentralus (North Central US) has no availability zones; set " +
         "aks.zones: [] for regional node pools, or a region with zones such as " +
         "its pair southcentralus",
-      "environments/test.yaml:26:21: error: postgres.highAvailability " +
+      "environments/test.yaml:28:21: error: postgres.highAvailability " +
         "ZoneRedundant needs availability zones, but northcentralus (North " +
         "Central US) has no availability zones; use SameZone, or a region with " +
         "zones such as its pair southcentralus",
@@ -86,7 +87,7 @@ describe("zones", () => {
   it("points at aks.zones when the file writes them, and accepts a regional environment", () => {
     const written = edit(noZones, "aks:\n", 'aks:\n  zones: ["1", "2"]\n');
     expect(lines(written)[0]).toMatch(
-      /^environments\/test\.yaml:21:10: error: aks\.zones lists 1, 2, but northcentralus/,
+      /^environments\/test\.yaml:23:10: error: aks\.zones lists 1, 2, but northcentralus/,
     );
     const regional = edit(
       edit(noZones, "aks:\n", "aks:\n  zones: []\n"),
@@ -115,7 +116,10 @@ describe("Azure OpenAI models", () => {
     );
     expect(rest).toEqual([]);
     expect(line).toMatch(
-      /^environments\/test\.yaml:41:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 2025-04-14 \(Standard\) in westeurope; it does in eastus, eastus2, /,
+      joinedRegExp(
+        /^environments\/test\.yaml:43:28: error: openai\.deployments\[0\]: Azure OpenAI does not offer gpt-4\.1 /,
+        /2025-04-14 \(Standard\) in westeurope; it does in eastus, eastus2, /,
+      ),
     );
   });
 
@@ -123,7 +127,10 @@ describe("Azure OpenAI models", () => {
     expect(
       lines(withOpenAi("francesouth", "{ name: chat, model: gpt-4.1, version: 2025-04-14, capacity: 10 }"))[0],
     ).toMatch(
-      /^environments\/test\.yaml:39:13: error: Azure OpenAI is not offered in francesouth \(France South\); it is in australiaeast, /,
+      joinedRegExp(
+        /^environments\/test\.yaml:41:13: error: Azure OpenAI is not offered in francesouth \(France South\); it is /,
+        /in australiaeast, /,
+      ),
     );
   });
 
@@ -133,7 +140,7 @@ describe("Azure OpenAI models", () => {
       expect(
         lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.1, version: 2099-01-01, capacity: 10 }")),
       ).toEqual([
-        "environments/test.yaml:41:46: warning: openai.deployments[0].version " +
+        "environments/test.yaml:43:46: warning: openai.deployments[0].version " +
           "2099-01-01 of gpt-4.1 is not in the offline catalogue (known for " +
           "DataZoneStandard: 2025-04-14); the deployment will tell whether Azure " +
           "offers it",
@@ -141,7 +148,7 @@ describe("Azure OpenAI models", () => {
       expect(
         lines(withOpenAi("swedencentral", "{ name: chat, model: gpt-4.l, version: 2025-04-14, capacity: 10 }")),
       ).toEqual([
-        "environments/test.yaml:41:28: warning: openai.deployments[0].model " +
+        "environments/test.yaml:43:28: warning: openai.deployments[0].model " +
           '"gpt-4.l" is not in the offline catalogue; did you mean "gpt-4.1"?',
       ]);
       expect(

@@ -227,7 +227,9 @@ export const fluxRoutes: Route[] = [
   {
     methods: ["GET"],
     pattern: new RegExp(
-      String.raw`^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.ContainerService/managedClusters/(?<cluster>[^/]+)/providers/Microsoft\.KubernetesConfiguration/fluxConfigurations/(?<name>[^/]+)$`,
+      String.raw`^/subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)` +
+        String.raw`/providers/Microsoft\.ContainerService/managedClusters/(?<cluster>[^/]+)` +
+        String.raw`/providers/Microsoft\.KubernetesConfiguration/fluxConfigurations/(?<name>[^/]+)$`,
       "i",
     ),
     arm: true,

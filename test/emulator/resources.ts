@@ -85,7 +85,17 @@ function getSecret(ctx: RequestContext): Reply {
 }
 
 /** Types whose existing state a test can script (scenario.resources) and the engine reads back. */
-const SCRIPTED_TYPES = String.raw`Microsoft\.DBforPostgreSQL/flexibleServers|Microsoft\.ContainerService/managedClusters|Microsoft\.Storage/storageAccounts|Microsoft\.Network/natGateways|Microsoft\.Network/publicIPAddresses|Microsoft\.KeyVault/vaults/[^/]+/keys`;
+const SCRIPTED_TYPES = [
+  String.raw`Microsoft\.DBforPostgreSQL/flexibleServers`,
+  String.raw`Microsoft\.ContainerService/managedClusters`,
+  String.raw`Microsoft\.Storage/storageAccounts`,
+  String.raw`Microsoft\.Network/natGateways`,
+  String.raw`Microsoft\.Network/publicIPAddresses`,
+  String.raw`Microsoft\.KeyVault/vaults/[^/]+/keys`,
+  String.raw`Microsoft\.Network/applicationGateways`,
+  String.raw`Microsoft\.Network/virtualNetworks/[^/]+/subnets`,
+  String.raw`Microsoft\.Network/azureFirewalls`,
+].join("|");
 
 export function scripted(state: EmulatorState, type: string, name: string): Record<string, unknown> | undefined {
   const suffix = `/providers/${type}/${name}`.toLowerCase();
@@ -144,6 +154,30 @@ function agentPoolChange(
   return undefined;
 }
 
+/**
+ * AKS: an existing cluster's outbound type changes in place only along AKS's migration paths for a
+ * cluster in its own VNet (loadBalancer, userAssignedNATGateway, userDefinedRouting, none, each to
+ * the others); anything else (a managed NAT gateway here) is refused. The code is the emulator's
+ * label for that refusal, not one copied from Azure.
+ */
+function outboundTypeChange(
+  scope: TemplateScope,
+  resource: Record<string, unknown>,
+  existing: Record<string, unknown>,
+): ArmErrorBody | undefined {
+  const paths = ["loadbalancer", "userassignednatgateway", "userdefinedrouting", "none"];
+  const asked = resolve(get(resource, "properties.networkProfile.outboundType"), scope);
+  const had = get(existing, "properties.networkProfile.outboundType");
+  if (typeof asked !== "string" || typeof had !== "string" || asked.toLowerCase() === had.toLowerCase())
+    return undefined;
+  if (paths.includes(asked.toLowerCase()) && paths.includes(had.toLowerCase())) return undefined;
+  return {
+    code: "OutboundTypeMigrationNotSupported",
+    target: "networkProfile.outboundType",
+    message: `Migrating the outbound type from ${had} to ${asked} is not supported for this cluster.`,
+  };
+}
+
 /** PostgreSQL Flexible Server: a data disk never shrinks. Sizes in the message are MiB, as Azure writes them. */
 function diskDowngrade(
   scope: TemplateScope,
@@ -175,7 +209,7 @@ export function azureRefusal(
       const existing = scripted(state, type, name);
       if (!existing) continue;
       if (type.toLowerCase() === "microsoft.containerservice/managedclusters") {
-        const change = agentPoolChange(scope, resource, existing);
+        const change = agentPoolChange(scope, resource, existing) ?? outboundTypeChange(scope, resource, existing);
         if (change) {
           refusal.preflight = {
             code: "InvalidTemplateDeployment",

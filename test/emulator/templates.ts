@@ -2,6 +2,7 @@
 // useful: literals, plain `[parameters('x')]` references, and inline nested deployments. Any other
 // expression stays unevaluated; callers substitute something of the right shape.
 import { createHash } from "node:crypto";
+import { evaluate, Unsupported } from "./expressions.js";
 
 export interface TemplateResource {
   type: string;
@@ -104,12 +105,30 @@ export function nestedScopes(scope: TemplateScope): TemplateScope[] {
     const parameters = Object.fromEntries(
       Object.entries(supplied).map(([name, p]) => [
         name,
-        isRecord(p) && "value" in p ? { value: resolve(p.value, scope) } : p,
+        isRecord(p) && "value" in p
+          ? { value: handedOver(p.value, scope) }
+          : // A ternary over a module parameter compiles to if(…, createObject('value', …), …).
+            isExpression(p)
+            ? handedOver(p, scope)
+            : p,
       ]),
     );
     return nestedScopes({ template: properties.template, parameters });
   });
   return [scope, ...nested];
+}
+
+/**
+ * A module parameter's value as ARM hands it to the module: the expression evaluated where the
+ * evaluator can (a Bicep ternary compiles to if()), else what resolve() makes of it.
+ */
+function handedOver(value: unknown, scope: TemplateScope): unknown {
+  try {
+    return evaluate(value, scope);
+  } catch (error) {
+    if (error instanceof Unsupported) return resolve(value, scope);
+    throw error;
+  }
 }
 
 /** `[parameters('p')[copyIndex('c')].field]`, the element form Bicep compiles a `for` in a property to. */

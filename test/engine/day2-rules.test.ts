@@ -139,14 +139,51 @@ describe("day 2 rules", () => {
     expect(day2Parameters(report)).toEqual({ postgresStorageGb: { value: expect2.postgres.storageGb } });
   });
 
-  it("refuses a change of egress (NAT gateway to hub firewall) on an existing cluster, naming the setting", () => {
-    const state = deployedProd();
-    (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType: "userDefinedRouting" };
-    const refusals = day2Report(expect2, state).refusals;
-    expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewallIp"]);
-    expect(refusals[0]?.message).toContain(
-      "properties.networkProfile.outboundType = userDefinedRouting, and this file asks for userAssignedNATGateway",
-    );
+  describe("egress path of an existing cluster (prod: managed firewall by default)", () => {
+    const withOutbound = (outboundType: string, firewall?: Record<string, unknown>): DeployedState => {
+      const state = deployedProd();
+      (state.cluster!.properties as Record<string, unknown>).networkProfile = { outboundType };
+      return { ...state, egressFirewall: firewall };
+    };
+
+    it("a NAT-gateway cluster whose firewall does not exist yet keeps the NAT gateway this deploy, with why", () => {
+      const report = day2Report(expect2, withOutbound("userAssignedNATGateway"));
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toEqual([
+        expect.objectContaining({ field: "network.egressFirewall", parameter: "egressViaFirewall", value: false }),
+      ]);
+      expect(report.kept![0]!.message).toContain("deploy again to move egress to the firewall");
+      expect(day2Parameters(report)).toMatchObject({ egressViaFirewall: { value: false } });
+    });
+
+    it("once the firewall exists (Succeeded) the deploy migrates the cluster in place: nothing kept or refused", () => {
+      const report = day2Report(
+        expect2,
+        withOutbound("userAssignedNATGateway", { properties: { provisioningState: "Succeeded" } }),
+      );
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toBeUndefined();
+      // A firewall still provisioning (or failed) is not one to route to.
+      const pending = day2Report(
+        expect2,
+        withOutbound("userAssignedNATGateway", { properties: { provisioningState: "Updating" } }),
+      );
+      expect(pending.kept?.map((k) => k.parameter)).toEqual(["egressViaFirewall"]);
+    });
+
+    it("an outbound type outside AKS's migration paths for a BYO VNet is refused before any write", () => {
+      const refusals = day2Report(expect2, withOutbound("managedNATGateway")).refusals;
+      expect(refusals.map((r) => r.field)).toEqual(["network.egressFirewall"]);
+      expect(refusals[0]?.message).toContain(
+        "AKS cluster runs outbound type managedNATGateway, and this file asks for userDefinedRouting",
+      );
+    });
+
+    it("a cluster already on userDefinedRouting (in any case) is left alone", () => {
+      const report = day2Report(expect2, withOutbound("UserDefinedRouting"));
+      expect(report.refusals).toEqual([]);
+      expect(report.kept).toBeUndefined();
+    });
   });
 
   it("a pool refusal names the manual replacement path, since the toolkit does not migrate pools", () => {
@@ -215,5 +252,51 @@ describe("day 2 offline: the node pools the last deploy published", () => {
     ).toBeUndefined();
     expect(publishedPools(hostile(JSON.stringify({ name: "workloads" })))).toBeUndefined();
     expect(publishedPools("::: not yaml")).toBeUndefined();
+  });
+});
+
+describe("the WAF on day 2", () => {
+  const gatewayExpect = expect2.appGateway!;
+  const running: DeployedState = {
+    ...deployedProd(),
+    appGateway: { properties: { sku: { name: "WAF_v2" } } },
+    appGatewaySubnet: { properties: { addressPrefix: "10.40.3.0/24" } },
+  };
+
+  it("names prod's gateway and its subnet, and lets a redeploy over them through", () => {
+    expect(gatewayExpect).toEqual({
+      id:
+        `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/rg-codemie-prod/providers/` +
+        "Microsoft.Network/applicationGateways/agw-codemie-prod",
+      enabled: true,
+      subnetId:
+        `/subscriptions/${prod.azure.subscriptionId}/resourceGroups/rg-codemie-prod/providers/` +
+        "Microsoft.Network/virtualNetworks/vnet-codemie-prod/subnets/snet-app-gateway",
+      subnetPrefix: "10.40.3.0/24",
+    });
+    expect(day2Report(expect2, running).refusals).toEqual([]);
+  });
+
+  it("turning it on over an environment without one changes nothing fixed", () => {
+    expect(day2Report(expect2, deployedProd()).refusals).toEqual([]);
+    expect(day2Report(expect2, nothing).refusals).toEqual([]);
+  });
+
+  it("refuses turning it off while the gateway exists, before any write", () => {
+    const off = { ...expect2, appGateway: { ...gatewayExpect, enabled: false } };
+    const refusals = day2Report(off, running).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.ingress.waf.enabled"]);
+    expect(refusals[0]!.message).toContain(
+      "Application Gateway agw-codemie-prod exists, and this file turns the WAF off",
+    );
+    // Without a gateway, off is off.
+    expect(day2Report(off, deployedProd()).refusals).toEqual([]);
+  });
+
+  it("refuses moving the subnet of a running gateway, naming the deployed range", () => {
+    const moved = { ...expect2, appGateway: { ...gatewayExpect, subnetPrefix: "10.40.8.0/24" } };
+    const refusals = day2Report(moved, running).refusals;
+    expect(refusals.map((r) => r.field)).toEqual(["network.subnets.appGateway"]);
+    expect(refusals[0]!.message).toContain("set network.subnets.appGateway: 10.40.3.0/24");
   });
 });

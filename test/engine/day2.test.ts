@@ -1,7 +1,8 @@
 // Day 2 against the emulator: resources that already exist in Azure, as a later deploy finds them.
 // The emulator refuses what Azure refuses (a smaller PostgreSQL disk, a changed agent-pool VM size),
 // so these tests prove that `deploy` and `plan` never ask for it, and that a direct deployment of
-// the same template would have failed.
+// the same template would have failed. The plans run the CLI as a separate process; the deploys run
+// its use cases in this process (support/in-process.ts; test/engine/deploy.test.ts runs the CLI).
 import { describe, expect, test } from "vitest";
 import { planCapacity } from "../../src/capacity/plan.js";
 import { deploymentRequests } from "../../src/engine/rendered.js";
@@ -9,7 +10,8 @@ import { day2Expectations } from "../../src/engine/day2-read.js";
 import type { RenderedTree } from "../../src/render/tree.js";
 import { armClient } from "../emulator/clients.js";
 import { bicepSession } from "../support/bicep.js";
-import { BRANCH, cliEnv, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, runCliAsync } from "./support/harness.js";
+import { BRANCH, cliEnv, dev, DEV_OUTPUTS, emulatorAndWorkspace, runCliAsync } from "./support/harness.js";
+import { deployInProcess } from "./support/in-process.js";
 import { branchTip, fileAt, pushFiles } from "./support/git-repos.js";
 import { parse } from "yaml";
 import { DEPLOYED_POOLS_ANNOTATION, publishedPools } from "../../src/engine/day2-published.js";
@@ -116,7 +118,7 @@ describe("PostgreSQL storage grown by auto-grow", () => {
           "64 GiB deployed (auto-grown; the file asks 32): the deploy keeps 64 GiB",
       );
 
-      const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
 
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
@@ -160,7 +162,7 @@ describe("immutable node-pool properties", () => {
       );
 
       const before = t.emulator.armRequests().length;
-      const run = await deploy(t.emulator, t.ws, undefined);
+      const run = await deployInProcess(t.emulator, t.ws, undefined);
 
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(
@@ -223,7 +225,7 @@ describe("storage account created before the production default of infrastructur
         deployment: { runningPolls: 0, outputs: DEV_OUTPUTS },
       });
 
-      const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
 
       expect(run.status).toBe(0);
       expect(run.stderr).toContain(
@@ -249,7 +251,7 @@ describe("offline plan: node pools against the last published deploy", () => {
     "a deploy records its pools on the branch; a plan without Azure refuses a VM size other than the recorded one",
     async () => {
       t.emulator.script({ resources: await deployedDev(), deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-      const deployed = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      const deployed = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
       expect(deployed.status).toBe(0);
       const path = infraOutputsPath(dev);
       const configMap = fileAt(t.ws.remote, BRANCH, path)!;

@@ -1,5 +1,8 @@
-// `codemie-gitops deploy` as a separate process against the Azure emulator and a scratch GitOps
-// repository: the outcome, the exit code, what the user sees, and what reached Azure and git.
+// `codemie-gitops deploy` against the Azure emulator and a scratch GitOps repository: the outcome,
+// the exit code, what the user sees, and what reached Azure and git. A full deploy, Ctrl-C and
+// --skip-infrastructure run the built CLI as a separate process (the face's wiring: flags,
+// variables, the CA from NODE_EXTRA_CA_CERTS, signals); the engine's other behaviours run the same
+// use cases in this process (support/in-process.ts), which spares a CLI start per run.
 import { describe, expect, test } from "vitest";
 import { placeholderOutputsManifest } from "../../src/engine/infra-outputs.js";
 import { keyVaultId } from "../../src/engine/names.js";
@@ -11,6 +14,8 @@ import { join } from "node:path";
 import { operatorSecretNames } from "../preflight/support/operator-secrets.js";
 import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
 import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, epochOf } from "./support/harness.js";
+import { joinedRegExp } from "../support/regex.js";
+import { deployInProcess } from "./support/in-process.js";
 
 const t = emulatorAndWorkspace();
 
@@ -86,7 +91,7 @@ describe("deploy", () => {
     for (const value of seeded) expect(visible).not.toContain(value);
 
     // Running it again changes nothing: same deployments, no new commit, secrets kept.
-    const again = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+    const again = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(
       `GitOps branch ${BRANCH} already holds this tree at ${tip.slice(0, 7)}; nothing to commit`,
@@ -129,7 +134,7 @@ describe("deploy", () => {
       },
     });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
@@ -172,7 +177,7 @@ describe("deploy", () => {
       ],
     });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1 });
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 1 });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -188,7 +193,7 @@ describe("deploy", () => {
   test("waits while Flux reports Non-Compliant, printing each object's state, until Compliant", async () => {
     t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 2 });
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 2 });
 
     expect(run.status).toBe(0);
     const lines = run.stdout.split("\n");
@@ -205,7 +210,8 @@ describe("deploy", () => {
   test("fails when Flux is not Compliant in time, listing every non-compliant object", async () => {
     t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 1_000_000 }, ["--timeout", "4s"]);
+    // Long enough for the run to reach the wait on a loaded machine (the emulator answers in this process).
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 1_000_000 }, { timeoutMs: 8_000 });
 
     expect(run.status).toBe(1);
     const tip = branchTip(t.ws.remote, BRANCH) ?? "";
@@ -226,11 +232,14 @@ describe("deploy", () => {
     await startNeverEndingDeployment();
     const before = t.emulator.armRequests().length;
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+      joinedRegExp(
+        /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) /,
+        /and run again$/m,
+      ),
     );
     expect(
       t.emulator
@@ -242,13 +251,15 @@ describe("deploy", () => {
   });
 
   test("renews an access token that expires mid-deployment with a fresh GitHub ID token", async () => {
+    // Tokens outlive a request's trip through a loaded event loop that also runs the emulator; the
+    // run (preflight, two deployments of at least 2 s each, the publish) outlives them.
     t.emulator.script({
-      accessTokenLifetimeSeconds: 2,
-      idTokenLifetimeSeconds: 2,
+      accessTokenLifetimeSeconds: 4,
+      idTokenLifetimeSeconds: 4,
       deployment: { runningPolls: 2, retryAfterSeconds: 1, outputs: DEV_OUTPUTS },
     });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
 
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
@@ -290,7 +301,7 @@ describe("deploy", () => {
   test("cancels the ARM deployment when the time limit is reached", async () => {
     t.emulator.script({ deployment: { runningPolls: 1_000_000 } });
 
-    const run = await deploy(t.emulator, t.ws, undefined, ["--timeout", "5s"]);
+    const run = await deployInProcess(t.emulator, t.ws, undefined, { timeoutMs: 5_000 });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(
@@ -322,7 +333,7 @@ describe("deploy --skip-infrastructure", () => {
       "infra-outputs.yaml, no ARM deployment, and waits for Flux",
     async () => {
       t.emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-      const full = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 });
+      const full = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 });
       expect(full.status).toBe(0);
       const first = branchTip(t.ws.remote, BRANCH) ?? "";
       const outputs = fileAt(t.ws.remote, BRANCH, OUTPUTS_FILE);
@@ -367,7 +378,7 @@ describe("deploy --skip-infrastructure", () => {
   );
 
   test("with nothing published: exit 1 and why, before publishing anything", async () => {
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 }, { skipInfrastructure: true });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
@@ -381,7 +392,7 @@ describe("deploy --skip-infrastructure", () => {
   test("with a branch that lacks infra-outputs.yaml: exit 1 and why, the branch left as it was", async () => {
     const tip = pushFiles(t.ws.remote, BRANCH, { "README.md": "someone else's branch\n" });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 }, { skipInfrastructure: true });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
@@ -394,7 +405,7 @@ describe("deploy --skip-infrastructure", () => {
   test("never publishes the placeholder outputs render writes: refused, the branch left as it was", async () => {
     const tip = pushFiles(t.ws.remote, BRANCH, { [OUTPUTS_FILE]: placeholderOutputsManifest(dev) });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 }, { skipInfrastructure: true });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
@@ -418,7 +429,7 @@ describe("deploy --skip-infrastructure", () => {
     ].join("\n");
     const tip = pushFiles(t.ws.remote, BRANCH, { [OUTPUTS_FILE]: stale });
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 }, { skipInfrastructure: true });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
@@ -433,11 +444,14 @@ describe("deploy --skip-infrastructure", () => {
   test("still refuses while a deployment of the environment is running", async () => {
     await startNeverEndingDeployment();
 
-    const run = await deploy(t.emulator, t.ws, { nonCompliantReads: 0 }, ["--skip-infrastructure"]);
+    const run = await deployInProcess(t.emulator, t.ws, { nonCompliantReads: 0 }, { skipInfrastructure: true });
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) and run again$/m,
+      joinedRegExp(
+        /^error: deployment codemie-dev\.0000000 of dev is Running since \S+; wait for it to end \(or cancel it\) /,
+        /and run again$/m,
+      ),
     );
     expect(t.ws.pushes()).toEqual([]);
   });

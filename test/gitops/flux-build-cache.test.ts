@@ -41,3 +41,26 @@ describe("buildDirectory's parse of a file seen before", () => {
     }
   });
 });
+
+describe("buildDirectory's parse of a file of several documents", () => {
+  const two = (second: string) => `# header\n${namespace("one")}---\n${namespace(second)}`;
+
+  it("gives each document of its own text when another file shared some of them", () => {
+    expect(buildDirectory(tree("# a", two("two")), "env").objects.map((o) => o.metadata.name)).toEqual(["one", "two"]);
+    expect(buildDirectory(tree("# b", two("three")), "env").objects.map((o) => o.metadata.name)).toEqual([
+      "one",
+      "three",
+    ]);
+  });
+
+  it("reports a broken document at the file's own line", () => {
+    const built = buildDirectory(tree("# a", `${namespace("one")}---\napiVersion: v1\nkind: [Namespace\n`), "env");
+    expect(built.problems).toHaveLength(1);
+    expect(built.problems[0]).toMatch(/^env\/ns\.yaml: .*\(9:1\)$/); // where the whole text fails
+  });
+
+  it("parses a text with directives or document ends whole", () => {
+    const text = `%YAML 1.2\n---\n${namespace("one")}...\n---\n${namespace("two")}`;
+    expect(buildDirectory(tree("# a", text), "env").objects.map((o) => o.metadata.name)).toEqual(["one", "two"]);
+  });
+});

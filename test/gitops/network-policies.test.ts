@@ -38,13 +38,14 @@ const nsOf = (p: Peer) => p.namespaceSelector?.matchLabels["kubernetes.io/metada
 const ports = (r: Rule) => (r.ports ?? []).map((p) => `${p.protocol}/${p.port}`).sort();
 /** One line per allowed flow: direction, peer and ports. */
 function allows(policy: Policy): string[] {
+  const peer = (p: Peer) =>
+    p.ipBlock
+      ? `cidr:${p.ipBlock.cidr}${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}`
+      : p.podSelector
+        ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}`
+        : (nsOf(p) ?? "anywhere");
   const line = (dir: string, r: Rule, peers: Peer[] | undefined) =>
-    (peers ?? [{}]).map(
-      (p) =>
-        `${dir} ` +
-        `${p.ipBlock ? `cidr:${p.ipBlock.cidr}` + `${p.ipBlock.except ? `-${p.ipBlock.except.join(",")}` : ""}` : p.podSelector ? `${nsOf(p) ?? ""}:${JSON.stringify(p.podSelector.matchLabels)}` : (nsOf(p) ?? "anywhere")}` +
-        ` ${ports(r).join(",") || "all"}`,
-    );
+    (peers ?? [{}]).map((p) => `${dir} ${peer(p)} ${ports(r).join(",") || "all"}`);
   return [
     ...(policy.spec.ingress ?? []).flatMap((r) => line("in", r, r.from)),
     ...(policy.spec.egress ?? []).flatMap((r) => line("out", r, r.to)),

@@ -249,7 +249,8 @@ describe("the rendered roles Job", async () => {
         ).toBe("f");
       }
       const owners = pg.superuser(
-        `SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace IN ('codemie'::regnamespace, 'public'::regnamespace)
+        `SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class
+           WHERE relnamespace IN ('codemie'::regnamespace, 'public'::regnamespace)
          UNION SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'codemie'
          UNION SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'one'
          UNION SELECT pg_get_userbyid(typowner) FROM pg_type WHERE typname = 'status'`,

@@ -12,6 +12,7 @@ import { generateDeployKey } from "../../src/engine/deploy-key.js";
 import { armClient } from "../emulator/clients.js";
 import { AzureEmulator } from "../emulator/emulator.js";
 import { ROOT } from "../support/bicep.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const fluxTemplate = JSON.parse(
   execFileSync(locateBicep({ repoRoot: ROOT }).path, ["build", "--stdout", join(ROOT, "bicep/modules/flux.bicep")], {
@@ -58,7 +59,10 @@ describe("a fluxConfiguration's protected settings", () => {
       const error = outcome.provisioningState === "Failed" ? outcome.report.error : undefined;
       expect(error?.code).toBe("KeyVaultParameterReferenceSecretRetrieveFailed");
       expect(error?.message).toMatch(
-        /^The secret of KeyVault parameter 'sshPrivateKey' cannot be retrieved\. .*gitops-ssh-private-key was not found/,
+        joinedRegExp(
+          /^The secret of KeyVault parameter 'sshPrivateKey' cannot be retrieved\. .*gitops-ssh-private-key was not /,
+          /found/,
+        ),
       );
       // Refused at the PUT: no deployment was created.
       expect(

@@ -14,6 +14,7 @@ import { armClient } from "../emulator/clients.js";
 import { AzureEmulator } from "../emulator/emulator.js";
 import { environmentText, shippedEnvironment } from "../engine/support/environments.js";
 import { uploadOperatorSecrets } from "./support/operator-secrets.js";
+import { joinedRegExp } from "../support/regex.js";
 
 const prod = shippedEnvironment("prod");
 const source = parseYamlSource(prod.file, environmentText("prod")).source!;
@@ -84,10 +85,10 @@ describe("preflight reads and findings", () => {
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:48:7: error: Azure OpenAI model gpt-4.1 " +
+      "environments/prod.yaml:50:7: error: Azure OpenAI model gpt-4.1 " +
         "2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; " +
         "choose one of Standard",
-      "environments/prod.yaml:55:7: error: quota 1000 of Tokens Per Minute " +
+      "environments/prod.yaml:57:7: error: quota 1000 of Tokens Per Minute " +
         "(thousands) - text-embedding-3-large - Standard in swedencentral, 950 " +
         "in use, this environment's deployments need 100; lower " +
         "openai.deployments[].capacity to fit 50 or ask for a quota increase to " +
@@ -104,14 +105,14 @@ describe("preflight reads and findings", () => {
     const offered = [32, 64, 128, 256, 512, 1024, 2048].filter((gb) => gb !== prod.postgres.storageGb).join(", ");
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:27:3: error: Kubernetes 1.34 is offered in " +
+      "environments/prod.yaml:29:3: error: Kubernetes 1.34 is offered in " +
         "westeurope only with AKS Long Term Support, which needs the Premium " +
         "tier; this environment's cluster uses the Standard tier; choose one of " +
         "1.32, 1.33",
-      `environments/prod.yaml:37:1: error: PostgreSQL storage of ` +
+      `environments/prod.yaml:39:1: error: PostgreSQL storage of ` +
         `${prod.postgres.storageGb} GB is not offered in the GeneralPurpose tier ` +
         `in westeurope; choose one of ${offered} (GB)`,
-      "environments/prod.yaml:39:3: error: zone-redundant high availability of " +
+      "environments/prod.yaml:41:3: error: zone-redundant high availability of " +
         "PostgreSQL is not offered in westeurope; choose SameZone or Disabled",
     ]);
   });
@@ -154,7 +155,8 @@ describe("preflight reads and findings", () => {
         .armRequests()
         .some((r) =>
           r.path.endsWith(
-            "/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs",
+            "/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers" +
+              "/NetworkWatcher_westeurope/flowLogs",
           ),
         ),
     ).toBe(true);
@@ -170,14 +172,23 @@ describe("preflight reads and findings", () => {
     const [conflict, ...rest] = await lines();
     expect(rest).toEqual([]);
     expect(conflict).toMatch(
-      /^environments\/prod\.yaml:\d+:\d+: error: flow log policy-flowlog of Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG already covers VNet vnet-codemie-prod, and Azure keeps one flow log per VNet; set security.flowLogs.enabled: false/,
+      joinedRegExp(
+        /^environments\/prod\.yaml:\d+:\d+: error: flow log policy-flowlog of Network Watcher /,
+        /NetworkWatcher_westeurope in resource group NetworkWatcherRG already covers VNet vnet-codemie-prod, and /,
+        /Azure keeps one flow log per VNet; set security.flowLogs.enabled: false/,
+      ),
     );
 
     watcher.flowLogs = [];
     data.forbiddenResourceGroups.push("NetworkWatcherRG");
     expect(await lines()).toEqual([
       expect.stringMatching(
-        /^environments\/prod\.yaml:\d+:\d+: error: the deploy identity cannot read Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG \(The client .* does not have authorization .*\), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group NetworkWatcherRG \(or Contributor on the subscription\), or set security.flowLogs.enabled: false$/,
+        joinedRegExp(
+          /^environments\/prod\.yaml:\d+:\d+: error: the deploy identity cannot read Network Watcher /,
+          /NetworkWatcher_westeurope in resource group NetworkWatcherRG \(The client .* does not have authorization /,
+          /.*\), and the deploy creates the VNet flow log there; grant it Network Contributor on resource group /,
+          /NetworkWatcherRG \(or Contributor on the subscription\), or set security.flowLogs.enabled: false$/,
+        ),
       ),
     ]);
 
@@ -185,7 +196,12 @@ describe("preflight reads and findings", () => {
     data.networkWatchers = data.networkWatchers.filter((w) => w !== watcher);
     expect(await lines()).toEqual([
       expect.stringMatching(
-        /^environments\/prod\.yaml:\d+:\d+: error: Network Watcher NetworkWatcher_westeurope in resource group NetworkWatcherRG does not exist, and the VNet flow log \(security.flowLogs\) is created under it; enable Network Watcher for westeurope \(az network watcher configure -g NetworkWatcherRG -l westeurope --enabled true\), set network.networkWatcher to the region's watcher, or set security.flowLogs.enabled: false$/,
+        joinedRegExp(
+          /^environments\/prod\.yaml:\d+:\d+: error: Network Watcher NetworkWatcher_westeurope in resource group /,
+          /NetworkWatcherRG does not exist, and the VNet flow log \(security.flowLogs\) is created under it; enable /,
+          /Network Watcher for westeurope \(az network watcher configure -g NetworkWatcherRG -l westeurope --enabled /,
+          /true\), set network.networkWatcher to the region's watcher, or set security.flowLogs.enabled: false$/,
+        ),
       ),
     ]);
 
@@ -207,5 +223,46 @@ describe("preflight reads and findings", () => {
     expect(valueReads.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       `GET /keyvault/${prod.names.keyVault}/secrets/${prod.network.ingress.tlsSecretName} 403`,
     ]);
+  });
+});
+
+describe("the WAF listener's certificate", () => {
+  const gatewayCertificate = "codemie-gateway-tls";
+
+  test("must exist in the vault, at network.ingress.waf", async () => {
+    emulator.reset();
+    uploadOperatorSecrets(emulator, prod, [gatewayCertificate]);
+    const found = (await lines()).filter((l) => l.includes(gatewayCertificate));
+    expect(found).toEqual([
+      `environments/prod.yaml:25:3: error: Key Vault ${prod.names.keyVault} has no certificate ` +
+        `${gatewayCertificate}, which the WAF's HTTPS listener serves (network.ingress.waf); import the ` +
+        `certificate and its key (with the chain) as PFX: az keyvault certificate import --vault-name ` +
+        `${prod.names.keyVault} --name ${gatewayCertificate} --file CERT.pfx (openssl pkcs12 -export -in ` +
+        `FULLCHAIN.pem -inkey KEY.pem -out CERT.pfx makes one from the PEM files)`,
+    ]);
+  });
+
+  test("must be PFX: a PEM import is refused before the first write, read on the management plane", async () => {
+    emulator.reset();
+    uploadOperatorSecrets(emulator, prod, [gatewayCertificate]);
+    emulator.putSecret(keyVaultId(prod), gatewayCertificate, "-----BEGIN CERTIFICATE-----", "application/x-pem-file");
+    const found = (await lines()).filter((l) => l.includes(gatewayCertificate));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(
+      `certificate ${gatewayCertificate} in Key Vault ${prod.names.keyVault} has content type ` +
+        "application/x-pem-file, and Application Gateway reads PFX only (application/x-pkcs12)",
+    );
+    // Its content type came from ARM's GET of the secret resource, never from its value.
+    const paths = emulator.armRequests().map((r) => r.path);
+    expect(paths.some((p) => p.endsWith(`/secrets/${gatewayCertificate}`))).toBe(true);
+  });
+
+  test("is not asked for when the WAF is off", async () => {
+    emulator.reset();
+    const off = shippedEnvironment("staging");
+    expect(off.network.ingress.waf?.enabled).toBe(false);
+    const needs = preflightNeeds(off, planCapacity(off), [TEMPLATE]);
+    const facts = await azurePreflightReads(armClient(emulator)).vault(off, needs);
+    expect(facts.gatewayCertificate).toBeUndefined();
   });
 });

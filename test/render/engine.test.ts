@@ -6,7 +6,7 @@ import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { readTemplates } from "../../src/adapters/templates.js";
 import { assertSafeTemplate, createEngine } from "../../src/render/engine.js";
-import { bicepKey, bicepString, commentText, yamlScalar } from "../../src/render/escape.js";
+import { bicepKey, bicepString, bicepValue, commentText, yamlScalar } from "../../src/render/escape.js";
 
 const root = join(import.meta.dirname, "../..");
 const HOSTILE = [
@@ -43,6 +43,13 @@ describe("escaping helpers", () => {
     expect(bicepKey("owner")).toBe("owner");
     expect(bicepKey("cost-center")).toBe("'cost-center'");
     expect(bicepKey("x'}")).toBe("'x\\'}'");
+  });
+
+  it("bicepValue writes nested arrays and objects on one line, every key and string escaped", () => {
+    expect(bicepValue({ effect: { value: "deny" }, "x'}": [1, true, "a${b}"], empty: {}, none: [] })).toBe(
+      "{ effect: { value: 'deny' }, 'x\\'}': [1, true, 'a\\${b}'], empty: {}, none: [] }",
+    );
+    expect(() => bicepValue({ a: null })).toThrow(/cannot render null/);
   });
 
   it("commentText cannot end a comment early", () => {

@@ -35,3 +35,10 @@ export function moduleParams(template: Template, symbol: string): Record<string,
   const params = (deployment.body.properties as { parameters: Record<string, { value?: unknown }> }).parameters;
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.value]));
 }
+
+/** The variables of a top-level module's template (expressions stay as strings). */
+export function moduleVariables(template: Template, symbol: string): Record<string, unknown> {
+  const deployment = allResources(template).find((d) => d.module === "" && d.symbol === symbol);
+  if (!deployment) throw new Error(`no module deployment ${symbol}`);
+  return (deployment.body.properties as { template: { variables?: Record<string, unknown> } }).template.variables ?? {};
+}

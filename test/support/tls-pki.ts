@@ -59,7 +59,8 @@ export async function createPki(): Promise<Pki> {
     return { certPem: await readFile(file(`${name}.pem`), "utf8"), keyPem };
   };
   const caExt =
-    "[req]\ndistinguished_name=dn\n[dn]\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n";
+    "[req]\ndistinguished_name=dn\n[dn]\n[v3]\n" +
+    "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n";
   const root = await sign("root", "/CN=Test Private Root CA", caExt, undefined, 365);
   const intermediate = await sign("intermediate", "/CN=Test Issuing CA", caExt, "root", 365);
   let leaves = 0;

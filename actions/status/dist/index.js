@@ -27647,7 +27647,7 @@ var require_no_conflict = __commonJS({
   "node_modules/handlebars/dist/cjs/handlebars/no-conflict.js"(exports, module) {
     "use strict";
     exports.__esModule = true;
-    exports["default"] = function(Handlebars2) {
+    exports["default"] = function(Handlebars) {
       (function() {
         if (typeof globalThis === "object") return;
         Object.prototype.__defineGetter__("__magic__", function() {
@@ -27657,11 +27657,11 @@ var require_no_conflict = __commonJS({
         delete Object.prototype.__magic__;
       })();
       var $Handlebars = globalThis.Handlebars;
-      Handlebars2.noConflict = function() {
-        if (globalThis.Handlebars === Handlebars2) {
+      Handlebars.noConflict = function() {
+        if (globalThis.Handlebars === Handlebars) {
           globalThis.Handlebars = $Handlebars;
         }
-        return Handlebars2;
+        return Handlebars;
       };
     };
     module.exports = exports["default"];
@@ -27724,4792 +27724,10 @@ var require_handlebars_runtime = __commonJS({
   }
 });
 
-// node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js
-var require_ast = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/ast.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var AST = {
-      // Public API used to evaluate derived attributes regarding AST nodes
-      helpers: {
-        // a mustache is definitely a helper if:
-        // * it is an eligible helper, and
-        // * it has at least one parameter or hash segment
-        helperExpression: function helperExpression(node) {
-          return node.type === "SubExpression" || (node.type === "MustacheStatement" || node.type === "BlockStatement") && !!(node.params && node.params.length || node.hash);
-        },
-        scopedId: function scopedId(path3) {
-          return /^\.|this\b/.test(path3.original);
-        },
-        // an ID is simple if it only has one part, and that part is not
-        // `..` or `this`.
-        simpleId: function simpleId(path3) {
-          return path3.parts.length === 1 && !AST.helpers.scopedId(path3) && !path3.depth;
-        }
-      }
-    };
-    exports["default"] = AST;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js
-var require_parser2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/parser.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    var handlebars = (function() {
-      var parser = {
-        trace: function trace() {
-        },
-        yy: {},
-        symbols_: { "error": 2, "root": 3, "program": 4, "EOF": 5, "program_repetition0": 6, "statement": 7, "mustache": 8, "block": 9, "rawBlock": 10, "partial": 11, "partialBlock": 12, "content": 13, "COMMENT": 14, "CONTENT": 15, "openRawBlock": 16, "rawBlock_repetition0": 17, "END_RAW_BLOCK": 18, "OPEN_RAW_BLOCK": 19, "helperName": 20, "openRawBlock_repetition0": 21, "openRawBlock_option0": 22, "CLOSE_RAW_BLOCK": 23, "openBlock": 24, "block_option0": 25, "closeBlock": 26, "openInverse": 27, "block_option1": 28, "OPEN_BLOCK": 29, "openBlock_repetition0": 30, "openBlock_option0": 31, "openBlock_option1": 32, "CLOSE": 33, "OPEN_INVERSE": 34, "openInverse_repetition0": 35, "openInverse_option0": 36, "openInverse_option1": 37, "openInverseChain": 38, "OPEN_INVERSE_CHAIN": 39, "openInverseChain_repetition0": 40, "openInverseChain_option0": 41, "openInverseChain_option1": 42, "inverseAndProgram": 43, "INVERSE": 44, "inverseChain": 45, "inverseChain_option0": 46, "OPEN_ENDBLOCK": 47, "OPEN": 48, "mustache_repetition0": 49, "mustache_option0": 50, "OPEN_UNESCAPED": 51, "mustache_repetition1": 52, "mustache_option1": 53, "CLOSE_UNESCAPED": 54, "OPEN_PARTIAL": 55, "partialName": 56, "partial_repetition0": 57, "partial_option0": 58, "openPartialBlock": 59, "OPEN_PARTIAL_BLOCK": 60, "openPartialBlock_repetition0": 61, "openPartialBlock_option0": 62, "param": 63, "sexpr": 64, "OPEN_SEXPR": 65, "sexpr_repetition0": 66, "sexpr_option0": 67, "CLOSE_SEXPR": 68, "hash": 69, "hash_repetition_plus0": 70, "hashSegment": 71, "ID": 72, "EQUALS": 73, "blockParams": 74, "OPEN_BLOCK_PARAMS": 75, "blockParams_repetition_plus0": 76, "CLOSE_BLOCK_PARAMS": 77, "path": 78, "dataName": 79, "STRING": 80, "NUMBER": 81, "BOOLEAN": 82, "UNDEFINED": 83, "NULL": 84, "DATA": 85, "pathSegments": 86, "SEP": 87, "$accept": 0, "$end": 1 },
-        terminals_: { 2: "error", 5: "EOF", 14: "COMMENT", 15: "CONTENT", 18: "END_RAW_BLOCK", 19: "OPEN_RAW_BLOCK", 23: "CLOSE_RAW_BLOCK", 29: "OPEN_BLOCK", 33: "CLOSE", 34: "OPEN_INVERSE", 39: "OPEN_INVERSE_CHAIN", 44: "INVERSE", 47: "OPEN_ENDBLOCK", 48: "OPEN", 51: "OPEN_UNESCAPED", 54: "CLOSE_UNESCAPED", 55: "OPEN_PARTIAL", 60: "OPEN_PARTIAL_BLOCK", 65: "OPEN_SEXPR", 68: "CLOSE_SEXPR", 72: "ID", 73: "EQUALS", 75: "OPEN_BLOCK_PARAMS", 77: "CLOSE_BLOCK_PARAMS", 80: "STRING", 81: "NUMBER", 82: "BOOLEAN", 83: "UNDEFINED", 84: "NULL", 85: "DATA", 87: "SEP" },
-        productions_: [0, [3, 2], [4, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [7, 1], [13, 1], [10, 3], [16, 5], [9, 4], [9, 4], [24, 6], [27, 6], [38, 6], [43, 2], [45, 3], [45, 1], [26, 3], [8, 5], [8, 5], [11, 5], [12, 3], [59, 5], [63, 1], [63, 1], [64, 5], [69, 1], [71, 3], [74, 3], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [20, 1], [56, 1], [56, 1], [79, 2], [78, 1], [86, 3], [86, 1], [6, 0], [6, 2], [17, 0], [17, 2], [21, 0], [21, 2], [22, 0], [22, 1], [25, 0], [25, 1], [28, 0], [28, 1], [30, 0], [30, 2], [31, 0], [31, 1], [32, 0], [32, 1], [35, 0], [35, 2], [36, 0], [36, 1], [37, 0], [37, 1], [40, 0], [40, 2], [41, 0], [41, 1], [42, 0], [42, 1], [46, 0], [46, 1], [49, 0], [49, 2], [50, 0], [50, 1], [52, 0], [52, 2], [53, 0], [53, 1], [57, 0], [57, 2], [58, 0], [58, 1], [61, 0], [61, 2], [62, 0], [62, 1], [66, 0], [66, 2], [67, 0], [67, 1], [70, 1], [70, 2], [76, 1], [76, 2]],
-        performAction: function anonymous(yytext, yyleng, yylineno, yy, yystate, $$, _$) {
-          var $0 = $$.length - 1;
-          switch (yystate) {
-            case 1:
-              return $$[$0 - 1];
-              break;
-            case 2:
-              this.$ = yy.prepareProgram($$[$0]);
-              break;
-            case 3:
-              this.$ = $$[$0];
-              break;
-            case 4:
-              this.$ = $$[$0];
-              break;
-            case 5:
-              this.$ = $$[$0];
-              break;
-            case 6:
-              this.$ = $$[$0];
-              break;
-            case 7:
-              this.$ = $$[$0];
-              break;
-            case 8:
-              this.$ = $$[$0];
-              break;
-            case 9:
-              this.$ = {
-                type: "CommentStatement",
-                value: yy.stripComment($$[$0]),
-                strip: yy.stripFlags($$[$0], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 10:
-              this.$ = {
-                type: "ContentStatement",
-                original: $$[$0],
-                value: $$[$0],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 11:
-              this.$ = yy.prepareRawBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 12:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1] };
-              break;
-            case 13:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], false, this._$);
-              break;
-            case 14:
-              this.$ = yy.prepareBlock($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0], true, this._$);
-              break;
-            case 15:
-              this.$ = { open: $$[$0 - 5], path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 16:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 17:
-              this.$ = { path: $$[$0 - 4], params: $$[$0 - 3], hash: $$[$0 - 2], blockParams: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 5], $$[$0]) };
-              break;
-            case 18:
-              this.$ = { strip: yy.stripFlags($$[$0 - 1], $$[$0 - 1]), program: $$[$0] };
-              break;
-            case 19:
-              var inverse = yy.prepareBlock($$[$0 - 2], $$[$0 - 1], $$[$0], $$[$0], false, this._$), program = yy.prepareProgram([inverse], $$[$0 - 1].loc);
-              program.chained = true;
-              this.$ = { strip: $$[$0 - 2].strip, program, chain: true };
-              break;
-            case 20:
-              this.$ = $$[$0];
-              break;
-            case 21:
-              this.$ = { path: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 2], $$[$0]) };
-              break;
-            case 22:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 23:
-              this.$ = yy.prepareMustache($$[$0 - 3], $$[$0 - 2], $$[$0 - 1], $$[$0 - 4], yy.stripFlags($$[$0 - 4], $$[$0]), this._$);
-              break;
-            case 24:
-              this.$ = {
-                type: "PartialStatement",
-                name: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                indent: "",
-                strip: yy.stripFlags($$[$0 - 4], $$[$0]),
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 25:
-              this.$ = yy.preparePartialBlock($$[$0 - 2], $$[$0 - 1], $$[$0], this._$);
-              break;
-            case 26:
-              this.$ = { path: $$[$0 - 3], params: $$[$0 - 2], hash: $$[$0 - 1], strip: yy.stripFlags($$[$0 - 4], $$[$0]) };
-              break;
-            case 27:
-              this.$ = $$[$0];
-              break;
-            case 28:
-              this.$ = $$[$0];
-              break;
-            case 29:
-              this.$ = {
-                type: "SubExpression",
-                path: $$[$0 - 3],
-                params: $$[$0 - 2],
-                hash: $$[$0 - 1],
-                loc: yy.locInfo(this._$)
-              };
-              break;
-            case 30:
-              this.$ = { type: "Hash", pairs: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 31:
-              this.$ = { type: "HashPair", key: yy.id($$[$0 - 2]), value: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 32:
-              this.$ = yy.id($$[$0 - 1]);
-              break;
-            case 33:
-              this.$ = $$[$0];
-              break;
-            case 34:
-              this.$ = $$[$0];
-              break;
-            case 35:
-              this.$ = { type: "StringLiteral", value: $$[$0], original: $$[$0], loc: yy.locInfo(this._$) };
-              break;
-            case 36:
-              this.$ = { type: "NumberLiteral", value: Number($$[$0]), original: Number($$[$0]), loc: yy.locInfo(this._$) };
-              break;
-            case 37:
-              this.$ = { type: "BooleanLiteral", value: $$[$0] === "true", original: $$[$0] === "true", loc: yy.locInfo(this._$) };
-              break;
-            case 38:
-              this.$ = { type: "UndefinedLiteral", original: void 0, value: void 0, loc: yy.locInfo(this._$) };
-              break;
-            case 39:
-              this.$ = { type: "NullLiteral", original: null, value: null, loc: yy.locInfo(this._$) };
-              break;
-            case 40:
-              this.$ = $$[$0];
-              break;
-            case 41:
-              this.$ = $$[$0];
-              break;
-            case 42:
-              this.$ = yy.preparePath(true, $$[$0], this._$);
-              break;
-            case 43:
-              this.$ = yy.preparePath(false, $$[$0], this._$);
-              break;
-            case 44:
-              $$[$0 - 2].push({ part: yy.id($$[$0]), original: $$[$0], separator: $$[$0 - 1] });
-              this.$ = $$[$0 - 2];
-              break;
-            case 45:
-              this.$ = [{ part: yy.id($$[$0]), original: $$[$0] }];
-              break;
-            case 46:
-              this.$ = [];
-              break;
-            case 47:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 48:
-              this.$ = [];
-              break;
-            case 49:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 50:
-              this.$ = [];
-              break;
-            case 51:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 58:
-              this.$ = [];
-              break;
-            case 59:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 64:
-              this.$ = [];
-              break;
-            case 65:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 70:
-              this.$ = [];
-              break;
-            case 71:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 78:
-              this.$ = [];
-              break;
-            case 79:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 82:
-              this.$ = [];
-              break;
-            case 83:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 86:
-              this.$ = [];
-              break;
-            case 87:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 90:
-              this.$ = [];
-              break;
-            case 91:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 94:
-              this.$ = [];
-              break;
-            case 95:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 98:
-              this.$ = [$$[$0]];
-              break;
-            case 99:
-              $$[$0 - 1].push($$[$0]);
-              break;
-            case 100:
-              this.$ = [$$[$0]];
-              break;
-            case 101:
-              $$[$0 - 1].push($$[$0]);
-              break;
-          }
-        },
-        table: [{ 3: 1, 4: 2, 5: [2, 46], 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 1: [3] }, { 5: [1, 4] }, { 5: [2, 2], 7: 5, 8: 6, 9: 7, 10: 8, 11: 9, 12: 10, 13: 11, 14: [1, 12], 15: [1, 20], 16: 17, 19: [1, 23], 24: 15, 27: 16, 29: [1, 21], 34: [1, 22], 39: [2, 2], 44: [2, 2], 47: [2, 2], 48: [1, 13], 51: [1, 14], 55: [1, 18], 59: 19, 60: [1, 24] }, { 1: [2, 1] }, { 5: [2, 47], 14: [2, 47], 15: [2, 47], 19: [2, 47], 29: [2, 47], 34: [2, 47], 39: [2, 47], 44: [2, 47], 47: [2, 47], 48: [2, 47], 51: [2, 47], 55: [2, 47], 60: [2, 47] }, { 5: [2, 3], 14: [2, 3], 15: [2, 3], 19: [2, 3], 29: [2, 3], 34: [2, 3], 39: [2, 3], 44: [2, 3], 47: [2, 3], 48: [2, 3], 51: [2, 3], 55: [2, 3], 60: [2, 3] }, { 5: [2, 4], 14: [2, 4], 15: [2, 4], 19: [2, 4], 29: [2, 4], 34: [2, 4], 39: [2, 4], 44: [2, 4], 47: [2, 4], 48: [2, 4], 51: [2, 4], 55: [2, 4], 60: [2, 4] }, { 5: [2, 5], 14: [2, 5], 15: [2, 5], 19: [2, 5], 29: [2, 5], 34: [2, 5], 39: [2, 5], 44: [2, 5], 47: [2, 5], 48: [2, 5], 51: [2, 5], 55: [2, 5], 60: [2, 5] }, { 5: [2, 6], 14: [2, 6], 15: [2, 6], 19: [2, 6], 29: [2, 6], 34: [2, 6], 39: [2, 6], 44: [2, 6], 47: [2, 6], 48: [2, 6], 51: [2, 6], 55: [2, 6], 60: [2, 6] }, { 5: [2, 7], 14: [2, 7], 15: [2, 7], 19: [2, 7], 29: [2, 7], 34: [2, 7], 39: [2, 7], 44: [2, 7], 47: [2, 7], 48: [2, 7], 51: [2, 7], 55: [2, 7], 60: [2, 7] }, { 5: [2, 8], 14: [2, 8], 15: [2, 8], 19: [2, 8], 29: [2, 8], 34: [2, 8], 39: [2, 8], 44: [2, 8], 47: [2, 8], 48: [2, 8], 51: [2, 8], 55: [2, 8], 60: [2, 8] }, { 5: [2, 9], 14: [2, 9], 15: [2, 9], 19: [2, 9], 29: [2, 9], 34: [2, 9], 39: [2, 9], 44: [2, 9], 47: [2, 9], 48: [2, 9], 51: [2, 9], 55: [2, 9], 60: [2, 9] }, { 20: 25, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 36, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 37, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 4: 38, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 15: [2, 48], 17: 39, 18: [2, 48] }, { 20: 41, 56: 40, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 44, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 5: [2, 10], 14: [2, 10], 15: [2, 10], 18: [2, 10], 19: [2, 10], 29: [2, 10], 34: [2, 10], 39: [2, 10], 44: [2, 10], 47: [2, 10], 48: [2, 10], 51: [2, 10], 55: [2, 10], 60: [2, 10] }, { 20: 45, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 46, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 47, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 41, 56: 48, 64: 42, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [2, 78], 49: 49, 65: [2, 78], 72: [2, 78], 80: [2, 78], 81: [2, 78], 82: [2, 78], 83: [2, 78], 84: [2, 78], 85: [2, 78] }, { 23: [2, 33], 33: [2, 33], 54: [2, 33], 65: [2, 33], 68: [2, 33], 72: [2, 33], 75: [2, 33], 80: [2, 33], 81: [2, 33], 82: [2, 33], 83: [2, 33], 84: [2, 33], 85: [2, 33] }, { 23: [2, 34], 33: [2, 34], 54: [2, 34], 65: [2, 34], 68: [2, 34], 72: [2, 34], 75: [2, 34], 80: [2, 34], 81: [2, 34], 82: [2, 34], 83: [2, 34], 84: [2, 34], 85: [2, 34] }, { 23: [2, 35], 33: [2, 35], 54: [2, 35], 65: [2, 35], 68: [2, 35], 72: [2, 35], 75: [2, 35], 80: [2, 35], 81: [2, 35], 82: [2, 35], 83: [2, 35], 84: [2, 35], 85: [2, 35] }, { 23: [2, 36], 33: [2, 36], 54: [2, 36], 65: [2, 36], 68: [2, 36], 72: [2, 36], 75: [2, 36], 80: [2, 36], 81: [2, 36], 82: [2, 36], 83: [2, 36], 84: [2, 36], 85: [2, 36] }, { 23: [2, 37], 33: [2, 37], 54: [2, 37], 65: [2, 37], 68: [2, 37], 72: [2, 37], 75: [2, 37], 80: [2, 37], 81: [2, 37], 82: [2, 37], 83: [2, 37], 84: [2, 37], 85: [2, 37] }, { 23: [2, 38], 33: [2, 38], 54: [2, 38], 65: [2, 38], 68: [2, 38], 72: [2, 38], 75: [2, 38], 80: [2, 38], 81: [2, 38], 82: [2, 38], 83: [2, 38], 84: [2, 38], 85: [2, 38] }, { 23: [2, 39], 33: [2, 39], 54: [2, 39], 65: [2, 39], 68: [2, 39], 72: [2, 39], 75: [2, 39], 80: [2, 39], 81: [2, 39], 82: [2, 39], 83: [2, 39], 84: [2, 39], 85: [2, 39] }, { 23: [2, 43], 33: [2, 43], 54: [2, 43], 65: [2, 43], 68: [2, 43], 72: [2, 43], 75: [2, 43], 80: [2, 43], 81: [2, 43], 82: [2, 43], 83: [2, 43], 84: [2, 43], 85: [2, 43], 87: [1, 50] }, { 72: [1, 35], 86: 51 }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 52: 52, 54: [2, 82], 65: [2, 82], 72: [2, 82], 80: [2, 82], 81: [2, 82], 82: [2, 82], 83: [2, 82], 84: [2, 82], 85: [2, 82] }, { 25: 53, 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 54, 47: [2, 54] }, { 28: 59, 43: 60, 44: [1, 58], 47: [2, 56] }, { 13: 62, 15: [1, 20], 18: [1, 61] }, { 33: [2, 86], 57: 63, 65: [2, 86], 72: [2, 86], 80: [2, 86], 81: [2, 86], 82: [2, 86], 83: [2, 86], 84: [2, 86], 85: [2, 86] }, { 33: [2, 40], 65: [2, 40], 72: [2, 40], 80: [2, 40], 81: [2, 40], 82: [2, 40], 83: [2, 40], 84: [2, 40], 85: [2, 40] }, { 33: [2, 41], 65: [2, 41], 72: [2, 41], 80: [2, 41], 81: [2, 41], 82: [2, 41], 83: [2, 41], 84: [2, 41], 85: [2, 41] }, { 20: 64, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 65, 47: [1, 66] }, { 30: 67, 33: [2, 58], 65: [2, 58], 72: [2, 58], 75: [2, 58], 80: [2, 58], 81: [2, 58], 82: [2, 58], 83: [2, 58], 84: [2, 58], 85: [2, 58] }, { 33: [2, 64], 35: 68, 65: [2, 64], 72: [2, 64], 75: [2, 64], 80: [2, 64], 81: [2, 64], 82: [2, 64], 83: [2, 64], 84: [2, 64], 85: [2, 64] }, { 21: 69, 23: [2, 50], 65: [2, 50], 72: [2, 50], 80: [2, 50], 81: [2, 50], 82: [2, 50], 83: [2, 50], 84: [2, 50], 85: [2, 50] }, { 33: [2, 90], 61: 70, 65: [2, 90], 72: [2, 90], 80: [2, 90], 81: [2, 90], 82: [2, 90], 83: [2, 90], 84: [2, 90], 85: [2, 90] }, { 20: 74, 33: [2, 80], 50: 71, 63: 72, 64: 75, 65: [1, 43], 69: 73, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 72: [1, 79] }, { 23: [2, 42], 33: [2, 42], 54: [2, 42], 65: [2, 42], 68: [2, 42], 72: [2, 42], 75: [2, 42], 80: [2, 42], 81: [2, 42], 82: [2, 42], 83: [2, 42], 84: [2, 42], 85: [2, 42], 87: [1, 50] }, { 20: 74, 53: 80, 54: [2, 84], 63: 81, 64: 75, 65: [1, 43], 69: 82, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 26: 83, 47: [1, 66] }, { 47: [2, 55] }, { 4: 84, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 39: [2, 46], 44: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 47: [2, 20] }, { 20: 85, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 4: 86, 6: 3, 14: [2, 46], 15: [2, 46], 19: [2, 46], 29: [2, 46], 34: [2, 46], 47: [2, 46], 48: [2, 46], 51: [2, 46], 55: [2, 46], 60: [2, 46] }, { 26: 87, 47: [1, 66] }, { 47: [2, 57] }, { 5: [2, 11], 14: [2, 11], 15: [2, 11], 19: [2, 11], 29: [2, 11], 34: [2, 11], 39: [2, 11], 44: [2, 11], 47: [2, 11], 48: [2, 11], 51: [2, 11], 55: [2, 11], 60: [2, 11] }, { 15: [2, 49], 18: [2, 49] }, { 20: 74, 33: [2, 88], 58: 88, 63: 89, 64: 75, 65: [1, 43], 69: 90, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 65: [2, 94], 66: 91, 68: [2, 94], 72: [2, 94], 80: [2, 94], 81: [2, 94], 82: [2, 94], 83: [2, 94], 84: [2, 94], 85: [2, 94] }, { 5: [2, 25], 14: [2, 25], 15: [2, 25], 19: [2, 25], 29: [2, 25], 34: [2, 25], 39: [2, 25], 44: [2, 25], 47: [2, 25], 48: [2, 25], 51: [2, 25], 55: [2, 25], 60: [2, 25] }, { 20: 92, 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 31: 93, 33: [2, 60], 63: 94, 64: 75, 65: [1, 43], 69: 95, 70: 76, 71: 77, 72: [1, 78], 75: [2, 60], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 66], 36: 96, 63: 97, 64: 75, 65: [1, 43], 69: 98, 70: 76, 71: 77, 72: [1, 78], 75: [2, 66], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 22: 99, 23: [2, 52], 63: 100, 64: 75, 65: [1, 43], 69: 101, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 20: 74, 33: [2, 92], 62: 102, 63: 103, 64: 75, 65: [1, 43], 69: 104, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 105] }, { 33: [2, 79], 65: [2, 79], 72: [2, 79], 80: [2, 79], 81: [2, 79], 82: [2, 79], 83: [2, 79], 84: [2, 79], 85: [2, 79] }, { 33: [2, 81] }, { 23: [2, 27], 33: [2, 27], 54: [2, 27], 65: [2, 27], 68: [2, 27], 72: [2, 27], 75: [2, 27], 80: [2, 27], 81: [2, 27], 82: [2, 27], 83: [2, 27], 84: [2, 27], 85: [2, 27] }, { 23: [2, 28], 33: [2, 28], 54: [2, 28], 65: [2, 28], 68: [2, 28], 72: [2, 28], 75: [2, 28], 80: [2, 28], 81: [2, 28], 82: [2, 28], 83: [2, 28], 84: [2, 28], 85: [2, 28] }, { 23: [2, 30], 33: [2, 30], 54: [2, 30], 68: [2, 30], 71: 106, 72: [1, 107], 75: [2, 30] }, { 23: [2, 98], 33: [2, 98], 54: [2, 98], 68: [2, 98], 72: [2, 98], 75: [2, 98] }, { 23: [2, 45], 33: [2, 45], 54: [2, 45], 65: [2, 45], 68: [2, 45], 72: [2, 45], 73: [1, 108], 75: [2, 45], 80: [2, 45], 81: [2, 45], 82: [2, 45], 83: [2, 45], 84: [2, 45], 85: [2, 45], 87: [2, 45] }, { 23: [2, 44], 33: [2, 44], 54: [2, 44], 65: [2, 44], 68: [2, 44], 72: [2, 44], 75: [2, 44], 80: [2, 44], 81: [2, 44], 82: [2, 44], 83: [2, 44], 84: [2, 44], 85: [2, 44], 87: [2, 44] }, { 54: [1, 109] }, { 54: [2, 83], 65: [2, 83], 72: [2, 83], 80: [2, 83], 81: [2, 83], 82: [2, 83], 83: [2, 83], 84: [2, 83], 85: [2, 83] }, { 54: [2, 85] }, { 5: [2, 13], 14: [2, 13], 15: [2, 13], 19: [2, 13], 29: [2, 13], 34: [2, 13], 39: [2, 13], 44: [2, 13], 47: [2, 13], 48: [2, 13], 51: [2, 13], 55: [2, 13], 60: [2, 13] }, { 38: 55, 39: [1, 57], 43: 56, 44: [1, 58], 45: 111, 46: 110, 47: [2, 76] }, { 33: [2, 70], 40: 112, 65: [2, 70], 72: [2, 70], 75: [2, 70], 80: [2, 70], 81: [2, 70], 82: [2, 70], 83: [2, 70], 84: [2, 70], 85: [2, 70] }, { 47: [2, 18] }, { 5: [2, 14], 14: [2, 14], 15: [2, 14], 19: [2, 14], 29: [2, 14], 34: [2, 14], 39: [2, 14], 44: [2, 14], 47: [2, 14], 48: [2, 14], 51: [2, 14], 55: [2, 14], 60: [2, 14] }, { 33: [1, 113] }, { 33: [2, 87], 65: [2, 87], 72: [2, 87], 80: [2, 87], 81: [2, 87], 82: [2, 87], 83: [2, 87], 84: [2, 87], 85: [2, 87] }, { 33: [2, 89] }, { 20: 74, 63: 115, 64: 75, 65: [1, 43], 67: 114, 68: [2, 96], 69: 116, 70: 76, 71: 77, 72: [1, 78], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 33: [1, 117] }, { 32: 118, 33: [2, 62], 74: 119, 75: [1, 120] }, { 33: [2, 59], 65: [2, 59], 72: [2, 59], 75: [2, 59], 80: [2, 59], 81: [2, 59], 82: [2, 59], 83: [2, 59], 84: [2, 59], 85: [2, 59] }, { 33: [2, 61], 75: [2, 61] }, { 33: [2, 68], 37: 121, 74: 122, 75: [1, 120] }, { 33: [2, 65], 65: [2, 65], 72: [2, 65], 75: [2, 65], 80: [2, 65], 81: [2, 65], 82: [2, 65], 83: [2, 65], 84: [2, 65], 85: [2, 65] }, { 33: [2, 67], 75: [2, 67] }, { 23: [1, 123] }, { 23: [2, 51], 65: [2, 51], 72: [2, 51], 80: [2, 51], 81: [2, 51], 82: [2, 51], 83: [2, 51], 84: [2, 51], 85: [2, 51] }, { 23: [2, 53] }, { 33: [1, 124] }, { 33: [2, 91], 65: [2, 91], 72: [2, 91], 80: [2, 91], 81: [2, 91], 82: [2, 91], 83: [2, 91], 84: [2, 91], 85: [2, 91] }, { 33: [2, 93] }, { 5: [2, 22], 14: [2, 22], 15: [2, 22], 19: [2, 22], 29: [2, 22], 34: [2, 22], 39: [2, 22], 44: [2, 22], 47: [2, 22], 48: [2, 22], 51: [2, 22], 55: [2, 22], 60: [2, 22] }, { 23: [2, 99], 33: [2, 99], 54: [2, 99], 68: [2, 99], 72: [2, 99], 75: [2, 99] }, { 73: [1, 108] }, { 20: 74, 63: 125, 64: 75, 65: [1, 43], 72: [1, 35], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 23], 14: [2, 23], 15: [2, 23], 19: [2, 23], 29: [2, 23], 34: [2, 23], 39: [2, 23], 44: [2, 23], 47: [2, 23], 48: [2, 23], 51: [2, 23], 55: [2, 23], 60: [2, 23] }, { 47: [2, 19] }, { 47: [2, 77] }, { 20: 74, 33: [2, 72], 41: 126, 63: 127, 64: 75, 65: [1, 43], 69: 128, 70: 76, 71: 77, 72: [1, 78], 75: [2, 72], 78: 26, 79: 27, 80: [1, 28], 81: [1, 29], 82: [1, 30], 83: [1, 31], 84: [1, 32], 85: [1, 34], 86: 33 }, { 5: [2, 24], 14: [2, 24], 15: [2, 24], 19: [2, 24], 29: [2, 24], 34: [2, 24], 39: [2, 24], 44: [2, 24], 47: [2, 24], 48: [2, 24], 51: [2, 24], 55: [2, 24], 60: [2, 24] }, { 68: [1, 129] }, { 65: [2, 95], 68: [2, 95], 72: [2, 95], 80: [2, 95], 81: [2, 95], 82: [2, 95], 83: [2, 95], 84: [2, 95], 85: [2, 95] }, { 68: [2, 97] }, { 5: [2, 21], 14: [2, 21], 15: [2, 21], 19: [2, 21], 29: [2, 21], 34: [2, 21], 39: [2, 21], 44: [2, 21], 47: [2, 21], 48: [2, 21], 51: [2, 21], 55: [2, 21], 60: [2, 21] }, { 33: [1, 130] }, { 33: [2, 63] }, { 72: [1, 132], 76: 131 }, { 33: [1, 133] }, { 33: [2, 69] }, { 15: [2, 12], 18: [2, 12] }, { 14: [2, 26], 15: [2, 26], 19: [2, 26], 29: [2, 26], 34: [2, 26], 47: [2, 26], 48: [2, 26], 51: [2, 26], 55: [2, 26], 60: [2, 26] }, { 23: [2, 31], 33: [2, 31], 54: [2, 31], 68: [2, 31], 72: [2, 31], 75: [2, 31] }, { 33: [2, 74], 42: 134, 74: 135, 75: [1, 120] }, { 33: [2, 71], 65: [2, 71], 72: [2, 71], 75: [2, 71], 80: [2, 71], 81: [2, 71], 82: [2, 71], 83: [2, 71], 84: [2, 71], 85: [2, 71] }, { 33: [2, 73], 75: [2, 73] }, { 23: [2, 29], 33: [2, 29], 54: [2, 29], 65: [2, 29], 68: [2, 29], 72: [2, 29], 75: [2, 29], 80: [2, 29], 81: [2, 29], 82: [2, 29], 83: [2, 29], 84: [2, 29], 85: [2, 29] }, { 14: [2, 15], 15: [2, 15], 19: [2, 15], 29: [2, 15], 34: [2, 15], 39: [2, 15], 44: [2, 15], 47: [2, 15], 48: [2, 15], 51: [2, 15], 55: [2, 15], 60: [2, 15] }, { 72: [1, 137], 77: [1, 136] }, { 72: [2, 100], 77: [2, 100] }, { 14: [2, 16], 15: [2, 16], 19: [2, 16], 29: [2, 16], 34: [2, 16], 44: [2, 16], 47: [2, 16], 48: [2, 16], 51: [2, 16], 55: [2, 16], 60: [2, 16] }, { 33: [1, 138] }, { 33: [2, 75] }, { 33: [2, 32] }, { 72: [2, 101], 77: [2, 101] }, { 14: [2, 17], 15: [2, 17], 19: [2, 17], 29: [2, 17], 34: [2, 17], 39: [2, 17], 44: [2, 17], 47: [2, 17], 48: [2, 17], 51: [2, 17], 55: [2, 17], 60: [2, 17] }],
-        defaultActions: { 4: [2, 1], 54: [2, 55], 56: [2, 20], 60: [2, 57], 73: [2, 81], 82: [2, 85], 86: [2, 18], 90: [2, 89], 101: [2, 53], 104: [2, 93], 110: [2, 19], 111: [2, 77], 116: [2, 97], 119: [2, 63], 122: [2, 69], 135: [2, 75], 136: [2, 32] },
-        parseError: function parseError(str2, hash) {
-          throw new Error(str2);
-        },
-        parse: function parse2(input) {
-          var self = this, stack = [0], vstack = [null], lstack = [], table2 = this.table, yytext = "", yylineno = 0, yyleng = 0, recovering = 0, TERROR = 2, EOF = 1;
-          this.lexer.setInput(input);
-          this.lexer.yy = this.yy;
-          this.yy.lexer = this.lexer;
-          this.yy.parser = this;
-          if (typeof this.lexer.yylloc == "undefined") this.lexer.yylloc = {};
-          var yyloc = this.lexer.yylloc;
-          lstack.push(yyloc);
-          var ranges = this.lexer.options && this.lexer.options.ranges;
-          if (typeof this.yy.parseError === "function") this.parseError = this.yy.parseError;
-          function popStack(n) {
-            stack.length = stack.length - 2 * n;
-            vstack.length = vstack.length - n;
-            lstack.length = lstack.length - n;
-          }
-          function lex() {
-            var token;
-            token = self.lexer.lex() || 1;
-            if (typeof token !== "number") {
-              token = self.symbols_[token] || token;
-            }
-            return token;
-          }
-          var symbol, preErrorSymbol, state3, action, a, r, yyval = {}, p, len, newState, expected;
-          while (true) {
-            state3 = stack[stack.length - 1];
-            if (this.defaultActions[state3]) {
-              action = this.defaultActions[state3];
-            } else {
-              if (symbol === null || typeof symbol == "undefined") {
-                symbol = lex();
-              }
-              action = table2[state3] && table2[state3][symbol];
-            }
-            if (typeof action === "undefined" || !action.length || !action[0]) {
-              var errStr = "";
-              if (!recovering) {
-                expected = [];
-                for (p in table2[state3]) if (this.terminals_[p] && p > 2) {
-                  expected.push("'" + this.terminals_[p] + "'");
-                }
-                if (this.lexer.showPosition) {
-                  errStr = "Parse error on line " + (yylineno + 1) + ":\n" + this.lexer.showPosition() + "\nExpecting " + expected.join(", ") + ", got '" + (this.terminals_[symbol] || symbol) + "'";
-                } else {
-                  errStr = "Parse error on line " + (yylineno + 1) + ": Unexpected " + (symbol == 1 ? "end of input" : "'" + (this.terminals_[symbol] || symbol) + "'");
-                }
-                this.parseError(errStr, { text: this.lexer.match, token: this.terminals_[symbol] || symbol, line: this.lexer.yylineno, loc: yyloc, expected });
-              }
-            }
-            if (action[0] instanceof Array && action.length > 1) {
-              throw new Error("Parse Error: multiple actions possible at state: " + state3 + ", token: " + symbol);
-            }
-            switch (action[0]) {
-              case 1:
-                stack.push(symbol);
-                vstack.push(this.lexer.yytext);
-                lstack.push(this.lexer.yylloc);
-                stack.push(action[1]);
-                symbol = null;
-                if (!preErrorSymbol) {
-                  yyleng = this.lexer.yyleng;
-                  yytext = this.lexer.yytext;
-                  yylineno = this.lexer.yylineno;
-                  yyloc = this.lexer.yylloc;
-                  if (recovering > 0) recovering--;
-                } else {
-                  symbol = preErrorSymbol;
-                  preErrorSymbol = null;
-                }
-                break;
-              case 2:
-                len = this.productions_[action[1]][1];
-                yyval.$ = vstack[vstack.length - len];
-                yyval._$ = { first_line: lstack[lstack.length - (len || 1)].first_line, last_line: lstack[lstack.length - 1].last_line, first_column: lstack[lstack.length - (len || 1)].first_column, last_column: lstack[lstack.length - 1].last_column };
-                if (ranges) {
-                  yyval._$.range = [lstack[lstack.length - (len || 1)].range[0], lstack[lstack.length - 1].range[1]];
-                }
-                r = this.performAction.call(yyval, yytext, yyleng, yylineno, this.yy, action[1], vstack, lstack);
-                if (typeof r !== "undefined") {
-                  return r;
-                }
-                if (len) {
-                  stack = stack.slice(0, -1 * len * 2);
-                  vstack = vstack.slice(0, -1 * len);
-                  lstack = lstack.slice(0, -1 * len);
-                }
-                stack.push(this.productions_[action[1]][0]);
-                vstack.push(yyval.$);
-                lstack.push(yyval._$);
-                newState = table2[stack[stack.length - 2]][stack[stack.length - 1]];
-                stack.push(newState);
-                break;
-              case 3:
-                return true;
-            }
-          }
-          return true;
-        }
-      };
-      var lexer = (function() {
-        var lexer2 = {
-          EOF: 1,
-          parseError: function parseError(str2, hash) {
-            if (this.yy.parser) {
-              this.yy.parser.parseError(str2, hash);
-            } else {
-              throw new Error(str2);
-            }
-          },
-          setInput: function setInput(input) {
-            this._input = input;
-            this._more = this._less = this.done = false;
-            this.yylineno = this.yyleng = 0;
-            this.yytext = this.matched = this.match = "";
-            this.conditionStack = ["INITIAL"];
-            this.yylloc = { first_line: 1, first_column: 0, last_line: 1, last_column: 0 };
-            if (this.options.ranges) this.yylloc.range = [0, 0];
-            this.offset = 0;
-            return this;
-          },
-          input: function input() {
-            var ch = this._input[0];
-            this.yytext += ch;
-            this.yyleng++;
-            this.offset++;
-            this.match += ch;
-            this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
-              this.yylineno++;
-              this.yylloc.last_line++;
-            } else {
-              this.yylloc.last_column++;
-            }
-            if (this.options.ranges) this.yylloc.range[1]++;
-            this._input = this._input.slice(1);
-            return ch;
-          },
-          unput: function unput(ch) {
-            var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
-            this._input = ch + this._input;
-            this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
-            this.offset -= len;
-            var oldLines = this.match.split(/(?:\r\n?|\n)/g);
-            this.match = this.match.substr(0, this.match.length - 1);
-            this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
-            var r = this.yylloc.range;
-            this.yylloc = {
-              first_line: this.yylloc.first_line,
-              last_line: this.yylineno + 1,
-              first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
-            };
-            if (this.options.ranges) {
-              this.yylloc.range = [r[0], r[0] + this.yyleng - len];
-            }
-            return this;
-          },
-          more: function more() {
-            this._more = true;
-            return this;
-          },
-          less: function less(n) {
-            this.unput(this.match.slice(n));
-          },
-          pastInput: function pastInput() {
-            var past = this.matched.substr(0, this.matched.length - this.match.length);
-            return (past.length > 20 ? "..." : "") + past.substr(-20).replace(/\n/g, "");
-          },
-          upcomingInput: function upcomingInput() {
-            var next = this.match;
-            if (next.length < 20) {
-              next += this._input.substr(0, 20 - next.length);
-            }
-            return (next.substr(0, 20) + (next.length > 20 ? "..." : "")).replace(/\n/g, "");
-          },
-          showPosition: function showPosition() {
-            var pre = this.pastInput();
-            var c = new Array(pre.length + 1).join("-");
-            return pre + this.upcomingInput() + "\n" + c + "^";
-          },
-          next: function next() {
-            if (this.done) {
-              return this.EOF;
-            }
-            if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
-            if (!this._more) {
-              this.yytext = "";
-              this.match = "";
-            }
-            var rules = this._currentRules();
-            for (var i = 0; i < rules.length; i++) {
-              tempMatch = this._input.match(this.rules[rules[i]]);
-              if (tempMatch && (!match || tempMatch[0].length > match[0].length)) {
-                match = tempMatch;
-                index = i;
-                if (!this.options.flex) break;
-              }
-            }
-            if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
-              this.yylloc = {
-                first_line: this.yylloc.last_line,
-                last_line: this.yylineno + 1,
-                first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
-              };
-              this.yytext += match[0];
-              this.match += match[0];
-              this.matches = match;
-              this.yyleng = this.yytext.length;
-              if (this.options.ranges) {
-                this.yylloc.range = [this.offset, this.offset += this.yyleng];
-              }
-              this._more = false;
-              this._input = this._input.slice(match[0].length);
-              this.matched += match[0];
-              token = this.performAction.call(this, this.yy, this, rules[index], this.conditionStack[this.conditionStack.length - 1]);
-              if (this.done && this._input) this.done = false;
-              if (token) return token;
-              else return;
-            }
-            if (this._input === "") {
-              return this.EOF;
-            } else {
-              return this.parseError("Lexical error on line " + (this.yylineno + 1) + ". Unrecognized text.\n" + this.showPosition(), { text: "", token: null, line: this.yylineno });
-            }
-          },
-          lex: function lex() {
-            var r = this.next();
-            if (typeof r !== "undefined") {
-              return r;
-            } else {
-              return this.lex();
-            }
-          },
-          begin: function begin(condition) {
-            this.conditionStack.push(condition);
-          },
-          popState: function popState() {
-            return this.conditionStack.pop();
-          },
-          _currentRules: function _currentRules() {
-            return this.conditions[this.conditionStack[this.conditionStack.length - 1]].rules;
-          },
-          topState: function topState() {
-            return this.conditionStack[this.conditionStack.length - 2];
-          },
-          pushState: function begin(condition) {
-            this.begin(condition);
-          }
-        };
-        lexer2.options = {};
-        lexer2.performAction = function anonymous(yy, yy_, $avoiding_name_collisions, YY_START) {
-          function strip(start, end) {
-            return yy_.yytext = yy_.yytext.substring(start, yy_.yyleng - end + start);
-          }
-          var YYSTATE = YY_START;
-          switch ($avoiding_name_collisions) {
-            case 0:
-              if (yy_.yytext.slice(-2) === "\\\\") {
-                strip(0, 1);
-                this.begin("mu");
-              } else if (yy_.yytext.slice(-1) === "\\") {
-                strip(0, 1);
-                this.begin("emu");
-              } else {
-                this.begin("mu");
-              }
-              if (yy_.yytext) return 15;
-              break;
-            case 1:
-              return 15;
-              break;
-            case 2:
-              this.popState();
-              return 15;
-              break;
-            case 3:
-              this.begin("raw");
-              return 15;
-              break;
-            case 4:
-              this.popState();
-              if (this.conditionStack[this.conditionStack.length - 1] === "raw") {
-                return 15;
-              } else {
-                strip(5, 9);
-                return "END_RAW_BLOCK";
-              }
-              break;
-            case 5:
-              return 15;
-              break;
-            case 6:
-              this.popState();
-              return 14;
-              break;
-            case 7:
-              return 65;
-              break;
-            case 8:
-              return 68;
-              break;
-            case 9:
-              return 19;
-              break;
-            case 10:
-              this.popState();
-              this.begin("raw");
-              return 23;
-              break;
-            case 11:
-              return 55;
-              break;
-            case 12:
-              return 60;
-              break;
-            case 13:
-              return 29;
-              break;
-            case 14:
-              return 47;
-              break;
-            case 15:
-              this.popState();
-              return 44;
-              break;
-            case 16:
-              this.popState();
-              return 44;
-              break;
-            case 17:
-              return 34;
-              break;
-            case 18:
-              return 39;
-              break;
-            case 19:
-              return 51;
-              break;
-            case 20:
-              return 48;
-              break;
-            case 21:
-              this.unput(yy_.yytext);
-              this.popState();
-              this.begin("com");
-              break;
-            case 22:
-              this.popState();
-              return 14;
-              break;
-            case 23:
-              return 48;
-              break;
-            case 24:
-              return 73;
-              break;
-            case 25:
-              return 72;
-              break;
-            case 26:
-              return 72;
-              break;
-            case 27:
-              return 87;
-              break;
-            case 28:
-              break;
-            case 29:
-              this.popState();
-              return 54;
-              break;
-            case 30:
-              this.popState();
-              return 33;
-              break;
-            case 31:
-              yy_.yytext = strip(1, 2).replace(/\\"/g, '"');
-              return 80;
-              break;
-            case 32:
-              yy_.yytext = strip(1, 2).replace(/\\'/g, "'");
-              return 80;
-              break;
-            case 33:
-              return 85;
-              break;
-            case 34:
-              return 82;
-              break;
-            case 35:
-              return 82;
-              break;
-            case 36:
-              return 83;
-              break;
-            case 37:
-              return 84;
-              break;
-            case 38:
-              return 81;
-              break;
-            case 39:
-              return 75;
-              break;
-            case 40:
-              return 77;
-              break;
-            case 41:
-              return 72;
-              break;
-            case 42:
-              yy_.yytext = yy_.yytext.replace(/\\([\\\]])/g, "$1");
-              return 72;
-              break;
-            case 43:
-              return "INVALID";
-              break;
-            case 44:
-              return 5;
-              break;
-          }
-        };
-        lexer2.rules = [/^(?:[^\x00]*?(?=(\{\{)))/, /^(?:[^\x00]+)/, /^(?:[^\x00]{2,}?(?=(\{\{|\\\{\{|\\\\\{\{|$)))/, /^(?:\{\{\{\{(?=[^\/]))/, /^(?:\{\{\{\{\/[^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=[=}\s\/.])\}\}\}\})/, /^(?:[^\x00]+?(?=(\{\{\{\{)))/, /^(?:[\s\S]*?--(~)?\}\})/, /^(?:\()/, /^(?:\))/, /^(?:\{\{\{\{)/, /^(?:\}\}\}\})/, /^(?:\{\{(~)?>)/, /^(?:\{\{(~)?#>)/, /^(?:\{\{(~)?#\*?)/, /^(?:\{\{(~)?\/)/, /^(?:\{\{(~)?\^\s*(~)?\}\})/, /^(?:\{\{(~)?\s*else\s*(~)?\}\})/, /^(?:\{\{(~)?\^)/, /^(?:\{\{(~)?\s*else\b)/, /^(?:\{\{(~)?\{)/, /^(?:\{\{(~)?&)/, /^(?:\{\{(~)?!--)/, /^(?:\{\{(~)?![\s\S]*?\}\})/, /^(?:\{\{(~)?\*?)/, /^(?:=)/, /^(?:\.\.)/, /^(?:\.(?=([=~}\s\/.)|])))/, /^(?:[\/.])/, /^(?:\s+)/, /^(?:\}(~)?\}\})/, /^(?:(~)?\}\})/, /^(?:"(\\["]|[^"])*")/, /^(?:'(\\[']|[^'])*')/, /^(?:@)/, /^(?:true(?=([~}\s)])))/, /^(?:false(?=([~}\s)])))/, /^(?:undefined(?=([~}\s)])))/, /^(?:null(?=([~}\s)])))/, /^(?:-?[0-9]+(?:\.[0-9]+)?(?=([~}\s)])))/, /^(?:as\s+\|)/, /^(?:\|)/, /^(?:([^\s!"#%-,\.\/;->@\[-\^`\{-~]+(?=([=~}\s\/.)|]))))/, /^(?:\[(\\\]|[^\]])*\])/, /^(?:.)/, /^(?:$)/];
-        lexer2.conditions = { "mu": { "rules": [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44], "inclusive": false }, "emu": { "rules": [2], "inclusive": false }, "com": { "rules": [6], "inclusive": false }, "raw": { "rules": [3, 4, 5], "inclusive": false }, "INITIAL": { "rules": [0, 1, 44], "inclusive": true } };
-        return lexer2;
-      })();
-      parser.lexer = lexer;
-      function Parser() {
-        this.yy = {};
-      }
-      Parser.prototype = parser;
-      parser.Parser = Parser;
-      return new Parser();
-    })();
-    exports["default"] = handlebars;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js
-var require_node_types = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/node-types.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    var NODE_TYPES = ["Program", "BlockStatement", "DecoratorBlock", "PartialStatement", "PartialBlockStatement", "Decorator", "MustacheStatement", "ContentStatement", "CommentStatement", "SubExpression", "PathExpression", "StringLiteral", "NumberLiteral", "BooleanLiteral", "UndefinedLiteral", "NullLiteral", "Hash", "HashPair"];
-    exports.NODE_TYPES = NODE_TYPES;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js
-var require_visitor = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/visitor.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _nodeTypes = require_node_types();
-    function Visitor() {
-      this.parents = [];
-    }
-    function isDispatchable(visitor, type2) {
-      return _utils.indexOf(_nodeTypes.NODE_TYPES, type2) !== -1 || !(type2 in Visitor.prototype) && typeof visitor[type2] === "function";
-    }
-    Visitor.prototype = {
-      constructor: Visitor,
-      mutating: false,
-      // Visits a given value. If mutating, will replace the value if necessary.
-      acceptKey: function acceptKey(node, name3) {
-        var value = this.accept(node[name3]);
-        if (this.mutating) {
-          if (value && !isDispatchable(this, value.type)) {
-            throw new _exception2["default"]('Unexpected node type "' + value.type + '" found when accepting ' + name3 + " on " + node.type);
-          }
-          node[name3] = value;
-        }
-      },
-      // Performs an accept operation with added sanity check to ensure
-      // required keys are not removed.
-      acceptRequired: function acceptRequired(node, name3) {
-        this.acceptKey(node, name3);
-        if (!node[name3]) {
-          throw new _exception2["default"](node.type + " requires " + name3);
-        }
-      },
-      // Traverses a given array. If mutating, empty respnses will be removed
-      // for child elements.
-      acceptArray: function acceptArray(array) {
-        for (var i = 0, l = array.length; i < l; i++) {
-          this.acceptKey(array, i);
-          if (!array[i]) {
-            array.splice(i, 1);
-            i--;
-            l--;
-          }
-        }
-      },
-      accept: function accept2(object) {
-        if (!object) {
-          return;
-        }
-        if (!isDispatchable(this, object.type) || !this[object.type]) {
-          throw new _exception2["default"]("Unknown type: " + object.type, object);
-        }
-        if (this.current) {
-          this.parents.unshift(this.current);
-        }
-        this.current = object;
-        var ret = this[object.type](object);
-        this.current = this.parents.shift();
-        if (!this.mutating || ret) {
-          return ret;
-        } else if (ret !== false) {
-          return object;
-        }
-      },
-      Program: function Program(program) {
-        this.acceptArray(program.body);
-      },
-      MustacheStatement: visitSubExpression,
-      Decorator: visitSubExpression,
-      BlockStatement: visitBlock,
-      DecoratorBlock: visitBlock,
-      PartialStatement: visitPartial,
-      PartialBlockStatement: function PartialBlockStatement(partial) {
-        visitPartial.call(this, partial);
-        this.acceptKey(partial, "program");
-      },
-      ContentStatement: function ContentStatement() {
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: visitSubExpression,
-      PathExpression: function PathExpression() {
-      },
-      StringLiteral: function StringLiteral() {
-      },
-      NumberLiteral: function NumberLiteral() {
-      },
-      BooleanLiteral: function BooleanLiteral() {
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-      },
-      NullLiteral: function NullLiteral() {
-      },
-      Hash: function Hash2(hash) {
-        this.acceptArray(hash.pairs);
-      },
-      HashPair: function HashPair(pair) {
-        this.acceptRequired(pair, "value");
-      }
-    };
-    function visitSubExpression(mustache) {
-      this.acceptRequired(mustache, "path");
-      this.acceptArray(mustache.params);
-      this.acceptKey(mustache, "hash");
-    }
-    function visitBlock(block) {
-      visitSubExpression.call(this, block);
-      this.acceptKey(block, "program");
-      this.acceptKey(block, "inverse");
-    }
-    function visitPartial(partial) {
-      this.acceptRequired(partial, "name");
-      this.acceptArray(partial.params);
-      this.acceptKey(partial, "hash");
-    }
-    exports["default"] = Visitor;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js
-var require_whitespace_control = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/whitespace-control.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function WhitespaceControl() {
-      var options = arguments.length <= 0 || arguments[0] === void 0 ? {} : arguments[0];
-      this.options = options;
-    }
-    WhitespaceControl.prototype = new _visitor2["default"]();
-    WhitespaceControl.prototype.Program = function(program) {
-      var doStandalone = !this.options.ignoreStandalone;
-      var isRoot = !this.isRootSeen;
-      this.isRootSeen = true;
-      var body = program.body;
-      for (var i = 0, l = body.length; i < l; i++) {
-        var current = body[i], strip = this.accept(current);
-        if (!strip) {
-          continue;
-        }
-        var _isPrevWhitespace = isPrevWhitespace(body, i, isRoot), _isNextWhitespace = isNextWhitespace(body, i, isRoot), openStandalone = strip.openStandalone && _isPrevWhitespace, closeStandalone = strip.closeStandalone && _isNextWhitespace, inlineStandalone = strip.inlineStandalone && _isPrevWhitespace && _isNextWhitespace;
-        if (strip.close) {
-          omitRight(body, i, true);
-        }
-        if (strip.open) {
-          omitLeft(body, i, true);
-        }
-        if (doStandalone && inlineStandalone) {
-          omitRight(body, i);
-          if (omitLeft(body, i)) {
-            if (current.type === "PartialStatement") {
-              current.indent = /(?:^|[^ \t])([ \t]+)$/.exec(body[i - 1].original)[1];
-            }
-          }
-        }
-        if (doStandalone && openStandalone) {
-          omitRight((current.program || current.inverse).body);
-          omitLeft(body, i);
-        }
-        if (doStandalone && closeStandalone) {
-          omitRight(body, i);
-          omitLeft((current.inverse || current.program).body);
-        }
-      }
-      return program;
-    };
-    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
-      this.accept(block.program);
-      this.accept(block.inverse);
-      var program = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
-      if (inverse && inverse.chained) {
-        firstInverse = inverse.body[0].program;
-        while (lastInverse.chained) {
-          lastInverse = lastInverse.body[lastInverse.body.length - 1].program;
-        }
-      }
-      var strip = {
-        open: block.openStrip.open,
-        close: block.closeStrip.close,
-        // Determine the standalone candiacy. Basically flag our content as being possibly standalone
-        // so our parent can determine if we actually are standalone
-        openStandalone: isNextWhitespace(program.body),
-        closeStandalone: isPrevWhitespace((firstInverse || program).body)
-      };
-      if (block.openStrip.close) {
-        omitRight(program.body, null, true);
-      }
-      if (inverse) {
-        var inverseStrip = block.inverseStrip;
-        if (inverseStrip.open) {
-          omitLeft(program.body, null, true);
-        }
-        if (inverseStrip.close) {
-          omitRight(firstInverse.body, null, true);
-        }
-        if (block.closeStrip.open) {
-          omitLeft(lastInverse.body, null, true);
-        }
-        if (!this.options.ignoreStandalone && isPrevWhitespace(program.body) && isNextWhitespace(firstInverse.body)) {
-          omitLeft(program.body);
-          omitRight(firstInverse.body);
-        }
-      } else if (block.closeStrip.open) {
-        omitLeft(program.body, null, true);
-      }
-      return strip;
-    };
-    WhitespaceControl.prototype.Decorator = WhitespaceControl.prototype.MustacheStatement = function(mustache) {
-      return mustache.strip;
-    };
-    WhitespaceControl.prototype.PartialStatement = WhitespaceControl.prototype.CommentStatement = function(node) {
-      var strip = node.strip || {};
-      return {
-        inlineStandalone: true,
-        open: strip.open,
-        close: strip.close
-      };
-    };
-    function isPrevWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = body.length;
-      }
-      var prev = body[i - 1], sibling = body[i - 2];
-      if (!prev) {
-        return isRoot;
-      }
-      if (prev.type === "ContentStatement") {
-        return (sibling || !isRoot ? /(?:^|\S)[^\S\n]*\n\s*$/ : /^\s*$|(?:^|\S)[^\S\n]*\n\s*$/).test(prev.original);
-      }
-    }
-    function isNextWhitespace(body, i, isRoot) {
-      if (i === void 0) {
-        i = -1;
-      }
-      var next = body[i + 1], sibling = body[i + 2];
-      if (!next) {
-        return isRoot;
-      }
-      if (next.type === "ContentStatement") {
-        return (sibling || !isRoot ? /^\s*?\r?\n/ : /^\s*?(\r?\n|$)/).test(next.original);
-      }
-    }
-    function omitRight(body, i, multiple) {
-      var current = body[i == null ? 0 : i + 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.rightStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /^\s+/ : /^[ \t]*\r?\n?/, "");
-      current.rightStripped = current.value !== original;
-    }
-    function omitLeft(body, i, multiple) {
-      var current = body[i == null ? body.length - 1 : i - 1];
-      if (!current || current.type !== "ContentStatement" || !multiple && current.leftStripped) {
-        return;
-      }
-      var original = current.value;
-      current.value = current.value.replace(multiple ? /(^|\S)\s+$/ : /(^|[^ \t])[ \t]+$/, "$1");
-      current.leftStripped = current.value !== original;
-      return current.leftStripped;
-    }
-    exports["default"] = WhitespaceControl;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js
-var require_helpers2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/helpers.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.SourceLocation = SourceLocation;
-    exports.id = id;
-    exports.stripFlags = stripFlags;
-    exports.stripComment = stripComment;
-    exports.preparePath = preparePath;
-    exports.prepareMustache = prepareMustache;
-    exports.prepareRawBlock = prepareRawBlock;
-    exports.prepareBlock = prepareBlock;
-    exports.prepareProgram = prepareProgram;
-    exports.preparePartialBlock = preparePartialBlock;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    function validateClose(open4, close) {
-      close = close.path ? close.path.original : close;
-      if (open4.path.original !== close) {
-        var errorNode = { loc: open4.path.loc };
-        throw new _exception2["default"](open4.path.original + " doesn't match " + close, errorNode);
-      }
-    }
-    function SourceLocation(source, locInfo) {
-      this.source = source;
-      this.start = {
-        line: locInfo.first_line,
-        column: locInfo.first_column
-      };
-      this.end = {
-        line: locInfo.last_line,
-        column: locInfo.last_column
-      };
-    }
-    function id(token) {
-      if (/^\[.*\]$/.test(token)) {
-        return token.substring(1, token.length - 1);
-      } else {
-        return token;
-      }
-    }
-    function stripFlags(open4, close) {
-      return {
-        open: open4.charAt(2) === "~",
-        close: close.charAt(close.length - 3) === "~"
-      };
-    }
-    function stripComment(comment) {
-      return comment.replace(/^\{\{~?!-?-?/, "").replace(/-?-?~?\}\}$/, "");
-    }
-    function preparePath(data, parts, loc) {
-      loc = this.locInfo(loc);
-      var original = data ? "@" : "", dig = [], depth = 0;
-      for (var i = 0, l = parts.length; i < l; i++) {
-        var part = parts[i].part, isLiteral = parts[i].original !== part;
-        original += (parts[i].separator || "") + part;
-        if (!isLiteral && (part === ".." || part === "." || part === "this")) {
-          if (dig.length > 0) {
-            throw new _exception2["default"]("Invalid path: " + original, { loc });
-          } else if (part === "..") {
-            depth++;
-          }
-        } else {
-          dig.push(part);
-        }
-      }
-      return {
-        type: "PathExpression",
-        data,
-        depth,
-        parts: dig,
-        original,
-        loc
-      };
-    }
-    function prepareMustache(path3, params, hash, open4, strip, locInfo) {
-      var escapeFlag = open4.charAt(3) || open4.charAt(2), escaped = escapeFlag !== "{" && escapeFlag !== "&";
-      var decorator = /\*/.test(open4);
-      return {
-        type: decorator ? "Decorator" : "MustacheStatement",
-        path: path3,
-        params,
-        hash,
-        escaped,
-        strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareRawBlock(openRawBlock, contents, close, locInfo) {
-      validateClose(openRawBlock, close);
-      locInfo = this.locInfo(locInfo);
-      var program = {
-        type: "Program",
-        body: contents,
-        strip: {},
-        loc: locInfo
-      };
-      return {
-        type: "BlockStatement",
-        path: openRawBlock.path,
-        params: openRawBlock.params,
-        hash: openRawBlock.hash,
-        program,
-        openStrip: {},
-        inverseStrip: {},
-        closeStrip: {},
-        loc: locInfo
-      };
-    }
-    function prepareBlock(openBlock, program, inverseAndProgram, close, inverted, locInfo) {
-      if (close && close.path) {
-        validateClose(openBlock, close);
-      }
-      var decorator = /\*/.test(openBlock.open);
-      program.blockParams = openBlock.blockParams;
-      var inverse = void 0, inverseStrip = void 0;
-      if (inverseAndProgram) {
-        if (decorator) {
-          throw new _exception2["default"]("Unexpected inverse block on decorator", inverseAndProgram);
-        }
-        if (inverseAndProgram.chain) {
-          inverseAndProgram.program.body[0].closeStrip = close.strip;
-        }
-        inverseStrip = inverseAndProgram.strip;
-        inverse = inverseAndProgram.program;
-      }
-      if (inverted) {
-        inverted = inverse;
-        inverse = program;
-        program = inverted;
-      }
-      return {
-        type: decorator ? "DecoratorBlock" : "BlockStatement",
-        path: openBlock.path,
-        params: openBlock.params,
-        hash: openBlock.hash,
-        program,
-        inverse,
-        openStrip: openBlock.strip,
-        inverseStrip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-    function prepareProgram(statements, loc) {
-      if (!loc && statements.length) {
-        var firstLoc = statements[0].loc, lastLoc = statements[statements.length - 1].loc;
-        if (firstLoc && lastLoc) {
-          loc = {
-            source: firstLoc.source,
-            start: {
-              line: firstLoc.start.line,
-              column: firstLoc.start.column
-            },
-            end: {
-              line: lastLoc.end.line,
-              column: lastLoc.end.column
-            }
-          };
-        }
-      }
-      return {
-        type: "Program",
-        body: statements,
-        strip: {},
-        loc
-      };
-    }
-    function preparePartialBlock(open4, program, close, locInfo) {
-      validateClose(open4, close);
-      return {
-        type: "PartialBlockStatement",
-        name: open4.path,
-        params: open4.params,
-        hash: open4.hash,
-        program,
-        openStrip: open4.strip,
-        closeStrip: close && close.strip,
-        loc: this.locInfo(locInfo)
-      };
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/base.js
-var require_base2 = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/base.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.parseWithoutProcessing = parseWithoutProcessing;
-    exports.parse = parse2;
-    function _interopRequireWildcard(obj) {
-      if (obj && obj.__esModule) {
-        return obj;
-      } else {
-        var newObj = {};
-        if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
-          }
-        }
-        newObj["default"] = obj;
-        return newObj;
-      }
-    }
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _parser = require_parser2();
-    var _parser2 = _interopRequireDefault(_parser);
-    var _whitespaceControl = require_whitespace_control();
-    var _whitespaceControl2 = _interopRequireDefault(_whitespaceControl);
-    var _helpers = require_helpers2();
-    var Helpers = _interopRequireWildcard(_helpers);
-    var _utils = require_utils2();
-    exports.parser = _parser2["default"];
-    var yy = {};
-    _utils.extend(yy, Helpers);
-    function parseWithoutProcessing(input, options) {
-      if (input.type === "Program") {
-        return input;
-      }
-      _parser2["default"].yy = yy;
-      yy.locInfo = function(locInfo) {
-        return new yy.SourceLocation(options && options.srcName, locInfo);
-      };
-      var ast = _parser2["default"].parse(input);
-      return ast;
-    }
-    function parse2(input, options) {
-      var ast = parseWithoutProcessing(input, options);
-      var strip = new _whitespaceControl2["default"](options);
-      return strip.accept(ast);
-    }
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js
-var require_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/compiler.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.Compiler = Compiler;
-    exports.precompile = precompile;
-    exports.compile = compile;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _ast = require_ast();
-    var _ast2 = _interopRequireDefault(_ast);
-    var _nodeTypes = require_node_types();
-    var slice = [].slice;
-    function Compiler() {
-    }
-    Compiler.prototype = {
-      compiler: Compiler,
-      equals: function equals(other) {
-        var len = this.opcodes.length;
-        if (other.opcodes.length !== len) {
-          return false;
-        }
-        for (var i = 0; i < len; i++) {
-          var opcode = this.opcodes[i], otherOpcode = other.opcodes[i];
-          if (opcode.opcode !== otherOpcode.opcode || !argEquals(opcode.args, otherOpcode.args)) {
-            return false;
-          }
-        }
-        len = this.children.length;
-        for (var i = 0; i < len; i++) {
-          if (!this.children[i].equals(other.children[i])) {
-            return false;
-          }
-        }
-        return true;
-      },
-      guid: 0,
-      compile: function compile2(program, options) {
-        this.sourceNode = [];
-        this.opcodes = [];
-        this.children = [];
-        this.options = options;
-        this.stringParams = options.stringParams;
-        this.trackIds = options.trackIds;
-        options.blockParams = options.blockParams || [];
-        options.knownHelpers = _utils.extend(/* @__PURE__ */ Object.create(null), {
-          helperMissing: true,
-          blockHelperMissing: true,
-          each: true,
-          "if": true,
-          unless: true,
-          "with": true,
-          log: true,
-          lookup: true
-        }, options.knownHelpers);
-        return this.accept(program);
-      },
-      compileProgram: function compileProgram(program) {
-        var childCompiler = new this.compiler(), result = childCompiler.compile(program, this.options), guid = this.guid++;
-        this.usePartial = this.usePartial || result.usePartial;
-        this.children[guid] = result;
-        this.useDepths = this.useDepths || result.useDepths;
-        return guid;
-      },
-      accept: function accept2(node) {
-        if (_utils.indexOf(_nodeTypes.NODE_TYPES, node.type) === -1 || !this[node.type]) {
-          throw new _exception2["default"]("Unknown type: " + node.type, node);
-        }
-        this.sourceNode.unshift(node);
-        var ret = this[node.type](node);
-        this.sourceNode.shift();
-        return ret;
-      },
-      Program: function Program(program) {
-        validateBlockParams(program);
-        this.options.blockParams.unshift(program.blockParams);
-        var body = program.body, bodyLength = body.length;
-        for (var i = 0; i < bodyLength; i++) {
-          this.accept(body[i]);
-        }
-        this.options.blockParams.shift();
-        this.isSimple = bodyLength === 1;
-        this.blockParams = program.blockParams ? program.blockParams.length : 0;
-        return this;
-      },
-      BlockStatement: function BlockStatement(block) {
-        transformLiteralToPath(block);
-        var program = block.program, inverse = block.inverse;
-        program = program && this.compileProgram(program);
-        inverse = inverse && this.compileProgram(inverse);
-        var type2 = this.classifySexpr(block);
-        if (type2 === "helper") {
-          this.helperSexpr(block, program, inverse);
-        } else if (type2 === "simple") {
-          this.simpleSexpr(block);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("blockValue", block.path.original);
-        } else {
-          this.ambiguousSexpr(block, program, inverse);
-          this.opcode("pushProgram", program);
-          this.opcode("pushProgram", inverse);
-          this.opcode("emptyHash");
-          this.opcode("ambiguousBlockValue");
-        }
-        this.opcode("append");
-      },
-      DecoratorBlock: function DecoratorBlock(decorator) {
-        var program = decorator.program && this.compileProgram(decorator.program);
-        var params = this.setupFullMustacheParams(decorator, program, void 0), path3 = decorator.path;
-        this.useDecorators = true;
-        this.opcode("registerDecorator", params.length, path3.original);
-      },
-      PartialStatement: function PartialStatement(partial) {
-        this.usePartial = true;
-        var program = partial.program;
-        if (program) {
-          program = this.compileProgram(partial.program);
-        }
-        var params = partial.params;
-        if (params.length > 1) {
-          throw new _exception2["default"]("Unsupported number of partial arguments: " + params.length, partial);
-        } else if (!params.length) {
-          if (this.options.explicitPartialContext) {
-            this.opcode("pushLiteral", "undefined");
-          } else {
-            params.push({ type: "PathExpression", parts: [], depth: 0 });
-          }
-        }
-        var partialName = partial.name.original, isDynamic = partial.name.type === "SubExpression";
-        if (isDynamic) {
-          this.accept(partial.name);
-        }
-        this.setupFullMustacheParams(partial, program, void 0, true);
-        var indent = partial.indent || "";
-        if (this.options.preventIndent && indent) {
-          this.opcode("appendContent", indent);
-          indent = "";
-        }
-        this.opcode("invokePartial", isDynamic, partialName, indent);
-        this.opcode("append");
-      },
-      PartialBlockStatement: function PartialBlockStatement(partialBlock) {
-        this.PartialStatement(partialBlock);
-      },
-      MustacheStatement: function MustacheStatement(mustache) {
-        this.SubExpression(mustache);
-        if (mustache.escaped && !this.options.noEscape) {
-          this.opcode("appendEscaped");
-        } else {
-          this.opcode("append");
-        }
-      },
-      Decorator: function Decorator(decorator) {
-        this.DecoratorBlock(decorator);
-      },
-      ContentStatement: function ContentStatement(content) {
-        if (content.value != null && typeof content.value !== "string") {
-          throw invalidAst(content, "value must be a string");
-        }
-        if (content.value) {
-          this.opcode("appendContent", content.value);
-        }
-      },
-      CommentStatement: function CommentStatement() {
-      },
-      SubExpression: function SubExpression(sexpr) {
-        transformLiteralToPath(sexpr);
-        var type2 = this.classifySexpr(sexpr);
-        if (type2 === "simple") {
-          this.simpleSexpr(sexpr);
-        } else if (type2 === "helper") {
-          this.helperSexpr(sexpr);
-        } else {
-          this.ambiguousSexpr(sexpr);
-        }
-      },
-      ambiguousSexpr: function ambiguousSexpr(sexpr, program, inverse) {
-        var path3 = sexpr.path, name3 = path3.parts[0], isBlock = program != null || inverse != null;
-        this.opcode("getContext", validateDepth(path3));
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        path3.strict = true;
-        this.accept(path3);
-        this.opcode("invokeAmbiguous", name3, isBlock);
-      },
-      simpleSexpr: function simpleSexpr(sexpr) {
-        var path3 = sexpr.path;
-        path3.strict = true;
-        this.accept(path3);
-        this.opcode("resolvePossibleLambda");
-      },
-      helperSexpr: function helperSexpr(sexpr, program, inverse) {
-        var params = this.setupFullMustacheParams(sexpr, program, inverse), path3 = sexpr.path, name3 = path3.parts[0];
-        if (this.options.knownHelpers[name3]) {
-          this.opcode("invokeKnownHelper", params.length, name3);
-        } else if (this.options.knownHelpersOnly) {
-          throw new _exception2["default"]("You specified knownHelpersOnly, but used the unknown helper " + name3, sexpr);
-        } else {
-          path3.strict = true;
-          path3.falsy = true;
-          this.accept(path3);
-          this.opcode("invokeHelper", params.length, path3.original, _ast2["default"].helpers.simpleId(path3));
-        }
-      },
-      PathExpression: function PathExpression(path3) {
-        var depth = validateDepth(path3);
-        var parts = validateParts(path3);
-        this.addDepth(depth);
-        this.opcode("getContext", depth);
-        var name3 = parts[0], scoped = _ast2["default"].helpers.scopedId(path3), blockParamId = !depth && !scoped && this.blockParamIndex(name3);
-        if (blockParamId) {
-          this.opcode("lookupBlockParam", blockParamId, parts);
-        } else if (!name3) {
-          this.opcode("pushContext");
-        } else if (path3.data) {
-          this.options.data = true;
-          this.opcode("lookupData", depth, parts, path3.strict);
-        } else {
-          this.opcode("lookupOnContext", parts, path3.falsy, path3.strict, scoped);
-        }
-      },
-      StringLiteral: function StringLiteral(string) {
-        validateLiteral(string);
-        this.opcode("pushString", string.value);
-      },
-      NumberLiteral: function NumberLiteral(number) {
-        validateLiteral(number);
-        this.opcode("pushLiteral", number.value);
-      },
-      BooleanLiteral: function BooleanLiteral(bool2) {
-        validateLiteral(bool2);
-        this.opcode("pushLiteral", bool2.value);
-      },
-      UndefinedLiteral: function UndefinedLiteral() {
-        this.opcode("pushLiteral", "undefined");
-      },
-      NullLiteral: function NullLiteral() {
-        this.opcode("pushLiteral", "null");
-      },
-      Hash: function Hash2(hash) {
-        var pairs2 = hash.pairs, i = 0, l = void 0;
-        if (!_utils.isArray(pairs2)) {
-          throw invalidAst(hash, "pairs must be an array");
-        }
-        l = pairs2.length;
-        for (var j = 0; j < l; j++) {
-          if (!pairs2[j] || typeof pairs2[j].key !== "string") {
-            throw invalidAst(hash, "pair keys must be strings");
-          }
-        }
-        this.opcode("pushHash");
-        for (; i < l; i++) {
-          this.pushParam(pairs2[i].value);
-        }
-        while (i--) {
-          this.opcode("assignToHash", pairs2[i].key);
-        }
-        this.opcode("popHash");
-      },
-      // HELPERS
-      opcode: function opcode(name3) {
-        this.opcodes.push({
-          opcode: name3,
-          args: slice.call(arguments, 1),
-          loc: this.sourceNode[0].loc
-        });
-      },
-      addDepth: function addDepth(depth) {
-        if (!depth) {
-          return;
-        }
-        this.useDepths = true;
-      },
-      classifySexpr: function classifySexpr(sexpr) {
-        validateParts(sexpr.path);
-        var isSimple = _ast2["default"].helpers.simpleId(sexpr.path);
-        var isBlockParam = isSimple && !!this.blockParamIndex(sexpr.path.parts[0]);
-        var isHelper = !isBlockParam && _ast2["default"].helpers.helperExpression(sexpr);
-        var isEligible = !isBlockParam && (isHelper || isSimple);
-        if (isEligible && !isHelper) {
-          var _name = sexpr.path.parts[0], options = this.options;
-          if (options.knownHelpers[_name]) {
-            isHelper = true;
-          } else if (options.knownHelpersOnly) {
-            isEligible = false;
-          }
-        }
-        if (isHelper) {
-          return "helper";
-        } else if (isEligible) {
-          return "ambiguous";
-        } else {
-          return "simple";
-        }
-      },
-      pushParams: function pushParams(params) {
-        for (var i = 0, l = params.length; i < l; i++) {
-          this.pushParam(params[i]);
-        }
-      },
-      pushParam: function pushParam(val) {
-        validateLiteral(val);
-        var value = val.value != null ? val.value : val.original || "";
-        var depth = validateDepth(val);
-        if (this.stringParams) {
-          if (typeof value !== "number" && typeof value !== "boolean") {
-            value = String(value);
-          }
-          if (value.replace) {
-            value = value.replace(/^(\.?\.\/)*/g, "").replace(/\//g, ".");
-          }
-          if (depth) {
-            this.addDepth(depth);
-          }
-          this.opcode("getContext", depth);
-          this.opcode("pushStringParam", value, val.type);
-          if (val.type === "SubExpression") {
-            this.accept(val);
-          }
-        } else {
-          if (this.trackIds) {
-            var blockParamIndex = void 0;
-            if (val.parts && !_ast2["default"].helpers.scopedId(val) && !depth) {
-              blockParamIndex = this.blockParamIndex(validateParts(val)[0]);
-            }
-            if (blockParamIndex) {
-              var blockParamChild = val.parts.slice(1).join(".");
-              this.opcode("pushId", "BlockParam", blockParamIndex, blockParamChild);
-            } else {
-              value = val.original || value;
-              if (value.replace) {
-                value = value.replace(/^this(?:\.|$)/, "").replace(/^\.\//, "").replace(/^\.$/, "");
-              }
-              this.opcode("pushId", val.type, value);
-            }
-          }
-          this.accept(val);
-        }
-      },
-      setupFullMustacheParams: function setupFullMustacheParams(sexpr, program, inverse, omitEmpty) {
-        var params = sexpr.params;
-        this.pushParams(params);
-        this.opcode("pushProgram", program);
-        this.opcode("pushProgram", inverse);
-        if (sexpr.hash) {
-          this.accept(sexpr.hash);
-        } else {
-          this.opcode("emptyHash", omitEmpty);
-        }
-        return params;
-      },
-      blockParamIndex: function blockParamIndex(name3) {
-        for (var depth = 0, len = this.options.blockParams.length; depth < len; depth++) {
-          var blockParams = this.options.blockParams[depth], param = blockParams && _utils.indexOf(blockParams, name3);
-          if (blockParams && param >= 0) {
-            return [depth, param];
-          }
-        }
-      }
-    };
-    function precompile(input, options, env) {
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.precompile. You passed " + input);
-      }
-      options = options || {};
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options);
-      return new env.JavaScriptCompiler().compile(environment, options);
-    }
-    function compile(input, options, env) {
-      if (options === void 0) options = {};
-      if (input == null || typeof input !== "string" && input.type !== "Program") {
-        throw new _exception2["default"]("You must pass a string or Handlebars AST to Handlebars.compile. You passed " + input);
-      }
-      options = _utils.extend({}, options);
-      if (!("data" in options)) {
-        options.data = true;
-      }
-      if (options.compat) {
-        options.useDepths = true;
-      }
-      var compiled2 = void 0;
-      function compileInput() {
-        var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options), templateSpec = new env.JavaScriptCompiler().compile(environment, options, void 0, true);
-        return env.template(templateSpec);
-      }
-      function ret(context3, execOptions) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2.call(this, context3, execOptions);
-      }
-      ret._setup = function(setupOptions) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._setup(setupOptions);
-      };
-      ret._child = function(i, data, blockParams, depths) {
-        if (!compiled2) {
-          compiled2 = compileInput();
-        }
-        return compiled2._child(i, data, blockParams, depths);
-      };
-      return ret;
-    }
-    function invalidAst(node, message) {
-      return new _exception2["default"]("Invalid AST: " + node.type + " " + message, node);
-    }
-    function validateDepth(node) {
-      var depth = node.depth;
-      if (depth == null) {
-        return 0;
-      }
-      if (typeof depth !== "number" || !isFinite(depth) || Math.floor(depth) !== depth || depth < 0) {
-        throw invalidAst(node, "depth must be a non-negative integer");
-      }
-      return depth;
-    }
-    function validateLiteral(node) {
-      var value = node.value;
-      if (node.type === "StringLiteral" && typeof value !== "string") {
-        throw invalidAst(node, "value must be a string");
-      } else if (node.type === "NumberLiteral" && typeof value !== "number") {
-        throw invalidAst(node, "value must be a number");
-      } else if (node.type === "BooleanLiteral" && typeof value !== "boolean") {
-        throw invalidAst(node, "value must be a boolean");
-      }
-    }
-    function validateStringArray(node, value, name3) {
-      if (!_utils.isArray(value)) {
-        throw invalidAst(node, name3 + " must be an array");
-      }
-      for (var i = 0; i < value.length; i++) {
-        if (typeof value[i] !== "string") {
-          throw invalidAst(node, name3 + " must only contain strings");
-        }
-      }
-      return value;
-    }
-    function validateParts(path3) {
-      return validateStringArray(path3, path3.parts, "parts");
-    }
-    function validateBlockParams(program) {
-      if (program.blockParams != null) {
-        validateStringArray(program, program.blockParams, "blockParams");
-      }
-    }
-    function argEquals(a, b) {
-      if (a === b) {
-        return true;
-      }
-      if (_utils.isArray(a) && _utils.isArray(b) && a.length === b.length) {
-        for (var i = 0; i < a.length; i++) {
-          if (!argEquals(a[i], b[i])) {
-            return false;
-          }
-        }
-        return true;
-      }
-    }
-    function transformLiteralToPath(sexpr) {
-      if (!sexpr.path.parts) {
-        var literal = sexpr.path;
-        sexpr.path = {
-          type: "PathExpression",
-          data: false,
-          depth: 0,
-          parts: [literal.original + ""],
-          original: literal.original + "",
-          loc: literal.loc
-        };
-      }
-    }
-  }
-});
-
-// node_modules/source-map/lib/base64.js
-var require_base64 = __commonJS({
-  "node_modules/source-map/lib/base64.js"(exports) {
-    var intToCharMap = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    exports.encode = function(number) {
-      if (0 <= number && number < intToCharMap.length) {
-        return intToCharMap[number];
-      }
-      throw new TypeError("Must be between 0 and 63: " + number);
-    };
-    exports.decode = function(charCode) {
-      var bigA = 65;
-      var bigZ = 90;
-      var littleA = 97;
-      var littleZ = 122;
-      var zero = 48;
-      var nine = 57;
-      var plus = 43;
-      var slash = 47;
-      var littleOffset = 26;
-      var numberOffset = 52;
-      if (bigA <= charCode && charCode <= bigZ) {
-        return charCode - bigA;
-      }
-      if (littleA <= charCode && charCode <= littleZ) {
-        return charCode - littleA + littleOffset;
-      }
-      if (zero <= charCode && charCode <= nine) {
-        return charCode - zero + numberOffset;
-      }
-      if (charCode == plus) {
-        return 62;
-      }
-      if (charCode == slash) {
-        return 63;
-      }
-      return -1;
-    };
-  }
-});
-
-// node_modules/source-map/lib/base64-vlq.js
-var require_base64_vlq = __commonJS({
-  "node_modules/source-map/lib/base64-vlq.js"(exports) {
-    var base64 = require_base64();
-    var VLQ_BASE_SHIFT = 5;
-    var VLQ_BASE = 1 << VLQ_BASE_SHIFT;
-    var VLQ_BASE_MASK = VLQ_BASE - 1;
-    var VLQ_CONTINUATION_BIT = VLQ_BASE;
-    function toVLQSigned(aValue) {
-      return aValue < 0 ? (-aValue << 1) + 1 : (aValue << 1) + 0;
-    }
-    function fromVLQSigned(aValue) {
-      var isNegative = (aValue & 1) === 1;
-      var shifted = aValue >> 1;
-      return isNegative ? -shifted : shifted;
-    }
-    exports.encode = function base64VLQ_encode(aValue) {
-      var encoded = "";
-      var digit;
-      var vlq = toVLQSigned(aValue);
-      do {
-        digit = vlq & VLQ_BASE_MASK;
-        vlq >>>= VLQ_BASE_SHIFT;
-        if (vlq > 0) {
-          digit |= VLQ_CONTINUATION_BIT;
-        }
-        encoded += base64.encode(digit);
-      } while (vlq > 0);
-      return encoded;
-    };
-    exports.decode = function base64VLQ_decode(aStr, aIndex, aOutParam) {
-      var strLen = aStr.length;
-      var result = 0;
-      var shift = 0;
-      var continuation, digit;
-      do {
-        if (aIndex >= strLen) {
-          throw new Error("Expected more digits in base 64 VLQ value.");
-        }
-        digit = base64.decode(aStr.charCodeAt(aIndex++));
-        if (digit === -1) {
-          throw new Error("Invalid base64 digit: " + aStr.charAt(aIndex - 1));
-        }
-        continuation = !!(digit & VLQ_CONTINUATION_BIT);
-        digit &= VLQ_BASE_MASK;
-        result = result + (digit << shift);
-        shift += VLQ_BASE_SHIFT;
-      } while (continuation);
-      aOutParam.value = fromVLQSigned(result);
-      aOutParam.rest = aIndex;
-    };
-  }
-});
-
-// node_modules/source-map/lib/util.js
-var require_util9 = __commonJS({
-  "node_modules/source-map/lib/util.js"(exports) {
-    function getArg(aArgs, aName, aDefaultValue) {
-      if (aName in aArgs) {
-        return aArgs[aName];
-      } else if (arguments.length === 3) {
-        return aDefaultValue;
-      } else {
-        throw new Error('"' + aName + '" is a required argument.');
-      }
-    }
-    exports.getArg = getArg;
-    var urlRegexp = /^(?:([\w+\-.]+):)?\/\/(?:(\w+:\w+)@)?([\w.-]*)(?::(\d+))?(.*)$/;
-    var dataUrlRegexp = /^data:.+\,.+$/;
-    function urlParse(aUrl) {
-      var match = aUrl.match(urlRegexp);
-      if (!match) {
-        return null;
-      }
-      return {
-        scheme: match[1],
-        auth: match[2],
-        host: match[3],
-        port: match[4],
-        path: match[5]
-      };
-    }
-    exports.urlParse = urlParse;
-    function urlGenerate(aParsedUrl) {
-      var url = "";
-      if (aParsedUrl.scheme) {
-        url += aParsedUrl.scheme + ":";
-      }
-      url += "//";
-      if (aParsedUrl.auth) {
-        url += aParsedUrl.auth + "@";
-      }
-      if (aParsedUrl.host) {
-        url += aParsedUrl.host;
-      }
-      if (aParsedUrl.port) {
-        url += ":" + aParsedUrl.port;
-      }
-      if (aParsedUrl.path) {
-        url += aParsedUrl.path;
-      }
-      return url;
-    }
-    exports.urlGenerate = urlGenerate;
-    function normalize(aPath) {
-      var path3 = aPath;
-      var url = urlParse(aPath);
-      if (url) {
-        if (!url.path) {
-          return aPath;
-        }
-        path3 = url.path;
-      }
-      var isAbsolute3 = exports.isAbsolute(path3);
-      var parts = path3.split(/\/+/);
-      for (var part, up = 0, i = parts.length - 1; i >= 0; i--) {
-        part = parts[i];
-        if (part === ".") {
-          parts.splice(i, 1);
-        } else if (part === "..") {
-          up++;
-        } else if (up > 0) {
-          if (part === "") {
-            parts.splice(i + 1, up);
-            up = 0;
-          } else {
-            parts.splice(i, 2);
-            up--;
-          }
-        }
-      }
-      path3 = parts.join("/");
-      if (path3 === "") {
-        path3 = isAbsolute3 ? "/" : ".";
-      }
-      if (url) {
-        url.path = path3;
-        return urlGenerate(url);
-      }
-      return path3;
-    }
-    exports.normalize = normalize;
-    function join4(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      if (aPath === "") {
-        aPath = ".";
-      }
-      var aPathUrl = urlParse(aPath);
-      var aRootUrl = urlParse(aRoot);
-      if (aRootUrl) {
-        aRoot = aRootUrl.path || "/";
-      }
-      if (aPathUrl && !aPathUrl.scheme) {
-        if (aRootUrl) {
-          aPathUrl.scheme = aRootUrl.scheme;
-        }
-        return urlGenerate(aPathUrl);
-      }
-      if (aPathUrl || aPath.match(dataUrlRegexp)) {
-        return aPath;
-      }
-      if (aRootUrl && !aRootUrl.host && !aRootUrl.path) {
-        aRootUrl.host = aPath;
-        return urlGenerate(aRootUrl);
-      }
-      var joined = aPath.charAt(0) === "/" ? aPath : normalize(aRoot.replace(/\/+$/, "") + "/" + aPath);
-      if (aRootUrl) {
-        aRootUrl.path = joined;
-        return urlGenerate(aRootUrl);
-      }
-      return joined;
-    }
-    exports.join = join4;
-    exports.isAbsolute = function(aPath) {
-      return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
-    };
-    function relative4(aRoot, aPath) {
-      if (aRoot === "") {
-        aRoot = ".";
-      }
-      aRoot = aRoot.replace(/\/$/, "");
-      var level = 0;
-      while (aPath.indexOf(aRoot + "/") !== 0) {
-        var index = aRoot.lastIndexOf("/");
-        if (index < 0) {
-          return aPath;
-        }
-        aRoot = aRoot.slice(0, index);
-        if (aRoot.match(/^([^\/]+:\/)?\/*$/)) {
-          return aPath;
-        }
-        ++level;
-      }
-      return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
-    }
-    exports.relative = relative4;
-    var supportsNullProto = (function() {
-      var obj = /* @__PURE__ */ Object.create(null);
-      return !("__proto__" in obj);
-    })();
-    function identity(s) {
-      return s;
-    }
-    function toSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return "$" + aStr;
-      }
-      return aStr;
-    }
-    exports.toSetString = supportsNullProto ? identity : toSetString;
-    function fromSetString(aStr) {
-      if (isProtoString(aStr)) {
-        return aStr.slice(1);
-      }
-      return aStr;
-    }
-    exports.fromSetString = supportsNullProto ? identity : fromSetString;
-    function isProtoString(s) {
-      if (!s) {
-        return false;
-      }
-      var length = s.length;
-      if (length < 9) {
-        return false;
-      }
-      if (s.charCodeAt(length - 1) !== 95 || s.charCodeAt(length - 2) !== 95 || s.charCodeAt(length - 3) !== 111 || s.charCodeAt(length - 4) !== 116 || s.charCodeAt(length - 5) !== 111 || s.charCodeAt(length - 6) !== 114 || s.charCodeAt(length - 7) !== 112 || s.charCodeAt(length - 8) !== 95 || s.charCodeAt(length - 9) !== 95) {
-        return false;
-      }
-      for (var i = length - 10; i >= 0; i--) {
-        if (s.charCodeAt(i) !== 36) {
-          return false;
-        }
-      }
-      return true;
-    }
-    function compareByOriginalPositions(mappingA, mappingB, onlyCompareOriginal) {
-      var cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0 || onlyCompareOriginal) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByOriginalPositions = compareByOriginalPositions;
-    function compareByGeneratedPositionsDeflated(mappingA, mappingB, onlyCompareGenerated) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0 || onlyCompareGenerated) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsDeflated = compareByGeneratedPositionsDeflated;
-    function strcmp(aStr1, aStr2) {
-      if (aStr1 === aStr2) {
-        return 0;
-      }
-      if (aStr1 === null) {
-        return 1;
-      }
-      if (aStr2 === null) {
-        return -1;
-      }
-      if (aStr1 > aStr2) {
-        return 1;
-      }
-      return -1;
-    }
-    function compareByGeneratedPositionsInflated(mappingA, mappingB) {
-      var cmp = mappingA.generatedLine - mappingB.generatedLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.generatedColumn - mappingB.generatedColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = strcmp(mappingA.source, mappingB.source);
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalLine - mappingB.originalLine;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      cmp = mappingA.originalColumn - mappingB.originalColumn;
-      if (cmp !== 0) {
-        return cmp;
-      }
-      return strcmp(mappingA.name, mappingB.name);
-    }
-    exports.compareByGeneratedPositionsInflated = compareByGeneratedPositionsInflated;
-    function parseSourceMapInput(str2) {
-      return JSON.parse(str2.replace(/^\)]}'[^\n]*\n/, ""));
-    }
-    exports.parseSourceMapInput = parseSourceMapInput;
-    function computeSourceURL(sourceRoot, sourceURL, sourceMapURL) {
-      sourceURL = sourceURL || "";
-      if (sourceRoot) {
-        if (sourceRoot[sourceRoot.length - 1] !== "/" && sourceURL[0] !== "/") {
-          sourceRoot += "/";
-        }
-        sourceURL = sourceRoot + sourceURL;
-      }
-      if (sourceMapURL) {
-        var parsed = urlParse(sourceMapURL);
-        if (!parsed) {
-          throw new Error("sourceMapURL could not be parsed");
-        }
-        if (parsed.path) {
-          var index = parsed.path.lastIndexOf("/");
-          if (index >= 0) {
-            parsed.path = parsed.path.substring(0, index + 1);
-          }
-        }
-        sourceURL = join4(urlGenerate(parsed), sourceURL);
-      }
-      return normalize(sourceURL);
-    }
-    exports.computeSourceURL = computeSourceURL;
-  }
-});
-
-// node_modules/source-map/lib/array-set.js
-var require_array_set = __commonJS({
-  "node_modules/source-map/lib/array-set.js"(exports) {
-    var util2 = require_util9();
-    var has = Object.prototype.hasOwnProperty;
-    var hasNativeMap = typeof Map !== "undefined";
-    function ArraySet() {
-      this._array = [];
-      this._set = hasNativeMap ? /* @__PURE__ */ new Map() : /* @__PURE__ */ Object.create(null);
-    }
-    ArraySet.fromArray = function ArraySet_fromArray(aArray, aAllowDuplicates) {
-      var set3 = new ArraySet();
-      for (var i = 0, len = aArray.length; i < len; i++) {
-        set3.add(aArray[i], aAllowDuplicates);
-      }
-      return set3;
-    };
-    ArraySet.prototype.size = function ArraySet_size() {
-      return hasNativeMap ? this._set.size : Object.getOwnPropertyNames(this._set).length;
-    };
-    ArraySet.prototype.add = function ArraySet_add(aStr, aAllowDuplicates) {
-      var sStr = hasNativeMap ? aStr : util2.toSetString(aStr);
-      var isDuplicate = hasNativeMap ? this.has(aStr) : has.call(this._set, sStr);
-      var idx = this._array.length;
-      if (!isDuplicate || aAllowDuplicates) {
-        this._array.push(aStr);
-      }
-      if (!isDuplicate) {
-        if (hasNativeMap) {
-          this._set.set(aStr, idx);
-        } else {
-          this._set[sStr] = idx;
-        }
-      }
-    };
-    ArraySet.prototype.has = function ArraySet_has(aStr) {
-      if (hasNativeMap) {
-        return this._set.has(aStr);
-      } else {
-        var sStr = util2.toSetString(aStr);
-        return has.call(this._set, sStr);
-      }
-    };
-    ArraySet.prototype.indexOf = function ArraySet_indexOf(aStr) {
-      if (hasNativeMap) {
-        var idx = this._set.get(aStr);
-        if (idx >= 0) {
-          return idx;
-        }
-      } else {
-        var sStr = util2.toSetString(aStr);
-        if (has.call(this._set, sStr)) {
-          return this._set[sStr];
-        }
-      }
-      throw new Error('"' + aStr + '" is not in the set.');
-    };
-    ArraySet.prototype.at = function ArraySet_at(aIdx) {
-      if (aIdx >= 0 && aIdx < this._array.length) {
-        return this._array[aIdx];
-      }
-      throw new Error("No element indexed by " + aIdx);
-    };
-    ArraySet.prototype.toArray = function ArraySet_toArray() {
-      return this._array.slice();
-    };
-    exports.ArraySet = ArraySet;
-  }
-});
-
-// node_modules/source-map/lib/mapping-list.js
-var require_mapping_list = __commonJS({
-  "node_modules/source-map/lib/mapping-list.js"(exports) {
-    var util2 = require_util9();
-    function generatedPositionAfter(mappingA, mappingB) {
-      var lineA = mappingA.generatedLine;
-      var lineB = mappingB.generatedLine;
-      var columnA = mappingA.generatedColumn;
-      var columnB = mappingB.generatedColumn;
-      return lineB > lineA || lineB == lineA && columnB >= columnA || util2.compareByGeneratedPositionsInflated(mappingA, mappingB) <= 0;
-    }
-    function MappingList() {
-      this._array = [];
-      this._sorted = true;
-      this._last = { generatedLine: -1, generatedColumn: 0 };
-    }
-    MappingList.prototype.unsortedForEach = function MappingList_forEach(aCallback, aThisArg) {
-      this._array.forEach(aCallback, aThisArg);
-    };
-    MappingList.prototype.add = function MappingList_add(aMapping) {
-      if (generatedPositionAfter(this._last, aMapping)) {
-        this._last = aMapping;
-        this._array.push(aMapping);
-      } else {
-        this._sorted = false;
-        this._array.push(aMapping);
-      }
-    };
-    MappingList.prototype.toArray = function MappingList_toArray() {
-      if (!this._sorted) {
-        this._array.sort(util2.compareByGeneratedPositionsInflated);
-        this._sorted = true;
-      }
-      return this._array;
-    };
-    exports.MappingList = MappingList;
-  }
-});
-
-// node_modules/source-map/lib/source-map-generator.js
-var require_source_map_generator = __commonJS({
-  "node_modules/source-map/lib/source-map-generator.js"(exports) {
-    var base64VLQ = require_base64_vlq();
-    var util2 = require_util9();
-    var ArraySet = require_array_set().ArraySet;
-    var MappingList = require_mapping_list().MappingList;
-    function SourceMapGenerator(aArgs) {
-      if (!aArgs) {
-        aArgs = {};
-      }
-      this._file = util2.getArg(aArgs, "file", null);
-      this._sourceRoot = util2.getArg(aArgs, "sourceRoot", null);
-      this._skipValidation = util2.getArg(aArgs, "skipValidation", false);
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      this._mappings = new MappingList();
-      this._sourcesContents = null;
-    }
-    SourceMapGenerator.prototype._version = 3;
-    SourceMapGenerator.fromSourceMap = function SourceMapGenerator_fromSourceMap(aSourceMapConsumer) {
-      var sourceRoot = aSourceMapConsumer.sourceRoot;
-      var generator = new SourceMapGenerator({
-        file: aSourceMapConsumer.file,
-        sourceRoot
-      });
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        var newMapping = {
-          generated: {
-            line: mapping.generatedLine,
-            column: mapping.generatedColumn
-          }
-        };
-        if (mapping.source != null) {
-          newMapping.source = mapping.source;
-          if (sourceRoot != null) {
-            newMapping.source = util2.relative(sourceRoot, newMapping.source);
-          }
-          newMapping.original = {
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          };
-          if (mapping.name != null) {
-            newMapping.name = mapping.name;
-          }
-        }
-        generator.addMapping(newMapping);
-      });
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var sourceRelative = sourceFile;
-        if (sourceRoot !== null) {
-          sourceRelative = util2.relative(sourceRoot, sourceFile);
-        }
-        if (!generator._sources.has(sourceRelative)) {
-          generator._sources.add(sourceRelative);
-        }
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          generator.setSourceContent(sourceFile, content);
-        }
-      });
-      return generator;
-    };
-    SourceMapGenerator.prototype.addMapping = function SourceMapGenerator_addMapping(aArgs) {
-      var generated = util2.getArg(aArgs, "generated");
-      var original = util2.getArg(aArgs, "original", null);
-      var source = util2.getArg(aArgs, "source", null);
-      var name3 = util2.getArg(aArgs, "name", null);
-      if (!this._skipValidation) {
-        this._validateMapping(generated, original, source, name3);
-      }
-      if (source != null) {
-        source = String(source);
-        if (!this._sources.has(source)) {
-          this._sources.add(source);
-        }
-      }
-      if (name3 != null) {
-        name3 = String(name3);
-        if (!this._names.has(name3)) {
-          this._names.add(name3);
-        }
-      }
-      this._mappings.add({
-        generatedLine: generated.line,
-        generatedColumn: generated.column,
-        originalLine: original != null && original.line,
-        originalColumn: original != null && original.column,
-        source,
-        name: name3
-      });
-    };
-    SourceMapGenerator.prototype.setSourceContent = function SourceMapGenerator_setSourceContent(aSourceFile, aSourceContent) {
-      var source = aSourceFile;
-      if (this._sourceRoot != null) {
-        source = util2.relative(this._sourceRoot, source);
-      }
-      if (aSourceContent != null) {
-        if (!this._sourcesContents) {
-          this._sourcesContents = /* @__PURE__ */ Object.create(null);
-        }
-        this._sourcesContents[util2.toSetString(source)] = aSourceContent;
-      } else if (this._sourcesContents) {
-        delete this._sourcesContents[util2.toSetString(source)];
-        if (Object.keys(this._sourcesContents).length === 0) {
-          this._sourcesContents = null;
-        }
-      }
-    };
-    SourceMapGenerator.prototype.applySourceMap = function SourceMapGenerator_applySourceMap(aSourceMapConsumer, aSourceFile, aSourceMapPath) {
-      var sourceFile = aSourceFile;
-      if (aSourceFile == null) {
-        if (aSourceMapConsumer.file == null) {
-          throw new Error(
-            `SourceMapGenerator.prototype.applySourceMap requires either an explicit source file, or the source map's "file" property. Both were omitted.`
-          );
-        }
-        sourceFile = aSourceMapConsumer.file;
-      }
-      var sourceRoot = this._sourceRoot;
-      if (sourceRoot != null) {
-        sourceFile = util2.relative(sourceRoot, sourceFile);
-      }
-      var newSources = new ArraySet();
-      var newNames = new ArraySet();
-      this._mappings.unsortedForEach(function(mapping) {
-        if (mapping.source === sourceFile && mapping.originalLine != null) {
-          var original = aSourceMapConsumer.originalPositionFor({
-            line: mapping.originalLine,
-            column: mapping.originalColumn
-          });
-          if (original.source != null) {
-            mapping.source = original.source;
-            if (aSourceMapPath != null) {
-              mapping.source = util2.join(aSourceMapPath, mapping.source);
-            }
-            if (sourceRoot != null) {
-              mapping.source = util2.relative(sourceRoot, mapping.source);
-            }
-            mapping.originalLine = original.line;
-            mapping.originalColumn = original.column;
-            if (original.name != null) {
-              mapping.name = original.name;
-            }
-          }
-        }
-        var source = mapping.source;
-        if (source != null && !newSources.has(source)) {
-          newSources.add(source);
-        }
-        var name3 = mapping.name;
-        if (name3 != null && !newNames.has(name3)) {
-          newNames.add(name3);
-        }
-      }, this);
-      this._sources = newSources;
-      this._names = newNames;
-      aSourceMapConsumer.sources.forEach(function(sourceFile2) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile2);
-        if (content != null) {
-          if (aSourceMapPath != null) {
-            sourceFile2 = util2.join(aSourceMapPath, sourceFile2);
-          }
-          if (sourceRoot != null) {
-            sourceFile2 = util2.relative(sourceRoot, sourceFile2);
-          }
-          this.setSourceContent(sourceFile2, content);
-        }
-      }, this);
-    };
-    SourceMapGenerator.prototype._validateMapping = function SourceMapGenerator_validateMapping(aGenerated, aOriginal, aSource, aName) {
-      if (aOriginal && typeof aOriginal.line !== "number" && typeof aOriginal.column !== "number") {
-        throw new Error(
-          "original.line and original.column are not numbers -- you probably meant to omit the original mapping entirely and only map the generated position. If so, pass null for the original mapping instead of an object with empty or null values."
-        );
-      }
-      if (aGenerated && "line" in aGenerated && "column" in aGenerated && aGenerated.line > 0 && aGenerated.column >= 0 && !aOriginal && !aSource && !aName) {
-        return;
-      } else if (aGenerated && "line" in aGenerated && "column" in aGenerated && aOriginal && "line" in aOriginal && "column" in aOriginal && aGenerated.line > 0 && aGenerated.column >= 0 && aOriginal.line > 0 && aOriginal.column >= 0 && aSource) {
-        return;
-      } else {
-        throw new Error("Invalid mapping: " + JSON.stringify({
-          generated: aGenerated,
-          source: aSource,
-          original: aOriginal,
-          name: aName
-        }));
-      }
-    };
-    SourceMapGenerator.prototype._serializeMappings = function SourceMapGenerator_serializeMappings() {
-      var previousGeneratedColumn = 0;
-      var previousGeneratedLine = 1;
-      var previousOriginalColumn = 0;
-      var previousOriginalLine = 0;
-      var previousName = 0;
-      var previousSource = 0;
-      var result = "";
-      var next;
-      var mapping;
-      var nameIdx;
-      var sourceIdx;
-      var mappings = this._mappings.toArray();
-      for (var i = 0, len = mappings.length; i < len; i++) {
-        mapping = mappings[i];
-        next = "";
-        if (mapping.generatedLine !== previousGeneratedLine) {
-          previousGeneratedColumn = 0;
-          while (mapping.generatedLine !== previousGeneratedLine) {
-            next += ";";
-            previousGeneratedLine++;
-          }
-        } else {
-          if (i > 0) {
-            if (!util2.compareByGeneratedPositionsInflated(mapping, mappings[i - 1])) {
-              continue;
-            }
-            next += ",";
-          }
-        }
-        next += base64VLQ.encode(mapping.generatedColumn - previousGeneratedColumn);
-        previousGeneratedColumn = mapping.generatedColumn;
-        if (mapping.source != null) {
-          sourceIdx = this._sources.indexOf(mapping.source);
-          next += base64VLQ.encode(sourceIdx - previousSource);
-          previousSource = sourceIdx;
-          next += base64VLQ.encode(mapping.originalLine - 1 - previousOriginalLine);
-          previousOriginalLine = mapping.originalLine - 1;
-          next += base64VLQ.encode(mapping.originalColumn - previousOriginalColumn);
-          previousOriginalColumn = mapping.originalColumn;
-          if (mapping.name != null) {
-            nameIdx = this._names.indexOf(mapping.name);
-            next += base64VLQ.encode(nameIdx - previousName);
-            previousName = nameIdx;
-          }
-        }
-        result += next;
-      }
-      return result;
-    };
-    SourceMapGenerator.prototype._generateSourcesContent = function SourceMapGenerator_generateSourcesContent(aSources, aSourceRoot) {
-      return aSources.map(function(source) {
-        if (!this._sourcesContents) {
-          return null;
-        }
-        if (aSourceRoot != null) {
-          source = util2.relative(aSourceRoot, source);
-        }
-        var key = util2.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
-      }, this);
-    };
-    SourceMapGenerator.prototype.toJSON = function SourceMapGenerator_toJSON() {
-      var map2 = {
-        version: this._version,
-        sources: this._sources.toArray(),
-        names: this._names.toArray(),
-        mappings: this._serializeMappings()
-      };
-      if (this._file != null) {
-        map2.file = this._file;
-      }
-      if (this._sourceRoot != null) {
-        map2.sourceRoot = this._sourceRoot;
-      }
-      if (this._sourcesContents) {
-        map2.sourcesContent = this._generateSourcesContent(map2.sources, map2.sourceRoot);
-      }
-      return map2;
-    };
-    SourceMapGenerator.prototype.toString = function SourceMapGenerator_toString() {
-      return JSON.stringify(this.toJSON());
-    };
-    exports.SourceMapGenerator = SourceMapGenerator;
-  }
-});
-
-// node_modules/source-map/lib/binary-search.js
-var require_binary_search = __commonJS({
-  "node_modules/source-map/lib/binary-search.js"(exports) {
-    exports.GREATEST_LOWER_BOUND = 1;
-    exports.LEAST_UPPER_BOUND = 2;
-    function recursiveSearch(aLow, aHigh, aNeedle, aHaystack, aCompare, aBias) {
-      var mid = Math.floor((aHigh - aLow) / 2) + aLow;
-      var cmp = aCompare(aNeedle, aHaystack[mid], true);
-      if (cmp === 0) {
-        return mid;
-      } else if (cmp > 0) {
-        if (aHigh - mid > 1) {
-          return recursiveSearch(mid, aHigh, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return aHigh < aHaystack.length ? aHigh : -1;
-        } else {
-          return mid;
-        }
-      } else {
-        if (mid - aLow > 1) {
-          return recursiveSearch(aLow, mid, aNeedle, aHaystack, aCompare, aBias);
-        }
-        if (aBias == exports.LEAST_UPPER_BOUND) {
-          return mid;
-        } else {
-          return aLow < 0 ? -1 : aLow;
-        }
-      }
-    }
-    exports.search = function search(aNeedle, aHaystack, aCompare, aBias) {
-      if (aHaystack.length === 0) {
-        return -1;
-      }
-      var index = recursiveSearch(
-        -1,
-        aHaystack.length,
-        aNeedle,
-        aHaystack,
-        aCompare,
-        aBias || exports.GREATEST_LOWER_BOUND
-      );
-      if (index < 0) {
-        return -1;
-      }
-      while (index - 1 >= 0) {
-        if (aCompare(aHaystack[index], aHaystack[index - 1], true) !== 0) {
-          break;
-        }
-        --index;
-      }
-      return index;
-    };
-  }
-});
-
-// node_modules/source-map/lib/quick-sort.js
-var require_quick_sort = __commonJS({
-  "node_modules/source-map/lib/quick-sort.js"(exports) {
-    function swap(ary, x, y) {
-      var temp = ary[x];
-      ary[x] = ary[y];
-      ary[y] = temp;
-    }
-    function randomIntInRange(low, high) {
-      return Math.round(low + Math.random() * (high - low));
-    }
-    function doQuickSort(ary, comparator, p, r) {
-      if (p < r) {
-        var pivotIndex = randomIntInRange(p, r);
-        var i = p - 1;
-        swap(ary, pivotIndex, r);
-        var pivot = ary[r];
-        for (var j = p; j < r; j++) {
-          if (comparator(ary[j], pivot) <= 0) {
-            i += 1;
-            swap(ary, i, j);
-          }
-        }
-        swap(ary, i + 1, j);
-        var q = i + 1;
-        doQuickSort(ary, comparator, p, q - 1);
-        doQuickSort(ary, comparator, q + 1, r);
-      }
-    }
-    exports.quickSort = function(ary, comparator) {
-      doQuickSort(ary, comparator, 0, ary.length - 1);
-    };
-  }
-});
-
-// node_modules/source-map/lib/source-map-consumer.js
-var require_source_map_consumer = __commonJS({
-  "node_modules/source-map/lib/source-map-consumer.js"(exports) {
-    var util2 = require_util9();
-    var binarySearch = require_binary_search();
-    var ArraySet = require_array_set().ArraySet;
-    var base64VLQ = require_base64_vlq();
-    var quickSort = require_quick_sort().quickSort;
-    function SourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      return sourceMap.sections != null ? new IndexedSourceMapConsumer(sourceMap, aSourceMapURL) : new BasicSourceMapConsumer(sourceMap, aSourceMapURL);
-    }
-    SourceMapConsumer.fromSourceMap = function(aSourceMap, aSourceMapURL) {
-      return BasicSourceMapConsumer.fromSourceMap(aSourceMap, aSourceMapURL);
-    };
-    SourceMapConsumer.prototype._version = 3;
-    SourceMapConsumer.prototype.__generatedMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_generatedMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__generatedMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__generatedMappings;
-      }
-    });
-    SourceMapConsumer.prototype.__originalMappings = null;
-    Object.defineProperty(SourceMapConsumer.prototype, "_originalMappings", {
-      configurable: true,
-      enumerable: true,
-      get: function() {
-        if (!this.__originalMappings) {
-          this._parseMappings(this._mappings, this.sourceRoot);
-        }
-        return this.__originalMappings;
-      }
-    });
-    SourceMapConsumer.prototype._charIsMappingSeparator = function SourceMapConsumer_charIsMappingSeparator(aStr, index) {
-      var c = aStr.charAt(index);
-      return c === ";" || c === ",";
-    };
-    SourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      throw new Error("Subclasses must implement _parseMappings");
-    };
-    SourceMapConsumer.GENERATED_ORDER = 1;
-    SourceMapConsumer.ORIGINAL_ORDER = 2;
-    SourceMapConsumer.GREATEST_LOWER_BOUND = 1;
-    SourceMapConsumer.LEAST_UPPER_BOUND = 2;
-    SourceMapConsumer.prototype.eachMapping = function SourceMapConsumer_eachMapping(aCallback, aContext, aOrder) {
-      var context3 = aContext || null;
-      var order = aOrder || SourceMapConsumer.GENERATED_ORDER;
-      var mappings;
-      switch (order) {
-        case SourceMapConsumer.GENERATED_ORDER:
-          mappings = this._generatedMappings;
-          break;
-        case SourceMapConsumer.ORIGINAL_ORDER:
-          mappings = this._originalMappings;
-          break;
-        default:
-          throw new Error("Unknown order of iteration.");
-      }
-      var sourceRoot = this.sourceRoot;
-      mappings.map(function(mapping) {
-        var source = mapping.source === null ? null : this._sources.at(mapping.source);
-        source = util2.computeSourceURL(sourceRoot, source, this._sourceMapURL);
-        return {
-          source,
-          generatedLine: mapping.generatedLine,
-          generatedColumn: mapping.generatedColumn,
-          originalLine: mapping.originalLine,
-          originalColumn: mapping.originalColumn,
-          name: mapping.name === null ? null : this._names.at(mapping.name)
-        };
-      }, this).forEach(aCallback, context3);
-    };
-    SourceMapConsumer.prototype.allGeneratedPositionsFor = function SourceMapConsumer_allGeneratedPositionsFor(aArgs) {
-      var line = util2.getArg(aArgs, "line");
-      var needle = {
-        source: util2.getArg(aArgs, "source"),
-        originalLine: line,
-        originalColumn: util2.getArg(aArgs, "column", 0)
-      };
-      needle.source = this._findSourceIndex(needle.source);
-      if (needle.source < 0) {
-        return [];
-      }
-      var mappings = [];
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util2.compareByOriginalPositions,
-        binarySearch.LEAST_UPPER_BOUND
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (aArgs.column === void 0) {
-          var originalLine = mapping.originalLine;
-          while (mapping && mapping.originalLine === originalLine) {
-            mappings.push({
-              line: util2.getArg(mapping, "generatedLine", null),
-              column: util2.getArg(mapping, "generatedColumn", null),
-              lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        } else {
-          var originalColumn = mapping.originalColumn;
-          while (mapping && mapping.originalLine === line && mapping.originalColumn == originalColumn) {
-            mappings.push({
-              line: util2.getArg(mapping, "generatedLine", null),
-              column: util2.getArg(mapping, "generatedColumn", null),
-              lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-            });
-            mapping = this._originalMappings[++index];
-          }
-        }
-      }
-      return mappings;
-    };
-    exports.SourceMapConsumer = SourceMapConsumer;
-    function BasicSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util2.getArg(sourceMap, "version");
-      var sources = util2.getArg(sourceMap, "sources");
-      var names = util2.getArg(sourceMap, "names", []);
-      var sourceRoot = util2.getArg(sourceMap, "sourceRoot", null);
-      var sourcesContent = util2.getArg(sourceMap, "sourcesContent", null);
-      var mappings = util2.getArg(sourceMap, "mappings");
-      var file = util2.getArg(sourceMap, "file", null);
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      if (sourceRoot) {
-        sourceRoot = util2.normalize(sourceRoot);
-      }
-      sources = sources.map(String).map(util2.normalize).map(function(source) {
-        return sourceRoot && util2.isAbsolute(sourceRoot) && util2.isAbsolute(source) ? util2.relative(sourceRoot, source) : source;
-      });
-      this._names = ArraySet.fromArray(names.map(String), true);
-      this._sources = ArraySet.fromArray(sources, true);
-      this._absoluteSources = this._sources.toArray().map(function(s) {
-        return util2.computeSourceURL(sourceRoot, s, aSourceMapURL);
-      });
-      this.sourceRoot = sourceRoot;
-      this.sourcesContent = sourcesContent;
-      this._mappings = mappings;
-      this._sourceMapURL = aSourceMapURL;
-      this.file = file;
-    }
-    BasicSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    BasicSourceMapConsumer.prototype.consumer = SourceMapConsumer;
-    BasicSourceMapConsumer.prototype._findSourceIndex = function(aSource) {
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util2.relative(this.sourceRoot, relativeSource);
-      }
-      if (this._sources.has(relativeSource)) {
-        return this._sources.indexOf(relativeSource);
-      }
-      var i;
-      for (i = 0; i < this._absoluteSources.length; ++i) {
-        if (this._absoluteSources[i] == aSource) {
-          return i;
-        }
-      }
-      return -1;
-    };
-    BasicSourceMapConsumer.fromSourceMap = function SourceMapConsumer_fromSourceMap(aSourceMap, aSourceMapURL) {
-      var smc = Object.create(BasicSourceMapConsumer.prototype);
-      var names = smc._names = ArraySet.fromArray(aSourceMap._names.toArray(), true);
-      var sources = smc._sources = ArraySet.fromArray(aSourceMap._sources.toArray(), true);
-      smc.sourceRoot = aSourceMap._sourceRoot;
-      smc.sourcesContent = aSourceMap._generateSourcesContent(
-        smc._sources.toArray(),
-        smc.sourceRoot
-      );
-      smc.file = aSourceMap._file;
-      smc._sourceMapURL = aSourceMapURL;
-      smc._absoluteSources = smc._sources.toArray().map(function(s) {
-        return util2.computeSourceURL(smc.sourceRoot, s, aSourceMapURL);
-      });
-      var generatedMappings = aSourceMap._mappings.toArray().slice();
-      var destGeneratedMappings = smc.__generatedMappings = [];
-      var destOriginalMappings = smc.__originalMappings = [];
-      for (var i = 0, length = generatedMappings.length; i < length; i++) {
-        var srcMapping = generatedMappings[i];
-        var destMapping = new Mapping();
-        destMapping.generatedLine = srcMapping.generatedLine;
-        destMapping.generatedColumn = srcMapping.generatedColumn;
-        if (srcMapping.source) {
-          destMapping.source = sources.indexOf(srcMapping.source);
-          destMapping.originalLine = srcMapping.originalLine;
-          destMapping.originalColumn = srcMapping.originalColumn;
-          if (srcMapping.name) {
-            destMapping.name = names.indexOf(srcMapping.name);
-          }
-          destOriginalMappings.push(destMapping);
-        }
-        destGeneratedMappings.push(destMapping);
-      }
-      quickSort(smc.__originalMappings, util2.compareByOriginalPositions);
-      return smc;
-    };
-    BasicSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(BasicSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        return this._absoluteSources.slice();
-      }
-    });
-    function Mapping() {
-      this.generatedLine = 0;
-      this.generatedColumn = 0;
-      this.source = null;
-      this.originalLine = null;
-      this.originalColumn = null;
-      this.name = null;
-    }
-    BasicSourceMapConsumer.prototype._parseMappings = function SourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      var generatedLine = 1;
-      var previousGeneratedColumn = 0;
-      var previousOriginalLine = 0;
-      var previousOriginalColumn = 0;
-      var previousSource = 0;
-      var previousName = 0;
-      var length = aStr.length;
-      var index = 0;
-      var cachedSegments = {};
-      var temp = {};
-      var originalMappings = [];
-      var generatedMappings = [];
-      var mapping, str2, segment, end, value;
-      while (index < length) {
-        if (aStr.charAt(index) === ";") {
-          generatedLine++;
-          index++;
-          previousGeneratedColumn = 0;
-        } else if (aStr.charAt(index) === ",") {
-          index++;
-        } else {
-          mapping = new Mapping();
-          mapping.generatedLine = generatedLine;
-          for (end = index; end < length; end++) {
-            if (this._charIsMappingSeparator(aStr, end)) {
-              break;
-            }
-          }
-          str2 = aStr.slice(index, end);
-          segment = cachedSegments[str2];
-          if (segment) {
-            index += str2.length;
-          } else {
-            segment = [];
-            while (index < end) {
-              base64VLQ.decode(aStr, index, temp);
-              value = temp.value;
-              index = temp.rest;
-              segment.push(value);
-            }
-            if (segment.length === 2) {
-              throw new Error("Found a source, but no line and column");
-            }
-            if (segment.length === 3) {
-              throw new Error("Found a source and line, but no column");
-            }
-            cachedSegments[str2] = segment;
-          }
-          mapping.generatedColumn = previousGeneratedColumn + segment[0];
-          previousGeneratedColumn = mapping.generatedColumn;
-          if (segment.length > 1) {
-            mapping.source = previousSource + segment[1];
-            previousSource += segment[1];
-            mapping.originalLine = previousOriginalLine + segment[2];
-            previousOriginalLine = mapping.originalLine;
-            mapping.originalLine += 1;
-            mapping.originalColumn = previousOriginalColumn + segment[3];
-            previousOriginalColumn = mapping.originalColumn;
-            if (segment.length > 4) {
-              mapping.name = previousName + segment[4];
-              previousName += segment[4];
-            }
-          }
-          generatedMappings.push(mapping);
-          if (typeof mapping.originalLine === "number") {
-            originalMappings.push(mapping);
-          }
-        }
-      }
-      quickSort(generatedMappings, util2.compareByGeneratedPositionsDeflated);
-      this.__generatedMappings = generatedMappings;
-      quickSort(originalMappings, util2.compareByOriginalPositions);
-      this.__originalMappings = originalMappings;
-    };
-    BasicSourceMapConsumer.prototype._findMapping = function SourceMapConsumer_findMapping(aNeedle, aMappings, aLineName, aColumnName, aComparator, aBias) {
-      if (aNeedle[aLineName] <= 0) {
-        throw new TypeError("Line must be greater than or equal to 1, got " + aNeedle[aLineName]);
-      }
-      if (aNeedle[aColumnName] < 0) {
-        throw new TypeError("Column must be greater than or equal to 0, got " + aNeedle[aColumnName]);
-      }
-      return binarySearch.search(aNeedle, aMappings, aComparator, aBias);
-    };
-    BasicSourceMapConsumer.prototype.computeColumnSpans = function SourceMapConsumer_computeColumnSpans() {
-      for (var index = 0; index < this._generatedMappings.length; ++index) {
-        var mapping = this._generatedMappings[index];
-        if (index + 1 < this._generatedMappings.length) {
-          var nextMapping = this._generatedMappings[index + 1];
-          if (mapping.generatedLine === nextMapping.generatedLine) {
-            mapping.lastGeneratedColumn = nextMapping.generatedColumn - 1;
-            continue;
-          }
-        }
-        mapping.lastGeneratedColumn = Infinity;
-      }
-    };
-    BasicSourceMapConsumer.prototype.originalPositionFor = function SourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util2.getArg(aArgs, "line"),
-        generatedColumn: util2.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._generatedMappings,
-        "generatedLine",
-        "generatedColumn",
-        util2.compareByGeneratedPositionsDeflated,
-        util2.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._generatedMappings[index];
-        if (mapping.generatedLine === needle.generatedLine) {
-          var source = util2.getArg(mapping, "source", null);
-          if (source !== null) {
-            source = this._sources.at(source);
-            source = util2.computeSourceURL(this.sourceRoot, source, this._sourceMapURL);
-          }
-          var name3 = util2.getArg(mapping, "name", null);
-          if (name3 !== null) {
-            name3 = this._names.at(name3);
-          }
-          return {
-            source,
-            line: util2.getArg(mapping, "originalLine", null),
-            column: util2.getArg(mapping, "originalColumn", null),
-            name: name3
-          };
-        }
-      }
-      return {
-        source: null,
-        line: null,
-        column: null,
-        name: null
-      };
-    };
-    BasicSourceMapConsumer.prototype.hasContentsOfAllSources = function BasicSourceMapConsumer_hasContentsOfAllSources() {
-      if (!this.sourcesContent) {
-        return false;
-      }
-      return this.sourcesContent.length >= this._sources.size() && !this.sourcesContent.some(function(sc) {
-        return sc == null;
-      });
-    };
-    BasicSourceMapConsumer.prototype.sourceContentFor = function SourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      if (!this.sourcesContent) {
-        return null;
-      }
-      var index = this._findSourceIndex(aSource);
-      if (index >= 0) {
-        return this.sourcesContent[index];
-      }
-      var relativeSource = aSource;
-      if (this.sourceRoot != null) {
-        relativeSource = util2.relative(this.sourceRoot, relativeSource);
-      }
-      var url;
-      if (this.sourceRoot != null && (url = util2.urlParse(this.sourceRoot))) {
-        var fileUriAbsPath = relativeSource.replace(/^file:\/\//, "");
-        if (url.scheme == "file" && this._sources.has(fileUriAbsPath)) {
-          return this.sourcesContent[this._sources.indexOf(fileUriAbsPath)];
-        }
-        if ((!url.path || url.path == "/") && this._sources.has("/" + relativeSource)) {
-          return this.sourcesContent[this._sources.indexOf("/" + relativeSource)];
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + relativeSource + '" is not in the SourceMap.');
-      }
-    };
-    BasicSourceMapConsumer.prototype.generatedPositionFor = function SourceMapConsumer_generatedPositionFor(aArgs) {
-      var source = util2.getArg(aArgs, "source");
-      source = this._findSourceIndex(source);
-      if (source < 0) {
-        return {
-          line: null,
-          column: null,
-          lastColumn: null
-        };
-      }
-      var needle = {
-        source,
-        originalLine: util2.getArg(aArgs, "line"),
-        originalColumn: util2.getArg(aArgs, "column")
-      };
-      var index = this._findMapping(
-        needle,
-        this._originalMappings,
-        "originalLine",
-        "originalColumn",
-        util2.compareByOriginalPositions,
-        util2.getArg(aArgs, "bias", SourceMapConsumer.GREATEST_LOWER_BOUND)
-      );
-      if (index >= 0) {
-        var mapping = this._originalMappings[index];
-        if (mapping.source === needle.source) {
-          return {
-            line: util2.getArg(mapping, "generatedLine", null),
-            column: util2.getArg(mapping, "generatedColumn", null),
-            lastColumn: util2.getArg(mapping, "lastGeneratedColumn", null)
-          };
-        }
-      }
-      return {
-        line: null,
-        column: null,
-        lastColumn: null
-      };
-    };
-    exports.BasicSourceMapConsumer = BasicSourceMapConsumer;
-    function IndexedSourceMapConsumer(aSourceMap, aSourceMapURL) {
-      var sourceMap = aSourceMap;
-      if (typeof aSourceMap === "string") {
-        sourceMap = util2.parseSourceMapInput(aSourceMap);
-      }
-      var version3 = util2.getArg(sourceMap, "version");
-      var sections = util2.getArg(sourceMap, "sections");
-      if (version3 != this._version) {
-        throw new Error("Unsupported version: " + version3);
-      }
-      this._sources = new ArraySet();
-      this._names = new ArraySet();
-      var lastOffset = {
-        line: -1,
-        column: 0
-      };
-      this._sections = sections.map(function(s) {
-        if (s.url) {
-          throw new Error("Support for url field in sections not implemented.");
-        }
-        var offset = util2.getArg(s, "offset");
-        var offsetLine = util2.getArg(offset, "line");
-        var offsetColumn = util2.getArg(offset, "column");
-        if (offsetLine < lastOffset.line || offsetLine === lastOffset.line && offsetColumn < lastOffset.column) {
-          throw new Error("Section offsets must be ordered and non-overlapping.");
-        }
-        lastOffset = offset;
-        return {
-          generatedOffset: {
-            // The offset fields are 0-based, but we use 1-based indices when
-            // encoding/decoding from VLQ.
-            generatedLine: offsetLine + 1,
-            generatedColumn: offsetColumn + 1
-          },
-          consumer: new SourceMapConsumer(util2.getArg(s, "map"), aSourceMapURL)
-        };
-      });
-    }
-    IndexedSourceMapConsumer.prototype = Object.create(SourceMapConsumer.prototype);
-    IndexedSourceMapConsumer.prototype.constructor = SourceMapConsumer;
-    IndexedSourceMapConsumer.prototype._version = 3;
-    Object.defineProperty(IndexedSourceMapConsumer.prototype, "sources", {
-      get: function() {
-        var sources = [];
-        for (var i = 0; i < this._sections.length; i++) {
-          for (var j = 0; j < this._sections[i].consumer.sources.length; j++) {
-            sources.push(this._sections[i].consumer.sources[j]);
-          }
-        }
-        return sources;
-      }
-    });
-    IndexedSourceMapConsumer.prototype.originalPositionFor = function IndexedSourceMapConsumer_originalPositionFor(aArgs) {
-      var needle = {
-        generatedLine: util2.getArg(aArgs, "line"),
-        generatedColumn: util2.getArg(aArgs, "column")
-      };
-      var sectionIndex = binarySearch.search(
-        needle,
-        this._sections,
-        function(needle2, section2) {
-          var cmp = needle2.generatedLine - section2.generatedOffset.generatedLine;
-          if (cmp) {
-            return cmp;
-          }
-          return needle2.generatedColumn - section2.generatedOffset.generatedColumn;
-        }
-      );
-      var section = this._sections[sectionIndex];
-      if (!section) {
-        return {
-          source: null,
-          line: null,
-          column: null,
-          name: null
-        };
-      }
-      return section.consumer.originalPositionFor({
-        line: needle.generatedLine - (section.generatedOffset.generatedLine - 1),
-        column: needle.generatedColumn - (section.generatedOffset.generatedLine === needle.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-        bias: aArgs.bias
-      });
-    };
-    IndexedSourceMapConsumer.prototype.hasContentsOfAllSources = function IndexedSourceMapConsumer_hasContentsOfAllSources() {
-      return this._sections.every(function(s) {
-        return s.consumer.hasContentsOfAllSources();
-      });
-    };
-    IndexedSourceMapConsumer.prototype.sourceContentFor = function IndexedSourceMapConsumer_sourceContentFor(aSource, nullOnMissing) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var content = section.consumer.sourceContentFor(aSource, true);
-        if (content) {
-          return content;
-        }
-      }
-      if (nullOnMissing) {
-        return null;
-      } else {
-        throw new Error('"' + aSource + '" is not in the SourceMap.');
-      }
-    };
-    IndexedSourceMapConsumer.prototype.generatedPositionFor = function IndexedSourceMapConsumer_generatedPositionFor(aArgs) {
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        if (section.consumer._findSourceIndex(util2.getArg(aArgs, "source")) === -1) {
-          continue;
-        }
-        var generatedPosition = section.consumer.generatedPositionFor(aArgs);
-        if (generatedPosition) {
-          var ret = {
-            line: generatedPosition.line + (section.generatedOffset.generatedLine - 1),
-            column: generatedPosition.column + (section.generatedOffset.generatedLine === generatedPosition.line ? section.generatedOffset.generatedColumn - 1 : 0)
-          };
-          return ret;
-        }
-      }
-      return {
-        line: null,
-        column: null
-      };
-    };
-    IndexedSourceMapConsumer.prototype._parseMappings = function IndexedSourceMapConsumer_parseMappings(aStr, aSourceRoot) {
-      this.__generatedMappings = [];
-      this.__originalMappings = [];
-      for (var i = 0; i < this._sections.length; i++) {
-        var section = this._sections[i];
-        var sectionMappings = section.consumer._generatedMappings;
-        for (var j = 0; j < sectionMappings.length; j++) {
-          var mapping = sectionMappings[j];
-          var source = section.consumer._sources.at(mapping.source);
-          source = util2.computeSourceURL(section.consumer.sourceRoot, source, this._sourceMapURL);
-          this._sources.add(source);
-          source = this._sources.indexOf(source);
-          var name3 = null;
-          if (mapping.name) {
-            name3 = section.consumer._names.at(mapping.name);
-            this._names.add(name3);
-            name3 = this._names.indexOf(name3);
-          }
-          var adjustedMapping = {
-            source,
-            generatedLine: mapping.generatedLine + (section.generatedOffset.generatedLine - 1),
-            generatedColumn: mapping.generatedColumn + (section.generatedOffset.generatedLine === mapping.generatedLine ? section.generatedOffset.generatedColumn - 1 : 0),
-            originalLine: mapping.originalLine,
-            originalColumn: mapping.originalColumn,
-            name: name3
-          };
-          this.__generatedMappings.push(adjustedMapping);
-          if (typeof adjustedMapping.originalLine === "number") {
-            this.__originalMappings.push(adjustedMapping);
-          }
-        }
-      }
-      quickSort(this.__generatedMappings, util2.compareByGeneratedPositionsDeflated);
-      quickSort(this.__originalMappings, util2.compareByOriginalPositions);
-    };
-    exports.IndexedSourceMapConsumer = IndexedSourceMapConsumer;
-  }
-});
-
-// node_modules/source-map/lib/source-node.js
-var require_source_node = __commonJS({
-  "node_modules/source-map/lib/source-node.js"(exports) {
-    var SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    var util2 = require_util9();
-    var REGEX_NEWLINE = /(\r?\n)/;
-    var NEWLINE_CODE = 10;
-    var isSourceNode = "$$$isSourceNode$$$";
-    function SourceNode(aLine, aColumn, aSource, aChunks, aName) {
-      this.children = [];
-      this.sourceContents = {};
-      this.line = aLine == null ? null : aLine;
-      this.column = aColumn == null ? null : aColumn;
-      this.source = aSource == null ? null : aSource;
-      this.name = aName == null ? null : aName;
-      this[isSourceNode] = true;
-      if (aChunks != null) this.add(aChunks);
-    }
-    SourceNode.fromStringWithSourceMap = function SourceNode_fromStringWithSourceMap(aGeneratedCode, aSourceMapConsumer, aRelativePath) {
-      var node = new SourceNode();
-      var remainingLines = aGeneratedCode.split(REGEX_NEWLINE);
-      var remainingLinesIndex = 0;
-      var shiftNextLine = function() {
-        var lineContents = getNextLine();
-        var newLine = getNextLine() || "";
-        return lineContents + newLine;
-        function getNextLine() {
-          return remainingLinesIndex < remainingLines.length ? remainingLines[remainingLinesIndex++] : void 0;
-        }
-      };
-      var lastGeneratedLine = 1, lastGeneratedColumn = 0;
-      var lastMapping = null;
-      aSourceMapConsumer.eachMapping(function(mapping) {
-        if (lastMapping !== null) {
-          if (lastGeneratedLine < mapping.generatedLine) {
-            addMappingWithCode(lastMapping, shiftNextLine());
-            lastGeneratedLine++;
-            lastGeneratedColumn = 0;
-          } else {
-            var nextLine = remainingLines[remainingLinesIndex] || "";
-            var code = nextLine.substr(0, mapping.generatedColumn - lastGeneratedColumn);
-            remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn - lastGeneratedColumn);
-            lastGeneratedColumn = mapping.generatedColumn;
-            addMappingWithCode(lastMapping, code);
-            lastMapping = mapping;
-            return;
-          }
-        }
-        while (lastGeneratedLine < mapping.generatedLine) {
-          node.add(shiftNextLine());
-          lastGeneratedLine++;
-        }
-        if (lastGeneratedColumn < mapping.generatedColumn) {
-          var nextLine = remainingLines[remainingLinesIndex] || "";
-          node.add(nextLine.substr(0, mapping.generatedColumn));
-          remainingLines[remainingLinesIndex] = nextLine.substr(mapping.generatedColumn);
-          lastGeneratedColumn = mapping.generatedColumn;
-        }
-        lastMapping = mapping;
-      }, this);
-      if (remainingLinesIndex < remainingLines.length) {
-        if (lastMapping) {
-          addMappingWithCode(lastMapping, shiftNextLine());
-        }
-        node.add(remainingLines.splice(remainingLinesIndex).join(""));
-      }
-      aSourceMapConsumer.sources.forEach(function(sourceFile) {
-        var content = aSourceMapConsumer.sourceContentFor(sourceFile);
-        if (content != null) {
-          if (aRelativePath != null) {
-            sourceFile = util2.join(aRelativePath, sourceFile);
-          }
-          node.setSourceContent(sourceFile, content);
-        }
-      });
-      return node;
-      function addMappingWithCode(mapping, code) {
-        if (mapping === null || mapping.source === void 0) {
-          node.add(code);
-        } else {
-          var source = aRelativePath ? util2.join(aRelativePath, mapping.source) : mapping.source;
-          node.add(new SourceNode(
-            mapping.originalLine,
-            mapping.originalColumn,
-            source,
-            code,
-            mapping.name
-          ));
-        }
-      }
-    };
-    SourceNode.prototype.add = function SourceNode_add(aChunk) {
-      if (Array.isArray(aChunk)) {
-        aChunk.forEach(function(chunk) {
-          this.add(chunk);
-        }, this);
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        if (aChunk) {
-          this.children.push(aChunk);
-        }
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.prepend = function SourceNode_prepend(aChunk) {
-      if (Array.isArray(aChunk)) {
-        for (var i = aChunk.length - 1; i >= 0; i--) {
-          this.prepend(aChunk[i]);
-        }
-      } else if (aChunk[isSourceNode] || typeof aChunk === "string") {
-        this.children.unshift(aChunk);
-      } else {
-        throw new TypeError(
-          "Expected a SourceNode, string, or an array of SourceNodes and strings. Got " + aChunk
-        );
-      }
-      return this;
-    };
-    SourceNode.prototype.walk = function SourceNode_walk(aFn) {
-      var chunk;
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        chunk = this.children[i];
-        if (chunk[isSourceNode]) {
-          chunk.walk(aFn);
-        } else {
-          if (chunk !== "") {
-            aFn(chunk, {
-              source: this.source,
-              line: this.line,
-              column: this.column,
-              name: this.name
-            });
-          }
-        }
-      }
-    };
-    SourceNode.prototype.join = function SourceNode_join(aSep) {
-      var newChildren;
-      var i;
-      var len = this.children.length;
-      if (len > 0) {
-        newChildren = [];
-        for (i = 0; i < len - 1; i++) {
-          newChildren.push(this.children[i]);
-          newChildren.push(aSep);
-        }
-        newChildren.push(this.children[i]);
-        this.children = newChildren;
-      }
-      return this;
-    };
-    SourceNode.prototype.replaceRight = function SourceNode_replaceRight(aPattern, aReplacement) {
-      var lastChild = this.children[this.children.length - 1];
-      if (lastChild[isSourceNode]) {
-        lastChild.replaceRight(aPattern, aReplacement);
-      } else if (typeof lastChild === "string") {
-        this.children[this.children.length - 1] = lastChild.replace(aPattern, aReplacement);
-      } else {
-        this.children.push("".replace(aPattern, aReplacement));
-      }
-      return this;
-    };
-    SourceNode.prototype.setSourceContent = function SourceNode_setSourceContent(aSourceFile, aSourceContent) {
-      this.sourceContents[util2.toSetString(aSourceFile)] = aSourceContent;
-    };
-    SourceNode.prototype.walkSourceContents = function SourceNode_walkSourceContents(aFn) {
-      for (var i = 0, len = this.children.length; i < len; i++) {
-        if (this.children[i][isSourceNode]) {
-          this.children[i].walkSourceContents(aFn);
-        }
-      }
-      var sources = Object.keys(this.sourceContents);
-      for (var i = 0, len = sources.length; i < len; i++) {
-        aFn(util2.fromSetString(sources[i]), this.sourceContents[sources[i]]);
-      }
-    };
-    SourceNode.prototype.toString = function SourceNode_toString() {
-      var str2 = "";
-      this.walk(function(chunk) {
-        str2 += chunk;
-      });
-      return str2;
-    };
-    SourceNode.prototype.toStringWithSourceMap = function SourceNode_toStringWithSourceMap(aArgs) {
-      var generated = {
-        code: "",
-        line: 1,
-        column: 0
-      };
-      var map2 = new SourceMapGenerator(aArgs);
-      var sourceMappingActive = false;
-      var lastOriginalSource = null;
-      var lastOriginalLine = null;
-      var lastOriginalColumn = null;
-      var lastOriginalName = null;
-      this.walk(function(chunk, original) {
-        generated.code += chunk;
-        if (original.source !== null && original.line !== null && original.column !== null) {
-          if (lastOriginalSource !== original.source || lastOriginalLine !== original.line || lastOriginalColumn !== original.column || lastOriginalName !== original.name) {
-            map2.addMapping({
-              source: original.source,
-              original: {
-                line: original.line,
-                column: original.column
-              },
-              generated: {
-                line: generated.line,
-                column: generated.column
-              },
-              name: original.name
-            });
-          }
-          lastOriginalSource = original.source;
-          lastOriginalLine = original.line;
-          lastOriginalColumn = original.column;
-          lastOriginalName = original.name;
-          sourceMappingActive = true;
-        } else if (sourceMappingActive) {
-          map2.addMapping({
-            generated: {
-              line: generated.line,
-              column: generated.column
-            }
-          });
-          lastOriginalSource = null;
-          sourceMappingActive = false;
-        }
-        for (var idx = 0, length = chunk.length; idx < length; idx++) {
-          if (chunk.charCodeAt(idx) === NEWLINE_CODE) {
-            generated.line++;
-            generated.column = 0;
-            if (idx + 1 === length) {
-              lastOriginalSource = null;
-              sourceMappingActive = false;
-            } else if (sourceMappingActive) {
-              map2.addMapping({
-                source: original.source,
-                original: {
-                  line: original.line,
-                  column: original.column
-                },
-                generated: {
-                  line: generated.line,
-                  column: generated.column
-                },
-                name: original.name
-              });
-            }
-          } else {
-            generated.column++;
-          }
-        }
-      });
-      this.walkSourceContents(function(sourceFile, sourceContent) {
-        map2.setSourceContent(sourceFile, sourceContent);
-      });
-      return { code: generated.code, map: map2 };
-    };
-    exports.SourceNode = SourceNode;
-  }
-});
-
-// node_modules/source-map/source-map.js
-var require_source_map = __commonJS({
-  "node_modules/source-map/source-map.js"(exports) {
-    exports.SourceMapGenerator = require_source_map_generator().SourceMapGenerator;
-    exports.SourceMapConsumer = require_source_map_consumer().SourceMapConsumer;
-    exports.SourceNode = require_source_node().SourceNode;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js
-var require_code_gen = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/code-gen.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.safeJsonLiteral = safeJsonLiteral;
-    var _utils = require_utils2();
-    var NEEDS_ESCAPING = /[\x00-\x1f\\"\u2028\u2029<\ud800-\udfff]/;
-    var SCRIPT_DELIMITERS = /<(?=!--|\/?script)/gi;
-    function escapeScriptDelimiters(code) {
-      return code.replace(SCRIPT_DELIMITERS, "\\u003C");
-    }
-    function escapeSurrogate(surrogate) {
-      return "\\u" + surrogate.charCodeAt(0).toString(16);
-    }
-    function safeJsonLiteral(value) {
-      return escapeScriptDelimiters(JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/[\ud800-\udfff]/g, escapeSurrogate));
-    }
-    var SourceNode = void 0;
-    try {
-      if (typeof define !== "function" || !define.amd) {
-        SourceMap = require_source_map();
-        SourceNode = SourceMap.SourceNode;
-      }
-    } catch (err) {
-    }
-    var SourceMap;
-    if (!SourceNode) {
-      SourceNode = function(line, column, srcFile, chunks) {
-        this.src = "";
-        if (chunks) {
-          this.add(chunks);
-        }
-      };
-      SourceNode.prototype = {
-        add: function add2(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src += chunks;
-        },
-        prepend: function prepend(chunks) {
-          if (_utils.isArray(chunks)) {
-            chunks = chunks.join("");
-          }
-          this.src = chunks + this.src;
-        },
-        toStringWithSourceMap: function toStringWithSourceMap() {
-          return { code: this.toString() };
-        },
-        toString: function toString() {
-          return this.src;
-        }
-      };
-    }
-    function castChunk(chunk, codeGen, loc) {
-      if (_utils.isArray(chunk)) {
-        var ret = [];
-        for (var i = 0, len = chunk.length; i < len; i++) {
-          ret.push(codeGen.wrap(chunk[i], loc));
-        }
-        return ret;
-      } else if (typeof chunk === "boolean" || typeof chunk === "number") {
-        return chunk + "";
-      }
-      return chunk;
-    }
-    function CodeGen(srcFile) {
-      this.srcFile = srcFile;
-      this.source = [];
-    }
-    CodeGen.prototype = {
-      isEmpty: function isEmpty() {
-        return !this.source.length;
-      },
-      prepend: function prepend(source, loc) {
-        this.source.unshift(this.wrap(source, loc));
-      },
-      push: function push(source, loc) {
-        this.source.push(this.wrap(source, loc));
-      },
-      merge: function merge2() {
-        var source = this.empty();
-        this.each(function(line) {
-          source.add(["  ", line, "\n"]);
-        });
-        return source;
-      },
-      each: function each(iter) {
-        for (var i = 0, len = this.source.length; i < len; i++) {
-          iter(this.source[i]);
-        }
-      },
-      empty: function empty() {
-        var loc = this.currentLocation || { start: {} };
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile);
-      },
-      wrap: function wrap(chunk) {
-        var loc = arguments.length <= 1 || arguments[1] === void 0 ? this.currentLocation || { start: {} } : arguments[1];
-        if (chunk instanceof SourceNode) {
-          return chunk;
-        }
-        chunk = castChunk(chunk, this, loc);
-        return new SourceNode(loc.start.line, loc.start.column, this.srcFile, chunk);
-      },
-      functionCall: function functionCall(fn, type2, params) {
-        params = this.generateList(params);
-        return this.wrap([fn, type2 ? "." + type2 + "(" : "(", params, ")"]);
-      },
-      quotedString: function quotedString(str2) {
-        str2 = str2 + "";
-        if (!NEEDS_ESCAPING.test(str2)) {
-          return '"' + str2 + '"';
-        }
-        return safeJsonLiteral(str2);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        var _this = this;
-        var pairs2 = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
-          if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key), ":", value]);
-          }
-        });
-        var ret = this.generateList(pairs2);
-        ret.prepend("{");
-        ret.add("}");
-        return ret;
-      },
-      generateList: function generateList(entries) {
-        var ret = this.empty();
-        for (var i = 0, len = entries.length; i < len; i++) {
-          if (i) {
-            ret.add(",");
-          }
-          ret.add(castChunk(entries[i], this));
-        }
-        return ret;
-      },
-      generateArray: function generateArray(entries) {
-        var ret = this.generateList(entries);
-        ret.prepend("[");
-        ret.add("]");
-        return ret;
-      }
-    };
-    exports["default"] = CodeGen;
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js
-var require_javascript_compiler = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/javascript-compiler.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _base = require_base();
-    var _exception = require_exception();
-    var _exception2 = _interopRequireDefault(_exception);
-    var _utils = require_utils2();
-    var _codeGen = require_code_gen();
-    var _codeGen2 = _interopRequireDefault(_codeGen);
-    function Literal(value) {
-      this.value = value;
-    }
-    function JavaScriptCompiler() {
-    }
-    JavaScriptCompiler.prototype = {
-      // PUBLIC API: You can override these methods in a subclass to provide
-      // alternative compiled forms for name lookup and buffering semantics
-      nameLookup: function nameLookup(parent, name3) {
-        return this.internalNameLookup(parent, name3);
-      },
-      depthedLookup: function depthedLookup(name3) {
-        return [this.aliasable("container.lookup"), "(depths, ", this.quotedString(name3), ")"];
-      },
-      compilerInfo: function compilerInfo() {
-        var revision = _base.COMPILER_REVISION, versions = _base.REVISION_CHANGES[revision];
-        return [revision, versions];
-      },
-      appendToBuffer: function appendToBuffer(source, location, explicit) {
-        if (!_utils.isArray(source)) {
-          source = [source];
-        }
-        source = this.source.wrap(source, location);
-        if (this.environment.isSimple) {
-          return ["return ", source, ";"];
-        } else if (explicit) {
-          return ["buffer += ", source, ";"];
-        } else {
-          source.appendToBuffer = true;
-          return source;
-        }
-      },
-      initializeBuffer: function initializeBuffer() {
-        return this.quotedString("");
-      },
-      // END PUBLIC API
-      internalNameLookup: function internalNameLookup(parent, name3) {
-        this.lookupPropertyFunctionIsUsed = true;
-        return ["lookupProperty(", parent, ",", this.quotedString(name3), ")"];
-      },
-      lookupPropertyFunctionIsUsed: false,
-      compile: function compile(environment, options, context3, asObject) {
-        this.environment = environment;
-        this.options = options;
-        this.stringParams = this.options.stringParams;
-        this.trackIds = this.options.trackIds;
-        this.precompile = !asObject;
-        this.name = this.environment.name;
-        this.isChild = !!context3;
-        this.context = context3 || {
-          decorators: [],
-          programs: [],
-          environments: []
-        };
-        this.preamble();
-        this.stackSlot = 0;
-        this.stackVars = [];
-        this.aliases = {};
-        this.registers = { list: [] };
-        this.hashes = [];
-        this.compileStack = [];
-        this.inlineStack = [];
-        this.blockParams = [];
-        this.compileChildren(environment, options);
-        this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
-        this.useBlockParams = this.useBlockParams || environment.useBlockParams;
-        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
-        for (i = 0, l = opcodes.length; i < l; i++) {
-          opcode = opcodes[i];
-          this.source.currentLocation = opcode.loc;
-          firstLoc = firstLoc || opcode.loc;
-          this[opcode.opcode].apply(this, opcode.args);
-        }
-        this.source.currentLocation = firstLoc;
-        this.pushSource("");
-        if (this.stackSlot || this.inlineStack.length || this.compileStack.length) {
-          throw new _exception2["default"]("Compile completed with content left on stack");
-        }
-        if (!this.decorators.isEmpty()) {
-          this.useDecorators = true;
-          this.decorators.prepend(["var decorators = container.decorators, ", this.lookupPropertyFunctionVarDeclaration(), ";\n"]);
-          this.decorators.push("return fn;");
-          if (asObject) {
-            this.decorators = Function.apply(this, ["fn", "props", "container", "depth0", "data", "blockParams", "depths", this.decorators.merge()]);
-          } else {
-            this.decorators.prepend("function(fn, props, container, depth0, data, blockParams, depths) {\n");
-            this.decorators.push("}\n");
-            this.decorators = this.decorators.merge();
-          }
-        } else {
-          this.decorators = void 0;
-        }
-        var fn = this.createFunctionContext(asObject);
-        if (!this.isChild) {
-          var ret = {
-            compiler: this.compilerInfo(),
-            main: fn
-          };
-          if (this.decorators) {
-            ret.main_d = this.decorators;
-            ret.useDecorators = true;
-          }
-          var _context = this.context;
-          var programs = _context.programs;
-          var decorators = _context.decorators;
-          for (i = 0, l = programs.length; i < l; i++) {
-            ret[i] = programs[i];
-            if (decorators[i]) {
-              ret[i + "_d"] = decorators[i];
-              ret.useDecorators = true;
-            }
-          }
-          if (this.environment.usePartial) {
-            ret.usePartial = true;
-          }
-          if (this.options.data) {
-            ret.useData = true;
-          }
-          if (this.useDepths) {
-            ret.useDepths = true;
-          }
-          if (this.useBlockParams) {
-            ret.useBlockParams = true;
-          }
-          if (this.options.compat) {
-            ret.compat = true;
-          }
-          if (!asObject) {
-            ret.compiler = JSON.stringify(ret.compiler);
-            this.source.currentLocation = { start: { line: 1, column: 0 } };
-            ret = this.objectLiteral(ret);
-            if (options.srcName) {
-              ret = ret.toStringWithSourceMap({ file: options.destName });
-              ret.map = ret.map && ret.map.toString();
-            } else {
-              ret = ret.toString();
-            }
-          } else {
-            ret.compilerOptions = this.options;
-          }
-          return ret;
-        } else {
-          return fn;
-        }
-      },
-      preamble: function preamble() {
-        this.lastContext = 0;
-        this.source = new _codeGen2["default"](this.options.srcName);
-        this.decorators = new _codeGen2["default"](this.options.srcName);
-      },
-      createFunctionContext: function createFunctionContext(asObject) {
-        var _this = this;
-        var varDeclarations = "";
-        var locals = this.stackVars.concat(this.registers.list);
-        if (locals.length > 0) {
-          varDeclarations += ", " + locals.join(", ");
-        }
-        var aliasCount = 0;
-        Object.keys(this.aliases).forEach(function(alias) {
-          var node = _this.aliases[alias];
-          if (node.children && node.referenceCount > 1) {
-            varDeclarations += ", alias" + ++aliasCount + "=" + alias;
-            node.children[0] = "alias" + aliasCount;
-          }
-        });
-        if (this.lookupPropertyFunctionIsUsed) {
-          varDeclarations += ", " + this.lookupPropertyFunctionVarDeclaration();
-        }
-        var params = ["container", "depth0", "helpers", "partials", "data"];
-        if (this.useBlockParams || this.useDepths) {
-          params.push("blockParams");
-        }
-        if (this.useDepths) {
-          params.push("depths");
-        }
-        var source = this.mergeSource(varDeclarations);
-        if (asObject) {
-          params.push(source);
-          return Function.apply(this, params);
-        } else {
-          return this.source.wrap(["function(", params.join(","), ") {\n  ", source, "}"]);
-        }
-      },
-      mergeSource: function mergeSource(varDeclarations) {
-        var isSimple = this.environment.isSimple, appendOnly = !this.forceBuffer, appendFirst = void 0, sourceSeen = void 0, bufferStart = void 0, bufferEnd = void 0;
-        this.source.each(function(line) {
-          if (line.appendToBuffer) {
-            if (bufferStart) {
-              line.prepend("  + ");
-            } else {
-              bufferStart = line;
-            }
-            bufferEnd = line;
-          } else {
-            if (bufferStart) {
-              if (!sourceSeen) {
-                appendFirst = true;
-              } else {
-                bufferStart.prepend("buffer += ");
-              }
-              bufferEnd.add(";");
-              bufferStart = bufferEnd = void 0;
-            }
-            sourceSeen = true;
-            if (!isSimple) {
-              appendOnly = false;
-            }
-          }
-        });
-        if (appendOnly) {
-          if (bufferStart) {
-            bufferStart.prepend("return ");
-            bufferEnd.add(";");
-          } else if (!sourceSeen) {
-            this.source.push('return "";');
-          }
-        } else {
-          varDeclarations += ", buffer = " + (appendFirst ? "" : this.initializeBuffer());
-          if (bufferStart) {
-            bufferStart.prepend("return buffer + ");
-            bufferEnd.add(";");
-          } else {
-            this.source.push("return buffer;");
-          }
-        }
-        if (varDeclarations) {
-          this.source.prepend("var " + varDeclarations.substring(2) + (appendFirst ? "" : ";\n"));
-        }
-        return this.source.merge();
-      },
-      lookupPropertyFunctionVarDeclaration: function lookupPropertyFunctionVarDeclaration() {
-        return "\n      lookupProperty = container.lookupProperty || function(parent, propertyName) {\n        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {\n          return parent[propertyName];\n        }\n        return undefined\n    }\n    ".trim();
-      },
-      // [blockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // On stack, after: return value of blockHelperMissing
-      //
-      // The purpose of this opcode is to take a block of the form
-      // `{{#this.foo}}...{{/this.foo}}`, resolve the value of `foo`, and
-      // replace it on the stack with the result of properly
-      // invoking blockHelperMissing.
-      blockValue: function blockValue(name3) {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs(name3, 0, params);
-        var blockName = this.popStack();
-        params.splice(1, 0, blockName);
-        this.push(this.source.functionCall(blockHelperMissing, "call", params));
-      },
-      // [ambiguousBlockValue]
-      //
-      // On stack, before: hash, inverse, program, value
-      // Compiler value, before: lastHelper=value of last found helper, if any
-      // On stack, after, if no lastHelper: same as [blockValue]
-      // On stack, after, if lastHelper: value
-      ambiguousBlockValue: function ambiguousBlockValue() {
-        var blockHelperMissing = this.aliasable("container.hooks.blockHelperMissing"), params = [this.contextName(0)];
-        this.setupHelperArgs("", 0, params, true);
-        this.flushInline();
-        var current = this.topStack();
-        params.splice(1, 0, current);
-        this.pushSource(["if (!", this.lastHelper, ") { ", current, " = ", this.source.functionCall(blockHelperMissing, "call", params), "}"]);
-      },
-      // [appendContent]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      //
-      // Appends the string value of `content` to the current buffer
-      appendContent: function appendContent(content) {
-        if (this.pendingContent) {
-          content = this.pendingContent + content;
-        } else {
-          this.pendingLocation = this.source.currentLocation;
-        }
-        this.pendingContent = content;
-      },
-      // [append]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Coerces `value` to a String and appends it to the current buffer.
-      //
-      // If `value` is truthy, or 0, it is coerced into a string and appended
-      // Otherwise, the empty string is appended
-      append: function append() {
-        if (this.isInline()) {
-          this.replaceStack(function(current) {
-            return [" != null ? ", current, ' : ""'];
-          });
-          this.pushSource(this.appendToBuffer(this.popStack()));
-        } else {
-          var local = this.popStack();
-          this.pushSource(["if (", local, " != null) { ", this.appendToBuffer(local, void 0, true), " }"]);
-          if (this.environment.isSimple) {
-            this.pushSource(["else { ", this.appendToBuffer("''", void 0, true), " }"]);
-          }
-        }
-      },
-      // [appendEscaped]
-      //
-      // On stack, before: value, ...
-      // On stack, after: ...
-      //
-      // Escape `value` and append it to the buffer
-      appendEscaped: function appendEscaped() {
-        this.pushSource(this.appendToBuffer([this.aliasable("container.escapeExpression"), "(", this.popStack(), ")"]));
-      },
-      // [getContext]
-      //
-      // On stack, before: ...
-      // On stack, after: ...
-      // Compiler value, after: lastContext=depth
-      //
-      // Set the value of the `lastContext` compiler value to the depth
-      getContext: function getContext(depth) {
-        this.lastContext = depth;
-      },
-      // [pushContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext, ...
-      //
-      // Pushes the value of the current context onto the stack.
-      pushContext: function pushContext() {
-        this.pushStackLiteral(this.contextName(this.lastContext));
-      },
-      // [lookupOnContext]
-      //
-      // On stack, before: ...
-      // On stack, after: currentContext[name], ...
-      //
-      // Looks up the value of `name` on the current context and pushes
-      // it onto the stack.
-      lookupOnContext: function lookupOnContext(parts, falsy, strict, scoped) {
-        var i = 0;
-        if (!scoped && this.options.compat && !this.lastContext) {
-          this.push(this.depthedLookup(parts[i++]));
-        } else {
-          this.pushContext();
-        }
-        this.resolvePath("context", parts, i, falsy, strict);
-      },
-      // [lookupBlockParam]
-      //
-      // On stack, before: ...
-      // On stack, after: blockParam[name], ...
-      //
-      // Looks up the value of `parts` on the given block param and pushes
-      // it onto the stack.
-      lookupBlockParam: function lookupBlockParam(blockParamId, parts) {
-        this.useBlockParams = true;
-        this.push(["blockParams[", blockParamId[0], "][", blockParamId[1], "]"]);
-        this.resolvePath("context", parts, 1);
-      },
-      // [lookupData]
-      //
-      // On stack, before: ...
-      // On stack, after: data, ...
-      //
-      // Push the data lookup operator
-      lookupData: function lookupData(depth, parts, strict) {
-        if (!depth) {
-          this.pushStackLiteral("data");
-        } else {
-          this.pushStackLiteral("container.data(data, " + depth + ")");
-        }
-        this.resolvePath("data", parts, 0, true, strict);
-      },
-      resolvePath: function resolvePath(type2, parts, startPartIndex, falsy, strict) {
-        var _this2 = this;
-        if (this.options.strict || this.options.assumeObjects) {
-          this.push(strictLookup(this.options.strict && strict, this, parts, startPartIndex, type2));
-          return;
-        }
-        var len = parts.length;
-        var _loop = function(i2) {
-          _this2.replaceStack(function(current) {
-            var lookup2 = _this2.nameLookup(current, parts[i2], type2);
-            if (!falsy) {
-              return [" != null ? ", lookup2, " : ", current];
-            } else {
-              return [" && ", lookup2];
-            }
-          });
-        };
-        for (var i = startPartIndex; i < len; i++) {
-          _loop(i);
-        }
-      },
-      // [resolvePossibleLambda]
-      //
-      // On stack, before: value, ...
-      // On stack, after: resolved value, ...
-      //
-      // If the `value` is a lambda, replace it on the stack by
-      // the return value of the lambda
-      resolvePossibleLambda: function resolvePossibleLambda() {
-        this.push([this.aliasable("container.lambda"), "(", this.popStack(), ", ", this.contextName(0), ")"]);
-      },
-      // [pushStringParam]
-      //
-      // On stack, before: ...
-      // On stack, after: string, currentContext, ...
-      //
-      // This opcode is designed for use in string mode, which
-      // provides the string value of a parameter along with its
-      // depth rather than resolving it immediately.
-      pushStringParam: function pushStringParam(string, type2) {
-        this.pushContext();
-        this.pushString(type2);
-        if (type2 !== "SubExpression") {
-          if (typeof string === "string") {
-            this.pushString(string);
-          } else {
-            this.pushStackLiteral(string);
-          }
-        }
-      },
-      emptyHash: function emptyHash(omitEmpty) {
-        if (this.trackIds) {
-          this.push("{}");
-        }
-        if (this.stringParams) {
-          this.push("{}");
-          this.push("{}");
-        }
-        this.pushStackLiteral(omitEmpty ? "undefined" : "{}");
-      },
-      pushHash: function pushHash() {
-        if (this.hash) {
-          this.hashes.push(this.hash);
-        }
-        this.hash = { values: {}, types: [], contexts: [], ids: [] };
-      },
-      popHash: function popHash() {
-        var hash = this.hash;
-        this.hash = this.hashes.pop();
-        if (this.trackIds) {
-          this.push(this.objectLiteral(hash.ids));
-        }
-        if (this.stringParams) {
-          this.push(this.objectLiteral(hash.contexts));
-          this.push(this.objectLiteral(hash.types));
-        }
-        this.push(this.objectLiteral(hash.values));
-      },
-      // [pushString]
-      //
-      // On stack, before: ...
-      // On stack, after: quotedString(string), ...
-      //
-      // Push a quoted version of `string` onto the stack
-      pushString: function pushString(string) {
-        this.pushStackLiteral(this.quotedString(string));
-      },
-      // [pushLiteral]
-      //
-      // On stack, before: ...
-      // On stack, after: value, ...
-      //
-      // Pushes a value onto the stack. This operation prevents
-      // the compiler from creating a temporary variable to hold
-      // it.
-      pushLiteral: function pushLiteral(value) {
-        this.pushStackLiteral(value);
-      },
-      // [pushProgram]
-      //
-      // On stack, before: ...
-      // On stack, after: program(guid), ...
-      //
-      // Push a program expression onto the stack. This takes
-      // a compile-time guid and converts it into a runtime-accessible
-      // expression.
-      pushProgram: function pushProgram(guid) {
-        if (guid != null) {
-          this.pushStackLiteral(this.programExpression(guid));
-        } else {
-          this.pushStackLiteral(null);
-        }
-      },
-      // [registerDecorator]
-      //
-      // On stack, before: hash, program, params..., ...
-      // On stack, after: ...
-      //
-      // Pops off the decorator's parameters, invokes the decorator,
-      // and inserts the decorator into the decorators list.
-      registerDecorator: function registerDecorator(paramSize, name3) {
-        var foundDecorator = this.nameLookup("decorators", name3, "decorator"), options = this.setupHelperArgs(name3, paramSize);
-        this.decorators.push(["var decorator = ", foundDecorator, ";"]);
-        this.decorators.push(['if (typeof decorator !== "function") { throw new Error(', this.quotedString('Missing decorator: "' + name3 + '"'), "); }"]);
-        this.decorators.push(["fn = ", this.decorators.functionCall("decorator", "", ["fn", "props", "container", options]), " || fn;"]);
-      },
-      // [invokeHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // Pops off the helper's parameters, invokes the helper,
-      // and pushes the helper's return value onto the stack.
-      //
-      // If the helper is not found, `helperMissing` is called.
-      invokeHelper: function invokeHelper(paramSize, name3, isSimple) {
-        var nonHelper = this.popStack(), helper = this.setupHelper(paramSize, name3);
-        var possibleFunctionCalls = [];
-        if (isSimple) {
-          possibleFunctionCalls.push(helper.name);
-        }
-        possibleFunctionCalls.push(nonHelper);
-        if (!this.options.strict) {
-          possibleFunctionCalls.push(this.aliasable("container.hooks.helperMissing"));
-        }
-        var functionLookupCode = ["(", this.itemsSeparatedBy(possibleFunctionCalls, "||"), ")"];
-        var functionCall = this.source.functionCall(functionLookupCode, "call", helper.callParams);
-        this.push(functionCall);
-      },
-      itemsSeparatedBy: function itemsSeparatedBy(items, separator) {
-        var result = [];
-        result.push(items[0]);
-        for (var i = 1; i < items.length; i++) {
-          result.push(separator, items[i]);
-        }
-        return result;
-      },
-      // [invokeKnownHelper]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of helper invocation
-      //
-      // This operation is used when the helper is known to exist,
-      // so a `helperMissing` fallback is not required.
-      invokeKnownHelper: function invokeKnownHelper(paramSize, name3) {
-        var helper = this.setupHelper(paramSize, name3);
-        this.push(this.source.functionCall(helper.name, "call", helper.callParams));
-      },
-      // [invokeAmbiguous]
-      //
-      // On stack, before: hash, inverse, program, params..., ...
-      // On stack, after: result of disambiguation
-      //
-      // This operation is used when an expression like `{{foo}}`
-      // is provided, but we don't know at compile-time whether it
-      // is a helper or a path.
-      //
-      // This operation emits more code than the other options,
-      // and can be avoided by passing the `knownHelpers` and
-      // `knownHelpersOnly` flags at compile-time.
-      invokeAmbiguous: function invokeAmbiguous(name3, helperCall) {
-        this.useRegister("helper");
-        var nonHelper = this.popStack();
-        this.emptyHash();
-        var helper = this.setupHelper(0, name3, helperCall);
-        var helperName = this.lastHelper = this.nameLookup("helpers", name3, "helper");
-        var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
-        if (!this.options.strict) {
-          lookup2[0] = "(helper = ";
-          lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
-        }
-        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
-      },
-      // [invokePartial]
-      //
-      // On stack, before: context, ...
-      // On stack after: result of partial invocation
-      //
-      // This operation pops off a context, invokes a partial with that context,
-      // and pushes the result of the invocation back.
-      invokePartial: function invokePartial(isDynamic, name3, indent) {
-        var params = [], options = this.setupParams(name3, 1, params);
-        if (isDynamic) {
-          name3 = this.popStack();
-          delete options.name;
-        }
-        if (indent) {
-          options.indent = this.quotedString(indent);
-        }
-        options.helpers = "helpers";
-        options.partials = "partials";
-        options.decorators = "container.decorators";
-        if (!isDynamic) {
-          params.unshift(this.nameLookup("partials", name3, "partial"));
-        } else {
-          params.unshift(name3);
-        }
-        if (this.options.compat) {
-          options.depths = "depths";
-        }
-        options = this.objectLiteral(options);
-        params.push(options);
-        this.push(this.source.functionCall("container.invokePartial", "", params));
-      },
-      // [assignToHash]
-      //
-      // On stack, before: value, ..., hash, ...
-      // On stack, after: ..., hash, ...
-      //
-      // Pops a value off the stack and assigns it to the current hash
-      assignToHash: function assignToHash(key) {
-        var value = this.popStack(), context3 = void 0, type2 = void 0, id = void 0;
-        if (this.trackIds) {
-          id = this.popStack();
-        }
-        if (this.stringParams) {
-          type2 = this.popStack();
-          context3 = this.popStack();
-        }
-        var hash = this.hash;
-        if (context3) {
-          hash.contexts[key] = context3;
-        }
-        if (type2) {
-          hash.types[key] = type2;
-        }
-        if (id) {
-          hash.ids[key] = id;
-        }
-        hash.values[key] = value;
-      },
-      pushId: function pushId(type2, name3, child) {
-        if (type2 === "BlockParam") {
-          this.pushStackLiteral("blockParams[" + name3[0] + "].path[" + name3[1] + "]" + (child ? " + " + this.quotedString("." + child) : ""));
-        } else if (type2 === "PathExpression") {
-          this.pushString(name3);
-        } else if (type2 === "SubExpression") {
-          this.pushStackLiteral("true");
-        } else {
-          this.pushStackLiteral("null");
-        }
-      },
-      // HELPERS
-      compiler: JavaScriptCompiler,
-      compileChildren: function compileChildren(environment, options) {
-        var children = environment.children, child = void 0, compiler = void 0;
-        for (var i = 0, l = children.length; i < l; i++) {
-          child = children[i];
-          compiler = new this.compiler();
-          var existing = this.matchExistingProgram(child);
-          if (existing == null) {
-            var index = this.context.programs.push("") - 1;
-            child.index = index;
-            child.name = "program" + index;
-            this.context.programs[index] = compiler.compile(child, options, this.context, !this.precompile);
-            this.context.decorators[index] = compiler.decorators;
-            this.context.environments[index] = child;
-            this.useDepths = this.useDepths || compiler.useDepths;
-            this.useBlockParams = this.useBlockParams || compiler.useBlockParams;
-            child.useDepths = this.useDepths;
-            child.useBlockParams = this.useBlockParams;
-          } else {
-            child.index = existing.index;
-            child.name = "program" + existing.index;
-            this.useDepths = this.useDepths || existing.useDepths;
-            this.useBlockParams = this.useBlockParams || existing.useBlockParams;
-          }
-        }
-      },
-      matchExistingProgram: function matchExistingProgram(child) {
-        for (var i = 0, len = this.context.environments.length; i < len; i++) {
-          var environment = this.context.environments[i];
-          if (environment && environment.equals(child)) {
-            return environment;
-          }
-        }
-      },
-      programExpression: function programExpression(guid) {
-        var child = this.environment.children[guid], programParams = [child.index, "data", child.blockParams];
-        if (this.useBlockParams || this.useDepths) {
-          programParams.push("blockParams");
-        }
-        if (this.useDepths) {
-          programParams.push("depths");
-        }
-        return "container.program(" + programParams.join(", ") + ")";
-      },
-      useRegister: function useRegister(name3) {
-        if (!this.registers[name3]) {
-          this.registers[name3] = true;
-          this.registers.list.push(name3);
-        }
-      },
-      push: function push(expr) {
-        if (!(expr instanceof Literal)) {
-          expr = this.source.wrap(expr);
-        }
-        this.inlineStack.push(expr);
-        return expr;
-      },
-      pushStackLiteral: function pushStackLiteral(item) {
-        this.push(new Literal(item));
-      },
-      pushSource: function pushSource(source) {
-        if (this.pendingContent) {
-          this.source.push(this.appendToBuffer(this.source.quotedString(this.pendingContent), this.pendingLocation));
-          this.pendingContent = void 0;
-        }
-        if (source) {
-          this.source.push(source);
-        }
-      },
-      replaceStack: function replaceStack(callback) {
-        var prefix = ["("], stack = void 0, createdStack = void 0, usedLiteral = void 0;
-        if (!this.isInline()) {
-          throw new _exception2["default"]("replaceStack on non-inline");
-        }
-        var top2 = this.popStack(true);
-        if (top2 instanceof Literal) {
-          stack = [top2.value];
-          prefix = ["(", stack];
-          usedLiteral = true;
-        } else {
-          createdStack = true;
-          var _name = this.incrStack();
-          prefix = ["((", this.push(_name), " = ", top2, ")"];
-          stack = this.topStack();
-        }
-        var item = callback.call(this, stack);
-        if (!usedLiteral) {
-          this.popStack();
-        }
-        if (createdStack) {
-          this.stackSlot--;
-        }
-        this.push(prefix.concat(item, ")"));
-      },
-      incrStack: function incrStack() {
-        this.stackSlot++;
-        if (this.stackSlot > this.stackVars.length) {
-          this.stackVars.push("stack" + this.stackSlot);
-        }
-        return this.topStackName();
-      },
-      topStackName: function topStackName() {
-        return "stack" + this.stackSlot;
-      },
-      flushInline: function flushInline() {
-        var inlineStack = this.inlineStack;
-        this.inlineStack = [];
-        for (var i = 0, len = inlineStack.length; i < len; i++) {
-          var entry = inlineStack[i];
-          if (entry instanceof Literal) {
-            this.compileStack.push(entry);
-          } else {
-            var stack = this.incrStack();
-            this.pushSource([stack, " = ", entry, ";"]);
-            this.compileStack.push(stack);
-          }
-        }
-      },
-      isInline: function isInline() {
-        return this.inlineStack.length;
-      },
-      popStack: function popStack(wrapped) {
-        var inline = this.isInline(), item = (inline ? this.inlineStack : this.compileStack).pop();
-        if (!wrapped && item instanceof Literal) {
-          return item.value;
-        } else {
-          if (!inline) {
-            if (!this.stackSlot) {
-              throw new _exception2["default"]("Invalid stack pop");
-            }
-            this.stackSlot--;
-          }
-          return item;
-        }
-      },
-      topStack: function topStack() {
-        var stack = this.isInline() ? this.inlineStack : this.compileStack, item = stack[stack.length - 1];
-        if (item instanceof Literal) {
-          return item.value;
-        } else {
-          return item;
-        }
-      },
-      contextName: function contextName(context3) {
-        if (this.useDepths && context3) {
-          return "depths[" + context3 + "]";
-        } else {
-          return "depth" + context3;
-        }
-      },
-      quotedString: function quotedString(str2) {
-        return this.source.quotedString(str2);
-      },
-      objectLiteral: function objectLiteral(obj) {
-        return this.source.objectLiteral(obj);
-      },
-      aliasable: function aliasable(name3) {
-        var ret = this.aliases[name3];
-        if (ret) {
-          ret.referenceCount++;
-          return ret;
-        }
-        ret = this.aliases[name3] = this.source.wrap(name3);
-        ret.aliasable = true;
-        ret.referenceCount = 1;
-        return ret;
-      },
-      setupHelper: function setupHelper(paramSize, name3, blockHelper) {
-        var params = [], paramsInit = this.setupHelperArgs(name3, paramSize, params, blockHelper);
-        var foundHelper = this.nameLookup("helpers", name3, "helper"), callContext = this.aliasable(this.contextName(0) + " != null ? " + this.contextName(0) + " : (container.nullContext || {})");
-        return {
-          params,
-          paramsInit,
-          name: foundHelper,
-          callParams: [callContext].concat(params)
-        };
-      },
-      setupParams: function setupParams(helper, paramSize, params) {
-        var options = {}, contexts = [], types2 = [], ids = [], objectArgs = !params, param = void 0;
-        if (objectArgs) {
-          params = [];
-        }
-        options.name = this.quotedString(helper);
-        options.hash = this.popStack();
-        if (this.trackIds) {
-          options.hashIds = this.popStack();
-        }
-        if (this.stringParams) {
-          options.hashTypes = this.popStack();
-          options.hashContexts = this.popStack();
-        }
-        var inverse = this.popStack(), program = this.popStack();
-        if (program || inverse) {
-          options.fn = program || "container.noop";
-          options.inverse = inverse || "container.noop";
-        }
-        var i = paramSize;
-        while (i--) {
-          param = this.popStack();
-          params[i] = param;
-          if (this.trackIds) {
-            ids[i] = this.popStack();
-          }
-          if (this.stringParams) {
-            types2[i] = this.popStack();
-            contexts[i] = this.popStack();
-          }
-        }
-        if (objectArgs) {
-          options.args = this.source.generateArray(params);
-        }
-        if (this.trackIds) {
-          options.ids = this.source.generateArray(ids);
-        }
-        if (this.stringParams) {
-          options.types = this.source.generateArray(types2);
-          options.contexts = this.source.generateArray(contexts);
-        }
-        if (this.options.data) {
-          options.data = "data";
-        }
-        if (this.useBlockParams) {
-          options.blockParams = "blockParams";
-        }
-        return options;
-      },
-      setupHelperArgs: function setupHelperArgs(helper, paramSize, params, useRegister) {
-        var options = this.setupParams(helper, paramSize, params);
-        options.loc = locationLiteral(this);
-        options = this.objectLiteral(options);
-        if (useRegister) {
-          this.useRegister("options");
-          params.push("options");
-          return ["options=", options];
-        } else if (params) {
-          params.push(options);
-          return "";
-        } else {
-          return options;
-        }
-      }
-    };
-    (function() {
-      var reservedWords = "break else new var case finally return void catch for switch while continue function this with default if throw delete in try do instanceof typeof abstract enum int short boolean export interface static byte extends long super char final native synchronized class float package throws const goto private transient debugger implements protected volatile double import public let yield await null true false".split(" ");
-      var compilerWords = JavaScriptCompiler.RESERVED_WORDS = {};
-      for (var i = 0, l = reservedWords.length; i < l; i++) {
-        compilerWords[reservedWords[i]] = true;
-      }
-    })();
-    JavaScriptCompiler.isValidJavaScriptVariableName = function(name3) {
-      return !JavaScriptCompiler.RESERVED_WORDS[name3] && /^[a-zA-Z_$][0-9a-zA-Z_$]*$/.test(name3);
-    };
-    function locationLiteral(compiler) {
-      var loc = compiler.source.currentLocation;
-      return loc ? _codeGen.safeJsonLiteral(loc) : "undefined";
-    }
-    function strictLookup(requireTerminal, compiler, parts, startPartIndex, type2) {
-      var stack = compiler.popStack(), len = parts.length;
-      if (requireTerminal) {
-        len--;
-      }
-      for (var i = startPartIndex; i < len; i++) {
-        stack = compiler.nameLookup(stack, parts[i], type2);
-      }
-      if (requireTerminal) {
-        return [compiler.aliasable("container.strict"), "(", stack, ", ", compiler.quotedString(parts[len]), ", ", locationLiteral(compiler), " )"];
-      } else {
-        return stack;
-      }
-    }
-    exports["default"] = JavaScriptCompiler;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars.js
-var require_handlebars = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars.js"(exports, module) {
-    "use strict";
-    exports.__esModule = true;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _handlebarsRuntime = require_handlebars_runtime();
-    var _handlebarsRuntime2 = _interopRequireDefault(_handlebarsRuntime);
-    var _handlebarsCompilerAst = require_ast();
-    var _handlebarsCompilerAst2 = _interopRequireDefault(_handlebarsCompilerAst);
-    var _handlebarsCompilerBase = require_base2();
-    var _handlebarsCompilerCompiler = require_compiler();
-    var _handlebarsCompilerJavascriptCompiler = require_javascript_compiler();
-    var _handlebarsCompilerJavascriptCompiler2 = _interopRequireDefault(_handlebarsCompilerJavascriptCompiler);
-    var _handlebarsCompilerVisitor = require_visitor();
-    var _handlebarsCompilerVisitor2 = _interopRequireDefault(_handlebarsCompilerVisitor);
-    var _handlebarsNoConflict = require_no_conflict();
-    var _handlebarsNoConflict2 = _interopRequireDefault(_handlebarsNoConflict);
-    var _create = _handlebarsRuntime2["default"].create;
-    function create() {
-      var hb = _create();
-      hb.compile = function(input, options) {
-        return _handlebarsCompilerCompiler.compile(input, options, hb);
-      };
-      hb.precompile = function(input, options) {
-        return _handlebarsCompilerCompiler.precompile(input, options, hb);
-      };
-      hb.AST = _handlebarsCompilerAst2["default"];
-      hb.Compiler = _handlebarsCompilerCompiler.Compiler;
-      hb.JavaScriptCompiler = _handlebarsCompilerJavascriptCompiler2["default"];
-      hb.Parser = _handlebarsCompilerBase.parser;
-      hb.parse = _handlebarsCompilerBase.parse;
-      hb.parseWithoutProcessing = _handlebarsCompilerBase.parseWithoutProcessing;
-      return hb;
-    }
-    var inst = create();
-    inst.create = create;
-    _handlebarsNoConflict2["default"](inst);
-    inst.Visitor = _handlebarsCompilerVisitor2["default"];
-    inst["default"] = inst;
-    exports["default"] = inst;
-    module.exports = exports["default"];
-  }
-});
-
-// node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js
-var require_printer = __commonJS({
-  "node_modules/handlebars/dist/cjs/handlebars/compiler/printer.js"(exports) {
-    "use strict";
-    exports.__esModule = true;
-    exports.print = print;
-    exports.PrintVisitor = PrintVisitor;
-    function _interopRequireDefault(obj) {
-      return obj && obj.__esModule ? obj : { "default": obj };
-    }
-    var _visitor = require_visitor();
-    var _visitor2 = _interopRequireDefault(_visitor);
-    function print(ast) {
-      return new PrintVisitor().accept(ast);
-    }
-    function PrintVisitor() {
-      this.padding = 0;
-    }
-    PrintVisitor.prototype = new _visitor2["default"]();
-    PrintVisitor.prototype.pad = function(string) {
-      var out = "";
-      for (var i = 0, l = this.padding; i < l; i++) {
-        out += "  ";
-      }
-      out += string + "\n";
-      return out;
-    };
-    PrintVisitor.prototype.Program = function(program) {
-      var out = "", body = program.body, i = void 0, l = void 0;
-      if (program.blockParams) {
-        var blockParams = "BLOCK PARAMS: [";
-        for (i = 0, l = program.blockParams.length; i < l; i++) {
-          blockParams += " " + program.blockParams[i];
-        }
-        blockParams += " ]";
-        out += this.pad(blockParams);
-      }
-      for (i = 0, l = body.length; i < l; i++) {
-        out += this.accept(body[i]);
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.MustacheStatement = function(mustache) {
-      return this.pad("{{ " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.Decorator = function(mustache) {
-      return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
-    };
-    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
-      var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
-      this.padding++;
-      out += this.pad(this.SubExpression(block));
-      if (block.program) {
-        out += this.pad("PROGRAM:");
-        this.padding++;
-        out += this.accept(block.program);
-        this.padding--;
-      }
-      if (block.inverse) {
-        if (block.program) {
-          this.padding++;
-        }
-        out += this.pad("{{^}}");
-        this.padding++;
-        out += this.accept(block.inverse);
-        this.padding--;
-        if (block.program) {
-          this.padding--;
-        }
-      }
-      this.padding--;
-      return out;
-    };
-    PrintVisitor.prototype.PartialStatement = function(partial) {
-      var content = "PARTIAL:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.PartialBlockStatement = function(partial) {
-      var content = "PARTIAL BLOCK:" + partial.name.original;
-      if (partial.params[0]) {
-        content += " " + this.accept(partial.params[0]);
-      }
-      if (partial.hash) {
-        content += " " + this.accept(partial.hash);
-      }
-      content += " " + this.pad("PROGRAM:");
-      this.padding++;
-      content += this.accept(partial.program);
-      this.padding--;
-      return this.pad("{{> " + content + " }}");
-    };
-    PrintVisitor.prototype.ContentStatement = function(content) {
-      return this.pad("CONTENT[ '" + content.value + "' ]");
-    };
-    PrintVisitor.prototype.CommentStatement = function(comment) {
-      return this.pad("{{! '" + comment.value + "' }}");
-    };
-    PrintVisitor.prototype.SubExpression = function(sexpr) {
-      var params = sexpr.params, paramStrings = [], hash = void 0;
-      for (var i = 0, l = params.length; i < l; i++) {
-        paramStrings.push(this.accept(params[i]));
-      }
-      params = "[" + paramStrings.join(", ") + "]";
-      hash = sexpr.hash ? " " + this.accept(sexpr.hash) : "";
-      return this.accept(sexpr.path) + " " + params + hash;
-    };
-    PrintVisitor.prototype.PathExpression = function(id) {
-      var path3 = id.parts.join("/");
-      return (id.data ? "@" : "") + "PATH:" + path3;
-    };
-    PrintVisitor.prototype.StringLiteral = function(string) {
-      return '"' + string.value + '"';
-    };
-    PrintVisitor.prototype.NumberLiteral = function(number) {
-      return "NUMBER{" + number.value + "}";
-    };
-    PrintVisitor.prototype.BooleanLiteral = function(bool2) {
-      return "BOOLEAN{" + bool2.value + "}";
-    };
-    PrintVisitor.prototype.UndefinedLiteral = function() {
-      return "UNDEFINED";
-    };
-    PrintVisitor.prototype.NullLiteral = function() {
-      return "NULL";
-    };
-    PrintVisitor.prototype.Hash = function(hash) {
-      var pairs2 = hash.pairs, joinedPairs = [];
-      for (var i = 0, l = pairs2.length; i < l; i++) {
-        joinedPairs.push(this.accept(pairs2[i]));
-      }
-      return "HASH{" + joinedPairs.join(", ") + "}";
-    };
-    PrintVisitor.prototype.HashPair = function(pair) {
-      return pair.key + "=" + this.accept(pair.value);
-    };
-  }
-});
-
-// node_modules/handlebars/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/handlebars/lib/index.js"(exports, module) {
-    var handlebars = require_handlebars()["default"];
-    var printer = require_printer();
-    handlebars.PrintVisitor = printer.PrintVisitor;
-    handlebars.print = printer.print;
-    module.exports = handlebars;
-    function extension(module2, filename) {
-      var fs8 = __require("fs");
-      var templateString = fs8.readFileSync(filename, "utf8");
-      module2.exports = handlebars.compile(templateString);
-    }
-    if (typeof __require !== "undefined" && __require.extensions) {
-      __require.extensions[".handlebars"] = extension;
-      __require.extensions[".hbs"] = extension;
-    }
+// node_modules/handlebars/runtime.js
+var require_runtime2 = __commonJS({
+  "node_modules/handlebars/runtime.js"(exports, module) {
+    module.exports = require_handlebars_runtime()["default"];
   }
 });
 
@@ -33277,7 +28495,7 @@ var require_src = __commonJS({
 });
 
 // node_modules/agent-base/dist/helpers.js
-var require_helpers3 = __commonJS({
+var require_helpers2 = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports) {
     "use strict";
     var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -33385,7 +28603,7 @@ var require_dist2 = __commonJS({
     var net = __importStar(__require("net"));
     var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
-    __exportStar(require_helpers3(), exports);
+    __exportStar(require_helpers2(), exports);
     var INTERNAL = Symbol("AgentBaseInternalState");
     var Agent = class extends http4.Agent {
       constructor(opts) {
@@ -38069,17 +33287,17 @@ var init_wsl_utils = __esm({
 
 // node_modules/define-lazy-prop/index.js
 function defineLazyProperty(object, propertyName, valueGetter) {
-  const define2 = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
+  const define = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
   Object.defineProperty(object, propertyName, {
     configurable: true,
     enumerable: true,
     get() {
       const result = valueGetter();
-      define2(result);
+      define(result);
       return result;
     },
     set(value) {
-      define2(value);
+      define(value);
     }
   });
   return object;
@@ -39674,6 +34892,7 @@ var ELASTIC_CHARTS = {
   version: "8.5.1"
 };
 var ELASTIC_IMAGE = { upstreamTag: "8.19.12" };
+var NATS_NAMESPACE = "codemie";
 var COMPONENTS = [
   {
     key: "api",
@@ -39713,7 +34932,21 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    // The API logs in with its own role (database-roles.ts), never as the server's administrator.
+    kubernetesSecrets: [
+      {
+        name: "codemie-postgresql",
+        data: { password: { passwordOf: "codemie" } },
+        keys: {
+          PG_HOST: { output: "POSTGRES_HOST" },
+          PG_NAME: { databaseOf: "codemie" },
+          PG_PASS: { vault: "password" },
+          PG_USER: { roleOf: "codemie" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "ui",
@@ -39753,6 +34986,14 @@ var COMPONENTS = [
         purpose: "password of the Elasticsearch `elastic` user",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "elasticsearch-master-credentials",
+        in: ["elasticsearch", "api", "fluentBit"],
+        data: { password: "elasticsearch-password" },
+        keys: { password: { vault: "password" }, username: "elastic" }
       }
     ]
   },
@@ -39794,7 +35035,18 @@ var COMPONENTS = [
         seed: "random",
         format: "32 hex characters"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "kibana-encryption-keys",
+        data: {
+          "encryptedSavedObjects.encryptionKey": "kibana-saved-objects-key",
+          "reporting.encryptionKey": "kibana-reporting-key",
+          "security.encryptionKey": "kibana-security-key"
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "mermaid",
@@ -39863,7 +35115,22 @@ var COMPONENTS = [
         seed: "random",
         format: "32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "keycloak-admin",
+        in: ["keycloak", "oauth2Proxy"],
+        data: { password: "keycloak-admin-password" },
+        keys: { password: { vault: "password" }, username: "admin" }
+      },
+      // The same login for the in-cluster database and for the role on the managed server.
+      {
+        name: "keycloak-postgresql",
+        data: { password: { passwordOf: "keycloak" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "keycloak" } }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "oauth2Proxy",
@@ -39901,7 +35168,19 @@ var COMPONENTS = [
         seed: "random",
         format: "exactly 32 characters, letters and digits"
       }
-    ]
+    ],
+    kubernetesSecrets: [
+      {
+        name: "oauth2-proxy",
+        data: { clientSecret: "oauth2-proxy-client-secret", cookieSecret: "oauth2-proxy-cookie-secret" },
+        keys: {
+          "client-id": "codemie",
+          "client-secret": { vault: "clientSecret" },
+          "cookie-secret": { vault: "cookieSecret" }
+        }
+      }
+    ],
+    servesIngress: true
   },
   {
     key: "nats",
@@ -39924,7 +35203,7 @@ var COMPONENTS = [
       }
     },
     optional: true,
-    namespace: "codemie",
+    namespace: NATS_NAMESPACE,
     release: "codemie-nats",
     chart: {
       source: "upstream",
@@ -39957,6 +35236,34 @@ var COMPONENTS = [
         seed: "operator"
       },
       { name: "nats-issuer-xseed", purpose: "seed of nats-issuer-xkey", seed: "operator" }
+    ],
+    kubernetesSecrets: [
+      {
+        name: "codemie-nats-secrets",
+        data: {
+          calloutPassword: "nats-callout-password",
+          calloutBcrypted: "nats-callout-bcrypted-password",
+          codemiePassword: "nats-codemie-password",
+          codemieBcrypted: "nats-codemie-bcrypted-password",
+          issuerNkey: "nats-issuer-nkey",
+          issuerNseed: "nats-issuer-nseed",
+          issuerXkey: "nats-issuer-xkey",
+          issuerXseed: "nats-issuer-xseed"
+        },
+        keys: {
+          CALLOUT_BCRYPTED_PASSWORD: { vault: "calloutBcrypted" },
+          CALLOUT_PASSWORD: { vault: "calloutPassword" },
+          CALLOUT_USERNAME: "callout",
+          CODEMIE_BCRYPTED_PASSWORD: { vault: "codemieBcrypted" },
+          CODEMIE_PASSWORD: { vault: "codemiePassword" },
+          CODEMIE_USERNAME: "codemie",
+          ISSUER_NKEY: { vault: "issuerNkey" },
+          ISSUER_NSEED: { vault: "issuerNseed" },
+          ISSUER_XKEY: { vault: "issuerXkey" },
+          ISSUER_XSEED: { vault: "issuerXseed" },
+          NATS_URL: `nats://codemie-nats.${NATS_NAMESPACE}.svc.cluster.local:4222`
+        }
+      }
     ]
   },
   {
@@ -40031,6 +35338,20 @@ var COMPONENTS = [
         purpose: "password of PostgreSQL role `litellm`, owner of database litellm (the roles Job sets it)",
         seed: "random",
         format: "32 characters, letters and digits"
+      }
+    ],
+    kubernetesSecrets: [
+      { name: "litellm-masterkey", data: { masterkey: "litellm-master-key" } },
+      {
+        name: "litellm-postgresql",
+        data: { password: { passwordOf: "litellm" } },
+        keys: { password: { vault: "password" }, username: { roleOf: "litellm" } }
+      },
+      // The API's keys to LiteLLM (the litellm-app-key Job registers the app key).
+      {
+        name: "litellm-integration",
+        in: ["api"],
+        data: { "litellm-app-key": "litellm-app-key", "litellm-master-key": "litellm-master-key" }
       }
     ]
   }
@@ -40873,7 +36194,22 @@ var DEFAULTS = {
     privateCluster: true,
     // Where Azure creates a region's Network Watcher when it enables one automatically.
     networkWatcherResourceGroup: "NetworkWatcherRG",
-    ingress: { tls: true, tlsSecretName: "codemie-tls", internal: true, dns: { mode: "azure" } }
+    ingress: {
+      tls: true,
+      tlsSecretName: "codemie-tls",
+      internal: true,
+      dns: { mode: "azure" },
+      // Application Gateway WAF_v2 in front of the ingress: on in production, off elsewhere (a
+      // gateway costs hundreds of dollars a month before traffic). Its listener's certificate is
+      // a PKCS#12 twin of the PEM one, which the gateway cannot read.
+      waf: {
+        enabled: { production: true, otherwise: false },
+        mode: "Prevention",
+        certificateName: "codemie-gateway-tls",
+        minCapacity: 2,
+        maxCapacity: 10
+      }
+    }
   },
   aks: {
     kubernetesVersion: "1.34",
@@ -40884,11 +36220,171 @@ var DEFAULTS = {
   },
   flowLogs: { trafficAnalytics: false, maxRetentionDays: 365 },
   podSecurity: { standard: "baseline", effect: "audit" },
+  kubernetesPolicies: {
+    // Every rule audits outside production; production denies these (docs/security-baseline.md says why
+    // the others audit). internalLoadBalancers denies only where the ingress is internal, httpsIngress
+    // only where it serves TLS.
+    effect: "audit",
+    productionDeny: [
+      "httpsIngress",
+      "allowedImages",
+      "allowedHostPaths",
+      "allowedExternalIps",
+      "internalLoadBalancers",
+      "defaultNamespace",
+      "localAuthDisabled"
+    ]
+  },
   postgres: { version: "16", backupRetentionDays: 14, geoRedundantBackup: false },
   keyVault: { softDeleteRetentionDays: 90, purgeProtection: true },
   openai: { enabled: false },
   keycloakDatabase: "inCluster",
   firstAdmin: { username: "codemie-admin" }
+};
+
+// src/catalogue/kubernetes-policies.ts
+var KUBERNETES_POLICIES = {
+  httpsIngress: {
+    id: "1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d",
+    displayName: "Kubernetes clusters should be accessible only over HTTPS",
+    source: "Kubernetes/IngressHttpsOnly.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  internalLoadBalancers: {
+    id: "3fc4dc25-5baf-40d8-9b05-7fe74c1bc64e",
+    displayName: "Kubernetes clusters should use internal load balancers",
+    source: "Kubernetes/LoadbalancerNoPublicIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  readOnlyRootFilesystem: {
+    id: "df49d893-a74c-421d-bc95-c663042e5b80",
+    displayName: "Kubernetes cluster containers should run with a read only root file system",
+    source: "Kubernetes/ReadOnlyRootFileSystem.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  resourceLimits: {
+    id: "e345eecc-fa47-480f-9e88-67dcc122b164",
+    displayName: "Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits",
+    source: "Kubernetes/ContainerResourceLimits.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedImages: {
+    id: "febd0533-8e55-448f-b837-bd0e06f16469",
+    displayName: "Kubernetes cluster containers should only use allowed images",
+    source: "Kubernetes/ContainerAllowedImages.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedHostPaths: {
+    id: "098fc59e-46c7-4d99-9b16-64990e543d75",
+    displayName: "Kubernetes cluster pod hostPath volumes should only use allowed host paths",
+    source: "Kubernetes/AllowedHostPaths.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  allowedExternalIps: {
+    id: "d46c275d-1680-448d-b2ec-e495a3b6cc89",
+    displayName: "Kubernetes cluster services should only use allowed external IPs",
+    source: "Kubernetes/AllowedExternalIPs.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny"
+  },
+  endpointEditPermissions: {
+    id: "1ddac26b-ed48-4c30-8cc5-3a68c79b8001",
+    displayName: "Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit",
+    source: "Kubernetes/BlockEndpointEditDefaultRole.json",
+    target: "gatekeeper",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  defaultNamespace: {
+    id: "9f061a12-e40d-4183-a00e-171812443373",
+    displayName: "Kubernetes clusters should not use the default namespace",
+    source: "Kubernetes/BlockDefaultNamespace.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "audit"
+  },
+  defenderProfile: {
+    id: "a1840de2-8088-4ea8-b153-b4c723e9cb01",
+    displayName: "Azure Kubernetes Service clusters should have Defender profile enabled",
+    source: "Kubernetes/ASC_Azure_Defender_Kubernetes_AKS_SecurityProfile_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  entraIdIntegration: {
+    id: "450d2877-ebea-41e8-b00c-e286317d21bf",
+    displayName: "Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration",
+    source: "Kubernetes/AKS_AAD_Integration_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  localAuthDisabled: {
+    id: "993c2fcd-2b29-49d2-9eb0-df2c3a730c32",
+    displayName: "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+    source: "Kubernetes/AKS_DisableLocalAccounts_Deny.json",
+    target: "cluster",
+    effects: { audit: "Audit", deny: "Deny" },
+    aksBaseline: "deny"
+  },
+  azurePolicyAddOn: {
+    id: "0a15ec92-a229-4763-bb14-0ea34a568f8d",
+    displayName: "Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters",
+    source: "Kubernetes/AKS_AzurePolicyAddOn_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  authorizedIpRanges: {
+    id: "0e246bcf-5f6f-4f87-bc6f-775d4712c7ea",
+    displayName: "Authorized IP ranges should be defined on Kubernetes Services",
+    source: "Security Center/ASC_EnableIpRanges_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  kubernetesVersion: {
+    id: "fb893a29-21bb-418c-a157-e99480ec364c",
+    displayName: "Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version",
+    source: "Security Center/ASC_UpgradeVersion_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  rbac: {
+    id: "ac4a19c2-fa67-49b4-8ae5-0b2e78c49457",
+    displayName: "Role-Based Access Control (RBAC) should be used on Kubernetes Services",
+    source: "Security Center/ASC_EnableRBAC_KubernetesService_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  },
+  managedIdentities: {
+    id: "da6e2401-19da-4532-9141-fb8fbde08431",
+    displayName: "Azure Kubernetes Service Clusters should use managed identities",
+    source: "Kubernetes/AKS_MSI_Audit.json",
+    target: "cluster",
+    effects: { audit: "Audit" },
+    aksBaseline: "audit"
+  }
+};
+var KUBERNETES_POLICY_KEYS = Object.keys(KUBERNETES_POLICIES);
+var AUDIT_IN_PRODUCTION = {
+  readOnlyRootFilesystem: "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems",
+  resourceLimits: "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits"
 };
 
 // src/config/schema.ts
@@ -40905,6 +36401,7 @@ var PG_SKU = "^Standard_[A-Za-z0-9_]{2,30}$";
 var K8S_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 var IPV4 = "^([0-9]{1,3}\\.){3}[0-9]{1,3}$";
 var NETWORK_RESOURCE = "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$";
+var KEY_VAULT_NAME = "^[0-9A-Za-z-]{1,127}$";
 var KNOWN_HOST = "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$";
 var HTTPS_REPO = "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$";
 var DEPLOYMENT_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$";
@@ -40914,6 +36411,7 @@ var KEYCLOAK_USER = "^[a-z0-9][a-z0-9._@-]{1,62}$";
 var EMAIL = "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$";
 var PROJECT = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 var ENTRA_GROUP_NAME = "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$";
+var IMAGE_SOURCE = "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$";
 var ENV_NAME = "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$";
 var PATTERN_TEXT = {
   [ENV_NAME]: "an environment name such as staging (1-12 lowercase letters, digits or hyphens)",
@@ -40929,8 +36427,10 @@ var PATTERN_TEXT = {
   [VM_SIZE]: "an Azure VM size such as Standard_E8ds_v5, or auto",
   [PG_SKU]: "a PostgreSQL Flexible Server SKU such as Standard_D4ds_v5",
   [K8S_NAME]: "a Kubernetes name: lowercase letters, digits and hyphens",
+  [IMAGE_SOURCE]: "an image repository such as myacr.azurecr.io/codemie/api, or a registry prefix such as myacr.azurecr.io/",
   [IPV4]: "an IPv4 address such as 172.16.0.10",
   [NETWORK_RESOURCE]: "an Azure network resource name such as NetworkWatcher_westeurope (letters, digits, - _ .)",
+  [KEY_VAULT_NAME]: "a Key Vault certificate name such as codemie-gateway-tls (letters, digits, -)",
   [HTTPS_REPO]: "an https:// repository URL such as https://github.com/acme/codemie-platform",
   [DEPLOYMENT_NAME]: "letters, digits, . _ -, up to 64 characters",
   [MODEL_NAME]: "a model name of letters, digits, . and -",
@@ -40946,7 +36446,7 @@ var PATTERN_TEXT = {
 
 // dist/build/environment-validator.js
 var environment_validator_default = validate20;
-var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
+var schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://codemie-gitops.dev/schema/environment.schema.json", "title": "codemie-gitops environment", "description": "One CodeMie environment on Azure. The file name (without .yaml) is the environment name.", "type": "object", "additionalProperties": false, "required": ["azure", "network", "gitops"], "properties": { "profile": { "type": "string", "description": "Sizing profile. `production` is the resource table for 500+ concurrent users; `small` suits teams up to about 50.", "enum": ["production", "small"], "default": "production" }, "codemie": { "type": "object", "description": "The CodeMie release to deploy.", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "CodeMie release (x.y.z); CodeMie's own charts and images use this version.", "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+$", "default": "2.57.2", "examples": ["2.57.2"] } } }, "azure": { "type": "object", "description": "Azure placement.", "additionalProperties": false, "properties": { "tenantId": { "type": "string", "description": "Entra ID tenant ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "subscriptionId": { "type": "string", "description": "Subscription ID (GUID).", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "location": { "type": "string", "description": "Azure region name, e.g. westeurope.", "pattern": "^[a-z][a-z0-9]{2,30}$", "examples": ["westeurope"] }, "cloud": { "type": "string", "description": "Azure cloud of the subscription: `public`, `usgov` (Azure Government) or `china` (operated by 21Vianet). Validation checks the regions against it.", "enum": ["public", "usgov", "china"], "default": "public" }, "namePrefix": { "type": "string", "description": "Prefix of every derived resource name: 2-10 lowercase letters and digits, starting with a letter.", "pattern": "^[a-z][a-z0-9]{1,9}$", "default": "codemie" }, "resourceGroup": { "type": "string", "description": "Resource group to create; default rg-<prefix>-<env>.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" }, "production": { "type": "boolean", "description": "Marks the environment as production: CanNotDelete locks on stateful resources, Retain volumes, N+1 node headroom.", "default": false }, "tags": { "type": "object", "description": "Tags on every resource (environment and managed-by tags are added).", "maxProperties": 40, "propertyNames": { "pattern": "^[^<>%&\\\\?/]{1,512}$" }, "additionalProperties": { "type": "string", "maxLength": 256 } } }, "required": ["tenantId", "subscriptionId", "location"] }, "network": { "type": "object", "description": "Virtual network and ingress.", "additionalProperties": false, "properties": { "vnetCidr": { "type": "string", "description": "Address space of the spoke VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "examples": ["10.40.0.0/16"] }, "subnets": { "type": "object", "description": "Subnets inside `vnetCidr`.", "additionalProperties": false, "properties": { "system": { "type": "string", "description": "AKS system node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "workloads": { "type": "string", "description": "AKS workload node pool subnet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "postgres": { "type": "string", "description": "Subnet delegated to PostgreSQL Flexible Server (at least /28).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "privateEndpoints": { "type": "string", "description": "Subnet for private endpoints (Key Vault, Storage, OpenAI).", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "appGateway": { "type": "string", "description": "Subnet of the Application Gateway WAF (`ingress.waf`), for it alone: at least maxCapacity + 1 usable addresses (Azure recommends a /24). Required while the WAF is on; keep it once a gateway was deployed.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" } }, "required": ["system", "workloads", "postgres", "privateEndpoints"] }, "podCidr": { "type": "string", "description": "Pod address space of Azure CNI overlay; must not overlap the VNet.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "192.168.0.0/16" }, "serviceCidr": { "type": "string", "description": "Kubernetes service address space; must not overlap the VNet or pods.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "default": "172.16.0.0/16" }, "dnsServiceIp": { "type": "string", "description": "Cluster DNS service IP, inside `serviceCidr`.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "default": "172.16.0.10" }, "privateCluster": { "type": "boolean", "description": "API server reachable only through a private endpoint; PaaS public access is then disabled.", "default": true }, "egressFirewallIp": { "type": "string", "description": "Private address of a hub firewall (reached by VNet peering) that all node egress goes through: a route 0.0.0.0/0 to it on the node subnets and AKS outbound type userDefinedRouting, instead of the NAT gateway. The firewall must allow bicep/egress-fqdns.txt. Fixed when the cluster is created.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "networkWatcher": { "type": "object", "description": "The region's Network Watcher, which VNet flow logs (security.flowLogs) belong to. Azure creates one per region and subscription, by default NetworkWatcher_<region> in resource group NetworkWatcherRG; a subscription has at most one per region, so name the existing one when your landing zone keeps it elsewhere. The deploy creates the flow log in that resource group (docs/infrastructure.md: the deploy identity needs write access there).", "additionalProperties": false, "properties": { "resourceGroup": { "type": "string", "description": "Resource group of the Network Watcher.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$", "default": "NetworkWatcherRG" }, "name": { "type": "string", "description": "Name of the Network Watcher. Default: NetworkWatcher_<azure.location>.", "pattern": "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" } } }, "ingress": { "type": "object", "description": "The one host that serves CodeMie: / (UI), /code-assistant-api, /oauth2, /keycloak, /kibana.", "additionalProperties": false, "properties": { "host": { "type": "string", "description": "Fully qualified host name, lowercase.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "examples": ["codemie.example.com"] }, "tls": { "type": "boolean", "description": "Serve HTTPS with the certificate in `tlsSecretName`.", "default": true }, "tlsSecretName": { "type": "string", "description": "Kubernetes TLS secret (synced from Key Vault) holding the certificate.", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "codemie-tls" }, "internal": { "type": "boolean", "description": "Put ingress-nginx behind an internal load balancer.", "default": true }, "privateIp": { "type": "string", "description": "Fixed address of the internal load balancer (`internal: true`), inside `subnets.workloads` (not one of Azure's reserved first four or last). Default: the subnet's last usable address.", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, "dns": { "type": "object", "description": "The A record of `host`, pointing at the ingress load balancer's fixed address.", "additionalProperties": false, "properties": { "mode": { "type": "string", "description": "`azure`: the deploy keeps the record in an Azure DNS zone: a private zone linked to the VNet for an internal ingress, a public zone for a public one. `external`: you keep it in your own DNS; deploy and status print the record to create.", "enum": ["azure", "external"], "default": "azure" }, "zone": { "type": "string", "description": "DNS zone holding the record; `host` must be inside it. Default: `host` without its first label.", "pattern": "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, "zoneResourceGroup": { "type": "string", "description": "Resource group (same subscription) of an existing zone the deploy adds the record to. Default: the deploy creates the zone in the environment's resource group.", "pattern": "^[-\\w._()]{1,89}[-\\w_()]$" } } }, "sourceRanges": { "type": "array", "description": "Who may reach a public ingress (`internal: false`) on TCP 80/443: the node subnets' NSGs allow these CIDRs. Default: the whole internet. Ignored when the ingress is internal.", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "minItems": 1, "maxItems": 50, "uniqueItems": true }, "waf": { "type": "object", "description": "An Application Gateway WAF_v2 in front of ingress-nginx (as the AKS baseline does): OWASP-based Microsoft_DefaultRuleSet 2.1 and bot rules, TLS 1.2 at least, HTTP redirected to HTTPS, end-to-end TLS to the ingress, which then always sits on its internal load balancer. `internal` chooses the gateway's listener: public address or private one in `subnets.appGateway`. Needs `subnets.appGateway` and `tls`.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on when azure.production is true, off otherwise. Off saves the gateway's cost (hundreds of dollars a month before traffic) where nothing sensitive is served, or where a WAF of the landing zone (Front Door, a hub gateway) already fronts the host." }, "mode": { "type": "string", "description": "Prevention blocks what the rules match; Detection only logs it (to tune false positives before enforcing).", "enum": ["Prevention", "Detection"], "default": "Prevention" }, "certificateName": { "type": "string", "description": "Key Vault certificate the gateway's HTTPS listener serves, imported with content type application/x-pkcs12 (the gateway reads PFX only; ingress-nginx reads the PEM one in `tlsSecretName`): the same certificate and key, imported a second time as PFX.", "pattern": "^[0-9A-Za-z-]{1,127}$", "default": "codemie-gateway-tls" }, "minCapacity": { "type": "integer", "description": "Fewest gateway instances (autoscale).", "minimum": 0, "maximum": 125, "default": 2 }, "maxCapacity": { "type": "integer", "description": "Most gateway instances (autoscale).", "minimum": 2, "maximum": 125, "default": 10 } } } }, "required": ["host"] } }, "required": ["vnetCidr", "subnets", "ingress"] }, "aks": { "type": "object", "description": "Azure Kubernetes Service.", "additionalProperties": false, "properties": { "kubernetesVersion": { "type": "string", "description": "Kubernetes minor version (1.31-1.34).", "enum": ["1.31", "1.32", "1.33", "1.34"], "default": "1.34" }, "upgradeChannel": { "type": "string", "description": "Automatic upgrade channel.", "enum": ["none", "patch", "stable", "rapid", "node-image"], "default": "patch" }, "maintenanceWindow": { "type": "object", "description": "Weekly window for automatic upgrades.", "additionalProperties": false, "properties": { "day": { "type": "string", "description": "Day of the week.", "enum": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"], "default": "Sunday" }, "startHour": { "type": "integer", "description": "Start hour, UTC.", "minimum": 0, "maximum": 23, "default": 1 }, "durationHours": { "type": "integer", "description": "Length in hours.", "minimum": 4, "maximum": 24, "default": 4 } } }, "zones": { "type": "array", "description": "Availability zones for node pools and zone-redundant services.", "items": { "enum": ["1", "2", "3"] }, "uniqueItems": true, "maxItems": 3, "default": ["1", "2", "3"] }, "nodePools": { "type": "object", "description": "Node pools. `system` runs AKS add-ons only; `workloads` runs CodeMie.", "additionalProperties": false, "properties": { "system": { "type": "object", "description": "The system node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_D4ds_v5", "examples": ["Standard_D4ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 3 } } }, "workloads": { "type": "object", "description": "The workloads node pool. Fixed size with `count`, autoscaled with `minCount`/`maxCount`, or `auto` to let the capacity planner decide.", "additionalProperties": false, "properties": { "vmSize": { "type": "string", "description": "Azure VM size, e.g. Standard_E8ds_v5, or `auto` for the cheapest size from `aks.autoSizing.families` that fits.", "pattern": "^(auto|Standard_[A-Za-z0-9_]{2,40})$", "default": "Standard_E8ds_v5", "examples": ["Standard_E8ds_v5"] }, "count": { "description": "Fixed node count (no autoscaler), or `auto`.", "oneOf": [{ "type": "integer", "minimum": 1, "maximum": 1e3 }, { "const": "auto" }] }, "minCount": { "type": "integer", "description": "Autoscaler minimum.", "minimum": 1, "maximum": 1e3, "default": 6 }, "maxCount": { "type": "integer", "description": "Autoscaler maximum.", "minimum": 1, "maximum": 1e3, "default": 9 } } } } }, "autoSizing": { "type": "object", "description": "Choices for pools whose vmSize or count is `auto`.", "additionalProperties": false, "properties": { "families": { "type": "array", "description": "VM families the planner may pick from, cheapest fitting first.", "items": { "enum": ["Dsv5", "Ddsv5", "Dasv5", "Esv5", "Edsv5", "Fsv2"] }, "minItems": 1, "uniqueItems": true, "default": ["Ddsv5", "Edsv5"] } } } } }, "postgres": { "type": "object", "description": "Azure Database for PostgreSQL Flexible Server (the table's PostgreSQL row).", "additionalProperties": false, "properties": { "version": { "type": "string", "description": "PostgreSQL major version.", "enum": ["14", "15", "16", "17"], "default": "16" }, "tier": { "type": "string", "description": "Compute tier.", "enum": ["Burstable", "GeneralPurpose", "MemoryOptimized"], "default": "GeneralPurpose" }, "sku": { "type": "string", "description": "Compute SKU matching the tier: Standard_B* (Burstable), Standard_D* (GeneralPurpose), Standard_E* (MemoryOptimized).", "pattern": "^Standard_[A-Za-z0-9_]{2,30}$", "default": "Standard_D4ds_v5" }, "storageGb": { "type": "integer", "description": "Storage in GiB, one of Azure's sizes. The table asks 30-50 GB: 32 is the Azure size in that range, and auto-grow raises it when needed.", "enum": [32, 64, 128, 256, 512, 1024, 2048, 4096], "default": 32 }, "highAvailability": { "type": "string", "description": "High availability mode; ZoneRedundant needs GeneralPurpose or MemoryOptimized.", "enum": ["Disabled", "SameZone", "ZoneRedundant"], "default": "ZoneRedundant" }, "backupRetentionDays": { "type": "integer", "description": "Point-in-time restore window.", "minimum": 7, "maximum": 35, "default": 14 }, "geoRedundantBackup": { "type": "boolean", "description": "Copy backups to the paired region.", "default": false }, "entraAdminGroup": { "type": "object", "description": "Entra ID group administering the server with Entra sign-in (set it in production: people sign in as themselves, audited, instead of with the password administrator, which nothing in the cluster uses for this).", "additionalProperties": false, "properties": { "objectId": { "type": "string", "description": "Object ID of the group.", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "name": { "type": "string", "description": "Display name of the group, as PostgreSQL names the role.", "pattern": "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" } }, "required": ["objectId", "name"] } } }, "keyVault": { "type": "object", "description": "Key Vault holding CodeMie's encryption key and every generated secret.", "additionalProperties": false, "properties": { "softDeleteRetentionDays": { "type": "integer", "description": "Soft-delete retention.", "minimum": 7, "maximum": 90, "default": 90 }, "purgeProtection": { "type": "boolean", "description": "Forbid purging deleted secrets and keys before retention ends.", "default": true } } }, "identity": { "type": "object", "description": "Entra ID principals.", "additionalProperties": false, "properties": { "aksAdminGroupObjectIds": { "type": "array", "description": "Entra ID groups with cluster-admin through Azure RBAC.", "items": { "type": "string", "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, "uniqueItems": true, "maxItems": 10, "default": [] } } }, "openai": { "type": "object", "description": "Optional Azure OpenAI account and model deployments, reached through a private endpoint.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Create the Azure OpenAI account.", "default": false }, "location": { "type": "string", "description": "Region of the account (model availability differs by region).", "pattern": "^[a-z][a-z0-9]{2,30}$" }, "deployments": { "type": "array", "description": "Model deployments.", "maxItems": 20, "items": { "type": "object", "description": "One model deployment.", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Deployment name.", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, "model": { "type": "string", "description": "Model name, e.g. gpt-4.1.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, "version": { "type": "string", "description": "Model version, e.g. 2025-04-14.", "pattern": "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, "capacity": { "type": "integer", "description": "Capacity in thousands of tokens per minute.", "minimum": 1, "maximum": 1e4 }, "sku": { "type": "string", "description": "Deployment type. Default: DataZoneStandard where the account's region is in an EU or US data zone (prompts stay in that geography), GlobalStandard elsewhere.", "enum": ["Standard", "GlobalStandard", "DataZoneStandard"] } }, "required": ["name", "model", "version", "capacity"] } } } }, "gitops": { "type": "object", "description": "Where Flux reads this environment's rendered manifests.", "additionalProperties": false, "properties": { "repository": { "type": "string", "description": "HTTPS URL of the Git repository Flux pulls.", "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "examples": ["https://github.com/acme/codemie-platform"] }, "branch": { "type": "string", "description": "Branch that holds the published manifests; default gitops/<env>.", "pattern": "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, "path": { "type": "string", "description": "Directory inside the branch; default clusters/<env>.", "pattern": "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, "multiTenancyOptOut": { "type": "object", "description": "Turns off the Flux extension's multi-tenancy enforcement (`multiTenancy.enforce: false`: cross-namespace references allowed, no default service account). Leave it out: the rendered tree works with enforcement on, which is the secure default. Setting it needs the reason, reviewed with the change.", "additionalProperties": false, "properties": { "reason": { "type": "string", "description": "Why this environment cannot run with multi-tenancy enforced.", "minLength": 10, "maxLength": 500 } }, "required": ["reason"] }, "auth": { "type": "string", "description": "How Flux reads a private repository: none (public), ssh (a read-only deploy key the deploy generates into Key Vault), https (a token the operator stores in Key Vault as gitops-https-token). docs/enterprise.md.", "enum": ["none", "ssh", "https"], "default": "none" }, "sshKnownHosts": { "type": "array", "description": "known_hosts lines of the Git host for auth ssh, required for a host other than github.com (GitHub Enterprise Server): `ssh-keyscan HOST`.", "items": { "type": "string", "pattern": "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "maxLength": 1e3 }, "maxItems": 20 } }, "required": ["repository"] }, "components": { "type": "object", "description": "Per-component overrides of the profile's sizing. Omit a component to take the profile's values.", "additionalProperties": false, "properties": { "api": { "type": "object", "description": "CodeMie API: CodeMie backend; replicas scale with concurrent users. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie API. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie API pod. Table: 8Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "8Gi", "examples": ["8Gi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie API pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-api's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ui": { "type": "object", "description": "CodeMie UI: CodeMie web front end. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of CodeMie UI. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per CodeMie UI pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per CodeMie UI pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-ui's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "elasticsearch": { "type": "object", "description": "Elasticsearch: Vector datasources, user metrics and container logs; storage grows with datasources and log retention. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Elasticsearch. Table: 2.", "minimum": 1, "maximum": 50, "default": 2 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Elasticsearch pod. Table: 16Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "16Gi", "examples": ["16Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Elasticsearch pod. Table: 4. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "4", "examples": ["4"] }, "storage": { "type": "string", "description": 'Persistent volume per Elasticsearch pod. Table: 200Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "200Gi", "examples": ["200Gi"] }, "values": { "type": "object", "description": "Helm values merged last into release elasticsearch's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "kibana": { "type": "object", "description": "Kibana: Dashboards over Elasticsearch (adoption, assistants, datasources, workflows). Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Kibana. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Kibana. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Kibana pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Kibana pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release kibana's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mermaid": { "type": "object", "description": "Mermaid-server: Renders Mermaid diagrams for the API. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Mermaid-server. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of Mermaid-server. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Mermaid-server pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Mermaid-server pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release mermaid-server's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloak": { "type": "object", "description": "Keycloak + DB: Identity provider (realm codemie-prod); its database runs in-cluster or on the managed server. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Keycloak + DB. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Keycloak + DB pod. Table: 4Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "4Gi", "examples": ["4Gi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak + DB pod. Table: 2. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "2", "examples": ["2"] }, "companion": { "type": "object", "description": 'Keycloak DB: the "+" workload of the table row "Keycloak + DB".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per Keycloak DB pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Keycloak DB pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "250m", "examples": ["250m"] }, "storage": { "type": "string", "description": 'Persistent volume of Keycloak DB. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] } } }, "database": { "type": "string", "description": "Where Keycloak's database lives: `inCluster` (the table's \"+ DB\", 1 GB volume) or `managed` (a `keycloak` database on the environment's PostgreSQL Flexible Server).", "enum": ["inCluster", "managed"], "default": "inCluster" }, "values": { "type": "object", "description": "Helm values merged last into release keycloak's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "oauth2Proxy": { "type": "object", "description": "Oauth2-proxy: Authenticates every request to the UI and API against Keycloak. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "replicas": { "type": "integer", "description": "Pods of Oauth2-proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per Oauth2-proxy pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Oauth2-proxy pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release oauth2-proxy's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "nats": { "type": "object", "description": "NATS + Auth Callout: Plugin Engine messaging; retired in newer CodeMie releases, disable it there. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy NATS + Auth Callout. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of NATS + Auth Callout. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per NATS + Auth Callout pod. Table: 512Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "512Mi", "examples": ["512Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS + Auth Callout pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "companion": { "type": "object", "description": 'NATS Auth Callout: the "+" workload of the table row "NATS + Auth Callout".', "additionalProperties": false, "properties": { "memory": { "type": "string", "description": 'Memory request per NATS Auth Callout pod. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per NATS Auth Callout pod. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats-auth-callout's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "values": { "type": "object", "description": "Helm values merged last into release codemie-nats's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "mcpConnect": { "type": "object", "description": "MCP Connect: Bridges MCP servers to the API; runs in its own namespace under Pod Security restricted. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy MCP Connect. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of MCP Connect. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per MCP Connect pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per MCP Connect pod. Table: 500m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "500m", "examples": ["500m"] }, "values": { "type": "object", "description": "Helm values merged last into release codemie-mcp-connect-service's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "fluentBit": { "type": "object", "description": "Fluent Bit: Ships container logs and user metrics to Elasticsearch; runs on every node. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy Fluent Bit. Optional component.", "default": true }, "memory": { "type": "string", "description": 'Memory request (and limit) per Fluent Bit pod. Table: 128Mi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "128Mi", "examples": ["128Mi"] }, "cpu": { "type": "string", "description": 'CPU request per Fluent Bit pod. Table: 100m. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m", "examples": ["100m"] }, "values": { "type": "object", "description": "Helm values merged last into release fluent-bit's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "llmProxy": { "type": "object", "description": "LLM Proxy: LiteLLM proxy in front of the LLM providers; its size depends on the proxy used. Overrides the profile's sizing.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Deploy LLM Proxy. Optional component.", "default": true }, "replicas": { "type": "integer", "description": "Pods of LLM Proxy. Table: 1.", "minimum": 1, "maximum": 50, "default": 1 }, "memory": { "type": "string", "description": 'Memory request (and limit) per LLM Proxy pod. Table: 1Gi. Kubernetes quantity, e.g. "512Mi" or "16Gi".', "pattern": "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "default": "1Gi", "examples": ["1Gi"] }, "cpu": { "type": "string", "description": 'CPU request per LLM Proxy pod. Table: 1. Kubernetes CPU quantity: cores ("4", "0.5") or millicores ("100m").', "pattern": "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "1", "examples": ["1"] }, "values": { "type": "object", "description": "Helm values merged last into release litellm's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "security": { "type": "object", "description": "Protections beyond the defaults. Each defaults to on when `azure.production` is true; docs/infrastructure.md gives the reason to turn one off and compares them with the AKS baseline.", "additionalProperties": false, "properties": { "networkPolicy": { "type": "string", "description": "Kubernetes NetworkPolicy enforcement: `cilium` (Azure CNI powered by Cilium), `azure` (Azure Network Policy Manager) or `none`. Default: `cilium` in production, `none` otherwise.", "enum": ["cilium", "azure", "none"] }, "azurePolicy": { "type": "boolean", "description": "Azure Policy add-on (Gatekeeper) on the cluster, so policy assignments can audit and deny workloads. Default: on in production." }, "defender": { "type": "boolean", "description": "Microsoft Defender for Containers sensor, reporting to the environment's Log Analytics workspace (billed by the subscription's Defender plan). Default: on in production." }, "runCommand": { "type": "boolean", "description": "Allow `az aks command invoke` (Run Command), which runs kubectl in the cluster with the caller's Azure rights. Default: allowed outside production only." }, "apiServerAuthorizedIpRanges": { "type": "array", "description": "CIDRs allowed to reach the public API server (not used by private clusters). Deploys do not need it (ARM and the Flux extension work inside Azure). Default: none (any address, Entra ID still required).", "items": { "type": "string", "pattern": "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, "maxItems": 200, "uniqueItems": true }, "logRetentionDays": { "type": "integer", "description": "Log Analytics retention (audit logs of the control plane, Key Vault, PostgreSQL). Default: 365 in production, 30 otherwise.", "minimum": 30, "maximum": 730 }, "storageInfrastructureEncryption": { "type": "boolean", "description": "Double encryption (infrastructure layer) of the storage account. Fixed when the account is created: changing it later needs a new account. Default: on in production." }, "controlPlaneOperationalLogs": { "type": "boolean", "description": "Collect the cluster-autoscaler and kube-controller-manager control-plane logs in Log Analytics besides the audit logs (kube-audit-admin, guard), as the AKS baseline does: why nodes were added or removed, why pods were evicted or volumes failed to attach. Off only to save ingestion cost; the audit logs stay on. Default: on in production." }, "podSecurity": { "type": "object", "description": `Azure Policy's built-in pod security initiative assigned to the cluster, enforced by the Azure Policy add-on (security.azurePolicy must be on): "Kubernetes cluster pod security baseline standards for Linux-based workloads" or its restricted sibling. AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system) are excluded. Default: on wherever security.azurePolicy is on.`, "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "standard": { "type": "string", "description": "Pod Security Standard the initiative checks: baseline (no privileged containers, host namespaces, host paths or added capabilities) or restricted (baseline plus non-root, no privilege escalation, seccomp, dropped capabilities).", "enum": ["baseline", "restricted"], "default": "baseline" }, "effect": { "type": "string", "description": "audit reports violations in Azure Policy compliance; deny rejects the pods at admission. Default audit: Elasticsearch's sysctl init container is privileged and Fluent Bit reads the nodes' logs through hostPath, both of which the baseline forbids; set deny together with excludedNamespaces [elastic, fluentbit] to enforce it on the rest.", "enum": ["audit", "deny"], "default": "audit" }, "excludedNamespaces": { "type": "array", "description": "Namespaces excluded besides AKS's system namespaces.", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true } } }, "kubernetesPolicies": { "type": "object", "description": "The single built-in Azure Policy definitions the AKS baseline assigns beside the pod security initiative (HTTPS ingress, internal load balancers, allowed images and host paths, no default namespace, resource limits, cluster settings), each assigned on the cluster. The admission rules need the Azure Policy add-on (security.azurePolicy) and skip AKS's system namespaces (kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system, flux-system). Default: on wherever security.azurePolicy is on.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: security.azurePolicy." }, "effects": { "type": "object", "description": "audit reports violations in Azure Policy compliance; deny rejects them (at admission for the Kubernetes rules, at deployment for the cluster rules). Only the effects each definition allows.", "additionalProperties": false, "properties": { "httpsIngress": { "type": "string", "description": '"Kubernetes clusters should be accessible only over HTTPS". Default: deny in production when network.ingress.tls.', "enum": ["audit", "deny"] }, "internalLoadBalancers": { "type": "string", "description": '"Kubernetes clusters should use internal load balancers". Default: deny in production when network.ingress.internal.', "enum": ["audit", "deny"] }, "readOnlyRootFilesystem": { "type": "string", "description": `"Kubernetes cluster containers should run with a read only root file system". Default: audit, also in production: CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the ingress-nginx controller write to their root file systems.`, "enum": ["audit", "deny"] }, "resourceLimits": { "type": "string", "description": `"Kubernetes cluster containers CPU and memory resource limits should not exceed the specified limits". Default: audit, also in production: the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits.`, "enum": ["audit", "deny"] }, "allowedImages": { "type": "string", "description": '"Kubernetes cluster containers should only use allowed images". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedHostPaths": { "type": "string", "description": '"Kubernetes cluster pod hostPath volumes should only use allowed host paths". Default: deny in production.', "enum": ["audit", "deny"] }, "allowedExternalIps": { "type": "string", "description": '"Kubernetes cluster services should only use allowed external IPs". Default: deny in production.', "enum": ["audit", "deny"] }, "endpointEditPermissions": { "type": "string", "description": '"Kubernetes clusters should not allow endpoint edit permissions of ClusterRole/system:aggregate-to-edit". Default: audit.', "enum": ["audit"] }, "defaultNamespace": { "type": "string", "description": '"Kubernetes clusters should not use the default namespace". Default: deny in production.', "enum": ["audit", "deny"] }, "defenderProfile": { "type": "string", "description": '"Azure Kubernetes Service clusters should have Defender profile enabled". Default: audit.', "enum": ["audit"] }, "entraIdIntegration": { "type": "string", "description": '"Azure Kubernetes Service Clusters should enable Microsoft Entra ID integration". Default: audit.', "enum": ["audit"] }, "localAuthDisabled": { "type": "string", "description": '"Azure Kubernetes Service Clusters should have local authentication methods disabled". Default: deny in production.', "enum": ["audit", "deny"] }, "azurePolicyAddOn": { "type": "string", "description": '"Azure Policy Add-on for Kubernetes service (AKS) should be installed and enabled on your clusters". Default: audit.', "enum": ["audit"] }, "authorizedIpRanges": { "type": "string", "description": '"Authorized IP ranges should be defined on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "kubernetesVersion": { "type": "string", "description": '"Kubernetes Services should be upgraded to a non-vulnerable Kubernetes version". Default: audit.', "enum": ["audit"] }, "rbac": { "type": "string", "description": '"Role-Based Access Control (RBAC) should be used on Kubernetes Services". Default: audit.', "enum": ["audit"] }, "managedIdentities": { "type": "string", "description": '"Azure Kubernetes Service Clusters should use managed identities". Default: audit.', "enum": ["audit"] } } }, "excludedNamespaces": { "type": "array", "description": "Namespaces every admission rule skips besides AKS's system namespaces. The host-path rule also skips fluentbit (Fluent Bit reads the nodes' container logs through hostPath /var/log (writable: it keeps its tail position database there), /var/lib/docker/containers and /etc/machine-id).", "items": { "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, "maxItems": 50, "uniqueItems": true }, "additionalImages": { "type": "array", "description": `Image repositories the allowed-images rule accepts besides the platform's own (CodeMie's registry, the pinned charts' images): a repository (myacr.azurecr.io/codemie/api) or a registry prefix ending in "/" (myacr.azurecr.io/) for a mirror the Helm values point to.`, "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "maxLength": 255 }, "maxItems": 50, "uniqueItems": true } } }, "flowLogs": { "type": "object", "description": "VNet flow logs: every flow through the environment's VNet (allowed and denied, with the NSG rule that decided) written by the region's Network Watcher (network.networkWatcher) to a storage account of their own, reached with a managed identity (no shared keys). The AKS baseline does not ship them; a regulated review asks for them.", "additionalProperties": false, "properties": { "enabled": { "type": "boolean", "description": "Default: on in production. Off where the landing zone already collects flow logs for this VNet (Azure allows one flow log per VNet), or to save storage cost outside production." }, "retentionDays": { "type": "integer", "description": "Days flow log records are kept (Azure keeps at most 365). Default: security.logRetentionDays, at most 365.", "minimum": 1, "maximum": 365 }, "trafficAnalytics": { "type": "boolean", "description": "Traffic analytics: flow logs aggregated into the environment's Log Analytics workspace every 10 minutes (billed per GB processed). Default: off.", "default": false } } } } }, "platform": { "type": "object", "description": "The platform releases beside the resource table (ingress, secrets operator, Keycloak operator).", "additionalProperties": false, "properties": { "externalSecrets": { "type": "object", "description": "External Secrets Operator: Syncs Key Vault secrets into Kubernetes secrets (workload identity, no secret in git).", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release external-secrets's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "ingressNginx": { "type": "object", "description": "ingress-nginx: The one ingress controller; every path of the CodeMie host goes through it.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release ingress-nginx's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } }, "keycloakOperator": { "type": "object", "description": "Keycloak operator (EPAM EDP): Installs the v1.edp.epam.com CRDs the oauth2-proxy release uses for realm, client and roles.", "additionalProperties": false, "properties": { "values": { "type": "object", "description": "Helm values merged last into release keycloak-operator's values (Flux spec.values, over the rendered values). Every key must be one the chart reads (its defaults or templates)." } } } } }, "login": { "type": "object", "description": "Who signs in to CodeMie first: nothing is left to do by hand after a deploy (docs/first-login.md).", "additionalProperties": false, "properties": { "firstAdmin": { "type": "object", "description": "CodeMie's first administrator, created once in realm codemie-prod by the Keycloak operator: role admin, email verified, first password the Key Vault secret codemie-admin-password (temporary).", "additionalProperties": false, "properties": { "username": { "type": "string", "description": "Keycloak user name.", "pattern": "^[a-z0-9][a-z0-9._@-]{1,62}$", "default": "codemie-admin" }, "email": { "type": "string", "description": "The administrator's email (oauth2-proxy identifies users by it). Default: <username>@<network.ingress.host>.", "pattern": "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, "projects": { "type": "array", "description": "CodeMie projects the administrator belongs to (Keycloak attribute applications).", "items": { "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, "maxItems": 50, "uniqueItems": true, "default": [] } } } } }, "promotion": { "type": "object", "description": "Promotion gate: a deploy of this environment refuses unless the same CodeMie version and toolkit commit were deployed to `after` and are Compliant there (docs/review.md).", "additionalProperties": false, "properties": { "after": { "type": "string", "description": "The environment that must run this release first, e.g. staging.", "pattern": "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" } }, "required": ["after"] }, "usage": { "type": "object", "description": "Optional workload figures the capacity planner uses to size storage and the database.", "additionalProperties": false, "properties": { "users": { "type": "integer", "description": "Concurrent users expected.", "minimum": 1, "maximum": 1e5 }, "datasourceGb": { "type": "integer", "description": "Total size of indexed datasources, GB.", "minimum": 0, "maximum": 1e5 }, "logGbPerDay": { "type": "integer", "description": "Container log volume per day, GB.", "minimum": 0, "maximum": 1e4 }, "logRetentionDays": { "type": "integer", "description": "Days logs stay in Elasticsearch.", "minimum": 1, "maximum": 3650 } } } } };
 var func1 = Object.prototype.hasOwnProperty;
 var func2 = require_ucs2length().default;
 var func0 = require_equal().default;
@@ -40957,26 +36457,28 @@ var pattern8 = new RegExp("^[a-z][a-z0-9]{1,9}$", "u");
 var pattern9 = new RegExp("^[-\\w._()]{1,89}[-\\w_()]$", "u");
 var pattern10 = new RegExp("^[^<>%&\\\\?/]{1,512}$", "u");
 var pattern11 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", "u");
-var pattern18 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "u");
-var pattern21 = new RegExp("^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", "u");
-var pattern22 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
-var pattern23 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
-var pattern28 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
-var pattern30 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
-var pattern32 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
-var pattern35 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
-var pattern36 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
-var pattern37 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
-var pattern38 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
-var pattern39 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern40 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
-var pattern41 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
-var pattern42 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
-var pattern43 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
-var pattern72 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
-var pattern73 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
-var pattern74 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-var pattern75 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
+var pattern19 = new RegExp("^([0-9]{1,3}\\.){3}[0-9]{1,3}$", "u");
+var pattern22 = new RegExp("^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", "u");
+var pattern23 = new RegExp("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", "u");
+var pattern24 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+var pattern29 = new RegExp("^[0-9A-Za-z-]{1,127}$", "u");
+var pattern30 = new RegExp("^(auto|Standard_[A-Za-z0-9_]{2,40})$", "u");
+var pattern32 = new RegExp("^Standard_[A-Za-z0-9_]{2,30}$", "u");
+var pattern34 = new RegExp("^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", "u");
+var pattern37 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", "u");
+var pattern38 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", "u");
+var pattern39 = new RegExp("^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", "u");
+var pattern40 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", "u");
+var pattern41 = new RegExp("^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern42 = new RegExp("^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", "u");
+var pattern43 = new RegExp("^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", "u");
+var pattern44 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", "u");
+var pattern45 = new RegExp("^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+var pattern75 = new RegExp("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", "u");
+var pattern76 = new RegExp("^[a-z0-9][a-z0-9._@-]{1,62}$", "u");
+var pattern77 = new RegExp("^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", "u");
+var pattern78 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+var pattern79 = new RegExp("^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   ;
   let vErrors = null;
@@ -41459,7 +36961,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             for (const key6 in data15) {
-              if (!(key6 === "system" || key6 === "workloads" || key6 === "postgres" || key6 === "privateEndpoints")) {
+              if (!(key6 === "system" || key6 === "workloads" || key6 === "postgres" || key6 === "privateEndpoints" || key6 === "appGateway")) {
                 const err44 = { instancePath: instancePath + "/network/subnets", schemaPath: "#/properties/network/properties/subnets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.subnets, data: data15 };
                 if (vErrors === null) {
                   vErrors = [err44];
@@ -41557,30 +37059,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err53 = { instancePath: instancePath + "/network/subnets", schemaPath: "#/properties/network/properties/subnets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.subnets.type, parentSchema: schema31.properties.network.properties.subnets, data: data15 };
-            if (vErrors === null) {
-              vErrors = [err53];
-            } else {
-              vErrors.push(err53);
-            }
-            errors++;
-          }
-        }
-        if (data13.podCidr !== void 0) {
-          let data20 = data13.podCidr;
-          if (typeof data20 === "string") {
-            if (!pattern11.test(data20)) {
-              const err54 = { instancePath: instancePath + "/network/podCidr", schemaPath: "#/properties/network/properties/podCidr/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.podCidr, data: data20 };
-              if (vErrors === null) {
-                vErrors = [err54];
+            if (data15.appGateway !== void 0) {
+              let data20 = data15.appGateway;
+              if (typeof data20 === "string") {
+                if (!pattern11.test(data20)) {
+                  const err53 = { instancePath: instancePath + "/network/subnets/appGateway", schemaPath: "#/properties/network/properties/subnets/properties/appGateway/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.subnets.properties.appGateway, data: data20 };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err54);
+                const err54 = { instancePath: instancePath + "/network/subnets/appGateway", schemaPath: "#/properties/network/properties/subnets/properties/appGateway/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.subnets.properties.appGateway.type, parentSchema: schema31.properties.network.properties.subnets.properties.appGateway, data: data20 };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
               }
-              errors++;
             }
           } else {
-            const err55 = { instancePath: instancePath + "/network/podCidr", schemaPath: "#/properties/network/properties/podCidr/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.podCidr.type, parentSchema: schema31.properties.network.properties.podCidr, data: data20 };
+            const err55 = { instancePath: instancePath + "/network/subnets", schemaPath: "#/properties/network/properties/subnets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.subnets.type, parentSchema: schema31.properties.network.properties.subnets, data: data15 };
             if (vErrors === null) {
               vErrors = [err55];
             } else {
@@ -41589,11 +37091,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.serviceCidr !== void 0) {
-          let data21 = data13.serviceCidr;
+        if (data13.podCidr !== void 0) {
+          let data21 = data13.podCidr;
           if (typeof data21 === "string") {
             if (!pattern11.test(data21)) {
-              const err56 = { instancePath: instancePath + "/network/serviceCidr", schemaPath: "#/properties/network/properties/serviceCidr/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.serviceCidr, data: data21 };
+              const err56 = { instancePath: instancePath + "/network/podCidr", schemaPath: "#/properties/network/properties/podCidr/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.podCidr, data: data21 };
               if (vErrors === null) {
                 vErrors = [err56];
               } else {
@@ -41602,7 +37104,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err57 = { instancePath: instancePath + "/network/serviceCidr", schemaPath: "#/properties/network/properties/serviceCidr/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.serviceCidr.type, parentSchema: schema31.properties.network.properties.serviceCidr, data: data21 };
+            const err57 = { instancePath: instancePath + "/network/podCidr", schemaPath: "#/properties/network/properties/podCidr/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.podCidr.type, parentSchema: schema31.properties.network.properties.podCidr, data: data21 };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -41611,11 +37113,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.dnsServiceIp !== void 0) {
-          let data22 = data13.dnsServiceIp;
+        if (data13.serviceCidr !== void 0) {
+          let data22 = data13.serviceCidr;
           if (typeof data22 === "string") {
-            if (!pattern18.test(data22)) {
-              const err58 = { instancePath: instancePath + "/network/dnsServiceIp", schemaPath: "#/properties/network/properties/dnsServiceIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.dnsServiceIp, data: data22 };
+            if (!pattern11.test(data22)) {
+              const err58 = { instancePath: instancePath + "/network/serviceCidr", schemaPath: "#/properties/network/properties/serviceCidr/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.serviceCidr, data: data22 };
               if (vErrors === null) {
                 vErrors = [err58];
               } else {
@@ -41624,7 +37126,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err59 = { instancePath: instancePath + "/network/dnsServiceIp", schemaPath: "#/properties/network/properties/dnsServiceIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.dnsServiceIp.type, parentSchema: schema31.properties.network.properties.dnsServiceIp, data: data22 };
+            const err59 = { instancePath: instancePath + "/network/serviceCidr", schemaPath: "#/properties/network/properties/serviceCidr/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.serviceCidr.type, parentSchema: schema31.properties.network.properties.serviceCidr, data: data22 };
             if (vErrors === null) {
               vErrors = [err59];
             } else {
@@ -41633,32 +37135,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.privateCluster !== void 0) {
-          let data23 = data13.privateCluster;
-          if (typeof data23 !== "boolean") {
-            const err60 = { instancePath: instancePath + "/network/privateCluster", schemaPath: "#/properties/network/properties/privateCluster/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.privateCluster.type, parentSchema: schema31.properties.network.properties.privateCluster, data: data23 };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-        }
-        if (data13.egressFirewallIp !== void 0) {
-          let data24 = data13.egressFirewallIp;
-          if (typeof data24 === "string") {
-            if (!pattern18.test(data24)) {
-              const err61 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data24 };
+        if (data13.dnsServiceIp !== void 0) {
+          let data23 = data13.dnsServiceIp;
+          if (typeof data23 === "string") {
+            if (!pattern19.test(data23)) {
+              const err60 = { instancePath: instancePath + "/network/dnsServiceIp", schemaPath: "#/properties/network/properties/dnsServiceIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.dnsServiceIp, data: data23 };
               if (vErrors === null) {
-                vErrors = [err61];
+                vErrors = [err60];
               } else {
-                vErrors.push(err61);
+                vErrors.push(err60);
               }
               errors++;
             }
           } else {
-            const err62 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.egressFirewallIp.type, parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data24 };
+            const err61 = { instancePath: instancePath + "/network/dnsServiceIp", schemaPath: "#/properties/network/properties/dnsServiceIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.dnsServiceIp.type, parentSchema: schema31.properties.network.properties.dnsServiceIp, data: data23 };
+            if (vErrors === null) {
+              vErrors = [err61];
+            } else {
+              vErrors.push(err61);
+            }
+            errors++;
+          }
+        }
+        if (data13.privateCluster !== void 0) {
+          let data24 = data13.privateCluster;
+          if (typeof data24 !== "boolean") {
+            const err62 = { instancePath: instancePath + "/network/privateCluster", schemaPath: "#/properties/network/properties/privateCluster/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.privateCluster.type, parentSchema: schema31.properties.network.properties.privateCluster, data: data24 };
             if (vErrors === null) {
               vErrors = [err62];
             } else {
@@ -41667,34 +37169,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data13.networkWatcher !== void 0) {
-          let data25 = data13.networkWatcher;
-          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
-            for (const key7 in data25) {
-              if (!(key7 === "resourceGroup" || key7 === "name")) {
-                const err63 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
-                if (vErrors === null) {
-                  vErrors = [err63];
-                } else {
-                  vErrors.push(err63);
-                }
-                errors++;
-              }
-            }
-            if (data25.resourceGroup !== void 0) {
-              let data26 = data25.resourceGroup;
-              if (typeof data26 === "string") {
-                if (!pattern9.test(data26)) {
-                  const err64 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
-                  if (vErrors === null) {
-                    vErrors = [err64];
-                  } else {
-                    vErrors.push(err64);
-                  }
-                  errors++;
-                }
+        if (data13.egressFirewallIp !== void 0) {
+          let data25 = data13.egressFirewallIp;
+          if (typeof data25 === "string") {
+            if (!pattern19.test(data25)) {
+              const err63 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data25 };
+              if (vErrors === null) {
+                vErrors = [err63];
               } else {
-                const err65 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data26 };
+                vErrors.push(err63);
+              }
+              errors++;
+            }
+          } else {
+            const err64 = { instancePath: instancePath + "/network/egressFirewallIp", schemaPath: "#/properties/network/properties/egressFirewallIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.egressFirewallIp.type, parentSchema: schema31.properties.network.properties.egressFirewallIp, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err64];
+            } else {
+              vErrors.push(err64);
+            }
+            errors++;
+          }
+        }
+        if (data13.networkWatcher !== void 0) {
+          let data26 = data13.networkWatcher;
+          if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+            for (const key7 in data26) {
+              if (!(key7 === "resourceGroup" || key7 === "name")) {
+                const err65 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.networkWatcher, data: data26 };
                 if (vErrors === null) {
                   vErrors = [err65];
                 } else {
@@ -41703,11 +37205,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data25.name !== void 0) {
-              let data27 = data25.name;
+            if (data26.resourceGroup !== void 0) {
+              let data27 = data26.resourceGroup;
               if (typeof data27 === "string") {
-                if (!pattern21.test(data27)) {
-                  const err66 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" }, message: 'must match pattern "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$"', schema: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
+                if (!pattern9.test(data27)) {
+                  const err66 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data27 };
                   if (vErrors === null) {
                     vErrors = [err66];
                   } else {
@@ -41716,7 +37218,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err67 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.name.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data27 };
+                const err67 = { instancePath: instancePath + "/network/networkWatcher/resourceGroup", schemaPath: "#/properties/network/properties/networkWatcher/properties/resourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.resourceGroup, data: data27 };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -41725,53 +37227,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data26.name !== void 0) {
+              let data28 = data26.name;
+              if (typeof data28 === "string") {
+                if (!pattern22.test(data28)) {
+                  const err68 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$" }, message: 'must match pattern "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$"', schema: "^[A-Za-z0-9]([-\\w.]{0,78}\\w)?$", parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data28 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              } else {
+                const err69 = { instancePath: instancePath + "/network/networkWatcher/name", schemaPath: "#/properties/network/properties/networkWatcher/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.networkWatcher.properties.name.type, parentSchema: schema31.properties.network.properties.networkWatcher.properties.name, data: data28 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err68 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.networkWatcher.type, parentSchema: schema31.properties.network.properties.networkWatcher, data: data25 };
+            const err70 = { instancePath: instancePath + "/network/networkWatcher", schemaPath: "#/properties/network/properties/networkWatcher/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.networkWatcher.type, parentSchema: schema31.properties.network.properties.networkWatcher, data: data26 };
             if (vErrors === null) {
-              vErrors = [err68];
+              vErrors = [err70];
             } else {
-              vErrors.push(err68);
+              vErrors.push(err70);
             }
             errors++;
           }
         }
         if (data13.ingress !== void 0) {
-          let data28 = data13.ingress;
-          if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
-            if (data28.host === void 0) {
-              const err69 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
+          let data29 = data13.ingress;
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.host === void 0) {
+              const err71 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'", schema: schema31.properties.network.properties.ingress.required, parentSchema: schema31.properties.network.properties.ingress, data: data29 };
               if (vErrors === null) {
-                vErrors = [err69];
+                vErrors = [err71];
               } else {
-                vErrors.push(err69);
+                vErrors.push(err71);
               }
               errors++;
             }
-            for (const key8 in data28) {
-              if (!(key8 === "host" || key8 === "tls" || key8 === "tlsSecretName" || key8 === "internal" || key8 === "privateIp" || key8 === "dns" || key8 === "sourceRanges")) {
-                const err70 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err70];
-                } else {
-                  vErrors.push(err70);
-                }
-                errors++;
-              }
-            }
-            if (data28.host !== void 0) {
-              let data29 = data28.host;
-              if (typeof data29 === "string") {
-                if (!pattern22.test(data29)) {
-                  const err71 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err71];
-                  } else {
-                    vErrors.push(err71);
-                  }
-                  errors++;
-                }
-              } else {
-                const err72 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data29 };
+            for (const key8 in data29) {
+              if (!(key8 === "host" || key8 === "tls" || key8 === "tlsSecretName" || key8 === "internal" || key8 === "privateIp" || key8 === "dns" || key8 === "sourceRanges" || key8 === "waf")) {
+                const err72 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress, data: data29 };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -41780,32 +37282,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data28.tls !== void 0) {
-              let data30 = data28.tls;
-              if (typeof data30 !== "boolean") {
-                const err73 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data30 };
-                if (vErrors === null) {
-                  vErrors = [err73];
-                } else {
-                  vErrors.push(err73);
-                }
-                errors++;
-              }
-            }
-            if (data28.tlsSecretName !== void 0) {
-              let data31 = data28.tlsSecretName;
-              if (typeof data31 === "string") {
-                if (!pattern23.test(data31)) {
-                  const err74 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+            if (data29.host !== void 0) {
+              let data30 = data29.host;
+              if (typeof data30 === "string") {
+                if (!pattern23.test(data30)) {
+                  const err73 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data30 };
                   if (vErrors === null) {
-                    vErrors = [err74];
+                    vErrors = [err73];
                   } else {
-                    vErrors.push(err74);
+                    vErrors.push(err73);
                   }
                   errors++;
                 }
               } else {
-                const err75 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data31 };
+                const err74 = { instancePath: instancePath + "/network/ingress/host", schemaPath: "#/properties/network/properties/ingress/properties/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.host.type, parentSchema: schema31.properties.network.properties.ingress.properties.host, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+            }
+            if (data29.tls !== void 0) {
+              let data31 = data29.tls;
+              if (typeof data31 !== "boolean") {
+                const err75 = { instancePath: instancePath + "/network/ingress/tls", schemaPath: "#/properties/network/properties/ingress/properties/tls/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.tls.type, parentSchema: schema31.properties.network.properties.ingress.properties.tls, data: data31 };
                 if (vErrors === null) {
                   vErrors = [err75];
                 } else {
@@ -41814,32 +37316,32 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data28.internal !== void 0) {
-              let data32 = data28.internal;
-              if (typeof data32 !== "boolean") {
-                const err76 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data32 };
-                if (vErrors === null) {
-                  vErrors = [err76];
-                } else {
-                  vErrors.push(err76);
-                }
-                errors++;
-              }
-            }
-            if (data28.privateIp !== void 0) {
-              let data33 = data28.privateIp;
-              if (typeof data33 === "string") {
-                if (!pattern18.test(data33)) {
-                  const err77 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+            if (data29.tlsSecretName !== void 0) {
+              let data32 = data29.tlsSecretName;
+              if (typeof data32 === "string") {
+                if (!pattern24.test(data32)) {
+                  const err76 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data32 };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
               } else {
-                const err78 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data33 };
+                const err77 = { instancePath: instancePath + "/network/ingress/tlsSecretName", schemaPath: "#/properties/network/properties/ingress/properties/tlsSecretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.tlsSecretName.type, parentSchema: schema31.properties.network.properties.ingress.properties.tlsSecretName, data: data32 };
+                if (vErrors === null) {
+                  vErrors = [err77];
+                } else {
+                  vErrors.push(err77);
+                }
+                errors++;
+              }
+            }
+            if (data29.internal !== void 0) {
+              let data33 = data29.internal;
+              if (typeof data33 !== "boolean") {
+                const err78 = { instancePath: instancePath + "/network/ingress/internal", schemaPath: "#/properties/network/properties/ingress/properties/internal/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.internal.type, parentSchema: schema31.properties.network.properties.ingress.properties.internal, data: data33 };
                 if (vErrors === null) {
                   vErrors = [err78];
                 } else {
@@ -41848,33 +37350,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data28.dns !== void 0) {
-              let data34 = data28.dns;
-              if (data34 && typeof data34 == "object" && !Array.isArray(data34)) {
-                for (const key9 in data34) {
-                  if (!(key9 === "mode" || key9 === "zone" || key9 === "zoneResourceGroup")) {
-                    const err79 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
-                    if (vErrors === null) {
-                      vErrors = [err79];
-                    } else {
-                      vErrors.push(err79);
-                    }
-                    errors++;
+            if (data29.privateIp !== void 0) {
+              let data34 = data29.privateIp;
+              if (typeof data34 === "string") {
+                if (!pattern19.test(data34)) {
+                  const err79 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}$", parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err79];
+                  } else {
+                    vErrors.push(err79);
                   }
+                  errors++;
                 }
-                if (data34.mode !== void 0) {
-                  let data35 = data34.mode;
-                  if (typeof data35 !== "string") {
-                    const err80 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
-                    if (vErrors === null) {
-                      vErrors = [err80];
-                    } else {
-                      vErrors.push(err80);
-                    }
-                    errors++;
-                  }
-                  if (!(data35 === "azure" || data35 === "external")) {
-                    const err81 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data35 };
+              } else {
+                const err80 = { instancePath: instancePath + "/network/ingress/privateIp", schemaPath: "#/properties/network/properties/ingress/properties/privateIp/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.privateIp.type, parentSchema: schema31.properties.network.properties.ingress.properties.privateIp, data: data34 };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
+              }
+            }
+            if (data29.dns !== void 0) {
+              let data35 = data29.dns;
+              if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+                for (const key9 in data35) {
+                  if (!(key9 === "mode" || key9 === "zone" || key9 === "zoneResourceGroup")) {
+                    const err81 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data35 };
                     if (vErrors === null) {
                       vErrors = [err81];
                     } else {
@@ -41883,20 +37386,19 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data34.zone !== void 0) {
-                  let data36 = data34.zone;
-                  if (typeof data36 === "string") {
-                    if (!pattern22.test(data36)) {
-                      const err82 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
-                      if (vErrors === null) {
-                        vErrors = [err82];
-                      } else {
-                        vErrors.push(err82);
-                      }
-                      errors++;
+                if (data35.mode !== void 0) {
+                  let data36 = data35.mode;
+                  if (typeof data36 !== "string") {
+                    const err82 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data36 };
+                    if (vErrors === null) {
+                      vErrors = [err82];
+                    } else {
+                      vErrors.push(err82);
                     }
-                  } else {
-                    const err83 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data36 };
+                    errors++;
+                  }
+                  if (!(data36 === "azure" || data36 === "external")) {
+                    const err83 = { instancePath: instancePath + "/network/ingress/dns/mode", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.dns.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.mode, data: data36 };
                     if (vErrors === null) {
                       vErrors = [err83];
                     } else {
@@ -41905,11 +37407,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data34.zoneResourceGroup !== void 0) {
-                  let data37 = data34.zoneResourceGroup;
+                if (data35.zone !== void 0) {
+                  let data37 = data35.zone;
                   if (typeof data37 === "string") {
-                    if (!pattern9.test(data37)) {
-                      const err84 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                    if (!pattern23.test(data37)) {
+                      const err84 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/pattern", keyword: "pattern", params: { pattern: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$" }, message: 'must match pattern "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"', schema: "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data37 };
                       if (vErrors === null) {
                         vErrors = [err84];
                       } else {
@@ -41918,7 +37420,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err85 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data37 };
+                    const err85 = { instancePath: instancePath + "/network/ingress/dns/zone", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zone.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zone, data: data37 };
                     if (vErrors === null) {
                       vErrors = [err85];
                     } else {
@@ -41927,76 +37429,98 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-              } else {
-                const err86 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data34 };
-                if (vErrors === null) {
-                  vErrors = [err86];
-                } else {
-                  vErrors.push(err86);
-                }
-                errors++;
-              }
-            }
-            if (data28.sourceRanges !== void 0) {
-              let data38 = data28.sourceRanges;
-              if (Array.isArray(data38)) {
-                if (data38.length > 50) {
-                  const err87 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
-                  if (vErrors === null) {
-                    vErrors = [err87];
-                  } else {
-                    vErrors.push(err87);
-                  }
-                  errors++;
-                }
-                if (data38.length < 1) {
-                  const err88 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
-                  if (vErrors === null) {
-                    vErrors = [err88];
-                  } else {
-                    vErrors.push(err88);
-                  }
-                  errors++;
-                }
-                const len0 = data38.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data39 = data38[i0];
-                  if (typeof data39 === "string") {
-                    if (!pattern11.test(data39)) {
-                      const err89 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                if (data35.zoneResourceGroup !== void 0) {
+                  let data38 = data35.zoneResourceGroup;
+                  if (typeof data38 === "string") {
+                    if (!pattern9.test(data38)) {
+                      const err86 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/pattern", keyword: "pattern", params: { pattern: "^[-\\w._()]{1,89}[-\\w_()]$" }, message: 'must match pattern "^[-\\w._()]{1,89}[-\\w_()]$"', schema: "^[-\\w._()]{1,89}[-\\w_()]$", parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data38 };
                       if (vErrors === null) {
-                        vErrors = [err89];
+                        vErrors = [err86];
                       } else {
-                        vErrors.push(err89);
+                        vErrors.push(err86);
                       }
                       errors++;
                     }
                   } else {
-                    const err90 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data39 };
+                    const err87 = { instancePath: instancePath + "/network/ingress/dns/zoneResourceGroup", schemaPath: "#/properties/network/properties/ingress/properties/dns/properties/zoneResourceGroup/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns.properties.zoneResourceGroup, data: data38 };
                     if (vErrors === null) {
-                      vErrors = [err90];
+                      vErrors = [err87];
                     } else {
-                      vErrors.push(err90);
+                      vErrors.push(err87);
                     }
                     errors++;
                   }
                 }
-                let i1 = data38.length;
+              } else {
+                const err88 = { instancePath: instancePath + "/network/ingress/dns", schemaPath: "#/properties/network/properties/ingress/properties/dns/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.dns.type, parentSchema: schema31.properties.network.properties.ingress.properties.dns, data: data35 };
+                if (vErrors === null) {
+                  vErrors = [err88];
+                } else {
+                  vErrors.push(err88);
+                }
+                errors++;
+              }
+            }
+            if (data29.sourceRanges !== void 0) {
+              let data39 = data29.sourceRanges;
+              if (Array.isArray(data39)) {
+                if (data39.length > 50) {
+                  const err89 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data39 };
+                  if (vErrors === null) {
+                    vErrors = [err89];
+                  } else {
+                    vErrors.push(err89);
+                  }
+                  errors++;
+                }
+                if (data39.length < 1) {
+                  const err90 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data39 };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+                const len0 = data39.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data40 = data39[i0];
+                  if (typeof data40 === "string") {
+                    if (!pattern11.test(data40)) {
+                      const err91 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data40 };
+                      if (vErrors === null) {
+                        vErrors = [err91];
+                      } else {
+                        vErrors.push(err91);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err92 = { instancePath: instancePath + "/network/ingress/sourceRanges/" + i0, schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.items.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges.items, data: data40 };
+                    if (vErrors === null) {
+                      vErrors = [err92];
+                    } else {
+                      vErrors.push(err92);
+                    }
+                    errors++;
+                  }
+                }
+                let i1 = data39.length;
                 let j0;
                 if (i1 > 1) {
                   const indices0 = {};
                   for (; i1--; ) {
-                    let item0 = data38[i1];
+                    let item0 = data39[i1];
                     if (typeof item0 !== "string") {
                       continue;
                     }
                     if (typeof indices0[item0] == "number") {
                       j0 = indices0[item0];
-                      const err91 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                      const err93 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data39 };
                       if (vErrors === null) {
-                        vErrors = [err91];
+                        vErrors = [err93];
                       } else {
-                        vErrors.push(err91);
+                        vErrors.push(err93);
                       }
                       errors++;
                       break;
@@ -42005,236 +37529,379 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err92 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data38 };
+                const err94 = { instancePath: instancePath + "/network/ingress/sourceRanges", schemaPath: "#/properties/network/properties/ingress/properties/sourceRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.network.properties.ingress.properties.sourceRanges.type, parentSchema: schema31.properties.network.properties.ingress.properties.sourceRanges, data: data39 };
                 if (vErrors === null) {
-                  vErrors = [err92];
+                  vErrors = [err94];
                 } else {
-                  vErrors.push(err92);
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data29.waf !== void 0) {
+              let data41 = data29.waf;
+              if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+                for (const key10 in data41) {
+                  if (!(key10 === "enabled" || key10 === "mode" || key10 === "certificateName" || key10 === "minCapacity" || key10 === "maxCapacity")) {
+                    const err95 = { instancePath: instancePath + "/network/ingress/waf", schemaPath: "#/properties/network/properties/ingress/properties/waf/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.network.properties.ingress.properties.waf, data: data41 };
+                    if (vErrors === null) {
+                      vErrors = [err95];
+                    } else {
+                      vErrors.push(err95);
+                    }
+                    errors++;
+                  }
+                }
+                if (data41.enabled !== void 0) {
+                  let data42 = data41.enabled;
+                  if (typeof data42 !== "boolean") {
+                    const err96 = { instancePath: instancePath + "/network/ingress/waf/enabled", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.network.properties.ingress.properties.waf.properties.enabled.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.enabled, data: data42 };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                }
+                if (data41.mode !== void 0) {
+                  let data43 = data41.mode;
+                  if (typeof data43 !== "string") {
+                    const err97 = { instancePath: instancePath + "/network/ingress/waf/mode", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/mode/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.waf.properties.mode.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.mode, data: data43 };
+                    if (vErrors === null) {
+                      vErrors = [err97];
+                    } else {
+                      vErrors.push(err97);
+                    }
+                    errors++;
+                  }
+                  if (!(data43 === "Prevention" || data43 === "Detection")) {
+                    const err98 = { instancePath: instancePath + "/network/ingress/waf/mode", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/mode/enum", keyword: "enum", params: { allowedValues: schema31.properties.network.properties.ingress.properties.waf.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.network.properties.ingress.properties.waf.properties.mode.enum, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.mode, data: data43 };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                }
+                if (data41.certificateName !== void 0) {
+                  let data44 = data41.certificateName;
+                  if (typeof data44 === "string") {
+                    if (!pattern29.test(data44)) {
+                      const err99 = { instancePath: instancePath + "/network/ingress/waf/certificateName", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/certificateName/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z-]{1,127}$" }, message: 'must match pattern "^[0-9A-Za-z-]{1,127}$"', schema: "^[0-9A-Za-z-]{1,127}$", parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.certificateName, data: data44 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err100 = { instancePath: instancePath + "/network/ingress/waf/certificateName", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/certificateName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.network.properties.ingress.properties.waf.properties.certificateName.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.certificateName, data: data44 };
+                    if (vErrors === null) {
+                      vErrors = [err100];
+                    } else {
+                      vErrors.push(err100);
+                    }
+                    errors++;
+                  }
+                }
+                if (data41.minCapacity !== void 0) {
+                  let data45 = data41.minCapacity;
+                  if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
+                    const err101 = { instancePath: instancePath + "/network/ingress/waf/minCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/minCapacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.network.properties.ingress.properties.waf.properties.minCapacity.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.minCapacity, data: data45 };
+                    if (vErrors === null) {
+                      vErrors = [err101];
+                    } else {
+                      vErrors.push(err101);
+                    }
+                    errors++;
+                  }
+                  if (typeof data45 == "number" && isFinite(data45)) {
+                    if (data45 > 125 || isNaN(data45)) {
+                      const err102 = { instancePath: instancePath + "/network/ingress/waf/minCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/minCapacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 125 }, message: "must be <= 125", schema: 125, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.minCapacity, data: data45 };
+                      if (vErrors === null) {
+                        vErrors = [err102];
+                      } else {
+                        vErrors.push(err102);
+                      }
+                      errors++;
+                    }
+                    if (data45 < 0 || isNaN(data45)) {
+                      const err103 = { instancePath: instancePath + "/network/ingress/waf/minCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/minCapacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.minCapacity, data: data45 };
+                      if (vErrors === null) {
+                        vErrors = [err103];
+                      } else {
+                        vErrors.push(err103);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data41.maxCapacity !== void 0) {
+                  let data46 = data41.maxCapacity;
+                  if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
+                    const err104 = { instancePath: instancePath + "/network/ingress/waf/maxCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/maxCapacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.network.properties.ingress.properties.waf.properties.maxCapacity.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.maxCapacity, data: data46 };
+                    if (vErrors === null) {
+                      vErrors = [err104];
+                    } else {
+                      vErrors.push(err104);
+                    }
+                    errors++;
+                  }
+                  if (typeof data46 == "number" && isFinite(data46)) {
+                    if (data46 > 125 || isNaN(data46)) {
+                      const err105 = { instancePath: instancePath + "/network/ingress/waf/maxCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/maxCapacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 125 }, message: "must be <= 125", schema: 125, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.maxCapacity, data: data46 };
+                      if (vErrors === null) {
+                        vErrors = [err105];
+                      } else {
+                        vErrors.push(err105);
+                      }
+                      errors++;
+                    }
+                    if (data46 < 2 || isNaN(data46)) {
+                      const err106 = { instancePath: instancePath + "/network/ingress/waf/maxCapacity", schemaPath: "#/properties/network/properties/ingress/properties/waf/properties/maxCapacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 2 }, message: "must be >= 2", schema: 2, parentSchema: schema31.properties.network.properties.ingress.properties.waf.properties.maxCapacity, data: data46 };
+                      if (vErrors === null) {
+                        vErrors = [err106];
+                      } else {
+                        vErrors.push(err106);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err107 = { instancePath: instancePath + "/network/ingress/waf", schemaPath: "#/properties/network/properties/ingress/properties/waf/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.properties.waf.type, parentSchema: schema31.properties.network.properties.ingress.properties.waf, data: data41 };
+                if (vErrors === null) {
+                  vErrors = [err107];
+                } else {
+                  vErrors.push(err107);
                 }
                 errors++;
               }
             }
           } else {
-            const err93 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data28 };
+            const err108 = { instancePath: instancePath + "/network/ingress", schemaPath: "#/properties/network/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.properties.ingress.type, parentSchema: schema31.properties.network.properties.ingress, data: data29 };
             if (vErrors === null) {
-              vErrors = [err93];
+              vErrors = [err108];
             } else {
-              vErrors.push(err93);
+              vErrors.push(err108);
             }
             errors++;
           }
         }
       } else {
-        const err94 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
+        const err109 = { instancePath: instancePath + "/network", schemaPath: "#/properties/network/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.network.type, parentSchema: schema31.properties.network, data: data13 };
         if (vErrors === null) {
-          vErrors = [err94];
+          vErrors = [err109];
         } else {
-          vErrors.push(err94);
+          vErrors.push(err109);
         }
         errors++;
       }
     }
     if (data.aks !== void 0) {
-      let data40 = data.aks;
-      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-        for (const key10 in data40) {
-          if (!(key10 === "kubernetesVersion" || key10 === "upgradeChannel" || key10 === "maintenanceWindow" || key10 === "zones" || key10 === "nodePools" || key10 === "autoSizing")) {
-            const err95 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data40 };
+      let data47 = data.aks;
+      if (data47 && typeof data47 == "object" && !Array.isArray(data47)) {
+        for (const key11 in data47) {
+          if (!(key11 === "kubernetesVersion" || key11 === "upgradeChannel" || key11 === "maintenanceWindow" || key11 === "zones" || key11 === "nodePools" || key11 === "autoSizing")) {
+            const err110 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks, data: data47 };
             if (vErrors === null) {
-              vErrors = [err95];
+              vErrors = [err110];
             } else {
-              vErrors.push(err95);
+              vErrors.push(err110);
             }
             errors++;
           }
         }
-        if (data40.kubernetesVersion !== void 0) {
-          let data41 = data40.kubernetesVersion;
-          if (typeof data41 !== "string") {
-            const err96 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+        if (data47.kubernetesVersion !== void 0) {
+          let data48 = data47.kubernetesVersion;
+          if (typeof data48 !== "string") {
+            const err111 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.kubernetesVersion.type, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data48 };
             if (vErrors === null) {
-              vErrors = [err96];
+              vErrors = [err111];
             } else {
-              vErrors.push(err96);
+              vErrors.push(err111);
             }
             errors++;
           }
-          if (!(data41 === "1.31" || data41 === "1.32" || data41 === "1.33" || data41 === "1.34")) {
-            const err97 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data41 };
+          if (!(data48 === "1.31" || data48 === "1.32" || data48 === "1.33" || data48 === "1.34")) {
+            const err112 = { instancePath: instancePath + "/aks/kubernetesVersion", schemaPath: "#/properties/aks/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.kubernetesVersion.enum, parentSchema: schema31.properties.aks.properties.kubernetesVersion, data: data48 };
             if (vErrors === null) {
-              vErrors = [err97];
+              vErrors = [err112];
             } else {
-              vErrors.push(err97);
-            }
-            errors++;
-          }
-        }
-        if (data40.upgradeChannel !== void 0) {
-          let data42 = data40.upgradeChannel;
-          if (typeof data42 !== "string") {
-            const err98 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
-            if (vErrors === null) {
-              vErrors = [err98];
-            } else {
-              vErrors.push(err98);
-            }
-            errors++;
-          }
-          if (!(data42 === "none" || data42 === "patch" || data42 === "stable" || data42 === "rapid" || data42 === "node-image")) {
-            const err99 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data42 };
-            if (vErrors === null) {
-              vErrors = [err99];
-            } else {
-              vErrors.push(err99);
+              vErrors.push(err112);
             }
             errors++;
           }
         }
-        if (data40.maintenanceWindow !== void 0) {
-          let data43 = data40.maintenanceWindow;
-          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-            for (const key11 in data43) {
-              if (!(key11 === "day" || key11 === "startHour" || key11 === "durationHours")) {
-                const err100 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
+        if (data47.upgradeChannel !== void 0) {
+          let data49 = data47.upgradeChannel;
+          if (typeof data49 !== "string") {
+            const err113 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.upgradeChannel.type, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data49 };
+            if (vErrors === null) {
+              vErrors = [err113];
+            } else {
+              vErrors.push(err113);
+            }
+            errors++;
+          }
+          if (!(data49 === "none" || data49 === "patch" || data49 === "stable" || data49 === "rapid" || data49 === "node-image")) {
+            const err114 = { instancePath: instancePath + "/aks/upgradeChannel", schemaPath: "#/properties/aks/properties/upgradeChannel/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.upgradeChannel.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.upgradeChannel.enum, parentSchema: schema31.properties.aks.properties.upgradeChannel, data: data49 };
+            if (vErrors === null) {
+              vErrors = [err114];
+            } else {
+              vErrors.push(err114);
+            }
+            errors++;
+          }
+        }
+        if (data47.maintenanceWindow !== void 0) {
+          let data50 = data47.maintenanceWindow;
+          if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+            for (const key12 in data50) {
+              if (!(key12 === "day" || key12 === "startHour" || key12 === "durationHours")) {
+                const err115 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data50 };
                 if (vErrors === null) {
-                  vErrors = [err100];
+                  vErrors = [err115];
                 } else {
-                  vErrors.push(err100);
+                  vErrors.push(err115);
                 }
                 errors++;
               }
             }
-            if (data43.day !== void 0) {
-              let data44 = data43.day;
-              if (typeof data44 !== "string") {
-                const err101 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+            if (data50.day !== void 0) {
+              let data51 = data50.day;
+              if (typeof data51 !== "string") {
+                const err116 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data51 };
                 if (vErrors === null) {
-                  vErrors = [err101];
+                  vErrors = [err116];
                 } else {
-                  vErrors.push(err101);
+                  vErrors.push(err116);
                 }
                 errors++;
               }
-              if (!(data44 === "Monday" || data44 === "Tuesday" || data44 === "Wednesday" || data44 === "Thursday" || data44 === "Friday" || data44 === "Saturday" || data44 === "Sunday")) {
-                const err102 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data44 };
+              if (!(data51 === "Monday" || data51 === "Tuesday" || data51 === "Wednesday" || data51 === "Thursday" || data51 === "Friday" || data51 === "Saturday" || data51 === "Sunday")) {
+                const err117 = { instancePath: instancePath + "/aks/maintenanceWindow/day", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/day/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.maintenanceWindow.properties.day.enum, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.day, data: data51 };
                 if (vErrors === null) {
-                  vErrors = [err102];
+                  vErrors = [err117];
                 } else {
-                  vErrors.push(err102);
+                  vErrors.push(err117);
                 }
                 errors++;
               }
             }
-            if (data43.startHour !== void 0) {
-              let data45 = data43.startHour;
-              if (!(typeof data45 == "number" && (!(data45 % 1) && !isNaN(data45)) && isFinite(data45))) {
-                const err103 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
+            if (data50.startHour !== void 0) {
+              let data52 = data50.startHour;
+              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
+                const err118 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data52 };
                 if (vErrors === null) {
-                  vErrors = [err103];
+                  vErrors = [err118];
                 } else {
-                  vErrors.push(err103);
+                  vErrors.push(err118);
                 }
                 errors++;
               }
-              if (typeof data45 == "number" && isFinite(data45)) {
-                if (data45 > 23 || isNaN(data45)) {
-                  const err104 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
+              if (typeof data52 == "number" && isFinite(data52)) {
+                if (data52 > 23 || isNaN(data52)) {
+                  const err119 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/maximum", keyword: "maximum", params: { comparison: "<=", limit: 23 }, message: "must be <= 23", schema: 23, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data52 };
                   if (vErrors === null) {
-                    vErrors = [err104];
+                    vErrors = [err119];
                   } else {
-                    vErrors.push(err104);
+                    vErrors.push(err119);
                   }
                   errors++;
                 }
-                if (data45 < 0 || isNaN(data45)) {
-                  const err105 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data45 };
+                if (data52 < 0 || isNaN(data52)) {
+                  const err120 = { instancePath: instancePath + "/aks/maintenanceWindow/startHour", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/startHour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.startHour, data: data52 };
                   if (vErrors === null) {
-                    vErrors = [err105];
+                    vErrors = [err120];
                   } else {
-                    vErrors.push(err105);
+                    vErrors.push(err120);
                   }
                   errors++;
                 }
               }
             }
-            if (data43.durationHours !== void 0) {
-              let data46 = data43.durationHours;
-              if (!(typeof data46 == "number" && (!(data46 % 1) && !isNaN(data46)) && isFinite(data46))) {
-                const err106 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+            if (data50.durationHours !== void 0) {
+              let data53 = data50.durationHours;
+              if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
+                const err121 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data53 };
                 if (vErrors === null) {
-                  vErrors = [err106];
+                  vErrors = [err121];
                 } else {
-                  vErrors.push(err106);
+                  vErrors.push(err121);
                 }
                 errors++;
               }
-              if (typeof data46 == "number" && isFinite(data46)) {
-                if (data46 > 24 || isNaN(data46)) {
-                  const err107 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+              if (typeof data53 == "number" && isFinite(data53)) {
+                if (data53 > 24 || isNaN(data53)) {
+                  const err122 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/maximum", keyword: "maximum", params: { comparison: "<=", limit: 24 }, message: "must be <= 24", schema: 24, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data53 };
                   if (vErrors === null) {
-                    vErrors = [err107];
+                    vErrors = [err122];
                   } else {
-                    vErrors.push(err107);
+                    vErrors.push(err122);
                   }
                   errors++;
                 }
-                if (data46 < 4 || isNaN(data46)) {
-                  const err108 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data46 };
+                if (data53 < 4 || isNaN(data53)) {
+                  const err123 = { instancePath: instancePath + "/aks/maintenanceWindow/durationHours", schemaPath: "#/properties/aks/properties/maintenanceWindow/properties/durationHours/minimum", keyword: "minimum", params: { comparison: ">=", limit: 4 }, message: "must be >= 4", schema: 4, parentSchema: schema31.properties.aks.properties.maintenanceWindow.properties.durationHours, data: data53 };
                   if (vErrors === null) {
-                    vErrors = [err108];
+                    vErrors = [err123];
                   } else {
-                    vErrors.push(err108);
+                    vErrors.push(err123);
                   }
                   errors++;
                 }
               }
             }
           } else {
-            const err109 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data43 };
+            const err124 = { instancePath: instancePath + "/aks/maintenanceWindow", schemaPath: "#/properties/aks/properties/maintenanceWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.maintenanceWindow.type, parentSchema: schema31.properties.aks.properties.maintenanceWindow, data: data50 };
             if (vErrors === null) {
-              vErrors = [err109];
+              vErrors = [err124];
             } else {
-              vErrors.push(err109);
+              vErrors.push(err124);
             }
             errors++;
           }
         }
-        if (data40.zones !== void 0) {
-          let data47 = data40.zones;
-          if (Array.isArray(data47)) {
-            if (data47.length > 3) {
-              const err110 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
+        if (data47.zones !== void 0) {
+          let data54 = data47.zones;
+          if (Array.isArray(data54)) {
+            if (data54.length > 3) {
+              const err125 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/maxItems", keyword: "maxItems", params: { limit: 3 }, message: "must NOT have more than 3 items", schema: 3, parentSchema: schema31.properties.aks.properties.zones, data: data54 };
               if (vErrors === null) {
-                vErrors = [err110];
+                vErrors = [err125];
               } else {
-                vErrors.push(err110);
+                vErrors.push(err125);
               }
               errors++;
             }
-            const len1 = data47.length;
+            const len1 = data54.length;
             for (let i2 = 0; i2 < len1; i2++) {
-              let data48 = data47[i2];
-              if (!(data48 === "1" || data48 === "2" || data48 === "3")) {
-                const err111 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data48 };
+              let data55 = data54[i2];
+              if (!(data55 === "1" || data55 === "2" || data55 === "3")) {
+                const err126 = { instancePath: instancePath + "/aks/zones/" + i2, schemaPath: "#/properties/aks/properties/zones/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.zones.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.zones.items.enum, parentSchema: schema31.properties.aks.properties.zones.items, data: data55 };
                 if (vErrors === null) {
-                  vErrors = [err111];
+                  vErrors = [err126];
                 } else {
-                  vErrors.push(err111);
+                  vErrors.push(err126);
                 }
                 errors++;
               }
             }
-            let i3 = data47.length;
+            let i3 = data54.length;
             let j1;
             if (i3 > 1) {
               outer0: for (; i3--; ) {
                 for (j1 = i3; j1--; ) {
-                  if (func0(data47[i3], data47[j1])) {
-                    const err112 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
+                  if (func0(data54[i3], data54[j1])) {
+                    const err127 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.zones, data: data54 };
                     if (vErrors === null) {
-                      vErrors = [err112];
+                      vErrors = [err127];
                     } else {
-                      vErrors.push(err112);
+                      vErrors.push(err127);
                     }
                     errors++;
                     break outer0;
@@ -42243,210 +37910,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err113 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data47 };
+            const err128 = { instancePath: instancePath + "/aks/zones", schemaPath: "#/properties/aks/properties/zones/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.zones.type, parentSchema: schema31.properties.aks.properties.zones, data: data54 };
             if (vErrors === null) {
-              vErrors = [err113];
+              vErrors = [err128];
             } else {
-              vErrors.push(err113);
+              vErrors.push(err128);
             }
             errors++;
           }
         }
-        if (data40.nodePools !== void 0) {
-          let data49 = data40.nodePools;
-          if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-            for (const key12 in data49) {
-              if (!(key12 === "system" || key12 === "workloads")) {
-                const err114 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
-                if (vErrors === null) {
-                  vErrors = [err114];
-                } else {
-                  vErrors.push(err114);
-                }
-                errors++;
-              }
-            }
-            if (data49.system !== void 0) {
-              let data50 = data49.system;
-              if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-                for (const key13 in data50) {
-                  if (!(key13 === "vmSize" || key13 === "count" || key13 === "minCount" || key13 === "maxCount")) {
-                    const err115 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
-                    if (vErrors === null) {
-                      vErrors = [err115];
-                    } else {
-                      vErrors.push(err115);
-                    }
-                    errors++;
-                  }
-                }
-                if (data50.vmSize !== void 0) {
-                  let data51 = data50.vmSize;
-                  if (typeof data51 === "string") {
-                    if (!pattern28.test(data51)) {
-                      const err116 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
-                      if (vErrors === null) {
-                        vErrors = [err116];
-                      } else {
-                        vErrors.push(err116);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err117 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data51 };
-                    if (vErrors === null) {
-                      vErrors = [err117];
-                    } else {
-                      vErrors.push(err117);
-                    }
-                    errors++;
-                  }
-                }
-                if (data50.count !== void 0) {
-                  let data52 = data50.count;
-                  const _errs119 = errors;
-                  let valid20 = false;
-                  let passing0 = null;
-                  const _errs120 = errors;
-                  if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
-                    const err118 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
-                    if (vErrors === null) {
-                      vErrors = [err118];
-                    } else {
-                      vErrors.push(err118);
-                    }
-                    errors++;
-                  }
-                  if (typeof data52 == "number" && isFinite(data52)) {
-                    if (data52 > 1e3 || isNaN(data52)) {
-                      const err119 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
-                      if (vErrors === null) {
-                        vErrors = [err119];
-                      } else {
-                        vErrors.push(err119);
-                      }
-                      errors++;
-                    }
-                    if (data52 < 1 || isNaN(data52)) {
-                      const err120 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data52 };
-                      if (vErrors === null) {
-                        vErrors = [err120];
-                      } else {
-                        vErrors.push(err120);
-                      }
-                      errors++;
-                    }
-                  }
-                  var _valid0 = _errs120 === errors;
-                  if (_valid0) {
-                    valid20 = true;
-                    passing0 = 0;
-                  }
-                  const _errs122 = errors;
-                  if ("auto" !== data52) {
-                    const err121 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data52 };
-                    if (vErrors === null) {
-                      vErrors = [err121];
-                    } else {
-                      vErrors.push(err121);
-                    }
-                    errors++;
-                  }
-                  var _valid0 = _errs122 === errors;
-                  if (_valid0 && valid20) {
-                    valid20 = false;
-                    passing0 = [passing0, 1];
-                  } else {
-                    if (_valid0) {
-                      valid20 = true;
-                      passing0 = 1;
-                    }
-                  }
-                  if (!valid20) {
-                    const err122 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data52 };
-                    if (vErrors === null) {
-                      vErrors = [err122];
-                    } else {
-                      vErrors.push(err122);
-                    }
-                    errors++;
-                  } else {
-                    errors = _errs119;
-                    if (vErrors !== null) {
-                      if (_errs119) {
-                        vErrors.length = _errs119;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
-                }
-                if (data50.minCount !== void 0) {
-                  let data53 = data50.minCount;
-                  if (!(typeof data53 == "number" && (!(data53 % 1) && !isNaN(data53)) && isFinite(data53))) {
-                    const err123 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
-                    if (vErrors === null) {
-                      vErrors = [err123];
-                    } else {
-                      vErrors.push(err123);
-                    }
-                    errors++;
-                  }
-                  if (typeof data53 == "number" && isFinite(data53)) {
-                    if (data53 > 1e3 || isNaN(data53)) {
-                      const err124 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
-                      if (vErrors === null) {
-                        vErrors = [err124];
-                      } else {
-                        vErrors.push(err124);
-                      }
-                      errors++;
-                    }
-                    if (data53 < 1 || isNaN(data53)) {
-                      const err125 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data53 };
-                      if (vErrors === null) {
-                        vErrors = [err125];
-                      } else {
-                        vErrors.push(err125);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data50.maxCount !== void 0) {
-                  let data54 = data50.maxCount;
-                  if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
-                    const err126 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err126];
-                    } else {
-                      vErrors.push(err126);
-                    }
-                    errors++;
-                  }
-                  if (typeof data54 == "number" && isFinite(data54)) {
-                    if (data54 > 1e3 || isNaN(data54)) {
-                      const err127 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
-                      if (vErrors === null) {
-                        vErrors = [err127];
-                      } else {
-                        vErrors.push(err127);
-                      }
-                      errors++;
-                    }
-                    if (data54 < 1 || isNaN(data54)) {
-                      const err128 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data54 };
-                      if (vErrors === null) {
-                        vErrors = [err128];
-                      } else {
-                        vErrors.push(err128);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-              } else {
-                const err129 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data50 };
+        if (data47.nodePools !== void 0) {
+          let data56 = data47.nodePools;
+          if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+            for (const key13 in data56) {
+              if (!(key13 === "system" || key13 === "workloads")) {
+                const err129 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools, data: data56 };
                 if (vErrors === null) {
                   vErrors = [err129];
                 } else {
@@ -42455,12 +37933,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data49.workloads !== void 0) {
-              let data55 = data49.workloads;
-              if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
-                for (const key14 in data55) {
+            if (data56.system !== void 0) {
+              let data57 = data56.system;
+              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+                for (const key14 in data57) {
                   if (!(key14 === "vmSize" || key14 === "count" || key14 === "minCount" || key14 === "maxCount")) {
-                    const err130 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
+                    const err130 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data57 };
                     if (vErrors === null) {
                       vErrors = [err130];
                     } else {
@@ -42469,11 +37947,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data55.vmSize !== void 0) {
-                  let data56 = data55.vmSize;
-                  if (typeof data56 === "string") {
-                    if (!pattern28.test(data56)) {
-                      const err131 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
+                if (data57.vmSize !== void 0) {
+                  let data58 = data57.vmSize;
+                  if (typeof data58 === "string") {
+                    if (!pattern30.test(data58)) {
+                      const err131 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data58 };
                       if (vErrors === null) {
                         vErrors = [err131];
                       } else {
@@ -42482,7 +37960,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err132 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data56 };
+                    const err132 = { instancePath: instancePath + "/aks/nodePools/system/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.vmSize, data: data58 };
                     if (vErrors === null) {
                       vErrors = [err132];
                     } else {
@@ -42491,14 +37969,14 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                if (data55.count !== void 0) {
-                  let data57 = data55.count;
-                  const _errs133 = errors;
-                  let valid22 = false;
-                  let passing1 = null;
+                if (data57.count !== void 0) {
+                  let data59 = data57.count;
                   const _errs134 = errors;
-                  if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
-                    const err133 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                  let valid21 = false;
+                  let passing0 = null;
+                  const _errs135 = errors;
+                  if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+                    const err133 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data59 };
                     if (vErrors === null) {
                       vErrors = [err133];
                     } else {
@@ -42506,9 +37984,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data57 == "number" && isFinite(data57)) {
-                    if (data57 > 1e3 || isNaN(data57)) {
-                      const err134 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                  if (typeof data59 == "number" && isFinite(data59)) {
+                    if (data59 > 1e3 || isNaN(data59)) {
+                      const err134 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data59 };
                       if (vErrors === null) {
                         vErrors = [err134];
                       } else {
@@ -42516,8 +37994,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data57 < 1 || isNaN(data57)) {
-                      const err135 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data57 };
+                    if (data59 < 1 || isNaN(data59)) {
+                      const err135 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[0], data: data59 };
                       if (vErrors === null) {
                         vErrors = [err135];
                       } else {
@@ -42526,14 +38004,14 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   }
-                  var _valid1 = _errs134 === errors;
-                  if (_valid1) {
-                    valid22 = true;
-                    passing1 = 0;
+                  var _valid0 = _errs135 === errors;
+                  if (_valid0) {
+                    valid21 = true;
+                    passing0 = 0;
                   }
-                  const _errs136 = errors;
-                  if ("auto" !== data57) {
-                    const err136 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data57 };
+                  const _errs137 = errors;
+                  if ("auto" !== data59) {
+                    const err136 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf[1], data: data59 };
                     if (vErrors === null) {
                       vErrors = [err136];
                     } else {
@@ -42541,18 +38019,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  var _valid1 = _errs136 === errors;
-                  if (_valid1 && valid22) {
-                    valid22 = false;
-                    passing1 = [passing1, 1];
+                  var _valid0 = _errs137 === errors;
+                  if (_valid0 && valid21) {
+                    valid21 = false;
+                    passing0 = [passing0, 1];
                   } else {
-                    if (_valid1) {
-                      valid22 = true;
-                      passing1 = 1;
+                    if (_valid0) {
+                      valid21 = true;
+                      passing0 = 1;
                     }
                   }
-                  if (!valid22) {
-                    const err137 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data57 };
+                  if (!valid21) {
+                    const err137 = { instancePath: instancePath + "/aks/nodePools/system/count", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.count, data: data59 };
                     if (vErrors === null) {
                       vErrors = [err137];
                     } else {
@@ -42560,20 +38038,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   } else {
-                    errors = _errs133;
+                    errors = _errs134;
                     if (vErrors !== null) {
-                      if (_errs133) {
-                        vErrors.length = _errs133;
+                      if (_errs134) {
+                        vErrors.length = _errs134;
                       } else {
                         vErrors = null;
                       }
                     }
                   }
                 }
-                if (data55.minCount !== void 0) {
-                  let data58 = data55.minCount;
-                  if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
-                    const err138 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                if (data57.minCount !== void 0) {
+                  let data60 = data57.minCount;
+                  if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
+                    const err138 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data60 };
                     if (vErrors === null) {
                       vErrors = [err138];
                     } else {
@@ -42581,9 +38059,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data58 == "number" && isFinite(data58)) {
-                    if (data58 > 1e3 || isNaN(data58)) {
-                      const err139 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                  if (typeof data60 == "number" && isFinite(data60)) {
+                    if (data60 > 1e3 || isNaN(data60)) {
+                      const err139 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data60 };
                       if (vErrors === null) {
                         vErrors = [err139];
                       } else {
@@ -42591,8 +38069,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data58 < 1 || isNaN(data58)) {
-                      const err140 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data58 };
+                    if (data60 < 1 || isNaN(data60)) {
+                      const err140 = { instancePath: instancePath + "/aks/nodePools/system/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.minCount, data: data60 };
                       if (vErrors === null) {
                         vErrors = [err140];
                       } else {
@@ -42602,10 +38080,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
-                if (data55.maxCount !== void 0) {
-                  let data59 = data55.maxCount;
-                  if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
-                    const err141 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                if (data57.maxCount !== void 0) {
+                  let data61 = data57.maxCount;
+                  if (!(typeof data61 == "number" && (!(data61 % 1) && !isNaN(data61)) && isFinite(data61))) {
+                    const err141 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data61 };
                     if (vErrors === null) {
                       vErrors = [err141];
                     } else {
@@ -42613,9 +38091,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
-                  if (typeof data59 == "number" && isFinite(data59)) {
-                    if (data59 > 1e3 || isNaN(data59)) {
-                      const err142 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                  if (typeof data61 == "number" && isFinite(data61)) {
+                    if (data61 > 1e3 || isNaN(data61)) {
+                      const err142 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data61 };
                       if (vErrors === null) {
                         vErrors = [err142];
                       } else {
@@ -42623,8 +38101,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       errors++;
                     }
-                    if (data59 < 1 || isNaN(data59)) {
-                      const err143 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data59 };
+                    if (data61 < 1 || isNaN(data61)) {
+                      const err143 = { instancePath: instancePath + "/aks/nodePools/system/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/system/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.system.properties.maxCount, data: data61 };
                       if (vErrors === null) {
                         vErrors = [err143];
                       } else {
@@ -42635,7 +38113,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err144 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data55 };
+                const err144 = { instancePath: instancePath + "/aks/nodePools/system", schemaPath: "#/properties/aks/properties/nodePools/properties/system/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.system.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.system, data: data57 };
                 if (vErrors === null) {
                   vErrors = [err144];
                 } else {
@@ -42644,47 +38122,50 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err145 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data49 };
-            if (vErrors === null) {
-              vErrors = [err145];
-            } else {
-              vErrors.push(err145);
-            }
-            errors++;
-          }
-        }
-        if (data40.autoSizing !== void 0) {
-          let data60 = data40.autoSizing;
-          if (data60 && typeof data60 == "object" && !Array.isArray(data60)) {
-            for (const key15 in data60) {
-              if (!(key15 === "families")) {
-                const err146 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
-                if (vErrors === null) {
-                  vErrors = [err146];
-                } else {
-                  vErrors.push(err146);
-                }
-                errors++;
-              }
-            }
-            if (data60.families !== void 0) {
-              let data61 = data60.families;
-              if (Array.isArray(data61)) {
-                if (data61.length < 1) {
-                  const err147 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
-                  if (vErrors === null) {
-                    vErrors = [err147];
-                  } else {
-                    vErrors.push(err147);
+            if (data56.workloads !== void 0) {
+              let data62 = data56.workloads;
+              if (data62 && typeof data62 == "object" && !Array.isArray(data62)) {
+                for (const key15 in data62) {
+                  if (!(key15 === "vmSize" || key15 === "count" || key15 === "minCount" || key15 === "maxCount")) {
+                    const err145 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err145];
+                    } else {
+                      vErrors.push(err145);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
-                const len2 = data61.length;
-                for (let i4 = 0; i4 < len2; i4++) {
-                  let data62 = data61[i4];
-                  if (!(data62 === "Dsv5" || data62 === "Ddsv5" || data62 === "Dasv5" || data62 === "Esv5" || data62 === "Edsv5" || data62 === "Fsv2")) {
-                    const err148 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data62 };
+                if (data62.vmSize !== void 0) {
+                  let data63 = data62.vmSize;
+                  if (typeof data63 === "string") {
+                    if (!pattern30.test(data63)) {
+                      const err146 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/pattern", keyword: "pattern", params: { pattern: "^(auto|Standard_[A-Za-z0-9_]{2,40})$" }, message: 'must match pattern "^(auto|Standard_[A-Za-z0-9_]{2,40})$"', schema: "^(auto|Standard_[A-Za-z0-9_]{2,40})$", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data63 };
+                      if (vErrors === null) {
+                        vErrors = [err146];
+                      } else {
+                        vErrors.push(err146);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err147 = { instancePath: instancePath + "/aks/nodePools/workloads/vmSize", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/vmSize/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.vmSize, data: data63 };
+                    if (vErrors === null) {
+                      vErrors = [err147];
+                    } else {
+                      vErrors.push(err147);
+                    }
+                    errors++;
+                  }
+                }
+                if (data62.count !== void 0) {
+                  let data64 = data62.count;
+                  const _errs148 = errors;
+                  let valid23 = false;
+                  let passing1 = null;
+                  const _errs149 = errors;
+                  if (!(typeof data64 == "number" && (!(data64 % 1) && !isNaN(data64)) && isFinite(data64))) {
+                    const err148 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0].type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data64 };
                     if (vErrors === null) {
                       vErrors = [err148];
                     } else {
@@ -42692,18 +38173,204 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     errors++;
                   }
+                  if (typeof data64 == "number" && isFinite(data64)) {
+                    if (data64 > 1e3 || isNaN(data64)) {
+                      const err149 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data64 };
+                      if (vErrors === null) {
+                        vErrors = [err149];
+                      } else {
+                        vErrors.push(err149);
+                      }
+                      errors++;
+                    }
+                    if (data64 < 1 || isNaN(data64)) {
+                      const err150 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[0], data: data64 };
+                      if (vErrors === null) {
+                        vErrors = [err150];
+                      } else {
+                        vErrors.push(err150);
+                      }
+                      errors++;
+                    }
+                  }
+                  var _valid1 = _errs149 === errors;
+                  if (_valid1) {
+                    valid23 = true;
+                    passing1 = 0;
+                  }
+                  const _errs151 = errors;
+                  if ("auto" !== data64) {
+                    const err151 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf/1/const", keyword: "const", params: { allowedValue: "auto" }, message: "must be equal to constant", schema: "auto", parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf[1], data: data64 };
+                    if (vErrors === null) {
+                      vErrors = [err151];
+                    } else {
+                      vErrors.push(err151);
+                    }
+                    errors++;
+                  }
+                  var _valid1 = _errs151 === errors;
+                  if (_valid1 && valid23) {
+                    valid23 = false;
+                    passing1 = [passing1, 1];
+                  } else {
+                    if (_valid1) {
+                      valid23 = true;
+                      passing1 = 1;
+                    }
+                  }
+                  if (!valid23) {
+                    const err152 = { instancePath: instancePath + "/aks/nodePools/workloads/count", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/count/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count.oneOf, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.count, data: data64 };
+                    if (vErrors === null) {
+                      vErrors = [err152];
+                    } else {
+                      vErrors.push(err152);
+                    }
+                    errors++;
+                  } else {
+                    errors = _errs148;
+                    if (vErrors !== null) {
+                      if (_errs148) {
+                        vErrors.length = _errs148;
+                      } else {
+                        vErrors = null;
+                      }
+                    }
+                  }
                 }
-                let i5 = data61.length;
+                if (data62.minCount !== void 0) {
+                  let data65 = data62.minCount;
+                  if (!(typeof data65 == "number" && (!(data65 % 1) && !isNaN(data65)) && isFinite(data65))) {
+                    const err153 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data65 };
+                    if (vErrors === null) {
+                      vErrors = [err153];
+                    } else {
+                      vErrors.push(err153);
+                    }
+                    errors++;
+                  }
+                  if (typeof data65 == "number" && isFinite(data65)) {
+                    if (data65 > 1e3 || isNaN(data65)) {
+                      const err154 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data65 };
+                      if (vErrors === null) {
+                        vErrors = [err154];
+                      } else {
+                        vErrors.push(err154);
+                      }
+                      errors++;
+                    }
+                    if (data65 < 1 || isNaN(data65)) {
+                      const err155 = { instancePath: instancePath + "/aks/nodePools/workloads/minCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/minCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.minCount, data: data65 };
+                      if (vErrors === null) {
+                        vErrors = [err155];
+                      } else {
+                        vErrors.push(err155);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data62.maxCount !== void 0) {
+                  let data66 = data62.maxCount;
+                  if (!(typeof data66 == "number" && (!(data66 % 1) && !isNaN(data66)) && isFinite(data66))) {
+                    const err156 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data66 };
+                    if (vErrors === null) {
+                      vErrors = [err156];
+                    } else {
+                      vErrors.push(err156);
+                    }
+                    errors++;
+                  }
+                  if (typeof data66 == "number" && isFinite(data66)) {
+                    if (data66 > 1e3 || isNaN(data66)) {
+                      const err157 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data66 };
+                      if (vErrors === null) {
+                        vErrors = [err157];
+                      } else {
+                        vErrors.push(err157);
+                      }
+                      errors++;
+                    }
+                    if (data66 < 1 || isNaN(data66)) {
+                      const err158 = { instancePath: instancePath + "/aks/nodePools/workloads/maxCount", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/properties/maxCount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads.properties.maxCount, data: data66 };
+                      if (vErrors === null) {
+                        vErrors = [err158];
+                      } else {
+                        vErrors.push(err158);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+              } else {
+                const err159 = { instancePath: instancePath + "/aks/nodePools/workloads", schemaPath: "#/properties/aks/properties/nodePools/properties/workloads/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.properties.workloads.type, parentSchema: schema31.properties.aks.properties.nodePools.properties.workloads, data: data62 };
+                if (vErrors === null) {
+                  vErrors = [err159];
+                } else {
+                  vErrors.push(err159);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err160 = { instancePath: instancePath + "/aks/nodePools", schemaPath: "#/properties/aks/properties/nodePools/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.nodePools.type, parentSchema: schema31.properties.aks.properties.nodePools, data: data56 };
+            if (vErrors === null) {
+              vErrors = [err160];
+            } else {
+              vErrors.push(err160);
+            }
+            errors++;
+          }
+        }
+        if (data47.autoSizing !== void 0) {
+          let data67 = data47.autoSizing;
+          if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+            for (const key16 in data67) {
+              if (!(key16 === "families")) {
+                const err161 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.aks.properties.autoSizing, data: data67 };
+                if (vErrors === null) {
+                  vErrors = [err161];
+                } else {
+                  vErrors.push(err161);
+                }
+                errors++;
+              }
+            }
+            if (data67.families !== void 0) {
+              let data68 = data67.families;
+              if (Array.isArray(data68)) {
+                if (data68.length < 1) {
+                  const err162 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data68 };
+                  if (vErrors === null) {
+                    vErrors = [err162];
+                  } else {
+                    vErrors.push(err162);
+                  }
+                  errors++;
+                }
+                const len2 = data68.length;
+                for (let i4 = 0; i4 < len2; i4++) {
+                  let data69 = data68[i4];
+                  if (!(data69 === "Dsv5" || data69 === "Ddsv5" || data69 === "Dasv5" || data69 === "Esv5" || data69 === "Edsv5" || data69 === "Fsv2")) {
+                    const err163 = { instancePath: instancePath + "/aks/autoSizing/families/" + i4, schemaPath: "#/properties/aks/properties/autoSizing/properties/families/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.aks.properties.autoSizing.properties.families.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.aks.properties.autoSizing.properties.families.items.enum, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families.items, data: data69 };
+                    if (vErrors === null) {
+                      vErrors = [err163];
+                    } else {
+                      vErrors.push(err163);
+                    }
+                    errors++;
+                  }
+                }
+                let i5 = data68.length;
                 let j2;
                 if (i5 > 1) {
                   outer1: for (; i5--; ) {
                     for (j2 = i5; j2--; ) {
-                      if (func0(data61[i5], data61[j2])) {
-                        const err149 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                      if (func0(data68[i5], data68[j2])) {
+                        const err164 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data68 };
                         if (vErrors === null) {
-                          vErrors = [err149];
+                          vErrors = [err164];
                         } else {
-                          vErrors.push(err149);
+                          vErrors.push(err164);
                         }
                         errors++;
                         break outer1;
@@ -42712,277 +38379,117 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err150 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data61 };
+                const err165 = { instancePath: instancePath + "/aks/autoSizing/families", schemaPath: "#/properties/aks/properties/autoSizing/properties/families/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.aks.properties.autoSizing.properties.families.type, parentSchema: schema31.properties.aks.properties.autoSizing.properties.families, data: data68 };
                 if (vErrors === null) {
-                  vErrors = [err150];
+                  vErrors = [err165];
                 } else {
-                  vErrors.push(err150);
+                  vErrors.push(err165);
                 }
                 errors++;
               }
             }
           } else {
-            const err151 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data60 };
+            const err166 = { instancePath: instancePath + "/aks/autoSizing", schemaPath: "#/properties/aks/properties/autoSizing/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.properties.autoSizing.type, parentSchema: schema31.properties.aks.properties.autoSizing, data: data67 };
             if (vErrors === null) {
-              vErrors = [err151];
+              vErrors = [err166];
             } else {
-              vErrors.push(err151);
+              vErrors.push(err166);
             }
             errors++;
           }
         }
       } else {
-        const err152 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data40 };
+        const err167 = { instancePath: instancePath + "/aks", schemaPath: "#/properties/aks/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.aks.type, parentSchema: schema31.properties.aks, data: data47 };
         if (vErrors === null) {
-          vErrors = [err152];
+          vErrors = [err167];
         } else {
-          vErrors.push(err152);
+          vErrors.push(err167);
         }
         errors++;
       }
     }
     if (data.postgres !== void 0) {
-      let data63 = data.postgres;
-      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
-        for (const key16 in data63) {
-          if (!(key16 === "version" || key16 === "tier" || key16 === "sku" || key16 === "storageGb" || key16 === "highAvailability" || key16 === "backupRetentionDays" || key16 === "geoRedundantBackup" || key16 === "entraAdminGroup")) {
-            const err153 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data63 };
+      let data70 = data.postgres;
+      if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+        for (const key17 in data70) {
+          if (!(key17 === "version" || key17 === "tier" || key17 === "sku" || key17 === "storageGb" || key17 === "highAvailability" || key17 === "backupRetentionDays" || key17 === "geoRedundantBackup" || key17 === "entraAdminGroup")) {
+            const err168 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres, data: data70 };
             if (vErrors === null) {
-              vErrors = [err153];
+              vErrors = [err168];
             } else {
-              vErrors.push(err153);
+              vErrors.push(err168);
             }
             errors++;
           }
         }
-        if (data63.version !== void 0) {
-          let data64 = data63.version;
-          if (typeof data64 !== "string") {
-            const err154 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
+        if (data70.version !== void 0) {
+          let data71 = data70.version;
+          if (typeof data71 !== "string") {
+            const err169 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.version.type, parentSchema: schema31.properties.postgres.properties.version, data: data71 };
             if (vErrors === null) {
-              vErrors = [err154];
+              vErrors = [err169];
             } else {
-              vErrors.push(err154);
+              vErrors.push(err169);
             }
             errors++;
           }
-          if (!(data64 === "14" || data64 === "15" || data64 === "16" || data64 === "17")) {
-            const err155 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data64 };
+          if (!(data71 === "14" || data71 === "15" || data71 === "16" || data71 === "17")) {
+            const err170 = { instancePath: instancePath + "/postgres/version", schemaPath: "#/properties/postgres/properties/version/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.version.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.version.enum, parentSchema: schema31.properties.postgres.properties.version, data: data71 };
             if (vErrors === null) {
-              vErrors = [err155];
+              vErrors = [err170];
             } else {
-              vErrors.push(err155);
-            }
-            errors++;
-          }
-        }
-        if (data63.tier !== void 0) {
-          let data65 = data63.tier;
-          if (typeof data65 !== "string") {
-            const err156 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
-            if (vErrors === null) {
-              vErrors = [err156];
-            } else {
-              vErrors.push(err156);
-            }
-            errors++;
-          }
-          if (!(data65 === "Burstable" || data65 === "GeneralPurpose" || data65 === "MemoryOptimized")) {
-            const err157 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data65 };
-            if (vErrors === null) {
-              vErrors = [err157];
-            } else {
-              vErrors.push(err157);
+              vErrors.push(err170);
             }
             errors++;
           }
         }
-        if (data63.sku !== void 0) {
-          let data66 = data63.sku;
-          if (typeof data66 === "string") {
-            if (!pattern30.test(data66)) {
-              const err158 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
+        if (data70.tier !== void 0) {
+          let data72 = data70.tier;
+          if (typeof data72 !== "string") {
+            const err171 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.tier.type, parentSchema: schema31.properties.postgres.properties.tier, data: data72 };
+            if (vErrors === null) {
+              vErrors = [err171];
+            } else {
+              vErrors.push(err171);
+            }
+            errors++;
+          }
+          if (!(data72 === "Burstable" || data72 === "GeneralPurpose" || data72 === "MemoryOptimized")) {
+            const err172 = { instancePath: instancePath + "/postgres/tier", schemaPath: "#/properties/postgres/properties/tier/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.tier.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.tier.enum, parentSchema: schema31.properties.postgres.properties.tier, data: data72 };
+            if (vErrors === null) {
+              vErrors = [err172];
+            } else {
+              vErrors.push(err172);
+            }
+            errors++;
+          }
+        }
+        if (data70.sku !== void 0) {
+          let data73 = data70.sku;
+          if (typeof data73 === "string") {
+            if (!pattern32.test(data73)) {
+              const err173 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/pattern", keyword: "pattern", params: { pattern: "^Standard_[A-Za-z0-9_]{2,30}$" }, message: 'must match pattern "^Standard_[A-Za-z0-9_]{2,30}$"', schema: "^Standard_[A-Za-z0-9_]{2,30}$", parentSchema: schema31.properties.postgres.properties.sku, data: data73 };
               if (vErrors === null) {
-                vErrors = [err158];
+                vErrors = [err173];
               } else {
-                vErrors.push(err158);
+                vErrors.push(err173);
               }
               errors++;
             }
           } else {
-            const err159 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data66 };
+            const err174 = { instancePath: instancePath + "/postgres/sku", schemaPath: "#/properties/postgres/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.sku.type, parentSchema: schema31.properties.postgres.properties.sku, data: data73 };
             if (vErrors === null) {
-              vErrors = [err159];
+              vErrors = [err174];
             } else {
-              vErrors.push(err159);
+              vErrors.push(err174);
             }
             errors++;
           }
         }
-        if (data63.storageGb !== void 0) {
-          let data67 = data63.storageGb;
-          if (!(typeof data67 == "number" && (!(data67 % 1) && !isNaN(data67)) && isFinite(data67))) {
-            const err160 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
-            if (vErrors === null) {
-              vErrors = [err160];
-            } else {
-              vErrors.push(err160);
-            }
-            errors++;
-          }
-          if (!(data67 === 32 || data67 === 64 || data67 === 128 || data67 === 256 || data67 === 512 || data67 === 1024 || data67 === 2048 || data67 === 4096)) {
-            const err161 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data67 };
-            if (vErrors === null) {
-              vErrors = [err161];
-            } else {
-              vErrors.push(err161);
-            }
-            errors++;
-          }
-        }
-        if (data63.highAvailability !== void 0) {
-          let data68 = data63.highAvailability;
-          if (typeof data68 !== "string") {
-            const err162 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
-            if (vErrors === null) {
-              vErrors = [err162];
-            } else {
-              vErrors.push(err162);
-            }
-            errors++;
-          }
-          if (!(data68 === "Disabled" || data68 === "SameZone" || data68 === "ZoneRedundant")) {
-            const err163 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data68 };
-            if (vErrors === null) {
-              vErrors = [err163];
-            } else {
-              vErrors.push(err163);
-            }
-            errors++;
-          }
-        }
-        if (data63.backupRetentionDays !== void 0) {
-          let data69 = data63.backupRetentionDays;
-          if (!(typeof data69 == "number" && (!(data69 % 1) && !isNaN(data69)) && isFinite(data69))) {
-            const err164 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
-            if (vErrors === null) {
-              vErrors = [err164];
-            } else {
-              vErrors.push(err164);
-            }
-            errors++;
-          }
-          if (typeof data69 == "number" && isFinite(data69)) {
-            if (data69 > 35 || isNaN(data69)) {
-              const err165 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
-              if (vErrors === null) {
-                vErrors = [err165];
-              } else {
-                vErrors.push(err165);
-              }
-              errors++;
-            }
-            if (data69 < 7 || isNaN(data69)) {
-              const err166 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data69 };
-              if (vErrors === null) {
-                vErrors = [err166];
-              } else {
-                vErrors.push(err166);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data63.geoRedundantBackup !== void 0) {
-          let data70 = data63.geoRedundantBackup;
-          if (typeof data70 !== "boolean") {
-            const err167 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data70 };
-            if (vErrors === null) {
-              vErrors = [err167];
-            } else {
-              vErrors.push(err167);
-            }
-            errors++;
-          }
-        }
-        if (data63.entraAdminGroup !== void 0) {
-          let data71 = data63.entraAdminGroup;
-          if (data71 && typeof data71 == "object" && !Array.isArray(data71)) {
-            if (data71.objectId === void 0) {
-              const err168 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
-              if (vErrors === null) {
-                vErrors = [err168];
-              } else {
-                vErrors.push(err168);
-              }
-              errors++;
-            }
-            if (data71.name === void 0) {
-              const err169 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
-              if (vErrors === null) {
-                vErrors = [err169];
-              } else {
-                vErrors.push(err169);
-              }
-              errors++;
-            }
-            for (const key17 in data71) {
-              if (!(key17 === "objectId" || key17 === "name")) {
-                const err170 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
-                if (vErrors === null) {
-                  vErrors = [err170];
-                } else {
-                  vErrors.push(err170);
-                }
-                errors++;
-              }
-            }
-            if (data71.objectId !== void 0) {
-              let data72 = data71.objectId;
-              if (typeof data72 === "string") {
-                if (!pattern5.test(data72)) {
-                  const err171 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
-                  if (vErrors === null) {
-                    vErrors = [err171];
-                  } else {
-                    vErrors.push(err171);
-                  }
-                  errors++;
-                }
-              } else {
-                const err172 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data72 };
-                if (vErrors === null) {
-                  vErrors = [err172];
-                } else {
-                  vErrors.push(err172);
-                }
-                errors++;
-              }
-            }
-            if (data71.name !== void 0) {
-              let data73 = data71.name;
-              if (typeof data73 === "string") {
-                if (!pattern32.test(data73)) {
-                  const err173 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
-                  if (vErrors === null) {
-                    vErrors = [err173];
-                  } else {
-                    vErrors.push(err173);
-                  }
-                  errors++;
-                }
-              } else {
-                const err174 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data73 };
-                if (vErrors === null) {
-                  vErrors = [err174];
-                } else {
-                  vErrors.push(err174);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err175 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data71 };
+        if (data70.storageGb !== void 0) {
+          let data74 = data70.storageGb;
+          if (!(typeof data74 == "number" && (!(data74 % 1) && !isNaN(data74)) && isFinite(data74))) {
+            const err175 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.storageGb.type, parentSchema: schema31.properties.postgres.properties.storageGb, data: data74 };
             if (vErrors === null) {
               vErrors = [err175];
             } else {
@@ -42990,23 +38497,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (!(data74 === 32 || data74 === 64 || data74 === 128 || data74 === 256 || data74 === 512 || data74 === 1024 || data74 === 2048 || data74 === 4096)) {
+            const err176 = { instancePath: instancePath + "/postgres/storageGb", schemaPath: "#/properties/postgres/properties/storageGb/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.storageGb.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.storageGb.enum, parentSchema: schema31.properties.postgres.properties.storageGb, data: data74 };
+            if (vErrors === null) {
+              vErrors = [err176];
+            } else {
+              vErrors.push(err176);
+            }
+            errors++;
+          }
         }
-      } else {
-        const err176 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data63 };
-        if (vErrors === null) {
-          vErrors = [err176];
-        } else {
-          vErrors.push(err176);
-        }
-        errors++;
-      }
-    }
-    if (data.keyVault !== void 0) {
-      let data74 = data.keyVault;
-      if (data74 && typeof data74 == "object" && !Array.isArray(data74)) {
-        for (const key18 in data74) {
-          if (!(key18 === "softDeleteRetentionDays" || key18 === "purgeProtection")) {
-            const err177 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data74 };
+        if (data70.highAvailability !== void 0) {
+          let data75 = data70.highAvailability;
+          if (typeof data75 !== "string") {
+            const err177 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.highAvailability.type, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data75 };
             if (vErrors === null) {
               vErrors = [err177];
             } else {
@@ -43014,11 +38518,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data74.softDeleteRetentionDays !== void 0) {
-          let data75 = data74.softDeleteRetentionDays;
-          if (!(typeof data75 == "number" && (!(data75 % 1) && !isNaN(data75)) && isFinite(data75))) {
-            const err178 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+          if (!(data75 === "Disabled" || data75 === "SameZone" || data75 === "ZoneRedundant")) {
+            const err178 = { instancePath: instancePath + "/postgres/highAvailability", schemaPath: "#/properties/postgres/properties/highAvailability/enum", keyword: "enum", params: { allowedValues: schema31.properties.postgres.properties.highAvailability.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.postgres.properties.highAvailability.enum, parentSchema: schema31.properties.postgres.properties.highAvailability, data: data75 };
             if (vErrors === null) {
               vErrors = [err178];
             } else {
@@ -43026,18 +38527,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data75 == "number" && isFinite(data75)) {
-            if (data75 > 90 || isNaN(data75)) {
-              const err179 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
-              if (vErrors === null) {
-                vErrors = [err179];
-              } else {
-                vErrors.push(err179);
-              }
-              errors++;
+        }
+        if (data70.backupRetentionDays !== void 0) {
+          let data76 = data70.backupRetentionDays;
+          if (!(typeof data76 == "number" && (!(data76 % 1) && !isNaN(data76)) && isFinite(data76))) {
+            const err179 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.postgres.properties.backupRetentionDays.type, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data76 };
+            if (vErrors === null) {
+              vErrors = [err179];
+            } else {
+              vErrors.push(err179);
             }
-            if (data75 < 7 || isNaN(data75)) {
-              const err180 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data75 };
+            errors++;
+          }
+          if (typeof data76 == "number" && isFinite(data76)) {
+            if (data76 > 35 || isNaN(data76)) {
+              const err180 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 35 }, message: "must be <= 35", schema: 35, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data76 };
               if (vErrors === null) {
                 vErrors = [err180];
               } else {
@@ -43045,49 +38549,43 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
+            if (data76 < 7 || isNaN(data76)) {
+              const err181 = { instancePath: instancePath + "/postgres/backupRetentionDays", schemaPath: "#/properties/postgres/properties/backupRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.postgres.properties.backupRetentionDays, data: data76 };
+              if (vErrors === null) {
+                vErrors = [err181];
+              } else {
+                vErrors.push(err181);
+              }
+              errors++;
+            }
           }
         }
-        if (data74.purgeProtection !== void 0) {
-          let data76 = data74.purgeProtection;
-          if (typeof data76 !== "boolean") {
-            const err181 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data76 };
+        if (data70.geoRedundantBackup !== void 0) {
+          let data77 = data70.geoRedundantBackup;
+          if (typeof data77 !== "boolean") {
+            const err182 = { instancePath: instancePath + "/postgres/geoRedundantBackup", schemaPath: "#/properties/postgres/properties/geoRedundantBackup/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.postgres.properties.geoRedundantBackup.type, parentSchema: schema31.properties.postgres.properties.geoRedundantBackup, data: data77 };
             if (vErrors === null) {
-              vErrors = [err181];
+              vErrors = [err182];
             } else {
-              vErrors.push(err181);
+              vErrors.push(err182);
             }
             errors++;
           }
         }
-      } else {
-        const err182 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data74 };
-        if (vErrors === null) {
-          vErrors = [err182];
-        } else {
-          vErrors.push(err182);
-        }
-        errors++;
-      }
-    }
-    if (data.identity !== void 0) {
-      let data77 = data.identity;
-      if (data77 && typeof data77 == "object" && !Array.isArray(data77)) {
-        for (const key19 in data77) {
-          if (!(key19 === "aksAdminGroupObjectIds")) {
-            const err183 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data77 };
-            if (vErrors === null) {
-              vErrors = [err183];
-            } else {
-              vErrors.push(err183);
+        if (data70.entraAdminGroup !== void 0) {
+          let data78 = data70.entraAdminGroup;
+          if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+            if (data78.objectId === void 0) {
+              const err183 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "objectId" }, message: "must have required property 'objectId'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data78 };
+              if (vErrors === null) {
+                vErrors = [err183];
+              } else {
+                vErrors.push(err183);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        if (data77.aksAdminGroupObjectIds !== void 0) {
-          let data78 = data77.aksAdminGroupObjectIds;
-          if (Array.isArray(data78)) {
-            if (data78.length > 10) {
-              const err184 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
+            if (data78.name === void 0) {
+              const err184 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.postgres.properties.entraAdminGroup.required, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data78 };
               if (vErrors === null) {
                 vErrors = [err184];
               } else {
@@ -43095,78 +38593,63 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            const len3 = data78.length;
-            for (let i6 = 0; i6 < len3; i6++) {
-              let data79 = data78[i6];
-              if (typeof data79 === "string") {
-                if (!pattern5.test(data79)) {
-                  const err185 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
-                  if (vErrors === null) {
-                    vErrors = [err185];
-                  } else {
-                    vErrors.push(err185);
-                  }
-                  errors++;
-                }
-              } else {
-                const err186 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data79 };
+            for (const key18 in data78) {
+              if (!(key18 === "objectId" || key18 === "name")) {
+                const err185 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data78 };
                 if (vErrors === null) {
-                  vErrors = [err186];
+                  vErrors = [err185];
                 } else {
-                  vErrors.push(err186);
+                  vErrors.push(err185);
                 }
                 errors++;
               }
             }
-            let i7 = data78.length;
-            let j3;
-            if (i7 > 1) {
-              const indices1 = {};
-              for (; i7--; ) {
-                let item1 = data78[i7];
-                if (typeof item1 !== "string") {
-                  continue;
-                }
-                if (typeof indices1[item1] == "number") {
-                  j3 = indices1[item1];
-                  const err187 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
+            if (data78.objectId !== void 0) {
+              let data79 = data78.objectId;
+              if (typeof data79 === "string") {
+                if (!pattern5.test(data79)) {
+                  const err186 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data79 };
                   if (vErrors === null) {
-                    vErrors = [err187];
+                    vErrors = [err186];
                   } else {
-                    vErrors.push(err187);
+                    vErrors.push(err186);
                   }
                   errors++;
-                  break;
                 }
-                indices1[item1] = i7;
+              } else {
+                const err187 = { instancePath: instancePath + "/postgres/entraAdminGroup/objectId", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/objectId/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.objectId, data: data79 };
+                if (vErrors === null) {
+                  vErrors = [err187];
+                } else {
+                  vErrors.push(err187);
+                }
+                errors++;
+              }
+            }
+            if (data78.name !== void 0) {
+              let data80 = data78.name;
+              if (typeof data80 === "string") {
+                if (!pattern34.test(data80)) {
+                  const err188 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$"', schema: "^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,127}$", parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data80 };
+                  if (vErrors === null) {
+                    vErrors = [err188];
+                  } else {
+                    vErrors.push(err188);
+                  }
+                  errors++;
+                }
+              } else {
+                const err189 = { instancePath: instancePath + "/postgres/entraAdminGroup/name", schemaPath: "#/properties/postgres/properties/entraAdminGroup/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.postgres.properties.entraAdminGroup.properties.name.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup.properties.name, data: data80 };
+                if (vErrors === null) {
+                  vErrors = [err189];
+                } else {
+                  vErrors.push(err189);
+                }
+                errors++;
               }
             }
           } else {
-            const err188 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data78 };
-            if (vErrors === null) {
-              vErrors = [err188];
-            } else {
-              vErrors.push(err188);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err189 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data77 };
-        if (vErrors === null) {
-          vErrors = [err189];
-        } else {
-          vErrors.push(err189);
-        }
-        errors++;
-      }
-    }
-    if (data.openai !== void 0) {
-      let data80 = data.openai;
-      if (data80 && typeof data80 == "object" && !Array.isArray(data80)) {
-        for (const key20 in data80) {
-          if (!(key20 === "enabled" || key20 === "location" || key20 === "deployments")) {
-            const err190 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data80 };
+            const err190 = { instancePath: instancePath + "/postgres/entraAdminGroup", schemaPath: "#/properties/postgres/properties/entraAdminGroup/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.properties.entraAdminGroup.type, parentSchema: schema31.properties.postgres.properties.entraAdminGroup, data: data78 };
             if (vErrors === null) {
               vErrors = [err190];
             } else {
@@ -43175,32 +38658,34 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data80.enabled !== void 0) {
-          let data81 = data80.enabled;
-          if (typeof data81 !== "boolean") {
-            const err191 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data81 };
+      } else {
+        const err191 = { instancePath: instancePath + "/postgres", schemaPath: "#/properties/postgres/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.postgres.type, parentSchema: schema31.properties.postgres, data: data70 };
+        if (vErrors === null) {
+          vErrors = [err191];
+        } else {
+          vErrors.push(err191);
+        }
+        errors++;
+      }
+    }
+    if (data.keyVault !== void 0) {
+      let data81 = data.keyVault;
+      if (data81 && typeof data81 == "object" && !Array.isArray(data81)) {
+        for (const key19 in data81) {
+          if (!(key19 === "softDeleteRetentionDays" || key19 === "purgeProtection")) {
+            const err192 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.keyVault, data: data81 };
             if (vErrors === null) {
-              vErrors = [err191];
+              vErrors = [err192];
             } else {
-              vErrors.push(err191);
+              vErrors.push(err192);
             }
             errors++;
           }
         }
-        if (data80.location !== void 0) {
-          let data82 = data80.location;
-          if (typeof data82 === "string") {
-            if (!pattern7.test(data82)) {
-              const err192 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data82 };
-              if (vErrors === null) {
-                vErrors = [err192];
-              } else {
-                vErrors.push(err192);
-              }
-              errors++;
-            }
-          } else {
-            const err193 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data82 };
+        if (data81.softDeleteRetentionDays !== void 0) {
+          let data82 = data81.softDeleteRetentionDays;
+          if (!(typeof data82 == "number" && (!(data82 % 1) && !isNaN(data82)) && isFinite(data82))) {
+            const err193 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.keyVault.properties.softDeleteRetentionDays.type, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data82 };
             if (vErrors === null) {
               vErrors = [err193];
             } else {
@@ -43208,12 +38693,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-        }
-        if (data80.deployments !== void 0) {
-          let data83 = data80.deployments;
-          if (Array.isArray(data83)) {
-            if (data83.length > 20) {
-              const err194 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
+          if (typeof data82 == "number" && isFinite(data82)) {
+            if (data82 > 90 || isNaN(data82)) {
+              const err194 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 90 }, message: "must be <= 90", schema: 90, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data82 };
               if (vErrors === null) {
                 vErrors = [err194];
               } else {
@@ -43221,341 +38703,363 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            const len4 = data83.length;
-            for (let i8 = 0; i8 < len4; i8++) {
-              let data84 = data83[i8];
-              if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
-                if (data84.name === void 0) {
-                  const err195 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                  if (vErrors === null) {
-                    vErrors = [err195];
-                  } else {
-                    vErrors.push(err195);
-                  }
-                  errors++;
-                }
-                if (data84.model === void 0) {
-                  const err196 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                  if (vErrors === null) {
-                    vErrors = [err196];
-                  } else {
-                    vErrors.push(err196);
-                  }
-                  errors++;
-                }
-                if (data84.version === void 0) {
-                  const err197 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                  if (vErrors === null) {
-                    vErrors = [err197];
-                  } else {
-                    vErrors.push(err197);
-                  }
-                  errors++;
-                }
-                if (data84.capacity === void 0) {
-                  const err198 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                  if (vErrors === null) {
-                    vErrors = [err198];
-                  } else {
-                    vErrors.push(err198);
-                  }
-                  errors++;
-                }
-                for (const key21 in data84) {
-                  if (!(key21 === "name" || key21 === "model" || key21 === "version" || key21 === "capacity" || key21 === "sku")) {
-                    const err199 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                    if (vErrors === null) {
-                      vErrors = [err199];
-                    } else {
-                      vErrors.push(err199);
-                    }
-                    errors++;
-                  }
-                }
-                if (data84.name !== void 0) {
-                  let data85 = data84.name;
-                  if (typeof data85 === "string") {
-                    if (!pattern35.test(data85)) {
-                      const err200 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
-                      if (vErrors === null) {
-                        vErrors = [err200];
-                      } else {
-                        vErrors.push(err200);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err201 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data85 };
-                    if (vErrors === null) {
-                      vErrors = [err201];
-                    } else {
-                      vErrors.push(err201);
-                    }
-                    errors++;
-                  }
-                }
-                if (data84.model !== void 0) {
-                  let data86 = data84.model;
-                  if (typeof data86 === "string") {
-                    if (!pattern36.test(data86)) {
-                      const err202 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
-                      if (vErrors === null) {
-                        vErrors = [err202];
-                      } else {
-                        vErrors.push(err202);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err203 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data86 };
-                    if (vErrors === null) {
-                      vErrors = [err203];
-                    } else {
-                      vErrors.push(err203);
-                    }
-                    errors++;
-                  }
-                }
-                if (data84.version !== void 0) {
-                  let data87 = data84.version;
-                  if (typeof data87 === "string") {
-                    if (!pattern37.test(data87)) {
-                      const err204 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
-                      if (vErrors === null) {
-                        vErrors = [err204];
-                      } else {
-                        vErrors.push(err204);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err205 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data87 };
-                    if (vErrors === null) {
-                      vErrors = [err205];
-                    } else {
-                      vErrors.push(err205);
-                    }
-                    errors++;
-                  }
-                }
-                if (data84.capacity !== void 0) {
-                  let data88 = data84.capacity;
-                  if (!(typeof data88 == "number" && (!(data88 % 1) && !isNaN(data88)) && isFinite(data88))) {
-                    const err206 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
-                    if (vErrors === null) {
-                      vErrors = [err206];
-                    } else {
-                      vErrors.push(err206);
-                    }
-                    errors++;
-                  }
-                  if (typeof data88 == "number" && isFinite(data88)) {
-                    if (data88 > 1e4 || isNaN(data88)) {
-                      const err207 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
-                      if (vErrors === null) {
-                        vErrors = [err207];
-                      } else {
-                        vErrors.push(err207);
-                      }
-                      errors++;
-                    }
-                    if (data88 < 1 || isNaN(data88)) {
-                      const err208 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data88 };
-                      if (vErrors === null) {
-                        vErrors = [err208];
-                      } else {
-                        vErrors.push(err208);
-                      }
-                      errors++;
-                    }
-                  }
-                }
-                if (data84.sku !== void 0) {
-                  let data89 = data84.sku;
-                  if (typeof data89 !== "string") {
-                    const err209 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
-                    if (vErrors === null) {
-                      vErrors = [err209];
-                    } else {
-                      vErrors.push(err209);
-                    }
-                    errors++;
-                  }
-                  if (!(data89 === "Standard" || data89 === "GlobalStandard" || data89 === "DataZoneStandard")) {
-                    const err210 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data89 };
-                    if (vErrors === null) {
-                      vErrors = [err210];
-                    } else {
-                      vErrors.push(err210);
-                    }
-                    errors++;
-                  }
-                }
+            if (data82 < 7 || isNaN(data82)) {
+              const err195 = { instancePath: instancePath + "/keyVault/softDeleteRetentionDays", schemaPath: "#/properties/keyVault/properties/softDeleteRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 7 }, message: "must be >= 7", schema: 7, parentSchema: schema31.properties.keyVault.properties.softDeleteRetentionDays, data: data82 };
+              if (vErrors === null) {
+                vErrors = [err195];
               } else {
-                const err211 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data84 };
-                if (vErrors === null) {
-                  vErrors = [err211];
-                } else {
-                  vErrors.push(err211);
-                }
-                errors++;
+                vErrors.push(err195);
               }
+              errors++;
             }
-          } else {
-            const err212 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data83 };
+          }
+        }
+        if (data81.purgeProtection !== void 0) {
+          let data83 = data81.purgeProtection;
+          if (typeof data83 !== "boolean") {
+            const err196 = { instancePath: instancePath + "/keyVault/purgeProtection", schemaPath: "#/properties/keyVault/properties/purgeProtection/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.keyVault.properties.purgeProtection.type, parentSchema: schema31.properties.keyVault.properties.purgeProtection, data: data83 };
             if (vErrors === null) {
-              vErrors = [err212];
+              vErrors = [err196];
             } else {
-              vErrors.push(err212);
+              vErrors.push(err196);
             }
             errors++;
           }
         }
       } else {
-        const err213 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data80 };
+        const err197 = { instancePath: instancePath + "/keyVault", schemaPath: "#/properties/keyVault/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.keyVault.type, parentSchema: schema31.properties.keyVault, data: data81 };
         if (vErrors === null) {
-          vErrors = [err213];
+          vErrors = [err197];
         } else {
-          vErrors.push(err213);
+          vErrors.push(err197);
         }
         errors++;
       }
     }
-    if (data.gitops !== void 0) {
-      let data90 = data.gitops;
-      if (data90 && typeof data90 == "object" && !Array.isArray(data90)) {
-        if (data90.repository === void 0) {
-          const err214 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data90 };
-          if (vErrors === null) {
-            vErrors = [err214];
-          } else {
-            vErrors.push(err214);
-          }
-          errors++;
-        }
-        for (const key22 in data90) {
-          if (!(key22 === "repository" || key22 === "branch" || key22 === "path" || key22 === "multiTenancyOptOut" || key22 === "auth" || key22 === "sshKnownHosts")) {
-            const err215 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data90 };
+    if (data.identity !== void 0) {
+      let data84 = data.identity;
+      if (data84 && typeof data84 == "object" && !Array.isArray(data84)) {
+        for (const key20 in data84) {
+          if (!(key20 === "aksAdminGroupObjectIds")) {
+            const err198 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.identity, data: data84 };
             if (vErrors === null) {
-              vErrors = [err215];
+              vErrors = [err198];
             } else {
-              vErrors.push(err215);
+              vErrors.push(err198);
             }
             errors++;
           }
         }
-        if (data90.repository !== void 0) {
-          let data91 = data90.repository;
-          if (typeof data91 === "string") {
-            if (!pattern38.test(data91)) {
-              const err216 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
+        if (data84.aksAdminGroupObjectIds !== void 0) {
+          let data85 = data84.aksAdminGroupObjectIds;
+          if (Array.isArray(data85)) {
+            if (data85.length > 10) {
+              const err199 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items", schema: 10, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data85 };
               if (vErrors === null) {
-                vErrors = [err216];
+                vErrors = [err199];
               } else {
-                vErrors.push(err216);
+                vErrors.push(err199);
               }
               errors++;
             }
-          } else {
-            const err217 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data91 };
-            if (vErrors === null) {
-              vErrors = [err217];
-            } else {
-              vErrors.push(err217);
-            }
-            errors++;
-          }
-        }
-        if (data90.branch !== void 0) {
-          let data92 = data90.branch;
-          if (typeof data92 === "string") {
-            if (!pattern39.test(data92)) {
-              const err218 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
-              if (vErrors === null) {
-                vErrors = [err218];
+            const len3 = data85.length;
+            for (let i6 = 0; i6 < len3; i6++) {
+              let data86 = data85[i6];
+              if (typeof data86 === "string") {
+                if (!pattern5.test(data86)) {
+                  const err200 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"', schema: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data86 };
+                  if (vErrors === null) {
+                    vErrors = [err200];
+                  } else {
+                    vErrors.push(err200);
+                  }
+                  errors++;
+                }
               } else {
-                vErrors.push(err218);
-              }
-              errors++;
-            }
-          } else {
-            const err219 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data92 };
-            if (vErrors === null) {
-              vErrors = [err219];
-            } else {
-              vErrors.push(err219);
-            }
-            errors++;
-          }
-        }
-        if (data90.path !== void 0) {
-          let data93 = data90.path;
-          if (typeof data93 === "string") {
-            if (!pattern40.test(data93)) {
-              const err220 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data93 };
-              if (vErrors === null) {
-                vErrors = [err220];
-              } else {
-                vErrors.push(err220);
-              }
-              errors++;
-            }
-          } else {
-            const err221 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data93 };
-            if (vErrors === null) {
-              vErrors = [err221];
-            } else {
-              vErrors.push(err221);
-            }
-            errors++;
-          }
-        }
-        if (data90.multiTenancyOptOut !== void 0) {
-          let data94 = data90.multiTenancyOptOut;
-          if (data94 && typeof data94 == "object" && !Array.isArray(data94)) {
-            if (data94.reason === void 0) {
-              const err222 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
-              if (vErrors === null) {
-                vErrors = [err222];
-              } else {
-                vErrors.push(err222);
-              }
-              errors++;
-            }
-            for (const key23 in data94) {
-              if (!(key23 === "reason")) {
-                const err223 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+                const err201 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds/" + i6, schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds.items, data: data86 };
                 if (vErrors === null) {
-                  vErrors = [err223];
+                  vErrors = [err201];
                 } else {
-                  vErrors.push(err223);
+                  vErrors.push(err201);
                 }
                 errors++;
               }
             }
-            if (data94.reason !== void 0) {
-              let data95 = data94.reason;
-              if (typeof data95 === "string") {
-                if (func2(data95) > 500) {
-                  const err224 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
+            let i7 = data85.length;
+            let j3;
+            if (i7 > 1) {
+              const indices1 = {};
+              for (; i7--; ) {
+                let item1 = data85[i7];
+                if (typeof item1 !== "string") {
+                  continue;
+                }
+                if (typeof indices1[item1] == "number") {
+                  j3 = indices1[item1];
+                  const err202 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data85 };
                   if (vErrors === null) {
-                    vErrors = [err224];
+                    vErrors = [err202];
                   } else {
-                    vErrors.push(err224);
+                    vErrors.push(err202);
+                  }
+                  errors++;
+                  break;
+                }
+                indices1[item1] = i7;
+              }
+            }
+          } else {
+            const err203 = { instancePath: instancePath + "/identity/aksAdminGroupObjectIds", schemaPath: "#/properties/identity/properties/aksAdminGroupObjectIds/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.identity.properties.aksAdminGroupObjectIds.type, parentSchema: schema31.properties.identity.properties.aksAdminGroupObjectIds, data: data85 };
+            if (vErrors === null) {
+              vErrors = [err203];
+            } else {
+              vErrors.push(err203);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err204 = { instancePath: instancePath + "/identity", schemaPath: "#/properties/identity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.identity.type, parentSchema: schema31.properties.identity, data: data84 };
+        if (vErrors === null) {
+          vErrors = [err204];
+        } else {
+          vErrors.push(err204);
+        }
+        errors++;
+      }
+    }
+    if (data.openai !== void 0) {
+      let data87 = data.openai;
+      if (data87 && typeof data87 == "object" && !Array.isArray(data87)) {
+        for (const key21 in data87) {
+          if (!(key21 === "enabled" || key21 === "location" || key21 === "deployments")) {
+            const err205 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key21 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai, data: data87 };
+            if (vErrors === null) {
+              vErrors = [err205];
+            } else {
+              vErrors.push(err205);
+            }
+            errors++;
+          }
+        }
+        if (data87.enabled !== void 0) {
+          let data88 = data87.enabled;
+          if (typeof data88 !== "boolean") {
+            const err206 = { instancePath: instancePath + "/openai/enabled", schemaPath: "#/properties/openai/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.openai.properties.enabled.type, parentSchema: schema31.properties.openai.properties.enabled, data: data88 };
+            if (vErrors === null) {
+              vErrors = [err206];
+            } else {
+              vErrors.push(err206);
+            }
+            errors++;
+          }
+        }
+        if (data87.location !== void 0) {
+          let data89 = data87.location;
+          if (typeof data89 === "string") {
+            if (!pattern7.test(data89)) {
+              const err207 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/pattern", keyword: "pattern", params: { pattern: "^[a-z][a-z0-9]{2,30}$" }, message: 'must match pattern "^[a-z][a-z0-9]{2,30}$"', schema: "^[a-z][a-z0-9]{2,30}$", parentSchema: schema31.properties.openai.properties.location, data: data89 };
+              if (vErrors === null) {
+                vErrors = [err207];
+              } else {
+                vErrors.push(err207);
+              }
+              errors++;
+            }
+          } else {
+            const err208 = { instancePath: instancePath + "/openai/location", schemaPath: "#/properties/openai/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.location.type, parentSchema: schema31.properties.openai.properties.location, data: data89 };
+            if (vErrors === null) {
+              vErrors = [err208];
+            } else {
+              vErrors.push(err208);
+            }
+            errors++;
+          }
+        }
+        if (data87.deployments !== void 0) {
+          let data90 = data87.deployments;
+          if (Array.isArray(data90)) {
+            if (data90.length > 20) {
+              const err209 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.openai.properties.deployments, data: data90 };
+              if (vErrors === null) {
+                vErrors = [err209];
+              } else {
+                vErrors.push(err209);
+              }
+              errors++;
+            }
+            const len4 = data90.length;
+            for (let i8 = 0; i8 < len4; i8++) {
+              let data91 = data90[i8];
+              if (data91 && typeof data91 == "object" && !Array.isArray(data91)) {
+                if (data91.name === void 0) {
+                  const err210 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
+                  if (vErrors === null) {
+                    vErrors = [err210];
+                  } else {
+                    vErrors.push(err210);
                   }
                   errors++;
                 }
-                if (func2(data95) < 10) {
-                  const err225 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
+                if (data91.model === void 0) {
+                  const err211 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "model" }, message: "must have required property 'model'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
                   if (vErrors === null) {
-                    vErrors = [err225];
+                    vErrors = [err211];
                   } else {
-                    vErrors.push(err225);
+                    vErrors.push(err211);
                   }
                   errors++;
+                }
+                if (data91.version === void 0) {
+                  const err212 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
+                  if (vErrors === null) {
+                    vErrors = [err212];
+                  } else {
+                    vErrors.push(err212);
+                  }
+                  errors++;
+                }
+                if (data91.capacity === void 0) {
+                  const err213 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/required", keyword: "required", params: { missingProperty: "capacity" }, message: "must have required property 'capacity'", schema: schema31.properties.openai.properties.deployments.items.required, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
+                  if (vErrors === null) {
+                    vErrors = [err213];
+                  } else {
+                    vErrors.push(err213);
+                  }
+                  errors++;
+                }
+                for (const key22 in data91) {
+                  if (!(key22 === "name" || key22 === "model" || key22 === "version" || key22 === "capacity" || key22 === "sku")) {
+                    const err214 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
+                    if (vErrors === null) {
+                      vErrors = [err214];
+                    } else {
+                      vErrors.push(err214);
+                    }
+                    errors++;
+                  }
+                }
+                if (data91.name !== void 0) {
+                  let data92 = data91.name;
+                  if (typeof data92 === "string") {
+                    if (!pattern37.test(data92)) {
+                      const err215 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data92 };
+                      if (vErrors === null) {
+                        vErrors = [err215];
+                      } else {
+                        vErrors.push(err215);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err216 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/name", schemaPath: "#/properties/openai/properties/deployments/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.name.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.name, data: data92 };
+                    if (vErrors === null) {
+                      vErrors = [err216];
+                    } else {
+                      vErrors.push(err216);
+                    }
+                    errors++;
+                  }
+                }
+                if (data91.model !== void 0) {
+                  let data93 = data91.model;
+                  if (typeof data93 === "string") {
+                    if (!pattern38.test(data93)) {
+                      const err217 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{1,63}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data93 };
+                      if (vErrors === null) {
+                        vErrors = [err217];
+                      } else {
+                        vErrors.push(err217);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err218 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/model", schemaPath: "#/properties/openai/properties/deployments/items/properties/model/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.model.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.model, data: data93 };
+                    if (vErrors === null) {
+                      vErrors = [err218];
+                    } else {
+                      vErrors.push(err218);
+                    }
+                    errors++;
+                  }
+                }
+                if (data91.version !== void 0) {
+                  let data94 = data91.version;
+                  if (typeof data94 === "string") {
+                    if (!pattern39.test(data94)) {
+                      const err219 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$", parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data94 };
+                      if (vErrors === null) {
+                        vErrors = [err219];
+                      } else {
+                        vErrors.push(err219);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err220 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/version", schemaPath: "#/properties/openai/properties/deployments/items/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.version.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.version, data: data94 };
+                    if (vErrors === null) {
+                      vErrors = [err220];
+                    } else {
+                      vErrors.push(err220);
+                    }
+                    errors++;
+                  }
+                }
+                if (data91.capacity !== void 0) {
+                  let data95 = data91.capacity;
+                  if (!(typeof data95 == "number" && (!(data95 % 1) && !isNaN(data95)) && isFinite(data95))) {
+                    const err221 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.openai.properties.deployments.items.properties.capacity.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data95 };
+                    if (vErrors === null) {
+                      vErrors = [err221];
+                    } else {
+                      vErrors.push(err221);
+                    }
+                    errors++;
+                  }
+                  if (typeof data95 == "number" && isFinite(data95)) {
+                    if (data95 > 1e4 || isNaN(data95)) {
+                      const err222 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data95 };
+                      if (vErrors === null) {
+                        vErrors = [err222];
+                      } else {
+                        vErrors.push(err222);
+                      }
+                      errors++;
+                    }
+                    if (data95 < 1 || isNaN(data95)) {
+                      const err223 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/capacity", schemaPath: "#/properties/openai/properties/deployments/items/properties/capacity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.openai.properties.deployments.items.properties.capacity, data: data95 };
+                      if (vErrors === null) {
+                        vErrors = [err223];
+                      } else {
+                        vErrors.push(err223);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data91.sku !== void 0) {
+                  let data96 = data91.sku;
+                  if (typeof data96 !== "string") {
+                    const err224 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.openai.properties.deployments.items.properties.sku.type, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data96 };
+                    if (vErrors === null) {
+                      vErrors = [err224];
+                    } else {
+                      vErrors.push(err224);
+                    }
+                    errors++;
+                  }
+                  if (!(data96 === "Standard" || data96 === "GlobalStandard" || data96 === "DataZoneStandard")) {
+                    const err225 = { instancePath: instancePath + "/openai/deployments/" + i8 + "/sku", schemaPath: "#/properties/openai/properties/deployments/items/properties/sku/enum", keyword: "enum", params: { allowedValues: schema31.properties.openai.properties.deployments.items.properties.sku.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.openai.properties.deployments.items.properties.sku.enum, parentSchema: schema31.properties.openai.properties.deployments.items.properties.sku, data: data96 };
+                    if (vErrors === null) {
+                      vErrors = [err225];
+                    } else {
+                      vErrors.push(err225);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err226 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data95 };
+                const err226 = { instancePath: instancePath + "/openai/deployments/" + i8, schemaPath: "#/properties/openai/properties/deployments/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.properties.deployments.items.type, parentSchema: schema31.properties.openai.properties.deployments.items, data: data91 };
                 if (vErrors === null) {
                   vErrors = [err226];
                 } else {
@@ -43565,7 +39069,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err227 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data94 };
+            const err227 = { instancePath: instancePath + "/openai/deployments", schemaPath: "#/properties/openai/properties/deployments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.openai.properties.deployments.type, parentSchema: schema31.properties.openai.properties.deployments, data: data90 };
             if (vErrors === null) {
               vErrors = [err227];
             } else {
@@ -43574,73 +39078,75 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data90.auth !== void 0) {
-          let data96 = data90.auth;
-          if (typeof data96 !== "string") {
-            const err228 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
-            if (vErrors === null) {
-              vErrors = [err228];
-            } else {
-              vErrors.push(err228);
-            }
-            errors++;
+      } else {
+        const err228 = { instancePath: instancePath + "/openai", schemaPath: "#/properties/openai/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.openai.type, parentSchema: schema31.properties.openai, data: data87 };
+        if (vErrors === null) {
+          vErrors = [err228];
+        } else {
+          vErrors.push(err228);
+        }
+        errors++;
+      }
+    }
+    if (data.gitops !== void 0) {
+      let data97 = data.gitops;
+      if (data97 && typeof data97 == "object" && !Array.isArray(data97)) {
+        if (data97.repository === void 0) {
+          const err229 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/required", keyword: "required", params: { missingProperty: "repository" }, message: "must have required property 'repository'", schema: schema31.properties.gitops.required, parentSchema: schema31.properties.gitops, data: data97 };
+          if (vErrors === null) {
+            vErrors = [err229];
+          } else {
+            vErrors.push(err229);
           }
-          if (!(data96 === "none" || data96 === "ssh" || data96 === "https")) {
-            const err229 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data96 };
+          errors++;
+        }
+        for (const key23 in data97) {
+          if (!(key23 === "repository" || key23 === "branch" || key23 === "path" || key23 === "multiTenancyOptOut" || key23 === "auth" || key23 === "sshKnownHosts")) {
+            const err230 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key23 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops, data: data97 };
             if (vErrors === null) {
-              vErrors = [err229];
+              vErrors = [err230];
             } else {
-              vErrors.push(err229);
+              vErrors.push(err230);
             }
             errors++;
           }
         }
-        if (data90.sshKnownHosts !== void 0) {
-          let data97 = data90.sshKnownHosts;
-          if (Array.isArray(data97)) {
-            if (data97.length > 20) {
-              const err230 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+        if (data97.repository !== void 0) {
+          let data98 = data97.repository;
+          if (typeof data98 === "string") {
+            if (!pattern40.test(data98)) {
+              const err231 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$"', schema: "^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._/-]+$", parentSchema: schema31.properties.gitops.properties.repository, data: data98 };
               if (vErrors === null) {
-                vErrors = [err230];
+                vErrors = [err231];
               } else {
-                vErrors.push(err230);
+                vErrors.push(err231);
               }
               errors++;
             }
-            const len5 = data97.length;
-            for (let i9 = 0; i9 < len5; i9++) {
-              let data98 = data97[i9];
-              if (typeof data98 === "string") {
-                if (func2(data98) > 1e3) {
-                  const err231 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err231];
-                  } else {
-                    vErrors.push(err231);
-                  }
-                  errors++;
-                }
-                if (!pattern41.test(data98)) {
-                  const err232 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
-                  if (vErrors === null) {
-                    vErrors = [err232];
-                  } else {
-                    vErrors.push(err232);
-                  }
-                  errors++;
-                }
+          } else {
+            const err232 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.repository.type, parentSchema: schema31.properties.gitops.properties.repository, data: data98 };
+            if (vErrors === null) {
+              vErrors = [err232];
+            } else {
+              vErrors.push(err232);
+            }
+            errors++;
+          }
+        }
+        if (data97.branch !== void 0) {
+          let data99 = data97.branch;
+          if (typeof data99 === "string") {
+            if (!pattern41.test(data99)) {
+              const err233 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!.*\\.\\.)(?!/)(?!.*//)(?!.*/$)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.branch, data: data99 };
+              if (vErrors === null) {
+                vErrors = [err233];
               } else {
-                const err233 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data98 };
-                if (vErrors === null) {
-                  vErrors = [err233];
-                } else {
-                  vErrors.push(err233);
-                }
-                errors++;
+                vErrors.push(err233);
               }
+              errors++;
             }
           } else {
-            const err234 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data97 };
+            const err234 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.branch.type, parentSchema: schema31.properties.gitops.properties.branch, data: data99 };
             if (vErrors === null) {
               vErrors = [err234];
             } else {
@@ -43649,22 +39155,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-      } else {
-        const err235 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data90 };
-        if (vErrors === null) {
-          vErrors = [err235];
-        } else {
-          vErrors.push(err235);
-        }
-        errors++;
-      }
-    }
-    if (data.components !== void 0) {
-      let data99 = data.components;
-      if (data99 && typeof data99 == "object" && !Array.isArray(data99)) {
-        for (const key24 in data99) {
-          if (!func1.call(schema31.properties.components.properties, key24)) {
-            const err236 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data99 };
+        if (data97.path !== void 0) {
+          let data100 = data97.path;
+          if (typeof data100 === "string") {
+            if (!pattern42.test(data100)) {
+              const err235 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/pattern", keyword: "pattern", params: { pattern: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$"', schema: "^(?!/)(?!.*\\.\\.)[A-Za-z0-9._/-]{1,200}$", parentSchema: schema31.properties.gitops.properties.path, data: data100 };
+              if (vErrors === null) {
+                vErrors = [err235];
+              } else {
+                vErrors.push(err235);
+              }
+              errors++;
+            }
+          } else {
+            const err236 = { instancePath: instancePath + "/gitops/path", schemaPath: "#/properties/gitops/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.path.type, parentSchema: schema31.properties.gitops.properties.path, data: data100 };
             if (vErrors === null) {
               vErrors = [err236];
             } else {
@@ -43673,24 +39177,21 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data99.api !== void 0) {
-          let data100 = data99.api;
-          if (data100 && typeof data100 == "object" && !Array.isArray(data100)) {
-            for (const key25 in data100) {
-              if (!(key25 === "replicas" || key25 === "memory" || key25 === "cpu" || key25 === "values")) {
-                const err237 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data100 };
-                if (vErrors === null) {
-                  vErrors = [err237];
-                } else {
-                  vErrors.push(err237);
-                }
-                errors++;
+        if (data97.multiTenancyOptOut !== void 0) {
+          let data101 = data97.multiTenancyOptOut;
+          if (data101 && typeof data101 == "object" && !Array.isArray(data101)) {
+            if (data101.reason === void 0) {
+              const err237 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema31.properties.gitops.properties.multiTenancyOptOut.required, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data101 };
+              if (vErrors === null) {
+                vErrors = [err237];
+              } else {
+                vErrors.push(err237);
               }
+              errors++;
             }
-            if (data100.replicas !== void 0) {
-              let data101 = data100.replicas;
-              if (!(typeof data101 == "number" && (!(data101 % 1) && !isNaN(data101)) && isFinite(data101))) {
-                const err238 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+            for (const key24 in data101) {
+              if (!(key24 === "reason")) {
+                const err238 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key24 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data101 };
                 if (vErrors === null) {
                   vErrors = [err238];
                 } else {
@@ -43698,9 +39199,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data101 == "number" && isFinite(data101)) {
-                if (data101 > 50 || isNaN(data101)) {
-                  const err239 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+            }
+            if (data101.reason !== void 0) {
+              let data102 = data101.reason;
+              if (typeof data102 === "string") {
+                if (func2(data102) > 500) {
+                  const err239 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters", schema: 500, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data102 };
                   if (vErrors === null) {
                     vErrors = [err239];
                   } else {
@@ -43708,8 +39212,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data101 < 1 || isNaN(data101)) {
-                  const err240 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data101 };
+                if (func2(data102) < 10) {
+                  const err240 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/minLength", keyword: "minLength", params: { limit: 10 }, message: "must NOT have fewer than 10 characters", schema: 10, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data102 };
                   if (vErrors === null) {
                     vErrors = [err240];
                   } else {
@@ -43717,92 +39221,83 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              }
-            }
-            if (data100.memory !== void 0) {
-              let data102 = data100.memory;
-              if (typeof data102 === "string") {
-                if (!pattern42.test(data102)) {
-                  const err241 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
-                  if (vErrors === null) {
-                    vErrors = [err241];
-                  } else {
-                    vErrors.push(err241);
-                  }
-                  errors++;
-                }
               } else {
-                const err242 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data102 };
+                const err241 = { instancePath: instancePath + "/gitops/multiTenancyOptOut/reason", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut.properties.reason, data: data102 };
                 if (vErrors === null) {
-                  vErrors = [err242];
+                  vErrors = [err241];
                 } else {
-                  vErrors.push(err242);
-                }
-                errors++;
-              }
-            }
-            if (data100.cpu !== void 0) {
-              let data103 = data100.cpu;
-              if (typeof data103 === "string") {
-                if (!pattern43.test(data103)) {
-                  const err243 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
-                  if (vErrors === null) {
-                    vErrors = [err243];
-                  } else {
-                    vErrors.push(err243);
-                  }
-                  errors++;
-                }
-              } else {
-                const err244 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data103 };
-                if (vErrors === null) {
-                  vErrors = [err244];
-                } else {
-                  vErrors.push(err244);
-                }
-                errors++;
-              }
-            }
-            if (data100.values !== void 0) {
-              let data104 = data100.values;
-              if (!(data104 && typeof data104 == "object" && !Array.isArray(data104))) {
-                const err245 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data104 };
-                if (vErrors === null) {
-                  vErrors = [err245];
-                } else {
-                  vErrors.push(err245);
+                  vErrors.push(err241);
                 }
                 errors++;
               }
             }
           } else {
-            const err246 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data100 };
+            const err242 = { instancePath: instancePath + "/gitops/multiTenancyOptOut", schemaPath: "#/properties/gitops/properties/multiTenancyOptOut/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.properties.multiTenancyOptOut.type, parentSchema: schema31.properties.gitops.properties.multiTenancyOptOut, data: data101 };
             if (vErrors === null) {
-              vErrors = [err246];
+              vErrors = [err242];
             } else {
-              vErrors.push(err246);
+              vErrors.push(err242);
             }
             errors++;
           }
         }
-        if (data99.ui !== void 0) {
-          let data105 = data99.ui;
-          if (data105 && typeof data105 == "object" && !Array.isArray(data105)) {
-            for (const key26 in data105) {
-              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "values")) {
-                const err247 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data105 };
-                if (vErrors === null) {
-                  vErrors = [err247];
-                } else {
-                  vErrors.push(err247);
-                }
-                errors++;
-              }
+        if (data97.auth !== void 0) {
+          let data103 = data97.auth;
+          if (typeof data103 !== "string") {
+            const err243 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.auth.type, parentSchema: schema31.properties.gitops.properties.auth, data: data103 };
+            if (vErrors === null) {
+              vErrors = [err243];
+            } else {
+              vErrors.push(err243);
             }
-            if (data105.replicas !== void 0) {
-              let data106 = data105.replicas;
-              if (!(typeof data106 == "number" && (!(data106 % 1) && !isNaN(data106)) && isFinite(data106))) {
-                const err248 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
+            errors++;
+          }
+          if (!(data103 === "none" || data103 === "ssh" || data103 === "https")) {
+            const err244 = { instancePath: instancePath + "/gitops/auth", schemaPath: "#/properties/gitops/properties/auth/enum", keyword: "enum", params: { allowedValues: schema31.properties.gitops.properties.auth.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.gitops.properties.auth.enum, parentSchema: schema31.properties.gitops.properties.auth, data: data103 };
+            if (vErrors === null) {
+              vErrors = [err244];
+            } else {
+              vErrors.push(err244);
+            }
+            errors++;
+          }
+        }
+        if (data97.sshKnownHosts !== void 0) {
+          let data104 = data97.sshKnownHosts;
+          if (Array.isArray(data104)) {
+            if (data104.length > 20) {
+              const err245 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items", schema: 20, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data104 };
+              if (vErrors === null) {
+                vErrors = [err245];
+              } else {
+                vErrors.push(err245);
+              }
+              errors++;
+            }
+            const len5 = data104.length;
+            for (let i9 = 0; i9 < len5; i9++) {
+              let data105 = data104[i9];
+              if (typeof data105 === "string") {
+                if (func2(data105) > 1e3) {
+                  const err246 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data105 };
+                  if (vErrors === null) {
+                    vErrors = [err246];
+                  } else {
+                    vErrors.push(err246);
+                  }
+                  errors++;
+                }
+                if (!pattern43.test(data105)) {
+                  const err247 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$" }, message: 'must match pattern "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$"', schema: "^[A-Za-z0-9.,:\\[\\]-]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,2}$", parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data105 };
+                  if (vErrors === null) {
+                    vErrors = [err247];
+                  } else {
+                    vErrors.push(err247);
+                  }
+                  errors++;
+                }
+              } else {
+                const err248 = { instancePath: instancePath + "/gitops/sshKnownHosts/" + i9, schemaPath: "#/properties/gitops/properties/sshKnownHosts/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.gitops.properties.sshKnownHosts.items.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts.items, data: data105 };
                 if (vErrors === null) {
                   vErrors = [err248];
                 } else {
@@ -43810,41 +39305,47 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data106 == "number" && isFinite(data106)) {
-                if (data106 > 50 || isNaN(data106)) {
-                  const err249 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
-                  if (vErrors === null) {
-                    vErrors = [err249];
-                  } else {
-                    vErrors.push(err249);
-                  }
-                  errors++;
-                }
-                if (data106 < 1 || isNaN(data106)) {
-                  const err250 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data106 };
-                  if (vErrors === null) {
-                    vErrors = [err250];
-                  } else {
-                    vErrors.push(err250);
-                  }
-                  errors++;
-                }
-              }
             }
-            if (data105.memory !== void 0) {
-              let data107 = data105.memory;
-              if (typeof data107 === "string") {
-                if (!pattern42.test(data107)) {
-                  const err251 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
-                  if (vErrors === null) {
-                    vErrors = [err251];
-                  } else {
-                    vErrors.push(err251);
-                  }
-                  errors++;
-                }
-              } else {
-                const err252 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data107 };
+          } else {
+            const err249 = { instancePath: instancePath + "/gitops/sshKnownHosts", schemaPath: "#/properties/gitops/properties/sshKnownHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.gitops.properties.sshKnownHosts.type, parentSchema: schema31.properties.gitops.properties.sshKnownHosts, data: data104 };
+            if (vErrors === null) {
+              vErrors = [err249];
+            } else {
+              vErrors.push(err249);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err250 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.gitops.type, parentSchema: schema31.properties.gitops, data: data97 };
+        if (vErrors === null) {
+          vErrors = [err250];
+        } else {
+          vErrors.push(err250);
+        }
+        errors++;
+      }
+    }
+    if (data.components !== void 0) {
+      let data106 = data.components;
+      if (data106 && typeof data106 == "object" && !Array.isArray(data106)) {
+        for (const key25 in data106) {
+          if (!func1.call(schema31.properties.components.properties, key25)) {
+            const err251 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key25 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components, data: data106 };
+            if (vErrors === null) {
+              vErrors = [err251];
+            } else {
+              vErrors.push(err251);
+            }
+            errors++;
+          }
+        }
+        if (data106.api !== void 0) {
+          let data107 = data106.api;
+          if (data107 && typeof data107 == "object" && !Array.isArray(data107)) {
+            for (const key26 in data107) {
+              if (!(key26 === "replicas" || key26 === "memory" || key26 === "cpu" || key26 === "values")) {
+                const err252 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key26 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.api, data: data107 };
                 if (vErrors === null) {
                   vErrors = [err252];
                 } else {
@@ -43853,56 +39354,52 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data105.cpu !== void 0) {
-              let data108 = data105.cpu;
-              if (typeof data108 === "string") {
-                if (!pattern43.test(data108)) {
-                  const err253 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
+            if (data107.replicas !== void 0) {
+              let data108 = data107.replicas;
+              if (!(typeof data108 == "number" && (!(data108 % 1) && !isNaN(data108)) && isFinite(data108))) {
+                const err253 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.api.properties.replicas.type, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data108 };
+                if (vErrors === null) {
+                  vErrors = [err253];
+                } else {
+                  vErrors.push(err253);
+                }
+                errors++;
+              }
+              if (typeof data108 == "number" && isFinite(data108)) {
+                if (data108 > 50 || isNaN(data108)) {
+                  const err254 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data108 };
                   if (vErrors === null) {
-                    vErrors = [err253];
+                    vErrors = [err254];
                   } else {
-                    vErrors.push(err253);
+                    vErrors.push(err254);
+                  }
+                  errors++;
+                }
+                if (data108 < 1 || isNaN(data108)) {
+                  const err255 = { instancePath: instancePath + "/components/api/replicas", schemaPath: "#/properties/components/properties/api/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.api.properties.replicas, data: data108 };
+                  if (vErrors === null) {
+                    vErrors = [err255];
+                  } else {
+                    vErrors.push(err255);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data107.memory !== void 0) {
+              let data109 = data107.memory;
+              if (typeof data109 === "string") {
+                if (!pattern44.test(data109)) {
+                  const err256 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.api.properties.memory, data: data109 };
+                  if (vErrors === null) {
+                    vErrors = [err256];
+                  } else {
+                    vErrors.push(err256);
                   }
                   errors++;
                 }
               } else {
-                const err254 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data108 };
-                if (vErrors === null) {
-                  vErrors = [err254];
-                } else {
-                  vErrors.push(err254);
-                }
-                errors++;
-              }
-            }
-            if (data105.values !== void 0) {
-              let data109 = data105.values;
-              if (!(data109 && typeof data109 == "object" && !Array.isArray(data109))) {
-                const err255 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data109 };
-                if (vErrors === null) {
-                  vErrors = [err255];
-                } else {
-                  vErrors.push(err255);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err256 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data105 };
-            if (vErrors === null) {
-              vErrors = [err256];
-            } else {
-              vErrors.push(err256);
-            }
-            errors++;
-          }
-        }
-        if (data99.elasticsearch !== void 0) {
-          let data110 = data99.elasticsearch;
-          if (data110 && typeof data110 == "object" && !Array.isArray(data110)) {
-            for (const key27 in data110) {
-              if (!(key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "storage" || key27 === "values")) {
-                const err257 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
+                const err257 = { instancePath: instancePath + "/components/api/memory", schemaPath: "#/properties/components/properties/api/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.memory.type, parentSchema: schema31.properties.components.properties.api.properties.memory, data: data109 };
                 if (vErrors === null) {
                   vErrors = [err257];
                 } else {
@@ -43911,52 +39408,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data110.replicas !== void 0) {
-              let data111 = data110.replicas;
-              if (!(typeof data111 == "number" && (!(data111 % 1) && !isNaN(data111)) && isFinite(data111))) {
-                const err258 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
-                if (vErrors === null) {
-                  vErrors = [err258];
-                } else {
-                  vErrors.push(err258);
-                }
-                errors++;
-              }
-              if (typeof data111 == "number" && isFinite(data111)) {
-                if (data111 > 50 || isNaN(data111)) {
-                  const err259 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
+            if (data107.cpu !== void 0) {
+              let data110 = data107.cpu;
+              if (typeof data110 === "string") {
+                if (!pattern45.test(data110)) {
+                  const err258 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data110 };
                   if (vErrors === null) {
-                    vErrors = [err259];
+                    vErrors = [err258];
                   } else {
-                    vErrors.push(err259);
-                  }
-                  errors++;
-                }
-                if (data111 < 1 || isNaN(data111)) {
-                  const err260 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data111 };
-                  if (vErrors === null) {
-                    vErrors = [err260];
-                  } else {
-                    vErrors.push(err260);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data110.memory !== void 0) {
-              let data112 = data110.memory;
-              if (typeof data112 === "string") {
-                if (!pattern42.test(data112)) {
-                  const err261 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
-                  if (vErrors === null) {
-                    vErrors = [err261];
-                  } else {
-                    vErrors.push(err261);
+                    vErrors.push(err258);
                   }
                   errors++;
                 }
               } else {
-                const err262 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data112 };
+                const err259 = { instancePath: instancePath + "/components/api/cpu", schemaPath: "#/properties/components/properties/api/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.api.properties.cpu.type, parentSchema: schema31.properties.components.properties.api.properties.cpu, data: data110 };
+                if (vErrors === null) {
+                  vErrors = [err259];
+                } else {
+                  vErrors.push(err259);
+                }
+                errors++;
+              }
+            }
+            if (data107.values !== void 0) {
+              let data111 = data107.values;
+              if (!(data111 && typeof data111 == "object" && !Array.isArray(data111))) {
+                const err260 = { instancePath: instancePath + "/components/api/values", schemaPath: "#/properties/components/properties/api/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.properties.values.type, parentSchema: schema31.properties.components.properties.api.properties.values, data: data111 };
+                if (vErrors === null) {
+                  vErrors = [err260];
+                } else {
+                  vErrors.push(err260);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err261 = { instancePath: instancePath + "/components/api", schemaPath: "#/properties/components/properties/api/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.api.type, parentSchema: schema31.properties.components.properties.api, data: data107 };
+            if (vErrors === null) {
+              vErrors = [err261];
+            } else {
+              vErrors.push(err261);
+            }
+            errors++;
+          }
+        }
+        if (data106.ui !== void 0) {
+          let data112 = data106.ui;
+          if (data112 && typeof data112 == "object" && !Array.isArray(data112)) {
+            for (const key27 in data112) {
+              if (!(key27 === "replicas" || key27 === "memory" || key27 === "cpu" || key27 === "values")) {
+                const err262 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key27 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.ui, data: data112 };
                 if (vErrors === null) {
                   vErrors = [err262];
                 } else {
@@ -43965,33 +39466,29 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data110.cpu !== void 0) {
-              let data113 = data110.cpu;
-              if (typeof data113 === "string") {
-                if (!pattern43.test(data113)) {
-                  const err263 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
-                  if (vErrors === null) {
-                    vErrors = [err263];
-                  } else {
-                    vErrors.push(err263);
-                  }
-                  errors++;
-                }
-              } else {
-                const err264 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data113 };
+            if (data112.replicas !== void 0) {
+              let data113 = data112.replicas;
+              if (!(typeof data113 == "number" && (!(data113 % 1) && !isNaN(data113)) && isFinite(data113))) {
+                const err263 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.ui.properties.replicas.type, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data113 };
                 if (vErrors === null) {
-                  vErrors = [err264];
+                  vErrors = [err263];
                 } else {
-                  vErrors.push(err264);
+                  vErrors.push(err263);
                 }
                 errors++;
               }
-            }
-            if (data110.storage !== void 0) {
-              let data114 = data110.storage;
-              if (typeof data114 === "string") {
-                if (!pattern42.test(data114)) {
-                  const err265 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
+              if (typeof data113 == "number" && isFinite(data113)) {
+                if (data113 > 50 || isNaN(data113)) {
+                  const err264 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data113 };
+                  if (vErrors === null) {
+                    vErrors = [err264];
+                  } else {
+                    vErrors.push(err264);
+                  }
+                  errors++;
+                }
+                if (data113 < 1 || isNaN(data113)) {
+                  const err265 = { instancePath: instancePath + "/components/ui/replicas", schemaPath: "#/properties/components/properties/ui/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.ui.properties.replicas, data: data113 };
                   if (vErrors === null) {
                     vErrors = [err265];
                   } else {
@@ -43999,20 +39496,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err266 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data114 };
-                if (vErrors === null) {
-                  vErrors = [err266];
-                } else {
-                  vErrors.push(err266);
-                }
-                errors++;
               }
             }
-            if (data110.values !== void 0) {
-              let data115 = data110.values;
-              if (!(data115 && typeof data115 == "object" && !Array.isArray(data115))) {
-                const err267 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data115 };
+            if (data112.memory !== void 0) {
+              let data114 = data112.memory;
+              if (typeof data114 === "string") {
+                if (!pattern44.test(data114)) {
+                  const err266 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data114 };
+                  if (vErrors === null) {
+                    vErrors = [err266];
+                  } else {
+                    vErrors.push(err266);
+                  }
+                  errors++;
+                }
+              } else {
+                const err267 = { instancePath: instancePath + "/components/ui/memory", schemaPath: "#/properties/components/properties/ui/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.memory.type, parentSchema: schema31.properties.components.properties.ui.properties.memory, data: data114 };
                 if (vErrors === null) {
                   vErrors = [err267];
                 } else {
@@ -44021,22 +39520,20 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err268 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data110 };
-            if (vErrors === null) {
-              vErrors = [err268];
-            } else {
-              vErrors.push(err268);
-            }
-            errors++;
-          }
-        }
-        if (data99.kibana !== void 0) {
-          let data116 = data99.kibana;
-          if (data116 && typeof data116 == "object" && !Array.isArray(data116)) {
-            for (const key28 in data116) {
-              if (!(key28 === "enabled" || key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "values")) {
-                const err269 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
+            if (data112.cpu !== void 0) {
+              let data115 = data112.cpu;
+              if (typeof data115 === "string") {
+                if (!pattern45.test(data115)) {
+                  const err268 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data115 };
+                  if (vErrors === null) {
+                    vErrors = [err268];
+                  } else {
+                    vErrors.push(err268);
+                  }
+                  errors++;
+                }
+              } else {
+                const err269 = { instancePath: instancePath + "/components/ui/cpu", schemaPath: "#/properties/components/properties/ui/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.ui.properties.cpu.type, parentSchema: schema31.properties.components.properties.ui.properties.cpu, data: data115 };
                 if (vErrors === null) {
                   vErrors = [err269];
                 } else {
@@ -44045,10 +39542,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.enabled !== void 0) {
-              let data117 = data116.enabled;
-              if (typeof data117 !== "boolean") {
-                const err270 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data117 };
+            if (data112.values !== void 0) {
+              let data116 = data112.values;
+              if (!(data116 && typeof data116 == "object" && !Array.isArray(data116))) {
+                const err270 = { instancePath: instancePath + "/components/ui/values", schemaPath: "#/properties/components/properties/ui/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.properties.values.type, parentSchema: schema31.properties.components.properties.ui.properties.values, data: data116 };
                 if (vErrors === null) {
                   vErrors = [err270];
                 } else {
@@ -44057,43 +39554,44 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.replicas !== void 0) {
-              let data118 = data116.replicas;
-              if (!(typeof data118 == "number" && (!(data118 % 1) && !isNaN(data118)) && isFinite(data118))) {
-                const err271 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
+          } else {
+            const err271 = { instancePath: instancePath + "/components/ui", schemaPath: "#/properties/components/properties/ui/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.ui.type, parentSchema: schema31.properties.components.properties.ui, data: data112 };
+            if (vErrors === null) {
+              vErrors = [err271];
+            } else {
+              vErrors.push(err271);
+            }
+            errors++;
+          }
+        }
+        if (data106.elasticsearch !== void 0) {
+          let data117 = data106.elasticsearch;
+          if (data117 && typeof data117 == "object" && !Array.isArray(data117)) {
+            for (const key28 in data117) {
+              if (!(key28 === "replicas" || key28 === "memory" || key28 === "cpu" || key28 === "storage" || key28 === "values")) {
+                const err272 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key28 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.elasticsearch, data: data117 };
                 if (vErrors === null) {
-                  vErrors = [err271];
+                  vErrors = [err272];
                 } else {
-                  vErrors.push(err271);
+                  vErrors.push(err272);
+                }
+                errors++;
+              }
+            }
+            if (data117.replicas !== void 0) {
+              let data118 = data117.replicas;
+              if (!(typeof data118 == "number" && (!(data118 % 1) && !isNaN(data118)) && isFinite(data118))) {
+                const err273 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.elasticsearch.properties.replicas.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data118 };
+                if (vErrors === null) {
+                  vErrors = [err273];
+                } else {
+                  vErrors.push(err273);
                 }
                 errors++;
               }
               if (typeof data118 == "number" && isFinite(data118)) {
                 if (data118 > 50 || isNaN(data118)) {
-                  const err272 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
-                  if (vErrors === null) {
-                    vErrors = [err272];
-                  } else {
-                    vErrors.push(err272);
-                  }
-                  errors++;
-                }
-                if (data118 < 1 || isNaN(data118)) {
-                  const err273 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data118 };
-                  if (vErrors === null) {
-                    vErrors = [err273];
-                  } else {
-                    vErrors.push(err273);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data116.memory !== void 0) {
-              let data119 = data116.memory;
-              if (typeof data119 === "string") {
-                if (!pattern42.test(data119)) {
-                  const err274 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
+                  const err274 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data118 };
                   if (vErrors === null) {
                     vErrors = [err274];
                   } else {
@@ -44101,21 +39599,22 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-              } else {
-                const err275 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data119 };
-                if (vErrors === null) {
-                  vErrors = [err275];
-                } else {
-                  vErrors.push(err275);
+                if (data118 < 1 || isNaN(data118)) {
+                  const err275 = { instancePath: instancePath + "/components/elasticsearch/replicas", schemaPath: "#/properties/components/properties/elasticsearch/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.elasticsearch.properties.replicas, data: data118 };
+                  if (vErrors === null) {
+                    vErrors = [err275];
+                  } else {
+                    vErrors.push(err275);
+                  }
+                  errors++;
                 }
-                errors++;
               }
             }
-            if (data116.cpu !== void 0) {
-              let data120 = data116.cpu;
-              if (typeof data120 === "string") {
-                if (!pattern43.test(data120)) {
-                  const err276 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
+            if (data117.memory !== void 0) {
+              let data119 = data117.memory;
+              if (typeof data119 === "string") {
+                if (!pattern44.test(data119)) {
+                  const err276 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data119 };
                   if (vErrors === null) {
                     vErrors = [err276];
                   } else {
@@ -44124,7 +39623,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err277 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data120 };
+                const err277 = { instancePath: instancePath + "/components/elasticsearch/memory", schemaPath: "#/properties/components/properties/elasticsearch/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.memory.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.memory, data: data119 };
                 if (vErrors === null) {
                   vErrors = [err277];
                 } else {
@@ -44133,46 +39632,42 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data116.values !== void 0) {
-              let data121 = data116.values;
-              if (!(data121 && typeof data121 == "object" && !Array.isArray(data121))) {
-                const err278 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data121 };
+            if (data117.cpu !== void 0) {
+              let data120 = data117.cpu;
+              if (typeof data120 === "string") {
+                if (!pattern45.test(data120)) {
+                  const err278 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data120 };
+                  if (vErrors === null) {
+                    vErrors = [err278];
+                  } else {
+                    vErrors.push(err278);
+                  }
+                  errors++;
+                }
+              } else {
+                const err279 = { instancePath: instancePath + "/components/elasticsearch/cpu", schemaPath: "#/properties/components/properties/elasticsearch/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.cpu.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.cpu, data: data120 };
                 if (vErrors === null) {
-                  vErrors = [err278];
+                  vErrors = [err279];
                 } else {
-                  vErrors.push(err278);
+                  vErrors.push(err279);
                 }
                 errors++;
               }
             }
-          } else {
-            const err279 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data116 };
-            if (vErrors === null) {
-              vErrors = [err279];
-            } else {
-              vErrors.push(err279);
-            }
-            errors++;
-          }
-        }
-        if (data99.mermaid !== void 0) {
-          let data122 = data99.mermaid;
-          if (data122 && typeof data122 == "object" && !Array.isArray(data122)) {
-            for (const key29 in data122) {
-              if (!(key29 === "enabled" || key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "values")) {
-                const err280 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
-                if (vErrors === null) {
-                  vErrors = [err280];
-                } else {
-                  vErrors.push(err280);
+            if (data117.storage !== void 0) {
+              let data121 = data117.storage;
+              if (typeof data121 === "string") {
+                if (!pattern44.test(data121)) {
+                  const err280 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data121 };
+                  if (vErrors === null) {
+                    vErrors = [err280];
+                  } else {
+                    vErrors.push(err280);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data122.enabled !== void 0) {
-              let data123 = data122.enabled;
-              if (typeof data123 !== "boolean") {
-                const err281 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data123 };
+              } else {
+                const err281 = { instancePath: instancePath + "/components/elasticsearch/storage", schemaPath: "#/properties/components/properties/elasticsearch/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.elasticsearch.properties.storage.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.storage, data: data121 };
                 if (vErrors === null) {
                   vErrors = [err281];
                 } else {
@@ -44181,10 +39676,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data122.replicas !== void 0) {
-              let data124 = data122.replicas;
-              if (!(typeof data124 == "number" && (!(data124 % 1) && !isNaN(data124)) && isFinite(data124))) {
-                const err282 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
+            if (data117.values !== void 0) {
+              let data122 = data117.values;
+              if (!(data122 && typeof data122 == "object" && !Array.isArray(data122))) {
+                const err282 = { instancePath: instancePath + "/components/elasticsearch/values", schemaPath: "#/properties/components/properties/elasticsearch/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.properties.values.type, parentSchema: schema31.properties.components.properties.elasticsearch.properties.values, data: data122 };
                 if (vErrors === null) {
                   vErrors = [err282];
                 } else {
@@ -44192,41 +39687,47 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data124 == "number" && isFinite(data124)) {
-                if (data124 > 50 || isNaN(data124)) {
-                  const err283 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
-                  if (vErrors === null) {
-                    vErrors = [err283];
-                  } else {
-                    vErrors.push(err283);
-                  }
-                  errors++;
+            }
+          } else {
+            const err283 = { instancePath: instancePath + "/components/elasticsearch", schemaPath: "#/properties/components/properties/elasticsearch/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.elasticsearch.type, parentSchema: schema31.properties.components.properties.elasticsearch, data: data117 };
+            if (vErrors === null) {
+              vErrors = [err283];
+            } else {
+              vErrors.push(err283);
+            }
+            errors++;
+          }
+        }
+        if (data106.kibana !== void 0) {
+          let data123 = data106.kibana;
+          if (data123 && typeof data123 == "object" && !Array.isArray(data123)) {
+            for (const key29 in data123) {
+              if (!(key29 === "enabled" || key29 === "replicas" || key29 === "memory" || key29 === "cpu" || key29 === "values")) {
+                const err284 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key29 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.kibana, data: data123 };
+                if (vErrors === null) {
+                  vErrors = [err284];
+                } else {
+                  vErrors.push(err284);
                 }
-                if (data124 < 1 || isNaN(data124)) {
-                  const err284 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data124 };
-                  if (vErrors === null) {
-                    vErrors = [err284];
-                  } else {
-                    vErrors.push(err284);
-                  }
-                  errors++;
-                }
+                errors++;
               }
             }
-            if (data122.memory !== void 0) {
-              let data125 = data122.memory;
-              if (typeof data125 === "string") {
-                if (!pattern42.test(data125)) {
-                  const err285 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
-                  if (vErrors === null) {
-                    vErrors = [err285];
-                  } else {
-                    vErrors.push(err285);
-                  }
-                  errors++;
+            if (data123.enabled !== void 0) {
+              let data124 = data123.enabled;
+              if (typeof data124 !== "boolean") {
+                const err285 = { instancePath: instancePath + "/components/kibana/enabled", schemaPath: "#/properties/components/properties/kibana/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.kibana.properties.enabled.type, parentSchema: schema31.properties.components.properties.kibana.properties.enabled, data: data124 };
+                if (vErrors === null) {
+                  vErrors = [err285];
+                } else {
+                  vErrors.push(err285);
                 }
-              } else {
-                const err286 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data125 };
+                errors++;
+              }
+            }
+            if (data123.replicas !== void 0) {
+              let data125 = data123.replicas;
+              if (!(typeof data125 == "number" && (!(data125 % 1) && !isNaN(data125)) && isFinite(data125))) {
+                const err286 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.kibana.properties.replicas.type, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data125 };
                 if (vErrors === null) {
                   vErrors = [err286];
                 } else {
@@ -44234,12 +39735,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data122.cpu !== void 0) {
-              let data126 = data122.cpu;
-              if (typeof data126 === "string") {
-                if (!pattern43.test(data126)) {
-                  const err287 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
+              if (typeof data125 == "number" && isFinite(data125)) {
+                if (data125 > 50 || isNaN(data125)) {
+                  const err287 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data125 };
                   if (vErrors === null) {
                     vErrors = [err287];
                   } else {
@@ -44247,56 +39745,53 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (data125 < 1 || isNaN(data125)) {
+                  const err288 = { instancePath: instancePath + "/components/kibana/replicas", schemaPath: "#/properties/components/properties/kibana/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.kibana.properties.replicas, data: data125 };
+                  if (vErrors === null) {
+                    vErrors = [err288];
+                  } else {
+                    vErrors.push(err288);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data123.memory !== void 0) {
+              let data126 = data123.memory;
+              if (typeof data126 === "string") {
+                if (!pattern44.test(data126)) {
+                  const err289 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data126 };
+                  if (vErrors === null) {
+                    vErrors = [err289];
+                  } else {
+                    vErrors.push(err289);
+                  }
+                  errors++;
+                }
               } else {
-                const err288 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data126 };
+                const err290 = { instancePath: instancePath + "/components/kibana/memory", schemaPath: "#/properties/components/properties/kibana/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.memory.type, parentSchema: schema31.properties.components.properties.kibana.properties.memory, data: data126 };
                 if (vErrors === null) {
-                  vErrors = [err288];
+                  vErrors = [err290];
                 } else {
-                  vErrors.push(err288);
+                  vErrors.push(err290);
                 }
                 errors++;
               }
             }
-            if (data122.values !== void 0) {
-              let data127 = data122.values;
-              if (!(data127 && typeof data127 == "object" && !Array.isArray(data127))) {
-                const err289 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data127 };
-                if (vErrors === null) {
-                  vErrors = [err289];
-                } else {
-                  vErrors.push(err289);
+            if (data123.cpu !== void 0) {
+              let data127 = data123.cpu;
+              if (typeof data127 === "string") {
+                if (!pattern45.test(data127)) {
+                  const err291 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data127 };
+                  if (vErrors === null) {
+                    vErrors = [err291];
+                  } else {
+                    vErrors.push(err291);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-          } else {
-            const err290 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data122 };
-            if (vErrors === null) {
-              vErrors = [err290];
-            } else {
-              vErrors.push(err290);
-            }
-            errors++;
-          }
-        }
-        if (data99.keycloak !== void 0) {
-          let data128 = data99.keycloak;
-          if (data128 && typeof data128 == "object" && !Array.isArray(data128)) {
-            for (const key30 in data128) {
-              if (!(key30 === "replicas" || key30 === "memory" || key30 === "cpu" || key30 === "companion" || key30 === "database" || key30 === "values")) {
-                const err291 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
-                if (vErrors === null) {
-                  vErrors = [err291];
-                } else {
-                  vErrors.push(err291);
-                }
-                errors++;
-              }
-            }
-            if (data128.replicas !== void 0) {
-              let data129 = data128.replicas;
-              if (!(typeof data129 == "number" && (!(data129 % 1) && !isNaN(data129)) && isFinite(data129))) {
-                const err292 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
+              } else {
+                const err292 = { instancePath: instancePath + "/components/kibana/cpu", schemaPath: "#/properties/components/properties/kibana/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.kibana.properties.cpu.type, parentSchema: schema31.properties.components.properties.kibana.properties.cpu, data: data127 };
                 if (vErrors === null) {
                   vErrors = [err292];
                 } else {
@@ -44304,41 +39799,47 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data129 == "number" && isFinite(data129)) {
-                if (data129 > 50 || isNaN(data129)) {
-                  const err293 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
-                  if (vErrors === null) {
-                    vErrors = [err293];
-                  } else {
-                    vErrors.push(err293);
-                  }
-                  errors++;
+            }
+            if (data123.values !== void 0) {
+              let data128 = data123.values;
+              if (!(data128 && typeof data128 == "object" && !Array.isArray(data128))) {
+                const err293 = { instancePath: instancePath + "/components/kibana/values", schemaPath: "#/properties/components/properties/kibana/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.properties.values.type, parentSchema: schema31.properties.components.properties.kibana.properties.values, data: data128 };
+                if (vErrors === null) {
+                  vErrors = [err293];
+                } else {
+                  vErrors.push(err293);
                 }
-                if (data129 < 1 || isNaN(data129)) {
-                  const err294 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data129 };
-                  if (vErrors === null) {
-                    vErrors = [err294];
-                  } else {
-                    vErrors.push(err294);
-                  }
-                  errors++;
-                }
+                errors++;
               }
             }
-            if (data128.memory !== void 0) {
-              let data130 = data128.memory;
-              if (typeof data130 === "string") {
-                if (!pattern42.test(data130)) {
-                  const err295 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
-                  if (vErrors === null) {
-                    vErrors = [err295];
-                  } else {
-                    vErrors.push(err295);
-                  }
-                  errors++;
+          } else {
+            const err294 = { instancePath: instancePath + "/components/kibana", schemaPath: "#/properties/components/properties/kibana/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.kibana.type, parentSchema: schema31.properties.components.properties.kibana, data: data123 };
+            if (vErrors === null) {
+              vErrors = [err294];
+            } else {
+              vErrors.push(err294);
+            }
+            errors++;
+          }
+        }
+        if (data106.mermaid !== void 0) {
+          let data129 = data106.mermaid;
+          if (data129 && typeof data129 == "object" && !Array.isArray(data129)) {
+            for (const key30 in data129) {
+              if (!(key30 === "enabled" || key30 === "replicas" || key30 === "memory" || key30 === "cpu" || key30 === "values")) {
+                const err295 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key30 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mermaid, data: data129 };
+                if (vErrors === null) {
+                  vErrors = [err295];
+                } else {
+                  vErrors.push(err295);
                 }
-              } else {
-                const err296 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data130 };
+                errors++;
+              }
+            }
+            if (data129.enabled !== void 0) {
+              let data130 = data129.enabled;
+              if (typeof data130 !== "boolean") {
+                const err296 = { instancePath: instancePath + "/components/mermaid/enabled", schemaPath: "#/properties/components/properties/mermaid/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mermaid.properties.enabled.type, parentSchema: schema31.properties.components.properties.mermaid.properties.enabled, data: data130 };
                 if (vErrors === null) {
                   vErrors = [err296];
                 } else {
@@ -44347,110 +39848,110 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data128.cpu !== void 0) {
-              let data131 = data128.cpu;
-              if (typeof data131 === "string") {
-                if (!pattern43.test(data131)) {
-                  const err297 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+            if (data129.replicas !== void 0) {
+              let data131 = data129.replicas;
+              if (!(typeof data131 == "number" && (!(data131 % 1) && !isNaN(data131)) && isFinite(data131))) {
+                const err297 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mermaid.properties.replicas.type, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data131 };
+                if (vErrors === null) {
+                  vErrors = [err297];
+                } else {
+                  vErrors.push(err297);
+                }
+                errors++;
+              }
+              if (typeof data131 == "number" && isFinite(data131)) {
+                if (data131 > 50 || isNaN(data131)) {
+                  const err298 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data131 };
                   if (vErrors === null) {
-                    vErrors = [err297];
+                    vErrors = [err298];
                   } else {
-                    vErrors.push(err297);
+                    vErrors.push(err298);
+                  }
+                  errors++;
+                }
+                if (data131 < 1 || isNaN(data131)) {
+                  const err299 = { instancePath: instancePath + "/components/mermaid/replicas", schemaPath: "#/properties/components/properties/mermaid/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mermaid.properties.replicas, data: data131 };
+                  if (vErrors === null) {
+                    vErrors = [err299];
+                  } else {
+                    vErrors.push(err299);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data129.memory !== void 0) {
+              let data132 = data129.memory;
+              if (typeof data132 === "string") {
+                if (!pattern44.test(data132)) {
+                  const err300 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data132 };
+                  if (vErrors === null) {
+                    vErrors = [err300];
+                  } else {
+                    vErrors.push(err300);
                   }
                   errors++;
                 }
               } else {
-                const err298 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data131 };
+                const err301 = { instancePath: instancePath + "/components/mermaid/memory", schemaPath: "#/properties/components/properties/mermaid/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.memory.type, parentSchema: schema31.properties.components.properties.mermaid.properties.memory, data: data132 };
                 if (vErrors === null) {
-                  vErrors = [err298];
+                  vErrors = [err301];
                 } else {
-                  vErrors.push(err298);
+                  vErrors.push(err301);
                 }
                 errors++;
               }
             }
-            if (data128.companion !== void 0) {
-              let data132 = data128.companion;
-              if (data132 && typeof data132 == "object" && !Array.isArray(data132)) {
-                for (const key31 in data132) {
-                  if (!(key31 === "memory" || key31 === "cpu" || key31 === "storage")) {
-                    const err299 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
-                    if (vErrors === null) {
-                      vErrors = [err299];
-                    } else {
-                      vErrors.push(err299);
-                    }
-                    errors++;
-                  }
-                }
-                if (data132.memory !== void 0) {
-                  let data133 = data132.memory;
-                  if (typeof data133 === "string") {
-                    if (!pattern42.test(data133)) {
-                      const err300 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
-                      if (vErrors === null) {
-                        vErrors = [err300];
-                      } else {
-                        vErrors.push(err300);
-                      }
-                      errors++;
-                    }
+            if (data129.cpu !== void 0) {
+              let data133 = data129.cpu;
+              if (typeof data133 === "string") {
+                if (!pattern45.test(data133)) {
+                  const err302 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data133 };
+                  if (vErrors === null) {
+                    vErrors = [err302];
                   } else {
-                    const err301 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data133 };
-                    if (vErrors === null) {
-                      vErrors = [err301];
-                    } else {
-                      vErrors.push(err301);
-                    }
-                    errors++;
+                    vErrors.push(err302);
                   }
-                }
-                if (data132.cpu !== void 0) {
-                  let data134 = data132.cpu;
-                  if (typeof data134 === "string") {
-                    if (!pattern43.test(data134)) {
-                      const err302 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
-                      if (vErrors === null) {
-                        vErrors = [err302];
-                      } else {
-                        vErrors.push(err302);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err303 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data134 };
-                    if (vErrors === null) {
-                      vErrors = [err303];
-                    } else {
-                      vErrors.push(err303);
-                    }
-                    errors++;
-                  }
-                }
-                if (data132.storage !== void 0) {
-                  let data135 = data132.storage;
-                  if (typeof data135 === "string") {
-                    if (!pattern42.test(data135)) {
-                      const err304 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
-                      if (vErrors === null) {
-                        vErrors = [err304];
-                      } else {
-                        vErrors.push(err304);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err305 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data135 };
-                    if (vErrors === null) {
-                      vErrors = [err305];
-                    } else {
-                      vErrors.push(err305);
-                    }
-                    errors++;
-                  }
+                  errors++;
                 }
               } else {
-                const err306 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data132 };
+                const err303 = { instancePath: instancePath + "/components/mermaid/cpu", schemaPath: "#/properties/components/properties/mermaid/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mermaid.properties.cpu.type, parentSchema: schema31.properties.components.properties.mermaid.properties.cpu, data: data133 };
+                if (vErrors === null) {
+                  vErrors = [err303];
+                } else {
+                  vErrors.push(err303);
+                }
+                errors++;
+              }
+            }
+            if (data129.values !== void 0) {
+              let data134 = data129.values;
+              if (!(data134 && typeof data134 == "object" && !Array.isArray(data134))) {
+                const err304 = { instancePath: instancePath + "/components/mermaid/values", schemaPath: "#/properties/components/properties/mermaid/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.properties.values.type, parentSchema: schema31.properties.components.properties.mermaid.properties.values, data: data134 };
+                if (vErrors === null) {
+                  vErrors = [err304];
+                } else {
+                  vErrors.push(err304);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err305 = { instancePath: instancePath + "/components/mermaid", schemaPath: "#/properties/components/properties/mermaid/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mermaid.type, parentSchema: schema31.properties.components.properties.mermaid, data: data129 };
+            if (vErrors === null) {
+              vErrors = [err305];
+            } else {
+              vErrors.push(err305);
+            }
+            errors++;
+          }
+        }
+        if (data106.keycloak !== void 0) {
+          let data135 = data106.keycloak;
+          if (data135 && typeof data135 == "object" && !Array.isArray(data135)) {
+            for (const key31 in data135) {
+              if (!(key31 === "replicas" || key31 === "memory" || key31 === "cpu" || key31 === "companion" || key31 === "database" || key31 === "values")) {
+                const err306 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key31 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak, data: data135 };
                 if (vErrors === null) {
                   vErrors = [err306];
                 } else {
@@ -44459,10 +39960,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data128.database !== void 0) {
-              let data136 = data128.database;
-              if (typeof data136 !== "string") {
-                const err307 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
+            if (data135.replicas !== void 0) {
+              let data136 = data135.replicas;
+              if (!(typeof data136 == "number" && (!(data136 % 1) && !isNaN(data136)) && isFinite(data136))) {
+                const err307 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.keycloak.properties.replicas.type, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data136 };
                 if (vErrors === null) {
                   vErrors = [err307];
                 } else {
@@ -44470,44 +39971,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (!(data136 === "inCluster" || data136 === "managed")) {
-                const err308 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data136 };
-                if (vErrors === null) {
-                  vErrors = [err308];
-                } else {
-                  vErrors.push(err308);
+              if (typeof data136 == "number" && isFinite(data136)) {
+                if (data136 > 50 || isNaN(data136)) {
+                  const err308 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data136 };
+                  if (vErrors === null) {
+                    vErrors = [err308];
+                  } else {
+                    vErrors.push(err308);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data136 < 1 || isNaN(data136)) {
+                  const err309 = { instancePath: instancePath + "/components/keycloak/replicas", schemaPath: "#/properties/components/properties/keycloak/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.keycloak.properties.replicas, data: data136 };
+                  if (vErrors === null) {
+                    vErrors = [err309];
+                  } else {
+                    vErrors.push(err309);
+                  }
+                  errors++;
+                }
               }
             }
-            if (data128.values !== void 0) {
-              let data137 = data128.values;
-              if (!(data137 && typeof data137 == "object" && !Array.isArray(data137))) {
-                const err309 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data137 };
-                if (vErrors === null) {
-                  vErrors = [err309];
-                } else {
-                  vErrors.push(err309);
+            if (data135.memory !== void 0) {
+              let data137 = data135.memory;
+              if (typeof data137 === "string") {
+                if (!pattern44.test(data137)) {
+                  const err310 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data137 };
+                  if (vErrors === null) {
+                    vErrors = [err310];
+                  } else {
+                    vErrors.push(err310);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-          } else {
-            const err310 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data128 };
-            if (vErrors === null) {
-              vErrors = [err310];
-            } else {
-              vErrors.push(err310);
-            }
-            errors++;
-          }
-        }
-        if (data99.oauth2Proxy !== void 0) {
-          let data138 = data99.oauth2Proxy;
-          if (data138 && typeof data138 == "object" && !Array.isArray(data138)) {
-            for (const key32 in data138) {
-              if (!(key32 === "replicas" || key32 === "memory" || key32 === "cpu" || key32 === "values")) {
-                const err311 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
+              } else {
+                const err311 = { instancePath: instancePath + "/components/keycloak/memory", schemaPath: "#/properties/components/properties/keycloak/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.memory, data: data137 };
                 if (vErrors === null) {
                   vErrors = [err311];
                 } else {
@@ -44516,110 +40014,110 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data138.replicas !== void 0) {
-              let data139 = data138.replicas;
-              if (!(typeof data139 == "number" && (!(data139 % 1) && !isNaN(data139)) && isFinite(data139))) {
-                const err312 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
-                if (vErrors === null) {
-                  vErrors = [err312];
-                } else {
-                  vErrors.push(err312);
-                }
-                errors++;
-              }
-              if (typeof data139 == "number" && isFinite(data139)) {
-                if (data139 > 50 || isNaN(data139)) {
-                  const err313 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
+            if (data135.cpu !== void 0) {
+              let data138 = data135.cpu;
+              if (typeof data138 === "string") {
+                if (!pattern45.test(data138)) {
+                  const err312 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data138 };
                   if (vErrors === null) {
-                    vErrors = [err313];
+                    vErrors = [err312];
                   } else {
-                    vErrors.push(err313);
-                  }
-                  errors++;
-                }
-                if (data139 < 1 || isNaN(data139)) {
-                  const err314 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data139 };
-                  if (vErrors === null) {
-                    vErrors = [err314];
-                  } else {
-                    vErrors.push(err314);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data138.memory !== void 0) {
-              let data140 = data138.memory;
-              if (typeof data140 === "string") {
-                if (!pattern42.test(data140)) {
-                  const err315 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
-                  if (vErrors === null) {
-                    vErrors = [err315];
-                  } else {
-                    vErrors.push(err315);
+                    vErrors.push(err312);
                   }
                   errors++;
                 }
               } else {
-                const err316 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data140 };
+                const err313 = { instancePath: instancePath + "/components/keycloak/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.cpu, data: data138 };
                 if (vErrors === null) {
-                  vErrors = [err316];
+                  vErrors = [err313];
                 } else {
-                  vErrors.push(err316);
+                  vErrors.push(err313);
                 }
                 errors++;
               }
             }
-            if (data138.cpu !== void 0) {
-              let data141 = data138.cpu;
-              if (typeof data141 === "string") {
-                if (!pattern43.test(data141)) {
-                  const err317 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
-                  if (vErrors === null) {
-                    vErrors = [err317];
-                  } else {
-                    vErrors.push(err317);
+            if (data135.companion !== void 0) {
+              let data139 = data135.companion;
+              if (data139 && typeof data139 == "object" && !Array.isArray(data139)) {
+                for (const key32 in data139) {
+                  if (!(key32 === "memory" || key32 === "cpu" || key32 === "storage")) {
+                    const err314 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key32 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data139 };
+                    if (vErrors === null) {
+                      vErrors = [err314];
+                    } else {
+                      vErrors.push(err314);
+                    }
+                    errors++;
                   }
-                  errors++;
+                }
+                if (data139.memory !== void 0) {
+                  let data140 = data139.memory;
+                  if (typeof data140 === "string") {
+                    if (!pattern44.test(data140)) {
+                      const err315 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data140 };
+                      if (vErrors === null) {
+                        vErrors = [err315];
+                      } else {
+                        vErrors.push(err315);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err316 = { instancePath: instancePath + "/components/keycloak/companion/memory", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.memory, data: data140 };
+                    if (vErrors === null) {
+                      vErrors = [err316];
+                    } else {
+                      vErrors.push(err316);
+                    }
+                    errors++;
+                  }
+                }
+                if (data139.cpu !== void 0) {
+                  let data141 = data139.cpu;
+                  if (typeof data141 === "string") {
+                    if (!pattern45.test(data141)) {
+                      const err317 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data141 };
+                      if (vErrors === null) {
+                        vErrors = [err317];
+                      } else {
+                        vErrors.push(err317);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err318 = { instancePath: instancePath + "/components/keycloak/companion/cpu", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.cpu, data: data141 };
+                    if (vErrors === null) {
+                      vErrors = [err318];
+                    } else {
+                      vErrors.push(err318);
+                    }
+                    errors++;
+                  }
+                }
+                if (data139.storage !== void 0) {
+                  let data142 = data139.storage;
+                  if (typeof data142 === "string") {
+                    if (!pattern44.test(data142)) {
+                      const err319 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data142 };
+                      if (vErrors === null) {
+                        vErrors = [err319];
+                      } else {
+                        vErrors.push(err319);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err320 = { instancePath: instancePath + "/components/keycloak/companion/storage", schemaPath: "#/properties/components/properties/keycloak/properties/companion/properties/storage/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion.properties.storage, data: data142 };
+                    if (vErrors === null) {
+                      vErrors = [err320];
+                    } else {
+                      vErrors.push(err320);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err318 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data141 };
-                if (vErrors === null) {
-                  vErrors = [err318];
-                } else {
-                  vErrors.push(err318);
-                }
-                errors++;
-              }
-            }
-            if (data138.values !== void 0) {
-              let data142 = data138.values;
-              if (!(data142 && typeof data142 == "object" && !Array.isArray(data142))) {
-                const err319 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data142 };
-                if (vErrors === null) {
-                  vErrors = [err319];
-                } else {
-                  vErrors.push(err319);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err320 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data138 };
-            if (vErrors === null) {
-              vErrors = [err320];
-            } else {
-              vErrors.push(err320);
-            }
-            errors++;
-          }
-        }
-        if (data99.nats !== void 0) {
-          let data143 = data99.nats;
-          if (data143 && typeof data143 == "object" && !Array.isArray(data143)) {
-            for (const key33 in data143) {
-              if (!(key33 === "enabled" || key33 === "replicas" || key33 === "memory" || key33 === "cpu" || key33 === "companion" || key33 === "values")) {
-                const err321 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data143 };
+                const err321 = { instancePath: instancePath + "/components/keycloak/companion", schemaPath: "#/properties/components/properties/keycloak/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.companion.type, parentSchema: schema31.properties.components.properties.keycloak.properties.companion, data: data139 };
                 if (vErrors === null) {
                   vErrors = [err321];
                 } else {
@@ -44628,10 +40126,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data143.enabled !== void 0) {
-              let data144 = data143.enabled;
-              if (typeof data144 !== "boolean") {
-                const err322 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data144 };
+            if (data135.database !== void 0) {
+              let data143 = data135.database;
+              if (typeof data143 !== "string") {
+                const err322 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.keycloak.properties.database.type, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data143 };
                 if (vErrors === null) {
                   vErrors = [err322];
                 } else {
@@ -44639,11 +40137,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data143.replicas !== void 0) {
-              let data145 = data143.replicas;
-              if (!(typeof data145 == "number" && (!(data145 % 1) && !isNaN(data145)) && isFinite(data145))) {
-                const err323 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
+              if (!(data143 === "inCluster" || data143 === "managed")) {
+                const err323 = { instancePath: instancePath + "/components/keycloak/database", schemaPath: "#/properties/components/properties/keycloak/properties/database/enum", keyword: "enum", params: { allowedValues: schema31.properties.components.properties.keycloak.properties.database.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.components.properties.keycloak.properties.database.enum, parentSchema: schema31.properties.components.properties.keycloak.properties.database, data: data143 };
                 if (vErrors === null) {
                   vErrors = [err323];
                 } else {
@@ -44651,41 +40146,47 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data145 == "number" && isFinite(data145)) {
-                if (data145 > 50 || isNaN(data145)) {
-                  const err324 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
-                  if (vErrors === null) {
-                    vErrors = [err324];
-                  } else {
-                    vErrors.push(err324);
-                  }
-                  errors++;
+            }
+            if (data135.values !== void 0) {
+              let data144 = data135.values;
+              if (!(data144 && typeof data144 == "object" && !Array.isArray(data144))) {
+                const err324 = { instancePath: instancePath + "/components/keycloak/values", schemaPath: "#/properties/components/properties/keycloak/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.properties.values.type, parentSchema: schema31.properties.components.properties.keycloak.properties.values, data: data144 };
+                if (vErrors === null) {
+                  vErrors = [err324];
+                } else {
+                  vErrors.push(err324);
                 }
-                if (data145 < 1 || isNaN(data145)) {
-                  const err325 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data145 };
-                  if (vErrors === null) {
-                    vErrors = [err325];
-                  } else {
-                    vErrors.push(err325);
-                  }
-                  errors++;
-                }
+                errors++;
               }
             }
-            if (data143.memory !== void 0) {
-              let data146 = data143.memory;
-              if (typeof data146 === "string") {
-                if (!pattern42.test(data146)) {
-                  const err326 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
-                  if (vErrors === null) {
-                    vErrors = [err326];
-                  } else {
-                    vErrors.push(err326);
-                  }
-                  errors++;
+          } else {
+            const err325 = { instancePath: instancePath + "/components/keycloak", schemaPath: "#/properties/components/properties/keycloak/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.keycloak.type, parentSchema: schema31.properties.components.properties.keycloak, data: data135 };
+            if (vErrors === null) {
+              vErrors = [err325];
+            } else {
+              vErrors.push(err325);
+            }
+            errors++;
+          }
+        }
+        if (data106.oauth2Proxy !== void 0) {
+          let data145 = data106.oauth2Proxy;
+          if (data145 && typeof data145 == "object" && !Array.isArray(data145)) {
+            for (const key33 in data145) {
+              if (!(key33 === "replicas" || key33 === "memory" || key33 === "cpu" || key33 === "values")) {
+                const err326 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key33 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data145 };
+                if (vErrors === null) {
+                  vErrors = [err326];
+                } else {
+                  vErrors.push(err326);
                 }
-              } else {
-                const err327 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data146 };
+                errors++;
+              }
+            }
+            if (data145.replicas !== void 0) {
+              let data146 = data145.replicas;
+              if (!(typeof data146 == "number" && (!(data146 % 1) && !isNaN(data146)) && isFinite(data146))) {
+                const err327 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.oauth2Proxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data146 };
                 if (vErrors === null) {
                   vErrors = [err327];
                 } else {
@@ -44693,12 +40194,9 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-            if (data143.cpu !== void 0) {
-              let data147 = data143.cpu;
-              if (typeof data147 === "string") {
-                if (!pattern43.test(data147)) {
-                  const err328 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+              if (typeof data146 == "number" && isFinite(data146)) {
+                if (data146 > 50 || isNaN(data146)) {
+                  const err328 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data146 };
                   if (vErrors === null) {
                     vErrors = [err328];
                   } else {
@@ -44706,88 +40204,89 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+                if (data146 < 1 || isNaN(data146)) {
+                  const err329 = { instancePath: instancePath + "/components/oauth2Proxy/replicas", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.replicas, data: data146 };
+                  if (vErrors === null) {
+                    vErrors = [err329];
+                  } else {
+                    vErrors.push(err329);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data145.memory !== void 0) {
+              let data147 = data145.memory;
+              if (typeof data147 === "string") {
+                if (!pattern44.test(data147)) {
+                  const err330 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data147 };
+                  if (vErrors === null) {
+                    vErrors = [err330];
+                  } else {
+                    vErrors.push(err330);
+                  }
+                  errors++;
+                }
               } else {
-                const err329 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data147 };
+                const err331 = { instancePath: instancePath + "/components/oauth2Proxy/memory", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.memory.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.memory, data: data147 };
                 if (vErrors === null) {
-                  vErrors = [err329];
+                  vErrors = [err331];
                 } else {
-                  vErrors.push(err329);
+                  vErrors.push(err331);
                 }
                 errors++;
               }
             }
-            if (data143.companion !== void 0) {
-              let data148 = data143.companion;
-              if (data148 && typeof data148 == "object" && !Array.isArray(data148)) {
-                for (const key34 in data148) {
-                  if (!(key34 === "memory" || key34 === "cpu" || key34 === "values")) {
-                    const err330 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
-                    if (vErrors === null) {
-                      vErrors = [err330];
-                    } else {
-                      vErrors.push(err330);
-                    }
-                    errors++;
-                  }
-                }
-                if (data148.memory !== void 0) {
-                  let data149 = data148.memory;
-                  if (typeof data149 === "string") {
-                    if (!pattern42.test(data149)) {
-                      const err331 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
-                      if (vErrors === null) {
-                        vErrors = [err331];
-                      } else {
-                        vErrors.push(err331);
-                      }
-                      errors++;
-                    }
+            if (data145.cpu !== void 0) {
+              let data148 = data145.cpu;
+              if (typeof data148 === "string") {
+                if (!pattern45.test(data148)) {
+                  const err332 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data148 };
+                  if (vErrors === null) {
+                    vErrors = [err332];
                   } else {
-                    const err332 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data149 };
-                    if (vErrors === null) {
-                      vErrors = [err332];
-                    } else {
-                      vErrors.push(err332);
-                    }
-                    errors++;
+                    vErrors.push(err332);
                   }
-                }
-                if (data148.cpu !== void 0) {
-                  let data150 = data148.cpu;
-                  if (typeof data150 === "string") {
-                    if (!pattern43.test(data150)) {
-                      const err333 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
-                      if (vErrors === null) {
-                        vErrors = [err333];
-                      } else {
-                        vErrors.push(err333);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err334 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data150 };
-                    if (vErrors === null) {
-                      vErrors = [err334];
-                    } else {
-                      vErrors.push(err334);
-                    }
-                    errors++;
-                  }
-                }
-                if (data148.values !== void 0) {
-                  let data151 = data148.values;
-                  if (!(data151 && typeof data151 == "object" && !Array.isArray(data151))) {
-                    const err335 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data151 };
-                    if (vErrors === null) {
-                      vErrors = [err335];
-                    } else {
-                      vErrors.push(err335);
-                    }
-                    errors++;
-                  }
+                  errors++;
                 }
               } else {
-                const err336 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data148 };
+                const err333 = { instancePath: instancePath + "/components/oauth2Proxy/cpu", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.oauth2Proxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.cpu, data: data148 };
+                if (vErrors === null) {
+                  vErrors = [err333];
+                } else {
+                  vErrors.push(err333);
+                }
+                errors++;
+              }
+            }
+            if (data145.values !== void 0) {
+              let data149 = data145.values;
+              if (!(data149 && typeof data149 == "object" && !Array.isArray(data149))) {
+                const err334 = { instancePath: instancePath + "/components/oauth2Proxy/values", schemaPath: "#/properties/components/properties/oauth2Proxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.properties.values.type, parentSchema: schema31.properties.components.properties.oauth2Proxy.properties.values, data: data149 };
+                if (vErrors === null) {
+                  vErrors = [err334];
+                } else {
+                  vErrors.push(err334);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err335 = { instancePath: instancePath + "/components/oauth2Proxy", schemaPath: "#/properties/components/properties/oauth2Proxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.oauth2Proxy.type, parentSchema: schema31.properties.components.properties.oauth2Proxy, data: data145 };
+            if (vErrors === null) {
+              vErrors = [err335];
+            } else {
+              vErrors.push(err335);
+            }
+            errors++;
+          }
+        }
+        if (data106.nats !== void 0) {
+          let data150 = data106.nats;
+          if (data150 && typeof data150 == "object" && !Array.isArray(data150)) {
+            for (const key34 in data150) {
+              if (!(key34 === "enabled" || key34 === "replicas" || key34 === "memory" || key34 === "cpu" || key34 === "companion" || key34 === "values")) {
+                const err336 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key34 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats, data: data150 };
                 if (vErrors === null) {
                   vErrors = [err336];
                 } else {
@@ -44796,10 +40295,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data143.values !== void 0) {
-              let data152 = data143.values;
-              if (!(data152 && typeof data152 == "object" && !Array.isArray(data152))) {
-                const err337 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data152 };
+            if (data150.enabled !== void 0) {
+              let data151 = data150.enabled;
+              if (typeof data151 !== "boolean") {
+                const err337 = { instancePath: instancePath + "/components/nats/enabled", schemaPath: "#/properties/components/properties/nats/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.nats.properties.enabled.type, parentSchema: schema31.properties.components.properties.nats.properties.enabled, data: data151 };
                 if (vErrors === null) {
                   vErrors = [err337];
                 } else {
@@ -44808,65 +40307,65 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err338 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data143 };
-            if (vErrors === null) {
-              vErrors = [err338];
-            } else {
-              vErrors.push(err338);
-            }
-            errors++;
-          }
-        }
-        if (data99.mcpConnect !== void 0) {
-          let data153 = data99.mcpConnect;
-          if (data153 && typeof data153 == "object" && !Array.isArray(data153)) {
-            for (const key35 in data153) {
-              if (!(key35 === "enabled" || key35 === "replicas" || key35 === "memory" || key35 === "cpu" || key35 === "values")) {
-                const err339 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
+            if (data150.replicas !== void 0) {
+              let data152 = data150.replicas;
+              if (!(typeof data152 == "number" && (!(data152 % 1) && !isNaN(data152)) && isFinite(data152))) {
+                const err338 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.nats.properties.replicas.type, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data152 };
                 if (vErrors === null) {
-                  vErrors = [err339];
+                  vErrors = [err338];
                 } else {
-                  vErrors.push(err339);
+                  vErrors.push(err338);
                 }
                 errors++;
               }
-            }
-            if (data153.enabled !== void 0) {
-              let data154 = data153.enabled;
-              if (typeof data154 !== "boolean") {
-                const err340 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data154 };
-                if (vErrors === null) {
-                  vErrors = [err340];
-                } else {
-                  vErrors.push(err340);
-                }
-                errors++;
-              }
-            }
-            if (data153.replicas !== void 0) {
-              let data155 = data153.replicas;
-              if (!(typeof data155 == "number" && (!(data155 % 1) && !isNaN(data155)) && isFinite(data155))) {
-                const err341 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
-                if (vErrors === null) {
-                  vErrors = [err341];
-                } else {
-                  vErrors.push(err341);
-                }
-                errors++;
-              }
-              if (typeof data155 == "number" && isFinite(data155)) {
-                if (data155 > 50 || isNaN(data155)) {
-                  const err342 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+              if (typeof data152 == "number" && isFinite(data152)) {
+                if (data152 > 50 || isNaN(data152)) {
+                  const err339 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data152 };
                   if (vErrors === null) {
-                    vErrors = [err342];
+                    vErrors = [err339];
                   } else {
-                    vErrors.push(err342);
+                    vErrors.push(err339);
                   }
                   errors++;
                 }
-                if (data155 < 1 || isNaN(data155)) {
-                  const err343 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data155 };
+                if (data152 < 1 || isNaN(data152)) {
+                  const err340 = { instancePath: instancePath + "/components/nats/replicas", schemaPath: "#/properties/components/properties/nats/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.nats.properties.replicas, data: data152 };
+                  if (vErrors === null) {
+                    vErrors = [err340];
+                  } else {
+                    vErrors.push(err340);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data150.memory !== void 0) {
+              let data153 = data150.memory;
+              if (typeof data153 === "string") {
+                if (!pattern44.test(data153)) {
+                  const err341 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data153 };
+                  if (vErrors === null) {
+                    vErrors = [err341];
+                  } else {
+                    vErrors.push(err341);
+                  }
+                  errors++;
+                }
+              } else {
+                const err342 = { instancePath: instancePath + "/components/nats/memory", schemaPath: "#/properties/components/properties/nats/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.memory, data: data153 };
+                if (vErrors === null) {
+                  vErrors = [err342];
+                } else {
+                  vErrors.push(err342);
+                }
+                errors++;
+              }
+            }
+            if (data150.cpu !== void 0) {
+              let data154 = data150.cpu;
+              if (typeof data154 === "string") {
+                if (!pattern45.test(data154)) {
+                  const err343 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data154 };
                   if (vErrors === null) {
                     vErrors = [err343];
                   } else {
@@ -44874,92 +40373,88 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+              } else {
+                const err344 = { instancePath: instancePath + "/components/nats/cpu", schemaPath: "#/properties/components/properties/nats/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.cpu, data: data154 };
+                if (vErrors === null) {
+                  vErrors = [err344];
+                } else {
+                  vErrors.push(err344);
+                }
+                errors++;
               }
             }
-            if (data153.memory !== void 0) {
-              let data156 = data153.memory;
-              if (typeof data156 === "string") {
-                if (!pattern42.test(data156)) {
-                  const err344 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
-                  if (vErrors === null) {
-                    vErrors = [err344];
-                  } else {
-                    vErrors.push(err344);
+            if (data150.companion !== void 0) {
+              let data155 = data150.companion;
+              if (data155 && typeof data155 == "object" && !Array.isArray(data155)) {
+                for (const key35 in data155) {
+                  if (!(key35 === "memory" || key35 === "cpu" || key35 === "values")) {
+                    const err345 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key35 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data155 };
+                    if (vErrors === null) {
+                      vErrors = [err345];
+                    } else {
+                      vErrors.push(err345);
+                    }
+                    errors++;
                   }
-                  errors++;
+                }
+                if (data155.memory !== void 0) {
+                  let data156 = data155.memory;
+                  if (typeof data156 === "string") {
+                    if (!pattern44.test(data156)) {
+                      const err346 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data156 };
+                      if (vErrors === null) {
+                        vErrors = [err346];
+                      } else {
+                        vErrors.push(err346);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err347 = { instancePath: instancePath + "/components/nats/companion/memory", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.memory.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.memory, data: data156 };
+                    if (vErrors === null) {
+                      vErrors = [err347];
+                    } else {
+                      vErrors.push(err347);
+                    }
+                    errors++;
+                  }
+                }
+                if (data155.cpu !== void 0) {
+                  let data157 = data155.cpu;
+                  if (typeof data157 === "string") {
+                    if (!pattern45.test(data157)) {
+                      const err348 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data157 };
+                      if (vErrors === null) {
+                        vErrors = [err348];
+                      } else {
+                        vErrors.push(err348);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err349 = { instancePath: instancePath + "/components/nats/companion/cpu", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.nats.properties.companion.properties.cpu.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.cpu, data: data157 };
+                    if (vErrors === null) {
+                      vErrors = [err349];
+                    } else {
+                      vErrors.push(err349);
+                    }
+                    errors++;
+                  }
+                }
+                if (data155.values !== void 0) {
+                  let data158 = data155.values;
+                  if (!(data158 && typeof data158 == "object" && !Array.isArray(data158))) {
+                    const err350 = { instancePath: instancePath + "/components/nats/companion/values", schemaPath: "#/properties/components/properties/nats/properties/companion/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.companion.properties.values, data: data158 };
+                    if (vErrors === null) {
+                      vErrors = [err350];
+                    } else {
+                      vErrors.push(err350);
+                    }
+                    errors++;
+                  }
                 }
               } else {
-                const err345 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data156 };
-                if (vErrors === null) {
-                  vErrors = [err345];
-                } else {
-                  vErrors.push(err345);
-                }
-                errors++;
-              }
-            }
-            if (data153.cpu !== void 0) {
-              let data157 = data153.cpu;
-              if (typeof data157 === "string") {
-                if (!pattern43.test(data157)) {
-                  const err346 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
-                  if (vErrors === null) {
-                    vErrors = [err346];
-                  } else {
-                    vErrors.push(err346);
-                  }
-                  errors++;
-                }
-              } else {
-                const err347 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data157 };
-                if (vErrors === null) {
-                  vErrors = [err347];
-                } else {
-                  vErrors.push(err347);
-                }
-                errors++;
-              }
-            }
-            if (data153.values !== void 0) {
-              let data158 = data153.values;
-              if (!(data158 && typeof data158 == "object" && !Array.isArray(data158))) {
-                const err348 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data158 };
-                if (vErrors === null) {
-                  vErrors = [err348];
-                } else {
-                  vErrors.push(err348);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err349 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data153 };
-            if (vErrors === null) {
-              vErrors = [err349];
-            } else {
-              vErrors.push(err349);
-            }
-            errors++;
-          }
-        }
-        if (data99.fluentBit !== void 0) {
-          let data159 = data99.fluentBit;
-          if (data159 && typeof data159 == "object" && !Array.isArray(data159)) {
-            for (const key36 in data159) {
-              if (!(key36 === "enabled" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
-                const err350 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
-                if (vErrors === null) {
-                  vErrors = [err350];
-                } else {
-                  vErrors.push(err350);
-                }
-                errors++;
-              }
-            }
-            if (data159.enabled !== void 0) {
-              let data160 = data159.enabled;
-              if (typeof data160 !== "boolean") {
-                const err351 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data160 };
+                const err351 = { instancePath: instancePath + "/components/nats/companion", schemaPath: "#/properties/components/properties/nats/properties/companion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.companion.type, parentSchema: schema31.properties.components.properties.nats.properties.companion, data: data155 };
                 if (vErrors === null) {
                   vErrors = [err351];
                 } else {
@@ -44968,42 +40463,46 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data159.memory !== void 0) {
-              let data161 = data159.memory;
-              if (typeof data161 === "string") {
-                if (!pattern42.test(data161)) {
-                  const err352 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
-                  if (vErrors === null) {
-                    vErrors = [err352];
-                  } else {
-                    vErrors.push(err352);
-                  }
-                  errors++;
-                }
-              } else {
-                const err353 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data161 };
+            if (data150.values !== void 0) {
+              let data159 = data150.values;
+              if (!(data159 && typeof data159 == "object" && !Array.isArray(data159))) {
+                const err352 = { instancePath: instancePath + "/components/nats/values", schemaPath: "#/properties/components/properties/nats/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.properties.values.type, parentSchema: schema31.properties.components.properties.nats.properties.values, data: data159 };
                 if (vErrors === null) {
-                  vErrors = [err353];
+                  vErrors = [err352];
                 } else {
-                  vErrors.push(err353);
+                  vErrors.push(err352);
                 }
                 errors++;
               }
             }
-            if (data159.cpu !== void 0) {
-              let data162 = data159.cpu;
-              if (typeof data162 === "string") {
-                if (!pattern43.test(data162)) {
-                  const err354 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
-                  if (vErrors === null) {
-                    vErrors = [err354];
-                  } else {
-                    vErrors.push(err354);
-                  }
-                  errors++;
+          } else {
+            const err353 = { instancePath: instancePath + "/components/nats", schemaPath: "#/properties/components/properties/nats/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.nats.type, parentSchema: schema31.properties.components.properties.nats, data: data150 };
+            if (vErrors === null) {
+              vErrors = [err353];
+            } else {
+              vErrors.push(err353);
+            }
+            errors++;
+          }
+        }
+        if (data106.mcpConnect !== void 0) {
+          let data160 = data106.mcpConnect;
+          if (data160 && typeof data160 == "object" && !Array.isArray(data160)) {
+            for (const key36 in data160) {
+              if (!(key36 === "enabled" || key36 === "replicas" || key36 === "memory" || key36 === "cpu" || key36 === "values")) {
+                const err354 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key36 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.mcpConnect, data: data160 };
+                if (vErrors === null) {
+                  vErrors = [err354];
+                } else {
+                  vErrors.push(err354);
                 }
-              } else {
-                const err355 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data162 };
+                errors++;
+              }
+            }
+            if (data160.enabled !== void 0) {
+              let data161 = data160.enabled;
+              if (typeof data161 !== "boolean") {
+                const err355 = { instancePath: instancePath + "/components/mcpConnect/enabled", schemaPath: "#/properties/components/properties/mcpConnect/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.mcpConnect.properties.enabled.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.enabled, data: data161 };
                 if (vErrors === null) {
                   vErrors = [err355];
                 } else {
@@ -45012,10 +40511,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data159.values !== void 0) {
-              let data163 = data159.values;
-              if (!(data163 && typeof data163 == "object" && !Array.isArray(data163))) {
-                const err356 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data163 };
+            if (data160.replicas !== void 0) {
+              let data162 = data160.replicas;
+              if (!(typeof data162 == "number" && (!(data162 % 1) && !isNaN(data162)) && isFinite(data162))) {
+                const err356 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.mcpConnect.properties.replicas.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data162 };
                 if (vErrors === null) {
                   vErrors = [err356];
                 } else {
@@ -45023,47 +40522,41 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-            }
-          } else {
-            const err357 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data159 };
-            if (vErrors === null) {
-              vErrors = [err357];
-            } else {
-              vErrors.push(err357);
-            }
-            errors++;
-          }
-        }
-        if (data99.llmProxy !== void 0) {
-          let data164 = data99.llmProxy;
-          if (data164 && typeof data164 == "object" && !Array.isArray(data164)) {
-            for (const key37 in data164) {
-              if (!(key37 === "enabled" || key37 === "replicas" || key37 === "memory" || key37 === "cpu" || key37 === "values")) {
-                const err358 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
-                if (vErrors === null) {
-                  vErrors = [err358];
-                } else {
-                  vErrors.push(err358);
+              if (typeof data162 == "number" && isFinite(data162)) {
+                if (data162 > 50 || isNaN(data162)) {
+                  const err357 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data162 };
+                  if (vErrors === null) {
+                    vErrors = [err357];
+                  } else {
+                    vErrors.push(err357);
+                  }
+                  errors++;
                 }
-                errors++;
+                if (data162 < 1 || isNaN(data162)) {
+                  const err358 = { instancePath: instancePath + "/components/mcpConnect/replicas", schemaPath: "#/properties/components/properties/mcpConnect/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.mcpConnect.properties.replicas, data: data162 };
+                  if (vErrors === null) {
+                    vErrors = [err358];
+                  } else {
+                    vErrors.push(err358);
+                  }
+                  errors++;
+                }
               }
             }
-            if (data164.enabled !== void 0) {
-              let data165 = data164.enabled;
-              if (typeof data165 !== "boolean") {
-                const err359 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data165 };
-                if (vErrors === null) {
-                  vErrors = [err359];
-                } else {
-                  vErrors.push(err359);
+            if (data160.memory !== void 0) {
+              let data163 = data160.memory;
+              if (typeof data163 === "string") {
+                if (!pattern44.test(data163)) {
+                  const err359 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data163 };
+                  if (vErrors === null) {
+                    vErrors = [err359];
+                  } else {
+                    vErrors.push(err359);
+                  }
+                  errors++;
                 }
-                errors++;
-              }
-            }
-            if (data164.replicas !== void 0) {
-              let data166 = data164.replicas;
-              if (!(typeof data166 == "number" && (!(data166 % 1) && !isNaN(data166)) && isFinite(data166))) {
-                const err360 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+              } else {
+                const err360 = { instancePath: instancePath + "/components/mcpConnect/memory", schemaPath: "#/properties/components/properties/mcpConnect/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.memory.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.memory, data: data163 };
                 if (vErrors === null) {
                   vErrors = [err360];
                 } else {
@@ -45071,9 +40564,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 }
                 errors++;
               }
-              if (typeof data166 == "number" && isFinite(data166)) {
-                if (data166 > 50 || isNaN(data166)) {
-                  const err361 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
+            }
+            if (data160.cpu !== void 0) {
+              let data164 = data160.cpu;
+              if (typeof data164 === "string") {
+                if (!pattern45.test(data164)) {
+                  const err361 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data164 };
                   if (vErrors === null) {
                     vErrors = [err361];
                   } else {
@@ -45081,53 +40577,56 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                if (data166 < 1 || isNaN(data166)) {
-                  const err362 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data166 };
-                  if (vErrors === null) {
-                    vErrors = [err362];
-                  } else {
-                    vErrors.push(err362);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data164.memory !== void 0) {
-              let data167 = data164.memory;
-              if (typeof data167 === "string") {
-                if (!pattern42.test(data167)) {
-                  const err363 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
-                  if (vErrors === null) {
-                    vErrors = [err363];
-                  } else {
-                    vErrors.push(err363);
-                  }
-                  errors++;
-                }
               } else {
-                const err364 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data167 };
+                const err362 = { instancePath: instancePath + "/components/mcpConnect/cpu", schemaPath: "#/properties/components/properties/mcpConnect/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.mcpConnect.properties.cpu.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.cpu, data: data164 };
                 if (vErrors === null) {
-                  vErrors = [err364];
+                  vErrors = [err362];
                 } else {
-                  vErrors.push(err364);
+                  vErrors.push(err362);
                 }
                 errors++;
               }
             }
-            if (data164.cpu !== void 0) {
-              let data168 = data164.cpu;
-              if (typeof data168 === "string") {
-                if (!pattern43.test(data168)) {
-                  const err365 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
-                  if (vErrors === null) {
-                    vErrors = [err365];
-                  } else {
-                    vErrors.push(err365);
-                  }
-                  errors++;
+            if (data160.values !== void 0) {
+              let data165 = data160.values;
+              if (!(data165 && typeof data165 == "object" && !Array.isArray(data165))) {
+                const err363 = { instancePath: instancePath + "/components/mcpConnect/values", schemaPath: "#/properties/components/properties/mcpConnect/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.properties.values.type, parentSchema: schema31.properties.components.properties.mcpConnect.properties.values, data: data165 };
+                if (vErrors === null) {
+                  vErrors = [err363];
+                } else {
+                  vErrors.push(err363);
                 }
-              } else {
-                const err366 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data168 };
+                errors++;
+              }
+            }
+          } else {
+            const err364 = { instancePath: instancePath + "/components/mcpConnect", schemaPath: "#/properties/components/properties/mcpConnect/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.mcpConnect.type, parentSchema: schema31.properties.components.properties.mcpConnect, data: data160 };
+            if (vErrors === null) {
+              vErrors = [err364];
+            } else {
+              vErrors.push(err364);
+            }
+            errors++;
+          }
+        }
+        if (data106.fluentBit !== void 0) {
+          let data166 = data106.fluentBit;
+          if (data166 && typeof data166 == "object" && !Array.isArray(data166)) {
+            for (const key37 in data166) {
+              if (!(key37 === "enabled" || key37 === "memory" || key37 === "cpu" || key37 === "values")) {
+                const err365 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key37 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.fluentBit, data: data166 };
+                if (vErrors === null) {
+                  vErrors = [err365];
+                } else {
+                  vErrors.push(err365);
+                }
+                errors++;
+              }
+            }
+            if (data166.enabled !== void 0) {
+              let data167 = data166.enabled;
+              if (typeof data167 !== "boolean") {
+                const err366 = { instancePath: instancePath + "/components/fluentBit/enabled", schemaPath: "#/properties/components/properties/fluentBit/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.fluentBit.properties.enabled.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.enabled, data: data167 };
                 if (vErrors === null) {
                   vErrors = [err366];
                 } else {
@@ -45136,65 +40635,64 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data164.values !== void 0) {
-              let data169 = data164.values;
-              if (!(data169 && typeof data169 == "object" && !Array.isArray(data169))) {
-                const err367 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data169 };
+            if (data166.memory !== void 0) {
+              let data168 = data166.memory;
+              if (typeof data168 === "string") {
+                if (!pattern44.test(data168)) {
+                  const err367 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data168 };
+                  if (vErrors === null) {
+                    vErrors = [err367];
+                  } else {
+                    vErrors.push(err367);
+                  }
+                  errors++;
+                }
+              } else {
+                const err368 = { instancePath: instancePath + "/components/fluentBit/memory", schemaPath: "#/properties/components/properties/fluentBit/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.memory.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.memory, data: data168 };
                 if (vErrors === null) {
-                  vErrors = [err367];
+                  vErrors = [err368];
                 } else {
-                  vErrors.push(err367);
+                  vErrors.push(err368);
+                }
+                errors++;
+              }
+            }
+            if (data166.cpu !== void 0) {
+              let data169 = data166.cpu;
+              if (typeof data169 === "string") {
+                if (!pattern45.test(data169)) {
+                  const err369 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data169 };
+                  if (vErrors === null) {
+                    vErrors = [err369];
+                  } else {
+                    vErrors.push(err369);
+                  }
+                  errors++;
+                }
+              } else {
+                const err370 = { instancePath: instancePath + "/components/fluentBit/cpu", schemaPath: "#/properties/components/properties/fluentBit/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.fluentBit.properties.cpu.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.cpu, data: data169 };
+                if (vErrors === null) {
+                  vErrors = [err370];
+                } else {
+                  vErrors.push(err370);
+                }
+                errors++;
+              }
+            }
+            if (data166.values !== void 0) {
+              let data170 = data166.values;
+              if (!(data170 && typeof data170 == "object" && !Array.isArray(data170))) {
+                const err371 = { instancePath: instancePath + "/components/fluentBit/values", schemaPath: "#/properties/components/properties/fluentBit/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.properties.values.type, parentSchema: schema31.properties.components.properties.fluentBit.properties.values, data: data170 };
+                if (vErrors === null) {
+                  vErrors = [err371];
+                } else {
+                  vErrors.push(err371);
                 }
                 errors++;
               }
             }
           } else {
-            const err368 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data164 };
-            if (vErrors === null) {
-              vErrors = [err368];
-            } else {
-              vErrors.push(err368);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err369 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data99 };
-        if (vErrors === null) {
-          vErrors = [err369];
-        } else {
-          vErrors.push(err369);
-        }
-        errors++;
-      }
-    }
-    if (data.security !== void 0) {
-      let data170 = data.security;
-      if (data170 && typeof data170 == "object" && !Array.isArray(data170)) {
-        for (const key38 in data170) {
-          if (!func1.call(schema31.properties.security.properties, key38)) {
-            const err370 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data170 };
-            if (vErrors === null) {
-              vErrors = [err370];
-            } else {
-              vErrors.push(err370);
-            }
-            errors++;
-          }
-        }
-        if (data170.networkPolicy !== void 0) {
-          let data171 = data170.networkPolicy;
-          if (typeof data171 !== "string") {
-            const err371 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
-            if (vErrors === null) {
-              vErrors = [err371];
-            } else {
-              vErrors.push(err371);
-            }
-            errors++;
-          }
-          if (!(data171 === "cilium" || data171 === "azure" || data171 === "none")) {
-            const err372 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data171 };
+            const err372 = { instancePath: instancePath + "/components/fluentBit", schemaPath: "#/properties/components/properties/fluentBit/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.fluentBit.type, parentSchema: schema31.properties.components.properties.fluentBit, data: data166 };
             if (vErrors === null) {
               vErrors = [err372];
             } else {
@@ -45203,60 +40701,55 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data170.azurePolicy !== void 0) {
-          let data172 = data170.azurePolicy;
-          if (typeof data172 !== "boolean") {
-            const err373 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data172 };
-            if (vErrors === null) {
-              vErrors = [err373];
-            } else {
-              vErrors.push(err373);
-            }
-            errors++;
-          }
-        }
-        if (data170.defender !== void 0) {
-          let data173 = data170.defender;
-          if (typeof data173 !== "boolean") {
-            const err374 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data173 };
-            if (vErrors === null) {
-              vErrors = [err374];
-            } else {
-              vErrors.push(err374);
-            }
-            errors++;
-          }
-        }
-        if (data170.runCommand !== void 0) {
-          let data174 = data170.runCommand;
-          if (typeof data174 !== "boolean") {
-            const err375 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data174 };
-            if (vErrors === null) {
-              vErrors = [err375];
-            } else {
-              vErrors.push(err375);
-            }
-            errors++;
-          }
-        }
-        if (data170.apiServerAuthorizedIpRanges !== void 0) {
-          let data175 = data170.apiServerAuthorizedIpRanges;
-          if (Array.isArray(data175)) {
-            if (data175.length > 200) {
-              const err376 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
-              if (vErrors === null) {
-                vErrors = [err376];
-              } else {
-                vErrors.push(err376);
+        if (data106.llmProxy !== void 0) {
+          let data171 = data106.llmProxy;
+          if (data171 && typeof data171 == "object" && !Array.isArray(data171)) {
+            for (const key38 in data171) {
+              if (!(key38 === "enabled" || key38 === "replicas" || key38 === "memory" || key38 === "cpu" || key38 === "values")) {
+                const err373 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key38 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.components.properties.llmProxy, data: data171 };
+                if (vErrors === null) {
+                  vErrors = [err373];
+                } else {
+                  vErrors.push(err373);
+                }
+                errors++;
               }
-              errors++;
             }
-            const len6 = data175.length;
-            for (let i10 = 0; i10 < len6; i10++) {
-              let data176 = data175[i10];
-              if (typeof data176 === "string") {
-                if (!pattern11.test(data176)) {
-                  const err377 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+            if (data171.enabled !== void 0) {
+              let data172 = data171.enabled;
+              if (typeof data172 !== "boolean") {
+                const err374 = { instancePath: instancePath + "/components/llmProxy/enabled", schemaPath: "#/properties/components/properties/llmProxy/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.components.properties.llmProxy.properties.enabled.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.enabled, data: data172 };
+                if (vErrors === null) {
+                  vErrors = [err374];
+                } else {
+                  vErrors.push(err374);
+                }
+                errors++;
+              }
+            }
+            if (data171.replicas !== void 0) {
+              let data173 = data171.replicas;
+              if (!(typeof data173 == "number" && (!(data173 % 1) && !isNaN(data173)) && isFinite(data173))) {
+                const err375 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.components.properties.llmProxy.properties.replicas.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data173 };
+                if (vErrors === null) {
+                  vErrors = [err375];
+                } else {
+                  vErrors.push(err375);
+                }
+                errors++;
+              }
+              if (typeof data173 == "number" && isFinite(data173)) {
+                if (data173 > 50 || isNaN(data173)) {
+                  const err376 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data173 };
+                  if (vErrors === null) {
+                    vErrors = [err376];
+                  } else {
+                    vErrors.push(err376);
+                  }
+                  errors++;
+                }
+                if (data173 < 1 || isNaN(data173)) {
+                  const err377 = { instancePath: instancePath + "/components/llmProxy/replicas", schemaPath: "#/properties/components/properties/llmProxy/properties/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.components.properties.llmProxy.properties.replicas, data: data173 };
                   if (vErrors === null) {
                     vErrors = [err377];
                   } else {
@@ -45264,97 +40757,90 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
+              }
+            }
+            if (data171.memory !== void 0) {
+              let data174 = data171.memory;
+              if (typeof data174 === "string") {
+                if (!pattern44.test(data174)) {
+                  const err378 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/pattern", keyword: "pattern", params: { pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" }, message: 'must match pattern "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$"', schema: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data174 };
+                  if (vErrors === null) {
+                    vErrors = [err378];
+                  } else {
+                    vErrors.push(err378);
+                  }
+                  errors++;
+                }
               } else {
-                const err378 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data176 };
+                const err379 = { instancePath: instancePath + "/components/llmProxy/memory", schemaPath: "#/properties/components/properties/llmProxy/properties/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.memory.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.memory, data: data174 };
                 if (vErrors === null) {
-                  vErrors = [err378];
+                  vErrors = [err379];
                 } else {
-                  vErrors.push(err378);
+                  vErrors.push(err379);
                 }
                 errors++;
               }
             }
-            let i11 = data175.length;
-            let j4;
-            if (i11 > 1) {
-              const indices2 = {};
-              for (; i11--; ) {
-                let item2 = data175[i11];
-                if (typeof item2 !== "string") {
-                  continue;
-                }
-                if (typeof indices2[item2] == "number") {
-                  j4 = indices2[item2];
-                  const err379 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
+            if (data171.cpu !== void 0) {
+              let data175 = data171.cpu;
+              if (typeof data175 === "string") {
+                if (!pattern45.test(data175)) {
+                  const err380 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/pattern", keyword: "pattern", params: { pattern: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data175 };
                   if (vErrors === null) {
-                    vErrors = [err379];
+                    vErrors = [err380];
                   } else {
-                    vErrors.push(err379);
+                    vErrors.push(err380);
                   }
                   errors++;
-                  break;
                 }
-                indices2[item2] = i11;
+              } else {
+                const err381 = { instancePath: instancePath + "/components/llmProxy/cpu", schemaPath: "#/properties/components/properties/llmProxy/properties/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.components.properties.llmProxy.properties.cpu.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.cpu, data: data175 };
+                if (vErrors === null) {
+                  vErrors = [err381];
+                } else {
+                  vErrors.push(err381);
+                }
+                errors++;
+              }
+            }
+            if (data171.values !== void 0) {
+              let data176 = data171.values;
+              if (!(data176 && typeof data176 == "object" && !Array.isArray(data176))) {
+                const err382 = { instancePath: instancePath + "/components/llmProxy/values", schemaPath: "#/properties/components/properties/llmProxy/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.properties.values.type, parentSchema: schema31.properties.components.properties.llmProxy.properties.values, data: data176 };
+                if (vErrors === null) {
+                  vErrors = [err382];
+                } else {
+                  vErrors.push(err382);
+                }
+                errors++;
               }
             }
           } else {
-            const err380 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data175 };
+            const err383 = { instancePath: instancePath + "/components/llmProxy", schemaPath: "#/properties/components/properties/llmProxy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.properties.llmProxy.type, parentSchema: schema31.properties.components.properties.llmProxy, data: data171 };
             if (vErrors === null) {
-              vErrors = [err380];
+              vErrors = [err383];
             } else {
-              vErrors.push(err380);
+              vErrors.push(err383);
             }
             errors++;
           }
         }
-        if (data170.logRetentionDays !== void 0) {
-          let data177 = data170.logRetentionDays;
-          if (!(typeof data177 == "number" && (!(data177 % 1) && !isNaN(data177)) && isFinite(data177))) {
-            const err381 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
-            if (vErrors === null) {
-              vErrors = [err381];
-            } else {
-              vErrors.push(err381);
-            }
-            errors++;
-          }
-          if (typeof data177 == "number" && isFinite(data177)) {
-            if (data177 > 730 || isNaN(data177)) {
-              const err382 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
-              if (vErrors === null) {
-                vErrors = [err382];
-              } else {
-                vErrors.push(err382);
-              }
-              errors++;
-            }
-            if (data177 < 30 || isNaN(data177)) {
-              const err383 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data177 };
-              if (vErrors === null) {
-                vErrors = [err383];
-              } else {
-                vErrors.push(err383);
-              }
-              errors++;
-            }
-          }
+      } else {
+        const err384 = { instancePath: instancePath + "/components", schemaPath: "#/properties/components/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.components.type, parentSchema: schema31.properties.components, data: data106 };
+        if (vErrors === null) {
+          vErrors = [err384];
+        } else {
+          vErrors.push(err384);
         }
-        if (data170.storageInfrastructureEncryption !== void 0) {
-          let data178 = data170.storageInfrastructureEncryption;
-          if (typeof data178 !== "boolean") {
-            const err384 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data178 };
-            if (vErrors === null) {
-              vErrors = [err384];
-            } else {
-              vErrors.push(err384);
-            }
-            errors++;
-          }
-        }
-        if (data170.controlPlaneOperationalLogs !== void 0) {
-          let data179 = data170.controlPlaneOperationalLogs;
-          if (typeof data179 !== "boolean") {
-            const err385 = { instancePath: instancePath + "/security/controlPlaneOperationalLogs", schemaPath: "#/properties/security/properties/controlPlaneOperationalLogs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.controlPlaneOperationalLogs.type, parentSchema: schema31.properties.security.properties.controlPlaneOperationalLogs, data: data179 };
+        errors++;
+      }
+    }
+    if (data.security !== void 0) {
+      let data177 = data.security;
+      if (data177 && typeof data177 == "object" && !Array.isArray(data177)) {
+        for (const key39 in data177) {
+          if (!func1.call(schema31.properties.security.properties, key39)) {
+            const err385 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security, data: data177 };
             if (vErrors === null) {
               vErrors = [err385];
             } else {
@@ -45363,79 +40849,81 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data170.podSecurity !== void 0) {
-          let data180 = data170.podSecurity;
-          if (data180 && typeof data180 == "object" && !Array.isArray(data180)) {
-            for (const key39 in data180) {
-              if (!(key39 === "enabled" || key39 === "standard" || key39 === "effect" || key39 === "excludedNamespaces")) {
-                const err386 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key39 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.podSecurity, data: data180 };
-                if (vErrors === null) {
-                  vErrors = [err386];
-                } else {
-                  vErrors.push(err386);
-                }
-                errors++;
-              }
+        if (data177.networkPolicy !== void 0) {
+          let data178 = data177.networkPolicy;
+          if (typeof data178 !== "string") {
+            const err386 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.networkPolicy.type, parentSchema: schema31.properties.security.properties.networkPolicy, data: data178 };
+            if (vErrors === null) {
+              vErrors = [err386];
+            } else {
+              vErrors.push(err386);
             }
-            if (data180.enabled !== void 0) {
-              let data181 = data180.enabled;
-              if (typeof data181 !== "boolean") {
-                const err387 = { instancePath: instancePath + "/security/podSecurity/enabled", schemaPath: "#/properties/security/properties/podSecurity/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.podSecurity.properties.enabled.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.enabled, data: data181 };
-                if (vErrors === null) {
-                  vErrors = [err387];
-                } else {
-                  vErrors.push(err387);
-                }
-                errors++;
-              }
+            errors++;
+          }
+          if (!(data178 === "cilium" || data178 === "azure" || data178 === "none")) {
+            const err387 = { instancePath: instancePath + "/security/networkPolicy", schemaPath: "#/properties/security/properties/networkPolicy/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.networkPolicy.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.networkPolicy.enum, parentSchema: schema31.properties.security.properties.networkPolicy, data: data178 };
+            if (vErrors === null) {
+              vErrors = [err387];
+            } else {
+              vErrors.push(err387);
             }
-            if (data180.standard !== void 0) {
-              let data182 = data180.standard;
-              if (typeof data182 !== "string") {
-                const err388 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.standard.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data182 };
-                if (vErrors === null) {
-                  vErrors = [err388];
-                } else {
-                  vErrors.push(err388);
-                }
-                errors++;
-              }
-              if (!(data182 === "baseline" || data182 === "restricted")) {
-                const err389 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.standard.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.standard.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data182 };
-                if (vErrors === null) {
-                  vErrors = [err389];
-                } else {
-                  vErrors.push(err389);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data177.azurePolicy !== void 0) {
+          let data179 = data177.azurePolicy;
+          if (typeof data179 !== "boolean") {
+            const err388 = { instancePath: instancePath + "/security/azurePolicy", schemaPath: "#/properties/security/properties/azurePolicy/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.azurePolicy.type, parentSchema: schema31.properties.security.properties.azurePolicy, data: data179 };
+            if (vErrors === null) {
+              vErrors = [err388];
+            } else {
+              vErrors.push(err388);
             }
-            if (data180.effect !== void 0) {
-              let data183 = data180.effect;
-              if (typeof data183 !== "string") {
-                const err390 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.effect.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data183 };
-                if (vErrors === null) {
-                  vErrors = [err390];
-                } else {
-                  vErrors.push(err390);
-                }
-                errors++;
-              }
-              if (!(data183 === "audit" || data183 === "deny")) {
-                const err391 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.effect.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.effect.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data183 };
-                if (vErrors === null) {
-                  vErrors = [err391];
-                } else {
-                  vErrors.push(err391);
-                }
-                errors++;
-              }
+            errors++;
+          }
+        }
+        if (data177.defender !== void 0) {
+          let data180 = data177.defender;
+          if (typeof data180 !== "boolean") {
+            const err389 = { instancePath: instancePath + "/security/defender", schemaPath: "#/properties/security/properties/defender/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.defender.type, parentSchema: schema31.properties.security.properties.defender, data: data180 };
+            if (vErrors === null) {
+              vErrors = [err389];
+            } else {
+              vErrors.push(err389);
             }
-            if (data180.excludedNamespaces !== void 0) {
-              let data184 = data180.excludedNamespaces;
-              if (Array.isArray(data184)) {
-                if (data184.length > 50) {
-                  const err392 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
+            errors++;
+          }
+        }
+        if (data177.runCommand !== void 0) {
+          let data181 = data177.runCommand;
+          if (typeof data181 !== "boolean") {
+            const err390 = { instancePath: instancePath + "/security/runCommand", schemaPath: "#/properties/security/properties/runCommand/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.runCommand.type, parentSchema: schema31.properties.security.properties.runCommand, data: data181 };
+            if (vErrors === null) {
+              vErrors = [err390];
+            } else {
+              vErrors.push(err390);
+            }
+            errors++;
+          }
+        }
+        if (data177.apiServerAuthorizedIpRanges !== void 0) {
+          let data182 = data177.apiServerAuthorizedIpRanges;
+          if (Array.isArray(data182)) {
+            if (data182.length > 200) {
+              const err391 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/maxItems", keyword: "maxItems", params: { limit: 200 }, message: "must NOT have more than 200 items", schema: 200, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data182 };
+              if (vErrors === null) {
+                vErrors = [err391];
+              } else {
+                vErrors.push(err391);
+              }
+              errors++;
+            }
+            const len6 = data182.length;
+            for (let i10 = 0; i10 < len6; i10++) {
+              let data183 = data182[i10];
+              if (typeof data183 === "string") {
+                if (!pattern11.test(data183)) {
+                  const err392 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/pattern", keyword: "pattern", params: { pattern: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$" }, message: 'must match pattern "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$"', schema: "^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$", parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data183 };
                   if (vErrors === null) {
                     vErrors = [err392];
                   } else {
@@ -45443,45 +40931,224 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                   errors++;
                 }
-                const len7 = data184.length;
+              } else {
+                const err393 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges/" + i10, schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.items, data: data183 };
+                if (vErrors === null) {
+                  vErrors = [err393];
+                } else {
+                  vErrors.push(err393);
+                }
+                errors++;
+              }
+            }
+            let i11 = data182.length;
+            let j4;
+            if (i11 > 1) {
+              const indices2 = {};
+              for (; i11--; ) {
+                let item2 = data182[i11];
+                if (typeof item2 !== "string") {
+                  continue;
+                }
+                if (typeof indices2[item2] == "number") {
+                  j4 = indices2[item2];
+                  const err394 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i11 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data182 };
+                  if (vErrors === null) {
+                    vErrors = [err394];
+                  } else {
+                    vErrors.push(err394);
+                  }
+                  errors++;
+                  break;
+                }
+                indices2[item2] = i11;
+              }
+            }
+          } else {
+            const err395 = { instancePath: instancePath + "/security/apiServerAuthorizedIpRanges", schemaPath: "#/properties/security/properties/apiServerAuthorizedIpRanges/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.apiServerAuthorizedIpRanges.type, parentSchema: schema31.properties.security.properties.apiServerAuthorizedIpRanges, data: data182 };
+            if (vErrors === null) {
+              vErrors = [err395];
+            } else {
+              vErrors.push(err395);
+            }
+            errors++;
+          }
+        }
+        if (data177.logRetentionDays !== void 0) {
+          let data184 = data177.logRetentionDays;
+          if (!(typeof data184 == "number" && (!(data184 % 1) && !isNaN(data184)) && isFinite(data184))) {
+            const err396 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.logRetentionDays.type, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data184 };
+            if (vErrors === null) {
+              vErrors = [err396];
+            } else {
+              vErrors.push(err396);
+            }
+            errors++;
+          }
+          if (typeof data184 == "number" && isFinite(data184)) {
+            if (data184 > 730 || isNaN(data184)) {
+              const err397 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 730 }, message: "must be <= 730", schema: 730, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data184 };
+              if (vErrors === null) {
+                vErrors = [err397];
+              } else {
+                vErrors.push(err397);
+              }
+              errors++;
+            }
+            if (data184 < 30 || isNaN(data184)) {
+              const err398 = { instancePath: instancePath + "/security/logRetentionDays", schemaPath: "#/properties/security/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 30 }, message: "must be >= 30", schema: 30, parentSchema: schema31.properties.security.properties.logRetentionDays, data: data184 };
+              if (vErrors === null) {
+                vErrors = [err398];
+              } else {
+                vErrors.push(err398);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data177.storageInfrastructureEncryption !== void 0) {
+          let data185 = data177.storageInfrastructureEncryption;
+          if (typeof data185 !== "boolean") {
+            const err399 = { instancePath: instancePath + "/security/storageInfrastructureEncryption", schemaPath: "#/properties/security/properties/storageInfrastructureEncryption/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.storageInfrastructureEncryption.type, parentSchema: schema31.properties.security.properties.storageInfrastructureEncryption, data: data185 };
+            if (vErrors === null) {
+              vErrors = [err399];
+            } else {
+              vErrors.push(err399);
+            }
+            errors++;
+          }
+        }
+        if (data177.controlPlaneOperationalLogs !== void 0) {
+          let data186 = data177.controlPlaneOperationalLogs;
+          if (typeof data186 !== "boolean") {
+            const err400 = { instancePath: instancePath + "/security/controlPlaneOperationalLogs", schemaPath: "#/properties/security/properties/controlPlaneOperationalLogs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.controlPlaneOperationalLogs.type, parentSchema: schema31.properties.security.properties.controlPlaneOperationalLogs, data: data186 };
+            if (vErrors === null) {
+              vErrors = [err400];
+            } else {
+              vErrors.push(err400);
+            }
+            errors++;
+          }
+        }
+        if (data177.podSecurity !== void 0) {
+          let data187 = data177.podSecurity;
+          if (data187 && typeof data187 == "object" && !Array.isArray(data187)) {
+            for (const key40 in data187) {
+              if (!(key40 === "enabled" || key40 === "standard" || key40 === "effect" || key40 === "excludedNamespaces")) {
+                const err401 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.podSecurity, data: data187 };
+                if (vErrors === null) {
+                  vErrors = [err401];
+                } else {
+                  vErrors.push(err401);
+                }
+                errors++;
+              }
+            }
+            if (data187.enabled !== void 0) {
+              let data188 = data187.enabled;
+              if (typeof data188 !== "boolean") {
+                const err402 = { instancePath: instancePath + "/security/podSecurity/enabled", schemaPath: "#/properties/security/properties/podSecurity/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.podSecurity.properties.enabled.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.enabled, data: data188 };
+                if (vErrors === null) {
+                  vErrors = [err402];
+                } else {
+                  vErrors.push(err402);
+                }
+                errors++;
+              }
+            }
+            if (data187.standard !== void 0) {
+              let data189 = data187.standard;
+              if (typeof data189 !== "string") {
+                const err403 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.standard.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data189 };
+                if (vErrors === null) {
+                  vErrors = [err403];
+                } else {
+                  vErrors.push(err403);
+                }
+                errors++;
+              }
+              if (!(data189 === "baseline" || data189 === "restricted")) {
+                const err404 = { instancePath: instancePath + "/security/podSecurity/standard", schemaPath: "#/properties/security/properties/podSecurity/properties/standard/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.standard.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.standard.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.standard, data: data189 };
+                if (vErrors === null) {
+                  vErrors = [err404];
+                } else {
+                  vErrors.push(err404);
+                }
+                errors++;
+              }
+            }
+            if (data187.effect !== void 0) {
+              let data190 = data187.effect;
+              if (typeof data190 !== "string") {
+                const err405 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.effect.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data190 };
+                if (vErrors === null) {
+                  vErrors = [err405];
+                } else {
+                  vErrors.push(err405);
+                }
+                errors++;
+              }
+              if (!(data190 === "audit" || data190 === "deny")) {
+                const err406 = { instancePath: instancePath + "/security/podSecurity/effect", schemaPath: "#/properties/security/properties/podSecurity/properties/effect/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.podSecurity.properties.effect.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.podSecurity.properties.effect.enum, parentSchema: schema31.properties.security.properties.podSecurity.properties.effect, data: data190 };
+                if (vErrors === null) {
+                  vErrors = [err406];
+                } else {
+                  vErrors.push(err406);
+                }
+                errors++;
+              }
+            }
+            if (data187.excludedNamespaces !== void 0) {
+              let data191 = data187.excludedNamespaces;
+              if (Array.isArray(data191)) {
+                if (data191.length > 50) {
+                  const err407 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data191 };
+                  if (vErrors === null) {
+                    vErrors = [err407];
+                  } else {
+                    vErrors.push(err407);
+                  }
+                  errors++;
+                }
+                const len7 = data191.length;
                 for (let i12 = 0; i12 < len7; i12++) {
-                  let data185 = data184[i12];
-                  if (typeof data185 === "string") {
-                    if (!pattern23.test(data185)) {
-                      const err393 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data185 };
+                  let data192 = data191[i12];
+                  if (typeof data192 === "string") {
+                    if (!pattern24.test(data192)) {
+                      const err408 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data192 };
                       if (vErrors === null) {
-                        vErrors = [err393];
+                        vErrors = [err408];
                       } else {
-                        vErrors.push(err393);
+                        vErrors.push(err408);
                       }
                       errors++;
                     }
                   } else {
-                    const err394 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data185 };
+                    const err409 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces/" + i12, schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.items, data: data192 };
                     if (vErrors === null) {
-                      vErrors = [err394];
+                      vErrors = [err409];
                     } else {
-                      vErrors.push(err394);
+                      vErrors.push(err409);
                     }
                     errors++;
                   }
                 }
-                let i13 = data184.length;
+                let i13 = data191.length;
                 let j5;
                 if (i13 > 1) {
                   const indices3 = {};
                   for (; i13--; ) {
-                    let item3 = data184[i13];
+                    let item3 = data191[i13];
                     if (typeof item3 !== "string") {
                       continue;
                     }
                     if (typeof indices3[item3] == "number") {
                       j5 = indices3[item3];
-                      const err395 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
+                      const err410 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i13 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data191 };
                       if (vErrors === null) {
-                        vErrors = [err395];
+                        vErrors = [err410];
                       } else {
-                        vErrors.push(err395);
+                        vErrors.push(err410);
                       }
                       errors++;
                       break;
@@ -45490,183 +41157,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err396 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data184 };
-                if (vErrors === null) {
-                  vErrors = [err396];
-                } else {
-                  vErrors.push(err396);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err397 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.podSecurity.type, parentSchema: schema31.properties.security.properties.podSecurity, data: data180 };
-            if (vErrors === null) {
-              vErrors = [err397];
-            } else {
-              vErrors.push(err397);
-            }
-            errors++;
-          }
-        }
-        if (data170.flowLogs !== void 0) {
-          let data186 = data170.flowLogs;
-          if (data186 && typeof data186 == "object" && !Array.isArray(data186)) {
-            for (const key40 in data186) {
-              if (!(key40 === "enabled" || key40 === "retentionDays" || key40 === "trafficAnalytics")) {
-                const err398 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key40 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
-                if (vErrors === null) {
-                  vErrors = [err398];
-                } else {
-                  vErrors.push(err398);
-                }
-                errors++;
-              }
-            }
-            if (data186.enabled !== void 0) {
-              let data187 = data186.enabled;
-              if (typeof data187 !== "boolean") {
-                const err399 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data187 };
-                if (vErrors === null) {
-                  vErrors = [err399];
-                } else {
-                  vErrors.push(err399);
-                }
-                errors++;
-              }
-            }
-            if (data186.retentionDays !== void 0) {
-              let data188 = data186.retentionDays;
-              if (!(typeof data188 == "number" && (!(data188 % 1) && !isNaN(data188)) && isFinite(data188))) {
-                const err400 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                if (vErrors === null) {
-                  vErrors = [err400];
-                } else {
-                  vErrors.push(err400);
-                }
-                errors++;
-              }
-              if (typeof data188 == "number" && isFinite(data188)) {
-                if (data188 > 365 || isNaN(data188)) {
-                  const err401 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err401];
-                  } else {
-                    vErrors.push(err401);
-                  }
-                  errors++;
-                }
-                if (data188 < 1 || isNaN(data188)) {
-                  const err402 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data188 };
-                  if (vErrors === null) {
-                    vErrors = [err402];
-                  } else {
-                    vErrors.push(err402);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data186.trafficAnalytics !== void 0) {
-              let data189 = data186.trafficAnalytics;
-              if (typeof data189 !== "boolean") {
-                const err403 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data189 };
-                if (vErrors === null) {
-                  vErrors = [err403];
-                } else {
-                  vErrors.push(err403);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err404 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data186 };
-            if (vErrors === null) {
-              vErrors = [err404];
-            } else {
-              vErrors.push(err404);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err405 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data170 };
-        if (vErrors === null) {
-          vErrors = [err405];
-        } else {
-          vErrors.push(err405);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data190 = data.platform;
-      if (data190 && typeof data190 == "object" && !Array.isArray(data190)) {
-        for (const key41 in data190) {
-          if (!(key41 === "externalSecrets" || key41 === "ingressNginx" || key41 === "keycloakOperator")) {
-            const err406 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data190 };
-            if (vErrors === null) {
-              vErrors = [err406];
-            } else {
-              vErrors.push(err406);
-            }
-            errors++;
-          }
-        }
-        if (data190.externalSecrets !== void 0) {
-          let data191 = data190.externalSecrets;
-          if (data191 && typeof data191 == "object" && !Array.isArray(data191)) {
-            for (const key42 in data191) {
-              if (!(key42 === "values")) {
-                const err407 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-                if (vErrors === null) {
-                  vErrors = [err407];
-                } else {
-                  vErrors.push(err407);
-                }
-                errors++;
-              }
-            }
-            if (data191.values !== void 0) {
-              let data192 = data191.values;
-              if (!(data192 && typeof data192 == "object" && !Array.isArray(data192))) {
-                const err408 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data192 };
-                if (vErrors === null) {
-                  vErrors = [err408];
-                } else {
-                  vErrors.push(err408);
-                }
-                errors++;
-              }
-            }
-          } else {
-            const err409 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data191 };
-            if (vErrors === null) {
-              vErrors = [err409];
-            } else {
-              vErrors.push(err409);
-            }
-            errors++;
-          }
-        }
-        if (data190.ingressNginx !== void 0) {
-          let data193 = data190.ingressNginx;
-          if (data193 && typeof data193 == "object" && !Array.isArray(data193)) {
-            for (const key43 in data193) {
-              if (!(key43 === "values")) {
-                const err410 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
-                if (vErrors === null) {
-                  vErrors = [err410];
-                } else {
-                  vErrors.push(err410);
-                }
-                errors++;
-              }
-            }
-            if (data193.values !== void 0) {
-              let data194 = data193.values;
-              if (!(data194 && typeof data194 == "object" && !Array.isArray(data194))) {
-                const err411 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data194 };
+                const err411 = { instancePath: instancePath + "/security/podSecurity/excludedNamespaces", schemaPath: "#/properties/security/properties/podSecurity/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.podSecurity.properties.excludedNamespaces, data: data191 };
                 if (vErrors === null) {
                   vErrors = [err411];
                 } else {
@@ -45676,7 +41167,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err412 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data193 };
+            const err412 = { instancePath: instancePath + "/security/podSecurity", schemaPath: "#/properties/security/properties/podSecurity/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.podSecurity.type, parentSchema: schema31.properties.security.properties.podSecurity, data: data187 };
             if (vErrors === null) {
               vErrors = [err412];
             } else {
@@ -45685,12 +41176,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data190.keycloakOperator !== void 0) {
-          let data195 = data190.keycloakOperator;
-          if (data195 && typeof data195 == "object" && !Array.isArray(data195)) {
-            for (const key44 in data195) {
-              if (!(key44 === "values")) {
-                const err413 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
+        if (data177.kubernetesPolicies !== void 0) {
+          let data193 = data177.kubernetesPolicies;
+          if (data193 && typeof data193 == "object" && !Array.isArray(data193)) {
+            for (const key41 in data193) {
+              if (!(key41 === "enabled" || key41 === "effects" || key41 === "excludedNamespaces" || key41 === "additionalImages")) {
+                const err413 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key41 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data193 };
                 if (vErrors === null) {
                   vErrors = [err413];
                 } else {
@@ -45699,10 +41190,10 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data195.values !== void 0) {
-              let data196 = data195.values;
-              if (!(data196 && typeof data196 == "object" && !Array.isArray(data196))) {
-                const err414 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data196 };
+            if (data193.enabled !== void 0) {
+              let data194 = data193.enabled;
+              if (typeof data194 !== "boolean") {
+                const err414 = { instancePath: instancePath + "/security/kubernetesPolicies/enabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.enabled, data: data194 };
                 if (vErrors === null) {
                   vErrors = [err414];
                 } else {
@@ -45711,125 +41202,117 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-          } else {
-            const err415 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data195 };
-            if (vErrors === null) {
-              vErrors = [err415];
-            } else {
-              vErrors.push(err415);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err416 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data190 };
-        if (vErrors === null) {
-          vErrors = [err416];
-        } else {
-          vErrors.push(err416);
-        }
-        errors++;
-      }
-    }
-    if (data.login !== void 0) {
-      let data197 = data.login;
-      if (data197 && typeof data197 == "object" && !Array.isArray(data197)) {
-        for (const key45 in data197) {
-          if (!(key45 === "firstAdmin")) {
-            const err417 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data197 };
-            if (vErrors === null) {
-              vErrors = [err417];
-            } else {
-              vErrors.push(err417);
-            }
-            errors++;
-          }
-        }
-        if (data197.firstAdmin !== void 0) {
-          let data198 = data197.firstAdmin;
-          if (data198 && typeof data198 == "object" && !Array.isArray(data198)) {
-            for (const key46 in data198) {
-              if (!(key46 === "username" || key46 === "email" || key46 === "projects")) {
-                const err418 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
-                if (vErrors === null) {
-                  vErrors = [err418];
-                } else {
-                  vErrors.push(err418);
-                }
-                errors++;
-              }
-            }
-            if (data198.username !== void 0) {
-              let data199 = data198.username;
-              if (typeof data199 === "string") {
-                if (!pattern72.test(data199)) {
-                  const err419 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                  if (vErrors === null) {
-                    vErrors = [err419];
-                  } else {
-                    vErrors.push(err419);
-                  }
-                  errors++;
-                }
-              } else {
-                const err420 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data199 };
-                if (vErrors === null) {
-                  vErrors = [err420];
-                } else {
-                  vErrors.push(err420);
-                }
-                errors++;
-              }
-            }
-            if (data198.email !== void 0) {
-              let data200 = data198.email;
-              if (typeof data200 === "string") {
-                if (!pattern73.test(data200)) {
-                  const err421 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                  if (vErrors === null) {
-                    vErrors = [err421];
-                  } else {
-                    vErrors.push(err421);
-                  }
-                  errors++;
-                }
-              } else {
-                const err422 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data200 };
-                if (vErrors === null) {
-                  vErrors = [err422];
-                } else {
-                  vErrors.push(err422);
-                }
-                errors++;
-              }
-            }
-            if (data198.projects !== void 0) {
-              let data201 = data198.projects;
-              if (Array.isArray(data201)) {
-                if (data201.length > 50) {
-                  const err423 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
-                  if (vErrors === null) {
-                    vErrors = [err423];
-                  } else {
-                    vErrors.push(err423);
-                  }
-                  errors++;
-                }
-                const len8 = data201.length;
-                for (let i14 = 0; i14 < len8; i14++) {
-                  let data202 = data201[i14];
-                  if (typeof data202 === "string") {
-                    if (!pattern74.test(data202)) {
-                      const err424 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
-                      if (vErrors === null) {
-                        vErrors = [err424];
-                      } else {
-                        vErrors.push(err424);
-                      }
-                      errors++;
+            if (data193.effects !== void 0) {
+              let data195 = data193.effects;
+              if (data195 && typeof data195 == "object" && !Array.isArray(data195)) {
+                for (const key42 in data195) {
+                  if (!func1.call(schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties, key42)) {
+                    const err415 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key42 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data195 };
+                    if (vErrors === null) {
+                      vErrors = [err415];
+                    } else {
+                      vErrors.push(err415);
                     }
-                  } else {
-                    const err425 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i14, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data202 };
+                    errors++;
+                  }
+                }
+                if (data195.httpsIngress !== void 0) {
+                  let data196 = data195.httpsIngress;
+                  if (typeof data196 !== "string") {
+                    const err416 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err416];
+                    } else {
+                      vErrors.push(err416);
+                    }
+                    errors++;
+                  }
+                  if (!(data196 === "audit" || data196 === "deny")) {
+                    const err417 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/httpsIngress", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/httpsIngress/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.httpsIngress, data: data196 };
+                    if (vErrors === null) {
+                      vErrors = [err417];
+                    } else {
+                      vErrors.push(err417);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.internalLoadBalancers !== void 0) {
+                  let data197 = data195.internalLoadBalancers;
+                  if (typeof data197 !== "string") {
+                    const err418 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err418];
+                    } else {
+                      vErrors.push(err418);
+                    }
+                    errors++;
+                  }
+                  if (!(data197 === "audit" || data197 === "deny")) {
+                    const err419 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/internalLoadBalancers", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/internalLoadBalancers/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.internalLoadBalancers, data: data197 };
+                    if (vErrors === null) {
+                      vErrors = [err419];
+                    } else {
+                      vErrors.push(err419);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.readOnlyRootFilesystem !== void 0) {
+                  let data198 = data195.readOnlyRootFilesystem;
+                  if (typeof data198 !== "string") {
+                    const err420 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err420];
+                    } else {
+                      vErrors.push(err420);
+                    }
+                    errors++;
+                  }
+                  if (!(data198 === "audit" || data198 === "deny")) {
+                    const err421 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/readOnlyRootFilesystem", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/readOnlyRootFilesystem/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.readOnlyRootFilesystem, data: data198 };
+                    if (vErrors === null) {
+                      vErrors = [err421];
+                    } else {
+                      vErrors.push(err421);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.resourceLimits !== void 0) {
+                  let data199 = data195.resourceLimits;
+                  if (typeof data199 !== "string") {
+                    const err422 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err422];
+                    } else {
+                      vErrors.push(err422);
+                    }
+                    errors++;
+                  }
+                  if (!(data199 === "audit" || data199 === "deny")) {
+                    const err423 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/resourceLimits", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/resourceLimits/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.resourceLimits, data: data199 };
+                    if (vErrors === null) {
+                      vErrors = [err423];
+                    } else {
+                      vErrors.push(err423);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.allowedImages !== void 0) {
+                  let data200 = data195.allowedImages;
+                  if (typeof data200 !== "string") {
+                    const err424 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data200 };
+                    if (vErrors === null) {
+                      vErrors = [err424];
+                    } else {
+                      vErrors.push(err424);
+                    }
+                    errors++;
+                  }
+                  if (!(data200 === "audit" || data200 === "deny")) {
+                    const err425 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedImages/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedImages, data: data200 };
                     if (vErrors === null) {
                       vErrors = [err425];
                     } else {
@@ -45838,22 +41321,319 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     errors++;
                   }
                 }
-                let i15 = data201.length;
+                if (data195.allowedHostPaths !== void 0) {
+                  let data201 = data195.allowedHostPaths;
+                  if (typeof data201 !== "string") {
+                    const err426 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data201 };
+                    if (vErrors === null) {
+                      vErrors = [err426];
+                    } else {
+                      vErrors.push(err426);
+                    }
+                    errors++;
+                  }
+                  if (!(data201 === "audit" || data201 === "deny")) {
+                    const err427 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedHostPaths", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedHostPaths/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedHostPaths, data: data201 };
+                    if (vErrors === null) {
+                      vErrors = [err427];
+                    } else {
+                      vErrors.push(err427);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.allowedExternalIps !== void 0) {
+                  let data202 = data195.allowedExternalIps;
+                  if (typeof data202 !== "string") {
+                    const err428 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err428];
+                    } else {
+                      vErrors.push(err428);
+                    }
+                    errors++;
+                  }
+                  if (!(data202 === "audit" || data202 === "deny")) {
+                    const err429 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/allowedExternalIps", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/allowedExternalIps/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.allowedExternalIps, data: data202 };
+                    if (vErrors === null) {
+                      vErrors = [err429];
+                    } else {
+                      vErrors.push(err429);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.endpointEditPermissions !== void 0) {
+                  let data203 = data195.endpointEditPermissions;
+                  if (typeof data203 !== "string") {
+                    const err430 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err430];
+                    } else {
+                      vErrors.push(err430);
+                    }
+                    errors++;
+                  }
+                  if (!(data203 === "audit")) {
+                    const err431 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/endpointEditPermissions", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/endpointEditPermissions/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.endpointEditPermissions, data: data203 };
+                    if (vErrors === null) {
+                      vErrors = [err431];
+                    } else {
+                      vErrors.push(err431);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.defaultNamespace !== void 0) {
+                  let data204 = data195.defaultNamespace;
+                  if (typeof data204 !== "string") {
+                    const err432 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err432];
+                    } else {
+                      vErrors.push(err432);
+                    }
+                    errors++;
+                  }
+                  if (!(data204 === "audit" || data204 === "deny")) {
+                    const err433 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defaultNamespace", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defaultNamespace/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defaultNamespace, data: data204 };
+                    if (vErrors === null) {
+                      vErrors = [err433];
+                    } else {
+                      vErrors.push(err433);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.defenderProfile !== void 0) {
+                  let data205 = data195.defenderProfile;
+                  if (typeof data205 !== "string") {
+                    const err434 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err434];
+                    } else {
+                      vErrors.push(err434);
+                    }
+                    errors++;
+                  }
+                  if (!(data205 === "audit")) {
+                    const err435 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/defenderProfile", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/defenderProfile/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.defenderProfile, data: data205 };
+                    if (vErrors === null) {
+                      vErrors = [err435];
+                    } else {
+                      vErrors.push(err435);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.entraIdIntegration !== void 0) {
+                  let data206 = data195.entraIdIntegration;
+                  if (typeof data206 !== "string") {
+                    const err436 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data206 };
+                    if (vErrors === null) {
+                      vErrors = [err436];
+                    } else {
+                      vErrors.push(err436);
+                    }
+                    errors++;
+                  }
+                  if (!(data206 === "audit")) {
+                    const err437 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/entraIdIntegration", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/entraIdIntegration/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.entraIdIntegration, data: data206 };
+                    if (vErrors === null) {
+                      vErrors = [err437];
+                    } else {
+                      vErrors.push(err437);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.localAuthDisabled !== void 0) {
+                  let data207 = data195.localAuthDisabled;
+                  if (typeof data207 !== "string") {
+                    const err438 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data207 };
+                    if (vErrors === null) {
+                      vErrors = [err438];
+                    } else {
+                      vErrors.push(err438);
+                    }
+                    errors++;
+                  }
+                  if (!(data207 === "audit" || data207 === "deny")) {
+                    const err439 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/localAuthDisabled", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/localAuthDisabled/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.localAuthDisabled, data: data207 };
+                    if (vErrors === null) {
+                      vErrors = [err439];
+                    } else {
+                      vErrors.push(err439);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.azurePolicyAddOn !== void 0) {
+                  let data208 = data195.azurePolicyAddOn;
+                  if (typeof data208 !== "string") {
+                    const err440 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data208 };
+                    if (vErrors === null) {
+                      vErrors = [err440];
+                    } else {
+                      vErrors.push(err440);
+                    }
+                    errors++;
+                  }
+                  if (!(data208 === "audit")) {
+                    const err441 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/azurePolicyAddOn", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/azurePolicyAddOn/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.azurePolicyAddOn, data: data208 };
+                    if (vErrors === null) {
+                      vErrors = [err441];
+                    } else {
+                      vErrors.push(err441);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.authorizedIpRanges !== void 0) {
+                  let data209 = data195.authorizedIpRanges;
+                  if (typeof data209 !== "string") {
+                    const err442 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data209 };
+                    if (vErrors === null) {
+                      vErrors = [err442];
+                    } else {
+                      vErrors.push(err442);
+                    }
+                    errors++;
+                  }
+                  if (!(data209 === "audit")) {
+                    const err443 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/authorizedIpRanges", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/authorizedIpRanges/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.authorizedIpRanges, data: data209 };
+                    if (vErrors === null) {
+                      vErrors = [err443];
+                    } else {
+                      vErrors.push(err443);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.kubernetesVersion !== void 0) {
+                  let data210 = data195.kubernetesVersion;
+                  if (typeof data210 !== "string") {
+                    const err444 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data210 };
+                    if (vErrors === null) {
+                      vErrors = [err444];
+                    } else {
+                      vErrors.push(err444);
+                    }
+                    errors++;
+                  }
+                  if (!(data210 === "audit")) {
+                    const err445 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/kubernetesVersion", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/kubernetesVersion/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.kubernetesVersion, data: data210 };
+                    if (vErrors === null) {
+                      vErrors = [err445];
+                    } else {
+                      vErrors.push(err445);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.rbac !== void 0) {
+                  let data211 = data195.rbac;
+                  if (typeof data211 !== "string") {
+                    const err446 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data211 };
+                    if (vErrors === null) {
+                      vErrors = [err446];
+                    } else {
+                      vErrors.push(err446);
+                    }
+                    errors++;
+                  }
+                  if (!(data211 === "audit")) {
+                    const err447 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/rbac", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/rbac/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.rbac, data: data211 };
+                    if (vErrors === null) {
+                      vErrors = [err447];
+                    } else {
+                      vErrors.push(err447);
+                    }
+                    errors++;
+                  }
+                }
+                if (data195.managedIdentities !== void 0) {
+                  let data212 = data195.managedIdentities;
+                  if (typeof data212 !== "string") {
+                    const err448 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data212 };
+                    if (vErrors === null) {
+                      vErrors = [err448];
+                    } else {
+                      vErrors.push(err448);
+                    }
+                    errors++;
+                  }
+                  if (!(data212 === "audit")) {
+                    const err449 = { instancePath: instancePath + "/security/kubernetesPolicies/effects/managedIdentities", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/properties/managedIdentities/enum", keyword: "enum", params: { allowedValues: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities.enum, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.properties.managedIdentities, data: data212 };
+                    if (vErrors === null) {
+                      vErrors = [err449];
+                    } else {
+                      vErrors.push(err449);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err450 = { instancePath: instancePath + "/security/kubernetesPolicies/effects", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/effects/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.properties.effects.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.effects, data: data195 };
+                if (vErrors === null) {
+                  vErrors = [err450];
+                } else {
+                  vErrors.push(err450);
+                }
+                errors++;
+              }
+            }
+            if (data193.excludedNamespaces !== void 0) {
+              let data213 = data193.excludedNamespaces;
+              if (Array.isArray(data213)) {
+                if (data213.length > 50) {
+                  const err451 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data213 };
+                  if (vErrors === null) {
+                    vErrors = [err451];
+                  } else {
+                    vErrors.push(err451);
+                  }
+                  errors++;
+                }
+                const len8 = data213.length;
+                for (let i14 = 0; i14 < len8; i14++) {
+                  let data214 = data213[i14];
+                  if (typeof data214 === "string") {
+                    if (!pattern24.test(data214)) {
+                      const err452 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data214 };
+                      if (vErrors === null) {
+                        vErrors = [err452];
+                      } else {
+                        vErrors.push(err452);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err453 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces/" + i14, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.items, data: data214 };
+                    if (vErrors === null) {
+                      vErrors = [err453];
+                    } else {
+                      vErrors.push(err453);
+                    }
+                    errors++;
+                  }
+                }
+                let i15 = data213.length;
                 let j6;
                 if (i15 > 1) {
                   const indices4 = {};
                   for (; i15--; ) {
-                    let item4 = data201[i15];
+                    let item4 = data213[i15];
                     if (typeof item4 !== "string") {
                       continue;
                     }
                     if (typeof indices4[item4] == "number") {
                       j6 = indices4[item4];
-                      const err426 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                      const err454 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data213 };
                       if (vErrors === null) {
-                        vErrors = [err426];
+                        vErrors = [err454];
                       } else {
-                        vErrors.push(err426);
+                        vErrors.push(err454);
                       }
                       errors++;
                       break;
@@ -45862,248 +41642,697 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                const err427 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data201 };
+                const err455 = { instancePath: instancePath + "/security/kubernetesPolicies/excludedNamespaces", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/excludedNamespaces/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.excludedNamespaces, data: data213 };
                 if (vErrors === null) {
-                  vErrors = [err427];
+                  vErrors = [err455];
                 } else {
-                  vErrors.push(err427);
+                  vErrors.push(err455);
+                }
+                errors++;
+              }
+            }
+            if (data193.additionalImages !== void 0) {
+              let data215 = data193.additionalImages;
+              if (Array.isArray(data215)) {
+                if (data215.length > 50) {
+                  const err456 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data215 };
+                  if (vErrors === null) {
+                    vErrors = [err456];
+                  } else {
+                    vErrors.push(err456);
+                  }
+                  errors++;
+                }
+                const len9 = data215.length;
+                for (let i16 = 0; i16 < len9; i16++) {
+                  let data216 = data215[i16];
+                  if (typeof data216 === "string") {
+                    if (func2(data216) > 255) {
+                      const err457 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters", schema: 255, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data216 };
+                      if (vErrors === null) {
+                        vErrors = [err457];
+                      } else {
+                        vErrors.push(err457);
+                      }
+                      errors++;
+                    }
+                    if (!pattern75.test(data216)) {
+                      const err458 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$"', schema: "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$", parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data216 };
+                      if (vErrors === null) {
+                        vErrors = [err458];
+                      } else {
+                        vErrors.push(err458);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err459 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages/" + i16, schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.items, data: data216 };
+                    if (vErrors === null) {
+                      vErrors = [err459];
+                    } else {
+                      vErrors.push(err459);
+                    }
+                    errors++;
+                  }
+                }
+                let i17 = data215.length;
+                let j7;
+                if (i17 > 1) {
+                  const indices5 = {};
+                  for (; i17--; ) {
+                    let item5 = data215[i17];
+                    if (typeof item5 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices5[item5] == "number") {
+                      j7 = indices5[item5];
+                      const err460 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data215 };
+                      if (vErrors === null) {
+                        vErrors = [err460];
+                      } else {
+                        vErrors.push(err460);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices5[item5] = i17;
+                  }
+                }
+              } else {
+                const err461 = { instancePath: instancePath + "/security/kubernetesPolicies/additionalImages", schemaPath: "#/properties/security/properties/kubernetesPolicies/properties/additionalImages/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies.properties.additionalImages, data: data215 };
+                if (vErrors === null) {
+                  vErrors = [err461];
+                } else {
+                  vErrors.push(err461);
                 }
                 errors++;
               }
             }
           } else {
-            const err428 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data198 };
+            const err462 = { instancePath: instancePath + "/security/kubernetesPolicies", schemaPath: "#/properties/security/properties/kubernetesPolicies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.kubernetesPolicies.type, parentSchema: schema31.properties.security.properties.kubernetesPolicies, data: data193 };
             if (vErrors === null) {
-              vErrors = [err428];
+              vErrors = [err462];
             } else {
-              vErrors.push(err428);
+              vErrors.push(err462);
+            }
+            errors++;
+          }
+        }
+        if (data177.flowLogs !== void 0) {
+          let data217 = data177.flowLogs;
+          if (data217 && typeof data217 == "object" && !Array.isArray(data217)) {
+            for (const key43 in data217) {
+              if (!(key43 === "enabled" || key43 === "retentionDays" || key43 === "trafficAnalytics")) {
+                const err463 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key43 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.security.properties.flowLogs, data: data217 };
+                if (vErrors === null) {
+                  vErrors = [err463];
+                } else {
+                  vErrors.push(err463);
+                }
+                errors++;
+              }
+            }
+            if (data217.enabled !== void 0) {
+              let data218 = data217.enabled;
+              if (typeof data218 !== "boolean") {
+                const err464 = { instancePath: instancePath + "/security/flowLogs/enabled", schemaPath: "#/properties/security/properties/flowLogs/properties/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.enabled.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.enabled, data: data218 };
+                if (vErrors === null) {
+                  vErrors = [err464];
+                } else {
+                  vErrors.push(err464);
+                }
+                errors++;
+              }
+            }
+            if (data217.retentionDays !== void 0) {
+              let data219 = data217.retentionDays;
+              if (!(typeof data219 == "number" && (!(data219 % 1) && !isNaN(data219)) && isFinite(data219))) {
+                const err465 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.security.properties.flowLogs.properties.retentionDays.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data219 };
+                if (vErrors === null) {
+                  vErrors = [err465];
+                } else {
+                  vErrors.push(err465);
+                }
+                errors++;
+              }
+              if (typeof data219 == "number" && isFinite(data219)) {
+                if (data219 > 365 || isNaN(data219)) {
+                  const err466 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data219 };
+                  if (vErrors === null) {
+                    vErrors = [err466];
+                  } else {
+                    vErrors.push(err466);
+                  }
+                  errors++;
+                }
+                if (data219 < 1 || isNaN(data219)) {
+                  const err467 = { instancePath: instancePath + "/security/flowLogs/retentionDays", schemaPath: "#/properties/security/properties/flowLogs/properties/retentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.security.properties.flowLogs.properties.retentionDays, data: data219 };
+                  if (vErrors === null) {
+                    vErrors = [err467];
+                  } else {
+                    vErrors.push(err467);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data217.trafficAnalytics !== void 0) {
+              let data220 = data217.trafficAnalytics;
+              if (typeof data220 !== "boolean") {
+                const err468 = { instancePath: instancePath + "/security/flowLogs/trafficAnalytics", schemaPath: "#/properties/security/properties/flowLogs/properties/trafficAnalytics/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics.type, parentSchema: schema31.properties.security.properties.flowLogs.properties.trafficAnalytics, data: data220 };
+                if (vErrors === null) {
+                  vErrors = [err468];
+                } else {
+                  vErrors.push(err468);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err469 = { instancePath: instancePath + "/security/flowLogs", schemaPath: "#/properties/security/properties/flowLogs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.properties.flowLogs.type, parentSchema: schema31.properties.security.properties.flowLogs, data: data217 };
+            if (vErrors === null) {
+              vErrors = [err469];
+            } else {
+              vErrors.push(err469);
             }
             errors++;
           }
         }
       } else {
-        const err429 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data197 };
+        const err470 = { instancePath: instancePath + "/security", schemaPath: "#/properties/security/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.security.type, parentSchema: schema31.properties.security, data: data177 };
         if (vErrors === null) {
-          vErrors = [err429];
+          vErrors = [err470];
         } else {
-          vErrors.push(err429);
+          vErrors.push(err470);
+        }
+        errors++;
+      }
+    }
+    if (data.platform !== void 0) {
+      let data221 = data.platform;
+      if (data221 && typeof data221 == "object" && !Array.isArray(data221)) {
+        for (const key44 in data221) {
+          if (!(key44 === "externalSecrets" || key44 === "ingressNginx" || key44 === "keycloakOperator")) {
+            const err471 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key44 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform, data: data221 };
+            if (vErrors === null) {
+              vErrors = [err471];
+            } else {
+              vErrors.push(err471);
+            }
+            errors++;
+          }
+        }
+        if (data221.externalSecrets !== void 0) {
+          let data222 = data221.externalSecrets;
+          if (data222 && typeof data222 == "object" && !Array.isArray(data222)) {
+            for (const key45 in data222) {
+              if (!(key45 === "values")) {
+                const err472 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key45 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data222 };
+                if (vErrors === null) {
+                  vErrors = [err472];
+                } else {
+                  vErrors.push(err472);
+                }
+                errors++;
+              }
+            }
+            if (data222.values !== void 0) {
+              let data223 = data222.values;
+              if (!(data223 && typeof data223 == "object" && !Array.isArray(data223))) {
+                const err473 = { instancePath: instancePath + "/platform/externalSecrets/values", schemaPath: "#/properties/platform/properties/externalSecrets/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.properties.values.type, parentSchema: schema31.properties.platform.properties.externalSecrets.properties.values, data: data223 };
+                if (vErrors === null) {
+                  vErrors = [err473];
+                } else {
+                  vErrors.push(err473);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err474 = { instancePath: instancePath + "/platform/externalSecrets", schemaPath: "#/properties/platform/properties/externalSecrets/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.externalSecrets.type, parentSchema: schema31.properties.platform.properties.externalSecrets, data: data222 };
+            if (vErrors === null) {
+              vErrors = [err474];
+            } else {
+              vErrors.push(err474);
+            }
+            errors++;
+          }
+        }
+        if (data221.ingressNginx !== void 0) {
+          let data224 = data221.ingressNginx;
+          if (data224 && typeof data224 == "object" && !Array.isArray(data224)) {
+            for (const key46 in data224) {
+              if (!(key46 === "values")) {
+                const err475 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key46 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data224 };
+                if (vErrors === null) {
+                  vErrors = [err475];
+                } else {
+                  vErrors.push(err475);
+                }
+                errors++;
+              }
+            }
+            if (data224.values !== void 0) {
+              let data225 = data224.values;
+              if (!(data225 && typeof data225 == "object" && !Array.isArray(data225))) {
+                const err476 = { instancePath: instancePath + "/platform/ingressNginx/values", schemaPath: "#/properties/platform/properties/ingressNginx/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.properties.values.type, parentSchema: schema31.properties.platform.properties.ingressNginx.properties.values, data: data225 };
+                if (vErrors === null) {
+                  vErrors = [err476];
+                } else {
+                  vErrors.push(err476);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err477 = { instancePath: instancePath + "/platform/ingressNginx", schemaPath: "#/properties/platform/properties/ingressNginx/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.ingressNginx.type, parentSchema: schema31.properties.platform.properties.ingressNginx, data: data224 };
+            if (vErrors === null) {
+              vErrors = [err477];
+            } else {
+              vErrors.push(err477);
+            }
+            errors++;
+          }
+        }
+        if (data221.keycloakOperator !== void 0) {
+          let data226 = data221.keycloakOperator;
+          if (data226 && typeof data226 == "object" && !Array.isArray(data226)) {
+            for (const key47 in data226) {
+              if (!(key47 === "values")) {
+                const err478 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data226 };
+                if (vErrors === null) {
+                  vErrors = [err478];
+                } else {
+                  vErrors.push(err478);
+                }
+                errors++;
+              }
+            }
+            if (data226.values !== void 0) {
+              let data227 = data226.values;
+              if (!(data227 && typeof data227 == "object" && !Array.isArray(data227))) {
+                const err479 = { instancePath: instancePath + "/platform/keycloakOperator/values", schemaPath: "#/properties/platform/properties/keycloakOperator/properties/values/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.properties.values.type, parentSchema: schema31.properties.platform.properties.keycloakOperator.properties.values, data: data227 };
+                if (vErrors === null) {
+                  vErrors = [err479];
+                } else {
+                  vErrors.push(err479);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err480 = { instancePath: instancePath + "/platform/keycloakOperator", schemaPath: "#/properties/platform/properties/keycloakOperator/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.properties.keycloakOperator.type, parentSchema: schema31.properties.platform.properties.keycloakOperator, data: data226 };
+            if (vErrors === null) {
+              vErrors = [err480];
+            } else {
+              vErrors.push(err480);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err481 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.platform.type, parentSchema: schema31.properties.platform, data: data221 };
+        if (vErrors === null) {
+          vErrors = [err481];
+        } else {
+          vErrors.push(err481);
+        }
+        errors++;
+      }
+    }
+    if (data.login !== void 0) {
+      let data228 = data.login;
+      if (data228 && typeof data228 == "object" && !Array.isArray(data228)) {
+        for (const key48 in data228) {
+          if (!(key48 === "firstAdmin")) {
+            const err482 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login, data: data228 };
+            if (vErrors === null) {
+              vErrors = [err482];
+            } else {
+              vErrors.push(err482);
+            }
+            errors++;
+          }
+        }
+        if (data228.firstAdmin !== void 0) {
+          let data229 = data228.firstAdmin;
+          if (data229 && typeof data229 == "object" && !Array.isArray(data229)) {
+            for (const key49 in data229) {
+              if (!(key49 === "username" || key49 === "email" || key49 === "projects")) {
+                const err483 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key49 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.login.properties.firstAdmin, data: data229 };
+                if (vErrors === null) {
+                  vErrors = [err483];
+                } else {
+                  vErrors.push(err483);
+                }
+                errors++;
+              }
+            }
+            if (data229.username !== void 0) {
+              let data230 = data229.username;
+              if (typeof data230 === "string") {
+                if (!pattern76.test(data230)) {
+                  const err484 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._@-]{1,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._@-]{1,62}$"', schema: "^[a-z0-9][a-z0-9._@-]{1,62}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data230 };
+                  if (vErrors === null) {
+                    vErrors = [err484];
+                  } else {
+                    vErrors.push(err484);
+                  }
+                  errors++;
+                }
+              } else {
+                const err485 = { instancePath: instancePath + "/login/firstAdmin/username", schemaPath: "#/properties/login/properties/firstAdmin/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.username.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.username, data: data230 };
+                if (vErrors === null) {
+                  vErrors = [err485];
+                } else {
+                  vErrors.push(err485);
+                }
+                errors++;
+              }
+            }
+            if (data229.email !== void 0) {
+              let data231 = data229.email;
+              if (typeof data231 === "string") {
+                if (!pattern77.test(data231)) {
+                  const err486 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/pattern", keyword: "pattern", params: { pattern: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$" }, message: 'must match pattern "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$"', schema: "^[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data231 };
+                  if (vErrors === null) {
+                    vErrors = [err486];
+                  } else {
+                    vErrors.push(err486);
+                  }
+                  errors++;
+                }
+              } else {
+                const err487 = { instancePath: instancePath + "/login/firstAdmin/email", schemaPath: "#/properties/login/properties/firstAdmin/properties/email/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.email.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.email, data: data231 };
+                if (vErrors === null) {
+                  vErrors = [err487];
+                } else {
+                  vErrors.push(err487);
+                }
+                errors++;
+              }
+            }
+            if (data229.projects !== void 0) {
+              let data232 = data229.projects;
+              if (Array.isArray(data232)) {
+                if (data232.length > 50) {
+                  const err488 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/maxItems", keyword: "maxItems", params: { limit: 50 }, message: "must NOT have more than 50 items", schema: 50, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data232 };
+                  if (vErrors === null) {
+                    vErrors = [err488];
+                  } else {
+                    vErrors.push(err488);
+                  }
+                  errors++;
+                }
+                const len10 = data232.length;
+                for (let i18 = 0; i18 < len10; i18++) {
+                  let data233 = data232[i18];
+                  if (typeof data233 === "string") {
+                    if (!pattern78.test(data233)) {
+                      const err489 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data233 };
+                      if (vErrors === null) {
+                        vErrors = [err489];
+                      } else {
+                        vErrors.push(err489);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err490 = { instancePath: instancePath + "/login/firstAdmin/projects/" + i18, schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.login.properties.firstAdmin.properties.projects.items.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects.items, data: data233 };
+                    if (vErrors === null) {
+                      vErrors = [err490];
+                    } else {
+                      vErrors.push(err490);
+                    }
+                    errors++;
+                  }
+                }
+                let i19 = data232.length;
+                let j8;
+                if (i19 > 1) {
+                  const indices6 = {};
+                  for (; i19--; ) {
+                    let item6 = data232[i19];
+                    if (typeof item6 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices6[item6] == "number") {
+                      j8 = indices6[item6];
+                      const err491 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data232 };
+                      if (vErrors === null) {
+                        vErrors = [err491];
+                      } else {
+                        vErrors.push(err491);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices6[item6] = i19;
+                  }
+                }
+              } else {
+                const err492 = { instancePath: instancePath + "/login/firstAdmin/projects", schemaPath: "#/properties/login/properties/firstAdmin/properties/projects/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.login.properties.firstAdmin.properties.projects.type, parentSchema: schema31.properties.login.properties.firstAdmin.properties.projects, data: data232 };
+                if (vErrors === null) {
+                  vErrors = [err492];
+                } else {
+                  vErrors.push(err492);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err493 = { instancePath: instancePath + "/login/firstAdmin", schemaPath: "#/properties/login/properties/firstAdmin/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.properties.firstAdmin.type, parentSchema: schema31.properties.login.properties.firstAdmin, data: data229 };
+            if (vErrors === null) {
+              vErrors = [err493];
+            } else {
+              vErrors.push(err493);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err494 = { instancePath: instancePath + "/login", schemaPath: "#/properties/login/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.login.type, parentSchema: schema31.properties.login, data: data228 };
+        if (vErrors === null) {
+          vErrors = [err494];
+        } else {
+          vErrors.push(err494);
         }
         errors++;
       }
     }
     if (data.promotion !== void 0) {
-      let data203 = data.promotion;
-      if (data203 && typeof data203 == "object" && !Array.isArray(data203)) {
-        if (data203.after === void 0) {
-          const err430 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data203 };
+      let data234 = data.promotion;
+      if (data234 && typeof data234 == "object" && !Array.isArray(data234)) {
+        if (data234.after === void 0) {
+          const err495 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema31.properties.promotion.required, parentSchema: schema31.properties.promotion, data: data234 };
           if (vErrors === null) {
-            vErrors = [err430];
+            vErrors = [err495];
           } else {
-            vErrors.push(err430);
+            vErrors.push(err495);
           }
           errors++;
         }
-        for (const key47 in data203) {
-          if (!(key47 === "after")) {
-            const err431 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key47 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data203 };
+        for (const key50 in data234) {
+          if (!(key50 === "after")) {
+            const err496 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key50 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.promotion, data: data234 };
             if (vErrors === null) {
-              vErrors = [err431];
+              vErrors = [err496];
             } else {
-              vErrors.push(err431);
+              vErrors.push(err496);
             }
             errors++;
           }
         }
-        if (data203.after !== void 0) {
-          let data204 = data203.after;
-          if (typeof data204 === "string") {
-            if (!pattern75.test(data204)) {
-              const err432 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+        if (data234.after !== void 0) {
+          let data235 = data234.after;
+          if (typeof data235 === "string") {
+            if (!pattern79.test(data235)) {
+              const err497 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/pattern", keyword: "pattern", params: { pattern: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$"', schema: "^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$", parentSchema: schema31.properties.promotion.properties.after, data: data235 };
               if (vErrors === null) {
-                vErrors = [err432];
+                vErrors = [err497];
               } else {
-                vErrors.push(err432);
+                vErrors.push(err497);
               }
               errors++;
             }
           } else {
-            const err433 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data204 };
+            const err498 = { instancePath: instancePath + "/promotion/after", schemaPath: "#/properties/promotion/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.promotion.properties.after.type, parentSchema: schema31.properties.promotion.properties.after, data: data235 };
             if (vErrors === null) {
-              vErrors = [err433];
+              vErrors = [err498];
             } else {
-              vErrors.push(err433);
+              vErrors.push(err498);
             }
             errors++;
           }
         }
       } else {
-        const err434 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data203 };
+        const err499 = { instancePath: instancePath + "/promotion", schemaPath: "#/properties/promotion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.promotion.type, parentSchema: schema31.properties.promotion, data: data234 };
         if (vErrors === null) {
-          vErrors = [err434];
+          vErrors = [err499];
         } else {
-          vErrors.push(err434);
+          vErrors.push(err499);
         }
         errors++;
       }
     }
     if (data.usage !== void 0) {
-      let data205 = data.usage;
-      if (data205 && typeof data205 == "object" && !Array.isArray(data205)) {
-        for (const key48 in data205) {
-          if (!(key48 === "users" || key48 === "datasourceGb" || key48 === "logGbPerDay" || key48 === "logRetentionDays")) {
-            const err435 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key48 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data205 };
+      let data236 = data.usage;
+      if (data236 && typeof data236 == "object" && !Array.isArray(data236)) {
+        for (const key51 in data236) {
+          if (!(key51 === "users" || key51 === "datasourceGb" || key51 === "logGbPerDay" || key51 === "logRetentionDays")) {
+            const err500 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key51 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.usage, data: data236 };
             if (vErrors === null) {
-              vErrors = [err435];
+              vErrors = [err500];
             } else {
-              vErrors.push(err435);
+              vErrors.push(err500);
             }
             errors++;
           }
         }
-        if (data205.users !== void 0) {
-          let data206 = data205.users;
-          if (!(typeof data206 == "number" && (!(data206 % 1) && !isNaN(data206)) && isFinite(data206))) {
-            const err436 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+        if (data236.users !== void 0) {
+          let data237 = data236.users;
+          if (!(typeof data237 == "number" && (!(data237 % 1) && !isNaN(data237)) && isFinite(data237))) {
+            const err501 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.users.type, parentSchema: schema31.properties.usage.properties.users, data: data237 };
             if (vErrors === null) {
-              vErrors = [err436];
+              vErrors = [err501];
             } else {
-              vErrors.push(err436);
+              vErrors.push(err501);
             }
             errors++;
           }
-          if (typeof data206 == "number" && isFinite(data206)) {
-            if (data206 > 1e5 || isNaN(data206)) {
-              const err437 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+          if (typeof data237 == "number" && isFinite(data237)) {
+            if (data237 > 1e5 || isNaN(data237)) {
+              const err502 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.users, data: data237 };
               if (vErrors === null) {
-                vErrors = [err437];
+                vErrors = [err502];
               } else {
-                vErrors.push(err437);
+                vErrors.push(err502);
               }
               errors++;
             }
-            if (data206 < 1 || isNaN(data206)) {
-              const err438 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data206 };
+            if (data237 < 1 || isNaN(data237)) {
+              const err503 = { instancePath: instancePath + "/usage/users", schemaPath: "#/properties/usage/properties/users/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.users, data: data237 };
               if (vErrors === null) {
-                vErrors = [err438];
+                vErrors = [err503];
               } else {
-                vErrors.push(err438);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data205.datasourceGb !== void 0) {
-          let data207 = data205.datasourceGb;
-          if (!(typeof data207 == "number" && (!(data207 % 1) && !isNaN(data207)) && isFinite(data207))) {
-            const err439 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-            if (vErrors === null) {
-              vErrors = [err439];
-            } else {
-              vErrors.push(err439);
-            }
-            errors++;
-          }
-          if (typeof data207 == "number" && isFinite(data207)) {
-            if (data207 > 1e5 || isNaN(data207)) {
-              const err440 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err440];
-              } else {
-                vErrors.push(err440);
-              }
-              errors++;
-            }
-            if (data207 < 0 || isNaN(data207)) {
-              const err441 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data207 };
-              if (vErrors === null) {
-                vErrors = [err441];
-              } else {
-                vErrors.push(err441);
+                vErrors.push(err503);
               }
               errors++;
             }
           }
         }
-        if (data205.logGbPerDay !== void 0) {
-          let data208 = data205.logGbPerDay;
-          if (!(typeof data208 == "number" && (!(data208 % 1) && !isNaN(data208)) && isFinite(data208))) {
-            const err442 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+        if (data236.datasourceGb !== void 0) {
+          let data238 = data236.datasourceGb;
+          if (!(typeof data238 == "number" && (!(data238 % 1) && !isNaN(data238)) && isFinite(data238))) {
+            const err504 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.datasourceGb.type, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data238 };
             if (vErrors === null) {
-              vErrors = [err442];
+              vErrors = [err504];
             } else {
-              vErrors.push(err442);
+              vErrors.push(err504);
             }
             errors++;
           }
-          if (typeof data208 == "number" && isFinite(data208)) {
-            if (data208 > 1e4 || isNaN(data208)) {
-              const err443 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+          if (typeof data238 == "number" && isFinite(data238)) {
+            if (data238 > 1e5 || isNaN(data238)) {
+              const err505 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e5 }, message: "must be <= 100000", schema: 1e5, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data238 };
               if (vErrors === null) {
-                vErrors = [err443];
+                vErrors = [err505];
               } else {
-                vErrors.push(err443);
+                vErrors.push(err505);
               }
               errors++;
             }
-            if (data208 < 0 || isNaN(data208)) {
-              const err444 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data208 };
+            if (data238 < 0 || isNaN(data238)) {
+              const err506 = { instancePath: instancePath + "/usage/datasourceGb", schemaPath: "#/properties/usage/properties/datasourceGb/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.datasourceGb, data: data238 };
               if (vErrors === null) {
-                vErrors = [err444];
+                vErrors = [err506];
               } else {
-                vErrors.push(err444);
+                vErrors.push(err506);
               }
               errors++;
             }
           }
         }
-        if (data205.logRetentionDays !== void 0) {
-          let data209 = data205.logRetentionDays;
-          if (!(typeof data209 == "number" && (!(data209 % 1) && !isNaN(data209)) && isFinite(data209))) {
-            const err445 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+        if (data236.logGbPerDay !== void 0) {
+          let data239 = data236.logGbPerDay;
+          if (!(typeof data239 == "number" && (!(data239 % 1) && !isNaN(data239)) && isFinite(data239))) {
+            const err507 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logGbPerDay.type, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data239 };
             if (vErrors === null) {
-              vErrors = [err445];
+              vErrors = [err507];
             } else {
-              vErrors.push(err445);
+              vErrors.push(err507);
             }
             errors++;
           }
-          if (typeof data209 == "number" && isFinite(data209)) {
-            if (data209 > 3650 || isNaN(data209)) {
-              const err446 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+          if (typeof data239 == "number" && isFinite(data239)) {
+            if (data239 > 1e4 || isNaN(data239)) {
+              const err508 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data239 };
               if (vErrors === null) {
-                vErrors = [err446];
+                vErrors = [err508];
               } else {
-                vErrors.push(err446);
+                vErrors.push(err508);
               }
               errors++;
             }
-            if (data209 < 1 || isNaN(data209)) {
-              const err447 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data209 };
+            if (data239 < 0 || isNaN(data239)) {
+              const err509 = { instancePath: instancePath + "/usage/logGbPerDay", schemaPath: "#/properties/usage/properties/logGbPerDay/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema31.properties.usage.properties.logGbPerDay, data: data239 };
               if (vErrors === null) {
-                vErrors = [err447];
+                vErrors = [err509];
               } else {
-                vErrors.push(err447);
+                vErrors.push(err509);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data236.logRetentionDays !== void 0) {
+          let data240 = data236.logRetentionDays;
+          if (!(typeof data240 == "number" && (!(data240 % 1) && !isNaN(data240)) && isFinite(data240))) {
+            const err510 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.usage.properties.logRetentionDays.type, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data240 };
+            if (vErrors === null) {
+              vErrors = [err510];
+            } else {
+              vErrors.push(err510);
+            }
+            errors++;
+          }
+          if (typeof data240 == "number" && isFinite(data240)) {
+            if (data240 > 3650 || isNaN(data240)) {
+              const err511 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data240 };
+              if (vErrors === null) {
+                vErrors = [err511];
+              } else {
+                vErrors.push(err511);
+              }
+              errors++;
+            }
+            if (data240 < 1 || isNaN(data240)) {
+              const err512 = { instancePath: instancePath + "/usage/logRetentionDays", schemaPath: "#/properties/usage/properties/logRetentionDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.usage.properties.logRetentionDays, data: data240 };
+              if (vErrors === null) {
+                vErrors = [err512];
+              } else {
+                vErrors.push(err512);
               }
               errors++;
             }
           }
         }
       } else {
-        const err448 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data205 };
+        const err513 = { instancePath: instancePath + "/usage", schemaPath: "#/properties/usage/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.usage.type, parentSchema: schema31.properties.usage, data: data236 };
         if (vErrors === null) {
-          vErrors = [err448];
+          vErrors = [err513];
         } else {
-          vErrors.push(err448);
+          vErrors.push(err513);
         }
         errors++;
       }
     }
   } else {
-    const err449 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err514 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err449];
+      vErrors = [err514];
     } else {
-      vErrors.push(err449);
+      vErrors.push(err514);
     }
     errors++;
   }
@@ -46431,6 +42660,258 @@ function checkNames(names) {
   return out;
 }
 
+// src/model/resolve.ts
+function builtInTags(name3) {
+  return { environment: name3, "managed-by": "codemie-gitops" };
+}
+function resolveEnvironment(name3, file, data) {
+  const doc = data;
+  const profile = PROFILES[doc.profile ?? DEFAULTS.profile];
+  const azure = doc.azure;
+  const prefix = azure.namePrefix ?? DEFAULTS.azure.namePrefix;
+  const production2 = azure.production ?? DEFAULTS.azure.production;
+  const keycloakDatabase = doc.components?.keycloak?.database ?? DEFAULTS.keycloakDatabase;
+  const pools = profile.infra.nodePools;
+  const pool = (p) => {
+    const o = doc.aks?.nodePools?.[p] ?? {};
+    const spec = {
+      name: p,
+      vmSize: o.vmSize ?? pools[p].vmSize,
+      minCount: o.minCount ?? pools[p].minCount,
+      maxCount: o.maxCount ?? pools[p].maxCount
+    };
+    if (o.count !== void 0) spec.count = o.count;
+    return spec;
+  };
+  return {
+    name: name3,
+    file,
+    profile: profile.key,
+    codemieVersion: doc.codemie?.version ?? DEFAULTS.codemieVersion,
+    production: production2,
+    azure: {
+      tenantId: azure.tenantId,
+      subscriptionId: azure.subscriptionId,
+      location: azure.location,
+      cloud: azure.cloud ?? DEFAULTS.azure.cloud,
+      namePrefix: prefix,
+      tags: { ...azure.tags ?? {}, ...builtInTags(name3) }
+    },
+    names: deriveNames(name3, prefix, azure.subscriptionId, azure.resourceGroup),
+    network: {
+      vnetCidr: doc.network.vnetCidr,
+      subnets: doc.network.subnets,
+      podCidr: doc.network.podCidr ?? DEFAULTS.network.podCidr,
+      serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
+      dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
+      privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
+      ...doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {},
+      networkWatcher: {
+        resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
+        // Azure's own name for the watcher it creates per region.
+        name: doc.network.networkWatcher?.name ?? `NetworkWatcher_${azure.location}`
+      },
+      ingress: {
+        host: doc.network.ingress.host,
+        tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+        tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
+        internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+        ...doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {},
+        ...doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {},
+        ...doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {},
+        waf: wafSettings(production2, doc.network.ingress.waf ?? {})
+      }
+    },
+    aks: {
+      kubernetesVersion: doc.aks?.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
+      upgradeChannel: doc.aks?.upgradeChannel ?? DEFAULTS.aks.upgradeChannel,
+      maintenanceWindow: { ...DEFAULTS.aks.maintenanceWindow, ...doc.aks?.maintenanceWindow },
+      zones: doc.aks?.zones ?? [...DEFAULTS.aks.zones],
+      nodePools: { system: pool("system"), workloads: pool("workloads") },
+      autoSizing: { families: doc.aks?.autoSizing?.families ?? [...DEFAULTS.aks.autoSizingFamilies] }
+    },
+    postgres: {
+      ...DEFAULTS.postgres,
+      ...profile.infra.postgres,
+      ...doc.postgres
+    },
+    keyVault: { ...DEFAULTS.keyVault, ...doc.keyVault },
+    identity: { aksAdminGroupObjectIds: doc.identity?.aksAdminGroupObjectIds ?? [] },
+    openai: {
+      enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
+      location: doc.openai?.location ?? azure.location,
+      deployments: (doc.openai?.deployments ?? []).map((d) => ({
+        ...d,
+        sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location)
+      }))
+    },
+    gitops: {
+      repository: doc.gitops.repository,
+      branch: doc.gitops.branch ?? `gitops/${name3}`,
+      path: doc.gitops.path ?? `clusters/${name3}`,
+      multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
+      auth: doc.gitops.auth ?? "none",
+      sshKnownHosts: doc.gitops.sshKnownHosts ?? []
+    },
+    keycloakDatabase,
+    components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
+    helmValues: resolveHelmValues(doc),
+    usage: doc.usage ?? {},
+    ...doc.login ? { login: doc.login } : {},
+    security: securitySettings(production2, doc.security ?? {}, {
+      ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls
+    }),
+    ...doc.promotion ? { promotion: { after: doc.promotion.after } } : {}
+  };
+}
+var DATA_ZONE_REGIONS = /* @__PURE__ */ new Set([
+  "westeurope",
+  "northeurope",
+  "swedencentral",
+  "francecentral",
+  "germanywestcentral",
+  "italynorth",
+  "polandcentral",
+  "spaincentral",
+  "eastus",
+  "eastus2",
+  "westus",
+  "westus2",
+  "westus3",
+  "centralus",
+  "northcentralus",
+  "southcentralus"
+]);
+function defaultOpenAiSku(location) {
+  return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
+}
+function defaultPolicyEffects(production2, facts) {
+  const deny = new Set(production2 ? DEFAULTS.kubernetesPolicies.productionDeny : []);
+  if (!facts.ingressInternal) deny.delete("internalLoadBalancers");
+  if (!facts.ingressTls) deny.delete("httpsIngress");
+  return Object.fromEntries(
+    KUBERNETES_POLICY_KEYS.map((k) => [k, deny.has(k) ? "deny" : DEFAULTS.kubernetesPolicies.effect])
+  );
+}
+function securitySettings(production2, doc, facts = {
+  ingressInternal: DEFAULTS.network.ingress.internal,
+  ingressTls: DEFAULTS.network.ingress.tls
+}) {
+  const { flowLogs, podSecurity, kubernetesPolicies, ...flat } = doc;
+  const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
+  return {
+    networkPolicy: production2 ? "cilium" : "none",
+    azurePolicy: production2,
+    defender: production2,
+    runCommand: !production2,
+    apiServerAuthorizedIpRanges: [],
+    logRetentionDays,
+    storageInfrastructureEncryption: production2,
+    controlPlaneOperationalLogs: production2,
+    ...flat,
+    podSecurity: {
+      // Only where the add-on runs: without Gatekeeper the assignment would enforce nothing.
+      enabled: doc.azurePolicy ?? production2,
+      standard: DEFAULTS.podSecurity.standard,
+      // Audit, not deny: CodeMie's stack has pods the baseline forbids (docs/security-baseline.md).
+      effect: DEFAULTS.podSecurity.effect,
+      excludedNamespaces: [],
+      ...podSecurity
+    },
+    kubernetesPolicies: {
+      // Like podSecurity: the admission rules need the add-on's Gatekeeper.
+      enabled: doc.azurePolicy ?? production2,
+      excludedNamespaces: [],
+      additionalImages: [],
+      ...kubernetesPolicies,
+      effects: { ...defaultPolicyEffects(production2, facts), ...kubernetesPolicies?.effects }
+    },
+    flowLogs: {
+      enabled: production2,
+      // Flow logs keep at most 365 days; the workspace's retention otherwise.
+      retentionDays: Math.min(logRetentionDays, DEFAULTS.flowLogs.maxRetentionDays),
+      trafficAnalytics: DEFAULTS.flowLogs.trafficAnalytics,
+      ...flowLogs
+    }
+  };
+}
+function wafSettings(production2, doc) {
+  const d = DEFAULTS.network.ingress.waf;
+  return {
+    enabled: production2 ? d.enabled.production : d.enabled.otherwise,
+    mode: d.mode,
+    certificateName: d.certificateName,
+    minCapacity: d.minCapacity,
+    maxCapacity: d.maxCapacity,
+    ...doc
+  };
+}
+function wafOf(env) {
+  return env.network.ingress.waf ?? wafSettings(false, {});
+}
+function resolveHelmValues(doc) {
+  const out = {};
+  for (const [key, c] of Object.entries(doc.components ?? {})) {
+    if (c?.values) out[key] = { path: ["components", key, "values"], values: c.values };
+    for (const [id, companion] of Object.entries(COMPANION_RELEASES)) {
+      if (companion.parent === key && c?.companion?.values)
+        out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
+    }
+  }
+  for (const [key, a] of Object.entries(doc.platform ?? {}))
+    if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
+  return out;
+}
+function resolveComponents(base, overrides, keycloakDatabase) {
+  const out = [];
+  for (const c of COMPONENTS) {
+    if (c.kind === "managed") continue;
+    const { companion: companionOverride, database: _database, ...own } = overrides[c.key] ?? {};
+    const s = { ...base[c.key], ...own };
+    const resolved = {
+      key: c.key,
+      displayName: c.displayName,
+      kind: c.kind,
+      enabled: s.enabled,
+      replicas: c.kind === "DaemonSet" ? 0 : s.replicas,
+      memory: s.memory,
+      cpu: s.cpu
+    };
+    if (s.storage) resolved.storage = s.storage;
+    const inClusterDbDropped = c.key === "keycloak" && keycloakDatabase === "managed";
+    if ("companion" in c && s.companion && !inClusterDbDropped) {
+      const comp = { ...s.companion, ...companionOverride };
+      resolved.companion = {
+        key: c.companion.key,
+        displayName: c.companion.displayName,
+        kind: c.companion.kind,
+        replicas: comp.replicas,
+        memory: comp.memory,
+        cpu: comp.cpu
+      };
+      if (comp.storage) resolved.companion.storage = comp.storage;
+    }
+    out.push(resolved);
+  }
+  return out;
+}
+
+// src/config/app-gateway.ts
+var GATEWAY_SUBNET = "snet-app-gateway";
+function gatewayNames(env) {
+  const base = `${env.azure.namePrefix}-${env.name}`;
+  return { gateway: `agw-${base}`, policy: `waf-${base}`, publicIp: `pip-${base}-agw`, identity: `id-${base}-agw` };
+}
+var behindGateway = (env) => wafOf(env).enabled;
+function gatewayPrivateIp(env) {
+  const subnet = env.network.subnets.appGateway;
+  const c = subnet === void 0 ? "missing" : parseCidr(subnet);
+  if (typeof c === "string" || c.size < 8)
+    throw new Error(`network.subnets.appGateway ${subnet ?? "(missing)"} has no address for the gateway's frontend`);
+  return formatIp(c.start + c.size - 2);
+}
+
 // src/config/ingress.ts
 var INGRESS_SUBNET = "snet-workloads";
 function lastUsableAddress(cidr) {
@@ -46440,7 +42921,7 @@ function lastUsableAddress(cidr) {
 }
 function ingressAddress(env) {
   const ingress = env.network.ingress;
-  if (!ingress.internal)
+  if (!ingress.internal && !behindGateway(env))
     return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
   const ip = ingress.privateIp ?? lastUsableAddress(env.network.subnets.workloads);
   if (!ip)
@@ -46448,6 +42929,12 @@ function ingressAddress(env) {
       `network.subnets.workloads ${env.network.subnets.workloads} has no address for the internal load balancer`
     );
   return { kind: "private", ip, subnet: INGRESS_SUBNET };
+}
+function hostAddress(env) {
+  if (!behindGateway(env)) return ingressAddress(env);
+  if (!env.network.ingress.internal)
+    return { kind: "public", publicIpName: gatewayNames(env).publicIp, resourceGroup: env.names.resourceGroup };
+  return { kind: "private", ip: gatewayPrivateIp(env), subnet: GATEWAY_SUBNET };
 }
 function defaultZone(host) {
   const dot = host.indexOf(".");
@@ -46524,6 +43011,75 @@ function checkIngress(env, report, ok) {
       "network.ingress.dns.zoneResourceGroup is ignored with mode external: the deploy writes no record"
     );
   }
+}
+
+// src/config/policy-checks.ts
+var POLICIES = ["security", "kubernetesPolicies"];
+function checkKubernetesPolicies(env, report, ok) {
+  const policies = env.security?.kubernetesPolicies;
+  if (!policies?.enabled || !ok(["security"])) return;
+  if (!env.security?.azurePolicy)
+    report(
+      "error",
+      [...POLICIES, "enabled"],
+      "security.kubernetesPolicies needs the Azure Policy add-on that enforces them; set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false"
+    );
+  const effect = (key) => [...POLICIES, "effects", key];
+  if (policies.effects.internalLoadBalancers === "deny" && !env.network.ingress.internal && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("internalLoadBalancers"),
+      "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; set it to audit, or network.ingress.internal: true"
+    );
+  if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("httpsIngress"),
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; set it to audit, or network.ingress.tls: true"
+    );
+  for (const [key, why] of Object.entries(AUDIT_IN_PRODUCTION))
+    if (policies.effects[key] === "deny")
+      report(
+        "warning",
+        effect(key),
+        `${key}: deny refuses the platform's own pods unless security.kubernetesPolicies.excludedNamespaces covers them: ${why}`
+      );
+}
+
+// src/config/waf-checks.ts
+var WAF = ["network", "ingress", "waf"];
+function checkWaf(env, report, ok) {
+  const waf = wafOf(env);
+  if (!ok(WAF, ["azure", "production"]) || !waf.enabled) return;
+  const why = env.production ? " (its default with azure.production: true)" : "";
+  const subnet = env.network.subnets.appGateway;
+  if (subnet === void 0 && ok(["network", "subnets"]))
+    report(
+      "error",
+      ["network", "subnets"],
+      `network.ingress.waf is on${why} and the Application Gateway needs a subnet of its own, but network.subnets has no appGateway; add network.subnets.appGateway, a free range inside network.vnetCidr ${env.network.vnetCidr} (a /24 as Azure recommends, at least ${waf.maxCapacity + 1} usable addresses), or set network.ingress.waf.enabled: false`,
+      "key"
+    );
+  if (ok(["network", "ingress", "tls"]) && !env.network.ingress.tls)
+    report(
+      "error",
+      ["network", "ingress", "tls"],
+      "network.ingress.waf serves HTTPS and reaches the ingress over TLS, but network.ingress.tls is false; set it to true, or set network.ingress.waf.enabled: false"
+    );
+  if (waf.minCapacity > waf.maxCapacity)
+    report(
+      "error",
+      [...WAF, "minCapacity"],
+      `network.ingress.waf.minCapacity ${waf.minCapacity} is above maxCapacity ${waf.maxCapacity}`
+    );
+  const cidr = subnet === void 0 || !ok(["network", "subnets", "appGateway"]) ? void 0 : parseCidr(subnet);
+  const need = waf.maxCapacity + 1;
+  if (cidr !== void 0 && typeof cidr !== "string" && usableAzureAddresses(cidr) < need)
+    report(
+      "error",
+      ["network", "subnets", "appGateway"],
+      `network.subnets.appGateway ${cidr.text} has ${usableAzureAddresses(cidr)} usable addresses (Azure reserves 5); the gateway needs ${need}, one per instance up to network.ingress.waf.maxCapacity ${waf.maxCapacity} and its private frontend; use a larger range (Azure recommends a /24) or lower maxCapacity`
+    );
 }
 
 // src/catalogue/gitops-credentials.ts
@@ -46869,6 +43425,8 @@ function checkSemantics(env, source, valid = () => true) {
   const ok = (...paths) => paths.every(valid);
   checkNetwork(env, report, ok);
   checkIngress(env, report, ok);
+  checkKubernetesPolicies(env, report, ok);
+  checkWaf(env, report, ok);
   if (ok(["azure", "namePrefix"], ["azure", "subscriptionId"], ["azure", "resourceGroup"]))
     checkNamesOf(env, source, report);
   checkPools(env, source, report, ok);
@@ -47108,206 +43666,6 @@ function checkPosture(env, report, ok) {
     report("warning", ["network", "ingress", "tls"], "azure.production is true but ingress serves plain HTTP");
 }
 
-// src/model/resolve.ts
-function builtInTags(name3) {
-  return { environment: name3, "managed-by": "codemie-gitops" };
-}
-function resolveEnvironment(name3, file, data) {
-  const doc = data;
-  const profile = PROFILES[doc.profile ?? DEFAULTS.profile];
-  const azure = doc.azure;
-  const prefix = azure.namePrefix ?? DEFAULTS.azure.namePrefix;
-  const production2 = azure.production ?? DEFAULTS.azure.production;
-  const keycloakDatabase = doc.components?.keycloak?.database ?? DEFAULTS.keycloakDatabase;
-  const pools = profile.infra.nodePools;
-  const pool = (p) => {
-    const o = doc.aks?.nodePools?.[p] ?? {};
-    const spec = {
-      name: p,
-      vmSize: o.vmSize ?? pools[p].vmSize,
-      minCount: o.minCount ?? pools[p].minCount,
-      maxCount: o.maxCount ?? pools[p].maxCount
-    };
-    if (o.count !== void 0) spec.count = o.count;
-    return spec;
-  };
-  return {
-    name: name3,
-    file,
-    profile: profile.key,
-    codemieVersion: doc.codemie?.version ?? DEFAULTS.codemieVersion,
-    production: production2,
-    azure: {
-      tenantId: azure.tenantId,
-      subscriptionId: azure.subscriptionId,
-      location: azure.location,
-      cloud: azure.cloud ?? DEFAULTS.azure.cloud,
-      namePrefix: prefix,
-      tags: { ...azure.tags ?? {}, ...builtInTags(name3) }
-    },
-    names: deriveNames(name3, prefix, azure.subscriptionId, azure.resourceGroup),
-    network: {
-      vnetCidr: doc.network.vnetCidr,
-      subnets: doc.network.subnets,
-      podCidr: doc.network.podCidr ?? DEFAULTS.network.podCidr,
-      serviceCidr: doc.network.serviceCidr ?? DEFAULTS.network.serviceCidr,
-      dnsServiceIp: doc.network.dnsServiceIp ?? DEFAULTS.network.dnsServiceIp,
-      privateCluster: doc.network.privateCluster ?? DEFAULTS.network.privateCluster,
-      ...doc.network.egressFirewallIp ? { egressFirewallIp: doc.network.egressFirewallIp } : {},
-      networkWatcher: {
-        resourceGroup: doc.network.networkWatcher?.resourceGroup ?? DEFAULTS.network.networkWatcherResourceGroup,
-        // Azure's own name for the watcher it creates per region.
-        name: doc.network.networkWatcher?.name ?? `NetworkWatcher_${azure.location}`
-      },
-      ingress: {
-        host: doc.network.ingress.host,
-        tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
-        tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
-        internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
-        ...doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {},
-        ...doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {},
-        ...doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}
-      }
-    },
-    aks: {
-      kubernetesVersion: doc.aks?.kubernetesVersion ?? DEFAULTS.aks.kubernetesVersion,
-      upgradeChannel: doc.aks?.upgradeChannel ?? DEFAULTS.aks.upgradeChannel,
-      maintenanceWindow: { ...DEFAULTS.aks.maintenanceWindow, ...doc.aks?.maintenanceWindow },
-      zones: doc.aks?.zones ?? [...DEFAULTS.aks.zones],
-      nodePools: { system: pool("system"), workloads: pool("workloads") },
-      autoSizing: { families: doc.aks?.autoSizing?.families ?? [...DEFAULTS.aks.autoSizingFamilies] }
-    },
-    postgres: {
-      ...DEFAULTS.postgres,
-      ...profile.infra.postgres,
-      ...doc.postgres
-    },
-    keyVault: { ...DEFAULTS.keyVault, ...doc.keyVault },
-    identity: { aksAdminGroupObjectIds: doc.identity?.aksAdminGroupObjectIds ?? [] },
-    openai: {
-      enabled: doc.openai?.enabled ?? DEFAULTS.openai.enabled,
-      location: doc.openai?.location ?? azure.location,
-      deployments: (doc.openai?.deployments ?? []).map((d) => ({
-        ...d,
-        sku: d.sku ?? defaultOpenAiSku(doc.openai?.location ?? azure.location)
-      }))
-    },
-    gitops: {
-      repository: doc.gitops.repository,
-      branch: doc.gitops.branch ?? `gitops/${name3}`,
-      path: doc.gitops.path ?? `clusters/${name3}`,
-      multiTenancy: doc.gitops.multiTenancyOptOut ? { enforce: false, reason: doc.gitops.multiTenancyOptOut.reason } : { enforce: true },
-      auth: doc.gitops.auth ?? "none",
-      sshKnownHosts: doc.gitops.sshKnownHosts ?? []
-    },
-    keycloakDatabase,
-    components: resolveComponents(profile.components, doc.components ?? {}, keycloakDatabase),
-    helmValues: resolveHelmValues(doc),
-    usage: doc.usage ?? {},
-    ...doc.login ? { login: doc.login } : {},
-    security: securitySettings(production2, doc.security ?? {}),
-    ...doc.promotion ? { promotion: { after: doc.promotion.after } } : {}
-  };
-}
-var DATA_ZONE_REGIONS = /* @__PURE__ */ new Set([
-  "westeurope",
-  "northeurope",
-  "swedencentral",
-  "francecentral",
-  "germanywestcentral",
-  "italynorth",
-  "polandcentral",
-  "spaincentral",
-  "eastus",
-  "eastus2",
-  "westus",
-  "westus2",
-  "westus3",
-  "centralus",
-  "northcentralus",
-  "southcentralus"
-]);
-function defaultOpenAiSku(location) {
-  return DATA_ZONE_REGIONS.has(location) ? "DataZoneStandard" : "GlobalStandard";
-}
-function securitySettings(production2, doc) {
-  const { flowLogs, podSecurity, ...flat } = doc;
-  const logRetentionDays = doc.logRetentionDays ?? (production2 ? 365 : 30);
-  return {
-    networkPolicy: production2 ? "cilium" : "none",
-    azurePolicy: production2,
-    defender: production2,
-    runCommand: !production2,
-    apiServerAuthorizedIpRanges: [],
-    logRetentionDays,
-    storageInfrastructureEncryption: production2,
-    controlPlaneOperationalLogs: production2,
-    ...flat,
-    podSecurity: {
-      // Only where the add-on runs: without Gatekeeper the assignment would enforce nothing.
-      enabled: doc.azurePolicy ?? production2,
-      standard: DEFAULTS.podSecurity.standard,
-      // Audit, not deny: CodeMie's stack has pods the baseline forbids (docs/security-baseline.md).
-      effect: DEFAULTS.podSecurity.effect,
-      excludedNamespaces: [],
-      ...podSecurity
-    },
-    flowLogs: {
-      enabled: production2,
-      // Flow logs keep at most 365 days; the workspace's retention otherwise.
-      retentionDays: Math.min(logRetentionDays, DEFAULTS.flowLogs.maxRetentionDays),
-      trafficAnalytics: DEFAULTS.flowLogs.trafficAnalytics,
-      ...flowLogs
-    }
-  };
-}
-function resolveHelmValues(doc) {
-  const out = {};
-  for (const [key, c] of Object.entries(doc.components ?? {})) {
-    if (c?.values) out[key] = { path: ["components", key, "values"], values: c.values };
-    for (const [id, companion] of Object.entries(COMPANION_RELEASES)) {
-      if (companion.parent === key && c?.companion?.values)
-        out[id] = { path: ["components", key, "companion", "values"], values: c.companion.values };
-    }
-  }
-  for (const [key, a] of Object.entries(doc.platform ?? {}))
-    if (a?.values) out[key] = { path: ["platform", key, "values"], values: a.values };
-  return out;
-}
-function resolveComponents(base, overrides, keycloakDatabase) {
-  const out = [];
-  for (const c of COMPONENTS) {
-    if (c.kind === "managed") continue;
-    const { companion: companionOverride, database: _database, ...own } = overrides[c.key] ?? {};
-    const s = { ...base[c.key], ...own };
-    const resolved = {
-      key: c.key,
-      displayName: c.displayName,
-      kind: c.kind,
-      enabled: s.enabled,
-      replicas: c.kind === "DaemonSet" ? 0 : s.replicas,
-      memory: s.memory,
-      cpu: s.cpu
-    };
-    if (s.storage) resolved.storage = s.storage;
-    const inClusterDbDropped = c.key === "keycloak" && keycloakDatabase === "managed";
-    if ("companion" in c && s.companion && !inClusterDbDropped) {
-      const comp = { ...s.companion, ...companionOverride };
-      resolved.companion = {
-        key: c.companion.key,
-        displayName: c.companion.displayName,
-        kind: c.companion.kind,
-        replicas: comp.replicas,
-        memory: comp.memory,
-        cpu: comp.cpu
-      };
-      if (comp.storage) resolved.companion.storage = comp.storage;
-    }
-    out.push(resolved);
-  }
-  return out;
-}
-
 // src/app/load.ts
 function loadEnvironment(file, text, name3 = environmentName(file)) {
   const nameProblem = environmentNameProblem(name3);
@@ -47488,60 +43846,6 @@ var VARIABLE_OUTPUTS = {
   ...CLIENT_ID_OUTPUTS
 };
 
-// src/catalogue/azure-clouds.ts
-var AZURE_CLOUDS = {
-  public: {
-    name: "public",
-    displayName: "Azure (public cloud)",
-    armEndpoint: "https://management.azure.com",
-    authorityHost: "https://login.microsoftonline.com",
-    federatedAudience: "api://AzureADTokenExchange",
-    keyVaultAudience: "https://vault.azure.net",
-    privateDnsZones: {
-      keyVault: "privatelink.vaultcore.azure.net",
-      blob: "privatelink.blob.core.windows.net",
-      openai: "privatelink.openai.azure.com",
-      postgresServer: "private.postgres.database.azure.com"
-    }
-  },
-  usgov: {
-    name: "usgov",
-    displayName: "Azure Government",
-    armEndpoint: "https://management.usgovcloudapi.net",
-    authorityHost: "https://login.microsoftonline.us",
-    federatedAudience: "api://AzureADTokenExchangeUSGov",
-    keyVaultAudience: "https://vault.usgovcloudapi.net",
-    privateDnsZones: {
-      keyVault: "privatelink.vaultcore.usgovcloudapi.net",
-      blob: "privatelink.blob.core.usgovcloudapi.net",
-      openai: "privatelink.openai.azure.us",
-      postgresServer: "private.postgres.database.usgovcloudapi.net"
-    }
-  },
-  china: {
-    name: "china",
-    displayName: "Azure operated by 21Vianet",
-    armEndpoint: "https://management.chinacloudapi.cn",
-    authorityHost: "https://login.chinacloudapi.cn",
-    federatedAudience: "api://AzureADTokenExchangeChina",
-    keyVaultAudience: "https://vault.azure.cn",
-    privateDnsZones: {
-      keyVault: "privatelink.vaultcore.azure.cn",
-      blob: "privatelink.blob.core.chinacloudapi.cn",
-      openai: "privatelink.openai.azure.cn",
-      postgresServer: "private.postgres.database.chinacloudapi.cn"
-    }
-  }
-};
-
-// src/render/engine.ts
-var import_handlebars = __toESM(require_lib(), 1);
-
-// src/render/escape.ts
-function markdownText(value) {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+!|~:@]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, " ");
-}
-
 // src/catalogue/jobs.ts
 var METRICS_WRITE_ALIAS = "codemie_metrics_logs_write";
 var METRICS_INDEX_PREFIX = "codemie_metrics_logs";
@@ -47628,6 +43932,60 @@ var JOBS = [
   }
 ];
 
+// src/catalogue/azure-clouds.ts
+var AZURE_CLOUDS = {
+  public: {
+    name: "public",
+    displayName: "Azure (public cloud)",
+    armEndpoint: "https://management.azure.com",
+    authorityHost: "https://login.microsoftonline.com",
+    federatedAudience: "api://AzureADTokenExchange",
+    keyVaultAudience: "https://vault.azure.net",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.azure.net",
+      blob: "privatelink.blob.core.windows.net",
+      openai: "privatelink.openai.azure.com",
+      postgresServer: "private.postgres.database.azure.com"
+    }
+  },
+  usgov: {
+    name: "usgov",
+    displayName: "Azure Government",
+    armEndpoint: "https://management.usgovcloudapi.net",
+    authorityHost: "https://login.microsoftonline.us",
+    federatedAudience: "api://AzureADTokenExchangeUSGov",
+    keyVaultAudience: "https://vault.usgovcloudapi.net",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.usgovcloudapi.net",
+      blob: "privatelink.blob.core.usgovcloudapi.net",
+      openai: "privatelink.openai.azure.us",
+      postgresServer: "private.postgres.database.usgovcloudapi.net"
+    }
+  },
+  china: {
+    name: "china",
+    displayName: "Azure operated by 21Vianet",
+    armEndpoint: "https://management.chinacloudapi.cn",
+    authorityHost: "https://login.chinacloudapi.cn",
+    federatedAudience: "api://AzureADTokenExchangeChina",
+    keyVaultAudience: "https://vault.azure.cn",
+    privateDnsZones: {
+      keyVault: "privatelink.vaultcore.azure.cn",
+      blob: "privatelink.blob.core.chinacloudapi.cn",
+      openai: "privatelink.openai.azure.cn",
+      postgresServer: "private.postgres.database.chinacloudapi.cn"
+    }
+  }
+};
+
+// src/render/template-runtime.ts
+var import_runtime = __toESM(require_runtime2(), 1);
+
+// src/render/escape.ts
+function markdownText(value) {
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+!|~:@]/g, (c) => `\\${c}`).replace(/\r?\n|\r/g, " ");
+}
+
 // src/render/gitops/values.ts
 function namespaceOf(key) {
   const ns2 = component(key).namespace;
@@ -47640,6 +43998,9 @@ var ELASTIC_URL = `https://elasticsearch-master.${ELASTIC_NAMESPACE}.svc.cluster
 var KEYCLOAK_SERVICE = `http://keycloakx-http.${namespaceOf("keycloak")}.svc.cluster.local`;
 var MCP_NAMESPACE = namespaceOf("mcpConnect");
 var LITELLM_URL = `http://litellm.${namespaceOf("llmProxy")}.svc.cluster.local:4000`;
+
+// src/render/memo.ts
+var MAX_CHARS = 16 * 2 ** 20;
 
 // src/catalogue/network-flows.ts
 var PORT = {
@@ -51044,7 +47405,7 @@ async function checkSite(env, address, ports, log2) {
 // src/engine/site-address.ts
 var NETWORK_API_VERSION = "2024-05-01";
 async function publishedAddress(env, arm) {
-  const address = ingressAddress(env);
+  const address = hostAddress(env);
   if (address.kind === "private") return address.ip;
   const id = `/subscriptions/${env.azure.subscriptionId}/resourceGroups/${address.resourceGroup}/providers/Microsoft.Network/publicIPAddresses/${address.publicIpName}`;
   try {
@@ -66181,8 +62542,21 @@ var ResourceManagementClient = class extends ServiceClient {
   }
 };
 
-// src/adapters/azure/arm.ts
-import { rootCertificates } from "node:tls";
+// src/adapters/extra-ca.ts
+import { createSecureContext, rootCertificates } from "node:tls";
+var contexts = /* @__PURE__ */ new Map();
+function withExtraCa(ca) {
+  let context3 = contexts.get(ca);
+  if (!context3) {
+    context3 = createSecureContext({ ca: [...rootCertificates, ca] });
+    contexts.set(ca, context3);
+  }
+  return context3;
+}
+function sdkTlsWithExtraCa(ca) {
+  const settings = {};
+  return Object.assign(settings, { secureContext: withExtraCa(ca) });
+}
 
 // src/adapters/azure/arm-errors.ts
 function toArmErrorDetail(error2) {
@@ -66359,13 +62733,13 @@ var ArmClient = class {
       endpoint: options.cloud.armEndpoint,
       credentialScopes: [options.cloud.armScope],
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+      ...options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
     this.vaultPipeline = createPipelineFromOptions2({
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}
+      ...options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}
     });
     this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
@@ -79330,12 +75704,8 @@ var logger26 = credentialLogger("AuthorizationCodeCredential");
 var credentialName5 = "OnBehalfOfCredential";
 var logger27 = credentialLogger(credentialName5);
 
-// src/adapters/azure/credentials.ts
-import { rootCertificates as rootCertificates3 } from "node:tls";
-
 // src/adapters/azure/github-oidc.ts
 import { request as request2 } from "node:https";
-import { rootCertificates as rootCertificates2 } from "node:tls";
 import { setTimeout as sleep2 } from "node:timers/promises";
 var ATTEMPTS = 3;
 var TIMEOUT_MS = 3e4;
@@ -79349,7 +75719,8 @@ function getOnce(url, source) {
         method: "GET",
         headers: { Authorization: `Bearer ${source.requestToken}`, Accept: "application/json" },
         timeout: TIMEOUT_MS,
-        ...source.ca ? { ca: [...rootCertificates2, source.ca] } : {}
+        // No shared pool: a pooled connection is matched by options that do not name a secure context.
+        ...source.ca ? { secureContext: withExtraCa(source.ca), agent: false } : {}
       },
       (res) => {
         const chunks = [];
@@ -79402,7 +75773,7 @@ function createRunCredential(options) {
   const identityOptions = {
     authorityHost: cloud.authorityHost,
     disableInstanceDiscovery: cloud.disableInstanceDiscovery,
-    ...ca ? { tlsOptions: { ca: [...rootCertificates3, ca] } } : {}
+    ...ca ? { tlsOptions: sdkTlsWithExtraCa(ca) } : {}
   };
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
@@ -79745,7 +76116,7 @@ import { lookup } from "node:dns/promises";
 import { readFileSync as readFileSync2 } from "node:fs";
 import http3 from "node:http";
 import https2 from "node:https";
-import { rootCertificates as rootCertificates4 } from "node:tls";
+import { rootCertificates as rootCertificates2 } from "node:tls";
 var systemResolver = {
   async lookup(host) {
     const found2 = await lookup(host, { all: true, family: 4 });
@@ -79754,7 +76125,7 @@ var systemResolver = {
 };
 var MAX_BODY = 64 * 1024;
 function siteProbe(options = {}) {
-  const ca = options.extraCa ? [...rootCertificates4, options.extraCa] : void 0;
+  const ca = options.extraCa ? [...rootCertificates2, options.extraCa] : void 0;
   const timeoutMs = options.timeoutMs ?? 15e3;
   return {
     get(url, address) {

@@ -13,7 +13,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { TokenCredential } from "@azure/identity";
-import { rootCertificates } from "node:tls";
+import { sdkTlsWithExtraCa } from "../extra-ca.js";
 import type {
   Arm,
   ArmErrorDetail,
@@ -114,13 +114,13 @@ export class ArmClient implements Arm {
       endpoint: options.cloud.armEndpoint,
       credentialScopes: [options.cloud.armScope],
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...(options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}),
+      ...(options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}),
     });
     this.client.pipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.client.pipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });
     this.vaultPipeline = createPipelineFromOptions({
       userAgentOptions: { userAgentPrefix: "codemie-gitops" },
-      ...(options.ca ? { tlsOptions: { ca: [...rootCertificates, options.ca] } } : {}),
+      ...(options.ca ? { tlsOptions: sdkTlsWithExtraCa(options.ca) } : {}),
     });
     this.vaultPipeline.removePolicy({ name: "defaultRetryPolicy" });
     this.vaultPipeline.addPolicy(armRetryPolicy({ ...defaultRetrySettings, ...options.retry }), { phase: "Retry" });

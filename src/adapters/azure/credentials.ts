@@ -8,7 +8,7 @@ import {
   WorkloadIdentityCredential,
   type TokenCredential,
 } from "@azure/identity";
-import { rootCertificates } from "node:tls";
+import { sdkTlsWithExtraCa } from "../extra-ca.js";
 import type { AzureCloud } from "./cloud.js";
 import { fetchGitHubIdToken } from "./github-oidc.js";
 
@@ -52,7 +52,7 @@ export function createRunCredential(options: CredentialOptions): RunCredential {
   const identityOptions = {
     authorityHost: cloud.authorityHost,
     disableInstanceDiscovery: cloud.disableInstanceDiscovery,
-    ...(ca ? { tlsOptions: { ca: [...rootCertificates, ca] } } : {}),
+    ...(ca ? { tlsOptions: sdkTlsWithExtraCa(ca) } : {}),
   };
 
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;

@@ -2,7 +2,7 @@
 // that one reads process.env at call time, retries up to 10 times with long backoff and cannot
 // be told to trust an extra CA, which the local emulator needs.
 import { request } from "node:https";
-import { rootCertificates } from "node:tls";
+import { withExtraCa } from "../extra-ca.js";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export interface GitHubIdTokenSource {
@@ -30,7 +30,8 @@ function getOnce(url: URL, source: GitHubIdTokenSource): Promise<string> {
         method: "GET",
         headers: { Authorization: `Bearer ${source.requestToken}`, Accept: "application/json" },
         timeout: TIMEOUT_MS,
-        ...(source.ca ? { ca: [...rootCertificates, source.ca] } : {}),
+        // No shared pool: a pooled connection is matched by options that do not name a secure context.
+        ...(source.ca ? { secureContext: withExtraCa(source.ca), agent: false } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];

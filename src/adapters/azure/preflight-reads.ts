@@ -18,6 +18,7 @@ import type {
 import { certificateFacts } from "../tls-certificate.js";
 import type { Environment } from "../../model/environment.js";
 import { keyVaultId, networkWatcherId } from "../../model/resource-ids.js";
+import { wafOf } from "../../model/resolve.js";
 import { ArmRequestError } from "./arm-errors.js";
 
 /** api-versions of the read-only calls (azure-rest-api-specs, stable). */
@@ -168,6 +169,26 @@ async function readCertificate(
   }
 }
 
+/** The WAF listener's certificate on the management plane: exists, and its content type (PFX or PEM). */
+async function gatewayCertificate(
+  arm: JsonReader,
+  vaultId: string,
+  env: Environment,
+): Promise<Pick<VaultFacts, "gatewayCertificate">> {
+  const waf = wafOf(env);
+  if (!waf.enabled) return {};
+  const secret = (await arm.getJson(`${vaultId}/secrets/${enc(waf.certificateName)}`, PREFLIGHT_API.keyVault)) as
+    | { properties?: { contentType?: unknown } }
+    | undefined;
+  const contentType = secret?.properties?.contentType;
+  return {
+    gatewayCertificate: {
+      present: secret !== undefined,
+      ...(typeof contentType === "string" ? { contentType } : {}),
+    },
+  };
+}
+
 export function azurePreflightReads(arm: JsonReader): PreflightReads {
   const vault = async (env: Environment, needs: PreflightNeeds): Promise<VaultFacts> => {
     const id = keyVaultId(env);
@@ -179,10 +200,11 @@ export function azurePreflightReads(arm: JsonReader): PreflightReads {
       if ((await arm.getJson(`${id}/secrets/${enc(secret.name)}`, PREFLIGHT_API.keyVault)) !== undefined)
         present.push(secret.name);
     }
+    const gateway = await gatewayCertificate(arm, id, env);
     const { tls, tlsSecretName } = env.network.ingress;
-    if (!tls || !present.includes(tlsSecretName)) return { exists: true, present };
+    if (!tls || !present.includes(tlsSecretName)) return { exists: true, present, ...gateway };
     const vaultUri = typeof found.properties?.vaultUri === "string" ? found.properties.vaultUri : undefined;
-    return { exists: true, present, certificate: await readCertificate(arm, vaultUri, env) };
+    return { exists: true, present, certificate: await readCertificate(arm, vaultUri, env), ...gateway };
   };
 
   return {

@@ -5,7 +5,8 @@
 // Keycloak fail; ingress-nginx would even fall back to its own fake certificate without a word.
 import type { Environment } from "../../model/environment.js";
 import type { Finding } from "./finding.js";
-import type { CertificateFacts, CertificateRead } from "./facts.js";
+import type { CertificateFacts, CertificateRead, VaultFacts } from "./facts.js";
+import { wafOf } from "../../model/resolve.js";
 import type { FieldPath } from "./needs.js";
 
 /** A certificate that expires sooner than this is worth a warning. */
@@ -139,4 +140,43 @@ function judge(c: CertificateFacts, host: string, vault: string): Finding[] {
       ),
     );
   return out;
+}
+
+/** Key Vault's content type of a certificate imported or created as PFX: what Application Gateway reads. */
+export const PKCS12_CONTENT_TYPE = "application/x-pkcs12";
+
+/**
+ * The WAF listener's certificate: Application Gateway reads a Key Vault certificate's secret as an unencrypted PFX
+ * only (the ARM reference: keyVaultSecretId is "base-64 encoded unencrypted pfx"), while ingress-nginx needs the
+ * PEM one; so the gateway's is a second certificate, the same one imported as PFX. Its content type is on the
+ * management plane, so this check needs no data-plane right.
+ */
+export function checkGatewayCertificate(env: Environment, vault: VaultFacts): Finding[] {
+  const found = vault.gatewayCertificate;
+  if (!vault.exists || !found) return [];
+  const waf = wafOf(env);
+  const path: FieldPath = ["network", "ingress", "waf", "certificateName"];
+  const importIt =
+    `import the certificate and its key (with the chain) as PFX: az keyvault ` +
+    `certificate import --vault-name ${env.names.keyVault} --name ` +
+    `${waf.certificateName} --file CERT.pfx (openssl pkcs12 -export -in ` +
+    `FULLCHAIN.pem -inkey KEY.pem -out CERT.pfx makes one from the PEM files)`;
+  if (!found.present)
+    return [
+      error(
+        `Key Vault ${env.names.keyVault} has no certificate ${waf.certificateName}, ` +
+          `which the WAF's HTTPS listener serves (network.ingress.waf); ${importIt}`,
+        path,
+      ),
+    ];
+  if ((found.contentType ?? "").toLowerCase() === PKCS12_CONTENT_TYPE) return [];
+  return [
+    error(
+      `certificate ${waf.certificateName} in Key Vault ${env.names.keyVault} has ` +
+        `content type ${found.contentType ?? "(none)"}, and Application Gateway reads ` +
+        `PFX only (application/x-pkcs12); ${importIt}, under this name or another ` +
+        `set in network.ingress.waf.certificateName (the PEM one stays for ingress-nginx)`,
+      path,
+    ),
+  ];
 }

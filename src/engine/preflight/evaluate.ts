@@ -3,7 +3,7 @@
 import { VM_SIZES } from "../../catalogue/vm-sizes.js";
 import type { Environment } from "../../model/environment.js";
 import { flowLogName, vnetId } from "../../model/resource-ids.js";
-import { checkCertificate } from "./certificate.js";
+import { checkCertificate, checkGatewayCertificate } from "./certificate.js";
 import type { KubernetesVersionFacts, PostgresFacts, PreflightFacts, Usage, VmSkuFacts } from "./facts.js";
 import type { Finding } from "./finding.js";
 import type { FieldPath, PoolNeed, PreflightNeeds } from "./needs.js";
@@ -466,5 +466,5 @@ export function checkOperatorSecrets(
         `GitOps tree reads; upload it (az keyvault secret set --vault-name ` +
         `${name} --name ${s.name} --file FILE) and run again`,
     }));
-  return [...missing, ...checkCertificate(env, vault.certificate)];
+  return [...missing, ...checkCertificate(env, vault.certificate), ...checkGatewayCertificate(env, vault)];
 }

@@ -102,6 +102,11 @@ export interface VaultFacts {
   present: string[];
   /** The ingress certificate's content, when the environment serves TLS and the secret exists. */
   certificate?: CertificateRead;
+  /**
+   * The WAF listener's certificate (network.ingress.waf.certificateName), when the WAF is on: whether its secret
+   * exists and its content type, as the management plane reports them (never the value).
+   */
+  gatewayCertificate?: { present: boolean; contentType?: string };
 }
 
 /** Reading the certificate's secret needs a data-plane right the deploy identity may lack. */

@@ -9,7 +9,12 @@ import { securitySettings } from "../../model/resolve.js";
 import { flowLogName } from "../../model/resource-ids.js";
 import { POD_SECURITY_INITIATIVES, POD_SECURITY_SYSTEM_NAMESPACES } from "../../catalogue/pod-security.js";
 import { isEnabled } from "../gitops/contract.js";
+import { gatewayNames } from "../../config/app-gateway.js";
+import { bicepAppGateway } from "./app-gateway.js";
 import { bicepIngress } from "./ingress.js";
+import { kubernetesPolicyAssignments } from "./kubernetes-policies.js";
+import { bicepEgressFirewall } from "./egress-firewall.js";
+import { egressNextHop, outboundType } from "../../config/egress-firewall.js";
 import { nsgRules } from "./network-rules.js";
 import { fluxRepositoryUrl, HTTPS_USER, knownHostsFor } from "../../catalogue/gitops-credentials.js";
 import { cloudMetadata } from "../../catalogue/azure-clouds.js";
@@ -81,7 +86,11 @@ export function bicepContext(
     tags: Object.entries(env.azure.tags)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, value]) => ({ name, value })),
-    names: { ...env.names, controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks` },
+    names: {
+      ...env.names,
+      controlPlaneIdentity: `id-${env.azure.namePrefix}-${env.name}-aks`,
+      appGateway: gatewayNames(env).gateway,
+    },
     privateEndpoints: {
       keyVault: `pe-${env.names.keyVault}`,
       blob: `pe-${env.names.storageAccount}-blob`,
@@ -91,9 +100,14 @@ export function bicepContext(
     privateDnsZones,
     network: {
       ...env.network,
-      egressFirewallIp: env.network.egressFirewallIp ?? "",
-      outboundType: env.network.egressFirewallIp ? "userDefinedRouting" : "userAssignedNATGateway",
+      // Empty: no gateway subnet (network.bicep then leaves it out).
+      appGatewaySubnet: env.network.subnets.appGateway ?? "",
+      egressFirewallIp: egressNextHop(env),
+      firewallSubnet: env.network.subnets.firewall ?? "",
+      outboundType: outboundType(env),
+      directOutboundType: "userAssignedNATGateway",
     },
+    egressFirewall: bicepEgressFirewall(env),
     securityRules: Object.entries(nsgRules(env)).map(([subnet, rules]) => ({ subnet, rules })),
     logRetentionDays: security.logRetentionDays,
     publicNetworkAccess: !env.network.privateCluster,
@@ -121,6 +135,7 @@ export function bicepContext(
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
     },
+    kubernetesPolicies: kubernetesPolicyAssignments(env, security),
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: {
@@ -163,5 +178,6 @@ export function bicepContext(
         }
       : undefined,
     ingress: bicepIngress(env),
+    appGateway: bicepAppGateway(env),
   };
 }

@@ -1,7 +1,8 @@
-// bicep/egress-fqdns.txt: the hosts a hub firewall must allow when the environment's egress goes
-// through it (network.egressFirewallIp), one per line with the reason, for the team that owns the
-// firewall. Derived from the catalogues: AKS's list, the charts' repositories, the image
-// registries, CodeMie's registry, and the GitOps repository's host.
+// bicep/egress-fqdns.txt: the hosts a firewall must allow when the environment's egress goes
+// through it (network.egressFirewall), one per line with the reason, for the team that owns a hub
+// firewall; a managed firewall's application rules are the same list (egress-firewall.ts).
+// Derived from the catalogues: AKS's list, the charts' repositories, the image registries,
+// CodeMie's registry, and the GitOps repository's host.
 import { COMPONENTS, type ChartRef, type Component, type ComponentKey } from "../../catalogue/components.js";
 import { AKS_EGRESS, IMAGE_REGISTRIES, type EgressHost } from "../../catalogue/egress-fqdns.js";
 import { ADDONS, CODEMIE_REGISTRY } from "../../catalogue/platform.js";
@@ -12,7 +13,7 @@ export const EGRESS_FQDNS_FILE = "egress-fqdns.txt";
 
 const hostOf = (url: string): string => new URL(url.replace(/^oci:\/\//, "https://")).hostname;
 /** https:// and ssh:// URLs, or scp-like `git@host:path`. */
-const repositoryHost = (repo: string): string =>
+export const repositoryHost = (repo: string): string =>
   /^[a-z+]+:\/\//.test(repo) ? new URL(repo).hostname : (/^[^@/]+@([^:/]+):/.exec(repo)?.[1] ?? repo);
 
 export function egressHosts(env: Environment): EgressHost[] {
@@ -41,7 +42,7 @@ export function egressHosts(env: Environment): EgressHost[] {
 
 export function egressFqdnsText(env: Environment, header: string): string {
   const lines = egressHosts(env).map((h) => `${h.host}  # ${h.why}`);
-  return [header, "# Hosts the hub firewall must allow (TCP 443) for this environment's egress.", ...lines, ""].join(
+  return [header, "# Hosts the egress firewall must allow (TCP 443) for this environment's egress.", ...lines, ""].join(
     "\n",
   );
 }

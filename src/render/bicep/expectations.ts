@@ -4,6 +4,7 @@
 // have raised. The engine compares it with ARM's view before the first write (src/engine/day2*.ts).
 import type { BicepNodePool, bicepContext } from "./context.js";
 import { keyVaultId } from "../../model/resource-ids.js";
+import { GATEWAY_SUBNET } from "../../config/app-gateway.js";
 
 /** A setting that cannot change once its resource exists; `field` is the environment-file path to name in errors. */
 export interface FixedSetting {
@@ -24,6 +25,19 @@ export interface PoolExpectation {
   immutable: { vmSize: string; maxPods: string; availabilityZones: string; vnetSubnetID: string };
 }
 
+/**
+ * The egress path: AKS migrates a cluster in its own VNet between the NAT gateway and a firewall
+ * route in place (src/engine/day2-egress.ts), but a managed firewall must exist, with its rules,
+ * before the nodes' default route moves to it.
+ */
+export interface EgressExpectation {
+  field: string;
+  /** AKS's outbound type the file asks for. */
+  outboundType: string;
+  /** The managed firewall, and the main template's parameter that holds egress on the NAT gateway meanwhile. */
+  firewall?: { id: string; parameter: string };
+}
+
 export interface Day2Expectations {
   postgres: { id: string; storageGb: number; fixed: Record<string, FixedSetting> };
   cluster: { id: string; fixed: Record<string, FixedSetting>; pools: PoolExpectation[] };
@@ -31,7 +45,25 @@ export interface Day2Expectations {
   natGateway: { id: string; fixed: Record<string, FixedSetting> };
   natPublicIp: { id: string; fixed: Record<string, FixedSetting> };
   encryptionKey: { id: string; fixed: Record<string, FixedSetting> };
+  egress: EgressExpectation;
+  /** The WAF (network.ingress.waf); absent in files rendered before it existed. */
+  appGateway?: GatewayExpectation;
 }
+
+/**
+ * A gateway that exists stays: ARM deploys incrementally, so turning the WAF off would leave it serving (and billing)
+ * beside a public ingress, and its subnet cannot change or go while it is in it.
+ */
+export interface GatewayExpectation {
+  id: string;
+  enabled: boolean;
+  subnetId: string;
+  /** The file's network.subnets.appGateway; "" when it has none. */
+  subnetPrefix: string;
+}
+
+/** The main template's parameter that holds egress on the NAT gateway until the managed firewall exists. */
+export const EGRESS_VIA_FIREWALL_PARAMETER = "egressViaFirewall";
 
 export const DAY2_FILE = "day2.json";
 
@@ -65,11 +97,6 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
           field: "network.privateCluster",
           value: String(ctx.network.privateCluster),
         },
-        // AKS changes the outbound type only through its own migration, never from a template.
-        "properties.networkProfile.outboundType": {
-          field: "network.egressFirewallIp",
-          value: ctx.network.outboundType,
-        },
       },
       pools: ctx.aks.nodePools.map((pool) => ({
         name: pool.name,
@@ -99,6 +126,24 @@ export function day2Expectations(ctx: Context, subscriptionId: string): Day2Expe
     natPublicIp: {
       id: `${rg}/Microsoft.Network/publicIPAddresses/${ctx.names.natPublicIp}`,
       fixed: { zones: { field: "aks.zones (NAT public IP)", value: zones } },
+    },
+    appGateway: {
+      id: `${rg}/Microsoft.Network/applicationGateways/${ctx.names.appGateway}`,
+      enabled: ctx.appGateway !== undefined,
+      subnetId: `${rg}/Microsoft.Network/virtualNetworks/${ctx.names.vnet}/subnets/${GATEWAY_SUBNET}`,
+      subnetPrefix: ctx.network.appGatewaySubnet,
+    },
+    egress: {
+      field: "network.egressFirewall",
+      outboundType: ctx.network.outboundType,
+      ...(ctx.egressFirewall
+        ? {
+            firewall: {
+              id: `${rg}/Microsoft.Network/azureFirewalls/${ctx.egressFirewall.name}`,
+              parameter: EGRESS_VIA_FIREWALL_PARAMETER,
+            },
+          }
+        : {}),
     },
     // ARM never updates an existing key: a changed spec would silently not apply.
     encryptionKey: {

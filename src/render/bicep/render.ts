@@ -36,7 +36,7 @@ export function renderBicep(
     `${BICEP_DIR}/${DAY2_FILE}`,
     `${JSON.stringify(day2Expectations(context, env.azure.subscriptionId), null, 2)}\n`,
   );
-  if (env.network.egressFirewallIp)
+  if (env.network.egressFirewall.mode !== "none")
     tree.set(`${BICEP_DIR}/${EGRESS_FQDNS_FILE}`, egressFqdnsText(env, generatedHeader(env.file, "#")));
   return tree;
 }

@@ -52,13 +52,40 @@ export function encode<T>(value: T): Encoded<T> {
   return encodeAny(value) as Encoded<T>;
 }
 
+/**
+ * `encode`, and whether the copy is plain JSON data (strings, finite numbers, booleans, null,
+ * arrays, objects): only then does its JSON text identify it exactly, so a render of it can be
+ * reused for another context with the same text.
+ */
+export function encodeData<T>(value: T): { encoded: Encoded<T>; plain: boolean } {
+  plain = true;
+  const encoded = encodeAny(value) as Encoded<T>;
+  return { encoded, plain };
+}
+
+// Cleared by encodeAny on any value JSON would drop or change (undefined, NaN, -0, a function...).
+let plain = true;
+
 function encodeAny(value: unknown): unknown {
   if (typeof value === "string") return fluxLiteral(value);
-  if (value === null || typeof value !== "object") return value;
+  if (value === null || typeof value === "boolean") return value;
+  if (typeof value !== "object") {
+    if (typeof value !== "number" || !Number.isFinite(value) || Object.is(value, -0)) plain = false;
+    return value;
+  }
   if (value instanceof FluxText) return value.encoded;
-  if (Array.isArray(value)) return value.map(encodeAny);
+  if (Array.isArray(value)) {
+    // A hole reads as undefined here (JSON would print null for it).
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = encodeAny(value[i]);
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const k in value) out[k] = encodeAny((value as Record<string, unknown>)[k]);
+  for (const k in value) {
+    // Assigning "__proto__" sets the copy's prototype, which JSON does not show.
+    if (k === "__proto__") plain = false;
+    out[k] = encodeAny((value as Record<string, unknown>)[k]);
+  }
   return out;
 }
 

@@ -16,9 +16,10 @@ import { component } from "../../catalogue/components.js";
 import { STORAGE_CLASS } from "../../catalogue/platform.js";
 import type { Environment } from "../../model/environment.js";
 import type { RenderTemplate } from "../engine.js";
+import { renderKept } from "../memo.js";
 import { generatedHeader, type RenderedTree } from "../tree.js";
 import { FLUX, substitutionVariables } from "./contract.js";
-import { encode, fluxLiteral, substitutionVariablesIn } from "./flux.js";
+import { encodeData, fluxLiteral, substitutionVariablesIn } from "./flux.js";
 import { jobConfigMap, jobContext, jobDataContext } from "./jobs.js";
 import { planGitops, type GitopsPlan, type LayerPlan, type ReleasePlan } from "./plan.js";
 import { NETWORK_POLICIES_FILE, networkPolicies, networkPoliciesContext } from "./network-policies.js";
@@ -48,11 +49,15 @@ export function gitopsRoot(env: Environment): string {
 export function renderGitops(env: Environment, render: RenderTemplate): RenderedTree {
   const plan = planGitops(env);
   const root = gitopsRoot(env);
-  const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#"); // eslint-disable-line no-control-regex
+  // eslint-disable-next-line no-control-regex
+  const header = generatedHeader(fluxLiteral(env.file).replace(/[\u0000-\u001f\u007f]/g, "?"), "#");
   const files: Array<[string, string]> = [];
   const add = (path: string, body: string) =>
     files.push([root ? `${root}/${path}` : path, `${header}\n${body.endsWith("\n") ? body : `${body}\n`}`]);
-  const emit = (path: string, template: string, context: object) => add(path, render(template, encode(context)));
+  const emit = (path: string, template: string, context: object) => {
+    const { encoded, plain } = encodeData(context);
+    add(path, plain ? renderKept(render, template, encoded, JSON.stringify(encoded)) : render(template, encoded));
+  };
   // A script or data file is text for another language: Flux must hand it over unchanged, so all of it is escaped.
   const emitLiteral = (path: string, template: string, context: object) =>
     add(path, fluxLiteral(render(template, context)));

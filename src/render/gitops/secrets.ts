@@ -1,10 +1,18 @@
 // Every Kubernetes secret CodeMie needs, as an ExternalSecret that copies named Key Vault
-// secrets (never values) into the namespaces that read them. Non-secret parts of a secret
-// (user names, database names, hosts from the deployment outputs) are filled in by ESO's
-// template, so each Kubernetes secret has exactly the keys its consumers expect.
-import { component, type ComponentKey } from "../../catalogue/components.js";
-import { databaseRole, ROLES_JOB } from "../../catalogue/database-roles.js";
+// secrets (never values) into the namespaces that read them. Each row's secrets are laid out in
+// its descriptor (src/catalogue/components.ts, shape in secret-layout.ts); this file places them in
+// the namespaces of the enabled rows and adds the platform's own.
+import {
+  clusterComponents,
+  component,
+  COMPONENTS,
+  type Component,
+  type ComponentKey,
+} from "../../catalogue/components.js";
+import { DATABASE_ROLES, ROLES_JOB, type DatabaseRole } from "../../catalogue/database-roles.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
+import { RELEASES } from "../../catalogue/releases.js";
+import type { SecretLayout, SecretValue } from "../../catalogue/secret-layout.js";
 import type { VaultSecretName } from "../../catalogue/secrets.js";
 import type { Environment } from "../../model/environment.js";
 import { FLUX, isEnabled, workloadIdentity } from "./contract.js";
@@ -43,13 +51,61 @@ const remote = (secretKey: string, remoteKey: VaultSecretName | { tlsCertificate
 
 /** The ExternalSecrets of an environment, sorted by namespace then name. */
 export function externalSecrets(env: Environment): ExternalSecretSpec[] {
-  const out: ExternalSecretSpec[] = [];
-  const enabled = (k: ComponentKey) => isEnabled(env, k);
+  const out = [...platformSecrets(env), ...rowSecrets(env)];
+  return out.sort((a, b) => (a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace)));
+}
 
-  // Image pulls and OCI chart pulls from CodeMie's registry, with the key.json as password
-  // (the roles Job's token step runs the API's image).
-  const registryNamespaces = [FLUX.namespace, ns("api"), ROLES_JOB.namespace];
-  if (enabled("mcpConnect")) registryNamespaces.push(ns("mcpConnect"));
+/** The Kubernetes secrets the enabled rows declare in their descriptors (components.ts), one per reading namespace. */
+function rowSecrets(env: Environment): ExternalSecretSpec[] {
+  return (COMPONENTS as readonly Component[])
+    .filter((c) => isEnabled(env, c.key as ComponentKey))
+    .flatMap((c) =>
+      (c.kubernetesSecrets ?? []).flatMap((layout) => {
+        const readers = (layout.in ?? [c.key]).filter((reader) => isEnabled(env, reader as ComponentKey));
+        // Readers that share a namespace share one copy.
+        const namespaces = new Set(readers.map((reader) => ns(reader as ComponentKey)));
+        return [...namespaces].map((namespace) => fromLayout(layout, namespace));
+      }),
+    );
+}
+
+function fromLayout(layout: SecretLayout, namespace: string): ExternalSecretSpec {
+  const data = Object.entries(layout.data).map(([secretKey, source]) => ({
+    secretKey,
+    remoteKey: typeof source === "string" ? source : loginOf(source.passwordOf).secret,
+  }));
+  const keys = layout.keys;
+  return {
+    name: layout.name,
+    namespace,
+    data,
+    ...(keys ? { template: Object.entries(keys).map(([key, value]) => ({ key, value: valueOf(value) })) } : {}),
+  };
+}
+
+function valueOf(value: SecretValue): string | FluxText {
+  if (typeof value === "string") return value;
+  if ("vault" in value) return ref(value.vault);
+  if ("output" in value) return fluxVar(value.output);
+  if ("roleOf" in value) return loginOf(value.roleOf).role;
+  return loginOf(value.databaseOf).database;
+}
+
+function loginOf(database: string): DatabaseRole {
+  const login = DATABASE_ROLES.find((r) => r.database === database);
+  if (!login) throw new Error(`no database role for ${database} in src/catalogue/database-roles.ts`);
+  return login;
+}
+
+/** Secrets of the platform, not of one row: registry pulls, the roles Job's passwords, the first admin, TLS. */
+function platformSecrets(env: Environment): ExternalSecretSpec[] {
+  const out: ExternalSecretSpec[] = [];
+  // Image pulls and OCI chart pulls from CodeMie's registry, with the key.json as password: Flux's namespace,
+  // the roles Job's (its token step runs the API's image) and that of every enabled release with a CodeMie image.
+  const registryNamespaces = new Set<string>([FLUX.namespace, ROLES_JOB.namespace]);
+  for (const r of RELEASES)
+    if (r.image && "codemie" in r.image && (!r.component || isEnabled(env, r.component)))
+      registryNamespaces.add(r.namespace);
   const dockerConfig =
     `{"auths":{"${CODEMIE_REGISTRY.host}":{"username":"_json_key","password":{{ .key | toJson }},` +
     `"auth":"{{ printf "_json_key:%s" .key | b64enc }}"}}}`;
@@ -63,85 +119,11 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
     });
   }
 
-  // Each application logs in with its own role (database-roles.ts), never as the server's administrator.
-  const codemie = databaseRole("codemie");
-  out.push({
-    name: "codemie-postgresql",
-    namespace: ns("api"),
-    data: [remote("password", codemie.secret)],
-    template: [
-      { key: "PG_HOST", value: fluxVar("POSTGRES_HOST") },
-      { key: "PG_NAME", value: codemie.database },
-      { key: "PG_PASS", value: ref("password") },
-      { key: "PG_USER", value: codemie.role },
-    ],
-  });
   // The roles Job reads every role's password, one key per role.
   out.push({
     name: ROLE_PASSWORDS_SECRET,
     namespace: ROLES_JOB.namespace,
     data: rolesOf(env).map((r) => remote(r.role, r.secret)),
-  });
-
-  const elasticNamespaces = [ns("elasticsearch"), ns("api")];
-  if (enabled("fluentBit")) elasticNamespaces.push(ns("fluentBit"));
-  for (const namespace of elasticNamespaces) {
-    out.push({
-      name: "elasticsearch-master-credentials",
-      namespace,
-      data: [remote("password", "elasticsearch-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "elastic" },
-      ],
-    });
-  }
-
-  if (enabled("kibana")) {
-    out.push({
-      name: "kibana-encryption-keys",
-      namespace: ns("kibana"),
-      data: [
-        remote("encryptedSavedObjects.encryptionKey", "kibana-saved-objects-key"),
-        remote("reporting.encryptionKey", "kibana-reporting-key"),
-        remote("security.encryptionKey", "kibana-security-key"),
-      ],
-    });
-  }
-
-  for (const namespace of [ns("keycloak"), ns("oauth2Proxy")]) {
-    out.push({
-      name: "keycloak-admin",
-      namespace,
-      data: [remote("password", "keycloak-admin-password")],
-      template: [
-        { key: "password", value: ref("password") },
-        { key: "username", value: "admin" },
-      ],
-    });
-  }
-
-  // The same login for the in-cluster database and for the role on the managed server.
-  const keycloak = databaseRole("keycloak");
-  out.push({
-    name: "keycloak-postgresql",
-    namespace: ns("keycloak"),
-    data: [remote("password", keycloak.secret)],
-    template: [
-      { key: "password", value: ref("password") },
-      { key: "username", value: keycloak.role },
-    ],
-  });
-
-  out.push({
-    name: "oauth2-proxy",
-    namespace: ns("oauth2Proxy"),
-    data: [remote("clientSecret", "oauth2-proxy-client-secret"), remote("cookieSecret", "oauth2-proxy-cookie-secret")],
-    template: [
-      { key: "client-id", value: "codemie" },
-      { key: "client-secret", value: ref("clientSecret") },
-      { key: "cookie-secret", value: ref("cookieSecret") },
-    ],
   });
 
   out.push({
@@ -150,64 +132,12 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
     data: [remote(FIRST_ADMIN_SECRET.key, "codemie-admin-password")],
   });
 
-  if (enabled("nats")) {
-    out.push({
-      name: "codemie-nats-secrets",
-      namespace: ns("nats"),
-      data: [
-        remote("calloutPassword", "nats-callout-password"),
-        remote("calloutBcrypted", "nats-callout-bcrypted-password"),
-        remote("codemiePassword", "nats-codemie-password"),
-        remote("codemieBcrypted", "nats-codemie-bcrypted-password"),
-        remote("issuerNkey", "nats-issuer-nkey"),
-        remote("issuerNseed", "nats-issuer-nseed"),
-        remote("issuerXkey", "nats-issuer-xkey"),
-        remote("issuerXseed", "nats-issuer-xseed"),
-      ],
-      template: [
-        { key: "CALLOUT_BCRYPTED_PASSWORD", value: ref("calloutBcrypted") },
-        { key: "CALLOUT_PASSWORD", value: ref("calloutPassword") },
-        { key: "CALLOUT_USERNAME", value: "callout" },
-        { key: "CODEMIE_BCRYPTED_PASSWORD", value: ref("codemieBcrypted") },
-        { key: "CODEMIE_PASSWORD", value: ref("codemiePassword") },
-        { key: "CODEMIE_USERNAME", value: "codemie" },
-        { key: "ISSUER_NKEY", value: ref("issuerNkey") },
-        { key: "ISSUER_NSEED", value: ref("issuerNseed") },
-        { key: "ISSUER_XKEY", value: ref("issuerXkey") },
-        { key: "ISSUER_XSEED", value: ref("issuerXseed") },
-        { key: "NATS_URL", value: `nats://codemie-nats.${ns("nats")}.svc.cluster.local:4222` },
-      ],
-    });
-  }
-
-  if (enabled("llmProxy")) {
-    out.push(
-      {
-        name: "litellm-masterkey",
-        namespace: ns("llmProxy"),
-        data: [remote("masterkey", "litellm-master-key")],
-      },
-      {
-        name: "litellm-postgresql",
-        namespace: ns("llmProxy"),
-        data: [remote("password", databaseRole("litellm").secret)],
-        template: [
-          { key: "password", value: ref("password") },
-          { key: "username", value: databaseRole("litellm").role },
-        ],
-      },
-      {
-        name: "litellm-integration",
-        namespace: ns("api"),
-        data: [remote("litellm-app-key", "litellm-app-key"), remote("litellm-master-key", "litellm-master-key")],
-      },
-    );
-  }
-
+  // The ingress certificate, in the namespace of every enabled row that serves an Ingress on the host.
   if (env.network.ingress.tls) {
-    const tlsNamespaces = [ns("api"), ns("keycloak"), ns("oauth2Proxy")];
-    if (enabled("kibana")) tlsNamespaces.push(ns("kibana"));
-    for (const namespace of tlsNamespaces) {
+    const tlsNamespaces = clusterComponents()
+      .filter((c) => c.servesIngress && isEnabled(env, c.key as ComponentKey))
+      .map((c) => c.namespace);
+    for (const namespace of new Set(tlsNamespaces)) {
       out.push({
         name: env.network.ingress.tlsSecretName,
         namespace,
@@ -220,8 +150,7 @@ export function externalSecrets(env: Environment): ExternalSecretSpec[] {
       });
     }
   }
-
-  return out.sort((a, b) => (a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace)));
+  return out;
 }
 
 function cmp(a: string, b: string): number {

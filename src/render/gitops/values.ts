@@ -3,6 +3,7 @@
 // given, memory limit equal to the request, no CPU limit (README "Reading the resource
 // table"). Strings are plain here; `encode` escapes them for Flux before they reach a
 // template, and `fluxVar` marks the deploy outputs Flux substitutes.
+import { HTTPS_ONLY_ANNOTATION } from "../../catalogue/kubernetes-policies.js";
 import { API_MIGRATION_SECONDS, component, type ComponentKey } from "../../catalogue/components.js";
 import {
   ADDONS,
@@ -13,6 +14,7 @@ import {
   ENCRYPTION_KEY_NAME,
 } from "../../catalogue/platform.js";
 import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
+import { ingressAddress } from "../../config/ingress.js";
 import { parseBytes } from "../../config/quantity.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
@@ -57,14 +59,19 @@ export interface Site {
   host: string;
   scheme: "https" | "http";
   baseUrl: string;
-  /** `tls` entry of every ingress, or undefined without TLS. */
-  tls?: { secretName: string };
+  /** `tls` entry of every ingress and the annotation the HTTPS-only policy asks for, or undefined without TLS. */
+  tls?: { secretName: string; httpsOnly: KeyValue };
 }
 
 export function site(env: Environment): Site {
   const { host, tls, tlsSecretName } = env.network.ingress;
   const scheme = tls ? "https" : "http";
-  return { host, scheme, baseUrl: `${scheme}://${host}`, ...(tls ? { tls: { secretName: tlsSecretName } } : {}) };
+  return {
+    host,
+    scheme,
+    baseUrl: `${scheme}://${host}`,
+    ...(tls ? { tls: { secretName: tlsSecretName, httpsOnly: { ...HTTPS_ONLY_ANNOTATION } } } : {}),
+  };
 }
 
 export function resolved(env: Environment, key: ComponentKey): ResolvedComponent {
@@ -165,7 +172,8 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
   const annotations: KeyValue[] = [
     { key: "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path", value: "/healthz" },
   ];
-  if (env.network.ingress.internal)
+  // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
+  if (ingressAddress(env).kind === "private")
     annotations.push({ key: "service.beta.kubernetes.io/azure-load-balancer-internal", value: "true" });
   annotations.push(...ingressAddressAnnotations(env));
   return {
@@ -394,6 +402,7 @@ export function uiValues(env: Environment): ValuesPlan {
     ...authAnnotations(),
     { key: "nginx.ingress.kubernetes.io/rewrite-target", value: "/$1" },
     { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" },
+    ...(s.tls ? [s.tls.httpsOnly] : []),
   ]);
   return {
     template: "helm-values/ui.yaml.hbs",
@@ -423,6 +432,7 @@ export function apiValues(env: Environment): ValuesPlan {
     { key: "nginx.ingress.kubernetes.io/proxy-body-size", value: "900m" },
     { key: "nginx.ingress.kubernetes.io/proxy-read-timeout", value: "600" },
     { key: "nginx.ingress.kubernetes.io/proxy-buffer-size", value: "64k" },
+    ...(s.tls ? [s.tls.httpsOnly] : []),
   ]);
   return {
     template: "helm-values/api.yaml.hbs",
@@ -436,7 +446,7 @@ export function apiValues(env: Environment): ValuesPlan {
       host: s.host,
       tls: s.tls,
       annotations,
-      swaggerAnnotations: sorted(authAnnotations()),
+      swaggerAnnotations: sorted([...authAnnotations(), ...(s.tls ? [s.tls.httpsOnly] : [])]),
       extraEnv: apiEnv(env),
       nodeSelector: workloadsNodeSelector(),
     },

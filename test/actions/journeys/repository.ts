@@ -44,6 +44,11 @@ export const example = (file: string): string => readFileSync(join(ROOT, "docs/e
 export const productionCopyOfDev = (): string =>
   shipped("dev")
     .replace(/^( {2}subscriptionId: .*)$/m, "$1\n  production: true")
+    // Production turns the WAF on, and the WAF needs a subnet of its own.
+    .replace(
+      "    privateEndpoints: 10.42.2.0/27\n",
+      "    privateEndpoints: 10.42.2.0/27\n    appGateway: 10.42.3.0/24\n",
+    )
     .replace("aks:\n  nodePools:\n", "aks:\n  nodePools:\n    system:\n      maxCount: 3\n");
 
 const payloadRepository = (full: string): Record<string, unknown> => ({

@@ -134,6 +134,24 @@ export interface FluxBehaviour {
   kustomizations?: string[];
 }
 
+/** Once a run says it published, makes the emulator's Flux report that commit with the given behaviour. */
+export function reportPublishedToFlux(emulator: AzureEmulator, ws: Workspace, flux: FluxBehaviour, line: string): void {
+  if (!/^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) return;
+  const tip = branchTip(ws.remote, BRANCH);
+  const patch: ScenarioPatch = {
+    // With the repository, the emulator's Flux judges the published tree as AKS would.
+    flux: {
+      codemie: {
+        nonCompliantReads: flux.nonCompliantReads,
+        commit: `${BRANCH}@sha1:${tip ?? ""}`,
+        repository: ws.remote,
+        kustomizations: flux.kustomizations ?? ["infrastructure", "apps"],
+      },
+    },
+  };
+  emulator.script(patch);
+}
+
 /**
  * Runs `deploy --env dev` and, once the CLI says it published, makes the emulator's Flux report
  * that commit (in Azure's `branch@sha1:` format) with the given behaviour.
@@ -148,21 +166,7 @@ export function deploy(
   return runCliAsync(["deploy", "--env", ENV_NAME, "--gitops-remote", ws.remote, ...extraArgs], ws.cwd, {
     env: cliEnv(emulator, options.env),
     onLine: (line, child) => {
-      if (flux && /^(Published [0-9a-f]{7} to|GitOps branch \S+ already holds)/.test(line)) {
-        const tip = branchTip(ws.remote, BRANCH);
-        const patch: ScenarioPatch = {
-          // With the repository, the emulator's Flux judges the published tree as AKS would.
-          flux: {
-            codemie: {
-              nonCompliantReads: flux.nonCompliantReads,
-              commit: `${BRANCH}@sha1:${tip ?? ""}`,
-              repository: ws.remote,
-              kustomizations: flux.kustomizations ?? ["infrastructure", "apps"],
-            },
-          },
-        };
-        emulator.script(patch);
-      }
+      if (flux) reportPublishedToFlux(emulator, ws, flux, line);
       return options.onLine?.(line, child);
     },
   });

@@ -3,6 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { keyVaultId } from "../../../src/engine/names.js";
 import type { Environment } from "../../../src/model/environment.js";
+import { wafOf } from "../../../src/model/resolve.js";
+import { PKCS12_CONTENT_TYPE } from "../../../src/engine/preflight/certificate.js";
 import { vaultSecrets } from "../../../src/render/gitops/contract.js";
 import type { AzureEmulator } from "../../emulator/emulator.js";
 
@@ -17,4 +19,8 @@ export function uploadOperatorSecrets(emulator: AzureEmulator, env: Environment,
     if (!except.includes(name))
       emulator.putSecret(keyVaultId(env), name, `operator-${randomBytes(12).toString("hex")}`);
   }
+  // The WAF's listener certificate, imported as PFX beside the PEM one.
+  const waf = wafOf(env);
+  if (waf.enabled && !except.includes(waf.certificateName))
+    emulator.putSecret(keyVaultId(env), waf.certificateName, randomBytes(64).toString("base64"), PKCS12_CONTENT_TYPE);
 }

@@ -63,26 +63,56 @@ function parseObjects(text: string, path: string, problems: string[]): K8sObject
 }
 
 // Most files of a tree are the same text in every environment but for their generated-by header
-// line, and a run that renders many environments would parse them again for each. Parses are
-// kept by the text after a leading comment line (a comment changes no value; a text that fails
-// to parse is not kept, so its error keeps its own line numbers), frozen so no caller can change
-// what another receives, up to a bound on the text held.
+// line, and a run that renders many environments would parse them again for each; of the others,
+// most documents are the same (one NetworkPolicy of many names an address range). Parses are kept
+// by document: the text of a file after a leading comment line (a comment changes no value), cut
+// before each line that starts with a `---` document marker, which always ends a document. A text
+// that fails to parse is not kept and is parsed again as a whole, so its error keeps its own line
+// numbers. Parses are frozen so no caller can change what another receives, up to a bound on the
+// text held.
 const parsed = new Map<string, readonly unknown[]>();
 const PARSED_MAX_CHARS = 16 * 2 ** 20;
 let parsedChars = 0;
 
+const DOCUMENT_START = /^---(?=[ \t\n]|$)/gm;
+// Where a cut could fall elsewhere than between documents: directives (they belong to the document
+// after them), `...` document ends, line breaks other than \n (^ also matches after \r, \u2028 and
+// \u2029), byte order marks.
+const NOT_CUT = ["\n%", "\n...", "\r", "\u2028", "\u2029", "\ufeff"];
+const cuttable = (body: string): boolean =>
+  !body.startsWith("%") && !body.startsWith("...") && NOT_CUT.every((s) => !body.includes(s));
+
 function parsedDocuments(text: string): readonly unknown[] {
   const body = text.startsWith("#") ? text.slice(text.indexOf("\n") + 1 || text.length) : text;
-  const known = parsed.get(body);
+  // One document (no marker after the first line), or a text not to cut: kept whole.
+  if (!body.includes("\n---") || !cuttable(body)) return parsedDocument(body, text);
+  const starts = [0, ...Array.from(body.matchAll(DOCUMENT_START), (m) => m.index).filter((i) => i > 0)];
+  if (starts.length === 1) return parsedDocument(body, text);
+  const docs: unknown[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const part = body.slice(starts[i], starts[i + 1]);
+    try {
+      docs.push(...parsedDocument(part, part));
+    } catch {
+      return yaml.loadAll(text); // throws the error at the file's own line, or parses where a part did not
+    }
+  }
+  return docs;
+}
+
+/** The documents of `text`, kept under `key` (the text without what changes no value). */
+function parsedDocument(key: string, text: string): readonly unknown[] {
+  const known = parsed.get(key);
   if (known) return known;
   const docs = deepFreeze(yaml.loadAll(text));
-  for (const oldest of parsed.keys()) {
-    if (parsedChars + body.length <= PARSED_MAX_CHARS) break;
-    parsedChars -= oldest.length;
-    parsed.delete(oldest);
+  // Emptied when full, not trimmed oldest first: a Map iterated from its start walks every entry
+  // deleted since its last rehash, which made each insertion slower the longer a run went on.
+  if (parsedChars + key.length > PARSED_MAX_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
   }
-  parsed.set(body, docs);
-  parsedChars += body.length;
+  parsed.set(key, docs);
+  parsedChars += key.length;
   return docs;
 }
 

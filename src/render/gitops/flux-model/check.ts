@@ -179,6 +179,8 @@ export function checkFluxTree(
 
   // A Kustomization's dependsOn and applier are fixed when it is first seen, so both closures are
   // computed once each (asked only for Kustomizations the walk has reached).
+  /** The first ExternalSecret applied (in the walk's order) writing each Secret, [namespace, name] → [key, by]. */
+  let producers: Map<string, [string, string]> | undefined;
   const readyMemo = new Map<string, Set<string>>();
   const appliedMemo = new Map<string, Set<string>>();
   /** Kustomizations Ready before `k` starts (its dependsOn, transitively). */
@@ -489,20 +491,23 @@ export function checkFluxTree(
     }
   }
 
+  function producerOf(secretNs: string, secret: string): [string, string] | undefined {
+    // Asked only once the walk is done, so `where` is complete: indexed once, not scanned per reference.
+    if (!producers) {
+      producers = new Map();
+      for (const [key, by] of where) {
+        if (!key.startsWith("ExternalSecret ")) continue;
+        const es = kustomizations.get(by)?.applied.get(key);
+        if (!es) continue;
+        const target = JSON.stringify([nsOf(es), str(rec(rec(es.spec).target).name) ?? es.metadata.name]);
+        if (!producers.has(target)) producers.set(target, [key, by]);
+      }
+    }
+    return producers.get(JSON.stringify([secretNs, secret]));
+  }
+
   function checkSecretReady(owner: string, secretNs: string, secret: string, k: string, use: string): void {
-    const producer = [...where.entries()].find(
-      ([key, by]) =>
-        key.startsWith("ExternalSecret ") &&
-        by !== undefined &&
-        (() => {
-          const es = kustomizations.get(by)?.applied.get(key);
-          return (
-            es !== undefined &&
-            nsOf(es) === secretNs &&
-            (str(rec(rec(es.spec).target).name) ?? es.metadata.name) === secret
-          );
-        })(),
-    );
+    const producer = producerOf(secretNs, secret);
     if (!producer) {
       if (!exists(keyOf("Secret", secretNs, secret), k))
         violate(

@@ -46,7 +46,8 @@ http "$$work/es.curlrc" GET "$$ES_URL/_alias/$$WRITE_ALIAS"
 case "$$status" in
   200)
     writers=$$(grep -o '"is_write_index":true' "$$work/body" | wc -l | tr -d ' ')
-    [ "$$writers" = 1 ] || fail "alias $$WRITE_ALIAS has $$writers explicit write indices; CodeMie's rotation needs exactly one (fix it by hand, see docs/first-login.md)"
+    [ "$$writers" = 1 ] || fail "alias $$WRITE_ALIAS has $$writers explicit write indices; CodeMie's rotation needs\
+ exactly one (fix it by hand, see docs/first-login.md)"
     say "alias $$WRITE_ALIAS already has its write index; nothing to do"
     exit 0
     ;;

@@ -1,0 +1,42 @@
+// The single Azure Policy rules (security.kubernetesPolicies) against the rest of the file: the
+// add-on that enforces them, and a deny that would refuse the toolkit's own workloads.
+import { AUDIT_IN_PRODUCTION, type KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
+import type { Environment } from "../model/environment.js";
+import type { Report, Valid } from "./report.js";
+
+const POLICIES = ["security", "kubernetesPolicies"];
+
+export function checkKubernetesPolicies(env: Environment, report: Report, ok: Valid): void {
+  const policies = env.security?.kubernetesPolicies;
+  if (!policies?.enabled || !ok(["security"])) return;
+  if (!env.security?.azurePolicy)
+    report(
+      "error",
+      [...POLICIES, "enabled"],
+      "security.kubernetesPolicies needs the Azure Policy add-on that enforces them; " +
+        "set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false",
+    );
+  const effect = (key: KubernetesPolicyKey) => [...POLICIES, "effects", key];
+  if (policies.effects.internalLoadBalancers === "deny" && !env.network.ingress.internal && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("internalLoadBalancers"),
+      "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; " +
+        "set it to audit, or network.ingress.internal: true",
+    );
+  if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
+    report(
+      "error",
+      effect("httpsIngress"),
+      "httpsIngress: deny would refuse every Ingress of an ingress without TLS; " +
+        "set it to audit, or network.ingress.tls: true",
+    );
+  for (const [key, why] of Object.entries(AUDIT_IN_PRODUCTION) as [KubernetesPolicyKey, string][])
+    if (policies.effects[key] === "deny")
+      report(
+        "warning",
+        effect(key),
+        `${key}: deny refuses the platform's own pods unless security.kubernetesPolicies.excludedNamespaces ` +
+          `covers them: ${why}`,
+      );
+}
