@@ -107,23 +107,6 @@ const precompiled = {
   },
 };
 
-if (!actionsOnly) {
-  // Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
-  await rm("dist/chunks", { recursive: true, force: true });
-  await build({
-    ...common,
-    banner,
-    plugins: [standaloneValidator, precompiled],
-    entryPoints: { cli: "src/cli/main.ts" },
-    outdir: "dist",
-    // Minified (names kept) like the validate action: parsing the source is much of a command's start-up.
-    minify: true,
-    keepNames: true,
-    splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
-  });
-}
-
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
 // getIDToken alone; these modules do nothing when loaded, so a bundle that never asks for a
 // token may leave them out.
@@ -143,26 +126,43 @@ const coreWithoutUnusedOidc = {
   },
 };
 
+if (!actionsOnly) {
+  // Split into chunks so each command loads only what it uses (validate never loads the Azure SDK).
+  await rm("dist/chunks", { recursive: true, force: true });
+  await build({
+    ...common,
+    banner,
+    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: "dist",
+    // Minified (names kept) like the actions: parsing the source is much of a command's start-up.
+    minify: true,
+    keepNames: true,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  });
+}
+
 // The actions: GitHub runs them from the repository without installing anything, so each is
 // committed, built from its entry with every dependency inside. The root action's bundle only
-// picks one of the others. validate runs on every pull request and is the one whose start-up is
-// felt: it is minified (names kept), since parsing the source is a large part of its start on a
-// 2-core runner, and split like the CLI, its entry loading only what every run needs
-// (dist/index.js) and the GitHub API client as a chunk (dist/chunks/) when a run calls the API.
+// picks one of the others. Each is minified (names kept), and split like the CLI: its entry loads
+// what every run needs (dist/index.js), and what only some runs need (the GitHub API client for
+// validate) is a chunk (dist/chunks/) imported when a run gets there.
 const ACTIONS = ["validate", "plan", "deploy", "status", "promote"];
-const FAST_START = new Set(["validate"]);
 const actionsRoot = args["actions-out"] ?? "actions";
 await Promise.all([
   ...ACTIONS.map(async (name) => {
-    const fast = FAST_START.has(name);
-    if (fast) await rm(`${actionsRoot}/${name}/dist/chunks`, { recursive: true, force: true });
+    await rm(`${actionsRoot}/${name}/dist/chunks`, { recursive: true, force: true });
     return build({
       ...common,
       banner,
-      plugins: fast ? [standaloneValidator, precompiled, coreWithoutUnusedOidc] : [standaloneValidator, precompiled],
+      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
-      ...(fast ? { minify: true, keepNames: true, splitting: true, chunkNames: "chunks/[name]-[hash]" } : {}),
+      minify: true,
+      keepNames: true,
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
     });
   }),
   build({

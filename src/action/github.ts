@@ -2,8 +2,8 @@
 // for the token the workflow passed. `@actions/github` builds its context from GITHUB_* and the
 // event payload file when first imported, which happens once per action process.
 import { setSecret } from "@actions/core";
-import { context } from "@actions/github";
-import { githubClient, type GitHubClient, type RepoRef } from "../adapters/github/client.js";
+import { context, getOctokit } from "@actions/github";
+import type { GitHubClient, RepoRef } from "../adapters/github/client.js";
 
 export interface GitHubRun {
   eventName: string;
@@ -40,7 +40,7 @@ export function gitHubRun(token: string): GitHubRun {
     serverUrl: context.serverUrl,
     ...(repo ? { repo } : {}),
     ...(runUrl ? { runUrl } : {}),
-    ...(token && repo ? { client: githubClient(token) } : {}),
+    ...(token && repo ? { client: getOctokit(token) } : {}),
   };
 }
 

@@ -63,7 +63,7 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
   if (opts.repo !== undefined && !token)
     throw new UsageError("--repo reads the GitHub deployments with GITHUB_TOKEN (or GH_TOKEN), which is not set");
   const github =
-    opts.repo !== undefined && token ? { client: githubClient(token), repo: gitHubRepo(opts.repo) } : undefined;
+    opts.repo !== undefined && token ? { client: await githubClient(token), repo: gitHubRepo(opts.repo) } : undefined;
   return reportFailures(io, async () => {
     const request: DeployRequest = {
       name: opts.env,

@@ -28,7 +28,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
   const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
   const report = await federatedCredentials(opts, {
     files: workspaceFiles(io.cwd),
-    lookupIds: async (owner, repo) => (token ? repositoryIds(githubClient(token), { owner, repo }) : undefined),
+    lookupIds: async (owner, repo) => (token ? repositoryIds(await githubClient(token), { owner, repo }) : undefined),
   });
   const { repo, issuer, audience, ids, applies, subjects, approvals } = report;
   if (report.lookupError)
@@ -110,7 +110,7 @@ export async function deployKeyCommand(opts: DeployKeyOptions, io: Io): Promise<
       {
         files: workspaceFiles(io.cwd),
         connections: azureConnections(opts, undefined),
-        ...(token ? { lookup: gitHubDeployKeys(githubClient(token), serverUrl).lookup } : {}),
+        ...(token ? { lookup: gitHubDeployKeys(await githubClient(token), serverUrl).lookup } : {}),
       },
     );
     for (const d of diagnostics) io.err(formatDiagnostic(d));

@@ -66,3 +66,19 @@ test(
     expect(lazy.some((text) => /octokit/i.test(text) && /undici/i.test(text))).toBe(true);
   },
 );
+
+test.each(["plan", "deploy"])(
+  "actions/%s carries the templates precompiled by the build and no Handlebars parser or compiler",
+  (name) => {
+    const dist = join(fresh.path, name, "dist");
+    const code = [
+      join(dist, "index.js"),
+      ...chunksOf(fresh.path, `${name}/dist/index.js`).map((c) => join(dist, "chunks", c)),
+    ]
+      .map((file) => readFileSync(file, "utf8"))
+      .join("\n");
+    expect(code).toContain('"helm-values/api.yaml.hbs":{');
+    expect(code).toContain('compiler:[8,">= 4.3.0"]');
+    expect(code).not.toMatch(/Parse error on line|Handlebars AST to Handlebars\.precompile|print values with/);
+  },
+);

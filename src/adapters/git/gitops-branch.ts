@@ -97,7 +97,7 @@ export class GitopsBranch implements GitopsBranchPort {
     return this.inClone(async (dir) => {
       const tip = await this.fetchTip(dir, await this.remoteHead(dir));
       if (tip === undefined) return undefined;
-      const entry = await this.plainFile(dir, tip, path);
+      const entry = await this.plainFile(dir, tip, path, await this.along(dir, tip, [path]));
       return { tip, text: entry ? await this.run(["cat-file", "blob", entry.object], dir) : undefined };
     });
   }
@@ -137,15 +137,14 @@ export class GitopsBranch implements GitopsBranchPort {
     const refused: string[] = [];
     if (tip === undefined) return { files, refused };
     const root = this.options.root.replace(/\/+$/, "");
-    if (root && !(await this.plainParents(dir, tip, root))) return { files, refused };
-    const out = await this.run(["ls-tree", "-r", "-z", "--full-tree", tip, "--", ...(root ? [root] : [])], dir);
+    const listed = await this.along(dir, tip, root ? [root] : []);
+    if (root && !(await this.plainParents(dir, tip, root, listed))) return { files, refused };
     const blobs: Array<{ path: string; object: string }> = [];
-    for (const record of out.split("\0")) {
-      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
-      if (!match) continue;
-      const [, mode, object, path] = match;
-      if (REGULAR.has(mode!) && isSafeRelativePath(path!)) blobs.push({ path: path!, object: object! });
-      else refused.push(path!);
+    for (const [path, { mode, object }] of listed) {
+      // The listing also holds the directories on the way and below: those are not files.
+      if (isTree(mode) || (root && path !== root && !path.startsWith(`${root}/`))) continue;
+      if (REGULAR.has(mode) && isSafeRelativePath(path)) blobs.push({ path, object });
+      else refused.push(path);
     }
     for (let i = 0; i < blobs.length; i += 16) {
       const batch = blobs.slice(i, i + 16);
@@ -240,23 +239,51 @@ export class GitopsBranch implements GitopsBranchPort {
     return match && match[3] === path ? { mode: match[1]!, object: match[2]! } : undefined;
   }
 
-  /** Every directory above `path` is a plain directory, or absent (then so is everything below). */
-  private async plainParents(dir: string, tip: string, path: string): Promise<boolean> {
+  /**
+   * The tip's entries at the paths (all of the tip without any), keyed by path, from one ls-tree:
+   * each path itself, the directories on the way to it and everything below it. Nothing is
+   * followed: a path below a link or submodule is not there, and neither is the link (`entry`).
+   */
+  private async along(dir: string, tip: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+    const out = await this.run(["ls-tree", "-r", "-t", "-z", "--full-tree", tip, "--", ...paths], dir);
+    const entries = new Map<string, TreeEntry>();
+    for (const record of out.split("\0")) {
+      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
+      if (match) entries.set(match[3]!, { mode: match[1]!, object: match[2]! });
+    }
+    return entries;
+  }
+
+  /**
+   * Every directory above `path` is a plain directory, or absent (then so is everything below).
+   * `listed` is `along` of `path`: a directory it lacks is absent or not a directory, which one
+   * `entry` tells.
+   */
+  private async plainParents(
+    dir: string,
+    tip: string,
+    path: string,
+    listed: ReadonlyMap<string, TreeEntry>,
+  ): Promise<boolean> {
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i += 1) {
       const prefix = parts.slice(0, i).join("/");
-      const found = await this.entry(dir, tip, prefix);
+      const found = listed.get(prefix) ?? (await this.entry(dir, tip, prefix));
       if (found === undefined) return false;
-      if (found.mode !== "40000" && found.mode !== "040000")
-        throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
+      if (!isTree(found.mode)) throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
     }
     return true;
   }
 
   /** The regular file at `path`, undefined when absent; a link or submodule there or above is refused. */
-  private async plainFile(dir: string, tip: string, path: string): Promise<TreeEntry | undefined> {
-    if (!(await this.plainParents(dir, tip, path))) return undefined;
-    const found = await this.entry(dir, tip, path);
+  private async plainFile(
+    dir: string,
+    tip: string,
+    path: string,
+    listed: ReadonlyMap<string, TreeEntry>,
+  ): Promise<TreeEntry | undefined> {
+    if (!(await this.plainParents(dir, tip, path, listed))) return undefined;
+    const found = listed.get(path);
     if (found !== undefined && !REGULAR.has(found.mode))
       throw new UnsafeBranchError(this.branch, path, describe(found.mode));
     return found;
@@ -279,14 +306,15 @@ export class GitopsBranch implements GitopsBranchPort {
     for (const path of files.keys()) owned(path);
     const kept: string[] = [];
     if (tip !== undefined) {
-      if (root && (await this.plainParents(dir, tip, root))) {
-        const at = await this.entry(dir, tip, root);
-        if (at !== undefined && at.mode !== "40000" && at.mode !== "040000")
-          throw new UnsafeBranchError(this.branch, root, describe(at.mode));
+      const preserved = preserve.filter((path) => !files.has(path)).map(owned);
+      const wanted = root ? [root, ...preserved] : preserved;
+      const listed = wanted.length > 0 ? await this.along(dir, tip, wanted) : new Map<string, TreeEntry>();
+      if (root && (await this.plainParents(dir, tip, root, listed))) {
+        const at = listed.get(root);
+        if (at !== undefined && !isTree(at.mode)) throw new UnsafeBranchError(this.branch, root, describe(at.mode));
       }
-      for (const path of preserve) {
-        if (files.has(path)) continue;
-        const entry = await this.plainFile(dir, tip, owned(path));
+      for (const path of preserved) {
+        const entry = await this.plainFile(dir, tip, path, listed);
         if (entry) kept.push(`${entry.mode} ${entry.object}\t${path}`);
       }
       await this.run(["read-tree", tip], dir);
@@ -331,6 +359,10 @@ export class GitopsBranch implements GitopsBranchPort {
       files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
+}
+
+function isTree(mode: string): boolean {
+  return mode === "40000" || mode === "040000";
 }
 
 function describe(mode: string): string {

@@ -9,14 +9,14 @@ export async function readSourceCommit(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SourceCommit | undefined> {
   const options = { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } };
-  const sha = await git(["rev-parse", "--verify", "-q", "HEAD"], options).then(
-    (out) => out.trim(),
+  // One git process for both: the branch header names HEAD's commit ("(initial)" before the
+  // first), every other line is a change; outside a repository git fails.
+  const status = await git(["status", "--porcelain=v2", "--branch", "--untracked-files=normal"], options).catch(
     () => undefined,
   );
-  if (sha) {
-    const status = await git(["status", "--porcelain", "--untracked-files=normal"], options);
-    return { sha, dirty: status.trim() !== "" };
-  }
+  const lines = status?.split("\n").filter((line) => line !== "") ?? [];
+  const sha = lines.map((line) => /^# branch\.oid ([0-9a-f]{40,64})$/.exec(line)?.[1]).find((oid) => oid);
+  if (sha) return { sha, dirty: lines.some((line) => !line.startsWith("# ")) };
   const fromActions = env.GITHUB_SHA;
   return fromActions && /^[0-9a-f]{40}$/.test(fromActions) ? { sha: fromActions, dirty: false } : undefined;
 }

@@ -3,10 +3,18 @@
 import { packageRoot } from "../templates.js";
 import { git } from "./git.js";
 
-export async function toolkitCommit(root = packageRoot()): Promise<string> {
-  try {
-    return (await git(["rev-parse", "HEAD"], { cwd: root, timeoutMs: 10_000 })).trim();
-  } catch {
-    return "unknown";
+// Asked once per root and process: a run's toolkit does not change under it, and a deploy asks
+// for it at its gates and again for its record.
+const commits = new Map<string, Promise<string>>();
+
+export function toolkitCommit(root = packageRoot()): Promise<string> {
+  let commit = commits.get(root);
+  if (!commit) {
+    commit = git(["rev-parse", "HEAD"], { cwd: root, timeoutMs: 10_000 }).then(
+      (out) => out.trim(),
+      () => "unknown",
+    );
+    commits.set(root, commit);
   }
+  return commit;
 }

@@ -1,6 +1,8 @@
 // The GitHub REST client. `@actions/github` reads GITHUB_API_URL when it is first imported, so a
-// GitHub Enterprise Server runner (or a test's fake) is honoured without configuration here.
-import { getOctokit } from "@actions/github";
+// GitHub Enterprise Server runner (or a test's fake) is honoured without configuration here. It is
+// imported when a run asks for a client: with undici it is about a quarter of a bundle, which a
+// command that never calls the API (most CLI runs) need not load.
+import type { getOctokit } from "@actions/github";
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -9,7 +11,8 @@ export interface RepoRef {
   repo: string;
 }
 
-export function githubClient(token: string): GitHubClient {
+export async function githubClient(token: string): Promise<GitHubClient> {
+  const { getOctokit } = await import("@actions/github");
   return getOctokit(token);
 }
 
