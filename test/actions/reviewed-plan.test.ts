@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { git } from "../engine/support/git-repos.js";
 import { cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { deployInProcess } from "../engine/support/in-process.js";
 import { ROOT } from "../support/cli.js";
 import type { GitHubFake } from "../github-fake/server.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
@@ -129,9 +130,10 @@ describe("reviewed plan enforced at merge", () => {
   );
 
   test("a deploy without the infrastructure is held to the reviewed tree and objects, with no what-if", async () => {
-    // A first full deploy (a direct push, nothing to hold it to) leaves deploy outputs on the branch.
+    // A first full deploy (nothing to hold it to) leaves deploy outputs on the branch: set-up, run in
+    // this process (the deploy action's own full deploy is test/actions/deploy.test.ts's).
     emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
-    expect((await deploy()).status).toBe(0);
+    expect((await deployInProcess(emulator, ws, { nonCompliantReads: 0 })).status).toBe(0);
     const reviewed = commitChange("the change under review", "codemie2");
     emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
     expect((await plan(reviewed)).status).toBe(0);
