@@ -8,7 +8,7 @@
 // lose egress. Such a deploy keeps the NAT gateway (the main template's egressViaFirewall
 // parameter) while it creates the firewall and its rules; the next deploy moves the route.
 import type { EgressExpectation } from "../render/bicep/expectations.js";
-import type { ArmResource, Day2Kept, Day2Refusal } from "./day2.js";
+import type { ArmResource, Day2Kept, Day2Refusal } from "./day2-types.js";
 
 /** Outbound types AKS migrates between for a cluster in its own (BYO) virtual network. */
 const BYO_VNET_MIGRATIONS = ["loadbalancer", "userassignednatgateway", "userdefinedrouting", "none"];

@@ -11,9 +11,9 @@ import type {
 } from "../render/bicep/expectations.js";
 import { zoneList } from "../render/bicep/expectations.js";
 import { egressOutcome } from "./day2-egress.js";
+import type { ArmResource, Day2Kept, Day2Refusal } from "./day2-types.js";
 
-/** A resource as ARM's GET returns it; undefined when it does not exist yet. */
-export type ArmResource = Record<string, unknown> | undefined;
+export type { ArmResource, Day2Kept, Day2Refusal } from "./day2-types.js";
 
 export interface DeployedState {
   postgres: ArmResource;
@@ -29,26 +29,12 @@ export interface DeployedState {
   egressFirewall?: ArmResource;
 }
 
-export interface Day2Refusal {
-  /** The environment-file path (or setting) whose change cannot be carried out. */
-  field: string;
-  message: string;
-}
-
 export interface PostgresStorage {
   configuredGb: number;
   /** Undefined when the server does not exist yet. */
   deployedGb?: number;
   /** What the deployment asks for: never less than what exists. */
   deployGb: number;
-}
-
-/** A setting the deploy keeps as Azure has it, instead of the file's value: passed as a main-template parameter. */
-export interface Day2Kept {
-  field: string;
-  parameter: string;
-  value: unknown;
-  message: string;
 }
 
 export interface Day2Report {
