@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../src/app/load.js";
 import { planCapacity } from "../../src/capacity/plan.js";
 import type { Environment } from "../../src/model/environment.js";
 import { egressHosts } from "../../src/render/bicep/egress-fqdns.js";
-import { allResources, moduleParams, ofType } from "../support/arm.js";
+import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession, ROOT } from "../support/bicep.js";
 
 const session = await bicepSession();
@@ -65,8 +65,11 @@ describe("production's managed egress firewall (environments/prod.yaml, no egres
         "[if(parameters('egressViaFirewall'), createObject('value', '10.40.8.4'), createObject('value', ''))]",
       );
       const vnet = ofType(main, "Microsoft.Network/virtualNetworks")[0]!;
-      // The firewall's subnet is appended to the four role subnets when one is given.
+      // The firewall's subnet is appended after the four role subnets and the gateway's when one is given.
       expect(String((vnet.body.properties as { subnets: unknown }).subnets)).toMatch(
+        /variables\('baseSubnets'\).*variables\('firewallSubnets'\)\)\]$/,
+      );
+      expect(JSON.stringify(moduleVariables(main, "network").firewallSubnets)).toMatch(
         /AzureFirewallSubnet.*parameters\('firewallSubnet'\)/,
       );
     },

@@ -157,7 +157,8 @@ describe("aks-baseline's single policies on the cluster", () => {
   });
 
   it("an ingress without TLS audits HTTPS only by default and refuses deny", async () => {
-    const plain = prodText.replace("    tls: true\n", "    tls: false\n");
+    // The WAF serves HTTPS only, so it goes too: what is left is a plain-HTTP ingress.
+    const plain = prodText.replace("    tls: true\n", "    tls: false\n    waf:\n      enabled: false\n");
     expect(plain).not.toBe(prodText);
     const assignments = assignmentsOf((await compiled("environments/prod.yaml", plain)).main);
     expect(effect(byKey(assignments, "httpsIngress"))).toBe("audit");

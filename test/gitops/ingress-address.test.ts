@@ -74,7 +74,7 @@ describe("positioned errors", () => {
     const { env, diagnostics } = load("prod", withIngress("    privateIp: 10.40.1.10\n"));
     expect(env).toBeUndefined();
     const d = diagnostics.find((x) => x.path === "network.ingress.privateIp");
-    expect(d).toMatchObject({ severity: "error", line: 26, column: 16 });
+    expect(d).toMatchObject({ severity: "error", line: 29, column: 16 });
     expect(d?.message).toContain("outside network.subnets.workloads 10.40.4.0/22");
   });
 
@@ -95,7 +95,7 @@ describe("positioned errors", () => {
   it("refuses a zone the host is not inside, at the zone", () => {
     const { diagnostics } = load("prod", withIngress("    dns:\n      zone: other.example.com\n"));
     const d = diagnostics.find((x) => x.path === "network.ingress.dns.zone");
-    expect(d).toMatchObject({ severity: "error", line: 27 });
+    expect(d).toMatchObject({ severity: "error", line: 30 });
     expect(d?.message).toBe(
       "network.ingress.host codemie.ai.example.com is not inside DNS zone " +
         "other.example.com; name a zone the host ends with, such as " +

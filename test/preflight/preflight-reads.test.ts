@@ -85,10 +85,10 @@ describe("preflight reads and findings", () => {
     data.openaiUsages.find((u) => u.name === "OpenAI.Standard.text-embedding-3-large")!.current = 950;
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:51:7: error: Azure OpenAI model gpt-4.1 " +
+      "environments/prod.yaml:53:7: error: Azure OpenAI model gpt-4.1 " +
         "2025-04-14 is not offered with SKU DataZoneStandard in swedencentral; " +
         "choose one of Standard",
-      "environments/prod.yaml:58:7: error: quota 1000 of Tokens Per Minute " +
+      "environments/prod.yaml:60:7: error: quota 1000 of Tokens Per Minute " +
         "(thousands) - text-embedding-3-large - Standard in swedencentral, 950 " +
         "in use, this environment's deployments need 100; lower " +
         "openai.deployments[].capacity to fit 50 or ask for a quota increase to " +
@@ -105,14 +105,14 @@ describe("preflight reads and findings", () => {
     const offered = [32, 64, 128, 256, 512, 1024, 2048].filter((gb) => gb !== prod.postgres.storageGb).join(", ");
 
     expect(await lines()).toEqual([
-      "environments/prod.yaml:30:3: error: Kubernetes 1.34 is offered in " +
+      "environments/prod.yaml:32:3: error: Kubernetes 1.34 is offered in " +
         "westeurope only with AKS Long Term Support, which needs the Premium " +
         "tier; this environment's cluster uses the Standard tier; choose one of " +
         "1.32, 1.33",
-      `environments/prod.yaml:40:1: error: PostgreSQL storage of ` +
+      `environments/prod.yaml:42:1: error: PostgreSQL storage of ` +
         `${prod.postgres.storageGb} GB is not offered in the GeneralPurpose tier ` +
         `in westeurope; choose one of ${offered} (GB)`,
-      "environments/prod.yaml:42:3: error: zone-redundant high availability of " +
+      "environments/prod.yaml:44:3: error: zone-redundant high availability of " +
         "PostgreSQL is not offered in westeurope; choose SameZone or Disabled",
     ]);
   });
@@ -234,7 +234,7 @@ describe("the WAF listener's certificate", () => {
     uploadOperatorSecrets(emulator, prod, [gatewayCertificate]);
     const found = (await lines()).filter((l) => l.includes(gatewayCertificate));
     expect(found).toEqual([
-      `environments/prod.yaml:25:3: error: Key Vault ${prod.names.keyVault} has no certificate ` +
+      `environments/prod.yaml:28:3: error: Key Vault ${prod.names.keyVault} has no certificate ` +
         `${gatewayCertificate}, which the WAF's HTTPS listener serves (network.ingress.waf); import the ` +
         `certificate and its key (with the chain) as PFX: az keyvault certificate import --vault-name ` +
         `${prod.names.keyVault} --name ${gatewayCertificate} --file CERT.pfx (openssl pkcs12 -export -in ` +
