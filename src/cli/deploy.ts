@@ -7,7 +7,7 @@
 import { UsageError } from "../adapters/environment-files.js";
 import { isAncestor, readSourceCommit } from "../adapters/git/source-commit.js";
 import { githubClient } from "../adapters/github/client.js";
-import { azureConnections, pollIntervalMs, type AzureFlags } from "../app/connections.js";
+import { azureConnections, pollIntervalMs, type AzureFlags, type Connections } from "../app/connections.js";
 import { ACCEPT, checkDeployGates, type GateRequest } from "../app/deploy-gates.js";
 import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts, type DeployRequest } from "../app/deploy.js";
 import { workspaceFiles } from "../app/environment-files.js";
@@ -57,9 +57,19 @@ function gitHubRepo(repo: string): { owner: string; repo: string } {
   return { owner: m[1]!, repo: m[2]! };
 }
 
-export async function deployCommand(opts: DeployOptions, io: Io): Promise<number> {
+/**
+ * What a caller in the same process hands in instead of what the flags and the process's variables
+ * build: the engine's tests run this very function against the emulator without a CLI process.
+ */
+export interface DeployWiring {
+  connections?: Connections;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function deployCommand(opts: DeployOptions, io: Io, wiring: DeployWiring = {}): Promise<number> {
+  const env = wiring.env ?? process.env;
   const review = reviewOf(opts);
-  const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
   if (opts.repo !== undefined && !token)
     throw new UsageError("--repo reads the GitHub deployments with GITHUB_TOKEN (or GH_TOKEN), which is not set");
   const github =
@@ -71,15 +81,15 @@ export async function deployCommand(opts: DeployOptions, io: Io): Promise<number
       skipInfrastructure: opts.skipInfrastructure === true,
       timeoutMs: opts.timeoutMs,
       ...(opts.fluxTimeoutMs ? { fluxTimeoutMs: opts.fluxTimeoutMs } : {}),
-      fluxIntervalMs: pollIntervalMs(process.env, 15_000),
+      fluxIntervalMs: pollIntervalMs(env, 15_000),
     };
     const files = workspaceFiles(io.cwd);
-    const connections = azureConnections(opts, opts.gitopsRemote);
+    const connections = wiring.connections ?? azureConnections(opts, opts.gitopsRemote);
     const log = { info: io.out, error: io.err };
     const ports: DeployPorts = {
       files,
       toolchain: packageToolchain,
-      readSource: () => readSourceCommit(io.cwd),
+      readSource: () => readSourceCommit(io.cwd, env),
       history: { isAncestor: (a, b) => isAncestor(io.cwd, a, b) },
       connections,
       clock: systemClock,

@@ -1,26 +1,16 @@
-// `deploy --env dev` run in the test's own process through the use cases the CLI calls
-// (src/app/deploy.ts, src/app/deploy-gates.ts), with the CLI's printing and exit code: the same
+// `deploy --env dev` run in the test's own process through the CLI's own deployCommand (the use
+// cases of src/app/deploy.ts and src/app/deploy-gates.ts, its printing and exit code): the same
 // real parts as the process-level run (the SDK over HTTPS to the emulator, git to the scratch
 // GitOps repository, the Bicep compiler through its cache), without starting a process per run.
 // Only the face's wiring differs: the emulator's CA is handed to the clients instead of
 // NODE_EXTRA_CA_CERTS, and the connections are built here instead of from flags and variables.
 // The process-level tests that remain (harness.ts `deploy`) prove that wiring.
 import { resolve } from "node:path";
-import { isAncestor, readSourceCommit } from "../../../src/adapters/git/source-commit.js";
 import { siteFromEnvironment } from "../../../src/adapters/site.js";
 import { gitopsBranch, type Connections } from "../../../src/app/connections.js";
-import { ACCEPT, checkDeployGates } from "../../../src/app/deploy-gates.js";
-import { NO_SOURCE, prepareDeploy, runDeploy, type DeployPorts } from "../../../src/app/deploy.js";
-import { workspaceFiles } from "../../../src/app/environment-files.js";
-import { publishedPromotionRecords } from "../../../src/app/promotion-records.js";
-import { INTERRUPTED } from "../../../src/app/run-signal.js";
-import { packageToolchain } from "../../../src/app/toolchain.js";
-import { reportFailures } from "../../../src/cli/failures.js";
+import { deployCommand } from "../../../src/cli/deploy.js";
 import type { Io } from "../../../src/cli/io.js";
 import { main } from "../../../src/cli/main.js";
-import { printPrepared } from "../../../src/cli/prepared.js";
-import { systemClock } from "../../../src/engine/ports.js";
-import { parseCompactDigest } from "../../../src/engine/review-digest.js";
 import { armClient } from "../../emulator/clients.js";
 import type { AzureEmulator } from "../../emulator/emulator.js";
 import { ENV_NAME, type FluxBehaviour, reportPublishedToFlux, type Workspace } from "./harness.js";
@@ -77,56 +67,20 @@ export async function deployInProcess(
     err: (line) => (stderr += `${line}\n`),
     resolve: (path) => resolve(ws.cwd, path),
   };
-  const request = {
-    name: ENV_NAME,
-    skipInfrastructure: options.skipInfrastructure === true,
-    timeoutMs: options.timeoutMs ?? 60 * 60_000,
-    fluxIntervalMs: POLL_MS,
-  };
-  const review = options.reviewedPlan
-    ? { reviewed: parseCompactDigest(options.reviewedPlan), where: `as --reviewed-plan ${options.reviewedPlan}` }
-    : undefined;
-  const connections = emulatorConnections(emulator, ws);
-  const files = workspaceFiles(ws.cwd);
-  const log = { info: io.out, error: io.err };
-  const ports: DeployPorts = {
-    files,
-    toolchain: packageToolchain,
-    readSource: () => readSourceCommit(ws.cwd, {}),
-    history: { isAncestor: (a, b) => isAncestor(ws.cwd, a, b) },
-    connections,
-    clock: systemClock,
-    log,
-    onInterrupt: () => io.err(INTERRUPTED),
-  };
-  const status = await reportFailures(io, async () => {
-    const start = await prepareDeploy(request, ports);
-    if (!start.source) {
-      io.err(`error: ${NO_SOURCE}`);
-      return 1;
-    }
-    printPrepared(start.prepared, io);
-    if (!start.ok) return 1;
-    const gates = await checkDeployGates(
-      start,
-      {
-        ...(review ? { review } : {}),
-        accept: options.accept === true,
-        acceptHint: `deploy again with --${ACCEPT}`,
-        skipInfrastructure: request.skipInfrastructure,
-        timeoutMs: request.timeoutMs,
-      },
-      {
-        connections,
-        log,
-        onInterrupt: ports.onInterrupt,
-        promotionRecords: publishedPromotionRecords(files, connections),
-      },
-    );
-    if (!gates.ok) return 1;
-    const { result } = await runDeploy(start, request, ports);
-    return result.ok ? 0 : 1;
-  });
+  // The poll interval the process-level runs get from cliEnv; no GITHUB_SHA or token of the runner's.
+  const env = { CODEMIE_POLL_INTERVAL_MS: String(POLL_MS) };
+  const status = await deployCommand(
+    {
+      env: ENV_NAME,
+      gitopsRemote: ws.remote,
+      timeoutMs: options.timeoutMs ?? 60 * 60_000,
+      skipInfrastructure: options.skipInfrastructure === true,
+      ...(options.reviewedPlan ? { reviewedPlan: options.reviewedPlan } : {}),
+      acceptUnreviewedChanges: options.accept === true,
+    },
+    io,
+    { connections: emulatorConnections(emulator, ws), env },
+  );
   return { status, stdout, stderr };
 }
 
