@@ -2,24 +2,17 @@
 // gets by default, checked in the ARM JSON the real Bicep CLI compiles (zero warnings): its
 // policy's rules are the allow-list of bicep/egress-fqdns.txt, the node subnets' default route
 // leads to it, and AKS waits for it.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEnvironment } from "../../src/app/load.js";
 import { planCapacity } from "../../src/capacity/plan.js";
 import type { Environment } from "../../src/model/environment.js";
 import { egressHosts } from "../../src/render/bicep/egress-fqdns.js";
 import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
-import { bicepSession, ROOT } from "../support/bicep.js";
+import { bicepSession } from "../support/bicep.js";
+import { shippedEnvironment } from "../support/shipped-environment.js";
 
 const session = await bicepSession();
 
-function env(name: string, change: (yaml: string) => string = (y) => y): Environment {
-  const file = `environments/${name}.yaml`;
-  const { env: e, diagnostics } = loadEnvironment(file, change(readFileSync(join(ROOT, file), "utf8")), name);
-  if (!e) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join("\n"));
-  return e;
-}
+const env = shippedEnvironment;
 
 async function compiled(e: Environment) {
   const c = await session.compile(e, planCapacity(e));
