@@ -2,6 +2,7 @@
 // add-on that enforces them, and a deny that would refuse the toolkit's own workloads.
 import { AUDIT_IN_PRODUCTION, type KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
 import type { Environment } from "../model/environment.js";
+import { behindGateway } from "./app-gateway.js";
 import type { Report, Valid } from "./report.js";
 
 const POLICIES = ["security", "kubernetesPolicies"];
@@ -17,12 +18,14 @@ export function checkKubernetesPolicies(env: Environment, report: Report, ok: Va
         "set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false",
     );
   const effect = (key: KubernetesPolicyKey) => [...POLICIES, "effects", key];
-  if (policies.effects.internalLoadBalancers === "deny" && !env.network.ingress.internal && ok(["network", "ingress"]))
+  // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
+  const publicLoadBalancer = !env.network.ingress.internal && !behindGateway(env);
+  if (policies.effects.internalLoadBalancers === "deny" && publicLoadBalancer && ok(["network", "ingress"]))
     report(
       "error",
       effect("internalLoadBalancers"),
       "internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; " +
-        "set it to audit, or network.ingress.internal: true",
+        "set it to audit, network.ingress.internal: true, or a WAF in front (network.ingress.waf)",
     );
   if (policies.effects.httpsIngress === "deny" && !env.network.ingress.tls && ok(["network", "ingress"]))
     report(

@@ -805,7 +805,7 @@ function kubernetesPoliciesSchema(): Schema {
     const why = AUDIT_IN_PRODUCTION[key];
     const production = productionDeny.has(key)
       ? key === "internalLoadBalancers"
-        ? "deny in production when network.ingress.internal"
+        ? "deny in production when network.ingress.internal or behind the WAF"
         : key === "httpsIngress"
           ? "deny in production when network.ingress.tls"
           : "deny in production"

@@ -200,7 +200,10 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     usage: doc.usage ?? {},
     ...(doc.login ? { login: doc.login } : {}),
     security: securitySettings(production, doc.security ?? {}, {
-      ingressInternal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+      // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
+      ingressInternal:
+        (doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal) ||
+        wafSettings(production, doc.network.ingress.waf ?? {}).enabled,
       ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
     }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
@@ -256,7 +259,7 @@ export type SecurityDoc = Partial<Omit<SecuritySettings, "flowLogs" | "podSecuri
 
 /** What the policies' defaults depend on besides azure.production. */
 export interface SecurityFacts {
-  /** The ingress load balancer is internal (network.ingress.internal). */
+  /** The ingress load balancer is internal (network.ingress.internal, or behind the WAF). */
   ingressInternal: boolean;
   /** The ingress serves TLS (network.ingress.tls). */
   ingressTls: boolean;

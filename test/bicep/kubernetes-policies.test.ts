@@ -141,8 +141,15 @@ describe("aks-baseline's single policies on the cluster", () => {
   });
 
   it("a public ingress audits internal load balancers by default and refuses deny", async () => {
-    const publicIngress = prodText.replace(/(\n {2}ingress:\n)/, "$1    internal: false\n");
-    expect(publicIngress).not.toBe(prodText);
+    // A public WAF listener keeps the load balancer internal, so the rule still denies there.
+    const publicListener = prodText.replace(/(\n {2}ingress:\n)/, "$1    internal: false\n");
+    expect(publicListener).not.toBe(prodText);
+    const behindWaf = loadEnvironment("environments/prod.yaml", publicListener);
+    expect(behindWaf.env?.security?.kubernetesPolicies?.effects.internalLoadBalancers).toBe("deny");
+    // Without the WAF the load balancer is public, and then egress cannot go through the firewall.
+    const publicIngress = publicListener
+      .replace(/(\n {2}ingress:\n)/, "$1    waf:\n      enabled: false\n")
+      .replace("\nnetwork:\n", "\nnetwork:\n  egressFirewall:\n    mode: none\n");
     const assignments = assignmentsOf((await compiled("environments/prod.yaml", publicIngress)).main);
     expect(effect(byKey(assignments, "internalLoadBalancers"))).toBe("audit");
     const { env, diagnostics } = loadEnvironment(
@@ -152,7 +159,7 @@ describe("aks-baseline's single policies on the cluster", () => {
     expect(env).toBeUndefined();
     expect(diagnostics.map((d) => `${d.severity} ${d.message}`)).toEqual([
       "error internalLoadBalancers: deny would refuse the public ingress's LoadBalancer Service; " +
-        "set it to audit, or network.ingress.internal: true",
+        "set it to audit, network.ingress.internal: true, or a WAF in front (network.ingress.waf)",
     ]);
   });
 
