@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { AzureEmulator } from "../emulator/emulator.js";
 import { git } from "../engine/support/git-repos.js";
-import { cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
+import { aksUpgradeWhatIf, cliEnv, dev, DEV_OUTPUTS, type Workspace } from "../engine/support/harness.js";
 import { deployInProcess } from "../engine/support/in-process.js";
 import { ROOT } from "../support/cli.js";
 import type { GitHubFake } from "../github-fake/server.js";
@@ -27,18 +27,6 @@ beforeEach(() => {
   PR += 1;
   github.addPullRequest(PR, ["environments/dev.yaml"]);
 });
-
-const aks =
-  `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
-  `${dev.names.resourceGroup}` +
-  `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
-const upgrade = (to: string) => [
-  {
-    resourceId: aks,
-    changeType: "Modify",
-    delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: to }],
-  },
-];
 
 // A chart cache of this test's own (one chart, writable), so a chart can change under its version.
 let charts: string;
@@ -80,7 +68,7 @@ function commitChange(message: string, host: string): string {
 
 describe("reviewed plan enforced at merge", () => {
   test("the comment carries the digest; a deploy whose what-if still matches goes on", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
     const planned = await plan();
     expect(planned.status).toBe(0);
     const [comment] = github.commentsOn(PR);
@@ -107,7 +95,7 @@ describe("reviewed plan enforced at merge", () => {
     "a chart changed under the same version after the review: the objects " +
       "differ, the tree does not; the deploy stops",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
       expect((await plan()).status).toBe(0);
       github.mergePullRequest(PR, ws.sourceCommit);
       const values = join(charts, "codemie-ui-2.57.2", "values.yaml");
@@ -135,7 +123,7 @@ describe("reviewed plan enforced at merge", () => {
     emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
     expect((await deployInProcess(emulator, ws, { nonCompliantReads: 0 })).status).toBe(0);
     const reviewed = commitChange("the change under review", "codemie2");
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
     expect((await plan(reviewed)).status).toBe(0);
     github.mergePullRequest(PR, reviewed);
     const pushed = ws.pushes().length;
@@ -153,7 +141,7 @@ describe("reviewed plan enforced at merge", () => {
   }, 240_000);
 
   test("a deploy without the infrastructure stops when the tree changed after the review (another merge)", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
     expect((await plan()).status).toBe(0);
     const later = commitChange("another change, merged after the review", "codemie3");
     github.mergePullRequest(PR, later);
@@ -176,13 +164,13 @@ describe("reviewed plan enforced at merge", () => {
     "Azure drifted after the review: the deploy stops before the first write " +
       "and shows the difference; accepting lets it through",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
       expect((await plan()).status).toBe(0);
       github.mergePullRequest(PR, ws.sourceCommit);
       // Someone changed the cluster in the portal: ARM now sees a different change.
       emulator.reset();
       uploadOperatorSecrets(emulator, dev);
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.32.0") } });
 
       const stopped = await deploy();
 
@@ -203,7 +191,7 @@ describe("reviewed plan enforced at merge", () => {
   );
 
   test("a comment by another user carrying the marker and a matching digest is not a review", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
     expect((await plan()).status).toBe(0);
     const ours = github.commentsOn(PR)[0]!.body;
     // The same body, pasted by someone else on another pull request that merged the commit.

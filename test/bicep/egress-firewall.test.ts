@@ -8,7 +8,7 @@ import type { Environment } from "../../src/model/environment.js";
 import { egressHosts } from "../../src/render/bicep/egress-fqdns.js";
 import { allResources, moduleParams, moduleVariables, ofType } from "../support/arm.js";
 import { bicepSession } from "../support/bicep.js";
-import { shippedEnvironment } from "../support/shipped-environment.js";
+import { shippedEnvironment } from "../engine/support/environments.js";
 
 const session = await bicepSession();
 

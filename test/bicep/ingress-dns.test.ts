@@ -5,7 +5,7 @@ import { planCapacity } from "../../src/capacity/plan.js";
 import type { Environment } from "../../src/model/environment.js";
 import { allResources, moduleParams } from "../support/arm.js";
 import { bicepSession } from "../support/bicep.js";
-import { shippedEnvironment } from "../support/shipped-environment.js";
+import { shippedEnvironment } from "../engine/support/environments.js";
 
 const session = await bicepSession();
 

@@ -12,6 +12,7 @@ import type { AzureEmulator } from "../emulator/emulator.js";
 import { shippedEnvironment } from "../engine/support/environments.js";
 import { git } from "../engine/support/git-repos.js";
 import {
+  aksUpgradeWhatIf,
   cliEnv,
   createWorkspace,
   deploy,
@@ -43,17 +44,6 @@ beforeEach(() => {
   ws = createWorkspace();
 });
 
-const aks =
-  `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
-  `${dev.names.resourceGroup}` +
-  `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
-const upgrade = (to: string) => [
-  {
-    resourceId: aks,
-    changeType: "Modify",
-    delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: to }],
-  },
-];
 const deploymentPuts = (): number =>
   emulator.armRequests().filter((r) => r.method === "PUT" && /\/deployments\//i.test(r.path)).length;
 const whatIfs = (): number =>
@@ -75,10 +65,10 @@ describe("deploy --reviewed-plan", () => {
       "write, naming the difference; --accept-unreviewed-changes deploys it " +
       "and says so",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
       const digest = await reviewedDigest();
       // Someone changed the cluster in the portal: ARM now sees a different change.
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.32.0") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.32.0") } });
       const asked = whatIfs();
 
       const stopped = await deploy(emulator, ws, undefined, ["--reviewed-plan", digest]);
@@ -114,7 +104,7 @@ describe("deploy --reviewed-plan", () => {
     "a digest that still matches lets the deploy through; a malformed one or " +
       "another environment's is a usage error",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: upgrade("1.31.2") } });
+      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
       const digest = await reviewedDigest();
       emulator.script({ deployment: { runningPolls: 0, outputs: DEV_OUTPUTS } });
 

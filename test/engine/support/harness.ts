@@ -22,6 +22,20 @@ export function startEmulator(): Promise<AzureEmulator> {
   return AzureEmulator.start({ tenantId: dev.azure.tenantId, subscriptionId: dev.azure.subscriptionId });
 }
 
+/** What-if changes of a portal edit after a review: dev's cluster moved to Kubernetes `to`. */
+export function aksUpgradeWhatIf(to: string) {
+  const aks =
+    `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/${dev.names.resourceGroup}` +
+    `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
+  return [
+    {
+      resourceId: aks,
+      changeType: "Modify",
+      delta: [{ path: "properties.kubernetesVersion", propertyChangeType: "Modify", before: "1.30.6", after: to }],
+    },
+  ];
+}
+
 /** What main.bicep's outputs look like after a real deployment of dev. */
 export const DEV_OUTPUTS = {
   resourceGroup: dev.names.resourceGroup,
