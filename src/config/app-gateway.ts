@@ -30,6 +30,10 @@ export function gatewayNames(env: Pick<Environment, "name" | "azure">): GatewayN
 /** Whether the WAF fronts the ingress. */
 export const behindGateway = (env: Pick<Environment, "network">): boolean => wafOf(env).enabled;
 
+/** Whether ingress-nginx's load balancer is public: behind the WAF it is internal, whatever `internal` says. */
+export const publicLoadBalancer = (env: Pick<Environment, "network">): boolean =>
+  !env.network.ingress.internal && !behindGateway(env);
+
 /** The gateway's private frontend: the last address Azure lets its subnet hand out. */
 export function gatewayPrivateIp(env: Environment): string {
   const subnet = env.network.subnets.appGateway;

@@ -3,7 +3,7 @@
 // VNet), and a firewall route cannot sit behind a public ingress load balancer (a WAF in front
 // keeps the load balancer internal).
 import type { Environment } from "../model/environment.js";
-import { wafOf } from "../model/resolve.js";
+import { publicLoadBalancer } from "./app-gateway.js";
 import { contains, formatIp, overlaps, parseCidr, type Cidr } from "./cidr.js";
 import { FIREWALL_SUBNET_MAX_PREFIX } from "./egress-firewall.js";
 import type { Report, Valid } from "./report.js";
@@ -47,8 +47,7 @@ export function checkEgress(env: Environment, source: YamlSource, report: Report
     );
   if (fw.mode === "managed") checkFirewallSubnet(env, report, ok);
   // With the WAF on, `internal: false` makes the gateway's listener public; the load balancer stays internal.
-  const publicLoadBalancer = !env.network.ingress.internal && !wafOf(env).enabled;
-  if (fw.mode !== "none" && publicLoadBalancer && ok(["network", "ingress", "internal"]))
+  if (fw.mode !== "none" && publicLoadBalancer(env) && ok(["network", "ingress", "internal"]))
     report(
       "error",
       ["network", "ingress", "internal"],

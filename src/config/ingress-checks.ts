@@ -1,6 +1,6 @@
 // The ingress address and DNS record the schema cannot check: a fixed private address inside the
 // workloads subnet and outside Azure's reserved ones, and a host inside its DNS zone.
-import { behindGateway } from "./app-gateway.js";
+import { publicLoadBalancer } from "./app-gateway.js";
 import { defaultZone, recordName } from "./ingress.js";
 import type { Environment } from "../model/environment.js";
 import { containsIp, formatIp, parseCidr, parseIp } from "./cidr.js";
@@ -13,7 +13,7 @@ export function checkIngress(env: Environment, report: Report, ok: Valid): void 
   const ipPath = [...INGRESS, "privateIp"];
   if (ingress.privateIp !== undefined && ok(ipPath, [...INGRESS, "internal"], ["network", "subnets", "workloads"])) {
     // Behind the WAF ingress-nginx is internal even when the host is public.
-    if (!ingress.internal && !behindGateway(env)) {
+    if (publicLoadBalancer(env)) {
       report(
         "error",
         ipPath,

@@ -12,7 +12,7 @@
 // AKS look it up by name, so no list right on the resource group is needed).
 import { formatIp, parseCidr } from "./cidr.js";
 import { DEFAULTS } from "../model/defaults.js";
-import { behindGateway, GATEWAY_SUBNET, gatewayNames, gatewayPrivateIp } from "./app-gateway.js";
+import { behindGateway, publicLoadBalancer, GATEWAY_SUBNET, gatewayNames, gatewayPrivateIp } from "./app-gateway.js";
 import type { Environment } from "../model/environment.js";
 
 /** The subnet the internal load balancer joins (bicep/modules/network.bicep names it). */
@@ -43,7 +43,7 @@ export function lastUsableAddress(cidr: string): string | undefined {
 /** Where ingress-nginx's load balancer answers: always internal behind the WAF (config/app-gateway.ts). */
 export function ingressAddress(env: Environment): IngressAddress {
   const ingress = env.network.ingress;
-  if (!ingress.internal && !behindGateway(env))
+  if (publicLoadBalancer(env))
     return { kind: "public", publicIpName: env.names.ingressPublicIp, resourceGroup: env.names.resourceGroup };
   const ip = ingress.privateIp ?? lastUsableAddress(env.network.subnets.workloads);
   if (!ip)

@@ -2,7 +2,7 @@
 // add-on that enforces them, and a deny that would refuse the toolkit's own workloads.
 import { AUDIT_IN_PRODUCTION, type KubernetesPolicyKey } from "../catalogue/kubernetes-policies.js";
 import type { Environment } from "../model/environment.js";
-import { behindGateway } from "./app-gateway.js";
+import { publicLoadBalancer } from "./app-gateway.js";
 import type { Report, Valid } from "./report.js";
 
 const POLICIES = ["security", "kubernetesPolicies"];
@@ -18,9 +18,7 @@ export function checkKubernetesPolicies(env: Environment, report: Report, ok: Va
         "set security.azurePolicy: true, or security.kubernetesPolicies.enabled: false",
     );
   const effect = (key: KubernetesPolicyKey) => [...POLICIES, "effects", key];
-  // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
-  const publicLoadBalancer = !env.network.ingress.internal && !behindGateway(env);
-  if (policies.effects.internalLoadBalancers === "deny" && publicLoadBalancer && ok(["network", "ingress"]))
+  if (policies.effects.internalLoadBalancers === "deny" && publicLoadBalancer(env) && ok(["network", "ingress"]))
     report(
       "error",
       effect("internalLoadBalancers"),

@@ -110,6 +110,9 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
   const prefix = azure.namePrefix ?? DEFAULTS.azure.namePrefix;
   const production = azure.production ?? DEFAULTS.azure.production;
   const keycloakDatabase = doc.components?.keycloak?.database ?? DEFAULTS.keycloakDatabase;
+  const ingressInternal = doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal;
+  const ingressTls = doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls;
+  const waf = wafSettings(production, doc.network.ingress.waf ?? {});
   const pools = profile.infra.nodePools;
   const pool = (p: PoolName): NodePoolSpec => {
     const o = doc.aks?.nodePools?.[p] ?? {};
@@ -152,13 +155,13 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
       },
       ingress: {
         host: doc.network.ingress.host,
-        tls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+        tls: ingressTls,
         tlsSecretName: doc.network.ingress.tlsSecretName ?? DEFAULTS.network.ingress.tlsSecretName,
-        internal: doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal,
+        internal: ingressInternal,
         ...(doc.network.ingress.sourceRanges ? { sourceRanges: doc.network.ingress.sourceRanges } : {}),
         ...(doc.network.ingress.privateIp ? { privateIp: doc.network.ingress.privateIp } : {}),
         ...(doc.network.ingress.dns ? { dns: doc.network.ingress.dns } : {}),
-        waf: wafSettings(production, doc.network.ingress.waf ?? {}),
+        waf,
       },
     },
     aks: {
@@ -201,10 +204,8 @@ export function resolveEnvironment(name: string, file: string, data: unknown): E
     ...(doc.login ? { login: doc.login } : {}),
     security: securitySettings(production, doc.security ?? {}, {
       // Behind the WAF the load balancer is internal whatever network.ingress.internal says.
-      ingressInternal:
-        (doc.network.ingress.internal ?? DEFAULTS.network.ingress.internal) ||
-        wafSettings(production, doc.network.ingress.waf ?? {}).enabled,
-      ingressTls: doc.network.ingress.tls ?? DEFAULTS.network.ingress.tls,
+      ingressInternal: ingressInternal || waf.enabled,
+      ingressTls,
     }),
     ...(doc.promotion ? { promotion: { after: doc.promotion.after } } : {}),
   };
