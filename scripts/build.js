@@ -2,7 +2,7 @@
 // generated parts of docs/. One script for every build output, so CI can rebuild and compare.
 // `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
 // committed ones).
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,12 +42,29 @@ await build({
   banner,
 });
 const { buildEnvironmentSchema } = await import("../dist/build/schema.js");
-const { AJV_OPTIONS } = await import("../dist/build/validator.js");
+const { AJV_OPTIONS, LEAN_AJV_OPTIONS } = await import("../dist/build/validator.js");
 const { componentTableMarkdown, TABLE_START, TABLE_END } = await import("../dist/build/component-table.js");
 const { actionTablesMarkdown, ACTIONS_START, ACTIONS_END } = await import("../dist/build/action-tables.js");
 const { environmentReferenceMarkdown } = await import("../dist/build/environment-reference.js");
 const { precompileTemplates } = await import("../dist/build/engine.js");
 const { readTemplates, TEMPLATE_FOLDERS } = await import("../dist/build/templates.js");
+
+/**
+ * The schema without its annotations (descriptions, examples, defaults, titles): they change no
+ * verdict. Walked by keyword, so a property that happens to be named "description" stays.
+ */
+function withoutAnnotations(node) {
+  if (Array.isArray(node)) return node.map(withoutAnnotations);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (["description", "examples", "default", "title", "$comment"].includes(key)) continue;
+    if (["properties", "patternProperties", "$defs", "dependentSchemas"].includes(key))
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]));
+    else out[key] = ["enum", "const", "required"].includes(key) ? value : withoutAnnotations(value);
+  }
+  return out;
+}
 
 const schema = buildEnvironmentSchema();
 if (!actionsOnly) {
@@ -55,17 +72,41 @@ if (!actionsOnly) {
   await writeFile("schema/environment.schema.json", `${JSON.stringify(schema, null, 2)}\n`);
 }
 
-// The bundles validate with code generated now instead of compiling the schema at start-up.
+// The bundles validate with code generated now instead of compiling the schema at start-up, in two
+// parts: a lean check (no error details, the schema's annotations left out) that a valid file, the
+// usual case, is all it loads and compiles; and the validator with ajv's verbose errors, kept as
+// source text and compiled on the first file that fails (compiling ~300 KB costs a start-up
+// 20-30 ms; a string costs little to load).
 const { Ajv2020 } = await import("ajv/dist/2020.js");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
-const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+const leanAjv = new Ajv2020({ ...LEAN_AJV_OPTIONS, code: { source: true, esm: true } });
+const fullAjv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: false } });
+const fullSource = (await transform(standaloneCode(fullAjv, fullAjv.compile(schema)), { minify: true })).code;
+// What the full validator's code requires (ajv's runtime helpers), bundled for it to call.
+const required = [...new Set([...fullSource.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
 await mkdir("dist/build", { recursive: true });
-await writeFile("dist/build/environment-validator.js", standaloneCode(ajv, ajv.compile(schema)));
+await writeFile(
+  "dist/build/environment-validity.js",
+  standaloneCode(leanAjv, leanAjv.compile(withoutAnnotations(schema))),
+);
 await writeFile(
   "dist/build/validator-standalone.js",
-  'import validate from "./environment-validator.js";\nexport const ' +
-    "AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return " +
-    "validate;\n}\n",
+  'import validity from "./environment-validity.js";\n' +
+    "const runtime = {\n" +
+    required.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),\n`).join("") +
+    "};\n" +
+    `const source = ${JSON.stringify(fullSource)};\n` +
+    "let full;\n" +
+    "export const AJV_OPTIONS = {};\n" +
+    "export const LEAN_AJV_OPTIONS = {};\n" +
+    "export function environmentValidity() {\n  return validity;\n}\n" +
+    "export function environmentValidator() {\n" +
+    "  if (!full) {\n" +
+    "    const module = { exports: {} };\n" +
+    '    new Function("module", "exports", "require", source)(module, module.exports, (id) => runtime[id]);\n' +
+    "    full = module.exports;\n" +
+    "  }\n" +
+    "  return full;\n}\n",
 );
 const standaloneValidator = {
   name: "standalone-validator",
