@@ -3,6 +3,7 @@
 // `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
 // committed ones).
 import { build, transform } from "esbuild";
+import { realpathSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -148,6 +149,28 @@ const precompiled = {
   },
 };
 
+// yaml ships its code twice, as CommonJS for Node and as ES modules (for browsers, otherwise the
+// same): the modules load without CommonJS wrappers, whose bodies V8 parses twice, and let a
+// bundle leave out what it never calls. Only yaml's warning goes to process.emitWarning, as
+// its Node build does.
+const yamlModules = {
+  name: "yaml-modules",
+  setup(b) {
+    const dist = realpathSync("node_modules/yaml/browser/dist"); // as esbuild names the importers
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: resolve(dist, "index.js") }));
+    b.onResolve({ filter: /\/log\.js$/ }, (args) =>
+      args.importer.startsWith(dist) ? { path: "yaml-log", namespace: "yaml-log" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "yaml-log" }, () => ({
+      contents:
+        "export function debug(logLevel, ...messages) {\n" +
+        '  if (logLevel === "debug") console.log(...messages);\n}\n' +
+        "export function warn(logLevel, warning) {\n" +
+        '  if (logLevel === "debug" || logLevel === "warn") process.emitWarning(warning);\n}\n',
+    }));
+  },
+};
+
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
 // getIDToken alone; these modules do nothing when loaded, so a bundle that never asks for a
 // token may leave them out.
@@ -173,7 +196,7 @@ if (!actionsOnly) {
   await build({
     ...common,
     banner,
-    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
+    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     // Minified (names kept) like the actions: parsing the source is much of a command's start-up.
@@ -197,7 +220,7 @@ await Promise.all([
     return build({
       ...common,
       banner,
-      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
+      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
       minify: true,
@@ -209,7 +232,7 @@ await Promise.all([
   build({
     ...common,
     banner,
-    plugins: [precompiled],
+    plugins: [precompiled, yamlModules],
     entryPoints: ["src/action/entry/root.ts"],
     outfile: `${actionsRoot}/dist/index.js`,
   }),
