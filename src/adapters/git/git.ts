@@ -1,6 +1,6 @@
 // Runs the git CLI without a shell. Prompts are off (a deploy must fail, not hang, when a remote
 // wants credentials) and messages are in English so refusals can be recognised.
-import { execFile } from "node:child_process";
+import type { execFile as ExecFile } from "node:child_process";
 
 export class GitError extends Error {
   constructor(
@@ -27,10 +27,16 @@ const firstLine = (text: string): string =>
     .map((l) => l.trim())
     .find((l) => l !== "" && !l.startsWith("hint:")) ?? "";
 
-export function git(args: readonly string[], options: GitOptions): Promise<string> {
+// Loaded on first use: node:child_process brings net, dgram and streams, which a run that never
+// starts git (the validate action) would load for nothing.
+let execFile: typeof ExecFile | undefined;
+
+export async function git(args: readonly string[], options: GitOptions): Promise<string> {
+  execFile ??= (await import("node:child_process")).execFile;
+  const run = execFile;
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = run(
       "git",
       args,
       { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
