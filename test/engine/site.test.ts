@@ -11,7 +11,7 @@ import { cell } from "../../src/action/summary.js";
 import { checkSite, unresolvedReason, type Resolver } from "../../src/engine/site.js";
 import { createSelfSignedCertificate, type Certificate } from "../emulator/certificate.js";
 import { handleSite, type SiteScript } from "../emulator/site.js";
-import { loadEnv } from "../gitops/support.js";
+import { loadEnv } from "../render/gitops/support.js";
 
 const dev = loadEnv("dev");
 const prod = loadEnv("prod");
