@@ -4,16 +4,21 @@
 // definition allows are read from the definitions in Azure/azure-policy (`source`, under
 // built-in-policies/policyDefinitions/); the effect spellings are the definitions' allowedValues,
 // which differ by definition ("deny" or "Deny"; some allow Audit only).
-// Not shipped: aks-baseline's custom "ingress TLS hosts have a defined domain suffix" definition,
-// which needs a subscription-level policy definition the deploying identity may not create.
+// Besides them, aks-baseline's custom "ingress TLS hosts must have defined domain suffix" rule, as a
+// custom definition of the toolkit's own (bicep/modules/ingress-hosts-policy.bicep) at the subscription.
 
 export type KubernetesPolicyEffect = "audit" | "deny";
 
 export interface KubernetesPolicy {
-  /** Built-in policy definition GUID. */
+  /** Built-in policy definition GUID, or the name of the toolkit's custom definition (custom: true). */
   id: string;
+  /**
+   * The toolkit's own definition, created at the subscription (a tenant's built-ins cannot express the
+   * rule); environments sharing a subscription share it, its content fixed by the toolkit.
+   */
+  custom?: true;
   displayName: string;
-  /** The definition's file in Azure/azure-policy, under built-in-policies/policyDefinitions/. */
+  /** The definition's file in Azure/azure-policy, under built-in-policies/policyDefinitions/ (custom: here). */
   source: string;
   /**
    * gatekeeper: a Microsoft.Kubernetes.Data definition the add-on enforces at admission (it takes
@@ -31,6 +36,18 @@ export const KUBERNETES_POLICIES = {
     id: "1a5b4dca-0b6f-4cf5-907c-56316bc1bf3d",
     displayName: "Kubernetes clusters should be accessible only over HTTPS",
     source: "Kubernetes/IngressHttpsOnly.json",
+    target: "gatekeeper",
+    effects: { audit: "audit", deny: "deny" },
+    aksBaseline: "deny",
+  },
+  ingressHosts: {
+    // aks-baseline's K8sCustomIngressTlsHostsHaveDefinedDomainSuffix, stricter: its rego takes any host
+    // ending with the suffix (evilcontoso.com for contoso.com) and reads only spec.tls; this one wants
+    // the domain or a subdomain of it, in the tls hosts and the rules, and refuses a rule without a host.
+    id: "codemie-ingress-hosts",
+    custom: true,
+    displayName: "Kubernetes cluster Ingress hosts should be approved domains or their subdomains",
+    source: "bicep/modules/ingress-hosts-policy.bicep",
     target: "gatekeeper",
     effects: { audit: "audit", deny: "deny" },
     aksBaseline: "deny",

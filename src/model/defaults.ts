@@ -49,6 +49,7 @@ export const DEFAULTS = {
     effect: "audit",
     productionDeny: [
       "httpsIngress",
+      "ingressHosts",
       "allowedImages",
       "allowedHostPaths",
       "allowedExternalIps",

@@ -23,6 +23,7 @@ import {
 } from "../../src/render/bicep/kubernetes-policies.js";
 import { KUBERNETES_POLICIES } from "../../src/catalogue/kubernetes-policies.js";
 import { ENV_NAMES } from "../render/gitops/support.js";
+import { ingressHostViolations, type IngressSpec } from "../support/ingress-hosts-rule.js";
 import { rendered } from "./support.js";
 
 const SLOW = 300_000;
@@ -114,6 +115,27 @@ describe.each(ENV_NAMES)("%s: the rules production denies pass", (name) => {
     expect(
       ingresses.filter((p) => httpsOnly(p) !== env.network.ingress.tls).map((p) => p.object.metadata?.name),
     ).toEqual([]);
+  });
+
+  it("every Ingress names only the approved domains, and a hostile host would not", { timeout: SLOW }, async () => {
+    const { env, objects } = await placed(name);
+    const rule = kubernetesPolicyAssignments(env, env.security ?? securitySettings(env.production, {})).find(
+      (a) => a.definitionId === KUBERNETES_POLICIES.ingressHosts.id,
+    );
+    // Outside production without the add-on nothing is assigned: the rule the file would get then.
+    const domains = (rule?.parameters.allowedDomains?.value as string[] | undefined) ?? [env.network.ingress.host];
+    const ingresses = objects.filter((p) => p.object.kind === "Ingress");
+    expect(ingresses.length).toBeGreaterThan(5);
+    const spec = (p: Placed) => p.object.spec as IngressSpec;
+    expect(
+      ingresses.flatMap((p) => ingressHostViolations(spec(p), domains).map((v) => `${p.object.metadata?.name}: ${v}`)),
+    ).toEqual([]);
+    // The same Ingresses with a look-alike host (no "." before the domain) are each refused.
+    const hostile = (p: Placed) =>
+      JSON.parse(
+        JSON.stringify(spec(p)).replaceAll(`"${env.network.ingress.host}"`, `"evil${env.network.ingress.host}"`),
+      );
+    expect(ingresses.filter((p) => ingressHostViolations(hostile(p), domains).length === 0)).toEqual([]);
   });
 
   it("load balancers are internal exactly where the ingress is", { timeout: SLOW }, async () => {

@@ -27,6 +27,7 @@ interface Assignment {
   name: string;
   displayName: string;
   definitionId: string;
+  custom: boolean;
   parameters: Record<string, { value: unknown }>;
 }
 
@@ -64,10 +65,17 @@ describe("aks-baseline's single policies on the cluster", () => {
     const body = resources[0]!.body as { copy?: unknown; scope?: string; properties: Record<string, unknown> };
     expect(body.copy).toBeDefined();
     expect(body.scope).toBe("[resourceId('Microsoft.ContainerService/managedClusters', parameters('clusterName'))]");
+    // A built-in is the tenant's; the toolkit's own definition is the subscription's.
     expect(body.properties.policyDefinitionId).toBe(
-      "[tenantResourceId('Microsoft.Authorization/policyDefinitions', parameters('assignments')[copyIndex()]" +
-        ".definitionId)]",
+      "[if(parameters('assignments')[copyIndex()].custom, " +
+        "subscriptionResourceId('Microsoft.Authorization/policyDefinitions', " +
+        "parameters('assignments')[copyIndex()].definitionId), " +
+        "tenantResourceId('Microsoft.Authorization/policyDefinitions', " +
+        "parameters('assignments')[copyIndex()].definitionId))]",
     );
+    expect(assignments.filter((a) => a.custom).map((a) => a.definitionId)).toEqual([
+      KUBERNETES_POLICIES.ingressHosts.id,
+    ]);
     expect(moduleParams(main, "kubernetesPolicies").clusterName).toBe(env.names.aks);
   });
 
