@@ -31,8 +31,9 @@ export const WRITABLE_PATHS = {
   mcpConnect: [tmp, { volume: "home", mountPath: "/home/codemie" }],
   // Elastic's docker entrypoint writes config/elasticsearch.keystore (ELASTIC_PASSWORD is set) and
   // the JVM's gc log to logs/ (config/jvm.options); ES_TMPDIR defaults below /tmp. config/ is
-  // seeded from the image by an init container first, as ECK's elastic-internal-init-filesystem
-  // does for its read-only root (elastic/cloud-on-k8s, pkg/controller/elasticsearch/initcontainer).
+  // seeded from the image by an init container first, as ECK's prepare-fs init container does for
+  // its read-only root (elastic/cloud-on-k8s pkg/controller/elasticsearch/initcontainer/prepare_fs.go;
+  // it also copies plugins/ and bin/, for plugin installs, which this tree has none of).
   elasticsearch: [
     tmp,
     { volume: "es-config", mountPath: "/usr/share/elasticsearch/config" },
