@@ -231,13 +231,14 @@ export const READ_ONLY_ROOT_EXCLUSIONS: readonly { container: string; release: s
     container: "litellm",
     release: "litellm",
     reason:
-      "the litellm-database image writes beside its installed packages at startup so that Prisma can " +
-      "install its dependencies (the note on securityContext in BerriAI's litellm-helm values.yaml)",
+      "prisma generate, run at startup, writes site-packages/prisma/schema.prisma inside the image, " +
+      "where an emptyDir would hide the package; LITELLM_MIGRATION_DIR does not move it " +
+      "(BerriAI/litellm#13369, #26918; the note on securityContext in litellm-helm's values.yaml)",
   },
   {
     container: "prisma-migrations",
     release: "litellm",
-    reason: "the migrations Job runs the same image and Prisma steps as the proxy",
+    reason: "the migrations Job runs the same prisma generate (BerriAI/litellm#13369 is this Job)",
   },
   {
     container: "create-kibana-token",
