@@ -24,7 +24,7 @@ import {
   kubernetesPolicyAssignments,
 } from "../../src/render/bicep/kubernetes-policies.js";
 import { KUBERNETES_POLICIES } from "../../src/catalogue/kubernetes-policies.js";
-import { ENV_NAMES } from "../gitops/support.js";
+import { ENV_NAMES } from "../render/gitops/support.js";
 import { rendered } from "./support.js";
 
 const SLOW = 300_000;

@@ -24,7 +24,7 @@ import {
 } from "../engine/support/harness.js";
 import { cliInProcess, deployInProcess } from "../engine/support/in-process.js";
 import { GitHubFake } from "../github-fake/server.js";
-import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
+import { uploadOperatorSecrets } from "../engine/preflight/support/operator-secrets.js";
 import { ROOT } from "../support/cli.js";
 
 let emulator: AzureEmulator;

@@ -9,7 +9,7 @@ import { KEYCLOAK_REALM } from "../../src/catalogue/platform.js";
 import { checkSite, type Resolver } from "../../src/engine/site.js";
 import { createSelfSignedCertificate, type Certificate } from "../emulator/certificate.js";
 import { handleSite, type SiteScript } from "../emulator/site.js";
-import { loadEnv } from "../gitops/support.js";
+import { loadEnv } from "../render/gitops/support.js";
 
 const dev = loadEnv("dev");
 const prod = loadEnv("prod");

@@ -11,7 +11,7 @@ import type { ScenarioPatch } from "../../emulator/scenario.js";
 import { BIN, ROOT, runNodeAsync, type NodeRun, type StreamOptions } from "../../support/cli.js";
 import { bareRemote, branchTip, git, GIT_IDENTITY, tempDir, type TempDir } from "./git-repos.js";
 import { shippedEnvironment } from "./environments.js";
-import { uploadOperatorSecrets } from "../../preflight/support/operator-secrets.js";
+import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 
 export const ENV_NAME = "dev";
 export const dev = shippedEnvironment(ENV_NAME);
