@@ -193,6 +193,26 @@ describe("aks-baseline's single policies on the cluster", () => {
     expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
       "warning security.kubernetesPolicies.effects.resourceLimits",
     ]);
+    // The file's own Helm values can turn a container's read-only root off again: production's deny refuses it.
+    const undone = loadEnvironment(
+      "environments/prod.yaml",
+      prodText + "components:\n  ui:\n    values:\n      securityContext: { readOnlyRootFilesystem: false }\n",
+    );
+    expect(undone.env).toBeDefined();
+    expect(undone.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
+      "warning components.ui.values.securityContext.readOnlyRootFilesystem",
+    ]);
+    expect(undone.diagnostics[0]!.message).toContain("mount an emptyDir");
+    expect(undone.diagnostics[0]!.line).toBe(prodText.split("\n").length + 3);
+    // Audit accepts it silently.
+    expect(
+      loadEnvironment(
+        "environments/prod.yaml",
+        prodText +
+          "components:\n  ui:\n    values:\n      securityContext: { readOnlyRootFilesystem: false }\n" +
+          "security:\n  kubernetesPolicies:\n    effects: { readOnlyRootFilesystem: audit }\n",
+      ).diagnostics,
+    ).toEqual([]);
     const refused = loadEnvironment(
       "environments/prod.yaml",
       prodText +
