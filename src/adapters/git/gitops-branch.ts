@@ -89,6 +89,7 @@ export class GitopsBranch implements GitopsBranchPort {
   private queue: Promise<unknown> = Promise.resolve();
   /** Tips whose commit is already in the scratch repository's object store. */
   private readonly fetched = new Set<string>();
+  private readonly listings = new Map<string, Promise<ReadonlyMap<string, TreeEntry>>>();
   private operations = 0;
 
   constructor(private readonly options: GitopsBranchOptions) {
@@ -212,6 +213,7 @@ export class GitopsBranch implements GitopsBranchPort {
     const repository = this.repository;
     this.repository = undefined;
     this.fetched.clear();
+    this.listings.clear();
     const home = await repository?.then(
       (r) => r.home,
       () => undefined,
@@ -305,14 +307,23 @@ export class GitopsBranch implements GitopsBranchPort {
    * directories themselves. Nothing is followed: a path below a link or submodule is not there,
    * the link or submodule is.
    */
-  private async listing(repo: Repo, tip: string): Promise<Map<string, TreeEntry>> {
-    const out = await this.run(["ls-tree", "-r", "-t", "-z", "--full-tree", tip], repo);
-    const entries = new Map<string, TreeEntry>();
-    for (const record of out.split("\0")) {
-      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
-      if (match) entries.set(match[3]!, { mode: match[1]!, object: match[2]! });
+  private listing(repo: Repo, tip: string): Promise<ReadonlyMap<string, TreeEntry>> {
+    // A commit's tree never changes: listed once per run.
+    let listed = this.listings.get(tip);
+    if (!listed) {
+      listed = this.run(["ls-tree", "-r", "-t", "-z", "--full-tree", tip], repo).then((out) => {
+        const entries = new Map<string, TreeEntry>();
+        for (const record of out.split("\0")) {
+          const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
+          if (match) entries.set(match[3]!, { mode: match[1]!, object: match[2]! });
+        }
+        return entries;
+      });
+      const pending = listed;
+      this.listings.set(tip, pending);
+      pending.catch(() => this.listings.delete(tip));
     }
-    return entries;
+    return listed;
   }
 
   /**
