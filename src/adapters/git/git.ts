@@ -31,18 +31,33 @@ const firstLine = (text: string): string =>
 // starts git (the validate action) would load for nothing.
 let execFile: typeof ExecFile | undefined;
 
-export async function git(args: readonly string[], options: GitOptions): Promise<string> {
+export function git(args: readonly string[], options: GitOptions): Promise<string> {
+  return run(args, options, "utf8");
+}
+
+/** Standard output as bytes, for output that counts bytes (`cat-file --batch`). */
+export function gitBytes(args: readonly string[], options: GitOptions): Promise<Buffer> {
+  return run(args, options, "buffer");
+}
+
+function run(args: readonly string[], options: GitOptions, encoding: "utf8"): Promise<string>;
+function run(args: readonly string[], options: GitOptions, encoding: "buffer"): Promise<Buffer>;
+async function run(
+  args: readonly string[],
+  options: GitOptions,
+  encoding: "utf8" | "buffer",
+): Promise<string | Buffer> {
   execFile ??= (await import("node:child_process")).execFile;
-  const run = execFile;
+  const start = execFile;
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve, reject) => {
-    const child = run(
+    const child = start(
       "git",
       args,
-      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : stderr || error.message;
+        const reason = error.killed ? `no answer within ${options.timeoutMs ?? 0} ms` : String(stderr) || error.message;
         reject(new GitError(args, reason));
       },
     );
