@@ -258,6 +258,14 @@ export const READ_ONLY_ROOT_EXCLUSIONS: readonly { container: string; release: s
     reason: "the migrations Job runs the same prisma generate (BerriAI/litellm#13369 is this Job)",
   },
   {
+    container: "mermaid-server",
+    release: "mermaid-server",
+    reason:
+      "the diagram renderer's headless browser writes to /tmp and its profile directory, and the " +
+      "chart has no public source to place an emptyDir through; CodeMie's charts name their container " +
+      "after the chart ({{ .Chart.Name }} in codemie, codemie-ui and mcp-connect), so it is mermaid-server",
+  },
+  {
     container: "create-kibana-token",
     release: "kibana",
     reason:
