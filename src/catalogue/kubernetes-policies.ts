@@ -7,6 +7,8 @@
 // Not shipped: aks-baseline's custom "ingress TLS hosts have a defined domain suffix" definition,
 // which needs a subscription-level policy definition the deploying identity may not create.
 
+import { UNSIZED_HOOKS } from "./chart-exceptions.js";
+
 export type KubernetesPolicyEffect = "audit" | "deny";
 
 export interface KubernetesPolicy {
@@ -186,18 +188,23 @@ export const HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", 
 /**
  * Where production keeps audit although aks-baseline denies: the toolkit's own workloads would be
  * refused (the rules as their Gatekeeper templates in Azure/azure-policy
- * built-in-references/Kubernetes/ state them: container-resource-limits flags a container without a
- * CPU limit). test/charts/kubernetes-policies.test.ts renders the real charts and fails when a reason
- * no longer holds (then production should deny).
+ * built-in-references/Kubernetes/ state them). test/charts/kubernetes-policies.test.ts renders the
+ * real charts and fails when a reason no longer holds (then production should deny).
  */
 export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {
   readOnlyRootFilesystem:
     "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the " +
     "ingress-nginx controller write to their root file systems",
-  resourceLimits:
-    "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and " +
-    "Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits",
 };
+
+/**
+ * Containers the resource-limits rule skips by name (its excludedContainers, which match a
+ * container's name in any namespace): the hook Jobs no chart value sizes and no post-renderer
+ * reaches, each with its reason (chart-exceptions.ts). Every other container carries the limits of
+ * src/capacity/limits.ts.
+ */
+export const RESOURCE_LIMIT_EXCLUSIONS: readonly { release: string; container: string; reason: string }[] =
+  UNSIZED_HOOKS.flatMap((h) => h.containers.map((container) => ({ release: h.release, container, reason: h.reason })));
 
 /**
  * Namespaces excluded from the host-path rule besides AKS's system namespaces, each with its reason:

@@ -51,6 +51,7 @@ export const DEFAULTS = {
       "httpsIngress",
       "allowedImages",
       "allowedHostPaths",
+      "resourceLimits",
       "allowedExternalIps",
       "internalLoadBalancers",
       "defaultNamespace",
