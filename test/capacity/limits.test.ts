@@ -2,8 +2,13 @@
 // request, CPU twice the request and at least one CPU, in the quantity forms the resource-limits
 // rule's Gatekeeper template parses.
 import { describe, expect, it } from "vitest";
+import { PLATFORM_DEPLOYMENTS } from "../../src/capacity/cluster-addons.js";
 import { CPU_LIMIT, cpuLimitOf, limitOf, memoryQuantity, sized } from "../../src/capacity/limits.js";
+import { planCapacity } from "../../src/capacity/plan.js";
 import { MiB } from "../../src/capacity/resources.js";
+import { parseBytes, parseMillicores } from "../../src/config/quantity.js";
+import { largestLimits } from "../../src/render/bicep/kubernetes-policies.js";
+import { ENV_NAMES, loadEnv } from "../gitops/support.js";
 
 describe("container limits", () => {
   it("doubles a CPU request, never below one CPU", () => {
@@ -30,5 +35,21 @@ describe("container limits", () => {
 
   it("refuses what is not a quantity", () => {
     expect(() => sized({ cpu: "two", memory: "1Gi" })).toThrow(/not a CPU and a memory quantity/);
+  });
+});
+
+describe.each(ENV_NAMES)("%s: the plan and the resource-limits rule agree", (name) => {
+  it("the rule's maximums are the largest limit the plan gives a pod of the table or an add-on", () => {
+    const env = loadEnv(name);
+    const planned = [
+      ...planCapacity(env)
+        .components.filter((c) => c.enabled)
+        .flatMap((c) => c.workloads.map((w) => w.limit)),
+      ...PLATFORM_DEPLOYMENTS.map((d) => limitOf(d.request)),
+    ];
+    const { cpuLimit, memoryLimit } = largestLimits(env);
+    // The Jobs' and init containers' fixed sizes are smaller than the table's rows in every shipped environment.
+    expect(parseMillicores(cpuLimit)).toBe(Math.max(...planned.map((l) => l.millicores)));
+    expect(parseBytes(memoryLimit)).toBe(Math.max(...planned.map((l) => l.bytes)));
   });
 });
