@@ -8,7 +8,7 @@ import { planCapacity } from "../../src/capacity/plan.js";
 import { MiB } from "../../src/capacity/resources.js";
 import { parseBytes, parseMillicores } from "../../src/config/quantity.js";
 import { largestLimits } from "../../src/render/bicep/kubernetes-policies.js";
-import { ENV_NAMES, loadEnv } from "../gitops/support.js";
+import { ENV_NAMES, loadEnv } from "../render/gitops/support.js";
 
 describe("container limits", () => {
   it("doubles a CPU request, never below one CPU", () => {

@@ -16,6 +16,7 @@ import {
   HOST_PATH_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   RESOURCE_LIMIT_EXCLUSIONS,
   type KubernetesPolicy,
   type KubernetesPolicyKey,
@@ -94,12 +95,19 @@ function extraParameters(
     // No host path anywhere outside the excluded namespaces.
     allowedHostPaths: { allowedHostPaths: { value: { paths: [] } } },
     allowedExternalIps: { allowedExternalIPs: { value: [] } },
+    readOnlyRootFilesystem: {
+      excludedContainers: { value: [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort() },
+    },
     resourceLimits: {
       cpuLimit: { value: limits.cpuLimit },
       memoryLimit: { value: limits.memoryLimit },
       excludedContainers: { value: limitExclusions(env) },
     },
     defaultNamespace: { namespaces: { value: ["default"] } },
+    // Every Ingress of the platform serves network.ingress.host (the tree writes each host).
+    ingressHosts: {
+      allowedDomains: { value: [...new Set([env.network.ingress.host, ...policies.additionalIngressDomains])] },
+    },
   };
 }
 
@@ -108,6 +116,8 @@ export interface PolicyAssignment {
   name: string;
   displayName: string;
   definitionId: string;
+  /** The definition is the toolkit's own, in the subscription (else a built-in of the tenant). */
+  custom: boolean;
   parameters: Parameters;
 }
 
@@ -126,6 +136,7 @@ export function kubernetesPolicyAssignments(env: Environment, security: Security
       name: `codemie-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       displayName: `[${env.names.aks}] ${policy.displayName}`.slice(0, 128),
       definitionId: policy.id,
+      custom: policy.custom === true,
       parameters: {
         effect: { value: effect },
         ...(policy.target === "gatekeeper" ? { excludedNamespaces: { value: [...new Set(namespaces)] } } : {}),
@@ -133,4 +144,12 @@ export function kubernetesPolicyAssignments(env: Environment, security: Security
       },
     };
   });
+}
+
+/** The toolkit's own definition (bicep/modules/ingress-hosts-policy.bicep) when an assignment uses it. */
+export function ingressHostsDefinition(
+  assignments: readonly PolicyAssignment[],
+): { name: string; displayName: string } | undefined {
+  const { id, displayName } = KUBERNETES_POLICIES.ingressHosts;
+  return assignments.some((a) => a.custom && a.definitionId === id) ? { name: id, displayName } : undefined;
 }
