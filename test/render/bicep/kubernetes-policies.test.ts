@@ -207,9 +207,8 @@ describe("aks-baseline's single policies on the cluster", () => {
       prodText + "security:\n  kubernetesPolicies:\n    effects: { resourceLimits: deny }\n",
     );
     expect(env).toBeDefined();
-    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
-      "warning security.kubernetesPolicies.effects.resourceLimits",
-    ]);
+    // Every container carries limits (src/capacity/limits.ts): deny, production's default, warns of nothing.
+    expect(diagnostics).toEqual([]);
     // The file's own Helm values can turn a container's read-only root off again: production's deny refuses it.
     const undone = loadEnvironment(
       "environments/prod.yaml",
