@@ -12,6 +12,7 @@ import { AKS_SYSTEM_DEPLOYMENTS, PLATFORM_DEPLOYMENTS } from "./cluster-addons.j
 import { sizeElasticsearch, sizePostgres, type DataSizing } from "./data-sizing.js";
 import { addOnItems, daemonSets, demandItems, podDemands, podName, requestOf, workloadsOf } from "./demands.js";
 import { planPool, type PoolInput } from "./pool.js";
+import { limitOf } from "./limits.js";
 import { scale, sum } from "./resources.js";
 import type { CapacityPlan, ComponentPlan, Locate, PodDemand, PoolPlan, WorkloadPlan } from "./types.js";
 
@@ -119,7 +120,7 @@ function workloadPlan(
     pool: daemon ? "every" : "workloads",
     replicas: daemon ? everyNode : w.replicas,
     request,
-    limit: { bytes: request.bytes },
+    limit: limitOf(request),
     pods: mine.map((d) => {
       const name = podName(d);
       const node = nodeOf.get(name);

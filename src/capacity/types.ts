@@ -68,8 +68,8 @@ export interface WorkloadPlan {
   replicas: number;
   /** Requests of one pod (the table's figures). */
   request: Resources;
-  /** Rendered limit: memory equal to the request, no CPU limit (README "Reading the resource table"). */
-  limit: { bytes: number };
+  /** Limits of one pod as rendered: memory equal to the request, CPU from the request (limits.ts). */
+  limit: Resources;
   storageBytes?: number;
   antiAffinity?: string;
   /** Where each pod lands: index into the pool's `nodes`, absent when it fits no node. */

@@ -8,14 +8,21 @@ export interface ChartException {
   reason: string;
 }
 
+/** A hook Job nothing can size: its containers are the resource-limits rule's excludedContainers. */
+export interface UnsizedHook extends ChartException {
+  containers: readonly string[];
+}
+
 const KIBANA =
   "Elastic's 8.5.1 Kibana chart has no resources or nodeSelector setting " +
-  "for its token hooks; the system pool's taint keeps them on the " +
-  "workloads pool, and they run once per install";
+  "for its token hooks, and the HelmRelease's post-renderers do not reach hooks " +
+  "(helm-controller 1.4 of Flux 2.7.5 runs Helm 3, which post-renders the release " +
+  "manifest only); the system pool's taint keeps them on the workloads pool, and " +
+  "they run once per install";
 
-export const UNSIZED_HOOKS: readonly ChartException[] = [
-  { release: "kibana", name: "pre-install-kibana-kibana", reason: KIBANA },
-  { release: "kibana", name: "post-delete-kibana-kibana", reason: KIBANA },
+export const UNSIZED_HOOKS: readonly UnsizedHook[] = [
+  { release: "kibana", name: "pre-install-kibana-kibana", containers: ["create-kibana-token"], reason: KIBANA },
+  { release: "kibana", name: "post-delete-kibana-kibana", containers: ["clean-kibana-token"], reason: KIBANA },
 ];
 
 export const UNPROBED_CONTAINERS: readonly ChartException[] = [

@@ -7,6 +7,8 @@
 // Besides them, aks-baseline's custom "ingress TLS hosts must have defined domain suffix" rule, as a
 // custom definition of the toolkit's own (bicep/modules/ingress-hosts-policy.bicep) at the subscription.
 
+import { UNSIZED_HOOKS } from "./chart-exceptions.js";
+
 export type KubernetesPolicyEffect = "audit" | "deny";
 
 export interface KubernetesPolicy {
@@ -201,17 +203,22 @@ export function allowedEffects(key: KubernetesPolicyKey): KubernetesPolicyEffect
 export const HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", value: "false" } as const;
 
 /**
- * Where production keeps audit although aks-baseline denies: the toolkit's own workloads would be
- * refused (the rules as their Gatekeeper templates in Azure/azure-policy
- * built-in-references/Kubernetes/ state them: container-resource-limits flags a container without a
- * CPU limit). test/charts/kubernetes-policies.test.ts renders the real charts and fails when a reason
- * no longer holds (then production should deny).
+ * Where production would keep audit although aks-baseline denies, each with the reason: the
+ * toolkit's own workloads would be refused (the rules as their Gatekeeper templates in
+ * Azure/azure-policy built-in-references/Kubernetes/ state them). None today: production denies
+ * every rule aks-baseline denies, and test/charts/kubernetes-policies.test.ts proves the real charts
+ * pass each.
  */
-export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {
-  resourceLimits:
-    "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and " +
-    "Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits",
-};
+export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {};
+
+/**
+ * Containers the resource-limits rule skips by name (its excludedContainers, which match a
+ * container's name in any namespace): the hook Jobs no chart value sizes and no post-renderer
+ * reaches, each with its reason (chart-exceptions.ts). Every other container carries the limits of
+ * src/capacity/limits.ts.
+ */
+export const RESOURCE_LIMIT_EXCLUSIONS: readonly { release: string; container: string; reason: string }[] =
+  UNSIZED_HOOKS.flatMap((h) => h.containers.map((container) => ({ release: h.release, container, reason: h.reason })));
 
 /**
  * Namespaces excluded from the host-path rule besides AKS's system namespaces, each with its reason:

@@ -5,6 +5,7 @@ import { environmentCapacity } from "../app/capacity.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import type { CapacityPlan, PoolPlan } from "../capacity/plan.js";
 import { utilisation } from "../capacity/pool.js";
+import { CPU_LIMIT } from "../capacity/limits.js";
 import { formatDiagnostic } from "../config/diagnostics.js";
 import { formatBytes } from "../config/quantity.js";
 import type { Io } from "./io.js";
@@ -68,7 +69,8 @@ function report(file: string, plan: CapacityPlan): string {
       );
     if (p.unplaced.length) lines.push(`  fits no node: ${p.unplaced.join(", ")}`);
   }
-  lines.push("", "Components (requests; memory limit = request, no CPU limit)", ...table(componentRows(plan)));
+  const cpuLimit = `CPU limit = ${CPU_LIMIT.perRequest} × request, at least ${cpu(CPU_LIMIT.floorMillicores)}`;
+  lines.push("", `Components (requests; memory limit = request, ${cpuLimit})`, ...table(componentRows(plan)));
   lines.push("", "Data", ...dataLines(plan));
   return lines.join("\n");
 }

@@ -145,7 +145,10 @@ function componentSchema(): Schema {
         `Memory request (and limit) per ${c.displayName} pod. Table: ${table.memory}.`,
         table.memory,
       );
-      props.cpu = cpu(`CPU request per ${c.displayName} pod. Table: ${table.cpu}.`, table.cpu);
+      props.cpu = cpu(
+        `CPU request per ${c.displayName} pod (its limit: twice the request, at least 1). Table: ${table.cpu}.`,
+        table.cpu,
+      );
     }
     if (c.kind === "StatefulSet" && table.storage) {
       props.storage = memory(`Persistent volume per ${c.displayName} pod. Table: ${table.storage}.`, table.storage);

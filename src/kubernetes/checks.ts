@@ -6,6 +6,7 @@ import { ADDONS } from "../catalogue/platform.js";
 import { UNPROBED_CONTAINERS, UNSIZED_HOOKS } from "../catalogue/chart-exceptions.js";
 import { PUBLIC_INGRESSES } from "../catalogue/ingresses.js";
 import { PLATFORM_DEPLOYMENTS } from "../capacity/cluster-addons.js";
+import { limitOf } from "../capacity/limits.js";
 import type { CapacityPlan } from "../capacity/plan.js";
 import {
   DAEMONSET_TOLERATIONS,
@@ -64,8 +65,8 @@ interface Expected {
   name: string;
   replicas?: number;
   request: Amount;
-  /** Memory limit of the pod; undefined: only limits >= requests is checked. */
-  memoryLimit?: number;
+  /** Limits of the pod (src/capacity/limits.ts); undefined: only limits >= requests is checked. */
+  limit?: Amount;
 }
 
 const AUTH_URL = authAnnotations().find((a) => a.key.endsWith("/auth-url"))!;
@@ -211,7 +212,7 @@ function expectedOf(capacity: CapacityPlan, plan: ReleasePlan): Expected[] | und
     return addon.capacityNames.map((name) => {
       const d = PLATFORM_DEPLOYMENTS.find((p) => p.name === name);
       if (!d) throw new Error(`the capacity planner does not count ${name}`);
-      return { name, replicas: d.replicas, request: d.request };
+      return { name, replicas: d.replicas, request: d.request, limit: limitOf(d.request) };
     });
   }
   const c = capacity.components.find((x) => x.component === plan.component);
@@ -223,7 +224,7 @@ function expectedOf(capacity: CapacityPlan, plan: ReleasePlan): Expected[] | und
       name: w.workload,
       ...(w.kind === "DaemonSet" ? {} : { replicas: w.replicas }),
       request: w.request,
-      memoryLimit: w.limit.bytes,
+      limit: w.limit,
     }));
 }
 
@@ -284,6 +285,12 @@ function checkPods(
             `values`,
         );
       if (lim.memory == null) report("error", `${c} has no memory limit; set one equal to its memory request`);
+      if (lim.cpu == null)
+        report(
+          "error",
+          `${c} has no CPU limit, which the resource-limits policy refuses; set the one ` +
+            `src/capacity/limits.ts derives from its request`,
+        );
       const rq = containerRequest(container);
       const lm = containerLimit(container);
       if (lim.cpu != null && lm.millicores < rq.millicores)
@@ -320,12 +327,18 @@ function checkPods(
     const got = podRequest(t.spec);
     if (got.millicores !== e.request.millicores || got.bytes !== e.request.bytes)
       report("error", `${what} requests ${fmt(got)} per pod; the capacity planner counted ${fmt(e.request)}`);
-    const limit = podRequest(t.spec, containerLimit).bytes;
-    if (e.memoryLimit !== undefined && limit !== e.memoryLimit)
+    const limit = podRequest(t.spec, containerLimit);
+    if (e.limit && limit.bytes !== e.limit.bytes)
       report(
         "error",
-        `${what} limits memory to ${formatBytes(limit)} per pod; the capacity ` +
-          `planner counted ${formatBytes(e.memoryLimit)}`,
+        `${what} limits memory to ${formatBytes(limit.bytes)} per pod; the capacity ` +
+          `planner counted ${formatBytes(e.limit.bytes)}`,
+      );
+    if (e.limit && limit.millicores !== e.limit.millicores)
+      report(
+        "error",
+        `${what} limits CPU to ${formatMillicores(limit.millicores)} per pod; the capacity ` +
+          `planner counted ${formatMillicores(e.limit.millicores)}`,
       );
     if (HARD_ANTI_AFFINITY.has(e.name)) checkSpread(env, t, what, report);
   }

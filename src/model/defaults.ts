@@ -53,6 +53,7 @@ export const DEFAULTS = {
       "allowedImages",
       "allowedHostPaths",
       "readOnlyRootFilesystem",
+      "resourceLimits",
       "allowedExternalIps",
       "internalLoadBalancers",
       "defaultNamespace",

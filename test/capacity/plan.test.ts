@@ -92,15 +92,18 @@ describe("production on its default pools", () => {
     expect(fullest).toBeLessThanOrEqual(workloads!.allocatable.millicores - DAEMONSETS.millicores);
   });
 
-  it("lists every component, with table requests and memory limit = request", () => {
+  it("lists every component, with table requests, memory limit = request, CPU limit twice it", () => {
     const api = capacity!.components.find((c) => c.component === "api")!;
     expect(api.workloads[0]).toMatchObject({
       kind: "Deployment",
       pool: "workloads",
       replicas: 2,
       request: { millicores: 4000, bytes: 8192 * MiB },
-      limit: { bytes: 8192 * MiB },
+      limit: { millicores: 8000, bytes: 8192 * MiB },
     });
+    // A small request gets the one-CPU floor.
+    const ui = capacity!.components.find((c) => c.component === "ui")!;
+    expect(ui.workloads[0]!.limit).toEqual({ millicores: 1000, bytes: 128 * MiB });
     const fluentBit = capacity!.components.find((c) => c.component === "fluentBit")!.workloads[0]!;
     expect(fluentBit).toMatchObject({ kind: "DaemonSet", pool: "every", replicas: 3 + 6 });
     const keycloak = capacity!.components.find((c) => c.component === "keycloak")!;

@@ -131,7 +131,7 @@ describe("findings of issue 13, fixed and still caught", () => {
     const job = object(releases, "litellm", "Job", "litellm-migrations");
     expect(podSpec(job).containers[0]!.resources).toEqual({
       requests: { cpu: "250m", memory: "512Mi" },
-      limits: { memory: "512Mi" },
+      limits: { cpu: "1", memory: "512Mi" },
     });
     delete podSpec(job).affinity;
     delete podSpec(job).containers[0]!.resources;
@@ -178,8 +178,28 @@ describe("findings of issue 13, fixed and still caught", () => {
     const { releases } = await prodReleases();
     expect(
       podSpec(object(releases, "keycloak-operator", "Deployment", "keycloak-operator")).containers[0]!.resources,
-    ).toEqual({ requests: { cpu: "50m", memory: "192Mi" }, limits: { memory: "192Mi" } });
+    ).toEqual({ requests: { cpu: "50m", memory: "192Mi" }, limits: { cpu: "1", memory: "192Mi" } });
   });
+
+  it(
+    "catches a container without a CPU limit and a pod limited otherwise than the planner counted",
+    { timeout: SLOW },
+    async () => {
+      const { env, releases } = await prodReleases();
+      const api = podSpec(object(releases, "codemie-api", "Deployment", "codemie")).containers[0]!;
+      (api.resources as { limits: Record<string, string> }).limits.cpu = "6";
+      const hook = podSpec(object(releases, "ingress-nginx", "Job", "ingress-nginx-admission-create")).containers[0]!;
+      delete (hook.resources as { limits: Record<string, string> }).limits.cpu;
+      const messages = checkReleases(env, planCapacity(env), releases).map((f) => f.message);
+      expect(messages).toContain(
+        "codemie-api: Deployment codemie limits CPU to 6 per pod; the capacity planner counted 8",
+      );
+      expect(messages).toContain(
+        "ingress-nginx: hook Job ingress-nginx-admission-create container create has no CPU limit, which " +
+          "the resource-limits policy refuses; set the one src/capacity/limits.ts derives from its request",
+      );
+    },
+  );
 
   it(
     "catches a pod that requests other figures than the planner counted, and a replica count it did not plan",

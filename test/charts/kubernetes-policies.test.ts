@@ -1,21 +1,22 @@
 // What the single Azure Policy rules would say about the platform's own workloads: every shipped
 // environment rendered through the real Helm on the real charts (the mirror) and the tree's own
-// manifests, checked against each rule production denies, so a deny never refuses CodeMie; and
-// each rule production only audits is shown to be broken by the charts today (when one is not,
-// the test says production should deny it).
+// manifests, checked against each rule production denies, so a deny never refuses CodeMie.
+// Production denies every rule aks-baseline denies. The resource-limits rule is checked as its
+// Gatekeeper template's rego states it (test/support/container-limits-rule.ts).
 import { describe, expect, it } from "vitest";
-import { parseBytes } from "../../src/config/quantity.js";
 import {
   AUDIT_IN_PRODUCTION,
   CHART_IMAGES,
   HOST_PATH_EXCLUSIONS,
   HTTPS_ONLY_ANNOTATION,
   READ_ONLY_ROOT_EXCLUSIONS,
-  type KubernetesPolicyKey,
+  RESOURCE_LIMIT_EXCLUSIONS,
 } from "../../src/catalogue/kubernetes-policies.js";
+import { UNSIZED_HOOKS } from "../../src/catalogue/chart-exceptions.js";
 import { WRITABLE_PATHS } from "../../src/catalogue/writable-paths.js";
 import { POD_SECURITY_SYSTEM_NAMESPACES } from "../../src/catalogue/pod-security.js";
 import type { Manifest } from "../../src/kubernetes/helm-release.js";
+import type { Environment } from "../../src/model/environment.js";
 import { allContainers, podTemplates, type PodTemplate } from "../../src/kubernetes/pods.js";
 import { securitySettings } from "../../src/model/resolve.js";
 import {
@@ -23,8 +24,9 @@ import {
   imageRepository,
   kubernetesPolicyAssignments,
 } from "../../src/render/bicep/kubernetes-policies.js";
-import { KUBERNETES_POLICIES } from "../../src/catalogue/kubernetes-policies.js";
+import { KUBERNETES_POLICIES, KUBERNETES_POLICY_KEYS } from "../../src/catalogue/kubernetes-policies.js";
 import { ENV_NAMES } from "../render/gitops/support.js";
+import { limitViolations, type LimitParameters } from "../support/container-limits-rule.js";
 import { ingressHostViolations, type IngressSpec } from "../support/ingress-hosts-rule.js";
 import { rendered } from "./support.js";
 
@@ -60,6 +62,20 @@ const pods = (objects: Placed[]): Array<PodTemplate & { release: string; at: str
   objects.flatMap((p) => podTemplates([p.object]).map((t) => ({ ...t, release: p.release, at: p.namespace })));
 
 const SYSTEM = new Set<string>(POD_SECURITY_SYSTEM_NAMESPACES);
+
+/** The resource-limits rule's parameters as the environment's assignment would carry them, assigned or not. */
+function limitsRule(env: Environment): LimitParameters {
+  const security = env.security ?? securitySettings(env.production, {});
+  const assigned = { ...security, kubernetesPolicies: { ...security.kubernetesPolicies, enabled: true } };
+  const rule = kubernetesPolicyAssignments(env, assigned).find(
+    (a) => a.definitionId === KUBERNETES_POLICIES.resourceLimits.id,
+  )!;
+  return {
+    cpuLimit: rule.parameters.cpuLimit!.value as string,
+    memoryLimit: rule.parameters.memoryLimit!.value as string,
+    excludedContainers: rule.parameters.excludedContainers!.value as string[],
+  };
+}
 const imageOf = (c: unknown) => (c as { image?: string }).image ?? "";
 const annotations = (o: Manifest) => (o.metadata?.annotations ?? {}) as Record<string, string>;
 
@@ -117,6 +133,45 @@ describe.each(ENV_NAMES)("%s: the rules production denies pass", (name) => {
     expect(
       ingresses.filter((p) => httpsOnly(p) !== env.network.ingress.tls).map((p) => p.object.metadata?.name),
     ).toEqual([]);
+  });
+
+  it(
+    "every container has CPU and memory limits within the resource-limits rule's maximums",
+    { timeout: SLOW },
+    async () => {
+      const { env, objects } = await placed(name);
+      const rule = limitsRule(env);
+      const containers = pods(objects).flatMap((p) =>
+        allContainers(p.spec).map((c) => ({
+          at: `${p.release}/${p.name}/${c.container.name}`,
+          container: c.container,
+        })),
+      );
+      expect(containers.length).toBeGreaterThan(10);
+      expect(containers.flatMap((c) => limitViolations(c.container, rule).map((v) => `${c.at}: ${v}`))).toEqual([]);
+      // Nothing but the named hook containers is excluded, and only those of releases the environment installs.
+      const kibana = env.components.some((c) => c.key === "kibana" && c.enabled);
+      expect(rule.excludedContainers).toEqual(kibana ? RESOURCE_LIMIT_EXCLUSIONS.map((e) => e.container) : []);
+      if (env.production) expect(env.security!.kubernetesPolicies.effects.resourceLimits).toBe("deny");
+    },
+  );
+
+  it("each excluded container is a hook no value sizes and no post-renderer reaches", { timeout: SLOW }, async () => {
+    const { env, objects } = await placed(name);
+    const strict = { ...limitsRule(env), excludedContainers: [] };
+    for (const e of RESOURCE_LIMIT_EXCLUSIONS) {
+      if (!objects.some((o) => o.release === e.release)) continue;
+      const found = pods(objects).filter(
+        (p) => p.release === e.release && allContainers(p.spec).some((c) => c.container.name === e.container),
+      );
+      expect(
+        found.map((p) => `${p.kind} ${p.name}${p.hook ? " (hook)" : ""}`),
+        e.container,
+      ).toEqual(UNSIZED_HOOKS.filter((h) => h.containers.includes(e.container)).map((h) => `Job ${h.name} (hook)`));
+      // Without the exclusion the rule would refuse it: the reason still holds.
+      const container = allContainers(found[0]!.spec).find((c) => c.container.name === e.container)!.container;
+      expect(limitViolations(container, strict), e.container).not.toEqual([]);
+    }
   });
 
   it("every Ingress names only the approved domains, and a hostile host would not", { timeout: SLOW }, async () => {
@@ -249,42 +304,60 @@ describe("read-only root file systems on the real charts", () => {
 
   it("every exclusion is needed: its container does write its root file system", { timeout: SLOW }, async () => {
     const seen = new Set<string>();
+    const rendered = new Set<string>();
     for (const name of ENV_NAMES)
-      for (const p of pods((await placed(name)).objects))
+      for (const p of pods((await placed(name)).objects)) {
+        rendered.add(p.release);
         for (const c of readOnlyRoot(p)) seen.add(`${p.release} ${c.container.name}`);
-    expect(READ_ONLY_ROOT_EXCLUSIONS.filter((e) => !seen.has(`${e.release} ${e.container}`))).toEqual([]);
+      }
+    // A release without a chart in the mirror is held to its values by the test above.
+    const checkable = READ_ONLY_ROOT_EXCLUSIONS.filter((e) => rendered.has(e.release));
+    expect(checkable.map((e) => e.release)).toContain("ingress-nginx");
+    expect(checkable.filter((e) => !seen.has(`${e.release} ${e.container}`))).toEqual([]);
   });
 });
 
-describe("the rules production audits are broken by the charts today", () => {
-  const broken: Partial<Record<KubernetesPolicyKey, (objects: Placed[]) => string[]>> = {
-    resourceLimits: (objects) =>
-      pods(objects).flatMap((p) =>
-        allContainers(p.spec)
-          .filter((c) => c.container.resources?.limits?.cpu === undefined)
-          .map((c) => `${p.release}/${c.container.name}`),
-      ),
-  };
+describe("production denies every rule aks-baseline denies", () => {
+  it("no rule audits in production where aks-baseline denies", { timeout: SLOW }, async () => {
+    const { env } = await placed("prod");
+    expect(AUDIT_IN_PRODUCTION).toEqual({});
+    const denied = KUBERNETES_POLICY_KEYS.filter((k) => KUBERNETES_POLICIES[k].aksBaseline === "deny");
+    expect(denied.filter((k) => env.security!.kubernetesPolicies.effects[k] !== "deny")).toEqual([]);
+  });
+});
 
-  it.each(Object.keys(AUDIT_IN_PRODUCTION) as KubernetesPolicyKey[])("%s", { timeout: SLOW }, async (key) => {
-    const { env, objects } = await placed("prod");
-    expect(env.security!.kubernetesPolicies.effects[key]).toBe("audit");
-    // When this list is empty the reason no longer holds: production should deny this rule.
-    expect(broken[key]!(objects).length, `${key}: ${AUDIT_IN_PRODUCTION[key]}`).toBeGreaterThan(0);
+describe("the resource-limits rule as its rego states it", () => {
+  const rule: LimitParameters = { cpuLimit: "8000m", memoryLimit: "16Gi", excludedContainers: ["hook"] };
+  const limited = (limits: Record<string, unknown> | null, name = "c") => ({ name, resources: { limits } });
+
+  it("admits whole cores, millicores and binary or decimal units up to the maximums", () => {
+    for (const limits of [
+      { cpu: "8", memory: "16Gi" },
+      { cpu: "8000m", memory: "16384Mi" },
+      { cpu: 1, memory: "17179869184" },
+      { cpu: "250m", memory: "1G" },
+    ])
+      expect(limitViolations(limited(limits), rule), JSON.stringify(limits)).toEqual([]);
+    expect(limitViolations({ name: "hook" }, rule)).toEqual([]);
   });
 
-  it("memory limits stay within the resource-limits rule's bound", { timeout: SLOW }, async () => {
-    const { env, objects } = await placed("prod");
-    const rule = kubernetesPolicyAssignments(env, env.security!).find(
-      (a) => a.definitionId === KUBERNETES_POLICIES.resourceLimits.id,
-    )!;
-    const bound = parseBytes(rule.parameters.memoryLimit!.value as string)!;
-    const over = pods(objects).flatMap((p) =>
-      allContainers(p.spec)
-        .filter((c) => (parseBytes(String(c.container.resources?.limits?.memory ?? "0")) ?? 0) > bound)
-        .map((c) => `${p.release}/${c.container.name}`),
-    );
-    expect(over).toEqual([]);
+  it("refuses a missing, unparsable or larger limit", () => {
+    expect(limitViolations({ name: "c" }, rule)).toEqual(["has no resource limits"]);
+    expect(limitViolations(limited({ memory: "1Gi" }), rule)).toEqual(["has no cpu limit"]);
+    expect(limitViolations(limited({ cpu: "1", memory: "" }), rule)).toEqual(["has no memory limit"]);
+    expect(limitViolations(limited({ cpu: "1.5", memory: "1Gi" }), rule)).toEqual([
+      "cpu limit <1.5> could not be parsed",
+    ]);
+    expect(limitViolations(limited({ cpu: "1", memory: "1.5Gi" }), rule)).toEqual([
+      "memory limit <1.5Gi> could not be parsed",
+    ]);
+    expect(limitViolations(limited({ cpu: "1", memory: "1k" }), rule)).toEqual([
+      "memory limit <1k> could not be parsed",
+    ]);
+    expect(limitViolations(limited({ cpu: "8001m", memory: "17Gi" }), rule)).toEqual([
+      "cpu limit <8001m> is higher than <8000m>",
+      "memory limit <17Gi> is higher than <16Gi>",
+    ]);
   });
 });
 

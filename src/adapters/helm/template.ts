@@ -83,9 +83,15 @@ function manifests(text: string): Manifest[] {
   return out;
 }
 
-/** Applies the release's kustomize post-renderers with the real kustomize, as helm-controller does. */
+/**
+ * Applies the release's kustomize post-renderers with the real kustomize, as helm-controller does:
+ * to everything but the chart's hooks. helm-controller 1.4 (Flux 2.7.5 of AKS microsoft.flux
+ * 1.23.0) runs Helm 3's actions, which post-render only the release manifest (helm/helm#7891,
+ * fluxcd/helm-controller#1163); hooks reach post-renderers from Helm 4 (Flux 2.8) on.
+ */
 async function postRender(objects: Manifest[], release: ReleaseInput, dir: string): Promise<Manifest[]> {
-  let current = objects;
+  const hooks = objects.filter(isHook);
+  let current = objects.filter((o) => !isHook(o));
   for (const [i, renderer] of release.postRenderers.entries()) {
     const kustomize = (renderer as { kustomize?: Record<string, unknown> }).kustomize;
     if (!kustomize) continue;
@@ -102,7 +108,12 @@ async function postRender(objects: Manifest[], release: ReleaseInput, dir: strin
     await writeFile(join(step, "kustomization.yaml"), stringify(kustomization));
     current = manifests(await kustomizeBuild(step));
   }
-  return current;
+  return [...current, ...hooks];
+}
+
+function isHook(o: Manifest): boolean {
+  const annotations = o.metadata?.annotations as Record<string, unknown> | undefined;
+  return typeof annotations?.["helm.sh/hook"] === "string";
 }
 
 /** helm-controller labels every object it applies with the HelmRelease it came from. */

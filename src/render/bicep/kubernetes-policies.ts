@@ -1,16 +1,23 @@
 // The single Azure Policy assignments (security.kubernetesPolicies) as the Bicep receives them:
 // each definition's parameters computed from the toolkit's own facts, so the template only lays
 // them out. The allowed-images regex is built from every image the platform runs (CodeMie's
-// registry, the tree's Jobs, the pinned charts' defaults) plus the file's additions.
+// registry, the tree's Jobs, the pinned charts' defaults) plus the file's additions; the
+// resource limits' maximums are the largest limits the tree renders.
 import { parseBytes, parseMillicores } from "../../config/quantity.js";
 import { KEYCLOAK_DB_IMAGE, CODEMIE_REGISTRY } from "../../catalogue/platform.js";
-import { JOB_IMAGE } from "../../catalogue/jobs.js";
+import { JOB_IMAGE, JOB_RESOURCES } from "../../catalogue/jobs.js";
+import { PLATFORM_DEPLOYMENTS } from "../../capacity/cluster-addons.js";
+import { memoryQuantity, sized, type Sized } from "../../capacity/limits.js";
+import { FIXED_RESOURCES, resourcesOf } from "../gitops/values.js";
+import { ROLES_JOB_RESOURCES } from "../gitops/postgres-roles.js";
+import { addonSize } from "../gitops/scheduling.js";
 import {
   CHART_IMAGES,
   HOST_PATH_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
   READ_ONLY_ROOT_EXCLUSIONS,
+  RESOURCE_LIMIT_EXCLUSIONS,
   type KubernetesPolicy,
   type KubernetesPolicyKey,
 } from "../../catalogue/kubernetes-policies.js";
@@ -46,12 +53,33 @@ export function allowedImagesRegex(additional: readonly string[]): string {
   return `^(?:${sources.join("|")})(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`;
 }
 
-/** The largest memory and CPU the environment sizes any workload with: a container asking for more is flagged. */
-function largestSize(env: Environment): { cpuLimit: string; memoryLimit: string } {
-  const sizes = env.components.filter((c) => c.enabled).flatMap((c) => (c.companion ? [c, c.companion] : [c]));
-  const mib = Math.max(...sizes.map((s) => (parseBytes(s.memory) ?? 0) / 2 ** 20));
-  const millicores = Math.max(...sizes.map((s) => parseMillicores(s.cpu) ?? 0));
-  return { cpuLimit: `${millicores}m`, memoryLimit: `${Math.ceil(mib)}Mi` };
+/**
+ * The largest CPU and memory limits the tree gives any container (src/capacity/limits.ts, from the
+ * table's rows, the add-ons and the fixed sizes of Jobs, hooks and init containers): a container
+ * limited above them, or without limits, is flagged.
+ */
+export function largestLimits(env: Environment): { cpuLimit: string; memoryLimit: string } {
+  const sizes: Sized[] = [
+    ...env.components.filter((c) => c.enabled).flatMap((c) => (c.companion ? [c, c.companion] : [c])),
+  ].map(resourcesOf);
+  sizes.push(
+    ...PLATFORM_DEPLOYMENTS.map((d) => addonSize(d.name)),
+    ...FIXED_RESOURCES,
+    sized(JOB_RESOURCES),
+    ...Object.values(ROLES_JOB_RESOURCES),
+  );
+  const millicores = Math.max(...sizes.map((s) => parseMillicores(s.limits.cpu) ?? 0));
+  const bytes = Math.max(...sizes.map((s) => parseBytes(s.limits.memory) ?? 0));
+  return { cpuLimit: `${millicores}m`, memoryLimit: memoryQuantity(bytes) };
+}
+
+/** The resource-limits rule's excludedContainers: the unsized hooks of the releases this environment installs. */
+function limitExclusions(env: Environment): string[] {
+  const installed = (release: string) => {
+    const component = RELEASES.find((r) => r.release === release)?.component;
+    return !component || env.components.some((c) => c.key === component && c.enabled);
+  };
+  return RESOURCE_LIMIT_EXCLUSIONS.filter((e) => installed(e.release)).map((e) => e.container);
 }
 
 type Parameters = Record<string, { value: unknown }>;
@@ -61,7 +89,7 @@ function extraParameters(
   env: Environment,
   policies: SecuritySettings["kubernetesPolicies"],
 ): Partial<Record<KubernetesPolicyKey, Parameters>> {
-  const limits = largestSize(env);
+  const limits = largestLimits(env);
   return {
     allowedImages: { allowedContainerImagesRegex: { value: allowedImagesRegex(policies.additionalImages) } },
     // No host path anywhere outside the excluded namespaces.
@@ -70,7 +98,11 @@ function extraParameters(
     readOnlyRootFilesystem: {
       excludedContainers: { value: [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort() },
     },
-    resourceLimits: { cpuLimit: { value: limits.cpuLimit }, memoryLimit: { value: limits.memoryLimit } },
+    resourceLimits: {
+      cpuLimit: { value: limits.cpuLimit },
+      memoryLimit: { value: limits.memoryLimit },
+      excludedContainers: { value: limitExclusions(env) },
+    },
     defaultNamespace: { namespaces: { value: ["default"] } },
     // Every Ingress of the platform serves network.ingress.host (the tree writes each host).
     ingressHosts: {

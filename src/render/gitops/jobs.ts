@@ -9,6 +9,7 @@
 // completed Job is not run again at every reconcile. The name stays fixed, so the layer's health
 // check and `kubectl get job` name it. No ttlSecondsAfterFinished: Flux must see the finished Job
 // to report the layer healthy (a deleted Job would be re-created and run again at the next reconcile).
+import { sized } from "../../capacity/limits.js";
 import { JOB_IMAGE, JOB_RESOURCES, JOBS, KIBANA_DATA_VIEWS, type JobDescriptor } from "../../catalogue/jobs.js";
 import type { Layer } from "../../catalogue/release.js";
 import type { Environment } from "../../model/environment.js";
@@ -51,7 +52,7 @@ export function jobContext(job: JobDescriptor): object {
       .map(([name, value]) => ({ name, value })),
     secrets: job.secrets,
     files: (job.files ?? []).map((f, i) => ({ ...f, volume: `secret-${i}` })),
-    resources: JOB_RESOURCES,
+    resources: sized(JOB_RESOURCES),
     nodeSelector: workloadsNodeSelector(),
   };
 }

@@ -1,6 +1,7 @@
 // The PostgreSQL roles Job of an environment (src/catalogue/database-roles.ts): which roles it
 // converges, the secret their passwords come from, and the context of its template
 // (helm-values/flux/postgres-roles.yaml.hbs), which holds the script.
+import { sized } from "../../capacity/limits.js";
 import { DATABASE_ROLES, ROLES_JOB, type DatabaseRole } from "../../catalogue/database-roles.js";
 import { CODEMIE_REGISTRY } from "../../catalogue/platform.js";
 import { releaseDescriptor } from "../../catalogue/releases.js";
@@ -12,6 +13,15 @@ import { workloadsNodeSelector } from "./scheduling.js";
 
 /** Kubernetes secret in the Job's namespace: one key per role, its password. */
 export const ROLE_PASSWORDS_SECRET = "postgres-role-passwords";
+
+/**
+ * Its two containers: the Entra token exchange (Python, whose start-up peaks at twice its steady
+ * memory) and psql with perl; limits from src/capacity/limits.ts.
+ */
+export const ROLES_JOB_RESOURCES = {
+  token: sized({ cpu: "50m", memory: "128Mi" }, "256Mi"),
+  roles: sized({ cpu: "50m", memory: "64Mi" }, "128Mi"),
+} as const;
 
 /** The Job's activeDeadlineSeconds, in minutes: its layer waits this long, and five more. */
 export const ROLES_JOB_MINUTES = 20;
@@ -46,5 +56,6 @@ export function postgresRolesContext(env: Environment): object {
       .map((r) => `${r.role}:${r.database}`)
       .join(" "),
     legacyOwner: fluxVar("POSTGRES_ADMIN_LOGIN"),
+    resources: ROLES_JOB_RESOURCES,
   };
 }

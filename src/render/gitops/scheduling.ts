@@ -3,6 +3,7 @@
 // planner spreads get required anti-affinity (and a zone spread when zones are set); add-ons
 // get the requests the planner counted for them. Nothing here restates a planner figure.
 import { PLATFORM_DEPLOYMENTS } from "../../capacity/cluster-addons.js";
+import { sized, type Sized } from "../../capacity/limits.js";
 import {
   DAEMONSET_TOLERATIONS,
   HARD_ANTI_AFFINITY,
@@ -47,15 +48,14 @@ export function zoneSpread(env: Environment): boolean {
 
 export const TOPOLOGY = TOPOLOGY_KEYS;
 
-export interface AddonSize {
+export interface AddonSize extends Sized {
   replicas: number;
-  cpu: string;
-  memory: string;
 }
 
-/** Replicas and requests of an add-on pod as the capacity planner counts it. */
+/** Replicas, requests and limits of an add-on pod as the capacity planner counts it. */
 export function addonSize(name: string): AddonSize {
   const a = PLATFORM_DEPLOYMENTS.find((d) => d.name === name);
   if (!a) throw new Error(`the capacity planner does not count add-on pod "${name}" (src/capacity/cluster-addons.ts)`);
-  return { replicas: a.replicas, cpu: formatMillicores(a.request.millicores), memory: formatBytes(a.request.bytes) };
+  const request = { cpu: formatMillicores(a.request.millicores), memory: formatBytes(a.request.bytes) };
+  return { replicas: a.replicas, ...sized(request) };
 }

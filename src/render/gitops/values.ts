@@ -1,7 +1,7 @@
 // Helm values of every release, computed here and laid out by helm-values/<name>.yaml.hbs.
 // Sizes come from the resolved environment (the table or the file's overrides): requests as
-// given, memory limit equal to the request, no CPU limit (README "Reading the resource
-// table"). Strings are plain here; `encode` escapes them for Flux before they reach a
+// given, limits derived from them by src/capacity/limits.ts (memory equal to the request, CPU
+// twice the request and at least one CPU). Strings are plain here; `encode` escapes them for Flux before they reach a
 // template, and `fluxVar` marks the deploy outputs Flux substitutes.
 import {
   CHART_IMAGES,
@@ -22,6 +22,7 @@ import { databaseRole } from "../../catalogue/database-roles.js";
 import { releaseDescriptor, type ReleaseId } from "../../catalogue/releases.js";
 import { ingressAddress } from "../../config/ingress.js";
 import { parseBytes } from "../../config/quantity.js";
+import { sized, type Sized } from "../../capacity/limits.js";
 import type { Environment, ResolvedComponent, WorkloadSize } from "../../model/environment.js";
 import { CLIENT_ID_VARIABLES, isEnabled, workloadIdentity } from "./contract.js";
 import { fluxLiteral, fluxVar, type FluxText } from "./flux.js";
@@ -37,10 +38,8 @@ import {
 
 type Str = string | FluxText;
 
-export interface Resources {
-  cpu: string;
-  memory: string;
-}
+/** Requests of a container and the limits derived from them. */
+export type Resources = Sized;
 
 export interface EnvVar {
   name: string;
@@ -87,7 +86,7 @@ export function resolved(env: Environment, key: ComponentKey): ResolvedComponent
 }
 
 export function resourcesOf(w: Pick<WorkloadSize, "cpu" | "memory">): Resources {
-  return { cpu: w.cpu, memory: w.memory };
+  return sized({ cpu: w.cpu, memory: w.memory });
 }
 
 function namespaceOf(key: ComponentKey): string {
@@ -121,12 +120,13 @@ export function tplLiteral(value: string): string {
  * upgrade, inside the surge room it keeps, and carry explicit requests so they are never
  * best-effort.
  */
-export const HOOK_JOB_RESOURCES: Resources = { cpu: "10m", memory: "32Mi" };
+export const HOOK_JOB_RESOURCES: Resources = sized({ cpu: "10m", memory: "32Mi" });
 /** LiteLLM's Prisma migrations (node): a migration run, not the proxy. */
-export const LLM_MIGRATION_RESOURCES: Resources = { cpu: "250m", memory: "512Mi" };
+export const LLM_MIGRATION_RESOURCES: Resources = sized({ cpu: "250m", memory: "512Mi" });
 /** Elasticsearch's configure-sysctl init container (the chart's suggested figures). */
-export const ELASTICSEARCH_INIT_RESOURCES: Resources = { cpu: "25m", memory: "128Mi" };
-
+export const ELASTICSEARCH_INIT_RESOURCES: Resources = sized({ cpu: "25m", memory: "128Mi" });
+/** Keycloak's dbchecker init container (busybox polling the database port; the chart's request). */
+export const KEYCLOAK_DBCHECKER_RESOURCES: Resources = sized({ cpu: "20m", memory: "32Mi" });
 function chartImage(release: string): string {
   const image = CHART_IMAGES.find((i) => i.release === release);
   if (!image) throw new Error(`no chart image of ${release} in the catalogue`);
@@ -134,7 +134,16 @@ function chartImage(release: string): string {
 }
 
 /** An init container that copies a directory of its image into the emptyDir mounted over it. */
-export const SEED_RESOURCES: Resources = { cpu: "10m", memory: "64Mi" };
+export const SEED_RESOURCES: Resources = sized({ cpu: "10m", memory: "64Mi" });
+
+/** The fixed sizes above: the resource-limits policy's maximums count them beside the table's rows. */
+export const FIXED_RESOURCES: readonly Resources[] = [
+  HOOK_JOB_RESOURCES,
+  LLM_MIGRATION_RESOURCES,
+  ELASTICSEARCH_INIT_RESOURCES,
+  KEYCLOAK_DBCHECKER_RESOURCES,
+  SEED_RESOURCES,
+];
 
 /**
  * How a seed init container fills an emptyDir (mounted at /mnt/seed in it) from its image, so the
@@ -268,6 +277,7 @@ export function keycloakValues(env: Environment): ValuesPlan {
     context: {
       replicas: kc.replicas,
       resources: resourcesOf(kc),
+      dbcheckerResources: KEYCLOAK_DBCHECKER_RESOURCES,
       host: tplLiteral(s.host),
       tls: s.tls,
       extraEnv,

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCapacity } from "../../../src/capacity/plan.js";
 import { loadEnvironment } from "../../../src/app/load.js";
-import { parseBytes } from "../../../src/config/quantity.js";
+import { cpuLimitOf } from "../../../src/capacity/limits.js";
+import { parseBytes, parseMillicores } from "../../../src/config/quantity.js";
 import { buildEnvironmentSchema } from "../../../src/config/schema.js";
 import {
   allowedEffects,
@@ -113,6 +114,14 @@ describe("aks-baseline's single policies on the cluster", () => {
     expect(parseBytes(byKey(assignments, "resourceLimits").parameters.memoryLimit!.value as string)).toBe(
       parseBytes(elastic.memory),
     );
+    // Its CPU limit is twice its 4-CPU request (src/capacity/limits.ts); Kibana's hooks are excluded by name.
+    expect(byKey(assignments, "resourceLimits").parameters.cpuLimit!.value).toBe(
+      `${cpuLimitOf(parseMillicores(elastic.cpu)!)}m`,
+    );
+    expect(byKey(assignments, "resourceLimits").parameters.excludedContainers!.value).toEqual([
+      "create-kibana-token",
+      "clean-kibana-token",
+    ]);
     for (const key of KUBERNETES_POLICY_KEYS) {
       const params = byKey(assignments, key).parameters;
       if (KUBERNETES_POLICIES[key].target === "gatekeeper")
@@ -198,9 +207,8 @@ describe("aks-baseline's single policies on the cluster", () => {
       prodText + "security:\n  kubernetesPolicies:\n    effects: { resourceLimits: deny }\n",
     );
     expect(env).toBeDefined();
-    expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
-      "warning security.kubernetesPolicies.effects.resourceLimits",
-    ]);
+    // Every container carries limits (src/capacity/limits.ts): deny, production's default, warns of nothing.
+    expect(diagnostics).toEqual([]);
     // The file's own Helm values can turn a container's read-only root off again: production's deny refuses it.
     const undone = loadEnvironment(
       "environments/prod.yaml",

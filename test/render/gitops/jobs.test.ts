@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   JOB_IMAGE,
+  JOB_RESOURCES,
   JOBS,
   KIBANA_DATA_VIEWS,
   LITELLM_KEY_ALIAS,
@@ -477,7 +478,7 @@ describe("the Jobs in the tree", () => {
           capabilities: { drop: ["ALL"] },
         });
         expect(at(c, "resources.requests")).toBeDefined();
-        expect(at(c, "resources.limits.memory")).toBeDefined();
+        expect(at(c, "resources.limits")).toEqual({ cpu: "1", memory: JOB_RESOURCES.memory });
         // Secrets only through secretKeyRef, the command names only the script.
         const env = c.env as Array<{ name: string; value?: string; valueFrom?: unknown }>;
         for (const s of j.secrets)

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPONENTS } from "../../../src/catalogue/components.js";
+import { cpuLimitOf } from "../../../src/capacity/limits.js";
+import { formatMillicores, parseMillicores } from "../../../src/config/quantity.js";
 import type { Environment } from "../../../src/model/environment.js";
 import { FLUX, substitutionVariables, vaultSecrets } from "../../../src/render/gitops/contract.js";
 import { substitutionVariablesIn } from "../../../src/render/gitops/flux.js";
@@ -156,7 +158,9 @@ describe.each(ENV_NAMES)("environments/%s.yaml", (name) => {
         expect(resources.requests.cpu, `${p.release} cpu`).toBe(size.cpu);
         expect(resources.requests.memory, `${p.release} memory`).toBe(size.memory);
         expect(resources.limits.memory, `${p.release} memory limit = request`).toBe(size.memory);
-        expect(resources.limits.cpu ?? null, `${p.release} has no CPU limit`).toBeNull();
+        expect(resources.limits.cpu, `${p.release} CPU limit`).toBe(
+          formatMillicores(cpuLimitOf(parseMillicores(size.cpu)!)),
+        );
       }
     }
   });
