@@ -177,13 +177,34 @@ test(
 
     // The first merge's run re-run: only dev is compared as changed this time, to keep it short.
     github.addComparison("0".repeat(40), first, ["environments/dev.yaml"]);
+    // The re-run of the whole run (its "before" is zero) deploys prod again, which runs this commit already.
+    const armWrites = (): number =>
+      emulator.armRequests().filter((r) => r.method !== "GET" && !r.path.includes("/deployments/codemie-prod.")).length;
+    const writes = armWrites();
+    const deployments = github.deployments.length;
     const rerun = await runWorkflow(DEPLOY, push(ADOPTER, "0".repeat(40), first), journey());
     expect(rerun.conclusion).toBe("success");
-    expect(deployStep(rerun, `Deploy dev at ${first}`)).toContain(
+    const late = rerun.job(`Deploy dev at ${first}`).steps.find((s) => s.action === "deploy")!;
+    expect(late.stderr).toBe("");
+    expect(late.stdout).toContain(
       `::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ` +
         `${second.slice(0, 7)}, which dev already runs`,
     );
+    expect(late.stdout).toContain(
+      `Nothing deployed: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which dev already runs`,
+    );
+    expect(armWrites()).toBe(writes);
     expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
+    expect(late.outputs).toMatchObject({ "deployment-name": "", "published-commit": "" });
+    expect(late.summary).toContain(
+      `## Deploy: \`dev\` ⏭️ not deployed: it already runs the newer \`${second.slice(0, 7)}\``,
+    );
+    expect(
+      github.deployments
+        .slice(deployments)
+        .filter((d) => d.environment === "dev")
+        .map((d) => `${d.environment}@${d.ref}: ${d.statuses.map((s) => s.state)}`),
+    ).toEqual([`dev@${first}: in_progress,inactive`]);
 
     // Rollback by hand: the ref is resolved once to the full commit the job names show.
     const rollback = await runWorkflow(

@@ -2,15 +2,14 @@
 // pushed to a bare repository the way an attacker with push access to the GitOps repository would.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { git, tempDir } from "../engine/support/git-repos.js";
+import { emptyRepository, git } from "../engine/support/git-repos.js";
 
 export type Entry = { file: string } | { link: string } | { submodule: string };
 
 /** Commits exactly these entries (on top of the branch when it exists) and pushes them; returns the commit. */
 export function pushEntries(remote: string, branch: string, entries: Record<string, Entry>): string {
-  const work = tempDir("hostile-work-");
+  const work = emptyRepository("hostile-work-");
   try {
-    git(work.path, "init", "-q");
     if (git(remote, "for-each-ref", `refs/heads/${branch}`) !== "") {
       git(work.path, "fetch", "-q", remote, `refs/heads/${branch}`);
       git(work.path, "checkout", "-q", "--detach", "FETCH_HEAD");

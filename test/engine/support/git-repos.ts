@@ -54,6 +54,11 @@ export function copyOfTemplate(key: string, prefix: string, build: (dir: string)
   return copy;
 }
 
+/** A fresh empty (non-bare) repository. */
+export function emptyRepository(prefix: string): TempDir {
+  return copyOfTemplate("empty", prefix, (dir) => git(dir, "init", "-q"));
+}
+
 /** A bare repository standing in for the GitOps repository. */
 export function bareRemote(): TempDir {
   return copyOfTemplate("bare", "gitops-remote-", (dir) => git(dir, "init", "-q", "--bare"));
@@ -98,9 +103,8 @@ export function pushFiles(
   files: Record<string, string>,
   message = "outside change",
 ): string {
-  const work = tempDir("gitops-work-");
+  const work = emptyRepository("gitops-work-");
   try {
-    git(work.path, "init", "-q");
     if (branchTip(remote, branch)) {
       git(work.path, "fetch", "-q", remote, `refs/heads/${branch}`);
       git(work.path, "checkout", "-q", "--detach", "FETCH_HEAD");

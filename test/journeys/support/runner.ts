@@ -76,6 +76,9 @@ export interface StepRun {
   /** What a checkout fetched: repository@ref. */
   checkout?: string;
   stdout: string;
+  /** A toolkit action's stderr and outputs. */
+  stderr?: string;
+  outputs?: Record<string, string>;
   summary?: string;
 }
 
@@ -554,6 +557,8 @@ async function runLeg(
         done(result.status === 0 ? "success" : "failure", result.stdout, result.outputs, {
           action,
           inputs: withs,
+          stderr: result.stderr,
+          outputs: result.outputs,
           summary: result.summary,
         });
       } else if (step.run !== undefined) {
