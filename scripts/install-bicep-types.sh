@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Extracts the Azure resource type definitions Bicep checks templates against (NuGet package
 # Azure.Bicep.Types.Az, the version Bicep 0.49.2 ships with) into <repo>/.bicep-types, for the
-# resource types and API versions bicep/ uses. test/bicep/type-enums.test.ts holds the schema's
+# resource types and API versions bicep/ uses. test/render/bicep/type-enums.test.ts holds the schema's
 # enums and the templates' literals to them: Bicep only warns, or says nothing, about a value
 # outside a type's enum, and ARM rejects it at deploy time. Idempotent; needs the .NET SDK.
 set -euo pipefail

@@ -120,6 +120,31 @@ const list = {
       ),
     ),
   },
+  appGatewayWaf: {
+    fixedHourly: await price(
+      inRegion(
+        base,
+        "serviceName eq 'Application Gateway' and skuName eq 'WAF v2' and meterName eq 'WAF v2 Fixed Cost'",
+      ),
+    ),
+    capacityUnitHourly: await price(
+      inRegion(
+        base,
+        "serviceName eq 'Application Gateway' and skuName eq 'WAF v2' and meterName eq 'WAF v2 Capacity Units'",
+      ),
+    ),
+  },
+  firewallHourly: {
+    Standard: await price(
+      inRegion(
+        base,
+        "serviceName eq 'Azure Firewall' and skuName eq 'Standard' and meterName eq 'Standard Deployment'",
+      ),
+    ),
+    Premium: await price(
+      inRegion(base, "serviceName eq 'Azure Firewall' and skuName eq 'Premium' and meterName eq 'Premium Deployment'"),
+    ),
+  },
   aksStandardTierHourly: await price(
     inRegion(base, "serviceName eq 'Azure Kubernetes Service' and meterName eq 'Standard Uptime SLA'"),
   ),

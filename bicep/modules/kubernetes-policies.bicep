@@ -1,11 +1,14 @@
-// aks-baseline's single Azure Policy definitions (src/catalogue/kubernetes-policies.ts), assigned on
-// the cluster itself like the pod security initiative, so they govern this cluster and nothing else.
+// aks-baseline's single Azure Policy definitions (src/catalogue/kubernetes-policies.ts), built-in or the
+// toolkit's own, assigned on the cluster itself like the pod security initiative, so they govern this
+// cluster and nothing else.
 type Assignment = {
   @description('Fixed per definition: Azure refuses to change an assignment\'s definition.')
   name: string
   displayName: string
-  @description('Built-in policy definition GUID.')
+  @description('Built-in policy definition GUID, or the name of the toolkit\'s definition in the subscription.')
   definitionId: string
+  @description('The definition is the toolkit\'s own (ingress-hosts-policy.bicep), in this subscription.')
+  custom: bool
   @description('The definition\'s parameters, each as { value: ... }.')
   parameters: resourceInput<'Microsoft.Authorization/policyAssignments@2025-03-01'>.properties.parameters
 }
@@ -22,7 +25,9 @@ resource policies 'Microsoft.Authorization/policyAssignments@2025-03-01' = [for 
   scope: cluster
   properties: {
     displayName: a.displayName
-    policyDefinitionId: tenantResourceId('Microsoft.Authorization/policyDefinitions', a.definitionId)
+    policyDefinitionId: a.custom
+      ? subscriptionResourceId('Microsoft.Authorization/policyDefinitions', a.definitionId)
+      : tenantResourceId('Microsoft.Authorization/policyDefinitions', a.definitionId)
     parameters: a.parameters
   }
 }]

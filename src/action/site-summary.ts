@@ -15,7 +15,8 @@ export function siteMarkdown(site: SiteReport | undefined): string[] {
     "",
     site.resolved.length > 0
       ? `The host resolves from the runner to ${cell(site.resolved.join(", "))}.`
-      : "The host does not resolve from the runner: the smoke check was skipped.",
+      : `The host does not resolve from the runner: the smoke check was skipped` +
+        `${site.unresolved ? ` (${cell(site.unresolved)})` : ""}.`,
     "",
   ];
   if (site.links.length === 0) return lines;

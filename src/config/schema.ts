@@ -11,6 +11,7 @@ import {
   allowedEffects,
   AUDIT_IN_PRODUCTION,
   HOST_PATH_EXCLUSIONS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
 } from "../catalogue/kubernetes-policies.js";
@@ -812,14 +813,20 @@ function kubernetesPoliciesSchema(): Schema {
       : why
         ? `audit, also in production: ${why}`
         : "audit";
-    return str(`"${KUBERNETES_POLICIES[key].displayName}". Default: ${production}.`, {
+    const skips =
+      key === "readOnlyRootFilesystem"
+        ? ` Skips the containers named ${READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container).join(", ")} ` +
+          "(each with its reason in docs/read-only-root.md)."
+        : "";
+    return str(`"${KUBERNETES_POLICIES[key].displayName}". Default: ${production}.${skips}`, {
       enum: allowedEffects(key),
     });
   };
   return obj(
     "The single built-in Azure Policy definitions the AKS baseline assigns beside the pod security " +
       "initiative (HTTPS ingress, internal load balancers, allowed images and host paths, no default " +
-      "namespace, resource limits, cluster settings), each assigned on the cluster. The admission rules " +
+      "namespace, resource limits, cluster settings) and its custom Ingress-hosts rule (a definition the " +
+      "deploy creates in the subscription), each assigned on the cluster. The admission rules " +
       "need the Azure Policy add-on (security.azurePolicy) and skip AKS's system namespaces (" +
       `${POD_SECURITY_SYSTEM_NAMESPACES.join(", ")}). Default: on wherever security.azurePolicy is on.`,
     {
@@ -847,6 +854,15 @@ function kubernetesPoliciesSchema(): Schema {
           "registry, the pinned charts' images): a repository (myacr.azurecr.io/codemie/api) or a " +
           'registry prefix ending in "/" (myacr.azurecr.io/) for a mirror the Helm values point to.',
         items: { type: "string", pattern: IMAGE_SOURCE, maxLength: 255 },
+        maxItems: 50,
+        uniqueItems: true,
+      },
+      additionalIngressDomains: {
+        type: "array",
+        description:
+          "Domains the Ingress-hosts rule accepts besides network.ingress.host (each also allows its " +
+          "subdomains), for a team that serves Ingresses of its own under other names on this cluster.",
+        items: { type: "string", pattern: HOSTNAME },
         maxItems: 50,
         uniqueItems: true,
       },

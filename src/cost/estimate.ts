@@ -1,21 +1,25 @@
 // The monthly cost of an environment from its resolved model and capacity plan: node pools at the
 // planned count and at the autoscaler's maximum, OS disks, persistent volumes by storage class,
 // PostgreSQL (compute, storage, HA standby, geo-redundant backup), NAT gateway and public IPs, the
-// AKS tier, and the Azure OpenAI deployments (billed per token, listed at no cost). List prices
-// (price-list.ts) times the region's factor, 730 hours a month. Usage-billed meters (traffic,
-// tokens, log ingestion) are named, not guessed.
+// Application Gateway WAF and the managed Azure Firewall, the AKS tier, and the Azure OpenAI
+// deployments (billed per token, listed at no cost). List prices (price-list.ts) times the region's
+// factor, 730 hours a month. Usage-billed meters (traffic, tokens, log ingestion) are named, not guessed.
 import type { CapacityPlan, PoolPlan } from "../capacity/plan.js";
 import { STORAGE_CLASS } from "../catalogue/platform.js";
 import { VM_SIZES } from "../catalogue/vm-sizes.js";
 import { skuVCores } from "../capacity/data-sizing.js";
 import type { Environment } from "../model/environment.js";
 import { PRICE_LIST, type PriceList } from "./price-list.js";
+import { behindGateway, publicLoadBalancer } from "../config/app-gateway.js";
+import { wafOf } from "../model/resolve.js";
 
 export const HOURS_PER_MONTH = 730;
 /** AKS's default OS disk when the node has no room for an ephemeral one. */
 const OS_DISK_GIB = 128;
 /** The StorageClasses the tree creates, and the disk SKU each provisions. */
 const STORAGE_CLASS_SKUS: Record<string, "Premium_LRS"> = { [STORAGE_CLASS]: "Premium_LRS" };
+/** Capacity units an Application Gateway v2 instance reserves (Azure's "understanding pricing"). */
+const CAPACITY_UNITS_PER_INSTANCE = 10;
 
 export type CostCategory = "compute" | "storage" | "database" | "network" | "cluster" | "ai";
 
@@ -212,9 +216,51 @@ function networkLines(env: Environment, prices: PriceList, factor: number): Cost
     ),
     line("nat:ip", "network", "NAT gateway public IP", 1, "Standard static IPv4", ip),
   ];
-  if (!env.network.ingress.internal)
+  // Behind the WAF ingress-nginx's load balancer is internal; the gateway has a public IP of its own
+  // even with internal listeners (config/app-gateway.ts).
+  if (publicLoadBalancer(env))
     lines.push(line("ingress:ip", "network", "Ingress public IP", 1, "Standard static IPv4", ip));
+  if (behindGateway(env)) lines.push(...gatewayLines(env, prices, factor), gatewayIp(ip));
+  const firewall = env.network.egressFirewall;
+  if (firewall.mode === "managed")
+    lines.push(
+      line(
+        "firewall",
+        "network",
+        `Azure Firewall (${firewall.sku})`,
+        1,
+        "firewall",
+        prices.firewallHourly[firewall.sku] * HOURS_PER_MONTH * factor,
+        { note: "plus data processed per GB" },
+      ),
+      line("firewall:ip", "network", "Azure Firewall public IP", 1, "Standard static IPv4", ip),
+    );
   return lines;
+}
+
+const gatewayIp = (ip: number): CostLine =>
+  line("waf:ip", "network", "Application Gateway public IP", 1, "Standard static IPv4", ip);
+
+/** WAF_v2: the gateway's fixed hours, and the capacity units its autoscale minimum reserves (10 per instance). */
+function gatewayLines(env: Environment, prices: PriceList, factor: number): CostLine[] {
+  const waf = wafOf(env);
+  const unitMonthly = prices.appGatewayWaf.capacityUnitHourly * HOURS_PER_MONTH * factor;
+  const reserved = waf.minCapacity * CAPACITY_UNITS_PER_INSTANCE;
+  const atMost = waf.maxCapacity * CAPACITY_UNITS_PER_INSTANCE;
+  return [
+    line(
+      "waf:gateway",
+      "network",
+      "Application Gateway WAF_v2",
+      1,
+      "gateway",
+      prices.appGatewayWaf.fixedHourly * HOURS_PER_MONTH * factor,
+    ),
+    line("waf:capacity", "network", "Application Gateway capacity units", reserved, "capacity unit", unitMonthly, {
+      note: `reserved by ${waf.minCapacity} instance(s); autoscaling ${waf.minCapacity}-${waf.maxCapacity}`,
+      ...(atMost > reserved ? { atMaximum: { quantity: atMost, monthly: cents(atMost * unitMonthly) } } : {}),
+    }),
+  ];
 }
 
 /** Standard deployments are billed per token: listed with their quota so the reviewer sees them, priced at nothing. */
@@ -264,10 +310,8 @@ export function estimateCost(env: Environment, capacity: CapacityPlan, prices: P
     monthlyAtMaximum,
     notEstimated: [
       "NAT gateway and load balancer traffic (per GB)",
-      // Not in the generated price list yet (scripts/refresh-prices.mjs): named, not guessed.
-      ...(env.network.egressFirewall.mode === "managed"
-        ? ["Azure Firewall of network.egressFirewall (deployment hours and traffic per GB)"]
-        : []),
+      ...(env.network.egressFirewall.mode === "managed" ? ["Azure Firewall data processed (per GB)"] : []),
+      ...(behindGateway(env) ? ["Application Gateway capacity units used beyond the reserved ones (per hour)"] : []),
       "Log Analytics ingestion and retention (per GB)",
       ...(env.openai.enabled ? ["Azure OpenAI tokens of Standard deployments"] : []),
       "Key Vault and Storage operations",

@@ -68,6 +68,13 @@ export const PRICE_LIST = {
     geoBackupGibMonthly: 0.2,
   },
   network: { natGatewayHourly: 0.045, publicIpStaticHourly: 0.005 },
+  /**
+   * Application Gateway WAF_v2: per gateway-hour, and per capacity unit-hour (each instance of the autoscale
+   * minimum reserves 10 capacity units, billed whether used or not).
+   */
+  appGatewayWaf: { fixedHourly: 0.443, capacityUnitHourly: 0.0144 },
+  /** Azure Firewall, per deployment-hour by tier (data processed is billed per GB on top). */
+  firewallHourly: { Standard: 1.25, Premium: 1.75 },
   /** AKS Standard tier (uptime SLA), per cluster-hour; the Free tier costs nothing. */
   aksStandardTierHourly: 0.1,
 };

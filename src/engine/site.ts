@@ -3,6 +3,7 @@
 // login chain over the network (UI, the API's health endpoint, Keycloak's OIDC discovery and
 // oauth2-proxy's sign-in), each link reported on its own so a failure names what broke.
 import { KEYCLOAK_REALM } from "../catalogue/platform.js";
+import { behindGateway, publicLoadBalancer } from "../config/app-gateway.js";
 import { hostAddress, ingressDns } from "../config/ingress.js";
 import type { Environment } from "../model/environment.js";
 import type { Log, ProbeAnswer, SitePorts } from "./ports.js";
@@ -22,7 +23,25 @@ export interface SiteReport {
   resolved: string[];
   /** `skipped`: the host does not resolve from here, so nothing could be probed. */
   smoke: "passed" | "failed" | "skipped";
+  /** Why the host may not resolve from here, when it did not. */
+  unresolved?: string;
   links: LinkResult[];
+}
+
+/**
+ * Why the host may not resolve from the runner: what answers for it, and from where. Behind the WAF the
+ * gateway's listeners decide (network.ingress.internal puts them on its private address, else its public
+ * one), whatever ingress-nginx's internal load balancer does; without it, the load balancer.
+ */
+export function unresolvedReason(env: Environment): string {
+  const propagation = "a new record or zone delegation may take a while to reach every resolver";
+  if (behindGateway(env))
+    return env.network.ingress.internal
+      ? "the WAF's listeners are on its private address: it answers inside the VNet and peered networks only"
+      : `the host points at the WAF's public address; ${propagation}`;
+  return publicLoadBalancer(env)
+    ? `the host points at the ingress's public load balancer; ${propagation}`
+    : "an internal ingress answers inside the VNet and peered networks only";
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -124,11 +143,9 @@ export async function checkSite(
     log.info(`  ${env.network.ingress.host} does not resolve from here: ${messageOf(error)}`);
   }
   if (resolved.length === 0) {
-    const why = env.network.ingress.internal
-      ? "an internal ingress answers inside the VNet and peered networks only"
-      : "a new record or zone delegation may take a while to reach every resolver";
+    const why = unresolvedReason(env);
     log.info(`  smoke check skipped: ${env.network.ingress.host} does not resolve from here (${why})`);
-    return { url, resolved, smoke: "skipped", links: [] };
+    return { url, resolved, smoke: "skipped", unresolved: why, links: [] };
   }
   const matches = address === undefined || resolved.includes(address);
   log.info(

@@ -49,8 +49,10 @@ export const DEFAULTS = {
     effect: "audit",
     productionDeny: [
       "httpsIngress",
+      "ingressHosts",
       "allowedImages",
       "allowedHostPaths",
+      "readOnlyRootFilesystem",
       "allowedExternalIps",
       "internalLoadBalancers",
       "defaultNamespace",

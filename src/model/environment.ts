@@ -80,6 +80,8 @@ export interface SecuritySettings {
     excludedNamespaces: string[];
     /** Image repositories (or registry prefixes ending in "/") allowed besides the platform's own. */
     additionalImages: string[];
+    /** Domains whose names (and subdomains) an Ingress may serve besides network.ingress.host's. */
+    additionalIngressDomains: string[];
   };
   /** VNet flow logs through the region's Network Watcher (network.networkWatcher) to their own storage account. */
   flowLogs: { enabled: boolean; retentionDays: number; trafficAnalytics: boolean };

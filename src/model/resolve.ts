@@ -316,6 +316,7 @@ export function securitySettings(
       enabled: doc.azurePolicy ?? production,
       excludedNamespaces: [],
       additionalImages: [],
+      additionalIngressDomains: [],
       ...kubernetesPolicies,
       effects: { ...defaultPolicyEffects(production, facts), ...kubernetesPolicies?.effects },
     },

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveReleases } from "../../src/app/render-kubernetes.js";
 import { modelReleases } from "../../src/app/tree-releases.js";
-import { ENV_NAMES, loadEnv, render } from "../gitops/support.js";
+import { ENV_NAMES, loadEnv, render } from "../render/gitops/support.js";
 
 describe("modelReleases", () => {
   it.each(ENV_NAMES)(

@@ -9,7 +9,7 @@ import { checkReleases, restrictedNamespaces, type CheckedRelease } from "../../
 import type { Manifest } from "../../src/kubernetes/helm-release.js";
 import { validateManifest } from "../../src/kubernetes/schema.js";
 import { planGitops } from "../../src/render/gitops/plan.js";
-import { ENV_NAMES } from "../gitops/support.js";
+import { ENV_NAMES } from "../render/gitops/support.js";
 import { renderedTree, ROOT, testCache } from "./support.js";
 import { joinedRegExp } from "../support/regex.js";
 

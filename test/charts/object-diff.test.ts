@@ -16,7 +16,7 @@ import { diffObjects, type KubernetesDiff } from "../../src/kubernetes/object-di
 import type { Environment } from "../../src/model/environment.js";
 import { gitopsRoot } from "../../src/render/gitops/render.js";
 import { bareRemote, GIT_IDENTITY, type TempDir } from "../engine/support/git-repos.js";
-import { render } from "../gitops/support.js";
+import { render } from "../render/gitops/support.js";
 import { pushEntries } from "../security/support.js";
 import { ROOT, testCache } from "./support.js";
 import { joinedRegExp } from "../support/regex.js";

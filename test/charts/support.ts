@@ -8,7 +8,7 @@ import type { CacheOptions } from "../../src/adapters/helm/chart-cache.js";
 import { renderKubernetes, type KubernetesRender } from "../../src/app/render-kubernetes.js";
 import type { Environment } from "../../src/model/environment.js";
 import type { RenderedTree } from "../../src/render/tree.js";
-import { loadEnv, render, ROOT } from "../gitops/support.js";
+import { loadEnv, render, ROOT } from "../render/gitops/support.js";
 
 export { ROOT };
 

@@ -11,7 +11,7 @@ import { verifyKubernetes } from "../../src/app/verify-kubernetes.js";
 import { formatDiagnostic } from "../../src/config/diagnostics.js";
 import { loadEnvironment } from "../../src/app/load.js";
 import { checkValueKeys, type ChartFacts } from "../../src/kubernetes/values-keys.js";
-import { render } from "../gitops/support.js";
+import { render } from "../render/gitops/support.js";
 import { ROOT, testCache } from "./support.js";
 
 async function facts(name: string, version: string): Promise<ChartFacts> {

@@ -37,7 +37,9 @@ describe("estimateCost", () => {
     // Ddsv5/Edsv5 with 4+ vCPU hold the OS disk on their temp disk: no managed OS disk billed.
     expect(e.lines.filter((l) => l.key.startsWith("osdisk:"))).toEqual([]);
     expect(e.monthly).toBe(round2(e.lines.reduce((s, l) => s + l.monthly, 0)));
-    expect(e.monthlyAtMaximum).toBe(round2(e.monthly + 3 * perNode));
+    // The other line that grows: the WAF's capacity units at its autoscale maximum.
+    const waf = e.lines.find((l) => l.key === "waf:capacity")!;
+    expect(e.monthlyAtMaximum).toBe(round2(e.monthly + 3 * perNode + waf.atMaximum!.monthly - waf.monthly));
   });
 
   test(
@@ -104,6 +106,65 @@ describe("estimateCost", () => {
       expect(internal.lines.some((l) => l.key === "ingress:ip")).toBe(false);
     },
   );
+});
+
+describe("the WAF and the egress firewall", () => {
+  const month = (hourlyUsd: number, factor: number) => hourlyUsd * HOURS_PER_MONTH * factor;
+  const keys = (e: ReturnType<typeof estimate>) => e.lines.filter((l) => l.category === "network").map((l) => l.key);
+
+  test("prod: the WAF_v2 gateway, its reserved capacity units and its IP; the firewall and its IP", () => {
+    const e = estimate("prod");
+    const f = e.regionFactor;
+    expect(keys(e)).toEqual([
+      "nat:gateway",
+      "nat:ip",
+      "waf:gateway",
+      "waf:capacity",
+      "waf:ip",
+      "firewall",
+      "firewall:ip",
+    ]);
+    expect(e.lines.find((l) => l.key === "waf:gateway")).toMatchObject({
+      quantity: 1,
+      monthly: round2(month(0.443, f)),
+    });
+    // Autoscaling 2-10 instances: 10 capacity units reserved per instance of the minimum, 100 at most.
+    const cu = month(0.0144, f);
+    expect(e.lines.find((l) => l.key === "waf:capacity")).toMatchObject({
+      quantity: 20,
+      monthly: round2(20 * cu),
+      atMaximum: { quantity: 100, monthly: round2(100 * cu) },
+    });
+    expect(e.lines.find((l) => l.key === "firewall")).toMatchObject({
+      label: "Azure Firewall (Standard)",
+      monthly: round2(month(1.25, f)),
+    });
+    const ip = round2(month(0.005, f));
+    expect(e.lines.filter((l) => l.key.endsWith("ip")).map((l) => l.monthly)).toEqual([ip, ip, ip]);
+    expect(e.notEstimated).toContain("Azure Firewall data processed (per GB)");
+    expect(e.notEstimated).toContain("Application Gateway capacity units used beyond the reserved ones (per hour)");
+    expect(e.notEstimated.join(" ")).not.toContain("deployment hours");
+  });
+
+  test("a public WAF listener adds no ingress IP: ingress-nginx's load balancer stays internal", () => {
+    const e = estimate("prod", edited(shipped("prod"), [[["network", "ingress", "internal"], false]]));
+    expect(keys(e)).toContain("waf:ip");
+    expect(keys(e)).not.toContain("ingress:ip");
+  });
+
+  test("a Premium firewall costs Premium hours; without the WAF or firewall neither is priced", () => {
+    const premium = estimate(
+      "prod",
+      edited(shipped("prod"), [[["network", "egressFirewall"], { mode: "managed", sku: "Premium" }]]),
+    );
+    expect(premium.lines.find((l) => l.key === "firewall")).toMatchObject({
+      label: "Azure Firewall (Premium)",
+      monthly: round2(month(1.75, premium.regionFactor)),
+    });
+    const dev = estimate("dev");
+    expect(keys(dev).filter((k) => k.startsWith("waf") || k.startsWith("firewall"))).toEqual([]);
+    expect(dev.notEstimated.join(" ")).not.toMatch(/Firewall|Application Gateway/);
+  });
 });
 
 describe("cost delta against the base version", () => {

@@ -5,6 +5,7 @@ import { apiVersionOf, armError, jsonBody, newId } from "./context.js";
 import { fluxConfigurationPuts, fluxFailures, resolveKeyVaultReferences } from "./flux-settings.js";
 import type { ArmErrorBody } from "./scenario.js";
 import { simulatedOutputs } from "./outputs.js";
+import { authorizationRefusal } from "./policy.js";
 import { azureRefusal } from "./resources.js";
 import { templateResources } from "./templates.js";
 
@@ -43,6 +44,17 @@ const notFound = (ctx: RequestContext): Reply =>
 
 function preflightFailure(ctx: RequestContext): Reply | undefined {
   const error = ctx.state.scenario.preflightError;
+  return error ? { status: 400, body: { error } } : undefined;
+}
+
+/** A deployment's preflight checks the identity may write each resource (what-if does not: Reader plans). */
+function authorizationFailure(ctx: RequestContext): Reply | undefined {
+  const { properties } = jsonBody<DeploymentRequest>(ctx);
+  const denied = ctx.state.scenario.deniedActions;
+  const error =
+    properties?.template && denied.length > 0
+      ? authorizationRefusal(ctx.identity, denied, properties.template, properties.parameters ?? {})
+      : undefined;
   return error ? { status: 400, body: { error } } : undefined;
 }
 
@@ -86,7 +98,7 @@ function finish(ctx: RequestContext, d: SimulatedDeployment): void {
 }
 
 function put(ctx: RequestContext): Reply {
-  const rejected = preflightFailure(ctx);
+  const rejected = preflightFailure(ctx) ?? authorizationFailure(ctx);
   if (rejected) return rejected;
   const name = ctx.params.name ?? "";
   const request = jsonBody<DeploymentRequest>(ctx);
@@ -245,7 +257,7 @@ function cancel(ctx: RequestContext): Reply {
 }
 
 function validate(ctx: RequestContext): Reply {
-  const rejected = preflightFailure(ctx);
+  const rejected = preflightFailure(ctx) ?? authorizationFailure(ctx);
   if (rejected) return rejected;
   const request = jsonBody<DeploymentRequest>(ctx);
   const resources = templateResources(request.properties?.template ?? {}, request.properties?.parameters ?? {});

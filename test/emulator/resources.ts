@@ -2,6 +2,7 @@
 // out, as with real ARM).
 import type { EmulatorState, Reply, RequestContext, Route } from "./context.js";
 import { armError, jsonBody } from "./context.js";
+import { policyDefinitionFailures } from "./policy.js";
 import type { ArmErrorBody, FailedOperationScript } from "./scenario.js";
 import { declaredResources, isRecord, nestedScopes, propertyCopy, resolve, type TemplateScope } from "./templates.js";
 
@@ -233,6 +234,9 @@ export function azureRefusal(
       }
     }
   }
+  refusal.failedOperations.push(
+    ...policyDefinitionFailures((type, name) => scripted(state, type, name), template, parameters),
+  );
   return refusal.preflight || refusal.failedOperations.length > 0 ? refusal : undefined;
 }
 

@@ -92,6 +92,11 @@ export interface Scenario {
    * change them in ways Azure refuses fail as Azure fails them.
    */
   resources: Record<string, Record<string, unknown>>;
+  /**
+   * Actions the deploy identity's roles do not grant, e.g. Microsoft.Authorization/policyDefinitions/write
+   * for a Contributor: a deployment writing such a resource is refused in preflight (PUT and validate).
+   */
+  deniedActions: string[];
 }
 
 export type ScenarioPatch = Partial<Omit<Scenario, "deployment" | "whatIf">> & {
@@ -109,6 +114,7 @@ export function defaultScenario(): Scenario {
     listPageSize: 100,
     faults: [],
     resources: {},
+    deniedActions: [],
   };
 }
 

@@ -11,7 +11,7 @@ import { armClient } from "../emulator/clients.js";
 import type { RecordedRequest } from "../emulator/emulator.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { operatorSecretNames } from "../preflight/support/operator-secrets.js";
+import { operatorSecretNames } from "./preflight/support/operator-secrets.js";
 import { branchHistoryText, branchTip, commitCount, fileAt, git, pushFiles } from "./support/git-repos.js";
 import { BRANCH, deploy, dev, DEV_OUTPUTS, emulatorAndWorkspace, epochOf } from "./support/harness.js";
 import { joinedRegExp } from "../support/regex.js";

@@ -6,10 +6,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { siteProbe, systemResolver } from "../../src/adapters/site.js";
 import { KEYCLOAK_REALM } from "../../src/catalogue/platform.js";
-import { checkSite, type Resolver } from "../../src/engine/site.js";
+import { siteMarkdown } from "../../src/action/site-summary.js";
+import { cell } from "../../src/action/summary.js";
+import { checkSite, unresolvedReason, type Resolver } from "../../src/engine/site.js";
 import { createSelfSignedCertificate, type Certificate } from "../emulator/certificate.js";
 import { handleSite, type SiteScript } from "../emulator/site.js";
-import { loadEnv } from "../gitops/support.js";
+import { loadEnv } from "../render/gitops/support.js";
 
 const dev = loadEnv("dev");
 const prod = loadEnv("prod");
@@ -108,7 +110,34 @@ describe("smoke check", () => {
     const b = logged();
     await checkSite(prod, "10.40.7.254", { resolver: nowhere, probe: siteProbe() }, b.log);
     expect(b.info[1]).toBe("  DNS: A codemie.ai.example.com → 10.40.7.254, in private zone ai.example.com");
-    expect(b.info.at(-1)).toContain("an internal ingress answers inside the VNet and peered networks only");
+    // prod is behind the WAF, whose listeners are private: the gateway decides, not ingress-nginx.
+    expect(b.info.at(-1)).toContain("the WAF's listeners are on its private address");
+  });
+
+  it("explains an unresolved host by what answers for it: the WAF's listeners, else the load balancer", async () => {
+    const variant = (waf: boolean, internal: boolean) => {
+      const env = structuredClone(prod);
+      env.network.ingress.internal = internal;
+      env.network.ingress.waf = { ...env.network.ingress.waf!, enabled: waf };
+      return env;
+    };
+    const propagation = "a new record or zone delegation may take a while to reach every resolver";
+    const cases = [
+      [variant(true, true), "the WAF's listeners are on its private address: it answers inside the VNet"],
+      // A public WAF listener: ingress-nginx is internal behind it, yet the host is on the internet.
+      [variant(true, false), `the host points at the WAF's public address; ${propagation}`],
+      [variant(false, false), `the host points at the ingress's public load balancer; ${propagation}`],
+      [variant(false, true), "an internal ingress answers inside the VNet and peered networks only"],
+    ] as const;
+    for (const [env, expected] of cases) {
+      expect(unresolvedReason(env)).toContain(expected);
+      const out = logged();
+      const report = await checkSite(env, undefined, { resolver: nowhere, probe: siteProbe() }, out.log);
+      expect(report).toMatchObject({ smoke: "skipped", unresolved: unresolvedReason(env) });
+      expect(siteMarkdown(report).join("\n")).toContain(
+        `The host does not resolve from the runner: the smoke check was skipped (${cell(unresolvedReason(env))}).`,
+      );
+    }
   });
 
   it("the system resolver answers for localhost with a loopback address", async () => {

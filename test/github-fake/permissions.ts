@@ -6,7 +6,7 @@
 // separated by "; "). The endpoints are required for a private repository's resources; a public
 // repository's can be read with no scope at all. Deploy keys need Administration, which no
 // GITHUB_TOKEN can be given.
-import { allAt, RANK, SCOPES, type Grant, type Level, type Scope } from "../actions/workflow-loader.js";
+import { allAt, RANK, SCOPES, type Grant, type Level, type Scope } from "../action/workflow-loader.js";
 
 /** GitHub's scopes and levels, as the workflow loader knows them. */
 export { allAt, SCOPES };

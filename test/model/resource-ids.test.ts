@@ -10,7 +10,7 @@ import { keyVaultId, resourceGroupId } from "../../src/model/resource-ids.js";
 import { createEngine } from "../../src/render/engine.js";
 import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
 import { renderBicep } from "../../src/render/bicep/render.js";
-import { loadEnv, ROOT } from "../gitops/support.js";
+import { loadEnv, ROOT } from "../render/gitops/support.js";
 
 const files = (dir: string, ext: string): string[] =>
   readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })

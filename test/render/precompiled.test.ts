@@ -11,7 +11,7 @@ import { precompileTemplates } from "../../src/render/engine.js";
 import { renderGitops } from "../../src/render/gitops/render.js";
 import { templateEngine } from "../../src/render/template-engine.js";
 import { PrecompiledTemplates, type RenderTemplate, type TemplateSpec } from "../../src/render/template-runtime.js";
-import { ENV_NAMES, ROOT, loadEnv } from "../gitops/support.js";
+import { ENV_NAMES, ROOT, loadEnv } from "./gitops/support.js";
 
 const toolkit = await readToolkit(ROOT);
 

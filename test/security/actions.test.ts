@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { basicCredential } from "../../src/adapters/git/credentials.js";
-import { pullRequestEvent } from "../actions/support/events.js";
-import { runAction, type ActionRun } from "../actions/support/run-action.js";
-import { checkout, commitFile, type Checkout } from "../actions/support/workspace.js";
+import { pullRequestEvent } from "../action/support/events.js";
+import { runAction, type ActionRun } from "../action/support/run-action.js";
+import { checkout, commitFile, type Checkout } from "../action/support/workspace.js";
 import { createSelfSignedCertificate, type Certificate } from "../emulator/certificate.js";
 import { git, GIT_IDENTITY, tempDir, type TempDir } from "../engine/support/git-repos.js";
 import { GitHubFake } from "../github-fake/server.js";

@@ -1,6 +1,6 @@
 // Runs the git CLI without a shell. Prompts are off (a deploy must fail, not hang, when a remote
 // wants credentials) and messages are in English so refusals can be recognised.
-import { execFile } from "node:child_process";
+import type { execFile as ExecFile } from "node:child_process";
 
 export class GitError extends Error {
   constructor(
@@ -27,6 +27,10 @@ const firstLine = (text: string): string =>
     .map((l) => l.trim())
     .find((l) => l !== "" && !l.startsWith("hint:")) ?? "";
 
+// Loaded on first use: node:child_process brings net, dgram and streams, which a run that never
+// starts git (the validate action) would load for nothing.
+let execFile: typeof ExecFile | undefined;
+
 export function git(args: readonly string[], options: GitOptions): Promise<string> {
   return run(args, options, "utf8");
 }
@@ -38,10 +42,16 @@ export function gitBytes(args: readonly string[], options: GitOptions): Promise<
 
 function run(args: readonly string[], options: GitOptions, encoding: "utf8"): Promise<string>;
 function run(args: readonly string[], options: GitOptions, encoding: "buffer"): Promise<Buffer>;
-function run(args: readonly string[], options: GitOptions, encoding: "utf8" | "buffer"): Promise<string | Buffer> {
+async function run(
+  args: readonly string[],
+  options: GitOptions,
+  encoding: "utf8" | "buffer",
+): Promise<string | Buffer> {
+  execFile ??= (await import("node:child_process")).execFile;
+  const start = execFile;
   const env = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
   return new Promise((resolve, reject) => {
-    const child = execFile(
+    const child = start(
       "git",
       args,
       { cwd: options.cwd, env, timeout: options.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024, encoding },

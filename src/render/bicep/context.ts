@@ -12,7 +12,7 @@ import { isEnabled } from "../gitops/contract.js";
 import { gatewayNames } from "../../config/app-gateway.js";
 import { bicepAppGateway } from "./app-gateway.js";
 import { bicepIngress } from "./ingress.js";
-import { kubernetesPolicyAssignments } from "./kubernetes-policies.js";
+import { ingressHostsDefinition, kubernetesPolicyAssignments } from "./kubernetes-policies.js";
 import { bicepEgressFirewall } from "./egress-firewall.js";
 import { egressNextHop, outboundType } from "../../config/egress-firewall.js";
 import { nsgRules } from "./network-rules.js";
@@ -77,6 +77,7 @@ export function bicepContext(
     );
   const openai = env.openai.enabled ? env.openai : undefined;
   const security = env.security ?? securitySettings(env.production, {});
+  const kubernetesPolicies = kubernetesPolicyAssignments(env, security);
   // Each cloud names its private DNS zones differently (usgov, china): never the public cloud's by default.
   const privateDnsZones = cloudMetadata(env.azure.cloud).privateDnsZones;
   return {
@@ -135,7 +136,8 @@ export function bicepContext(
       // A private API server has no public address to restrict.
       authorizedIpRanges: env.network.privateCluster ? [] : security.apiServerAuthorizedIpRanges,
     },
-    kubernetesPolicies: kubernetesPolicyAssignments(env, security),
+    kubernetesPolicies,
+    ingressHostsPolicy: ingressHostsDefinition(kubernetesPolicies),
     identities,
     grants: { keyVault: grants("keyVault"), storage: grants("storage"), openai: grants("openai") },
     gitops: {

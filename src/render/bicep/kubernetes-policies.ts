@@ -10,6 +10,7 @@ import {
   HOST_PATH_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   type KubernetesPolicy,
   type KubernetesPolicyKey,
 } from "../../catalogue/kubernetes-policies.js";
@@ -66,8 +67,15 @@ function extraParameters(
     // No host path anywhere outside the excluded namespaces.
     allowedHostPaths: { allowedHostPaths: { value: { paths: [] } } },
     allowedExternalIps: { allowedExternalIPs: { value: [] } },
+    readOnlyRootFilesystem: {
+      excludedContainers: { value: [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort() },
+    },
     resourceLimits: { cpuLimit: { value: limits.cpuLimit }, memoryLimit: { value: limits.memoryLimit } },
     defaultNamespace: { namespaces: { value: ["default"] } },
+    // Every Ingress of the platform serves network.ingress.host (the tree writes each host).
+    ingressHosts: {
+      allowedDomains: { value: [...new Set([env.network.ingress.host, ...policies.additionalIngressDomains])] },
+    },
   };
 }
 
@@ -76,6 +84,8 @@ export interface PolicyAssignment {
   name: string;
   displayName: string;
   definitionId: string;
+  /** The definition is the toolkit's own, in the subscription (else a built-in of the tenant). */
+  custom: boolean;
   parameters: Parameters;
 }
 
@@ -94,6 +104,7 @@ export function kubernetesPolicyAssignments(env: Environment, security: Security
       name: `codemie-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       displayName: `[${env.names.aks}] ${policy.displayName}`.slice(0, 128),
       definitionId: policy.id,
+      custom: policy.custom === true,
       parameters: {
         effect: { value: effect },
         ...(policy.target === "gatekeeper" ? { excludedNamespaces: { value: [...new Set(namespaces)] } } : {}),
@@ -101,4 +112,12 @@ export function kubernetesPolicyAssignments(env: Environment, security: Security
       },
     };
   });
+}
+
+/** The toolkit's own definition (bicep/modules/ingress-hosts-policy.bicep) when an assignment uses it. */
+export function ingressHostsDefinition(
+  assignments: readonly PolicyAssignment[],
+): { name: string; displayName: string } | undefined {
+  const { id, displayName } = KUBERNETES_POLICIES.ingressHosts;
+  return assignments.some((a) => a.custom && a.definitionId === id) ? { name: id, displayName } : undefined;
 }
