@@ -42,7 +42,8 @@ export function publishedPromotionRecords(files: EnvironmentFiles, connections: 
       throw new Error(`${file.file} does not load${first ? ` (${formatDiagnostic(first)})` : ""}`);
     }
     const env = loaded.env;
-    const tip = await connections.gitops(env).tipCommit();
+    const branch = connections.gitops(env);
+    const tip = await branch.tipCommit().finally(() => branch.close?.());
     if (!tip) return undefined;
     const view = await readFlux(connections.arm(env), env);
     const state = !view

@@ -12,10 +12,11 @@ export interface StatusPorts {
 }
 
 export function statusOf(env: Environment, ports: StatusPorts): Promise<EnvironmentStatus> {
+  const gitops = ports.connections.gitops(env);
   return environmentStatus(env, {
     arm: ports.connections.arm(env),
-    gitops: ports.connections.gitops(env),
+    gitops,
     log: ports.log,
     ...(ports.connections.site ? { site: ports.connections.site(env) } : {}),
-  });
+  }).finally(() => gitops.close?.());
 }
