@@ -8,3 +8,25 @@ export function formatArmError(error: ArmErrorDetail, depth = 0): string[] {
     ...error.details.flatMap((d) => formatArmError(d, depth + 1)),
   ];
 }
+
+/** Write actions the deploy identity's roles may lack, and the built-in role granting each (docs/github-actions.md). */
+const GRANTED_BY: Record<string, string> = {
+  "microsoft.authorization/policydefinitions/write": "Resource Policy Contributor",
+  "microsoft.authorization/policyassignments/write": "Resource Policy Contributor",
+  "microsoft.authorization/roleassignments/write": "Role Based Access Control Administrator",
+};
+
+/** What to grant when ARM refused an action the deploy identity lacks (a Contributor writes no Authorization/*). */
+export function authorizationHints(error: ArmErrorDetail): string[] {
+  const refused = new Set<string>();
+  const visit = (e: ArmErrorDetail): void => {
+    for (const m of e.message.matchAll(/perform action '([^']+)'/g)) refused.add(m[1]!.toLowerCase());
+    e.details.forEach(visit);
+  };
+  visit(error);
+  return [...refused].flatMap((action) => {
+    const role = GRANTED_BY[action];
+    const where = "on the subscription (docs/github-actions.md)";
+    return role ? [`the deploy identity may not ${action}: grant it ${role} (or Owner) ${where}`] : [];
+  });
+}
