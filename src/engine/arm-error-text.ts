@@ -1,4 +1,5 @@
 // ARM's error details as text: one line per error, nested details indented, for a log or a PR comment.
+import { DEPLOY_IDENTITY_ROLES } from "../catalogue/deploy-identity.js";
 import type { ArmErrorDetail } from "./ports.js";
 
 export function formatArmError(error: ArmErrorDetail, depth = 0): string[] {
@@ -9,12 +10,10 @@ export function formatArmError(error: ArmErrorDetail, depth = 0): string[] {
   ];
 }
 
-/** Write actions the deploy identity's roles may lack, and the built-in role granting each (docs/github-actions.md). */
-const GRANTED_BY: Record<string, string> = {
-  "microsoft.authorization/policydefinitions/write": "Resource Policy Contributor",
-  "microsoft.authorization/policyassignments/write": "Resource Policy Contributor",
-  "microsoft.authorization/roleassignments/write": "Role Based Access Control Administrator",
-};
+/** The role that grants each write action the deploy identity may lack, by lowercase action. */
+const GRANTED_BY = new Map(
+  DEPLOY_IDENTITY_ROLES.flatMap((r) => r.actions.map((action) => [action.toLowerCase(), r.role] as const)),
+);
 
 /** What to grant when ARM refused an action the deploy identity lacks (a Contributor writes no Authorization/*). */
 export function authorizationHints(error: ArmErrorDetail): string[] {
@@ -25,7 +24,7 @@ export function authorizationHints(error: ArmErrorDetail): string[] {
   };
   visit(error);
   return [...refused].flatMap((action) => {
-    const role = GRANTED_BY[action];
+    const role = GRANTED_BY.get(action);
     const where = "on the subscription (docs/github-actions.md)";
     return role ? [`the deploy identity may not ${action}: grant it ${role} (or Owner) ${where}`] : [];
   });
