@@ -8,6 +8,11 @@ import { join } from "node:path";
 import { build } from "esbuild";
 
 const ROOT = new URL("..", import.meta.url).pathname;
+// BENCH_ONLY=generated (comma-separated: cold, shipped, generated, helm, compile, bundles, deploy) runs only
+// those groups of figures, to reproduce one; BENCH_GENERATED=1000 picks the generated sizes (default 10,100,1000).
+const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
+const wanted = (group) => !only || only.includes(group);
+const generatedSizes = (process.env.BENCH_GENERATED ?? "10,100,1000").split(",").map(Number);
 const OUT = join(ROOT, ".bench");
 mkdirSync(OUT, { recursive: true });
 
@@ -82,13 +87,13 @@ function runProcess(args, opts = {}) {
 }
 
 // 1. CLI cold start, as a whole process.
-{
+if (wanted("cold")) {
   const samples = [];
   for (let i = 0; i < 15; i++) samples.push(runProcess(["bin/codemie-gitops.js", "validate", "--env", "prod"]));
   record("coldStartValidateProd", "cold start: validate --env prod", samples, "ms", "< 300 ms");
 }
 // The same validation through the bundled action entry, as the runner starts it.
-{
+if (wanted("cold")) {
   const dir = mkdtempSync(join(tmpdir(), "bench-action-"));
   writeFileSync(join(dir, "event.json"), '{"inputs":{}}');
   // The runner creates these files before a step starts; @actions/core appends to them.
@@ -134,13 +139,13 @@ const core = await import(join(OUT, "core.js"));
 const kit = await core.toolkit(ROOT);
 const shipped = core.shippedEnvironments(ROOT);
 for (const e of shipped) core.renderOne(e.file, e.text, kit); // warm-up: JIT and template compilation
-{
+if (wanted("shipped")) {
   const samples = [];
   for (let i = 0; i < 30; i++)
     samples.push(await time(() => shipped.forEach((e) => core.renderOne(e.file, e.text, kit))));
   record("renderShipped", `validate+plan+render of ${shipped.length} shipped environments`, samples, "ms", "< 100 ms");
 }
-{
+if (wanted("shipped")) {
   const prod = shipped.find((e) => e.file.endsWith("prod.yaml"));
   const samples = [];
   for (let i = 0; i < 200; i++) samples.push(await time(() => core.planOnly(prod.file, prod.text)));
@@ -159,7 +164,7 @@ const renderGenerated = `
   envs.forEach((e) => core.renderOne(e.file, e.text, kit));
   console.log(performance.now() - t);
 `;
-for (const n of [10, 100, 1000]) {
+for (const n of wanted("generated") ? generatedSizes : []) {
   const samples = [];
   for (let i = 0; i < (n === 1000 ? 3 : 5); i++) {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", renderGenerated, String(n)], {
@@ -175,7 +180,7 @@ for (const n of [10, 100, 1000]) {
 }
 
 // Helm: every HelmRelease of prod templated as helm-controller would (kustomize build, helm template per release).
-{
+if (wanted("helm")) {
   const prod = shipped.find((e) => e.file.endsWith("prod.yaml"));
   await core.templateReleases(ROOT, prod.file, prod.text, kit); // warm-up: chart cache, page cache
   const samples = [];
@@ -187,7 +192,7 @@ for (const n of [10, 100, 1000]) {
 // environment through one Bicep session (compile cache off), and a warm `plan --env prod
 // --offline` whose compilation the cache answers (the compiler is never started); then, as an
 // extra figure, the same plan online against a local bare repository (so no network).
-{
+if (wanted("compile")) {
   const bicep = join(ROOT, ".bicep/bin/bicep");
   const exe = existsSync(bicep) ? bicep : "bicep";
   const dir = mkdtempSync(join(tmpdir(), "bench-render-"));
@@ -240,7 +245,7 @@ for (const n of [10, 100, 1000]) {
 }
 
 // 6. Bundles: the CLI's entry (its commands load as chunks) and each action's single file.
-{
+if (wanted("bundles")) {
   const cli = join(ROOT, "dist/cli.js");
   note(
     "bundleCli",
@@ -273,7 +278,7 @@ for (const n of [10, 100, 1000]) {
 // of test/emulator. Each deployment answers 3 polls Running with Retry-After: 1 s; Flux follows
 // the scratch GitOps repository (2 Non-Compliant reads). The poll floor is lowered to 50 ms so
 // only Retry-After paces the polls. Medians of 3 runs; poll timings pooled over all runs.
-{
+if (wanted("deploy")) {
   await build({
     entryPoints: [join(ROOT, "scripts/bench/deploy.ts")],
     bundle: true,
@@ -380,5 +385,7 @@ console.log(
   `\nTargets: ${judged.length - missed.length} of ${judged.length} met` +
     `${missed.length ? `; not met: ${missed.join(", ")}` : ""}`,
 );
-writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nJSON: ${join(".bench", "results.json")}`);
+// A partial run (BENCH_ONLY) never replaces the full run's results.
+const resultsFile = only ? "results-only.json" : "results.json";
+writeFileSync(join(OUT, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nJSON: ${join(".bench", resultsFile)}`);

@@ -2,7 +2,8 @@
 // generated parts of docs/. One script for every build output, so CI can rebuild and compare.
 // `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
 // committed ones).
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
+import { realpathSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,12 +43,29 @@ await build({
   banner,
 });
 const { buildEnvironmentSchema } = await import("../dist/build/schema.js");
-const { AJV_OPTIONS } = await import("../dist/build/validator.js");
+const { AJV_OPTIONS, LEAN_AJV_OPTIONS } = await import("../dist/build/validator.js");
 const { componentTableMarkdown, TABLE_START, TABLE_END } = await import("../dist/build/component-table.js");
 const { actionTablesMarkdown, ACTIONS_START, ACTIONS_END } = await import("../dist/build/action-tables.js");
 const { environmentReferenceMarkdown } = await import("../dist/build/environment-reference.js");
 const { precompileTemplates } = await import("../dist/build/engine.js");
 const { readTemplates, TEMPLATE_FOLDERS } = await import("../dist/build/templates.js");
+
+/**
+ * The schema without its annotations (descriptions, examples, defaults, titles): they change no
+ * verdict. Walked by keyword, so a property that happens to be named "description" stays.
+ */
+function withoutAnnotations(node) {
+  if (Array.isArray(node)) return node.map(withoutAnnotations);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (["description", "examples", "default", "title", "$comment"].includes(key)) continue;
+    if (["properties", "patternProperties", "$defs", "dependentSchemas"].includes(key))
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, withoutAnnotations(sub)]));
+    else out[key] = ["enum", "const", "required"].includes(key) ? value : withoutAnnotations(value);
+  }
+  return out;
+}
 
 const schema = buildEnvironmentSchema();
 if (!actionsOnly) {
@@ -55,17 +73,41 @@ if (!actionsOnly) {
   await writeFile("schema/environment.schema.json", `${JSON.stringify(schema, null, 2)}\n`);
 }
 
-// The bundles validate with code generated now instead of compiling the schema at start-up.
+// The bundles validate with code generated now instead of compiling the schema at start-up, in two
+// parts: a lean check (no error details, the schema's annotations left out) that a valid file, the
+// usual case, is all it loads and compiles; and the validator with ajv's verbose errors, kept as
+// source text and compiled on the first file that fails (compiling ~300 KB costs a start-up
+// 20-30 ms; a string costs little to load).
 const { Ajv2020 } = await import("ajv/dist/2020.js");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
-const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true } });
+const leanAjv = new Ajv2020({ ...LEAN_AJV_OPTIONS, code: { source: true, esm: true } });
+const fullAjv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: false } });
+const fullSource = (await transform(standaloneCode(fullAjv, fullAjv.compile(schema)), { minify: true })).code;
+// What the full validator's code requires (ajv's runtime helpers), bundled for it to call.
+const required = [...new Set([...fullSource.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
 await mkdir("dist/build", { recursive: true });
-await writeFile("dist/build/environment-validator.js", standaloneCode(ajv, ajv.compile(schema)));
+await writeFile(
+  "dist/build/environment-validity.js",
+  standaloneCode(leanAjv, leanAjv.compile(withoutAnnotations(schema))),
+);
 await writeFile(
   "dist/build/validator-standalone.js",
-  'import validate from "./environment-validator.js";\nexport const ' +
-    "AJV_OPTIONS = {};\nexport function environmentValidator() {\n  return " +
-    "validate;\n}\n",
+  'import validity from "./environment-validity.js";\n' +
+    "const runtime = {\n" +
+    required.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),\n`).join("") +
+    "};\n" +
+    `const source = ${JSON.stringify(fullSource)};\n` +
+    "let full;\n" +
+    "export const AJV_OPTIONS = {};\n" +
+    "export const LEAN_AJV_OPTIONS = {};\n" +
+    "export function environmentValidity() {\n  return validity;\n}\n" +
+    "export function environmentValidator() {\n" +
+    "  if (!full) {\n" +
+    "    const module = { exports: {} };\n" +
+    '    new Function("module", "exports", "require", source)(module, module.exports, (id) => runtime[id]);\n' +
+    "    full = module.exports;\n" +
+    "  }\n" +
+    "  return full;\n}\n",
 );
 const standaloneValidator = {
   name: "standalone-validator",
@@ -107,6 +149,28 @@ const precompiled = {
   },
 };
 
+// yaml ships its code twice, as CommonJS for Node and as ES modules (for browsers, otherwise the
+// same): the modules load without CommonJS wrappers, whose bodies V8 parses twice, and let a
+// bundle leave out what it never calls. Only yaml's warning goes to process.emitWarning, as
+// its Node build does.
+const yamlModules = {
+  name: "yaml-modules",
+  setup(b) {
+    const dist = realpathSync("node_modules/yaml/browser/dist"); // as esbuild names the importers
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: resolve(dist, "index.js") }));
+    b.onResolve({ filter: /\/log\.js$/ }, (args) =>
+      args.importer.startsWith(dist) ? { path: "yaml-log", namespace: "yaml-log" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "yaml-log" }, () => ({
+      contents:
+        "export function debug(logLevel, ...messages) {\n" +
+        '  if (logLevel === "debug") console.log(...messages);\n}\n' +
+        "export function warn(logLevel, warning) {\n" +
+        '  if (logLevel === "debug" || logLevel === "warn") process.emitWarning(warning);\n}\n',
+    }));
+  },
+};
+
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
 // getIDToken alone; these modules do nothing when loaded, so a bundle that never asks for a
 // token may leave them out.
@@ -132,7 +196,7 @@ if (!actionsOnly) {
   await build({
     ...common,
     banner,
-    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
+    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     // Minified (names kept) like the actions: parsing the source is much of a command's start-up.
@@ -156,7 +220,7 @@ await Promise.all([
     return build({
       ...common,
       banner,
-      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc],
+      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
       minify: true,
@@ -168,7 +232,7 @@ await Promise.all([
   build({
     ...common,
     banner,
-    plugins: [precompiled],
+    plugins: [precompiled, yamlModules],
     entryPoints: ["src/action/entry/root.ts"],
     outfile: `${actionsRoot}/dist/index.js`,
   }),

@@ -19,6 +19,9 @@ export function workingDirectoryOf(input: string): string {
 
 export async function openWorkspace(workingDirectory: string): Promise<Workspace> {
   const cwd = workingDirectoryOf(workingDirectory);
+  // The runner's workspace is where actions/checkout puts the repository: its own root needs no git.
+  const workspace = process.env.GITHUB_WORKSPACE;
+  if (workspace && resolve(workspace) === cwd) return { cwd, repoRoot: cwd, prefix: "" };
   const top = await git(["rev-parse", "--show-toplevel"], { cwd, env: { GIT_OPTIONAL_LOCKS: "0" } }).then(
     (out) => out.trim(),
     () => undefined,

@@ -6,6 +6,7 @@
 
 import { execFile } from "node:child_process";
 import path from "node:path";
+import { rememberedVersion } from "./tool-versions.js";
 
 export interface KustomizeTool {
   /** Executable that is run. */
@@ -60,8 +61,13 @@ function kustomizeMajor(versionText: string): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
+/** The tool's answer to `args`, remembered per binary between runs (tool-versions.ts). */
+function versionText(command: string, args: readonly string[]): Promise<string> {
+  return rememberedVersion(command, args, async () => (await run(command, args, 30_000)).stdout);
+}
+
 async function probeKubectl(command: string): Promise<KustomizeTool | string> {
-  const { stdout } = await run(command, ["version", "--client"], 30_000);
+  const stdout = await versionText(command, ["version", "--client"]);
   const client =
     /GitVersion:"([^"]+)"/.exec(stdout)?.[1] ?? /Client Version:\s*(v\S+)/.exec(stdout)?.[1] ?? "(unknown version)";
   const kustomize = /Kustomize Version:\s*(\S+)/.exec(stdout)?.[1];
@@ -77,7 +83,7 @@ async function probeKubectl(command: string): Promise<KustomizeTool | string> {
 }
 
 async function probeKustomize(command: string): Promise<KustomizeTool | string> {
-  const { stdout } = await run(command, ["version"], 30_000);
+  const stdout = await versionText(command, ["version"]);
   const major = kustomizeMajor(`kustomize ${stdout}`);
   if (major === undefined || major < MIN_KUSTOMIZE_MAJOR)
     return `${command} reports "${stdout.trim()}"; kustomize v${MIN_KUSTOMIZE_MAJOR}+ is needed`;

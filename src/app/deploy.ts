@@ -121,7 +121,8 @@ export async function runDeploy(
         ...(request.fluxTimeoutMs ? { fluxTimeoutMs: request.fluxTimeoutMs } : {}),
         fluxSignal: (ms) => deadline(ms, run.interrupted, "flux-timeout"),
       },
-    ),
+      // The branch keeps a scratch repository between its operations until then.
+    ).finally(() => gitops.close?.()),
   );
   if (result.ok)
     return result.flux

@@ -58,7 +58,8 @@ export async function planPrepared(
         { env, tree, capacity, locate: prepared.locate },
         { ...(gitops ? { gitops } : {}), ...(arm ? { arm, preflight: azurePreflightReads(arm) } : {}) },
         signal,
-      ),
+        // The branch keeps a scratch repository between its operations until then.
+      ).finally(() => branch?.close?.()),
     ),
     // An offline plan reads neither Azure nor the branch: nothing in it is worth holding a deploy to,
     // so it records no digest and skips the objects' kustomize build.

@@ -49,11 +49,12 @@ export function renderSources(file: string, text: string, toolkit: Toolkit): Ren
     ...renderGitops(env, render),
   ]);
   // A tree the AKS Flux extension would refuse is a failed render, not a deploy that times out.
-  const at = source?.locate(["gitops"], "key") ?? { line: 1, column: 1 };
+  // Positioned only when there is something to report (the first position costs a full parse).
+  const at = () => source?.locate(["gitops"], "key") ?? { line: 1, column: 1 };
   const flux = checkEnvironmentFlux(env, tree).map(
     (v): Diagnostic => ({
       file: env.file,
-      ...at,
+      ...at(),
       severity: "error",
       path: "gitops",
       message: `Flux would not reconcile the rendered tree: ${v.object}: ${v.message} [${v.rule}]`,

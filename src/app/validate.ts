@@ -1,6 +1,6 @@
 // Use case `validate`: each environment file through schema, resolution, semantic and capacity
 // checks; the diagnostics as data.
-import type { CheckedFile, SourceRepository } from "../config/cross-file.js";
+import type { CheckedFile, SourceRepository, SourceRepositoryQuery } from "../config/cross-file.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../config/diagnostics.js";
 import { crossFileDiagnostics } from "./cross-file-check.js";
 import { loadEnvironment } from "./load.js";
@@ -21,15 +21,13 @@ export interface ValidationReport {
 
 /**
  * `paths`: the files to check; "all" for every environment file. `repo`: what is known of the repository holding them,
- * awaited only for the cross-file rules, so a caller can ask git while the files are checked.
+ * asked only for the cross-file rules, so a caller can ask git while the files are checked.
  */
 export async function validateEnvironments(
   paths: readonly string[] | "all",
   files: EnvironmentFiles,
-  repo: SourceRepository | Promise<SourceRepository> = {},
+  repo: SourceRepository | SourceRepositoryQuery = {},
 ): Promise<ValidationReport> {
-  const known = Promise.resolve(repo);
-  known.catch(() => undefined); // awaited below; a file that fails to read must not leave it unhandled
   const results: FileValidation[] = [];
   const checked: CheckedFile[] = [];
   for (const path of paths === "all" ? await files.list() : paths) {
@@ -39,7 +37,8 @@ export async function validateEnvironments(
     if (env && source) checked.push({ file, env, source });
   }
   // What each environment would own on its GitOps branch, checked across all of them.
-  for (const d of await crossFileDiagnostics(checked, files, await known)) {
+  const known = typeof repo === "function" ? await repo(checked.map((c) => c.env.gitops.repository)) : repo;
+  for (const d of await crossFileDiagnostics(checked, files, known)) {
     const result = results.find((r) => r.file === d.file)!;
     result.diagnostics = sortDiagnostics([...result.diagnostics, d]);
     result.valid = false;

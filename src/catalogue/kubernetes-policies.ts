@@ -208,9 +208,6 @@ export const HTTPS_ONLY_ANNOTATION = { key: "kubernetes.io/ingress.allow-http", 
  * no longer holds (then production should deny).
  */
 export const AUDIT_IN_PRODUCTION: Partial<Record<KubernetesPolicyKey, string>> = {
-  readOnlyRootFilesystem:
-    "CodeMie's API and UI, LiteLLM, Keycloak and its database, Elasticsearch, Kibana and the " +
-    "ingress-nginx controller write to their root file systems",
   resourceLimits:
     "the toolkit sets memory limits but no CPU limits (CPU limits throttle; requests reserve), and " +
     "Elastic's Kibana hook Jobs take no resources setting; the rule requires both limits",
@@ -226,6 +223,51 @@ export const HOST_PATH_EXCLUSIONS: readonly { namespace: string; reason: string 
     reason:
       "Fluent Bit reads the nodes' container logs through hostPath /var/log (writable: it keeps " +
       "its tail position database there), /var/lib/docker/containers and /etc/machine-id",
+  },
+];
+
+/** The ingress-nginx controller's container, named by the tree so the exclusion below matches it alone. */
+export const INGRESS_CONTROLLER_CONTAINER = "ingress-nginx-controller";
+
+/**
+ * Containers the read-only root rule skips (its excludedContainers parameter, matched by container
+ * name in every namespace), each with its reason: the image must write where no emptyDir can go.
+ * Every other container of the tree runs read-only with emptyDirs (writable-paths.ts);
+ * test/charts/kubernetes-policies.test.ts checks both on the real charts.
+ */
+export const READ_ONLY_ROOT_EXCLUSIONS: readonly { container: string; release: string; reason: string }[] = [
+  {
+    container: INGRESS_CONTROLLER_CONTAINER,
+    release: "ingress-nginx",
+    reason:
+      "the controller rewrites /etc/nginx/nginx.conf and /etc/nginx/lua/cfg.json beside files the " +
+      "image ships there, and writes certificates under /etc/ingress-controller; its maintainers " +
+      "do not support a read-only root (kubernetes/ingress-nginx#9504, #12911, #7050)",
+  },
+  {
+    container: "litellm",
+    release: "litellm",
+    reason:
+      "prisma generate, run at startup, writes site-packages/prisma/schema.prisma inside the image, " +
+      "where an emptyDir would hide the package; LITELLM_MIGRATION_DIR does not move it " +
+      "(BerriAI/litellm#13369, #26918; the note on securityContext in litellm-helm's values.yaml)",
+  },
+  {
+    container: "prisma-migrations",
+    release: "litellm",
+    reason: "the migrations Job runs the same prisma generate (BerriAI/litellm#13369 is this Job)",
+  },
+  {
+    container: "create-kibana-token",
+    release: "kibana",
+    reason:
+      "Elastic's Kibana chart (8.5.1) gives its hook Jobs no securityContext setting, and " +
+      "helm-controller's Helm 3 does not post-render hooks (helm/helm#7891)",
+  },
+  {
+    container: "clean-kibana-token",
+    release: "kibana",
+    reason: "the same chart's post-delete hook Job, as create-kibana-token",
   },
 ];
 

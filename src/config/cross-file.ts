@@ -25,6 +25,9 @@ export interface SourceRepository {
   defaultBranch?: string;
 }
 
+/** What is known of that repository, as far as it bears on the GitOps repositories the checked files name. */
+export type SourceRepositoryQuery = (gitopsRepositories: readonly string[]) => Promise<SourceRepository>;
+
 /** https://Host/Owner/Name.git/ and https://host/owner/name name one repository. */
 export function sameRepository(a: string, b: string): boolean {
   const norm = (url: string): string =>

@@ -32,6 +32,16 @@ export function checkKubernetesPolicies(env: Environment, report: Report, ok: Va
       "httpsIngress: deny would refuse every Ingress of an ingress without TLS; " +
         "set it to audit, or network.ingress.tls: true",
     );
+  // The tree runs every container read-only; a file's own Helm values merge last and can undo it.
+  if (policies.effects.readOnlyRootFilesystem === "deny")
+    for (const { path, values } of Object.values(env.helmValues ?? {}))
+      for (const at of writableRoots(values, path))
+        report(
+          "warning",
+          at,
+          "readOnlyRootFilesystem: false here is refused by security.kubernetesPolicies.effects." +
+            "readOnlyRootFilesystem: deny; mount an emptyDir where the image writes instead",
+        );
   for (const [key, why] of Object.entries(AUDIT_IN_PRODUCTION) as [KubernetesPolicyKey, string][])
     if (policies.effects[key] === "deny")
       report(
@@ -40,4 +50,13 @@ export function checkKubernetesPolicies(env: Environment, report: Report, ok: Va
         `${key}: deny refuses the platform's own pods unless security.kubernetesPolicies.excludedNamespaces ` +
           `covers them: ${why}`,
       );
+}
+
+/** Where Helm values turn a read-only root file system off (readOnlyRootFilesystem: false), at any depth. */
+function writableRoots(value: unknown, path: readonly (string | number)[]): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => writableRoots(v, [...path, i]));
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    k === "readOnlyRootFilesystem" && v === false ? [[...path, k]] : writableRoots(v, [...path, k]),
+  );
 }

@@ -8,12 +8,13 @@ import { COMPONENTS } from "../catalogue/components.js";
 import { PATTERN_TEXT } from "./schema.js";
 import { pathOf as errorPath, repairDocument, type Repaired } from "./repair.js";
 import { closest } from "./spelling.js";
-import { environmentValidator } from "./validator.js";
+import { environmentValidator, environmentValidity } from "./validator.js";
 import type { YamlSource } from "./yaml-source.js";
 
 type Schema = { description?: string; enum?: unknown[]; properties?: Record<string, unknown>; pattern?: string };
 
 let compiled: ValidateFunction | undefined;
+let validity: ((data: unknown) => boolean) | undefined;
 
 function validator(): ValidateFunction {
   compiled ??= environmentValidator();
@@ -21,6 +22,9 @@ function validator(): ValidateFunction {
 }
 
 export function checkSchema(source: YamlSource): Diagnostic[] {
+  // The verdict first: a valid file needs no error details (the bundles then never compile them).
+  validity ??= environmentValidity();
+  if (validity(source.data)) return [];
   const validate = validator();
   if (validate(source.data)) return [];
   const errors = validate.errors ?? [];

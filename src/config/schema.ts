@@ -11,6 +11,7 @@ import {
   allowedEffects,
   AUDIT_IN_PRODUCTION,
   HOST_PATH_EXCLUSIONS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
 } from "../catalogue/kubernetes-policies.js";
@@ -812,7 +813,12 @@ function kubernetesPoliciesSchema(): Schema {
       : why
         ? `audit, also in production: ${why}`
         : "audit";
-    return str(`"${KUBERNETES_POLICIES[key].displayName}". Default: ${production}.`, {
+    const skips =
+      key === "readOnlyRootFilesystem"
+        ? ` Skips the containers named ${READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container).join(", ")} ` +
+          "(each with its reason in docs/read-only-root.md)."
+        : "";
+    return str(`"${KUBERNETES_POLICIES[key].displayName}". Default: ${production}.${skips}`, {
       enum: allowedEffects(key),
     });
   };

@@ -3,6 +3,7 @@
 // expansion all have limits, and duplicate keys, tags and multiple documents are rejected.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { dotted, type Diagnostic } from "./diagnostics.js";
+import { readPlainYaml } from "./plain-yaml.js";
 
 export const LIMITS = { maxBytes: 256 * 1024, maxDepth: 24, maxAliases: 64 } as const;
 
@@ -45,6 +46,29 @@ export function parseYamlSource(file: string, text: string): ParseResult {
       ],
     };
   }
+  // Most files are in the plain subset: read it fast, and build positions only when asked for one.
+  const plain = readPlainYaml(text);
+  if (plain) {
+    let full: YamlSource | undefined;
+    const locate: YamlSource["locate"] = (path, prefer) => {
+      full ??= parseWithPositions(file, text).source;
+      if (!full) throw new Error(`${file}: the plain YAML reader accepted a file the full parser refuses`);
+      return full.locate(path, prefer);
+    };
+    return { source: { file, data: plain, locate }, diagnostics: [] };
+  }
+  return parseWithPositions(file, text);
+}
+
+/** `parseYamlSource` by the full parser, positions built (the plain subset's reader skips them). */
+export function parseWithPositions(file: string, text: string): ParseResult {
+  const at = (pos: Position, message: string, path = ""): Diagnostic => ({
+    file,
+    ...pos,
+    severity: "error",
+    path,
+    message,
+  });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
   const pos = (offset: number): Position => {

@@ -207,6 +207,8 @@ export interface GitopsBranchPort {
   publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult>;
   /** The tip and its commit message; undefined when the branch does not exist. */
   tipCommit(): Promise<{ sha: string; message: string } | undefined>;
+  /** Releases what the operations kept between them (a scratch repository); a later operation starts afresh. */
+  close?(): Promise<void>;
 }
 
 export type Publisher = Pick<GitopsBranchPort, "branch" | "head" | "readAtTip" | "publish" | "tipCommit">;

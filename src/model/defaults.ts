@@ -52,6 +52,7 @@ export const DEFAULTS = {
       "ingressHosts",
       "allowedImages",
       "allowedHostPaths",
+      "readOnlyRootFilesystem",
       "allowedExternalIps",
       "internalLoadBalancers",
       "defaultNamespace",

@@ -1,8 +1,13 @@
 // Escaping for the languages we render. Every user value reaches a template through one of
 // these, so no value can change the structure of the output (see engine.ts).
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_BICEP_ESCAPE = /[\\'\u0000-\u001f\u007f]|\$\{/;
+
 /** A Bicep single-quoted string literal: backslash, quote, interpolation and control characters escaped. */
 export function bicepString(value: string): string {
+  // Most values need no escape: one scan instead of seven replacements.
+  if (!NEEDS_BICEP_ESCAPE.test(value)) return `'${value}'`;
   const escaped = value
     .replace(/\\/g, "\\\\")
     .replace(/'/g, "\\'")

@@ -16,18 +16,34 @@ export class PrecompiledTemplates {
   constructor(readonly specs: Readonly<Record<string, TemplateSpec>>) {}
 }
 
-/** The options every template is compiled with, at run time or by the build. */
-export const COMPILE_OPTIONS = { strict: true, noEscape: false, preventIndent: true } as const;
+/** The helpers `withHelpers` registers. */
+const HELPERS = ["bicep", "bicepValue", "yaml", "json", "bicepKey", "comment", "eq"] as const;
+
+/**
+ * The options every template is compiled with, at run time or by the build. Naming the helpers (and
+ * only them) lets the compiler call each directly instead of looking it up at every use.
+ */
+export const COMPILE_OPTIONS = {
+  strict: true,
+  noEscape: false,
+  preventIndent: true,
+  knownHelpers: Object.fromEntries(HELPERS.map((h) => [h, true])),
+  knownHelpersOnly: true,
+} as const;
 
 /** An environment with the helpers a template may call; the escaping ones are the only way to print a value. */
 export function withHelpers(hb: Environment): Environment {
-  hb.registerHelper("bicep", (v: unknown) => new hb.SafeString(bicepLiteral(v)));
-  hb.registerHelper("bicepValue", (v: unknown) => new hb.SafeString(bicepValue(v)));
-  hb.registerHelper("yaml", (v: unknown) => new hb.SafeString(yamlScalar(v)));
-  hb.registerHelper("json", (v: unknown) => new hb.SafeString(JSON.stringify(v)));
-  hb.registerHelper("bicepKey", (v: unknown) => new hb.SafeString(bicepKey(String(v))));
-  hb.registerHelper("comment", (v: unknown) => new hb.SafeString(commentText(v)));
-  hb.registerHelper("eq", (a: unknown, b: unknown) => a === b);
+  const safe = (text: string) => new hb.SafeString(text);
+  const helpers: Record<(typeof HELPERS)[number], Handlebars.HelperDelegate> = {
+    bicep: (v: unknown) => safe(bicepLiteral(v)),
+    bicepValue: (v: unknown) => safe(bicepValue(v)),
+    yaml: (v: unknown) => safe(yamlScalar(v)),
+    json: (v: unknown) => safe(JSON.stringify(v)),
+    bicepKey: (v: unknown) => safe(bicepKey(String(v))),
+    comment: (v: unknown) => safe(commentText(v)),
+    eq: (a: unknown, b: unknown) => a === b,
+  };
+  for (const name of HELPERS) hb.registerHelper(name, helpers[name]);
   return hb;
 }
 

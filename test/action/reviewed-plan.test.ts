@@ -58,6 +58,26 @@ const deploymentPuts = (): number =>
 const whatIfs = (): number =>
   emulator.armRequests().filter((r) => r.method === "POST" && /\/whatIf$/i.test(r.path.split("?")[0]!)).length;
 
+type Comment = ReturnType<GitHubFake["commentsOn"]>[number];
+let review: Comment | undefined;
+
+/**
+ * The plan action's review of the workspace's commit (Azure: the cluster to 1.31.2, scripted) on this test's
+ * pull request. Every workspace of the file holds the same commit, charts and Azure, so the first
+ * plan is every test's review: later tests get its comment, as written by the same token, instead
+ * of planning again (the first test proves the comment the plan writes).
+ */
+async function reviewedPlan(): Promise<void> {
+  // What Azure would change, for the plan and for the deploys that follow it.
+  emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
+  if (review) {
+    github.addComment(PR, review.body).user = review.user;
+    return;
+  }
+  expect((await plan()).status).toBe(0);
+  review = github.commentsOn(PR)[0];
+}
+
 /** A commit on top of the workspace changing dev.yaml's ingress host (the GitOps tree with it). */
 function commitChange(message: string, host: string): string {
   const file = join(ws.cwd, "environments", "dev.yaml");
@@ -68,9 +88,8 @@ function commitChange(message: string, host: string): string {
 
 describe("reviewed plan enforced at merge", () => {
   test("the comment carries the digest; a deploy whose what-if still matches goes on", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
-    const planned = await plan();
-    expect(planned.status).toBe(0);
+    review = undefined;
+    await reviewedPlan();
     const [comment] = github.commentsOn(PR);
     expect(comment!.body).toMatch(
       /^<!-- codemie-gitops:plan:dev -->\n<!-- codemie-gitops:reviewed:dev [A-Za-z0-9+/=]+ -->\n/,
@@ -95,8 +114,7 @@ describe("reviewed plan enforced at merge", () => {
     "a chart changed under the same version after the review: the objects " +
       "differ, the tree does not; the deploy stops",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
-      expect((await plan()).status).toBe(0);
+      await reviewedPlan();
       github.mergePullRequest(PR, ws.sourceCommit);
       const values = join(charts, "codemie-ui-2.57.2", "values.yaml");
       chmodSync(values, 0o644);
@@ -141,8 +159,7 @@ describe("reviewed plan enforced at merge", () => {
   }, 240_000);
 
   test("a deploy without the infrastructure stops when the tree changed after the review (another merge)", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
-    expect((await plan()).status).toBe(0);
+    await reviewedPlan();
     const later = commitChange("another change, merged after the review", "codemie3");
     github.mergePullRequest(PR, later);
     const asked = whatIfs();
@@ -164,8 +181,7 @@ describe("reviewed plan enforced at merge", () => {
     "Azure drifted after the review: the deploy stops before the first write " +
       "and shows the difference; accepting lets it through",
     async () => {
-      emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
-      expect((await plan()).status).toBe(0);
+      await reviewedPlan();
       github.mergePullRequest(PR, ws.sourceCommit);
       // Someone changed the cluster in the portal: ARM now sees a different change.
       emulator.reset();
@@ -191,8 +207,7 @@ describe("reviewed plan enforced at merge", () => {
   );
 
   test("a comment by another user carrying the marker and a matching digest is not a review", async () => {
-    emulator.script({ whatIf: { pendingPolls: 0, changes: aksUpgradeWhatIf("1.31.2") } });
-    expect((await plan()).status).toBe(0);
+    await reviewedPlan();
     const ours = github.commentsOn(PR)[0]!.body;
     // The same body, pasted by someone else on another pull request that merged the commit.
     const other = PR + 1000;

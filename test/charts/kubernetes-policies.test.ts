@@ -10,8 +10,10 @@ import {
   CHART_IMAGES,
   HOST_PATH_EXCLUSIONS,
   HTTPS_ONLY_ANNOTATION,
+  READ_ONLY_ROOT_EXCLUSIONS,
   type KubernetesPolicyKey,
 } from "../../src/catalogue/kubernetes-policies.js";
+import { WRITABLE_PATHS } from "../../src/catalogue/writable-paths.js";
 import { POD_SECURITY_SYSTEM_NAMESPACES } from "../../src/catalogue/pod-security.js";
 import type { Manifest } from "../../src/kubernetes/helm-release.js";
 import { allContainers, podTemplates, type PodTemplate } from "../../src/kubernetes/pods.js";
@@ -152,14 +154,110 @@ describe.each(ENV_NAMES)("%s: the rules production denies pass", (name) => {
   });
 });
 
+// The read-only root rule as its Gatekeeper template states it (Azure/azure-policy
+// built-in-references/Kubernetes/read-only-root-filesystem/template.yaml): every container and init
+// container without securityContext.readOnlyRootFilesystem == true is a violation; the definition's
+// v3 template (ReadOnlyRootFileSystem.json) skips containers named in excludedContainers and pods in
+// excludedNamespaces. The exclusions are read from the assignment the Bicep receives.
+const readOnlyRoot = (p: { spec: PodTemplate["spec"] }) =>
+  allContainers(p.spec).filter((c) => c.container.securityContext?.readOnlyRootFilesystem !== true);
+
+describe.each(ENV_NAMES)("%s: every container runs with a read-only root file system", (name) => {
+  it("as the rule states it, but for the reasoned exclusions", { timeout: SLOW }, async () => {
+    const { env, objects } = await placed(name);
+    const security = env.security ?? securitySettings(env.production, {});
+    const assignment = kubernetesPolicyAssignments(env, {
+      ...security,
+      kubernetesPolicies: {
+        ...security.kubernetesPolicies,
+        enabled: true,
+      },
+    }).find((a) => a.definitionId === KUBERNETES_POLICIES.readOnlyRootFilesystem.id)!;
+    const excludedContainers = new Set(assignment.parameters.excludedContainers!.value as string[]);
+    const excludedNamespaces = new Set(assignment.parameters.excludedNamespaces!.value as string[]);
+    expect([...excludedContainers].sort()).toEqual(
+      [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort(),
+    );
+    const checked = pods(objects).filter((p) => !excludedNamespaces.has(p.at ?? "default"));
+    expect(checked.length).toBeGreaterThan(10);
+    const violations = checked.flatMap((p) =>
+      readOnlyRoot(p)
+        .filter((c) => !excludedContainers.has(c.container.name))
+        .map((c) => `${p.release}/${p.name}/${c.container.name}`),
+    );
+    expect(violations).toEqual([]);
+    if (env.production) expect(security.kubernetesPolicies.effects.readOnlyRootFilesystem).toBe("deny");
+  });
+
+  it("each exclusion names a container of its release, and no other", { timeout: SLOW }, async () => {
+    const { objects } = await placed(name);
+    const all = pods(objects).flatMap((p) => allContainers(p.spec).map((c) => ({ release: p.release, c })));
+    for (const e of READ_ONLY_ROOT_EXCLUSIONS)
+      expect(
+        all.filter((x) => x.c.container.name === e.container && x.release !== e.release).map((x) => x.release),
+        e.container,
+      ).toEqual([]);
+  });
+
+  it("releases the mirror has no chart for set a read-only root in their values", { timeout: SLOW }, async () => {
+    const { k8s } = await rendered(name);
+    const unrendered = k8s.releases.filter((r) => !r.chart);
+    for (const r of unrendered)
+      expect(
+        (r.release.values as { securityContext?: { readOnlyRootFilesystem?: boolean } }).securityContext
+          ?.readOnlyRootFilesystem,
+        r.release.name,
+      ).toBe(true);
+    // Only CodeMie's two charts without a public source (docs/security-baseline.md says so).
+    expect(
+      unrendered.map((r) => r.release.name).filter((n) => !["mermaid-server", "codemie-nats-auth-callout"].includes(n)),
+    ).toEqual([]);
+  });
+});
+
+describe("read-only root file systems on the real charts", () => {
+  // The container each list of writable-paths.ts is for.
+  const owners: Record<keyof typeof WRITABLE_PATHS, { release: string; container: string }> = {
+    api: { release: "codemie-api", container: "codemie" },
+    ui: { release: "codemie-ui", container: "codemie-ui" },
+    mcpConnect: { release: "codemie-mcp-connect-service", container: "codemie-mcp-connect-service" },
+    elasticsearch: { release: "elasticsearch", container: "elasticsearch" },
+    kibana: { release: "kibana", container: "kibana" },
+    keycloak: { release: "keycloak", container: "keycloak" },
+    keycloakDb: { release: "gitops", container: "postgres" },
+  };
+
+  it("each image's writable paths are emptyDirs mounted in its container", { timeout: SLOW }, async () => {
+    const { objects } = await placed("prod");
+    for (const [key, owner] of Object.entries(owners)) {
+      const pod = pods(objects).find(
+        (p) => p.release === owner.release && p.spec.containers?.some((c) => c.name === owner.container),
+      );
+      expect(pod, key).toBeDefined();
+      const volumes = (pod!.spec as { volumes?: Array<{ name: string; emptyDir?: object }> }).volumes ?? [];
+      const container = pod!.spec.containers!.find((c) => c.name === owner.container) as {
+        volumeMounts?: Array<{ name: string; mountPath: string }>;
+      };
+      for (const w of WRITABLE_PATHS[key as keyof typeof WRITABLE_PATHS]) {
+        expect(container.volumeMounts, `${key} ${w.mountPath}`).toContainEqual(
+          expect.objectContaining({ name: w.volume, mountPath: w.mountPath }),
+        );
+        expect(volumes.find((v) => v.name === w.volume)?.emptyDir, `${key} ${w.volume}`).toBeDefined();
+      }
+    }
+  });
+
+  it("every exclusion is needed: its container does write its root file system", { timeout: SLOW }, async () => {
+    const seen = new Set<string>();
+    for (const name of ENV_NAMES)
+      for (const p of pods((await placed(name)).objects))
+        for (const c of readOnlyRoot(p)) seen.add(`${p.release} ${c.container.name}`);
+    expect(READ_ONLY_ROOT_EXCLUSIONS.filter((e) => !seen.has(`${e.release} ${e.container}`))).toEqual([]);
+  });
+});
+
 describe("the rules production audits are broken by the charts today", () => {
   const broken: Partial<Record<KubernetesPolicyKey, (objects: Placed[]) => string[]>> = {
-    readOnlyRootFilesystem: (objects) =>
-      pods(objects).flatMap((p) =>
-        allContainers(p.spec)
-          .filter((c) => c.container.securityContext?.readOnlyRootFilesystem !== true)
-          .map((c) => `${p.release}/${c.container.name}`),
-      ),
     resourceLimits: (objects) =>
       pods(objects).flatMap((p) =>
         allContainers(p.spec)

@@ -1,11 +1,13 @@
 // The environment's GitOps branch, which Flux pulls. Every operation works in a private temporary
-// repository (never in the user's checkout) and only through git plumbing: the branch tip is
-// fetched into the object store and read into the index, the directory the toolkit owns is
-// replaced there by the rendered files, and the result is diffed (plan) or committed and pushed
-// (deploy). Nothing is ever checked out, so no path of the fetched tree is followed on disk: the
-// branch is remote content, and a symbolic link or submodule at or above the owned directory, or
-// at a preserved file, is refused before anything is staged. Pushes are never forced: a branch
-// that moved since the caller looked is refused.
+// repository (never in the user's checkout), one per branch object, kept until close() so a run
+// makes it and fetches each tip once; it works only through git plumbing: the branch tip is
+// fetched into the object store and listed, the directory the toolkit owns is replaced by the
+// rendered files in an index of the operation's own, and the result is diffed (plan) or committed
+// and pushed (deploy). Nothing is ever checked out, so no path of the fetched tree is followed on
+// disk: the branch is remote content, and a symbolic link or submodule at or above the owned
+// directory, or at a preserved file, is refused before anything is staged. Pushes are never
+// forced: a branch that moved since the caller looked is refused.
+import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
@@ -19,7 +21,7 @@ import {
   type TreeChanges,
 } from "../../engine/ports.js";
 import { configEnvironment, tokenConfig } from "./credentials.js";
-import { git } from "./git.js";
+import { git, gitBytes, GitError } from "./git.js";
 
 export interface GitopsBranchOptions {
   /** URL or local path of the GitOps repository. */
@@ -33,6 +35,8 @@ export interface GitopsBranchOptions {
   trustedHosts?: readonly string[];
   /** Limit for each network operation (ls-remote, fetch, push). Default 120 s. */
   networkTimeoutMs?: number;
+  /** Where the scratch repository is made. Default: the system's temporary directory. */
+  scratchParent?: string;
 }
 
 const FALLBACK_IDENTITY = [
@@ -41,6 +45,8 @@ const FALLBACK_IDENTITY = [
   "-c",
   "user.email=codemie-gitops@users.noreply.github.com",
 ];
+// What git says when it knows no identity to commit as.
+const NO_IDENTITY = /identity unknown|tell me who you are|unable to auto-detect email|empty ident name/i;
 const CHANGE: Record<string, FileChange["change"]> = { A: "added", M: "modified", D: "deleted", T: "modified" };
 const REGULAR = new Set(["100644", "100755"]);
 const DIFF = ["--no-renames", "--no-color", "--no-ext-diff", "--no-textconv"];
@@ -62,11 +68,29 @@ interface TreeEntry {
   object: string;
 }
 
+/** The scratch repository as one operation sees it. */
+interface Repo {
+  /** The repository (nothing is ever checked out into it). */
+  dir: string;
+  /** A private directory of this operation, removed afterwards. */
+  own: string;
+  /** git's environment: the token header and this operation's own index. */
+  env: NodeJS.ProcessEnv;
+}
+
 /** The engine's GitOps branch port over git. */
 export class GitopsBranch implements GitopsBranchPort {
   private readonly timeoutMs: number;
   /** Carries the scoped token header; empty without a token or for a non-https remote. */
   private readonly gitEnv: NodeJS.ProcessEnv;
+  /** The scratch repository, made by the first operation and kept until close(). */
+  private repository: Promise<{ home: string; dir: string }> | undefined;
+  /** Operations run one at a time: they share the repository and its FETCH_HEAD. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Tips whose commit is already in the scratch repository's object store. */
+  private readonly fetched = new Set<string>();
+  private readonly listings = new Map<string, Promise<ReadonlyMap<string, TreeEntry>>>();
+  private operations = 0;
 
   constructor(private readonly options: GitopsBranchOptions) {
     if (options.remote.startsWith("-")) throw new Error(`invalid GitOps remote "${options.remote}"`);
@@ -84,7 +108,7 @@ export class GitopsBranch implements GitopsBranchPort {
 
   /** The branch tip, or undefined when the branch does not exist. */
   async head(): Promise<string | undefined> {
-    return this.inClone((dir) => this.remoteHead(dir));
+    return this.inClone((repo) => this.remoteHead(repo));
   }
 
   /**
@@ -94,21 +118,21 @@ export class GitopsBranch implements GitopsBranchPort {
    */
   async readAtTip(path: string): Promise<{ tip: string; text: string | undefined } | undefined> {
     if (!isSafeRelativePath(path)) throw new Error(`refusing to read ${path}: not a path inside the branch`);
-    return this.inClone(async (dir) => {
-      const tip = await this.fetchTip(dir, await this.remoteHead(dir));
+    return this.inClone(async (repo) => {
+      const tip = await this.fetchTip(repo, await this.remoteHead(repo));
       if (tip === undefined) return undefined;
-      const entry = await this.plainFile(dir, tip, path, await this.along(dir, tip, [path]));
-      return { tip, text: entry ? await this.run(["cat-file", "blob", entry.object], dir) : undefined };
+      const entry = this.plainFile(path, await this.listing(repo, tip));
+      return { tip, text: entry ? (await this.blobs(repo, [entry.object]))[0] : undefined };
     });
   }
 
-  /** What publishing these files would change, without committing anything. */
+  /** The tip and its commit message; undefined when the branch does not exist. */
   async tipCommit(): Promise<{ sha: string; message: string } | undefined> {
-    return this.inClone(async (dir) => {
-      const tip = await this.fetchTip(dir, await this.remoteHead(dir));
+    return this.inClone(async (repo) => {
+      const tip = await this.fetchTip(repo, await this.remoteHead(repo));
       return tip === undefined
         ? undefined
-        : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], dir) };
+        : { sha: tip, message: await this.run(["log", "-1", "--format=%B", tip], repo) };
     });
   }
 
@@ -118,70 +142,64 @@ export class GitopsBranch implements GitopsBranchPort {
     preserve: readonly string[] = [],
     options: { published?: boolean } = {},
   ): Promise<TreeChanges> {
-    return this.inClone(async (dir) => {
-      const base = await this.fetchTip(dir, await this.remoteHead(dir));
-      await this.stage(dir, base, files, preserve);
+    return this.inClone(async (repo) => {
+      const base = await this.fetchTip(repo, await this.remoteHead(repo));
+      const listed = base === undefined ? new Map<string, TreeEntry>() : await this.listing(repo, base);
+      await this.stage(repo, base, listed, files, preserve);
       const against = base === undefined ? [] : [base];
       const [changed, patch, published] = await Promise.all([
-        this.changes(dir, base),
-        this.run(["diff", "--cached", ...DIFF, ...against, "--"], dir),
-        options.published ? this.publishedTree(dir, base) : Promise.resolve(undefined),
+        this.changes(repo, base),
+        this.run(["diff", "--cached", ...DIFF, ...against, "--"], repo),
+        options.published ? this.publishedTree(repo, listed) : Promise.resolve(undefined),
       ]);
       return { base, files: changed, patch, ...(published ? { published } : {}) };
     });
   }
 
   /** The regular files under the owned root at the tip; a link, submodule or odd path there is listed, never read. */
-  private async publishedTree(dir: string, tip: string | undefined): Promise<PublishedTree> {
+  private async publishedTree(repo: Repo, listed: ReadonlyMap<string, TreeEntry>): Promise<PublishedTree> {
     const files = new Map<string, string>();
     const refused: string[] = [];
-    if (tip === undefined) return { files, refused };
     const root = this.options.root.replace(/\/+$/, "");
-    const listed = await this.along(dir, tip, root ? [root] : []);
-    if (root && !(await this.plainParents(dir, tip, root, listed))) return { files, refused };
+    if (root && !this.plainParents(root, listed)) return { files, refused };
     const blobs: Array<{ path: string; object: string }> = [];
     for (const [path, { mode, object }] of listed) {
-      // The listing also holds the directories on the way and below: those are not files.
+      // The listing also holds the directories and everything outside the root: those are not its files.
       if (isTree(mode) || (root && path !== root && !path.startsWith(`${root}/`))) continue;
       if (REGULAR.has(mode) && isSafeRelativePath(path)) blobs.push({ path, object });
       else refused.push(path);
     }
-    for (let i = 0; i < blobs.length; i += 16) {
-      const batch = blobs.slice(i, i + 16);
-      const texts = await Promise.all(batch.map((b) => this.run(["cat-file", "blob", b.object], dir)));
-      batch.forEach((b, j) => files.set(b.path, texts[j]!));
-    }
+    const texts = await this.blobs(
+      repo,
+      blobs.map((b) => b.object),
+    );
+    blobs.forEach((b, i) => files.set(b.path, texts[i]!));
     return { files, refused };
   }
 
   async publish(files: ReadonlyMap<string, string>, request: PublishRequest): Promise<PublishResult> {
-    return this.inClone(async (dir) => {
-      const tip = await this.remoteHead(dir);
+    return this.inClone(async (repo) => {
+      const tip = await this.remoteHead(repo);
       if (tip !== request.expectedParent) throw new BranchMovedError(this.branch, request.expectedParent, tip);
-      await this.fetchTip(dir, tip);
-      await this.stage(dir, tip, files, request.preserve ?? []);
-      const changed = await this.changes(dir, tip);
+      await this.fetchTip(repo, tip);
+      const listed = tip === undefined ? new Map<string, TreeEntry>() : await this.listing(repo, tip);
+      await this.stage(repo, tip, listed, files, request.preserve ?? []);
+      const changed = await this.changes(repo, tip);
       if (changed.length === 0 && !request.allowEmpty) {
         if (tip === undefined) throw new Error(`nothing to publish under ${this.options.root}/`);
         return { status: "unchanged", commit: tip };
       }
-      // The user's own identity when git has one; CI runners usually have none.
-      const identity = await this.run(["var", "GIT_COMMITTER_IDENT"], dir).then(
-        () => [],
-        () => FALLBACK_IDENTITY,
-      );
-      const tree = (await this.run(["write-tree"], dir)).trim();
-      const parent = tip === undefined ? [] : ["-p", tip];
-      const commit = (await this.run([...identity, "commit-tree", tree, ...parent, "-m", request.message], dir)).trim();
+      const tree = (await this.run(["write-tree"], repo)).trim();
+      const commit = await this.commitTree(repo, tree, tip, request.message);
       try {
         await this.run(
           ["push", "-q", "--no-verify", this.options.remote, `${commit}:refs/heads/${this.branch}`],
-          dir,
+          repo,
           this.timeoutMs,
         );
       } catch (error) {
         // A non-fast-forward refusal means someone pushed since the check above.
-        const now = await this.remoteHead(dir).catch(() => tip);
+        const now = await this.remoteHead(repo).catch(() => tip);
         if (now !== tip) throw new BranchMovedError(this.branch, tip, now);
         throw error;
       }
@@ -189,31 +207,82 @@ export class GitopsBranch implements GitopsBranchPort {
     });
   }
 
-  private run(args: readonly string[], cwd: string, timeoutMs?: number): Promise<string> {
-    return git(args, { cwd, env: this.gitEnv, ...(timeoutMs ? { timeoutMs } : {}) });
+  /** Removes the scratch repository; a later operation makes a new one. */
+  async close(): Promise<void> {
+    await this.queue;
+    const repository = this.repository;
+    this.repository = undefined;
+    this.fetched.clear();
+    this.listings.clear();
+    const home = await repository?.then(
+      (r) => r.home,
+      () => undefined,
+    );
+    if (home === undefined) return;
+    await rm(home, { recursive: true, force: true });
+    scratchHomes.delete(home);
   }
 
-  /** A fresh repository in a private (0700) temporary directory, removed afterwards. */
-  private async inClone<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const home = await mkdtemp(join(tmpdir(), "codemie-gitops-branch-"));
-    const dir = join(home, "repo");
-    try {
+  /** The user's own identity when git has one; CI runners usually have none, and git says so. */
+  private async commitTree(repo: Repo, tree: string, parent: string | undefined, message: string): Promise<string> {
+    const args = ["commit-tree", tree, ...(parent === undefined ? [] : ["-p", parent]), "-m", message];
+    const commit = await this.run(args, repo).catch((error: unknown) => {
+      if (!(error instanceof GitError) || !NO_IDENTITY.test(error.stderr)) throw error;
+      return this.run([...FALLBACK_IDENTITY, ...args], repo);
+    });
+    return commit.trim();
+  }
+
+  private run(args: readonly string[], repo: Pick<Repo, "dir" | "env">, timeoutMs?: number): Promise<string> {
+    return git(args, { cwd: repo.dir, env: repo.env, ...(timeoutMs ? { timeoutMs } : {}) });
+  }
+
+  /**
+   * Runs `work` with the scratch repository, after any operation still running. Each operation
+   * has an index and a directory of its own, removed afterwards; the objects fetched stay.
+   */
+  private inClone<T>(work: (repo: Repo) => Promise<T>): Promise<T> {
+    const turn = this.queue.then(async () => {
+      const { home, dir } = await this.scratch();
+      this.operations += 1;
+      const own = join(home, `operation-${this.operations}`);
+      await mkdir(own, { mode: 0o700 });
+      try {
+        return await work({ dir, own, env: { ...this.gitEnv, GIT_INDEX_FILE: join(own, "index") } });
+      } finally {
+        await rm(own, { recursive: true, force: true });
+      }
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** A fresh repository in a private (0700) temporary directory, made once. */
+  private scratch(): Promise<{ home: string; dir: string }> {
+    this.repository ??= (async () => {
+      const home = await mkdtemp(join(this.options.scratchParent ?? tmpdir(), "codemie-gitops-branch-"));
+      scratchHomes.add(home);
+      removeScratchAtExit();
+      const dir = join(home, "repo");
       await mkdir(dir, { mode: 0o700 });
-      await this.run(["init", "-q", dir], home);
-      return await work(dir);
-    } finally {
-      await rm(home, { recursive: true, force: true });
-    }
+      await this.run(["init", "-q", dir], { dir: home, env: this.gitEnv });
+      return { home, dir };
+    })();
+    const made = this.repository;
+    made.catch(() => {
+      if (this.repository === made) this.repository = undefined;
+    });
+    return made;
   }
 
-  private async remoteHead(dir: string): Promise<string | undefined> {
-    const out = await this.run(["ls-remote", this.options.remote, `refs/heads/${this.branch}`], dir, this.timeoutMs);
+  private async remoteHead(repo: Repo): Promise<string | undefined> {
+    const out = await this.run(["ls-remote", this.options.remote, `refs/heads/${this.branch}`], repo, this.timeoutMs);
     return /^([0-9a-f]{40,64})\t/m.exec(out)?.[1];
   }
 
   /** Fetches the tip into the object store only: nothing of it reaches the file system as files. */
-  private async fetchTip(dir: string, tip: string | undefined): Promise<string | undefined> {
-    if (tip === undefined) return undefined;
+  private async fetchTip(repo: Repo, tip: string | undefined): Promise<string | undefined> {
+    if (tip === undefined || this.fetched.has(tip)) return tip;
     await this.run(
       [
         "fetch",
@@ -224,51 +293,48 @@ export class GitopsBranch implements GitopsBranchPort {
         this.options.remote,
         `refs/heads/${this.branch}`,
       ],
-      dir,
+      repo,
       this.timeoutMs,
     );
-    const fetched = (await this.run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], dir)).trim();
+    const fetched = (await this.run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], repo)).trim();
     if (fetched !== tip) throw new BranchMovedError(this.branch, tip, fetched);
+    this.fetched.add(tip);
     return tip;
   }
 
-  /** The tip's entry at a path, without following anything; undefined when absent. */
-  private async entry(dir: string, tip: string, path: string): Promise<TreeEntry | undefined> {
-    const out = await this.run(["ls-tree", "-z", tip, "--", path], dir);
-    const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(out.split("\0")[0] ?? "");
-    return match && match[3] === path ? { mode: match[1]!, object: match[2]! } : undefined;
-  }
-
   /**
-   * The tip's entries at the paths (all of the tip without any), keyed by path, from one ls-tree:
-   * each path itself, the directories on the way to it and everything below it. Nothing is
-   * followed: a path below a link or submodule is not there, and neither is the link (`entry`).
+   * Every entry of the tip, keyed by path, from one ls-tree: files, links, submodules and the
+   * directories themselves. Nothing is followed: a path below a link or submodule is not there,
+   * the link or submodule is.
    */
-  private async along(dir: string, tip: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
-    const out = await this.run(["ls-tree", "-r", "-t", "-z", "--full-tree", tip, "--", ...paths], dir);
-    const entries = new Map<string, TreeEntry>();
-    for (const record of out.split("\0")) {
-      const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
-      if (match) entries.set(match[3]!, { mode: match[1]!, object: match[2]! });
+  private listing(repo: Repo, tip: string): Promise<ReadonlyMap<string, TreeEntry>> {
+    // A commit's tree never changes: listed once per run.
+    let listed = this.listings.get(tip);
+    if (!listed) {
+      listed = this.run(["ls-tree", "-r", "-t", "-z", "--full-tree", tip], repo).then((out) => {
+        const entries = new Map<string, TreeEntry>();
+        for (const record of out.split("\0")) {
+          const match = /^(\d+) \w+ ([0-9a-f]+)\t(.*)$/s.exec(record);
+          if (match) entries.set(match[3]!, { mode: match[1]!, object: match[2]! });
+        }
+        return entries;
+      });
+      const pending = listed;
+      this.listings.set(tip, pending);
+      pending.catch(() => this.listings.delete(tip));
     }
-    return entries;
+    return listed;
   }
 
   /**
    * Every directory above `path` is a plain directory, or absent (then so is everything below).
-   * `listed` is `along` of `path`: a directory it lacks is absent or not a directory, which one
-   * `entry` tells.
+   * `listed` is the whole tip, so a directory it lacks is absent.
    */
-  private async plainParents(
-    dir: string,
-    tip: string,
-    path: string,
-    listed: ReadonlyMap<string, TreeEntry>,
-  ): Promise<boolean> {
+  private plainParents(path: string, listed: ReadonlyMap<string, TreeEntry>): boolean {
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i += 1) {
       const prefix = parts.slice(0, i).join("/");
-      const found = listed.get(prefix) ?? (await this.entry(dir, tip, prefix));
+      const found = listed.get(prefix);
       if (found === undefined) return false;
       if (!isTree(found.mode)) throw new UnsafeBranchError(this.branch, prefix, describe(found.mode));
     }
@@ -276,23 +342,23 @@ export class GitopsBranch implements GitopsBranchPort {
   }
 
   /** The regular file at `path`, undefined when absent; a link or submodule there or above is refused. */
-  private async plainFile(
-    dir: string,
-    tip: string,
-    path: string,
-    listed: ReadonlyMap<string, TreeEntry>,
-  ): Promise<TreeEntry | undefined> {
-    if (!(await this.plainParents(dir, tip, path, listed))) return undefined;
+  private plainFile(path: string, listed: ReadonlyMap<string, TreeEntry>): TreeEntry | undefined {
+    if (!this.plainParents(path, listed)) return undefined;
     const found = listed.get(path);
     if (found !== undefined && !REGULAR.has(found.mode))
       throw new UnsafeBranchError(this.branch, path, describe(found.mode));
     return found;
   }
 
-  /** Replaces the owned root with the files (keeping the preserved ones) in the index. */
+  /**
+   * Fills the operation's index with the tip (`listed`) minus the owned root, plus the files and
+   * the preserved ones, in one update-index. Entries outside the root are copied as entries
+   * (links and submodules included), never followed.
+   */
   private async stage(
-    dir: string,
+    repo: Repo,
     tip: string | undefined,
+    listed: ReadonlyMap<string, TreeEntry>,
     files: ReadonlyMap<string, string>,
     preserve: readonly string[],
   ): Promise<void> {
@@ -304,61 +370,87 @@ export class GitopsBranch implements GitopsBranchPort {
       return path;
     };
     for (const path of files.keys()) owned(path);
-    const kept: string[] = [];
+    const lines: string[] = [];
     if (tip !== undefined) {
       const preserved = preserve.filter((path) => !files.has(path)).map(owned);
-      const wanted = root ? [root, ...preserved] : preserved;
-      const listed = wanted.length > 0 ? await this.along(dir, tip, wanted) : new Map<string, TreeEntry>();
-      if (root && (await this.plainParents(dir, tip, root, listed))) {
+      if (root && this.plainParents(root, listed)) {
         const at = listed.get(root);
         if (at !== undefined && !isTree(at.mode)) throw new UnsafeBranchError(this.branch, root, describe(at.mode));
       }
       for (const path of preserved) {
-        const entry = await this.plainFile(dir, tip, path, listed);
-        if (entry) kept.push(`${entry.mode} ${entry.object}\t${path}`);
+        const entry = this.plainFile(path, listed);
+        if (entry) lines.push(`${entry.mode} ${entry.object}\t${path}`);
       }
-      await this.run(["read-tree", tip], dir);
-      if (root) await this.run(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", root], dir);
-      else await this.run(["read-tree", "--empty"], dir);
+      if (root)
+        for (const [path, { mode, object }] of listed)
+          if (!isTree(mode) && path !== root && !path.startsWith(prefix)) lines.push(`${mode} ${object}\t${path}`);
     }
-    const blobs = await this.writeBlobs(dir, [...files.values()]);
-    const lines = [...files.keys()].map((path, i) => `100644 ${blobs[i]}\t${path}`);
-    await this.runWithInput(
-      ["update-index", "--add", "-z", "--index-info"],
-      dir,
-      [...lines, ...kept].map((l) => `${l}\0`).join(""),
-    );
+    const blobs = await this.writeBlobs(repo, [...files.values()]);
+    [...files.keys()].forEach((path, i) => lines.push(`100644 ${blobs[i]}\t${path}`));
+    await this.runWithInput(["update-index", "--add", "-z", "--index-info"], repo, lines.map((l) => `${l}\0`).join(""));
   }
 
-  /** Stores contents as blobs; they pass through a scratch directory this run created, beside the repository. */
-  private async writeBlobs(dir: string, contents: readonly string[]): Promise<string[]> {
+  /** Stores contents as blobs; they pass through the operation's own directory. */
+  private async writeBlobs(repo: Repo, contents: readonly string[]): Promise<string[]> {
     if (contents.length === 0) return [];
-    const scratch = join(dir, "..", "blobs");
-    await mkdir(scratch, { mode: 0o700 });
-    const paths = contents.map((_, i) => join(scratch, String(i)));
+    const paths = contents.map((_, i) => join(repo.own, `blob-${i}`));
     await Promise.all(contents.map((content, i) => writeFile(paths[i]!, content, { flag: "wx" })));
     const out = await this.runWithInput(
       ["hash-object", "-w", "--no-filters", "--stdin-paths"],
-      dir,
+      repo,
       `${paths.join("\n")}\n`,
     );
-    await rm(scratch, { recursive: true, force: true });
     return out.trim().split("\n");
   }
 
-  private runWithInput(args: readonly string[], cwd: string, input: string): Promise<string> {
-    return git(args, { cwd, env: this.gitEnv, input });
+  /** The blobs' texts, in order, from one `cat-file --batch`; anything but a blob is refused. */
+  private async blobs(repo: Repo, objects: readonly string[]): Promise<string[]> {
+    if (objects.length === 0) return [];
+    const out = await gitBytes(["cat-file", "--batch"], {
+      cwd: repo.dir,
+      env: repo.env,
+      input: objects.map((o) => `${o}\n`).join(""),
+    });
+    const texts: string[] = [];
+    let at = 0;
+    for (const object of objects) {
+      const end = out.indexOf(0x0a, at);
+      const header = /^([0-9a-f]+) (\w+) (\d+)$/.exec(out.toString("utf8", at, end < 0 ? out.length : end));
+      if (!header || header[1] !== object || header[2] !== "blob")
+        throw new Error(`cannot read object ${object} of ${this.branch} as a file`);
+      const start = end + 1;
+      const size = Number(header[3]);
+      texts.push(out.toString("utf8", start, start + size));
+      at = start + size + 1;
+    }
+    return texts;
   }
 
-  private async changes(dir: string, base: string | undefined): Promise<FileChange[]> {
+  private runWithInput(args: readonly string[], repo: Repo, input: string): Promise<string> {
+    return git(args, { cwd: repo.dir, env: repo.env, input });
+  }
+
+  private async changes(repo: Repo, base: string | undefined): Promise<FileChange[]> {
     const against = base === undefined ? [] : [base];
-    const out = await this.run(["diff", "--cached", "--name-status", ...DIFF, "-z", ...against, "--"], dir);
+    const out = await this.run(["diff", "--cached", "--name-status", ...DIFF, "-z", ...against, "--"], repo);
     const fields = out.split("\0").filter((f) => f !== "");
     const files: FileChange[] = [];
     for (let i = 0; i + 1 < fields.length; i += 2)
       files.push({ path: fields[i + 1] ?? "", change: CHANGE[fields[i] ?? ""] ?? "modified" });
     return files.sort((a, b) => a.path.localeCompare(b.path));
   }
+}
+
+/** Scratch repositories of this process not yet closed, removed when it exits. */
+const scratchHomes = new Set<string>();
+let exitHook = false;
+
+function removeScratchAtExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on("exit", () => {
+    for (const home of scratchHomes) rmSync(home, { recursive: true, force: true });
+  });
 }
 
 function isTree(mode: string): boolean {

@@ -2,7 +2,7 @@
 // GitHub Actions from the runner's variables and the event (the operator's, not the pull
 // request's files), locally from the checkout's git. Anything that cannot be learnt is left out.
 import { readFile } from "node:fs/promises";
-import type { SourceRepository } from "../../config/cross-file.js";
+import { sameRepository, type SourceRepository, type SourceRepositoryQuery } from "../../config/cross-file.js";
 import { git } from "./git.js";
 
 async function fromActions(env: NodeJS.ProcessEnv): Promise<SourceRepository> {
@@ -22,24 +22,37 @@ async function fromActions(env: NodeJS.ProcessEnv): Promise<SourceRepository> {
   };
 }
 
-async function fromCheckout(cwd: string): Promise<SourceRepository> {
+/**
+ * The origin's URL is asked at once (it says whether a GitOps repository is this one), while the
+ * files are checked; the branches only when a GitOps repository is this one, as only then do they
+ * matter (`ownedDirectory` in src/config/cross-file.ts): usually one git process instead of three.
+ */
+function fromCheckout(cwd: string): SourceRepositoryQuery {
   const ask = (...args: string[]): Promise<string | undefined> =>
     git(args, { cwd, timeoutMs: 10_000 }).then(
       (o) => o.trim() || undefined,
       () => undefined,
     );
-  const [url, branch, originHead] = await Promise.all([
-    ask("remote", "get-url", "origin"),
-    ask("symbolic-ref", "--short", "-q", "HEAD"),
-    ask("symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"),
-  ]);
-  return {
-    ...(url ? { url } : {}),
-    ...(branch ? { branches: [branch] } : {}),
-    ...(originHead ? { defaultBranch: originHead.replace(/^origin\//, "") } : {}),
+  const origin = ask("remote", "get-url", "origin");
+  return async (gitopsRepositories) => {
+    const url = await origin;
+    if (!url) return {};
+    if (!gitopsRepositories.some((r) => sameRepository(url, r))) return { url };
+    const [branch, originHead] = await Promise.all([
+      ask("symbolic-ref", "--short", "-q", "HEAD"),
+      ask("symbolic-ref", "--short", "-q", "refs/remotes/origin/HEAD"),
+    ]);
+    return {
+      url,
+      ...(branch ? { branches: [branch] } : {}),
+      ...(originHead ? { defaultBranch: originHead.replace(/^origin\//, "") } : {}),
+    };
   };
 }
 
-export function sourceRepository(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<SourceRepository> {
-  return env.GITHUB_ACTIONS === "true" && env.GITHUB_REPOSITORY ? fromActions(env) : fromCheckout(cwd);
+export function sourceRepository(cwd: string, env: NodeJS.ProcessEnv = process.env): SourceRepositoryQuery {
+  if (env.GITHUB_ACTIONS !== "true" || !env.GITHUB_REPOSITORY) return fromCheckout(cwd);
+  const known = fromActions(env);
+  known.catch(() => undefined); // awaited when asked; a run that fails before must not leave it unhandled
+  return () => known;
 }

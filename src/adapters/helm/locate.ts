@@ -1,10 +1,11 @@
 // Finds the Helm CLI the chart checks run: a `helm` on PATH of a supported version (v4) wins,
 // then the copy scripts/install-helm.sh keeps in <repo>/.helm/bin/helm. Asking for the version
-// costs one short process, paid once per run.
+// costs one short process, paid once per binary (tool-versions.ts).
 import { execFile } from "node:child_process";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { isExecutableFile } from "../executable.js";
+import { rememberedVersion } from "../tool-versions.js";
 
 const run = promisify(execFile);
 
@@ -46,7 +47,8 @@ export async function locateHelm(repoRoot: string, env: NodeJS.ProcessEnv = proc
 
 async function versionOf(path: string): Promise<string | undefined> {
   try {
-    const { stdout } = await run(path, ["version", "--template", "{{.Version}}"], { timeout: 10_000 });
+    const args = ["version", "--template", "{{.Version}}"];
+    const stdout = await rememberedVersion(path, args, async () => (await run(path, args, { timeout: 10_000 })).stdout);
     return stdout.trim();
   } catch {
     return undefined;

@@ -40,6 +40,7 @@ const ruleName = (host: string): string =>
     .slice(0, 80);
 
 export function firewallApplicationRules(env: Environment): FirewallApplicationRule[] {
+  const names = new Set<string>(); // the rule names of the hosts before
   return [
     {
       name: "aks-fqdn-tag",
@@ -47,10 +48,11 @@ export function firewallApplicationRules(env: Environment): FirewallApplicationR
       fqdns: [],
       fqdnTags: [AKS_FQDN_TAG],
     },
-    ...egressHosts(env).map((h, i, all) => {
+    ...egressHosts(env).map((h, i) => {
       const name = ruleName(h.host);
       // Two hosts that differ only in punctuation would share a name: the later one is numbered.
-      const taken = all.slice(0, i).some((o) => ruleName(o.host) === name);
+      const taken = names.has(name);
+      names.add(name);
       return { name: taken ? `${name}-${i}` : name, description: describe(h.why), fqdns: [h.host], fqdnTags: [] };
     }),
   ];

@@ -11,7 +11,13 @@ import { isEnabled } from "../gitops/contract.js";
 
 export const EGRESS_FQDNS_FILE = "egress-fqdns.txt";
 
-const hostOf = (url: string): string => new URL(url.replace(/^oci:\/\//, "https://")).hostname;
+// The catalogue's few chart URLs, parsed once per run rather than once per environment.
+const hosts = new Map<string, string>();
+const hostOf = (url: string): string => {
+  let host = hosts.get(url);
+  if (host === undefined) hosts.set(url, (host = new URL(url.replace(/^oci:\/\//, "https://")).hostname));
+  return host;
+};
 /** https:// and ssh:// URLs, or scp-like `git@host:path`. */
 export const repositoryHost = (repo: string): string =>
   /^[a-z+]+:\/\//.test(repo) ? new URL(repo).hostname : (/^[^@/]+@([^:/]+):/.exec(repo)?.[1] ?? repo);

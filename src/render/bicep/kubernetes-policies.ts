@@ -10,6 +10,7 @@ import {
   HOST_PATH_EXCLUSIONS,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   type KubernetesPolicy,
   type KubernetesPolicyKey,
 } from "../../catalogue/kubernetes-policies.js";
@@ -66,6 +67,9 @@ function extraParameters(
     // No host path anywhere outside the excluded namespaces.
     allowedHostPaths: { allowedHostPaths: { value: { paths: [] } } },
     allowedExternalIps: { allowedExternalIPs: { value: [] } },
+    readOnlyRootFilesystem: {
+      excludedContainers: { value: [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort() },
+    },
     resourceLimits: { cpuLimit: { value: limits.cpuLimit }, memoryLimit: { value: limits.memoryLimit } },
     defaultNamespace: { namespaces: { value: ["default"] } },
     // Every Ingress of the platform serves network.ingress.host (the tree writes each host).

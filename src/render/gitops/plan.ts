@@ -16,6 +16,7 @@ import type { Environment } from "../../model/environment.js";
 import type { JobDescriptor } from "../../catalogue/jobs.js";
 import { FLUX, isEnabled } from "./contract.js";
 import { postgresRolesContext, ROLES_JOB_MINUTES } from "./postgres-roles.js";
+import { readOnlyRootPatches, type PodPatch } from "./read-only-root.js";
 import { jobsInLayer } from "./jobs.js";
 import { externalSecrets, SECRET_STORE, type ExternalSecretSpec } from "./secrets.js";
 import { TOPOLOGY, hardAntiAffinity, zoneSpread, type KeyValue } from "./scheduling.js";
@@ -50,6 +51,8 @@ export interface ReleasePlan {
   upgrade: FailurePolicy;
   /** A topology spread the chart cannot express, added by a Flux post-renderer. */
   spread?: { kind: string; name: string; topologyKey: string; labels: KeyValue[] };
+  /** What the chart cannot set for read-only root file systems, added by the same post-renderer. */
+  readOnlyRoot: PodPatch[];
 }
 
 /** How helm-controller reacts to a failed install or upgrade; never a retry limit, so no release stalls for good. */
@@ -166,6 +169,7 @@ function makeGitopsPlan(env: Environment): GitopsPlan {
       dependsOn: [],
       install: installPolicy(r),
       upgrade: upgradePolicy(r),
+      readOnlyRoot: readOnlyRootPatches(r.id),
     });
   }
   releases.sort((a, b) => a.order - b.order);

@@ -193,7 +193,9 @@ function releaseContext(r: ReleasePlan): object {
     upgradeRetry: r.upgrade.strategy === "RetryOnFailure",
     disableUpgradeHooks: r.disableUpgradeHooks,
     valuesConfigMap: valuesConfigMap(r),
+    postRender: r.spread !== undefined || r.readOnlyRoot.length > 0,
     spread: r.spread ?? null,
+    readOnlyRoot: r.readOnlyRoot,
     driftIgnore: DRIFT_IGNORE,
   };
 }

@@ -3,7 +3,12 @@
 // given, memory limit equal to the request, no CPU limit (README "Reading the resource
 // table"). Strings are plain here; `encode` escapes them for Flux before they reach a
 // template, and `fluxVar` marks the deploy outputs Flux substitutes.
-import { HTTPS_ONLY_ANNOTATION } from "../../catalogue/kubernetes-policies.js";
+import {
+  CHART_IMAGES,
+  HTTPS_ONLY_ANNOTATION,
+  INGRESS_CONTROLLER_CONTAINER,
+} from "../../catalogue/kubernetes-policies.js";
+import { SEEDED_PATHS, WRITABLE_PATHS } from "../../catalogue/writable-paths.js";
 import { API_MIGRATION_SECONDS, component, type ComponentKey } from "../../catalogue/components.js";
 import {
   ADDONS,
@@ -122,6 +127,23 @@ export const LLM_MIGRATION_RESOURCES: Resources = { cpu: "250m", memory: "512Mi"
 /** Elasticsearch's configure-sysctl init container (the chart's suggested figures). */
 export const ELASTICSEARCH_INIT_RESOURCES: Resources = { cpu: "25m", memory: "128Mi" };
 
+function chartImage(release: string): string {
+  const image = CHART_IMAGES.find((i) => i.release === release);
+  if (!image) throw new Error(`no chart image of ${release} in the catalogue`);
+  return image.repository;
+}
+
+/** An init container that copies a directory of its image into the emptyDir mounted over it. */
+export const SEED_RESOURCES: Resources = { cpu: "10m", memory: "64Mi" };
+
+/**
+ * How a seed init container fills an emptyDir (mounted at /mnt/seed in it) from its image, so the
+ * main container keeps the image's files there and can write beside them (writable-paths.ts).
+ */
+function seed(volume: string, from: string): { volume: string; command: string } {
+  return { volume, command: `cp -R ${from}/. /mnt/seed/` };
+}
+
 const OAUTH2_PROXY_URL = `http://oauth2-proxy.${namespaceOf("oauth2Proxy")}.svc.cluster.local:80/oauth2/auth`;
 
 /** nginx annotations that send a request through oauth2-proxy first (no longer chart defaults since CodeMie 2.29). */
@@ -181,6 +203,7 @@ export function ingressNginxValues(env: Environment): ValuesPlan {
     template: "helm-values/ingress-nginx.yaml.hbs",
     context: {
       replicas: size.replicas,
+      containerName: INGRESS_CONTROLLER_CONTAINER,
       resources: size,
       hookResources: HOOK_JOB_RESOURCES,
       serviceAnnotations: sorted(annotations),
@@ -205,14 +228,18 @@ export function elasticsearchValues(env: Environment): ValuesPlan {
   const es = resolved(env, "elasticsearch");
   // Heap: half the container memory (Elastic's guidance), in MiB so small sizes stay exact.
   const heapMi = Math.floor((parseBytes(es.memory) ?? 0) / 2 / 2 ** 20);
+  const imageTag = upstreamImageTag("elasticsearch");
   return {
     template: "helm-values/elasticsearch.yaml.hbs",
     context: {
       replicas: es.replicas,
-      imageTag: upstreamImageTag("elasticsearch"),
+      imageTag,
       esJavaOpts: `-Xms${heapMi}m -Xmx${heapMi}m`,
       resources: resourcesOf(es),
       initResources: ELASTICSEARCH_INIT_RESOURCES,
+      writable: WRITABLE_PATHS.elasticsearch,
+      // The chart's own image (its `image` default) at the tag the server runs.
+      seed: { ...seed("es-config", SEEDED_PATHS.elasticsearch), image: `${chartImage("elasticsearch")}:${imageTag}` },
       storage: es.storage ?? "30Gi",
       storageClass: STORAGE_CLASS,
       antiAffinity: hardAntiAffinity("elasticsearch") ? "hard" : "soft",
@@ -244,6 +271,13 @@ export function keycloakValues(env: Environment): ValuesPlan {
       host: tplLiteral(s.host),
       tls: s.tls,
       extraEnv,
+      writable: WRITABLE_PATHS.keycloak,
+      // Helm's tpl of extraInitContainers resolves the chart's own image, the one the server runs.
+      seed: {
+        ...seed("kc-quarkus", SEEDED_PATHS.keycloak),
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}",
+        resources: SEED_RESOURCES,
+      },
       database: {
         hostname: inCluster ? `keycloak-db.${namespaceOf("keycloak")}.svc.cluster.local` : fluxVar("POSTGRES_HOST"),
         database: databaseRole("keycloak").database,
@@ -267,6 +301,7 @@ export function keycloakDbContext(env: Environment): object | undefined {
     resources: resourcesOf(db),
     storage: db.storage ?? "1Gi",
     storageClass: STORAGE_CLASS,
+    writable: WRITABLE_PATHS.keycloakDb,
     nodeSelector: workloadsNodeSelector(),
   };
 }
@@ -449,6 +484,7 @@ export function apiValues(env: Environment): ValuesPlan {
       annotations,
       swaggerAnnotations: sorted([...authAnnotations(), ...(s.tls ? [s.tls.httpsOnly] : [])]),
       extraEnv: apiEnv(env),
+      writable: WRITABLE_PATHS.api,
       nodeSelector: workloadsNodeSelector(),
     },
     sizing: { replicas: "replicaCount", resources: "resources" },
@@ -532,6 +568,7 @@ export function kibanaValues(env: Environment): ValuesPlan {
       replicas: k.replicas,
       resources: resourcesOf(k),
       imageTag: upstreamImageTag("kibana"),
+      writable: WRITABLE_PATHS.kibana,
       publicBaseUrl: `${s.baseUrl}/kibana`,
       host: s.host,
       tls: s.tls,

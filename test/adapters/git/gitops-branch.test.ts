@@ -1,5 +1,6 @@
 // The GitOps publisher against real git: temporary bare repositories as remotes, reached as a
 // plain path and as a file:// URL.
+import { readdirSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { GitopsBranch } from "../../../src/adapters/git/gitops-branch.js";
@@ -14,7 +15,9 @@ import {
   GIT_IDENTITY,
   pushFiles,
   type TempDir,
+  tempDir,
 } from "../../engine/support/git-repos.js";
+import { pushEntries } from "../../security/support.js";
 
 const BRANCH = "gitops/dev";
 let remote: TempDir;
@@ -165,6 +168,68 @@ describe("GitopsBranch", () => {
       gitops.publish(tree({ "clusters/dev/.git/config": "x" }), { message: "m", expectedParent: undefined }),
     ).rejects.toThrow("outside clusters/dev/");
     expect(branchTip(remote.path, BRANCH)).toBeUndefined();
+  });
+
+  test("keeps links and submodules outside the owned directory as the entries they are", async () => {
+    const submodule = "1111111111111111111111111111111111111111";
+    const tip = pushEntries(remote.path, BRANCH, {
+      "README.md": { file: "kept\n" },
+      "docs/guide": { link: "../elsewhere" },
+      "vendor/lib": { submodule },
+      "clusters/dev/stale.yaml": { file: "kind: ConfigMap\n" },
+    });
+    const outside = (): string => git(remote.path, "ls-tree", "-r", BRANCH, "README.md", "docs", "vendor");
+    const before = outside();
+
+    const result = await branch().publish(first, { message: "m", expectedParent: tip });
+
+    expect(result).toMatchObject({ status: "published", parent: tip });
+    expect(outside()).toBe(before);
+    expect(before).toContain(`160000 commit ${submodule}\tvendor/lib`);
+    expect(before).toMatch(/^120000 blob \w+\tdocs\/guide$/m);
+    expect(filesAt(remote.path, BRANCH)).toEqual([
+      "README.md",
+      "clusters/dev/kustomization.yaml",
+      "clusters/dev/layers.yaml",
+      "docs/guide",
+      "vendor/lib",
+    ]);
+  });
+
+  test("one branch object runs its operations in one scratch repository, fetching a moved tip again", async () => {
+    const scratch = tempDir("gitops-scratch-");
+    try {
+      const texts = { "clusters/dev/names.yaml": "name: Zoë — 日本\n", "clusters/dev/last.yaml": "no newline" };
+      const tip = pushFiles(remote.path, BRANCH, { ...Object.fromEntries(first), ...texts, "README.md": "r\n" });
+      const gitops = new GitopsBranch({
+        remote: remote.path,
+        branch: BRANCH,
+        root: "clusters/dev",
+        scratchParent: scratch.path,
+      });
+
+      // In parallel, as a plan asks: they queue on the one repository.
+      const [preview, read, head] = await Promise.all([
+        gitops.preview(first, [], { published: true }),
+        gitops.readAtTip("clusters/dev/names.yaml"),
+        gitops.head(),
+      ]);
+      expect(head).toBe(tip);
+      expect(read).toEqual({ tip, text: texts["clusters/dev/names.yaml"] });
+      expect(Object.fromEntries(preview.published?.files ?? [])).toEqual({ ...Object.fromEntries(first), ...texts });
+      expect(preview.files.map((f) => f.change)).toEqual(["deleted", "deleted"]);
+      expect(readdirSync(scratch.path).filter((d) => d.startsWith("codemie-gitops-branch-"))).toHaveLength(1);
+
+      const moved = pushFiles(remote.path, BRANCH, { "README.md": "changed\n" });
+      const published = await gitops.publish(first, { message: "m", expectedParent: moved });
+      expect(published).toMatchObject({ status: "published", parent: moved });
+      expect(fileAt(remote.path, BRANCH, "README.md")).toBe("changed\n");
+
+      await gitops.close();
+      expect(readdirSync(scratch.path)).toEqual([]);
+    } finally {
+      scratch.dispose();
+    }
   });
 
   test("reports an unreachable remote as an error naming git's reason", async () => {

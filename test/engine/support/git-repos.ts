@@ -1,7 +1,7 @@
 // Throwaway git repositories for the engine tests: a bare "GitOps remote" and a source checkout.
 // Identities come from the environment (never the machine's global config).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -31,11 +31,32 @@ export function tempDir(prefix: string): TempDir {
   return { path, dispose: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+const templates = new Map<string, string>();
+
+/**
+ * A fresh copy of a repository that `build` makes once per process (per key): a test gets its own
+ * repository to change without starting git to make it (a worker starts hundreds otherwise, and
+ * starting a process from a worker of several hundred MB costs more than git's own work).
+ */
+export function copyOfTemplate(key: string, prefix: string, build: (dir: string) => void): TempDir {
+  let template = templates.get(key);
+  if (template === undefined) {
+    template = mkdtempSync(join(tmpdir(), "repo-template-"));
+    build(template);
+    if (templates.size === 0)
+      process.once("exit", () => {
+        for (const dir of templates.values()) rmSync(dir, { recursive: true, force: true });
+      });
+    templates.set(key, template);
+  }
+  const copy = tempDir(prefix);
+  cpSync(template, copy.path, { recursive: true, preserveTimestamps: true });
+  return copy;
+}
+
 /** A bare repository standing in for the GitOps repository. */
 export function bareRemote(): TempDir {
-  const dir = tempDir("gitops-remote-");
-  git(dir.path, "init", "-q", "--bare");
-  return dir;
+  return copyOfTemplate("bare", "gitops-remote-", (dir) => git(dir, "init", "-q", "--bare"));
 }
 
 export function branchTip(remote: string, branch: string): string | undefined {

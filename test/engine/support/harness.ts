@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { AzureEmulator } from "../../emulator/emulator.js";
 import type { ScenarioPatch } from "../../emulator/scenario.js";
 import { BIN, ROOT, runNodeAsync, type NodeRun, type StreamOptions } from "../../support/cli.js";
-import { bareRemote, branchTip, git, GIT_IDENTITY, tempDir, type TempDir } from "./git-repos.js";
+import { bareRemote, branchTip, copyOfTemplate, git, GIT_IDENTITY, type TempDir } from "./git-repos.js";
 import { shippedEnvironment } from "./environments.js";
 import { uploadOperatorSecrets } from "../preflight/support/operator-secrets.js";
 
@@ -94,24 +94,27 @@ export function emulatorAndWorkspace(): { readonly emulator: AzureEmulator; read
   };
 }
 
+let workspaceCommit: string | undefined;
+
 export function createWorkspace(): Workspace {
-  const source: TempDir = tempDir("codemie-source-");
+  // dev.yaml committed once per process; each workspace is a copy (the same source commit).
+  const source: TempDir = copyOfTemplate("workspace", "codemie-source-", (dir) => {
+    mkdirSync(join(dir, "environments"));
+    copyFileSync(join(ROOT, "environments", `${ENV_NAME}.yaml`), join(dir, "environments", `${ENV_NAME}.yaml`));
+    git(dir, "init", "-q");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-q", "-m", "environments");
+    workspaceCommit = git(dir, "rev-parse", "HEAD");
+  });
   const remote = bareRemote();
-  mkdirSync(join(source.path, "environments"));
-  copyFileSync(join(ROOT, "environments", `${ENV_NAME}.yaml`), join(source.path, "environments", `${ENV_NAME}.yaml`));
-  git(source.path, "init", "-q");
-  git(source.path, "add", "-A");
-  git(source.path, "commit", "-q", "-m", "environments");
   const log = join(remote.path, "pushes.log");
   const hook = join(remote.path, "hooks", "pre-receive");
-  writeFileSync(
-    hook,
-    `#!${process.execPath}\nrequire("node:fs").appendFileSync(${JSON.stringify(log)}, Date.now() + "\\n");\n`,
-  );
+  // Epoch milliseconds from the shell, not node: a push then starts no second Node.js.
+  writeFileSync(hook, `#!/bin/sh\ndate +%s%3N >> '${log}'\n`);
   chmodSync(hook, 0o755);
   return {
     cwd: source.path,
-    sourceCommit: git(source.path, "rev-parse", "HEAD"),
+    sourceCommit: workspaceCommit!,
     remote: remote.path,
     pushes: () =>
       existsSync(log)

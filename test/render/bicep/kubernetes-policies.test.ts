@@ -13,6 +13,7 @@ import {
   AUDIT_IN_PRODUCTION,
   KUBERNETES_POLICIES,
   KUBERNETES_POLICY_KEYS,
+  READ_ONLY_ROOT_EXCLUSIONS,
   type KubernetesPolicy,
 } from "../../../src/catalogue/kubernetes-policies.js";
 import { POD_SECURITY_SYSTEM_NAMESPACES } from "../../../src/catalogue/pod-security.js";
@@ -104,6 +105,9 @@ describe("aks-baseline's single policies on the cluster", () => {
     ]);
     expect(byKey(assignments, "allowedExternalIps").parameters.allowedExternalIPs!.value).toEqual([]);
     expect(byKey(assignments, "defaultNamespace").parameters.namespaces!.value).toEqual(["default"]);
+    expect(byKey(assignments, "readOnlyRootFilesystem").parameters.excludedContainers!.value).toEqual(
+      [...new Set(READ_ONLY_ROOT_EXCLUSIONS.map((e) => e.container))].sort(),
+    );
     const elastic = env.components.find((c) => c.key === "elasticsearch")!;
     // Elasticsearch is production's largest workload: no container may ask for more memory.
     expect(parseBytes(byKey(assignments, "resourceLimits").parameters.memoryLimit!.value as string)).toBe(
@@ -191,12 +195,32 @@ describe("aks-baseline's single policies on the cluster", () => {
   it("warns when a deny would refuse the platform's own pods, and refuses the rules without the add-on", () => {
     const { env, diagnostics } = loadEnvironment(
       "environments/prod.yaml",
-      prodText + "security:\n  kubernetesPolicies:\n    effects: { readOnlyRootFilesystem: deny }\n",
+      prodText + "security:\n  kubernetesPolicies:\n    effects: { resourceLimits: deny }\n",
     );
     expect(env).toBeDefined();
     expect(diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
-      "warning security.kubernetesPolicies.effects.readOnlyRootFilesystem",
+      "warning security.kubernetesPolicies.effects.resourceLimits",
     ]);
+    // The file's own Helm values can turn a container's read-only root off again: production's deny refuses it.
+    const undone = loadEnvironment(
+      "environments/prod.yaml",
+      prodText + "components:\n  ui:\n    values:\n      securityContext: { readOnlyRootFilesystem: false }\n",
+    );
+    expect(undone.env).toBeDefined();
+    expect(undone.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual([
+      "warning components.ui.values.securityContext.readOnlyRootFilesystem",
+    ]);
+    expect(undone.diagnostics[0]!.message).toContain("mount an emptyDir");
+    expect(undone.diagnostics[0]!.line).toBe(prodText.split("\n").length + 3);
+    // Audit accepts it silently.
+    expect(
+      loadEnvironment(
+        "environments/prod.yaml",
+        prodText +
+          "components:\n  ui:\n    values:\n      securityContext: { readOnlyRootFilesystem: false }\n" +
+          "security:\n  kubernetesPolicies:\n    effects: { readOnlyRootFilesystem: audit }\n",
+      ).diagnostics,
+    ).toEqual([]);
     const refused = loadEnvironment(
       "environments/prod.yaml",
       prodText +

@@ -1,8 +1,10 @@
 // The values that matter and the pitfalls the official guide leaves to operators
 // (../shared/reference/codemie-platform.md §2–§4), checked on the rendered values.
+import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { COMPONENTS } from "../../../src/catalogue/components.js";
 import { ADDONS, CODEMIE_REGISTRY } from "../../../src/catalogue/platform.js";
+import { WRITABLE_PATHS } from "../../../src/catalogue/writable-paths.js";
 import { WORKLOADS_NODE_SELECTOR, SYSTEM_POOL_TAINT } from "../../../src/capacity/scheduling.js";
 import type { Environment } from "../../../src/model/environment.js";
 import { planGitops } from "../../../src/render/gitops/plan.js";
@@ -34,8 +36,13 @@ describe("CodeMie API", () => {
       const env = loadEnv("prod");
       const values = valuesOf(await render(env), env, "applications", "codemie-api");
       expect(at(values, "customEnv")).toEqual([]);
-      expect(at(values, "extraVolumes")).toBe("");
-      expect(at(values, "extraVolumeMounts")).toBe("");
+      // Only the emptyDirs of its read-only root (the chart's GCP secret and ConfigMap volumes are gone).
+      const volumes = yaml.load(at(values, "extraVolumes") as string) as Array<{ name: string; emptyDir?: object }>;
+      expect(volumes.map((v) => v.name)).toEqual(WRITABLE_PATHS.api.map((w) => w.volume));
+      expect(volumes.every((v) => v.emptyDir)).toBe(true);
+      expect(yaml.load(at(values, "extraVolumeMounts") as string)).toEqual(
+        WRITABLE_PATHS.api.map((w) => ({ name: w.volume, mountPath: w.mountPath })),
+      );
       const vars = envVars(values);
       expect(vars.get("CALLBACK_API_BASE_URL")).toBe("https://codemie.ai.example.com");
       const text = JSON.stringify(values);
@@ -318,17 +325,23 @@ describe("versions and placement", () => {
     }
   });
 
-  it("sets readOnlyRootFilesystem: false where the images write to their root filesystem", async () => {
+  it("sets a read-only root file system where the chart takes it, but where an exclusion says why not", async () => {
     const env = loadEnv("prod");
     const tree = await render(env);
     for (const [layer, release] of [
       ["applications", "codemie-api"],
       ["applications", "codemie-ui"],
       ["applications", "mermaid-server"],
+      ["applications", "codemie-nats-auth-callout"],
+      ["applications", "codemie-mcp-connect-service"],
       ["security", "keycloak"],
-      ["llm-proxy", "litellm"],
+      ["data", "elasticsearch"],
+      ["observability", "kibana"],
+      ["observability", "fluent-bit"],
     ] as const) {
-      expect(at(valuesOf(tree, env, layer, release), "securityContext.readOnlyRootFilesystem"), release).toBe(false);
+      expect(at(valuesOf(tree, env, layer, release), "securityContext.readOnlyRootFilesystem"), release).toBe(true);
     }
+    // LiteLLM writes beside its packages at startup (READ_ONLY_ROOT_EXCLUSIONS).
+    expect(at(valuesOf(tree, env, "llm-proxy", "litellm"), "securityContext.readOnlyRootFilesystem")).toBe(false);
   });
 });
