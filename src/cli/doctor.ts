@@ -12,6 +12,7 @@ import { reportFailures } from "./failures.js";
 import { repositoryIds } from "../adapters/github/repository.js";
 import { federatedCredentials } from "../app/doctor.js";
 import { APPROVAL_SUFFIX } from "../app/github-environments.js";
+import { DEPLOY_IDENTITY_ROLES } from "../catalogue/deploy-identity.js";
 import { workspaceFiles } from "../app/environment-files.js";
 import type { Io } from "./io.js";
 
@@ -46,6 +47,7 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
           why: applies.why,
           subjects,
           approvals,
+          deployRoles: DEPLOY_IDENTITY_ROLES.map(({ role, grants }) => ({ role, grants })),
         },
         null,
         2,
@@ -88,6 +90,11 @@ export async function doctorCommand(opts: DoctorOptions, io: Io): Promise<number
     `These are GitHub's default subjects; an organization that customised ` +
       `its OIDC subject template needs that template's form.`,
   );
+  io.out("");
+  io.out("Each environment's deploy app needs on its subscription Owner, or all of:");
+  const roleWidth = Math.max(...DEPLOY_IDENTITY_ROLES.map((r) => r.role.length));
+  for (const r of DEPLOY_IDENTITY_ROLES) io.out(`  ${r.role.padEnd(roleWidth)}  ${r.grants}`);
+  io.out(`  az role assignment create --assignee APP_ID --scope /subscriptions/SUBSCRIPTION_ID --role "ROLE"`);
   return 0;
 }
 

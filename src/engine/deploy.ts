@@ -8,7 +8,7 @@ import type { CapacityPlan } from "../capacity/plan.js";
 import { formatDiagnostic, hasErrors } from "../config/diagnostics.js";
 import type { Environment } from "../model/environment.js";
 import type { RenderedTree } from "../render/tree.js";
-import { formatArmError } from "./arm-error-text.js";
+import { authorizationHints, formatArmError } from "./arm-error-text.js";
 import { day2Parameters } from "./day2.js";
 import { assessDay2, day2Expectations, refusalLines } from "./day2-read.js";
 import { nonCompliantObjects, objectLine, syncedCommit, type FluxView } from "./flux.js";
@@ -574,7 +574,10 @@ async function cancel(arm: DeployArm, name: string, log: Log): Promise<void> {
 
 function reportDeploymentFailure(log: Log, what: string, report: DeploymentErrorReport, correlationId?: string): void {
   log.error(`error: ${what} failed${correlationId ? ` (correlation id ${correlationId})` : ""}`);
-  if (report.error) for (const line of formatArmError(report.error, 1)) log.error(line);
+  if (report.error) {
+    for (const line of formatArmError(report.error, 1)) log.error(line);
+    for (const hint of authorizationHints(report.error)) log.error(`  ${hint}`);
+  }
   if (report.failedOperations.length === 0) return;
   log.error("  failed resources:");
   for (const op of report.failedOperations) {

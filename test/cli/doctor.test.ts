@@ -19,6 +19,7 @@ test(
       audience: string;
       subjects: { subject: string }[];
       approvals: { environment: string; approves: string; purpose: string }[];
+      deployRoles: { role: string; grants: string }[];
     };
     expect(report.issuer).toBe("https://token.actions.githubusercontent.com");
     expect(report.audience).toBe("api://AzureADTokenExchange");
@@ -37,6 +38,15 @@ test(
         purpose: "its reviewers approve each deploy of prod; the approval job signs in nowhere: no credential",
       },
     ]);
+    // Short of Owner: Contributor writes no Microsoft.Authorization/*; role and policy writes need roles of their own.
+    expect(report.deployRoles.map((r) => r.role)).toEqual([
+      "Contributor",
+      "Role Based Access Control Administrator",
+      "Resource Policy Contributor",
+    ]);
+    const text = runCli(["doctor", "--repo", "acme/codemie-platform"], ROOT, { GITHUB_TOKEN: "", GH_TOKEN: "" });
+    expect(text.stdout).toContain("Each environment's deploy app needs on its subscription Owner, or all of:");
+    expect(text.stdout).toMatch(/ {2}Resource Policy Contributor +the Kubernetes policy assignments and the toolkit's/);
   },
 );
 

@@ -111,6 +111,10 @@ describe("the toolkit's policy definition on day 2", () => {
 
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`does not have permission to perform action '${WRITE}'`);
+      expect(run.stderr).toContain(
+        `the deploy identity may not ${WRITE.toLowerCase()}: grant it Resource Policy Contributor (or Owner) ` +
+          "on the subscription (docs/github-actions.md)",
+      );
       expect(run.stdout).not.toMatch(/^(main: succeeded|Published)/m);
       expect(t.ws.pushes()).toEqual([]);
     },
