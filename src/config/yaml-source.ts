@@ -28,14 +28,13 @@ export interface ParseResult {
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]|[\n\t]/; // eslint-disable-line no-control-regex
 
+/** A positioned error of `file`. */
+const errorAt =
+  (file: string) =>
+  (pos: Position, message: string, path = ""): Diagnostic => ({ file, ...pos, severity: "error", path, message });
+
 export function parseYamlSource(file: string, text: string): ParseResult {
-  const at = (pos: Position, message: string, path = ""): Diagnostic => ({
-    file,
-    ...pos,
-    severity: "error",
-    path,
-    message,
-  });
+  const at = errorAt(file);
   if (Buffer.byteLength(text, "utf8") > LIMITS.maxBytes) {
     return {
       diagnostics: [
@@ -62,13 +61,7 @@ export function parseYamlSource(file: string, text: string): ParseResult {
 
 /** `parseYamlSource` by the full parser, positions built (the plain subset's reader skips them). */
 export function parseWithPositions(file: string, text: string): ParseResult {
-  const at = (pos: Position, message: string, path = ""): Diagnostic => ({
-    file,
-    ...pos,
-    severity: "error",
-    path,
-    message,
-  });
+  const at = errorAt(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2" });
   const pos = (offset: number): Position => {

@@ -7,7 +7,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { loadEnvironment } from "../../src/app/load.js";
-import { planCapacity } from "../../src/capacity/plan.js";
 import { day2Parameters } from "../../src/engine/day2.js";
 import { assessDay2, day2Expectations } from "../../src/engine/day2-read.js";
 import { deploymentRequests } from "../../src/engine/rendered.js";
@@ -32,15 +31,7 @@ function managedDev(): Environment {
 }
 
 const env = managedDev();
-let compiled: RenderedTree | undefined;
-async function tree(): Promise<RenderedTree> {
-  if (!compiled) {
-    const result = await session.compile(env, planCapacity(env));
-    expect(result.diagnostics).toEqual([]);
-    compiled = result.tree;
-  }
-  return compiled;
-}
+const tree = (): Promise<RenderedTree> => session.cleanTree(env);
 
 /** The cluster as an earlier deploy left it (agent pools as this render asks), on `outboundType`. */
 async function deployed(outboundType: string, firewallState?: string) {

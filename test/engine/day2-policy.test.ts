@@ -8,7 +8,6 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { planCapacity } from "../../src/capacity/plan.js";
 import { KUBERNETES_POLICIES } from "../../src/catalogue/kubernetes-policies.js";
 import { deploymentRequests } from "../../src/engine/rendered.js";
 import type { RenderedTree } from "../../src/render/tree.js";
@@ -29,15 +28,7 @@ const NAME = KUBERNETES_POLICIES.ingressHosts.id;
 const TYPE = "Microsoft.Authorization/policyDefinitions";
 const WRITE = `${TYPE}/write`;
 
-let compiled: RenderedTree | undefined;
-async function tree(): Promise<RenderedTree> {
-  if (!compiled) {
-    const result = await session.compile(env, planCapacity(env));
-    expect(result.diagnostics).toEqual([]);
-    compiled = result.tree;
-  }
-  return compiled;
-}
+const tree = (): Promise<RenderedTree> => session.cleanTree(env);
 
 /** The definition as ARM's GET returns it after a deploy of this toolkit: the compiled properties. */
 async function deployedDefinition(edit: (parameters: Record<string, unknown>) => void = () => {}) {

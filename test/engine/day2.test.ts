@@ -23,15 +23,7 @@ const CLI_TEST_MS = 420_000;
 const session = await bicepSession();
 const capacity = planCapacity(dev);
 
-let compiled: RenderedTree | undefined;
-async function devTree(): Promise<RenderedTree> {
-  if (!compiled) {
-    const result = await session.compile(dev, capacity);
-    expect(result.diagnostics).toEqual([]);
-    compiled = result.tree;
-  }
-  return compiled;
-}
+const devTree = (): Promise<RenderedTree> => session.cleanTree(dev);
 
 /** What ARM's GETs return for dev's resources as a first deploy left them. */
 async function deployedDev(

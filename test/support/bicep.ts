@@ -2,7 +2,7 @@
 // tests that
 // render and compile environments.
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { openCompiler, type BicepCompiler } from "../../src/adapters/bicep/session.js";
 import { readToolkit } from "../../src/adapters/templates.js";
 import { compileTree } from "../../src/app/compile-tree.js";
@@ -11,6 +11,8 @@ import type { Environment } from "../../src/model/environment.js";
 import { fluxKustomizations } from "../../src/render/bicep/flux-entry.js";
 import { renderBicep } from "../../src/render/bicep/render.js";
 import { createEngine } from "../../src/render/engine.js";
+import type { RenderedTree } from "../../src/render/tree.js";
+import { planCapacity } from "../../src/capacity/plan.js";
 
 export const ROOT = join(import.meta.dirname, "../..");
 
@@ -23,13 +25,26 @@ export async function bicepSession() {
   afterAll(async () => {
     if (compiler) await (await compiler).close();
   });
+  const compile = (env: Environment, plan: CapacityPlan) =>
+    compileTree(
+      renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles),
+      () => (compiler ??= openCompiler()),
+    );
+  const clean = new WeakMap<Environment, Promise<RenderedTree>>();
   return {
     /** Renders the environment's Bicep and compiles it with the session's compiler (or the compile cache). */
-    compile(env: Environment, plan: CapacityPlan) {
-      return compileTree(
-        renderBicep(env, plan, fluxKustomizations(env), engine, toolkit.bicepFiles),
-        () => (compiler ??= openCompiler()),
-      );
+    compile,
+    /** The environment's compiled tree at its own capacity plan, compiled once; fails on any Bicep diagnostic. */
+    cleanTree(env: Environment): Promise<RenderedTree> {
+      let tree = clean.get(env);
+      if (!tree) {
+        tree = compile(env, planCapacity(env)).then((result) => {
+          expect(result.diagnostics).toEqual([]);
+          return result.tree;
+        });
+        clean.set(env, tree);
+      }
+      return tree;
     },
   };
 }
