@@ -4,6 +4,7 @@
 // tree fine that it did not understand.
 // js-yaml: several times faster than `yaml` on these files, and positions are not needed here.
 import yaml from "js-yaml";
+import { loadAllByShape } from "./shaped-parse.js";
 
 export interface K8sObject {
   apiVersion: string;
@@ -104,7 +105,7 @@ function parsedDocuments(text: string): readonly unknown[] {
 function parsedDocument(key: string, text: string): readonly unknown[] {
   const known = parsed.get(key);
   if (known) return known;
-  const docs = deepFreeze(yaml.loadAll(text));
+  const docs = deepFreeze(loadAllByShape(text) ?? yaml.loadAll(text));
   // Emptied when full, not trimmed oldest first: a Map iterated from its start walks every entry
   // deleted since its last rehash, which made each insertion slower the longer a run went on.
   if (parsedChars + key.length > PARSED_MAX_CHARS) {
