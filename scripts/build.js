@@ -188,6 +188,21 @@ const yamlModules = {
   },
 };
 
+// @actions/core imports node:crypto for one call, randomUUID (the delimiter of a file command's
+// multi-line value): node:crypto is loaded when that call comes, not at every start (the actions
+// write one-line outputs without a delimiter).
+const coreWithLazyCrypto = {
+  name: "core-with-lazy-crypto",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer.includes("@actions/core") ? { path: "crypto", namespace: "lazy-crypto" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-crypto" }, () => ({
+      contents: 'export const randomUUID = () => require("node:crypto").randomUUID();\n',
+    }));
+  },
+};
+
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
 // getIDToken alone; these modules do nothing when loaded, so a bundle that never asks for a
 // token may leave them out.
@@ -213,7 +228,7 @@ if (!actionsOnly) {
   await build({
     ...common,
     banner,
-    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
+    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, coreWithLazyCrypto, yamlModules],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     // Minified (names kept) like the actions: parsing the source is much of a command's start-up.
@@ -238,7 +253,7 @@ await Promise.all([
     await build({
       ...common,
       banner,
-      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
+      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, coreWithLazyCrypto, yamlModules],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
       minify: true,
