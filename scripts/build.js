@@ -2,7 +2,7 @@
 // generated parts of docs/. One script for every build output, so CI can rebuild and compare.
 // `--actions-out DIR` builds only the action bundles, into DIR (a test compares them with the
 // committed ones).
-import { build, transform } from "esbuild";
+import { build } from "esbuild";
 import { realpathSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -74,41 +74,58 @@ if (!actionsOnly) {
 }
 
 // The bundles validate with code generated now instead of compiling the schema at start-up, in two
-// parts: a lean check (no error details, the schema's annotations left out) that a valid file, the
-// usual case, is all it loads and compiles; and the validator with ajv's verbose errors, kept as
-// source text and compiled on the first file that fails (compiling ~300 KB costs a start-up
-// 20-30 ms; a string costs little to load).
+// parts: a lean check (no error details, the schema's annotations left out), all that a valid
+// file (the usual case) loads; and the validator with ajv's verbose errors, a file of its own
+// beside each bundle's chunks (ERRORS_VALIDATOR), loaded on the first file that fails. Loading
+// both would cost a start-up ~300 KB more code to parse.
+const ERRORS_VALIDATOR = "environment-errors.cjs";
 const { Ajv2020 } = await import("ajv/dist/2020.js");
 const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
 const leanAjv = new Ajv2020({ ...LEAN_AJV_OPTIONS, code: { source: true, esm: true } });
 const fullAjv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: false } });
-const fullSource = (await transform(standaloneCode(fullAjv, fullAjv.compile(schema)), { minify: true })).code;
-// What the full validator's code requires (ajv's runtime helpers), bundled for it to call.
-const required = [...new Set([...fullSource.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
 await mkdir("dist/build", { recursive: true });
 await writeFile(
   "dist/build/environment-validity.js",
   standaloneCode(leanAjv, leanAjv.compile(withoutAnnotations(schema))),
 );
+await writeFile("dist/build/environment-errors-source.cjs", standaloneCode(fullAjv, fullAjv.compile(schema)));
+await build({
+  ...common,
+  format: "cjs",
+  entryPoints: ["dist/build/environment-errors-source.cjs"],
+  outfile: `dist/build/${ERRORS_VALIDATOR}`,
+  minify: true,
+});
 await writeFile(
   "dist/build/validator-standalone.js",
-  'import validity from "./environment-validity.js";\n' +
-    "const runtime = {\n" +
-    required.map((id) => `  ${JSON.stringify(id)}: require(${JSON.stringify(id)}),\n`).join("") +
-    "};\n" +
-    `const source = ${JSON.stringify(fullSource)};\n` +
-    "let full;\n" +
-    "export const AJV_OPTIONS = {};\n" +
-    "export const LEAN_AJV_OPTIONS = {};\n" +
-    "export function environmentValidity() {\n  return validity;\n}\n" +
-    "export function environmentValidator() {\n" +
-    "  if (!full) {\n" +
-    "    const module = { exports: {} };\n" +
-    '    new Function("module", "exports", "require", source)(module, module.exports, (id) => runtime[id]);\n' +
-    "    full = module.exports;\n" +
-    "  }\n" +
-    "  return full;\n}\n",
+  [
+    'import { existsSync } from "node:fs";',
+    'import { dirname, join } from "node:path";',
+    'import { fileURLToPath } from "node:url";',
+    'import validity from "./environment-validity.js";',
+    "let full;",
+    "export const AJV_OPTIONS = {};",
+    "export const LEAN_AJV_OPTIONS = {};",
+    "export function environmentValidity() {",
+    "  return validity;",
+    "}",
+    "/** Beside this code, in a bundle's chunks directory, or in that directory when this is its entry. */",
+    "export function environmentValidator() {",
+    "  if (!full) {",
+    "    const here = dirname(fileURLToPath(import.meta.url));",
+    `    const file = [join(here, ${JSON.stringify(ERRORS_VALIDATOR)}), ` +
+      `join(here, "chunks", ${JSON.stringify(ERRORS_VALIDATOR)})].find((f) => existsSync(f));`,
+    `    if (!file) throw new Error(\`${ERRORS_VALIDATOR} is missing beside \${here}: rebuild the bundle\`);`,
+    "    full = require(file);",
+    "  }",
+    "  return full;",
+    "}",
+    "",
+  ].join("\n"),
 );
+const errorsValidator = await readFile(`dist/build/${ERRORS_VALIDATOR}`, "utf8");
+/** Puts the validator with error details beside a split bundle's chunks. */
+const withErrorsValidator = (outdir) => writeFile(`${outdir}/chunks/${ERRORS_VALIDATOR}`, errorsValidator);
 const standaloneValidator = {
   name: "standalone-validator",
   setup(b) {
@@ -171,6 +188,21 @@ const yamlModules = {
   },
 };
 
+// @actions/core imports node:crypto for one call, randomUUID (the delimiter of a file command's
+// multi-line value): node:crypto is loaded when that call comes, not at every start (the actions
+// write one-line outputs without a delimiter).
+const coreWithLazyCrypto = {
+  name: "core-with-lazy-crypto",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer.includes("@actions/core") ? { path: "crypto", namespace: "lazy-crypto" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-crypto" }, () => ({
+      contents: 'export const randomUUID = () => require("node:crypto").randomUUID();\n',
+    }));
+  },
+};
+
 // @actions/core imports its OIDC client (and with it @actions/http-client and undici) for
 // getIDToken alone; these modules do nothing when loaded, so a bundle that never asks for a
 // token may leave them out.
@@ -196,7 +228,7 @@ if (!actionsOnly) {
   await build({
     ...common,
     banner,
-    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
+    plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, coreWithLazyCrypto, yamlModules],
     entryPoints: { cli: "src/cli/main.ts" },
     outdir: "dist",
     // Minified (names kept) like the actions: parsing the source is much of a command's start-up.
@@ -205,6 +237,7 @@ if (!actionsOnly) {
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
   });
+  await withErrorsValidator("dist");
 }
 
 // The actions: GitHub runs them from the repository without installing anything, so each is
@@ -217,10 +250,10 @@ const actionsRoot = args["actions-out"] ?? "actions";
 await Promise.all([
   ...ACTIONS.map(async (name) => {
     await rm(`${actionsRoot}/${name}/dist/chunks`, { recursive: true, force: true });
-    return build({
+    await build({
       ...common,
       banner,
-      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, yamlModules],
+      plugins: [standaloneValidator, precompiled, coreWithoutUnusedOidc, coreWithLazyCrypto, yamlModules],
       entryPoints: { index: `src/action/entry/${name}.ts` },
       outdir: `${actionsRoot}/${name}/dist`,
       minify: true,
@@ -228,6 +261,7 @@ await Promise.all([
       splitting: true,
       chunkNames: "chunks/[name]-[hash]",
     });
+    await withErrorsValidator(`${actionsRoot}/${name}/dist`);
   }),
   build({
     ...common,

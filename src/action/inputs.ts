@@ -2,6 +2,8 @@
 // a test compares those lists with its action.yml, and the runner fills in action.yml's
 // defaults, so defaults live in one place: the action.yml.
 import { getInput, setOutput } from "@actions/core";
+import { appendFileSync, existsSync } from "node:fs";
+import { EOL } from "node:os";
 import { UsageError } from "../adapters/environment-files.js";
 
 export interface Inputs<Name extends string> {
@@ -34,7 +36,15 @@ export function readInputs<Name extends string>(): Inputs<Name> {
   };
 }
 
-/** Sets every output an action declares, at once: the type lists exactly the action.yml's outputs. */
+/**
+ * Sets every output an action declares, at once: the type lists exactly the action.yml's outputs. A one-line value is
+ * written as the runner's `name=value` line, which needs no random delimiter (so a run loads no node:crypto); a value
+ * with a line break goes through @actions/core, whose form has one.
+ */
 export function writeOutputs<Name extends string>(values: Record<Name, string>): void {
-  for (const [name, value] of Object.entries<string>(values)) setOutput(name, value);
+  const file = process.env.GITHUB_OUTPUT;
+  for (const [name, value] of Object.entries<string>(values)) {
+    if (file && existsSync(file) && !/[\r\n]/.test(value)) appendFileSync(file, `${name}=${value}${EOL}`, "utf8");
+    else setOutput(name, value);
+  }
 }

@@ -1,15 +1,18 @@
 // The pure pieces of the actions: cutting Markdown to GitHub's limits without breaking it, the
-// environments a change affects, and what a plan means for has-changes and drift.
-import { readFileSync } from "node:fs";
+// environments a change affects, what a plan means for has-changes and drift, and the outputs file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { affectedEnvironments, TOOLKIT_PATHS, WORKFLOW_PATHS } from "../../src/action/affected.js";
+import { writeOutputs } from "../../src/action/inputs.js";
 import { truncateMarkdown } from "../../src/action/markdown.js";
 import { driftOf, hasChanges, markedBody } from "../../src/action/plan-document.js";
 import type { PlanReport } from "../../src/engine/plan.js";
 import type { WhatIfSummary } from "../../src/engine/what-if.js";
 import { ROOT } from "../support/cli.js";
+import { parseOutputs } from "./support/run-action.js";
 
 describe("truncateMarkdown", () => {
   const note = "> [!NOTE]\n> cut";
@@ -160,5 +163,29 @@ describe("has-changes and drift", () => {
     expect(
       driftOf({ ...report(0), gitops: { status: "unavailable", branch: "gitops/dev", reason: "x", renderedFiles: 3 } }),
     ).toBe("unknown");
+  });
+});
+
+describe("writeOutputs", () => {
+  test("a one-line value is a name=value line; a value with a line break keeps the delimited form", () => {
+    const dir = mkdtempSync(join(tmpdir(), "outputs-"));
+    const file = join(dir, "output");
+    writeFileSync(file, "");
+    const before = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = file;
+    try {
+      writeOutputs({ valid: "true", environments: '["dev","prod"]', comment: "line one\nline two=3" });
+      const text = readFileSync(file, "utf8");
+      expect(text).toMatch(/^valid=true\nenvironments=\["dev","prod"\]\ncomment<<ghadelimiter_/);
+      expect(parseOutputs(text)).toEqual({
+        valid: "true",
+        environments: '["dev","prod"]',
+        comment: "line one\nline two=3",
+      });
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,11 @@
 // The bundles validate in two parts (scripts/build.js): a lean check, generated from the schema without its
-// annotations, that gives the verdict alone, and the verbose validator, kept as text and compiled on the first
-// invalid file. Both must agree with ajv compiling the schema itself (what the sources and tests run), on valid
-// files and on random edits of them: the lean check says valid exactly when ajv does, and the validator compiled
-// from text reports the same errors.
+// annotations, that gives the verdict alone, and the verbose validator, a file beside the bundle's chunks loaded on
+// the first invalid file. Both must agree with ajv compiling the schema itself (what the sources and tests run), on
+// valid files and on random edits of them: the lean check says valid exactly when ajv does, and the loaded
+// validator reports the same errors.
 import { build } from "esbuild";
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { parse } from "yaml";
@@ -37,6 +37,7 @@ beforeAll(async () => {
     logLevel: "warning",
     banner: { js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);' },
   });
+  copyFileSync(join(ROOT, "dist/build/environment-errors.cjs"), join(dir.path, "environment-errors.cjs"));
   bundled = (await import(outfile)) as Bundled;
 }, 60_000);
 afterAll(() => dir.dispose());
@@ -83,7 +84,7 @@ test("the shipped environments are valid for the lean check", () => {
   for (const doc of seeds) expect(bundled.environmentValidity()(doc)).toBe(true);
 });
 
-test("the lean check gives ajv's verdict, and the validator compiled from text its errors, on random edits", () => {
+test("the lean check gives ajv's verdict, and the loaded validator its errors, on random edits", () => {
   let invalid = 0;
   fc.assert(
     fc.property(edited, (doc) => {

@@ -63,12 +63,14 @@ function defaultInputs(name: ActionName, token: string): Record<string, string> 
   return inputs;
 }
 
-/** GITHUB_OUTPUT's heredoc form: name<<DELIMITER, the value's lines, DELIMITER. */
+/** GITHUB_OUTPUT as the runner reads it: name=value lines, and name<<DELIMITER, the value's lines, DELIMITER. */
 export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i += 1) {
     const head = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    const pair = /^([^=]+)=(.*)$/.exec(lines[i]!);
+    if (!head && pair) outputs[pair[1]!] = pair[2]!;
     if (!head) continue;
     const end = lines.indexOf(head[2]!, i + 1);
     outputs[head[1]!] = lines.slice(i + 1, end).join("\n");
