@@ -22,4 +22,12 @@ describe("locateHelm", () => {
     const found = await locateHelm(ROOT, { PATH: bin });
     expect(found.source).toBe("installed");
   });
+
+  it("says why a helm gave no version instead of calling it absent", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "broken-helm-"));
+    writeFileSync(join(bin, "helm"), "#!/bin/sh\nexit 3\n");
+    chmodSync(join(bin, "helm"), 0o755);
+    const empty = mkdtempSync(join(tmpdir(), "no-repo-"));
+    await expect(locateHelm(empty, { PATH: bin })).rejects.toThrow(/helm \(does not run: exit 3\).*\(absent\)/);
+  });
 });

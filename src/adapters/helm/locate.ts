@@ -29,28 +29,35 @@ export async function locateHelm(repoRoot: string, env: NodeJS.ProcessEnv = proc
   for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
     const candidate = join(dir, "helm");
     if (!isExecutableFile(candidate)) continue;
-    const version = await versionOf(candidate);
-    if (version && SUPPORTED_HELM.test(version)) return { path: candidate, version, source: "path" };
-    looked.push(`${candidate} (${version ?? "does not run"}, not v4)`);
+    const answer = await versionOf(candidate);
+    if ("version" in answer && SUPPORTED_HELM.test(answer.version))
+      return { path: candidate, version: answer.version, source: "path" };
+    looked.push(`${candidate} (${"version" in answer ? `${answer.version}, not v4` : answer.failed})`);
     break;
   }
   if (looked.length === 0) looked.push("helm on PATH (none)");
   const installed = join(repoRoot, INSTALLED_HELM);
-  const version = isExecutableFile(installed) ? await versionOf(installed) : undefined;
-  if (version && SUPPORTED_HELM.test(version)) return { path: installed, version, source: "installed" };
-  looked.push(`${installed} (${version ?? "absent"})`);
+  const answer = isExecutableFile(installed) ? await versionOf(installed) : { failed: "absent" };
+  if ("version" in answer && SUPPORTED_HELM.test(answer.version))
+    return { path: installed, version: answer.version, source: "installed" };
+  looked.push(`${installed} (${"version" in answer ? `${answer.version}, not v4` : answer.failed})`);
   throw new HelmNotFoundError(
     `Helm v4 not found (looked at ${looked.join("; ")}); run \`npm run ` +
       `setup\` or \`bash scripts/install-helm.sh\`, or put Helm v4 on PATH`,
   );
 }
 
-async function versionOf(path: string): Promise<string | undefined> {
+/**
+ * What the binary says its version is, or why it said nothing. The answer is remembered per binary, so
+ * the time limit can be generous: a loaded runner once took over 10 s and Helm was reported missing.
+ */
+async function versionOf(path: string): Promise<{ version: string } | { failed: string }> {
+  const args = ["version", "--template", "{{.Version}}"];
   try {
-    const args = ["version", "--template", "{{.Version}}"];
-    const stdout = await rememberedVersion(path, args, async () => (await run(path, args, { timeout: 10_000 })).stdout);
-    return stdout.trim();
-  } catch {
-    return undefined;
+    const stdout = await rememberedVersion(path, args, async () => (await run(path, args, { timeout: 60_000 })).stdout);
+    return stdout.trim() ? { version: stdout.trim() } : { failed: "printed no version" };
+  } catch (error) {
+    const e = error as { killed?: boolean; code?: unknown };
+    return { failed: e.killed ? "did not answer within 60 s" : `does not run: exit ${String(e.code ?? "?")}` };
   }
 }
