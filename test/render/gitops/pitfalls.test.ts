@@ -284,7 +284,6 @@ describe("versions and placement", () => {
     for (const [layer, release] of [
       ["applications", "codemie-api"],
       ["applications", "codemie-ui"],
-      ["applications", "mermaid-server"],
       ["applications", "codemie-mcp-connect-service"],
       ["applications", "codemie-nats-auth-callout"],
     ] as const) {
@@ -331,7 +330,6 @@ describe("versions and placement", () => {
     for (const [layer, release] of [
       ["applications", "codemie-api"],
       ["applications", "codemie-ui"],
-      ["applications", "mermaid-server"],
       ["applications", "codemie-nats-auth-callout"],
       ["applications", "codemie-mcp-connect-service"],
       ["security", "keycloak"],
@@ -341,7 +339,9 @@ describe("versions and placement", () => {
     ] as const) {
       expect(at(valuesOf(tree, env, layer, release), "securityContext.readOnlyRootFilesystem"), release).toBe(true);
     }
-    // LiteLLM writes beside its packages at startup (READ_ONLY_ROOT_EXCLUSIONS).
+    // LiteLLM writes beside its packages at startup, Mermaid's headless browser to /tmp (READ_ONLY_ROOT_EXCLUSIONS).
     expect(at(valuesOf(tree, env, "llm-proxy", "litellm"), "securityContext.readOnlyRootFilesystem")).toBe(false);
+    const mermaid = valuesOf(tree, env, "applications", "mermaid-server");
+    expect(at(mermaid, "securityContext.readOnlyRootFilesystem")).toBe(false);
   });
 });
