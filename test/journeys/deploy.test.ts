@@ -1,8 +1,8 @@
 // User journeys after the merge, walked through an adopting repository's caller workflows
 // (docs/examples) and the toolkit's reusable workflows as GitHub runs them (support/runner.ts),
 // with the bundled actions against the GitHub fake, the Azure emulator and a GitOps remote: a
-// merge deploys dev, then asks prod-approval's reviewers, then deploys prod; an older commit's
-// re-run deploys nothing; a redeploy of it rolls back, and one of a commit off the default branch
+// merge deploys dev, then asks prod-approval's reviewers, then deploys prod; an older merge's
+// run finishing last deploys nothing; a redeploy of it rolls back, and one of a commit off the default branch
 // is refused; a redeploy GitHub replaced while it waited is reported as not done; drift stays
 // green while nothing differs and fails when it could not look.
 import { readFileSync } from "node:fs";
@@ -168,65 +168,63 @@ test("merge deploy: dev first, then prod's reviewers approve the commit they see
 test(
   "an older commit's run finishing last deploys nothing, with a notice; a " + "redeploy of it rolls back, saying so",
   async () => {
+    // Two merges that change dev only, in quick succession: the newer one's run finishes first.
     second = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged again\n` });
+    const third = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged a third time\n` });
     github.addComparison(first, second, ["environments/dev.yaml"]);
-    const newer = await runWorkflow(DEPLOY, push(ADOPTER, first, second), journey());
-    expect(newer.ran().map((j) => j.name)).toEqual(["Validate", `Deploy dev at ${second}`]);
-    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${second}`);
+    github.addComparison(second, third, ["environments/dev.yaml"]);
+    const newer = await runWorkflow(DEPLOY, push(ADOPTER, second, third), journey());
+    expect(newer.ran().map((j) => j.name)).toEqual(["Validate", `Deploy dev at ${third}`]);
+    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${third}`);
     const tip = branchTip(gitops.path, dev.gitops.branch);
 
-    // The first merge's run re-run: only dev is compared as changed this time, to keep it short.
-    github.addComparison("0".repeat(40), first, ["environments/dev.yaml"]);
-    // The re-run of the whole run (its "before" is zero) deploys prod again, which runs this commit already.
-    const armWrites = (): number =>
-      emulator.armRequests().filter((r) => r.method !== "GET" && !r.path.includes("/deployments/codemie-prod.")).length;
+    // The older merge's run finishes last: only dev runs, and it deploys nothing (no ARM write at all).
+    const armWrites = (): number => emulator.armRequests().filter((r) => r.method !== "GET").length;
     const writes = armWrites();
     const deployments = github.deployments.length;
-    const rerun = await runWorkflow(DEPLOY, push(ADOPTER, "0".repeat(40), first), journey());
-    expect(rerun.conclusion).toBe("success");
-    const late = rerun.job(`Deploy dev at ${first}`).steps.find((s) => s.action === "deploy")!;
-    expect(late.stderr).toBe("");
-    expect(late.stdout).toContain(
-      `::notice::dev: nothing deployed; ${first.slice(0, 7)} is older than ` +
-        `${second.slice(0, 7)}, which dev already runs`,
+    const late = await runWorkflow(DEPLOY, push(ADOPTER, first, second), journey());
+    expect(late.conclusion).toBe("success");
+    expect(late.ran().map((j) => j.name)).toEqual(["Validate", `Deploy dev at ${second}`]);
+    const step = late.job(`Deploy dev at ${second}`).steps.find((s) => s.action === "deploy")!;
+    expect(step.stderr).toBe("");
+    expect(step.stdout).toContain(
+      `::notice::dev: nothing deployed; ${second.slice(0, 7)} is older than ` +
+        `${third.slice(0, 7)}, which dev already runs`,
     );
-    expect(late.stdout).toContain(
-      `Nothing deployed: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which dev already runs`,
+    expect(step.stdout).toContain(
+      `Nothing deployed: ${second.slice(0, 7)} is older than ${third.slice(0, 7)}, which dev already runs`,
     );
     expect(armWrites()).toBe(writes);
     expect(branchTip(gitops.path, dev.gitops.branch)).toBe(tip);
-    expect(late.outputs).toMatchObject({ "deployment-name": "", "published-commit": "" });
-    expect(late.summary).toContain(
-      `## Deploy: \`dev\` ⏭️ not deployed: it already runs the newer \`${second.slice(0, 7)}\``,
+    expect(step.outputs).toMatchObject({ "deployment-name": "", "published-commit": "" });
+    expect(step.summary).toContain(
+      `## Deploy: \`dev\` ⏭️ not deployed: it already runs the newer \`${third.slice(0, 7)}\``,
     );
     expect(
-      github.deployments
-        .slice(deployments)
-        .filter((d) => d.environment === "dev")
-        .map((d) => `${d.environment}@${d.ref}: ${d.statuses.map((s) => s.state)}`),
-    ).toEqual([`dev@${first}: in_progress,inactive`]);
+      github.deployments.slice(deployments).map((d) => `${d.environment}@${d.ref}: ${d.statuses.map((s) => s.state)}`),
+    ).toEqual([`dev@${second}: in_progress,inactive`]);
 
     // Rollback by hand: the ref is resolved once to the full commit the job names show.
     const rollback = await runWorkflow(
       REDEPLOY,
-      dispatch(ADOPTER, origin.head(), { environment: "dev", ref: first.slice(0, 10) }),
+      dispatch(ADOPTER, origin.head(), { environment: "dev", ref: second.slice(0, 10) }),
       journey(),
     );
     expect(rollback.ran().map((j) => `${j.name}: ${j.result}`)).toEqual([
       "Validate: success",
-      `Deploy dev at ${first}: success`,
+      `Deploy dev at ${second}: success`,
     ]);
-    expect(deployStep(rollback, `Deploy dev at ${first}`)).toContain(
-      `Rolling back dev: ${first.slice(0, 7)} is older than ${second.slice(0, 7)}, which it was last deployed from`,
+    expect(deployStep(rollback, `Deploy dev at ${second}`)).toContain(
+      `Rolling back dev: ${second.slice(0, 7)} is older than ${third.slice(0, 7)}, which it was last deployed from`,
     );
-    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${first}`);
+    expect(recorded(dev.gitops.branch)).toContain(`at source commit ${second}`);
     // It ran the toolkit of the workflow that is deployed (the pinned toolkit), not the rolled-back commit's.
     expect(
       rollback
-        .job(`Deploy dev at ${first}`)
+        .job(`Deploy dev at ${second}`)
         .steps.map((s) => s.checkout)
         .filter(Boolean),
-    ).toEqual([`${ADOPTER}@${first}`, `${TOOLKIT}@TOOLKIT_SHA`]);
+    ).toEqual([`${ADOPTER}@${second}`, `${TOOLKIT}@TOOLKIT_SHA`]);
   },
   600_000,
 );
@@ -293,8 +291,11 @@ test(
       `/subscriptions/${dev.azure.subscriptionId}/resourceGroups/` +
       `${dev.names.resourceGroup}` +
       `/providers/Microsoft.ContainerService/managedClusters/${dev.names.aks}`;
-    // dev runs the first commit's files (the rollback above); the schedule plans the default branch's tip.
-    const head = origin.commit({ "environments/dev.yaml": `${shipped("dev")}# merged\n` }, "back to what dev runs");
+    // dev runs the second commit's files (the rollback above); the schedule plans the default branch's tip.
+    const head = origin.commit(
+      { "environments/dev.yaml": `${shipped("dev")}# merged again\n` },
+      "back to what dev runs",
+    );
     emulator.script({ whatIf: { pendingPolls: 0, changes: [{ resourceId: aks, changeType: "NoChange" }] } });
 
     const clean = await runWorkflow(DRIFT, schedule(ADOPTER, head), journey());
