@@ -1,7 +1,8 @@
 // Runs `helm template` for a release exactly as helm-controller installs it: the cached chart at
 // the pinned version, the merged values, the release's namespace, the cluster's Kubernetes
 // version, CRDs unless the release skips them, no test hooks (Flux runs none by default), then
-// the release's kustomize post-renderers and Flux's own origin labels.
+// the release's kustomize post-renderers and Flux's own origin labels. Helm's output comes from the
+// template cache (template-cache.ts) when the same chart, values, flags and Helm were templated before.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
 import type { Manifest, ReleaseInput } from "../../kubernetes/helm-release.js";
 import { kustomizeBuild } from "../kustomize.js";
+import { templateCacheFromEnv, templateKey, type TemplateCache } from "./template-cache.js";
 
 export interface TemplateOptions {
   helm: string;
@@ -17,30 +19,41 @@ export interface TemplateOptions {
   kubeVersion: string;
   /** API versions the cluster serves beyond the built-in ones (CRDs other releases install). */
   apiVersions: readonly string[];
+  /** Defaults to the cache the environment configures (CODEMIE_HELM_CACHE); undefined turns it off. */
+  cache?: TemplateCache | undefined;
 }
 
 export class HelmTemplateError extends Error {}
+
+const CHART = "<chart>";
 
 export async function helmTemplate(release: ReleaseInput, opts: TemplateOptions): Promise<Manifest[]> {
   const dir = await mkdtemp(join(tmpdir(), "codemie-helm-"));
   try {
     const valuesFile = join(dir, "values.json");
-    await writeFile(valuesFile, JSON.stringify(release.values));
-    const args = [
+    const values = JSON.stringify(release.values);
+    await writeFile(valuesFile, values);
+    // The chart by its content (in the key), not its directory: a test's private chart cache hits too.
+    const flags = [
       "template",
       release.releaseName,
-      opts.chartDir,
+      CHART,
       "--namespace",
       release.targetNamespace,
       "--kube-version",
       kubeVersion(opts.kubeVersion),
-      "--values",
-      valuesFile,
       "--skip-tests",
       ...(release.includeCrds ? ["--include-crds"] : []),
       ...opts.apiVersions.flatMap((v) => ["--api-versions", v]),
     ];
-    const text = await helm(opts.helm, args, release);
+    const cache = "cache" in opts ? opts.cache : templateCacheFromEnv();
+    const key = cache ? await templateKey({ helm: opts.helm, chartDir: opts.chartDir, args: flags, values }) : "";
+    let text = cache ? await cache.get(key) : undefined;
+    if (text === undefined) {
+      const args = flags.map((f) => (f === CHART ? opts.chartDir : f));
+      text = await helm(opts.helm, [...args, "--values", valuesFile], release);
+      await cache?.put(key, text);
+    }
     let objects = manifests(text);
     if (release.postRenderers.length > 0) objects = await postRender(objects, release, dir);
     return objects.map((o) => originLabels(o, release));
