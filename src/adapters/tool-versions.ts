@@ -7,19 +7,12 @@
 // written costs only speed.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
+import { cacheDirFromEnv } from "./disk-cache.js";
 import { isExecutableFile } from "./executable.js";
 
 export const TOOL_CACHE_ENV = "CODEMIE_TOOL_CACHE";
 const MAX_ENTRIES = 64;
-
-/** The cache directory the environment configures; undefined when turned off. */
-export function toolCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const configured = env[TOOL_CACHE_ENV];
-  if (configured === "off") return undefined;
-  return configured || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache"), "codemie-gitops", "tools");
-}
 
 /**
  * `ask()`'s answer for `command` run with `args`, from the cache when this binary answered before.
@@ -32,7 +25,7 @@ export async function rememberedVersion(
   ask: () => Promise<string>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
-  const dir = toolCacheDir(env);
+  const dir = cacheDirFromEnv(env, TOOL_CACHE_ENV, "tools");
   const identity = dir === undefined ? undefined : await binaryIdentity(command, env).catch(() => undefined);
   if (dir === undefined || identity === undefined) return ask();
   const key = `${identity}\0${args.join("\0")}`;

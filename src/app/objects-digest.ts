@@ -9,9 +9,8 @@
 // Nothing is built: the releases come from the Flux model's build of the tree, or from kustomize's
 // when the model does not understand the tree.
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { cacheOptions, ensureChart } from "../adapters/helm/chart-cache.js";
+import { chartDigest } from "../adapters/helm/chart-digest.js";
 import { mapBounded } from "../adapters/helm/bounded.js";
 import { findKustomizeTool } from "../adapters/kustomize.js";
 import { treeHash } from "../engine/review-digest.js";
@@ -22,27 +21,6 @@ import { resolveReleases } from "./render-kubernetes.js";
 import { modelReleases, standInOutputs } from "./tree-releases.js";
 
 export type ObjectsHash = { status: "hashed"; hash: string } | { status: "error"; message: string };
-
-/** Every file under a chart directory, path and content, in a fixed order. */
-async function directoryHash(dir: string): Promise<string> {
-  const hash = createHash("sha256");
-  const walk = async (rel: string): Promise<void> => {
-    const entries = (await readdir(join(dir, rel), { withFileTypes: true })).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) await walk(path);
-      else if (e.isFile())
-        hash
-          .update(`${path}\0`)
-          .update(await readFile(join(dir, path)))
-          .update("\0");
-    }
-  };
-  await walk("");
-  return hash.digest("hex");
-}
 
 export async function objectsHash(env: Environment, tree: RenderedTree, repoRoot: string): Promise<ObjectsHash> {
   try {
@@ -56,7 +34,7 @@ export async function objectsHash(env: Environment, tree: RenderedTree, repoRoot
     const cache = cacheOptions(repoRoot);
     const charts = await mapBounded(releases, async (r) => {
       const chart = await ensureChart(r.chart, cache);
-      const content = chart ? await directoryHash(chart.dir) : "not available";
+      const content = chart ? await chartDigest(chart.dir) : "not available";
       return `${r.namespace}/${r.name} ${r.chart.repository} ${r.chart.name} ${r.chart.version}: ${content}`;
     });
     for (const line of charts.sort()) hash.update(`${line}\n`);

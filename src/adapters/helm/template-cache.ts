@@ -10,8 +10,7 @@
 // Location: CODEMIE_HELM_CACHE (a directory, or "off"), else $XDG_CACHE_HOME/codemie-gitops/helm,
 // else ~/.cache/codemie-gitops/helm. Bound: CODEMIE_HELM_CACHE_MAX_MB (default 200).
 import { createHash } from "node:crypto";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { chartDigest } from "./chart-digest.js";
 import { binaryIdentity, cacheDirFromEnv, maxBytesFromEnv, openEntryStore, type EntryStore } from "../disk-cache.js";
 
 export const HELM_CACHE_DIR_ENV = "CODEMIE_HELM_CACHE";
@@ -57,28 +56,5 @@ export async function templateKey(call: TemplateCall, env: NodeJS.ProcessEnv = p
   hash.update(JSON.stringify({ format: FORMAT, helm: await binaryIdentity(call.helm), args: call.args, helmEnv }));
   hash.update(`\0values\0${createHash("sha256").update(call.values).digest("hex")}`);
   hash.update(`\0chart\0${await chartDigest(call.chartDir)}`);
-  return hash.digest("hex");
-}
-
-/** Every file under the chart directory (subcharts included), by path relative to it and content. */
-async function chartDigest(dir: string): Promise<string> {
-  const root = await realpath(dir);
-  const files: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const path = join(d, e.name);
-      const s = e.isSymbolicLink() ? await stat(path) : e;
-      if (s.isDirectory()) await walk(path);
-      else if (s.isFile()) files.push(path);
-    }
-  };
-  await walk(root);
-  const hash = createHash("sha256");
-  for (const path of files.sort()) {
-    const content = createHash("sha256")
-      .update(await readFile(path))
-      .digest("hex");
-    hash.update(`\0${relative(root, path)}\0${content}`);
-  }
   return hash.digest("hex");
 }
